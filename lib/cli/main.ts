@@ -1,0 +1,42 @@
+/**
+ * The `art32` command line. Each command lives in lib/cli/commands/<name>.ts and
+ * exports `register(program)`; this file only wires them and maps errors to exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { TOOL_VERSION } from '../version';
+import { COMMANDS } from './commands';
+import { CliError } from './errors';
+
+export function buildProgram(): Command {
+  const program = new Command('art32')
+    .description(
+      'Compliance evidence for AWS accounts: checks IAM passwords, MFA, CloudTrail logging and ' +
+        'permission breadth against GDPR Art. 32 and the CNIL rules, and records dated, ' +
+        'tamper-evident evidence (embedded store by default, DynamoDB with --table).',
+    )
+    .version(TOOL_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Run the CLI; returns the process exit code (0 ok, 1 findings over threshold / verify failed, 2 usage or input error). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`art32: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`art32: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.ART32_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}

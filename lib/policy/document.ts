@@ -1,0 +1,85 @@
+/**
+ * IAM policy document helpers shared by the access rules and the breadth analysis.
+ * IAM semantics implemented here (static, identity-based policies only):
+ * - `Action`/`NotAction`/`Resource`/`NotResource` may be a string or a list;
+ * - action names are case-insensitive, wildcards `*` and `?` match within the name;
+ * - an explicit `Deny` wins over any `Allow`;
+ * - a statement with a `Condition` is conditional: it may or may not apply at run time.
+ */
+import type { PolicyDocument, PolicyStatement } from '../snapshot';
+
+export interface NormalizedStatement {
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  /** Lower-cased action patterns, when the statement uses `Action`. */
+  actions?: string[];
+  /** Lower-cased action patterns, when the statement uses `NotAction`. */
+  notActions?: string[];
+  resources?: string[];
+  notResources?: string[];
+  conditional: boolean;
+}
+
+const asList = (v: string | string[] | undefined): string[] | undefined =>
+  v === undefined ? undefined : Array.isArray(v) ? v : [v];
+
+export function normalizeStatement(s: PolicyStatement): NormalizedStatement {
+  const actions = asList(s.Action)?.map((a) => a.toLowerCase());
+  const notActions = asList(s.NotAction)?.map((a) => a.toLowerCase());
+  return {
+    ...(s.Sid !== undefined ? { sid: s.Sid } : {}),
+    effect: s.Effect,
+    ...(actions ? { actions } : {}),
+    ...(notActions ? { notActions } : {}),
+    ...(s.Resource !== undefined ? { resources: asList(s.Resource) } : {}),
+    ...(s.NotResource !== undefined ? { notResources: asList(s.NotResource) } : {}),
+    conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
+  };
+}
+
+export function statementsOf(doc: PolicyDocument): NormalizedStatement[] {
+  const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  return list.map(normalizeStatement);
+}
+
+const patternCache = new Map<string, RegExp>();
+
+/** Case-insensitive IAM wildcard match (`*` any run, `?` one character). */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  const p = pattern.toLowerCase();
+  const v = value.toLowerCase();
+  if (p === '*') return true;
+  if (!p.includes('*') && !p.includes('?')) return p === v;
+  let re = patternCache.get(p);
+  if (!re) {
+    const body = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${body}$`, 's');
+    patternCache.set(p, re);
+  }
+  return re.test(v);
+}
+
+/** Does the statement's action clause cover `action` (`service:Name`)? */
+export function statementCoversAction(s: NormalizedStatement, action: string): boolean {
+  if (s.actions) return s.actions.some((p) => wildcardMatch(p, action));
+  if (s.notActions) return !s.notActions.some((p) => wildcardMatch(p, action));
+  return false;
+}
+
+/**
+ * Does the statement's resource clause cover every resource (`*`)? `NotResource` is
+ * treated as covering everything except what it lists, i.e. effectively unscoped.
+ */
+export function statementCoversAllResources(s: NormalizedStatement): boolean {
+  if (s.resources) return s.resources.some((r) => r === '*');
+  if (s.notResources) return true;
+  return false;
+}
+
+/** Does the statement's resource clause cover `resource` (an ARN, or `*`)? */
+export function statementCoversResource(s: NormalizedStatement, resource: string): boolean {
+  if (resource === '*') return statementCoversAllResources(s);
+  if (s.resources) return s.resources.some((r) => wildcardMatch(r, resource));
+  if (s.notResources) return !s.notResources.some((r) => wildcardMatch(r, resource));
+  return false;
+}

@@ -1,0 +1,400 @@
+/**
+ * The `AccountSnapshot`: everything one evaluation run needs from one AWS account,
+ * gathered once ("collect once, evaluate many").
+ *
+ * Conventions:
+ * - Sections keep AWS's own field names (PascalCase as the APIs and the AWS CLI print
+ *   them; the credential report keeps its CSV column names), so an auditor can map any
+ *   observed value back to the AWS documentation.
+ * - A section that is `undefined` (absent from the JSON) was **not collected**; rules
+ *   that need it yield `ERROR`, never `PASS`. Why it is missing is in `collectionErrors`.
+ * - `passwordPolicy: null` is different from absent: it means IAM answered
+ *   `NoSuchEntity` — the account has no custom policy and the AWS default applies.
+ * - Policy documents are always decoded JSON objects here, whatever the source printed.
+ */
+import { z } from 'zod';
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+/** The sections a rule can depend on. */
+export const SECTION_NAMES = [
+  'passwordPolicy',
+  'credentialReport',
+  'accountSummary',
+  'virtualMfaDevices',
+  'authorizationDetails',
+  'trails',
+  'logGroups',
+  'metricAlarms',
+  'personalDataStores',
+  'activity',
+] as const;
+export const SectionName = z.enum(SECTION_NAMES);
+export type SectionName = z.infer<typeof SectionName>;
+
+const IsoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 date' });
+
+// ---------------------------------------------------------------- policy documents
+
+const StringOrList = z.union([z.string(), z.array(z.string())]);
+
+export const PolicyStatement = z
+  .object({
+    Sid: z.string().optional(),
+    Effect: z.enum(['Allow', 'Deny']),
+    Action: StringOrList.optional(),
+    NotAction: StringOrList.optional(),
+    Resource: StringOrList.optional(),
+    NotResource: StringOrList.optional(),
+    Principal: z.unknown().optional(),
+    NotPrincipal: z.unknown().optional(),
+    Condition: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
+export type PolicyStatement = z.infer<typeof PolicyStatement>;
+
+export const PolicyDocument = z
+  .object({
+    Version: z.string().optional(),
+    Id: z.string().optional(),
+    Statement: z.union([PolicyStatement, z.array(PolicyStatement)]),
+  })
+  .passthrough();
+export type PolicyDocument = z.infer<typeof PolicyDocument>;
+
+// ---------------------------------------------------------------- IAM: password policy
+
+/** GetAccountPasswordPolicy → PasswordPolicy. */
+export const PasswordPolicy = z
+  .object({
+    MinimumPasswordLength: z.number().int().nonnegative().optional(),
+    RequireSymbols: z.boolean().optional(),
+    RequireNumbers: z.boolean().optional(),
+    RequireUppercaseCharacters: z.boolean().optional(),
+    RequireLowercaseCharacters: z.boolean().optional(),
+    AllowUsersToChangePassword: z.boolean().optional(),
+    ExpirePasswords: z.boolean().optional(),
+    MaxPasswordAge: z.number().int().optional(),
+    PasswordReusePrevention: z.number().int().optional(),
+    HardExpiry: z.boolean().optional(),
+  })
+  .passthrough();
+export type PasswordPolicy = z.infer<typeof PasswordPolicy>;
+
+// ---------------------------------------------------------------- IAM: credential report
+
+/**
+ * A date column of the credential report. AWS writes an ISO date, or one of:
+ * `N/A` (not applicable: no password / no key), `no_information` (never used since
+ * IAM started tracking), `not_supported` (the root row's password columns).
+ */
+export const ReportMarker = z.enum(['N/A', 'no_information', 'not_supported']);
+export const ReportDate = z.union([ReportMarker, IsoDate]);
+export type ReportDate = z.infer<typeof ReportDate>;
+
+/** `true`/`false`, or `not_supported` (root's password_enabled). */
+export const ReportBool = z.union([z.boolean(), z.literal('not_supported')]);
+
+export const CredentialReportRow = z.object({
+  user: z.string(),
+  arn: z.string(),
+  user_creation_time: ReportDate,
+  password_enabled: ReportBool,
+  password_last_used: ReportDate,
+  password_last_changed: ReportDate,
+  password_next_rotation: ReportDate,
+  mfa_active: z.boolean(),
+  access_key_1_active: z.boolean(),
+  access_key_1_last_rotated: ReportDate,
+  access_key_1_last_used_date: ReportDate,
+  access_key_2_active: z.boolean(),
+  access_key_2_last_rotated: ReportDate,
+  access_key_2_last_used_date: ReportDate,
+  cert_1_active: z.boolean(),
+  cert_2_active: z.boolean(),
+});
+export type CredentialReportRow = z.infer<typeof CredentialReportRow>;
+
+export const CredentialReport = z.object({
+  GeneratedTime: IsoDate,
+  rows: z.array(CredentialReportRow),
+});
+export type CredentialReport = z.infer<typeof CredentialReport>;
+
+/** The root user's row in the credential report is named `<root_account>`. */
+export const ROOT_REPORT_USER = '<root_account>';
+
+// ---------------------------------------------------------------- IAM: summary, MFA devices
+
+/** GetAccountSummary → SummaryMap (AccountMFAEnabled, AccountAccessKeysPresent, Users, …). */
+export const AccountSummary = z.record(z.string(), z.number());
+export type AccountSummary = z.infer<typeof AccountSummary>;
+
+/** ListVirtualMFADevices → VirtualMFADevices (AssignmentStatus=Any). */
+export const VirtualMfaDevice = z
+  .object({
+    SerialNumber: z.string(),
+    User: z.object({ Arn: z.string(), UserName: z.string().optional(), UserId: z.string().optional() }).passthrough().optional(),
+    EnableDate: IsoDate.optional(),
+  })
+  .passthrough();
+export type VirtualMfaDevice = z.infer<typeof VirtualMfaDevice>;
+
+// ---------------------------------------------------------------- IAM: authorization details
+
+export const AttachedPolicy = z.object({ PolicyName: z.string(), PolicyArn: z.string() }).passthrough();
+export const InlinePolicy = z.object({ PolicyName: z.string(), PolicyDocument }).passthrough();
+export const PermissionsBoundary = z
+  .object({ PermissionsBoundaryType: z.string().optional(), PermissionsBoundaryArn: z.string() })
+  .passthrough();
+export const Tag = z.object({ Key: z.string(), Value: z.string() });
+
+export const UserDetail = z
+  .object({
+    UserName: z.string(),
+    UserId: z.string().optional(),
+    Arn: z.string(),
+    Path: z.string().optional(),
+    CreateDate: IsoDate.optional(),
+    GroupList: z.array(z.string()).default([]),
+    AttachedManagedPolicies: z.array(AttachedPolicy).default([]),
+    UserPolicyList: z.array(InlinePolicy).default([]),
+    PermissionsBoundary: PermissionsBoundary.optional(),
+    Tags: z.array(Tag).optional(),
+  })
+  .passthrough();
+export type UserDetail = z.infer<typeof UserDetail>;
+
+export const GroupDetail = z
+  .object({
+    GroupName: z.string(),
+    GroupId: z.string().optional(),
+    Arn: z.string(),
+    Path: z.string().optional(),
+    CreateDate: IsoDate.optional(),
+    AttachedManagedPolicies: z.array(AttachedPolicy).default([]),
+    GroupPolicyList: z.array(InlinePolicy).default([]),
+  })
+  .passthrough();
+export type GroupDetail = z.infer<typeof GroupDetail>;
+
+export const RoleDetail = z
+  .object({
+    RoleName: z.string(),
+    RoleId: z.string().optional(),
+    Arn: z.string(),
+    Path: z.string().optional(),
+    CreateDate: IsoDate.optional(),
+    AssumeRolePolicyDocument: PolicyDocument.optional(),
+    AttachedManagedPolicies: z.array(AttachedPolicy).default([]),
+    RolePolicyList: z.array(InlinePolicy).default([]),
+    PermissionsBoundary: PermissionsBoundary.optional(),
+    RoleLastUsed: z.object({ LastUsedDate: IsoDate.optional(), Region: z.string().optional() }).passthrough().optional(),
+    Tags: z.array(Tag).optional(),
+  })
+  .passthrough();
+export type RoleDetail = z.infer<typeof RoleDetail>;
+
+/** A managed policy with its default version's document (decoded). */
+export const ManagedPolicyDetail = z
+  .object({
+    PolicyName: z.string(),
+    PolicyId: z.string().optional(),
+    Arn: z.string(),
+    Path: z.string().optional(),
+    DefaultVersionId: z.string().optional(),
+    AttachmentCount: z.number().int().optional(),
+    IsAttachable: z.boolean().optional(),
+    /** The default version's document. */
+    Document: PolicyDocument,
+  })
+  .passthrough();
+export type ManagedPolicyDetail = z.infer<typeof ManagedPolicyDetail>;
+
+export const AuthorizationDetails = z.object({
+  UserDetailList: z.array(UserDetail),
+  GroupDetailList: z.array(GroupDetail),
+  RoleDetailList: z.array(RoleDetail),
+  Policies: z.array(ManagedPolicyDetail),
+});
+export type AuthorizationDetails = z.infer<typeof AuthorizationDetails>;
+
+// ---------------------------------------------------------------- CloudTrail
+
+export const TrailStatus = z
+  .object({
+    IsLogging: z.boolean(),
+    LatestDeliveryTime: IsoDate.optional(),
+    LatestDeliveryError: z.string().optional(),
+    LatestCloudWatchLogsDeliveryTime: IsoDate.optional(),
+    LatestCloudWatchLogsDeliveryError: z.string().optional(),
+  })
+  .passthrough();
+
+export const EventSelector = z
+  .object({
+    ReadWriteType: z.enum(['ReadOnly', 'WriteOnly', 'All']).optional(),
+    IncludeManagementEvents: z.boolean().optional(),
+    DataResources: z.array(z.object({ Type: z.string(), Values: z.array(z.string()).optional() }).passthrough()).optional(),
+    ExcludeManagementEventSources: z.array(z.string()).optional(),
+  })
+  .passthrough();
+export type EventSelector = z.infer<typeof EventSelector>;
+
+export const AdvancedFieldSelector = z
+  .object({
+    Field: z.string(),
+    Equals: z.array(z.string()).optional(),
+    StartsWith: z.array(z.string()).optional(),
+    EndsWith: z.array(z.string()).optional(),
+    NotEquals: z.array(z.string()).optional(),
+    NotStartsWith: z.array(z.string()).optional(),
+    NotEndsWith: z.array(z.string()).optional(),
+  })
+  .passthrough();
+export const AdvancedEventSelector = z
+  .object({ Name: z.string().optional(), FieldSelectors: z.array(AdvancedFieldSelector) })
+  .passthrough();
+export type AdvancedEventSelector = z.infer<typeof AdvancedEventSelector>;
+
+/** DescribeTrails entry + GetTrailStatus + GetEventSelectors, merged per trail. */
+export const Trail = z
+  .object({
+    Name: z.string(),
+    TrailARN: z.string(),
+    HomeRegion: z.string(),
+    S3BucketName: z.string().optional(),
+    IsMultiRegionTrail: z.boolean().default(false),
+    IsOrganizationTrail: z.boolean().optional(),
+    IncludeGlobalServiceEvents: z.boolean().optional(),
+    LogFileValidationEnabled: z.boolean().default(false),
+    KmsKeyId: z.string().optional(),
+    CloudWatchLogsLogGroupArn: z.string().optional(),
+    CloudWatchLogsRoleArn: z.string().optional(),
+    HasCustomEventSelectors: z.boolean().optional(),
+    /** GetTrailStatus; absent when it could not be read (see collectionErrors). */
+    Status: TrailStatus.optional(),
+    /** GetEventSelectors: basic selectors (absent when advanced ones are used). */
+    EventSelectors: z.array(EventSelector).optional(),
+    /** GetEventSelectors: advanced selectors. */
+    AdvancedEventSelectors: z.array(AdvancedEventSelector).optional(),
+  })
+  .passthrough();
+export type Trail = z.infer<typeof Trail>;
+
+// ---------------------------------------------------------------- CloudWatch Logs / alarms
+
+export const MetricFilter = z
+  .object({
+    filterName: z.string(),
+    filterPattern: z.string().optional(),
+    metricTransformations: z
+      .array(z.object({ metricName: z.string(), metricNamespace: z.string() }).passthrough())
+      .default([]),
+  })
+  .passthrough();
+
+/** A CloudWatch Logs log group that a trail delivers to (DescribeLogGroups + DescribeMetricFilters). */
+export const LogGroup = z
+  .object({
+    logGroupName: z.string(),
+    arn: z.string().optional(),
+    /** Absent = never expire (CloudWatch Logs' default). */
+    retentionInDays: z.number().int().positive().optional(),
+    kmsKeyId: z.string().optional(),
+    metricFilters: z.array(MetricFilter).default([]),
+  })
+  .passthrough();
+export type LogGroup = z.infer<typeof LogGroup>;
+
+/** CloudWatch DescribeAlarms → MetricAlarms (only the fields rules judge). */
+export const MetricAlarm = z
+  .object({
+    AlarmName: z.string(),
+    MetricName: z.string().optional(),
+    Namespace: z.string().optional(),
+    ActionsEnabled: z.boolean().optional(),
+    AlarmActions: z.array(z.string()).default([]),
+  })
+  .passthrough();
+export type MetricAlarm = z.infer<typeof MetricAlarm>;
+
+// ---------------------------------------------------------------- data stores
+
+/** A data store found through its tags (Resource Groups Tagging API GetResources). */
+export const TaggedResource = z.object({ ResourceARN: z.string(), Tags: z.array(Tag).default([]) }).passthrough();
+export type TaggedResource = z.infer<typeof TaggedResource>;
+
+// ---------------------------------------------------------------- activity (CloudTrail events)
+
+/**
+ * Aggregated CloudTrail activity per principal over a window. Filled by the activity
+ * collectors (see lib/activity); kept loose here so that module owns its shape.
+ */
+export const ActivitySection = z.record(z.string(), z.unknown());
+
+// ---------------------------------------------------------------- snapshot
+
+export const CollectionError = z.object({
+  section: SectionName,
+  /** The AWS operation or the file that failed, e.g. `cloudtrail:DescribeTrails` or `trails.json`. */
+  operation: z.string(),
+  /** AWS error name (`AccessDenied`, `ThrottlingException`, …) or a local code (`FileMissing`, `InvalidJson`). */
+  code: z.string(),
+  message: z.string(),
+  region: z.string().optional(),
+});
+export type CollectionError = z.infer<typeof CollectionError>;
+
+export const SnapshotSource = z.object({
+  kind: z.enum(['live', 'export', 'scenario']),
+  /** Scenario name, export directory, or `profile@region` for live collection. */
+  name: z.string(),
+  toolVersion: z.string(),
+});
+export type SnapshotSource = z.infer<typeof SnapshotSource>;
+
+export const AccountSnapshot = z.object({
+  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+  account: z.object({
+    id: z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits'),
+    alias: z.string().optional(),
+  }),
+  /** When the facts were read. Rules use this as "now" (they never read the clock). */
+  collectedAt: IsoDate,
+  source: SnapshotSource,
+  passwordPolicy: PasswordPolicy.nullable().optional(),
+  credentialReport: CredentialReport.optional(),
+  accountSummary: AccountSummary.optional(),
+  virtualMfaDevices: z.array(VirtualMfaDevice).optional(),
+  authorizationDetails: AuthorizationDetails.optional(),
+  trails: z.array(Trail).optional(),
+  logGroups: z.array(LogGroup).optional(),
+  metricAlarms: z.array(MetricAlarm).optional(),
+  personalDataStores: z.array(TaggedResource).optional(),
+  activity: ActivitySection.optional(),
+  collectionErrors: z.array(CollectionError).default([]),
+  /** API calls made per operation (live collection), e.g. `{ "iam:GetAccountAuthorizationDetails": 3 }`. */
+  apiCalls: z.record(z.string(), z.number().int().nonnegative()).optional(),
+});
+export type AccountSnapshot = z.infer<typeof AccountSnapshot>;
+export type AccountSnapshotInput = z.input<typeof AccountSnapshot>;
+
+/** Parse and validate a snapshot; throws a `SnapshotValidationError` naming each bad path. */
+export function parseSnapshot(input: unknown, origin = 'snapshot'): AccountSnapshot {
+  const result = AccountSnapshot.safeParse(input);
+  if (!result.success) {
+    throw new SnapshotValidationError(origin, result.error);
+  }
+  return result.data;
+}
+
+export class SnapshotValidationError extends Error {
+  public readonly issues: string[];
+  public constructor(origin: string, error: z.ZodError) {
+    const issues = error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    super(`${origin} is not a valid account snapshot:\n  - ${issues.slice(0, 20).join('\n  - ')}`);
+    this.name = 'SnapshotValidationError';
+    this.issues = issues;
+  }
+}
