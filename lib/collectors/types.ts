@@ -1,0 +1,74 @@
+/**
+ * Shared types of the live collectors: the clients they use, and the context one
+ * account's collection threads through every section collector.
+ */
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { CollectionError, SectionName } from '../snapshot';
+import type { ApiCallCounter } from './api-calls';
+
+/**
+ * The SDK clients one account's collection uses. Regional services are factories:
+ * CloudTrail must be asked about a trail in the trail's HOME region, and its log group
+ * lives there too. Factories should cache one client per region.
+ */
+export interface CollectorClients {
+  iam: IAMClient;
+  sts: STSClient;
+  cloudTrail(region: string): CloudTrailClient;
+  cloudWatchLogs(region: string): CloudWatchLogsClient;
+  cloudWatch(region: string): CloudWatchClient;
+  tagging(region: string): ResourceGroupsTaggingAPIClient;
+}
+
+/** Tunables of the collection (all have defaults, see `DEFAULT_COLLECT_OPTIONS`). */
+export interface CollectOptions {
+  /** Tag keys that mark a data store as holding personal data (any value). */
+  personalDataTagKeys: string[];
+  /** Regenerate the credential report when the one IAM holds is older than this. */
+  credentialReportMaxAgeMs: number;
+  /** Give up waiting for the credential report after this long (→ collection error). */
+  credentialReportTimeoutMs: number;
+  /** First wait between GenerateCredentialReport polls; doubles up to `credentialReportMaxDelayMs`. */
+  credentialReportInitialDelayMs: number;
+  credentialReportMaxDelayMs: number;
+  /** Page size asked of GetAccountAuthorizationDetails (AWS maximum is 1000, default 100). */
+  authorizationDetailsPageSize: number;
+}
+
+export const DEFAULT_COLLECT_OPTIONS: CollectOptions = {
+  personalDataTagKeys: ['personal-data', 'PersonalData', 'gdpr:personal-data', 'DataClassification'],
+  credentialReportMaxAgeMs: 4 * 60 * 60 * 1000,
+  credentialReportTimeoutMs: 120_000,
+  credentialReportInitialDelayMs: 1_000,
+  credentialReportMaxDelayMs: 10_000,
+  authorizationDetailsPageSize: 1000,
+};
+
+/** What every section collector receives. */
+export interface SectionContext {
+  clients: CollectorClients;
+  /** The region collection runs from (global services, tagging, alarms). */
+  region: string;
+  options: CollectOptions;
+  /** Injectable for tests (fake timers without real waiting). */
+  sleep(ms: number): Promise<void>;
+  /** Wall clock, injectable. */
+  clock(): Date;
+  counter: ApiCallCounter;
+}
+
+/**
+ * A section collector's result: either the value, or the errors that prevented it.
+ * Partial problems (one trail's status unreadable) come back as `errors` next to a value.
+ */
+export interface SectionResult<T> {
+  value?: T;
+  errors: CollectionError[];
+}
+
+export type { SectionName };
