@@ -1,0 +1,244 @@
+/**
+ * The ONE configuration schema of the deployed collector.
+ *
+ * Cloud teams write it in `cdk.json` under the context key `art32`; the CDK constructs
+ * parse it at synth (a bad key fails synth with the key's path in the message), derive
+ * each Lambda's environment from it, and the handlers parse that environment with the
+ * schemas below, so a key the construct sets and the key a handler reads can't drift.
+ */
+import { z } from 'zod';
+
+/** The cdk.json context key that holds the configuration. */
+export const CONFIG_CONTEXT_KEY = 'art32';
+
+const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
+const Email = z.email('expected an email address');
+/** IAM role names: 1-64 characters of `\w+=,.@-` (IAM CreateRole). */
+const RoleName = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name is 1-64 characters of letters, digits and +=,.@_-');
+const IamArn = z
+  .string()
+  .regex(/^arn:aws[\w-]*:(iam|sts)::\d{12}:[\w+=,.@/:-]+$/, 'expected an IAM role/user ARN (arn:aws:iam::<account>:role/<name>)');
+
+/**
+ * An EventBridge Scheduler expression. Scheduler cron has six fields
+ * (minutes hours day-of-month month day-of-week year) and one of day-of-month /
+ * day-of-week must be `?`.
+ */
+export const ScheduleExpression = z
+  .string()
+  .regex(/^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(m h dom mon dow year) or rate(n unit)');
+
+/** IANA time zone, validated against the runtime's own list so a typo fails at synth. */
+export const TimeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as Europe/Paris' },
+);
+
+export const Schedule = z
+  .object({
+    expression: ScheduleExpression,
+    timeZone: TimeZone.default('Europe/Paris'),
+  })
+  .strict();
+export type Schedule = z.infer<typeof Schedule>;
+
+/** Which accounts one run covers: a fixed list, or every ACTIVE account of the organisation. */
+export const AccountsConfig = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('list'), ids: z.array(AccountId).min(1, 'list at least one account id') }).strict(),
+  z
+    .object({
+      mode: z.literal('organization'),
+      /** Accounts of the organisation to leave out (e.g. a suspended sandbox). */
+      excludeIds: z.array(AccountId).default([]),
+    })
+    .strict(),
+]);
+export type AccountsConfig = z.infer<typeof AccountsConfig>;
+
+export const ReportConfig = z
+  .object({
+    /** Who receives the weekly email. */
+    recipients: z.array(Email).min(1, 'list at least one recipient'),
+    /** The From address; it must belong to a verified SES identity. */
+    sender: Email,
+    /**
+     * The verified SES identity that covers `sender` (the address itself or its domain).
+     * The report function may send from this identity only. Default: the sender address.
+     */
+    identity: z.string().min(3).optional(),
+    schedule: Schedule.default({ expression: 'cron(0 8 ? * MON *)', timeZone: 'Europe/Paris' }),
+  })
+  .strict();
+export type ReportConfig = z.infer<typeof ReportConfig>;
+
+export const DEFAULT_DAILY_SCHEDULE = { expression: 'cron(0 6 * * ? *)', timeZone: 'Europe/Paris' } as const;
+
+export const Art32Config = z
+  .object({
+    accounts: AccountsConfig,
+    /**
+     * Account that runs the collector stack; the member-account role trusts only the
+     * collector role in this account. Required to synthesise the member stack.
+     */
+    collectorAccountId: AccountId.optional(),
+    /** Name of the read-only role the member stack creates in every collected account. */
+    memberRoleName: RoleName.default('art32-member-readonly'),
+    /** Fixed name of the collect-account Lambda's role, so member accounts can trust it by ARN. */
+    collectorRoleName: RoleName.default('art32-collector'),
+    /**
+     * ExternalId required by the member role's trust policy (confused-deputy guard;
+     * not a secret). STS accepts 2-1224 characters of `\w+=,.@:/-`.
+     */
+    externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'an ExternalId is 2-1224 characters of letters, digits and +=,.@:/-'),
+    schedule: Schedule.default(DEFAULT_DAILY_SCHEDULE),
+    /** Accounts collected in parallel by the Step Functions Map. */
+    mapConcurrency: z.number().int().min(1).max(40).default(5),
+    /** Weekly compliance email; absent = no report function. */
+    report: ReportConfig.optional(),
+    /**
+     * The only principal that may delete or update evidence items or delete the table
+     * (the table's resource policy denies everyone else). Default: nobody.
+     */
+    breakGlassPrincipalArn: IamArn.nullable().default(null),
+    /** Optional email subscribed to the alarm topic (confirm the subscription email). */
+    alarmEmail: Email.optional(),
+    tableName: z
+      .string()
+      .regex(/^[\w.-]{3,255}$/, 'a DynamoDB table name is 3-255 characters of letters, digits and _.-')
+      .default('art32-evidence'),
+    /** Days of Lambda / state machine logs kept in CloudWatch Logs. */
+    logRetentionDays: z.number().int().positive().default(365),
+  })
+  .strict();
+export type Art32Config = z.infer<typeof Art32Config>;
+export type Art32ConfigInput = z.input<typeof Art32Config>;
+
+/** Thrown when the configuration is invalid; the message names each bad key. */
+export class ConfigError extends Error {
+  public readonly issues: string[];
+  public constructor(origin: string, issues: string[]) {
+    super(`invalid ${origin}:\n  - ${issues.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+function describeIssues(error: z.ZodError, prefix: string): string[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    // zod reports unknown keys on the parent object; name them so a typo is obvious.
+    if (issue.code === 'unrecognized_keys') {
+      return `${issue.keys.map((k) => [path, k].filter(Boolean).join('.')).join(', ')}: unknown key`;
+    }
+    return `${path || '(root)'}: ${issue.message}`;
+  });
+}
+
+/** Parse the configuration (e.g. the `art32` cdk.json context value). */
+export function parseConfig(input: unknown, origin = `cdk.json context "${CONFIG_CONTEXT_KEY}"`): Art32Config {
+  const result = Art32Config.safeParse(input);
+  if (!result.success) throw new ConfigError(origin, describeIssues(result.error, CONFIG_CONTEXT_KEY));
+  return result.data;
+}
+
+// ---------------------------------------------------------------- Lambda environments
+
+/** Environment every function gets (Powertools reads these itself). */
+const CommonEnv = z.object({
+  POWERTOOLS_SERVICE_NAME: z.string().min(1),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
+});
+
+const CsvList = <T extends z.ZodType<string>>(item: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(item));
+
+export const ListAccountsEnv = CommonEnv.extend({
+  ACCOUNTS_MODE: z.enum(['list', 'organization']),
+  /** Comma-separated ids: the accounts (list mode) or the exclusions (organisation mode). */
+  ACCOUNT_IDS: CsvList(AccountId),
+});
+export type ListAccountsEnv = z.infer<typeof ListAccountsEnv>;
+
+export const CollectAccountEnv = CommonEnv.extend({
+  TABLE_NAME: z.string().min(3),
+  MEMBER_ROLE_NAME: RoleName,
+  EXTERNAL_ID: z.string().min(2),
+  /** aws, aws-cn, aws-us-gov: the member role ARN is built in the collector's partition. */
+  AWS_PARTITION_NAME: z.string().regex(/^aws[\w-]*$/),
+});
+export type CollectAccountEnv = z.infer<typeof CollectAccountEnv>;
+
+export const FinalizeRunEnv = CommonEnv.extend({
+  TABLE_NAME: z.string().min(3),
+});
+export type FinalizeRunEnv = z.infer<typeof FinalizeRunEnv>;
+
+export const SendReportEnv = CommonEnv.extend({
+  TABLE_NAME: z.string().min(3),
+  REPORT_SENDER: Email,
+  REPORT_RECIPIENTS: CsvList(Email),
+});
+export type SendReportEnv = z.infer<typeof SendReportEnv>;
+
+/** Parse a handler's environment; a missing or bad variable names itself. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>, fn: string): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) throw new ConfigError(`environment of the ${fn} function`, describeIssues(result.error, ''));
+  return result.data;
+}
+
+// The builders below are what the constructs call: they derive each environment from
+// the config and validate it with the handler's own schema before it reaches a template.
+
+export const SERVICE_NAME = 'art32';
+export const METRICS_NAMESPACE = 'Art32';
+
+const common = (fn: string): z.input<typeof CommonEnv> => ({
+  POWERTOOLS_SERVICE_NAME: `${SERVICE_NAME}-${fn}`,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+});
+
+function checked<S extends z.ZodType>(schema: S, env: Record<string, string>, fn: string): Record<string, string> {
+  parseEnv(schema, env, fn);
+  return env;
+}
+
+export function listAccountsEnvironment(config: Art32Config): Record<string, string> {
+  const ids = config.accounts.mode === 'list' ? config.accounts.ids : config.accounts.excludeIds;
+  return checked(ListAccountsEnv, { ...common('list-accounts'), ACCOUNTS_MODE: config.accounts.mode, ACCOUNT_IDS: ids.join(',') }, 'list-accounts');
+}
+
+/** `tableName` and `partition` may be CDK tokens; they are opaque non-empty strings here. */
+export function collectAccountEnvironment(config: Art32Config, tableName: string, partition: string): Record<string, string> {
+  return {
+    ...common('collect-account'),
+    TABLE_NAME: tableName,
+    MEMBER_ROLE_NAME: config.memberRoleName,
+    EXTERNAL_ID: config.externalId,
+    AWS_PARTITION_NAME: partition,
+  };
+}
+
+export function finalizeRunEnvironment(tableName: string): Record<string, string> {
+  return { ...common('finalize-run'), TABLE_NAME: tableName };
+}
+
+export function sendReportEnvironment(report: ReportConfig, tableName: string): Record<string, string> {
+  return checked(
+    SendReportEnv,
+    { ...common('send-report'), TABLE_NAME: tableName, REPORT_SENDER: report.sender, REPORT_RECIPIENTS: report.recipients.join(',') },
+    'send-report',
+  );
+}
