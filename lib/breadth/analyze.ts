@@ -1,0 +1,145 @@
+/**
+ * One account's permission breadth: effective permissions, metrics and escalation paths
+ * for every user and role, ranked broadest first. Used by the breadth rules and by
+ * `art32 breadth`.
+ */
+import type { AccountSnapshot, AuthorizationDetails, CredentialReport, ReportDate } from '../snapshot';
+import { resolvePrincipals, type Principal } from '../policy/principals';
+import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
+import { BreadthCalculator, SCOPE_NOTE } from './effective';
+import { escalationActionIds, findEscalations, type EscalationMatch } from './escalation';
+import { breadthCounts, distribution, modifiedZScores, type BreadthCounts, type Distribution } from './metrics';
+
+export type Usage = 'used' | 'never' | 'unknown';
+
+export interface PrincipalBreadth extends BreadthCounts {
+  /** `user/<name>` or `role/<name>`: the key of per-principal trend values. */
+  key: string;
+  type: 'user' | 'role';
+  name: string;
+  arn: string;
+  /** AWS service-linked role (path /aws-service-role/): defined by AWS, not by the account. */
+  serviceLinked: boolean;
+  policies: number;
+  hasBoundary: boolean;
+  /** Attached policies absent from the snapshot: this principal's numbers are a lower bound. */
+  unresolvedPolicies: string[];
+  /** Last use (password or access key for users, RoleLastUsed for roles); `unknown` when not collected. */
+  usage: Usage;
+  lastUsed?: string;
+  /** Days between last use (or creation when never used) and the snapshot; absent when unknown. */
+  idleDays?: number;
+  escalations: EscalationMatch[];
+}
+
+export interface BreadthAnalysis {
+  catalog: ReturnType<typeof catalogInfo>;
+  scope: string;
+  /** Broadest first (total actions, then name). */
+  principals: PrincipalBreadth[];
+}
+
+type BreadthInput = Pick<AccountSnapshot, 'collectedAt' | 'credentialReport'> & { authorizationDetails: AuthorizationDetails };
+
+const DAY = 86_400_000;
+const isDate = (d: ReportDate | undefined): d is string => d !== undefined && d !== 'N/A' && d !== 'no_information' && d !== 'not_supported';
+
+function latest(dates: (string | undefined)[]): string | undefined {
+  let best: string | undefined;
+  let bestTime = -Infinity;
+  for (const d of dates) {
+    if (d === undefined) continue;
+    const t = Date.parse(d);
+    if (!Number.isNaN(t) && t > bestTime) {
+      bestTime = t;
+      best = d;
+    }
+  }
+  return best;
+}
+
+function usageOf(
+  p: Principal,
+  details: AuthorizationDetails,
+  report: CredentialReport | undefined,
+  collectedAt: string,
+): Pick<PrincipalBreadth, 'usage' | 'lastUsed' | 'idleDays'> {
+  const now = Date.parse(collectedAt);
+  const idle = (since: string | undefined): { idleDays?: number } =>
+    since && !Number.isNaN(Date.parse(since)) ? { idleDays: Math.max(0, Math.floor((now - Date.parse(since)) / DAY)) } : {};
+  if (p.type === 'role') {
+    const role = details.RoleDetailList.find((r) => r.Arn === p.arn);
+    const last = role?.RoleLastUsed?.LastUsedDate;
+    // GetAccountAuthorizationDetails always returns RoleLastUsed (empty when unused in the tracking window).
+    return last ? { usage: 'used', lastUsed: last, ...idle(last) } : { usage: 'never', ...idle(role?.CreateDate) };
+  }
+  if (!report) return { usage: 'unknown' };
+  const row = report.rows.find((r) => r.arn === p.arn || r.user === p.name);
+  if (!row) return { usage: 'unknown' };
+  const dates = [row.password_last_used, row.access_key_1_last_used_date, row.access_key_2_last_used_date].filter(isDate);
+  const last = latest(dates);
+  if (last) return { usage: 'used', lastUsed: last, ...idle(last) };
+  return { usage: 'never', ...idle(isDate(row.user_creation_time) ? row.user_creation_time : undefined) };
+}
+
+const cache = new WeakMap<object, BreadthAnalysis>();
+
+/**
+ * Analyse every principal of the account. Deterministic; memoised per input object so
+ * the breadth and escalation rules share one computation per snapshot.
+ */
+export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loadCatalog()): BreadthAnalysis {
+  const cached = cache.get(input);
+  if (cached && cached.catalog.version === catalog.version) return cached;
+  const details = input.authorizationDetails;
+  const calculator = new BreadthCalculator(catalog);
+  const ids = escalationActionIds(catalog);
+  const principals: PrincipalBreadth[] = resolvePrincipals(details).map((p) => {
+    const eff = calculator.compute(p);
+    const counts = breadthCounts(catalog, eff);
+    return {
+      key: `${p.type}/${p.name}`,
+      type: p.type,
+      name: p.name,
+      arn: p.arn,
+      serviceLinked: p.type === 'role' && p.arn.includes(':role/aws-service-role/'),
+      ...counts,
+      policies: p.policies.length,
+      hasBoundary: p.boundary !== undefined,
+      unresolvedPolicies: p.unresolvedPolicies,
+      ...usageOf(p, details, input.credentialReport, input.collectedAt),
+      escalations: counts.adminEquivalent ? [] : findEscalations(p, eff.granted, eff.conditional, ids),
+    };
+  });
+  principals.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
+  const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals };
+  cache.set(input, analysis);
+  return analysis;
+}
+
+export interface OutlierOptions {
+  /** Modified z-score above which a principal is an outlier (Iglewicz & Hoaglin: 3.5). */
+  zScore: number;
+  /** Below this many actions nobody is an outlier, however narrow the peers are. */
+  minActions: number;
+}
+
+export interface Outlier {
+  key: string;
+  total: number;
+  zScore: number;
+}
+
+/**
+ * Distribution of breadth over the account's principals (service-linked roles excluded:
+ * AWS defines them) and the principals whose breadth is an outlier against their peers.
+ */
+export function accountOutliers(principals: PrincipalBreadth[], options: OutlierOptions): { distribution: Distribution; outliers: Outlier[] } {
+  const peers = principals.filter((p) => !p.serviceLinked);
+  const totals = peers.map((p) => p.total);
+  const scores = modifiedZScores(totals);
+  const outliers = peers
+    .map((p, i) => ({ key: p.key, total: p.total, zScore: Math.round(scores[i]! * 100) / 100 }))
+    .filter((o) => o.zScore > options.zScore && o.total >= options.minActions);
+  return { distribution: distribution(totals), outliers };
+}

@@ -1,0 +1,80 @@
+/**
+ * Fixed-size bitsets over interned action ids. With ~22,000 actions a set is ~700
+ * 32-bit words, so the union / intersection / count of a principal's permissions is a
+ * few thousand word operations, whatever wildcards its policies use.
+ */
+export type Bitset = Uint32Array;
+
+export const wordsFor = (size: number): number => (size + 31) >>> 5;
+
+export function newBitset(size: number): Bitset {
+  return new Uint32Array(wordsFor(size));
+}
+
+export function setBit(b: Bitset, i: number): void {
+  b[i >>> 5]! |= 1 << (i & 31);
+}
+
+export function hasBit(b: Bitset, i: number): boolean {
+  return (b[i >>> 5]! & (1 << (i & 31))) !== 0;
+}
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+export function count(b: Bitset): number {
+  let n = 0;
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) n += popcount32(b[i]!);
+  return n;
+}
+
+/** |a ∩ b| without allocating. */
+export function countAnd(a: Bitset, b: Bitset): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    const w = a[i]! & b[i]!;
+    if (w !== 0) n += popcount32(w);
+  }
+  return n;
+}
+
+/** Does `b` hold any bit in [start, end)? */
+export function anyInRange(b: Bitset, start: number, end: number): boolean {
+  if (start >= end) return false;
+  const first = start >>> 5;
+  const last = (end - 1) >>> 5;
+  for (let w = first; w <= last; w++) {
+    let word = b[w]!;
+    if (word === 0) continue;
+    if (w === first) word &= ~0 << (start & 31);
+    if (w === last && (end & 31) !== 0) word &= ~0 >>> (32 - (end & 31));
+    if (word !== 0) return true;
+  }
+  return false;
+}
+
+/** target |= source */
+export function orInto(target: Bitset, source: Bitset): void {
+  for (let i = 0; i < target.length; i++) target[i]! |= source[i]!;
+}
+
+/** Indices of set bits (ascending). */
+export function* bitsOf(b: Bitset): Generator<number> {
+  for (let w = 0; w < b.length; w++) {
+    let word = b[w]!;
+    while (word !== 0) {
+      const low = word & -word;
+      yield (w << 5) + (31 - Math.clz32(low));
+      word ^= low;
+    }
+  }
+}
+
+export function isEmpty(b: Bitset): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}

@@ -1,0 +1,161 @@
+/**
+ * The action catalog at run time: every IAM action of the AWS service authorization
+ * reference, interned to a dense id (services are contiguous id ranges), with its access
+ * level and data-read flag, plus a cached expansion of action patterns (`s3:Get*`, `*`,
+ * `iam:?ut*`) into bitsets.
+ */
+import catalogJson from './catalog.json';
+import { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
+import { newBitset, setBit, type Bitset } from './bitset';
+
+export { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
+
+export interface ServiceRange {
+  prefix: string;
+  /** First action id of the service (inclusive). */
+  start: number;
+  /** End of the service's ids (exclusive). */
+  end: number;
+}
+
+export class ActionCatalog {
+  public readonly source: string;
+  public readonly version: string;
+  public readonly updatedAt: string | undefined;
+  /** `service:Action` in AWS's spelling, by id. */
+  public readonly names: string[];
+  /** Lower-cased action part (after the colon), by id, for pattern matching. */
+  private readonly lowerActions: string[];
+  public readonly levelOf: Uint8Array;
+  public readonly services: ServiceRange[];
+  private readonly serviceIndex = new Map<string, ServiceRange>();
+  private readonly idByName = new Map<string, number>();
+  /** One mask per access level, in ACCESS_LEVELS order. */
+  public readonly levelMasks: Bitset[];
+  public readonly dataReadMask: Bitset;
+  public readonly all: Bitset;
+  private readonly patternCache = new Map<string, Bitset>();
+  private readonly empty: Bitset;
+
+  public constructor(file: CatalogFile) {
+    if (file.levels.join('|') !== ACCESS_LEVELS.join('|')) {
+      throw new Error(`catalog levels ${JSON.stringify(file.levels)} differ from ${JSON.stringify(ACCESS_LEVELS)}: rebuild it with npm run build:catalog`);
+    }
+    this.source = file.source;
+    this.version = file.version;
+    this.updatedAt = file.updatedAt;
+    this.names = [];
+    this.lowerActions = [];
+    const levels: number[] = [];
+    this.services = [];
+    for (const [prefix, perLevel] of Object.entries(file.services)) {
+      const start = this.names.length;
+      perLevel.forEach((joined, level) => {
+        if (!joined) return;
+        for (const action of joined.split(',')) {
+          const id = this.names.length;
+          this.names.push(`${prefix}:${action}`);
+          this.lowerActions.push(action.toLowerCase());
+          this.idByName.set(`${prefix}:${action}`.toLowerCase(), id);
+          levels.push(level);
+        }
+      });
+      const range = { prefix, start, end: this.names.length };
+      this.services.push(range);
+      this.serviceIndex.set(prefix.toLowerCase(), range);
+    }
+    this.levelOf = Uint8Array.from(levels);
+    this.levelMasks = ACCESS_LEVELS.map(() => newBitset(this.size));
+    levels.forEach((level, id) => setBit(this.levelMasks[level]!, id));
+    this.dataReadMask = newBitset(this.size);
+    for (const name of file.dataRead) {
+      const id = this.idOf(name);
+      if (id === undefined) throw new Error(`catalog lists data-read action ${name} that it does not contain`);
+      setBit(this.dataReadMask, id);
+    }
+    this.all = newBitset(this.size);
+    for (let i = 0; i < this.size; i++) setBit(this.all, i);
+    this.empty = newBitset(this.size);
+  }
+
+  public get size(): number {
+    return this.names.length;
+  }
+
+  public idOf(action: string): number | undefined {
+    return this.idByName.get(action.toLowerCase());
+  }
+
+  public levelName(id: number): AccessLevel {
+    return ACCESS_LEVELS[this.levelOf[id]!]!;
+  }
+
+  public service(prefix: string): ServiceRange | undefined {
+    return this.serviceIndex.get(prefix.toLowerCase());
+  }
+
+  /**
+   * The actions an IAM action pattern matches (case-insensitive; `*` any run, `?` one
+   * character, as IAM does). The returned bitset is shared and cached: never mutate it.
+   * A pattern naming no known action (a typo, or an action newer than the catalog)
+   * matches nothing — it cannot grant anything the catalog can count.
+   */
+  public expand(pattern: string): Bitset {
+    const p = pattern.toLowerCase();
+    const cached = this.patternCache.get(p);
+    if (cached) return cached;
+    const bits = this.expandUncached(p);
+    this.patternCache.set(p, bits);
+    return bits;
+  }
+
+  private expandUncached(p: string): Bitset {
+    if (p === '*') return this.all;
+    const colon = p.indexOf(':');
+    if (colon < 0) return this.empty;
+    const servicePart = p.slice(0, colon);
+    const actionPart = p.slice(colon + 1);
+    const hasWildcard = (s: string): boolean => s.includes('*') || s.includes('?');
+    if (!hasWildcard(p)) {
+      const id = this.idByName.get(p);
+      if (id === undefined) return this.empty;
+      const bits = newBitset(this.size);
+      setBit(bits, id);
+      return bits;
+    }
+    const actionRe = actionPart === '*' ? undefined : toRegExp(actionPart);
+    const ranges = hasWildcard(servicePart)
+      ? this.services.filter((s) => toRegExp(servicePart).test(s.prefix.toLowerCase()))
+      : [this.serviceIndex.get(servicePart)].filter((s): s is ServiceRange => s !== undefined);
+    const bits = newBitset(this.size);
+    for (const range of ranges) {
+      for (let id = range.start; id < range.end; id++) {
+        if (!actionRe || actionRe.test(this.lowerActions[id]!)) setBit(bits, id);
+      }
+    }
+    return bits;
+  }
+}
+
+function toRegExp(lowerPattern: string): RegExp {
+  const body = lowerPattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 's');
+}
+
+let shared: ActionCatalog | undefined;
+
+/** The catalog compiled into lib/breadth/catalog.json (built once per process). */
+export function loadCatalog(): ActionCatalog {
+  shared ??= new ActionCatalog(catalogJson as CatalogFile);
+  return shared;
+}
+
+/** Version facts recorded in every breadth finding, so evidence says which reference was used. */
+export function catalogInfo(catalog: ActionCatalog): { source: string; version: string; updatedAt?: string; actions: number } {
+  return {
+    source: catalog.source,
+    version: catalog.version,
+    ...(catalog.updatedAt ? { updatedAt: catalog.updatedAt } : {}),
+    actions: catalog.size,
+  };
+}

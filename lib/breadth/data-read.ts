@@ -1,0 +1,90 @@
+/**
+ * Actions that read stored data (object contents, table items, query results, secrets,
+ * messages, log lines), as opposed to reading configuration or metadata. The AWS
+ * access level "Read" cannot tell `s3:GetObject` from `s3:GetBucketTagging`, so this
+ * list is curated by hand. The catalog build fails when a name here no longer exists
+ * in the IAM data, so the list cannot rot silently.
+ *
+ * Why some "Write" actions are here: `rds-data:ExecuteStatement`, `athena:StartQueryExecution`,
+ * `dynamodb:ExportTableToPointInTime` or `kms:Decrypt` are classed Write by AWS but are
+ * the way data is read or bulk-extracted.
+ */
+export const DATA_READ_ACTIONS: readonly string[] = [
+  // object storage
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:GetObjectTorrent',
+  's3:GetObjectVersionTorrent',
+  's3:RestoreObject',
+  's3-object-lambda:GetObject',
+  's3-object-lambda:GetObjectVersion',
+  's3express:CreateSession',
+  's3tables:GetTableData',
+  'glacier:GetJobOutput',
+  'ebs:GetSnapshotBlock',
+  'elasticfilesystem:ClientMount',
+  'backup:StartRestoreJob',
+  // key-value and document stores
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:PartiQLSelect',
+  'dynamodb:GetRecords',
+  'dynamodb:ExportTableToPointInTime',
+  'dax:GetItem',
+  'dax:BatchGetItem',
+  'dax:Query',
+  'dax:Scan',
+  'cassandra:Select',
+  'sdb:Select',
+  'sdb:GetAttributes',
+  // relational, warehouse, query engines
+  'rds-data:ExecuteStatement',
+  'rds-data:BatchExecuteStatement',
+  'rds-data:ExecuteSql',
+  'rds-db:connect',
+  'redshift-data:ExecuteStatement',
+  'redshift-data:BatchExecuteStatement',
+  'redshift-data:GetStatementResult',
+  'redshift:GetClusterCredentials',
+  'redshift-serverless:GetCredentials',
+  'athena:StartQueryExecution',
+  'athena:GetQueryResults',
+  'timestream:Select',
+  'qldb:SendCommand',
+  'qldb:PartiQLSelect',
+  'neptune-db:ReadDataViaQuery',
+  'neptune-db:connect',
+  'lakeformation:GetDataAccess',
+  'es:ESHttpGet',
+  'es:ESHttpPost',
+  'aoss:APIAccessAll',
+  'cloudsearch:search',
+  'memorydb:connect',
+  'elasticache:Connect',
+  'healthlake:ReadResource',
+  'healthlake:SearchWithGet',
+  'healthlake:SearchWithPost',
+  'medical-imaging:GetImageFrame',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:ListUsers',
+  // streams and queues
+  'sqs:ReceiveMessage',
+  'kinesis:GetRecords',
+  'kinesis:SubscribeToShard',
+  'kafka-cluster:ReadData',
+  // logs
+  'logs:GetLogEvents',
+  'logs:FilterLogEvents',
+  'logs:StartQuery',
+  'logs:GetQueryResults',
+  'logs:StartLiveTail',
+  // secrets and decryption
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:BatchGetSecretValue',
+  'ssm:GetParameter',
+  'ssm:GetParameters',
+  'ssm:GetParametersByPath',
+  'kms:Decrypt',
+];

@@ -1,0 +1,147 @@
+/**
+ * Known IAM privilege-escalation paths: combinations of permissions that let a
+ * principal give itself (or a principal it controls) more permissions than it has.
+ * Sources: Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and Mitigation"
+ * (2018, the 21 methods) and the AWS IAM documentation of each action.
+ *
+ * A path is a list of steps; each step is satisfied by any one of its actions.
+ */
+import type { NormalizedStatement } from '../policy/document';
+import { statementCoversAction } from '../policy/document';
+import type { Principal } from '../policy/principals';
+import { hasBit, type Bitset } from './bitset';
+import type { ActionCatalog } from './catalog';
+
+export interface EscalationPath {
+  id: string;
+  title: string;
+  steps: string[][];
+  /**
+   * The path only escalates when the action can target *other* users (creating your
+   * own access key or changing your own password is ordinary self-service). Grants
+   * whose resources all name the principal itself (`${aws:username}` or its own ARN)
+   * do not count.
+   */
+  otherUsersOnly?: boolean;
+}
+
+export const ESCALATION_PATHS: readonly EscalationPath[] = [
+  { id: 'create-policy-version', title: 'create a new default version of a managed policy it is attached to', steps: [['iam:CreatePolicyVersion']] },
+  { id: 'set-default-policy-version', title: 'switch a managed policy to a more permissive older version', steps: [['iam:SetDefaultPolicyVersion']] },
+  { id: 'attach-user-policy', title: 'attach any managed policy (e.g. AdministratorAccess) to a user', steps: [['iam:AttachUserPolicy']] },
+  { id: 'attach-group-policy', title: 'attach any managed policy to a group', steps: [['iam:AttachGroupPolicy']] },
+  { id: 'attach-role-policy', title: 'attach any managed policy to a role', steps: [['iam:AttachRolePolicy']] },
+  { id: 'put-user-policy', title: 'write an inline policy on a user', steps: [['iam:PutUserPolicy']] },
+  { id: 'put-group-policy', title: 'write an inline policy on a group', steps: [['iam:PutGroupPolicy']] },
+  { id: 'put-role-policy', title: 'write an inline policy on a role', steps: [['iam:PutRolePolicy']] },
+  { id: 'add-user-to-group', title: 'add a user to a more privileged group', steps: [['iam:AddUserToGroup']] },
+  { id: 'update-assume-role-policy', title: 'rewrite a role trust policy and assume the role', steps: [['iam:UpdateAssumeRolePolicy'], ['sts:AssumeRole']] },
+  { id: 'create-access-key', title: "create an access key for another user", steps: [['iam:CreateAccessKey']], otherUsersOnly: true },
+  { id: 'create-login-profile', title: 'set a console password for another user', steps: [['iam:CreateLoginProfile']], otherUsersOnly: true },
+  { id: 'update-login-profile', title: "change another user's console password", steps: [['iam:UpdateLoginProfile']], otherUsersOnly: true },
+  {
+    id: 'passrole-lambda',
+    title: 'pass a privileged role to a new Lambda function and run it',
+    steps: [['iam:PassRole'], ['lambda:CreateFunction'], ['lambda:InvokeFunction', 'lambda:CreateEventSourceMapping', 'lambda:CreateFunctionUrlConfig']],
+  },
+  { id: 'update-function-code', title: 'replace the code of a Lambda function that runs with a privileged role', steps: [['lambda:UpdateFunctionCode']] },
+  { id: 'passrole-ec2', title: 'pass a privileged role to a new EC2 instance', steps: [['iam:PassRole'], ['ec2:RunInstances']] },
+  { id: 'passrole-cloudformation', title: 'pass a privileged role to a CloudFormation stack', steps: [['iam:PassRole'], ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:CreateStackSet']] },
+  { id: 'passrole-glue', title: 'pass a privileged role to a Glue development endpoint or job', steps: [['iam:PassRole'], ['glue:CreateDevEndpoint', 'glue:CreateJob']] },
+  { id: 'update-glue-dev-endpoint', title: "add an SSH key to an existing Glue development endpoint", steps: [['glue:UpdateDevEndpoint']] },
+  { id: 'passrole-ecs', title: 'pass a privileged role to an ECS task', steps: [['iam:PassRole'], ['ecs:RunTask', 'ecs:StartTask', 'ecs:CreateService']] },
+  { id: 'passrole-datapipeline', title: 'pass a privileged role to a Data Pipeline', steps: [['iam:PassRole'], ['datapipeline:CreatePipeline'], ['datapipeline:PutPipelineDefinition']] },
+  { id: 'passrole-sagemaker', title: 'pass a privileged role to a SageMaker notebook and open it', steps: [['iam:PassRole'], ['sagemaker:CreateNotebookInstance'], ['sagemaker:CreatePresignedNotebookInstanceUrl']] },
+  { id: 'passrole-codebuild', title: 'pass a privileged role to a CodeBuild project and start it', steps: [['iam:PassRole'], ['codebuild:CreateProject'], ['codebuild:StartBuild', 'codebuild:StartBuildBatch']] },
+];
+
+export interface EscalationGrant {
+  action: string;
+  /** Granting policies (`name` or `name (via group G)`). */
+  policies: string[];
+  conditional: boolean;
+  onAllResources: boolean;
+}
+
+export interface EscalationMatch {
+  path: string;
+  title: string;
+  grants: EscalationGrant[];
+  /** True when every step is granted unconditionally. */
+  unconditional: boolean;
+}
+
+function isSelfOnly(principal: Principal, s: NormalizedStatement): boolean {
+  if (!s.resources) return false; // NotResource: everything but a few
+  return s.resources.every((r) => r.includes('${aws:username}') || r === principal.arn);
+}
+
+/** The policies whose Allow statements cover `action`, and whether any does so beyond the principal itself. */
+function grantDetails(principal: Principal, action: string): { policies: string[]; beyondSelf: boolean; onAll: boolean } {
+  const policies: string[] = [];
+  let beyondSelf = false;
+  let onAll = false;
+  for (const pol of principal.policies) {
+    const covering = pol.statements.filter((s) => s.effect === 'Allow' && statementCoversAction(s, action));
+    if (covering.length === 0) continue;
+    policies.push(pol.via ? `${pol.name} (via group ${pol.via})` : pol.name);
+    if (covering.some((s) => !isSelfOnly(principal, s))) beyondSelf = true;
+    if (covering.some((s) => (s.resources ? s.resources.includes('*') : s.notResources !== undefined))) onAll = true;
+  }
+  return { policies, beyondSelf, onAll };
+}
+
+/** Catalog ids of every action the paths use, resolved once (unknown names fail loudly). */
+export function escalationActionIds(catalog: ActionCatalog): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const path of ESCALATION_PATHS) {
+    for (const step of path.steps) {
+      for (const action of step) {
+        const id = catalog.idOf(action);
+        if (id === undefined) throw new Error(`escalation path ${path.id}: ${action} is not in the action catalog ${catalog.version}`);
+        ids.set(action, id);
+      }
+    }
+  }
+  return ids;
+}
+
+/**
+ * Escalation paths open to a principal, given its effective permissions (granted and
+ * conditional bitsets from BreadthCalculator.compute).
+ */
+export function findEscalations(
+  principal: Principal,
+  granted: Bitset,
+  conditional: Bitset,
+  ids: Map<string, number>,
+): EscalationMatch[] {
+  const matches: EscalationMatch[] = [];
+  for (const path of ESCALATION_PATHS) {
+    const grants: EscalationGrant[] = [];
+    let open = true;
+    for (const step of path.steps) {
+      const held = step.filter((a) => {
+        const id = ids.get(a)!;
+        return hasBit(granted, id) || hasBit(conditional, id);
+      });
+      if (held.length === 0) {
+        open = false;
+        break;
+      }
+      for (const action of held) {
+        const details = grantDetails(principal, action);
+        if (path.otherUsersOnly && !details.beyondSelf) continue;
+        grants.push({ action, policies: details.policies, conditional: !hasBit(granted, ids.get(action)!), onAllResources: details.onAll });
+      }
+      if (!grants.some((g) => step.includes(g.action))) {
+        open = false;
+        break;
+      }
+    }
+    if (!open) continue;
+    const unconditional = path.steps.every((step) => grants.some((g) => step.includes(g.action) && !g.conditional));
+    matches.push({ path: path.id, title: path.title, grants, unconditional });
+  }
+  return matches;
+}
