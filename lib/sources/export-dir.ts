@@ -1,0 +1,505 @@
+/**
+ * The export-directory source: a folder of AWS CLI JSON outputs → one `AccountSnapshot`
+ * (`source.kind = 'export'`). The exact commands are in `EXPORT_FILES` (and docs/exports.md);
+ * `lib/sources/export-aws-cli.sh DIR` runs them all.
+ *
+ * Promises kept here:
+ * - A missing file is NEVER read as "nothing there": its section stays absent and a
+ *   collection error (`FileMissing`, operation = the file name) says why, so every rule
+ *   that needs it reports ERROR. In particular a missing `password-policy.json` is not
+ *   "no password policy": only the CLI's own `NoSuchEntity` error text in that file is.
+ * - Every problem with one file (malformed JSON, a captured CLI error such as
+ *   AccessDenied, an unexpected shape, a truncated listing) becomes a collection error
+ *   for that file's section, naming the file and, for JSON, the line and column. The
+ *   scan goes on for the other sections; nothing is built on the broken file.
+ * - Problems that leave no account to talk about (directory missing or without any export
+ *   file, account id nowhere to be found) throw `ExportDirError`.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { TOOL_VERSION } from '../version';
+import {
+  AccountSnapshot,
+  SNAPSHOT_SCHEMA_VERSION,
+  parseSnapshot,
+  type CollectionError,
+  type CredentialReport,
+  type SectionName,
+  type Trail,
+} from '../snapshot';
+import {
+  ShapeError,
+  authorizationDetailsFromAws,
+  eventSelectorsFromAws,
+  isoTimestamp,
+  logGroupsFromAws,
+  metricAlarmsFromAws,
+  taggedResourcesFromAws,
+  trailStatusFromAws,
+} from './aws-shapes';
+import { CredentialReportParseError, credentialReportFromCsv, decodeCredentialReportContent } from './parse-credential-report';
+
+/** One expected file: what produces it and what it feeds. */
+export interface ExportFileSpec {
+  file: string;
+  /** The AWS CLI command whose stdout is the file (run with `--output json`, the default). */
+  command: string;
+  /** The snapshot section it feeds, or `account` for identity files. */
+  section: SectionName | 'account';
+  note?: string;
+}
+
+/**
+ * The files of an export directory, in collection order. Per trail, two more files live
+ * under `trails/` (see `TRAIL_FILES`).
+ */
+export const EXPORT_FILES: readonly ExportFileSpec[] = [
+  { file: 'caller-identity.json', command: 'aws sts get-caller-identity', section: 'account', note: 'account id (required unless an ARN elsewhere names the account)' },
+  { file: 'account-aliases.json', command: 'aws iam list-account-aliases', section: 'account', note: 'optional: the account alias' },
+  {
+    file: 'password-policy.json',
+    command: 'aws iam get-account-password-policy 2>&1',
+    section: 'passwordPolicy',
+    note: 'when the account has no policy the CLI prints "An error occurred (NoSuchEntity) …" on stderr: keep that text in the file (hence 2>&1)',
+  },
+  {
+    file: 'credential-report.json',
+    command: 'aws iam generate-credential-report && aws iam get-credential-report',
+    section: 'credentialReport',
+    note: 'or credential-report.csv: the decoded CSV (its time is then --collected-at or the file time)',
+  },
+  { file: 'account-summary.json', command: 'aws iam get-account-summary', section: 'accountSummary' },
+  { file: 'virtual-mfa-devices.json', command: 'aws iam list-virtual-mfa-devices', section: 'virtualMfaDevices' },
+  { file: 'authorization-details.json', command: 'aws iam get-account-authorization-details', section: 'authorizationDetails' },
+  { file: 'trails.json', command: 'aws cloudtrail describe-trails --include-shadow-trails', section: 'trails' },
+  { file: 'log-groups.json', command: 'aws logs describe-log-groups', section: 'logGroups', note: 'in the region the trail delivers to' },
+  { file: 'metric-filters.json', command: 'aws logs describe-metric-filters', section: 'logGroups', note: 'same region as log-groups.json' },
+  { file: 'alarms.json', command: 'aws cloudwatch describe-alarms', section: 'metricAlarms', note: 'same region as log-groups.json' },
+  {
+    file: 'personal-data-resources.json',
+    command: 'aws resourcegroupstaggingapi get-resources --tag-filters Key=data-classification,Values=personal',
+    section: 'personalDataStores',
+    note: 'every personal-data-resources*.json is merged (one per region or tag filter)',
+  },
+];
+
+/** Per-trail files, `<Name>` being the trail's `Name` from trails.json. */
+export const TRAIL_FILES = {
+  status: { pattern: 'trails/<Name>.status.json', command: 'aws cloudtrail get-trail-status --name <TrailARN> --region <HomeRegion>' },
+  eventSelectors: {
+    pattern: 'trails/<Name>.event-selectors.json',
+    command: 'aws cloudtrail get-event-selectors --trail-name <TrailARN> --region <HomeRegion>',
+  },
+} as const;
+
+export interface ExportDirOptions {
+  /** Explicit collection time (ISO-8601). Wins over the credential report time and file times. */
+  collectedAt?: string;
+}
+
+export interface ExportDirResult {
+  snapshot: AccountSnapshot;
+  /** Things the user should know that are not errors (ignored files, assumptions made). */
+  notes: string[];
+}
+
+/** The directory cannot be read as an export at all. */
+export class ExportDirError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'ExportDirError';
+  }
+}
+
+/** A problem with one file, becoming a collection error of its section. */
+class FileProblem extends Error {
+  public constructor(
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `An error occurred (AccessDenied) when calling the GetAccountPasswordPolicy operation: …` as the CLI prints it. */
+const CLI_ERROR = /An error occurred \(([A-Za-z0-9_.]+)\)(?: when calling the (\w+) operation)?(?: \(reached max retries: \d+\))?:\s*([^\n]*)/;
+
+/** Line and column of a character offset, for JSON error messages. */
+function lineColumn(text: string, position: number): string {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}`;
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    const where = position !== undefined ? ` at ${lineColumn(text, Number(position))}` : '';
+    throw new FileProblem('InvalidJson', `${file} is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+  }
+}
+
+interface ReadFile {
+  file: string;
+  text: string;
+  mtimeMs: number;
+}
+
+export async function loadExportDir(dir: string, options: ExportDirOptions = {}): Promise<ExportDirResult> {
+  const root = path.resolve(dir);
+  const info = await stat(root).catch(() => undefined);
+  if (!info) throw new ExportDirError(`export directory ${dir} does not exist`);
+  if (!info.isDirectory()) throw new ExportDirError(`${dir} is not a directory (--source expects a directory of AWS CLI outputs)`);
+  if (options.collectedAt !== undefined && Number.isNaN(Date.parse(options.collectedAt))) {
+    throw new ExportDirError(`--collected-at "${options.collectedAt}" is not an ISO-8601 date`);
+  }
+
+  const present = new Set(await listFiles(root));
+  const known = new Set(EXPORT_FILES.map((f) => f.file));
+  known.add('credential-report.csv');
+  const recognised = [...present].filter((f) => known.has(f) || /^personal-data-resources.*\.json$/.test(f) || /^trails\/.+\.(status|event-selectors)\.json$/.test(f));
+  if (recognised.length === 0) {
+    throw new ExportDirError(
+      `no AWS CLI export files in ${dir}: expected files such as ${EXPORT_FILES.slice(0, 4).map((f) => f.file).join(', ')} ` +
+        '(run lib/sources/export-aws-cli.sh DIR, or see docs/exports.md)',
+    );
+  }
+
+  const notes: string[] = [];
+  const errors: CollectionError[] = [];
+  const mtimes: number[] = [];
+  const used = new Set<string>();
+
+  const read = async (file: string): Promise<ReadFile | undefined> => {
+    if (!present.has(file)) return undefined;
+    used.add(file);
+    const full = path.join(root, file);
+    const [text, s] = await Promise.all([readFile(full, 'utf8'), stat(full)]);
+    mtimes.push(s.mtimeMs);
+    return { file, text, mtimeMs: s.mtimeMs };
+  };
+
+  /** Read a JSON file; a captured CLI error or bad JSON becomes a FileProblem. */
+  const readJson = async (file: string): Promise<{ value: unknown; raw: ReadFile } | undefined> => {
+    const raw = await read(file);
+    if (!raw) return undefined;
+    const trimmed = raw.text.trim();
+    if (trimmed === '') {
+      throw new FileProblem('EmptyFile', `${file} is empty: the command wrote nothing (did it fail? keep its error output in the file: \`… > ${file} 2>&1\`)`);
+    }
+    if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
+      const cli = CLI_ERROR.exec(trimmed);
+      if (cli) throw new FileProblem(cli[1] as string, `${file}: the AWS CLI reported ${cli[1]}${cli[2] ? ` on ${cli[2]}` : ''}: ${cli[3] ?? ''}`.trim());
+    }
+    return { value: parseJson(raw.text, file), raw };
+  };
+
+  /** Run one section's loader; a missing file or any problem becomes a collection error. */
+  const section = async <T>(name: SectionName, files: string[], load: () => Promise<T | undefined>): Promise<T | undefined> => {
+    try {
+      const value = await load();
+      if (value === undefined) {
+        const missing = files.filter((f) => !present.has(f));
+        errors.push({
+          section: name,
+          operation: missing.join(' | ') || (files[0] as string),
+          code: 'FileMissing',
+          message: `${missing.join(' or ') || files.join(', ')} not found in ${dir}: section "${name}" was not collected`,
+        });
+      }
+      return value;
+    } catch (error) {
+      errors.push(toCollectionError(name, files, error));
+      return undefined;
+    }
+  };
+
+  const expect = <T>(value: unknown, file: string, key: string): T => {
+    if (typeof value !== 'object' || value === null || !(key in value)) {
+      throw new FileProblem('InvalidShape', `${file}: expected the AWS CLI output with "${key}", found ${describe(value)}`);
+    }
+    return (value as Record<string, unknown>)[key] as T;
+  };
+
+  // --- account identity
+  let accountId: string | undefined;
+  let alias: string | undefined;
+  try {
+    const identity = await readJson('caller-identity.json');
+    if (identity) accountId = String(expect<string>(identity.value, 'caller-identity.json', 'Account'));
+  } catch (error) {
+    notes.push(`caller-identity.json unusable (${(error as Error).message}); the account id is taken from ARNs instead`);
+  }
+  try {
+    const aliases = await readJson('account-aliases.json');
+    if (aliases) alias = expect<string[]>(aliases.value, 'account-aliases.json', 'AccountAliases')[0];
+  } catch (error) {
+    notes.push(`account-aliases.json unusable: ${(error as Error).message}`);
+  }
+
+  // --- IAM
+  const passwordPolicy = await section('passwordPolicy', ['password-policy.json'], async () => {
+    try {
+      const result = await readJson('password-policy.json');
+      if (!result) return undefined;
+      return expect<Record<string, unknown>>(result.value, 'password-policy.json', 'PasswordPolicy');
+    } catch (error) {
+      // The one answer that means "no custom policy": IAM's NoSuchEntity, as the CLI printed it.
+      if (error instanceof FileProblem && error.code === 'NoSuchEntity') {
+        notes.push('password-policy.json holds NoSuchEntity: the account has no password policy (the AWS default applies)');
+        return null;
+      }
+      throw error;
+    }
+  });
+
+  let reportTime: string | undefined;
+  const credentialReport = await section('credentialReport', ['credential-report.json', 'credential-report.csv'], async (): Promise<CredentialReport | undefined> => {
+    if (present.has('credential-report.json')) {
+      if (present.has('credential-report.csv')) notes.push('both credential-report.json and credential-report.csv exist: the .json (with its GeneratedTime) is used');
+      const result = await readJson('credential-report.json');
+      if (!result) return undefined;
+      const content = expect<string>(result.value, 'credential-report.json', 'Content');
+      const generated = (result.value as { GeneratedTime?: unknown }).GeneratedTime;
+      reportTime = isoTimestamp(generated, 'credential-report.json.GeneratedTime');
+      const csv = decodeCredentialReportContent(content);
+      return credentialReportFromCsv(csv, reportTime ?? options.collectedAt ?? new Date(result.raw.mtimeMs).toISOString());
+    }
+    const raw = await read('credential-report.csv');
+    if (!raw) return undefined;
+    const generated = options.collectedAt ?? new Date(raw.mtimeMs).toISOString();
+    notes.push(`credential-report.csv carries no generation time: ${options.collectedAt ? '--collected-at' : 'the file modification time'} (${generated}) is used`);
+    return credentialReportFromCsv(raw.text, generated);
+  });
+
+  const accountSummary = await section('accountSummary', ['account-summary.json'], async () => {
+    const result = await readJson('account-summary.json');
+    return result ? expect<Record<string, number>>(result.value, 'account-summary.json', 'SummaryMap') : undefined;
+  });
+
+  const virtualMfaDevices = await section('virtualMfaDevices', ['virtual-mfa-devices.json'], async () => {
+    const result = await readJson('virtual-mfa-devices.json');
+    if (!result) return undefined;
+    rejectTruncated(result.value, 'virtual-mfa-devices.json');
+    return expect<Record<string, unknown>[]>(result.value, 'virtual-mfa-devices.json', 'VirtualMFADevices').map((d, i) => {
+      const out: Record<string, unknown> = { ...d };
+      if (d.EnableDate !== undefined) out.EnableDate = isoTimestamp(d.EnableDate, `virtual-mfa-devices.json VirtualMFADevices[${i}].EnableDate`);
+      return out;
+    });
+  });
+
+  const authorizationDetails = await section('authorizationDetails', ['authorization-details.json'], async () => {
+    const result = await readJson('authorization-details.json');
+    return result ? authorizationDetailsFromAws(result.value, 'authorization-details.json') : undefined;
+  });
+
+  // --- CloudTrail
+  const trails = await section('trails', ['trails.json'], async () => {
+    const result = await readJson('trails.json');
+    if (!result) return undefined;
+    const list = expect<Record<string, unknown>[]>(result.value, 'trails.json', 'trailList');
+    const out: Trail[] = [];
+    for (const [i, t] of list.entries()) {
+      if (typeof t.Name !== 'string' || typeof t.TrailARN !== 'string' || typeof t.HomeRegion !== 'string') {
+        throw new FileProblem('InvalidShape', `trails.json: trailList[${i}] lacks Name, TrailARN or HomeRegion`);
+      }
+      const trail: Record<string, unknown> = { ...t };
+      // A trail whose status or selectors file is missing keeps its settings; the part that
+      // could not be read stays absent and is reported, so no rule can take it as given.
+      const statusFile = `trails/${t.Name}.status.json`;
+      const selectorsFile = `trails/${t.Name}.event-selectors.json`;
+      await subPart('trails', statusFile, async () => {
+        const s = await readJson(statusFile);
+        if (s) trail.Status = trailStatusFromAws(s.value, statusFile);
+        return s;
+      });
+      await subPart('trails', selectorsFile, async () => {
+        const s = await readJson(selectorsFile);
+        if (s) Object.assign(trail, eventSelectorsFromAws(s.value, selectorsFile));
+        return s;
+      });
+      out.push(trail as Trail);
+    }
+    return out;
+  });
+
+  async function subPart(name: SectionName, file: string, load: () => Promise<unknown>): Promise<void> {
+    try {
+      const got = await load();
+      if (got === undefined) {
+        errors.push({ section: name, operation: file, code: 'FileMissing', message: `${file} not found in ${dir}: that part of the section was not collected` });
+      }
+    } catch (error) {
+      errors.push(toCollectionError(name, [file], error));
+    }
+  }
+
+  // --- CloudWatch Logs and alarms
+  const logGroups = await section('logGroups', ['log-groups.json', 'metric-filters.json'], async () => {
+    // Both files are needed: without the metric filters, "no analysis" could not be told from "not read".
+    const groups = await readJson('log-groups.json');
+    const filters = await readJson('metric-filters.json');
+    if (!groups || !filters) return undefined;
+    rejectTruncated(groups.value, 'log-groups.json');
+    rejectTruncated(filters.value, 'metric-filters.json');
+    return logGroupsFromAws(
+      expect<unknown[]>(groups.value, 'log-groups.json', 'logGroups'),
+      expect<unknown[]>(filters.value, 'metric-filters.json', 'metricFilters'),
+    );
+  });
+
+  const metricAlarms = await section('metricAlarms', ['alarms.json'], async () => {
+    const result = await readJson('alarms.json');
+    if (!result) return undefined;
+    rejectTruncated(result.value, 'alarms.json');
+    return metricAlarmsFromAws(expect<unknown[]>(result.value, 'alarms.json', 'MetricAlarms'));
+  });
+
+  const personalFiles = [...present].filter((f) => /^personal-data-resources.*\.json$/.test(f)).sort();
+  const personalDataStores = await section('personalDataStores', personalFiles.length ? personalFiles : ['personal-data-resources.json'], async () => {
+    if (personalFiles.length === 0) return undefined;
+    const byArn = new Map<string, ReturnType<typeof taggedResourcesFromAws>[number]>();
+    for (const file of personalFiles) {
+      const result = await readJson(file);
+      if (!result) continue;
+      rejectTruncated(result.value, file);
+      for (const r of taggedResourcesFromAws(expect<unknown[]>(result.value, file, 'ResourceTagMappingList'))) byArn.set(r.ResourceARN, r);
+    }
+    return [...byArn.values()];
+  });
+
+  for (const file of [...present].sort()) {
+    if (!used.has(file)) notes.push(`ignored ${file}: not an export file art32 reads`);
+  }
+
+  // --- account id: caller identity, else any ARN we read
+  accountId ??= accountFromArns([
+    ...(credentialReport?.rows.map((r) => r.arn) ?? []),
+    ...(authorizationDetails?.UserDetailList.map((u) => u.Arn) ?? []),
+    ...(authorizationDetails?.RoleDetailList.map((r) => r.Arn) ?? []),
+    ...(trails?.map((t) => t.TrailARN) ?? []),
+  ]);
+  if (!accountId) {
+    throw new ExportDirError(`cannot tell which account ${dir} describes: add caller-identity.json (aws sts get-caller-identity > caller-identity.json)`);
+  }
+
+  // --- collected-at: explicit, else the credential report's time, else the newest file
+  const collectedAt =
+    options.collectedAt !== undefined
+      ? new Date(options.collectedAt).toISOString()
+      : (reportTime ?? new Date(Math.max(...mtimes)).toISOString());
+  if (options.collectedAt === undefined && reportTime === undefined) {
+    notes.push(`collected-at is the newest file's modification time (${collectedAt}); pass --collected-at to set it`);
+  }
+
+  const snapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    account: { id: accountId, ...(alias ? { alias } : {}) },
+    collectedAt,
+    source: { kind: 'export', name: root, toolVersion: TOOL_VERSION },
+    ...(passwordPolicy !== undefined ? { passwordPolicy } : {}),
+    ...(credentialReport ? { credentialReport } : {}),
+    ...(accountSummary ? { accountSummary } : {}),
+    ...(virtualMfaDevices ? { virtualMfaDevices } : {}),
+    ...(authorizationDetails ? { authorizationDetails } : {}),
+    ...(trails ? { trails } : {}),
+    ...(logGroups ? { logGroups } : {}),
+    ...(metricAlarms ? { metricAlarms } : {}),
+    ...(personalDataStores ? { personalDataStores } : {}),
+    collectionErrors: errors,
+  };
+  return { snapshot: validateSections(snapshot, dir), notes };
+}
+
+/**
+ * Validate each section against the schema on its own, so a shape error is charged to
+ * its file (section dropped + collection error) instead of failing the whole snapshot.
+ */
+function validateSections(input: Record<string, unknown>, dir: string): AccountSnapshot {
+  const errors = input.collectionErrors as CollectionError[];
+  const shape = AccountSnapshot.shape;
+  for (const name of Object.keys(input) as (keyof typeof shape)[]) {
+    if (!SECTION_FILES[name as SectionName]) continue;
+    const result = shape[name].safeParse(input[name]);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      errors.push({
+        section: name as SectionName,
+        operation: SECTION_FILES[name as SectionName] as string,
+        code: 'InvalidShape',
+        message: `${SECTION_FILES[name as SectionName]}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      });
+      delete input[name];
+    }
+  }
+  return parseSnapshot(input, `export directory ${dir}`);
+}
+
+const SECTION_FILES: Partial<Record<SectionName, string>> = {
+  passwordPolicy: 'password-policy.json',
+  credentialReport: 'credential-report.json',
+  accountSummary: 'account-summary.json',
+  virtualMfaDevices: 'virtual-mfa-devices.json',
+  authorizationDetails: 'authorization-details.json',
+  trails: 'trails.json',
+  logGroups: 'log-groups.json',
+  metricAlarms: 'alarms.json',
+  personalDataStores: 'personal-data-resources.json',
+};
+
+function toCollectionError(section: SectionName, files: string[], error: unknown): CollectionError {
+  if (error instanceof FileProblem) {
+    const file = /^([\w./-]+\.(?:json|csv))/.exec(error.message)?.[1] ?? files[0] ?? section;
+    return { section, operation: file, code: error.code, message: error.message };
+  }
+  if (error instanceof ShapeError) {
+    const file = files.find((f) => error.path.startsWith(f)) ?? files[0] ?? section;
+    return { section, operation: file, code: 'InvalidShape', message: error.path.startsWith(file) ? error.message : `${file}: ${error.message}` };
+  }
+  if (error instanceof CredentialReportParseError) {
+    return { section, operation: files.join(' | '), code: 'InvalidCredentialReport', message: `credential report: ${error.message}` };
+  }
+  return { section, operation: files[0] ?? section, code: 'ReadError', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** A listing the CLI did not finish (NextToken / IsTruncated) would be read as complete: refuse it. */
+function rejectTruncated(value: unknown, file: string): void {
+  if (typeof value === 'object' && value !== null) {
+    const v = value as Record<string, unknown>;
+    if (v.IsTruncated === true || typeof v.NextToken === 'string' || typeof v.nextToken === 'string' || (typeof v.PaginationToken === 'string' && v.PaginationToken !== '')) {
+      throw new FileProblem('Truncated', `${file} is one page of a longer listing (a next-page token is present): re-run the command without --max-items / --no-paginate`);
+    }
+  }
+}
+
+function accountFromArns(arns: string[]): string | undefined {
+  for (const arn of arns) {
+    const id = /^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):/.exec(arn)?.[1];
+    if (id) return id;
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return `an object with keys ${Object.keys(value).slice(0, 5).join(', ') || '(none)'}`;
+  return JSON.stringify(value);
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    if (entry.isFile()) out.push(entry.name);
+    else if (entry.isDirectory() && entry.name === 'trails') {
+      for (const sub of await readdir(path.join(root, 'trails'), { withFileTypes: true })) {
+        if (sub.isFile() && !sub.name.startsWith('.')) out.push(`trails/${sub.name}`);
+      }
+    }
+  }
+  return out;
+}
