@@ -126,25 +126,47 @@ function boundaryOf(idx: Indexes, arn: string | undefined, unresolved: string[])
   return { boundary: statements };
 }
 
-function decideStatements(statements: Iterable<NormalizedStatement>, action: string, resource: string): Decision {
-  let allow = false;
-  let conditionalAllow = false;
-  let conditionalDeny = false;
+// Decision flags of one statement list for one (action, resource), OR-ed across policies.
+const ALLOW = 1;
+const CONDITIONAL_ALLOW = 2;
+const DENY = 4;
+const CONDITIONAL_DENY = 8;
+
+/**
+ * Per statement-list memo of decision flags. Managed policies are resolved once per
+ * snapshot and their statement arrays are shared by every principal they are attached
+ * to, so 15,000 principals asking about the same action reuse one computation per policy.
+ */
+const flagMemo = new WeakMap<readonly NormalizedStatement[], Map<string, number>>();
+
+function flagsOf(statements: readonly NormalizedStatement[], action: string, resource: string): number {
+  let memo = flagMemo.get(statements);
+  if (!memo) {
+    memo = new Map();
+    flagMemo.set(statements, memo);
+  }
+  const key = `${action.toLowerCase()}\u0000${resource}`;
+  const cached = memo.get(key);
+  if (cached !== undefined) return cached;
+  let flags = 0;
   for (const s of statements) {
     if (!statementCoversAction(s, action) || !statementCoversResource(s, resource)) continue;
-    if (s.effect === 'Deny') {
-      if (!s.conditional) return 'denied';
-      conditionalDeny = true;
-    } else if (s.conditional) conditionalAllow = true;
-    else allow = true;
+    if (s.effect === 'Deny') flags |= s.conditional ? CONDITIONAL_DENY : DENY;
+    else flags |= s.conditional ? CONDITIONAL_ALLOW : ALLOW;
   }
-  if (allow) return conditionalDeny ? 'conditional' : 'allowed';
-  if (conditionalAllow) return 'conditional';
+  memo.set(key, flags);
+  return flags;
+}
+
+function fromFlags(flags: number): Decision {
+  if (flags & DENY) return 'denied';
+  if (flags & ALLOW) return flags & CONDITIONAL_DENY ? 'conditional' : 'allowed';
+  if (flags & CONDITIONAL_ALLOW) return 'conditional';
   return 'not-allowed';
 }
 
-function* allStatements(p: Principal): Iterable<NormalizedStatement> {
-  for (const policy of p.policies) yield* policy.statements;
+function decideStatements(statements: readonly NormalizedStatement[], action: string, resource: string): Decision {
+  return fromFlags(flagsOf(statements, action, resource));
 }
 
 const RANK: Record<Decision, number> = { denied: 0, 'not-allowed': 1, conditional: 2, allowed: 3 };
@@ -155,12 +177,30 @@ const RANK: Record<Decision, number> = { denied: 0, 'not-allowed': 1, conditiona
  * SCPs, resource policies and session policies are out of scope.
  */
 export function decide(p: Principal, action: string, resource = '*'): Decision {
-  const identity = decideStatements(allStatements(p), action, resource);
+  let flags = 0;
+  for (const policy of p.policies) flags |= flagsOf(policy.statements, action, resource);
+  const identity = fromFlags(flags);
   if (!p.boundary || identity === 'denied' || identity === 'not-allowed') return identity;
   const bounded = decideStatements(p.boundary, action, resource);
   if (bounded === 'denied') return 'denied';
   if (bounded === 'not-allowed') return 'not-allowed';
   return RANK[bounded] < RANK[identity] ? bounded : identity;
+}
+
+const principalMemo = new WeakMap<AuthorizationDetails, Principal[]>();
+
+/**
+ * `resolvePrincipals`, computed once per authorization-details object: several rules of
+ * one evaluation (admin, data access, breadth, escalation) share the same resolution.
+ * Callers must not mutate the returned principals.
+ */
+export function principalsOf(details: AuthorizationDetails): Principal[] {
+  let principals = principalMemo.get(details);
+  if (!principals) {
+    principals = resolvePrincipals(details);
+    principalMemo.set(details, principals);
+  }
+  return principals;
 }
 
 /** Policies of the principal whose Allow statements cover `action` on `resource`. */

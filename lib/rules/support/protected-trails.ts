@@ -1,0 +1,53 @@
+/**
+ * Shared judgement of a per-trail protection (log file validation, KMS encryption) over the
+ * trails whose logs matter: multi-region trails that are logging.
+ */
+import type { Trail } from '../../snapshot';
+import type { RuleOutcome } from '../types';
+import { isLogging, qualifyingTrails, uniqueTrails } from './trails';
+
+export function judgeTrailProtection(
+  allTrails: readonly Trail[],
+  what: string,
+  isProtected: (t: Trail) => boolean,
+  fact: (t: Trail) => unknown,
+): RuleOutcome {
+  const trails = uniqueTrails(allTrails);
+  const qualifying = qualifyingTrails(trails);
+  const observed = {
+    qualifyingTrails: qualifying.map((t) => ({ TrailARN: t.TrailARN, [what]: fact(t) })),
+    otherTrails: trails.filter((t) => !qualifying.includes(t)).map((t) => ({ TrailARN: t.TrailARN, IsMultiRegionTrail: t.IsMultiRegionTrail, IsLogging: isLogging(t) ?? 'unknown', [what]: fact(t) })),
+  };
+  const threshold = { required: `${what} on every multi-region trail that is logging` };
+  if (qualifying.length === 0) {
+    const unknown = trails.filter((t) => t.IsMultiRegionTrail && isLogging(t) === undefined);
+    if (unknown.length > 0) {
+      return {
+        status: 'ERROR',
+        message: `The status of ${unknown.map((t) => t.Name).join(', ')} was not collected: cannot tell which trail's logs must be protected.`,
+        observed,
+        threshold,
+        resources: unknown.map((t) => t.TrailARN),
+      };
+    }
+    return {
+      status: 'FAIL',
+      message: trails.length === 0 ? `No trail exists: no log is protected (${what}).` : `No multi-region trail is logging: no complete log is protected (${what}).`,
+      observed,
+      threshold,
+      resources: trails.map((t) => t.TrailARN),
+    };
+  }
+  const unprotected = qualifying.filter((t) => !isProtected(t));
+  if (unprotected.length === 0) {
+    return { status: 'PASS', message: `${what} is on for all ${qualifying.length} multi-region logging trail(s).`, observed, threshold, resources: qualifying.map((t) => t.TrailARN) };
+  }
+  const partial = unprotected.length < qualifying.length;
+  return {
+    status: partial ? 'WARN' : 'FAIL',
+    message: `${what} is off on ${unprotected.length} of ${qualifying.length} multi-region logging trail(s): ${unprotected.map((t) => t.Name).join(', ')}.`,
+    observed,
+    threshold,
+    resources: unprotected.map((t) => t.TrailARN),
+  };
+}
