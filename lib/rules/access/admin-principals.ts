@@ -1,0 +1,82 @@
+/**
+ * access.admin-principals — only allow-listed break-glass roles hold administrator rights;
+ * no IAM user does.
+ */
+import { z } from 'zod';
+import { requireSection } from '../../snapshot';
+import { assessAdmin } from '../../policy/admin';
+import { principalsOf } from '../../policy/principals';
+import { wildcardMatch } from '../../policy/document';
+import { defineRule } from '../types';
+import { REF } from '../support/references';
+
+export const AdminPrincipalsParameters = z.object({
+  /** Role names or ARN patterns (`*`, `?` wildcards) allowed to hold admin rights, e.g. `BreakGlass*`. Users are never allow-listed. */
+  breakGlassRoles: z.array(z.string().min(1)).default([]),
+});
+
+export default defineRule({
+  id: 'access.admin-principals',
+  title: 'Administrator rights limited to break-glass roles',
+  area: 'access',
+  severity: 'high',
+  rationale:
+    'A principal with `*` on `*` can read every personal data store, switch off logging and erase traces. GDPR Art. 32(4) and ' +
+    '25(2) require that people act only on instructions and that access is limited to what is necessary; the CNIL guide asks ' +
+    'for non-privileged named accounts for routine work. Long-lived IAM users with admin rights are the worst case: their ' +
+    'passwords and keys are phished or leaked.',
+  remediation: {
+    console: 'IAM console → Users/Roles → <principal> → Permissions: detach AdministratorAccess and remove `*`-on-`*` statements; grant a job-specific policy instead.',
+    cli:
+      'aws iam detach-user-policy --user-name <user> --policy-arn arn:aws:iam::aws:policy/AdministratorAccess; ' +
+      'aws iam detach-role-policy --role-name <role> --policy-arn arn:aws:iam::aws:policy/AdministratorAccess; ' +
+      'aws iam delete-user-policy --user-name <user> --policy-name <inline policy>',
+  },
+  references: [REF.gdpr32_4, REF.gdpr25_2, REF.cnilGuide5, REF.cnilGuide9],
+  sections: ['authorizationDetails'],
+  parameters: AdminPrincipalsParameters,
+  evaluate(snapshot, params) {
+    const details = requireSection(snapshot, 'authorizationDetails');
+    const allowListed = (name: string, arn: string): boolean =>
+      params.breakGlassRoles.some((p) => (p.startsWith('arn:') ? wildcardMatch(p, arn) : wildcardMatch(p, name)));
+    const adminUsers: { name: string; arn: string; via: string[]; conditional: boolean }[] = [];
+    const adminRoles: typeof adminUsers = [];
+    const breakGlass: string[] = [];
+    const nearAdmin: { arn: string; via: string[] }[] = [];
+    for (const p of principalsOf(details)) {
+      const a = assessAdmin(p);
+      if (a.nearAdminVia.length > 0 && !a.admin) nearAdmin.push({ arn: p.arn, via: a.nearAdminVia });
+      if (!a.admin) continue;
+      const entry = { name: p.name, arn: p.arn, via: a.via, conditional: a.conditional };
+      if (p.type === 'user') adminUsers.push(entry);
+      else if (allowListed(p.name, p.arn)) breakGlass.push(p.arn);
+      else adminRoles.push(entry);
+    }
+    const offenders = [...adminUsers, ...adminRoles];
+    const observed = {
+      adminUsers: adminUsers.length,
+      adminRolesNotAllowListed: adminRoles.length,
+      allowListedBreakGlassRoles: breakGlass,
+      offenders,
+      conditionalAdmins: offenders.filter((o) => o.conditional).map((o) => o.arn),
+      nearAdminNotActionGrants: nearAdmin,
+      principalsChecked: details.UserDetailList.length + details.RoleDetailList.length,
+    };
+    if (offenders.length > 0) {
+      return {
+        status: 'FAIL',
+        message: `${adminUsers.length} users and ${adminRoles.length} roles outside the break-glass allow-list hold administrator rights: ${offenders.slice(0, 5).map((o) => o.name).join(', ')}${offenders.length > 5 ? ', …' : ''}.`,
+        observed,
+        threshold: params,
+        resources: offenders.map((o) => o.arn),
+      };
+    }
+    return {
+      status: 'PASS',
+      message: breakGlass.length ? `Only ${breakGlass.length} allow-listed break-glass roles hold administrator rights.` : 'No principal holds administrator rights.',
+      observed,
+      threshold: params,
+      resources: breakGlass,
+    };
+  },
+});

@@ -1,0 +1,119 @@
+/**
+ * access.stale-credentials — console passwords and access keys that are not used are
+ * removed, and keys in use are rotated. Judged from the credential report only.
+ */
+import { z } from 'zod';
+import { ROOT_REPORT_USER, requireSection, type CredentialReportRow, type ReportDate } from '../../snapshot';
+import { defineRule } from '../types';
+import { REF } from '../support/references';
+import { daysSince, reportDate } from '../support/time';
+
+export const StaleCredentialsParameters = z.object({
+  /** A password or key unused for longer than this is stale (CNIL guide: remove unused accounts). */
+  maxUnusedDays: z.number().int().positive().default(90),
+  /** An active key whose last rotation is older than this must be rotated. */
+  maxKeyAgeDays: z.number().int().positive().default(90),
+});
+
+export interface StaleCredential {
+  user: string;
+  arn: string;
+  credential: 'password' | 'access_key_1' | 'access_key_2';
+  problem: 'unused' | 'never-used' | 'not-rotated';
+  days: number;
+}
+
+/**
+ * When a credential was never used, its age counts from when it was set: the password's
+ * last change (a console password may be added long after the user was created), else the
+ * user's creation.
+ */
+function passwordBirth(row: CredentialReportRow): Date | undefined {
+  return reportDate(row.password_last_changed) ?? reportDate(row.user_creation_time);
+}
+
+export function findStaleCredentials(
+  rows: readonly CredentialReportRow[],
+  now: Date,
+  p: z.infer<typeof StaleCredentialsParameters>,
+): StaleCredential[] {
+  const out: StaleCredential[] = [];
+  for (const row of rows) {
+    if (row.user === ROOT_REPORT_USER) continue; // root keys: auth.root-access-keys
+    if (row.password_enabled === true) {
+      const used = reportDate(row.password_last_used);
+      if (used) {
+        const days = daysSince(used, now);
+        if (days > p.maxUnusedDays) out.push({ user: row.user, arn: row.arn, credential: 'password', problem: 'unused', days });
+      } else {
+        const born = passwordBirth(row);
+        const days = born ? daysSince(born, now) : undefined;
+        if (days !== undefined && days > p.maxUnusedDays)
+          out.push({ user: row.user, arn: row.arn, credential: 'password', problem: 'never-used', days });
+      }
+    }
+    const keys: ['access_key_1' | 'access_key_2', boolean, ReportDate, ReportDate][] = [
+      ['access_key_1', row.access_key_1_active, row.access_key_1_last_rotated, row.access_key_1_last_used_date],
+      ['access_key_2', row.access_key_2_active, row.access_key_2_last_rotated, row.access_key_2_last_used_date],
+    ];
+    for (const [slot, active, rotatedAt, usedAt] of keys) {
+      if (!active) continue;
+      const rotated = reportDate(rotatedAt);
+      const used = reportDate(usedAt);
+      const age = rotated ? daysSince(rotated, now) : undefined;
+      if (used) {
+        const days = daysSince(used, now);
+        if (days > p.maxUnusedDays) out.push({ user: row.user, arn: row.arn, credential: slot, problem: 'unused', days });
+      } else if (age !== undefined && age > p.maxUnusedDays) {
+        out.push({ user: row.user, arn: row.arn, credential: slot, problem: 'never-used', days: age });
+      }
+      if (age !== undefined && age > p.maxKeyAgeDays) out.push({ user: row.user, arn: row.arn, credential: slot, problem: 'not-rotated', days: age });
+    }
+  }
+  return out;
+}
+
+export default defineRule({
+  id: 'access.stale-credentials',
+  title: 'No stale passwords or access keys',
+  area: 'access',
+  severity: 'medium',
+  rationale:
+    'An unused password or key is an open door nobody watches: it belongs to someone who left or no longer needs access. The ' +
+    'CNIL security guide asks to remove unused accounts and review rights regularly; long-lived keys that are never rotated ' +
+    'stay valid after they leak.',
+  remediation: {
+    console: 'IAM console → Users → <user> → Security credentials: delete the console password or deactivate/delete the access key; rotate keys in use.',
+    cli:
+      'aws iam delete-login-profile --user-name <user>; aws iam update-access-key --user-name <user> --access-key-id <id> --status Inactive; ' +
+      'rotate: aws iam create-access-key --user-name <user>, switch the application, then aws iam delete-access-key --user-name <user> --access-key-id <old id>',
+  },
+  references: [REF.cnilGuide5, REF.gdpr32_1_b],
+  sections: ['credentialReport'],
+  parameters: StaleCredentialsParameters,
+  evaluate(snapshot, params) {
+    const report = requireSection(snapshot, 'credentialReport');
+    const now = new Date(snapshot.collectedAt);
+    const stale = findStaleCredentials(report.rows, now, params);
+    const count = (problem: StaleCredential['problem']): number => stale.filter((s) => s.problem === problem).length;
+    const observed = {
+      usersChecked: report.rows.filter((r) => r.user !== ROOT_REPORT_USER).length,
+      unused: count('unused'),
+      neverUsed: count('never-used'),
+      notRotated: count('not-rotated'),
+      staleCredentials: stale,
+      now: snapshot.collectedAt,
+    };
+    const resources = [...new Set(stale.map((s) => s.arn))];
+    if (stale.length > 0) {
+      return {
+        status: 'FAIL',
+        message: `${resources.length} users hold stale credentials: ${observed.unused} unused > ${params.maxUnusedDays} days, ${observed.neverUsed} never used, ${observed.notRotated} keys older than ${params.maxKeyAgeDays} days.`,
+        observed,
+        threshold: params,
+        resources,
+      };
+    }
+    return { status: 'PASS', message: `No password or key unused for more than ${params.maxUnusedDays} days or older than ${params.maxKeyAgeDays} days.`, observed, threshold: params, resources: [] };
+  },
+});

@@ -1,0 +1,115 @@
+/**
+ * access.wildcard-data-access — no non-admin principal may read data stores in bulk
+ * without a resource scope: `s3:*`, `dynamodb:*`, or a bulk read action on Resource `*`
+ * (a `NotResource` counts as unscoped). Administrators are judged by access.admin-principals.
+ */
+import { z } from 'zod';
+import { requireSection } from '../../snapshot';
+import { assessAdmin } from '../../policy/admin';
+import { decide, grantingPolicies, principalsOf } from '../../policy/principals';
+import { defineRule } from '../types';
+import { REF } from '../support/references';
+
+/**
+ * Read actions that return stored data (not metadata). `kms:Decrypt` is left out on
+ * purpose: it is a key-usage permission, usually scoped with kms:ViaService conditions, and
+ * alone it reads no store; `secretsmanager:GetSecretValue` is in because on `*` it hands
+ * out the database credentials that lead to the data.
+ */
+export const DEFAULT_DATA_ACTIONS = [
+  's3:GetObject',
+  'dynamodb:Scan',
+  'dynamodb:Query',
+  'dynamodb:BatchGetItem',
+  'dynamodb:GetItem',
+  'dynamodb:PartiQLSelect',
+  'rds-data:ExecuteStatement',
+  'rds-data:BatchExecuteStatement',
+  'athena:GetQueryResults',
+  'redshift-data:GetStatementResult',
+  'es:ESHttpGet',
+  'secretsmanager:GetSecretValue',
+];
+
+export const WildcardDataAccessParameters = z.object({
+  /** Service-wide grants that are flagged on their own (probed literally: `s3:*` is matched by `s3:*`, `*` or a NotAction). */
+  serviceWildcards: z.array(z.string()).default(['s3:*', 'dynamodb:*']),
+  /** Bulk data-read actions that must not be granted on every resource. */
+  dataActions: z.array(z.string()).default(DEFAULT_DATA_ACTIONS),
+});
+
+interface Offender {
+  arn: string;
+  type: 'user' | 'role';
+  actions: string[];
+  conditionalOnly: boolean;
+  via: string[];
+}
+
+export default defineRule({
+  id: 'access.wildcard-data-access',
+  title: 'No unscoped wildcard access to data stores',
+  area: 'access',
+  severity: 'high',
+  rationale:
+    'France Travail\'s advisers could query far more records than their tasks needed; hijacked accounts extracted 25 GB of ' +
+    'personal data. GDPR Art. 25(2) limits accessibility to what is necessary: grants like `s3:*`, `dynamodb:*` or ' +
+    '`s3:GetObject` on `*` let one stolen credential read every store in the account.',
+  remediation: {
+    console: 'IAM console → Roles/Users → <principal> → Permissions: replace `*` resources with the ARNs of the buckets/tables the job needs, and list the actions it uses.',
+    cli:
+      'aws iam put-role-policy --role-name <role> --policy-name scoped-data-access --policy-document file://scoped.json ' +
+      '(Resource: arn:aws:s3:::<bucket>/<prefix>/*, arn:aws:dynamodb:<region>:<account>:table/<table>); then ' +
+      'aws iam delete-role-policy --role-name <role> --policy-name <wildcard policy> or aws iam detach-role-policy --role-name <role> --policy-arn <arn>',
+  },
+  references: [REF.gdpr25_2, REF.gdpr32_2, REF.gdpr32_4, REF.cnilGuide5, REF.cnilSan2026_003],
+  sections: ['authorizationDetails'],
+  parameters: WildcardDataAccessParameters,
+  evaluate(snapshot, params) {
+    const details = requireSection(snapshot, 'authorizationDetails');
+    const probes = [...params.serviceWildcards, ...params.dataActions];
+    const offenders: Offender[] = [];
+    let adminsSkipped = 0;
+    for (const p of principalsOf(details)) {
+      if (assessAdmin(p).admin) {
+        adminsSkipped += 1;
+        continue;
+      }
+      const allowed: string[] = [];
+      let unconditional = false;
+      for (const action of probes) {
+        const d = decide(p, action, '*');
+        if (d === 'allowed') unconditional = true;
+        if (d === 'allowed' || d === 'conditional') allowed.push(action);
+      }
+      if (allowed.length === 0) continue;
+      const via = [...new Set(allowed.flatMap((a) => grantingPolicies(p, a, '*')))];
+      offenders.push({ arn: p.arn, type: p.type, actions: allowed, conditionalOnly: !unconditional, via });
+    }
+    const firm = offenders.filter((o) => !o.conditionalOnly);
+    const observed = {
+      principalsWithUnscopedDataAccess: offenders.length,
+      conditionalOnly: offenders.filter((o) => o.conditionalOnly).map((o) => o.arn),
+      offenders,
+      adminsNotJudgedHere: adminsSkipped,
+      note: 'Administrators are reported by access.admin-principals.',
+    };
+    if (offenders.length === 0) {
+      return { status: 'PASS', message: 'No non-admin principal can read data stores on Resource "*".', observed, threshold: params, resources: [] };
+    }
+    const summary = offenders
+      .slice(0, 3)
+      .map((o) => `${o.arn.split('/').pop()} (${o.actions.slice(0, 3).join(', ')}${o.actions.length > 3 ? ', …' : ''})`)
+      .join('; ');
+    return {
+      status: firm.length > 0 ? 'FAIL' : 'WARN',
+      message:
+        firm.length > 0
+          ? `${offenders.length} non-admin principals can read data stores on Resource "*": ${summary}.`
+          : `${offenders.length} non-admin principals can read data stores on Resource "*" under conditions only (check the conditions scope them): ${summary}.`,
+      observed,
+      threshold: params,
+      resources: offenders.map((o) => o.arn),
+    };
+  },
+});
