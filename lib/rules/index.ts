@@ -4,17 +4,47 @@
  */
 import type { Rule } from './types';
 import { UnknownRuleError } from './engine';
+import passwordPolicyPresent from './auth/password-policy-present';
+import passwordStrength from './auth/password-strength';
+import rootMfa from './auth/root-mfa';
+import consoleMfa from './auth/console-mfa';
+import rootAccessKeys from './auth/root-access-keys';
+import staleCredentials from './access/stale-credentials';
+import adminPrincipals from './access/admin-principals';
+import wildcardDataAccess from './access/wildcard-data-access';
+import cloudtrailMultiRegion from './logging/cloudtrail-multi-region';
+import logIntegrity from './logging/log-integrity';
+import logEncryption from './logging/log-encryption';
+import automatedAnalysis from './logging/automated-analysis';
+import logRetention from './logging/retention';
+import personalDataEvents from './logging/personal-data-events';
+import evidenceContinuity from './governance/evidence-continuity';
 
 export const RULES: readonly Rule[] = [
   // auth
+  passwordPolicyPresent,
+  passwordStrength,
+  rootMfa,
+  consoleMfa,
+  rootAccessKeys,
 
   // access
+  staleCredentials,
+  adminPrincipals,
+  wildcardDataAccess,
 
   // logging
+  cloudtrailMultiRegion,
+  logIntegrity,
+  logEncryption,
+  automatedAnalysis,
+  logRetention,
+  personalDataEvents,
 
   // monitoring
 
   // governance
+  evidenceContinuity,
 ];
 
 export function getRule(id: string): Rule {
