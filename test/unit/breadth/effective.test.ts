@@ -1,0 +1,207 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyzeBreadth } from '../../../lib/breadth/analyze';
+import { hasBit } from '../../../lib/breadth/bitset';
+import { loadCatalog } from '../../../lib/breadth/catalog';
+import { BreadthCalculator } from '../../../lib/breadth/effective';
+import { resolvePrincipals } from '../../../lib/policy/principals';
+import { allow, deny, details, input, type Stmt } from './helpers';
+
+const catalog = loadCatalog();
+const size = (pattern: string): number => {
+  let n = 0;
+  const bits = catalog.expand(pattern);
+  for (let i = 0; i < catalog.size; i++) if (hasBit(bits, i)) n += 1;
+  return n;
+};
+
+/** Breadth of a single role with these inline policies (and optional boundary). */
+function breadthOf(policies: Stmt[][], boundary?: Stmt[]) {
+  const d = details({
+    roles: [{ name: 'r', inline: policies, ...(boundary ? { boundary: 'b' } : {}) }],
+    policies: boundary ? { b: boundary } : {},
+  });
+  const [p] = analyzeBreadth(input(d), catalog).principals;
+  return p!;
+}
+
+// A pool mixing broad and narrow patterns, services and verbs, so random policies overlap.
+const patterns = ['*', 's3:*', 's3:Get*', 's3:GetObject', 'dynamodb:*', 'dynamodb:Scan', 'ec2:Describe*', 'iam:PassRole', 'iam:*', 'iam:*User*', 'lambda:*', 'kms:Decrypt', 'sts:AssumeRole', 'logs:Get*', '*:List*'];
+const arbStatement = (effect: 'Allow' | 'Deny'): fc.Arbitrary<Stmt> =>
+  fc.record({
+    actions: fc.subarray(patterns, { minLength: 1, maxLength: 3 }),
+    not: fc.boolean(),
+    resource: fc.constantFrom('*', 'arn:aws:s3:::bucket/*'),
+    notResource: fc.boolean(),
+    conditional: fc.boolean(),
+  }).map(({ actions, not, resource, notResource, conditional }) => ({
+    Effect: effect,
+    ...(not && effect === 'Allow' ? { NotAction: actions } : { Action: actions }),
+    ...(notResource ? { NotResource: resource } : { Resource: resource }),
+    ...(conditional ? { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } } : {}),
+  }));
+const arbPolicy = fc.array(fc.oneof(arbStatement('Allow'), arbStatement('Allow'), arbStatement('Deny')), { minLength: 1, maxLength: 4 });
+const arbPolicies = fc.array(arbPolicy, { minLength: 1, maxLength: 3 });
+
+describe('effective permissions: properties', () => {
+  it('adding an Allow never decreases breadth', () => {
+    fc.assert(
+      fc.property(arbPolicies, arbStatement('Allow'), (policies, extra) => {
+        const before = breadthOf(policies);
+        const after = breadthOf([...policies, [extra]]);
+        expect(after.total).toBeGreaterThanOrEqual(before.total);
+        expect(after.unconditional).toBeGreaterThanOrEqual(before.unconditional);
+        expect(after.onAllResources).toBeGreaterThanOrEqual(before.onAllResources);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('adding a Deny never increases breadth', () => {
+    fc.assert(
+      fc.property(arbPolicies, arbStatement('Deny'), (policies, extra) => {
+        const before = breadthOf(policies);
+        const after = breadthOf([...policies, [extra]]);
+        expect(after.total).toBeLessThanOrEqual(before.total);
+        expect(after.unconditional).toBeLessThanOrEqual(before.unconditional);
+        expect(after.onAllResources).toBeLessThanOrEqual(before.onAllResources);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('a permissions boundary never increases breadth', () => {
+    fc.assert(
+      fc.property(arbPolicies, arbPolicy, (policies, boundary) => {
+        const without = breadthOf(policies);
+        const withBoundary = breadthOf(policies, boundary);
+        expect(withBoundary.total).toBeLessThanOrEqual(without.total);
+        expect(withBoundary.unconditional).toBeLessThanOrEqual(without.unconditional);
+        expect(withBoundary.onAllResources).toBeLessThanOrEqual(without.onAllResources);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('a wildcard Allow grants exactly what the explicit list of its actions grants', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('s3:Get*', 'ec2:Describe*', 'iam:*User*', '*:List*', 'lambda:*', 'dynamodb:?can'), (pattern) => {
+        const names = catalog.names.filter((_, id) => hasBit(catalog.expand(pattern), id));
+        const wild = breadthOf([[allow(pattern)]]);
+        const explicit = breadthOf([[allow(names)]]);
+        expect(explicit.total).toBe(wild.total);
+        expect(explicit.byLevel).toEqual(wild.byLevel);
+        expect(explicit.services).toBe(wild.services);
+      }),
+      { numRuns: 6 },
+    );
+  });
+});
+
+describe('effective permissions: examples', () => {
+  it('counts s3:* as every S3 action, one service, on all resources', () => {
+    const p = breadthOf([[allow('s3:*')]]);
+    expect(p.total).toBe(size('s3:*'));
+    expect(p.services).toBe(1);
+    expect(p.onAllResources).toBe(p.total);
+    expect(p.dataReadOnAll).toContain('s3:GetObject');
+    expect(p.adminEquivalent).toBe(false);
+  });
+
+  it('NotAction grants the whole catalog minus what it lists', () => {
+    const p = breadthOf([[{ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }]]);
+    expect(p.total).toBe(catalog.size - size('iam:*') - size('organizations:*'));
+    expect(p.byLevel['Permissions management']).toBeGreaterThan(0);
+  });
+
+  it('NotResource counts as all resources', () => {
+    const p = breadthOf([[{ Effect: 'Allow', Action: 'dynamodb:Scan', NotResource: 'arn:aws:dynamodb:*:*:table/secret' }]]);
+    expect(p.onAllResources).toBe(1);
+    expect(p.dataReadOnAll).toEqual(['dynamodb:Scan']);
+  });
+
+  it('resource-scoped grants count as breadth but not as "on all resources"', () => {
+    const p = breadthOf([[allow('s3:GetObject', 'arn:aws:s3:::reports/*')]]);
+    expect(p.total).toBe(1);
+    expect(p.onAllResources).toBe(0);
+    expect(p.dataReadOnAll).toEqual([]);
+  });
+
+  it('reports conditional allows separately from unconditional ones', () => {
+    const mfa = { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } };
+    const p = breadthOf([[allow('s3:Get*'), allow('dynamodb:*', '*', mfa)]]);
+    expect(p.unconditional).toBe(size('s3:Get*'));
+    expect(p.conditional).toBe(size('dynamodb:*'));
+    expect(p.total).toBe(p.unconditional + p.conditional);
+  });
+
+  it('an unconditional Deny on * removes actions; a scoped Deny does not; a conditional Deny makes them conditional', () => {
+    expect(breadthOf([[allow('s3:*'), deny('s3:Delete*')]]).total).toBe(size('s3:*') - size('s3:Delete*'));
+    expect(breadthOf([[allow('s3:*'), deny('s3:Delete*', 'arn:aws:s3:::logs/*')]]).total).toBe(size('s3:*'));
+    const cond = breadthOf([[allow('s3:*'), deny('s3:Delete*', '*', { Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]]);
+    expect(cond.total).toBe(size('s3:*'));
+    expect(cond.conditional).toBe(size('s3:Delete*'));
+  });
+
+  it('a permissions boundary intersects: only actions both allow remain', () => {
+    const p = breadthOf([[allow(['s3:*', 'iam:*'])]], [allow('s3:*')]);
+    expect(p.total).toBe(size('s3:*'));
+    const s3PermissionsManagement = catalog.names.filter((n, id) => n.startsWith('s3:') && catalog.levelName(id) === 'Permissions management').length;
+    expect(p.permissionsManagement).toBe(s3PermissionsManagement);
+    const scopedBoundary = breadthOf([[allow('s3:*')]], [allow('s3:*', 'arn:aws:s3:::one/*')]);
+    expect(scopedBoundary.total).toBe(size('s3:*'));
+    expect(scopedBoundary.onAllResources).toBe(0);
+  });
+
+  it('users inherit their groups\' inline and managed policies, and the granting policies are named via the group', () => {
+    const d = details({
+      users: [{ name: 'alice', groups: ['advisers'], inline: [[allow('s3:ListAllMyBuckets')]] }],
+      groups: [{ name: 'advisers', managed: ['AdviserData'], inline: [[allow('dynamodb:Query')]] }],
+      policies: { AdviserData: [allow(['s3:GetObject', 'iam:PassRole', 'ec2:RunInstances'])] },
+    });
+    const [alice] = analyzeBreadth(input(d), catalog).principals;
+    expect(alice!.total).toBe(5);
+    expect(alice!.policies).toBe(3);
+    expect(alice!.escalations.map((e) => e.path)).toEqual(['passrole-ec2']);
+    expect(alice!.escalations[0]!.grants[0]!.policies).toEqual(['AdviserData (via group advisers)']);
+  });
+
+  it('`*` on `*` is admin-equivalent; a Deny of a few actions keeps it so; s3:* is not', () => {
+    expect(breadthOf([[allow('*')]]).adminEquivalent).toBe(true);
+    expect(breadthOf([[allow('*'), deny('organizations:LeaveOrganization')]]).adminEquivalent).toBe(true);
+    expect(breadthOf([[allow('*', '*', { Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } })]]).adminEquivalent).toBe(false);
+  });
+
+  it('caches expansion per managed policy: principals sharing a policy share its masks', () => {
+    const d = details({ roles: [{ name: 'a', managed: ['P'] }, { name: 'b', managed: ['P'] }], policies: { P: [allow('s3:*')] } });
+    const calc = new BreadthCalculator(catalog);
+    const [a, b] = resolvePrincipals(d);
+    expect(calc.policyMasks(a!.policies[0]!.statements)).toBe(calc.policyMasks(b!.policies[0]!.statements));
+  });
+
+  it('an attached managed policy missing from the snapshot is reported, not silently ignored', () => {
+    const d = details({ roles: [{ name: 'r', managed: ['Gone'] }] });
+    const [p] = analyzeBreadth(input(d), catalog).principals;
+    expect(p!.unresolvedPolicies).toEqual(['arn:aws:iam::111122223333:policy/Gone']);
+  });
+
+  it('reports role last use and idle days; never-used roles count from creation', () => {
+    const d = details({ roles: [{ name: 'used', lastUsed: '2026-01-21T00:00:00Z' }, { name: 'idle' }] });
+    const ps = analyzeBreadth(input(d), catalog).principals;
+    expect(ps.find((p) => p.name === 'used')).toMatchObject({ usage: 'used', idleDays: 10 });
+    expect(ps.find((p) => p.name === 'idle')).toMatchObject({ usage: 'never' });
+  });
+
+  it('reads user last use from the credential report (latest of password and keys), unknown without it', () => {
+    const d = details({ users: [{ name: 'bob' }] });
+    const row = {
+      user: 'bob', arn: 'arn:aws:iam::111122223333:user/bob', user_creation_time: '2025-01-01T00:00:00Z',
+      password_enabled: true, password_last_used: '2026-01-01T00:00:00Z', password_last_changed: 'N/A', password_next_rotation: 'N/A',
+      mfa_active: false, access_key_1_active: true, access_key_1_last_rotated: 'N/A', access_key_1_last_used_date: '2026-01-30T00:00:00Z',
+      access_key_2_active: false, access_key_2_last_rotated: 'N/A', access_key_2_last_used_date: 'N/A', cert_1_active: false, cert_2_active: false,
+    } as const;
+    const withReport = { ...input(d), credentialReport: { GeneratedTime: '2026-01-31T00:00:00Z', rows: [row] } };
+    expect(analyzeBreadth(withReport, catalog).principals[0]).toMatchObject({ usage: 'used', lastUsed: '2026-01-30T00:00:00Z', idleDays: 1 });
+    expect(analyzeBreadth(input(d), catalog).principals[0]).toMatchObject({ usage: 'unknown' });
+  });
+});

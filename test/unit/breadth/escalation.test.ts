@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeBreadth } from '../../../lib/breadth/analyze';
+import { loadCatalog } from '../../../lib/breadth/catalog';
+import { ESCALATION_PATHS } from '../../../lib/breadth/escalation';
+import { allow, deny, details, input, userArn, type Stmt } from './helpers';
+
+const catalog = loadCatalog();
+
+function pathsOf(statements: Stmt[], type: 'user' | 'role' = 'role'): string[] {
+  const d = type === 'role' ? details({ roles: [{ name: 'p', inline: [statements] }] }) : details({ users: [{ name: 'p', inline: [statements] }] });
+  return analyzeBreadth(input(d), catalog).principals[0]!.escalations.map((e) => e.path);
+}
+
+describe('privilege-escalation paths', () => {
+  // Every path: granting its first action of each step opens it (positive);
+  // removing any one step closes it (negative).
+  for (const path of ESCALATION_PATHS) {
+    it(`${path.id}: open with ${path.steps.map((s) => s[0]).join(' + ')}, closed when a step is missing`, () => {
+      const actions = path.steps.map((s) => s[0]!);
+      expect(pathsOf([allow(actions)])).toContain(path.id);
+      for (let i = 0; i < actions.length; i++) {
+        const without = actions.filter((_, j) => j !== i);
+        if (without.length) expect(pathsOf([allow(without)]), `without ${actions[i]}`).not.toContain(path.id);
+      }
+      expect(pathsOf([allow(actions), deny(actions[0]!)])).not.toContain(path.id);
+    });
+  }
+
+  it('any alternative of a step opens the path (lambda: CreateEventSourceMapping instead of InvokeFunction)', () => {
+    expect(pathsOf([allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateEventSourceMapping'])])).toContain('passrole-lambda');
+    expect(pathsOf([allow(['iam:PassRole', 'lambda:CreateFunction'])])).not.toContain('passrole-lambda');
+  });
+
+  it('wildcards open paths: iam:* opens every IAM-only path', () => {
+    const open = pathsOf([allow('iam:*')]);
+    for (const id of ['create-policy-version', 'attach-role-policy', 'put-user-policy', 'add-user-to-group', 'create-access-key']) expect(open).toContain(id);
+    expect(open).not.toContain('update-assume-role-policy'); // needs sts:AssumeRole too
+  });
+
+  it('self-service credentials (own access key, own password) are not escalation', () => {
+    const self = `arn:aws:iam::*:user/\${aws:username}`;
+    expect(pathsOf([allow(['iam:CreateAccessKey', 'iam:UpdateLoginProfile', 'iam:CreateLoginProfile'], self)], 'user')).toEqual([]);
+    expect(pathsOf([allow('iam:CreateAccessKey', userArn('p'))], 'user')).toEqual([]);
+    expect(pathsOf([allow('iam:CreateAccessKey', 'arn:aws:iam::*:user/*')], 'user')).toEqual(['create-access-key']);
+  });
+
+  it('attaching a policy to oneself is escalation even when scoped to self', () => {
+    expect(pathsOf([allow('iam:PutUserPolicy', `arn:aws:iam::*:user/\${aws:username}`)], 'user')).toEqual(['put-user-policy']);
+  });
+
+  it('names the granting policies and marks conditional grants', () => {
+    const d = details({
+      roles: [{ name: 'ops', managed: ['Deploy'], inline: [[allow('ec2:RunInstances', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-3' } } })]] }],
+      policies: { Deploy: [allow('iam:PassRole', 'arn:aws:iam::*:role/app-*')] },
+    });
+    const [ops] = analyzeBreadth(input(d), catalog).principals;
+    expect(ops!.escalations).toEqual([
+      {
+        path: 'passrole-ec2',
+        title: expect.any(String),
+        unconditional: false,
+        grants: [
+          { action: 'iam:PassRole', policies: ['Deploy'], conditional: false, onAllResources: false },
+          { action: 'ec2:RunInstances', policies: ['inline-0'], conditional: true, onAllResources: true },
+        ],
+      },
+    ]);
+  });
+
+  it('admin-equivalent principals are left to the admin rule (no paths listed)', () => {
+    expect(pathsOf([allow('*')])).toEqual([]);
+  });
+});
