@@ -30,6 +30,7 @@ export const CNIL: Framework = {
         'logging.automated-analysis',
         'logging.retention',
         'logging.personal-data-events',
+        'monitoring.abnormal-activity',
       ],
     },
     {
@@ -58,7 +59,7 @@ export const CNIL: Framework = {
       title: 'Guide fiche 16 — trace operations',
       citation: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 16',
       summary: 'Record operations, keep traces 6 to 12 months, protect them and analyse them actively.',
-      ruleIds: ['logging.cloudtrail-multi-region', 'logging.log-integrity', 'logging.automated-analysis', 'logging.retention', 'logging.personal-data-events'],
+      ruleIds: ['logging.cloudtrail-multi-region', 'logging.log-integrity', 'logging.automated-analysis', 'logging.retention', 'logging.personal-data-events', 'monitoring.abnormal-activity'],
     },
     {
       id: 'CNIL-GUIDE-22',
@@ -79,6 +80,7 @@ export const CNIL: Framework = {
         'access.wildcard-data-access',
         'logging.automated-analysis',
         'logging.personal-data-events',
+        'monitoring.abnormal-activity',
       ],
     },
   ],

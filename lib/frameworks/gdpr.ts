@@ -30,6 +30,7 @@ export const GDPR: Framework = {
         'access.stale-credentials',
         'logging.cloudtrail-multi-region',
         'logging.log-integrity',
+        'monitoring.abnormal-activity',
       ],
     },
     {
@@ -37,7 +38,7 @@ export const GDPR: Framework = {
       title: 'Art. 32(1)(d) — regularly testing, assessing and evaluating the measures',
       citation: 'Regulation (EU) 2016/679, Article 32(1)(d)',
       summary: 'Check the measures regularly and effectively: logs that are analysed automatically, and a check that actually runs on schedule.',
-      ruleIds: ['logging.cloudtrail-multi-region', 'logging.automated-analysis', 'governance.evidence-continuity'],
+      ruleIds: ['logging.cloudtrail-multi-region', 'logging.automated-analysis', 'monitoring.abnormal-activity', 'governance.evidence-continuity'],
     },
     {
       id: 'GDPR-32.2',

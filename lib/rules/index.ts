@@ -19,6 +19,7 @@ import automatedAnalysis from './logging/automated-analysis';
 import logRetention from './logging/retention';
 import personalDataEvents from './logging/personal-data-events';
 import evidenceContinuity from './governance/evidence-continuity';
+import abnormalActivity from './monitoring/abnormal-activity';
 
 export const RULES: readonly Rule[] = [
   // auth
@@ -42,6 +43,7 @@ export const RULES: readonly Rule[] = [
   personalDataEvents,
 
   // monitoring
+  abnormalActivity,
 
   // governance
   evidenceContinuity,

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { AccountSnapshot, SectionName } from '../snapshot';
+import type { ActivityBaselines } from '../activity/baselines';
 
 export const STATUSES = ['PASS', 'FAIL', 'WARN', 'NOT_APPLICABLE', 'ERROR'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -44,6 +45,8 @@ export interface Remediation {
 export interface EvaluationContext {
   /** Collected-at timestamps of this account's previous recorded runs, oldest first. */
   previousRunTimes?: string[];
+  /** Per-principal history of activity metrics (previous runs), for `monitoring.abnormal-activity`. */
+  activityBaselines?: ActivityBaselines;
 }
 
 export interface Rule<P extends z.ZodType = z.ZodType> {

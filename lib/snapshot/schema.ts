@@ -13,6 +13,7 @@
  * - Policy documents are always decoded JSON objects here, whatever the source printed.
  */
 import { z } from 'zod';
+import { ActivitySection } from '../activity/schema';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -328,10 +329,11 @@ export type TaggedResource = z.infer<typeof TaggedResource>;
 // ---------------------------------------------------------------- activity (CloudTrail events)
 
 /**
- * Aggregated CloudTrail activity per principal over a window. Filled by the activity
- * collectors (see lib/activity); kept loose here so that module owns its shape.
+ * Aggregated CloudTrail activity per principal over a window (window, time zone, sources
+ * read, truncation, file errors, per-principal aggregates). The shape is owned by
+ * lib/activity/schema.ts.
  */
-export const ActivitySection = z.record(z.string(), z.unknown());
+export { ActivitySection } from '../activity/schema';
 
 // ---------------------------------------------------------------- snapshot
 
