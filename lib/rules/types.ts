@@ -45,6 +45,12 @@ export interface Remediation {
 export interface EvaluationContext {
   /** Collected-at timestamps of this account's previous recorded runs, oldest first. */
   previousRunTimes?: string[];
+  /**
+   * Distinct actions per principal (`user/<name>`, `role/<name>`) in the previous run, from
+   * its `access.permission-breadth` finding's `observed.breadthByPrincipal`; when given, that
+   * rule reports which principals grew or shrank.
+   */
+  previousBreadth?: Record<string, number>;
   /** Per-principal history of activity metrics (previous runs), for `monitoring.abnormal-activity`. */
   activityBaselines?: ActivityBaselines;
 }
