@@ -1,0 +1,403 @@
+/**
+ * Test harness for the live collectors: real SDK clients (static dummy credentials,
+ * never sent anywhere) whose `send` is replaced by aws-sdk-client-mock, one instance per
+ * region, and responses shaped as in the AWS API references (IAM, CloudTrail, CloudWatch
+ * Logs, CloudWatch, Resource Groups Tagging, STS).
+ */
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  GenerateCredentialReportCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetAccountPasswordPolicyCommand,
+  GetAccountSummaryCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+  ListAccountAliasesCommand,
+  ListVirtualMFADevicesCommand,
+  type GetAccountAuthorizationDetailsCommandInput,
+  type UserDetail,
+} from '@aws-sdk/client-iam';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import type { CollectorClients } from '../../../lib/collectors';
+
+export const ACCOUNT_ID = '111122223333';
+export const HOME = 'eu-west-3';
+export const OTHER = 'us-east-1';
+export const NOW = new Date('2026-02-10T08:00:00Z');
+const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyStub = AwsStub<any, any, any>;
+
+export interface MockedAccount {
+  clients: CollectorClients;
+  iam: AnyStub;
+  sts: AnyStub;
+  cloudTrail: Record<string, AnyStub>;
+  logs: Record<string, AnyStub>;
+  cloudWatch: Record<string, AnyStub>;
+  tagging: Record<string, AnyStub>;
+  /** Every stub, for call accounting. */
+  all(): AnyStub[];
+}
+
+/** Clients for `regions`, each mocked; asking for another region is a test failure. */
+export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount {
+  const config = (region: string) => ({ region, credentials: DUMMY_CREDENTIALS });
+  const iam = new IAMClient(config('us-east-1'));
+  const sts = new STSClient(config(HOME));
+  const make = <C extends object>(ctor: new (c: ReturnType<typeof config>) => C) => {
+    const instances = Object.fromEntries(regions.map((r) => [r, new ctor(config(r))]));
+    const stubs = Object.fromEntries(regions.map((r) => [r, mockClient(instances[r] as never) as AnyStub]));
+    const get = (region: string): C => {
+      const c = instances[region];
+      if (!c) throw new Error(`test asked for a client in unmocked region ${region}`);
+      return c;
+    };
+    return { get, stubs };
+  };
+  const ct = make(CloudTrailClient);
+  const logs = make(CloudWatchLogsClient);
+  const cw = make(CloudWatchClient);
+  const tag = make(ResourceGroupsTaggingAPIClient);
+  const mocked: MockedAccount = {
+    clients: { iam, sts, cloudTrail: ct.get, cloudWatchLogs: logs.get, cloudWatch: cw.get, tagging: tag.get },
+    iam: mockClient(iam) as AnyStub,
+    sts: mockClient(sts) as AnyStub,
+    cloudTrail: ct.stubs,
+    logs: logs.stubs,
+    cloudWatch: cw.stubs,
+    tagging: tag.stubs,
+    all: () => [
+      mocked.iam,
+      mocked.sts,
+      ...Object.values(mocked.cloudTrail),
+      ...Object.values(mocked.logs),
+      ...Object.values(mocked.cloudWatch),
+      ...Object.values(mocked.tagging),
+    ],
+  };
+  return mocked;
+}
+
+const SERVICE_OF: Record<string, string> = {
+  IAMClient: 'iam',
+  STSClient: 'sts',
+  CloudTrailClient: 'cloudtrail',
+  CloudWatchLogsClient: 'logs',
+  CloudWatchClient: 'cloudwatch',
+  ResourceGroupsTaggingAPIClient: 'tag',
+  OrganizationsClient: 'organizations',
+};
+
+/** What the code actually sent, per `service:Operation`, read from the mocks' call history. */
+export function sentOperations(stubs: AnyStub[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const stub of stubs) {
+    for (const c of stub.calls()) {
+      const command = c.args[0] as { constructor: { name: string } };
+      const client = (c.thisValue as { constructor: { name: string } }).constructor.name;
+      const op = `${SERVICE_OF[client] ?? client}:${command.constructor.name.replace(/Command$/, '')}`;
+      counts[op] = (counts[op] ?? 0) + 1;
+    }
+  }
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+// ------------------------------------------------------------------ response data
+
+export const CREDENTIAL_REPORT_HEADER =
+  'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+
+export const ROOT_ROW = `<root_account>,arn:aws:iam::${ACCOUNT_ID}:root,2019-03-12T09:12:45+00:00,not_supported,2026-01-20T10:01:02+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`;
+
+export function userName(i: number): string {
+  return `adviser-${String(i).padStart(5, '0')}`;
+}
+
+/** A console user without MFA, with one active key, as the credential report prints it. */
+export function userRow(i: number): string {
+  return `${userName(i)},arn:aws:iam::${ACCOUNT_ID}:user/${userName(i)},2024-06-01T08:00:00+00:00,true,2026-02-09T17:30:00+00:00,2024-06-01T08:05:00+00:00,N/A,false,true,2024-06-01T08:06:00+00:00,2026-02-08T11:00:00+00:00,eu-west-3,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`;
+}
+
+export function credentialReportCsv(users: number): string {
+  return [CREDENTIAL_REPORT_HEADER, ROOT_ROW, ...Array.from({ length: users }, (_, i) => userRow(i))].join('\n');
+}
+
+/** What IAM sends: the CSV base64-encoded on the wire; the SDK hands over the decoded bytes. */
+export function credentialReportContent(csv: string): Uint8Array {
+  const base64OnTheWire = Buffer.from(csv, 'utf-8').toString('base64');
+  return new Uint8Array(Buffer.from(base64OnTheWire, 'base64'));
+}
+
+const enc = (doc: unknown) => encodeURIComponent(JSON.stringify(doc));
+
+export const ADMIN_DOC = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+export const TRUST_DOC = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
+function userDetail(i: number): UserDetail {
+  return {
+    Path: '/',
+    UserName: userName(i),
+    UserId: `AIDA${String(i).padStart(17, '0')}`,
+    Arn: `arn:aws:iam::${ACCOUNT_ID}:user/${userName(i)}`,
+    CreateDate: new Date('2024-06-01T08:00:00Z'),
+    GroupList: ['advisers'],
+    AttachedManagedPolicies: [],
+    UserPolicyList: [
+      {
+        PolicyName: 'read-cases',
+        PolicyDocument: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::cases/*' }] }),
+      },
+    ],
+    Tags: [],
+  };
+}
+
+/**
+ * A GetAccountAuthorizationDetails fake that honours `MaxItems` and `Marker` like IAM:
+ * users, then one group, one role and two managed policies (two versions each), with
+ * URL-encoded documents.
+ */
+export function authorizationDetailsPager(users: number) {
+  const entries: Array<{ kind: 'user' | 'group' | 'role' | 'policy'; index: number }> = [
+    ...Array.from({ length: users }, (_, i) => ({ kind: 'user' as const, index: i })),
+    { kind: 'group', index: 0 },
+    { kind: 'role', index: 0 },
+    { kind: 'policy', index: 0 },
+    { kind: 'policy', index: 1 },
+  ];
+  return (input: GetAccountAuthorizationDetailsCommandInput) => {
+    const start = input.Marker ? Number(Buffer.from(input.Marker, 'base64').toString()) : 0;
+    const size = input.MaxItems ?? 100;
+    const slice = entries.slice(start, start + size);
+    const next = start + size;
+    return {
+      UserDetailList: slice.filter((e) => e.kind === 'user').map((e) => userDetail(e.index)),
+      GroupDetailList: slice
+        .filter((e) => e.kind === 'group')
+        .map(() => ({
+          Path: '/',
+          GroupName: 'advisers',
+          GroupId: 'AGPA00000000000000001',
+          Arn: `arn:aws:iam::${ACCOUNT_ID}:group/advisers`,
+          CreateDate: new Date('2024-06-01T08:00:00Z'),
+          GroupPolicyList: [],
+          AttachedManagedPolicies: [{ PolicyName: 'CaseReader', PolicyArn: `arn:aws:iam::${ACCOUNT_ID}:policy/CaseReader` }],
+        })),
+      RoleDetailList: slice
+        .filter((e) => e.kind === 'role')
+        .map(() => ({
+          Path: '/',
+          RoleName: 'ops-admin',
+          RoleId: 'AROA00000000000000001',
+          Arn: `arn:aws:iam::${ACCOUNT_ID}:role/ops-admin`,
+          CreateDate: new Date('2023-01-01T00:00:00Z'),
+          AssumeRolePolicyDocument: enc(TRUST_DOC),
+          InstanceProfileList: [],
+          RolePolicyList: [],
+          AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+          RoleLastUsed: { LastUsedDate: new Date('2026-02-01T00:00:00Z'), Region: HOME },
+          Tags: [],
+        })),
+      Policies: slice
+        .filter((e) => e.kind === 'policy')
+        .map((e) =>
+          e.index === 0
+            ? {
+                PolicyName: 'AdministratorAccess',
+                PolicyId: 'ANPAIWMBCKSKIEE64ZLYK',
+                Arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+                Path: '/',
+                DefaultVersionId: 'v1',
+                AttachmentCount: 1,
+                PermissionsBoundaryUsageCount: 0,
+                IsAttachable: true,
+                CreateDate: new Date('2015-02-06T18:39:46Z'),
+                UpdateDate: new Date('2015-02-06T18:39:46Z'),
+                PolicyVersionList: [{ Document: enc(ADMIN_DOC), VersionId: 'v1', IsDefaultVersion: true, CreateDate: new Date('2015-02-06T18:39:46Z') }],
+              }
+            : {
+                PolicyName: 'CaseReader',
+                PolicyId: 'ANPA00000000000000002',
+                Arn: `arn:aws:iam::${ACCOUNT_ID}:policy/CaseReader`,
+                Path: '/',
+                DefaultVersionId: 'v2',
+                AttachmentCount: 1,
+                IsAttachable: true,
+                PolicyVersionList: [
+                  { Document: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }), VersionId: 'v1', IsDefaultVersion: false },
+                  { Document: enc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }), VersionId: 'v2', IsDefaultVersion: true },
+                ],
+              },
+        ),
+      IsTruncated: next < entries.length,
+      ...(next < entries.length ? { Marker: Buffer.from(String(next)).toString('base64') } : {}),
+    };
+  };
+}
+
+export const TRAIL_ARN = `arn:aws:cloudtrail:${OTHER}:${ACCOUNT_ID}:trail/management-events`;
+export const LOG_GROUP_ARN = `arn:aws:logs:${OTHER}:${ACCOUNT_ID}:log-group:CloudTrail/management-events:*`;
+
+/** A healthy account: every call answers as AWS documents it. The trail's home is OTHER. */
+export function mockHealthyAccount(m: MockedAccount, users = 3): void {
+  m.sts.on(GetCallerIdentityCommand).resolves({
+    UserId: 'AIDASAMPLEUSERID',
+    Account: ACCOUNT_ID,
+    Arn: `arn:aws:iam::${ACCOUNT_ID}:user/auditor`,
+  });
+  m.iam.on(GetAccountPasswordPolicyCommand).resolves({
+    PasswordPolicy: {
+      MinimumPasswordLength: 8,
+      RequireSymbols: false,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: true,
+      RequireLowercaseCharacters: true,
+      AllowUsersToChangePassword: true,
+      ExpirePasswords: false,
+      HardExpiry: false,
+    },
+  });
+  m.iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+  m.iam.on(GetCredentialReportCommand).resolves({
+    Content: credentialReportContent(credentialReportCsv(users)),
+    ReportFormat: 'text/csv',
+    GeneratedTime: new Date(NOW.getTime() - 30 * 60 * 1000),
+  });
+  m.iam.on(GetAccountSummaryCommand).resolves({
+    SummaryMap: { AccountMFAEnabled: 1, AccountAccessKeysPresent: 0, Users: users, Groups: 1, Roles: 1, Policies: 1, MFADevices: 1, MFADevicesInUse: 1 },
+  });
+  m.iam
+    .on(ListVirtualMFADevicesCommand)
+    .resolves({ VirtualMFADevices: [], IsTruncated: false })
+    .on(ListVirtualMFADevicesCommand, { AssignmentStatus: 'Any' })
+    .resolvesOnce({
+      VirtualMFADevices: [
+        {
+          SerialNumber: `arn:aws:iam::${ACCOUNT_ID}:mfa/root-account-mfa-device`,
+          User: { Arn: `arn:aws:iam::${ACCOUNT_ID}:root`, UserId: ACCOUNT_ID, UserName: '', Path: '', CreateDate: new Date('2019-03-12T09:12:45Z') },
+          EnableDate: new Date('2019-03-12T09:20:00Z'),
+        },
+      ],
+      IsTruncated: true,
+      Marker: 'page-2',
+    })
+    .resolvesOnce({ VirtualMFADevices: [{ SerialNumber: `arn:aws:iam::${ACCOUNT_ID}:mfa/unassigned` }], IsTruncated: false });
+  m.iam.on(ListAccountAliasesCommand).resolves({ AccountAliases: ['example-corp-prod'], IsTruncated: false });
+  m.iam.on(GetAccountAuthorizationDetailsCommand).callsFake(authorizationDetailsPager(users));
+
+  // CloudTrail: asked in HOME, the multi-region trail lives in OTHER (a shadow trail here).
+  for (const region of Object.keys(m.cloudTrail)) {
+    m.cloudTrail[region]!.on(DescribeTrailsCommand).resolves({
+      trailList: [
+        {
+          Name: 'management-events',
+          S3BucketName: 'example-cloudtrail-logs',
+          IncludeGlobalServiceEvents: true,
+          IsMultiRegionTrail: true,
+          HomeRegion: OTHER,
+          TrailARN: TRAIL_ARN,
+          LogFileValidationEnabled: true,
+          CloudWatchLogsLogGroupArn: LOG_GROUP_ARN,
+          CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/CloudTrail_CloudWatchLogs_Role`,
+          KmsKeyId: `arn:aws:kms:${OTHER}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+          HasCustomEventSelectors: true,
+          HasInsightSelectors: false,
+          IsOrganizationTrail: false,
+        },
+      ],
+    });
+  }
+  m.cloudTrail[OTHER]!.on(GetTrailStatusCommand).resolves({
+    IsLogging: true,
+    LatestDeliveryTime: new Date('2026-02-10T07:55:00Z'),
+    StartLoggingTime: new Date('2023-01-01T00:00:00Z'),
+    LatestCloudWatchLogsDeliveryTime: new Date('2026-02-10T07:56:00Z'),
+  });
+  m.cloudTrail[OTHER]!.on(GetEventSelectorsCommand).resolves({
+    TrailARN: TRAIL_ARN,
+    AdvancedEventSelectors: [
+      { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+      {
+        Name: 'S3 data events on personal data',
+        FieldSelectors: [
+          { Field: 'eventCategory', Equals: ['Data'] },
+          { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+          { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::cases/'] },
+        ],
+      },
+    ],
+  });
+  m.logs[OTHER]!.on(DescribeLogGroupsCommand)
+    .resolvesOnce({
+      logGroups: [
+        {
+          logGroupName: 'CloudTrail/management-events',
+          creationTime: 1672531200000,
+          retentionInDays: 365,
+          metricFilterCount: 1,
+          arn: LOG_GROUP_ARN,
+          storedBytes: 123456789,
+        },
+      ],
+      nextToken: 'logs-page-2',
+    })
+    .resolvesOnce({
+      logGroups: [{ logGroupName: 'CloudTrail/management-events-old', retentionInDays: 30, arn: `arn:aws:logs:${OTHER}:${ACCOUNT_ID}:log-group:CloudTrail/management-events-old:*` }],
+    });
+  m.logs[OTHER]!.on(DescribeMetricFiltersCommand).resolves({
+    metricFilters: [
+      {
+        filterName: 'UnauthorizedAPICalls',
+        filterPattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+        metricTransformations: [{ metricName: 'UnauthorizedAPICalls', metricNamespace: 'CloudTrailMetrics', metricValue: '1' }],
+        creationTime: 1672531200000,
+        logGroupName: 'CloudTrail/management-events',
+      },
+    ],
+  });
+  for (const region of Object.keys(m.cloudWatch)) {
+    m.cloudWatch[region]!.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+  }
+  m.cloudWatch[OTHER]!.on(DescribeAlarmsCommand)
+    .resolvesOnce({
+      MetricAlarms: [
+        {
+          AlarmName: 'unauthorized-api-calls',
+          AlarmArn: `arn:aws:cloudwatch:${OTHER}:${ACCOUNT_ID}:alarm:unauthorized-api-calls`,
+          ActionsEnabled: true,
+          AlarmActions: [`arn:aws:sns:${OTHER}:${ACCOUNT_ID}:security-alerts`],
+          MetricName: 'UnauthorizedAPICalls',
+          Namespace: 'CloudTrailMetrics',
+          Statistic: 'Sum',
+          Period: 300,
+          EvaluationPeriods: 1,
+          Threshold: 5,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          StateValue: 'OK',
+        },
+      ],
+      NextToken: 'alarms-page-2',
+    })
+    .resolvesOnce({ MetricAlarms: [{ AlarmName: 'root-usage', MetricName: 'RootUsage', Namespace: 'CloudTrailMetrics', ActionsEnabled: true, AlarmActions: [] }] });
+  for (const region of Object.keys(m.tagging)) {
+    m.tagging[region]!.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
+  }
+  m.tagging[HOME]!.on(GetResourcesCommand, { TagFilters: [{ Key: 'personal-data' }] })
+    .resolvesOnce({
+      ResourceTagMappingList: [{ ResourceARN: 'arn:aws:s3:::cases', Tags: [{ Key: 'personal-data', Value: 'true' }] }],
+      PaginationToken: 'tags-page-2',
+    })
+    .resolvesOnce({
+      ResourceTagMappingList: [{ ResourceARN: `arn:aws:dynamodb:${HOME}:${ACCOUNT_ID}:table/jobseekers`, Tags: [{ Key: 'personal-data', Value: 'true' }] }],
+      PaginationToken: '',
+    });
+}
