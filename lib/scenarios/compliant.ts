@@ -1,0 +1,267 @@
+/**
+ * `compliant`: an account where every rule passes, each for the reason the rule looks for
+ * (not because data is missing or empty): 14-character 4-class passwords, hardware root
+ * MFA, MFA for every console user, a multi-region trail with validation, KMS and CloudWatch
+ * Logs analysed by an alarmed AccessDenied filter, 1-year retention, data events on the
+ * personal-data stores, scoped roles, and one allow-listed break-glass admin role.
+ */
+import { SNAPSHOT_SCHEMA_VERSION } from '../snapshot';
+import { TOOL_VERSION } from '../version';
+import { AWS_MANAGED, allow, daysAgo, policy, reportRow, rootRow, trust, type Scenario } from './build';
+
+const ACCOUNT = '444455556666';
+const REGION = 'eu-west-3';
+const iam = (kind: string, name: string) => `arn:aws:iam::${ACCOUNT}:${kind}/${name}`;
+const BUCKET = `jobseeker-documents-${ACCOUNT}`;
+const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/jobseeker-profiles`;
+const LOG_GROUP = 'cloudtrail/organization-trail';
+const LOG_GROUP_ARN = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${LOG_GROUP}:*`;
+const KMS_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/2f7c1a9e-4b3d-4e8a-9c61-5d0e8f3b7a12`;
+const ALERTS_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:security-alerts`;
+
+const consoleUsers = ['n.bernard', 'c.petit', 's.roux'];
+
+const requireMfa = { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } };
+
+export const compliant: Scenario = {
+  name: 'compliant',
+  title: 'Well-configured account: every rule passes for the right reason',
+  description:
+    'A 14-character password policy with 4 classes, hardware MFA on root and MFA for every console user, a logging multi-region trail ' +
+    'with log file validation, KMS encryption and CloudWatch Logs delivery analysed by an alarmed AccessDenied filter (365-day retention), ' +
+    'data events on the personal-data bucket and table, scoped roles, and one break-glass admin role declared in the account parameters.',
+  parameters: {
+    'access.admin-principals': { breakGlassRoles: ['BreakGlass'] },
+  },
+  snapshot(now) {
+    return {
+      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      account: { id: ACCOUNT, alias: 'agency-compliant-prod' },
+      collectedAt: now.toISOString(),
+      source: { kind: 'scenario', name: 'compliant', toolVersion: TOOL_VERSION },
+      passwordPolicy: {
+        MinimumPasswordLength: 14,
+        RequireSymbols: true,
+        RequireNumbers: true,
+        RequireUppercaseCharacters: true,
+        RequireLowercaseCharacters: true,
+        AllowUsersToChangePassword: true,
+        ExpirePasswords: false,
+        PasswordReusePrevention: 24,
+        HardExpiry: false,
+      },
+      credentialReport: {
+        GeneratedTime: daysAgo(now, 0.02),
+        rows: [
+          rootRow(now, ACCOUNT, { mfa_active: true, password_last_used: daysAgo(now, 160) }),
+          ...consoleUsers.map((name, i) =>
+            reportRow(now, {
+              user: name,
+              arn: iam('user', name),
+              user_creation_time: daysAgo(now, 300 + i * 20),
+              password_enabled: true,
+              password_last_used: daysAgo(now, 1 + i * 3),
+              password_last_changed: daysAgo(now, 200 + i),
+              mfa_active: true,
+            }),
+          ),
+          // A reporting integration with one key, rotated monthly and used every day.
+          reportRow(now, {
+            user: 'ci-reporting',
+            arn: iam('user', 'ci-reporting'),
+            user_creation_time: daysAgo(now, 600),
+            access_key_1_active: true,
+            access_key_1_last_rotated: daysAgo(now, 25),
+            access_key_1_last_used_date: daysAgo(now, 0.3),
+          }),
+        ],
+      },
+      accountSummary: {
+        Users: consoleUsers.length + 1,
+        Groups: 1,
+        Roles: 3,
+        Policies: 0,
+        MFADevices: consoleUsers.length,
+        MFADevicesInUse: consoleUsers.length + 1,
+        AccountMFAEnabled: 1,
+        AccountAccessKeysPresent: 0,
+        AccountSigningCertificatesPresent: 0,
+        UsersQuota: 5000,
+        GroupsQuota: 300,
+        RolesQuota: 1000,
+      },
+      // Users enrolled virtual MFA; root's device is a hardware key, so it is not listed here.
+      virtualMfaDevices: consoleUsers.map((name) => ({
+        SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/${name}`,
+        EnableDate: daysAgo(now, 280),
+        User: { Arn: iam('user', name), UserName: name },
+      })),
+      authorizationDetails: {
+        UserDetailList: [
+          ...consoleUsers.map((name) => ({
+            UserName: name,
+            Arn: iam('user', name),
+            Path: '/advisers/',
+            CreateDate: daysAgo(now, 300),
+            GroupList: ['Advisers'],
+            AttachedManagedPolicies: [],
+            UserPolicyList: [],
+          })),
+          {
+            UserName: 'ci-reporting',
+            Arn: iam('user', 'ci-reporting'),
+            Path: '/integrations/',
+            CreateDate: daysAgo(now, 600),
+            GroupList: [],
+            AttachedManagedPolicies: [],
+            UserPolicyList: [
+              {
+                PolicyName: 'read-reporting-metrics',
+                PolicyDocument: policy(allow(['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'], '*')),
+              },
+            ],
+          },
+        ],
+        GroupDetailList: [
+          {
+            GroupName: 'Advisers',
+            Arn: iam('group', 'Advisers'),
+            Path: '/',
+            AttachedManagedPolicies: [],
+            GroupPolicyList: [{ PolicyName: 'assume-adviser-role-with-mfa', PolicyDocument: policy(allow('sts:AssumeRole', iam('role', 'adviser'), requireMfa)) }],
+          },
+        ],
+        RoleDetailList: [
+          {
+            RoleName: 'adviser',
+            Arn: iam('role', 'adviser'),
+            Path: '/',
+            CreateDate: daysAgo(now, 500),
+            AssumeRolePolicyDocument: trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, requireMfa),
+            AttachedManagedPolicies: [],
+            // Case files of the adviser's own agency prefix and the profile table, nothing else.
+            RolePolicyList: [
+              {
+                PolicyName: 'case-files',
+                PolicyDocument: policy(
+                  allow(['s3:GetObject', 's3:PutObject'], `arn:aws:s3:::${BUCKET}/cases/*`),
+                  allow('s3:ListBucket', `arn:aws:s3:::${BUCKET}`, { Condition: { StringLike: { 's3:prefix': ['cases/*'] } } }),
+                  allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], TABLE_ARN),
+                ),
+              },
+            ],
+            RoleLastUsed: { LastUsedDate: daysAgo(now, 0.1), Region: REGION },
+          },
+          {
+            RoleName: 'BreakGlass',
+            Arn: iam('role', 'BreakGlass'),
+            Path: '/',
+            CreateDate: daysAgo(now, 700),
+            AssumeRolePolicyDocument: trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, requireMfa),
+            AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: AWS_MANAGED.AdministratorAccess.Arn }],
+            RolePolicyList: [],
+            RoleLastUsed: { LastUsedDate: daysAgo(now, 120), Region: REGION },
+          },
+          {
+            RoleName: 'CloudTrailToCloudWatchLogs',
+            Arn: iam('role', 'CloudTrailToCloudWatchLogs'),
+            Path: '/service-role/',
+            CreateDate: daysAgo(now, 700),
+            AssumeRolePolicyDocument: trust({ Service: 'cloudtrail.amazonaws.com' }),
+            AttachedManagedPolicies: [],
+            RolePolicyList: [
+              {
+                PolicyName: 'deliver-to-log-group',
+                PolicyDocument: policy(allow(['logs:CreateLogStream', 'logs:PutLogEvents'], `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${LOG_GROUP}:log-stream:*`)),
+              },
+            ],
+          },
+        ],
+        Policies: [AWS_MANAGED.AdministratorAccess],
+      },
+      trails: [
+        {
+          Name: 'organization-trail',
+          TrailARN: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/organization-trail`,
+          HomeRegion: REGION,
+          S3BucketName: `cloudtrail-logs-${ACCOUNT}`,
+          IsMultiRegionTrail: true,
+          IsOrganizationTrail: false,
+          IncludeGlobalServiceEvents: true,
+          LogFileValidationEnabled: true,
+          KmsKeyId: KMS_KEY,
+          CloudWatchLogsLogGroupArn: LOG_GROUP_ARN,
+          CloudWatchLogsRoleArn: iam('role', 'CloudTrailToCloudWatchLogs'),
+          HasCustomEventSelectors: true,
+          Status: { IsLogging: true, LatestDeliveryTime: daysAgo(now, 0.01), LatestCloudWatchLogsDeliveryTime: daysAgo(now, 0.01) },
+          AdvancedEventSelectors: [
+            { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+            {
+              Name: 'Personal data: S3 objects',
+              FieldSelectors: [
+                { Field: 'eventCategory', Equals: ['Data'] },
+                { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+                { Field: 'resources.ARN', StartsWith: [`arn:aws:s3:::${BUCKET}/`] },
+              ],
+            },
+            {
+              Name: 'Personal data: DynamoDB items',
+              FieldSelectors: [
+                { Field: 'eventCategory', Equals: ['Data'] },
+                { Field: 'resources.type', Equals: ['AWS::DynamoDB::Table'] },
+                { Field: 'resources.ARN', Equals: [TABLE_ARN] },
+              ],
+            },
+          ],
+        },
+      ],
+      logGroups: [
+        {
+          logGroupName: LOG_GROUP,
+          arn: LOG_GROUP_ARN,
+          retentionInDays: 365,
+          kmsKeyId: KMS_KEY,
+          metricFilters: [
+            {
+              filterName: 'unauthorized-api-calls',
+              filterPattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+              metricTransformations: [{ metricName: 'UnauthorizedAPICalls', metricNamespace: 'CloudTrailMetrics', metricValue: '1' }],
+            },
+            {
+              filterName: 'console-signin-without-mfa',
+              filterPattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
+              metricTransformations: [{ metricName: 'ConsoleSigninWithoutMFA', metricNamespace: 'CloudTrailMetrics', metricValue: '1' }],
+            },
+          ],
+        },
+      ],
+      metricAlarms: [
+        {
+          AlarmName: 'unauthorized-api-calls',
+          AlarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:unauthorized-api-calls`,
+          MetricName: 'UnauthorizedAPICalls',
+          Namespace: 'CloudTrailMetrics',
+          Statistic: 'Sum',
+          Period: 300,
+          EvaluationPeriods: 1,
+          Threshold: 5,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          ActionsEnabled: true,
+          AlarmActions: [ALERTS_TOPIC],
+        },
+        {
+          AlarmName: 'console-signin-without-mfa',
+          MetricName: 'ConsoleSigninWithoutMFA',
+          Namespace: 'CloudTrailMetrics',
+          ActionsEnabled: true,
+          AlarmActions: [ALERTS_TOPIC],
+        },
+      ],
+      personalDataStores: [
+        { ResourceARN: `arn:aws:s3:::${BUCKET}`, Tags: [{ Key: 'data-classification', Value: 'personal' }, { Key: 'owner', Value: 'case-management' }] },
+        { ResourceARN: TABLE_ARN, Tags: [{ Key: 'data-classification', Value: 'personal' }] },
+      ],
+      collectionErrors: [],
+    };
+  },
+};

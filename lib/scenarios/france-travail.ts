@@ -1,0 +1,240 @@
+/**
+ * `france-travail`: an account set up the way the CNIL found France Travail's systems in its
+ * January 2026 sanction (SAN-2026-003): short passwords, advisers without MFA, an adviser
+ * role that can read every store, admins everywhere, and logs nobody analyses.
+ * Ordinary AWS-shaped data: no rule may know this scenario by name or account id.
+ */
+import { SNAPSHOT_SCHEMA_VERSION } from '../snapshot';
+import { TOOL_VERSION } from '../version';
+import { AWS_MANAGED, allow, daysAgo, policy, reportRow, rootRow, trust, type Scenario } from './build';
+
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-3';
+const iam = (kind: string, name: string) => `arn:aws:iam::${ACCOUNT}:${kind}/${name}`;
+
+const advisers = ['adviser.martin', 'adviser.dubois', 'adviser.leroy', 'adviser.moreau', 'adviser.garcia'];
+
+export const franceTravail: Scenario = {
+  name: 'france-travail',
+  title: 'Employment agency, as sanctioned by the CNIL in January 2026',
+  description:
+    '8-character passwords with 3 character classes and no compensating control; advisers log in to the console without MFA; ' +
+    'root has no MFA and an access key; a single-region trail without validation, encryption or analysis; an adviser role with ' +
+    's3:* and dynamodb:* on every resource; two IAM users with AdministratorAccess; stale keys; a personal-data bucket whose reads are not logged.',
+  parameters: {},
+  snapshot(now) {
+    return {
+      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      account: { id: ACCOUNT, alias: 'employment-agency-prod' },
+      collectedAt: now.toISOString(),
+      source: { kind: 'scenario', name: 'france-travail', toolVersion: TOOL_VERSION },
+      passwordPolicy: {
+        MinimumPasswordLength: 8,
+        RequireSymbols: false,
+        RequireNumbers: true,
+        RequireUppercaseCharacters: true,
+        RequireLowercaseCharacters: true,
+        AllowUsersToChangePassword: true,
+        ExpirePasswords: true,
+        MaxPasswordAge: 90,
+        PasswordReusePrevention: 3,
+        HardExpiry: false,
+      },
+      credentialReport: {
+        GeneratedTime: daysAgo(now, 0.02),
+        rows: [
+          rootRow(now, ACCOUNT, {
+            mfa_active: false,
+            password_last_used: daysAgo(now, 12),
+            access_key_1_active: true,
+            access_key_1_last_rotated: daysAgo(now, 910),
+            access_key_1_last_used_date: daysAgo(now, 30),
+          }),
+          // Advisers: console passwords used daily, only one of them with MFA.
+          ...advisers.map((name, i) =>
+            reportRow(now, {
+              user: name,
+              arn: iam('user', name),
+              user_creation_time: daysAgo(now, 400 + i * 30),
+              password_enabled: true,
+              password_last_used: daysAgo(now, 0.5 + i),
+              password_last_changed: daysAgo(now, 60 + i),
+              password_next_rotation: daysAgo(now, -(30 - i)),
+              mfa_active: name === 'adviser.moreau',
+            }),
+          ),
+          // A former adviser whose account was never removed.
+          reportRow(now, {
+            user: 'former.adviser',
+            arn: iam('user', 'former.adviser'),
+            user_creation_time: daysAgo(now, 900),
+            password_enabled: true,
+            password_last_used: daysAgo(now, 240),
+            password_last_changed: daysAgo(now, 330),
+            password_next_rotation: daysAgo(now, 240),
+            mfa_active: false,
+          }),
+          // Two administrators as IAM users.
+          reportRow(now, {
+            user: 'it.admin',
+            arn: iam('user', 'it.admin'),
+            user_creation_time: daysAgo(now, 1200),
+            password_enabled: true,
+            password_last_used: daysAgo(now, 1),
+            password_last_changed: daysAgo(now, 80),
+            password_next_rotation: daysAgo(now, -10),
+            mfa_active: true,
+            access_key_1_active: true,
+            access_key_1_last_rotated: daysAgo(now, 400),
+            access_key_1_last_used_date: daysAgo(now, 2),
+          }),
+          reportRow(now, {
+            user: 'ops.deploy',
+            arn: iam('user', 'ops.deploy'),
+            user_creation_time: daysAgo(now, 1000),
+            access_key_1_active: true,
+            access_key_1_last_rotated: daysAgo(now, 720),
+            access_key_1_last_used_date: daysAgo(now, 150),
+            access_key_2_active: true,
+            access_key_2_last_rotated: daysAgo(now, 200),
+            access_key_2_last_used_date: 'N/A',
+          }),
+          reportRow(now, {
+            user: 'legacy.export',
+            arn: iam('user', 'legacy.export'),
+            user_creation_time: daysAgo(now, 1400),
+            access_key_1_active: true,
+            access_key_1_last_rotated: daysAgo(now, 1300),
+            access_key_1_last_used_date: daysAgo(now, 3),
+          }),
+        ],
+      },
+      accountSummary: {
+        Users: advisers.length + 4,
+        Groups: 2,
+        Roles: 3,
+        Policies: 1,
+        MFADevices: 2,
+        MFADevicesInUse: 2,
+        AccountMFAEnabled: 0,
+        AccountAccessKeysPresent: 1,
+        AccountSigningCertificatesPresent: 0,
+        UsersQuota: 5000,
+        GroupsQuota: 300,
+        RolesQuota: 1000,
+      },
+      virtualMfaDevices: [
+        { SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/adviser.moreau`, EnableDate: daysAgo(now, 300), User: { Arn: iam('user', 'adviser.moreau'), UserName: 'adviser.moreau' } },
+        { SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/it.admin`, EnableDate: daysAgo(now, 1100), User: { Arn: iam('user', 'it.admin'), UserName: 'it.admin' } },
+        // An unassigned device left over from an abandoned enrolment.
+        { SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/adviser.dubois` },
+      ],
+      authorizationDetails: {
+        UserDetailList: [
+          ...[...advisers, 'former.adviser'].map((name) => ({
+            UserName: name,
+            UserId: `AIDA${name.replace(/\W/g, '').toUpperCase().padEnd(17, 'X').slice(0, 17)}`,
+            Arn: iam('user', name),
+            Path: '/advisers/',
+            CreateDate: daysAgo(now, 400),
+            GroupList: ['Advisers'],
+            AttachedManagedPolicies: [],
+            UserPolicyList: [],
+          })),
+          {
+            UserName: 'it.admin',
+            Arn: iam('user', 'it.admin'),
+            Path: '/',
+            CreateDate: daysAgo(now, 1200),
+            GroupList: ['IT'],
+            AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: AWS_MANAGED.AdministratorAccess.Arn }],
+            UserPolicyList: [],
+          },
+          {
+            UserName: 'ops.deploy',
+            Arn: iam('user', 'ops.deploy'),
+            Path: '/',
+            CreateDate: daysAgo(now, 1000),
+            GroupList: [],
+            AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: AWS_MANAGED.AdministratorAccess.Arn }],
+            UserPolicyList: [],
+          },
+          {
+            UserName: 'legacy.export',
+            Arn: iam('user', 'legacy.export'),
+            Path: '/',
+            CreateDate: daysAgo(now, 1400),
+            GroupList: [],
+            AttachedManagedPolicies: [],
+            UserPolicyList: [
+              {
+                PolicyName: 'nightly-export',
+                PolicyDocument: policy(allow(['s3:GetObject', 's3:ListBucket'], ['arn:aws:s3:::jobseeker-documents', 'arn:aws:s3:::jobseeker-documents/*'])),
+              },
+            ],
+          },
+        ],
+        GroupDetailList: [
+          {
+            GroupName: 'Advisers',
+            Arn: iam('group', 'Advisers'),
+            Path: '/',
+            AttachedManagedPolicies: [],
+            GroupPolicyList: [{ PolicyName: 'assume-adviser-role', PolicyDocument: policy(allow('sts:AssumeRole', iam('role', 'adviser'))) }],
+          },
+          { GroupName: 'IT', Arn: iam('group', 'IT'), Path: '/', AttachedManagedPolicies: [], GroupPolicyList: [] },
+        ],
+        RoleDetailList: [
+          {
+            RoleName: 'adviser',
+            Arn: iam('role', 'adviser'),
+            Path: '/',
+            CreateDate: daysAgo(now, 800),
+            AssumeRolePolicyDocument: trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` }),
+            AttachedManagedPolicies: [],
+            // "Advisers need the case files": every bucket and every table, every action.
+            RolePolicyList: [{ PolicyName: 'adviser-data-access', PolicyDocument: policy(allow(['s3:*', 'dynamodb:*'], '*')) }],
+            RoleLastUsed: { LastUsedDate: daysAgo(now, 0.1), Region: REGION },
+          },
+          {
+            RoleName: 'reporting-lambda',
+            Arn: iam('role', 'reporting-lambda'),
+            Path: '/service-role/',
+            CreateDate: daysAgo(now, 500),
+            AssumeRolePolicyDocument: trust({ Service: 'lambda.amazonaws.com' }),
+            AttachedManagedPolicies: [],
+            RolePolicyList: [
+              {
+                PolicyName: 'logs',
+                PolicyDocument: policy(allow(['logs:CreateLogStream', 'logs:PutLogEvents'], `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/reporting:*`)),
+              },
+            ],
+          },
+        ],
+        Policies: [AWS_MANAGED.AdministratorAccess],
+      },
+      trails: [
+        {
+          Name: 'management-events',
+          TrailARN: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management-events`,
+          HomeRegion: REGION,
+          S3BucketName: `cloudtrail-logs-${ACCOUNT}`,
+          IsMultiRegionTrail: false,
+          IsOrganizationTrail: false,
+          IncludeGlobalServiceEvents: true,
+          LogFileValidationEnabled: false,
+          HasCustomEventSelectors: false,
+          Status: { IsLogging: true, LatestDeliveryTime: daysAgo(now, 0.01) },
+          EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }],
+        },
+      ],
+      logGroups: [{ logGroupName: '/aws/lambda/reporting', arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/reporting:*`, metricFilters: [] }],
+      metricAlarms: [],
+      personalDataStores: [
+        { ResourceARN: 'arn:aws:s3:::jobseeker-documents', Tags: [{ Key: 'data-classification', Value: 'personal' }] },
+        { ResourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/jobseeker-profiles`, Tags: [{ Key: 'data-classification', Value: 'personal' }] },
+      ],
+      collectionErrors: [],
+    };
+  },
+};
