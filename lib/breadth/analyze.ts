@@ -4,7 +4,8 @@
  * `art32 breadth`.
  */
 import type { AccountSnapshot, AuthorizationDetails, CredentialReport, ReportDate } from '../snapshot';
-import { resolvePrincipals, type Principal } from '../policy/principals';
+import { assessAdmin } from '../policy/admin';
+import { principalsOf, type Principal } from '../policy/principals';
 import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE } from './effective';
 import { escalationActionIds, findEscalations, type EscalationMatch } from './escalation';
@@ -18,6 +19,11 @@ export interface PrincipalBreadth extends BreadthCounts {
   type: 'user' | 'role';
   name: string;
   arn: string;
+  /**
+   * Administrator as `access.admin-principals` sees it (`*` on `*` or AdministratorAccess,
+   * not taken away by a Deny or boundary): that rule reports these, the breadth rules only note them.
+   */
+  admin: boolean;
   /** AWS service-linked role (path /aws-service-role/): defined by AWS, not by the account. */
   serviceLinked: boolean;
   policies: number;
@@ -94,21 +100,23 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   const details = input.authorizationDetails;
   const calculator = new BreadthCalculator(catalog);
   const ids = escalationActionIds(catalog);
-  const principals: PrincipalBreadth[] = resolvePrincipals(details).map((p) => {
+  const principals: PrincipalBreadth[] = principalsOf(details).map((p) => {
     const eff = calculator.compute(p);
     const counts = breadthCounts(catalog, eff);
+    const admin = assessAdmin(p).admin;
     return {
       key: `${p.type}/${p.name}`,
       type: p.type,
       name: p.name,
       arn: p.arn,
+      admin,
       serviceLinked: p.type === 'role' && p.arn.includes(':role/aws-service-role/'),
       ...counts,
       policies: p.policies.length,
       hasBoundary: p.boundary !== undefined,
       unresolvedPolicies: p.unresolvedPolicies,
       ...usageOf(p, details, input.credentialReport, input.collectedAt),
-      escalations: counts.adminEquivalent ? [] : findEscalations(p, eff.granted, eff.conditional, ids),
+      escalations: admin ? [] : findEscalations(p, eff.granted, eff.conditional, ids),
     };
   });
   principals.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));

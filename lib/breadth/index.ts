@@ -4,3 +4,4 @@ export * from './effective';
 export * from './escalation';
 export * from './metrics';
 export * from './analyze';
+export * from './trend';

@@ -45,7 +45,7 @@ export const CNIL: Framework = {
       title: 'Guide fiche 5 — manage access rights',
       citation: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 5',
       summary: 'Least privilege; remove rights on departure; review rights at least yearly; remove unused accounts.',
-      ruleIds: ['access.stale-credentials', 'access.admin-principals', 'access.wildcard-data-access'],
+      ruleIds: ['access.stale-credentials', 'access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.privilege-escalation'],
     },
     {
       id: 'CNIL-GUIDE-9',

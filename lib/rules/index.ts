@@ -12,6 +12,8 @@ import rootAccessKeys from './auth/root-access-keys';
 import staleCredentials from './access/stale-credentials';
 import adminPrincipals from './access/admin-principals';
 import wildcardDataAccess from './access/wildcard-data-access';
+import permissionBreadth from './access/permission-breadth';
+import privilegeEscalation from './access/privilege-escalation';
 import cloudtrailMultiRegion from './logging/cloudtrail-multi-region';
 import logIntegrity from './logging/log-integrity';
 import logEncryption from './logging/log-encryption';
@@ -33,6 +35,8 @@ export const RULES: readonly Rule[] = [
   staleCredentials,
   adminPrincipals,
   wildcardDataAccess,
+  permissionBreadth,
+  privilegeEscalation,
 
   // logging
   cloudtrailMultiRegion,

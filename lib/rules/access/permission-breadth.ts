@@ -1,0 +1,163 @@
+/**
+ * access.permission-breadth — no non-admin principal holds far more than a task needs:
+ * distinct actions after wildcard expansion, data reads and permissions management on
+ * every resource, and breadth that is an outlier against the account's other principals.
+ */
+import { z } from 'zod';
+import { requireSection } from '../../snapshot';
+import { accountOutliers, analyzeBreadth, type PrincipalBreadth } from '../../breadth/analyze';
+import { allowListed, breadthTrend } from '../../breadth/trend';
+import { defineRule } from '../types';
+import { REF } from '../support/references';
+
+export const PermissionBreadthParameters = z.object({
+  /** Most distinct actions (unconditional + conditional) a non-admin principal may hold. */
+  maxActions: z.number().int().nonnegative().default(500),
+  /** Most data-read actions (s3:GetObject, dynamodb:Scan, …) a principal may hold on every resource (`*`). */
+  maxDataReadOnAll: z.number().int().nonnegative().default(0),
+  /** Most permissions-management actions (policies, grants, ACLs) a principal may hold on every resource. */
+  maxPermissionsManagementOnAll: z.number().int().nonnegative().default(0),
+  /** Modified z-score (median/MAD) above which a principal is an outlier against its peers. */
+  outlierZScore: z.number().positive().default(3.5),
+  /** Principals with fewer actions are never outliers, however narrow their peers are. */
+  outlierMinActions: z.number().int().nonnegative().default(100),
+  /** Break-glass principals: role/user names or ARN patterns (`*`, `?`), noted but not judged. */
+  allowList: z.array(z.string().min(1)).default([]),
+  /** Per-principal counts kept in `observed.breadthByPrincipal` for the trend (broadest first). */
+  maxTrendPrincipals: z.number().int().positive().default(2000),
+});
+
+const pct = (share: number): number => Math.round(share * 10_000) / 100;
+
+function describe(p: PrincipalBreadth, reasons: string[]): string {
+  return `${p.key} ${p.total} actions (${pct(p.share)}% of the catalog, ${p.services} services${p.conditional ? `, ${p.conditional} conditional` : ''}): ${reasons.join(', ')}`;
+}
+
+export default defineRule({
+  id: 'access.permission-breadth',
+  title: 'Permission breadth limited to what each principal needs',
+  area: 'access',
+  severity: 'high',
+  rationale:
+    'The France Travail advisers "had access far beyond their needs": hijacked accounts could extract 36.8 million people\'s ' +
+    'records. Art. 25(2) GDPR limits accessibility to what is necessary and Art. 32(4) requires that people act only on ' +
+    'instructions. Counting what each principal can actually do (wildcards expanded over the AWS action catalog), and ' +
+    'comparing it with its peers, shows which ones are far broader than any task needs.',
+  remediation: {
+    console:
+      'IAM console → Users/Roles → <principal> → Permissions: replace wildcard statements (`s3:*`, `dynamodb:*`, `*`) with the ' +
+      'actions the job needs, scope Resource to the tables and buckets it uses; IAM Access Analyzer → "Generate policy" from ' +
+      'CloudTrail activity gives a least-privilege starting point.',
+    cli:
+      'aws accessanalyzer start-policy-generation --policy-generation-details principalArn=<arn> --cloud-trail-details ...; ' +
+      'aws iam put-role-policy --role-name <role> --policy-name <name> --policy-document file://least-privilege.json; ' +
+      'aws iam detach-role-policy --role-name <role> --policy-arn <broad policy arn>',
+  },
+  references: [REF.gdpr25_2, REF.gdpr32_4, REF.cnilGuide5, REF.cnilSan2026_003],
+  sections: ['authorizationDetails'],
+  parameters: PermissionBreadthParameters,
+  evaluate(snapshot, params, context) {
+    const authorizationDetails = requireSection(snapshot, 'authorizationDetails');
+    const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
+    const { distribution, outliers } = accountOutliers(analysis.principals, { zScore: params.outlierZScore, minActions: params.outlierMinActions });
+    const zByKey = new Map(outliers.map((o) => [o.key, o.zScore]));
+
+    const admins: string[] = [];
+    const allowListedKeys: string[] = [];
+    let serviceLinked = 0;
+    const offenders: { principal: PrincipalBreadth; reasons: string[] }[] = [];
+    const incomplete: { principal: string; unresolvedPolicies: string[] }[] = [];
+    for (const p of analysis.principals) {
+      if (p.serviceLinked) {
+        serviceLinked += 1;
+        continue;
+      }
+      if (p.admin) {
+        admins.push(p.key);
+        continue;
+      }
+      if (allowListed(params.allowList, p.name, p.arn)) {
+        allowListedKeys.push(p.key);
+        continue;
+      }
+      if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
+      const reasons: string[] = [];
+      if (p.total > params.maxActions) reasons.push(`${p.total} actions > ${params.maxActions}`);
+      if (p.dataReadOnAll.length > params.maxDataReadOnAll) reasons.push(`${p.dataReadOnAll.length} data-read actions on * (${p.dataReadOnAll.slice(0, 4).join(', ')}${p.dataReadOnAll.length > 4 ? ', …' : ''})`);
+      if (p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll) reasons.push(`${p.permissionsManagementOnAll} permissions-management actions on *`);
+      const z = zByKey.get(p.key);
+      if (z !== undefined) reasons.push(`outlier vs peers (modified z-score ${z} > ${params.outlierZScore}, median ${distribution.median})`);
+      if (reasons.length) offenders.push({ principal: p, reasons });
+    }
+
+    const ranked = analysis.principals.filter((p) => !p.serviceLinked);
+    const kept = ranked.slice(0, params.maxTrendPrincipals);
+    const breadthByPrincipal = Object.fromEntries(kept.map((p) => [p.key, p.total]));
+    const complete = kept.length === ranked.length;
+    const trend = context.previousBreadth ? breadthTrend(breadthByPrincipal, context.previousBreadth, complete) : undefined;
+    const summary = (p: PrincipalBreadth) => ({
+      principal: p.key,
+      arn: p.arn,
+      actions: p.total,
+      unconditional: p.unconditional,
+      conditional: p.conditional,
+      services: p.services,
+      sharePercent: pct(p.share),
+      byLevel: p.byLevel,
+      onAllResources: p.onAllResources,
+      dataReadOnAll: p.dataReadOnAll,
+      permissionsManagementOnAll: p.permissionsManagementOnAll,
+      admin: p.admin,
+      usage: p.usage,
+      ...(p.idleDays !== undefined ? { idleDays: p.idleDays } : {}),
+    });
+    const observed = {
+      catalog: analysis.catalog,
+      scope: analysis.scope,
+      principalsChecked: ranked.length - admins.length - allowListedKeys.length,
+      distribution,
+      outliers,
+      offenders: offenders.map((o) => ({ ...summary(o.principal), reasons: o.reasons, ...(zByKey.has(o.principal.key) ? { zScore: zByKey.get(o.principal.key) } : {}) })),
+      top: ranked.slice(0, 10).map(summary),
+      adminsNotJudged: admins,
+      allowListed: allowListedKeys,
+      serviceLinkedRolesSkipped: serviceLinked,
+      incomplete,
+      breadthByPrincipal,
+      breadthByPrincipalComplete: complete,
+      ...(trend ? { trend } : {}),
+    };
+    const trendText = trend
+      ? ` Since the previous run: ${trend.grew.length} grew${trend.grew[0] ? ` (largest ${trend.grew[0].principal} ${trend.grew[0].previous}→${trend.grew[0].current})` : ''}, ${trend.shrank.length} shrank, ${trend.added.length} new.`
+      : '';
+    const adminText = admins.length ? ` ${admins.length} administrators are left to access.admin-principals.` : '';
+    if (offenders.length) {
+      return {
+        status: 'FAIL',
+        message:
+          `${offenders.length} of ${observed.principalsChecked} non-admin principals have access beyond the limits: ` +
+          `${offenders.slice(0, 3).map((o) => describe(o.principal, o.reasons)).join('; ')}${offenders.length > 3 ? '; …' : ''}. ` +
+          `Account median ${distribution.median}, p90 ${distribution.p90}, max ${distribution.max} actions.${adminText}${trendText}`,
+        observed,
+        threshold: params,
+        resources: offenders.map((o) => o.principal.arn),
+      };
+    }
+    if (incomplete.length) {
+      return {
+        status: 'WARN',
+        message: `No principal exceeds the limits as far as the snapshot shows, but ${incomplete.length} principals have attached policies missing from it (${incomplete.slice(0, 3).map((i) => i.principal).join(', ')}): their breadth is a lower bound.${trendText}`,
+        observed,
+        threshold: params,
+        resources: incomplete.map((i) => i.principal),
+      };
+    }
+    return {
+      status: 'PASS',
+      message: `${observed.principalsChecked} non-admin principals within limits: median ${distribution.median}, p90 ${distribution.p90}, max ${distribution.max} actions of ${analysis.catalog.actions}; no outlier.${adminText}${trendText}`,
+      observed,
+      threshold: params,
+      resources: [],
+    };
+  },
+});

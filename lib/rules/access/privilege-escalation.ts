@@ -1,0 +1,114 @@
+/**
+ * access.privilege-escalation — no non-admin principal holds a known combination of
+ * permissions that lets it raise its own privileges (PassRole + create compute,
+ * CreatePolicyVersion, Attach/Put*Policy, UpdateAssumeRolePolicy, credentials of others, …).
+ */
+import { z } from 'zod';
+import { requireSection } from '../../snapshot';
+import { analyzeBreadth } from '../../breadth/analyze';
+import { ESCALATION_PATHS } from '../../breadth/escalation';
+import { allowListed } from '../../breadth/trend';
+import { defineRule } from '../types';
+import { REF } from '../support/references';
+
+export const PrivilegeEscalationParameters = z.object({
+  /** Break-glass or IAM-administration principals: role/user names or ARN patterns (`*`, `?`), noted but not judged. */
+  allowList: z.array(z.string().min(1)).default([]),
+  /** Count paths whose grants carry a Condition (they may hold at run time). */
+  includeConditional: z.boolean().default(true),
+});
+
+export default defineRule({
+  id: 'access.privilege-escalation',
+  title: 'No privilege-escalation paths for non-admin principals',
+  area: 'access',
+  severity: 'high',
+  rationale:
+    'A principal that can attach a policy, create a new policy version, pass a privileged role to compute it controls, or ' +
+    'create credentials for another user is an administrator in waiting: one hijacked account is enough to take the whole ' +
+    'account and every personal data store in it. Art. 32(1)(b) GDPR requires ongoing confidentiality and integrity of the ' +
+    'systems, and Art. 32(4) that people act only on instructions.',
+  remediation: {
+    console:
+      'IAM console → <principal> → Permissions: remove the IAM write actions it does not need (iam:Attach*/Put*Policy, ' +
+      'iam:CreatePolicyVersion, iam:CreateAccessKey on other users); scope iam:PassRole to the specific role ARNs and add an ' +
+      '`iam:PassedToService` condition; set a permissions boundary on roles that must create roles.',
+    cli:
+      'aws iam put-role-policy --role-name <role> --policy-name <name> --policy-document file://without-escalation.json; ' +
+      'aws iam put-role-permissions-boundary --role-name <role> --permissions-boundary <boundary policy arn>',
+  },
+  references: [REF.gdpr32_1_b, REF.gdpr32_4, REF.cnilGuide5, 'Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and Mitigation" (2018)'],
+  sections: ['authorizationDetails'],
+  parameters: PrivilegeEscalationParameters,
+  evaluate(snapshot, params) {
+    const authorizationDetails = requireSection(snapshot, 'authorizationDetails');
+    const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
+    const admins: string[] = [];
+    const allowListedKeys: string[] = [];
+    const offenders: { principal: string; arn: string; paths: { path: string; title: string; actions: string[]; policies: string[]; unconditional: boolean }[] }[] = [];
+    const incomplete: string[] = [];
+    let checked = 0;
+    for (const p of analysis.principals) {
+      if (p.serviceLinked) continue;
+      if (p.admin) {
+        admins.push(p.key);
+        continue;
+      }
+      if (allowListed(params.allowList, p.name, p.arn)) {
+        allowListedKeys.push(p.key);
+        continue;
+      }
+      checked += 1;
+      if (p.unresolvedPolicies.length) incomplete.push(p.key);
+      const paths = p.escalations
+        .filter((e) => params.includeConditional || e.unconditional)
+        .map((e) => ({
+          path: e.path,
+          title: e.title,
+          actions: e.grants.map((g) => g.action),
+          policies: [...new Set(e.grants.flatMap((g) => g.policies))],
+          unconditional: e.unconditional,
+        }));
+      if (paths.length) offenders.push({ principal: p.key, arn: p.arn, paths });
+    }
+    const observed = {
+      catalog: analysis.catalog,
+      scope: analysis.scope,
+      pathsChecked: ESCALATION_PATHS.map((p) => p.id),
+      principalsChecked: checked,
+      offenders,
+      adminsNotJudged: admins,
+      allowListed: allowListedKeys,
+      incomplete,
+    };
+    if (offenders.length) {
+      const text = offenders
+        .slice(0, 3)
+        .map((o) => `${o.principal}: ${o.paths.slice(0, 3).map((p) => `${p.path} (${p.actions.join(' + ')} via ${p.policies.join(', ')})`).join('; ')}${o.paths.length > 3 ? `; +${o.paths.length - 3} more` : ''}`)
+        .join(' | ');
+      return {
+        status: 'FAIL',
+        message: `${offenders.length} non-admin principals can escalate their privileges — ${text}${offenders.length > 3 ? ' | …' : ''}.`,
+        observed,
+        threshold: params,
+        resources: offenders.map((o) => o.arn),
+      };
+    }
+    if (incomplete.length) {
+      return {
+        status: 'WARN',
+        message: `No escalation path found, but ${incomplete.length} principals have attached policies missing from the snapshot (${incomplete.slice(0, 3).join(', ')}).`,
+        observed,
+        threshold: params,
+        resources: incomplete,
+      };
+    }
+    return {
+      status: 'PASS',
+      message: `None of ${checked} non-admin principals holds any of the ${ESCALATION_PATHS.length} known privilege-escalation paths.${admins.length ? ` ${admins.length} administrators are left to access.admin-principals.` : ''}`,
+      observed,
+      threshold: params,
+      resources: [],
+    };
+  },
+});

