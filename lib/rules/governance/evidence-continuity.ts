@@ -49,14 +49,16 @@ export default defineRule({
         return d.getTime() <= now.getTime();
       })
       .sort((a, b) => a.getTime() - b.getTime());
-    // Runs inside the window, plus the last one before it, so a gap spanning the window edge counts.
+    // Runs inside the window, plus the last one before it: a gap that overlaps the window
+    // (ends after its start) counts with its full length, one that ended before it does not.
     const firstInWindow = times.findIndex((d) => d.getTime() >= since);
     const window = firstInWindow === -1 ? times.slice(-1) : times.slice(Math.max(0, firstInWindow - 1));
     const points = [...window, now];
     const gaps: { from: string; to: string; hours: number }[] = [];
     for (let i = 1; i < points.length; i += 1) {
       const hours = hoursBetween(points[i - 1]!, points[i]!);
-      if (hours > params.maxGapHours) gaps.push({ from: points[i - 1]!.toISOString(), to: points[i]!.toISOString(), hours });
+      if (hours > params.maxGapHours && points[i]!.getTime() > since)
+        gaps.push({ from: points[i - 1]!.toISOString(), to: points[i]!.toISOString(), hours });
     }
     const latest = times[times.length - 1];
     const observed = {
