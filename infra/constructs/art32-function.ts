@@ -1,0 +1,111 @@
+/**
+ * One Lambda function of the collector, with the project's defaults in one place:
+ * Node.js 24 on ARM64, minified ESM bundle with source maps built by the LOCAL esbuild
+ * (never Docker, so `cdk synth` works offline), X-Ray tracing, its own log group with
+ * a retention, and its own role that starts EMPTY — no AWS managed policy — so every
+ * permission the function holds is written next to it in this stack.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RemovalPolicy, type Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Repository root: entries, the lockfile and tsconfig are resolved from here, not from cwd. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The function runtime; the bundle target is derived from it (see `bundleOptions`). */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+export const FUNCTION_ARCHITECTURE = lambda.Architecture.ARM_64;
+export const BUNDLE_TARGET = 'node24';
+
+/**
+ * esbuild options shared by NodejsFunction and bench/bundle-size.ts, so the bench
+ * measures what is deployed.
+ * - ESM output: middy v6 and Powertools ship ESM; the banner gives bundled CommonJS
+ *   dependencies (aws-xray-sdk-core) a real `require` for Node built-ins.
+ * - The AWS SDK is bundled (not taken from the runtime) so the deployed code runs
+ *   exactly the SDK version the tests ran, tree-shaken to the clients used.
+ */
+/**
+ * `zod` resolves to a lean entry for Lambda bundles: zod's own entry re-exports every
+ * locale through namespaces esbuild can't tree-shake (~290 KB of a ~650 KB bundle).
+ */
+export const BUNDLE_ALIASES: Record<string, string> = { zod: path.join(PROJECT_ROOT, 'infra', 'bundling', 'zod-lean.mjs') };
+
+export const ESM_REQUIRE_BANNER = "import{createRequire as __art32CreateRequire}from'module';const require=__art32CreateRequire(import.meta.url);";
+
+/** Function names (folder names under functions/). */
+export type FunctionName = 'list-accounts' | 'collect-account' | 'finalize-run' | 'send-report';
+
+export function functionEntry(name: FunctionName): string {
+  return path.join(PROJECT_ROOT, 'functions', name, 'handler.ts');
+}
+
+export interface Art32FunctionProps {
+  name: FunctionName;
+  description: string;
+  environment: Record<string, string>;
+  timeout: Duration;
+  memorySize?: number;
+  /** Fixed IAM role name (only where another account must reference the role by ARN). */
+  roleName?: string;
+  logRetention: logs.RetentionDays;
+}
+
+export class Art32Function extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  public constructor(scope: Construct, id: string, props: Art32FunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      // Logs are operational, not evidence (evidence is in the table): removable with the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      roleName: props.roleName,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `art32 ${props.name}: least privilege, no managed policies`,
+    });
+    // Exactly the two actions Lambda needs to write its own log group (instead of AWSLambdaBasicExecutionRole on *).
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    );
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: functionEntry(props.name),
+      handler: 'handler',
+      description: props.description,
+      runtime: FUNCTION_RUNTIME,
+      architecture: FUNCTION_ARCHITECTURE,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: BUNDLE_TARGET,
+        minify: true,
+        sourceMap: true,
+        bundleAwsSDK: true,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        // dynalite is the CLI's embedded store; a Lambda never starts it.
+        externalModules: ['dynalite'],
+        esbuildArgs: { '--alias': `zod=${BUNDLE_ALIASES.zod}` },
+      },
+    });
+  }
+}
