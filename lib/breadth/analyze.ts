@@ -139,11 +139,12 @@ export interface Outlier {
 }
 
 /**
- * Distribution of breadth over the account's principals (service-linked roles excluded:
- * AWS defines them) and the principals whose breadth is an outlier against their peers.
+ * Distribution of breadth over the account's principals and the principals whose breadth
+ * is an outlier against their peers. Peers exclude service-linked roles (AWS defines them)
+ * and administrators (everything by design; they would drown the spread of the others).
  */
 export function accountOutliers(principals: PrincipalBreadth[], options: OutlierOptions): { distribution: Distribution; outliers: Outlier[] } {
-  const peers = principals.filter((p) => !p.serviceLinked);
+  const peers = principals.filter((p) => !p.serviceLinked && !p.admin);
   const totals = peers.map((p) => p.total);
   const scores = modifiedZScores(totals);
   const outliers = peers

@@ -171,6 +171,12 @@ export const franceTravail: Scenario = {
                 PolicyName: 'nightly-export',
                 PolicyDocument: policy(allow(['s3:GetObject', 's3:ListBucket'], ['arn:aws:s3:::jobseeker-documents', 'arn:aws:s3:::jobseeker-documents/*'])),
               },
+              {
+                // Meant to let the export job rotate its own key; written for every user, so
+                // whoever holds this key can mint keys for any user (ops.deploy included).
+                PolicyName: 'rotate-access-key',
+                PolicyDocument: policy(allow(['iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:UpdateAccessKey'], `arn:aws:iam::${ACCOUNT}:user/*`)),
+              },
             ],
           },
         ],

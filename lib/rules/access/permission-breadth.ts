@@ -59,7 +59,9 @@ export default defineRule({
   evaluate(snapshot, params, context) {
     const authorizationDetails = requireSection(snapshot, 'authorizationDetails');
     const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
-    const { distribution, outliers } = accountOutliers(analysis.principals, { zScore: params.outlierZScore, minActions: params.outlierMinActions });
+    // Peers: the principals this rule judges (break-glass roles are as broad as admins by design).
+    const peers = analysis.principals.filter((p) => !allowListed(params.allowList, p.name, p.arn));
+    const { distribution, outliers } = accountOutliers(peers, { zScore: params.outlierZScore, minActions: params.outlierMinActions });
     const zByKey = new Map(outliers.map((o) => [o.key, o.zScore]));
 
     const admins: string[] = [];
@@ -137,7 +139,7 @@ export default defineRule({
         message:
           `${offenders.length} of ${observed.principalsChecked} non-admin principals have access beyond the limits: ` +
           `${offenders.slice(0, 3).map((o) => describe(o.principal, o.reasons)).join('; ')}${offenders.length > 3 ? '; …' : ''}. ` +
-          `Account median ${distribution.median}, p90 ${distribution.p90}, max ${distribution.max} actions.${adminText}${trendText}`,
+          `Non-admin median ${distribution.median}, p90 ${distribution.p90}, max ${distribution.max} actions.${adminText}${trendText}`,
         observed,
         threshold: params,
         resources: offenders.map((o) => o.principal.arn),
