@@ -63,12 +63,15 @@ export class ApiCallCounter {
 type Handler = (args: unknown) => Promise<unknown>;
 type Middleware = (next: Handler, context: { clientName?: string; commandName?: string }) => Handler;
 
-/** The part of an SDK v3 client's middleware stack used here (structural, so every client fits). */
+/** The part of an SDK v3 client's middleware stack used here. */
+interface CounterStack {
+  add(middleware: Middleware, options: { step: 'initialize'; name: string; override: boolean }): void;
+  addRelativeTo(middleware: Middleware, options: { relation: 'after'; toMiddleware: string; name: string; override: boolean }): void;
+}
+
+/** Any SDK v3 client (each has its own generic middleware stack type). */
 export interface HasMiddlewareStack {
-  middlewareStack: {
-    add(middleware: Middleware, options: { step: 'initialize'; name: string; override: boolean }): void;
-    addRelativeTo(middleware: Middleware, options: { relation: 'after'; toMiddleware: string; name: string; override: boolean }): void;
-  };
+  middlewareStack: object;
 }
 
 const CALL_MIDDLEWARE = 'art32ApiCallCounter';
@@ -80,14 +83,15 @@ const ATTEMPT_MIDDLEWARE = 'art32ApiAttemptCounter';
  * counted.
  */
 export function attachApiCallCounter<C extends HasMiddlewareStack>(client: C, counter: ApiCallCounter): C {
-  client.middlewareStack.add(
+  const stack = client.middlewareStack as CounterStack;
+  stack.add(
     (next, context) => async (args) => {
       counter.recordCall(operationName(context.clientName ?? 'unknown', context.commandName ?? 'unknown'));
       return next(args);
     },
     { step: 'initialize', name: CALL_MIDDLEWARE, override: true },
   );
-  client.middlewareStack.addRelativeTo(
+  stack.addRelativeTo(
     (next, context) => async (args) => {
       counter.recordAttempt(operationName(context.clientName ?? 'unknown', context.commandName ?? 'unknown'));
       return next(args);

@@ -43,7 +43,7 @@ export function baseClientConfig(settings: ClientSettings, region = settings.reg
 
 export function createCollectorClients(settings: ClientSettings): CollectorClients {
   const counted = <C extends { middlewareStack: unknown }>(client: C): C =>
-    settings.counter ? (attachApiCallCounter(client as never, settings.counter) as C) : client;
+    settings.counter ? attachApiCallCounter(client as C & { middlewareStack: object }, settings.counter) : client;
   const perRegion = <C extends { middlewareStack: unknown }>(make: (region: string) => C) => {
     const cache = new Map<string, C>();
     return (region: string): C => {

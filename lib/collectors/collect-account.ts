@@ -143,7 +143,7 @@ export async function collectAccount(input: CollectAccountInput): Promise<Accoun
 /** Attach the counter to injected clients, including the regional ones made later. */
 function countedClients(clients: CollectorClients, counter: ApiCallCounter): CollectorClients {
   const wrap = <C extends object>(client: C): C => {
-    if ('middlewareStack' in client) attachApiCallCounter(client as never, counter);
+    if ('middlewareStack' in client) attachApiCallCounter(client as C & { middlewareStack: object }, counter);
     return client;
   };
   const seen = new WeakSet<object>();

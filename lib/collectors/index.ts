@@ -4,3 +4,16 @@ export { ApiCallCounter, attachApiCallCounter, mergeCounts, operationName, type 
 export { createCollectorClients, DEFAULT_MAX_ATTEMPTS, type ClientSettings, type Credentials } from './clients';
 export { DEFAULT_COLLECT_OPTIONS, type CollectOptions, type CollectorClients } from './types';
 export { parseCredentialReportCsv } from './credential-report-csv';
+export {
+  collectAccounts,
+  resolveTargets,
+  DEFAULT_CONCURRENCY,
+  LiveSelectionError,
+  type AccountOutcome,
+  type AccountTarget,
+  type LiveRunOptions,
+  type LiveRunResult,
+  type LiveSelection,
+  type SkippedAccount,
+} from './accounts';
+export { assumeRoleProvider, accountOfRoleArn } from './assume-role';
