@@ -1,0 +1,160 @@
+/**
+ * The `art32 breadth` ranking of one account: pure data and renderers (table, CSV), so
+ * the CLI stays a thin shell and the output is testable.
+ */
+import type { AccountSnapshot, AuthorizationDetails } from '../snapshot';
+import { accountOutliers, analyzeBreadth, type OutlierOptions, type PrincipalBreadth } from './analyze';
+import type { Distribution } from './metrics';
+import { allowListed } from './trend';
+
+export interface RankedPrincipal {
+  rank: number;
+  principal: string;
+  arn: string;
+  actions: number;
+  unconditional: number;
+  conditional: number;
+  services: number;
+  sharePercent: number;
+  onAllResources: number;
+  dataReadOnAll: number;
+  permissionsManagementOnAll: number;
+  byLevel: PrincipalBreadth['byLevel'];
+  zScore?: number;
+  outlier: boolean;
+  allowListed: boolean;
+  usage: PrincipalBreadth['usage'];
+  idleDays?: number;
+  escalations: { path: string; actions: string[]; policies: string[]; unconditional: boolean }[];
+  unresolvedPolicies: string[];
+}
+
+export interface BreadthRanking {
+  account: string;
+  collectedAt: string;
+  catalog: { source: string; version: string; updatedAt?: string; actions: number };
+  scope: string;
+  distribution: Distribution;
+  /** Non-admin principals (service-linked roles excluded), broadest first, cut to `top`. */
+  principals: RankedPrincipal[];
+  /** How many non-admin principals there were before the cut. */
+  totalPrincipals: number;
+  /** Administrators: judged by access.admin-principals, listed here for completeness. */
+  admins: { principal: string; actions: number }[];
+  serviceLinkedRoles: number;
+}
+
+export interface RankingOptions extends OutlierOptions {
+  top: number;
+  allowList: readonly string[];
+}
+
+export function rankBreadth(snapshot: AccountSnapshot & { authorizationDetails: AuthorizationDetails }, options: RankingOptions): BreadthRanking {
+  const analysis = analyzeBreadth(snapshot);
+  const listed = (p: PrincipalBreadth): boolean => allowListed(options.allowList, p.name, p.arn);
+  const { distribution, outliers } = accountOutliers(analysis.principals.filter((p) => !listed(p)), options);
+  const z = new Map(outliers.map((o) => [o.key, o.zScore]));
+  const ranked = analysis.principals.filter((p) => !p.admin && !p.serviceLinked);
+  return {
+    account: snapshot.account.id,
+    collectedAt: snapshot.collectedAt,
+    catalog: analysis.catalog,
+    scope: analysis.scope,
+    distribution,
+    totalPrincipals: ranked.length,
+    principals: ranked.slice(0, options.top).map((p, i) => ({
+      rank: i + 1,
+      principal: p.key,
+      arn: p.arn,
+      actions: p.total,
+      unconditional: p.unconditional,
+      conditional: p.conditional,
+      services: p.services,
+      sharePercent: Math.round(p.share * 10_000) / 100,
+      onAllResources: p.onAllResources,
+      dataReadOnAll: p.dataReadOnAll.length,
+      permissionsManagementOnAll: p.permissionsManagementOnAll,
+      byLevel: p.byLevel,
+      ...(z.has(p.key) ? { zScore: z.get(p.key) } : {}),
+      outlier: z.has(p.key),
+      allowListed: listed(p),
+      usage: p.usage,
+      ...(p.idleDays !== undefined ? { idleDays: p.idleDays } : {}),
+      escalations: p.escalations.map((e) => ({
+        path: e.path,
+        actions: e.grants.map((g) => g.action),
+        policies: [...new Set(e.grants.flatMap((g) => g.policies))],
+        unconditional: e.unconditional,
+      })),
+      unresolvedPolicies: p.unresolvedPolicies,
+    })),
+    admins: analysis.principals.filter((p) => p.admin).map((p) => ({ principal: p.key, actions: p.total })),
+    serviceLinkedRoles: analysis.principals.filter((p) => p.serviceLinked).length,
+  };
+}
+
+const COLUMNS = ['#', 'principal', 'actions', 'cond', 'services', '% catalog', 'on *', 'data-read *', 'perm-mgmt *', 'z', 'escalation', 'last used'] as const;
+
+function cells(p: RankedPrincipal): string[] {
+  const flags = [p.outlier ? 'outlier' : '', p.allowListed ? 'allow-listed' : '', p.unresolvedPolicies.length ? 'incomplete' : ''].filter(Boolean);
+  return [
+    String(p.rank),
+    p.principal + (flags.length ? ` (${flags.join(', ')})` : ''),
+    String(p.actions),
+    String(p.conditional),
+    String(p.services),
+    p.sharePercent.toFixed(2),
+    String(p.onAllResources),
+    String(p.dataReadOnAll),
+    String(p.permissionsManagementOnAll),
+    p.zScore === undefined ? '' : p.zScore.toFixed(1),
+    p.escalations.map((e) => e.path).join(' ') || '-',
+    p.usage === 'used' ? `${p.idleDays ?? '?'}d ago` : p.usage,
+  ];
+}
+
+export function renderTable(r: BreadthRanking): string {
+  const rows = [COLUMNS.map(String), ...r.principals.map(cells)];
+  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]) => row.map((c, i) => (i === 1 || i >= 10 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const out = [
+    `Account ${r.account} at ${r.collectedAt} — permission breadth of ${r.totalPrincipals} non-admin principals` +
+      (r.principals.length < r.totalPrincipals ? ` (top ${r.principals.length})` : ''),
+    `Median ${r.distribution.median}, p90 ${r.distribution.p90}, max ${r.distribution.max} distinct actions of ${r.catalog.actions} ` +
+      `(catalog ${r.catalog.source} ${r.catalog.version}).`,
+    '',
+    line(rows[0]!),
+    ...rows.slice(1).map(line),
+  ];
+  const withPaths = r.principals.filter((p) => p.escalations.length);
+  if (withPaths.length) {
+    out.push('', 'Privilege-escalation paths:');
+    for (const p of withPaths) {
+      for (const e of p.escalations) out.push(`  ${p.principal}: ${e.path} — ${e.actions.join(' + ')} via ${e.policies.join(', ')}${e.unconditional ? '' : ' (conditional)'}`);
+    }
+  }
+  if (r.admins.length) out.push('', `Administrators (judged by access.admin-principals): ${r.admins.map((a) => a.principal).join(', ')}.`);
+  if (r.serviceLinkedRoles) out.push(`${r.serviceLinkedRoles} AWS service-linked roles not ranked.`);
+  out.push('', `Scope: ${r.scope}`);
+  return `${out.join('\n')}\n`;
+}
+
+const csvField = (v: unknown): string => {
+  const text = v === undefined || v === null ? '' : String(v);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+export function renderCsv(rankings: BreadthRanking[]): string {
+  const header = ['account', 'rank', 'principal', 'arn', 'actions', 'unconditional', 'conditional', 'services', 'share_percent', 'on_all_resources', 'data_read_on_all', 'permissions_management_on_all', 'z_score', 'outlier', 'allow_listed', 'escalation_paths', 'usage', 'idle_days', 'catalog_version'];
+  const lines = [header.join(',')];
+  for (const r of rankings) {
+    for (const p of r.principals) {
+      lines.push(
+        [r.account, p.rank, p.principal, p.arn, p.actions, p.unconditional, p.conditional, p.services, p.sharePercent, p.onAllResources, p.dataReadOnAll, p.permissionsManagementOnAll, p.zScore ?? '', p.outlier, p.allowListed, p.escalations.map((e) => e.path).join(' '), p.usage, p.idleDays ?? '', r.catalog.version]
+          .map(csvField)
+          .join(','),
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
