@@ -11,7 +11,7 @@
  */
 import { GenerateCredentialReportCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam';
 import type { CredentialReport } from '../snapshot';
-import { parseCredentialReportCsv } from './credential-report-csv';
+import { parseCredentialReportCsv } from '../sources/parse-credential-report';
 import { CollectorError, isErrorCode } from './errors';
 import { OperationFailed, call } from './operation';
 import type { SectionContext } from './types';
@@ -78,9 +78,9 @@ export async function collectCredentialReport(ctx: SectionContext): Promise<Cred
     const csv = new TextDecoder('utf-8').decode(report.Content);
     let rows;
     try {
-      rows = parseCredentialReportCsv(csv, 'GetCredentialReport Content');
+      rows = parseCredentialReportCsv(csv);
     } catch (error) {
-      throw new OperationFailed('iam:GetCredentialReport', new CollectorError('InvalidCredentialReport', (error as Error).message));
+      throw new OperationFailed('iam:GetCredentialReport', new CollectorError('InvalidCredentialReport', `GetCredentialReport Content: ${(error as Error).message}`));
     }
     return { GeneratedTime: generatedTime.toISOString(), rows };
   }

@@ -3,7 +3,6 @@ export { collectAccount, type CollectAccountInput } from './collect-account';
 export { ApiCallCounter, attachApiCallCounter, mergeCounts, operationName, type CallCounts } from './api-calls';
 export { createCollectorClients, DEFAULT_MAX_ATTEMPTS, type ClientSettings, type Credentials } from './clients';
 export { DEFAULT_COLLECT_OPTIONS, type CollectOptions, type CollectorClients } from './types';
-export { parseCredentialReportCsv } from './credential-report-csv';
 export {
   collectAccounts,
   resolveTargets,

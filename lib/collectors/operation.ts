@@ -54,19 +54,3 @@ function convert(value: unknown): unknown {
   }
   return value;
 }
-
-/** IAM returns policy documents URL-encoded (RFC 3986); decode and parse them. */
-export function decodePolicyDocument(encoded: string | undefined, where: string): unknown {
-  if (encoded === undefined) return undefined;
-  let text: string;
-  try {
-    text = decodeURIComponent(encoded);
-  } catch {
-    throw new Error(`${where}: policy document is not valid URL encoding`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new Error(`${where}: policy document is not valid JSON after URL-decoding`);
-  }
-}

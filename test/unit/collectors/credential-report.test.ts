@@ -6,7 +6,8 @@ import {
   GetCredentialReportCommand,
 } from '@aws-sdk/client-iam';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { collectAccount, parseCredentialReportCsv } from '../../../lib/collectors';
+import { collectAccount } from '../../../lib/collectors';
+import { parseCredentialReportCsv } from '../../../lib/sources/parse-credential-report';
 import {
   CREDENTIAL_REPORT_HEADER,
   HOME,
@@ -53,7 +54,7 @@ describe('credential report CSV', () => {
 
   it('names the line at fault when a row is malformed', () => {
     expect(() => parseCredentialReportCsv(`${CREDENTIAL_REPORT_HEADER}\n${ROOT_ROW}\nbob,arn:aws:iam::1:user/bob`)).toThrow(/line 3: 2 fields/);
-    expect(() => parseCredentialReportCsv(`${CREDENTIAL_REPORT_HEADER}\n${ROOT_ROW.replace(',true,false,N/A', ',yes,false,N/A')}`)).toThrow(/line 2 \(user <root_account>\): mfa_active/);
+    expect(() => parseCredentialReportCsv(`${CREDENTIAL_REPORT_HEADER}\n${ROOT_ROW.replace(',true,false,N/A', ',yes,false,N/A')}`)).toThrow(/line 2, column "mfa_active"/);
   });
 });
 
@@ -119,6 +120,19 @@ describe('credential report lifecycle', () => {
     expect(snapshot.credentialReport?.GeneratedTime).toBe(fresh.toISOString());
     expect(snapshot.credentialReport?.rows).toHaveLength(3);
     expect(m.iam.commandCalls(GenerateCredentialReportCommand)).toHaveLength(2);
+  });
+
+  it('a malformed report is a collection error naming the line, not a half-read section', async () => {
+    m.iam.on(GetCredentialReportCommand).resolves({
+      Content: credentialReportContent(`${CREDENTIAL_REPORT_HEADER}\n${ROOT_ROW}\nbob,arn:aws:iam::1:user/bob`),
+      ReportFormat: 'text/csv',
+      GeneratedTime: NOW,
+    });
+    const snapshot = await collectAccount({ clients: m.clients, region: HOME, now: NOW, ...simulatedTime() });
+    expect(snapshot.credentialReport).toBeUndefined();
+    expect(snapshot.collectionErrors).toEqual([
+      expect.objectContaining({ section: 'credentialReport', operation: 'iam:GetCredentialReport', code: 'InvalidCredentialReport', message: expect.stringMatching(/line 3/) }),
+    ]);
   });
 
   it('AccessDenied on GetCredentialReport is reported with the operation that failed', async () => {
