@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { register as breadth } from './breadth';
+import { register as scan } from './scan';
+import { register as rules } from './rules';
+import { register as explain } from './explain';
 
 /** Every CLI command registers itself here (one file per command). */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth];
