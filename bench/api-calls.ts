@@ -1,0 +1,42 @@
+/**
+ * API calls per account for live collection, by account size (10 / 1,000 / 10,000 users),
+ * against a per-user strategy (GetLoginProfile + ListMFADevices + ListAccessKeys +
+ * ListAttachedUserPolicies + ListUserPolicies + ListGroupsForUser per user: 6 calls/user,
+ * on top of ListUsers pages). Every AWS API is mocked (aws-sdk-client-mock) at AWS's page
+ * sizes: GetAccountAuthorizationDetails at its maximum MaxItems (1,000; the collectors'
+ * default), ListUsers at its maximum (1,000). Counts are what the collectors actually sent.
+ *
+ * Budget (docs/DESIGN "Budgets"): calls grow with pages, never with users.
+ */
+import { collectAccount } from '../lib/collectors';
+import { HOME, NOW, mockHealthyAccount, mockedAccount, sentOperations } from '../test/unit/collectors/aws-fixtures';
+
+const PER_USER_CALLS = 6;
+const LIST_USERS_PAGE = 1000;
+
+async function liveCalls(users: number): Promise<{ total: number; authPages: number }> {
+  const m = mockedAccount();
+  mockHealthyAccount(m, users);
+  const snapshot = await collectAccount({ clients: m.clients, region: HOME, now: NOW, clock: () => NOW, sleep: async () => {} });
+  if (snapshot.collectionErrors.length > 0) throw new Error(`bench account had collection errors: ${JSON.stringify(snapshot.collectionErrors)}`);
+  const sent = sentOperations(m.all());
+  return { total: Object.values(sent).reduce((a, b) => a + b, 0), authPages: sent['iam:GetAccountAuthorizationDetails'] ?? 0 };
+}
+
+const rows: string[] = [];
+let baseline: number | undefined;
+let pagesOnly = true;
+for (const users of [10, 1_000, 10_000]) {
+  const started = performance.now();
+  const { total, authPages } = await liveCalls(users);
+  const ms = performance.now() - started;
+  baseline ??= total - authPages;
+  if (total - authPages !== baseline) pagesOnly = false;
+  const perUser = Math.ceil(users / LIST_USERS_PAGE) + users * PER_USER_CALLS;
+  rows.push(
+    `${String(users).padStart(6)} users | art32 ${String(total).padStart(3)} calls (${authPages} authorization-details pages) | per-user ${String(perUser).padStart(6)} calls | ratio ${(perUser / total).toFixed(0).padStart(5)}x | mocked run ${ms.toFixed(0)} ms`,
+  );
+}
+console.log('API calls per account: art32 live collection vs a per-user strategy (6 calls/user)');
+for (const row of rows) console.log(row);
+console.log(`budget "calls grow with pages only": ${pagesOnly ? 'MET' : 'MISSED'} (non-page calls constant at ${baseline})`);
