@@ -51,9 +51,17 @@ export function createHandler(deps: ListAccountsDeps) {
     }
     obs.logger.info('accounts of this run', { mode: env.ACCOUNTS_MODE, count: accounts.length });
     obs.metrics.addMetric('AccountsListed', 'Count', accounts.length);
-    return { runId: event.executionName, startedAt: event.startedAt, accounts };
+    return { runId: runIdFromExecution(event.executionName), startedAt: event.startedAt, accounts };
   };
   return { listAccounts, handler: withPowertools(listAccounts, obs) };
+}
+
+/**
+ * The run id is the execution name (unique per state machine, shown in the console), made
+ * to fit the evidence store's run-id alphabet (A-Z a-z 0-9 . _ : -, at most 128).
+ */
+export function runIdFromExecution(executionName: string): string {
+  return executionName.replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128);
 }
 
 let cached: ReturnType<typeof createHandler> | undefined;

@@ -84,6 +84,11 @@ export const DEFAULT_DAILY_SCHEDULE = { expression: 'cron(0 6 * * ? *)', timeZon
 
 export const Art32Config = z
   .object({
+    /**
+     * Region of the collector stack (table, functions, schedules, SES identity). A literal
+     * region keeps synth offline (no lookups) and is required by the CMK-encrypted TableV2.
+     */
+    region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'expected an AWS region such as eu-west-3').default('eu-west-3'),
     accounts: AccountsConfig,
     /**
      * Account that runs the collector stack; the member-account role trusts only the

@@ -1,0 +1,44 @@
+/**
+ * Builds the art32 CDK app from a parsed configuration. `infra/app.ts` (the `cdk` entry)
+ * and the infra tests both call this, so the tests check the app that gets deployed.
+ */
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CONFIG_CONTEXT_KEY, parseConfig, type Art32Config } from '../lib/config';
+import { CollectorStack } from './stacks/collector-stack';
+import { MemberAccountStack } from './stacks/member-account-stack';
+
+export const COLLECTOR_STACK_ID = 'Art32Collector';
+export const MEMBER_STACK_ID = 'Art32MemberRole';
+
+export interface Art32App {
+  app: App;
+  config: Art32Config;
+  collector: CollectorStack;
+  member: MemberAccountStack;
+}
+
+export interface BuildOptions {
+  /** Register cdk-nag as a validation plugin, so `cdk synth` fails on unacknowledged findings. */
+  nag?: boolean;
+  /** Member-role policy override (tests); default: lib/collectors/collector-policy.json. */
+  memberPolicy?: import('aws-cdk-lib/aws-iam').PolicyDocument;
+}
+
+export function buildApp(props: AppProps = {}, options: BuildOptions = {}): Art32App {
+  const app = new App(props);
+  const config = parseConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY));
+  const collector = new CollectorStack(app, COLLECTOR_STACK_ID, {
+    config,
+    // Region only: the account stays the deploying credentials' (no lookups at synth).
+    env: { region: config.region },
+    description: 'art32: scheduled GDPR Art. 32 / CNIL evidence collection (collector account)',
+  });
+  const member = new MemberAccountStack(app, MEMBER_STACK_ID, {
+    config,
+    policy: options.memberPolicy,
+    description: 'art32: read-only role for the evidence collector (every collected account; StackSet-ready)',
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, config, collector, member };
+}

@@ -1,0 +1,116 @@
+/**
+ * The evidence table, hardened for an audit trail:
+ * - on-demand billing, point-in-time recovery, deletion protection;
+ * - a customer-managed KMS key with yearly rotation (the key, too, is retained);
+ * - `RemovalPolicy.RETAIN`: deleting the stack leaves the evidence and its key behind;
+ * - a resource policy that DENIES DeleteItem, UpdateItem, DeleteTable (and the batch
+ *   form of delete, BatchWriteItem) to every principal except an explicitly configured
+ *   break-glass principal — none by default.
+ *
+ * What a policy can't deny: a PutItem that overwrites an existing item is the same IAM
+ * action as a first write. Overwrites are prevented in code (every evidence write is
+ * conditional on the key not existing, see lib/evidence/store.ts) and any overwrite
+ * made outside that code is detected by the per-account hash chain (`art32 verify`).
+ *
+ * Key schema and indexes come from lib/evidence/table.ts, the same definition the
+ * embedded store creates, so the CLI and the deployed table can't diverge.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { EVIDENCE_TABLE } from '../../lib/evidence/table';
+
+/** Actions the table's resource policy denies to everyone but the break-glass principal. */
+export const DENIED_EVIDENCE_ACTIONS = [
+  'dynamodb:DeleteItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteTable',
+  // BatchWriteItem carries DeleteRequest as well as PutRequest: the store writes with
+  // conditional PutItem only, so nothing legitimate needs it.
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:PartiQLUpdate',
+] as const;
+
+/** Exact actions a writer of evidence gets — never Delete*, Update*, or a wildcard. */
+export const WRITER_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'] as const;
+/** Exact actions a reader of evidence gets. */
+export const READER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'] as const;
+
+const attributeType = (type: 'S' | 'N' | 'B'): dynamodb.AttributeType =>
+  type === 'S' ? dynamodb.AttributeType.STRING : type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.BINARY;
+
+export interface EvidenceTableProps {
+  tableName: string;
+  /** The only principal allowed the denied actions (e.g. an incident-response role); null = nobody. */
+  breakGlassPrincipalArn: string | null;
+}
+
+export class EvidenceTable extends Construct {
+  public readonly table: dynamodb.TableV2;
+  public readonly key: kms.Key;
+
+  public constructor(scope: Construct, id: string, props: EvidenceTableProps) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', {
+      description: 'art32 evidence table encryption (customer managed)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const deny = new iam.PolicyStatement({
+      sid: 'EvidenceIsAppendOnly',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [...DENIED_EVIDENCE_ACTIONS],
+      // In a table's resource policy `*` means this table and its indexes; naming the
+      // table's own ARN here would make the table depend on itself.
+      resources: ['*'],
+    });
+    if (props.breakGlassPrincipalArn) {
+      deny.addCondition('ArnNotEquals', { 'aws:PrincipalArn': props.breakGlassPrincipalArn });
+    }
+
+    const def = EVIDENCE_TABLE;
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      tableName: props.tableName,
+      partitionKey: { name: def.partitionKey.name, type: attributeType(def.partitionKey.type) },
+      sortKey: { name: def.sortKey.name, type: attributeType(def.sortKey.type) },
+      globalSecondaryIndexes: def.globalSecondaryIndexes.map((gsi) => ({
+        indexName: gsi.indexName,
+        partitionKey: { name: gsi.partitionKey.name, type: attributeType(gsi.partitionKey.type) },
+        ...(gsi.sortKey ? { sortKey: { name: gsi.sortKey.name, type: attributeType(gsi.sortKey.type) } } : {}),
+        projectionType: dynamodb.ProjectionType.ALL,
+      })),
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
+      removalPolicy: RemovalPolicy.RETAIN,
+      resourcePolicy: new iam.PolicyDocument({ statements: [deny] }),
+    });
+  }
+
+  /** ARNs of the table and of each index by name — no `index/*` wildcard. */
+  public resourceArns(): string[] {
+    return [this.table.tableArn, ...EVIDENCE_TABLE.globalSecondaryIndexes.map((gsi) => `${this.table.tableArn}/index/${gsi.indexName}`)];
+  }
+
+  /** Lets `grantee` append evidence (conditional PutItem) and read it back. */
+  public grantAppend(grantee: iam.IGrantable): void {
+    this.grant(grantee, WRITER_ACTIONS, ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo']);
+  }
+
+  /** Lets `grantee` read evidence. */
+  public grantRead(grantee: iam.IGrantable): void {
+    this.grant(grantee, READER_ACTIONS, ['kms:Decrypt', 'kms:DescribeKey']);
+  }
+
+  private grant(grantee: iam.IGrantable, actions: readonly string[], keyActions: string[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: this.resourceArns() }));
+    // Same-account key: the key policy delegates to IAM, so an identity statement is enough.
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: keyActions, resources: [this.key.keyArn] }));
+  }
+}

@@ -1,0 +1,228 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type Art32App } from '../../infra/app-builder';
+import { ConfigError } from '../../lib/config';
+import { TEST_CONFIG, cleanup, synthApp } from './app';
+
+let built: Art32App;
+let template: Template;
+beforeAll(() => {
+  built = synthApp();
+  template = Template.fromStack(built.collector);
+});
+afterAll(() => cleanup(built.app));
+
+type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: unknown };
+const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+/** Every identity-policy statement in the stack: AWS::IAM::Policy documents and role inline policies. */
+function identityStatements(t: Template): { owner: string; statement: Statement }[] {
+  const out: { owner: string; statement: Statement }[] = [];
+  for (const [id, r] of Object.entries(t.findResources('AWS::IAM::Policy'))) {
+    for (const s of list(r.Properties.PolicyDocument.Statement as Statement[])) out.push({ owner: id, statement: s });
+  }
+  for (const [id, r] of Object.entries(t.findResources('AWS::IAM::Role'))) {
+    for (const p of list(r.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[])) {
+      for (const s of list(p.PolicyDocument.Statement)) out.push({ owner: id, statement: s });
+    }
+  }
+  return out;
+}
+
+describe('evidence table', () => {
+  it('is on-demand, PITR, deletion-protected, CMK-encrypted and retained', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        TableName: 'art32-evidence',
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'byRule' }), Match.objectLike({ IndexName: 'byRun' })]),
+        Replicas: [
+          Match.objectLike({
+            Region: 'eu-west-3',
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: { KMSMasterKeyId: Match.anyValue() },
+          }),
+        ],
+      }),
+    });
+    expect(template.findResources('AWS::DynamoDB::GlobalTable', { Properties: { TimeToLiveSpecification: Match.anyValue() } })).toEqual({});
+  });
+
+  it('uses a customer-managed key with rotation, itself retained', () => {
+    const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+    const keyRef = (table.Properties.Replicas[0].SSESpecification.KMSMasterKeyId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
+    const key = template.toJSON().Resources[keyRef];
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.DeletionPolicy).toBe('Retain');
+  });
+
+  it('has a resource policy denying deletes and updates to everyone (no break-glass configured)', () => {
+    const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+    const statements = table.Properties.Replicas[0].ResourcePolicy.PolicyDocument.Statement as Statement[];
+    const deny = statements.find((s) => s.Effect === 'Deny')!;
+    expect(list(deny.Action)).toEqual(expect.arrayContaining(['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable', 'dynamodb:BatchWriteItem']));
+    expect(deny.Principal).toEqual({ AWS: '*' });
+    expect(deny.Condition).toBeUndefined();
+    expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([]);
+  });
+});
+
+describe('least privilege', () => {
+  const FORBIDDEN = ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate'];
+
+  it('no role holds DeleteItem, UpdateItem, DeleteTable, BatchWriteItem or a DynamoDB wildcard', () => {
+    const dynamoActions = identityStatements(template)
+      .filter(({ statement }) => statement.Effect === 'Allow')
+      .flatMap(({ owner, statement }) => list(statement.Action).filter((a) => a.toLowerCase().startsWith('dynamodb:')).map((a) => ({ owner, action: a })));
+    expect(dynamoActions.length).toBeGreaterThan(0);
+    for (const { owner, action } of dynamoActions) {
+      expect(FORBIDDEN, `${owner} holds ${action}`).not.toContain(action);
+      expect(action, `${owner} holds a wildcard`).not.toMatch(/\*/);
+    }
+  });
+
+  it('DynamoDB grants name the table and each index, never index/*', () => {
+    for (const { statement } of identityStatements(template)) {
+      if (!list(statement.Action).some((a) => a.startsWith('dynamodb:'))) continue;
+      expect(JSON.stringify(statement.Resource)).not.toContain('/index/*');
+      expect(JSON.stringify(statement.Resource)).toContain('/index/byRule');
+    }
+  });
+
+  it('the collect role may assume only the member role of the configured accounts', () => {
+    const assume = identityStatements(template).filter(({ statement }) => list(statement.Action).includes('sts:AssumeRole'));
+    expect(assume).toHaveLength(1);
+    const resources = JSON.stringify(assume[0]!.statement.Resource);
+    for (const id of TEST_CONFIG.accounts.ids) expect(resources).toContain(`:iam::${id}:role/art32-member-readonly`);
+    expect(resources).not.toContain('iam::*');
+  });
+
+  it('the report function may send only from the configured SES identity', () => {
+    const ses = identityStatements(template).filter(({ statement }) => list(statement.Action).some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect(list(ses[0]!.statement.Action)).toEqual(['ses:SendEmail']);
+    expect(JSON.stringify(ses[0]!.statement.Resource)).toMatch(/:ses:eu-west-3:.*:identity\/example\.com"/);
+  });
+
+  it('no role uses an AWS managed policy', () => {
+    for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+});
+
+describe('functions', () => {
+  it('all run Node.js 24 on ARM64 with X-Ray and source maps', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(fns)).toHaveLength(4);
+    for (const fn of Object.values(fns)) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('the collect role has the fixed name member accounts trust', () => {
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'art32-collector' });
+  });
+});
+
+describe('orchestration', () => {
+  it('schedules the run from config (cron + time zone), with retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 5 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      Target: Match.objectLike({
+        Arn: { Ref: Match.stringLikeRegexp('CollectionRun') },
+        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21600 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 8 ? * MON *)', ScheduleExpressionTimezone: 'Europe/Paris' });
+  });
+
+  it('the dead-letter queue is KMS-encrypted and TLS-only', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('the state machine maps accounts with the configured concurrency, retries throttling and catches to an ERROR record', () => {
+    const sm = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    const joined = (sm.Properties.DefinitionString['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+    const definition = JSON.parse(joined);
+    expect(definition.StartAt).toBe('ListAccounts');
+    const map = definition.States.ForEachAccount;
+    expect(map.Type).toBe('Map');
+    expect(map.MaxConcurrency).toBe(7);
+    const collect = map.ItemProcessor.States.CollectAccount;
+    expect(collect.Retry[0].ErrorEquals).toEqual(expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']));
+    expect(collect.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RecordCollectFailure', ResultPath: '$.failure' });
+    expect(map.Next).toBe('FinalizeRun');
+    expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(sm.Properties.LoggingConfiguration.Level).toBe('ALL');
+  });
+
+  it('alarms on failed runs, each function’s errors and the DLQ, to an encrypted topic with the email subscription', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const metrics = alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`);
+    expect(metrics).toEqual(expect.arrayContaining(['AWS/States/ExecutionsFailed', 'AWS/States/ExecutionsTimedOut', 'AWS/SQS/ApproximateNumberOfMessagesVisible']));
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(4);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+});
+
+describe('cdk-nag AwsSolutionsChecks', () => {
+  it('reports zero unacknowledged errors and warnings', () => {
+    const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(built.app);
+    const findings = report.violations.map((v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings).toEqual([]);
+  });
+
+  it('every acknowledgement sits on one resource (never a stack or the app) and gives a reason', () => {
+    const acks: { path: string; id: string; reason: string }[] = [];
+    const walk = (node: IConstruct): void => {
+      for (const entry of node.node.metadata) {
+        if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+          for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) acks.push({ path: node.node.path, id, reason });
+        }
+      }
+      node.node.children.forEach(walk);
+    };
+    walk(built.app);
+    expect(acks.length).toBeGreaterThan(0);
+    const stackPaths = [built.collector.node.path, built.member.node.path, ''];
+    for (const ack of acks) {
+      expect(stackPaths, `${ack.id} acknowledged at stack level`).not.toContain(ack.path);
+      expect(ack.reason.length, `${ack.id} at ${ack.path} needs a reason`).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('configuration at synth', () => {
+  it('a bad key fails synth with the key’s name', () => {
+    expect(() => buildApp({ context: { art32: { ...TEST_CONFIG, mapConcurrency: 'five' } } }, { nag: false })).toThrow(ConfigError);
+    expect(() => buildApp({ context: { art32: { ...TEST_CONFIG, mapConcurrency: 'five' } } }, { nag: false })).toThrow(/art32\.mapConcurrency/);
+    expect(() => buildApp({ context: { art32: { ...TEST_CONFIG, schedul: {} } } }, { nag: false })).toThrow(/art32\.schedul: unknown key/);
+  });
+
+  it('missing configuration names the context key', () => {
+    expect(() => buildApp({ context: {} }, { nag: false })).toThrow(/art32/);
+  });
+});
