@@ -3,6 +3,7 @@
  * and the infra tests both call this, so the tests check the app that gets deployed.
  */
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONFIG_CONTEXT_KEY, parseConfig, type Art32Config } from '../lib/config';
 import { CollectorStack } from './stacks/collector-stack';
@@ -22,7 +23,7 @@ export interface BuildOptions {
   /** Register cdk-nag as a validation plugin, so `cdk synth` fails on unacknowledged findings. */
   nag?: boolean;
   /** Member-role policy override (tests); default: lib/collectors/collector-policy.json. */
-  memberPolicy?: import('aws-cdk-lib/aws-iam').PolicyDocument;
+  memberPolicy?: PolicyDocument;
 }
 
 export function buildApp(props: AppProps = {}, options: BuildOptions = {}): Art32App {
