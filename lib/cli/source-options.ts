@@ -10,30 +10,33 @@ import { SCENARIOS } from '../scenarios';
 import type { SourceOptions } from '../sources';
 import type { RuleParameters } from '../rules/engine';
 import { CliError } from './errors';
+import { addLiveOptions, liveFlagsWithoutLive, liveSourceOptionsFrom, type RawLiveOptions } from './live-options';
 
-export interface RawSourceOptions {
+export interface RawSourceOptions extends RawLiveOptions {
   scenario?: string;
   source?: string;
   collectedAt?: string;
 }
 
 /** The flags that each select a source; exactly one must be given. */
-export const SOURCE_FLAGS = ['--scenario', '--source'] as const;
+export const SOURCE_FLAGS = ['--scenario', '--source', '--live'] as const;
 
 export function addSourceOptions(command: Command): Command {
-  return command
-    .option('--scenario <name>', `evaluate a bundled scenario (${SCENARIOS.map((s) => s.name).join(', ')})`)
-    .option('--source <dir>', 'evaluate a directory of AWS CLI JSON exports (see docs/exports.md)')
-    .option(
-      '--collected-at <iso-date>',
-      'when the facts were collected (ISO-8601). Scenarios: dates move with it (default 2026-01-22T06:00:00Z). ' +
-        'Exports: wins over the credential report time and file times',
-    );
+  return addLiveOptions(
+    command
+      .option('--scenario <name>', `evaluate a bundled scenario (${SCENARIOS.map((s) => s.name).join(', ')})`)
+      .option('--source <dir>', 'evaluate a directory of AWS CLI JSON exports (see docs/exports.md)')
+      .option(
+        '--collected-at <iso-date>',
+        'when the facts were collected (ISO-8601). Scenarios: dates move with it (default 2026-01-22T06:00:00Z). ' +
+          'Exports: wins over the credential report time and file times',
+    ),
+  );
 }
 
 /** Validate the raw options into one `SourceOptions`; bad combinations are a usage error (exit 2). */
 export function sourceOptionsFrom(raw: RawSourceOptions): SourceOptions {
-  const given = [raw.scenario !== undefined ? '--scenario' : undefined, raw.source !== undefined ? '--source' : undefined].filter(
+  const given = [raw.scenario !== undefined ? '--scenario' : undefined, raw.source !== undefined ? '--source' : undefined, raw.live ? '--live' : undefined].filter(
     (f): f is string => f !== undefined,
   );
   if (given.length === 0) throw new CliError(`choose a source: ${SOURCE_FLAGS.join(' or ')} (e.g. --scenario france-travail)`);
@@ -42,6 +45,9 @@ export function sourceOptionsFrom(raw: RawSourceOptions): SourceOptions {
     throw new CliError(`--collected-at "${raw.collectedAt}" is not an ISO-8601 date (e.g. 2026-01-22T06:00:00Z)`);
   }
   const at = raw.collectedAt !== undefined ? { collectedAt: raw.collectedAt } : {};
+  const liveOnly = liveFlagsWithoutLive(raw);
+  if (liveOnly.length > 0) throw new CliError(`${liveOnly.join(', ')} only apply to --live`);
+  if (raw.live) return liveSourceOptionsFrom(raw);
   if (raw.scenario !== undefined) return { kind: 'scenario', name: raw.scenario, ...at };
   return { kind: 'export', dir: raw.source as string, ...at };
 }

@@ -16,3 +16,4 @@ export {
   type SkippedAccount,
 } from './accounts';
 export { assumeRoleProvider, accountOfRoleArn } from './assume-role';
+export { collectLive, progressLine, resolveRegion, summaryLines, type LiveReporter, type LiveSourceOptions } from './live-source';

@@ -12,6 +12,7 @@ import type { AccountSnapshot } from '../snapshot';
 import type { RuleParameters } from '../rules/engine';
 import { loadScenario } from '../scenarios';
 import { loadExportDir } from './export-dir';
+import type { LiveReporter, LiveSourceOptions } from '../collectors/live-source';
 
 export { loadExportDir, ExportDirError, EXPORT_FILES, TRAIL_FILES } from './export-dir';
 export { parseCredentialReportCsv, decodeCredentialReportContent, CredentialReportParseError } from './parse-credential-report';
@@ -19,7 +20,8 @@ export { authorizationDetailsFromAws, decodePolicyDocument, ShapeError } from '.
 
 export type SourceOptions =
   | { kind: 'scenario'; name: string; collectedAt?: string }
-  | { kind: 'export'; dir: string; collectedAt?: string };
+  | { kind: 'export'; dir: string; collectedAt?: string }
+  | ({ kind: 'live'; reporter?: LiveReporter } & LiveSourceOptions);
 
 /** One account's snapshot, ready to evaluate. */
 export interface ResolvedSnapshot {
@@ -43,6 +45,16 @@ export async function* resolveSnapshots(options: SourceOptions): AsyncGenerator<
     case 'export': {
       const { snapshot, notes } = await loadExportDir(options.dir, options.collectedAt !== undefined ? { collectedAt: options.collectedAt } : {});
       yield { snapshot, parameters: {}, label: `export ${options.dir}`, notes };
+      return;
+    }
+    case 'live': {
+      // Loaded on demand: offline commands never pull in the AWS SDK clients.
+      const { collectLive } = await import('../collectors/live-source');
+      const { kind: _kind, reporter, ...live } = options;
+      const { snapshots } = await collectLive(live, reporter);
+      for (const snapshot of snapshots) {
+        yield { snapshot, parameters: {}, label: `live ${snapshot.account.id} (${snapshot.source.name})`, notes: [] };
+      }
       return;
     }
   }
