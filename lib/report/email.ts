@@ -13,7 +13,7 @@ import { escapeHtml, plain, subjectLine, untrusted } from './escape';
 export const LIMITS = {
   changes: 25,
   stillFailingRules: 20,
-  accountsPerRule: 6,
+  accountsPerRule: 4,
   accounts: 20,
   gaps: 20,
   collectionErrors: 20,
@@ -113,8 +113,10 @@ const DARK_CSS = `
 }
 @media print{a{color:inherit!important}}`;
 
-const TD = `padding:6px 8px;border-bottom:1px solid ${C.border};vertical-align:top;text-align:left`;
-const TH = `${TD};font-weight:600;font-size:13px;color:${C.muted}`;
+// Padding comes from the table's cellpadding and alignment from valign: every byte of a
+// cell's style is repeated hundreds of times in a large fleet's mail.
+const TD = `border-bottom:1px solid ${C.border}`;
+const TH = `${TD};font-weight:600;font-size:13px;color:${C.muted};text-align:left`;
 
 function statusClass(status: string): { cls: string; color: string } {
   switch (status) {
@@ -142,9 +144,9 @@ function badge(status: string, label = status): string {
 }
 
 function table(headers: string[], rows: string[][]): string {
-  const head = headers.map((h) => `<th class="bd muted" style="${TH}">${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((cell) => `<td class="bd" style="${TD}">${cell}</td>`).join('')}</tr>`).join('\n');
-  return `<table role="table" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;font-size:14px;margin:0 0 8px 0"><tr>${head}</tr>\n${body}</table>`;
+  const head = headers.map((h) => `<th class="bd muted" align="left" valign="bottom" style="${TH}">${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((cell) => `<td class="bd" valign="top" style="${TD}">${cell}</td>`).join('')}</tr>`).join('\n');
+  return `<table role="table" width="100%" cellpadding="6" cellspacing="0" border="0" style="border-collapse:collapse;font-size:14px;margin:0 0 8px 0"><tr>${head}</tr>\n${body}</table>`;
 }
 
 function section(id: string, title: string, body: string): string {
@@ -360,11 +362,20 @@ function renderHtml(model: ReportModel, options: RenderOptions): string {
   ].join('\n');
 }
 
+/**
+ * The first sentence of a rule's rationale: the email says why in one line (the audit
+ * report and `art32 explain` carry the whole text), which keeps a large fleet's mail small.
+ */
+export function firstSentence(text: string): string {
+  const m = /^(.{20,}?\.)\s+(?=[A-Z])/.exec(text);
+  return m?.[1] ?? text;
+}
+
 function remediationHtml(r: ReportRuleInfo): string {
   const code = `font-family:${MONO};font-size:12px;background:${C.panel};padding:8px;white-space:pre-wrap;word-break:break-word;margin:4px 0 0 0;border-radius:4px`;
   return (
     `<div id="${escapeHtml(anchor(r.id))}" style="margin:0 0 16px 0"><h3 style="margin:0 0 4px 0;font-size:16px">${escapeHtml(r.title)} <span class="muted" style="color:${C.muted};font-weight:400;font-size:13px">${escapeHtml(`${r.id} · ${r.severity}`)}</span></h3>` +
-    `<p style="margin:0 0 6px 0;font-size:14px">${escapeHtml(r.rationale)}</p>` +
+    `<p style="margin:0 0 6px 0;font-size:14px">${escapeHtml(firstSentence(r.rationale))}</p>` +
     `<div style="font-size:13px;font-weight:600">Console</div><p style="margin:0 0 6px 0;font-size:14px">${escapeHtml(r.remediation.console)}</p>` +
     `<div style="font-size:13px;font-weight:600">CLI</div><pre class="panel" style="${code}">${escapeHtml(r.remediation.cli)}</pre></div>`
   );
@@ -493,7 +504,7 @@ function renderText(model: ReportModel, options: RenderOptions): string {
   if (model.remediations.length) {
     heading('How to fix');
     for (const r of model.remediations) {
-      out.push('', `* ${r.title} (${r.id}, ${r.severity})`, `  ${plain(r.rationale)}`, `  Console: ${plain(r.remediation.console)}`, `  CLI: ${plain(r.remediation.cli)}`);
+      out.push('', `* ${r.title} (${r.id}, ${r.severity})`, `  ${plain(firstSentence(r.rationale))}`, `  Console: ${plain(r.remediation.console)}`, `  CLI: ${plain(r.remediation.cli)}`);
     }
   }
   out.push('', '--', footerText(model), '');

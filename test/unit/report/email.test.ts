@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { renderEmail, LIMITS, resourceName } from '../../../lib/report/email';
+import { escapeHtml, neutralize, untrusted } from '../../../lib/report/escape';
+import { buildReportModel, type ReportRun } from '../../../lib/report/model';
+import { FRAMEWORKS } from '../../../lib/frameworks';
+import { RULES } from '../../../lib/rules';
+import type { Status } from '../../../lib/rules/types';
+import { A1, A2, day, record, run } from './fixtures';
+
+const NOW = day(20, 8);
+const allRules = (status: (ruleId: string, i: number) => Status): Record<string, Status> =>
+  Object.fromEntries(RULES.map((r, i) => [r.id, status(r.id, i)]));
+
+function render(runs: ReportRun[], extra: { since?: string; expectedAccountIds?: string[] } = {}) {
+  const model = buildReportModel({ runs, now: NOW, rules: RULES, frameworks: FRAMEWORKS, ...extra });
+  return { model, ...renderEmail(model) };
+}
+
+/** Text of the HTML without tags, entities decoded (enough for assertions on facts). */
+function visible(html: string): string {
+  return html
+    .replace(/<style>[\s\S]*?<\/style>/g, '')
+    .replace(/<\/?(bdi|a|strong|span)\b[^>]*>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+describe('escaping', () => {
+  it('escapes HTML metacharacters and makes bidi controls visible', () => {
+    expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;');
+    expect(neutralize('admin\u202Etxt.exe')).toBe('admin[U+202E]txt.exe');
+    expect(neutralize('a\u2066b\u2069c\u200fd\u0007')).toBe('a[U+2066]b[U+2069]c[U+200F]d[U+0007]');
+    expect(untrusted('مستخدم')).toBe('<bdi>مستخدم</bdi>');
+  });
+
+  it('never lets a hostile user, policy or alias name reach the HTML or text raw', () => {
+    const hostileUser = `arn:aws:iam::${A1}:user/<script>alert(1)</script>`;
+    const hostileAlias = `"><img src=x onerror=alert(1)> & co\u202Egnp.exe`;
+    const r = run(A1, day(20), allRules(() => 'PASS'), hostileAlias);
+    r.records = r.records.map((x) =>
+      x.ruleId === 'auth.console-mfa'
+        ? { ...record(x.ruleId, 'FAIL', [hostileUser, `arn:aws:iam::${A1}:user/o'brien`]), message: `1 user without MFA: <b>${hostileUser}</b>` }
+        : x,
+    );
+    const { html, text, subject } = render([r]);
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('\u202E');
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('<bdi>&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; co[U+202E]gnp.exe (111111111111)</bdi>');
+    expect(html).toContain('o&#39;brien');
+    expect(text).not.toContain('\u202E');
+    expect(text).toContain('co[U+202E]gnp.exe');
+    expect(subject).not.toMatch(/[\r\n]/);
+    // Nothing active at all in the mail.
+    expect(html).not.toMatch(/<script|<img|<iframe|<link|<object|javascript:|@import/i);
+    expect(html).not.toMatch(/<[^>]*\s(src|on\w+)=/i);
+  });
+});
+
+describe('renderEmail', () => {
+  const before = run(A1, day(19), allRules((id) => (id === 'auth.root-mfa' || id === 'logging.log-integrity' ? 'FAIL' : 'PASS')), 'prod');
+  const after = run(
+    A1,
+    day(20),
+    allRules((id) => (id === 'auth.console-mfa' || id === 'logging.log-integrity' ? 'FAIL' : 'PASS')),
+    'prod',
+  );
+  after.records = after.records.map((x) =>
+    x.ruleId === 'auth.console-mfa' ? record(x.ruleId, 'FAIL', ['alice', 'bob', 'carol', 'dave'].map((u) => `arn:aws:iam::${A1}:user/${u}`)) : x,
+  );
+  const other = run(A2, day(20), allRules((id) => (id === 'logging.retention' ? 'ERROR' : 'PASS')));
+
+  it('opens with the verdict, in the subject, the HTML title and h1, and the first text line', () => {
+    const { model, html, text, subject } = render([before, after, other]);
+    expect(model.verdict).toBe('1 new failure in 1 account since the previous run (19 Nov) · 1 fixed · 1 still failing · 1 account with collection errors');
+    expect(subject).toBe(`art32: ${model.verdict}`);
+    expect(text.split('\n')[0]).toBe(model.verdict);
+    expect(html).toContain(`<h1 style="margin:6px 0 0 0;font-size:22px;line-height:1.3">${escapeHtml(model.verdict)}</h1>`);
+  });
+
+  it('shows the same facts in HTML and text: changes, who to chase, ages, errors, requirements', () => {
+    const { html, text } = render([before, after, other]);
+    const v = visible(html);
+    for (const part of [v, text]) {
+      expect(part).toContain('New failures since the previous run (19 Nov)');
+      expect(part).toContain('Console users have MFA');
+      expect(part).toMatch(/alice, bob, carol \+1/);
+      expect(part).toContain('Fixed since the previous run (19 Nov)');
+      expect(part).toContain('Root account has MFA'.split(' ')[0]);
+      expect(part).toContain('Still failing');
+      expect(part).toMatch(/prod \(111111111111\):?\s*≥ 1 d/);
+      expect(part).toContain('Collection errors (not verified)');
+      expect(part).toContain('logging.retention');
+      expect(part).toContain('Art. 32(1)(b)');
+      expect(part).toContain('Délibération 2022-100');
+      expect(part).toContain('How to fix');
+    }
+  });
+
+  it('links each failure to its remediation, included in the mail', () => {
+    const { html, model } = render([before, after, other]);
+    const links = [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(0);
+    for (const id of links) expect(html).toContain(`id="${id}"`);
+    expect(links).toContain('fix-auth.console-mfa');
+    const consoleMfa = RULES.find((r) => r.id === 'auth.console-mfa');
+    expect(html).toContain(escapeHtml(consoleMfa?.remediation.console ?? '?'));
+    // Only rules that fail get a remediation; the fixed one does not.
+    expect(model.remediations.map((r) => r.id)).toEqual(['auth.console-mfa', 'logging.log-integrity']);
+  });
+
+  it('declares light and dark colour schemes and uses no remote content', () => {
+    const { html } = render([before, after]);
+    expect(html).toContain('<meta name="color-scheme" content="light dark">');
+    expect(html).toContain('@media (prefers-color-scheme: dark)');
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('is byte-identical for the same data', () => {
+    const a = render([before, after, other]);
+    const b = render([other, after, before]);
+    expect(a.html).toBe(b.html);
+    expect(a.text).toBe(b.text);
+  });
+
+  it('says plainly that nothing was collected for an empty store', () => {
+    const { html, text, subject } = render([]);
+    expect(subject).toBe('art32: Nothing was collected: the evidence store has no runs');
+    expect(visible(html)).toContain('No evidence run is recorded');
+    expect(text).toContain('No evidence run is recorded');
+    expect(text).not.toContain('New failures');
+  });
+
+  it('makes a sensible first report from a single run', () => {
+    const { html, text } = render([after]);
+    expect(text.split('\n')[0]).toMatch(/^2 new failures in 1 account since the first collection/);
+    expect(visible(html)).toContain('New failures since the first collection');
+  });
+
+  it('stays small for 500 accounts: capped lists with counts, under Gmail clipping (102 KB) and far under SES (40 MB)', () => {
+    const runs: ReportRun[] = [];
+    for (let i = 0; i < 500; i++) {
+      const id = String(100000000000 + i);
+      const alias = `team-${i}-${'x'.repeat(20)}`;
+      runs.push(run(id, day(19), allRules((_, r) => ((i + r) % 3 === 0 ? 'FAIL' : 'PASS')), alias));
+      runs.push(run(id, day(20), allRules((_, r) => ((i + r) % 3 === 0 || (i + r) % 7 === 0 ? 'FAIL' : r === 4 && i % 50 === 0 ? 'ERROR' : 'PASS')), alias));
+    }
+    const { model, html, text } = render(runs);
+    const htmlBytes = Buffer.byteLength(html);
+    const textBytes = Buffer.byteLength(text);
+    console.log(`500 accounts: html ${htmlBytes} bytes, text ${textBytes} bytes, ${model.totals.newFailures} new failures, ${model.totals.stillFailing} still failing`);
+    expect(model.totals.accounts).toBe(500);
+    expect(model.totals.newFailures).toBeGreaterThan(LIMITS.changes);
+    expect(htmlBytes).toBeLessThan(102_000);
+    expect(textBytes).toBeLessThan(102_000);
+    expect(text).toContain(`and ${model.totals.newFailures - LIMITS.changes} more new failures`);
+    expect(visible(html)).toContain(`and ${model.totals.newFailures - LIMITS.changes} more new failures`);
+    expect(text).toMatch(/and \d+ more accounts/);
+  });
+
+  it('shortens ARNs to the principal name', () => {
+    expect(resourceName('arn:aws:iam::111111111111:user/team/alice')).toBe('alice');
+    expect(resourceName('arn:aws:iam::111111111111:root')).toBe('root');
+    expect(resourceName('bucket-name')).toBe('bucket-name');
+  });
+});
