@@ -120,15 +120,21 @@ export class ActivityAggregator {
       this.outsideWindow += 1;
       return 'outside-window';
     }
-    const identity = principalOf(record.userIdentity);
-    let state = this.principals.get(identity.key);
+    // Fast path: users and role sessions are keyed by their ARN, so a known ARN needs no
+    // key computation (this is most events).
+    const arn = record.userIdentity?.arn;
+    let state = arn !== undefined ? this.principals.get(arn) : undefined;
     if (!state) {
-      if (this.principals.size >= this.maxPrincipals) {
-        this.overflow += 1;
-        return 'overflow';
+      const identity = principalOf(record.userIdentity);
+      state = this.principals.get(identity.key);
+      if (!state) {
+        if (this.principals.size >= this.maxPrincipals) {
+          this.overflow += 1;
+          return 'overflow';
+        }
+        state = new PrincipalState(identity.key, identity.identityType, identity.role, this.exactLimit);
+        this.principals.set(identity.key, state);
       }
-      state = new PrincipalState(identity.key, identity.identityType, identity.role, this.exactLimit);
-      this.principals.set(identity.key, state);
     }
     this.events += 1;
     state.calls += 1;
@@ -142,7 +148,7 @@ export class ActivityAggregator {
 
     if (typeof record.sourceIPAddress === 'string') state.sourceIps.add(record.sourceIPAddress);
     if (typeof record.userAgent === 'string') state.userAgents.add(record.userAgent);
-    resourcesOf(record, (id) => state.resources.add(id));
+    resourcesOf(record, state.resources);
 
     const errorCode = typeof record.errorCode === 'string' && record.errorCode !== '' ? record.errorCode : undefined;
     if (errorCode) {

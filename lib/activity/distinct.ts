@@ -35,7 +35,12 @@ export class DistinctCounter {
 
   public constructor(private readonly exactLimit = 256) {}
 
+  /** Most events of a principal repeat the previous IP / user agent: skip rehashing them. */
+  private last: string | undefined;
+
   public add(value: string): void {
+    if (value === this.last) return;
+    this.last = value;
     const h = hash53(value);
     if (this.exact) {
       this.exact.add(h);

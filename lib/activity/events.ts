@@ -122,12 +122,12 @@ export function recordsRead(record: CloudTrailRecord): number {
 }
 
 /** The resources an event touched: `resources[].ARN`, else the S3 bucket/key of the request. */
-export function resourcesOf(record: CloudTrailRecord, visit: (id: string) => void): void {
+export function resourcesOf(record: CloudTrailRecord, sink: { add(id: string): void }): void {
   let any = false;
   if (Array.isArray(record.resources)) {
     for (const r of record.resources) {
       if (r && typeof r.ARN === 'string') {
-        visit(r.ARN);
+        sink.add(r.ARN);
         any = true;
       }
     }
@@ -135,8 +135,8 @@ export function resourcesOf(record: CloudTrailRecord, visit: (id: string) => voi
   if (any) return;
   const rp = record.requestParameters;
   if (rp && typeof rp.bucketName === 'string') {
-    visit(typeof rp.key === 'string' ? `arn:aws:s3:::${rp.bucketName}/${rp.key}` : `arn:aws:s3:::${rp.bucketName}`);
+    sink.add(typeof rp.key === 'string' ? `arn:aws:s3:::${rp.bucketName}/${rp.key}` : `arn:aws:s3:::${rp.bucketName}`);
   } else if (rp && typeof rp.tableName === 'string') {
-    visit(`dynamodb:${rp.tableName}`);
+    sink.add(`dynamodb:${rp.tableName}`);
   }
 }
