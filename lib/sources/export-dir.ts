@@ -294,7 +294,9 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
 
   const authorizationDetails = await section('authorizationDetails', ['authorization-details.json'], async () => {
     const result = await readJson('authorization-details.json');
-    return result ? authorizationDetailsFromAws(result.value, 'authorization-details.json') : undefined;
+    if (!result) return undefined;
+    rejectTruncated(result.value, 'authorization-details.json');
+    return authorizationDetailsFromAws(result.value, 'authorization-details.json');
   });
 
   // --- CloudTrail

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { RULES, evaluateRules, type Status } from '../../../lib/rules';
+import { SCENARIOS, SCENARIO_DEFAULT_TIME, loadScenario } from '../../../lib/scenarios';
+
+/**
+ * The expected status of every registered rule on every bundled scenario. A rule added to
+ * RULES without a line here fails the test: whoever adds a rule says what each scenario
+ * must give, and why when it is not the obvious one.
+ */
+const EXPECTED: Record<string, Record<'france-travail' | 'compliant' | 'fresh-account', Status>> = {
+  'auth.password-policy-present': { 'france-travail': 'PASS', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  'auth.password-strength': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  'auth.root-mfa': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  // fresh-account: no IAM user has a console password, so none lacks MFA.
+  'auth.console-mfa': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  'auth.root-access-keys': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  'access.stale-credentials': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  'access.admin-principals': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  'access.wildcard-data-access': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  'access.permission-breadth': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  'access.privilege-escalation': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  'logging.cloudtrail-multi-region': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  'logging.log-integrity': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  'logging.log-encryption': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  'logging.automated-analysis': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  // france-travail: the trail delivers to S3 only; the bucket lifecycle is not collected, so retention is not verified.
+  'logging.retention': { 'france-travail': 'ERROR', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  // fresh-account: no store is tagged as personal data.
+  'logging.personal-data-events': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
+  // The scenarios carry no CloudTrail activity yet (the activity section is added with the activity collectors).
+  'monitoring.abnormal-activity': { 'france-travail': 'ERROR', compliant: 'ERROR', 'fresh-account': 'ERROR' },
+  // No run history is given to a scan: continuity starts with this run.
+  'governance.evidence-continuity': { 'france-travail': 'NOT_APPLICABLE', compliant: 'NOT_APPLICABLE', 'fresh-account': 'NOT_APPLICABLE' },
+};
+
+describe('bundled scenarios', () => {
+  it('every registered rule has an expectation for every scenario, and every expectation a rule', () => {
+    const ids = RULES.map((r) => r.id);
+    expect(ids.filter((id) => !(id in EXPECTED)), 'rules without an expectation').toEqual([]);
+    expect(Object.keys(EXPECTED).filter((id) => !ids.includes(id)), 'expectations without a rule').toEqual([]);
+    for (const id of ids) expect(Object.keys(EXPECTED[id]!).sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
+  });
+
+  for (const scenario of SCENARIOS) {
+    describe(scenario.name, () => {
+      const { snapshot, parameters } = loadScenario(scenario.name);
+      const findings = evaluateRules(RULES, snapshot, { parameters });
+
+      for (const rule of RULES) {
+        it(`${rule.id} → ${EXPECTED[rule.id]?.[scenario.name as 'compliant'] ?? '(no expectation)'}`, () => {
+          const f = findings.find((x) => x.ruleId === rule.id)!;
+          expect(f.status, f.message).toBe(EXPECTED[rule.id]?.[scenario.name as 'compliant']);
+        });
+      }
+
+      it('is complete: no collection error, every section but activity present', () => {
+        expect(snapshot.collectionErrors).toEqual([]);
+        expect(snapshot.source).toMatchObject({ kind: 'scenario', name: scenario.name });
+        for (const s of ['passwordPolicy', 'credentialReport', 'accountSummary', 'virtualMfaDevices', 'authorizationDetails', 'trails', 'logGroups', 'metricAlarms', 'personalDataStores'] as const) {
+          expect(snapshot[s], s).not.toBeUndefined();
+        }
+      });
+    });
+  }
+
+  it('france-travail fails for the facts of the sanction, with the observed values', () => {
+    const { snapshot, parameters } = loadScenario('france-travail');
+    const byId = new Map(evaluateRules(RULES, snapshot, { parameters }).map((f) => [f.ruleId, f]));
+    expect(byId.get('auth.password-strength')?.observed).toMatchObject({ MinimumPasswordLength: 8, entropyBits: 47.6 });
+    expect(byId.get('auth.console-mfa')?.observed).toMatchObject({ consoleUsersWithoutMfa: 5 });
+    expect(byId.get('access.wildcard-data-access')?.resources).toEqual(['arn:aws:iam::111122223333:role/adviser']);
+    expect(byId.get('access.admin-principals')?.resources.sort()).toEqual(['arn:aws:iam::111122223333:user/it.admin', 'arn:aws:iam::111122223333:user/ops.deploy']);
+  });
+
+  it('compliant passes admin-principals only because its parameters allow-list the break-glass role', () => {
+    const { snapshot, parameters } = loadScenario('compliant');
+    expect(parameters).toEqual({ 'access.admin-principals': { breakGlassRoles: ['BreakGlass'] } });
+    const without = evaluateRules(RULES, snapshot).find((f) => f.ruleId === 'access.admin-principals');
+    expect(without?.status).toBe('FAIL');
+    expect(without?.resources).toEqual(['arn:aws:iam::444455556666:role/BreakGlass']);
+  });
+
+  it('fresh-account has no password policy (null: NoSuchEntity), not a missing section', () => {
+    const { snapshot } = loadScenario('fresh-account');
+    expect(snapshot.passwordPolicy).toBeNull();
+  });
+
+  it('dates move with --collected-at: the same story at another time', () => {
+    const later = '2027-03-01T12:00:00.000Z';
+    const a = loadScenario('france-travail');
+    const b = loadScenario('france-travail', { collectedAt: later });
+    expect(a.snapshot.collectedAt).toBe(SCENARIO_DEFAULT_TIME);
+    expect(b.snapshot.collectedAt).toBe(later);
+    const statuses = (s: typeof a) => evaluateRules(RULES, s.snapshot, { parameters: s.parameters }).map((f) => `${f.ruleId}:${f.status}`);
+    expect(statuses(b)).toEqual(statuses(a));
+  });
+
+  it('an unknown scenario lists the available ones', () => {
+    expect(() => loadScenario('france')).toThrow('unknown scenario "france". Available scenarios: france-travail, compliant, fresh-account');
+  });
+
+  it('loadScenario returns a copy of the parameters (a caller cannot change the scenario)', () => {
+    const a = loadScenario('compliant');
+    (a.parameters['access.admin-principals'] as { breakGlassRoles: string[] }).breakGlassRoles.push('Other');
+    expect(loadScenario('compliant').parameters['access.admin-principals']).toEqual({ breakGlassRoles: ['BreakGlass'] });
+  });
+});
