@@ -41,7 +41,12 @@ export class CollectorStack extends Stack {
     const { config } = props;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
-    this.evidence = new EvidenceTable(this, 'Evidence', { tableName: config.tableName, breakGlassPrincipalArn: config.breakGlassPrincipalArn });
+    this.evidence = new EvidenceTable(this, 'Evidence', {
+      tableName: config.tableName,
+      breakGlassPrincipalArn: config.breakGlassPrincipalArn,
+      // Built from the fixed role name (not the role resource) so the table doesn't depend on it.
+      writerRoleArns: [`arn:${this.partition}:iam::${this.account}:role/${config.collectorRoleName}`],
+    });
     const tableName = this.evidence.table.tableName;
 
     // Operational key: dead-letter queue and alarm topic (evidence has its own key).

@@ -71,18 +71,28 @@ describe('evidence table', () => {
   it('has a resource policy denying deletes and updates to everyone (no break-glass configured)', () => {
     const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
     const statements = table.Properties.Replicas[0].ResourcePolicy.PolicyDocument.Statement as Statement[];
-    const deny = statements.find((s) => s.Effect === 'Deny')!;
-    expect(list(deny.Action)).toEqual(expect.arrayContaining(['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable', 'dynamodb:BatchWriteItem']));
+    const deny = statements.find((s) => list(s.Action).includes('dynamodb:DeleteItem'))!;
+    expect(deny.Effect).toBe('Deny');
+    expect(list(deny.Action)).toEqual(expect.arrayContaining(['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable']));
     expect(deny.Principal).toEqual({ AWS: '*' });
     expect(deny.Condition).toBeUndefined();
+    // BatchWriteItem (which can carry deletes) is denied to all but the evidence writer role.
+    const batch = statements.find((s) => list(s.Action).includes('dynamodb:BatchWriteItem'))!;
+    expect(batch.Effect).toBe('Deny');
+    expect(JSON.stringify(batch.Condition)).toContain(':role/art32-collector');
     expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([]);
   });
 });
 
 describe('least privilege', () => {
-  const FORBIDDEN = ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate'];
+  const FORBIDDEN = ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate'];
 
-  it('no role holds DeleteItem, UpdateItem, DeleteTable, BatchWriteItem or a DynamoDB wildcard', () => {
+  it('only the collect role may BatchWriteItem (the store appends a run with it)', () => {
+    const holders = identityStatements(template).filter(({ statement }) => list(statement.Action).includes('dynamodb:BatchWriteItem'));
+    expect(holders.map((h) => h.owner)).toEqual([expect.stringMatching(/^CollectAccountRoleDefaultPolicy/)]);
+  });
+
+  it('no role holds DeleteItem, UpdateItem, DeleteTable or a DynamoDB wildcard', () => {
     const dynamoActions = identityStatements(template)
       .filter(({ statement }) => statement.Effect === 'Allow')
       .flatMap(({ owner, statement }) => list(statement.Action).filter((a) => a.toLowerCase().startsWith('dynamodb:')).map((a) => ({ owner, action: a })));
