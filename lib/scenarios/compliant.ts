@@ -7,6 +7,7 @@
  */
 import { SNAPSHOT_SCHEMA_VERSION } from '../snapshot';
 import { TOOL_VERSION } from '../version';
+import { compliantActivity } from './activity/compliant';
 import { AWS_MANAGED, allow, daysAgo, policy, reportRow, rootRow, trust, type Scenario } from './build';
 
 const ACCOUNT = '444455556666';
@@ -261,6 +262,8 @@ export const compliant: Scenario = {
         { ResourceARN: `arn:aws:s3:::${BUCKET}`, Tags: [{ Key: 'data-classification', Value: 'personal' }, { Key: 'owner', Value: 'case-management' }] },
         { ResourceARN: TABLE_ARN, Tags: [{ Key: 'data-classification', Value: 'personal' }] },
       ],
+      // Synthetic CloudTrail day, aggregated through the same path as trail log files.
+      activity: compliantActivity(ACCOUNT, now),
       collectionErrors: [],
     };
   },

@@ -6,6 +6,7 @@
  */
 import { SNAPSHOT_SCHEMA_VERSION } from '../snapshot';
 import { TOOL_VERSION } from '../version';
+import { franceTravailActivity } from './activity/france-travail';
 import { AWS_MANAGED, allow, daysAgo, policy, reportRow, rootRow, trust, type Scenario } from './build';
 
 const ACCOUNT = '111122223333';
@@ -240,6 +241,8 @@ export const franceTravail: Scenario = {
         { ResourceARN: 'arn:aws:s3:::jobseeker-documents', Tags: [{ Key: 'data-classification', Value: 'personal' }] },
         { ResourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/jobseeker-profiles`, Tags: [{ Key: 'data-classification', Value: 'personal' }] },
       ],
+      // Synthetic CloudTrail day, aggregated through the same path as trail log files.
+      activity: franceTravailActivity(ACCOUNT, now),
       collectionErrors: [],
     };
   },
