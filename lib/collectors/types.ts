@@ -27,8 +27,12 @@ export interface CollectorClients {
 
 /** Tunables of the collection (all have defaults, see `DEFAULT_COLLECT_OPTIONS`). */
 export interface CollectOptions {
-  /** Tag keys that mark a data store as holding personal data (any value). */
-  personalDataTagKeys: string[];
+  /**
+   * Tag filters that mark a resource as holding personal data; each filter is one query
+   * (the API ANDs filters), values within a filter are ORed. Default matches the
+   * `logging.personal-data-events` rule's defaults.
+   */
+  personalDataTagFilters: Array<{ Key: string; Values?: string[] }>;
   /** Regenerate the credential report when the one IAM holds is older than this. */
   credentialReportMaxAgeMs: number;
   /** Give up waiting for the credential report after this long (→ collection error). */
@@ -41,7 +45,7 @@ export interface CollectOptions {
 }
 
 export const DEFAULT_COLLECT_OPTIONS: CollectOptions = {
-  personalDataTagKeys: ['personal-data', 'PersonalData', 'gdpr:personal-data', 'DataClassification'],
+  personalDataTagFilters: [{ Key: 'data-classification', Values: ['personal', 'personal-data', 'pii'] }],
   credentialReportMaxAgeMs: 4 * 60 * 60 * 1000,
   credentialReportTimeoutMs: 120_000,
   credentialReportInitialDelayMs: 1_000,

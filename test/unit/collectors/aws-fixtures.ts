@@ -391,13 +391,13 @@ export function mockHealthyAccount(m: MockedAccount, users = 3): void {
   for (const region of Object.keys(m.tagging)) {
     m.tagging[region]!.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
   }
-  m.tagging[HOME]!.on(GetResourcesCommand, { TagFilters: [{ Key: 'personal-data' }] })
+  m.tagging[HOME]!.on(GetResourcesCommand, { TagFilters: [{ Key: 'data-classification', Values: ['personal', 'personal-data', 'pii'] }] })
     .resolvesOnce({
-      ResourceTagMappingList: [{ ResourceARN: 'arn:aws:s3:::cases', Tags: [{ Key: 'personal-data', Value: 'true' }] }],
+      ResourceTagMappingList: [{ ResourceARN: 'arn:aws:s3:::cases', Tags: [{ Key: 'data-classification', Value: 'personal' }] }],
       PaginationToken: 'tags-page-2',
     })
     .resolvesOnce({
-      ResourceTagMappingList: [{ ResourceARN: `arn:aws:dynamodb:${HOME}:${ACCOUNT_ID}:table/jobseekers`, Tags: [{ Key: 'personal-data', Value: 'true' }] }],
+      ResourceTagMappingList: [{ ResourceARN: `arn:aws:dynamodb:${HOME}:${ACCOUNT_ID}:table/jobseekers`, Tags: [{ Key: 'data-classification', Value: 'personal' }] }],
       PaginationToken: '',
     });
 }

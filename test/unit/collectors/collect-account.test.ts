@@ -119,7 +119,7 @@ describe('collectAccount (healthy account)', () => {
       'arn:aws:dynamodb:eu-west-3:111122223333:table/jobseekers',
       'arn:aws:s3:::cases',
     ]);
-    expect(m.tagging[HOME]!.commandCalls(GetResourcesCommand, { TagFilters: [{ Key: 'personal-data' }] })).toHaveLength(2);
+    expect(m.tagging[HOME]!.commandCalls(GetResourcesCommand, { TagFilters: [{ Key: 'data-classification', Values: ['personal', 'personal-data', 'pii'] }] })).toHaveLength(2);
   });
 
   it('reads each trail in its HOME region: DescribeTrails with shadow trails here, status and selectors there', async () => {
@@ -201,8 +201,8 @@ describe('collectAccount (failures are per section)', () => {
   it('a response that does not fit the schema drops that section with an UnexpectedResponseShape error', async () => {
     const m = mockedAccount();
     mockHealthyAccount(m, 1);
-    m.tagging[HOME]!.on(GetResourcesCommand, { TagFilters: [{ Key: 'personal-data' }] }).resolves({
-      ResourceTagMappingList: [{ ResourceARN: 'arn:aws:s3:::odd', Tags: [{ Key: 'personal-data' } as never] }],
+    m.tagging[HOME]!.on(GetResourcesCommand, { TagFilters: [{ Key: 'data-classification', Values: ['personal', 'personal-data', 'pii'] }] }).resolves({
+      ResourceTagMappingList: [{ ResourceARN: 'arn:aws:s3:::odd', Tags: [{ Key: 'data-classification' } as never] }],
     });
     const snapshot = await collectAccount({ clients: m.clients, region: HOME, now: NOW, sleep: noWait, clock: () => NOW });
     expect(snapshot.personalDataStores).toBeUndefined();
