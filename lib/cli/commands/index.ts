@@ -3,6 +3,7 @@ import { register as breadth } from './breadth';
 import { register as scan } from './scan';
 import { register as rules } from './rules';
 import { register as explain } from './explain';
+import { register as activity } from './activity';
 
 /** Every CLI command registers itself here (one file per command). */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth, activity];
