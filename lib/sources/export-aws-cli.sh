@@ -10,14 +10,15 @@
 # the others: its error text is kept in its file, and art32 reports that section as not
 # collected (rules → ERROR). Environment:
 #   ART32_PERSONAL_DATA_TAG_FILTERS  tag filters that select personal-data stores, one
-#       `--tag-filters` value per line (default: Key=data-classification,Values=personal).
+#       `--tag-filters` value per line (default: Key=data-classification, any value; the
+#       rule logging.personal-data-events then keeps the values it is configured for).
 #   ART32_LOGS_REGION  region of the CloudWatch Logs group the trail delivers to
 #       (default: the CLI's region).
 set -u
 set -o pipefail
 
 if [ $# -ne 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 command -v aws >/dev/null 2>&1 || { echo "export-aws-cli.sh: the aws CLI is not installed" >&2; exit 2; }
@@ -81,7 +82,7 @@ run log-groups.json     aws logs describe-log-groups ${region_args[@]+"${region_
 run metric-filters.json aws logs describe-metric-filters ${region_args[@]+"${region_args[@]}"}
 run alarms.json         aws cloudwatch describe-alarms ${region_args[@]+"${region_args[@]}"}
 
-filters=${ART32_PERSONAL_DATA_TAG_FILTERS:-Key=data-classification,Values=personal}
+filters=${ART32_PERSONAL_DATA_TAG_FILTERS:-Key=data-classification}
 n=0
 while IFS= read -r filter; do
   [ -z "$filter" ] && continue

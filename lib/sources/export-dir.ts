@@ -77,7 +77,7 @@ export const EXPORT_FILES: readonly ExportFileSpec[] = [
   { file: 'alarms.json', command: 'aws cloudwatch describe-alarms', section: 'metricAlarms', note: 'same region as log-groups.json' },
   {
     file: 'personal-data-resources.json',
-    command: 'aws resourcegroupstaggingapi get-resources --tag-filters Key=data-classification,Values=personal',
+    command: 'aws resourcegroupstaggingapi get-resources --tag-filters Key=data-classification',
     section: 'personalDataStores',
     note: 'every personal-data-resources*.json is merged (one per region or tag filter)',
   },
