@@ -1,0 +1,18 @@
+/**
+ * Evidence: dated, hashed, chained records of every run, in DynamoDB (or the embedded
+ * dynalite store). See docs/evidence.md for the table layout and how to verify by hand.
+ */
+export * from './table';
+export * from './record';
+export { canonicalJson, sha256Hex, hashCanonical, CanonicalJsonError } from './canonical';
+export { buildRecords, buildManifest, capList, hashRecord, hashManifest, recordBody, manifestBody, normaliseInstant, assertRunId, DEFAULT_CAPS, InvalidRunError } from './build';
+export type { CapLimits, RequirementLookup, BuildRecordsInput } from './build';
+export * from './errors';
+export { EvidenceStore, DEFAULT_RETRY, dateBounds, recordItem, manifestItem, parseRecordItem, parseManifestItem } from './store';
+export type { EvidenceStoreOptions, RetryPolicy, WriteRunResult, WriteManifestResult, RunSummary, DateRange, HistoryQuery, Item, AccountItems } from './store';
+export { recordRun, requirementIdsForRule } from './run';
+export type { RecordRunInput, RecordRunResult } from './run';
+export { verifyStore, verifyAccount } from './verify';
+export type { Problem, ProblemKind, AccountVerification, VerificationResult } from './verify';
+export { openStore, openEmbeddedStore, openAwsStore, defaultDataDir, startDynalite, localClient, ensureTable, DataDirError } from './embedded';
+export type { OpenStore, StoreLocation, EmbeddedServer } from './embedded';

@@ -1,0 +1,600 @@
+/**
+ * `EvidenceStore`: the one store implementation, on the DynamoDB API. The deployed stack
+ * points it at the real table; the CLI points it at the embedded dynalite (same API).
+ *
+ * Write path of one account's run (4 calls for a typical run of ≤ 25 items):
+ *  1. `BatchGetItem` of every key the run will write (records, run header, account entry);
+ *  2. `BatchWriteItem` of the keys that are missing. Keys already present must hold the SAME
+ *     content hash (a retried run: counted as "already present"); different content is an
+ *     `EvidenceConflictError` and nothing is written;
+ *  3. `Query` the account's latest manifest (the previous link of the chain);
+ *  4. conditional `PutItem` of the manifest (`attribute_not_exists(pk)`), last: it seals the run.
+ *
+ * Why not a conditional `PutItem` per record: ~20 calls per account-run instead of 2, for a
+ * guarantee the manifest already gives. The trade-off: between the existence check (1) and the
+ * write (2) a concurrent writer of the SAME run id with DIFFERENT content could be overwritten.
+ * Deterministic records make a same-content race harmless, and a different-content race is
+ * caught by the conditional manifest write and by `verify` (record hash ≠ sealed hash).
+ *
+ * No transactions (the embedded store has none): the manifest written last marks completion;
+ * a run with records but no manifest is listed as incomplete.
+ */
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { canonicalJson, hashCanonical, sha256Hex } from './canonical';
+import { buildManifest, manifestBody, normaliseInstant, recordBody } from './build';
+import {
+  CorruptItemError,
+  EvidenceConflictError,
+  EvidenceOrderError,
+  EvidenceTableMissingError,
+  EvidenceWriteError,
+  InvalidDateRangeError,
+  UnknownAccountError,
+} from './errors';
+import { EvidenceRecord, RunManifest, type EvidenceSource } from './record';
+import { ACCOUNTS_PK, BY_RULE_INDEX, BY_RUN_INDEX, KEY_HIGH, keys } from './table';
+
+/** Item attributes as stored (DocumentClient form). */
+export type Item = Record<string, unknown> & { pk: string; sk: string };
+
+export interface RetryPolicy {
+  /** Attempts per batch call, first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 3_000 };
+
+export interface EvidenceStoreOptions {
+  client: DynamoDBClient | DynamoDBDocumentClient;
+  tableName: string;
+  /** Shown in "table missing" errors. */
+  region?: string;
+  retry?: Partial<RetryPolicy>;
+  /** Injected in tests so backoff takes no real time. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Injected in tests for deterministic jitter. */
+  random?: () => number;
+}
+
+export interface WriteRunResult {
+  accountId: string;
+  runId: string;
+  collectedAt: string;
+  records: number;
+  /** Items newly written (records + run header). */
+  written: number;
+  /** Items that were already stored with identical content (retried run). */
+  alreadyPresent: number;
+}
+
+export interface WriteManifestResult {
+  manifest: RunManifest;
+  alreadyPresent: boolean;
+}
+
+export interface RunSummary {
+  accountId: string;
+  runId: string;
+  collectedAt: string;
+  /** complete = sealed by a manifest; incomplete = records (or header) without a manifest. */
+  status: 'complete' | 'incomplete';
+  recordCount: number;
+  manifestHash?: string;
+  source?: EvidenceSource;
+}
+
+export interface DateRange {
+  from?: string;
+  to?: string;
+}
+
+export type HistoryQuery = DateRange & { accountId: string } & ({ ruleId: string; requirementId?: undefined } | { requirementId: string; ruleId?: undefined });
+
+/** Every item of one account in a window, as verify needs them. */
+export interface AccountItems {
+  records: Item[];
+  headers: Item[];
+  manifests: Item[];
+}
+
+const BATCH_WRITE_MAX = 25;
+const BATCH_GET_MAX = 100;
+
+/** `YYYY-MM-DD` or an ISO instant → the string bounds used against `<collectedAt>…` keys. */
+export function dateBounds(range: DateRange): { lower: string; upper: string } {
+  const norm = (v: string, what: string): string => {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))) return v;
+    if (Number.isNaN(Date.parse(v))) throw new InvalidDateRangeError(`${what} "${v}" is not a date (use YYYY-MM-DD or an ISO-8601 instant)`);
+    return new Date(v).toISOString();
+  };
+  // '0' sorts below every ISO date (and is not an empty string, which key conditions refuse).
+  const lower = range.from !== undefined ? norm(range.from, '--from') : '0';
+  // Date-only upper bounds include the whole day; KEY_HIGH sorts after every key character.
+  const upper = range.to !== undefined ? `${norm(range.to, '--to')}${KEY_HIGH}` : KEY_HIGH;
+  if (lower > upper) throw new InvalidDateRangeError(`inverted date range: --from ${range.from} is after --to ${range.to}`);
+  return { lower, upper };
+}
+
+function isThrottle(error: unknown): boolean {
+  if (error instanceof ProvisionedThroughputExceededException) return true;
+  const name = (error as { name?: string } | null)?.name;
+  return name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'RequestLimitExceeded';
+}
+
+function isConditionalFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+function keyOf(item: { pk: string; sk: string }): string {
+  return `${item.pk}\u0000${item.sk}`;
+}
+
+/** Per-field hashes: diagnostic only (lets verify name the edited field); the seal is `hash`. */
+function fieldHashes(record: EvidenceRecord): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record)) if (k !== 'hash') out[k] = hashCanonical(v);
+  return out;
+}
+
+export function recordItem(record: EvidenceRecord): Item {
+  return {
+    pk: keys.account(record.accountId),
+    sk: keys.recordSk(record.collectedAt, record.runId, record.ruleId),
+    gsi1pk: keys.byRulePk(record.accountId, record.ruleId),
+    gsi1sk: keys.byRuleSk(record.collectedAt, record.runId),
+    gsi2pk: keys.byRunPk(record.runId),
+    gsi2sk: keys.byRunRecordSk(record.accountId, record.ruleId),
+    type: 'RECORD',
+    accountId: record.accountId,
+    runId: record.runId,
+    collectedAt: record.collectedAt,
+    ruleId: record.ruleId,
+    requirementIds: record.requirementIds,
+    status: record.status,
+    severity: record.severity,
+    body: recordBody(record),
+    hash: record.hash,
+    fieldHashes: fieldHashes(record),
+  };
+}
+
+function headerItem(records: readonly EvidenceRecord[]): Item {
+  const r = records[0] as EvidenceRecord;
+  return {
+    pk: keys.account(r.accountId),
+    sk: keys.openSk(r.collectedAt, r.runId),
+    gsi2pk: keys.byRunPk(r.runId),
+    gsi2sk: keys.byRunOpenSk(r.accountId),
+    type: 'RUN',
+    accountId: r.accountId,
+    runId: r.runId,
+    collectedAt: r.collectedAt,
+    recordCount: records.length,
+    source: r.source,
+  };
+}
+
+function registryItem(accountId: string): Item {
+  return { pk: ACCOUNTS_PK, sk: keys.registrySk(accountId), type: 'ACCOUNT', accountId };
+}
+
+export function manifestItem(manifest: RunManifest): Item {
+  return {
+    pk: keys.account(manifest.accountId),
+    sk: keys.manifestSk(manifest.collectedAt, manifest.runId),
+    gsi2pk: keys.byRunPk(manifest.runId),
+    gsi2sk: keys.byRunManifestSk(manifest.accountId),
+    type: 'MANIFEST',
+    accountId: manifest.accountId,
+    runId: manifest.runId,
+    collectedAt: manifest.collectedAt,
+    recordCount: manifest.recordCount,
+    previousHash: manifest.previous?.hash ?? 'NONE',
+    body: manifestBody(manifest),
+    hash: manifest.hash,
+  };
+}
+
+/** Content hash of an item for idempotency checks: the evidence hash, or the canonical item for index items. */
+function contentHash(item: Record<string, unknown>): string {
+  return typeof item.hash === 'string' && (item.type === 'RECORD' || item.type === 'MANIFEST') ? item.hash : sha256Hex(canonicalJson(item));
+}
+
+/** Parse a record item's body back into a record (the body is the source of truth). */
+export function parseRecordItem(item: Item): EvidenceRecord {
+  if (typeof item.body !== 'string' || typeof item.hash !== 'string') throw new CorruptItemError(item, 'missing body or hash');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(item.body);
+  } catch (error) {
+    throw new CorruptItemError(item, `body is not JSON (${(error as Error).message})`);
+  }
+  const result = EvidenceRecord.safeParse({ ...(parsed as object), hash: item.hash });
+  if (!result.success) throw new CorruptItemError(item, result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return result.data;
+}
+
+export function parseManifestItem(item: Item): RunManifest {
+  if (typeof item.body !== 'string' || typeof item.hash !== 'string') throw new CorruptItemError(item, 'missing body or hash');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(item.body);
+  } catch (error) {
+    throw new CorruptItemError(item, `body is not JSON (${(error as Error).message})`);
+  }
+  const result = RunManifest.safeParse({ ...(parsed as object), hash: item.hash });
+  if (!result.success) throw new CorruptItemError(item, result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return result.data;
+}
+
+export class EvidenceStore {
+  public readonly tableName: string;
+  public readonly region: string | undefined;
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  /** API calls made by this store, per command name (bench and summaries read it). */
+  public readonly calls: Record<string, number> = {};
+
+  public constructor(options: EvidenceStoreOptions) {
+    this.tableName = options.tableName;
+    this.region = options.region;
+    this.doc =
+      options.client instanceof DynamoDBDocumentClient
+        ? options.client
+        : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  public totalCalls(): number {
+    return Object.values(this.calls).reduce((a, b) => a + b, 0);
+  }
+
+  // ------------------------------------------------------------------ low level
+
+  private async send<T>(command: { constructor: { name: string } }): Promise<T> {
+    const name = command.constructor.name.replace(/Command$/, '');
+    this.calls[name] = (this.calls[name] ?? 0) + 1;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one funnel for every command type
+      return (await this.doc.send(command as any)) as T;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException || (error as { name?: string } | null)?.name === 'ResourceNotFoundException') {
+        throw new EvidenceTableMissingError(this.tableName, this.region ?? (await this.resolveRegion()));
+      }
+      throw error;
+    }
+  }
+
+  private async resolveRegion(): Promise<string | undefined> {
+    try {
+      const region = this.doc.config.region;
+      return typeof region === 'function' ? await region() : region;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Full-jitter exponential backoff (AWS architecture blog "Exponential Backoff and Jitter"). */
+  private backoff(attempt: number): Promise<void> {
+    const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+    return this.sleep(Math.floor(this.random() * cap));
+  }
+
+  /** BatchWriteItem with UnprocessedItems and throttling retried, bounded, then a clear error. */
+  private async batchPut(items: readonly Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
+      let pending = items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= this.retry.maxAttempts) {
+          const sample = pending.slice(0, 3).map((r) => `${r.PutRequest.Item.pk} ${r.PutRequest.Item.sk}`);
+          throw new EvidenceWriteError(
+            `BatchWriteItem on ${this.tableName}: ${pending.length} item(s) still unprocessed after ${this.retry.maxAttempts} attempts (throttled); first: ${sample.join('; ')}. ` +
+              'Nothing was sealed: re-run with the same run id to finish the run.',
+          );
+        }
+        if (attempt > 0) await this.backoff(attempt);
+        try {
+          const out = await this.send<{ UnprocessedItems?: Record<string, { PutRequest?: { Item?: Record<string, unknown> } }[]> }>(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+          );
+          const left = out.UnprocessedItems?.[this.tableName] ?? [];
+          pending = left.filter((r) => r.PutRequest?.Item).map((r) => ({ PutRequest: { Item: r.PutRequest?.Item as Item } }));
+        } catch (error) {
+          if (!isThrottle(error)) throw error;
+          // The whole batch was refused: retry all of it.
+        }
+      }
+    }
+  }
+
+  /** BatchGetItem with UnprocessedKeys and throttling retried. */
+  private async batchGet(itemKeys: readonly { pk: string; sk: string }[]): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    for (let i = 0; i < itemKeys.length; i += BATCH_GET_MAX) {
+      let pending = itemKeys.slice(i, i + BATCH_GET_MAX).map((k) => ({ pk: k.pk, sk: k.sk }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= this.retry.maxAttempts) {
+          throw new EvidenceWriteError(`BatchGetItem on ${this.tableName}: ${pending.length} key(s) still unprocessed after ${this.retry.maxAttempts} attempts (throttled)`);
+        }
+        if (attempt > 0) await this.backoff(attempt);
+        try {
+          const out = await this.send<{ Responses?: Record<string, Item[]>; UnprocessedKeys?: Record<string, { Keys?: { pk: string; sk: string }[] }> }>(
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+          );
+          for (const item of out.Responses?.[this.tableName] ?? []) found.set(keyOf(item), item);
+          pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        } catch (error) {
+          if (!isThrottle(error)) throw error;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Every page of a Query. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>, limitItems?: number): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Record<string, unknown> }>(
+        new QueryCommand({ TableName: this.tableName, ...input, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }),
+      );
+      items.push(...(out.Items ?? []));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey && (limitItems === undefined || items.length < limitItems));
+    return items;
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /**
+   * Write one account's run of records (not yet sealed). Idempotent: identical items already
+   * stored are skipped; different content under an existing key is an `EvidenceConflictError`
+   * and nothing of the run is written.
+   */
+  public async writeRun(records: readonly EvidenceRecord[]): Promise<WriteRunResult> {
+    const first = records[0];
+    if (!first) throw new EvidenceWriteError('writeRun needs at least one record');
+    for (const r of records) {
+      if (r.accountId !== first.accountId || r.runId !== first.runId || r.collectedAt !== first.collectedAt) {
+        throw new EvidenceWriteError(`writeRun takes one account's run: ${r.ruleId} is ${r.accountId}/${r.runId}/${r.collectedAt}, expected ${first.accountId}/${first.runId}/${first.collectedAt}`);
+      }
+    }
+    const items = [...records.map(recordItem), headerItem(records), registryItem(first.accountId)];
+    const existing = await this.batchGet(items);
+    const missing: Item[] = [];
+    for (const item of items) {
+      const stored = existing.get(keyOf(item));
+      if (!stored) {
+        missing.push(item);
+        continue;
+      }
+      const storedHash = contentHash(stored);
+      const newHash = contentHash(item);
+      if (storedHash !== newHash) throw new EvidenceConflictError({ pk: item.pk, sk: item.sk }, storedHash, newHash);
+    }
+    await this.batchPut(missing);
+    // The account registry entry is shared by every run: not counted as this run's evidence.
+    const evidenceWritten = missing.filter((i) => i.pk !== ACCOUNTS_PK).length;
+    return {
+      accountId: first.accountId,
+      runId: first.runId,
+      collectedAt: first.collectedAt,
+      records: records.length,
+      written: evidenceWritten,
+      alreadyPresent: items.length - 1 - evidenceWritten,
+    };
+  }
+
+  /** The account's latest manifest (highest collectedAt, then run id), or undefined. */
+  public async latestManifest(accountId: string): Promise<RunManifest | undefined> {
+    const out = await this.send<{ Items?: Item[] }>(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.account(accountId), ':prefix': 'MANIFEST#' },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? parseManifestItem(item) : undefined;
+  }
+
+  /**
+   * Seal a run: write its manifest, linked to the account's latest manifest. Call after
+   * `writeRun`. A retried finalize with identical records succeeds without writing.
+   */
+  public async writeManifest(records: readonly EvidenceRecord[]): Promise<WriteManifestResult> {
+    const first = records[0];
+    if (!first) throw new EvidenceWriteError('writeManifest needs at least one record');
+    const ownSk = keys.manifestSk(first.collectedAt, first.runId);
+    const latest = await this.latestManifest(first.accountId);
+    if (latest) {
+      const latestSk = keys.manifestSk(latest.collectedAt, latest.runId);
+      if (latestSk === ownSk) return this.compareExistingManifest(latest, records);
+      if (latestSk > ownSk) {
+        const own = await this.getManifest(first.accountId, first.collectedAt, first.runId);
+        if (own) return this.compareExistingManifest(own, records);
+        throw new EvidenceOrderError(first.accountId, `${first.runId} (${first.collectedAt})`, `${latest.runId} (${latest.collectedAt})`);
+      }
+    }
+    const manifest = buildManifest(records, latest ? { runId: latest.runId, collectedAt: latest.collectedAt, hash: latest.hash } : null);
+    try {
+      await this.send(new PutCommand({ TableName: this.tableName, Item: manifestItem(manifest), ConditionExpression: 'attribute_not_exists(pk)' }));
+      return { manifest, alreadyPresent: false };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const own = await this.getManifest(first.accountId, first.collectedAt, first.runId);
+      if (!own) throw error;
+      return this.compareExistingManifest(own, records);
+    }
+  }
+
+  private compareExistingManifest(stored: RunManifest, records: readonly EvidenceRecord[]): WriteManifestResult {
+    const rebuilt = buildManifest(records, stored.previous);
+    if (rebuilt.hash !== stored.hash) {
+      throw new EvidenceConflictError({ pk: keys.account(stored.accountId), sk: keys.manifestSk(stored.collectedAt, stored.runId) }, stored.hash, rebuilt.hash);
+    }
+    return { manifest: stored, alreadyPresent: true };
+  }
+
+  public async getManifest(accountId: string, collectedAt: string, runId: string): Promise<RunManifest | undefined> {
+    const out = await this.send<{ Item?: Item }>(
+      new GetCommand({ TableName: this.tableName, Key: { pk: keys.account(accountId), sk: keys.manifestSk(collectedAt, runId) }, ConsistentRead: true }),
+    );
+    return out.Item ? parseManifestItem(out.Item) : undefined;
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /** Accounts with evidence (the `ACCOUNTS` registry partition), sorted. */
+  public async accounts(): Promise<string[]> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ACCOUNTS_PK } });
+    return items.map((i) => String(i.accountId)).sort();
+  }
+
+  /** Throw `UnknownAccountError` (listing the known accounts) when the account has no evidence. */
+  public async assertKnownAccount(accountId: string): Promise<void> {
+    const out = await this.send<{ Item?: Item }>(new GetCommand({ TableName: this.tableName, Key: { pk: ACCOUNTS_PK, sk: keys.registrySk(accountId) } }));
+    if (!out.Item) throw new UnknownAccountError(accountId, await this.accounts());
+  }
+
+  /** Runs of one account (or of every account), oldest first, with complete/incomplete status. */
+  public async listRuns(options: DateRange & { accountId?: string } = {}): Promise<RunSummary[]> {
+    const { lower, upper } = dateBounds(options);
+    let accountIds: string[];
+    if (options.accountId !== undefined) {
+      await this.assertKnownAccount(options.accountId);
+      accountIds = [options.accountId];
+    } else {
+      accountIds = await this.accounts();
+    }
+    const runs: RunSummary[] = [];
+    for (const accountId of accountIds) {
+      // MANIFEST# and OPEN# sort next to each other (records are RUN#…): one Query, date-filtered.
+      const items = await this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        FilterExpression: 'collectedAt BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.account(accountId), ':lo': 'MANIFEST#', ':hi': `OPEN#${KEY_HIGH}`, ':from': lower, ':to': upper },
+      });
+      const byRun = new Map<string, RunSummary>();
+      for (const item of items) {
+        const id = `${String(item.collectedAt)}#${String(item.runId)}`;
+        const summary = byRun.get(id) ?? {
+          accountId,
+          runId: String(item.runId),
+          collectedAt: String(item.collectedAt),
+          status: 'incomplete' as const,
+          recordCount: Number(item.recordCount ?? 0),
+        };
+        if (item.type === 'MANIFEST') {
+          summary.status = 'complete';
+          summary.manifestHash = String(item.hash);
+          summary.recordCount = Number(item.recordCount ?? summary.recordCount);
+        }
+        if (item.type === 'RUN' && item.source) summary.source = item.source as EvidenceSource;
+        byRun.set(id, summary);
+      }
+      runs.push(...byRun.values());
+    }
+    return runs.sort((a, b) => (a.collectedAt === b.collectedAt ? (a.runId < b.runId ? -1 : 1) : a.collectedAt < b.collectedAt ? -1 : 1) || a.accountId.localeCompare(b.accountId));
+  }
+
+  /** Latest sealed run of an account (undefined if none). One Query. */
+  public async latestRun(accountId: string): Promise<RunSummary | undefined> {
+    const m = await this.latestManifest(accountId);
+    if (!m) return undefined;
+    return { accountId, runId: m.runId, collectedAt: m.collectedAt, status: 'complete', recordCount: m.recordCount, manifestHash: m.hash, source: m.source };
+  }
+
+  /** The account's manifests in chain order (oldest first). */
+  public async manifests(accountId: string, range: DateRange = {}): Promise<RunManifest[]> {
+    const { lower, upper } = dateBounds(range);
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: { ':pk': keys.account(accountId), ':lo': `MANIFEST#${lower}`, ':hi': `MANIFEST#${upper}` },
+      ConsistentRead: true,
+    });
+    return items.map(parseManifestItem);
+  }
+
+  /** Collection times of the account's sealed runs, oldest first (for `governance.evidence-continuity`). */
+  public async previousRunTimes(accountId: string): Promise<string[]> {
+    return (await this.manifests(accountId)).map((m) => m.collectedAt);
+  }
+
+  /** History of one rule (byRule index) or one requirement (base table + filter) for an account. One Query. */
+  public async history(query: HistoryQuery): Promise<EvidenceRecord[]> {
+    const { lower, upper } = dateBounds(query);
+    let items: Item[];
+    if (query.ruleId !== undefined) {
+      items = await this.queryAll({
+        IndexName: BY_RULE_INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': keys.byRulePk(query.accountId, query.ruleId), ':lo': lower, ':hi': upper },
+      });
+    } else {
+      items = await this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        FilterExpression: 'contains(requirementIds, :req)',
+        ExpressionAttributeValues: { ':pk': keys.account(query.accountId), ':lo': `RUN#${lower}`, ':hi': `RUN#${upper}`, ':req': query.requirementId },
+      });
+    }
+    if (items.length === 0) await this.assertKnownAccount(query.accountId);
+    return items.map(parseRecordItem).sort((a, b) => (a.collectedAt === b.collectedAt ? a.runId.localeCompare(b.runId) || a.ruleId.localeCompare(b.ruleId) : a.collectedAt < b.collectedAt ? -1 : 1));
+  }
+
+  /** Records of one run for one account (byRun index), sorted by rule id. */
+  public async runRecords(runId: string, accountId: string): Promise<EvidenceRecord[]> {
+    const items = await this.queryAll({
+      IndexName: BY_RUN_INDEX,
+      KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.byRunPk(runId), ':prefix': `ACCOUNT#${accountId}#RULE#` },
+    });
+    if (items.length === 0) await this.assertKnownAccount(accountId);
+    return items.map(parseRecordItem).sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  }
+
+  /** Everything a run recorded across accounts (records, headers, manifests): one Query on byRun. */
+  public async runItems(runId: string): Promise<Item[]> {
+    return this.queryAll({ IndexName: BY_RUN_INDEX, KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': keys.byRunPk(runId) } });
+  }
+
+  /**
+   * Raw items of one account for verification: all manifests (the chain needs them all),
+   * run headers and records collected on or after `from`.
+   */
+  public async accountItems(accountId: string, from?: string): Promise<AccountItems> {
+    const { lower } = dateBounds(from !== undefined ? { from } : {});
+    const pk = keys.account(accountId);
+    const q = (lo: string, hi: string) =>
+      this.queryAll({ KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi', ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi }, ConsistentRead: true });
+    const [manifests, headers, records] = await Promise.all([q('MANIFEST#', `MANIFEST#${KEY_HIGH}`), q(`OPEN#${lower}`, `OPEN#${KEY_HIGH}`), q(`RUN#${lower}`, `RUN#${KEY_HIGH}`)]);
+    return { manifests, headers, records };
+  }
+}
+
+/** Normalise a collection time the way records store it (exported for callers building keys). */
+export { normaliseInstant };
