@@ -28,15 +28,22 @@ describe('art32 scan', () => {
     expect(r.stdout).toContain('observed:  MinimumPasswordLength=8');
     expect(r.stdout).toContain('entropyBits=47.6');
     expect(r.stdout).toContain('threshold: minimumEntropyBits=80');
-    expect(r.stdout).toMatch(/Missing sections[^\n]*\n\s+activity\s+not collected by this source/);
   });
 
-  it('compliant: every collected rule passes; the only gap is shown as NOT VERIFIED, never as PASS', async () => {
+  it('lists the sections a source did not collect, with the rules left NOT VERIFIED', async () => {
+    const r = await run('scan', '--scenario', 'fresh-account');
+    expect(r.stdout).toMatch(/Missing sections[^\n]*\n\s+activity\s+not collected by this source \[monitoring\.abnormal-activity\]/);
+    expect(r.stdout).toMatch(/NOT VERIFIED\s+\w+\s+monitoring\.abnormal-activity/);
+  });
+
+  it('compliant: no rule fails, and a requirement with a not-verified rule is never shown as PASS', async () => {
     const r = await run('scan', '--scenario', 'compliant', '--format', 'json');
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout) as { scans: { findings: { ruleId: string; status: string }[]; requirements: { status: string; findings: { status: string }[] }[] }[] };
     const findings = body.scans[0]!.findings;
     expect(findings.filter((f) => f.status === 'FAIL')).toEqual([]);
+    // Every rule passes; only evidence continuity has nothing to judge without run history.
+    expect(findings.filter((f) => f.status !== 'PASS').map((f) => `${f.ruleId}:${f.status}`)).toEqual(['governance.evidence-continuity:NOT_APPLICABLE']);
     for (const req of body.scans[0]!.requirements) {
       if (req.findings.some((f) => f.status === 'ERROR')) expect(req.status).not.toBe('PASS');
     }
