@@ -25,7 +25,19 @@ export interface AdminAssessment {
 
 const label = (name: string, via: string | undefined): string => (via ? `${name} (via group ${via})` : name);
 
+const adminMemo = new WeakMap<Principal, AdminAssessment>();
+
+/** Admin assessment of a principal, computed once per resolved principal (several rules ask). */
 export function assessAdmin(p: Principal): AdminAssessment {
+  let a = adminMemo.get(p);
+  if (!a) {
+    a = computeAdmin(p);
+    adminMemo.set(p, a);
+  }
+  return a;
+}
+
+function computeAdmin(p: Principal): AdminAssessment {
   const via: string[] = [];
   const nearAdminVia: string[] = [];
   let unconditional = false;

@@ -42,21 +42,42 @@ export function statementsOf(doc: PolicyDocument): NormalizedStatement[] {
   return list.map(normalizeStatement);
 }
 
-const patternCache = new Map<string, RegExp>();
+interface CompiledPattern {
+  /** `*`: matches everything. */
+  any: boolean;
+  /** Lower-cased pattern without wildcards (exact comparison). */
+  exact?: string;
+  /** Literal text before the first wildcard: a cheap rejection before the regex. */
+  prefix: string;
+  re?: RegExp;
+}
+
+/** Compiled patterns by their raw text: policies repeat the same few thousand patterns. */
+const patternCache = new Map<string, CompiledPattern>();
+
+function compilePattern(pattern: string): CompiledPattern {
+  const p = pattern.toLowerCase();
+  if (p === '*') return { any: true, prefix: '' };
+  const star = p.indexOf('*');
+  const q = p.indexOf('?');
+  const first = star === -1 ? q : q === -1 ? star : Math.min(star, q);
+  if (first === -1) return { any: false, exact: p, prefix: p };
+  const body = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return { any: false, prefix: p.slice(0, first), re: new RegExp(`^${body}$`, 's') };
+}
 
 /** Case-insensitive IAM wildcard match (`*` any run, `?` one character). */
 export function wildcardMatch(pattern: string, value: string): boolean {
-  const p = pattern.toLowerCase();
-  const v = value.toLowerCase();
-  if (p === '*') return true;
-  if (!p.includes('*') && !p.includes('?')) return p === v;
-  let re = patternCache.get(p);
-  if (!re) {
-    const body = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, 's');
-    patternCache.set(p, re);
+  let c = patternCache.get(pattern);
+  if (!c) {
+    c = compilePattern(pattern);
+    patternCache.set(pattern, c);
   }
-  return re.test(v);
+  if (c.any) return true;
+  const v = value.toLowerCase();
+  if (!c.re) return c.exact === v;
+  // Most patterns are `service:Verb*` and most probes another service: reject on the prefix.
+  return v.startsWith(c.prefix) && c.re.test(v);
 }
 
 /** Does the statement's action clause cover `action` (`service:Name`)? */

@@ -139,13 +139,14 @@ const CONDITIONAL_DENY = 8;
  */
 const flagMemo = new WeakMap<readonly NormalizedStatement[], Map<string, number>>();
 
-function flagsOf(statements: readonly NormalizedStatement[], action: string, resource: string): number {
+const memoKey = (action: string, resource: string): string => `${action.toLowerCase()}\u0000${resource}`;
+
+function flagsOf(statements: readonly NormalizedStatement[], action: string, resource: string, key = memoKey(action, resource)): number {
   let memo = flagMemo.get(statements);
   if (!memo) {
     memo = new Map();
     flagMemo.set(statements, memo);
   }
-  const key = `${action.toLowerCase()}\u0000${resource}`;
   const cached = memo.get(key);
   if (cached !== undefined) return cached;
   let flags = 0;
@@ -178,13 +179,87 @@ const RANK: Record<Decision, number> = { denied: 0, 'not-allowed': 1, conditiona
  */
 export function decide(p: Principal, action: string, resource = '*'): Decision {
   let flags = 0;
-  for (const policy of p.policies) flags |= flagsOf(policy.statements, action, resource);
+  const key = memoKey(action, resource);
+  for (const policy of p.policies) flags |= flagsOf(policy.statements, action, resource, key);
   const identity = fromFlags(flags);
   if (!p.boundary || identity === 'denied' || identity === 'not-allowed') return identity;
   const bounded = decideStatements(p.boundary, action, resource);
   if (bounded === 'denied') return 'denied';
   if (bounded === 'not-allowed') return 'not-allowed';
   return RANK[bounded] < RANK[identity] ? bounded : identity;
+}
+
+/**
+ * Flags of one statement list for a whole list of actions at once, memoised per list of
+ * actions: rules that probe the same dozen actions on 15,000 principals pay one memo
+ * lookup per policy instead of one per policy and action.
+ */
+const manyMemo = new WeakMap<readonly NormalizedStatement[], Map<string, Uint8Array>>();
+
+function flagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, key: string): Uint8Array {
+  let memo = manyMemo.get(statements);
+  if (!memo) {
+    memo = new Map();
+    manyMemo.set(statements, memo);
+  }
+  let flags = memo.get(key);
+  if (!flags) {
+    flags = new Uint8Array(actions.length);
+    for (const st of statements) {
+      if (!statementCoversResource(st, resource)) continue;
+      const bit = st.effect === 'Deny' ? (st.conditional ? CONDITIONAL_DENY : DENY) : st.conditional ? CONDITIONAL_ALLOW : ALLOW;
+      for (let i = 0; i < actions.length; i += 1) if (statementCoversAction(st, actions[i]!)) flags[i]! |= bit;
+    }
+    memo.set(key, flags);
+  }
+  return flags;
+}
+
+/** Memo keys per action list (callers reuse one list for thousands of principals). */
+const actionListKeys = new WeakMap<readonly string[], string>();
+
+function manyKey(actions: readonly string[], resource: string): string {
+  let k = actionListKeys.get(actions);
+  if (k === undefined) {
+    k = actions.join(',').toLowerCase();
+    actionListKeys.set(actions, k);
+  }
+  return resource === '*' ? k : `${k}\u0000${resource}`;
+}
+
+/**
+ * Policies of the principal whose Allow statements cover at least one of `actions` on
+ * `resource` (only the actions whose index is true in `mask`, when given).
+ */
+export function grantingPoliciesForAny(p: Principal, actions: readonly string[], resource = '*', mask?: readonly boolean[]): string[] {
+  const key = manyKey(actions, resource);
+  return p.policies
+    .filter((pol) =>
+      flagsOfMany(pol.statements, actions, resource, key).some((f, i) => (mask === undefined || mask[i] === true) && (f & (ALLOW | CONDITIONAL_ALLOW)) !== 0),
+    )
+    .map((pol) => (pol.via ? `${pol.name} (via group ${pol.via})` : pol.name));
+}
+
+/** `decide` for several actions on one resource; same semantics, one pass over the policies. */
+export function decideMany(p: Principal, actions: readonly string[], resource = '*'): Decision[] {
+  const key = manyKey(actions, resource);
+  const acc = new Uint8Array(actions.length);
+  for (const policy of p.policies) {
+    const f = flagsOfMany(policy.statements, actions, resource, key);
+    for (let i = 0; i < acc.length; i += 1) acc[i]! |= f[i]!;
+  }
+  const bounded = p.boundary ? flagsOfMany(p.boundary, actions, resource, key) : undefined;
+  const out: Decision[] = new Array<Decision>(actions.length);
+  for (let i = 0; i < actions.length; i += 1) {
+    const identity = fromFlags(acc[i]!);
+    if (!bounded || identity === 'denied' || identity === 'not-allowed') {
+      out[i] = identity;
+      continue;
+    }
+    const b = fromFlags(bounded[i]!);
+    out[i] = b === 'denied' || b === 'not-allowed' ? b : RANK[b] < RANK[identity] ? b : identity;
+  }
+  return out;
 }
 
 const principalMemo = new WeakMap<AuthorizationDetails, Principal[]>();
@@ -205,9 +280,8 @@ export function principalsOf(details: AuthorizationDetails): Principal[] {
 
 /** Policies of the principal whose Allow statements cover `action` on `resource`. */
 export function grantingPolicies(p: Principal, action: string, resource = '*'): string[] {
+  const key = memoKey(action, resource);
   return p.policies
-    .filter((pol) =>
-      pol.statements.some((s) => s.effect === 'Allow' && statementCoversAction(s, action) && statementCoversResource(s, resource)),
-    )
+    .filter((pol) => (flagsOf(pol.statements, action, resource, key) & (ALLOW | CONDITIONAL_ALLOW)) !== 0)
     .map((pol) => (pol.via ? `${pol.name} (via group ${pol.via})` : pol.name));
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { assessAdmin } from '../../policy/admin';
-import { decide, grantingPolicies, principalsOf } from '../../policy/principals';
+import { decideMany, grantingPoliciesForAny, principalsOf } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
@@ -67,6 +67,7 @@ export default defineRule({
   parameters: WildcardDataAccessParameters,
   evaluate(snapshot, params) {
     const details = requireSection(snapshot, 'authorizationDetails');
+    // One array for every principal: the policy layer memoises decisions per action list.
     const probes = [...params.serviceWildcards, ...params.dataActions];
     const offenders: Offender[] = [];
     let adminsSkipped = 0;
@@ -77,13 +78,15 @@ export default defineRule({
       }
       const allowed: string[] = [];
       let unconditional = false;
-      for (const action of probes) {
-        const d = decide(p, action, '*');
+      const decisions = decideMany(p, probes, '*');
+      for (let i = 0; i < probes.length; i += 1) {
+        const d = decisions[i];
         if (d === 'allowed') unconditional = true;
-        if (d === 'allowed' || d === 'conditional') allowed.push(action);
+        if (d === 'allowed' || d === 'conditional') allowed.push(probes[i]!);
       }
       if (allowed.length === 0) continue;
-      const via = [...new Set(allowed.flatMap((a) => grantingPolicies(p, a, '*')))];
+      const mask = decisions.map((d) => d === 'allowed' || d === 'conditional');
+      const via = grantingPoliciesForAny(p, probes, '*', mask);
       offenders.push({ arn: p.arn, type: p.type, actions: allowed, conditionalOnly: !unconditional, via });
     }
     const firm = offenders.filter((o) => !o.conditionalOnly);

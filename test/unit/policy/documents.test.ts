@@ -3,7 +3,7 @@
  * case-insensitive actions, wildcards, NotAction, NotResource, Deny, Condition, boundaries.
  */
 import { describe, expect, it } from 'vitest';
-import { decide, grantingPolicies, principalsOf, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
+import { decide, decideMany, grantingPolicies, principalsOf, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
 import { statementsOf, wildcardMatch } from '../../../lib/policy/document';
 import { assessAdmin } from '../../../lib/policy/admin';
 import type { PolicyDocument } from '../../../lib/snapshot';
@@ -105,5 +105,23 @@ describe('assessAdmin', () => {
   });
   it('conditional admin is admin, flagged conditional', () => {
     expect(assessAdmin(only(allow('*', '*', { Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })))).toMatchObject({ admin: true, conditional: true });
+  });
+});
+
+describe('decideMany', () => {
+  it('agrees with decide for every action, with deny, conditions and boundaries', () => {
+    const boundary = managed('arn:aws:iam::111122223333:policy/b', doc({ Effect: 'Allow', Action: ['s3:*', 'dynamodb:Query'], Resource: '*' }));
+    const shared = managed('arn:aws:iam::111122223333:policy/m', doc({ Effect: 'Allow', Action: 's3:Get*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }));
+    const principals = resolvePrincipals(
+      authz({
+        roles: [
+          role('a', { inline: [allow(['s3:*', 'dynamodb:*']), doc({ Effect: 'Deny', Action: 'dynamodb:Scan', Resource: '*' })], boundary: boundary.Arn }),
+          role('b', { managed: [shared.Arn], inline: [doc({ Effect: 'Allow', NotAction: 'iam:*', NotResource: 'arn:aws:s3:::x/*' })] }),
+        ],
+        policies: [boundary, shared],
+      }),
+    );
+    const actions = ['s3:*', 'dynamodb:*', 's3:GetObject', 'dynamodb:Scan', 'dynamodb:Query', 'iam:PassRole', 'kms:Decrypt'];
+    for (const p of principals) expect(decideMany(p, actions)).toEqual(actions.map((a) => decide(p, a)));
   });
 });
