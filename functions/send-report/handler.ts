@@ -4,24 +4,57 @@
  * Wiring only, owned here: environment (REPORT_SENDER, REPORT_RECIPIENTS, TABLE_NAME),
  * Powertools middlewares, and the function's permissions (read the evidence table,
  * ses:SendEmail on the configured identity only — see infra/stacks/collector-stack.ts).
- * The report itself (load runs → model → render → send) belongs to lib/report; until that
- * module exports its sender, this handler refuses to run rather than send nothing quietly.
+ * The report itself (load runs → model → render → send) is lib/report/send.ts; any failure
+ * (store, SES) throws, so the function errors, the alarm fires and the scheduler retries.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { SendReportEnv, parseEnv } from '../../lib/config';
-import { createObservability, withPowertools, type Observability } from '../shared/powertools';
+import { EvidenceStore } from '../../lib/evidence/store';
+import { sendScheduledReport } from '../../lib/report/send';
+import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
+
+/** The weekly report compares with the state one week before the invocation. */
+const REPORT_PERIOD_DAYS = 7;
 
 export interface SendReportDeps {
   env: Record<string, string | undefined>;
   obs?: Observability;
+  /** Injected in tests (aws-sdk-client-mock); default: SES v2 in the function's region. */
+  ses?: SESv2Client;
+  /** Injected in tests (dynalite); default: the DynamoDB table named by TABLE_NAME. */
+  store?: EvidenceStore;
+  /** Injected in tests; default: the invocation time. */
+  clock?: () => Date;
+}
+
+export interface SendReportResult {
+  messageId: string;
+  verdict: string;
 }
 
 export function createHandler(deps: SendReportDeps) {
   const env = parseEnv(SendReportEnv, deps.env, 'send-report');
   const obs = deps.obs ?? createObservability();
-  const sendReport = async (): Promise<never> => {
-    obs.logger.error('weekly report not available in this build', { recipients: env.REPORT_RECIPIENTS.length });
-    throw new Error('send-report: lib/report does not provide the report sender yet; no email was sent');
+  const ses = deps.ses ?? traced(obs, new SESv2Client({}));
+  const store = deps.store ?? new EvidenceStore({ client: traced(obs, new DynamoDBClient({})), tableName: env.TABLE_NAME });
+  const clock = deps.clock ?? (() => new Date());
+  const sendReport = async (): Promise<SendReportResult> => {
+    const now = clock();
+    const result = await sendScheduledReport({
+      store,
+      ses,
+      from: env.REPORT_SENDER,
+      to: env.REPORT_RECIPIENTS,
+      now: now.toISOString(),
+      since: new Date(now.getTime() - REPORT_PERIOD_DAYS * 86_400_000).toISOString(),
+    });
+    const t = result.model.totals;
+    obs.logger.info('report sent', { messageId: result.messageId, verdict: result.model.verdict, recipients: env.REPORT_RECIPIENTS.length, htmlBytes: result.htmlBytes });
+    obs.metrics.addMetric('ReportNewFailures', 'Count', t.newFailures + t.regressions);
+    obs.metrics.addMetric('ReportAccountsCollected', 'Count', t.accountsCollected);
+    return { messageId: result.messageId, verdict: result.model.verdict };
   };
   return { sendReport, handler: withPowertools(sendReport, obs) };
 }

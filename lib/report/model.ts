@@ -20,7 +20,8 @@
  *   baseline, PASS / WARN / NOT_APPLICABLE now (an ERROR now is "not verified", not fixed).
  * - **age** of a failure = whole days from the first run of the current failing streak to
  *   `now`. ERROR runs inside a streak neither end nor start it (nothing was learnt). When
- *   the streak reaches the oldest loaded run, the age is a lower bound (`ageIsLowerBound`).
+ *   the streak reaches the oldest loaded run and that run is not the account's first, the
+ *   age is a lower bound (`ageIsLowerBound`).
  * - **gap** = an interval between consecutive runs (or from the last run to `now`) longer
  *   than 1.5 × the expected cadence, ending inside the report window.
  */
@@ -46,6 +47,8 @@ export interface ReportRun {
   runId: string;
   /** ISO-8601 time the snapshot was collected. */
   collectedAt: string;
+  /** True when this is the account's first run ever (its manifest has no predecessor). */
+  firstRun?: boolean;
   records: ReportRecord[];
 }
 
@@ -353,7 +356,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       continue;
     }
     const baselineIndex = since === null ? h.runs.length - 2 : findLastIndex(h.runs, (r) => r.at <= since);
-    const baseline = baselineIndex >= 0 && baselineIndex < h.runs.length - 1 ? h.runs[baselineIndex] : undefined;
+    // With `since`, an account not collected since then is its own baseline: nothing changed.
+    const baseline = baselineIndex >= 0 ? h.runs[baselineIndex] : undefined;
 
     // Rules judged: the catalog's, plus any the run recorded that the catalog no longer has.
     const ruleIds = [...new Set([...input.rules.map((r) => r.id), ...latest.byRule.keys()])].sort(
@@ -521,7 +525,8 @@ function failingStreak(h: AccountHistory, ruleId: string): { startIndex: number;
     else if (status === 'ERROR' || status === undefined) continue; // nothing learnt: neither ends nor starts a streak
     else break;
   }
-  if (i < 0) return { startIndex, reachesOldest: true, failedBefore: false };
+  // Failing since the oldest loaded run: the age is exact only if that was the account's first run.
+  if (i < 0) return { startIndex, reachesOldest: !h.runs[0]?.run.firstRun, failedBefore: false };
   const failedBefore = h.runs.slice(0, i).some((r) => r.byRule.get(ruleId)?.status === 'FAIL');
   return { startIndex, reachesOldest: false, failedBefore };
 }

@@ -1,0 +1,100 @@
+/**
+ * Fetch what the report model needs from the evidence store, with Queries only:
+ * per account, its manifests (sealed runs) and the records of the runs in the report's
+ * history window, plus the latest run and the baseline run when they are older than it.
+ *
+ * Only sealed runs (with a manifest) count: a run whose manifest was never written did not
+ * complete, so it is neither a state to report nor a collection that happened (it shows as
+ * a gap).
+ */
+import type { EvidenceStore } from '../evidence/store';
+import { parseManifestItem, parseRecordItem } from '../evidence/store';
+import type { EvidenceRecord, RunManifest } from '../evidence/record';
+import type { ReportRecord, ReportRun } from './model';
+
+export interface LoadOptions {
+  /** The report's "now" (ISO-8601). Runs after it are ignored. */
+  now: string;
+  /** Baseline time of the comparison (ISO-8601), when the report compares with a date. */
+  since?: string | undefined;
+  /** How far back to load runs, in days (trend, failing-streak ages, gaps). Default 30. */
+  historyDays?: number;
+  /** Limit to these accounts; default: every account of the store's registry. */
+  accountIds?: readonly string[];
+  /** Accounts loaded in parallel (each is 3 Queries + at most 2). Default 8. */
+  concurrency?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The report's projection of an evidence record. */
+export function toReportRecord(r: EvidenceRecord): ReportRecord {
+  return {
+    ruleId: r.ruleId,
+    status: r.status,
+    severity: r.severity,
+    message: r.message,
+    resources: r.resources.items,
+    resourceCount: r.resources.count,
+  };
+}
+
+/** Load the sealed runs of every account that the report needs, oldest first per account. */
+export async function loadReportRuns(store: EvidenceStore, options: LoadOptions): Promise<ReportRun[]> {
+  const now = new Date(options.now).toISOString();
+  const historyStart = new Date(Date.parse(now) - (options.historyDays ?? 30) * DAY_MS).toISOString();
+  const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
+  const from = since !== undefined && since < historyStart ? since : historyStart;
+  const accountIds = options.accountIds ? [...options.accountIds].sort() : await store.accounts();
+
+  const perAccount = await mapWithConcurrency(accountIds, options.concurrency ?? 8, async (accountId) => {
+    const items = await store.accountItems(accountId, from);
+    const manifests = items.manifests.map(parseManifestItem).filter((m) => m.collectedAt <= now);
+    const recordsByRun = new Map<string, EvidenceRecord[]>();
+    for (const item of items.records) {
+      const record = parseRecordItem(item);
+      const list = recordsByRun.get(record.runId) ?? [];
+      list.push(record);
+      recordsByRun.set(record.runId, list);
+    }
+    // Runs older than the window that the model still needs: the latest (an overdue
+    // account still shows its last known state) and the baseline (compare with `since`).
+    const needed = new Set<RunManifest>(manifests.filter((m) => m.collectedAt >= from));
+    const latest = manifests.at(-1);
+    if (latest) needed.add(latest);
+    if (since !== undefined) {
+      const baseline = manifests.filter((m) => m.collectedAt <= since).at(-1);
+      if (baseline) needed.add(baseline);
+    } else if (manifests.length > 1) {
+      needed.add(manifests[manifests.length - 2] as RunManifest);
+    }
+    const runs: ReportRun[] = [];
+    for (const m of [...needed].sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : a.collectedAt > b.collectedAt ? 1 : 0))) {
+      const records = m.collectedAt >= from ? (recordsByRun.get(m.runId) ?? []) : await store.runRecords(m.runId, accountId);
+      const ofRun = records.filter((r) => r.collectedAt === m.collectedAt);
+      runs.push({
+        accountId,
+        accountAlias: ofRun.find((r) => r.accountAlias !== undefined)?.accountAlias,
+        runId: m.runId,
+        collectedAt: m.collectedAt,
+        firstRun: m.previous === null,
+        records: ofRun.map(toReportRecord),
+      });
+    }
+    return runs;
+  });
+  return perAccount.flat();
+}
+
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

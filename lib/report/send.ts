@@ -1,0 +1,107 @@
+/**
+ * Send the report through SES v2 `SendEmail` (Simple content: subject, HTML and text parts).
+ *
+ * Failures throw, always: the report Lambda then errors, its alarm fires and the scheduler
+ * retries. A report is never skipped quietly, and an empty store still sends a report that
+ * says nothing was collected (that is the news a security lead must get).
+ */
+import { SendEmailCommand, type SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import type { EvidenceStore } from '../evidence/store';
+import { FRAMEWORKS } from '../frameworks';
+import { RULES } from '../rules';
+import { renderEmail, type RenderedEmail } from './email';
+import { loadReportRuns } from './load';
+import { buildReportModel, type ReportModel } from './model';
+
+export interface Addresses {
+  /** The From address (a verified SES identity, or an address of a verified domain). */
+  from: string;
+  to: readonly string[];
+  /** SES configuration set (event publishing, suppression), when the account uses one. */
+  configurationSetName?: string | undefined;
+}
+
+export class ReportSendError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReportSendError';
+  }
+}
+
+/** SES caps one SendEmail at 50 recipients across To, Cc and Bcc. */
+export const SES_MAX_RECIPIENTS = 50;
+
+/** The SendEmail request for a rendered report. */
+export function buildSendEmailInput(email: RenderedEmail, addresses: Addresses): SendEmailCommandInput {
+  const to = [...new Set(addresses.to.map((a) => a.trim()).filter(Boolean))];
+  if (!addresses.from.trim()) throw new ReportSendError('no sender address: set the report sender (REPORT_SENDER / --from)');
+  if (to.length === 0) throw new ReportSendError('no recipient: set the report recipients (REPORT_RECIPIENTS / --to)');
+  if (to.length > SES_MAX_RECIPIENTS) throw new ReportSendError(`${to.length} recipients: SES accepts at most ${SES_MAX_RECIPIENTS} per message (use a distribution list)`);
+  return {
+    FromEmailAddress: addresses.from.trim(),
+    Destination: { ToAddresses: to },
+    Content: {
+      Simple: {
+        Subject: { Data: email.subject, Charset: 'UTF-8' },
+        Body: {
+          Html: { Data: email.html, Charset: 'UTF-8' },
+          Text: { Data: email.text, Charset: 'UTF-8' },
+        },
+      },
+    },
+    ...(addresses.configurationSetName ? { ConfigurationSetName: addresses.configurationSetName } : {}),
+  };
+}
+
+/** Send one rendered report; returns the SES message id. Throws on any failure. */
+export async function sendReportEmail(ses: SESv2Client, email: RenderedEmail, addresses: Addresses): Promise<string> {
+  const input = buildSendEmailInput(email, addresses);
+  let messageId: string | undefined;
+  try {
+    messageId = (await ses.send(new SendEmailCommand(input))).MessageId;
+  } catch (error) {
+    const name = (error as { name?: string } | null)?.name ?? 'Error';
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ReportSendError(`SES SendEmail from ${input.FromEmailAddress} failed (${name}): ${message}`, { cause: error });
+  }
+  if (!messageId) throw new ReportSendError('SES SendEmail returned no MessageId: the report may not have been accepted');
+  return messageId;
+}
+
+export interface ScheduledReportOptions extends Addresses {
+  store: EvidenceStore;
+  ses: SESv2Client;
+  /** The report's "now" (ISO-8601): the invocation time. */
+  now: string;
+  /** Compare with this time; the weekly function passes now − 7 days. */
+  since?: string | undefined;
+  cadenceHours?: number;
+  historyDays?: number;
+  expectedAccountIds?: readonly string[];
+  title?: string;
+}
+
+export interface ScheduledReportResult {
+  messageId: string;
+  model: ReportModel;
+  subject: string;
+  htmlBytes: number;
+  textBytes: number;
+}
+
+/** Load → model → render → send: what the report Lambda runs. */
+export async function sendScheduledReport(options: ScheduledReportOptions): Promise<ScheduledReportResult> {
+  const runs = await loadReportRuns(options.store, { now: options.now, since: options.since, historyDays: options.historyDays });
+  const model = buildReportModel({
+    runs,
+    now: options.now,
+    since: options.since,
+    cadenceHours: options.cadenceHours,
+    expectedAccountIds: options.expectedAccountIds,
+    rules: RULES,
+    frameworks: FRAMEWORKS,
+  });
+  const email = renderEmail(model, options.title ? { title: options.title } : {});
+  const messageId = await sendReportEmail(options.ses, email, options);
+  return { messageId, model, subject: email.subject, htmlBytes: Buffer.byteLength(email.html), textBytes: Buffer.byteLength(email.text) };
+}

@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { loadReportRuns } from '../../../lib/report/load';
+import { buildReportModel } from '../../../lib/report/model';
+import { FRAMEWORKS } from '../../../lib/frameworks';
+import { RULES, type Status } from '../../../lib/rules';
+import { createHandler } from '../../../functions/send-report/handler';
+import { buildTestRecords, startStore, writeTestRun, type TestStore } from './store-fixture';
+
+const A1 = '111111111111';
+const A2 = '222222222222';
+const at = (d: number, h = 6): string => new Date(Date.UTC(2025, 10, d, h)).toISOString();
+const ALL_PASS: Record<string, Status> = Object.fromEntries(RULES.map((r) => [r.id, 'PASS' as Status]));
+const withStatus = (over: Record<string, Status>): Record<string, Status> => ({ ...ALL_PASS, ...over });
+
+let t: TestStore;
+beforeEach(async () => {
+  t = await startStore();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+async function model(now: string, since?: string) {
+  const runs = await loadReportRuns(t.store, { now, since });
+  return buildReportModel({ runs, now, since, rules: RULES, frameworks: FRAMEWORKS });
+}
+
+describe('report from stored runs (dynalite)', () => {
+  it('finds new, fixed, regressed and still-failing rules, and the gap of an account that stopped', async () => {
+    // A1: root-mfa fails on day 10, fixed on 11, fails again on 13 (regression);
+    //     console-mfa fails since day 10 (still failing); log-integrity fixed on 13.
+    const a1: [number, Record<string, Status>][] = [
+      [10, { 'auth.root-mfa': 'FAIL', 'auth.console-mfa': 'FAIL', 'logging.log-integrity': 'FAIL' }],
+      [11, { 'auth.console-mfa': 'FAIL', 'logging.log-integrity': 'FAIL' }],
+      [12, { 'auth.console-mfa': 'FAIL', 'logging.log-integrity': 'FAIL' }],
+      [13, { 'auth.root-mfa': 'FAIL', 'auth.console-mfa': 'FAIL' }],
+    ];
+    for (const [d, s] of a1) await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: `r${d}`, collectedAt: at(d), statuses: withStatus(s), resources: { 'auth.console-mfa': ['arn:aws:iam::111111111111:user/alice'] } });
+    // A2: new failure on day 11, then no collection for two days.
+    await writeTestRun(t.store, { accountId: A2, runId: 'r10', collectedAt: at(10), statuses: ALL_PASS });
+    await writeTestRun(t.store, { accountId: A2, runId: 'r11', collectedAt: at(11), statuses: withStatus({ 'access.admin-principals': 'FAIL' }) });
+
+    const m = await model(at(13, 8), at(12, 12));
+    const pick = (list: typeof m.newFailures) => list.map((c) => `${c.accountId}:${c.ruleId}`);
+    expect(pick(m.regressions)).toEqual([`${A1}:auth.root-mfa`]);
+    expect(pick(m.fixed)).toEqual([`${A1}:logging.log-integrity`]);
+    expect(m.stillFailing.map((c) => [c.accountId, c.ruleId, c.ageDays, c.ageIsLowerBound])).toEqual([
+      [A1, 'auth.console-mfa', 3, false],
+      [A2, 'access.admin-principals', 2, false],
+    ]);
+    expect(m.newFailures).toEqual([]);
+    expect(m.stillFailing[0]?.resources).toEqual(['arn:aws:iam::111111111111:user/alice']);
+    const a2 = m.accounts.find((a) => a.accountId === A2);
+    expect(a2?.gaps).toEqual([{ from: at(11), to: at(13, 8), missedRuns: 2, overdue: true }]);
+    expect(m.accounts.find((a) => a.accountId === A1)?.accountAlias).toBe('prod');
+    expect(m.verdict).toBe('1 new failure (1 regression) in 1 account since 12 Nov · 1 fixed · 2 still failing · 1 account missed collection');
+  });
+
+  it('compares with the previous run when no date is given (two demo collections)', async () => {
+    await writeTestRun(t.store, { accountId: A1, runId: 'first', collectedAt: at(20, 6), statuses: withStatus({ 'auth.console-mfa': 'FAIL' }) });
+    await writeTestRun(t.store, { accountId: A1, runId: 'second', collectedAt: at(20, 7), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) });
+    const m = await model(at(20, 8));
+    expect(m.newFailures.map((c) => c.ruleId)).toEqual(['auth.root-mfa']);
+    expect(m.fixed.map((c) => c.ruleId)).toEqual(['auth.console-mfa']);
+    expect(m.sinceLabel).toBe('the previous run (20 Nov)');
+  });
+
+  it('loads the baseline and the latest run even when they are older than the history window', async () => {
+    await writeTestRun(t.store, { accountId: A1, runId: 'old', collectedAt: at(1), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) });
+    await writeTestRun(t.store, { accountId: A1, runId: 'mid', collectedAt: at(2), statuses: ALL_PASS });
+    const runs = await loadReportRuns(t.store, { now: at(28), since: at(1, 12), historyDays: 3 });
+    expect(runs.map((r) => r.runId)).toEqual(['old', 'mid']);
+    const m = buildReportModel({ runs, now: at(28), since: at(1, 12), rules: RULES, frameworks: FRAMEWORKS });
+    expect(m.fixed.map((c) => c.ruleId)).toEqual(['auth.root-mfa']);
+    expect(m.accounts[0]?.gaps.at(-1)?.overdue).toBe(true);
+  });
+
+  it('ignores runs that were never sealed by a manifest (incomplete collections)', async () => {
+    await writeTestRun(t.store, { accountId: A1, runId: 'sealed', collectedAt: at(10), statuses: ALL_PASS });
+    await t.store.writeRun(buildTestRecords({ accountId: A1, runId: 'unsealed', collectedAt: at(11), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) }));
+    const runs = await loadReportRuns(t.store, { now: at(11, 8) });
+    expect(runs.map((r) => r.runId)).toEqual(['sealed']);
+  });
+});
+
+describe('send-report function (dynalite + mocked SES v2)', () => {
+  const env = {
+    POWERTOOLS_SERVICE_NAME: 'art32-send-report',
+    POWERTOOLS_METRICS_NAMESPACE: 'Art32',
+    TABLE_NAME: 'art32-report-test',
+    REPORT_SENDER: 'art32@example.com',
+    REPORT_RECIPIENTS: 'lead@example.com, ciso@example.com',
+  };
+
+  it('sends one SendEmail with subject, HTML and text parts from the configured addresses', async () => {
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r1', collectedAt: at(10), statuses: ALL_PASS });
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r2', collectedAt: at(16), statuses: withStatus({ 'auth.console-mfa': 'FAIL' }) });
+    const ses = mockClient(SESv2Client);
+    ses.on(SendEmailCommand).resolves({ MessageId: '0100018c-test-message-id' });
+    const { sendReport } = createHandler({ env, ses: new SESv2Client({ region: 'eu-west-3' }), store: t.store, clock: () => new Date(at(17, 8)) });
+    const result = await sendReport();
+    expect(result.messageId).toBe('0100018c-test-message-id');
+    const calls = ses.commandCalls(SendEmailCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.FromEmailAddress).toBe('art32@example.com');
+    expect(input?.Destination).toEqual({ ToAddresses: ['lead@example.com', 'ciso@example.com'] });
+    const simple = input?.Content?.Simple;
+    expect(simple?.Subject?.Data).toBe('art32: 1 new failure in 1 account since 10 Nov · 1 account missed collection');
+    expect(simple?.Body?.Html?.Charset).toBe('UTF-8');
+    expect(simple?.Body?.Html?.Data).toContain('Console users have MFA');
+    expect(simple?.Body?.Text?.Data?.split('\n')[0]).toBe('1 new failure in 1 account since 10 Nov · 1 account missed collection');
+    ses.restore();
+  });
+
+  it('still sends a report that says nothing was collected when the store is empty', async () => {
+    const ses = mockClient(SESv2Client);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    const { sendReport } = createHandler({ env, ses: new SESv2Client({ region: 'eu-west-3' }), store: t.store, clock: () => new Date(at(17, 8)) });
+    await sendReport();
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Subject?.Data).toBe('art32: Nothing was collected: the evidence store has no runs');
+    ses.restore();
+  });
+
+  it('throws when SES refuses, so the function errors and the alarm fires', async () => {
+    const ses = mockClient(SESv2Client);
+    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Email address is not verified. The following identities failed the check in region EU-WEST-3: art32@example.com'), { name: 'MessageRejected' }));
+    const { sendReport } = createHandler({ env, ses: new SESv2Client({ region: 'eu-west-3' }), store: t.store, clock: () => new Date(at(17, 8)) });
+    await expect(sendReport()).rejects.toThrow(/SES SendEmail from art32@example.com failed \(MessageRejected\): Email address is not verified/);
+    ses.restore();
+  });
+});
