@@ -275,10 +275,9 @@ export function mockHealthyAccount(m: MockedAccount, users = 3): void {
   m.iam.on(GetAccountSummaryCommand).resolves({
     SummaryMap: { AccountMFAEnabled: 1, AccountAccessKeysPresent: 0, Users: users, Groups: 1, Roles: 1, Policies: 1, MFADevices: 1, MFADevicesInUse: 1 },
   });
+  // AssignmentStatus defaults to Any (what the collector asks and `aws iam list-virtual-mfa-devices` gets).
   m.iam
     .on(ListVirtualMFADevicesCommand)
-    .resolves({ VirtualMFADevices: [], IsTruncated: false })
-    .on(ListVirtualMFADevicesCommand, { AssignmentStatus: 'Any' })
     .resolvesOnce({
       VirtualMFADevices: [
         {

@@ -11,6 +11,7 @@ import {
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { collectAccount } from '../../../lib/collectors';
+import { RULES, evaluateRules } from '../../../lib/rules';
 import { AccountSnapshot } from '../../../lib/snapshot';
 import { ACCOUNT_ID, ADMIN_DOC, HOME, NOW, OTHER, TRAIL_ARN, TRUST_DOC, authorizationDetailsPager, mockHealthyAccount, mockedAccount, type MockedAccount } from './aws-fixtures';
 
@@ -164,6 +165,19 @@ describe('collectAccount (failures are per section)', () => {
       expect.objectContaining({ section: 'metricAlarms', code: 'DependencyNotCollected' }),
     ]);
     expect(snapshot.collectionErrors[0]?.message).toMatch(/not authorized to perform: cloudtrail:DescribeTrails/);
+
+    // Rules: those on trails say ERROR (with the reason); the IAM ones are still judged.
+    const findings = evaluateRules(RULES, snapshot);
+    const byId = new Map(findings.map((f) => [f.ruleId, f]));
+    const trailRules = RULES.filter((r) => r.sections.some((s) => s === 'trails' || s === 'logGroups' || s === 'metricAlarms'));
+    const iamRules = RULES.filter((r) => r.sections.length > 0 && r.sections.every((s) => ['passwordPolicy', 'credentialReport', 'accountSummary', 'virtualMfaDevices', 'authorizationDetails'].includes(s)));
+    expect(trailRules.length).toBeGreaterThan(0);
+    expect(iamRules.length).toBeGreaterThan(0);
+    for (const rule of trailRules) {
+      expect(byId.get(rule.id)?.status, rule.id).toBe('ERROR');
+      expect(byId.get(rule.id)?.message, rule.id).toMatch(/cloudtrail:DescribeTrails: AccessDeniedException|DependencyNotCollected/);
+    }
+    for (const rule of iamRules) expect(byId.get(rule.id)?.status, rule.id).not.toBe('ERROR');
   });
 
   it('a trail whose status cannot be read is kept without Status, and the error says which region', async () => {
