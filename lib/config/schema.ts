@@ -163,16 +163,14 @@ const CommonEnv = z.object({
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
 });
 
-const CsvList = <T extends z.ZodType<string>>(item: T) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(item));
+const csvItems = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean);
+const AccountIdList = z.string().transform(csvItems).pipe(z.array(AccountId));
+const EmailList = z.string().transform(csvItems).pipe(z.array(Email).min(1, 'list at least one recipient'));
 
 export const ListAccountsEnv = CommonEnv.extend({
   ACCOUNTS_MODE: z.enum(['list', 'organization']),
   /** Comma-separated ids: the accounts (list mode) or the exclusions (organisation mode). */
-  ACCOUNT_IDS: CsvList(AccountId),
+  ACCOUNT_IDS: AccountIdList,
 });
 export type ListAccountsEnv = z.infer<typeof ListAccountsEnv>;
 
@@ -193,7 +191,7 @@ export type FinalizeRunEnv = z.infer<typeof FinalizeRunEnv>;
 export const SendReportEnv = CommonEnv.extend({
   TABLE_NAME: z.string().min(3),
   REPORT_SENDER: Email,
-  REPORT_RECIPIENTS: CsvList(Email),
+  REPORT_RECIPIENTS: EmailList,
 });
 export type SendReportEnv = z.infer<typeof SendReportEnv>;
 

@@ -19,7 +19,7 @@ describe('list-accounts handler', () => {
 
   it('organisation mode: pages ListAccounts, keeps ACTIVE accounts minus exclusions', async () => {
     // Response shape from the Organizations API reference (Accounts[], NextToken).
-    const account = (Id: string, Status: string) => ({ Id, Arn: `arn:aws:organizations::999999999999:account/o-abc/${Id}`, Email: `${Id}@example.com`, Name: `acct-${Id}`, Status, JoinedMethod: 'CREATED', JoinedTimestamp: new Date('2024-01-01') });
+    const account = (Id: string, Status: 'ACTIVE' | 'SUSPENDED') => ({ Id, Arn: `arn:aws:organizations::999999999999:account/o-abc/${Id}`, Email: `${Id}@example.com`, Name: `acct-${Id}`, Status, JoinedMethod: 'CREATED' as const, JoinedTimestamp: new Date('2024-01-01') });
     orgs
       .on(ListAccountsCommand, { NextToken: undefined })
       .resolves({ Accounts: [account('333333333333', 'ACTIVE'), account('111111111111', 'SUSPENDED')], NextToken: 'page-2' })

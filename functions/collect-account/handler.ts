@@ -1,0 +1,165 @@
+/**
+ * CollectAccount: one account of a run.
+ *
+ *   assume the member role (ExternalId) → collectAccount → evaluateRules → append evidence
+ *
+ * A failure never stops the run: if the role can't be assumed or collection blows up,
+ * the handler records the failure AS evidence — a snapshot with every section absent and
+ * the cause in `collectionErrors`, so every rule yields ERROR with the reason — and
+ * returns normally, so the Map goes on with the next account. Invoked with `failure`
+ * (the state machine's catch, after the function itself failed or timed out), it only
+ * records that failure.
+ */
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Context } from 'aws-lambda';
+import { collectAccount as collectLive, type CollectAccountInput } from '../../lib/collectors';
+import { CollectAccountEnv, parseEnv } from '../../lib/config';
+import { RULES, evaluateRules, type Finding, type Status } from '../../lib/rules';
+import { SECTION_NAMES, type AccountSnapshot } from '../../lib/snapshot';
+import { TOOL_VERSION } from '../../lib/version';
+import { openEvidenceSink, type EvidenceSink } from '../shared/evidence';
+import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
+
+export interface CollectAccountEvent {
+  accountId: string;
+  runId: string;
+  startedAt: string;
+  /** Set by the state machine's catch: Step Functions' error object of the failed attempt. */
+  failure?: { Error?: string; Cause?: string };
+}
+
+export interface CollectAccountResult {
+  accountId: string;
+  runId: string;
+  /** COLLECTED: evidence from a collection; FAILED: evidence of why collection failed. */
+  outcome: 'COLLECTED' | 'FAILED';
+  statusCounts: Partial<Record<Status, number>>;
+  records: number;
+}
+
+export interface CollectAccountDeps {
+  env: Record<string, string | undefined>;
+  /** STS client of the collector account (assumes the member role). */
+  sts?: STSClient;
+  /** Evidence destination; default: the DynamoDB table named by TABLE_NAME. */
+  evidence?: EvidenceSink;
+  collect?: (input: CollectAccountInput) => Promise<AccountSnapshot>;
+  region?: string;
+  clock?: () => Date;
+  obs?: Observability;
+}
+
+const ASSUME_ROLE_SESSION_SECONDS = 3600;
+
+export function createHandler(deps: CollectAccountDeps) {
+  const env = parseEnv(CollectAccountEnv, deps.env, 'collect-account');
+  const obs = deps.obs ?? createObservability();
+  const region = deps.region ?? deps.env.AWS_REGION ?? 'us-east-1';
+  const sts = deps.sts ?? traced(obs, new STSClient({ region }));
+  const evidence = deps.evidence ?? openEvidenceSink({ tableName: env.TABLE_NAME, region, trace: (c) => traced(obs, c) });
+  const collect = deps.collect ?? collectLive;
+  const clock = deps.clock ?? (() => new Date());
+
+  const memberRoleArn = (accountId: string) => `arn:${env.AWS_PARTITION_NAME}:iam::${accountId}:role/${env.MEMBER_ROLE_NAME}`;
+
+  /** Evaluate and append one run of evidence for the snapshot; returns the handler's result. */
+  async function record(event: CollectAccountEvent, snapshot: AccountSnapshot, outcome: CollectAccountResult['outcome']): Promise<CollectAccountResult> {
+    // Only runs before this snapshot: a retried invocation must evaluate exactly as the first
+    // attempt did, or its records would differ from those already stored (a conflict).
+    const collectedAt = Date.parse(snapshot.collectedAt);
+    const previousRunTimes = (await evidence.previousRunTimes(snapshot.account.id)).filter((t) => Date.parse(t) < collectedAt);
+    const findings = evaluateRules(RULES, snapshot, { context: { previousRunTimes } });
+    const written = await evidence.writeRun({ runId: event.runId, snapshot, findings });
+    const statusCounts = countStatuses(findings);
+    for (const [status, n] of Object.entries(statusCounts)) obs.metrics.addMetric(`Findings${status}`, 'Count', n);
+    obs.metrics.addMetric(outcome === 'COLLECTED' ? 'AccountsCollected' : 'AccountsFailed', 'Count', 1);
+    obs.logger.info('evidence recorded', { accountId: snapshot.account.id, runId: event.runId, outcome, statusCounts, records: written.records });
+    return { accountId: snapshot.account.id, runId: event.runId, outcome, statusCounts, records: written.records };
+  }
+
+  const collectAccount = async (event: CollectAccountEvent): Promise<CollectAccountResult> => {
+    if (!/^\d{12}$/.test(event?.accountId ?? '') || !event.runId) throw new Error('CollectAccount input needs a 12-digit accountId and a runId');
+    obs.logger.appendKeys({ accountId: event.accountId, runId: event.runId });
+
+    if (event.failure) {
+      const cause = `${event.failure.Error ?? 'Error'}: ${truncate(event.failure.Cause ?? 'the collect-account function failed', 500)}`;
+      return record(event, failureSnapshot(event.accountId, clock(), 'states:CollectAccount', event.failure.Error ?? 'TaskFailed', cause, region), 'FAILED');
+    }
+
+    let credentials: NonNullable<CollectAccountInput['credentials']>;
+    try {
+      const assumed = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: memberRoleArn(event.accountId),
+          ExternalId: env.EXTERNAL_ID,
+          RoleSessionName: sessionName(event.runId),
+          DurationSeconds: ASSUME_ROLE_SESSION_SECONDS,
+        }),
+      );
+      const c = assumed.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw Object.assign(new Error('AssumeRole returned no credentials'), { name: 'NoCredentials' });
+      credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+    } catch (error) {
+      return recordFailure(event, 'sts:AssumeRole', error);
+    }
+
+    let snapshot: AccountSnapshot;
+    try {
+      snapshot = await collect({ accountId: event.accountId, region, credentials, sourceName: `live@${region}` });
+    } catch (error) {
+      // Section failures are inside the snapshot already; this is the whole collection failing.
+      return recordFailure(event, 'collect:account', error);
+    }
+    return record(event, snapshot, 'COLLECTED');
+  };
+
+  function recordFailure(event: CollectAccountEvent, operation: string, error: unknown): Promise<CollectAccountResult> {
+    const { name, message } = describeError(error);
+    obs.logger.error('collection failed; recording the failure as evidence', { operation, error: name, message });
+    return record(event, failureSnapshot(event.accountId, clock(), operation, name, message, region), 'FAILED');
+  }
+
+  return { collectAccount, handler: withPowertools(collectAccount, obs) };
+}
+
+/**
+ * A snapshot that says "nothing could be collected, and why": no section present, one
+ * collection error per section. The engine turns it into ERROR for every rule that
+ * needs data — never PASS — and the reason is stored with each record.
+ */
+export function failureSnapshot(accountId: string, at: Date, operation: string, code: string, message: string, region: string): AccountSnapshot {
+  return {
+    schemaVersion: 1,
+    account: { id: accountId },
+    collectedAt: at.toISOString(),
+    source: { kind: 'live', name: `live@${region}`, toolVersion: TOOL_VERSION },
+    collectionErrors: SECTION_NAMES.map((section) => ({ section, operation, code, message, region })),
+  };
+}
+
+function countStatuses(findings: Finding[]): Partial<Record<Status, number>> {
+  const counts: Partial<Record<Status, number>> = {};
+  for (const f of findings) counts[f.status] = (counts[f.status] ?? 0) + 1;
+  return counts;
+}
+
+/** RoleSessionName: 2-64 characters of `\w+=,.@-`; it shows in the member account's CloudTrail. */
+function sessionName(runId: string): string {
+  return `art32-${runId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+function describeError(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name || 'Error', message: truncate(error.message, 500) };
+  return { name: 'Error', message: truncate(String(error), 500) };
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+let cached: ReturnType<typeof createHandler> | undefined;
+/** Lambda entry point: dependencies built once per execution environment. */
+export const handler = (event: CollectAccountEvent, context: Context) => {
+  cached ??= createHandler({ env: process.env });
+  return cached.handler(event, context);
+};

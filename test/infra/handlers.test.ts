@@ -1,0 +1,155 @@
+/**
+ * The collect and finalize handlers with injected clients, against a real in-process
+ * dynalite table created from lib/evidence/table.ts (the same definition the stack deploys).
+ * STS is mocked with aws-sdk-client-mock; response and error shapes from the STS API reference.
+ */
+import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler as createCollect, type CollectAccountEvent } from '../../functions/collect-account/handler';
+import { createHandler as createFinalize } from '../../functions/finalize-run/handler';
+import { storeSink } from '../../functions/shared/evidence';
+import { EvidenceStore } from '../../lib/evidence/store';
+import { ensureTable, localClient, startDynalite, type EmbeddedServer } from '../../lib/evidence/embedded';
+import { RULES } from '../../lib/rules';
+import { loadScenario } from '../../lib/scenarios';
+import type { AccountSnapshot } from '../../lib/snapshot';
+import { lambdaContext } from '../unit/functions/context';
+
+const ENV = {
+  POWERTOOLS_SERVICE_NAME: 'art32-test',
+  POWERTOOLS_METRICS_NAMESPACE: 'Art32',
+  POWERTOOLS_DEV: 'true',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  TABLE_NAME: 'art32-evidence',
+  MEMBER_ROLE_NAME: 'art32-member-readonly',
+  EXTERNAL_ID: 'art32-test-external-id',
+  AWS_PARTITION_NAME: 'aws',
+};
+const COLLECTED_AT = '2026-01-29T06:00:00.000Z';
+
+let server: EmbeddedServer;
+let store: EvidenceStore;
+const sts = mockClient(STSClient);
+
+beforeAll(async () => {
+  // Powertools reads these from the process environment (not from the injected env).
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  server = await startDynalite();
+  const client = localClient(server.endpoint);
+  await ensureTable(client, ENV.TABLE_NAME);
+  store = new EvidenceStore({ client, tableName: ENV.TABLE_NAME, sleep: async () => {} });
+});
+afterAll(() => server.close());
+afterEach(() => sts.reset());
+
+/** Stands in for live collection: the compliant scenario's facts, for whichever account is asked. */
+const collectScenario = async (input: { accountId?: string }): Promise<AccountSnapshot> => {
+  const { snapshot } = loadScenario('compliant', { collectedAt: COLLECTED_AT });
+  return { ...snapshot, account: { id: input.accountId! } };
+};
+
+function collectHandler() {
+  return createCollect({ env: ENV, sts: new STSClient({ region: 'eu-west-3' }), evidence: storeSink(store), collect: collectScenario, region: 'eu-west-3', clock: () => new Date(COLLECTED_AT) });
+}
+
+const event = (accountId: string, runId: string): CollectAccountEvent => ({ accountId, runId, startedAt: COLLECTED_AT });
+
+describe('collect-account handler', () => {
+  it('assumes the member role with the ExternalId, then writes a sealed run of evidence into the table', async () => {
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2026-01-29T07:00:00Z') },
+      AssumedRoleUser: { AssumedRoleId: 'AROAEXAMPLE:art32-run-1', Arn: 'arn:aws:sts::123456789012:assumed-role/art32-member-readonly/art32-run-1' },
+    });
+    const { handler } = collectHandler();
+    const result = await handler(event('123456789012', 'run-1'), lambdaContext('collect-account'));
+
+    expect(result).toMatchObject({ accountId: '123456789012', runId: 'run-1', outcome: 'COLLECTED', records: RULES.length });
+    const call = sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input;
+    expect(call).toMatchObject({ RoleArn: 'arn:aws:iam::123456789012:role/art32-member-readonly', ExternalId: 'art32-test-external-id', RoleSessionName: 'art32-run-1' });
+
+    const records = await store.runRecords('run-1', '123456789012');
+    expect(records).toHaveLength(RULES.length);
+    expect(new Set(records.map((r) => r.ruleId))).toEqual(new Set(RULES.map((r) => r.id)));
+    expect(records.some((r) => r.status === 'PASS')).toBe(true);
+    expect((await storeSink(store).sealedAccounts('run-1')).has('123456789012')).toBe(true);
+  });
+
+  it('a retried invocation of the same run writes nothing new (idempotent)', async () => {
+    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'A', SecretAccessKey: 'S', SessionToken: 'T', Expiration: new Date('2026-01-29T07:00:00Z') } });
+    const { collectAccount } = collectHandler();
+    await collectAccount(event('323456789012', 'run-retry'));
+    const before = await store.runItems('run-retry');
+    await collectAccount(event('323456789012', 'run-retry'));
+    expect(await store.runItems('run-retry')).toHaveLength(before.length);
+  });
+
+  it('AssumeRole denied: records ERROR evidence naming the cause and returns, so the Map goes on', async () => {
+    // STS answers 403 AccessDenied when the role is missing or its trust policy refuses us.
+    sts.on(AssumeRoleCommand).rejects(
+      new STSServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'User: arn:aws:sts::999999999999:assumed-role/art32-collector/x is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::223456789012:role/art32-member-readonly',
+      }),
+    );
+    const collected: string[] = [];
+    const { collectAccount } = createCollect({
+      env: ENV,
+      sts: new STSClient({ region: 'eu-west-3' }),
+      evidence: storeSink(store),
+      collect: async (input) => {
+        collected.push(input.accountId!);
+        return collectScenario(input);
+      },
+      region: 'eu-west-3',
+      clock: () => new Date(COLLECTED_AT),
+    });
+    const result = await collectAccount(event('223456789012', 'run-2'));
+
+    expect(result).toMatchObject({ accountId: '223456789012', outcome: 'FAILED', records: RULES.length });
+    expect(collected).toEqual([]);
+    const records = await store.runRecords('run-2', '223456789012');
+    const needingData = new Set(RULES.filter((r) => r.sections.length > 0).map((r) => r.id));
+    const judged = records.filter((r) => needingData.has(r.ruleId));
+    expect(judged.length).toBeGreaterThan(0);
+    for (const r of judged) {
+      expect(r.status, r.ruleId).toBe('ERROR');
+      expect(r.message).toContain('sts:AssumeRole: AccessDenied');
+    }
+    expect(records.filter((r) => r.status === 'PASS' && needingData.has(r.ruleId))).toEqual([]);
+    expect((await storeSink(store).sealedAccounts('run-2')).has('223456789012')).toBe(true);
+  });
+
+  it('invoked by the state machine catch (failure set): records the failure without collecting', async () => {
+    const { collectAccount } = collectHandler();
+    const result = await collectAccount({ ...event('423456789012', 'run-3'), failure: { Error: 'States.Timeout', Cause: 'Task timed out after 600.00 seconds' } });
+    expect(result.outcome).toBe('FAILED');
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    const records = await store.runRecords('run-3', '423456789012');
+    expect(records.find((r) => r.ruleId === 'auth.root-mfa')).toMatchObject({ status: 'ERROR', message: expect.stringContaining('States.Timeout') });
+  });
+});
+
+describe('finalize-run handler', () => {
+  it('counts collected and failed accounts from the sealed manifests', async () => {
+    const { finalizeRun } = createFinalize({ env: ENV, evidence: storeSink(store) });
+    const summary = await finalizeRun({
+      runId: 'run-1',
+      startedAt: COLLECTED_AT,
+      accounts: ['123456789012'],
+      results: [{ accountId: '123456789012', runId: 'run-1', outcome: 'COLLECTED', statusCounts: {}, records: RULES.length }],
+    });
+    expect(summary).toMatchObject({ collected: ['123456789012'], failed: [], unrecorded: [], missingManifests: [] });
+  });
+
+  it('fails the run when an account has no manifest (a gap must alarm)', async () => {
+    const { finalizeRun } = createFinalize({ env: ENV, evidence: storeSink(store) });
+    await expect(
+      finalizeRun({ runId: 'run-1', startedAt: COLLECTED_AT, accounts: ['123456789012', '523456789012'], results: [{ accountId: '523456789012', status: 'UNRECORDED' }] }),
+    ).rejects.toThrow(/no manifest for 1 account\(s\): 523456789012/);
+  });
+});
