@@ -55,7 +55,16 @@ export async function scanAll(client: DynamoDBClient, tableName: string): Promis
   return out.sort();
 }
 
+const evaluated = new Map<string, { snapshot: AccountSnapshot; findings: Finding[] }>();
+
+/** A scenario evaluated by the real rules (memoised: evaluation dominates test time). Returns copies. */
 export function scenarioRun(name: string, collectedAt: string): { snapshot: AccountSnapshot; findings: Finding[] } {
-  const { snapshot, parameters } = loadScenario(name, { collectedAt });
-  return { snapshot, findings: evaluateRules(RULES, snapshot, { parameters }) };
+  const id = `${name}@${collectedAt}`;
+  let run = evaluated.get(id);
+  if (!run) {
+    const { snapshot, parameters } = loadScenario(name, { collectedAt });
+    run = { snapshot, findings: evaluateRules(RULES, snapshot, { parameters }) };
+    evaluated.set(id, run);
+  }
+  return structuredClone(run);
 }

@@ -1,0 +1,164 @@
+/**
+ * Tampering, done with raw SDK calls against the same dynalite table, each detected by
+ * verify with a precise message naming the item.
+ */
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { keys, recordRun, sha256Hex, verifyStore, type EvidenceStore } from '../../../lib/evidence';
+import { scenarioRun, startTestDb, type TestDb } from './helpers';
+
+let db: TestDb;
+let store: EvidenceStore;
+let accountId: string;
+const DAYS = ['2026-01-20T06:00:00.000Z', '2026-01-21T06:00:00.000Z', '2026-01-22T06:00:00.000Z'];
+const RULE = 'auth.password-strength';
+
+beforeAll(async () => {
+  db = await startTestDb();
+});
+afterAll(async () => {
+  await db.close();
+});
+beforeEach(async () => {
+  store = await db.newStore();
+  for (const [i, at] of DAYS.entries()) {
+    const { snapshot, findings } = scenarioRun('france-travail', at);
+    accountId = snapshot.account.id;
+    await recordRun({ store, snapshot, findings, runId: `run-${i}` });
+  }
+  expect((await verifyStore(store)).ok).toBe(true);
+});
+
+const pk = () => ({ S: keys.account(accountId) });
+const recordKey = (day: number, rule = RULE) => ({ pk: pk(), sk: { S: keys.recordSk(DAYS[day] as string, `run-${day}`, rule) } });
+const manifestKey = (day: number) => ({ pk: pk(), sk: { S: keys.manifestSk(DAYS[day] as string, `run-${day}`) } });
+
+async function firstProblem() {
+  const result = await verifyStore(store, { accountId });
+  expect(result.ok).toBe(false);
+  return result.firstProblem;
+}
+
+describe('verify detects tampering', () => {
+  it('an observed value edited in a record body', async () => {
+    const key = recordKey(1);
+    const item = await db.client.send(new GetItemCommand({ TableName: store.tableName, Key: key }));
+    const body = item.Item?.body?.S as string;
+    const edited = body.replace('"MinimumPasswordLength":8', '"MinimumPasswordLength":14');
+    expect(edited).not.toBe(body);
+    await db.client.send(new UpdateItemCommand({ TableName: store.tableName, Key: key, UpdateExpression: 'SET body = :b', ExpressionAttributeValues: { ':b': { S: edited } } }));
+    const problem = await firstProblem();
+    expect(problem?.kind).toBe('RECORD_MODIFIED');
+    expect(problem?.sk).toBe(key.sk.S);
+    expect(problem?.message).toContain('changed field(s): observed');
+    expect(problem?.message).toContain(`SHA-256 of its body is ${sha256Hex(edited)}`);
+  });
+
+  it('an edited body with a recomputed hash still breaks the seal of the manifest', async () => {
+    const key = recordKey(1);
+    const item = await db.client.send(new GetItemCommand({ TableName: store.tableName, Key: key }));
+    const edited = (item.Item?.body?.S as string).replace('"status":"FAIL"', '"status":"PASS"');
+    await db.client.send(
+      new UpdateItemCommand({
+        TableName: store.tableName,
+        Key: key,
+        UpdateExpression: 'SET body = :b, #h = :h, #s = :s',
+        ExpressionAttributeNames: { '#h': 'hash', '#s': 'status' },
+        ExpressionAttributeValues: { ':b': { S: edited }, ':h': { S: sha256Hex(edited) }, ':s': { S: 'PASS' } },
+      }),
+    );
+    const problem = await firstProblem();
+    expect(problem).toMatchObject({ kind: 'RECORD_MODIFIED', sk: key.sk.S });
+    expect(problem?.message).toMatch(/is not the hash sealed in manifest MANIFEST#2026-01-21T06:00:00.000Z#run-1/);
+  });
+
+  it('a plain attribute edited in the console (status) without touching the body', async () => {
+    const key = recordKey(0);
+    await db.client.send(
+      new UpdateItemCommand({ TableName: store.tableName, Key: key, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': { S: 'PASS' } } }),
+    );
+    const problem = await firstProblem();
+    expect(problem?.message).toBe(`record ${key.sk.S} modified: attribute status = "PASS" but the hashed body says "FAIL"`);
+  });
+
+  it('a record deleted', async () => {
+    const key = recordKey(1, 'auth.root-mfa');
+    await db.client.send(new DeleteItemCommand({ TableName: store.tableName, Key: key }));
+    const problem = await firstProblem();
+    expect(problem?.kind).toBe('RECORD_DELETED');
+    expect(problem?.message).toMatch(new RegExp(`^record ${key.sk.S.replace(/[.$]/g, '\\$&')} \\(rule auth.root-mfa, hash [0-9a-f]{64}\\) is listed in manifest .*run-1 but missing from the table: deleted$`));
+  });
+
+  it('a forged record inserted into a sealed run', async () => {
+    const source = await db.client.send(new GetItemCommand({ TableName: store.tableName, Key: recordKey(1) }));
+    const forgedSk = keys.recordSk(DAYS[1] as string, 'run-1', 'auth.made-up');
+    await db.client.send(new PutItemCommand({ TableName: store.tableName, Item: { ...source.Item, sk: { S: forgedSk } } }));
+    const problem = await firstProblem();
+    expect(problem?.sk).toBe(forgedSk);
+    // The copied body names another rule: caught as a record that is not what its key says …
+    expect(problem?.kind).toBe('RECORD_FORGED');
+    const all = (await verifyStore(store)).accounts[0]?.problems.map((p) => p.message) ?? [];
+    // … and as a record no manifest lists.
+    expect(all).toContain(`record ${forgedSk} is not listed in manifest MANIFEST#2026-01-21T06:00:00.000Z#run-1 of its run: inserted after the run was sealed`);
+  });
+
+  it('a forged record inserted under a run that never existed', async () => {
+    const source = await db.client.send(new GetItemCommand({ TableName: store.tableName, Key: recordKey(1) }));
+    const forgedSk = keys.recordSk('2026-01-21T12:00:00.000Z', 'ghost', RULE);
+    await db.client.send(new PutItemCommand({ TableName: store.tableName, Item: { ...source.Item, sk: { S: forgedSk } } }));
+    const problems = (await verifyStore(store)).accounts[0]?.problems ?? [];
+    expect(problems.map((p) => p.message)).toContain(`record ${forgedSk} is in no manifest and its run was never started (no run header OPEN#2026-01-21T12:00:00.000Z#ghost): inserted record`);
+  });
+
+  it('a manifest deleted in the middle of the chain', async () => {
+    await db.client.send(new DeleteItemCommand({ TableName: store.tableName, Key: manifestKey(1) }));
+    const problem = await firstProblem();
+    expect(problem?.kind).toBe('MANIFEST_DELETED');
+    expect(problem?.message).toMatch(/^manifest of run run-1 \(2026-01-21T06:00:00.000Z\) deleted: manifest MANIFEST#2026-01-22T06:00:00.000Z#run-2 links to it with hash [0-9a-f]{64}, but it is not in the table \(chain gap\)$/);
+  });
+
+  it('the latest manifest deleted', async () => {
+    await db.client.send(new DeleteItemCommand({ TableName: store.tableName, Key: manifestKey(2) }));
+    const problem = await firstProblem();
+    expect(problem?.kind).toBe('RUN_INCOMPLETE');
+    expect(problem?.message).toContain('latest run run-2 (2026-01-22T06:00:00.000Z) has');
+    expect(problem?.message).toContain('no manifest');
+  });
+
+  it("a manifest's previous-hash altered (attribute)", async () => {
+    await db.client.send(
+      new UpdateItemCommand({ TableName: store.tableName, Key: manifestKey(2), UpdateExpression: 'SET previousHash = :h', ExpressionAttributeValues: { ':h': { S: 'f'.repeat(64) } } }),
+    );
+    const problem = await firstProblem();
+    expect(problem?.kind).toBe('MANIFEST_LINK_BROKEN');
+    expect(problem?.message).toContain(`manifest ${manifestKey(2).sk.S}: previous-hash attribute altered: it says ${'f'.repeat(64)}`);
+  });
+
+  it("a manifest's previous-hash altered in its body with the hash recomputed", async () => {
+    const item = await db.client.send(new GetItemCommand({ TableName: store.tableName, Key: manifestKey(2) }));
+    const body = JSON.parse(item.Item?.body?.S as string) as { previous: { hash: string } };
+    const oldPrevious = body.previous.hash;
+    body.previous.hash = 'e'.repeat(64);
+    const { canonicalJson } = await import('../../../lib/evidence');
+    const edited = canonicalJson(body);
+    await db.client.send(
+      new UpdateItemCommand({
+        TableName: store.tableName,
+        Key: manifestKey(2),
+        UpdateExpression: 'SET body = :b, #h = :h, previousHash = :p',
+        ExpressionAttributeNames: { '#h': 'hash' },
+        ExpressionAttributeValues: { ':b': { S: edited }, ':h': { S: sha256Hex(edited) }, ':p': { S: 'e'.repeat(64) } },
+      }),
+    );
+    const problem = await firstProblem();
+    expect(problem?.kind).toBe('MANIFEST_LINK_BROKEN');
+    expect(problem?.message).toContain(`previous-hash ${'e'.repeat(64)} does not match manifest ${manifestKey(1).sk.S} (hash ${oldPrevious})`);
+  });
+
+  it('verify --from checks runs from that date and still walks the whole chain', async () => {
+    await db.client.send(new DeleteItemCommand({ TableName: store.tableName, Key: recordKey(0) }));
+    const later = await verifyStore(store, { accountId, from: '2026-01-21' });
+    expect(later.ok).toBe(true);
+    expect((await verifyStore(store, { accountId })).firstProblem?.kind).toBe('RECORD_DELETED');
+  });
+});
