@@ -12,6 +12,12 @@ process.emitWarning = (warning, ...rest) => {
   return emitWarning(warning, ...rest);
 };
 
+// `art32 scan … | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 register();
 const { main } = await import('../lib/cli/main.ts');
 process.exitCode = await main(process.argv);
