@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+// Imported (not read at run time) so bundlers inline it: a Lambda bundle has no package.json next to it.
+import packageJson from '../package.json';
 
 /** The tool version recorded in every snapshot and evidence record. */
-export const TOOL_VERSION: string = (require('../package.json') as { version: string }).version;
+export const TOOL_VERSION: string = packageJson.version;
