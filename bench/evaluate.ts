@@ -52,8 +52,7 @@ console.log(`principals/s: ${Math.round(principals / (med / 1000)).toLocaleStrin
 console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (timings are wall-clock; a load above the CPU count inflates them)`);
 console.log(`budget: < ${BUDGET_MS} ms → ${med < BUDGET_MS ? 'PASS' : 'OVER'} (${((med / BUDGET_MS) * 100).toFixed(0)}% of budget)`);
 console.log(`statuses: ${Object.entries(findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.status]: (acc[f.status] ?? 0) + 1 }), {})).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-const errors = findings.filter((f) => f.status === 'ERROR');
-if (errors.length) {
-  for (const f of errors) console.log(`  ERROR ${f.ruleId}: ${f.message}`);
-  process.exitCode = 1;
-}
+// A section the generator does not produce (e.g. activity) is an honest ERROR; a rule that
+// threw on generated data is a bug and fails the bench.
+for (const f of findings.filter((x) => x.status === 'ERROR')) console.log(`  ERROR ${f.ruleId}: ${f.message}`);
+if (findings.some((f) => f.status === 'ERROR' && f.message.startsWith('Rule failed to evaluate'))) process.exitCode = 1;

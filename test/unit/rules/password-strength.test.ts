@@ -57,7 +57,7 @@ function policyFor(length: number, classes: CharacterClass[]) {
   };
 }
 
-const matrix = [];
+const matrix: { length: number; setName: string; classes: CharacterClass[]; name: string; control: CompensatingControl; lockoutThreshold: number | null; restricted: boolean; expected: boolean }[] = [];
 for (let length = 7; length <= 15; length += 1)
   for (const [setName, classes] of Object.entries(CLASS_SETS))
     for (const c of CONTROLS) matrix.push({ length, setName, classes, ...c, expected: cnilExpects(length, classes, c.restricted) });
