@@ -6,7 +6,6 @@
 import { adviserDay, type SessionPrincipal, type SyntheticRecord } from './synthetic';
 
 export const ADVISER_ROLE = 'AWSReservedSSO_Adviser_5f2b9c0d1e3a4b67';
-export const CASE_BUCKET = 'jobseeker-case-files';
 export const CASE_TABLE = 'jobseekers';
 
 export function adviser(account: string, index: number): SessionPrincipal {
@@ -20,12 +19,15 @@ export function adviser(account: string, index: number): SessionPrincipal {
   };
 }
 
-/** `count` normal advisers' days: 150–300 calls each, about 1% denied. */
-export function normalAdvisers(account: string, count: number, quarters: number[], random: () => number): SyntheticRecord[] {
+/**
+ * `count` normal advisers' days: 150–300 calls each, about 1% denied, on `bucket` — the
+ * scenario's own personal-data bucket, so the activity and the configuration tell one story.
+ */
+export function normalAdvisers(account: string, count: number, bucket: string, quarters: number[], random: () => number): SyntheticRecord[] {
   const records: SyntheticRecord[] = [];
   for (let i = 1; i <= count; i++) {
     const calls = 150 + Math.floor(random() * 150);
-    records.push(...adviserDay({ principal: adviser(account, i), quarters, calls, deniedShare: 0.01, bucket: CASE_BUCKET, table: CASE_TABLE, random }));
+    records.push(...adviserDay({ principal: adviser(account, i), quarters, calls, deniedShare: 0.01, bucket, table: CASE_TABLE, random }));
   }
   return records;
 }

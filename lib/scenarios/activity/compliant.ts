@@ -5,6 +5,6 @@ import { aggregateSynthetic, DAY_MS, officeQuarters, seededRandom } from './synt
 
 export function compliantActivity(account: string, now: Date): ActivitySection {
   const start = new Date(now.getTime() - DAY_MS);
-  const records = normalAdvisers(account, 40, officeQuarters(start, now), seededRandom(2024_1001));
+  const records = normalAdvisers(account, 40, `jobseeker-documents-${account}`, officeQuarters(start, now), seededRandom(2024_1001));
   return aggregateSynthetic(records, { start, end: now, label: 'scenario:compliant (synthetic CloudTrail)' });
 }

@@ -8,14 +8,17 @@
  * representative stream that keeps the scenario fast to build.
  */
 import type { ActivitySection } from '../../activity/schema';
-import { adviser, CASE_BUCKET, normalAdvisers } from './advisers';
+import { adviser, normalAdvisers } from './advisers';
 import { aggregateSynthetic, DAY_MS, officeQuarters, s3GetObject, seededRandom, type SyntheticRecord } from './synthetic';
+
+/** The scenario's personal-data bucket (tagged `data-classification=personal`, no data events on the trail). */
+const DOCUMENTS_BUCKET = 'jobseeker-documents';
 
 export function franceTravailActivity(account: string, now: Date): ActivitySection {
   const start = new Date(now.getTime() - DAY_MS);
   const random = seededRandom(2026_0122);
   const quarters = officeQuarters(start, now);
-  const records: SyntheticRecord[] = normalAdvisers(account, 40, quarters, random);
+  const records: SyntheticRecord[] = normalAdvisers(account, 40, DOCUMENTS_BUCKET, quarters, random);
   const at = (): number => (quarters[Math.floor(random() * quarters.length)] as number) + Math.floor(random() * 900_000);
 
   if (quarters.length > 0) {
@@ -23,12 +26,12 @@ export function franceTravailActivity(account: string, now: Date): ActivitySecti
     const prober = adviser(account, 41);
     for (let i = 0; i < 1000; i++) {
       const denied = i % 100 < 69;
-      records.push(s3GetObject(prober, at(), CASE_BUCKET, `dossiers/${i % 97}/piece-${i}.pdf`, denied ? 0 : 60_000, random, denied ? 'AccessDenied' : undefined));
+      records.push(s3GetObject(prober, at(), DOCUMENTS_BUCKET, `dossiers/${i % 97}/piece-${i}.pdf`, denied ? 0 : 60_000, random, denied ? 'AccessDenied' : undefined));
     }
     // 2,000 export files of ~4.5 MB: ≈ 9 GB read in the day.
     const extractor = adviser(account, 42);
     for (let i = 0; i < 2000; i++) {
-      records.push(s3GetObject(extractor, at(), CASE_BUCKET, `exports/region-${i % 13}/batch-${i}.csv`, 4_400_000 + Math.floor(random() * 200_000), random));
+      records.push(s3GetObject(extractor, at(), DOCUMENTS_BUCKET, `exports/region-${i % 13}/batch-${i}.csv`, 4_400_000 + Math.floor(random() * 200_000), random));
     }
   }
   return aggregateSynthetic(records, { start, end: now, label: 'scenario:france-travail (synthetic CloudTrail)' });
