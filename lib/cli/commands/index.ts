@@ -4,6 +4,7 @@ import { register as scan } from './scan';
 import { register as rules } from './rules';
 import { register as explain } from './explain';
 import { register as activity } from './activity';
+import { register as report } from './report';
 
 /** Every CLI command registers itself here (one file per command). */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth, activity];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth, activity, report];

@@ -1,0 +1,149 @@
+/**
+ * `art32 report`: preview the weekly compliance email from the evidence store (text on
+ * stdout, or `--html` / `--text` files), send it through SES (`--send`), or write the
+ * printable audit report of one account and period (`--audit`).
+ */
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { FRAMEWORKS } from '../../frameworks';
+import { RULES } from '../../rules';
+import { loadAuditModel, renderAuditHtml } from '../../report/audit';
+import { renderEmail } from '../../report/email';
+import { loadReportRuns } from '../../report/load';
+import { buildReportModel, ReportInputError } from '../../report/model';
+import { ReportSendError, sendReportEmail } from '../../report/send';
+import { CliError } from '../errors';
+import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
+
+interface ReportOptions extends RawStoreOptions {
+  since?: string;
+  now?: string;
+  html?: string;
+  text?: string;
+  send?: boolean;
+  to?: string[];
+  from?: string;
+  audit?: boolean;
+  account?: string;
+  cadence: string;
+  historyDays: string;
+  title?: string;
+}
+
+const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
+function isoDate(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new CliError(`${flag} "${value}" is not a date (use YYYY-MM-DD or an ISO-8601 instant)`);
+  return new Date(t).toISOString();
+}
+
+function positive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${flag} "${value}" must be a positive number`);
+  return n;
+}
+
+async function writeOut(file: string, content: string, what: string): Promise<void> {
+  try {
+    await writeFile(file, content, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot write the ${what} to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  process.stderr.write(`wrote ${what} ${file} (${Buffer.byteLength(content)} bytes)\n`);
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('report')
+    .description(
+      'Compliance report from stored evidence: verdict, new failures, fixes, still failing (with age), gaps, trend, per requirement. ' +
+        'Prints the text version; --html/--text write files; --send mails it through SES v2; --audit writes the printable audit report of one account.',
+    )
+    .option('--since <date>', 'compare with the state at this date (default: each account\'s previous run)')
+    .option('--now <date>', 'report as of this time (default: now); runs after it are ignored')
+    .option('--html <file>', 'write the HTML email (or, with --audit, the audit report) to this file')
+    .option('--text <file>', 'write the plain-text email to this file')
+    .option('--send', 'send the email through SES v2 (default AWS credential chain) with --to and --from')
+    .option('--to <value>', 'with --send: recipient address (repeat or comma-separate); with --audit: end date, inclusive', collect)
+    .option('--from <value>', 'with --send: sender address (a verified SES identity); with --audit: start date')
+    .option('--audit', 'write the printable audit report (requires --account, --from, --to, --html)')
+    .option('--account <id>', 'with --audit: the 12-digit account id')
+    .option('--cadence <hours>', 'expected hours between scheduled collections (gaps are intervals over 1.5 x this)', '24')
+    .option('--history-days <days>', 'days of runs loaded for trend and failing ages', '30')
+    .option('--title <text>', 'title shown above the verdict');
+  addStoreOptions(command).action(async (opts: ReportOptions) => {
+    const now = isoDate(opts.now, '--now') ?? new Date().toISOString();
+    if (opts.audit) return audit(opts, now);
+    if (opts.account !== undefined) throw new CliError('--account is for --audit; the email covers every account with evidence');
+    if (!opts.send && (opts.to !== undefined || opts.from !== undefined)) {
+      throw new CliError('--to and --from are sender/recipients for --send, or dates for --audit; add one of them');
+    }
+    const since = isoDate(opts.since, '--since');
+    const cadenceHours = positive(opts.cadence, '--cadence');
+    const historyDays = positive(opts.historyDays, '--history-days');
+    let to: string[] = [];
+    if (opts.send) {
+      to = opts.to ?? [];
+      if (to.length === 0) throw new CliError('--send needs --to <address> (repeat or comma-separate for several)');
+      if (!opts.from) throw new CliError('--send needs --from <address> (an address of a verified SES identity)');
+      for (const a of [...to, opts.from]) if (!EMAIL.test(a)) throw new CliError(`"${a}" is not an email address`);
+    }
+
+    await withStore(opts, async (open) => {
+      const runs = await loadReportRuns(open.store, { now, since, historyDays });
+      let model;
+      try {
+        model = buildReportModel({ runs, now, since, cadenceHours, rules: RULES, frameworks: FRAMEWORKS });
+      } catch (error) {
+        if (error instanceof ReportInputError) throw new CliError(error.message);
+        throw error;
+      }
+      const email = renderEmail(model, opts.title ? { title: opts.title } : {});
+      if (opts.html) await writeOut(opts.html, email.html, 'HTML email');
+      if (opts.text) await writeOut(opts.text, email.text, 'text email');
+      if (!opts.html && !opts.text && !opts.send) process.stdout.write(email.text);
+      else process.stdout.write(`${model.verdict}\n`);
+      if (opts.send) {
+        const { SESv2Client } = await import('@aws-sdk/client-sesv2');
+        const ses = new SESv2Client({});
+        try {
+          const messageId = await sendReportEmail(ses, email, { from: opts.from ?? '', to });
+          process.stderr.write(`sent to ${to.join(', ')} (SES message id ${messageId})\n`);
+        } catch (error) {
+          if (error instanceof ReportSendError) throw new CliError(error.message, 1);
+          throw error;
+        } finally {
+          ses.destroy();
+        }
+      }
+    });
+  });
+}
+
+async function audit(opts: ReportOptions, now: string): Promise<void> {
+  const accountId = requireAccountId(opts.account);
+  if (opts.send || opts.text || opts.since) throw new CliError('--audit writes one HTML document: --send, --text and --since do not apply');
+  if (!opts.from) throw new CliError('--audit needs --from <date> (start of the period, YYYY-MM-DD)');
+  const toValues = opts.to ?? [];
+  if (toValues.length !== 1) throw new CliError('--audit needs one --to <date> (end of the period, inclusive, YYYY-MM-DD)');
+  const to = toValues[0] as string;
+  isoDate(opts.from, '--from');
+  isoDate(to, '--to');
+  if (!opts.html) throw new CliError('--audit needs --html <file> (print it from a browser, or: npm run report:pdf -- <file>)');
+  const html = opts.html;
+  await withStore(opts, async (open) => {
+    const model = await loadAuditModel(open.store, { accountId, from: opts.from as string, to, now, storeDescription: open.description, rules: RULES, frameworks: FRAMEWORKS });
+    await writeOut(html, renderAuditHtml(model), 'audit report');
+    const v = model.verification;
+    process.stdout.write(
+      `${model.runs.length} runs of account ${accountId} from ${opts.from} to ${to}; verification ${v.problems.length === 0 ? 'intact' : `found ${v.problems.length} problem(s)`}\n`,
+    );
+    if (v.problems.length) process.exitCode = 1;
+  });
+}
