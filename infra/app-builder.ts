@@ -2,7 +2,7 @@
  * Builds the art32 CDK app from a parsed configuration. `infra/app.ts` (the `cdk` entry)
  * and the infra tests both call this, so the tests check the app that gets deployed.
  */
-import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, BootstraplessSynthesizer, type AppProps, Validations } from 'aws-cdk-lib';
 import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONFIG_CONTEXT_KEY, parseConfig, type Art32Config } from '../lib/config';
@@ -38,6 +38,9 @@ export function buildApp(props: AppProps = {}, options: BuildOptions = {}): Art3
   const member = new MemberAccountStack(app, MEMBER_STACK_ID, {
     config,
     policy: options.memberPolicy,
+    // No assets and no bootstrap version parameter: member accounts need no CDK bootstrap,
+    // and the template deploys as is in a StackSet.
+    synthesizer: new BootstraplessSynthesizer(),
     description: 'art32: read-only role for the evidence collector (every collected account; StackSet-ready)',
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -236,3 +236,38 @@ describe('configuration at synth', () => {
     expect(() => buildApp({ context: {} }, { nag: false })).toThrow(/art32/);
   });
 });
+
+describe('member-account stack', () => {
+  it('trusts only the collector role of the collector account, with the ExternalId', () => {
+    const member = Template.fromStack(built.member);
+    const roles = Object.values(member.findResources('AWS::IAM::Role'));
+    expect(roles).toHaveLength(1);
+    const role = roles[0]!.Properties;
+    expect(role.RoleName).toBe('art32-member-readonly');
+    const trust = role.AssumeRolePolicyDocument.Statement as Statement[];
+    expect(trust).toHaveLength(1);
+    expect(trust[0]!.Effect).toBe('Allow');
+    expect(JSON.stringify(trust[0]!.Principal)).toContain(':iam::999999999999:root');
+    expect(trust[0]!.Condition).toEqual({
+      StringEquals: { 'sts:ExternalId': 'art32-test-external-id' },
+      ArnEquals: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::999999999999:role/art32-collector']] } },
+    });
+  });
+
+  it('grants exactly the actions of lib/collectors/collector-policy.json, read-only', async () => {
+    const { readCollectorPolicy } = await import('../../infra/stacks/member-account-stack');
+    const expected = (readCollectorPolicy().toJSON().Statement as Statement[]).flatMap((s) => list(s.Action)).sort();
+    const role = Object.values(Template.fromStack(built.member).findResources('AWS::IAM::Role'))[0]!.Properties;
+    const granted = (role.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => list(s.Action))).sort();
+    expect(granted).toEqual(expected);
+    for (const action of granted) expect(action).toMatch(/:(Describe|Get|List|Generate)/);
+  });
+
+  it('has no parameters and no assets, so it works as a StackSet template', () => {
+    const json = Template.fromStack(built.member).toJSON();
+    // Not even CDK's BootstrapVersion parameter: member accounts are never bootstrapped.
+    expect(json.Parameters).toBeUndefined();
+    expect(json.Rules).toBeUndefined();
+    expect(JSON.stringify(json)).not.toContain('AssetParameters');
+  });
+});
