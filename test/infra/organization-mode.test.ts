@@ -1,0 +1,35 @@
+/** Organisation mode changes the grants (ListAccounts, member role in every account): nag must stay clean. */
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Art32App } from '../../infra/app-builder';
+import { TEST_CONFIG, cleanup, synthApp } from './app';
+
+let built: Art32App;
+beforeAll(() => {
+  built = synthApp({ ...TEST_CONFIG, accounts: { mode: 'organization', excludeIds: ['123456789012'] }, report: undefined, alarmEmail: undefined });
+});
+afterAll(() => cleanup(built.app));
+
+describe('organisation mode', () => {
+  it('lists accounts with Organizations and assumes the member role by name in any account', () => {
+    const json = JSON.stringify(Template.fromStack(built.collector).toJSON());
+    expect(json).toContain('"organizations:ListAccounts"');
+    expect(json).toContain(':iam::*:role/art32-member-readonly');
+    Template.fromStack(built.collector).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { ACCOUNTS_MODE: 'organization', ACCOUNT_IDS: '123456789012' } },
+    });
+  });
+
+  it('without a report there is no report function and no email subscription', () => {
+    const t = Template.fromStack(built.collector);
+    t.resourceCountIs('AWS::Lambda::Function', 3);
+    t.resourceCountIs('AWS::SNS::Subscription', 0);
+    t.resourceCountIs('AWS::Scheduler::Schedule', 1);
+  });
+
+  it('cdk-nag AwsSolutionsChecks: zero unacknowledged findings', () => {
+    const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(built.app);
+    expect(report.violations.map((v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+});
