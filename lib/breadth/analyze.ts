@@ -4,7 +4,7 @@
  * `art32 breadth`.
  */
 import type { AccountSnapshot, AuthorizationDetails, CredentialReport, ReportDate } from '../snapshot';
-import { assessAdmin } from '../policy/admin';
+import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
 import { principalsOf, type Principal } from '../policy/principals';
 import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE } from './effective';
@@ -64,23 +64,35 @@ function latest(dates: (string | undefined)[]): string | undefined {
   return best;
 }
 
-function usageOf(
-  p: Principal,
-  details: AuthorizationDetails,
-  report: CredentialReport | undefined,
-  collectedAt: string,
-): Pick<PrincipalBreadth, 'usage' | 'lastUsed' | 'idleDays'> {
+interface UsageIndex {
+  roles: Map<string, AuthorizationDetails['RoleDetailList'][number]>;
+  /** Credential-report rows by ARN and by user name; undefined when the report was not collected. */
+  rows?: Map<string, CredentialReport['rows'][number]>;
+}
+
+function usageIndex(details: AuthorizationDetails, report: CredentialReport | undefined): UsageIndex {
+  const roles = new Map(details.RoleDetailList.map((r) => [r.Arn, r]));
+  if (!report) return { roles };
+  const rows = new Map<string, CredentialReport['rows'][number]>();
+  for (const r of report.rows) {
+    rows.set(r.arn, r);
+    rows.set(`user:${r.user}`, r);
+  }
+  return { roles, rows };
+}
+
+function usageOf(p: Principal, index: UsageIndex, collectedAt: string): Pick<PrincipalBreadth, 'usage' | 'lastUsed' | 'idleDays'> {
   const now = Date.parse(collectedAt);
   const idle = (since: string | undefined): { idleDays?: number } =>
     since && !Number.isNaN(Date.parse(since)) ? { idleDays: Math.max(0, Math.floor((now - Date.parse(since)) / DAY)) } : {};
   if (p.type === 'role') {
-    const role = details.RoleDetailList.find((r) => r.Arn === p.arn);
+    const role = index.roles.get(p.arn);
     const last = role?.RoleLastUsed?.LastUsedDate;
     // GetAccountAuthorizationDetails always returns RoleLastUsed (empty when unused in the tracking window).
     return last ? { usage: 'used', lastUsed: last, ...idle(last) } : { usage: 'never', ...idle(role?.CreateDate) };
   }
-  if (!report) return { usage: 'unknown' };
-  const row = report.rows.find((r) => r.arn === p.arn || r.user === p.name);
+  if (!index.rows) return { usage: 'unknown' };
+  const row = index.rows.get(p.arn) ?? index.rows.get(`user:${p.name}`);
   if (!row) return { usage: 'unknown' };
   const dates = [row.password_last_used, row.access_key_1_last_used_date, row.access_key_2_last_used_date].filter(isDate);
   const last = latest(dates);
@@ -88,22 +100,27 @@ function usageOf(
   return { usage: 'never', ...idle(isDate(row.user_creation_time) ? row.user_creation_time : undefined) };
 }
 
-const cache = new WeakMap<object, BreadthAnalysis>();
+/** Memo per authorization-details object (the rules build a fresh input object each call). */
+const cache = new WeakMap<AuthorizationDetails, { input: BreadthInput; catalog: ActionCatalog; analysis: BreadthAnalysis }>();
 
 /**
  * Analyse every principal of the account. Deterministic; memoised per input object so
  * the breadth and escalation rules share one computation per snapshot.
  */
 export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loadCatalog()): BreadthAnalysis {
-  const cached = cache.get(input);
-  if (cached && cached.catalog.version === catalog.version) return cached;
   const details = input.authorizationDetails;
+  const cached = cache.get(details);
+  if (cached && cached.catalog === catalog && cached.input.credentialReport === input.credentialReport && cached.input.collectedAt === input.collectedAt) {
+    return cached.analysis;
+  }
+  const usage = usageIndex(details, input.credentialReport);
   const calculator = new BreadthCalculator(catalog);
   const ids = escalationActionIds(catalog);
   const principals: PrincipalBreadth[] = principalsOf(details).map((p) => {
     const eff = calculator.compute(p);
     const counts = breadthCounts(catalog, eff);
-    const admin = assessAdmin(p).admin;
+    // assessAdmin only finds admins through `*` grants or AdministratorAccess: skip it for everyone else.
+    const admin = calculator.allowsStar(p) || p.policies.some((x) => x.id === ADMINISTRATOR_ACCESS_ARN) || p.unresolvedPolicies.includes(ADMINISTRATOR_ACCESS_ARN) ? assessAdmin(p).admin : false;
     return {
       key: `${p.type}/${p.name}`,
       type: p.type,
@@ -115,13 +132,13 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
       policies: p.policies.length,
       hasBoundary: p.boundary !== undefined,
       unresolvedPolicies: p.unresolvedPolicies,
-      ...usageOf(p, details, input.credentialReport, input.collectedAt),
-      escalations: admin ? [] : findEscalations(p, eff.granted, eff.conditional, ids),
+      ...usageOf(p, usage, input.collectedAt),
+      escalations: admin ? [] : findEscalations(p, eff.granted, eff.conditional, ids, calculator),
     };
   });
   principals.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
   const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals };
-  cache.set(input, analysis);
+  cache.set(details, { input, catalog, analysis });
   return analysis;
 }
 

@@ -19,7 +19,7 @@ export function hasBit(b: Bitset, i: number): boolean {
   return (b[i >>> 5]! & (1 << (i & 31))) !== 0;
 }
 
-function popcount32(x: number): number {
+export function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   x = (x + (x >>> 4)) & 0x0f0f0f0f;

@@ -22,7 +22,7 @@
  */
 import type { NormalizedStatement } from '../policy/document';
 import type { Principal } from '../policy/principals';
-import { newBitset, orInto, wordsFor, type Bitset } from './bitset';
+import { newBitset, orInto, setBit, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
 
 export const SCOPE_NOTE =
@@ -30,16 +30,75 @@ export const SCOPE_NOTE =
   'resource control policies, resource-based policies and session policies are out of scope, so real access may be narrower ' +
   '(SCP/RCP) or wider (resource policies granting this principal).';
 
+/**
+ * A sparse bitset: the non-zero words only. Most policies grant a handful of actions, so
+ * OR-ing them into a principal's set touches a few words instead of ~700.
+ */
+export interface SparseBits {
+  words: Uint16Array;
+  values: Uint32Array;
+}
+
+function toSparse(dense: Bitset): SparseBits | null {
+  let n = 0;
+  for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) n += 1;
+  if (n === 0) return null;
+  const words = new Uint16Array(n);
+  const values = new Uint32Array(n);
+  for (let i = 0, k = 0; i < dense.length; i++) {
+    if (dense[i] !== 0) {
+      words[k] = i;
+      values[k] = dense[i]!;
+      k += 1;
+    }
+  }
+  return { words, values };
+}
+
+const EMPTY: SparseBits = { words: new Uint16Array(0), values: new Uint32Array(0) };
+
+/** Is action `id` in the sparse set? (word lists are ascending: binary search) */
+export function sparseHas(s: SparseBits, id: number): boolean {
+  const w = id >>> 5;
+  let lo = 0;
+  let hi = s.words.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = s.words[mid]!;
+    if (v === w) return (s.values[mid]! & (1 << (id & 31))) !== 0;
+    if (v < w) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+export function orSparse(target: Bitset, s: SparseBits): void {
+  const { words, values } = s;
+  for (let k = 0; k < words.length; k++) target[words[k]!]! |= values[k]!;
+}
+
 /** One policy's statements folded into six masks. `null` = empty (skipped in unions). */
 export interface PolicyMasks {
-  allow: Bitset | null;
-  allowOnAll: Bitset | null;
-  conditionalAllow: Bitset | null;
-  conditionalAllowOnAll: Bitset | null;
+  allow: SparseBits | null;
+  allowOnAll: SparseBits | null;
+  conditionalAllow: SparseBits | null;
+  conditionalAllowOnAll: SparseBits | null;
   /** Unconditional Deny on every resource: removes the action. */
-  deny: Bitset | null;
+  deny: SparseBits | null;
   /** Conditional Deny on every resource: the action is at most conditional. */
-  conditionalDeny: Bitset | null;
+  conditionalDeny: SparseBits | null;
+  /** An Allow statement names `*` or `*:*` (what access.admin-principals looks for). */
+  allowsStar: boolean;
+}
+
+/** A permissions boundary, dense (it is intersected word by word). */
+interface BoundaryMasks {
+  allow: Bitset;
+  any: Bitset;
+  allowOnAll: Bitset;
+  anyOnAll: Bitset;
+  deny: SparseBits | null;
+  conditionalDeny: SparseBits | null;
 }
 
 export interface EffectivePermissions {
@@ -47,6 +106,9 @@ export interface EffectivePermissions {
   conditional: Bitset;
   grantedOnAll: Bitset;
   conditionalOnAll: Bitset;
+  /** Indices of the words where `granted | conditional` is non-zero (the first `nonZeroCount`). */
+  nonZeroWords: Int32Array;
+  nonZeroCount: number;
 }
 
 /** True when the statement applies to every resource (`*`, or `NotResource`). */
@@ -60,10 +122,18 @@ function deniesEverywhere(s: NormalizedStatement): boolean {
   return s.resources?.includes('*') ?? false;
 }
 
+const MASK_KEYS = ['allow', 'allowOnAll', 'conditionalAllow', 'conditionalAllowOnAll', 'deny', 'conditionalDeny'] as const;
+type MaskKey = (typeof MASK_KEYS)[number];
+
 export class BreadthCalculator {
-  private readonly statementCache = new Map<string, Bitset>();
+  private readonly statementCache = new Map<string, SparseBits>();
+  private readonly statementObjects = new WeakMap<NormalizedStatement, SparseBits>();
+  private readonly scratch: Bitset;
   private readonly policyCache = new WeakMap<NormalizedStatement[], PolicyMasks>();
+  private readonly boundaryCache = new WeakMap<NormalizedStatement[], BoundaryMasks>();
   private readonly words: number;
+  /** Dense scratch used while folding one policy. */
+  private readonly fold: Record<MaskKey, Bitset>;
   // Scratch buffers reused across principals (results are valid until the next call).
   private readonly idAllow: Bitset;
   private readonly idAllowAny: Bitset;
@@ -76,57 +146,160 @@ export class BreadthCalculator {
   public constructor(public readonly catalog: ActionCatalog) {
     const n = catalog.size;
     this.words = wordsFor(n);
+    this.scratch = newBitset(n);
+    this.touched = new Int32Array(wordsFor(n));
+    this.touchStamp = new Int32Array(wordsFor(n));
+    this.fold = Object.fromEntries(MASK_KEYS.map((k) => [k, newBitset(n)])) as Record<MaskKey, Bitset>;
     this.idAllow = newBitset(n);
     this.idAllowAny = newBitset(n);
     this.idAllowOnAll = newBitset(n);
     this.idAllowAnyOnAll = newBitset(n);
     this.deny = newBitset(n);
     this.conditionalDeny = newBitset(n);
-    this.result = { granted: newBitset(n), conditional: newBitset(n), grantedOnAll: newBitset(n), conditionalOnAll: newBitset(n) };
+    this.result = {
+      granted: newBitset(n),
+      conditional: newBitset(n),
+      grantedOnAll: newBitset(n),
+      conditionalOnAll: newBitset(n),
+      nonZeroWords: new Int32Array(this.words),
+      nonZeroCount: 0,
+    };
   }
 
-  /** Actions a statement's action clause covers (`NotAction` = catalog minus the listed patterns). */
-  public statementActions(s: NormalizedStatement): Bitset {
+  /**
+   * Actions a statement's action clause covers (`NotAction` = catalog minus the listed
+   * patterns), sparse. Cached per statement object and per distinct action list. Shared:
+   * never mutate.
+   */
+  public statementActions(s: NormalizedStatement): SparseBits {
+    const byObject = this.statementObjects.get(s);
+    if (byObject) return byObject;
     const key = s.actions ? `A${s.actions.join('\n')}` : s.notActions ? `N${s.notActions.join('\n')}` : '';
-    const cached = this.statementCache.get(key);
-    if (cached) return cached;
-    let bits: Bitset;
-    if (s.actions) {
-      bits = s.actions.length === 1 ? this.catalog.expand(s.actions[0]!) : newBitset(this.catalog.size);
-      if (s.actions.length > 1) for (const p of s.actions) orInto(bits, this.catalog.expand(p));
-    } else if (s.notActions) {
-      const listed = newBitset(this.catalog.size);
-      for (const p of s.notActions) orInto(listed, this.catalog.expand(p));
-      bits = newBitset(this.catalog.size);
-      const all = this.catalog.all;
-      for (let i = 0; i < bits.length; i++) bits[i] = all[i]! & ~listed[i]!;
-    } else {
-      bits = newBitset(this.catalog.size);
+    let bits = this.statementCache.get(key);
+    if (!bits) {
+      const scratch = this.scratch;
+      scratch.fill(0);
+      for (const p of s.actions ?? s.notActions ?? []) {
+        if (p.includes('*') || p.includes('?')) orInto(scratch, this.catalog.expand(p));
+        else {
+          const id = this.catalog.idOf(p);
+          if (id !== undefined) setBit(scratch, id);
+        }
+      }
+      if (s.notActions) {
+        const all = this.catalog.all;
+        for (let i = 0; i < scratch.length; i++) scratch[i] = all[i]! & ~scratch[i]!;
+      }
+      bits = toSparse(scratch) ?? EMPTY;
+      this.statementCache.set(key, bits);
     }
-    this.statementCache.set(key, bits);
+    this.statementObjects.set(s, bits);
     return bits;
   }
 
-  /** Fold a policy's statements into masks (cached per statement array). */
-  public policyMasks(statements: NormalizedStatement[]): PolicyMasks {
-    const cached = this.policyCache.get(statements);
-    if (cached) return cached;
-    const masks: PolicyMasks = { allow: null, allowOnAll: null, conditionalAllow: null, conditionalAllowOnAll: null, deny: null, conditionalDeny: null };
-    const add = (key: keyof PolicyMasks, bits: Bitset): void => {
-      const target = (masks[key] ??= newBitset(this.catalog.size));
-      orInto(target, bits);
-    };
+  /** Word indices written while folding one policy, so only they are read back and cleared. */
+  private readonly touched: Int32Array;
+  private readonly touchStamp: Int32Array;
+  private touchedCount = 0;
+  private foldRound = 0;
+
+  private orFold(key: MaskKey, bits: SparseBits): void {
+    const target = this.fold[key];
+    const { words, values } = bits;
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!;
+      target[w]! |= values[k]!;
+      if (this.touchStamp[w] !== this.foldRound) {
+        this.touchStamp[w] = this.foldRound;
+        this.touched[this.touchedCount++] = w;
+      }
+    }
+  }
+
+  private foldStatements(statements: NormalizedStatement[]): boolean {
+    this.foldRound += 1;
+    this.touchedCount = 0;
+    let allowsStar = false;
     for (const s of statements) {
       const bits = this.statementActions(s);
       if (s.effect === 'Allow') {
-        add(s.conditional ? 'conditionalAllow' : 'allow', bits);
-        if (isUnscoped(s)) add(s.conditional ? 'conditionalAllowOnAll' : 'allowOnAll', bits);
+        if (s.actions?.some((a) => a === '*' || a === '*:*')) allowsStar = true;
+        this.orFold(s.conditional ? 'conditionalAllow' : 'allow', bits);
+        if (isUnscoped(s)) this.orFold(s.conditional ? 'conditionalAllowOnAll' : 'allowOnAll', bits);
       } else if (deniesEverywhere(s)) {
-        add(s.conditional ? 'conditionalDeny' : 'deny', bits);
+        this.orFold(s.conditional ? 'conditionalDeny' : 'deny', bits);
       }
     }
+    // Ascending word order: sparseHas binary-searches it.
+    this.touched.subarray(0, this.touchedCount).sort();
+    return allowsStar;
+  }
+
+  /** Read one folded mask back as a sparse set (touched words only). */
+  private takeFold(key: MaskKey): SparseBits | null {
+    const dense = this.fold[key];
+    let n = 0;
+    for (let k = 0; k < this.touchedCount; k++) if (dense[this.touched[k]!] !== 0) n += 1;
+    if (n === 0) return null;
+    const words = new Uint16Array(n);
+    const values = new Uint32Array(n);
+    for (let k = 0, j = 0; k < this.touchedCount; k++) {
+      const w = this.touched[k]!;
+      if (dense[w] !== 0) {
+        words[j] = w;
+        values[j] = dense[w]!;
+        j += 1;
+      }
+    }
+    return { words, values };
+  }
+
+  /** Zero the touched words of every fold mask, ready for the next policy. */
+  private clearFold(): void {
+    for (let k = 0; k < this.touchedCount; k++) {
+      const w = this.touched[k]!;
+      for (const key of MASK_KEYS) this.fold[key][w] = 0;
+    }
+    this.touchedCount = 0;
+  }
+
+  /** Fold a policy's statements into sparse masks (cached per statement array). */
+  public policyMasks(statements: NormalizedStatement[]): PolicyMasks {
+    const cached = this.policyCache.get(statements);
+    if (cached) return cached;
+    const allowsStar = this.foldStatements(statements);
+    const masks = { allowsStar } as PolicyMasks;
+    for (const k of MASK_KEYS) masks[k] = this.takeFold(k);
+    this.clearFold();
     this.policyCache.set(statements, masks);
     return masks;
+  }
+
+  private boundaryMasks(statements: NormalizedStatement[]): BoundaryMasks {
+    const cached = this.boundaryCache.get(statements);
+    if (cached) return cached;
+    this.foldStatements(statements);
+    const f = this.fold;
+    const any = Uint32Array.from(f.allow);
+    orInto(any, f.conditionalAllow);
+    const anyOnAll = Uint32Array.from(f.allowOnAll);
+    orInto(anyOnAll, f.conditionalAllowOnAll);
+    const masks: BoundaryMasks = {
+      allow: Uint32Array.from(f.allow),
+      any,
+      allowOnAll: Uint32Array.from(f.allowOnAll),
+      anyOnAll,
+      deny: toSparse(f.deny),
+      conditionalDeny: toSparse(f.conditionalDeny),
+    };
+    this.clearFold();
+    this.boundaryCache.set(statements, masks);
+    return masks;
+  }
+
+  /** Does any of the principal's policies hold an Allow of `*` / `*:*`? (cheap pre-check for admin detection) */
+  public allowsStar(principal: Principal): boolean {
+    return principal.policies.some((p) => this.policyMasks(p.statements).allowsStar);
   }
 
   /**
@@ -135,41 +308,58 @@ export class BreadthCalculator {
    */
   public compute(principal: Principal): EffectivePermissions {
     const { idAllow, idAllowAny, idAllowOnAll, idAllowAnyOnAll, deny, conditionalDeny } = this;
-    for (const b of [idAllow, idAllowAny, idAllowOnAll, idAllowAnyOnAll, deny, conditionalDeny]) b.fill(0);
+    idAllow.fill(0);
+    idAllowAny.fill(0);
+    idAllowOnAll.fill(0);
+    idAllowAnyOnAll.fill(0);
+    deny.fill(0);
+    conditionalDeny.fill(0);
     for (const policy of principal.policies) {
       const m = this.policyMasks(policy.statements);
       if (m.allow) {
-        orInto(idAllow, m.allow);
-        orInto(idAllowAny, m.allow);
+        orSparse(idAllow, m.allow);
+        orSparse(idAllowAny, m.allow);
       }
-      if (m.conditionalAllow) orInto(idAllowAny, m.conditionalAllow);
+      if (m.conditionalAllow) orSparse(idAllowAny, m.conditionalAllow);
       if (m.allowOnAll) {
-        orInto(idAllowOnAll, m.allowOnAll);
-        orInto(idAllowAnyOnAll, m.allowOnAll);
+        orSparse(idAllowOnAll, m.allowOnAll);
+        orSparse(idAllowAnyOnAll, m.allowOnAll);
       }
-      if (m.conditionalAllowOnAll) orInto(idAllowAnyOnAll, m.conditionalAllowOnAll);
-      if (m.deny) orInto(deny, m.deny);
-      if (m.conditionalDeny) orInto(conditionalDeny, m.conditionalDeny);
+      if (m.conditionalAllowOnAll) orSparse(idAllowAnyOnAll, m.conditionalAllowOnAll);
+      if (m.deny) orSparse(deny, m.deny);
+      if (m.conditionalDeny) orSparse(conditionalDeny, m.conditionalDeny);
     }
-    const b = principal.boundary ? this.policyMasks(principal.boundary) : undefined;
-    if (b?.deny) orInto(deny, b.deny);
-    if (b?.conditionalDeny) orInto(conditionalDeny, b.conditionalDeny);
-    const { granted, conditional, grantedOnAll, conditionalOnAll } = this.result;
+    const b = principal.boundary ? this.boundaryMasks(principal.boundary) : undefined;
+    if (b?.deny) orSparse(deny, b.deny);
+    if (b?.conditionalDeny) orSparse(conditionalDeny, b.conditionalDeny);
+    const r = this.result;
+    const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = r;
+    let nonZero = 0;
     for (let i = 0; i < this.words; i++) {
+      if (idAllowAny[i] === 0) {
+        granted[i] = 0;
+        conditional[i] = 0;
+        grantedOnAll[i] = 0;
+        conditionalOnAll[i] = 0;
+        continue;
+      }
       // Without a boundary every action passes it unconditionally.
-      const bAllow = b ? (b.allow?.[i] ?? 0) : ~0;
-      const bAny = b ? bAllow | (b.conditionalAllow?.[i] ?? 0) : ~0;
-      const bAllowOnAll = b ? (b.allowOnAll?.[i] ?? 0) : ~0;
-      const bAnyOnAll = b ? bAllowOnAll | (b.conditionalAllowOnAll?.[i] ?? 0) : ~0;
+      const bAllow = b ? b.allow[i]! : ~0;
+      const bAny = b ? b.any[i]! : ~0;
+      const bAllowOnAll = b ? b.allowOnAll[i]! : ~0;
+      const bAnyOnAll = b ? b.anyOnAll[i]! : ~0;
       const keep = ~deny[i]!;
       const sure = keep & ~conditionalDeny[i]!;
       const g = idAllow[i]! & bAllow & sure;
+      const c = idAllowAny[i]! & bAny & keep & ~g;
       granted[i] = g;
-      conditional[i] = idAllowAny[i]! & bAny & keep & ~g;
+      conditional[i] = c;
       const ga = idAllowOnAll[i]! & bAllowOnAll & sure;
       grantedOnAll[i] = ga;
       conditionalOnAll[i] = idAllowAnyOnAll[i]! & bAnyOnAll & keep & ~ga;
+      if ((g | c) !== 0) nonZeroWords[nonZero++] = i;
     }
-    return this.result;
+    r.nonZeroCount = nonZero;
+    return r;
   }
 }

@@ -7,10 +7,10 @@
  * A path is a list of steps; each step is satisfied by any one of its actions.
  */
 import type { NormalizedStatement } from '../policy/document';
-import { statementCoversAction } from '../policy/document';
 import type { Principal } from '../policy/principals';
 import { hasBit, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
+import { sparseHas, type BreadthCalculator } from './effective';
 
 export interface EscalationPath {
   id: string;
@@ -76,17 +76,20 @@ function isSelfOnly(principal: Principal, s: NormalizedStatement): boolean {
   return s.resources.every((r) => r.includes('${aws:username}') || r === principal.arn);
 }
 
-/** The policies whose Allow statements cover `action`, and whether any does so beyond the principal itself. */
-function grantDetails(principal: Principal, action: string): { policies: string[]; beyondSelf: boolean; onAll: boolean } {
+/** The policies whose Allow statements cover action `id`, and whether any does so beyond the principal itself. */
+function grantDetails(principal: Principal, id: number, calc: BreadthCalculator): { policies: string[]; beyondSelf: boolean; onAll: boolean } {
   const policies: string[] = [];
   let beyondSelf = false;
   let onAll = false;
   for (const pol of principal.policies) {
-    const covering = pol.statements.filter((s) => s.effect === 'Allow' && statementCoversAction(s, action));
-    if (covering.length === 0) continue;
-    policies.push(pol.via ? `${pol.name} (via group ${pol.via})` : pol.name);
-    if (covering.some((s) => !isSelfOnly(principal, s))) beyondSelf = true;
-    if (covering.some((s) => (s.resources ? s.resources.includes('*') : s.notResources !== undefined))) onAll = true;
+    let covers = false;
+    for (const s of pol.statements) {
+      if (s.effect !== 'Allow' || !sparseHas(calc.statementActions(s), id)) continue;
+      covers = true;
+      if (!beyondSelf && !isSelfOnly(principal, s)) beyondSelf = true;
+      if (!onAll && (s.resources ? s.resources.includes('*') : s.notResources !== undefined)) onAll = true;
+    }
+    if (covers) policies.push(pol.via ? `${pol.name} (via group ${pol.via})` : pol.name);
   }
   return { policies, beyondSelf, onAll };
 }
@@ -115,26 +118,38 @@ export function findEscalations(
   granted: Bitset,
   conditional: Bitset,
   ids: Map<string, number>,
+  calc: BreadthCalculator,
 ): EscalationMatch[] {
+  // Most principals hold none of the few dozen actions involved: answer them at once.
+  const held = new Set<string>();
+  for (const [action, id] of ids) if (hasBit(granted, id) || hasBit(conditional, id)) held.add(action);
+  if (held.size === 0) return [];
   const matches: EscalationMatch[] = [];
+  // iam:PassRole alone is in nine paths: look its granting statements up once.
+  const detailsCache = new Map<number, ReturnType<typeof grantDetails>>();
+  const detailsOf = (id: number) => {
+    let d = detailsCache.get(id);
+    if (!d) {
+      d = grantDetails(principal, id, calc);
+      detailsCache.set(id, d);
+    }
+    return d;
+  };
   for (const path of ESCALATION_PATHS) {
+    if (!path.steps.every((step) => step.some((a) => held.has(a)))) continue;
     const grants: EscalationGrant[] = [];
     let open = true;
     for (const step of path.steps) {
-      const held = step.filter((a) => {
-        const id = ids.get(a)!;
-        return hasBit(granted, id) || hasBit(conditional, id);
-      });
-      if (held.length === 0) {
-        open = false;
-        break;
-      }
-      for (const action of held) {
-        const details = grantDetails(principal, action);
+      let stepHeld = false;
+      for (const action of step) {
+        if (!held.has(action)) continue;
+        const id = ids.get(action)!;
+        const details = detailsOf(id);
         if (path.otherUsersOnly && !details.beyondSelf) continue;
-        grants.push({ action, policies: details.policies, conditional: !hasBit(granted, ids.get(action)!), onAllResources: details.onAll });
+        grants.push({ action, policies: details.policies, conditional: !hasBit(granted, id), onAllResources: details.onAll });
+        stepHeld = true;
       }
-      if (!grants.some((g) => step.includes(g.action))) {
+      if (!stepHeld) {
         open = false;
         break;
       }

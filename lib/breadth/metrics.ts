@@ -2,7 +2,7 @@
  * Breadth metrics of one principal (from its effective permissions) and of an account
  * (distribution and robust outliers).
  */
-import { anyInRange, bitsOf, count, countAnd, type Bitset } from './bitset';
+import { bitsOf, hasBit, popcount32 } from './bitset';
 import { ACCESS_LEVELS, type AccessLevel, type ActionCatalog } from './catalog';
 import type { EffectivePermissions } from './effective';
 
@@ -37,37 +37,91 @@ export interface BreadthCounts {
  */
 export const ADMIN_TOLERANCE = 0.01;
 
-/** Scratch buffer for `granted | conditional` (one per catalog size). */
-const unionScratch = new WeakMap<ActionCatalog, { any: Bitset; anyOnAll: Bitset }>();
+/** Per catalog: for each word of a bitset, the services whose ids fall in it, with the word's mask for each. */
+interface WordServices {
+  offsets: Int32Array; // word w's pairs are [offsets[w], offsets[w + 1])
+  service: Int32Array;
+  mask: Uint32Array;
+  stamp: Int32Array; // per service: last principal that counted it
+  round: number;
+}
+const wordServicesCache = new WeakMap<ActionCatalog, WordServices>();
 
+function wordServices(catalog: ActionCatalog): WordServices {
+  let ws = wordServicesCache.get(catalog);
+  if (ws) return ws;
+  const words = catalog.all.length;
+  const pairs: [number, number, number][] = [];
+  catalog.services.forEach((range, si) => {
+    for (let id = range.start; id < range.end; id++) {
+      const w = id >>> 5;
+      const last = pairs[pairs.length - 1];
+      if (last && last[0] === w && last[1] === si) last[2] = (last[2] | (1 << (id & 31))) >>> 0;
+      else pairs.push([w, si, (1 << (id & 31)) >>> 0]);
+    }
+  });
+  const offsets = new Int32Array(words + 1);
+  for (const [w] of pairs) offsets[w + 1]! += 1;
+  for (let w = 0; w < words; w++) offsets[w + 1]! += offsets[w]!;
+  ws = {
+    offsets,
+    service: Int32Array.from(pairs.map((p) => p[1])),
+    mask: Uint32Array.from(pairs.map((p) => p[2])),
+    stamp: new Int32Array(catalog.services.length).fill(-1),
+    round: 0,
+  };
+  wordServicesCache.set(catalog, ws);
+  return ws;
+}
+
+/**
+ * Metrics of one principal's effective permissions. Only the non-zero words of its set
+ * are visited, so a narrow principal costs a few dozen operations.
+ */
 export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions): BreadthCounts {
-  let scratch = unionScratch.get(catalog);
-  if (!scratch) {
-    scratch = { any: new Uint32Array(eff.granted.length), anyOnAll: new Uint32Array(eff.granted.length) };
-    unionScratch.set(catalog, scratch);
-  }
-  const { any, anyOnAll } = scratch;
-  for (let i = 0; i < any.length; i++) {
-    any[i] = eff.granted[i]! | eff.conditional[i]!;
-    anyOnAll[i] = eff.grantedOnAll[i]! | eff.conditionalOnAll[i]!;
-  }
-  const unconditional = count(eff.granted);
-  const conditional = count(eff.conditional);
-  const total = unconditional + conditional;
+  const ws = wordServices(catalog);
+  const round = ++ws.round;
+  const levels = catalog.levelMasks;
+  const levelCounts = new Array<number>(ACCESS_LEVELS.length).fill(0);
+  const pm = levels[PERMISSIONS_MANAGEMENT]!;
+  let unconditional = 0;
+  let conditional = 0;
+  let onAllResources = 0;
+  let pmOnAll = 0;
+  let grantedOnAllCount = 0;
   let services = 0;
-  if (total > 0) for (const s of catalog.services) if (anyInRange(any, s.start, s.end)) services += 1;
-  const byLevel = Object.fromEntries(
-    ACCESS_LEVELS.map((level, i) => [level, total === 0 ? 0 : countAnd(any, catalog.levelMasks[i]!)]),
-  ) as Record<AccessLevel, number>;
-  const pm = catalog.levelMasks[PERMISSIONS_MANAGEMENT]!;
-  const dataReadOnAll: string[] = [];
-  const onAllResources = count(anyOnAll);
-  if (onAllResources > 0 && countAnd(anyOnAll, catalog.dataReadMask) > 0) {
-    const hits = new Uint32Array(anyOnAll.length);
-    for (let i = 0; i < hits.length; i++) hits[i] = anyOnAll[i]! & catalog.dataReadMask[i]!;
-    for (const id of bitsOf(hits)) dataReadOnAll.push(catalog.names[id]!);
+  let dataReadWords = false;
+  for (let k = 0; k < eff.nonZeroCount; k++) {
+    const w = eff.nonZeroWords[k]!;
+    const g = eff.granted[w]!;
+    const c = eff.conditional[w]!;
+    const any = g | c;
+    const anyOnAll = eff.grantedOnAll[w]! | eff.conditionalOnAll[w]!;
+    unconditional += popcount32(g);
+    conditional += popcount32(c);
+    grantedOnAllCount += popcount32(eff.grantedOnAll[w]!);
+    for (let l = 0; l < levels.length; l++) levelCounts[l]! += popcount32(any & levels[l]![w]!);
+    if (anyOnAll !== 0) {
+      onAllResources += popcount32(anyOnAll);
+      pmOnAll += popcount32(anyOnAll & pm[w]!);
+      if ((anyOnAll & catalog.dataReadMask[w]!) !== 0) dataReadWords = true;
+    }
+    for (let p = ws.offsets[w]!; p < ws.offsets[w + 1]!; p++) {
+      const si = ws.service[p]!;
+      if (ws.stamp[si] !== round && (any & ws.mask[p]!) !== 0) {
+        ws.stamp[si] = round;
+        services += 1;
+      }
+    }
   }
-  const grantedOnAllCount = count(eff.grantedOnAll);
+  const dataReadOnAll: string[] = [];
+  if (dataReadWords) {
+    for (const id of bitsOf(catalog.dataReadMask)) {
+      if (hasBit(eff.grantedOnAll, id) || hasBit(eff.conditionalOnAll, id)) dataReadOnAll.push(catalog.names[id]!);
+    }
+  }
+  const byLevel = Object.fromEntries(ACCESS_LEVELS.map((level, i) => [level, levelCounts[i]!])) as Record<AccessLevel, number>;
+  const total = unconditional + conditional;
   return {
     unconditional,
     conditional,
@@ -77,7 +131,7 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions)
     byLevel,
     onAllResources,
     permissionsManagement: byLevel['Permissions management'],
-    permissionsManagementOnAll: onAllResources === 0 ? 0 : countAnd(anyOnAll, pm),
+    permissionsManagementOnAll: pmOnAll,
     dataReadOnAll,
     adminEquivalent: grantedOnAllCount >= catalog.size * (1 - ADMIN_TOLERANCE),
   };
