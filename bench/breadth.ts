@@ -1,0 +1,118 @@
+/**
+ * Permission-breadth budgets:
+ * 1. catalog load (JSON parse + interning + level masks), cold, in this process;
+ * 2. expansion + metrics + escalation paths for 10,000 users, 5,000 roles and 20,000
+ *    policies (bench/lib/generate-snapshot.ts), after load: budget < 1 s;
+ * 3. bytes the catalog adds to a Lambda bundle (esbuild, ESM, minified): the two breadth
+ *    rules bundled with and without the catalog's data.
+ *
+ *   node --import tsx bench/breadth.ts
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { ActionCatalog } from '../lib/breadth/catalog';
+import type { CatalogFile } from '../lib/breadth/catalog-format';
+import { analyzeBreadth } from '../lib/breadth/analyze';
+import { principalsOf } from '../lib/policy/principals';
+import { evaluateRule, getRule } from '../lib/rules';
+import { parseSnapshot } from '../lib/snapshot';
+import { generateSnapshot } from './lib/generate-snapshot';
+
+const LOAD_BUDGET_MS = 150;
+const ANALYSIS_BUDGET_MS = 1000;
+const BUNDLE_BUDGET_BYTES = 600_000;
+const BUNDLE_GZIP_BUDGET_BYTES = 150_000;
+
+let over = 0;
+const verdict = (value: number, budget: number): string => {
+  if (value > budget) over += 1;
+  return `${(value / budget).toFixed(2)}× budget ${value > budget ? 'OVER' : 'PASS'}`;
+};
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+// 1. catalog load
+const catalogPath = fileURLToPath(new URL('../lib/breadth/catalog.json', import.meta.url));
+let t = performance.now();
+const text = readFileSync(catalogPath, 'utf8');
+const parsed = JSON.parse(text) as CatalogFile;
+const parseMs = performance.now() - t;
+t = performance.now();
+const catalog = new ActionCatalog(parsed);
+const internMs = performance.now() - t;
+console.log(
+  `catalog ${catalog.source} ${catalog.version}: ${catalog.size} actions, ${catalog.services.length} services, ` +
+    `${text.length} bytes (${gzipSync(text).length} gzip)`,
+);
+console.log(`catalog load: parse ${ms(parseMs)} + intern ${ms(internMs)} = ${ms(parseMs + internMs)}  ${verdict(parseMs + internMs, LOAD_BUDGET_MS)} (${LOAD_BUDGET_MS} ms)`);
+
+// 2. expansion + metrics for a large account
+const snapshot = parseSnapshot(generateSnapshot({ users: 10_000, roles: 5_000, policies: 20_000 }), 'generated');
+const details = snapshot.authorizationDetails!;
+console.log(`account: ${details.UserDetailList.length} users, ${details.RoleDetailList.length} roles, ${details.GroupDetailList.length} groups, ${details.Policies.length} policies`);
+// Principal resolution (groups, managed policies) is shared with the other access rules
+// (principalsOf memo): timed apart, the budget is on what breadth adds.
+t = performance.now();
+principalsOf(details);
+console.log(`principal resolution (shared, lib/policy): ${ms(performance.now() - t)}`);
+// The machine is shared (load average printed): CPU time of this process is what the
+// budget judges, wall time is printed next to it.
+t = performance.now();
+const cpu0 = process.cpuUsage();
+const analysis = analyzeBreadth({ authorizationDetails: details, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
+const cpu = process.cpuUsage(cpu0);
+const analysisMs = performance.now() - t;
+const cpuMs = (cpu.user + cpu.system) / 1000;
+const perPrincipalUs = (cpuMs * 1000) / analysis.principals.length;
+console.log(
+  `expansion + metrics + escalation: ${ms(cpuMs)} CPU (${ms(analysisMs)} wall, load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores) ` +
+    `for ${analysis.principals.length} principals (${perPrincipalUs.toFixed(0)} µs each)  ${verdict(cpuMs, ANALYSIS_BUDGET_MS)} (${ANALYSIS_BUDGET_MS} ms)`,
+);
+const top = analysis.principals.find((p) => !p.admin);
+console.log(
+  `  broadest non-admin: ${top?.key} ${top?.total} actions; admins ${analysis.principals.filter((p) => p.admin).length}; ` +
+    `with escalation paths ${analysis.principals.filter((p) => p.escalations.length).length}`,
+);
+t = performance.now();
+const findings = ['access.permission-breadth', 'access.privilege-escalation'].map((id) => evaluateRule(getRule(id), snapshot));
+console.log(`  both rules on the memoised analysis: ${ms(performance.now() - t)} (${findings.map((f) => `${f.ruleId} ${f.status}`).join(', ')})`);
+
+// 3. bundle size added by the catalog
+const stubCatalog: Plugin = {
+  name: 'stub-catalog',
+  setup(b) {
+    b.onLoad({ filter: /lib[\\/]breadth[\\/]catalog\.json$/ }, () => ({
+      contents: JSON.stringify({ source: '', version: '', actionCount: 0, levels: [], services: {}, dataRead: [] }),
+      loader: 'json',
+    }));
+  },
+};
+async function bundle(plugins: Plugin[]): Promise<Uint8Array> {
+  const result = await build({
+    stdin: {
+      contents: "export { default as breadth } from './lib/rules/access/permission-breadth';\nexport { default as escalation } from './lib/rules/access/privilege-escalation';\n",
+      resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    plugins,
+  });
+  return result.outputFiles[0]!.contents;
+}
+const withCatalog = await bundle([]);
+const withoutCatalog = await bundle([stubCatalog]);
+const added = withCatalog.length - withoutCatalog.length;
+const addedGz = gzipSync(withCatalog).length - gzipSync(withoutCatalog).length;
+console.log(`bundle (breadth rules, minified): ${withCatalog.length} bytes with the catalog, ${withoutCatalog.length} without`);
+console.log(`  catalog adds ${added} bytes  ${verdict(added, BUNDLE_BUDGET_BYTES)} (${BUNDLE_BUDGET_BYTES}); gzip ${addedGz} bytes  ${verdict(addedGz, BUNDLE_GZIP_BUDGET_BYTES)} (${BUNDLE_GZIP_BUDGET_BYTES})`);
+
+console.log(over ? `${over} OVER budget` : 'all within budget');
+process.exitCode = over ? 1 : 0;
