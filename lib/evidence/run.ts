@@ -47,3 +47,31 @@ export async function recordRun(input: RecordRunInput): Promise<RecordRunResult>
     alreadyPresent: written.alreadyPresent + (sealed.alreadyPresent ? 1 : 0),
   };
 }
+
+/** What rules may use from earlier runs of the account (see `EvaluationContext`). */
+export interface PreviousContext {
+  previousRunTimes: string[];
+  previousBreadth?: Record<string, number>;
+}
+
+const BREADTH_RULE = 'access.permission-breadth';
+
+/**
+ * The evaluation context from the store: sealed runs' collection times (continuity rule) and
+ * the previous run's per-principal breadth (trend), when that record holds it uncapped —
+ * a capped map would make every cut principal look new, so it is then left out.
+ */
+export async function previousContext(store: EvidenceStore, accountId: string): Promise<PreviousContext> {
+  const manifests = await store.manifests(accountId);
+  const context: PreviousContext = { previousRunTimes: manifests.map((m) => m.collectedAt) };
+  const latest = manifests.at(-1);
+  if (latest?.records.some((r) => r.ruleId === BREADTH_RULE)) {
+    const [record] = (await store.history({ accountId, ruleId: BREADTH_RULE, from: latest.collectedAt, to: latest.collectedAt })).filter((r) => r.runId === latest.runId);
+    const map = record?.observed.breadthByPrincipal;
+    const capped = record?.caps.some((c) => c.path === 'observed.breadthByPrincipal' || c.path.startsWith('observed.breadthByPrincipal.'));
+    if (map && typeof map === 'object' && !capped && Object.values(map).every((v) => typeof v === 'number')) {
+      context.previousBreadth = map as Record<string, number>;
+    }
+  }
+  return context;
+}

@@ -566,6 +566,17 @@ export class EvidenceStore {
     return items.map(parseRecordItem).sort((a, b) => (a.collectedAt === b.collectedAt ? a.runId.localeCompare(b.runId) || a.ruleId.localeCompare(b.ruleId) : a.collectedAt < b.collectedAt ? -1 : 1));
   }
 
+  /** Every record of an account collected in a date range (base table, one Query), oldest first. */
+  public async recordsInRange(accountId: string, range: DateRange = {}): Promise<EvidenceRecord[]> {
+    const { lower, upper } = dateBounds(range);
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: { ':pk': keys.account(accountId), ':lo': `RUN#${lower}`, ':hi': `RUN#${upper}` },
+    });
+    if (items.length === 0) await this.assertKnownAccount(accountId);
+    return items.map(parseRecordItem);
+  }
+
   /** Records of one run for one account (byRun index), sorted by rule id. */
   public async runRecords(runId: string, accountId: string): Promise<EvidenceRecord[]> {
     const items = await this.queryAll({

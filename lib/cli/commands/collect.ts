@@ -1,0 +1,89 @@
+/**
+ * `art32 collect`: the main job. Resolve the snapshot(s) of a source, evaluate every rule
+ * (with the account's previous runs from the store as context), write the evidence records,
+ * then the manifest that seals the run. Retrying with the same `--run-id` writes nothing new.
+ */
+import type { Command } from 'commander';
+import { previousContext, recordRun, type RecordRunResult } from '../../evidence';
+import { RULES, evaluateRules, type Status } from '../../rules';
+import { mergeParameters, resolveSnapshots } from '../../sources';
+import { CliError } from '../errors';
+import { pad } from '../render';
+import { addSourceOptions, readParametersFile, sourceOptionsFrom, type RawSourceOptions } from '../source-options';
+import { addStoreOptions, withStore, type RawStoreOptions } from '../store-options';
+
+interface CollectOptions extends RawSourceOptions, RawStoreOptions {
+  runId?: string;
+  params?: string;
+}
+
+/** Default run id: the start time, e.g. `run-20260122T060000Z` (sortable, no `#`). */
+export function defaultRunId(now: Date): string {
+  return `run-${now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')}`;
+}
+
+const STATUS_ORDER: Status[] = ['FAIL', 'ERROR', 'WARN', 'PASS', 'NOT_APPLICABLE'];
+
+export function register(program: Command): void {
+  const command = program
+    .command('collect')
+    .summary('evaluate an account and record a dated, hashed run of evidence (the main job)')
+    .description(
+      'Evaluate every rule on the account(s) of a source and record the findings as evidence: one hashed record per rule, ' +
+        'then a manifest that seals the run and links to the previous run (a chain `art32 verify` checks). ' +
+        'Without --table the evidence goes to the embedded store on disk. A scenario without --collected-at is collected "now", ' +
+        'so each demo run is a new dated run. Re-running with the same --run-id is safe: identical evidence is not written twice.',
+    );
+  addStoreOptions(addSourceOptions(command))
+    .option('--run-id <id>', 'run id (A-Z a-z 0-9 . _ : -); default run-<start time>. Reuse it to finish an interrupted run')
+    .option('--params <file>', 'JSON file of rule parameters, {"<rule id>": {"<parameter>": value}}')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ art32 collect --scenario france-travail
+  $ art32 collect --source ./exports/prod --data-dir ./evidence
+  $ art32 collect --scenario compliant --table art32-evidence     # real DynamoDB table (deployed stack)
+  $ art32 collect --scenario compliant --run-id run-42             # retry-safe: same id = same run
+
+Then: art32 runs · art32 history --account ID --rule auth.password-strength · art32 verify · art32 export`,
+    )
+    .action(async (options: CollectOptions) => {
+      const now = new Date();
+      const raw: RawSourceOptions = { ...options };
+      // A scenario is "collected" now unless told otherwise, so two demo runs are two dated runs.
+      if (raw.scenario !== undefined && raw.collectedAt === undefined) raw.collectedAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+      const source = sourceOptionsFrom(raw);
+      const runId = options.runId ?? defaultRunId(now);
+      const fileParameters = options.params ? await readParametersFile(options.params) : undefined;
+      await withStore(options, async (open) => {
+        const out: string[] = [];
+        let accounts = 0;
+        for await (const resolved of resolveSnapshots(source)) {
+          accounts++;
+          const { snapshot } = resolved;
+          const context = await previousContext(open.store, snapshot.account.id);
+          const findings = evaluateRules(RULES, snapshot, { parameters: mergeParameters(resolved.parameters, fileParameters), context });
+          const result = await recordRun({ store: open.store, snapshot, findings, runId });
+          out.push(summaryLine(resolved.label, snapshot.account.id, snapshot.account.alias, result));
+          for (const n of resolved.notes) out.push(`    note: ${n}`);
+        }
+        if (accounts === 0) throw new CliError('the source yielded no account to collect');
+        out.push(`run ${runId} · evidence in ${open.description}`);
+        out.push(`next: art32 runs${open.mode === 'aws' ? ` --table ${open.store.tableName}` : ''} · art32 verify · art32 history --account ID --rule RULE_ID`);
+        process.stdout.write(`${out.join('\n')}\n`);
+      });
+    });
+}
+
+function summaryLine(label: string, accountId: string, alias: string | undefined, result: RecordRunResult): string {
+  const counts = new Map<Status, number>();
+  for (const r of result.records) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const statuses = STATUS_ORDER.filter((s) => counts.has(s)).map((s) => `${s} ${counts.get(s)}`);
+  const written = result.alreadyPresent > 0 && result.written === 0 ? 'already recorded (retry: nothing written)' : `${result.written} item(s) written${result.alreadyPresent ? `, ${result.alreadyPresent} already present` : ''}`;
+  return [
+    `account ${accountId}${alias ? ` (${alias})` : ''} · ${label} · collected ${result.manifest.collectedAt}`,
+    `    ${pad(`${result.records.length} records:`, 12)} ${statuses.join(' · ')}`,
+    `    ${written}; sealed by manifest ${result.manifest.hash.slice(0, 16)}… (chain ${result.manifest.previous ? `→ ${result.manifest.previous.runId}` : 'start'})`,
+  ].join('\n');
+}

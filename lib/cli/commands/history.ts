@@ -1,0 +1,62 @@
+/** `art32 history`: one rule's or one requirement's recorded results for an account, over dates. */
+import { Option, type Command } from 'commander';
+import type { EvidenceRecord } from '../../evidence';
+import { CliError } from '../errors';
+import { csvLine, factsLine, pad } from '../render';
+import { addStoreOptions, dateOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
+
+interface HistoryOptions extends RawStoreOptions {
+  account?: string;
+  rule?: string;
+  requirement?: string;
+  from?: string;
+  to?: string;
+  format: 'table' | 'json' | 'csv';
+}
+
+export const HISTORY_CSV_HEADER = ['collectedAt', 'runId', 'accountId', 'ruleId', 'requirementIds', 'status', 'severity', 'message', 'resourceCount', 'hash'];
+
+export function historyCsv(records: readonly EvidenceRecord[]): string {
+  const rows = records.map((r) => csvLine([r.collectedAt, r.runId, r.accountId, r.ruleId, r.requirementIds.join(' '), r.status, r.severity, r.message, r.resources.count, r.hash]));
+  return `${[csvLine(HISTORY_CSV_HEADER), ...rows].join('\n')}\n`;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('history')
+    .summary("an account's recorded results for one rule or one requirement over a date range")
+    .description('Show every recorded result of one rule (--rule) or of the rules of one requirement (--requirement) for an account, oldest first. One DynamoDB Query.');
+  addStoreOptions(command)
+    .option('--account <id>', 'AWS account id (12 digits), required')
+    .option('--rule <id>', 'rule id, e.g. auth.password-strength')
+    .option('--requirement <id>', 'requirement id, e.g. CNIL-2022-100 or GDPR-32.1.b')
+    .option('--from <date>', 'on or after (YYYY-MM-DD or ISO-8601)')
+    .option('--to <date>', 'on or before (a date includes the whole day)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addHelpText('after', '\nExamples:\n  $ art32 history --account 123456789012 --rule auth.password-strength\n  $ art32 history --account 123456789012 --requirement CNIL-2022-100 --from 2026-01-01 --format csv')
+    .action(async (options: HistoryOptions) => {
+      const accountId = requireAccountId(options.account);
+      if ((options.rule === undefined) === (options.requirement === undefined)) throw new CliError('give exactly one of --rule ID or --requirement ID');
+      await withStore(options, async (open) => {
+        const records = await open.store.history(
+          options.rule !== undefined ? { accountId, ruleId: options.rule, ...dateOptions(options) } : { accountId, requirementId: options.requirement as string, ...dateOptions(options) },
+        );
+        const what = options.rule !== undefined ? `rule ${options.rule}` : `requirement ${options.requirement}`;
+        if (options.format === 'json') process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+        else if (options.format === 'csv') process.stdout.write(historyCsv(records));
+        else {
+          if (records.length === 0) throw new CliError(`no records of ${what} for account ${accountId}${options.from || options.to ? ' in that date range' : ''} (check the id with \`art32 rules\`)`, 1);
+          const lines = [`history of ${what} · account ${accountId} · ${records.length} record(s)`];
+          for (const r of records) {
+            lines.push(`${pad(r.collectedAt, 25)} ${pad(r.status, 15)} ${pad(r.ruleId, 32)} ${r.message}`);
+            if (r.status === 'FAIL' || r.status === 'ERROR' || r.status === 'WARN') {
+              const facts = factsLine(r.observed);
+              if (facts) lines.push(`${' '.repeat(26)}observed: ${facts}`);
+            }
+            lines.push(`${' '.repeat(26)}run ${r.runId} · hash ${r.hash.slice(0, 16)}…${r.resources.count ? ` · ${r.resources.count} resource(s)` : ''}`);
+          }
+          process.stdout.write(`${lines.join('\n')}\n`);
+        }
+      });
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * `--data-dir` / `--table`: where the evidence lives, shared by every evidence command
+ * (collect, runs, history, verify, export, and report). Opens the store, runs the command,
+ * always closes it, and turns the store's input errors into one-line CLI errors (exit 2).
+ */
+import type { Command } from 'commander';
+import {
+  DataDirError,
+  EvidenceConflictError,
+  EvidenceOrderError,
+  EvidenceTableMissingError,
+  InvalidDateRangeError,
+  InvalidRunError,
+  UnknownAccountError,
+  UnknownRunError,
+  openStore,
+  type OpenStore,
+} from '../evidence';
+import { CliError } from './errors';
+
+export interface RawStoreOptions {
+  dataDir?: string;
+  table?: string;
+}
+
+export function addStoreOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'embedded evidence store directory (default: $ART32_DATA_DIR, else $XDG_DATA_HOME/art32, else ~/.local/share/art32)')
+    .option('--table <name>', 'use this DynamoDB table instead (default AWS credential chain; AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL are honoured; never creates the table)');
+}
+
+const INPUT_ERRORS = [DataDirError, EvidenceTableMissingError, InvalidDateRangeError, UnknownAccountError, UnknownRunError, InvalidRunError, EvidenceConflictError, EvidenceOrderError];
+
+/** Open the store named by the options, run `fn`, close the store. */
+export async function withStore<T>(raw: RawStoreOptions, fn: (open: OpenStore) => Promise<T>): Promise<T> {
+  if (raw.table !== undefined && raw.dataDir !== undefined) throw new CliError('choose --table (DynamoDB) or --data-dir (embedded store), not both');
+  if (raw.table !== undefined && raw.table.length < 3) throw new CliError(`--table "${raw.table}": DynamoDB table names are 3 to 255 characters`);
+  let open: OpenStore;
+  try {
+    open = await openStore({ ...(raw.table !== undefined ? { table: raw.table } : {}), ...(raw.dataDir !== undefined ? { dataDir: raw.dataDir } : {}) });
+  } catch (error) {
+    throw asCliError(error);
+  }
+  try {
+    return await fn(open);
+  } catch (error) {
+    throw asCliError(error);
+  } finally {
+    await open.close();
+  }
+}
+
+function asCliError(error: unknown): unknown {
+  if (INPUT_ERRORS.some((E) => error instanceof E)) return new CliError((error as Error).message, 2);
+  return error;
+}
+
+/** `--from`/`--to` as given, validated early so a typo is a usage error before any query. */
+export function dateOptions(raw: { from?: string; to?: string }): { from?: string; to?: string } {
+  return { ...(raw.from !== undefined ? { from: raw.from } : {}), ...(raw.to !== undefined ? { to: raw.to } : {}) };
+}
+
+export function requireAccountId(value: string | undefined, flag = '--account'): string {
+  if (value === undefined) throw new CliError(`${flag} is required (a 12-digit AWS account id; \`art32 runs\` lists the accounts with evidence)`);
+  if (!/^\d{12}$/.test(value)) throw new CliError(`${flag} "${value}" is not an AWS account id (12 digits)`);
+  return value;
+}
