@@ -5,7 +5,7 @@
 import { App, BootstraplessSynthesizer, type AppProps, Validations } from 'aws-cdk-lib';
 import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CONFIG_CONTEXT_KEY, parseConfig, type Art32Config } from '../lib/config';
+import { CONFIG_CONTEXT_KEY, ConfigError, parseConfig, type Art32Config } from '../lib/config';
 import { CollectorStack } from './stacks/collector-stack';
 import { MemberAccountStack } from './stacks/member-account-stack';
 
@@ -26,9 +26,19 @@ export interface BuildOptions {
   memberPolicy?: PolicyDocument;
 }
 
+/** `cdk synth -c art32='{...}'` hands the value over as a string: accept JSON there. */
+function contextValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError(`-c ${CONFIG_CONTEXT_KEY}=...`, [`${CONFIG_CONTEXT_KEY}: not valid JSON (${(error as Error).message})`]);
+  }
+}
+
 export function buildApp(props: AppProps = {}, options: BuildOptions = {}): Art32App {
   const app = new App(props);
-  const config = parseConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY));
+  const config = parseConfig(contextValue(app.node.tryGetContext(CONFIG_CONTEXT_KEY)));
   const collector = new CollectorStack(app, COLLECTOR_STACK_ID, {
     config,
     // Region only: the account stays the deploying credentials' (no lookups at synth).
