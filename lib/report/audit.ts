@@ -159,6 +159,8 @@ h3{font-size:14px;margin:14px 0 4px}
 .muted{color:#555}
 table{border-collapse:collapse;width:100%;margin:6px 0 12px}
 th,td{border:1px solid #c8c8c8;padding:3px 5px;text-align:left;vertical-align:top}
+table.fixed{table-layout:fixed}
+.mono,.hash{overflow-wrap:anywhere}
 th{background:#f0f1f3;font-weight:600}
 thead{display:table-header-group}
 tr{break-inside:avoid}
@@ -247,7 +249,7 @@ export function renderAuditHtml(m: AuditModel): string {
     out.push(`<p><strong>${escapeHtml(r.citation)}</strong><br>${escapeHtml(r.summary)}</p>`);
     const latestByRule = new Map<string, EvidenceRecord>();
     for (const rec of req.records) latestByRule.set(rec.ruleId, rec);
-    out.push('<h3>Rules</h3><table><thead><tr><th>Rule</th><th>Severity</th><th>Latest status in period</th><th>Parameters in force</th></tr></thead><tbody>');
+    out.push('<h3>Rules</h3><table class="fixed"><colgroup><col style="width:26%"><col style="width:9%"><col style="width:11%"><col></colgroup><thead><tr><th>Rule</th><th>Severity</th><th>Latest status in period</th><th>Parameters in force</th></tr></thead><tbody>');
     for (const rule of req.rules) {
       const latest = latestByRule.get(rule.id);
       const params = rule.parameters.length
@@ -261,7 +263,10 @@ export function renderAuditHtml(m: AuditModel): string {
     out.push(`<h3>Evidence records (${req.records.length})</h3>`);
     if (req.records.length === 0) out.push('<p class="bad">No evidence recorded for this requirement in the period.</p>');
     else {
-      out.push('<table><thead><tr><th>Collected (UTC)</th><th>Rule</th><th>Status</th><th>Finding</th><th>Record SHA-256</th></tr></thead><tbody>');
+      out.push(
+        '<table class="fixed"><colgroup><col style="width:17%"><col style="width:16%"><col style="width:8%"><col><col style="width:24%"></colgroup>' +
+          '<thead><tr><th>Collected (UTC)</th><th>Rule</th><th>Status</th><th>Finding</th><th>Record SHA-256</th></tr></thead><tbody>',
+      );
       for (const rec of req.records) {
         const more = rec.resources.count > rec.resources.items.length ? ` (+${rec.resources.count - rec.resources.items.length} more, list hash ${rec.resources.sha256.slice(0, 16)}…)` : '';
         out.push(

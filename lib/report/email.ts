@@ -137,6 +137,10 @@ function statusClass(status: string): { cls: string; color: string } {
   }
 }
 
+function severityStatus(severity: string): string {
+  return severity === 'critical' || severity === 'high' ? 'FAIL' : severity === 'medium' ? 'WARN' : 'NOT_APPLICABLE';
+}
+
 /** A status in words and colour (never colour alone). */
 function badge(status: string, label = status): string {
   const s = statusClass(status);
@@ -172,7 +176,7 @@ function ruleLink(ruleId: string, title: string, hasRemediation: boolean): strin
 function changeRows(changes: readonly ReportChange[], remediated: Set<string>, withAge: boolean): string[][] {
   return changes.map((c) => {
     const row = [
-      badge(c.kind === 'fixed' ? 'fixed' : c.kind, c.kind === 'regression' ? 'REGRESSION' : c.kind === 'fixed' ? 'FIXED' : c.severity.toUpperCase()),
+      c.kind === 'fixed' ? badge('fixed', 'FIXED') : c.kind === 'regression' ? badge('regression', 'REGRESSION') : badge(severityStatus(c.severity), c.severity.toUpperCase()),
       untrusted(accountLabel(c)),
       `${ruleLink(c.ruleId, c.ruleTitle, remediated.has(c.ruleId))}<div class="muted" style="color:${C.muted};font-size:13px">${escapeHtml(c.message)}</div>`,
       resourcesHtml(c),
@@ -223,10 +227,14 @@ function renderHtml(model: ReportModel, options: RenderOptions): string {
   const previousScore = model.trend.length > 1 ? (model.trend.at(-2)?.score ?? null) : null;
   const delta = t.score !== null && previousScore !== null ? t.score - previousScore : null;
   const deltaText = delta === null || delta === 0 ? '' : ` (${delta > 0 ? '+' : ''}${delta})`;
+  // The verdict's first clause is the headline; the rest (fixed, still failing, gaps) under it.
+  const [headline = model.verdict, ...rest] = model.verdict.split(' · ');
 
   parts.push(
     `<tr><td class="bg" style="padding:24px 24px 8px 24px"><div class="muted" style="color:${C.muted};font-size:13px">${escapeHtml(options.title ?? 'art32 compliance report')} · ${escapeHtml(isoDay(model.now))} · GDPR Art. 32 and CNIL</div>` +
-      `<h1 style="margin:6px 0 0 0;font-size:22px;line-height:1.3">${escapeHtml(model.verdict)}</h1></td></tr>\n`,
+      `<h1 style="margin:6px 0 0 0;font-size:22px;line-height:1.3">${escapeHtml(headline)}</h1>` +
+      (rest.length ? `<p style="margin:4px 0 0 0;font-size:15px">${escapeHtml(rest.join(' · '))}</p>` : '') +
+      `</td></tr>\n`,
   );
   parts.push(
     `<tr><td style="padding:12px 24px 4px 24px"><table width="100%" cellpadding="0" cellspacing="6" border="0" style="border-collapse:separate"><tr>` +
@@ -277,7 +285,7 @@ function renderHtml(model: ReportModel, options: RenderOptions): string {
       const acc = cap(g.items, LIMITS.accountsPerRule);
       const list = acc.shown.map((c) => `${untrusted(accountLabel(c))} <span class="muted" style="color:${C.muted}">${escapeHtml(age(c))}</span>`).join('<br>');
       return [
-        badge('still-failing', g.severity.toUpperCase()),
+        badge(severityStatus(g.severity), g.severity.toUpperCase()),
         ruleLink(g.ruleId, g.ruleTitle, remediated.has(g.ruleId)),
         escapeHtml(String(g.items.length)),
         escapeHtml(age(g.oldest)),
@@ -314,7 +322,7 @@ function renderHtml(model: ReportModel, options: RenderOptions): string {
         escapeHtml(pct(a.score)),
         escapeHtml(String(a.counts.failed)),
         escapeHtml(String(a.counts.errors + a.counts.missing)),
-        escapeHtml(a.collected ? isoDay(a.lastCollectedAt) : 'never'),
+        `<span style="white-space:nowrap">${escapeHtml(a.collected ? isoDay(a.lastCollectedAt) : 'never')}</span>`,
         trendCell(a.trend),
       ]);
       parts.push(section('accounts', 'Accounts to chase', table(['Account', 'Score', 'Failing', 'Not verified', 'Last run', 'Trend'], aRows) + moreRow(attention.more, 'accounts')));
@@ -355,7 +363,7 @@ function renderHtml(model: ReportModel, options: RenderOptions): string {
     `<style>${DARK_CSS}</style></head>`,
     `<body class="bg" style="margin:0;padding:0;background:${C.bg};color:${C.fg};font-family:${FONT};line-height:1.45">`,
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="background:${C.bg}"><tr><td align="center">`,
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:860px;color:${C.fg}">`,
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="max-width:860px;background:${C.bg};color:${C.fg}">`,
     parts.join(''),
     '</table></td></tr></table></body></html>',
     '',

@@ -82,7 +82,10 @@ describe('renderEmail', () => {
     expect(model.verdict).toBe('1 new failure in 1 account since the previous run (19 Nov) · 1 fixed · 1 still failing · 1 account with collection errors');
     expect(subject).toBe(`art32: ${model.verdict}`);
     expect(text.split('\n')[0]).toBe(model.verdict);
-    expect(html).toContain(`<h1 style="margin:6px 0 0 0;font-size:22px;line-height:1.3">${escapeHtml(model.verdict)}</h1>`);
+    const [headline, ...rest] = model.verdict.split(' · ');
+    expect(html).toContain(`<h1 style="margin:6px 0 0 0;font-size:22px;line-height:1.3">${escapeHtml(headline ?? '')}</h1>`);
+    expect(visible(html)).toContain(rest.join(' · '));
+    expect(html).toContain(`<title>${escapeHtml(model.verdict)}</title>`);
   });
 
   it('shows the same facts in HTML and text: changes, who to chase, ages, errors, requirements', () => {

@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadAuditModel, renderAuditHtml } from '../../../lib/report/audit';
+import { FRAMEWORKS } from '../../../lib/frameworks';
+import { RULES, type Status } from '../../../lib/rules';
+import { keys } from '../../../lib/evidence/table';
+import { buildTestRecords, startStore, writeTestRun, type TestStore } from './store-fixture';
+
+const A1 = '111111111111';
+const at = (d: number): string => new Date(Date.UTC(2025, 10, d, 6)).toISOString();
+const ALL_PASS: Record<string, Status> = Object.fromEntries(RULES.map((r) => [r.id, 'PASS' as Status]));
+
+let t: TestStore;
+beforeEach(async () => {
+  t = await startStore();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+describe('audit report (dynalite)', () => {
+  it('lists per requirement the rules, dated records with hashes, parameters and an intact verification', async () => {
+    const alias = '<script>x</script>\u202Eevil';
+    for (const d of [9, 10, 11]) await writeTestRun(t.store, { accountId: A1, alias, runId: `r${d}`, collectedAt: at(d), statuses: { ...ALL_PASS, 'auth.root-mfa': d === 11 ? 'FAIL' : 'PASS' } });
+    const model = await loadAuditModel(t.store, { accountId: A1, from: '2025-11-10', to: '2025-11-11', now: at(12), rules: RULES, frameworks: FRAMEWORKS });
+    expect(model.runs.map((r) => r.runId)).toEqual(['r10', 'r11']);
+    expect(model.verification.problems).toEqual([]);
+    const html = renderAuditHtml(model);
+    expect(html).toContain('Verification: <span class="good">INTACT</span>');
+    // One page-broken section per requirement of every framework.
+    const sections = html.match(/<section class="requirement">/g) ?? [];
+    expect(sections).toHaveLength(FRAMEWORKS.reduce((n, f) => n + f.requirements.length, 0));
+    expect(html).toContain('break-before:page');
+    const guide4 = model.requirements.find((r) => r.requirement.id === 'CNIL-GUIDE-4');
+    expect(guide4?.records.filter((r) => r.ruleId === 'auth.root-mfa').map((r) => [r.collectedAt, r.status])).toEqual([
+      [at(10), 'PASS'],
+      [at(11), 'FAIL'],
+    ]);
+    for (const r of guide4?.records ?? []) expect(html).toContain(r.hash);
+    expect(html).toContain('{&quot;example&quot;:1}');
+    expect(html).not.toContain('<script>x');
+    expect(html).not.toContain('\u202E');
+  });
+
+  it('shows a tampered record as a verification problem', async () => {
+    await writeTestRun(t.store, { accountId: A1, runId: 'r10', collectedAt: at(10), statuses: ALL_PASS });
+    const [first] = buildTestRecords({ accountId: A1, runId: 'r10', collectedAt: at(10), statuses: ALL_PASS });
+    const doc = DynamoDBDocumentClient.from(t.client);
+    const sk = keys.recordSk(at(10), 'r10', first?.ruleId ?? '');
+    const { Item } = await doc.send(new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: 'art32-report-test', Key: { pk: keys.account(A1), sk } }));
+    await doc.send(new PutCommand({ TableName: 'art32-report-test', Item: { ...Item, body: String(Item?.body).replace('"PASS"', '"FAIL"') } }));
+    const model = await loadAuditModel(t.store, { accountId: A1, from: '2025-11-01', to: '2025-11-30', now: at(12), rules: RULES, frameworks: FRAMEWORKS });
+    expect(model.verification.problems.length).toBeGreaterThan(0);
+    expect(renderAuditHtml(model)).toMatch(/Verification: <span class="bad">\d+ PROBLEMS?<\/span>/);
+  });
+});
