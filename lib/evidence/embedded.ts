@@ -42,6 +42,8 @@ export interface OpenStore {
   description: string;
   mode: 'embedded' | 'aws';
   dataDir?: string;
+  /** The raw client (for tools that inspect the table by hand). */
+  client: DynamoDBClient;
   close(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ export async function openEmbeddedStore(dataDir: string, options: Partial<Eviden
     description: `embedded store in ${dir}`,
     mode: 'embedded',
     dataDir: dir,
+    client,
     close: async () => {
       client.destroy();
       await server.close();
@@ -152,6 +155,7 @@ export async function openAwsStore(tableName: string, options: Partial<EvidenceS
     store,
     description: `DynamoDB table ${tableName} (${region ?? 'region from the AWS configuration'})`,
     mode: 'aws',
+    client,
     close: async () => client.destroy(),
   };
 }

@@ -5,7 +5,8 @@
 import { requirementsForRule } from '../frameworks';
 import type { Finding } from '../rules/types';
 import type { AccountSnapshot } from '../snapshot';
-import { buildRecords, type CapLimits, type RequirementLookup } from './build';
+import { buildRecords, normaliseInstant, type CapLimits, type RequirementLookup } from './build';
+import { keys } from './table';
 import type { EvidenceRecord, RunManifest } from './record';
 import type { EvidenceStore } from './store';
 
@@ -61,8 +62,11 @@ const BREADTH_RULE = 'access.permission-breadth';
  * the previous run's per-principal breadth (trend), when that record holds it uncapped —
  * a capped map would make every cut principal look new, so it is then left out.
  */
-export async function previousContext(store: EvidenceStore, accountId: string): Promise<PreviousContext> {
-  const manifests = await store.manifests(accountId);
+export async function previousContext(store: EvidenceStore, accountId: string, current?: { collectedAt: string; runId: string }): Promise<PreviousContext> {
+  // Only runs sealed BEFORE the current one: a retried run must see the context it saw first,
+  // or its records would differ and the retry would be refused as a conflict.
+  const currentSk = current ? keys.manifestSk(normaliseInstant(current.collectedAt, 'collectedAt'), current.runId) : undefined;
+  const manifests = (await store.manifests(accountId)).filter((m) => currentSk === undefined || keys.manifestSk(m.collectedAt, m.runId) < currentSk);
   const context: PreviousContext = { previousRunTimes: manifests.map((m) => m.collectedAt) };
   const latest = manifests.at(-1);
   if (latest?.records.some((r) => r.ruleId === BREADTH_RULE)) {

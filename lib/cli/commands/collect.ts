@@ -62,7 +62,7 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
         for await (const resolved of resolveSnapshots(source)) {
           accounts++;
           const { snapshot } = resolved;
-          const context = await previousContext(open.store, snapshot.account.id);
+          const context = await previousContext(open.store, snapshot.account.id, { collectedAt: snapshot.collectedAt, runId });
           const findings = evaluateRules(RULES, snapshot, { parameters: mergeParameters(resolved.parameters, fileParameters), context });
           const result = await recordRun({ store: open.store, snapshot, findings, runId });
           out.push(summaryLine(resolved.label, snapshot.account.id, snapshot.account.alias, result));

@@ -1,0 +1,102 @@
+/**
+ * The evidence commands end to end, in-process, on an embedded store in a temp dir:
+ * collect twice → runs/history show both dated runs → verify passes → tamper by hand with
+ * the SDK on the same store → verify exits 1 naming the link → export writes a pack.
+ */
+import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keys, openEmbeddedStore, sha256Hex } from '../../../lib/evidence';
+import { run } from '../../unit/cli/capture';
+
+let dir: string;
+const ACCOUNT = '111122223333';
+const DAY1 = '2026-01-20T06:00:00.000Z';
+const DAY2 = '2026-01-21T06:00:00.000Z';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'art32-cli-evidence-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+const data = () => ['--data-dir', join(dir, 'data')];
+
+describe('art32 collect / runs / history / verify / export', () => {
+  it('records two dated runs, lists and verifies them, then names a deleted record', async () => {
+    const first = await run('collect', '--scenario', 'france-travail', '--collected-at', DAY1, '--run-id', 'day-1', ...data());
+    expect(first.stderr).not.toContain('art32:');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/18 records: +FAIL \d+/);
+    expect(first.stdout).toContain('chain start');
+    const retry = await run('collect', '--scenario', 'france-travail', '--collected-at', DAY1, '--run-id', 'day-1', ...data());
+    expect(retry.stdout).toContain('already recorded (retry: nothing written)');
+    const second = await run('collect', '--scenario', 'france-travail', '--collected-at', DAY2, '--run-id', 'day-2', ...data());
+    expect(second.stdout).toContain('chain → day-1');
+
+    const runs = await run('runs', ...data(), '--format', 'json');
+    expect((JSON.parse(runs.stdout) as { runId: string; status: string }[]).map((r) => [r.runId, r.status])).toEqual([
+      ['day-1', 'complete'],
+      ['day-2', 'complete'],
+    ]);
+    const history = await run('history', '--account', ACCOUNT, '--rule', 'auth.password-strength', ...data(), '--format', 'json');
+    expect((JSON.parse(history.stdout) as { collectedAt: string }[]).map((r) => r.collectedAt)).toEqual([DAY1, DAY2]);
+    const csv = await run('history', '--account', ACCOUNT, '--requirement', 'CNIL-2022-100', '--to', '2026-01-20', ...data(), '--format', 'csv');
+    expect(csv.stdout.split('\n')[0]).toBe('collectedAt,runId,accountId,ruleId,requirementIds,status,severity,message,resourceCount,hash');
+    expect(csv.stdout).not.toContain('day-2');
+
+    const ok = await run('verify', ...data());
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('verified: every record hash');
+
+    const pack = join(dir, 'pack');
+    const exported = await run('export', '--account', ACCOUNT, '--from', '2026-01-01', '--to', '2026-01-31', '--out', pack, ...data());
+    expect(exported.code).toBe(0);
+    expect((await readdir(pack)).sort()).toEqual(['README.md', 'SUMMARY.md', 'manifests', 'manifests.jsonl', 'records', 'records.jsonl', 'verification.json']);
+    for (const name of await readdir(join(pack, 'records'))) {
+      expect(sha256Hex(await readFile(join(pack, 'records', name), 'utf8'))).toBe(name.replace(/\.json$/, ''));
+    }
+    expect(await readFile(join(pack, 'SUMMARY.md'), 'utf8')).toMatch(/### CNIL-2022-100 — [^\n]+\n/);
+    expect((await readFile(join(pack, 'records.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(36);
+
+    // Tamper by hand with the SDK on the same store.
+    const open = await openEmbeddedStore(join(dir, 'data'));
+    const sk = keys.recordSk(DAY1, 'day-1', 'auth.root-mfa');
+    await open.client.send(new DeleteItemCommand({ TableName: open.store.tableName, Key: { pk: { S: keys.account(ACCOUNT) }, sk: { S: sk } } }));
+    await open.close();
+    const broken = await run('verify', '--account', ACCOUNT, ...data());
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(`NOT VERIFIED — first broken link: record ${sk} (rule auth.root-mfa, hash`);
+  });
+
+  it('bad input: unknown account, inverted range, missing options, unusable data dir', async () => {
+    const unknown = await run('history', '--account', '999999999999', '--rule', 'auth.root-mfa', ...data());
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(`no evidence for account 999999999999. Accounts with evidence: ${ACCOUNT}`);
+    const inverted = await run('history', '--account', ACCOUNT, '--rule', 'auth.root-mfa', '--from', '2026-02-01', '--to', '2026-01-01', ...data());
+    expect(inverted.code).toBe(2);
+    expect(inverted.stderr).toContain('inverted date range: --from 2026-02-01 is after --to 2026-01-01');
+    expect((await run('history', '--account', ACCOUNT, ...data())).stderr).toContain('give exactly one of --rule ID or --requirement ID');
+    expect((await run('export', '--account', ACCOUNT, ...data())).stderr).toContain('export needs --from, --to, --out');
+
+    const file = join(dir, 'not-a-dir');
+    await writeFile(file, 'x');
+    const blocked = await run('runs', '--data-dir', join(file, 'sub'));
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toMatch(/evidence data directory .*not-a-dir\/sub cannot be created \(ENOTDIR\)/);
+    if (process.getuid?.() !== 0) {
+      const locked = join(dir, 'locked');
+      await run('runs', '--data-dir', locked);
+      await chmod(join(locked, 'dynamodb'), 0o000);
+      const denied = await run('runs', '--data-dir', locked);
+      expect(denied.stderr).toMatch(/is not readable and writable \(EACCES\)/);
+      await chmod(join(locked, 'dynamodb'), 0o700);
+    }
+  });
+});
