@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['test/setup.ts'],
+    // Handlers log through Powertools; tests assert on behaviour, not on log lines.
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_NAMESPACE: 'art32-test', POWERTOOLS_METRICS_DISABLED: 'true' },
     // CDK synthesis and bundling tests are slower than unit tests.
     testTimeout: 60_000,
     hookTimeout: 120_000,

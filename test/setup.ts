@@ -1,0 +1,3 @@
+import { silenceSdkNodeVersionWarning } from '../lib/support/node-warnings';
+
+silenceSdkNodeVersionWarning();
