@@ -84,6 +84,23 @@ function summaryLine(label: string, accountId: string, alias: string | undefined
   return [
     `account ${accountId}${alias ? ` (${alias})` : ''} · ${label} · collected ${result.manifest.collectedAt}`,
     `    ${pad(`${result.records.length} records:`, 12)} ${statuses.join(' · ')}`,
+    ...notableRecords(result),
     `    ${written}; sealed by manifest ${result.manifest.hash.slice(0, 16)}… (chain ${result.manifest.previous ? `→ ${result.manifest.previous.runId}` : 'start'})`,
   ].join('\n');
+}
+
+const NOTABLE: Status[] = ['FAIL', 'ERROR', 'WARN'];
+const MAX_NOTABLE_LINES = 25;
+
+/** One line per rule that did not pass (worst first), so the run's outcome is readable without a second command. */
+function notableRecords(result: RecordRunResult): string[] {
+  const notable = result.records
+    .filter((r) => NOTABLE.includes(r.status))
+    .sort((a, b) => NOTABLE.indexOf(a.status) - NOTABLE.indexOf(b.status) || a.ruleId.localeCompare(b.ruleId));
+  const lines = notable.slice(0, MAX_NOTABLE_LINES).map((r) => {
+    const message = r.message.length > 110 ? `${r.message.slice(0, 109)}…` : r.message;
+    return `      ${pad(r.status === 'ERROR' ? 'NOT VERIFIED' : r.status, 13)}${pad(r.ruleId, 34)}${message}`;
+  });
+  if (notable.length > MAX_NOTABLE_LINES) lines.push(`      … and ${notable.length - MAX_NOTABLE_LINES} more (art32 history / art32 report)`);
+  return lines;
 }
