@@ -1,34 +1,120 @@
 /**
- * Activity aggregation throughput and memory: 1,000,000 CloudTrail events generated
- * in-process, serialised as trail log files (`{"Records":[…]}` of 1,000 records, gzip),
- * then read through the real path (gunzip → JSON.parse → per-principal aggregation).
+ * Activity read path, throughput and memory: 1,000,000 CloudTrail events of ~1.5 kB as
+ * trail log files (`{"Records":[…]}` of 1,000 records, gzip, CloudTrail file names) read by
+ * `readLogDirectory` — gunzip → JSON.parse → per-principal aggregation — in-process and with
+ * the worker pool.
+ *
+ * The files are generated on disk first (not timed), then each measured read runs in a
+ * child process of its own, so its `maxRSS` and CPU time are the read path's only (CPU
+ * time counts every thread of the child: workers, zlib's thread pool, GC).
  *
  * Budget (issue #8): > 200,000 events/s and < 300 MB peak RSS on this machine.
- * Run: node --import tsx bench/activity.ts [events]
+ * Run: node --import tsx bench/activity.ts [events] [--workers N] [--dir DIR] [--keep]
+ *   --dir DIR  reuse (or create) the generated files there instead of a temp dir
+ *   --keep     keep the generated files (their directory is printed)
  */
-import { cpus, loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ActivityAggregator, ingestLogText } from '../lib/activity';
+// The modules a directory read needs (not the package index, which also loads the
+// CloudTrail SDK for LookupEvents).
+import { ActivityAggregator } from '../lib/activity/aggregator';
+import { readLogDirectory } from '../lib/activity/log-files';
 import { seededRandom } from '../lib/scenarios/activity/synthetic';
 
-const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const PER_FILE = 1000;
 const PRINCIPALS = 2000;
 const BUDGET_EVENTS_PER_S = 200_000;
 const BUDGET_RSS_MB = 300;
 const ACCOUNT = '111122223333';
 const ROLE = 'AWSReservedSSO_Adviser_5f2b9c0d1e3a4b67';
+const END = new Date('2026-01-22T06:00:00Z');
+const START = new Date(END.getTime() - 86_400_000);
+const TIME_ZONE = 'Europe/Paris';
 
-const end = new Date('2026-01-22T06:00:00Z');
-const start = new Date(end.getTime() - 86_400_000);
-const random = seededRandom(42);
+interface Measurement {
+  workers: number;
+  events: number;
+  principals: number;
+  files: number;
+  fileErrors: number;
+  wallS: number;
+  cpuS: number;
+  maxRssMb: number;
+  startRssMb: number;
+}
 
+interface Stages {
+  events: number;
+  gunzipCpuS: number;
+  parseCpuS: number;
+  aggregateCpuS: number;
+}
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const cpuSeconds = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
+
+// ---------------------------------------------------------------- child: one measured read
+async function measure(dir: string, workers: number): Promise<Measurement> {
+  const startRss = process.memoryUsage.rss();
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const aggregator = new ActivityAggregator({ window: { start: START, end: END }, timeZone: TIME_ZONE });
+  const source = await readLogDirectory(dir, aggregator, { workers });
+  const section = aggregator.finish();
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuS = cpuSeconds(process.cpuUsage(cpu0));
+  return {
+    workers,
+    events: section.totals.events,
+    principals: section.totals.principals,
+    files: source.filesRead ?? 0,
+    fileErrors: section.fileErrorCount,
+    wallS,
+    cpuS,
+    maxRssMb: (process.resourceUsage().maxRSS * 1024) / 1e6,
+    startRssMb: startRss / 1e6,
+  };
+}
+
+/** Where one core's time goes, on the first `files` files, stage by stage (in-process). */
+function stages(dir: string, files: number): Stages {
+  const aggregator = new ActivityAggregator({ window: { start: START, end: END }, timeZone: TIME_ZONE });
+  let events = 0;
+  let gunzip = 0;
+  let parse = 0;
+  let aggregate = 0;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json.gz')).sort().slice(0, files)) {
+    const bytes = readFileSync(join(dir, name));
+    const c0 = process.cpuUsage();
+    const text = gunzipSync(bytes).toString('utf8');
+    const c1 = process.cpuUsage();
+    const records = (JSON.parse(text) as { Records: unknown[] }).Records;
+    const c2 = process.cpuUsage();
+    for (const record of records) aggregator.add(record);
+    const c3 = process.cpuUsage();
+    gunzip += cpuSeconds(c1) - cpuSeconds(c0);
+    parse += cpuSeconds(c2) - cpuSeconds(c1);
+    aggregate += cpuSeconds(c3) - cpuSeconds(c2);
+    events += records.length;
+  }
+  return { events, gunzipCpuS: gunzip, parseCpuS: parse, aggregateCpuS: aggregate };
+}
+
+// ---------------------------------------------------------------- parent: generate, then spawn
 /**
  * One S3 GetObject / DynamoDB GetItem / DescribeTable record as a trail writes it (about
- * 1.2 kB, like real data events), written as text directly: generating 1M events through
+ * 1.5 kB, like real data events), written as text directly: generating 1M events through
  * objects and JSON.stringify would cost more than reading them.
  */
-function recordJson(principal: number, time: number): string {
+function recordJson(random: () => number, principal: number, time: number): string {
   const session = `adviser-${principal}@agency.example`;
   const identity = `{"type":"AssumedRole","principalId":"AROAEXAMPLEADVISER01:${session}","arn":"arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE}/${session}","accountId":"${ACCOUNT}","accessKeyId":"ASIAEXAMPLEKEY000001","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLEADVISER01","arn":"arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-3/${ROLE}","accountId":"${ACCOUNT}","userName":"${ROLE}"},"attributes":{"creationDate":"2026-01-21T05:00:00Z","mfaAuthenticated":"false"}}}`;
   const common = `"eventVersion":"1.09","userIdentity":${identity},"eventTime":"${new Date(time).toISOString().replace('.000Z', 'Z')}","awsRegion":"eu-west-3","sourceIPAddress":"10.${(principal >> 8) & 255}.${principal & 255}.${Math.floor(random() * 4)}","userAgent":"[aws-sdk-js/3.700.0 ua/2.1 os/linux lang/js md/nodejs#20.19.0 api/s3#3.700.0]"`;
@@ -37,7 +123,7 @@ function recordJson(principal: number, time: number): string {
   const pick = random();
   if (pick < 0.5) {
     const key = `dossiers/${Math.floor(random() * 1e6)}.pdf`;
-    return `{${common}${error},"eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"bucketName":"case-files","Host":"case-files.s3.eu-west-3.amazonaws.com","key":"${key}"},"responseElements":null,"additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","x-amz-id-2":"EXAMPLE","bytesTransferredOut":${Math.floor(random() * 2e5)}},${id},"readOnly":true,"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::case-files/${key}"},{"accountId":"${ACCOUNT}","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::case-files"}],"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"${ACCOUNT}","eventCategory":"Data"}`;
+    return `{${common}${error},"eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"bucketName":"jobseeker-documents","Host":"jobseeker-documents.s3.eu-west-3.amazonaws.com","key":"${key}"},"responseElements":null,"additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","x-amz-id-2":"EXAMPLE","bytesTransferredOut":${Math.floor(random() * 2e5)}},${id},"readOnly":true,"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::jobseeker-documents/${key}"},{"accountId":"${ACCOUNT}","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::jobseeker-documents"}],"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"${ACCOUNT}","eventCategory":"Data"}`;
   }
   if (pick < 0.8) {
     return `{${common}${error},"eventSource":"dynamodb.amazonaws.com","eventName":"GetItem","requestParameters":{"tableName":"jobseekers","key":{"id":"HIDDEN_DUE_TO_SECURITY_REASONS"},"consistentRead":false},"responseElements":null,${id},"readOnly":true,"resources":[{"accountId":"${ACCOUNT}","type":"AWS::DynamoDB::Table","ARN":"arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/jobseekers"}],"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"${ACCOUNT}","eventCategory":"Data"}`;
@@ -45,62 +131,94 @@ function recordJson(principal: number, time: number): string {
   return `{${common}${error},"eventSource":"dynamodb.amazonaws.com","eventName":"DescribeTable","requestParameters":{"tableName":"jobseekers"},"responseElements":null,${id},"readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"${ACCOUNT}","eventCategory":"Management"}`;
 }
 
-let rawBytes = 0;
-function file(index: number): Buffer {
-  const records = new Array<string>(PER_FILE);
-  for (let i = 0; i < PER_FILE; i++) {
-    const time = start.getTime() + Math.floor(((index * PER_FILE + i) / TOTAL) * 86_400_000);
-    records[i] = recordJson(Math.floor(random() * PRINCIPALS), time);
+/** CloudTrail's file name: account, region, delivery time (5 min after the file's last event). */
+function fileName(index: number, lastEventMs: number): string {
+  const delivered = new Date(lastEventMs + 5 * 60_000).toISOString();
+  const stamp = `${delivered.slice(0, 4)}${delivered.slice(5, 7)}${delivered.slice(8, 10)}T${delivered.slice(11, 13)}${delivered.slice(14, 16)}Z`;
+  return `${ACCOUNT}_CloudTrail_eu-west-3_${stamp}_${String(index).padStart(6, '0')}.json.gz`;
+}
+
+function generate(dir: string, total: number): { rawBytes: number; gzipBytes: number } {
+  const random = seededRandom(42);
+  let rawBytes = 0;
+  let gzipBytes = 0;
+  for (let f = 0; f < total / PER_FILE; f++) {
+    const records = new Array<string>(PER_FILE);
+    let last = 0;
+    for (let i = 0; i < PER_FILE; i++) {
+      last = START.getTime() + Math.floor(((f * PER_FILE + i) / total) * 86_400_000);
+      records[i] = recordJson(random, Math.floor(random() * PRINCIPALS), last);
+    }
+    const text = `{"Records":[${records.join(',')}]}`;
+    const gz = gzipSync(text, { level: 6 });
+    rawBytes += text.length;
+    gzipBytes += gz.length;
+    writeFileSync(join(dir, fileName(f, last)), gz);
   }
-  const text = `{"Records":[${records.join(',')}]}`;
-  rawBytes += text.length;
-  return gzipSync(text, { level: 1 });
+  return { rawBytes, gzipBytes };
 }
 
-const aggregator = new ActivityAggregator({ window: { start, end }, timeZone: 'Europe/Paris' });
-let peakRss = process.memoryUsage.rss();
-let pathNs = 0n;
-let pathCpuUs = 0;
-let gunzipCpuUs = 0;
-let generateNs = 0n;
-let compressedBytes = 0;
-const wall = process.hrtime.bigint();
-for (let f = 0; f < TOTAL / PER_FILE; f++) {
-  const g0 = process.hrtime.bigint();
-  const bytes = file(f);
-  compressedBytes += bytes.length;
-  // The read path of ingestLogBuffer, stage by stage: gunzip, then JSON.parse + aggregate.
-  const t0 = process.hrtime.bigint();
-  const c0 = process.cpuUsage();
-  const text = gunzipSync(bytes).toString('utf8');
-  const c1 = process.cpuUsage();
-  ingestLogText(text, `bench/file-${f}.json.gz`, aggregator);
-  const c2 = process.cpuUsage();
-  const t1 = process.hrtime.bigint();
-  gunzipCpuUs += c1.user + c1.system - c0.user - c0.system;
-  pathCpuUs += c2.user + c2.system - c0.user - c0.system;
-  generateNs += t0 - g0;
-  pathNs += t1 - t0;
-  if (f % 20 === 0) peakRss = Math.max(peakRss, process.memoryUsage.rss());
+function child(args: string[]): unknown {
+  const script = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`measuring child failed (${r.status}): ${r.stderr}`);
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line);
 }
-const section = aggregator.finish();
-const wallS = Number(process.hrtime.bigint() - wall) / 1e9;
-peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
 
-const pathS = Number(pathNs) / 1e9;
-const pathCpuS = pathCpuUs / 1e6;
-const wallRate = section.totals.events / pathS;
-const cpuRate = section.totals.events / pathCpuS;
-const rssMb = peakRss / 1024 / 1024;
-const verdict = (ok: boolean): string => (ok ? 'PASS' : 'OVER');
-const [load1] = loadavg();
-console.log(`events aggregated:   ${section.totals.events.toLocaleString('en-US')} of ${TOTAL.toLocaleString('en-US')} (${section.totals.principals} principals; ${(rawBytes / 1e6).toFixed(0)} MB JSON, ${(compressedBytes / 1e6).toFixed(0)} MB gzip)`);
-console.log(`generation:          ${(Number(generateNs) / 1e9).toFixed(1)} s (not counted)`);
-console.log(`read path:           ${pathS.toFixed(2)} s elapsed, ${pathCpuS.toFixed(2)} s CPU (gunzip + JSON.parse + aggregate; bench wall ${wallS.toFixed(1)} s); load average ${load1?.toFixed(1)} on ${cpus().length} cores`);
-console.log(`  of which gunzip:   ${(gunzipCpuUs / 1e6).toFixed(2)} s CPU; JSON.parse + aggregation ${((pathCpuUs - gunzipCpuUs) / 1e6).toFixed(2)} s CPU → ${Math.round(section.totals.events / ((pathCpuUs - gunzipCpuUs) / 1e6)).toLocaleString('en-US')} events per CPU-second for uncompressed JSON`);
-console.log(`throughput (CPU):    ${Math.round(cpuRate).toLocaleString('en-US')} events per CPU-second  budget > ${BUDGET_EVENTS_PER_S.toLocaleString('en-US')}  ratio ${(cpuRate / BUDGET_EVENTS_PER_S).toFixed(2)}  ${verdict(cpuRate > BUDGET_EVENTS_PER_S)}`);
-console.log(`throughput (wall):   ${Math.round(wallRate).toLocaleString('en-US')} events/s elapsed  ratio ${(wallRate / BUDGET_EVENTS_PER_S).toFixed(2)}  ${verdict(wallRate > BUDGET_EVENTS_PER_S)}${load1 !== undefined && load1 > cpus().length ? '  (machine shared: elapsed time includes waiting for a core)' : ''}`);
-console.log(`peak RSS:            ${rssMb.toFixed(0)} MB  budget < ${BUDGET_RSS_MB} MB  ratio ${(rssMb / BUDGET_RSS_MB).toFixed(2)}  ${verdict(rssMb < BUDGET_RSS_MB)}`);
-const sample = section.principals[0];
-if (sample) console.log(`sample principal:    ${sample.calls} calls, ${sample.distinctResources.count} distinct resources (${sample.distinctResources.exact ? 'exact' : 'estimated'})`);
-if (!(cpuRate > BUDGET_EVENTS_PER_S && rssMb < BUDGET_RSS_MB)) process.exitCode = 1;
+async function parent(): Promise<void> {
+  const total = Number(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 1_000_000);
+  const pool = Number(flag('--workers') ?? availableParallelism());
+  const keep = process.argv.includes('--keep') || flag('--dir') !== undefined;
+  const [l1, l5, l15] = loadavg().map((x) => x.toFixed(2));
+  console.log(`load average ${l1} ${l5} ${l15} on ${cpus().length} cores (availableParallelism ${availableParallelism()}) — a shared machine: elapsed times include waiting for a core`);
+
+  const dir = flag('--dir') ?? mkdtempSync(join(tmpdir(), 'art32-bench-activity-'));
+  const marker = join(dir, `.generated-${total}`);
+  if (!existsSync(marker)) {
+    mkdirSync(dir, { recursive: true });
+    const g0 = process.hrtime.bigint();
+    const { rawBytes, gzipBytes } = generate(dir, total);
+    writeFileSync(marker, '');
+    console.log(`generated:   ${total.toLocaleString('en-US')} events in ${total / PER_FILE} files, ${(rawBytes / 1e6).toFixed(0)} MB JSON → ${(gzipBytes / 1e6).toFixed(0)} MB gzip, in ${(Number(process.hrtime.bigint() - g0) / 1e9).toFixed(1)} s (not timed)`);
+  } else console.log(`reusing:     ${dir}`);
+
+  try {
+    const s = child(['--stages', dir, '200']) as Stages;
+    const us = (x: number): string => `${((x / s.events) * 1e6).toFixed(2)} µs`;
+    console.log(`per event, one core (${s.events.toLocaleString('en-US')} events): gunzip ${us(s.gunzipCpuS)}, JSON.parse ${us(s.parseCpuS)}, aggregation ${us(s.aggregateCpuS)} → ceiling ${Math.round(s.events / (s.gunzipCpuS + s.parseCpuS + s.aggregateCpuS)).toLocaleString('en-US')} events per CPU-second`);
+
+    const verdict = (ok: boolean): string => (ok ? 'PASS' : 'OVER');
+    let ok = true;
+    const runs = pool > 1 ? [1, pool] : [1];
+    for (const workers of runs) {
+      const m = child(['--measure', dir, String(workers)]) as Measurement;
+      const wallRate = m.events / m.wallS;
+      const cpuRate = m.events / m.cpuS;
+      const label = workers === 1 ? 'in-process (workers 1)' : `worker pool (workers ${workers})`;
+      console.log(`\n${label}: ${m.events.toLocaleString('en-US')} events, ${m.files} files, ${m.principals} principals, ${m.fileErrors} file errors`);
+      console.log(`  wall clock:  ${m.wallS.toFixed(2)} s → ${Math.round(wallRate).toLocaleString('en-US')} events/s        budget > ${BUDGET_EVENTS_PER_S.toLocaleString('en-US')}  ratio ${(wallRate / BUDGET_EVENTS_PER_S).toFixed(2)}  ${verdict(wallRate > BUDGET_EVENTS_PER_S)}`);
+      console.log(`  CPU time:    ${m.cpuS.toFixed(2)} s → ${Math.round(cpuRate).toLocaleString('en-US')} events per CPU-second  budget > ${BUDGET_EVENTS_PER_S.toLocaleString('en-US')}  ratio ${(cpuRate / BUDGET_EVENTS_PER_S).toFixed(2)}  ${verdict(cpuRate > BUDGET_EVENTS_PER_S)}`);
+      console.log(`  peak RSS:    ${m.maxRssMb.toFixed(0)} MB (process at start ${m.startRssMb.toFixed(0)} MB)  budget < ${BUDGET_RSS_MB} MB  ratio ${(m.maxRssMb / BUDGET_RSS_MB).toFixed(2)}  ${verdict(m.maxRssMb < BUDGET_RSS_MB)}`);
+      if (m.events !== total || m.fileErrors > 0) {
+        console.log(`  ERROR: expected ${total} events and no file error`);
+        ok = false;
+      }
+      // The default configuration (the pool) is what the budget judges.
+      if (workers === runs[runs.length - 1]) ok = ok && wallRate > BUDGET_EVENTS_PER_S && m.maxRssMb < BUDGET_RSS_MB;
+    }
+    console.log(`\nload average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    if (!ok) process.exitCode = 1;
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+    else console.log(`files kept in ${dir}`);
+  }
+}
+
+if (flag('--measure')) {
+  console.log(JSON.stringify(await measure(flag('--measure') as string, Number(process.argv[process.argv.indexOf('--measure') + 2]))));
+} else if (flag('--stages')) {
+  console.log(JSON.stringify(stages(flag('--stages') as string, Number(process.argv[process.argv.indexOf('--stages') + 2]))));
+} else {
+  await parent();
+}

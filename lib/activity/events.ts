@@ -62,6 +62,45 @@ export function principalOf(identity: CloudTrailUserIdentity | undefined): Princ
   return { key: `${type}:${id}`, identityType: type };
 }
 
+const DIGIT_0 = 48;
+
+/** Day start (UTC ms) of the last `YYYY-MM-DD` seen: consecutive events share their day. */
+let lastDayKey = -1;
+let lastDayMs = NaN;
+
+/**
+ * Milliseconds of a CloudTrail `eventTime`. CloudTrail writes `YYYY-MM-DDTHH:MM:SSZ`; that
+ * form is read digit by digit (Date.parse costs ~0.3 µs, a third of the aggregation),
+ * anything else goes through `Date.parse`. NaN when it is not a date.
+ */
+export function parseEventTime(text: string): number {
+  if (text.length !== 20 || text.charCodeAt(19) !== 90 /* Z */ || text.charCodeAt(10) !== 84 /* T */) return Date.parse(text);
+  const d = (i: number): number => digitAt(text, i);
+  const dayKey = d(0) * 10_000_000 + d(1) * 1_000_000 + d(2) * 100_000 + d(3) * 10_000 + d(5) * 1000 + d(6) * 100 + d(8) * 10 + d(9);
+  const hour = d(11) * 10 + d(12);
+  const minute = d(14) * 10 + d(15);
+  const second = d(17) * 10 + d(18);
+  const separators = text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58;
+  if (!separators || !(hour < 24 && minute < 60 && second < 60)) return Date.parse(text);
+  if (dayKey !== lastDayKey) {
+    const year = Math.floor(dayKey / 10_000);
+    const month = Math.floor(dayKey / 100) % 100;
+    const day = dayKey % 100;
+    const ms = Date.UTC(year, month - 1, day);
+    // Date.UTC rolls 2026-02-30 over to March: leave such strings to Date.parse, so that both paths agree.
+    if (Number.isNaN(ms) || new Date(ms).getUTCDate() !== day || month < 1 || month > 12) return Date.parse(text);
+    lastDayKey = dayKey;
+    lastDayMs = ms;
+  }
+  return lastDayMs + hour * 3_600_000 + minute * 60_000 + second * 1000;
+}
+
+/** The decimal digit at `i`, NaN when it is not one (NaN then fails every range check). */
+function digitAt(text: string, i: number): number {
+  const v = text.charCodeAt(i) - DIGIT_0;
+  return v >= 0 && v <= 9 ? v : NaN;
+}
+
 /** Error codes that mean "the caller was not allowed", across services' spellings. */
 const DENIED_CODES = new Set([
   'AccessDenied',

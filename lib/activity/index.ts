@@ -10,6 +10,7 @@ export * from './distinct';
 export * from './time-zone';
 export * from './rate-limit';
 export * from './log-files';
+export * from './pool';
 export * from './lookup-events';
 export * from './metrics';
 export * from './stats';

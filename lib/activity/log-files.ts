@@ -3,98 +3,29 @@
  * to S3 — from a local directory (recursive) or an S3 prefix. Unlike LookupEvents these
  * carry data events (S3 GetObject with `bytesTransferredOut`, DynamoDB reads, …).
  *
- * Files are processed one at a time (a file holds about five minutes of one region), so a
- * day of logs never sits in memory. A malformed or truncated file becomes an error naming
- * the file; the other files are still read.
+ * Each file is read whole and dropped once counted (a file holds about five minutes of one
+ * region), so a day of logs never sits in memory; with worker threads (`pool.ts`) each
+ * thread holds a couple of files at a time. A malformed or truncated file becomes an error
+ * naming the file; the other files are still read.
  */
 import { opendir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ActivityAggregator } from './aggregator';
-import type { ActivityFileError, ActivitySourceRecord } from './schema';
+import { DEFAULT_MAX_FILE_BYTES, LogFileError, fileErrorOf, ingestLogBuffer } from './decode';
+import { LogFilePool, plannedWorkers, type FileResult, type PoolOptions } from './pool';
+import type { ActivitySourceRecord } from './schema';
 
-const gunzipAsync = promisify(gunzip);
+export { DEFAULT_MAX_FILE_BYTES, LogFileError, fileErrorOf, gunzipBounded, ingestLogBuffer, ingestLogText, type FileOutcome } from './decode';
 
-/** Decompressed size above which a file is refused (V8 strings stop near 512 MB). */
-export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 /** Files delivered this long after the window's end may still hold its late events. */
 export const DEFAULT_LATE_DELIVERY_MS = 60 * 60 * 1000;
 
-export class LogFileError extends Error {
-  public constructor(
-    public readonly file: string,
-    public readonly code: ActivityFileError['code'],
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'LogFileError';
-  }
-
-  public toRecord(): ActivityFileError {
-    return { file: this.file, code: this.code, message: this.message };
-  }
-}
-
-export interface LogFileOptions {
+export interface LogFileOptions extends PoolOptions {
   maxFileBytes?: number;
   /** Skip files whose delivery timestamp (in the CloudTrail file name) is outside the window. Default true. */
   pruneByFileName?: boolean;
   lateDeliveryMs?: number;
-}
-
-/** Outcome of one file: records counted, or a digest file that was skipped. */
-export interface FileOutcome {
-  records: number;
-  digest: boolean;
-}
-
-/**
- * Parse one log file's text and feed its records to the aggregator. Throws
- * `LogFileError` (InvalidJson / NotCloudTrail) naming the file; nothing is counted then.
- */
-export function ingestLogText(text: string, file: string, aggregator: ActivityAggregator): FileOutcome {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new LogFileError(file, 'InvalidJson', `not valid JSON (${error instanceof Error ? error.message : String(error)}); the file may be truncated`);
-  }
-  if (typeof document !== 'object' || document === null) {
-    throw new LogFileError(file, 'NotCloudTrail', 'expected a JSON object with a "Records" array');
-  }
-  const records = (document as { Records?: unknown }).Records;
-  if (!Array.isArray(records)) {
-    // Digest files (log file integrity validation) live next to the logs; they are not events.
-    if ('digestStartTime' in document) return { records: 0, digest: true };
-    throw new LogFileError(file, 'NotCloudTrail', 'no "Records" array: not a CloudTrail log file');
-  }
-  for (const record of records) aggregator.add(record);
-  return { records: records.length, digest: false };
-}
-
-/** Decompress (when gzip, by magic bytes) and ingest one file's bytes. */
-export async function ingestLogBuffer(
-  bytes: Uint8Array,
-  file: string,
-  aggregator: ActivityAggregator,
-  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
-): Promise<FileOutcome> {
-  let buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.length >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) {
-    try {
-      buffer = await gunzipAsync(buffer, { maxOutputLength: maxFileBytes });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof RangeError || /maxOutputLength|buffer larger/i.test(message)) {
-        throw new LogFileError(file, 'TooLarge', `decompresses to more than ${maxFileBytes} bytes`);
-      }
-      throw new LogFileError(file, 'InvalidGzip', `gzip data is corrupt or truncated (${message})`);
-    }
-  }
-  if (buffer.length > maxFileBytes) throw new LogFileError(file, 'TooLarge', `larger than ${maxFileBytes} bytes`);
-  return ingestLogText(buffer.toString('utf8'), file, aggregator);
 }
 
 const CLOUDTRAIL_NAME_TIME = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/;
@@ -141,21 +72,26 @@ class FileRun {
     return true;
   }
 
+  /** Read one file in this thread. */
   public async ingest(file: string, read: () => Promise<Uint8Array>): Promise<void> {
     try {
       const bytes = await read();
-      const outcome = await ingestLogBuffer(bytes, file, this.aggregator, this.options.maxFileBytes);
-      if (outcome.digest) return;
-      this.filesRead += 1;
-      this.eventsRead += outcome.records;
+      this.record({ outcome: await ingestLogBuffer(bytes, file, this.aggregator, this.options.maxFileBytes) });
     } catch (error) {
-      this.failed += 1;
-      const record =
-        error instanceof LogFileError
-          ? error.toRecord()
-          : { file, code: 'ReadFailed' as const, message: `${file}: ${error instanceof Error ? error.message : String(error)}` };
-      this.aggregator.addFileError(record);
+      this.record({ error: fileErrorOf(file, error) });
     }
+  }
+
+  /** Account for one file's result (read here or in a worker). */
+  public record(result: FileResult): void {
+    if ('error' in result) {
+      this.failed += 1;
+      this.aggregator.addFileError(result.error);
+      return;
+    }
+    if (result.outcome.digest) return;
+    this.filesRead += 1;
+    this.eventsRead += result.outcome.records;
   }
 
   public source(kind: ActivitySourceRecord['kind'], location: string, extra: Partial<ActivitySourceRecord> = {}): ActivitySourceRecord {
@@ -168,6 +104,73 @@ class FileRun {
       filesSkipped: this.filesSkipped,
       ...extra,
     };
+  }
+}
+
+/**
+ * Files read by a worker pool. Results are kept by submission order and accounted only at
+ * the end, so file errors are listed in the same order as an in-process read, whatever
+ * order the workers finished in.
+ */
+class ParallelRun {
+  private readonly names: string[] = [];
+  private readonly results: Promise<FileResult>[] = [];
+  private active = 0;
+  private waiter: (() => void) | undefined;
+  private readonly pool: LogFilePool;
+
+  public constructor(
+    workers: number,
+    private readonly aggregator: ActivityAggregator,
+    private readonly run: FileRun,
+    options: LogFileOptions,
+  ) {
+    this.pool = new LogFilePool(workers, { options: aggregator.options, ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}) });
+    this.limit = workers * 4;
+  }
+
+  /** Files being fetched or read at most at once (bounds the bytes held for S3). */
+  private readonly limit: number;
+
+  /** Wait until another file may be started. */
+  public async slot(): Promise<void> {
+    while (this.active >= this.limit) await new Promise<void>((resolve) => (this.waiter = resolve));
+  }
+
+  /** Read a file in a worker; `fetch` (S3) runs here first, a local path is read by the worker. */
+  public add(name: string, source: { path: string } | { fetch: () => Promise<Uint8Array> }): void {
+    const id = this.names.push(name) - 1;
+    this.active += 1;
+    const result = (async (): Promise<FileResult> => {
+      try {
+        if ('path' in source) return await this.pool.submit({ id, name, path: source.path });
+        let bytes: Uint8Array;
+        try {
+          bytes = await source.fetch();
+        } catch (error) {
+          return { error: fileErrorOf(name, error) };
+        }
+        return await this.pool.submit({ id, name, bytes });
+      } finally {
+        this.active -= 1;
+        const wake = this.waiter;
+        this.waiter = undefined;
+        wake?.();
+      }
+    })();
+    this.results.push(result);
+  }
+
+  /** Merge the workers' aggregates and account for every file, in submission order. */
+  public async finish(): Promise<void> {
+    const results = await Promise.all(this.results);
+    const { partials, lost } = await this.pool.finish();
+    for (const partial of partials) this.aggregator.mergePartial(partial);
+    results.forEach((result, id) => {
+      const name = this.names[id] as string;
+      const why = lost.get(id);
+      this.run.record(why ? { error: { file: name, code: 'ReadFailed', message: `${name}: ${why}` } } : result);
+    });
   }
 }
 
@@ -185,18 +188,26 @@ async function* walk(dir: string): AsyncGenerator<string> {
 
 /**
  * Read every `.json.gz` / `.json` CloudTrail file under `dir` (recursive) into the
- * aggregator, and record the source (files read, skipped, failed) on it.
+ * aggregator, and record the source (files read, skipped, failed) on it. With enough
+ * files, worker threads read them in parallel (`options.workers`, see `pool.ts`).
  */
 export async function readLogDirectory(dir: string, aggregator: ActivityAggregator, options: LogFileOptions = {}): Promise<ActivitySourceRecord> {
   const run = new FileRun(aggregator, options);
+  // Names first (a day of one region is ~300 files): the count decides the workers.
+  const paths: string[] = [];
   try {
-    for await (const path of walk(dir)) {
-      if (!run.wanted(relative(dir, path) || path)) continue;
-      await run.ingest(path, () => readFile(path));
-    }
+    for await (const path of walk(dir)) if (run.wanted(relative(dir, path) || path)) paths.push(path);
   } catch (error) {
     aggregator.addFileError({ file: dir, code: 'ReadFailed', message: `${dir}: ${error instanceof Error ? error.message : String(error)}` });
     run.failed += 1;
+  }
+  const workers = plannedWorkers(paths.length, options);
+  if (workers > 0) {
+    const parallel = new ParallelRun(workers, aggregator, run, options);
+    for (const path of paths) parallel.add(path, { path });
+    await parallel.finish();
+  } else {
+    for (const path of paths) await run.ingest(path, () => readFile(path));
   }
   const source = run.source('log-directory', dir);
   aggregator.addSource(source);
@@ -216,13 +227,18 @@ export interface S3ReadOptions extends LogFileOptions {
 }
 
 /**
- * Read the CloudTrail files under an S3 prefix (ListObjectsV2, paginated; GetObject body
- * streamed into memory one file at a time).
+ * Read the CloudTrail files under an S3 prefix (ListObjectsV2, paginated; each GetObject
+ * body collected into memory, one file at a time in-process; with workers, a few files
+ * fetched here while the workers gunzip and parse).
  */
 export async function readS3Prefix(client: S3Client, url: string, aggregator: ActivityAggregator, options: S3ReadOptions = {}): Promise<ActivitySourceRecord> {
   const { bucket, prefix } = parseS3Url(url);
+  // Loaded here, not at the top: reading a directory should not pay for the S3 SDK (~20 MB).
+  const { GetObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   const run = new FileRun(aggregator, options);
   const maxPages = options.maxListPages ?? 1000;
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let parallel: ParallelRun | undefined;
   let token: string | undefined;
   let pages = 0;
   let calls = 0;
@@ -241,19 +257,29 @@ export async function readS3Prefix(client: S3Client, url: string, aggregator: Ac
       truncation = { reason: code, message: `ListObjectsV2 on s3://${bucket}/${prefix} failed: ${error instanceof Error ? error.message : String(error)}` };
       break;
     }
+    const keys = (page.Contents ?? []).map((o) => o.Key).filter((key): key is string => key !== undefined && run.wanted(key));
+    if (pages === 0) {
+      // The first page decides: a listing that goes on is worth the full pool.
+      const workers = plannedWorkers(page.IsTruncated ? Number.MAX_SAFE_INTEGER : keys.length, options);
+      if (workers > 0) parallel = new ParallelRun(workers, aggregator, run, options);
+    }
     pages += 1;
-    for (const object of page.Contents ?? []) {
-      const key = object.Key;
-      if (!key || !run.wanted(key)) continue;
-      await run.ingest(`s3://${bucket}/${key}`, async () => {
+    for (const key of keys) {
+      const file = `s3://${bucket}/${key}`;
+      const fetch = async (): Promise<Uint8Array> => {
         calls += 1;
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         if (!response.Body) throw new Error('GetObject returned no body');
-        return collect(response.Body as AsyncIterable<Uint8Array>, `s3://${bucket}/${key}`, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-      });
+        return collect(response.Body as AsyncIterable<Uint8Array>, file, maxBytes);
+      };
+      if (parallel) {
+        await parallel.slot();
+        parallel.add(file, { fetch });
+      } else await run.ingest(file, fetch);
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
+  await parallel?.finish();
   const source = run.source('s3-prefix', `s3://${bucket}/${prefix}`, { apiCalls: calls, ...(truncation ? { truncation } : {}) });
   aggregator.addSource(source);
   return source;

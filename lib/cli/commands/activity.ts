@@ -20,6 +20,7 @@ interface ActivityOptions {
   tz: string;
   format: string;
   maxCalls: string;
+  workers?: string;
 }
 
 /** `24h`, `90m`, `7d` → milliseconds. */
@@ -50,6 +51,7 @@ export function register(program: Command): void {
     .option('--tz <zone>', 'IANA time zone for hours and days', DEFAULT_TIME_ZONE)
     .option('--format <format>', 'table or json', 'table')
     .option('--max-calls <n>', '--live: LookupEvents call budget (2 calls/s)', '500')
+    .option('--workers <n>', '--logs / --s3: worker threads reading files (default: available cores; 1 = in-process)')
     .action(async (options: ActivityOptions) => {
       const chosen = [options.logs, options.s3, options.live].filter(Boolean).length;
       if (chosen !== 1) throw new CliError('give exactly one of --logs DIR, --s3 s3://bucket/prefix or --live');
@@ -65,8 +67,11 @@ export function register(program: Command): void {
         throw error;
       }
       const region = options.region ?? process.env.AWS_REGION;
-      if (options.logs) await readLogDirectory(options.logs, aggregator);
-      else if (options.s3) await readS3Prefix(new S3Client(region ? { region } : {}), options.s3, aggregator);
+      const workers = options.workers === undefined ? undefined : Number(options.workers);
+      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new CliError(`invalid --workers "${options.workers}": expected a whole number ≥ 1`);
+      const reading = workers === undefined ? {} : { workers };
+      if (options.logs) await readLogDirectory(options.logs, aggregator, reading);
+      else if (options.s3) await readS3Prefix(new S3Client(region ? { region } : {}), options.s3, aggregator, reading);
       else {
         // maxAttempts 1: our own limiter and retries account for every call.
         const client = new CloudTrailClient({ ...(region ? { region } : {}), maxAttempts: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ActivityAggregator, ActivitySection, DistinctCounter, LocalCalendar, isDeniedError, principalOf, InvalidTimeZoneError } from '../../../lib/activity';
+import { ActivityAggregator, ActivitySection, DistinctCounter, LocalCalendar, isDeniedError, parseEventTime, principalOf, InvalidTimeZoneError } from '../../../lib/activity';
 import { aggregate, iamUserRecord, officeTime, WINDOW, ACCOUNT } from './helpers';
 
 describe('ActivityAggregator', () => {
@@ -124,5 +124,16 @@ describe('DistinctCounter', () => {
     const { count, exact } = large.result();
     expect(exact).toBe(false);
     expect(Math.abs(count - 100_000) / 100_000).toBeLessThan(0.1);
+  });
+});
+
+describe('parseEventTime', () => {
+  it('reads CloudTrail times digit by digit exactly as Date.parse, and hands other forms to Date.parse', () => {
+    for (const text of ['2026-01-21T09:05:07Z', '2026-01-22T00:00:00Z', '2024-02-29T23:59:59Z', '2026-03-29T01:30:00Z', '2026-01-21T09:05:07.123Z', '2026-01-21T10:05:07+01:00', '2026-02-30T09:00:00Z' /* V8 rolls it over to 2 March */]) {
+      expect(parseEventTime(text)).toBe(Date.parse(text));
+    }
+    for (const text of ['2026-13-01T09:00:00Z', '2026-01-21T24:00:01Z', '2026-01-2xT09:00:00Z', 'yesterday', '']) {
+      expect(parseEventTime(text)).toBeNaN();
+    }
   });
 });

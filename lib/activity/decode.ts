@@ -1,0 +1,115 @@
+/**
+ * Decoding one CloudTrail log file — gzip → UTF-8 text → `JSON.parse` → records into an
+ * aggregator — with the errors that name the file. Kept apart from the readers (and from
+ * the AWS SDK) because the worker threads of `pool.ts` load exactly this and the
+ * aggregator, nothing more.
+ */
+import { createGunzip } from 'node:zlib';
+import type { ActivityAggregator } from './aggregator';
+import type { ActivityFileError } from './schema';
+
+/** Decompressed size above which a file is refused (V8 strings stop near 512 MB). */
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Output chunk of the streaming gunzip. Node's default (16 KiB) costs ~90 callbacks for a
+ * 1.5 MB file; 256 KiB keeps the per-chunk overhead negligible at the same peak memory (the
+ * whole decompressed file is kept anyway, as one `JSON.parse` needs one string).
+ */
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
+
+export class LogFileError extends Error {
+  public constructor(
+    public readonly file: string,
+    public readonly code: ActivityFileError['code'],
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'LogFileError';
+  }
+
+  public toRecord(): ActivityFileError {
+    return { file: this.file, code: this.code, message: this.message };
+  }
+}
+
+/** Any failure while reading `file`, as the file error the section records. */
+export function fileErrorOf(file: string, error: unknown): ActivityFileError {
+  if (error instanceof LogFileError) return error.toRecord();
+  return { file, code: 'ReadFailed', message: `${file}: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+/** Outcome of one file: records counted, or a digest file that was skipped. */
+export interface FileOutcome {
+  records: number;
+  digest: boolean;
+}
+
+/**
+ * Parse one log file's text and feed its records to the aggregator. Throws
+ * `LogFileError` (InvalidJson / NotCloudTrail) naming the file; nothing is counted then.
+ */
+export function ingestLogText(text: string, file: string, aggregator: ActivityAggregator): FileOutcome {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new LogFileError(file, 'InvalidJson', `not valid JSON (${error instanceof Error ? error.message : String(error)}); the file may be truncated`);
+  }
+  if (typeof document !== 'object' || document === null) {
+    throw new LogFileError(file, 'NotCloudTrail', 'expected a JSON object with a "Records" array');
+  }
+  const records = (document as { Records?: unknown }).Records;
+  if (!Array.isArray(records)) {
+    // Digest files (log file integrity validation) live next to the logs; they are not events.
+    if ('digestStartTime' in document) return { records: 0, digest: true };
+    throw new LogFileError(file, 'NotCloudTrail', 'no "Records" array: not a CloudTrail log file');
+  }
+  for (const record of records) aggregator.add(record);
+  return { records: records.length, digest: false };
+}
+
+/**
+ * Stream `bytes` through a gunzip into one buffer, refusing more than `maxBytes` of output
+ * as soon as it is exceeded (a gzip bomb never reaches full size in memory).
+ */
+export function gunzipBounded(bytes: Uint8Array, file: string, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const fail = (error: LogFileError): void => {
+      if (settled) return;
+      settled = true;
+      gunzip.destroy();
+      reject(error);
+    };
+    gunzip.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) fail(new LogFileError(file, 'TooLarge', `decompresses to more than ${maxBytes} bytes`));
+      else chunks.push(chunk);
+    });
+    gunzip.on('error', (error) => fail(new LogFileError(file, 'InvalidGzip', `gzip data is corrupt or truncated (${error.message})`)));
+    gunzip.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    });
+    gunzip.end(bytes);
+  });
+}
+
+/** Decompress (when gzip, by magic bytes) and ingest one file's bytes. */
+export async function ingestLogBuffer(
+  bytes: Uint8Array,
+  file: string,
+  aggregator: ActivityAggregator,
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): Promise<FileOutcome> {
+  const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const buffer = gzip ? await gunzipBounded(bytes, file, maxFileBytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buffer.length > maxFileBytes) throw new LogFileError(file, 'TooLarge', `larger than ${maxFileBytes} bytes`);
+  // The text lives only for this call: once parsed, nothing refers to it.
+  return ingestLogText(buffer.toString('utf8'), file, aggregator);
+}
