@@ -2,19 +2,23 @@
  * `EvidenceStore`: the one store implementation, on the DynamoDB API. The deployed stack
  * points it at the real table; the CLI points it at the embedded dynalite (same API).
  *
- * Write path of one account's run (4 calls for a typical run of ≤ 25 items):
- *  1. `BatchGetItem` of every key the run will write (records, run header, account entry);
- *  2. `BatchWriteItem` of the keys that are missing. Keys already present must hold the SAME
- *     content hash (a retried run: counted as "already present"); different content is an
- *     `EvidenceConflictError` and nothing is written;
+ * Write path of one account's run (an 18-rule run: 1 + 19 + 1 + 1 = 22 calls):
+ *  1. `BatchGetItem` of every key the run will write (records, run header, account entry):
+ *     a read-only shortcut, not the guarantee. Keys already present must hold the SAME
+ *     content hash (a retried run: skipped, so a retry costs 1 call instead of ~20 writes);
+ *     different content is an `EvidenceConflictError` before anything is written;
+ *  2. one conditional `PutItem` per missing item (`attribute_not_exists(pk)`), at most
+ *     `WRITE_CONCURRENCY` in flight. The condition is the guarantee: an item that appeared
+ *     since step 1 (a concurrent writer) is never overwritten; its stored content (returned
+ *     with the failure, `ReturnValuesOnConditionCheckFailure: ALL_OLD`, or read back where the
+ *     store does not return it) is compared: identical = already present, different = conflict;
  *  3. `Query` the account's latest manifest (the previous link of the chain);
- *  4. conditional `PutItem` of the manifest (`attribute_not_exists(pk)`), last: it seals the run.
+ *  4. conditional `PutItem` of the manifest, last: it seals the run.
  *
- * Why not a conditional `PutItem` per record: ~20 calls per account-run instead of 2, for a
- * guarantee the manifest already gives. The trade-off: between the existence check (1) and the
- * write (2) a concurrent writer of the SAME run id with DIFFERENT content could be overwritten.
- * Deterministic records make a same-content race harmless, and a different-content race is
- * caught by the conditional manifest write and by `verify` (record hash ≠ sealed hash).
+ * Why not `BatchWriteItem` (1 call instead of ~20): its PutRequests take no condition, so a
+ * concurrent writer could be overwritten between check and write, and IAM can't tell a batch
+ * put from a batch delete — the writer role would hold the power to delete evidence. With
+ * conditional `PutItem` only, the deployed writer can add items and never remove or alter one.
  *
  * No transactions (the embedded store has none): the manifest written last marks completion;
  * a run with records but no manifest is listed as incomplete.
@@ -27,13 +31,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+// A dependency of lib-dynamodb (always installed with it): the exception's `Item` is not unmarshalled.
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { canonicalJson, hashCanonical, sha256Hex } from './canonical';
 import { buildManifest, manifestBody, normaliseInstant, recordBody } from './build';
 import {
@@ -52,7 +57,7 @@ import { ACCOUNTS_PK, BY_RULE_INDEX, BY_RUN_INDEX, KEY_HIGH, keys } from './tabl
 export type Item = Record<string, unknown> & { pk: string; sk: string };
 
 export interface RetryPolicy {
-  /** Attempts per batch call, first included. */
+  /** Attempts per call refused by throttling, first included. */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -113,8 +118,9 @@ export interface AccountItems {
   manifests: Item[];
 }
 
-const BATCH_WRITE_MAX = 25;
 const BATCH_GET_MAX = 100;
+/** Conditional puts in flight per run: 8 keeps a run to ~3 round trips without bursting a table. */
+export const WRITE_CONCURRENCY = 8;
 
 /** `YYYY-MM-DD` or an ISO instant → the string bounds used against `<collectedAt>…` keys. */
 export function dateBounds(range: DateRange): { lower: string; upper: string } {
@@ -300,31 +306,73 @@ export class EvidenceStore {
     return this.sleep(Math.floor(this.random() * cap));
   }
 
-  /** BatchWriteItem with UnprocessedItems and throttling retried, bounded, then a clear error. */
-  private async batchPut(items: readonly Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
-      let pending = items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= this.retry.maxAttempts) {
-          const sample = pending.slice(0, 3).map((r) => `${r.PutRequest.Item.pk} ${r.PutRequest.Item.sk}`);
-          throw new EvidenceWriteError(
-            `BatchWriteItem on ${this.tableName}: ${pending.length} item(s) still unprocessed after ${this.retry.maxAttempts} attempts (throttled); first: ${sample.join('; ')}. ` +
-              'Nothing was sealed: re-run with the same run id to finish the run.',
-          );
+  /**
+   * Append one item: conditional `PutItem` (the key must not exist), throttling retried with
+   * backoff, bounded. Returns 'written', or 'present' when the key already holds the same
+   * content; different content is an `EvidenceConflictError`.
+   */
+  private async putNew(item: Item): Promise<'written' | 'present'> {
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) await this.backoff(attempt);
+      try {
+        await this.send(
+          new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        );
+        return 'written';
+      } catch (error) {
+        if (isConditionalFailure(error)) {
+          const stored = await this.storedAfterConditionFailure(error, item);
+          const storedHash = contentHash(stored);
+          const newHash = contentHash(item);
+          if (storedHash !== newHash) throw new EvidenceConflictError({ pk: item.pk, sk: item.sk }, storedHash, newHash);
+          return 'present';
         }
-        if (attempt > 0) await this.backoff(attempt);
-        try {
-          const out = await this.send<{ UnprocessedItems?: Record<string, { PutRequest?: { Item?: Record<string, unknown> } }[]> }>(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        if (!isThrottle(error)) throw error;
+        if (attempt + 1 >= this.retry.maxAttempts) {
+          throw new EvidenceWriteError(
+            `PutItem on ${this.tableName}: pk=${item.pk} sk=${item.sk} still throttled after ${this.retry.maxAttempts} attempts. ` +
+              'Nothing was sealed: re-run with the same run id to finish the run.',
+            { cause: error },
           );
-          const left = out.UnprocessedItems?.[this.tableName] ?? [];
-          pending = left.filter((r) => r.PutRequest?.Item).map((r) => ({ PutRequest: { Item: r.PutRequest?.Item as Item } }));
-        } catch (error) {
-          if (!isThrottle(error)) throw error;
-          // The whole batch was refused: retry all of it.
         }
       }
     }
+  }
+
+  /**
+   * The item that made a conditional put fail. DynamoDB returns it with the error
+   * (ALL_OLD, no extra call); stores that don't (dynalite) get a consistent GetItem.
+   */
+  private async storedAfterConditionFailure(error: unknown, item: Item): Promise<Record<string, unknown>> {
+    const returned = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+    if (returned && Object.keys(returned).length > 0) return unmarshall(returned);
+    const out = await this.send<{ Item?: Item }>(new GetCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk }, ConsistentRead: true }));
+    // Gone between the failed put and the read: only a delete (break-glass) can do that; never rewrite it.
+    if (!out.Item) throw new EvidenceWriteError(`pk=${item.pk} sk=${item.sk} existed at the conditional write but not when read back: deleted meanwhile; not rewritten`);
+    return out.Item;
+  }
+
+  /**
+   * `putNew` for each item, at most `WRITE_CONCURRENCY` in flight. After a failure no new put
+   * starts (the ones in flight finish), and the first error is thrown.
+   */
+  private async putAllNew(items: readonly Item[]): Promise<Item[]> {
+    const written: Item[] = [];
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const worker = async (): Promise<void> => {
+      while (!failure && next < items.length) {
+        const item = items[next++] as Item;
+        try {
+          if ((await this.putNew(item)) === 'written') written.push(item);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
+    if (failure) throw failure.error;
+    return written;
   }
 
   /** BatchGetItem with UnprocessedKeys and throttling retried. */
@@ -370,7 +418,9 @@ export class EvidenceStore {
   /**
    * Write one account's run of records (not yet sealed). Idempotent: identical items already
    * stored are skipped; different content under an existing key is an `EvidenceConflictError`
-   * and nothing of the run is written.
+   * (nothing of the run is written when the existence check sees it; when a concurrent writer
+   * gets there between check and write, the items written so far stay, unsealed, and no
+   * existing item is ever overwritten).
    */
   public async writeRun(records: readonly EvidenceRecord[]): Promise<WriteRunResult> {
     const first = records[0];
@@ -393,9 +443,9 @@ export class EvidenceStore {
       const newHash = contentHash(item);
       if (storedHash !== newHash) throw new EvidenceConflictError({ pk: item.pk, sk: item.sk }, storedHash, newHash);
     }
-    await this.batchPut(missing);
+    const newlyWritten = await this.putAllNew(missing);
     // The account registry entry is shared by every run: not counted as this run's evidence.
-    const evidenceWritten = missing.filter((i) => i.pk !== ACCOUNTS_PK).length;
+    const evidenceWritten = newlyWritten.filter((i) => i.pk !== ACCOUNTS_PK).length;
     return {
       accountId: first.accountId,
       runId: first.runId,

@@ -1,24 +1,35 @@
 /**
- * Size limits (20,000 failing users) on a real dynalite, and batch-write retries
- * (UnprocessedItems, ProvisionedThroughputExceeded) injected with aws-sdk-client-mock.
+ * Size limits (20,000 failing users) on a real dynalite, and the conditional-put write path:
+ * throttling, conditional failures and bounded parallelism injected with aws-sdk-client-mock,
+ * races and call counts on a real dynalite.
  */
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ProvisionedThroughputExceededException, ResourceNotFoundException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  ProvisionedThroughputExceededException,
+  ResourceNotFoundException,
+  ThrottlingException,
+} from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  EvidenceConflictError,
   EvidenceStore,
   EvidenceTableMissingError,
   EvidenceWriteError,
   buildRecords,
   keys,
+  localClient,
+  recordItem,
   recordRun,
   sha256Hex,
   verifyStore,
 } from '../../../lib/evidence';
 import type { Finding } from '../../../lib/rules';
-import { scenarioRun, startTestDb, type TestDb } from './helpers';
+import { scanAll, scenarioRun, startTestDb, type TestDb } from './helpers';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -92,7 +103,7 @@ describe('record size', () => {
   });
 });
 
-describe('batch write retries (injected)', () => {
+describe('conditional puts: throttling, conflicts, parallelism (injected)', () => {
   function mocked() {
     const client = new DynamoDBClient({ region: 'eu-west-3', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
     const doc = DynamoDBDocumentClient.from(client);
@@ -108,37 +119,97 @@ describe('batch write retries (injected)', () => {
     const { snapshot, findings } = scenarioRun('france-travail', AT);
     return buildRecords({ snapshot, findings, runId: 'r1', requirementsFor: () => [] });
   };
+  // Error shapes as DynamoDB returns them (API reference, "Common Errors" and PutItem errors).
+  const throughput = () => new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded.', $metadata: {} });
+  const throttling = () => new ThrottlingException({ message: 'Rate of requests exceeds the allowed throughput.', $metadata: {} });
+  const conditional = (item?: Record<string, unknown>) =>
+    new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item ? { Item: marshall(item, { removeUndefinedValues: true }) } : {}) });
 
-  it('retries UnprocessedItems and throttling with growing backoff until every item is written', async () => {
+  it('every put is conditional on the key not existing and asks for the stored item on failure', async () => {
+    const { mock, store } = mocked();
+    mock.on(PutCommand).resolves({});
+    const recs = records();
+    const result = await store.writeRun(recs);
+    expect(result).toMatchObject({ records: recs.length, written: recs.length + 1, alreadyPresent: 0 });
+    const puts = mock.commandCalls(PutCommand);
+    expect(puts).toHaveLength(recs.length + 2); // records, run header, account entry
+    for (const put of puts) {
+      expect(put.args[0].input).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
+    }
+  });
+
+  it('retries ProvisionedThroughputExceeded and ThrottlingException with growing backoff until written', async () => {
     const { mock, store, sleeps } = mocked();
     const recs = records();
-    let firstBatch: { PutRequest: { Item: { sk: string } } }[] = [];
-    mock
-      .on(BatchWriteCommand)
-      .callsFakeOnce((input: { RequestItems: Record<string, { PutRequest: { Item: { sk: string } } }[]> }) => {
-        firstBatch = input.RequestItems.evidence ?? [];
-        // AWS returns the requests it did not process, in the same shape as the request.
-        return { UnprocessedItems: { evidence: firstBatch.slice(0, 5) } };
-      })
-      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded.', $metadata: {} }))
-      .resolves({ UnprocessedItems: {} });
+    const target = keys.recordSk(AT, 'r1', recs[0]!.ruleId);
+    let attempts = 0;
+    mock.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk !== target) return {};
+      attempts++;
+      if (attempts === 1) throw throughput();
+      if (attempts === 2) throw throttling();
+      return {};
+    });
     const result = await store.writeRun(recs);
     expect(result.written).toBe(recs.length + 1);
-    const calls = mock.commandCalls(BatchWriteCommand);
-    expect(calls).toHaveLength(3);
-    const retried = calls[1]?.args[0].input.RequestItems?.evidence ?? [];
-    expect(retried.map((r) => r.PutRequest?.Item?.sk)).toEqual(firstBatch.slice(0, 5).map((r) => r.PutRequest.Item.sk));
-    expect(calls[2]?.args[0].input.RequestItems?.evidence).toHaveLength(5);
+    expect(attempts).toBe(3);
     expect(sleeps).toEqual([50, 100]); // full jitter with random() = 0.5 over 100 and 200 ms caps
   });
 
-  it('reports items still unprocessed after the last attempt, naming them', async () => {
+  it('reports an item still throttled after the last attempt, naming its key, and starts no new put after it', async () => {
     const { mock, store } = mocked();
-    mock.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({ UnprocessedItems: { evidence: input.RequestItems.evidence } }));
+    mock.on(PutCommand).rejects(throughput());
     const error = await store.writeRun(records()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EvidenceWriteError);
-    expect((error as Error).message).toMatch(/BatchWriteItem on evidence: \d+ item\(s\) still unprocessed after 5 attempts .*first: ACCOUNT#\d{12} /);
-    expect(mock.commandCalls(BatchWriteCommand)).toHaveLength(5);
+    expect((error as Error).message).toMatch(/PutItem on evidence: pk=ACCOUNT#\d{12} sk=\S+ still throttled after 5 attempts\. .*re-run with the same run id/);
+    // 8 workers each on their first item, 5 attempts each; none picks up another item.
+    expect(mock.commandCalls(PutCommand)).toHaveLength(8 * 5);
+  });
+
+  it('a conditional failure returning identical content (ALL_OLD) is already present, without a second call', async () => {
+    const { mock, store } = mocked();
+    const recs = records();
+    const raced = recordItem(recs[0]!);
+    mock.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk === raced.sk) throw conditional(raced);
+      return {};
+    });
+    const result = await store.writeRun(recs);
+    expect(result).toMatchObject({ written: recs.length, alreadyPresent: 1 });
+    expect(mock.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('a conditional failure returning different content is a conflict naming the key, without a second call', async () => {
+    const { mock, store } = mocked();
+    const recs = records();
+    const raced = recordItem(recs[0]!);
+    const other = { ...raced, hash: 'f'.repeat(64) };
+    mock.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk === raced.sk) throw conditional(other);
+      return {};
+    });
+    const error = await store.writeRun(recs).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvidenceConflictError);
+    expect((error as Error).message).toContain(`evidence conflict at pk=${raced.pk} sk=${raced.sk}`);
+    expect((error as Error).message).toContain(`stored hash ${'f'.repeat(64)}`);
+    expect(mock.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('keeps at most 8 puts in flight', async () => {
+    const { mock, store } = mocked();
+    let inFlight = 0;
+    let peak = 0;
+    mock.on(PutCommand).callsFake(async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return {};
+    });
+    const recs = records();
+    await store.writeRun(recs);
+    expect(mock.commandCalls(PutCommand)).toHaveLength(recs.length + 2);
+    expect(peak).toBe(8);
   });
 
   it('a missing table in AWS mode names the table and region', async () => {
@@ -147,11 +218,79 @@ describe('batch write retries (injected)', () => {
     await expect(store.writeRun(records())).rejects.toThrow(EvidenceTableMissingError);
     await expect(store.writeRun(records())).rejects.toThrow('evidence table "evidence" not found in region eu-west-3');
   });
+});
 
-  it('one account run costs a handful of calls', async () => {
-    const store = await db.newStore();
+describe('conditional puts on a real dynalite', () => {
+  /** A store whose existence check is followed, before any put, by `between()` (a concurrent writer). */
+  function racedStore(tableName: string, between: () => Promise<void>): EvidenceStore {
+    // Its own client: middleware added to a document client lands on the client's stack.
+    const client = localClient(db.server.endpoint);
+    let fired = false;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === 'BatchGetItemCommand' && !fired) {
+          fired = true;
+          await between();
+        }
+        return out;
+      },
+      { step: 'initialize', name: 'raceAfterExistenceCheck' },
+    );
+    return new EvidenceStore({ client, tableName, sleep: async () => {} });
+  }
+
+  it('a record written by someone else between the check and the put is never overwritten: conflict, stored item unchanged', async () => {
+    const plain = await db.newStore();
     const { snapshot, findings } = scenarioRun('france-travail', AT);
-    await recordRun({ store, snapshot, findings, runId: 'count' });
-    expect(store.calls).toEqual({ BatchGet: 1, BatchWrite: 1, Query: 1, Put: 1 });
+    const ours = buildRecords({ snapshot, findings, runId: 'race', requirementsFor: () => [] });
+    const theirs = buildRecords({ snapshot, findings: findings.map((f) => ({ ...f, message: `${f.message} (theirs)` })), runId: 'race', requirementsFor: () => [] });
+    const raced = theirs[3]!;
+    let before: string[] = [];
+    const store = racedStore(plain.tableName, async () => {
+      await new EvidenceStore({ client: db.client, tableName: plain.tableName }).writeRun([raced]);
+      before = await scanAll(db.client, plain.tableName);
+    });
+    const error = await store.writeRun(ours).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvidenceConflictError);
+    expect((error as Error).message).toContain(`sk=${keys.recordSk(AT, 'race', raced.ruleId)}`);
+    const after = await scanAll(db.client, plain.tableName);
+    // Their record is byte-identical; ours were only added (never replacing an item).
+    for (const item of before) expect(after).toContain(item);
+    expect(store.calls.Get).toBe(1); // dynalite returns no item with the failure: read back once
+  });
+
+  it('the same run written concurrently with the same content is already present, not a conflict', async () => {
+    const plain = await db.newStore();
+    const { snapshot, findings } = scenarioRun('france-travail', AT);
+    const recs = buildRecords({ snapshot, findings, runId: 'same', requirementsFor: () => [] });
+    const store = racedStore(plain.tableName, async () => {
+      await new EvidenceStore({ client: db.client, tableName: plain.tableName }).writeRun(recs);
+    });
+    const result = await store.writeRun(recs);
+    expect(result).toMatchObject({ records: recs.length, written: 0, alreadyPresent: recs.length + 1 });
+    // Every put failed its condition; dynalite returns no item with the failure, so each is read back.
+    expect(store.calls).toMatchObject({ Put: recs.length + 2, Get: recs.length + 2 });
+  });
+
+  it('calls per account-run: first run, next day, and a retry of a sealed run', async () => {
+    const store = await db.newStore();
+    const day1 = scenarioRun('france-travail', AT);
+    await recordRun({ store, snapshot: day1.snapshot, findings: day1.findings, runId: 'count-1' });
+    const n = day1.findings.length;
+    // BatchGet check, n records + run header + account entry + manifest, latest-manifest Query.
+    expect(store.calls).toEqual({ BatchGet: 1, Put: n + 3, Query: 1 });
+
+    const next = new EvidenceStore({ client: db.client, tableName: store.tableName });
+    const day2 = scenarioRun('france-travail', '2026-01-23T06:00:00.000Z');
+    await recordRun({ store: next, snapshot: day2.snapshot, findings: day2.findings, runId: 'count-2' });
+    expect(next.calls).toEqual({ BatchGet: 1, Put: n + 2, Query: 1 }); // the account entry exists: skipped
+
+    const retry = new EvidenceStore({ client: db.client, tableName: store.tableName });
+    const before = await scanAll(db.client, store.tableName);
+    const result = await recordRun({ store: retry, snapshot: day2.snapshot, findings: day2.findings, runId: 'count-2' });
+    expect(retry.calls).toEqual({ BatchGet: 1, Query: 1 }); // nothing to write, the manifest is the latest
+    expect(result).toMatchObject({ written: 0, alreadyPresent: n + 2 });
+    expect(await scanAll(db.client, store.tableName)).toEqual(before);
   });
 });
