@@ -18,11 +18,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 // The modules a directory read needs (not the package index, which also loads the
 // CloudTrail SDK for LookupEvents).
 import { ActivityAggregator } from '../lib/activity/aggregator';
-import { readLogDirectory } from '../lib/activity/log-files';
+import { DEFAULT_MAX_FILE_BYTES, gunzipBounded, readLogDirectory } from '../lib/activity/log-files';
 import { seededRandom } from '../lib/scenarios/activity/synthetic';
 
 const PER_FILE = 1000;
@@ -84,8 +84,8 @@ async function measure(dir: string, workers: number): Promise<Measurement> {
   };
 }
 
-/** Where one core's time goes, on the first `files` files, stage by stage (in-process). */
-function stages(dir: string, files: number): Stages {
+/** Where one core's time goes, on the first `files` files, stage by stage (in-process, as `ingestLogBuffer` does it). */
+async function stages(dir: string, files: number): Promise<Stages> {
   const aggregator = new ActivityAggregator({ window: { start: START, end: END }, timeZone: TIME_ZONE });
   let events = 0;
   let gunzip = 0;
@@ -94,7 +94,7 @@ function stages(dir: string, files: number): Stages {
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.json.gz')).sort().slice(0, files)) {
     const bytes = readFileSync(join(dir, name));
     const c0 = process.cpuUsage();
-    const text = gunzipSync(bytes).toString('utf8');
+    const text = (await gunzipBounded(bytes, name, DEFAULT_MAX_FILE_BYTES)).toString('utf8');
     const c1 = process.cpuUsage();
     const records = (JSON.parse(text) as { Records: unknown[] }).Records;
     const c2 = process.cpuUsage();
@@ -218,7 +218,7 @@ async function parent(): Promise<void> {
 if (flag('--measure')) {
   console.log(JSON.stringify(await measure(flag('--measure') as string, Number(process.argv[process.argv.indexOf('--measure') + 2]))));
 } else if (flag('--stages')) {
-  console.log(JSON.stringify(stages(flag('--stages') as string, Number(process.argv[process.argv.indexOf('--stages') + 2]))));
+  console.log(JSON.stringify(await stages(flag('--stages') as string, Number(process.argv[process.argv.indexOf('--stages') + 2]))));
 } else {
   await parent();
 }
