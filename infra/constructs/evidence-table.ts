@@ -3,9 +3,9 @@
  * - on-demand billing, point-in-time recovery, deletion protection;
  * - a customer-managed KMS key with yearly rotation (the key, too, is retained);
  * - `RemovalPolicy.RETAIN`: deleting the stack leaves the evidence and its key behind;
- * - a resource policy that DENIES DeleteItem, UpdateItem, DeleteTable and PartiQL
- *   delete/update to every principal except an explicitly configured break-glass
- *   principal — none by default — and BatchWriteItem to all but the evidence writer.
+ * - a resource policy that DENIES BatchWriteItem, DeleteItem, UpdateItem, PartiQL
+ *   delete/update and DeleteTable to every principal — the stack's own roles included —
+ *   except an explicitly configured break-glass principal (none by default).
  *
  * What a policy can't deny: a PutItem that overwrites an existing item is the same IAM
  * action as a first write. Overwrites are prevented in code (every evidence write is
@@ -22,34 +22,25 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EVIDENCE_TABLE } from '../../lib/evidence/table';
 
-/** Actions the table's resource policy denies to everyone but the break-glass principal. */
+/**
+ * Actions the table's resource policy denies to everyone but the break-glass principal.
+ * BatchWriteItem is among them because it carries DeleteRequest as well as PutRequest and
+ * IAM can't tell them apart; the evidence store appends with conditional PutItem only.
+ */
 export const DENIED_EVIDENCE_ACTIONS = [
+  'dynamodb:BatchWriteItem',
   'dynamodb:DeleteItem',
   'dynamodb:UpdateItem',
-  'dynamodb:DeleteTable',
   'dynamodb:PartiQLDelete',
   'dynamodb:PartiQLUpdate',
+  'dynamodb:DeleteTable',
 ] as const;
 
 /**
- * BatchWriteItem carries DeleteRequest as well as PutRequest, and IAM can't tell them
- * apart. lib/evidence/store.ts writes a run's records with BatchWriteItem (PutRequest
- * only, after a BatchGetItem existence check), so the evidence writer needs it: the
- * resource policy denies it to everyone except the writer role(s) and break-glass.
- * A delete slipped into a batch by the writer would still be caught by the manifests'
- * hash chain (`art32 verify`).
+ * Exact actions the evidence writer gets: add items (conditional PutItem, see
+ * lib/evidence/store.ts) and read them back — nothing that removes or alters an item.
  */
-export const BATCH_WRITE_ACTION = 'dynamodb:BatchWriteItem';
-
-/** Exact actions the evidence writer gets — never DeleteItem, UpdateItem, DeleteTable or a wildcard. */
-export const WRITER_ACTIONS = [
-  'dynamodb:PutItem',
-  BATCH_WRITE_ACTION,
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:DescribeTable',
-] as const;
+export const WRITER_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'] as const;
 /** Exact actions a reader of evidence gets. */
 export const READER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'] as const;
 
@@ -60,8 +51,6 @@ export interface EvidenceTableProps {
   tableName: string;
   /** The only principal allowed the denied actions (e.g. an incident-response role); null = nobody. */
   breakGlassPrincipalArn: string | null;
-  /** ARNs of the roles that append evidence (the only ones allowed BatchWriteItem besides break-glass). */
-  writerRoleArns: string[];
 }
 
 export class EvidenceTable extends Construct {
@@ -88,14 +77,6 @@ export class EvidenceTable extends Construct {
     if (props.breakGlassPrincipalArn) {
       deny.addCondition('ArnNotEquals', { 'aws:PrincipalArn': props.breakGlassPrincipalArn });
     }
-    const denyBatchWrite = new iam.PolicyStatement({
-      sid: 'BatchWriteOnlyByTheEvidenceWriter',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: [BATCH_WRITE_ACTION],
-      resources: ['*'],
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...props.writerRoleArns, ...(props.breakGlassPrincipalArn ? [props.breakGlassPrincipalArn] : [])] } },
-    });
 
     const def = EVIDENCE_TABLE;
     this.table = new dynamodb.TableV2(this, 'Table', {
@@ -113,7 +94,7 @@ export class EvidenceTable extends Construct {
       deletionProtection: true,
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
       removalPolicy: RemovalPolicy.RETAIN,
-      resourcePolicy: new iam.PolicyDocument({ statements: [deny, denyBatchWrite] }),
+      resourcePolicy: new iam.PolicyDocument({ statements: [deny] }),
     });
   }
 

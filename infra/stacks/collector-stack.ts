@@ -44,8 +44,6 @@ export class CollectorStack extends Stack {
     this.evidence = new EvidenceTable(this, 'Evidence', {
       tableName: config.tableName,
       breakGlassPrincipalArn: config.breakGlassPrincipalArn,
-      // Built from the fixed role name (not the role resource) so the table doesn't depend on it.
-      writerRoleArns: [`arn:${this.partition}:iam::${this.account}:role/${config.collectorRoleName}`],
     });
     const tableName = this.evidence.table.tableName;
 

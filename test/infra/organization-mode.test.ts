@@ -1,13 +1,24 @@
-/** Organisation mode changes the grants (ListAccounts, member role in every account): nag must stay clean. */
+/**
+ * Organisation mode changes the grants (ListAccounts, member role in every account): nag must
+ * stay clean. The same synth configures a break-glass principal, the only exception to the
+ * evidence table's deny.
+ */
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Art32App } from '../../infra/app-builder';
 import { TEST_CONFIG, cleanup, synthApp } from './app';
 
+const BREAK_GLASS = 'arn:aws:iam::999999999999:role/incident-response';
 let built: Art32App;
 beforeAll(() => {
-  built = synthApp({ ...TEST_CONFIG, accounts: { mode: 'organization', excludeIds: ['123456789012'] }, report: undefined, alarmEmail: undefined });
+  built = synthApp({
+    ...TEST_CONFIG,
+    accounts: { mode: 'organization', excludeIds: ['123456789012'] },
+    report: undefined,
+    alarmEmail: undefined,
+    breakGlassPrincipalArn: BREAK_GLASS,
+  });
 });
 afterAll(() => cleanup(built.app));
 
@@ -26,6 +37,15 @@ describe('organisation mode', () => {
     t.resourceCountIs('AWS::Lambda::Function', 3);
     t.resourceCountIs('AWS::SNS::Subscription', 0);
     t.resourceCountIs('AWS::Scheduler::Schedule', 1);
+  });
+
+  it('the break-glass principal is the only one the table does not deny batch writes, deletes and updates', () => {
+    const table = Object.values(Template.fromStack(built.collector).findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+    const statements = table.Properties.Replicas[0].ResourcePolicy.PolicyDocument.Statement as { Effect: string; Action: string[]; Condition?: unknown }[];
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Effect).toBe('Deny');
+    expect(statements[0]!.Action).toEqual(expect.arrayContaining(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable']));
+    expect(statements[0]!.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': BREAK_GLASS } });
   });
 
   it('cdk-nag AwsSolutionsChecks: zero unacknowledged findings', () => {
