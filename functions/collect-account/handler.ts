@@ -3,6 +3,12 @@
  *
  *   assume the member role (ExternalId) → collectAccount → evaluateRules → append evidence
  *
+ * Keys are deterministic per execution and account: the run id comes from the execution
+ * name and `collectedAt` is the execution's start time (`startedAt`), never the Lambda's
+ * clock — so a Map retry, or the catch's failure record, writes under the same keys as the
+ * first attempt: identical content is a no-op, different content is refused, never a
+ * second copy of the run.
+ *
  * A failure never stops the run: if the role can't be assumed or collection blows up,
  * the handler records the failure AS evidence — a snapshot with every section absent and
  * the cause in `collectionErrors`, so every rule yields ERROR with the reason — and
@@ -23,6 +29,7 @@ import { createObservability, traced, withPowertools, type Observability } from 
 export interface CollectAccountEvent {
   accountId: string;
   runId: string;
+  /** The execution's start time (`$$.Execution.StartTime`): the run's `collectedAt`. */
   startedAt: string;
   /** Set by the state machine's catch: Step Functions' error object of the failed attempt. */
   failure?: { Error?: string; Cause?: string };
@@ -45,7 +52,6 @@ export interface CollectAccountDeps {
   evidence?: EvidenceSink;
   collect?: (input: CollectAccountInput) => Promise<AccountSnapshot>;
   region?: string;
-  clock?: () => Date;
   obs?: Observability;
 }
 
@@ -58,17 +64,15 @@ export function createHandler(deps: CollectAccountDeps) {
   const sts = deps.sts ?? traced(obs, new STSClient({ region }));
   const evidence = deps.evidence ?? openEvidenceSink({ tableName: env.TABLE_NAME, region, trace: (c) => traced(obs, c) });
   const collect = deps.collect ?? collectLive;
-  const clock = deps.clock ?? (() => new Date());
 
   const memberRoleArn = (accountId: string) => `arn:${env.AWS_PARTITION_NAME}:iam::${accountId}:role/${env.MEMBER_ROLE_NAME}`;
 
   /** Evaluate and append one run of evidence for the snapshot; returns the handler's result. */
   async function record(event: CollectAccountEvent, snapshot: AccountSnapshot, outcome: CollectAccountResult['outcome']): Promise<CollectAccountResult> {
-    // Only runs before this snapshot: a retried invocation must evaluate exactly as the first
-    // attempt did, or its records would differ from those already stored (a conflict).
-    const collectedAt = Date.parse(snapshot.collectedAt);
-    const previousRunTimes = (await evidence.previousRunTimes(snapshot.account.id)).filter((t) => Date.parse(t) < collectedAt);
-    const findings = evaluateRules(RULES, snapshot, { context: { previousRunTimes } });
+    // The same context as the CLI's collect: runs sealed before this one (so a retry evaluates
+    // as the first attempt did) and the previous breadth for the trend.
+    const context = await evidence.previousContext(snapshot.account.id, { collectedAt: snapshot.collectedAt, runId: event.runId });
+    const findings = evaluateRules(RULES, snapshot, { context });
     const written = await evidence.writeRun({ runId: event.runId, snapshot, findings });
     const statusCounts = countStatuses(findings);
     for (const [status, n] of Object.entries(statusCounts)) obs.metrics.addMetric(`Findings${status}`, 'Count', n);
@@ -79,11 +83,15 @@ export function createHandler(deps: CollectAccountDeps) {
 
   const collectAccount = async (event: CollectAccountEvent): Promise<CollectAccountResult> => {
     if (!/^\d{12}$/.test(event?.accountId ?? '') || !event.runId) throw new Error('CollectAccount input needs a 12-digit accountId and a runId');
+    const collectedAt = new Date(event.startedAt ?? '');
+    if (Number.isNaN(collectedAt.getTime())) {
+      throw new Error(`CollectAccount input needs startedAt, the execution's start time as an ISO-8601 date (got ${JSON.stringify(event.startedAt)})`);
+    }
     obs.logger.appendKeys({ accountId: event.accountId, runId: event.runId });
 
     if (event.failure) {
       const cause = `${event.failure.Error ?? 'Error'}: ${truncate(event.failure.Cause ?? 'the collect-account function failed', 500)}`;
-      return record(event, failureSnapshot(event.accountId, clock(), 'states:CollectAccount', event.failure.Error ?? 'TaskFailed', cause, region), 'FAILED');
+      return record(event, failureSnapshot(event.accountId, collectedAt, 'states:CollectAccount', event.failure.Error ?? 'TaskFailed', cause, region), 'FAILED');
     }
 
     let credentials: NonNullable<CollectAccountInput['credentials']>;
@@ -100,23 +108,23 @@ export function createHandler(deps: CollectAccountDeps) {
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw Object.assign(new Error('AssumeRole returned no credentials'), { name: 'NoCredentials' });
       credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
     } catch (error) {
-      return recordFailure(event, 'sts:AssumeRole', error);
+      return recordFailure(event, collectedAt, 'sts:AssumeRole', error);
     }
 
     let snapshot: AccountSnapshot;
     try {
-      snapshot = await collect({ accountId: event.accountId, region, credentials, sourceName: `live@${region}` });
+      snapshot = await collect({ accountId: event.accountId, region, credentials, sourceName: `live@${region}`, now: collectedAt });
     } catch (error) {
       // Section failures are inside the snapshot already; this is the whole collection failing.
-      return recordFailure(event, 'collect:account', error);
+      return recordFailure(event, collectedAt, 'collect:account', error);
     }
     return record(event, snapshot, 'COLLECTED');
   };
 
-  function recordFailure(event: CollectAccountEvent, operation: string, error: unknown): Promise<CollectAccountResult> {
+  function recordFailure(event: CollectAccountEvent, collectedAt: Date, operation: string, error: unknown): Promise<CollectAccountResult> {
     const { name, message } = describeError(error);
     obs.logger.error('collection failed; recording the failure as evidence', { operation, error: name, message });
-    return record(event, failureSnapshot(event.accountId, clock(), operation, name, message, region), 'FAILED');
+    return record(event, failureSnapshot(event.accountId, collectedAt, operation, name, message, region), 'FAILED');
   }
 
   return { collectAccount, handler: withPowertools(collectAccount, obs) };

@@ -1,11 +1,11 @@
 /**
  * What the handlers need of the evidence store, over lib/evidence (the same code path
- * as the CLI's `collect`): previous run times for the continuity rule, recording one
- * account's run (records, then the manifest that seals it), and which accounts of a run
- * are sealed. Handlers take an `EvidenceSink` so tests can point it at dynalite.
+ * as the CLI's `collect`): the rules' context from earlier runs, recording one account's
+ * run (records, then the manifest that seals it), and which accounts of a run are sealed.
+ * Handlers take an `EvidenceSink` so tests can point it at dynalite.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { recordRun } from '../../lib/evidence/run';
+import { previousContext, recordRun, type PreviousContext } from '../../lib/evidence/run';
 import { EvidenceStore } from '../../lib/evidence/store';
 import type { Finding } from '../../lib/rules';
 import type { AccountSnapshot } from '../../lib/snapshot';
@@ -19,7 +19,12 @@ export interface RecordedRun {
 }
 
 export interface EvidenceSink {
-  previousRunTimes(accountId: string): Promise<string[]>;
+  /**
+   * Context from the account's runs sealed BEFORE `current` (collection times, previous
+   * breadth): a retried invocation of `current` must evaluate exactly as the first attempt
+   * did — had it seen its own manifest, its records would differ and the retry be refused.
+   */
+  previousContext(accountId: string, current: { collectedAt: string; runId: string }): Promise<PreviousContext>;
   writeRun(input: { runId: string; snapshot: AccountSnapshot; findings: readonly Finding[] }): Promise<RecordedRun>;
   /** Accounts whose run `runId` is sealed by a manifest (one Query on the byRun index). */
   sealedAccounts(runId: string): Promise<Set<string>>;
@@ -27,7 +32,7 @@ export interface EvidenceSink {
 
 export function storeSink(store: EvidenceStore): EvidenceSink {
   return {
-    previousRunTimes: (accountId) => store.previousRunTimes(accountId),
+    previousContext: (accountId, current) => previousContext(store, accountId, current),
     async writeRun({ runId, snapshot, findings }) {
       const result = await recordRun({ store, snapshot, findings, runId });
       return { records: result.records.length, manifestHash: result.manifest.hash, alreadyPresent: result.alreadyPresent };

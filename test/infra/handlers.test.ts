@@ -3,6 +3,7 @@
  * dynalite table created from lib/evidence/table.ts (the same definition the stack deploys).
  * STS is mocked with aws-sdk-client-mock; response and error shapes from the STS API reference.
  */
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,7 @@ const COLLECTED_AT = '2026-01-29T06:00:00.000Z';
 
 let server: EmbeddedServer;
 let store: EvidenceStore;
+let client: ReturnType<typeof localClient>;
 const sts = mockClient(STSClient);
 
 beforeAll(async () => {
@@ -38,22 +40,42 @@ beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   server = await startDynalite();
-  const client = localClient(server.endpoint);
+  client = localClient(server.endpoint);
   await ensureTable(client, ENV.TABLE_NAME);
   store = new EvidenceStore({ client, tableName: ENV.TABLE_NAME, sleep: async () => {} });
 });
 afterAll(() => server.close());
 afterEach(() => sts.reset());
 
-/** Stands in for live collection: the compliant scenario's facts, for whichever account is asked. */
-const collectScenario = async (input: { accountId?: string }): Promise<AccountSnapshot> => {
-  const { snapshot } = loadScenario('compliant', { collectedAt: COLLECTED_AT });
+/**
+ * Stands in for live collection: the compliant scenario's facts, for whichever account is
+ * asked. Like the real collector, `now` sets the snapshot's collectedAt; without it the
+ * collection time is the wall clock, which moves on between attempts.
+ */
+let wallClock = Date.parse('2026-01-29T06:07:00.000Z');
+const collectScenario = async (input: { accountId?: string; now?: Date }): Promise<AccountSnapshot> => {
+  wallClock += 61_000;
+  const { snapshot } = loadScenario('compliant', { collectedAt: (input.now ?? new Date(wallClock)).toISOString() });
   return { ...snapshot, account: { id: input.accountId! } };
 };
 
 function collectHandler() {
-  return createCollect({ env: ENV, sts: new STSClient({ region: 'eu-west-3' }), evidence: storeSink(store), collect: collectScenario, region: 'eu-west-3', clock: () => new Date(COLLECTED_AT) });
+  return createCollect({ env: ENV, sts: new STSClient({ region: 'eu-west-3' }), evidence: storeSink(store), collect: collectScenario, region: 'eu-west-3' });
 }
+
+/** Every item of the table, exactly as stored (tests only: the store itself never scans). */
+async function scanTable(): Promise<string[]> {
+  const items: string[] = [];
+  let ExclusiveStartKey: Record<string, never> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: ENV.TABLE_NAME, ConsistentRead: true, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
+    for (const item of page.Items ?? []) items.push(JSON.stringify(item));
+    ExclusiveStartKey = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (ExclusiveStartKey);
+  return items.sort();
+}
+
+const credentials = { Credentials: { AccessKeyId: 'A', SecretAccessKey: 'S', SessionToken: 'T', Expiration: new Date('2026-01-29T07:00:00Z') } };
 
 const event = (accountId: string, runId: string): CollectAccountEvent => ({ accountId, runId, startedAt: COLLECTED_AT });
 
@@ -77,13 +99,47 @@ describe('collect-account handler', () => {
     expect((await storeSink(store).sealedAccounts('run-1')).has('123456789012')).toBe(true);
   });
 
-  it('a retried invocation of the same run writes nothing new (idempotent)', async () => {
-    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'A', SecretAccessKey: 'S', SessionToken: 'T', Expiration: new Date('2026-01-29T07:00:00Z') } });
+  it('a retried invocation with the same input succeeds and leaves the table byte-identical', async () => {
+    sts.on(AssumeRoleCommand).resolves(credentials);
     const { collectAccount } = collectHandler();
-    await collectAccount(event('323456789012', 'run-retry'));
-    const before = await store.runItems('run-retry');
-    await collectAccount(event('323456789012', 'run-retry'));
-    expect(await store.runItems('run-retry')).toHaveLength(before.length);
+    // An earlier sealed run of the account: the retry must see it, and only it, as history.
+    await collectAccount({ accountId: '323456789012', runId: 'run-day-1', startedAt: '2026-01-28T05:00:00.000Z' });
+    const input = event('323456789012', 'run-retry');
+    const first = await collectAccount(input);
+    const before = await scanTable();
+    const second = await collectAccount(structuredClone(input));
+    expect(second).toEqual(first);
+    expect(await scanTable()).toEqual(before);
+    const records = await store.runRecords('run-retry', '323456789012');
+    expect(records.find((r) => r.ruleId === 'governance.evidence-continuity')?.observed).toMatchObject({ previousRuns: 1 });
+  });
+
+  it('keys are the execution start time and run id, not the Lambda clock: a retry minutes later writes the same keys', async () => {
+    sts.on(AssumeRoleCommand).resolves(credentials);
+    const { collectAccount } = collectHandler();
+    const input = { accountId: '623456789012', runId: 'exec-7f3a', startedAt: '2026-01-29T05:00:00.123Z' };
+    await collectAccount(input);
+    const before = await scanTable();
+    await collectAccount(input); // the stand-in collector's wall clock has moved on
+    expect(await scanTable()).toEqual(before);
+    const [run, ...others] = await store.listRuns({ accountId: '623456789012' });
+    expect(others).toEqual([]);
+    expect(run).toMatchObject({ runId: 'exec-7f3a', collectedAt: '2026-01-29T05:00:00.123Z', status: 'complete' });
+  });
+
+  it('the catch retried (failure record written twice) leaves one sealed failure run, byte-identical', async () => {
+    const { collectAccount } = collectHandler();
+    const input = { ...event('723456789012', 'run-catch'), failure: { Error: 'Lambda.Unknown', Cause: 'The function returned an unexpected error' } };
+    await collectAccount(input);
+    const before = await scanTable();
+    await collectAccount(input);
+    expect(await scanTable()).toEqual(before);
+    expect(await store.listRuns({ accountId: '723456789012' })).toEqual([expect.objectContaining({ collectedAt: COLLECTED_AT, status: 'complete' })]);
+  });
+
+  it('refuses an input without a valid startedAt, naming it', async () => {
+    const { collectAccount } = collectHandler();
+    await expect(collectAccount({ accountId: '823456789012', runId: 'r', startedAt: 'yesterday' })).rejects.toThrow(/startedAt.*"yesterday"/);
   });
 
   it('AssumeRole denied: records ERROR evidence naming the cause and returns, so the Map goes on', async () => {
@@ -106,7 +162,6 @@ describe('collect-account handler', () => {
         return collectScenario(input);
       },
       region: 'eu-west-3',
-      clock: () => new Date(COLLECTED_AT),
     });
     const result = await collectAccount(event('223456789012', 'run-2'));
 
