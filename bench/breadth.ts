@@ -6,10 +6,13 @@
  * 3. bytes the catalog adds to a Lambda bundle (esbuild, ESM, minified): the two breadth
  *    rules bundled with and without the catalog's data.
  *
- *   node --import tsx bench/breadth.ts
+ *   node --import tsx bench/breadth.ts [--pessimistic]
+ *
+ * `--pessimistic` generates the original worst-case mix (bench/lib/generate-snapshot.ts).
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -19,7 +22,10 @@ import { analyzeBreadth } from '../lib/breadth/analyze';
 import { principalsOf } from '../lib/policy/principals';
 import { evaluateRule, getRule } from '../lib/rules';
 import { parseSnapshot } from '../lib/snapshot';
-import { generateSnapshot } from './lib/generate-snapshot';
+import { describeMix, formatMix, generateSnapshot } from './lib/generate-snapshot';
+
+const { values: args } = parseArgs({ options: { pessimistic: { type: 'boolean', default: false } } });
+const mix = args.pessimistic ? 'pessimistic' : 'realistic';
 
 const LOAD_BUDGET_MS = 150;
 const ANALYSIS_BUDGET_MS = 1000;
@@ -49,7 +55,9 @@ console.log(
 console.log(`catalog load: parse ${ms(parseMs)} + intern ${ms(internMs)} = ${ms(parseMs + internMs)}  ${verdict(parseMs + internMs, LOAD_BUDGET_MS)} (${LOAD_BUDGET_MS} ms)`);
 
 // 2. expansion + metrics for a large account
-const snapshot = parseSnapshot(generateSnapshot({ users: 10_000, roles: 5_000, policies: 20_000 }), 'generated');
+const generated = generateSnapshot({ users: 10_000, roles: 5_000, policies: 20_000, mix });
+console.log(`mix: ${mix}${mix === 'realistic' ? ' (--pessimistic for the original worst-case mix)' : ''}: ${formatMix(describeMix(generated))}`);
+const snapshot = parseSnapshot(generated, 'generated');
 const details = snapshot.authorizationDetails!;
 console.log(`account: ${details.UserDetailList.length} users, ${details.RoleDetailList.length} roles, ${details.GroupDetailList.length} groups, ${details.Policies.length} policies`);
 // Principal resolution (groups, managed policies) is shared with the other access rules
