@@ -8,7 +8,7 @@ export { canonicalJson, sha256Hex, hashCanonical, CanonicalJsonError } from './c
 export { buildRecords, buildManifest, capList, hashRecord, hashManifest, recordBody, manifestBody, normaliseInstant, assertRunId, DEFAULT_CAPS, InvalidRunError } from './build';
 export type { CapLimits, RequirementLookup, BuildRecordsInput } from './build';
 export * from './errors';
-export { EvidenceStore, DEFAULT_RETRY, dateBounds, recordItem, manifestItem, parseRecordItem, parseManifestItem } from './store';
+export { EvidenceStore, DEFAULT_RETRY, WRITE_CONCURRENCY, dateBounds, recordItem, manifestItem, parseRecordItem, parseManifestItem } from './store';
 export type { EvidenceStoreOptions, RetryPolicy, WriteRunResult, WriteManifestResult, RunSummary, DateRange, HistoryQuery, Item, AccountItems } from './store';
 export { recordRun, requirementIdsForRule, previousContext } from './run';
 export type { RecordRunInput, RecordRunResult, PreviousContext } from './run';
