@@ -212,6 +212,30 @@ describe('conditional puts: throttling, conflicts, parallelism (injected)', () =
     expect(peak).toBe(8);
   });
 
+  it('the existence check retries UnprocessedKeys and throttling, then writes only what is missing', async () => {
+    const { mock, store, sleeps } = mocked();
+    const recs = records();
+    const present = recordItem(recs[0]!);
+    let firstKeys: { pk: string; sk: string }[] = [];
+    mock
+      .on(BatchGetCommand)
+      .callsFakeOnce((input: { RequestItems: Record<string, { Keys: { pk: string; sk: string }[] }> }) => {
+        firstKeys = input.RequestItems.evidence?.Keys ?? [];
+        // AWS returns the keys it did not read in UnprocessedKeys, shaped like the request.
+        return { Responses: { evidence: [] }, UnprocessedKeys: { evidence: { Keys: firstKeys.slice(0, 4), ConsistentRead: true } } };
+      })
+      .rejectsOnce(throughput())
+      .resolves({ Responses: { evidence: [present] }, UnprocessedKeys: {} });
+    mock.on(PutCommand).resolves({});
+    const result = await store.writeRun(recs);
+    const gets = mock.commandCalls(BatchGetCommand);
+    expect(gets).toHaveLength(3);
+    expect(gets[2]?.args[0].input.RequestItems?.evidence?.Keys).toEqual(firstKeys.slice(0, 4));
+    expect(sleeps).toEqual([50, 100]);
+    expect(result).toMatchObject({ written: recs.length, alreadyPresent: 1 });
+    expect(mock.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.sk)).not.toContain(present.sk);
+  });
+
   it('a missing table in AWS mode names the table and region', async () => {
     const { mock, store } = mocked();
     mock.on(BatchGetCommand).rejects(new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} }));
