@@ -170,7 +170,6 @@ export async function verifyAccount(store: EvidenceStore, accountId: string, fro
     manifests.push({ key, item, ...(checked.manifest ? { manifest: checked.manifest } : {}) });
   }
   const manifestByRun = new Map(manifests.map((m) => [runKeyOf(m.key), m]));
-  const manifestByRunId = new Map(manifests.map((m) => [m.key.runId, m]));
 
   // Chain: each manifest's `previous` must be the manifest just before it, with that exact hash.
   const referencedMissing = new Map<string, { by: RunKey; hash: string }>();
@@ -184,8 +183,10 @@ export async function verifyAccount(store: EvidenceStore, accountId: string, fro
       if (before) problems.push({ ...base, kind: 'MANIFEST_LINK_BROKEN', message: `manifest ${current.item.sk} claims to start the chain, but manifest ${before.item.sk} precedes it` });
       continue;
     }
-    const target = manifestByRunId.get(prev.runId);
-    if (!target || target.key.collectedAt !== prev.collectedAt) {
+    // By collection time AND run id: one run id may be recorded at several times (e.g. a
+    // scenario collected twice under the same --run-id); each is its own link of the chain.
+    const target = manifestByRun.get(runKeyOf(prev));
+    if (!target) {
       referencedMissing.set(runKeyOf(prev), { by: current.key, hash: prev.hash });
       problems.push({
         ...base,

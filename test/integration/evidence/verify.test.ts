@@ -162,3 +162,28 @@ describe('verify detects tampering', () => {
     expect((await verifyStore(store, { accountId })).firstProblem?.kind).toBe('RECORD_DELETED');
   });
 });
+
+describe('one run id recorded at several times', () => {
+  // `collect --scenario X --run-id R` twice: two dated runs under one run id, each its own link.
+  const LATER = ['2026-01-23T06:00:00.000Z', '2026-01-23T06:00:02.000Z'];
+  beforeEach(async () => {
+    for (const at of LATER) {
+      const { snapshot, findings } = scenarioRun('france-travail', at);
+      await recordRun({ store, snapshot, findings, runId: 'demo' });
+    }
+  });
+
+  it('verifies: the chain links by collection time and run id, not run id alone', async () => {
+    const result = await verifyStore(store, { accountId });
+    expect(result.firstProblem).toBeUndefined();
+    expect(result.ok).toBe(true);
+  });
+
+  it('still names the deleted one of them', async () => {
+    const first = { pk: pk(), sk: { S: keys.manifestSk(LATER[0] as string, 'demo') } };
+    await db.client.send(new DeleteItemCommand({ TableName: store.tableName, Key: first }));
+    const problem = await firstProblem();
+    expect(problem?.kind).toBe('MANIFEST_DELETED');
+    expect(problem?.message).toContain(`manifest of run demo (${LATER[0]}) deleted`);
+  });
+});
