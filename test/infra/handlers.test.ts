@@ -3,7 +3,6 @@
  * dynalite table created from lib/evidence/table.ts (the same definition the stack deploys).
  * STS is mocked with aws-sdk-client-mock; response and error shapes from the STS API reference.
  */
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { ensureTable, localClient, startDynalite, type EmbeddedServer } from '..
 import { RULES } from '../../lib/rules';
 import { loadScenario } from '../../lib/scenarios';
 import type { AccountSnapshot } from '../../lib/snapshot';
+import { scanAll } from '../integration/evidence/helpers';
 import { lambdaContext } from '../unit/functions/context';
 
 const ENV = {
@@ -63,17 +63,8 @@ function collectHandler() {
   return createCollect({ env: ENV, sts: new STSClient({ region: 'eu-west-3' }), evidence: storeSink(store), collect: collectScenario, region: 'eu-west-3' });
 }
 
-/** Every item of the table, exactly as stored (tests only: the store itself never scans). */
-async function scanTable(): Promise<string[]> {
-  const items: string[] = [];
-  let ExclusiveStartKey: Record<string, never> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: ENV.TABLE_NAME, ConsistentRead: true, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
-    for (const item of page.Items ?? []) items.push(JSON.stringify(item));
-    ExclusiveStartKey = page.LastEvaluatedKey as Record<string, never> | undefined;
-  } while (ExclusiveStartKey);
-  return items.sort();
-}
+/** Every item of the table, exactly as stored, sorted (tests only: the store never scans). */
+const scanTable = () => scanAll(client, ENV.TABLE_NAME);
 
 const credentials = { Credentials: { AccessKeyId: 'A', SecretAccessKey: 'S', SessionToken: 'T', Expiration: new Date('2026-01-29T07:00:00Z') } };
 
