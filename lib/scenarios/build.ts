@@ -4,7 +4,7 @@
  * scenario collected today, or on a fixed demo date, tells the same story (a key that is
  * 400 days old stays 400 days old).
  */
-import type { AccountSnapshotInput, CredentialReportRow, PolicyDocument, PolicyStatement } from '../snapshot';
+import { credentialReportRow, type AccountSnapshotInput, type CredentialReportRow, type PolicyDocument, type PolicyStatement } from '../snapshot';
 import type { RuleParameters } from '../rules/engine';
 
 export interface Scenario {
@@ -37,23 +37,7 @@ export type RowInput = Partial<CredentialReportRow> & Pick<CredentialReportRow, 
 
 /** A credential report row with the values AWS writes for "no such credential". */
 export function reportRow(now: Date, row: RowInput): CredentialReportRow {
-  return {
-    user_creation_time: daysAgo(now, 700),
-    password_enabled: false,
-    password_last_used: 'N/A',
-    password_last_changed: 'N/A',
-    password_next_rotation: 'N/A',
-    mfa_active: false,
-    access_key_1_active: false,
-    access_key_1_last_rotated: 'N/A',
-    access_key_1_last_used_date: 'N/A',
-    access_key_2_active: false,
-    access_key_2_last_rotated: 'N/A',
-    access_key_2_last_used_date: 'N/A',
-    cert_1_active: false,
-    cert_2_active: false,
-    ...row,
-  };
+  return credentialReportRow({ user_creation_time: daysAgo(now, 700), ...row });
 }
 
 /** The root user's row: its password columns are `not_supported` in every real report. */

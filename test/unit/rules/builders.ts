@@ -4,6 +4,7 @@
  * collectors could not produce).
  */
 import {
+  credentialReportRow,
   parseSnapshot,
   type AccountSnapshot,
   type AccountSnapshotInput,
@@ -30,25 +31,12 @@ export const daysAgo = (days: number): string => new Date(Date.parse(NOW) - days
 
 /** A credential-report row for an IAM user with nothing enabled; override what the test needs. */
 export function row(user: string, overrides: Partial<CredentialReportRow> = {}): CredentialReportRow {
-  return {
+  return credentialReportRow({
     user,
     arn: user === '<root_account>' ? `arn:aws:iam::${ACCOUNT}:root` : `arn:aws:iam::${ACCOUNT}:user/${user}`,
     user_creation_time: daysAgo(400),
-    password_enabled: false,
-    password_last_used: 'N/A',
-    password_last_changed: 'N/A',
-    password_next_rotation: 'N/A',
-    mfa_active: false,
-    access_key_1_active: false,
-    access_key_1_last_rotated: 'N/A',
-    access_key_1_last_used_date: 'N/A',
-    access_key_2_active: false,
-    access_key_2_last_rotated: 'N/A',
-    access_key_2_last_used_date: 'N/A',
-    cert_1_active: false,
-    cert_2_active: false,
     ...overrides,
-  };
+  });
 }
 
 export const report = (...rows: CredentialReportRow[]) => ({ GeneratedTime: NOW, rows });
