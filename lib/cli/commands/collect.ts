@@ -4,7 +4,7 @@
  * then the manifest that seals the run. Retrying with the same `--run-id` writes nothing new.
  */
 import type { Command } from 'commander';
-import { previousContext, recordRun, type RecordRunResult } from '../../evidence';
+import { previousContext, recordRun, type EvidenceStore, type RecordRunResult } from '../../evidence';
 import { RULES, evaluateRules, type Status } from '../../rules';
 import { mergeParameters, resolveSnapshots } from '../../sources';
 import { CliError } from '../errors';
@@ -50,18 +50,30 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
     )
     .action(async (options: CollectOptions) => {
       const now = new Date();
-      const raw: RawSourceOptions = { ...options };
-      // A scenario is "collected" now unless told otherwise, so two demo runs are two dated runs.
-      if (raw.scenario !== undefined && raw.collectedAt === undefined) raw.collectedAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
-      const source = sourceOptionsFrom(raw);
       const runId = options.runId ?? defaultRunId(now);
       const fileParameters = options.params ? await readParametersFile(options.params) : undefined;
       await withStore(options, async (open) => {
+        // A run id names one collection. Reusing it (to finish an interrupted run) must reuse
+        // that collection's time, or the same id would seal two different dated runs.
+        const earlier = options.runId !== undefined ? await recordedCollectionTimes(open.store, runId) : new Map<string, string>();
+        const raw: RawSourceOptions = { ...options };
+        // A scenario is "collected" now unless told otherwise, so two demo runs are two dated runs.
+        if (raw.scenario !== undefined && raw.collectedAt === undefined) {
+          raw.collectedAt = [...earlier.values()][0] ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+        }
+        const source = sourceOptionsFrom(raw);
         const out: string[] = [];
         let accounts = 0;
         for await (const resolved of resolveSnapshots(source)) {
           accounts++;
           const { snapshot } = resolved;
+          const recordedAt = earlier.get(snapshot.account.id);
+          if (recordedAt !== undefined && Date.parse(recordedAt) !== Date.parse(snapshot.collectedAt)) {
+            throw new CliError(
+              `run ${runId} already holds account ${snapshot.account.id} collected at ${recordedAt}; this collection is dated ${snapshot.collectedAt}. ` +
+                `Finish that run with --collected-at ${recordedAt}, or record a new run (omit --run-id).`,
+            );
+          }
           const context = await previousContext(open.store, snapshot.account.id, { collectedAt: snapshot.collectedAt, runId });
           const findings = evaluateRules(RULES, snapshot, { parameters: mergeParameters(resolved.parameters, fileParameters), context });
           const result = await recordRun({ store: open.store, snapshot, findings, runId });
@@ -87,6 +99,15 @@ function summaryLine(label: string, accountId: string, alias: string | undefined
     ...notableRecords(result),
     `    ${written}; sealed by manifest ${result.manifest.hash.slice(0, 16)}… (chain ${result.manifest.previous ? `→ ${result.manifest.previous.runId}` : 'start'})`,
   ].join('\n');
+}
+
+/** Account id → collection time of what a run id already recorded (run headers, one Query on byRun). */
+async function recordedCollectionTimes(store: EvidenceStore, runId: string): Promise<Map<string, string>> {
+  const times = new Map<string, string>();
+  for (const item of await store.runItems(runId)) {
+    if (item.type === 'RUN' && typeof item.accountId === 'string' && typeof item.collectedAt === 'string') times.set(item.accountId, item.collectedAt);
+  }
+  return times;
 }
 
 const NOTABLE: Status[] = ['FAIL', 'ERROR', 'WARN'];

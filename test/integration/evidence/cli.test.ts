@@ -37,6 +37,13 @@ describe('art32 collect / runs / history / verify / export', () => {
     expect(first.stdout).toContain('chain start');
     const retry = await run('collect', '--scenario', 'france-travail', '--collected-at', DAY1, '--run-id', 'day-1', ...data());
     expect(retry.stdout).toContain('already recorded (retry: nothing written)');
+    // Without --collected-at, a reused run id finishes that run at its own time (not "now").
+    const resumed = await run('collect', '--scenario', 'france-travail', '--run-id', 'day-1', ...data());
+    expect(resumed.stdout).toContain('already recorded (retry: nothing written)');
+    // A different time under the same run id would seal a second dated run: refused, naming both times.
+    const clash = await run('collect', '--scenario', 'france-travail', '--collected-at', DAY2, '--run-id', 'day-1', ...data());
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain(`run day-1 already holds account ${ACCOUNT} collected at ${DAY1}`);
     const second = await run('collect', '--scenario', 'france-travail', '--collected-at', DAY2, '--run-id', 'day-2', ...data());
     expect(second.stdout).toContain('chain → day-1');
 
