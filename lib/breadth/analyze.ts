@@ -5,10 +5,10 @@
  */
 import type { AccountSnapshot, AuthorizationDetails, CredentialReport, ReportDate } from '../snapshot';
 import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
-import { principalsOf, type Principal } from '../policy/principals';
+import { principalsOf, type PolicySet, type Principal } from '../policy/principals';
 import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE } from './effective';
-import { escalationActionIds, findEscalations, type EscalationMatch } from './escalation';
+import { escalationActionIds, findHeldEscalations, heldEscalationActions, type EscalationMatch, type HeldActions } from './escalation';
 import { breadthCounts, distribution, modifiedZScores, type BreadthCounts, type Distribution } from './metrics';
 
 export type Usage = 'used' | 'never' | 'unknown';
@@ -116,9 +116,17 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   const usage = usageIndex(details, input.credentialReport);
   const calculator = new BreadthCalculator(catalog);
   const ids = escalationActionIds(catalog);
+  // Principals with the same policies and boundary (same PolicySet) have the same effective
+  // permissions: compute them, their counts and the escalation actions they hold once per set.
+  const perSet = new Map<PolicySet, { counts: BreadthCounts; held: HeldActions | null }>();
   const principals: PrincipalBreadth[] = principalsOf(details).map((p) => {
-    const eff = calculator.compute(p);
-    const counts = breadthCounts(catalog, eff);
+    let shared = perSet.get(p.policySet);
+    if (!shared) {
+      const eff = calculator.computeLists(p.policySet.lists, p.policySet.boundary);
+      shared = { counts: breadthCounts(catalog, eff), held: heldEscalationActions(eff.granted, eff.conditional, ids) };
+      perSet.set(p.policySet, shared);
+    }
+    const { counts, held } = shared;
     // assessAdmin only finds admins through `*` grants or AdministratorAccess: skip it for everyone else.
     const admin = calculator.allowsStar(p) || p.policies.some((x) => x.id === ADMINISTRATOR_ACCESS_ARN) || p.unresolvedPolicies.includes(ADMINISTRATOR_ACCESS_ARN) ? assessAdmin(p).admin : false;
     return {
@@ -128,12 +136,15 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
       arn: p.arn,
       admin,
       serviceLinked: p.type === 'role' && p.arn.includes(':role/aws-service-role/'),
+      // Copies of the shared set's objects, so no two principals alias one.
       ...counts,
+      byLevel: { ...counts.byLevel },
+      dataReadOnAll: counts.dataReadOnAll.slice(),
       policies: p.policies.length,
       hasBoundary: p.boundary !== undefined,
       unresolvedPolicies: p.unresolvedPolicies,
       ...usageOf(p, usage, input.collectedAt),
-      escalations: admin ? [] : findEscalations(p, eff.granted, eff.conditional, ids, calculator),
+      escalations: admin || !held ? [] : findHeldEscalations(p, held, ids, calculator),
     };
   });
   principals.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));

@@ -22,7 +22,7 @@
  */
 import type { NormalizedStatement } from '../policy/document';
 import type { Principal } from '../policy/principals';
-import { newBitset, orInto, setBit, wordsFor, type Bitset } from './bitset';
+import { newBitset, orInto, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
 
 export const SCOPE_NOTE =
@@ -126,7 +126,11 @@ const MASK_KEYS = ['allow', 'allowOnAll', 'conditionalAllow', 'conditionalAllowO
 type MaskKey = (typeof MASK_KEYS)[number];
 
 export class BreadthCalculator {
+  /** NotAction statements' sets by their pattern list. */
   private readonly statementCache = new Map<string, SparseBits>();
+  private readonly patternCache = new Map<string, SparseBits>();
+  /** Word indices set in `scratch` by unionOfPatterns (values are never 0 once set). */
+  private readonly unionTouched: Int32Array;
   private readonly statementObjects = new WeakMap<NormalizedStatement, SparseBits>();
   private readonly scratch: Bitset;
   private readonly policyCache = new WeakMap<NormalizedStatement[], PolicyMasks>();
@@ -147,6 +151,9 @@ export class BreadthCalculator {
     const n = catalog.size;
     this.words = wordsFor(n);
     this.scratch = newBitset(n);
+    this.unionTouched = new Int32Array(wordsFor(n));
+    this.computeTouched = new Int32Array(wordsFor(n));
+    this.computeStamp = new Int32Array(wordsFor(n));
     this.touched = new Int32Array(wordsFor(n));
     this.touchStamp = new Int32Array(wordsFor(n));
     this.fold = Object.fromEntries(MASK_KEYS.map((k) => [k, newBitset(n)])) as Record<MaskKey, Bitset>;
@@ -174,27 +181,69 @@ export class BreadthCalculator {
   public statementActions(s: NormalizedStatement): SparseBits {
     const byObject = this.statementObjects.get(s);
     if (byObject) return byObject;
-    const key = s.actions ? `A${s.actions.join('\n')}` : s.notActions ? `N${s.notActions.join('\n')}` : '';
-    let bits = this.statementCache.get(key);
-    if (!bits) {
-      const scratch = this.scratch;
-      scratch.fill(0);
-      for (const p of s.actions ?? s.notActions ?? []) {
-        if (p.includes('*') || p.includes('?')) orInto(scratch, this.catalog.expand(p));
-        else {
-          const id = this.catalog.idOf(p);
-          if (id !== undefined) setBit(scratch, id);
-        }
-      }
-      if (s.notActions) {
+    let bits: SparseBits;
+    if (s.actions) {
+      // Sparse all the way: an explicit list of a few actions touches a few words, not ~700.
+      bits = s.actions.length === 1 ? this.patternBits(s.actions[0]!) : this.unionOfPatterns(s.actions);
+    } else if (s.notActions) {
+      // NotAction = the catalog minus the listed patterns: dense, cached per distinct list.
+      const key = s.notActions.join('\n');
+      let cached = this.statementCache.get(key);
+      if (!cached) {
+        // Own buffer: `scratch` must stay all-zero between unionOfPatterns calls.
+        const excluded = newBitset(this.catalog.size);
+        for (const p of s.notActions) orSparse(excluded, this.patternBits(p));
         const all = this.catalog.all;
-        for (let i = 0; i < scratch.length; i++) scratch[i] = all[i]! & ~scratch[i]!;
+        for (let i = 0; i < excluded.length; i++) excluded[i] = all[i]! & ~excluded[i]!;
+        cached = toSparse(excluded) ?? EMPTY;
+        this.statementCache.set(key, cached);
       }
-      bits = toSparse(scratch) ?? EMPTY;
-      this.statementCache.set(key, bits);
+      bits = cached;
+    } else {
+      bits = EMPTY;
     }
     this.statementObjects.set(s, bits);
     return bits;
+  }
+
+  /** Actions one (lower-cased) pattern names, sparse, cached per pattern text. */
+  private patternBits(pattern: string): SparseBits {
+    let bits = this.patternCache.get(pattern);
+    if (!bits) {
+      if (pattern.includes('*') || pattern.includes('?')) bits = toSparse(this.catalog.expand(pattern)) ?? EMPTY;
+      else {
+        const id = this.catalog.idOf(pattern);
+        bits = id === undefined ? EMPTY : { words: Uint16Array.of(id >>> 5), values: Uint32Array.of((1 << (id & 31)) >>> 0) };
+      }
+      this.patternCache.set(pattern, bits);
+    }
+    return bits;
+  }
+
+  /** Union of several patterns' sparse sets, through a scratch that is cleared word by word. */
+  private unionOfPatterns(patterns: readonly string[]): SparseBits {
+    const dense = this.scratch;
+    const touched = this.unionTouched;
+    let n = 0;
+    for (const p of patterns) {
+      const { words, values } = this.patternBits(p);
+      for (let k = 0; k < words.length; k++) {
+        const w = words[k]!;
+        if (dense[w] === 0) touched[n++] = w;
+        dense[w]! |= values[k]!;
+      }
+    }
+    if (n === 0) return EMPTY;
+    const order = touched.subarray(0, n).sort();
+    const words = new Uint16Array(n);
+    const values = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const w = order[k]!;
+      words[k] = w;
+      values[k] = dense[w]!;
+      dense[w] = 0;
+    }
+    return { words, values };
   }
 
   /** Word indices written while folding one policy, so only they are read back and cleared. */
@@ -302,62 +351,101 @@ export class BreadthCalculator {
     return principal.policies.some((p) => this.policyMasks(p.statements).allowsStar);
   }
 
+  /** Words OR-ed into the identity scratch masks by the current compute() (stamped per call). */
+  private readonly computeTouched: Int32Array;
+  private readonly computeStamp: Int32Array;
+  private computeRound = 0;
+  private computeCount = 0;
+
+  private orIdentity(target: Bitset, s: SparseBits): void {
+    const { words, values } = s;
+    const stamp = this.computeStamp;
+    const round = this.computeRound;
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!;
+      target[w]! |= values[k]!;
+      if (stamp[w] !== round) {
+        stamp[w] = round;
+        this.computeTouched[this.computeCount++] = w;
+      }
+    }
+  }
+
   /**
    * The principal's effective permissions. The returned bitsets are scratch buffers,
    * overwritten by the next call: copy them (`Uint32Array.from`) to keep them.
+   *
+   * Cost follows the words the principal's policies touch, not the catalog size: the
+   * scratch masks and the previous result are cleared word by word.
    */
   public compute(principal: Principal): EffectivePermissions {
+    return this.computeLists(principal.policies.map((p) => p.statements), principal.boundary);
+  }
+
+  /** `compute` from a principal's statement lists and boundary (e.g. a shared PolicySet). */
+  public computeLists(lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined): EffectivePermissions {
     const { idAllow, idAllowAny, idAllowOnAll, idAllowAnyOnAll, deny, conditionalDeny } = this;
-    idAllow.fill(0);
-    idAllowAny.fill(0);
-    idAllowOnAll.fill(0);
-    idAllowAnyOnAll.fill(0);
-    deny.fill(0);
-    conditionalDeny.fill(0);
-    for (const policy of principal.policies) {
-      const m = this.policyMasks(policy.statements);
+    const r = this.result;
+    const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = r;
+    // Clear what the previous call wrote (the result is only non-zero on its nonZeroWords).
+    for (let k = 0; k < r.nonZeroCount; k++) {
+      const w = nonZeroWords[k]!;
+      granted[w] = 0;
+      conditional[w] = 0;
+      grantedOnAll[w] = 0;
+      conditionalOnAll[w] = 0;
+    }
+    this.computeRound += 1;
+    this.computeCount = 0;
+    for (const statements of lists) {
+      const m = this.policyMasks(statements as NormalizedStatement[]);
       if (m.allow) {
-        orSparse(idAllow, m.allow);
+        this.orIdentity(idAllow, m.allow);
         orSparse(idAllowAny, m.allow);
       }
-      if (m.conditionalAllow) orSparse(idAllowAny, m.conditionalAllow);
+      if (m.conditionalAllow) this.orIdentity(idAllowAny, m.conditionalAllow);
+      // allowOnAll ⊆ allow and conditionalAllowOnAll ⊆ conditionalAllow: their words are already stamped.
       if (m.allowOnAll) {
         orSparse(idAllowOnAll, m.allowOnAll);
         orSparse(idAllowAnyOnAll, m.allowOnAll);
       }
       if (m.conditionalAllowOnAll) orSparse(idAllowAnyOnAll, m.conditionalAllowOnAll);
-      if (m.deny) orSparse(deny, m.deny);
-      if (m.conditionalDeny) orSparse(conditionalDeny, m.conditionalDeny);
+      if (m.deny) this.orIdentity(deny, m.deny);
+      if (m.conditionalDeny) this.orIdentity(conditionalDeny, m.conditionalDeny);
     }
-    const b = principal.boundary ? this.boundaryMasks(principal.boundary) : undefined;
-    if (b?.deny) orSparse(deny, b.deny);
-    if (b?.conditionalDeny) orSparse(conditionalDeny, b.conditionalDeny);
-    const r = this.result;
-    const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = r;
+    const b = boundary ? this.boundaryMasks(boundary as NormalizedStatement[]) : undefined;
+    if (b?.deny) this.orIdentity(deny, b.deny);
+    if (b?.conditionalDeny) this.orIdentity(conditionalDeny, b.conditionalDeny);
+    const touched = this.computeTouched.subarray(0, this.computeCount).sort();
     let nonZero = 0;
-    for (let i = 0; i < this.words; i++) {
-      if (idAllowAny[i] === 0) {
-        granted[i] = 0;
-        conditional[i] = 0;
-        grantedOnAll[i] = 0;
-        conditionalOnAll[i] = 0;
-        continue;
+    for (let k = 0; k < touched.length; k++) {
+      const i = touched[k]!;
+      if (idAllowAny[i] !== 0) {
+        // Without a boundary every action passes it unconditionally.
+        const bAllow = b ? b.allow[i]! : ~0;
+        const bAny = b ? b.any[i]! : ~0;
+        const bAllowOnAll = b ? b.allowOnAll[i]! : ~0;
+        const bAnyOnAll = b ? b.anyOnAll[i]! : ~0;
+        const keep = ~deny[i]!;
+        const sure = keep & ~conditionalDeny[i]!;
+        const g = idAllow[i]! & bAllow & sure;
+        const c = idAllowAny[i]! & bAny & keep & ~g;
+        const ga = idAllowOnAll[i]! & bAllowOnAll & sure;
+        const ca = idAllowAnyOnAll[i]! & bAnyOnAll & keep & ~ga;
+        if ((g | c | ga | ca) !== 0) {
+          granted[i] = g;
+          conditional[i] = c;
+          grantedOnAll[i] = ga;
+          conditionalOnAll[i] = ca;
+          nonZeroWords[nonZero++] = i;
+        }
       }
-      // Without a boundary every action passes it unconditionally.
-      const bAllow = b ? b.allow[i]! : ~0;
-      const bAny = b ? b.any[i]! : ~0;
-      const bAllowOnAll = b ? b.allowOnAll[i]! : ~0;
-      const bAnyOnAll = b ? b.anyOnAll[i]! : ~0;
-      const keep = ~deny[i]!;
-      const sure = keep & ~conditionalDeny[i]!;
-      const g = idAllow[i]! & bAllow & sure;
-      const c = idAllowAny[i]! & bAny & keep & ~g;
-      granted[i] = g;
-      conditional[i] = c;
-      const ga = idAllowOnAll[i]! & bAllowOnAll & sure;
-      grantedOnAll[i] = ga;
-      conditionalOnAll[i] = idAllowAnyOnAll[i]! & bAnyOnAll & keep & ~ga;
-      if ((g | c) !== 0) nonZeroWords[nonZero++] = i;
+      idAllow[i] = 0;
+      idAllowAny[i] = 0;
+      idAllowOnAll[i] = 0;
+      idAllowAnyOnAll[i] = 0;
+      deny[i] = 0;
+      conditionalDeny[i] = 0;
     }
     r.nonZeroCount = nonZero;
     return r;

@@ -109,6 +109,23 @@ export function escalationActionIds(catalog: ActionCatalog): Map<string, number>
   return ids;
 }
 
+/** Escalation actions a principal holds: action name → granted unconditionally (else conditionally). */
+export type HeldActions = ReadonlyMap<string, boolean>;
+
+/**
+ * The escalation actions in the granted or conditional sets, or `null` when none (most
+ * principals): this depends only on the effective permissions, so principals with the same
+ * policies share it.
+ */
+export function heldEscalationActions(granted: Bitset, conditional: Bitset, ids: Map<string, number>): HeldActions | null {
+  let held: Map<string, boolean> | null = null;
+  for (const [action, id] of ids) {
+    const g = hasBit(granted, id);
+    if (g || hasBit(conditional, id)) (held ??= new Map()).set(action, g);
+  }
+  return held;
+}
+
 /**
  * Escalation paths open to a principal, given its effective permissions (granted and
  * conditional bitsets from BreadthCalculator.compute).
@@ -120,10 +137,16 @@ export function findEscalations(
   ids: Map<string, number>,
   calc: BreadthCalculator,
 ): EscalationMatch[] {
-  // Most principals hold none of the few dozen actions involved: answer them at once.
-  const held = new Set<string>();
-  for (const [action, id] of ids) if (hasBit(granted, id) || hasBit(conditional, id)) held.add(action);
-  if (held.size === 0) return [];
+  const held = heldEscalationActions(granted, conditional, ids);
+  return held ? findHeldEscalations(principal, held, ids, calc) : [];
+}
+
+/**
+ * Escalation paths open to a principal that holds `held` (from heldEscalationActions). The
+ * granting policies and the self-service exception depend on the principal itself (its
+ * policy names, groups and ARN), so this part is per principal.
+ */
+export function findHeldEscalations(principal: Principal, held: HeldActions, ids: Map<string, number>, calc: BreadthCalculator): EscalationMatch[] {
   const matches: EscalationMatch[] = [];
   // iam:PassRole alone is in nine paths: look its granting statements up once.
   const detailsCache = new Map<number, ReturnType<typeof grantDetails>>();
@@ -146,7 +169,7 @@ export function findEscalations(
         const id = ids.get(action)!;
         const details = detailsOf(id);
         if (path.otherUsersOnly && !details.beyondSelf) continue;
-        grants.push({ action, policies: details.policies, conditional: !hasBit(granted, id), onAllResources: details.onAll });
+        grants.push({ action, policies: details.policies, conditional: !held.get(action), onAllResources: details.onAll });
         stepHeld = true;
       }
       if (!stepHeld) {

@@ -9,7 +9,7 @@
  * measures it.
  */
 import { decide, type Principal } from './principals';
-import { statementCoversAllResources } from './document';
+import { statementCoversAllResources, type NormalizedStatement } from './document';
 
 export const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
@@ -37,21 +37,45 @@ export function assessAdmin(p: Principal): AdminAssessment {
   return a;
 }
 
+interface ListSummary {
+  /** An Allow of `*` / `*:*` on every resource. */
+  grantsStar: boolean;
+  /** …at least one of them without a Condition. */
+  grantsStarUnconditionally: boolean;
+  /** An Allow with `NotAction` on every resource. */
+  notActionOnAll: boolean;
+}
+
+/** Per statement list (managed policies are shared by every principal they are attached to). */
+const summaries = new WeakMap<readonly NormalizedStatement[], ListSummary>();
+
+function summaryOf(statements: readonly NormalizedStatement[]): ListSummary {
+  let summary = summaries.get(statements);
+  if (!summary) {
+    summary = { grantsStar: false, grantsStarUnconditionally: false, notActionOnAll: false };
+    for (const s of statements) {
+      if (s.effect !== 'Allow' || !statementCoversAllResources(s)) continue;
+      if (s.actions?.some((a) => a === '*' || a === '*:*')) {
+        summary.grantsStar = true;
+        if (!s.conditional) summary.grantsStarUnconditionally = true;
+      } else if (s.notActions) {
+        summary.notActionOnAll = true;
+      }
+    }
+    summaries.set(statements, summary);
+  }
+  return summary;
+}
+
 function computeAdmin(p: Principal): AdminAssessment {
   const via: string[] = [];
   const nearAdminVia: string[] = [];
   let unconditional = false;
   for (const policy of p.policies) {
-    let grants = false;
-    for (const s of policy.statements) {
-      if (s.effect !== 'Allow' || !statementCoversAllResources(s)) continue;
-      if (s.actions?.some((a) => a === '*' || a === '*:*')) {
-        grants = true;
-        if (!s.conditional) unconditional = true;
-      } else if (s.notActions) {
-        if (!nearAdminVia.includes(label(policy.name, policy.via))) nearAdminVia.push(label(policy.name, policy.via));
-      }
-    }
+    const summary = summaryOf(policy.statements);
+    const grants = summary.grantsStar;
+    if (grants && summary.grantsStarUnconditionally) unconditional = true;
+    if (summary.notActionOnAll && !nearAdminVia.includes(label(policy.name, policy.via))) nearAdminVia.push(label(policy.name, policy.via));
     if (grants || policy.id === ADMINISTRATOR_ACCESS_ARN) via.push(label(policy.name, policy.via));
     if (policy.id === ADMINISTRATOR_ACCESS_ARN && !grants) unconditional = true;
   }

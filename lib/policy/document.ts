@@ -24,17 +24,26 @@ const asList = (v: string | string[] | undefined): string[] | undefined =>
   v === undefined ? undefined : Array.isArray(v) ? v : [v];
 
 export function normalizeStatement(s: PolicyStatement): NormalizedStatement {
-  const actions = asList(s.Action)?.map((a) => a.toLowerCase());
-  const notActions = asList(s.NotAction)?.map((a) => a.toLowerCase());
+  // One object literal with every key (absent clauses are `undefined`), not conditional
+  // spreads: no intermediate objects, and every statement shares one hidden class, so the
+  // hot loops that read them stay monomorphic. `undefined` keys read, compare and
+  // serialise (JSON) exactly as absent ones.
   return {
-    ...(s.Sid !== undefined ? { sid: s.Sid } : {}),
+    sid: s.Sid,
     effect: s.Effect,
-    ...(actions ? { actions } : {}),
-    ...(notActions ? { notActions } : {}),
-    ...(s.Resource !== undefined ? { resources: asList(s.Resource) } : {}),
-    ...(s.NotResource !== undefined ? { notResources: asList(s.NotResource) } : {}),
+    actions: s.Action === undefined ? undefined : lowerList(s.Action),
+    notActions: s.NotAction === undefined ? undefined : lowerList(s.NotAction),
+    resources: asList(s.Resource),
+    notResources: asList(s.NotResource),
     conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
   };
+}
+
+function lowerList(v: string | string[]): string[] {
+  if (!Array.isArray(v)) return [v.toLowerCase()];
+  const out = new Array<string>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i]!.toLowerCase();
+  return out;
 }
 
 export function statementsOf(doc: PolicyDocument): NormalizedStatement[] {

@@ -35,24 +35,90 @@ export interface Principal {
   unresolvedPolicies: string[];
   /** Role last used / user creation facts are left to the rules that need them. */
   tags: Record<string, string>;
+  /**
+   * The principal's distinct statement lists and boundary, shared by every principal of the
+   * same resolution whose policies (in any order, duplicates ignored) and boundary are
+   * identical: per-principal results that depend only on policy contents (decisions,
+   * effective permissions) are computed once per set.
+   */
+  policySet: PolicySet;
+}
+
+/**
+ * A distinct set of statement lists plus a boundary. Statement lists are shared arrays
+ * (one per managed policy, per group inline policy, and per distinct inline document), so
+ * equal `key`s mean identical contents; principals resolved together share the object.
+ */
+export interface PolicySet {
+  /** Sorted ids of the distinct statement lists, then `|` and the boundary's id (empty when none). */
+  key: string;
+  lists: readonly (readonly NormalizedStatement[])[];
+  boundary?: readonly NormalizedStatement[];
 }
 
 export type Decision = 'allowed' | 'conditional' | 'denied' | 'not-allowed';
 
+/** A process-wide id per statement-list object (weakly held: no leak across snapshots). */
+const listIds = new WeakMap<readonly NormalizedStatement[], number>();
+let nextListId = 1;
+function listId(list: readonly NormalizedStatement[]): number {
+  let id = listIds.get(list);
+  if (id === undefined) {
+    id = nextListId++;
+    listIds.set(list, id);
+  }
+  return id;
+}
+
+/** The `PolicySet` key of these statement lists and boundary (order and duplicates ignored). */
+export function policySetKey(lists: readonly (readonly NormalizedStatement[])[], boundary?: readonly NormalizedStatement[]): string {
+  const ids = Array.from(new Set(lists.map(listId))).sort((a, b) => a - b);
+  return `${ids.join(',')}|${boundary ? listId(boundary) : ''}`;
+}
+
 interface Indexes {
+  /** Managed policy documents by ARN, normalised on first use (unattached policies never are). */
+  documents: Map<string, PolicyDocument>;
   managed: Map<string, NormalizedStatement[]>;
   groups: Map<string, AuthorizationDetails['GroupDetailList'][number]>;
+  /** A group's policies and unresolved ARNs, resolved once and shared by its members. */
+  groupPolicies: Map<string, { policies: AppliedPolicy[]; unresolved: string[] }>;
+  /** Inline documents by their JSON text: identical inline policies share one statement list. */
+  inlineByText: Map<string, NormalizedStatement[]>;
+  sets: Map<string, PolicySet>;
 }
 
 function buildIndexes(details: AuthorizationDetails): Indexes {
-  const managed = new Map<string, NormalizedStatement[]>();
-  for (const p of details.Policies) managed.set(p.Arn, statementsOf(p.Document));
+  const documents = new Map<string, PolicyDocument>();
+  for (const p of details.Policies) documents.set(p.Arn, p.Document);
   const groups = new Map(details.GroupDetailList.map((g) => [g.GroupName, g]));
-  return { managed, groups };
+  return { documents, managed: new Map(), groups, groupPolicies: new Map(), inlineByText: new Map(), sets: new Map() };
 }
 
-function inline(origin: PolicyOrigin, ownerArn: string, name: string, doc: PolicyDocument, via?: string): AppliedPolicy {
-  return { origin, name, id: `${ownerArn}#${name}`, ...(via ? { via } : {}), statements: statementsOf(doc) };
+function managedStatements(idx: Indexes, arn: string): NormalizedStatement[] | undefined {
+  let statements = idx.managed.get(arn);
+  if (!statements) {
+    const doc = idx.documents.get(arn);
+    if (!doc) return undefined;
+    statements = statementsOf(doc);
+    idx.managed.set(arn, statements);
+  }
+  return statements;
+}
+
+function inlineStatements(idx: Indexes, doc: PolicyDocument): NormalizedStatement[] {
+  const text = JSON.stringify(doc);
+  let statements = idx.inlineByText.get(text);
+  if (!statements) {
+    statements = statementsOf(doc);
+    idx.inlineByText.set(text, statements);
+  }
+  return statements;
+}
+
+function inline(idx: Indexes, origin: PolicyOrigin, ownerArn: string, name: string, doc: PolicyDocument, via?: string): AppliedPolicy {
+  const statements = inlineStatements(idx, doc);
+  return via ? { origin, name, id: `${ownerArn}#${name}`, via, statements } : { origin, name, id: `${ownerArn}#${name}`, statements };
 }
 
 function attachManaged(
@@ -64,66 +130,95 @@ function attachManaged(
   via?: string,
 ): void {
   for (const a of attached) {
-    const statements = idx.managed.get(a.PolicyArn);
-    if (statements) out.push({ origin, name: a.PolicyName, id: a.PolicyArn, ...(via ? { via } : {}), statements });
+    const statements = managedStatements(idx, a.PolicyArn);
+    if (statements) out.push(via ? { origin, name: a.PolicyName, id: a.PolicyArn, via, statements } : { origin, name: a.PolicyName, id: a.PolicyArn, statements });
     else unresolved.push(a.PolicyArn);
   }
+}
+
+function groupPoliciesOf(idx: Indexes, groupName: string): { policies: AppliedPolicy[]; unresolved: string[] } | undefined {
+  let entry = idx.groupPolicies.get(groupName);
+  if (!entry) {
+    const g = idx.groups.get(groupName);
+    if (!g) return undefined;
+    entry = { policies: [], unresolved: [] };
+    for (const p of g.GroupPolicyList) entry.policies.push(inline(idx, 'group-inline', g.Arn, p.PolicyName, p.PolicyDocument, groupName));
+    attachManaged(idx, 'group-managed', g.AttachedManagedPolicies, entry.policies, entry.unresolved, groupName);
+    idx.groupPolicies.set(groupName, entry);
+  }
+  return entry;
+}
+
+function policySetOf(idx: Indexes, policies: AppliedPolicy[], boundary: NormalizedStatement[] | undefined): PolicySet {
+  const lists = policies.map((p) => p.statements);
+  const key = policySetKey(lists, boundary);
+  let set = idx.sets.get(key);
+  if (!set) {
+    const distinct = Array.from(new Set(lists));
+    set = boundary ? { key, lists: distinct, boundary } : { key, lists: distinct };
+    idx.sets.set(key, set);
+  }
+  return set;
 }
 
 const tagMap = (tags: { Key: string; Value: string }[] | undefined): Record<string, string> =>
   Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
 
-/** All users and roles of the account, with the policies that apply to each. */
+/**
+ * All users and roles of the account, with the policies that apply to each. Applied-policy
+ * objects of a group and statement lists are shared between principals: never mutate them.
+ */
 export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
   const idx = buildIndexes(details);
   const principals: Principal[] = [];
   for (const u of details.UserDetailList) {
     const policies: AppliedPolicy[] = [];
     const unresolved: string[] = [];
-    for (const p of u.UserPolicyList) policies.push(inline('inline', u.Arn, p.PolicyName, p.PolicyDocument));
+    for (const p of u.UserPolicyList) policies.push(inline(idx, 'inline', u.Arn, p.PolicyName, p.PolicyDocument));
     attachManaged(idx, 'managed', u.AttachedManagedPolicies, policies, unresolved);
     for (const groupName of u.GroupList) {
-      const g = idx.groups.get(groupName);
+      const g = groupPoliciesOf(idx, groupName);
       if (!g) continue;
-      for (const p of g.GroupPolicyList) policies.push(inline('group-inline', g.Arn, p.PolicyName, p.PolicyDocument, groupName));
-      attachManaged(idx, 'group-managed', g.AttachedManagedPolicies, policies, unresolved, groupName);
+      for (const p of g.policies) policies.push(p);
+      for (const a of g.unresolved) unresolved.push(a);
     }
+    const boundary = boundaryOf(idx, u.PermissionsBoundary?.PermissionsBoundaryArn, unresolved);
     principals.push({
       type: 'user',
       name: u.UserName,
       arn: u.Arn,
       policies,
-      ...boundaryOf(idx, u.PermissionsBoundary?.PermissionsBoundaryArn, unresolved),
+      ...(boundary ? { boundary } : {}),
       unresolvedPolicies: unresolved,
       tags: tagMap(u.Tags),
+      policySet: policySetOf(idx, policies, boundary),
     });
   }
   for (const r of details.RoleDetailList) {
     const policies: AppliedPolicy[] = [];
     const unresolved: string[] = [];
-    for (const p of r.RolePolicyList) policies.push(inline('inline', r.Arn, p.PolicyName, p.PolicyDocument));
+    for (const p of r.RolePolicyList) policies.push(inline(idx, 'inline', r.Arn, p.PolicyName, p.PolicyDocument));
     attachManaged(idx, 'managed', r.AttachedManagedPolicies, policies, unresolved);
+    const boundary = boundaryOf(idx, r.PermissionsBoundary?.PermissionsBoundaryArn, unresolved);
     principals.push({
       type: 'role',
       name: r.RoleName,
       arn: r.Arn,
       policies,
-      ...boundaryOf(idx, r.PermissionsBoundary?.PermissionsBoundaryArn, unresolved),
+      ...(boundary ? { boundary } : {}),
       unresolvedPolicies: unresolved,
       tags: tagMap(r.Tags),
+      policySet: policySetOf(idx, policies, boundary),
     });
   }
   return principals;
 }
 
-function boundaryOf(idx: Indexes, arn: string | undefined, unresolved: string[]): { boundary?: NormalizedStatement[] } {
-  if (!arn) return {};
-  const statements = idx.managed.get(arn);
-  if (!statements) {
-    unresolved.push(arn);
-    return {};
-  }
-  return { boundary: statements };
+function boundaryOf(idx: Indexes, arn: string | undefined, unresolved: string[]): NormalizedStatement[] | undefined {
+  if (!arn) return undefined;
+  const statements = managedStatements(idx, arn);
+  if (!statements) unresolved.push(arn);
+  return statements;
 }
 
 // Decision flags of one statement list for one (action, resource), OR-ed across policies.
@@ -240,15 +335,43 @@ export function grantingPoliciesForAny(p: Principal, actions: readonly string[],
     .map((pol) => (pol.via ? `${pol.name} (via group ${pol.via})` : pol.name));
 }
 
-/** `decide` for several actions on one resource; same semantics, one pass over the policies. */
+/** Decisions per policy set and action list: principals with identical policies share them. */
+const setDecisions = new WeakMap<PolicySet, Map<string, readonly Decision[]>>();
+
+/**
+ * `decide` for several actions on one resource; same semantics, one pass over the policies,
+ * computed once per policy set (principals with the same policies and boundary) and action
+ * list. Returns a fresh array the caller may keep or change.
+ */
 export function decideMany(p: Principal, actions: readonly string[], resource = '*'): Decision[] {
   const key = manyKey(actions, resource);
+  const set = p.policySet;
+  let memo = setDecisions.get(set);
+  if (!memo) {
+    memo = new Map();
+    setDecisions.set(set, memo);
+  }
+  let decisions = memo.get(key);
+  if (!decisions) {
+    decisions = decideManyUncached(set.lists, set.boundary, actions, resource, key);
+    memo.set(key, decisions);
+  }
+  return decisions.slice();
+}
+
+function decideManyUncached(
+  lists: readonly (readonly NormalizedStatement[])[],
+  boundary: readonly NormalizedStatement[] | undefined,
+  actions: readonly string[],
+  resource: string,
+  key: string,
+): Decision[] {
   const acc = new Uint8Array(actions.length);
-  for (const policy of p.policies) {
-    const f = flagsOfMany(policy.statements, actions, resource, key);
+  for (const statements of lists) {
+    const f = flagsOfMany(statements, actions, resource, key);
     for (let i = 0; i < acc.length; i += 1) acc[i]! |= f[i]!;
   }
-  const bounded = p.boundary ? flagsOfMany(p.boundary, actions, resource, key) : undefined;
+  const bounded = boundary ? flagsOfMany(boundary, actions, resource, key) : undefined;
   const out: Decision[] = new Array<Decision>(actions.length);
   for (let i = 0; i < actions.length; i += 1) {
     const identity = fromFlags(acc[i]!);
