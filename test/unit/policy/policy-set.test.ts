@@ -1,0 +1,137 @@
+/**
+ * The per-policy-set caches (lib/policy/principals.ts PolicySet, decideMany memo,
+ * analyzeBreadth per-set results): a cache hit must give what a fresh computation gives,
+ * principals share a set whatever the order their policies come in, and anything that can
+ * change a result (a boundary, a different document) keeps them apart.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeBreadth } from '../../../lib/breadth/analyze';
+import { loadCatalog } from '../../../lib/breadth/catalog';
+import { BreadthCalculator } from '../../../lib/breadth/effective';
+import { breadthCounts } from '../../../lib/breadth/metrics';
+import { decide, decideMany, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
+import { allow, deny, details, input, userArn, type Stmt } from '../breadth/helpers';
+
+const PROBES = ['s3:*', 'dynamodb:*', 's3:GetObject', 'dynamodb:Scan', 'iam:PassRole', 'ec2:RunInstances', 'kms:Decrypt'];
+
+const POLICIES: Record<string, Stmt[]> = {
+  data: [allow(['s3:*', 'dynamodb:Scan']), deny('dynamodb:Scan', '*', { Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+  compute: [allow(['ec2:RunInstances', 'iam:PassRole'], 'arn:aws:iam::111122223333:role/app-*')],
+  keys: [allow('kms:Decrypt', '*', { Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-3.amazonaws.com' } } })],
+  limit: [allow(['s3:*', 'ec2:*'])],
+  selfKeys: [allow('iam:CreateAccessKey', userArn('alice'))],
+};
+
+const byName = (ps: Principal[], name: string): Principal => ps.find((p) => p.name === name)!;
+
+function account() {
+  return details({
+    users: [
+      { name: 'alice', managed: ['data', 'compute', 'selfKeys'] },
+      // Same policies, other order, one of them twice and one through a group.
+      { name: 'bob', managed: ['compute', 'selfKeys', 'data', 'compute'] },
+      { name: 'carol', managed: ['selfKeys', 'compute'], groups: ['analysts'] },
+      // Same policies plus a boundary: must not share.
+      { name: 'dave', managed: ['data', 'compute', 'selfKeys'], boundary: 'limit' },
+    ],
+    groups: [{ name: 'analysts', managed: ['data'] }],
+    roles: [
+      // Identical inline documents (as stacks stamped from one template produce) share a set.
+      { name: 'worker-a', inline: [POLICIES.data!, POLICIES.keys!] },
+      { name: 'worker-b', inline: [POLICIES.keys!, POLICIES.data!] },
+      // Same text but one statement differs: its own set.
+      { name: 'worker-c', inline: [POLICIES.data!, [allow('kms:Decrypt')]] },
+    ],
+    policies: POLICIES,
+  });
+}
+
+describe('PolicySet', () => {
+  const ps = resolvePrincipals(account());
+
+  it('is shared by principals with the same policies in any order, duplicates and group inheritance included', () => {
+    expect(byName(ps, 'bob').policySet).toBe(byName(ps, 'alice').policySet);
+    expect(byName(ps, 'carol').policySet).toBe(byName(ps, 'alice').policySet);
+    expect(byName(ps, 'alice').policySet.lists).toHaveLength(3);
+  });
+
+  it('is shared by roles whose inline documents are identical', () => {
+    expect(byName(ps, 'worker-b').policySet).toBe(byName(ps, 'worker-a').policySet);
+    expect(byName(ps, 'worker-c').policySet).not.toBe(byName(ps, 'worker-a').policySet);
+  });
+
+  it('differs when the boundary differs', () => {
+    expect(byName(ps, 'dave').policySet).not.toBe(byName(ps, 'alice').policySet);
+    expect(byName(ps, 'dave').policySet.key).not.toBe(byName(ps, 'alice').policySet.key);
+  });
+});
+
+describe('decideMany per policy set', () => {
+  it('a cache hit gives the decisions a fresh computation gives', () => {
+    const ps = resolvePrincipals(account());
+    // Fill the cache through alice, then read it through bob and carol.
+    const first = decideMany(byName(ps, 'alice'), PROBES);
+    for (const name of ['bob', 'carol']) {
+      const p = byName(ps, name);
+      expect(decideMany(p, PROBES)).toEqual(first);
+      // decide() walks the principal's own policy list (no per-set memo).
+      expect(decideMany(p, PROBES)).toEqual(PROBES.map((a) => decide(p, a)));
+    }
+    // A separate resolution (fresh sets, empty caches) agrees too.
+    const fresh = resolvePrincipals(account());
+    expect(decideMany(byName(fresh, 'carol'), PROBES)).toEqual(first);
+    expect(first).toEqual(['allowed', 'not-allowed', 'allowed', 'conditional', 'not-allowed', 'not-allowed', 'not-allowed']);
+  });
+
+  it('keeps principals with a different boundary apart', () => {
+    const ps = resolvePrincipals(account());
+    const alice = decideMany(byName(ps, 'alice'), PROBES);
+    const dave = decideMany(byName(ps, 'dave'), PROBES);
+    expect(dave).toEqual(PROBES.map((a) => decide(byName(ps, 'dave'), a)));
+    // The boundary allows s3 and ec2 only: dynamodb:Scan is no longer reachable.
+    expect(alice[PROBES.indexOf('dynamodb:Scan')]).toBe('conditional');
+    expect(dave[PROBES.indexOf('dynamodb:Scan')]).toBe('not-allowed');
+  });
+
+  it('hands each caller its own array', () => {
+    const ps = resolvePrincipals(account());
+    const a = decideMany(byName(ps, 'alice'), PROBES);
+    a[0] = 'denied';
+    expect(decideMany(byName(ps, 'bob'), PROBES)[0]).toBe('allowed');
+  });
+});
+
+describe('analyzeBreadth per policy set', () => {
+  const catalog = loadCatalog();
+
+  it('gives every principal of a shared set the counts a fresh computation gives', () => {
+    const d = account();
+    const analysis = analyzeBreadth(input(d), catalog);
+    const fresh = new BreadthCalculator(catalog);
+    for (const p of resolvePrincipals(d)) {
+      const counts = breadthCounts(catalog, fresh.compute(p));
+      expect(analysis.principals.find((x) => x.name === p.name)).toMatchObject(counts);
+    }
+    const [alice, bob] = ['alice', 'bob'].map((n) => analysis.principals.find((x) => x.name === n)!);
+    expect(bob.total).toBe(alice!.total);
+    // Shared counts are copied, not aliased between principals.
+    expect(bob.byLevel).not.toBe(alice!.byLevel);
+    expect(bob.dataReadOnAll).not.toBe(alice!.dataReadOnAll);
+  });
+
+  it('keeps the per-principal part of escalation paths per principal', () => {
+    const analysis = analyzeBreadth(input(account()), catalog);
+    const paths = (name: string) => analysis.principals.find((x) => x.name === name)!.escalations.map((e) => e.path);
+    // Same policy set; the access-key grant names alice herself, so only for bob it reaches another user.
+    expect(paths('alice')).not.toContain('create-access-key');
+    expect(paths('bob')).toContain('create-access-key');
+    expect(paths('carol')).toContain('create-access-key');
+    expect(analysis.principals.find((x) => x.name === 'carol')!.escalations.find((e) => e.path === 'passrole-ec2')!.grants[0]!.policies).toEqual(['compute']);
+  });
+
+  it('does not share across a different boundary', () => {
+    const analysis = analyzeBreadth(input(account()), catalog);
+    const total = (name: string) => analysis.principals.find((x) => x.name === name)!.total;
+    expect(total('dave')).toBeLessThan(total('alice'));
+  });
+});
