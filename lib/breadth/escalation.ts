@@ -71,9 +71,53 @@ export interface EscalationMatch {
   unconditional: boolean;
 }
 
-function isSelfOnly(principal: Principal, s: NormalizedStatement): boolean {
-  if (!s.resources) return false; // NotResource: everything but a few
-  return s.resources.every((r) => r.includes('${aws:username}') || r === principal.arn);
+/**
+ * What one statement list grants of action `id`, independent of the principal: whether it
+ * covers it, on every resource, and the facts that decide "beyond self" once the
+ * principal's ARN is known.
+ */
+interface ListGrant {
+  covers: boolean;
+  onAll: boolean;
+  /** A covering statement reaches other principals whoever holds it (NotResource, or several non-self resources). */
+  beyondSelfAlways: boolean;
+  /** Covering statements whose only non-`${aws:username}` resource is this ARN: self-service for that principal alone. */
+  selfOnlyFor: string[];
+}
+
+const listGrants = new WeakMap<BreadthCalculator, WeakMap<readonly NormalizedStatement[], Map<number, ListGrant>>>();
+
+function listGrant(statements: readonly NormalizedStatement[], id: number, calc: BreadthCalculator): ListGrant {
+  let byList = listGrants.get(calc);
+  if (!byList) {
+    byList = new WeakMap();
+    listGrants.set(calc, byList);
+  }
+  let byId = byList.get(statements);
+  if (!byId) {
+    byId = new Map();
+    byList.set(statements, byId);
+  }
+  let g = byId.get(id);
+  if (!g) {
+    g = { covers: false, onAll: false, beyondSelfAlways: false, selfOnlyFor: [] };
+    for (const s of statements) {
+      if (s.effect !== 'Allow' || !sparseHas(calc.statementActions(s), id)) continue;
+      g.covers = true;
+      if (s.resources ? s.resources.includes('*') : s.notResources !== undefined) g.onAll = true;
+      // isSelfOnly(principal, s) = every resource names `${aws:username}` or the principal's ARN.
+      if (!s.resources) {
+        g.beyondSelfAlways = true;
+        continue;
+      }
+      const named = new Set(s.resources.filter((r) => !r.includes('${aws:username}')));
+      if (named.size > 1) g.beyondSelfAlways = true;
+      else if (named.size === 1) g.selfOnlyFor.push([...named][0]!);
+      // named.size === 0: `${aws:username}` only, self-service for everyone.
+    }
+    byId.set(id, g);
+  }
+  return g;
 }
 
 /** The policies whose Allow statements cover action `id`, and whether any does so beyond the principal itself. */
@@ -82,14 +126,11 @@ function grantDetails(principal: Principal, id: number, calc: BreadthCalculator)
   let beyondSelf = false;
   let onAll = false;
   for (const pol of principal.policies) {
-    let covers = false;
-    for (const s of pol.statements) {
-      if (s.effect !== 'Allow' || !sparseHas(calc.statementActions(s), id)) continue;
-      covers = true;
-      if (!beyondSelf && !isSelfOnly(principal, s)) beyondSelf = true;
-      if (!onAll && (s.resources ? s.resources.includes('*') : s.notResources !== undefined)) onAll = true;
-    }
-    if (covers) policies.push(pol.via ? `${pol.name} (via group ${pol.via})` : pol.name);
+    const g = listGrant(pol.statements, id, calc);
+    if (!g.covers) continue;
+    if (!beyondSelf && (g.beyondSelfAlways || g.selfOnlyFor.some((arn) => arn !== principal.arn))) beyondSelf = true;
+    if (g.onAll) onAll = true;
+    policies.push(pol.via ? `${pol.name} (via group ${pol.via})` : pol.name);
   }
   return { policies, beyondSelf, onAll };
 }

@@ -112,11 +112,12 @@ describe('analyzeBreadth per policy set', () => {
       const counts = breadthCounts(catalog, fresh.compute(p));
       expect(analysis.principals.find((x) => x.name === p.name)).toMatchObject(counts);
     }
-    const [alice, bob] = ['alice', 'bob'].map((n) => analysis.principals.find((x) => x.name === n)!);
-    expect(bob.total).toBe(alice!.total);
+    const alice = analysis.principals.find((x) => x.name === 'alice')!;
+    const bob = analysis.principals.find((x) => x.name === 'bob')!;
+    expect(bob.total).toBe(alice.total);
     // Shared counts are copied, not aliased between principals.
-    expect(bob.byLevel).not.toBe(alice!.byLevel);
-    expect(bob.dataReadOnAll).not.toBe(alice!.dataReadOnAll);
+    expect(bob.byLevel).not.toBe(alice.byLevel);
+    expect(bob.dataReadOnAll).not.toBe(alice.dataReadOnAll);
   });
 
   it('keeps the per-principal part of escalation paths per principal', () => {
