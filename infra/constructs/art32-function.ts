@@ -45,6 +45,32 @@ export function functionEntry(name: FunctionName): string {
   return path.join(PROJECT_ROOT, 'functions', name, 'handler.ts');
 }
 
+/**
+ * Data files a function reads at run time from beside its `index.mjs` (paths relative to
+ * the project root), copied into the asset after bundling instead of being inlined into
+ * the JavaScript. The IAM action catalog (~470 KiB of JSON) is read on the first breadth
+ * evaluation (`catalogLocation()` in lib/breadth/catalog.ts); only collect-account
+ * evaluates rules — send-report reads rule titles, never the catalog.
+ */
+export const FILES_BESIDE_BUNDLE: Record<FunctionName, readonly string[]> = {
+  'list-accounts': [],
+  'collect-account': ['lib/breadth/catalog.json'],
+  'finalize-run': [],
+  'send-report': [],
+};
+
+/**
+ * `afterBundling` commands copying `files` into the bundle's output folder. A `node -e`
+ * copy rather than `cp`: CDK runs hooks with bash, cmd on Windows, or in the bundling image,
+ * and node is the one command all three have.
+ */
+export function copyBesideBundleCommands(files: readonly string[], inputDir: string, outputDir: string): string[] {
+  return files.map(
+    (file) =>
+      `node -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" "${path.join(inputDir, file)}" "${path.join(outputDir, path.basename(file))}"`,
+  );
+}
+
 export interface Art32FunctionProps {
   name: FunctionName;
   description: string;
@@ -105,6 +131,11 @@ export class Art32Function extends Construct {
         // dynalite is the CLI's embedded store; a Lambda never starts it.
         externalModules: ['dynalite'],
         esbuildArgs: { '--alias': `zod=${BUNDLE_ALIASES.zod}` },
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => copyBesideBundleCommands(FILES_BESIDE_BUNDLE[props.name], inputDir, outputDir),
+        },
       },
     });
   }

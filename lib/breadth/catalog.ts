@@ -3,8 +3,13 @@
  * reference, interned to a dense id (services are contiguous id ranges), with its access
  * level and data-read flag, plus a cached expansion of action patterns (`s3:Get*`, `*`,
  * `iam:?ut*`) into bitsets.
+ *
+ * The data (`catalog.json`, ~470 KiB) is a file read on first use, never an import: as an
+ * import esbuild would inline it into every Lambda bundle whose code merely *reaches* the
+ * rules (send-report imports RULES for titles), nearly doubling them. See `catalogLocation`.
  */
-import catalogJson from './catalog.json';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
 import { newBitset, setBit, type Bitset } from './bitset';
 
@@ -142,11 +147,46 @@ function toRegExp(lowerPattern: string): RegExp {
   return new RegExp(`^${body}$`, 's');
 }
 
+/** File name of the catalog, next to this module in the sources and next to `index.mjs` in a bundle. */
+export const CATALOG_FILE_NAME = 'catalog.json';
+
+/**
+ * Where the catalog is read from: `catalog.json` beside the running module. From the
+ * sources (CLI through tsx, vitest, benches) that is `lib/breadth/catalog.json`; in a
+ * Lambda bundle `import.meta.url` is the bundle's `index.mjs` (esbuild keeps
+ * `import.meta.url` as is in ESM output), and infra/constructs/art32-function.ts copies
+ * the file there (`FILES_BESIDE_BUNDLE`). One rule for every way the code runs, no
+ * environment variable, no search through parent folders that could pick up a stale copy.
+ */
+export function catalogLocation(): URL {
+  return new URL(`./${CATALOG_FILE_NAME}`, import.meta.url);
+}
+
+/** Read and parse the catalog file; a missing or unreadable file is an error that says where it looked and how to fix it. */
+export function readCatalogFile(location: URL = catalogLocation()): CatalogFile {
+  const where = fileURLToPath(location);
+  let text: string;
+  try {
+    text = readFileSync(location, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      `IAM action catalog not found at ${where} (${code ?? String(error)}): from the sources, rebuild it with npm run build:catalog; ` +
+        `a Lambda bundle must ship ${CATALOG_FILE_NAME} beside index.mjs (FILES_BESIDE_BUNDLE in infra/constructs/art32-function.ts)`,
+    );
+  }
+  try {
+    return JSON.parse(text) as CatalogFile;
+  } catch (error) {
+    throw new Error(`IAM action catalog ${where} is not valid JSON (${error instanceof Error ? error.message : String(error)}): rebuild it with npm run build:catalog`);
+  }
+}
+
 let shared: ActionCatalog | undefined;
 
-/** The catalog compiled into lib/breadth/catalog.json (built once per process). */
+/** The catalog compiled into lib/breadth/catalog.json, read on first use (once per process). */
 export function loadCatalog(): ActionCatalog {
-  shared ??= new ActionCatalog(catalogJson as CatalogFile);
+  shared ??= new ActionCatalog(readCatalogFile());
   return shared;
 }
 

@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_PATH, buildCatalog, normalizeAccessLevel, serializeCatalog } from '../../../lib/breadth/build-catalog';
 import { count, hasBit } from '../../../lib/breadth/bitset';
-import { loadCatalog } from '../../../lib/breadth/catalog';
+import { CATALOG_FILE_NAME, catalogLocation, loadCatalog, readCatalogFile } from '../../../lib/breadth/catalog';
 import { ESCALATION_PATHS, escalationActionIds } from '../../../lib/breadth/escalation';
 import { wildcardMatch } from '../../../lib/policy/document';
 
@@ -15,6 +18,22 @@ describe('action catalog', () => {
     const built = buildCatalog();
     expect(JSON.parse(committed).version).toBe(built.version);
     expect(committed).toBe(serializeCatalog(built));
+  });
+
+  it('is read from catalog.json beside the module (lib/breadth/ from the sources, index.mjs\'s folder in a bundle)', () => {
+    expect(catalogLocation().href).toBe(pathToFileURL(CATALOG_PATH).href);
+  });
+
+  it('a missing or corrupt catalog file is an error naming the file and the fix, not an empty catalog', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'art32-catalog-'));
+    try {
+      const file = join(dir, CATALOG_FILE_NAME);
+      expect(() => readCatalogFile(pathToFileURL(file))).toThrow(new RegExp(`catalog not found at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*build:catalog.*beside index\\.mjs`));
+      writeFileSync(file, '{"source":');
+      expect(() => readCatalogFile(pathToFileURL(file))).toThrow(/catalog .* is not valid JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('holds every action once, by service, with the five AWS access levels', () => {
