@@ -18,7 +18,8 @@
  *   principal draws random policies from the whole pool, 4% of statements are NotAction,
  *   so about a third of the principals hold one and almost no two principals share a set.
  */
-import type { AccountSnapshotInput, PolicyDocument, PolicyStatement } from '../../lib/snapshot';
+import { credentialReportRow, type AccountSnapshotInput, type CredentialReportRow, type PolicyDocument, type PolicyStatement } from '../../lib/snapshot';
+import { seededRandom } from '../../lib/support/random';
 
 export interface GenerateOptions {
   users?: number;
@@ -30,18 +31,6 @@ export interface GenerateOptions {
   collectedAt?: string;
   /** Policy mix: `realistic` (default) or `pessimistic` (the original, worst-case mix). */
   mix?: 'realistic' | 'pessimistic';
-}
-
-/** mulberry32: tiny, fast, good enough for shaping test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SERVICES: Record<string, string[]> = {
@@ -73,7 +62,7 @@ export function generateSnapshot(options: GenerateOptions = {}): AccountSnapshot
   const account = options.accountId ?? '210987654321';
   const collectedAt = options.collectedAt ?? '2026-02-01T06:00:00.000Z';
   const now = Date.parse(collectedAt);
-  const rand = prng(options.seed ?? 32);
+  const rand = seededRandom(options.seed ?? 32);
   const int = (n: number): number => Math.floor(rand() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const chance = (p: number): boolean => rand() < p;
@@ -330,7 +319,7 @@ export function generateSnapshot(options: GenerateOptions = {}): AccountSnapshot
   const { policies, groups, userList, roleList } = options.mix === 'pessimistic' ? pessimisticIam() : realisticIam();
 
   const date = (maxDays: number): string => (chance(0.1) ? 'no_information' : isoDaysAgo(int(maxDays)));
-  const rows = userList.map((u) => {
+  const rows: CredentialReportRow[] = userList.map((u) => {
     const console = chance(0.6);
     const key1 = chance(0.5);
     const key2 = key1 && chance(0.1);
@@ -353,24 +342,18 @@ export function generateSnapshot(options: GenerateOptions = {}): AccountSnapshot
       cert_2_active: false,
     };
   });
-  rows.unshift({
-    user: '<root_account>',
-    arn: `arn:aws:iam::${account}:root`,
-    user_creation_time: isoDaysAgo(2000),
-    password_enabled: 'not_supported' as unknown as boolean,
-    password_last_used: isoDaysAgo(300),
-    password_last_changed: 'not_supported',
-    password_next_rotation: 'not_supported',
-    mfa_active: true,
-    access_key_1_active: false,
-    access_key_1_last_rotated: 'N/A',
-    access_key_1_last_used_date: 'N/A',
-    access_key_2_active: false,
-    access_key_2_last_rotated: 'N/A',
-    access_key_2_last_used_date: 'N/A',
-    cert_1_active: false,
-    cert_2_active: false,
-  });
+  rows.unshift(
+    credentialReportRow({
+      user: '<root_account>',
+      arn: `arn:aws:iam::${account}:root`,
+      user_creation_time: isoDaysAgo(2000),
+      password_enabled: 'not_supported',
+      password_last_used: isoDaysAgo(300),
+      password_last_changed: 'not_supported',
+      password_next_rotation: 'not_supported',
+      mfa_active: true,
+    }),
+  );
 
   const trailArn = `arn:aws:cloudtrail:eu-west-3:${account}:trail/org-trail`;
   const logGroupArn = `arn:aws:logs:eu-west-3:${account}:log-group:CloudTrail/org-trail:*`;

@@ -9,17 +9,7 @@ import { ingestLogText } from '../../activity/log-files';
 import { LocalCalendar } from '../../activity/time-zone';
 import type { ActivitySection } from '../../activity/schema';
 
-/** mulberry32: a small seeded PRNG, so every build of a scenario yields the same events. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../support/random';
 
 export const DAY_MS = 86_400_000;
 const QUARTER_MS = 15 * 60 * 1000;
