@@ -31,10 +31,23 @@ export const BUNDLE_TARGET = 'node24';
  *   exactly the SDK version the tests ran, tree-shaken to the clients used.
  */
 /**
- * `zod` resolves to a lean entry for Lambda bundles: zod's own entry re-exports every
- * locale through namespaces esbuild can't tree-shake (~290 KB of a ~650 KB bundle).
+ * Lean stand-ins, for Lambda bundles only (infra/bundling/, each file says what it drops):
+ * - `zod`: zod's own entry re-exports every locale through namespaces esbuild can't
+ *   tree-shake (~290 KB of a ~650 KB bundle), and the `z.compile` fast path (~30 KB).
+ * - `@aws-sdk/credential-provider-node`: the default credential chain without the SSO,
+ *   ~/.aws, process and web-identity providers and the nested clients they pull in
+ *   (~90 KB per bundle); Lambda supplies credentials in the environment.
+ * - `semver`: only `gte`, the one function its one importer (aws-xray-sdk-core, under the
+ *   Powertools tracer) calls, and only from its SDK v2 patcher (~29 KB).
+ * - `@aws-sdk/endpoint-cache`: DynamoDB's endpoint-discovery cache on a Map instead of
+ *   mnemonist's LRU (~7 KB).
  */
-export const BUNDLE_ALIASES: Record<string, string> = { zod: path.join(PROJECT_ROOT, 'infra', 'bundling', 'zod-lean.mjs') };
+export const BUNDLE_ALIASES: Record<string, string> = {
+  zod: path.join(PROJECT_ROOT, 'infra', 'bundling', 'zod-lean.mjs'),
+  '@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'infra', 'bundling', 'credential-provider-lambda.mjs'),
+  semver: path.join(PROJECT_ROOT, 'infra', 'bundling', 'semver-lean.mjs'),
+  '@aws-sdk/endpoint-cache': path.join(PROJECT_ROOT, 'infra', 'bundling', 'endpoint-cache-lean.mjs'),
+};
 
 export const ESM_REQUIRE_BANNER = "import{createRequire as __art32CreateRequire}from'module';const require=__art32CreateRequire(import.meta.url);";
 
@@ -130,7 +143,7 @@ export class Art32Function extends Construct {
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
         // dynalite is the CLI's embedded store; a Lambda never starts it.
         externalModules: ['dynalite'],
-        esbuildArgs: { '--alias': `zod=${BUNDLE_ALIASES.zod}` },
+        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
