@@ -32,6 +32,9 @@ export class InvalidTimeZoneError extends Error {
 export class LocalCalendar {
   private readonly format: Intl.DateTimeFormat;
   private readonly cache = new Map<number, LocalSlot>();
+  /** The last quarter hour asked for: consecutive events mostly share it, and this skips the map. */
+  private lastKey = NaN;
+  private lastSlot: LocalSlot | undefined;
 
   public constructor(public readonly timeZone: string) {
     try {
@@ -51,11 +54,15 @@ export class LocalCalendar {
 
   public at(epochMs: number): LocalSlot {
     const key = Math.floor(epochMs / SLOT_MS);
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const slot = this.compute(key * SLOT_MS);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(key, slot);
+    if (key === this.lastKey && this.lastSlot) return this.lastSlot;
+    let slot = this.cache.get(key);
+    if (!slot) {
+      slot = this.compute(key * SLOT_MS);
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(key, slot);
+    }
+    this.lastKey = key;
+    this.lastSlot = slot;
     return slot;
   }
 

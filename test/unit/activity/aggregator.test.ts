@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ActivityAggregator, ActivitySection, DistinctCounter, LocalCalendar, isDeniedError, parseEventTime, principalOf, InvalidTimeZoneError } from '../../../lib/activity';
+import { ActivityAggregator, ActivitySection, DistinctCounter, LocalCalendar, hash53, isDeniedError, parseEventTime, principalOf, InvalidTimeZoneError } from '../../../lib/activity';
 import { aggregate, iamUserRecord, officeTime, WINDOW, ACCOUNT } from './helpers';
 
 describe('ActivityAggregator', () => {
@@ -98,6 +98,27 @@ describe('off-hours in Europe/Paris across daylight-saving changes', () => {
     expect(calendar.at(Date.parse('2026-10-25T01:30:00Z')).hour).toBe(2);
   });
 
+  it('gives, from its per-quarter-hour cache, the hour, weekday and date Intl gives for every minute of both change days', () => {
+    const intl = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', weekday: 'short' });
+    const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+    const cached = new LocalCalendar('Europe/Paris');
+    let checked = 0;
+    for (const day of ['2026-03-28T22:00:00Z', '2026-10-24T22:00:00Z']) {
+      // Forward then backward over the same minutes, so the answers come from the cache too.
+      const minutes = Array.from({ length: 26 * 60 }, (_, m) => Date.parse(day) + m * 60_000);
+      for (const t of [...minutes, ...minutes.reverse()]) {
+        const parts = Object.fromEntries(intl.formatToParts(t).map((p) => [p.type, p.value]));
+        expect(cached.at(t), new Date(t).toISOString()).toEqual({
+          hour: Number(parts.hour),
+          weekday: weekdays.indexOf(parts.weekday ?? ''),
+          date: `${parts.year}-${parts.month}-${parts.day}`,
+        });
+        checked += 1;
+      }
+    }
+    expect(checked).toBe(4 * 26 * 60);
+  });
+
   it('fills the histograms with local hours across the March change', () => {
     const window = { start: new Date('2026-03-26T00:00:00Z'), end: new Date('2026-04-01T00:00:00Z') };
     const section = aggregate(
@@ -124,6 +145,28 @@ describe('DistinctCounter', () => {
     const { count, exact } = large.result();
     expect(exact).toBe(false);
     expect(Math.abs(count - 100_000) / 100_000).toBeLessThan(0.1);
+  });
+});
+
+describe('DistinctCounter.add (hashing and table probe inlined)', () => {
+  const values = Array.from({ length: 1000 }, (_, i) => `arn:aws:s3:::bucket/dossiers/${(i * 7919) % 600}.pdf`);
+
+  it('holds exactly the hash53 of each distinct value below its cap', () => {
+    const counter = new DistinctCounter(1000);
+    for (const v of values) counter.add(v);
+    const partial = counter.toPartial();
+    expect('hashes' in partial && [...partial.hashes].sort()).toEqual([...new Set(values.map((v) => hash53(v)))].sort());
+  });
+
+  it('ends with the same sketch registers as hashes merged one by one, across the switch to the sketch', () => {
+    for (const limit of [16, 256]) {
+      const added = new DistinctCounter(limit);
+      for (const v of values) added.add(v);
+      const merged = DistinctCounter.fromPartial({ hashes: values.map((v) => hash53(v)) }, limit);
+      expect(added.isExact).toBe(false);
+      expect(added.toPartial()).toEqual(merged.toPartial());
+      expect(added.result()).toEqual(merged.result());
+    }
   });
 });
 
