@@ -32,8 +32,9 @@ export const BUNDLE_TARGET = 'node24';
  */
 /**
  * Lean stand-ins, for Lambda bundles only (infra/bundling/, each file says what it drops):
- * - `zod`: zod's own entry re-exports every locale through namespaces esbuild can't
- *   tree-shake (~290 KB of a ~650 KB bundle), and the `z.compile` fast path (~30 KB).
+ * - `zod`: only the `z.*` members the bundled code calls. Through zod's own entry esbuild
+ *   keeps every member of the `z` namespace: every locale (~290 KB of a ~650 KB bundle), the
+ *   JSON-schema converters, `z.compile`, every schema kind (~70 KB more).
  * - `@aws-sdk/credential-provider-node`: the default credential chain without the SSO,
  *   ~/.aws, process and web-identity providers and the nested clients they pull in
  *   (~90 KB per bundle); Lambda supplies credentials in the environment.
@@ -48,6 +49,9 @@ export const BUNDLE_ALIASES: Record<string, string> = {
   semver: path.join(PROJECT_ROOT, 'infra', 'bundling', 'semver-lean.mjs'),
   '@aws-sdk/endpoint-cache': path.join(PROJECT_ROOT, 'infra', 'bundling', 'endpoint-cache-lean.mjs'),
 };
+
+/** The tsconfig esbuild applies to every bundled file (NodejsFunction passes it explicitly). */
+export const BUNDLE_TSCONFIG = path.join(PROJECT_ROOT, 'tsconfig.json');
 
 export const ESM_REQUIRE_BANNER = "import{createRequire as __art32CreateRequire}from'module';const require=__art32CreateRequire(import.meta.url);";
 
@@ -140,7 +144,7 @@ export class Art32Function extends Construct {
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
-        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        tsconfig: BUNDLE_TSCONFIG,
         // dynalite is the CLI's embedded store; a Lambda never starts it.
         externalModules: ['dynalite'],
         esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },

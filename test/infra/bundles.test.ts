@@ -3,14 +3,25 @@
  * afterBundling hook): the IAM action catalog ships as a file beside collect-account's
  * index.mjs, where lib/breadth/catalog.ts reads it, and is inlined into no bundle.
  * Sizes against the budget are printed by bench/bundle-size.ts, which also evaluates the
- * breadth rules in the bundled code.
+ * breadth rules in the bundled code. And the lean zod entry of the bundles covers every
+ * `z.<member>` the bundled sources use.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { AssetStaging } from 'aws-cdk-lib';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z as realZod } from 'zod';
 import type { Art32App } from '../../infra/app-builder';
-import { FILES_BESIDE_BUNDLE, PROJECT_ROOT, type Art32Function, type FunctionName } from '../../infra/constructs/art32-function';
+import {
+  BUNDLE_ALIASES,
+  FILES_BESIDE_BUNDLE,
+  PROJECT_ROOT,
+  functionEntry,
+  type Art32Function,
+  type FunctionName,
+} from '../../infra/constructs/art32-function';
 import type { CatalogFile } from '../../lib/breadth/catalog-format';
 import { TEST_CONFIG, cleanup, synthApp } from './app';
 
@@ -56,5 +67,38 @@ describe('function bundles', () => {
     expect(fs.readFileSync(path.join(collectDir, 'catalog.json'), 'utf8')).toBe(catalogText);
     // The bundled loader looks for it exactly there: `./catalog.json` next to index.mjs.
     expect(fs.readFileSync(path.join(collectDir, 'index.mjs'), 'utf8')).toContain('catalog.json');
+  });
+});
+
+describe('lean zod entry of the bundles', () => {
+  it('lists every z.<member> the bundled sources call (esbuild cannot see through the z namespace)', async () => {
+    const lean = (await import(pathToFileURL(path.join(PROJECT_ROOT, 'infra', 'bundling', 'zod-lean-external.mjs')).href)) as Record<string, unknown>;
+    const missing = new Set<string>();
+    let scanned = 0;
+    for (const name of Object.keys(FILES_BESIDE_BUNDLE) as FunctionName[]) {
+      const result = await build({
+        entryPoints: [functionEntry(name)],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        external: ['dynalite'],
+        alias: BUNDLE_ALIASES,
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const sources = Object.keys(result.metafile.inputs).filter((file) => !file.includes('node_modules') && file.endsWith('.ts'));
+      for (const file of sources) {
+        scanned++;
+        const text = fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
+        // Only names zod really exports at run time (types such as z.infer, and other objects
+        // named z, such as a Map, are not members), and not in type position (`z.input<typeof S>`).
+        for (const [, member] of text.matchAll(/\bz\.([A-Za-z_$][\w$]*)(?![\w$]|\s*<)/g)) {
+          if (member! in realZod && !(member! in lean)) missing.add(`z.${member} (${file})`);
+        }
+      }
+    }
+    expect(scanned).toBeGreaterThan(20);
+    expect([...missing], 'add these to infra/bundling/zod-lean-external.mjs').toEqual([]);
   });
 });
