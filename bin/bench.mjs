@@ -19,7 +19,7 @@ if (benches.length === 0) {
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== bench/${file}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join('bench', file)], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './lib/support/quiet-sdk-warning.ts', join('bench', file)], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) failed += 1;
 }
 process.exit(failed ? 1 : 0);
