@@ -14,8 +14,10 @@ import { TOOL_VERSION } from '../version';
 import { ApiCallCounter, attachApiCallCounter, mergeCounts, type CallCounts } from './api-calls';
 import { accountOfRoleArn, assumeRoleProvider, partitionOf } from './assume-role';
 import { baseClientConfig, createCollectorClients, type ClientSettings } from './clients';
+import type { ActivityCollection } from './activity';
 import { collectAccount } from './collect-account';
 import { collectionError } from './errors';
+import { createS3LogReader } from './s3-log-reader';
 import type { CollectOptions, CollectorClients } from './types';
 
 export interface AccountTarget {
@@ -42,6 +44,8 @@ export interface LiveSelection {
 export interface LiveRunOptions extends LiveSelection {
   concurrency?: number;
   options?: Partial<CollectOptions>;
+  /** CloudTrail activity to read in every account (see collectAccount's `activity`). */
+  activity?: ActivityCollection;
   now?: Date;
   /** Called as each account completes (the CLI prints progress from it). */
   onAccountDone?: (outcome: AccountOutcome, done: number, total: number) => void;
@@ -137,7 +141,12 @@ export async function collectAccounts(run: LiveRunOptions): Promise<LiveRunResul
   const sts = attachApiCallCounter(run.sts ?? new STSClient(baseClientConfig(base)), runCounter);
   const organizations = () => attachApiCallCounter(run.organizations ?? new OrganizationsClient(baseClientConfig(base)), runCounter);
   const { targets, skipped } = await resolveTargets(run, sts, organizations);
-  const makeClients = run.makeClients ?? ((settings: ClientSettings) => createCollectorClients(settings));
+  const makeClients =
+    run.makeClients ??
+    ((settings: ClientSettings) => ({
+      ...createCollectorClients(settings),
+      ...(run.activity?.source === 's3' ? { s3LogReader: createS3LogReader(settings) } : {}),
+    }));
 
   const outcomes: AccountOutcome[] = new Array(targets.length);
   let next = 0;
@@ -203,6 +212,7 @@ async function collectTarget(
       counter,
       sourceName,
       ...(run.options ? { options: run.options } : {}),
+      ...(run.activity ? { activity: run.activity } : {}),
       ...(run.now ? { now: run.now } : {}),
       ...(run.sleep ? { sleep: run.sleep } : {}),
       ...(run.clock ? { clock: run.clock } : {}),

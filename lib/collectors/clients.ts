@@ -59,6 +59,8 @@ export function createCollectorClients(settings: ClientSettings): CollectorClien
     iam: counted(new IAMClient(baseClientConfig(settings))),
     sts: counted(new STSClient(baseClientConfig(settings))),
     cloudTrail: perRegion((r) => new CloudTrailClient(baseClientConfig(settings, r))),
+    // No SDK retries for LookupEvents: the activity reader paces and retries itself (see activity.ts).
+    activityCloudTrail: perRegion((r) => new CloudTrailClient({ ...baseClientConfig(settings, r), retryMode: 'standard', maxAttempts: 1 })),
     cloudWatchLogs: perRegion((r) => new CloudWatchLogsClient(baseClientConfig(settings, r))),
     cloudWatch: perRegion((r) => new CloudWatchClient(baseClientConfig(settings, r))),
     tagging: perRegion((r) => new ResourceGroupsTaggingAPIClient(baseClientConfig(settings, r))),

@@ -12,6 +12,7 @@ import { AccountSnapshot, SECTION_NAMES, type CollectionError, type SectionName,
 import { TOOL_VERSION } from '../version';
 import { collectAccountAlias } from './account-alias';
 import { collectAccountSummary } from './account-summary';
+import { collectActivity, type ActivityCollection } from './activity';
 import { ApiCallCounter, attachApiCallCounter } from './api-calls';
 import { collectAuthorizationDetails } from './authorization-details';
 import { createCollectorClients, type Credentials } from './clients';
@@ -38,6 +39,12 @@ export interface CollectAccountInput {
   /** The collection time written to the snapshot (default: the clock at the start). */
   now?: Date;
   options?: Partial<CollectOptions>;
+  /**
+   * Read CloudTrail activity over a window ending at the collection time (the `activity`
+   * section, judged by `monitoring.abnormal-activity`). Absent: no activity section, as
+   * with offline sources that carry none.
+   */
+  activity?: ActivityCollection;
   /** Counts calls per operation; pass one to read attempts (retries) afterwards. */
   counter?: ApiCallCounter;
   /** `source.name` of the snapshot (default `live@<region>` or `<profile>@<region>`). */
@@ -126,7 +133,12 @@ export async function collectAccount(input: CollectAccountInput): Promise<Accoun
   const dataLane = async () => {
     await section('personalDataStores', () => collectPersonalDataStores(ctx));
   };
-  await Promise.all([iamLane(), loggingLane(), dataLane()]);
+  // LookupEvents has its own limit (2 calls/s), separate from DescribeTrails & co: its own lane.
+  const activityLane = async () => {
+    const activity = input.activity;
+    if (activity) await section('activity', () => collectActivity(ctx, activity, new Date(collectedAt)), true);
+  };
+  await Promise.all([iamLane(), loggingLane(), dataLane(), activityLane()]);
 
   const draft = {
     schemaVersion: 1,
@@ -161,6 +173,8 @@ function countedClients(clients: CollectorClients, counter: ApiCallCounter): Col
     cloudWatchLogs: (r) => once(clients.cloudWatchLogs(r)),
     cloudWatch: (r) => once(clients.cloudWatch(r)),
     tagging: (r) => once(clients.tagging(r)),
+    ...(clients.activityCloudTrail ? { activityCloudTrail: (r: string) => once(clients.activityCloudTrail?.(r) ?? clients.cloudTrail(r)) } : {}),
+    ...(clients.s3LogReader ? { s3LogReader: clients.s3LogReader } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CollectionError, SectionName } from '../snapshot';
+import type { S3LogReader } from './activity';
 import type { ApiCallCounter } from './api-calls';
 
 /**
@@ -23,6 +24,14 @@ export interface CollectorClients {
   cloudWatchLogs(region: string): CloudWatchLogsClient;
   cloudWatch(region: string): CloudWatchClient;
   tagging(region: string): ResourceGroupsTaggingAPIClient;
+  /**
+   * CloudTrail client for LookupEvents with no SDK retries (`maxAttempts: 1`): the activity
+   * reader paces (≤ 2 calls/s), retries throttles and counts its call budget itself.
+   * Absent: `cloudTrail(region)` is used.
+   */
+  activityCloudTrail?(region: string): CloudTrailClient;
+  /** Reads trail log files from S3 for `activity: { source: 's3' }` (CLI only; see activity.ts). */
+  s3LogReader?: S3LogReader;
 }
 
 /** Tunables of the collection (all have defaults, see `DEFAULT_COLLECT_OPTIONS`). */
