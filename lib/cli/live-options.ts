@@ -1,11 +1,13 @@
 /**
  * The `--live` source's flags (shared by every command through source-options.ts):
  * `--live [--profile P] [--region R] [--account-ids a,b | --org --role-name NAME]
- * [--role-arn ARN] [--external-id ID] [--concurrency N] [--max-attempts N]`.
+ * [--role-arn ARN] [--external-id ID] [--concurrency N] [--max-attempts N]
+ * [--activity lookup-events|s3://bucket/prefix [--activity-window 24h] [--activity-max-calls N]]`.
  * Credentials come from the SDK's default chain (AWS_PROFILE, env keys, SSO, instance role…);
  * `--profile` names one explicitly. Endpoints follow AWS_ENDPOINT_URL(_<SERVICE>).
  */
 import type { Command } from 'commander';
+import type { ActivityCollection } from '../collectors/activity';
 import type { SourceOptions } from '../sources';
 import { CliError } from './errors';
 
@@ -20,6 +22,9 @@ export interface RawLiveOptions {
   externalId?: string;
   concurrency?: string;
   maxAttempts?: string;
+  activity?: string;
+  activityWindow?: string;
+  activityMaxCalls?: string;
   collectedAt?: string;
 }
 
@@ -34,7 +39,47 @@ export function addLiveOptions(command: Command): Command {
     .option('--role-arn <arn>', 'live: collect the one account of this role (STS AssumeRole)')
     .option('--external-id <id>', 'live: ExternalId for AssumeRole')
     .option('--concurrency <n>', 'live: accounts collected at once (default 4)')
-    .option('--max-attempts <n>', 'live: attempts per AWS call, retries included, adaptive mode (default 6)');
+    .option('--max-attempts <n>', 'live: attempts per AWS call, retries included, adaptive mode (default 6)')
+    .option(
+      '--activity <source>',
+      'live: read CloudTrail activity for monitoring.abnormal-activity: "lookup-events" (management events, 2 calls/s) ' +
+        'or s3://bucket/prefix of the trail\'s log files (data events too; needs s3:ListBucket/GetObject on that bucket)',
+    )
+    .option('--activity-window <duration>', 'live: how far back from the collection time --activity reads (e.g. 24h, 90m, 7d; default 24h)')
+    .option('--activity-max-calls <n>', `live: LookupEvents call budget of --activity lookup-events (default ${DEFAULT_MAX_CALLS}, ≈ 0.5 s each)`);
+}
+
+/** Same defaults as lib/collectors/activity.ts (not imported: the CLI must not load the SDK for offline commands). */
+const DEFAULT_MAX_CALLS = 300;
+const MAX_WINDOW_HOURS = 90 * 24;
+
+/** `24h`, `90m`, `7d` → hours. */
+function windowHours(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(m|h|d)$/.exec(text.trim());
+  const hours = m ? Number(m[1]) * { m: 1 / 60, h: 1, d: 24 }[m[2] as 'm' | 'h' | 'd'] : NaN;
+  if (!(hours > 0 && hours <= MAX_WINDOW_HOURS)) {
+    throw new CliError(`--activity-window "${text}" must be a duration like 24h, 90m or 7d, more than 0 and at most 90d (LookupEvents keeps 90 days)`);
+  }
+  return hours;
+}
+
+/** `--activity` and its companions → collectAccount's `activity` option (undefined: not read). */
+export function activityFrom(raw: RawLiveOptions): ActivityCollection | undefined {
+  if (raw.activity === undefined) {
+    const orphan = raw.activityWindow !== undefined ? '--activity-window' : raw.activityMaxCalls !== undefined ? '--activity-max-calls' : undefined;
+    if (orphan) throw new CliError(`${orphan} needs --activity lookup-events or --activity s3://bucket/prefix`);
+    return undefined;
+  }
+  const window = raw.activityWindow !== undefined ? { windowHours: windowHours(raw.activityWindow) } : {};
+  if (raw.activity === 'lookup-events') {
+    const maxCalls = positiveInt(raw.activityMaxCalls, '--activity-max-calls', 100_000);
+    return { source: 'lookup-events', ...window, ...(maxCalls ? { maxCalls } : {}) };
+  }
+  if (/^s3:\/\/[^/]+/.test(raw.activity)) {
+    if (raw.activityMaxCalls !== undefined) throw new CliError('--activity-max-calls applies to --activity lookup-events (S3 log files are listed, not looked up)');
+    return { source: 's3', uri: raw.activity, ...window };
+  }
+  throw new CliError(`--activity "${raw.activity}": expected lookup-events or s3://bucket/prefix of the trail's log files`);
 }
 
 function positiveInt(value: string | undefined, flag: string, max: number): number | undefined {
@@ -49,6 +94,7 @@ export function liveFlagsWithoutLive(raw: RawLiveOptions): string[] {
   const flags: Array<[keyof RawLiveOptions, string]> = [
     ['profile', '--profile'], ['accountIds', '--account-ids'], ['org', '--org'], ['roleName', '--role-name'],
     ['roleArn', '--role-arn'], ['externalId', '--external-id'], ['concurrency', '--concurrency'], ['maxAttempts', '--max-attempts'],
+    ['activity', '--activity'], ['activityWindow', '--activity-window'], ['activityMaxCalls', '--activity-max-calls'],
   ];
   return raw.live ? [] : flags.filter(([k]) => raw[k] !== undefined).map(([, f]) => f);
 }
@@ -62,6 +108,7 @@ export function liveSourceOptionsFrom(raw: RawLiveOptions): Extract<SourceOption
   if (bad.length) throw new CliError(`--account-ids: not 12-digit account ids: ${bad.join(', ')}`);
   const concurrency = positiveInt(raw.concurrency, '--concurrency', 64);
   const maxAttempts = positiveInt(raw.maxAttempts, '--max-attempts', 20);
+  const activity = activityFrom(raw);
   const tty = Boolean(process.stderr.isTTY);
   return {
     kind: 'live',
@@ -74,6 +121,7 @@ export function liveSourceOptionsFrom(raw: RawLiveOptions): Extract<SourceOption
     ...(raw.externalId ? { externalId: raw.externalId } : {}),
     ...(concurrency ? { concurrency } : {}),
     ...(maxAttempts ? { maxAttempts } : {}),
+    ...(activity ? { activity } : {}),
     ...(raw.collectedAt ? { collectedAt: raw.collectedAt } : {}),
     reporter: {
       // Progress only for someone watching; the summary always (stderr keeps stdout for results).

@@ -5,10 +5,13 @@
  */
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AccountSnapshot } from '../snapshot';
+import type { ActivityCollection } from './activity';
 import { collectAccounts, type AccountOutcome, type LiveRunResult, type LiveSelection } from './accounts';
 
 export interface LiveSourceOptions extends LiveSelection {
   concurrency?: number;
+  /** CloudTrail activity to read in every account; absent: none (the summary says how to ask). */
+  activity?: ActivityCollection;
   collectedAt?: string;
 }
 
@@ -40,6 +43,9 @@ export async function collectLive(options: LiveSourceOptions, reporter: LiveRepo
     onAccountDone: (outcome, done, total) => reporter.progress?.(progressLine(outcome, done, total)),
   });
   for (const line of summaryLines(result)) reporter.summary?.(line);
+  if (!options.activity) {
+    reporter.summary?.('activity: not read, so monitoring.abnormal-activity is NOT VERIFIED; add --activity lookup-events (or s3://bucket/prefix of the trail logs)');
+  }
   return { snapshots: result.snapshots, result };
 }
 

@@ -6,7 +6,7 @@
  */
 import { CloudTrailServiceException, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { collectAccount } from '../../../lib/collectors';
+import { collectAccount, collectAccounts } from '../../../lib/collectors';
 import { RULES, evaluateRules } from '../../../lib/rules';
 import { AccountSnapshot } from '../../../lib/snapshot';
 import { ACCOUNT_ID, HOME, NOW, mockHealthyAccount, mockedAccount, type MockedAccount } from './aws-fixtures';
@@ -258,5 +258,25 @@ describe('collectAccount with activity from S3 log files', () => {
     });
     expect(snapshot.activity).toBeUndefined();
     expect(snapshot.collectionErrors).toEqual([expect.objectContaining({ section: 'activity', operation: 's3:ListBucket', code: 'AccessDenied' })]);
+  });
+});
+
+describe('collectAccounts with activity (the CLI\'s --live path)', () => {
+  it('reads activity in the account it collects', async () => {
+    const m = mockedAccount();
+    mockHealthyAccount(m, 3);
+    m.cloudTrail[HOME]!.on(LookupEventsCommand).callsFake(lookupPager(dayOfEvents()));
+    const result = await collectAccounts({
+      region: HOME,
+      sts: m.clients.sts,
+      makeClients: () => m.clients,
+      activity: { source: 'lookup-events', maxCalls: 10 },
+      now: NOW,
+      clock: () => NOW,
+      sleep: noWait,
+    });
+    expect(result.snapshots).toHaveLength(1);
+    expect(result.snapshots[0]!.activity?.totals.events).toBe(240);
+    expect(result.outcomes[0]!.ok).toBe(true);
   });
 });
