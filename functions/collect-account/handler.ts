@@ -3,6 +3,9 @@
  *
  *   assume the member role (ExternalId) → collectAccount → evaluateRules → append evidence
  *
+ * Collection includes CloudTrail activity (LookupEvents over ACTIVITY_WINDOW_HOURS, within
+ * ACTIVITY_MAX_CALLS) when ACTIVITY_SOURCE is `lookup-events` (the stack's default).
+ *
  * Keys are deterministic per execution and account: the run id comes from the execution
  * name and `collectedAt` is the execution's start time (`startedAt`), never the Lambda's
  * clock — so a Map retry, or the catch's failure record, writes under the same keys as the
@@ -65,6 +68,17 @@ export function createHandler(deps: CollectAccountDeps) {
   const evidence = deps.evidence ?? openEvidenceSink({ tableName: env.TABLE_NAME, region, trace: (c) => traced(obs, c) });
   const collect = deps.collect ?? collectLive;
 
+  // CloudTrail activity for monitoring.abnormal-activity, as the stack configured it.
+  const activity: CollectAccountInput['activity'] =
+    env.ACTIVITY_SOURCE === 'lookup-events'
+      ? {
+          source: 'lookup-events',
+          ...(env.ACTIVITY_WINDOW_HOURS !== undefined ? { windowHours: env.ACTIVITY_WINDOW_HOURS } : {}),
+          ...(env.ACTIVITY_MAX_CALLS !== undefined ? { maxCalls: env.ACTIVITY_MAX_CALLS } : {}),
+          ...(env.ACTIVITY_TIME_ZONE !== undefined ? { timeZone: env.ACTIVITY_TIME_ZONE } : {}),
+        }
+      : undefined;
+
   const memberRoleArn = (accountId: string) => `arn:${env.AWS_PARTITION_NAME}:iam::${accountId}:role/${env.MEMBER_ROLE_NAME}`;
 
   /** Evaluate and append one run of evidence for the snapshot; returns the handler's result. */
@@ -113,7 +127,7 @@ export function createHandler(deps: CollectAccountDeps) {
 
     let snapshot: AccountSnapshot;
     try {
-      snapshot = await collect({ accountId: event.accountId, region, credentials, sourceName: `live@${region}`, now: collectedAt });
+      snapshot = await collect({ accountId: event.accountId, region, credentials, sourceName: `live@${region}`, now: collectedAt, ...(activity ? { activity } : {}) });
     } catch (error) {
       // Section failures are inside the snapshot already; this is the whole collection failing.
       return recordFailure(event, collectedAt, 'collect:account', error);

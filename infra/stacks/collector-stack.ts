@@ -12,6 +12,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import {
+  COLLECT_ACCOUNT_TIMEOUT_SECONDS,
   collectAccountEnvironment,
   finalizeRunEnvironment,
   listAccountsEnvironment,
@@ -71,7 +72,8 @@ export class CollectorStack extends Stack {
       name: 'collect-account',
       description: 'art32: assume the member role, collect, evaluate, append evidence',
       environment: collectAccountEnvironment(config, tableName, this.partition),
-      timeout: Duration.minutes(10),
+      // The activity call budget (config.activity.maxCalls) is validated against this timeout.
+      timeout: Duration.seconds(COLLECT_ACCOUNT_TIMEOUT_SECONDS),
       memorySize: 1024,
       roleName: config.collectorRoleName,
       logRetention,

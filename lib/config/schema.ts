@@ -82,6 +82,42 @@ export type ReportConfig = z.infer<typeof ReportConfig>;
 
 export const DEFAULT_DAILY_SCHEDULE = { expression: 'cron(0 6 * * ? *)', timeZone: 'Europe/Paris' } as const;
 
+/** Timeout of the collect-account function; the activity call budget is checked against it. */
+export const COLLECT_ACCOUNT_TIMEOUT_SECONDS = 600;
+/** CloudTrail LookupEvents: 2 calls per second per account and region, so 0.5 s a call. */
+const LOOKUP_EVENTS_SECONDS_PER_CALL = 0.5;
+/**
+ * At most half the function's timeout paced LookupEvents calls (300 s): the rest is for the
+ * throttle backoffs, the other sections (the credential report alone may wait 2 min, in
+ * parallel), evaluation and the evidence write.
+ */
+export const MAX_ACTIVITY_CALLS = Math.floor((COLLECT_ACCOUNT_TIMEOUT_SECONDS * 0.5) / LOOKUP_EVENTS_SECONDS_PER_CALL);
+
+/**
+ * What the scheduled collection reads of each account's CloudTrail for
+ * `monitoring.abnormal-activity`: LookupEvents (management events) over `windowHours` before
+ * the run, within `maxCalls` (50 events a call, 0.5 s a call), or nothing (`none`: the
+ * rule then reports ERROR, not verified). Log files on S3 (data events) are read by the CLI.
+ */
+export const ActivityConfig = z.discriminatedUnion('source', [
+  z
+    .object({
+      source: z.literal('lookup-events'),
+      windowHours: z.number().positive().max(90 * 24, 'LookupEvents keeps 90 days (2160 hours)').default(24),
+      maxCalls: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_ACTIVITY_CALLS, `at most ${MAX_ACTIVITY_CALLS} calls: ${MAX_ACTIVITY_CALLS} × ${LOOKUP_EVENTS_SECONDS_PER_CALL} s is half the ${COLLECT_ACCOUNT_TIMEOUT_SECONDS} s timeout of the collect-account function`)
+        .default(300),
+      timeZone: TimeZone.default('Europe/Paris'),
+    })
+    .strict(),
+  z.object({ source: z.literal('none') }).strict(),
+]);
+export type ActivityConfig = z.infer<typeof ActivityConfig>;
+export const DEFAULT_ACTIVITY_CONFIG = { source: 'lookup-events', windowHours: 24, maxCalls: 300, timeZone: 'Europe/Paris' } as const;
+
 export const Art32Config = z
   .object({
     /**
@@ -120,6 +156,8 @@ export const Art32Config = z
       .string()
       .regex(/^[\w.-]{3,255}$/, 'a DynamoDB table name is 3-255 characters of letters, digits and _.-')
       .default('art32-evidence'),
+    /** CloudTrail activity read in each account (default: LookupEvents, 24 h, 300 calls). */
+    activity: ActivityConfig.default(DEFAULT_ACTIVITY_CONFIG),
     /** Days of Lambda / state machine logs kept in CloudWatch Logs. */
     logRetentionDays: z.number().int().positive().default(365),
   })
@@ -165,6 +203,11 @@ const CommonEnv = z.object({
 
 const csvItems = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean);
 const AccountIdList = z.string().transform(csvItems).pipe(z.array(AccountId));
+/** A number written in an environment variable. */
+const decimal = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'expected a number')
+  .transform(Number);
 const EmailList = z.string().transform(csvItems).pipe(z.array(Email).min(1, 'list at least one recipient'));
 
 export const ListAccountsEnv = CommonEnv.extend({
@@ -180,6 +223,11 @@ export const CollectAccountEnv = CommonEnv.extend({
   EXTERNAL_ID: z.string().min(2),
   /** aws, aws-cn, aws-us-gov: the member role ARN is built in the collector's partition. */
   AWS_PARTITION_NAME: z.string().regex(/^aws[\w-]*$/),
+  /** `lookup-events` or `none`; absent = none (a function deployed before this setting). */
+  ACTIVITY_SOURCE: z.enum(['lookup-events', 'none']).default('none'),
+  ACTIVITY_WINDOW_HOURS: decimal.pipe(z.number().positive().max(90 * 24)).optional(),
+  ACTIVITY_MAX_CALLS: decimal.pipe(z.number().int().min(1).max(MAX_ACTIVITY_CALLS)).optional(),
+  ACTIVITY_TIME_ZONE: TimeZone.optional(),
 });
 export type CollectAccountEnv = z.infer<typeof CollectAccountEnv>;
 
@@ -231,6 +279,17 @@ export function collectAccountEnvironment(config: Art32Config, tableName: string
     MEMBER_ROLE_NAME: config.memberRoleName,
     EXTERNAL_ID: config.externalId,
     AWS_PARTITION_NAME: partition,
+    ...activityEnvironment(config.activity),
+  };
+}
+
+function activityEnvironment(activity: ActivityConfig): Record<string, string> {
+  if (activity.source === 'none') return { ACTIVITY_SOURCE: 'none' };
+  return {
+    ACTIVITY_SOURCE: 'lookup-events',
+    ACTIVITY_WINDOW_HOURS: String(activity.windowHours),
+    ACTIVITY_MAX_CALLS: String(activity.maxCalls),
+    ACTIVITY_TIME_ZONE: activity.timeZone,
   };
 }
 

@@ -270,7 +270,7 @@ describe('member-account stack', () => {
     const role = Object.values(Template.fromStack(built.member).findResources('AWS::IAM::Role'))[0]!.Properties;
     const granted = (role.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => list(s.Action))).sort();
     expect(granted).toEqual(expected);
-    for (const action of granted) expect(action).toMatch(/:(Describe|Get|List|Generate)/);
+    for (const action of granted) expect(action).toMatch(/:(Describe|Get|List|Lookup|Generate)/);
   });
 
   it('has no parameters and no assets, so it works as a StackSet template', () => {
