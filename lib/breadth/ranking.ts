@@ -5,7 +5,7 @@
 import type { AccountSnapshot, AuthorizationDetails } from '../snapshot';
 import { accountOutliers, analyzeBreadth, type OutlierOptions, type PrincipalBreadth } from './analyze';
 import type { Distribution } from './metrics';
-import { allowListed } from './trend';
+import { allowListed } from '../policy/principals';
 
 export interface RankedPrincipal {
   rank: number;

@@ -3,7 +3,6 @@
  * `role/<name>` → total distinct actions) as recorded in the previous
  * `access.permission-breadth` finding (`observed.breadthByPrincipal`).
  */
-import { wildcardMatch } from '../policy/document';
 
 export interface BreadthChange {
   principal: string;
@@ -42,9 +41,4 @@ export function breadthTrend(current: Record<string, number>, previous: Record<s
   grew.sort((a, b) => b.delta - a.delta);
   shrank.sort((a, b) => a.delta - b.delta);
   return { grew, shrank, unchanged, added, removed };
-}
-
-/** Allow-list match: a role/user name pattern, or an ARN pattern (starting with `arn:`), `*` and `?` wildcards. */
-export function allowListed(patterns: readonly string[], name: string, arn: string): boolean {
-  return patterns.some((p) => (p.startsWith('arn:') ? wildcardMatch(p, arn) : wildcardMatch(p, name)));
 }

@@ -9,6 +9,7 @@ import {
   statementsOf,
   statementCoversAction,
   statementCoversResource,
+  wildcardMatch,
   type NormalizedStatement,
 } from './document';
 
@@ -407,4 +408,12 @@ export function grantingPolicies(p: Principal, action: string, resource = '*'): 
   return p.policies
     .filter((pol) => (flagsOf(pol.statements, action, resource, key) & (ALLOW | CONDITIONAL_ALLOW)) !== 0)
     .map((pol) => (pol.via ? `${pol.name} (via group ${pol.via})` : pol.name));
+}
+
+/**
+ * Allow-list match of a principal (break-glass roles and the like): a role/user name
+ * pattern, or an ARN pattern (starting with `arn:`), `*` and `?` wildcards.
+ */
+export function allowListed(patterns: readonly string[], name: string, arn: string): boolean {
+  return patterns.some((p) => (p.startsWith('arn:') ? wildcardMatch(p, arn) : wildcardMatch(p, name)));
 }

@@ -5,8 +5,7 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { assessAdmin } from '../../policy/admin';
-import { principalsOf } from '../../policy/principals';
-import { wildcardMatch } from '../../policy/document';
+import { allowListed, principalsOf } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
@@ -37,8 +36,6 @@ export default defineRule({
   parameters: AdminPrincipalsParameters,
   evaluate(snapshot, params) {
     const details = requireSection(snapshot, 'authorizationDetails');
-    const allowListed = (name: string, arn: string): boolean =>
-      params.breakGlassRoles.some((p) => (p.startsWith('arn:') ? wildcardMatch(p, arn) : wildcardMatch(p, name)));
     const adminUsers: { name: string; arn: string; via: string[]; conditional: boolean }[] = [];
     const adminRoles: typeof adminUsers = [];
     const breakGlass: string[] = [];
@@ -49,7 +46,7 @@ export default defineRule({
       if (!a.admin) continue;
       const entry = { name: p.name, arn: p.arn, via: a.via, conditional: a.conditional };
       if (p.type === 'user') adminUsers.push(entry);
-      else if (allowListed(p.name, p.arn)) breakGlass.push(p.arn);
+      else if (allowListed(params.breakGlassRoles, p.name, p.arn)) breakGlass.push(p.arn);
       else adminRoles.push(entry);
     }
     const offenders = [...adminUsers, ...adminRoles];

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { accountOutliers, analyzeBreadth, type PrincipalBreadth } from '../../breadth/analyze';
-import { allowListed, breadthTrend } from '../../breadth/trend';
+import { allowListed } from '../../policy/principals';
+import { breadthTrend } from '../../breadth/trend';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { analyzeBreadth } from '../../breadth/analyze';
 import { ESCALATION_PATHS } from '../../breadth/escalation';
-import { allowListed } from '../../breadth/trend';
+import { allowListed } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
