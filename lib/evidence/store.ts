@@ -39,6 +39,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 // A dependency of lib-dynamodb (always installed with it): the exception's `Item` is not unmarshalled.
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { z } from 'zod';
 import { canonicalJson, hashCanonical, sha256Hex } from './canonical';
 import { buildManifest, manifestBody, normaliseInstant, recordBody } from './build';
 import {
@@ -222,8 +223,8 @@ function contentHash(item: Record<string, unknown>): string {
   return typeof item.hash === 'string' && (item.type === 'RECORD' || item.type === 'MANIFEST') ? item.hash : sha256Hex(canonicalJson(item));
 }
 
-/** Parse a record item's body back into a record (the body is the source of truth). */
-export function parseRecordItem(item: Item): EvidenceRecord {
+/** Parse an item's body back into the record or manifest it seals (the body is the source of truth). */
+function parseBodyItem<T>(item: Item, schema: z.ZodType<T>): T {
   if (typeof item.body !== 'string' || typeof item.hash !== 'string') throw new CorruptItemError(item, 'missing body or hash');
   let parsed: unknown;
   try {
@@ -231,22 +232,17 @@ export function parseRecordItem(item: Item): EvidenceRecord {
   } catch (error) {
     throw new CorruptItemError(item, `body is not JSON (${(error as Error).message})`);
   }
-  const result = EvidenceRecord.safeParse({ ...(parsed as object), hash: item.hash });
+  const result = schema.safeParse({ ...(parsed as object), hash: item.hash });
   if (!result.success) throw new CorruptItemError(item, result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return result.data;
 }
 
+export function parseRecordItem(item: Item): EvidenceRecord {
+  return parseBodyItem(item, EvidenceRecord);
+}
+
 export function parseManifestItem(item: Item): RunManifest {
-  if (typeof item.body !== 'string' || typeof item.hash !== 'string') throw new CorruptItemError(item, 'missing body or hash');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(item.body);
-  } catch (error) {
-    throw new CorruptItemError(item, `body is not JSON (${(error as Error).message})`);
-  }
-  const result = RunManifest.safeParse({ ...(parsed as object), hash: item.hash });
-  if (!result.success) throw new CorruptItemError(item, result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return result.data;
+  return parseBodyItem(item, RunManifest);
 }
 
 export class EvidenceStore {
