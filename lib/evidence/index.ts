@@ -12,7 +12,7 @@ export { EvidenceStore, DEFAULT_RETRY, WRITE_CONCURRENCY, dateBounds, recordItem
 export type { EvidenceStoreOptions, RetryPolicy, WriteRunResult, WriteManifestResult, RunSummary, DateRange, HistoryQuery, Item, AccountItems } from './store';
 export { recordRun, requirementIdsForRule, previousContext } from './run';
 export type { RecordRunInput, RecordRunResult, PreviousContext } from './run';
-export { verifyStore, verifyAccount } from './verify';
+export { verifyStore, verifyAccount, verifyAccountItems } from './verify';
 export type { Problem, ProblemKind, AccountVerification, VerificationResult } from './verify';
 export { openStore, openEmbeddedStore, openAwsStore, defaultDataDir, startDynalite, localClient, ensureTable, DataDirError } from './embedded';
 export type { OpenStore, StoreLocation, EmbeddedServer } from './embedded';

@@ -11,7 +11,7 @@
 import { sha256Hex, hashCanonical } from './canonical';
 import { CorruptItemError } from './errors';
 import type { EvidenceRecord, RunManifest } from './record';
-import { dateBounds, parseManifestItem, parseRecordItem, type EvidenceStore, type Item } from './store';
+import { dateBounds, parseManifestItem, parseRecordItem, type AccountItems, type EvidenceStore, type Item } from './store';
 import { keys } from './table';
 
 export type ProblemKind =
@@ -156,7 +156,15 @@ function checkManifestItem(item: Item, accountId: string, key: RunKey): { manife
 
 /** Verify one account's evidence (records from `from` on; the whole manifest chain). */
 export async function verifyAccount(store: EvidenceStore, accountId: string, from?: string): Promise<AccountVerification> {
-  const items = await store.accountItems(accountId, from);
+  return verifyAccountItems(accountId, await store.accountItems(accountId, from), from);
+}
+
+/**
+ * Verify items already read with `store.accountItems(accountId, from)`: for callers that
+ * also show those items (the audit report), so they are read once and the verdict covers
+ * exactly what is shown.
+ */
+export function verifyAccountItems(accountId: string, items: AccountItems, from?: string): AccountVerification {
   const problems: Problem[] = [];
   const pk = keys.account(accountId);
 

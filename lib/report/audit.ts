@@ -9,7 +9,7 @@
  */
 import type { EvidenceRecord, RunManifest } from '../evidence/record';
 import { dateBounds, parseManifestItem, parseRecordItem, type EvidenceStore } from '../evidence/store';
-import { verifyAccount, type AccountVerification } from '../evidence/verify';
+import { verifyAccountItems, type AccountVerification } from '../evidence/verify';
 import { canonicalJson } from '../evidence/canonical';
 import type { Framework, Requirement } from '../frameworks/types';
 import type { Rule } from '../rules/types';
@@ -144,7 +144,8 @@ export async function loadAuditModel(store: EvidenceStore, options: AuditOptions
   };
   const records = items.records.filter((i) => inPeriod(i.collectedAt)).flatMap((i) => parse(() => parseRecordItem(i)) ?? []);
   const manifests = items.manifests.filter((i) => inPeriod(i.collectedAt)).flatMap((i) => parse(() => parseManifestItem(i)) ?? []);
-  const verification = await verifyAccount(store, options.accountId, options.from);
+  // The items just read: verifying them again from the store would repeat the account's three Queries.
+  const verification = verifyAccountItems(options.accountId, items, options.from);
   return buildAuditModel({ ...options, records, manifests, verification, unreadableItems: unreadable });
 }
 
