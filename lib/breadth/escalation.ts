@@ -7,7 +7,7 @@
  * A path is a list of steps; each step is satisfied by any one of its actions.
  */
 import type { NormalizedStatement } from '../policy/document';
-import type { Principal } from '../policy/principals';
+import { policyLabel, type Principal } from '../policy/principals';
 import { hasBit, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
 import { sparseHas, type BreadthCalculator } from './effective';
@@ -130,7 +130,7 @@ function grantDetails(principal: Principal, id: number, calc: BreadthCalculator)
     if (!g.covers) continue;
     if (!beyondSelf && (g.beyondSelfAlways || g.selfOnlyFor.some((arn) => arn !== principal.arn))) beyondSelf = true;
     if (g.onAll) onAll = true;
-    policies.push(pol.via ? `${pol.name} (via group ${pol.via})` : pol.name);
+    policies.push(policyLabel(pol));
   }
   return { policies, beyondSelf, onAll };
 }

@@ -8,7 +8,7 @@
  * near-admin grants, not as admin: what they exclude matters and the breadth analysis
  * measures it.
  */
-import { decide, type Principal } from './principals';
+import { decide, policyLabel, type Principal } from './principals';
 import { statementCoversAllResources, type NormalizedStatement } from './document';
 
 export const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -22,8 +22,6 @@ export interface AdminAssessment {
   /** Policies with `NotAction` allows on every resource. */
   nearAdminVia: string[];
 }
-
-const label = (name: string, via: string | undefined): string => (via ? `${name} (via group ${via})` : name);
 
 const adminMemo = new WeakMap<Principal, AdminAssessment>();
 
@@ -75,8 +73,9 @@ function computeAdmin(p: Principal): AdminAssessment {
     const summary = summaryOf(policy.statements);
     const grants = summary.grantsStar;
     if (grants && summary.grantsStarUnconditionally) unconditional = true;
-    if (summary.notActionOnAll && !nearAdminVia.includes(label(policy.name, policy.via))) nearAdminVia.push(label(policy.name, policy.via));
-    if (grants || policy.id === ADMINISTRATOR_ACCESS_ARN) via.push(label(policy.name, policy.via));
+    const name = policyLabel(policy);
+    if (summary.notActionOnAll && !nearAdminVia.includes(name)) nearAdminVia.push(name);
+    if (grants || policy.id === ADMINISTRATOR_ACCESS_ARN) via.push(name);
     if (policy.id === ADMINISTRATOR_ACCESS_ARN && !grants) unconditional = true;
   }
   // AdministratorAccess attached but its document absent from the snapshot still counts:

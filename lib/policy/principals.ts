@@ -57,6 +57,9 @@ export interface PolicySet {
   boundary?: readonly NormalizedStatement[];
 }
 
+/** How a policy is named to a person: `name`, or `name (via group G)` for a group's policy. */
+export const policyLabel = (policy: Pick<AppliedPolicy, 'name' | 'via'>): string => (policy.via ? `${policy.name} (via group ${policy.via})` : policy.name);
+
 export type Decision = 'allowed' | 'conditional' | 'denied' | 'not-allowed';
 
 /** A process-wide id per statement-list object (weakly held: no leak across snapshots). */
@@ -333,7 +336,7 @@ export function grantingPoliciesForAny(p: Principal, actions: readonly string[],
     .filter((pol) =>
       flagsOfMany(pol.statements, actions, resource, key).some((f, i) => (mask === undefined || mask[i] === true) && (f & (ALLOW | CONDITIONAL_ALLOW)) !== 0),
     )
-    .map((pol) => (pol.via ? `${pol.name} (via group ${pol.via})` : pol.name));
+    .map(policyLabel);
 }
 
 /** Decisions per policy set and action list: principals with identical policies share them. */
@@ -407,7 +410,7 @@ export function grantingPolicies(p: Principal, action: string, resource = '*'): 
   const key = memoKey(action, resource);
   return p.policies
     .filter((pol) => (flagsOf(pol.statements, action, resource, key) & (ALLOW | CONDITIONAL_ALLOW)) !== 0)
-    .map((pol) => (pol.via ? `${pol.name} (via group ${pol.via})` : pol.name));
+    .map(policyLabel);
 }
 
 /**
