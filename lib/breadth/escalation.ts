@@ -168,21 +168,6 @@ export function heldEscalationActions(granted: Bitset, conditional: Bitset, ids:
 }
 
 /**
- * Escalation paths open to a principal, given its effective permissions (granted and
- * conditional bitsets from BreadthCalculator.compute).
- */
-export function findEscalations(
-  principal: Principal,
-  granted: Bitset,
-  conditional: Bitset,
-  ids: Map<string, number>,
-  calc: BreadthCalculator,
-): EscalationMatch[] {
-  const held = heldEscalationActions(granted, conditional, ids);
-  return held ? findHeldEscalations(principal, held, ids, calc) : [];
-}
-
-/**
  * Escalation paths open to a principal that holds `held` (from heldEscalationActions). The
  * granting policies and the self-service exception depend on the principal itself (its
  * policy names, groups and ARN), so this part is per principal.
