@@ -527,16 +527,17 @@ export class EvidenceStore {
     if (!out.Item) throw new UnknownAccountError(accountId, await this.accounts());
   }
 
+  /** `[accountId]` once it is known to have evidence (else `UnknownAccountError`), or every account when none is given. */
+  public async knownAccountsOrAll(accountId?: string): Promise<string[]> {
+    if (accountId === undefined) return this.accounts();
+    await this.assertKnownAccount(accountId);
+    return [accountId];
+  }
+
   /** Runs of one account (or of every account), oldest first, with complete/incomplete status. */
   public async listRuns(options: DateRange & { accountId?: string } = {}): Promise<RunSummary[]> {
     const { lower, upper } = dateBounds(options);
-    let accountIds: string[];
-    if (options.accountId !== undefined) {
-      await this.assertKnownAccount(options.accountId);
-      accountIds = [options.accountId];
-    } else {
-      accountIds = await this.accounts();
-    }
+    const accountIds = await this.knownAccountsOrAll(options.accountId);
     const runs: RunSummary[] = [];
     for (const accountId of accountIds) {
       // MANIFEST# and OPEN# sort next to each other (records are RUN#…): one Query, date-filtered.

@@ -302,15 +302,8 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
 
 /** Verify one account, or every account in the registry. */
 export async function verifyStore(store: EvidenceStore, options: { accountId?: string; from?: string } = {}): Promise<VerificationResult> {
-  let accountIds: string[];
-  if (options.accountId !== undefined) {
-    await store.assertKnownAccount(options.accountId);
-    accountIds = [options.accountId];
-  } else {
-    accountIds = await store.accounts();
-  }
   const accounts: AccountVerification[] = [];
-  for (const id of accountIds) accounts.push(await verifyAccount(store, id, options.from));
+  for (const id of await store.knownAccountsOrAll(options.accountId)) accounts.push(await verifyAccount(store, id, options.from));
   const all = accounts.flatMap((a) => a.problems);
   all.sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : a.collectedAt > b.collectedAt ? 1 : 0));
   return { ok: all.length === 0, ...(options.from !== undefined ? { from: options.from } : {}), accounts, ...(all[0] ? { firstProblem: all[0] } : {}) };
