@@ -6,7 +6,7 @@
 import type { NormalizedStatement } from '../policy/document';
 import type { AccountSnapshot, AuthorizationDetails, CredentialReport, ReportDate } from '../snapshot';
 import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
-import { principalsOf, type PolicySet, type Principal } from '../policy/principals';
+import { allowListed, principalsOf, type PolicySet, type Principal } from '../policy/principals';
 import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE } from './effective';
 import { escalationActionIds, findHeldEscalations, heldEscalationActions, type EscalationMatch, type HeldActions } from './escalation';
@@ -165,6 +165,30 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals };
   cache.set(details, { input, catalog, analysis });
   return analysis;
+}
+
+/** The principals the breadth rules judge, and the ones they only note. */
+export interface JudgedPrincipals {
+  /** Neither service-linked, administrator nor allow-listed; in analysis order (broadest first). */
+  judged: PrincipalBreadth[];
+  /** Keys of administrators: access.admin-principals judges them. */
+  admins: string[];
+  /** Keys of allow-listed (break-glass) principals. */
+  allowListed: string[];
+  /** AWS service-linked roles: defined by AWS, not by the account. */
+  serviceLinked: number;
+}
+
+/** Split analysed principals into judged and noted ones (service-linked, then admin, then allow-listed). */
+export function judgedPrincipals(principals: readonly PrincipalBreadth[], allowList: readonly string[]): JudgedPrincipals {
+  const out: JudgedPrincipals = { judged: [], admins: [], allowListed: [], serviceLinked: 0 };
+  for (const p of principals) {
+    if (p.serviceLinked) out.serviceLinked += 1;
+    else if (p.admin) out.admins.push(p.key);
+    else if (allowListed(allowList, p.name, p.arn)) out.allowListed.push(p.key);
+    else out.judged.push(p);
+  }
+  return out;
 }
 
 export interface OutlierOptions {

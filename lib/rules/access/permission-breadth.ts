@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
-import { accountOutliers, analyzeBreadth, type PrincipalBreadth } from '../../breadth/analyze';
-import { allowListed } from '../../policy/principals';
+import { accountOutliers, analyzeBreadth, judgedPrincipals, type PrincipalBreadth } from '../../breadth/analyze';
 import { breadthTrend } from '../../breadth/trend';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
@@ -60,29 +59,14 @@ export default defineRule({
   evaluate(snapshot, params, context) {
     const authorizationDetails = requireSection(snapshot, 'authorizationDetails');
     const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
-    // Peers: the principals this rule judges (break-glass roles are as broad as admins by design).
-    const peers = analysis.principals.filter((p) => !allowListed(params.allowList, p.name, p.arn));
-    const { distribution, outliers } = accountOutliers(peers, { zScore: params.outlierZScore, minActions: params.outlierMinActions });
+    // The judged principals are also each other's peers (break-glass roles are as broad as admins by design).
+    const { judged, admins, allowListed: allowListedKeys, serviceLinked } = judgedPrincipals(analysis.principals, params.allowList);
+    const { distribution, outliers } = accountOutliers(judged, { zScore: params.outlierZScore, minActions: params.outlierMinActions });
     const zByKey = new Map(outliers.map((o) => [o.key, o.zScore]));
 
-    const admins: string[] = [];
-    const allowListedKeys: string[] = [];
-    let serviceLinked = 0;
     const offenders: { principal: PrincipalBreadth; reasons: string[] }[] = [];
     const incomplete: { principal: string; unresolvedPolicies: string[] }[] = [];
-    for (const p of analysis.principals) {
-      if (p.serviceLinked) {
-        serviceLinked += 1;
-        continue;
-      }
-      if (p.admin) {
-        admins.push(p.key);
-        continue;
-      }
-      if (allowListed(params.allowList, p.name, p.arn)) {
-        allowListedKeys.push(p.key);
-        continue;
-      }
+    for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
       const reasons: string[] = [];
       if (p.total > params.maxActions) reasons.push(`${p.total} actions > ${params.maxActions}`);
@@ -117,7 +101,7 @@ export default defineRule({
     const observed = {
       catalog: analysis.catalog,
       scope: analysis.scope,
-      principalsChecked: ranked.length - admins.length - allowListedKeys.length,
+      principalsChecked: judged.length,
       distribution,
       outliers,
       offenders: offenders.map((o) => ({ ...summary(o.principal), reasons: o.reasons, ...(zByKey.has(o.principal.key) ? { zScore: zByKey.get(o.principal.key) } : {}) })),

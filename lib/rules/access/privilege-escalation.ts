@@ -5,9 +5,8 @@
  */
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
-import { analyzeBreadth } from '../../breadth/analyze';
+import { analyzeBreadth, judgedPrincipals } from '../../breadth/analyze';
 import { ESCALATION_PATHS } from '../../breadth/escalation';
-import { allowListed } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
@@ -43,22 +42,10 @@ export default defineRule({
   evaluate(snapshot, params) {
     const authorizationDetails = requireSection(snapshot, 'authorizationDetails');
     const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
-    const admins: string[] = [];
-    const allowListedKeys: string[] = [];
+    const { judged, admins, allowListed: allowListedKeys } = judgedPrincipals(analysis.principals, params.allowList);
     const offenders: { principal: string; arn: string; paths: { path: string; title: string; actions: string[]; policies: string[]; unconditional: boolean }[] }[] = [];
     const incomplete: string[] = [];
-    let checked = 0;
-    for (const p of analysis.principals) {
-      if (p.serviceLinked) continue;
-      if (p.admin) {
-        admins.push(p.key);
-        continue;
-      }
-      if (allowListed(params.allowList, p.name, p.arn)) {
-        allowListedKeys.push(p.key);
-        continue;
-      }
-      checked += 1;
+    for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push(p.key);
       const paths = p.escalations
         .filter((e) => params.includeConditional || e.unconditional)
@@ -75,7 +62,7 @@ export default defineRule({
       catalog: analysis.catalog,
       scope: analysis.scope,
       pathsChecked: ESCALATION_PATHS.map((p) => p.id),
-      principalsChecked: checked,
+      principalsChecked: judged.length,
       offenders,
       adminsNotJudged: admins,
       allowListed: allowListedKeys,
@@ -105,7 +92,7 @@ export default defineRule({
     }
     return {
       status: 'PASS',
-      message: `None of ${checked} non-admin principals holds any of the ${ESCALATION_PATHS.length} known privilege-escalation paths.${admins.length ? ` ${admins.length} administrators are left to access.admin-principals.` : ''}`,
+      message: `None of ${judged.length} non-admin principals holds any of the ${ESCALATION_PATHS.length} known privilege-escalation paths.${admins.length ? ` ${admins.length} administrators are left to access.admin-principals.` : ''}`,
       observed,
       threshold: params,
       resources: [],
