@@ -13,6 +13,7 @@ import {
   InvalidRunError,
   UnknownAccountError,
   UnknownRunError,
+  dateBounds,
   openStore,
   type OpenStore,
 } from '../evidence';
@@ -55,9 +56,15 @@ function asCliError(error: unknown): unknown {
   return error;
 }
 
-/** `--from`/`--to` as given, validated early so a typo is a usage error before any query. */
+/** `--from`/`--to` as given, validated early so a typo is a usage error before the store is opened. */
 export function dateOptions(raw: { from?: string; to?: string }): { from?: string; to?: string } {
-  return { ...(raw.from !== undefined ? { from: raw.from } : {}), ...(raw.to !== undefined ? { to: raw.to } : {}) };
+  const range = { ...(raw.from !== undefined ? { from: raw.from } : {}), ...(raw.to !== undefined ? { to: raw.to } : {}) };
+  try {
+    dateBounds(range);
+  } catch (error) {
+    throw asCliError(error);
+  }
+  return range;
 }
 
 export function requireAccountId(value: string | undefined, flag = '--account'): string {

@@ -37,9 +37,10 @@ export function register(program: Command): void {
     .action(async (options: HistoryOptions) => {
       const accountId = requireAccountId(options.account);
       if ((options.rule === undefined) === (options.requirement === undefined)) throw new CliError('give exactly one of --rule ID or --requirement ID');
+      const range = dateOptions(options);
       await withStore(options, async (open) => {
         const records = await open.store.history(
-          options.rule !== undefined ? { accountId, ruleId: options.rule, ...dateOptions(options) } : { accountId, requirementId: options.requirement as string, ...dateOptions(options) },
+          options.rule !== undefined ? { accountId, ruleId: options.rule, ...range } : { accountId, requirementId: options.requirement as string, ...range },
         );
         const what = options.rule !== undefined ? `rule ${options.rule}` : `requirement ${options.requirement}`;
         if (options.format === 'json') process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);

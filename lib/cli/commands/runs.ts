@@ -23,8 +23,9 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (options: RunsOptions) => {
       const accountId = options.account !== undefined ? requireAccountId(options.account) : undefined;
+      const range = dateOptions(options);
       await withStore(options, async (open) => {
-        const runs = await open.store.listRuns({ ...(accountId ? { accountId } : {}), ...dateOptions(options) });
+        const runs = await open.store.listRuns({ ...(accountId ? { accountId } : {}), ...range });
         if (options.format === 'json') {
           process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
           return;
