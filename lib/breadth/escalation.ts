@@ -71,6 +71,11 @@ export interface EscalationMatch {
   unconditional: boolean;
 }
 
+/** A path's granted actions and the distinct policies granting them, as reports list them. */
+export function escalationGrants(match: EscalationMatch): { actions: string[]; policies: string[] } {
+  return { actions: match.grants.map((g) => g.action), policies: [...new Set(match.grants.flatMap((g) => g.policies))] };
+}
+
 /**
  * What one statement list grants of action `id`, independent of the principal: whether it
  * covers it, on every resource, and the facts that decide "beyond self" once the

@@ -4,6 +4,7 @@
  */
 import type { AccountSnapshot, AuthorizationDetails } from '../snapshot';
 import { accountOutliers, analyzeBreadth, type OutlierOptions, type PrincipalBreadth } from './analyze';
+import { escalationGrants } from './escalation';
 import type { Distribution } from './metrics';
 import { allowListed } from '../policy/principals';
 
@@ -82,8 +83,7 @@ export function rankBreadth(snapshot: AccountSnapshot & { authorizationDetails: 
       ...(p.idleDays !== undefined ? { idleDays: p.idleDays } : {}),
       escalations: p.escalations.map((e) => ({
         path: e.path,
-        actions: e.grants.map((g) => g.action),
-        policies: [...new Set(e.grants.flatMap((g) => g.policies))],
+        ...escalationGrants(e),
         unconditional: e.unconditional,
       })),
       unresolvedPolicies: p.unresolvedPolicies,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { analyzeBreadth, judgedPrincipals } from '../../breadth/analyze';
-import { ESCALATION_PATHS } from '../../breadth/escalation';
+import { ESCALATION_PATHS, escalationGrants } from '../../breadth/escalation';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
@@ -52,8 +52,7 @@ export default defineRule({
         .map((e) => ({
           path: e.path,
           title: e.title,
-          actions: e.grants.map((g) => g.action),
-          policies: [...new Set(e.grants.flatMap((g) => g.policies))],
+          ...escalationGrants(e),
           unconditional: e.unconditional,
         }));
       if (paths.length) offenders.push({ principal: p.key, arn: p.arn, paths });
