@@ -441,17 +441,9 @@ function validateSections(input: Record<string, unknown>, dir: string): AccountS
   return parseSnapshot(input, `export directory ${dir}`);
 }
 
-const SECTION_FILES: Partial<Record<SectionName, string>> = {
-  passwordPolicy: 'password-policy.json',
-  credentialReport: 'credential-report.json',
-  accountSummary: 'account-summary.json',
-  virtualMfaDevices: 'virtual-mfa-devices.json',
-  authorizationDetails: 'authorization-details.json',
-  trails: 'trails.json',
-  logGroups: 'log-groups.json',
-  metricAlarms: 'alarms.json',
-  personalDataStores: 'personal-data-resources.json',
-};
+/** The file a section's shape errors are charged to: the first export file that feeds it. */
+const SECTION_FILES: Partial<Record<SectionName, string>> = {};
+for (const f of EXPORT_FILES) if (f.section !== 'account') SECTION_FILES[f.section] ??= f.file;
 
 function toCollectionError(section: SectionName, files: string[], error: unknown): CollectionError {
   if (error instanceof FileProblem) {
