@@ -73,6 +73,16 @@ function parseRunSk(sk: string, prefix: 'RUN' | 'OPEN' | 'MANIFEST'): (RunKey & 
 
 const runKeyOf = (k: RunKey) => `${k.collectedAt}#${k.runId}`;
 
+/**
+ * An item read in the records' (or manifests') key range whose sort key does not have that
+ * shape: the store never writes one, and readers of the range (history by requirement, the
+ * report) would take its body as evidence, so it is reported, never skipped.
+ */
+function strayKeyProblem(item: Item, accountId: string, kind: 'RECORD_FORGED' | 'MANIFEST_MODIFIED', among: string, shape: string): Problem {
+  const [, collectedAt = '', runId = ''] = item.sk.split('#');
+  return { kind, accountId, runId, collectedAt, pk: item.pk, sk: item.sk, message: `item ${item.sk} is stored among the ${among} but its key is not ${shape}: inserted item` };
+}
+
 /** Check one record item in isolation: hash of the body, body vs key, body vs plain attributes. */
 function checkRecordItem(item: Item, accountId: string, key: RunKey & { ruleId?: string }): { record?: EvidenceRecord; problem?: Problem } {
   const base = { accountId, runId: key.runId, collectedAt: key.collectedAt, pk: item.pk, sk: item.sk };
@@ -172,7 +182,10 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
   const manifests: { key: RunKey; item: Item; manifest?: RunManifest }[] = [];
   for (const item of items.manifests) {
     const key = parseRunSk(item.sk, 'MANIFEST');
-    if (!key) continue;
+    if (!key) {
+      problems.push(strayKeyProblem(item, accountId, 'MANIFEST_MODIFIED', 'manifests', 'MANIFEST#<collectedAt>#<runId>'));
+      continue;
+    }
     const checked = checkManifestItem(item, accountId, key);
     if (checked.problem) problems.push(checked.problem);
     manifests.push({ key, item, ...(checked.manifest ? { manifest: checked.manifest } : {}) });
@@ -219,7 +232,10 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
   let recordCount = 0;
   for (const item of items.records) {
     const key = parseRunSk(item.sk, 'RUN');
-    if (!key) continue;
+    if (!key) {
+      problems.push(strayKeyProblem(item, accountId, 'RECORD_FORGED', 'records', 'RUN#<collectedAt>#<runId>#RULE#<ruleId>'));
+      continue;
+    }
     recordCount++;
     const group = recordsByRun.get(runKeyOf(key)) ?? { key: { collectedAt: key.collectedAt, runId: key.runId }, items: [] };
     group.items.push(item);

@@ -110,6 +110,27 @@ describe('verify detects tampering', () => {
     expect(problems.map((p) => p.message)).toContain(`record ${forgedSk} is in no manifest and its run was never started (no run header OPEN#2026-01-21T12:00:00.000Z#ghost): inserted record`);
   });
 
+  it('a forged record stored under a key that is not a record key (extra part), body and hash recomputed', async () => {
+    const source = await db.client.send(new GetItemCommand({ TableName: store.tableName, Key: recordKey(1) }));
+    const edited = (source.Item?.body?.S as string).replace('"status":"FAIL"', '"status":"PASS"');
+    expect(edited).not.toBe(source.Item?.body?.S);
+    // Still in the RUN# key range every reader (history by requirement, report) queries, so it must not go unchecked.
+    const forgedSk = `${recordKey(1).sk.S}#copy`;
+    await db.client.send(new PutItemCommand({ TableName: store.tableName, Item: { ...source.Item, sk: { S: forgedSk }, body: { S: edited }, hash: { S: sha256Hex(edited) }, status: { S: 'PASS' } } }));
+    const problems = (await verifyStore(store, { accountId })).accounts[0]?.problems ?? [];
+    expect(problems).toContainEqual(
+      expect.objectContaining({ kind: 'RECORD_FORGED', sk: forgedSk, message: `item ${forgedSk} is stored among the records but its key is not RUN#<collectedAt>#<runId>#RULE#<ruleId>: inserted item` }),
+    );
+  });
+
+  it('a forged manifest stored under a key that is not a manifest key', async () => {
+    const source = await db.client.send(new GetItemCommand({ TableName: store.tableName, Key: manifestKey(2) }));
+    const forgedSk = `${manifestKey(2).sk.S}#copy`;
+    await db.client.send(new PutItemCommand({ TableName: store.tableName, Item: { ...source.Item, sk: { S: forgedSk } } }));
+    const problems = (await verifyStore(store, { accountId })).accounts[0]?.problems ?? [];
+    expect(problems).toContainEqual(expect.objectContaining({ kind: 'MANIFEST_MODIFIED', sk: forgedSk }));
+  });
+
   it('a manifest deleted in the middle of the chain', async () => {
     await db.client.send(new DeleteItemCommand({ TableName: store.tableName, Key: manifestKey(1) }));
     const problem = await firstProblem();
