@@ -14,6 +14,7 @@ import { canonicalJson } from '../evidence/canonical';
 import type { Framework, Requirement } from '../frameworks/types';
 import type { Rule } from '../rules/types';
 import { TOOL_VERSION } from '../version';
+import { accountLabel } from './email';
 import { escapeHtml, untrusted } from './escape';
 
 export interface AuditOptions {
@@ -196,7 +197,7 @@ function statusCell(status: string): string {
 export function renderAuditHtml(m: AuditModel): string {
   const v = m.verification;
   const verified = v.problems.length === 0;
-  const account = m.accountAlias ? `${m.accountAlias} (${m.accountId})` : m.accountId;
+  const account = accountLabel(m);
   const out: string[] = [];
   out.push(
     '<!DOCTYPE html>',
