@@ -44,6 +44,11 @@ export function scheduleExpression(schedule: Schedule): scheduler.ScheduleExpres
   return scheduler.ScheduleExpression.expression(schedule.expression, TimeZone.of(schedule.timeZone));
 }
 
+/** Retry a task's Lambda invocation on transient errors only: 6 attempts, doubling, full jitter. */
+function retryTransient(task: tasks.LambdaInvoke, interval: Duration): void {
+  task.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval, maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+}
+
 export class Orchestration extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   public readonly deadLetterQueue: sqs.Queue;
@@ -60,7 +65,7 @@ export class Orchestration extends Construct {
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
     });
-    listAccounts.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    retryTransient(listAccounts, Duration.seconds(2));
 
     const collect = new tasks.LambdaInvoke(this, 'CollectAccount', {
       lambdaFunction: props.collectAccount,
@@ -68,7 +73,7 @@ export class Orchestration extends Construct {
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
     });
-    collect.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval: Duration.seconds(5), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    retryTransient(collect, Duration.seconds(5));
 
     const recordFailure = new tasks.LambdaInvoke(this, 'RecordCollectFailure', {
       lambdaFunction: props.collectAccount,
@@ -82,7 +87,7 @@ export class Orchestration extends Construct {
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
     });
-    recordFailure.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval: Duration.seconds(5), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    retryTransient(recordFailure, Duration.seconds(5));
     // Last resort: not even the ERROR record could be written. The run goes on; finalize
     // counts the account as unrecorded and the evidence-continuity rule flags the gap.
     const unrecorded = new sfn.Pass(this, 'AccountUnrecorded', {
@@ -106,7 +111,7 @@ export class Orchestration extends Construct {
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
     });
-    finalize.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    retryTransient(finalize, Duration.seconds(2));
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', { retention: props.logRetention });
     this.stateMachine = new sfn.StateMachine(this, 'CollectionRun', {
