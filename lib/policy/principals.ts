@@ -32,7 +32,12 @@ export interface Principal {
   policies: AppliedPolicy[];
   /** Statements of the permissions boundary, when one is set and resolvable. */
   boundary?: NormalizedStatement[];
-  /** Managed policies attached but absent from the snapshot (cannot be judged). */
+  /**
+   * What applies to the principal but is absent from the snapshot, so its permissions are
+   * only a lower bound: ARNs of attached managed policies (or of the permissions boundary)
+   * whose document was not collected, and `group:<name>` for each group the user belongs
+   * to that is missing from GroupDetailList (its policies are unknown).
+   */
   unresolvedPolicies: string[];
   /** Role last used / user creation facts are left to the rules that need them. */
   tags: Record<string, string>;
@@ -153,6 +158,9 @@ function groupPoliciesOf(idx: Indexes, groupName: string): { policies: AppliedPo
   return entry;
 }
 
+/** The `unresolvedPolicies` entry of a group missing from GroupDetailList (never an ARN, which starts with `arn:`). */
+export const unresolvedGroup = (groupName: string): string => `group:${groupName}`;
+
 function policySetOf(idx: Indexes, policies: AppliedPolicy[], boundary: NormalizedStatement[] | undefined): PolicySet {
   const lists = policies.map((p) => p.statements);
   const key = policySetKey(lists, boundary);
@@ -182,7 +190,11 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
     attachManaged(idx, 'managed', u.AttachedManagedPolicies, policies, unresolved);
     for (const groupName of u.GroupList) {
       const g = groupPoliciesOf(idx, groupName);
-      if (!g) continue;
+      if (!g) {
+        // A group the snapshot does not describe may grant anything: say so, never drop it.
+        unresolved.push(unresolvedGroup(groupName));
+        continue;
+      }
       for (const p of g.policies) policies.push(p);
       for (const a of g.unresolved) unresolved.push(a);
     }

@@ -76,6 +76,10 @@ describe('policy documents', () => {
     const [r] = resolvePrincipals(authz({ roles: [role('r', { managed: ['arn:aws:iam::111122223333:policy/gone'] })] }));
     expect(r!.unresolvedPolicies).toEqual(['arn:aws:iam::111122223333:policy/gone']);
   });
+  it('a group missing from GroupDetailList is recorded as group:<name>, not skipped', () => {
+    const [u] = resolvePrincipals(authz({ users: [user('u', { groups: ['known', 'ghost'] })], groups: [group('known')] }));
+    expect(u!.unresolvedPolicies).toEqual(['group:ghost']);
+  });
   it('principalsOf resolves once per authorization-details object', () => {
     const a = authz({ roles: [role('r')] });
     expect(principalsOf(a)).toBe(principalsOf(a));
