@@ -566,7 +566,9 @@ export class EvidenceStore {
       }
       runs.push(...byRun.values());
     }
-    return runs.sort((a, b) => (a.collectedAt === b.collectedAt ? (a.runId < b.runId ? -1 : 1) : a.collectedAt < b.collectedAt ? -1 : 1) || a.accountId.localeCompare(b.accountId));
+    // Every account of a scheduled run shares its run id and collection time: the account id decides then.
+    const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+    return runs.sort((a, b) => cmp(a.collectedAt, b.collectedAt) || cmp(a.runId, b.runId) || a.accountId.localeCompare(b.accountId));
   }
 
   /** Latest sealed run of an account (undefined if none). One Query. */
