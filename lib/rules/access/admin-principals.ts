@@ -8,6 +8,7 @@ import { assessAdmin } from '../../policy/admin';
 import { allowListed, principalsOf } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
+import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
 
 export const AdminPrincipalsParameters = z.object({
   /** Role names or ARN patterns (`*`, `?` wildcards) allowed to hold admin rights, e.g. `BreakGlass*`. Users are never allow-listed. */
@@ -40,8 +41,12 @@ export default defineRule({
     const adminRoles: typeof adminUsers = [];
     const breakGlass: string[] = [];
     const nearAdmin: { arn: string; via: string[] }[] = [];
+    const incomplete: IncompletePrincipal[] = [];
     for (const p of principalsOf(details)) {
       const a = assessAdmin(p);
+      // A missing policy or group may be what makes the principal admin (allow-listed roles may be admin anyway).
+      const gap = a.admin || (p.type === 'role' && allowListed(params.breakGlassRoles, p.name, p.arn)) ? undefined : incompleteOf(p);
+      if (gap) incomplete.push(gap);
       if (a.nearAdminVia.length > 0 && !a.admin) nearAdmin.push({ arn: p.arn, via: a.nearAdminVia });
       if (!a.admin) continue;
       const entry = { name: p.name, arn: p.arn, via: a.via, conditional: a.conditional };
@@ -58,6 +63,7 @@ export default defineRule({
       conditionalAdmins: offenders.filter((o) => o.conditional).map((o) => o.arn),
       nearAdminNotActionGrants: nearAdmin,
       principalsChecked: details.UserDetailList.length + details.RoleDetailList.length,
+      incomplete,
     };
     if (offenders.length > 0) {
       return {
@@ -66,6 +72,17 @@ export default defineRule({
         observed,
         threshold: params,
         resources: offenders.map((o) => o.arn),
+      };
+    }
+    if (incomplete.length > 0) {
+      return {
+        status: 'WARN',
+        message:
+          `No principal outside the break-glass allow-list is shown to hold administrator rights, but ${incomplete.length} principals have ` +
+          `policies or groups missing from the snapshot, which may grant them: ${describeIncomplete(incomplete)}.`,
+        observed,
+        threshold: params,
+        resources: incomplete.map((i) => i.arn),
       };
     }
     return {

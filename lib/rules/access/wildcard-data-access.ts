@@ -9,6 +9,7 @@ import { assessAdmin } from '../../policy/admin';
 import { decideMany, grantingPoliciesForAny, principalsOf } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
+import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
 
 /**
  * Read actions that return stored data (not metadata). `kms:Decrypt` is left out on
@@ -70,12 +71,16 @@ export default defineRule({
     // One array for every principal: the policy layer memoises decisions per action list.
     const probes = [...params.serviceWildcards, ...params.dataActions];
     const offenders: Offender[] = [];
+    const incomplete: IncompletePrincipal[] = [];
     let adminsSkipped = 0;
     for (const p of principalsOf(details)) {
       if (assessAdmin(p).admin) {
         adminsSkipped += 1;
         continue;
       }
+      // What the missing policies or groups grant is unknown: the decisions below are a lower bound.
+      const gap = incompleteOf(p);
+      if (gap) incomplete.push(gap);
       const allowed: string[] = [];
       let unconditional = false;
       const decisions = decideMany(p, probes, '*');
@@ -95,9 +100,22 @@ export default defineRule({
       conditionalOnly: offenders.filter((o) => o.conditionalOnly).map((o) => o.arn),
       offenders,
       adminsNotJudgedHere: adminsSkipped,
+      incomplete,
       note: 'Administrators are reported by access.admin-principals.',
     };
+    const gapText = incomplete.length
+      ? ` ${incomplete.length} principals have policies or groups missing from the snapshot, which may grant more: ${describeIncomplete(incomplete)}.`
+      : '';
     if (offenders.length === 0) {
+      if (incomplete.length > 0) {
+        return {
+          status: 'WARN',
+          message: `No non-admin principal is shown to read data stores on Resource "*", but the check is incomplete:${gapText}`,
+          observed,
+          threshold: params,
+          resources: incomplete.map((i) => i.arn),
+        };
+      }
       return { status: 'PASS', message: 'No non-admin principal can read data stores on Resource "*".', observed, threshold: params, resources: [] };
     }
     const summary = offenders
@@ -109,10 +127,10 @@ export default defineRule({
       message:
         firm.length > 0
           ? `${offenders.length} non-admin principals can read data stores on Resource "*": ${summary}.`
-          : `${offenders.length} non-admin principals can read data stores on Resource "*" under conditions only (check the conditions scope them): ${summary}.`,
+          : `${offenders.length} non-admin principals can read data stores on Resource "*" under conditions only (check the conditions scope them): ${summary}.${gapText}`,
       observed,
       threshold: params,
-      resources: offenders.map((o) => o.arn),
+      resources: firm.length > 0 ? offenders.map((o) => o.arn) : [...new Set([...offenders.map((o) => o.arn), ...incomplete.map((i) => i.arn)])],
     };
   },
 });

@@ -3,6 +3,8 @@ import { evaluateRule } from '../../../lib/rules';
 import staleCredentials from '../../../lib/rules/access/stale-credentials';
 import adminPrincipals from '../../../lib/rules/access/admin-principals';
 import wildcardDataAccess from '../../../lib/rules/access/wildcard-data-access';
+import permissionBreadth from '../../../lib/rules/access/permission-breadth';
+import privilegeEscalation from '../../../lib/rules/access/privilege-escalation';
 import { ACCOUNT, ADMIN_ARN, adminPolicy, allow, authz, daysAgo, doc, group, managed, report, role, row, snapshot, user } from './builders';
 
 describe('access.stale-credentials', () => {
@@ -52,6 +54,21 @@ describe('access.admin-principals', () => {
   });
   it('FAIL for AdministratorAccess attached even when its document was not collected', () => {
     expect(judge(authz({ roles: [role('ops', { managed: [ADMIN_ARN] })] })).status).toBe('FAIL');
+  });
+  it('WARN, not PASS, when a policy document or a group is missing: the principal may be admin through it', () => {
+    const gone = `arn:aws:iam::${ACCOUNT}:policy/gone`;
+    const f = judge(authz({ roles: [role('ops', { managed: [gone] })], users: [user('bob', { groups: ['ghost'] })] }));
+    expect(f.status).toBe('WARN');
+    expect(f.resources).toEqual([`arn:aws:iam::${ACCOUNT}:user/bob`, `arn:aws:iam::${ACCOUNT}:role/ops`]);
+    expect(f.observed.incomplete).toEqual([
+      { arn: `arn:aws:iam::${ACCOUNT}:user/bob`, missing: ['group:ghost'] },
+      { arn: `arn:aws:iam::${ACCOUNT}:role/ops`, missing: [gone] },
+    ]);
+    expect(f.message).toMatch(/group:ghost/);
+    expect(f.message).toMatch(/policy\/gone/);
+    // FAIL stays FAIL; an allow-listed break-glass role's gaps do not matter.
+    expect(judge(authz({ roles: [role('ops', { managed: [gone] }), role('root', { inline: [allow('*')] })] })).status).toBe('FAIL');
+    expect(judge(authz({ roles: [role('BreakGlass', { managed: [gone] })] }), { breakGlassRoles: ['BreakGlass'] }).status).toBe('PASS');
   });
   it('break-glass allow-list applies to roles (by name or ARN pattern), never to users', () => {
     const a = authz({
@@ -133,9 +150,32 @@ describe('access.wildcard-data-access', () => {
     const f = judge(authz({ roles: [role('vpc', { inline: [allow('s3:GetObject', '*', { Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } } })] })] }));
     expect(f.status).toBe('WARN');
   });
+  it('WARN, not PASS, when a non-admin principal has a missing policy document or group; FAIL stays FAIL', () => {
+    const gone = `arn:aws:iam::${ACCOUNT}:policy/gone`;
+    const f = judge(authz({ roles: [role('etl', { managed: [gone] })], users: [user('bob', { groups: ['ghost'] })] }));
+    expect(f.status).toBe('WARN');
+    expect(f.observed.incomplete).toEqual([
+      { arn: `arn:aws:iam::${ACCOUNT}:user/bob`, missing: ['group:ghost'] },
+      { arn: `arn:aws:iam::${ACCOUNT}:role/etl`, missing: [gone] },
+    ]);
+    expect(f.message).toMatch(/group:ghost/);
+    expect(judge(authz({ roles: [role('etl', { managed: [gone] }), role('adviser', { inline: [allow('s3:*')] })] })).status).toBe('FAIL');
+  });
   it('the action list is a parameter', () => {
     const a = authz({ roles: [role('kms', { inline: [allow('kms:Decrypt')] })] });
     expect(judge(a).status).toBe('PASS');
     expect(judge(a, { dataActions: ['kms:Decrypt'] }).status).toBe('FAIL');
+  });
+});
+
+describe('breadth rules: a group missing from the snapshot makes the principal incomplete', () => {
+  it('access.permission-breadth and access.privilege-escalation WARN instead of PASS', () => {
+    const snap = snapshot({ authorizationDetails: authz({ users: [user('bob', { groups: ['ghost'] })] }) });
+    const breadth = evaluateRule(permissionBreadth, snap);
+    expect(breadth.status).toBe('WARN');
+    expect(breadth.observed.incomplete).toEqual([{ principal: 'user/bob', unresolvedPolicies: ['group:ghost'] }]);
+    const escalation = evaluateRule(privilegeEscalation, snap);
+    expect(escalation.status).toBe('WARN');
+    expect(escalation.observed.incomplete).toEqual(['user/bob']);
   });
 });
