@@ -15,7 +15,7 @@
  * Key schema and indexes come from lib/evidence/table.ts, the same definition the
  * embedded store creates, so the CLI and the deployed table can't diverge.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -105,6 +105,7 @@ export class EvidenceTable extends Construct {
 
   /** Lets `grantee` append evidence (conditional PutItem) and read it back. */
   public grantAppend(grantee: iam.IGrantable): void {
+    // The key actions CDK's own TableV2 write grant uses; scoped to DynamoDB below.
     this.grant(grantee, WRITER_ACTIONS, ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo']);
   }
 
@@ -116,6 +117,14 @@ export class EvidenceTable extends Construct {
   private grant(grantee: iam.IGrantable, actions: readonly string[], keyActions: string[]): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: this.resourceArns() }));
     // Same-account key: the key policy delegates to IAM, so an identity statement is enough.
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: keyActions, resources: [this.key.keyArn] }));
+    // kms:ViaService keeps the key usable only through DynamoDB: a function role cannot
+    // decrypt or encrypt with the evidence key directly.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: keyActions,
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
   }
 }

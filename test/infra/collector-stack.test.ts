@@ -121,6 +121,18 @@ describe('least privilege', () => {
     }
   });
 
+  it('roles may use the evidence key only through DynamoDB (kms:ViaService)', () => {
+    const evidenceKey = Object.keys(template.findResources('AWS::KMS::Key')).filter((id) => id.startsWith('EvidenceKey'));
+    expect(evidenceKey).toHaveLength(1);
+    const keyStatements = identityStatements(template).filter(
+      ({ statement }) => statement.Effect === 'Allow' && list(statement.Action).some((a) => a.startsWith('kms:')) && JSON.stringify(statement.Resource).includes(evidenceKey[0]!),
+    );
+    expect(keyStatements.length).toBeGreaterThan(0);
+    for (const { owner, statement } of keyStatements) {
+      expect(statement.Condition, `${owner} may use the key directly`).toEqual({ StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-3.amazonaws.com' } });
+    }
+  });
+
   it('the collect role may assume only the member role of the configured accounts', () => {
     const assume = identityStatements(template).filter(({ statement }) => list(statement.Action).includes('sts:AssumeRole'));
     expect(assume).toHaveLength(1);
