@@ -4,10 +4,10 @@
  * filters produce (by default including a filter on AccessDenied/UnauthorizedOperation).
  */
 import { z } from 'zod';
-import { requireSection, type LogGroup, type MetricAlarm } from '../../snapshot';
+import { requireSection, type LogGroup, type MetricAlarm, type Trail } from '../../snapshot';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
-import { findLogGroup, qualifyingTrails } from '../support/trails';
+import { findLogGroup, statusNotCollected, trailCandidates } from '../support/trails';
 
 export const AutomatedAnalysisParameters = z.object({
   /** Require an alarmed filter on authorization failures (France Travail: an account with 69% errors went unnoticed). */
@@ -58,13 +58,13 @@ export default defineRule({
   sections: ['trails', 'logGroups', 'metricAlarms'],
   parameters: AutomatedAnalysisParameters,
   evaluate(snapshot, params) {
-    const trails = qualifyingTrails(requireSection(snapshot, 'trails'));
+    const { qualifying: trails, unknownStatus } = trailCandidates(requireSection(snapshot, 'trails'));
     const groups = requireSection(snapshot, 'logGroups');
     const alarmed = alarmedMetrics(requireSection(snapshot, 'metricAlarms'));
     const isUnauthorizedFilter = (f: Filter): boolean =>
       params.unauthorizedPatterns.some((p) => (f.filterPattern ?? '').toLowerCase().includes(p.toLowerCase()));
 
-    const perTrail = trails.map((t) => {
+    const judgeTrail = (t: Trail) => {
       const groupArn = t.CloudWatchLogsLogGroupArn;
       const group = groupArn ? findLogGroup(groups, groupArn) : undefined;
       const filters = group?.metricFilters ?? [];
@@ -81,10 +81,14 @@ export default defineRule({
         },
         groupMissing: groupArn !== undefined && group === undefined,
       };
-    });
-    const observed = { qualifyingTrails: perTrail.map((p) => p.fact) };
+    };
+    const analysed = (p: ReturnType<typeof judgeTrail>): boolean =>
+      p.fact.alarmedFilters.length > 0 && (!params.requireUnauthorizedCallsFilter || p.fact.unauthorizedCallsAlarm);
+    const perTrail = trails.map(judgeTrail);
+    const perUnknown = unknownStatus.map(judgeTrail);
+    const observed = { qualifyingTrails: perTrail.map((p) => p.fact), statusNotCollected: perUnknown.map((p) => p.fact) };
     const threshold = params;
-    const ok = perTrail.filter((p) => p.fact.alarmedFilters.length > 0 && (!params.requireUnauthorizedCallsFilter || p.fact.unauthorizedCallsAlarm));
+    const ok = perTrail.filter(analysed);
     if (ok.length > 0) {
       return {
         status: 'PASS',
@@ -94,8 +98,16 @@ export default defineRule({
         resources: ok.map((p) => p.trail.TrailARN),
       };
     }
+    // A trail that may be logging and is (or may be) analysed makes a FAIL unverified.
+    const undecided = perUnknown.filter((p) => analysed(p) || p.groupMissing).map((p) => p.trail);
+    if (undecided.length > 0) {
+      return statusNotCollected(undecided, 'no trail known to be logging is analysed, and this one may be logging with alarmed metric filters', observed, threshold);
+    }
     if (trails.length === 0) {
-      return { status: 'FAIL', message: 'No multi-region logging trail: there is nothing to analyse.', observed, threshold, resources: [] };
+      const unknownText = unknownStatus.length
+        ? ` (the status of ${unknownStatus.map((t) => t.Name).join(', ')} was not collected, but no alarmed metric filter watches its logs either)`
+        : '';
+      return { status: 'FAIL', message: `No multi-region logging trail${unknownText}: there is nothing analysed.`, observed, threshold, resources: unknownStatus.map((t) => t.TrailARN) };
     }
     const missing = perTrail.filter((p) => p.groupMissing);
     if (missing.length > 0) {

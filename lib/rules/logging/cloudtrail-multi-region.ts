@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
-import { isLogging, logsAllManagementEvents, uniqueTrails } from '../support/trails';
+import { isLogging, logsAllManagementEvents, statusNotCollected, trailCandidates } from '../support/trails';
 
 export default defineRule({
   id: 'logging.cloudtrail-multi-region',
@@ -28,7 +28,7 @@ export default defineRule({
   sections: ['trails'],
   parameters: z.object({}),
   evaluate(snapshot) {
-    const trails = uniqueTrails(requireSection(snapshot, 'trails'));
+    const { trails, qualifying, unknownStatus } = trailCandidates(requireSection(snapshot, 'trails'), (t) => t.IsMultiRegionTrail && logsAllManagementEvents(t));
     const facts = trails.map((t) => ({
       TrailARN: t.TrailARN,
       IsMultiRegionTrail: t.IsMultiRegionTrail,
@@ -37,8 +37,6 @@ export default defineRule({
     }));
     const observed = { trails: facts, trailCount: trails.length };
     const threshold = { required: 'IsMultiRegionTrail, IsLogging, read and write management events' };
-    const shapeOk = trails.filter((t) => t.IsMultiRegionTrail && logsAllManagementEvents(t));
-    const qualifying = shapeOk.filter((t) => isLogging(t) === true);
     if (qualifying.length > 0) {
       return {
         status: 'PASS',
@@ -48,16 +46,7 @@ export default defineRule({
         resources: qualifying.map((t) => t.TrailARN),
       };
     }
-    const unknown = shapeOk.filter((t) => isLogging(t) === undefined);
-    if (unknown.length > 0) {
-      return {
-        status: 'ERROR',
-        message: `Cannot tell whether ${unknown.map((t) => t.Name).join(', ')} is logging: its status was not collected, and no other trail qualifies.`,
-        observed,
-        threshold,
-        resources: unknown.map((t) => t.TrailARN),
-      };
-    }
+    if (unknownStatus.length > 0) return statusNotCollected(unknownStatus, 'cannot tell whether it is logging, and no other trail qualifies', observed, threshold);
     const why =
       trails.length === 0
         ? 'no trail exists'

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { requireSection, type AdvancedEventSelector, type TaggedResource, type Trail } from '../../snapshot';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
-import { isLogging, uniqueTrails } from '../support/trails';
+import { statusNotCollected, trailCandidates } from '../support/trails';
 
 export const PersonalDataEventsParameters = z.object({
   tagKey: z.string().min(1).default('data-classification'),
@@ -95,7 +95,8 @@ export default defineRule({
   sections: ['trails', 'personalDataStores'],
   parameters: PersonalDataEventsParameters,
   evaluate(snapshot, params) {
-    const trails = uniqueTrails(requireSection(snapshot, 'trails')).filter((t) => isLogging(t) === true);
+    // Any trail counts here (a single-region trail covers the stores of its home region).
+    const { qualifying: trails, unknownStatus } = trailCandidates(requireSection(snapshot, 'trails'), () => true);
     const tagged = personalDataStores(requireSection(snapshot, 'personalDataStores'), params);
     const threshold = params;
     if (tagged.length === 0) {
@@ -110,6 +111,8 @@ export default defineRule({
       };
     }
     const uncovered: string[] = [];
+    /** Stores only trails of unknown status would cover: neither covered nor uncovered is proven. */
+    const undecided: { store: string; trails: Trail[] }[] = [];
     const unsupported: string[] = [];
     const covered: { store: string; trails: string[] }[] = [];
     for (const s of tagged) {
@@ -119,10 +122,22 @@ export default defineRule({
         continue;
       }
       const by = trails.filter((t) => trailCovers(t, target)).map((t) => t.Name);
-      if (by.length > 0) covered.push({ store: s.ResourceARN, trails: by });
+      if (by.length > 0) {
+        covered.push({ store: s.ResourceARN, trails: by });
+        continue;
+      }
+      const maybe = unknownStatus.filter((t) => trailCovers(t, target));
+      if (maybe.length > 0) undecided.push({ store: s.ResourceARN, trails: maybe });
       else uncovered.push(s.ResourceARN);
     }
-    const observed = { taggedStores: tagged.length, covered, uncovered, unsupportedStoreTypes: unsupported, loggingTrails: trails.map((t) => t.TrailARN) };
+    const observed = {
+      taggedStores: tagged.length,
+      covered,
+      uncovered,
+      coveredOnlyByTrailsOfUnknownStatus: undecided.map((u) => ({ store: u.store, trails: u.trails.map((t) => t.TrailARN) })),
+      unsupportedStoreTypes: unsupported,
+      loggingTrails: trails.map((t) => t.TrailARN),
+    };
     if (uncovered.length > 0) {
       return {
         status: 'FAIL',
@@ -131,6 +146,15 @@ export default defineRule({
         threshold,
         resources: uncovered,
       };
+    }
+    if (undecided.length > 0) {
+      const unknown = [...new Set(undecided.flatMap((u) => u.trails))];
+      return statusNotCollected(
+        unknown,
+        `${undecided.length} personal-data stores (${undecided.slice(0, 3).map((u) => u.store).join(', ')}${undecided.length > 3 ? ', …' : ''}) are covered only by this trail, which may not be logging`,
+        observed,
+        threshold,
+      );
     }
     if (unsupported.length > 0) {
       return {

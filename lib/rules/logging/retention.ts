@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
-import { findLogGroup, isLogging, qualifyingTrails, uniqueTrails } from '../support/trails';
+import { findLogGroup, statusNotCollected, trailCandidates } from '../support/trails';
 
 export const RetentionParameters = z
   .object({
@@ -35,14 +35,19 @@ export default defineRule({
   sections: ['trails', 'logGroups'],
   parameters: RetentionParameters,
   evaluate(snapshot, params) {
-    const all = uniqueTrails(requireSection(snapshot, 'trails'));
+    const trails = requireSection(snapshot, 'trails');
     const groups = requireSection(snapshot, 'logGroups');
-    const qualifying = qualifyingTrails(all);
-    const candidates = qualifying.length > 0 ? qualifying : all.filter((t) => isLogging(t) === true);
     const maxDays = Math.max(params.maximumDays, params.declaredRetentionDays ?? 0);
     const threshold = { ...params, effectiveMaximumDays: maxDays };
+    // The multi-region trails' logs are the ones to retain; without any (logging or maybe
+    // logging), fall back to whichever trail is logging.
+    const multiRegion = trailCandidates(trails);
+    const { trails: all, qualifying: candidates, unknownStatus } =
+      multiRegion.qualifying.length > 0 || multiRegion.unknownStatus.length > 0 ? multiRegion : trailCandidates(trails, () => true);
     if (candidates.length === 0) {
-      return { status: 'FAIL', message: 'No trail is logging: no log is retained at all.', observed: { trails: all.map((t) => t.TrailARN) }, threshold, resources: [] };
+      const observed = { trails: all.map((t) => t.TrailARN) };
+      if (unknownStatus.length > 0) return statusNotCollected(unknownStatus, "cannot tell which trail's logs must be retained", observed, threshold);
+      return { status: 'FAIL', message: 'No trail is logging: no log is retained at all.', observed, threshold, resources: [] };
     }
     const delivered = candidates.filter((t) => t.CloudWatchLogsLogGroupArn);
     if (delivered.length === 0) {
@@ -72,6 +77,22 @@ export default defineRule({
     if (known.length === 0) {
       return { status: 'ERROR', message: `The trail log group(s) were not collected: ${facts.map((f) => f.logGroup).join(', ')}.`, observed, threshold, resources: [] };
     }
+    const missing = facts.filter((f) => f.days === undefined);
+    const tooLong = known.filter((f) => f.days! > maxDays);
+    // One copy kept 6 months is enough, but every copy kept too long is a problem: an
+    // uncollected log group may be either, so only "too long" is certain without it.
+    if (missing.length > 0 && tooLong.length === 0) {
+      return {
+        status: 'ERROR',
+        message:
+          `The log group(s) ${missing.map((f) => f.logGroup).join(', ')} of a logging trail were not collected: their retention is unknown ` +
+          `(collected: ${known.map((f) => `${f.retentionInDays} days in ${f.logGroup}`).join(', ')}).`,
+        observed,
+        threshold,
+        resources: missing.map((f) => f.logGroup),
+      };
+    }
+    const missingText = missing.length ? ` The log group(s) ${missing.map((f) => f.logGroup).join(', ')} were not collected.` : '';
     const longEnough = known.filter((f) => f.days! >= params.minimumDays);
     if (longEnough.length === 0) {
       return {
@@ -82,11 +103,10 @@ export default defineRule({
         resources: known.map((f) => f.logGroup),
       };
     }
-    const tooLong = known.filter((f) => f.days! > maxDays);
     if (tooLong.length > 0) {
       return {
         status: 'WARN',
-        message: `Trail logs are kept ${tooLong.map((f) => `${f.retentionInDays === 'never expire' ? 'forever' : `${f.retentionInDays} days`} in ${f.logGroup}`).join(', ')}: longer than ${maxDays} days${params.declaredRetentionDays ? ' (the declared period)' : ' without a declared internal-control period'}.`,
+        message: `Trail logs are kept ${tooLong.map((f) => `${f.retentionInDays === 'never expire' ? 'forever' : `${f.retentionInDays} days`} in ${f.logGroup}`).join(', ')}: longer than ${maxDays} days${params.declaredRetentionDays ? ' (the declared period)' : ' without a declared internal-control period'}.${missingText}`,
         observed,
         threshold,
         resources: tooLong.map((f) => f.logGroup),

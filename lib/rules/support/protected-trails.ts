@@ -4,7 +4,7 @@
  */
 import type { Trail } from '../../snapshot';
 import type { RuleOutcome } from '../types';
-import { isLogging, qualifyingTrails, uniqueTrails } from './trails';
+import { isLogging, statusNotCollected, trailCandidates } from './trails';
 
 export function judgeTrailProtection(
   allTrails: readonly Trail[],
@@ -12,24 +12,14 @@ export function judgeTrailProtection(
   isProtected: (t: Trail) => boolean,
   fact: (t: Trail) => unknown,
 ): RuleOutcome {
-  const trails = uniqueTrails(allTrails);
-  const qualifying = qualifyingTrails(trails);
+  const { trails, qualifying, unknownStatus } = trailCandidates(allTrails);
   const observed = {
     qualifyingTrails: qualifying.map((t) => ({ TrailARN: t.TrailARN, [what]: fact(t) })),
     otherTrails: trails.filter((t) => !qualifying.includes(t)).map((t) => ({ TrailARN: t.TrailARN, IsMultiRegionTrail: t.IsMultiRegionTrail, IsLogging: isLogging(t) ?? 'unknown', [what]: fact(t) })),
   };
   const threshold = { required: `${what} on every multi-region trail that is logging` };
   if (qualifying.length === 0) {
-    const unknown = trails.filter((t) => t.IsMultiRegionTrail && isLogging(t) === undefined);
-    if (unknown.length > 0) {
-      return {
-        status: 'ERROR',
-        message: `The status of ${unknown.map((t) => t.Name).join(', ')} was not collected: cannot tell which trail's logs must be protected.`,
-        observed,
-        threshold,
-        resources: unknown.map((t) => t.TrailARN),
-      };
-    }
+    if (unknownStatus.length > 0) return statusNotCollected(unknownStatus, "cannot tell which trail's logs must be protected", observed, threshold);
     return {
       status: 'FAIL',
       message: trails.length === 0 ? `No trail exists: no log is protected (${what}).` : `No multi-region trail is logging: no complete log is protected (${what}).`,

@@ -4,6 +4,7 @@
  * (multi-region and logging). Pure functions of the snapshot's `trails` section.
  */
 import type { AdvancedEventSelector, LogGroup, Trail } from '../../snapshot';
+import type { RuleOutcome } from '../types';
 
 /**
  * DescribeTrails with shadow trails lists one multi-region trail once per region, with
@@ -61,9 +62,47 @@ export function logsAllManagementEvents(trail: Trail): boolean {
 /** `true` logging, `false` stopped, `undefined` status unknown (GetTrailStatus not read). */
 export const isLogging = (trail: Trail): boolean | undefined => trail.Status?.IsLogging;
 
-/** Trails that are multi-region and known to be logging: the ones whose protection matters. */
-export function qualifyingTrails(trails: readonly Trail[]): Trail[] {
-  return uniqueTrails(trails).filter((t) => t.IsMultiRegionTrail && isLogging(t) === true);
+export interface TrailCandidates {
+  /** Every trail once (shadow copies removed). */
+  trails: Trail[];
+  /** Trails of the wanted shape known to be logging. */
+  qualifying: Trail[];
+  /**
+   * Trails of the wanted shape whose status was not collected: they may be logging. When no
+   * trail qualifies (or none that qualifies passes), a rule cannot FAIL or PASS on the
+   * strength of these: it is ERROR (see `statusNotCollected`).
+   */
+  unknownStatus: Trail[];
+}
+
+const multiRegion = (t: Trail): boolean => t.IsMultiRegionTrail;
+
+/**
+ * The trails a logging rule judges: those of the wanted `shape` (by default multi-region)
+ * that are known to be logging, and, apart, those of that shape whose status is unknown.
+ */
+export function trailCandidates(allTrails: readonly Trail[], shape: (t: Trail) => boolean = multiRegion): TrailCandidates {
+  const trails = uniqueTrails(allTrails);
+  const qualifying: Trail[] = [];
+  const unknownStatus: Trail[] = [];
+  for (const t of trails) {
+    if (!shape(t)) continue;
+    const logging = isLogging(t);
+    if (logging === true) qualifying.push(t);
+    else if (logging === undefined) unknownStatus.push(t);
+  }
+  return { trails, qualifying, unknownStatus };
+}
+
+/** ERROR outcome for trails whose status (GetTrailStatus) was not collected; `consequence` says what cannot be judged. */
+export function statusNotCollected(unknown: readonly Trail[], consequence: string, observed: Record<string, unknown>, threshold: Record<string, unknown>): RuleOutcome {
+  return {
+    status: 'ERROR',
+    message: `Trail ${unknown.map((t) => t.Name).join(', ')} status not collected (GetTrailStatus): ${consequence}.`,
+    observed,
+    threshold,
+    resources: unknown.map((t) => t.TrailARN),
+  };
 }
 
 /** `arn:aws:logs:eu-west-3:123456789012:log-group:CloudTrail/org:*` → `CloudTrail/org`. */

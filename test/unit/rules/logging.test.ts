@@ -73,7 +73,9 @@ describe('logging.log-integrity and logging.log-encryption', () => {
     expect(evaluateRule(logIntegrity, snapshot({ trails: [trail('r', { IsMultiRegionTrail: false })] })).status).toBe('FAIL');
   });
   it('ERROR when the only multi-region trail has no status', () => {
-    expect(evaluateRule(logEncryption, snapshot({ trails: [trail('u', { Status: undefined })] })).status).toBe('ERROR');
+    const f = evaluateRule(logEncryption, snapshot({ trails: [trail('u', { Status: undefined })] }));
+    expect(f.status).toBe('ERROR');
+    expect(f.message).toMatch(/u status not collected/);
   });
 });
 
@@ -119,6 +121,65 @@ describe('logging.automated-analysis', () => {
   it('ERROR when the trail log group was not collected; FAIL with no trail', () => {
     expect(judge({ groups: false, alarms: [alarm()] }).status).toBe('ERROR');
     expect(evaluateRule(automatedAnalysis, snapshot({ trails: [], logGroups: [], metricAlarms: [] })).status).toBe('FAIL');
+  });
+});
+
+describe('logging.automated-analysis: trail status not collected', () => {
+  const group = { logGroupName: 'CloudTrail/main', metricFilters: [{ filterName: 'unauth', filterPattern: 'AccessDenied', metricTransformations: [{ metricName: 'U', metricNamespace: 'N' }] }] };
+  const alarms = [{ AlarmName: 'u', MetricName: 'U', Namespace: 'N', AlarmActions: ['arn:aws:sns:eu-west-3:111122223333:t'] }];
+  const judge = (...trails: Trail[]) => evaluateRule(automatedAnalysis, snapshot({ trails, logGroups: [group], metricAlarms: alarms }));
+  const cw = { CloudWatchLogsLogGroupArn: logGroupArn('CloudTrail/main') };
+
+  it('ERROR naming the trail when no logging trail is analysed and an analysed-looking trail has no status', () => {
+    const f = judge(trail('u', { Status: undefined, ...cw }));
+    expect(f.status).toBe('ERROR');
+    expect(f.message).toMatch(/u status not collected/);
+    expect(f.resources).toEqual([`arn:aws:cloudtrail:eu-west-3:${ACCOUNT}:trail/u`]);
+    // A known stopped trail alongside does not turn it into a FAIL.
+    expect(judge(trail('s', { Status: { IsLogging: false }, ...cw }), trail('u', { Status: undefined, ...cw })).status).toBe('ERROR');
+  });
+  it('still PASS when another logging trail is analysed; still FAIL when the unknown trail could not be analysed anyway', () => {
+    expect(judge(trail('u', { Status: undefined }), trail('ok', cw)).status).toBe('PASS');
+    expect(judge(trail('u', { Status: undefined })).status).toBe('FAIL');
+  });
+});
+
+describe('logging.retention: trail status and log groups not collected', () => {
+  const judge = (trails: Trail[], logGroups: { logGroupName: string; retentionInDays?: number }[]) =>
+    evaluateRule(retention, snapshot({ trails, logGroups }));
+
+  it('ERROR, not FAIL, when no trail is known to be logging and some status was not collected', () => {
+    const f = judge([trail('u', { Status: undefined, CloudWatchLogsLogGroupArn: logGroupArn('ct') })], [{ logGroupName: 'ct', retentionInDays: 365 }]);
+    expect(f.status).toBe('ERROR');
+    expect(f.message).toMatch(/u status not collected/);
+    expect(judge([trail('s', { Status: { IsLogging: false } })], []).status).toBe('FAIL');
+  });
+  it('a qualifying trail whose log group was not collected prevents a PASS', () => {
+    const trails = [trail('a', { CloudWatchLogsLogGroupArn: logGroupArn('ct-a') }), trail('b', { CloudWatchLogsLogGroupArn: logGroupArn('ct-b') })];
+    const f = judge(trails, [{ logGroupName: 'ct-a', retentionInDays: 365 }]);
+    expect(f.status).toBe('ERROR');
+    expect(f.message).toMatch(/ct-b/);
+    expect(f.resources).toEqual([logGroupArn('ct-b')]);
+    // Whatever the missing group keeps, a collected group kept forever is already too long.
+    expect(judge(trails, [{ logGroupName: 'ct-a' }]).status).toBe('WARN');
+    // And a too-short collected group does not FAIL: the missing one may keep the logs 6 months.
+    expect(judge(trails, [{ logGroupName: 'ct-a', retentionInDays: 30 }]).status).toBe('ERROR');
+  });
+});
+
+describe('logging.personal-data-events: trail status not collected', () => {
+  const BUCKET = 'arn:aws:s3:::case-files';
+  const stores = [{ ResourceARN: BUCKET, Tags: [{ Key: 'data-classification', Value: 'personal' }] }];
+  const dataEvents = { EventSelectors: [{ ReadWriteType: 'All' as const, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::case-files/'] }] }] };
+  const judge = (...trails: Trail[]) => evaluateRule(personalDataEvents, snapshot({ trails, personalDataStores: stores }));
+
+  it('ERROR, not FAIL, when only a trail whose status was not collected would cover the store', () => {
+    const f = judge(trail('u', { Status: undefined, ...dataEvents }));
+    expect(f.status).toBe('ERROR');
+    expect(f.message).toMatch(/u status not collected/);
+    expect(judge(trail('u', { Status: undefined, ...dataEvents }), trail('ok', dataEvents)).status).toBe('PASS');
+    // An unknown trail that would not cover the store anyway leaves a certain FAIL.
+    expect(judge(trail('u', { Status: undefined })).status).toBe('FAIL');
   });
 });
 
