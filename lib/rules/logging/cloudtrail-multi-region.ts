@@ -28,12 +28,14 @@ export default defineRule({
   sections: ['trails'],
   parameters: z.object({}),
   evaluate(snapshot) {
-    const { trails, qualifying, unknownStatus } = trailCandidates(requireSection(snapshot, 'trails'), (t) => t.IsMultiRegionTrail && logsAllManagementEvents(t));
+    const { trails, qualifying, unknownStatus } = trailCandidates(requireSection(snapshot, 'trails'), (t) => t.IsMultiRegionTrail && logsAllManagementEvents(t) === true);
+    // Multi-region trails, logging or maybe, whose selectors were not collected: they may qualify.
+    const unknownSelectors = trails.filter((t) => t.IsMultiRegionTrail && isLogging(t) !== false && logsAllManagementEvents(t) === undefined);
     const facts = trails.map((t) => ({
       TrailARN: t.TrailARN,
       IsMultiRegionTrail: t.IsMultiRegionTrail,
       IsLogging: isLogging(t) ?? 'unknown (status not collected)',
-      readAndWriteManagementEvents: logsAllManagementEvents(t),
+      readAndWriteManagementEvents: logsAllManagementEvents(t) ?? 'unknown (event selectors not collected)',
     }));
     const observed = { trails: facts, trailCount: trails.length };
     const threshold = { required: 'IsMultiRegionTrail, IsLogging, read and write management events' };
@@ -47,6 +49,15 @@ export default defineRule({
       };
     }
     if (unknownStatus.length > 0) return statusNotCollected(unknownStatus, 'cannot tell whether it is logging, and no other trail qualifies', observed, threshold);
+    if (unknownSelectors.length > 0) {
+      return {
+        status: 'ERROR',
+        message: `Trail ${unknownSelectors.map((t) => t.Name).join(', ')} event selectors not collected (GetEventSelectors): cannot tell whether it records read and write management events, and no other trail qualifies.`,
+        observed,
+        threshold,
+        resources: unknownSelectors.map((t) => t.TrailARN),
+      };
+    }
     const why =
       trails.length === 0
         ? 'no trail exists'

@@ -24,14 +24,17 @@ const fieldEquals = (sel: AdvancedEventSelector, field: string): string[] | unde
   sel.FieldSelectors.find((f) => f.Field === field)?.Equals;
 
 /**
- * Does the trail record both read and write management events?
- * - no selectors at all: CloudTrail's default, every management event;
+ * Does the trail record both read and write management events? `undefined` when its
+ * selectors were not collected (GetEventSelectors failed or its export file is missing):
+ * GetEventSelectors always answers with at least one selector, so an absent list is a gap,
+ * not the default — unless DescribeTrails said the trail has no custom selectors.
+ * - no custom selectors (`HasCustomEventSelectors: false`): CloudTrail's default, every management event;
  * - basic selectors: one with IncludeManagementEvents (default true) and ReadWriteType All
  *   (default All), or one ReadOnly plus one WriteOnly;
  * - advanced selectors: a selector with eventCategory = Management and no readOnly filter,
  *   or one with readOnly = true plus one with readOnly = false.
  */
-export function logsAllManagementEvents(trail: Trail): boolean {
+export function logsAllManagementEvents(trail: Trail): boolean | undefined {
   const advanced = trail.AdvancedEventSelectors;
   if (advanced && advanced.length > 0) {
     let read = false;
@@ -46,7 +49,7 @@ export function logsAllManagementEvents(trail: Trail): boolean {
     return read && write;
   }
   const basic = trail.EventSelectors;
-  if (!basic || basic.length === 0) return true;
+  if (!basic || basic.length === 0) return trail.HasCustomEventSelectors === false ? true : undefined;
   let read = false;
   let write = false;
   for (const sel of basic) {

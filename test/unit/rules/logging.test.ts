@@ -14,11 +14,21 @@ describe('logging.cloudtrail-multi-region', () => {
 
   it('PASS for a multi-region trail logging all management events (default selectors too)', () => {
     expect(judge(trail('main')).status).toBe('PASS');
-    expect(judge(trail('main', { EventSelectors: undefined })).status).toBe('PASS');
+    // DescribeTrails says the trail has no custom selectors: CloudTrail's default (all management events).
+    expect(judge(trail('main', { EventSelectors: undefined, HasCustomEventSelectors: false })).status).toBe('PASS');
     expect(
       judge(trail('adv', { EventSelectors: undefined, AdvancedEventSelectors: [{ Name: 'mgmt', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }] }))
         .status,
     ).toBe('PASS');
+  });
+  it('ERROR, never PASS, when the selectors were not collected (GetEventSelectors failed or its file is missing)', () => {
+    for (const has of [true, undefined]) {
+      const finding = judge(trail('main', { EventSelectors: undefined, HasCustomEventSelectors: has }));
+      expect(finding.status).toBe('ERROR');
+      expect(finding.message).toContain('event selectors not collected (GetEventSelectors)');
+    }
+    // Another trail that qualifies still makes the account PASS.
+    expect(judge(trail('main', { EventSelectors: undefined }), trail('other')).status).toBe('PASS');
   });
   it('FAIL: no trail, single-region only, stopped, write-only, or management events excluded', () => {
     expect(judge().status).toBe('FAIL');
