@@ -308,28 +308,39 @@ export class EvidenceStore {
    * content; different content is an `EvidenceConflictError`.
    */
   private async putNew(item: Item): Promise<'written' | 'present'> {
+    try {
+      await this.sendRetryingThrottles(
+        () => new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        `PutItem on ${this.tableName}: pk=${item.pk} sk=${item.sk}`,
+      );
+      return 'written';
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const stored = await this.storedAfterConditionFailure(error, item);
+      const storedHash = contentHash(stored);
+      const newHash = contentHash(item);
+      if (storedHash !== newHash) throw new EvidenceConflictError({ pk: item.pk, sk: item.sk }, storedHash, newHash);
+      return 'present';
+    }
+  }
+
+  /**
+   * Send a write, retrying throttling with bounded, jittered backoff (beyond the SDK's own
+   * retries), then fail with a message naming the item. Every evidence write — records and
+   * the manifest that seals them — goes through here, so a busy table delays a run instead
+   * of leaving it unsealed.
+   */
+  private async sendRetryingThrottles<T>(command: () => { constructor: { name: string } }, what: string): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) await this.backoff(attempt);
       try {
-        await this.send(
-          new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
-        );
-        return 'written';
+        return await this.send<T>(command());
       } catch (error) {
-        if (isConditionalFailure(error)) {
-          const stored = await this.storedAfterConditionFailure(error, item);
-          const storedHash = contentHash(stored);
-          const newHash = contentHash(item);
-          if (storedHash !== newHash) throw new EvidenceConflictError({ pk: item.pk, sk: item.sk }, storedHash, newHash);
-          return 'present';
-        }
         if (!isThrottle(error)) throw error;
         if (attempt + 1 >= this.retry.maxAttempts) {
-          throw new EvidenceWriteError(
-            `PutItem on ${this.tableName}: pk=${item.pk} sk=${item.sk} still throttled after ${this.retry.maxAttempts} attempts. ` +
-              'Nothing was sealed: re-run with the same run id to finish the run.',
-            { cause: error },
-          );
+          throw new EvidenceWriteError(`${what} still throttled after ${this.retry.maxAttempts} attempts. Nothing was sealed: re-run with the same run id to finish the run.`, {
+            cause: error,
+          });
         }
       }
     }
@@ -488,7 +499,11 @@ export class EvidenceStore {
     }
     const manifest = buildManifest(records, latest ? { runId: latest.runId, collectedAt: latest.collectedAt, hash: latest.hash } : null);
     try {
-      await this.send(new PutCommand({ TableName: this.tableName, Item: manifestItem(manifest), ConditionExpression: 'attribute_not_exists(pk)' }));
+      const item = manifestItem(manifest);
+      await this.sendRetryingThrottles(
+        () => new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+        `PutItem on ${this.tableName}: pk=${item.pk} sk=${item.sk} (manifest)`,
+      );
       return { manifest, alreadyPresent: false };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;

@@ -166,6 +166,29 @@ describe('conditional puts: throttling, conflicts, parallelism (injected)', () =
     expect(mock.commandCalls(PutCommand)).toHaveLength(8 * 5);
   });
 
+  it('the manifest that seals the run retries throttling like the records, then names its key', async () => {
+    const { mock, store, sleeps } = mocked();
+    const recs = records();
+    let manifestAttempts = 0;
+    mock.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (!input.Item.sk.startsWith('MANIFEST#')) return {};
+      manifestAttempts++;
+      if (manifestAttempts <= 2) throw throttling();
+      return {};
+    });
+    const sealed = await store.writeManifest(recs);
+    expect(sealed.alreadyPresent).toBe(false);
+    expect(manifestAttempts).toBe(3);
+    expect(sleeps).toEqual([50, 100]);
+
+    const { mock: always, store: busy } = mocked();
+    always.on(PutCommand).rejects(throughput());
+    const error = await busy.writeManifest(recs).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvidenceWriteError);
+    expect((error as Error).message).toMatch(/PutItem on evidence: pk=ACCOUNT#\d{12} sk=MANIFEST#\S+ \(manifest\) still throttled after 5 attempts/);
+    expect(always.commandCalls(PutCommand)).toHaveLength(5);
+  });
+
   it('a conditional failure returning identical content (ALL_OLD) is already present, without a second call', async () => {
     const { mock, store } = mocked();
     const recs = records();
