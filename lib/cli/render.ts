@@ -75,7 +75,9 @@ export function closeMatches(input: string, candidates: readonly string[], limit
     .map((c) => {
       const lc = c.toLowerCase();
       const ctail = lc.split('.').pop() ?? lc;
-      const distance = Math.min(editDistance(needle, lc), editDistance(tail, ctail));
+      // A misspelt start of a long id ("pasword" for "password-strength") counts too.
+      const prefixDistance = editDistance(tail, ctail.slice(0, tail.length + 1));
+      const distance = Math.min(editDistance(needle, lc), editDistance(tail, ctail), prefixDistance);
       const contains = tail.length >= 3 && (lc.includes(tail) || ctail.includes(tail) || tail.includes(ctail));
       return { c, score: contains ? 0 : distance };
     })
