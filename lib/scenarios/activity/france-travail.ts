@@ -9,15 +9,14 @@
  */
 import type { ActivitySection } from '../../activity/schema';
 import { adviser, normalAdvisers } from './advisers';
-import { aggregateSynthetic, DAY_MS, officeQuarters, s3GetObject, seededRandom, type SyntheticRecord } from './synthetic';
+import { aggregateSynthetic, s3GetObject, scenarioWindow, seededRandom, type SyntheticRecord } from './synthetic';
 
 /** The scenario's personal-data bucket (tagged `data-classification=personal`, no data events on the trail). */
 const DOCUMENTS_BUCKET = 'jobseeker-documents';
 
 export function franceTravailActivity(account: string, now: Date): ActivitySection {
-  const start = new Date(now.getTime() - DAY_MS);
+  const { start, end, quarters } = scenarioWindow(now);
   const random = seededRandom(2026_0122);
-  const quarters = officeQuarters(start, now);
   const records: SyntheticRecord[] = normalAdvisers(account, 40, DOCUMENTS_BUCKET, quarters, random);
   const at = (): number => (quarters[Math.floor(random() * quarters.length)] as number) + Math.floor(random() * 900_000);
 
@@ -34,5 +33,5 @@ export function franceTravailActivity(account: string, now: Date): ActivitySecti
       records.push(s3GetObject(extractor, at(), DOCUMENTS_BUCKET, `exports/region-${i % 13}/batch-${i}.csv`, 4_400_000 + Math.floor(random() * 200_000), random));
     }
   }
-  return aggregateSynthetic(records, { start, end: now, label: 'scenario:france-travail (synthetic CloudTrail)' });
+  return aggregateSynthetic(records, { start, end, label: 'scenario:france-travail (synthetic CloudTrail)' });
 }

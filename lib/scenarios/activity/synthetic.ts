@@ -28,6 +28,24 @@ export function officeQuarters(start: Date, end: Date, timeZone = DEFAULT_TIME_Z
   return quarters;
 }
 
+/**
+ * The 24 h a scenario's activity covers: the last 24 h before `now`, or, when those hold no
+ * office hours (a weekend, a Monday before 9:00), the 24 h before that, and so on — so the
+ * bundled scenarios show a working day of logs whatever day the demo runs. The section states
+ * its window; nothing downstream assumes it ends at the collection time.
+ */
+export function scenarioWindow(now: Date, timeZone = DEFAULT_TIME_ZONE): { start: Date; end: Date; quarters: number[] } {
+  let end = now;
+  for (let step = 0; step < 4; step++) {
+    const start = new Date(end.getTime() - DAY_MS);
+    const quarters = officeQuarters(start, end, timeZone);
+    if (quarters.length > 0) return { start, end, quarters };
+    end = start;
+  }
+  // Unreachable with office hours on weekdays: four consecutive days always include one.
+  return { start: new Date(now.getTime() - DAY_MS), end: now, quarters: [] };
+}
+
 /** A CloudTrail-shaped record; only the fields we fill. */
 export type SyntheticRecord = Record<string, unknown>;
 
