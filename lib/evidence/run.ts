@@ -9,6 +9,7 @@ import { buildRecords, normaliseInstant, type CapLimits, type RequirementLookup 
 import { keys } from './table';
 import type { EvidenceRecord, RunManifest } from './record';
 import type { EvidenceStore } from './store';
+import { baselinesFromFindings, type ActivityBaselines } from '../activity/baselines';
 
 export interface RecordRunInput {
   store: EvidenceStore;
@@ -53,9 +54,13 @@ export async function recordRun(input: RecordRunInput): Promise<RecordRunResult>
 export interface PreviousContext {
   previousRunTimes: string[];
   previousBreadth?: Record<string, number>;
+  activityBaselines?: ActivityBaselines;
 }
 
 const BREADTH_RULE = 'access.permission-breadth';
+const ACTIVITY_RULE = 'monitoring.abnormal-activity';
+/** Sealed runs whose activity metrics form a principal's own baseline (about a month of daily runs). */
+export const ACTIVITY_BASELINE_RUNS = 30;
 
 /**
  * The evaluation context from the store: sealed runs' collection times (continuity rule) and
@@ -76,6 +81,19 @@ export async function previousContext(store: EvidenceStore, accountId: string, c
     if (map && typeof map === 'object' && !capped && Object.values(map).every((v) => typeof v === 'number')) {
       context.previousBreadth = map as Record<string, number>;
     }
+  }
+  // The principal's own history for the activity rule: the metrics its earlier sealed runs
+  // recorded (one Query on the rule's history). A principal cut by the record's size cap simply
+  // has no own baseline; peers and thresholds still judge it.
+  const baselineRuns = manifests.slice(-ACTIVITY_BASELINE_RUNS).filter((m) => m.records.some((r) => r.ruleId === ACTIVITY_RULE));
+  const oldest = baselineRuns[0];
+  if (oldest && latest) {
+    const sealed = new Set(baselineRuns.map((m) => `${m.collectedAt}#${m.runId}`));
+    const earlier = (await store.history({ accountId, ruleId: ACTIVITY_RULE, from: oldest.collectedAt, to: latest.collectedAt })).filter((r) =>
+      sealed.has(`${r.collectedAt}#${r.runId}`),
+    );
+    const baselines = baselinesFromFindings(earlier.map((r) => r.observed));
+    if (Object.keys(baselines).length > 0) context.activityBaselines = baselines;
   }
   return context;
 }
