@@ -148,7 +148,8 @@ export class DistinctCounter {
     return { count: this.estimate(), exact: false };
   }
 
-  private addHash(h: number): void {
+  /** Count a value by its `hash53` (callers that hash once, or remember hashes). */
+  public addHash(h: number): void {
     if (!this.table) {
       this.addToSketch(h);
       return;

@@ -16,7 +16,7 @@ import { DEFAULT_MAX_FILE_BYTES, LogFileError, fileErrorOf, ingestLogBuffer } fr
 import { LogFilePool, plannedWorkers, type FileResult, type PoolOptions } from './pool';
 import type { ActivitySourceRecord } from './schema';
 
-export { DEFAULT_MAX_FILE_BYTES, LogFileError, fileErrorOf, gunzipBounded, ingestLogBuffer, ingestLogText, type FileOutcome } from './decode';
+export { DEFAULT_MAX_FILE_BYTES, LogFileError, fileErrorOf, gunzipBounded, gunzipBoundedSync, ingestLogBuffer, ingestLogText, type FileOutcome } from './decode';
 
 /** Files delivered this long after the window's end may still hold its late events. */
 export const DEFAULT_LATE_DELIVERY_MS = 60 * 60 * 1000;

@@ -46,7 +46,7 @@ if (port) {
 async function readOne(task: FileTask, aggregator: ActivityAggregator, maxFileBytes: number | undefined): Promise<WorkerReply> {
   try {
     const bytes = task.bytes ?? (await readFile(task.path ?? task.name));
-    return { type: 'file', id: task.id, outcome: await ingestLogBuffer(bytes, task.name, aggregator, maxFileBytes) };
+    return { type: 'file', id: task.id, outcome: await ingestLogBuffer(bytes, task.name, aggregator, maxFileBytes, true) };
   } catch (error) {
     return { type: 'file', id: task.id, error: fileErrorOf(task.name, error) };
   }

@@ -36,6 +36,24 @@ describe('ActivityAggregator', () => {
     expect(alice?.lastEventTime).toBe(officeTime(5));
   });
 
+  it('keeps every principal apart as the table grows past its first allocation', () => {
+    // 300 principals: the flat per-principal arrays are reallocated several times (64 → 512).
+    const records = Array.from({ length: 300 }, (_, u) =>
+      Array.from({ length: (u % 5) + 1 }, (_, i) => iamUserRecord({ user: `u${u}`, time: officeTime(u + i * 60), ip: `198.51.100.${i}`, resource: `arn:aws:s3:::b/${u}/${i}` })),
+    ).flat();
+    const section = aggregate(records.reverse());
+    expect(section.totals).toMatchObject({ events: records.length, principals: 300 });
+    for (const u of [0, 63, 64, 65, 299]) {
+      const p = section.principals.find((x) => x.principal === `arn:aws:iam::${ACCOUNT}:user/u${u}`);
+      const n = (u % 5) + 1;
+      expect(p).toMatchObject({ calls: n, distinctSourceIps: { count: n, exact: true }, distinctResources: { count: n, exact: true }, distinctUserAgents: { count: 1 } });
+      expect(p?.firstEventTime).toBe(officeTime(u));
+      expect(p?.lastEventTime).toBe(officeTime(u + (n - 1) * 60));
+      expect(p?.hourHistogram.reduce((a, b) => a + b, 0)).toBe(n);
+      expect(p?.weekHourHistogram.flat().reduce((a, b) => a + b, 0)).toBe(n);
+    }
+  });
+
   it('ignores events outside the window and counts records without a usable eventTime as malformed', () => {
     const section = aggregate([
       iamUserRecord({ time: '2026-01-21T05:59:59Z' }),

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActivityAggregator, deliveryTimeOf, ingestLogBuffer, parseS3Url, readLogDirectory, readS3Prefix } from '../../../lib/activity';
+import { ActivityAggregator, LogFileError, deliveryTimeOf, gunzipBounded, gunzipBoundedSync, ingestLogBuffer, parseS3Url, readLogDirectory, readS3Prefix } from '../../../lib/activity';
 import { iamUserRecord, officeTime, WINDOW } from './helpers';
 
 const logFile = (records: unknown[]): Buffer => gzipSync(JSON.stringify({ Records: records }));
@@ -69,6 +69,32 @@ describe('ingestLogBuffer', () => {
     const aggregator = new ActivityAggregator({ window: WINDOW });
     await ingestLogBuffer(logFile([iamUserRecord({ user: 'éloïse', time: officeTime(0) })]), 'f.json.gz', aggregator);
     expect(aggregator.finish().principals.map((p) => p.principal)).toEqual(['arn:aws:iam::111122223333:user/éloïse']);
+  });
+
+  it('gunzips the same in the calling thread (worker threads) as through the stream, with the same refusals', async () => {
+    const whole = logFile(Array.from({ length: 200 }, (_, i) => iamUserRecord({ time: officeTime(i) })));
+    expect(gunzipBoundedSync(whole, 'f.json.gz', 1 << 24).equals(await gunzipBounded(whole, 'f.json.gz', 1 << 24))).toBe(true);
+
+    const refusal = (run: () => unknown): LogFileError => {
+      try {
+        run();
+      } catch (error) {
+        if (error instanceof LogFileError) return error;
+        throw error;
+      }
+      throw new Error('expected a LogFileError');
+    };
+    const cut = whole.subarray(0, whole.length >> 1);
+    expect(refusal(() => gunzipBoundedSync(cut, 'cut.json.gz', 1 << 24))).toMatchObject({ file: 'cut.json.gz', code: 'InvalidGzip' });
+    await expect(gunzipBounded(cut, 'cut.json.gz', 1 << 24)).rejects.toMatchObject({ code: 'InvalidGzip' });
+    // a "gzip bomb": refused as soon as the output passes the limit, in both
+    const bomb = gzipSync(Buffer.alloc(8 << 20));
+    expect(refusal(() => gunzipBoundedSync(bomb, 'bomb.gz', 1 << 20))).toMatchObject({ file: 'bomb.gz', code: 'TooLarge' });
+    await expect(gunzipBounded(bomb, 'bomb.gz', 1 << 20)).rejects.toMatchObject({ code: 'TooLarge' });
+
+    const aggregator = new ActivityAggregator({ window: WINDOW });
+    expect(await ingestLogBuffer(whole, 'f.json.gz', aggregator, undefined, true)).toEqual({ records: 200, digest: false });
+    expect(aggregator.finish().totals.events).toBe(200);
   });
 });
 
