@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.art32/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.art32/', 'coverage/', 'lib/activity/scanner/assembly/', 'lib/activity/scanner/wasm.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -16,6 +16,8 @@ import {
   type CloudTrailRecord,
 } from './events';
 import type { ActivityFileError, ActivitySection, ActivitySourceRecord, DataReads, PrincipalActivity } from './schema';
+import type { RecordDigest } from './record-digest';
+import { detachString, type ScannedJson } from './scanner';
 import { LocalCalendar } from './time-zone';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Paris';
@@ -127,6 +129,8 @@ class PrincipalTable {
   public readonly errorsByCode: (Map<string, number> | undefined)[] = [];
   public readonly dataReadsByDay: (Map<string, DataReads> | undefined)[] = [];
   private readonly index = new Map<string, number>();
+  /** `hash53` of each key → its principal (the first, should two keys share a hash). */
+  private readonly byKeyHash = new Map<number, number>();
 
   public constructor(private readonly exactLimit: number) {}
 
@@ -134,11 +138,30 @@ class PrincipalTable {
     return this.index.get(key);
   }
 
-  public create(key: string, identityType: string, role: string | undefined): number {
+  /**
+   * The principal whose key is the ASCII text `bytes[start, end)` of hash `hash`, checked
+   * character by character (a shared hash finds nothing, and the caller takes the exact path).
+   */
+  public findAscii(hash: number, bytes: Uint8Array, start: number, end: number): number | undefined {
+    const p = this.byKeyHash.get(hash);
+    if (p === undefined) return undefined;
+    const key = this.keys[p] as string;
+    if (key.length !== end - start) return undefined;
+    for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== bytes[start + i]) return undefined;
+    return p;
+  }
+
+  public create(rawKey: string, rawIdentityType: string, rawRole: string | undefined): number {
+    // Kept for the whole read: copies, not views into a log file's text (see `detachString`).
+    const key = detachString(rawKey);
+    const identityType = detachString(rawIdentityType);
+    const role = rawRole === undefined ? undefined : detachString(rawRole);
     const p = this.size;
     if (p * STRIDE >= this.stats.length) this.grow(Math.max(64, p * 2));
     this.size += 1;
     this.index.set(key, p);
+    const hash = hash53(key);
+    if (!this.byKeyHash.has(hash)) this.byKeyHash.set(hash, p);
     this.keys.push(key);
     this.identityTypes.push(identityType);
     this.roles.push(role);
@@ -170,7 +193,7 @@ class PrincipalTable {
     let codes = this.errorsByCode[p];
     if (!codes) this.errorsByCode[p] = codes = new Map();
     // Past the cap, new codes go under "(other)"; a code already listed keeps counting.
-    const key = code === OTHER || codes.has(code) || codes.size < MAX_ERROR_CODES ? code : OTHER;
+    const key = code === OTHER || codes.has(code) || codes.size < MAX_ERROR_CODES ? detachString(code) : OTHER;
     codes.set(key, (codes.get(key) ?? 0) + n);
   }
 
@@ -279,7 +302,7 @@ class HashMemo {
     if (h === undefined) {
       h = hash53(value);
       if (this.memo.size >= HASH_MEMO_LIMIT) this.memo.clear();
-      this.memo.set(value, h);
+      this.memo.set(detachString(value), h);
     }
     return h;
   }
@@ -293,6 +316,8 @@ export class ActivityAggregator {
   private readonly maxPrincipals: number;
   private readonly exactLimit: number;
   private readonly dataReadEvents: ReadonlyMap<string, ReadonlySet<string>>;
+  /** `dataReadEvents` by `hash53` of source and name, for digested records. */
+  private readonly dataReadHashes: ReadonlyMap<number, ReadonlySet<number>>;
   private readonly principals: PrincipalTable;
   private readonly sourceIpHashes = new HashMemo();
   private readonly userAgentHashes = new HashMemo();
@@ -318,6 +343,7 @@ export class ActivityAggregator {
     this.maxPrincipals = options.maxPrincipals ?? 50_000;
     this.exactLimit = options.exactDistinctLimit ?? 256;
     this.dataReadEvents = options.dataReadEvents ?? DEFAULT_DATA_READ_EVENTS;
+    this.dataReadHashes = new Map([...this.dataReadEvents].map(([source, names]) => [hash53(source), new Set([...names].map((name) => hash53(name)))]));
     const table = (this.principals = new PrincipalTable(this.exactLimit));
     this.resourceSink = {
       principal: 0,
@@ -399,6 +425,56 @@ export class ActivityAggregator {
       table.addReads(p, slot.date, 1, bytesOut(record), recordsRead(record));
     }
     return 'counted';
+  }
+
+  /**
+   * `add` for a record digested from a scanned log file (`record-digest.ts`): the same
+   * counts, from hashes and byte spans. False, with nothing counted, when the record needs
+   * `add` instead (its principal is new here).
+   */
+  public addDigest(d: RecordDigest, doc: ScannedJson): boolean {
+    const time = d.time;
+    if (time < this.startMs || time >= this.endMs) {
+      this.outsideWindow += 1;
+      return true;
+    }
+    const table = this.principals;
+    const p = table.findAscii(d.arnHash, doc.bytes, d.arnStart, d.arnEnd);
+    if (p === undefined) return false;
+    this.events += 1;
+    const stats = table.stats;
+    const base = p * STRIDE;
+    stats[base + CALLS] = (stats[base + CALLS] as number) + 1;
+    if (time < (stats[base + FIRST] as number)) stats[base + FIRST] = time;
+    if (time > (stats[base + LAST] as number)) stats[base + LAST] = time;
+
+    const slot = this.calendar.at(time);
+    const cell = p * WEEK_CELLS + slot.weekday * 24 + slot.hour;
+    table.week[cell] = (table.week[cell] as number) + 1;
+
+    if (d.sourceIpHash >= 0) table.addDistinct(table.sourceIps, p, LAST_IP, d.sourceIpHash);
+    if (d.userAgentHash >= 0) table.addDistinct(table.userAgents, p, LAST_UA, d.userAgentHash);
+    if (d.resourceCount > 0) {
+      for (let r = 0; r < d.resourceCount; r++) table.addDistinct(table.resources, p, LAST_RESOURCE, d.resourceHashes[r] as number);
+    } else if (d.bucketStart >= 0) {
+      // As `resourcesOf`: the bucket and key of the request.
+      const bucket = doc.ascii(d.bucketStart, d.bucketEnd);
+      const resource = d.keyStart >= 0 ? `arn:aws:s3:::${bucket}/${doc.ascii(d.keyStart, d.keyEnd)}` : `arn:aws:s3:::${bucket}`;
+      table.addDistinct(table.resources, p, LAST_RESOURCE, hash53(resource));
+    } else if (d.tableStart >= 0) {
+      table.addDistinct(table.resources, p, LAST_RESOURCE, hash53(`dynamodb:${doc.ascii(d.tableStart, d.tableEnd)}`));
+    }
+
+    if (d.errorStart >= 0) {
+      const errorCode = doc.ascii(d.errorStart, d.errorEnd);
+      stats[base + ERRORS] = (stats[base + ERRORS] as number) + 1;
+      if (isDeniedError(errorCode)) stats[base + DENIED] = (stats[base + DENIED] as number) + 1;
+      table.countError(p, errorCode);
+    } else if (this.dataReadHashes.get(d.eventSourceHash)?.has(d.eventNameHash) === true) {
+      const value = d.bytesOutStart >= 0 ? Number(doc.ascii(d.bytesOutStart, d.bytesOutEnd)) : 0;
+      table.addReads(p, slot.date, 1, Number.isFinite(value) && value > 0 ? value : 0, 1);
+    }
+    return true;
   }
 
   public addSource(source: ActivitySourceRecord): void {

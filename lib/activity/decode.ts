@@ -1,11 +1,14 @@
 /**
- * Decoding one CloudTrail log file — gzip → UTF-8 text → `JSON.parse` → records into an
+ * Decoding one CloudTrail log file — gzip → the fields the aggregation reads (`scanner/`,
+ * with `JSON.parse` as the fallback and the judge of bad input) → records into an
  * aggregator — with the errors that name the file. Kept apart from the readers (and from
  * the AWS SDK) because the worker threads of `pool.ts` load exactly this and the
  * aggregator, nothing more.
  */
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { ActivityAggregator } from './aggregator';
+import { LOG_DOCUMENT_PICK, ingestScanned } from './record-digest';
+import { scanJson } from './scanner';
 import type { ActivityFileError } from './schema';
 
 /** Decompressed size above which a file is refused (V8 strings stop near 512 MB). */
@@ -56,12 +59,32 @@ export interface FileOutcome {
  * `LogFileError` (InvalidJson / NotCloudTrail) naming the file; nothing is counted then.
  */
 export function ingestLogText(text: string, file: string, aggregator: ActivityAggregator): FileOutcome {
-  let document: unknown;
+  return ingestDocument(parseLogJson(text, file), file, aggregator);
+}
+
+/**
+ * Ingest a log file's bytes: through the scanner and the digest fast path
+ * (`record-digest.ts`) when the scanner takes the file, through `JSON.parse` otherwise. The
+ * scanner checks the whole file before any record is counted, so a bad file still counts
+ * nothing.
+ */
+function ingestLogBytes(bytes: Buffer, file: string, aggregator: ActivityAggregator): FileOutcome {
+  const scanned = scanJson(bytes, LOG_DOCUMENT_PICK);
+  if (!scanned) return ingestDocument(parseLogJson(bytes.toString('utf8'), file), file, aggregator);
+  const records = ingestScanned(scanned, aggregator);
+  if (records !== undefined) return { records, digest: false };
+  return ingestDocument(scanned.value(0), file, aggregator);
+}
+
+function parseLogJson(text: string, file: string): unknown {
   try {
-    document = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new LogFileError(file, 'InvalidJson', `not valid JSON (${error instanceof Error ? error.message : String(error)}); the file may be truncated`);
   }
+}
+
+function ingestDocument(document: unknown, file: string, aggregator: ActivityAggregator): FileOutcome {
   if (typeof document !== 'object' || document === null) {
     throw new LogFileError(file, 'NotCloudTrail', 'expected a JSON object with a "Records" array');
   }
@@ -138,9 +161,5 @@ export async function ingestLogBuffer(
       ? gunzipBoundedSync(bytes, file, maxFileBytes)
       : await gunzipBounded(bytes, file, maxFileBytes);
   if (buffer.length > maxFileBytes) throw new LogFileError(file, 'TooLarge', `larger than ${maxFileBytes} bytes`);
-  // The text lives only for this call: once parsed, nothing refers to it.
-  // UTF-8 even for all-ASCII files: `toString('latin1')` decodes faster on its own, but
-  // Node makes strings over ~1 MB from it *external* (malloc'd, outside the V8 heap), and
-  // on the bench the pool then peaked at 337 MB instead of 273 and parsed slower.
-  return ingestLogText(buffer.toString('utf8'), file, aggregator);
+  return ingestLogBytes(buffer, file, aggregator);
 }

@@ -30,6 +30,26 @@ export function hash53(text: string, seed = 0): number {
 }
 
 /**
+ * `hash53` of the text in `bytes[start, end)` when those bytes are ASCII (one byte = one
+ * UTF-16 unit, so the same numbers as `hash53` of the decoded string): log files read by the
+ * scanner are hashed without making strings.
+ */
+export function hash53Ascii(bytes: Uint8Array, start: number, end: number): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = start; i < end; i++) {
+    const ch = bytes[i] as number;
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/**
  * A counter's state as plain data (structured-clone and JSON friendly except the typed
  * array), so a worker thread can hand its counts to the main thread: the exact phase's
  * hashes, or the sketch's registers.

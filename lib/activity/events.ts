@@ -3,6 +3,7 @@
  * and that LookupEvents returns as `CloudTrailEvent`), and how it classifies it.
  * Field names are CloudTrail's own (see the "CloudTrail record contents" reference).
  */
+import type { Pick } from './scanner';
 
 export interface CloudTrailUserIdentity {
   type?: string;
@@ -33,6 +34,38 @@ export interface CloudTrailRecord {
   readOnly?: boolean;
 }
 
+/**
+ * The parts of a record that `ActivityAggregator.add` and the functions below read, so
+ * that log files are read into just these (`scanner/`, `record-digest.ts`). A field read
+ * but not picked would read as absent: a test feeds the same varied records through this
+ * path and through `JSON.parse` and compares the sections.
+ */
+export const RECORD_PICK = {
+  fields: {
+    eventTime: true,
+    eventSource: true,
+    eventName: true,
+    sourceIPAddress: true,
+    userAgent: true,
+    errorCode: true,
+    userIdentity: {
+      fields: {
+        type: true,
+        principalId: true,
+        arn: true,
+        accountId: true,
+        invokedBy: true,
+        sessionContext: { fields: { sessionIssuer: { fields: { arn: true } } } },
+        onBehalfOf: { fields: { userId: true } },
+      },
+    },
+    requestParameters: { fields: { bucketName: true, key: true, tableName: true, requestItems: true, transactItems: true } },
+    responseElements: { fields: { count: true, Count: true } },
+    additionalEventData: { fields: { bytesTransferredOut: true } },
+    resources: { items: { fields: { ARN: true } } },
+  },
+} as const satisfies Pick;
+
 export interface PrincipalIdentity {
   key: string;
   identityType: string;
@@ -46,19 +79,23 @@ export interface PrincipalIdentity {
  * Roles assumed with random session names (SDK defaults) therefore split into several
  * principals — the aggregator caps how many it keeps.
  */
-export function principalOf(identity: CloudTrailUserIdentity | undefined): PrincipalIdentity {
-  const type = identity?.type ?? 'Unknown';
+export function principalOf(record: CloudTrailUserIdentity | undefined): PrincipalIdentity {
+  // Log files are read as they come: a field that is not a string counts as absent.
+  const identity = typeof record === 'object' && record !== null ? record : undefined;
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const type = text(identity?.type) ?? 'Unknown';
   if (!identity) return { key: 'unknown', identityType: type };
-  if (type === 'AWSService') return { key: `service:${identity.invokedBy ?? identity.principalId ?? 'unknown'}`, identityType: type };
+  const arn = text(identity.arn);
+  const principalId = text(identity.principalId);
+  if (type === 'AWSService') return { key: `service:${text(identity.invokedBy) ?? principalId ?? 'unknown'}`, identityType: type };
   if (type === 'AssumedRole') {
-    const role = identity.sessionContext?.sessionIssuer?.arn;
-    return { key: identity.arn ?? `${role ?? 'assumed-role'}#${identity.principalId ?? 'unknown'}`, identityType: type, ...(role ? { role } : {}) };
+    const role = text(identity.sessionContext?.sessionIssuer?.arn);
+    return { key: arn ?? `${role ?? 'assumed-role'}#${principalId ?? 'unknown'}`, identityType: type, ...(role ? { role } : {}) };
   }
-  if (identity.arn) return { key: identity.arn, identityType: type };
-  if (type === 'IdentityCenterUser' && identity.onBehalfOf?.userId) {
-    return { key: `identity-center:${identity.onBehalfOf.userId}`, identityType: type };
-  }
-  const id = identity.principalId ?? identity.accountId ?? 'unknown';
+  if (arn) return { key: arn, identityType: type };
+  const userId = text(identity.onBehalfOf?.userId);
+  if (type === 'IdentityCenterUser' && userId) return { key: `identity-center:${userId}`, identityType: type };
+  const id = principalId ?? text(identity.accountId) ?? 'unknown';
   return { key: `${type}:${id}`, identityType: type };
 }
 
@@ -102,6 +139,43 @@ export function parseEventTime(text: string): number {
     lastDayMs = ms;
   }
   return lastDayMs + hour * 3_600_000 + minute * 60_000 + second * 1000;
+}
+
+/**
+ * `parseEventTime` of the ASCII text in `bytes[start, end)` when it is CloudTrail's
+ * `YYYY-MM-DDTHH:MM:SSZ` form (or with milliseconds, `…SS.sssZ`) naming a real date and
+ * time after 1970; NaN for anything else, which the caller then hands to `parseEventTime`
+ * as a string, so both paths agree.
+ */
+export function eventTimeOfBytes(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  let millis = 0;
+  if (length === 24) {
+    if (bytes[start + 19] !== 46 /* . */ || bytes[start + 23] !== 90) return NaN;
+    millis = byteDigit(bytes, start + 20) * 100 + byteDigit(bytes, start + 21) * 10 + byteDigit(bytes, start + 22);
+  } else if (length !== 20 || bytes[start + 19] !== 90 /* Z */) return NaN;
+  if (bytes[start + 10] !== 84 /* T */ || bytes[start + 4] !== 45 || bytes[start + 7] !== 45 || bytes[start + 13] !== 58 || bytes[start + 16] !== 58) return NaN;
+  const year = byteDigit(bytes, start) * 1000 + byteDigit(bytes, start + 1) * 100 + byteDigit(bytes, start + 2) * 10 + byteDigit(bytes, start + 3);
+  const month = byteDigit(bytes, start + 5) * 10 + byteDigit(bytes, start + 6);
+  const day = byteDigit(bytes, start + 8) * 10 + byteDigit(bytes, start + 9);
+  const hour = byteDigit(bytes, start + 11) * 10 + byteDigit(bytes, start + 12);
+  const minute = byteDigit(bytes, start + 14) * 10 + byteDigit(bytes, start + 15);
+  const second = byteDigit(bytes, start + 17) * 10 + byteDigit(bytes, start + 18);
+  // NaN digits fail these comparisons too.
+  if (!(year >= 1970 && month >= 1 && month <= 12 && day >= 1 && hour < 24 && minute < 60 && second < 60 && millis >= 0)) return NaN;
+  const dayKey = year * 10_000 + month * 100 + day;
+  if (dayKey !== lastDayKey) {
+    const ms = Date.UTC(year, month - 1, day);
+    if (Number.isNaN(ms) || new Date(ms).getUTCDate() !== day) return NaN;
+    lastDayKey = dayKey;
+    lastDayMs = ms;
+  }
+  return lastDayMs + hour * 3_600_000 + minute * 60_000 + second * 1000 + millis;
+}
+
+function byteDigit(bytes: Uint8Array, i: number): number {
+  const v = (bytes[i] as number) - DIGIT_0;
+  return v >= 0 && v <= 9 ? v : NaN;
 }
 
 /** The decimal digit at `i`, NaN when it is not one (NaN then fails every range check). */

@@ -15,3 +15,5 @@ export * from './lookup-events';
 export * from './metrics';
 export * from './stats';
 export * from './baselines';
+export { compilePick, scanJson, selectJson, detachString, type Pick, type CompiledPick } from './scanner';
+export { LOG_DOCUMENT_PICK, ingestScanned } from './record-digest';
