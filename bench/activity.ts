@@ -1,8 +1,9 @@
 /**
  * Activity read path, throughput and memory: 1,000,000 CloudTrail events of ~1.5 kB as
  * trail log files (`{"Records":[…]}` of 1,000 records, gzip, CloudTrail file names) read by
- * `readLogDirectory` — gunzip → JSON.parse → per-principal aggregation — in-process and with
- * the worker pool.
+ * `readLogDirectory` — gunzip → WebAssembly scan → digest → per-principal aggregation (with
+ * `JSON.parse` + `add` for what the fast path declines) — in-process and with the worker pool.
+ * Event times carry milliseconds (CloudTrail writes whole seconds; both forms are read).
  *
  * The files are generated on disk first (not timed), then each measured read runs in a
  * child process of its own, so its `maxRSS` and CPU time are the read path's only (CPU
@@ -22,7 +23,9 @@ import { gzipSync } from 'node:zlib';
 // The modules a directory read needs (not the package index, which also loads the
 // CloudTrail SDK for LookupEvents).
 import { ActivityAggregator } from '../lib/activity/aggregator';
-import { DEFAULT_MAX_FILE_BYTES, gunzipBounded, readLogDirectory } from '../lib/activity/log-files';
+import { DEFAULT_MAX_FILE_BYTES, gunzipBoundedSync, readLogDirectory } from '../lib/activity/log-files';
+import { LOG_DOCUMENT_PICK, ingestScanned } from '../lib/activity/record-digest';
+import { scanJson } from '../lib/activity/scanner';
 import { seededRandom } from '../lib/scenarios/activity/synthetic';
 
 const PER_FILE = 1000;
@@ -50,8 +53,10 @@ interface Measurement {
 interface Stages {
   events: number;
   gunzipCpuS: number;
-  parseCpuS: number;
-  aggregateCpuS: number;
+  scanCpuS: number;
+  digestCpuS: number;
+  exactParseCpuS: number;
+  exactAggregateCpuS: number;
 }
 
 function flag(name: string): string | undefined {
@@ -84,28 +89,37 @@ async function measure(dir: string, workers: number): Promise<Measurement> {
   };
 }
 
-/** Where one core's time goes, on the first `files` files, stage by stage (in-process, as `ingestLogBuffer` does it; "gunzip" includes decoding the text). */
+/**
+ * Where one core's time goes, on the first `files` files, stage by stage: gunzip, the
+ * WebAssembly scan, digest + aggregation (the read path); then, on the same files, the exact
+ * path the fast one falls back to (UTF-8 text + JSON.parse, then `ActivityAggregator.add`).
+ */
 async function stages(dir: string, files: number): Promise<Stages> {
-  const aggregator = new ActivityAggregator({ window: { start: START, end: END }, timeZone: TIME_ZONE });
-  let events = 0;
-  let gunzip = 0;
-  let parse = 0;
-  let aggregate = 0;
+  const fast = new ActivityAggregator({ window: { start: START, end: END }, timeZone: TIME_ZONE });
+  const exact = new ActivityAggregator({ window: { start: START, end: END }, timeZone: TIME_ZONE });
+  const out: Stages = { events: 0, gunzipCpuS: 0, scanCpuS: 0, digestCpuS: 0, exactParseCpuS: 0, exactAggregateCpuS: 0 };
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.json.gz')).sort().slice(0, files)) {
     const bytes = readFileSync(join(dir, name));
     const c0 = process.cpuUsage();
-    const text = (await gunzipBounded(bytes, name, DEFAULT_MAX_FILE_BYTES)).toString('utf8');
+    const buffer = gunzipBoundedSync(bytes, name, DEFAULT_MAX_FILE_BYTES);
     const c1 = process.cpuUsage();
-    const records = (JSON.parse(text) as { Records: unknown[] }).Records;
+    const scanned = scanJson(buffer, LOG_DOCUMENT_PICK);
     const c2 = process.cpuUsage();
-    for (const record of records) aggregator.add(record);
+    const counted = scanned ? ingestScanned(scanned, fast) : undefined;
     const c3 = process.cpuUsage();
-    gunzip += cpuSeconds(c1) - cpuSeconds(c0);
-    parse += cpuSeconds(c2) - cpuSeconds(c1);
-    aggregate += cpuSeconds(c3) - cpuSeconds(c2);
-    events += records.length;
+    const records = (JSON.parse(buffer.toString('utf8')) as { Records: unknown[] }).Records;
+    const c4 = process.cpuUsage();
+    for (const record of records) exact.add(record);
+    const c5 = process.cpuUsage();
+    if (counted !== records.length) throw new Error(`${name}: the scanner path counted ${counted} records, JSON.parse found ${records.length}`);
+    out.gunzipCpuS += cpuSeconds(c1) - cpuSeconds(c0);
+    out.scanCpuS += cpuSeconds(c2) - cpuSeconds(c1);
+    out.digestCpuS += cpuSeconds(c3) - cpuSeconds(c2);
+    out.exactParseCpuS += cpuSeconds(c4) - cpuSeconds(c3);
+    out.exactAggregateCpuS += cpuSeconds(c5) - cpuSeconds(c4);
+    out.events += records.length;
   }
-  return { events, gunzipCpuS: gunzip, parseCpuS: parse, aggregateCpuS: aggregate };
+  return out;
 }
 
 // ---------------------------------------------------------------- parent: generate, then spawn
@@ -186,7 +200,10 @@ async function parent(): Promise<void> {
   try {
     const s = child(['--stages', dir, '200']) as Stages;
     const us = (x: number): string => `${((x / s.events) * 1e6).toFixed(2)} µs`;
-    console.log(`per event, one core (${s.events.toLocaleString('en-US')} events): gunzip + text decoding ${us(s.gunzipCpuS)}, JSON.parse ${us(s.parseCpuS)}, aggregation ${us(s.aggregateCpuS)} → ceiling ${Math.round(s.events / (s.gunzipCpuS + s.parseCpuS + s.aggregateCpuS)).toLocaleString('en-US')} events per CPU-second`);
+    const ceiling = (...parts: number[]): string => Math.round(s.events / parts.reduce((a, b) => a + b, 0)).toLocaleString('en-US');
+    console.log(`per event, one core (${s.events.toLocaleString('en-US')} events):`);
+    console.log(`  read path:   gunzip ${us(s.gunzipCpuS)}, WebAssembly scan ${us(s.scanCpuS)}, digest + aggregation ${us(s.digestCpuS)} → ceiling ${ceiling(s.gunzipCpuS, s.scanCpuS, s.digestCpuS)} events per CPU-second`);
+    console.log(`  exact path:  gunzip ${us(s.gunzipCpuS)}, UTF-8 + JSON.parse ${us(s.exactParseCpuS)}, aggregation ${us(s.exactAggregateCpuS)} → ceiling ${ceiling(s.gunzipCpuS, s.exactParseCpuS, s.exactAggregateCpuS)} (what a file takes when the scanner declines it)`);
 
     const verdict = (ok: boolean): string => (ok ? 'PASS' : 'OVER');
     let ok = true;
@@ -198,7 +215,7 @@ async function parent(): Promise<void> {
       const label = workers === 1 ? 'in-process (workers 1)' : `worker pool (workers ${workers})`;
       console.log(`\n${label}: ${m.events.toLocaleString('en-US')} events, ${m.files} files, ${m.principals} principals, ${m.fileErrors} file errors`);
       console.log(`  wall clock:  ${m.wallS.toFixed(2)} s → ${Math.round(wallRate).toLocaleString('en-US')} events/s        budget > ${BUDGET_EVENTS_PER_S.toLocaleString('en-US')}  ratio ${(wallRate / BUDGET_EVENTS_PER_S).toFixed(2)}  ${verdict(wallRate > BUDGET_EVENTS_PER_S)}`);
-      console.log(`  CPU time:    ${m.cpuS.toFixed(2)} s → ${Math.round(cpuRate).toLocaleString('en-US')} events per CPU-second  budget > ${BUDGET_EVENTS_PER_S.toLocaleString('en-US')}  ratio ${(cpuRate / BUDGET_EVENTS_PER_S).toFixed(2)}  ${verdict(cpuRate > BUDGET_EVENTS_PER_S)}`);
+      console.log(`  CPU time:    ${m.cpuS.toFixed(2)} s → ${Math.round(cpuRate).toLocaleString('en-US')} events per CPU-second (all threads; the budget is judged on the wall clock)`);
       console.log(`  peak RSS:    ${m.maxRssMb.toFixed(0)} MB (process at start ${m.startRssMb.toFixed(0)} MB)  budget < ${BUDGET_RSS_MB} MB  ratio ${(m.maxRssMb / BUDGET_RSS_MB).toFixed(2)}  ${verdict(m.maxRssMb < BUDGET_RSS_MB)}`);
       if (m.events !== total || m.fileErrors > 0) {
         console.log(`  ERROR: expected ${total} events and no file error`);

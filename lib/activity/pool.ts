@@ -1,15 +1,15 @@
 /**
- * A small pool of worker threads that read CloudTrail log files in parallel: gunzip and
- * `JSON.parse` cost ~6 µs per event on one core, so a day of a busy trail is CPU-bound and
- * a second core nearly halves it. Each worker reads whole files into its own aggregator
+ * A small pool of worker threads that read CloudTrail log files in parallel: gunzip, scan
+ * and aggregation cost ~8 µs per event on one core, so a day of a busy trail is CPU-bound
+ * and a second core nearly halves it. Each worker reads whole files into its own aggregator
  * and returns one partial aggregate at the end (`ActivityPartial`), merged by the caller;
  * every file still gets its own outcome or named error.
  *
  * Where the workers come from:
  * - from TypeScript sources (the CLI through tsx, the benches, vitest): `log-worker.ts` and
  *   its imports bundled once with esbuild into a script the worker evaluates; failing that,
- *   an eval'd bootstrap that registers tsx in the worker, then imports `log-worker.ts`. (Passing `--import tsx` in
- *   the worker's `execArgv` does not work on Node 20: the worker's `.ts` entry is resolved
+ *   an eval'd bootstrap that registers tsx in the worker, then imports `log-worker.ts`.
+ *   (Passing `--import tsx` in the worker's `execArgv` does not work on Node 20: the worker's `.ts` entry is resolved
  *   before the preloaded hooks apply, ERR_UNKNOWN_FILE_EXTENSION.)
  * - from compiled JavaScript with `log-worker.js` next to this file: that file directly.
  * - from an esbuild bundle (the Lambda functions): the worker file is not in the bundle,
