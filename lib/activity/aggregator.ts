@@ -18,7 +18,7 @@ import {
 import type { ActivityFileError, ActivitySection, ActivitySourceRecord, DataReads, PrincipalActivity } from './schema';
 import type { RecordDigest } from './record-digest';
 import { detachString, type ScannedJson } from './scanner';
-import { LocalCalendar } from './time-zone';
+import { LocalCalendar, type LocalSlot } from './time-zone';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 const MAX_ERROR_CODES = 50;
@@ -400,16 +400,9 @@ export class ActivityAggregator {
         p = table.create(identity.key, identity.identityType, identity.role);
       }
     }
-    this.events += 1;
+    const slot = this.countCall(p, time);
     const stats = table.stats;
     const base = p * STRIDE;
-    stats[base + CALLS] = (stats[base + CALLS] as number) + 1;
-    if (time < (stats[base + FIRST] as number)) stats[base + FIRST] = time;
-    if (time > (stats[base + LAST] as number)) stats[base + LAST] = time;
-
-    const slot = this.calendar.at(time);
-    const cell = p * WEEK_CELLS + slot.weekday * 24 + slot.hour;
-    table.week[cell] = (table.week[cell] as number) + 1;
 
     if (typeof record.sourceIPAddress === 'string') table.addDistinct(table.sourceIps, p, LAST_IP, this.sourceIpHashes.hash(record.sourceIPAddress));
     if (typeof record.userAgent === 'string') table.addDistinct(table.userAgents, p, LAST_UA, this.userAgentHashes.hash(record.userAgent));
@@ -441,16 +434,9 @@ export class ActivityAggregator {
     const table = this.principals;
     const p = table.findAscii(d.arnHash, doc.bytes, d.arnStart, d.arnEnd);
     if (p === undefined) return false;
-    this.events += 1;
+    const slot = this.countCall(p, time);
     const stats = table.stats;
     const base = p * STRIDE;
-    stats[base + CALLS] = (stats[base + CALLS] as number) + 1;
-    if (time < (stats[base + FIRST] as number)) stats[base + FIRST] = time;
-    if (time > (stats[base + LAST] as number)) stats[base + LAST] = time;
-
-    const slot = this.calendar.at(time);
-    const cell = p * WEEK_CELLS + slot.weekday * 24 + slot.hour;
-    table.week[cell] = (table.week[cell] as number) + 1;
 
     if (d.sourceIpHash >= 0) table.addDistinct(table.sourceIps, p, LAST_IP, d.sourceIpHash);
     if (d.userAgentHash >= 0) table.addDistinct(table.userAgents, p, LAST_UA, d.userAgentHash);
@@ -475,6 +461,21 @@ export class ActivityAggregator {
       table.addReads(p, slot.date, 1, Number.isFinite(value) && value > 0 ? value : 0, 1);
     }
     return true;
+  }
+
+  /** One call of principal `p` at `time`: counts, first/last, the hour cell. Its local slot. */
+  private countCall(p: number, time: number): LocalSlot {
+    const table = this.principals;
+    this.events += 1;
+    const stats = table.stats;
+    const base = p * STRIDE;
+    stats[base + CALLS] = (stats[base + CALLS] as number) + 1;
+    if (time < (stats[base + FIRST] as number)) stats[base + FIRST] = time;
+    if (time > (stats[base + LAST] as number)) stats[base + LAST] = time;
+    const slot = this.calendar.at(time);
+    const cell = p * WEEK_CELLS + slot.weekday * 24 + slot.hour;
+    table.week[cell] = (table.week[cell] as number) + 1;
+    return slot;
   }
 
   public addSource(source: ActivitySourceRecord): void {
