@@ -9,8 +9,9 @@
  * - from TypeScript sources (the CLI through tsx, the benches, vitest): `log-worker.ts` and
  *   its imports bundled once with esbuild into a script the worker evaluates; failing that,
  *   an eval'd bootstrap that registers tsx in the worker, then imports `log-worker.ts`.
- *   (Passing `--import tsx` in the worker's `execArgv` does not work on Node 20: the worker's `.ts` entry is resolved
- *   before the preloaded hooks apply, ERR_UNKNOWN_FILE_EXTENSION.)
+ *   (Passing `--import tsx` in the worker's `execArgv` does not work on Node 20: the
+ *   worker's `.ts` entry is resolved before the preloaded hooks apply,
+ *   ERR_UNKNOWN_FILE_EXTENSION.)
  * - from compiled JavaScript with `log-worker.js` next to this file: that file directly.
  * - from an esbuild bundle (the Lambda functions): the worker file is not in the bundle,
  *   so `workerLaunch()` answers undefined and the readers stay in-process.

@@ -235,14 +235,18 @@ function digest(doc: ScannedJson, from: number, to: number, d: RecordDigest): bo
 export function ingestScanned(doc: ScannedJson, aggregator: ActivityAggregator): number | undefined {
   if (doc.length === 0 || doc.op(0) !== OP_OBJECT) return undefined;
   let records = -1;
-  for (let e = 1; e < doc.length - 1; e = doc.next(e)) {
-    if (doc.node(e) !== RECORDS) continue;
-    if (records >= 0 || doc.op(e) !== OP_ARRAY) return undefined; // twice, or not an array
-    records = e;
+  let end = -1;
+  for (let e = 1; e < doc.length - 1; ) {
+    const next = doc.next(e);
+    if (doc.node(e) === RECORDS) {
+      if (records >= 0 || doc.op(e) !== OP_ARRAY) return undefined; // twice, or not an array
+      records = e;
+      end = next - 1;
+    }
+    e = next;
   }
   if (records < 0) return undefined;
   const d = emptyDigest();
-  const end = doc.next(records) - 1;
   let count = 0;
   for (let e = records + 1; e < end; ) {
     const next = doc.next(e);
