@@ -38,8 +38,14 @@ export interface CompiledPick {
   readonly ids: ReadonlyMap<string, number>;
 }
 
-/** Larger files go to `JSON.parse`: the scanner's memory grows to the largest input and stays. */
+/** Larger files go to `JSON.parse`: the scanner's memory holds the input and its events (~2× the file). */
 export const SCANNER_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * WebAssembly memory never shrinks: after a file that grew it past this, the instance is
+ * dropped (freed once its last events are read) and the next file gets a fresh one, so a
+ * single large file does not keep ~2× its size for the rest of the read.
+ */
+const RETAINED_MEMORY_BYTES = 16 * 1024 * 1024;
 
 /** Scanner events (see `assembly/scan.ts`). */
 export const OP_OBJECT = 1;
@@ -142,6 +148,10 @@ class Scanner {
       if (count < 0) return undefined;
       return new Int32Array(this.memory.buffer, eventsAt, count * 4);
     }
+  }
+
+  public get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
   }
 
   private reserve(bytes: number): void {
@@ -335,7 +345,9 @@ function threadScanner(): Scanner | undefined {
  */
 export function scanJson(bytes: Buffer, pick: CompiledPick): ScannedJson | undefined {
   if (bytes.length > SCANNER_MAX_BYTES) return undefined;
-  const events = threadScanner()?.scan(bytes, pick);
+  const current = threadScanner();
+  const events = current?.scan(bytes, pick);
+  if (current && current.memoryBytes > RETAINED_MEMORY_BYTES) scanner = undefined;
   return events && new ScannedJson(events, bytes, pick.names);
 }
 

@@ -110,10 +110,14 @@ describe('selective JSON scanner (WebAssembly)', () => {
     expect(selectJson(Buffer.from('{"a":"\\u0041\\n"}'), COMPILED)).toEqual({ a: 'A\n' });
   });
 
-  it('grows its event buffer for documents with many picked values', () => {
+  it('grows its event buffer for documents with many picked values, and starts afresh after a large file', () => {
     const doc = { f: Array.from({ length: 50_000 }, (_, i) => (i % 2 ? i : `s${i}`)) };
     const got = selectJson(Buffer.from(JSON.stringify(doc)), COMPILED);
     expect(got).toEqual(doc);
+    // ~20 MB: more memory than an instance keeps; the next document is read by a new one.
+    const large = { a: 'x'.repeat(20 * 1024 * 1024) };
+    expect(selectJson(Buffer.from(JSON.stringify(large)), COMPILED)).toEqual(large);
+    expect(selectJson(Buffer.from('{"a":1,"f":[true]}'), COMPILED)).toEqual({ a: 1, f: [true] });
   });
 
   it('declines (for JSON.parse to decide) nesting over 512 levels and escaped keys in a picked object', () => {
