@@ -182,18 +182,21 @@ interface Latin1Slicing {
 const PIECE_BYTES = 64 * 1024;
 
 class Text {
-  private readonly pieces: string[] = [];
+  /** Decoded on first use: a reader that needs a few strings decodes a few pieces. */
+  private readonly pieces: (string | undefined)[] = [];
 
-  public constructor(private readonly bytes: Buffer) {
-    const slicer = bytes as unknown as Latin1Slicing;
-    for (let at = 0; at < bytes.length; at += PIECE_BYTES) this.pieces.push(slicer.latin1Slice(at, Math.min(bytes.length, at + PIECE_BYTES)));
-  }
+  public constructor(private readonly bytes: Buffer) {}
 
   public ascii(start: number, end: number): string {
     const piece = Math.floor(start / PIECE_BYTES);
     const offset = piece * PIECE_BYTES;
-    if (end - offset <= PIECE_BYTES) return (this.pieces[piece] as string).substring(start - offset, end - offset);
-    return (this.bytes as unknown as Latin1Slicing).latin1Slice(start, end);
+    if (end - offset > PIECE_BYTES) return (this.bytes as unknown as Latin1Slicing).latin1Slice(start, end);
+    let text = this.pieces[piece];
+    if (text === undefined) {
+      text = (this.bytes as unknown as Latin1Slicing).latin1Slice(offset, Math.min(this.bytes.length, offset + PIECE_BYTES));
+      this.pieces[piece] = text;
+    }
+    return text.substring(start - offset, end - offset);
   }
 
   public utf8(start: number, end: number): string {
