@@ -21,8 +21,25 @@ export { DEFAULT_MAX_FILE_BYTES, LogFileError, fileErrorOf, gunzipBounded, gunzi
 /** Files delivered this long after the window's end may still hold its late events. */
 export const DEFAULT_LATE_DELIVERY_MS = 60 * 60 * 1000;
 
+/** Where a long read stands (`LogFileOptions.progress`). */
+export interface ReadProgress {
+  /** Files read or failed so far. */
+  filesDone: number;
+  filesFailed: number;
+  /** Files found so far (an S3 listing grows page by page; see `listingDone`). */
+  filesFound: number;
+  listingDone: boolean;
+  eventsRead: number;
+  /** The last update of the read. */
+  finished: boolean;
+}
+
 export interface LogFileOptions extends PoolOptions {
   maxFileBytes?: number;
+  /** Called as files complete, at most once per `progressIntervalMs`, and once at the end. */
+  progress?: (update: ReadProgress) => void;
+  /** Default 1,000 ms. */
+  progressIntervalMs?: number;
   /** Skip files whose delivery timestamp (in the CloudTrail file name) is outside the window. Default true. */
   pruneByFileName?: boolean;
   lateDeliveryMs?: number;
@@ -45,16 +62,49 @@ function isDigestPath(path: string): boolean {
   return path.includes('CloudTrail-Digest');
 }
 
+/** Progress of one read, reported at most once per interval (as results arrive, in any order). */
+class ProgressTicker {
+  private readonly state: ReadProgress = { filesDone: 0, filesFailed: 0, filesFound: 0, listingDone: false, eventsRead: 0, finished: false };
+  private last = 0;
+
+  public constructor(private readonly options: LogFileOptions) {}
+
+  public found(files: number, listingDone = false): void {
+    this.state.filesFound += files;
+    this.state.listingDone = listingDone;
+  }
+
+  public file(result: FileResult): void {
+    this.state.filesDone += 1;
+    if ('error' in result) this.state.filesFailed += 1;
+    else this.state.eventsRead += result.outcome.records;
+    const now = Date.now();
+    if (this.options.progress && now - this.last >= (this.options.progressIntervalMs ?? 1000)) {
+      this.last = now;
+      this.options.progress({ ...this.state });
+    }
+  }
+
+  public done(): void {
+    this.state.listingDone = true;
+    this.state.finished = true;
+    this.options.progress?.({ ...this.state });
+  }
+}
+
 class FileRun {
   public filesRead = 0;
   public filesSkipped = 0;
   public failed = 0;
   public eventsRead = 0;
+  public readonly progress: ProgressTicker;
 
   public constructor(
     private readonly aggregator: ActivityAggregator,
     private readonly options: LogFileOptions,
-  ) {}
+  ) {
+    this.progress = new ProgressTicker(options);
+  }
 
   /** Whether a file name is worth reading for the window. */
   public wanted(name: string): boolean {
@@ -74,12 +124,15 @@ class FileRun {
 
   /** Read one file in this thread. */
   public async ingest(file: string, read: () => Promise<Uint8Array>): Promise<void> {
+    let result: FileResult;
     try {
       const bytes = await read();
-      this.record({ outcome: await ingestLogBuffer(bytes, file, this.aggregator, this.options.maxFileBytes) });
+      result = { outcome: await ingestLogBuffer(bytes, file, this.aggregator, this.options.maxFileBytes) };
     } catch (error) {
-      this.record({ error: fileErrorOf(file, error) });
+      result = { error: fileErrorOf(file, error) };
     }
+    this.record(result);
+    this.progress.file(result);
   }
 
   /** Account for one file's result (read here or in a worker). */
@@ -158,6 +211,7 @@ class ParallelRun {
         wake?.();
       }
     })();
+    void result.then((r) => this.run.progress.file(r));
     this.results.push(result);
   }
 
@@ -201,6 +255,7 @@ export async function readLogDirectory(dir: string, aggregator: ActivityAggregat
     aggregator.addFileError({ file: dir, code: 'ReadFailed', message: `${dir}: ${error instanceof Error ? error.message : String(error)}` });
     run.failed += 1;
   }
+  run.progress.found(paths.length, true);
   const workers = plannedWorkers(paths.length, options);
   if (workers > 0) {
     const parallel = new ParallelRun(workers, aggregator, run, options);
@@ -209,6 +264,7 @@ export async function readLogDirectory(dir: string, aggregator: ActivityAggregat
   } else {
     for (const path of paths) await run.ingest(path, () => readFile(path));
   }
+  run.progress.done();
   const source = run.source('log-directory', dir);
   aggregator.addSource(source);
   return source;
@@ -258,6 +314,7 @@ export async function readS3Prefix(client: S3Client, url: string, aggregator: Ac
       break;
     }
     const keys = (page.Contents ?? []).map((o) => o.Key).filter((key): key is string => key !== undefined && run.wanted(key));
+    run.progress.found(keys.length, !page.IsTruncated);
     if (pages === 0) {
       // The first page decides: a listing that goes on is worth the full pool.
       const workers = plannedWorkers(page.IsTruncated ? Number.MAX_SAFE_INTEGER : keys.length, options);
@@ -280,6 +337,7 @@ export async function readS3Prefix(client: S3Client, url: string, aggregator: Ac
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   await parallel?.finish();
+  run.progress.done();
   const source = run.source('s3-prefix', `s3://${bucket}/${prefix}`, { apiCalls: calls, ...(truncation ? { truncation } : {}) });
   aggregator.addSource(source);
   return source;

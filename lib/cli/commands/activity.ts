@@ -6,7 +6,7 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
-import { ActivityAggregator, DEFAULT_TIME_ZONE, InvalidTimeZoneError, readLogDirectory, readLookupEvents, readS3Prefix, sectionMetrics } from '../../activity';
+import { ActivityAggregator, DEFAULT_TIME_ZONE, InvalidTimeZoneError, readLogDirectory, readLookupEvents, readS3Prefix, sectionMetrics, type ReadProgress } from '../../activity';
 import rule, { judgeActivity } from '../../rules/monitoring/abnormal-activity';
 import { CliError } from '../errors';
 
@@ -33,6 +33,13 @@ export function parseDuration(text: string): number {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
+
+/** One line on a terminal, rewritten as files complete; a newline once the read is done. */
+function showProgress(p: ReadProgress): void {
+  const found = p.listingDone ? `${p.filesFound}` : `${p.filesFound}+`;
+  const failed = p.filesFailed ? `, ${p.filesFailed} failed` : '';
+  process.stderr.write(`\rreading log files: ${p.filesDone}/${found} files, ${p.eventsRead.toLocaleString('en-US')} events${failed}${p.finished ? '\n' : ''}`);
+}
 
 export function register(program: Command): void {
   program
@@ -69,7 +76,7 @@ export function register(program: Command): void {
       const region = options.region ?? process.env.AWS_REGION;
       const workers = options.workers === undefined ? undefined : Number(options.workers);
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new CliError(`invalid --workers "${options.workers}": expected a whole number ≥ 1`);
-      const reading = workers === undefined ? {} : { workers };
+      const reading = { ...(workers === undefined ? {} : { workers }), ...(process.stderr.isTTY ? { progress: showProgress } : {}) };
       if (options.logs) await readLogDirectory(options.logs, aggregator, reading);
       else if (options.s3) await readS3Prefix(new S3Client(region ? { region } : {}), options.s3, aggregator, reading);
       else {

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActivityAggregator, LogFileError, deliveryTimeOf, gunzipBounded, gunzipBoundedSync, ingestLogBuffer, parseS3Url, readLogDirectory, readS3Prefix } from '../../../lib/activity';
+import { ActivityAggregator, LogFileError, type ReadProgress, deliveryTimeOf, gunzipBounded, gunzipBoundedSync, ingestLogBuffer, parseS3Url, readLogDirectory, readS3Prefix } from '../../../lib/activity';
 import { iamUserRecord, officeTime, WINDOW } from './helpers';
 
 const logFile = (records: unknown[]): Buffer => gzipSync(JSON.stringify({ Records: records }));
@@ -49,6 +49,16 @@ describe('readLogDirectory', () => {
     expect(byFile['broken.json']?.code).toBe('InvalidJson');
     expect(byFile['broken.json']?.message).toMatch(/broken\.json: not valid JSON/);
     expect(byFile['not-trail.json']?.code).toBe('NotCloudTrail');
+  });
+
+  it('reports progress as files complete, and a last update with the totals', async () => {
+    const updates: ReadProgress[] = [];
+    const aggregator = new ActivityAggregator({ window: WINDOW });
+    await readLogDirectory(tree(), aggregator, { progress: (p) => updates.push(p), progressIntervalMs: 0 });
+    // 5 log files read or failed (the one delivered before the window and the digest are never opened)
+    expect(updates.at(-1)).toEqual({ filesDone: 5, filesFailed: 3, filesFound: 5, listingDone: true, eventsRead: 3, finished: true });
+    expect(updates.slice(0, -1).every((u) => !u.finished && u.listingDone && u.filesFound === 5)).toBe(true);
+    expect(updates.map((u) => u.filesDone)).toEqual([1, 2, 3, 4, 5, 5]);
   });
 
   it('reports an unreadable directory as an error, not as an empty window', async () => {
@@ -126,8 +136,11 @@ describe('readS3Prefix', () => {
     s3.on(GetObjectCommand, { Bucket: 'trail-bucket', Key: bad }).resolves({ Body: body(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01])) } as never);
 
     const aggregator = new ActivityAggregator({ window: WINDOW });
-    const source = await readS3Prefix(new S3Client({ region: 'eu-west-3' }), `s3://trail-bucket/${prefix}`, aggregator);
+    const updates: ReadProgress[] = [];
+    const source = await readS3Prefix(new S3Client({ region: 'eu-west-3' }), `s3://trail-bucket/${prefix}`, aggregator, { progress: (p) => updates.push(p), progressIntervalMs: 0 });
     const section = aggregator.finish();
+    expect(updates.every((u) => u.filesDone <= u.filesFound)).toBe(true);
+    expect(updates.at(-1)).toEqual({ filesDone: 3, filesFailed: 1, filesFound: 3, listingDone: true, eventsRead: 2, finished: true });
     expect(section.totals.events).toBe(2);
     expect(section.principals[0]?.dataReads.bytes).toBe(42);
     expect(source).toMatchObject({ kind: 's3-prefix', complete: false, filesRead: 2, apiCalls: 5 });
