@@ -129,13 +129,8 @@ function value(node: i32, depth: i32): void {
 }
 
 function pickedObject(node: i32, depth: i32): void {
-  if (depth >= MAX_DEPTH) {
-    fail(ERROR_DEPTH);
-    return;
-  }
   emit(OP_OBJECT, node, pos, pos);
-  pos++;
-  space();
+  if (!open(depth)) return;
   if (load<u8>(pos) == 0x7d) {
     pos++;
     emit(OP_END, node, pos, pos);
@@ -159,40 +154,22 @@ function pickedObject(node: i32, depth: i32): void {
       return;
     }
     const child = findEdge(firstEdge, edgeCount, keyStart, pos - 1);
-    space();
-    if (load<u8>(pos) != 0x3a) {
-      fail(ERROR_SYNTAX);
-      return;
-    }
-    pos++;
-    space();
+    if (!colon()) return;
     if (child >= 0) value(child, depth + 1);
     else skip(depth + 1);
     if (error != 0) return;
-    space();
-    const c = load<u8>(pos);
-    if (c == 0x2c) {
-      pos++;
-      space();
-    } else if (c == 0x7d) {
-      pos++;
+    const next = memberEnd(0x7d);
+    if (next < 0) return;
+    if (next == 1) {
       emit(OP_END, node, pos, pos);
-      return;
-    } else {
-      fail(ERROR_SYNTAX);
       return;
     }
   }
 }
 
 function pickedArray(node: i32, depth: i32): void {
-  if (depth >= MAX_DEPTH) {
-    fail(ERROR_DEPTH);
-    return;
-  }
   emit(OP_ARRAY, node, pos, pos);
-  pos++;
-  space();
+  if (!open(depth)) return;
   if (load<u8>(pos) == 0x5d) {
     pos++;
     emit(OP_END, node, pos, pos);
@@ -202,20 +179,53 @@ function pickedArray(node: i32, depth: i32): void {
   while (true) {
     value(items, depth + 1);
     if (error != 0) return;
-    space();
-    const c = load<u8>(pos);
-    if (c == 0x2c) {
-      pos++;
-      space();
-    } else if (c == 0x5d) {
-      pos++;
+    const next = memberEnd(0x5d);
+    if (next < 0) return;
+    if (next == 1) {
       emit(OP_END, node, pos, pos);
-      return;
-    } else {
-      fail(ERROR_SYNTAX);
       return;
     }
   }
+}
+
+/** Past the opening bracket of a container at `depth` (false past MAX_DEPTH). */
+function open(depth: i32): bool {
+  if (depth >= MAX_DEPTH) {
+    fail(ERROR_DEPTH);
+    return false;
+  }
+  pos++;
+  space();
+  return true;
+}
+
+/** Past the colon after a key (false on a syntax error). */
+function colon(): bool {
+  space();
+  if (load<u8>(pos) != 0x3a) {
+    fail(ERROR_SYNTAX);
+    return false;
+  }
+  pos++;
+  space();
+  return true;
+}
+
+/** After a member: 0 and past the comma when another follows, 1 and past `close` at the end, -1 on a syntax error. */
+function memberEnd(close: u8): i32 {
+  space();
+  const c = load<u8>(pos);
+  if (c == 0x2c) {
+    pos++;
+    space();
+    return 0;
+  }
+  if (c == close) {
+    pos++;
+    return 1;
+  }
+  fail(ERROR_SYNTAX);
+  return -1;
 }
 
 /** The child node whose key is the bytes [start, stop), or -1. */
@@ -336,14 +346,9 @@ function literal(word: u32, length: usize): void {
 }
 
 function container(depth: i32): void {
-  if (depth >= MAX_DEPTH) {
-    fail(ERROR_DEPTH);
-    return;
-  }
   const object = load<u8>(pos) == 0x7b;
   const close: u8 = object ? 0x7d : 0x5d;
-  pos++;
-  space();
+  if (!open(depth)) return;
   if (load<u8>(pos) == close) {
     pos++;
     return;
@@ -354,29 +359,12 @@ function container(depth: i32): void {
         fail(ERROR_SYNTAX);
         return;
       }
-      if (string() < 0) return;
-      space();
-      if (load<u8>(pos) != 0x3a) {
-        fail(ERROR_SYNTAX);
-        return;
-      }
-      pos++;
-      space();
+      if (string() < 0 || !colon()) return;
     }
     skip(depth + 1);
     if (error != 0) return;
-    space();
-    const c = load<u8>(pos);
-    if (c == 0x2c) {
-      pos++;
-      space();
-    } else if (c == close) {
-      pos++;
-      return;
-    } else {
-      fail(ERROR_SYNTAX);
-      return;
-    }
+    const next = memberEnd(close);
+    if (next != 0) return;
   }
 }
 
