@@ -47,6 +47,7 @@ const COUNT_UPPER = id('Records.[].responseElements.Count');
 const ADDITIONAL = id('Records.[].additionalEventData');
 const BYTES_OUT = id('Records.[].additionalEventData.bytesTransferredOut');
 const RESOURCES = id('Records.[].resources');
+const RESOURCE = id('Records.[].resources.[]');
 const RESOURCE_ARN = id('Records.[].resources.[].ARN');
 
 /** Nodes that may appear once per record (a second one means a duplicate key: exact path). */
@@ -132,6 +133,8 @@ function digest(doc: ScannedJson, from: number, to: number, d: RecordDigest): bo
   reset(d);
   const bytes = doc.bytes;
   let seen = 0;
+  // Whether the current resource already gave its ARN (a repeated key: the last one counts).
+  let resourceArn = false;
   for (let e = from + 1; e < to - 1; e++) {
     const op = doc.op(e);
     if (op === OP_END) continue;
@@ -190,7 +193,12 @@ function digest(doc: ScannedJson, from: number, to: number, d: RecordDigest): bo
           d.errorEnd = doc.end(e);
         }
         break;
+      case RESOURCE:
+        resourceArn = false;
+        break;
       case RESOURCE_ARN: {
+        if (resourceArn) return false;
+        resourceArn = true;
         const h = stringHash(doc, op, e);
         if (h === undefined) return false;
         if (h >= 0) d.resourceHashes[d.resourceCount++] = h;

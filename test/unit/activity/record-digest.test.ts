@@ -5,8 +5,18 @@ import { WINDOW } from './helpers';
 
 const ACCOUNT = '111122223333';
 
+/** JSON text to splice in as it is (to write duplicate keys, which JSON.stringify can't). */
+class Raw {
+  public constructor(public readonly json: string) {}
+}
+const RAW = (json: string): Raw => new Raw(json);
+const toJson = (value: unknown): string => {
+  const raws: string[] = [];
+  const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof Raw ? `\u0000raw${raws.push(v.json) - 1}\u0000` : v));
+  return text.replace(/"\\u0000raw(\d+)\\u0000"/g, (_m, i: string) => raws[Number(i)] as string);
+};
 /** A JSON member as text, so that records can also carry duplicate keys. */
-const member = (key: string, value: unknown): string => `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+const member = (key: string, value: unknown): string => `${JSON.stringify(key)}:${toJson(value)}`;
 
 const times = fc.oneof(
   fc.integer({ min: WINDOW.start.getTime() - 3_600_000, max: WINDOW.end.getTime() + 3_600_000 }).map((ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')),
@@ -27,9 +37,12 @@ const identities = fc.oneof(
   fc.constant({ type: 'IAMUser', arn: 42 }),
   fc.constant('not an object'),
 );
-const strings = (values: string[]) => fc.oneof(fc.constantFrom(...values), fc.constantFrom(7, null, '', 'é-ünïcode', 'esc\\"aped'));
+/** Mostly plain values (so that most records can take the fast path), sometimes odd ones. */
+const strings = (values: string[]) => fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: fc.constantFrom(7, null, '', 'é-ünïcode', 'esc\\"aped') });
 const resources = fc.oneof(
   fc.array(fc.oneof(fc.nat(20).map((n) => ({ type: 'AWS::S3::Object', ARN: `arn:aws:s3:::bucket/doc-${n}` })), fc.constant({ type: 'AWS::S3::Bucket' }), fc.constant('x'), fc.constant({ ARN: 5 })), { maxLength: 3 }),
+  // a resource whose ARN key is repeated (JSON.parse keeps the last)
+  fc.nat(20).map((n) => [RAW(`{"ARN":"arn:aws:s3:::bucket/first-${n}","ARN":"arn:aws:s3:::bucket/doc-${n}"}`)]),
   fc.constant({ ARN: 'arn:aws:s3:::not-an-array' }),
   fc.constant(null),
 );
@@ -86,6 +99,29 @@ describe('record digest (the fast path from scanned log files)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('counts a key repeated inside a record as JSON.parse does (the last one), at every level it reads', async () => {
+    const base = (inner: string): string =>
+      `{"userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::${ACCOUNT}:user/a"},"eventTime":"2026-01-21T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject",${inner}}`;
+    const repeated = [
+      '"resources":[{"ARN":"arn:aws:s3:::b/first","ARN":"arn:aws:s3:::b/last"}]',
+      '"userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/a","arn":"arn:aws:iam::111122223333:user/z"}',
+      '"requestParameters":{"bucketName":"first","bucketName":"last","key":"k"}',
+      '"requestParameters":{"bucketName":"b","key":"first","key":"last"}',
+      '"additionalEventData":{"bytesTransferredOut":5,"bytesTransferredOut":7}',
+      '"sourceIPAddress":"198.51.100.1","sourceIPAddress":"198.51.100.2"',
+      '"errorCode":"AccessDenied","errorCode":""',
+    ];
+    for (const inner of repeated) {
+      // the first record makes the principal known, so the second one can take the fast path
+      const text = `{"Records":[${base('"resources":[{"ARN":"arn:aws:s3:::b/0"}]')},${base(inner)}]}`;
+      const fast = new ActivityAggregator({ window: WINDOW });
+      const exact = new ActivityAggregator({ window: WINDOW });
+      await ingestLogBuffer(Buffer.from(text), 'f.json', fast);
+      ingestLogText(text, 'f.json', exact);
+      expect(fast.finish(), inner).toEqual(exact.finish());
+    }
   });
 
   it('takes the fast path for plain records of known principals', async () => {
