@@ -188,6 +188,14 @@ class PrincipalTable {
     this.week = week;
   }
 
+  /** A call that failed with `code`: errors, denied errors, and the code's count. */
+  public countFailedCall(p: number, code: string): void {
+    const base = p * STRIDE;
+    this.stats[base + ERRORS] = (this.stats[base + ERRORS] as number) + 1;
+    if (isDeniedError(code)) this.stats[base + DENIED] = (this.stats[base + DENIED] as number) + 1;
+    this.countError(p, code);
+  }
+
   public countError(p: number, code: string, n = 1): void {
     let codes = this.errorsByCode[p];
     if (!codes) this.errorsByCode[p] = codes = new Map();
@@ -405,8 +413,6 @@ export class ActivityAggregator {
       }
     }
     const slot = this.countCall(p, time);
-    const stats = table.stats;
-    const base = p * STRIDE;
 
     if (typeof record.sourceIPAddress === 'string') table.addDistinct(table.sourceIps, p, LAST_IP, this.sourceIpHashes.hash(record.sourceIPAddress));
     if (typeof record.userAgent === 'string') table.addDistinct(table.userAgents, p, LAST_UA, this.userAgentHashes.hash(record.userAgent));
@@ -414,11 +420,8 @@ export class ActivityAggregator {
     resourcesOf(record, this.resourceSink);
 
     const errorCode = typeof record.errorCode === 'string' && record.errorCode !== '' ? record.errorCode : undefined;
-    if (errorCode) {
-      stats[base + ERRORS] = (stats[base + ERRORS] as number) + 1;
-      if (isDeniedError(errorCode)) stats[base + DENIED] = (stats[base + DENIED] as number) + 1;
-      table.countError(p, errorCode);
-    } else if (this.isDataRead(record)) {
+    if (errorCode) table.countFailedCall(p, errorCode);
+    else if (this.isDataRead(record)) {
       table.addReads(p, slot.date, 1, bytesOut(record), recordsRead(record));
     }
     return 'counted';
@@ -439,8 +442,6 @@ export class ActivityAggregator {
     const p = table.findAscii(d.arnHash, doc.bytes, d.arnStart, d.arnEnd);
     if (p === undefined) return false;
     const slot = this.countCall(p, time);
-    const stats = table.stats;
-    const base = p * STRIDE;
 
     if (d.sourceIpHash >= 0) table.addDistinct(table.sourceIps, p, LAST_IP, d.sourceIpHash);
     if (d.userAgentHash >= 0) table.addDistinct(table.userAgents, p, LAST_UA, d.userAgentHash);
@@ -456,10 +457,7 @@ export class ActivityAggregator {
     }
 
     if (d.errorStart >= 0) {
-      const errorCode = doc.ascii(d.errorStart, d.errorEnd);
-      stats[base + ERRORS] = (stats[base + ERRORS] as number) + 1;
-      if (isDeniedError(errorCode)) stats[base + DENIED] = (stats[base + DENIED] as number) + 1;
-      table.countError(p, errorCode);
+      table.countFailedCall(p, doc.ascii(d.errorStart, d.errorEnd));
     } else if (this.dataReadHashes.get(d.eventSourceHash)?.has(d.eventNameHash) === true) {
       const value = d.bytesOutStart >= 0 ? Number(doc.ascii(d.bytesOutStart, d.bytesOutEnd)) : 0;
       table.addReads(p, slot.date, 1, Number.isFinite(value) && value > 0 ? value : 0, 1);

@@ -84,28 +84,9 @@ export interface RecordDigest {
 }
 
 function emptyDigest(): RecordDigest {
-  return {
-    time: NaN,
-    arnHash: -1,
-    arnStart: -1,
-    arnEnd: -1,
-    sourceIpHash: -1,
-    userAgentHash: -1,
-    eventSourceHash: -1,
-    eventNameHash: -1,
-    errorStart: -1,
-    errorEnd: -1,
-    resourceHashes: [],
-    resourceCount: 0,
-    bucketStart: -1,
-    bucketEnd: -1,
-    keyStart: -1,
-    keyEnd: -1,
-    tableStart: -1,
-    tableEnd: -1,
-    bytesOutStart: -1,
-    bytesOutEnd: -1,
-  };
+  const d = { resourceHashes: [] as number[] } as RecordDigest;
+  reset(d);
+  return d;
 }
 
 function reset(d: RecordDigest): void {
