@@ -1,6 +1,7 @@
 /** `art32 history`: one rule's or one requirement's recorded results for an account, over dates. */
 import { Option, type Command } from 'commander';
 import type { EvidenceRecord } from '../../evidence';
+import { ocsfInputFromRecord, toOcsfComplianceFindings } from '../../ocsf';
 import { CliError } from '../errors';
 import { csvLine, factsLine, pad } from '../render';
 import { addStoreOptions, dateOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
@@ -11,7 +12,7 @@ interface HistoryOptions extends RawStoreOptions {
   requirement?: string;
   from?: string;
   to?: string;
-  format: 'table' | 'json' | 'csv';
+  format: 'table' | 'json' | 'csv' | 'ocsf';
 }
 
 export const HISTORY_CSV_HEADER = ['collectedAt', 'runId', 'accountId', 'ruleId', 'requirementIds', 'status', 'severity', 'message', 'resourceCount', 'hash'];
@@ -32,7 +33,7 @@ export function register(program: Command): void {
     .option('--requirement <id>', 'requirement id, e.g. CNIL-2022-100 or GDPR-32.1.b')
     .option('--from <date>', 'on or after (YYYY-MM-DD or ISO-8601)')
     .option('--to <date>', 'on or before (a date includes the whole day)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(new Option('--format <format>', 'output format (ocsf: a JSON array of OCSF 1.8.0 Compliance Findings)').choices(['table', 'json', 'csv', 'ocsf']).default('table'))
     .addHelpText('after', '\nExamples:\n  $ art32 history --account 123456789012 --rule auth.password-strength\n  $ art32 history --account 123456789012 --requirement CNIL-2022-100 --from 2026-01-01 --format csv')
     .action(async (options: HistoryOptions) => {
       const accountId = requireAccountId(options.account);
@@ -45,6 +46,7 @@ export function register(program: Command): void {
         const what = options.rule !== undefined ? `rule ${options.rule}` : `requirement ${options.requirement}`;
         if (options.format === 'json') process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
         else if (options.format === 'csv') process.stdout.write(historyCsv(records));
+        else if (options.format === 'ocsf') process.stdout.write(`${JSON.stringify(toOcsfComplianceFindings(records.map((r) => ocsfInputFromRecord(r))), null, 2)}\n`);
         else {
           if (records.length === 0) throw new CliError(`no records of ${what} for account ${accountId}${options.from || options.to ? ' in that date range' : ''} (check the id with \`art32 rules\`)`, 1);
           const lines = [`history of ${what} · account ${accountId} · ${records.length} record(s)`];

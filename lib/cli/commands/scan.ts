@@ -8,12 +8,13 @@ import { SEVERITIES, type Finding, type Severity } from '../../rules';
 import { FRAMEWORKS } from '../../frameworks';
 import { STATUS_LABEL, failingFindings, scanSnapshot, type ScanResult } from '../../scan';
 import { mergeParameters, resolveSnapshots, type ResolvedSnapshot } from '../../sources';
+import { toOcsfComplianceFinding } from '../../ocsf';
 import { TOOL_VERSION } from '../../version';
 import { CliError } from '../errors';
 import { csvLine, factsLine, pad } from '../render';
 import { addSourceOptions, readParametersFile, sourceOptionsFrom, type RawSourceOptions } from '../source-options';
 
-type Format = 'table' | 'json' | 'csv';
+type Format = 'table' | 'json' | 'csv' | 'ocsf';
 
 interface ScanCommandOptions extends RawSourceOptions {
   format: Format;
@@ -32,7 +33,7 @@ export function register(program: Command): void {
         'listed, and the rules that need them show as NOT VERIFIED (never as passed). Nothing is recorded: use `collect` for evidence.',
     );
   addSourceOptions(command)
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(new Option('--format <format>', 'output format (ocsf: a JSON array of OCSF 1.8.0 Compliance Findings)').choices(['table', 'json', 'csv', 'ocsf']).default('table'))
     .addOption(new Option('--framework <id>', 'group by one framework only (default: all)').choices(FRAMEWORKS.map((f) => f.id)))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a rule of this severity or worse is FAIL or NOT VERIFIED (for pipelines)').choices([...SEVERITIES]),
@@ -66,6 +67,13 @@ How to produce an export directory: docs/exports.md (or lib/sources/export-aws-c
         process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
       } else if (options.format === 'csv') {
         process.stdout.write(renderCsv(results.map((r) => r.scan)));
+      } else if (options.format === 'ocsf') {
+        const findings = results.flatMap(({ scan }) =>
+          scan.findings.map((f) =>
+            toOcsfComplianceFinding({ ...f, accountId: scan.account.id, accountAlias: scan.account.alias, collectedAt: scan.collectedAt, source: { kind: scan.source.kind, name: scan.source.name } }),
+          ),
+        );
+        process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
       }
       if (options.failOn) {
         const failing = results.flatMap((r) => failingFindings(r.scan.findings, options.failOn as Severity));

@@ -1,0 +1,36 @@
+/** `history --format ocsf` over a real embedded store: records read back validate as OCSF, one finding uid per account + rule. */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../unit/cli/capture';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'art32-ocsf-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('art32 history --format ocsf', () => {
+  it('two recorded days → a Create then an Update of the same finding, both valid OCSF with the record hash kept', async () => {
+    const data = ['--data-dir', join(dir, 'data')];
+    for (const [day, runId] of [['2026-01-20', 'day-1'], ['2026-01-21', 'day-2']] as const) {
+      const c = await run('collect', '--scenario', 'france-travail', '--collected-at', `${day}T06:00:00.000Z`, '--run-id', runId, ...data);
+      expect(c.code).toBe(0);
+    }
+    const r = await run('history', '--account', '111122223333', '--rule', 'auth.root-mfa', '--format', 'ocsf', ...data);
+    expect(r.code).toBe(0);
+    const findings = JSON.parse(r.stdout) as { activity_id: number; finding_info: { uid: string }; unmapped: { art32: { recordHash: string; runId: string } } }[];
+    expect(findings.map((f) => f.activity_id)).toEqual([1, 2]);
+    expect(new Set(findings.map((f) => f.finding_info.uid)).size).toBe(1);
+    expect(findings.map((f) => f.unmapped.art32.runId)).toEqual(['day-1', 'day-2']);
+    for (const f of findings) expect(f.unmapped.art32.recordHash).toMatch(/^[0-9a-f]{64}$/);
+    const schema = JSON.parse(readFileSync(join(__dirname, '../../../lib/ocsf/compliance-finding.schema.json'), 'utf8')) as Record<string, unknown>;
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    for (const f of findings) expect(validate(f), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
