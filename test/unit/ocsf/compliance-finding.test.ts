@@ -83,8 +83,8 @@ describe('OCSF Compliance Finding', () => {
     const out = toOcsfComplianceFindings(days) as OcsfJson[];
     expect(out.map((f) => f.activity_id)).toEqual([1, 2, 2]);
     expect(new Set(out.map((f) => f.finding_info.uid))).toEqual(new Set([ocsfFindingUid('111122223333', 'auth.root-mfa')]));
-    expect(out[2].finding_info.first_seen_time).toBe(Date.parse('2026-11-21T06:00:00.000Z'));
-    expect(out[2].finding_info.last_seen_time).toBe(Date.parse('2026-11-23T06:00:00.000Z'));
+    expect(out[2]?.finding_info.first_seen_time).toBe(Date.parse('2026-11-21T06:00:00.000Z'));
+    expect(out[2]?.finding_info.last_seen_time).toBe(Date.parse('2026-11-23T06:00:00.000Z'));
     for (const f of out) expectValid(f);
   });
 
