@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import type { ActivityCollection } from '../collectors/activity';
 import type { SourceOptions } from '../sources';
 import { CliError } from './errors';
+import { DEFAULT_ACTIVITY_MAX_CALLS } from '../activity/defaults';
 
 export interface RawLiveOptions {
   live?: boolean;
@@ -46,11 +47,9 @@ export function addLiveOptions(command: Command): Command {
         'or s3://bucket/prefix of the trail\'s log files (data events too; needs s3:ListBucket/GetObject on that bucket)',
     )
     .option('--activity-window <duration>', 'live: how far back from the collection time --activity reads (e.g. 24h, 90m, 7d; default 24h)')
-    .option('--activity-max-calls <n>', `live: LookupEvents call budget of --activity lookup-events (default ${DEFAULT_MAX_CALLS}, ≈ 0.5 s each)`);
+    .option('--activity-max-calls <n>', `live: LookupEvents call budget of --activity lookup-events (default ${DEFAULT_ACTIVITY_MAX_CALLS}, ≈ 0.5 s each)`);
 }
 
-/** Same defaults as lib/collectors/activity.ts (not imported: the CLI must not load the SDK for offline commands). */
-const DEFAULT_MAX_CALLS = 300;
 const MAX_WINDOW_HOURS = 90 * 24;
 
 /** `24h`, `90m`, `7d` → hours. */

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../version';
 import { COMMANDS } from './commands';
 import { CliError } from './errors';
+import { EXIT_CODES_HELP } from './exit-codes';
 
 export function buildProgram(): Command {
   const program = new Command('art32')
@@ -16,12 +17,13 @@ export function buildProgram(): Command {
     )
     .version(TOOL_VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nOn PATH as \`art32\` after \`npm link\` in the repository (or run \`npx art32\` there, or \`node bin/art32.mjs\`).`)
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;
 }
 
-/** Run the CLI; returns the process exit code (0 ok, 1 findings over threshold / verify failed, 2 usage or input error). */
+/** Run the CLI; returns the process exit code (the scheme of `exit-codes.ts`). */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {

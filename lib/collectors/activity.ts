@@ -23,11 +23,12 @@ import type { Clock } from '../activity/rate-limit';
 import type { ActivitySection, ActivitySourceRecord } from '../activity/schema';
 import type { CollectionError } from '../snapshot';
 import type { SectionContext, SectionResult } from './types';
+import { DEFAULT_ACTIVITY_MAX_CALLS } from '../activity/defaults';
 
 /** Default window: the 24 hours before the collection time. */
 export const DEFAULT_ACTIVITY_WINDOW_HOURS = 24;
 /** Default LookupEvents budget of a live collection: 300 calls ≈ 15,000 events, ≈ 2.5 min at 2 calls/s. */
-export const DEFAULT_ACTIVITY_MAX_CALLS = 300;
+export { DEFAULT_ACTIVITY_MAX_CALLS };
 /** CloudTrail's documented LookupEvents limit: 2 calls per second per account and region. */
 export const LOOKUP_EVENTS_CALLS_PER_SECOND = 2;
 /** LookupEvents looks back 90 days at most. */

@@ -8,7 +8,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { ActivityAggregator, DEFAULT_TIME_ZONE, InvalidTimeZoneError, readLogDirectory, readLookupEvents, readS3Prefix, sectionMetrics, type ReadProgress } from '../../activity';
 import rule, { judgeActivity } from '../../rules/monitoring/abnormal-activity';
+import { stat } from 'node:fs/promises';
+import { DEFAULT_ACTIVITY_MAX_CALLS } from '../../activity/defaults';
 import { CliError } from '../errors';
+import { EXIT } from '../exit-codes';
 
 interface ActivityOptions {
   logs?: string;
@@ -57,7 +60,7 @@ export function register(program: Command): void {
     .option('--end <iso-date>', 'end of the window (default: now)')
     .option('--tz <zone>', 'IANA time zone for hours and days', DEFAULT_TIME_ZONE)
     .option('--format <format>', 'table or json', 'table')
-    .option('--max-calls <n>', '--live: LookupEvents call budget (2 calls/s)', '500')
+    .option('--max-calls <n>', `--live: LookupEvents call budget (2 calls/s; the same default as collect --activity-max-calls)`, String(DEFAULT_ACTIVITY_MAX_CALLS))
     .option('--workers <n>', '--logs / --s3: worker threads reading files (default: available cores; 1 = in-process)')
     .action(async (options: ActivityOptions) => {
       const chosen = [options.logs, options.s3, options.live].filter(Boolean).length;
@@ -77,7 +80,12 @@ export function register(program: Command): void {
       const workers = options.workers === undefined ? undefined : Number(options.workers);
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new CliError(`invalid --workers "${options.workers}": expected a whole number ≥ 1`);
       const reading = { ...(workers === undefined ? {} : { workers }), ...(process.stderr.isTTY ? { progress: showProgress } : {}) };
-      if (options.logs) await readLogDirectory(options.logs, aggregator, reading);
+      if (options.logs) {
+        // A missing or mistyped directory is bad input, not an empty (and "fully covered") day.
+        const info = await stat(options.logs).catch(() => undefined);
+        if (!info?.isDirectory()) throw new CliError(`--logs ${options.logs}: ${info ? 'not a directory' : 'no such directory'}`, EXIT.USAGE);
+        await readLogDirectory(options.logs, aggregator, reading);
+      }
       else if (options.s3) await readS3Prefix(new S3Client(region ? { region } : {}), options.s3, aggregator, reading);
       else {
         // maxAttempts 1: our own limiter and retries account for every call.
@@ -106,6 +114,6 @@ export function register(program: Command): void {
         `${finding.status} ${rule.id}: ${finding.message}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
-      if (finding.status === 'FAIL') process.exitCode = 1;
+      if (finding.status === 'FAIL') process.exitCode = EXIT.FINDINGS;
     });
 }

@@ -3,7 +3,10 @@ import { Option, type Command } from 'commander';
 import type { EvidenceRecord } from '../../evidence';
 import { ocsfInputFromRecord, toOcsfComplianceFindings } from '../../ocsf';
 import { CliError } from '../errors';
-import { csvLine, factsLine, pad } from '../render';
+import { FRAMEWORKS } from '../../frameworks';
+import { RULES } from '../../rules';
+import { EXIT } from '../exit-codes';
+import { closeMatches, csvLine, factsLine, pad } from '../render';
 import { addStoreOptions, dateOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
 
 interface HistoryOptions extends RawStoreOptions {
@@ -48,7 +51,17 @@ export function register(program: Command): void {
         else if (options.format === 'csv') process.stdout.write(historyCsv(records));
         else if (options.format === 'ocsf') process.stdout.write(`${JSON.stringify(toOcsfComplianceFindings(records.map((r) => ocsfInputFromRecord(r))), null, 2)}\n`);
         else {
-          if (records.length === 0) throw new CliError(`no records of ${what} for account ${accountId}${options.from || options.to ? ' in that date range' : ''} (check the id with \`art32 rules\`)`, 1);
+          if (records.length === 0) {
+            // An id the catalog does not know is a typo (exit 2); a known one with nothing recorded is an empty answer (exit 0).
+            const known = options.rule !== undefined ? RULES.some((r) => r.id === options.rule) : FRAMEWORKS.some((f) => f.requirements.some((q) => q.id === options.requirement));
+            if (!known) {
+              const candidates = options.rule !== undefined ? RULES.map((r) => r.id) : FRAMEWORKS.flatMap((f) => f.requirements.map((q) => q.id));
+              const close = closeMatches(options.rule ?? (options.requirement as string), candidates);
+              throw new CliError(`no records of ${what} for account ${accountId}, and no such id in the catalog${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}; list them with \`art32 rules\``, EXIT.USAGE);
+            }
+            process.stderr.write(`art32: no records of ${what} for account ${accountId}${options.from || options.to ? ' in that date range' : ''}\n`);
+            return;
+          }
           const lines = [`history of ${what} · account ${accountId} · ${records.length} record(s)`];
           for (const r of records) {
             lines.push(`${pad(r.collectedAt, 25)} ${pad(r.status, 15)} ${pad(r.ruleId, 32)} ${r.message}`);

@@ -34,3 +34,15 @@ describe('art32 history --format ocsf', () => {
     for (const f of findings) expect(validate(f), JSON.stringify(validate.errors)).toBe(true);
   });
 });
+
+describe('art32 history exit codes', () => {
+  it('a misspelt rule id is exit 2 with a suggestion; a known rule with nothing in range is an empty answer (exit 0)', async () => {
+    const data = ['--data-dir', join(dir, 'data')];
+    const typo = await run('history', '--account', '111122223333', '--rule', 'auth.root-mfaa', ...data);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('did you mean auth.root-mfa');
+    const empty = await run('history', '--account', '111122223333', '--rule', 'auth.root-mfa', '--from', '2030-01-01', ...data);
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain('no records of rule auth.root-mfa');
+  });
+});
