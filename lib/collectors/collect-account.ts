@@ -22,6 +22,7 @@ import { parseLogGroupArn, collectLogGroups } from './log-groups';
 import { collectMetricAlarms } from './metric-alarms';
 import { OperationFailed } from './operation';
 import { collectPasswordPolicy } from './password-policy';
+import { collectPasswordPolicyChanges } from './password-policy-changes';
 import { collectPersonalDataStores } from './personal-data-stores';
 import { collectTrails } from './trails';
 import { collectVirtualMfaDevices } from './virtual-mfa-devices';
@@ -135,6 +136,7 @@ export async function collectAccount(input: CollectAccountInput): Promise<Accoun
   };
   // LookupEvents has its own limit (2 calls/s), separate from DescribeTrails & co: its own lane.
   const activityLane = async () => {
+    await section('passwordPolicyChanges', () => collectPasswordPolicyChanges(ctx, new Date(collectedAt)));
     const activity = input.activity;
     if (activity) await section('activity', () => collectActivity(ctx, activity, new Date(collectedAt)), true);
   };

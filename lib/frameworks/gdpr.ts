@@ -32,6 +32,12 @@ export const GDPR: Framework = {
         'logging.cloudtrail-multi-region',
         'logging.log-integrity',
         'monitoring.abnormal-activity',
+        // second wave (#17)
+        'auth.root-usage',
+        'auth.passwords-predating-policy',
+        'access.admin-credentials',
+        'access.unused-roles',
+        'logging.delivery-health',
       ],
     },
     {

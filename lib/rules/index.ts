@@ -9,17 +9,22 @@ import passwordStrength from './auth/password-strength';
 import rootMfa from './auth/root-mfa';
 import consoleMfa from './auth/console-mfa';
 import rootAccessKeys from './auth/root-access-keys';
+import rootUsage from './auth/root-usage';
+import passwordsPredatingPolicy from './auth/passwords-predating-policy';
 import staleCredentials from './access/stale-credentials';
 import adminPrincipals from './access/admin-principals';
 import wildcardDataAccess from './access/wildcard-data-access';
 import permissionBreadth from './access/permission-breadth';
 import privilegeEscalation from './access/privilege-escalation';
+import adminCredentials from './access/admin-credentials';
+import unusedRoles from './access/unused-roles';
 import cloudtrailMultiRegion from './logging/cloudtrail-multi-region';
 import logIntegrity from './logging/log-integrity';
 import logEncryption from './logging/log-encryption';
 import automatedAnalysis from './logging/automated-analysis';
 import logRetention from './logging/retention';
 import personalDataEvents from './logging/personal-data-events';
+import deliveryHealth from './logging/delivery-health';
 import evidenceContinuity from './governance/evidence-continuity';
 import abnormalActivity from './monitoring/abnormal-activity';
 
@@ -30,6 +35,8 @@ export const RULES: readonly Rule[] = [
   rootMfa,
   consoleMfa,
   rootAccessKeys,
+  rootUsage,
+  passwordsPredatingPolicy,
 
   // access
   staleCredentials,
@@ -37,6 +44,8 @@ export const RULES: readonly Rule[] = [
   wildcardDataAccess,
   permissionBreadth,
   privilegeEscalation,
+  adminCredentials,
+  unusedRoles,
 
   // logging
   cloudtrailMultiRegion,
@@ -45,6 +54,7 @@ export const RULES: readonly Rule[] = [
   automatedAnalysis,
   logRetention,
   personalDataEvents,
+  deliveryHealth,
 
   // monitoring
   abnormalActivity,

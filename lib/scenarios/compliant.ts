@@ -33,6 +33,7 @@ export const compliant: Scenario = {
     'data events on the personal-data bucket and table, scoped roles, and one break-glass admin role declared in the account parameters.',
   parameters: {
     'access.admin-principals': { breakGlassRoles: ['BreakGlass'] },
+    'access.unused-roles': { breakGlassRoles: ['BreakGlass'] },
   },
   snapshot(now) {
     return {
@@ -62,7 +63,8 @@ export const compliant: Scenario = {
               user_creation_time: daysAgo(now, 300 + i * 20),
               password_enabled: true,
               password_last_used: daysAgo(now, 1 + i * 3),
-              password_last_changed: daysAgo(now, 200 + i),
+              // Reset after the policy was raised to 14 characters (60 days ago).
+              password_last_changed: daysAgo(now, 30 + i),
               mfa_active: true,
             }),
           ),
@@ -176,6 +178,7 @@ export const compliant: Scenario = {
                 PolicyDocument: policy(allow(['logs:CreateLogStream', 'logs:PutLogEvents'], `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${LOG_GROUP}:log-stream:*`)),
               },
             ],
+            RoleLastUsed: { LastUsedDate: daysAgo(now, 0.01), Region: REGION },
           },
         ],
         Policies: [AWS_MANAGED.AdministratorAccess],
@@ -194,7 +197,12 @@ export const compliant: Scenario = {
           CloudWatchLogsLogGroupArn: LOG_GROUP_ARN,
           CloudWatchLogsRoleArn: iam('role', 'CloudTrailToCloudWatchLogs'),
           HasCustomEventSelectors: true,
-          Status: { IsLogging: true, LatestDeliveryTime: daysAgo(now, 0.01), LatestCloudWatchLogsDeliveryTime: daysAgo(now, 0.01) },
+          Status: {
+            IsLogging: true,
+            LatestDeliveryTime: daysAgo(now, 0.01),
+            LatestDigestDeliveryTime: daysAgo(now, 0.03),
+            LatestCloudWatchLogsDeliveryTime: daysAgo(now, 0.01),
+          },
           AdvancedEventSelectors: [
             { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
             {
@@ -233,6 +241,11 @@ export const compliant: Scenario = {
               filterPattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
               metricTransformations: [{ metricName: 'ConsoleSigninWithoutMFA', metricNamespace: 'CloudTrailMetrics', metricValue: '1' }],
             },
+            {
+              filterName: 'root-usage',
+              filterPattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+              metricTransformations: [{ metricName: 'RootUsage', metricNamespace: 'CloudTrailMetrics', metricValue: '1' }],
+            },
           ],
         },
       ],
@@ -251,6 +264,13 @@ export const compliant: Scenario = {
           AlarmActions: [ALERTS_TOPIC],
         },
         {
+          AlarmName: 'root-usage',
+          MetricName: 'RootUsage',
+          Namespace: 'CloudTrailMetrics',
+          ActionsEnabled: true,
+          AlarmActions: [ALERTS_TOPIC],
+        },
+        {
           AlarmName: 'console-signin-without-mfa',
           MetricName: 'ConsoleSigninWithoutMFA',
           Namespace: 'CloudTrailMetrics',
@@ -263,6 +283,10 @@ export const compliant: Scenario = {
         { ResourceARN: TABLE_ARN, Tags: [{ Key: 'data-classification', Value: 'personal' }] },
       ],
       // Synthetic CloudTrail day, aggregated through the same path as trail log files.
+      passwordPolicyChanges: {
+        since: daysAgo(now, 90),
+        events: [{ EventName: 'UpdateAccountPasswordPolicy', EventTime: daysAgo(now, 60), Username: 'n.bernard', EventId: '0b6e2f8a-3d1c-4e5f-8a7b-9c2d4e6f8a01' }],
+      },
       activity: compliantActivity(ACCOUNT, now),
       collectionErrors: [],
     };

@@ -21,7 +21,8 @@ export const franceTravail: Scenario = {
   description:
     '8-character passwords with 3 character classes and no compensating control; advisers log in to the console without MFA; ' +
     'root has no MFA and an access key; a single-region trail without validation, encryption or analysis; an adviser role with ' +
-    's3:* and dynamodb:* on every resource; two IAM users with AdministratorAccess; stale keys; a personal-data bucket whose reads are not logged.',
+    's3:* and dynamodb:* on every resource; two IAM users with AdministratorAccess and access keys; stale keys and an unused role; a personal-data bucket whose reads are not logged; ' +
+    'a trail that stopped delivering to S3; passwords older than the last password-policy change; root used days ago with no alarm.',
   parameters: {},
   snapshot(now) {
     return {
@@ -231,7 +232,8 @@ export const franceTravail: Scenario = {
           IncludeGlobalServiceEvents: true,
           LogFileValidationEnabled: false,
           HasCustomEventSelectors: false,
-          Status: { IsLogging: true, LatestDeliveryTime: daysAgo(now, 0.01) },
+          // "Logging", but the bucket policy was tightened 9 days ago without the CloudTrail grant: nothing reached S3 since.
+          Status: { IsLogging: true, LatestDeliveryTime: daysAgo(now, 9), LatestDeliveryError: 'AccessDenied', StartLoggingTime: daysAgo(now, 800) },
           EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }],
         },
       ],
@@ -241,6 +243,11 @@ export const franceTravail: Scenario = {
         { ResourceARN: 'arn:aws:s3:::jobseeker-documents', Tags: [{ Key: 'data-classification', Value: 'personal' }] },
         { ResourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/jobseeker-profiles`, Tags: [{ Key: 'data-classification', Value: 'personal' }] },
       ],
+      // The policy got password reuse prevention 20 days ago; the advisers' passwords are older and were never reset.
+      passwordPolicyChanges: {
+        since: daysAgo(now, 90),
+        events: [{ EventName: 'UpdateAccountPasswordPolicy', EventTime: daysAgo(now, 20), Username: 'it.admin', EventId: '6f1d3a52-8c4e-4b7a-9f21-0d3c5e7a9b10' }],
+      },
       // Synthetic CloudTrail day, aggregated through the same path as trail log files.
       activity: franceTravailActivity(ACCOUNT, now),
       collectionErrors: [],

@@ -47,6 +47,7 @@ export const freshAccount: Scenario = {
       logGroups: [],
       metricAlarms: [],
       personalDataStores: [],
+      passwordPolicyChanges: { since: daysAgo(now, 90), events: [] },
       collectionErrors: [],
     };
   },

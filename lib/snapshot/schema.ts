@@ -29,6 +29,7 @@ export const SECTION_NAMES = [
   'metricAlarms',
   'personalDataStores',
   'activity',
+  'passwordPolicyChanges',
 ] as const;
 export const SectionName = z.enum(SECTION_NAMES);
 export type SectionName = z.infer<typeof SectionName>;
@@ -229,6 +230,10 @@ export const TrailStatus = z
     LatestDeliveryError: z.string().optional(),
     LatestCloudWatchLogsDeliveryTime: IsoDate.optional(),
     LatestCloudWatchLogsDeliveryError: z.string().optional(),
+    LatestDigestDeliveryTime: IsoDate.optional(),
+    LatestDigestDeliveryError: z.string().optional(),
+    StartLoggingTime: IsoDate.optional(),
+    StopLoggingTime: IsoDate.optional(),
   })
   .passthrough();
 
@@ -326,6 +331,28 @@ export type MetricAlarm = z.infer<typeof MetricAlarm>;
 export const TaggedResource = z.object({ ResourceARN: z.string(), Tags: z.array(Tag).default([]) }).passthrough();
 export type TaggedResource = z.infer<typeof TaggedResource>;
 
+// ---------------------------------------------------------------- CloudTrail event history
+
+/**
+ * CloudTrail LookupEvents for `UpdateAccountPasswordPolicy` (IAM events are recorded in
+ * us-east-1). Event history covers 90 days: `since` is the start of the window searched, so
+ * "no event" means "not changed since `since`", never "never changed".
+ */
+export const PasswordPolicyChanges = z.object({
+  since: IsoDate,
+  events: z.array(
+    z
+      .object({
+        EventName: z.string(),
+        EventTime: IsoDate,
+        Username: z.string().optional(),
+        EventId: z.string().optional(),
+      })
+      .passthrough(),
+  ),
+});
+export type PasswordPolicyChanges = z.infer<typeof PasswordPolicyChanges>;
+
 // ---------------------------------------------------------------- activity (CloudTrail events)
 
 /**
@@ -375,6 +402,7 @@ export const AccountSnapshot = z.object({
   metricAlarms: z.array(MetricAlarm).optional(),
   personalDataStores: z.array(TaggedResource).optional(),
   activity: ActivitySection.optional(),
+  passwordPolicyChanges: PasswordPolicyChanges.optional(),
   collectionErrors: z.array(CollectionError).default([]),
   /** API calls made per operation (live collection), e.g. `{ "iam:GetAccountAuthorizationDetails": 3 }`. */
   apiCalls: z.record(z.string(), z.number().int().nonnegative()).optional(),

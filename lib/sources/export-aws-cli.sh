@@ -92,5 +92,15 @@ while IFS= read -r filter; do
   n=$((n + 1))
 done <<<"$filters"
 
+# ---- second-wave rules (#17) ------------------------------------------------------------
+# Files read by lib/sources/export-dir.ts for auth.passwords-predating-policy and the other
+# second-wave rules (docs/exports.md lists them). Same `run` contract as above.
+
+# When the password policy last changed: IAM events are recorded in us-east-1; CloudTrail
+# event history covers the last 90 days (the CLI follows NextToken itself).
+run password-policy-changes.json aws cloudtrail lookup-events --region us-east-1 \
+  --lookup-attributes AttributeKey=EventName,AttributeValue=UpdateAccountPasswordPolicy
+# ---- end of second-wave block ------------------------------------------------------------
+
 echo "export written to $DIR ($failures command(s) failed); next: node bin/art32.mjs scan --source $DIR"
 exit 0

@@ -38,6 +38,7 @@ import {
   trailStatusFromAws,
 } from './aws-shapes';
 import { CredentialReportParseError, credentialReportFromCsv, decodeCredentialReportContent } from './parse-credential-report';
+import { eventHistorySince, lookupEventsFromAws } from './event-history';
 
 /** One expected file: what produces it and what it feeds. */
 export interface ExportFileSpec {
@@ -80,6 +81,13 @@ export const EXPORT_FILES: readonly ExportFileSpec[] = [
     command: 'aws resourcegroupstaggingapi get-resources --tag-filters Key=data-classification',
     section: 'personalDataStores',
     note: 'every personal-data-resources*.json is merged (one per region or tag filter)',
+  },
+  // ---- second-wave rules (#17)
+  {
+    file: 'password-policy-changes.json',
+    command: 'aws cloudtrail lookup-events --region us-east-1 --lookup-attributes AttributeKey=EventName,AttributeValue=UpdateAccountPasswordPolicy',
+    section: 'passwordPolicyChanges',
+    note: 'IAM events are recorded in us-east-1; event history covers the 90 days before the export',
   },
 ];
 
@@ -374,6 +382,14 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     return [...byArn.values()];
   });
 
+  // --- second-wave sections (#17)
+  const policyChangeEvents = await section('passwordPolicyChanges', ['password-policy-changes.json'], async () => {
+    const result = await readJson('password-policy-changes.json');
+    if (!result) return undefined;
+    rejectTruncated(result.value, 'password-policy-changes.json');
+    return lookupEventsFromAws(expect<unknown[]>(result.value, 'password-policy-changes.json', 'Events'), 'password-policy-changes.json');
+  });
+
   for (const file of [...present].sort()) {
     if (!used.has(file)) notes.push(`ignored ${file}: not an export file art32 reads`);
   }
@@ -412,6 +428,7 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     ...(logGroups ? { logGroups } : {}),
     ...(metricAlarms ? { metricAlarms } : {}),
     ...(personalDataStores ? { personalDataStores } : {}),
+    ...(policyChangeEvents ? { passwordPolicyChanges: { since: eventHistorySince(collectedAt), events: policyChangeEvents } } : {}),
     collectionErrors: errors,
   };
   return { snapshot: validateSections(snapshot, dir), notes };

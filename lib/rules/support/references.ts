@@ -30,4 +30,20 @@ export const REF = {
   cnilGuide22: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 22: cloud computing',
   cnilSan2026_003:
     'CNIL sanction SAN-2026-003 (decided 22 January 2026, published 29 January 2026) against France Travail: €5M under Art. 32; 36.8M people\'s data extracted (25 GB) through hijacked adviser accounts',
+  // ---- added for the second-wave rules (issue #17)
+  gdpr32_1_c:
+    'GDPR (Regulation (EU) 2016/679), Art. 32(1)(c): the ability to restore the availability and access to personal data in a timely manner in the event of a physical or technical incident',
+  gdprChapterV: 'GDPR (Regulation (EU) 2016/679), Chapter V (Art. 44–50): transfers of personal data to third countries or international organisations',
+  cnil2025_019: 'CNIL délibération n° 2025-019 of 20 March 2025 (recommendation on multi-factor authentication)',
+  cnilGuide17: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 17: back up (regular backups, tested restoration, protected copies)',
+  cnilGuide19: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 19: manage incidents and personal data breaches',
+  awsUnusedAccess90:
+    'Industry practice: AWS IAM Access Analyzer unused access findings (default tracking period 90 days); AWS IAM User Guide, "Refining permissions in AWS using last accessed information"',
+  awsRootUsage:
+    'Industry practice: AWS IAM User Guide, "Root user best practices for your AWS account" (do not use root for everyday tasks; monitor its use); CIS AWS Foundations Benchmark, monitoring of root account usage',
+  awsTrailStatus: 'AWS CloudTrail API Reference, GetTrailStatus (LatestDeliveryError, LatestDigestDeliveryError, LatestCloudWatchLogsDeliveryError, LatestDeliveryTime)',
+  awsPasswordPolicy:
+    'AWS IAM User Guide, "Set an account password policy for IAM users": most password policy settings are enforced the next time users change their passwords (existing passwords are not re-checked)',
+  awsAdminCredentials:
+    'Industry practice: AWS IAM User Guide, "Security best practices in IAM" (temporary credentials for humans, MFA, rotate or remove long-term access keys)',
 } as const;

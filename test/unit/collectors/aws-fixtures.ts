@@ -4,7 +4,7 @@
  * region, and responses shaped as in the AWS API references (IAM, CloudTrail, CloudWatch
  * Logs, CloudWatch, Resource Groups Tagging, STS).
  */
-import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -335,6 +335,25 @@ export function mockHealthyAccount(m: MockedAccount, users = 3): void {
       },
     ],
   });
+  // Event history of password-policy changes (IAM events are recorded in us-east-1 = OTHER), two pages.
+  m.cloudTrail[OTHER]!.on(LookupEventsCommand, { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'UpdateAccountPasswordPolicy' }] })
+    .resolvesOnce({
+      Events: [
+        {
+          EventId: '3a8e5c1d-4f2b-4d6e-9a7c-0b1d2e3f4a5b',
+          EventName: 'UpdateAccountPasswordPolicy',
+          ReadOnly: 'false',
+          AccessKeyId: 'ASIAEXAMPLEKEYID',
+          EventTime: new Date('2026-01-05T10:15:00Z'),
+          EventSource: 'iam.amazonaws.com',
+          Username: 'it.admin',
+          Resources: [],
+          CloudTrailEvent: '{"eventVersion":"1.09","eventName":"UpdateAccountPasswordPolicy","eventSource":"iam.amazonaws.com"}',
+        },
+      ],
+      NextToken: 'history-page-2',
+    })
+    .resolvesOnce({ Events: [] });
   m.logs[OTHER]!.on(DescribeLogGroupsCommand)
     .resolvesOnce({
       logGroups: [

@@ -8,7 +8,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
 import { paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { paginateDescribeLogGroups, paginateDescribeMetricFilters } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -89,6 +89,13 @@ async function writeExports(m: MockedAccount, dir: string): Promise<void> {
   const filter = DEFAULT_COLLECT_OPTIONS.personalDataTagFilters[0]!;
   await put('personal-data-resources.json', {
     ResourceTagMappingList: await all(paginateGetResources({ client: c.tagging(HOME) }, { TagFilters: [filter] }), (p) => p.ResourceTagMappingList),
+  });
+  // Second-wave files (#17), as lib/sources/export-aws-cli.sh writes them.
+  await put('password-policy-changes.json', {
+    Events: await all(
+      paginateLookupEvents({ client: c.cloudTrail(OTHER) }, { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'UpdateAccountPasswordPolicy' }] }),
+      (p) => p.Events,
+    ),
   });
 }
 

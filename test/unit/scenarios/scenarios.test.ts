@@ -14,11 +14,19 @@ const EXPECTED: Record<string, Record<'france-travail' | 'compliant' | 'fresh-ac
   // fresh-account: no IAM user has a console password, so none lacks MFA.
   'auth.console-mfa': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   'auth.root-access-keys': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  // fresh-account: root signed in to set the account up, and no alarm watches root use.
+  'auth.root-usage': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  // fresh-account: no password policy, so no password predates one (auth.password-policy-present fails).
+  'auth.passwords-predating-policy': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
   'access.stale-credentials': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   'access.admin-principals': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   'access.wildcard-data-access': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   'access.permission-breadth': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   'access.privilege-escalation': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  // fresh-account: no IAM user, so no administrator user.
+  'access.admin-credentials': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  // fresh-account: no role yet.
+  'access.unused-roles': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   'logging.cloudtrail-multi-region': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
   'logging.log-integrity': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
   'logging.log-encryption': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
@@ -27,6 +35,8 @@ const EXPECTED: Record<string, Record<'france-travail' | 'compliant' | 'fresh-ac
   'logging.retention': { 'france-travail': 'ERROR', compliant: 'PASS', 'fresh-account': 'FAIL' },
   // fresh-account: no store is tagged as personal data.
   'logging.personal-data-events': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
+  // fresh-account: no trail, nothing delivered.
+  'logging.delivery-health': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
   // fresh-account carries no CloudTrail activity section: not verified, never passed.
   'monitoring.abnormal-activity': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'ERROR' },
   // No run history is given to a scan: continuity starts with this run.
@@ -74,7 +84,7 @@ describe('bundled scenarios', () => {
 
   it('compliant passes admin-principals only because its parameters allow-list the break-glass role', () => {
     const { snapshot, parameters } = loadScenario('compliant');
-    expect(parameters).toEqual({ 'access.admin-principals': { breakGlassRoles: ['BreakGlass'] } });
+    expect(parameters).toEqual({ 'access.admin-principals': { breakGlassRoles: ['BreakGlass'] }, 'access.unused-roles': { breakGlassRoles: ['BreakGlass'] } });
     const without = evaluateRules(RULES, snapshot).find((f) => f.ruleId === 'access.admin-principals');
     expect(without?.status).toBe('FAIL');
     expect(without?.resources).toEqual(['arn:aws:iam::444455556666:role/BreakGlass']);

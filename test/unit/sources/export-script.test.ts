@@ -33,6 +33,7 @@ case "$1 $2" in
   "logs describe-metric-filters") cat "$F/metric-filters.json" ;;
   "cloudwatch describe-alarms") cat "$F/alarms.json" ;;
   "resourcegroupstaggingapi get-resources") cat "$F/personal-data-resources.json" ;;
+  "cloudtrail lookup-events") cat "$F/password-policy-changes.json" ;;
   *) echo "unexpected: $*" >&2; exit 255 ;;
 esac
 `;

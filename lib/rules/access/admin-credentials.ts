@@ -1,0 +1,109 @@
+/**
+ * access.admin-credentials — IAM users with administrator rights (the one admin test of
+ * lib/policy) hold no weak or long-lived credentials: no console password without MFA, no
+ * active access key beyond `maxActiveKeys` (default none), never two active keys.
+ */
+import { z } from 'zod';
+import { ROOT_REPORT_USER, requireSection, type CredentialReportRow } from '../../snapshot';
+import { assessAdmin } from '../../policy/admin';
+import { principalsOf } from '../../policy/principals';
+import { defineRule } from '../types';
+import { REF } from '../support/references';
+import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
+
+export const AdminCredentialsParameters = z.object({
+  /** Active access keys an administrator may hold (AWS: prefer temporary credentials for people). */
+  maxActiveKeys: z.number().int().min(0).max(2).default(0),
+});
+
+export interface AdminCredentialProblem {
+  user: string;
+  arn: string;
+  problems: string[];
+}
+
+export default defineRule({
+  id: 'access.admin-credentials',
+  title: 'Administrators hold no weak or long-lived credentials',
+  area: 'access',
+  severity: 'high',
+  rationale:
+    'An administrator\'s password without MFA or its access key is the shortest path to the whole account: a phished password or a key ' +
+    'in a repository gives every personal data store and the power to erase the traces. The CNIL security guide asks for stronger ' +
+    'authentication of administrators (fiches 4 and 9) and its MFA recommendation (délibération 2025-019) targets privileged access first; ' +
+    'AWS advises temporary credentials for people.',
+  remediation: {
+    console:
+      'IAM console → Users → <admin user> → Security credentials: assign an MFA device; deactivate then delete the access keys (use IAM Identity Center or a role with MFA instead).',
+    cli:
+      'aws iam list-access-keys --user-name <user>; aws iam update-access-key --user-name <user> --access-key-id <id> --status Inactive; ' +
+      'aws iam delete-access-key --user-name <user> --access-key-id <id>; aws iam create-virtual-mfa-device … && aws iam enable-mfa-device --user-name <user> …',
+  },
+  references: [REF.gdpr32_1_b, REF.cnilGuide4, REF.cnilGuide9, REF.cnil2025_019, REF.awsAdminCredentials],
+  sections: ['authorizationDetails', 'credentialReport'],
+  parameters: AdminCredentialsParameters,
+  evaluate(snapshot, params) {
+    const details = requireSection(snapshot, 'authorizationDetails');
+    const rows = new Map<string, CredentialReportRow>();
+    for (const r of requireSection(snapshot, 'credentialReport').rows) if (r.user !== ROOT_REPORT_USER) rows.set(r.arn, r);
+    const offenders: AdminCredentialProblem[] = [];
+    const notInReport: string[] = [];
+    const incomplete: IncompletePrincipal[] = [];
+    const admins: string[] = [];
+    for (const p of principalsOf(details)) {
+      if (p.type !== 'user') continue;
+      if (!assessAdmin(p).admin) {
+        const gap = incompleteOf(p);
+        if (gap) incomplete.push(gap);
+        continue;
+      }
+      admins.push(p.arn);
+      const row = rows.get(p.arn);
+      if (!row) {
+        notInReport.push(p.arn);
+        continue;
+      }
+      const problems: string[] = [];
+      if (row.password_enabled === true && !row.mfa_active) problems.push('console password without MFA');
+      const activeKeys = [row.access_key_1_active, row.access_key_2_active].filter(Boolean).length;
+      if (activeKeys > 1) problems.push('2 active access keys');
+      else if (activeKeys > params.maxActiveKeys) problems.push(`${activeKeys} active access key`);
+      if (problems.length > 0) offenders.push({ user: p.name, arn: p.arn, problems });
+    }
+    const observed = { adminUsers: admins, offenders, adminUsersMissingFromCredentialReport: notInReport, incomplete };
+    if (offenders.length > 0) {
+      return {
+        status: 'FAIL',
+        message: `${offenders.length} administrator user(s) hold weak or long-lived credentials: ${offenders.slice(0, 5).map((o) => `${o.user} (${o.problems.join(', ')})`).join('; ')}${offenders.length > 5 ? '; …' : ''}.`,
+        observed,
+        threshold: params,
+        resources: offenders.map((o) => o.arn),
+      };
+    }
+    if (notInReport.length > 0) {
+      return {
+        status: 'ERROR',
+        message: `Administrator user(s) ${notInReport.map((a) => a.split('/').pop()).join(', ')} are missing from the credential report: their credentials were not verified.`,
+        observed,
+        threshold: params,
+        resources: notInReport,
+      };
+    }
+    if (incomplete.length > 0) {
+      return {
+        status: 'WARN',
+        message: `No administrator user holds weak credentials, but ${incomplete.length} user(s) have policies or groups missing from the snapshot that may make them administrators: ${describeIncomplete(incomplete)}.`,
+        observed,
+        threshold: params,
+        resources: incomplete.map((i) => i.arn),
+      };
+    }
+    return {
+      status: 'PASS',
+      message: admins.length ? `All ${admins.length} administrator user(s) use MFA and hold at most ${params.maxActiveKeys} active access key(s).` : 'No IAM user holds administrator rights.',
+      observed,
+      threshold: params,
+      resources: admins,
+    };
+  },
+});

@@ -1,0 +1,111 @@
+/**
+ * access.unused-roles — IAM roles nobody used for more than N days (RoleLastUsed, carried by
+ * GetAccountAuthorizationDetails: no per-role call). An unused role is a standing door: it
+ * keeps its permissions and its trust policy, and nobody would notice its first use.
+ */
+import { z } from 'zod';
+import { requireSection, type RoleDetail } from '../../snapshot';
+import { allowListed } from '../../policy/principals';
+import { defineRule } from '../types';
+import { REF } from '../support/references';
+import { daysSince } from '../support/time';
+
+export const UnusedRolesParameters = z.object({
+  /** A role unused for longer than this is reported (AWS IAM Access Analyzer's default unused-access window: 90 days). */
+  maxUnusedDays: z.number().int().positive().default(90),
+  /** Break-glass roles (names or ARN patterns, `*`/`?`), unused by design: listed, not failed. */
+  breakGlassRoles: z.array(z.string().min(1)).default([]),
+  /** Service-linked roles (path /aws-service-role/) are managed by AWS services: reported apart unless included. */
+  includeServiceLinkedRoles: z.boolean().default(false),
+});
+
+export interface UnusedRole {
+  arn: string;
+  /** Days since the last use, or since creation when IAM recorded no use. */
+  days: number;
+  lastUsed: string | null;
+  created: string | null;
+}
+
+const isServiceLinked = (r: RoleDetail): boolean => (r.Path ?? '').startsWith('/aws-service-role/');
+
+export default defineRule({
+  id: 'access.unused-roles',
+  title: 'No IAM role left unused',
+  area: 'access',
+  severity: 'medium',
+  rationale:
+    'A role nobody uses keeps its permissions and its trust policy: a partner, a former project or an attacker who learns of it can ' +
+    'use it and nobody expects that use. The CNIL security guide asks to review access rights at least yearly and remove unused accounts ' +
+    '(fiche 5) and to remove unused resources in the cloud (fiche 22). IAM records each role\'s last use (RoleLastUsed).',
+  remediation: {
+    console: 'IAM console → Roles → sort by "Last activity" → for each unused role: confirm with its owner, then Delete (or remove its permissions first).',
+    cli:
+      'aws iam get-account-authorization-details --filter Role --query "RoleDetailList[].[RoleName,RoleLastUsed.LastUsedDate]"; ' +
+      'aws iam list-attached-role-policies --role-name <role> then aws iam detach-role-policy …; aws iam delete-role --role-name <role>',
+  },
+  references: [REF.cnilGuide5, REF.cnilGuide22, REF.gdpr32_1_b, REF.awsUnusedAccess90],
+  sections: ['authorizationDetails'],
+  parameters: UnusedRolesParameters,
+  evaluate(snapshot, params) {
+    const roles = requireSection(snapshot, 'authorizationDetails').RoleDetailList;
+    const now = new Date(snapshot.collectedAt);
+    const unused: UnusedRole[] = [];
+    const breakGlass: UnusedRole[] = [];
+    const serviceLinked: UnusedRole[] = [];
+    const unknown: string[] = [];
+    for (const r of roles) {
+      const lastUsed = r.RoleLastUsed?.LastUsedDate;
+      // No LastUsedDate: no use in IAM's tracking period; the role's age is then the best bound.
+      const since = lastUsed ?? r.CreateDate;
+      if (!since) {
+        unknown.push(r.Arn);
+        continue;
+      }
+      const days = daysSince(new Date(since), now);
+      if (days <= params.maxUnusedDays) continue;
+      const entry = { arn: r.Arn, days, lastUsed: lastUsed ?? null, created: r.CreateDate ?? null };
+      if (allowListed(params.breakGlassRoles, r.RoleName, r.Arn)) breakGlass.push(entry);
+      else if (isServiceLinked(r) && !params.includeServiceLinkedRoles) serviceLinked.push(entry);
+      else unused.push(entry);
+    }
+    const observed = {
+      rolesChecked: roles.length,
+      unused,
+      unusedBreakGlassRoles: breakGlass,
+      unusedServiceLinkedRoles: serviceLinked,
+      lastUseUnknown: unknown,
+      now: snapshot.collectedAt,
+    };
+    if (unused.length > 0) {
+      const names = unused.map((u) => `${u.arn.split('/').pop()} (${u.lastUsed ? `last used ${u.days} days ago` : `never used, created ${u.days} days ago`})`);
+      return {
+        status: 'FAIL',
+        message: `${unused.length} of ${roles.length} roles unused for more than ${params.maxUnusedDays} days: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}.`,
+        observed,
+        threshold: params,
+        resources: unused.map((u) => u.arn),
+      };
+    }
+    if (unknown.length > 0) {
+      return {
+        status: 'ERROR',
+        message: `Neither last use nor creation date is known for ${unknown.length} roles: ${unknown.slice(0, 3).join(', ')}.`,
+        observed,
+        threshold: params,
+        resources: unknown,
+      };
+    }
+    const apart = [
+      breakGlass.length ? `${breakGlass.length} allow-listed break-glass role(s) unused, as expected` : '',
+      serviceLinked.length ? `${serviceLinked.length} service-linked role(s) unused (owned by AWS services)` : '',
+    ].filter(Boolean);
+    return {
+      status: 'PASS',
+      message: `No role unused for more than ${params.maxUnusedDays} days (${roles.length} checked)${apart.length ? `; ${apart.join('; ')}` : ''}.`,
+      observed,
+      threshold: params,
+      resources: [],
+    };
+  },
+});
