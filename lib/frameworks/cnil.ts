@@ -46,7 +46,7 @@ export const CNIL: Framework = {
       title: 'Guide fiche 5 — manage access rights',
       citation: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 5',
       summary: 'Least privilege; remove rights on departure; review rights at least yearly; remove unused accounts.',
-      ruleIds: ['access.stale-credentials', 'access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.privilege-escalation', 'access.unused-roles'],
+      ruleIds: ['access.stale-credentials', 'access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.privilege-escalation', 'access.unused-roles', 'access.cross-account-trust'],
     },
     {
       id: 'CNIL-GUIDE-9',
@@ -91,6 +91,7 @@ export const CNIL: Framework = {
         'logging.automated-analysis',
         'logging.personal-data-events',
         'monitoring.abnormal-activity',
+        'access.cross-account-trust',
       ],
     },
   ],

@@ -38,6 +38,7 @@ export const GDPR: Framework = {
         'access.admin-credentials',
         'access.unused-roles',
         'logging.delivery-health',
+        'access.cross-account-trust',
       ],
     },
     {
@@ -66,7 +67,7 @@ export const GDPR: Framework = {
       title: 'Art. 25(2) — data protection by default',
       citation: 'Regulation (EU) 2016/679, Article 25(2)',
       summary: 'By default, personal data is accessible only to the extent necessary for each purpose: least privilege for every principal.',
-      ruleIds: ['access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth'],
+      ruleIds: ['access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.cross-account-trust'],
     },
     {
       id: 'GDPR-5.1.f',

@@ -18,6 +18,7 @@ import permissionBreadth from './access/permission-breadth';
 import privilegeEscalation from './access/privilege-escalation';
 import adminCredentials from './access/admin-credentials';
 import unusedRoles from './access/unused-roles';
+import crossAccountTrust from './access/cross-account-trust';
 import cloudtrailMultiRegion from './logging/cloudtrail-multi-region';
 import logIntegrity from './logging/log-integrity';
 import logEncryption from './logging/log-encryption';
@@ -46,6 +47,7 @@ export const RULES: readonly Rule[] = [
   privilegeEscalation,
   adminCredentials,
   unusedRoles,
+  crossAccountTrust,
 
   // logging
   cloudtrailMultiRegion,

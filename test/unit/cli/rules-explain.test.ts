@@ -65,7 +65,7 @@ describe('art32 explain', () => {
     const ids = RULES.map((r) => r.id);
     expect(closeMatches('root-mfa', ids)[0]).toBe('auth.root-mfa');
     expect(closeMatches('logging.retension', ids)).toEqual(['logging.retention']);
-    expect(closeMatches('auth.pasword', ids)).toEqual(['auth.password-policy-present', 'auth.password-strength']);
+    expect(closeMatches('auth.pasword', ids)).toEqual(['auth.password-policy-present', 'auth.password-strength', 'auth.passwords-predating-policy']);
   });
 });
 

@@ -27,6 +27,8 @@ const EXPECTED: Record<string, Record<'france-travail' | 'compliant' | 'fresh-ac
   'access.admin-credentials': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   // fresh-account: no role yet.
   'access.unused-roles': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  // france-travail: the adviser role trusts the account root without MFA. fresh-account: no role.
+  'access.cross-account-trust': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   'logging.cloudtrail-multi-region': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
   'logging.log-integrity': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
   'logging.log-encryption': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },

@@ -1,0 +1,121 @@
+/**
+ * access.cross-account-trust — who, outside the role's own principals, can assume each role:
+ * trust policies that let another account (a partner), any AWS account (`*`) or any identity of a
+ * federated provider in without a narrowing condition (sts:ExternalId, aws:PrincipalOrgID, MFA),
+ * and roles trusting an account root — the whole account — without MFA (the break-glass case).
+ * Trust policies are read by lib/policy/trust.ts (the one policy engine).
+ */
+import { z } from 'zod';
+import { requireSection } from '../../snapshot';
+import { trusteesOf, type Trustee } from '../../policy/trust';
+import { defineRule } from '../types';
+import { REF } from '../support/references';
+
+export const CrossAccountTrustParameters = z.object({
+  /** Accounts of your own organisation (12 digits) trusted without a condition: listed, not failed. */
+  trustedAccounts: z.array(z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits')).default([]),
+  /** A role trusting its own account's root (every principal the account allows) must require MFA. */
+  requireMfaForAccountRoot: z.boolean().default(true),
+});
+
+export interface TrustProblem {
+  role: string;
+  principal: string;
+  problem: string;
+}
+
+function problemOf(t: Trustee, trusted: ReadonlySet<string>, requireMfaForAccountRoot: boolean): string | undefined {
+  const narrowed = t.requiresExternalId || t.requiresOrganization || t.requiresMfa;
+  switch (t.kind) {
+    case 'anyone':
+      return t.requiresOrganization || t.otherConditions.some((c) => /aws:(sourceaccount|principalaccount|principalarn|sourcearn)$/.test(c))
+        ? undefined
+        : 'any AWS account can assume it (Principal "*")';
+    case 'account-root':
+    case 'account-principal':
+      if (t.sameAccount) return t.kind === 'account-root' && requireMfaForAccountRoot && !t.requiresMfa ? 'trusts its own account root without an MFA condition' : undefined;
+      if (t.account && trusted.has(t.account)) return undefined;
+      return narrowed ? undefined : `trusts account ${t.account ?? t.principal} without sts:ExternalId, aws:PrincipalOrgID or MFA condition`;
+    case 'federated':
+      return t.requiresMfa || t.otherConditions.length > 0 ? undefined : `any identity of ${t.principal} can assume it (no condition)`;
+    default:
+      return undefined;
+  }
+}
+
+export default defineRule({
+  id: 'access.cross-account-trust',
+  title: 'Roles trust only narrowed principals (partners with ExternalId or organisation, account root with MFA)',
+  area: 'access',
+  severity: 'high',
+  rationale:
+    'A role\'s trust policy decides who can become it. Trusting another account lets every administrator of that account in — France ' +
+    'Travail\'s 2024 breach went through accounts of partner organisations. Without sts:ExternalId, aws:PrincipalOrgID or an MFA ' +
+    'condition, a partner\'s compromise is yours; trusting your own account root without MFA lets any user allowed by an identity ' +
+    'policy assume the role with a password alone. GDPR Art. 32(1)(b) and 25(2) ask for access limited to what is necessary; the CNIL ' +
+    'security guide asks to manage and review access rights (fiche 5) and to authenticate strongly (fiche 4).',
+  remediation: {
+    console:
+      'IAM console → Roles → <role> → Trust relationships → Edit trust policy: add "Condition": {"StringEquals": {"sts:ExternalId": "<secret agreed with the partner>"}} ' +
+      'for a partner, {"StringEquals": {"aws:PrincipalOrgID": "o-…"}} for your organisation, or {"Bool": {"aws:MultiFactorAuthPresent": "true"}} for people; remove trusts nobody needs.',
+    cli: 'aws iam get-role --role-name <role> --query Role.AssumeRolePolicyDocument; aws iam update-assume-role-policy --role-name <role> --policy-document file://trust.json',
+  },
+  references: [REF.gdpr32_1_b, REF.gdpr25_2, REF.cnilGuide5, REF.cnilGuide4, REF.cnilSan2026_003],
+  sections: ['authorizationDetails'],
+  parameters: CrossAccountTrustParameters,
+  evaluate(snapshot, params) {
+    const roles = requireSection(snapshot, 'authorizationDetails').RoleDetailList;
+    const trusted = new Set(params.trustedAccounts);
+    const problems: TrustProblem[] = [];
+    const partners = new Map<string, { roles: Set<string>; narrowed: boolean; declared: boolean }>();
+    const undocumented: string[] = [];
+    for (const r of roles) {
+      if (!r.AssumeRolePolicyDocument) {
+        undocumented.push(r.Arn);
+        continue;
+      }
+      for (const t of trusteesOf(r.AssumeRolePolicyDocument, snapshot.account.id)) {
+        if ((t.kind === 'account-root' || t.kind === 'account-principal') && !t.sameAccount && t.account) {
+          const p = partners.get(t.account) ?? { roles: new Set<string>(), narrowed: true, declared: trusted.has(t.account) };
+          p.roles.add(r.RoleName);
+          p.narrowed &&= t.requiresExternalId || t.requiresOrganization || t.requiresMfa;
+          partners.set(t.account, p);
+        }
+        const problem = problemOf(t, trusted, params.requireMfaForAccountRoot);
+        if (problem) problems.push({ role: r.Arn, principal: t.principal, problem });
+      }
+    }
+    const observed = {
+      rolesChecked: roles.length,
+      problems,
+      partnerAccounts: [...partners.entries()].map(([account, p]) => ({ account, roles: [...p.roles].sort(), narrowed: p.narrowed, declaredTrusted: p.declared })),
+      rolesWithoutTrustPolicy: undocumented,
+    };
+    const resources = [...new Set(problems.map((p) => p.role))];
+    if (problems.length > 0) {
+      return {
+        status: 'FAIL',
+        message: `${resources.length} role(s) can be assumed by principals no condition narrows: ${problems.slice(0, 4).map((p) => `${p.role.split('/').pop()} (${p.problem})`).join('; ')}${problems.length > 4 ? '; …' : ''}.`,
+        observed,
+        threshold: params,
+        resources,
+      };
+    }
+    if (undocumented.length > 0) {
+      return {
+        status: 'ERROR',
+        message: `The trust policy of ${undocumented.length} role(s) is not in the snapshot: ${undocumented.slice(0, 3).join(', ')}.`,
+        observed,
+        threshold: params,
+        resources: undocumented,
+      };
+    }
+    return {
+      status: 'PASS',
+      message: `Every role's trust policy is narrowed (${roles.length} roles; ${partners.size} partner account(s): ${[...partners.keys()].join(', ') || 'none'}).`,
+      observed,
+      threshold: params,
+      resources: [],
+    };
+  },
+});
