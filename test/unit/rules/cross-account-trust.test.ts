@@ -14,7 +14,7 @@ const trustDoc = (principal: unknown, condition?: Record<string, unknown>, actio
   Statement: [{ Effect: 'Allow', Principal: principal, Action: action, ...(condition ? { Condition: condition } : {}) }],
 });
 const judge = (doc: PolicyDocument, params?: Record<string, unknown>) =>
-  evaluateRule(getRule('access.cross-account-trust'), snapshot({ authorizationDetails: authz({ roles: [{ ...role('r'), AssumeRolePolicyDocument: doc }] }) }), params);
+  evaluateRule(getRule('access.cross-account-trust'), snapshot({ authorizationDetails: { ...authz({}), RoleDetailList: [{ ...role('r'), AssumeRolePolicyDocument: doc }] } }), params);
 
 describe('access.cross-account-trust', () => {
   it('a partner account without condition fails and is listed; ExternalId, PrincipalOrgID or MFA narrow it', () => {
