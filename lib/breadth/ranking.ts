@@ -7,6 +7,7 @@ import { accountOutliers, analyzeBreadth, type OutlierOptions, type PrincipalBre
 import { escalationGrants } from './escalation';
 import type { Distribution } from './metrics';
 import { allowListed } from '../policy/principals';
+import { csvField, terminalText } from '../support/sanitize';
 
 export interface RankedPrincipal {
   rank: number;
@@ -99,7 +100,7 @@ function cells(p: RankedPrincipal): string[] {
   const flags = [p.outlier ? 'outlier' : '', p.allowListed ? 'allow-listed' : '', p.unresolvedPolicies.length ? 'incomplete' : ''].filter(Boolean);
   return [
     String(p.rank),
-    p.principal + (flags.length ? ` (${flags.join(', ')})` : ''),
+    terminalText(p.principal) + (flags.length ? ` (${flags.join(', ')})` : ''),
     String(p.actions),
     String(p.conditional),
     String(p.services),
@@ -118,7 +119,7 @@ export function renderTable(r: BreadthRanking): string {
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((c, i) => (i === 1 || i >= 10 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const out = [
-    `Account ${r.account} at ${r.collectedAt} — permission breadth of ${r.totalPrincipals} non-admin principals` +
+    `Account ${terminalText(r.account)} at ${terminalText(r.collectedAt)} — permission breadth of ${r.totalPrincipals} non-admin principals` +
       (r.principals.length < r.totalPrincipals ? ` (top ${r.principals.length})` : ''),
     `Median ${r.distribution.median}, p90 ${r.distribution.p90}, max ${r.distribution.max} distinct actions of ${r.catalog.actions} ` +
       `(catalog ${r.catalog.source} ${r.catalog.version}).`,
@@ -130,19 +131,14 @@ export function renderTable(r: BreadthRanking): string {
   if (withPaths.length) {
     out.push('', 'Privilege-escalation paths:');
     for (const p of withPaths) {
-      for (const e of p.escalations) out.push(`  ${p.principal}: ${e.path} — ${e.actions.join(' + ')} via ${e.policies.join(', ')}${e.unconditional ? '' : ' (conditional)'}`);
+      for (const e of p.escalations) out.push(`  ${terminalText(p.principal)}: ${e.path} — ${terminalText(e.actions.join(' + '))} via ${terminalText(e.policies.join(', '))}${e.unconditional ? '' : ' (conditional)'}`);
     }
   }
-  if (r.admins.length) out.push('', `Administrators (judged by access.admin-principals): ${r.admins.map((a) => a.principal).join(', ')}.`);
+  if (r.admins.length) out.push('', `Administrators (judged by access.admin-principals): ${r.admins.map((a) => terminalText(a.principal)).join(', ')}.`);
   if (r.serviceLinkedRoles) out.push(`${r.serviceLinkedRoles} AWS service-linked roles not ranked.`);
   out.push('', `Scope: ${r.scope}`);
   return `${out.join('\n')}\n`;
 }
-
-const csvField = (v: unknown): string => {
-  const text = v === undefined || v === null ? '' : String(v);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 export function renderCsv(rankings: BreadthRanking[]): string {
   const header = ['account', 'rank', 'principal', 'arn', 'actions', 'unconditional', 'conditional', 'services', 'share_percent', 'on_all_resources', 'data_read_on_all', 'permissions_management_on_all', 'z_score', 'outlier', 'allow_listed', 'escalation_paths', 'usage', 'idle_days', 'catalog_version'];

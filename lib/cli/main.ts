@@ -7,6 +7,7 @@ import { TOOL_VERSION } from '../version';
 import { COMMANDS } from './commands';
 import { CliError } from './errors';
 import { EXIT_CODES_HELP } from './exit-codes';
+import { guardTerminalOutput } from './output-guard';
 
 export function buildProgram(): Command {
   const program = new Command('art32')
@@ -26,6 +27,8 @@ export function buildProgram(): Command {
 /** Run the CLI; returns the process exit code (the scheme of `exit-codes.ts`). */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // Data from audited accounts and received files is printed: nothing raw reaches the terminal.
+  const unguard = guardTerminalOutput();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -40,5 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`art32: ${error instanceof Error ? error.message : String(error)}\n`);
     if (process.env.ART32_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 2;
+  } finally {
+    unguard();
   }
 }

@@ -1,29 +1,28 @@
 /**
  * Plain-text and CSV rendering helpers shared by the CLI commands. No colours: output is
- * read in terminals, CI logs and e-mails alike.
+ * read in terminals, CI logs and e-mails alike. Every value shown goes through
+ * lib/support/sanitize (audited parties choose names, ARNs and log contents).
  */
 
-/** RFC 4180 CSV: quote a field when it holds a comma, quote or line break. */
-export function csvField(value: unknown): string {
-  const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+import { terminalText } from '../support/sanitize';
 
-export function csvLine(fields: readonly unknown[]): string {
-  return fields.map(csvField).join(',');
-}
+/** CSV (RFC 4180, formula prefixes neutralised) comes from the one sanitising layer. */
+export { csvField, csvLine } from '../support/sanitize';
 
 const MAX_LIST = 5;
 
 /** A short human rendering of one observed/threshold value; objects become a count. */
 export function shortValue(value: unknown): string | undefined {
   if (value === null) return 'null';
-  if (typeof value === 'string') return value.length > 80 ? `${value.slice(0, 77)}…` : value;
+  if (typeof value === 'string') {
+    const text = terminalText(value);
+    return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
     if (value.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
-      const shown = value.slice(0, MAX_LIST).map(String).join(', ');
+      const shown = value.slice(0, MAX_LIST).map((v) => terminalText(v)).join(', ');
       return `[${shown}${value.length > MAX_LIST ? `, … (${value.length} in all)` : ''}]`;
     }
     return `(${value.length} items)`;
@@ -31,7 +30,7 @@ export function shortValue(value: unknown): string | undefined {
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length <= 3 && entries.every(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))) {
-      return `{${entries.map(([k, v]) => `${k}: ${String(v)}`).join(', ')}}`;
+      return `{${entries.map(([k, v]) => `${terminalText(k)}: ${terminalText(v === null ? 'null' : v)}`).join(', ')}}`;
     }
     return `{${entries.length} fields}`;
   }
@@ -43,14 +42,17 @@ export function factsLine(record: Record<string, unknown>, maxLength = 220): str
   const parts: string[] = [];
   for (const [key, value] of Object.entries(record)) {
     const shown = shortValue(value);
-    if (shown !== undefined) parts.push(`${key}=${shown}`);
+    if (shown !== undefined) parts.push(`${terminalText(key)}=${shown}`);
   }
   const line = parts.join(', ');
   return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
 }
 
-/** Pad to a width (for simple aligned columns). */
-export const pad = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));
+/** One table cell: the value made safe for a terminal line (no control, bidi or line break), padded to a width. */
+export const pad = (value: string, width: number): string => {
+  const text = terminalText(value);
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+};
 
 /** Levenshtein distance, for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {

@@ -7,6 +7,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FRAMEWORKS } from '../frameworks';
+import { markdownCode, markdownText } from '../support/sanitize';
 import { TOOL_VERSION } from '../version';
 import { manifestBody, recordBody } from './build';
 import type { EvidenceRecord, RunManifest } from './record';
@@ -49,15 +50,14 @@ async function prepareOutDir(dir: string): Promise<void> {
 
 const STATUS_MARK: Record<string, string> = { PASS: 'PASS', FAIL: '**FAIL**', WARN: 'WARN', ERROR: '**NOT VERIFIED**', NOT_APPLICABLE: 'n/a' };
 
-function mdCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
+/** Stored values (messages quote names from the audited account) are escaped for Markdown by the one sanitising layer. */
+const mdCell = markdownText;
 
 export function summaryMarkdown(input: { accountId: string; from: string; to: string }, records: readonly EvidenceRecord[], manifests: readonly RunManifest[], verification: VerificationResult): string {
   const out: string[] = [];
-  out.push(`# Evidence summary — account ${input.accountId}`, '');
-  out.push(`Period: ${input.from} to ${input.to} · ${manifests.length} sealed run(s) · ${records.length} record(s) · exported by art32 ${TOOL_VERSION}`, '');
-  out.push(`Verification: ${verification.ok ? '**verified** — every record hash, manifest hash and chain link matches.' : `**NOT VERIFIED** — ${verification.firstProblem?.message ?? ''}`}`, '');
+  out.push(`# Evidence summary — account ${mdCell(input.accountId)}`, '');
+  out.push(`Period: ${mdCell(input.from)} to ${mdCell(input.to)} · ${manifests.length} sealed run(s) · ${records.length} record(s) · exported by art32 ${TOOL_VERSION}`, '');
+  out.push(`Verification: ${verification.ok ? '**verified** — every record hash, manifest hash and chain link matches.' : `**NOT VERIFIED** — ${mdCell(verification.firstProblem?.message ?? '')}`}`, '');
   const runs = [...new Map(records.map((r) => [`${r.collectedAt}#${r.runId}`, { collectedAt: r.collectedAt, runId: r.runId }])).values()].sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : 1));
   const requirementIds = new Set(records.flatMap((r) => r.requirementIds));
   for (const framework of FRAMEWORKS) {
@@ -68,25 +68,25 @@ export function summaryMarkdown(input: { accountId: string; from: string; to: st
       out.push(`### ${requirement.id} — ${requirement.title}`, '', `${requirement.citation}. ${requirement.summary}`, '');
       const mine = records.filter((r) => r.requirementIds.includes(requirement.id));
       const ruleIds = [...new Set(mine.map((r) => r.ruleId))].sort();
-      out.push(`| collected at | run | ${ruleIds.join(' | ')} |`, `|---|---|${ruleIds.map(() => '---').join('|')}|`);
+      out.push(`| collected at | run | ${ruleIds.map(mdCell).join(' | ')} |`, `|---|---|${ruleIds.map(() => '---').join('|')}|`);
       for (const run of runs) {
         const cells = ruleIds.map((id) => {
           const r = mine.find((x) => x.ruleId === id && x.runId === run.runId && x.collectedAt === run.collectedAt);
-          return r ? STATUS_MARK[r.status] ?? r.status : '–';
+          return r ? STATUS_MARK[r.status] ?? mdCell(r.status) : '–';
         });
-        out.push(`| ${run.collectedAt} | ${run.runId} | ${cells.join(' | ')} |`);
+        out.push(`| ${mdCell(run.collectedAt)} | ${mdCell(run.runId)} | ${cells.join(' | ')} |`);
       }
       const latest = runs.at(-1);
       const latestRecords = mine.filter((r) => latest && r.runId === latest.runId && r.collectedAt === latest.collectedAt);
       if (latestRecords.length) {
-        out.push('', `Latest run (${latest?.collectedAt}):`, '');
-        for (const r of latestRecords) out.push(`- \`${r.ruleId}\` ${STATUS_MARK[r.status] ?? r.status} (${r.severity}): ${mdCell(r.message)}`);
+        out.push('', `Latest run (${mdCell(latest?.collectedAt)}):`, '');
+        for (const r of latestRecords) out.push(`- ${markdownCode(r.ruleId)} ${STATUS_MARK[r.status] ?? mdCell(r.status)} (${mdCell(r.severity)}): ${mdCell(r.message)}`);
       }
       out.push('');
     }
   }
   const unmapped = records.filter((r) => r.requirementIds.length === 0);
-  if (unmapped.length) out.push('## Rules not mapped to a requirement', '', ...[...new Set(unmapped.map((r) => `- \`${r.ruleId}\``))], '');
+  if (unmapped.length) out.push('## Rules not mapped to a requirement', '', ...[...new Set(unmapped.map((r) => `- ${markdownCode(r.ruleId)}`))], '');
   return `${out.join('\n')}\n`;
 }
 

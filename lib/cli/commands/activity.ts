@@ -12,6 +12,7 @@ import { stat } from 'node:fs/promises';
 import { DEFAULT_ACTIVITY_MAX_CALLS } from '../../activity/defaults';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
+import { safeJson, terminalText } from '../../support/sanitize';
 
 interface ActivityOptions {
   logs?: string;
@@ -95,23 +96,23 @@ export function register(program: Command): void {
       const section = aggregator.finish();
       const finding = judgeActivity(section, rule.parameters.parse({}));
       if (options.format === 'json') {
-        process.stdout.write(`${JSON.stringify({ activity: section, finding: { ruleId: rule.id, ...finding } }, null, 2)}\n`);
+        process.stdout.write(`${safeJson({ activity: section, finding: { ruleId: rule.id, ...finding } }, 2)}\n`);
         return;
       }
       const flagged = new Set(finding.resources);
       const rows = sectionMetrics(section).sort((a, b) => b.calls - a.calls);
       const lines = [
         `window ${section.window.start} – ${section.window.end} (${section.timeZone}); ${section.totals.events} events, ${section.totals.principals} principals; coverage ${pct(section.coverage)}${section.fileErrorCount ? `; ${section.fileErrorCount} file error(s)` : ''}`,
-        ...section.fileErrors.slice(0, 5).map((e) => `  file error ${e.code}: ${e.message}`),
+        ...section.fileErrors.slice(0, 5).map((e) => `  file error ${terminalText(e.code)}: ${terminalText(e.message, 300)}`),
         '',
         ['calls', 'errors', 'denied', 'read/day', 'records/day', 'off-hours', 'resources', 'principal'].map((h, i) => (i < 7 ? h.padStart(12) : `  ${h}`)).join(''),
         ...rows.map((m) =>
           [String(m.calls), pct(m.errorRate), pct(m.deniedErrorRate), mb(m.dataReadBytesPerDay), String(m.dataReadRecordsPerDay), pct(m.offHoursShare), String(m.distinctResources)]
             .map((v) => v.padStart(12))
-            .join('') + `  ${flagged.has(m.principal) && finding.status !== 'PASS' ? '! ' : ''}${m.principal}`,
+            .join('') + `  ${flagged.has(m.principal) && finding.status !== 'PASS' ? '! ' : ''}${terminalText(m.principal)}`,
         ),
         '',
-        `${finding.status} ${rule.id}: ${finding.message}`,
+        `${finding.status} ${rule.id}: ${terminalText(finding.message)}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
       if (finding.status === 'FAIL') process.exitCode = EXIT.FINDINGS;

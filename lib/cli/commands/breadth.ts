@@ -9,6 +9,7 @@ import { mergeParameters, resolveSnapshots } from '../../sources';
 import { rankBreadth, renderCsv, renderTable, type BreadthRanking } from '../../breadth/ranking';
 import { CliError } from '../errors';
 import { addSourceOptions, readParametersFile, sourceOptionsFrom, type RawSourceOptions } from '../source-options';
+import { safeJson } from '../../support/sanitize';
 
 interface BreadthOptions extends RawSourceOptions {
   top: string;
@@ -48,7 +49,7 @@ export function register(program: Command): void {
           rankBreadth({ ...snapshot, authorizationDetails }, { top, allowList: params.allowList, zScore: params.outlierZScore, minActions: params.outlierMinActions }),
         );
       }
-      if (raw.format === 'json') process.stdout.write(`${JSON.stringify({ accounts: rankings }, null, 2)}\n`);
+      if (raw.format === 'json') process.stdout.write(`${safeJson({ accounts: rankings }, 2)}\n`);
       else if (raw.format === 'csv') process.stdout.write(renderCsv(rankings));
       else process.stdout.write(rankings.map(renderTable).join('\n'));
     });

@@ -11,6 +11,7 @@ import { CliError } from '../errors';
 import { pad } from '../render';
 import { addSourceOptions, readParametersFile, sourceOptionsFrom, type RawSourceOptions } from '../source-options';
 import { addStoreOptions, withStore, type RawStoreOptions } from '../store-options';
+import { terminalText } from '../../support/sanitize';
 
 interface CollectOptions extends RawSourceOptions, RawStoreOptions {
   runId?: string;
@@ -78,7 +79,7 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
           const findings = evaluateRules(RULES, snapshot, { parameters: mergeParameters(resolved.parameters, fileParameters), context });
           const result = await recordRun({ store: open.store, snapshot, findings, runId });
           out.push(summaryLine(resolved.label, snapshot.account.id, snapshot.account.alias, result));
-          for (const n of resolved.notes) out.push(`    note: ${n}`);
+          for (const n of resolved.notes) out.push(`    note: ${terminalText(n)}`);
         }
         if (accounts === 0) throw new CliError('the source yielded no account to collect');
         out.push(`run ${runId} · evidence in ${open.description}`);
@@ -94,7 +95,7 @@ function summaryLine(label: string, accountId: string, alias: string | undefined
   const statuses = STATUS_ORDER.filter((s) => counts.has(s)).map((s) => `${s} ${counts.get(s)}`);
   const written = result.alreadyPresent > 0 && result.written === 0 ? 'already recorded (retry: nothing written)' : `${result.written} item(s) written${result.alreadyPresent ? `, ${result.alreadyPresent} already present` : ''}`;
   return [
-    `account ${accountId}${alias ? ` (${alias})` : ''} · ${label} · collected ${result.manifest.collectedAt}`,
+    terminalText(`account ${accountId}${alias ? ` (${alias})` : ''} · ${label} · collected ${result.manifest.collectedAt}`),
     `    ${pad(`${result.records.length} records:`, 12)} ${statuses.join(' · ')}`,
     ...notableRecords(result),
     `    ${written}; sealed by manifest ${result.manifest.hash.slice(0, 16)}… (chain ${result.manifest.previous ? `→ ${result.manifest.previous.runId}` : 'start'})`,
@@ -119,7 +120,7 @@ function notableRecords(result: RecordRunResult): string[] {
     .filter((r) => NOTABLE.includes(r.status))
     .sort((a, b) => NOTABLE.indexOf(a.status) - NOTABLE.indexOf(b.status) || a.ruleId.localeCompare(b.ruleId));
   const lines = notable.slice(0, MAX_NOTABLE_LINES).map((r) => {
-    const message = r.message.length > 110 ? `${r.message.slice(0, 109)}…` : r.message;
+    const message = terminalText(r.message, 110);
     return `      ${pad(r.status === 'ERROR' ? 'NOT VERIFIED' : r.status, 13)}${pad(r.ruleId, 34)}${message}`;
   });
   if (notable.length > MAX_NOTABLE_LINES) lines.push(`      … and ${notable.length - MAX_NOTABLE_LINES} more (art32 history / art32 report)`);

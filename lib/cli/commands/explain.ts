@@ -8,6 +8,7 @@ import { RULES, type Rule } from '../../rules';
 import { requirementsForRule } from '../../frameworks';
 import { CliError } from '../errors';
 import { closeMatches } from '../render';
+import { safeJson } from '../../support/sanitize';
 
 interface ParameterDoc {
   name: string;
@@ -92,7 +93,7 @@ Examples:
       if (options.format === 'json') {
         const { evaluate: _evaluate, parameters: _schema, ...meta } = rule;
         const body = { ...meta, parameters: describeParameters(rule), requirements: requirementsForRule(rule.id).map((r) => ({ id: r.id, framework: r.frameworkId, title: r.title })) };
-        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+        process.stdout.write(`${safeJson(body, 2)}\n`);
         return;
       }
       if (options.format !== 'text') throw new CliError(`--format must be text or json, not "${options.format}"`);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ExportDirError, exportPack } from '../../evidence/export';
 import { CliError } from '../errors';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
+import { terminalText } from '../../support/sanitize';
 
 interface ExportOptions extends RawStoreOptions {
   account?: string;
@@ -34,7 +35,7 @@ export function register(program: Command): void {
           const result = await exportPack({ store: open.store, accountId, from: options.from as string, to: options.to as string, outDir: options.out as string });
           process.stdout.write(
             `audit pack written to ${result.outDir}: ${result.records} record(s), ${result.manifests} manifest(s), ` +
-              `${result.verification.ok ? 'verified' : `NOT VERIFIED (${result.verification.firstProblem?.message})`}\n`,
+              `${result.verification.ok ? 'verified' : `NOT VERIFIED (${terminalText(result.verification.firstProblem?.message)})`}\n`,
           );
           if (!result.verification.ok) process.exitCode = 1;
         } catch (error) {

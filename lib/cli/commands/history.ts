@@ -8,6 +8,7 @@ import { RULES } from '../../rules';
 import { EXIT } from '../exit-codes';
 import { closeMatches, csvLine, factsLine, pad } from '../render';
 import { addStoreOptions, dateOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
+import { safeJson, terminalText } from '../../support/sanitize';
 
 interface HistoryOptions extends RawStoreOptions {
   account?: string;
@@ -47,7 +48,7 @@ export function register(program: Command): void {
           options.rule !== undefined ? { accountId, ruleId: options.rule, ...range } : { accountId, requirementId: options.requirement as string, ...range },
         );
         const what = options.rule !== undefined ? `rule ${options.rule}` : `requirement ${options.requirement}`;
-        if (options.format === 'json') process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+        if (options.format === 'json') process.stdout.write(`${safeJson(records, 2)}\n`);
         else if (options.format === 'csv') process.stdout.write(historyCsv(records));
         else if (options.format === 'ocsf') process.stdout.write(`${JSON.stringify(toOcsfComplianceFindings(records.map((r) => ocsfInputFromRecord(r))), null, 2)}\n`);
         else {
@@ -64,12 +65,12 @@ export function register(program: Command): void {
           }
           const lines = [`history of ${what} · account ${accountId} · ${records.length} record(s)`];
           for (const r of records) {
-            lines.push(`${pad(r.collectedAt, 25)} ${pad(r.status, 15)} ${pad(r.ruleId, 32)} ${r.message}`);
+            lines.push(`${pad(r.collectedAt, 25)} ${pad(r.status, 15)} ${pad(r.ruleId, 32)} ${terminalText(r.message)}`);
             if (r.status === 'FAIL' || r.status === 'ERROR' || r.status === 'WARN') {
               const facts = factsLine(r.observed);
               if (facts) lines.push(`${' '.repeat(26)}observed: ${facts}`);
             }
-            lines.push(`${' '.repeat(26)}run ${r.runId} · hash ${r.hash.slice(0, 16)}…${r.resources.count ? ` · ${r.resources.count} resource(s)` : ''}`);
+            lines.push(`${' '.repeat(26)}run ${terminalText(r.runId)} · hash ${terminalText(r.hash.slice(0, 16))}…${r.resources.count ? ` · ${r.resources.count} resource(s)` : ''}`);
           }
           process.stdout.write(`${lines.join('\n')}\n`);
         }

@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { RULES } from '../../rules';
 import { FRAMEWORKS, requirementsForRule } from '../../frameworks';
 import { csvLine, pad } from '../render';
+import { safeJson } from '../../support/sanitize';
 
 type Format = 'table' | 'json' | 'csv';
 
@@ -33,7 +34,7 @@ Examples:
         requirements: requirementsForRule(r.id, options.framework).map((q) => q.id),
       })).filter((r) => !options.framework || r.requirements.length > 0);
       if (options.format === 'json') {
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        process.stdout.write(`${safeJson(rows, 2)}\n`);
         return;
       }
       if (options.format === 'csv') {

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { CliError } from '../errors';
 import { pad } from '../render';
 import { addStoreOptions, dateOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
+import { safeJson } from '../../support/sanitize';
 
 interface RunsOptions extends RawStoreOptions {
   account?: string;
@@ -27,7 +28,7 @@ export function register(program: Command): void {
       await withStore(options, async (open) => {
         const runs = await open.store.listRuns({ ...(accountId ? { accountId } : {}), ...range });
         if (options.format === 'json') {
-          process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+          process.stdout.write(`${safeJson(runs, 2)}\n`);
           return;
         }
         if (runs.length === 0) throw new CliError(`no runs in ${open.description}${options.from || options.to ? ' for that date range' : ''} — record one with \`art32 collect\``, 1);

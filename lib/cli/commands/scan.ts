@@ -13,6 +13,7 @@ import { TOOL_VERSION } from '../../version';
 import { CliError } from '../errors';
 import { csvLine, factsLine, pad } from '../render';
 import { addSourceOptions, readParametersFile, sourceOptionsFrom, type RawSourceOptions } from '../source-options';
+import { safeJson, terminalText } from '../../support/sanitize';
 
 type Format = 'table' | 'json' | 'csv' | 'ocsf';
 
@@ -64,7 +65,7 @@ How to produce an export directory: docs/exports.md (or lib/sources/export-aws-c
       }
       if (options.format === 'json') {
         const body = { toolVersion: TOOL_VERSION, scans: results.map(({ resolved, scan }) => ({ label: resolved.label, notes: resolved.notes, ...scan })) };
-        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+        process.stdout.write(`${safeJson(body, 2)}\n`);
       } else if (options.format === 'csv') {
         process.stdout.write(renderCsv(results.map((r) => r.scan)));
       } else if (options.format === 'ocsf') {
@@ -93,7 +94,7 @@ function findingDetails(f: Finding, indent: string): string[] {
   const threshold = factsLine(f.threshold);
   if (threshold) lines.push(`${indent}threshold: ${threshold}`);
   if (f.resources.length > 0) {
-    lines.push(`${indent}resources: ${f.resources.slice(0, 5).join(', ')}${f.resources.length > 5 ? `, … (${f.resources.length} in all)` : ''}`);
+    lines.push(`${indent}resources: ${f.resources.slice(0, 5).map((r) => terminalText(r)).join(', ')}${f.resources.length > 5 ? `, … (${f.resources.length} in all)` : ''}`);
   }
   return lines;
 }
@@ -101,12 +102,12 @@ function findingDetails(f: Finding, indent: string): string[] {
 /** The table format: header, verdict line, requirements with their rules, then gaps and notes. */
 export function renderTable(resolved: ResolvedSnapshot, scan: ScanResult): string {
   const out: string[] = [];
-  const account = `${scan.account.id}${scan.account.alias ? ` (${scan.account.alias})` : ''}`;
-  out.push(`art32 scan — account ${account} · ${resolved.label} · collected ${scan.collectedAt}`);
-  out.push(scan.verdict);
+  const account = terminalText(`${scan.account.id}${scan.account.alias ? ` (${scan.account.alias})` : ''}`);
+  out.push(`art32 scan — account ${account} · ${terminalText(resolved.label)} · collected ${terminalText(scan.collectedAt)}`);
+  out.push(terminalText(scan.verdict));
   const detailed = new Set<string>();
   const ruleLine = (f: Finding): string[] => {
-    const head = `    ${pad(STATUS_LABEL[f.status], 12)} ${pad(f.severity, 8)} ${pad(f.ruleId, 34)} ${f.message}`;
+    const head = `    ${pad(STATUS_LABEL[f.status], 12)} ${pad(f.severity, 8)} ${pad(f.ruleId, 34)} ${terminalText(f.message)}`;
     if (detailed.has(f.ruleId)) return f.status === 'PASS' || f.status === 'NOT_APPLICABLE' ? [head] : [`${head} (details above)`];
     detailed.add(f.ruleId);
     return [head, ...findingDetails(f, ' '.repeat(61))];
@@ -127,18 +128,18 @@ export function renderTable(resolved: ResolvedSnapshot, scan: ScanResult): strin
   if (scan.missingSections.length > 0) {
     out.push('', 'Missing sections (the rules that need them are NOT VERIFIED)');
     for (const m of scan.missingSections) {
-      const why = m.errors.length ? m.errors.map((e) => `${e.operation}: ${e.code}: ${e.message}`).join('; ') : 'not collected by this source';
+      const why = m.errors.length ? m.errors.map((e) => terminalText(`${e.operation}: ${e.code}: ${e.message}`)).join('; ') : 'not collected by this source';
       out.push(`  ${pad(m.section, 22)} ${why}${m.ruleIds.length ? ` [${m.ruleIds.join(', ')}]` : ''}`);
     }
   }
   const partial = scan.collectionErrors.filter((e) => !scan.missingSections.some((m) => m.section === e.section));
   if (partial.length > 0) {
     out.push('', 'Collection errors in collected sections');
-    for (const e of partial) out.push(`  ${pad(e.section, 22)} ${e.operation}: ${e.code}: ${e.message}`);
+    for (const e of partial) out.push(`  ${pad(e.section, 22)} ${terminalText(`${e.operation}: ${e.code}: ${e.message}`)}`);
   }
   if (resolved.notes.length > 0) {
     out.push('', 'Notes');
-    for (const n of resolved.notes) out.push(`  - ${n}`);
+    for (const n of resolved.notes) out.push(`  - ${terminalText(n)}`);
   }
   out.push('');
   return `${out.join('\n')}\n`;

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { verifyStore, type VerificationResult } from '../../evidence';
 import { CliError } from '../errors';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
+import { safeJson, terminalText } from '../../support/sanitize';
 
 interface VerifyOptions extends RawStoreOptions {
   account?: string;
@@ -14,9 +15,9 @@ export function renderVerification(result: VerificationResult, where: string): s
   const lines: string[] = [];
   for (const a of result.accounts) {
     lines.push(`account ${a.accountId}: ${a.runs} run(s), ${a.records} record(s), ${a.manifests} manifest(s) — ${a.problems.length ? `${a.problems.length} problem(s)` : 'OK'}${a.headHash ? ` · chain head ${a.headHash}` : ''}`);
-    for (const p of a.problems) lines.push(`  ${p.kind}: ${p.message}`);
+    for (const p of a.problems) lines.push(`  ${p.kind}: ${terminalText(p.message)}`);
   }
-  lines.push(result.ok ? `verified: every record hash, manifest hash and chain link matches (${where})` : `NOT VERIFIED — first broken link: ${result.firstProblem?.message}`);
+  lines.push(result.ok ? `verified: every record hash, manifest hash and chain link matches (${where})` : `NOT VERIFIED — first broken link: ${terminalText(result.firstProblem?.message)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -38,7 +39,7 @@ export function register(program: Command): void {
       await withStore(options, async (open) => {
         const result = await verifyStore(open.store, { ...(accountId ? { accountId } : {}), ...(options.from !== undefined ? { from: options.from } : {}) });
         if (result.accounts.length === 0) throw new CliError(`no evidence in ${open.description} — record a run with \`art32 collect\``, 1);
-        process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderVerification(result, open.description));
+        process.stdout.write(options.format === 'json' ? `${safeJson(result, 2)}\n` : renderVerification(result, open.description));
         if (!result.ok) process.exitCode = 1;
       });
     });
