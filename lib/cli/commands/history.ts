@@ -50,7 +50,7 @@ export function register(program: Command): void {
         const what = options.rule !== undefined ? `rule ${options.rule}` : `requirement ${options.requirement}`;
         if (options.format === 'json') process.stdout.write(`${safeJson(records, 2)}\n`);
         else if (options.format === 'csv') process.stdout.write(historyCsv(records));
-        else if (options.format === 'ocsf') process.stdout.write(`${JSON.stringify(toOcsfComplianceFindings(records.map((r) => ocsfInputFromRecord(r))), null, 2)}\n`);
+        else if (options.format === 'ocsf') process.stdout.write(`${safeJson(toOcsfComplianceFindings(records.map((r) => ocsfInputFromRecord(r))), 2)}\n`);
         else {
           if (records.length === 0) {
             // An id the catalog does not know is a typo (exit 2); a known one with nothing recorded is an empty answer (exit 0).

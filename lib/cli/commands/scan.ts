@@ -74,7 +74,7 @@ How to produce an export directory: docs/exports.md (or lib/sources/export-aws-c
             toOcsfComplianceFinding({ ...f, accountId: scan.account.id, accountAlias: scan.account.alias, collectedAt: scan.collectedAt, source: { kind: scan.source.kind, name: scan.source.name } }),
           ),
         );
-        process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+        process.stdout.write(`${safeJson(findings, 2)}\n`);
       }
       if (options.failOn) {
         const failing = results.flatMap((r) => failingFindings(r.scan.findings, options.failOn as Severity));
