@@ -10,6 +10,7 @@ import { register as runs } from './runs';
 import { register as history } from './history';
 import { register as verify } from './verify';
 import { register as exportPack } from './export';
+import { register as serve } from './serve';
 
 /** Every CLI command registers itself here (one file per command). */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth, activity, report, collect, runs, history, verify, exportPack];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth, activity, report, collect, runs, history, verify, exportPack, serve];

@@ -1,0 +1,73 @@
+/** `art32 serve`: the auditor's read-only evidence console in the browser (lib/serve). */
+import type { Command } from 'commander';
+import { DataDirError } from '../../evidence/embedded';
+import { EvidenceTableMissingError } from '../../evidence/errors';
+import { openReadOnly } from '../../serve/open-read-only';
+import { pseudonymiser } from '../../serve/pseudonym';
+import { isLoopback } from '../../serve/security';
+import { startConsole } from '../../serve/server';
+import { CliError } from '../errors';
+import { EXIT } from '../exit-codes';
+import { addStoreOptions, type RawStoreOptions } from '../store-options';
+
+interface ServeOptions extends RawStoreOptions {
+  host: string;
+  port: string;
+  pseudonymise?: boolean;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('serve')
+    .summary('read-only evidence console in the browser (local, token-protected)')
+    .description(
+      'Start a local, read-only web console over the evidence: requirements × runs heat-map, rule timelines, runs with record hashes ' +
+        'and integrity, verification with chain heads, activity outliers, audit pack and audit document downloads. Binds 127.0.0.1 and ' +
+        'prints one URL carrying a random access token; every request without it is refused. Never writes to the store ' +
+        '(the embedded store is read from a private copy taken at start).',
+    );
+  addStoreOptions(command)
+    .option('--host <address>', 'address to listen on (keep the loopback default unless you know why)', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0 = any free port)', '0')
+    .option('--pseudonymise', 'show principal names on activity views as keyed pseudonyms (key: $ART32_PSEUDONYM_KEY, else random per session)')
+    .addHelpText('after', '\nExamples:\n  $ art32 serve                       # the embedded demo store\n  $ art32 serve --table art32-evidence # the deployed table (auditor role credentials)')
+    .action(async (options: ServeOptions) => {
+      if (options.table !== undefined && options.dataDir !== undefined) throw new CliError('choose --table (DynamoDB) or --data-dir (embedded store), not both');
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port "${options.port}" is not a port number (0-65535)`);
+      let open;
+      try {
+        open = await openReadOnly({ ...(options.table !== undefined ? { table: options.table } : {}), ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) });
+      } catch (error) {
+        if (error instanceof DataDirError || error instanceof EvidenceTableMissingError) throw new CliError(error.message, EXIT.USAGE);
+        throw error;
+      }
+      let running;
+      try {
+        running = await startConsole({
+          context: {
+            store: open.store,
+            storeDescription: open.description,
+            now: () => new Date(),
+            ...(options.pseudonymise ? { pseudonymise: pseudonymiser(process.env.ART32_PSEUDONYM_KEY || undefined) } : {}),
+          },
+          client: open.client,
+          tableName: open.store.tableName,
+          host: options.host,
+          port,
+        });
+      } catch (error) {
+        await open.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new CliError(`cannot listen on ${options.host}:${port} (${code ?? (error as Error).message})`, EXIT.USAGE);
+      }
+      if (!isLoopback(options.host)) process.stderr.write(`art32 serve: listening on ${options.host}, not loopback: anyone who can reach it AND has the token can read the evidence\n`);
+      process.stdout.write(`art32 evidence console (read-only) on ${open.description}\n${running.url}\nopen that URL once (it carries the access token); Ctrl-C stops the console\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await running.close();
+      await open.close();
+    });
+}

@@ -1,0 +1,47 @@
+/** What every console page reads from: the store, the paged reader, and display options. */
+import type { EvidenceStore } from '../evidence/store';
+import type { ConsoleReader } from './reader';
+
+export interface ConsoleContext {
+  store: EvidenceStore;
+  reader: ConsoleReader;
+  /** Where the evidence lives, for people ("embedded store in …", "DynamoDB table …"). */
+  storeDescription: string;
+  /** Replaces principal names on activity views when pseudonymisation is configured. */
+  pseudonymise?: (principal: string) => string;
+  /** Clock (tests fix it). */
+  now: () => Date;
+}
+
+export class NotFoundError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class BadRequestError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'BadRequestError';
+  }
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const RULE_ID = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+
+export function accountParam(value: string | undefined): string {
+  if (value === undefined || !ACCOUNT_ID.test(value)) throw new BadRequestError('account: expected a 12-digit AWS account id');
+  return value;
+}
+
+export function runParam(value: string | undefined): string {
+  if (value === undefined || !RUN_ID.test(value)) throw new BadRequestError('run: expected a run id (A-Z a-z 0-9 . _ : -)');
+  return value;
+}
+
+export function ruleParam(value: string | undefined): string {
+  if (value === undefined || !RULE_ID.test(value)) throw new BadRequestError('rule: expected a rule id such as auth.password-strength');
+  return value;
+}
