@@ -2,12 +2,12 @@
  * Page layout and small rendering helpers of the console. Every value goes through Hono's
  * `html` template, which escapes `& < > " '`; strings from audited accounts (user names,
  * aliases, messages quoting them) also go through `neutralize` (bidi overrides and invisible
- * characters shown as `[U+XXXX]`, lib/report/escape.ts) and are direction-isolated in `<bdi>`.
+ * characters shown as `[U+XXXX]`: `visible` of lib/support/sanitize.ts, art32's one encoding layer) and are direction-isolated in `<bdi>`.
  * No inline script, no style attribute: the one stylesheet is allowed by its hash (CSP).
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { neutralize } from '../report/escape';
+import { visible as neutralize } from '../support/sanitize';
 import { TOOL_VERSION } from '../version';
 
 export type Html = HtmlEscapedString;
@@ -91,7 +91,7 @@ export function json(value: unknown, max = 4000): Html {
   }
   if (text.length > max) text = `${text.slice(0, max)}\n… (${text.length - max} more characters)`;
   // JSON.stringify escapes control characters inside strings: the raw newlines are its own layout.
-  return html`<pre>${text.split('\n').map(neutralize).join('\n')}</pre>` as Html;
+  return html`<pre>${text.split('\n').map((line) => neutralize(line)).join('\n')}</pre>` as Html;
 }
 
 /** A query string from defined parameters (values encoded). */
