@@ -7,7 +7,7 @@
  * FAIL > ERROR > WARN > PASS > NOT_APPLICABLE. ERROR reads "NOT VERIFIED": a requirement
  * with a rule that could not be evaluated is never shown as met.
  */
-import { FRAMEWORKS, getFramework, type Framework, type Requirement } from './frameworks';
+import { FRAMEWORKS, getFramework, hasStatus, requirementLabel, type Framework, type Requirement } from './frameworks';
 import { RULES, SEVERITIES, evaluateRules, type EvaluationContext, type Finding, type Rule, type RuleParameters, type Severity, type Status } from './rules';
 import { SECTION_NAMES, type AccountSnapshot, type CollectionError, type SectionName } from './snapshot';
 
@@ -31,8 +31,11 @@ export function worstStatus(statuses: readonly Status[]): Status {
 export interface RequirementResult {
   frameworkId: Framework['id'];
   requirement: Omit<Requirement, 'ruleIds'> & { ruleIds: string[] };
+  /** Worst status of its checks (for filtering); shown only when `hasStatus`. */
   status: Status;
-  /** One line: the status and why, e.g. "FAIL — 2 of 5 rules fail: auth.root-mfa, auth.console-mfa". */
+  /** False for a sanction decision: it informs checks and has no status of its own. */
+  hasStatus: boolean;
+  /** One line that counts checks, e.g. "checks mapped to Art. 32(1)(b): 3 of 5 passed — failing: auth.root-mfa". */
   verdict: string;
   findings: Finding[];
 }
@@ -76,25 +79,23 @@ const countBy = (findings: readonly Finding[]): Record<Status, number> => {
   return counts;
 };
 
-function requirementVerdict(status: Status, findings: readonly Finding[]): string {
+/**
+ * The one-line verdict of a requirement. It counts checks instead of judging the text
+ * ("checks mapped to Art. 32(1)(a): 0 of 1 passed", never "Art. 32(1)(a): FAIL"), and a
+ * sanction decision only informs checks ("checks informed by SAN-2026-003").
+ */
+function requirementVerdict(req: Requirement, status: Status, findings: readonly Finding[]): string {
   const ids = (s: Status) => findings.filter((f) => f.status === s).map((f) => f.ruleId);
-  const n = findings.length;
-  const notVerified = ids('ERROR');
-  const tail = notVerified.length && status !== 'ERROR' ? `; ${notVerified.length} not verified (${notVerified.join(', ')})` : '';
-  switch (status) {
-    case 'FAIL':
-      return `FAIL — ${ids('FAIL').length} of ${n} rules fail: ${ids('FAIL').join(', ')}${tail}`;
-    case 'ERROR':
-      return `NOT VERIFIED — ${notVerified.length} of ${n} rules could not be evaluated: ${notVerified.join(', ')}`;
-    case 'WARN':
-      return `WARN — ${ids('WARN').length} of ${n} rules warn: ${ids('WARN').join(', ')}`;
-    case 'PASS': {
-      const na = ids('NOT_APPLICABLE').length;
-      return `PASS — ${ids('PASS').length} of ${n} rules pass${na ? ` (${na} not applicable)` : ''}`;
-    }
-    case 'NOT_APPLICABLE':
-      return n === 0 ? 'N/A — no rule is mapped to this requirement yet' : `N/A — none of its ${n} rules applies to this account`;
-  }
+  const evaluated = findings.filter((f) => f.status !== 'NOT_APPLICABLE').length;
+  const label = requirementLabel(req, { passed: ids('PASS').length + ids('WARN').length, reserved: ids('WARN').length, evaluated });
+  if (findings.length === 0) return `${requirementLabel(req)}: no rule is mapped yet`;
+  const parts: string[] = [];
+  if (ids('FAIL').length) parts.push(`failing: ${ids('FAIL').join(', ')}`);
+  if (ids('ERROR').length) parts.push(`not verified: ${ids('ERROR').join(', ')}`);
+  if (ids('WARN').length) parts.push(`with a reservation: ${ids('WARN').join(', ')}`);
+  if (ids('NOT_APPLICABLE').length) parts.push(`not applicable: ${ids('NOT_APPLICABLE').join(', ')}`);
+  if (req.kind === 'reference-case') return `${label} — ${findings.length} check(s)${parts.length ? `; ${parts.join('; ')}` : ''}`;
+  return `${label}${parts.length ? ` — ${parts.join('; ')}` : ''}${status === 'NOT_APPLICABLE' ? ' (none applies to this account)' : ''}`;
 }
 
 const SEVERITY_RANK = (s: Severity): number => SEVERITIES.length - SEVERITIES.indexOf(s);
@@ -117,7 +118,7 @@ export function scanSnapshot(snapshot: AccountSnapshot, options: ScanOptions = {
     fw.requirements.map((req) => {
       const reqFindings = req.ruleIds.map((id) => byRule.get(id)).filter((f): f is Finding => f !== undefined);
       const status = worstStatus(reqFindings.map((f) => f.status));
-      return { frameworkId: fw.id, requirement: { ...req, ruleIds: [...req.ruleIds] }, status, verdict: requirementVerdict(status, reqFindings), findings: reqFindings };
+      return { frameworkId: fw.id, requirement: { ...req, ruleIds: [...req.ruleIds] }, status, hasStatus: hasStatus(req), verdict: requirementVerdict(req, status, reqFindings), findings: reqFindings };
     }),
   );
   const mapped = new Set(requirements.flatMap((r) => r.findings.map((f) => f.ruleId)));
@@ -163,9 +164,9 @@ function accountVerdict(status: Status, findings: readonly Finding[], counts: Re
   else parts.push(`${counts.PASS} pass`);
   const fwIds = [...new Set(requirements.map((r) => r.frameworkId))];
   const perFramework = fwIds.map((id) => {
-    const reqs = requirements.filter((r) => r.frameworkId === id);
+    const reqs = requirements.filter((r) => r.frameworkId === id && r.hasStatus);
     const notMet = reqs.filter((r) => r.status === 'FAIL' || r.status === 'ERROR').length;
-    return `${id.toUpperCase()} ${notMet}/${reqs.length} requirements not met or not verified`;
+    return `${id.toUpperCase()}: failing or unverified checks under ${notMet} of ${reqs.length} mapped ${id === 'gdpr' ? 'articles' : 'recommendations'}`;
   });
   return `${STATUS_LABEL[status]}: ${parts.join(', ')}${perFramework.length ? `; ${perFramework.join(', ')}` : ''}`;
 }

@@ -1,28 +1,37 @@
 /**
  * CNIL texts this tool gives evidence for: délibérations 2022-100 (passwords) and 2021-122
- * (logging), the personal-data security guide (2024 edition) and, as a reference, the
- * France Travail sanction. Data only: add a rule id to `ruleIds` to map it.
+ * (logging), the personal-data security guide (2024 edition) — all RECOMMENDATIONS:
+ * non-binding, the state of the art the CNIL applies in controls and sanctions; other measures
+ * are acceptable when their equivalence is demonstrated — and, as a reference case that informs
+ * checks (no status), the France Travail sanction. Data only: add a rule id to `ruleIds` to map it.
  */
 import type { Framework } from './types';
+import { SOURCES } from './sources';
 
 export const CNIL: Framework = {
   id: 'cnil',
-  title: 'CNIL — recommendations on passwords and logging, personal-data security guide (2024)',
+  title: 'CNIL — recommendations on passwords and logging, personal-data security guide (2024); SAN-2026-003 as a reference case',
   requirements: [
     {
       id: 'CNIL-2022-100',
-      title: 'Délibération 2022-100 — passwords',
-      citation: 'CNIL délibération n° 2022-100 of 21 July 2022 adopting a recommendation on passwords',
+      title: 'Délibération n° 2022-100 — passwords (recommendation)',
+      shortName: 'CNIL délib. 2022-100 (recommendation)',
+      kind: 'cnil-recommendation',
+      sourceId: 'cnil2022_100',
+      citation: SOURCES.cnil2022_100.citation,
       summary:
-        'A password alone needs ≥ 80 bits of entropy (12 characters of 4 classes, 14 of 3, or a 7-word passphrase); ≥ 50 bits if access is restricted (time-delay, captcha, blocking after ≤ 10 failures). No forced periodic renewal for ordinary users.',
+        'The CNIL recommends ≥ 80 bits of entropy for a password used alone (12 characters of 4 classes, 14 of 3, or a 7-word passphrase); ≥ 50 bits if access is restricted (time-delay, captcha, blocking after ≤ 10 failures). It advises against forced periodic renewal for ordinary users.',
       ruleIds: ['auth.password-policy-present', 'auth.password-strength', 'auth.passwords-predating-policy'],
     },
     {
       id: 'CNIL-2021-122',
-      title: 'Délibération 2021-122 — logging',
-      citation: 'CNIL délibération n° 2021-122 of 14 October 2021 adopting a recommendation on logging measures',
+      title: 'Délibération n° 2021-122 — logging (recommendation)',
+      shortName: 'CNIL délib. 2021-122 (recommendation)',
+      kind: 'cnil-recommendation',
+      sourceId: 'cnil2021_122',
+      citation: SOURCES.cnil2021_122.citation,
       summary:
-        'Log access, creation, modification and deletion with author, time, operation and data reference; keep 6 months to 1 year (up to 3 years for documented internal control); analyse automatically with alerts; protect logs from alteration.',
+        'Aimed at application logs. The CNIL recommends logging access, creation, modification and deletion with author, time, operation and data reference; keeping logs 6 months to 1 year (longer when justified); analysing them automatically with alerts that are treated; protecting them from alteration. CloudTrail covers the AWS layer only.',
       ruleIds: [
         'logging.cloudtrail-multi-region',
         'logging.log-integrity',
@@ -35,31 +44,53 @@ export const CNIL: Framework = {
       ],
     },
     {
+      id: 'CNIL-GUIDE-1',
+      title: 'Guide fiche 1 — manage security (check the measures periodically)',
+      shortName: 'CNIL guide fiche 1 (recommendation)',
+      kind: 'cnil-recommendation',
+      sourceId: 'cnilGuide1',
+      citation: SOURCES.cnilGuide1.citation,
+      summary: 'The CNIL recommends checking periodically that the measures are effective, with action plans that have an owner and a deadline.',
+      ruleIds: ['governance.evidence-continuity'],
+    },
+    {
       id: 'CNIL-GUIDE-4',
       title: 'Guide fiche 4 — authenticate users',
-      citation: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 4',
-      summary: 'Authenticate every user individually; prefer multi-factor authentication, especially for privileged accounts and access from outside.',
+      shortName: 'CNIL guide fiche 4 (recommendation)',
+      kind: 'cnil-recommendation',
+      sourceId: 'cnilGuide4',
+      citation: SOURCES.cnilGuide4.citation,
+      summary: 'The CNIL recommends authenticating every user individually and prefers multi-factor authentication, especially for privileged accounts and access from outside.',
       ruleIds: ['auth.root-mfa', 'auth.console-mfa', 'auth.root-access-keys', 'access.admin-credentials'],
     },
     {
       id: 'CNIL-GUIDE-5',
       title: 'Guide fiche 5 — manage access rights',
-      citation: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 5',
-      summary: 'Least privilege; remove rights on departure; review rights at least yearly; remove unused accounts.',
+      shortName: 'CNIL guide fiche 5 (recommendation)',
+      kind: 'cnil-recommendation',
+      sourceId: 'cnilGuide5',
+      citation: SOURCES.cnilGuide5.citation,
+      summary: 'The CNIL recommends least privilege, removing rights on departure, reviewing rights at least yearly and removing unused accounts.',
       ruleIds: ['access.stale-credentials', 'access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.privilege-escalation', 'access.unused-roles', 'access.cross-account-trust'],
     },
     {
       id: 'CNIL-GUIDE-9',
       title: 'Guide fiche 9 — secure servers',
-      citation: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 9',
-      summary: 'Use named, non-privileged accounts for routine work and keep administrator rights to those who need them.',
+      shortName: 'CNIL guide fiche 9 (recommendation)',
+      kind: 'cnil-recommendation',
+      sourceId: 'cnilGuide9',
+      citation: SOURCES.cnilGuide9.citation,
+      summary: 'The CNIL recommends named, non-privileged accounts for routine work and a specific policy for administrators.',
       ruleIds: ['access.admin-principals', 'auth.root-access-keys', 'auth.root-usage', 'access.admin-credentials'],
     },
     {
       id: 'CNIL-GUIDE-16',
       title: 'Guide fiche 16 — trace operations',
-      citation: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 16',
-      summary: 'Record operations, keep traces 6 to 12 months, protect them and analyse them actively.',
+      shortName: 'CNIL guide fiche 16 (recommendation)',
+      kind: 'cnil-recommendation',
+      sourceId: 'cnilGuide16',
+      citation: SOURCES.cnilGuide16.citation,
+      summary: 'The CNIL recommends recording operations, keeping traces 6 to 12 months, protecting them and analysing them actively — never to count working hours.',
       ruleIds: [
         'logging.cloudtrail-multi-region',
         'logging.log-integrity',
@@ -74,16 +105,22 @@ export const CNIL: Framework = {
     {
       id: 'CNIL-GUIDE-22',
       title: 'Guide fiche 22 — cloud computing',
-      citation: 'CNIL, Guide de la sécurité des données personnelles (2024 edition), fiche 22',
-      summary: 'In the cloud the customer keeps responsibility for its configuration: identities, access rights, logging and monitoring of its account.',
-      ruleIds: ['auth.root-mfa', 'logging.cloudtrail-multi-region', 'governance.evidence-continuity', 'access.unused-roles'],
+      shortName: 'CNIL guide fiche 22 (recommendation)',
+      kind: 'cnil-recommendation',
+      sourceId: 'cnilGuide22',
+      citation: SOURCES.cnilGuide22.citation,
+      summary: 'In the cloud the customer keeps responsibility for its configuration: the CNIL recommends least privilege, encryption at rest and in transit, and knowing where data is.',
+      ruleIds: ['auth.root-mfa', 'logging.cloudtrail-multi-region', 'logging.log-encryption', 'access.unused-roles'],
     },
     {
       id: 'CNIL-SAN-2026-003',
-      title: 'Sanction SAN-2026-003 — France Travail (reference case)',
-      citation: 'CNIL sanction SAN-2026-003 (decided 22 January 2026, published 29 January 2026) against France Travail',
+      title: 'SAN-2026-003 — France Travail (reference case: checks informed by it, no status)',
+      shortName: 'SAN-2026-003',
+      kind: 'reference-case',
+      sourceId: 'cnilSan2026_003',
+      citation: SOURCES.cnilSan2026_003.citation,
       summary:
-        '€5M under Art. 32: weak passwords with late lockout, no MFA, no automatic log analysis, over-broad adviser access; 36.8M people\'s data (25 GB) extracted through hijacked adviser accounts.',
+        'A €5M fine under Art. 32 (decided 22 January 2026, published 29 January 2026). Per the public summaries: lockout only after 50 attempts, no MFA, over-broad habilitations, logging unable to detect abnormal behaviour, DPIA measures identified but not implemented; 25 GB on 36.8M people extracted through hijacked adviser accounts. A decision informs these checks; it is not a requirement with a status.',
       ruleIds: [
         'auth.password-strength',
         'auth.console-mfa',

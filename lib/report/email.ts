@@ -308,8 +308,8 @@ function renderHtml(model: ReportModel, options: RenderOptions): string {
 
   if (t.accountsCollected) {
     const rows = model.requirements.map((r) => [
-      `${escapeHtml(r.title)}`,
-      badge(r.status, REQUIREMENT_STATUS_LABEL[r.status]),
+      `${escapeHtml(r.label)}`,
+      r.hasStatus ? badge(r.status, REQUIREMENT_STATUS_LABEL[r.status]) : escapeHtml('no status (informs checks)'),
       escapeHtml(pct(r.score)),
       escapeHtml(`${r.accountsFailing} / ${r.accountsNotVerified} / ${r.accountsMet}`),
     ]);
@@ -472,7 +472,7 @@ function renderText(model: ReportModel, options: RenderOptions): string {
     out.push(
       ...textTable([
         ['Requirement', 'Status', 'Score', 'Failing/not verified/met'],
-        ...model.requirements.map((r) => [r.title, REQUIREMENT_STATUS_LABEL[r.status], pct(r.score), `${r.accountsFailing}/${r.accountsNotVerified}/${r.accountsMet}`]),
+        ...model.requirements.map((r) => [r.label, r.hasStatus ? REQUIREMENT_STATUS_LABEL[r.status] : 'no status', pct(r.score), `${r.accountsFailing}/${r.accountsNotVerified}/${r.accountsMet}`]),
       ]),
     );
     const attention = cap(accountsNeedingAttention(model), LIMITS.accounts);

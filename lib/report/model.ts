@@ -25,7 +25,8 @@
  * - **gap** = an interval between consecutive runs (or from the last run to `now`) longer
  *   than 1.5 × the expected cadence, ending inside the report window.
  */
-import type { Framework } from '../frameworks/types';
+import type { Framework, Requirement } from '../frameworks/types';
+import { hasStatus, requirementLabel } from '../frameworks';
 import type { Remediation, Severity, Status } from '../rules/types';
 
 /** One stored finding, as the report needs it (a projection of an evidence record). */
@@ -158,6 +159,12 @@ export interface RequirementSummary {
   title: string;
   citation: string;
   ruleIds: string[];
+  /** law, cnil-recommendation or reference-case (a sanction: informs checks, no status). */
+  kind: Requirement['kind'];
+  /** False for a reference case: show `label`, never `status`. */
+  hasStatus: boolean;
+  /** "checks mapped to Art. 32(1)(a): 0 of 1 passed" / "checks informed by SAN-2026-003" (lib/frameworks). */
+  label: string;
   status: RequirementStatus;
   /** Fleet score over every account's latest run, same definition as the account score. */
   score: number | null;
@@ -493,6 +500,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
         title: req.title,
         citation: req.citation,
         ruleIds: [...req.ruleIds],
+        kind: req.kind,
+        hasStatus: hasStatus(req),
+        label: requirementLabel(req, {
+          passed: f.counts.passed + f.counts.warned,
+          reserved: f.counts.warned,
+          evaluated: f.counts.passed + f.counts.warned + f.counts.failed + f.counts.errors + f.counts.missing,
+        }),
         status: collected.length ? requirementStatus(f.counts) : 'NOT_VERIFIED',
         score: score(f.counts),
         accountsFailing: f.failing,

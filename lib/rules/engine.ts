@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { MissingSectionError, type AccountSnapshot } from '../snapshot';
 import type { EvaluationContext, Finding, Rule } from './types';
+import { registerNote, registerStatusForRule } from '../register/view';
 
 export class UnknownRuleError extends Error {
   public constructor(ruleId: string, known: string[]) {
@@ -62,7 +63,7 @@ export function evaluateRule(
   }
   try {
     const outcome = rule.evaluate(snapshot, params, context);
-    return { ruleId: rule.id, severity: rule.severity, ...outcome };
+    return withRegisterStatus({ ruleId: rule.id, severity: rule.severity, ...outcome }, context);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -75,6 +76,22 @@ export function evaluateRule(
       resources: [],
     };
   }
+}
+
+/**
+ * Make acceptances and plans visible on the finding they concern: an expired acceptance or an
+ * overdue plan shows in the message (and so in the email and audit document), and both are
+ * listed in `observed.register`. The status is never changed: an accepted FAIL is still a FAIL.
+ */
+function withRegisterStatus(finding: Finding, context: EvaluationContext): Finding {
+  const status = registerStatusForRule(context.register, finding.ruleId);
+  if (status.acceptances.length === 0 && status.plans.length === 0) return finding;
+  const note = finding.status === 'FAIL' || finding.status === 'WARN' ? registerNote(status) : '';
+  return {
+    ...finding,
+    message: note ? `${finding.message} [${note}]` : finding.message,
+    observed: { ...finding.observed, register: status },
+  };
 }
 
 export interface EvaluateOptions {

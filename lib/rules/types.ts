@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { AccountSnapshot, SectionName } from '../snapshot';
 import type { ActivityBaselines } from '../activity/baselines';
+import type { RegisterView } from '../register/types';
 
 export const STATUSES = ['PASS', 'FAIL', 'WARN', 'NOT_APPLICABLE', 'ERROR'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -53,6 +54,12 @@ export interface EvaluationContext {
   previousBreadth?: Record<string, number>;
   /** Per-principal history of activity metrics (previous runs), for `monitoring.abnormal-activity`. */
   activityBaselines?: ActivityBaselines;
+  /**
+   * The register in force for this account at the snapshot's time (declarations, risk
+   * acceptances, remediation plans, triage), loaded by the CLI / handler from the evidence
+   * store. Rules read declarations from here, never from parameters files (thresholds only).
+   */
+  register?: RegisterView;
 }
 
 export interface Rule<P extends z.ZodType = z.ZodType> {

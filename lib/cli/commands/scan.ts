@@ -118,7 +118,7 @@ export function renderTable(resolved: ResolvedSnapshot, scan: ScanResult): strin
       framework = r.frameworkId;
       out.push('', FRAMEWORKS.find((f) => f.id === framework)?.title ?? framework.toUpperCase());
     }
-    out.push(`  ${pad(STATUS_LABEL[r.status], 12)} ${r.requirement.id} ${r.requirement.title}`, `  ${' '.repeat(13)}${r.verdict}`);
+    out.push(`  ${pad(r.hasStatus ? STATUS_LABEL[r.status] : '(informs)', 12)} ${r.requirement.id} ${r.requirement.title}`, `  ${' '.repeat(13)}${r.verdict}`);
     for (const f of r.findings) out.push(...ruleLine(f));
   }
   if (scan.unmappedFindings.length > 0) {

@@ -21,10 +21,10 @@ export default defineRule({
   area: 'access',
   severity: 'high',
   rationale:
-    'A principal with `*` on `*` can read every personal data store, switch off logging and erase traces. GDPR Art. 32(4) and ' +
-    '25(2) require that people act only on instructions and that access is limited to what is necessary; the CNIL guide asks ' +
-    'for non-privileged named accounts for routine work. Long-lived IAM users with admin rights are the worst case: their ' +
-    'passwords and keys are phished or leaked.',
+    'A principal with `*` on `*` can read every personal data store, switch off logging and erase traces. GDPR Art. 32(1)(b) ' +
+    'requires the ongoing confidentiality and integrity of the systems and Art. 25(2) limits accessibility to what is necessary; ' +
+    'the CNIL security guide (fiches 5 and 9) recommends least privilege and non-privileged named accounts for routine work. ' +
+    'Long-lived IAM users with admin rights are the worst case: their passwords and keys are phished or leaked.',
   remediation: {
     console: 'IAM console → Users/Roles → <principal> → Permissions: detach AdministratorAccess and remove `*`-on-`*` statements; grant a job-specific policy instead.',
     cli:
@@ -32,7 +32,7 @@ export default defineRule({
       'aws iam detach-role-policy --role-name <role> --policy-arn arn:aws:iam::aws:policy/AdministratorAccess; ' +
       'aws iam delete-user-policy --user-name <user> --policy-name <inline policy>',
   },
-  references: [REF.gdpr32_4, REF.gdpr25_2, REF.cnilGuide5, REF.cnilGuide9],
+  references: [REF.gdpr32_1_b, REF.gdpr25_2, REF.cnilGuide5, REF.cnilGuide9],
   sections: ['authorizationDetails'],
   parameters: AdminPrincipalsParameters,
   evaluate(snapshot, params) {

@@ -39,9 +39,9 @@ export default defineRule({
   area: 'access',
   severity: 'high',
   rationale:
-    'The France Travail advisers "had access far beyond their needs": hijacked accounts could extract 36.8 million people\'s ' +
-    'records. Art. 25(2) GDPR limits accessibility to what is necessary and Art. 32(4) requires that people act only on ' +
-    'instructions. Counting what each principal can actually do (wildcards expanded over the AWS action catalog), and ' +
+    'In the France Travail case the public summaries of SAN-2026-003 describe habilitations far broader than the advisers\' tasks: ' +
+    'hijacked accounts could reach 36.8 million people\'s records. GDPR Art. 25(2) limits accessibility to what is necessary and ' +
+    'Art. 32(1)(b) requires ongoing confidentiality; the CNIL security guide (fiche 5) recommends least privilege. Counting what each principal can actually do (wildcards expanded over the AWS action catalog), and ' +
     'comparing it with its peers, shows which ones are far broader than any task needs.',
   remediation: {
     console:
@@ -53,7 +53,7 @@ export default defineRule({
       'aws iam put-role-policy --role-name <role> --policy-name <name> --policy-document file://least-privilege.json; ' +
       'aws iam detach-role-policy --role-name <role> --policy-arn <broad policy arn>',
   },
-  references: [REF.gdpr25_2, REF.gdpr32_4, REF.cnilGuide5, REF.cnilSan2026_003],
+  references: [REF.gdpr25_2, REF.gdpr32_1_b, REF.cnilGuide5, REF.cnilSan2026_003],
   sections: ['authorizationDetails'],
   parameters: PermissionBreadthParameters,
   evaluate(snapshot, params, context) {

@@ -26,7 +26,7 @@ export default defineRule({
     'A principal that can attach a policy, create a new policy version, pass a privileged role to compute it controls, or ' +
     'create credentials for another user is an administrator in waiting: one hijacked account is enough to take the whole ' +
     'account and every personal data store in it. Art. 32(1)(b) GDPR requires ongoing confidentiality and integrity of the ' +
-    'systems, and Art. 32(4) that people act only on instructions.',
+    'systems; the CNIL security guide (fiche 5) recommends least privilege.',
   remediation: {
     console:
       'IAM console → <principal> → Permissions: remove the IAM write actions it does not need (iam:Attach*/Put*Policy, ' +
@@ -36,7 +36,7 @@ export default defineRule({
       'aws iam put-role-policy --role-name <role> --policy-name <name> --policy-document file://without-escalation.json; ' +
       'aws iam put-role-permissions-boundary --role-name <role> --permissions-boundary <boundary policy arn>',
   },
-  references: [REF.gdpr32_1_b, REF.gdpr32_4, REF.cnilGuide5, 'Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and Mitigation" (2018)'],
+  references: [REF.gdpr32_1_b, REF.cnilGuide5, REF.rhinoEscalation],
   sections: ['authorizationDetails'],
   parameters: PrivilegeEscalationParameters,
   evaluate(snapshot, params) {

@@ -80,7 +80,8 @@ export default defineRule({
   severity: 'medium',
   rationale:
     'An unused password or key is an open door nobody watches: it belongs to someone who left or no longer needs access. The ' +
-    'CNIL security guide asks to remove unused accounts and review rights regularly; long-lived keys that are never rotated ' +
+    'CNIL security guide (fiche 5) recommends removing unused accounts and reviewing rights at least yearly; the 90-day figures are ' +
+    'industry practice (CIS AWS Foundations Benchmark); long-lived keys that are never rotated ' +
     'stay valid after they leak.',
   remediation: {
     console: 'IAM console → Users → <user> → Security credentials: delete the console password or deactivate/delete the access key; rotate keys in use.',
@@ -88,7 +89,7 @@ export default defineRule({
       'aws iam delete-login-profile --user-name <user>; aws iam update-access-key --user-name <user> --access-key-id <id> --status Inactive; ' +
       'rotate: aws iam create-access-key --user-name <user>, switch the application, then aws iam delete-access-key --user-name <user> --access-key-id <old id>',
   },
-  references: [REF.cnilGuide5, REF.gdpr32_1_b],
+  references: [REF.cnilGuide5, REF.gdpr32_1_b, REF.cisAws],
   sections: ['credentialReport'],
   parameters: StaleCredentialsParameters,
   evaluate(snapshot, params) {

@@ -53,8 +53,8 @@ export default defineRule({
   area: 'access',
   severity: 'high',
   rationale:
-    'France Travail\'s advisers could query far more records than their tasks needed; hijacked accounts extracted 25 GB of ' +
-    'personal data. GDPR Art. 25(2) limits accessibility to what is necessary: grants like `s3:*`, `dynamodb:*` or ' +
+    'In the France Travail case (SAN-2026-003, public summaries) the advisers\' habilitations reached far more records than ' +
+    'their tasks needed; hijacked accounts extracted 25 GB of personal data. GDPR Art. 25(2) limits accessibility to what is necessary: grants like `s3:*`, `dynamodb:*` or ' +
     '`s3:GetObject` on `*` let one stolen credential read every store in the account.',
   remediation: {
     console: 'IAM console → Roles/Users → <principal> → Permissions: replace `*` resources with the ARNs of the buckets/tables the job needs, and list the actions it uses.',
@@ -63,7 +63,7 @@ export default defineRule({
       '(Resource: arn:aws:s3:::<bucket>/<prefix>/*, arn:aws:dynamodb:<region>:<account>:table/<table>); then ' +
       'aws iam delete-role-policy --role-name <role> --policy-name <wildcard policy> or aws iam detach-role-policy --role-name <role> --policy-arn <arn>',
   },
-  references: [REF.gdpr25_2, REF.gdpr32_2, REF.gdpr32_4, REF.cnilGuide5, REF.cnilSan2026_003],
+  references: [REF.gdpr25_2, REF.gdpr32_1_b, REF.gdpr32_2, REF.cnilGuide5, REF.cnilSan2026_003],
   sections: ['authorizationDetails'],
   parameters: WildcardDataAccessParameters,
   evaluate(snapshot, params) {

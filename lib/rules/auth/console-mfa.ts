@@ -1,11 +1,43 @@
 /**
- * auth.console-mfa — every IAM user who can sign in to the console has an active MFA device.
- * Judged from the credential report, one row per user (no per-user API calls).
+ * auth.console-mfa — every IAM user who can sign in to the console has an active MFA device,
+ * and the rule says what it cannot see: people who sign in through SAML federation or IAM
+ * Identity Center authenticate at the identity provider, whose MFA setting is not in the
+ * account. Judged from the credential report (one row per user, no per-user API calls) and,
+ * when collected, the roles' trust policies.
  */
 import { z } from 'zod';
-import { ROOT_REPORT_USER, requireSection } from '../../snapshot';
+import { ROOT_REPORT_USER, requireSection, type AccountSnapshot, type RoleDetail } from '../../snapshot';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
+import { DECLARED_BASIS, declarations, entryRef } from '../../register/view';
+
+/** Identity Center (successor of AWS SSO) creates its permission-set roles under this path. */
+export const IDENTITY_CENTER_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
+
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/** How a role is reached by federated sign-in, or undefined: SAML provider trust, or Identity Center path. */
+export function federationOf(role: RoleDetail): 'identity-center' | 'saml' | undefined {
+  if (role.Path?.startsWith(IDENTITY_CENTER_ROLE_PATH)) return 'identity-center';
+  const doc = role.AssumeRolePolicyDocument;
+  if (!doc) return undefined;
+  for (const s of asList(doc.Statement) as { Effect?: string; Principal?: unknown; Action?: unknown }[]) {
+    if (s.Effect !== 'Allow') continue;
+    const principal = s.Principal as { Federated?: unknown } | undefined;
+    const federated = asList(principal?.Federated).map(String);
+    const actions = asList(s.Action).map(String);
+    if (federated.some((f) => f.includes(':saml-provider/')) || actions.some((a) => a.toLowerCase() === 'sts:assumerolewithsaml')) return 'saml';
+  }
+  return undefined;
+}
+
+function federatedRoles(snapshot: AccountSnapshot): { arn: string; via: 'identity-center' | 'saml' }[] | undefined {
+  if (!snapshot.authorizationDetails) return undefined;
+  return snapshot.authorizationDetails.RoleDetailList.flatMap((r) => {
+    const via = federationOf(r);
+    return via ? [{ arn: r.Arn, via }] : [];
+  });
+}
 
 export default defineRule({
   id: 'auth.console-mfa',
@@ -13,42 +45,83 @@ export default defineRule({
   area: 'auth',
   severity: 'high',
   rationale:
-    'A password alone is phished, guessed or reused; France Travail\'s adviser accounts were hijacked that way and used to extract ' +
-    '36.8M people\'s data. The CNIL security guide prefers multi-factor authentication, especially for access from outside.',
+    'A password alone is phished, guessed or reused; in SAN-2026-003 (France Travail) the public summaries cite no MFA on the ' +
+    'hijacked adviser accounts used to extract 36.8M people\'s data. The CNIL security guide (fiche 4) recommends multi-factor ' +
+    'authentication, especially for access from outside. art32 sees MFA for IAM users only: for federated sign-in (SAML, IAM ' +
+    'Identity Center) MFA is enforced at the identity provider, so those accounts are NOT VERIFIED unless the controller declares ' +
+    'the provider\'s MFA with evidence in the register (then "PASS (declared, not verified)").',
   remediation: {
-    console: 'IAM console → Users → <user> → Security credentials → Assign MFA device (or remove the console password if unused).',
+    console: 'IAM console → Users → <user> → Security credentials → Assign MFA device (or remove the console password if unused). For federated sign-in: enforce MFA in IAM Identity Center (Settings → Authentication → Multi-factor authentication: every time they sign in) or at the SAML identity provider, then record it with `art32 declare idp-mfa`.',
     cli:
       'aws iam create-virtual-mfa-device --virtual-mfa-device-name <user> --outfile qr.png --bootstrap-method QRCodePNG && ' +
       'aws iam enable-mfa-device --user-name <user> --serial-number arn:aws:iam::<account>:mfa/<user> --authentication-code1 <code1> --authentication-code2 <code2>; ' +
-      'or, for users who should not use the console: aws iam delete-login-profile --user-name <user>',
+      'or, for users who should not use the console: aws iam delete-login-profile --user-name <user>; ' +
+      'federated: art32 declare idp-mfa --account <id> --mechanism "<IdP and policy>" --evidence-ref <doc>',
   },
   references: [REF.gdpr32_1_b, REF.cnilGuide4, REF.cnilSan2026_003],
   sections: ['credentialReport'],
   parameters: z.object({}),
-  evaluate(snapshot) {
+  evaluate(snapshot, _params, context) {
     const report = requireSection(snapshot, 'credentialReport');
     const consoleUsers = report.rows.filter((r) => r.user !== ROOT_REPORT_USER && r.password_enabled === true);
     const withoutMfa = consoleUsers.filter((r) => !r.mfa_active);
-    const observed = {
+    const federated = federatedRoles(snapshot);
+    const idpMfa = declarations(context.register, 'idp-mfa')[0];
+    const observed: Record<string, unknown> = {
       consoleUsers: consoleUsers.length,
       consoleUsersWithoutMfa: withoutMfa.length,
       usersWithoutMfa: withoutMfa.map((r) => r.user),
       credentialReportGeneratedTime: report.GeneratedTime,
+      federatedRoles: federated ?? 'authorization details not collected: federated sign-in not checked',
+      notVisible: 'MFA enforced by an identity provider (SAML, IAM Identity Center) is not visible in the account',
     };
+    const threshold = { consoleUsersWithoutMfa: 0, federatedSignIn: 'MFA at the identity provider, declared with evidence' };
     if (withoutMfa.length > 0) {
       return {
         status: 'FAIL',
         message: `${withoutMfa.length} of ${consoleUsers.length} console users have no active MFA: ${withoutMfa.slice(0, 5).map((r) => r.user).join(', ')}${withoutMfa.length > 5 ? ', …' : ''}.`,
         observed,
-        threshold: { consoleUsersWithoutMfa: 0 },
+        threshold,
         resources: withoutMfa.map((r) => r.arn),
+      };
+    }
+    const iamPart = consoleUsers.length ? `All ${consoleUsers.length} IAM console users have an active MFA device` : 'No IAM user has a console password';
+    if (federated && federated.length > 0) {
+      const kinds = [...new Set(federated.map((f) => (f.via === 'saml' ? 'SAML' : 'IAM Identity Center')))].join(' and ');
+      if (idpMfa) {
+        const ref = entryRef(idpMfa.entry);
+        return {
+          status: 'PASS',
+          message: `PASS (declared, not verified): ${iamPart}; ${federated.length} role(s) are reached by ${kinds} sign-in, whose MFA is declared in ${ref.id} by ${ref.declaredBy} on ${ref.recordedAt.slice(0, 10)} (${idpMfa.declaration.mechanism}; evidence: ${idpMfa.declaration.evidenceRef}).`,
+          observed: { ...observed, basis: DECLARED_BASIS, declaration: ref },
+          threshold,
+          resources: federated.map((f) => f.arn),
+        };
+      }
+      return {
+        status: 'ERROR',
+        message: `NOT VERIFIED for federated access: ${iamPart}, but ${federated.length} role(s) are reached by ${kinds} sign-in and MFA at the identity provider is not visible in the account. Declare it with evidence (art32 declare idp-mfa) or check it at the provider.`,
+        observed,
+        threshold,
+        resources: federated.map((f) => f.arn),
+      };
+    }
+    if (consoleUsers.length === 0) {
+      return {
+        status: 'NOT_APPLICABLE',
+        message: federated
+          ? 'No IAM user has a console password and no role is reached by SAML or IAM Identity Center sign-in: only root signs in to the console (see auth.root-mfa).'
+          : 'No IAM user has a console password. Federated sign-in (SAML, IAM Identity Center) was not checked: authorization details were not collected, and MFA at an identity provider is not visible in the account.',
+        observed,
+        threshold,
+        resources: [],
       };
     }
     return {
       status: 'PASS',
-      message: consoleUsers.length ? `All ${consoleUsers.length} console users have an active MFA device.` : 'No IAM user has a console password.',
+      message: `${iamPart}${federated ? '; no role is reached by SAML or IAM Identity Center sign-in' : '; federated sign-in was not checked (authorization details not collected)'}.`,
       observed,
-      threshold: { consoleUsersWithoutMfa: 0 },
+      threshold,
       resources: [],
     };
   },

@@ -3,7 +3,7 @@
  * Without one, IAM applies an AWS default the controller neither chose nor documented.
  */
 import { z } from 'zod';
-import { requireSection } from '../../snapshot';
+import { ROOT_REPORT_USER, requireSection } from '../../snapshot';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
@@ -21,19 +21,31 @@ export default defineRule({
   severity: 'high',
   rationale:
     'Without a custom IAM password policy, console passwords only follow the AWS default (8 characters, 3 of 4 character types): ' +
-    'about 47.6 bits of entropy, below the 80 bits the CNIL requires for a password used alone, and a default the controller ' +
-    'cannot show it chose (GDPR Art. 5(2)).',
+    'about 47.6 bits of entropy, below the 80 bits CNIL délibération n° 2022-100 recommends for a password used alone, and a ' +
+    'default the controller cannot show it chose (GDPR Art. 5(2)). When no IAM user has a console password the policy protects ' +
+    'nothing today: the rule is NOT_APPLICABLE (a user created later would get the default).',
   remediation: {
     console: 'IAM console → Account settings → Password policy → Edit → Custom: minimum length 14 (or 12 with all four character types).',
     cli:
       'aws iam update-account-password-policy --minimum-password-length 14 --require-uppercase-characters ' +
       '--require-lowercase-characters --require-numbers --require-symbols --allow-users-to-change-password',
   },
-  references: [REF.cnil2022_100, REF.gdpr32_1_b],
+  references: [REF.cnil2022_100, REF.gdpr32_1_b, REF.gdpr5_2],
   sections: ['passwordPolicy'],
   parameters: z.object({}),
   evaluate(snapshot) {
     const policy = requireSection(snapshot, 'passwordPolicy');
+    // Optional: with the credential report we know whether any IAM user signs in with a password.
+    const consoleUsers = snapshot.credentialReport?.rows.filter((r) => r.user !== ROOT_REPORT_USER && r.password_enabled === true);
+    if (policy === null && consoleUsers !== undefined && consoleUsers.length === 0) {
+      return {
+        status: 'NOT_APPLICABLE',
+        message: 'No account password policy, but no IAM user has a console password (credential report): the policy protects nobody today. Set one before creating console users.',
+        observed: { passwordPolicy: null, consoleUsers: 0, credentialReportGeneratedTime: snapshot.credentialReport?.GeneratedTime },
+        threshold: { required: 'a custom password policy when IAM users sign in with a password' },
+        resources: [],
+      };
+    }
     if (policy === null) {
       return {
         status: 'FAIL',

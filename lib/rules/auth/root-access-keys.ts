@@ -13,13 +13,15 @@ export default defineRule({
   area: 'auth',
   severity: 'critical',
   rationale:
-    'A root access key is an unrestricted, non-expiring credential that no policy can limit and no MFA protects. Leaked once, it ' +
-    'exposes everything in the account. The CNIL security guide asks for named, non-privileged accounts for routine work.',
+    'A root access key is a non-expiring credential with the root user\'s full power that MFA does not protect. No IAM policy ' +
+    'in the account can limit root; in an AWS Organizations member account, service control policies can restrict it, but not ' +
+    'in the management account or a standalone account. Leaked once, it can expose everything in the account. The CNIL ' +
+    'security guide (fiches 4 and 9) recommends named, non-privileged accounts for routine work.',
   remediation: {
     console: 'Sign in as root → Security credentials → Access keys → Deactivate, then Delete each key.',
     cli: 'Root keys can only be deleted while signed in as root: aws iam list-access-keys (with root credentials) then aws iam delete-access-key --access-key-id <id>',
   },
-  references: [REF.gdpr32_1_b, REF.cnilGuide4, REF.cnilGuide9],
+  references: [REF.gdpr32_1_b, REF.cnilGuide4, REF.cnilGuide9, REF.awsScpRoot],
   sections: ['accountSummary'],
   parameters: z.object({}),
   evaluate(snapshot) {

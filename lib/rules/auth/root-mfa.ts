@@ -16,7 +16,8 @@ export default defineRule({
   rationale:
     'The root user can do anything in the account, including disabling every other control. A stolen root password without MFA ' +
     'hands over all personal data processed in the account. A virtual MFA lives on a phone that can be cloned or phished; a ' +
-    'hardware or FIDO key held by a named person is stronger.',
+    'hardware or FIDO key held by a named person is stronger. The CNIL security guide (fiche 4) recommends multi-factor ' +
+    'authentication, especially for privileged accounts.',
   remediation: {
     console: 'Sign in as root → Security credentials → Multi-factor authentication (MFA) → Assign MFA device → Passkey or security key / Hardware TOTP token.',
     cli:

@@ -20,13 +20,15 @@ export default defineRule({
   area: 'governance',
   severity: 'medium',
   rationale:
-    'GDPR Art. 32(1)(d) asks for regular testing of the measures and Art. 5(2) for being able to demonstrate compliance: a day ' +
-    'without evidence is a day the controller cannot show its controls held. A missed collection must be visible.',
+    'GDPR Art. 32(1)(d) requires a process for regularly testing and evaluating the measures, and Art. 5(2) and 24(1) that the ' +
+    'controller can demonstrate them and reviews them; the CNIL security guide (fiche 1) recommends checking periodically that ' +
+    'the measures are effective. A day without evidence is a day the controller cannot show its controls held: a missed ' +
+    'collection must be visible.',
   remediation: {
     console: 'EventBridge Scheduler console → art32 daily schedule: check it is enabled; Step Functions console → failed executions; the dead-letter queue.',
     cli: 'aws scheduler get-schedule --name <art32 schedule>; aws stepfunctions list-executions --state-machine-arn <arn> --status-filter FAILED; then re-run: node bin/art32.mjs collect',
   },
-  references: [REF.gdpr32_1_d, REF.gdpr5_2],
+  references: [REF.gdpr32_1_d, REF.gdpr5_2, REF.gdpr24_1, REF.cnilGuide1],
   sections: [],
   parameters: EvidenceContinuityParameters,
   evaluate(snapshot, params, context) {

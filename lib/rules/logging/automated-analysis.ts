@@ -40,8 +40,10 @@ export default defineRule({
   area: 'logging',
   severity: 'high',
   rationale:
-    'The CNIL logging recommendation requires automatic analysis of logs with alerts on abnormal behaviour: logs nobody reads ' +
-    'protect nothing. At France Travail one adviser account had a 69% error rate and another extracted ~9 GB in a day, unnoticed. ' +
+    'The CNIL logging recommendation (délibération n° 2021-122) recommends analysing logs automatically, with alerts on abnormal ' +
+    'behaviour that are then treated: logs nobody reads protect nothing. In SAN-2026-003 (France Travail) the public summaries ' +
+    'state that logging could not detect abnormal behaviour; the CNIL rapporteur\'s findings, as quoted in Legal Watch No. 91, ' +
+    'cite a 69 % error rate and about 9 GB extracted on 6 February 2024. CloudTrail covers the AWS layer, not application logs. ' +
     'Delivering the trail to CloudWatch Logs with metric filters and alarms that notify someone is the minimal AWS-native setup.',
   remediation: {
     console:
@@ -54,7 +56,7 @@ export default defineRule({
       'aws cloudwatch put-metric-alarm --alarm-name unauthorized-calls --namespace CloudTrailMetrics --metric-name UnauthorizedCalls --statistic Sum ' +
       '--period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns topic arn>',
   },
-  references: [REF.cnil2021_122, REF.cnilGuide16, REF.gdpr32_1_d, REF.cnilSan2026_003],
+  references: [REF.cnil2021_122, REF.cnilGuide16, REF.gdpr32_1_b, REF.cnilSan2026_003, REF.cnilSan2026_003Rapporteur],
   sections: ['trails', 'logGroups', 'metricAlarms'],
   parameters: AutomatedAnalysisParameters,
   evaluate(snapshot, params) {

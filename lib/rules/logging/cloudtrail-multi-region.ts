@@ -14,8 +14,8 @@ export default defineRule({
   area: 'logging',
   severity: 'high',
   rationale:
-    'The CNIL logging recommendation requires a trace of every access, creation, modification and deletion with its author and ' +
-    'time. Without a multi-region trail that is logging both reads and writes, activity in other regions, or reads of data and ' +
+    'The CNIL logging recommendation (délibération n° 2021-122) recommends a trace of every access, creation, modification and ' +
+    'deletion with its author and time; it targets application logs, and CloudTrail gives that trace for the AWS layer only. Without a multi-region trail that is logging both reads and writes, activity in other regions, or reads of data and ' +
     'configuration, leave no trace to investigate or to prove what happened.',
   remediation: {
     console: 'CloudTrail console → Trails → Create trail (or edit): apply to all regions, Management events: Read and Write; then Start logging.',
@@ -24,7 +24,7 @@ export default defineRule({
       'aws cloudtrail put-event-selectors --trail-name org-trail --event-selectors \'[{"ReadWriteType":"All","IncludeManagementEvents":true}]\' && ' +
       'aws cloudtrail start-logging --name org-trail',
   },
-  references: [REF.cnil2021_122, REF.gdpr32_1_b, REF.gdpr32_1_d, REF.cnilGuide16],
+  references: [REF.cnil2021_122, REF.gdpr32_1_b, REF.cnilGuide16, REF.cnilGuide22],
   sections: ['trails'],
   parameters: z.object({}),
   evaluate(snapshot) {

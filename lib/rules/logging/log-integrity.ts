@@ -14,7 +14,8 @@ export default defineRule({
   area: 'logging',
   severity: 'medium',
   rationale:
-    'The CNIL logging recommendation requires logs to be protected from alteration; an intruder\'s first move is to erase traces. ' +
+    'The CNIL logging recommendation (délibération n° 2021-122) recommends protecting logs from alteration; an intruder\'s first ' +
+    'move is to erase traces. ' +
     'With log file validation, CloudTrail writes hourly signed digest files that let anyone prove a log file was not modified or deleted.',
   remediation: {
     console: 'CloudTrail console → Trails → <trail> → General details → Edit → Log file validation: Enabled.',

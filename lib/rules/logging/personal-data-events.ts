@@ -81,9 +81,9 @@ export default defineRule({
   area: 'logging',
   severity: 'high',
   rationale:
-    'Management events show who changed configuration, not who read the data. At France Travail 25 GB of personal data were ' +
-    'extracted without a trace anyone looked at. CloudTrail data events (S3 object reads, DynamoDB item reads) on the stores ' +
-    'holding personal data give the "who accessed which data, when" the CNIL logging recommendation asks for.',
+    'Management events show who changed configuration, not who read the data. In the France Travail case (SAN-2026-003, ' +
+    'public summaries) 25 GB of personal data were extracted and logging could not detect the abnormal behaviour. CloudTrail data events (S3 object reads, DynamoDB item reads) on the stores ' +
+    'holding personal data give the "who accessed which data, when" the CNIL logging recommendation (délibération n° 2021-122) recommends.',
   remediation: {
     console: 'CloudTrail console → Trails → <trail> → Data events → Edit: add S3 / DynamoDB data events (read and write) for the personal-data buckets and tables.',
     cli:

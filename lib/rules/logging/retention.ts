@@ -1,22 +1,46 @@
 /**
  * logging.retention — the trail's CloudWatch Logs group keeps logs at least 6 months and,
- * unless a longer period is documented, not more than 1 year (CNIL délibération 2021-122).
+ * unless a longer period is declared in the register with its basis, not more than 1 year
+ * (CNIL délibération n° 2021-122 recommends 6 months to 1 year; GDPR Art. 5(1)(e) storage
+ * limitation is the upper bound). Longer than 3 years only with a declared legal obligation.
  */
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
-import { defineRule } from '../types';
+import { defineRule, type EvaluationContext } from '../types';
 import { REF } from '../support/references';
 import { findLogGroup, statusNotCollected, trailCandidates } from '../support/trails';
+import { declarations, entryRef } from '../../register/view';
 
-export const RetentionParameters = z
-  .object({
-    /** Shortest acceptable retention (CNIL: 6 months ≈ 183 days). */
-    minimumDays: z.number().int().positive().default(183),
-    /** Longest retention without a documented reason (CNIL: 1 year). */
-    maximumDays: z.number().int().positive().default(365),
-    /** A longer period documented for internal control (CNIL: up to 3 years), or null. */
-    declaredRetentionDays: z.number().int().positive().max(1095).nullable().default(null),
-  });
+export const RetentionParameters = z.object({
+  /**
+   * Shortest acceptable retention: 6 months. 180 days is the CloudWatch Logs "6 months"
+   * choice (its list has 150 and 180, not 183), so it passes.
+   */
+  minimumDays: z.number().int().positive().default(180),
+  /** Longest retention without a declared basis (CNIL 2021-122: 1 year). */
+  maximumDays: z.number().int().positive().default(365),
+  /** Longest retention a declared internal-control basis covers (CNIL 2021-122: up to 3 years); longer needs a legal obligation. */
+  internalControlMaximumDays: z.number().int().positive().default(1095),
+}).strict(); // a declared period is a register entry (art32 declare retention), never a parameter
+
+/** The retention ceiling for this account: 1 year, or what a register declaration founds. */
+function ceiling(params: z.infer<typeof RetentionParameters>, view: EvaluationContext['register']) {
+  const declared = declarations(view, 'retention')[0];
+  if (!declared) return { maxDays: params.maximumDays, declared: undefined, note: 'no longer period declared in the register' };
+  const d = declared.declaration;
+  const ref = entryRef(declared.entry);
+  if (d.basis === 'internal-control' && d.days > params.internalControlMaximumDays)
+    return {
+      maxDays: params.internalControlMaximumDays,
+      declared: { ...ref, days: d.days, basis: d.basis, legalBasis: d.legalBasis },
+      note: `declared ${d.days} days for internal control: only ${params.internalControlMaximumDays} days (3 years) are covered without a legal obligation`,
+    };
+  return {
+    maxDays: Math.max(params.maximumDays, d.days),
+    declared: { ...ref, days: d.days, basis: d.basis, legalBasis: d.legalBasis },
+    note: `declared ${d.days} days (${d.basis}: ${d.legalBasis}) in ${ref.id} by ${ref.declaredBy}`,
+  };
+}
 
 export default defineRule({
   id: 'logging.retention',
@@ -24,21 +48,24 @@ export default defineRule({
   area: 'logging',
   severity: 'medium',
   rationale:
-    'Logs must live long enough to investigate a breach discovered months later (CNIL: 6 months minimum) and not longer than ' +
-    'needed, because they are personal data (1 year as the standard case, up to 3 years for a documented internal control). ' +
-    'CloudWatch Logs keeps logs forever unless a retention is set.',
+    'Logs must live long enough to investigate a breach discovered months later and no longer than needed, because they are ' +
+    'personal data: CNIL délibération n° 2021-122 recommends « une durée comprise entre six mois et un an » (between six months ' +
+    'and one year), longer when justified — up to 3 years for a documented internal control, longer for a legal obligation — and ' +
+    'GDPR Art. 5(1)(e) (storage limitation) is the upper bound. A longer period counts only when declared in the register with ' +
+    'its basis (art32 declare retention). CloudWatch Logs keeps logs forever unless a retention is set.',
   remediation: {
-    console: 'CloudWatch console → Log groups → <group> → Actions → Edit retention setting → 1 year (365 days) or 6 months (180 is below 183: choose 365 or a documented period).',
+    console: 'CloudWatch console → Log groups → <group> → Actions → Edit retention setting → 6 months (180 days) to 1 year (365 days), or the period declared with its basis.',
     cli: 'aws logs put-retention-policy --log-group-name <group> --retention-in-days 365',
   },
-  references: [REF.cnil2021_122, REF.cnilGuide16, REF.gdpr5_1_f],
+  references: [REF.cnil2021_122, REF.cnilGuide16, REF.gdpr5_1_e],
   sections: ['trails', 'logGroups'],
   parameters: RetentionParameters,
-  evaluate(snapshot, params) {
+  evaluate(snapshot, params, context) {
     const trails = requireSection(snapshot, 'trails');
     const groups = requireSection(snapshot, 'logGroups');
-    const maxDays = Math.max(params.maximumDays, params.declaredRetentionDays ?? 0);
-    const threshold = { ...params, effectiveMaximumDays: maxDays };
+    const limit = ceiling(params, context.register);
+    const maxDays = limit.maxDays;
+    const threshold = { ...params, effectiveMaximumDays: maxDays, declaredRetention: limit.declared ?? null, declarationNote: limit.note };
     // The multi-region trails' logs are the ones to retain; without any (logging or maybe
     // logging), fall back to whichever trail is logging.
     const multiRegion = trailCandidates(trails);
@@ -97,7 +124,7 @@ export default defineRule({
     if (longEnough.length === 0) {
       return {
         status: 'FAIL',
-        message: `Trail logs are kept ${known.map((f) => `${f.retentionInDays} days in ${f.logGroup}`).join(', ')}: under ${params.minimumDays} days (6 months).`,
+        message: `Trail logs are kept ${known.map((f) => `${f.retentionInDays} days in ${f.logGroup}`).join(', ')}: under ${params.minimumDays} days (6 months, the minimum CNIL délibération 2021-122 recommends).`,
         observed,
         threshold,
         resources: known.map((f) => f.logGroup),
@@ -106,7 +133,7 @@ export default defineRule({
     if (tooLong.length > 0) {
       return {
         status: 'WARN',
-        message: `Trail logs are kept ${tooLong.map((f) => `${f.retentionInDays === 'never expire' ? 'forever' : `${f.retentionInDays} days`} in ${f.logGroup}`).join(', ')}: longer than ${maxDays} days${params.declaredRetentionDays ? ' (the declared period)' : ' without a declared internal-control period'}.${missingText}`,
+        message: `Trail logs are kept ${tooLong.map((f) => `${f.retentionInDays === 'never expire' ? 'forever' : `${f.retentionInDays} days`} in ${f.logGroup}`).join(', ')}: longer than ${maxDays} days (${limit.note}).${missingText}`,
         observed,
         threshold,
         resources: tooLong.map((f) => f.logGroup),
@@ -114,7 +141,7 @@ export default defineRule({
     }
     return {
       status: 'PASS',
-      message: `Trail logs are kept ${longEnough.map((f) => `${f.retentionInDays} days`).join(', ')}: between ${params.minimumDays} and ${maxDays} days.`,
+      message: `Trail logs are kept ${longEnough.map((f) => `${f.retentionInDays} days`).join(', ')}: between ${params.minimumDays} and ${maxDays} days${limit.declared ? ` (${limit.note})` : ''}.`,
       observed,
       threshold,
       resources: longEnough.map((f) => f.logGroup),

@@ -347,8 +347,9 @@ export default defineRule({
   area: 'monitoring',
   severity: 'high',
   rationale:
-    'The CNIL logging recommendation expects logs to be analysed automatically with alerts on abnormal behaviour. At France Travail, ' +
-    'one adviser account extracted about 9 GB in a day and another ran at a 69% error rate, and nothing raised an alert. This rule reads ' +
+    'The CNIL logging recommendation (délibération n° 2021-122) recommends analysing logs automatically with alerts on abnormal ' +
+    'behaviour. In SAN-2026-003 (France Travail) the CNIL rapporteur\'s findings, as quoted in Legal Watch No. 91, cite about 9 GB ' +
+    'extracted on 6 February 2024 and a 69 % error rate, and nothing raised an alert. This rule reads ' +
     'the CloudTrail aggregates of each principal — error (access denied) rate, data read per day, off-hours work, outliers against peers ' +
     'and against the principal\'s own history — so such accounts are named the day it happens.',
   remediation: {
@@ -360,7 +361,7 @@ export default defineRule({
       'node bin/art32.mjs activity --s3 s3://<trail-bucket>/AWSLogs/<account>/CloudTrail/ --window 24h; ' +
       'aws iam update-access-key --user-name <user> --access-key-id <key> --status Inactive',
   },
-  references: [REF.cnil2021_122, REF.gdpr32_1_b, REF.gdpr32_1_d, REF.cnilGuide16, REF.cnilSan2026_003],
+  references: [REF.cnil2021_122, REF.gdpr32_1_b, REF.cnilGuide16, REF.cnilSan2026_003, REF.cnilSan2026_003Rapporteur],
   sections: ['activity'],
   parameters: Parameters,
   evaluate(snapshot, params, context) {

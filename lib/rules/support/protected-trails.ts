@@ -11,6 +11,9 @@ export function judgeTrailProtection(
   what: string,
   isProtected: (t: Trail) => boolean,
   fact: (t: Trail) => unknown,
+  /** How to say which trails lack the protection (default: "<what> is off on …"). */
+  describeGap: (unprotected: readonly Trail[], qualifying: readonly Trail[]) => string = (u, q) =>
+    `${what} is off on ${u.length} of ${q.length} multi-region logging trail(s): ${u.map((t) => t.Name).join(', ')}.`,
 ): RuleOutcome {
   const { trails, qualifying, unknownStatus } = trailCandidates(allTrails);
   const observed = {
@@ -35,7 +38,7 @@ export function judgeTrailProtection(
   const partial = unprotected.length < qualifying.length;
   return {
     status: partial ? 'WARN' : 'FAIL',
-    message: `${what} is off on ${unprotected.length} of ${qualifying.length} multi-region logging trail(s): ${unprotected.map((t) => t.Name).join(', ')}.`,
+    message: describeGap(unprotected, qualifying),
     observed,
     threshold,
     resources: unprotected.map((t) => t.TrailARN),

@@ -30,7 +30,7 @@ describe('art32 explain', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('logging.retention — ');
     expect(r.stdout).toContain('Why');
-    expect(r.stdout).toContain('minimumDays (integer) = 183');
+    expect(r.stdout).toContain('minimumDays (integer) = 180');
     expect(r.stdout).toContain('Console: ');
     expect(r.stdout).toContain('CLI:     aws logs put-retention-policy');
     expect(r.stdout).toContain('CNIL délibération n° 2021-122');

@@ -49,10 +49,11 @@ describe('art32 scan', () => {
     }
   });
 
-  it('fresh-account fails "password policy present"', async () => {
+  it('fresh-account: "password policy present" is NOT_APPLICABLE (no IAM user has a console password), password strength still FAILs', async () => {
     const r = await run('scan', '--scenario', 'fresh-account', '--format', 'json');
     const findings = (JSON.parse(r.stdout) as { scans: { findings: { ruleId: string; status: string }[] }[] }).scans[0]!.findings;
-    expect(findings.find((f) => f.ruleId === 'auth.password-policy-present')?.status).toBe('FAIL');
+    expect(findings.find((f) => f.ruleId === 'auth.password-policy-present')?.status).toBe('NOT_APPLICABLE');
+    expect(findings.find((f) => f.ruleId === 'auth.password-strength')?.status).toBe('FAIL');
   });
 
   it('--framework restricts the grouping; --format csv has one row per requirement and rule', async () => {

@@ -5,6 +5,7 @@ import rootMfa from '../../../lib/rules/auth/root-mfa';
 import consoleMfa from '../../../lib/rules/auth/console-mfa';
 import rootAccessKeys from '../../../lib/rules/auth/root-access-keys';
 import { ACCOUNT, report, row, snapshot } from './builders';
+import { declare, registerOf } from './register-builders';
 
 const ROOT_ARN = `arn:aws:iam::${ACCOUNT}:root`;
 
@@ -17,6 +18,14 @@ describe('auth.password-policy-present', () => {
   });
   it('PASS with any custom policy', () => {
     expect(evaluateRule(passwordPolicyPresent, snapshot({ passwordPolicy: { MinimumPasswordLength: 8 } })).status).toBe('PASS');
+  });
+  it('NOT_APPLICABLE when no IAM user has a console password; FAIL as soon as one has', () => {
+    const none = evaluateRule(passwordPolicyPresent, snapshot({ passwordPolicy: null, credentialReport: report(row('<root_account>', { password_enabled: 'not_supported' }), row('api')) }));
+    expect(none.status).toBe('NOT_APPLICABLE');
+    expect(none.message).toMatch(/no IAM user has a console password/);
+    expect(evaluateRule(passwordPolicyPresent, snapshot({ passwordPolicy: null, credentialReport: report(row('alice', { password_enabled: true })) })).status).toBe('FAIL');
+    // Without the credential report nothing says nobody signs in: FAIL as before.
+    expect(evaluateRule(passwordPolicyPresent, snapshot({ passwordPolicy: null })).status).toBe('FAIL');
   });
   it('ERROR when the section was not collected, with the collection error', () => {
     const f = evaluateRule(
@@ -85,9 +94,44 @@ describe('auth.console-mfa', () => {
     expect(f.observed).toMatchObject({ consoleUsers: 2, consoleUsersWithoutMfa: 1, usersWithoutMfa: ['bob'] });
     expect(f.resources).toEqual([`arn:aws:iam::${ACCOUNT}:user/bob`]);
   });
-  it('PASS when every console user has MFA, and when there are none', () => {
-    expect(evaluateRule(consoleMfa, snapshot({ credentialReport: report(row('alice', { password_enabled: true, mfa_active: true })) })).status).toBe('PASS');
-    expect(evaluateRule(consoleMfa, snapshot({ credentialReport: report() })).status).toBe('PASS');
+  it('PASS when every console user has MFA; NOT_APPLICABLE (never a bare PASS) when there are none, saying what it cannot see', () => {
+    const pass = evaluateRule(consoleMfa, snapshot({ credentialReport: report(row('alice', { password_enabled: true, mfa_active: true })) }));
+    expect(pass.status).toBe('PASS');
+    expect(pass.message).toMatch(/federated sign-in was not checked/);
+    const none = evaluateRule(consoleMfa, snapshot({ credentialReport: report() }));
+    expect(none.status).toBe('NOT_APPLICABLE');
+    expect(none.message).toMatch(/Federated sign-in \(SAML, IAM Identity Center\) was not checked/);
+  });
+  describe('federated sign-in', () => {
+    const details = (roles: { RoleName: string; Arn: string; [k: string]: unknown }[]) => ({ UserDetailList: [], GroupDetailList: [], RoleDetailList: roles, Policies: [] });
+    const sso = { RoleName: 'AWSReservedSSO_Admin_0123', Arn: `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-3/AWSReservedSSO_Admin_0123`, Path: '/aws-reserved/sso.amazonaws.com/eu-west-3/' };
+    const saml = {
+      RoleName: 'okta-readonly',
+      Arn: `arn:aws:iam::${ACCOUNT}:role/okta-readonly`,
+      AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/Okta` }, Action: 'sts:AssumeRoleWithSAML' }] },
+    };
+    const lambda = { RoleName: 'fn', Arn: `arn:aws:iam::${ACCOUNT}:role/fn`, AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } };
+
+    it('Identity Center or SAML roles present, no IAM console user → NOT VERIFIED (ERROR), never PASS', () => {
+      for (const role of [sso, saml]) {
+        const f = evaluateRule(consoleMfa, snapshot({ credentialReport: report(), authorizationDetails: details([role, lambda]) }));
+        expect(f.status).toBe('ERROR');
+        expect(f.message).toMatch(/^NOT VERIFIED for federated access: No IAM user has a console password, but 1 role\(s\) are reached by (SAML|IAM Identity Center) sign-in/);
+        expect(f.resources).toEqual([role.Arn]);
+      }
+    });
+    it('a declared IdP MFA with evidence → PASS (declared, not verified); IAM users without MFA still FAIL', () => {
+      const register = registerOf(declare({ type: 'idp-mfa', mechanism: 'IAM Identity Center: MFA every sign-in', evidenceRef: 'IDC-CONFIG-2026-01' }));
+      const f = evaluateRule(consoleMfa, snapshot({ credentialReport: report(), authorizationDetails: details([sso]) }), {}, { register });
+      expect(f.status).toBe('PASS');
+      expect(f.message).toMatch(/^PASS \(declared, not verified\):.*IDC-CONFIG-2026-01/);
+      expect(f.observed.basis).toBe('declared, not verified');
+      const bob = evaluateRule(consoleMfa, snapshot({ credentialReport: report(row('bob', { password_enabled: true })), authorizationDetails: details([sso]) }), {}, { register });
+      expect(bob.status).toBe('FAIL');
+    });
+    it('only service roles → NOT_APPLICABLE when nobody has a console password', () => {
+      expect(evaluateRule(consoleMfa, snapshot({ credentialReport: report(), authorizationDetails: details([lambda]) })).status).toBe('NOT_APPLICABLE');
+    });
   });
   it('ERROR without a credential report', () => {
     expect(evaluateRule(consoleMfa, snapshot()).status).toBe('ERROR');
@@ -107,6 +151,10 @@ describe('auth.root-access-keys', () => {
     );
     expect(f.status).toBe('FAIL');
     expect(f.observed.credentialReportActiveRootKeys).toEqual(['access_key_2']);
+  });
+  it('does not claim that no policy can limit root (SCPs can, in member accounts)', () => {
+    expect(rootAccessKeys.rationale).not.toMatch(/no policy can limit/);
+    expect(rootAccessKeys.rationale).toMatch(/service control policies can restrict it/);
   });
   it('PASS with none; ERROR when the summary has no such entry', () => {
     expect(evaluateRule(rootAccessKeys, snapshot({ accountSummary: { AccountAccessKeysPresent: 0 } })).status).toBe('PASS');

@@ -71,10 +71,10 @@ describe('frameworks', () => {
   });
   it('has the requirement ids decided for GDPR and CNIL', () => {
     expect(getFramework('gdpr').requirements.map((r) => r.id)).toEqual(
-      expect.arrayContaining(['GDPR-32.1.a', 'GDPR-32.1.b', 'GDPR-32.1.d', 'GDPR-32.2', 'GDPR-32.4', 'GDPR-25.2', 'GDPR-5.1.f', 'GDPR-5.2']),
+      expect.arrayContaining(['GDPR-32.1.a', 'GDPR-32.1.b', 'GDPR-32.1.d', 'GDPR-32.2', 'GDPR-25.2', 'GDPR-5.1.e', 'GDPR-5.1.f', 'GDPR-5.2', 'GDPR-24.1']),
     );
     expect(getFramework('CNIL').requirements.map((r) => r.id)).toEqual(
-      expect.arrayContaining(['CNIL-2022-100', 'CNIL-2021-122', 'CNIL-GUIDE-4', 'CNIL-GUIDE-5', 'CNIL-GUIDE-9', 'CNIL-GUIDE-16', 'CNIL-GUIDE-22', 'CNIL-SAN-2026-003']),
+      expect.arrayContaining(['CNIL-2022-100', 'CNIL-2021-122', 'CNIL-GUIDE-1', 'CNIL-GUIDE-4', 'CNIL-GUIDE-5', 'CNIL-GUIDE-9', 'CNIL-GUIDE-16', 'CNIL-GUIDE-22', 'CNIL-SAN-2026-003']),
     );
     expect(() => getFramework('sox')).toThrow(/unknown framework "sox".*gdpr, cnil/);
   });

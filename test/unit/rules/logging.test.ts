@@ -6,6 +6,7 @@ import logEncryption from '../../../lib/rules/logging/log-encryption';
 import automatedAnalysis from '../../../lib/rules/logging/automated-analysis';
 import retention from '../../../lib/rules/logging/retention';
 import personalDataEvents from '../../../lib/rules/logging/personal-data-events';
+import { declare, registerOf } from './register-builders';
 import { ACCOUNT, logGroupArn, snapshot, trail } from './builders';
 import type { Trail } from '../../../lib/snapshot';
 
@@ -74,7 +75,11 @@ describe('logging.log-integrity and logging.log-encryption', () => {
     expect(evaluateRule(logIntegrity, snapshot({ trails: [trail('a')] })).status).toBe('PASS');
     expect(evaluateRule(logEncryption, snapshot({ trails: [trail('a')] })).status).toBe('PASS');
     expect(evaluateRule(logIntegrity, snapshot({ trails: [trail('a', { LogFileValidationEnabled: false })] })).status).toBe('FAIL');
-    expect(evaluateRule(logEncryption, snapshot({ trails: [trail('a', { KmsKeyId: undefined })] })).status).toBe('FAIL');
+    const sseS3 = evaluateRule(logEncryption, snapshot({ trails: [trail('a', { KmsKeyId: undefined })] }));
+    expect(sseS3.status).toBe('FAIL');
+    // SSE-S3 is encryption: the gap is the customer-managed key, never "no encryption".
+    expect(sseS3.message).toMatch(/default S3-managed keys \(SSE-S3\), not a customer-managed KMS key/);
+    expect(sseS3.message).not.toMatch(/unencrypted|not encrypted|no encryption/i);
   });
   it('WARN when some qualifying trails are protected and others not; single-region trails are not judged', () => {
     const f = evaluateRule(logIntegrity, snapshot({ trails: [trail('a'), trail('b', { LogFileValidationEnabled: false })] }));
@@ -203,8 +208,11 @@ describe('logging.retention', () => {
       }),
       params,
     );
-  it('182 days FAIL, 183 and 365 PASS, 400 WARN, never-expire WARN', () => {
-    expect(judge(182).status).toBe('FAIL');
+  it('179 days FAIL, 180 (the CloudWatch "6 months") and 365 PASS, 366 WARN, never-expire WARN', () => {
+    expect(judge(179).status).toBe('FAIL');
+    expect(judge(180).status).toBe('PASS');
+    expect(judge(366).status).toBe('WARN');
+    expect(judge(182).status).toBe('PASS');
     expect(judge(183).status).toBe('PASS');
     expect(judge(365).status).toBe('PASS');
     expect(judge(400).status).toBe('WARN');
@@ -212,11 +220,24 @@ describe('logging.retention', () => {
     expect(never.status).toBe('WARN');
     expect(never.observed.logGroups).toEqual([expect.objectContaining({ retentionInDays: 'never expire' })]);
   });
-  it('a declared internal-control period (≤ 1095 days) covers longer retention, but never "forever"', () => {
-    expect(judge(731, { declaredRetentionDays: 1095 }).status).toBe('PASS');
-    expect(judge(1096, { declaredRetentionDays: 1095 }).status).toBe('WARN');
-    expect(judge(undefined, { declaredRetentionDays: 1095 }).status).toBe('WARN');
-    expect(() => judge(365, { declaredRetentionDays: 1096 })).toThrow(/declaredRetentionDays/);
+  it('a longer period counts only when declared in the register with its basis; > 3 years only for a legal obligation', () => {
+    const internal = (days: number) => registerOf(declare({ type: 'retention', days, basis: 'internal-control', legalBasis: 'internal control procedure PR-12' }));
+    const legal = (days: number) => registerOf(declare({ type: 'retention', days, basis: 'legal-obligation', legalBasis: 'Code monétaire et financier, art. L.561-12' }));
+    const withRegister = (days: number | undefined, register: ReturnType<typeof registerOf>) =>
+      evaluateRule(retention, snapshot({ trails: [trail('a', { CloudWatchLogsLogGroupArn: logGroupArn('ct') })], logGroups: [{ logGroupName: 'ct', ...(days ? { retentionInDays: days } : {}) }] }), {}, { register });
+    expect(withRegister(731, internal(1095)).status).toBe('PASS');
+    expect(withRegister(1096, internal(1095)).status).toBe('WARN');
+    // Internal control alone never covers more than 3 years, whatever is declared.
+    const tooLong = withRegister(1827, internal(1827));
+    expect(tooLong.status).toBe('WARN');
+    expect(tooLong.message).toMatch(/only 1095 days \(3 years\) are covered without a legal obligation/);
+    // A legal obligation does.
+    const law = withRegister(1827, legal(3650));
+    expect(law.status).toBe('PASS');
+    expect(law.message).toMatch(/legal-obligation: Code monétaire et financier/);
+    expect(withRegister(undefined, legal(3650)).status).toBe('WARN');
+    // A declaration is a register entry, not a parameter: the old parameter is refused, not ignored.
+    expect(() => judge(365, { declaredRetentionDays: 1095 })).toThrow(/declaredRetentionDays/);
   });
   it('S3-only delivery → ERROR explaining that the bucket lifecycle is not collected', () => {
     const f = judge(365, {}, false);

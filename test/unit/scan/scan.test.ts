@@ -32,7 +32,7 @@ describe('scanSnapshot', () => {
     for (const r of withError) expect(['FAIL', 'ERROR']).toContain(r.status);
     expect(scan.missingSections.map((m) => m.section)).toEqual(['activity']);
     const passwords = scan.requirements.find((r) => r.requirement.id === 'CNIL-2022-100');
-    expect(passwords?.verdict).toMatch(/^FAIL — 2 of 2 rules fail: auth\.password-policy-present, auth\.password-strength/);
+    expect(passwords?.verdict).toMatch(/^checks mapped to CNIL délib\. 2022-100 \(recommendation\): 0 of 1 passed — failing: auth\.password-strength; not applicable: auth\.password-policy-present/);
     expect(scan.verdict).toMatch(/^FAIL: \d+ of \d+ rules fail/);
   });
 

@@ -8,11 +8,12 @@ import { SCENARIOS, SCENARIO_DEFAULT_TIME, loadScenario } from '../../../lib/sce
  * must give, and why when it is not the obvious one.
  */
 const EXPECTED: Record<string, Record<'france-travail' | 'compliant' | 'fresh-account', Status>> = {
-  'auth.password-policy-present': { 'france-travail': 'PASS', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  // fresh-account: no IAM user has a console password, so the (absent) policy protects nobody today.
+  'auth.password-policy-present': { 'france-travail': 'PASS', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
   'auth.password-strength': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
   'auth.root-mfa': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
-  // fresh-account: no IAM user has a console password, so none lacks MFA.
-  'auth.console-mfa': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
+  // fresh-account: no IAM user has a console password and no federated role: nobody but root signs in (never a bare PASS).
+  'auth.console-mfa': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
   'auth.root-access-keys': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   // fresh-account: root signed in to set the account up, and no alarm watches root use.
   'auth.root-usage': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
