@@ -21,6 +21,7 @@ import {
 } from '../../lib/config';
 import { Alarms } from '../constructs/alarms';
 import { Art32Function } from '../constructs/art32-function';
+import { AuditorRole } from '../constructs/auditor-role';
 import { EvidenceTable } from '../constructs/evidence-table';
 import { Orchestration, scheduleExpression } from '../constructs/orchestration';
 
@@ -36,6 +37,7 @@ export class CollectorStack extends Stack {
   public readonly functions: Record<'listAccounts' | 'collectAccount' | 'finalizeRun', Art32Function> & { sendReport?: Art32Function };
   public readonly orchestration: Orchestration;
   public readonly alarms: Alarms;
+  public readonly auditor?: AuditorRole;
 
   public constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
@@ -165,6 +167,11 @@ export class CollectorStack extends Stack {
         'lambda:InvokeFunction on the report function and its versions (ARN:*), as granted by the Scheduler LambdaInvoke target; scoped to this one function.',
       );
       this.functions.sendReport = sendReport;
+    }
+
+    // ---- auditors (optional): read-only, MFA-only door to the evidence
+    if (config.auditors) {
+      this.auditor = new AuditorRole(this, 'Auditor', { evidence: this.evidence, auditors: config.auditors, collectorAccountId: config.collectorAccountId });
     }
 
     this.alarms = new Alarms(this, 'Alarms', {

@@ -118,6 +118,41 @@ export const ActivityConfig = z.discriminatedUnion('source', [
 export type ActivityConfig = z.infer<typeof ActivityConfig>;
 export const DEFAULT_ACTIVITY_CONFIG = { source: 'lookup-events', windowHours: 24, maxCalls: 300, timeZone: 'Europe/Paris' } as const;
 
+/**
+ * Who may read the evidence as an auditor (the `art32-auditor` role of the collector stack):
+ * read-only on the evidence table and its indexes, the evidence key through DynamoDB only,
+ * MFA required; principals of other accounts also need the ExternalId. Or (and) an output
+ * with the same policy for an IAM Identity Center permission set.
+ */
+export const AuditorsConfig = z
+  .object({
+    /** IAM role or user ARNs trusted to assume the auditor role (same or other accounts). */
+    principals: z.array(IamArn).default([]),
+    /** Accounts trusted as a whole (their administrators delegate with IAM; MFA still required). */
+    accounts: z.array(AccountId).default([]),
+    /**
+     * Required when a trusted principal or account is not the collector account: the
+     * confused-deputy guard of cross-account trust (given to the audit firm, not a secret).
+     */
+    externalId: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,1224}$/, 'an ExternalId is 2-1224 characters of letters, digits and +=,.@:/-')
+      .optional(),
+    roleName: RoleName.default('art32-auditor'),
+    /** Also output the role's policy as JSON for an IAM Identity Center permission set. */
+    identityCenterPermissionSet: z.boolean().default(false),
+  })
+  .strict()
+  .refine((a) => a.principals.length + a.accounts.length > 0 || a.identityCenterPermissionSet, {
+    message: 'list at least one trusted principal or account, or set identityCenterPermissionSet',
+  });
+export type AuditorsConfig = z.infer<typeof AuditorsConfig>;
+
+/** The account an ARN belongs to (IamArn guarantees the shape). */
+export function arnAccount(arn: string): string {
+  return arn.split(':')[4] ?? '';
+}
+
 export const Art32Config = z
   .object({
     /**
@@ -160,8 +195,22 @@ export const Art32Config = z
     activity: ActivityConfig.default(DEFAULT_ACTIVITY_CONFIG),
     /** Days of Lambda / state machine logs kept in CloudWatch Logs. */
     logRetentionDays: z.number().int().positive().default(365),
+    /** Read-only, MFA-only auditor role (absent = none). */
+    auditors: AuditorsConfig.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const auditors = config.auditors;
+    if (!auditors || auditors.externalId !== undefined) return;
+    const foreign = [...auditors.principals.map(arnAccount), ...auditors.accounts].filter((account) => account !== config.collectorAccountId);
+    if (foreign.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auditors', 'externalId'],
+        message: `required: ${[...new Set(foreign)].join(', ')} ${config.collectorAccountId ? `is not the collector account ${config.collectorAccountId}` : 'cannot be checked against collectorAccountId (not set)'}, and cross-account trust needs an ExternalId`,
+      });
+    }
+  });
 export type Art32Config = z.infer<typeof Art32Config>;
 export type Art32ConfigInput = z.input<typeof Art32Config>;
 
