@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { SCENARIOS } from '../scenarios';
+import { SCENARIOS, SCENARIO_DEFAULT_TIME } from '../scenarios';
 import type { SourceOptions } from '../sources';
 import type { RuleParameters } from '../rules/engine';
 import { CliError } from './errors';
@@ -28,7 +28,8 @@ export function addSourceOptions(command: Command): Command {
       .option('--source <dir>', 'evaluate a directory of AWS CLI JSON exports (see docs/exports.md)')
       .option(
         '--collected-at <iso-date>',
-        'when the facts were collected (ISO-8601). Scenarios: dates move with it (default 2026-01-22T06:00:00Z). ' +
+        'when the facts were collected (ISO-8601). Scenarios: dates move with it (collect: default now, so each demo run is a new dated run; ' +
+          `scan and other commands: default ${SCENARIO_DEFAULT_TIME}). ` +
           'Exports: wins over the credential report time and file times',
     ),
   );

@@ -25,4 +25,10 @@ describe('CLI consistency', () => {
     expect(r.stderr).toContain('--logs /nonexistent/art32-logs: no such directory');
     expect(r.stdout).not.toContain('coverage 100');
   });
+
+  it('collect --help says one thing about a scenario\'s default time: now', async () => {
+    const help = (await run('collect', '--help')).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('is collected "now"');
+    expect(help).toContain('collect: default now');
+  });
 });
