@@ -15,9 +15,6 @@ import { EvidenceStore } from '../../lib/evidence/store';
 import { sendScheduledReport } from '../../lib/report/send';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
 
-/** The weekly report compares with the state one week before the invocation. */
-const REPORT_PERIOD_DAYS = 7;
-
 export interface SendReportDeps {
   env: Record<string, string | undefined>;
   obs?: Observability;
@@ -47,8 +44,8 @@ export function createHandler(deps: SendReportDeps) {
       ses,
       from: env.REPORT_SENDER,
       to: env.REPORT_RECIPIENTS,
+      // Compared with the last report sent (recorded in the store), else each account's previous run.
       now: now.toISOString(),
-      since: new Date(now.getTime() - REPORT_PERIOD_DAYS * 86_400_000).toISOString(),
     });
     const t = result.model.totals;
     obs.logger.info('report sent', { messageId: result.messageId, verdict: result.model.verdict, recipients: env.REPORT_RECIPIENTS.length, htmlBytes: result.htmlBytes });

@@ -52,7 +52,7 @@ import {
   UnknownAccountError,
 } from './errors';
 import { EvidenceRecord, RunManifest, type EvidenceSource } from './record';
-import { ACCOUNTS_PK, BY_RULE_INDEX, BY_RUN_INDEX, KEY_HIGH, keys } from './table';
+import { ACCOUNTS_PK, REPORTS_PK, BY_RULE_INDEX, BY_RUN_INDEX, KEY_HIGH, keys } from './table';
 
 /** Item attributes as stored (DocumentClient form). */
 export type Item = Record<string, unknown> & { pk: string; sk: string };
@@ -668,6 +668,32 @@ export class EvidenceStore {
       this.queryAll({ KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi', ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi }, ConsistentRead: true });
     const [manifests, headers, records] = await Promise.all([q('MANIFEST#', `MANIFEST#${KEY_HIGH}`), q(`OPEN#${lower}`, `OPEN#${KEY_HIGH}`), q(`RUN#${lower}`, `RUN#${KEY_HIGH}`)]);
     return { manifests, headers, records };
+  }
+
+  // ------------------------------------------------------------------ reports sent (not evidence)
+
+  /**
+   * Remember that a report was sent, so the next one compares with what its readers last
+   * saw. Append-only (conditional put, like evidence); the attributes are the caller's.
+   */
+  public async recordReportSent(reportNow: string, messageId: string, attributes: Record<string, unknown>): Promise<void> {
+    const item: Item = { ...attributes, pk: REPORTS_PK, sk: `SENT#${normaliseInstant(reportNow, 'report time')}#${messageId}`, type: 'REPORT_SENT' };
+    await this.putNew(item);
+  }
+
+  /** The latest report sent whose "now" is strictly before `before` (one Query, Limit 1), or undefined. */
+  public async lastReportSent(before: string): Promise<Item | undefined> {
+    const out = await this.send<{ Items?: Item[] }>(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': REPORTS_PK, ':lo': 'SENT#', ':hi': `SENT#${normaliseInstant(before, 'report time')}` },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return out.Items?.[0];
   }
 }
 

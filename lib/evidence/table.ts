@@ -10,6 +10,7 @@
  * | run header (run started) | `ACCOUNT#<id>` | `OPEN#<collectedAt>#<runId>` | – | `RUN#<runId>` / `ACCOUNT#<id>#OPEN` |
  * | run manifest (run sealed) | `ACCOUNT#<id>` | `MANIFEST#<collectedAt>#<runId>` | – | `RUN#<runId>` / `ACCOUNT#<id>#MANIFEST` |
  * | account registry entry | `ACCOUNTS` | `ACCOUNT#<id>` | – | – |
+ * | report sent (weekly email) | `REPORTS` | `SENT#<report now>#<message id>` | – | – |
  *
  * Access patterns, each ONE Query (never a Scan):
  * - rule history for an account over dates: `byRule`, pk = `ACCOUNT#<id>#RULE#<ruleId>`, sk BETWEEN from/to.
@@ -131,6 +132,8 @@ export function createTableInput(tableName: string = DEFAULT_TABLE_NAME): Create
 
 /** The registry partition listing every account that has evidence. */
 export const ACCOUNTS_PK = 'ACCOUNTS';
+/** Reports sent (the weekly email): `pk = REPORTS`, `sk = SENT#<report now>#<message id>`. Not evidence. */
+export const REPORTS_PK = 'REPORTS';
 
 export const keys = {
   account: (accountId: string) => `ACCOUNT#${accountId}`,

@@ -1,22 +1,31 @@
 /**
- * The weekly email, rendered from a `ReportModel`: an HTML part that works in mail clients
- * (tables for layout, inline styles, no remote images, no scripts, light and dark colour
- * schemes with accessible contrast, system fonts) and a plain-text part with the same facts.
+ * The weekly email, rendered from a `ReportModel`, for a security lead reading it on a phone
+ * on Monday morning: the verdict in words first, then what changed, grouped by account
+ * (account named once), each item headlined by what is wrong, with who/what, age, plan and
+ * a link to the fix; then what is still failing, what this deployment cannot verify, failed
+ * collections, the requirements and how to fix.
  *
- * Both parts show the same capped lists (see `LIMITS`), so a 500-account fleet still gives
- * a message far below SES's size limit and below Gmail's 102 KB clipping threshold.
- * Every string that comes from an audited account goes through lib/report/escape.
+ * Both parts are rendered from ONE list of blocks (`emailBlocks`), so the text part says
+ * exactly what the HTML says (a test compares their words). HTML: single column (no table
+ * wider than a phone), tables only for layout and the requirement table (with header cells),
+ * inline styles, no remote content, light and dark schemes, headings h1–h3.
+ *
+ * Every list is capped (see `LIMITS`) with an "and N more" line, so a 500-account fleet stays
+ * under Gmail's 102 KB clipping threshold. Strings from audited accounts go through escape.ts.
  */
-import type { AccountReport, ReportChange, ReportModel, ReportRuleInfo, RequirementStatus, TrendPoint } from './model';
+import type { AccountReport, ReportChange, ReportModel, ReportRuleInfo, RequirementStatus } from './model';
+import { dayLabel, plural } from './model';
 import { escapeHtml, plain, subjectLine, untrusted } from './escape';
 
 export const LIMITS = {
+  /** Change items (new, regression, fixed, improved) shown in all. */
   changes: 25,
-  stillFailingRules: 20,
-  accountsPerRule: 4,
-  accounts: 20,
+  /** Accounts shown under "Still failing", and items per account. */
+  stillFailingAccounts: 10,
+  stillFailingPerAccount: 6,
   gaps: 20,
   collectionErrors: 20,
+  /** Principals/resources named per item before "+N". */
   resources: 3,
 } as const;
 
@@ -31,16 +40,23 @@ export interface RenderOptions {
   title?: string;
 }
 
-interface Capped<T> {
-  shown: T[];
-  more: number;
-}
+// ------------------------------------------------------------------------------ blocks
 
-function cap<T>(items: readonly T[], n: number): Capped<T> {
-  return { shown: items.slice(0, n), more: Math.max(0, items.length - n) };
-}
+type Tone = 'fail' | 'ok' | 'warn' | 'na' | 'muted';
 
-const moreText = (n: number, what: string): string => `and ${n} more ${what}`;
+/** A piece of text; objects carry presentation (HTML only), never extra words. */
+type Span = string | { text: string; tone?: Tone; strong?: boolean; mono?: boolean; href?: string; untrusted?: boolean };
+
+type Block =
+  | { kind: 'h'; level: 1 | 2 | 3; spans: Span[]; id?: string }
+  | { kind: 'p'; spans: Span[]; small?: boolean }
+  | { kind: 'item'; lead: Span[]; lines: Span[][] }
+  | { kind: 'table'; headers: string[]; rows: Span[][][] }
+  | { kind: 'pre'; text: string };
+
+const u = (text: string): Span => ({ text, untrusted: true });
+const muted = (text: string): Span => ({ text, tone: 'muted' });
+const mono = (text: string): Span => ({ text, mono: true });
 
 /** `alias (123456789012)` or the id. */
 export function accountLabel(a: { accountId: string; accountAlias: string | null }): string {
@@ -54,10 +70,15 @@ export function resourceName(resource: string): string {
   return slash >= 0 && slash < resource.length - 1 ? resource.slice(slash + 1) : resource.slice(resource.lastIndexOf(':') + 1) || resource;
 }
 
-const isoDay = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
 const pct = (n: number | null): string => (n === null ? 'n/a' : `${n}%`);
-const age = (c: ReportChange): string => (c.ageDays === null ? '' : `${c.ageIsLowerBound ? '≥ ' : ''}${c.ageDays} d`);
 const anchor = (ruleId: string): string => `fix-${ruleId.replace(/[^A-Za-z0-9_.-]/g, '-')}`;
+/** `3 days`, `≥ 30 days`, `today`. */
+function age(c: ReportChange): string {
+  if (c.ageDays === null) return '';
+  if (c.ageDays === 0) return c.ageIsLowerBound ? 'since the first collection (today)' : 'since today';
+  return `for ${c.ageIsLowerBound ? '≥ ' : ''}${plural(c.ageDays, 'day')}`;
+}
+const shortHead = (hash: string | null): string => (hash ? hash.slice(0, 16) : 'none');
 
 const REQUIREMENT_STATUS_LABEL: Record<RequirementStatus, string> = {
   FAIL: 'FAIL',
@@ -66,308 +87,240 @@ const REQUIREMENT_STATUS_LABEL: Record<RequirementStatus, string> = {
   PASS: 'PASS',
   NOT_APPLICABLE: 'N/A',
 };
+const REQUIREMENT_TONE: Record<RequirementStatus, Tone> = { FAIL: 'fail', NOT_VERIFIED: 'fail', WARN: 'warn', PASS: 'ok', NOT_APPLICABLE: 'na' };
 
-/** Render both parts and the subject. Pure: same model, same bytes. */
-export function renderEmail(model: ReportModel, options: RenderOptions = {}): RenderedEmail {
-  return {
-    subject: subjectLine(`art32: ${model.verdict}`),
-    html: renderHtml(model, options),
-    text: renderText(model, options),
-  };
+function kindBadge(c: ReportChange): Span {
+  if (c.kind === 'fixed') return { text: 'FIXED', tone: 'ok', strong: true };
+  if (c.kind === 'improved') return { text: 'IMPROVED', tone: 'ok', strong: true };
+  if (c.kind === 'new') return { text: 'NEW', tone: 'fail', strong: true };
+  if (c.kind === 'regression' || c.kind === 'worsened') return { text: 'REGRESSION', tone: 'fail', strong: true };
+  return { text: 'FAILING', tone: 'warn', strong: true };
 }
 
-// ------------------------------------------------------------------------------ HTML
-
-// Light colours are inline (every client); the dark ones come from the media query in
-// <head> (Apple Mail, iOS, Outlook.com, Thunderbird). Clients that ignore both invert the
-// light palette themselves. Every pair below has a contrast ratio ≥ 7:1 (WCAG AAA) except
-// muted text (≥ 4.5:1, AA).
-const C = {
-  bg: '#ffffff',
-  fg: '#1a1a1a',
-  muted: '#555555',
-  border: '#d0d0d0',
-  panel: '#f4f5f7',
-  fail: '#a50e0e',
-  ok: '#1b5e20',
-  warn: '#7a4100',
-  na: '#444444',
-  link: '#0b57d0',
-};
-const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
-const MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,'Liberation Mono',monospace";
-
-const DARK_CSS = `
-:root{color-scheme:light dark;supported-color-schemes:light dark}
-@media (prefers-color-scheme: dark){
- body,.bg{background:#121212!important;color:#e6e6e6!important}
- .panel{background:#1e1f22!important}
- .muted{color:#b3b3b3!important}
- .bd{border-color:#3a3a3a!important}
- .fail{color:#ff8a80!important}
- .ok{color:#81c995!important}
- .warn{color:#fdd663!important}
- .na{color:#c4c4c4!important}
- a{color:#8ab4f8!important}
- code,pre{background:#1e1f22!important;color:#e6e6e6!important}
+/** "alice, bob, carol +26" (names from the audited account: untrusted). */
+function whoSpans(names: readonly string[], total: number): Span[] {
+  const shown = names.slice(0, LIMITS.resources).map(resourceName);
+  const rest = total - shown.length;
+  return [u(shown.join(', ')), ...(rest > 0 ? [muted(` +${rest} more`)] : [])];
 }
-@media print{a{color:inherit!important}}`;
 
-// Padding comes from the table's cellpadding and alignment from valign: every byte of a
-// cell's style is repeated hundreds of times in a large fleet's mail.
-const TD = `border-bottom:1px solid ${C.border}`;
-const TH = `${TD};font-weight:600;font-size:13px;color:${C.muted};text-align:left`;
+/** An account-level finding (its only resource is the account's root ARN): no who/what line to show. */
+const isAccountItself = (c: ReportChange): boolean => c.resourceCount === 1 && c.resources[0] === `arn:aws:iam::${c.accountId}:root`;
 
-function statusClass(status: string): { cls: string; color: string } {
-  switch (status) {
-    case 'FAIL':
-    case 'ERROR':
-    case 'NOT_VERIFIED':
-    case 'regression':
-    case 'new':
-      return { cls: 'fail', color: C.fail };
-    case 'PASS':
-    case 'fixed':
-      return { cls: 'ok', color: C.ok };
-    case 'WARN':
-    case 'still-failing':
-      return { cls: 'warn', color: C.warn };
-    default:
-      return { cls: 'na', color: C.na };
+/** A still-failing check in one line: what, who, how long, plan; the headline links to the fix. */
+function stillItem(c: ReportChange, remediated: ReadonlySet<string>): Block {
+  const title: Span = { text: c.headline, strong: true, ...(remediated.has(c.ruleId) ? { href: `#${anchor(c.ruleId)}` } : {}) };
+  const line: Span[] = [];
+  if (c.resourceCount > 0 && !isAccountItself(c)) line.push(...whoSpans(c.resources, c.resourceCount), muted(' · '));
+  line.push(`failing ${age(c)}`);
+  if (c.plan) {
+    const what = c.plan.kind === 'plan' ? `plan: ${c.plan.owner}, due ${c.plan.dueDate}` : `risk accepted by ${c.plan.owner} until ${c.plan.dueDate}`;
+    line.push(muted(' · '), c.plan.overdue ? { text: `${what} (overdue)`, tone: 'fail', strong: true } : what);
   }
+  return { kind: 'item', lead: [muted(c.severity.toUpperCase()), ' ', title], lines: [line] };
 }
 
-function severityStatus(severity: string): string {
-  return severity === 'critical' || severity === 'high' ? 'FAIL' : severity === 'medium' ? 'WARN' : 'NOT_APPLICABLE';
-}
-
-/** A status in words and colour (never colour alone). */
-function badge(status: string, label = status): string {
-  const s = statusClass(status);
-  return `<strong class="${s.cls}" style="color:${s.color};white-space:nowrap">${escapeHtml(label)}</strong>`;
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const head = headers.map((h) => `<th class="bd muted" align="left" valign="bottom" style="${TH}">${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((cell) => `<td class="bd" valign="top" style="${TD}">${cell}</td>`).join('')}</tr>`).join('\n');
-  return `<table role="table" width="100%" cellpadding="6" cellspacing="0" border="0" style="border-collapse:collapse;font-size:14px;margin:0 0 8px 0"><tr>${head}</tr>\n${body}</table>`;
-}
-
-function section(id: string, title: string, body: string): string {
-  return `<tr><td style="padding:20px 24px 4px 24px"><h2 id="${escapeHtml(id)}" style="margin:0 0 10px 0;font-size:18px;line-height:1.3">${escapeHtml(title)}</h2>${body}</td></tr>\n`;
-}
-
-function moreRow(n: number, what: string): string {
-  return n > 0 ? `<p class="muted" style="margin:4px 0 0 0;color:${C.muted};font-size:13px">${escapeHtml(moreText(n, what))}</p>` : '';
-}
-
-function resourcesHtml(c: ReportChange): string {
-  if (c.resourceCount === 0) return '';
-  const names = c.resources.slice(0, LIMITS.resources).map((r) => untrusted(resourceName(r)));
-  const rest = c.resourceCount - names.length;
-  return `${names.join(', ')}${rest > 0 ? ` <span class="muted" style="color:${C.muted}">+${rest}</span>` : ''}`;
-}
-
-function ruleLink(ruleId: string, title: string, hasRemediation: boolean): string {
-  const label = escapeHtml(title);
-  return hasRemediation ? `<a href="#${escapeHtml(anchor(ruleId))}" style="color:${C.link}">${label}</a>` : label;
-}
-
-function changeRows(changes: readonly ReportChange[], remediated: Set<string>, withAge: boolean): string[][] {
-  return changes.map((c) => {
-    const row = [
-      c.kind === 'fixed' ? badge('fixed', 'FIXED') : c.kind === 'regression' ? badge('regression', 'REGRESSION') : badge(severityStatus(c.severity), c.severity.toUpperCase()),
-      untrusted(accountLabel(c)),
-      `${ruleLink(c.ruleId, c.ruleTitle, remediated.has(c.ruleId))}<div class="muted" style="color:${C.muted};font-size:13px">${escapeHtml(c.message)}</div>`,
-      resourcesHtml(c),
-    ];
-    if (withAge) row.push(escapeHtml(age(c)));
-    return row;
-  });
-}
-
-function trendCell(points: readonly TrendPoint[]): string {
-  return escapeHtml(points.map((p) => pct(p.score)).join(' → '));
-}
-
-function tile(label: string, value: string, status: string | null): string {
-  const s = status ? statusClass(status) : { cls: '', color: C.fg };
-  return `<td class="panel bd" style="background:${C.panel};border:1px solid ${C.border};padding:10px 12px;width:25%"><div class="muted" style="color:${C.muted};font-size:12px;text-transform:uppercase;letter-spacing:.03em">${escapeHtml(label)}</div><div class="${s.cls}" style="color:${s.color};font-size:22px;font-weight:700">${escapeHtml(value)}</div></td>`;
-}
-
-interface StillFailingGroup {
-  ruleId: string;
-  ruleTitle: string;
-  severity: ReportChange['severity'];
-  items: ReportChange[];
-  oldest: ReportChange;
-}
-
-function groupStillFailing(changes: readonly ReportChange[]): StillFailingGroup[] {
-  const groups = new Map<string, StillFailingGroup>();
-  for (const c of changes) {
-    const g = groups.get(c.ruleId);
-    if (g) {
-      g.items.push(c);
-      if ((c.ageDays ?? 0) > (g.oldest.ageDays ?? 0)) g.oldest = c;
-    } else groups.set(c.ruleId, { ruleId: c.ruleId, ruleTitle: c.ruleTitle, severity: c.severity, items: [c], oldest: c });
+function changeItem(c: ReportChange, remediated: ReadonlySet<string>, nowIso: string): Block {
+  const lead: Span[] = [kindBadge(c), ' ', muted(c.severity.toUpperCase()), ' ', { text: c.kind === 'fixed' ? c.ruleTitle : c.headline, strong: true }];
+  if (c.kind !== 'fixed' && c.previousResourceCount !== null && c.previousResourceCount !== c.resourceCount) lead.push(` (${c.previousResourceCount} → ${c.resourceCount})`);
+  const lines: Span[][] = [];
+  if (c.unverified) {
+    lines.push([{ text: 'Evidence failed verification: not counted; check it with ', tone: 'fail', strong: true }, mono(`art32 verify --account ${c.accountId}`)]);
   }
-  // `changes` is already sorted by severity then age, so the first-seen order is kept.
-  return [...groups.values()];
+  if (c.kind === 'fixed') {
+    lines.push([`now ${c.status}`, ...(c.resourceCount ? [muted(' · was: '), ...whoSpans(c.resources, c.resourceCount)] : [])]);
+    return { kind: 'item', lead, lines };
+  }
+  if (c.addedResources.length) lines.push([muted('newly failing: '), ...whoSpans(c.addedResources, c.addedResources.length)]);
+  if (c.removedResources.length) lines.push([muted('no longer failing: '), ...whoSpans(c.removedResources, c.removedResources.length)]);
+  if (c.resourceCount > 0 && !isAccountItself(c)) lines.push([muted('who/what: '), ...whoSpans(c.resources, c.resourceCount)]);
+  if (c.kind === 'new' || c.kind === 'regression') lines.push([muted(plain(c.message))]);
+  const meta: Span[] = [];
+  if (c.ageDays !== null) meta.push(`failing ${age(c)}`);
+  if (c.staleSince) meta.push({ text: `stale since ${dayLabel(c.staleSince, nowIso)} (collection failed)`, tone: 'warn', strong: true });
+  if (c.plan) {
+    const what = c.plan.kind === 'plan' ? `plan: ${c.plan.owner}, due ${c.plan.dueDate}` : `risk accepted by ${c.plan.owner} until ${c.plan.dueDate}`;
+    meta.push(c.plan.overdue ? { text: `${what} (overdue)`, tone: 'fail', strong: true } : what);
+  } else meta.push(muted('no plan'));
+  if (remediated.has(c.ruleId)) meta.push({ text: 'how to fix', href: `#${anchor(c.ruleId)}` });
+  lines.push(meta.flatMap((m, i) => (i ? [muted(' · '), m] : [m])));
+  return { kind: 'item', lead, lines };
 }
 
-function accountsNeedingAttention(model: ReportModel): AccountReport[] {
-  return model.accounts.filter((a) => !a.collected || a.counts.failed > 0 || a.counts.errors > 0 || a.counts.missing > 0 || a.gaps.length > 0);
+function integritySpans(a: AccountReport): Span[] {
+  const i = a.integrity;
+  if (!i) return [muted('integrity not checked')];
+  if (i.problems > 0) return [{ text: `evidence: ${plural(i.problems, 'integrity problem')}`, tone: 'fail', strong: true }, ' · ', mono(`art32 verify --account ${a.accountId}`)];
+  return [{ text: 'evidence intact', tone: 'ok' }, muted(' · chain head '), mono(shortHead(i.headHash))];
 }
 
-function renderHtml(model: ReportModel, options: RenderOptions): string {
+function accountHeading(a: AccountReport, nowIso: string, staleItems: number): Block[] {
+  const facts: Span[] = [muted(`score ${pct(a.score)} · ${plural(a.counts.failed, 'check')} failing · `), ...integritySpans(a)];
+  const blocks: Block[] = [{ kind: 'h', level: 3, spans: [u(accountLabel(a))] }, { kind: 'p', small: true, spans: facts }];
+  if (a.collectionFailedAt) {
+    blocks.push({
+      kind: 'p',
+      small: true,
+      spans: [
+        {
+          text: `Collection failed on ${dayLabel(a.collectionFailedAt, nowIso)} (${plural(a.errorRuleIds.length, 'check')} not verified)${staleItems ? `: last known findings shown, marked stale` : ''}.`,
+          tone: 'warn',
+          strong: true,
+        },
+      ],
+    });
+  }
+  return blocks;
+}
+
+const moreLine = (n: number, what: string): Block[] => (n > 0 ? [{ kind: 'p', small: true, spans: [muted(`and ${n} more ${what}`)] }] : []);
+
+function byAccount(changes: readonly ReportChange[]): Map<string, ReportChange[]> {
+  const groups = new Map<string, ReportChange[]>();
+  for (const c of changes) groups.set(c.accountId, [...(groups.get(c.accountId) ?? []), c]);
+  return groups;
+}
+
+const CHANGE_KINDS = new Set(['new', 'regression', 'worsened', 'improved', 'fixed']);
+
+/** The email as blocks: the single source of both parts. */
+function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
   const t = model.totals;
+  const now = model.now;
   const remediated = new Set(model.remediations.map((r) => r.id));
-  const parts: string[] = [];
-  const previousScore = model.trend.length > 1 ? (model.trend.at(-2)?.score ?? null) : null;
-  const delta = t.score !== null && previousScore !== null ? t.score - previousScore : null;
-  const deltaText = delta === null || delta === 0 ? '' : ` (${delta > 0 ? '+' : ''}${delta})`;
-  // The verdict's first clause is the headline; the rest (fixed, still failing, gaps) under it.
+  const accountsById = new Map(model.accounts.map((a) => [a.accountId, a]));
+  const out: Block[] = [];
   const [headline = model.verdict, ...rest] = model.verdict.split(' · ');
-
-  parts.push(
-    `<tr><td class="bg" style="padding:24px 24px 8px 24px"><div class="muted" style="color:${C.muted};font-size:13px">${escapeHtml(options.title ?? 'art32 compliance report')} · ${escapeHtml(isoDay(model.now))} · GDPR Art. 32 and CNIL</div>` +
-      `<h1 style="margin:6px 0 0 0;font-size:22px;line-height:1.3">${escapeHtml(headline)}</h1>` +
-      (rest.length ? `<p style="margin:4px 0 0 0;font-size:15px">${escapeHtml(rest.join(' · '))}</p>` : '') +
-      `</td></tr>\n`,
-  );
-  parts.push(
-    `<tr><td style="padding:12px 24px 4px 24px"><table width="100%" cellpadding="0" cellspacing="6" border="0" style="border-collapse:separate"><tr>` +
-      tile('Score', `${pct(t.score)}${deltaText}`, t.score === null ? 'NOT_VERIFIED' : t.failed ? 'WARN' : 'PASS') +
-      tile('New failures', String(t.newFailures + t.regressions), t.newFailures + t.regressions ? 'FAIL' : 'PASS') +
-      tile('Fixed', String(t.fixed), t.fixed ? 'PASS' : null) +
-      tile('Still failing', String(t.stillFailing), t.stillFailing ? 'WARN' : null) +
-      `</tr></table><p class="muted" style="margin:6px 0 0 0;color:${C.muted};font-size:13px">${escapeHtml(
-        `${t.accountsCollected} of ${t.accounts} accounts collected · ${t.passed + t.warned} checks met, ${t.failed} failing, ${t.errors + t.missing} not verified, ${t.notApplicable} not applicable · ` +
-          `${t.accountsWithGaps} missed collection · ${t.accountsWithErrors} with collection errors`,
-      )}</p></td></tr>\n`,
-  );
+  out.push({ kind: 'h', level: 1, spans: [headline] });
+  if (rest.length) out.push({ kind: 'p', spans: [rest.join(' · ')] });
+  out.push({ kind: 'p', small: true, spans: [muted(`${options.title ?? 'art32 compliance report'} · ${dayLabel(now, now)} ${now.slice(0, 4)} · GDPR Art. 32 and CNIL recommendations`)] });
+  if (t.accountsCollected > 0) {
+    const trend = model.trend.length > 1 ? ` · fleet score by day ${model.trend.map((p) => pct(p.score)).join(' → ')}` : '';
+    out.push({
+      kind: 'p',
+      small: true,
+      spans: [
+        muted(
+          `${t.accountsCollected} of ${plural(t.accounts, 'account')} collected · ${plural(t.passed + t.warned, 'check')} met, ${t.failed} failing, ${t.errors + t.missing} not verified, ${t.notApplicable} not applicable · score ${pct(t.score)}${trend}`,
+        ),
+      ],
+    });
+  }
 
   if (t.accountsCollected === 0) {
-    parts.push(
-      section(
-        'nothing',
-        'Nothing was collected',
-        `<p style="margin:0">No evidence run is recorded${t.accounts ? ` for the ${t.accounts} expected accounts` : ''}. Check that the scheduled collection runs (Step Functions executions, the dead-letter queue and the alarm topic) and that the member accounts' read-only role can be assumed.</p>` +
-          (t.accounts
-            ? table(
-                ['Account', 'Last collected'],
-                cap(model.accounts, LIMITS.accounts).shown.map((a) => [untrusted(accountLabel(a)), 'never']),
-              ) + moreRow(Math.max(0, model.accounts.length - LIMITS.accounts), 'accounts')
-            : ''),
-      ),
-    );
-  }
-
-  const newAndRegressed = [...model.regressions, ...model.newFailures];
-  if (newAndRegressed.length) {
-    const c = cap(newAndRegressed, LIMITS.changes);
-    parts.push(
-      section(
-        'new',
-        `New failures since ${model.sinceLabel}`,
-        table(['', 'Account', 'Rule and finding', 'Who / what'], changeRows(c.shown, remediated, false)) + moreRow(c.more, 'new failures'),
-      ),
-    );
-  }
-  if (model.fixed.length) {
-    const c = cap(model.fixed, LIMITS.changes);
-    parts.push(section('fixed', `Fixed since ${model.sinceLabel}`, table(['', 'Account', 'Rule and finding', ''], changeRows(c.shown, remediated, false)) + moreRow(c.more, 'fixes')));
-  }
-  if (model.stillFailing.length) {
-    const groups = cap(groupStillFailing(model.stillFailing), LIMITS.stillFailingRules);
-    const rows = groups.shown.map((g) => {
-      const acc = cap(g.items, LIMITS.accountsPerRule);
-      const list = acc.shown.map((c) => `${untrusted(accountLabel(c))} <span class="muted" style="color:${C.muted}">${escapeHtml(age(c))}</span>`).join('<br>');
-      return [
-        badge(severityStatus(g.severity), g.severity.toUpperCase()),
-        ruleLink(g.ruleId, g.ruleTitle, remediated.has(g.ruleId)),
-        escapeHtml(String(g.items.length)),
-        escapeHtml(age(g.oldest)),
-        list + (acc.more ? `<br><span class="muted" style="color:${C.muted}">${escapeHtml(moreText(acc.more, 'accounts'))}</span>` : ''),
-      ];
+    out.push({ kind: 'h', level: 2, spans: ['Nothing was collected'], id: 'nothing' });
+    out.push({
+      kind: 'p',
+      spans: [
+        `No evidence run is recorded${t.accounts ? ` for the ${plural(t.accounts, 'expected account')}` : ''}. Check that the scheduled collection runs (Step Functions executions, the dead-letter queue and the alarm topic) and that the member accounts' read-only role can be assumed.`,
+      ],
     });
-    parts.push(section('still', 'Still failing', table(['', 'Rule', 'Accounts', 'Oldest', 'Accounts (failing for)'], rows) + moreRow(groups.more, 'rules')));
+    const shown = model.accounts.slice(0, LIMITS.gaps);
+    for (const a of shown) out.push({ kind: 'item', lead: [u(accountLabel(a))], lines: [[muted('never collected')]] });
+    out.push(...moreLine(model.accounts.length - shown.length, 'accounts'));
+    return out;
   }
 
-  if (model.trend.length) {
-    const max = Math.max(1, ...model.trend.map((p) => p.failed));
-    const rows = model.trend.map((p) => [
-      escapeHtml(p.at.slice(0, 10)),
-      escapeHtml(pct(p.score)),
-      `${escapeHtml(String(p.failed))}<div style="height:6px;width:${Math.round((100 * p.failed) / max)}%;background:${C.fail};margin-top:3px" class="fail"></div>`,
-      escapeHtml(String(p.accounts)),
-    ]);
-    parts.push(section('trend', 'Trend', table(['Day', 'Score', 'Failing checks', 'Accounts'], rows)));
+  // ---- what changed, by account (accounts with integrity problems or a failed collection too)
+  const changed = model.changes.filter((c) => CHANGE_KINDS.has(c.kind) || c.unverified || c.staleSince !== null);
+  const groups = byAccount(changed);
+  for (const a of model.accounts) if (!groups.has(a.accountId) && ((a.integrity?.problems ?? 0) > 0 || a.collectionFailedAt)) groups.set(a.accountId, []);
+  const order = [...groups.keys()].sort((x, y) => {
+    const ax = accountsById.get(x);
+    const ay = accountsById.get(y);
+    const px = (ax?.integrity?.problems ?? 0) > 0 ? 0 : 1;
+    const py = (ay?.integrity?.problems ?? 0) > 0 ? 0 : 1;
+    return px - py || changed.findIndex((c) => c.accountId === x) - changed.findIndex((c) => c.accountId === y);
+  });
+  if (order.length) {
+    out.push({ kind: 'h', level: 2, spans: [`Changes since ${model.sinceLabel}`], id: 'changes' });
+    let budget: number = LIMITS.changes;
+    let hiddenItems = 0;
+    let hiddenAccounts = 0;
+    for (const id of order) {
+      const a = accountsById.get(id);
+      const items = groups.get(id) ?? [];
+      if (!a || (budget <= 0 && items.length > 0)) {
+        hiddenAccounts++;
+        hiddenItems += items.length;
+        continue;
+      }
+      out.push(...accountHeading(a, now, items.filter((c) => c.staleSince !== null).length));
+      const shown = items.slice(0, Math.max(0, budget));
+      budget -= shown.length;
+      hiddenItems += items.length - shown.length;
+      for (const c of shown) out.push(changeItem(c, remediated, now));
+    }
+    out.push(...moreLine(hiddenItems, `changes${hiddenAccounts ? ` in ${plural(hiddenAccounts, 'other account')}` : ''}`));
   }
 
-  if (t.accountsCollected) {
-    const rows = model.requirements.map((r) => [
-      `${escapeHtml(r.label)}`,
-      r.hasStatus ? badge(r.status, REQUIREMENT_STATUS_LABEL[r.status]) : escapeHtml('no status (informs checks)'),
-      escapeHtml(pct(r.score)),
-      escapeHtml(`${r.accountsFailing} / ${r.accountsNotVerified} / ${r.accountsMet}`),
-    ]);
-    parts.push(section('requirements', 'Requirements (all accounts)', table(['Requirement', 'Status', 'Score', 'Accounts failing / not verified / met'], rows)));
+  // ---- still failing, by account (worse/better ones are above)
+  const still = byAccount(model.changes.filter((c) => c.kind === 'still-failing' && c.staleSince === null));
+  if (still.size) {
+    out.push({ kind: 'h', level: 2, spans: ['Still failing'], id: 'still' });
+    const accounts = model.accounts.filter((a) => still.has(a.accountId));
+    const shown = accounts.slice(0, LIMITS.stillFailingAccounts);
+    for (const a of shown) {
+      const items = still.get(a.accountId) ?? [];
+      if (!groups.has(a.accountId)) out.push(...accountHeading(a, now, 0));
+      else out.push({ kind: 'h', level: 3, spans: [u(accountLabel(a))] });
+      const cap = items.slice(0, LIMITS.stillFailingPerAccount);
+      for (const c of cap) out.push(stillItem(c, remediated));
+      out.push(...moreLine(items.length - cap.length, 'failing checks in this account'));
+    }
+    const hidden = accounts.slice(shown.length);
+    out.push(...moreLine(hidden.length, `accounts with ${plural(hidden.reduce((n, a) => n + (still.get(a.accountId)?.length ?? 0), 0), 'failing check')}`));
+  }
 
-    const attention = cap(accountsNeedingAttention(model), LIMITS.accounts);
-    if (attention.shown.length) {
-      const aRows = attention.shown.map((a) => [
-        untrusted(accountLabel(a)),
-        escapeHtml(pct(a.score)),
-        escapeHtml(String(a.counts.failed)),
-        escapeHtml(String(a.counts.errors + a.counts.missing)),
-        `<span style="white-space:nowrap">${escapeHtml(a.collected ? isoDay(a.lastCollectedAt) : 'never')}</span>`,
-        trendCell(a.trend),
-      ]);
-      parts.push(section('accounts', 'Accounts to chase', table(['Account', 'Score', 'Failing', 'Not verified', 'Last run', 'Trend'], aRows) + moreRow(attention.more, 'accounts')));
+  // ---- by-design limits, once
+  if (model.notVerifiable.length) {
+    out.push({ kind: 'h', level: 2, spans: ['Not verifiable by this deployment'], id: 'limits' });
+    out.push({ kind: 'p', small: true, spans: [muted('By design, not a failed collection: this source does not collect the data. Check these by other means.')] });
+    for (const n of model.notVerifiable) {
+      out.push({ kind: 'item', lead: [{ text: n.ruleTitle, strong: true }, muted(` · ${plural(n.accounts, 'account')}`)], lines: [[muted(plain(n.message))]] });
     }
   }
 
-  const gapAccounts = model.accounts.filter((a) => a.gaps.length > 0 || !a.collected);
-  if (gapAccounts.length && t.accountsCollected) {
-    const g = cap(gapAccounts, LIMITS.gaps);
-    const rows = g.shown.map((a) => [
-      untrusted(accountLabel(a)),
-      escapeHtml(a.collected ? isoDay(a.lastCollectedAt) : 'never'),
-      escapeHtml(a.collected ? String(a.gaps.reduce((n, x) => n + x.missedRuns, 0)) : '—'),
-      escapeHtml(a.gaps.some((x) => x.overdue) ? 'overdue now' : a.collected ? 'gap in the period' : 'never collected'),
-    ]);
-    parts.push(section('gaps', `Missed collections (expected every ${model.cadenceHours} h)`, table(['Account', 'Last run', 'Missed runs', ''], rows) + moreRow(g.more, 'accounts')));
-  }
+  // ---- failed collections
   if (model.collectionErrors.length) {
-    const e = cap(model.collectionErrors, LIMITS.collectionErrors);
-    const rows = e.shown.map((x) => [untrusted(accountLabel(x)), escapeHtml(x.ruleId), escapeHtml(x.message)]);
-    parts.push(section('errors', 'Collection errors (not verified)', table(['Account', 'Rule', 'Error'], rows) + moreRow(e.more, 'errors')));
+    out.push({ kind: 'h', level: 2, spans: ['Collection errors (not verified)'], id: 'errors' });
+    const shown = model.collectionErrors.slice(0, LIMITS.collectionErrors);
+    for (const e of shown) out.push({ kind: 'item', lead: [u(accountLabel(e)), ': ', { text: e.ruleId, mono: true }], lines: [[muted(plain(e.message))]] });
+    out.push(...moreLine(model.collectionErrors.length - shown.length, 'errors'));
   }
+
+  const gapAccounts = model.accounts.filter((a) => a.gaps.length > 0 || !a.collected);
+  if (gapAccounts.length) {
+    out.push({ kind: 'h', level: 2, spans: [`Missed collections (expected every ${plural(model.cadenceHours, 'hour')})`], id: 'gaps' });
+    const shown = gapAccounts.slice(0, LIMITS.gaps);
+    for (const a of shown) {
+      const missed = a.gaps.reduce((n, x) => n + x.missedRuns, 0);
+      const what = a.collected
+        ? `last run ${a.lastCollectedAt ? dayLabel(a.lastCollectedAt, now) : '—'} · ${plural(missed, 'missed run')}${a.gaps.some((x) => x.overdue) ? ' · overdue now' : ''}`
+        : 'never collected';
+      out.push({ kind: 'item', lead: [u(accountLabel(a))], lines: [[muted(what)]] });
+    }
+    out.push(...moreLine(gapAccounts.length - shown.length, 'accounts'));
+  }
+
+  out.push({ kind: 'h', level: 2, spans: ['Requirements (all accounts)'], id: 'requirements' });
+  out.push({
+    kind: 'table',
+    headers: ['Requirement', 'Status', 'Accounts failing / not verified / met'],
+    rows: model.requirements.map((r) => [
+      [r.label],
+      // A reference case (a sanction) informs checks and has no status of its own.
+      r.hasStatus ? [{ text: REQUIREMENT_STATUS_LABEL[r.status], tone: REQUIREMENT_TONE[r.status], strong: true, nowrap: true }] : [muted('no status (informs checks)')],
+      [`${r.accountsFailing} / ${r.accountsNotVerified} / ${r.accountsMet}`],
+    ]),
+  });
 
   if (model.remediations.length) {
-    parts.push(section('remediation', 'How to fix', model.remediations.map(remediationHtml).join('\n')));
+    out.push({ kind: 'h', level: 2, spans: ['How to fix'], id: 'remediation' });
+    for (const r of model.remediations) out.push(...remediationBlocks(r));
   }
-
-  parts.push(
-    `<tr><td class="muted" style="padding:20px 24px 24px 24px;color:${C.muted};font-size:12px;line-height:1.5">${escapeHtml(footerText(model))}</td></tr>`,
-  );
-
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width,initial-scale=1">',
-    '<meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">',
-    `<title>${escapeHtml(model.verdict)}</title>`,
-    `<style>${DARK_CSS}</style></head>`,
-    `<body class="bg" style="margin:0;padding:0;background:${C.bg};color:${C.fg};font-family:${FONT};line-height:1.45">`,
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="background:${C.bg}"><tr><td align="center">`,
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="max-width:860px;background:${C.bg};color:${C.fg}">`,
-    parts.join(''),
-    '</table></td></tr></table></body></html>',
-    '',
-  ].join('\n');
+  out.push({ kind: 'p', small: true, spans: [muted(footerText(model))] });
+  return out;
 }
 
 /**
@@ -379,27 +332,147 @@ export function firstSentence(text: string): string {
   return m?.[1] ?? text;
 }
 
-function remediationHtml(r: ReportRuleInfo): string {
-  const code = `font-family:${MONO};font-size:12px;background:${C.panel};padding:8px;white-space:pre-wrap;word-break:break-word;margin:4px 0 0 0;border-radius:4px`;
-  return (
-    `<div id="${escapeHtml(anchor(r.id))}" style="margin:0 0 16px 0"><h3 style="margin:0 0 4px 0;font-size:16px">${escapeHtml(r.title)} <span class="muted" style="color:${C.muted};font-weight:400;font-size:13px">${escapeHtml(`${r.id} · ${r.severity}`)}</span></h3>` +
-    `<p style="margin:0 0 6px 0;font-size:14px">${escapeHtml(firstSentence(r.rationale))}</p>` +
-    `<div style="font-size:13px;font-weight:600">Console</div><p style="margin:0 0 6px 0;font-size:14px">${escapeHtml(r.remediation.console)}</p>` +
-    `<div style="font-size:13px;font-weight:600">CLI</div><pre class="panel" style="${code}">${escapeHtml(r.remediation.cli)}</pre></div>`
-  );
+function remediationBlocks(r: ReportRuleInfo): Block[] {
+  return [
+    { kind: 'h', level: 3, spans: [r.title, muted(` · ${r.id} · ${r.severity}`)], id: anchor(r.id) },
+    { kind: 'p', spans: [firstSentence(r.rationale)] },
+    { kind: 'p', spans: [{ text: 'Console: ', strong: true }, r.remediation.console] },
+    { kind: 'p', spans: [{ text: 'CLI:', strong: true }] },
+    { kind: 'pre', text: r.remediation.cli },
+  ];
 }
 
 function footerText(model: ReportModel): string {
   return (
-    `Generated ${model.now} from the art32 evidence store. Score = checks met (PASS or WARN) / checks evaluated; ` +
-    `collection errors and unrecorded rules count as not verified, never as met; not-applicable checks are left out. ` +
-    `Changes compare each account's latest run with its run at ${model.since ? model.since : 'the previous collection'}. ` +
-    `Ages count whole days since the first run of the current failing streak ("≥" when the streak is older than the loaded history). ` +
-    `Verify the evidence chain with: art32 verify.`
+    `Generated ${model.now} from the art32 evidence store. Changes compare each account's latest sealed run with its state at ${model.sinceLabel}. ` +
+    `Score = checks met (PASS or WARN) / checks evaluated; failed collections and unrecorded rules count as not verified, never as met. ` +
+    `Ages count whole days since the first run of the current failing streak ("≥" when it is older than the loaded history). ` +
+    `Chain heads are the first 16 hex digits of each account's newest manifest hash; the full heads are kept with the record of this send. Verify with: art32 verify.`
   );
 }
 
+/** Render both parts and the subject. Pure: same model, same bytes. */
+export function renderEmail(model: ReportModel, options: RenderOptions = {}): RenderedEmail {
+  const blocks = emailBlocks(model, options);
+  return {
+    subject: subjectLine(`art32: ${model.verdict}`),
+    html: renderHtml(model, blocks),
+    text: renderText(blocks),
+  };
+}
+
+// ------------------------------------------------------------------------------ HTML
+
+// Light colours inline (every client); dark ones from the media query (Apple Mail, iOS,
+// Outlook.com, Thunderbird). Text/background pairs are ≥ 7:1 (WCAG AAA) except muted (≥ 4.5:1, AA);
+// a test computes them.
+export const COLOURS = {
+  bg: '#ffffff',
+  fg: '#1a1a1a',
+  muted: '#555555',
+  border: '#d0d0d0',
+  panel: '#f4f5f7',
+  fail: '#a50e0e',
+  ok: '#1b5e20',
+  warn: '#7a4100',
+  na: '#444444',
+  link: '#0b57d0',
+} as const;
+const C = COLOURS;
+const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,'Liberation Mono',monospace";
+
+const HEAD_CSS = `
+:root{color-scheme:light dark;supported-color-schemes:light dark}
+.m{color:${C.muted}}.fail{color:${C.fail}}.ok{color:${C.ok}}.warn{color:${C.warn}}.na{color:${C.na}}
+.mono{font-family:${MONO};font-size:12px}
+li{margin:0 0 10px 0}
+@media (prefers-color-scheme: dark){
+ body,.bg{background:#121212!important;color:#e6e6e6!important}
+ .m{color:#b3b3b3!important}
+ .bd{border-color:#3a3a3a!important}
+ .fail{color:#ff8a80!important}
+ .ok{color:#81c995!important}
+ .warn{color:#fdd663!important}
+ .na{color:#c4c4c4!important}
+ a{color:#8ab4f8!important}
+ pre{background:#1e1f22!important;color:#e6e6e6!important}
+}`;
+
+const TONE_COLOUR: Record<Tone, string> = { fail: C.fail, ok: C.ok, warn: C.warn, na: C.na, muted: C.muted };
+const TONE_CLASS: Record<Tone, string> = { fail: 'fail', ok: 'ok', warn: 'warn', na: 'na', muted: 'm' };
+
+function spanHtml(s: Span): string {
+  if (typeof s === 'string') return escapeHtml(s);
+  let h = s.untrusted ? untrusted(s.text) : escapeHtml(s.text);
+  if (s.mono) h = `<span class="mono" style="font-family:${MONO};font-size:12px;white-space:nowrap">${h}</span>`;
+  if (s.strong) h = `<strong>${h}</strong>`;
+  if (s.tone) h = `<span class="${TONE_CLASS[s.tone]}" style="color:${TONE_COLOUR[s.tone]}">${h}</span>`;
+  if (s.href) h = `<a href="${escapeHtml(s.href)}" style="color:${C.link}">${h}</a>`;
+  return h;
+}
+const spansHtml = (spans: readonly Span[]): string => spans.map(spanHtml).join('');
+
+const H_STYLE = { 1: 'margin:6px 0 4px 0;font-size:21px;line-height:1.3', 2: 'margin:22px 0 8px 0;font-size:18px;line-height:1.3', 3: 'margin:14px 0 4px 0;font-size:15px;line-height:1.35' };
+
+function blocksHtml(blocks: readonly Block[]): string {
+  const out: string[] = [];
+  let inList = false;
+  for (const b of blocks) {
+    if (b.kind !== 'item' && inList) {
+      out.push('</ul>');
+      inList = false;
+    }
+    switch (b.kind) {
+      case 'h':
+        out.push(`<h${b.level}${b.id ? ` id="${escapeHtml(b.id)}"` : ''} style="${H_STYLE[b.level]}">${spansHtml(b.spans)}</h${b.level}>`);
+        break;
+      case 'p':
+        out.push(`<p style="margin:0 0 8px 0${b.small ? ';font-size:13px' : ''}">${spansHtml(b.spans)}</p>`);
+        break;
+      case 'item':
+        if (!inList) {
+          out.push('<ul style="margin:4px 0 8px 0;padding:0 0 0 18px">');
+          inList = true;
+        }
+        out.push(`<li>${spansHtml(b.lead)}${b.lines.map((l) => `<br><span style="font-size:13px">${spansHtml(l)}</span>`).join('')}</li>`);
+        break;
+      case 'table': {
+        const head = b.headers.map((h) => `<th scope="col" class="bd m" align="left" style="border-bottom:1px solid ${C.border};font-size:13px;color:${C.muted};text-align:left">${escapeHtml(h)}</th>`).join('');
+        const rows = b.rows.map((r) => `<tr>${r.map((cell) => `<td class="bd" valign="top" style="border-bottom:1px solid ${C.border}">${spansHtml(cell)}</td>`).join('')}</tr>`).join('\n');
+        out.push(`<table width="100%" cellpadding="5" cellspacing="0" border="0" style="border-collapse:collapse;font-size:14px;margin:0 0 8px 0"><thead><tr>${head}</tr></thead><tbody>\n${rows}</tbody></table>`);
+        break;
+      }
+      case 'pre':
+        out.push(`<pre style="font-family:${MONO};font-size:12px;background:${C.panel};padding:8px;white-space:pre-wrap;overflow-wrap:anywhere;margin:0 0 12px 0;border-radius:4px">${escapeHtml(b.text)}</pre>`);
+        break;
+    }
+  }
+  if (inList) out.push('</ul>');
+  return out.join('\n');
+}
+
+function renderHtml(model: ReportModel, blocks: readonly Block[]): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width,initial-scale=1">',
+    '<meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">',
+    `<title>${escapeHtml(model.verdict)}</title>`,
+    `<style>${HEAD_CSS}</style></head>`,
+    `<body class="bg" style="margin:0;padding:0;background:${C.bg};color:${C.fg};font-family:${FONT};line-height:1.45">`,
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="background:${C.bg}"><tr><td align="center">`,
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="max-width:720px;background:${C.bg};color:${C.fg}"><tr><td style="padding:16px 16px 24px 16px;font-size:15px;text-align:left;overflow-wrap:anywhere;word-break:break-word">`,
+    blocksHtml(blocks),
+    '</td></tr></table></td></tr></table></body></html>',
+    '',
+  ].join('\n');
+}
+
 // ------------------------------------------------------------------------------ text
+
+const spanText = (s: Span): string => plain(typeof s === 'string' ? s : s.text);
+const spansText = (spans: readonly Span[]): string => spans.map(spanText).join('');
 
 function textTable(rows: string[][]): string[] {
   const widths: number[] = [];
@@ -407,115 +480,29 @@ function textTable(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length))).join('  ').trimEnd());
 }
 
-function changeLines(changes: readonly ReportChange[], withAge: boolean): string[] {
-  return changes.flatMap((c) => {
-    const head = `- [${c.kind === 'regression' ? 'REGRESSION' : c.kind === 'fixed' ? 'FIXED' : c.severity.toUpperCase()}] ${plain(accountLabel(c))}: ${plain(c.ruleTitle)} (${plain(c.ruleId)})${withAge && c.ageDays !== null ? `, failing for ${age(c)}` : ''}`;
-    const names = c.resources.slice(0, LIMITS.resources).map((r) => plain(resourceName(r)));
-    const rest = c.resourceCount - names.length;
-    const lines = [head, `    ${plain(c.message)}`];
-    if (names.length) lines.push(`    who/what: ${names.join(', ')}${rest > 0 ? ` +${rest}` : ''}`);
-    return lines;
-  });
-}
-
-function renderText(model: ReportModel, options: RenderOptions): string {
-  const t = model.totals;
+function renderText(blocks: readonly Block[]): string {
   const out: string[] = [];
-  const heading = (title: string): void => {
-    out.push('', title, '-'.repeat([...title].length));
-  };
-  out.push(plain(model.verdict));
-  out.push('', `${plain(options.title ?? 'art32 compliance report')} · ${isoDay(model.now)} · GDPR Art. 32 and CNIL`);
-  out.push(
-    `Score ${pct(t.score)} · new failures ${t.newFailures + t.regressions} · fixed ${t.fixed} · still failing ${t.stillFailing}`,
-    `${t.accountsCollected} of ${t.accounts} accounts collected · ${t.passed + t.warned} checks met, ${t.failed} failing, ${t.errors + t.missing} not verified, ${t.notApplicable} not applicable · ${t.accountsWithGaps} missed collection · ${t.accountsWithErrors} with collection errors`,
-  );
-
-  if (t.accountsCollected === 0) {
-    heading('Nothing was collected');
-    out.push(`No evidence run is recorded${t.accounts ? ` for the ${t.accounts} expected accounts` : ''}. Check that the scheduled collection runs (Step Functions executions, the dead-letter queue and the alarm topic) and that the member accounts' read-only role can be assumed.`);
-    const c = cap(model.accounts, LIMITS.accounts);
-    for (const a of c.shown) out.push(`- ${plain(accountLabel(a))}: never collected`);
-    if (c.more) out.push(moreText(c.more, 'accounts'));
-  }
-
-  const newAndRegressed = [...model.regressions, ...model.newFailures];
-  if (newAndRegressed.length) {
-    heading(`New failures since ${model.sinceLabel}`);
-    const c = cap(newAndRegressed, LIMITS.changes);
-    out.push(...changeLines(c.shown, false));
-    if (c.more) out.push(moreText(c.more, 'new failures'));
-  }
-  if (model.fixed.length) {
-    heading(`Fixed since ${model.sinceLabel}`);
-    const c = cap(model.fixed, LIMITS.changes);
-    out.push(...changeLines(c.shown, false));
-    if (c.more) out.push(moreText(c.more, 'fixes'));
-  }
-  if (model.stillFailing.length) {
-    heading('Still failing');
-    const groups = cap(groupStillFailing(model.stillFailing), LIMITS.stillFailingRules);
-    for (const g of groups.shown) {
-      out.push(`- [${g.severity.toUpperCase()}] ${g.ruleTitle} (${g.ruleId}): ${g.items.length} account(s), oldest ${age(g.oldest)}`);
-      const acc = cap(g.items, LIMITS.accountsPerRule);
-      for (const c of acc.shown) out.push(`    ${plain(accountLabel(c))}: ${age(c)}`);
-      if (acc.more) out.push(`    ${moreText(acc.more, 'accounts')}`);
-    }
-    if (groups.more) out.push(moreText(groups.more, 'rules'));
-  }
-  if (model.trend.length) {
-    heading('Trend');
-    out.push(...textTable([['Day', 'Score', 'Failing', 'Accounts'], ...model.trend.map((p) => [p.at.slice(0, 10), pct(p.score), String(p.failed), String(p.accounts)])]));
-  }
-  if (t.accountsCollected) {
-    heading('Requirements (all accounts)');
-    out.push(
-      ...textTable([
-        ['Requirement', 'Status', 'Score', 'Failing/not verified/met'],
-        ...model.requirements.map((r) => [r.label, r.hasStatus ? REQUIREMENT_STATUS_LABEL[r.status] : 'no status', pct(r.score), `${r.accountsFailing}/${r.accountsNotVerified}/${r.accountsMet}`]),
-      ]),
-    );
-    const attention = cap(accountsNeedingAttention(model), LIMITS.accounts);
-    if (attention.shown.length) {
-      heading('Accounts to chase');
-      out.push(
-        ...textTable([
-          ['Account', 'Score', 'Failing', 'Not verified', 'Last run', 'Trend'],
-          ...attention.shown.map((a) => [
-            plain(accountLabel(a)),
-            pct(a.score),
-            String(a.counts.failed),
-            String(a.counts.errors + a.counts.missing),
-            a.collected ? isoDay(a.lastCollectedAt) : 'never',
-            a.trend.map((p) => pct(p.score)).join(' -> '),
-          ]),
-        ]),
-      );
-      if (attention.more) out.push(moreText(attention.more, 'accounts'));
-    }
-    const gapAccounts = cap(model.accounts.filter((a) => a.gaps.length > 0 || !a.collected), LIMITS.gaps);
-    if (gapAccounts.shown.length) {
-      heading(`Missed collections (expected every ${model.cadenceHours} h)`);
-      for (const a of gapAccounts.shown) {
-        const missed = a.gaps.reduce((n, x) => n + x.missedRuns, 0);
-        out.push(`- ${plain(accountLabel(a))}: ${a.collected ? `last run ${isoDay(a.lastCollectedAt)}, ${missed} missed run(s)${a.gaps.some((x) => x.overdue) ? ', overdue now' : ''}` : 'never collected'}`);
+  for (const b of blocks) {
+    switch (b.kind) {
+      case 'h': {
+        const text = spansText(b.spans);
+        if (b.level === 1) out.push(text);
+        else out.push('', text, ...(b.level === 2 ? ['-'.repeat([...text].length)] : []));
+        break;
       }
-      if (gapAccounts.more) out.push(moreText(gapAccounts.more, 'accounts'));
+      case 'p':
+        out.push(spansText(b.spans));
+        break;
+      case 'item':
+        out.push(`- ${spansText(b.lead)}`, ...b.lines.map((l) => `    ${spansText(l)}`));
+        break;
+      case 'table':
+        out.push(...textTable([b.headers, ...b.rows.map((r) => r.map(spansText))]));
+        break;
+      case 'pre':
+        out.push(...b.text.split(/\r\n|\r|\n/).map((l) => `    ${plain(l)}`));
+        break;
     }
   }
-  if (model.collectionErrors.length) {
-    heading('Collection errors (not verified)');
-    const e = cap(model.collectionErrors, LIMITS.collectionErrors);
-    for (const x of e.shown) out.push(`- ${plain(accountLabel(x))}: ${x.ruleId}: ${plain(x.message)}`);
-    if (e.more) out.push(moreText(e.more, 'errors'));
-  }
-  if (model.remediations.length) {
-    heading('How to fix');
-    for (const r of model.remediations) {
-      out.push('', `* ${r.title} (${r.id}, ${r.severity})`, `  ${plain(firstSentence(r.rationale))}`, `  Console: ${plain(r.remediation.console)}`, `  CLI: ${plain(r.remediation.cli)}`);
-    }
-  }
-  out.push('', '--', footerText(model), '');
-  return out.join('\n');
+  return `${out.join('\n')}\n`;
 }
-

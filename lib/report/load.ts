@@ -10,7 +10,8 @@
 import type { EvidenceStore } from '../evidence/store';
 import { parseManifestItem, parseRecordItem } from '../evidence/store';
 import type { EvidenceRecord, RunManifest } from '../evidence/record';
-import type { ReportRecord, ReportRun } from './model';
+import { verifyAccountItems } from '../evidence/verify';
+import type { ErrorKind, ReportIntegrity, ReportRecord, ReportRun } from './model';
 
 export interface LoadOptions {
   /** The report's "now" (ISO-8601). Runs after it are ignored. */
@@ -27,8 +28,24 @@ export interface LoadOptions {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Why an ERROR record judged nothing, from the facts it recorded: a failed API call
+ * (`observed.collectionErrors`, written by the rule engine when a section is missing
+ * because a call failed) or a rule that could not run is a failed collection; a section
+ * that this source does not collect at all, with no failed call, is a limit of the
+ * deployment (e.g. the S3 lifecycle behind a trail's retention).
+ */
+export function errorKindOf(r: Pick<EvidenceRecord, 'status' | 'message' | 'observed'>): ErrorKind | undefined {
+  if (r.status !== 'ERROR') return undefined;
+  const failedCalls = r.observed.collectionErrors;
+  if (Array.isArray(failedCalls) && failedCalls.length > 0) return 'collection';
+  if (r.message.startsWith('Rule failed to evaluate')) return 'collection';
+  return 'limit';
+}
+
 /** The report's projection of an evidence record. */
 export function toReportRecord(r: EvidenceRecord): ReportRecord {
+  const errorKind = errorKindOf(r);
   return {
     ruleId: r.ruleId,
     status: r.status,
@@ -36,11 +53,23 @@ export function toReportRecord(r: EvidenceRecord): ReportRecord {
     message: r.message,
     resources: r.resources.items,
     resourceCount: r.resources.count,
+    ...(errorKind ? { errorKind } : {}),
   };
+}
+
+export interface LoadedReport {
+  runs: ReportRun[];
+  /** Verification of each loaded account's chain, from the same items (no extra Query). */
+  integrity: ReportIntegrity[];
 }
 
 /** Load the sealed runs of every account that the report needs, oldest first per account. */
 export async function loadReportRuns(store: EvidenceStore, options: LoadOptions): Promise<ReportRun[]> {
+  return (await loadReport(store, options)).runs;
+}
+
+/** The runs the report needs and the verification of every account's evidence chain. */
+export async function loadReport(store: EvidenceStore, options: LoadOptions): Promise<LoadedReport> {
   const now = new Date(options.now).toISOString();
   const historyStart = new Date(Date.parse(now) - (options.historyDays ?? 30) * DAY_MS).toISOString();
   const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
@@ -49,10 +78,28 @@ export async function loadReportRuns(store: EvidenceStore, options: LoadOptions)
 
   const perAccount = await mapWithConcurrency(accountIds, options.concurrency ?? 8, async (accountId) => {
     const items = await store.accountItems(accountId, from);
-    const manifests = items.manifests.map(parseManifestItem).filter((m) => m.collectedAt <= now);
+    const verification = verifyAccountItems(accountId, items, from);
+    const integrity: ReportIntegrity = {
+      accountId,
+      problems: verification.problems.length,
+      headHash: verification.headHash,
+      problemRunIds: [...new Set(verification.problems.map((p) => p.runId))].sort(),
+    };
+    const manifests = items.manifests.flatMap((item) => {
+      try {
+        return [parseManifestItem(item)];
+      } catch {
+        return []; // an unreadable manifest is a verification problem (counted above), not a run
+      }
+    }).filter((m) => m.collectedAt <= now);
     const recordsByRun = new Map<string, EvidenceRecord[]>();
     for (const item of items.records) {
-      const record = parseRecordItem(item);
+      let record: EvidenceRecord;
+      try {
+        record = parseRecordItem(item);
+      } catch {
+        continue; // unreadable: a verification problem, never evidence
+      }
       const list = recordsByRun.get(record.runId) ?? [];
       list.push(record);
       recordsByRun.set(record.runId, list);
@@ -81,9 +128,9 @@ export async function loadReportRuns(store: EvidenceStore, options: LoadOptions)
         records: ofRun.map(toReportRecord),
       });
     }
-    return runs;
+    return { runs, integrity };
   });
-  return perAccount.flat();
+  return { runs: perAccount.flatMap((a) => a.runs), integrity: perAccount.map((a) => a.integrity) };
 }
 
 async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

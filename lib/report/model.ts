@@ -27,6 +27,7 @@
  */
 import type { Framework, Requirement } from '../frameworks/types';
 import { hasStatus, requirementLabel } from '../frameworks';
+import { failureHeadline } from './headlines';
 import type { Remediation, Severity, Status } from '../rules/types';
 
 /** One stored finding, as the report needs it (a projection of an evidence record). */
@@ -39,7 +40,15 @@ export interface ReportRecord {
   resources: string[];
   /** Full number of resources before any cap. */
   resourceCount: number;
+  /**
+   * For ERROR only: `collection` when an API call failed or the rule could not run (the
+   * collection failed: fix access and re-run), `limit` when this deployment's source does
+   * not collect the data at all (by design: shown once as "not verifiable by this deployment").
+   */
+  errorKind?: ErrorKind;
 }
+
+export type ErrorKind = 'collection' | 'limit';
 
 /** One completed run of one account (a manifest and its records). */
 export interface ReportRun {
@@ -51,6 +60,26 @@ export interface ReportRun {
   /** True when this is the account's first run ever (its manifest has no predecessor). */
   firstRun?: boolean;
   records: ReportRecord[];
+}
+
+/** Result of verifying one account's evidence chain (lib/evidence/verify), as the report shows it. */
+export interface ReportIntegrity {
+  accountId: string;
+  problems: number;
+  /** Hash of the newest manifest (keep a copy elsewhere: the email is one). */
+  headHash: string | null;
+  /** Runs with at least one problem: their records are not shown as genuine. */
+  problemRunIds: readonly string[];
+}
+
+/** A remediation plan or a risk acceptance from the register (#16), as the report shows it. */
+export interface ReportPlan {
+  accountId: string;
+  ruleId: string;
+  kind: 'plan' | 'acceptance';
+  owner: string;
+  /** `YYYY-MM-DD`: the plan's due date, or the acceptance's expiry. */
+  dueDate: string;
 }
 
 /** What the report shows of a rule (a subset of the Rule contract). */
@@ -79,9 +108,20 @@ export interface ReportInput {
   expectedAccountIds?: readonly string[];
   rules: readonly ReportRuleInfo[];
   frameworks: readonly Framework[];
+  /** Per-account verification; an account without one shows "integrity not checked". */
+  integrity?: readonly ReportIntegrity[];
+  /** Remediation plans and risk acceptances of the register, when there is one. */
+  plans?: readonly ReportPlan[];
+  /** Label of the comparison point, e.g. "the report of Mon 16 Nov" (default: the date of `since`). */
+  sinceLabel?: string;
 }
 
-export type ChangeKind = 'new' | 'regression' | 'still-failing' | 'fixed';
+/**
+ * - `new`, `regression` (failed again after a fix), `still-failing`, `fixed` as in the module comment;
+ * - `worsened`: still failing, with principals/resources failing that did not before, or more of them;
+ * - `improved`: still failing, with fewer principals/resources failing than at the baseline.
+ */
+export type ChangeKind = 'new' | 'regression' | 'worsened' | 'still-failing' | 'improved' | 'fixed';
 
 export interface ReportChange {
   kind: ChangeKind;
@@ -89,6 +129,8 @@ export interface ReportChange {
   accountAlias: string | null;
   ruleId: string;
   ruleTitle: string;
+  /** What is wrong ("Root user has no MFA"), see headlines.ts. */
+  headline: string;
   severity: Severity;
   status: Status;
   previousStatus: Status | null;
@@ -100,6 +142,16 @@ export interface ReportChange {
   firstFailingAt: string | null;
   ageDays: number | null;
   ageIsLowerBound: boolean;
+  /** Failing principals/resources at the baseline (null when the rule was not failing then). */
+  previousResourceCount: number | null;
+  /** Failing now and not at the baseline / at the baseline and not now (only when both lists are complete). */
+  addedResources: string[];
+  removedResources: string[];
+  /** The latest collection could not judge the rule: this is the last known state, stale since then. */
+  staleSince: string | null;
+  /** The run this change rests on failed verification: not shown as genuine, not counted. */
+  unverified: boolean;
+  plan: (ReportPlan & { overdue: boolean }) | null;
 }
 
 export interface Counts {
@@ -150,7 +202,13 @@ export interface AccountReport {
   requirements: AccountRequirement[];
   trend: TrendPoint[];
   gaps: GapInterval[];
+  /** Rules whose latest collection failed (API errors), not by-design limits. */
   errorRuleIds: string[];
+  /** Rules this deployment cannot verify (by design). */
+  limitRuleIds: string[];
+  /** Collection time of the latest run when some of its collection failed. */
+  collectionFailedAt: string | null;
+  integrity: ReportIntegrity | null;
 }
 
 export interface RequirementSummary {
@@ -182,6 +240,15 @@ export interface CollectionError {
   message: string;
 }
 
+/** A rule this deployment cannot verify, listed once with the accounts it concerns. */
+export interface NotVerifiable {
+  ruleId: string;
+  ruleTitle: string;
+  /** The reason, from the first account's record. */
+  message: string;
+  accounts: number;
+}
+
 export interface ReportTotals extends Counts {
   accounts: number;
   accountsCollected: number;
@@ -189,9 +256,16 @@ export interface ReportTotals extends Counts {
   score: number | null;
   newFailures: number;
   regressions: number;
+  worsened: number;
+  improved: number;
   fixed: number;
   stillFailing: number;
+  /** Failing checks carried from an earlier run because the latest collection failed. */
+  stale: number;
+  /** Accounts with a new failure, regression, worsening or fix. */
+  accountsChanged: number;
   accountsWithNewFailures: number;
+  accountsWithIntegrityProblems: number;
   accountsWithGaps: number;
   accountsWithErrors: number;
   accountsNeverCollected: number;
@@ -210,9 +284,14 @@ export interface ReportModel {
   requirements: RequirementSummary[];
   newFailures: ReportChange[];
   regressions: ReportChange[];
+  worsened: ReportChange[];
+  improved: ReportChange[];
   stillFailing: ReportChange[];
   fixed: ReportChange[];
+  /** Every change above, in importance order (the email groups them by account). */
+  changes: ReportChange[];
   collectionErrors: CollectionError[];
+  notVerifiable: NotVerifiable[];
   trend: TrendPoint[];
   /** Rules that appear in a failure, with their remediation (in catalog order). */
   remediations: ReportRuleInfo[];
@@ -339,6 +418,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const accounts: AccountReport[] = [];
   const changes: ReportChange[] = [];
   const collectionErrors: CollectionError[] = [];
+  const notVerifiable = new Map<string, NotVerifiable>();
+  const integrityById = new Map((input.integrity ?? []).map((i) => [i.accountId, i]));
+  const planByKey = new Map((input.plans ?? []).map((p) => [`${p.accountId}\u0000${p.ruleId}`, p]));
   const fleetReqCounts = new Map<string, { counts: Counts; failing: number; notVerified: number; met: number }>();
   for (const req of requirementDefs) fleetReqCounts.set(req.id, { counts: emptyCounts(), failing: 0, notVerified: 0, met: 0 });
 
@@ -359,6 +441,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
         trend: [],
         gaps: [],
         errorRuleIds: [],
+        limitRuleIds: [],
+        collectionFailedAt: null,
+        integrity: integrityById.get(accountId) ?? null,
       });
       continue;
     }
@@ -391,30 +476,63 @@ export function buildReportModel(input: ReportInput): ReportModel {
       };
     });
 
+    const integrity = integrityById.get(accountId) ?? null;
+    const problemRuns = new Set(integrity?.problemRunIds ?? []);
+    const latestUnverified = problemRuns.has(latest.run.runId);
+    // Runs after the comparison point: a rule that failed in one of them and passes now was
+    // fixed in the period (also in a first report, which has no earlier report to compare with).
+    const periodRuns = h.runs.filter((r) => r.at > windowStart && r !== latest);
+    let collectionFailed = false;
     for (const ruleId of ruleIds) {
-      const rec = latest.byRule.get(ruleId);
+      const current = latest.byRule.get(ruleId);
+      // An ERROR now judges nothing: the last judged state stands, stale since the first ERROR after it.
+      const judged = current?.status === 'ERROR' ? lastJudged(h, ruleId) : current ? { rec: current, index: h.runs.length - 1, staleSince: null } : undefined;
+      const rec = judged?.rec;
       const prev = baseline?.byRule.get(ruleId);
       const info = rulesById.get(ruleId);
+      const title = info?.title ?? ruleId;
+      if (current?.status === 'ERROR') {
+        if (current.errorKind === 'limit') {
+          const nv = notVerifiable.get(ruleId) ?? { ruleId, ruleTitle: title, message: current.message, accounts: 0 };
+          nv.accounts++;
+          notVerifiable.set(ruleId, nv);
+        } else {
+          collectionFailed = true;
+          collectionErrors.push({ accountId, accountAlias: h.alias, runId: latest.run.runId, collectedAt: latest.run.collectedAt, ruleId, message: current.message });
+        }
+      }
+      const plan = planByKey.get(`${accountId}\u0000${ruleId}`);
       const base = {
         accountId,
         accountAlias: h.alias,
         ruleId,
-        ruleTitle: info?.title ?? ruleId,
+        ruleTitle: title,
+        headline: failureHeadline(ruleId, title),
         severity: rec?.severity ?? prev?.severity ?? info?.severity ?? 'medium',
         status: rec?.status ?? 'ERROR',
         previousStatus: prev?.status ?? null,
         message: rec?.message ?? prev?.message ?? '',
         resources: (rec ?? prev)?.resources.slice(0, RESOURCES_PER_CHANGE) ?? [],
         resourceCount: (rec ?? prev)?.resourceCount ?? 0,
+        previousResourceCount: prev?.status === 'FAIL' ? prev.resourceCount : null,
+        addedResources: [] as string[],
+        removedResources: [] as string[],
+        staleSince: judged?.staleSince ?? null,
+        unverified: judged ? problemRuns.has(h.runs[judged.index]?.run.runId ?? '') : latestUnverified,
+        plan: plan ? { ...plan, overdue: plan.kind === 'plan' && `${plan.dueDate}T23:59:59.999Z` < input.now } : null,
       };
-      if (rec?.status === 'ERROR') {
-        collectionErrors.push({ accountId, accountAlias: h.alias, runId: latest.run.runId, collectedAt: latest.run.collectedAt, ruleId, message: rec.message });
-      }
       if (rec?.status === 'FAIL') {
         const streak = failingStreak(h, ruleId);
         const started = h.runs[streak.startIndex];
-        const kind: ChangeKind =
+        let kind: ChangeKind =
           baseline && started && started.at <= baseline.at ? 'still-failing' : streak.failedBefore ? 'regression' : 'new';
+        if (kind === 'still-failing' && prev?.status === 'FAIL') {
+          const diff = resourceDiff(prev, rec);
+          base.addedResources = diff.added.slice(0, RESOURCES_PER_CHANGE);
+          base.removedResources = diff.removed.slice(0, RESOURCES_PER_CHANGE);
+          if (diff.added.length > 0 || rec.resourceCount > prev.resourceCount) kind = 'worsened';
+          else if (diff.removed.length > 0 || rec.resourceCount < prev.resourceCount) kind = 'improved';
+        }
         changes.push({
           ...base,
           kind,
@@ -422,8 +540,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
           ageDays: started ? Math.max(0, Math.floor((now - started.at) / DAY_MS)) : null,
           ageIsLowerBound: streak.reachesOldest,
         });
-      } else if (prev?.status === 'FAIL' && rec && rec.status !== 'ERROR') {
-        changes.push({ ...base, kind: 'fixed', firstFailingAt: null, ageDays: null, ageIsLowerBound: false });
+      } else if (current && current.status !== 'ERROR' && (prev?.status === 'FAIL' || periodRuns.some((r) => r.byRule.get(ruleId)?.status === 'FAIL'))) {
+        changes.push({ ...base, previousStatus: 'FAIL', kind: 'fixed', firstFailingAt: null, ageDays: null, ageIsLowerBound: false });
       }
     }
 
@@ -443,7 +561,10 @@ export function buildReportModel(input: ReportInput): ReportModel {
         return { at: r.run.collectedAt, score: score(c), failed: c.failed, accounts: 1 };
       }),
       gaps: findGaps(h, now, windowStart, cadenceMs),
-      errorRuleIds: ruleIds.filter((id) => latest.byRule.get(id)?.status === 'ERROR'),
+      errorRuleIds: ruleIds.filter((id) => latest.byRule.get(id)?.status === 'ERROR' && latest.byRule.get(id)?.errorKind !== 'limit'),
+      limitRuleIds: ruleIds.filter((id) => latest.byRule.get(id)?.errorKind === 'limit'),
+      collectionFailedAt: collectionFailed ? latest.run.collectedAt : null,
+      integrity,
     });
   }
 
@@ -463,10 +584,14 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const collected = accounts.filter((a) => a.collected);
   const totalCounts = emptyCounts();
   for (const a of collected) addCounts(totalCounts, a.counts);
-  const newFailures = changes.filter((c) => c.kind === 'new');
-  const regressions = changes.filter((c) => c.kind === 'regression');
+  const of = (kind: ChangeKind): ReportChange[] => changes.filter((c) => c.kind === kind);
+  // A change resting on a run that failed verification is shown, marked, but never counted as news.
+  const counted = (kind: ChangeKind): ReportChange[] => of(kind).filter((c) => !c.unverified);
+  const newFailures = of('new');
+  const regressions = of('regression');
   const failingRuleIds = new Set(changes.filter((c) => c.kind !== 'fixed').map((c) => c.ruleId));
-  const sinceLabel = describeSince(input, accounts);
+  const sinceLabel = input.sinceLabel ?? describeSince(input, accounts);
+  const changedKinds = new Set<ChangeKind>(['new', 'regression', 'worsened', 'improved', 'fixed']);
 
   const totals: ReportTotals = {
     ...totalCounts,
@@ -474,13 +599,18 @@ export function buildReportModel(input: ReportInput): ReportModel {
     accountsCollected: collected.length,
     accountsFailing: collected.filter((a) => a.counts.failed > 0).length,
     score: score(totalCounts),
-    newFailures: newFailures.length,
-    regressions: regressions.length,
-    fixed: changes.filter((c) => c.kind === 'fixed').length,
-    stillFailing: changes.filter((c) => c.kind === 'still-failing').length,
-    accountsWithNewFailures: new Set([...newFailures, ...regressions].map((c) => c.accountId)).size,
+    newFailures: counted('new').length,
+    regressions: counted('regression').length,
+    worsened: counted('worsened').length,
+    improved: counted('improved').length,
+    fixed: counted('fixed').length,
+    stillFailing: changes.filter((c) => c.kind !== 'fixed' && c.kind !== 'new' && c.kind !== 'regression').length,
+    stale: changes.filter((c) => c.kind !== 'fixed' && c.staleSince !== null).length,
+    accountsChanged: new Set(changes.filter((c) => changedKinds.has(c.kind) && !c.unverified).map((c) => c.accountId)).size,
+    accountsWithNewFailures: new Set([...newFailures, ...regressions].filter((c) => !c.unverified).map((c) => c.accountId)).size,
+    accountsWithIntegrityProblems: accounts.filter((a) => (a.integrity?.problems ?? 0) > 0).length,
     accountsWithGaps: accounts.filter((a) => a.gaps.length > 0).length,
-    accountsWithErrors: accounts.filter((a) => a.errorRuleIds.length > 0).length,
+    accountsWithErrors: accounts.filter((a) => a.collectionFailedAt !== null).length,
     accountsNeverCollected: accounts.length - collected.length,
   };
 
@@ -516,9 +646,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
     }),
     newFailures,
     regressions,
-    stillFailing: changes.filter((c) => c.kind === 'still-failing'),
-    fixed: changes.filter((c) => c.kind === 'fixed'),
+    worsened: of('worsened'),
+    improved: of('improved'),
+    stillFailing: of('still-failing'),
+    fixed: of('fixed'),
+    changes,
     collectionErrors,
+    notVerifiable: [...notVerifiable.values()].sort((a, b) => (ruleOrder.get(a.ruleId) ?? Infinity) - (ruleOrder.get(b.ruleId) ?? Infinity)),
     trend: fleetTrend(histories, input.rules.map((r) => r.id), trendLength),
     remediations: input.rules.filter((r) => failingRuleIds.has(r.id)),
   };
@@ -527,6 +661,24 @@ export function buildReportModel(input: ReportInput): ReportModel {
 function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i] as T)) return i;
   return -1;
+}
+
+/** The latest record of a rule that judged something (not ERROR), walking back over ERROR runs. */
+function lastJudged(h: AccountHistory, ruleId: string): { rec: ReportRecord; index: number; staleSince: string } | undefined {
+  for (let i = h.runs.length - 1; i >= 0; i--) {
+    const rec = h.runs[i]?.byRule.get(ruleId);
+    if (rec && rec.status !== 'ERROR') return { rec, index: i, staleSince: h.runs[i + 1]?.run.collectedAt ?? '' };
+  }
+  return undefined;
+}
+
+/** Resources failing now and not before, and before and not now; only from complete (uncapped) lists. */
+function resourceDiff(before: ReportRecord, now: ReportRecord): { added: string[]; removed: string[] } {
+  const complete = (r: ReportRecord): boolean => r.resources.length === r.resourceCount;
+  if (!complete(before) || !complete(now)) return { added: [], removed: [] };
+  const b = new Set(before.resources);
+  const n = new Set(now.resources);
+  return { added: now.resources.filter((x) => !b.has(x)).sort(cmp), removed: before.resources.filter((x) => !n.has(x)).sort(cmp) };
 }
 
 /** The current failing streak of a rule, walking back from the latest run. */
@@ -589,14 +741,22 @@ function fleetTrend(histories: Map<string, AccountHistory>, catalog: string[], l
 }
 
 function describeSince(input: ReportInput, accounts: AccountReport[]): string {
-  if (input.since !== undefined) return shortDate(input.since, input.now);
+  if (input.since !== undefined) return dayLabel(input.since, input.now);
   const baselines = [...new Set(accounts.map((a) => a.baselineCollectedAt).filter((x): x is string => x !== null))].sort(cmp);
   if (baselines.length === 0) return 'the first collection';
-  const days = new Set(baselines.map((b) => shortDate(b, input.now)));
+  const days = new Set(baselines.map((b) => dayLabel(b, input.now)));
   return days.size === 1 ? `the previous run (${[...days][0]})` : 'the previous run';
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** "Mon 16 Nov" (UTC; the year too when it differs from `now`'s). */
+export function dayLabel(iso: string, nowIso: string): string {
+  return `${WEEKDAYS[new Date(iso).getUTCDay()]} ${shortDate(iso, nowIso)}`;
+}
+
+/** `1 check`, `2 checks`: every count in the report goes through here. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** The one-line verdict that opens the email and is its subject. */
 export function verdictLine(t: ReportTotals, sinceLabel: string): string {
@@ -606,17 +766,21 @@ export function verdictLine(t: ReportTotals, sinceLabel: string): string {
       : `Nothing was collected: none of ${plural(t.accounts, 'expected account')} has a run`;
   }
   const parts: string[] = [];
-  const newCount = t.newFailures + t.regressions;
-  if (newCount > 0) {
-    const reg = t.regressions ? ` (${plural(t.regressions, 'regression')})` : '';
-    parts.push(`${plural(newCount, 'new failure')}${reg} in ${plural(t.accountsWithNewFailures, 'account')} since ${sinceLabel}`);
-  } else {
-    parts.push(`No new failures in ${plural(t.accountsCollected, 'account')} since ${sinceLabel}`);
-  }
-  if (t.fixed) parts.push(`${t.fixed} fixed`);
-  if (t.stillFailing) parts.push(`${t.stillFailing} still failing`);
+  if (t.accountsWithIntegrityProblems) parts.push(`Evidence of ${plural(t.accountsWithIntegrityProblems, 'account')} failed verification`);
+  const news: string[] = [];
+  if (t.newFailures) news.push(plural(t.newFailures, 'new failure'));
+  if (t.regressions + t.worsened) news.push(plural(t.regressions + t.worsened, 'regression'));
+  if (t.fixed) news.push(`${t.fixed} fixed`);
+  if (t.improved) news.push(`${t.improved} improved`);
+  parts.push(
+    news.length
+      ? `${news.join(', ')} in ${plural(t.accountsChanged, 'account')} since ${sinceLabel}`
+      : `No change in ${plural(t.accountsCollected, 'account')} since ${sinceLabel}`,
+  );
+  const still = t.stillFailing - t.improved - t.worsened;
+  if (still > 0) parts.push(`${still} still failing${t.stale ? ` (${t.stale} stale)` : ''}`);
+  if (t.accountsWithErrors) parts.push(`collection failed in ${plural(t.accountsWithErrors, 'account')}`);
   if (t.accountsWithGaps) parts.push(`${plural(t.accountsWithGaps, 'account')} missed collection`);
   if (t.accountsNeverCollected) parts.push(`${plural(t.accountsNeverCollected, 'account')} never collected`);
-  if (t.accountsWithErrors) parts.push(`${plural(t.accountsWithErrors, 'account')} with collection errors`);
   return parts.join(' · ');
 }

@@ -10,8 +10,8 @@ import type { EvidenceStore } from '../evidence/store';
 import { FRAMEWORKS } from '../frameworks';
 import { RULES } from '../rules';
 import { renderEmail, type RenderedEmail } from './email';
-import { loadReportRuns } from './load';
-import { buildReportModel, type ReportModel } from './model';
+import { loadReport } from './load';
+import { buildReportModel, dayLabel, type ReportModel, type ReportPlan } from './model';
 
 export interface Addresses {
   /** The From address (a verified SES identity, or an address of a verified domain). */
@@ -73,8 +73,12 @@ export interface ScheduledReportOptions extends Addresses {
   ses: SESv2Client;
   /** The report's "now" (ISO-8601): the invocation time. */
   now: string;
-  /** Compare with this time; the weekly function passes now − 7 days. */
+  /**
+   * Compare with this time. Default: the "now" of the last report recorded as sent in the
+   * store (what its readers last saw); without one, each account's previous sealed run.
+   */
   since?: string | undefined;
+  plans?: readonly ReportPlan[];
   cadenceHours?: number;
   historyDays?: number;
   expectedAccountIds?: readonly string[];
@@ -89,13 +93,25 @@ export interface ScheduledReportResult {
   textBytes: number;
 }
 
-/** Load → model → render → send: what the report Lambda runs. */
+/** The comparison point of the next report: the last report sent before `now`, if any. */
+export async function previousReport(store: EvidenceStore, now: string): Promise<{ since: string; label: string } | undefined> {
+  const last = await store.lastReportSent(now);
+  const at = typeof last?.reportNow === 'string' ? last.reportNow : undefined;
+  return at ? { since: at, label: dayLabel(at, now) } : undefined;
+}
+
+/** Load → model → render → send → record the send: what the report Lambda runs. */
 export async function sendScheduledReport(options: ScheduledReportOptions): Promise<ScheduledReportResult> {
-  const runs = await loadReportRuns(options.store, { now: options.now, since: options.since, historyDays: options.historyDays });
+  const previous = options.since === undefined ? await previousReport(options.store, options.now) : undefined;
+  const since = options.since ?? previous?.since;
+  const loaded = await loadReport(options.store, { now: options.now, since, historyDays: options.historyDays });
   const model = buildReportModel({
-    runs,
+    runs: loaded.runs,
+    integrity: loaded.integrity,
+    plans: options.plans,
     now: options.now,
-    since: options.since,
+    since,
+    ...(previous ? { sinceLabel: previous.label } : {}),
     cadenceHours: options.cadenceHours,
     expectedAccountIds: options.expectedAccountIds,
     rules: RULES,
@@ -103,5 +119,14 @@ export async function sendScheduledReport(options: ScheduledReportOptions): Prom
   });
   const email = renderEmail(model, options.title ? { title: options.title } : {});
   const messageId = await sendReportEmail(options.ses, email, options);
+  // Recorded after SES accepted it: a report that failed to send is not a comparison point.
+  // The chain heads it showed are kept with it: a second copy that detects deletion of newest runs.
+  await options.store.recordReportSent(options.now, messageId, {
+    reportNow: options.now,
+    since: model.since,
+    subject: email.subject,
+    recipients: options.to.length,
+    heads: Object.fromEntries(loaded.integrity.map((i) => [i.accountId, i.headHash])),
+  });
   return { messageId, model, subject: email.subject, htmlBytes: Buffer.byteLength(email.html), textBytes: Buffer.byteLength(email.text) };
 }

@@ -9,9 +9,9 @@ import { FRAMEWORKS } from '../../frameworks';
 import { RULES } from '../../rules';
 import { loadAuditModel, renderAuditHtml } from '../../report/audit';
 import { renderEmail } from '../../report/email';
-import { loadReportRuns } from '../../report/load';
+import { loadReport } from '../../report/load';
 import { buildReportModel, ReportInputError } from '../../report/model';
-import { ReportSendError, sendReportEmail } from '../../report/send';
+import { previousReport, ReportSendError, sendReportEmail } from '../../report/send';
 import { CliError } from '../errors';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
 
@@ -65,7 +65,7 @@ export function register(program: Command): void {
       'Compliance report from stored evidence: verdict, new failures, fixes, still failing (with age), gaps, trend, per requirement. ' +
         'Prints the text version; --html/--text write files; --send mails it through SES v2; --audit writes the printable audit report of one account.',
     )
-    .option('--since <date>', 'compare with the state at this date (default: each account\'s previous run)')
+    .option('--since <date>', 'compare with the state at this date (default: the last report sent, else each account\'s previous run)')
     .option('--now <date>', 'report as of this time (default: now); runs after it are ignored')
     .option('--html <file>', 'write the HTML email (or, with --audit, the audit report) to this file')
     .option('--text <file>', 'write the plain-text email to this file')
@@ -96,10 +96,22 @@ export function register(program: Command): void {
     }
 
     await withStore(opts, async (open) => {
-      const runs = await loadReportRuns(open.store, { now, since, historyDays });
+      // Without --since: compare with the last report sent (as the weekly function does), else the previous run.
+      const previous = since === undefined ? await previousReport(open.store, now) : undefined;
+      const baseline = since ?? previous?.since;
+      const loaded = await loadReport(open.store, { now, since: baseline, historyDays });
       let model;
       try {
-        model = buildReportModel({ runs, now, since, cadenceHours, rules: RULES, frameworks: FRAMEWORKS });
+        model = buildReportModel({
+          runs: loaded.runs,
+          integrity: loaded.integrity,
+          now,
+          since: baseline,
+          ...(previous ? { sinceLabel: previous.label } : {}),
+          cadenceHours,
+          rules: RULES,
+          frameworks: FRAMEWORKS,
+        });
       } catch (error) {
         if (error instanceof ReportInputError) throw new CliError(error.message);
         throw error;
