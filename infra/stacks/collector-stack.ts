@@ -23,6 +23,7 @@ import { Alarms } from '../constructs/alarms';
 import { Art32Function } from '../constructs/art32-function';
 import { AuditorRole } from '../constructs/auditor-role';
 import { EvidenceTable } from '../constructs/evidence-table';
+import { REPORTS_PK } from '../../lib/evidence/table';
 import { Orchestration, scheduleExpression } from '../constructs/orchestration';
 
 export interface CollectorStackProps extends StackProps {
@@ -143,6 +144,22 @@ export class CollectorStack extends Stack {
         logRetention,
       });
       this.evidence.grantRead(sendReport.role);
+      // The one write of the report: "report sent" items (partition REPORTS), so the next
+      // report compares with what its readers last saw. Never an evidence partition.
+      sendReport.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:PutItem'],
+          resources: [this.evidence.table.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [REPORTS_PK] } },
+        }),
+      );
+      sendReport.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [this.evidence.key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.amazonaws.com` } },
+        }),
+      );
       const identity = report.identity ?? report.sender;
       sendReport.role.addToPrincipalPolicy(
         new iam.PolicyStatement({

@@ -45,7 +45,7 @@ export interface RenderOptions {
 type Tone = 'fail' | 'ok' | 'warn' | 'na' | 'muted';
 
 /** A piece of text; objects carry presentation (HTML only), never extra words. */
-type Span = string | { text: string; tone?: Tone; strong?: boolean; mono?: boolean; href?: string; untrusted?: boolean };
+type Span = string | { text: string; tone?: Tone; strong?: boolean; mono?: boolean; href?: string; untrusted?: boolean; nowrap?: boolean };
 
 type Block =
   | { kind: 'h'; level: 1 | 2 | 3; spans: Span[]; id?: string }
@@ -306,7 +306,7 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
   out.push({ kind: 'h', level: 2, spans: ['Requirements (all accounts)'], id: 'requirements' });
   out.push({
     kind: 'table',
-    headers: ['Requirement', 'Status', 'Accounts failing / not verified / met'],
+    headers: ['Requirement', 'Status', 'Accounts failing / unverified / met'],
     rows: model.requirements.map((r) => [
       [r.label],
       // A reference case (a sanction) informs checks and has no status of its own.
@@ -407,6 +407,7 @@ function spanHtml(s: Span): string {
   let h = s.untrusted ? untrusted(s.text) : escapeHtml(s.text);
   if (s.mono) h = `<span class="mono" style="font-family:${MONO};font-size:12px;white-space:nowrap">${h}</span>`;
   if (s.strong) h = `<strong>${h}</strong>`;
+  if (s.nowrap) h = `<span style="white-space:nowrap">${h}</span>`;
   if (s.tone) h = `<span class="${TONE_CLASS[s.tone]}" style="color:${TONE_COLOUR[s.tone]}">${h}</span>`;
   if (s.href) h = `<a href="${escapeHtml(s.href)}" style="color:${C.link}">${h}</a>`;
   return h;
@@ -438,7 +439,7 @@ function blocksHtml(blocks: readonly Block[]): string {
         out.push(`<li>${spansHtml(b.lead)}${b.lines.map((l) => `<br><span style="font-size:13px">${spansHtml(l)}</span>`).join('')}</li>`);
         break;
       case 'table': {
-        const head = b.headers.map((h) => `<th scope="col" class="bd m" align="left" style="border-bottom:1px solid ${C.border};font-size:13px;color:${C.muted};text-align:left">${escapeHtml(h)}</th>`).join('');
+        const head = b.headers.map((h) => `<th scope="col" class="bd m" align="left" valign="bottom" style="border-bottom:1px solid ${C.border};font-size:13px;color:${C.muted};text-align:left">${escapeHtml(h)}</th>`).join('');
         const rows = b.rows.map((r) => `<tr>${r.map((cell) => `<td class="bd" valign="top" style="border-bottom:1px solid ${C.border}">${spansHtml(cell)}</td>`).join('')}</tr>`).join('\n');
         out.push(`<table width="100%" cellpadding="5" cellspacing="0" border="0" style="border-collapse:collapse;font-size:14px;margin:0 0 8px 0"><thead><tr>${head}</tr></thead><tbody>\n${rows}</tbody></table>`);
         break;
@@ -461,8 +462,8 @@ function renderHtml(model: ReportModel, blocks: readonly Block[]): string {
     `<title>${escapeHtml(model.verdict)}</title>`,
     `<style>${HEAD_CSS}</style></head>`,
     `<body class="bg" style="margin:0;padding:0;background:${C.bg};color:${C.fg};font-family:${FONT};line-height:1.45">`,
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="background:${C.bg}"><tr><td align="center">`,
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="max-width:720px;background:${C.bg};color:${C.fg}"><tr><td style="padding:16px 16px 24px 16px;font-size:15px;text-align:left;overflow-wrap:anywhere;word-break:break-word">`,
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="background:${C.bg};table-layout:fixed"><tr><td align="center">`,
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="max-width:720px;background:${C.bg};color:${C.fg};table-layout:fixed"><tr><td style="padding:16px 16px 24px 16px;font-size:15px;text-align:left;overflow-wrap:break-word">`,
     blocksHtml(blocks),
     '</td></tr></table></td></tr></table></body></html>',
     '',

@@ -117,7 +117,8 @@ describe('least privilege', () => {
     for (const { statement } of identityStatements(template)) {
       if (!list(statement.Action).some((a) => a.startsWith('dynamodb:'))) continue;
       expect(JSON.stringify(statement.Resource)).not.toContain('/index/*');
-      expect(JSON.stringify(statement.Resource)).toContain('/index/byRule');
+      // Readers query the indexes; the report's single "report sent" PutItem needs the table only.
+      if (list(statement.Action).includes('dynamodb:Query')) expect(JSON.stringify(statement.Resource)).toContain('/index/byRule');
     }
   });
 
@@ -146,6 +147,13 @@ describe('least privilege', () => {
     expect(ses).toHaveLength(1);
     expect(list(ses[0]!.statement.Action)).toEqual(['ses:SendEmail']);
     expect(JSON.stringify(ses[0]!.statement.Resource)).toMatch(/:ses:eu-west-3:.*:identity\/example\.com"/);
+  });
+
+  it('the report function writes only "report sent" items (leading key REPORTS), never evidence', () => {
+    const puts = identityStatements(template).filter(({ statement }) => list(statement.Action).includes('dynamodb:PutItem') && JSON.stringify(statement.Condition ?? {}).includes('REPORTS'));
+    expect(puts).toHaveLength(1);
+    expect(list(puts[0]!.statement.Action)).toEqual(['dynamodb:PutItem']);
+    expect(puts[0]!.statement.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['REPORTS'] } });
   });
 
   it('no role uses an AWS managed policy', () => {

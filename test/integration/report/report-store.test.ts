@@ -6,7 +6,14 @@ import { buildReportModel } from '../../../lib/report/model';
 import { FRAMEWORKS } from '../../../lib/frameworks';
 import { RULES, type Status } from '../../../lib/rules';
 import { createHandler } from '../../../functions/send-report/handler';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { buildTestRecords, startStore, writeTestRun, type TestStore } from './store-fixture';
+import { loadReport } from '../../../lib/report/load';
+import { renderEmail } from '../../../lib/report/email';
+import { hashRecord } from '../../../lib/evidence/build';
+import { EvidenceRecord } from '../../../lib/evidence/record';
+import { recordItem } from '../../../lib/evidence/store';
+import { keys } from '../../../lib/evidence/table';
 
 const A1 = '111111111111';
 const A2 = '222222222222';
@@ -55,7 +62,7 @@ describe('report from stored runs (dynalite)', () => {
     const a2 = m.accounts.find((a) => a.accountId === A2);
     expect(a2?.gaps).toEqual([{ from: at(11), to: at(13, 8), missedRuns: 2, overdue: true }]);
     expect(m.accounts.find((a) => a.accountId === A1)?.accountAlias).toBe('prod');
-    expect(m.verdict).toBe('1 new failure (1 regression) in 1 account since 12 Nov · 1 fixed · 2 still failing · 1 account missed collection');
+    expect(m.verdict).toBe('1 regression, 1 fixed in 1 account since Wed 12 Nov · 2 still failing · 1 account missed collection');
   });
 
   it('compares with the previous run when no date is given (two demo collections)', async () => {
@@ -64,7 +71,7 @@ describe('report from stored runs (dynalite)', () => {
     const m = await model(at(20, 8));
     expect(m.newFailures.map((c) => c.ruleId)).toEqual(['auth.root-mfa']);
     expect(m.fixed.map((c) => c.ruleId)).toEqual(['auth.console-mfa']);
-    expect(m.sinceLabel).toBe('the previous run (20 Nov)');
+    expect(m.sinceLabel).toBe('the previous run (Thu 20 Nov)');
   });
 
   it('loads the baseline and the latest run even when they are older than the history window', async () => {
@@ -82,6 +89,54 @@ describe('report from stored runs (dynalite)', () => {
     await t.store.writeRun(buildTestRecords({ accountId: A1, runId: 'unsealed', collectedAt: at(11), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) }));
     const runs = await loadReportRuns(t.store, { now: at(11, 8) });
     expect(runs.map((r) => r.runId)).toEqual(['sealed']);
+  });
+});
+
+describe('report history that matters (dynalite)', () => {
+  it('keeps the last known failures of an account whose latest collection failed, stale since then; by-design limits once', async () => {
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r10', collectedAt: at(10), statuses: withStatus({ 'auth.root-mfa': 'FAIL', 'logging.retention': 'ERROR' }) });
+    const failedCalls = RULES.filter((r) => r.id !== 'governance.evidence-continuity').map((r) => r.id);
+    const allError = Object.fromEntries(failedCalls.map((id) => [id, 'ERROR' as Status]));
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r11', collectedAt: at(11), statuses: { ...ALL_PASS, ...allError }, failedCalls });
+    await writeTestRun(t.store, { accountId: A2, runId: 'r11', collectedAt: at(11), statuses: withStatus({ 'logging.retention': 'ERROR' }) });
+    const m = await model(at(11, 8));
+    expect(m.stillFailing.map((c) => [c.accountId, c.ruleId, c.staleSince])).toEqual([[A1, 'auth.root-mfa', at(11)]]);
+    expect(m.accounts.find((a) => a.accountId === A1)?.collectionFailedAt).toBe(at(11));
+    expect(m.collectionErrors.every((e) => e.accountId === A1)).toBe(true);
+    expect(m.notVerifiable.map((n) => [n.ruleId, n.accounts])).toEqual([['logging.retention', 1]]);
+    expect(m.verdict).toBe('No change in 2 accounts since the previous run (Mon 10 Nov) · 1 still failing (1 stale) · collection failed in 1 account');
+    const { text } = renderEmail(m);
+    expect(text).toMatch(/Root user has no MFA\n.*stale since Tue 11 Nov \(collection failed\)/);
+    expect(text).toContain('Not verifiable by this deployment');
+  });
+
+  it('does not show a forged PASS as a fix: the account shows its integrity problems instead (insider rewrites a record)', async () => {
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r10', collectedAt: at(10), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) });
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r11', collectedAt: at(11), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) });
+    // The insider rewrites the latest FAIL as a self-consistent PASS (record hash recomputed).
+    const doc = DynamoDBDocumentClient.from(t.client);
+    const sk = keys.recordSk(at(11), 'r11', 'auth.root-mfa');
+    const { Item } = await doc.send(new GetCommand({ TableName: 'art32-report-test', Key: { pk: keys.account(A1), sk } }));
+    const { hash: _hash, ...unhashed } = JSON.parse(String(Item?.body)) as EvidenceRecord;
+    const forged = { ...unhashed, status: 'PASS' as const, message: 'The root user has a non-virtual (hardware or FIDO) MFA device.' };
+    await doc.send(new PutCommand({ TableName: 'art32-report-test', Item: recordItem(EvidenceRecord.parse({ ...forged, hash: hashRecord(forged) })) }));
+    const loaded = await loadReport(t.store, { now: at(11, 8) });
+    const m = buildReportModel({ runs: loaded.runs, integrity: loaded.integrity, now: at(11, 8), rules: RULES, frameworks: FRAMEWORKS });
+    expect(m.totals.fixed).toBe(0);
+    expect(m.fixed.map((c) => [c.ruleId, c.unverified])).toEqual([['auth.root-mfa', true]]);
+    expect(m.verdict.startsWith('Evidence of 1 account failed verification · No change')).toBe(true);
+    const { text } = renderEmail(m);
+    expect(text).toMatch(/evidence: \d+ integrity problems? · art32 verify --account 111111111111/);
+    expect(text).toContain('Evidence failed verification: not counted');
+  });
+
+  it('shows an intact chain with its head per account', async () => {
+    await writeTestRun(t.store, { accountId: A1, runId: 'r10', collectedAt: at(10), statuses: ALL_PASS });
+    const loaded = await loadReport(t.store, { now: at(10, 8) });
+    const head = (await t.store.latestManifest(A1))?.hash ?? '';
+    expect(loaded.integrity).toEqual([{ accountId: A1, problems: 0, headHash: head, problemRunIds: [] }]);
+    const m = buildReportModel({ runs: loaded.runs, integrity: loaded.integrity, now: at(10, 8), rules: RULES, frameworks: FRAMEWORKS });
+    expect(m.accounts[0]?.integrity?.headHash).toBe(head);
   });
 });
 
@@ -108,10 +163,33 @@ describe('send-report function (dynalite + mocked SES v2)', () => {
     expect(input?.FromEmailAddress).toBe('art32@example.com');
     expect(input?.Destination).toEqual({ ToAddresses: ['lead@example.com', 'ciso@example.com'] });
     const simple = input?.Content?.Simple;
-    expect(simple?.Subject?.Data).toBe('art32: 1 new failure in 1 account since 10 Nov · 1 account missed collection');
+    expect(simple?.Subject?.Data).toBe('art32: 1 new failure in 1 account since the previous run (Mon 10 Nov) · 1 account missed collection');
     expect(simple?.Body?.Html?.Charset).toBe('UTF-8');
-    expect(simple?.Body?.Html?.Data).toContain('Console users have MFA');
-    expect(simple?.Body?.Text?.Data?.split('\n')[0]).toBe('1 new failure in 1 account since 10 Nov · 1 account missed collection');
+    expect(simple?.Body?.Html?.Data).toContain('Console users without MFA');
+    expect(simple?.Body?.Text?.Data?.split('\n')[0]).toBe('1 new failure in 1 account since the previous run (Mon 10 Nov)');
+    ses.restore();
+  });
+
+  it('records each send, and the next report compares with the report actually sent (falling back to the previous run)', async () => {
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r1', collectedAt: at(9), statuses: ALL_PASS });
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r2', collectedAt: at(10), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) });
+    const ses = mockClient(SESv2Client);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' }).resolvesOnce({ MessageId: 'm-1' }).resolvesOnce({ MessageId: 'm-2' });
+    const first = createHandler({ env, ses: new SESv2Client({ region: 'eu-west-3' }), store: t.store, clock: () => new Date(at(10, 8)) });
+    await first.sendReport();
+    // Nothing sent before: compared with the previous sealed run.
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Subject?.Data).toBe('art32: 1 new failure in 1 account since the previous run (Sun 9 Nov)');
+    const sent = await t.store.lastReportSent(at(11));
+    expect(sent).toMatchObject({ reportNow: at(10, 8), recipients: 2, heads: { [A1]: (await t.store.latestManifest(A1))?.hash } });
+    // Three more daily runs: console MFA breaks on day 11 and is still failing on 13; root MFA fixed on 12.
+    for (const d of [11, 12, 13]) {
+      await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: `r${d}`, collectedAt: at(d), statuses: withStatus({ 'auth.console-mfa': 'FAIL', ...(d === 11 ? { 'auth.root-mfa': 'FAIL' as Status } : {}) }) });
+    }
+    const second = createHandler({ env, ses: new SESv2Client({ region: 'eu-west-3' }), store: t.store, clock: () => new Date(at(13, 8)) });
+    await second.sendReport();
+    // Compared with what the readers last saw (the report of Mon 10 Nov), not with yesterday's run.
+    expect(ses.commandCalls(SendEmailCommand)[1]?.args[0].input.Content?.Simple?.Subject?.Data).toBe('art32: 1 new failure, 1 fixed in 1 account since Mon 10 Nov');
+    expect(await t.store.lastReportSent(at(14))).toMatchObject({ reportNow: at(13, 8), since: at(10, 8) });
     ses.restore();
   });
 

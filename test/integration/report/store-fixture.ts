@@ -47,6 +47,8 @@ export interface RunSpec {
   collectedAt: string;
   statuses: Record<string, Status>;
   resources?: Record<string, string[]>;
+  /** For ERROR records: the API call failed (collection) — otherwise the source does not collect the section (limit). */
+  failedCalls?: readonly string[];
 }
 
 export function buildTestRecords(spec: RunSpec): EvidenceRecord[] {
@@ -63,8 +65,11 @@ export function buildTestRecords(spec: RunSpec): EvidenceRecord[] {
         requirementIds: requirementsForRule(ruleId).map((r) => r.id).sort(),
         status,
         severity: rule.severity,
-        message: `${rule.title}: ${status}`,
-        observed: {},
+        message: status === 'ERROR' && spec.failedCalls?.includes(ruleId) ? `Not evaluated: missing ${rule.sections.join(', ')} (sts:AssumeRole: AccessDenied)` : `${rule.title}: ${status}`,
+        observed:
+          status === 'ERROR' && spec.failedCalls?.includes(ruleId)
+            ? { missingSections: rule.sections, collectionErrors: rule.sections.map((section) => ({ section, operation: 'sts:AssumeRole', code: 'AccessDenied' })) }
+            : {},
         threshold: { example: 1 },
         caps: [],
         resources: capList(spec.resources?.[ruleId] ?? [], 100),

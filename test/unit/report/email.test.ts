@@ -112,7 +112,7 @@ describe('renderEmail', () => {
       expect(part).not.toMatch(/NEW HIGH Console users have MFA/);
       expect(part).toMatch(/who\/what: alice, bob, carol \+1 more/);
       expect(part).toMatch(/FIXED HIGH Root user has MFA \(hardware preferred\)/);
-      expect(part).toContain('MEDIUM Trail log file validation is off failing for ≥ 1 day');
+      expect(part).toMatch(/MEDIUM Trail log file validation is off\s+failing for ≥ 1 day/);
       expect(part).toContain('Collection errors (not verified)');
       expect(part).toContain('Art. 32(1)(b)');
       expect(part).toMatch(/checks mapped to CNIL délib\. 2022-100 \(recommendation\): \d+ of \d+ passed/);
