@@ -11,7 +11,7 @@
  * Only the MIT data package is read. Its siblings iam-expand / iam-simulate are AGPL
  * and are neither used nor copied.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
@@ -24,6 +24,7 @@ export const IAM_DATA_DIR = resolve(here, '../../node_modules/@cloud-copilot/iam
 interface IamDataAction {
   name: string;
   accessLevel: string;
+  resourceTypes?: { name: string }[];
 }
 
 /**
@@ -54,12 +55,26 @@ export function buildCatalog(iamDataDir = IAM_DATA_DIR): CatalogFile {
   if (files.length === 0) throw new Error(`no action files in ${actionsDir}`);
 
   const services: Record<string, string[]> = {};
+  const resourceTypes: Record<string, [string[], string[]]> = {};
   const known = new Map<string, string>(); // lower-case service:action → canonical
   let actionCount = 0;
   for (const file of files) {
     const prefix = file.slice(0, -'.json'.length);
     const actions = readJson<Record<string, IamDataAction>>(join(actionsDir, file));
     const byLevel: string[][] = ACCESS_LEVELS.map(() => []);
+    const typesFile = join(iamDataDir, 'data', 'resourceTypes', file);
+    const types = existsSync(typesFile) ? readJson<Record<string, { key: string; arn: string }>>(typesFile) : {};
+    const typeKeys = Object.keys(types).sort();
+    const typeIndex = new Map(typeKeys.map((k, i) => [k.toLowerCase(), i]));
+    const typesOf = new Map<string, string>();
+    for (const action of Object.values(actions)) {
+      const indices = (action.resourceTypes ?? []).map((r) => {
+        const i = typeIndex.get(r.name.toLowerCase());
+        if (i === undefined) throw new Error(`${prefix}:${action.name} names resource type ${r.name} that ${prefix} does not define`);
+        return i;
+      });
+      typesOf.set(action.name, [...new Set(indices)].sort((a, b) => a - b).join('.'));
+    }
     for (const action of Object.values(actions)) {
       if (action.name.includes(',')) throw new Error(`action name with a comma: ${prefix}:${action.name}`);
       const level = normalizeAccessLevel(action.accessLevel, `${prefix}:${action.name}`);
@@ -69,6 +84,7 @@ export function buildCatalog(iamDataDir = IAM_DATA_DIR): CatalogFile {
     }
     if (byLevel.every((l) => l.length === 0)) continue;
     services[prefix] = byLevel.map((names) => names.sort().join(','));
+    resourceTypes[prefix] = [typeKeys.map((k) => types[k]!.arn), byLevel.map((names) => names.map((n) => typesOf.get(n) ?? '').join(','))];
   }
 
   const dataRead = DATA_READ_ACTIONS.map((a) => {
@@ -85,15 +101,17 @@ export function buildCatalog(iamDataDir = IAM_DATA_DIR): CatalogFile {
     levels: [...ACCESS_LEVELS],
     services,
     dataRead,
+    resourceTypes,
   };
 }
 
 /** Serialise exactly as committed: one service per line keeps diffs readable and the file small. */
 export function serializeCatalog(catalog: CatalogFile): string {
-  const { services, ...head } = catalog;
+  const { services, resourceTypes, ...head } = catalog;
   const lines = Object.entries(services).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const typeLines = Object.entries(resourceTypes).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
   const headJson = JSON.stringify(head).slice(0, -1); // drop the closing brace
-  return `${headJson},\n  "services": {\n${lines.join(',\n')}\n  }\n}\n`;
+  return `${headJson},\n  "services": {\n${lines.join(',\n')}\n  },\n  "resourceTypes": {\n${typeLines.join(',\n')}\n  }\n}\n`;
 }
 
 function main(argv: string[]): number {

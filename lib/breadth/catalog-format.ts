@@ -19,4 +19,12 @@ export interface CatalogFile {
   services: Record<string, string[]>;
   /** `service:Action` names that read stored data (see data-read.ts). */
   dataRead: string[];
+  /**
+   * Resource types per service, for ARN-pattern coverage (does an object pattern name every
+   * object?): `[arnTemplates, perLevel]` where `arnTemplates` are the service's resource-type
+   * ARNs as AWS documents them (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`) and
+   * `perLevel[l]` lists, aligned with `services[prefix][l]`, each action's type indices
+   * joined by `.` (empty: the action takes no resource, only `*`).
+   */
+  resourceTypes: Record<string, [string[], string[]]>;
 }

@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
 import { newBitset, setBit, type Bitset } from './bitset';
+import { glob, globMatch, normalizeGlob } from '../policy/glob';
+import { NO_RESOURCE_TYPES, parseArnTemplate, patternCoversTemplate, type ArnTemplate } from '../policy/resources';
 
 export { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
 
@@ -41,6 +43,17 @@ export class ActionCatalog {
   public readonly all: Bitset;
   private readonly patternCache = new Map<string, Bitset>();
   private readonly empty: Bitset;
+  /** Raw resource-type data per service (decoded on first use: most runs never need most services). */
+  private readonly rawTypes: Record<string, [string[], string[]]>;
+  /** Per action id: its resource types' ARN formats (filled per service on first use). */
+  private readonly typesById: (readonly ArnTemplate[] | undefined)[];
+  /** Per service index: its distinct ARN formats, parsed. */
+  private readonly templatesByService = new Map<number, ArnTemplate[]>();
+  /** Per action id: indices into its service's templates. */
+  private readonly typeIndicesById: (readonly number[] | undefined)[];
+  /** Services whose ARN formats use a given ARN service namespace (lazily built). */
+  private servicesByArnNamespace?: Map<string, number[]>;
+  private readonly coverageCache = new Map<string, Bitset>();
 
   public constructor(file: CatalogFile) {
     if (file.levels.join('|') !== ACCESS_LEVELS.join('|')) {
@@ -81,6 +94,114 @@ export class ActionCatalog {
     this.all = newBitset(this.size);
     for (let i = 0; i < this.size; i++) setBit(this.all, i);
     this.empty = newBitset(this.size);
+    this.rawTypes = file.resourceTypes ?? {};
+    this.typesById = new Array(this.size);
+    this.typeIndicesById = new Array(this.size);
+  }
+
+  /** Decode one service's resource types (ARN formats and each action's type indices). */
+  private decodeTypes(si: number): ArnTemplate[] {
+    let templates = this.templatesByService.get(si);
+    if (templates) return templates;
+    const range = this.services[si]!;
+    const raw = this.rawTypes[range.prefix];
+    templates = (raw?.[0] ?? []).map(parseArnTemplate);
+    this.templatesByService.set(si, templates);
+    let id = range.start;
+    const perLevel = raw?.[1] ?? [];
+    // Actions with the same types share one array: evaluation memos key on it.
+    const interned = new Map<string, readonly ArnTemplate[]>();
+    // Same order as the constructor: levels in order, actions in their listed order.
+    for (let level = 0; level < ACCESS_LEVELS.length; level++) {
+      const joined = perLevel[level];
+      const count = this.countAtLevel(range, level);
+      const entries = joined === undefined || joined === '' ? [] : joined.split(',');
+      for (let k = 0; k < count; k++, id++) {
+        const entry = entries[k] ?? '';
+        const indices = entry === '' ? [] : entry.split('.').map(Number);
+        this.typeIndicesById[id] = indices;
+        let list = interned.get(entry);
+        if (!list) {
+          list = indices.length === 0 ? NO_RESOURCE_TYPES : indices.map((i) => templates![i]!);
+          interned.set(entry, list);
+        }
+        this.typesById[id] = list;
+      }
+    }
+    return templates;
+  }
+
+  private countAtLevel(range: ServiceRange, level: number): number {
+    let n = 0;
+    for (let id = range.start; id < range.end; id++) if (this.levelOf[id] === level) n += 1;
+    return n;
+  }
+
+  private serviceIndexOfId(id: number): number {
+    let lo = 0;
+    let hi = this.services.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = this.services[mid]!;
+      if (id < r.start) hi = mid - 1;
+      else if (id >= r.end) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  /**
+   * The ARN formats of the resource types action `id` works on (AWS Service Authorization
+   * Reference); `[NO_RESOURCE_TYPE]` for actions that take no resource (only `*`).
+   */
+  public resourceTypesOf(id: number): readonly ArnTemplate[] {
+    const t = this.typesById[id];
+    if (t) return t;
+    this.decodeTypes(this.serviceIndexOfId(id));
+    return this.typesById[id] ?? NO_RESOURCE_TYPES;
+  }
+
+  /**
+   * Actions for which the ARN pattern names every resource of at least one of their types
+   * (what "on every resource" means for an Allow). `*` → every action. Cached per pattern.
+   */
+  public actionsCoveredBy(pattern: string): Bitset {
+    const cached = this.coverageCache.get(pattern);
+    if (cached) return cached;
+    let bits: Bitset;
+    if (glob(pattern).any) bits = this.all;
+    else {
+      bits = newBitset(this.size);
+      const parts = pattern.split(':');
+      const candidates = parts.length >= 6 && !/[*?]/.test(parts[2]!) ? (this.arnNamespaceIndex().get(parts[2]!) ?? []) : this.services.map((_, i) => i);
+      for (const si of candidates) {
+        const templates = this.decodeTypes(si);
+        const covered = templates.map((t) => patternCoversTemplate(pattern, t));
+        if (!covered.some(Boolean)) continue;
+        const range = this.services[si]!;
+        for (let id = range.start; id < range.end; id++) {
+          if (this.typeIndicesById[id]!.some((i) => covered[i])) setBit(bits, id);
+        }
+      }
+    }
+    if (this.coverageCache.size > 50_000) this.coverageCache.clear();
+    this.coverageCache.set(pattern, bits);
+    return bits;
+  }
+
+  private arnNamespaceIndex(): Map<string, number[]> {
+    if (!this.servicesByArnNamespace) {
+      const index = new Map<string, number[]>();
+      this.services.forEach((_, si) => {
+        for (const namespace of new Set(this.decodeTypes(si).map((t) => t.service))) {
+          const list = index.get(namespace) ?? [];
+          list.push(si);
+          index.set(namespace, list);
+        }
+      });
+      this.servicesByArnNamespace = index;
+    }
+    return this.servicesByArnNamespace;
   }
 
   public get size(): number {
@@ -114,10 +235,18 @@ export class ActionCatalog {
     return bits;
   }
 
-  private expandUncached(p: string): Bitset {
+  private expandUncached(raw: string): Bitset {
+    // `**` means `*`: collapse runs first (IAM matches `*` as any run, however many are written).
+    const p = normalizeGlob(raw);
     if (p === '*') return this.all;
     const colon = p.indexOf(':');
-    if (colon < 0) return this.empty;
+    if (colon < 0) {
+      // No colon: the pattern is matched against whole `service:action` names (`*s3*`, `s3*`).
+      const g = glob(p);
+      const bits = newBitset(this.size);
+      for (let id = 0; id < this.size; id++) if (globMatch(g, this.names[id]!.toLowerCase())) setBit(bits, id);
+      return bits;
+    }
     const servicePart = p.slice(0, colon);
     const actionPart = p.slice(colon + 1);
     const hasWildcard = (s: string): boolean => s.includes('*') || s.includes('?');
@@ -128,23 +257,21 @@ export class ActionCatalog {
       setBit(bits, id);
       return bits;
     }
-    const actionRe = actionPart === '*' ? undefined : toRegExp(actionPart);
+    // Service names and action names hold no colon, so matching the parts either side of the
+    // first colon separately is the same as matching the whole name.
+    const actionGlob = actionPart === '*' ? undefined : glob(actionPart);
+    const serviceGlob = glob(servicePart);
     const ranges = hasWildcard(servicePart)
-      ? this.services.filter((s) => toRegExp(servicePart).test(s.prefix.toLowerCase()))
+      ? this.services.filter((s) => globMatch(serviceGlob, s.prefix.toLowerCase()))
       : [this.serviceIndex.get(servicePart)].filter((s): s is ServiceRange => s !== undefined);
     const bits = newBitset(this.size);
     for (const range of ranges) {
       for (let id = range.start; id < range.end; id++) {
-        if (!actionRe || actionRe.test(this.lowerActions[id]!)) setBit(bits, id);
+        if (!actionGlob || globMatch(actionGlob, this.lowerActions[id]!)) setBit(bits, id);
       }
     }
     return bits;
   }
-}
-
-function toRegExp(lowerPattern: string): RegExp {
-  const body = lowerPattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 's');
 }
 
 /** File name of the catalog, next to this module in the sources and next to `index.mjs` in a bundle. */

@@ -21,6 +21,9 @@
  * cost one expansion per distinct policy and a few bitset unions per principal.
  */
 import type { NormalizedStatement } from '../policy/document';
+import { decideCovering, type CoveringStatements, type Decision } from '../policy/evaluate';
+import type { ArnTemplate } from '../policy/resources';
+import { glob } from '../policy/glob';
 import type { Principal } from '../policy/principals';
 import { newBitset, orInto, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
@@ -87,6 +90,12 @@ export interface PolicyMasks {
   deny: SparseBits | null;
   /** Conditional Deny on every resource: the action is at most conditional. */
   conditionalDeny: SparseBits | null;
+  /**
+   * Actions whose answer depends on resources beyond what the masks say (a Deny with
+   * `NotResource` or scoped resources; an Allow with `NotResource` naming whole types):
+   * lib/policy/evaluate decides them one by one.
+   */
+  hard: SparseBits | null;
   /** An Allow statement names `*` or `*:*` (what access.admin-principals looks for). */
   allowsStar: boolean;
 }
@@ -99,6 +108,7 @@ interface BoundaryMasks {
   anyOnAll: Bitset;
   deny: SparseBits | null;
   conditionalDeny: SparseBits | null;
+  hard: SparseBits | null;
 }
 
 export interface EffectivePermissions {
@@ -111,18 +121,20 @@ export interface EffectivePermissions {
   nonZeroCount: number;
 }
 
-/** True when the statement applies to every resource (`*`, or `NotResource`). */
+/** True when the statement's Resource is `*` (or `**`…) or it uses `NotResource`. */
 export function isUnscoped(s: NormalizedStatement): boolean {
-  if (s.resources) return s.resources.includes('*');
+  if (s.resources) return s.resources.some((r) => glob(r).any);
   return s.notResources !== undefined;
 }
 
 /** True when a Deny statement denies on every resource (`Resource: "*"`). */
 function deniesEverywhere(s: NormalizedStatement): boolean {
-  return s.resources?.includes('*') ?? false;
+  return s.resources?.some((r) => glob(r).any) ?? false;
 }
 
-const MASK_KEYS = ['allow', 'allowOnAll', 'conditionalAllow', 'conditionalAllowOnAll', 'deny', 'conditionalDeny'] as const;
+let nextTypeListId = 1;
+
+const MASK_KEYS = ['allow', 'allowOnAll', 'conditionalAllow', 'conditionalAllowOnAll', 'deny', 'conditionalDeny', 'hard'] as const;
 type MaskKey = (typeof MASK_KEYS)[number];
 
 export class BreadthCalculator {
@@ -145,6 +157,7 @@ export class BreadthCalculator {
   private readonly idAllowAnyOnAll: Bitset;
   private readonly deny: Bitset;
   private readonly conditionalDeny: Bitset;
+  private readonly hard: Bitset;
   private readonly result: EffectivePermissions;
 
   public constructor(public readonly catalog: ActionCatalog) {
@@ -163,6 +176,7 @@ export class BreadthCalculator {
     this.idAllowAnyOnAll = newBitset(n);
     this.deny = newBitset(n);
     this.conditionalDeny = newBitset(n);
+    this.hard = newBitset(n);
     this.result = {
       granted: newBitset(n),
       conditional: newBitset(n),
@@ -265,18 +279,74 @@ export class BreadthCalculator {
     }
   }
 
-  private foldStatements(statements: NormalizedStatement[]): boolean {
+  private readonly onAllCache = new WeakMap<NormalizedStatement, SparseBits | null>();
+  private readonly hardCache = new WeakMap<NormalizedStatement, SparseBits | null>();
+  private readonly boundaryHardCache = new WeakMap<NormalizedStatement, SparseBits | null>();
+
+  /**
+   * Actions an Allow grants on every resource: all of them for `*` or `NotResource`; for ARN
+   * patterns, those of which a pattern names every resource of one of their types.
+   */
+  private allowOnAllBits(s: NormalizedStatement, bits: SparseBits): SparseBits | null {
+    if (isUnscoped(s)) return bits;
+    if (this.onAllCache.has(s)) return this.onAllCache.get(s)!;
+    const resources = s.resources ?? [];
+    const out = this.intersectCoverage(bits, resources);
+    this.onAllCache.set(s, out);
+    return out;
+  }
+
+  /** `bits` ∩ (actions some pattern covers a type of), sparse; null when empty. */
+  private intersectCoverage(bits: SparseBits, patterns: readonly string[]): SparseBits | null {
+    const covered = patterns.map((r) => this.catalog.actionsCoveredBy(r));
+    const { words, values } = bits;
+    const outWords: number[] = [];
+    const outValues: number[] = [];
+    for (let k = 0; k < words.length; k++) {
+      let union = 0;
+      for (const c of covered) union |= c[words[k]!]!;
+      const v = (values[k]! & union) >>> 0;
+      if (v !== 0) {
+        outWords.push(words[k]!);
+        outValues.push(v);
+      }
+    }
+    return outWords.length ? { words: Uint16Array.from(outWords), values: Uint32Array.from(outValues) } : null;
+  }
+
+  /**
+   * Allow actions the masks cannot settle: a `NotResource` Allow whose listed patterns name
+   * whole resource types (it may exclude every resource of the action); in a boundary, an
+   * Allow on ARN patterns (its types must meet the identity policies' types).
+   */
+  private allowHardBits(s: NormalizedStatement, bits: SparseBits, boundary: boolean): SparseBits | null {
+    const cache = boundary ? this.boundaryHardCache : this.hardCache;
+    if (cache.has(s)) return cache.get(s)!;
+    let out: SparseBits | null = null;
+    if (s.notResources) out = this.intersectCoverage(bits, s.notResources);
+    else if (boundary && !isUnscoped(s)) out = this.intersectCoverage(bits, s.resources ?? []);
+    cache.set(s, out);
+    return out;
+  }
+
+  private foldStatements(statements: NormalizedStatement[], boundary = false): boolean {
     this.foldRound += 1;
     this.touchedCount = 0;
     let allowsStar = false;
     for (const s of statements) {
       const bits = this.statementActions(s);
       if (s.effect === 'Allow') {
-        if (s.actions?.some((a) => a === '*' || a === '*:*')) allowsStar = true;
+        if (s.actions?.some((a) => a === '*' || a === '*:*' || glob(a).any)) allowsStar = true;
         this.orFold(s.conditional ? 'conditionalAllow' : 'allow', bits);
-        if (isUnscoped(s)) this.orFold(s.conditional ? 'conditionalAllowOnAll' : 'allowOnAll', bits);
+        const onAll = this.allowOnAllBits(s, bits);
+        if (onAll) this.orFold(s.conditional ? 'conditionalAllowOnAll' : 'allowOnAll', onAll);
+        const hard = this.allowHardBits(s, bits, boundary);
+        if (hard) this.orFold('hard', hard);
       } else if (deniesEverywhere(s)) {
         this.orFold(s.conditional ? 'conditionalDeny' : 'deny', bits);
+      } else {
+        // Scoped or NotResource Deny: what it leaves depends on the Allows' resources.
+        this.orFold('hard', bits);
       }
     }
     // Ascending word order: sparseHas binary-searches it.
@@ -327,7 +397,7 @@ export class BreadthCalculator {
   private boundaryMasks(statements: NormalizedStatement[]): BoundaryMasks {
     const cached = this.boundaryCache.get(statements);
     if (cached) return cached;
-    this.foldStatements(statements);
+    this.foldStatements(statements, true);
     const f = this.fold;
     const any = Uint32Array.from(f.allow);
     orInto(any, f.conditionalAllow);
@@ -340,6 +410,7 @@ export class BreadthCalculator {
       anyOnAll,
       deny: toSparse(f.deny),
       conditionalDeny: toSparse(f.conditionalDeny),
+      hard: toSparse(f.hard),
     };
     this.clearFold();
     this.boundaryCache.set(statements, masks);
@@ -349,6 +420,57 @@ export class BreadthCalculator {
   /** Does any of the principal's policies hold an Allow of `*` / `*:*`? (cheap pre-check for admin detection) */
   public allowsStar(principal: Principal): boolean {
     return principal.policies.some((p) => this.policyMasks(p.statements).allowsStar);
+  }
+
+  private readonly typeListIds = new WeakMap<readonly ArnTemplate[], number>();
+  private hardMemo = new Map<string, { onAll: Decision; somewhere: Decision }>();
+  private hardMemoLists: unknown = undefined;
+
+  /**
+   * One action the masks cannot settle, decided by lib/policy/evaluate from the statements
+   * that cover it. Actions covered by the same statements and with the same resource types
+   * get the same answer: memoised per call by that signature (a `Deny * NotResource …`
+   * makes every action hard, but they fall into a few hundred signatures).
+   */
+  private hardDecision(lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined, id: number): { onAll: Decision; somewhere: Decision } {
+    if (this.hardMemoLists !== lists) {
+      this.hardMemo = new Map();
+      this.hardMemoLists = lists;
+    }
+    const c: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary: boundary !== undefined };
+    let sig = '';
+    let n = 0;
+    for (const list of lists) {
+      for (const s of list) {
+        if (sparseHas(this.statementActions(s), id)) {
+          (s.effect === 'Allow' ? c.allows : c.denies).push(s);
+          sig += `${n},`;
+        }
+        n += 1;
+      }
+    }
+    if (boundary) {
+      for (const s of boundary) {
+        if (sparseHas(this.statementActions(s), id)) {
+          (s.effect === 'Allow' ? c.boundaryAllows : c.denies).push(s);
+          sig += `b${n},`;
+        }
+        n += 1;
+      }
+    }
+    const types = this.catalog.resourceTypesOf(id);
+    let typeId = this.typeListIds.get(types);
+    if (typeId === undefined) {
+      typeId = this.typeListIds.get(types) ?? nextTypeListId++;
+      this.typeListIds.set(types, typeId);
+    }
+    const key = `${typeId}|${sig}`;
+    let out = this.hardMemo.get(key);
+    if (!out) {
+      out = decideCovering(c, types);
+      this.hardMemo.set(key, out);
+    }
+    return out;
   }
 
   /** Words OR-ed into the identity scratch masks by the current compute() (stamped per call). */
@@ -384,7 +506,7 @@ export class BreadthCalculator {
 
   /** `compute` from a principal's statement lists and boundary (e.g. a shared PolicySet). */
   public computeLists(lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined): EffectivePermissions {
-    const { idAllow, idAllowAny, idAllowOnAll, idAllowAnyOnAll, deny, conditionalDeny } = this;
+    const { idAllow, idAllowAny, idAllowOnAll, idAllowAnyOnAll, deny, conditionalDeny, hard } = this;
     const r = this.result;
     const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = r;
     // Clear what the previous call wrote (the result is only non-zero on its nonZeroWords).
@@ -412,10 +534,12 @@ export class BreadthCalculator {
       if (m.conditionalAllowOnAll) orSparse(idAllowAnyOnAll, m.conditionalAllowOnAll);
       if (m.deny) this.orIdentity(deny, m.deny);
       if (m.conditionalDeny) this.orIdentity(conditionalDeny, m.conditionalDeny);
+      if (m.hard) this.orIdentity(hard, m.hard);
     }
     const b = boundary ? this.boundaryMasks(boundary as NormalizedStatement[]) : undefined;
     if (b?.deny) this.orIdentity(deny, b.deny);
     if (b?.conditionalDeny) this.orIdentity(conditionalDeny, b.conditionalDeny);
+    if (b?.hard) this.orIdentity(hard, b.hard);
     const touched = this.computeTouched.subarray(0, this.computeCount).sort();
     let nonZero = 0;
     for (let k = 0; k < touched.length; k++) {
@@ -428,10 +552,23 @@ export class BreadthCalculator {
         const bAnyOnAll = b ? b.anyOnAll[i]! : ~0;
         const keep = ~deny[i]!;
         const sure = keep & ~conditionalDeny[i]!;
-        const g = idAllow[i]! & bAllow & sure;
-        const c = idAllowAny[i]! & bAny & keep & ~g;
-        const ga = idAllowOnAll[i]! & bAllowOnAll & sure;
-        const ca = idAllowAnyOnAll[i]! & bAnyOnAll & keep & ~ga;
+        let g = idAllow[i]! & bAllow & sure;
+        let c = idAllowAny[i]! & bAny & keep & ~g;
+        let ga = idAllowOnAll[i]! & bAllowOnAll & sure;
+        let ca = idAllowAnyOnAll[i]! & bAnyOnAll & keep & ~ga;
+        // Actions whose answer depends on resources: the policy engine decides each one.
+        let h = (hard[i]! & idAllowAny[i]!) >>> 0;
+        while (h !== 0) {
+          const low = h & -h;
+          h ^= low;
+          const { onAll, somewhere: rawSomewhere } = this.hardDecision(lists, boundary, (i << 5) + (31 - Math.clz32(low)));
+          let somewhere = rawSomewhere;
+          if (onAll === 'allowed' || (onAll === 'conditional' && somewhere !== 'allowed')) somewhere = onAll;
+          g = somewhere === 'allowed' ? g | low : g & ~low;
+          c = somewhere === 'conditional' ? c | low : c & ~low;
+          ga = onAll === 'allowed' ? ga | low : ga & ~low;
+          ca = onAll === 'conditional' ? ca | low : ca & ~low;
+        }
         if ((g | c | ga | ca) !== 0) {
           granted[i] = g;
           conditional[i] = c;
@@ -446,6 +583,7 @@ export class BreadthCalculator {
       idAllowAnyOnAll[i] = 0;
       deny[i] = 0;
       conditionalDeny[i] = 0;
+      hard[i] = 0;
     }
     r.nonZeroCount = nonZero;
     return r;

@@ -7,6 +7,7 @@
  * - a statement with a `Condition` is conditional: it may or may not apply at run time.
  */
 import type { PolicyDocument, PolicyStatement } from '../snapshot';
+import { glob, globMatch, type Glob } from './glob';
 
 export interface NormalizedStatement {
   sid?: string;
@@ -51,42 +52,22 @@ export function statementsOf(doc: PolicyDocument): NormalizedStatement[] {
   return list.map(normalizeStatement);
 }
 
-interface CompiledPattern {
-  /** `*`: matches everything. */
-  any: boolean;
-  /** Lower-cased pattern without wildcards (exact comparison). */
-  exact?: string;
-  /** Literal text before the first wildcard: a cheap rejection before the regex. */
-  prefix: string;
-  re?: RegExp;
-}
+/** Lower-cased pattern text → compiled glob (policies repeat the same few thousand patterns). */
+const lowerCache = new Map<string, Glob>();
 
-/** Compiled patterns by their raw text: policies repeat the same few thousand patterns. */
-const patternCache = new Map<string, CompiledPattern>();
-
-function compilePattern(pattern: string): CompiledPattern {
-  const p = pattern.toLowerCase();
-  if (p === '*') return { any: true, prefix: '' };
-  const star = p.indexOf('*');
-  const q = p.indexOf('?');
-  const first = star === -1 ? q : q === -1 ? star : Math.min(star, q);
-  if (first === -1) return { any: false, exact: p, prefix: p };
-  const body = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return { any: false, prefix: p.slice(0, first), re: new RegExp(`^${body}$`, 's') };
-}
-
-/** Case-insensitive IAM wildcard match (`*` any run, `?` one character). */
+/**
+ * Case-insensitive IAM wildcard match (`*` any run, `?` one character), linear in the value
+ * (lib/policy/glob.ts: no regular expression is built from policy text).
+ */
 export function wildcardMatch(pattern: string, value: string): boolean {
-  let c = patternCache.get(pattern);
-  if (!c) {
-    c = compilePattern(pattern);
-    patternCache.set(pattern, c);
+  let g = lowerCache.get(pattern);
+  if (!g) {
+    g = glob(pattern.toLowerCase());
+    if (lowerCache.size > 50_000) lowerCache.clear();
+    lowerCache.set(pattern, g);
   }
-  if (c.any) return true;
-  const v = value.toLowerCase();
-  if (!c.re) return c.exact === v;
-  // Most patterns are `service:Verb*` and most probes another service: reject on the prefix.
-  return v.startsWith(c.prefix) && c.re.test(v);
+  if (g.any) return true;
+  return globMatch(g, value.toLowerCase());
 }
 
 /** Does the statement's action clause cover `action` (`service:Name`)? */

@@ -12,6 +12,7 @@ import {
   wildcardMatch,
   type NormalizedStatement,
 } from './document';
+import { decideOnAll, listAllowsOnAll, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
 
@@ -65,7 +66,7 @@ export interface PolicySet {
 /** How a policy is named to a person: `name`, or `name (via group G)` for a group's policy. */
 export const policyLabel = (policy: Pick<AppliedPolicy, 'name' | 'via'>): string => (policy.via ? `${policy.name} (via group ${policy.via})` : policy.name);
 
-export type Decision = 'allowed' | 'conditional' | 'denied' | 'not-allowed';
+export type { Decision } from './evaluate';
 
 /** A process-wide id per statement-list object (weakly held: no leak across snapshots). */
 const listIds = new WeakMap<readonly NormalizedStatement[], number>();
@@ -289,6 +290,8 @@ const RANK: Record<Decision, number> = { denied: 0, 'not-allowed': 1, conditiona
  * SCPs, resource policies and session policies are out of scope.
  */
 export function decide(p: Principal, action: string, resource = '*'): Decision {
+  // "On every resource" goes through the one evaluation that knows resource types (evaluate.ts).
+  if (resource === '*') return decideOnAll(p.policySet.lists, p.policySet.boundary, action);
   let flags = 0;
   const key = memoKey(action, resource);
   for (const policy of p.policies) flags |= flagsOf(policy.statements, action, resource, key);
@@ -343,6 +346,11 @@ function manyKey(actions: readonly string[], resource: string): string {
  * `resource` (only the actions whose index is true in `mask`, when given).
  */
 export function grantingPoliciesForAny(p: Principal, actions: readonly string[], resource = '*', mask?: readonly boolean[]): string[] {
+  if (resource === '*') {
+    return p.policies
+      .filter((pol) => actions.some((a, i) => (mask === undefined || mask[i] === true) && listAllowsOnAll(pol.statements, a)))
+      .map(policyLabel);
+  }
   const key = manyKey(actions, resource);
   return p.policies
     .filter((pol) =>
@@ -369,7 +377,8 @@ export function decideMany(p: Principal, actions: readonly string[], resource = 
   }
   let decisions = memo.get(key);
   if (!decisions) {
-    decisions = decideManyUncached(set.lists, set.boundary, actions, resource, key);
+    decisions =
+      resource === '*' ? actions.map((a) => decideOnAll(set.lists, set.boundary, a)) : decideManyUncached(set.lists, set.boundary, actions, resource, key);
     memo.set(key, decisions);
   }
   return decisions.slice();
@@ -419,6 +428,7 @@ export function principalsOf(details: AuthorizationDetails): Principal[] {
 
 /** Policies of the principal whose Allow statements cover `action` on `resource`. */
 export function grantingPolicies(p: Principal, action: string, resource = '*'): string[] {
+  if (resource === '*') return p.policies.filter((pol) => listAllowsOnAll(pol.statements, action)).map(policyLabel);
   const key = memoKey(action, resource);
   return p.policies
     .filter((pol) => (flagsOf(pol.statements, action, resource, key) & (ALLOW | CONDITIONAL_ALLOW)) !== 0)

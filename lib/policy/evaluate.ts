@@ -1,0 +1,287 @@
+/**
+ * The IAM evaluation of one action for one principal, resource by resource type — the single
+ * source of truth for every policy question art32 asks (allowed? admin? breadth? data reads on
+ * everything? escalation?). The breadth engine's bitsets (lib/breadth/effective.ts) are a fast
+ * path for the statements whose answer needs no resource reasoning (`Resource: "*"`, no scoped
+ * or `NotResource` Deny); every other action is sent here.
+ *
+ * Semantics (AWS IAM User Guide, "Policy evaluation logic" and "IAM JSON policy elements":
+ * Effect, Action/NotAction, Resource/NotResource, Condition; "Permissions boundaries"):
+ * - a request is allowed when an identity-policy Allow matches it, no Deny matches it, and,
+ *   when a permissions boundary is set, the boundary also allows it ("the effective
+ *   permissions are the intersection"); an explicit Deny in any of them wins;
+ * - `NotAction` matches every action except those listed; `NotResource` every resource
+ *   except those listed — so `Deny … NotResource [X]` confines the action to X;
+ * - a statement with a `Condition` may or may not match: its Allow is "conditional", its
+ *   Deny makes an Allow conditional;
+ * - SCPs, RCPs, resource-based and session policies are out of scope (said in every finding).
+ *
+ * Two questions, per action:
+ * - **on every resource** (`onAll`): is the action allowed on every resource of at least one
+ *   of its resource types (lib/policy/resources.ts: `*` or a pattern naming every object /
+ *   table / …)? A type stays covered unless a Deny names every resource of that type.
+ * - **somewhere** (`somewhere`): is it allowed on at least one resource? An Allow statement is
+ *   removed by Denies that name all its resources: a Deny on every resource of the action's
+ *   types, a Deny whose patterns cover each of the Allow's patterns, or a `Deny … NotResource`
+ *   whose listed resources cannot meet the Allow's resources or the action's types.
+ * Where exact reasoning would need the intersection of several patterns, the answer errs
+ * towards "allowed" (breadth reported wider, never narrower).
+ */
+import { loadCatalog, type ActionCatalog } from '../breadth/catalog';
+import { glob } from './glob';
+import type { NormalizedStatement } from './document';
+import { statementCoversAction } from './document';
+import { globCovers, globsOverlap } from './glob';
+import { NO_RESOURCE_TYPES, patternCoversTemplate, patternOverlapsTemplate, type ArnTemplate } from './resources';
+
+export type Decision = 'allowed' | 'conditional' | 'denied' | 'not-allowed';
+
+export const DECISION_RANK: Record<Decision, number> = { denied: 0, 'not-allowed': 1, conditional: 2, allowed: 3 };
+
+const ALLOW = 1;
+const CONDITIONAL_ALLOW = 2;
+const DENY = 4;
+const CONDITIONAL_DENY = 8;
+
+type Lists = readonly (readonly NormalizedStatement[])[];
+
+let catalogOverride: ActionCatalog | undefined;
+/** The catalog whose resource types the evaluation uses (tests may pass a small one). */
+export function evaluationCatalog(): ActionCatalog {
+  return catalogOverride ?? loadCatalog();
+}
+/** For tests: evaluate against another catalog (undefined restores the shipped one). */
+export function useEvaluationCatalog(catalog: ActionCatalog | undefined): void {
+  catalogOverride = catalog;
+  typeMemo.clear();
+}
+
+const typeMemo = new Map<string, readonly ArnTemplate[]>();
+
+/**
+ * The resource types an action (or an action pattern used as a probe, e.g. `s3:*`) works on:
+ * the union of the matched catalog actions' types, `[NO_RESOURCE_TYPE]` when none (an action
+ * the catalog does not know is only "on everything" through `*`).
+ */
+export function resourceTypesFor(action: string): readonly ArnTemplate[] {
+  const key = action.toLowerCase();
+  let types = typeMemo.get(key);
+  if (types) return types;
+  const catalog = evaluationCatalog();
+  const id = catalog.idOf(key);
+  if (id !== undefined) types = catalog.resourceTypesOf(id);
+  else {
+    const seen = new Map<string, ArnTemplate>();
+    const bits = catalog.expand(key);
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w]!;
+      while (word !== 0) {
+        const low = word & -word;
+        const i = (w << 5) + (31 - Math.clz32(low));
+        word ^= low;
+        for (const t of catalog.resourceTypesOf(i)) seen.set(t.format, t);
+      }
+    }
+    types = seen.size ? [...seen.values()] : NO_RESOURCE_TYPES;
+  }
+  typeMemo.set(key, types);
+  return types;
+}
+
+const coverageMemo = new WeakMap<NormalizedStatement, Map<readonly ArnTemplate[], Uint8Array>>();
+
+/**
+ * Per resource type of the action: does the statement's resource clause reach every resource
+ * of that type? (`Resource`: some pattern covers the type; `NotResource`: no listed pattern
+ * covers it.)
+ */
+export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate[]): Uint8Array {
+  let byTypes = coverageMemo.get(s);
+  if (!byTypes) {
+    byTypes = new Map();
+    coverageMemo.set(s, byTypes);
+  }
+  let cov = byTypes.get(types);
+  if (cov) return cov;
+  cov = new Uint8Array(types.length);
+  if (s.resources) {
+    if (s.resources.some((r) => glob(r).any)) cov.fill(1);
+    else for (let t = 0; t < types.length; t++) cov[t] = s.resources.some((r) => patternCoversTemplate(r, types[t]!)) ? 1 : 0;
+  } else if (s.notResources) {
+    for (let t = 0; t < types.length; t++) cov[t] = s.notResources.some((r) => patternCoversTemplate(r, types[t]!)) ? 0 : 1;
+  }
+  byTypes.set(types, cov);
+  return cov;
+}
+
+const flagMemo = new WeakMap<readonly NormalizedStatement[], Map<string, Uint8Array>>();
+
+/** Per type: ALLOW / CONDITIONAL_ALLOW / DENY / CONDITIONAL_DENY flags of one statement list for the action. */
+function listTypeFlags(list: readonly NormalizedStatement[], action: string, types: readonly ArnTemplate[]): Uint8Array {
+  let memo = flagMemo.get(list);
+  if (!memo) {
+    memo = new Map();
+    flagMemo.set(list, memo);
+  }
+  const key = action.toLowerCase();
+  let flags = memo.get(key);
+  if (flags) return flags;
+  flags = new Uint8Array(types.length);
+  for (const s of list) {
+    if (!statementCoversAction(s, action)) continue;
+    const bit = s.effect === 'Deny' ? (s.conditional ? CONDITIONAL_DENY : DENY) : s.conditional ? CONDITIONAL_ALLOW : ALLOW;
+    const cov = typeCoverage(s, types);
+    for (let t = 0; t < types.length; t++) if (cov[t]) flags[t]! |= bit;
+  }
+  memo.set(key, flags);
+  return flags;
+}
+
+/** "On every resource" decision for one action (see the module comment). */
+export function decideOnAll(lists: Lists, boundary: readonly NormalizedStatement[] | undefined, action: string): Decision {
+  const types = resourceTypesFor(action);
+  const n = types.length;
+  const id = new Uint8Array(n);
+  for (const list of lists) {
+    const f = listTypeFlags(list, action, types);
+    for (let t = 0; t < n; t++) id[t]! |= f[t]!;
+  }
+  let b: Uint8Array | undefined;
+  if (boundary) {
+    // Boundary Denies act like identity Denies; its Allows bound what the identity grants.
+    const bf = listTypeFlags(boundary, action, types);
+    b = new Uint8Array(n);
+    for (let t = 0; t < n; t++) {
+      b[t] = bf[t]! & (ALLOW | CONDITIONAL_ALLOW);
+      id[t]! |= bf[t]! & (DENY | CONDITIONAL_DENY);
+    }
+  }
+  return combineOnAll(id, b);
+}
+
+const isUnscopedResource = (s: NormalizedStatement): boolean => s.resources === undefined || s.resources.some((r) => glob(r).any);
+
+/**
+ * Does Deny `d` remove every resource Allow `a` grants the action on? (`types`: the action's
+ * resource types; `dCov`: d's type coverage.)
+ */
+function denyCoversAllow(a: NormalizedStatement, d: NormalizedStatement, types: readonly ArnTemplate[], dCov: Uint8Array): boolean {
+  if (dCov.every((c) => c === 1)) return true;
+  if (d.notResources) {
+    // The action survives where a listed resource is one the Allow reaches and one of the action's types.
+    const reaches = (x: string): boolean => isUnscopedResource(a) || (a.resources ?? []).some((r) => globsOverlap(x, r));
+    return !d.notResources.some((x) => reaches(x) && types.some((t) => patternOverlapsTemplate(x, t)));
+  }
+  if (!a.resources || isUnscopedResource(a)) return false;
+  return a.resources.every((r) => (d.resources ?? []).some((dr) => globCovers(dr, r)));
+}
+
+/** The statements of a principal that cover one action, split by role. */
+export interface CoveringStatements {
+  allows: NormalizedStatement[];
+  denies: NormalizedStatement[];
+  boundaryAllows: NormalizedStatement[];
+  hasBoundary: boolean;
+}
+
+/** Both answers for one action from its covering statements and resource types. */
+export function decideCovering(c: CoveringStatements, types: readonly ArnTemplate[]): { onAll: Decision; somewhere: Decision } {
+  return { onAll: onAllOf(c, types), somewhere: somewhereOf(c, types) };
+}
+
+function typeFlags(statements: readonly NormalizedStatement[], types: readonly ArnTemplate[], into: Uint8Array): void {
+  for (const s of statements) {
+    const bit = s.effect === 'Deny' ? (s.conditional ? CONDITIONAL_DENY : DENY) : s.conditional ? CONDITIONAL_ALLOW : ALLOW;
+    const cov = typeCoverage(s, types);
+    for (let t = 0; t < types.length; t++) if (cov[t]) into[t]! |= bit;
+  }
+}
+
+function onAllOf(c: CoveringStatements, types: readonly ArnTemplate[]): Decision {
+  const id = new Uint8Array(types.length);
+  typeFlags(c.allows, types, id);
+  typeFlags(c.denies, types, id);
+  let b: Uint8Array | undefined;
+  if (c.hasBoundary) {
+    b = new Uint8Array(types.length);
+    typeFlags(c.boundaryAllows, types, b);
+  }
+  return combineOnAll(id, b);
+}
+
+function combineOnAll(id: Uint8Array, b: Uint8Array | undefined): Decision {
+  let granted = false;
+  let conditional = false;
+  let denied = false;
+  for (let t = 0; t < id.length; t++) {
+    const f = id[t]!;
+    const bf = b ? b[t]! : ALLOW;
+    const deny = (f | bf) & DENY;
+    const cdeny = (f | bf) & CONDITIONAL_DENY;
+    if (deny) denied = true;
+    if (f & ALLOW && bf & ALLOW && !deny && !cdeny) granted = true;
+    else if (f & (ALLOW | CONDITIONAL_ALLOW) && bf & (ALLOW | CONDITIONAL_ALLOW) && !deny) conditional = true;
+  }
+  if (granted) return 'allowed';
+  if (conditional) return 'conditional';
+  return denied ? 'denied' : 'not-allowed';
+}
+
+function somewhereOf(c: CoveringStatements, types: readonly ArnTemplate[]): Decision {
+  const identity = aliveDecision(c.allows, c.denies, types);
+  if (!c.hasBoundary || identity === 'denied' || identity === 'not-allowed') return identity;
+  const bounded = aliveDecision(c.boundaryAllows, c.denies, types);
+  if (bounded === 'denied' || bounded === 'not-allowed') return bounded;
+  return DECISION_RANK[bounded] < DECISION_RANK[identity] ? bounded : identity;
+}
+
+/** Somewhere-decision of a set of Allow statements against a set of Deny statements. */
+function aliveDecision(allows: NormalizedStatement[], denies: NormalizedStatement[], types: readonly ArnTemplate[]): Decision {
+  if (allows.length === 0) return 'not-allowed';
+  let granted = false;
+  let conditional = false;
+  for (const a of allows) {
+    let killedFirm = false;
+    let killedMaybe = false;
+    // Type coverage removed by all the Denies together (several Denies may cover different types).
+    const removed = new Uint8Array(types.length);
+    const removedMaybe = new Uint8Array(types.length);
+    for (const d of denies) {
+      const cov = typeCoverage(d, types);
+      for (let t = 0; t < types.length; t++) {
+        if (!cov[t]) continue;
+        if (d.conditional) removedMaybe[t] = 1;
+        else removed[t] = 1;
+      }
+      if (denyCoversAllow(a, d, types, cov)) {
+        if (d.conditional) killedMaybe = true;
+        else killedFirm = true;
+      }
+    }
+    if (!killedFirm && removed.every((c) => c === 1)) killedFirm = true;
+    if (!killedMaybe && removed.every((c, t) => c === 1 || removedMaybe[t] === 1)) killedMaybe = true;
+    if (killedFirm) continue;
+    if (!a.conditional && !killedMaybe) granted = true;
+    else conditional = true;
+  }
+  if (granted) return 'allowed';
+  if (conditional) return 'conditional';
+  return 'denied';
+}
+
+/** "Somewhere" decision for one action: allowed on at least one resource (see the module comment). */
+export function decideSomewhere(lists: Lists, boundary: readonly NormalizedStatement[] | undefined, action: string): Decision {
+  const c: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary: boundary !== undefined };
+  for (const list of lists) {
+    for (const s of list) if (statementCoversAction(s, action)) (s.effect === 'Allow' ? c.allows : c.denies).push(s);
+  }
+  if (boundary) for (const s of boundary) if (statementCoversAction(s, action)) (s.effect === 'Allow' ? c.boundaryAllows : c.denies).push(s);
+  return somewhereOf(c, resourceTypesFor(action));
+}
+
+/** Does one statement list Allow (perhaps conditionally) the action on every resource of one of its types? */
+export function listAllowsOnAll(list: readonly NormalizedStatement[], action: string): boolean {
+  const f = listTypeFlags(list, action, resourceTypesFor(action));
+  for (let t = 0; t < f.length; t++) if (f[t]! & (ALLOW | CONDITIONAL_ALLOW)) return true;
+  return false;
+}

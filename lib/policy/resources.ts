@@ -1,0 +1,82 @@
+/**
+ * ARN-pattern coverage: does a policy's resource pattern name *every* resource of a type an
+ * action works on? `s3:GetObject` on `arn:aws:s3:::*` + `/*`, or `dynamodb:Scan` on
+ * `arn:aws:dynamodb:*:*:table/*`, reaches every object / table exactly as `Resource: "*"`
+ * does, so the access rules must read them as "on everything".
+ *
+ * Resource types and their ARN formats come from the AWS Service Authorization Reference
+ * (via the action catalog, lib/breadth/catalog.json), e.g.
+ * `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
+ *
+ * How an ARN pattern is compared with a type's ARN format, segment by segment
+ * (arn:partition:service:region:account:resource):
+ * - partition, and region/account when the format has a variable there: any non-empty value
+ *   covers. Identity policies reach the principal's own account; a literal region still means
+ *   every resource of that type the account holds in that region — for a data store, all of it.
+ * - a segment the format leaves empty (S3 has no region) must be empty or `*` in the pattern;
+ * - the resource segment: the pattern must cover the format with each `${Variable}` read as
+ *   "any text" (`globCovers`), so `table/*` covers `table/${TableName}` and `*` covers `${BucketName}/${ObjectName}`.
+ * Patterns with fewer segments (`arn:*`, `*`) are compared as whole strings.
+ */
+import { globCovers, globMatch, glob, globsOverlap } from './glob';
+
+/** A resource type's ARN format, split for coverage checks. */
+export interface ArnTemplate {
+  /** The format as AWS documents it. */
+  format: string;
+  service: string;
+  /** Literal region segment, or `null` for `${Region}`. */
+  region: string | null;
+  account: string | null;
+  /** Resource segment with every `${Variable}` replaced by `*`. */
+  resource: string;
+  /** Whole format with `${Partition}` → `aws` and other variables → `*` (whole-string comparisons). */
+  star: string;
+}
+
+/** The pseudo-type of actions that take no resource: the request's resource is `*` itself. */
+export const NO_RESOURCE_TYPE: ArnTemplate = { format: '*', service: '', region: '', account: '', resource: '', star: '*' };
+
+/** The type list of every action that takes no resource (one shared array: memos key on it). */
+export const NO_RESOURCE_TYPES: readonly ArnTemplate[] = [NO_RESOURCE_TYPE];
+
+const VARIABLE = /\$\{[^}]*\}/g;
+
+export function parseArnTemplate(format: string): ArnTemplate {
+  const parts = format.split(':');
+  const segment = (s: string | undefined): string | null => (s === undefined ? '' : /^\$\{[^}]*\}$/.test(s) ? null : s);
+  return {
+    format,
+    service: parts[2] ?? '',
+    region: segment(parts[3]),
+    account: segment(parts[4]),
+    resource: parts.slice(5).join(':').replace(VARIABLE, '*'),
+    star: format.replace('${Partition}', 'aws').replace(VARIABLE, '*'),
+  };
+}
+
+/** Does the ARN pattern (exact case) name every resource of the type? */
+export function patternCoversTemplate(pattern: string, t: ArnTemplate): boolean {
+  if (t === NO_RESOURCE_TYPE) return glob(pattern).any;
+  if (glob(pattern).any) return true;
+  const parts = pattern.split(':');
+  if (parts.length < 6) return globCovers(pattern, t.star);
+  if (!globMatch(glob(parts[0]!), 'arn') || parts[1] === '') return false;
+  if (!globMatch(glob(parts[2]!), t.service)) return false;
+  if (!segmentCovers(parts[3]!, t.region) || !segmentCovers(parts[4]!, t.account)) return false;
+  return globCovers(parts.slice(5).join(':'), t.resource);
+}
+
+function segmentCovers(pattern: string, literal: string | null): boolean {
+  if (literal === null) return pattern !== '';
+  return globMatch(glob(pattern), literal);
+}
+
+/**
+ * Can the pattern match some resource of the type? (A `Deny … NotResource` listing it leaves
+ * the action allowed there.) The no-resource pseudo-type is the literal `*`.
+ */
+export function patternOverlapsTemplate(pattern: string, t: ArnTemplate): boolean {
+  if (t === NO_RESOURCE_TYPE) return globMatch(glob(pattern), '*');
+  return globsOverlap(pattern, t.star);
+}
