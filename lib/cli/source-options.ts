@@ -4,6 +4,7 @@
  * `--source DIR`, plus `--collected-at`. A new source adds its flag here and a branch
  * in `sourceOptionsFrom` (and in lib/sources `resolveSnapshots`).
  */
+import { parseStrictIsoDate } from '../support/strict-date';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { SCENARIOS, SCENARIO_DEFAULT_TIME } from '../scenarios';
@@ -42,8 +43,8 @@ export function sourceOptionsFrom(raw: RawSourceOptions): SourceOptions {
   );
   if (given.length === 0) throw new CliError(`choose a source: ${SOURCE_FLAGS.join(' or ')} (e.g. --scenario france-travail)`);
   if (given.length > 1) throw new CliError(`choose one source, not ${given.join(' and ')}`);
-  if (raw.collectedAt !== undefined && Number.isNaN(Date.parse(raw.collectedAt))) {
-    throw new CliError(`--collected-at "${raw.collectedAt}" is not an ISO-8601 date (e.g. 2026-01-22T06:00:00Z)`);
+  if (raw.collectedAt !== undefined && parseStrictIsoDate(raw.collectedAt) === undefined) {
+    throw new CliError(`--collected-at "${raw.collectedAt}" is not an ISO-8601 date (e.g. 2026-01-22T06:00:00Z; impossible days such as 2026-02-30 are refused, never rolled over)`);
   }
   const at = raw.collectedAt !== undefined ? { collectedAt: raw.collectedAt } : {};
   const liveOnly = liveFlagsWithoutLive(raw);

@@ -23,6 +23,7 @@
  * No transactions (the embedded store has none): the manifest written last marks completion;
  * a run with records but no manifest is listed as incomplete.
  */
+import { parseStrictIsoDate } from '../support/strict-date';
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -126,9 +127,11 @@ export const WRITE_CONCURRENCY = 8;
 /** `YYYY-MM-DD` or an ISO instant → the string bounds used against `<collectedAt>…` keys. */
 export function dateBounds(range: DateRange): { lower: string; upper: string } {
   const norm = (v: string, what: string): string => {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))) return v;
-    if (Number.isNaN(Date.parse(v))) throw new InvalidDateRangeError(`${what} "${v}" is not a date (use YYYY-MM-DD or an ISO-8601 instant)`);
-    return new Date(v).toISOString();
+    // Strict: 2026-02-30 is refused, never rolled over to 2 March.
+    const t = parseStrictIsoDate(v);
+    if (t === undefined) throw new InvalidDateRangeError(`${what} "${v}" is not a valid date (use YYYY-MM-DD or an ISO-8601 instant; impossible days are refused)`);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+    return new Date(t).toISOString();
   };
   // '0' sorts below every ISO date (and is not an empty string, which key conditions refuse).
   const lower = range.from !== undefined ? norm(range.from, '--from') : '0';

@@ -235,6 +235,29 @@ function somewhereOf(c: CoveringStatements, types: readonly ArnTemplate[]): Deci
   return DECISION_RANK[bounded] < DECISION_RANK[identity] ? bounded : identity;
 }
 
+const removalMemo = new WeakMap<NormalizedStatement, Map<readonly ArnTemplate[], Uint8Array>>();
+
+/**
+ * Per type: does the Deny remove *every* resource of that type? For `Resource` that is
+ * `typeCoverage`; a `NotResource` Deny spares what it lists, so it removes a type only when
+ * no listed pattern can name a resource of it.
+ */
+function removalCoverage(d: NormalizedStatement, types: readonly ArnTemplate[]): Uint8Array {
+  if (!d.notResources) return typeCoverage(d, types);
+  let byTypes = removalMemo.get(d);
+  if (!byTypes) {
+    byTypes = new Map();
+    removalMemo.set(d, byTypes);
+  }
+  let cov = byTypes.get(types);
+  if (!cov) {
+    cov = new Uint8Array(types.length);
+    for (let t = 0; t < types.length; t++) cov[t] = d.notResources.some((x) => patternOverlapsTemplate(x, types[t]!)) ? 0 : 1;
+    byTypes.set(types, cov);
+  }
+  return cov;
+}
+
 /** Somewhere-decision of a set of Allow statements against a set of Deny statements. */
 function aliveDecision(allows: NormalizedStatement[], denies: NormalizedStatement[], types: readonly ArnTemplate[]): Decision {
   if (allows.length === 0) return 'not-allowed';
@@ -247,7 +270,7 @@ function aliveDecision(allows: NormalizedStatement[], denies: NormalizedStatemen
     const removed = new Uint8Array(types.length);
     const removedMaybe = new Uint8Array(types.length);
     for (const d of denies) {
-      const cov = typeCoverage(d, types);
+      const cov = removalCoverage(d, types);
       for (let t = 0; t < types.length; t++) {
         if (!cov[t]) continue;
         if (d.conditional) removedMaybe[t] = 1;

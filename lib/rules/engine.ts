@@ -25,7 +25,29 @@ export class InvalidParametersError extends Error {
 /** Parameter overrides per rule id. Unknown rule ids are an error, not silently ignored. */
 export type RuleParameters = Record<string, Record<string, unknown>>;
 
+/** An override names a parameter the rule does not have (a typo would otherwise be silently ignored). */
+export class UnknownParameterError extends Error {
+  public constructor(ruleId: string, unknown: string[], valid: string[]) {
+    super(
+      `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} for rule "${ruleId}". ` +
+        `Valid parameters: ${valid.length ? valid.join(', ') : '(none: this rule takes no parameters)'}`,
+    );
+    this.name = 'UnknownParameterError';
+  }
+}
+
+/** The parameter names a rule's schema declares (its zod object's keys). */
+export function parameterKeys(rule: Rule): string[] | undefined {
+  const schema = rule.parameters as unknown as { shape?: Record<string, unknown> };
+  return schema.shape && typeof schema.shape === 'object' ? Object.keys(schema.shape) : undefined;
+}
+
 export function resolveParameters(rule: Rule, overrides: Record<string, unknown> | undefined): unknown {
+  const keys = parameterKeys(rule);
+  if (keys && overrides && typeof overrides === 'object') {
+    const unknown = Object.keys(overrides).filter((k) => !keys.includes(k));
+    if (unknown.length) throw new UnknownParameterError(rule.id, unknown, keys);
+  }
   const parsed = rule.parameters.safeParse(overrides ?? {});
   if (!parsed.success) throw new InvalidParametersError(rule.id, parsed.error);
   return parsed.data;

@@ -12,6 +12,7 @@
  *   `NoSuchEntity` — the account has no custom policy and the AWS default applies.
  * - Policy documents are always decoded JSON objects here, whatever the source printed.
  */
+import { parseStrictIsoDate } from '../support/strict-date';
 import { z } from 'zod';
 import { ActivitySection } from '../activity/schema';
 
@@ -34,7 +35,8 @@ export const SECTION_NAMES = [
 export const SectionName = z.enum(SECTION_NAMES);
 export type SectionName = z.infer<typeof SectionName>;
 
-const IsoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 date' });
+/** Strict: an impossible day (2026-02-30) is refused, not rolled over as `Date.parse` does. */
+const IsoDate = z.string().refine((s) => parseStrictIsoDate(s) !== undefined, { message: 'expected a valid ISO-8601 date' });
 
 // ---------------------------------------------------------------- policy documents
 

@@ -11,6 +11,7 @@
  * Every function throws `ShapeError` with a path when the input is not what AWS returns,
  * so a wrong file is reported instead of being half-read.
  */
+import { parseStrictIsoDate } from '../support/strict-date';
 import {
   AuthorizationDetails,
   PolicyDocument,
@@ -67,7 +68,10 @@ export function isoTimestamp(value: unknown, path: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value * 1000).toISOString();
-  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+  if (typeof value === 'string') {
+    const t = parseStrictIsoDate(value);
+    if (t !== undefined) return new Date(t).toISOString();
+  }
   throw new ShapeError(path, `expected a timestamp, got ${JSON.stringify(value)}`);
 }
 

@@ -3,6 +3,7 @@
  * prefix, or live LookupEvents), aggregate it per principal, print the table or JSON, and
  * judge it with `monitoring.abnormal-activity`. Records nothing.
  */
+import { parseStrictIsoDate } from '../../support/strict-date';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
@@ -67,6 +68,7 @@ export function register(program: Command): void {
       const chosen = [options.logs, options.s3, options.live].filter(Boolean).length;
       if (chosen !== 1) throw new CliError('give exactly one of --logs DIR, --s3 s3://bucket/prefix or --live');
       if (!['table', 'json'].includes(options.format)) throw new CliError(`invalid --format "${options.format}": expected table or json`);
+      if (options.end !== undefined && parseStrictIsoDate(options.end) === undefined) throw new CliError(`--end "${options.end}" is not a valid ISO-8601 date (impossible days such as 2026-02-30 are refused)`);
       const end = options.end ? new Date(options.end) : new Date();
       if (Number.isNaN(end.getTime())) throw new CliError(`invalid --end "${options.end}": expected an ISO-8601 date`);
       const start = new Date(end.getTime() - parseDuration(options.window));

@@ -3,6 +3,7 @@
  * stdout, or `--html` / `--text` files), send it through SES (`--send`), or write the
  * printable audit report of one account and period (`--audit`).
  */
+import { parseStrictIsoDate } from '../../support/strict-date';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { FRAMEWORKS } from '../../frameworks';
@@ -38,8 +39,8 @@ function collect(value: string, previous: string[] = []): string[] {
 
 function isoDate(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new CliError(`${flag} "${value}" is not a date (use YYYY-MM-DD or an ISO-8601 instant)`);
+  const t = parseStrictIsoDate(value);
+  if (t === undefined) throw new CliError(`${flag} "${value}" is not a valid date (use YYYY-MM-DD or an ISO-8601 instant; impossible days such as 2026-02-30 are refused)`);
   return new Date(t).toISOString();
 }
 

@@ -72,6 +72,9 @@ export interface StrengthVerdict {
   declared: boolean;
 }
 
+/** CNIL délib. 2022-100: a password used alone should reach 80 bits; a lower `minimumEntropyBits` is a declared deviation. */
+export const CNIL_MINIMUM_ENTROPY_BITS = 80;
+
 /**
  * The CNIL 2022-100 judgement of one (length, classes) pair. `restriction` is a compensating
  * control declared in the register whose CNIL parameters were all stated (never a bare word).
@@ -84,8 +87,10 @@ export function judgePasswordStrength(
 ): StrengthVerdict {
   const has = (c: CharacterClass): boolean => classes.includes(c);
   const bits = entropyBits(length, alphabetSize(classes));
-  if (length >= 12 && classes.length === 4) return { pass: true, basis: '≥ 12 characters with all 4 classes (CNIL case 1 example)', declared: false };
-  if (length >= 14 && has('uppercase') && has('lowercase') && has('digits'))
+  // The CNIL's example combinations stand for its 80 bits: a controller that asks for more is held to its own figure.
+  const examplesApply = p.minimumEntropyBits <= CNIL_MINIMUM_ENTROPY_BITS;
+  if (examplesApply && length >= 12 && classes.length === 4) return { pass: true, basis: '≥ 12 characters with all 4 classes (CNIL case 1 example)', declared: false };
+  if (examplesApply && length >= 14 && has('uppercase') && has('lowercase') && has('digits'))
     return { pass: true, basis: '≥ 14 characters with upper, lower and digits (CNIL case 1 example)', declared: false };
   if (bits >= p.minimumEntropyBits) return { pass: true, basis: `${bits} bits ≥ ${p.minimumEntropyBits} bits`, declared: false };
   if (restriction) {
@@ -215,7 +220,9 @@ export default defineRule({
         status: 'PASS',
         message: verdict.declared
           ? `PASS (declared, not verified): ${head} with the restriction of access declared in ${declared.ref?.id} by ${declared.ref?.declaredBy} on ${declared.ref?.recordedAt.slice(0, 10)} — ${declared.restriction?.summary}.`
-          : `${head}: meets CNIL 2022-100 (${verdict.basis}).`,
+          : bits < CNIL_MINIMUM_ENTROPY_BITS && params.minimumEntropyBits < CNIL_MINIMUM_ENTROPY_BITS && !verdict.basis.includes('CNIL case 1')
+            ? `${head}: deviation from CNIL 2022-100, declared (minimumEntropyBits ${params.minimumEntropyBits} instead of the ${CNIL_MINIMUM_ENTROPY_BITS} bits it recommends) (${verdict.basis}).`
+            : `${head}: meets CNIL 2022-100 (${verdict.basis}).`,
         observed,
         threshold,
         resources: [],
