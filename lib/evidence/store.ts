@@ -129,7 +129,7 @@ export function dateBounds(range: DateRange): { lower: string; upper: string } {
   const norm = (v: string, what: string): string => {
     // Strict: 2026-02-30 is refused, never rolled over to 2 March.
     const t = parseStrictIsoDate(v);
-    if (t === undefined) throw new InvalidDateRangeError(`${what} "${v}" is not a valid date (use YYYY-MM-DD or an ISO-8601 instant; impossible days are refused)`);
+    if (t === undefined) throw new InvalidDateRangeError(`${what} "${v}" is not a date (use YYYY-MM-DD or an ISO-8601 instant; impossible days such as 2026-02-30 are refused, never rolled over)`);
     if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
     return new Date(t).toISOString();
   };

@@ -95,7 +95,7 @@ describe('strict dates', () => {
   });
 
   it('history --from/--to bounds refuse impossible days', () => {
-    expect(() => dateBounds({ from: '2026-02-30' })).toThrow(/not a valid date/);
+    expect(() => dateBounds({ from: '2026-02-30' })).toThrow(/is not a date/);
     expect(dateBounds({ from: '2026-02-28' }).lower).toBe('2026-02-28');
   });
 });
