@@ -18,6 +18,9 @@ const SERVICE_PREFIX: Record<string, string> = {
   ResourceGroupsTaggingAPIClient: 'tag',
   STSClient: 'sts',
   OrganizationsClient: 'organizations',
+  GuardDutyClient: 'guardduty',
+  SecurityHubClient: 'securityhub',
+  EventBridgeClient: 'events',
 };
 
 /** `IAMClient` + `GetCredentialReportCommand` → `iam:GetCredentialReport`. */

@@ -11,7 +11,10 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import { attachApiCallCounter, type ApiCallCounter } from './api-calls';
 import type { CollectorClients } from './types';
@@ -64,5 +67,8 @@ export function createCollectorClients(settings: ClientSettings): CollectorClien
     cloudWatchLogs: perRegion((r) => new CloudWatchLogsClient(baseClientConfig(settings, r))),
     cloudWatch: perRegion((r) => new CloudWatchClient(baseClientConfig(settings, r))),
     tagging: perRegion((r) => new ResourceGroupsTaggingAPIClient(baseClientConfig(settings, r))),
+    guardDuty: perRegion((r) => new GuardDutyClient(baseClientConfig(settings, r))),
+    securityHub: perRegion((r) => new SecurityHubClient(baseClientConfig(settings, r))),
+    eventBridge: perRegion((r) => new EventBridgeClient(baseClientConfig(settings, r))),
   };
 }

@@ -23,6 +23,7 @@ import { collectMetricAlarms } from './metric-alarms';
 import { OperationFailed } from './operation';
 import { collectPasswordPolicy } from './password-policy';
 import { collectPasswordPolicyChanges } from './password-policy-changes';
+import { collectEventRules, collectGuardDuty, collectSecurityHub } from './threat-detection';
 import { collectPersonalDataStores } from './personal-data-stores';
 import { collectTrails } from './trails';
 import { collectVirtualMfaDevices } from './virtual-mfa-devices';
@@ -134,13 +135,19 @@ export async function collectAccount(input: CollectAccountInput): Promise<Accoun
   const dataLane = async () => {
     await section('personalDataStores', () => collectPersonalDataStores(ctx));
   };
+  // Threat detection and alert routing: three more services, their own lane.
+  const detectionLane = async () => {
+    await section('guardDuty', () => collectGuardDuty(ctx));
+    await section('securityHub', () => collectSecurityHub(ctx));
+    await section('eventRules', () => collectEventRules(ctx));
+  };
   // LookupEvents has its own limit (2 calls/s), separate from DescribeTrails & co: its own lane.
   const activityLane = async () => {
     await section('passwordPolicyChanges', () => collectPasswordPolicyChanges(ctx, new Date(collectedAt)));
     const activity = input.activity;
     if (activity) await section('activity', () => collectActivity(ctx, activity, new Date(collectedAt)), true);
   };
-  await Promise.all([iamLane(), loggingLane(), dataLane(), activityLane()]);
+  await Promise.all([iamLane(), loggingLane(), dataLane(), detectionLane(), activityLane()]);
 
   const draft = {
     schemaVersion: 1,
@@ -175,6 +182,9 @@ function countedClients(clients: CollectorClients, counter: ApiCallCounter): Col
     cloudWatchLogs: (r) => once(clients.cloudWatchLogs(r)),
     cloudWatch: (r) => once(clients.cloudWatch(r)),
     tagging: (r) => once(clients.tagging(r)),
+    guardDuty: (r) => once(clients.guardDuty(r)),
+    securityHub: (r) => once(clients.securityHub(r)),
+    eventBridge: (r) => once(clients.eventBridge(r)),
     ...(clients.activityCloudTrail ? { activityCloudTrail: (r: string) => once(clients.activityCloudTrail?.(r) ?? clients.cloudTrail(r)) } : {}),
     ...(clients.s3LogReader ? { s3LogReader: clients.s3LogReader } : {}),
   };

@@ -1,12 +1,14 @@
 /**
  * CloudTrail: DescribeTrails (shadow trails included, so multi-region and organisation
  * trails whose home is elsewhere are seen), then for each trail, in its HOME region,
- * GetTrailStatus and GetEventSelectors (basic or advanced). A trail whose status or
+ * GetTrailStatus and GetEventSelectors (basic or advanced), and GetInsightSelectors when
+ * DescribeTrails says the trail has Insights selectors. A trail whose status or
  * selectors cannot be read is kept without them, with a collection error saying why.
  */
 import {
   DescribeTrailsCommand,
   GetEventSelectorsCommand,
+  GetInsightSelectorsCommand,
   GetTrailStatusCommand,
   type Trail as SdkTrail,
 } from '@aws-sdk/client-cloudtrail';
@@ -40,6 +42,17 @@ export async function collectTrails(ctx: SectionContext): Promise<SectionResult<
       if (selectors.AdvancedEventSelectors) trail.AdvancedEventSelectors = toJson(selectors.AdvancedEventSelectors);
     } catch (error) {
       errors.push(collectionError('trails', 'cloudtrail:GetEventSelectors', error, home));
+    }
+    // Insights: DescribeTrails says whether there are any; only then ask which.
+    if (t.HasInsightSelectors === false) trail.InsightSelectors = [];
+    else {
+      try {
+        const insights = await client.send(new GetInsightSelectorsCommand({ TrailName: t.TrailARN }));
+        trail.InsightSelectors = toJson(insights.InsightSelectors ?? []);
+      } catch (error) {
+        if ((error as { name?: string }).name === 'InsightNotEnabledException') trail.InsightSelectors = [];
+        else errors.push(collectionError('trails', 'cloudtrail:GetInsightSelectors', error, home));
+      }
     }
     trails.push(trail as Trail);
   }

@@ -6,7 +6,10 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CollectionError, SectionName } from '../snapshot';
 import type { S3LogReader } from './activity';
@@ -24,6 +27,10 @@ export interface CollectorClients {
   cloudWatchLogs(region: string): CloudWatchLogsClient;
   cloudWatch(region: string): CloudWatchClient;
   tagging(region: string): ResourceGroupsTaggingAPIClient;
+  /** Threat detection and alert routing (second-wave rules). */
+  guardDuty(region: string): GuardDutyClient;
+  securityHub(region: string): SecurityHubClient;
+  eventBridge(region: string): EventBridgeClient;
   /**
    * CloudTrail client for LookupEvents with no SDK retries (`maxAttempts: 1`): the activity
    * reader paces (≤ 2 calls/s), retries throttles and counts its call budget itself.

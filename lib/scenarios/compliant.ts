@@ -197,6 +197,8 @@ export const compliant: Scenario = {
           CloudWatchLogsLogGroupArn: LOG_GROUP_ARN,
           CloudWatchLogsRoleArn: iam('role', 'CloudTrailToCloudWatchLogs'),
           HasCustomEventSelectors: true,
+          HasInsightSelectors: false,
+          InsightSelectors: [],
           Status: {
             IsLogging: true,
             LatestDeliveryTime: daysAgo(now, 0.01),
@@ -283,6 +285,33 @@ export const compliant: Scenario = {
         { ResourceARN: TABLE_ARN, Tags: [{ Key: 'data-classification', Value: 'personal' }] },
       ],
       // Synthetic CloudTrail day, aggregated through the same path as trail log files.
+      // GuardDuty with S3 protection, its findings routed to the security topic (a second analysis besides the metric filters).
+      guardDuty: {
+        region: REGION,
+        detectors: [
+          {
+            DetectorId: '6cc0f3e2a1b94d7f8e5a2c1d0b9e8f7a',
+            Status: 'ENABLED',
+            Features: [
+              { Name: 'CLOUD_TRAIL', Status: 'ENABLED' },
+              { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
+            ],
+          },
+        ],
+      },
+      securityHub: { region: REGION, enabled: false },
+      eventRules: {
+        region: REGION,
+        rules: [
+          {
+            Name: 'guardduty-findings-to-security',
+            Arn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/guardduty-findings-to-security`,
+            State: 'ENABLED',
+            EventPattern: '{"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"]}',
+            Targets: [{ Id: 'security-alerts', Arn: ALERTS_TOPIC }],
+          },
+        ],
+      },
       passwordPolicyChanges: {
         since: daysAgo(now, 90),
         events: [{ EventName: 'UpdateAccountPasswordPolicy', EventTime: daysAgo(now, 60), Username: 'n.bernard', EventId: '0b6e2f8a-3d1c-4e5f-8a7b-9c2d4e6f8a01' }],

@@ -232,6 +232,8 @@ export const franceTravail: Scenario = {
           IncludeGlobalServiceEvents: true,
           LogFileValidationEnabled: false,
           HasCustomEventSelectors: false,
+          HasInsightSelectors: false,
+          InsightSelectors: [],
           // "Logging", but the bucket policy was tightened 9 days ago without the CloudTrail grant: nothing reached S3 since.
           Status: { IsLogging: true, LatestDeliveryTime: daysAgo(now, 9), LatestDeliveryError: 'AccessDenied', StartLoggingTime: daysAgo(now, 800) },
           EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }],
@@ -243,6 +245,10 @@ export const franceTravail: Scenario = {
         { ResourceARN: 'arn:aws:s3:::jobseeker-documents', Tags: [{ Key: 'data-classification', Value: 'personal' }] },
         { ResourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/jobseeker-profiles`, Tags: [{ Key: 'data-classification', Value: 'personal' }] },
       ],
+      // No GuardDuty, no Security Hub, no EventBridge rule: nothing analyses activity.
+      guardDuty: { region: REGION, detectors: [] },
+      securityHub: { region: REGION, enabled: false },
+      eventRules: { region: REGION, rules: [] },
       // The policy got password reuse prevention 20 days ago; the advisers' passwords are older and were never reset.
       passwordPolicyChanges: {
         since: daysAgo(now, 90),

@@ -48,6 +48,9 @@ export const freshAccount: Scenario = {
       metricAlarms: [],
       personalDataStores: [],
       passwordPolicyChanges: { since: daysAgo(now, 90), events: [] },
+      guardDuty: { region: 'us-east-1', detectors: [] },
+      securityHub: { region: 'us-east-1', enabled: false },
+      eventRules: { region: 'us-east-1', rules: [] },
       collectionErrors: [],
     };
   },

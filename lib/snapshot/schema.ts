@@ -31,6 +31,9 @@ export const SECTION_NAMES = [
   'personalDataStores',
   'activity',
   'passwordPolicyChanges',
+  'guardDuty',
+  'securityHub',
+  'eventRules',
 ] as const;
 export const SectionName = z.enum(SECTION_NAMES);
 export type SectionName = z.infer<typeof SectionName>;
@@ -280,6 +283,12 @@ export const Trail = z
     CloudWatchLogsLogGroupArn: z.string().optional(),
     CloudWatchLogsRoleArn: z.string().optional(),
     HasCustomEventSelectors: z.boolean().optional(),
+    HasInsightSelectors: z.boolean().optional(),
+    /**
+     * GetInsightSelectors (only asked when HasInsightSelectors is true; `[]` when DescribeTrails
+     * says there are none). Absent = not collected.
+     */
+    InsightSelectors: z.array(z.object({ InsightType: z.string(), EventCategories: z.array(z.string()).optional() }).passthrough()).optional(),
     /** GetTrailStatus; absent when it could not be read (see collectionErrors). */
     Status: TrailStatus.optional(),
     /** GetEventSelectors: basic selectors (absent when advanced ones are used). */
@@ -355,6 +364,51 @@ export const PasswordPolicyChanges = z.object({
 });
 export type PasswordPolicyChanges = z.infer<typeof PasswordPolicyChanges>;
 
+// ---------------------------------------------------------------- threat detection and alert routing
+
+const EnabledState = z.enum(['ENABLED', 'DISABLED']);
+
+/** GuardDuty ListDetectors + GetDetector, in the collection region (one detector per region). */
+export const GuardDutySection = z.object({
+  region: z.string(),
+  detectors: z.array(
+    z
+      .object({
+        DetectorId: z.string(),
+        Status: EnabledState,
+        Features: z.array(z.object({ Name: z.string(), Status: EnabledState.optional() }).passthrough()).optional(),
+        DataSources: z.object({ S3Logs: z.object({ Status: EnabledState }).passthrough().optional() }).passthrough().optional(),
+      })
+      .passthrough(),
+  ),
+});
+export type GuardDutySection = z.infer<typeof GuardDutySection>;
+
+/** Security Hub DescribeHub in the collection region (`InvalidAccessException` = not enabled). */
+export const SecurityHubSection = z.object({ region: z.string(), enabled: z.boolean(), HubArn: z.string().optional() });
+export type SecurityHubSection = z.infer<typeof SecurityHubSection>;
+
+/**
+ * EventBridge ListRules (default bus) in the collection region, with ListTargetsByRule for the
+ * enabled rules whose pattern names a security source (GuardDuty, Security Hub, CloudTrail);
+ * `Targets` absent = not read (the rule is not a security route).
+ */
+export const EventRulesSection = z.object({
+  region: z.string(),
+  rules: z.array(
+    z
+      .object({
+        Name: z.string(),
+        Arn: z.string().optional(),
+        State: z.string().optional(),
+        EventPattern: z.string().optional(),
+        Targets: z.array(z.object({ Id: z.string(), Arn: z.string() }).passthrough()).optional(),
+      })
+      .passthrough(),
+  ),
+});
+export type EventRulesSection = z.infer<typeof EventRulesSection>;
+
 // ---------------------------------------------------------------- activity (CloudTrail events)
 
 /**
@@ -405,6 +459,9 @@ export const AccountSnapshot = z.object({
   personalDataStores: z.array(TaggedResource).optional(),
   activity: ActivitySection.optional(),
   passwordPolicyChanges: PasswordPolicyChanges.optional(),
+  guardDuty: GuardDutySection.optional(),
+  securityHub: SecurityHubSection.optional(),
+  eventRules: EventRulesSection.optional(),
   collectionErrors: z.array(CollectionError).default([]),
   /** API calls made per operation (live collection), e.g. `{ "iam:GetAccountAuthorizationDetails": 3 }`. */
   apiCalls: z.record(z.string(), z.number().int().nonnegative()).optional(),

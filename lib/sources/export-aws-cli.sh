@@ -43,6 +43,14 @@ run() {
       echo "ok      $file (NoSuchEntity: the account has no password policy; kept as evidence)"
       return
     fi
+    if grep -q '(InvalidAccessException)' "$DIR/$file" && [ "$file" = securityhub-hub.json ]; then
+      echo "ok      $file (InvalidAccessException: Security Hub is not enabled; kept as evidence)"
+      return
+    fi
+    if grep -q '(InsightNotEnabledException)' "$DIR/$file"; then
+      echo "ok      $file (InsightNotEnabledException: no Insights on this trail; kept as evidence)"
+      return
+    fi
     echo "FAILED  $file: $(tr '\n' ' ' <"$DIR/$file" | cut -c1-160)" >&2
     failures=$((failures + 1))
   fi
@@ -100,6 +108,31 @@ done <<<"$filters"
 # event history covers the last 90 days (the CLI follows NextToken itself).
 run password-policy-changes.json aws cloudtrail lookup-events --region us-east-1 \
   --lookup-attributes AttributeKey=EventName,AttributeValue=UpdateAccountPasswordPolicy
+
+# CloudTrail Insights, only for trails that have Insights selectors (DescribeTrails says so).
+if [ -s "$DIR/trails.json" ] && command -v jq >/dev/null 2>&1 && jq -e .trailList "$DIR/trails.json" >/dev/null 2>&1; then
+  while IFS=$'\t' read -r name arn region; do
+    run "trails/$name.insight-selectors.json" aws cloudtrail get-insight-selectors --trail-name "$arn" --region "$region"
+  done < <(jq -r '.trailList[] | select(.HasInsightSelectors == true) | [.Name, .TrailARN, .HomeRegion] | @tsv' "$DIR/trails.json")
+fi
+
+# Threat detection and where its alerts go (logging.automated-analysis), in the CLI's region.
+run guardduty-detectors.json aws guardduty list-detectors
+if [ -s "$DIR/guardduty-detectors.json" ] && command -v jq >/dev/null 2>&1 && jq -e .DetectorIds "$DIR/guardduty-detectors.json" >/dev/null 2>&1; then
+  mkdir -p "$DIR/guardduty"
+  for id in $(jq -r '.DetectorIds[]' "$DIR/guardduty-detectors.json"); do
+    run "guardduty/$id.json" aws guardduty get-detector --detector-id "$id"
+  done
+fi
+# Not subscribed = InvalidAccessException: a fact (Security Hub off), kept as evidence like NoSuchEntity.
+run securityhub-hub.json aws securityhub describe-hub
+run event-rules.json aws events list-rules
+if [ -s "$DIR/event-rules.json" ] && command -v jq >/dev/null 2>&1 && jq -e .Rules "$DIR/event-rules.json" >/dev/null 2>&1; then
+  mkdir -p "$DIR/event-rules"
+  while IFS= read -r rule; do
+    run "event-rules/$rule.targets.json" aws events list-targets-by-rule --rule "$rule"
+  done < <(jq -r '.Rules[] | select(.State == "ENABLED" and ((.EventPattern // "") | test("\"aws\\.(guardduty|securityhub|cloudtrail)\""))) | .Name' "$DIR/event-rules.json")
+fi
 # ---- end of second-wave block ------------------------------------------------------------
 
 echo "export written to $DIR ($failures command(s) failed); next: node bin/art32.mjs scan --source $DIR"

@@ -39,6 +39,8 @@ import {
 } from './aws-shapes';
 import { CredentialReportParseError, credentialReportFromCsv, decodeCredentialReportContent } from './parse-credential-report';
 import { eventHistorySince, lookupEventsFromAws } from './event-history';
+import { detectorFromAws, eventRulesFromAws, regionOfArn, targetsFromAws } from './threat-detection-files';
+import { namesSecuritySource } from '../collectors/security-sources';
 
 /** One expected file: what produces it and what it feeds. */
 export interface ExportFileSpec {
@@ -89,10 +91,32 @@ export const EXPORT_FILES: readonly ExportFileSpec[] = [
     section: 'passwordPolicyChanges',
     note: 'IAM events are recorded in us-east-1; event history covers the 90 days before the export',
   },
+  {
+    file: 'guardduty-detectors.json',
+    command: 'aws guardduty list-detectors',
+    section: 'guardDuty',
+    note: 'plus guardduty/<DetectorId>.json from aws guardduty get-detector --detector-id <DetectorId>',
+  },
+  {
+    file: 'securityhub-hub.json',
+    command: 'aws securityhub describe-hub 2>&1',
+    section: 'securityHub',
+    note: 'when Security Hub is not enabled the CLI prints InvalidAccessException: keep that text (hence 2>&1)',
+  },
+  {
+    file: 'event-rules.json',
+    command: 'aws events list-rules',
+    section: 'eventRules',
+    note: 'plus event-rules/<Name>.targets.json (aws events list-targets-by-rule --rule <Name>) for enabled rules on aws.guardduty, aws.securityhub or aws.cloudtrail',
+  },
 ];
 
 /** Per-trail files, `<Name>` being the trail's `Name` from trails.json. */
 export const TRAIL_FILES = {
+  insightSelectors: {
+    pattern: 'trails/<Name>.insight-selectors.json',
+    command: 'aws cloudtrail get-insight-selectors --trail-name <TrailARN> --region <HomeRegion> 2>&1 (only when trails.json says HasInsightSelectors: true)',
+  },
   status: { pattern: 'trails/<Name>.status.json', command: 'aws cloudtrail get-trail-status --name <TrailARN> --region <HomeRegion>' },
   eventSelectors: {
     pattern: 'trails/<Name>.event-selectors.json',
@@ -169,7 +193,7 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
   const present = new Set(await listFiles(root));
   const known = new Set(EXPORT_FILES.map((f) => f.file));
   known.add('credential-report.csv');
-  const recognised = [...present].filter((f) => known.has(f) || /^personal-data-resources.*\.json$/.test(f) || /^trails\/.+\.(status|event-selectors)\.json$/.test(f));
+  const recognised = [...present].filter((f) => known.has(f) || /^personal-data-resources.*\.json$/.test(f) || /^trails\/.+\.(status|event-selectors|insight-selectors)\.json$/.test(f));
   if (recognised.length === 0) {
     throw new ExportDirError(
       `no AWS CLI export files in ${dir}: expected files such as ${EXPORT_FILES.slice(0, 4).map((f) => f.file).join(', ')} ` +
@@ -332,6 +356,24 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
         if (s) Object.assign(trail, eventSelectorsFromAws(s.value, selectorsFile));
         return s;
       });
+      // Insights (#17): none when DescribeTrails says so; otherwise the get-insight-selectors file.
+      if (t.HasInsightSelectors === false) trail.InsightSelectors = [];
+      else if (t.HasInsightSelectors === true || present.has(`trails/${t.Name}.insight-selectors.json`)) {
+        const insightsFile = `trails/${t.Name}.insight-selectors.json`;
+        await subPart('trails', insightsFile, async () => {
+          try {
+            const s = await readJson(insightsFile);
+            if (s) trail.InsightSelectors = expect<unknown[]>(s.value, insightsFile, 'InsightSelectors');
+            return s;
+          } catch (error) {
+            if (error instanceof FileProblem && error.code === 'InsightNotEnabledException') {
+              trail.InsightSelectors = [];
+              return true;
+            }
+            throw error;
+          }
+        });
+      }
       out.push(trail as Trail);
     }
     return out;
@@ -390,6 +432,53 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     return lookupEventsFromAws(expect<unknown[]>(result.value, 'password-policy-changes.json', 'Events'), 'password-policy-changes.json');
   });
 
+  const guardDuty = await section('guardDuty', ['guardduty-detectors.json'], async () => {
+    const result = await readJson('guardduty-detectors.json');
+    if (!result) return undefined;
+    rejectTruncated(result.value, 'guardduty-detectors.json');
+    const detectors = [];
+    for (const id of expect<string[]>(result.value, 'guardduty-detectors.json', 'DetectorIds')) {
+      const file = `guardduty/${id}.json`;
+      const d = await readJson(file);
+      if (!d) throw new FileProblem('FileMissing', `${file} not found: run aws guardduty get-detector --detector-id ${id} > ${file}`);
+      detectors.push(detectorFromAws(id, d.value, file));
+    }
+    return { region: 'unknown (the AWS CLI region of the export)', detectors };
+  });
+
+  const securityHub = await section('securityHub', ['securityhub-hub.json'], async () => {
+    try {
+      const result = await readJson('securityhub-hub.json');
+      if (!result) return undefined;
+      const arn = expect<string>(result.value, 'securityhub-hub.json', 'HubArn');
+      return { region: regionOfArn(arn) ?? 'unknown (the AWS CLI region of the export)', enabled: true, HubArn: arn };
+    } catch (error) {
+      // Security Hub's answer when the account is not subscribed: not enabled, a fact.
+      if (error instanceof FileProblem && error.code === 'InvalidAccessException') return { region: 'unknown (the AWS CLI region of the export)', enabled: false };
+      throw error;
+    }
+  });
+
+  const eventRules = await section('eventRules', ['event-rules.json'], async () => {
+    const result = await readJson('event-rules.json');
+    if (!result) return undefined;
+    rejectTruncated(result.value, 'event-rules.json');
+    const rules = eventRulesFromAws(expect<unknown[]>(result.value, 'event-rules.json', 'Rules'), 'event-rules.json');
+    for (const r of rules) {
+      if (r.State !== 'ENABLED' || !namesSecuritySource(r.EventPattern)) continue;
+      const file = `event-rules/${r.Name}.targets.json`;
+      await subPart('eventRules', file, async () => {
+        const t = await readJson(file);
+        if (t) {
+          rejectTruncated(t.value, file);
+          r.Targets = targetsFromAws(t.value, file);
+        }
+        return t;
+      });
+    }
+    return { region: regionOfArn(rules.find((r) => r.Arn)?.Arn) ?? 'unknown (the AWS CLI region of the export)', rules };
+  });
+
   for (const file of [...present].sort()) {
     if (!used.has(file)) notes.push(`ignored ${file}: not an export file art32 reads`);
   }
@@ -429,6 +518,9 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     ...(metricAlarms ? { metricAlarms } : {}),
     ...(personalDataStores ? { personalDataStores } : {}),
     ...(policyChangeEvents ? { passwordPolicyChanges: { since: eventHistorySince(collectedAt), events: policyChangeEvents } } : {}),
+    ...(guardDuty ? { guardDuty } : {}),
+    ...(securityHub ? { securityHub } : {}),
+    ...(eventRules ? { eventRules } : {}),
     collectionErrors: errors,
   };
   return { snapshot: validateSections(snapshot, dir), notes };
@@ -506,9 +598,9 @@ async function listFiles(root: string): Promise<string[]> {
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
     if (entry.isFile()) out.push(entry.name);
-    else if (entry.isDirectory() && entry.name === 'trails') {
-      for (const sub of await readdir(path.join(root, 'trails'), { withFileTypes: true })) {
-        if (sub.isFile() && !sub.name.startsWith('.')) out.push(`trails/${sub.name}`);
+    else if (entry.isDirectory() && (entry.name === 'trails' || entry.name === 'guardduty' || entry.name === 'event-rules')) {
+      for (const sub of await readdir(path.join(root, entry.name), { withFileTypes: true })) {
+        if (sub.isFile() && !sub.name.startsWith('.')) out.push(`${entry.name}/${sub.name}`);
       }
     }
   }

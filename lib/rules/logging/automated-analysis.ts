@@ -1,42 +1,81 @@
 /**
- * logging.automated-analysis — a multi-region logging trail delivers to CloudWatch Logs,
- * its log group has metric filters, and an alarm with actions watches a metric those
- * filters produce (by default including a filter on AccessDenied/UnauthorizedOperation).
+ * logging.automated-analysis — something analyses the account's activity automatically AND its
+ * alerts reach someone. Accepted analyses (the finding says which satisfied it):
+ * - CloudWatch Logs metric filters on a multi-region logging trail's log group whose PATTERN
+ *   matches sample CloudTrail records of authorization failures (lib/rules/support/sample-events.ts;
+ *   a pattern that matches nothing, or everything, does not count), watched by an alarm with actions;
+ * - GuardDuty enabled (with S3 protection when personal-data buckets are tagged), its findings
+ *   routed by an enabled EventBridge rule with a target;
+ * - CloudTrail Insights (ApiErrorRateInsight / ApiCallRateInsight) on a logging trail, its events
+ *   routed by an EventBridge rule on aws.cloudtrail with a target;
+ * - Security Hub enabled, its findings routed by an EventBridge rule on aws.securityhub with a target.
+ * Analysis without routing is not a PASS: CNIL délibération 2021-122 asks for alerts that are treated.
  */
 import { z } from 'zod';
-import { requireSection, type LogGroup, type MetricAlarm, type Trail } from '../../snapshot';
-import { defineRule } from '../types';
+import { requireSection, type AccountSnapshot, type EventRulesSection, type LogGroup, type Trail } from '../../snapshot';
+import { defineRule, type RuleOutcome } from '../types';
 import { REF } from '../support/references';
+import { alarmedDetectors, judgeFilters, type FilterVerdict } from '../support/alarmed-filters';
+import { ROOT_USAGE, UNAUTHORIZED_CALLS } from '../support/sample-events';
 import { findLogGroup, statusNotCollected, trailCandidates } from '../support/trails';
+import { PersonalDataEventsParameters, personalDataStores } from './personal-data-events';
 
 export const AutomatedAnalysisParameters = z.object({
-  /** Require an alarmed filter on authorization failures (France Travail: an account with 69% errors went unnoticed). */
+  /**
+   * Metric filters count only when their pattern catches authorization failures (SAN-2026-003: the
+   * rapporteur's 69 % error rate, as quoted in Legal Watch No. 91). When false, a filter catching root use counts too.
+   */
   requireUnauthorizedCallsFilter: z.boolean().default(true),
-  /** Patterns that identify an authorization-failure filter (case-insensitive substrings). */
-  unauthorizedPatterns: z.array(z.string()).default(['AccessDenied', 'UnauthorizedOperation']),
+  /** GuardDuty counts only with S3 protection when S3 buckets are tagged as personal data. */
+  requireGuardDutyS3Protection: z.boolean().default(true),
 });
 
-type Filter = LogGroup['metricFilters'][number];
+interface Mechanism {
+  kind: 'metric-filters' | 'guardduty' | 'cloudtrail-insights' | 'security-hub';
+  /** What was found active. */
+  detail: string;
+  /** Where alerts go (alarm actions or EventBridge targets); empty = not routed. */
+  routes: string[];
+}
 
-const metricKey = (namespace: string | undefined, name: string | undefined): string => `${namespace ?? ''}\u0000${name ?? ''}`;
+const S3_ARN = /^arn:[^:]+:s3:::[^/]+$/;
 
-/** Alarms that would notify someone: actions enabled (default true) and at least one action. */
-function alarmedMetrics(alarms: readonly MetricAlarm[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const a of alarms) {
-    if (a.ActionsEnabled === false || a.AlarmActions.length === 0) continue;
-    const key = metricKey(a.Namespace, a.MetricName);
-    out.set(key, [...(out.get(key) ?? []), a.AlarmName]);
+/** Enabled EventBridge rules whose pattern's `source` names `source`, with their targets. */
+function routesFor(rules: EventRulesSection | undefined, source: string): string[] {
+  if (!rules) return [];
+  const out: string[] = [];
+  for (const r of rules.rules) {
+    if (r.State !== 'ENABLED' || !r.EventPattern || !r.Targets?.length) continue;
+    try {
+      const src = (JSON.parse(r.EventPattern) as { source?: unknown }).source;
+      if (Array.isArray(src) && src.includes(source)) out.push(...r.Targets.map((t) => `${r.Name} → ${t.Arn}`));
+    } catch {
+      // An unreadable pattern routes nothing.
+    }
   }
   return out;
 }
 
-const alarmsFor = (f: Filter, alarmed: Map<string, string[]>): string[] =>
-  f.metricTransformations.flatMap((m) => alarmed.get(metricKey(m.metricNamespace, m.metricName)) ?? []);
+function guardDutyMechanism(snapshot: AccountSnapshot, requireS3: boolean): { mechanism?: Mechanism; note?: string } {
+  const gd = snapshot.guardDuty;
+  if (!gd) return {};
+  const enabled = gd.detectors.filter((d) => d.Status === 'ENABLED');
+  if (enabled.length === 0) return { note: 'GuardDuty not enabled' };
+  const taggedBuckets = snapshot.personalDataStores
+    ? personalDataStores(snapshot.personalDataStores, PersonalDataEventsParameters.parse({})).filter((s) => S3_ARN.test(s.ResourceARN))
+    : [];
+  const s3On = enabled.some(
+    (d) => d.Features?.some((f) => f.Name === 'S3_DATA_EVENTS' && f.Status === 'ENABLED') || d.DataSources?.S3Logs?.Status === 'ENABLED',
+  );
+  if (requireS3 && taggedBuckets.length > 0 && !s3On) {
+    return { note: `GuardDuty enabled without S3 protection while ${taggedBuckets.length} personal-data bucket(s) are tagged` };
+  }
+  return { mechanism: { kind: 'guardduty', detail: `GuardDuty detector ${enabled[0]!.DetectorId} enabled${s3On ? ' with S3 protection' : ''}`, routes: routesFor(snapshot.eventRules, 'aws.guardduty') } };
+}
 
 export default defineRule({
   id: 'logging.automated-analysis',
-  title: 'Trail logs are analysed automatically with alarms',
+  title: 'Activity is analysed automatically and alerts reach someone',
   area: 'logging',
   severity: 'high',
   rationale:
@@ -44,92 +83,135 @@ export default defineRule({
     'behaviour that are then treated: logs nobody reads protect nothing. In SAN-2026-003 (France Travail) the public summaries ' +
     'state that logging could not detect abnormal behaviour; the CNIL rapporteur\'s findings, as quoted in Legal Watch No. 91, ' +
     'cite a 69 % error rate and about 9 GB extracted on 6 February 2024. CloudTrail covers the AWS layer, not application logs. ' +
-    'Delivering the trail to CloudWatch Logs with metric filters and alarms that notify someone is the minimal AWS-native setup.',
+    'On AWS, CloudWatch metric filters with alarms, GuardDuty, CloudTrail Insights (ApiErrorRateInsight detects an error-rate surge) or ' +
+    'Security Hub analyse activity; each counts only when its alerts are routed to someone (alarm action, EventBridge target).',
   remediation: {
     console:
-      'CloudTrail console → Trails → <trail> → CloudWatch Logs → Edit: enabled, log group + role. CloudWatch console → Log groups → ' +
-      '<group> → Metric filters → Create (pattern { ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }) → Create alarm with an SNS action.',
+      'GuardDuty console → Get started → Enable (and S3 Protection); EventBridge console → Rules → Create: pattern {"source":["aws.guardduty"]} → target: the security SNS topic. ' +
+      'Or: CloudTrail → Trails → <trail> → Insights events → ApiErrorRateInsight, with an EventBridge rule on {"source":["aws.cloudtrail"],"detail-type":["AWS Insight via CloudTrail"]}. ' +
+      'Or: CloudWatch → Log groups → <trail group> → Metric filters → Create (pattern { ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }) → Create alarm with an SNS action.',
     cli:
-      'aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn <log group arn> --cloud-watch-logs-role-arn <role arn> && ' +
-      'aws logs put-metric-filter --log-group-name <group> --filter-name unauthorized-calls --filter-pattern \'{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }\' ' +
-      '--metric-transformations metricName=UnauthorizedCalls,metricNamespace=CloudTrailMetrics,metricValue=1 && ' +
-      'aws cloudwatch put-metric-alarm --alarm-name unauthorized-calls --namespace CloudTrailMetrics --metric-name UnauthorizedCalls --statistic Sum ' +
-      '--period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns topic arn>',
+      'aws guardduty create-detector --enable --features Name=S3_DATA_EVENTS,Status=ENABLED && aws events put-rule --name guardduty-findings --event-pattern \'{"source":["aws.guardduty"]}\' && ' +
+      'aws events put-targets --rule guardduty-findings --targets Id=security,Arn=<sns topic arn>; or aws cloudtrail put-insight-selectors --trail-name <trail> --insight-selectors InsightType=ApiErrorRateInsight; ' +
+      'or aws logs put-metric-filter --log-group-name <group> --filter-name unauthorized-calls --filter-pattern \'{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }\' ' +
+      '--metric-transformations metricName=UnauthorizedCalls,metricNamespace=CloudTrailMetrics,metricValue=1 && aws cloudwatch put-metric-alarm --alarm-name unauthorized-calls --namespace CloudTrailMetrics ' +
+      '--metric-name UnauthorizedCalls --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns topic arn>',
   },
-  references: [REF.cnil2021_122, REF.cnilGuide16, REF.gdpr32_1_b, REF.cnilSan2026_003, REF.cnilSan2026_003Rapporteur],
+  references: [REF.cnil2021_122, REF.cnilGuide16, REF.gdpr32_1_b, REF.cnilSan2026_003, REF.cnilSan2026_003Rapporteur, REF.cnilGuide19],
   sections: ['trails', 'logGroups', 'metricAlarms'],
   parameters: AutomatedAnalysisParameters,
-  evaluate(snapshot, params) {
-    const { qualifying: trails, unknownStatus } = trailCandidates(requireSection(snapshot, 'trails'));
+  evaluate(snapshot, params): RuleOutcome {
+    const { qualifying, unknownStatus } = trailCandidates(requireSection(snapshot, 'trails'));
     const groups = requireSection(snapshot, 'logGroups');
-    const alarmed = alarmedMetrics(requireSection(snapshot, 'metricAlarms'));
-    const isUnauthorizedFilter = (f: Filter): boolean =>
-      params.unauthorizedPatterns.some((p) => (f.filterPattern ?? '').toLowerCase().includes(p.toLowerCase()));
+    const alarms = requireSection(snapshot, 'metricAlarms');
+    const samples = params.requireUnauthorizedCallsFilter ? UNAUTHORIZED_CALLS : [...UNAUTHORIZED_CALLS, ...ROOT_USAGE];
 
-    const judgeTrail = (t: Trail) => {
-      const groupArn = t.CloudWatchLogsLogGroupArn;
-      const group = groupArn ? findLogGroup(groups, groupArn) : undefined;
-      const filters = group?.metricFilters ?? [];
-      const alarmedFilters = filters.filter((f) => alarmsFor(f, alarmed).length > 0);
-      return {
-        trail: t,
-        fact: {
-          TrailARN: t.TrailARN,
-          CloudWatchLogsLogGroupArn: groupArn ?? null,
-          logGroupCollected: group !== undefined,
-          metricFilters: filters.map((f) => f.filterName),
-          alarmedFilters: alarmedFilters.map((f) => ({ filter: f.filterName, alarms: alarmsFor(f, alarmed) })),
-          unauthorizedCallsAlarm: alarmedFilters.some(isUnauthorizedFilter),
-        },
-        groupMissing: groupArn !== undefined && group === undefined,
-      };
+    // 1. Metric filters on the qualifying trails' log groups.
+    const groupOf = (t: Trail): LogGroup | undefined => (t.CloudWatchLogsLogGroupArn ? findLogGroup(groups, t.CloudWatchLogsLogGroupArn) : undefined);
+    const perTrail = qualifying.map((t) => {
+      const group = groupOf(t);
+      const verdicts: FilterVerdict[] = group ? judgeFilters([group], alarms, samples) : [];
+      return { trail: t, group, verdicts, groupMissing: t.CloudWatchLogsLogGroupArn !== undefined && group === undefined };
+    });
+    const mechanisms: Mechanism[] = [];
+    const notes: string[] = [];
+    for (const p of perTrail) {
+      for (const v of alarmedDetectors(p.verdicts)) {
+        mechanisms.push({ kind: 'metric-filters', detail: `metric filter ${v.filter} on ${v.logGroup} (trail ${p.trail.Name})`, routes: v.alarms.map((a) => `alarm ${a.name} → ${a.actions.join(', ')}`) });
+      }
+    }
+    // 2. GuardDuty; 3. CloudTrail Insights; 4. Security Hub.
+    const gd = guardDutyMechanism(snapshot, params.requireGuardDutyS3Protection);
+    if (gd.mechanism) mechanisms.push(gd.mechanism);
+    if (gd.note) notes.push(gd.note);
+    for (const t of qualifying) {
+      const types = (t.InsightSelectors ?? []).map((i) => i.InsightType).filter((i) => i === 'ApiErrorRateInsight' || i === 'ApiCallRateInsight');
+      if (types.length > 0) mechanisms.push({ kind: 'cloudtrail-insights', detail: `CloudTrail Insights ${types.join(' + ')} on trail ${t.Name}`, routes: routesFor(snapshot.eventRules, 'aws.cloudtrail') });
+    }
+    if (snapshot.securityHub?.enabled) mechanisms.push({ kind: 'security-hub', detail: 'Security Hub enabled', routes: routesFor(snapshot.eventRules, 'aws.securityhub') });
+    else if (snapshot.securityHub) notes.push('Security Hub not enabled');
+
+    const routed = mechanisms.filter((m) => m.routes.length > 0);
+    const notCollected = [
+      ...(snapshot.guardDuty ? [] : ['guardDuty']),
+      ...(snapshot.securityHub ? [] : ['securityHub']),
+      ...(snapshot.eventRules ? [] : ['eventRules']),
+      ...(qualifying.some((t) => t.InsightSelectors === undefined) ? ['trails.InsightSelectors'] : []),
+    ];
+    const observed = {
+      satisfiedBy: routed.map((m) => ({ kind: m.kind, detail: m.detail, routes: m.routes })),
+      activeButNotRouted: mechanisms.filter((m) => m.routes.length === 0).map((m) => ({ kind: m.kind, detail: m.detail })),
+      metricFilters: perTrail.map((p) => ({
+        TrailARN: p.trail.TrailARN,
+        CloudWatchLogsLogGroupArn: p.trail.CloudWatchLogsLogGroupArn ?? null,
+        logGroupCollected: p.group !== undefined,
+        filters: p.verdicts.map((v) => ({ filter: v.filter, matchesSampleEvents: v.detects, alarms: v.alarms.map((a) => a.name), ...(v.unparseable ? { unparseable: v.unparseable } : {}) })),
+      })),
+      notes,
+      notCollected,
+      statusNotCollected: unknownStatus.map((t) => t.TrailARN),
     };
-    const analysed = (p: ReturnType<typeof judgeTrail>): boolean =>
-      p.fact.alarmedFilters.length > 0 && (!params.requireUnauthorizedCallsFilter || p.fact.unauthorizedCallsAlarm);
-    const perTrail = trails.map(judgeTrail);
-    const perUnknown = unknownStatus.map(judgeTrail);
-    const observed = { qualifyingTrails: perTrail.map((p) => p.fact), statusNotCollected: perUnknown.map((p) => p.fact) };
     const threshold = params;
-    const ok = perTrail.filter(analysed);
-    if (ok.length > 0) {
+    if (routed.length > 0) {
       return {
         status: 'PASS',
-        message: `Trail ${ok[0]!.trail.Name} is analysed: ${ok[0]!.fact.alarmedFilters.length} metric filter(s) with alarms that notify.`,
+        message: `Activity is analysed with routed alerts: ${routed.map((m) => `${m.detail} (${m.routes[0]}${m.routes.length > 1 ? ', …' : ''})`).join('; ')}.`,
         observed,
         threshold,
-        resources: ok.map((p) => p.trail.TrailARN),
+        resources: [...new Set(routed.flatMap((m) => (m.kind === 'metric-filters' || m.kind === 'cloudtrail-insights' ? qualifying.map((t) => t.TrailARN) : [])))],
       };
     }
-    // A trail that may be logging and is (or may be) analysed makes a FAIL unverified.
-    const undecided = perUnknown.filter((p) => analysed(p) || p.groupMissing).map((p) => p.trail);
-    if (undecided.length > 0) {
-      return statusNotCollected(undecided, 'no trail known to be logging is analysed, and this one may be logging with alarmed metric filters', observed, threshold);
+    // Not proven: is something we could not read possibly analysing?
+    const unknownAnalysed = unknownStatus.filter((t) => {
+      const g = groupOf(t);
+      return (t.CloudWatchLogsLogGroupArn !== undefined && g === undefined) || (g !== undefined && alarmedDetectors(judgeFilters([g], alarms, samples)).length > 0) || (t.InsightSelectors ?? []).length > 0;
+    });
+    if (unknownAnalysed.length > 0) {
+      return statusNotCollected(unknownAnalysed, 'no trail known to be logging is analysed, and this one may be logging with alarmed metric filters or Insights', observed, threshold);
     }
-    if (trails.length === 0) {
-      const unknownText = unknownStatus.length
-        ? ` (the status of ${unknownStatus.map((t) => t.Name).join(', ')} was not collected, but no alarmed metric filter watches its logs either)`
-        : '';
-      return { status: 'FAIL', message: `No multi-region logging trail${unknownText}: there is nothing analysed.`, observed, threshold, resources: unknownStatus.map((t) => t.TrailARN) };
-    }
-    const missing = perTrail.filter((p) => p.groupMissing);
-    if (missing.length > 0) {
+    const missingGroups = perTrail.filter((p) => p.groupMissing);
+    if (missingGroups.length > 0) {
       return {
         status: 'ERROR',
-        message: `The log group(s) ${missing.map((p) => p.fact.CloudWatchLogsLogGroupArn).join(', ')} were not collected: cannot see their metric filters.`,
+        message: `The log group(s) ${missingGroups.map((p) => p.trail.CloudWatchLogsLogGroupArn).join(', ')} were not collected: cannot see their metric filters.`,
         observed,
         threshold,
-        resources: missing.map((p) => p.trail.TrailARN),
+        resources: missingGroups.map((p) => p.trail.TrailARN),
+      };
+    }
+    if (mechanisms.length > 0) {
+      return {
+        status: 'FAIL',
+        message: `Analysis is on but its alerts reach nobody: ${mechanisms.map((m) => m.detail).join('; ')} — no alarm action or EventBridge rule with a target routes them.`,
+        observed,
+        threshold,
+        resources: qualifying.map((t) => t.TrailARN),
+      };
+    }
+    if (notCollected.length > 0) {
+      return {
+        status: 'ERROR',
+        message: `No analysis found among what was collected, but ${notCollected.join(', ')} ${notCollected.length > 1 ? 'were' : 'was'} not collected: GuardDuty, Insights or Security Hub may analyse activity.`,
+        observed,
+        threshold,
+        resources: [],
       };
     }
     const reasons = perTrail.map((p) =>
-      !p.fact.CloudWatchLogsLogGroupArn
+      !p.trail.CloudWatchLogsLogGroupArn
         ? `${p.trail.Name}: not delivered to CloudWatch Logs`
-        : p.fact.metricFilters.length === 0
+        : p.verdicts.length === 0
           ? `${p.trail.Name}: log group has no metric filter`
-          : p.fact.alarmedFilters.length === 0
-            ? `${p.trail.Name}: no alarm with actions on its filters' metrics`
-            : `${p.trail.Name}: no alarmed filter on ${params.unauthorizedPatterns.join('/')}`,
+          : p.verdicts.some((v) => v.detects)
+            ? `${p.trail.Name}: no alarm with actions on the filters that match authorization failures`
+            : `${p.trail.Name}: no metric filter pattern matches an authorization failure (${p.verdicts.map((v) => v.filter).join(', ')})`,
     );
-    return { status: 'FAIL', message: `Trail logs are not analysed automatically (${reasons.join('; ')}).`, observed, threshold, resources: perTrail.map((p) => p.trail.TrailARN) };
+    return {
+      status: 'FAIL',
+      message: `Activity is not analysed automatically (${[qualifying.length === 0 ? 'no multi-region logging trail' : '', ...reasons, ...notes].filter(Boolean).join('; ')}; no CloudTrail Insights).`,
+      observed,
+      threshold,
+      resources: qualifying.map((t) => t.TrailARN),
+    };
   },
 });

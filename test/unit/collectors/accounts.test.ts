@@ -89,7 +89,7 @@ describe('collectAccounts (cross-account)', () => {
     const denied = result.outcomes[2]!.snapshot;
     expect(denied.account.id).toBe(MEMBER_B);
     expect(denied.passwordPolicy).toBeUndefined();
-    expect(new Set(denied.collectionErrors.map((e) => e.section)).size).toBe(10);
+    expect(new Set(denied.collectionErrors.map((e) => e.section)).size).toBe(13);
     expect(denied.collectionErrors.every((e) => e.operation === 'sts:AssumeRole' && e.code === 'AccessDenied')).toBe(true);
     expect(progress).toHaveLength(3);
     expect(progress.at(-1)).toMatch(/^3\/3 /);

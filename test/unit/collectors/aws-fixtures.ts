@@ -4,7 +4,10 @@
  * region, and responses shaped as in the AWS API references (IAM, CloudTrail, CloudWatch
  * Logs, CloudWatch, Resource Groups Tagging, STS).
  */
-import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetInsightSelectorsCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { DescribeHubCommand, InvalidAccessException, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -41,6 +44,9 @@ export interface MockedAccount {
   logs: Record<string, AnyStub>;
   cloudWatch: Record<string, AnyStub>;
   tagging: Record<string, AnyStub>;
+  guardDuty: Record<string, AnyStub>;
+  securityHub: Record<string, AnyStub>;
+  eventBridge: Record<string, AnyStub>;
   /** Every stub, for call accounting. */
   all(): AnyStub[];
 }
@@ -64,14 +70,20 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
   const logs = make(CloudWatchLogsClient);
   const cw = make(CloudWatchClient);
   const tag = make(ResourceGroupsTaggingAPIClient);
+  const gd = make(GuardDutyClient);
+  const sh = make(SecurityHubClient);
+  const eb = make(EventBridgeClient);
   const mocked: MockedAccount = {
-    clients: { iam, sts, cloudTrail: ct.get, cloudWatchLogs: logs.get, cloudWatch: cw.get, tagging: tag.get },
+    clients: { iam, sts, cloudTrail: ct.get, cloudWatchLogs: logs.get, cloudWatch: cw.get, tagging: tag.get, guardDuty: gd.get, securityHub: sh.get, eventBridge: eb.get },
     iam: mockClient(iam) as AnyStub,
     sts: mockClient(sts) as AnyStub,
     cloudTrail: ct.stubs,
     logs: logs.stubs,
     cloudWatch: cw.stubs,
     tagging: tag.stubs,
+    guardDuty: gd.stubs,
+    securityHub: sh.stubs,
+    eventBridge: eb.stubs,
     all: () => [
       mocked.iam,
       mocked.sts,
@@ -79,6 +91,9 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
       ...Object.values(mocked.logs),
       ...Object.values(mocked.cloudWatch),
       ...Object.values(mocked.tagging),
+      ...Object.values(mocked.guardDuty),
+      ...Object.values(mocked.securityHub),
+      ...Object.values(mocked.eventBridge),
     ],
   };
   return mocked;
@@ -92,6 +107,9 @@ const SERVICE_OF: Record<string, string> = {
   CloudWatchClient: 'cloudwatch',
   ResourceGroupsTaggingAPIClient: 'tag',
   OrganizationsClient: 'organizations',
+  GuardDutyClient: 'guardduty',
+  SecurityHubClient: 'securityhub',
+  EventBridgeClient: 'events',
 };
 
 /** What the code actually sent, per `service:Operation`, read from the mocks' call history. */
@@ -309,7 +327,7 @@ export function mockHealthyAccount(m: MockedAccount, users = 3): void {
           CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/CloudTrail_CloudWatchLogs_Role`,
           KmsKeyId: `arn:aws:kms:${OTHER}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
           HasCustomEventSelectors: true,
-          HasInsightSelectors: false,
+          HasInsightSelectors: true,
           IsOrganizationTrail: false,
         },
       ],
@@ -335,6 +353,7 @@ export function mockHealthyAccount(m: MockedAccount, users = 3): void {
       },
     ],
   });
+  m.cloudTrail[OTHER]!.on(GetInsightSelectorsCommand).resolves({ TrailARN: TRAIL_ARN, InsightSelectors: [{ InsightType: 'ApiErrorRateInsight', EventCategories: ['Management'] }] });
   // Event history of password-policy changes (IAM events are recorded in us-east-1 = OTHER), two pages.
   m.cloudTrail[OTHER]!.on(LookupEventsCommand, { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'UpdateAccountPasswordPolicy' }] })
     .resolvesOnce({
@@ -406,6 +425,43 @@ export function mockHealthyAccount(m: MockedAccount, users = 3): void {
       NextToken: 'alarms-page-2',
     })
     .resolvesOnce({ MetricAlarms: [{ AlarmName: 'root-usage', MetricName: 'RootUsage', Namespace: 'CloudTrailMetrics', ActionsEnabled: true, AlarmActions: [] }] });
+  // Threat detection in HOME: GuardDuty on with S3 protection, Security Hub not subscribed,
+  // EventBridge: a scheduled rule (no targets read) and a GuardDuty route to SNS, on two pages.
+  m.guardDuty[HOME]!.on(ListDetectorsCommand).resolves({ DetectorIds: ['12abc34d567e8fa901bc2d34e56789f0'] });
+  m.guardDuty[HOME]!.on(GetDetectorCommand).resolves({
+    CreatedAt: '2024-05-01T10:00:00.000Z',
+    FindingPublishingFrequency: 'FIFTEEN_MINUTES',
+    ServiceRole: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`,
+    Status: 'ENABLED',
+    UpdatedAt: '2025-11-01T10:00:00.000Z',
+    DataSources: { CloudTrail: { Status: 'ENABLED' }, DNSLogs: { Status: 'ENABLED' }, FlowLogs: { Status: 'ENABLED' }, S3Logs: { Status: 'ENABLED' } },
+    Features: [
+      { Name: 'CLOUD_TRAIL', Status: 'ENABLED' },
+      { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
+    ],
+  });
+  m.securityHub[HOME]!.on(DescribeHubCommand).rejects(
+    new InvalidAccessException({ message: `Account ${ACCOUNT_ID} is not subscribed to AWS Security Hub`, $metadata: { httpStatusCode: 401 }, Code: 'InvalidAccessException' }),
+  );
+  m.eventBridge[HOME]!.on(ListRulesCommand)
+    .resolvesOnce({
+      Rules: [{ Name: 'nightly-report', Arn: `arn:aws:events:${HOME}:${ACCOUNT_ID}:rule/nightly-report`, State: 'ENABLED', ScheduleExpression: 'cron(0 2 * * ? *)', EventBusName: 'default' }],
+      NextToken: 'rules-page-2',
+    })
+    .resolvesOnce({
+      Rules: [
+        {
+          Name: 'guardduty-to-security',
+          Arn: `arn:aws:events:${HOME}:${ACCOUNT_ID}:rule/guardduty-to-security`,
+          State: 'ENABLED',
+          EventPattern: '{"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"]}',
+          EventBusName: 'default',
+        },
+      ],
+    });
+  m.eventBridge[HOME]!.on(ListTargetsByRuleCommand, { Rule: 'guardduty-to-security' }).resolves({
+    Targets: [{ Id: 'security-alerts', Arn: `arn:aws:sns:${HOME}:${ACCOUNT_ID}:security-alerts` }],
+  });
   for (const region of Object.keys(m.tagging)) {
     m.tagging[region]!.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
   }

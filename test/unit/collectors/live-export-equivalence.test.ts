@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
 import { paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
+import { GetInsightSelectorsCommand } from '@aws-sdk/client-cloudtrail';
+import { ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetDetectorCommand, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { DescribeHubCommand } from '@aws-sdk/client-securityhub';
 import { paginateDescribeLogGroups, paginateDescribeMetricFilters } from '@aws-sdk/client-cloudwatch-logs';
 import {
   GenerateCredentialReportCommand,
@@ -81,6 +85,7 @@ async function writeExports(m: MockedAccount, dir: string): Promise<void> {
     const home = c.cloudTrail(t.HomeRegion ?? HOME);
     await put(`trails/${t.Name}.status.json`, await home.send(new GetTrailStatusCommand({ Name: t.TrailARN })));
     await put(`trails/${t.Name}.event-selectors.json`, await home.send(new GetEventSelectorsCommand({ TrailName: t.TrailARN })));
+    if (t.HasInsightSelectors) await put(`trails/${t.Name}.insight-selectors.json`, await home.send(new GetInsightSelectorsCommand({ TrailName: t.TrailARN })));
   }
   const logs = c.cloudWatchLogs(OTHER);
   await put('log-groups.json', { logGroups: await all(paginateDescribeLogGroups({ client: logs }, {}), (p) => p.logGroups) });
@@ -91,6 +96,27 @@ async function writeExports(m: MockedAccount, dir: string): Promise<void> {
     ResourceTagMappingList: await all(paginateGetResources({ client: c.tagging(HOME) }, { TagFilters: [filter] }), (p) => p.ResourceTagMappingList),
   });
   // Second-wave files (#17), as lib/sources/export-aws-cli.sh writes them.
+  const detectors = await c.guardDuty(HOME).send(new ListDetectorsCommand({}));
+  await put('guardduty-detectors.json', detectors);
+  await mkdir(path.join(dir, 'guardduty'), { recursive: true });
+  for (const id of detectors.DetectorIds ?? []) await put(`guardduty/${id}.json`, await c.guardDuty(HOME).send(new GetDetectorCommand({ DetectorId: id })));
+  const hub = await c.securityHub(HOME).send(new DescribeHubCommand({})).catch((e: Error) => e);
+  if (hub instanceof Error) await writeFile(path.join(dir, 'securityhub-hub.json'), `\nAn error occurred (${hub.name}) when calling the DescribeHub operation: ${hub.message}\n`);
+  else await put('securityhub-hub.json', hub);
+  const rules = [];
+  let token: string | undefined;
+  do {
+    const page = await c.eventBridge(HOME).send(new ListRulesCommand({ NextToken: token }));
+    rules.push(...(page.Rules ?? []));
+    token = page.NextToken;
+  } while (token);
+  await put('event-rules.json', { Rules: rules });
+  await mkdir(path.join(dir, 'event-rules'), { recursive: true });
+  for (const r of rules) {
+    if (r.State === 'ENABLED' && /aws\.(guardduty|securityhub|cloudtrail)/.test(r.EventPattern ?? '')) {
+      await put(`event-rules/${r.Name}.targets.json`, await c.eventBridge(HOME).send(new ListTargetsByRuleCommand({ Rule: r.Name })));
+    }
+  }
   await put('password-policy-changes.json', {
     Events: await all(
       paginateLookupEvents({ client: c.cloudTrail(OTHER) }, { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'UpdateAccountPasswordPolicy' }] }),

@@ -94,6 +94,13 @@ describe('logging.log-integrity and logging.log-encryption', () => {
   });
 });
 
+/** Collected and empty: no GuardDuty, Security Hub, EventBridge rule or Insights (so only metric filters can pass). */
+const NOTHING_ELSE = {
+  guardDuty: { region: 'eu-west-3', detectors: [] },
+  securityHub: { region: 'eu-west-3', enabled: false },
+  eventRules: { region: 'eu-west-3', rules: [] },
+};
+
 describe('logging.automated-analysis', () => {
   const GROUP = 'CloudTrail/main';
   const filters = (pattern: string) => [
@@ -110,9 +117,10 @@ describe('logging.automated-analysis', () => {
     evaluateRule(
       automatedAnalysis,
       snapshot({
-        trails: [trail('main', opts.cw === false ? {} : { CloudWatchLogsLogGroupArn: logGroupArn(GROUP) })],
+        trails: [trail('main', { InsightSelectors: [], ...(opts.cw === false ? {} : { CloudWatchLogsLogGroupArn: logGroupArn(GROUP) }) })],
         logGroups: opts.groups === false ? [] : [{ logGroupName: GROUP, retentionInDays: 365, metricFilters: opts.pattern === undefined ? [] : filters(opts.pattern) }],
         metricAlarms: opts.alarms ?? [],
+        ...NOTHING_ELSE,
       }),
       params,
     );
@@ -135,15 +143,15 @@ describe('logging.automated-analysis', () => {
   });
   it('ERROR when the trail log group was not collected; FAIL with no trail', () => {
     expect(judge({ groups: false, alarms: [alarm()] }).status).toBe('ERROR');
-    expect(evaluateRule(automatedAnalysis, snapshot({ trails: [], logGroups: [], metricAlarms: [] })).status).toBe('FAIL');
+    expect(evaluateRule(automatedAnalysis, snapshot({ trails: [], logGroups: [], metricAlarms: [], ...NOTHING_ELSE })).status).toBe('FAIL');
   });
 });
 
 describe('logging.automated-analysis: trail status not collected', () => {
   const group = { logGroupName: 'CloudTrail/main', metricFilters: [{ filterName: 'unauth', filterPattern: 'AccessDenied', metricTransformations: [{ metricName: 'U', metricNamespace: 'N' }] }] };
   const alarms = [{ AlarmName: 'u', MetricName: 'U', Namespace: 'N', AlarmActions: ['arn:aws:sns:eu-west-3:111122223333:t'] }];
-  const judge = (...trails: Trail[]) => evaluateRule(automatedAnalysis, snapshot({ trails, logGroups: [group], metricAlarms: alarms }));
-  const cw = { CloudWatchLogsLogGroupArn: logGroupArn('CloudTrail/main') };
+  const judge = (...trails: Trail[]) => evaluateRule(automatedAnalysis, snapshot({ trails, logGroups: [group], metricAlarms: alarms, ...NOTHING_ELSE }));
+  const cw = { CloudWatchLogsLogGroupArn: logGroupArn('CloudTrail/main'), InsightSelectors: [] };
 
   it('ERROR naming the trail when no logging trail is analysed and an analysed-looking trail has no status', () => {
     const f = judge(trail('u', { Status: undefined, ...cw }));
@@ -155,7 +163,7 @@ describe('logging.automated-analysis: trail status not collected', () => {
   });
   it('still PASS when another logging trail is analysed; still FAIL when the unknown trail could not be analysed anyway', () => {
     expect(judge(trail('u', { Status: undefined }), trail('ok', cw)).status).toBe('PASS');
-    expect(judge(trail('u', { Status: undefined })).status).toBe('FAIL');
+    expect(judge(trail('u', { Status: undefined, InsightSelectors: [] })).status).toBe('FAIL');
   });
 });
 
@@ -194,7 +202,7 @@ describe('logging.personal-data-events: trail status not collected', () => {
     expect(f.message).toMatch(/u status not collected/);
     expect(judge(trail('u', { Status: undefined, ...dataEvents }), trail('ok', dataEvents)).status).toBe('PASS');
     // An unknown trail that would not cover the store anyway leaves a certain FAIL.
-    expect(judge(trail('u', { Status: undefined })).status).toBe('FAIL');
+    expect(judge(trail('u', { Status: undefined, InsightSelectors: [] })).status).toBe('FAIL');
   });
 });
 

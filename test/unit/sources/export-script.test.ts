@@ -34,6 +34,11 @@ case "$1 $2" in
   "cloudwatch describe-alarms") cat "$F/alarms.json" ;;
   "resourcegroupstaggingapi get-resources") cat "$F/personal-data-resources.json" ;;
   "cloudtrail lookup-events") cat "$F/password-policy-changes.json" ;;
+  "guardduty list-detectors") cat "$F/guardduty-detectors.json" ;;
+  "guardduty get-detector") cat "$F/guardduty/$4.json" ;;
+  "securityhub describe-hub") cat "$F/securityhub-hub.json" >&2; exit 254 ;;
+  "events list-rules") cat "$F/event-rules.json" ;;
+  "events list-targets-by-rule") cat "$F/event-rules/$4.targets.json" ;;
   *) echo "unexpected: $*" >&2; exit 255 ;;
 esac
 `;
@@ -60,6 +65,9 @@ describe('lib/sources/export-aws-cli.sh', () => {
     expect(stdout).toContain('ok      password-policy.json (NoSuchEntity');
     expect(stderr).toContain('FAILED  authorization-details.json');
     expect(stdout).toContain('ok      personal-data-resources.json');
+    expect(stdout).toContain('ok      securityhub-hub.json (InvalidAccessException');
+    expect(stdout).toContain('ok      event-rules/GuardDutyFindings.targets.json');
+    expect(stdout).not.toContain('DailyLambdaFunction.targets.json');
     expect((await readdir(path.join(out, 'trails'))).sort()).toEqual([
       'Trail1.event-selectors.json',
       'Trail1.status.json',
@@ -75,6 +83,9 @@ describe('lib/sources/export-aws-cli.sh', () => {
     ]);
     expect(snapshot.trails?.every((t) => t.Status !== undefined && (t.EventSelectors ?? t.AdvancedEventSelectors) !== undefined)).toBe(true);
     expect(snapshot.credentialReport?.rows).toHaveLength(4);
+    expect(snapshot.guardDuty?.detectors).toEqual([expect.objectContaining({ DetectorId: '12abc34d567e8fa901bc2d34EXAMPLE', Status: 'ENABLED' })]);
+    expect(snapshot.securityHub).toMatchObject({ enabled: false });
+    expect(snapshot.eventRules?.rules.find((r) => r.Name === 'GuardDutyFindings')?.Targets).toEqual([{ Id: 'SecurityTopic', Arn: 'arn:aws:sns:us-west-2:123456789012:security-alerts' }]);
   });
 
   it('prints its usage and exits 2 without a directory', async () => {
