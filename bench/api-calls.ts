@@ -14,13 +14,17 @@ import { HOME, NOW, mockHealthyAccount, mockedAccount, sentOperations } from '..
 const PER_USER_CALLS = 6;
 const LIST_USERS_PAGE = 1000;
 
-async function liveCalls(users: number): Promise<{ total: number; authPages: number }> {
+/** Operations added for the second-wave rules (#17): they must not grow with users either. */
+const SECOND_WAVE = /^(guardduty|securityhub|events):|^cloudtrail:(GetInsightSelectors|LookupEvents)$/;
+
+async function liveCalls(users: number): Promise<{ total: number; authPages: number; secondWave: number }> {
   const m = mockedAccount();
   mockHealthyAccount(m, users);
   const snapshot = await collectAccount({ clients: m.clients, region: HOME, now: NOW, clock: () => NOW, sleep: async () => {} });
   if (snapshot.collectionErrors.length > 0) throw new Error(`bench account had collection errors: ${JSON.stringify(snapshot.collectionErrors)}`);
   const sent = sentOperations(m.all());
-  return { total: Object.values(sent).reduce((a, b) => a + b, 0), authPages: sent['iam:GetAccountAuthorizationDetails'] ?? 0 };
+  const secondWave = Object.entries(sent).filter(([op]) => SECOND_WAVE.test(op)).reduce((a, [, n]) => a + n, 0);
+  return { total: Object.values(sent).reduce((a, b) => a + b, 0), authPages: sent['iam:GetAccountAuthorizationDetails'] ?? 0, secondWave };
 }
 
 const rows: string[] = [];
@@ -28,13 +32,13 @@ let baseline: number | undefined;
 let pagesOnly = true;
 for (const users of [10, 1_000, 10_000]) {
   const started = performance.now();
-  const { total, authPages } = await liveCalls(users);
+  const { total, authPages, secondWave } = await liveCalls(users);
   const ms = performance.now() - started;
   baseline ??= total - authPages;
   if (total - authPages !== baseline) pagesOnly = false;
   const perUser = Math.ceil(users / LIST_USERS_PAGE) + users * PER_USER_CALLS;
   rows.push(
-    `${String(users).padStart(6)} users | art32 ${String(total).padStart(3)} calls (${authPages} authorization-details pages) | per-user ${String(perUser).padStart(6)} calls | ratio ${(perUser / total).toFixed(0).padStart(5)}x | mocked run ${ms.toFixed(0)} ms`,
+    `${String(users).padStart(6)} users | art32 ${String(total).padStart(3)} calls (${authPages} authorization-details pages, ${secondWave} second-wave) | per-user ${String(perUser).padStart(6)} calls | ratio ${(perUser / total).toFixed(0).padStart(5)}x | mocked run ${ms.toFixed(0)} ms`,
   );
 }
 console.log('API calls per account: art32 live collection vs a per-user strategy (6 calls/user)');

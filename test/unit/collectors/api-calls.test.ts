@@ -127,6 +127,11 @@ describe('calls grow with pages, never with users', () => {
     // 5,000 users + 1 group + 1 role + 2 policies at 1,000 items a page
     expect(manyPages).toBe(Math.ceil(5004 / 1000));
     const total = Object.values(many).reduce((a, b) => a + b, 0);
+    // The second-wave operations are in both runs, the same number of times.
+    for (const op of ['guardduty:ListDetectors', 'guardduty:GetDetector', 'securityhub:DescribeHub', 'events:ListRules', 'events:ListTargetsByRule', 'cloudtrail:GetInsightSelectors', 'cloudtrail:LookupEvents']) {
+      expect(many[op], op).toBeGreaterThan(0);
+      expect(many[op], op).toBe(one[op]);
+    }
     // A fixed number of calls besides those pages: IAM, CloudTrail, Logs, alarms, tagging, and the
     // second-wave threat-detection calls (GuardDuty, Security Hub, EventBridge rules + targets of the security rule).
     expect(total).toBeLessThan(40);
