@@ -97,7 +97,7 @@ export default defineRule({
       '--metric-transformations metricName=UnauthorizedCalls,metricNamespace=CloudTrailMetrics,metricValue=1 && aws cloudwatch put-metric-alarm --alarm-name unauthorized-calls --namespace CloudTrailMetrics ' +
       '--metric-name UnauthorizedCalls --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns topic arn>',
   },
-  references: [REF.cnil2021_122, REF.cnilGuide16, REF.gdpr32_1_b, REF.cnilSan2026_003, REF.cnilSan2026_003Rapporteur, REF.cnilGuide19],
+  references: [REF.cnil2021_122, REF.cnilGuide16, REF.gdpr32_1_b, REF.cnilSan2026_003, REF.cnilSan2026_003Rapporteur],
   sections: ['trails', 'logGroups', 'metricAlarms'],
   parameters: AutomatedAnalysisParameters,
   evaluate(snapshot, params): RuleOutcome {

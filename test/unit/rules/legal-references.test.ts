@@ -28,6 +28,13 @@ const RULE_SOURCES: Record<string, SourceId[]> = {
   'logging.personal-data-events': ['cnil2021_122', 'cnilGuide16', 'gdpr32_2', 'cnilSan2026_003'],
   'monitoring.abnormal-activity': ['cnil2021_122', 'gdpr32_1_b', 'cnilGuide16', 'cnilSan2026_003', 'cnilSan2026_003Rapporteur'],
   'governance.evidence-continuity': ['gdpr32_1_d', 'gdpr5_2', 'gdpr24_1', 'cnilGuide1'],
+  // second wave (#17)
+  'auth.root-usage': ['gdpr32_1_b', 'cnilGuide9', 'cnilGuide16', 'awsRootUsage'],
+  'auth.passwords-predating-policy': ['cnil2022_100', 'gdpr32_1_b', 'awsPasswordPolicy'],
+  'access.admin-credentials': ['gdpr32_1_b', 'cnilGuide4', 'cnilGuide9', 'cnil2025_019', 'awsAdminCredentials'],
+  'access.unused-roles': ['cnilGuide5', 'cnilGuide22', 'gdpr32_1_b', 'awsUnusedAccess90'],
+  'access.cross-account-trust': ['gdpr32_1_b', 'gdpr25_2', 'cnilGuide5', 'cnilGuide4', 'cnilSan2026_003'],
+  'logging.delivery-health': ['cnilGuide16', 'cnil2021_122', 'gdpr32_1_b', 'awsTrailStatus'],
 };
 
 /** A sentence that attributes an obligation to the CNIL or one of its texts. */
