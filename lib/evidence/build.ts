@@ -15,6 +15,8 @@ import {
   RECORD_VERSION,
   RUN_ID_PATTERN,
   type CappedList,
+  type CollectionFailure,
+  type RunIncomplete,
   type PreviousManifest,
   type RunManifest,
   type UnhashedManifest,
@@ -186,9 +188,23 @@ export function manifestBody(manifest: RunManifest | UnhashedManifest): string {
   return canonicalJson(rest);
 }
 
+/** What a manifest may add to the run's record list (both absent on a complete, successful run). */
+export interface ManifestExtras {
+  incomplete?: RunIncomplete;
+  collectionFailed?: CollectionFailure;
+}
+
+/** The run a manifest seals, when it cannot be read from its records (an incomplete run may hold none). */
+export interface RunIdentity {
+  accountId: string;
+  runId: string;
+  collectedAt: string;
+  source: EvidenceRecord['source'];
+}
+
 /** The manifest sealing one account's run (records all from that account and run). */
-export function buildManifest(records: readonly EvidenceRecord[], previous: PreviousManifest | null): RunManifest {
-  const first = records[0];
+export function buildManifest(records: readonly EvidenceRecord[], previous: PreviousManifest | null, extras: ManifestExtras = {}, run?: RunIdentity): RunManifest {
+  const first = run ?? records[0];
   if (!first) throw new InvalidRunError('a run manifest needs at least one record');
   for (const r of records) {
     if (r.accountId !== first.accountId || r.runId !== first.runId || r.collectedAt !== first.collectedAt) {
@@ -207,6 +223,9 @@ export function buildManifest(records: readonly EvidenceRecord[], previous: Prev
     recordCount: entries.length,
     records: entries,
     previous,
+    // Optional members are left out when absent, so a complete run hashes as it always did.
+    ...(extras.incomplete ? { incomplete: extras.incomplete } : {}),
+    ...(extras.collectionFailed ? { collectionFailed: extras.collectionFailed } : {}),
   };
   return { ...unhashed, hash: hashManifest(unhashed) };
 }

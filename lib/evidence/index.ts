@@ -8,11 +8,13 @@ export { canonicalJson, sha256Hex, hashCanonical, CanonicalJsonError } from './c
 export { buildRecords, buildManifest, capList, hashRecord, hashManifest, recordBody, manifestBody, normaliseInstant, assertRunId, DEFAULT_CAPS, InvalidRunError } from './build';
 export type { CapLimits, RequirementLookup, BuildRecordsInput } from './build';
 export * from './errors';
-export { EvidenceStore, DEFAULT_RETRY, WRITE_CONCURRENCY, dateBounds, recordItem, manifestItem, parseRecordItem, parseManifestItem } from './store';
-export type { EvidenceStoreOptions, RetryPolicy, WriteRunResult, WriteManifestResult, RunSummary, DateRange, HistoryQuery, Item, AccountItems } from './store';
-export { recordRun, requirementIdsForRule, previousContext } from './run';
+export { EvidenceStore, PAYLOAD_MAX_CHARS, headerItem, planOf, DEFAULT_RETRY, WRITE_CONCURRENCY, dateBounds, recordItem, manifestItem, parseRecordItem, parseManifestItem } from './store';
+export type { EvidenceStoreOptions, StoreFaults, HeaderExtras, RetryPolicy, WriteRunResult, WriteManifestResult, RunSummary, DateRange, HistoryQuery, Item, AccountItems } from './store';
+export { recordRun, requirementIdsForRule, previousContext, buildRunRecords, collectionFailureOf } from './run';
+export { planRun, recordRunLifecycle, closeRun, RunCloseError } from './lifecycle';
+export type { ClosedRun, RecordRunOutcome, RunPlan } from './lifecycle';
 export type { RecordRunInput, RecordRunResult, PreviousContext } from './run';
-export { verifyStore, verifyAccount, verifyAccountItems } from './verify';
+export { verifyStore, verifyAccount, verifyAccountItems, verdictOf } from './verify';
 export type { Problem, ProblemKind, AccountVerification, VerificationResult } from './verify';
 export { openStore, openEmbeddedStore, openAwsStore, defaultDataDir, startDynalite, localClient, ensureTable, DataDirError } from './embedded';
 export type { OpenStore, StoreLocation, EmbeddedServer } from './embedded';

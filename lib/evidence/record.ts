@@ -102,6 +102,28 @@ export const PreviousManifest = z.object({
 });
 export type PreviousManifest = z.infer<typeof PreviousManifest>;
 
+/**
+ * Why a sealed run holds fewer records than it planned (absent on a complete run): an
+ * interrupted run closed by the next one without the facts to finish it. The gap is part of
+ * the hashed manifest, so it stays visible as evidence.
+ */
+export const RunIncomplete = z.object({
+  reason: z.string(),
+  /** Records the run planned when it was opened (its header). */
+  expectedRecords: z.number().int().nonnegative(),
+  /** Planned records that were never written (rule, key, planned hash). */
+  missing: z.array(ManifestEntry),
+});
+export type RunIncomplete = z.infer<typeof RunIncomplete>;
+
+/** The run recorded a failed collection (nothing could be read from the account): not a successful collection. */
+export const CollectionFailure = z.object({
+  operation: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+export type CollectionFailure = z.infer<typeof CollectionFailure>;
+
 export const RunManifest = z.object({
   manifestVersion: z.literal(MANIFEST_VERSION),
   accountId: AccountId,
@@ -113,6 +135,10 @@ export const RunManifest = z.object({
   records: z.array(ManifestEntry),
   /** The account's previous manifest (null for the first run): the chain link. */
   previous: PreviousManifest.nullable(),
+  /** Set when the run was sealed incomplete (see `RunIncomplete`); absent = every planned record is listed. */
+  incomplete: RunIncomplete.optional(),
+  /** Set when the run records a failed collection (see `CollectionFailure`). */
+  collectionFailed: CollectionFailure.optional(),
   /** SHA-256 hex of `canonicalJson` of every other field. */
   hash: Sha256,
 });

@@ -1,13 +1,15 @@
 /**
- * Record one account's run: findings → records → `writeRun` → `writeManifest` (last).
+ * Record one account's run: findings → records → the run lifecycle (lib/evidence/lifecycle.ts:
+ * order check, close interrupted runs, open, fill, seal).
  * The path shared by the CLI `collect` command and the CollectAccount Lambda.
  */
 import { requirementsForRule } from '../frameworks';
 import type { Finding } from '../rules/types';
-import type { AccountSnapshot } from '../snapshot';
+import { SECTION_NAMES, type AccountSnapshot } from '../snapshot';
+import { recordRunLifecycle, type ClosedRun, type RunPlan } from './lifecycle';
 import { buildRecords, normaliseInstant, type CapLimits, type RequirementLookup } from './build';
 import { keys } from './table';
-import type { EvidenceRecord, RunManifest } from './record';
+import type { CollectionFailure, EvidenceRecord, RunManifest } from './record';
 import type { EvidenceStore } from './store';
 import { baselinesFromFindings, type ActivityBaselines } from '../activity/baselines';
 
@@ -19,6 +21,8 @@ export interface RecordRunInput {
   /** Default: every framework's requirements that list the rule (lib/frameworks). */
   requirementsFor?: RequirementLookup;
   caps?: Partial<CapLimits>;
+  /** From an earlier `planRun` (the CLI checks every account's chain order before writing any). */
+  plan?: RunPlan;
 }
 
 export interface RecordRunResult {
@@ -28,26 +32,40 @@ export interface RecordRunResult {
   written: number;
   /** Items already stored with identical content: a retried run. */
   alreadyPresent: number;
+  /** The run was already open: finished with the records it was first opened with. */
+  resumed: boolean;
+  /** Interrupted earlier runs of the account closed first (resumed, or sealed incomplete). */
+  closed: ClosedRun[];
 }
 
 export const requirementIdsForRule: RequirementLookup = (ruleId) => requirementsForRule(ruleId).map((r) => r.id);
 
-export async function recordRun(input: RecordRunInput): Promise<RecordRunResult> {
-  const records = buildRecords({
+export function buildRunRecords(input: Omit<RecordRunInput, 'store' | 'plan'>): EvidenceRecord[] {
+  return buildRecords({
     snapshot: input.snapshot,
     findings: input.findings,
     runId: input.runId,
     requirementsFor: input.requirementsFor ?? requirementIdsForRule,
     ...(input.caps ? { caps: input.caps } : {}),
   });
-  const written = await input.store.writeRun(records);
-  const sealed = await input.store.writeManifest(records);
-  return {
-    records,
-    manifest: sealed.manifest,
-    written: written.written + (sealed.alreadyPresent ? 0 : 1),
-    alreadyPresent: written.alreadyPresent + (sealed.alreadyPresent ? 1 : 0),
-  };
+}
+
+/**
+ * A snapshot that holds no section at all records a failed collection (the account could not
+ * be read: role not assumable, every call refused): its run is sealed, but is not a successful
+ * collection for `governance.evidence-continuity`. The first collection error says why.
+ */
+export function collectionFailureOf(snapshot: AccountSnapshot): CollectionFailure | undefined {
+  if (SECTION_NAMES.some((s) => (snapshot as Record<string, unknown>)[s] !== undefined)) return undefined;
+  const first = snapshot.collectionErrors?.[0];
+  return { operation: first?.operation ?? 'collect', code: first?.code ?? 'NothingCollected', message: first?.message ?? 'no section of the account could be collected' };
+}
+
+export async function recordRun(input: RecordRunInput): Promise<RecordRunResult> {
+  const records = buildRunRecords(input);
+  const collectionFailed = collectionFailureOf(input.snapshot);
+  const outcome = await recordRunLifecycle(input.store, records, { ...(collectionFailed ? { collectionFailed } : {}), ...(input.plan ? { plan: input.plan } : {}) });
+  return outcome;
 }
 
 /** What rules may use from earlier runs of the account (see `EvaluationContext`). */
@@ -72,7 +90,9 @@ export async function previousContext(store: EvidenceStore, accountId: string, c
   // or its records would differ and the retry would be refused as a conflict.
   const currentSk = current ? keys.manifestSk(normaliseInstant(current.collectedAt, 'collectedAt'), current.runId) : undefined;
   const manifests = (await store.manifests(accountId)).filter((m) => currentSk === undefined || keys.manifestSk(m.collectedAt, m.runId) < currentSk);
-  const context: PreviousContext = { previousRunTimes: manifests.map((m) => m.collectedAt) };
+  // Continuity counts sealed SUCCESSFUL collections only: a run sealed incomplete, or one that
+  // records a failed collection, is evidence of a gap, not of a collection.
+  const context: PreviousContext = { previousRunTimes: manifests.filter((m) => !m.incomplete && !m.collectionFailed).map((m) => m.collectedAt) };
   const latest = manifests.at(-1);
   if (latest?.records.some((r) => r.ruleId === BREADTH_RULE)) {
     const [record] = (await store.history({ accountId, ruleId: BREADTH_RULE, from: latest.collectedAt, to: latest.collectedAt })).filter((r) => r.runId === latest.runId);

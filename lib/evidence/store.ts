@@ -40,9 +40,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 // A dependency of lib-dynamodb (always installed with it): the exception's `Item` is not unmarshalled.
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { canonicalJson, hashCanonical, sha256Hex } from './canonical';
-import { buildManifest, manifestBody, normaliseInstant, recordBody } from './build';
+import { buildManifest, manifestBody, normaliseInstant, recordBody, type ManifestExtras, type RunIdentity } from './build';
 import {
   CorruptItemError,
   EvidenceConflictError,
@@ -52,7 +53,7 @@ import {
   InvalidDateRangeError,
   UnknownAccountError,
 } from './errors';
-import { EvidenceRecord, RunManifest, type EvidenceSource } from './record';
+import { EvidenceRecord, RunManifest, type CollectionFailure, type EvidenceSource, type ManifestEntry } from './record';
 import { ACCOUNTS_PK, REPORTS_PK, BY_RULE_INDEX, BY_RUN_INDEX, KEY_HIGH, keys } from './table';
 
 /** Item attributes as stored (DocumentClient form). */
@@ -77,6 +78,12 @@ export interface EvidenceStoreOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Injected in tests for deterministic jitter. */
   random?: () => number;
+  /** Fault injection (tests): called before every write the store makes; a throw acts as a crash there. */
+  faults?: StoreFaults;
+}
+
+export interface StoreFaults {
+  beforeWrite?(item: Item): void | Promise<void>;
 }
 
 export interface WriteRunResult {
@@ -99,8 +106,16 @@ export interface RunSummary {
   accountId: string;
   runId: string;
   collectedAt: string;
-  /** complete = sealed by a manifest; incomplete = records (or header) without a manifest. */
-  status: 'complete' | 'incomplete';
+  /**
+   * complete = sealed by a manifest listing every planned record; incomplete = sealed as
+   * incomplete (an interrupted run closed by a later one: the gap is in its manifest);
+   * open = a header without a manifest (in progress, or interrupted and not yet closed).
+   */
+  status: 'complete' | 'incomplete' | 'open';
+  /** Why a run was sealed incomplete. */
+  reason?: string;
+  /** The run records a failed collection (nothing could be read from the account). */
+  collectionFailed?: boolean;
   recordCount: number;
   manifestHash?: string;
   source?: EvidenceSource;
@@ -121,6 +136,8 @@ export interface AccountItems {
 }
 
 const BATCH_GET_MAX = 100;
+/** Largest compressed payload kept in one item (DynamoDB's item limit is 400 KB, keys and attributes included). */
+export const PAYLOAD_MAX_CHARS = 350_000;
 /** Conditional puts in flight per run: 8 keeps a run to ~3 round trips without bursting a table. */
 export const WRITE_CONCURRENCY = 8;
 
@@ -184,7 +201,19 @@ export function recordItem(record: EvidenceRecord): Item {
   };
 }
 
-function headerItem(records: readonly EvidenceRecord[]): Item {
+/** What a run header adds to the records it announces. */
+export interface HeaderExtras {
+  /** SHA-256 of the canonical JSON of the run's records, when they are stored in its payload item. */
+  payloadSha256?: string;
+  collectionFailed?: CollectionFailure;
+}
+
+/**
+ * The run header: written FIRST, before any record, so a record without a header can only be
+ * an insertion. It plans the run (every record's key and hash): whoever closes an interrupted
+ * run knows exactly what it was meant to hold.
+ */
+export function headerItem(records: readonly EvidenceRecord[], extras: HeaderExtras = {}): Item {
   const r = records[0] as EvidenceRecord;
   return {
     pk: keys.account(r.accountId),
@@ -197,7 +226,17 @@ function headerItem(records: readonly EvidenceRecord[]): Item {
     collectedAt: r.collectedAt,
     recordCount: records.length,
     source: r.source,
+    plan: planOf(records),
+    ...(extras.payloadSha256 ? { payloadSha256: extras.payloadSha256 } : {}),
+    ...(extras.collectionFailed ? { collectionFailed: extras.collectionFailed } : {}),
   };
+}
+
+/** Manifest entries of a set of records, sorted by rule id (what a complete manifest will list). */
+export function planOf(records: readonly EvidenceRecord[]): ManifestEntry[] {
+  return [...records]
+    .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
+    .map((r) => ({ ruleId: r.ruleId, sk: keys.recordSk(r.collectedAt, r.runId, r.ruleId), hash: r.hash }));
 }
 
 function registryItem(accountId: string): Item {
@@ -255,6 +294,7 @@ export class EvidenceStore {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly faults: StoreFaults;
   /** API calls made by this store, per command name (bench and summaries read it). */
   public readonly calls: Record<string, number> = {};
 
@@ -268,6 +308,7 @@ export class EvidenceStore {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.faults = options.faults ?? {};
   }
 
   public totalCalls(): number {
@@ -310,7 +351,8 @@ export class EvidenceStore {
    * backoff, bounded. Returns 'written', or 'present' when the key already holds the same
    * content; different content is an `EvidenceConflictError`.
    */
-  private async putNew(item: Item): Promise<'written' | 'present'> {
+  public async putNew(item: Item): Promise<'written' | 'present'> {
+    await this.faults.beforeWrite?.(item);
     try {
       await this.sendRetryingThrottles(
         () => new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
@@ -432,7 +474,7 @@ export class EvidenceStore {
    * gets there between check and write, the items written so far stay, unsealed, and no
    * existing item is ever overwritten).
    */
-  public async writeRun(records: readonly EvidenceRecord[]): Promise<WriteRunResult> {
+  public async writeRun(records: readonly EvidenceRecord[], extras: HeaderExtras = {}): Promise<WriteRunResult> {
     const first = records[0];
     if (!first) throw new EvidenceWriteError('writeRun needs at least one record');
     for (const r of records) {
@@ -440,20 +482,26 @@ export class EvidenceStore {
         throw new EvidenceWriteError(`writeRun takes one account's run: ${r.ruleId} is ${r.accountId}/${r.runId}/${r.collectedAt}, expected ${first.accountId}/${first.runId}/${first.collectedAt}`);
       }
     }
-    const items = [...records.map(recordItem), headerItem(records), registryItem(first.accountId)];
+    // Order matters: the registry entry (so verify finds the account), then the header (the run
+    // is open), then the records. A crash anywhere leaves a prefix the next run can close.
+    const registry = registryItem(first.accountId);
+    const header = headerItem(records, extras);
+    const items = [registry, header, ...records.map(recordItem)];
     const existing = await this.batchGet(items);
-    const missing: Item[] = [];
+    const missing = new Set<Item>();
     for (const item of items) {
       const stored = existing.get(keyOf(item));
       if (!stored) {
-        missing.push(item);
+        missing.add(item);
         continue;
       }
       const storedHash = contentHash(stored);
       const newHash = contentHash(item);
       if (storedHash !== newHash) throw new EvidenceConflictError({ pk: item.pk, sk: item.sk }, storedHash, newHash);
     }
-    const newlyWritten = await this.putAllNew(missing);
+    const newlyWritten: Item[] = [];
+    for (const item of [registry, header]) if (missing.has(item) && (await this.putNew(item)) === 'written') newlyWritten.push(item);
+    newlyWritten.push(...(await this.putAllNew(items.slice(2).filter((i) => missing.has(i)))));
     // The account registry entry is shared by every run: not counted as this run's evidence.
     const evidenceWritten = newlyWritten.filter((i) => i.pk !== ACCOUNTS_PK).length;
     return {
@@ -464,6 +512,87 @@ export class EvidenceStore {
       written: evidenceWritten,
       alreadyPresent: items.length - 1 - evidenceWritten,
     };
+  }
+
+  /**
+   * Store the records a run is about to write, compressed, under `PAYLOAD#…` (before its
+   * header): the facts the run was opened with, so a retry or the next run finishes it with
+   * exactly these records even if a fresh collection would differ (a regenerated credential
+   * report). First writer wins: returns the payload item as stored, which may be an earlier
+   * attempt's. Records too large for one item are not stored (`omitted`); such a run, if
+   * interrupted, is sealed incomplete.
+   */
+  public async putPayload(records: readonly EvidenceRecord[], collectionFailed?: CollectionFailure): Promise<{ item: Item; ours: boolean }> {
+    const first = records[0];
+    if (!first) throw new EvidenceWriteError('putPayload needs at least one record');
+    const json = canonicalJson(records);
+    const data = gzipSync(Buffer.from(json, 'utf8')).toString('base64');
+    const item: Item = {
+      pk: keys.account(first.accountId),
+      sk: keys.payloadSk(first.collectedAt, first.runId),
+      type: 'PAYLOAD',
+      accountId: first.accountId,
+      runId: first.runId,
+      collectedAt: first.collectedAt,
+      sha256: sha256Hex(json),
+      bytes: json.length,
+      ...(collectionFailed ? { collectionFailed } : {}),
+      ...(data.length <= PAYLOAD_MAX_CHARS ? { encoding: 'gzip+base64', data } : { omitted: `compressed records are ${data.length} characters, over the ${PAYLOAD_MAX_CHARS}-character item budget` }),
+    };
+    await this.faults.beforeWrite?.(item);
+    try {
+      await this.sendRetryingThrottles(
+        () => new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        `PutItem on ${this.tableName}: pk=${item.pk} sk=${item.sk} (run payload)`,
+      );
+      return { item, ours: true };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const stored = (await this.storedAfterConditionFailure(error, item)) as Item;
+      return { item: stored, ours: stored.sha256 === item.sha256 };
+    }
+  }
+
+  /** The records a payload item holds, checked against its hash; undefined when it holds none or they do not match. */
+  public payloadRecords(item: Item | undefined): EvidenceRecord[] | undefined {
+    if (!item || typeof item.data !== 'string' || typeof item.sha256 !== 'string') return undefined;
+    try {
+      const json = gunzipSync(Buffer.from(item.data, 'base64')).toString('utf8');
+      if (sha256Hex(json) !== item.sha256) return undefined;
+      const records = (JSON.parse(json) as unknown[]).map((r) => EvidenceRecord.parse(r));
+      return records.every((r) => r.hash === hashCanonical(Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'hash')))) && records.length > 0 ? records : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  public async getItem(pk: string, sk: string): Promise<Item | undefined> {
+    const out = await this.send<{ Item?: Item }>(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }));
+    return out.Item;
+  }
+
+  /**
+   * Where the account's chain stands: its latest manifest and the run headers after it that
+   * no manifest seals (interrupted runs, or one in progress), oldest first. Two Queries.
+   */
+  public async chainState(accountId: string): Promise<{ latest?: RunManifest; open: Item[] }> {
+    const latest = await this.latestManifest(accountId);
+    const after = latest ? keys.openSk(latest.collectedAt, latest.runId) : 'OPEN#';
+    const headers = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: { ':pk': keys.account(accountId), ':lo': after, ':hi': `OPEN#${KEY_HIGH}` },
+      ConsistentRead: true,
+    });
+    return { ...(latest ? { latest } : {}), open: headers.filter((h) => h.sk !== after && h.type === 'RUN') };
+  }
+
+  /** Record items stored under one account's run (base table, one Query), by rule id. */
+  public async runRecordItems(accountId: string, collectedAt: string, runId: string): Promise<Item[]> {
+    return this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.account(accountId), ':prefix': `${keys.runPrefix(collectedAt, runId)}RULE#` },
+      ConsistentRead: true,
+    });
   }
 
   /** The account's latest manifest (highest collectedAt, then run id), or undefined. */
@@ -485,24 +614,26 @@ export class EvidenceStore {
   /**
    * Seal a run: write its manifest, linked to the account's latest manifest. Call after
    * `writeRun`. A retried finalize with identical records succeeds without writing.
+   * `run` names the run when `records` is empty (an incomplete run that holds none).
    */
-  public async writeManifest(records: readonly EvidenceRecord[]): Promise<WriteManifestResult> {
-    const first = records[0];
+  public async writeManifest(records: readonly EvidenceRecord[], extras: ManifestExtras = {}, run?: RunIdentity): Promise<WriteManifestResult> {
+    const first = run ?? records[0];
     if (!first) throw new EvidenceWriteError('writeManifest needs at least one record');
     const ownSk = keys.manifestSk(first.collectedAt, first.runId);
     const latest = await this.latestManifest(first.accountId);
     if (latest) {
       const latestSk = keys.manifestSk(latest.collectedAt, latest.runId);
-      if (latestSk === ownSk) return this.compareExistingManifest(latest, records);
+      if (latestSk === ownSk) return this.compareExistingManifest(latest, records, extras, run);
       if (latestSk > ownSk) {
         const own = await this.getManifest(first.accountId, first.collectedAt, first.runId);
-        if (own) return this.compareExistingManifest(own, records);
+        if (own) return this.compareExistingManifest(own, records, extras, run);
         throw new EvidenceOrderError(first.accountId, `${first.runId} (${first.collectedAt})`, `${latest.runId} (${latest.collectedAt})`);
       }
     }
-    const manifest = buildManifest(records, latest ? { runId: latest.runId, collectedAt: latest.collectedAt, hash: latest.hash } : null);
+    const manifest = buildManifest(records, latest ? { runId: latest.runId, collectedAt: latest.collectedAt, hash: latest.hash } : null, extras, run);
     try {
       const item = manifestItem(manifest);
+      await this.faults.beforeWrite?.(item);
       await this.sendRetryingThrottles(
         () => new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
         `PutItem on ${this.tableName}: pk=${item.pk} sk=${item.sk} (manifest)`,
@@ -512,12 +643,12 @@ export class EvidenceStore {
       if (!isConditionalFailure(error)) throw error;
       const own = await this.getManifest(first.accountId, first.collectedAt, first.runId);
       if (!own) throw error;
-      return this.compareExistingManifest(own, records);
+      return this.compareExistingManifest(own, records, extras, run);
     }
   }
 
-  private compareExistingManifest(stored: RunManifest, records: readonly EvidenceRecord[]): WriteManifestResult {
-    const rebuilt = buildManifest(records, stored.previous);
+  private compareExistingManifest(stored: RunManifest, records: readonly EvidenceRecord[], extras: ManifestExtras, run?: RunIdentity): WriteManifestResult {
+    const rebuilt = buildManifest(records, stored.previous, extras, run);
     if (rebuilt.hash !== stored.hash) {
       throw new EvidenceConflictError({ pk: keys.account(stored.accountId), sk: keys.manifestSk(stored.collectedAt, stored.runId) }, stored.hash, rebuilt.hash);
     }
@@ -571,13 +702,23 @@ export class EvidenceStore {
           accountId,
           runId: String(item.runId),
           collectedAt: String(item.collectedAt),
-          status: 'incomplete' as const,
+          status: 'open' as RunSummary['status'],
           recordCount: Number(item.recordCount ?? 0),
         };
         if (item.type === 'MANIFEST') {
           summary.status = 'complete';
           summary.manifestHash = String(item.hash);
           summary.recordCount = Number(item.recordCount ?? summary.recordCount);
+          try {
+            const manifest = parseManifestItem(item);
+            if (manifest.incomplete) {
+              summary.status = 'incomplete';
+              summary.reason = manifest.incomplete.reason;
+            }
+            if (manifest.collectionFailed) summary.collectionFailed = true;
+          } catch {
+            // A manifest that does not parse is verify's to report; the listing shows it as sealed.
+          }
         }
         if (item.type === 'RUN' && item.source) summary.source = item.source as EvidenceSource;
         byRun.set(id, summary);
@@ -593,7 +734,17 @@ export class EvidenceStore {
   public async latestRun(accountId: string): Promise<RunSummary | undefined> {
     const m = await this.latestManifest(accountId);
     if (!m) return undefined;
-    return { accountId, runId: m.runId, collectedAt: m.collectedAt, status: 'complete', recordCount: m.recordCount, manifestHash: m.hash, source: m.source };
+    return {
+      accountId,
+      runId: m.runId,
+      collectedAt: m.collectedAt,
+      status: m.incomplete ? 'incomplete' : 'complete',
+      recordCount: m.recordCount,
+      manifestHash: m.hash,
+      source: m.source,
+      ...(m.incomplete ? { reason: m.incomplete.reason } : {}),
+      ...(m.collectionFailed ? { collectionFailed: true } : {}),
+    };
   }
 
   /** The account's manifests in chain order (oldest first). */

@@ -9,6 +9,8 @@
  * | evidence record | `ACCOUNT#<id>` | `RUN#<collectedAt>#<runId>#RULE#<ruleId>` | `ACCOUNT#<id>#RULE#<ruleId>` / `<collectedAt>#<runId>` | `RUN#<runId>` / `ACCOUNT#<id>#RULE#<ruleId>` |
  * | run header (run started) | `ACCOUNT#<id>` | `OPEN#<collectedAt>#<runId>` | – | `RUN#<runId>` / `ACCOUNT#<id>#OPEN` |
  * | run manifest (run sealed) | `ACCOUNT#<id>` | `MANIFEST#<collectedAt>#<runId>` | – | `RUN#<runId>` / `ACCOUNT#<id>#MANIFEST` |
+ * | run payload (records to resume) | `ACCOUNT#<id>` | `PAYLOAD#<collectedAt>#<runId>` | – | – |
+ * | execution lock (deployed runs) | `LOCK` | `COLLECTION-RUN` | – | – |
  * | account registry entry | `ACCOUNTS` | `ACCOUNT#<id>` | – | – |
  * | report sent (weekly email) | `REPORTS` | `SENT#<report now>#<message id>` | – | – |
  *
@@ -141,6 +143,8 @@ export const keys = {
   runPrefix: (collectedAt: string, runId: string) => `RUN#${collectedAt}#${runId}#`,
   openSk: (collectedAt: string, runId: string) => `OPEN#${collectedAt}#${runId}`,
   manifestSk: (collectedAt: string, runId: string) => `MANIFEST#${collectedAt}#${runId}`,
+  /** The facts a run was opened with (its records, compressed): lets the next run finish it. Not evidence. */
+  payloadSk: (collectedAt: string, runId: string) => `PAYLOAD#${collectedAt}#${runId}`,
   byRulePk: (accountId: string, ruleId: string) => `ACCOUNT#${accountId}#RULE#${ruleId}`,
   byRuleSk: (collectedAt: string, runId: string) => `${collectedAt}#${runId}`,
   byRunPk: (runId: string) => `RUN#${runId}`,
@@ -154,5 +158,5 @@ export const keys = {
 export const KEY_HIGH = '\uffff';
 
 /** Item `type` attribute values. */
-export const ITEM_TYPES = ['RECORD', 'RUN', 'MANIFEST', 'ACCOUNT'] as const;
+export const ITEM_TYPES = ['RECORD', 'RUN', 'MANIFEST', 'ACCOUNT', 'PAYLOAD', 'LOCK'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];

@@ -43,6 +43,8 @@ export interface AccountVerification {
   problems: Problem[];
   /** Hash of the newest manifest: keep it elsewhere to detect deletion of the newest run. */
   headHash: string | null;
+  /** Runs sealed INCOMPLETE (interrupted, closed by a later run): intact evidence of a gap, not a problem. */
+  gaps: { runId: string; collectedAt: string; recordCount: number; expectedRecords: number; reason: string }[];
 }
 
 export interface VerificationResult {
@@ -241,7 +243,12 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
     group.items.push(item);
     recordsByRun.set(runKeyOf(key), group);
   }
-  const headerRuns = new Set(items.headers.map((h) => parseRunSk(h.sk, 'OPEN')).filter((k): k is RunKey => k !== undefined).map(runKeyOf));
+  const headerByRun = new Map<string, Item>();
+  for (const h of items.headers) {
+    const k = parseRunSk(h.sk, 'OPEN');
+    if (k) headerByRun.set(runKeyOf(k), h);
+  }
+  const headerRuns = new Set(headerByRun.keys());
   const { lower } = dateBounds(from !== undefined ? { from } : {});
   const latestRunKey = [...new Set([...recordsByRun.keys(), ...headerRuns, ...manifestByRun.keys()])].sort().at(-1);
 
@@ -269,13 +276,25 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
         }
         continue;
       }
+      // The header plans every record of the run (key and hash): a record of an open run that
+      // is not the planned one was altered or inserted, not merely left unsealed.
+      const plan = (headerByRun.get(runKey)?.plan ?? undefined) as { sk: string; hash: string }[] | undefined;
+      if (Array.isArray(plan)) {
+        const planned = new Map(plan.map((e) => [e.sk, e.hash]));
+        for (const [sk, stored] of checkedRecords) {
+          if (!planned.has(sk)) problems.push({ ...base, sk, kind: 'RECORD_FORGED', message: `record ${sk} is not in the plan of its run's header: inserted record` });
+          else if (stored.record && stored.record.hash !== planned.get(sk)) {
+            problems.push({ ...base, sk, kind: 'RECORD_MODIFIED', message: `record ${sk} modified: its hash ${stored.record.hash} is not the one its run header planned (${String(planned.get(sk))})` });
+          }
+        }
+      }
       const latest = runKey === latestRunKey;
       problems.push({
         ...base,
         sk: keys.manifestSk(base.collectedAt, base.runId),
         kind: 'RUN_INCOMPLETE',
         message: latest
-          ? `latest run ${base.runId} (${base.collectedAt}) has ${n} record(s) but no manifest: the run is incomplete (re-run with --run-id ${base.runId} to finish it) or its manifest was deleted`
+          ? `latest run ${base.runId} (${base.collectedAt}) has ${n} record(s) but no manifest: in progress, or interrupted (the next \`art32 collect\` on this account closes it), or its manifest was deleted`
           : `run ${base.runId} (${base.collectedAt}) has ${n} record(s) but was never sealed by a manifest (an interrupted run; its records are not protected by the chain)`,
       });
       continue;
@@ -306,7 +325,17 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
 
   problems.sort((a, b) => (a.collectedAt === b.collectedAt ? (a.runId === b.runId ? a.sk.localeCompare(b.sk) : a.runId.localeCompare(b.runId)) : a.collectedAt < b.collectedAt ? -1 : 1));
   const head = manifests.at(-1);
+  const gaps = manifests
+    .filter((m) => m.manifest?.incomplete && m.key.collectedAt >= lower)
+    .map((m) => ({
+      runId: m.key.runId,
+      collectedAt: m.key.collectedAt,
+      recordCount: m.manifest?.recordCount ?? 0,
+      expectedRecords: m.manifest?.incomplete?.expectedRecords ?? 0,
+      reason: m.manifest?.incomplete?.reason ?? '',
+    }));
   return {
+    gaps,
     accountId,
     manifests: manifests.length,
     records: recordCount,
@@ -314,6 +343,16 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
     problems,
     headHash: head ? String(head.item.hash) : null,
   };
+}
+
+/**
+ * What a verification means for a pipeline: `tampered` when any problem is more than an
+ * unsealed run, `incomplete` when the only problems are runs not sealed yet, else `ok`.
+ */
+export function verdictOf(result: VerificationResult): 'ok' | 'incomplete' | 'tampered' {
+  const problems = result.accounts.flatMap((a) => a.problems);
+  if (problems.length === 0) return 'ok';
+  return problems.every((p) => p.kind === 'RUN_INCOMPLETE') ? 'incomplete' : 'tampered';
 }
 
 /** Verify one account, or every account in the registry. */

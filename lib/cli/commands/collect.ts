@@ -4,7 +4,7 @@
  * then the manifest that seals the run. Retrying with the same `--run-id` writes nothing new.
  */
 import type { Command } from 'commander';
-import { previousContext, recordRun, type EvidenceStore, type RecordRunResult } from '../../evidence';
+import { buildRunRecords, planRun, previousContext, recordRun, type ClosedRun, type EvidenceStore, type RecordRunResult } from '../../evidence';
 import { RULES, evaluateRules, type Status } from '../../rules';
 import { mergeParameters, resolveSnapshots } from '../../sources';
 import { CliError } from '../errors';
@@ -64,9 +64,10 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
         }
         const source = sourceOptionsFrom(raw);
         const out: string[] = [];
-        let accounts = 0;
+        // Evaluate every account first, then check each account's chain order: a collect that
+        // is refused (older than a sealed run) writes nothing at all, for any account.
+        const prepared = [];
         for await (const resolved of resolveSnapshots(source)) {
-          accounts++;
           const { snapshot } = resolved;
           const recordedAt = earlier.get(snapshot.account.id);
           if (recordedAt !== undefined && Date.parse(recordedAt) !== Date.parse(snapshot.collectedAt)) {
@@ -77,7 +78,16 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
           }
           const context = await previousContext(open.store, snapshot.account.id, { collectedAt: snapshot.collectedAt, runId });
           const findings = evaluateRules(RULES, snapshot, { parameters: mergeParameters(resolved.parameters, fileParameters), context });
-          const result = await recordRun({ store: open.store, snapshot, findings, runId });
+          const [first] = buildRunRecords({ snapshot, findings, runId });
+          prepared.push({ resolved, snapshot, findings, key: { collectedAt: first?.collectedAt ?? snapshot.collectedAt, runId } });
+        }
+        const accounts = prepared.length;
+        const plans = [];
+        for (const p of prepared) plans.push(await planRun(open.store, p.snapshot.account.id, p.key));
+        for (const [i, { resolved, snapshot, findings }] of prepared.entries()) {
+          const plan = plans[i];
+          const result = await recordRun({ store: open.store, snapshot, findings, runId, ...(plan ? { plan } : {}) });
+          for (const closed of result.closed) out.push(closedLine(closed));
           out.push(summaryLine(resolved.label, snapshot.account.id, snapshot.account.alias, result));
           for (const n of resolved.notes) out.push(`    note: ${terminalText(n)}`);
         }
@@ -89,11 +99,22 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
     });
 }
 
+/** An interrupted earlier run this collect closed before its own. */
+function closedLine(c: ClosedRun): string {
+  return c.status === 'complete'
+    ? `account ${c.accountId} · interrupted run ${c.runId} (${c.collectedAt}) resumed and sealed: ${c.recordCount} record(s), ${c.written} item(s) written`
+    : `account ${c.accountId} · interrupted run ${c.runId} (${c.collectedAt}) sealed INCOMPLETE: ${c.recordCount} of ${c.expectedRecords} record(s) — ${c.reason ?? ''}`;
+}
+
 function summaryLine(label: string, accountId: string, alias: string | undefined, result: RecordRunResult): string {
   const counts = new Map<Status, number>();
   for (const r of result.records) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   const statuses = STATUS_ORDER.filter((s) => counts.has(s)).map((s) => `${s} ${counts.get(s)}`);
-  const written = result.alreadyPresent > 0 && result.written === 0 ? 'already recorded (retry: nothing written)' : `${result.written} item(s) written${result.alreadyPresent ? `, ${result.alreadyPresent} already present` : ''}`;
+  const written = result.resumed
+    ? `resumed: finished with the records it was opened with; ${result.written} item(s) written`
+    : result.alreadyPresent > 0 && result.written === 0
+      ? 'already recorded (retry: nothing written)'
+      : `${result.written} item(s) written${result.alreadyPresent ? `, ${result.alreadyPresent} already present` : ''}`;
   return [
     terminalText(`account ${accountId}${alias ? ` (${alias})` : ''} · ${label} · collected ${result.manifest.collectedAt}`),
     `    ${pad(`${result.records.length} records:`, 12)} ${statuses.join(' · ')}`,

@@ -1,5 +1,6 @@
 /** `art32 runs`: the recorded runs, per account, with complete (sealed) / incomplete status. */
 import { Option, type Command } from 'commander';
+import type { RunSummary } from '../../evidence';
 import { CliError } from '../errors';
 import { pad } from '../render';
 import { addStoreOptions, dateOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
@@ -15,7 +16,7 @@ interface RunsOptions extends RawStoreOptions {
 export function register(program: Command): void {
   const command = program
     .command('runs')
-    .summary('list recorded runs (complete = sealed by a manifest, incomplete = records without one)')
+    .summary('list recorded runs (complete, incomplete = sealed with a gap it names, open = not sealed yet)')
     .description('List the runs recorded in the evidence store, oldest first: account, collection time, run id, records and status.');
   addStoreOptions(command)
     .option('--account <id>', 'only this account (12 digits)')
@@ -33,9 +34,17 @@ export function register(program: Command): void {
         }
         if (runs.length === 0) throw new CliError(`no runs in ${open.description}${options.from || options.to ? ' for that date range' : ''} — record one with \`art32 collect\``, 1);
         const lines = [`${pad('account', 13)} ${pad('collected at', 25)} ${pad('run id', 28)} ${pad('records', 8)} status`];
-        for (const r of runs) lines.push(`${pad(r.accountId, 13)} ${pad(r.collectedAt, 25)} ${pad(r.runId, 28)} ${pad(String(r.recordCount), 8)} ${r.status}${r.status === 'incomplete' ? ` (no manifest: re-run collect with --run-id ${r.runId})` : ''}`);
+        for (const r of runs) lines.push(`${pad(r.accountId, 13)} ${pad(r.collectedAt, 25)} ${pad(r.runId, 28)} ${pad(String(r.recordCount), 8)} ${statusText(r)}`);
         lines.push(`${runs.length} run(s) · ${open.description}`);
         process.stdout.write(`${lines.join('\n')}\n`);
       });
     });
+}
+
+/** A run's status for people: a gap or a failed collection is spelled out, never just a word. */
+function statusText(r: RunSummary): string {
+  const failed = r.collectionFailed ? ' · collection FAILED' : '';
+  if (r.status === 'complete') return `complete${failed}`;
+  if (r.status === 'incomplete') return `incomplete${failed} (sealed with a gap: ${r.reason ?? 'see its manifest'})`;
+  return 'open (not sealed: in progress, or interrupted — the next `art32 collect` on this account closes it)';
 }

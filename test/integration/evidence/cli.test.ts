@@ -79,7 +79,7 @@ describe('art32 collect / runs / history / verify / export', () => {
     await open.client.send(new DeleteItemCommand({ TableName: open.store.tableName, Key: { pk: { S: keys.account(ACCOUNT) }, sk: { S: sk } } }));
     await open.close();
     const broken = await run('verify', '--account', ACCOUNT, ...data());
-    expect(broken.code).toBe(1);
+    expect(broken.code).toBe(3); // EXIT.INTEGRITY: tampering
     expect(broken.stdout).toContain(`NOT VERIFIED — first broken link: record ${sk} (rule auth.root-mfa, hash`);
   });
 

@@ -161,9 +161,9 @@ describe('conditional puts: throttling, conflicts, parallelism (injected)', () =
     mock.on(PutCommand).rejects(throughput());
     const error = await store.writeRun(records()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EvidenceWriteError);
-    expect((error as Error).message).toMatch(/PutItem on evidence: pk=ACCOUNT#\d{12} sk=\S+ still throttled after 5 attempts\. .*re-run with the same run id/);
-    // 8 workers each on their first item, 5 attempts each; none picks up another item.
-    expect(mock.commandCalls(PutCommand)).toHaveLength(8 * 5);
+    // The account entry and the run header go first, one at a time: the first put still throttled stops the run.
+    expect((error as Error).message).toMatch(/PutItem on evidence: pk=ACCOUNTS sk=ACCOUNT#\d{12} still throttled after 5 attempts\. .*re-run with the same run id/);
+    expect(mock.commandCalls(PutCommand)).toHaveLength(5);
   });
 
   it('the manifest that seals the run retries throttling like the records, then names its key', async () => {
@@ -295,7 +295,7 @@ describe('conditional puts on a real dynalite', () => {
     const raced = theirs[3]!;
     let before: string[] = [];
     const store = racedStore(plain.tableName, async () => {
-      await new EvidenceStore({ client: db.client, tableName: plain.tableName }).writeRun([raced]);
+      await new EvidenceStore({ client: db.client, tableName: plain.tableName }).putNew(recordItem(raced));
       before = await scanAll(db.client, plain.tableName);
     });
     const error = await store.writeRun(ours).catch((e: unknown) => e);
@@ -325,18 +325,20 @@ describe('conditional puts on a real dynalite', () => {
     const day1 = scenarioRun('france-travail', AT);
     await recordRun({ store, snapshot: day1.snapshot, findings: day1.findings, runId: 'count-1' });
     const n = day1.findings.length;
-    // BatchGet check, n records + run header + account entry + manifest, latest-manifest Query.
-    expect(store.calls).toEqual({ BatchGet: 1, Put: n + 3, Query: 1 });
+    // Chain state (latest manifest + open headers: 2 Queries), payload, BatchGet check,
+    // account entry + run header + n records, latest-manifest Query, manifest.
+    expect(store.calls).toEqual({ BatchGet: 1, Put: n + 4, Query: 3 });
 
     const next = new EvidenceStore({ client: db.client, tableName: store.tableName });
     const day2 = scenarioRun('france-travail', '2026-01-23T06:00:00.000Z');
     await recordRun({ store: next, snapshot: day2.snapshot, findings: day2.findings, runId: 'count-2' });
-    expect(next.calls).toEqual({ BatchGet: 1, Put: n + 2, Query: 1 }); // the account entry exists: skipped
+    expect(next.calls).toEqual({ BatchGet: 1, Put: n + 3, Query: 3 }); // the account entry exists: skipped
 
     const retry = new EvidenceStore({ client: db.client, tableName: store.tableName });
     const before = await scanAll(db.client, store.tableName);
     const result = await recordRun({ store: retry, snapshot: day2.snapshot, findings: day2.findings, runId: 'count-2' });
-    expect(retry.calls).toEqual({ BatchGet: 1, Query: 1 }); // nothing to write, the manifest is the latest
+    // Nothing to write: the chain state says the run is sealed; its manifest and records are read back.
+    expect(retry.calls).toEqual({ Get: 1, Query: 3 });
     expect(result).toMatchObject({ written: 0, alreadyPresent: n + 2 });
     expect(await scanAll(db.client, store.tableName)).toEqual(before);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvidenceConflictError, InvalidDateRangeError, UnknownAccountError, keys, recordRun, verifyStore } from '../../../lib/evidence';
+import { EvidenceConflictError, InvalidDateRangeError, UnknownAccountError, buildRecords, keys, recordRun, requirementIdsForRule, verifyStore } from '../../../lib/evidence';
 import { scanAll, scenarioRun, startTestDb, type TestDb } from './helpers';
 
 let db: TestDb;
@@ -64,7 +64,7 @@ describe('evidence store round trips', () => {
     expect(await store.accounts()).toEqual([a.snapshot.account.id, b.snapshot.account.id].sort());
     const runs = await store.listRuns();
     expect(runs.find((r) => r.accountId === a.snapshot.account.id)?.status).toBe('complete');
-    expect(runs.find((r) => r.accountId === b.snapshot.account.id)).toMatchObject({ status: 'incomplete', recordCount: records.length });
+    expect(runs.find((r) => r.accountId === b.snapshot.account.id)).toMatchObject({ status: 'open', recordCount: records.length });
     const everything = await store.runItems('r1');
     expect(everything.filter((i) => i.type === 'MANIFEST')).toHaveLength(1);
     expect(everything.filter((i) => i.type === 'RECORD')).toHaveLength(a.findings.length + b.findings.length);
@@ -85,13 +85,26 @@ describe('idempotence and conflicts', () => {
     expect(await scanAll(db.client, store.tableName)).toEqual(before);
   });
 
-  it('refuses different content under an existing key and writes nothing', async () => {
+  it('a retry of a sealed run with different findings (a regenerated credential report) returns the sealed run and writes nothing', async () => {
+    const store = await db.newStore();
+    const { snapshot, findings } = scenarioRun('france-travail', DAYS[0] as string);
+    const first = await recordRun({ store, snapshot, findings, runId: 'sealed-retry' });
+    const before = await scanAll(db.client, store.tableName);
+    const altered = findings.map((f) => (f.ruleId === 'auth.root-mfa' ? { ...f, status: 'PASS' as const, message: 'changed' } : f));
+    const retry = await recordRun({ store, snapshot, findings: altered, runId: 'sealed-retry' });
+    expect(retry.manifest.hash).toBe(first.manifest.hash);
+    expect(retry.records.find((r) => r.ruleId === 'auth.root-mfa')?.status).not.toBe('PASS');
+    expect(retry.written).toBe(0);
+    expect(await scanAll(db.client, store.tableName)).toEqual(before);
+  });
+
+  it('writeRun refuses different content under an existing key and writes nothing', async () => {
     const store = await db.newStore();
     const { snapshot, findings } = scenarioRun('france-travail', DAYS[0] as string);
     await recordRun({ store, snapshot, findings, runId: 'conflict' });
     const before = await scanAll(db.client, store.tableName);
     const altered = findings.map((f) => (f.ruleId === 'auth.root-mfa' ? { ...f, status: 'PASS' as const, message: 'changed' } : f));
-    const error = await recordRun({ store, snapshot, findings: altered, runId: 'conflict' }).catch((e: unknown) => e);
+    const error = await store.writeRun(buildRecords({ snapshot, findings: altered, runId: 'conflict', requirementsFor: requirementIdsForRule })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EvidenceConflictError);
     expect((error as EvidenceConflictError).key).toEqual({ pk: keys.account(snapshot.account.id), sk: keys.recordSk(DAYS[0] as string, 'conflict', 'auth.root-mfa') });
     expect((error as Error).message).toContain('RULE#auth.root-mfa');
