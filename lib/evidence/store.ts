@@ -80,6 +80,8 @@ export interface EvidenceStoreOptions {
   random?: () => number;
   /** Fault injection (tests): called before every write the store makes; a throw acts as a crash there. */
   faults?: StoreFaults;
+  /** Largest compressed run payload stored (default `PAYLOAD_MAX_CHARS`); tests lower it to exercise runs that cannot be resumed. */
+  payloadMaxChars?: number;
 }
 
 export interface StoreFaults {
@@ -295,6 +297,7 @@ export class EvidenceStore {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly faults: StoreFaults;
+  private readonly payloadMaxChars: number;
   /** API calls made by this store, per command name (bench and summaries read it). */
   public readonly calls: Record<string, number> = {};
 
@@ -309,6 +312,7 @@ export class EvidenceStore {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.faults = options.faults ?? {};
+    this.payloadMaxChars = options.payloadMaxChars ?? PAYLOAD_MAX_CHARS;
   }
 
   public totalCalls(): number {
@@ -489,7 +493,8 @@ export class EvidenceStore {
     const items = [registry, header, ...records.map(recordItem)];
     const existing = await this.batchGet(items);
     const missing = new Set<Item>();
-    for (const item of items) {
+    // Records compared first: a conflict names the record that differs, not the header planning it.
+    for (const item of [...items.slice(2), registry, header]) {
       const stored = existing.get(keyOf(item));
       if (!stored) {
         missing.add(item);
@@ -537,7 +542,9 @@ export class EvidenceStore {
       sha256: sha256Hex(json),
       bytes: json.length,
       ...(collectionFailed ? { collectionFailed } : {}),
-      ...(data.length <= PAYLOAD_MAX_CHARS ? { encoding: 'gzip+base64', data } : { omitted: `compressed records are ${data.length} characters, over the ${PAYLOAD_MAX_CHARS}-character item budget` }),
+      ...(data.length <= this.payloadMaxChars
+        ? { encoding: 'gzip+base64', data }
+        : { omitted: `compressed records are ${data.length} characters, over the ${this.payloadMaxChars}-character item budget` }),
     };
     await this.faults.beforeWrite?.(item);
     try {
