@@ -5,7 +5,10 @@
  */
 import type { Command } from 'commander';
 import {
+  DamagedStoreError,
   DataDirError,
+  RunCloseError,
+  StoreBusyError,
   EvidenceConflictError,
   EvidenceOrderError,
   EvidenceTableMissingError,
@@ -16,8 +19,10 @@ import {
   dateBounds,
   openStore,
   type OpenStore,
+  type StoreAccess,
 } from '../evidence';
 import { CliError } from './errors';
+import { EXIT } from './exit-codes';
 
 export interface RawStoreOptions {
   dataDir?: string;
@@ -32,13 +37,22 @@ export function addStoreOptions(command: Command): Command {
 
 const INPUT_ERRORS = [DataDirError, EvidenceTableMissingError, InvalidDateRangeError, UnknownAccountError, UnknownRunError, InvalidRunError, EvidenceConflictError, EvidenceOrderError];
 
-/** Open the store named by the options, run `fn`, close the store. */
-export async function withStore<T>(raw: RawStoreOptions, fn: (open: OpenStore) => Promise<T>): Promise<T> {
+/**
+ * Open the store named by the options, run `fn`, close the store. Only `collect` asks for
+ * `write`; every other command reads, and a read never writes, creates or deletes a store file.
+ */
+export async function withStore<T>(raw: RawStoreOptions, fn: (open: OpenStore) => Promise<T>, access: StoreAccess = 'read'): Promise<T> {
   if (raw.table !== undefined && raw.dataDir !== undefined) throw new CliError('choose --table (DynamoDB) or --data-dir (embedded store), not both');
   if (raw.table !== undefined && raw.table.length < 3) throw new CliError(`--table "${raw.table}": DynamoDB table names are 3 to 255 characters`);
   let open: OpenStore;
   try {
-    open = await openStore({ ...(raw.table !== undefined ? { table: raw.table } : {}), ...(raw.dataDir !== undefined ? { dataDir: raw.dataDir } : {}) });
+    const waitMs = Number(process.env.ART32_LOCK_WAIT_MS ?? '');
+    open = await openStore({
+      ...(raw.table !== undefined ? { table: raw.table } : {}),
+      ...(raw.dataDir !== undefined ? { dataDir: raw.dataDir } : {}),
+      access,
+      ...(Number.isFinite(waitMs) && waitMs > 0 ? { lock: { waitMs } } : {}),
+    });
   } catch (error) {
     throw asCliError(error);
   }
@@ -52,7 +66,9 @@ export async function withStore<T>(raw: RawStoreOptions, fn: (open: OpenStore) =
 }
 
 function asCliError(error: unknown): unknown {
-  if (INPUT_ERRORS.some((E) => error instanceof E)) return new CliError((error as Error).message, 2);
+  if (INPUT_ERRORS.some((E) => error instanceof E)) return new CliError((error as Error).message, EXIT.USAGE);
+  if (error instanceof StoreBusyError) return new CliError(error.message, EXIT.BUSY);
+  if (error instanceof DamagedStoreError || error instanceof RunCloseError) return new CliError(error.message, EXIT.INTEGRITY);
   return error;
 }
 

@@ -11,12 +11,13 @@
  * The LevelDB files live in `<dir>/dynamodb/`.
  */
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { acquireLock, liveHolder, StoreBusyError, waitForNoWriter, type HeldLock, type LockOptions } from './lock';
 import { EvidenceStore, type EvidenceStoreOptions } from './store';
 import { DEFAULT_TABLE_NAME, createTableInput } from './table';
 
@@ -27,6 +28,17 @@ export class DataDirError extends Error {
   }
 }
 
+/** The embedded store's files are not a usable LevelDB database: reported, never repaired or recreated. */
+export class DamagedStoreError extends Error {
+  public constructor(dir: string, why: string) {
+    super(`evidence store ${dir} is damaged: ${why}. It was left untouched; restore the directory from a backup (art32 never repairs or recreates a store that holds files)`);
+    this.name = 'DamagedStoreError';
+  }
+}
+
+/** `write`: collect (creates the store, takes the writer lock). `read`: every other command — never writes, creates or deletes a file of the store. */
+export type StoreAccess = 'write' | 'read';
+
 export interface StoreLocation {
   /** Real DynamoDB table name (AWS mode). When set, `dataDir` is ignored. */
   table?: string;
@@ -34,6 +46,9 @@ export interface StoreLocation {
   dataDir?: string;
   /** Environment to read defaults from (tests pass their own). */
   env?: NodeJS.ProcessEnv;
+  /** Default `read`: only `collect` writes. */
+  access?: StoreAccess;
+  lock?: LockOptions;
 }
 
 export interface OpenStore {
@@ -109,9 +124,84 @@ export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 });
 }
 
-export async function openEmbeddedStore(dataDir: string, options: Partial<EvidenceStoreOptions> = {}): Promise<OpenStore> {
+/**
+ * A LevelDB directory whose CURRENT file (the pointer to its MANIFEST) is missing or points
+ * nowhere: opening it would make LevelDB start an empty database and delete the existing
+ * table files as obsolete. An empty or absent directory is a new store, not a damaged one.
+ */
+async function assertNotDamaged(dir: string, dbDir: string): Promise<'empty' | 'ok'> {
+  let files: string[];
+  try {
+    files = await readdir(dbDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'empty';
+    throw new DataDirError(dir, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const data = files.filter((f) => !['LOCK', 'LOG', 'LOG.old'].includes(f));
+  if (data.length === 0) return 'empty';
+  if (!files.includes('CURRENT')) throw new DamagedStoreError(dir, `${join(dbDir, 'CURRENT')} is missing (the store holds ${data.length} other file(s))`);
+  const manifest = (await readFile(join(dbDir, 'CURRENT'), 'utf8')).trim();
+  if (!/^MANIFEST-\d+$/.test(manifest) || !files.includes(manifest)) {
+    throw new DamagedStoreError(dir, `${join(dbDir, 'CURRENT')} names ${JSON.stringify(manifest.slice(0, 40))}, which is not a file of the store`);
+  }
+  return 'ok';
+}
+
+export interface EmbeddedOpenOptions extends Partial<EvidenceStoreOptions> {
+  access?: StoreAccess;
+  lock?: LockOptions;
+}
+
+/**
+ * Open the embedded store. `write` (collect): creates the directory if needed and takes the
+ * writer lock first (`lib/evidence/lock.ts`). `read` (everything else): the directory must
+ * hold a store; it waits briefly for a writer to finish, then opens a private COPY of the
+ * files, so nothing in the data directory is ever written, created or deleted — LevelDB
+ * writes on open even when only read.
+ */
+export async function openEmbeddedStore(dataDir: string, options: EmbeddedOpenOptions = {}): Promise<OpenStore> {
+  const { access: mode = 'write', lock: lockOptions, ...storeOptions } = options;
   const dir = resolve(dataDir);
+  if (mode === 'read') return openReadOnly(dir, storeOptions, lockOptions);
   const dbDir = await prepareDataDir(dir);
+  const lock = await acquireLock(dir, lockOptions);
+  try {
+    await assertNotDamaged(dir, dbDir);
+    return await openOn(dir, dbDir, storeOptions, async () => lock.release());
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function openReadOnly(dir: string, storeOptions: Partial<EvidenceStoreOptions>, lockOptions: LockOptions | undefined): Promise<OpenStore> {
+  const dbDir = join(dir, 'dynamodb');
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new DataDirError(dir, 'is not a directory');
+  } catch (error) {
+    if (error instanceof DataDirError) throw error;
+    throw new DataDirError(dir, `does not exist (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): nothing to read — a mistyped --data-dir? \`art32 collect\` creates a store`);
+  }
+  if ((await assertNotDamaged(dir, dbDir)) === 'empty') throw new DataDirError(dir, 'holds no evidence store (no dynamodb/ files): record a run with `art32 collect` first');
+  await waitForNoWriter(dir, lockOptions);
+  const copy = await mkdtemp(join(tmpdir(), 'art32-read-'));
+  try {
+    for (const f of await readdir(dbDir)) {
+      if (['LOCK', 'LOG', 'LOG.old'].includes(f)) continue;
+      await copyFile(join(dbDir, f), join(copy, f));
+    }
+    // A writer that started while the files were copied may have left them half-written.
+    const holder = await liveHolder(dir);
+    if (holder) throw new StoreBusyError(dir, holder, 'a collect started writing to it while it was being read');
+    const open = await openOn(dir, copy, storeOptions, () => rm(copy, { recursive: true, force: true }));
+    return { ...open, description: `embedded store in ${dir}` };
+  } catch (error) {
+    await rm(copy, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function openOn(dir: string, dbDir: string, options: Partial<EvidenceStoreOptions>, onClose: () => Promise<void>): Promise<OpenStore> {
   let server: EmbeddedServer;
   try {
     server = await startDynalite(dbDir);
@@ -124,8 +214,7 @@ export async function openEmbeddedStore(dataDir: string, options: Partial<Eviden
   } catch (error) {
     client.destroy();
     await server.close();
-    // LevelDB holds a lock: a second process on the same directory fails here.
-    throw new DataDirError(dir, `cannot be opened (${(error as Error).message}); is another art32 process using it?`);
+    throw new DamagedStoreError(dir, `its table cannot be read (${(error as Error).message})`);
   }
   const store = new EvidenceStore({ ...options, client, tableName: DEFAULT_TABLE_NAME, region: 'embedded' });
   return {
@@ -137,6 +226,7 @@ export async function openEmbeddedStore(dataDir: string, options: Partial<Eviden
     close: async () => {
       client.destroy();
       await server.close();
+      await onClose();
     },
   };
 }
@@ -163,5 +253,5 @@ export async function openAwsStore(tableName: string, options: Partial<EvidenceS
 /** Open the store a CLI invocation names (`--table` wins over `--data-dir`). */
 export async function openStore(location: StoreLocation): Promise<OpenStore> {
   if (location.table !== undefined) return openAwsStore(location.table);
-  return openEmbeddedStore(location.dataDir ?? defaultDataDir(location.env));
+  return openEmbeddedStore(location.dataDir ?? defaultDataDir(location.env), { access: location.access ?? 'read', ...(location.lock ? { lock: location.lock } : {}) });
 }

@@ -95,7 +95,7 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
         out.push(`run ${runId} · evidence in ${open.description}`);
         out.push(`next: art32 runs${open.mode === 'aws' ? ` --table ${open.store.tableName}` : ''} · art32 verify · art32 history --account ID --rule RULE_ID`);
         process.stdout.write(`${out.join('\n')}\n`);
-      });
+      }, 'write');
     });
 }
 

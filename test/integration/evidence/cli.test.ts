@@ -97,13 +97,18 @@ describe('art32 collect / runs / history / verify / export', () => {
     await writeFile(file, 'x');
     const blocked = await run('runs', '--data-dir', join(file, 'sub'));
     expect(blocked.code).toBe(2);
-    expect(blocked.stderr).toMatch(/evidence data directory .*not-a-dir\/sub cannot be created \(ENOTDIR\)/);
+    expect(blocked.stderr).toMatch(/evidence data directory .*not-a-dir\/sub does not exist \(ENOTDIR\)/);
+    const unwritable = await run('collect', '--scenario', 'compliant', '--data-dir', join(file, 'sub'));
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/evidence data directory .*not-a-dir\/sub cannot be created \(ENOTDIR\)/);
     if (process.getuid?.() !== 0) {
       const locked = join(dir, 'locked');
-      await run('runs', '--data-dir', locked);
+      await run('collect', '--scenario', 'compliant', '--data-dir', locked);
       await chmod(join(locked, 'dynamodb'), 0o000);
       const denied = await run('runs', '--data-dir', locked);
-      expect(denied.stderr).toMatch(/is not readable and writable \(EACCES\)/);
+      expect(denied.stderr).toMatch(/cannot be read \(EACCES\)/);
+      const deniedWrite = await run('collect', '--scenario', 'compliant', '--data-dir', locked);
+      expect(deniedWrite.stderr).toMatch(/is not readable and writable \(EACCES\)/);
       await chmod(join(locked, 'dynamodb'), 0o700);
     }
   });
