@@ -17,7 +17,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { acquireLock, liveHolder, StoreBusyError, waitForNoWriter, type HeldLock, type LockOptions } from './lock';
+import { acquireLock, liveHolder, StoreBusyError, waitForNoWriter, type LockOptions } from './lock';
 import { EvidenceStore, type EvidenceStoreOptions } from './store';
 import { DEFAULT_TABLE_NAME, createTableInput } from './table';
 

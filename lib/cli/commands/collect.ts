@@ -101,6 +101,10 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
 
 /** An interrupted earlier run this collect closed before its own. */
 function closedLine(c: ClosedRun): string {
+  return terminalText(closedText(c));
+}
+
+function closedText(c: ClosedRun): string {
   return c.status === 'complete'
     ? `account ${c.accountId} · interrupted run ${c.runId} (${c.collectedAt}) resumed and sealed: ${c.recordCount} record(s), ${c.written} item(s) written`
     : `account ${c.accountId} · interrupted run ${c.runId} (${c.collectedAt}) sealed INCOMPLETE: ${c.recordCount} of ${c.expectedRecords} record(s) — ${c.reason ?? ''}`;
