@@ -223,6 +223,13 @@ export const AuthorizationDetails = z.object({
   GroupDetailList: z.array(GroupDetail),
   RoleDetailList: z.array(RoleDetail),
   Policies: z.array(ManagedPolicyDetail),
+  /**
+   * Items of the response that could not be read (e.g. a managed policy without PolicyName)
+   * and were left out, each with where it was and why. One malformed item never discards the
+   * rest: principals that attach a left-out policy or group list it as unresolved, and the
+   * access rules that depend on it say so.
+   */
+  unresolvedItems: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
 });
 export type AuthorizationDetails = z.infer<typeof AuthorizationDetails>;
 

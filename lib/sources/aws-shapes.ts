@@ -14,6 +14,10 @@
 import { parseStrictIsoDate } from '../support/strict-date';
 import {
   AuthorizationDetails,
+  GroupDetail,
+  ManagedPolicyDetail,
+  RoleDetail,
+  UserDetail,
   PolicyDocument,
   type EventSelector,
   type AdvancedEventSelector,
@@ -98,6 +102,16 @@ function withDates(entity: Json, path: string, keys: string[]): Json {
   return out;
 }
 
+/** Validate one item against its schema before keeping it (a failure is a ShapeError naming the field). */
+function push(target: Json[], path: string, value: Json, schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }): void {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error?.issues[0];
+    throw new ShapeError(`${path}${issue?.path.length ? `.${issue.path.map(String).join('.')}` : ''}`, issue?.message ?? 'invalid');
+  }
+  target.push(value);
+}
+
 /**
  * GetAccountAuthorizationDetails output (one merged response, or several pages) →
  * `AuthorizationDetails`. Throws `ShapeError` when a page says it is truncated: a partial
@@ -106,6 +120,16 @@ function withDates(entity: Json, path: string, keys: string[]): Json {
 export function authorizationDetailsFromAws(pages: unknown[] | unknown, path = 'authorization-details'): AuthorizationDetails {
   const list = Array.isArray(pages) ? pages : [pages];
   const merged = { UserDetailList: [] as Json[], GroupDetailList: [] as Json[], RoleDetailList: [] as Json[], Policies: [] as Json[] };
+  const unresolvedItems: { path: string; reason: string }[] = [];
+  /** Read one item; a malformed one is recorded and left out instead of discarding the whole response. */
+  const item = (path: string, read: () => void): void => {
+    try {
+      read();
+    } catch (error) {
+      if (!(error instanceof ShapeError)) throw error;
+      unresolvedItems.push({ path, reason: error.message });
+    }
+  };
   list.forEach((page, n) => {
     const at = list.length > 1 ? `${path}[page ${n + 1}]` : path;
     if (!isObject(page)) throw new ShapeError(at, 'expected the GetAccountAuthorizationDetails response object');
@@ -121,25 +145,30 @@ export function authorizationDetailsFromAws(pages: unknown[] | unknown, path = '
     }
     ((page.UserDetailList as unknown[]) ?? []).forEach((u, i) => {
       const p = `${at}.UserDetailList[${i}]`;
+      item(p, () => {
       if (!isObject(u)) throw new ShapeError(p, 'expected a user object');
-      merged.UserDetailList.push({
+      push(merged.UserDetailList, p, {
         ...withDates(u, p, ['CreateDate']),
         GroupList: asArray(u.GroupList, `${p}.GroupList`),
         AttachedManagedPolicies: asArray(u.AttachedManagedPolicies, `${p}.AttachedManagedPolicies`),
         UserPolicyList: inlinePolicies(u.UserPolicyList, `${p}.UserPolicyList`),
+      }, UserDetail);
       });
     });
     ((page.GroupDetailList as unknown[]) ?? []).forEach((g, i) => {
       const p = `${at}.GroupDetailList[${i}]`;
+      item(p, () => {
       if (!isObject(g)) throw new ShapeError(p, 'expected a group object');
-      merged.GroupDetailList.push({
+      push(merged.GroupDetailList, p, {
         ...withDates(g, p, ['CreateDate']),
         AttachedManagedPolicies: asArray(g.AttachedManagedPolicies, `${p}.AttachedManagedPolicies`),
         GroupPolicyList: inlinePolicies(g.GroupPolicyList, `${p}.GroupPolicyList`),
+      }, GroupDetail);
       });
     });
     ((page.RoleDetailList as unknown[]) ?? []).forEach((r, i) => {
       const p = `${at}.RoleDetailList[${i}]`;
+      item(p, () => {
       if (!isObject(r)) throw new ShapeError(p, 'expected a role object');
       const role: Json = {
         ...withDates(r, p, ['CreateDate']),
@@ -152,10 +181,12 @@ export function authorizationDetailsFromAws(pages: unknown[] | unknown, path = '
       if (isObject(r.RoleLastUsed)) role.RoleLastUsed = withDates(r.RoleLastUsed, `${p}.RoleLastUsed`, ['LastUsedDate']);
       // Instance profiles repeat the role (with its trust policy, possibly URL-encoded): not needed by any rule.
       delete role.InstanceProfileList;
-      merged.RoleDetailList.push(role);
+      push(merged.RoleDetailList, p, role, RoleDetail);
+      });
     });
     ((page.Policies as unknown[]) ?? []).forEach((pol, i) => {
       const p = `${at}.Policies[${i}]`;
+      item(p, () => {
       if (!isObject(pol)) throw new ShapeError(p, 'expected a managed policy object');
       const versions = asArray(pol.PolicyVersionList, `${p}.PolicyVersionList`).filter(isObject);
       const def =
@@ -166,10 +197,11 @@ export function authorizationDetailsFromAws(pages: unknown[] | unknown, path = '
         throw new ShapeError(p, `managed policy ${String(pol.Arn ?? pol.PolicyName)} has no default version document`);
       }
       const { PolicyVersionList: _versions, ...rest } = withDates(pol, p, ['CreateDate', 'UpdateDate']);
-      merged.Policies.push({ ...rest, Document: decodePolicyDocument(document, `${p}.PolicyVersionList(default).Document`) });
+      push(merged.Policies, p, { ...rest, Document: decodePolicyDocument(document, `${p}.PolicyVersionList(default).Document`) }, ManagedPolicyDetail);
+      });
     });
   });
-  const parsed = AuthorizationDetails.safeParse(merged);
+  const parsed = AuthorizationDetails.safeParse(unresolvedItems.length ? { ...merged, unresolvedItems } : merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ShapeError(`${path}.${issue?.path.join('.') ?? ''}`, issue?.message ?? 'invalid');
