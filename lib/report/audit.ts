@@ -162,7 +162,10 @@ h3{font-size:14px;margin:14px 0 4px}
 table{border-collapse:collapse;width:100%;margin:6px 0 12px}
 th,td{border:1px solid #c8c8c8;padding:3px 5px;text-align:left;vertical-align:top}
 table.fixed{table-layout:fixed}
-.mono,.hash{overflow-wrap:anywhere}
+.hash{overflow-wrap:anywhere}
+.nowrap{white-space:nowrap}
+table.kv{width:100%;margin:0;table-layout:fixed}table.kv td{border:none;padding:0 6px 0 0;font-size:inherit;overflow-wrap:anywhere}table.kv td:first-child{width:42%}
+.toc a{color:inherit;text-decoration:none}
 th{background:#f0f1f3;font-weight:600}
 thead{display:table-header-group}
 tr{break-inside:avoid}
@@ -172,13 +175,14 @@ tr{break-inside:avoid}
 .PASS,.good{color:#1b5e20;font-weight:700}
 .WARN{color:#7a4100;font-weight:700}
 .NOT_APPLICABLE{color:#444}
-.requirement{break-before:page;page-break-before:always;padding-top:8px}
+.requirement{break-inside:auto;padding-top:4px;border-top:1px solid #c8c8c8;margin-top:10px}
+h2,h3{break-after:avoid}
 .box{border:1px solid #c8c8c8;padding:8px 10px;margin:8px 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0}
 dt{font-weight:600}
 dd{margin:0}
-@page{size:A4;margin:14mm 12mm}
-@media print{body{padding:0;max-width:none;font-size:10.5px}.hash{font-size:8px}}
+@page{size:A4;margin:16mm 11mm 14mm;@bottom-right{content:"page " counter(page) " of " counter(pages);font:9px sans-serif;color:#555}}
+@media print{body{padding:0;max-width:none;font-size:9.5px;line-height:1.3}h1{font-size:17px}h2{font-size:13px}h3{font-size:11px;margin:8px 0 3px}.hash{font-size:7.5px}.mono{font-size:8.5px}th,td{padding:2px 4px}}
 `;
 
 const fmtJson = (v: unknown): string => {
@@ -193,6 +197,27 @@ function statusCell(status: string): string {
   return `<span class="${escapeHtml(status)}">${escapeHtml(status === 'NOT_APPLICABLE' ? 'N/A' : status)}</span>`;
 }
 
+/** A CSS string literal's content: anything but plain characters as a CSS escape. */
+function cssString(value: string): string {
+  return [...value].map((ch) => (/[A-Za-z0-9 ._:()\-]/.test(ch) ? ch : `\\${(ch.codePointAt(0) ?? 0).toString(16)} `)).join('');
+}
+
+const PARAMETER_CHARS = 120;
+
+/** Thresholds as a key/value table (nested values as compact JSON), never a raw JSON blob. */
+function parameterTable(threshold: Record<string, unknown>): string {
+  const rows = Object.keys(threshold)
+    .sort()
+    .map((k) => {
+      const v = threshold[k];
+      const full = typeof v === 'string' ? v : fmtJson(v);
+      // Long values (lists, tables of weights) are cut here; the stored record holds them whole.
+      const text = full.length > PARAMETER_CHARS ? `${full.slice(0, PARAMETER_CHARS)}… (${full.length} characters, whole in each record)` : full;
+      return `<tr><td class="mono">${escapeHtml(k)}</td><td>${escapeHtml(text)}</td></tr>`;
+    });
+  return rows.length ? `<table class="kv">${rows.join('')}</table>` : '<span class="muted">none</span>';
+}
+
 /** Render the printable document. Pure: same model, same bytes. */
 export function renderAuditHtml(m: AuditModel): string {
   const v = m.verification;
@@ -203,7 +228,7 @@ export function renderAuditHtml(m: AuditModel): string {
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light">',
     `<title>${escapeHtml(`art32 audit report — ${account} — ${m.from} to ${m.to}`)}</title>`,
-    `<style>${CSS}</style></head><body>`,
+    `<style>${CSS}@page{@top-left{content:"${cssString(`art32 audit report · account ${m.accountId} · ${m.from} to ${m.to}`)}";font:9px sans-serif;color:#555}}</style></head><body>`,
     `<h1>Audit report: security of processing evidence</h1>`,
     `<p class="muted">GDPR (Regulation (EU) 2016/679) Art. 32, 25(2), 5 and CNIL recommendations — evidence recorded by art32 ${escapeHtml(TOOL_VERSION)}</p>`,
     '<dl>',
@@ -215,6 +240,18 @@ export function renderAuditHtml(m: AuditModel): string {
     `<dt>Records in period</dt><dd>${new Set(m.requirements.flatMap((r) => r.records.map((x) => x.hash))).size}</dd>`,
     '</dl>',
   );
+  // Requirement summary first: the auditor's table of contents, status from the latest record of each rule.
+  out.push('<h2>Requirements</h2><table class="toc"><thead><tr><th>Requirement</th><th>Citation</th><th>Latest status</th><th>Rules</th><th>Records</th></tr></thead><tbody>');
+  for (const req of m.requirements) {
+    const latest = new Map<string, string>();
+    for (const rec of req.records) latest.set(rec.ruleId, rec.status);
+    const statuses = req.rules.map((r) => latest.get(r.id));
+    const worst = statuses.includes('FAIL') ? 'FAIL' : statuses.some((x) => x === undefined || x === 'ERROR') ? 'NOT VERIFIED' : statuses.includes('WARN') ? 'WARN' : statuses.includes('PASS') ? 'PASS' : 'NOT_APPLICABLE';
+    out.push(
+      `<tr><td><a href="#${escapeHtml(req.requirement.id)}">${escapeHtml(req.requirement.title)}</a></td><td>${escapeHtml(req.requirement.citation)}</td><td class="nowrap">${worst === 'NOT VERIFIED' ? '<span class="bad">NOT VERIFIED</span>' : statusCell(worst)}</td><td>${req.rules.length}</td><td>${req.records.length}</td></tr>`,
+    );
+  }
+  out.push('</tbody></table>');
 
   out.push(
     `<div class="box"><h2>Verification: <span class="${verified ? 'good' : 'bad'}">${verified ? 'INTACT' : `${v.problems.length} PROBLEM${v.problems.length === 1 ? '' : 'S'}`}</span></h2>`,
@@ -251,34 +288,47 @@ export function renderAuditHtml(m: AuditModel): string {
     out.push(`<p><strong>${escapeHtml(r.citation)}</strong><br>${escapeHtml(r.summary)}</p>`);
     const latestByRule = new Map<string, EvidenceRecord>();
     for (const rec of req.records) latestByRule.set(rec.ruleId, rec);
-    out.push('<h3>Rules</h3><table class="fixed"><colgroup><col style="width:26%"><col style="width:9%"><col style="width:11%"><col></colgroup><thead><tr><th>Rule</th><th>Severity</th><th>Latest status in period</th><th>Parameters in force</th></tr></thead><tbody>');
+    out.push('<table class="fixed"><colgroup><col><col style="width:12%"><col style="width:16%"></colgroup><thead><tr><th>Rule (parameters: see "Rules and parameters in force")</th><th>Severity</th><th>Latest status in period</th></tr></thead><tbody>');
     for (const rule of req.rules) {
       const latest = latestByRule.get(rule.id);
-      const params = rule.parameters.length
-        ? rule.parameters.map((p) => `<div><span class="muted">${escapeHtml(p.from.slice(0, 10))} → ${escapeHtml(p.to.slice(0, 10))}:</span> <span class="mono">${escapeHtml(fmtJson(p.threshold))}</span></div>`).join('')
-        : '<span class="muted">no record in period</span>';
       out.push(
-        `<tr><td><strong>${escapeHtml(rule.title)}</strong><br><span class="mono">${escapeHtml(rule.id)}</span></td><td>${escapeHtml(rule.severity)}</td><td>${latest ? statusCell(latest.status) : '<span class="bad">NOT VERIFIED</span>'}</td><td>${params}</td></tr>`,
+        `<tr><td><a href="#rule-${escapeHtml(rule.id)}">${escapeHtml(rule.title)}</a> <span class="mono muted">${escapeHtml(rule.id)}</span></td><td>${escapeHtml(rule.severity)}</td><td class="nowrap">${latest ? statusCell(latest.status) : '<span class="bad">NOT VERIFIED</span>'}</td></tr>`,
       );
     }
     out.push('</tbody></table>');
-    out.push(`<h3>Evidence records (${req.records.length})</h3>`);
-    if (req.records.length === 0) out.push('<p class="bad">No evidence recorded for this requirement in the period.</p>');
-    else {
-      out.push(
-        '<table class="fixed"><colgroup><col style="width:17%"><col style="width:16%"><col style="width:8%"><col><col style="width:24%"></colgroup>' +
-          '<thead><tr><th>Collected (UTC)</th><th>Rule</th><th>Status</th><th>Finding</th><th>Record SHA-256</th></tr></thead><tbody>',
-      );
-      for (const rec of req.records) {
-        const more = rec.resources.count > rec.resources.items.length ? ` (+${rec.resources.count - rec.resources.items.length} more, list hash ${rec.resources.sha256.slice(0, 16)}…)` : '';
-        out.push(
-          `<tr><td>${escapeHtml(rec.collectedAt)}<br><span class="mono muted">${escapeHtml(rec.runId)}</span></td><td class="mono">${escapeHtml(rec.ruleId)}</td><td>${statusCell(rec.status)}</td><td>${escapeHtml(rec.message)}${more ? `<span class="muted">${escapeHtml(more)}</span>` : ''}</td><td class="hash">${escapeHtml(rec.hash)}</td></tr>`,
-        );
-      }
-      out.push('</tbody></table>');
-    }
+    out.push(
+      req.records.length === 0
+        ? '<p class="bad">No evidence recorded for this requirement in the period.</p>'
+        : `<p class="muted">${req.records.length} evidence record(s) of these rules in the period: listed once, by run, under "Evidence records" below.</p>`,
+    );
     out.push('</section>');
   }
+  // Each rule once, with the parameters it applied in the period (a rule serves several requirements).
+  const rules = [...new Map(m.requirements.flatMap((r) => r.rules).map((r) => [r.id, r])).values()];
+  out.push('<section class="requirement"><h2 id="parameters">Rules and parameters in force</h2><table class="fixed"><colgroup><col style="width:34%"><col></colgroup><thead><tr><th>Rule</th><th>Parameters (periods with the same thresholds)</th></tr></thead><tbody>');
+  for (const rule of rules) {
+    const params = rule.parameters.length
+      ? rule.parameters.map((p) => `<div><span class="muted nowrap">${escapeHtml(p.from.slice(0, 10))} → ${escapeHtml(p.to.slice(0, 10))}</span>${parameterTable(p.threshold)}</div>`).join('')
+      : '<span class="muted">no record in period</span>';
+    out.push(`<tr id="rule-${escapeHtml(rule.id)}"><td><strong>${escapeHtml(rule.title)}</strong><br><span class="mono">${escapeHtml(rule.id)}</span></td><td>${params}</td></tr>`);
+  }
+  out.push('</tbody></table></section>');
+  // Every record once (a record serves several requirements), by run then rule.
+  const records = [...new Map(m.requirements.flatMap((r) => r.records).map((r) => [r.hash, r])).values()].sort(
+    (a, b) => (a.collectedAt < b.collectedAt ? -1 : a.collectedAt > b.collectedAt ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
+  out.push(`<section class="requirement"><h2 id="records">Evidence records (${records.length})</h2>`);
+  out.push(
+    '<table class="fixed"><colgroup><col style="width:15%"><col style="width:19%"><col style="width:8%"><col><col style="width:22%"></colgroup>' +
+      '<thead><tr><th>Collected (UTC)</th><th>Rule</th><th>Status</th><th>Finding</th><th>Record SHA-256</th></tr></thead><tbody>',
+  );
+  for (const rec of records) {
+    const more = rec.resources.count > rec.resources.items.length ? ` (+${rec.resources.count - rec.resources.items.length} more, list hash ${rec.resources.sha256.slice(0, 16)}…)` : '';
+    out.push(
+      `<tr><td><span class="nowrap">${escapeHtml(rec.collectedAt.slice(0, 10))}</span> <span class="nowrap">${escapeHtml(rec.collectedAt.slice(11))}</span><br><span class="mono muted">${escapeHtml(rec.runId)}</span></td><td class="mono">${escapeHtml(rec.ruleId)}</td><td>${statusCell(rec.status)}</td><td>${escapeHtml(rec.message)}${more ? `<span class="muted">${escapeHtml(more)}</span>` : ''}</td><td class="hash">${escapeHtml(rec.hash)}</td></tr>`,
+    );
+  }
+  out.push('</tbody></table></section>');
   out.push('</body></html>', '');
   return out.join('\n');
 }
