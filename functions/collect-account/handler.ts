@@ -12,6 +12,10 @@
  * first attempt: identical content is a no-op, different content is refused, never a
  * second copy of the run.
  *
+ * Retries never conflict: an attempt that finds the account's run already opened (an earlier
+ * attempt crashed, timed out or hit a 5xx half-way) finishes it with the facts it was opened
+ * with (lib/evidence/lifecycle.ts) instead of collecting again; a sealed run is reported as is.
+ *
  * A failure never stops the run: if the role can't be assumed or collection blows up,
  * the handler records the failure AS evidence — a snapshot with every section absent and
  * the cause in `collectionErrors`, so every rule yields ERROR with the reason — and
@@ -26,7 +30,7 @@ import { CollectAccountEnv, parseEnv } from '../../lib/config';
 import { RULES, evaluateRules, type Finding, type Status } from '../../lib/rules';
 import { SECTION_NAMES, type AccountSnapshot } from '../../lib/snapshot';
 import { TOOL_VERSION } from '../../lib/version';
-import { openEvidenceSink, type EvidenceSink } from '../shared/evidence';
+import { openEvidenceSink, type EvidenceSink, type RecordedRun } from '../shared/evidence';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
 
 export interface CollectAccountEvent {
@@ -87,12 +91,30 @@ export function createHandler(deps: CollectAccountDeps) {
     // as the first attempt did) and the previous breadth for the trend.
     const context = await evidence.previousContext(snapshot.account.id, { collectedAt: snapshot.collectedAt, runId: event.runId });
     const findings = evaluateRules(RULES, snapshot, { context });
-    const written = await evidence.writeRun({ runId: event.runId, snapshot, findings });
+    let written: RecordedRun;
+    try {
+      written = await evidence.writeRun({ runId: event.runId, snapshot, findings });
+    } catch (error) {
+      // The run could not be opened, filled or sealed: the state machine retries; the alarm counts it.
+      obs.metrics.addMetric('SealFailures', 'Count', 1);
+      obs.logger.error('evidence could not be sealed', { accountId: snapshot.account.id, runId: event.runId, ...errorFields(error) });
+      throw error;
+    }
     const statusCounts = countStatuses(findings);
     for (const [status, n] of Object.entries(statusCounts)) obs.metrics.addMetric(`Findings${status}`, 'Count', n);
     obs.metrics.addMetric(outcome === 'COLLECTED' ? 'AccountsCollected' : 'AccountsFailed', 'Count', 1);
     obs.logger.info('evidence recorded', { accountId: snapshot.account.id, runId: event.runId, outcome, statusCounts, records: written.records });
     return { accountId: snapshot.account.id, runId: event.runId, outcome, statusCounts, records: written.records };
+  }
+
+  /** An earlier attempt already opened (or sealed) this account's run: finish it with its own facts. */
+  async function finishStarted(event: CollectAccountEvent, collectedAt: Date): Promise<CollectAccountResult | undefined> {
+    const done = await evidence.finishStarted(event.accountId, { collectedAt: collectedAt.toISOString(), runId: event.runId });
+    if (!done) return undefined;
+    const outcome = done.collectionFailed ? 'FAILED' : 'COLLECTED';
+    obs.metrics.addMetric(outcome === 'COLLECTED' ? 'AccountsCollected' : 'AccountsFailed', 'Count', 1);
+    obs.logger.info('run already started by an earlier attempt: finished with its own facts', { accountId: event.accountId, runId: event.runId, outcome, records: done.records, incomplete: done.incomplete });
+    return { accountId: event.accountId, runId: event.runId, outcome, statusCounts: (done.statusCounts ?? {}) as CollectAccountResult['statusCounts'], records: done.records };
   }
 
   const collectAccount = async (event: CollectAccountEvent): Promise<CollectAccountResult> => {
@@ -102,6 +124,9 @@ export function createHandler(deps: CollectAccountDeps) {
       throw new Error(`CollectAccount input needs startedAt, the execution's start time as an ISO-8601 date (got ${JSON.stringify(event.startedAt)})`);
     }
     obs.logger.appendKeys({ accountId: event.accountId, runId: event.runId });
+
+    const started = await finishStarted(event, collectedAt);
+    if (started) return started;
 
     if (event.failure) {
       const cause = `${event.failure.Error ?? 'Error'}: ${truncate(event.failure.Cause ?? 'the collect-account function failed', 500)}`;
@@ -137,7 +162,8 @@ export function createHandler(deps: CollectAccountDeps) {
 
   function recordFailure(event: CollectAccountEvent, collectedAt: Date, operation: string, error: unknown): Promise<CollectAccountResult> {
     const { name, message } = describeError(error);
-    obs.logger.error('collection failed; recording the failure as evidence', { operation, error: name, message });
+    // Not `message`: Powertools reserves that key for the log line's own text and drops it.
+    obs.logger.error('collection failed; recording the failure as evidence', { operation, error: name, errorMessage: message });
     return record(event, failureSnapshot(event.accountId, collectedAt, operation, name, message, region), 'FAILED');
   }
 
@@ -157,6 +183,12 @@ export function failureSnapshot(accountId: string, at: Date, operation: string, 
     source: { kind: 'live', name: `live@${region}`, toolVersion: TOOL_VERSION },
     collectionErrors: SECTION_NAMES.map((section) => ({ section, operation, code, message, region })),
   };
+}
+
+/** An error's name and text for a log entry, under keys Powertools keeps (`message` is reserved). */
+function errorFields(error: unknown): { error: string; errorMessage: string } {
+  const { name, message } = describeError(error);
+  return { error: name, errorMessage: message };
 }
 
 function countStatuses(findings: Finding[]): Partial<Record<Status, number>> {

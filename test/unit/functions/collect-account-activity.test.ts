@@ -60,9 +60,11 @@ function run(configActivity: unknown) {
     previousContext: async () => ({ previousRunTimes: [] }),
     writeRun: async ({ findings }) => {
       written.push([...findings]);
-      return { records: findings.length, manifestHash: 'h', alreadyPresent: 0 };
+      return { records: findings.length, manifestHash: 'h', alreadyPresent: 0, incomplete: false, collectionFailed: false };
     },
-    sealedAccounts: async () => new Set(),
+    finishStarted: async () => undefined,
+    outcome: async () => 'SEALED',
+    latestSuccessfulCollection: async () => undefined,
   };
   const { collectAccount: invoke } = createHandler({
     env,
