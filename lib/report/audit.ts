@@ -199,7 +199,7 @@ function statusCell(status: string): string {
 
 /** A CSS string literal's content: anything but plain characters as a CSS escape. */
 function cssString(value: string): string {
-  return [...value].map((ch) => (/[A-Za-z0-9 ._:()\-]/.test(ch) ? ch : `\\${(ch.codePointAt(0) ?? 0).toString(16)} `)).join('');
+  return [...value].map((ch) => (/[A-Za-z0-9 ._:()-]/.test(ch) ? ch : `\\${(ch.codePointAt(0) ?? 0).toString(16)} `)).join('');
 }
 
 const PARAMETER_CHARS = 120;
