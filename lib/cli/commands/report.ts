@@ -14,6 +14,7 @@ import { loadReport } from '../../report/load';
 import { buildReportModel, ReportInputError } from '../../report/model';
 import { previousReport, ReportSendError, sendReportEmail } from '../../report/send';
 import { CliError } from '../errors';
+import { EXIT } from '../exit-codes';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
 
 interface ReportOptions extends RawStoreOptions {
@@ -22,7 +23,9 @@ interface ReportOptions extends RawStoreOptions {
   html?: string;
   text?: string;
   send?: boolean;
-  to?: string[];
+  recipients?: string[];
+  sender?: string;
+  to?: string;
   from?: string;
   audit?: boolean;
   account?: string;
@@ -70,9 +73,11 @@ export function register(program: Command): void {
     .option('--now <date>', 'report as of this time (default: now); runs after it are ignored')
     .option('--html <file>', 'write the HTML email (or, with --audit, the audit report) to this file')
     .option('--text <file>', 'write the plain-text email to this file')
-    .option('--send', 'send the email through SES v2 (default AWS credential chain) with --to and --from')
-    .option('--to <value>', 'with --send: recipient address (repeat or comma-separate); with --audit: end date, inclusive', collect)
-    .option('--from <value>', 'with --send: sender address (a verified SES identity); with --audit: start date')
+    .option('--send', 'send the email through SES v2 (default AWS credential chain) with --recipients and --sender')
+    .option('--recipients <addresses>', 'with --send: recipient addresses (repeat or comma-separate; SES takes at most 50)', collect)
+    .option('--sender <address>', 'with --send: sender address (an address of a verified SES identity)')
+    .option('--from <date>', 'with --audit: start of the period (YYYY-MM-DD), as for history and export')
+    .option('--to <date>', 'with --audit: end of the period, inclusive (YYYY-MM-DD), as for history and export')
     .option('--audit', 'write the printable audit report (requires --account, --from, --to, --html)')
     .option('--account <id>', 'with --audit: the 12-digit account id')
     .option('--cadence <hours>', 'expected hours between scheduled collections (gaps are intervals over 1.5 x this)', '24')
@@ -82,18 +87,20 @@ export function register(program: Command): void {
     const now = isoDate(opts.now, '--now') ?? new Date().toISOString();
     if (opts.audit) return audit(opts, now);
     if (opts.account !== undefined) throw new CliError('--account is for --audit; the email covers every account with evidence');
-    if (!opts.send && (opts.to !== undefined || opts.from !== undefined)) {
-      throw new CliError('--to and --from are sender/recipients for --send, or dates for --audit; add one of them');
+    if (opts.to !== undefined || opts.from !== undefined) {
+      const hint = [opts.to, opts.from].some((v) => v !== undefined && v.includes('@')) ? ' (addresses go in --recipients and --sender)' : '';
+      throw new CliError(`--from and --to are the dates of --audit${hint}`);
     }
+    if (!opts.send && (opts.recipients !== undefined || opts.sender !== undefined)) throw new CliError('--recipients and --sender go with --send');
     const since = isoDate(opts.since, '--since');
     const cadenceHours = positive(opts.cadence, '--cadence');
     const historyDays = positive(opts.historyDays, '--history-days');
     let to: string[] = [];
     if (opts.send) {
-      to = opts.to ?? [];
-      if (to.length === 0) throw new CliError('--send needs --to <address> (repeat or comma-separate for several)');
-      if (!opts.from) throw new CliError('--send needs --from <address> (an address of a verified SES identity)');
-      for (const a of [...to, opts.from]) if (!EMAIL.test(a)) throw new CliError(`"${a}" is not an email address`);
+      to = opts.recipients ?? [];
+      if (to.length === 0) throw new CliError('--send needs --recipients <address> (repeat or comma-separate for several)');
+      if (!opts.sender) throw new CliError('--send needs --sender <address> (an address of a verified SES identity)');
+      for (const a of [...to, opts.sender]) if (!EMAIL.test(a)) throw new CliError(`"${a}" is not an email address`);
     }
 
     await withStore(opts, async (open) => {
@@ -126,7 +133,7 @@ export function register(program: Command): void {
         const { SESv2Client } = await import('@aws-sdk/client-sesv2');
         const ses = new SESv2Client({});
         try {
-          const messageId = await sendReportEmail(ses, email, { from: opts.from ?? '', to });
+          const messageId = await sendReportEmail(ses, email, { from: opts.sender ?? '', to });
           process.stderr.write(`sent to ${to.join(', ')} (SES message id ${messageId})\n`);
         } catch (error) {
           if (error instanceof ReportSendError) throw new CliError(error.message, 1);
@@ -141,11 +148,10 @@ export function register(program: Command): void {
 
 async function audit(opts: ReportOptions, now: string): Promise<void> {
   const accountId = requireAccountId(opts.account);
-  if (opts.send || opts.text || opts.since) throw new CliError('--audit writes one HTML document: --send, --text and --since do not apply');
+  if (opts.send || opts.text || opts.since || opts.recipients || opts.sender) throw new CliError('--audit writes one HTML document: --send, --recipients, --sender, --text and --since do not apply');
   if (!opts.from) throw new CliError('--audit needs --from <date> (start of the period, YYYY-MM-DD)');
-  const toValues = opts.to ?? [];
-  if (toValues.length !== 1) throw new CliError('--audit needs one --to <date> (end of the period, inclusive, YYYY-MM-DD)');
-  const to = toValues[0] as string;
+  if (!opts.to) throw new CliError('--audit needs --to <date> (end of the period, inclusive, YYYY-MM-DD)');
+  const to = opts.to;
   isoDate(opts.from, '--from');
   isoDate(to, '--to');
   if (!opts.html) throw new CliError('--audit needs --html <file> (print it from a browser, or: npm run report:pdf -- <file>)');
@@ -157,6 +163,6 @@ async function audit(opts: ReportOptions, now: string): Promise<void> {
     process.stdout.write(
       `${model.runs.length} runs of account ${accountId} from ${opts.from} to ${to}; verification ${v.problems.length === 0 ? 'intact' : `found ${v.problems.length} problem(s)`}\n`,
     );
-    if (v.problems.length) process.exitCode = 1;
+    if (v.problems.length) process.exitCode = EXIT.INTEGRITY;
   });
 }

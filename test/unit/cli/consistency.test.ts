@@ -31,4 +31,16 @@ describe('CLI consistency', () => {
     expect(help).toContain('is collected "now"');
     expect(help).toContain('collect: default now');
   });
+
+  it('report: addresses are --recipients/--sender, --from/--to are dates as in history and export', async () => {
+    const old = await run('report', '--send', '--to', 'lead@example.com', '--from', 'art32@example.com', '--data-dir', '/nonexistent/art32-report');
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain('--from and --to are the dates of --audit (addresses go in --recipients and --sender)');
+    const stray = await run('report', '--recipients', 'lead@example.com', '--data-dir', '/nonexistent/art32-report');
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--recipients and --sender go with --send');
+    const help = (await run('report', '--help')).stdout;
+    expect(help).toContain('--recipients <addresses>');
+    expect(help).toContain('--from <date>');
+  });
 });
