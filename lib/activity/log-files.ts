@@ -6,14 +6,16 @@
  * Each file is read whole and dropped once counted (a file holds about five minutes of one
  * region), so a day of logs never sits in memory; with worker threads (`pool.ts`) each
  * thread holds a couple of files at a time. A malformed or truncated file becomes an error
- * naming the file; the other files are still read.
+ * naming the file; the other files are still read. Symbolic links, FIFOs, devices and files
+ * over the size cap are refused unread (`read-file.ts`) and counted as file errors.
  */
-import { opendir, readFile } from 'node:fs/promises';
+import { opendir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ActivityAggregator } from './aggregator';
 import { DEFAULT_MAX_FILE_BYTES, LogFileError, fileErrorOf, ingestLogBuffer } from './decode';
 import { LogFilePool, plannedWorkers, type FileResult, type PoolOptions } from './pool';
+import { readLogFile } from './read-file';
 import type { ActivitySourceRecord } from './schema';
 
 export { DEFAULT_MAX_FILE_BYTES, LogFileError, fileErrorOf, gunzipBounded, gunzipBoundedSync, ingestLogBuffer, ingestLogText, type FileOutcome } from './decode';
@@ -262,7 +264,7 @@ export async function readLogDirectory(dir: string, aggregator: ActivityAggregat
     for (const path of paths) parallel.add(path, { path });
     await parallel.finish();
   } else {
-    for (const path of paths) await run.ingest(path, () => readFile(path));
+    for (const path of paths) await run.ingest(path, () => readLogFile(path, path, options.maxFileBytes));
   }
   run.progress.done();
   const source = run.source('log-directory', dir);

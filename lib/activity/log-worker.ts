@@ -4,11 +4,11 @@
  * with its outcome or its named error, and on `finish` sends its aggregate as plain data
  * (`ActivityPartial`) for the main thread to merge.
  */
-import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ActivityAggregator, type ActivityPartial, type AggregatorOptions } from './aggregator';
 import { fileErrorOf, ingestLogBuffer, type FileOutcome } from './decode';
 import type { ActivityFileError } from './schema';
+import { readLogFile } from './read-file';
 
 export interface WorkerInit {
   options: AggregatorOptions;
@@ -45,7 +45,7 @@ if (port) {
 
 async function readOne(task: FileTask, aggregator: ActivityAggregator, maxFileBytes: number | undefined): Promise<WorkerReply> {
   try {
-    const bytes = task.bytes ?? (await readFile(task.path ?? task.name));
+    const bytes = task.bytes ?? (await readLogFile(task.path ?? task.name, task.name, maxFileBytes));
     return { type: 'file', id: task.id, outcome: await ingestLogBuffer(bytes, task.name, aggregator, maxFileBytes, true) };
   } catch (error) {
     return { type: 'file', id: task.id, error: fileErrorOf(task.name, error) };

@@ -83,10 +83,11 @@ function findLaunch(): WorkerLaunch | undefined {
     const bootstrap = [
       "const { workerData } = require('node:worker_threads');",
       'import(workerData.tsxApi)',
-      '  .then((api) => (api.register ?? api.default.register)())',
+      // The package's own tsconfig.json, never one found from the working directory (bin/art32.mjs says why).
+      '  .then((api) => (api.register ?? api.default.register)({ tsconfig: workerData.tsconfig }))',
       '  .then(() => import(workerData.entry));',
     ].join('\n');
-    return { kind: 'tsx', start: (init) => new Worker(bootstrap, { eval: true, workerData: { ...init, tsxApi, entry: entry.href }, resourceLimits: WORKER_LIMITS }) };
+    return { kind: 'tsx', start: (init) => new Worker(bootstrap, { eval: true, workerData: { ...init, tsxApi, entry: entry.href, tsconfig: fileURLToPath(new URL('../../tsconfig.json', here)) }, resourceLimits: WORKER_LIMITS }) };
   }
   const compiled = new URL('./log-worker.js', here);
   if (!existsSync(fileURLToPath(compiled))) return undefined;

@@ -15,7 +15,7 @@
  * - Problems that leave no account to talk about (directory missing or without any export
  *   file, account id nowhere to be found) throw `ExportDirError`.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TOOL_VERSION } from '../version';
 import {
@@ -41,6 +41,8 @@ import { CredentialReportParseError, credentialReportFromCsv, decodeCredentialRe
 import { eventHistorySince, lookupEventsFromAws } from './event-history';
 import { detectorFromAws, eventRulesFromAws, regionOfArn, targetsFromAws } from './threat-detection-files';
 import { namesSecuritySource } from '../collectors/security-sources';
+import { InputFileError, readInputFile } from '../support/input-files';
+import { excerpt, terminalText } from '../support/sanitize';
 
 /** One expected file: what produces it and what it feeds. */
 export interface ExportFileSpec {
@@ -171,7 +173,9 @@ function parseJson(text: string, file: string): unknown {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message)?.[1];
     const where = position !== undefined ? ` at ${lineColumn(text, Number(position))}` : '';
-    throw new FileProblem('InvalidJson', `${file} is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+    // V8's message quotes the text itself: the file's content is shown only as a marked, bounded excerpt.
+    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*$/s, '').replace(/^(Unexpected token) .*$/s, '$1');
+    throw new FileProblem('InvalidJson', `${file} is not valid JSON${where}: ${terminalText(reason, 80)}; it starts with: ${excerpt(text, 120)}`);
   }
 }
 
@@ -190,7 +194,8 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     throw new ExportDirError(`--collected-at "${options.collectedAt}" is not an ISO-8601 date`);
   }
 
-  const present = new Set(await listFiles(root));
+  const skipped: string[] = [];
+  const present = new Set(await listFiles(root, skipped));
   const known = new Set(EXPORT_FILES.map((f) => f.file));
   known.add('credential-report.csv');
   const recognised = [...present].filter((f) => known.has(f) || /^personal-data-resources.*\.json$/.test(f) || /^trails\/.+\.(status|event-selectors|insight-selectors)\.json$/.test(f));
@@ -202,6 +207,7 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
   }
 
   const notes: string[] = [];
+  if (skipped.length) notes.push(`not read (symbolic link, pipe or device, not a regular file): ${skipped.slice(0, 10).map((f) => terminalText(f, 80)).join(', ')}${skipped.length > 10 ? `, … (${skipped.length} in all)` : ''}`);
   const errors: CollectionError[] = [];
   const mtimes: number[] = [];
   const used = new Set<string>();
@@ -210,9 +216,15 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     if (!present.has(file)) return undefined;
     used.add(file);
     const full = path.join(root, file);
-    const [text, s] = await Promise.all([readFile(full, 'utf8'), stat(full)]);
+    // No symbolic link, FIFO or device; size bounded before reading (lib/support/input-files).
+    const [bytes, s] = await Promise.all([
+      readInputFile(full, { label: file }).catch((error: unknown) => {
+        throw error instanceof InputFileError ? new FileProblem(error.problem, error.message) : error;
+      }),
+      stat(full),
+    ]);
     mtimes.push(s.mtimeMs);
-    return { file, text, mtimeMs: s.mtimeMs };
+    return { file, text: bytes.toString('utf8'), mtimeMs: s.mtimeMs };
   };
 
   /** Read a JSON file; a captured CLI error or bad JSON becomes a FileProblem. */
@@ -225,7 +237,7 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     }
     if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
       const cli = CLI_ERROR.exec(trimmed);
-      if (cli) throw new FileProblem(cli[1] as string, `${file}: the AWS CLI reported ${cli[1]}${cli[2] ? ` on ${cli[2]}` : ''}: ${cli[3] ?? ''}`.trim());
+      if (cli) throw new FileProblem(cli[1] as string, `${file}: the AWS CLI reported ${cli[1]}${cli[2] ? ` on ${cli[2]}` : ''}: ${excerpt(cli[3] ?? '', 300)}`.trim());
     }
     return { value: parseJson(raw.text, file), raw };
   };
@@ -491,7 +503,12 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     ...(trails?.map((t) => t.TrailARN) ?? []),
   ]);
   if (!accountId) {
-    throw new ExportDirError(`cannot tell which account ${dir} describes: add caller-identity.json (aws sts get-caller-identity > caller-identity.json)`);
+    const identityProblem = notes.find((n) => n.startsWith('caller-identity.json unusable'));
+    throw new ExportDirError(
+      identityProblem
+        ? `cannot tell which account ${dir} describes: ${identityProblem.replace('; the account id is taken from ARNs instead', '')}, and no ARN names the account (re-run aws sts get-caller-identity > caller-identity.json with working credentials)`
+        : `cannot tell which account ${dir} describes: add caller-identity.json (aws sts get-caller-identity > caller-identity.json)`,
+    );
   }
 
   // --- collected-at: explicit, else the credential report's time, else the newest file
@@ -593,7 +610,11 @@ function describe(value: unknown): string {
   return JSON.stringify(value);
 }
 
-async function listFiles(root: string): Promise<string[]> {
+/**
+ * The regular files of an export directory (and its trails/ subdirectory). Symbolic links,
+ * FIFOs, sockets and devices are never read: their names go to `skipped`, so the scan says so.
+ */
+async function listFiles(root: string, skipped: string[] = []): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
@@ -601,8 +622,9 @@ async function listFiles(root: string): Promise<string[]> {
     else if (entry.isDirectory() && (entry.name === 'trails' || entry.name === 'guardduty' || entry.name === 'event-rules')) {
       for (const sub of await readdir(path.join(root, entry.name), { withFileTypes: true })) {
         if (sub.isFile() && !sub.name.startsWith('.')) out.push(`${entry.name}/${sub.name}`);
+        else if (!sub.isDirectory() && !sub.name.startsWith('.')) skipped.push(`${entry.name}/${sub.name}`);
       }
-    }
+    } else if (!entry.isDirectory()) skipped.push(entry.name);
   }
   return out;
 }
