@@ -3,6 +3,9 @@
  * order check, close interrupted runs, open, fill, seal).
  * The path shared by the CLI `collect` command and the CollectAccount Lambda.
  */
+import { RegisterStore } from '../register/store';
+import { registerView } from '../register/view';
+import type { RegisterView } from '../register/types';
 import { requirementsForRule } from '../frameworks';
 import type { Finding } from '../rules/types';
 import { SECTION_NAMES, type AccountSnapshot } from '../snapshot';
@@ -73,6 +76,8 @@ export interface PreviousContext {
   previousRunTimes: string[];
   previousBreadth?: Record<string, number>;
   activityBaselines?: ActivityBaselines;
+  /** The register in force for the account at the run's time (declarations, acceptances, plans, triage). */
+  register?: RegisterView;
 }
 
 const BREADTH_RULE = 'access.permission-breadth';
@@ -115,5 +120,8 @@ export async function previousContext(store: EvidenceStore, accountId: string, c
     const baselines = baselinesFromFindings(earlier.map((r) => r.observed));
     if (Object.keys(baselines).length > 0) context.activityBaselines = baselines;
   }
+  // The register as of the run's time: items recorded later never change a retried run.
+  const registerItems = await new RegisterStore(store.documentClient, store.tableName).items();
+  if (registerItems.length > 0) context.register = registerView(registerItems, accountId, normaliseInstant(current?.collectedAt ?? new Date().toISOString(), 'collectedAt'));
   return context;
 }

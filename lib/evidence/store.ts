@@ -315,6 +315,11 @@ export class EvidenceStore {
     this.payloadMaxChars = options.payloadMaxChars ?? PAYLOAD_MAX_CHARS;
   }
 
+  /** The document client, for the register (lib/register/store.ts), which keeps its own items in this table. */
+  public get documentClient(): DynamoDBDocumentClient {
+    return this.doc;
+  }
+
   public totalCalls(): number {
     return Object.values(this.calls).reduce((a, b) => a + b, 0);
   }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerItems } from './register-items';
 import { register as breadth } from './breadth';
 import { register as scan } from './scan';
 import { register as rules } from './rules';
@@ -13,4 +14,4 @@ import { register as exportPack } from './export';
 import { register as serve } from './serve';
 
 /** Every CLI command registers itself here (one file per command). */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth, activity, report, collect, runs, history, verify, exportPack, serve];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth, activity, report, collect, runs, history, verify, exportPack, serve, registerItems];

@@ -3,6 +3,8 @@ import { Option, type Command } from 'commander';
 import { verdictOf, verifyStore, type VerificationResult } from '../../evidence';
 import { EXIT } from '../exit-codes';
 import { CliError } from '../errors';
+import { RegisterStore, verifyRegister } from '../../register/store';
+import { renderRegisterVerification } from './register-items';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
 import { safeJson, terminalText } from '../../support/sanitize';
 
@@ -48,9 +50,14 @@ export function register(program: Command): void {
       await withStore(options, async (open) => {
         const result = await verifyStore(open.store, { ...(accountId ? { accountId } : {}), ...(options.from !== undefined ? { from: options.from } : {}) });
         if (result.accounts.length === 0) throw new CliError(`no evidence in ${open.description} — record a run with \`art32 collect\``, 1);
-        process.stdout.write(options.format === 'json' ? `${safeJson(result, 2)}\n` : renderVerification(result, open.description));
+        // The register (declarations, acceptances, plans, triage) has its own chain in the same table (#16).
+        const register = await verifyRegister(new RegisterStore(open.client, open.store.tableName));
+        process.stdout.write(
+          options.format === 'json' ? `${safeJson({ ...result, register }, 2)}\n` : `${renderVerification(result, open.description)}${register.items ? renderRegisterVerification(register) : ''}`,
+        );
         const verdict = verdictOf(result);
         if (verdict !== 'ok') process.exitCode = verdict === 'incomplete' ? EXIT.INCOMPLETE : EXIT.INTEGRITY;
+        else if (!register.ok) process.exitCode = EXIT.INTEGRITY;
       });
     });
 }
