@@ -6,7 +6,7 @@
  * sizes: GetAccountAuthorizationDetails at its maximum MaxItems (1,000; the collectors'
  * default), ListUsers at its maximum (1,000). Counts are what the collectors actually sent.
  *
- * Budget (docs/DESIGN "Budgets"): calls grow with pages, never with users.
+ * Budget (docs/design.md "Budgets"): calls grow with pages, never with users.
  */
 import { collectAccount } from '../lib/collectors';
 import { HOME, NOW, mockHealthyAccount, mockedAccount, sentOperations } from '../test/unit/collectors/aws-fixtures';

@@ -52,12 +52,12 @@ async function main(): Promise<void> {
     await recordRun({ store: first, snapshot, findings, runId: 'calls' });
     report(`API calls, first run of an account (${n} records)`, first.totalCalls(), 'calls', n + 5);
     console.log(`  ${JSON.stringify(first.calls)}; sequential round trips: ${roundTrips(first)}`);
-    // DESIGN.md asked for "a handful of batched calls". BatchWriteItem would do it in ~4, but it
+    // docs/design.md asked for "a handful of batched calls". BatchWriteItem would do it in ~4, but it
     // is unconditional and IAM cannot grant its puts without its deletes, so the writer role
     // could erase evidence. One conditional PutItem per record is the price of a role that cannot.
     const handful = 5;
     console.log(
-      `  DESIGN.md target "a handful of batched calls" (≤ ${handful}): ${first.totalCalls() <= handful ? 'met' : `NOT MET by choice (${first.totalCalls()} calls, ${roundTrips(first)} round trips): conditional PutItem per record, so no role needs BatchWriteItem (which can delete)`}`,
+      `  docs/design.md target "a handful of batched calls" (≤ ${handful}): ${first.totalCalls() <= handful ? 'met' : `NOT MET by choice (${first.totalCalls()} calls, ${roundTrips(first)} round trips): conditional PutItem per record, so no role needs BatchWriteItem (which can delete)`}`,
     );
     const next = new EvidenceStore({ client, tableName: 'bench-calls' });
     const nextDay = { ...snapshot, collectedAt: new Date(Date.parse(snapshot.collectedAt) + 86_400_000).toISOString() };

@@ -1,6 +1,6 @@
 /**
  * The legal and technical sources art32 cites, each with its STATUS — the single table every
- * rule reference, requirement and document draws from (see DESIGN.md "Legal references").
+ * rule reference, requirement and document draws from (see docs/design.md "Legal references").
  *
  * Status matters for wording:
  * - `law`: GDPR articles (Regulation (EU) 2016/679) — binding.

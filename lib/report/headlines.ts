@@ -8,7 +8,7 @@
  * by the legal work (#16) and this map is the report's own vocabulary. A test checks that
  * every rule of the catalog has a headline; a rule without one falls back to
  * "Failing: <title>" so a new rule never breaks the report. The second-wave rules listed
- * in DESIGN.md are included ahead of their arrival.
+ * in docs/design.md are included ahead of their arrival.
  */
 
 const FAILURE_HEADLINES: Readonly<Record<string, string>> = {
@@ -30,7 +30,7 @@ const FAILURE_HEADLINES: Readonly<Record<string, string>> = {
   'logging.personal-data-events': 'Reads of personal-data stores are not logged',
   'monitoring.abnormal-activity': 'Abnormal activity by principals',
   'governance.evidence-continuity': 'Evidence collection has gaps',
-  // Second wave (DESIGN.md), ahead of the rule files.
+  // Second wave (docs/design.md), ahead of the rule files.
   'logging.log-tamper-access': 'Principals can alter or delete the logs',
   'logging.delivery-health': 'Trail log delivery is failing',
   'data.public-exposure': 'Data stores exposed publicly',
