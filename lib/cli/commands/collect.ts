@@ -3,10 +3,11 @@
  * (with the account's previous runs from the store as context), write the evidence records,
  * then the manifest that seals the run. Retrying with the same `--run-id` writes nothing new.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { buildRunRecords, planRun, previousContext, recordRun, type ClosedRun, type EvidenceStore, type RecordRunResult } from '../../evidence';
 import { RULES, evaluateRules, type Status } from '../../rules';
 import { mergeParameters, resolveSnapshots } from '../../sources';
+import { ocsfInputFromRecord, toOcsfComplianceFindings } from '../../ocsf';
 import { CliError } from '../errors';
 import { pad } from '../render';
 import { addSourceOptions, readParametersFile, sourceOptionsFrom, type RawSourceOptions } from '../source-options';
@@ -16,6 +17,7 @@ import { terminalText } from '../../support/sanitize';
 interface CollectOptions extends RawSourceOptions, RawStoreOptions {
   runId?: string;
   params?: string;
+  format: 'table' | 'json' | 'ocsf';
 }
 
 /** Default run id: the start time, e.g. `run-20260122T060000Z` (sortable, no `#`). */
@@ -38,6 +40,11 @@ export function register(program: Command): void {
   addStoreOptions(addSourceOptions(command))
     .option('--run-id <id>', 'run id (A-Z a-z 0-9 . _ : -); default run-<start time>. Reuse it to finish an interrupted run')
     .option('--params <file>', 'JSON file of rule parameters, {"<rule id>": {"<parameter>": value}}')
+    .addOption(
+      new Option('--format <format>', 'output: table (a summary per account), json (the recorded runs), ocsf (the recorded findings as OCSF 1.8.0 Compliance Findings)')
+        .choices(['table', 'json', 'ocsf'])
+        .default('table'),
+    )
     .addHelpText(
       'after',
       `
@@ -84,14 +91,26 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
         const accounts = prepared.length;
         const plans = [];
         for (const p of prepared) plans.push(await planRun(open.store, p.snapshot.account.id, p.key));
+        const recorded: { label: string; result: RecordRunResult }[] = [];
         for (const [i, { resolved, snapshot, findings }] of prepared.entries()) {
           const plan = plans[i];
           const result = await recordRun({ store: open.store, snapshot, findings, runId, ...(plan ? { plan } : {}) });
+          recorded.push({ label: resolved.label, result });
           for (const closed of result.closed) out.push(closedLine(closed));
           out.push(summaryLine(resolved.label, snapshot.account.id, snapshot.account.alias, result));
           for (const n of resolved.notes) out.push(`    note: ${terminalText(n)}`);
         }
         if (accounts === 0) throw new CliError('the source yielded no account to collect');
+        if (options.format === 'json') {
+          const runs = recorded.map(({ label, result }) => ({ label, manifest: result.manifest, written: result.written, alreadyPresent: result.alreadyPresent, resumed: result.resumed, closed: result.closed, records: result.records }));
+          process.stdout.write(`${JSON.stringify({ runId, store: open.description, runs }, null, 2)}\n`);
+          return;
+        }
+        if (options.format === 'ocsf') {
+          const inputs = recorded.flatMap(({ result }) => result.records.map((r) => ocsfInputFromRecord(r, result.manifest.hash)));
+          process.stdout.write(`${JSON.stringify(toOcsfComplianceFindings(inputs), null, 2)}\n`);
+          return;
+        }
         out.push(`run ${runId} · evidence in ${open.description}`);
         out.push(`next: art32 runs${open.mode === 'aws' ? ` --table ${open.store.tableName}` : ''} · art32 verify · art32 history --account ID --rule RULE_ID`);
         process.stdout.write(`${out.join('\n')}\n`);

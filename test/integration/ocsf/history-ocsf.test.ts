@@ -46,3 +46,21 @@ describe('art32 history exit codes', () => {
     expect(empty.stderr).toContain('no records of rule auth.root-mfa');
   });
 });
+
+describe('art32 collect --format', () => {
+  it('ocsf: every recorded finding as valid OCSF with the run\'s manifest hash as chain head; json: the recorded run', async () => {
+    const data = ['--data-dir', join(dir, 'data-collect')];
+    const r = await run('collect', '--scenario', 'compliant', '--collected-at', '2026-01-20T06:00:00.000Z', '--run-id', 'c-1', '--format', 'ocsf', ...data);
+    expect(r.code).toBe(0);
+    const findings = JSON.parse(r.stdout) as { unmapped: { art32: { chainHead: string; runId: string } } }[];
+    const schema = JSON.parse(readFileSync(join(__dirname, '../../../lib/ocsf/compliance-finding.schema.json'), 'utf8')) as Record<string, unknown>;
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    for (const f of findings) expect(validate(f), JSON.stringify(validate.errors)).toBe(true);
+    expect(new Set(findings.map((f) => f.unmapped.art32.chainHead)).size).toBe(1);
+    const j = await run('collect', '--scenario', 'compliant', '--collected-at', '2026-01-21T06:00:00.000Z', '--run-id', 'c-2', '--format', 'json', ...data);
+    const body = JSON.parse(j.stdout) as { runId: string; runs: { manifest: { previous: { hash: string } }; records: unknown[] }[] };
+    expect(body.runId).toBe('c-2');
+    expect(body.runs[0]?.manifest.previous.hash).toBe(findings[0]?.unmapped.art32.chainHead);
+    expect(body.runs[0]?.records.length).toBe(findings.length);
+  });
+});
