@@ -5,6 +5,7 @@
  * verification result, and a per-requirement summary in Markdown.
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { ocsfInputFromRecord, toOcsfComplianceFindings } from '../ocsf/compliance-finding';
 import { join } from 'node:path';
 import { FRAMEWORKS } from '../frameworks';
 import { markdownCode, markdownText } from '../support/sanitize';
@@ -104,6 +105,7 @@ This directory is readable and checkable without art32.
 | records/<sha256>.json | the exact bytes each record hash was computed over |
 | manifests/<sha256>.json | the exact bytes each manifest hash was computed over |
 | verification.json | the result of \`art32 verify\` at export time |
+| findings.ocsf.json | the same records as OCSF 1.8.0 Compliance Findings (for a SIEM or Security Lake; not the evidence of record) |
 
 ## How a hash is made
 
@@ -156,6 +158,9 @@ export async function exportPack(input: ExportInput): Promise<ExportResult> {
   await write('records.jsonl', records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
   await write('manifests.jsonl', manifests.map((m) => JSON.stringify(m)).join('\n') + (manifests.length ? '\n' : ''));
   await write('verification.json', `${JSON.stringify(verification, null, 2)}\n`);
+  // The same findings in OCSF for a SIEM; each carries its run's manifest hash as chain head.
+  const headOfRun = new Map(manifests.map((m) => [m.runId, m.hash]));
+  await write('findings.ocsf.json', `${JSON.stringify(toOcsfComplianceFindings(records.map((r) => ocsfInputFromRecord(r, headOfRun.get(r.runId)))), null, 2)}\n`);
   await write('SUMMARY.md', summaryMarkdown(input, records, manifests, verification));
   await write('README.md', packReadme(input, manifests));
   return { outDir: input.outDir, records: records.length, manifests: manifests.length, verification, files };

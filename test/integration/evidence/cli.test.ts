@@ -66,7 +66,7 @@ describe('art32 collect / runs / history / verify / export', () => {
     const pack = join(dir, 'pack');
     const exported = await run('export', '--account', ACCOUNT, '--from', '2026-01-01', '--to', '2026-01-31', '--out', pack, ...data());
     expect(exported.code).toBe(0);
-    expect((await readdir(pack)).sort()).toEqual(['README.md', 'SUMMARY.md', 'manifests', 'manifests.jsonl', 'records', 'records.jsonl', 'verification.json']);
+    expect((await readdir(pack)).sort()).toEqual(['README.md', 'SUMMARY.md', 'findings.ocsf.json', 'manifests', 'manifests.jsonl', 'records', 'records.jsonl', 'verification.json']);
     for (const name of await readdir(join(pack, 'records'))) {
       expect(sha256Hex(await readFile(join(pack, 'records', name), 'utf8'))).toBe(name.replace(/\.json$/, ''));
     }

@@ -64,3 +64,21 @@ describe('art32 collect --format', () => {
     expect(body.runs[0]?.records.length).toBe(findings.length);
   });
 });
+
+describe('art32 export', () => {
+  it('the audit pack carries the records as OCSF findings too (findings.ocsf.json), valid, one per record', async () => {
+    const data = ['--data-dir', join(dir, 'data')];
+    const out = join(dir, 'pack');
+    const r = await run('export', '--account', '111122223333', '--from', '2026-01-01', '--to', '2026-12-31', '--out', out, ...data);
+    expect(r.code).toBe(0);
+    const findings = JSON.parse(readFileSync(join(out, 'findings.ocsf.json'), 'utf8')) as { unmapped: { art32: { chainHead?: string } } }[];
+    const records = readFileSync(join(out, 'records.jsonl'), 'utf8').trim().split('\n');
+    expect(findings).toHaveLength(records.length);
+    const schema = JSON.parse(readFileSync(join(__dirname, '../../../lib/ocsf/compliance-finding.schema.json'), 'utf8')) as Record<string, unknown>;
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    for (const f of findings) {
+      expect(validate(f), JSON.stringify(validate.errors)).toBe(true);
+      expect(f.unmapped.art32.chainHead).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+});
