@@ -9,6 +9,8 @@ import { RULES, evaluateRules, type Status } from '../../rules';
 import { mergeParameters, resolveSnapshots } from '../../sources';
 import { ocsfInputFromRecord, toOcsfComplianceFindings } from '../../ocsf';
 import { CliError } from '../errors';
+import { EXIT } from '../exit-codes';
+import { importToSecurityHub } from '../../integrations/security-hub';
 import { pad } from '../render';
 import { addSourceOptions, readParametersFile, sourceOptionsFrom, type RawSourceOptions } from '../source-options';
 import { addStoreOptions, withStore, type RawStoreOptions } from '../store-options';
@@ -18,6 +20,29 @@ interface CollectOptions extends RawSourceOptions, RawStoreOptions {
   runId?: string;
   params?: string;
   format: 'table' | 'json' | 'ocsf';
+  securityHub?: boolean;
+  region?: string;
+}
+
+/** Import what was just recorded into the caller account's Security Hub; one summary line (a refusal is exit 5, the evidence stays recorded). */
+async function importRecorded(results: readonly RecordRunResult[], region: string | undefined): Promise<string> {
+  const [{ SecurityHubClient }, { STSClient, GetCallerIdentityCommand }] = await Promise.all([import('@aws-sdk/client-securityhub'), import('@aws-sdk/client-sts')]);
+  const sts = new STSClient(region ? { region } : {});
+  const hub = new SecurityHubClient(region ? { region } : {});
+  try {
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    const hubRegion = region ?? (await hub.config.region());
+    const target = { accountId: identity.Account ?? '', region: hubRegion, partition: identity.Arn?.split(':')[1] ?? 'aws' };
+    const inputs = results.flatMap((result) => result.records.map((r) => ocsfInputFromRecord(r, result.manifest.hash)));
+    const imported = await importToSecurityHub(hub, inputs, target);
+    const failed = imported.failed.length ? `; ${imported.failed.length} refused (first: ${imported.failed[0]?.id} ${imported.failed[0]?.code})` : '';
+    return `security hub ${target.accountId}/${target.region}: ${imported.imported} finding(s) imported, ${imported.resolved} marked RESOLVED${failed}`;
+  } catch (error) {
+    throw new CliError(`the evidence is recorded, but the Security Hub import failed: ${(error as Error).message}`, EXIT.COLLECTION_FAILED);
+  } finally {
+    sts.destroy();
+    hub.destroy();
+  }
 }
 
 /** Default run id: the start time, e.g. `run-20260122T060000Z` (sortable, no `#`). */
@@ -40,6 +65,10 @@ export function register(program: Command): void {
   addStoreOptions(addSourceOptions(command))
     .option('--run-id <id>', 'run id (A-Z a-z 0-9 . _ : -); default run-<start time>. Reuse it to finish an interrupted run')
     .option('--params <file>', 'JSON file of rule parameters, {"<rule id>": {"<parameter>": value}}')
+    .option(
+      '--security-hub',
+      "also import the recorded findings into the Security Hub of the account running art32 (ASFF, one finding per account + rule, updated each run; passing ones RESOLVED). Needs securityhub:BatchImportFindings and BatchUpdateFindings; see docs/integrations.md",
+    )
     .addOption(
       new Option('--format <format>', 'output: table (a summary per account), json (the recorded runs), ocsf (the recorded findings as OCSF 1.8.0 Compliance Findings)')
         .choices(['table', 'json', 'ocsf'])
@@ -101,6 +130,7 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
           for (const n of resolved.notes) out.push(`    note: ${terminalText(n)}`);
         }
         if (accounts === 0) throw new CliError('the source yielded no account to collect');
+        if (options.securityHub) out.push(await importRecorded(recorded.map((r) => r.result), options.region));
         if (options.format === 'json') {
           const runs = recorded.map(({ label, result }) => ({ label, manifest: result.manifest, written: result.written, alreadyPresent: result.alreadyPresent, resumed: result.resumed, closed: result.closed, records: result.records }));
           process.stdout.write(`${JSON.stringify({ runId, store: open.description, runs }, null, 2)}\n`);

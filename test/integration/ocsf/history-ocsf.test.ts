@@ -82,3 +82,35 @@ describe('art32 export', () => {
     }
   });
 });
+
+describe('art32 collect --security-hub', () => {
+  it('imports the recorded findings into the caller account\'s Security Hub, with the audited account as resource', async () => {
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { SecurityHubClient, BatchImportFindingsCommand, BatchUpdateFindingsCommand } = await import('@aws-sdk/client-securityhub');
+    const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const hub = mockClient(SecurityHubClient);
+    const sts = mockClient(STSClient);
+    try {
+      sts.on(GetCallerIdentityCommand).resolves({ Account: '999988887777', Arn: 'arn:aws:iam::999988887777:user/ci', UserId: 'AIDAEXAMPLE' });
+      hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({ SuccessCount: input.Findings.length, FailedCount: 0, FailedFindings: [] }));
+      hub.on(BatchUpdateFindingsCommand).callsFake((input: { FindingIdentifiers: unknown[] }) => ({ ProcessedFindings: input.FindingIdentifiers, UnprocessedFindings: [] }));
+      const data = ['--data-dir', join(dir, 'data-hub')];
+      const r = await run('collect', '--scenario', 'france-travail', '--collected-at', '2026-01-20T06:00:00.000Z', '--run-id', 'h-1', '--security-hub', '--region', 'eu-west-3', ...data);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/security hub 999988887777\/eu-west-3: \d+ finding\(s\) imported, \d+ marked RESOLVED/);
+      const sent = hub.commandCalls(BatchImportFindingsCommand).flatMap((c) => c.args[0].input.Findings ?? []);
+      expect(sent.length).toBeGreaterThan(0);
+      for (const f of sent) {
+        expect(f.AwsAccountId).toBe('999988887777');
+        expect(f.Resources?.[0]?.Id).toBe('AWS::::Account:111122223333');
+      }
+      hub.on(BatchImportFindingsCommand).rejects(Object.assign(new Error('Account 999988887777 is not subscribed to AWS Security Hub'), { name: 'InvalidAccessException' }));
+      const refused = await run('collect', '--scenario', 'france-travail', '--collected-at', '2026-01-21T06:00:00.000Z', '--run-id', 'h-2', '--security-hub', '--region', 'eu-west-3', ...data);
+      expect(refused.code).toBe(5);
+      expect(refused.stderr).toContain('the evidence is recorded, but the Security Hub import failed');
+    } finally {
+      hub.restore();
+      sts.restore();
+    }
+  });
+});
