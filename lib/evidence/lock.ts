@@ -10,7 +10,8 @@
  * reported, never broken.
  */
 import { hostname } from 'node:os';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 export const LOCK_FILE = 'art32.lock';
@@ -109,14 +110,22 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
   const content = `${JSON.stringify(holder)}\n`;
   const deadline = Date.now() + (options.waitMs ?? 3_000);
   for (;;) {
+    // The lock appears whole or not at all: written to a private temporary file, then hard-linked
+    // into place (link fails with EEXIST like O_EXCL). Created empty and written after, a second
+    // process could read it half-written, judge it stale and take it over: two writers, and one
+    // crashes with "Database is closed".
+    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+    let linked = false;
     try {
-      const handle = await open(path, 'wx', 0o600);
-      try {
-        await handle.writeFile(content, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeFile(temporary, content, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+      await link(temporary, path);
+      linked = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
+    if (linked) {
       return {
         path,
         holder,
@@ -126,8 +135,6 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
           if (now?.raw === content) await unlink(path).catch(() => undefined);
         },
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const existing = await readLock(dir);
     if (existing && !holderAlive(existing.holder)) {
