@@ -4,6 +4,11 @@
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
+// Everything art32 writes (the embedded store's LevelDB files, audit packs, reports) describes
+// an organisation's weaknesses: private to the user, whatever umask the shell had. Code that
+// creates files also passes explicit modes (lib/support/private-files); this covers libraries.
+process.umask(0o077);
+
 // `art32 scan … | head` closes stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -8,15 +8,17 @@
  *   2. `$ART32_DATA_DIR`
  *   3. `$XDG_DATA_HOME/art32`
  *   4. `~/.local/share/art32`
- * The LevelDB files live in `<dir>/dynamodb/`.
+ * The LevelDB files live in `<dir>/dynamodb/`. The directory is 0700 (an existing one is
+ * tightened) and the CLI runs with umask 077, so the store's files are 0600.
  */
 import { constants as fsConstants } from 'node:fs';
-import { access, copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { access, copyFile, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { ensurePrivateDir } from '../support/private-files';
 import { acquireLock, liveHolder, StoreBusyError, waitForNoWriter, type LockOptions } from './lock';
 import { EvidenceStore, type EvidenceStoreOptions } from './store';
 import { DEFAULT_TABLE_NAME, createTableInput } from './table';
@@ -68,10 +70,20 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(homedir(), '.local', 'share', 'art32');
 }
 
+/** Data directories already reported as not private (one warning per directory and process). */
+const warnedDirs = new Set<string>();
+
 async function prepareDataDir(dir: string): Promise<string> {
   const dbDir = join(dir, 'dynamodb');
   try {
-    await mkdir(dbDir, { recursive: true });
+    // Evidence is private (0700, tightened when it was not; lib/support/private-files).
+    for (const d of [dir, dbDir]) {
+      const warning = await ensurePrivateDir(d);
+      if (warning && !warnedDirs.has(d)) {
+        warnedDirs.add(d);
+        process.stderr.write(`art32: ${warning}\n`);
+      }
+    }
   } catch (error) {
     throw new DataDirError(dir, `cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }

@@ -4,10 +4,11 @@
  * each, named by its SHA-256, so `sha256sum` proves them), JSON Lines for reading, the
  * verification result, and a per-requirement summary in Markdown.
  */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { ocsfInputFromRecord, toOcsfComplianceFindings } from '../ocsf/compliance-finding';
 import { join } from 'node:path';
 import { FRAMEWORKS } from '../frameworks';
+import { PRIVATE_DIR_MODE, PrivateDirError, stageOutputDir, writePrivateFile, type StagedDir } from '../support/private-files';
 import { markdownCode, markdownText } from '../support/sanitize';
 import { TOOL_VERSION } from '../version';
 import { manifestBody, recordBody } from './build';
@@ -38,13 +39,16 @@ export class ExportDirError extends Error {
   }
 }
 
-async function prepareOutDir(dir: string): Promise<void> {
+/**
+ * The pack is written into a fresh private sibling directory and renamed to `dir` at the end
+ * (lib/support/private-files): a symbolic link or file planted at or in `dir` meanwhile makes
+ * the export fail instead of being followed; files are 0600, directories 0700.
+ */
+async function prepareOutDir(dir: string): Promise<StagedDir> {
   try {
-    await mkdir(dir, { recursive: true });
-    const existing = await readdir(dir);
-    if (existing.length > 0) throw new ExportDirError(dir, `the directory is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}); choose a new one so no file is mixed with an older pack`);
+    return await stageOutputDir(dir);
   } catch (error) {
-    if (error instanceof ExportDirError) throw error;
+    if (error instanceof PrivateDirError) throw new ExportDirError(dir, error.message.slice(dir.length + 1));
     throw new ExportDirError(dir, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
   }
 }
@@ -144,15 +148,25 @@ export async function exportPack(input: ExportInput): Promise<ExportResult> {
   const range = { from: input.from, to: input.to };
   const records = await input.store.recordsInRange(input.accountId, range);
   const manifests = await input.store.manifests(input.accountId, range);
-  await prepareOutDir(input.outDir);
+  const staged = await prepareOutDir(input.outDir);
+  try {
+    return await writePack(input, staged, records, manifests);
+  } catch (error) {
+    await staged.discard();
+    if (error instanceof PrivateDirError) throw new ExportDirError(input.outDir, error.message.slice(input.outDir.length + 1));
+    throw error;
+  }
+}
+
+async function writePack(input: ExportInput, staged: StagedDir, records: EvidenceRecord[], manifests: RunManifest[]): Promise<ExportResult> {
   const verification = await verifyStore(input.store, { accountId: input.accountId, from: input.from });
   const files: string[] = [];
   const write = async (name: string, content: string) => {
-    await writeFile(join(input.outDir, name), content, 'utf8');
+    await writePrivateFile(join(staged.path, name), content);
     files.push(name);
   };
-  await mkdir(join(input.outDir, 'records'));
-  await mkdir(join(input.outDir, 'manifests'));
+  await mkdir(join(staged.path, 'records'), { mode: PRIVATE_DIR_MODE });
+  await mkdir(join(staged.path, 'manifests'), { mode: PRIVATE_DIR_MODE });
   for (const r of records) await write(`records/${r.hash}.json`, recordBody(r));
   for (const m of manifests) await write(`manifests/${m.hash}.json`, manifestBody(m));
   await write('records.jsonl', records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
@@ -163,5 +177,6 @@ export async function exportPack(input: ExportInput): Promise<ExportResult> {
   await write('findings.ocsf.json', `${JSON.stringify(toOcsfComplianceFindings(records.map((r) => ocsfInputFromRecord(r, headOfRun.get(r.runId)))), null, 2)}\n`);
   await write('SUMMARY.md', summaryMarkdown(input, records, manifests, verification));
   await write('README.md', packReadme(input, manifests));
+  await staged.publish();
   return { outDir: input.outDir, records: records.length, manifests: manifests.length, verification, files };
 }
