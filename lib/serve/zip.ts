@@ -1,14 +1,14 @@
 /**
- * A minimal ZIP writer (stored entries, no compression): Node has zlib (deflate, CRC-32) but no
- * ZIP container, and an audit pack is a few hundred small text files, so storing them
- * uncompressed keeps this to one page of code with no dependency. Any unzip tool reads it
- * (`unzip`, Windows Explorer, macOS Archive Utility, `python -m zipfile`).
+ * A minimal ZIP writer: Node has zlib (raw DEFLATE, CRC-32) but no ZIP container, so this
+ * writes the container around zlib's output — one page of code, no dependency. Entries are
+ * DEFLATEd (method 8) when that makes them smaller, else stored (method 0). Any unzip tool
+ * reads it (`unzip`, Windows Explorer, macOS Archive Utility, `python -m zipfile`).
  *
  * Format: PKWARE APPNOTE.TXT 6.3.10 — a local file header + data per entry, then the central
  * directory and the end-of-central-directory record. UTF-8 names (general purpose bit 11).
  * No ZIP64: refused above 65,535 entries or 4 GiB, far beyond one account's pack.
  */
-import { crc32 } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 export interface ZipEntry {
   /** Path inside the archive, `/`-separated, relative (no leading `/`, no `..`). */
@@ -35,8 +35,8 @@ function assertSafeName(name: string): void {
   }
 }
 
-/** Build a stored ZIP archive of the entries, in order, all dated `at`. */
-export function storedZip(entries: readonly ZipEntry[], at: Date = new Date()): Buffer {
+/** Build a ZIP archive of the entries, in order, all dated `at`. */
+export function zipArchive(entries: readonly ZipEntry[], at: Date = new Date()): Buffer {
   if (entries.length > 0xffff) throw new Error(`zip: ${entries.length} entries is more than a non-ZIP64 archive holds (65,535)`);
   const { date, time } = dosDateTime(at);
   const locals: Buffer[] = [];
@@ -47,15 +47,18 @@ export function storedZip(entries: readonly ZipEntry[], at: Date = new Date()): 
     const name = Buffer.from(entry.name, 'utf8');
     const data = typeof entry.content === 'string' ? Buffer.from(entry.content, 'utf8') : Buffer.from(entry.content);
     const crc = crc32(data);
+    const deflated = deflateRawSync(data, { level: 9 });
+    const method = deflated.length < data.length ? 8 : 0;
+    const stored = method === 8 ? deflated : data;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(VERSION, 4);
     local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(0, 8); // method 0: stored
+    local.writeUInt16LE(method, 8);
     local.writeUInt16LE(time, 10);
     local.writeUInt16LE(date, 12);
     local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(stored.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(name.length, 26);
     local.writeUInt16LE(0, 28);
@@ -64,11 +67,11 @@ export function storedZip(entries: readonly ZipEntry[], at: Date = new Date()): 
     central.writeUInt16LE((3 << 8) | VERSION, 4); // made by: Unix, 2.0 (so the mode below is read)
     central.writeUInt16LE(VERSION, 6);
     central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(0, 10);
+    central.writeUInt16LE(method, 10);
     central.writeUInt16LE(time, 12);
     central.writeUInt16LE(date, 14);
     central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(stored.length, 20);
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt16LE(0, 30); // extra
@@ -77,9 +80,9 @@ export function storedZip(entries: readonly ZipEntry[], at: Date = new Date()): 
     central.writeUInt16LE(0, 36); // internal attributes
     central.writeUInt32LE((0o100600 << 16) >>> 0, 38); // regular file, rw------- (private by default when unpacked)
     central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
+    locals.push(local, name, stored);
     centrals.push(central, name);
-    offset += local.length + name.length + data.length;
+    offset += local.length + name.length + stored.length;
     if (offset > MAX_U32) throw new Error('zip: archive larger than 4 GiB needs ZIP64');
   }
   const centralSize = centrals.reduce((n, b) => n + b.length, 0);

@@ -1,8 +1,8 @@
 /**
  * Downloads for a chosen account and period: the audit pack (the files of `art32 export`, as
- * one stored ZIP) and the printable audit document (`art32 report --audit`). The pack is
+ * one ZIP) and the printable audit document (`art32 report --audit`). The pack is
  * written by the same `exportPack` into a private temporary directory (mode 0700, removed
- * afterwards), never into the store, and zipped from there.
+ * afterwards), never into the store, and zipped from there (lib/serve/zip.ts: DEFLATE by zlib).
  */
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { loadAuditModel, renderAuditHtml } from '../../report/audit';
 import { RULES } from '../../rules';
 import { BadRequestError, accountParam, type ConsoleContext } from '../context';
 import type { Html } from '../html';
-import { storedZip } from '../zip';
+import { zipArchive } from '../zip';
 
 export interface PeriodQuery {
   account?: string;
@@ -29,7 +29,7 @@ export async function downloadsPage(ctx: ConsoleContext): Promise<Html> {
   const today = ctx.now().toISOString().slice(0, 10);
   const monthAgo = new Date(ctx.now().getTime() - 90 * 86_400_000).toISOString().slice(0, 10);
   return html`<h1>Downloads</h1>
-<p>Choose an account and a period (inclusive, UTC). The <strong>audit pack</strong> is what <code>art32 export</code> writes: every record and manifest as the exact bytes that were hashed (files named by their SHA-256), JSON Lines, the verification result and a per-requirement summary, with a README on checking it with <code>sha256sum</code> and <code>jq</code>; it comes as a ZIP of stored (uncompressed) files. The <strong>audit document</strong> is the printable HTML of <code>art32 report --audit</code>.</p>
+<p>Choose an account and a period (inclusive, UTC). The <strong>audit pack</strong> is what <code>art32 export</code> writes: every record and manifest as the exact bytes that were hashed (files named by their SHA-256), JSON Lines, the verification result and a per-requirement summary, with a README on checking it with <code>sha256sum</code> and <code>jq</code>; it comes as one ZIP file. The <strong>audit document</strong> is the printable HTML of <code>art32 report --audit</code>.</p>
 <form class="inline" method="get" action="/download/audit-pack.zip">
 <label for="account">Account<select id="account" name="account">${accounts.map((a) => html`<option value="${a}">${a}</option>`)}</select></label>
 <label for="from">From<input id="from" name="from" type="date" required value="${monthAgo}"></label>
@@ -77,7 +77,7 @@ export async function auditPack(ctx: ConsoleContext, query: PeriodQuery): Promis
     const root = `art32-audit-pack-${accountId}-${from}-${to}`;
     const files = await filesUnder(outDir);
     const entries = await Promise.all(files.map(async (f) => ({ name: `${root}/${relative(outDir, f).split('\\').join('/')}`, content: await readFile(f) })));
-    return { filename: `${root}.zip`, contentType: 'application/zip', body: storedZip(entries, ctx.now()) };
+    return { filename: `${root}.zip`, contentType: 'application/zip', body: zipArchive(entries, ctx.now()) };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
