@@ -12,9 +12,16 @@
  *
  * A failed account never fails the execution: the execution's result lists each account's
  * outcome and the counts; the alarms make failures loud.
+ *
+ * Last, it releases the run lock ListAccounts took (lib/evidence/run-lock.ts), so the next
+ * execution may start. Finalize is idempotent: retried, it reads the same outcomes and the
+ * release of a lock no longer held is a no-op.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { FinalizeRunEnv, parseEnv } from '../../lib/config';
+import { RunLock } from '../../lib/evidence/run-lock';
 import type { CollectAccountResult } from '../collect-account/handler';
 import { openEvidenceSink, type AccountRunOutcome, type EvidenceSink } from '../shared/evidence';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
@@ -41,6 +48,8 @@ export interface FinalizeRunResult {
   outcomes: Record<string, AccountRunOutcome>;
   /** Expected accounts with no sealed successful collection in the last `CONTINUITY_HOURS` hours. */
   withoutSealedRun: string[];
+  /** The run lock: released by this call, or already not held by this run (a retried finalize). */
+  lock: 'released' | 'not-held';
 }
 
 /** An expected account with no sealed, successful collection for this long raises the continuity alarm. */
@@ -49,6 +58,8 @@ export const CONTINUITY_HOURS = 26;
 export interface FinalizeRunDeps {
   env: Record<string, string | undefined>;
   evidence?: EvidenceSink;
+  /** The run lock; default: the lock item in the table named by TABLE_NAME. */
+  lock?: Pick<RunLock, 'release'>;
   region?: string;
   obs?: Observability;
 }
@@ -58,12 +69,23 @@ export function createHandler(deps: FinalizeRunDeps) {
   const obs = deps.obs ?? createObservability();
   const region = deps.region ?? deps.env.AWS_REGION ?? 'us-east-1';
   const evidence = deps.evidence ?? openEvidenceSink({ tableName: env.TABLE_NAME, region, trace: (c) => traced(obs, c) });
+  const lock = deps.lock ?? new RunLock({ doc: DynamoDBDocumentClient.from(traced(obs, new DynamoDBClient({ region }))), tableName: env.TABLE_NAME });
 
   const finalizeRun = async (event: FinalizeRunEvent): Promise<FinalizeRunResult> => {
     if (!event?.runId || !event.startedAt || !Array.isArray(event.accounts)) {
       throw new Error('FinalizeRun input needs runId, startedAt and accounts[]');
     }
-    const summary: FinalizeRunResult = { runId: event.runId, accounts: event.accounts.length, sealed: 0, sealedIncomplete: 0, collectionFailed: 0, unrecorded: 0, outcomes: {}, withoutSealedRun: [] };
+    const summary: FinalizeRunResult = {
+      runId: event.runId,
+      accounts: event.accounts.length,
+      sealed: 0,
+      sealedIncomplete: 0,
+      collectionFailed: 0,
+      unrecorded: 0,
+      outcomes: {},
+      withoutSealedRun: [],
+      lock: 'not-held',
+    };
     const now = Date.parse(event.startedAt);
     for (const accountId of event.accounts) {
       const outcome = await evidence.outcome(accountId, { collectedAt: event.startedAt, runId: event.runId });
@@ -75,6 +97,8 @@ export function createHandler(deps: FinalizeRunDeps) {
       const latest = await evidence.latestSuccessfulCollection(accountId);
       if (!latest || now - Date.parse(latest) > CONTINUITY_HOURS * 3_600_000) summary.withoutSealedRun.push(accountId);
     }
+    // After the outcomes are read: a lock released earlier would let the next run start on an account still being closed.
+    summary.lock = await lock.release(event.runId);
     obs.metrics.addMetric('RunsFinalized', 'Count', 1);
     obs.metrics.addMetric('RunAccounts', 'Count', summary.accounts);
     obs.metrics.addMetric('AccountsSealed', 'Count', summary.sealed);

@@ -4,10 +4,18 @@
  * ListAccounts and keeps ACTIVE accounts minus the configured exclusions.
  * Input comes from the state machine (execution name + start time); the run id is
  * derived from them so a retried task yields the same run.
+ *
+ * First it takes the run lock (lib/evidence/run-lock.ts) for this run: one execution collects
+ * at a time. While another execution holds it, the handler throws `RunLockBusy` before
+ * anything is written; the state machine waits (its Retry) and, if the holder never lets go,
+ * ends the execution as refused. A retried task or a redriven execution re-enters its own lock.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { ListAccountsEnv, parseEnv } from '../../lib/config';
+import { RunLock, type RunLease } from '../../lib/evidence/run-lock';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
 
 export interface ListAccountsEvent {
@@ -19,11 +27,16 @@ export interface ListAccountsResult {
   runId: string;
   startedAt: string;
   accounts: string[];
+  /** The run lock this execution holds until FinalizeRun releases it. */
+  lease: RunLease;
 }
 
 export interface ListAccountsDeps {
   env: Record<string, string | undefined>;
   organizations?: OrganizationsClient;
+  /** The run lock; default: the lock item in the table named by TABLE_NAME. */
+  lock?: Pick<RunLock, 'acquire'>;
+  region?: string;
   obs?: Observability;
 }
 
@@ -31,6 +44,8 @@ export function createHandler(deps: ListAccountsDeps) {
   const env = parseEnv(ListAccountsEnv, deps.env, 'list-accounts');
   const obs = deps.obs ?? createObservability();
   const organizations = deps.organizations ?? traced(obs, new OrganizationsClient({}));
+  const region = deps.region ?? deps.env.AWS_REGION ?? 'us-east-1';
+  const lock = deps.lock ?? new RunLock({ doc: DynamoDBDocumentClient.from(traced(obs, new DynamoDBClient({ region }))), tableName: env.TABLE_NAME });
 
   const listAccounts = async (event: ListAccountsEvent): Promise<ListAccountsResult> => {
     if (!event?.executionName || !event.startedAt) throw new Error('ListAccounts input needs executionName and startedAt (from the state machine context)');
@@ -51,7 +66,19 @@ export function createHandler(deps: ListAccountsDeps) {
     }
     obs.logger.info('accounts of this run', { mode: env.ACCOUNTS_MODE, count: accounts.length });
     obs.metrics.addMetric('AccountsListed', 'Count', accounts.length);
-    return { runId: runIdFromExecution(event.executionName), startedAt: event.startedAt, accounts };
+    // After listing (a listing failure holds no lock), before anything is written.
+    const runId = runIdFromExecution(event.executionName);
+    let lease: RunLease;
+    try {
+      lease = await lock.acquire(runId);
+    } catch (error) {
+      if ((error as Error).name === 'RunLockBusy') {
+        obs.metrics.addMetric('RunLockBusy', 'Count', 1);
+        obs.logger.warn('another run holds the collection lock; the state machine waits', { runId, errorMessage: (error as Error).message });
+      }
+      throw error;
+    }
+    return { runId, startedAt: event.startedAt, accounts, lease };
   };
   return { listAccounts, handler: withPowertools(listAccounts, obs) };
 }

@@ -21,6 +21,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EVIDENCE_TABLE } from '../../lib/evidence/table';
+import { RUN_LOCK_KEY } from '../../lib/evidence/run-lock';
 
 /**
  * Actions the table's resource policy denies to everyone but the break-glass principal.
@@ -107,6 +108,27 @@ export class EvidenceTable extends Construct {
   public grantAppend(grantee: iam.IGrantable): void {
     // The key actions CDK's own TableV2 write grant uses; scoped to DynamoDB below.
     this.grant(grantee, WRITER_ACTIONS, ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo']);
+  }
+
+  /**
+   * Lets `grantee` take and release the run lock (lib/evidence/run-lock.ts): PutItem and
+   * GetItem on the `LOCK` partition only (`dynamodb:LeadingKeys`), never an evidence item.
+   */
+  public grantRunLock(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [RUN_LOCK_KEY.pk] } },
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
   }
 
   /** Lets `grantee` read evidence. */

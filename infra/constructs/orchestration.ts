@@ -2,11 +2,20 @@
  * Scheduling and orchestration of a collection run:
  *
  *   EventBridge Scheduler (cron + time zone, retries, SQS dead-letter queue)
- *     → Step Functions: ListAccounts → Map (bounded concurrency) of CollectAccount → FinalizeRun
+ *     → Step Functions: ListAccounts (takes the run lock) → Map (bounded concurrency) of
+ *       CollectAccount → FinalizeRun (closes and counts every account, releases the lock)
  *
- * Per account, CollectAccount retries Lambda throttling/service errors; if it still fails
- * the catch invokes the same function in "record failure" mode, which writes an ERROR
- * evidence record for that account, and the Map goes on with the other accounts.
+ * One execution at a time: ListAccounts takes the run lock (lib/evidence/run-lock.ts); an
+ * execution started while another holds it WAITS (Retry on `RunLockBusy`, about 2 h in all) and, if the holder still runs, ends as refused (`RunLockBusy` Fail state) having
+ * written nothing.
+ *
+ * Every task retries transient failures with backoff and full jitter: Lambda service errors
+ * and throttling, the handlers' own transient errors (DynamoDB throttling and 5xx, the
+ * store's EvidenceWriteError) and, once, a function timeout. The handlers are idempotent
+ * (a retry finishes the run the earlier attempt opened, never a second copy), so retrying is
+ * always safe. Per account, if CollectAccount still fails the catch invokes the same function
+ * in "record failure" mode, which writes ERROR evidence for that account, and the Map goes on
+ * with the other accounts: a failed account never fails the run.
  */
 import { Duration, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,6 +29,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { Schedule } from '../../lib/config';
+import { RUN_MAX_DURATION_MS } from '../../lib/evidence/run-lock';
 
 /** Lambda errors worth retrying: throttling and transient service faults, not handler bugs. */
 export const LAMBDA_TRANSIENT_ERRORS = [
@@ -27,7 +37,30 @@ export const LAMBDA_TRANSIENT_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
 ];
+
+/**
+ * Errors a handler throws that a later attempt can get past (Step Functions matches the error
+ * name the function threw): DynamoDB throttling and server errors once the SDK's own retries
+ * are spent, the store's EvidenceWriteError (throttled beyond its bounded backoff), and the
+ * SDK's request timeout.
+ */
+export const HANDLER_TRANSIENT_ERRORS = [
+  'EvidenceWriteError',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+];
+
+/** A function that timed out or ran out of memory (Step Functions reports these as Lambda.Unknown / Sandbox.Timedout). */
+export const LAMBDA_TIMEOUT_ERRORS = ['Lambda.Unknown', 'Sandbox.Timedout'];
+
+/** Thrown by ListAccounts while another execution holds the run lock. */
+export const RUN_LOCK_BUSY_ERROR = 'RunLockBusy';
 
 export interface OrchestrationProps {
   schedule: Schedule;
@@ -44,9 +77,16 @@ export function scheduleExpression(schedule: Schedule): scheduler.ScheduleExpres
   return scheduler.ScheduleExpression.expression(schedule.expression, TimeZone.of(schedule.timeZone));
 }
 
-/** Retry a task's Lambda invocation on transient errors only: 6 attempts, doubling, full jitter. */
+/**
+ * Retry a task on transient errors only: Lambda service errors 6 times, the handler's transient
+ * errors 4 times (doubling, at most 2 min apart), a timeout once; full jitter everywhere so the
+ * accounts of a Map don't retry in step.
+ */
 function retryTransient(task: tasks.LambdaInvoke, interval: Duration): void {
-  task.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval, maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+  const jitterStrategy = sfn.JitterType.FULL;
+  task.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval, maxAttempts: 6, backoffRate: 2, jitterStrategy });
+  task.addRetry({ errors: HANDLER_TRANSIENT_ERRORS, interval, maxAttempts: 4, backoffRate: 2, maxDelay: Duration.minutes(2), jitterStrategy });
+  task.addRetry({ errors: LAMBDA_TIMEOUT_ERRORS, interval, maxAttempts: 1, jitterStrategy });
 }
 
 export class Orchestration extends Construct {
@@ -60,12 +100,21 @@ export class Orchestration extends Construct {
 
     const listAccounts = new tasks.LambdaInvoke(this, 'ListAccounts', {
       lambdaFunction: props.listAccounts,
-      comment: 'Accounts of this run (configured list or ACTIVE organisation accounts)',
+      comment: 'Take the run lock; accounts of this run (configured list or ACTIVE organisation accounts)',
       payload: sfn.TaskInput.fromObject({ 'executionName.$': '$$.Execution.Name', 'startedAt.$': '$$.Execution.StartTime' }),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
     });
     retryTransient(listAccounts, Duration.seconds(2));
+    // Another execution holds the run lock: wait for it (1, 2, 4, 8 then every 10 min: 14
+    // retries, about 2 h), then give up without having written anything.
+    listAccounts.addRetry({ errors: [RUN_LOCK_BUSY_ERROR], interval: Duration.minutes(1), maxAttempts: 14, backoffRate: 2, maxDelay: Duration.minutes(10) });
+    const refused = new sfn.Fail(this, 'RunRefusedLockBusy', {
+      comment: 'Another execution holds the run lock: this one collected nothing',
+      error: RUN_LOCK_BUSY_ERROR,
+      causePath: '$.lockBusy.Cause',
+    });
+    listAccounts.addCatch(refused, { errors: [RUN_LOCK_BUSY_ERROR], resultPath: '$.lockBusy' });
 
     const collect = new tasks.LambdaInvoke(this, 'CollectAccount', {
       lambdaFunction: props.collectAccount,
@@ -107,7 +156,7 @@ export class Orchestration extends Construct {
 
     const finalize = new tasks.LambdaInvoke(this, 'FinalizeRun', {
       lambdaFunction: props.finalizeRun,
-      comment: 'Check each account has a manifest, publish run metrics',
+      comment: 'Close and count every account of the run (sealed / incomplete / failed), publish run metrics, release the run lock',
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
     });
@@ -117,7 +166,8 @@ export class Orchestration extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'CollectionRun', {
       comment: 'art32 collection run: list accounts, collect each (bounded), finalize',
       definitionBody: sfn.DefinitionBody.fromChainable(listAccounts.next(forEachAccount).next(finalize)),
-      timeout: Duration.hours(6),
+      // The run lock's lease outlives this (lib/evidence/run-lock.ts).
+      timeout: Duration.millis(RUN_MAX_DURATION_MS),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });

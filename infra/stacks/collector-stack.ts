@@ -58,11 +58,13 @@ export class CollectorStack extends Stack {
     const listAccounts = new Art32Function(this, 'ListAccounts', {
       name: 'list-accounts',
       description: 'art32: accounts of a run (configured list or ACTIVE organisation accounts)',
-      environment: listAccountsEnvironment(config),
+      environment: listAccountsEnvironment(config, tableName),
       timeout: Duration.minutes(1),
       memorySize: 256,
       logRetention,
     });
+    // One execution at a time: ListAccounts takes the run lock, FinalizeRun releases it.
+    this.evidence.grantRunLock(listAccounts.role);
     if (config.accounts.mode === 'organization') {
       listAccounts.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['organizations:ListAccounts'], resources: ['*'] }));
       acknowledge(listAccounts.role, 'AwsSolutions-IAM5[Resource::*]', `${XRAY_REASON} organizations:ListAccounts supports no resource-level permissions either.`);
@@ -105,6 +107,7 @@ export class CollectorStack extends Stack {
       logRetention,
     });
     this.evidence.grantRead(finalizeRun.role);
+    this.evidence.grantRunLock(finalizeRun.role);
     acknowledge(finalizeRun.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
 
     this.functions = { listAccounts, collectAccount, finalizeRun };

@@ -260,6 +260,8 @@ const decimal = z
 const EmailList = z.string().transform(csvItems).pipe(z.array(Email).min(1, 'list at least one recipient'));
 
 export const ListAccountsEnv = CommonEnv.extend({
+  /** The evidence table: ListAccounts takes the run lock there (lib/evidence/run-lock.ts). */
+  TABLE_NAME: z.string().min(3),
   ACCOUNTS_MODE: z.enum(['list', 'organization']),
   /** Comma-separated ids: the accounts (list mode) or the exclusions (organisation mode). */
   ACCOUNT_IDS: AccountIdList,
@@ -315,9 +317,10 @@ function checked<S extends z.ZodType>(schema: S, env: Record<string, string>, fn
   return env;
 }
 
-export function listAccountsEnvironment(config: Art32Config): Record<string, string> {
+/** `tableName` may be a CDK token (an opaque non-empty string here). */
+export function listAccountsEnvironment(config: Art32Config, tableName: string): Record<string, string> {
   const ids = config.accounts.mode === 'list' ? config.accounts.ids : config.accounts.excludeIds;
-  return checked(ListAccountsEnv, { ...common('list-accounts'), ACCOUNTS_MODE: config.accounts.mode, ACCOUNT_IDS: ids.join(',') }, 'list-accounts');
+  return checked(ListAccountsEnv, { ...common('list-accounts'), TABLE_NAME: tableName, ACCOUNTS_MODE: config.accounts.mode, ACCOUNT_IDS: ids.join(',') }, 'list-accounts');
 }
 
 /** `tableName` and `partition` may be CDK tokens; they are opaque non-empty strings here. */

@@ -10,6 +10,7 @@ import { createHandler as createCollect, type CollectAccountEvent } from '../../
 import { createHandler as createFinalize } from '../../functions/finalize-run/handler';
 import { storeSink } from '../../functions/shared/evidence';
 import { EvidenceStore } from '../../lib/evidence/store';
+import { RunLock } from '../../lib/evidence/run-lock';
 import { ensureTable, localClient, startDynalite, type EmbeddedServer } from '../../lib/evidence/embedded';
 import { RULES } from '../../lib/rules';
 import { loadScenario } from '../../lib/scenarios';
@@ -182,7 +183,7 @@ describe('collect-account handler', () => {
 
 describe('finalize-run handler', () => {
   it('counts collected and failed accounts from the sealed manifests', async () => {
-    const { finalizeRun } = createFinalize({ env: ENV, evidence: storeSink(store) });
+    const { finalizeRun } = createFinalize({ env: ENV, evidence: storeSink(store), lock: new RunLock({ doc: store.documentClient, tableName: ENV.TABLE_NAME }) });
     const summary = await finalizeRun({
       runId: 'run-1',
       startedAt: COLLECTED_AT,
@@ -193,7 +194,7 @@ describe('finalize-run handler', () => {
   });
 
   it('an account with nothing recorded never fails the execution: counted UNRECORDED (the alarm metric) and listed without a sealed run', async () => {
-    const { finalizeRun } = createFinalize({ env: ENV, evidence: storeSink(store) });
+    const { finalizeRun } = createFinalize({ env: ENV, evidence: storeSink(store), lock: new RunLock({ doc: store.documentClient, tableName: ENV.TABLE_NAME }) });
     const summary = await finalizeRun({ runId: 'run-1', startedAt: COLLECTED_AT, accounts: ['123456789012', '523456789012'], results: [{ accountId: '523456789012', status: 'UNRECORDED' }] });
     expect(summary).toMatchObject({ sealed: 1, unrecorded: 1, outcomes: { '523456789012': 'UNRECORDED' } });
     expect(summary.withoutSealedRun).toContain('523456789012');

@@ -60,7 +60,7 @@ describe('parseConfig', () => {
 describe('Lambda environments derived from the config', () => {
   it('round-trip through the handlers’ own schemas', () => {
     const config = parseConfig({ ...minimal, accounts: { mode: 'list', ids: ['123456789012', '223456789012'] }, report: { recipients: ['a@example.com', 'b@example.com'], sender: 'art32@example.com' } });
-    expect(parseEnv(ListAccountsEnv, listAccountsEnvironment(config), 'list-accounts').ACCOUNT_IDS).toEqual(['123456789012', '223456789012']);
+    expect(parseEnv(ListAccountsEnv, listAccountsEnvironment(config, 'art32-evidence'), 'list-accounts').ACCOUNT_IDS).toEqual(['123456789012', '223456789012']);
     const collect = parseEnv(CollectAccountEnv, collectAccountEnvironment(config, 'art32-evidence', 'aws'), 'collect-account');
     expect(collect).toMatchObject({ TABLE_NAME: 'art32-evidence', MEMBER_ROLE_NAME: 'art32-member-readonly', EXTERNAL_ID: 'ext-id-1', AWS_PARTITION_NAME: 'aws' });
     expect(parseEnv(SendReportEnv, sendReportEnvironment(config.report!, 'art32-evidence'), 'send-report').REPORT_RECIPIENTS).toEqual(['a@example.com', 'b@example.com']);
