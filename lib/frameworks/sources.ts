@@ -211,7 +211,36 @@ export const SOURCES = {
   cisAws: {
     id: 'cisAws',
     status: 'industry-practice',
-    citation: 'CIS Amazon Web Services Foundations Benchmark: credentials unused for 90 days disabled, access keys rotated every 90 days',
+    // v1.2.0 control 1.3 says 90 days; the AWS Config conformance pack for v1.4 and Tenable's v7.0.0 audit (2.11) say 45.
+    citation:
+      'CIS Amazon Web Services Foundations Benchmark: access keys rotated every 90 days; credentials unused for 90 days disabled in v1.2.0 (45 days from v1.4.0 on)',
+  },
+  cisAwsIdentity: {
+    id: 'cisAwsIdentity',
+    status: 'industry-practice',
+    citation:
+      'CIS Amazon Web Services Foundations Benchmark, identity and access management section: MFA for every IAM user with a console password, MFA (hardware MFA preferred) for the root user, no root user access keys',
+  },
+  cisAwsLogging: {
+    id: 'cisAwsLogging',
+    status: 'industry-practice',
+    citation:
+      'CIS Amazon Web Services Foundations Benchmark, logging and monitoring sections: CloudTrail enabled in all regions, log file validation enabled, CloudTrail logs encrypted at rest with KMS keys, a metric filter and alarm for unauthorized API calls',
+  },
+  awsGuardDutyS3: {
+    id: 'awsGuardDutyS3',
+    status: 'industry-practice',
+    citation: 'AWS, Amazon GuardDuty User Guide, "S3 Protection": GuardDuty analyses S3 data events to detect threats to data in S3 buckets',
+  },
+  awsCloudWatchRetention: {
+    id: 'awsCloudWatchRetention',
+    status: 'industry-practice',
+    citation: 'AWS, Amazon CloudWatch Logs API Reference, PutRetentionPolicy: retentionInDays takes one of a fixed list of values, among them 180 and 365 days (none in between)',
+  },
+  iglewiczHoaglin: {
+    id: 'iglewiczHoaglin',
+    status: 'industry-practice',
+    citation: 'B. Iglewicz and D. C. Hoaglin, How to Detect and Handle Outliers (ASQC Basic References in Quality Control, vol. 16, 1993): a modified z-score (median / MAD) above 3.5 marks a potential outlier',
   },
   awsUnusedAccess90: {
     id: 'awsUnusedAccess90',

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { Command } from 'commander';
 import { RULES, type Rule } from '../../rules';
 import { requirementsForRule } from '../../frameworks';
+import { SOURCES } from '../../frameworks/sources';
+import { THRESHOLD_BASIS_LABEL, shortCitation, thresholdQuote, thresholdSourcesFor, type ThresholdSource } from '../../frameworks/thresholds';
 import { CliError } from '../errors';
 import { closeMatches } from '../render';
 import { safeJson } from '../../support/sanitize';
@@ -39,6 +41,31 @@ export function describeParameters(rule: Rule): ParameterDoc[] {
   });
 }
 
+/** Where each threshold of a rule comes from, for text and JSON output. */
+export function describeThresholds(rule: Rule): (ThresholdSource & { default?: unknown; basisLabel: string; citations: string[]; quotation?: string })[] {
+  const defaults = new Map(describeParameters(rule).map((p) => [p.name, p.default]));
+  return thresholdSourcesFor(rule.id).map((t) => ({
+    ...t,
+    ...(t.fixed === undefined ? { default: defaults.get(t.name) } : {}),
+    basisLabel: THRESHOLD_BASIS_LABEL[t.basis],
+    citations: t.sources.map((id) => SOURCES[id].citation),
+    ...(thresholdQuote(t) ? { quotation: thresholdQuote(t) } : {}),
+  }));
+}
+
+function thresholdLines(rule: Rule): string[] {
+  const out: string[] = [];
+  for (const t of describeThresholds(rule)) {
+    out.push(`  ${t.name}${t.fixed === undefined ? ` = ${JSON.stringify(t.default)}` : ` (fixed: ${t.fixed})`} — ${t.basisLabel}`);
+    out.push(`    ${t.sentence}`);
+    if (t.quotation) out.push(`    ${t.quotation}`);
+    if (t.derivation) out.push(`    how art32 applies it: ${t.derivation}`);
+    if (t.sources.length) out.push(`    source: ${t.sources.map(shortCitation).join('; ')}`);
+    out.push(t.checkedAgainst ? `    figure checked against: ${t.checkedAgainst}` : t.sources.length ? '    figure not checked against the text (cited, not quoted)' : '    no source: a choice of art32');
+  }
+  return out.length ? out : ['  (none)'];
+}
+
 export function explainRule(rule: Rule): string {
   const params = describeParameters(rule);
   const requirements = requirementsForRule(rule.id);
@@ -53,6 +80,9 @@ export function explainRule(rule: Rule): string {
     ...(params.length
       ? params.map((p) => `  ${p.name} (${p.type}) = ${JSON.stringify(p.default)}${p.description ? ` — ${p.description}` : ''}`)
       : ['  (none)']),
+    '',
+    'Thresholds and where they come from (CNIL recommendation, GDPR article, industry practice, art32 default or your input)',
+    ...thresholdLines(rule),
     '',
     'Remediation',
     `  Console: ${rule.remediation.console}`,
@@ -92,7 +122,7 @@ Examples:
       }
       if (options.format === 'json') {
         const { evaluate: _evaluate, parameters: _schema, ...meta } = rule;
-        const body = { ...meta, parameters: describeParameters(rule), requirements: requirementsForRule(rule.id).map((r) => ({ id: r.id, framework: r.frameworkId, title: r.title })) };
+        const body = { ...meta, parameters: describeParameters(rule), thresholds: describeThresholds(rule), requirements: requirementsForRule(rule.id).map((r) => ({ id: r.id, framework: r.frameworkId, title: r.title })) };
         process.stdout.write(`${safeJson(body, 2)}\n`);
         return;
       }

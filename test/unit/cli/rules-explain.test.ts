@@ -77,3 +77,28 @@ describe('help texts', () => {
     expect(r.stdout).toContain('Exit codes: 0 scanned, 1 failing rules at or above --fail-on, 2 bad input');
   });
 });
+
+describe('art32 explain: where each threshold comes from', () => {
+  it('prints, for every parameter, its status and source sentence — CNIL recommendation, industry practice or art32 default', async () => {
+    const r = await run('explain', 'logging.retention');
+    expect(r.code).toBe(0);
+    const part = r.stdout.slice(r.stdout.indexOf('Thresholds and where they come from'), r.stdout.indexOf('\nRemediation'));
+    expect(part).toContain('minimumDays = 180 — CNIL recommendation (non-binding state of the art)');
+    expect(part).toContain('« La Commission recommande de conserver ces données pendant une durée comprise entre six mois et un an »');
+    expect(part).toContain('source: CNIL délibération n° 2021-122 of 14 October 2021 (recommendation on logging; JORF 30 October 2021)');
+    const stale = (await run('explain', 'access.stale-credentials')).stdout;
+    expect(stale).toContain('maxUnusedDays = 90 — industry practice (CIS / AWS / published research)');
+    const continuity = (await run('explain', 'governance.evidence-continuity')).stdout;
+    expect(continuity).toContain('maxGapHours = 36 — art32 default (no text sets this figure; the controller calibrates it)');
+  });
+
+  it('a rule without parameters still shows its fixed criteria and their source; json carries the same', async () => {
+    const r = await run('explain', 'auth.root-mfa');
+    expect(r.stdout).toMatch(/hardwareMfaPreferred \(fixed: a virtual MFA device on the root user is a WARN\) — industry practice/);
+    const body = JSON.parse((await run('explain', 'auth.password-strength', '--format', 'json')).stdout) as { thresholds: { name: string; basis: string; default?: unknown; checkedAgainst?: string }[] };
+    const lockout = body.thresholds.find((t) => t.name === 'lockoutMaxFailures');
+    expect(lockout?.basis).toBe('cnil-recommendation');
+    expect(lockout?.checkedAgainst).toBeUndefined();
+    expect(body.thresholds.find((t) => t.name === 'minimumEntropyBits')?.default).toBe(80);
+  });
+});
