@@ -13,9 +13,9 @@ import { verifyAccountItems, type AccountVerification } from '../evidence/verify
 import { canonicalJson } from '../evidence/canonical';
 import type { Framework, Requirement } from '../frameworks/types';
 import type { Rule } from '../rules/types';
-import { TOOL_VERSION } from '../version';
-import { accountLabel } from './email';
-import { escapeHtml, untrusted } from './escape';
+import { RegisterStore, verifyRegisterItems, type RegisterVerification } from '../register/store';
+import { registerStatusForRule, registerView, type RuleRegisterStatus } from '../register/view';
+import type { RegisterEntry, RegisterItem } from '../register/types';
 
 export interface AuditOptions {
   accountId: string;
@@ -64,6 +64,30 @@ export interface AuditModel {
   requirements: AuditRequirement[];
   /** Items of the period that could not be parsed (also reported by verification). */
   unreadableItems: number;
+  /** Every rule once, judged on its latest record of the period, with its register status. */
+  checks: AuditCheck[];
+  /** The register in force for the account at the end of the period (declarations, acceptances, plans, triage). */
+  register: RegisterEntry[];
+  /** The register chain verified as a whole (null when the store holds no register). */
+  registerVerification: RegisterVerification | null;
+}
+
+/** One rule's standing in the period: what the latest record says, since when it fails, who acts on it. */
+export interface AuditCheck {
+  id: string;
+  title: string;
+  severity: string;
+  /** The rule's latest record in the period (undefined: no record, so not verified). */
+  latest?: EvidenceRecord;
+  /**
+   * For a failing check: when the current run of FAIL records began. `atPeriodStart` = the
+   * first record of the period already failed (it may have failed before the period).
+   */
+  firstFailed?: { at: string; atPeriodStart: boolean };
+  /** Short names of the requirements that list the rule (e.g. "Art. 32(1)(b)"). */
+  requirements: string[];
+  /** Acceptances and remediation plans of the register for this rule, judged at the end of the period. */
+  register: RuleRegisterStatus;
 }
 
 export interface AuditInput extends AuditOptions {
@@ -73,6 +97,9 @@ export interface AuditInput extends AuditOptions {
   rules: readonly Rule[];
   frameworks: readonly Framework[];
   unreadableItems?: number;
+  /** Raw register items of the store (the audit shows those in force for the account at the end of the period). */
+  registerItems?: readonly RegisterItem[];
+  registerVerification?: RegisterVerification | null;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -102,7 +129,14 @@ export function buildAuditModel(input: AuditInput): AuditModel {
       };
     }),
   );
+  // The register as it stood at the end of the period (or now, when the period ends later).
+  const periodEnd = dateBounds({ from: input.from, to: input.to }).upper;
+  const registerAt = periodEnd < input.now ? periodEnd : input.now;
+  const view = registerView(input.registerItems ?? [], input.accountId, registerAt);
   return {
+    checks: auditChecks(requirements, records, { ...view, at: registerAt }, new Set(input.manifests.filter((mf) => mf.previous === null).map((mf) => mf.runId))),
+    register: view.entries,
+    registerVerification: input.registerVerification ?? null,
     accountId: input.accountId,
     accountAlias: [...records].reverse().find((r) => r.accountAlias !== undefined)?.accountAlias ?? null,
     from: input.from,
@@ -114,6 +148,31 @@ export function buildAuditModel(input: AuditInput): AuditModel {
     requirements,
     unreadableItems: input.unreadableItems ?? 0,
   };
+}
+
+/** Each rule once, in catalogue order of the requirements, with the start of its current FAIL streak. */
+function auditChecks(requirements: readonly AuditRequirement[], records: readonly EvidenceRecord[], view: ReturnType<typeof registerView>, chainStarts: ReadonlySet<string>): AuditCheck[] {
+  const checks = new Map<string, AuditCheck>();
+  for (const req of requirements) {
+    for (const rule of req.rules) {
+      const check = checks.get(rule.id) ?? { id: rule.id, title: rule.title, severity: rule.severity, requirements: [], register: registerStatusForRule(view, rule.id) };
+      if (!check.requirements.includes(req.requirement.shortName)) check.requirements.push(req.requirement.shortName);
+      checks.set(rule.id, check);
+    }
+  }
+  for (const check of checks.values()) {
+    const own = records.filter((r) => r.ruleId === check.id); // oldest first
+    const latest = own.at(-1);
+    if (!latest) continue;
+    check.latest = latest;
+    if (latest.status !== 'FAIL') continue;
+    let start = own.length - 1;
+    while (start > 0 && own[start - 1]?.status === 'FAIL') start--;
+    const first = own[start] ?? latest;
+    // Failing from the period's first record: it may have failed before, unless that record's run started the chain.
+    check.firstFailed = { at: first.collectedAt, atPeriodStart: start === 0 && !chainStarts.has(first.runId) };
+  }
+  return [...checks.values()];
 }
 
 /** Consecutive records with the same thresholds form one period. */
@@ -147,188 +206,13 @@ export async function loadAuditModel(store: EvidenceStore, options: AuditOptions
   const manifests = items.manifests.filter((i) => inPeriod(i.collectedAt)).flatMap((i) => parse(() => parseManifestItem(i)) ?? []);
   // The items just read: verifying them again from the store would repeat the account's three Queries.
   const verification = verifyAccountItems(options.accountId, items, options.from);
-  return buildAuditModel({ ...options, records, manifests, verification, unreadableItems: unreadable });
+  // The register: its entries in force for the account, and its own chain verified (a second
+  // Query only when the store holds a register).
+  const registerStore = new RegisterStore(store.documentClient, store.tableName);
+  const rawRegister = await registerStore.rawItems();
+  const registerItems = rawRegister.length ? await registerStore.items() : [];
+  const registerVerification = rawRegister.length ? verifyRegisterItems(rawRegister) : null;
+  return buildAuditModel({ ...options, records, manifests, verification, unreadableItems: unreadable, registerItems, registerVerification });
 }
 
-// ------------------------------------------------------------------------------ HTML
-
-const CSS = `
-:root{color-scheme:light}
-body{font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1a1a1a;background:#fff;margin:0 auto;max-width:1100px;padding:24px;font-size:13px;line-height:1.4}
-h1{font-size:22px;margin:0 0 4px}
-h2{font-size:18px;margin:0 0 4px}
-h3{font-size:14px;margin:14px 0 4px}
-.muted{color:#555}
-table{border-collapse:collapse;width:100%;margin:6px 0 12px}
-th,td{border:1px solid #c8c8c8;padding:3px 5px;text-align:left;vertical-align:top}
-table.fixed{table-layout:fixed}
-.hash{overflow-wrap:anywhere}
-.nowrap{white-space:nowrap}
-table.kv{width:100%;margin:0;table-layout:fixed}table.kv td{border:none;padding:0 6px 0 0;font-size:inherit;overflow-wrap:anywhere}table.kv td:first-child{width:42%}
-.toc a{color:inherit;text-decoration:none}
-th{background:#f0f1f3;font-weight:600}
-thead{display:table-header-group}
-tr{break-inside:avoid}
-.hash{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,'Liberation Mono',monospace;font-size:10px;word-break:break-all}
-.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,'Liberation Mono',monospace;font-size:11px}
-.FAIL,.ERROR,.bad{color:#a50e0e;font-weight:700}
-.PASS,.good{color:#1b5e20;font-weight:700}
-.WARN{color:#7a4100;font-weight:700}
-.NOT_APPLICABLE{color:#444}
-.requirement{break-inside:auto;padding-top:4px;border-top:1px solid #c8c8c8;margin-top:10px}
-h2,h3{break-after:avoid}
-.box{border:1px solid #c8c8c8;padding:8px 10px;margin:8px 0}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0}
-dt{font-weight:600}
-dd{margin:0}
-@page{size:A4;margin:16mm 11mm 14mm;@bottom-right{content:"page " counter(page) " of " counter(pages);font:9px sans-serif;color:#555}}
-@media print{body{padding:0;max-width:none;font-size:9.5px;line-height:1.3}h1{font-size:17px}h2{font-size:13px}h3{font-size:11px;margin:8px 0 3px}.hash{font-size:7.5px}.mono{font-size:8.5px}th,td{padding:2px 4px}}
-`;
-
-const fmtJson = (v: unknown): string => {
-  try {
-    return canonicalJson(v);
-  } catch {
-    return String(v);
-  }
-};
-
-function statusCell(status: string): string {
-  return `<span class="${escapeHtml(status)}">${escapeHtml(status === 'NOT_APPLICABLE' ? 'N/A' : status)}</span>`;
-}
-
-/** A CSS string literal's content: anything but plain characters as a CSS escape. */
-function cssString(value: string): string {
-  return [...value].map((ch) => (/[A-Za-z0-9 ._:()-]/.test(ch) ? ch : `\\${(ch.codePointAt(0) ?? 0).toString(16)} `)).join('');
-}
-
-const PARAMETER_CHARS = 120;
-
-/** Thresholds as a key/value table (nested values as compact JSON), never a raw JSON blob. */
-function parameterTable(threshold: Record<string, unknown>): string {
-  const rows = Object.keys(threshold)
-    .sort()
-    .map((k) => {
-      const v = threshold[k];
-      const full = typeof v === 'string' ? v : fmtJson(v);
-      // Long values (lists, tables of weights) are cut here; the stored record holds them whole.
-      const text = full.length > PARAMETER_CHARS ? `${full.slice(0, PARAMETER_CHARS)}… (${full.length} characters, whole in each record)` : full;
-      return `<tr><td class="mono">${escapeHtml(k)}</td><td>${escapeHtml(text)}</td></tr>`;
-    });
-  return rows.length ? `<table class="kv">${rows.join('')}</table>` : '<span class="muted">none</span>';
-}
-
-/** Render the printable document. Pure: same model, same bytes. */
-export function renderAuditHtml(m: AuditModel): string {
-  const v = m.verification;
-  const verified = v.problems.length === 0;
-  const account = accountLabel(m);
-  const out: string[] = [];
-  out.push(
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light">',
-    `<title>${escapeHtml(`art32 audit report — ${account} — ${m.from} to ${m.to}`)}</title>`,
-    `<style>${CSS}@page{@top-left{content:"${cssString(`art32 audit report · account ${m.accountId} · ${m.from} to ${m.to}`)}";font:9px sans-serif;color:#555}}</style></head><body>`,
-    `<h1>Audit report: security of processing evidence</h1>`,
-    `<p class="muted">GDPR (Regulation (EU) 2016/679) Art. 32, 25(2), 5 and CNIL recommendations — evidence recorded by art32 ${escapeHtml(TOOL_VERSION)}</p>`,
-    '<dl>',
-    `<dt>Account</dt><dd>${untrusted(account)}</dd>`,
-    `<dt>Period</dt><dd>${escapeHtml(m.from)} to ${escapeHtml(m.to)} (inclusive, UTC)</dd>`,
-    `<dt>Generated</dt><dd>${escapeHtml(m.now)}</dd>`,
-    m.storeDescription ? `<dt>Evidence store</dt><dd>${escapeHtml(m.storeDescription)}</dd>` : '',
-    `<dt>Runs in period</dt><dd>${m.runs.length}</dd>`,
-    `<dt>Records in period</dt><dd>${new Set(m.requirements.flatMap((r) => r.records.map((x) => x.hash))).size}</dd>`,
-    '</dl>',
-  );
-  // Requirement summary first: the auditor's table of contents, status from the latest record of each rule.
-  out.push('<h2>Requirements</h2><table class="toc"><thead><tr><th>Requirement</th><th>Citation</th><th>Latest status</th><th>Rules</th><th>Records</th></tr></thead><tbody>');
-  for (const req of m.requirements) {
-    const latest = new Map<string, string>();
-    for (const rec of req.records) latest.set(rec.ruleId, rec.status);
-    const statuses = req.rules.map((r) => latest.get(r.id));
-    const worst = statuses.includes('FAIL') ? 'FAIL' : statuses.some((x) => x === undefined || x === 'ERROR') ? 'NOT VERIFIED' : statuses.includes('WARN') ? 'WARN' : statuses.includes('PASS') ? 'PASS' : 'NOT_APPLICABLE';
-    out.push(
-      `<tr><td><a href="#${escapeHtml(req.requirement.id)}">${escapeHtml(req.requirement.title)}</a></td><td>${escapeHtml(req.requirement.citation)}</td><td class="nowrap">${worst === 'NOT VERIFIED' ? '<span class="bad">NOT VERIFIED</span>' : statusCell(worst)}</td><td>${req.rules.length}</td><td>${req.records.length}</td></tr>`,
-    );
-  }
-  out.push('</tbody></table>');
-
-  out.push(
-    `<div class="box"><h2>Verification: <span class="${verified ? 'good' : 'bad'}">${verified ? 'INTACT' : `${v.problems.length} PROBLEM${v.problems.length === 1 ? '' : 'S'}`}</span></h2>`,
-    `<p>Every record hash and manifest hash was recomputed from the stored bytes, each manifest was checked to list exactly the records stored under its run, and the manifest chain was walked (${v.manifests} manifests, ${v.records} records checked from ${escapeHtml(m.from)}).`,
-    ` Head of the chain (latest manifest hash): <span class="hash">${escapeHtml(v.headHash ?? 'none')}</span>. Keep it with this document: deleting the latest run entirely is only detectable against a copy of this value.</p>`,
-    m.unreadableItems ? `<p class="bad">${m.unreadableItems} stored item(s) of the period could not be read as evidence; see the problems below.</p>` : '',
-  );
-  if (!verified) {
-    out.push('<table><thead><tr><th>Problem</th><th>Run</th><th>Collected</th><th>Item</th><th>Detail</th></tr></thead><tbody>');
-    for (const p of v.problems) {
-      out.push(`<tr><td class="bad">${escapeHtml(p.kind)}</td><td class="mono">${escapeHtml(p.runId)}</td><td>${escapeHtml(p.collectedAt)}</td><td class="hash">${escapeHtml(`${p.pk} ${p.sk}`)}</td><td>${escapeHtml(p.message)}</td></tr>`);
-    }
-    out.push('</tbody></table>');
-  }
-  out.push(
-    `<p class="muted">How to check independently: each record's hash is the SHA-256 of its canonical JSON (sorted keys, no whitespace), stored byte for byte in the item's <code>body</code> attribute; run <code>art32 verify --account ${escapeHtml(m.accountId)} --from ${escapeHtml(m.from)}</code> to repeat this verification.</p></div>`,
-  );
-
-  out.push('<h2>Runs in the period</h2>');
-  if (m.runs.length === 0) out.push('<p class="bad">No sealed run in this period: no evidence was collected.</p>');
-  else {
-    out.push('<table><thead><tr><th>Collected (UTC)</th><th>Run</th><th>Source</th><th>Records</th><th>Manifest SHA-256</th><th>Previous manifest</th></tr></thead><tbody>');
-    for (const r of m.runs) {
-      out.push(
-        `<tr><td>${escapeHtml(r.collectedAt)}</td><td class="mono">${escapeHtml(r.runId)}</td><td>${escapeHtml(`${r.source.kind}: ${r.source.name}`)}</td><td>${r.recordCount}</td><td class="hash">${escapeHtml(r.hash)}</td><td class="hash">${escapeHtml(r.previous ? r.previous.hash : 'first run of the chain')}</td></tr>`,
-      );
-    }
-    out.push('</tbody></table>');
-  }
-
-  for (const req of m.requirements) {
-    const r = req.requirement;
-    out.push(`<section class="requirement"><h2 id="${escapeHtml(r.id)}">${escapeHtml(r.title)}</h2>`);
-    out.push(`<p><strong>${escapeHtml(r.citation)}</strong><br>${escapeHtml(r.summary)}</p>`);
-    const latestByRule = new Map<string, EvidenceRecord>();
-    for (const rec of req.records) latestByRule.set(rec.ruleId, rec);
-    out.push('<table class="fixed"><colgroup><col><col style="width:12%"><col style="width:16%"></colgroup><thead><tr><th>Rule (parameters: see "Rules and parameters in force")</th><th>Severity</th><th>Latest status in period</th></tr></thead><tbody>');
-    for (const rule of req.rules) {
-      const latest = latestByRule.get(rule.id);
-      out.push(
-        `<tr><td><a href="#rule-${escapeHtml(rule.id)}">${escapeHtml(rule.title)}</a> <span class="mono muted">${escapeHtml(rule.id)}</span></td><td>${escapeHtml(rule.severity)}</td><td class="nowrap">${latest ? statusCell(latest.status) : '<span class="bad">NOT VERIFIED</span>'}</td></tr>`,
-      );
-    }
-    out.push('</tbody></table>');
-    out.push(
-      req.records.length === 0
-        ? '<p class="bad">No evidence recorded for this requirement in the period.</p>'
-        : `<p class="muted">${req.records.length} evidence record(s) of these rules in the period: listed once, by run, under "Evidence records" below.</p>`,
-    );
-    out.push('</section>');
-  }
-  // Each rule once, with the parameters it applied in the period (a rule serves several requirements).
-  const rules = [...new Map(m.requirements.flatMap((r) => r.rules).map((r) => [r.id, r])).values()];
-  out.push('<section class="requirement"><h2 id="parameters">Rules and parameters in force</h2><table class="fixed"><colgroup><col style="width:34%"><col></colgroup><thead><tr><th>Rule</th><th>Parameters (periods with the same thresholds)</th></tr></thead><tbody>');
-  for (const rule of rules) {
-    const params = rule.parameters.length
-      ? rule.parameters.map((p) => `<div><span class="muted nowrap">${escapeHtml(p.from.slice(0, 10))} → ${escapeHtml(p.to.slice(0, 10))}</span>${parameterTable(p.threshold)}</div>`).join('')
-      : '<span class="muted">no record in period</span>';
-    out.push(`<tr id="rule-${escapeHtml(rule.id)}"><td><strong>${escapeHtml(rule.title)}</strong><br><span class="mono">${escapeHtml(rule.id)}</span></td><td>${params}</td></tr>`);
-  }
-  out.push('</tbody></table></section>');
-  // Every record once (a record serves several requirements), by run then rule.
-  const records = [...new Map(m.requirements.flatMap((r) => r.records).map((r) => [r.hash, r])).values()].sort(
-    (a, b) => (a.collectedAt < b.collectedAt ? -1 : a.collectedAt > b.collectedAt ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
-  );
-  out.push(`<section class="requirement"><h2 id="records">Evidence records (${records.length})</h2>`);
-  out.push(
-    '<table class="fixed"><colgroup><col style="width:15%"><col style="width:19%"><col style="width:8%"><col><col style="width:22%"></colgroup>' +
-      '<thead><tr><th>Collected (UTC)</th><th>Rule</th><th>Status</th><th>Finding</th><th>Record SHA-256</th></tr></thead><tbody>',
-  );
-  for (const rec of records) {
-    const more = rec.resources.count > rec.resources.items.length ? ` (+${rec.resources.count - rec.resources.items.length} more, list hash ${rec.resources.sha256.slice(0, 16)}…)` : '';
-    out.push(
-      `<tr><td><span class="nowrap">${escapeHtml(rec.collectedAt.slice(0, 10))}</span> <span class="nowrap">${escapeHtml(rec.collectedAt.slice(11))}</span><br><span class="mono muted">${escapeHtml(rec.runId)}</span></td><td class="mono">${escapeHtml(rec.ruleId)}</td><td>${statusCell(rec.status)}</td><td>${escapeHtml(rec.message)}${more ? `<span class="muted">${escapeHtml(more)}</span>` : ''}</td><td class="hash">${escapeHtml(rec.hash)}</td></tr>`,
-    );
-  }
-  out.push('</tbody></table></section>');
-  out.push('</body></html>', '');
-  return out.join('\n');
-}
+export { renderAuditHtml } from './audit-html';

@@ -27,17 +27,28 @@ describe('audit report (dynalite)', () => {
     expect(model.verification.problems).toEqual([]);
     const html = renderAuditHtml(model);
     expect(html).toContain('Verification: <span class="good">INTACT</span>');
-    // One section per requirement of every framework, then the rules with their parameters, then the records once.
-    const sections = html.match(/<section class="requirement">/g) ?? [];
-    expect(sections).toHaveLength(FRAMEWORKS.reduce((n, f) => n + f.requirements.length, 0) + 2);
+    expect(html).toContain('Integrity of recorded evidence: <span class="good">intact</span> — this is not a statement of compliance.');
+    expect(html).toContain('depends on the controller’s own risk analysis');
+    // Contents by requirement: one row per requirement of every framework, labelled as checks, never a verdict on an article.
+    const contents = html.slice(html.indexOf('id="contents"'), html.indexOf('id="accountability"'));
+    expect(contents.match(/<tr><td><strong>/g) ?? []).toHaveLength(FRAMEWORKS.reduce((n, f) => n + f.requirements.length, 0));
+    expect(contents).toContain('checks mapped to Art. 32(1)(b): 19 of 20 passed');
+    expect(contents).toContain('checks informed by SAN-2026-003 (no status)');
+    expect(contents).not.toMatch(/Art\. 32\(1\)\([a-d]\): (PASS|FAIL)/);
     expect(html).not.toContain('break-before:page');
+    // Each rule once under Checks; the failing one with when it first failed and that nobody plans its fix.
+    expect(model.checks.map((c) => c.id).sort()).toEqual([...new Set(FRAMEWORKS.flatMap((f) => f.requirements.flatMap((r) => r.ruleIds)))].sort());
+    expect(model.checks.find((c) => c.id === 'auth.root-mfa')?.firstFailed).toEqual({ at: at(11), atPeriodStart: false });
+    expect(html).toMatch(/first failed <span class="nowrap">2025-11-11<\/span><br><span class="bad">no plan<\/span>/);
+    // The fixture's runs come from a scenario: the document says so before anything else.
+    expect(html).toMatch(/<body>\n<p class="banner" role="note">SYNTHETIC DATA — every run of this period was collected from the bundled scenario <bdi>report-test<\/bdi>/);
     const guide4 = model.requirements.find((r) => r.requirement.id === 'CNIL-GUIDE-4');
     expect(guide4?.records.filter((r) => r.ruleId === 'auth.root-mfa').map((r) => [r.collectedAt, r.status])).toEqual([
       [at(10), 'PASS'],
       [at(11), 'FAIL'],
     ]);
     for (const r of guide4?.records ?? []) expect(html).toContain(r.hash);
-    expect(html).toContain('<tr><td class="mono">example</td><td>1</td></tr>');
+    expect(html).toContain('<tr><td class="id">example</td><td>1</td></tr>');
     expect(html).not.toContain('<script>x');
     expect(html).not.toContain('\u202E');
   });
@@ -51,6 +62,9 @@ describe('audit report (dynalite)', () => {
     await doc.send(new PutCommand({ TableName: 'art32-report-test', Item: { ...Item, body: String(Item?.body).replace('"PASS"', '"FAIL"') } }));
     const model = await loadAuditModel(t.store, { accountId: A1, from: '2025-11-01', to: '2025-11-30', now: at(12), rules: RULES, frameworks: FRAMEWORKS });
     expect(model.verification.problems.length).toBeGreaterThan(0);
-    expect(renderAuditHtml(model)).toMatch(/Verification: <span class="bad">\d+ PROBLEMS?<\/span>/);
+    const html = renderAuditHtml(model);
+    expect(html).toMatch(/Verification: <span class="bad">\d+ PROBLEMS?<\/span>/);
+    expect(html).toMatch(/Integrity of recorded evidence: <span class="bad">\d+ problems?<\/span>/);
+    expect(html).not.toContain('<span class="good">intact</span>');
   });
 });
