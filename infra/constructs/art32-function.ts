@@ -56,7 +56,7 @@ export const BUNDLE_TSCONFIG = path.join(PROJECT_ROOT, 'tsconfig.json');
 export const ESM_REQUIRE_BANNER = "import{createRequire as __art32CreateRequire}from'module';const require=__art32CreateRequire(import.meta.url);";
 
 /** Function names (folder names under functions/). */
-export type FunctionName = 'list-accounts' | 'collect-account' | 'finalize-run' | 'send-report';
+export type FunctionName = 'list-accounts' | 'collect-account' | 'finalize-run' | 'send-report' | 'publish-findings';
 
 export function functionEntry(name: FunctionName): string {
   return path.join(PROJECT_ROOT, 'functions', name, 'handler.ts');
@@ -74,6 +74,7 @@ export const FILES_BESIDE_BUNDLE: Record<FunctionName, readonly string[]> = {
   'collect-account': ['lib/breadth/catalog.json'],
   'finalize-run': [],
   'send-report': [],
+  'publish-findings': [],
 };
 
 /**

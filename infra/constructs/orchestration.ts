@@ -68,6 +68,8 @@ export interface OrchestrationProps {
   listAccounts: lambda.IFunction;
   collectAccount: lambda.IFunction;
   finalizeRun: lambda.IFunction;
+  /** Optional step after FinalizeRun: the sealed run on EventBridge / Security Hub (never fails the run). */
+  publishFindings?: lambda.IFunction;
   /** Encrypts the dead-letter queue. */
   key: kms.IKey;
   logRetention: logs.RetentionDays;
@@ -161,6 +163,24 @@ export class Orchestration extends Construct {
       retryOnServiceExceptions: false,
     });
     retryTransient(finalize, Duration.seconds(2));
+
+    // Publishing comes after sealing and never changes the run's outcome: a failure is retried,
+    // then caught (the function's PublishFailures metric and error alarm make it loud).
+    if (props.publishFindings) {
+      const publish = new tasks.LambdaInvoke(this, 'PublishFindings', {
+        lambdaFunction: props.publishFindings,
+        comment: 'Put the sealed run on EventBridge and into Security Hub (read-only on evidence)',
+        payload: sfn.TaskInput.fromObject({ 'runId.$': '$.runId', 'outcomes.$': '$.outcomes' }),
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        resultPath: '$.published',
+      });
+      retryTransient(publish, Duration.seconds(2));
+      publish.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(30), maxAttempts: 2, backoffRate: 2 });
+      const unpublished = new sfn.Pass(this, 'PublishFailed', { comment: 'Evidence is sealed; publishing failed (alarmed): the run still succeeds' });
+      publish.addCatch(unpublished, { errors: ['States.ALL'], resultPath: '$.publishFailure' });
+      finalize.next(publish);
+    }
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', { retention: props.logRetention });
     this.stateMachine = new sfn.StateMachine(this, 'CollectionRun', {

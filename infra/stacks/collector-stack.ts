@@ -25,6 +25,7 @@ import { AuditorRole } from '../constructs/auditor-role';
 import { EvidenceTable } from '../constructs/evidence-table';
 import { REPORTS_PK } from '../../lib/evidence/table';
 import { Orchestration, scheduleExpression } from '../constructs/orchestration';
+import { PublishFindings } from '../constructs/publish-findings';
 
 export interface CollectorStackProps extends StackProps {
   config: Art32Config;
@@ -35,7 +36,7 @@ const XRAY_REASON = 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTel
 
 export class CollectorStack extends Stack {
   public readonly evidence: EvidenceTable;
-  public readonly functions: Record<'listAccounts' | 'collectAccount' | 'finalizeRun', Art32Function> & { sendReport?: Art32Function };
+  public readonly functions: Record<'listAccounts' | 'collectAccount' | 'finalizeRun', Art32Function> & { sendReport?: Art32Function; publishFindings?: Art32Function };
   public readonly orchestration: Orchestration;
   public readonly alarms: Alarms;
   public readonly auditor?: AuditorRole;
@@ -112,12 +113,21 @@ export class CollectorStack extends Stack {
 
     this.functions = { listAccounts, collectAccount, finalizeRun };
 
+    // ---- publish each sealed run (EventBridge events, Security Hub import): its own role
+    const { integrations } = config;
+    if (integrations.events || integrations.securityHub) {
+      const publish = new PublishFindings(this, 'Publish', { evidence: this.evidence, integrations, logRetention });
+      acknowledge(publish.fn.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
+      this.functions.publishFindings = publish.fn;
+    }
+
     this.orchestration = new Orchestration(this, 'Run', {
       schedule: config.schedule,
       mapConcurrency: config.mapConcurrency,
       listAccounts: listAccounts.function,
       collectAccount: collectAccount.function,
       finalizeRun: finalizeRun.function,
+      ...(this.functions.publishFindings ? { publishFindings: this.functions.publishFindings.function } : {}),
       key: opsKey,
       logRetention,
     });
@@ -127,7 +137,7 @@ export class CollectorStack extends Stack {
       'AwsSolutions-IAM5[Resource::*]',
       'Step Functions logging to CloudWatch Logs uses vended log delivery (logs:CreateLogDelivery, DescribeResourcePolicies, ...) and X-Ray, none of which support resource-level permissions.',
     );
-    for (const fn of [listAccounts, collectAccount, finalizeRun]) {
+    for (const fn of [listAccounts, collectAccount, finalizeRun, ...(this.functions.publishFindings ? [this.functions.publishFindings] : [])]) {
       acknowledge(
         sfnPolicy,
         `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.function.node.defaultChild as CfnElement)}.Arn>:*]`,

@@ -153,6 +153,20 @@ export function arnAccount(arn: string): string {
   return arn.split(':')[4] ?? '';
 }
 
+/**
+ * Where the deployed pipeline publishes each sealed run besides the evidence table (a
+ * PublishFindings step after FinalizeRun, with its own role: the sealer never gets these grants).
+ */
+export const IntegrationsConfig = z
+  .object({
+    /** `art32 Finding Changed` / `art32 Run Completed` events on the collector account's default bus. */
+    events: z.boolean().default(true),
+    /** Import findings into the collector account's Security Hub (it must be enabled there). */
+    securityHub: z.boolean().default(false),
+  })
+  .strict();
+export type IntegrationsConfig = z.infer<typeof IntegrationsConfig>;
+
 export const Art32Config = z
   .object({
     /**
@@ -197,6 +211,8 @@ export const Art32Config = z
     logRetentionDays: z.number().int().positive().default(365),
     /** Read-only, MFA-only auditor role (absent = none). */
     auditors: AuditorsConfig.optional(),
+    /** EventBridge events (default on) and Security Hub import (default off) of each sealed run. */
+    integrations: IntegrationsConfig.default({ events: true, securityHub: false }),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -287,6 +303,16 @@ export const FinalizeRunEnv = CommonEnv.extend({
 });
 export type FinalizeRunEnv = z.infer<typeof FinalizeRunEnv>;
 
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const PublishFindingsEnv = CommonEnv.extend({
+  TABLE_NAME: z.string().min(3),
+  PUBLISH_EVENTS: flag.default(false),
+  EVENT_BUS_NAME: z.string().min(1).default('default'),
+  PUBLISH_SECURITY_HUB: flag.default(false),
+  AWS_PARTITION_NAME: z.string().regex(/^aws[\w-]*$/).default('aws'),
+});
+export type PublishFindingsEnv = z.infer<typeof PublishFindingsEnv>;
+
 export const SendReportEnv = CommonEnv.extend({
   TABLE_NAME: z.string().min(3),
   REPORT_SENDER: Email,
@@ -347,6 +373,18 @@ function activityEnvironment(activity: ActivityConfig): Record<string, string> {
 
 export function finalizeRunEnvironment(tableName: string): Record<string, string> {
   return { ...common('finalize-run'), TABLE_NAME: tableName };
+}
+
+/** `tableName` and `partition` may be CDK tokens. */
+export function publishFindingsEnvironment(integrations: IntegrationsConfig, tableName: string, partition: string): Record<string, string> {
+  return {
+    ...common('publish-findings'),
+    TABLE_NAME: tableName,
+    PUBLISH_EVENTS: String(integrations.events),
+    EVENT_BUS_NAME: 'default',
+    PUBLISH_SECURITY_HUB: String(integrations.securityHub),
+    AWS_PARTITION_NAME: partition,
+  };
 }
 
 export function sendReportEnvironment(report: ReportConfig, tableName: string): Record<string, string> {

@@ -96,6 +96,8 @@ export interface RunCompletedDetail {
   counts: Partial<Record<Status, number>>;
   manifestHash: string;
   changes: Record<FindingChange, number>;
+  /** Set when the run records a failed collection: what could not be read, and why. */
+  collectionFailed?: { operation: string; code: string; message: string };
 }
 
 export function runCompleted(input: { accountId: string; runId: string; collectedAt: string; complete: boolean; manifestHash: string; records: readonly { status: Status }[]; changes: readonly FindingChangedDetail[] }): RunCompletedDetail {

@@ -1,2 +1,3 @@
 export * from './events';
 export * from './security-hub';
+export * from './publish';

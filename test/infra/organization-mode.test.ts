@@ -34,7 +34,7 @@ describe('organisation mode', () => {
 
   it('without a report there is no report function and no email subscription', () => {
     const t = Template.fromStack(built.collector);
-    t.resourceCountIs('AWS::Lambda::Function', 3);
+    t.resourceCountIs('AWS::Lambda::Function', 4);
     t.resourceCountIs('AWS::SNS::Subscription', 0);
     t.resourceCountIs('AWS::Scheduler::Schedule', 1);
   });
