@@ -38,6 +38,8 @@ export interface RenderedEmail {
 export interface RenderOptions {
   /** Shown in the header, e.g. "Production organisation". */
   title?: string;
+  /** The model's people were replaced by pseudonyms (lib/report/pseudonym.ts): the footer says how to resolve them. */
+  pseudonymised?: boolean;
 }
 
 // ------------------------------------------------------------------------------ blocks
@@ -320,6 +322,7 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
     for (const r of model.remediations) out.push(...remediationBlocks(r));
   }
   out.push({ kind: 'p', small: true, spans: [muted(footerText(model))] });
+  out.push({ kind: 'p', small: true, spans: [muted(purposeText(options))] });
   return out;
 }
 
@@ -340,6 +343,18 @@ function remediationBlocks(r: ReportRuleInfo): Block[] {
     { kind: 'p', spans: [{ text: 'CLI:', strong: true }] },
     { kind: 'pre', text: r.remediation.cli },
   ];
+}
+
+/**
+ * The purpose, on every email: activity data about people serve the security of the processing
+ * only (CNIL délib. 2021-122: reuse for another purpose may be a misuse of purpose).
+ */
+export function purposeText(options: RenderOptions): string {
+  return (
+    'Purpose: the security of the processing (GDPR Art. 32) only. The people named here are named to secure accounts, ' +
+    'never to evaluate staff or count working hours (see docs/activity.md).' +
+    (options.pseudonymised ? ' People are shown as pseudonyms (p-…): those entitled resolve them with art32 pseudonym resolve.' : '')
+  );
 }
 
 function footerText(model: ReportModel): string {

@@ -12,6 +12,7 @@ import { RULES } from '../rules';
 import { renderEmail, type RenderedEmail } from './email';
 import { loadReport } from './load';
 import { buildReportModel, dayLabel, type ReportModel, type ReportPlan } from './model';
+import { pseudonymiseReport, type Pseudonymiser } from './pseudonym';
 
 export interface Addresses {
   /** The From address (a verified SES identity, or an address of a verified domain). */
@@ -83,6 +84,8 @@ export interface ScheduledReportOptions extends Addresses {
   historyDays?: number;
   expectedAccountIds?: readonly string[];
   title?: string;
+  /** Name people by keyed pseudonyms in the email (the `report.pseudonymise` option). */
+  pseudonymiser?: Pseudonymiser;
 }
 
 export interface ScheduledReportResult {
@@ -117,7 +120,9 @@ export async function sendScheduledReport(options: ScheduledReportOptions): Prom
     rules: RULES,
     frameworks: FRAMEWORKS,
   });
-  const email = renderEmail(model, options.title ? { title: options.title } : {});
+  const email = options.pseudonymiser
+    ? renderEmail(pseudonymiseReport(model, options.pseudonymiser), { ...(options.title ? { title: options.title } : {}), pseudonymised: true })
+    : renderEmail(model, options.title ? { title: options.title } : {});
   const messageId = await sendReportEmail(options.ses, email, options);
   // Recorded after SES accepted it: a report that failed to send is not a comparison point.
   // The chain heads it showed are kept with it: a second copy that detects deletion of newest runs.

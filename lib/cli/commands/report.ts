@@ -13,6 +13,8 @@ import { renderEmail } from '../../report/email';
 import { loadReport } from '../../report/load';
 import { buildReportModel, ReportInputError } from '../../report/model';
 import { previousReport, ReportSendError, sendReportEmail } from '../../report/send';
+import { Pseudonymiser, pseudonymiseReport } from '../../report/pseudonym';
+import { defaultPseudonymKeyFile, loadPseudonymKey, PseudonymKeyError } from '../../report/pseudonym-key';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
@@ -32,6 +34,8 @@ interface ReportOptions extends RawStoreOptions {
   cadence: string;
   historyDays: string;
   title?: string;
+  pseudonymise?: boolean;
+  pseudonymKey?: string;
 }
 
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
@@ -82,7 +86,9 @@ export function register(program: Command): void {
     .option('--account <id>', 'with --audit: the 12-digit account id')
     .option('--cadence <hours>', 'expected hours between scheduled collections (gaps are intervals over 1.5 x this)', '24')
     .option('--history-days <days>', 'days of runs loaded for trend and failing ages', '30')
-    .option('--title <text>', 'title shown above the verdict');
+    .option('--title <text>', 'title shown above the verdict')
+    .option('--pseudonymise', 'name people (IAM users, role sessions, federated users) by stable keyed pseudonyms in the email; resolve them with `art32 pseudonym resolve`')
+    .option('--pseudonym-key <file>', 'with --pseudonymise: the key file (default: $ART32_PSEUDONYM_KEY_FILE, else ~/.config/art32/pseudonym.key; created on first use)');
   addStoreOptions(command).action(async (opts: ReportOptions) => {
     const now = isoDate(opts.now, '--now') ?? new Date().toISOString();
     if (opts.audit) return audit(opts, now);
@@ -92,6 +98,16 @@ export function register(program: Command): void {
       throw new CliError(`--from and --to are the dates of --audit${hint}`);
     }
     if (!opts.send && (opts.recipients !== undefined || opts.sender !== undefined)) throw new CliError('--recipients and --sender go with --send');
+    if (opts.pseudonymKey !== undefined && !opts.pseudonymise) throw new CliError('--pseudonym-key goes with --pseudonymise');
+    let pseudonymiser: Pseudonymiser | undefined;
+    if (opts.pseudonymise) {
+      try {
+        pseudonymiser = new Pseudonymiser(await loadPseudonymKey(opts.pseudonymKey ?? defaultPseudonymKeyFile(), { create: true }));
+      } catch (error) {
+        if (error instanceof PseudonymKeyError) throw new CliError(error.message);
+        throw error;
+      }
+    }
     const since = isoDate(opts.since, '--since');
     const cadenceHours = positive(opts.cadence, '--cadence');
     const historyDays = positive(opts.historyDays, '--history-days');
@@ -124,7 +140,9 @@ export function register(program: Command): void {
         if (error instanceof ReportInputError) throw new CliError(error.message);
         throw error;
       }
-      const email = renderEmail(model, opts.title ? { title: opts.title } : {});
+      const email = pseudonymiser
+        ? renderEmail(pseudonymiseReport(model, pseudonymiser), { ...(opts.title ? { title: opts.title } : {}), pseudonymised: true })
+        : renderEmail(model, opts.title ? { title: opts.title } : {});
       if (opts.html) await writeOut(opts.html, email.html, 'HTML email');
       if (opts.text) await writeOut(opts.text, email.text, 'text email');
       if (!opts.html && !opts.text && !opts.send) process.stdout.write(email.text);
@@ -149,6 +167,7 @@ export function register(program: Command): void {
 async function audit(opts: ReportOptions, now: string): Promise<void> {
   const accountId = requireAccountId(opts.account);
   if (opts.send || opts.text || opts.since || opts.recipients || opts.sender) throw new CliError('--audit writes one HTML document: --send, --recipients, --sender, --text and --since do not apply');
+  if (opts.pseudonymise || opts.pseudonymKey) throw new CliError('--pseudonymise is for the email; the audit report names people (it is the controller\'s own record)');
   if (!opts.from) throw new CliError('--audit needs --from <date> (start of the period, YYYY-MM-DD)');
   if (!opts.to) throw new CliError('--audit needs --to <date> (end of the period, inclusive, YYYY-MM-DD)');
   const to = opts.to;
