@@ -2,84 +2,165 @@
 # Export one AWS account's IAM, CloudTrail and CloudWatch settings as AWS CLI JSON files,
 # in the layout `art32 scan --source DIR` reads (see docs/exports.md).
 #
-#   lib/sources/export-aws-cli.sh DIR            # uses your default profile and region
-#   AWS_PROFILE=audit AWS_REGION=eu-west-3 lib/sources/export-aws-cli.sh DIR
+#   lib/sources/export-aws-cli.sh [--allow-partial] DIR
+#   AWS_PROFILE=audit AWS_REGION=eu-west-3 lib/sources/export-aws-cli.sh ./exports/prod
 #
 # Read-only: every command is a Get/List/Describe (plus GenerateCredentialReport, which
-# only asks IAM to refresh the report). One failing command (AccessDenied, …) does not stop
-# the others: its error text is kept in its file, and art32 reports that section as not
-# collected (rules → ERROR). Environment:
+# only asks IAM to refresh the report). DIR must be new or empty; it is created 0700 and
+# its files 0600 (they hold credential reports and policies).
+# Checks the credentials first (sts get-caller-identity) and stops there without them.
+# A command that fails (AccessDenied, throttling, …) stops the export with exit 5, its error
+# text kept in its file. --allow-partial keeps going instead, lists every failed command at
+# the end, and exits 0 (5 if nothing but the caller identity was exported); art32 reports a
+# failed section as not collected (its rules say ERROR, never PASS).
+# Exit codes: 0 exported · 2 usage, DIR not new/empty, aws or jq missing · 5 export failed.
+# Environment:
 #   ART32_PERSONAL_DATA_TAG_FILTERS  tag filters that select personal-data stores, one
 #       `--tag-filters` value per line (default: Key=data-classification, any value; the
 #       rule logging.personal-data-events then keeps the values it is configured for).
 #   ART32_LOGS_REGION  region of the CloudWatch Logs group the trail delivers to
 #       (default: the CLI's region).
+#   ART32_REPORT_POLL  attempts to wait for the IAM credential report (default 10, ~40 s).
 set -u
 set -o pipefail
+# Everything written here describes the account's weaknesses: private to the user.
+umask 077
 
-if [ $# -ne 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+ALLOW_PARTIAL=0
+DIR=""
+for arg in "$@"; do
+  case "$arg" in
+    -h|--help) usage ;;
+    --allow-partial) ALLOW_PARTIAL=1 ;;
+    -*) echo "export-aws-cli.sh: unknown option $arg" >&2; usage ;;
+    *) [ -n "$DIR" ] && usage; DIR=$arg ;;
+  esac
+done
+[ -n "$DIR" ] || usage
+
+command -v aws >/dev/null 2>&1 || { echo "export-aws-cli.sh: the aws CLI is not installed (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)" >&2; exit 2; }
+JQ=$(command -v jq 2>/dev/null || true)
+if [ -z "$JQ" ] && [ $ALLOW_PARTIAL -eq 0 ]; then
+  echo "export-aws-cli.sh: jq is not installed; it reads trail names, detector ids and rule names for the per-trail, GuardDuty and EventBridge files. Install jq, or pass --allow-partial to export without those files" >&2
   exit 2
 fi
-command -v aws >/dev/null 2>&1 || { echo "export-aws-cli.sh: the aws CLI is not installed" >&2; exit 2; }
 
-DIR=$1
-mkdir -p "$DIR/trails" || exit 2
-failures=0
+# DIR: new or empty, a real directory of ours, then 0700 — nobody else can plant a file or a
+# symbolic link in it while the export runs, and nothing from an earlier export is mixed in.
+if [ -L "$DIR" ]; then
+  echo "export-aws-cli.sh: $DIR is a symbolic link: choose a real, new directory" >&2; exit 2
+elif [ -e "$DIR" ]; then
+  [ -d "$DIR" ] || { echo "export-aws-cli.sh: $DIR exists and is not a directory" >&2; exit 2; }
+  [ -O "$DIR" ] || { echo "export-aws-cli.sh: $DIR belongs to another user: choose a new directory" >&2; exit 2; }
+  if [ -n "$(ls -A "$DIR")" ]; then
+    echo "export-aws-cli.sh: $DIR is not empty: choose a new directory so no file is mixed with an older export" >&2; exit 2
+  fi
+  chmod 700 "$DIR" || exit 2
+else
+  mkdir -p -m 700 "$DIR" || exit 2
+fi
+mkdir -m 700 "$DIR/trails" || exit 2
 
-# run FILE CMD...: stdout → FILE on success; on failure FILE holds the CLI's error text
-# (art32 reads "An error occurred (Code) …" as a collection error for that section).
-run() {
-  local file=$1; shift
-  local tmp="$DIR/.$(basename "$file").tmp" err="$DIR/.$(basename "$file").err"
-  if "$@" --output json >"$tmp" 2>"$err"; then
-    mv "$tmp" "$DIR/$file"
-    rm -f "$err"
-    echo "ok      $file"
-  else
-    mv "$err" "$DIR/$file"
-    rm -f "$tmp"
-    if grep -q '(NoSuchEntity)' "$DIR/$file" && [ "$file" = password-policy.json ]; then
-      echo "ok      $file (NoSuchEntity: the account has no password policy; kept as evidence)"
-      return
-    fi
-    if grep -q '(InvalidAccessException)' "$DIR/$file" && [ "$file" = securityhub-hub.json ]; then
-      echo "ok      $file (InvalidAccessException: Security Hub is not enabled; kept as evidence)"
-      return
-    fi
-    if grep -q '(InsightNotEnabledException)' "$DIR/$file"; then
-      echo "ok      $file (InsightNotEnabledException: no Insights on this trail; kept as evidence)"
-      return
-    fi
-    echo "FAILED  $file: $(tr '\n' ' ' <"$DIR/$file" | cut -c1-160)" >&2
-    failures=$((failures + 1))
+CHECKING_CREDENTIALS=0
+failed=()   # what failed, for the summary
+exported=0  # files written with data (not counting caller-identity.json)
+
+# One line of someone else's text for the terminal: no control characters (no escape sequences).
+one_line() { tr '\n\r\t' '   ' | LC_ALL=C tr -d '\000-\037\177' | sed -e 's/^ *//' -e 's/ *$//' | cut -c1-200; }
+
+# fail WHAT WHY: a command (or a file) could not be exported. Without --allow-partial, the
+# export stops here with exit 5.
+fail() {
+  echo "FAILED  $1: $2" >&2
+  failed+=("$1")
+  if [ $ALLOW_PARTIAL -eq 0 ] && [ "$CHECKING_CREDENTIALS" -eq 0 ]; then
+    echo "export stopped after a failure; the files written so far are in $DIR (the failed one holds the error). Fix the cause (permissions: docs/exports.md), or rerun into a new directory with --allow-partial to export the rest" >&2
+    exit 5
   fi
 }
 
-run caller-identity.json       aws sts get-caller-identity
+# safe_name NAME: a trail/detector/rule name used in a file name has no path separator.
+safe_name() { [[ $1 =~ ^[A-Za-z0-9._-]+$ && $1 != . && $1 != .. ]]; }
+
+# readable_json FILE WHAT: FILE (written by `run`) holds JSON that jq can read, to derive WHAT
+# from it. Says why not: jq missing (a failure of WHAT) or FILE holds an error (already listed).
+readable_json() {
+  if [ -z "$JQ" ]; then fail "$2" "not exported: jq is not installed (it reads $1)"; return 1; fi
+  [ -s "$DIR/$1" ] || return 1
+  if ! jq -e . "$DIR/$1" >/dev/null 2>&1; then
+    echo "skipped $2: $1 holds an error, not data" >&2
+    return 1
+  fi
+}
+
+# run FILE CMD...: stdout → FILE on success; on failure FILE holds the CLI's error text
+# (art32 reads "An error occurred (Code) …" as a collection error for that section).
+# Temporary files come from mktemp (0600, unpredictable names) inside the private DIR.
+run() {
+  local file=$1; shift
+  local tmp err
+  tmp=$(mktemp "$DIR/.export.XXXXXX") && err=$(mktemp "$DIR/.export.XXXXXX") || { echo "export-aws-cli.sh: cannot create a temporary file in $DIR" >&2; exit 2; }
+  if "$@" --output json >"$tmp" 2>"$err"; then
+    mv -f "$tmp" "$DIR/$file"
+    rm -f "$err"
+    echo "ok      $file"
+    [ "$file" = caller-identity.json ] || exported=$((exported + 1))
+    return 0
+  fi
+  mv -f "$err" "$DIR/$file"
+  rm -f "$tmp"
+  # Answers that are facts about the account, not failures: kept as evidence.
+  if grep -q '(NoSuchEntity)' "$DIR/$file" && [ "$file" = password-policy.json ]; then
+    echo "ok      $file (NoSuchEntity: the account has no password policy; kept as evidence)"
+  elif grep -q '(InvalidAccessException)' "$DIR/$file" && [ "$file" = securityhub-hub.json ]; then
+    echo "ok      $file (InvalidAccessException: Security Hub is not enabled; kept as evidence)"
+  elif grep -q '(InsightNotEnabledException)' "$DIR/$file"; then
+    echo "ok      $file (InsightNotEnabledException: no Insights on this trail; kept as evidence)"
+  else
+    fail "$file" "$(one_line <"$DIR/$file")"
+    return 1
+  fi
+  exported=$((exported + 1))
+}
+
+# Credentials first: without them every command would fail (after the credential report's
+# polling). This one is never partial.
+CHECKING_CREDENTIALS=1
+if ! run caller-identity.json aws sts get-caller-identity; then
+  echo "export-aws-cli.sh: no usable AWS credentials (sts get-caller-identity failed; see above): set AWS_PROFILE or run 'aws configure' / 'aws sso login'" >&2
+  exit 5
+fi
+CHECKING_CREDENTIALS=0
 run account-aliases.json       aws iam list-account-aliases
 run password-policy.json       aws iam get-account-password-policy
 run account-summary.json       aws iam get-account-summary
 run virtual-mfa-devices.json   aws iam list-virtual-mfa-devices
 run authorization-details.json aws iam get-account-authorization-details
 
-# The credential report is generated asynchronously: ask, then poll until COMPLETE.
-for attempt in 1 2 3 4 5 6 7 8 9 10; do
-  state=$(aws iam generate-credential-report --query State --output text 2>/dev/null || echo FAILED)
+# The credential report is generated asynchronously: ask, then poll until COMPLETE (bounded,
+# and said). A refused request (AccessDenied) is not waited for: get-credential-report then
+# says what is wrong (or returns a report generated earlier).
+polls=${ART32_REPORT_POLL:-10}
+[[ $polls =~ ^[0-9]+$ ]] || polls=10
+for ((attempt = 1; attempt <= polls; attempt++)); do
+  if ! state=$(aws iam generate-credential-report --query State --output text 2>&1); then
+    echo "note    credential report not generated: $(printf '%s' "$state" | one_line)" >&2
+    break
+  fi
   [ "$state" = "COMPLETE" ] && break
-  sleep $((attempt < 5 ? attempt : 5))
+  echo "wait    credential report $(printf '%s' "$state" | one_line) (attempt $attempt of $polls)"
+  [ "$attempt" -lt "$polls" ] && sleep $((attempt < 5 ? attempt : 5))
 done
 run credential-report.json     aws iam get-credential-report
 
 run trails.json                aws cloudtrail describe-trails --include-shadow-trails
-if [ -s "$DIR/trails.json" ] && command -v jq >/dev/null 2>&1 && jq -e .trailList "$DIR/trails.json" >/dev/null 2>&1; then
+if readable_json trails.json 'trails/*.status.json, trails/*.event-selectors.json'; then
   while IFS=$'\t' read -r name arn region; do
+    safe_name "$name" || { fail "trails/$(printf '%s' "$name" | one_line)" "trail name not usable as a file name"; continue; }
     run "trails/$name.status.json"          aws cloudtrail get-trail-status --name "$arn" --region "$region"
     run "trails/$name.event-selectors.json" aws cloudtrail get-event-selectors --trail-name "$arn" --region "$region"
   done < <(jq -r '.trailList[] | [.Name, .TrailARN, .HomeRegion] | @tsv' "$DIR/trails.json")
-elif [ -s "$DIR/trails.json" ]; then
-  echo "FAILED  trails/*: jq is needed to read trail names from trails.json; run get-trail-status and get-event-selectors per trail by hand (docs/exports.md)" >&2
-  failures=$((failures + 1))
 fi
 
 LOGS_REGION=${ART32_LOGS_REGION:-}
@@ -102,7 +183,8 @@ done <<<"$filters"
 
 # ---- second-wave rules (#17) ------------------------------------------------------------
 # Files read by lib/sources/export-dir.ts for auth.passwords-predating-policy and the other
-# second-wave rules (docs/exports.md lists them). Same `run` contract as above.
+# second-wave rules (docs/exports.md lists them). Same `run` contract as above; a file derived
+# from another one goes through readable_json (jq present, file holds data) and safe_name.
 
 # When the password policy last changed: IAM events are recorded in us-east-1; CloudTrail
 # event history covers the last 90 days (the CLI follows NextToken itself).
@@ -110,30 +192,43 @@ run password-policy-changes.json aws cloudtrail lookup-events --region us-east-1
   --lookup-attributes AttributeKey=EventName,AttributeValue=UpdateAccountPasswordPolicy
 
 # CloudTrail Insights, only for trails that have Insights selectors (DescribeTrails says so).
-if [ -s "$DIR/trails.json" ] && command -v jq >/dev/null 2>&1 && jq -e .trailList "$DIR/trails.json" >/dev/null 2>&1; then
+if readable_json trails.json 'trails/*.insight-selectors.json'; then
   while IFS=$'\t' read -r name arn region; do
+    safe_name "$name" || { fail "trails/$(printf '%s' "$name" | one_line)" "trail name not usable as a file name"; continue; }
     run "trails/$name.insight-selectors.json" aws cloudtrail get-insight-selectors --trail-name "$arn" --region "$region"
   done < <(jq -r '.trailList[] | select(.HasInsightSelectors == true) | [.Name, .TrailARN, .HomeRegion] | @tsv' "$DIR/trails.json")
 fi
 
 # Threat detection and where its alerts go (logging.automated-analysis), in the CLI's region.
 run guardduty-detectors.json aws guardduty list-detectors
-if [ -s "$DIR/guardduty-detectors.json" ] && command -v jq >/dev/null 2>&1 && jq -e .DetectorIds "$DIR/guardduty-detectors.json" >/dev/null 2>&1; then
-  mkdir -p "$DIR/guardduty"
-  for id in $(jq -r '.DetectorIds[]' "$DIR/guardduty-detectors.json"); do
+if readable_json guardduty-detectors.json 'guardduty/*.json'; then
+  mkdir -p -m 700 "$DIR/guardduty"
+  while IFS= read -r id; do
+    safe_name "$id" || { fail "guardduty/$(printf '%s' "$id" | one_line)" "detector id not usable as a file name"; continue; }
     run "guardduty/$id.json" aws guardduty get-detector --detector-id "$id"
-  done
+  done < <(jq -r '.DetectorIds[]' "$DIR/guardduty-detectors.json")
 fi
 # Not subscribed = InvalidAccessException: a fact (Security Hub off), kept as evidence like NoSuchEntity.
 run securityhub-hub.json aws securityhub describe-hub
 run event-rules.json aws events list-rules
-if [ -s "$DIR/event-rules.json" ] && command -v jq >/dev/null 2>&1 && jq -e .Rules "$DIR/event-rules.json" >/dev/null 2>&1; then
-  mkdir -p "$DIR/event-rules"
+if readable_json event-rules.json 'event-rules/*.targets.json'; then
+  mkdir -p -m 700 "$DIR/event-rules"
   while IFS= read -r rule; do
+    safe_name "$rule" || { fail "event-rules/$(printf '%s' "$rule" | one_line)" "rule name not usable as a file name"; continue; }
     run "event-rules/$rule.targets.json" aws events list-targets-by-rule --rule "$rule"
   done < <(jq -r '.Rules[] | select(.State == "ENABLED" and ((.EventPattern // "") | test("\"aws\\.(guardduty|securityhub|cloudtrail)\""))) | .Name' "$DIR/event-rules.json")
 fi
 # ---- end of second-wave block ------------------------------------------------------------
 
-echo "export written to $DIR ($failures command(s) failed); next: node bin/art32.mjs scan --source $DIR"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "PARTIAL export in $DIR: ${#failed[@]} failed (their sections are reported as not collected):" >&2
+  for f in "${failed[@]}"; do echo "  $f" >&2; done
+  if [ $exported -eq 0 ]; then
+    echo "export-aws-cli.sh: nothing but the caller identity was exported" >&2
+    exit 5
+  fi
+else
+  echo "export written to $DIR (every command succeeded)"
+fi
+echo "next: node bin/art32.mjs scan --source $DIR"
 exit 0

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,21 +12,36 @@ const SCRIPT = path.resolve('lib/sources/export-aws-cli.sh');
 
 /**
  * A stand-in `aws` on PATH: answers each command with the AWS CLI example output from the
- * fixture, or with the CLI's error text and exit code 254 — so the script's per-command
- * error capture is exercised without any network.
+ * fixture, or with the CLI's error text and its documented exit code (253: credentials or
+ * configuration missing; 254: the service returned an error), so the script's error handling
+ * is exercised without any network. Every call is appended to $FAKE_LOG. Behaviours:
+ *   FAKE_NO_CREDENTIALS=1  no credential source (what `aws` prints on a fresh machine)
+ *   FAKE_DENY="iam get-account-authorization-details,…"  AccessDenied for those commands
+ *   FAKE_TRAILS=FILE       describe-trails answers FILE instead of the fixture
+ *   FAKE_REPORT=STARTED    generate-credential-report says STARTED once, then COMPLETE
  */
 const FAKE_AWS = `#!/usr/bin/env bash
 F=${JSON.stringify(FIXTURE)}
+echo "$*" >>"$FAKE_LOG"
+if [ "\${FAKE_NO_CREDENTIALS:-}" = 1 ]; then
+  printf '\\nUnable to locate credentials. You can configure credentials by running "aws configure".\\n' >&2; exit 253
+fi
+case ",\${FAKE_DENY:-}," in
+  *",$1 $2,"*)
+    op=$(printf '%s' "$2" | sed -E 's/(^|-)([a-z])/\\U\\2/g')
+    printf '\\nAn error occurred (AccessDenied) when calling the %s operation: User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: %s:%s\\n' "$op" "$1" "$op" >&2; exit 254 ;;
+esac
 case "$1 $2" in
   "sts get-caller-identity") cat "$F/caller-identity.json" ;;
   "iam list-account-aliases") cat "$F/account-aliases.json" ;;
   "iam get-account-password-policy") echo "" >&2; echo "An error occurred (NoSuchEntity) when calling the GetAccountPasswordPolicy operation: The Password Policy with domain name 123456789012 cannot be found." >&2; exit 254 ;;
   "iam get-account-summary") cat "$F/account-summary.json" ;;
   "iam list-virtual-mfa-devices") cat "$F/virtual-mfa-devices.json" ;;
-  "iam get-account-authorization-details") echo "An error occurred (AccessDenied) when calling the GetAccountAuthorizationDetails operation: not authorized" >&2; exit 254 ;;
-  "iam generate-credential-report") echo COMPLETE ;;
+  "iam get-account-authorization-details") cat "$F/authorization-details.json" ;;
+  "iam generate-credential-report")
+    if [ "\${FAKE_REPORT:-}" = STARTED ] && ! grep -q '^iam generate-credential-report' <(head -n -1 "$FAKE_LOG"); then echo STARTED; else echo COMPLETE; fi ;;
   "iam get-credential-report") cat "$F/credential-report.json" ;;
-  "cloudtrail describe-trails") cat "$F/trails.json" ;;
+  "cloudtrail describe-trails") cat "\${FAKE_TRAILS:-$F/trails.json}" ;;
   "cloudtrail get-trail-status") name=\${4##*/}; cat "$F/trails/$name.status.json" ;;
   "cloudtrail get-event-selectors") name=\${4##*/}; cat "$F/trails/$name.event-selectors.json" ;;
   "logs describe-log-groups") cat "$F/log-groups.json" ;;
@@ -43,39 +58,103 @@ case "$1 $2" in
 esac
 `;
 
-let bin: string;
-let out: string;
-// The per-trail files need jq (documented in docs/exports.md); without it that test is skipped, visibly.
+let work: string;
+let fakeBin: string;
+/** PATH entries holding everything /usr/bin has except jq (for the "jq missing" cases). */
+let noJqBin: string;
+let runs = 0;
 const hasJq = await exec('jq', ['--version']).then(() => true, () => false);
 
 beforeAll(async () => {
-  bin = await mkdtemp(path.join(tmpdir(), 'art32-fakeaws-'));
-  out = await mkdtemp(path.join(tmpdir(), 'art32-export-out-'));
-  await writeFile(path.join(bin, 'aws'), FAKE_AWS);
-  await chmod(path.join(bin, 'aws'), 0o755);
+  work = await mkdtemp(path.join(tmpdir(), 'art32-export-script-'));
+  fakeBin = path.join(work, 'fake-bin');
+  noJqBin = path.join(work, 'no-jq-bin');
+  await mkdir(fakeBin);
+  await mkdir(noJqBin);
+  await writeFile(path.join(fakeBin, 'aws'), FAKE_AWS);
+  await chmod(path.join(fakeBin, 'aws'), 0o755);
+  for (const name of await readdir('/usr/bin')) {
+    if (name !== 'jq') await symlink(path.join('/usr/bin', name), path.join(noJqBin, name));
+  }
 });
 afterAll(async () => {
-  await rm(bin, { recursive: true, force: true });
-  await rm(out, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
 });
 
+interface ScriptRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The aws commands the script ran, in order ("iam get-account-summary --output json"…). */
+  calls: string[];
+  out: string;
+}
+
+/** Run the script (under umask 022, as a user's shell would) with the fake aws first on PATH. */
+async function runScript(args: string[], env: Record<string, string> = {}, opts: { jq?: boolean; out?: string } = {}): Promise<ScriptRun> {
+  runs += 1;
+  const out = opts.out ?? path.join(work, `out-${runs}`);
+  const log = path.join(work, `calls-${runs}.log`);
+  await writeFile(log, '');
+  const pathVar = opts.jq === false ? `${fakeBin}:${noJqBin}` : `${fakeBin}:${process.env.PATH ?? ''}`;
+  const result = await exec('/bin/bash', ['-c', 'umask 022; exec /bin/bash "$0" "$@"', SCRIPT, ...args.map((a) => (a === 'OUT' ? out : a))], {
+    env: { ...process.env, PATH: pathVar, FAKE_LOG: log, ...env },
+  }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+  const calls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+  return { ...result, calls, out };
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true });
+  return entries.map((e) => path.join(dir, e));
+}
+
 describe('lib/sources/export-aws-cli.sh', () => {
-  it.skipIf(!hasJq)('runs every command, keeps going after a failure, and produces a directory art32 reads', async () => {
-    const { stdout, stderr } = await exec('bash', [SCRIPT, out], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
-    expect(stdout).toContain('ok      password-policy.json (NoSuchEntity');
-    expect(stderr).toContain('FAILED  authorization-details.json');
-    expect(stdout).toContain('ok      personal-data-resources.json');
-    expect(stdout).toContain('ok      securityhub-hub.json (InvalidAccessException');
-    expect(stdout).toContain('ok      event-rules/GuardDutyFindings.targets.json');
-    expect(stdout).not.toContain('DailyLambdaFunction.targets.json');
-    expect((await readdir(path.join(out, 'trails'))).sort()).toEqual([
+  it.skipIf(!hasJq)('exports every file art32 reads; the directory is 0700 and its files 0600 under umask 022, no temporary file left', async () => {
+    const r = await runScript(['OUT']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('every command succeeded');
+    expect(r.stdout).toContain('ok      password-policy.json (NoSuchEntity');
+    expect(r.stdout).toContain('ok      securityhub-hub.json (InvalidAccessException');
+    expect(r.stdout).toContain('ok      event-rules/GuardDutyFindings.targets.json');
+    expect(r.stdout).not.toContain('DailyLambdaFunction.targets.json');
+    expect((await stat(r.out)).mode & 0o777).toBe(0o700);
+    for (const f of await filesUnder(r.out)) {
+      const info = await lstat(f);
+      expect({ f, mode: info.mode & 0o777 }).toEqual({ f, mode: info.isDirectory() ? 0o700 : 0o600 });
+      expect(path.basename(f)).not.toMatch(/^\.export\./);
+    }
+    const { snapshot } = await loadExportDir(r.out);
+    expect(snapshot.collectionErrors).toEqual([]);
+    expect(snapshot.authorizationDetails).toBeDefined();
+  });
+
+  it.skipIf(!hasJq)('stops at the first failed command with exit 5, naming it; nothing after it runs', async () => {
+    const r = await runScript(['OUT'], { FAKE_DENY: 'iam get-account-authorization-details' });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('FAILED  authorization-details.json: An error occurred (AccessDenied) when calling the GetAccountAuthorizationDetails operation');
+    expect(r.stderr).toContain('--allow-partial');
+    expect(r.calls.at(-1)).toMatch(/^iam get-account-authorization-details/);
+    expect(r.calls.some((c) => c.startsWith('cloudtrail'))).toBe(false);
+    expect(await readFile(path.join(r.out, 'authorization-details.json'), 'utf8')).toContain('(AccessDenied)');
+  });
+
+  it.skipIf(!hasJq)('--allow-partial keeps going, lists what failed and produces a directory art32 reads', async () => {
+    const r = await runScript(['--allow-partial', 'OUT'], { FAKE_DENY: 'iam get-account-authorization-details' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('FAILED  authorization-details.json');
+    expect(r.stderr).toMatch(/PARTIAL export in .*: 1 failed[^\n]*\n {2}authorization-details\.json\n/);
+    expect((await readdir(path.join(r.out, 'trails'))).sort()).toEqual([
       'Trail1.event-selectors.json',
       'Trail1.status.json',
       'Trail2.event-selectors.json',
       'Trail2.status.json',
     ]);
-
-    const { snapshot } = await loadExportDir(out);
+    const { snapshot } = await loadExportDir(r.out);
     expect(snapshot.passwordPolicy).toBeNull();
     expect(snapshot.authorizationDetails).toBeUndefined();
     expect(snapshot.collectionErrors).toEqual([
@@ -88,7 +167,95 @@ describe('lib/sources/export-aws-cli.sh', () => {
     expect(snapshot.eventRules?.rules.find((r) => r.Name === 'GuardDutyFindings')?.Targets).toEqual([{ Id: 'SecurityTopic', Arn: 'arn:aws:sns:us-west-2:123456789012:security-alerts' }]);
   });
 
-  it('prints its usage and exits 2 without a directory', async () => {
+  it('--allow-partial still exits 5 when nothing but the caller identity could be exported', async () => {
+    const everything = FAKE_AWS.match(/^ {2}"[a-z-]+ [a-z-]+"\)/gm)!.map((c) => c.trim().slice(1, -2)).filter((c) => c !== 'sts get-caller-identity');
+    const r = await runScript(['--allow-partial', 'OUT'], { FAKE_DENY: everything.join(',') });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('nothing but the caller identity was exported');
+  });
+
+  it('without credentials: one call (sts get-caller-identity), exit 5, no credential-report polling', async () => {
+    for (const args of [['OUT'], ['--allow-partial', 'OUT']]) {
+      const r = await runScript(args, { FAKE_NO_CREDENTIALS: '1' });
+      expect(r.code).toBe(5);
+      expect(r.calls).toEqual(['sts get-caller-identity --output json']);
+      expect(r.stderr).toContain('Unable to locate credentials');
+      expect(r.stderr).toContain('no usable AWS credentials');
+      expect(r.stdout).not.toContain('export written');
+    }
+  });
+
+  it.skipIf(!hasJq)('the credential report: waits while IAM says STARTED (and says so); a refused request is not polled', async () => {
+    const started = await runScript(['OUT'], { FAKE_REPORT: 'STARTED' });
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain('wait    credential report STARTED (attempt 1 of 10)');
+    expect(started.calls.filter((c) => c.startsWith('iam generate-credential-report'))).toHaveLength(2);
+
+    const denied = await runScript(['--allow-partial', 'OUT'], { FAKE_DENY: 'iam generate-credential-report,iam get-credential-report' });
+    expect(denied.calls.filter((c) => c.startsWith('iam generate-credential-report'))).toHaveLength(1);
+    expect(denied.stderr).toContain('note    credential report not generated: An error occurred (AccessDenied)');
+    expect(denied.stderr).toContain('FAILED  credential-report.json');
+    expect(denied.code).toBe(0);
+  });
+
+  it.skipIf(!hasJq)('jq installed and trails.json holding an error: says so, never "jq is needed"', async () => {
+    const r = await runScript(['--allow-partial', 'OUT'], { FAKE_DENY: 'cloudtrail describe-trails' });
+    expect(r.stderr).toContain('FAILED  trails.json');
+    expect(r.stderr).toContain('skipped trails/*.status.json, trails/*.event-selectors.json: trails.json holds an error, not data');
+    expect(r.stderr).not.toMatch(/jq is (needed|not installed)/);
+    expect(r.calls.some((c) => c.startsWith('cloudtrail get-trail-status'))).toBe(false);
+  });
+
+  it('jq missing: refused before any aws call unless --allow-partial, which lists the files it could not derive', async () => {
+    const refused = await runScript(['OUT'], {}, { jq: false });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('jq is not installed');
+    expect(refused.calls).toEqual([]);
+
+    const partial = await runScript(['--allow-partial', 'OUT'], {}, { jq: false });
+    expect(partial.code).toBe(0);
+    expect(partial.stderr).toContain('FAILED  trails/*.status.json, trails/*.event-selectors.json: not exported: jq is not installed (it reads trails.json)');
+    expect(partial.stderr).toContain('FAILED  guardduty/*.json: not exported: jq is not installed');
+    expect(partial.stdout).toContain('ok      authorization-details.json');
+  });
+
+  it('DIR must be new or empty and a real directory: planted links are refused, nothing is written through them', async () => {
+    const victim = path.join(work, 'victim');
+    await mkdir(victim);
+    const linked = path.join(work, 'linked-out');
+    await symlink(victim, linked);
+    const viaLink = await runScript(['OUT'], {}, { out: linked });
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.stderr).toContain('is a symbolic link');
+    expect(viaLink.calls).toEqual([]);
+    expect(await readdir(victim)).toEqual([]);
+
+    const planted = path.join(work, 'planted-out');
+    await mkdir(planted);
+    const target = path.join(work, 'victim-file');
+    await writeFile(target, 'unchanged');
+    await symlink(target, path.join(planted, 'authorization-details.json'));
+    await symlink(target, path.join(planted, '.authorization-details.json.tmp'));
+    const intoPlanted = await runScript(['OUT'], {}, { out: planted });
+    expect(intoPlanted.code).toBe(2);
+    expect(intoPlanted.stderr).toContain('is not empty');
+    expect(intoPlanted.calls).toEqual([]);
+    expect(await readFile(target, 'utf8')).toBe('unchanged');
+  });
+
+  it.skipIf(!hasJq)('a trail name from the account cannot leave DIR or write escape sequences to the terminal', async () => {
+    const trails = path.join(work, 'hostile-trails.json');
+    await writeFile(trails, JSON.stringify({ trailList: [{ Name: '../../escaped\u001b[2J', TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/x', HomeRegion: 'us-east-1' }] }));
+    const r = await runScript(['--allow-partial', 'OUT'], { FAKE_TRAILS: trails });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('trail name not usable as a file name');
+    expect(r.stdout + r.stderr).not.toContain('\u001b');
+    expect(r.calls.some((c) => c.startsWith('cloudtrail get-trail-status'))).toBe(false);
+    expect(await readdir(path.dirname(r.out))).not.toContain('escaped\u001b[2J.status.json');
+  });
+
+  it('prints its usage and exits 2 without a directory or with an unknown option', async () => {
     await expect(exec('bash', [SCRIPT])).rejects.toMatchObject({ code: 2 });
+    await expect(exec('bash', [SCRIPT, '--keep-going', '/tmp/x'])).rejects.toMatchObject({ code: 2 });
   });
 });
