@@ -4,7 +4,7 @@
  * alarms. Read top to bottom: least privilege (every grant is here, exact actions on
  * exact ARNs), retention (table + keys retained), scheduling (Orchestration).
  */
-import { Duration, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -53,7 +53,9 @@ export class CollectorStack extends Stack {
     const tableName = this.evidence.table.tableName;
 
     // Operational key: dead-letter queue and alarm topic (evidence has its own key).
-    const opsKey = new kms.Key(this, 'OpsKey', { description: 'art32 dead-letter queue and alarm topic', enableKeyRotation: true });
+    // RETAIN: messages of the dead-letter queue and alarm topic stay readable after the stack is
+    // deleted (and CloudFormation never schedules a key deletion an operator did not decide).
+    const opsKey = new kms.Key(this, 'OpsKey', { description: 'art32 dead-letter queue and alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
 
     // ---- list accounts
     const listAccounts = new Art32Function(this, 'ListAccounts', {
@@ -89,13 +91,22 @@ export class CollectorStack extends Stack {
       config.accounts.mode === 'list'
         ? config.accounts.ids.map((account) => `arn:${this.partition}:iam::${account}:role/${config.memberRoleName}`)
         : [`arn:${this.partition}:iam::*:role/${config.memberRoleName}`];
-    collectAccount.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: memberRoleArns }));
+    collectAccount.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sts:AssumeRole'],
+        resources: memberRoleArns,
+        // Organisation mode names the role in ANY account: only roles of accounts in the
+        // collector's own organisation may be assumed (a role of that name created in an
+        // outside account, trusting this one, is refused).
+        ...(config.accounts.mode === 'organization' ? { conditions: { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } } } : {}),
+      }),
+    );
     acknowledge(collectAccount.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
     if (config.accounts.mode === 'organization') {
       acknowledge(
         collectAccount.role,
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${config.memberRoleName}]`,
-        'Organisation mode: accounts are discovered at run time, so the member role is named in every account; the member role itself trusts only this role with the ExternalId.',
+        'Organisation mode: accounts are discovered at run time, so the member role is named in every account; the grant holds only for accounts of this organisation (aws:ResourceOrgID = aws:PrincipalOrgID), and the member role itself trusts only this role with the ExternalId.',
       );
     }
 
@@ -178,6 +189,9 @@ export class CollectorStack extends Stack {
         new iam.PolicyStatement({
           actions: ['ses:SendEmail'],
           resources: [`arn:${this.partition}:ses:${this.region}:${this.account}:identity/${identity}`],
+          // A domain identity covers every address of the domain: the function may send as
+          // the configured sender only.
+          conditions: { StringEquals: { 'ses:FromAddress': report.sender } },
         }),
       );
       acknowledge(sendReport.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);

@@ -21,6 +21,7 @@ import type { Art32Config } from '../../lib/config';
 import { ConfigError } from '../../lib/config';
 import { PROJECT_ROOT } from '../constructs/art32-function';
 import { acknowledge } from './collector-stack';
+import { memberRoleWildcardReason } from './member-role-reasons';
 
 export const COLLECTOR_POLICY_PATH = path.join(PROJECT_ROOT, 'lib', 'collectors', 'collector-policy.json');
 
@@ -62,13 +63,12 @@ export class MemberAccountStack extends Stack {
       }),
       inlinePolicies: { CollectorReadOnly: policy },
     });
-    const wildcardResources = policy.toJSON()?.Statement?.some((s: { Resource?: string | string[] }) => [s.Resource].flat().includes('*'));
-    if (wildcardResources) {
-      acknowledge(
-        this.role,
-        'AwsSolutions-IAM5[Resource::*]',
-        'Read-only account-wide APIs (iam:GetAccountPasswordPolicy, GetCredentialReport, GetAccountAuthorizationDetails, cloudtrail:DescribeTrails, tag:GetResources, ...) accept no resource ARN; the action list is the exact set the collectors call (lib/collectors/collector-policy.json).',
-      );
+    // The acknowledgement names every action on `Resource: *` with its own reason (member-role-reasons.ts).
+    const wildcardActions = ((policy.toJSON()?.Statement ?? []) as { Resource?: string | string[]; Action?: string | string[] }[])
+      .filter((s) => [s.Resource].flat().includes('*'))
+      .flatMap((s) => [s.Action ?? []].flat());
+    if (wildcardActions.length > 0) {
+      acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]', memberRoleWildcardReason(wildcardActions));
     }
   }
 }
