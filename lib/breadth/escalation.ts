@@ -1,59 +1,26 @@
 /**
- * Known IAM privilege-escalation paths: combinations of permissions that let a
- * principal give itself (or a principal it controls) more permissions than it has.
- * Sources: Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and Mitigation"
- * (2018, the 21 methods) and the AWS IAM documentation of each action.
- *
- * A path is a list of steps; each step is satisfied by any one of its actions.
+ * Privilege-escalation matching: which of the known paths (lib/breadth/escalation-paths.ts,
+ * data with sources) a principal can follow, from the actions the one policy engine says it
+ * holds (granted / conditional bitsets) and the granting statements' resources and conditions:
+ * - "on every resource" comes from lib/policy's ARN coverage (`typeCoverage`), not from a
+ *   literal `Resource: "*"`;
+ * - self-service: only a resource that names exactly the principal (`…:user/${aws:username}`,
+ *   optionally under a path, or its own ARN) is self; `…/user/${aws:username}*` matches other
+ *   users whose names start with the holder's and is not;
+ * - PassRole: a grant whose `iam:PassedToService` names none of the path's services cannot
+ *   serve the path; when every grant serving it names roles one by one (no wildcard) and limits
+ *   the service, the path is reported apart as "scoped" (the named roles decide; WARN).
  */
 import type { NormalizedStatement } from '../policy/document';
+import { typeCoverage } from '../policy/evaluate';
+import { glob, globMatch } from '../policy/glob';
 import { policyLabel, type Principal } from '../policy/principals';
 import { hasBit, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
 import { sparseHas, type BreadthCalculator } from './effective';
+import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 
-export interface EscalationPath {
-  id: string;
-  title: string;
-  steps: string[][];
-  /**
-   * The path only escalates when the action can target *other* users (creating your
-   * own access key or changing your own password is ordinary self-service). Grants
-   * whose resources all name the principal itself (`${aws:username}` or its own ARN)
-   * do not count.
-   */
-  otherUsersOnly?: boolean;
-}
-
-export const ESCALATION_PATHS: readonly EscalationPath[] = [
-  { id: 'create-policy-version', title: 'create a new default version of a managed policy it is attached to', steps: [['iam:CreatePolicyVersion']] },
-  { id: 'set-default-policy-version', title: 'switch a managed policy to a more permissive older version', steps: [['iam:SetDefaultPolicyVersion']] },
-  { id: 'attach-user-policy', title: 'attach any managed policy (e.g. AdministratorAccess) to a user', steps: [['iam:AttachUserPolicy']] },
-  { id: 'attach-group-policy', title: 'attach any managed policy to a group', steps: [['iam:AttachGroupPolicy']] },
-  { id: 'attach-role-policy', title: 'attach any managed policy to a role', steps: [['iam:AttachRolePolicy']] },
-  { id: 'put-user-policy', title: 'write an inline policy on a user', steps: [['iam:PutUserPolicy']] },
-  { id: 'put-group-policy', title: 'write an inline policy on a group', steps: [['iam:PutGroupPolicy']] },
-  { id: 'put-role-policy', title: 'write an inline policy on a role', steps: [['iam:PutRolePolicy']] },
-  { id: 'add-user-to-group', title: 'add a user to a more privileged group', steps: [['iam:AddUserToGroup']] },
-  { id: 'update-assume-role-policy', title: 'rewrite a role trust policy and assume the role', steps: [['iam:UpdateAssumeRolePolicy'], ['sts:AssumeRole']] },
-  { id: 'create-access-key', title: "create an access key for another user", steps: [['iam:CreateAccessKey']], otherUsersOnly: true },
-  { id: 'create-login-profile', title: 'set a console password for another user', steps: [['iam:CreateLoginProfile']], otherUsersOnly: true },
-  { id: 'update-login-profile', title: "change another user's console password", steps: [['iam:UpdateLoginProfile']], otherUsersOnly: true },
-  {
-    id: 'passrole-lambda',
-    title: 'pass a privileged role to a new Lambda function and run it',
-    steps: [['iam:PassRole'], ['lambda:CreateFunction'], ['lambda:InvokeFunction', 'lambda:CreateEventSourceMapping', 'lambda:CreateFunctionUrlConfig']],
-  },
-  { id: 'update-function-code', title: 'replace the code of a Lambda function that runs with a privileged role', steps: [['lambda:UpdateFunctionCode']] },
-  { id: 'passrole-ec2', title: 'pass a privileged role to a new EC2 instance', steps: [['iam:PassRole'], ['ec2:RunInstances']] },
-  { id: 'passrole-cloudformation', title: 'pass a privileged role to a CloudFormation stack', steps: [['iam:PassRole'], ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:CreateStackSet']] },
-  { id: 'passrole-glue', title: 'pass a privileged role to a Glue development endpoint or job', steps: [['iam:PassRole'], ['glue:CreateDevEndpoint', 'glue:CreateJob']] },
-  { id: 'update-glue-dev-endpoint', title: "add an SSH key to an existing Glue development endpoint", steps: [['glue:UpdateDevEndpoint']] },
-  { id: 'passrole-ecs', title: 'pass a privileged role to an ECS task', steps: [['iam:PassRole'], ['ecs:RunTask', 'ecs:StartTask', 'ecs:CreateService']] },
-  { id: 'passrole-datapipeline', title: 'pass a privileged role to a Data Pipeline', steps: [['iam:PassRole'], ['datapipeline:CreatePipeline'], ['datapipeline:PutPipelineDefinition']] },
-  { id: 'passrole-sagemaker', title: 'pass a privileged role to a SageMaker notebook and open it', steps: [['iam:PassRole'], ['sagemaker:CreateNotebookInstance'], ['sagemaker:CreatePresignedNotebookInstanceUrl']] },
-  { id: 'passrole-codebuild', title: 'pass a privileged role to a CodeBuild project and start it', steps: [['iam:PassRole'], ['codebuild:CreateProject'], ['codebuild:StartBuild', 'codebuild:StartBuildBatch']] },
-];
+export { ESCALATION_PATHS, type EscalationPath, type EscalationSource } from './escalation-paths';
 
 export interface EscalationGrant {
   action: string;
@@ -69,6 +36,12 @@ export interface EscalationMatch {
   grants: EscalationGrant[];
   /** True when every step is granted unconditionally. */
   unconditional: boolean;
+  /**
+   * PassRole paths only: set when every PassRole grant serving the path names its roles one by
+   * one and limits `iam:PassedToService` to the path's services — the roles a reviewer must
+   * check. Reported apart (WARN), not as an open path.
+   */
+  scopedPassRole?: string[];
 }
 
 /** A path's granted actions and the distinct policies granting them, as reports list them. */
@@ -86,9 +59,21 @@ interface ListGrant {
   onAll: boolean;
   /** A covering statement reaches other principals whoever holds it (NotResource, or several non-self resources). */
   beyondSelfAlways: boolean;
-  /** Covering statements whose only non-`${aws:username}` resource is this ARN: self-service for that principal alone. */
+  /** Covering statements whose only non-self resource is this ARN: self-service for that principal alone. */
   selfOnlyFor: string[];
+  /** Per covering statement: `iam:PassedToService` values (undefined: any service) and the roles it names one by one (null: a wildcard or NotResource). */
+  passRole: { passedTo: string[] | undefined; named: string[] | null }[];
 }
+
+/**
+ * Does the pattern name only the user making the request? `${aws:username}` must be the whole
+ * name (after `user/` or a path ending in `/`): user names cannot contain `/`, so the ARN names
+ * exactly one user. A fixed regular expression, not built from policy text.
+ */
+const SELF_USER = /^arn:[^:]*:iam::[^:]*:user\/(?:.*\/)?\$\{aws:username\}$/;
+export const namesOnlySelf = (resource: string): boolean => SELF_USER.test(resource);
+
+const hasWildcard = (pattern: string): boolean => pattern.includes('*') || pattern.includes('?');
 
 const listGrants = new WeakMap<BreadthCalculator, WeakMap<readonly NormalizedStatement[], Map<number, ListGrant>>>();
 
@@ -105,39 +90,61 @@ function listGrant(statements: readonly NormalizedStatement[], id: number, calc:
   }
   let g = byId.get(id);
   if (!g) {
-    g = { covers: false, onAll: false, beyondSelfAlways: false, selfOnlyFor: [] };
+    g = { covers: false, onAll: false, beyondSelfAlways: false, selfOnlyFor: [], passRole: [] };
+    const types = calc.catalog.resourceTypesOf(id);
     for (const s of statements) {
       if (s.effect !== 'Allow' || !sparseHas(calc.statementActions(s), id)) continue;
       g.covers = true;
-      if (s.resources ? s.resources.includes('*') : s.notResources !== undefined) g.onAll = true;
-      // isSelfOnly(principal, s) = every resource names `${aws:username}` or the principal's ARN.
+      if (typeCoverage(s, types).includes(1)) g.onAll = true;
+      g.passRole.push({ passedTo: s.passedToService, named: s.resources && !s.resources.some(hasWildcard) ? s.resources : null });
       if (!s.resources) {
         g.beyondSelfAlways = true;
         continue;
       }
-      const named = new Set(s.resources.filter((r) => !r.includes('${aws:username}')));
+      const named = new Set(s.resources.filter((r) => !namesOnlySelf(r)));
       if (named.size > 1) g.beyondSelfAlways = true;
       else if (named.size === 1) g.selfOnlyFor.push([...named][0]!);
-      // named.size === 0: `${aws:username}` only, self-service for everyone.
+      // named.size === 0: exactly `user/${aws:username}`, self-service for everyone.
     }
     byId.set(id, g);
   }
   return g;
 }
 
+interface GrantDetails {
+  policies: string[];
+  beyondSelf: boolean;
+  onAll: boolean;
+  passRole: ListGrant['passRole'];
+}
+
 /** The policies whose Allow statements cover action `id`, and whether any does so beyond the principal itself. */
-function grantDetails(principal: Principal, id: number, calc: BreadthCalculator): { policies: string[]; beyondSelf: boolean; onAll: boolean } {
+function grantDetails(principal: Principal, id: number, calc: BreadthCalculator): GrantDetails {
   const policies: string[] = [];
   let beyondSelf = false;
   let onAll = false;
+  const passRole: ListGrant['passRole'] = [];
   for (const pol of principal.policies) {
     const g = listGrant(pol.statements, id, calc);
     if (!g.covers) continue;
     if (!beyondSelf && (g.beyondSelfAlways || g.selfOnlyFor.some((arn) => arn !== principal.arn))) beyondSelf = true;
     if (g.onAll) onAll = true;
+    passRole.push(...g.passRole);
     policies.push(policyLabel(pol));
   }
-  return { policies, beyondSelf, onAll };
+  return { policies, beyondSelf, onAll, passRole };
+}
+
+/**
+ * How the principal's PassRole grants serve a path that passes a role to `services`:
+ * `closed` when every grant limits `iam:PassedToService` to other services, `scoped` (with the
+ * roles) when every serving grant names its roles and limits the service, else `open`.
+ */
+function passRoleFor(details: GrantDetails, services: readonly string[]): { kind: 'open' } | { kind: 'closed' } | { kind: 'scoped'; roles: string[] } {
+  const serving = details.passRole.filter((g) => g.passedTo === undefined || g.passedTo.some((v) => services.some((svc) => globMatch(glob(v), svc))));
+  if (!serving.length) return { kind: 'closed' };
+  if (serving.every((g) => g.passedTo !== undefined && g.named !== null)) return { kind: 'scoped', roles: [...new Set(serving.flatMap((g) => g.named!))] };
+  return { kind: 'open' };
 }
 
 /** Catalog ids of every action the paths use, resolved once (unknown names fail loudly). */
@@ -179,8 +186,8 @@ export function heldEscalationActions(granted: Bitset, conditional: Bitset, ids:
  */
 export function findHeldEscalations(principal: Principal, held: HeldActions, ids: Map<string, number>, calc: BreadthCalculator): EscalationMatch[] {
   const matches: EscalationMatch[] = [];
-  // iam:PassRole alone is in nine paths: look its granting statements up once.
-  const detailsCache = new Map<number, ReturnType<typeof grantDetails>>();
+  // iam:PassRole alone is in many paths: look its granting statements up once.
+  const detailsCache = new Map<number, GrantDetails>();
   const detailsOf = (id: number) => {
     let d = detailsCache.get(id);
     if (!d) {
@@ -191,26 +198,31 @@ export function findHeldEscalations(principal: Principal, held: HeldActions, ids
   };
   for (const path of ESCALATION_PATHS) {
     if (!path.steps.every((step) => step.some((a) => held.has(a)))) continue;
-    const grants: EscalationGrant[] = [];
-    let open = true;
-    for (const step of path.steps) {
-      let stepHeld = false;
-      for (const action of step) {
-        if (!held.has(action)) continue;
-        const id = ids.get(action)!;
-        const details = detailsOf(id);
-        if (path.otherUsersOnly && !details.beyondSelf) continue;
-        grants.push({ action, policies: details.policies, conditional: !held.get(action), onAllResources: details.onAll });
-        stepHeld = true;
-      }
-      if (!stepHeld) {
-        open = false;
-        break;
-      }
-    }
-    if (!open) continue;
-    const unconditional = path.steps.every((step) => grants.some((g) => step.includes(g.action) && !g.conditional));
-    matches.push({ path: path.id, title: path.title, grants, unconditional });
+    const match = matchPath(path, held, ids, detailsOf);
+    if (match) matches.push(match);
   }
   return matches;
+}
+
+function matchPath(path: EscalationPath, held: HeldActions, ids: Map<string, number>, detailsOf: (id: number) => GrantDetails): EscalationMatch | null {
+  const grants: EscalationGrant[] = [];
+  let scopedPassRole: string[] | undefined;
+  for (const step of path.steps) {
+    let stepHeld = false;
+    for (const action of step) {
+      if (!held.has(action)) continue;
+      const details = detailsOf(ids.get(action)!);
+      if (path.otherUsersOnly && !details.beyondSelf) continue;
+      if (action === 'iam:PassRole' && path.passRoleTo) {
+        const use = passRoleFor(details, path.passRoleTo);
+        if (use.kind === 'closed') continue;
+        if (use.kind === 'scoped') scopedPassRole = use.roles;
+      }
+      grants.push({ action, policies: details.policies, conditional: !held.get(action), onAllResources: details.onAll });
+      stepHeld = true;
+    }
+    if (!stepHeld) return null;
+  }
+  const unconditional = path.steps.every((step) => grants.some((g) => step.includes(g.action) && !g.conditional));
+  return { path: path.id, title: path.title, grants, unconditional, ...(scopedPassRole ? { scopedPassRole } : {}) };
 }

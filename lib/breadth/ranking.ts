@@ -27,7 +27,7 @@ export interface RankedPrincipal {
   allowListed: boolean;
   usage: PrincipalBreadth['usage'];
   idleDays?: number;
-  escalations: { path: string; actions: string[]; policies: string[]; unconditional: boolean }[];
+  escalations: { path: string; actions: string[]; policies: string[]; unconditional: boolean; scopedPassRole?: string[] }[];
   unresolvedPolicies: string[];
 }
 
@@ -37,8 +37,10 @@ export interface BreadthRanking {
   catalog: { source: string; version: string; updatedAt?: string; actions: number };
   scope: string;
   distribution: Distribution;
-  /** Non-admin principals (service-linked roles excluded), broadest first, cut to `top`. */
+  /** Non-admin principals (service-linked roles excluded), broadest first: the first `top`, then every other one with an escalation path. */
   principals: RankedPrincipal[];
+  /** The `--top` asked for (absent: every row is in the top). */
+  top?: number;
   /** How many non-admin principals there were before the cut. */
   totalPrincipals: number;
   /** Administrators: judged by access.admin-principals, listed here for completeness. */
@@ -64,31 +66,38 @@ export function rankBreadth(snapshot: AccountSnapshot & { authorizationDetails: 
     scope: analysis.scope,
     distribution,
     totalPrincipals: ranked.length,
-    principals: ranked.slice(0, options.top).map((p, i) => ({
-      rank: i + 1,
-      principal: p.key,
-      arn: p.arn,
-      actions: p.total,
-      unconditional: p.unconditional,
-      conditional: p.conditional,
-      services: p.services,
-      sharePercent: Math.round(p.share * 10_000) / 100,
-      onAllResources: p.onAllResources,
-      dataReadOnAll: p.dataReadOnAll.length,
-      permissionsManagementOnAll: p.permissionsManagementOnAll,
-      byLevel: p.byLevel,
-      ...(z.has(p.key) ? { zScore: z.get(p.key) } : {}),
-      outlier: z.has(p.key),
-      allowListed: listed(p),
-      usage: p.usage,
-      ...(p.idleDays !== undefined ? { idleDays: p.idleDays } : {}),
-      escalations: p.escalations.map((e) => ({
-        path: e.path,
-        ...escalationGrants(e),
-        unconditional: e.unconditional,
+    top: options.top,
+    // The top N by breadth, then every other principal with an escalation path: a path is a
+    // finding whatever the principal's rank, so no cut may hide one.
+    principals: ranked
+      .map((p, i) => ({ p, rank: i + 1 }))
+      .filter(({ p, rank }) => rank <= options.top || p.escalations.length > 0)
+      .map(({ p, rank }) => ({
+        rank,
+        principal: p.key,
+        arn: p.arn,
+        actions: p.total,
+        unconditional: p.unconditional,
+        conditional: p.conditional,
+        services: p.services,
+        sharePercent: Math.round(p.share * 10_000) / 100,
+        onAllResources: p.onAllResources,
+        dataReadOnAll: p.dataReadOnAll.length,
+        permissionsManagementOnAll: p.permissionsManagementOnAll,
+        byLevel: p.byLevel,
+        ...(z.has(p.key) ? { zScore: z.get(p.key) } : {}),
+        outlier: z.has(p.key),
+        allowListed: listed(p),
+        usage: p.usage,
+        ...(p.idleDays !== undefined ? { idleDays: p.idleDays } : {}),
+        escalations: p.escalations.map((e) => ({
+          path: e.path,
+          ...escalationGrants(e),
+          unconditional: e.unconditional,
+          ...(e.scopedPassRole ? { scopedPassRole: e.scopedPassRole } : {}),
+        })),
+        unresolvedPolicies: p.unresolvedPolicies,
       })),
-      unresolvedPolicies: p.unresolvedPolicies,
-    })),
     admins: analysis.principals.filter((p) => p.admin).map((p) => ({ principal: p.key, actions: p.total })),
     serviceLinkedRoles: analysis.principals.filter((p) => p.serviceLinked).length,
   };
@@ -114,13 +123,18 @@ function cells(p: RankedPrincipal): string[] {
   ];
 }
 
+/** How many rows are the top N by breadth (rows after them are shown for their escalation paths). */
+function topShown(r: BreadthRanking): number {
+  return r.top === undefined ? r.principals.length : r.principals.filter((p) => p.rank <= r.top!).length;
+}
+
 export function renderTable(r: BreadthRanking): string {
   const rows = [COLUMNS.map(String), ...r.principals.map(cells)];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((c, i) => (i === 1 || i >= 10 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const out = [
     `Account ${terminalText(r.account)} at ${terminalText(r.collectedAt)} — permission breadth of ${r.totalPrincipals} non-admin principals` +
-      (r.principals.length < r.totalPrincipals ? ` (top ${r.principals.length})` : ''),
+      (r.principals.length < r.totalPrincipals ? ` (top ${topShown(r)}${r.principals.length > topShown(r) ? `, and ${r.principals.length - topShown(r)} more with escalation paths` : ''})` : ''),
     `Median ${r.distribution.median}, p90 ${r.distribution.p90}, max ${r.distribution.max} distinct actions of ${r.catalog.actions} ` +
       `(catalog ${r.catalog.source} ${r.catalog.version}).`,
     '',
@@ -131,7 +145,7 @@ export function renderTable(r: BreadthRanking): string {
   if (withPaths.length) {
     out.push('', 'Privilege-escalation paths:');
     for (const p of withPaths) {
-      for (const e of p.escalations) out.push(`  ${terminalText(p.principal)}: ${e.path} — ${terminalText(e.actions.join(' + '))} via ${terminalText(e.policies.join(', '))}${e.unconditional ? '' : ' (conditional)'}`);
+      for (const e of p.escalations) out.push(`  ${terminalText(p.principal)}: ${e.path} — ${terminalText(e.actions.join(' + '))} via ${terminalText(e.policies.join(', '))}${e.scopedPassRole ? ` (PassRole limited to ${terminalText(e.scopedPassRole.join(', '))})` : e.unconditional ? '' : ' (conditional)'}`);
     }
   }
   if (r.admins.length) out.push('', `Administrators (judged by access.admin-principals): ${r.admins.map((a) => terminalText(a.principal)).join(', ')}.`);

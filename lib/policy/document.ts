@@ -19,6 +19,12 @@ export interface NormalizedStatement {
   resources?: string[];
   notResources?: string[];
   conditional: boolean;
+  /**
+   * Lower-cased values of an `iam:PassedToService` condition (`StringEquals` / `StringLike`,
+   * optionally `ForAnyValue:`), when the statement has one: the services a role may be passed
+   * to. Read by the escalation matcher (a PassRole to Lambda only cannot serve an EC2 path).
+   */
+  passedToService?: string[];
 }
 
 const asList = (v: string | string[] | undefined): string[] | undefined =>
@@ -37,7 +43,25 @@ export function normalizeStatement(s: PolicyStatement): NormalizedStatement {
     resources: asList(s.Resource),
     notResources: asList(s.NotResource),
     conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
+    passedToService: s.Condition === undefined ? undefined : passedToServiceOf(s.Condition),
   };
+}
+
+const PASSED_TO_SERVICE_OPERATORS = new Set(['stringequals', 'stringlike', 'forallvalues:stringequals', 'forallvalues:stringlike', 'foranyvalue:stringequals', 'foranyvalue:stringlike']);
+
+/** The `iam:PassedToService` values a condition block limits a statement to, or undefined when it does not. */
+function passedToServiceOf(condition: Record<string, unknown>): string[] | undefined {
+  let values: string[] | undefined;
+  for (const [operator, block] of Object.entries(condition)) {
+    if (!PASSED_TO_SERVICE_OPERATORS.has(operator.toLowerCase()) || typeof block !== 'object' || block === null) continue;
+    for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
+      if (key.toLowerCase() !== 'iam:passedtoservice') continue;
+      const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase());
+      // Two operators on one key must both hold; keeping the union errs towards "may pass" (never hides a path).
+      values = values === undefined ? list : [...values, ...list];
+    }
+  }
+  return values;
 }
 
 function lowerList(v: string | string[]): string[] {

@@ -10,6 +10,8 @@ import { ESCALATION_PATHS, escalationGrants } from '../../breadth/escalation';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
+const PATH_BY_ID = new Map(ESCALATION_PATHS.map((p) => [p.id, p]));
+
 export const PrivilegeEscalationParameters = z.object({
   /** Break-glass or IAM-administration principals: role/user names or ARN patterns (`*`, `?`), noted but not judged. */
   allowList: z.array(z.string().min(1)).default([]),
@@ -43,19 +45,29 @@ export default defineRule({
     const authorizationDetails = requireSection(snapshot, 'authorizationDetails');
     const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
     const { judged, admins, allowListed: allowListedKeys } = judgedPrincipals(analysis.principals, params.allowList);
-    const offenders: { principal: string; arn: string; paths: { path: string; title: string; actions: string[]; policies: string[]; unconditional: boolean }[] }[] = [];
+    type Listed = { principal: string; arn: string; paths: { path: string; title: string; actions: string[]; policies: string[]; unconditional: boolean; scopedPassRole?: string[]; neutralisedBy: string; sources: string[] }[] };
+    const offenders: Listed[] = [];
+    // PassRole limited to named roles and to the path's service: the named roles decide, a reviewer checks them.
+    const scoped: Listed[] = [];
     const incomplete: string[] = [];
     for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push(p.key);
       const paths = p.escalations
-        .filter((e) => params.includeConditional || e.unconditional)
+        .filter((e) => params.includeConditional || e.unconditional || e.scopedPassRole)
         .map((e) => ({
           path: e.path,
           title: e.title,
           ...escalationGrants(e),
           unconditional: e.unconditional,
+          ...(e.scopedPassRole ? { scopedPassRole: e.scopedPassRole } : {}),
+          // What closes it and where it is documented, from the path catalog (lib/breadth/escalation-paths.ts).
+          neutralisedBy: PATH_BY_ID.get(e.path)!.neutralisedBy,
+          sources: [...new Set(PATH_BY_ID.get(e.path)!.sources.map((x) => x.url))],
         }));
-      if (paths.length) offenders.push({ principal: p.key, arn: p.arn, paths });
+      const open = paths.filter((x) => !x.scopedPassRole);
+      const limited = paths.filter((x) => x.scopedPassRole);
+      if (open.length) offenders.push({ principal: p.key, arn: p.arn, paths: open });
+      if (limited.length) scoped.push({ principal: p.key, arn: p.arn, paths: limited });
     }
     const observed = {
       catalog: analysis.catalog,
@@ -63,6 +75,7 @@ export default defineRule({
       pathsChecked: ESCALATION_PATHS.map((p) => p.id),
       principalsChecked: judged.length,
       offenders,
+      scopedPassRole: scoped,
       adminsNotJudged: admins,
       allowListed: allowListedKeys,
       incomplete,
@@ -78,6 +91,22 @@ export default defineRule({
         observed,
         threshold: params,
         resources: offenders.map((o) => o.arn),
+      };
+    }
+    if (scoped.length) {
+      const text = scoped
+        .slice(0, 3)
+        .map((o) => `${o.principal}: ${o.paths.map((p) => `${p.path} (iam:PassRole only to ${p.scopedPassRole!.join(', ')})`).join('; ')}`)
+        .join(' | ');
+      return {
+        status: 'WARN',
+        message:
+          `No open escalation path, but ${scoped.length} principals may pass named roles to compute they create — ${text}${scoped.length > 3 ? ' | …' : ''}. ` +
+          'Each path is limited by iam:PassedToService to its service: it escalates only if a named role holds more than the principal; check those roles.' +
+          (incomplete.length ? ` ${incomplete.length} principals have attached policies missing from the snapshot.` : ''),
+        observed,
+        threshold: params,
+        resources: scoped.map((o) => o.arn),
       };
     }
     if (incomplete.length) {

@@ -107,8 +107,8 @@ describe('access.privilege-escalation', () => {
         principal: 'role/deployer',
         arn: 'arn:aws:iam::111122223333:role/deployer',
         paths: [
-          { path: 'create-policy-version', title: expect.any(String), actions: ['iam:CreatePolicyVersion'], policies: ['Deploy'], unconditional: true },
-          { path: 'passrole-lambda', title: expect.any(String), actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'], policies: ['Deploy'], unconditional: true },
+          { path: 'create-policy-version', title: expect.any(String), actions: ['iam:CreatePolicyVersion'], policies: ['Deploy'], unconditional: true, neutralisedBy: expect.any(String), sources: expect.arrayContaining(['https://pathfinding.cloud/paths/iam-001']) },
+          { path: 'passrole-lambda', title: expect.any(String), actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'], policies: ['Deploy'], unconditional: true, neutralisedBy: expect.any(String), sources: expect.arrayContaining(['https://pathfinding.cloud/paths/lambda-001']) },
         ],
       },
     ]);
