@@ -187,8 +187,7 @@ export function renderAuditHtml(m: AuditModel): string {
   const checks = new Map(m.checks.map((c) => [c.id, c]));
   const recordCount = new Set(m.requirements.flatMap((r) => r.records.map((x) => x.hash))).size;
   const synthetic = m.runs.filter((r) => r.source.kind === 'scenario');
-  const periodEnd = m.to.length === 10 ? `${m.to}T23:59:59.999Z` : m.to;
-  const registerAt = periodEnd < m.now ? periodEnd : m.now;
+  const registerAt = m.now;
   const out: string[] = [];
   out.push(
     '<!DOCTYPE html>',
@@ -310,23 +309,58 @@ export function renderAuditHtml(m: AuditModel): string {
 /** Who collected, with what, and what the collection could and could not see. */
 function accountabilitySection(m: AuditModel): string[] {
   const out: string[] = ['<h2 id="accountability">Accountability: who collected, scope and limitations</h2>'];
+  const byRun = new Map(m.contexts.map((c) => [`${c.context.collectedAt}#${c.context.runId}`, c]));
   out.push(
-    '<table><colgroup><col style="width:14%"><col style="width:16%"><col></colgroup><thead><tr><th scope="col">Run</th><th scope="col">Source · tool</th><th scope="col">Collected by</th></tr></thead><tbody>',
+    '<table><colgroup><col style="width:15%"><col style="width:30%"><col></colgroup><thead><tr><th scope="col">Run</th><th scope="col">Collected by</th><th scope="col">Tool, arguments and fingerprints (SHA-256)</th></tr></thead><tbody>',
   );
   for (const r of m.runs) {
-    out.push(
-      `<tr><td class="id">${idText(r.runId)}<br>${instant(r.collectedAt)}</td><td>${escapeHtml(r.source.kind)}: ${untrusted(r.source.name)}<br>art32 ${escapeHtml(r.source.toolVersion)}</td><td><span class="muted">not recorded by this run</span></td></tr>`,
-    );
+    const stored = byRun.get(`${r.collectedAt}#${r.runId}`);
+    const run = `<td class="id">${idText(r.runId)}<br>${instant(r.collectedAt)}</td>`;
+    if (!stored) {
+      out.push(
+        `<tr>${run}<td><span class="bad">not recorded</span> <span class="muted">(run collected by an art32 version that did not record its collector)</span></td><td>${escapeHtml(r.source.kind)}: ${untrusted(r.source.name)} · art32 ${escapeHtml(r.source.toolVersion)}</td></tr>`,
+      );
+      continue;
+    }
+    const c = stored.context;
+    const by = [
+      `<span class="id">${idText(c.collectedBy.identity)}</span> <span class="muted">(${c.collectedBy.via === 'sts' ? 'AWS caller identity' : 'local user@host, no AWS identity'})</span>`,
+      c.collectedBy.assumedRole ? `assumed <span class="id">${idText(c.collectedBy.assumedRole)}</span>` : '',
+      `on <span class="id">${idText(c.collectedBy.host)}</span>`,
+    ].filter(Boolean);
+    const fp = [
+      `art32 ${escapeHtml(c.tool.version)} · ${escapeHtml(c.scope.sourceKind)}: ${untrusted(c.scope.sourceName)}`,
+      `<span class="muted">arguments</span> <span class="mono">${untrusted(c.arguments.join(' ') || '(none)')}</span>`,
+      `<span class="muted">parameters</span> <span class="hash">${escapeHtml(c.parametersSha256)}</span>`,
+      `<span class="muted">rule catalog (${c.catalogRules} rules)</span> <span class="hash">${escapeHtml(c.catalogSha256)}</span>`,
+      `<span class="muted">requirement mapping</span> <span class="hash">${escapeHtml(c.mappingSha256)}</span>`,
+      stored.hashMatches ? '' : `<span class="bad">this context was edited after it was written: its body no longer matches its hash ${escapeHtml(stored.hash)}</span>`,
+    ].filter(Boolean);
+    out.push(`<tr>${run}<td>${by.join('<br>')}</td><td>${fp.join('<br>')}</td></tr>`);
   }
   if (m.runs.length === 0) out.push('<tr><td colspan="3" class="bad">No sealed run in this period.</td></tr>');
   out.push('</tbody></table>');
+  if (m.contexts.length) {
+    out.push(
+      '<p class="muted small">Recorded at collect time beside each run, first writer wins, with its own SHA-256; it is not yet covered by the run manifest, so whoever can write the table and recompute the hash could rewrite it.</p>',
+    );
+  }
+  // Scope from the latest recorded context of the period: regions and sections actually read.
+  const latest = [...m.contexts].sort((a, b) => a.context.collectedAt.localeCompare(b.context.collectedAt)).at(-1)?.context;
+  out.push('<p><strong>Scope and limitations</strong> for account ' + `${untrusted(accountLabel(m))}:</p><ul class="small">`);
+  if (latest) {
+    const s = latest.scope;
+    out.push(
+      `<li>Regions read: ${s.regions.length ? s.regions.map((x) => `<span class="id">${escapeHtml(x)}</span>`).join(', ') : '<span class="muted">none named by the source</span>'}; trails are read wherever they are defined, regional services (GuardDuty, Security Hub, EventBridge) in the collection region only.</li>`,
+      `<li>Sections read in the latest run: ${s.sections.map((x) => `<span class="id">${escapeHtml(x)}</span>`).join(', ') || 'none'}${s.sectionsMissing.length ? `; not collected: ${s.sectionsMissing.map((x) => `<span class="id">${escapeHtml(x)}</span>`).join(', ')}` : ''}${s.sectionsWithErrors.length ? `; with collection errors: ${s.sectionsWithErrors.map((x) => `<span class="id bad">${escapeHtml(x)}</span>`).join(', ')}` : ''}.</li>`,
+    );
+  }
   out.push(
-    '<p><strong>Scope and limitations.</strong></p><ul class="small">',
-    '<li>AWS control plane of this one account: IAM (credential report, account authorization details, password policy), CloudTrail trails and their delivery, CloudWatch alarms, GuardDuty, Security Hub and EventBridge in the collection region.</li>',
+    '<li>AWS control plane of this one account only: IAM, CloudTrail and its delivery, CloudWatch alarms, GuardDuty, Security Hub, EventBridge.</li>',
     '<li>Permissions are judged on identity-based policies (users, groups, roles); resource policies, permission boundaries, session policies and SCPs can narrow them and are not evaluated, so breadth is an upper bound.</li>',
-    '<li>No application-level logging: délibération 2021-122 targets application logs (author, time, operation, data reference); CloudTrail records the AWS layer only. Applications built on this account need their own evidence.</li>',
-    '<li>Sign-in through an identity provider (SAML, IAM Identity Center) is outside the account: MFA enforced there is shown as declared, not verified.</li>',
-    '<li>Checks that could not be evaluated show NOT VERIFIED, never PASS.</li>',
+    '<li>No application-level logging: délibération 2021-122 is aimed at application logs (author, time, operation, data reference); CloudTrail records the AWS layer only. Applications on this account need their own evidence.</li>',
+    '<li>Sign-in through an identity provider (SAML, IAM Identity Center) happens outside the account: MFA enforced there is shown as declared, not verified.</li>',
+    '<li>A check that could not be evaluated is NOT VERIFIED, never PASS.</li>',
     '</ul>',
   );
   return out;
@@ -341,10 +375,11 @@ function registerSection(m: AuditModel, at: string): string[] {
     );
   }
   if (m.register.length === 0) {
-    out.push('<p class="muted">No register entry in force for this account at the end of the period (art32 declare · accept · plan · triage).</p>');
+    out.push(`<p class="muted">No register entry in force for this account on ${escapeHtml(at.slice(0, 10))} (art32 declare · accept · plan · triage).</p>`);
     return out;
   }
   out.push(
+    `<p>Entries in force for this account when this document was made (${escapeHtml(at)}); status judged on that date.</p>`,
     '<table><colgroup><col style="width:13%"><col style="width:18%"><col style="width:11%"><col></colgroup><thead><tr><th scope="col">Entry</th><th scope="col">Recorded · by</th><th scope="col">Status</th><th scope="col">Content</th></tr></thead><tbody>',
   );
   const order = ['plan', 'acceptance', 'declaration', 'triage'];

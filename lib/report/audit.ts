@@ -13,6 +13,7 @@ import { verifyAccountItems, type AccountVerification } from '../evidence/verify
 import { canonicalJson } from '../evidence/canonical';
 import type { Framework, Requirement } from '../frameworks/types';
 import type { Rule } from '../rules/types';
+import { loadCollectionContexts, type StoredContext } from '../accountability/context';
 import { RegisterStore, verifyRegisterItems, type RegisterVerification } from '../register/store';
 import { registerStatusForRule, registerView, type RuleRegisterStatus } from '../register/view';
 import type { RegisterEntry, RegisterItem } from '../register/types';
@@ -66,10 +67,12 @@ export interface AuditModel {
   unreadableItems: number;
   /** Every rule once, judged on its latest record of the period, with its register status. */
   checks: AuditCheck[];
-  /** The register in force for the account at the end of the period (declarations, acceptances, plans, triage). */
+  /** The register in force for the account when the document is made (declarations, acceptances, plans, triage). */
   register: RegisterEntry[];
   /** The register chain verified as a whole (null when the store holds no register). */
   registerVerification: RegisterVerification | null;
+  /** Who collected each run and what it could see, as recorded at collect time (absent for runs of older versions). */
+  contexts: StoredContext[];
 }
 
 /** One rule's standing in the period: what the latest record says, since when it fails, who acts on it. */
@@ -100,6 +103,7 @@ export interface AuditInput extends AuditOptions {
   /** Raw register items of the store (the audit shows those in force for the account at the end of the period). */
   registerItems?: readonly RegisterItem[];
   registerVerification?: RegisterVerification | null;
+  contexts?: readonly StoredContext[];
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -129,14 +133,14 @@ export function buildAuditModel(input: AuditInput): AuditModel {
       };
     }),
   );
-  // The register as it stood at the end of the period (or now, when the period ends later).
-  const periodEnd = dateBounds({ from: input.from, to: input.to }).upper;
-  const registerAt = periodEnd < input.now ? periodEnd : input.now;
-  const view = registerView(input.registerItems ?? [], input.accountId, registerAt);
+  // The register as it stands when the document is made: who acts on each failure now, what
+  // was accepted until when (each entry shows when it was recorded).
+  const view = registerView(input.registerItems ?? [], input.accountId, input.now);
   return {
-    checks: auditChecks(requirements, records, { ...view, at: registerAt }, new Set(input.manifests.filter((mf) => mf.previous === null).map((mf) => mf.runId))),
+    checks: auditChecks(requirements, records, view, new Set(input.manifests.filter((mf) => mf.previous === null).map((mf) => mf.runId))),
     register: view.entries,
     registerVerification: input.registerVerification ?? null,
+    contexts: [...(input.contexts ?? [])],
     accountId: input.accountId,
     accountAlias: [...records].reverse().find((r) => r.accountAlias !== undefined)?.accountAlias ?? null,
     from: input.from,
@@ -212,7 +216,8 @@ export async function loadAuditModel(store: EvidenceStore, options: AuditOptions
   const rawRegister = await registerStore.rawItems();
   const registerItems = rawRegister.length ? await registerStore.items() : [];
   const registerVerification = rawRegister.length ? verifyRegisterItems(rawRegister) : null;
-  return buildAuditModel({ ...options, records, manifests, verification, unreadableItems: unreadable, registerItems, registerVerification });
+  const contexts = await loadCollectionContexts(store.documentClient, store.tableName, options.accountId, lower, upper);
+  return buildAuditModel({ ...options, records, manifests, verification, unreadableItems: unreadable, registerItems, registerVerification, contexts });
 }
 
 export { renderAuditHtml } from './audit-html';

@@ -15,6 +15,7 @@ import { pad } from '../render';
 import { addSourceOptions, readParametersFile, sourceOptionsFrom, type RawSourceOptions } from '../source-options';
 import { addStoreOptions, withStore, type RawStoreOptions } from '../store-options';
 import { terminalText } from '../../support/sanitize';
+import { collectorIdentity, recordCollectionContext } from '../collection-context';
 
 interface CollectOptions extends RawSourceOptions, RawStoreOptions {
   runId?: string;
@@ -85,7 +86,7 @@ Examples:
 
 Then: art32 runs · art32 history --account ID --rule auth.password-strength · art32 verify · art32 export`,
     )
-    .action(async (options: CollectOptions) => {
+    .action(async (options: CollectOptions, cmd: Command) => {
       const now = new Date();
       const runId = options.runId ?? defaultRunId(now);
       const fileParameters = options.params ? await readParametersFile(options.params) : undefined;
@@ -121,9 +122,12 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
         const plans = [];
         for (const p of prepared) plans.push(await planRun(open.store, p.snapshot.account.id, p.key));
         const recorded: { label: string; result: RecordRunResult }[] = [];
+        // Who collects (STS caller with AWS credentials, else user@host): recorded beside each run for the audit document.
+        const collectedBy = await collectorIdentity(options, open.mode === 'aws');
         for (const [i, { resolved, snapshot, findings }] of prepared.entries()) {
           const plan = plans[i];
           const result = await recordRun({ store: open.store, snapshot, findings, runId, ...(plan ? { plan } : {}) });
+          await recordCollectionContext(open.store, { snapshot, records: result.records, collectedBy: { ...collectedBy, ...assumedRoleOf(options, snapshot.account.id) }, argv: commandLine(cmd), rules: RULES });
           recorded.push({ label: resolved.label, result });
           for (const closed of result.closed) out.push(closedLine(closed));
           out.push(summaryLine(resolved.label, snapshot.account.id, snapshot.account.alias, result));
@@ -146,6 +150,20 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
         process.stdout.write(`${out.join('\n')}\n`);
       }, 'write');
     });
+}
+
+/** The command line as given (after node and the script): commander keeps it on the program as rawArgs (untyped). */
+function commandLine(cmd: Command): string[] {
+  const raw = (cmd.parent as unknown as { rawArgs?: unknown } | null)?.rawArgs;
+  return Array.isArray(raw) ? raw.slice(2).map(String) : [];
+}
+
+/** The role a live collection assumed in the audited account (--role-arn, or --role-name in each account). */
+function assumedRoleOf(options: CollectOptions, accountId: string): { assumedRole?: string } {
+  if (!options.live) return {};
+  if (options.roleArn) return { assumedRole: options.roleArn };
+  if (options.roleName) return { assumedRole: `arn:aws:iam::${accountId}:role/${options.roleName}` };
+  return {};
 }
 
 /** An interrupted earlier run this collect closed before its own. */

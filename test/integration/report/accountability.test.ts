@@ -1,0 +1,121 @@
+/**
+ * The audit document's accountability part end to end on a real embedded store (dynalite):
+ * `collect` records who collected (caller, host, arguments, fingerprints, scope) beside the
+ * run; `plan` / `accept` / `triage` write the register; `report --audit` shows them — and the
+ * insider's edits: a collection context rewritten in the table is marked as edited, and a
+ * second collect of the same run by someone else never replaces who first collected it.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { contextSk, putCollectionContext, type CollectionContext } from '../../../lib/accountability/context';
+import { openEmbeddedStore } from '../../../lib/evidence';
+import { osDeclarant } from '../../../lib/register/identity';
+import { run } from '../../unit/cli/capture';
+
+let dir: string;
+const ACCOUNT = '111122223333';
+const AT = '2026-01-22T06:00:00.000Z';
+const data = () => ['--data-dir', join(dir, 'data')];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'art32-accountability-'));
+  const collected = await run('collect', '--scenario', 'france-travail', '--collected-at', AT, '--run-id', 'demo-run', ...data());
+  expect(collected.code).toBe(0);
+}, 120_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+async function auditHtml(name: string): Promise<{ code: number; html: string }> {
+  const file = join(dir, `${name}.html`);
+  // The register is judged when the document is made: now.
+  const r = await run('report', '--audit', '--account', ACCOUNT, '--from', '2026-01-01', '--to', '2026-01-31', '--html', file, ...data());
+  return { code: r.code, html: await readFile(file, 'utf8') };
+}
+
+async function storedContext(): Promise<Record<string, unknown>> {
+  const open = await openEmbeddedStore(join(dir, 'data'), { access: 'read' });
+  try {
+    const out = await open.store.documentClient.send(new GetCommand({ TableName: open.store.tableName, Key: { pk: `ACCOUNT#${ACCOUNT}`, sk: contextSk(AT, 'demo-run') } }));
+    return out.Item ?? {};
+  } finally {
+    await open.close();
+  }
+}
+
+describe('audit document: accountability', () => {
+  it('says who collected the run, with which arguments and fingerprints, and its scope', async () => {
+    const { code, html } = await auditHtml('who');
+    expect(code).toBe(0);
+    const section = html.slice(html.indexOf('id="accountability"'), html.indexOf('id="verification"'));
+    expect(section).toContain(osDeclarant().identity.replace(/\./g, '.<wbr>').replace(/-/g, '-<wbr>').replace(/_/g, '_<wbr>'));
+    expect(section).toContain('local user@host, no AWS identity');
+    expect(section).toContain('collect --scenario france-travail --collected-at 2026-01-22T06:00:00.000Z --run-id demo-run --data-dir');
+    expect(section).toMatch(/parameters<\/span> <span class="hash">[0-9a-f]{64}<\/span>/);
+    expect(section).toMatch(/rule catalog \(\d+ rules\)<\/span> <span class="hash">[0-9a-f]{64}<\/span>/);
+    expect(section).toMatch(/requirement mapping<\/span> <span class="hash">[0-9a-f]{64}<\/span>/);
+    expect(section).toContain('Regions read:');
+    expect(section).toContain('No application-level logging');
+    expect(section).toContain('identity-based policies');
+    expect(section).not.toContain('not recorded');
+    expect(html).toContain('SYNTHETIC DATA');
+  });
+
+  it('keeps who first collected a run when someone else retries it (first writer wins)', async () => {
+    const before = await storedContext();
+    const forged = { ...(JSON.parse(String(before.body)) as CollectionContext), collectedBy: { identity: 'arn:aws:iam::999999999999:user/mallory', via: 'sts' as const, host: 'elsewhere' } };
+    const open = await openEmbeddedStore(join(dir, 'data'), { access: 'write' });
+    try {
+      expect(await putCollectionContext(open.store.documentClient, open.store.tableName, forged)).toBe('present');
+    } finally {
+      await open.close();
+    }
+    // A CLI retry of the same run id writes nothing either.
+    expect((await run('collect', '--scenario', 'france-travail', '--collected-at', AT, '--run-id', 'demo-run', ...data())).code).toBe(0);
+    expect(await storedContext()).toEqual(before);
+  });
+
+  it('shows plans (owner, due date, overdue), expired acceptances and triage for the failing checks', async () => {
+    expect((await run('plan', '--account', ACCOUNT, '--rule', 'auth.root-mfa', '--action', 'hardware key on root', '--owner', 'cloud-team', '--due', '2099-03-01', '--risk-ref', 'DPIA-7 §3', ...data())).code).toBe(0);
+    expect((await run('plan', '--account', ACCOUNT, '--rule', 'auth.console-mfa', '--action', 'enforce MFA', '--owner', 'iam-team', '--due', '2026-02-01', '--risk-ref', 'DPIA-7 §4', ...data())).code).toBe(0);
+    expect(
+      (await run('accept', '--account', ACCOUNT, '--rule', 'logging.log-encryption', '--justification', 'SSE-S3 judged sufficient, RA-12', '--owner', 'ciso', '--expires', '2026-03-01', ...data())).code,
+    ).toBe(0);
+    expect(
+      (await run('triage', '--account', ACCOUNT, '--principal', 'user/adviser.martin', '--run', 'demo-run', '--outcome', 'incident', '--note', 'credential stuffing, contained', '--register-ref', 'INC-2026-04', ...data())).code,
+    ).toBe(0);
+    const { html } = await auditHtml('register');
+    const row = (rule: string): string => {
+      const start = html.indexOf(`<tr id="rule-${rule}">`);
+      return html.slice(start, html.indexOf('</tr>', start));
+    };
+    expect(row('auth.root-mfa')).toMatch(/first failed <span class="nowrap">2026-01-22<\/span><br>plan <span class="id">P-[0-9a-f]{12}<\/span>: <bdi>cloud-team<\/bdi>, due <span class="nowrap">2099-03-01<\/span>, open/);
+    expect(row('auth.console-mfa')).toMatch(/<bdi>iam-team<\/bdi>, due <span class="nowrap">2026-02-01<\/span>, <span class="bad">OVERDUE<\/span>/);
+    expect(row('logging.log-encryption')).toMatch(/risk accepted <span class="id">A-[0-9a-f]{12}<\/span>: <bdi>ciso<\/bdi>, <span class="bad">EXPIRED 2026-03-01<\/span>/);
+    expect(row('access.stale-credentials')).toContain('<span class="bad">no plan</span>');
+    const register = html.slice(html.indexOf('id="register"'), html.indexOf('id="parameters"'));
+    expect(register).toContain('Register chain: <span class="good">intact</span> (4 items');
+    expect(register.match(/<tr><td>plan<br>/g) ?? []).toHaveLength(2);
+    expect(register).toContain('<tr><td>acceptance<br>');
+    expect(register).toMatch(/<tr><td>triage<br>.*<td>incident<\/td>.*INC-2026-04/);
+  });
+
+  it('marks a collection context edited in the table (who collected rewritten, hash kept)', async () => {
+    const open = await openEmbeddedStore(join(dir, 'data'), { access: 'write' });
+    try {
+      const item = await open.store.documentClient.send(new GetCommand({ TableName: open.store.tableName, Key: { pk: `ACCOUNT#${ACCOUNT}`, sk: contextSk(AT, 'demo-run') } }));
+      const body = String(item.Item?.body).replace(/"identity":"[^"]*"/, '"identity":"arn:aws:iam::111122223333:role/someone-else"');
+      await open.store.documentClient.send(new PutCommand({ TableName: open.store.tableName, Item: { ...item.Item, body } }));
+    } finally {
+      await open.close();
+    }
+    const { html } = await auditHtml('edited');
+    expect(html).toContain('this context was edited after it was written: its body no longer matches its hash');
+  });
+});
