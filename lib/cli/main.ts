@@ -29,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   // Data from audited accounts and received files is printed: nothing raw reaches the terminal.
   const unguard = guardTerminalOutput();
+  // A command reports findings through process.exitCode; start clean so an earlier in-process run cannot leak its code.
+  process.exitCode = undefined;
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

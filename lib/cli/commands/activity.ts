@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import { DEFAULT_ACTIVITY_MAX_CALLS } from '../../activity/defaults';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
-import { safeJson, terminalText } from '../../support/sanitize';
+import { csvLine, safeJson, terminalText } from '../../support/sanitize';
 
 interface ActivityOptions {
   logs?: string;
@@ -61,13 +61,13 @@ export function register(program: Command): void {
     .option('--window <duration>', 'how far back from --end to read (e.g. 24h, 7d)', '24h')
     .option('--end <iso-date>', 'end of the window (default: now)')
     .option('--tz <zone>', 'IANA time zone for hours and days', DEFAULT_TIME_ZONE)
-    .option('--format <format>', 'table or json', 'table')
+    .option('--format <format>', 'table, json or csv (one row per principal)', 'table')
     .option('--max-calls <n>', `--live: LookupEvents call budget (2 calls/s; the same default as collect --activity-max-calls)`, String(DEFAULT_ACTIVITY_MAX_CALLS))
     .option('--workers <n>', '--logs / --s3: worker threads reading files (default: available cores; 1 = in-process)')
     .action(async (options: ActivityOptions) => {
       const chosen = [options.logs, options.s3, options.live].filter(Boolean).length;
       if (chosen !== 1) throw new CliError('give exactly one of --logs DIR, --s3 s3://bucket/prefix or --live');
-      if (!['table', 'json'].includes(options.format)) throw new CliError(`invalid --format "${options.format}": expected table or json`);
+      if (!['table', 'json', 'csv'].includes(options.format)) throw new CliError(`invalid --format "${options.format}": expected table, json or csv`);
       if (options.end !== undefined && parseStrictIsoDate(options.end) === undefined) throw new CliError(`--end "${options.end}" is not a valid ISO-8601 date (impossible days such as 2026-02-30 are refused)`);
       const end = options.end ? new Date(options.end) : new Date();
       if (Number.isNaN(end.getTime())) throw new CliError(`invalid --end "${options.end}": expected an ISO-8601 date`);
@@ -103,6 +103,14 @@ export function register(program: Command): void {
       }
       const flagged = new Set(finding.resources);
       const rows = sectionMetrics(section).sort((a, b) => b.calls - a.calls);
+      if (options.format === 'csv') {
+        const header = ['principal', 'calls', 'error_rate', 'denied_error_rate', 'data_read_bytes_per_day', 'data_read_records_per_day', 'off_hours_share', 'distinct_resources', 'flagged'];
+        const flaggedNow = (principal: string) => flagged.has(principal) && finding.status !== 'PASS';
+        const body = rows.map((m) => csvLine([m.principal, m.calls, m.errorRate, m.deniedErrorRate, m.dataReadBytesPerDay, m.dataReadRecordsPerDay, m.offHoursShare, m.distinctResources, flaggedNow(m.principal) ? 'true' : 'false']));
+        process.stdout.write(`${[csvLine(header), ...body].join('\n')}\n`);
+        if (finding.status === 'FAIL') process.exitCode = EXIT.FINDINGS;
+        return;
+      }
       const lines = [
         `window ${section.window.start} – ${section.window.end} (${section.timeZone}); ${section.totals.events} events, ${section.totals.principals} principals; coverage ${pct(section.coverage)}${section.fileErrorCount ? `; ${section.fileErrorCount} file error(s)` : ''}`,
         ...section.fileErrors.slice(0, 5).map((e) => `  file error ${terminalText(e.code)}: ${terminalText(e.message, 300)}`),

@@ -5,13 +5,14 @@
  */
 import { Option, type Command } from 'commander';
 import { buildRunRecords, planRun, previousContext, recordRun, type ClosedRun, type EvidenceStore, type RecordRunResult } from '../../evidence';
-import { RULES, evaluateRules, type Status } from '../../rules';
+import { RULES, SEVERITIES, evaluateRules, type Severity, type Status } from '../../rules';
 import { mergeParameters, resolveSnapshots } from '../../sources';
 import { ocsfInputFromRecord, toOcsfComplianceFindings } from '../../ocsf';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
 import { importToSecurityHub } from '../../integrations/security-hub';
 import { pad } from '../render';
+import { historyCsv } from './history';
 import { addSourceOptions, readParametersFile, sourceOptionsFrom, type RawSourceOptions } from '../source-options';
 import { addStoreOptions, withStore, type RawStoreOptions } from '../store-options';
 import { terminalText } from '../../support/sanitize';
@@ -20,8 +21,9 @@ import { collectorIdentity, recordCollectionContext } from '../collection-contex
 interface CollectOptions extends RawSourceOptions, RawStoreOptions {
   runId?: string;
   params?: string;
-  format: 'table' | 'json' | 'ocsf';
+  format: 'table' | 'json' | 'csv' | 'ocsf';
   securityHub?: boolean;
+  failOn?: Severity;
   region?: string;
 }
 
@@ -66,13 +68,14 @@ export function register(program: Command): void {
   addStoreOptions(addSourceOptions(command))
     .option('--run-id <id>', 'run id (A-Z a-z 0-9 . _ : -); default run-<start time>. Reuse it to finish an interrupted run')
     .option('--params <file>', 'JSON file of rule parameters, {"<rule id>": {"<parameter>": value}}')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a recorded rule of this severity or worse is FAIL or NOT VERIFIED (for pipelines; the evidence is recorded either way)').choices([...SEVERITIES]))
     .option(
       '--security-hub',
       "also import the recorded findings into the Security Hub of the account running art32 (ASFF, one finding per account + rule, updated each run; passing ones RESOLVED). Needs securityhub:BatchImportFindings and BatchUpdateFindings; see docs/integrations.md",
     )
     .addOption(
-      new Option('--format <format>', 'output: table (a summary per account), json (the recorded runs), ocsf (the recorded findings as OCSF 1.8.0 Compliance Findings)')
-        .choices(['table', 'json', 'ocsf'])
+      new Option('--format <format>', 'output: table (a summary per account), json (the recorded runs), csv (the recorded records, the columns of history --format csv), ocsf (the recorded findings as OCSF 1.8.0 Compliance Findings)')
+        .choices(['table', 'json', 'csv', 'ocsf'])
         .default('table'),
     )
     .addHelpText(
@@ -135,9 +138,19 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
         }
         if (accounts === 0) throw new CliError('the source yielded no account to collect');
         if (options.securityHub) out.push(await importRecorded(recorded.map((r) => r.result), options.region));
+        // The evidence is recorded whatever the verdict: the exit code only tells a pipeline what it holds.
+        const verdict = collectVerdict(recorded.map((r) => r.result), options.failOn);
+        if (verdict) {
+          process.stderr.write(`${terminalText(verdict.message, 2000)}\n`);
+          process.exitCode = verdict.code;
+        }
         if (options.format === 'json') {
           const runs = recorded.map(({ label, result }) => ({ label, manifest: result.manifest, written: result.written, alreadyPresent: result.alreadyPresent, resumed: result.resumed, closed: result.closed, records: result.records }));
           process.stdout.write(`${JSON.stringify({ runId, store: open.description, runs }, null, 2)}\n`);
+          return;
+        }
+        if (options.format === 'csv') {
+          process.stdout.write(historyCsv(recorded.flatMap(({ result }) => result.records)));
           return;
         }
         if (options.format === 'ocsf') {
@@ -164,6 +177,24 @@ function assumedRoleOf(options: CollectOptions, accountId: string): { assumedRol
   if (options.roleArn) return { assumedRole: options.roleArn };
   if (options.roleName) return { assumedRole: `arn:aws:iam::${accountId}:role/${options.roleName}` };
   return {};
+}
+
+/**
+ * Exit 5 when an account's collection failed (its run records the failure: nothing was read),
+ * else exit 1 when a recorded rule at or above `--fail-on` is FAIL or NOT VERIFIED, like scan.
+ */
+export function collectVerdict(results: readonly RecordRunResult[], failOn: Severity | undefined): { code: number; message: string } | undefined {
+  const failed = results.filter((r) => r.manifest.collectionFailed);
+  if (failed.length > 0) {
+    const which = failed.map((r) => `${r.manifest.accountId} (${r.manifest.collectionFailed?.operation}: ${r.manifest.collectionFailed?.code})`);
+    return { code: EXIT.COLLECTION_FAILED, message: `collection failed for ${failed.length} account(s), recorded as evidence of the failure: ${which.join(', ')}` };
+  }
+  if (!failOn) return undefined;
+  const rank = (s: string) => SEVERITIES.length - SEVERITIES.indexOf(s as Severity);
+  const failing = results.flatMap((r) => r.records).filter((rec) => (rec.status === 'FAIL' || rec.status === 'ERROR') && rank(rec.severity) >= rank(failOn));
+  if (failing.length === 0) return undefined;
+  const ids = [...new Set(failing.map((f) => `${f.ruleId} (${f.status === 'ERROR' ? 'NOT VERIFIED' : f.status}, ${f.severity})`))];
+  return { code: EXIT.FINDINGS, message: `${failing.length} recorded finding(s) at or above --fail-on ${failOn}: ${ids.join(', ')}` };
 }
 
 /** An interrupted earlier run this collect closed before its own. */
