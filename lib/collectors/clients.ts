@@ -13,6 +13,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -70,5 +71,6 @@ export function createCollectorClients(settings: ClientSettings): CollectorClien
     guardDuty: perRegion((r) => new GuardDutyClient(baseClientConfig(settings, r))),
     securityHub: perRegion((r) => new SecurityHubClient(baseClientConfig(settings, r))),
     eventBridge: perRegion((r) => new EventBridgeClient(baseClientConfig(settings, r))),
+    ssoAdmin: perRegion((r) => new SSOAdminClient(baseClientConfig(settings, r))),
   };
 }

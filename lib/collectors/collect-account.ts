@@ -23,6 +23,7 @@ import { collectMetricAlarms } from './metric-alarms';
 import { OperationFailed } from './operation';
 import { collectPasswordPolicy } from './password-policy';
 import { collectPasswordPolicyChanges } from './password-policy-changes';
+import { collectIdentityCenter, collectSamlFederation, identityCenterRegions } from './federation';
 import { collectEventRules, collectGuardDuty, collectSecurityHub } from './threat-detection';
 import { collectPersonalDataStores } from './personal-data-stores';
 import { collectTrails } from './trails';
@@ -103,7 +104,11 @@ export async function collectAccount(input: CollectAccountInput): Promise<Accoun
     await section('credentialReport', () => collectCredentialReport(ctx));
     await section('accountSummary', () => collectAccountSummary(ctx));
     await section('virtualMfaDevices', () => collectVirtualMfaDevices(ctx));
-    await section('authorizationDetails', () => collectAuthorizationDetails(ctx));
+    const details = await section('authorizationDetails', () => collectAuthorizationDetails(ctx));
+    // Federated sign-in (#17): SAML providers and role session lengths, then Identity Center in
+    // the regions its reserved roles name (known from the authorization details).
+    await section('samlFederation', () => collectSamlFederation(ctx));
+    await section('identityCenter', () => collectIdentityCenter(ctx, identityCenterRegions(ctx.region, details?.RoleDetailList)));
     try {
       alias = await collectAccountAlias(ctx);
     } catch (error) {
@@ -185,6 +190,7 @@ function countedClients(clients: CollectorClients, counter: ApiCallCounter): Col
     guardDuty: (r) => once(clients.guardDuty(r)),
     securityHub: (r) => once(clients.securityHub(r)),
     eventBridge: (r) => once(clients.eventBridge(r)),
+    ssoAdmin: (r) => once(clients.ssoAdmin(r)),
     ...(clients.activityCloudTrail ? { activityCloudTrail: (r: string) => once(clients.activityCloudTrail?.(r) ?? clients.cloudTrail(r)) } : {}),
     ...(clients.s3LogReader ? { s3LogReader: clients.s3LogReader } : {}),
   };

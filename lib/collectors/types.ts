@@ -10,6 +10,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CollectionError, SectionName } from '../snapshot';
 import type { S3LogReader } from './activity';
@@ -31,6 +32,8 @@ export interface CollectorClients {
   guardDuty(region: string): GuardDutyClient;
   securityHub(region: string): SecurityHubClient;
   eventBridge(region: string): EventBridgeClient;
+  /** IAM Identity Center administration (auth.federated-access): instances and permission sets. */
+  ssoAdmin(region: string): SSOAdminClient;
   /**
    * CloudTrail client for LookupEvents with no SDK retries (`maxAttempts: 1`): the activity
    * reader paces (≤ 2 calls/s), retries throttles and counts its call budget itself.

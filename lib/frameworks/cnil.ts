@@ -61,7 +61,7 @@ export const CNIL: Framework = {
       sourceId: 'cnilGuide4',
       citation: SOURCES.cnilGuide4.citation,
       summary: 'The CNIL recommends authenticating every user individually and prefers multi-factor authentication, especially for privileged accounts and access from outside.',
-      ruleIds: ['auth.root-mfa', 'auth.console-mfa', 'auth.root-access-keys', 'access.admin-credentials'],
+      ruleIds: ['auth.root-mfa', 'auth.console-mfa', 'auth.root-access-keys', 'access.admin-credentials', 'auth.federated-access'],
     },
     {
       id: 'CNIL-GUIDE-5',
@@ -71,7 +71,7 @@ export const CNIL: Framework = {
       sourceId: 'cnilGuide5',
       citation: SOURCES.cnilGuide5.citation,
       summary: 'The CNIL recommends least privilege, removing rights on departure, reviewing rights at least yearly and removing unused accounts.',
-      ruleIds: ['access.stale-credentials', 'access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.privilege-escalation', 'access.unused-roles', 'access.cross-account-trust'],
+      ruleIds: ['access.stale-credentials', 'access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.privilege-escalation', 'access.unused-roles', 'access.cross-account-trust', 'auth.federated-access'],
     },
     {
       id: 'CNIL-GUIDE-9',
@@ -81,7 +81,7 @@ export const CNIL: Framework = {
       sourceId: 'cnilGuide9',
       citation: SOURCES.cnilGuide9.citation,
       summary: 'The CNIL recommends named, non-privileged accounts for routine work and a specific policy for administrators.',
-      ruleIds: ['access.admin-principals', 'auth.root-access-keys', 'auth.root-usage', 'access.admin-credentials'],
+      ruleIds: ['access.admin-principals', 'auth.root-access-keys', 'auth.root-usage', 'access.admin-credentials', 'auth.federated-access'],
     },
     {
       id: 'CNIL-GUIDE-16',
@@ -129,6 +129,7 @@ export const CNIL: Framework = {
         'logging.personal-data-events',
         'monitoring.abnormal-activity',
         'access.cross-account-trust',
+        'auth.federated-access',
       ],
     },
   ],

@@ -56,6 +56,7 @@ export const GDPR: Framework = {
         'access.unused-roles',
         'logging.delivery-health',
         'access.cross-account-trust',
+        'auth.federated-access',
       ],
     },
     {
@@ -86,7 +87,7 @@ export const GDPR: Framework = {
       sourceId: 'gdpr25_2',
       citation: SOURCES.gdpr25_2.citation,
       summary: 'By default, personal data is accessible only to the extent necessary for each purpose: least privilege for every principal.',
-      ruleIds: ['access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.cross-account-trust'],
+      ruleIds: ['access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.cross-account-trust', 'auth.federated-access'],
     },
     {
       id: 'GDPR-5.1.e',

@@ -270,6 +270,12 @@ export const SOURCES = {
     status: 'industry-practice',
     citation: 'Industry practice: AWS IAM User Guide, "Security best practices in IAM" (temporary credentials for humans, MFA, rotate or remove long-term access keys)',
   },
+  awsPermissionSetSession: {
+    id: 'awsPermissionSetSession',
+    status: 'industry-practice',
+    citation:
+      'AWS IAM Identity Center User Guide, "Set session duration": a permission set\'s session lasts one hour by default and can be set up to 12 hours; IAM User Guide, role maximum session duration (1 to 12 hours)',
+  },
   rhinoEscalation: {
     id: 'rhinoEscalation',
     status: 'industry-practice',

@@ -11,6 +11,7 @@ import consoleMfa from './auth/console-mfa';
 import rootAccessKeys from './auth/root-access-keys';
 import rootUsage from './auth/root-usage';
 import passwordsPredatingPolicy from './auth/passwords-predating-policy';
+import federatedAccess from './auth/federated-access';
 import staleCredentials from './access/stale-credentials';
 import adminPrincipals from './access/admin-principals';
 import wildcardDataAccess from './access/wildcard-data-access';
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   rootAccessKeys,
   rootUsage,
   passwordsPredatingPolicy,
+  federatedAccess,
 
   // access
   staleCredentials,

@@ -316,6 +316,38 @@ export const compliant: Scenario = {
         since: daysAgo(now, 90),
         events: [{ EventName: 'UpdateAccountPasswordPolicy', EventTime: daysAgo(now, 60), Username: 'n.bernard', EventId: '0b6e2f8a-3d1c-4e5f-8a7b-9c2d4e6f8a01' }],
       },
+      // The organisation's IAM Identity Center lives in this (management) account; no permission set is
+      // provisioned here. The administrator set keeps AWS's one-hour default session.
+      samlFederation: { providers: [], roleSessions: [] },
+      identityCenter: {
+        regions: [REGION],
+        instances: [
+          {
+            InstanceArn: 'arn:aws:sso:::instance/ssoins-6804a1c2e5b3f7d9',
+            region: REGION,
+            IdentityStoreId: 'd-8067a3c1e2',
+            OwnerAccountId: ACCOUNT,
+            Status: 'ACTIVE',
+            permissionSets: [
+              {
+                Name: 'CaseWorker',
+                PermissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-6804a1c2e5b3f7d9/ps-2b7c9d1e3f5a6b80',
+                SessionDuration: 'PT8H',
+                AttachedManagedPolicies: [],
+                InlinePolicy: policy(allow(['dynamodb:GetItem', 'dynamodb:Query'], TABLE_ARN)),
+                CustomerManagedPolicyReferences: [],
+              },
+              {
+                Name: 'Administrator',
+                PermissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-6804a1c2e5b3f7d9/ps-9e1f3a5b7c9d0e2f',
+                SessionDuration: 'PT1H',
+                AttachedManagedPolicies: [{ Name: 'AdministratorAccess', Arn: AWS_MANAGED.AdministratorAccess.Arn }],
+                CustomerManagedPolicyReferences: [],
+              },
+            ],
+          },
+        ],
+      },
       activity: compliantActivity(ACCOUNT, now),
       collectionErrors: [],
     };

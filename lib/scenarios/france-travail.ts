@@ -22,7 +22,7 @@ export const franceTravail: Scenario = {
     '8-character passwords with 3 character classes and no compensating control; advisers log in to the console without MFA; ' +
     'root has no MFA and an access key; a single-region trail without validation, encryption or analysis; an adviser role with ' +
     's3:* and dynamodb:* on every resource; two IAM users with AdministratorAccess and access keys; stale keys and an unused role; a personal-data bucket whose reads are not logged; ' +
-    'a trail that stopped delivering to S3; passwords older than the last password-policy change; root used days ago with no alarm.',
+    'a trail that stopped delivering to S3; passwords older than the last password-policy change; root used days ago with no alarm; advisers and IT administrators sign in through IAM Identity Center with 12-hour sessions.',
   parameters: {},
   snapshot(now) {
     return {
@@ -205,6 +205,20 @@ export const franceTravail: Scenario = {
             RoleLastUsed: { LastUsedDate: daysAgo(now, 0.1), Region: REGION },
           },
           {
+            // Advisers sign in through IAM Identity Center (organisation instance in this account).
+            RoleName: 'AWSReservedSSO_AdviserAccess_4f2a9c1d7e3b5a60',
+            Arn: `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-3/AWSReservedSSO_AdviserAccess_4f2a9c1d7e3b5a60`,
+            Path: '/aws-reserved/sso.amazonaws.com/eu-west-3/',
+            CreateDate: daysAgo(now, 600),
+            AssumeRolePolicyDocument: trust(
+              { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_7d3e1f9a2b4c6d80_DO_NOT_DELETE` },
+              { Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'], Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } } },
+            ),
+            AttachedManagedPolicies: [],
+            RolePolicyList: [{ PolicyName: 'AwsSSOInlinePolicy', PolicyDocument: policy(allow(['dynamodb:GetItem', 'dynamodb:Query'], `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/jobseeker-profiles`)) }],
+            RoleLastUsed: { LastUsedDate: daysAgo(now, 0.2), Region: REGION },
+          },
+          {
             RoleName: 'reporting-lambda',
             Arn: iam('role', 'reporting-lambda'),
             Path: '/service-role/',
@@ -253,6 +267,47 @@ export const franceTravail: Scenario = {
       passwordPolicyChanges: {
         since: daysAgo(now, 90),
         events: [{ EventName: 'UpdateAccountPasswordPolicy', EventTime: daysAgo(now, 20), Username: 'it.admin', EventId: '6f1d3a52-8c4e-4b7a-9f21-0d3c5e7a9b10' }],
+      },
+      // The identity provider behind Identity Center; its roles keep AWS's session figures.
+      samlFederation: {
+        providers: [{ Arn: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_7d3e1f9a2b4c6d80_DO_NOT_DELETE`, CreateDate: daysAgo(now, 600) }],
+        roleSessions: [
+          {
+            RoleName: 'AWSReservedSSO_AdviserAccess_4f2a9c1d7e3b5a60',
+            Arn: `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-3/AWSReservedSSO_AdviserAccess_4f2a9c1d7e3b5a60`,
+            MaxSessionDuration: 43200,
+          },
+        ],
+      },
+      // Permission sets of the organisation: advisers and IT administrators both get 12-hour sessions.
+      identityCenter: {
+        regions: [REGION],
+        instances: [
+          {
+            InstanceArn: 'arn:aws:sso:::instance/ssoins-7d3e1f9a2b4c6d80',
+            region: REGION,
+            IdentityStoreId: 'd-9a67c2e5f1',
+            OwnerAccountId: ACCOUNT,
+            Status: 'ACTIVE',
+            permissionSets: [
+              {
+                Name: 'AdviserAccess',
+                PermissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-7d3e1f9a2b4c6d80/ps-1a3c5e7f9b2d4f60',
+                SessionDuration: 'PT12H',
+                AttachedManagedPolicies: [],
+                InlinePolicy: policy(allow(['dynamodb:GetItem', 'dynamodb:Query'], `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/jobseeker-profiles`)),
+                CustomerManagedPolicyReferences: [],
+              },
+              {
+                Name: 'ITAdministrator',
+                PermissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-7d3e1f9a2b4c6d80/ps-8b0d2f4a6c8e0a13',
+                SessionDuration: 'PT12H',
+                AttachedManagedPolicies: [{ Name: 'AdministratorAccess', Arn: AWS_MANAGED.AdministratorAccess.Arn }],
+                CustomerManagedPolicyReferences: [],
+              },
+            ],
+          },
+        ],
       },
       // Synthetic CloudTrail day, aggregated through the same path as trail log files.
       activity: franceTravailActivity(ACCOUNT, now),

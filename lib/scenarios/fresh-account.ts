@@ -51,6 +51,8 @@ export const freshAccount: Scenario = {
       guardDuty: { region: 'us-east-1', detectors: [] },
       securityHub: { region: 'us-east-1', enabled: false },
       eventRules: { region: 'us-east-1', rules: [] },
+      samlFederation: { providers: [], roleSessions: [] },
+      identityCenter: { regions: ['us-east-1'], instances: [] },
       collectionErrors: [],
     };
   },

@@ -34,6 +34,8 @@ export const SECTION_NAMES = [
   'guardDuty',
   'securityHub',
   'eventRules',
+  'samlFederation',
+  'identityCenter',
 ] as const;
 export const SectionName = z.enum(SECTION_NAMES);
 export type SectionName = z.infer<typeof SectionName>;
@@ -416,6 +418,61 @@ export const EventRulesSection = z.object({
 });
 export type EventRulesSection = z.infer<typeof EventRulesSection>;
 
+// ---------------------------------------------------------------- federated sign-in (#17)
+
+/**
+ * IAM ListSAMLProviders, and ListRoles' `MaxSessionDuration` (which GetAccountAuthorizationDetails
+ * does not return) for the roles whose trust policy names a SAML provider — IAM Identity Center's
+ * `AWSReservedSSO_*` roles included. One call plus ListRoles pages: never one call per role.
+ */
+export const SamlFederationSection = z.object({
+  providers: z.array(z.object({ Arn: z.string(), ValidUntil: IsoDate.optional(), CreateDate: IsoDate.optional() }).passthrough()),
+  roleSessions: z.array(
+    z.object({ RoleName: z.string(), Arn: z.string(), MaxSessionDuration: z.number().int().positive().optional() }).passthrough(),
+  ),
+});
+export type SamlFederationSection = z.infer<typeof SamlFederationSection>;
+
+/** One IAM Identity Center permission set with what decides its rights (sso-admin APIs). */
+export const PermissionSet = z
+  .object({
+    Name: z.string(),
+    PermissionSetArn: z.string(),
+    /** ISO-8601 duration, e.g. `PT8H` (DescribePermissionSet). Absent = not returned. */
+    SessionDuration: z.string().optional(),
+    /** ListManagedPoliciesInPermissionSet. */
+    AttachedManagedPolicies: z.array(z.object({ Name: z.string().optional(), Arn: z.string() }).passthrough()).default([]),
+    /** GetInlinePolicyForPermissionSet (absent when the permission set has none). */
+    InlinePolicy: PolicyDocument.optional(),
+    /** ListCustomerManagedPolicyReferencesInPermissionSet: policies that must exist by name in each account. */
+    CustomerManagedPolicyReferences: z.array(z.object({ Name: z.string(), Path: z.string().optional() }).passthrough()).default([]),
+  })
+  .passthrough();
+export type PermissionSet = z.infer<typeof PermissionSet>;
+
+/**
+ * IAM Identity Center instances visible from this account (sso-admin ListInstances) in the regions
+ * asked: the collection region and any region an `AWSReservedSSO_*` role path names. An
+ * organisation instance is visible only from its management (or delegated administrator) account:
+ * from a member account `instances` is empty and permission sets cannot be read there.
+ */
+export const IdentityCenterSection = z.object({
+  regions: z.array(z.string()),
+  instances: z.array(
+    z
+      .object({
+        InstanceArn: z.string(),
+        region: z.string(),
+        IdentityStoreId: z.string().optional(),
+        OwnerAccountId: z.string().optional(),
+        Status: z.string().optional(),
+        permissionSets: z.array(PermissionSet),
+      })
+      .passthrough(),
+  ),
+});
+export type IdentityCenterSection = z.infer<typeof IdentityCenterSection>;
+
 // ---------------------------------------------------------------- activity (CloudTrail events)
 
 /**
@@ -469,6 +526,8 @@ export const AccountSnapshot = z.object({
   guardDuty: GuardDutySection.optional(),
   securityHub: SecurityHubSection.optional(),
   eventRules: EventRulesSection.optional(),
+  samlFederation: SamlFederationSection.optional(),
+  identityCenter: IdentityCenterSection.optional(),
   collectionErrors: z.array(CollectionError).default([]),
   /** API calls made per operation (live collection), e.g. `{ "iam:GetAccountAuthorizationDetails": 3 }`. */
   apiCalls: z.record(z.string(), z.number().int().nonnegative()).optional(),

@@ -218,6 +218,30 @@ if readable_json event-rules.json 'event-rules/*.targets.json'; then
     run "event-rules/$rule.targets.json" aws events list-targets-by-rule --rule "$rule"
   done < <(jq -r '.Rules[] | select(.State == "ENABLED" and ((.EventPattern // "") | test("\"aws\\.(guardduty|securityhub|cloudtrail)\""))) | .Name' "$DIR/event-rules.json")
 fi
+# Federated sign-in (auth.federated-access): SAML providers, role session lengths, and IAM Identity
+# Center permission sets. Identity Center is asked in the CLI's region, or ART32_SSO_REGION when set
+# (an organisation instance answers only in its management or delegated administrator account).
+run saml-providers.json aws iam list-saml-providers
+run roles.json aws iam list-roles
+sso_args=()
+[ -n "${ART32_SSO_REGION:-}" ] && sso_args=(--region "$ART32_SSO_REGION")
+run sso-instances.json aws sso-admin list-instances ${sso_args[@]+"${sso_args[@]}"}
+if [ -s "$DIR/sso-instances.json" ] && command -v jq >/dev/null 2>&1 && jq -e .Instances "$DIR/sso-instances.json" >/dev/null 2>&1; then
+  mkdir -p "$DIR/sso"
+  for instance in $(jq -r '.Instances[].InstanceArn' "$DIR/sso-instances.json"); do
+    sets="sso/${instance##*/}.permission-sets.json"
+    run "$sets" aws sso-admin list-permission-sets --instance-arn "$instance" ${sso_args[@]+"${sso_args[@]}"}
+    jq -e .PermissionSets "$DIR/$sets" >/dev/null 2>&1 || continue
+    for ps in $(jq -r '.PermissionSets[]' "$DIR/$sets"); do
+      id=${ps##*/}
+      ps_args=(--instance-arn "$instance" --permission-set-arn "$ps" ${sso_args[@]+"${sso_args[@]}"})
+      run "sso/$id.json"                            aws sso-admin describe-permission-set "${ps_args[@]}"
+      run "sso/$id.managed-policies.json"           aws sso-admin list-managed-policies-in-permission-set "${ps_args[@]}"
+      run "sso/$id.inline-policy.json"              aws sso-admin get-inline-policy-for-permission-set "${ps_args[@]}"
+      run "sso/$id.customer-managed-policies.json"  aws sso-admin list-customer-managed-policy-references-in-permission-set "${ps_args[@]}"
+    done
+  done
+fi
 # ---- end of second-wave block ------------------------------------------------------------
 
 if [ ${#failed[@]} -gt 0 ]; then

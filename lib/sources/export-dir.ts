@@ -41,6 +41,7 @@ import { CredentialReportParseError, credentialReportFromCsv, decodeCredentialRe
 import { eventHistorySince, lookupEventsFromAws } from './event-history';
 import { detectorFromAws, eventRulesFromAws, regionOfArn, targetsFromAws } from './threat-detection-files';
 import { namesSecuritySource } from '../collectors/security-sources';
+import { arnTail, permissionSetFromAws, samlProvidersFromAws, samlRoleSessionsFromAws } from './federation-files';
 import { InputFileError, readInputFile } from '../support/input-files';
 import { excerpt, terminalText } from '../support/sanitize';
 
@@ -110,6 +111,17 @@ export const EXPORT_FILES: readonly ExportFileSpec[] = [
     command: 'aws events list-rules',
     section: 'eventRules',
     note: 'plus event-rules/<Name>.targets.json (aws events list-targets-by-rule --rule <Name>) for enabled rules on aws.guardduty, aws.securityhub or aws.cloudtrail',
+  },
+  { file: 'saml-providers.json', command: 'aws iam list-saml-providers', section: 'samlFederation' },
+  { file: 'roles.json', command: 'aws iam list-roles', section: 'samlFederation', note: 'MaxSessionDuration of the roles that trust a SAML provider' },
+  {
+    file: 'sso-instances.json',
+    command: 'aws sso-admin list-instances',
+    section: 'identityCenter',
+    note:
+      'in the IAM Identity Center region; plus sso/<instance id>.permission-sets.json (list-permission-sets --instance-arn) and, per permission set, ' +
+      'sso/<ps id>.json (describe-permission-set), sso/<ps id>.managed-policies.json (list-managed-policies-in-permission-set), ' +
+      'sso/<ps id>.inline-policy.json (get-inline-policy-for-permission-set), sso/<ps id>.customer-managed-policies.json (list-customer-managed-policy-references-in-permission-set)',
   },
 ];
 
@@ -491,6 +503,58 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     return { region: regionOfArn(rules.find((r) => r.Arn)?.Arn) ?? 'unknown (the AWS CLI region of the export)', rules };
   });
 
+  // --- federated sign-in (#17)
+  const samlFederation = await section('samlFederation', ['saml-providers.json', 'roles.json'], async () => {
+    // Both files are needed: without roles.json, federated roles would have no session length.
+    const providers = await readJson('saml-providers.json');
+    const roles = await readJson('roles.json');
+    if (!providers || !roles) return undefined;
+    rejectTruncated(providers.value, 'saml-providers.json');
+    rejectTruncated(roles.value, 'roles.json');
+    return {
+      providers: samlProvidersFromAws(expect<unknown[]>(providers.value, 'saml-providers.json', 'SAMLProviderList'), 'saml-providers.json'),
+      roleSessions: samlRoleSessionsFromAws(expect<unknown[]>(roles.value, 'roles.json', 'Roles'), 'roles.json'),
+    };
+  });
+
+  const identityCenter = await section('identityCenter', ['sso-instances.json'], async () => {
+    const result = await readJson('sso-instances.json');
+    if (!result) return undefined;
+    rejectTruncated(result.value, 'sso-instances.json');
+    const region = 'unknown (the AWS CLI region of the export)';
+    const instances = [];
+    for (const [i, instance] of expect<Record<string, unknown>[]>(result.value, 'sso-instances.json', 'Instances').entries()) {
+      if (typeof instance?.InstanceArn !== 'string') throw new FileProblem('InvalidShape', `sso-instances.json: Instances[${i}] lacks InstanceArn`);
+      const listFile = `sso/${arnTail(instance.InstanceArn)}.permission-sets.json`;
+      const listed = await readJson(listFile);
+      // A missing part never reads as "no permission sets": the whole section is not collected.
+      if (!listed) throw new FileProblem('FileMissing', `${listFile} not found: run aws sso-admin list-permission-sets --instance-arn ${instance.InstanceArn} > ${listFile}`);
+      rejectTruncated(listed.value, listFile);
+      const permissionSets = [];
+      for (const arn of expect<string[]>(listed.value, listFile, 'PermissionSets')) {
+        const id = arnTail(arn);
+        const files = { describe: `sso/${id}.json`, managed: `sso/${id}.managed-policies.json`, inline: `sso/${id}.inline-policy.json`, customer: `sso/${id}.customer-managed-policies.json` };
+        const values: Record<string, unknown> = {};
+        for (const [k, file] of Object.entries(files)) {
+          const got = await readJson(file);
+          if (!got) throw new FileProblem('FileMissing', `${file} not found: the permission set ${arn} was not exported completely (lib/sources/export-aws-cli.sh writes it)`);
+          rejectTruncated(got.value, file);
+          values[k] = got.value;
+        }
+        permissionSets.push(permissionSetFromAws(arn, values as never, files));
+      }
+      instances.push({
+        InstanceArn: instance.InstanceArn,
+        region,
+        ...(typeof instance.IdentityStoreId === 'string' ? { IdentityStoreId: instance.IdentityStoreId } : {}),
+        ...(typeof instance.OwnerAccountId === 'string' ? { OwnerAccountId: instance.OwnerAccountId } : {}),
+        ...(typeof instance.Status === 'string' ? { Status: instance.Status } : {}),
+        permissionSets,
+      });
+    }
+    return { regions: [region], instances };
+  });
+
   for (const file of [...present].sort()) {
     if (!used.has(file)) notes.push(`ignored ${file}: not an export file art32 reads`);
   }
@@ -538,6 +602,8 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     ...(guardDuty ? { guardDuty } : {}),
     ...(securityHub ? { securityHub } : {}),
     ...(eventRules ? { eventRules } : {}),
+    ...(samlFederation ? { samlFederation } : {}),
+    ...(identityCenter ? { identityCenter } : {}),
     collectionErrors: errors,
   };
   return { snapshot: validateSections(snapshot, dir), notes };
@@ -619,7 +685,7 @@ async function listFiles(root: string, skipped: string[] = []): Promise<string[]
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
     if (entry.isFile()) out.push(entry.name);
-    else if (entry.isDirectory() && (entry.name === 'trails' || entry.name === 'guardduty' || entry.name === 'event-rules')) {
+    else if (entry.isDirectory() && (entry.name === 'trails' || entry.name === 'guardduty' || entry.name === 'event-rules' || entry.name === 'sso')) {
       for (const sub of await readdir(path.join(root, entry.name), { withFileTypes: true })) {
         if (sub.isFile() && !sub.name.startsWith('.')) out.push(`${entry.name}/${sub.name}`);
         else if (!sub.isDirectory() && !sub.name.startsWith('.')) skipped.push(`${entry.name}/${sub.name}`);

@@ -74,6 +74,7 @@ export default defineRule({
       credentialReportGeneratedTime: report.GeneratedTime,
       federatedRoles: federated ?? 'authorization details not collected: federated sign-in not checked',
       notVisible: 'MFA enforced by an identity provider (SAML, IAM Identity Center) is not visible in the account',
+      seeAlso: 'auth.federated-access (federated permission sets, administrator-equivalent access, session lengths)',
     };
     const threshold = { consoleUsersWithoutMfa: 0, federatedSignIn: 'MFA at the identity provider, declared with evidence' };
     if (withoutMfa.length > 0) {
@@ -100,7 +101,7 @@ export default defineRule({
       }
       return {
         status: 'ERROR',
-        message: `NOT VERIFIED for federated access: ${iamPart}, but ${federated.length} role(s) are reached by ${kinds} sign-in and MFA at the identity provider is not visible in the account. Declare it with evidence (art32 declare idp-mfa) or check it at the provider.`,
+        message: `NOT VERIFIED for federated access: ${iamPart}, but ${federated.length} role(s) are reached by ${kinds} sign-in and MFA at the identity provider is not visible in the account. Declare it with evidence (art32 declare idp-mfa) or check it at the provider; auth.federated-access names their administrator-equivalent permission sets and session lengths.`,
         observed,
         threshold,
         resources: federated.map((f) => f.arn),

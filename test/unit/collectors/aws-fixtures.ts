@@ -8,6 +8,15 @@ import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetI
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { DescribeHubCommand, InvalidAccessException, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  DescribePermissionSetCommand,
+  GetInlinePolicyForPermissionSetCommand,
+  ListCustomerManagedPolicyReferencesInPermissionSetCommand,
+  ListInstancesCommand,
+  ListManagedPoliciesInPermissionSetCommand,
+  ListPermissionSetsCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -18,6 +27,8 @@ import {
   GetCredentialReportCommand,
   IAMClient,
   ListAccountAliasesCommand,
+  ListRolesCommand,
+  ListSAMLProvidersCommand,
   ListVirtualMFADevicesCommand,
   type GetAccountAuthorizationDetailsCommandInput,
   type UserDetail,
@@ -47,6 +58,7 @@ export interface MockedAccount {
   guardDuty: Record<string, AnyStub>;
   securityHub: Record<string, AnyStub>;
   eventBridge: Record<string, AnyStub>;
+  ssoAdmin: Record<string, AnyStub>;
   /** Every stub, for call accounting. */
   all(): AnyStub[];
 }
@@ -73,8 +85,9 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
   const gd = make(GuardDutyClient);
   const sh = make(SecurityHubClient);
   const eb = make(EventBridgeClient);
+  const sso = make(SSOAdminClient);
   const mocked: MockedAccount = {
-    clients: { iam, sts, cloudTrail: ct.get, cloudWatchLogs: logs.get, cloudWatch: cw.get, tagging: tag.get, guardDuty: gd.get, securityHub: sh.get, eventBridge: eb.get },
+    clients: { iam, sts, cloudTrail: ct.get, cloudWatchLogs: logs.get, cloudWatch: cw.get, tagging: tag.get, guardDuty: gd.get, securityHub: sh.get, eventBridge: eb.get, ssoAdmin: sso.get },
     iam: mockClient(iam) as AnyStub,
     sts: mockClient(sts) as AnyStub,
     cloudTrail: ct.stubs,
@@ -84,6 +97,7 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
     guardDuty: gd.stubs,
     securityHub: sh.stubs,
     eventBridge: eb.stubs,
+    ssoAdmin: sso.stubs,
     all: () => [
       mocked.iam,
       mocked.sts,
@@ -94,6 +108,7 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
       ...Object.values(mocked.guardDuty),
       ...Object.values(mocked.securityHub),
       ...Object.values(mocked.eventBridge),
+      ...Object.values(mocked.ssoAdmin),
     ],
   };
   return mocked;
@@ -110,6 +125,7 @@ const SERVICE_OF: Record<string, string> = {
   GuardDutyClient: 'guardduty',
   SecurityHubClient: 'securityhub',
   EventBridgeClient: 'events',
+  SSOAdminClient: 'sso',
 };
 
 /** What the code actually sent, per `service:Operation`, read from the mocks' call history. */
@@ -462,6 +478,7 @@ export function mockHealthyAccount(m: MockedAccount, users = 3): void {
   m.eventBridge[HOME]!.on(ListTargetsByRuleCommand, { Rule: 'guardduty-to-security' }).resolves({
     Targets: [{ Id: 'security-alerts', Arn: `arn:aws:sns:${HOME}:${ACCOUNT_ID}:security-alerts` }],
   });
+  mockFederation(m);
   for (const region of Object.keys(m.tagging)) {
     m.tagging[region]!.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
   }
@@ -474,4 +491,63 @@ export function mockHealthyAccount(m: MockedAccount, users = 3): void {
       ResourceTagMappingList: [{ ResourceARN: `arn:aws:dynamodb:${HOME}:${ACCOUNT_ID}:table/jobseekers`, Tags: [{ Key: 'data-classification', Value: 'personal' }] }],
       PaginationToken: '',
     });
+}
+
+export const SSO_INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1111222233334444';
+export const PS_READER = 'arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-aaaabbbbccccdddd';
+export const PS_ADMIN = 'arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-eeeeffff00001111';
+
+/**
+ * Federated sign-in as the IAM and sso-admin API references show it: one SAML provider, ListRoles on
+ * two pages (MaxSessionDuration, URL-encoded trust documents), an Identity Center instance in HOME
+ * whose two permission sets come on two ListPermissionSets pages — a case reader (inline policy,
+ * 8 h) and an administrator set (AdministratorAccess, the one-hour default). No instance elsewhere.
+ */
+export function mockFederation(m: MockedAccount): void {
+  m.iam.on(ListSAMLProvidersCommand).resolves({
+    SAMLProviderList: [{ Arn: `arn:aws:iam::${ACCOUNT_ID}:saml-provider/corporate-idp`, ValidUntil: new Date('2030-01-01T00:00:00Z'), CreateDate: new Date('2024-01-15T09:00:00Z') }],
+  });
+  m.iam
+    .on(ListRolesCommand)
+    .resolvesOnce({
+      Roles: [
+        {
+          Path: '/',
+          RoleName: 'ops-admin',
+          RoleId: 'AROA00000000000000001',
+          Arn: `arn:aws:iam::${ACCOUNT_ID}:role/ops-admin`,
+          CreateDate: new Date('2023-01-01T00:00:00Z'),
+          AssumeRolePolicyDocument: enc(TRUST_DOC),
+          MaxSessionDuration: 3600,
+        },
+      ],
+      IsTruncated: true,
+      Marker: 'roles-page-2',
+    })
+    .resolvesOnce({ Roles: [], IsTruncated: false });
+  for (const region of Object.keys(m.ssoAdmin)) m.ssoAdmin[region]!.on(ListInstancesCommand).resolves({ Instances: [] });
+  const sso = m.ssoAdmin[HOME]!;
+  sso.on(ListInstancesCommand).resolves({
+    Instances: [{ InstanceArn: SSO_INSTANCE_ARN, IdentityStoreId: 'd-1234567890', OwnerAccountId: ACCOUNT_ID, Status: 'ACTIVE', CreatedDate: new Date('2024-01-15T09:00:00Z') }],
+  });
+  sso
+    .on(ListPermissionSetsCommand)
+    .resolvesOnce({ PermissionSets: [PS_READER], NextToken: 'ps-page-2' })
+    .resolvesOnce({ PermissionSets: [PS_ADMIN] });
+  sso.on(DescribePermissionSetCommand, { PermissionSetArn: PS_READER }).resolves({
+    PermissionSet: { Name: 'CaseReader', PermissionSetArn: PS_READER, Description: 'Read case files', CreatedDate: new Date('2024-02-01T10:00:00Z'), SessionDuration: 'PT8H' },
+  });
+  sso.on(DescribePermissionSetCommand, { PermissionSetArn: PS_ADMIN }).resolves({
+    PermissionSet: { Name: 'Administrator', PermissionSetArn: PS_ADMIN, CreatedDate: new Date('2024-02-01T10:00:00Z'), SessionDuration: 'PT1H' },
+  });
+  sso.on(ListManagedPoliciesInPermissionSetCommand, { PermissionSetArn: PS_READER }).resolves({ AttachedManagedPolicies: [] });
+  sso.on(ListManagedPoliciesInPermissionSetCommand, { PermissionSetArn: PS_ADMIN }).resolves({
+    AttachedManagedPolicies: [{ Name: 'AdministratorAccess', Arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+  });
+  sso.on(GetInlinePolicyForPermissionSetCommand, { PermissionSetArn: PS_READER }).resolves({
+    InlinePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::cases/*' }] }),
+  });
+  // No inline policy: the field is absent.
+  sso.on(GetInlinePolicyForPermissionSetCommand, { PermissionSetArn: PS_ADMIN }).resolves({});
+  sso.on(ListCustomerManagedPolicyReferencesInPermissionSetCommand).resolves({ CustomerManagedPolicyReferences: [] });
 }

@@ -14,6 +14,14 @@ import { GetInsightSelectorsCommand } from '@aws-sdk/client-cloudtrail';
 import { ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetDetectorCommand, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { DescribeHubCommand } from '@aws-sdk/client-securityhub';
+import {
+  DescribePermissionSetCommand,
+  GetInlinePolicyForPermissionSetCommand,
+  paginateListCustomerManagedPolicyReferencesInPermissionSet,
+  paginateListInstances,
+  paginateListManagedPoliciesInPermissionSet,
+  paginateListPermissionSets,
+} from '@aws-sdk/client-sso-admin';
 import { paginateDescribeLogGroups, paginateDescribeMetricFilters } from '@aws-sdk/client-cloudwatch-logs';
 import {
   GenerateCredentialReportCommand,
@@ -21,7 +29,9 @@ import {
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
   ListAccountAliasesCommand,
+  ListSAMLProvidersCommand,
   paginateGetAccountAuthorizationDetails,
+  paginateListRoles,
   paginateListVirtualMFADevices,
 } from '@aws-sdk/client-iam';
 import { paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -115,6 +125,27 @@ async function writeExports(m: MockedAccount, dir: string): Promise<void> {
   for (const r of rules) {
     if (r.State === 'ENABLED' && /aws\.(guardduty|securityhub|cloudtrail)/.test(r.EventPattern ?? '')) {
       await put(`event-rules/${r.Name}.targets.json`, await c.eventBridge(HOME).send(new ListTargetsByRuleCommand({ Rule: r.Name })));
+    }
+  }
+  // Federated sign-in (#17): SAML providers, roles, Identity Center in the CLI's region (HOME).
+  await put('saml-providers.json', await c.iam.send(new ListSAMLProvidersCommand({})));
+  await put('roles.json', { Roles: await all(paginateListRoles({ client: c.iam }, {}), (p) => p.Roles) });
+  const sso = c.ssoAdmin(HOME);
+  const instances = await all(paginateListInstances({ client: sso }, {}), (p) => p.Instances);
+  await put('sso-instances.json', { Instances: instances });
+  await mkdir(path.join(dir, 'sso'), { recursive: true });
+  for (const i of instances) {
+    const InstanceArn = i.InstanceArn!;
+    const sets = await all(paginateListPermissionSets({ client: sso }, { InstanceArn }), (p) => p.PermissionSets);
+    await put(`sso/${InstanceArn.split('/').pop()}.permission-sets.json`, { PermissionSets: sets });
+    for (const PermissionSetArn of sets) {
+      const id = PermissionSetArn.split('/').pop();
+      await put(`sso/${id}.json`, await sso.send(new DescribePermissionSetCommand({ InstanceArn, PermissionSetArn })));
+      await put(`sso/${id}.managed-policies.json`, { AttachedManagedPolicies: await all(paginateListManagedPoliciesInPermissionSet({ client: sso }, { InstanceArn, PermissionSetArn }), (p) => p.AttachedManagedPolicies) });
+      await put(`sso/${id}.inline-policy.json`, await sso.send(new GetInlinePolicyForPermissionSetCommand({ InstanceArn, PermissionSetArn })));
+      await put(`sso/${id}.customer-managed-policies.json`, {
+        CustomerManagedPolicyReferences: await all(paginateListCustomerManagedPolicyReferencesInPermissionSet({ client: sso }, { InstanceArn, PermissionSetArn }), (p) => p.CustomerManagedPolicyReferences),
+      });
     }
   }
   await put('password-policy-changes.json', {

@@ -106,8 +106,8 @@ describe('buildReportModel', () => {
   it('scores requirements from the rules that frameworks list, worst status first', () => {
     const m = model([run(A1, day(20), { 'auth.root-mfa': 'WARN', 'auth.console-mfa': 'FAIL', 'logging.log-integrity': 'PASS' })]);
     const guide4 = m.accounts[0]?.requirements.find((r) => r.requirementId === 'CNIL-GUIDE-4');
-    // fiche 4 lists root-mfa (WARN), console-mfa (FAIL), root-access-keys and access.admin-credentials (no record: not verified).
-    expect(guide4).toMatchObject({ status: 'FAIL', score: 25, failingRuleIds: ['auth.console-mfa'] });
+    // fiche 4 lists root-mfa (WARN), console-mfa (FAIL), root-access-keys, access.admin-credentials and auth.federated-access (no record: not verified).
+    expect(guide4).toMatchObject({ status: 'FAIL', score: 20, failingRuleIds: ['auth.console-mfa'] });
     const pw = m.requirements.find((r) => r.id === 'CNIL-2022-100');
     expect(pw).toMatchObject({ status: 'NOT_VERIFIED', accountsNotVerified: 1 });
   });

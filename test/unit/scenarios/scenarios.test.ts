@@ -19,6 +19,9 @@ const EXPECTED: Record<string, Record<'france-travail' | 'compliant' | 'fresh-ac
   'auth.root-usage': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
   // fresh-account: no password policy, so no password predates one (auth.password-policy-present fails).
   'auth.passwords-predating-policy': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
+  // france-travail: the ITAdministrator permission set (AdministratorAccess) keeps 12-hour sessions. compliant: its
+  // administrator set keeps the 1-hour default. fresh-account: no SAML provider, no Identity Center instance.
+  'auth.federated-access': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
   'access.stale-credentials': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   'access.admin-principals': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },
   'access.wildcard-data-access': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'PASS' },

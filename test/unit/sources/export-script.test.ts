@@ -54,6 +54,14 @@ case "$1 $2" in
   "securityhub describe-hub") cat "$F/securityhub-hub.json" >&2; exit 254 ;;
   "events list-rules") cat "$F/event-rules.json" ;;
   "events list-targets-by-rule") cat "$F/event-rules/$4.targets.json" ;;
+  "iam list-saml-providers") cat "$F/saml-providers.json" ;;
+  "iam list-roles") cat "$F/roles.json" ;;
+  "sso-admin list-instances") cat "$F/sso-instances.json" ;;
+  "sso-admin list-permission-sets") cat "$F/sso/\${4##*/}.permission-sets.json" ;;
+  "sso-admin describe-permission-set") cat "$F/sso/\${6##*/}.json" ;;
+  "sso-admin list-managed-policies-in-permission-set") cat "$F/sso/\${6##*/}.managed-policies.json" ;;
+  "sso-admin get-inline-policy-for-permission-set") cat "$F/sso/\${6##*/}.inline-policy.json" ;;
+  "sso-admin list-customer-managed-policy-references-in-permission-set") cat "$F/sso/\${6##*/}.customer-managed-policies.json" ;;
   *) echo "unexpected: $*" >&2; exit 255 ;;
 esac
 `;
@@ -165,6 +173,11 @@ describe('lib/sources/export-aws-cli.sh', () => {
     expect(snapshot.guardDuty?.detectors).toEqual([expect.objectContaining({ DetectorId: '12abc34d567e8fa901bc2d34EXAMPLE', Status: 'ENABLED' })]);
     expect(snapshot.securityHub).toMatchObject({ enabled: false });
     expect(snapshot.eventRules?.rules.find((r) => r.Name === 'GuardDutyFindings')?.Targets).toEqual([{ Id: 'SecurityTopic', Arn: 'arn:aws:sns:us-west-2:123456789012:security-alerts' }]);
+    // Federated sign-in (#17): the SAML role's session length and the permission set with its policies.
+    expect(snapshot.samlFederation?.roleSessions).toEqual([{ RoleName: 'ADFS-Production', Arn: 'arn:aws:iam::123456789012:role/ADFS-Production', MaxSessionDuration: 28800 }]);
+    expect(snapshot.identityCenter?.instances[0]?.permissionSets).toEqual([
+      expect.objectContaining({ Name: 'ExamplePermissionSet', SessionDuration: 'PT1H', InlinePolicy: expect.objectContaining({ Version: '2012-10-17' }) }),
+    ]);
   });
 
   it('--allow-partial still exits 5 when nothing but the caller identity could be exported', async () => {
