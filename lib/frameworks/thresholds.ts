@@ -302,6 +302,15 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
       sentence: 'Fiche 4 recommends multi-factor authentication, especially for access from outside.',
     },
   ],
+  'auth.federated-access': [
+    {
+      name: 'maxAdminSessionHours',
+      basis: 'industry-practice',
+      sources: ['awsPermissionSetSession', 'cnilGuide4'],
+      sentence: 'AWS gives an IAM Identity Center permission set a one-hour session unless it is changed (up to 12 hours); fiche 4 recommends strong authentication for privileged accounts.',
+      derivation: "art32 applies AWS's one-hour default to administrator-equivalent access only; other federated access is reported, not judged on its session.",
+    },
+  ],
   'logging.cloudtrail-multi-region': [
     {
       name: 'allRegions',
