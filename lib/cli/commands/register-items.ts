@@ -15,7 +15,7 @@ import { osDeclarant, stsDeclarant } from '../../register/identity';
 import { registerView } from '../../register/view';
 import { EXIT } from '../exit-codes';
 import { CliError } from '../errors';
-import { pad } from '../render';
+import { csvLine, pad } from '../render';
 import { addStoreOptions, withStore, type RawStoreOptions } from '../store-options';
 import { safeJson, terminalText } from '../../support/sanitize';
 
@@ -223,8 +223,8 @@ Examples:
     .option('--account <id>', 'only entries for this account (and those for every account)')
     .option('--history', 'every item, oldest first, superseded versions included')
     .option('--verify', 'recompute hashes and walk the chain; exit 3 on tampering')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (o: RawStoreOptions & { account?: string; history?: boolean; verify?: boolean; format: 'text' | 'json' }) => {
+    .addOption(new Option('--format <format>', 'output format (text is an alias of table)').choices(['table', 'text', 'json', 'csv']).default('table'))
+    .action(async (o: RawStoreOptions & { account?: string; history?: boolean; verify?: boolean; format: 'table' | 'text' | 'json' | 'csv' }) => {
       const accountId = o.account === undefined ? undefined : accountOption(o.account);
       await withStore(o, async (open) => {
         const store = new RegisterStore(open.client, open.store.tableName);
@@ -241,6 +241,10 @@ Examples:
           process.stdout.write(`${safeJson(shown.map((i) => ({ ...i, ...lapse(i, now) })), 2)}\n`);
           return;
         }
+        if (o.format === 'csv') {
+          process.stdout.write(registerCsv(shown, now));
+          return;
+        }
         if (shown.length === 0) {
           process.stdout.write(`register is empty${accountId ? ` for account ${accountId}` : ''} (${open.description})\n`);
           return;
@@ -250,6 +254,17 @@ Examples:
         process.stdout.write(`${lines.join('\n')}\n`);
       });
     });
+}
+
+export const REGISTER_CSV_HEADER = ['seq', 'id', 'kind', 'account_id', 'recorded_at', 'declarant', 'entry', 'expired', 'overdue', 'hash'];
+
+/** Register items as CSV (every cell through csvField: a justification cannot become a formula). */
+export function registerCsv(items: readonly RegisterItem[], now: string): string {
+  const rows = items.map((i) => {
+    const l = lapse(i, now);
+    return csvLine([i.seq, i.id, i.kind, i.accountId, i.recordedAt, i.declarant.identity, describeItem(i), l.expired ? 'true' : 'false', l.overdue ? 'true' : 'false', i.hash]);
+  });
+  return `${[csvLine(REGISTER_CSV_HEADER), ...rows].join('\n')}\n`;
 }
 
 function currentItems(items: readonly RegisterItem[], now: string, accountId?: string): RegisterItem[] {

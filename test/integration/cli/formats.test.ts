@@ -74,3 +74,22 @@ describe('activity --format csv', () => {
     for (const line of lines.slice(1)) expect(line).not.toMatch(/(^|,)"?[=+\-@]/);
   });
 });
+
+describe('register --format csv', () => {
+  it('one row per entry in force, a formula-like justification neutralised; table is the default, text its alias', async () => {
+    const data = ['--data-dir', join(tempDir('art32-fmt-reg-'), 'data')];
+    await run('collect', '--scenario', 'compliant', '--collected-at', '2026-01-20T06:00:00.000Z', ...data);
+    const accepted = await run('accept', '--account', '444455556666', '--rule', 'access.admin-principals', '--principal', 'user/ops', '--justification', '=cmd|" /C calc"!A0', '--owner', 'CISO', '--expires', '2026-03-31', ...data);
+    expect(accepted.code).toBe(0);
+    const csv = await run('register', '--account', '444455556666', '--format', 'csv', ...data);
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe('seq,id,kind,account_id,recorded_at,declarant,entry,expired,overdue,hash');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^1,A-[0-9a-f]{12},acceptance,444455556666,/);
+    for (const cell of lines[1]!.split(',')) expect(cell).not.toMatch(/^"?[=+\-@]/);
+    const table = await run('register', '--account', '444455556666', ...data);
+    const text = await run('register', '--account', '444455556666', '--format', 'text', ...data);
+    expect(text.stdout).toBe(table.stdout);
+  });
+});
