@@ -11,7 +11,9 @@ import type { EvidenceStore } from '../evidence/store';
 import { parseManifestItem, parseRecordItem } from '../evidence/store';
 import type { EvidenceRecord, RunManifest } from '../evidence/record';
 import { verifyAccountItems } from '../evidence/verify';
-import type { ErrorKind, ReportIntegrity, ReportRecord, ReportRun } from './model';
+import { RegisterStore } from '../register/store';
+import type { ErrorKind, ReportIntegrity, ReportPlan, ReportRecord, ReportRun } from './model';
+import { reportPlans } from './register-plans';
 
 export interface LoadOptions {
   /** The report's "now" (ISO-8601). Runs after it are ignored. */
@@ -61,6 +63,8 @@ export interface LoadedReport {
   runs: ReportRun[];
   /** Verification of each loaded account's chain, from the same items (no extra Query). */
   integrity: ReportIntegrity[];
+  /** Remediation plans and risk acceptances of the register in force at `now` (one Query on the register). */
+  plans: ReportPlan[];
 }
 
 /** Load the sealed runs of every account that the report needs, oldest first per account. */
@@ -130,7 +134,8 @@ export async function loadReport(store: EvidenceStore, options: LoadOptions): Pr
     }
     return { runs, integrity };
   });
-  return { runs: perAccount.flatMap((a) => a.runs), integrity: perAccount.map((a) => a.integrity) };
+  const registerItems = await new RegisterStore(store.documentClient, store.tableName).items();
+  return { runs: perAccount.flatMap((a) => a.runs), integrity: perAccount.map((a) => a.integrity), plans: reportPlans(registerItems, accountIds, now) };
 }
 
 async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

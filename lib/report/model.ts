@@ -80,6 +80,8 @@ export interface ReportPlan {
   owner: string;
   /** `YYYY-MM-DD`: the plan's due date, or the acceptance's expiry. */
   dueDate: string;
+  /** The register entry id (`P-…`, `A-…`), when it comes from the register. */
+  id?: string;
 }
 
 /** What the report shows of a rule (a subset of the Rule contract). */
@@ -519,7 +521,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
         removedResources: [] as string[],
         staleSince: judged?.staleSince ?? null,
         unverified: judged ? problemRuns.has(h.runs[judged.index]?.run.runId ?? '') : latestUnverified,
-        plan: plan ? { ...plan, overdue: plan.kind === 'plan' && `${plan.dueDate}T23:59:59.999Z` < input.now } : null,
+        // Overdue: an open plan past its due date, or an acceptance past its expiry (it no longer covers the risk).
+        plan: plan ? { ...plan, overdue: `${plan.dueDate}T23:59:59.999Z` < input.now } : null,
       };
       if (rec?.status === 'FAIL') {
         const streak = failingStreak(h, ruleId);

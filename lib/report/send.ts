@@ -111,7 +111,7 @@ export async function sendScheduledReport(options: ScheduledReportOptions): Prom
   const model = buildReportModel({
     runs: loaded.runs,
     integrity: loaded.integrity,
-    plans: options.plans,
+    plans: options.plans ?? loaded.plans,
     now: options.now,
     since,
     ...(previous ? { sinceLabel: previous.label } : {}),

@@ -129,6 +129,7 @@ export function register(program: Command): void {
         model = buildReportModel({
           runs: loaded.runs,
           integrity: loaded.integrity,
+          plans: loaded.plans,
           now,
           since: baseline,
           ...(previous ? { sinceLabel: previous.label } : {}),

@@ -188,6 +188,44 @@ describe('renderEmail', () => {
     expect(text).toMatch(/and \d+ more accounts with \d+ failing checks/);
   });
 
+  it('names who acts on a failure and by when, and makes overdue plans and expired acceptances stand out', () => {
+    const failing = run(A1, day(20), allRules((id) => (id === 'auth.root-mfa' || id === 'auth.console-mfa' || id === 'logging.log-encryption' ? 'FAIL' : 'PASS')));
+    const { html, text } = render([failing], {
+      plans: [
+        { accountId: A1, ruleId: 'auth.root-mfa', kind: 'plan', owner: 'cloud-team', dueDate: '2099-03-01' },
+        { accountId: A1, ruleId: 'auth.console-mfa', kind: 'plan', owner: 'iam-team', dueDate: day(10).slice(0, 10) },
+        { accountId: A1, ruleId: 'logging.log-encryption', kind: 'acceptance', owner: 'ciso', dueDate: day(15).slice(0, 10) },
+      ],
+    });
+    for (const out of [text, visible(html)]) {
+      expect(out).toContain('Register: 1 remediation plan overdue, 1 risk acceptance expired');
+      expect(out).toContain('plan: cloud-team, due 2099-03-01');
+      expect(out).toContain(`plan: iam-team, OVERDUE since ${day(10).slice(0, 10)}`);
+      expect(out).toContain(`risk acceptance by ciso EXPIRED ${day(15).slice(0, 10)}`);
+    }
+    expect(html).toMatch(/<strong[^>]*>plan: iam-team, OVERDUE since/);
+    // Nothing lapsed: no register line.
+    expect(render([failing], { plans: [{ accountId: A1, ruleId: 'auth.root-mfa', kind: 'plan', owner: 'cloud-team', dueDate: '2099-03-01' }] }).text).not.toContain('Register:');
+  });
+
+  it('stays under the clipping limit at 500 accounts with a plan or acceptance on every failing check', () => {
+    const runs = fleet(500);
+    const plans = runs
+      .filter((r) => r.collectedAt === day(20))
+      .flatMap((r, i) =>
+        r.records
+          .filter((x) => x.status === 'FAIL')
+          .map((x, j) => ({ accountId: r.accountId, ruleId: x.ruleId, kind: j % 3 === 2 ? ('acceptance' as const) : ('plan' as const), owner: `owner-${i}-${'o'.repeat(12)}`, dueDate: j % 2 ? '2099-12-31' : day(1).slice(0, 10) })),
+      );
+    const { model, html, text } = render(runs, { plans });
+    const htmlBytes = Buffer.byteLength(html);
+    const textBytes = Buffer.byteLength(text);
+    console.log(`500 accounts, ${plans.length} plans/acceptances: html ${htmlBytes} bytes, text ${textBytes} bytes`);
+    expect(model.changes.filter((c) => c.plan).length).toBeGreaterThan(0);
+    expect(htmlBytes).toBeLessThan(102_000);
+    expect(textBytes).toBeLessThan(102_000);
+  });
+
   it('shortens ARNs to the principal name', () => {
     expect(resourceName('arn:aws:iam::111111111111:user/team/alice')).toBe('alice');
     expect(resourceName('arn:aws:iam::111111111111:root')).toBe('root');
