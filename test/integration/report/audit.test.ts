@@ -32,7 +32,9 @@ describe('audit report (dynalite)', () => {
     // Contents by requirement: one row per requirement of every framework, labelled as checks, never a verdict on an article.
     const contents = html.slice(html.indexOf('id="contents"'), html.indexOf('id="accountability"'));
     expect(contents.match(/<tr><td><strong>/g) ?? []).toHaveLength(FRAMEWORKS.reduce((n, f) => n + f.requirements.length, 0));
-    expect(contents).toContain('checks mapped to Art. 32(1)(b): 19 of 20 passed');
+    // Every rule PASSes but auth.root-mfa (FAIL in the latest run): n - 1 of the n rules mapped to 32(1)(b).
+    const mapped = FRAMEWORKS.flatMap((f) => f.requirements).find((r) => r.id === 'GDPR-32.1.b')?.ruleIds.length ?? 0;
+    expect(contents).toContain(`checks mapped to Art. 32(1)(b): ${mapped - 1} of ${mapped} passed`);
     expect(contents).toContain('checks informed by SAN-2026-003 (no status)');
     expect(contents).not.toMatch(/Art\. 32\(1\)\([a-d]\): (PASS|FAIL)/);
     expect(html).not.toContain('break-before:page');
