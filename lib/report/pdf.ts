@@ -5,45 +5,34 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { chromiumArgs, findChromium, lockedDownHtml, NOT_FOUND_MESSAGE } from '../support/chromium';
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+export { findChromium, NOT_FOUND_MESSAGE };
 
-export const NOT_FOUND_MESSAGE =
-  'chromium not found: install the Debian package chromium (apt-get install chromium), set CHROMIUM_PATH, or print the HTML from any browser (File → Print → Save as PDF)';
-
-/** The Chromium binary to use, or undefined. `CHROMIUM_PATH` wins. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env, exists: (p: string) => boolean = existsSync): string | undefined {
-  if (env.CHROMIUM_PATH) return exists(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : undefined;
-  return CANDIDATES.find((p) => exists(p));
-}
-
-/** Arguments for a headless, offline, profile-less print of `htmlFile` to `pdfFile`. */
-export function chromiumPrintArgs(htmlFile: string, pdfFile: string, userDataDir: string): string[] {
-  return [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--user-data-dir=${userDataDir}`,
-    '--no-pdf-header-footer',
-    `--print-to-pdf=${pdfFile}`,
-    pathToFileURL(resolve(htmlFile)).href,
-  ];
+/**
+ * Arguments for a headless, offline, profile-less print of `htmlFile` to `pdfFile`: sandboxed
+ * unless Chromium cannot be (lib/support/chromium.ts). `htmlFile` should be the locked-down
+ * copy {@link printToPdf} makes (no script, no network).
+ */
+export function chromiumPrintArgs(htmlFile: string, pdfFile: string, userDataDir: string, uid?: number, env?: NodeJS.ProcessEnv): string[] {
+  return [...chromiumArgs(uid, env), `--user-data-dir=${userDataDir}`, '--no-pdf-header-footer', `--print-to-pdf=${pdfFile}`, pathToFileURL(resolve(htmlFile)).href];
 }
 
 export async function printToPdf(htmlFile: string, pdfFile: string, chromium: string): Promise<number> {
   const profile = await mkdtemp(join(tmpdir(), 'art32-chromium-'));
   try {
+    // The page is printed from a private copy that forbids scripts and network (PRINT_CSP).
+    const page = join(profile, 'print.html');
+    await writeFile(page, lockedDownHtml(await readFile(htmlFile, 'utf8')), { mode: 0o600 });
     await new Promise<void>((ok, fail) =>
-      execFile(chromium, chromiumPrintArgs(htmlFile, pdfFile, profile), { timeout: 120_000 }, (error, _stdout, stderr) =>
-        error ? fail(new Error(`${chromium} failed: ${error.message}\n${stderr}`)) : ok(),
+      execFile(chromium, chromiumPrintArgs(page, pdfFile, profile), { timeout: 120_000 }, (error, _stdout, stderr) =>
+        error
+          ? fail(new Error(`${chromium} failed: ${error.message}\n${stderr}${/No usable sandbox/i.test(stderr) ? '\nThis machine gives Chromium no sandbox (no user namespaces): set ART32_CHROMIUM_NO_SANDBOX=1 to print without it, or print the HTML from a browser' : ''}`))
+          : ok(),
       ),
     );
     return (await stat(pdfFile)).size;

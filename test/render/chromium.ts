@@ -4,10 +4,10 @@
  * Locally, without Chromium, the render tests skip and say why. In CI (`CI=true`) a missing
  * Chromium fails them: `.ci/run` installs it, so its absence is a broken pipeline, not a skip.
  */
-import { chromium, type Browser } from 'playwright-core';
-import { findChromium } from '../../lib/report/pdf';
+import { findChromium, launchChromium } from '../../lib/support/chromium';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+// One launcher for every art32 Chromium (sandboxed unless root): lib/support/chromium.ts.
+export { launchChromium };
 
 /** The Chromium binary, or undefined (then `SKIP_REASON` says why) — throws in CI. */
 export function chromiumPath(): string | undefined {
@@ -17,11 +17,6 @@ export function chromiumPath(): string | undefined {
 }
 
 export const SKIP_REASON = 'render tests skipped: no chromium (install the Debian package chromium, or set CHROMIUM_PATH); in CI they run';
-
-/** A fresh headless browser (its own temporary profile, no network services). */
-export async function launchChromium(executablePath: string): Promise<Browser> {
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
-}
 
 export interface LayoutIssues {
   scrollWidth: number;
