@@ -58,6 +58,23 @@ export const BreakGlassDeclaration = z.object({
   evidenceRef: Text('evidence reference').optional(),
 });
 
+/**
+ * How long the evidence records are kept (lib/evidence/retention.ts). Records hold personal
+ * data (names in findings, per-person activity metrics); manifests hold hashes only and are
+ * kept, so the chain stays verifiable after records expire. A declared period applies to runs
+ * collected after it was recorded: shortening it cannot excuse the deletion of older records.
+ */
+export const EvidenceRetentionDeclaration = z.object({
+  type: z.literal('evidence-retention'),
+  /** Days a run's records are kept after its collection. */
+  recordDays: z.number({ error: 'the number of days is required' }).int().min(30, 'keep records at least 30 days').max(3660, 'at most 3660 days (10 years)'),
+  /** Days the records holding per-person activity metrics are kept (≤ recordDays). */
+  activityDays: z.number({ error: 'the number of days is required' }).int().min(30, 'keep activity records at least 30 days').max(3660, 'at most 3660 days (10 years)'),
+  justification: Text('justification'),
+  evidenceRef: Text('evidence reference').optional(),
+}).refine((d) => d.activityDays <= d.recordDays, { path: ['activityDays'], message: 'activity records cannot be kept longer than the other records (--activity-days ≤ --record-days)' });
+export type EvidenceRetentionDeclaration = z.infer<typeof EvidenceRetentionDeclaration>;
+
 /** MFA enforced by an identity provider (federated sign-in): art32 cannot see it in the account. */
 export const IdpMfaDeclaration = z.object({
   type: z.literal('idp-mfa'),
@@ -65,7 +82,7 @@ export const IdpMfaDeclaration = z.object({
   evidenceRef: Text('evidence reference'),
 });
 
-export const Declaration = z.discriminatedUnion('type', [CompensatingControlDeclaration, RetentionDeclaration, BreakGlassDeclaration, IdpMfaDeclaration]);
+export const Declaration = z.discriminatedUnion('type', [CompensatingControlDeclaration, RetentionDeclaration, BreakGlassDeclaration, IdpMfaDeclaration, EvidenceRetentionDeclaration]);
 export type Declaration = z.infer<typeof Declaration>;
 
 export const Acceptance = z.object({

@@ -13,6 +13,7 @@ import { register as verify } from './verify';
 import { register as exportPack } from './export';
 import { register as serve } from './serve';
 import { register as pseudonym } from './pseudonym';
+import { register as retention } from './retention';
 
 /** Every CLI command registers itself here (one file per command). */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth, activity, report, collect, runs, history, verify, exportPack, serve, registerItems, pseudonym];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [scan, rules, explain, breadth, activity, report, collect, runs, history, verify, exportPack, serve, registerItems, pseudonym, retention];

@@ -36,6 +36,8 @@ const FLAG: Record<string, string> = {
   maxFailuresPer24h: '--max-failures-per-24h',
   evidenceRef: '--evidence-ref',
   days: '--days',
+  recordDays: '--record-days',
+  activityDays: '--activity-days',
   basis: '--basis',
   legalBasis: '--legal-basis',
   principals: '--principal',
@@ -124,13 +126,13 @@ export function register(program: Command): void {
   const declare = common(
     program
       .command('declare')
-      .summary('declare a compensating control, a retention period, break-glass principals or IdP MFA (recorded as evidence)')
+      .summary('declare a compensating control, a log retention period, break-glass principals, IdP MFA or the evidence retention (recorded as evidence)')
       .description(
         'Record what the controller declares, dated, attributed to the caller and hashed into the register chain. Rules read it: a finding ' +
           'that relies on it says "PASS (declared, not verified)". IAM has no lockout, captcha or delay of its own (AWS documents it), so ' +
           'a compensating control must name its mechanism, its CNIL parameters and an evidence reference.',
       )
-      .argument('<type>', 'compensating-control | retention | break-glass | idp-mfa'),
+      .argument('<type>', 'compensating-control | retention | break-glass | idp-mfa | evidence-retention'),
   )
     .addOption(new Option('--control <kind>', 'compensating-control: the control').choices(['lockout', 'captcha', 'time-delay']))
     .option('--mechanism <text>', 'what provides it (IAM cannot), e.g. "Okta sign-on policy in front of the console"')
@@ -142,8 +144,10 @@ export function register(program: Command): void {
     .option('--days <n>', 'retention: the declared retention of trail logs, in days', int('--days'))
     .addOption(new Option('--basis <basis>', 'retention: why longer than 1 year').choices(['internal-control', 'legal-obligation']))
     .option('--legal-basis <text>', 'retention: the text or procedure that founds it')
+    .option('--record-days <n>', 'evidence-retention: days the evidence records of a run are kept (default 1095)', int('--record-days'))
+    .option('--activity-days <n>', 'evidence-retention: days records with per-person activity metrics are kept (default 365)', int('--activity-days'))
     .option('--principal <name>', 'break-glass: a principal (user/<name>, role/<name> or ARN); repeat for several', collect)
-    .option('--justification <text>', 'break-glass: why these principals keep administrator rights')
+    .option('--justification <text>', 'break-glass: why these principals keep administrator rights; evidence-retention: why this period')
     .option('--evidence-ref <ref>', 'the document, ticket or configuration export that shows it')
     .addHelpText(
       'after',
@@ -154,13 +158,15 @@ Examples:
       --mechanism "Okta sign-on policy in front of the AWS console" --evidence-ref SEC-DOC-42
   $ art32 declare retention --account 111122223333 --days 1095 --basis internal-control \\
       --legal-basis "internal control procedure PR-12" --evidence-ref PR-12-v3
-  $ art32 declare idp-mfa --account '*' --mechanism "IAM Identity Center: MFA at every sign-in" --evidence-ref IDC-2026-01`,
+  $ art32 declare idp-mfa --account '*' --mechanism "IAM Identity Center: MFA at every sign-in" --evidence-ref IDC-2026-01
+  $ art32 declare evidence-retention --account '*' --record-days 1095 --activity-days 365 \\
+      --justification "3-year internal control cycle; activity metrics 1 year (CNIL 2021-122)"`,
     )
     .action(async (type: string, o: CommonOptions & Record<string, unknown>) => {
       const accountId = accountOption(o.account);
       const payload = validated(Declaration, {
         type,
-        ...pick(o, ['control', 'mechanism', 'maxFailures', 'exponential', 'delayAfterFailures', 'delaySeconds', 'maxFailuresPer24h', 'days', 'basis', 'legalBasis', 'justification', 'evidenceRef']),
+        ...pick(o, ['control', 'mechanism', 'maxFailures', 'exponential', 'delayAfterFailures', 'delaySeconds', 'maxFailuresPer24h', 'days', 'basis', 'legalBasis', 'justification', 'evidenceRef', 'recordDays', 'activityDays']),
         ...(o.principal !== undefined ? { principals: o.principal } : {}),
       });
       await writeItem(o, 'declaration', accountId, payload);
@@ -168,8 +174,8 @@ Examples:
   // `type` is validated by the discriminated union; name it as the argument when wrong.
   declare.hook('preAction', (_cmd, action) => {
     const [type] = action.args;
-    if (!['compensating-control', 'retention', 'break-glass', 'idp-mfa'].includes(String(type)))
-      throw new CliError(`<type> "${String(type)}" must be compensating-control, retention, break-glass or idp-mfa`, EXIT.USAGE);
+    if (!['compensating-control', 'retention', 'break-glass', 'idp-mfa', 'evidence-retention'].includes(String(type)))
+      throw new CliError(`<type> "${String(type)}" must be compensating-control, retention, break-glass, idp-mfa or evidence-retention`, EXIT.USAGE);
   });
 
   common(program.command('accept').summary('accept a risk: rule, principals, justification, owner, expiry (recorded as evidence)').description('Record a risk acceptance. The finding keeps its status (an accepted FAIL is still a FAIL) and shows who accepted it until when; once expired, it says so.'))

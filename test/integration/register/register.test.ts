@@ -44,7 +44,7 @@ describe('art32 declare / accept / plan / triage / register', () => {
     expect(breach.code).toBe(2);
     expect(breach.stderr).toContain('--register-ref: an breach needs its incident/breach register reference');
     const type = await run('declare', 'prayer', '--account', ACCOUNT, ...data());
-    expect(type.stderr).toContain('<type> "prayer" must be compensating-control, retention, break-glass or idp-mfa');
+    expect(type.stderr).toContain('<type> "prayer" must be compensating-control, retention, break-glass, idp-mfa or evidence-retention');
     for (const c of ['declare', 'accept', 'plan', 'triage', 'register']) expect((await run(c, '--help')).code).toBe(0);
   });
 
