@@ -181,7 +181,7 @@ async function audit(opts: ReportOptions, now: string): Promise<void> {
     await writeOut(html, renderAuditHtml(model), 'audit report');
     const v = model.verification;
     process.stdout.write(
-      `${model.runs.length} runs of account ${accountId} from ${opts.from} to ${to}; verification ${v.problems.length === 0 ? 'intact' : `found ${v.problems.length} problem(s)`}\n`,
+      `${model.runs.length} run${model.runs.length === 1 ? '' : 's'} of account ${accountId} from ${opts.from} to ${to}; verification ${v.problems.length === 0 ? 'intact' : `found ${v.problems.length} problem(s)`}\n`,
     );
     if (v.problems.length) process.exitCode = EXIT.INTEGRITY;
   });
