@@ -146,6 +146,7 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
       unconditional: counts.unconditional,
       conditional: counts.conditional,
       total: counts.total,
+      sensitive: counts.sensitive,
       services: counts.services,
       share: counts.share,
       byLevel: { ...counts.byLevel },
@@ -194,13 +195,15 @@ export function judgedPrincipals(principals: readonly PrincipalBreadth[], allowL
 export interface OutlierOptions {
   /** Modified z-score above which a principal is an outlier (Iglewicz & Hoaglin: 3.5). */
   zScore: number;
-  /** Below this many actions nobody is an outlier, however narrow the peers are. */
+  /** Below this many sensitive actions nobody is an outlier, however narrow the peers are. */
   minActions: number;
 }
 
 export interface Outlier {
   key: string;
   total: number;
+  /** Data reads, writes and permission changes: what the z-score is computed on. */
+  sensitive: number;
   zScore: number;
 }
 
@@ -208,13 +211,16 @@ export interface Outlier {
  * Distribution of breadth over the account's principals and the principals whose breadth
  * is an outlier against their peers. Peers exclude service-linked roles (AWS defines them)
  * and administrators (everything by design; they would drown the spread of the others).
+ * The distribution is of total actions (what is reported); outliers are judged on the
+ * sensitive actions (data reads, writes, permission changes): a read-only audit role is far
+ * wider than application roles by design, and that is not what a breach exploits.
  */
 export function accountOutliers(principals: PrincipalBreadth[], options: OutlierOptions): { distribution: Distribution; outliers: Outlier[] } {
   const peers = principals.filter((p) => !p.serviceLinked && !p.admin);
   const totals = peers.map((p) => p.total);
-  const scores = modifiedZScores(totals);
+  const scores = modifiedZScores(peers.map((p) => p.sensitive));
   const outliers = peers
-    .map((p, i) => ({ key: p.key, total: p.total, zScore: Math.round(scores[i]! * 100) / 100 }))
-    .filter((o) => o.zScore > options.zScore && o.total >= options.minActions);
+    .map((p, i) => ({ key: p.key, total: p.total, sensitive: p.sensitive, zScore: Math.round(scores[i]! * 100) / 100 }))
+    .filter((o) => o.zScore > options.zScore && o.sensitive >= options.minActions);
   return { distribution: distribution(totals), outliers };
 }

@@ -88,3 +88,36 @@ export const DATA_READ_ACTIONS: readonly string[] = [
   'ssm:GetParametersByPath',
   'kms:Decrypt',
 ];
+
+/**
+ * Which stores a data-read action on every resource reaches, by the service segment of the
+ * stores' ARNs. By default an action reaches its own service (`s3:GetObject` → `arn:aws:s3:::…`);
+ * listed here are the actions that read another service's stores (`rds-data` → `rds`) and
+ * those that reach any store (`kms:Decrypt` opens whatever a key encrypts; Athena, Lake Formation
+ * and AWS Backup restores read other services' data).
+ */
+const STORE_SERVICES: Readonly<Record<string, readonly string[] | '*'>> = {
+  's3-object-lambda': ['s3'],
+  s3express: ['s3express', 's3'],
+  s3tables: ['s3tables', 's3'],
+  ebs: ['ec2'],
+  dax: ['dax', 'dynamodb'],
+  'rds-data': ['rds'],
+  'rds-db': ['rds'],
+  'neptune-db': ['neptune-db', 'rds'],
+  'redshift-data': ['redshift', 'redshift-serverless'],
+  'redshift-serverless': ['redshift-serverless'],
+  'kafka-cluster': ['kafka'],
+  athena: '*',
+  lakeformation: '*',
+  backup: '*',
+  kms: '*',
+};
+
+/** Store ARNs of `stores` that the data-read `action` reaches when granted on every resource. */
+export function storesReachedBy(action: string, stores: readonly string[]): string[] {
+  const service = action.slice(0, action.indexOf(':')).toLowerCase();
+  const reach = STORE_SERVICES[service] ?? [service];
+  if (reach === '*') return [...stores];
+  return stores.filter((arn) => reach.includes(arn.split(':')[2] ?? ''));
+}

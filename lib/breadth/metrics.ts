@@ -2,7 +2,7 @@
  * Breadth metrics of one principal (from its effective permissions) and of an account
  * (distribution and robust outliers).
  */
-import { bitsOf, hasBit, popcount32 } from './bitset';
+import { bitsOf, hasBit, popcount32, type Bitset } from './bitset';
 import { ACCESS_LEVELS, type AccessLevel, type ActionCatalog } from './catalog';
 import type { EffectivePermissions } from './effective';
 
@@ -15,6 +15,13 @@ export interface BreadthCounts {
   conditional: number;
   /** unconditional + conditional: the principal's breadth. */
   total: number;
+  /**
+   * Of `total`, the actions that matter for confidentiality and integrity: reads of stored data
+   * (lib/breadth/data-read.ts), Write and Tagging actions, and permissions management that
+   * changes permissions. The rest is configuration reads (List / Read of metadata): reported,
+   * never failed on its own (a read-only audit role is wide by design).
+   */
+  sensitive: number;
   /** Services with at least one granted action (either kind). */
   services: number;
   /** total / number of actions in the catalog. */
@@ -24,6 +31,7 @@ export interface BreadthCounts {
   /** Actions granted (either kind) on every resource (`*` or NotResource). */
   onAllResources: number;
   permissionsManagement: number;
+  /** Permissions-management actions that *change* permissions (not Get/List/Describe/View/Search ones), on every resource. */
   permissionsManagementOnAll: number;
   /** Data-read actions (s3:GetObject, dynamodb:Scan, …) granted on every resource, by name. */
   dataReadOnAll: string[];
@@ -75,6 +83,38 @@ function wordServices(catalog: ActionCatalog): WordServices {
 }
 
 /**
+ * AWS classes a few read-only actions as "Permissions management" (e.g.
+ * `quicksight:DescribeSpacePermissions`): they read permissions, they do not change them.
+ */
+const READ_VERB = /^(get|list|describe|view|search)/i;
+
+interface RiskMasks {
+  /** Permissions management minus the read-only verbs. */
+  permissionsChange: Bitset;
+  /** Data reads ∪ Write ∪ Tagging ∪ permissionsChange. */
+  sensitive: Bitset;
+}
+const riskMasksCache = new WeakMap<ActionCatalog, RiskMasks>();
+
+function riskMasks(catalog: ActionCatalog): RiskMasks {
+  let m = riskMasksCache.get(catalog);
+  if (m) return m;
+  const pm = catalog.levelMasks[PERMISSIONS_MANAGEMENT]!;
+  const write = catalog.levelMasks[ACCESS_LEVELS.indexOf('Write')]!;
+  const tagging = catalog.levelMasks[ACCESS_LEVELS.indexOf('Tagging')]!;
+  const permissionsChange = Uint32Array.from(pm);
+  for (const id of bitsOf(pm)) {
+    const name = catalog.names[id]!;
+    if (READ_VERB.test(name.slice(name.indexOf(':') + 1))) permissionsChange[id >>> 5] = (permissionsChange[id >>> 5]! & ~(1 << (id & 31))) >>> 0;
+  }
+  const sensitive = new Uint32Array(pm.length);
+  for (let w = 0; w < sensitive.length; w++) sensitive[w] = (catalog.dataReadMask[w]! | write[w]! | tagging[w]! | permissionsChange[w]!) >>> 0;
+  m = { permissionsChange, sensitive };
+  riskMasksCache.set(catalog, m);
+  return m;
+}
+
+/**
  * Metrics of one principal's effective permissions. Only the non-zero words of its set
  * are visited, so a narrow principal costs a few dozen operations.
  */
@@ -83,7 +123,8 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions)
   const round = ++ws.round;
   const levels = catalog.levelMasks;
   const levelCounts = new Array<number>(ACCESS_LEVELS.length).fill(0);
-  const pm = levels[PERMISSIONS_MANAGEMENT]!;
+  const { permissionsChange: pm, sensitive: sensitiveMask } = riskMasks(catalog);
+  let sensitive = 0;
   let unconditional = 0;
   let conditional = 0;
   let onAllResources = 0;
@@ -101,6 +142,7 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions)
     conditional += popcount32(c);
     grantedOnAllCount += popcount32(eff.grantedOnAll[w]!);
     for (let l = 0; l < levels.length; l++) levelCounts[l]! += popcount32(any & levels[l]![w]!);
+    sensitive += popcount32(any & sensitiveMask[w]!);
     if (anyOnAll !== 0) {
       onAllResources += popcount32(anyOnAll);
       pmOnAll += popcount32(anyOnAll & pm[w]!);
@@ -126,6 +168,7 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions)
     unconditional,
     conditional,
     total,
+    sensitive,
     services,
     share: catalog.size === 0 ? 0 : total / catalog.size,
     byLevel,

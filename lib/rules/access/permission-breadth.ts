@@ -7,13 +7,22 @@ import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { accountOutliers, analyzeBreadth, judgedPrincipals, type PrincipalBreadth } from '../../breadth/analyze';
 import { breadthTrend } from '../../breadth/trend';
+import { storesReachedBy } from '../../breadth/data-read';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
 export const PermissionBreadthParameters = z.object({
-  /** Most distinct actions (unconditional + conditional) a non-admin principal may hold. */
+  /**
+   * Most sensitive actions (unconditional + conditional) a non-admin principal may hold: data
+   * reads, writes, tagging and permission changes. Configuration reads (List / Read of
+   * metadata) are counted and reported, never failed: a read-only audit role is wide by design.
+   */
   maxActions: z.number().int().nonnegative().default(500),
-  /** Most data-read actions (s3:GetObject, dynamodb:Scan, …) a principal may hold on every resource (`*`). */
+  /**
+   * Most data-read actions (s3:GetObject, dynamodb:Scan, …) a principal may hold on every
+   * resource (`*`) that reach a personal-data store of the inventory (every such action when the
+   * inventory was not collected). Ones that reach no inventoried store are reported, not failed.
+   */
   maxDataReadOnAll: z.number().int().nonnegative().default(0),
   /** Most permissions-management actions (policies, grants, ACLs) a principal may hold on every resource. */
   maxPermissionsManagementOnAll: z.number().int().nonnegative().default(0),
@@ -30,7 +39,7 @@ export const PermissionBreadthParameters = z.object({
 const pct = (share: number): number => Math.round(share * 10_000) / 100;
 
 function describe(p: PrincipalBreadth, reasons: string[]): string {
-  return `${p.key} ${p.total} actions (${pct(p.share)}% of the catalog, ${p.services} services${p.conditional ? `, ${p.conditional} conditional` : ''}): ${reasons.join(', ')}`;
+  return `${p.key} ${p.total} actions (${pct(p.share)}% of the catalog, ${p.services} services${p.conditional ? `, ${p.conditional} conditional` : ''}, ${p.sensitive} sensitive): ${reasons.join(', ')}`;
 }
 
 export default defineRule({
@@ -64,13 +73,22 @@ export default defineRule({
     const { distribution, outliers } = accountOutliers(judged, { zScore: params.outlierZScore, minActions: params.outlierMinActions });
     const zByKey = new Map(outliers.map((o) => [o.key, o.zScore]));
 
+    // Personal-data stores (inventory by tags): a data read on * is judged by the stores it reaches.
+    const stores = snapshot.personalDataStores?.map((s) => s.ResourceARN);
     const offenders: { principal: PrincipalBreadth; reasons: string[] }[] = [];
     const incomplete: { principal: string; unresolvedPolicies: string[] }[] = [];
+    const dataReadsOnAll = new Map<string, { reachingPersonalData: { action: string; stores: string[] }[]; reachingNoInventoriedStore: string[] }>();
     for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
       const reasons: string[] = [];
-      if (p.total > params.maxActions) reasons.push(`${p.total} actions > ${params.maxActions}`);
-      if (p.dataReadOnAll.length > params.maxDataReadOnAll) reasons.push(`${p.dataReadOnAll.length} data-read actions on * (${p.dataReadOnAll.slice(0, 4).join(', ')}${p.dataReadOnAll.length > 4 ? ', …' : ''})`);
+      if (p.sensitive > params.maxActions) reasons.push(`${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`);
+      const reaching = stores ? p.dataReadOnAll.map((action) => ({ action, stores: storesReachedBy(action, stores) })).filter((r) => r.stores.length) : p.dataReadOnAll.map((action) => ({ action, stores: [] }));
+      const elsewhere = stores ? p.dataReadOnAll.filter((a) => !reaching.some((r) => r.action === a)) : [];
+      if (p.dataReadOnAll.length) dataReadsOnAll.set(p.key, { reachingPersonalData: reaching, reachingNoInventoriedStore: elsewhere });
+      if (reaching.length > params.maxDataReadOnAll) {
+        const named = reaching.slice(0, 4).map((r) => (r.stores.length ? `${r.action} → ${r.stores.slice(0, 2).join(', ')}${r.stores.length > 2 ? ` +${r.stores.length - 2}` : ''}` : r.action));
+        reasons.push(`${reaching.length} data-read actions on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named.join('; ')}${reaching.length > 4 ? '; …' : ''})`);
+      }
       if (p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll) reasons.push(`${p.permissionsManagementOnAll} permissions-management actions on *`);
       const z = zByKey.get(p.key);
       if (z !== undefined) reasons.push(`outlier vs peers (modified z-score ${z} > ${params.outlierZScore}, median ${distribution.median})`);
@@ -90,6 +108,7 @@ export default defineRule({
       conditional: p.conditional,
       services: p.services,
       sharePercent: pct(p.share),
+      sensitive: p.sensitive,
       byLevel: p.byLevel,
       onAllResources: p.onAllResources,
       dataReadOnAll: p.dataReadOnAll,
@@ -104,6 +123,7 @@ export default defineRule({
       principalsChecked: judged.length,
       distribution,
       outliers,
+      dataReadsOnAll: Object.fromEntries(dataReadsOnAll),
       offenders: offenders.map((o) => ({ ...summary(o.principal), reasons: o.reasons, ...(zByKey.has(o.principal.key) ? { zScore: zByKey.get(o.principal.key) } : {}) })),
       top: ranked.slice(0, 10).map(summary),
       adminsNotJudged: admins,
@@ -116,6 +136,11 @@ export default defineRule({
     };
     const trendText = trend
       ? ` Since the previous run: ${trend.grew.length} grew${trend.grew[0] ? ` (largest ${trend.grew[0].principal} ${trend.grew[0].previous}→${trend.grew[0].current})` : ''}, ${trend.shrank.length} shrank, ${trend.added.length} new.`
+      : '';
+    // Data reads on * that reach no inventoried personal-data store: reported, not failed.
+    const outside = [...dataReadsOnAll].filter(([, d]) => d.reachingNoInventoriedStore.length);
+    const outsideText = outside.length
+      ? ` Data reads on * reaching no inventoried personal-data store: ${outside.slice(0, 3).map(([k, d]) => `${k} (${d.reachingNoInventoriedStore.slice(0, 4).join(', ')}${d.reachingNoInventoriedStore.length > 4 ? ', …' : ''})`).join('; ')}${outside.length > 3 ? '; …' : ''}.`
       : '';
     const adminText = admins.length ? ` ${admins.length} administrators are left to access.admin-principals.` : '';
     if (offenders.length) {
@@ -141,7 +166,7 @@ export default defineRule({
     }
     return {
       status: 'PASS',
-      message: `${observed.principalsChecked} non-admin principals within limits: median ${distribution.median}, p90 ${distribution.p90}, max ${distribution.max} actions of ${analysis.catalog.actions}; no outlier.${adminText}${trendText}`,
+      message: `${observed.principalsChecked} non-admin principals within limits: median ${distribution.median}, p90 ${distribution.p90}, max ${distribution.max} actions of ${analysis.catalog.actions}; no outlier.${outsideText}${adminText}${trendText}`,
       observed,
       threshold: params,
       resources: [],

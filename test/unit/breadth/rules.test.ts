@@ -45,12 +45,20 @@ describe('access.permission-breadth', () => {
     expect((f.observed.top as { principal: string }[])[0]!.principal).toBe('role/adviser');
   });
 
-  it('pins the action threshold: maxActions passes, maxActions + 1 fails', () => {
-    const names = ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeImages'];
+  it('pins the action threshold on sensitive actions: maxActions passes, maxActions + 1 fails', () => {
+    const names = ['ec2:StartInstances', 'ec2:StopInstances', 'ec2:RebootInstances'];
     const role: RoleSpec = { name: 'ops', inline: [[allow(names, 'arn:aws:ec2:*:*:instance/i-1')]] };
     const params = { maxActions: 3, outlierMinActions: 1_000 };
     expect(evaluateRule(breadth, snap(details({ roles: [role] })), params).status).toBe('PASS');
     expect(evaluateRule(breadth, snap(details({ roles: [role] })), { ...params, maxActions: 2 }).status).toBe('FAIL');
+  });
+
+  it('configuration reads are reported, not failed: thousands of Describe/List/Get actions stay within maxActions', () => {
+    const role: RoleSpec = { name: 'viewer', inline: [[allow(['ec2:Describe*', 'iam:Get*', 'iam:List*', 'cloudtrail:Describe*'])]] };
+    const f = evaluateRule(breadth, snap(details({ roles: [role] })), { maxActions: 3, outlierMinActions: 1_000 });
+    expect(f.status, f.message).toBe('PASS');
+    expect((f.observed.top as { actions: number; sensitive: number }[])[0]).toMatchObject({ sensitive: 0 });
+    expect((f.observed.top as { actions: number }[])[0]!.actions).toBeGreaterThan(100);
   });
 
   it('FAILs permissions management on * (s3:PutBucketPolicy) and data reads on * even when few', () => {
