@@ -267,8 +267,11 @@ export function renderAuditHtml(m: AuditModel): string {
     const latest = c.latest;
     const more = latest && latest.resources.count > latest.resources.items.length ? ` <span class="muted">(+${latest.resources.count - latest.resources.items.length} more, list hash ${escapeHtml(latest.resources.sha256.slice(0, 16))}…)</span>` : '';
     const action = latest?.status === 'FAIL' ? `first failed ${firstFailedText(c)}<br>${actionText(c.register)}` : c.register.plans.length || c.register.acceptances.length ? actionText(c.register) : '';
+    // A latest record that verification does not vouch for is shown, marked, never as genuine.
+    const broken = latest ? m.notIntact[latest.hash] : undefined;
+    const status = broken ? `<span class="bad">NOT INTACT</span><br><span class="muted">recorded ${escapeHtml(latest?.status ?? '')}</span>` : statusCell(latest?.status);
     out.push(
-      `<tr id="rule-${escapeHtml(c.id)}"><td>${escapeHtml(c.title)}<br><span class="id muted">${idText(c.id)}</span> <span class="muted small">· ${escapeHtml(c.severity)} · ${escapeHtml(c.requirements.join(', '))}</span></td><td>${statusCell(latest?.status)}</td><td>${latest ? `${messageText(latest.message)}${more}` : '<span class="bad">no record in the period</span>'}</td><td>${action}</td></tr>`,
+      `<tr id="rule-${escapeHtml(c.id)}"><td>${escapeHtml(c.title)}<br><span class="id muted">${idText(c.id)}</span> <span class="muted small">· ${escapeHtml(c.severity)} · ${escapeHtml(c.requirements.join(', '))}</span></td><td>${status}</td><td>${latest ? `${messageText(latest.message)}${more}` : '<span class="bad">no record in the period</span>'}</td><td>${action}</td></tr>`,
     );
   }
   out.push('</tbody></table>');
@@ -411,7 +414,9 @@ function recordsSection(m: AuditModel): string[] {
       out.push(`<tr><th scope="colgroup" colspan="3">run <span class="id">${idText(rec.runId)}</span> · collected ${instant(rec.collectedAt)}</th></tr>`);
     }
     const quote = shownAsLatest.has(rec.hash) ? '' : `<br><span class="small">${messageText(rec.message)}</span>`;
-    out.push(`<tr><td class="id">${idText(rec.ruleId)}</td><td>${statusCell(rec.status)}</td><td class="hash">${escapeHtml(rec.hash)}${quote}</td></tr>`);
+    const broken = m.notIntact[rec.hash];
+    const integrity = broken ? `<br><span class="bad">NOT INTACT — ${escapeHtml(broken)}</span>` : '';
+    out.push(`<tr><td class="id">${idText(rec.ruleId)}</td><td>${broken ? '<span class="bad">NOT INTACT</span><br>' : ''}${statusCell(rec.status)}</td><td class="hash">${escapeHtml(rec.hash)}${quote}${integrity}</td></tr>`);
   }
   out.push('</tbody></table>');
   return out;

@@ -11,6 +11,7 @@ import type { EvidenceRecord, RunManifest } from '../evidence/record';
 import { dateBounds, parseManifestItem, parseRecordItem, type EvidenceStore } from '../evidence/store';
 import { verifyAccountItems, type AccountVerification } from '../evidence/verify';
 import { canonicalJson } from '../evidence/canonical';
+import { keys } from '../evidence/table';
 import type { Framework, Requirement } from '../frameworks/types';
 import type { Rule } from '../rules/types';
 import { loadCollectionContexts, type StoredContext } from '../accountability/context';
@@ -73,6 +74,8 @@ export interface AuditModel {
   registerVerification: RegisterVerification | null;
   /** Who collected each run and what it could see, as recorded at collect time (absent for runs of older versions). */
   contexts: StoredContext[];
+  /** Records of the period that verification does not vouch for, by record hash: why. Shown marked, never as genuine. */
+  notIntact: Record<string, string>;
 }
 
 /** One rule's standing in the period: what the latest record says, since when it fails, who acts on it. */
@@ -141,6 +144,7 @@ export function buildAuditModel(input: AuditInput): AuditModel {
     register: view.entries,
     registerVerification: input.registerVerification ?? null,
     contexts: [...(input.contexts ?? [])],
+    notIntact: notIntactRecords(records, input.verification),
     accountId: input.accountId,
     accountAlias: [...records].reverse().find((r) => r.accountAlias !== undefined)?.accountAlias ?? null,
     from: input.from,
@@ -152,6 +156,21 @@ export function buildAuditModel(input: AuditInput): AuditModel {
     requirements,
     unreadableItems: input.unreadableItems ?? 0,
   };
+}
+
+/**
+ * Records that verification does not vouch for: a problem names the record's own key, or the
+ * run it belongs to (a forged or broken manifest makes every record of the run unproven).
+ */
+function notIntactRecords(records: readonly EvidenceRecord[], v: AccountVerification): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v.problems.length === 0) return out;
+  for (const r of records) {
+    const sk = keys.recordSk(r.collectedAt, r.runId, r.ruleId);
+    const p = v.problems.find((x) => x.sk === sk) ?? v.problems.find((x) => x.runId === r.runId && x.collectedAt === r.collectedAt);
+    if (p) out[r.hash] = `${p.kind}: ${p.message}`;
+  }
+  return out;
 }
 
 /** Each rule once, in catalogue order of the requirements, with the start of its current FAIL streak. */

@@ -68,5 +68,11 @@ describe('audit report (dynalite)', () => {
     expect(html).toMatch(/Verification: <span class="bad">\d+ PROBLEMS?<\/span>/);
     expect(html).toMatch(/Integrity of recorded evidence: <span class="bad">\d+ problems?<\/span>/);
     expect(html).not.toContain('<span class="good">intact</span>');
+    // The tampered record is marked where it is listed, with the verifier's reason, never shown as genuine.
+    const tampered = first as NonNullable<typeof first>;
+    const row = html.slice(html.indexOf(`<tr id="rule-${tampered.ruleId}">`));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain('<span class="bad">NOT INTACT</span><br><span class="muted">recorded FAIL</span>');
+    expect(Object.values(model.notIntact).join('\n')).toContain('RECORD_MODIFIED');
+    expect(html).toMatch(/NOT INTACT — RECORD_MODIFIED: /);
   });
 });
