@@ -42,12 +42,27 @@ const INPUT_ERRORS = [DataDirError, EvidenceTableMissingError, InvalidDateRangeE
  * `write`; every other command reads, and a read never writes, creates or deletes a store file.
  */
 export async function withStore<T>(raw: RawStoreOptions, fn: (open: OpenStore) => Promise<T>, access: StoreAccess = 'read'): Promise<T> {
+  const open = await openStoreForCommand(raw, access);
+  try {
+    return await fn(open);
+  } catch (error) {
+    throw asCliError(error);
+  } finally {
+    await open.close();
+  }
+}
+
+/**
+ * Open the store named by the options, with the CLI's exit codes for what can go wrong (2 bad
+ * input, 3 damaged store, 6 busy): for a command that keeps the store open itself (`serve`).
+ * The caller closes it.
+ */
+export async function openStoreForCommand(raw: RawStoreOptions, access: StoreAccess = 'read'): Promise<OpenStore> {
   if (raw.table !== undefined && raw.dataDir !== undefined) throw new CliError('choose --table (DynamoDB) or --data-dir (embedded store), not both');
   if (raw.table !== undefined && raw.table.length < 3) throw new CliError(`--table "${raw.table}": DynamoDB table names are 3 to 255 characters`);
-  let open: OpenStore;
   try {
     const waitMs = Number(process.env.ART32_LOCK_WAIT_MS ?? '');
-    open = await openStore({
+    return await openStore({
       ...(raw.table !== undefined ? { table: raw.table } : {}),
       ...(raw.dataDir !== undefined ? { dataDir: raw.dataDir } : {}),
       access,
@@ -55,13 +70,6 @@ export async function withStore<T>(raw: RawStoreOptions, fn: (open: OpenStore) =
     });
   } catch (error) {
     throw asCliError(error);
-  }
-  try {
-    return await fn(open);
-  } catch (error) {
-    throw asCliError(error);
-  } finally {
-    await open.close();
   }
 }
 

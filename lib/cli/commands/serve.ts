@@ -1,14 +1,11 @@
 /** `art32 serve`: the auditor's read-only evidence console in the browser (lib/serve). */
 import type { Command } from 'commander';
-import { DataDirError } from '../../evidence/embedded';
-import { EvidenceTableMissingError } from '../../evidence/errors';
-import { openReadOnly } from '../../serve/open-read-only';
 import { pseudonymiser } from '../../serve/pseudonym';
 import { isLoopback } from '../../serve/security';
 import { startConsole } from '../../serve/server';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
-import { addStoreOptions, type RawStoreOptions } from '../store-options';
+import { addStoreOptions, openStoreForCommand, type RawStoreOptions } from '../store-options';
 
 interface ServeOptions extends RawStoreOptions {
   host: string;
@@ -24,7 +21,7 @@ export function register(program: Command): void {
       'Start a local, read-only web console over the evidence: requirements × runs heat-map, rule timelines, runs with record hashes ' +
         'and integrity, verification with chain heads, activity outliers, audit pack and audit document downloads. Binds 127.0.0.1 and ' +
         'prints one URL carrying a random access token; every request without it is refused. Never writes to the store ' +
-        '(the embedded store is read from a private copy taken at start).',
+        '(the embedded store is read from a private copy taken at start, when no collect is writing to it: exit 6 otherwise).',
     );
   addStoreOptions(command)
     .option('--host <address>', 'address to listen on (keep the loopback default unless you know why)', '127.0.0.1')
@@ -32,16 +29,11 @@ export function register(program: Command): void {
     .option('--pseudonymise', 'show principal names on activity views as keyed pseudonyms (key: $ART32_PSEUDONYM_KEY, else random per session)')
     .addHelpText('after', '\nExamples:\n  $ art32 serve                       # the embedded demo store\n  $ art32 serve --table art32-evidence # the deployed table (auditor role credentials)')
     .action(async (options: ServeOptions) => {
-      if (options.table !== undefined && options.dataDir !== undefined) throw new CliError('choose --table (DynamoDB) or --data-dir (embedded store), not both');
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port "${options.port}" is not a port number (0-65535)`);
-      let open;
-      try {
-        open = await openReadOnly({ ...(options.table !== undefined ? { table: options.table } : {}), ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) });
-      } catch (error) {
-        if (error instanceof DataDirError || error instanceof EvidenceTableMissingError) throw new CliError(error.message, EXIT.USAGE);
-        throw error;
-      }
+      // The store's own read-only open (lib/evidence/embedded.ts): a private copy of the
+      // embedded store's files, taken when no collect holds the store (else exit 6, busy).
+      const open = await openStoreForCommand(options, 'read');
       let running;
       try {
         running = await startConsole({

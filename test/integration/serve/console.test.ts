@@ -3,14 +3,16 @@
  * strings from audited accounts, cursors that cannot be turned to another partition, and the
  * promise that `art32 serve` never changes a file of the embedded store.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCK_FILE } from '../../../lib/evidence';
+import { openEmbeddedStore } from '../../../lib/evidence/embedded';
 import { createConsoleApp } from '../../../lib/serve/app';
 import type { ConsoleContext } from '../../../lib/serve/context';
-import { openEmbeddedReadOnly } from '../../../lib/serve/open-read-only';
 import { pseudonymiser } from '../../../lib/serve/pseudonym';
 import { ConsoleReader, encodeCursor } from '../../../lib/serve/reader';
 import { allowedHosts, tokenMatches } from '../../../lib/serve/security';
@@ -154,7 +156,7 @@ describe('read-only', () => {
     try {
       expect(await main(['node', 'art32', 'collect', '--scenario', 'compliant', '--data-dir', dir, '--collected-at', '2026-01-22T06:00:00Z'])).toBe(0);
       const before = await fingerprint(dir);
-      const open = await openEmbeddedReadOnly(dir);
+      const open = await openEmbeddedStore(dir, { access: 'read' });
       const running = await startConsole({ context: { store: open.store, storeDescription: open.description, now: () => new Date() }, client: open.client, tableName: open.store.tableName });
       const cookie = { cookie: `art32_console=${running.token}` };
       for (const path of ['/', '/verify', '/runs', '/activity', '/downloads']) expect((await fetch(`${running.origin}${path}`, { headers: cookie })).status).toBe(200);
@@ -162,6 +164,38 @@ describe('read-only', () => {
       await open.close();
       expect(await fingerprint(dir)).toEqual(before);
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a store a collect is writing to: exit 6 (busy) with one line naming the holder, nothing served or written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'art32-serve-busy-'));
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const err: string[] = [];
+    const out: string[] = [];
+    const writeErr = process.stderr.write.bind(process.stderr);
+    const writeOut = process.stdout.write.bind(process.stdout);
+    try {
+      expect(await main(['node', 'art32', 'collect', '--scenario', 'compliant', '--data-dir', dir, '--collected-at', '2026-01-22T06:00:00Z'])).toBe(0);
+      await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid: holder.pid, host: hostname(), started: '2026-01-22T06:00:00.000Z', command: 'collect --scenario x' }), { mode: 0o600 });
+      const before = await fingerprint(dir);
+      process.env.ART32_LOCK_WAIT_MS = '300';
+      process.stderr.write = ((chunk: string) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+      process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+      const code = await main(['node', 'art32', 'serve', '--data-dir', dir]);
+      process.stderr.write = writeErr;
+      process.stdout.write = writeOut;
+      expect(code).toBe(6);
+      expect(err.join('').trim().split('\n')).toHaveLength(1);
+      expect(err.join('')).toContain(`pid ${holder.pid}`);
+      expect(out.join('')).not.toContain('http://');
+      expect(await fingerprint(dir)).toEqual(before);
+    } finally {
+      process.stderr.write = writeErr;
+      process.stdout.write = writeOut;
+      delete process.env.ART32_LOCK_WAIT_MS;
+      process.exitCode = undefined;
+      holder.kill();
       await rm(dir, { recursive: true, force: true });
     }
   });
@@ -176,7 +210,7 @@ describe('read-only', () => {
     } finally {
       process.stderr.write = write;
     }
-    expect(err.join('')).toMatch(/holds no evidence store/);
+    expect(err.join('')).toMatch(/does not exist|holds no evidence store/);
     await expect(stat(dir)).rejects.toThrow(/ENOENT/);
   });
 });
