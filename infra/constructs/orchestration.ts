@@ -147,12 +147,20 @@ export class Orchestration extends Construct {
     recordFailure.addCatch(unrecorded, { errors: ['States.ALL'], resultPath: '$.failure' });
     collect.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
-    const forEachAccount = new sfn.Map(this, 'ForEachAccount', {
-      comment: 'One iteration per account, at most mapConcurrency at a time',
+    // A Distributed Map: each account is a child execution, so the run's own history and state
+    // stay small whatever the number of accounts (an inline Map carries every result in one
+    // 256 KB state and its events in one 25,000-event history). Results are discarded: FinalizeRun
+    // reads each account's outcome from the store, the record an auditor will verify.
+    const forEachAccount = new sfn.DistributedMap(this, 'ForEachAccount', {
+      comment: 'One child execution per account, at most mapConcurrency at a time; a failed account never fails the run',
       itemsPath: '$.accounts',
       maxConcurrency: props.mapConcurrency,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      // Each item catches its own failure and records it as evidence; 100 % keeps even an
+      // unforeseen item failure (e.g. a child execution that could not start) from failing the run.
+      toleratedFailurePercentage: 100,
       itemSelector: { 'accountId.$': '$$.Map.Item.Value', 'runId.$': '$.runId', 'startedAt.$': '$.startedAt' },
-      resultPath: '$.results',
+      resultPath: sfn.JsonPath.DISCARD,
     });
     forEachAccount.itemProcessor(collect);
 

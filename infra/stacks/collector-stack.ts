@@ -148,6 +148,21 @@ export class CollectorStack extends Stack {
       'AwsSolutions-IAM5[Resource::*]',
       'Step Functions logging to CloudWatch Logs uses vended log delivery (logs:CreateLogDelivery, DescribeResourcePolicies, ...) and X-Ray, none of which support resource-level permissions.',
     );
+    // The Distributed Map starts its child executions (one per account) and describes/stops them:
+    // their ARNs exist only at run time, under this one state machine's name.
+    const machine = this.orchestration.stateMachine;
+    const machineName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${this.getLogicalId(machine.node.defaultChild as CfnElement)}"}]}]}`;
+    const mapPolicy = machine.node.findChild('DistributedMapPolicy');
+    acknowledge(
+      mapPolicy,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${this.region}:<AWS::AccountId>:execution:${machineName}:*]`,
+      'Distributed Map child executions (one per account) are named at run time: states:DescribeExecution and StopExecution on execution:<this state machine>:*, scoped to this one state machine, as CDK grants it.',
+    );
+    acknowledge(
+      mapPolicy,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${this.region}:<AWS::AccountId>:execution:${machineName}/*:*]`,
+      "states:RedriveExecution on this state machine's map-run child executions (execution:<this state machine>/<map run>:<child>), named at run time; lets a redriven run re-run only its failed accounts.",
+    );
     for (const fn of [listAccounts, collectAccount, finalizeRun, ...(this.functions.publishFindings ? [this.functions.publishFindings] : [])]) {
       acknowledge(
         sfnPolicy,

@@ -190,8 +190,11 @@ export const Art32Config = z
      */
     externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'an ExternalId is 2-1224 characters of letters, digits and +=,.@:/-'),
     schedule: Schedule.default(DEFAULT_DAILY_SCHEDULE),
-    /** Accounts collected in parallel by the Step Functions Map. */
-    mapConcurrency: z.number().int().min(1).max(40).default(5),
+    /**
+     * Accounts collected at once (child executions of the Distributed Map). Bounded by the
+     * region's Lambda concurrency (1,000 by default, shared with every other function).
+     */
+    mapConcurrency: z.number().int().min(1).max(500).default(5),
     /** Weekly compliance email; absent = no report function. */
     report: ReportConfig.optional(),
     /**

@@ -209,6 +209,11 @@ describe('orchestration', () => {
     const map = definition.States.ForEachAccount;
     expect(map.Type).toBe('Map');
     expect(map.MaxConcurrency).toBe(7);
+    // Distributed: one child execution per account (the run's own state and history stay small),
+    // results discarded (finalize reads outcomes from the store), no item failure fails the run.
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    expect(map.ResultPath).toBeNull();
+    expect(map.ToleratedFailurePercentage).toBe(100);
     const collect = map.ItemProcessor.States.CollectAccount;
     expect(collect.Retry[0].ErrorEquals).toEqual(expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']));
     expect(collect.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RecordCollectFailure', ResultPath: '$.failure' });

@@ -48,6 +48,8 @@ describe('parseConfig', () => {
 
   it('rejects an out-of-range Map concurrency and a malformed break-glass ARN', () => {
     expect(() => parseConfig({ ...minimal, mapConcurrency: 0 })).toThrow(/art32\.mapConcurrency/);
+    expect(parseConfig({ ...minimal, mapConcurrency: 200 }).mapConcurrency).toBe(200);
+    expect(() => parseConfig({ ...minimal, mapConcurrency: 501 })).toThrow(/art32\.mapConcurrency/);
     expect(() => parseConfig({ ...minimal, breakGlassPrincipalArn: 'admin' })).toThrow(/art32\.breakGlassPrincipalArn/);
   });
 
