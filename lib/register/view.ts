@@ -71,11 +71,11 @@ export function judgeDeclaredControl(input: unknown): ControlJudgement {
   if (d.control === 'time-delay') {
     if (d.exponential !== true) reasons.push('time-delay not declared as growing exponentially');
     if (d.delayAfterFailures === undefined || d.delayAfterFailures > CNIL_RESTRICTION.timeDelayAfterFailures)
-      reasons.push(`time-delay must start after ≤ ${CNIL_RESTRICTION.timeDelayAfterFailures} failures (declared: ${d.delayAfterFailures ?? 'none'})`);
+      reasons.push(`time-delay counted only when it starts after ≤ ${CNIL_RESTRICTION.timeDelayAfterFailures} failures, as art32 reads the CNIL recommendation (declared: ${d.delayAfterFailures ?? 'none'})`);
     if (d.delaySeconds === undefined || d.delaySeconds <= CNIL_RESTRICTION.timeDelayMinSeconds)
-      reasons.push(`time-delay must exceed ${CNIL_RESTRICTION.timeDelayMinSeconds} s after those failures (declared: ${d.delaySeconds ?? 'none'})`);
+      reasons.push(`time-delay counted only when it exceeds ${CNIL_RESTRICTION.timeDelayMinSeconds} s after those failures (declared: ${d.delaySeconds ?? 'none'})`);
     if (d.maxFailuresPer24h === undefined || d.maxFailuresPer24h > CNIL_RESTRICTION.timeDelayMaxFailuresPer24h)
-      reasons.push(`time-delay must allow ≤ ${CNIL_RESTRICTION.timeDelayMaxFailuresPer24h} failures per 24 h (declared: ${d.maxFailuresPer24h ?? 'none'})`);
+      reasons.push(`time-delay counted only when it allows ≤ ${CNIL_RESTRICTION.timeDelayMaxFailuresPer24h} failures per 24 h (declared: ${d.maxFailuresPer24h ?? 'none'})`);
   }
   if (reasons.length > 0) return { restricts: false, reasons };
   const params =

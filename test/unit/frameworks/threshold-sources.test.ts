@@ -71,3 +71,15 @@ describe('threshold sources', () => {
     expect(SOURCES.cisAws.citation).toContain('45 days from v1.4.0');
   });
 });
+
+describe('wording of what a declared control lacks', () => {
+  it('says what art32 counts and what the CNIL recommends, never that something "must" be done', async () => {
+    const { judgeDeclaredControl } = await import('../../../lib/register/view');
+    const j = judgeDeclaredControl({ type: 'compensating-control', control: 'time-delay', mechanism: 'IdP', exponential: false, delayAfterFailures: 9, delaySeconds: 10, maxFailuresPer24h: 100, evidenceRef: 'X' });
+    expect(j.restricts).toBe(false);
+    expect(j.reasons.length).toBeGreaterThanOrEqual(3);
+    for (const r of j.reasons) expect(r).not.toMatch(OBLIGATION_WORDS);
+    const lockout = judgeDeclaredControl({ type: 'compensating-control', control: 'lockout', mechanism: 'IdP', maxFailures: 50, evidenceRef: 'X' });
+    expect(lockout.reasons.join(' ')).toContain('the CNIL recommends blocking after ≤ 10');
+  });
+});
