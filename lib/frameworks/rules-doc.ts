@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { RULES } from '../rules';
 import { describeParameters } from '../cli/commands/explain';
 import { requirementsForRule } from './index';
+import { alphabetSize, entropyBits, judgePasswordStrength, PasswordStrengthParameters, type CharacterClass } from '../rules/auth/password-strength';
 import { THRESHOLD_BASIS_LABEL, shortCitation, thresholdQuote, thresholdSourcesFor, type ThresholdBasis } from './thresholds';
 
 const ROOT = join(fileURLToPath(import.meta.url), '../../..');
@@ -95,12 +96,51 @@ export function renderRulesCatalog(): string {
   ].join('\n');
 }
 
-/** docs/rules.md with its generated block replaced. */
+const PW_BEGIN = '<!-- generated:password-examples (npm run docs:rules; do not edit by hand) -->';
+const PW_END = '<!-- /generated:password-examples -->';
+
+const PASSWORD_EXAMPLES: { length: number; classes: CharacterClass[]; note?: string }[] = [
+  { length: 8, classes: ['uppercase', 'lowercase', 'digits'], note: 'France Travail, per the rapporteur' },
+  { length: 8, classes: ['uppercase', 'lowercase', 'digits', 'symbols'] },
+  { length: 9, classes: ['uppercase', 'lowercase', 'digits'] },
+  { length: 11, classes: ['uppercase', 'lowercase', 'digits', 'symbols'] },
+  { length: 12, classes: ['uppercase', 'lowercase', 'digits', 'symbols'], note: 'CNIL example' },
+  { length: 13, classes: ['uppercase', 'lowercase', 'digits'] },
+  { length: 14, classes: ['uppercase', 'lowercase', 'digits'], note: 'CNIL example' },
+];
+const CLASS_SHORT: Record<CharacterClass, string> = { uppercase: 'upper', lowercase: 'lower', digits: 'digits', symbols: 'symbols' };
+
+/** The worked password table, computed by the rule's own functions with its default parameters. */
+export function renderPasswordExamples(): string {
+  const p = PasswordStrengthParameters.parse({});
+  const restriction = { control: 'lockout', summary: 'declared lockout after ≤ 10 failures, mechanism and evidence stated' };
+  const lines = [
+    PW_BEGIN,
+    '| policy | entropy | without a declared control | with a declared lockout ≤ 10 / captcha / CNIL time-delay |',
+    '|---|---|---|---|',
+  ];
+  for (const ex of PASSWORD_EXAMPLES) {
+    const bits = entropyBits(ex.length, alphabetSize(ex.classes));
+    const alone = judgePasswordStrength(ex.length, ex.classes, p);
+    const restricted = judgePasswordStrength(ex.length, ex.classes, p, restriction);
+    const verdict = (v: typeof alone): string => (v.pass ? (v.declared ? 'PASS (declared, not verified)' : 'PASS') : 'FAIL') + ` — ${cell(v.basis)}`;
+    const policy = `${ex.length} chars, ${ex.classes.map((c) => CLASS_SHORT[c]).join('+')}${ex.note ? ` (${ex.note})` : ''}`;
+    lines.push(`| ${policy} | ${bits} bits | ${verdict(alone)} | ${verdict(restricted)} |`);
+  }
+  lines.push(PW_END);
+  return lines.join('\n');
+}
+
+function replaceBlock(doc: string, begin: string, end: string, block: string): string {
+  const b = doc.indexOf(begin);
+  const e = doc.indexOf(end);
+  if (b < 0 || e < b) throw new Error(`docs/rules.md has no ${begin} … ${end} section`);
+  return `${doc.slice(0, b)}${block}${doc.slice(e + end.length)}`;
+}
+
+/** docs/rules.md with its generated blocks replaced. */
 export function rulesDocWithCatalog(doc: string, catalog = renderRulesCatalog()): string {
-  const begin = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (begin < 0 || end < begin) throw new Error(`docs/rules.md has no ${BEGIN} … ${END} section`);
-  return `${doc.slice(0, begin)}${catalog}${doc.slice(end + END.length)}`;
+  return replaceBlock(replaceBlock(doc, BEGIN, END, catalog), PW_BEGIN, PW_END, renderPasswordExamples());
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -108,6 +108,14 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
       checkedAgainst: 'several public reproductions of the CNIL examples (2022-2023)',
     },
     {
+      name: 'cnilExample8Characters3Classes',
+      fixed: 'with a declared restriction of access, a policy of ≥ 8 characters requiring ≥ 3 classes passes as "PASS (declared, not verified)"',
+      basis: 'cnil-recommendation',
+      sources: ['cnil2022_100'],
+      sentence: 'For case 2 (restricted access), art32 takes 8 characters with 3 of the 4 classes as the example that meets the 50 bits.',
+      derivation: 'This example was not checked against the text of délib. 2022-100 (public summaries of the CNIL advice that preceded it give it); by the IAM alphabet 8 characters of 3 classes is 47.6 bits.',
+    },
+    {
       name: 'lockoutMaxFailures',
       fixed: 'a declared lockout counts only if it blocks after ≤ 10 failures',
       basis: 'cnil-recommendation',
