@@ -209,15 +209,34 @@ export function authorizationDetailsFromAws(pages: unknown[] | unknown, path = '
   return parsed.data;
 }
 
-/** GetTrailStatus output → the trail's `Status` (timestamps normalised to ISO). */
+/**
+ * GetTrailStatus fields the API reference types as String although they hold a time or a
+ * flag (`LatestDeliveryAttemptTime`, `TimeLoggingStarted`, …): CloudTrail sends `""` when
+ * there is none. They are kept as text (an ISO time when they parse as one), never a reason to
+ * refuse the whole status.
+ */
+const TRAIL_STATUS_STRING_FIELDS = new Set([
+  'LatestDeliveryAttemptTime',
+  'LatestNotificationAttemptTime',
+  'LatestDeliveryAttemptSucceeded',
+  'LatestNotificationAttemptSucceeded',
+  'TimeLoggingStarted',
+  'TimeLoggingStopped',
+]);
+
+/** GetTrailStatus output → the trail's `Status` (timestamps normalised to ISO; `""` means none and is left out). */
 export function trailStatusFromAws(status: unknown, path: string): NonNullable<Trail['Status']> {
   if (!isObject(status) || typeof status.IsLogging !== 'boolean') {
     throw new ShapeError(path, 'expected the get-trail-status response (with IsLogging)');
   }
   const out: Json = {};
   for (const [key, value] of Object.entries(status)) {
-    if (key === 'ResponseMetadata' || key === '$metadata') continue;
-    out[key] = /Time$/.test(key) ? isoTimestamp(value, `${path}.${key}`) : value;
+    if (key === 'ResponseMetadata' || key === '$metadata' || value === '') continue;
+    if (TRAIL_STATUS_STRING_FIELDS.has(key)) {
+      if (typeof value !== 'string') throw new ShapeError(`${path}.${key}`, `expected a string, got ${JSON.stringify(value)}`);
+      const t = parseStrictIsoDate(value);
+      out[key] = t === undefined ? value : new Date(t).toISOString();
+    } else out[key] = /Time$/.test(key) ? isoTimestamp(value, `${path}.${key}`) : value;
   }
   return out as NonNullable<Trail['Status']>;
 }

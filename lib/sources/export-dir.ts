@@ -41,6 +41,7 @@ import { CredentialReportParseError, credentialReportFromCsv, decodeCredentialRe
 import { eventHistorySince, lookupEventsFromAws } from './event-history';
 import { detectorFromAws, eventRulesFromAws, regionOfArn, targetsFromAws } from './threat-detection-files';
 import { namesSecuritySource } from '../collectors/security-sources';
+import { DEFAULT_COLLECT_OPTIONS } from '../collectors/types';
 import { arnTail, permissionSetFromAws, samlProvidersFromAws, samlRoleSessionsFromAws } from './federation-files';
 import { InputFileError, readInputFile } from '../support/input-files';
 import { excerpt, terminalText } from '../support/sanitize';
@@ -158,6 +159,27 @@ export class ExportDirError extends Error {
 }
 
 /** A problem with one file, becoming a collection error of its section. */
+/**
+ * Live collection refuses a credential report older than this when it collects (it asks IAM for
+ * a new one: lib/collectors/credential-report.ts); an export is held to the same limit, measured
+ * against the export's own time.
+ */
+const CREDENTIAL_REPORT_MAX_AGE_MS = DEFAULT_COLLECT_OPTIONS.credentialReportMaxAgeMs;
+
+/** Throw when the report was generated more than the live limit before the export's time. */
+function refuseStaleReport(reportTime: string | undefined, exportTime: number | undefined, exportTimeFrom: string): void {
+  if (reportTime === undefined || exportTime === undefined) return;
+  const age = exportTime - Date.parse(reportTime);
+  if (age <= CREDENTIAL_REPORT_MAX_AGE_MS) return;
+  const days = Math.floor(age / 86_400_000);
+  throw new FileProblem(
+    'StaleCredentialReport',
+    `credential-report.json was generated at ${reportTime}, ${days ? `${days} days` : `${Math.round(age / 3_600_000)} h`} before the export (${new Date(exportTime).toISOString()}, from ${exportTimeFrom}): ` +
+      `older than ${CREDENTIAL_REPORT_MAX_AGE_MS / 3_600_000} h, which live collection refuses too. Export it again (aws iam generate-credential-report, then get-credential-report); ` +
+      'if the directory was copied without its file times, pass --collected-at',
+  );
+}
+
 class FileProblem extends Error {
   public constructor(
     public readonly code: string,
@@ -284,8 +306,15 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
   // --- account identity
   let accountId: string | undefined;
   let alias: string | undefined;
+  /**
+   * The export's own time: when caller-identity.json was written. The export script runs
+   * `aws sts get-caller-identity` first, so its modification time is the start of the export
+   * (a copy must keep file times: `cp -a`, `tar`, `rsync -a`; else pass --collected-at).
+   */
+  let identityTime: number | undefined;
   try {
     const identity = await readJson('caller-identity.json');
+    if (identity) identityTime = identity.raw.mtimeMs;
     if (identity) accountId = String(expect<string>(identity.value, 'caller-identity.json', 'Account'));
   } catch (error) {
     notes.push(`caller-identity.json unusable (${(error as Error).message}); the account id is taken from ARNs instead`);
@@ -322,6 +351,7 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
       const content = expect<string>(result.value, 'credential-report.json', 'Content');
       const generated = (result.value as { GeneratedTime?: unknown }).GeneratedTime;
       reportTime = isoTimestamp(generated, 'credential-report.json.GeneratedTime');
+      refuseStaleReport(reportTime, options.collectedAt !== undefined ? Date.parse(options.collectedAt) : identityTime, options.collectedAt !== undefined ? '--collected-at' : 'caller-identity.json');
       const csv = decodeCredentialReportContent(content);
       return credentialReportFromCsv(csv, reportTime ?? options.collectedAt ?? new Date(result.raw.mtimeMs).toISOString());
     }
@@ -575,13 +605,16 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     );
   }
 
-  // --- collected-at: explicit, else the credential report's time, else the newest file
+  // --- collected-at: explicit, else the export's own time (caller-identity.json), else the
+  // credential report's time, else the newest file.
   const collectedAt =
     options.collectedAt !== undefined
       ? new Date(options.collectedAt).toISOString()
-      : (reportTime ?? new Date(Math.max(...mtimes)).toISOString());
-  if (options.collectedAt === undefined && reportTime === undefined) {
-    notes.push(`collected-at is the newest file's modification time (${collectedAt}); pass --collected-at to set it`);
+      : identityTime !== undefined
+        ? new Date(identityTime).toISOString()
+        : (reportTime ?? new Date(Math.max(...mtimes)).toISOString());
+  if (options.collectedAt === undefined && identityTime === undefined) {
+    notes.push(`collected-at is ${reportTime ? "the credential report's GeneratedTime" : "the newest file's modification time"} (${collectedAt}): caller-identity.json is missing; pass --collected-at to set it`);
   }
 
   const snapshot = {

@@ -87,7 +87,7 @@ describe('art32 scan', () => {
   });
 
   it('scans an export directory and lists its notes', async () => {
-    const r = await run('scan', '--source', 'test/fixtures/export-cli');
+    const r = await run('scan', '--source', 'test/fixtures/export-cli', '--collected-at', '2015-06-17T19:11:50Z');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('account 123456789012 (mycompany) · export test/fixtures/export-cli · collected 2015-06-17T19:11:50.000Z');
     expect(r.stdout).toContain('ignored README.txt');

@@ -17,6 +17,16 @@ async function copyOf(fixture: string): Promise<string> {
   await cp(fixture, dir, { recursive: true });
   return dir;
 }
+/**
+ * A copy of a fixture whose caller-identity.json carries the export's time (the fixtures'
+ * credential report was generated at 2015-06-17T19:11:50Z; the export ran 2 minutes later).
+ */
+const EXPORTED_AT = new Date('2015-06-17T19:13:50Z');
+async function dated(fixture: string, at = EXPORTED_AT): Promise<string> {
+  const dir = await copyOf(fixture);
+  await utimes(path.join(dir, 'caller-identity.json'), at, at);
+  return dir;
+}
 afterEach(async () => {
   await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
@@ -25,7 +35,7 @@ const finding = (snapshot: Parameters<typeof evaluateRules>[1], id: string) => e
 
 describe('loadExportDir: the AWS CLI shapes', () => {
   it('reads every section of a complete export, with no collection error', async () => {
-    const { snapshot, notes } = await loadExportDir(CLI);
+    const { snapshot, notes } = await loadExportDir(await dated(CLI));
     expect(snapshot.source.kind).toBe('export');
     expect(snapshot.account).toEqual({ id: '123456789012', alias: 'mycompany' });
     expect(snapshot.collectionErrors).toEqual([]);
@@ -41,16 +51,45 @@ describe('loadExportDir: the AWS CLI shapes', () => {
     expect(notes).toContain('ignored README.txt: not an export file art32 reads');
   });
 
-  it('uses the credential report GeneratedTime as collected-at; an explicit --collected-at wins', async () => {
-    expect((await loadExportDir(CLI)).snapshot.collectedAt).toBe('2015-06-17T19:11:50.000Z');
-    expect((await loadExportDir(CLI, { collectedAt: '2015-07-01T00:00:00Z' })).snapshot.collectedAt).toBe('2015-07-01T00:00:00.000Z');
+  it("uses the export's own time (caller-identity.json, written first) as collected-at; an explicit --collected-at wins", async () => {
+    expect((await loadExportDir(await dated(CLI))).snapshot.collectedAt).toBe('2015-06-17T19:13:50.000Z');
+    expect((await loadExportDir(CLI, { collectedAt: '2015-06-17T20:00:00Z' })).snapshot.collectedAt).toBe('2015-06-17T20:00:00.000Z');
+  });
+
+  it('refuses a credential report generated long before the export, as live collection does (not used as the collection time)', async () => {
+    const dir = await dated(CLI, new Date('2026-11-30T08:00:00Z'));
+    const { snapshot } = await loadExportDir(dir);
+    expect(snapshot.collectedAt).toBe('2026-11-30T08:00:00.000Z');
+    expect(snapshot.credentialReport).toBeUndefined();
+    expect(snapshot.collectionErrors).toContainEqual(
+      expect.objectContaining({ section: 'credentialReport', code: 'StaleCredentialReport', message: expect.stringContaining('generated at 2015-06-17T19:11:50.000Z, 4183 days before the export') }),
+    );
+    // Within the live limit (4 h) it is used.
+    expect((await loadExportDir(await dated(CLI, new Date('2015-06-17T23:00:00Z')))).snapshot.credentialReport).toBeDefined();
+    // --collected-at is the export time when given.
+    expect((await loadExportDir(CLI, { collectedAt: '2015-07-01T00:00:00Z' })).snapshot.credentialReport).toBeUndefined();
+  });
+
+  it('tolerates get-trail-status fields the API types as String and sends as ""', async () => {
+    const dir = await dated(CLI);
+    const file = path.join(dir, 'trails', 'Trail1.status.json');
+    const status = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    for (const k of ['LatestDeliveryAttemptTime', 'LatestNotificationAttemptTime', 'LatestDeliveryAttemptSucceeded', 'LatestNotificationAttemptSucceeded', 'TimeLoggingStarted', 'TimeLoggingStopped', 'LatestDeliveryError']) status[k] = '';
+    await writeFile(file, JSON.stringify(status));
+    const { snapshot } = await loadExportDir(dir);
+    const t1 = snapshot.trails?.find((t) => t.Name === 'Trail1');
+    expect(t1?.Status).toMatchObject({ IsLogging: true, LatestDeliveryTime: '2016-01-28T23:02:24.869Z' });
+    expect(t1?.Status).not.toHaveProperty('LatestDeliveryAttemptTime');
+    expect(snapshot.collectionErrors).toEqual([]);
   });
 
   it('falls back to the newest file time when nothing else dates the export, and says so', async () => {
     const dir = await copyOf(RAW);
     const when = new Date('2024-03-05T10:00:00Z');
     await utimes(path.join(dir, 'alarms.json'), when, when);
-    for (const f of ['caller-identity.json', 'password-policy.json', 'credential-report.csv', 'account-summary.json', 'virtual-mfa-devices.json', 'authorization-details.json', 'trails.json', 'log-groups.json', 'metric-filters.json', 'personal-data-resources.json', 'trails/Trail1.status.json', 'trails/Trail2.status.json', 'trails/Trail1.event-selectors.json', 'trails/Trail2.event-selectors.json']) {
+    // Without caller-identity.json (the export's own time) the account id comes from ARNs.
+    await unlink(path.join(dir, 'caller-identity.json'));
+    for (const f of ['password-policy.json', 'credential-report.csv', 'account-summary.json', 'virtual-mfa-devices.json', 'authorization-details.json', 'trails.json', 'log-groups.json', 'metric-filters.json', 'personal-data-resources.json', 'trails/Trail1.status.json', 'trails/Trail2.status.json', 'trails/Trail1.event-selectors.json', 'trails/Trail2.event-selectors.json']) {
       const older = new Date('2024-03-05T09:00:00Z');
       await utimes(path.join(dir, f), older, older);
     }
@@ -60,7 +99,7 @@ describe('loadExportDir: the AWS CLI shapes', () => {
   });
 
   it('decodes the managed policy default version, not the first one', async () => {
-    const { snapshot } = await loadExportDir(CLI);
+    const { snapshot } = await loadExportDir(await dated(CLI));
     const p = snapshot.authorizationDetails?.Policies.find((x) => x.PolicyName === 'S3-read-only-specific-bucket');
     expect(p?.Document.Statement).toEqual([
       { Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: ['arn:aws:s3:::example-bucket', 'arn:aws:s3:::example-bucket/*'] },
@@ -69,15 +108,15 @@ describe('loadExportDir: the AWS CLI shapes', () => {
   });
 
   it('accepts AttachedManagedPolicies printed as one object (as in the AWS example) as a list of one', async () => {
-    const { snapshot } = await loadExportDir(CLI);
+    const { snapshot } = await loadExportDir(await dated(CLI));
     expect(snapshot.authorizationDetails?.GroupDetailList[0]?.AttachedManagedPolicies).toEqual([
       { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
     ]);
   });
 
   it('URL-encoded documents (raw API) decode to the same authorization details as CLI objects', async () => {
-    const cli = (await loadExportDir(CLI)).snapshot.authorizationDetails;
-    const raw = (await loadExportDir(RAW)).snapshot.authorizationDetails;
+    const cli = (await loadExportDir(await dated(CLI))).snapshot.authorizationDetails;
+    const raw = (await loadExportDir(await dated(RAW))).snapshot.authorizationDetails;
     expect(raw).toEqual(cli);
     expect(raw?.RoleDetailList[0]?.AssumeRolePolicyDocument?.Statement).toEqual([
       { Sid: '', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
@@ -85,13 +124,13 @@ describe('loadExportDir: the AWS CLI shapes', () => {
   });
 
   it('the base64 JSON credential report and the decoded CSV give the same rows', async () => {
-    const fromJson = (await loadExportDir(CLI)).snapshot.credentialReport?.rows;
-    const fromCsv = (await loadExportDir(RAW)).snapshot.credentialReport?.rows;
+    const fromJson = (await loadExportDir(await dated(CLI))).snapshot.credentialReport?.rows;
+    const fromCsv = (await loadExportDir(await dated(RAW))).snapshot.credentialReport?.rows;
     expect(fromCsv).toEqual(fromJson);
   });
 
   it('normalises CLI v1 epoch-second timestamps of get-trail-status to ISO', async () => {
-    const { snapshot } = await loadExportDir(CLI);
+    const { snapshot } = await loadExportDir(await dated(CLI));
     const t1 = snapshot.trails?.find((t) => t.Name === 'Trail1');
     expect(t1?.Status?.LatestDeliveryTime).toBe('2016-01-28T23:02:24.869Z');
     expect(t1?.EventSelectors).toEqual([{ IncludeManagementEvents: true, DataResources: [], ReadWriteType: 'All' }]);
@@ -101,7 +140,7 @@ describe('loadExportDir: the AWS CLI shapes', () => {
 
 describe('loadExportDir: the password policy', () => {
   it('the CLI NoSuchEntity error text means "no policy" (null), and the rule fails for that fact', async () => {
-    const { snapshot, notes } = await loadExportDir(RAW);
+    const { snapshot, notes } = await loadExportDir(await dated(RAW));
     expect(snapshot.passwordPolicy).toBeNull();
     expect(notes.some((n) => n.includes('NoSuchEntity'))).toBe(true);
     expect(finding(snapshot, 'auth.password-policy-present').status).toBe('FAIL');

@@ -40,7 +40,7 @@ case "$1 $2" in
   "iam get-account-authorization-details") cat "$F/authorization-details.json" ;;
   "iam generate-credential-report")
     if [ "\${FAKE_REPORT:-}" = STARTED ] && ! grep -q '^iam generate-credential-report' <(head -n -1 "$FAKE_LOG"); then echo STARTED; else echo COMPLETE; fi ;;
-  "iam get-credential-report") cat "$F/credential-report.json" ;;
+  "iam get-credential-report") sed "s/2015-06-17T19:11:50Z/$(date -u +%Y-%m-%dT%H:%M:%SZ)/" "$F/credential-report.json" ;; # generated now, as IAM would
   "cloudtrail describe-trails") cat "\${FAKE_TRAILS:-$F/trails.json}" ;;
   "cloudtrail get-trail-status") name=\${4##*/}; cat "$F/trails/$name.status.json" ;;
   "cloudtrail get-event-selectors") name=\${4##*/}; cat "$F/trails/$name.event-selectors.json" ;;
