@@ -59,6 +59,23 @@ export async function writePrivateFile(path: string, content: string | Uint8Arra
   }
 }
 
+/**
+ * Write a file the user named (`report --html FILE`): the content goes to a new 0600 sibling
+ * (O_EXCL|O_NOFOLLOW) that is then renamed over `path`. A symbolic link planted at `path` is
+ * replaced, never followed, and an existing file readable by others becomes a private one.
+ */
+export async function replacePrivateFile(path: string, content: string | Uint8Array): Promise<void> {
+  const full = resolve(path);
+  const temp = join(dirname(full), `.${basename(full)}.art32-${process.pid}-${Date.now().toString(36)}`);
+  await writePrivateFile(temp, content);
+  try {
+    await rename(temp, full);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
 /** A directory being filled before it is published at `target`. */
 export interface StagedDir {
   /** Where to write now (a fresh 0700 directory next to the target). */

@@ -4,7 +4,7 @@
  * printable audit report of one account and period (`--audit`).
  */
 import { parseStrictIsoDate } from '../../support/strict-date';
-import { writeFile } from 'node:fs/promises';
+import { replacePrivateFile } from '../../support/private-files';
 import type { Command } from 'commander';
 import { FRAMEWORKS } from '../../frameworks';
 import { RULES } from '../../rules';
@@ -59,7 +59,8 @@ function positive(value: string, flag: string): number {
 
 async function writeOut(file: string, content: string, what: string): Promise<void> {
   try {
-    await writeFile(file, content, 'utf8');
+    // 0600, and a symbolic link planted at FILE is replaced, never followed (lib/support/private-files).
+    await replacePrivateFile(file, content);
   } catch (error) {
     throw new CliError(`cannot write the ${what} to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

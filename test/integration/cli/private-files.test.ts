@@ -4,7 +4,7 @@
  * with the attacks an insider on the same machine would try.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -110,5 +110,34 @@ describe('export --out', () => {
     symlinkSync(victim, join(dir, 'README.md'));
     await expect(writePrivateFile(join(dir, 'README.md'), 'overwritten')).rejects.toMatchObject({ code: 'EEXIST' });
     expect(statSync(victim).size).toBe('original'.length);
+  });
+});
+
+describe('report --html FILE', () => {
+  const data = () => join(root, 'report-data');
+  beforeAll(async () => {
+    await run('collect', '--scenario', 'france-travail', '--collected-at', '2026-01-20T06:00:00.000Z', '--data-dir', data());
+  });
+
+  it('replaces a symbolic link planted at FILE instead of writing through it, and the file is 0600', async () => {
+    const victim = join(root, 'victim-report');
+    writeFileSync(victim, 'original', { mode: 0o644 });
+    const out = join(root, 'report-link.html');
+    symlinkSync(victim, out);
+    const reported = await run('report', '--html', out, '--data-dir', data());
+    expect(reported.code, reported.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('original');
+    expect(lstatSync(out).isSymbolicLink()).toBe(false);
+    expect(lstatSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out, 'utf8')).toContain('<html');
+  });
+
+  it('makes an existing world-readable file private', async () => {
+    const out = join(root, 'report-old.html');
+    writeFileSync(out, 'old', { mode: 0o644 });
+    chmodSync(out, 0o644);
+    expect((await run('report', '--html', out, '--data-dir', data())).code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readdirSync(root).filter((n) => n.includes('.art32-'))).toEqual([]);
   });
 });
