@@ -15,6 +15,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import type { Page } from 'playwright-core';
 import { verifyStore } from '../../lib/evidence/verify';
 import { keys } from '../../lib/evidence/table';
+import { RegisterStore } from '../../lib/register/store';
 import { findChromium, launchBrowser, type ConsoleBrowser } from '../../lib/serve/browser';
 import { demoStore, type DemoStore } from '../../lib/serve/demo';
 import { startConsole, type RunningConsole } from '../../lib/serve/server';
@@ -50,6 +51,16 @@ describe.skipIf(!chromium && !inCi)('art32 serve in chromium', () => {
       ['ok', demo.stores[1]],
     ] as const) {
       if (!store) throw new Error('demo store missing');
+      if (name === 'ft') {
+        // A register with history, so the register page is checked populated (a plan updated once, an acceptance).
+        const register = new RegisterStore(store.client, store.tableName);
+        const declarant = { identity: 'dpo@example (test)', via: 'os' as const };
+        const [accountId = ''] = await store.store.accounts();
+        const plan = { ruleId: 'auth.password-strength', action: 'raise the minimum length to 12', owner: 'it@example.com', due: '2026-01-20', riskRef: 'DPIA-7' };
+        await register.append({ kind: 'plan', id: 'P-0123456789ab', accountId, recordedAt: '2026-01-18T09:00:00.000Z', declarant, payload: { ...plan, status: 'open' } });
+        await register.append({ kind: 'plan', id: 'P-0123456789ab', accountId, recordedAt: '2026-01-19T09:00:00.000Z', declarant, payload: { ...plan, due: '2026-01-21', status: 'open' } });
+        await register.append({ kind: 'acceptance', id: 'A-0123456789ab', accountId, recordedAt: '2026-01-18T10:00:00.000Z', declarant, payload: { ruleId: 'auth.root-mfa', principals: [], justification: 'token ordered', owner: 'ciso@example.com', expires: '2026-03-01' } });
+      }
       const running = await startConsole({ context: { store: store.store, storeDescription: `test store ${name}`, now: () => new Date('2026-01-22T08:00:00Z') }, client: store.client, tableName: store.tableName });
       consoles.push(running);
       const [accountId = ''] = await store.store.accounts();
@@ -188,6 +199,14 @@ describe.skipIf(!chromium && !inCi)('art32 serve in chromium', () => {
     expect(await timeline.page.locator('tbody tr').count()).toBe(DAYS.length);
     expect(await timeline.page.textContent('main')).toContain('"minimumEntropyBits"');
     await timeline.page.close();
+
+    const register = await visit(`${s.console.origin}/register`);
+    const registerText = (await register.page.textContent('main')) ?? '';
+    expect(registerText).toContain('Register chain verified');
+    expect(registerText).toContain('OVERDUE');
+    await register.page.locator('summary', { hasText: 'History: 2 version(s)' }).click();
+    await expect(register.page.locator('details[open] tbody tr').count()).resolves.toBe(2);
+    await register.page.close();
 
     const ok = served.ok;
     await login(ok);
