@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { closeRun, planRun } from '../../lib/evidence/lifecycle';
 import { previousContext, recordRun, type PreviousContext } from '../../lib/evidence/run';
 import { EvidenceStore } from '../../lib/evidence/store';
+import { isTransientError } from '../../lib/evidence/transient-errors';
 import { normaliseInstant } from '../../lib/evidence/build';
 import type { Finding } from '../../lib/rules';
 import type { AccountSnapshot } from '../../lib/snapshot';
@@ -84,7 +85,9 @@ export function storeSink(store: EvidenceStore): EvidenceSink {
       let state: RecordedRun | undefined;
       try {
         state = await finishStarted(accountId, run);
-      } catch {
+      } catch (error) {
+        // A throttled or failed request is not an outcome: let it through so the state machine retries.
+        if (isTransientError(error)) throw error;
         state = undefined;
       }
       if (!state) return 'UNRECORDED';

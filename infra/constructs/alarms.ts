@@ -1,7 +1,12 @@
 /**
- * Failure alarms → one SNS topic (KMS-encrypted, TLS-only, optional email subscription).
- * A run that fails, a function that errors, an event the scheduler couldn't deliver:
- * each is a missed collection, i.e. a gap in the evidence an auditor will ask about.
+ * Failure alarms → one SNS topic (KMS-encrypted, TLS-only, the `alarmEmail` subscription).
+ * A run that fails, a function that errors, an event the scheduler couldn't deliver, an
+ * account whose run did not end sealed and complete, no sealed run for 26 h, a weekly report
+ * that could not be delivered: each is a missed collection or a silent failure, i.e. a gap in
+ * the evidence an auditor will ask about. docs/deploy.md ("Operations") says what to do on each.
+ *
+ * The run metrics are the ones the handlers publish with Powertools (namespace `Art32`,
+ * dimension `service` = the function's service name); the alarms name exactly those.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -17,17 +22,30 @@ import { Construct } from 'constructs';
 
 export interface AlarmsProps {
   key: kms.IKey;
+  /** Subscribed to the topic; undefined only with the explicit `"alarms": "none"` opt-out. */
   email?: string;
   stateMachine: sfn.IStateMachine;
   functions: Record<string, lambda.IFunction>;
   deadLetterQueue: sqs.IQueue;
+  /** Where failed weekly-report invocations land (the report function's on-failure destination). */
+  reportFailureQueue?: sqs.IQueue;
 }
+
+/** Metrics namespace and the `service` dimension Powertools gives each function's metrics. */
+export interface RunMetricsSource {
+  namespace: string;
+  collectService: string;
+  finalizeService: string;
+}
+
+/** An expected account with no sealed, successful collection for this long is an alarm (finalize-run's CONTINUITY_HOURS). */
+export const NO_SEALED_RUN_HOURS = 26;
 
 export class Alarms extends Construct {
   public readonly topic: sns.Topic;
   public readonly alarms: cloudwatch.Alarm[] = [];
 
-  public constructor(scope: Construct, id: string, props: AlarmsProps) {
+  public constructor(scope: Construct, id: string, props: AlarmsProps & { metrics: RunMetricsSource }) {
     super(scope, id);
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'art32 alarms', masterKey: props.key, enforceSSL: true });
     // CloudWatch publishes to an encrypted topic only if it may use the key.
@@ -58,9 +76,36 @@ export class Alarms extends Construct {
       'EventBridge Scheduler could not start a run (event in the dead-letter queue)',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
     );
+    if (props.reportFailureQueue) {
+      this.add(
+        'ReportDeliveryFailed',
+        'The weekly report function failed after its retries (event in the report failure queue)',
+        props.reportFailureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      );
+    }
+
+    // Per-run outcomes published by FinalizeRun (functions/finalize-run/handler.ts), once per run.
+    const hour = Duration.hours(1);
+    const run = (metricName: string, service: string) =>
+      new cloudwatch.Metric({ namespace: props.metrics.namespace, metricName, dimensionsMap: { service }, statistic: 'Sum', period: hour });
+    const finalize = (metricName: string) => run(metricName, props.metrics.finalizeService);
+    this.add('AccountsCollectionFailed', 'An account of a run could not be collected (member role denied, collection failed): sealed as a failed collection', finalize('AccountsCollectionFailed'));
+    this.add('AccountsUnrecorded', 'An account of a run has no sealed run at all (not even the failure could be recorded)', finalize('AccountsUnrecorded'));
+    this.add('AccountsSealedIncomplete', 'An account\'s run was interrupted and sealed INCOMPLETE (the gap is in its manifest)', finalize('AccountsSealedIncomplete'));
+    this.add('AccountsWithoutSealedRun', `An expected account has no sealed, successful collection in the last ${NO_SEALED_RUN_HOURS} h`, finalize('AccountsWithoutSealedRun'));
+    this.add('SealFailures', 'Writing or sealing an account\'s evidence failed (retried by the state machine; see the run\'s outcomes)', run('SealFailures', props.metrics.collectService));
+    // The run itself never happened or never finished: nothing sealed for 26 hourly periods,
+    // missing data counting as breaching (no run = no datapoint).
+    this.add('NoSealedRun', `No account sealed a run in ${NO_SEALED_RUN_HOURS} h (no run, or every run failed)`, finalize('AccountsSealed'), {
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: NO_SEALED_RUN_HOURS,
+      datapointsToAlarm: NO_SEALED_RUN_HOURS,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
   }
 
-  private add(id: string, description: string, metric: cloudwatch.IMetric): void {
+  private add(id: string, description: string, metric: cloudwatch.IMetric, options: Partial<cloudwatch.AlarmProps> = {}): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmDescription: `art32: ${description}`,
       metric,
@@ -68,6 +113,7 @@ export class Alarms extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...options,
     });
     alarm.addAlarmAction(new actions.SnsAction(this.topic));
     this.alarms.push(alarm);

@@ -30,6 +30,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { Schedule } from '../../lib/config';
 import { RUN_MAX_DURATION_MS } from '../../lib/evidence/run-lock';
+import { TRANSIENT_ERROR_NAMES } from '../../lib/evidence/transient-errors';
 
 /** Lambda errors worth retrying: throttling and transient service faults, not handler bugs. */
 export const LAMBDA_TRANSIENT_ERRORS = [
@@ -40,24 +41,23 @@ export const LAMBDA_TRANSIENT_ERRORS = [
   'Lambda.ClientExecutionTimeoutException',
 ];
 
-/**
- * Errors a handler throws that a later attempt can get past (Step Functions matches the error
- * name the function threw): DynamoDB throttling and server errors once the SDK's own retries
- * are spent, the store's EvidenceWriteError (throttled beyond its bounded backoff), and the
- * SDK's request timeout.
- */
-export const HANDLER_TRANSIENT_ERRORS = [
-  'EvidenceWriteError',
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-];
+/** Errors a handler throws that a later attempt can get past (Step Functions matches the name the function threw). */
+export const HANDLER_TRANSIENT_ERRORS: string[] = [...TRANSIENT_ERROR_NAMES];
 
-/** A function that timed out or ran out of memory (Step Functions reports these as Lambda.Unknown / Sandbox.Timedout). */
-export const LAMBDA_TIMEOUT_ERRORS = ['Lambda.Unknown', 'Sandbox.Timedout'];
+/**
+ * A function that timed out or ran out of memory (Step Functions reports these as
+ * Lambda.Unknown / Sandbox.Timedout), or a task past its own TimeoutSeconds (States.Timeout).
+ */
+export const LAMBDA_TIMEOUT_ERRORS = ['Lambda.Unknown', 'Sandbox.Timedout', 'States.Timeout'];
+
+/**
+ * A task's TimeoutSeconds: the function's own timeout plus a minute. Without it a Task waits
+ * for ever (99999999 s) if Lambda never answers; with it the task fails as States.Timeout and
+ * is retried like a function timeout.
+ */
+function taskTimeout(fn: lambda.Function): sfn.Timeout {
+  return sfn.Timeout.duration((fn.timeout ?? Duration.seconds(3)).plus(Duration.minutes(1)));
+}
 
 /** Thrown by ListAccounts while another execution holds the run lock. */
 export const RUN_LOCK_BUSY_ERROR = 'RunLockBusy';
@@ -65,11 +65,11 @@ export const RUN_LOCK_BUSY_ERROR = 'RunLockBusy';
 export interface OrchestrationProps {
   schedule: Schedule;
   mapConcurrency: number;
-  listAccounts: lambda.IFunction;
-  collectAccount: lambda.IFunction;
-  finalizeRun: lambda.IFunction;
+  listAccounts: lambda.Function;
+  collectAccount: lambda.Function;
+  finalizeRun: lambda.Function;
   /** Optional step after FinalizeRun: the sealed run on EventBridge / Security Hub (never fails the run). */
-  publishFindings?: lambda.IFunction;
+  publishFindings?: lambda.Function;
   /** Encrypts the dead-letter queue. */
   key: kms.IKey;
   logRetention: logs.RetentionDays;
@@ -102,6 +102,7 @@ export class Orchestration extends Construct {
 
     const listAccounts = new tasks.LambdaInvoke(this, 'ListAccounts', {
       lambdaFunction: props.listAccounts,
+      taskTimeout: taskTimeout(props.listAccounts),
       comment: 'Take the run lock; accounts of this run (configured list or ACTIVE organisation accounts)',
       payload: sfn.TaskInput.fromObject({ 'executionName.$': '$$.Execution.Name', 'startedAt.$': '$$.Execution.StartTime' }),
       payloadResponseOnly: true,
@@ -120,6 +121,7 @@ export class Orchestration extends Construct {
 
     const collect = new tasks.LambdaInvoke(this, 'CollectAccount', {
       lambdaFunction: props.collectAccount,
+      taskTimeout: taskTimeout(props.collectAccount),
       comment: 'Assume the member role, collect, evaluate, write evidence',
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
@@ -128,6 +130,7 @@ export class Orchestration extends Construct {
 
     const recordFailure = new tasks.LambdaInvoke(this, 'RecordCollectFailure', {
       lambdaFunction: props.collectAccount,
+      taskTimeout: taskTimeout(props.collectAccount),
       comment: 'Write an ERROR evidence record for the account whose collection failed',
       payload: sfn.TaskInput.fromObject({
         'accountId.$': '$.accountId',
@@ -166,6 +169,7 @@ export class Orchestration extends Construct {
 
     const finalize = new tasks.LambdaInvoke(this, 'FinalizeRun', {
       lambdaFunction: props.finalizeRun,
+      taskTimeout: taskTimeout(props.finalizeRun),
       comment: 'Close and count every account of the run (sealed / incomplete / failed), publish run metrics, release the run lock',
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
@@ -177,6 +181,7 @@ export class Orchestration extends Construct {
     if (props.publishFindings) {
       const publish = new tasks.LambdaInvoke(this, 'PublishFindings', {
         lambdaFunction: props.publishFindings,
+        taskTimeout: taskTimeout(props.publishFindings),
         comment: 'Put the sealed run on EventBridge and into Security Hub (read-only on evidence)',
         payload: sfn.TaskInput.fromObject({ 'runId.$': '$.runId', 'outcomes.$': '$.outcomes' }),
         payloadResponseOnly: true,

@@ -4,9 +4,11 @@
  * alarms. Read top to bottom: least privilege (every grant is here, exact actions on
  * exact ARNs), retention (table + keys retained), scheduling (Orchestration).
  */
-import { Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -16,7 +18,9 @@ import {
   collectAccountEnvironment,
   finalizeRunEnvironment,
   listAccountsEnvironment,
+  METRICS_NAMESPACE,
   sendReportEnvironment,
+  serviceName,
   type Art32Config,
 } from '../../lib/config';
 import { Alarms } from '../constructs/alarms';
@@ -173,6 +177,7 @@ export class CollectorStack extends Stack {
     acknowledge(this.orchestration.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue IS the dead-letter queue of the EventBridge Scheduler schedules; a DLQ of a DLQ would only move the problem.');
 
     // ---- weekly report (optional)
+    let reportFailureQueue: sqs.Queue | undefined;
     if (config.report) {
       const report = config.report;
       const sendReport = new Art32Function(this, 'SendReport', {
@@ -210,6 +215,25 @@ export class CollectorStack extends Stack {
         }),
       );
       acknowledge(sendReport.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
+      // EventBridge Scheduler invokes the function asynchronously: a failed report would be
+      // dropped after Lambda's own retries. It lands in this queue instead, which alarms.
+      reportFailureQueue = new sqs.Queue(this, 'ReportFailureQueue', {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: opsKey,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      // Exact grants (SqsDestination would grant kms:GenerateDataKey* and kms:ReEncrypt*): send to this queue, encrypt with its key.
+      const failures = reportFailureQueue;
+      const onFailure: lambda.IDestination = {
+        bind: (_scope, fn) => {
+          failures.grant(fn, 'sqs:SendMessage');
+          opsKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+          return { destination: failures.queueArn };
+        },
+      };
+      sendReport.function.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });
+      acknowledge(reportFailureQueue, 'AwsSolutions-SQS3', "This queue IS the report function's on-failure destination (a dead-letter queue for failed asynchronous invocations); a DLQ of it would only move the problem.");
       new scheduler.Schedule(this, 'WeeklyReport', {
         description: `art32 weekly report (${report.schedule.expression} ${report.schedule.timeZone})`,
         schedule: scheduleExpression(report.schedule),
@@ -239,7 +263,15 @@ export class CollectorStack extends Stack {
       stateMachine: this.orchestration.stateMachine,
       functions: Object.fromEntries(Object.entries(this.functions).map(([name, fn]) => [name, fn.function])),
       deadLetterQueue: this.orchestration.deadLetterQueue,
+      ...(reportFailureQueue ? { reportFailureQueue } : {}),
+      metrics: { namespace: METRICS_NAMESPACE, collectService: serviceName('collect-account'), finalizeService: serviceName('finalize-run') },
     });
+
+    // ---- what docs/deploy.md tells operators to look up
+    new CfnOutput(this, 'StateMachineArn', { value: this.orchestration.stateMachine.stateMachineArn, description: 'art32 collection run state machine (start a manual run, read each run\'s outcomes)' });
+    new CfnOutput(this, 'EvidenceTableName', { value: this.evidence.table.tableName, description: 'art32 evidence table (art32 verify --table)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'art32 alarm topic (subscribe more endpoints here)' });
+    if (reportFailureQueue) new CfnOutput(this, 'ReportFailureQueueUrl', { value: reportFailureQueue.queueUrl, description: 'failed weekly-report invocations (ReportDeliveryFailed alarm)' });
   }
 }
 

@@ -202,8 +202,13 @@ export const Art32Config = z
      * (the table's resource policy denies everyone else). Default: nobody.
      */
     breakGlassPrincipalArn: IamArn.nullable().default(null),
-    /** Optional email subscribed to the alarm topic (confirm the subscription email). */
+    /**
+     * Email subscribed to the alarm topic (confirm the subscription email). Required: an alarm
+     * nobody receives is a silent failure. Opt out only explicitly with `"alarms": "none"`.
+     */
     alarmEmail: Email.optional(),
+    /** `"none"`: deploy without an alarm subscription (alarms and topic still exist; subscribe the topic yourself). */
+    alarms: z.literal('none').optional(),
     tableName: z
       .string()
       .regex(/^[\w.-]{3,255}$/, 'a DynamoDB table name is 3-255 characters of letters, digits and _.-')
@@ -219,6 +224,16 @@ export const Art32Config = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.alarmEmail === undefined && config.alarms !== 'none') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alarmEmail'],
+        message: 'required: the email that receives the alarms (failed accounts, no sealed run in 26 h, failed runs, report not delivered); or set "alarms": "none" to deploy without a subscription',
+      });
+    }
+    if (config.alarmEmail !== undefined && config.alarms === 'none') {
+      ctx.addIssue({ code: 'custom', path: ['alarms'], message: '"none" contradicts alarmEmail: keep one of them' });
+    }
     const auditors = config.auditors;
     if (!auditors || auditors.externalId !== undefined) return;
     const foreign = [...auditors.principals.map(arnAccount), ...auditors.accounts].filter((account) => account !== config.collectorAccountId);
@@ -336,8 +351,13 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, str
 export const SERVICE_NAME = 'art32';
 export const METRICS_NAMESPACE = 'Art32';
 
+/** A function's Powertools service name: the `service` dimension of its metrics (the alarms name it). */
+export function serviceName(fn: string): string {
+  return `${SERVICE_NAME}-${fn}`;
+}
+
 const common = (fn: string): z.input<typeof CommonEnv> => ({
-  POWERTOOLS_SERVICE_NAME: `${SERVICE_NAME}-${fn}`,
+  POWERTOOLS_SERVICE_NAME: serviceName(fn),
   POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
 });
 

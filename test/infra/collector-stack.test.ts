@@ -231,6 +231,40 @@ describe('orchestration', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
   });
+
+  it('alarms on every run outcome the handlers publish (Art32 namespace, their service dimension), on no sealed run for 26 h and on a failed report', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const byName = (name: string) => alarms.find((a) => a.Namespace === 'Art32' && a.MetricName === name);
+    for (const name of ['AccountsCollectionFailed', 'AccountsUnrecorded', 'AccountsSealedIncomplete', 'AccountsWithoutSealedRun']) {
+      expect(byName(name), name).toMatchObject({ Dimensions: [{ Name: 'service', Value: 'art32-finalize-run' }], Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    }
+    expect(byName('SealFailures')).toMatchObject({ Dimensions: [{ Name: 'service', Value: 'art32-collect-account' }] });
+    // Nothing sealed in 26 hourly periods, a missing datapoint (no run at all) counting as breaching.
+    expect(byName('AccountsSealed')).toMatchObject({ Period: 3600, EvaluationPeriods: 26, DatapointsToAlarm: 26, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    // The report function, invoked asynchronously by the Scheduler, sends a failed invocation to a queue that alarms.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
+    expect(alarms.filter((a) => a.Namespace === 'AWS/SQS')).toHaveLength(2);
+  });
+
+  it('outputs what docs/deploy.md refers to: state machine, table, alarm topic', () => {
+    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['StateMachineArn', 'EvidenceTableName', 'AlarmTopicArn', 'ReportFailureQueueUrl']));
+  });
+
+  it('every task retries transient handler errors with backoff and has a timeout; an overlapping run waits on the lock, then is refused', () => {
+    const sm = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    const definition = JSON.stringify(sm.Properties.DefinitionString);
+    for (const name of ['EvidenceWriteError', 'ProvisionedThroughputExceededException', 'InternalServerError', 'Sandbox.Timedout', 'States.Timeout', 'RunLockBusy', 'RunRefusedLockBusy']) expect(definition).toContain(name);
+    expect(definition).toContain('TimeoutSeconds');
+  });
+});
+
+describe('configuration of the alarms', () => {
+  it('alarmEmail is required; the error names the key and the explicit opt-out', () => {
+    const { alarmEmail: _omitted, ...withoutEmail } = TEST_CONFIG;
+    void _omitted;
+    expect(() => synthApp(withoutEmail)).toThrow(/art32\.alarmEmail: required.*"alarms": "none"/s);
+  });
 });
 
 describe('cdk-nag AwsSolutionsChecks', () => {

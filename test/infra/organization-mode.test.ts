@@ -17,6 +17,7 @@ beforeAll(() => {
     accounts: { mode: 'organization', excludeIds: ['123456789012'] },
     report: undefined,
     alarmEmail: undefined,
+    alarms: 'none',
     breakGlassPrincipalArn: BREAK_GLASS,
   });
 });

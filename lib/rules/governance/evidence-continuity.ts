@@ -1,11 +1,23 @@
 /**
  * governance.evidence-continuity — the account's evidence was collected on schedule: no
  * gap between consecutive recorded runs (and up to this run) exceeds `maxGapHours`.
+ *
+ * Only successful collections count: `previousRunTimes` holds the account's sealed, complete
+ * runs that collected something (lib/evidence/run.ts `previousContext`), and this run counts
+ * only if it collected something itself. An account that has never been collected — this run
+ * could not read it (no section at all: role not assumable, every call refused) and no earlier
+ * collection exists — FAILs: it is an expected account with no evidence, not "nothing to judge".
  */
 import { z } from 'zod';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { hoursBetween } from '../support/time';
+import { SECTION_NAMES, type AccountSnapshot } from '../../snapshot';
+
+/** This run read nothing from the account (no section at all): it is no collection. */
+function collectedNothing(snapshot: AccountSnapshot): boolean {
+  return SECTION_NAMES.every((section) => (snapshot as Record<string, unknown>)[section] === undefined);
+}
 
 export const EvidenceContinuityParameters = z.object({
   /** Longest acceptable gap between two collections (daily schedule + slack). */
@@ -33,6 +45,17 @@ export default defineRule({
   parameters: EvidenceContinuityParameters,
   evaluate(snapshot, params, context) {
     const previous = context.previousRunTimes;
+    const failedNow = collectedNothing(snapshot);
+    if ((!previous || previous.length === 0) && failedNow) {
+      const cause = snapshot.collectionErrors?.[0];
+      return {
+        status: 'FAIL',
+        message: `This account has never been collected: this run could not read it${cause ? ` (${cause.operation}: ${cause.code})` : ''} and no earlier collection is recorded.`,
+        observed: { previousRuns: 0, thisRunCollected: false },
+        threshold: params,
+        resources: [`arn:aws:iam::${snapshot.account.id}:root`],
+      };
+    }
     if (!previous || previous.length === 0) {
       return {
         status: 'NOT_APPLICABLE',
@@ -65,6 +88,7 @@ export default defineRule({
     const latest = times[times.length - 1];
     const observed = {
       previousRuns: times.length,
+      thisRunCollected: !failedNow,
       runsInWindow: window.length,
       latestPreviousRun: latest?.toISOString() ?? null,
       hoursSinceLatest: latest ? hoursBetween(latest, now) : null,
@@ -74,12 +98,18 @@ export default defineRule({
       const worst = gaps.reduce((a, b) => (b.hours > a.hours ? b : a));
       return {
         status: 'FAIL',
-        message: `${gaps.length} gap(s) over ${params.maxGapHours} h in the last ${params.lookbackDays} days; longest ${worst.hours} h (${worst.from} → ${worst.to}).`,
+        message: `${failedNow ? 'This run collected nothing; ' : ''}${gaps.length} gap(s) over ${params.maxGapHours} h in the last ${params.lookbackDays} days; longest ${worst.hours} h (${worst.from} → ${worst.to}).`,
         observed,
         threshold: params,
         resources: [`arn:aws:iam::${snapshot.account.id}:root`],
       };
     }
-    return { status: 'PASS', message: `No gap over ${params.maxGapHours} h between collections in the last ${params.lookbackDays} days.`, observed, threshold: params, resources: [] };
+    return {
+      status: 'PASS',
+      message: `No gap over ${params.maxGapHours} h between collections in the last ${params.lookbackDays} days${failedNow ? ' (this run collected nothing: the gap since the latest collection is still within the limit)' : ''}.`,
+      observed,
+      threshold: params,
+      resources: [],
+    };
   },
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { COLLECT_ACCOUNT_TIMEOUT_SECONDS, CollectAccountEnv, MAX_ACTIVITY_CALLS, collectAccountEnvironment, parseConfig, parseEnv } from '../../../lib/config';
 
-const minimal = { accounts: { mode: 'list', ids: ['123456789012'] }, externalId: 'ext-id-1' };
+const minimal = { accounts: { mode: 'list', ids: ['123456789012'] }, externalId: 'ext-id-1', alarmEmail: 'secops@example.com' };
 
 describe('config activity', () => {
   it('defaults to LookupEvents over 24 h within 300 calls (150 s at 2 calls/s, a quarter of the timeout)', () => {

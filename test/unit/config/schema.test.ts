@@ -11,9 +11,17 @@ import {
   sendReportEnvironment,
 } from '../../../lib/config';
 
-const minimal = { accounts: { mode: 'list', ids: ['123456789012'] }, externalId: 'ext-id-1', collectorAccountId: '210987654321' };
+const minimal = { accounts: { mode: 'list', ids: ['123456789012'] }, externalId: 'ext-id-1', collectorAccountId: '210987654321', alarmEmail: 'secops@example.com' };
 
 describe('parseConfig', () => {
+  it('requires alarmEmail, or the explicit "alarms": "none" opt-out, never both', () => {
+    const { alarmEmail: _email, ...noEmail } = minimal;
+    void _email;
+    expect(() => parseConfig(noEmail)).toThrow(/art32\.alarmEmail: required/);
+    expect(parseConfig({ ...noEmail, alarms: 'none' }).alarmEmail).toBeUndefined();
+    expect(() => parseConfig({ ...minimal, alarms: 'none' })).toThrow(/art32\.alarms: "none" contradicts alarmEmail/);
+  });
+
   it('applies the documented defaults (daily at 06:00 Europe/Paris, concurrency 5, no break-glass)', () => {
     const config = parseConfig(minimal);
     expect(config.schedule).toEqual({ expression: 'cron(0 6 * * ? *)', timeZone: 'Europe/Paris' });

@@ -43,7 +43,7 @@ function deniedDay() {
 }
 
 function run(configActivity: unknown) {
-  const config = parseConfig({ accounts: { mode: 'list', ids: [ACCOUNT_ID] }, externalId: 'ext-id-1', ...(configActivity ? { activity: configActivity } : {}) });
+  const config = parseConfig({ accounts: { mode: 'list', ids: [ACCOUNT_ID] }, externalId: 'ext-id-1', alarmEmail: 'secops@example.com', ...(configActivity ? { activity: configActivity } : {}) });
   const env: Record<string, string> = { ...collectAccountEnvironment(config, 'art32-evidence', 'aws'), POWERTOOLS_DEV: 'true' };
   const callerSts = new STSClient({ region: HOME });
   mockClient(callerSts).on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'A', SecretAccessKey: 'S', SessionToken: 'T', Expiration: new Date('2026-02-10T09:00:00Z') } });
