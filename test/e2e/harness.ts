@@ -36,6 +36,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler as createCollect } from '../../functions/collect-account/handler';
 import { createHandler as createFinalize, type FinalizeRunResult } from '../../functions/finalize-run/handler';
 import { createHandler as createList } from '../../functions/list-accounts/handler';
+import { createHandler as createPublish } from '../../functions/publish-findings/handler';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { storeSink } from '../../functions/shared/evidence';
 import { createObservability, type Observability } from '../../functions/shared/powertools';
 import { collectAccount as collectLive } from '../../lib/collectors';
@@ -49,7 +51,8 @@ import { GetCredentialReportCommand } from '@aws-sdk/client-iam';
 import { HOME, credentialReportContent, credentialReportCsv, mockHealthyAccount, mockedAccount, type MockedAccount } from '../unit/collectors/aws-fixtures';
 import { lambdaContext } from '../unit/functions/context';
 
-export type FunctionName = 'listAccounts' | 'collectAccount' | 'finalizeRun';
+export type FunctionName = 'listAccounts' | 'collectAccount' | 'finalizeRun' | 'publishFindings';
+const FUNCTIONS: readonly FunctionName[] = ['listAccounts', 'collectAccount', 'finalizeRun', 'publishFindings'];
 type Json = Record<string, unknown>;
 
 const REGION = TEST_CONFIG.region;
@@ -80,8 +83,9 @@ export function synthesizePipeline(accounts: string[]): SynthesizedPipeline {
     const context = { art32: { ...TEST_CONFIG, accounts: { mode: 'list', ids: accounts } }, 'aws:cdk:bundling-stacks': [] };
     const stack = buildApp({ context, outdir }, { nag: false }).collector;
     const cfn = <T>(construct: IConstruct) => construct.node.defaultChild as T;
-    const logicalId = (fn: FunctionName) => stack.getLogicalId(cfn<CfnElement>(stack.functions[fn].function));
-    const fnOfLogicalId = new Map((['listAccounts', 'collectAccount', 'finalizeRun'] as const).map((fn) => [logicalId(fn), fn]));
+    const deployed = FUNCTIONS.filter((fn) => stack.functions[fn] !== undefined);
+    const lambdaOf = (fn: FunctionName) => stack.functions[fn]!.function;
+    const fnOfLogicalId = new Map(deployed.map((fn) => [stack.getLogicalId(cfn<CfnElement>(lambdaOf(fn))), fn]));
     const tableId = stack.getLogicalId(cfn<CfnElement>(stack.evidence.table));
 
     const machine = cfn<CfnStateMachine>(stack.orchestration.stateMachine);
@@ -97,8 +101,8 @@ export function synthesizePipeline(accounts: string[]): SynthesizedPipeline {
     });
 
     const envTemplate = Object.fromEntries(
-      (['listAccounts', 'collectAccount', 'finalizeRun'] as const).map((fn) => {
-        const env = stack.resolve(cfn<CfnFunction>(stack.functions[fn].function).environment) as { variables?: Json; Variables?: Json };
+      deployed.map((fn) => {
+        const env = stack.resolve(cfn<CfnFunction>(lambdaOf(fn)).environment) as { variables?: Json; Variables?: Json };
         return [fn, env.variables ?? env.Variables ?? {}];
       }),
     ) as Record<FunctionName, Json>;
@@ -242,7 +246,9 @@ export class Pipeline {
   private readonly machine: StateMachine;
   private readonly handlers: Record<FunctionName, (input: Json, context: Context) => Promise<unknown>>;
   private readonly scope = new AsyncLocalStorage<InvocationScope>();
-  private readonly counts: Record<FunctionName, number> = { listAccounts: 0, collectAccount: 0, finalizeRun: 0 };
+  private readonly counts: Record<FunctionName, number> = { listAccounts: 0, collectAccount: 0, finalizeRun: 0, publishFindings: 0 };
+  /** The collector account's EventBridge (PutEvents of the sealed run), mocked. */
+  public readonly events = new EventBridgeClient({ region: REGION, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'example' } });
   private readonly members = new Map<string, MockedAccount>();
   /** Account → collection time of its latest collection (the member account's "now"). */
   private readonly collectionStart = new Map<string, number>();
@@ -294,7 +300,18 @@ export class Pipeline {
         region: REGION,
         obs: this.observe('finalizeRun'),
       }).handler as never,
+      publishFindings: createPublish({
+        env: env('publishFindings'),
+        store: new EvidenceStore({ client: this.docClient('publishFindings'), tableName: options.tableName, sleep: async () => {} }),
+        events: this.events,
+        region: REGION,
+        obs: this.observe('publishFindings'),
+      }).handler as never,
     };
+    // PutEvents answers as the EventBridge API reference shows: one EventId per entry, none failed.
+    mockClient(this.events)
+      .on(PutEventsCommand)
+      .callsFake((input: { Entries?: unknown[] }) => ({ FailedEntryCount: 0, Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `11710aed-b79e-4468-a20b-bb3c0c3b4860-${i}` })) }));
   }
 
   public static async create(options: PipelineOptions): Promise<Pipeline> {
