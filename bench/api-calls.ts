@@ -15,7 +15,7 @@ const PER_USER_CALLS = 6;
 const LIST_USERS_PAGE = 1000;
 
 /** Operations added for the second-wave rules (#17): they must not grow with users either. */
-const SECOND_WAVE = /^(guardduty|securityhub|events|sso):|^cloudtrail:(GetInsightSelectors|LookupEvents)$|^iam:(ListSAMLProviders|ListRoles)$/;
+const SECOND_WAVE = /^(guardduty|securityhub|events|sso):|^cloudtrail:(GetInsightSelectors|LookupEvents)$|^iam:(ListSAMLProviders|ListRoles)$|^s3:/;
 
 async function liveCalls(users: number): Promise<{ total: number; authPages: number; secondWave: number }> {
   const m = mockedAccount();

@@ -21,6 +21,18 @@ const SERVICE_PREFIX: Record<string, string> = {
   GuardDutyClient: 'guardduty',
   SecurityHubClient: 'securityhub',
   EventBridgeClient: 'events',
+  SSOAdminClient: 'sso',
+  S3Client: 's3',
+};
+
+/**
+ * Operations whose IAM action has another name (S3 API reference, "Permissions" of each operation):
+ * the member policy grants the action, the counts name the operation.
+ */
+export const IAM_ACTION_OF_OPERATION: Readonly<Record<string, string>> = {
+  's3:ListBuckets': 's3:ListAllMyBuckets',
+  's3:GetObjectLockConfiguration': 's3:GetBucketObjectLockConfiguration',
+  's3:GetBucketLifecycleConfiguration': 's3:GetLifecycleConfiguration',
 };
 
 /** `IAMClient` + `GetCredentialReportCommand` → `iam:GetCredentialReport`. */

@@ -14,6 +14,7 @@ import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { S3Client } from '@aws-sdk/client-s3';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -72,5 +73,6 @@ export function createCollectorClients(settings: ClientSettings): CollectorClien
     securityHub: perRegion((r) => new SecurityHubClient(baseClientConfig(settings, r))),
     eventBridge: perRegion((r) => new EventBridgeClient(baseClientConfig(settings, r))),
     ssoAdmin: perRegion((r) => new SSOAdminClient(baseClientConfig(settings, r))),
+    s3: perRegion((r) => new S3Client({ ...baseClientConfig(settings, r), followRegionRedirects: true })),
   };
 }

@@ -27,6 +27,7 @@ import { collectIdentityCenter, collectSamlFederation, identityCenterRegions } f
 import { collectEventRules, collectGuardDuty, collectSecurityHub } from './threat-detection';
 import { collectPersonalDataStores } from './personal-data-stores';
 import { collectTrails } from './trails';
+import { collectTrailBuckets } from './trail-buckets';
 import { collectVirtualMfaDevices } from './virtual-mfa-devices';
 import { DEFAULT_COLLECT_OPTIONS, type CollectOptions, type CollectorClients, type SectionContext, type SectionResult } from './types';
 
@@ -119,7 +120,7 @@ export async function collectAccount(input: CollectAccountInput): Promise<Accoun
   const loggingLane = async () => {
     const trails = await section<Trail[]>('trails', () => collectTrails(ctx), true);
     if (!trails) {
-      for (const dependent of ['logGroups', 'metricAlarms'] as const) {
+      for (const dependent of ['logGroups', 'metricAlarms', 'trailBuckets'] as const) {
         errors.push({
           section: dependent,
           operation: 'cloudtrail:DescribeTrails',
@@ -136,6 +137,7 @@ export async function collectAccount(input: CollectAccountInput): Promise<Accoun
       return parsed ? [parsed.region] : [];
     });
     await section('metricAlarms', () => collectMetricAlarms(ctx, logRegions));
+    await section('trailBuckets', () => collectTrailBuckets(ctx, trails), true);
   };
   const dataLane = async () => {
     await section('personalDataStores', () => collectPersonalDataStores(ctx));
@@ -191,6 +193,7 @@ function countedClients(clients: CollectorClients, counter: ApiCallCounter): Col
     securityHub: (r) => once(clients.securityHub(r)),
     eventBridge: (r) => once(clients.eventBridge(r)),
     ssoAdmin: (r) => once(clients.ssoAdmin(r)),
+    s3: (r) => once(clients.s3(r)),
     ...(clients.activityCloudTrail ? { activityCloudTrail: (r: string) => once(clients.activityCloudTrail?.(r) ?? clients.cloudTrail(r)) } : {}),
     ...(clients.s3LogReader ? { s3LogReader: clients.s3LogReader } : {}),
   };

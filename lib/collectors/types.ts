@@ -11,6 +11,7 @@ import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CollectionError, SectionName } from '../snapshot';
 import type { S3LogReader } from './activity';
@@ -34,6 +35,8 @@ export interface CollectorClients {
   eventBridge(region: string): EventBridgeClient;
   /** IAM Identity Center administration (auth.federated-access): instances and permission sets. */
   ssoAdmin(region: string): SSOAdminClient;
+  /** S3 bucket settings of the trail buckets (follows region redirects: a bucket may live elsewhere). */
+  s3(region: string): S3Client;
   /**
    * CloudTrail client for LookupEvents with no SDK retries (`maxAttempts: 1`): the activity
    * reader paces (≤ 2 calls/s), retries throttles and counts its call budget itself.

@@ -41,6 +41,7 @@ export const CNIL: Framework = {
         'logging.personal-data-events',
         'monitoring.abnormal-activity',
         'logging.delivery-health',
+        'logging.log-tamper-access',
       ],
     },
     {
@@ -100,6 +101,7 @@ export const CNIL: Framework = {
         'monitoring.abnormal-activity',
         'logging.delivery-health',
         'auth.root-usage',
+        'logging.log-tamper-access',
       ],
     },
     {

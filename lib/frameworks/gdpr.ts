@@ -57,6 +57,7 @@ export const GDPR: Framework = {
         'logging.delivery-health',
         'access.cross-account-trust',
         'auth.federated-access',
+        'logging.log-tamper-access',
       ],
     },
     {
@@ -107,7 +108,7 @@ export const GDPR: Framework = {
       sourceId: 'gdpr5_1_f',
       citation: SOURCES.gdpr5_1_f.citation,
       summary: 'Process personal data with appropriate security, including protection against unauthorised processing; logs are personal data too.',
-      ruleIds: ['logging.log-integrity', 'logging.log-encryption'],
+      ruleIds: ['logging.log-integrity', 'logging.log-encryption', 'logging.log-tamper-access'],
     },
     {
       id: 'GDPR-5.2',

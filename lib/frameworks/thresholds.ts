@@ -319,6 +319,22 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
       derivation: "art32 applies AWS's one-hour default to administrator-equivalent access only; other federated access is reported, not judged on its session.",
     },
   ],
+  'logging.log-tamper-access': [
+    {
+      name: 'logAdmins',
+      basis: 'controller-input',
+      sources: ['cnilGuide16'],
+      sentence: 'The log administrators the controller designates; fiche 16 recommends keeping traces out of reach of those whose activity is traced.',
+    },
+    {
+      name: 'storageOutOfReach',
+      fixed: 'log files in another account or under S3 Object Lock',
+      basis: 'art32-default',
+      sources: ['cnilGuide16', 'cnil2021_122'],
+      sentence: 'Fiche 16 and délib. 2021-122 recommend protecting traces against alteration; neither names a mechanism.',
+      derivation: "A log-archive account or Object Lock is art32's reading of 'out of reach' on AWS: an administrator of this account cannot erase the files.",
+    },
+  ],
   'logging.cloudtrail-multi-region': [
     {
       name: 'allRegions',

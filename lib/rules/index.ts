@@ -27,6 +27,7 @@ import automatedAnalysis from './logging/automated-analysis';
 import logRetention from './logging/retention';
 import personalDataEvents from './logging/personal-data-events';
 import deliveryHealth from './logging/delivery-health';
+import logTamperAccess from './logging/log-tamper-access';
 import evidenceContinuity from './governance/evidence-continuity';
 import abnormalActivity from './monitoring/abnormal-activity';
 
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   logRetention,
   personalDataEvents,
   deliveryHealth,
+  logTamperAccess,
 
   // monitoring
   abnormalActivity,

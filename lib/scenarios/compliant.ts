@@ -34,6 +34,7 @@ export const compliant: Scenario = {
   parameters: {
     'access.admin-principals': { breakGlassRoles: ['BreakGlass'] },
     'access.unused-roles': { breakGlassRoles: ['BreakGlass'] },
+    'logging.log-tamper-access': { logAdmins: ['BreakGlass'] },
   },
   snapshot(now) {
     return {
@@ -316,6 +317,23 @@ export const compliant: Scenario = {
         since: daysAgo(now, 90),
         events: [{ EventName: 'UpdateAccountPasswordPolicy', EventTime: daysAgo(now, 60), Username: 'n.bernard', EventId: '0b6e2f8a-3d1c-4e5f-8a7b-9c2d4e6f8a01' }],
       },
+      // The trail bucket keeps every log file under Object Lock (COMPLIANCE, 365 days) and expires it after 365 days.
+      trailBuckets: [
+        {
+          Name: `cloudtrail-logs-${ACCOUNT}`,
+          inAccount: true,
+          Policy: policy({
+            Sid: 'AWSCloudTrailWrite',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: `arn:aws:s3:::cloudtrail-logs-${ACCOUNT}/AWSLogs/${ACCOUNT}/*`,
+            Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+          }),
+          ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } } },
+          LifecycleRules: [{ ID: 'expire-after-a-year', Status: 'Enabled', Filter: { Prefix: 'AWSLogs/' }, Expiration: { Days: 365 } }],
+        },
+      ],
       // The organisation's IAM Identity Center lives in this (management) account; no permission set is
       // provisioned here. The administrator set keeps AWS's one-hour default session.
       samlFederation: { providers: [], roleSessions: [] },

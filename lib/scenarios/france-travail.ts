@@ -268,6 +268,8 @@ export const franceTravail: Scenario = {
         since: daysAgo(now, 90),
         events: [{ EventName: 'UpdateAccountPasswordPolicy', EventTime: daysAgo(now, 20), Username: 'it.admin', EventId: '6f1d3a52-8c4e-4b7a-9f21-0d3c5e7a9b10' }],
       },
+      // The trail bucket sits in this account, without Object Lock or lifecycle: whoever can delete objects can erase the logs.
+      trailBuckets: [{ Name: `cloudtrail-logs-${ACCOUNT}`, inAccount: true, Policy: null, ObjectLockConfiguration: null, LifecycleRules: null }],
       // The identity provider behind Identity Center; its roles keep AWS's session figures.
       samlFederation: {
         providers: [{ Arn: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_7d3e1f9a2b4c6d80_DO_NOT_DELETE`, CreateDate: daysAgo(now, 600) }],

@@ -36,6 +36,7 @@ export const SECTION_NAMES = [
   'eventRules',
   'samlFederation',
   'identityCenter',
+  'trailBuckets',
 ] as const;
 export const SectionName = z.enum(SECTION_NAMES);
 export type SectionName = z.infer<typeof SectionName>;
@@ -473,6 +474,50 @@ export const IdentityCenterSection = z.object({
 });
 export type IdentityCenterSection = z.infer<typeof IdentityCenterSection>;
 
+// ---------------------------------------------------------------- trail buckets (#17)
+
+/**
+ * The S3 bucket of each trail, as far as this account can read it: whether this account owns it
+ * (S3 ListBuckets lists it; otherwise it belongs to another account — a log archive), and for an
+ * owned bucket its policy, Object Lock configuration and lifecycle rules. `null` = S3 answered
+ * "none" (NoSuchBucketPolicy, ObjectLockConfigurationNotFoundError, NoSuchLifecycleConfiguration);
+ * absent = not read (a bucket of another account, or an error named in `collectionErrors`).
+ */
+export const TrailBucket = z
+  .object({
+    Name: z.string(),
+    inAccount: z.boolean(),
+    Policy: PolicyDocument.nullable().optional(),
+    ObjectLockConfiguration: z
+      .object({
+        ObjectLockEnabled: z.string().optional(),
+        Rule: z
+          .object({ DefaultRetention: z.object({ Mode: z.string().optional(), Days: z.number().int().optional(), Years: z.number().int().optional() }).passthrough().optional() })
+          .passthrough()
+          .optional(),
+      })
+      .passthrough()
+      .nullable()
+      .optional(),
+    LifecycleRules: z
+      .array(
+        z
+          .object({
+            ID: z.string().optional(),
+            Status: z.string(),
+            Prefix: z.string().optional(),
+            Filter: z.unknown().optional(),
+            Expiration: z.object({ Days: z.number().int().optional(), Date: z.string().optional() }).passthrough().optional(),
+            NoncurrentVersionExpiration: z.object({ NoncurrentDays: z.number().int().optional() }).passthrough().optional(),
+          })
+          .passthrough(),
+      )
+      .nullable()
+      .optional(),
+  })
+  .passthrough();
+export type TrailBucket = z.infer<typeof TrailBucket>;
+
 // ---------------------------------------------------------------- activity (CloudTrail events)
 
 /**
@@ -528,6 +573,7 @@ export const AccountSnapshot = z.object({
   eventRules: EventRulesSection.optional(),
   samlFederation: SamlFederationSection.optional(),
   identityCenter: IdentityCenterSection.optional(),
+  trailBuckets: z.array(TrailBucket).optional(),
   collectionErrors: z.array(CollectionError).default([]),
   /** API calls made per operation (live collection), e.g. `{ "iam:GetAccountAuthorizationDetails": 3 }`. */
   apiCalls: z.record(z.string(), z.number().int().nonnegative()).optional(),

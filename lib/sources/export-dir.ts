@@ -26,6 +26,7 @@ import {
   type CredentialReport,
   type SectionName,
   type Trail,
+  type TrailBucket,
 } from '../snapshot';
 import {
   ShapeError,
@@ -42,7 +43,7 @@ import { eventHistorySince, lookupEventsFromAws } from './event-history';
 import { detectorFromAws, eventRulesFromAws, regionOfArn, targetsFromAws } from './threat-detection-files';
 import { namesSecuritySource } from '../collectors/security-sources';
 import { DEFAULT_COLLECT_OPTIONS } from '../collectors/types';
-import { arnTail, permissionSetFromAws, samlProvidersFromAws, samlRoleSessionsFromAws } from './federation-files';
+import { arnTail, bucketPolicyFromAws, permissionSetFromAws, samlProvidersFromAws, samlRoleSessionsFromAws } from './federation-files';
 import { InputFileError, readInputFile } from '../support/input-files';
 import { excerpt, terminalText } from '../support/sanitize';
 
@@ -115,6 +116,14 @@ export const EXPORT_FILES: readonly ExportFileSpec[] = [
   },
   { file: 'saml-providers.json', command: 'aws iam list-saml-providers', section: 'samlFederation' },
   { file: 'roles.json', command: 'aws iam list-roles', section: 'samlFederation', note: 'MaxSessionDuration of the roles that trust a SAML provider' },
+  {
+    file: 's3-buckets.json',
+    command: 'aws s3api list-buckets',
+    section: 'trailBuckets',
+    note:
+      'which trail buckets this account owns; for each owned trail bucket trail-buckets/<bucket>.policy.json (get-bucket-policy), .object-lock.json (get-object-lock-configuration), ' +
+      '.lifecycle.json (get-bucket-lifecycle-configuration), each with 2>&1 so that S3\'s "none" errors are kept',
+  },
   {
     file: 'sso-instances.json',
     command: 'aws sso-admin list-instances',
@@ -533,6 +542,45 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     return { region: regionOfArn(rules.find((r) => r.Arn)?.Arn) ?? 'unknown (the AWS CLI region of the export)', rules };
   });
 
+  // --- trail buckets (#17): owner account, policy, Object Lock, lifecycle
+  const trailBuckets = await section('trailBuckets', ['s3-buckets.json'], async () => {
+    if (!trails) throw new FileProblem('DependencyNotCollected', 'trails.json was not read: the trail buckets are unknown');
+    const names = [...new Set(trails.map((t) => t.S3BucketName).filter((n): n is string => !!n))].sort();
+    if (names.length === 0) return [];
+    const listed = await readJson('s3-buckets.json');
+    if (!listed) return undefined;
+    rejectTruncated(listed.value, 's3-buckets.json');
+    const owned = new Set(expect<{ Name?: unknown }[]>(listed.value, 's3-buckets.json', 'Buckets').map((b) => b?.Name));
+    const out: TrailBucket[] = [];
+    for (const Name of names) {
+      const bucket: TrailBucket = { Name, inAccount: owned.has(Name) };
+      if (bucket.inAccount) {
+        /** One file: its value, null for S3's "none" error, absent (and an error) otherwise. */
+        const part = async (suffix: string, none: string, pick: (v: unknown, file: string) => unknown, set: (v: unknown) => void) => {
+          const file = `trail-buckets/${Name}.${suffix}.json`;
+          await subPart('trailBuckets', file, async () => {
+            try {
+              const r = await readJson(file);
+              if (r) set(pick(r.value, file));
+              return r;
+            } catch (error) {
+              if (error instanceof FileProblem && error.code === none) {
+                set(null);
+                return true;
+              }
+              throw error;
+            }
+          });
+        };
+        await part('policy', 'NoSuchBucketPolicy', (v, f) => bucketPolicyFromAws(expect<string>(v, f, 'Policy'), f), (v) => (bucket.Policy = v as TrailBucket['Policy']));
+        await part('object-lock', 'ObjectLockConfigurationNotFoundError', (v, f) => expect<unknown>(v, f, 'ObjectLockConfiguration'), (v) => (bucket.ObjectLockConfiguration = v as TrailBucket['ObjectLockConfiguration']));
+        await part('lifecycle', 'NoSuchLifecycleConfiguration', (v, f) => expect<unknown>(v, f, 'Rules'), (v) => (bucket.LifecycleRules = v as TrailBucket['LifecycleRules']));
+      }
+      out.push(bucket);
+    }
+    return out;
+  });
+
   // --- federated sign-in (#17)
   const samlFederation = await section('samlFederation', ['saml-providers.json', 'roles.json'], async () => {
     // Both files are needed: without roles.json, federated roles would have no session length.
@@ -635,6 +683,7 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     ...(guardDuty ? { guardDuty } : {}),
     ...(securityHub ? { securityHub } : {}),
     ...(eventRules ? { eventRules } : {}),
+    ...(trailBuckets ? { trailBuckets } : {}),
     ...(samlFederation ? { samlFederation } : {}),
     ...(identityCenter ? { identityCenter } : {}),
     collectionErrors: errors,
@@ -718,7 +767,7 @@ async function listFiles(root: string, skipped: string[] = []): Promise<string[]
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
     if (entry.isFile()) out.push(entry.name);
-    else if (entry.isDirectory() && (entry.name === 'trails' || entry.name === 'guardduty' || entry.name === 'event-rules' || entry.name === 'sso')) {
+    else if (entry.isDirectory() && (entry.name === 'trails' || entry.name === 'guardduty' || entry.name === 'event-rules' || entry.name === 'sso' || entry.name === 'trail-buckets')) {
       for (const sub of await readdir(path.join(root, entry.name), { withFileTypes: true })) {
         if (sub.isFile() && !sub.name.startsWith('.')) out.push(`${entry.name}/${sub.name}`);
         else if (!sub.isDirectory() && !sub.name.startsWith('.')) skipped.push(`${entry.name}/${sub.name}`);

@@ -88,3 +88,13 @@ export function permissionSetFromAws(arn: string, v: PermissionSetFiles, files: 
     })),
   };
 }
+
+/** `aws s3api get-bucket-policy` → `{ Policy: "<JSON text>" }`: the decoded document. */
+export function bucketPolicyFromAws(text: string, path: string): unknown {
+  if (typeof text !== 'string') throw new ShapeError(path, 'expected Policy as JSON text');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ShapeError(path, 'Policy is not a JSON policy document');
+  }
+}

@@ -113,6 +113,6 @@ describe('member role: the Resource * acknowledgement is true for every action',
   });
 
   it('an action added to the policy without a recorded reason fails synth with its name', () => {
-    expect(() => memberRoleWildcardReason(['iam:GetAccountSummary', 's3:ListAllMyBuckets'])).toThrow(/s3:ListAllMyBuckets.*member-role-reasons\.ts/);
+    expect(() => memberRoleWildcardReason(['iam:GetAccountSummary', 's3:ListBucketVersions'])).toThrow(/s3:ListBucketVersions.*member-role-reasons\.ts/);
   });
 });

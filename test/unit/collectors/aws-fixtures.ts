@@ -33,6 +33,7 @@ import {
   type GetAccountAuthorizationDetailsCommandInput,
   type UserDetail,
 } from '@aws-sdk/client-iam';
+import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, GetObjectLockConfigurationCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
@@ -59,6 +60,7 @@ export interface MockedAccount {
   securityHub: Record<string, AnyStub>;
   eventBridge: Record<string, AnyStub>;
   ssoAdmin: Record<string, AnyStub>;
+  s3: Record<string, AnyStub>;
   /** Every stub, for call accounting. */
   all(): AnyStub[];
 }
@@ -86,8 +88,9 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
   const sh = make(SecurityHubClient);
   const eb = make(EventBridgeClient);
   const sso = make(SSOAdminClient);
+  const s3 = make(S3Client);
   const mocked: MockedAccount = {
-    clients: { iam, sts, cloudTrail: ct.get, cloudWatchLogs: logs.get, cloudWatch: cw.get, tagging: tag.get, guardDuty: gd.get, securityHub: sh.get, eventBridge: eb.get, ssoAdmin: sso.get },
+    clients: { iam, sts, cloudTrail: ct.get, cloudWatchLogs: logs.get, cloudWatch: cw.get, tagging: tag.get, guardDuty: gd.get, securityHub: sh.get, eventBridge: eb.get, ssoAdmin: sso.get, s3: s3.get },
     iam: mockClient(iam) as AnyStub,
     sts: mockClient(sts) as AnyStub,
     cloudTrail: ct.stubs,
@@ -98,6 +101,7 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
     securityHub: sh.stubs,
     eventBridge: eb.stubs,
     ssoAdmin: sso.stubs,
+    s3: s3.stubs,
     all: () => [
       mocked.iam,
       mocked.sts,
@@ -109,6 +113,7 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
       ...Object.values(mocked.securityHub),
       ...Object.values(mocked.eventBridge),
       ...Object.values(mocked.ssoAdmin),
+      ...Object.values(mocked.s3),
     ],
   };
   return mocked;
@@ -126,6 +131,7 @@ const SERVICE_OF: Record<string, string> = {
   SecurityHubClient: 'securityhub',
   EventBridgeClient: 'events',
   SSOAdminClient: 'sso',
+  S3Client: 's3',
 };
 
 /** What the code actually sent, per `service:Operation`, read from the mocks' call history. */
@@ -479,6 +485,7 @@ export function mockHealthyAccount(m: MockedAccount, users = 3): void {
     Targets: [{ Id: 'security-alerts', Arn: `arn:aws:sns:${HOME}:${ACCOUNT_ID}:security-alerts` }],
   });
   mockFederation(m);
+  mockTrailBucket(m);
   for (const region of Object.keys(m.tagging)) {
     m.tagging[region]!.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
   }
@@ -550,4 +557,38 @@ export function mockFederation(m: MockedAccount): void {
   // No inline policy: the field is absent.
   sso.on(GetInlinePolicyForPermissionSetCommand, { PermissionSetArn: PS_ADMIN }).resolves({});
   sso.on(ListCustomerManagedPolicyReferencesInPermissionSetCommand).resolves({ CustomerManagedPolicyReferences: [] });
+}
+
+/**
+ * The trail bucket as the S3 API reference shows it: ListBuckets on two pages (ContinuationToken),
+ * the CloudTrail bucket policy (service principal, AWS's documented template), Object Lock in
+ * COMPLIANCE mode for 400 days, and a lifecycle rule expiring log files after 400 days.
+ */
+export function mockTrailBucket(m: MockedAccount): void {
+  const s3 = m.s3[HOME]!;
+  s3.on(ListBucketsCommand)
+    .resolvesOnce({ Buckets: [{ Name: 'example-app-assets', CreationDate: new Date('2023-01-01T00:00:00Z') }], Owner: { ID: 'abc123' }, ContinuationToken: 'buckets-page-2' })
+    .resolvesOnce({ Buckets: [{ Name: 'example-cloudtrail-logs', CreationDate: new Date('2023-01-01T00:00:00Z') }], Owner: { ID: 'abc123' } });
+  s3.on(GetBucketPolicyCommand, { Bucket: 'example-cloudtrail-logs' }).resolves({
+    Policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'AWSCloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: 'arn:aws:s3:::example-cloudtrail-logs' },
+        {
+          Sid: 'AWSCloudTrailWrite',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::example-cloudtrail-logs/AWSLogs/${ACCOUNT_ID}/*`,
+          Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': TRAIL_ARN } },
+        },
+      ],
+    }),
+  });
+  s3.on(GetObjectLockConfigurationCommand, { Bucket: 'example-cloudtrail-logs' }).resolves({
+    ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } },
+  });
+  s3.on(GetBucketLifecycleConfigurationCommand, { Bucket: 'example-cloudtrail-logs' }).resolves({
+    Rules: [{ ID: 'expire-logs', Status: 'Enabled', Filter: { Prefix: 'AWSLogs/' }, Expiration: { Days: 400 } }],
+  });
 }

@@ -163,6 +163,7 @@ describe('collectAccount (failures are per section)', () => {
       expect.objectContaining({ section: 'trails', operation: 'cloudtrail:DescribeTrails', code: 'AccessDeniedException', region: HOME }),
       expect.objectContaining({ section: 'logGroups', code: 'DependencyNotCollected' }),
       expect.objectContaining({ section: 'metricAlarms', code: 'DependencyNotCollected' }),
+      expect.objectContaining({ section: 'trailBuckets', code: 'DependencyNotCollected' }),
     ]);
     expect(snapshot.collectionErrors[0]?.message).toMatch(/not authorized to perform: cloudtrail:DescribeTrails/);
 

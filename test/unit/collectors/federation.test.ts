@@ -74,3 +74,20 @@ describe('federated sign-in collectors', () => {
     expect(identityCenterRegions(HOME, undefined)).toEqual([HOME]);
   });
 });
+
+describe('trail bucket collector', () => {
+  it('S3 "none" answers are facts (null); an AccessDenied leaves the field absent with its reason', async () => {
+    const { GetBucketPolicyCommand, GetObjectLockConfigurationCommand, S3ServiceException } = await import('@aws-sdk/client-s3');
+    const m = mockedAccount();
+    mockHealthyAccount(m, 1);
+    const s3 = m.s3[HOME]!;
+    s3.on(GetBucketPolicyCommand).rejects(new S3ServiceException({ name: 'NoSuchBucketPolicy', $fault: 'client', message: 'The bucket policy does not exist', $metadata: { httpStatusCode: 404 } }));
+    s3.on(GetObjectLockConfigurationCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }));
+    const s = await collect(m);
+    expect(s.trailBuckets).toEqual([
+      { Name: 'example-cloudtrail-logs', inAccount: true, Policy: null, LifecycleRules: [{ ID: 'expire-logs', Status: 'Enabled', Filter: { Prefix: 'AWSLogs/' }, Expiration: { Days: 400 } }] },
+    ]);
+    expect(s.collectionErrors).toEqual([expect.objectContaining({ section: 'trailBuckets', operation: 's3:GetObjectLockConfiguration', code: 'AccessDenied' })]);
+    expect(sentOperations(m.all())['s3:ListBuckets']).toBe(2);
+  });
+});

@@ -14,6 +14,7 @@ import { GetInsightSelectorsCommand } from '@aws-sdk/client-cloudtrail';
 import { ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetDetectorCommand, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { DescribeHubCommand } from '@aws-sdk/client-securityhub';
+import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, GetObjectLockConfigurationCommand, paginateListBuckets } from '@aws-sdk/client-s3';
 import {
   DescribePermissionSetCommand,
   GetInlinePolicyForPermissionSetCommand,
@@ -126,6 +127,22 @@ async function writeExports(m: MockedAccount, dir: string): Promise<void> {
     if (r.State === 'ENABLED' && /aws\.(guardduty|securityhub|cloudtrail)/.test(r.EventPattern ?? '')) {
       await put(`event-rules/${r.Name}.targets.json`, await c.eventBridge(HOME).send(new ListTargetsByRuleCommand({ Rule: r.Name })));
     }
+  }
+  // Trail buckets (#17): list-buckets, then the three per owned trail bucket (S3 "none" errors kept as the CLI prints them).
+  const s3 = c.s3(HOME);
+  const buckets = await all(paginateListBuckets({ client: s3 }, {}), (p) => p.Buckets);
+  await put('s3-buckets.json', { Buckets: buckets });
+  await mkdir(path.join(dir, 'trail-buckets'), { recursive: true });
+  const keep = async (file: string, run: () => Promise<unknown>) => {
+    const out = await run().catch((e: Error) => e);
+    if (out instanceof Error) await writeFile(path.join(dir, file), `\nAn error occurred (${out.name}) when calling the operation: ${out.message}\n`);
+    else await put(file, out);
+  };
+  for (const name of [...new Set((trails.trailList ?? []).map((t) => t.S3BucketName))]) {
+    if (!name || !buckets.some((b) => b.Name === name)) continue;
+    await keep(`trail-buckets/${name}.policy.json`, () => s3.send(new GetBucketPolicyCommand({ Bucket: name })));
+    await keep(`trail-buckets/${name}.object-lock.json`, () => s3.send(new GetObjectLockConfigurationCommand({ Bucket: name })));
+    await keep(`trail-buckets/${name}.lifecycle.json`, () => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: name })));
   }
   // Federated sign-in (#17): SAML providers, roles, Identity Center in the CLI's region (HOME).
   await put('saml-providers.json', await c.iam.send(new ListSAMLProvidersCommand({})));

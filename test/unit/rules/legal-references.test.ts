@@ -35,6 +35,7 @@ const RULE_SOURCES: Record<string, SourceId[]> = {
   'access.unused-roles': ['cnilGuide5', 'cnilGuide22', 'gdpr32_1_b', 'awsUnusedAccess90'],
   'access.cross-account-trust': ['gdpr32_1_b', 'gdpr25_2', 'cnilGuide5', 'cnilGuide4', 'cnilSan2026_003'],
   'logging.delivery-health': ['cnilGuide16', 'cnil2021_122', 'gdpr32_1_b', 'awsTrailStatus'],
+  'logging.log-tamper-access': ['cnilGuide16', 'cnil2021_122', 'gdpr5_1_f', 'gdpr32_1_b'],
   'auth.federated-access': ['gdpr32_1_b', 'gdpr25_2', 'cnilGuide4', 'cnilGuide9', 'cnilGuide5', 'awsPermissionSetSession', 'cnilSan2026_003'],
 };
 

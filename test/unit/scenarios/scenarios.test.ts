@@ -42,6 +42,9 @@ const EXPECTED: Record<string, Record<'france-travail' | 'compliant' | 'fresh-ac
   // fresh-account: no store is tagged as personal data.
   'logging.personal-data-events': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
   // fresh-account: no trail, nothing delivered.
+  // france-travail: two admin users and the adviser role (s3:* on *) can erase the trail bucket's files (no Object Lock).
+  // compliant: only the BreakGlass role (its logAdmins parameter) can, and the files are under Object Lock. fresh-account: no trail.
+  'logging.log-tamper-access': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
   'logging.delivery-health': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
   // fresh-account carries no CloudTrail activity section: not verified, never passed.
   'monitoring.abnormal-activity': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'ERROR' },
@@ -90,7 +93,11 @@ describe('bundled scenarios', () => {
 
   it('compliant passes admin-principals only because its parameters allow-list the break-glass role', () => {
     const { snapshot, parameters } = loadScenario('compliant');
-    expect(parameters).toEqual({ 'access.admin-principals': { breakGlassRoles: ['BreakGlass'] }, 'access.unused-roles': { breakGlassRoles: ['BreakGlass'] } });
+    expect(parameters).toEqual({
+      'access.admin-principals': { breakGlassRoles: ['BreakGlass'] },
+      'access.unused-roles': { breakGlassRoles: ['BreakGlass'] },
+      'logging.log-tamper-access': { logAdmins: ['BreakGlass'] },
+    });
     const without = evaluateRules(RULES, snapshot).find((f) => f.ruleId === 'access.admin-principals');
     expect(without?.status).toBe('FAIL');
     expect(without?.resources).toEqual(['arn:aws:iam::444455556666:role/BreakGlass']);

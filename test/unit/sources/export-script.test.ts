@@ -54,6 +54,10 @@ case "$1 $2" in
   "securityhub describe-hub") cat "$F/securityhub-hub.json" >&2; exit 254 ;;
   "events list-rules") cat "$F/event-rules.json" ;;
   "events list-targets-by-rule") cat "$F/event-rules/$4.targets.json" ;;
+  "s3api list-buckets") cat "$F/s3-buckets.json" ;;
+  "s3api get-bucket-policy") cat "$F/trail-buckets/$4.policy.json" ;;
+  "s3api get-object-lock-configuration") cat "$F/trail-buckets/$4.object-lock.json" >&2; exit 254 ;;
+  "s3api get-bucket-lifecycle-configuration") cat "$F/trail-buckets/$4.lifecycle.json" ;;
   "iam list-saml-providers") cat "$F/saml-providers.json" ;;
   "iam list-roles") cat "$F/roles.json" ;;
   "sso-admin list-instances") cat "$F/sso-instances.json" ;;
@@ -173,6 +177,11 @@ describe('lib/sources/export-aws-cli.sh', () => {
     expect(snapshot.guardDuty?.detectors).toEqual([expect.objectContaining({ DetectorId: '12abc34d567e8fa901bc2d34EXAMPLE', Status: 'ENABLED' })]);
     expect(snapshot.securityHub).toMatchObject({ enabled: false });
     expect(snapshot.eventRules?.rules.find((r) => r.Name === 'GuardDutyFindings')?.Targets).toEqual([{ Id: 'SecurityTopic', Arn: 'arn:aws:sns:us-west-2:123456789012:security-alerts' }]);
+    // Trail buckets (#17): amzn-s3-demo-bucket is this account's (policy, no Object Lock, lifecycle); bucket2 is not listed (another account).
+    expect(snapshot.trailBuckets).toEqual([
+      expect.objectContaining({ Name: 'amzn-s3-demo-bucket', inAccount: true, ObjectLockConfiguration: null, Policy: expect.objectContaining({ Version: '2012-10-17' }) }),
+      { Name: 'amzn-s3-demo-bucket2', inAccount: false },
+    ]);
     // Federated sign-in (#17): the SAML role's session length and the permission set with its policies.
     expect(snapshot.samlFederation?.roleSessions).toEqual([{ RoleName: 'ADFS-Production', Arn: 'arn:aws:iam::123456789012:role/ADFS-Production', MaxSessionDuration: 28800 }]);
     expect(snapshot.identityCenter?.instances[0]?.permissionSets).toEqual([
@@ -181,7 +190,7 @@ describe('lib/sources/export-aws-cli.sh', () => {
   });
 
   it('--allow-partial still exits 5 when nothing but the caller identity could be exported', async () => {
-    const everything = FAKE_AWS.match(/^ {2}"[a-z-]+ [a-z-]+"\)/gm)!.map((c) => c.trim().slice(1, -2)).filter((c) => c !== 'sts get-caller-identity');
+    const everything = FAKE_AWS.match(/^ {2}"[a-z0-9-]+ [a-z0-9-]+"\)/gm)!.map((c) => c.trim().slice(1, -2)).filter((c) => c !== 'sts get-caller-identity');
     const r = await runScript(['--allow-partial', 'OUT'], { FAKE_DENY: everything.join(',') });
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('nothing but the caller identity was exported');

@@ -1,0 +1,230 @@
+/**
+ * logging.log-tamper-access — who can erase or blind the audit trail: stop, delete or reconfigure
+ * a trail, delete or overwrite its log files, change the bucket's lifecycle, policy or Object Lock,
+ * delete or shorten its CloudWatch Logs group. Identity policies are read by the one policy engine
+ * (lib/policy `decide`), the trail bucket's policy (when collected) adds the principals it grants.
+ * PASS only when nobody but declared break-glass / log administrators can, AND the log files are
+ * out of reach anyway: in another account (a log archive) or under S3 Object Lock.
+ */
+import { z } from 'zod';
+import { requireSection, type PolicyDocument, type Trail, type TrailBucket } from '../../snapshot';
+import { allowListed, decide, principalsOf, type Principal } from '../../policy/principals';
+import { normalizeStatement, statementCoversAction, statementCoversResource } from '../../policy/document';
+import { declarations, entryRef } from '../../register/view';
+import { incompleteOf } from '../support/incomplete';
+import { defineRule } from '../types';
+import { REF } from '../support/references';
+
+export const LogTamperAccessParameters = z.object({
+  /**
+   * Log administrators allowed to change the trail and its storage (role/user names or ARN
+   * patterns), besides the break-glass principals declared in the register (`art32 declare break-glass`).
+   */
+  logAdmins: z.array(z.string().min(1)).default([]),
+});
+
+export const TRAIL_TAMPER_ACTIONS = ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors'] as const;
+export const BUCKET_TAMPER_ACTIONS = [
+  's3:PutLifecycleConfiguration',
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  's3:PutBucketObjectLockConfiguration',
+  's3:PutBucketVersioning',
+  's3:DeleteBucket',
+] as const;
+export const OBJECT_TAMPER_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'] as const;
+export const LOG_GROUP_TAMPER_ACTIONS = ['logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:PutRetentionPolicy'] as const;
+
+interface Target {
+  what: string;
+  resource: string;
+  actions: readonly string[];
+}
+
+/** The resources to protect for one trail, and which actions on them erase or blind it. */
+function targetsOf(trail: Trail, bucket: TrailBucket | undefined, account: string): { targets: Target[]; objectsLocked: boolean } {
+  const targets: Target[] = [{ what: `trail ${trail.Name}`, resource: trail.TrailARN, actions: TRAIL_TAMPER_ACTIONS }];
+  const mode = bucket?.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode;
+  const objectsLocked = mode === 'COMPLIANCE' || mode === 'GOVERNANCE';
+  if (trail.S3BucketName && bucket?.inAccount !== false) {
+    const prefix = typeof trail.S3KeyPrefix === 'string' && trail.S3KeyPrefix ? `${trail.S3KeyPrefix}/` : '';
+    targets.push({ what: `bucket ${trail.S3BucketName}`, resource: `arn:aws:s3:::${trail.S3BucketName}`, actions: BUCKET_TAMPER_ACTIONS });
+    // Object Lock: COMPLIANCE protects every version from everyone; GOVERNANCE from all but s3:BypassGovernanceRetention.
+    const objectActions = mode === 'COMPLIANCE' ? [] : mode === 'GOVERNANCE' ? ['s3:BypassGovernanceRetention'] : OBJECT_TAMPER_ACTIONS;
+    if (objectActions.length)
+      targets.push({ what: `log files in ${trail.S3BucketName}`, resource: `arn:aws:s3:::${trail.S3BucketName}/${prefix}AWSLogs/${account}/CloudTrail/log.json.gz`, actions: objectActions });
+  }
+  if (trail.CloudWatchLogsLogGroupArn) {
+    const base = trail.CloudWatchLogsLogGroupArn.replace(/:\*$/, '');
+    targets.push({ what: `log group ${base.split(':log-group:')[1] ?? base}`, resource: base, actions: LOG_GROUP_TAMPER_ACTIONS });
+    targets.push({ what: `log group ${base.split(':log-group:')[1] ?? base}`, resource: `${base}:*`, actions: LOG_GROUP_TAMPER_ACTIONS });
+  }
+  return { targets, objectsLocked };
+}
+
+/** Principals a bucket policy lets tamper with the bucket or its log files (AWS service principals excluded). */
+function bucketPolicyGrants(policy: PolicyDocument, targets: readonly Target[]): { principal: string; actions: string[] }[] {
+  const out = new Map<string, Set<string>>();
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  for (const raw of statements) {
+    if (raw.Effect !== 'Allow') continue;
+    const principal = raw.Principal;
+    const aws: string[] =
+      principal === '*' ? ['*'] : typeof principal === 'object' && principal && 'AWS' in principal ? ([] as string[]).concat((principal as { AWS: string | string[] }).AWS) : [];
+    if (aws.length === 0) continue;
+    const s = normalizeStatement(raw);
+    for (const t of targets.filter((x) => x.resource.startsWith('arn:aws:s3:::')))
+      for (const action of t.actions)
+        if (statementCoversAction(s, action) && statementCoversResource(s, t.resource)) for (const a of aws) out.set(a, (out.get(a) ?? new Set()).add(action));
+  }
+  return [...out.entries()].map(([p, a]) => ({ principal: p, actions: [...a].sort() }));
+}
+
+export interface TamperCapability {
+  principal: string;
+  /** What it can do, e.g. `trail main: cloudtrail:StopLogging`. */
+  can: string[];
+  /** Every grant found carries a condition (MFA, source IP…): still able, under that condition. */
+  conditional: boolean;
+  via: 'identity policy' | 'bucket policy';
+}
+
+export default defineRule({
+  id: 'logging.log-tamper-access',
+  title: 'Only break-glass / log administrators can erase the audit trail, and its files are out of reach',
+  area: 'logging',
+  severity: 'high',
+  rationale:
+    'Logs protect people only if those whose activity they record cannot erase them. Whoever can stop or reconfigure the trail, delete or ' +
+    'overwrite its log files, change the bucket lifecycle or policy, or delete or shorten its log group can hide an intrusion after the fact. ' +
+    'The CNIL security guide recommends protecting traces and keeping them out of reach of those whose activity is traced (fiche 16); ' +
+    'délibération 2021-122 recommends protecting logs against alteration. GDPR Art. 5(1)(f) and 32(1)(b) ask for integrity of processing. ' +
+    'A log archive in another account, or S3 Object Lock, keeps the files even from an administrator of this account.',
+  remediation: {
+    console:
+      'IAM: remove cloudtrail:StopLogging/DeleteTrail/UpdateTrail/PutEventSelectors, s3:Delete*/PutLifecycleConfiguration/PutBucketPolicy on the trail bucket and logs:DeleteLogGroup/PutRetentionPolicy from every role and user but the log administrators (or deny them with an SCP). ' +
+      'Deliver the trail to a bucket in a dedicated log-archive account (organisation trail), or enable S3 Object Lock (COMPLIANCE mode, default retention) on the trail bucket. Declare the remaining administrators: art32 declare break-glass.',
+    cli:
+      'aws iam simulate-principal-policy --policy-source-arn <principal> --action-names cloudtrail:StopLogging s3:DeleteObject logs:DeleteLogGroup --resource-arns <trail> <bucket>/* <log group>; ' +
+      'aws s3api put-object-lock-configuration --bucket <bucket> --object-lock-configuration \'{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"COMPLIANCE","Days":365}}}\'',
+  },
+  references: [REF.cnilGuide16, REF.cnil2021_122, REF.gdpr5_1_f, REF.gdpr32_1_b],
+  sections: ['authorizationDetails', 'trails'],
+  parameters: LogTamperAccessParameters,
+  evaluate(snapshot, params, context) {
+    const details = requireSection(snapshot, 'authorizationDetails');
+    const trails = requireSection(snapshot, 'trails');
+    const account = snapshot.account.id;
+    const threshold = { logAdmins: params.logAdmins, allowed: 'declared break-glass principals and logAdmins only', storage: 'another account or S3 Object Lock' };
+    if (trails.length === 0) {
+      return { status: 'NOT_APPLICABLE', message: 'No trail: there is no audit trail to protect (logging.cloudtrail-multi-region fails for that).', observed: { trails: 0 }, threshold, resources: [] };
+    }
+
+    const declared = declarations(context.register, 'break-glass');
+    const allowed = [...params.logAdmins, ...declared.flatMap((d) => d.declaration.principals)];
+    const isAllowed = (type: string, name: string, arn: string) => allowListed(allowed, name, arn) || allowed.includes(`${type}/${name}`);
+
+    const buckets = new Map((snapshot.trailBuckets ?? []).map((b) => [b.Name, b]));
+    const capabilities = new Map<string, TamperCapability>();
+    const add = (principal: string, can: string, conditional: boolean, via: TamperCapability['via']) => {
+      const c = capabilities.get(principal) ?? { principal, can: [], conditional: true, via };
+      if (!c.can.includes(can)) c.can.push(can);
+      c.conditional &&= conditional;
+      capabilities.set(principal, c);
+    };
+    const storage: { trail: string; bucket?: string; where: string; protected: boolean | undefined }[] = [];
+    const principals: Principal[] = principalsOf(details).filter((p) => !(p.type === 'role' && details.RoleDetailList.find((r) => r.Arn === p.arn)?.Path?.startsWith('/aws-service-role/')));
+    const allowedFound = new Set<string>();
+    const incomplete: string[] = [];
+
+    for (const trail of trails) {
+      const bucket = trail.S3BucketName ? buckets.get(trail.S3BucketName) : undefined;
+      const { targets, objectsLocked } = targetsOf(trail, bucket, account);
+      storage.push({
+        trail: trail.Name,
+        ...(trail.S3BucketName ? { bucket: trail.S3BucketName } : {}),
+        where: !bucket ? 'not collected' : !bucket.inAccount ? 'another account' : objectsLocked ? `this account, Object Lock ${bucket.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode}` : bucket.ObjectLockConfiguration === undefined ? 'this account, Object Lock not read' : 'this account, no Object Lock',
+        protected: !bucket ? undefined : !bucket.inAccount || objectsLocked ? true : bucket.ObjectLockConfiguration === undefined ? undefined : false,
+      });
+      for (const p of principals) {
+        let able = false;
+        for (const t of targets)
+          for (const action of t.actions) {
+            const d = decide(p, action, t.resource);
+            if (d === 'allowed' || d === 'conditional') {
+              able = true;
+              if (!isAllowed(p.type, p.name, p.arn)) add(p.arn, `${t.what}: ${action}`, d === 'conditional', 'identity policy');
+            }
+          }
+        if (able && isAllowed(p.type, p.name, p.arn)) allowedFound.add(p.arn);
+        else if (!able && incompleteOf(p) && !incomplete.includes(p.arn)) incomplete.push(p.arn);
+      }
+      if (bucket?.inAccount && bucket.Policy) {
+        for (const g of bucketPolicyGrants(bucket.Policy, targets)) {
+          const name = g.principal.split('/').pop() ?? g.principal;
+          if (g.principal !== '*' && (allowListed(allowed, name, g.principal) || allowed.includes(g.principal))) continue;
+          for (const a of g.actions) add(g.principal, `bucket ${bucket.Name} (bucket policy): ${a}`, false, 'bucket policy');
+        }
+      }
+    }
+
+    const offenders = [...capabilities.values()].sort((a, b) => a.principal.localeCompare(b.principal));
+    const observed: Record<string, unknown> = {
+      principalsChecked: principals.length,
+      canTamper: offenders.map((o) => ({ ...o, can: o.can.slice(0, 12), more: Math.max(0, o.can.length - 12) })),
+      allowedAndAble: [...allowedFound].sort(),
+      declaredBreakGlass: declared.map((d) => ({ ...entryRef(d.entry), principals: d.declaration.principals })),
+      storage,
+      notEvaluated: 'SCPs, session policies and Deny statements of the bucket policy are not applied (they can only narrow who is able)',
+    };
+    const name = (arn: string) => arn.split('/').pop() ?? arn;
+    if (offenders.length > 0) {
+      return {
+        status: 'FAIL',
+        message:
+          `${offenders.length} principal(s) besides declared log administrators can erase or blind the audit trail: ` +
+          `${offenders.slice(0, 4).map((o) => `${name(o.principal)} (${o.can.slice(0, 2).join(', ')}${o.can.length > 2 ? ', …' : ''})`).join('; ')}${offenders.length > 4 ? '; …' : ''}.`,
+        observed,
+        threshold,
+        resources: offenders.map((o) => o.principal),
+      };
+    }
+    const unknownStorage = storage.filter((s) => s.bucket && s.protected === undefined);
+    if (incomplete.length > 0 || unknownStorage.length > 0) {
+      return {
+        status: 'ERROR',
+        message:
+          'NOT VERIFIED: ' +
+          [
+            incomplete.length ? `${incomplete.length} principal(s) have policies not collected (${incomplete.slice(0, 3).map(name).join(', ')})` : '',
+            unknownStorage.length ? `the trail bucket(s) ${unknownStorage.map((s) => s.bucket).join(', ')} were not read (owner account, Object Lock)` : '',
+          ]
+            .filter(Boolean)
+            .join('; ') +
+          '.',
+        observed,
+        threshold,
+        resources: [...incomplete, ...unknownStorage.map((s) => `arn:aws:s3:::${s.bucket}`)],
+      };
+    }
+    const exposed = storage.filter((s) => s.protected === false);
+    if (exposed.length > 0) {
+      return {
+        status: 'FAIL',
+        message: `Only declared log administrators can change the trail, but its log files live in this account without Object Lock (${exposed.map((s) => s.bucket).join(', ')}): one of them, or whoever takes over one, can erase them.`,
+        observed,
+        threshold,
+        resources: exposed.map((s) => `arn:aws:s3:::${s.bucket}`),
+      };
+    }
+    return {
+      status: 'PASS',
+      message:
+        `Only ${allowedFound.size ? `declared log administrators (${[...allowedFound].map(name).join(', ')})` : 'nobody in this account'} can change the trail or its storage, ` +
+        `and the log files are out of reach (${storage.map((s) => `${s.trail}: ${s.where}`).join('; ')}).`,
+      observed,
+      threshold,
+      resources: [...allowedFound],
+    };
+  },
+});
