@@ -114,10 +114,32 @@ const STORE_SERVICES: Readonly<Record<string, readonly string[] | '*'>> = {
   kms: '*',
 };
 
-/** Store ARNs of `stores` that the data-read `action` reaches when granted on every resource. */
-export function storesReachedBy(action: string, stores: readonly string[]): string[] {
-  const service = action.slice(0, action.indexOf(':')).toLowerCase();
-  const reach = STORE_SERVICES[service] ?? [service];
-  if (reach === '*') return [...stores];
-  return stores.filter((arn) => reach.includes(arn.split(':')[2] ?? ''));
+/**
+ * Which stores each data-read action reaches, for one inventory: stores grouped by the service
+ * segment of their ARN once, and each action's answer kept (every principal asks about the same
+ * few dozen actions; the inventory may hold thousands of stores).
+ */
+export class StoreReach {
+  private readonly byService = new Map<string, string[]>();
+  private readonly byAction = new Map<string, readonly string[]>();
+
+  public constructor(private readonly stores: readonly string[]) {
+    for (const arn of stores) {
+      const service = arn.split(':', 3)[2] ?? '';
+      let list = this.byService.get(service);
+      if (!list) this.byService.set(service, (list = []));
+      list.push(arn);
+    }
+  }
+
+  /** Store ARNs that the data-read `action` reaches when granted on every resource. */
+  public of(action: string): readonly string[] {
+    let out = this.byAction.get(action);
+    if (out) return out;
+    const service = action.slice(0, action.indexOf(':')).toLowerCase();
+    const reach = STORE_SERVICES[service] ?? [service];
+    out = reach === '*' ? this.stores : reach.flatMap((svc) => this.byService.get(svc) ?? []);
+    this.byAction.set(action, out);
+    return out;
+  }
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { accountOutliers, analyzeBreadth, judgedPrincipals, type PrincipalBreadth } from '../../breadth/analyze';
 import { breadthTrend } from '../../breadth/trend';
-import { storesReachedBy } from '../../breadth/data-read';
+import { StoreReach } from '../../breadth/data-read';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
@@ -74,17 +74,18 @@ export default defineRule({
     const zByKey = new Map(outliers.map((o) => [o.key, o.zScore]));
 
     // Personal-data stores (inventory by tags): a data read on * is judged by the stores it reaches.
-    const stores = snapshot.personalDataStores?.map((s) => s.ResourceARN);
+    const stores = snapshot.personalDataStores ? new StoreReach(snapshot.personalDataStores.map((s) => s.ResourceARN)) : undefined;
     const offenders: { principal: PrincipalBreadth; reasons: string[] }[] = [];
     const incomplete: { principal: string; unresolvedPolicies: string[] }[] = [];
-    const dataReadsOnAll = new Map<string, { reachingPersonalData: { action: string; stores: string[] }[]; reachingNoInventoriedStore: string[] }>();
+    const dataReadsOnAll = new Map<string, { reachingPersonalData: { action: string; stores: readonly string[]; storeCount: number }[]; reachingNoInventoriedStore: string[] }>();
     for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
       const reasons: string[] = [];
       if (p.sensitive > params.maxActions) reasons.push(`${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`);
-      const reaching = stores ? p.dataReadOnAll.map((action) => ({ action, stores: storesReachedBy(action, stores) })).filter((r) => r.stores.length) : p.dataReadOnAll.map((action) => ({ action, stores: [] }));
+      const reaching: { action: string; stores: readonly string[] }[] = stores ? p.dataReadOnAll.map((action) => ({ action, stores: stores.of(action) })).filter((r) => r.stores.length) : p.dataReadOnAll.map((action) => ({ action, stores: [] }));
       const elsewhere = stores ? p.dataReadOnAll.filter((a) => !reaching.some((r) => r.action === a)) : [];
-      if (p.dataReadOnAll.length) dataReadsOnAll.set(p.key, { reachingPersonalData: reaching, reachingNoInventoriedStore: elsewhere });
+      // Evidence stays small: at most 5 store ARNs per action, with the count.
+      if (p.dataReadOnAll.length) dataReadsOnAll.set(p.key, { reachingPersonalData: reaching.map((r) => ({ action: r.action, stores: r.stores.slice(0, 5), storeCount: r.stores.length })), reachingNoInventoriedStore: elsewhere });
       if (reaching.length > params.maxDataReadOnAll) {
         const named = reaching.slice(0, 4).map((r) => (r.stores.length ? `${r.action} → ${r.stores.slice(0, 2).join(', ')}${r.stores.length > 2 ? ` +${r.stores.length - 2}` : ''}` : r.action));
         reasons.push(`${reaching.length} data-read actions on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named.join('; ')}${reaching.length > 4 ? '; …' : ''})`);
