@@ -10,7 +10,11 @@
  * Run: node --import tsx bench/evidence.ts
  */
 import { performance } from 'node:perf_hooks';
-import { EvidenceStore, WRITE_CONCURRENCY, ensureTable, localClient, recordRun, startDynalite } from '../lib/evidence';
+import { EvidenceStore, Sealer, WRITE_CONCURRENCY, ensureTable, ephemeralKeyPair, localClient, recordRun, startDynalite } from '../lib/evidence';
+
+/** In-memory signing key: the bench measures store calls, not key storage. */
+const { signer } = ephemeralKeyPair();
+const sealerFor = (store: EvidenceStore) => new Sealer({ store, signer });
 import { RULES, evaluateRules } from '../lib/rules';
 import { loadScenario } from '../lib/scenarios';
 
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
     await ensureTable(client, 'bench-calls');
     const n = findings.length;
     const first = new EvidenceStore({ client, tableName: 'bench-calls' });
-    await recordRun({ store: first, snapshot, findings, runId: 'calls' });
+    await recordRun({ store: first, sealer: sealerFor(first), snapshot, findings, runId: 'calls' });
     report(`API calls, first run of an account (${n} records)`, first.totalCalls(), 'calls', n + 5);
     console.log(`  ${JSON.stringify(first.calls)}; sequential round trips: ${roundTrips(first)}`);
     // docs/design.md asked for "a handful of batched calls". BatchWriteItem would do it in ~4, but it
@@ -61,17 +65,17 @@ async function main(): Promise<void> {
     );
     const next = new EvidenceStore({ client, tableName: 'bench-calls' });
     const nextDay = { ...snapshot, collectedAt: new Date(Date.parse(snapshot.collectedAt) + 86_400_000).toISOString() };
-    await recordRun({ store: next, snapshot: nextDay, findings, runId: 'calls-2' });
+    await recordRun({ store: next, sealer: sealerFor(next), snapshot: nextDay, findings, runId: 'calls-2' });
     report(`API calls, next run of the account`, next.totalCalls(), 'calls', n + 5);
     console.log(`  ${JSON.stringify(next.calls)}; sequential round trips: ${roundTrips(next)} (the account entry exists: not rewritten)`);
     const retry = new EvidenceStore({ client, tableName: 'bench-calls' });
-    await recordRun({ store: retry, snapshot: nextDay, findings, runId: 'calls-2' });
+    await recordRun({ store: retry, sealer: sealerFor(retry), snapshot: nextDay, findings, runId: 'calls-2' });
     report(`API calls, retry of a sealed run`, retry.totalCalls(), 'calls', 5);
     console.log(`  ${JSON.stringify(retry.calls)}`);
     // The same retry if there were no existence check: every conditional put fails and, on
     // dynalite (no ReturnValuesOnConditionCheckFailure), is read back; DynamoDB returns the item.
     const blind = new EvidenceStore({ client: withoutExistenceCheck(server.endpoint), tableName: 'bench-calls' });
-    await recordRun({ store: blind, snapshot: nextDay, findings, runId: 'calls-2' });
+    await recordRun({ store: blind, sealer: sealerFor(blind), snapshot: nextDay, findings, runId: 'calls-2' });
     const { BatchGet: _check, ...blindCalls } = blind.calls;
     const blindHere = blind.totalCalls() - (_check ?? 0);
     const blindAws = blindHere - (blind.calls.Get ?? 0);
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
       const accountId = String(100000000000 + (i % 3));
       const at = new Date(start + Math.floor(i / 3) * 86_400_000).toISOString();
       const snap = { ...snapshot, account: { id: accountId }, collectedAt: at };
-      await recordRun({ store, snapshot: snap, findings, runId: `day-${Math.floor(i / 3)}` });
+      await recordRun({ store, sealer: sealerFor(store), snapshot: snap, findings, runId: `day-${Math.floor(i / 3)}` });
     }
     const writeMs = performance.now() - t0;
     report(`write ${N} account-runs (embedded)`, writeMs / 1000, 's', 60);

@@ -2,21 +2,24 @@
  * Builds the art32 CDK app from a parsed configuration. `infra/app.ts` (the `cdk` entry)
  * and the infra tests both call this, so the tests check the app that gets deployed.
  */
-import { App, BootstraplessSynthesizer, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, Aws, BootstraplessSynthesizer, type AppProps, Validations } from 'aws-cdk-lib';
 import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONFIG_CONTEXT_KEY, ConfigError, parseConfig, type Art32Config } from '../lib/config';
+import { AnchorStack } from './stacks/anchor-stack';
 import { CollectorStack } from './stacks/collector-stack';
 import { MemberAccountStack } from './stacks/member-account-stack';
 
 export const COLLECTOR_STACK_ID = 'Art32Collector';
 export const MEMBER_STACK_ID = 'Art32MemberRole';
+export const ANCHOR_STACK_ID = 'Art32Anchors';
 
 export interface Art32App {
   app: App;
   config: Art32Config;
   collector: CollectorStack;
   member: MemberAccountStack;
+  anchors: AnchorStack;
 }
 
 export interface BuildOptions {
@@ -39,8 +42,19 @@ function contextValue(value: unknown): unknown {
 export function buildApp(props: AppProps = {}, options: BuildOptions = {}): Art32App {
   const app = new App(props);
   const config = parseConfig(contextValue(app.node.tryGetContext(CONFIG_CONTEXT_KEY)));
+  // The anchor bucket's account: a log-archive account when configured, else the collector's.
+  const anchorAccount = config.anchors.accountId ?? config.collectorAccountId;
+  const anchorBucketName = config.anchors.bucketName ?? `art32-anchors-${anchorAccount ?? Aws.ACCOUNT_ID}-${config.region}`;
+  const anchors = new AnchorStack(app, ANCHOR_STACK_ID, {
+    config,
+    collectorAccount: config.collectorAccountId ?? Aws.ACCOUNT_ID,
+    bucketName: anchorBucketName,
+    env: { region: config.region, ...(anchorAccount ? { account: anchorAccount } : {}) },
+    description: 'art32: WORM anchor bucket (S3 Object Lock, compliance mode) for every seal; deploy in a log-archive account',
+  });
   const collector = new CollectorStack(app, COLLECTOR_STACK_ID, {
     config,
+    anchorBucketName,
     // Region only: the account stays the deploying credentials' (no lookups at synth).
     env: { region: config.region },
     description: 'art32: scheduled GDPR Art. 32 / CNIL evidence collection (collector account)',
@@ -54,5 +68,5 @@ export function buildApp(props: AppProps = {}, options: BuildOptions = {}): Art3
     description: 'art32: read-only role for the evidence collector (every collected account; StackSet-ready)',
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, config, collector, member };
+  return { app, config, collector, member, anchors };
 }

@@ -1,14 +1,22 @@
 /**
- * FinalizeRun: the run's closing step and its numbers.
+ * FinalizeRun: the run's sealer, closing step and numbers.
+ *
+ * Sealer: this function's role is the only one allowed `kms:Sign` with the manifest signing
+ * key (CollectAccount only writes records). For every account of the run it seals the runs
+ * still open up to this one, oldest first: the sealer reads each run back, signs its manifest
+ * and anchors it in the Object Lock bucket (lib/evidence/seal.ts); a run already sealed is
+ * never signed again.
  *
  * Every account of the run must end SEALED in the store — complete, or incomplete with the
  * gap in its manifest. Finalize reads each account's outcome from the store (not from the Map
- * output: the manifest is what an auditor will verify), CLOSES any run still open (an attempt
- * that died half-way: resumed from its stored records, or sealed incomplete), and publishes
+ * output: the manifest is what an auditor will verify), SEALS every run still open (complete when
+ * CollectAccount wrote all its records, restoring them from its stored facts on a retry; else
+ * incomplete, naming what it lacks — this function writes no record), and publishes
  * per-account numbers that the alarms watch:
  *
  *   AccountsSealed · AccountsSealedIncomplete · AccountsCollectionFailed · AccountsUnrecorded ·
- *   AccountsWithoutSealedRun (no sealed successful collection in `CONTINUITY_HOURS`) · RunsFinalized
+ *   AccountsWithoutSealedRun (no sealed successful collection in `CONTINUITY_HOURS`) · RunsFinalized ·
+ *   SealsRefused (the sealer would not vouch for what it read back: see the log and `art32 verify`)
  *
  * A failed account never fails the execution: the execution's result lists each account's
  * outcome and the counts; the alarms make failures loud.
@@ -68,7 +76,9 @@ export function createHandler(deps: FinalizeRunDeps) {
   const env = parseEnv(FinalizeRunEnv, deps.env, 'finalize-run');
   const obs = deps.obs ?? createObservability();
   const region = deps.region ?? deps.env.AWS_REGION ?? 'us-east-1';
-  const evidence = deps.evidence ?? openEvidenceSink({ tableName: env.TABLE_NAME, region, trace: (c) => traced(obs, c) });
+  const evidence =
+    deps.evidence ??
+    openEvidenceSink({ tableName: env.TABLE_NAME, region, trace: (c) => traced(obs, c), seal: { signingKeyId: env.SIGNING_KEY_ID, anchorsUrl: env.ANCHORS_URL } });
   const lock = deps.lock ?? new RunLock({ doc: DynamoDBDocumentClient.from(traced(obs, new DynamoDBClient({ region }))), tableName: env.TABLE_NAME });
 
   const finalizeRun = async (event: FinalizeRunEvent): Promise<FinalizeRunResult> => {
@@ -87,8 +97,12 @@ export function createHandler(deps: FinalizeRunDeps) {
       lock: 'not-held',
     };
     const now = Date.parse(event.startedAt);
+    let refused = 0;
     for (const accountId of event.accounts) {
-      const outcome = await evidence.outcome(accountId, { collectedAt: event.startedAt, runId: event.runId });
+      const outcome = await evidence.outcome(accountId, { collectedAt: event.startedAt, runId: event.runId }, (errorMessage) => {
+        refused++;
+        obs.logger.error('seal refused', { accountId, runId: event.runId, errorMessage });
+      });
       summary.outcomes[accountId] = outcome;
       if (outcome === 'SEALED') summary.sealed++;
       else if (outcome === 'SEALED_INCOMPLETE') summary.sealedIncomplete++;
@@ -106,6 +120,7 @@ export function createHandler(deps: FinalizeRunDeps) {
     obs.metrics.addMetric('AccountsCollectionFailed', 'Count', summary.collectionFailed);
     obs.metrics.addMetric('AccountsUnrecorded', 'Count', summary.unrecorded);
     obs.metrics.addMetric('AccountsWithoutSealedRun', 'Count', summary.withoutSealedRun.length);
+    obs.metrics.addMetric('SealsRefused', 'Count', refused);
     const problems = summary.accounts - summary.sealed;
     if (problems > 0) obs.logger.warn('run finalized with accounts not sealed as successful collections', { ...summary });
     else obs.logger.info('run finalized', { ...summary });

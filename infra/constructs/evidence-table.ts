@@ -22,6 +22,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EVIDENCE_TABLE } from '../../lib/evidence/table';
 import { RUN_LOCK_KEY } from '../../lib/evidence/run-lock';
+import { MANIFEST_ATTRIBUTES } from '../../lib/evidence/store';
 
 /**
  * Actions the table's resource policy denies to everyone but the break-glass principal.
@@ -125,6 +126,36 @@ export class EvidenceTable extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+  }
+
+  /**
+   * Lets the sealer write manifests — and nothing else. The sealer's PutItem is limited by
+   * conditions DynamoDB evaluates on the request itself:
+   * - `dynamodb:LeadingKeys` like `ACCOUNT#*`: never the `ACCOUNTS` registry partition;
+   * - `dynamodb:Attributes` ⊆ the manifest item's attribute names (MANIFEST_ATTRIBUTES): a
+   *   record item needs `gsi1pk`, `ruleId`, `status`, `fieldHashes`…, which the sealer may not
+   *   send, so any record-shaped item it could write lacks the attributes `verify` recomputes
+   *   from the body and is reported. (IAM cannot condition on the sort key, so a per-prefix
+   *   grant is impossible in one table; this is the closest exact bound.)
+   */
+  public grantSeal(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCOUNT#*'] },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...MANIFEST_ATTRIBUTES] },
+        },
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
         resources: [this.key.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
       }),

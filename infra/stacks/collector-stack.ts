@@ -28,11 +28,16 @@ import { Art32Function } from '../constructs/art32-function';
 import { AuditorRole } from '../constructs/auditor-role';
 import { EvidenceTable } from '../constructs/evidence-table';
 import { REPORTS_PK } from '../../lib/evidence/table';
+import { ANCHOR_PREFIX } from '../constructs/anchor-bucket';
+import { ManifestSigningKey } from '../constructs/manifest-signing-key';
+import { cfnExecRoleArn } from './anchor-stack';
 import { Orchestration, scheduleExpression } from '../constructs/orchestration';
 import { PublishFindings } from '../constructs/publish-findings';
 
 export interface CollectorStackProps extends StackProps {
   config: Art32Config;
+  /** Name of the anchor bucket (Art32Anchors stack, possibly in another account). */
+  anchorBucketName: string;
 }
 
 /** X-Ray has no resource-level permissions: PutTraceSegments/PutTelemetryRecords need `*`. */
@@ -40,6 +45,7 @@ const XRAY_REASON = 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTel
 
 export class CollectorStack extends Stack {
   public readonly evidence: EvidenceTable;
+  public readonly signingKey: ManifestSigningKey;
   public readonly functions: Record<'listAccounts' | 'collectAccount' | 'finalizeRun', Art32Function> & { sendReport?: Art32Function; publishFindings?: Art32Function };
   public readonly orchestration: Orchestration;
   public readonly alarms: Alarms;
@@ -114,17 +120,35 @@ export class CollectorStack extends Stack {
       );
     }
 
-    // ---- finalize a run
+    // ---- finalize a run: the SEALER, the one role that may sign manifests
+    const sealerRoleArn = `arn:${this.partition}:iam::${this.account}:role/${config.sealerRoleName}`;
+    this.signingKey = new ManifestSigningKey(this, 'ManifestSigning', {
+      sealerRoleArn,
+      breakGlassPrincipalArn: config.breakGlassPrincipalArn,
+      deployRoleArn: cfnExecRoleArn(this.partition, this.account, this.region),
+    });
+    const anchorsUrl = `s3://${props.anchorBucketName}/${ANCHOR_PREFIX}`;
     const finalizeRun = new Art32Function(this, 'FinalizeRun', {
       name: 'finalize-run',
-      description: 'art32: check every account of a run has its manifest, publish run metrics',
-      environment: finalizeRunEnvironment(tableName),
-      timeout: Duration.minutes(2),
+      description: 'art32: seal each account of a run (read back, sign, anchor), check every account is sealed, publish run metrics',
+      environment: finalizeRunEnvironment(tableName, this.signingKey.key.keyArn, anchorsUrl),
+      timeout: Duration.minutes(5),
+      roleName: config.sealerRoleName,
       logRetention,
     });
     this.evidence.grantRead(finalizeRun.role);
     this.evidence.grantRunLock(finalizeRun.role);
+    this.evidence.grantSeal(finalizeRun.role);
+    finalizeRun.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [this.signingKey.key.keyArn] }));
+    const anchorBucketArn = `arn:${this.partition}:s3:::${props.anchorBucketName}`;
+    finalizeRun.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject', 's3:GetObjectVersion'], resources: [`${anchorBucketArn}/${ANCHOR_PREFIX}*`] }));
+    finalizeRun.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucketVersions', 's3:ListBucket'], resources: [anchorBucketArn] }));
     acknowledge(finalizeRun.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
+    acknowledge(
+      finalizeRun.role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.anchorBucketName}/${ANCHOR_PREFIX}*]`,
+      'One anchor object per seal, named by account and run: the sealer adds objects under the anchors/ prefix of the one anchor bucket (Object Lock keeps each version; PutObject cannot delete).',
+    );
 
     this.functions = { listAccounts, collectAccount, finalizeRun };
 

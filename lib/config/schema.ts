@@ -167,6 +167,31 @@ export const IntegrationsConfig = z
   .strict();
 export type IntegrationsConfig = z.infer<typeof IntegrationsConfig>;
 
+/** 3 years + 1 day: CNIL délibération n° 2021-122 admits up to 3 years of log retention for documented internal control. */
+export const DEFAULT_ANCHOR_RETENTION_DAYS = 1096;
+
+/**
+ * The WORM anchor bucket (S3 Object Lock, compliance mode) that every seal is copied to.
+ * Deployed by its own stack (Art32Anchors), ideally in a separate log-archive account.
+ */
+export const AnchorsConfig = z
+  .object({
+    /** Account of the anchor bucket (a log-archive account); default: the collector account. */
+    accountId: AccountId.optional(),
+    /** Bucket name; default `art32-anchors-<account>-<region>`. */
+    bucketName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name is 3-63 characters of a-z 0-9 . -')
+      .optional(),
+    /**
+     * Days each anchor stays locked (compliance mode: nobody, root included, can shorten it).
+     * Default 1096 (3 years + 1 day), the internal-control period of CNIL délibération n° 2021-122.
+     */
+    retentionDays: z.number().int().min(1).max(36500).default(DEFAULT_ANCHOR_RETENTION_DAYS),
+  })
+  .strict();
+export type AnchorsConfig = z.infer<typeof AnchorsConfig>;
+
 export const Art32Config = z
   .object({
     /**
@@ -184,6 +209,13 @@ export const Art32Config = z
     memberRoleName: RoleName.default('art32-member-readonly'),
     /** Fixed name of the collect-account Lambda's role, so member accounts can trust it by ARN. */
     collectorRoleName: RoleName.default('art32-collector'),
+    /**
+     * Fixed name of the sealing function's role (FinalizeRun): the signing key policy and the
+     * anchor bucket policy (possibly in another account) name it by ARN.
+     */
+    sealerRoleName: RoleName.default('art32-sealer'),
+    /** The anchor bucket (WORM copy of every seal). */
+    anchors: AnchorsConfig.default({ retentionDays: DEFAULT_ANCHOR_RETENTION_DAYS }),
     /**
      * ExternalId required by the member role's trust policy (confused-deputy guard;
      * not a secret). STS accepts 2-1224 characters of `\w+=,.@:/-`.
@@ -318,6 +350,10 @@ export type CollectAccountEnv = z.infer<typeof CollectAccountEnv>;
 
 export const FinalizeRunEnv = CommonEnv.extend({
   TABLE_NAME: z.string().min(3),
+  /** The manifest signing key (KMS, ECC_NIST_P256 SIGN_VERIFY): FinalizeRun is the sealer. */
+  SIGNING_KEY_ID: z.string().min(1),
+  /** Where each seal is anchored: s3://bucket/prefix (Object Lock, compliance mode). */
+  ANCHORS_URL: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'expected s3://bucket[/prefix]'),
 });
 export type FinalizeRunEnv = z.infer<typeof FinalizeRunEnv>;
 
@@ -394,8 +430,9 @@ function activityEnvironment(activity: ActivityConfig): Record<string, string> {
   };
 }
 
-export function finalizeRunEnvironment(tableName: string): Record<string, string> {
-  return { ...common('finalize-run'), TABLE_NAME: tableName };
+/** `signingKeyId` and `anchorsUrl` may be CDK tokens. */
+export function finalizeRunEnvironment(tableName: string, signingKeyId: string, anchorsUrl: string): Record<string, string> {
+  return { ...common('finalize-run'), TABLE_NAME: tableName, SIGNING_KEY_ID: signingKeyId, ANCHORS_URL: anchorsUrl };
 }
 
 /** `tableName` and `partition` may be CDK tokens. */

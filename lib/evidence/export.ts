@@ -11,10 +11,13 @@ import { FRAMEWORKS } from '../frameworks';
 import { PRIVATE_DIR_MODE, PrivateDirError, stageOutputDir, writePrivateFile, type StagedDir } from '../support/private-files';
 import { markdownCode, markdownText } from '../support/sanitize';
 import { TOOL_VERSION } from '../version';
-import { manifestBody, recordBody } from './build';
+import type { Anchor, AnchorListing } from './anchor';
+import { sha256Hex } from './canonical';
 import type { EvidenceRecord, RunManifest } from './record';
-import type { EvidenceStore } from './store';
-import { verifyStore, type VerificationResult } from './verify';
+import type { SignatureVerifier } from './signing';
+import { dateBounds, manifestSignatureOf, parseManifestItem, parseRecordItem, type EvidenceStore, type Item } from './store';
+import { keys } from './table';
+import { INCOMPLETE_KINDS, recordIntegrity, verifyAccountItems, type AccountVerification, type VerificationResult } from './verify';
 
 export interface ExportInput {
   store: EvidenceStore;
@@ -22,6 +25,10 @@ export interface ExportInput {
   from: string;
   to: string;
   outDir: string;
+  /** The trusted public key: signatures are checked and the key ships as public-key.pem. */
+  verifier?: SignatureVerifier;
+  /** Anchor store listing: compared with the chain and shipped as anchors.jsonl. */
+  anchors?: AnchorListing & { store: string };
 }
 
 export interface ExportResult {
@@ -30,6 +37,8 @@ export interface ExportResult {
   manifests: number;
   verification: VerificationResult;
   files: string[];
+  /** Records exported but not intact (listed in NOT-INTACT.jsonl, marked in SUMMARY.md). */
+  notIntact: number;
 }
 
 export class ExportDirError extends Error {
@@ -58,11 +67,26 @@ const STATUS_MARK: Record<string, string> = { PASS: 'PASS', FAIL: '**FAIL**', WA
 /** Stored values (messages quote names from the audited account) are escaped for Markdown by the one sanitising layer. */
 const mdCell = markdownText;
 
-export function summaryMarkdown(input: { accountId: string; from: string; to: string }, records: readonly EvidenceRecord[], manifests: readonly RunManifest[], verification: VerificationResult): string {
+export function summaryMarkdown(
+  input: { accountId: string; from: string; to: string },
+  records: readonly EvidenceRecord[],
+  manifests: readonly RunManifest[],
+  verification: VerificationResult,
+  notIntact: ReadonlySet<string> = new Set(),
+): string {
   const out: string[] = [];
+  const signed = verification.accounts.every((a) => a.signaturesChecked);
   out.push(`# Evidence summary — account ${mdCell(input.accountId)}`, '');
   out.push(`Period: ${mdCell(input.from)} to ${mdCell(input.to)} · ${manifests.length} sealed run(s) · ${records.length} record(s) · exported by art32 ${TOOL_VERSION}`, '');
-  out.push(`Verification: ${verification.ok ? '**verified** — every record hash, manifest hash and chain link matches.' : `**NOT VERIFIED** — ${mdCell(verification.firstProblem?.message ?? '')}`}`, '');
+  out.push(
+    `Verification: ${verification.ok ? `**verified** — every record hash, manifest hash${signed ? ', signature' : ''} and chain link matches${signed ? '' : ' (signatures NOT checked: no public key given)'}.` : `**NOT VERIFIED** — ${mdCell(verification.firstProblem?.message ?? '')}`}`,
+    '',
+  );
+  if (notIntact.size) out.push(`**${notIntact.size} record(s) are NOT INTACT** and are marked ⚠ below; see NOT-INTACT.jsonl. They are not evidence.`, '');
+  const markOf = (r: EvidenceRecord) => {
+    const mark = STATUS_MARK[r.status] ?? mdCell(r.status);
+    return notIntact.has(keys.recordSk(r.collectedAt, r.runId, r.ruleId)) ? `⚠ NOT INTACT (${mark})` : mark;
+  };
   const runs = [...new Map(records.map((r) => [`${r.collectedAt}#${r.runId}`, { collectedAt: r.collectedAt, runId: r.runId }])).values()].sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : 1));
   const requirementIds = new Set(records.flatMap((r) => r.requirementIds));
   for (const framework of FRAMEWORKS) {
@@ -77,7 +101,7 @@ export function summaryMarkdown(input: { accountId: string; from: string; to: st
       for (const run of runs) {
         const cells = ruleIds.map((id) => {
           const r = mine.find((x) => x.ruleId === id && x.runId === run.runId && x.collectedAt === run.collectedAt);
-          return r ? STATUS_MARK[r.status] ?? mdCell(r.status) : '–';
+          return r ? markOf(r) : '–';
         });
         out.push(`| ${mdCell(run.collectedAt)} | ${mdCell(run.runId)} | ${cells.join(' | ')} |`);
       }
@@ -85,7 +109,7 @@ export function summaryMarkdown(input: { accountId: string; from: string; to: st
       const latestRecords = mine.filter((r) => latest && r.runId === latest.runId && r.collectedAt === latest.collectedAt);
       if (latestRecords.length) {
         out.push('', `Latest run (${mdCell(latest?.collectedAt)}):`, '');
-        for (const r of latestRecords) out.push(`- ${markdownCode(r.ruleId)} ${STATUS_MARK[r.status] ?? mdCell(r.status)} (${mdCell(r.severity)}): ${mdCell(r.message)}`);
+        for (const r of latestRecords) out.push(`- ${markdownCode(r.ruleId)} ${markOf(r)} (${mdCell(r.severity)}): ${mdCell(r.message)}`);
       }
       out.push('');
     }
@@ -95,7 +119,17 @@ export function summaryMarkdown(input: { accountId: string; from: string; to: st
   return `${out.join('\n')}\n`;
 }
 
-export function packReadme(input: { accountId: string; from: string; to: string }, manifests: readonly RunManifest[]): string {
+export interface PackReadmeOptions {
+  signed: boolean;
+  anchors: boolean;
+  keyId?: string | undefined;
+}
+
+/** The exact shell command that checks every manifest signature of a pack with openssl alone. */
+export const OPENSSL_VERIFY_COMMAND =
+  'for f in manifests/*.json; do h=$(basename "$f" .json); printf "%s " "$h"; openssl dgst -sha256 -verify public-key.pem -signature "manifests/$h.sig" "$f"; done';
+
+export function packReadme(input: { accountId: string; from: string; to: string }, manifests: readonly RunManifest[], options: PackReadmeOptions = { signed: false, anchors: false }): string {
   const first = manifests[0];
   return `# art32 audit pack — account ${input.accountId}, ${input.from} to ${input.to}
 
@@ -103,13 +137,17 @@ This directory is readable and checkable without art32.
 
 | file | content |
 |---|---|
-| SUMMARY.md | per requirement (GDPR, CNIL): status of each rule in each run, latest messages |
-| records.jsonl | one evidence record per line (JSON), with its \`hash\` |
+| SUMMARY.md | per requirement (GDPR, CNIL): status of each rule in each run, latest messages; records not intact are marked ⚠ |
+| records.jsonl | one evidence record per line (JSON), with its \`hash\` and \`intact\` (the verdict at export) |
 | manifests.jsonl | one run manifest per line: the record hashes of the run and the previous manifest's hash |
-| records/<sha256>.json | the exact bytes each record hash was computed over |
-| manifests/<sha256>.json | the exact bytes each manifest hash was computed over |
-| verification.json | the result of \`art32 verify\` at export time |
-| findings.ocsf.json | the same records as OCSF 1.8.0 Compliance Findings (for a SIEM or Security Lake; not the evidence of record) |
+| records/<sha256>.json | the stored bytes of each record, copied byte for byte, named by the hash the store holds for it |
+| manifests/<sha256>.json | the stored bytes of each manifest, byte for byte |
+| manifests/<sha256>.sig | the manifest's signature (ECDSA P-256 / SHA-256, DER) over exactly the bytes of manifests/<sha256>.json |
+| public-key.pem | ${options.signed ? `the trusted public key that checks every signature (key ${options.keyId ?? ''})` : '(absent: exported without a public key; signatures not checked)'} |
+| anchors.jsonl | ${options.anchors ? 'the WORM anchors of this account: one line per seal (run, time, manifest hash, signature)' : '(absent: exported without an anchor store)'} |
+| NOT-INTACT.jsonl | records that failed verification at export (key, hash, reason); they are not evidence |
+| verification.json | the result of the verification at export time |
+| findings.ocsf.json | the intact records as OCSF 1.8.0 Compliance Findings (for a SIEM or Security Lake; not the evidence of record; records not intact are left out) |
 
 ## How a hash is made
 
@@ -124,10 +162,23 @@ cd <this directory>
 # each file's SHA-256 must equal its name
 for f in records/*.json manifests/*.json; do echo "$(basename "$f" .json)  $f"; done | sha256sum -c --quiet && echo "all hashes OK"
 # a record line of records.jsonl, re-serialised canonically, gives the same bytes (needs jq):
-head -1 records.jsonl | jq -cS 'del(.hash)' | tr -d '\\n' | sha256sum     # = .hash of that line
+head -1 records.jsonl | jq -cS 'del(.hash, .intact)' | tr -d '\\n' | sha256sum     # = .hash of that line
 \`\`\`
 
 (\`jq -S -c\` sorts keys and drops whitespace; it matches the canonical form for the values art32 writes.)
+
+## Check every signature with openssl
+
+A hash proves a file was not changed after its hash was computed; the signature proves who sealed
+it: only the holder of the signing key (deployed: a KMS key only the sealing function may use) can
+produce it. Get the public key from a source you trust (\`aws kms get-public-key\` on the signing
+key, or the key recorded at deployment) and compare it with public-key.pem, then:
+
+\`\`\`sh
+${OPENSSL_VERIFY_COMMAND}
+\`\`\`
+
+Every line must say \`Verified OK\`.
 
 ## Check the chain
 
@@ -141,16 +192,44 @@ jq -r '[.collectedAt, .runId, .hash, (.previous.hash // "NONE")] | @tsv' manifes
 
 ${first?.previous ? `The first manifest of this period links to run ${first.previous.runId} (${first.previous.collectedAt}), hash ${first.previous.hash}, which is before the period.` : 'The first manifest of this period starts the chain (no previous run).'}
 Every record hash listed by a manifest must appear in records/, and every file in records/ must be listed by a manifest.
+
+## Check the anchors
+
+Each seal was also written to a WORM anchor store (S3 Object Lock, compliance mode) outside the
+evidence table. Every anchor of the period must name a manifest of this pack with the same hash,
+and the newest anchor must not be newer than the newest manifest (else runs were deleted):
+
+\`\`\`sh
+jq -r '[.collectedAt, .runId, .manifestHash] | @tsv' anchors.jsonl
+# the same listing from the bucket itself (versions included):
+# aws s3api list-object-versions --bucket <anchor bucket> --prefix anchors/${input.accountId}/
+\`\`\`
 `;
 }
 
 export async function exportPack(input: ExportInput): Promise<ExportResult> {
-  const range = { from: input.from, to: input.to };
-  const records = await input.store.recordsInRange(input.accountId, range);
-  const manifests = await input.store.manifests(input.accountId, range);
+  const { upper } = dateBounds({ from: input.from, to: input.to });
+  // One read: what is verified is exactly what is exported.
+  const items = await input.store.accountItems(input.accountId, input.from);
+  const registry = await input.store.accounts();
+  if (!registry.includes(input.accountId) && items.manifests.length + items.records.length === 0) await input.store.assertKnownAccount(input.accountId);
+  const inRange = (sk: string) => (sk.split('#')[1] ?? '') <= upper;
+  const recordItems = items.records.filter((i) => inRange(i.sk));
+  const { lower } = dateBounds({ from: input.from });
+  const manifestItems = items.manifests.filter((i) => inRange(i.sk) && (i.sk.split('#')[1] ?? '') >= lower);
+  const accountAnchors = input.anchors?.anchors.filter((a) => a.accountId === input.accountId);
+  const account = verifyAccountItems(input.accountId, items, input.from, {
+    ...(input.verifier ? { verifier: input.verifier } : {}),
+    ...(accountAnchors ? { anchors: accountAnchors } : {}),
+  });
+  if (!registry.includes(input.accountId)) {
+    account.problems.unshift({ kind: 'REGISTRY_ENTRY_MISSING', accountId: input.accountId, runId: '', collectedAt: '', pk: 'ACCOUNTS', sk: `ACCOUNT#${input.accountId}`, message: `account ${input.accountId} has evidence but no ACCOUNTS registry entry: the entry was deleted` });
+  }
+  const verification = accountResult(account, input);
+
   const staged = await prepareOutDir(input.outDir);
   try {
-    return await writePack(input, staged, records, manifests);
+    return await writePack(input, staged, { account, verification, recordItems, manifestItems, accountAnchors });
   } catch (error) {
     await staged.discard();
     if (error instanceof PrivateDirError) throw new ExportDirError(input.outDir, error.message.slice(input.outDir.length + 1));
@@ -158,25 +237,77 @@ export async function exportPack(input: ExportInput): Promise<ExportResult> {
   }
 }
 
-async function writePack(input: ExportInput, staged: StagedDir, records: EvidenceRecord[], manifests: RunManifest[]): Promise<ExportResult> {
-  const verification = await verifyStore(input.store, { accountId: input.accountId, from: input.from });
+interface PackContent {
+  account: AccountVerification;
+  verification: VerificationResult;
+  recordItems: Item[];
+  manifestItems: Item[];
+  accountAnchors: Anchor[] | undefined;
+}
+
+async function writePack(input: ExportInput, staged: StagedDir, content: PackContent): Promise<ExportResult> {
+  const { account, verification, recordItems, manifestItems, accountAnchors } = content;
   const files: string[] = [];
-  const write = async (name: string, content: string) => {
-    await writePrivateFile(join(staged.path, name), content);
+  const write = async (name: string, data: string | Uint8Array) => {
+    await writePrivateFile(join(staged.path, name), data);
     files.push(name);
   };
   await mkdir(join(staged.path, 'records'), { mode: PRIVATE_DIR_MODE });
   await mkdir(join(staged.path, 'manifests'), { mode: PRIVATE_DIR_MODE });
-  for (const r of records) await write(`records/${r.hash}.json`, recordBody(r));
-  for (const m of manifests) await write(`manifests/${m.hash}.json`, manifestBody(m));
-  await write('records.jsonl', records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
-  await write('manifests.jsonl', manifests.map((m) => JSON.stringify(m)).join('\n') + (manifests.length ? '\n' : ''));
+  const records: EvidenceRecord[] = [];
+  const notIntact: { sk: string; hash: string; reason: string }[] = [];
+  for (const item of recordItems) {
+    const hash = typeof item.hash === 'string' && /^[0-9a-f]{64}$/.test(item.hash) ? item.hash : sha256Hex(String(item.body ?? ''));
+    // The stored body, byte for byte, under the hash the item claims: sha256sum shows any difference.
+    if (typeof item.body === 'string') await write(`records/${hash}.json`, item.body);
+    const integrity = recordIntegrity(account, item.sk);
+    if (!integrity.intact) notIntact.push({ sk: item.sk, hash, reason: integrity.reason });
+    try {
+      records.push(parseRecordItem(item));
+    } catch {
+      // unreadable: listed in NOT-INTACT.jsonl only
+    }
+  }
+  const manifests: RunManifest[] = [];
+  for (const item of manifestItems) {
+    if (typeof item.body !== 'string' || typeof item.hash !== 'string') continue;
+    await write(`manifests/${item.hash}.json`, item.body);
+    const signature = manifestSignatureOf(item);
+    if (signature) await write(`manifests/${item.hash}.sig`, Buffer.from(signature.value, 'base64'));
+    try {
+      manifests.push(parseManifestItem(item));
+    } catch {
+      // reported by the verification
+    }
+  }
+  const notIntactSks = new Set(notIntact.map((n) => n.sk));
+  const keyOf = (r: EvidenceRecord) => keys.recordSk(r.collectedAt, r.runId, r.ruleId);
+  const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+  await write('records.jsonl', jsonl(records.map((r) => ({ ...r, intact: !notIntactSks.has(keyOf(r)) }))));
+  await write('manifests.jsonl', jsonl(manifests));
+  await write('NOT-INTACT.jsonl', jsonl(notIntact));
+  if (accountAnchors) await write('anchors.jsonl', jsonl(accountAnchors));
+  if (input.verifier) await write('public-key.pem', input.verifier.publicKeyPem);
   await write('verification.json', `${JSON.stringify(verification, null, 2)}\n`);
-  // The same findings in OCSF for a SIEM; each carries its run's manifest hash as chain head.
+  // The same findings in OCSF for a SIEM (intact records only); each carries its run's manifest hash as chain head.
   const headOfRun = new Map(manifests.map((m) => [m.runId, m.hash]));
-  await write('findings.ocsf.json', `${JSON.stringify(toOcsfComplianceFindings(records.map((r) => ocsfInputFromRecord(r, headOfRun.get(r.runId)))), null, 2)}\n`);
-  await write('SUMMARY.md', summaryMarkdown(input, records, manifests, verification));
-  await write('README.md', packReadme(input, manifests));
+  const ocsf = records.filter((r) => !notIntactSks.has(keyOf(r))).map((r) => ocsfInputFromRecord(r, headOfRun.get(r.runId)));
+  await write('findings.ocsf.json', `${JSON.stringify(toOcsfComplianceFindings(ocsf), null, 2)}\n`);
+  await write('SUMMARY.md', summaryMarkdown(input, records, manifests, verification, notIntactSks));
+  await write('README.md', packReadme(input, manifests, { signed: input.verifier !== undefined, anchors: accountAnchors !== undefined, keyId: input.verifier?.keyId }));
   await staged.publish();
-  return { outDir: input.outDir, records: records.length, manifests: manifests.length, verification, files };
+  return { outDir: input.outDir, records: records.length, manifests: manifests.length, verification, files, notIntact: notIntact.length };
+}
+
+function accountResult(account: AccountVerification, input: ExportInput): VerificationResult {
+  const problems = account.problems;
+  const verdict = problems.length === 0 ? 'intact' : problems.every((p) => INCOMPLETE_KINDS.includes(p.kind)) ? 'incomplete' : 'tampered';
+  return {
+    ok: problems.length === 0,
+    verdict,
+    ...(input.anchors ? { anchors: { store: input.anchors.store, count: input.anchors.anchors.filter((a) => a.accountId === input.accountId).length } } : {}),
+    from: input.from,
+    accounts: [account],
+    ...(problems[0] ? { firstProblem: problems[0] } : {}),
+  };
 }

@@ -14,10 +14,16 @@
  *
  * A closed run never launders tampering: a stored record that is not the one its header
  * planned stops the close (`RunCloseError`), and `verify` names it.
+ *
+ * Separation of duties: every WRITE above is the record writer's (`writeRunLifecycle`,
+ * `fillRun`); every SEAL is the sealer's (lib/evidence/seal.ts), which reads the run back
+ * itself and signs only what it read. The CLI does both in one process (`recordRunLifecycle`);
+ * deployed, CollectAccount writes and FinalizeRun seals (`sealOpenRuns`).
  */
-import { hashRecord, type RunIdentity } from './build';
+import { hashRecord } from './build';
 import { EvidenceOrderError } from './errors';
-import { ManifestEntry, type EvidenceRecord, type CollectionFailure, type RunIncomplete, type RunManifest } from './record';
+import { ManifestEntry, type EvidenceRecord, type CollectionFailure, type RunManifest } from './record';
+import type { Sealer } from './seal';
 import { parseRecordItem, recordItem, type EvidenceStore, type Item } from './store';
 import { keys } from './table';
 
@@ -88,25 +94,44 @@ export async function planRun(store: EvidenceStore, accountId: string, run: RunK
   return mine ? { kind: 'open', toClose, own: mine } : { kind: 'new', toClose };
 }
 
+/** What the record writer did for one account's run (nothing sealed yet). */
+export interface WrittenRun {
+  /** The run's records: this attempt's, or those the run was first opened with (a retry). */
+  records: EvidenceRecord[];
+  collectionFailed?: CollectionFailure;
+  written: number;
+  alreadyPresent: number;
+  /** The run was already open (a retry or a crash): filled with the records it was opened with. */
+  resumed: boolean;
+  /** Earlier interrupted runs of the account, filled as far as their stored facts allow (to be sealed first). */
+  toClose: FilledRun[];
+  /** Set when the run was already sealed (a retry after the seal): nothing was written. */
+  sealed?: RunManifest;
+}
+
 /**
- * Record one account's run through the whole lifecycle (see the file comment). `plan` may
- * come from an earlier `planRun` (the CLI checks every account before writing any).
+ * The record writer's half of the lifecycle (no key, no seal): order check, fill the account's
+ * interrupted runs from their stored facts, open this run (or adopt it) and fill it.
  */
-export async function recordRunLifecycle(
+export async function writeRunLifecycle(
   store: EvidenceStore,
   records: readonly EvidenceRecord[],
   options: { collectionFailed?: CollectionFailure; plan?: RunPlan } = {},
-): Promise<RecordRunOutcome> {
+): Promise<WrittenRun> {
   const first = records[0];
   if (!first) throw new Error('a run needs at least one record');
   const plan = options.plan ?? (await planRun(store, first.accountId, first));
-  if (plan.kind === 'sealed') return alreadySealed(store, first);
-  const closed: ClosedRun[] = [];
-  for (const header of plan.toClose) closed.push(await closeRun(store, header));
+  if (plan.kind === 'sealed') {
+    const done = await alreadySealed(store, first);
+    return { records: done.records, written: 0, alreadyPresent: done.alreadyPresent, resumed: false, toClose: [], sealed: done.manifest, ...(done.manifest.collectionFailed ? { collectionFailed: done.manifest.collectionFailed } : {}) };
+  }
+  const toClose: FilledRun[] = [];
+  for (const header of plan.toClose) toClose.push(await fillRun(store, header));
   if (plan.kind === 'open') {
-    const done = await closeRun(store, plan.own, records);
-    const outcome = await alreadySealed(store, first);
-    return { ...outcome, written: done.written, alreadyPresent: outcome.alreadyPresent - done.written, resumed: true, closed };
+    const own = await fillRun(store, plan.own, records);
+    const stored = (await store.runRecordItems(first.accountId, first.collectedAt, first.runId)).map(parseRecordItem);
+    const collectionFailed = plan.own.collectionFailed as CollectionFailure | undefined;
+    return { records: stored, written: own.written, alreadyPresent: stored.length + 1 - own.written, resumed: true, toClose, ...(collectionFailed ? { collectionFailed } : {}) };
   }
   // Open: payload first (first writer wins: a concurrent or earlier attempt's facts are adopted).
   const { item: payload, ours } = await store.putPayload(records, options.collectionFailed);
@@ -117,14 +142,69 @@ export async function recordRunLifecycle(
     ...(adopted ? { payloadSha256: String(payload.sha256) } : {}),
     ...(collectionFailed ? { collectionFailed } : {}),
   });
-  const sealed = await store.writeManifest(runRecords, collectionFailed ? { collectionFailed } : {});
+  return { records: runRecords, written: written.written, alreadyPresent: written.alreadyPresent, resumed: !ours, toClose, ...(collectionFailed ? { collectionFailed } : {}) };
+}
+
+/**
+ * Record one account's run through the whole lifecycle (see the file comment), writer and
+ * sealer in one process (the CLI): write, then seal the interrupted runs oldest first (each
+ * complete, or incomplete with what it lacks), then this run. `plan` may come from an earlier
+ * `planRun` (the CLI checks every account before writing any).
+ */
+export async function recordRunLifecycle(
+  store: EvidenceStore,
+  records: readonly EvidenceRecord[],
+  options: { sealer: Sealer; collectionFailed?: CollectionFailure; plan?: RunPlan },
+): Promise<RecordRunOutcome> {
+  const { sealer, ...writeOptions } = options;
+  const written = await writeRunLifecycle(store, records, writeOptions);
+  if (written.sealed) return { records: written.records, manifest: written.sealed, written: 0, alreadyPresent: written.alreadyPresent, resumed: false, closed: [] };
+  const closed: ClosedRun[] = [];
+  for (const filled of written.toClose) closed.push(await sealFilled(sealer, filled, 'a later run'));
+  const first = records[0] as EvidenceRecord;
+  // A resumed run (opened by an earlier attempt) is a close: what its facts could not restore is sealed as missing.
+  const sealed = await sealer.seal(
+    { accountId: first.accountId, runId: first.runId, collectedAt: first.collectedAt },
+    written.resumed ? { closeIncomplete: { closedBy: 'a retry of the run' } } : {},
+  );
+  const sealWrites = sealed.alreadySealed ? 0 : 1;
   return {
-    records: runRecords,
+    records: written.records,
     manifest: sealed.manifest,
-    written: written.written + (sealed.alreadyPresent ? 0 : 1),
-    alreadyPresent: written.alreadyPresent + (sealed.alreadyPresent ? 1 : 0),
-    resumed: !ours,
+    written: written.written + sealWrites,
+    alreadyPresent: written.alreadyPresent + (sealed.alreadySealed ? 1 : 0),
+    resumed: written.resumed,
     closed,
+  };
+}
+
+/**
+ * The sealer's half for one account (deployed: FinalizeRun): seal every run of the account
+ * still open up to `upTo`, oldest first — complete when its records are all there, otherwise
+ * INCOMPLETE with what it holds (`closedBy` words why). Writes nothing but manifests.
+ */
+export async function sealOpenRuns(store: EvidenceStore, sealer: Sealer, accountId: string, upTo: RunKey, closedBy: string): Promise<ClosedRun[]> {
+  const limit = order(upTo);
+  const { open } = await store.chainState(accountId);
+  const closed: ClosedRun[] = [];
+  for (const header of open.filter((h) => order(h as unknown as RunKey) <= limit)) {
+    closed.push(await sealFilled(sealer, { header, written: 0 }, closedBy));
+  }
+  return closed;
+}
+
+async function sealFilled(sealer: Sealer, filled: FilledRun, closedBy: string): Promise<ClosedRun> {
+  const { header } = filled;
+  const run = { accountId: String(header.accountId), runId: String(header.runId), collectedAt: String(header.collectedAt) };
+  const sealed = await sealer.seal(run, { closeIncomplete: { closedBy } });
+  const m = sealed.manifest;
+  return {
+    ...run,
+    status: m.incomplete ? 'incomplete' : 'complete',
+    recordCount: m.recordCount,
+    expectedRecords: m.incomplete?.expectedRecords ?? m.recordCount,
+    written: filled.written + (sealed.alreadySealed ? 0 : 1),
+    ...(m.incomplete ? { reason: m.incomplete.reason } : {}),
   };
 }
 
@@ -141,12 +221,19 @@ function planFromHeader(header: Item): ManifestEntry[] | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** An open run after the writer restored what it could (the sealer then seals it). */
+export interface FilledRun {
+  header: Item;
+  /** Records written to restore it. */
+  written: number;
+}
+
 /**
- * Close one open run: write the planned records it lacks (from its payload, or from
- * `candidates` whose hashes match the plan), then seal it — complete when nothing is
- * missing, otherwise INCOMPLETE with what it holds and why.
+ * The record writer's part of closing an open run: write the planned records it lacks (from
+ * its payload, or from `candidates` whose hashes match the plan). A stored record that is not
+ * the planned one stops it (`RunCloseError`): a close never seals over tampering.
  */
-export async function closeRun(store: EvidenceStore, header: Item, candidates: readonly EvidenceRecord[] = []): Promise<ClosedRun> {
+export async function fillRun(store: EvidenceStore, header: Item, candidates: readonly EvidenceRecord[] = []): Promise<FilledRun> {
   const accountId = String(header.accountId);
   const runId = String(header.runId);
   const collectedAt = String(header.collectedAt);
@@ -166,63 +253,34 @@ export async function closeRun(store: EvidenceStore, header: Item, candidates: r
   }
 
   const plan = planFromHeader(header);
+  for (const [sk, record] of stored) {
+    const entry = plan?.find((e) => e.sk === sk);
+    if (plan && (!entry || entry.hash !== record.hash)) throw fail(`record ${sk} is not the record its header planned`);
+  }
+  if (!plan || plan.every((e) => stored.has(e.sk))) return { header, written: 0 };
+
   const payloadItem = await store.getItem(header.pk, keys.payloadSk(collectedAt, runId));
   const payloadRecords = store.payloadRecords(payloadItem);
   const available = new Map<string, EvidenceRecord>();
-  const planned = new Map((plan ?? []).map((e) => [e.sk, e]));
+  const planned = new Map(plan.map((e) => [e.sk, e]));
   for (const r of [...candidates, ...(payloadRecords ?? [])]) {
     const sk = keys.recordSk(r.collectedAt, r.runId, r.ruleId);
     if (r.accountId === accountId && planned.get(sk)?.hash === r.hash) available.set(sk, r);
   }
-  for (const [sk, record] of stored) {
-    const entry = planned.get(sk);
-    if (plan && (!entry || entry.hash !== record.hash)) throw fail(`record ${sk} is not the record its header planned`);
-  }
-
   let written = 0;
-  const missing: ManifestEntry[] = [];
-  for (const entry of plan ?? []) {
+  for (const entry of plan) {
     if (stored.has(entry.sk)) continue;
     const record = available.get(entry.sk);
-    if (!record) {
-      missing.push(entry);
-      continue;
-    }
+    if (!record) continue;
     if ((await store.putNew(recordItem(record))) === 'written') written++;
     stored.set(entry.sk, record);
   }
-  const present = [...stored.values()];
-  const collectionFailed = header.collectionFailed as CollectionFailure | undefined;
-  const expected = plan?.length ?? Number(header.recordCount ?? present.length);
-  const incomplete: RunIncomplete | undefined =
-    plan && missing.length === 0
-      ? undefined
-      : {
-          reason: incompleteReason(present.length, expected, plan !== undefined, payloadItem, payloadRecords !== undefined),
-          expectedRecords: expected,
-          missing,
-        };
-  const identity: RunIdentity = { accountId, runId, collectedAt, source: header.source as RunIdentity['source'] };
-  const sealed = await store.writeManifest(present, { ...(incomplete ? { incomplete } : {}), ...(collectionFailed ? { collectionFailed } : {}) }, identity);
-  return {
-    accountId,
-    runId,
-    collectedAt,
-    status: incomplete ? 'incomplete' : 'complete',
-    recordCount: present.length,
-    expectedRecords: expected,
-    written: written + (sealed.alreadyPresent ? 0 : 1),
-    ...(incomplete ? { reason: incomplete.reason } : {}),
-  };
+  return { header, written };
 }
 
-function incompleteReason(present: number, expected: number, hasPlan: boolean, payload: Item | undefined, payloadUsable: boolean): string {
-  const head = `interrupted after ${present} of ${expected} record(s) were written; closed by a later run`;
-  if (!hasPlan) return `${head}: its header (written by an earlier art32 version) lists no planned records, so the missing ones cannot be named or regenerated`;
-  if (!payload) return `${head}: the facts it was opened with were not stored (no payload item), so the missing records cannot be regenerated from them`;
-  if (typeof payload.omitted === 'string') return `${head}: the facts it was opened with were too large to store (${payload.omitted}), so the missing records cannot be regenerated from them`;
-  if (!payloadUsable) return `${head}: its stored payload does not match its hash, so it was not used`;
-  return `${head}: its stored payload does not hold the planned records, so it was not used`;
+/** Close one open run in one process (writer + sealer): `fillRun`, then seal (complete, or incomplete with what it lacks). */
+export async function closeRun(store: EvidenceStore, sealer: Sealer, header: Item, candidates: readonly EvidenceRecord[] = []): Promise<ClosedRun> {
+  return sealFilled(sealer, await fillRun(store, header, candidates), 'a later run');
 }
 
 function withoutHash(record: EvidenceRecord): Omit<EvidenceRecord, 'hash'> {

@@ -1,7 +1,9 @@
 /**
  * Record one account's run: findings → records → the run lifecycle (lib/evidence/lifecycle.ts:
- * order check, close interrupted runs, open, fill, seal).
- * The path shared by the CLI `collect` command and the CollectAccount Lambda.
+ * order check, close interrupted runs, open, fill, seal). The record writer writes; the sealer
+ * (lib/evidence/seal.ts) reads the run back and signs its manifest, last. The CLI `collect`
+ * does both in one process (local key, `recordRun`); deployed, the CollectAccount Lambda only
+ * writes (`writeRunRecords`) and the FinalizeRun Lambda, the one role allowed to sign, seals.
  */
 import { RegisterStore } from '../register/store';
 import { registerView } from '../register/view';
@@ -9,10 +11,11 @@ import type { RegisterView } from '../register/types';
 import { requirementsForRule } from '../frameworks';
 import type { Finding } from '../rules/types';
 import { SECTION_NAMES, type AccountSnapshot } from '../snapshot';
-import { recordRunLifecycle, type ClosedRun, type RunPlan } from './lifecycle';
+import { recordRunLifecycle, writeRunLifecycle, type ClosedRun, type RunPlan, type WrittenRun } from './lifecycle';
 import { buildRecords, normaliseInstant, type CapLimits, type RequirementLookup } from './build';
 import { keys } from './table';
 import type { CollectionFailure, EvidenceRecord, RunManifest } from './record';
+import type { Sealer } from './seal';
 import type { EvidenceStore } from './store';
 import { baselinesFromFindings, type ActivityBaselines } from '../activity/baselines';
 
@@ -21,6 +24,8 @@ export interface RecordRunInput {
   snapshot: AccountSnapshot;
   findings: readonly Finding[];
   runId: string;
+  /** Signs the manifest after reading the run back (lib/evidence/seal.ts). */
+  sealer: Sealer;
   /** Default: every framework's requirements that list the rule (lib/frameworks). */
   requirementsFor?: RequirementLookup;
   caps?: Partial<CapLimits>;
@@ -43,7 +48,7 @@ export interface RecordRunResult {
 
 export const requirementIdsForRule: RequirementLookup = (ruleId) => requirementsForRule(ruleId).map((r) => r.id);
 
-export function buildRunRecords(input: Omit<RecordRunInput, 'store' | 'plan'>): EvidenceRecord[] {
+export function buildRunRecords(input: Omit<RecordRunInput, 'store' | 'plan' | 'sealer'>): EvidenceRecord[] {
   return buildRecords({
     snapshot: input.snapshot,
     findings: input.findings,
@@ -64,11 +69,18 @@ export function collectionFailureOf(snapshot: AccountSnapshot): CollectionFailur
   return { operation: first?.operation ?? 'collect', code: first?.code ?? 'NothingCollected', message: first?.message ?? 'no section of the account could be collected' };
 }
 
+/** The record writer's half (no key, no seal): build the records and write them through the lifecycle. */
+export async function writeRunRecords(input: Omit<RecordRunInput, 'sealer'>): Promise<WrittenRun> {
+  const records = buildRunRecords(input);
+  const collectionFailed = collectionFailureOf(input.snapshot);
+  return writeRunLifecycle(input.store, records, { ...(collectionFailed ? { collectionFailed } : {}), ...(input.plan ? { plan: input.plan } : {}) });
+}
+
+/** Write and seal one account's run (the CLI: writer and sealer in one process). */
 export async function recordRun(input: RecordRunInput): Promise<RecordRunResult> {
   const records = buildRunRecords(input);
   const collectionFailed = collectionFailureOf(input.snapshot);
-  const outcome = await recordRunLifecycle(input.store, records, { ...(collectionFailed ? { collectionFailed } : {}), ...(input.plan ? { plan: input.plan } : {}) });
-  return outcome;
+  return recordRunLifecycle(input.store, records, { sealer: input.sealer, ...(collectionFailed ? { collectionFailed } : {}), ...(input.plan ? { plan: input.plan } : {}) });
 }
 
 /** What rules may use from earlier runs of the account (see `EvaluationContext`). */

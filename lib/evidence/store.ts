@@ -2,7 +2,7 @@
  * `EvidenceStore`: the one store implementation, on the DynamoDB API. The deployed stack
  * points it at the real table; the CLI points it at the embedded dynalite (same API).
  *
- * Write path of one account's run (an 18-rule run: 1 + 19 + 1 + 1 = 22 calls):
+ * Write path of one account's run (an 18-rule run: 1 + 19 calls to write, then the seal):
  *  1. `BatchGetItem` of every key the run will write (records, run header, account entry):
  *     a read-only shortcut, not the guarantee. Keys already present must hold the SAME
  *     content hash (a retried run: skipped, so a retry costs 1 call instead of ~20 writes);
@@ -12,8 +12,8 @@
  *     since step 1 (a concurrent writer) is never overwritten; its stored content (returned
  *     with the failure, `ReturnValuesOnConditionCheckFailure: ALL_OLD`, or read back where the
  *     store does not return it) is compared: identical = already present, different = conflict;
- *  3. `Query` the account's latest manifest (the previous link of the chain);
- *  4. conditional `PutItem` of the manifest, last: it seals the run.
+ *  3. the SEALER (lib/evidence/seal.ts, another role when deployed) reads the run back,
+ *     builds and signs the manifest, and writes it with `putManifest` — last: it seals the run.
  *
  * Why not `BatchWriteItem` (1 call instead of ~20): its PutRequests take no condition, so a
  * concurrent writer could be overwritten between check and write, and IAM can't tell a batch
@@ -43,17 +43,17 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { canonicalJson, hashCanonical, sha256Hex } from './canonical';
-import { buildManifest, manifestBody, normaliseInstant, recordBody, type ManifestExtras, type RunIdentity } from './build';
+import { manifestBody, normaliseInstant, recordBody } from './build';
 import {
   CorruptItemError,
   EvidenceConflictError,
-  EvidenceOrderError,
   EvidenceTableMissingError,
   EvidenceWriteError,
   InvalidDateRangeError,
   UnknownAccountError,
 } from './errors';
 import { EvidenceRecord, RunManifest, type CollectionFailure, type EvidenceSource, type ManifestEntry } from './record';
+import { SIGNATURE_ALGORITHM, type ManifestSignature } from './signing';
 import { ACCOUNTS_PK, REPORTS_PK, BY_RULE_INDEX, BY_RUN_INDEX, KEY_HIGH, keys } from './table';
 
 /** Item attributes as stored (DocumentClient form). */
@@ -97,11 +97,6 @@ export interface WriteRunResult {
   written: number;
   /** Items that were already stored with identical content (retried run). */
   alreadyPresent: number;
-}
-
-export interface WriteManifestResult {
-  manifest: RunManifest;
-  alreadyPresent: boolean;
 }
 
 export interface RunSummary {
@@ -245,7 +240,31 @@ function registryItem(accountId: string): Item {
   return { pk: ACCOUNTS_PK, sk: keys.registrySk(accountId), type: 'ACCOUNT', accountId };
 }
 
-export function manifestItem(manifest: RunManifest): Item {
+/** Every attribute a manifest item has: the sealer's PutItem is limited to these (infra/constructs/evidence-table.ts). */
+export const MANIFEST_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi2pk',
+  'gsi2sk',
+  'type',
+  'accountId',
+  'runId',
+  'collectedAt',
+  'recordCount',
+  'previousHash',
+  'body',
+  'hash',
+  'signature',
+  'signatureAlgorithm',
+  'signingKeyId',
+] as const;
+
+/**
+ * The manifest item. `signature*` attributes sit beside the body they sign (a signature cannot
+ * be inside what it signs); verify checks them against a trusted public key, never against
+ * `signingKeyId`.
+ */
+export function manifestItem(manifest: RunManifest, signature: ManifestSignature): Item {
   return {
     pk: keys.account(manifest.accountId),
     sk: keys.manifestSk(manifest.collectedAt, manifest.runId),
@@ -259,7 +278,16 @@ export function manifestItem(manifest: RunManifest): Item {
     previousHash: manifest.previous?.hash ?? 'NONE',
     body: manifestBody(manifest),
     hash: manifest.hash,
+    signature: signature.value,
+    signatureAlgorithm: signature.algorithm,
+    signingKeyId: signature.keyId,
   };
+}
+
+/** The signature stored with a manifest item, or undefined when it has none (unsigned = not sealed by art32's sealer). */
+export function manifestSignatureOf(item: Record<string, unknown>): ManifestSignature | undefined {
+  if (typeof item.signature !== 'string' || item.signatureAlgorithm !== SIGNATURE_ALGORITHM || typeof item.signingKeyId !== 'string') return undefined;
+  return { algorithm: SIGNATURE_ALGORITHM, keyId: item.signingKeyId, value: item.signature };
 }
 
 /** Content hash of an item for idempotency checks: the evidence hash, or the canonical item for index items. */
@@ -624,47 +652,40 @@ export class EvidenceStore {
   }
 
   /**
-   * Seal a run: write its manifest, linked to the account's latest manifest. Call after
-   * `writeRun`. A retried finalize with identical records succeeds without writing.
-   * `run` names the run when `records` is empty (an incomplete run that holds none).
+   * Write a sealed manifest with its signature: conditional put (never replaces a manifest).
+   * Only the sealer calls this (lib/evidence/seal.ts): it read the run's records back, built
+   * the manifest from them and signed its body. Returns false when a manifest is already
+   * stored under that key (the caller compares it).
    */
-  public async writeManifest(records: readonly EvidenceRecord[], extras: ManifestExtras = {}, run?: RunIdentity): Promise<WriteManifestResult> {
-    const first = run ?? records[0];
-    if (!first) throw new EvidenceWriteError('writeManifest needs at least one record');
-    const ownSk = keys.manifestSk(first.collectedAt, first.runId);
-    const latest = await this.latestManifest(first.accountId);
-    if (latest) {
-      const latestSk = keys.manifestSk(latest.collectedAt, latest.runId);
-      if (latestSk === ownSk) return this.compareExistingManifest(latest, records, extras, run);
-      if (latestSk > ownSk) {
-        const own = await this.getManifest(first.accountId, first.collectedAt, first.runId);
-        if (own) return this.compareExistingManifest(own, records, extras, run);
-        throw new EvidenceOrderError(first.accountId, `${first.runId} (${first.collectedAt})`, `${latest.runId} (${latest.collectedAt})`);
-      }
-    }
-    const manifest = buildManifest(records, latest ? { runId: latest.runId, collectedAt: latest.collectedAt, hash: latest.hash } : null, extras, run);
+  public async putManifest(manifest: RunManifest, signature: ManifestSignature): Promise<boolean> {
+    const item = manifestItem(manifest, signature);
     try {
-      const item = manifestItem(manifest);
       await this.faults.beforeWrite?.(item);
       await this.sendRetryingThrottles(
         () => new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
         `PutItem on ${this.tableName}: pk=${item.pk} sk=${item.sk} (manifest)`,
       );
-      return { manifest, alreadyPresent: false };
+      return true;
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
-      const own = await this.getManifest(first.accountId, first.collectedAt, first.runId);
-      if (!own) throw error;
-      return this.compareExistingManifest(own, records, extras, run);
+      return false;
     }
   }
 
-  private compareExistingManifest(stored: RunManifest, records: readonly EvidenceRecord[], extras: ManifestExtras, run?: RunIdentity): WriteManifestResult {
-    const rebuilt = buildManifest(records, stored.previous, extras, run);
-    if (rebuilt.hash !== stored.hash) {
-      throw new EvidenceConflictError({ pk: keys.account(stored.accountId), sk: keys.manifestSk(stored.collectedAt, stored.runId) }, stored.hash, rebuilt.hash);
-    }
-    return { manifest: stored, alreadyPresent: true };
+  /** The stored manifest item of a run (raw: the sealer compares body and signature), consistent read. */
+  public async getManifestItem(accountId: string, collectedAt: string, runId: string): Promise<Item | undefined> {
+    const out = await this.send<{ Item?: Item }>(
+      new GetCommand({ TableName: this.tableName, Key: { pk: keys.account(accountId), sk: keys.manifestSk(collectedAt, runId) }, ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+
+  /** The run header of one account's run (written with its records), consistent read. */
+  public async getRunHeader(accountId: string, collectedAt: string, runId: string): Promise<Item | undefined> {
+    const out = await this.send<{ Item?: Item }>(
+      new GetCommand({ TableName: this.tableName, Key: { pk: keys.account(accountId), sk: keys.openSk(collectedAt, runId) }, ConsistentRead: true }),
+    );
+    return out.Item;
   }
 
   public async getManifest(accountId: string, collectedAt: string, runId: string): Promise<RunManifest | undefined> {
@@ -676,10 +697,20 @@ export class EvidenceStore {
 
   // ------------------------------------------------------------------ queries
 
-  /** Accounts with evidence (the `ACCOUNTS` registry partition), sorted. */
+  /**
+   * Accounts with evidence (the `ACCOUNTS` registry partition), sorted. Read from the sort
+   * KEYS (`ACCOUNT#<id>`), never from an attribute: an edited `accountId` cannot redirect or
+   * hide an account. `verify` also adds every anchored account (lib/evidence/verify.ts).
+   */
   public async accounts(): Promise<string[]> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ACCOUNTS_PK } });
-    return items.map((i) => String(i.accountId)).sort();
+    const items = await this.registryItems();
+    const prefix = keys.registrySk('');
+    return [...new Set(items.map((i) => i.sk).filter((sk) => sk.startsWith(prefix) && /^\d{12}$/.test(sk.slice(prefix.length))).map((sk) => sk.slice(prefix.length)))].sort();
+  }
+
+  /** The raw items of the `ACCOUNTS` registry partition (verify checks their attributes). */
+  public async registryItems(): Promise<Item[]> {
+    return this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ACCOUNTS_PK } });
   }
 
   /** Throw `UnknownAccountError` (listing the known accounts) when the account has no evidence. */

@@ -8,10 +8,12 @@
  * manifest) leaves a shorter valid chain. Keep the latest manifest hash somewhere else
  * (the export pack, the report email) to detect that.
  */
-import { sha256Hex, hashCanonical } from './canonical';
+import { canonicalJson, sha256Hex, hashCanonical } from './canonical';
 import { CorruptItemError } from './errors';
 import type { EvidenceRecord, RunManifest } from './record';
-import { dateBounds, parseManifestItem, parseRecordItem, type AccountItems, type EvidenceStore, type Item } from './store';
+import type { Anchor, AnchorListing } from './anchor';
+import type { SignatureVerifier } from './signing';
+import { dateBounds, manifestItem, manifestSignatureOf, parseManifestItem, parseRecordItem, recordItem, type AccountItems, type EvidenceStore, type Item } from './store';
 import { keys } from './table';
 
 export type ProblemKind =
@@ -22,7 +24,30 @@ export type ProblemKind =
   | 'RUN_INCOMPLETE'
   | 'MANIFEST_MODIFIED'
   | 'MANIFEST_DELETED'
-  | 'MANIFEST_LINK_BROKEN';
+  | 'MANIFEST_LINK_BROKEN'
+  /** The manifest has no signature: it was not written by art32's sealer. */
+  | 'MANIFEST_UNSIGNED'
+  /** The signature does not verify with the trusted public key: manifest rewritten or re-sealed by someone without the key. */
+  | 'SIGNATURE_INVALID'
+  /** An anchored manifest is not in the table (deleted), or the anchor store itself holds a rewritten/invalid anchor. */
+  | 'ANCHORED_MANIFEST_MISSING'
+  /** The table's manifest differs from the anchored one (chain rewritten and re-sealed). */
+  | 'ANCHOR_MISMATCH'
+  /** Anchors (or an expected head) newer than the table's chain head: the newest runs were deleted. */
+  | 'CHAIN_TRUNCATED'
+  /** An account with evidence (anchored, or with manifests) is missing from the ACCOUNTS registry. */
+  | 'REGISTRY_ENTRY_MISSING'
+  /** A registry entry's attributes differ from what its key says. */
+  | 'REGISTRY_ENTRY_MODIFIED'
+  /** A run header's attributes (index keys, record count, source) differ from its key and its run. */
+  | 'HEADER_MODIFIED'
+  /** The anchor store holds an object that is not a valid anchor, or one name with several contents. */
+  | 'ANCHOR_STORE_DAMAGED'
+  /** A sealed manifest without an anchor (the anchor write failed after the seal, or anchoring started later). */
+  | 'MANIFEST_NOT_ANCHORED';
+
+/** Problems that mean "not finished", not "tampered": verify exits 4 when only these are found. */
+export const INCOMPLETE_KINDS: readonly ProblemKind[] = ['RUN_INCOMPLETE', 'MANIFEST_NOT_ANCHORED'];
 
 export interface Problem {
   kind: ProblemKind;
@@ -45,17 +70,52 @@ export interface AccountVerification {
   headHash: string | null;
   /** Runs sealed INCOMPLETE (interrupted, closed by a later run): intact evidence of a gap, not a problem. */
   gaps: { runId: string; collectedAt: string; recordCount: number; expectedRecords: number; reason: string }[];
+  /** True when every manifest signature was checked against a trusted public key. */
+  signaturesChecked: boolean;
+}
+
+export interface VerifyOptions {
+  /**
+   * The trusted public key. Without it, hashes and the chain are checked but signatures are
+   * not (`signaturesChecked: false`) — a writer who re-seals a rewritten chain then goes unseen,
+   * so every command that states "verified" passes one.
+   */
+  verifier?: SignatureVerifier;
+  /** This account's anchors (from an anchor store listing): compared with the manifests. */
+  anchors?: readonly Anchor[];
 }
 
 export interface VerificationResult {
   ok: boolean;
+  /** 'intact', 'incomplete' (only interrupted runs / unanchored seals) or 'tampered'. */
+  verdict: 'intact' | 'incomplete' | 'tampered';
+  /** Anchors compared with the table (undefined: no anchor store given). */
+  anchors?: { store: string; count: number };
   from?: string;
   accounts: AccountVerification[];
+  /** Problems not tied to one account's items (anchor store damaged, expected head missing). */
+  storeProblems?: Problem[];
   /** The earliest broken link, if any. */
   firstProblem?: Problem;
 }
 
-const RECORD_FIELDS_IN_ATTRIBUTES = ['accountId', 'runId', 'collectedAt', 'ruleId', 'status', 'severity'] as const;
+/**
+ * Compare EVERY stored attribute with the item the store would write for the hashed body:
+ * GSI keys, `type`, plain copies of body fields, diagnostics. Only the body is hashed, so any
+ * other attribute is exactly as trustworthy as this comparison. `ignore`: attributes checked
+ * elsewhere (signatures). Returns a description of the first difference, or undefined.
+ */
+function attributesDiffer(item: Record<string, unknown>, expected: Record<string, unknown>, ignore: readonly string[] = []): string | undefined {
+  const names = [...new Set([...Object.keys(item), ...Object.keys(expected)])].filter((n) => !ignore.includes(n)).sort();
+  for (const name of names) {
+    if (!(name in expected)) return `attribute ${name} is not one art32 writes (inserted)`;
+    if (!(name in item)) return `attribute ${name} is missing (expected ${JSON.stringify(expected[name])})`;
+    if (canonicalJson(item[name]) !== canonicalJson(expected[name])) {
+      return `attribute ${name} = ${JSON.stringify(item[name])} but the hashed body gives ${JSON.stringify(expected[name])}`;
+    }
+  }
+  return undefined;
+}
 
 interface RunKey {
   collectedAt: string;
@@ -86,7 +146,7 @@ function strayKeyProblem(item: Item, accountId: string, kind: 'RECORD_FORGED' | 
 }
 
 /** Check one record item in isolation: hash of the body, body vs key, body vs plain attributes. */
-function checkRecordItem(item: Item, accountId: string, key: RunKey & { ruleId?: string }): { record?: EvidenceRecord; problem?: Problem } {
+export function checkRecordItem(item: Item, accountId: string, key: RunKey & { ruleId?: string }): { record?: EvidenceRecord; problem?: Problem } {
   const base = { accountId, runId: key.runId, collectedAt: key.collectedAt, pk: item.pk, sk: item.sk };
   const where = `record ${item.sk}`;
   if (typeof item.body !== 'string' || typeof item.hash !== 'string') {
@@ -122,20 +182,14 @@ function checkRecordItem(item: Item, accountId: string, key: RunKey & { ruleId?:
       },
     };
   }
-  for (const field of RECORD_FIELDS_IN_ATTRIBUTES) {
-    if (item[field] !== record[field]) {
-      return {
-        problem: { ...base, kind: 'RECORD_MODIFIED', message: `${where} modified: attribute ${field} = ${JSON.stringify(item[field])} but the hashed body says ${JSON.stringify(record[field])}` },
-      };
-    }
-  }
-  if (JSON.stringify(item.requirementIds) !== JSON.stringify(record.requirementIds)) {
-    return { problem: { ...base, kind: 'RECORD_MODIFIED', message: `${where} modified: attribute requirementIds differs from the hashed body` } };
+  const attributeProblem = attributesDiffer(item, recordItem(record));
+  if (attributeProblem) {
+    return { problem: { ...base, kind: 'RECORD_MODIFIED', message: `${where} modified: ${attributeProblem} (every attribute is recomputed from the hashed body; an index key moved hides a record from history)` } };
   }
   return { record };
 }
 
-function checkManifestItem(item: Item, accountId: string, key: RunKey): { manifest?: RunManifest; problem?: Problem } {
+function checkManifestItem(item: Item, accountId: string, key: RunKey, verifier: SignatureVerifier | undefined): { manifest?: RunManifest; problem?: Problem } {
   const base = { accountId, runId: key.runId, collectedAt: key.collectedAt, pk: item.pk, sk: item.sk };
   const where = `manifest ${item.sk}`;
   if (typeof item.body !== 'string' || typeof item.hash !== 'string') {
@@ -144,6 +198,14 @@ function checkManifestItem(item: Item, accountId: string, key: RunKey): { manife
   const actual = sha256Hex(item.body);
   if (actual !== item.hash) {
     return { problem: { ...base, kind: 'MANIFEST_MODIFIED', message: `${where} modified: SHA-256 of its body is ${actual}, its hash attribute says ${item.hash}` } };
+  }
+  if (verifier) {
+    const signature = manifestSignatureOf(item);
+    if (!signature) return { problem: { ...base, kind: 'MANIFEST_UNSIGNED', message: `${where} has no signature: it was not sealed by art32's sealer (forged, or written by a record writer)` } };
+    if (!verifier.verify(item.body, signature)) {
+      const claimed = signature.keyId !== verifier.keyId ? ` (it claims key ${signature.keyId}; the trusted key is ${verifier.keyId})` : '';
+      return { problem: { ...base, kind: 'SIGNATURE_INVALID', message: `${where}: signature does not verify with the trusted public key${claimed}: manifest rewritten or re-sealed without the signing key` } };
+    }
   }
   let manifest: RunManifest;
   try {
@@ -154,6 +216,8 @@ function checkManifestItem(item: Item, accountId: string, key: RunKey): { manife
   if (manifest.accountId !== accountId || manifest.runId !== key.runId || manifest.collectedAt !== key.collectedAt) {
     return { problem: { ...base, kind: 'MANIFEST_MODIFIED', message: `${where}: its body belongs to ${manifest.accountId}/${manifest.runId}/${manifest.collectedAt}, not to the key it is stored under` } };
   }
+  const attributeProblem = attributesDiffer(item, manifestItem(manifest, { algorithm: 'ECDSA_SHA_256', keyId: '', value: '' }), ['signature', 'signatureAlgorithm', 'signingKeyId', 'previousHash']);
+  if (attributeProblem) return { problem: { ...base, kind: 'MANIFEST_MODIFIED', message: `${where} modified: ${attributeProblem}` } };
   if (item.previousHash !== (manifest.previous?.hash ?? 'NONE')) {
     return {
       problem: {
@@ -167,8 +231,8 @@ function checkManifestItem(item: Item, accountId: string, key: RunKey): { manife
 }
 
 /** Verify one account's evidence (records from `from` on; the whole manifest chain). */
-export async function verifyAccount(store: EvidenceStore, accountId: string, from?: string): Promise<AccountVerification> {
-  return verifyAccountItems(accountId, await store.accountItems(accountId, from), from);
+export async function verifyAccount(store: EvidenceStore, accountId: string, from?: string, options: VerifyOptions = {}): Promise<AccountVerification> {
+  return verifyAccountItems(accountId, await store.accountItems(accountId, from), from, options);
 }
 
 /**
@@ -176,7 +240,7 @@ export async function verifyAccount(store: EvidenceStore, accountId: string, fro
  * also show those items (the audit report), so they are read once and the verdict covers
  * exactly what is shown.
  */
-export function verifyAccountItems(accountId: string, items: AccountItems, from?: string): AccountVerification {
+export function verifyAccountItems(accountId: string, items: AccountItems, from?: string, options: VerifyOptions = {}): AccountVerification {
   const problems: Problem[] = [];
   const pk = keys.account(accountId);
 
@@ -188,7 +252,7 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
       problems.push(strayKeyProblem(item, accountId, 'MANIFEST_MODIFIED', 'manifests', 'MANIFEST#<collectedAt>#<runId>'));
       continue;
     }
-    const checked = checkManifestItem(item, accountId, key);
+    const checked = checkManifestItem(item, accountId, key, options.verifier);
     if (checked.problem) problems.push(checked.problem);
     manifests.push({ key, item, ...(checked.manifest ? { manifest: checked.manifest } : {}) });
   }
@@ -229,6 +293,11 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
     }
   }
 
+  if (options.anchors) problems.push(...checkAnchors(accountId, options.anchors, manifests));
+
+  // Sort keys of records found intact: sealed by a valid (signed, when a key is given)
+  // manifest whose entry matches the record's hash, and the record itself consistent.
+  const intact = new Set<string>();
   // Records, grouped by run (from the key: keys cannot be edited in place).
   const recordsByRun = new Map<string, { key: RunKey; items: Item[] }>();
   let recordCount = 0;
@@ -243,6 +312,7 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
     group.items.push(item);
     recordsByRun.set(runKeyOf(key), group);
   }
+  problems.push(...checkHeaders(accountId, items.headers, manifestByRun));
   const headerByRun = new Map<string, Item>();
   for (const h of items.headers) {
     const k = parseRunSk(h.sk, 'OPEN');
@@ -303,6 +373,7 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
     const listed = new Map(sealed.manifest.records.map((e) => [e.sk, e]));
     for (const entry of sealed.manifest.records) {
       const stored = checkedRecords.get(entry.sk);
+      if (stored?.record && stored.record.hash === entry.hash) intact.add(entry.sk);
       if (!stored) {
         problems.push({ ...base, sk: entry.sk, kind: 'RECORD_DELETED', message: `record ${entry.sk} (rule ${entry.ruleId}, hash ${entry.hash}) is listed in manifest ${sealed.item.sk} but missing from the table: deleted` });
         continue;
@@ -324,6 +395,7 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
   }
 
   problems.sort((a, b) => (a.collectedAt === b.collectedAt ? (a.runId === b.runId ? a.sk.localeCompare(b.sk) : a.runId.localeCompare(b.runId)) : a.collectedAt < b.collectedAt ? -1 : 1));
+  for (const p of problems) intact.delete(p.sk);
   const head = manifests.at(-1);
   const gaps = manifests
     .filter((m) => m.manifest?.incomplete && m.key.collectedAt >= lower)
@@ -334,7 +406,7 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
       expectedRecords: m.manifest?.incomplete?.expectedRecords ?? 0,
       reason: m.manifest?.incomplete?.reason ?? '',
     }));
-  return {
+  const result: AccountVerification = {
     gaps,
     accountId,
     manifests: manifests.length,
@@ -342,24 +414,233 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
     runs: runKeys.size,
     problems,
     headHash: head ? String(head.item.hash) : null,
+    signaturesChecked: options.verifier !== undefined,
   };
+  INTACT.set(result, intact);
+  HASHES.set(result, new Set(manifests.map((m) => String(m.item.hash))));
+  return result;
 }
 
 /**
  * What a verification means for a pipeline: `tampered` when any problem is more than an
- * unsealed run, `incomplete` when the only problems are runs not sealed yet, else `ok`.
+ * unfinished run (an unsealed run, a seal whose anchor is missing), `incomplete` when the only
+ * problems are those, else `ok`. Same as `result.verdict` (`intact` → `ok`).
  */
 export function verdictOf(result: VerificationResult): 'ok' | 'incomplete' | 'tampered' {
-  const problems = result.accounts.flatMap((a) => a.problems);
-  if (problems.length === 0) return 'ok';
-  return problems.every((p) => p.kind === 'RUN_INCOMPLETE') ? 'incomplete' : 'tampered';
+  return result.verdict === 'intact' ? 'ok' : result.verdict;
 }
 
-/** Verify one account, or every account in the registry. */
-export async function verifyStore(store: EvidenceStore, options: { accountId?: string; from?: string } = {}): Promise<VerificationResult> {
+/**
+ * Run headers carry no body: every attribute must follow from the header's key, and — once
+ * the run is sealed — its record count and source from the signed manifest.
+ */
+function checkHeaders(
+  accountId: string,
+  headers: readonly Item[],
+  manifestByRun: ReadonlyMap<string, { manifest?: RunManifest }>,
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const item of headers) {
+    const key = parseRunSk(item.sk, 'OPEN');
+    const base = { accountId, runId: key?.runId ?? '', collectedAt: key?.collectedAt ?? '', pk: item.pk, sk: item.sk };
+    if (!key) {
+      problems.push({ ...base, kind: 'HEADER_MODIFIED', message: `item ${item.sk} is stored among the run headers but its key is not OPEN#<collectedAt>#<runId>: inserted item` });
+      continue;
+    }
+    const runKey = runKeyOf(key);
+    const manifest = manifestByRun.get(runKey)?.manifest;
+    const expected: Record<string, unknown> = {
+      pk: keys.account(accountId),
+      sk: item.sk,
+      gsi2pk: keys.byRunPk(key.runId),
+      gsi2sk: keys.byRunOpenSk(accountId),
+      type: 'RUN',
+      accountId,
+      runId: key.runId,
+      collectedAt: key.collectedAt,
+      // An unsealed run may still be being written: its count is checked by the sealer, not here.
+      // A run sealed incomplete announced what it planned (the manifest's expectedRecords).
+      recordCount: manifest ? (manifest.incomplete?.expectedRecords ?? manifest.recordCount) : item.recordCount,
+      source: manifest ? manifest.source : item.source,
+    };
+    // The plan (every planned record's key and hash): once sealed, it is what the signed manifest
+    // lists plus what it names as missing. Headers of older versions have none.
+    if ('plan' in item) expected.plan = manifest ? planOfManifest(manifest) : item.plan;
+    // The failed collection a header announces is sealed into the manifest.
+    if ('collectionFailed' in item || manifest?.collectionFailed) expected.collectionFailed = manifest ? manifest.collectionFailed : item.collectionFailed;
+    // Checksum of the run's payload item (not evidence: the sealer never reads the payload).
+    if ('payloadSha256' in item) expected.payloadSha256 = item.payloadSha256;
+    const differ = attributesDiffer(item, expected);
+    if (differ) problems.push({ ...base, kind: 'HEADER_MODIFIED', message: `run header ${item.sk} modified: ${differ}` });
+  }
+  return problems;
+}
+
+/** The plan a sealed manifest implies: the records it lists and those it names as missing, by rule id. */
+function planOfManifest(manifest: RunManifest): { ruleId: string; sk: string; hash: string }[] {
+  return [...manifest.records, ...(manifest.incomplete?.missing ?? [])]
+    .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
+    .map((e) => ({ ruleId: e.ruleId, sk: e.sk, hash: e.hash }));
+}
+
+/** Manifest hashes per verification result (for `--expect-head`). */
+const HASHES = new WeakMap<AccountVerification, ReadonlySet<string>>();
+
+/**
+ * Compare one account's manifests with its anchors: every anchor must find its manifest with
+ * the same hash; anchors past the chain head mean the newest runs were cut off; a manifest
+ * without an anchor is reported as not anchored.
+ */
+function checkAnchors(accountId: string, anchors: readonly Anchor[], manifests: readonly { key: RunKey; item: Item }[]): Problem[] {
+  const problems: Problem[] = [];
+  const pk = keys.account(accountId);
+  const byRun = new Map(manifests.map((m) => [runKeyOf(m.key), m]));
+  const head = manifests.at(-1);
+  const headSk = head ? head.item.sk : undefined;
+  const anchored = new Set<string>();
+  for (const a of anchors) {
+    const runKey = runKeyOf(a);
+    anchored.add(runKey);
+    const sk = keys.manifestSk(a.collectedAt, a.runId);
+    const base = { accountId, runId: a.runId, collectedAt: a.collectedAt, pk, sk };
+    const m = byRun.get(runKey);
+    if (!m) {
+      if (headSk === undefined || sk > headSk) {
+        problems.push({ ...base, kind: 'CHAIN_TRUNCATED', message: `anchored manifest ${sk} (hash ${a.manifestHash}) is newer than the table's chain head ${headSk ?? '(no manifest at all)'}: the newest run(s) were deleted` });
+      } else {
+        problems.push({ ...base, kind: 'ANCHORED_MANIFEST_MISSING', message: `anchored manifest ${sk} (hash ${a.manifestHash}) is not in the table: deleted` });
+      }
+      continue;
+    }
+    if (m.item.hash !== a.manifestHash) {
+      problems.push({ ...base, kind: 'ANCHOR_MISMATCH', message: `manifest ${sk} has hash ${String(m.item.hash)}, but its anchor says ${a.manifestHash}: the manifest was rewritten after it was anchored` });
+    }
+  }
+  for (const m of manifests) {
+    if (!anchored.has(runKeyOf(m.key))) {
+      problems.push({
+        accountId,
+        runId: m.key.runId,
+        collectedAt: m.key.collectedAt,
+        pk,
+        sk: m.item.sk,
+        kind: 'MANIFEST_NOT_ANCHORED',
+        message: `manifest ${m.item.sk} has no anchor: its anchor write failed after the seal, or it was sealed before anchoring (it is not covered by the WORM copy)`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Intact record keys per verification result (kept out of the JSON `verify --format json` prints). */
+const INTACT = new WeakMap<AccountVerification, ReadonlySet<string>>();
+
+/** What a caller showing one record should say about it. */
+export type RecordIntegrity = { intact: true } | { intact: false; reason: string };
+
+/**
+ * The verdict on ONE record, for every surface that shows records (history, report, email,
+ * console, export): `intact` only when the record's body matches its hash and attributes and
+ * is sealed by a valid manifest (signed by the trusted key when `signaturesChecked`). Anything
+ * else — forged, modified, moved, in an unsealed run, or not read by this verification — is
+ * `intact: false` with the first problem's message. Use: verify the items you loaded with
+ * `verifyAccountItems(accountId, items, from, { verifier })`, then ask per record sort key.
+ */
+export function recordIntegrity(verification: AccountVerification, sk: string): RecordIntegrity {
+  if (INTACT.get(verification)?.has(sk)) return { intact: true };
+  const problem = verification.problems.find((p) => p.sk === sk);
+  if (problem) return { intact: false, reason: `${problem.kind}: ${problem.message}` };
+  const [, collectedAt = '', runId = ''] = sk.split('#');
+  const runProblem = verification.problems.find((p) => p.collectedAt === collectedAt && p.runId === runId);
+  if (runProblem) return { intact: false, reason: `${runProblem.kind}: ${runProblem.message}` };
+  return { intact: false, reason: 'not sealed by a valid manifest in the verified items' };
+}
+
+export interface VerifyStoreOptions {
+  accountId?: string;
+  from?: string;
+  verifier?: SignatureVerifier;
+  /** The anchor store's listing (`verify --anchors`): the account list and each chain are compared with it. */
+  anchors?: AnchorListing & { store: string };
+  /** Chain heads kept elsewhere (`--expect-head`): each must be a manifest of the (or some) account's chain. */
+  expectHeads?: readonly string[];
+}
+
+/**
+ * Verify one account, or every account: the registry's KEYS (never an attribute a writer can
+ * edit) united with every anchored account, so deleting an account's registry entry does not
+ * make it vanish from verification.
+ */
+export async function verifyStore(store: EvidenceStore, options: VerifyStoreOptions = {}): Promise<VerificationResult> {
+  const registryItems = await store.registryItems();
+  const registry = new Set(await store.accounts());
+  const registryProblems: Problem[] = [];
+  for (const item of registryItems) {
+    const id = item.sk.startsWith('ACCOUNT#') ? item.sk.slice('ACCOUNT#'.length) : '';
+    const differ = /^\d{12}$/.test(id) ? attributesDiffer(item, { pk: 'ACCOUNTS', sk: item.sk, type: 'ACCOUNT', accountId: id }) : `key ${item.sk} is not ACCOUNT#<12-digit id>`;
+    if (differ) registryProblems.push({ kind: 'REGISTRY_ENTRY_MODIFIED', accountId: id, runId: '', collectedAt: '', pk: item.pk, sk: item.sk, message: `registry entry ${item.sk} modified: ${differ}` });
+  }
+  const anchorsByAccount = new Map<string, Anchor[]>();
+  for (const a of options.anchors?.anchors ?? []) anchorsByAccount.set(a.accountId, [...(anchorsByAccount.get(a.accountId) ?? []), a]);
+  let ids: string[];
+  if (options.accountId !== undefined) {
+    ids = [options.accountId];
+  } else {
+    ids = [...new Set([...registry, ...anchorsByAccount.keys()])].sort();
+  }
   const accounts: AccountVerification[] = [];
-  for (const id of await store.knownAccountsOrAll(options.accountId)) accounts.push(await verifyAccount(store, id, options.from));
-  const all = accounts.flatMap((a) => a.problems);
+  for (const id of ids) {
+    const items = await store.accountItems(id, options.from);
+    const hasItems = items.manifests.length + items.records.length + items.headers.length > 0;
+    if (!registry.has(id) && !hasItems && !anchorsByAccount.has(id)) {
+      await store.assertKnownAccount(id); // throws UnknownAccountError, listing the known accounts
+    }
+    const anchors = options.anchors ? (anchorsByAccount.get(id) ?? []) : undefined;
+    const v = verifyAccountItems(id, items, options.from, { ...(options.verifier ? { verifier: options.verifier } : {}), ...(anchors ? { anchors } : {}) });
+    if (!registry.has(id)) {
+      const pk = keys.account(id);
+      v.problems.unshift({
+        kind: 'REGISTRY_ENTRY_MISSING',
+        accountId: id,
+        runId: '',
+        collectedAt: '',
+        pk: 'ACCOUNTS',
+        sk: keys.registrySk(id),
+        message: hasItems
+          ? `account ${id} has evidence under ${pk} but no ACCOUNTS registry entry: the entry was deleted (the account would vanish from runs, report and verify)`
+          : `account ${id} is anchored (${anchorsByAccount.get(id)?.length ?? 0} seal(s)) but the table holds neither its registry entry nor any of its evidence: deleted`,
+      });
+    }
+    accounts.push(v);
+  }
+  const extra: Problem[] = [...registryProblems.filter((p) => options.accountId === undefined || p.accountId === options.accountId)];
+  for (const line of options.anchors?.problems ?? []) {
+    extra.push({ kind: 'ANCHOR_STORE_DAMAGED', accountId: '', runId: '', collectedAt: '', pk: '', sk: '', message: `anchor store ${options.anchors?.store}: ${line}` });
+  }
+  for (const head of options.expectHeads ?? []) {
+    const found = accounts.some((a) => HASHES.get(a)?.has(head));
+    if (!found) {
+      extra.push({
+        kind: 'CHAIN_TRUNCATED',
+        accountId: options.accountId ?? '',
+        runId: '',
+        collectedAt: '',
+        pk: '',
+        sk: '',
+        message: `expected chain head ${head} is not a manifest of ${options.accountId ? `account ${options.accountId}` : 'any verified account'}: the chain was cut back or rewritten past it`,
+      });
+    }
+  }
+  const all = [...extra, ...accounts.flatMap((a) => a.problems)];
   all.sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : a.collectedAt > b.collectedAt ? 1 : 0));
-  return { ok: all.length === 0, ...(options.from !== undefined ? { from: options.from } : {}), accounts, ...(all[0] ? { firstProblem: all[0] } : {}) };
+  const verdict = all.length === 0 ? 'intact' : all.every((p) => INCOMPLETE_KINDS.includes(p.kind)) ? 'incomplete' : 'tampered';
+  return {
+    ok: all.length === 0,
+    verdict,
+    ...(options.anchors ? { anchors: { store: options.anchors.store, count: options.anchors.anchors.length } } : {}),
+    ...(options.from !== undefined ? { from: options.from } : {}),
+    accounts,
+    ...(extra.length ? { storeProblems: extra } : {}),
+    ...(all[0] ? { firstProblem: all[0] } : {}),
+  };
 }

@@ -6,6 +6,8 @@
 import { ensureTable, localClient, startDynalite } from '../evidence/embedded';
 import { previousContext, recordRun } from '../evidence/run';
 import { EvidenceStore } from '../evidence/store';
+import { Sealer } from '../evidence/seal';
+import { ephemeralKeyPair, type SignatureVerifier } from '../evidence/signing';
 import { RULES, evaluateRules } from '../rules';
 import { loadScenario } from '../scenarios';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +16,8 @@ export interface DemoStore {
   store: EvidenceStore;
   client: DynamoDBClient;
   tableName: string;
+  /** Checks the demo's manifest signatures (its key lives in memory only). */
+  verifier: SignatureVerifier;
   close(): Promise<void>;
 }
 
@@ -25,14 +29,17 @@ export async function demoStore(scenarios: readonly { scenario: string; tableNam
   for (const spec of scenarios) {
     await ensureTable(client, spec.tableName);
     const store = new EvidenceStore({ client, tableName: spec.tableName, region: 'local' });
+    // Sealed as collect seals, with a key that lives in memory only (a demo, not evidence).
+    const keys = ephemeralKeyPair();
+    const sealer = new Sealer({ store, signer: keys.signer });
     for (const collectedAt of spec.days) {
       const { snapshot, parameters } = loadScenario(spec.scenario, { collectedAt });
       const runId = `run-${collectedAt.slice(0, 10).replace(/-/g, '')}`;
       const context = await previousContext(store, snapshot.account.id, { collectedAt: snapshot.collectedAt, runId });
       const findings = evaluateRules(RULES, snapshot, { parameters, context });
-      await recordRun({ store, snapshot, findings, runId });
+      await recordRun({ store, sealer, snapshot, findings, runId });
     }
-    stores.push({ store, client, tableName: spec.tableName, close: async () => {} });
+    stores.push({ store, client, tableName: spec.tableName, verifier: keys.verifier, close: async () => {} });
   }
   return {
     stores,

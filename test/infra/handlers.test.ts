@@ -11,11 +11,12 @@ import { createHandler as createFinalize } from '../../functions/finalize-run/ha
 import { storeSink } from '../../functions/shared/evidence';
 import { EvidenceStore } from '../../lib/evidence/store';
 import { RunLock } from '../../lib/evidence/run-lock';
+import { Sealer } from '../../lib/evidence/seal';
 import { ensureTable, localClient, startDynalite, type EmbeddedServer } from '../../lib/evidence/embedded';
 import { RULES } from '../../lib/rules';
 import { loadScenario } from '../../lib/scenarios';
 import type { AccountSnapshot } from '../../lib/snapshot';
-import { scanAll } from '../integration/evidence/helpers';
+import { TEST_KEYS, scanAll } from '../integration/evidence/helpers';
 import { lambdaContext } from '../unit/functions/context';
 
 const ENV = {
@@ -28,6 +29,8 @@ const ENV = {
   MEMBER_ROLE_NAME: 'art32-member-readonly',
   EXTERNAL_ID: 'art32-test-external-id',
   AWS_PARTITION_NAME: 'aws',
+  SIGNING_KEY_ID: 'arn:aws:kms:eu-west-3:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  ANCHORS_URL: 's3://art32-anchors-999999999999-eu-west-3/anchors/',
 };
 const COLLECTED_AT = '2026-01-29T06:00:00.000Z';
 
@@ -64,6 +67,15 @@ function collectHandler() {
   return createCollect({ env: ENV, sts: new STSClient({ region: 'eu-west-3' }), evidence: storeSink(store), collect: collectScenario, region: 'eu-west-3' });
 }
 
+/** The FinalizeRun side: a sink that holds the signing key (the collect sink has none). */
+const sealingSink = () => storeSink(store, new Sealer({ store, signer: TEST_KEYS.signer }));
+/** FinalizeRun's sealing step for every account the run wrote (what the state machine does after the Map). */
+async function sealRun(runId: string): Promise<void> {
+  for (const header of (await store.runItems(runId)).filter((i) => i.type === 'RUN')) {
+    await sealingSink().outcome(String(header.accountId), { collectedAt: String(header.collectedAt), runId });
+  }
+}
+
 /** Every item of the table, exactly as stored, sorted (tests only: the store never scans). */
 const scanTable = () => scanAll(client, ENV.TABLE_NAME);
 
@@ -72,7 +84,7 @@ const credentials = { Credentials: { AccessKeyId: 'A', SecretAccessKey: 'S', Ses
 const event = (accountId: string, runId: string): CollectAccountEvent => ({ accountId, runId, startedAt: COLLECTED_AT });
 
 describe('collect-account handler', () => {
-  it('assumes the member role with the ExternalId, then writes a sealed run of evidence into the table', async () => {
+  it('assumes the member role with the ExternalId, then writes the run of evidence; only the sealer seals it', async () => {
     sts.on(AssumeRoleCommand).resolves({
       Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2026-01-29T07:00:00Z') },
       AssumedRoleUser: { AssumedRoleId: 'AROAEXAMPLE:art32-run-1', Arn: 'arn:aws:sts::123456789012:assumed-role/art32-member-readonly/art32-run-1' },
@@ -88,7 +100,10 @@ describe('collect-account handler', () => {
     expect(records).toHaveLength(RULES.length);
     expect(new Set(records.map((r) => r.ruleId))).toEqual(new Set(RULES.map((r) => r.id)));
     expect(records.some((r) => r.status === 'PASS')).toBe(true);
-    expect(await storeSink(store).outcome('123456789012', { collectedAt: COLLECTED_AT, runId: 'run-1' })).toBe('SEALED');
+    // The record writer holds no key: nothing is sealed until FinalizeRun's sealer runs.
+    expect(await store.getManifest('123456789012', COLLECTED_AT, 'run-1')).toBeUndefined();
+    await expect(storeSink(store).outcome('123456789012', { collectedAt: COLLECTED_AT, runId: 'run-1' })).rejects.toThrow(/holds no signing key/);
+    expect(await sealingSink().outcome('123456789012', { collectedAt: COLLECTED_AT, runId: 'run-1' })).toBe('SEALED');
   });
 
   it('a retried invocation with the same input succeeds and leaves the table byte-identical', async () => {
@@ -96,6 +111,7 @@ describe('collect-account handler', () => {
     const { collectAccount } = collectHandler();
     // An earlier sealed run of the account: the retry must see it, and only it, as history.
     await collectAccount({ accountId: '323456789012', runId: 'run-day-1', startedAt: '2026-01-28T05:00:00.000Z' });
+    await sealRun('run-day-1');
     const input = event('323456789012', 'run-retry');
     const first = await collectAccount(input);
     const before = await scanTable();
@@ -114,6 +130,7 @@ describe('collect-account handler', () => {
     const before = await scanTable();
     await collectAccount(input); // the stand-in collector's wall clock has moved on
     expect(await scanTable()).toEqual(before);
+    await sealRun('exec-7f3a');
     const [run, ...others] = await store.listRuns({ accountId: '623456789012' });
     expect(others).toEqual([]);
     expect(run).toMatchObject({ runId: 'exec-7f3a', collectedAt: '2026-01-29T05:00:00.123Z', status: 'complete' });
@@ -126,6 +143,7 @@ describe('collect-account handler', () => {
     const before = await scanTable();
     await collectAccount(input);
     expect(await scanTable()).toEqual(before);
+    await sealRun('run-catch');
     expect(await store.listRuns({ accountId: '723456789012' })).toEqual([expect.objectContaining({ collectedAt: COLLECTED_AT, status: 'complete' })]);
   });
 
@@ -168,7 +186,7 @@ describe('collect-account handler', () => {
       expect(r.message).toContain('sts:AssumeRole: AccessDenied');
     }
     expect(records.filter((r) => r.status === 'PASS' && needingData.has(r.ruleId))).toEqual([]);
-    expect(await storeSink(store).outcome('223456789012', { collectedAt: COLLECTED_AT, runId: 'run-2' })).not.toBe('UNRECORDED');
+    expect(await sealingSink().outcome('223456789012', { collectedAt: COLLECTED_AT, runId: 'run-2' })).not.toBe('UNRECORDED');
   });
 
   it('invoked by the state machine catch (failure set): records the failure without collecting', async () => {
@@ -183,7 +201,7 @@ describe('collect-account handler', () => {
 
 describe('finalize-run handler', () => {
   it('counts collected and failed accounts from the sealed manifests', async () => {
-    const { finalizeRun } = createFinalize({ env: ENV, evidence: storeSink(store), lock: new RunLock({ doc: store.documentClient, tableName: ENV.TABLE_NAME }) });
+    const { finalizeRun } = createFinalize({ env: ENV, evidence: sealingSink(), lock: new RunLock({ doc: store.documentClient, tableName: ENV.TABLE_NAME }) });
     const summary = await finalizeRun({
       runId: 'run-1',
       startedAt: COLLECTED_AT,
@@ -194,7 +212,7 @@ describe('finalize-run handler', () => {
   });
 
   it('an account with nothing recorded never fails the execution: counted UNRECORDED (the alarm metric) and listed without a sealed run', async () => {
-    const { finalizeRun } = createFinalize({ env: ENV, evidence: storeSink(store), lock: new RunLock({ doc: store.documentClient, tableName: ENV.TABLE_NAME }) });
+    const { finalizeRun } = createFinalize({ env: ENV, evidence: sealingSink(), lock: new RunLock({ doc: store.documentClient, tableName: ENV.TABLE_NAME }) });
     const summary = await finalizeRun({ runId: 'run-1', startedAt: COLLECTED_AT, accounts: ['123456789012', '523456789012'], results: [{ accountId: '523456789012', status: 'UNRECORDED' }] });
     expect(summary).toMatchObject({ sealed: 1, unrecorded: 1, outcomes: { '523456789012': 'UNRECORDED' } });
     expect(summary.withoutSealedRun).toContain('523456789012');

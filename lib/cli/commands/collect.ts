@@ -17,8 +17,9 @@ import { addSourceOptions, readParametersFile, sourceOptionsFrom, type RawSource
 import { addStoreOptions, withStore, type RawStoreOptions } from '../store-options';
 import { terminalText } from '../../support/sanitize';
 import { collectorIdentity, recordCollectionContext } from '../collection-context';
+import { addAnchorOption, addKeyOptions, sealerFor, type RawIntegrityOptions } from '../integrity-options';
 
-interface CollectOptions extends RawSourceOptions, RawStoreOptions {
+interface CollectOptions extends RawSourceOptions, RawStoreOptions, RawIntegrityOptions {
   runId?: string;
   params?: string;
   format: 'table' | 'json' | 'csv' | 'ocsf';
@@ -65,7 +66,7 @@ export function register(program: Command): void {
         'Without --table the evidence goes to the embedded store on disk. A scenario without --collected-at is collected "now", ' +
         'so each demo run is a new dated run. Re-running with the same --run-id is safe: identical evidence is not written twice.',
     );
-  addStoreOptions(addSourceOptions(command))
+  addKeyOptions(addAnchorOption(addStoreOptions(addSourceOptions(command))), false)
     .option('--run-id <id>', 'run id (A-Z a-z 0-9 . _ : -); default run-<start time>. Reuse it to finish an interrupted run')
     .option('--params <file>', 'JSON file of rule parameters, {"<rule id>": {"<parameter>": value}}')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a recorded rule of this severity or worse is FAIL or NOT VERIFIED (for pipelines; the evidence is recorded either way)').choices([...SEVERITIES]))
@@ -124,12 +125,14 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
         const accounts = prepared.length;
         const plans = [];
         for (const p of prepared) plans.push(await planRun(open.store, p.snapshot.account.id, p.key));
+        // The sealer's key (the local key pair is created on first use) only once nothing refused the run.
+        const sealer = await sealerFor(open, options);
         const recorded: { label: string; result: RecordRunResult }[] = [];
         // Who collects (STS caller with AWS credentials, else user@host): recorded beside each run for the audit document.
         const collectedBy = await collectorIdentity(options, open.mode === 'aws');
         for (const [i, { resolved, snapshot, findings }] of prepared.entries()) {
           const plan = plans[i];
-          const result = await recordRun({ store: open.store, snapshot, findings, runId, ...(plan ? { plan } : {}) });
+          const result = await recordRun({ store: open.store, sealer, snapshot, findings, runId, ...(plan ? { plan } : {}) });
           await recordCollectionContext(open.store, { snapshot, records: result.records, collectedBy: { ...collectedBy, ...assumedRoleOf(options, snapshot.account.id) }, argv: commandLine(cmd), rules: RULES });
           recorded.push({ label: resolved.label, result });
           for (const closed of result.closed) out.push(closedLine(closed));

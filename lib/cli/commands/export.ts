@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { ExportDirError, exportPack } from '../../evidence/export';
 import { CliError } from '../errors';
+import { EXIT } from '../exit-codes';
+import { addAnchorOption, addKeyOptions, anchorStoreFor, verifierFor, type RawIntegrityOptions } from '../integrity-options';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
 import { terminalText } from '../../support/sanitize';
 
-interface ExportOptions extends RawStoreOptions {
+interface ExportOptions extends RawStoreOptions, RawIntegrityOptions {
   account?: string;
   from?: string;
   to?: string;
@@ -17,10 +19,11 @@ export function register(program: Command): void {
     .command('export')
     .summary("write an audit pack of one account's evidence over a date range")
     .description(
-      'Write records.jsonl, manifests.jsonl, the exact hashed bytes of each record and manifest (files named by their SHA-256), ' +
-        'verification.json, SUMMARY.md (per requirement) and a README explaining how to check every hash with sha256sum and jq.',
+      'Write records.jsonl, manifests.jsonl, the stored bytes of each record and manifest (files named by their SHA-256), each manifest signature, ' +
+        'the public key, the anchors, verification.json, SUMMARY.md (per requirement; records not intact marked) and a README explaining how to check ' +
+        'every hash with sha256sum, every signature with openssl and the chain and anchors with jq. Exit 0 verified, 3 tampering, 4 incomplete.',
     );
-  addStoreOptions(command)
+  addKeyOptions(addAnchorOption(addStoreOptions(command)), true)
     .option('--account <id>', 'AWS account id (12 digits), required')
     .option('--from <date>', 'first day (YYYY-MM-DD or ISO-8601), required')
     .option('--to <date>', 'last day (a date includes the whole day), required')
@@ -32,12 +35,31 @@ export function register(program: Command): void {
       if (missing.length) throw new CliError(`export needs ${missing.join(', ')}`);
       await withStore(options, async (open) => {
         try {
-          const result = await exportPack({ store: open.store, accountId, from: options.from as string, to: options.to as string, outDir: options.out as string });
+          const verifier = await verifierFor(open, options);
+          const anchorStore = anchorStoreFor(open, options);
+          let anchors;
+          if (anchorStore) {
+            try {
+              anchors = { ...(await anchorStore.list()), store: anchorStore.description };
+            } catch (error) {
+              if (options.anchors !== undefined || (error as Error).name !== 'AnchorError') throw new CliError((error as Error).message, EXIT.USAGE);
+            }
+          }
+          const result = await exportPack({
+            store: open.store,
+            accountId,
+            from: options.from as string,
+            to: options.to as string,
+            outDir: options.out as string,
+            ...(verifier ? { verifier } : {}),
+            ...(anchors ? { anchors } : {}),
+          });
+          const v = result.verification;
           process.stdout.write(
             `audit pack written to ${result.outDir}: ${result.records} record(s), ${result.manifests} manifest(s), ` +
-              `${result.verification.ok ? 'verified' : `NOT VERIFIED (${terminalText(result.verification.firstProblem?.message)})`}\n`,
+              `${v.ok ? `verified${verifier ? ' (signatures checked)' : ' (signatures NOT checked)'}` : `NOT VERIFIED (${terminalText(v.firstProblem?.message)}); ${result.notIntact} record(s) not intact, see NOT-INTACT.jsonl`}\n`,
           );
-          if (!result.verification.ok) process.exitCode = 1;
+          process.exitCode = v.verdict === 'intact' ? EXIT.OK : v.verdict === 'incomplete' ? EXIT.INCOMPLETE : EXIT.INTEGRITY;
         } catch (error) {
           if (error instanceof ExportDirError) throw new CliError(error.message);
           throw error;

@@ -1,15 +1,19 @@
 /**
  * The evidence commands end to end, in-process, on an embedded store in a temp dir:
  * collect twice → runs/history show both dated runs → verify passes → tamper by hand with
- * the SDK on the same store → verify exits 1 naming the link → export writes a pack.
+ * the SDK on the same store → verify exits 3 naming the link → export writes a pack whose
+ * signatures openssl checks.
  */
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { keys, openEmbeddedStore, sha256Hex } from '../../../lib/evidence';
+import { hashRecord, keys, openEmbeddedStore, recordItem, sha256Hex } from '../../../lib/evidence';
 import { RULES } from '../../../lib/rules';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { OPENSSL_VERIFY_COMMAND } from '../../../lib/evidence/export';
 import { run } from '../../unit/cli/capture';
 
 let dir: string;
@@ -56,7 +60,8 @@ describe('art32 collect / runs / history / verify / export', () => {
     const history = await run('history', '--account', ACCOUNT, '--rule', 'auth.password-strength', ...data(), '--format', 'json');
     expect((JSON.parse(history.stdout) as { collectedAt: string }[]).map((r) => r.collectedAt)).toEqual([DAY1, DAY2]);
     const csv = await run('history', '--account', ACCOUNT, '--requirement', 'CNIL-2022-100', '--to', '2026-01-20', ...data(), '--format', 'csv');
-    expect(csv.stdout.split('\n')[0]).toBe('collectedAt,runId,accountId,ruleId,requirementIds,status,severity,message,resourceCount,hash');
+    expect(csv.stdout.split('\n')[0]).toBe('collectedAt,runId,accountId,ruleId,requirementIds,status,severity,message,resourceCount,hash,intact');
+    expect(csv.stdout.split('\n')[1]).toMatch(/,yes$/);
     expect(csv.stdout).not.toContain('day-2');
 
     const ok = await run('verify', ...data());
@@ -66,7 +71,25 @@ describe('art32 collect / runs / history / verify / export', () => {
     const pack = join(dir, 'pack');
     const exported = await run('export', '--account', ACCOUNT, '--from', '2026-01-01', '--to', '2026-01-31', '--out', pack, ...data());
     expect(exported.code).toBe(0);
-    expect((await readdir(pack)).sort()).toEqual(['README.md', 'SUMMARY.md', 'findings.ocsf.json', 'manifests', 'manifests.jsonl', 'records', 'records.jsonl', 'verification.json']);
+    expect((await readdir(pack)).sort()).toEqual([
+      'NOT-INTACT.jsonl',
+      'README.md',
+      'SUMMARY.md',
+      'anchors.jsonl',
+      'findings.ocsf.json',
+      'manifests',
+      'manifests.jsonl',
+      'public-key.pem',
+      'records',
+      'records.jsonl',
+      'verification.json',
+    ]);
+    // The pack's own command checks every manifest signature with openssl alone, no art32.
+    const readme = await readFile(join(pack, 'README.md'), 'utf8');
+    expect(readme).toContain(OPENSSL_VERIFY_COMMAND);
+    const openssl = spawnSync('sh', ['-c', OPENSSL_VERIFY_COMMAND], { cwd: pack, encoding: 'utf8' });
+    expect(openssl.status).toBe(0);
+    expect(openssl.stdout.trim().split('\n').map((l) => l.replace(/^[0-9a-f]{64} /, ''))).toEqual(['Verified OK', 'Verified OK']);
     for (const name of await readdir(join(pack, 'records'))) {
       expect(sha256Hex(await readFile(join(pack, 'records', name), 'utf8'))).toBe(name.replace(/\.json$/, ''));
     }
@@ -80,6 +103,19 @@ describe('art32 collect / runs / history / verify / export', () => {
     await open.close();
     const broken = await run('verify', '--account', ACCOUNT, ...data());
     expect(broken.code).toBe(3); // EXIT.INTEGRITY: tampering
+
+    // A record rewritten with its hash and attributes recomputed (the writer's forgery): history flags it.
+    const again = await openEmbeddedStore(join(dir, 'data'));
+    const [original] = await again.store.history({ accountId: ACCOUNT, ruleId: 'auth.password-strength', to: '2026-01-20' });
+    const { hash: _h, ...body } = original!;
+    const forgedBody = { ...body, status: 'PASS' as const };
+    await DynamoDBDocumentClient.from(again.client).send(new PutCommand({ TableName: again.store.tableName, Item: recordItem({ ...forgedBody, hash: hashRecord(forgedBody) }) }));
+    await again.close();
+    const shown = await run('history', '--account', ACCOUNT, '--rule', 'auth.password-strength', ...data());
+    expect(shown.code).toBe(3);
+    expect(shown.stdout).toMatch(/2026-01-20T06:00:00\.000Z\s+NOT INTACT \(PASS\)/);
+    expect(shown.stdout).toMatch(/NOT INTACT: RECORD_MODIFIED: record RUN#2026-01-20T06:00:00\.000Z#day-1#RULE#auth\.password-strength modified: its hash [0-9a-f]{64} is not the hash sealed in manifest/);
+    expect(shown.stderr).toContain('1 record(s) shown are NOT INTACT');
     expect(broken.stdout).toContain(`NOT VERIFIED — first broken link: record ${sk} (rule auth.root-mfa, hash`);
   });
 

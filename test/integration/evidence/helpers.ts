@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EvidenceStore, ensureTable, localClient, startDynalite, type EmbeddedServer } from '../../../lib/evidence';
+import { EvidenceStore, Sealer, ensureTable, ephemeralKeyPair, localClient, startDynalite, type AnchorStore, type EmbeddedServer } from '../../../lib/evidence';
 import { RULES, evaluateRules, type Finding } from '../../../lib/rules';
 import { loadScenario } from '../../../lib/scenarios';
 import type { AccountSnapshot } from '../../../lib/snapshot';
@@ -67,4 +67,12 @@ export function scenarioRun(name: string, collectedAt: string): { snapshot: Acco
     evaluated.set(id, run);
   }
   return structuredClone(run);
+}
+
+/** The test run's signing key (in memory): tests seal with it and verify against it. */
+export const TEST_KEYS = ephemeralKeyPair();
+
+/** A sealer over `store` with the test key (and anchors when given). */
+export function testSealer(store: EvidenceStore, anchors?: AnchorStore): Sealer {
+  return new Sealer({ store, signer: TEST_KEYS.signer, ...(anchors ? { anchors } : {}) });
 }

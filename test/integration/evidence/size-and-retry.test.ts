@@ -16,6 +16,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildManifest,
   EvidenceConflictError,
   EvidenceStore,
   EvidenceTableMissingError,
@@ -29,7 +30,7 @@ import {
   verifyStore,
 } from '../../../lib/evidence';
 import type { Finding } from '../../../lib/rules';
-import { scanAll, scenarioRun, startTestDb, type TestDb } from './helpers';
+import { TEST_KEYS, scanAll, scenarioRun, startTestDb, testSealer, type TestDb } from './helpers';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -64,7 +65,7 @@ describe('record size', () => {
     const store = await db.newStore();
     const { snapshot } = scenarioRun('france-travail', AT);
     const finding = hugeFinding(20_000);
-    await recordRun({ store, snapshot, findings: [finding], runId: 'big' });
+    await recordRun({ store, sealer: testSealer(store), snapshot, findings: [finding], runId: 'big' });
     const item = await db.client.send(
       new GetItemCommand({ TableName: store.tableName, Key: { pk: { S: keys.account(snapshot.account.id) }, sk: { S: keys.recordSk(AT, 'big', 'auth.console-mfa') } } }),
     );
@@ -81,7 +82,7 @@ describe('record size', () => {
     expect(caps['observed.lastLoginByUser']).toMatchObject({ kind: 'object', count: 20_000, kept: 500 });
     expect(caps['observed.note']).toMatchObject({ kind: 'string', count: 10_000, kept: 2048 });
     expect(record?.observed.consoleUsers).toBe(20_000);
-    expect((await verifyStore(store)).ok).toBe(true);
+    expect((await verifyStore(store, { verifier: TEST_KEYS.verifier })).ok).toBe(true);
   });
 
   it('a record still too large after per-value caps drops its largest observed values, keeping their size and hash', () => {
@@ -176,14 +177,14 @@ describe('conditional puts: throttling, conflicts, parallelism (injected)', () =
       if (manifestAttempts <= 2) throw throttling();
       return {};
     });
-    const sealed = await store.writeManifest(recs);
-    expect(sealed.alreadyPresent).toBe(false);
+    const signature = await TEST_KEYS.signer.sign('manifest body');
+    expect(await store.putManifest(buildManifest(recs, null), signature)).toBe(true);
     expect(manifestAttempts).toBe(3);
     expect(sleeps).toEqual([50, 100]);
 
     const { mock: always, store: busy } = mocked();
     always.on(PutCommand).rejects(throughput());
-    const error = await busy.writeManifest(recs).catch((e: unknown) => e);
+    const error = await busy.putManifest(buildManifest(recs, null), signature).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EvidenceWriteError);
     expect((error as Error).message).toMatch(/PutItem on evidence: pk=ACCOUNT#\d{12} sk=MANIFEST#\S+ \(manifest\) still throttled after 5 attempts/);
     expect(always.commandCalls(PutCommand)).toHaveLength(5);
@@ -323,21 +324,23 @@ describe('conditional puts on a real dynalite', () => {
   it('calls per account-run: first run, next day, and a retry of a sealed run', async () => {
     const store = await db.newStore();
     const day1 = scenarioRun('france-travail', AT);
-    await recordRun({ store, snapshot: day1.snapshot, findings: day1.findings, runId: 'count-1' });
+    await recordRun({ store, sealer: testSealer(store), snapshot: day1.snapshot, findings: day1.findings, runId: 'count-1' });
     const n = day1.findings.length;
-    // Chain state (latest manifest + open headers: 2 Queries), payload, BatchGet check,
-    // account entry + run header + n records, latest-manifest Query, manifest.
-    expect(store.calls).toEqual({ BatchGet: 1, Put: n + 4, Query: 3 });
+    // Writer: chain state (latest manifest + open headers: 2 Queries), payload, BatchGet check,
+    // account entry + run header + n records. Sealer: Get of its own manifest (absent) and of the
+    // run header, Query of the run's records (read back) and of the latest manifest, Put of the
+    // signed manifest.
+    expect(store.calls).toEqual({ BatchGet: 1, Get: 2, Put: n + 4, Query: 4 });
 
     const next = new EvidenceStore({ client: db.client, tableName: store.tableName });
     const day2 = scenarioRun('france-travail', '2026-01-23T06:00:00.000Z');
-    await recordRun({ store: next, snapshot: day2.snapshot, findings: day2.findings, runId: 'count-2' });
-    expect(next.calls).toEqual({ BatchGet: 1, Put: n + 3, Query: 3 }); // the account entry exists: skipped
+    await recordRun({ store: next, sealer: testSealer(next), snapshot: day2.snapshot, findings: day2.findings, runId: 'count-2' });
+    expect(next.calls).toEqual({ BatchGet: 1, Get: 2, Put: n + 3, Query: 4 }); // the account entry exists: skipped
 
     const retry = new EvidenceStore({ client: db.client, tableName: store.tableName });
     const before = await scanAll(db.client, store.tableName);
-    const result = await recordRun({ store: retry, snapshot: day2.snapshot, findings: day2.findings, runId: 'count-2' });
-    // Nothing to write: the chain state says the run is sealed; its manifest and records are read back.
+    const result = await recordRun({ store: retry, sealer: testSealer(retry), snapshot: day2.snapshot, findings: day2.findings, runId: 'count-2' });
+    // Nothing to write or sign: the chain state says the run is sealed; its manifest and records are read back.
     expect(retry.calls).toEqual({ Get: 1, Query: 3 });
     expect(result).toMatchObject({ written: 0, alreadyPresent: n + 2 });
     expect(await scanAll(db.client, store.tableName)).toEqual(before);

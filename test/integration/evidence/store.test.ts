@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvidenceConflictError, InvalidDateRangeError, UnknownAccountError, buildRecords, keys, recordRun, requirementIdsForRule, verifyStore } from '../../../lib/evidence';
-import { scanAll, scenarioRun, startTestDb, type TestDb } from './helpers';
+import { TEST_KEYS, scanAll, scenarioRun, startTestDb, testSealer, type TestDb } from './helpers';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ describe('evidence store round trips', () => {
     for (const [i, at] of DAYS.entries()) {
       const { snapshot, findings } = scenarioRun('france-travail', at);
       accountId = snapshot.account.id;
-      const result = await recordRun({ store, snapshot, findings, runId: `run-${i}` });
+      const result = await recordRun({ store, sealer: testSealer(store), snapshot, findings, runId: `run-${i}` });
       expect(result.records).toHaveLength(findings.length);
       expect(result.alreadyPresent).toBe(0);
     }
@@ -49,14 +49,14 @@ describe('evidence store round trips', () => {
 
     const records = await store.runRecords('run-1', accountId);
     expect(records.map((r) => r.hash)).toEqual(manifests[1]?.records.map((e) => e.hash));
-    expect((await verifyStore(store)).ok).toBe(true);
+    expect((await verifyStore(store, { verifier: TEST_KEYS.verifier })).ok).toBe(true);
   });
 
   it('lists several accounts and marks a run without manifest as incomplete', async () => {
     const store = await db.newStore();
     const a = scenarioRun('compliant', DAYS[0] as string);
     const b = scenarioRun('fresh-account', DAYS[0] as string);
-    await recordRun({ store, ...a, runId: 'r1' });
+    await recordRun({ store, sealer: testSealer(store), ...a, runId: 'r1' });
     // b: records written, never sealed (an interrupted run).
     const { buildRecords } = await import('../../../lib/evidence');
     const records = buildRecords({ snapshot: b.snapshot, findings: b.findings, runId: 'r1', requirementsFor: () => [] });
@@ -75,10 +75,10 @@ describe('idempotence and conflicts', () => {
   it('a retried run leaves the table byte-identical and reports everything as already present', async () => {
     const store = await db.newStore();
     const { snapshot, findings } = scenarioRun('france-travail', DAYS[0] as string);
-    const first = await recordRun({ store, snapshot, findings, runId: 'retry' });
+    const first = await recordRun({ store, sealer: testSealer(store), snapshot, findings, runId: 'retry' });
     const before = await scanAll(db.client, store.tableName);
     const again = scenarioRun('france-travail', DAYS[0] as string);
-    const second = await recordRun({ store, snapshot: again.snapshot, findings: again.findings, runId: 'retry' });
+    const second = await recordRun({ store, sealer: testSealer(store), snapshot: again.snapshot, findings: again.findings, runId: 'retry' });
     expect(second.written).toBe(0);
     expect(second.alreadyPresent).toBe(first.written);
     expect(second.manifest.hash).toBe(first.manifest.hash);
@@ -101,7 +101,7 @@ describe('idempotence and conflicts', () => {
   it('writeRun refuses different content under an existing key and writes nothing', async () => {
     const store = await db.newStore();
     const { snapshot, findings } = scenarioRun('france-travail', DAYS[0] as string);
-    await recordRun({ store, snapshot, findings, runId: 'conflict' });
+    await recordRun({ store, sealer: testSealer(store), snapshot, findings, runId: 'conflict' });
     const before = await scanAll(db.client, store.tableName);
     const altered = findings.map((f) => (f.ruleId === 'auth.root-mfa' ? { ...f, status: 'PASS' as const, message: 'changed' } : f));
     const error = await store.writeRun(buildRecords({ snapshot, findings: altered, runId: 'conflict', requirementsFor: requirementIdsForRule })).catch((e: unknown) => e);
@@ -114,9 +114,9 @@ describe('idempotence and conflicts', () => {
   it('refuses to seal a run older than the latest sealed run (the chain only grows forward)', async () => {
     const store = await db.newStore();
     const late = scenarioRun('compliant', DAYS[2] as string);
-    await recordRun({ store, ...late, runId: 'late' });
+    await recordRun({ store, sealer: testSealer(store), ...late, runId: 'late' });
     const early = scenarioRun('compliant', DAYS[0] as string);
-    await expect(recordRun({ store, ...early, runId: 'early' })).rejects.toThrow(/older than the latest sealed run late/);
+    await expect(recordRun({ store, sealer: testSealer(store), ...early, runId: 'early' })).rejects.toThrow(/older than the latest sealed run late/);
   });
 });
 
@@ -124,7 +124,7 @@ describe('bad input', () => {
   it('names the known accounts for an unknown one', async () => {
     const store = await db.newStore();
     const { snapshot, findings } = scenarioRun('compliant', DAYS[0] as string);
-    await recordRun({ store, snapshot, findings, runId: 'r' });
+    await recordRun({ store, sealer: testSealer(store), snapshot, findings, runId: 'r' });
     const error = await store.history({ accountId: '999999999999', ruleId: 'auth.root-mfa' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownAccountError);
     expect((error as Error).message).toContain(`Accounts with evidence: ${snapshot.account.id}`);

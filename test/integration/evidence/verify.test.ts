@@ -5,7 +5,7 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { keys, recordRun, sha256Hex, verifyStore, type EvidenceStore } from '../../../lib/evidence';
-import { scenarioRun, startTestDb, type TestDb } from './helpers';
+import { TEST_KEYS, scenarioRun, startTestDb, testSealer, type TestDb } from './helpers';
 
 let db: TestDb;
 let store: EvidenceStore;
@@ -24,9 +24,9 @@ beforeEach(async () => {
   for (const [i, at] of DAYS.entries()) {
     const { snapshot, findings } = scenarioRun('france-travail', at);
     accountId = snapshot.account.id;
-    await recordRun({ store, snapshot, findings, runId: `run-${i}` });
+    await recordRun({ store, sealer: testSealer(store), snapshot, findings, runId: `run-${i}` });
   }
-  expect((await verifyStore(store)).ok).toBe(true);
+  expect((await verifyStore(store, { verifier: TEST_KEYS.verifier })).ok).toBe(true);
 });
 
 const pk = () => ({ S: keys.account(accountId) });
@@ -34,7 +34,7 @@ const recordKey = (day: number, rule = RULE) => ({ pk: pk(), sk: { S: keys.recor
 const manifestKey = (day: number) => ({ pk: pk(), sk: { S: keys.manifestSk(DAYS[day] as string, `run-${day}`) } });
 
 async function firstProblem() {
-  const result = await verifyStore(store, { accountId });
+  const result = await verifyStore(store, { verifier: TEST_KEYS.verifier, accountId });
   expect(result.ok).toBe(false);
   return result.firstProblem;
 }
@@ -69,6 +69,21 @@ describe('verify detects tampering', () => {
     );
     const problem = await firstProblem();
     expect(problem).toMatchObject({ kind: 'RECORD_MODIFIED', sk: key.sk.S });
+    // The edit left the per-field diagnostic hashes behind: the recomputed attributes differ.
+    expect(problem?.message).toMatch(/modified: attribute fieldHashes = /);
+  });
+
+  it('an edited body with hash and every attribute recomputed (recordItem) still breaks the seal of the manifest', async () => {
+    const key = recordKey(1);
+    const [record] = (await store.history({ accountId, ruleId: RULE })).filter((r) => r.runId === 'run-1');
+    const { hash: _h, ...body } = record!;
+    const edited = { ...body, status: 'PASS' as const };
+    const { hashRecord, recordItem } = await import('../../../lib/evidence');
+    const item = recordItem({ ...edited, hash: hashRecord(edited) });
+    const { marshall } = await import('@aws-sdk/util-dynamodb');
+    await db.client.send(new PutItemCommand({ TableName: store.tableName, Item: marshall(item) }));
+    const problem = await firstProblem();
+    expect(problem).toMatchObject({ kind: 'RECORD_MODIFIED', sk: key.sk.S });
     expect(problem?.message).toMatch(/is not the hash sealed in manifest MANIFEST#2026-01-21T06:00:00.000Z#run-1/);
   });
 
@@ -78,7 +93,7 @@ describe('verify detects tampering', () => {
       new UpdateItemCommand({ TableName: store.tableName, Key: key, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': { S: 'PASS' } } }),
     );
     const problem = await firstProblem();
-    expect(problem?.message).toBe(`record ${key.sk.S} modified: attribute status = "PASS" but the hashed body says "FAIL"`);
+    expect(problem?.message).toContain(`record ${key.sk.S} modified: attribute status = "PASS" but the hashed body gives "FAIL"`);
   });
 
   it('a record deleted', async () => {
@@ -97,7 +112,7 @@ describe('verify detects tampering', () => {
     expect(problem?.sk).toBe(forgedSk);
     // The copied body names another rule: caught as a record that is not what its key says …
     expect(problem?.kind).toBe('RECORD_FORGED');
-    const all = (await verifyStore(store)).accounts[0]?.problems.map((p) => p.message) ?? [];
+    const all = (await verifyStore(store, { verifier: TEST_KEYS.verifier })).accounts[0]?.problems.map((p) => p.message) ?? [];
     // … and as a record no manifest lists.
     expect(all).toContain(`record ${forgedSk} is not listed in manifest MANIFEST#2026-01-21T06:00:00.000Z#run-1 of its run: inserted after the run was sealed`);
   });
@@ -106,7 +121,7 @@ describe('verify detects tampering', () => {
     const source = await db.client.send(new GetItemCommand({ TableName: store.tableName, Key: recordKey(1) }));
     const forgedSk = keys.recordSk('2026-01-21T12:00:00.000Z', 'ghost', RULE);
     await db.client.send(new PutItemCommand({ TableName: store.tableName, Item: { ...source.Item, sk: { S: forgedSk } } }));
-    const problems = (await verifyStore(store)).accounts[0]?.problems ?? [];
+    const problems = (await verifyStore(store, { verifier: TEST_KEYS.verifier })).accounts[0]?.problems ?? [];
     expect(problems.map((p) => p.message)).toContain(`record ${forgedSk} is in no manifest and its run was never started (no run header OPEN#2026-01-21T12:00:00.000Z#ghost): inserted record`);
   });
 
@@ -117,7 +132,7 @@ describe('verify detects tampering', () => {
     // Still in the RUN# key range every reader (history by requirement, report) queries, so it must not go unchecked.
     const forgedSk = `${recordKey(1).sk.S}#copy`;
     await db.client.send(new PutItemCommand({ TableName: store.tableName, Item: { ...source.Item, sk: { S: forgedSk }, body: { S: edited }, hash: { S: sha256Hex(edited) }, status: { S: 'PASS' } } }));
-    const problems = (await verifyStore(store, { accountId })).accounts[0]?.problems ?? [];
+    const problems = (await verifyStore(store, { verifier: TEST_KEYS.verifier, accountId })).accounts[0]?.problems ?? [];
     expect(problems).toContainEqual(
       expect.objectContaining({ kind: 'RECORD_FORGED', sk: forgedSk, message: `item ${forgedSk} is stored among the records but its key is not RUN#<collectedAt>#<runId>#RULE#<ruleId>: inserted item` }),
     );
@@ -127,7 +142,7 @@ describe('verify detects tampering', () => {
     const source = await db.client.send(new GetItemCommand({ TableName: store.tableName, Key: manifestKey(2) }));
     const forgedSk = `${manifestKey(2).sk.S}#copy`;
     await db.client.send(new PutItemCommand({ TableName: store.tableName, Item: { ...source.Item, sk: { S: forgedSk } } }));
-    const problems = (await verifyStore(store, { accountId })).accounts[0]?.problems ?? [];
+    const problems = (await verifyStore(store, { verifier: TEST_KEYS.verifier, accountId })).accounts[0]?.problems ?? [];
     expect(problems).toContainEqual(expect.objectContaining({ kind: 'MANIFEST_MODIFIED', sk: forgedSk }));
   });
 
@@ -171,16 +186,21 @@ describe('verify detects tampering', () => {
         ExpressionAttributeValues: { ':b': { S: edited }, ':h': { S: sha256Hex(edited) }, ':p': { S: 'e'.repeat(64) } },
       }),
     );
+    // The signature catches it first (the body no longer is what the sealer signed) …
     const problem = await firstProblem();
-    expect(problem?.kind).toBe('MANIFEST_LINK_BROKEN');
-    expect(problem?.message).toContain(`previous-hash ${'e'.repeat(64)} does not match manifest ${manifestKey(1).sk.S} (hash ${oldPrevious})`);
+    expect(problem?.kind).toBe('SIGNATURE_INVALID');
+    // … and the link check, which alone holds when no key is given, names the broken link.
+    const unsigned = await verifyStore(store, { accountId });
+    expect(unsigned.accounts[0]?.problems.map((p) => p.message)).toContain(
+      `manifest ${manifestKey(2).sk.S}: previous-hash ${'e'.repeat(64)} does not match manifest ${manifestKey(1).sk.S} (hash ${oldPrevious}): previous-hash altered or previous manifest rewritten`,
+    );
   });
 
   it('verify --from checks runs from that date and still walks the whole chain', async () => {
     await db.client.send(new DeleteItemCommand({ TableName: store.tableName, Key: recordKey(0) }));
-    const later = await verifyStore(store, { accountId, from: '2026-01-21' });
+    const later = await verifyStore(store, { verifier: TEST_KEYS.verifier, accountId, from: '2026-01-21' });
     expect(later.ok).toBe(true);
-    expect((await verifyStore(store, { accountId })).firstProblem?.kind).toBe('RECORD_DELETED');
+    expect((await verifyStore(store, { verifier: TEST_KEYS.verifier, accountId })).firstProblem?.kind).toBe('RECORD_DELETED');
   });
 });
 
@@ -190,12 +210,12 @@ describe('one run id recorded at several times', () => {
   beforeEach(async () => {
     for (const at of LATER) {
       const { snapshot, findings } = scenarioRun('france-travail', at);
-      await recordRun({ store, snapshot, findings, runId: 'demo' });
+      await recordRun({ store, sealer: testSealer(store), snapshot, findings, runId: 'demo' });
     }
   });
 
   it('verifies: the chain links by collection time and run id, not run id alone', async () => {
-    const result = await verifyStore(store, { accountId });
+    const result = await verifyStore(store, { verifier: TEST_KEYS.verifier, accountId });
     expect(result.firstProblem).toBeUndefined();
     expect(result.ok).toBe(true);
   });

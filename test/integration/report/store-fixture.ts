@@ -7,6 +7,8 @@ import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EvidenceStore } from '../../../lib/evidence/store';
+import { Sealer } from '../../../lib/evidence/seal';
+import { ephemeralKeyPair } from '../../../lib/evidence/signing';
 import { capList, hashRecord } from '../../../lib/evidence/build';
 import { EvidenceRecord, RECORD_VERSION, type UnhashedRecord } from '../../../lib/evidence/record';
 import { createTableInput } from '../../../lib/evidence/table';
@@ -80,9 +82,13 @@ export function buildTestRecords(spec: RunSpec): EvidenceRecord[] {
     .sort((a, b) => (a.ruleId < b.ruleId ? -1 : 1));
 }
 
+/** The report tests' signing key (in memory). */
+export const REPORT_TEST_KEYS = ephemeralKeyPair();
+
 /** Write and seal one run, as the collect command does. */
 export async function writeTestRun(store: EvidenceStore, spec: RunSpec): Promise<void> {
   const records = buildTestRecords(spec);
   await store.writeRun(records);
-  await store.writeManifest(records);
+  const first = records[0] as EvidenceRecord;
+  await new Sealer({ store, signer: REPORT_TEST_KEYS.signer }).seal({ accountId: first.accountId, runId: first.runId, collectedAt: first.collectedAt });
 }

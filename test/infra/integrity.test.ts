@@ -1,0 +1,148 @@
+/**
+ * Separation of duties and the WORM anchor, pinned in the synthesized templates:
+ * - one SIGN_VERIFY key; kms:Sign allowed to exactly one role (the sealer, FinalizeRun) and
+ *   denied by the key policy to every other principal; no other role of the stack holds it;
+ * - the sealer's only write is PutItem of manifest-shaped items outside the registry;
+ * - the record writer (collect) cannot sign;
+ * - the anchor bucket: Object Lock in COMPLIANCE mode with the configured retention, versioned,
+ *   its lock/policy/versioning/deletes denied to all but break-glass.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Art32App } from '../../infra/app-builder';
+import { MANIFEST_ATTRIBUTES } from '../../lib/evidence/store';
+import { TEST_CONFIG, cleanup, synthApp } from './app';
+
+let built: Art32App;
+let collector: Template;
+let anchors: Template;
+beforeAll(() => {
+  built = synthApp({ ...TEST_CONFIG, breakGlassPrincipalArn: 'arn:aws:iam::999999999999:role/incident-response' });
+  collector = Template.fromStack(built.collector);
+  anchors = Template.fromStack(built.anchors);
+});
+afterAll(() => cleanup(built.app));
+
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: unknown };
+const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+const str = (x: unknown) => JSON.stringify(x);
+
+/** Identity statements per role logical id (policies attached to roles). */
+function roleStatements(t: Template): Map<string, Statement[]> {
+  const out = new Map<string, Statement[]>();
+  for (const r of Object.values(t.findResources('AWS::IAM::Policy'))) {
+    for (const role of list(r.Properties.Roles as { Ref: string }[])) {
+      out.set(role.Ref, [...(out.get(role.Ref) ?? []), ...list(r.Properties.PolicyDocument.Statement as Statement[])]);
+    }
+  }
+  return out;
+}
+
+function roleIdNamed(t: Template, name: string): string {
+  const [id] = Object.entries(t.findResources('AWS::IAM::Role')).find(([, r]) => r.Properties.RoleName === name) ?? [];
+  expect(id, `role ${name}`).toBeDefined();
+  return id as string;
+}
+
+function signingKey(): { id: string; statements: Statement[] } {
+  const keys = Object.entries(collector.findResources('AWS::KMS::Key', { Properties: { KeyUsage: 'SIGN_VERIFY' } }));
+  expect(keys).toHaveLength(1);
+  const [id, key] = keys[0]!;
+  expect(key.Properties.KeySpec).toBe('ECC_NIST_P256');
+  expect(key.DeletionPolicy).toBe('Retain');
+  return { id, statements: list(key.Properties.KeyPolicy.Statement as Statement[]) };
+}
+
+describe('manifest signing key', () => {
+  it('kms:Sign is allowed to exactly one principal, the sealer role, and denied to every other', () => {
+    const { statements } = signingKey();
+    const allowsSign = statements.filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => a === 'kms:Sign' || a === 'kms:*' || a === 'kms:Sign*'));
+    expect(allowsSign).toHaveLength(1);
+    expect(str(allowsSign[0]!.Principal)).toContain(':role/art32-sealer');
+    const deny = statements.find((s) => s.Sid === 'NobodyElseSigns')!;
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Sign' });
+    expect(str(deny.Condition)).toMatch(/^\{"ArnNotEquals":\{"aws:PrincipalArn":.*:role\/art32-sealer"\]\]\}\}\}$/);
+    // No statement grants the account (hence IAM) kms:* on this key.
+    expect(statements.some((s) => list(s.Action).includes('kms:*'))).toBe(false);
+  });
+
+  it('no role of the stack but the sealer holds kms:Sign in its identity policy; the sealer is FinalizeRun', () => {
+    const sealer = roleIdNamed(collector, 'art32-sealer');
+    const holders = [...roleStatements(collector)].filter(([, st]) => st.some((s) => s.Effect === 'Allow' && list(s.Action).some((a) => /^kms:(Sign|\*)/.test(a)))).map(([id]) => id);
+    expect(holders).toEqual([sealer]);
+    const finalize = Object.values(collector.findResources('AWS::Lambda::Function')).find((f) => str(f.Properties.Environment).includes('SIGNING_KEY_ID'));
+    expect(str(finalize?.Properties.Role)).toContain(sealer);
+    expect(str(finalize?.Properties.Environment)).toContain('s3://art32-anchors-999999999999-eu-west-3/anchors/');
+  });
+
+  it('the record writer (collect role) can write records but cannot sign', () => {
+    const collect = roleStatements(collector).get(roleIdNamed(collector, 'art32-collector')) ?? [];
+    expect(collect.some((s) => list(s.Action).includes('dynamodb:PutItem'))).toBe(true);
+    expect(collect.some((s) => list(s.Action).some((a) => a.startsWith('kms:Sign') || a === 'kms:*'))).toBe(false);
+  });
+
+  it('disabling, deleting or granting the key is denied to all but break-glass; PutKeyPolicy to all but break-glass and the deploy role', () => {
+    const { statements } = signingKey();
+    const protectedDeny = statements.find((s) => s.Sid === 'KeyCannotBeDisabledOrGranted')!;
+    expect(protectedDeny.Effect).toBe('Deny');
+    expect(list(protectedDeny.Action)).toEqual(expect.arrayContaining(['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:CreateGrant', 'kms:RevokeGrant', 'kms:RetireGrant']));
+    expect(protectedDeny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::999999999999:role/incident-response' } });
+    const policyDeny = statements.find((s) => s.Sid === 'PolicyOnlyByDeployOrBreakGlass')!;
+    expect(policyDeny.Action).toBe('kms:PutKeyPolicy');
+    expect(str(policyDeny.Condition)).toContain('incident-response');
+    expect(str(policyDeny.Condition)).toContain('cdk-hnb659fds-cfn-exec-role-');
+  });
+});
+
+describe('the sealer writes manifests and nothing else', () => {
+  it("its only PutItem is on the base table, outside the ACCOUNTS registry, limited to a manifest's attributes", () => {
+    const sealer = roleStatements(collector).get(roleIdNamed(collector, 'art32-sealer')) ?? [];
+    const writes = sealer.filter((s) => list(s.Action).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite|PartiQL)/.test(a)));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.Action).toBe('dynamodb:PutItem');
+    expect(writes[0]!.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCOUNT#*'] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...MANIFEST_ATTRIBUTES] },
+    });
+    // A record item cannot be written with those attributes: it needs its rule index key and status.
+    for (const recordOnly of ['gsi1pk', 'gsi1sk', 'ruleId', 'status', 'fieldHashes', 'requirementIds']) expect(MANIFEST_ATTRIBUTES).not.toContain(recordOnly);
+  });
+});
+
+describe('anchor bucket (Art32Anchors stack)', () => {
+  it('Object Lock in COMPLIANCE mode with the configured retention, versioned, public access blocked, retained', () => {
+    const buckets = anchors.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } });
+    const entries = Object.values(buckets);
+    expect(entries).toHaveLength(1);
+    const bucket = entries[0]!;
+    expect(bucket.Properties).toMatchObject({
+      BucketName: 'art32-anchors-999999999999-eu-west-3',
+      VersioningConfiguration: { Status: 'Enabled' },
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1096 } } },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+
+  it('retention comes from cdk.json', () => {
+    const other = synthApp({ ...TEST_CONFIG, anchors: { retentionDays: 400, accountId: '888888888888' } });
+    const t = Template.fromStack(other.anchors);
+    t.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'art32-anchors-888888888888-eu-west-3', ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } } });
+    expect(other.anchors.account).toBe('888888888888');
+    cleanup(other.app);
+  });
+
+  it('the sealer may add and read anchors; lock, versioning, lifecycle and deletes are denied to all but break-glass', () => {
+    const policy = Object.values(anchors.findResources('AWS::S3::BucketPolicy')).find((p) => str(p.Properties.PolicyDocument).includes('SealerAppendsAnchors'))!;
+    const statements = list(policy.Properties.PolicyDocument.Statement as Statement[]);
+    const append = statements.find((s) => s.Sid === 'SealerAppendsAnchors')!;
+    expect(list(append.Action).sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+    expect(str(append.Principal)).toContain(':iam::999999999999:role/art32-sealer');
+    const deny = statements.find((s) => s.Sid === 'AnchorsCannotBeUnlocked')!;
+    expect(deny.Effect).toBe('Deny');
+    expect(list(deny.Action)).toEqual(expect.arrayContaining(['s3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention']));
+    expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::999999999999:role/incident-response' } });
+    // Nobody is allowed to delete an object version.
+    expect(statements.some((s) => s.Effect === 'Allow' && list(s.Action).some((a) => a.startsWith('s3:Delete')))).toBe(false);
+  });
+});
