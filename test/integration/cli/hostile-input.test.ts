@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ActivityAggregator, readLogDirectory } from '../../../lib/activity';
 import { renderCsv as breadthCsv, type BreadthRanking } from '../../../lib/breadth/ranking';
-import { historyCsv } from '../../../lib/cli/commands/history';
+import { historyCsv, type ShownRecord } from '../../../lib/cli/commands/history';
 import type { EvidenceRecord } from '../../../lib/evidence';
 import { summaryMarkdown } from '../../../lib/evidence/export';
 import { hasUnsafeCharacters } from '../../../lib/support/sanitize';
@@ -141,7 +141,7 @@ describe('every file renderer, with arbitrary strings', () => {
     fc.array(fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '\u001b[31m', '\u202e', '|', '<img src=x>', '[a](b)', '`', '"', ','), { maxLength: 8 }).map((a) => a.join('')),
   );
 
-  const record = (message: string, runId: string): EvidenceRecord =>
+  const record = (message: string, runId: string): ShownRecord =>
     ({
       accountId: '123456789012',
       ruleId: 'auth.root-mfa',
@@ -156,7 +156,8 @@ describe('every file renderer, with arbitrary strings', () => {
       runId,
       source: { kind: 'scenario', name: 'x' },
       hash: 'a'.repeat(64),
-    }) as unknown as EvidenceRecord;
+      integrity: { intact: false, reason: message },
+    }) as unknown as ShownRecord;
 
   it('history CSV: one record per line, no cell starting a formula, nothing raw but the quoted LF', () => {
     fc.assert(

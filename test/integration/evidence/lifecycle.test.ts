@@ -17,7 +17,7 @@ import {
   verifyStore,
   type Item,
 } from '../../../lib/evidence';
-import { scanAll, scenarioRun, startTestDb, type TestDb } from './helpers';
+import { TEST_KEYS, scanAll, scenarioRun, startTestDb, testSealer, type TestDb } from './helpers';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 
 let db: TestDb;
@@ -54,13 +54,16 @@ function crashingStore(tableName: string, at: number, payloadMaxChars?: number):
   });
 }
 
+/** A store and a sealer over it (its crashes hit the seal's write too). */
+const withSealer = (store: EvidenceStore) => ({ store, sealer: testSealer(store) });
+
 /** Writes of one uninterrupted run on an account that already has one (counted with the same hook). */
 async function writesOfOneRun(): Promise<number> {
   const store = await db.newStore();
-  await recordRun({ store, ...scenarioRun('france-travail', DAY1), runId: 'day-1' });
+  await recordRun({ store, sealer: testSealer(store), ...scenarioRun('france-travail', DAY1), runId: 'day-1' });
   let writes = 0;
   const counting = new EvidenceStore({ client: db.client, tableName: store.tableName, faults: { beforeWrite: () => void (writes += 1) } });
-  await recordRun({ store: counting, ...scenarioRun('france-travail', DAY2), runId: 'day-2' });
+  await recordRun({ store: counting, sealer: testSealer(counting), ...scenarioRun('france-travail', DAY2), runId: 'day-2' });
   return writes;
 }
 
@@ -72,13 +75,14 @@ describe('a crash before any write of a run, then the next run', () => {
       expect(total).toBe(n + 3); // payload, header, one per record, manifest (the account entry exists)
       for (let at = 1; at <= total; at++) {
         const store = await db.newStore();
-        await recordRun({ store, ...scenarioRun('france-travail', DAY1), runId: 'day-1' });
+        await recordRun({ store, sealer: testSealer(store), ...scenarioRun('france-travail', DAY1), runId: 'day-1' });
         const before = await scanAll(db.client, store.tableName);
         const crashing = crashingStore(store.tableName, at, resumable ? undefined : 10);
-        await expect(recordRun({ store: crashing, ...scenarioRun('france-travail', DAY2), runId: 'day-2' })).rejects.toBeInstanceOf(InjectedCrash);
+        await expect(recordRun({ store: crashing, sealer: testSealer(crashing), ...scenarioRun('france-travail', DAY2), runId: 'day-2' })).rejects.toBeInstanceOf(InjectedCrash);
 
-        const next = await recordRun({ store, ...scenarioRun('france-travail', DAY3), runId: 'day-3' });
-        const verification = await verifyStore(store);
+        const next = await recordRun({ store, sealer: testSealer(store), ...scenarioRun('france-travail', DAY3), runId: 'day-3' });
+        // Every seal, the INCOMPLETE ones included, is signed by the sealer's key.
+        const verification = await verifyStore(store, { verifier: TEST_KEYS.verifier });
         expect(verification.firstProblem?.message, `crash before write ${at}`).toBeUndefined();
         expect(verdictOf(verification)).toBe('ok');
         const after = await scanAll(db.client, store.tableName);
@@ -115,9 +119,9 @@ describe('a crash before any write of a run, then the next run', () => {
 describe('order and retries', () => {
   it('a run older than the latest sealed run is refused before anything is written', async () => {
     const store = await db.newStore();
-    await recordRun({ store, ...scenarioRun('compliant', DAY2), runId: 'late' });
+    await recordRun({ store, sealer: testSealer(store), ...scenarioRun('compliant', DAY2), runId: 'late' });
     const before = await scanAll(db.client, store.tableName);
-    await expect(recordRun({ store, ...scenarioRun('compliant', DAY1), runId: 'early' })).rejects.toBeInstanceOf(EvidenceOrderError);
+    await expect(recordRun({ store, sealer: testSealer(store), ...scenarioRun('compliant', DAY1), runId: 'early' })).rejects.toBeInstanceOf(EvidenceOrderError);
     expect(await scanAll(db.client, store.tableName)).toEqual(before);
     expect(verdictOf(await verifyStore(store))).toBe('ok');
   });
@@ -125,11 +129,11 @@ describe('order and retries', () => {
   it('a retry of an interrupted run with regenerated facts finishes it with the facts it was opened with, never a conflict', async () => {
     const store = await db.newStore();
     const first = scenarioRun('france-travail', DAY1);
-    await expect(recordRun({ store: crashingStore(store.tableName, 8), ...first, runId: 'retry' })).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(recordRun({ ...withSealer(crashingStore(store.tableName, 8)), ...first, runId: 'retry' })).rejects.toBeInstanceOf(InjectedCrash);
     // The credential report was regenerated meanwhile: one finding reads differently.
     const regenerated = scenarioRun('france-travail', DAY1);
     regenerated.findings = regenerated.findings.map((f) => (f.ruleId === 'auth.console-mfa' ? { ...f, message: `${f.message} (regenerated report)` } : f));
-    const retried = await recordRun({ store, ...regenerated, runId: 'retry' });
+    const retried = await recordRun({ store, sealer: testSealer(store), ...regenerated, runId: 'retry' });
     expect(retried.resumed).toBe(true);
     expect(retried.records.find((r) => r.ruleId === 'auth.console-mfa')?.message).not.toContain('regenerated');
     expect(verdictOf(await verifyStore(store))).toBe('ok');
@@ -139,7 +143,7 @@ describe('order and retries', () => {
   it('an open run whose record was altered is never sealed over: the close refuses and verify names the record (tampering)', async () => {
     const store = await db.newStore();
     const { snapshot, findings } = scenarioRun('france-travail', DAY1);
-    await expect(recordRun({ store: crashingStore(store.tableName, 10), snapshot, findings, runId: 'open' })).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(recordRun({ ...withSealer(crashingStore(store.tableName, 10)), snapshot, findings, runId: 'open' })).rejects.toBeInstanceOf(InjectedCrash);
     const sk = keys.recordSk(DAY1, 'open', (await store.runRecordItems(snapshot.account.id, DAY1, 'open'))[0]?.ruleId as string);
     const stored = (await store.getItem(keys.account(snapshot.account.id), sk)) as Item;
     // An insider rewrites body and hash together (the record then matches its own hash).
@@ -149,7 +153,7 @@ describe('order and retries', () => {
     );
     const { marshall } = await import('@aws-sdk/util-dynamodb');
     await db.client.send(new PutItemCommand({ TableName: store.tableName, Item: marshall(recordItem(forged!), { removeUndefinedValues: true }) }));
-    await expect(recordRun({ store, ...scenarioRun('france-travail', DAY2), runId: 'next' })).rejects.toBeInstanceOf(RunCloseError);
+    await expect(recordRun({ store, sealer: testSealer(store), ...scenarioRun('france-travail', DAY2), runId: 'next' })).rejects.toBeInstanceOf(RunCloseError);
     const verification = await verifyStore(store);
     expect(verdictOf(verification)).toBe('tampered');
     expect(verification.accounts[0]?.problems.map((p) => p.kind)).toContain('RECORD_MODIFIED');
@@ -157,7 +161,7 @@ describe('order and retries', () => {
 
   it('an interrupted run not yet closed is "incomplete" for verify, not tampering', async () => {
     const store = await db.newStore();
-    await expect(recordRun({ store: crashingStore(store.tableName, 12), ...scenarioRun('compliant', DAY1), runId: 'cut' })).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(recordRun({ ...withSealer(crashingStore(store.tableName, 12)), ...scenarioRun('compliant', DAY1), runId: 'cut' })).rejects.toBeInstanceOf(InjectedCrash);
     const verification = await verifyStore(store);
     expect(verdictOf(verification)).toBe('incomplete');
     expect(verification.accounts[0]?.problems.map((p) => p.kind)).toEqual(['RUN_INCOMPLETE']);

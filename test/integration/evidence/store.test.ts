@@ -88,10 +88,10 @@ describe('idempotence and conflicts', () => {
   it('a retry of a sealed run with different findings (a regenerated credential report) returns the sealed run and writes nothing', async () => {
     const store = await db.newStore();
     const { snapshot, findings } = scenarioRun('france-travail', DAYS[0] as string);
-    const first = await recordRun({ store, snapshot, findings, runId: 'sealed-retry' });
+    const first = await recordRun({ store, sealer: testSealer(store), snapshot, findings, runId: 'sealed-retry' });
     const before = await scanAll(db.client, store.tableName);
     const altered = findings.map((f) => (f.ruleId === 'auth.root-mfa' ? { ...f, status: 'PASS' as const, message: 'changed' } : f));
-    const retry = await recordRun({ store, snapshot, findings: altered, runId: 'sealed-retry' });
+    const retry = await recordRun({ store, sealer: testSealer(store), snapshot, findings: altered, runId: 'sealed-retry' });
     expect(retry.manifest.hash).toBe(first.manifest.hash);
     expect(retry.records.find((r) => r.ruleId === 'auth.root-mfa')?.status).not.toBe('PASS');
     expect(retry.written).toBe(0);
