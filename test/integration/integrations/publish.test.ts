@@ -11,7 +11,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/publish-findings/handler';
 import { publishRun } from '../../../lib/integrations';
-import { buildTestRecords, startStore, writeTestRun, type TestStore } from '../report/store-fixture';
+import { Sealer } from '../../../lib/evidence/seal';
+import { REPORT_TEST_KEYS, buildTestRecords, startStore, writeTestRun, type TestStore } from '../report/store-fixture';
 
 const eb = mockClient(EventBridgeClient);
 const hub = mockClient(SecurityHubClient);
@@ -28,7 +29,8 @@ beforeAll(async () => {
   // Run 2 fails to collect: every record ERROR, the manifest says why.
   const failed = buildTestRecords({ accountId: ACCOUNT, runId: 'run-2', collectedAt: '2026-11-21T06:00:00.000Z', statuses: { 'auth.console-mfa': 'ERROR', 'auth.root-mfa': 'ERROR', 'logging.cloudtrail-multi-region': 'ERROR' } });
   await t.store.writeRun(failed, { collectionFailed: { operation: 'sts:AssumeRole', code: 'AccessDenied', message: 'not authorized' } });
-  await t.store.writeManifest(failed, { collectionFailed: { operation: 'sts:AssumeRole', code: 'AccessDenied', message: 'not authorized' } });
+  // The sealer reads the failed collection from the run header and seals it into the manifest.
+  await new Sealer({ store: t.store, signer: REPORT_TEST_KEYS.signer }).seal({ accountId: ACCOUNT, runId: 'run-2', collectedAt: '2026-11-21T06:00:00.000Z' });
   await writeTestRun(t.store, { accountId: ACCOUNT, runId: 'run-3', collectedAt: '2026-11-22T06:00:00.000Z', statuses: { 'auth.console-mfa': 'PASS', 'auth.root-mfa': 'FAIL', 'logging.cloudtrail-multi-region': 'FAIL' } });
   await writeTestRun(t.store, { accountId: OTHER, runId: 'run-3', collectedAt: '2026-11-22T06:00:00.000Z', statuses: { 'auth.console-mfa': 'FAIL' } });
   // A record written under run-4's keys with no manifest: never published.
