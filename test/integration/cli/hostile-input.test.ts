@@ -12,7 +12,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ActivityAggregator, readLogDirectory } from '../../../lib/activity';
 import { renderCsv as breadthCsv, type BreadthRanking } from '../../../lib/breadth/ranking';
 import { historyCsv, type ShownRecord } from '../../../lib/cli/commands/history';
-import type { EvidenceRecord } from '../../../lib/evidence';
 import { summaryMarkdown } from '../../../lib/evidence/export';
 import { hasUnsafeCharacters } from '../../../lib/support/sanitize';
 import { run } from '../../unit/cli/capture';
