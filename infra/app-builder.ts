@@ -7,12 +7,14 @@ import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONFIG_CONTEXT_KEY, ConfigError, parseConfig, type Art32Config } from '../lib/config';
 import { AnchorStack } from './stacks/anchor-stack';
+import { GuardrailsStack } from './stacks/guardrails-stack';
 import { CollectorStack } from './stacks/collector-stack';
 import { MemberAccountStack } from './stacks/member-account-stack';
 
 export const COLLECTOR_STACK_ID = 'Art32Collector';
 export const MEMBER_STACK_ID = 'Art32MemberRole';
 export const ANCHOR_STACK_ID = 'Art32Anchors';
+export const GUARDRAILS_STACK_ID = 'Art32Guardrails';
 
 export interface Art32App {
   app: App;
@@ -20,6 +22,8 @@ export interface Art32App {
   collector: CollectorStack;
   member: MemberAccountStack;
   anchors: AnchorStack;
+  /** Only when `guardrails` is configured. */
+  guardrails?: GuardrailsStack;
 }
 
 export interface BuildOptions {
@@ -67,6 +71,20 @@ export function buildApp(props: AppProps = {}, options: BuildOptions = {}): Art3
     synthesizer: new BootstraplessSynthesizer(),
     description: 'art32: read-only role for the evidence collector (every collected account; StackSet-ready)',
   });
+  // Optional SCP in the organization's management account (the collector account must be known to name its resources).
+  let guardrails: GuardrailsStack | undefined;
+  if (config.guardrails) {
+    if (!config.collectorAccountId) throw new ConfigError('cdk.json', ['guardrails: needs collectorAccountId (the SCP names the evidence table, keys and anchor bucket by account)']);
+    guardrails = new GuardrailsStack(app, GUARDRAILS_STACK_ID, {
+      config,
+      collectorAccount: config.collectorAccountId,
+      anchorAccount: anchorAccount ?? config.collectorAccountId,
+      anchorBucketName,
+      targetIds: config.guardrails.targetIds,
+      env: { account: config.guardrails.managementAccountId, region: 'us-east-1' },
+      description: 'art32: Organizations SCP denying the calls that would undo the evidence protections (management account)',
+    });
+  }
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, config, collector, member, anchors };
+  return { app, config, collector, member, anchors, ...(guardrails ? { guardrails } : {}) };
 }

@@ -5,7 +5,13 @@
  * - `RemovalPolicy.RETAIN`: deleting the stack leaves the evidence and its key behind;
  * - a resource policy that DENIES BatchWriteItem, DeleteItem, UpdateItem, PartiQL
  *   delete/update and DeleteTable to every principal — the stack's own roles included —
- *   except an explicitly configured break-glass principal (none by default).
+ *   except an explicitly configured break-glass principal (none by default);
+ * - the same policy DENIES the calls that would undo those protections — PutResourcePolicy,
+ *   DeleteResourcePolicy (the deny itself), UpdateContinuousBackups (point-in-time recovery),
+ *   UpdateTimeToLive (a TTL attribute would let DynamoDB expire evidence), UpdateTable
+ *   (deletion protection, encryption key, streams) — to all but break-glass and CloudFormation's
+ *   execution role, which applies this very template on a stack update (every such call by
+ *   either raises the admin-API alarm, infra/constructs/admin-api-alarm.ts).
  *
  * What a policy can't deny: a PutItem that overwrites an existing item is the same IAM
  * action as a first write. Overwrites are prevented in code (every evidence write is
@@ -22,6 +28,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EVIDENCE_TABLE } from '../../lib/evidence/table';
 import { RUN_LOCK_KEY } from '../../lib/evidence/run-lock';
+import { exceptPrincipals } from './manifest-signing-key';
 import { MANIFEST_ATTRIBUTES } from '../../lib/evidence/store';
 
 /**
@@ -39,6 +46,20 @@ export const DENIED_EVIDENCE_ACTIONS = [
 ] as const;
 
 /**
+ * Calls that would undo the table's protections: denied to all but break-glass and the deploy
+ * role (CloudFormation needs each of them to apply a changed template: UpdateTable and
+ * UpdateContinuousBackups for settings and PITR, Put/DeleteResourcePolicy for this policy,
+ * UpdateTimeToLive for a TTL specification).
+ */
+export const PROTECTED_TABLE_ACTIONS = [
+  'dynamodb:PutResourcePolicy',
+  'dynamodb:DeleteResourcePolicy',
+  'dynamodb:UpdateContinuousBackups',
+  'dynamodb:UpdateTimeToLive',
+  'dynamodb:UpdateTable',
+] as const;
+
+/**
  * Exact actions the evidence writer gets: add items (conditional PutItem, see
  * lib/evidence/store.ts) and read them back — nothing that removes or alters an item.
  */
@@ -53,6 +74,8 @@ export interface EvidenceTableProps {
   tableName: string;
   /** The only principal allowed the denied actions (e.g. an incident-response role); null = nobody. */
   breakGlassPrincipalArn: string | null;
+  /** CloudFormation's execution role: keeps the PROTECTED_TABLE_ACTIONS so stack updates can apply the template. */
+  deployRoleArn: string;
 }
 
 export class EvidenceTable extends Construct {
@@ -66,6 +89,41 @@ export class EvidenceTable extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The default key policy lets any account admin disable the key or schedule its deletion —
+    // which makes every evidence item unreadable. Denied to all but break-glass (PutKeyPolicy:
+    // also the deploy role, which KMS's lockout check requires and stack updates use). DynamoDB
+    // itself creates the table's grants: grant calls are denied unless made through DynamoDB.
+    const except = (arns: (string | null)[]) => exceptPrincipals(arns) ?? {};
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceKeyCannotBeDisabledOrDeleted',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:UpdateAlias', 'kms:DeleteAlias'],
+        resources: ['*'],
+        conditions: except([props.breakGlassPrincipalArn]),
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceKeyPolicyOnlyByDeployOrBreakGlass',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:PutKeyPolicy'],
+        resources: ['*'],
+        conditions: except([props.breakGlassPrincipalArn, props.deployRoleArn]),
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceKeyGrantsOnlyThroughDynamoDB',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant', 'kms:RetireGrant', 'kms:RevokeGrant'],
+        resources: ['*'],
+        conditions: { StringNotEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` }, ...except([props.breakGlassPrincipalArn]) },
+      }),
+    );
 
     const deny = new iam.PolicyStatement({
       sid: 'EvidenceIsAppendOnly',
@@ -79,6 +137,14 @@ export class EvidenceTable extends Construct {
     if (props.breakGlassPrincipalArn) {
       deny.addCondition('ArnNotEquals', { 'aws:PrincipalArn': props.breakGlassPrincipalArn });
     }
+    const protections = new iam.PolicyStatement({
+      sid: 'ProtectionsOnlyByDeployOrBreakGlass',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [...PROTECTED_TABLE_ACTIONS],
+      resources: ['*'],
+      conditions: exceptPrincipals([props.breakGlassPrincipalArn, props.deployRoleArn]),
+    });
 
     const def = EVIDENCE_TABLE;
     this.table = new dynamodb.TableV2(this, 'Table', {
@@ -96,7 +162,7 @@ export class EvidenceTable extends Construct {
       deletionProtection: true,
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
       removalPolicy: RemovalPolicy.RETAIN,
-      resourcePolicy: new iam.PolicyDocument({ statements: [deny] }),
+      resourcePolicy: new iam.PolicyDocument({ statements: [deny, protections] }),
     });
   }
 

@@ -4,7 +4,7 @@
  * alarms. Read top to bottom: least privilege (every grant is here, exact actions on
  * exact ARNs), retention (table + keys retained), scheduling (Orchestration).
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -24,6 +24,8 @@ import {
   type Art32Config,
 } from '../../lib/config';
 import { Alarms } from '../constructs/alarms';
+import { AdminApiAlarm } from '../constructs/admin-api-alarm';
+import { PROTECTION_TAG } from './guardrails-stack';
 import { Art32Function } from '../constructs/art32-function';
 import { AuditorRole } from '../constructs/auditor-role';
 import { EvidenceTable } from '../constructs/evidence-table';
@@ -49,6 +51,7 @@ export class CollectorStack extends Stack {
   public readonly functions: Record<'listAccounts' | 'collectAccount' | 'finalizeRun', Art32Function> & { sendReport?: Art32Function; publishFindings?: Art32Function };
   public readonly orchestration: Orchestration;
   public readonly alarms: Alarms;
+  public readonly adminApiAlarm: AdminApiAlarm;
   public readonly auditor?: AuditorRole;
 
   public constructor(scope: Construct, id: string, props: CollectorStackProps) {
@@ -59,6 +62,7 @@ export class CollectorStack extends Stack {
     this.evidence = new EvidenceTable(this, 'Evidence', {
       tableName: config.tableName,
       breakGlassPrincipalArn: config.breakGlassPrincipalArn,
+      deployRoleArn: cfnExecRoleArn(this.partition, this.account, this.region),
     });
     const tableName = this.evidence.table.tableName;
 
@@ -289,6 +293,17 @@ export class CollectorStack extends Stack {
       deadLetterQueue: this.orchestration.deadLetterQueue,
       ...(reportFailureQueue ? { reportFailureQueue } : {}),
       metrics: { namespace: METRICS_NAMESPACE, collectService: serviceName('collect-account'), finalizeService: serviceName('finalize-run') },
+    });
+    // The guardrails SCP (infra/stacks/guardrails-stack.ts) finds both evidence keys by this tag.
+    for (const key of [this.signingKey.key, this.evidence.key]) Tags.of(key).add(PROTECTION_TAG.key, PROTECTION_TAG.value);
+    // ---- any call that could undo an evidence protection → the same ops topic (infra/constructs/admin-api-alarm.ts)
+    this.adminApiAlarm = new AdminApiAlarm(this, 'AdminApiAlarm', {
+      topic: this.alarms.topic,
+      topicKey: opsKey,
+      table: { name: tableName, arn: this.evidence.table.tableArn },
+      keyArns: [this.signingKey.key.keyArn, this.evidence.key.keyArn],
+      // Seen here when the anchor bucket is in this account; in a log-archive account its own stack watches it.
+      anchorBucketName: props.anchorBucketName,
     });
 
     // ---- what docs/deploy.md tells operators to look up

@@ -167,6 +167,23 @@ export const IntegrationsConfig = z
   .strict();
 export type IntegrationsConfig = z.infer<typeof IntegrationsConfig>;
 
+/**
+ * The optional guardrails (Art32Guardrails stack): an Organizations service control policy that
+ * denies the protection-undoing calls on the evidence table, keys and anchor bucket to all but
+ * break-glass, deployed in the organization's management account.
+ */
+export const GuardrailsConfig = z
+  .object({
+    /** The organization's management account (SCPs are created there). */
+    managementAccountId: AccountId,
+    /** Roots (r-…), OUs (ou-…) or account ids the SCP is attached to: at least the collector account's. */
+    targetIds: z
+      .array(z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/, 'a root (r-…), an OU (ou-…) or a 12-digit account id'))
+      .min(1),
+  })
+  .strict();
+export type GuardrailsConfig = z.infer<typeof GuardrailsConfig>;
+
 /** 3 years + 1 day: CNIL délibération n° 2021-122 admits up to 3 years of log retention for documented internal control. */
 export const DEFAULT_ANCHOR_RETENTION_DAYS = 1096;
 
@@ -216,6 +233,8 @@ export const Art32Config = z
     sealerRoleName: RoleName.default('art32-sealer'),
     /** The anchor bucket (WORM copy of every seal). */
     anchors: AnchorsConfig.default({ retentionDays: DEFAULT_ANCHOR_RETENTION_DAYS }),
+    /** Organizations SCP guarding the evidence protections (absent = not deployed). */
+    guardrails: GuardrailsConfig.optional(),
     /**
      * ExternalId required by the member role's trust policy (confused-deputy guard;
      * not a secret). STS accepts 2-1224 characters of `\w+=,.@:/-`.

@@ -81,7 +81,8 @@ describe('evidence table', () => {
   it('has a resource policy denying batch writes, deletes and updates to everyone (no break-glass configured)', () => {
     const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
     const statements = table.Properties.Replicas[0].ResourcePolicy.PolicyDocument.Statement as Statement[];
-    expect(statements).toHaveLength(1);
+    // The append-only deny, plus the protections deny (#13: test/infra/integrity.test.ts checks it).
+    expect(statements.map((s) => (s as { Sid?: string }).Sid)).toEqual(['EvidenceIsAppendOnly', 'ProtectionsOnlyByDeployOrBreakGlass']);
     const deny = statements[0]!;
     expect(deny.Effect).toBe('Deny');
     expect([...list(deny.Action)].sort()).toEqual([...DENIED_ACTIONS].sort());

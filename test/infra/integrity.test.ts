@@ -11,6 +11,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Art32App } from '../../infra/app-builder';
 import { MANIFEST_ATTRIBUTES } from '../../lib/evidence/store';
+import { RUN_LOCK_KEY } from '../../lib/evidence/run-lock';
+import { PROTECTED_TABLE_ACTIONS } from '../../infra/constructs/evidence-table';
+import { WATCHED_BUCKET_CALLS, WATCHED_KEY_CALLS, WATCHED_TABLE_CALLS } from '../../infra/constructs/admin-api-alarm';
 import { TEST_CONFIG, cleanup, synthApp } from './app';
 
 let built: Art32App;
@@ -97,7 +100,9 @@ describe('manifest signing key', () => {
 describe('the sealer writes manifests and nothing else', () => {
   it("its only PutItem is on the base table, outside the ACCOUNTS registry, limited to a manifest's attributes", () => {
     const sealer = roleStatements(collector).get(roleIdNamed(collector, 'art32-sealer')) ?? [];
-    const writes = sealer.filter((s) => list(s.Action).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite|PartiQL)/.test(a)));
+    // Besides the run lock (#14: its own `LOCK` partition, never an evidence item), one write grant.
+    const lockOnly = (s: { Condition?: unknown }) => JSON.stringify(s.Condition) === JSON.stringify({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [RUN_LOCK_KEY.pk] } });
+    const writes = sealer.filter((s) => list(s.Action).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite|PartiQL)/.test(a)) && !lockOnly(s));
     expect(writes).toHaveLength(1);
     expect(writes[0]!.Action).toBe('dynamodb:PutItem');
     expect(writes[0]!.Condition).toEqual({
@@ -144,5 +149,121 @@ describe('anchor bucket (Art32Anchors stack)', () => {
     expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::999999999999:role/incident-response' } });
     // Nobody is allowed to delete an object version.
     expect(statements.some((s) => s.Effect === 'Allow' && list(s.Action).some((a) => a.startsWith('s3:Delete')))).toBe(false);
+  });
+});
+
+describe('protections an admin cannot quietly undo (evidence table and its key)', () => {
+  function tablePolicy(): Statement[] {
+    const tables = Object.values(collector.findResources('AWS::DynamoDB::GlobalTable'));
+    expect(tables).toHaveLength(1);
+    const replicas = tables[0]!.Properties.Replicas as { ResourcePolicy?: { PolicyDocument: { Statement: Statement[] } } }[];
+    return list(replicas[0]?.ResourcePolicy?.PolicyDocument.Statement);
+  }
+
+  it('the table policy denies PutResourcePolicy, DeleteResourcePolicy, UpdateContinuousBackups, UpdateTimeToLive and UpdateTable to all but break-glass and the CloudFormation execution role', () => {
+    const deny = tablePolicy().find((s) => s.Sid === 'ProtectionsOnlyByDeployOrBreakGlass');
+    expect(deny).toBeDefined();
+    expect(deny!.Effect).toBe('Deny');
+    expect(deny!.Principal).toEqual({ AWS: '*' });
+    expect(list(deny!.Action).sort()).toEqual([...PROTECTED_TABLE_ACTIONS].sort());
+    const exempt = (deny!.Condition as { ArnNotEquals: { 'aws:PrincipalArn': unknown[] } }).ArnNotEquals['aws:PrincipalArn'];
+    expect(exempt).toHaveLength(2);
+    expect(exempt[0]).toBe('arn:aws:iam::999999999999:role/incident-response');
+    expect(str(exempt[1])).toContain('cdk-hnb659fds-cfn-exec-role-');
+    // The append-only deny is still there, break-glass only.
+    expect(tablePolicy().find((s) => s.Sid === 'EvidenceIsAppendOnly')?.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::999999999999:role/incident-response' } });
+  });
+
+  it("the table's encryption key cannot be disabled, deleted or re-policied by an admin; grants only through DynamoDB", () => {
+    const tables = Object.values(collector.findResources('AWS::DynamoDB::GlobalTable'));
+    const [keyId, key] = Object.entries(collector.findResources('AWS::KMS::Key')).find(([, k]) => str(k.Properties.KeyPolicy).includes('EvidenceKeyCannotBeDisabledOrDeleted'))!;
+    // It is the table's encryption key.
+    expect(str(tables[0]!.Properties)).toContain(`"KMSMasterKeyId":{"Fn::GetAtt":["${keyId}","Arn"]}`);
+    const statements = list(key.Properties.KeyPolicy.Statement as Statement[]);
+    const off = statements.find((s) => s.Sid === 'EvidenceKeyCannotBeDisabledOrDeleted')!;
+    expect(off.Effect).toBe('Deny');
+    expect(list(off.Action)).toEqual(expect.arrayContaining(['kms:DisableKey', 'kms:ScheduleKeyDeletion']));
+    expect(off.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::999999999999:role/incident-response' } });
+    const policy = statements.find((s) => s.Sid === 'EvidenceKeyPolicyOnlyByDeployOrBreakGlass')!;
+    expect(policy.Action).toBe('kms:PutKeyPolicy');
+    expect(str(policy.Condition)).toContain('cdk-hnb659fds-cfn-exec-role-');
+    const grants = statements.find((s) => s.Sid === 'EvidenceKeyGrantsOnlyThroughDynamoDB')!;
+    expect(list(grants.Action).sort()).toEqual(['kms:CreateGrant', 'kms:RetireGrant', 'kms:RevokeGrant']);
+    expect(str(grants.Condition)).toContain('"StringNotEquals":{"kms:ViaService"');
+  });
+});
+
+describe('admin-API alarm (EventBridge on CloudTrail → the ops topic)', () => {
+  function rules(): { pattern: Record<string, unknown>; targets: string }[] {
+    return Object.values(collector.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['AWS API Call via CloudTrail'] } } })).map((r) => ({
+      pattern: r.Properties.EventPattern as Record<string, unknown>,
+      targets: str(r.Properties.Targets),
+    }));
+  }
+  const alarmTopicId = () => Object.keys(collector.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'art32 alarms' } }))[0]!;
+
+  it('one rule per protected resource, each on exactly the calls that would undo a protection, each to the alarm topic', () => {
+    const found = rules();
+    const byService = new Map(found.map((r) => [list(r.pattern.source as string[])[0], r]));
+    expect([...byService.keys()].sort()).toEqual(['aws.dynamodb', 'aws.kms', 'aws.s3']);
+    for (const r of found) expect(r.targets).toContain(alarmTopicId());
+    const detail = (service: string) => byService.get(service)!.pattern.detail as Record<string, unknown>;
+    expect(detail('aws.dynamodb').eventName).toEqual([...WATCHED_TABLE_CALLS]);
+    for (const a of PROTECTED_TABLE_ACTIONS) expect(WATCHED_TABLE_CALLS).toContain(a.replace('dynamodb:', ''));
+    const tableId = Object.keys(collector.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+    expect(detail('aws.dynamodb').$or).toEqual([{ requestParameters: { tableName: [{ Ref: tableId }] } }, { requestParameters: { resourceArn: [{ prefix: { 'Fn::GetAtt': [tableId, 'Arn'] } }] } }]);
+    expect(detail('aws.kms').eventName).toEqual([...WATCHED_KEY_CALLS]);
+    for (const a of ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'CreateGrant']) expect(WATCHED_KEY_CALLS).toContain(a);
+    // Both keys: the manifest signing key and the table's encryption key.
+    expect(list((detail('aws.kms').resources as { ARN: unknown[] }).ARN)).toHaveLength(2);
+    expect(detail('aws.s3').eventName).toEqual([...WATCHED_BUCKET_CALLS]);
+    for (const a of ['PutBucketPolicy', 'PutBucketObjectLockConfiguration', 'PutBucketVersioning', 'PutBucketLifecycle']) expect(WATCHED_BUCKET_CALLS).toContain(a);
+    expect(detail('aws.s3').requestParameters).toEqual({ bucketName: ['art32-anchors-999999999999-eu-west-3'] });
+  });
+
+  it('EventBridge may use the ops key to publish, for this account\'s rules only', () => {
+    const key = Object.values(collector.findResources('AWS::KMS::Key')).find((k) => str(k.Properties.KeyPolicy).includes('EventBridgeAdminApiRulesPublishToEncryptedTopic'))!;
+    const st = list(key.Properties.KeyPolicy.Statement as Statement[]).find((s) => s.Sid === 'EventBridgeAdminApiRulesPublishToEncryptedTopic')!;
+    expect(st.Principal).toEqual({ Service: 'events.amazonaws.com' });
+    expect(str(st.Condition)).toContain('aws:SourceAccount');
+    expect(str(st.Condition)).toContain(':rule/*');
+  });
+});
+
+describe('optional Organizations guardrails (Art32Guardrails stack)', () => {
+  it('absent unless configured', () => {
+    expect(built.guardrails).toBeUndefined();
+  });
+
+  it('one SCP, attached to the configured targets, denying the protection-undoing calls on the table, the tagged keys and the anchor bucket to all but break-glass', () => {
+    const other = synthApp({ ...TEST_CONFIG, breakGlassPrincipalArn: 'arn:aws:iam::999999999999:role/incident-response', guardrails: { managementAccountId: '111111111111', targetIds: ['ou-ab12-cdefgh34'] } });
+    const t = Template.fromStack(other.guardrails!);
+    const policies = Object.values(t.findResources('AWS::Organizations::Policy'));
+    expect(policies).toHaveLength(1);
+    const p = policies[0]!.Properties;
+    expect(p).toMatchObject({ Type: 'SERVICE_CONTROL_POLICY', TargetIds: ['ou-ab12-cdefgh34'] });
+    expect(other.guardrails!.account).toBe('111111111111');
+    const statements = list(p.Content.Statement as Statement[]);
+    expect(statements.every((s) => s.Effect === 'Deny')).toBe(true);
+    const sid = (id: string) => statements.find((s) => s.Sid === id)!;
+    expect(list(sid('Art32TableProtections').Action).sort()).toEqual([...PROTECTED_TABLE_ACTIONS].sort());
+    expect(str(sid('Art32TableProtections').Resource)).toContain(':dynamodb:eu-west-3:999999999999:table/art32-evidence');
+    expect(list(sid('Art32KeysStayEnabled').Action)).toEqual(expect.arrayContaining(['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:CreateGrant']));
+    expect(str(sid('Art32KeysStayEnabled').Condition)).toContain('"aws:ResourceTag/art32:protects":"evidence"');
+    expect(list(sid('Art32KeyTagStays').Action).sort()).toEqual(['kms:TagResource', 'kms:UntagResource']);
+    expect(list(sid('Art32AnchorsStayLocked').Action)).toEqual(expect.arrayContaining(['s3:PutBucketObjectLockConfiguration', 's3:DeleteObjectVersion']));
+    expect(str(sid('Art32AnchorsStayLocked').Resource)).toContain(':s3:::art32-anchors-999999999999-eu-west-3');
+    // Break-glass is exempt everywhere; the deploy role only where a stack update needs it.
+    for (const s of statements) expect(str(s.Condition)).toContain('incident-response');
+    expect(str(sid('Art32EvidenceIsAppendOnly').Condition)).not.toContain('cfn-exec-role');
+    expect(str(sid('Art32TableProtections').Condition)).toContain('cfn-exec-role');
+    // An SCP holds at most 5,120 characters (AWS Organizations quota).
+    expect(JSON.stringify(p.Content).length).toBeLessThanOrEqual(5120);
+    cleanup(other.app);
+  });
+
+  it('both evidence keys carry the tag the SCP matches', () => {
+    const tagged = Object.values(collector.findResources('AWS::KMS::Key')).filter((k) => String(str(k.Properties.Tags)).includes('"Key":"art32:protects","Value":"evidence"'));
+    expect(tagged).toHaveLength(2);
   });
 });

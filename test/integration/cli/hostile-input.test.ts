@@ -184,7 +184,7 @@ describe('every file renderer, with arbitrary strings', () => {
   it('SUMMARY.md: a stored message or run id cannot add a line, a table cell, raw HTML or a link', () => {
     fc.assert(
       fc.property(hostile, hostile, (message, runId) => {
-        const md = summaryMarkdown({ accountId: '123456789012', from: '2026-01-01', to: '2026-01-31' }, [record(message, runId)], [], { ok: true } as never);
+        const md = summaryMarkdown({ accountId: '123456789012', from: '2026-01-01', to: '2026-01-31' }, [record(message, runId)], [], { ok: true, verdict: 'intact', accounts: [] } as never);
         expect(hasUnsafeCharacters(md.replace(/\n/g, ''))).toBe(false);
         expect(md).not.toMatch(/(^|[^\\])<img/);
         const rows = md.split('\n').filter((l) => l.startsWith('| 2026'));
