@@ -43,7 +43,8 @@ describe('organisation mode', () => {
   it('the break-glass principal is the only one the table does not deny batch writes, deletes and updates', () => {
     const table = Object.values(Template.fromStack(built.collector).findResources('AWS::DynamoDB::GlobalTable'))[0]!;
     const statements = table.Properties.Replicas[0].ResourcePolicy.PolicyDocument.Statement as { Effect: string; Action: string[]; Condition?: unknown }[];
-    expect(statements).toHaveLength(1);
+    // Plus the protections deny (#13), which also exempts the CloudFormation execution role: test/infra/integrity.test.ts.
+    expect(statements).toHaveLength(2);
     expect(statements[0]!.Effect).toBe('Deny');
     expect(statements[0]!.Action).toEqual(expect.arrayContaining(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable']));
     expect(statements[0]!.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': BREAK_GLASS } });
