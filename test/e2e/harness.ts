@@ -39,6 +39,11 @@ import { createHandler as createList } from '../../functions/list-accounts/handl
 import { createHandler as createPublish } from '../../functions/publish-findings/handler';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { storeSink } from '../../functions/shared/evidence';
+import { Sealer } from '../../lib/evidence/seal';
+import { ephemeralKeyPair } from '../../lib/evidence/signing';
+
+/** The e2e runs' signing key (in memory): FinalizeRun signs with it, tests verify with it. */
+export const E2E_KEYS = ephemeralKeyPair();
 import { createObservability, type Observability } from '../../functions/shared/powertools';
 import { collectAccount as collectLive } from '../../lib/collectors';
 import { ensureTable, localClient } from '../../lib/evidence/embedded';
@@ -295,7 +300,10 @@ export class Pipeline {
       }).handler as never,
       finalizeRun: createFinalize({
         env: env('finalizeRun'),
-        evidence: storeSink(new EvidenceStore({ client: this.docClient('finalizeRun'), tableName: options.tableName, sleep: async () => {} })),
+        // FinalizeRun is the sealer (#13): its store and an in-memory signing key (KMS in the deployed stack).
+        evidence: ((store: EvidenceStore) => storeSink(store, new Sealer({ store, signer: E2E_KEYS.signer })))(
+          new EvidenceStore({ client: this.docClient('finalizeRun'), tableName: options.tableName, sleep: async () => {} }),
+        ),
         lock: new RunLock({ doc: this.docClient('finalizeRun'), tableName: options.tableName }),
         region: REGION,
         obs: this.observe('finalizeRun'),
