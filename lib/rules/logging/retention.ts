@@ -5,8 +5,8 @@
  * limitation is the upper bound). Longer than 3 years only with a declared legal obligation.
  */
 import { z } from 'zod';
-import { requireSection } from '../../snapshot';
-import { defineRule, type EvaluationContext } from '../types';
+import { requireSection, type Trail, type TrailBucket } from '../../snapshot';
+import { defineRule, type EvaluationContext, type RuleOutcome } from '../types';
 import { REF } from '../support/references';
 import { findLogGroup, statusNotCollected, trailCandidates } from '../support/trails';
 import { declarations, entryRef } from '../../register/view';
@@ -77,17 +77,7 @@ export default defineRule({
       return { status: 'FAIL', message: 'No trail is logging: no log is retained at all.', observed, threshold, resources: [] };
     }
     const delivered = candidates.filter((t) => t.CloudWatchLogsLogGroupArn);
-    if (delivered.length === 0) {
-      return {
-        status: 'ERROR',
-        message:
-          `Trail(s) ${candidates.map((t) => t.Name).join(', ')} deliver only to S3: the bucket lifecycle (the retention) is not collected, ` +
-          'so retention cannot be judged. Check it with: aws s3api get-bucket-lifecycle-configuration --bucket <trail bucket>.',
-        observed: { trails: candidates.map((t) => ({ TrailARN: t.TrailARN, S3BucketName: t.S3BucketName ?? null })) },
-        threshold,
-        resources: candidates.map((t) => t.TrailARN),
-      };
-    }
+    if (delivered.length === 0) return s3Retention(candidates, snapshot.trailBuckets, params, maxDays, limit, threshold);
     const facts = delivered.map((t) => {
       const g = findLogGroup(groups, t.CloudWatchLogsLogGroupArn!);
       return {
@@ -148,3 +138,72 @@ export default defineRule({
     };
   },
 });
+
+/** Days a lifecycle rule keeps the trail's log files: the shortest enabled expiration whose filter covers them. */
+function lifecycleDays(rules: NonNullable<TrailBucket['LifecycleRules']>, logPrefix: string): number {
+  let days = Number.POSITIVE_INFINITY;
+  for (const r of rules) {
+    if (r.Status !== 'Enabled' || r.Expiration?.Days === undefined) continue;
+    const filter = r.Filter as { Prefix?: unknown; And?: unknown; Tag?: unknown } | undefined;
+    if (filter && (filter.And !== undefined || filter.Tag !== undefined)) continue; // tag filters: not every log file
+    const prefix = typeof filter?.Prefix === 'string' ? filter.Prefix : (r.Prefix ?? '');
+    if (logPrefix.startsWith(prefix)) days = Math.min(days, r.Expiration.Days);
+  }
+  return days;
+}
+
+/**
+ * S3-delivered trails (#17): retention is the trail bucket's lifecycle expiration (Object Lock's
+ * default retention keeps files at least that long); a bucket in another account is judged on
+ * the retention declared in the register, and says so.
+ */
+function s3Retention(
+  candidates: readonly Trail[],
+  buckets: readonly TrailBucket[] | undefined,
+  params: z.infer<typeof RetentionParameters>,
+  maxDays: number,
+  limit: ReturnType<typeof ceiling>,
+  threshold: Record<string, unknown>,
+): RuleOutcome {
+  const facts = candidates.map((t) => {
+    const b = t.S3BucketName ? buckets?.find((x) => x.Name === t.S3BucketName) : undefined;
+    if (!b) return { TrailARN: t.TrailARN, bucket: t.S3BucketName ?? null, retention: 'bucket and its lifecycle not collected' as const, days: undefined };
+    if (!b.inAccount) return { TrailARN: t.TrailARN, bucket: b.Name, retention: 'bucket in another account' as const, days: limit.declared?.days };
+    if (b.LifecycleRules === undefined) return { TrailARN: t.TrailARN, bucket: b.Name, retention: 'lifecycle not read' as const, days: undefined };
+    const prefix = `${typeof t.S3KeyPrefix === 'string' && t.S3KeyPrefix ? `${t.S3KeyPrefix}/` : ''}AWSLogs/`;
+    const expire = lifecycleDays(b.LifecycleRules ?? [], prefix);
+    const lock = b.ObjectLockConfiguration?.Rule?.DefaultRetention;
+    const lockDays = lock ? (lock.Days ?? (lock.Years !== undefined ? lock.Years * 365 : 0)) : 0;
+    const days = Math.max(expire, lockDays);
+    return { TrailARN: t.TrailARN, bucket: b.Name, retention: days === Number.POSITIVE_INFINITY ? ('never expire' as const) : `${days} days`, days };
+  });
+  const observed = { s3: facts.map(({ days: _d, ...f }) => f), declaredRetention: limit.declared ?? null };
+  const unknown = facts.filter((f) => f.days === undefined);
+  if (unknown.length > 0) {
+    return {
+      status: 'ERROR',
+      message:
+        `NOT VERIFIED: the retention of trail bucket(s) ${unknown.map((f) => `${f.bucket ?? '(none)'} (${f.retention})`).join(', ')} is unknown` +
+        (unknown.some((f) => f.retention === 'bucket in another account') ? '; for a log-archive bucket, declare its retention with its basis (art32 declare retention)' : '') +
+        '.',
+      observed,
+      threshold,
+      resources: unknown.map((f) => f.TrailARN),
+    };
+  }
+  const declaredOnly = facts.every((f) => f.retention === 'bucket in another account');
+  const text = facts.map((f) => `${f.retention === 'never expire' ? 'forever' : `${f.days} days`} in s3://${f.bucket}${f.retention === 'bucket in another account' ? ' (declared, another account)' : ''}`).join(', ');
+  const short = facts.filter((f) => f.days! < params.minimumDays);
+  if (short.length === facts.length)
+    return { status: 'FAIL', message: `Trail log files are kept ${text}: under ${params.minimumDays} days (6 months, the minimum CNIL délibération 2021-122 recommends).`, observed, threshold, resources: facts.map((f) => f.TrailARN) };
+  const long = facts.filter((f) => f.days! > maxDays);
+  if (long.length > 0)
+    return { status: 'WARN', message: `Trail log files are kept ${text}: longer than ${maxDays} days (${limit.note}).`, observed, threshold, resources: long.map((f) => f.TrailARN) };
+  return {
+    status: 'PASS',
+    message: `${declaredOnly ? 'PASS (declared, not verified): ' : ''}Trail log files are kept ${text}: between ${params.minimumDays} and ${maxDays} days.`,
+    observed: declaredOnly ? { ...observed, basis: 'declared, not verified' } : observed,
+    threshold,
+    resources: facts.map((f) => f.TrailARN),
+  };
+}

@@ -37,8 +37,8 @@ const EXPECTED: Record<string, Record<'france-travail' | 'compliant' | 'fresh-ac
   'logging.log-integrity': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
   'logging.log-encryption': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
   'logging.automated-analysis': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
-  // france-travail: the trail delivers to S3 only; the bucket lifecycle is not collected, so retention is not verified.
-  'logging.retention': { 'france-travail': 'ERROR', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  // france-travail: the trail delivers to S3 only and its bucket has no lifecycle rule: log files are kept forever (#17).
+  'logging.retention': { 'france-travail': 'WARN', compliant: 'PASS', 'fresh-account': 'FAIL' },
   // fresh-account: no store is tagged as personal data.
   'logging.personal-data-events': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
   // fresh-account: no trail, nothing delivered.
