@@ -163,7 +163,10 @@ function integritySpans(a: AccountReport): Span[] {
   const i = a.integrity;
   if (!i) return [muted('integrity not checked')];
   if (i.problems > 0) return [{ text: `evidence: ${plural(i.problems, 'integrity problem')}`, tone: 'fail', strong: true }, ' · ', mono(`art32 verify --account ${a.accountId}`)];
-  return [{ text: 'evidence intact', tone: 'ok' }, muted(' · chain head '), mono(shortHead(i.headHash))];
+  // Intact says what was checked: with the signing key, a re-sealed rewrite is caught; without it, it is not.
+  const signatures: Span[] = i.signaturesChecked === undefined ? [] : i.signaturesChecked ? [muted(' · signatures verified')] : [{ text: ' · signatures not checked', tone: 'warn', strong: true }];
+  const incomplete: Span[] = i.incomplete ? [{ text: ` · ${plural(i.incomplete, 'run')} incomplete`, tone: 'warn' }] : [];
+  return [{ text: 'evidence intact', tone: 'ok' }, ...signatures, ...incomplete, muted(' · chain head '), mono(shortHead(i.headHash))];
 }
 
 function accountHeading(a: AccountReport, nowIso: string, staleItems: number): Block[] {

@@ -10,7 +10,8 @@
 import type { EvidenceStore } from '../evidence/store';
 import { parseManifestItem, parseRecordItem } from '../evidence/store';
 import type { EvidenceRecord, RunManifest } from '../evidence/record';
-import { verifyAccountItems } from '../evidence/verify';
+import { INCOMPLETE_KINDS, verifyAccountItems } from '../evidence/verify';
+import type { SignatureVerifier } from '../evidence/signing';
 import { RegisterStore } from '../register/store';
 import type { ErrorKind, ReportIntegrity, ReportPlan, ReportRecord, ReportRun } from './model';
 import { reportPlans } from './register-plans';
@@ -26,6 +27,8 @@ export interface LoadOptions {
   accountIds?: readonly string[];
   /** Accounts loaded in parallel (each is 3 Queries + at most 2). Default 8. */
   concurrency?: number;
+  /** The trusted public key: every manifest signature is checked (without it: "signatures not checked"). */
+  verifier?: SignatureVerifier;
 }
 
 const DAY_MS = 86_400_000;
@@ -82,12 +85,16 @@ export async function loadReport(store: EvidenceStore, options: LoadOptions): Pr
 
   const perAccount = await mapWithConcurrency(accountIds, options.concurrency ?? 8, async (accountId) => {
     const items = await store.accountItems(accountId, from);
-    const verification = verifyAccountItems(accountId, items, from);
+    const verification = verifyAccountItems(accountId, items, from, options.verifier ? { verifier: options.verifier } : {});
+    const tampering = verification.problems.filter((p) => !INCOMPLETE_KINDS.includes(p.kind));
     const integrity: ReportIntegrity = {
       accountId,
-      problems: verification.problems.length,
+      problems: tampering.length,
       headHash: verification.headHash,
-      problemRunIds: [...new Set(verification.problems.map((p) => p.runId))].sort(),
+      // Interrupted or not-yet-anchored runs are gaps, not forgeries: only tampering marks a run's changes unverified.
+      problemRunIds: [...new Set(tampering.map((p) => p.runId))].sort(),
+      signaturesChecked: verification.signaturesChecked,
+      incomplete: new Set(verification.problems.filter((p) => INCOMPLETE_KINDS.includes(p.kind)).map((p) => `${p.collectedAt}#${p.runId}`)).size,
     };
     const manifests = items.manifests.flatMap((item) => {
       try {

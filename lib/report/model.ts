@@ -65,11 +65,20 @@ export interface ReportRun {
 /** Result of verifying one account's evidence chain (lib/evidence/verify), as the report shows it. */
 export interface ReportIntegrity {
   accountId: string;
+  /** Tampering: problems other than interrupted or not-yet-anchored runs. */
   problems: number;
   /** Hash of the newest manifest (keep a copy elsewhere: the email is one). */
   headHash: string | null;
   /** Runs with at least one problem: their records are not shown as genuine. */
   problemRunIds: readonly string[];
+  /**
+   * Whether every manifest signature was checked against the trusted public key (absent:
+   * unknown, from a caller that does not say). Without it a writer who re-seals a rewritten
+   * chain is not detected, so the email says "signatures not checked".
+   */
+  signaturesChecked?: boolean;
+  /** Runs that are incomplete rather than tampered with (interrupted, or sealed but not yet anchored). */
+  incomplete?: number;
 }
 
 /** A remediation plan or a risk acceptance from the register (#16), as the report shows it. */

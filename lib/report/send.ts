@@ -11,6 +11,7 @@ import { FRAMEWORKS } from '../frameworks';
 import { RULES } from '../rules';
 import { renderEmail, type RenderedEmail } from './email';
 import { loadReport } from './load';
+import type { SignatureVerifier } from '../evidence/signing';
 import { buildReportModel, dayLabel, type ReportModel, type ReportPlan } from './model';
 import { pseudonymiseReport, type Pseudonymiser } from './pseudonym';
 
@@ -80,6 +81,8 @@ export interface ScheduledReportOptions extends Addresses {
    */
   since?: string | undefined;
   plans?: readonly ReportPlan[];
+  /** The manifest signing key's public side (KMS GetPublicKey in the deployed function): signatures are checked. */
+  verifier?: SignatureVerifier;
   cadenceHours?: number;
   historyDays?: number;
   expectedAccountIds?: readonly string[];
@@ -107,7 +110,7 @@ export async function previousReport(store: EvidenceStore, now: string): Promise
 export async function sendScheduledReport(options: ScheduledReportOptions): Promise<ScheduledReportResult> {
   const previous = options.since === undefined ? await previousReport(options.store, options.now) : undefined;
   const since = options.since ?? previous?.since;
-  const loaded = await loadReport(options.store, { now: options.now, since, historyDays: options.historyDays });
+  const loaded = await loadReport(options.store, { now: options.now, since, historyDays: options.historyDays, ...(options.verifier ? { verifier: options.verifier } : {}) });
   const model = buildReportModel({
     runs: loaded.runs,
     integrity: loaded.integrity,

@@ -18,8 +18,9 @@ import { defaultPseudonymKeyFile, loadPseudonymKey, PseudonymKeyError } from '..
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
+import { addKeyOptions, verifierFor, type RawIntegrityOptions } from '../integrity-options';
 
-interface ReportOptions extends RawStoreOptions {
+interface ReportOptions extends RawStoreOptions, RawIntegrityOptions {
   since?: string;
   now?: string;
   html?: string;
@@ -90,7 +91,7 @@ export function register(program: Command): void {
     .option('--title <text>', 'title shown above the verdict')
     .option('--pseudonymise', 'name people (IAM users, role sessions, federated users) by stable keyed pseudonyms in the email; resolve them with `art32 pseudonym resolve`')
     .option('--pseudonym-key <file>', 'with --pseudonymise: the key file (default: $ART32_PSEUDONYM_KEY_FILE, else ~/.config/art32/pseudonym.key; created on first use)');
-  addStoreOptions(command).action(async (opts: ReportOptions) => {
+  addKeyOptions(addStoreOptions(command), true).action(async (opts: ReportOptions) => {
     const now = isoDate(opts.now, '--now') ?? new Date().toISOString();
     if (opts.audit) return audit(opts, now);
     if (opts.account !== undefined) throw new CliError('--account is for --audit; the email covers every account with evidence');
@@ -124,7 +125,10 @@ export function register(program: Command): void {
       // Without --since: compare with the last report sent (as the weekly function does), else the previous run.
       const previous = since === undefined ? await previousReport(open.store, now) : undefined;
       const baseline = since ?? previous?.since;
-      const loaded = await loadReport(open.store, { now, since: baseline, historyDays });
+      // Signatures checked with the trusted key (the embedded store's own, --public-key or --kms-key-id); a table
+      // without a key is still reported, its integrity line saying the signatures were not checked.
+      const verifier = opts.publicKey !== undefined || opts.kmsKeyId !== undefined || open.mode === 'embedded' ? await verifierFor(open, opts) : undefined;
+      const loaded = await loadReport(open.store, { now, since: baseline, historyDays, ...(verifier ? { verifier } : {}) });
       let model;
       try {
         model = buildReportModel({

@@ -7,7 +7,9 @@ import { FRAMEWORKS } from '../../../lib/frameworks';
 import { RULES, type Status } from '../../../lib/rules';
 import { createHandler } from '../../../functions/send-report/handler';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { buildTestRecords, startStore, writeTestRun, type TestStore } from './store-fixture';
+import { buildTestRecords, REPORT_TEST_KEYS, startStore, writeTestRun, type TestStore } from './store-fixture';
+import { Sealer } from '../../../lib/evidence/seal';
+import { ephemeralKeyPair } from '../../../lib/evidence/signing';
 import { loadReport } from '../../../lib/report/load';
 import { renderEmail } from '../../../lib/report/email';
 import { hashRecord } from '../../../lib/evidence/build';
@@ -130,11 +132,39 @@ describe('report history that matters (dynalite)', () => {
     expect(text).toContain('Evidence failed verification: not counted');
   });
 
+  it('checks signatures with the trusted key: a run the insider sealed with their own key is an integrity problem, not intact', async () => {
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r10', collectedAt: at(10), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) });
+    // The insider writes a whole new run that "fixes" root MFA and seals it with a key of their own.
+    const records = buildTestRecords({ accountId: A1, alias: 'prod', runId: 'r11', collectedAt: at(11), statuses: ALL_PASS });
+    await t.store.writeRun(records);
+    await new Sealer({ store: t.store, signer: ephemeralKeyPair().signer }).seal({ accountId: A1, runId: 'r11', collectedAt: at(11) });
+    const trusted = await loadReport(t.store, { now: at(11, 8), verifier: REPORT_TEST_KEYS.verifier });
+    expect(trusted.integrity[0]?.problems).toBeGreaterThan(0);
+    const m = buildReportModel({ runs: trusted.runs, integrity: trusted.integrity, now: at(11, 8), rules: RULES, frameworks: FRAMEWORKS });
+    expect(m.totals.fixed).toBe(0);
+    expect(renderEmail(m).text).toMatch(/evidence: \d+ integrity problems? · art32 verify --account 111111111111/);
+    // Without the key (the email before signatures were checked) the forged fix looked genuine.
+    const unchecked = await loadReport(t.store, { now: at(11, 8) });
+    expect(unchecked.integrity[0]).toMatchObject({ problems: 0, signaturesChecked: false });
+    expect(renderEmail(buildReportModel({ runs: unchecked.runs, integrity: unchecked.integrity, now: at(11, 8), rules: RULES, frameworks: FRAMEWORKS })).text).toContain(
+      'evidence intact · signatures not checked · chain head',
+    );
+    // With the key and honest runs: verified.
+    await t.close();
+    t = await startStore();
+    await writeTestRun(t.store, { accountId: A1, runId: 'r10', collectedAt: at(10), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) });
+    const honest = await loadReport(t.store, { now: at(10, 8), verifier: REPORT_TEST_KEYS.verifier });
+    expect(honest.integrity[0]).toMatchObject({ problems: 0, signaturesChecked: true });
+    expect(renderEmail(buildReportModel({ runs: honest.runs, integrity: honest.integrity, now: at(10, 8), rules: RULES, frameworks: FRAMEWORKS })).text).toContain(
+      'evidence intact · signatures verified · chain head',
+    );
+  });
+
   it('shows an intact chain with its head per account', async () => {
     await writeTestRun(t.store, { accountId: A1, runId: 'r10', collectedAt: at(10), statuses: ALL_PASS });
     const loaded = await loadReport(t.store, { now: at(10, 8) });
     const head = (await t.store.latestManifest(A1))?.hash ?? '';
-    expect(loaded.integrity).toEqual([{ accountId: A1, problems: 0, headHash: head, problemRunIds: [] }]);
+    expect(loaded.integrity).toEqual([{ accountId: A1, problems: 0, headHash: head, problemRunIds: [], signaturesChecked: false, incomplete: 0 }]);
     const m = buildReportModel({ runs: loaded.runs, integrity: loaded.integrity, now: at(10, 8), rules: RULES, frameworks: FRAMEWORKS });
     expect(m.accounts[0]?.integrity?.headHash).toBe(head);
   });
