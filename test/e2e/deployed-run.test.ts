@@ -163,6 +163,19 @@ describe('deployed run (synthesized state machine, real handlers, dynalite)', ()
     expectAlarmedMetric(p, 'AccountsSealed', 2);
   });
 
+  it('an account whose every attempt dies half-way (collect, its retry, the failure record): FinalizeRun seals the open run, never left open', async () => {
+    let writesOfB = 0;
+    // Account B: the function times out at its third record write, then at the first record write of every later attempt.
+    const faults: Faults = { dynamo: (call, command, input) => (call.fn === 'collectAccount' && isRecordPut(command, input, B) && ++writesOfB >= 3 ? 'timeout' : undefined) };
+    const p = await pipeline({ faults });
+    const outcome = await p.execute('daily-1', DAY_1);
+    await expectSealedAndIntact(p, outcome, 'daily-1');
+    expect(failureRecordings(p).length).toBeGreaterThan(0);
+    const ofB = outcome.output!.outcomes[B];
+    expect(['SEALED', 'SEALED_INCOMPLETE']).toContain(ofB);
+    expectAlarmedMetric(p, ofB === 'SEALED_INCOMPLETE' ? 'AccountsSealedIncomplete' : 'AccountsSealed');
+  });
+
   it('duplicate invocation (two copies at once, and a response lost after the work was done): one run per account, sealed complete', async () => {
     let responseLost = false;
     const faults: Faults = {
