@@ -352,7 +352,8 @@ export class Pipeline {
 
   /** Integrity of the whole table, as `art32 verify` judges it. */
   public async verify(): Promise<{ verdict: ReturnType<typeof verdictOf>; result: VerificationResult }> {
-    const result = await verifyStore(this.store);
+    // With the sealer's public key: every manifest of the run must carry FinalizeRun's valid signature.
+    const result = await verifyStore(this.store, { verifier: E2E_KEYS.verifier });
     return { verdict: verdictOf(result), result };
   }
 
