@@ -9,7 +9,8 @@
  */
 import type { EvidenceRecord, RunManifest } from '../evidence/record';
 import { dateBounds, parseManifestItem, parseRecordItem, type EvidenceStore } from '../evidence/store';
-import { verifyAccountItems, type AccountVerification } from '../evidence/verify';
+import { recordIntegrity, verifyAccountItems, type AccountVerification } from '../evidence/verify';
+import type { SignatureVerifier } from '../evidence/signing';
 import { canonicalJson } from '../evidence/canonical';
 import { keys } from '../evidence/table';
 import type { Framework, Requirement } from '../frameworks/types';
@@ -29,6 +30,8 @@ export interface AuditOptions {
   now: string;
   /** Where the evidence lives, for the cover page (e.g. "embedded /home/x/.local/share/art32"). */
   storeDescription?: string;
+  /** The trusted public key: manifest signatures are checked (the document says whether they were). */
+  verifier?: SignatureVerifier;
 }
 
 /** A period during which a rule applied the same thresholds. */
@@ -164,11 +167,9 @@ export function buildAuditModel(input: AuditInput): AuditModel {
  */
 function notIntactRecords(records: readonly EvidenceRecord[], v: AccountVerification): Record<string, string> {
   const out: Record<string, string> = {};
-  if (v.problems.length === 0) return out;
   for (const r of records) {
-    const sk = keys.recordSk(r.collectedAt, r.runId, r.ruleId);
-    const p = v.problems.find((x) => x.sk === sk) ?? v.problems.find((x) => x.runId === r.runId && x.collectedAt === r.collectedAt);
-    if (p) out[r.hash] = `${p.kind}: ${p.message}`;
+    const integrity = recordIntegrity(v, keys.recordSk(r.collectedAt, r.runId, r.ruleId));
+    if (!integrity.intact) out[r.hash] = integrity.reason;
   }
   return out;
 }
@@ -228,7 +229,7 @@ export async function loadAuditModel(store: EvidenceStore, options: AuditOptions
   const records = items.records.filter((i) => inPeriod(i.collectedAt)).flatMap((i) => parse(() => parseRecordItem(i)) ?? []);
   const manifests = items.manifests.filter((i) => inPeriod(i.collectedAt)).flatMap((i) => parse(() => parseManifestItem(i)) ?? []);
   // The items just read: verifying them again from the store would repeat the account's three Queries.
-  const verification = verifyAccountItems(options.accountId, items, options.from);
+  const verification = verifyAccountItems(options.accountId, items, options.from, options.verifier ? { verifier: options.verifier } : {});
   // The register: its entries in force for the account, and its own chain verified (a second
   // Query only when the store holds a register).
   const registerStore = new RegisterStore(store.documentClient, store.tableName);

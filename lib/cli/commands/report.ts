@@ -182,7 +182,8 @@ async function audit(opts: ReportOptions, now: string): Promise<void> {
   if (!opts.html) throw new CliError('--audit needs --html <file> (print it from a browser, or: npm run report:pdf -- <file>)');
   const html = opts.html;
   await withStore(opts, async (open) => {
-    const model = await loadAuditModel(open.store, { accountId, from: opts.from as string, to, now, storeDescription: open.description, rules: RULES, frameworks: FRAMEWORKS });
+    const verifier = opts.publicKey !== undefined || opts.kmsKeyId !== undefined || open.mode === 'embedded' ? await verifierFor(open, opts) : undefined;
+    const model = await loadAuditModel(open.store, { accountId, from: opts.from as string, to, now, storeDescription: open.description, rules: RULES, frameworks: FRAMEWORKS, ...(verifier ? { verifier } : {}) });
     await writeOut(html, renderAuditHtml(model), 'audit report');
     const v = model.verification;
     process.stdout.write(

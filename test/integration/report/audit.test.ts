@@ -4,7 +4,7 @@ import { loadAuditModel, renderAuditHtml } from '../../../lib/report/audit';
 import { FRAMEWORKS } from '../../../lib/frameworks';
 import { RULES, type Status } from '../../../lib/rules';
 import { keys } from '../../../lib/evidence/table';
-import { buildTestRecords, startStore, writeTestRun, type TestStore } from './store-fixture';
+import { buildTestRecords, REPORT_TEST_KEYS, startStore, writeTestRun, type TestStore } from './store-fixture';
 
 const A1 = '111111111111';
 const at = (d: number): string => new Date(Date.UTC(2025, 10, d, 6)).toISOString();
@@ -22,11 +22,12 @@ describe('audit report (dynalite)', () => {
   it('lists per requirement the rules, dated records with hashes, parameters and an intact verification', async () => {
     const alias = '<script>x</script>\u202Eevil';
     for (const d of [9, 10, 11]) await writeTestRun(t.store, { accountId: A1, alias, runId: `r${d}`, collectedAt: at(d), statuses: { ...ALL_PASS, 'auth.root-mfa': d === 11 ? 'FAIL' : 'PASS' } });
-    const model = await loadAuditModel(t.store, { accountId: A1, from: '2025-11-10', to: '2025-11-11', now: at(12), rules: RULES, frameworks: FRAMEWORKS });
+    const model = await loadAuditModel(t.store, { accountId: A1, from: '2025-11-10', to: '2025-11-11', now: at(12), rules: RULES, frameworks: FRAMEWORKS, verifier: REPORT_TEST_KEYS.verifier });
     expect(model.runs.map((r) => r.runId)).toEqual(['r10', 'r11']);
     expect(model.verification.problems).toEqual([]);
     const html = renderAuditHtml(model);
     expect(html).toContain('Verification: <span class="good">INTACT</span>');
+    expect(html).toContain('Every manifest signature was checked against the trusted public key.');
     expect(html).toContain('Integrity of recorded evidence: <span class="good">intact</span> — this is not a statement of compliance.');
     expect(html).toContain('depends on the controller’s own risk analysis');
     // Contents by requirement: one row per requirement of every framework, labelled as checks, never a verdict on an article.
