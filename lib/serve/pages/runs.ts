@@ -1,5 +1,6 @@
 /** Runs of an account (paged), and one run's records with their hashes and integrity status. */
 import { html } from 'hono/html';
+import { manifestSignatureOf } from '../../evidence/store';
 import { verifyAccount, type Problem } from '../../evidence/verify';
 import { NotFoundError, type ConsoleContext } from '../context';
 import { qs, status, u, type Html } from '../html';
@@ -91,8 +92,13 @@ ${deleted.length ? html`<h2>Deleted records</h2><ul>${deleted.map((p) => html`<l
 <table class="wide"><caption>Records of the run</caption><thead><tr><th scope="col">Rule</th><th scope="col">Status</th><th scope="col">Finding</th><th scope="col">Record SHA-256</th><th scope="col">Integrity</th><th scope="col">Signature / anchor</th></tr></thead><tbody>${rows}</tbody></table>` as Html;
 }
 
-/** Signature and anchor of the run's manifest, when the store has them (none in this version: said plainly). */
+/**
+ * Whether the run's manifest carries a signature, and by which key. The console does not check
+ * signatures or anchors itself yet: it says so, and points to `art32 verify` (which does).
+ */
 function signatureCell(manifest: Record<string, unknown> | undefined): Html {
   if (!manifest) return html`<span class="bad">unsealed</span>` as Html;
-  return html`<span class="muted">not signed (hash chain only)</span>` as Html;
+  const signature = manifestSignatureOf(manifest);
+  if (!signature) return html`<span class="bad">not signed</span>` as Html;
+  return html`<span class="muted">signed by key ${u(signature.keyId)} (not checked here: run art32 verify)</span>` as Html;
 }

@@ -214,3 +214,11 @@ describe('read-only', () => {
     await expect(stat(dir)).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('run page: signature column', () => {
+  it('says which key signed the manifest (and that the console does not check it), never "not signed" for a signed run', async () => {
+    const body = await (await get(`/runs/r21?account=${A1}`)).text();
+    expect(body).toMatch(/signed by key <bdi>local:sha256:[0-9a-f]{64}<\/bdi> \(not checked here: run art32 verify\)/);
+    expect(body).not.toContain('not signed');
+  });
+});
