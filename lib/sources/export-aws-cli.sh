@@ -66,8 +66,16 @@ CHECKING_CREDENTIALS=0
 failed=()   # what failed, for the summary
 exported=0  # files written with data (not counting caller-identity.json)
 
-# One line of someone else's text for the terminal: no control characters (no escape sequences).
-one_line() { tr '\n\r\t' '   ' | LC_ALL=C tr -d '\000-\037\177' | sed -e 's/^ *//' -e 's/ *$//' | cut -c1-200; }
+# Bidirectional controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) can reorder what a
+# terminal shows: shown as visible markers, as the CLI's own sanitiser does (UTF-8 bytes, C locale).
+show_bidi() {
+  LC_ALL=C sed -e $'s/\xe2\x80\xaa/[U+202A]/g' -e $'s/\xe2\x80\xab/[U+202B]/g' -e $'s/\xe2\x80\xac/[U+202C]/g' \
+    -e $'s/\xe2\x80\xad/[U+202D]/g' -e $'s/\xe2\x80\xae/[U+202E]/g' -e $'s/\xe2\x81\xa6/[U+2066]/g' \
+    -e $'s/\xe2\x81\xa7/[U+2067]/g' -e $'s/\xe2\x81\xa8/[U+2068]/g' -e $'s/\xe2\x81\xa9/[U+2069]/g' \
+    -e $'s/\xe2\x80\x8e/[U+200E]/g' -e $'s/\xe2\x80\x8f/[U+200F]/g' -e $'s/\xd8\x9c/[U+061C]/g'
+}
+# One line of someone else's text for the terminal: no control characters (no escape sequences), bidi controls visible.
+one_line() { tr '\n\r\t' '   ' | LC_ALL=C tr -d '\000-\037\177' | show_bidi | sed -e 's/^ *//' -e 's/ *$//' | cut -c1-200; }
 
 # fail WHAT WHY: a command (or a file) could not be exported. Without --allow-partial, the
 # export stops here with exit 5.

@@ -267,11 +267,14 @@ describe('lib/sources/export-aws-cli.sh', () => {
 
   it.skipIf(!hasJq)('a trail name from the account cannot leave DIR or write escape sequences to the terminal', async () => {
     const trails = path.join(work, 'hostile-trails.json');
-    await writeFile(trails, JSON.stringify({ trailList: [{ Name: '../../escaped\u001b[2J', TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/x', HomeRegion: 'us-east-1' }] }));
+    await writeFile(trails, JSON.stringify({ trailList: [{ Name: '../../escaped\u001b[2J\u202Egpj.exe', TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/x', HomeRegion: 'us-east-1' }] }));
     const r = await runScript(['--allow-partial', 'OUT'], { FAKE_TRAILS: trails });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('trail name not usable as a file name');
     expect(r.stdout + r.stderr).not.toContain('\u001b');
+    // A right-to-left override would make the terminal show the name reversed: shown as a marker instead.
+    expect(r.stdout + r.stderr).not.toContain('\u202E');
+    expect(r.stderr).toContain('[U+202E]gpj.exe');
     expect(r.calls.some((c) => c.startsWith('cloudtrail get-trail-status'))).toBe(false);
     expect(await readdir(path.dirname(r.out))).not.toContain('escaped\u001b[2J.status.json');
   });
