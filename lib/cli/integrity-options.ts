@@ -23,6 +23,7 @@ import {
   localVerifier,
   s3Anchors,
   verifierFromFile,
+  type AnchorListing,
   type AnchorStore,
   type OpenStore,
   type SignatureVerifier,
@@ -58,6 +59,22 @@ export function anchorStoreFor(open: Pick<OpenStore, 'mode' | 'dataDir'>, raw: R
     return undefined;
   } catch (error) {
     return usage(error);
+  }
+}
+
+/**
+ * The anchors to compare the chain with, read once: undefined when there are none. The default
+ * anchor directory of an embedded store that never sealed anything does not exist yet (not an
+ * error); an anchor store named with --anchors that cannot be read is bad input (exit 2).
+ */
+export async function loadAnchors(open: Pick<OpenStore, 'mode' | 'dataDir'>, raw: RawIntegrityOptions): Promise<(AnchorListing & { store: string }) | undefined> {
+  const anchorStore = anchorStoreFor(open, raw);
+  if (!anchorStore) return undefined;
+  try {
+    return { ...(await anchorStore.list()), store: anchorStore.description };
+  } catch (error) {
+    if (raw.anchors !== undefined || (error as Error).name !== 'AnchorError') throw new CliError((error as Error).message, EXIT.USAGE);
+    return undefined;
   }
 }
 

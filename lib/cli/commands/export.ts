@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ExportDirError, exportPack } from '../../evidence/export';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
-import { addAnchorOption, addKeyOptions, anchorStoreFor, verifierFor, type RawIntegrityOptions } from '../integrity-options';
+import { addAnchorOption, addKeyOptions, loadAnchors, verifierFor, type RawIntegrityOptions } from '../integrity-options';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
 import { terminalText } from '../../support/sanitize';
 
@@ -36,15 +36,7 @@ export function register(program: Command): void {
       await withStore(options, async (open) => {
         try {
           const verifier = await verifierFor(open, options);
-          const anchorStore = anchorStoreFor(open, options);
-          let anchors;
-          if (anchorStore) {
-            try {
-              anchors = { ...(await anchorStore.list()), store: anchorStore.description };
-            } catch (error) {
-              if (options.anchors !== undefined || (error as Error).name !== 'AnchorError') throw new CliError((error as Error).message, EXIT.USAGE);
-            }
-          }
+          const anchors = await loadAnchors(open, options);
           const result = await exportPack({
             store: open.store,
             accountId,

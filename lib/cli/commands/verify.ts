@@ -9,7 +9,7 @@ import { EXIT } from '../exit-codes';
 import { CliError } from '../errors';
 import { RegisterStore, verifyRegister } from '../../register/store';
 import { renderRegisterVerification } from './register-items';
-import { addAnchorOption, addKeyOptions, anchorStoreFor, verifierFor, type RawIntegrityOptions } from '../integrity-options';
+import { addAnchorOption, addKeyOptions, loadAnchors, verifierFor, type RawIntegrityOptions } from '../integrity-options';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
 import { safeJson, terminalText } from '../../support/sanitize';
 
@@ -58,17 +58,7 @@ export function register(program: Command): void {
       if (options.publicKey !== undefined && options.kmsKeyId !== undefined) throw new CliError('give --public-key FILE or --kms-key-id ARN, not both', EXIT.USAGE);
       await withStore(options, async (open) => {
         const verifier = await verifierFor(open, options);
-        const anchorStore = anchorStoreFor(open, options);
-        let anchors;
-        if (anchorStore) {
-          try {
-            anchors = { ...(await anchorStore.list()), store: anchorStore.description };
-          } catch (error) {
-            // The default anchor directory of an embedded store that never sealed anything does not exist yet.
-            if (options.anchors !== undefined || (error as Error).name !== 'AnchorError') throw new CliError((error as Error).message, EXIT.USAGE);
-            anchors = undefined;
-          }
-        }
+        const anchors = await loadAnchors(open, options);
         const result = await verifyStore(open.store, {
           ...(accountId ? { accountId } : {}),
           ...(options.from !== undefined ? { from: options.from } : {}),
