@@ -28,7 +28,7 @@ let listMode: Art32App;
 let orgMode: Art32App;
 beforeAll(() => {
   listMode = synthApp();
-  orgMode = synthApp({ ...TEST_CONFIG, accounts: { mode: 'organization' }, report: undefined, alarmEmail: undefined });
+  orgMode = synthApp({ ...TEST_CONFIG, accounts: { mode: 'organization' }, report: undefined, alarmEmail: undefined, alarms: 'none' });
 });
 afterAll(() => {
   cleanup(listMode.app);

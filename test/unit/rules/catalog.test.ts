@@ -50,8 +50,13 @@ describe('rule catalog', () => {
     ])
       expect(getRule(id).id).toBe(id);
   });
-  it('an empty snapshot gives ERROR (or NOT_APPLICABLE), never PASS', () => {
-    for (const f of evaluateRules(RULES, snapshot())) expect(['ERROR', 'NOT_APPLICABLE']).toContain(f.status);
+  it('an empty snapshot gives ERROR (or NOT_APPLICABLE), never PASS; the rule judging the evidence history FAILs an account never collected', () => {
+    for (const f of evaluateRules(RULES, snapshot())) {
+      // A rule that reads no snapshot section judges the recorded runs: with none and nothing read now,
+      // the account is an expected account without evidence (governance.evidence-continuity), a FAIL.
+      if (getRule(f.ruleId).sections.length === 0) expect(f.status, f.ruleId).toBe('FAIL');
+      else expect(['ERROR', 'NOT_APPLICABLE'], f.ruleId).toContain(f.status);
+    }
   });
   it('unknown rule ids are errors that list the known ones', () => {
     expect(() => getRule('auth.nope')).toThrow(/unknown rule "auth.nope".*auth.password-strength/);
