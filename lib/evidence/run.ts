@@ -11,10 +11,10 @@ import type { RegisterView } from '../register/types';
 import { requirementsForRule } from '../frameworks';
 import type { Finding } from '../rules/types';
 import { SECTION_NAMES, type AccountSnapshot } from '../snapshot';
-import { recordRunLifecycle, writeRunLifecycle, type ClosedRun, type RunPlan, type WrittenRun } from './lifecycle';
+import { recordRunLifecycle, writeRunLifecycle, type RecordRunOutcome, type RunPlan, type WrittenRun } from './lifecycle';
 import { buildRecords, normaliseInstant, type CapLimits, type RequirementLookup } from './build';
 import { keys } from './table';
-import type { CollectionFailure, EvidenceRecord, RunManifest } from './record';
+import type { CollectionFailure, EvidenceRecord } from './record';
 import type { Sealer } from './seal';
 import type { EvidenceStore } from './store';
 import { baselinesFromFindings, type ActivityBaselines } from '../activity/baselines';
@@ -33,18 +33,8 @@ export interface RecordRunInput {
   plan?: RunPlan;
 }
 
-export interface RecordRunResult {
-  records: EvidenceRecord[];
-  manifest: RunManifest;
-  /** Items newly written (records, run header, manifest). */
-  written: number;
-  /** Items already stored with identical content: a retried run. */
-  alreadyPresent: number;
-  /** The run was already open: finished with the records it was first opened with. */
-  resumed: boolean;
-  /** Interrupted earlier runs of the account closed first (resumed, or sealed incomplete). */
-  closed: ClosedRun[];
-}
+/** What recording a run produced: the lifecycle's outcome (one shape for the CLI and the handlers). */
+export type RecordRunResult = RecordRunOutcome;
 
 export const requirementIdsForRule: RequirementLookup = (ruleId) => requirementsForRule(ruleId).map((r) => r.id);
 
