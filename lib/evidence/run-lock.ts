@@ -14,7 +14,8 @@
  *   (the state machine's timeout), so a live run is never overtaken.
  *
  * Only PutItem: the table's resource policy denies DeleteItem and UpdateItem to every role.
- * The lock item is not evidence; `verify` never reads the LOCK partition.
+ * The lock item is not evidence: `verify` checks no hash on it and reads it only to tell a run in
+ * progress (its execution holds the lease) from an interrupted one (lib/evidence/in-progress.ts).
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';

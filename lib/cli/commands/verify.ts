@@ -1,10 +1,13 @@
 /**
  * `art32 verify`: recompute every hash, check every manifest signature against a trusted
  * public key, walk each manifest chain and compare it with the anchors (WORM copies of every
- * seal). Exit 0 intact, 3 tampering, 4 incomplete (interrupted run, unanchored seal), 2 usage.
+ * seal). Exit 0 intact, 3 tampering, 4 incomplete (interrupted run, unanchored seal), 6 a run in
+ * progress (deployed: its execution holds the collection lock), 2 usage.
  */
 import { Option, type Command } from 'commander';
 import { verifyStore, type VerificationResult } from '../../evidence';
+import { RunLock } from '../../evidence/run-lock';
+import { separateRunInProgress, type RunInProgress } from '../../evidence/in-progress';
 import { EXIT } from '../exit-codes';
 import { CliError } from '../errors';
 import { RegisterStore, verifyRegister } from '../../register/store';
@@ -20,8 +23,14 @@ interface VerifyOptions extends RawStoreOptions, RawIntegrityOptions {
   format: 'table' | 'json';
 }
 
-export function renderVerification(result: VerificationResult, where: string): string {
+export function renderVerification(result: VerificationResult, where: string, inProgress?: RunInProgress): string {
   const lines: string[] = [];
+  if (inProgress) {
+    lines.push(
+      `run ${terminalText(inProgress.runId)} is in progress (collection lock held since ${inProgress.acquiredAt}, lease until ${inProgress.leaseUntil}): ` +
+        `${inProgress.accounts.length} account(s) not sealed yet — ${inProgress.accounts.join(', ')}`,
+    );
+  }
   for (const a of result.accounts) {
     lines.push(`account ${a.accountId}: ${a.runs} run(s), ${a.records} record(s), ${a.manifests} manifest(s) — ${a.problems.length ? `${a.problems.length} problem(s)` : 'OK'}${a.headHash ? ` · chain head ${a.headHash}` : ''}`);
     for (const p of a.problems) lines.push(`  ${p.kind}: ${terminalText(p.message)}`);
@@ -29,7 +38,9 @@ export function renderVerification(result: VerificationResult, where: string): s
   }
   for (const p of result.storeProblems ?? []) lines.push(`${p.kind}: ${terminalText(p.message)}`);
   const checked = [`signatures ${result.accounts.every((a) => a.signaturesChecked) ? 'checked' : 'NOT checked'}`, result.anchors ? `${result.anchors.count} anchor(s) in ${terminalText(result.anchors.store)}` : 'no anchors compared'];
-  if (result.verdict === 'intact') lines.push(`verified: every record hash, manifest hash, signature and chain link matches (${where}; ${checked.join('; ')})`);
+  if (result.verdict === 'intact' && inProgress) {
+    lines.push(`IN PROGRESS — no tampering found; the open runs of run ${terminalText(inProgress.runId)} are checked against their plan and sealed when it ends: run verify again then (${where}; ${checked.join('; ')})`);
+  } else if (result.verdict === 'intact') lines.push(`verified: every record hash, manifest hash, signature and chain link matches (${where}; ${checked.join('; ')})`);
   else if (result.verdict === 'incomplete') lines.push(`INCOMPLETE — no tampering found, but: ${terminalText(result.firstProblem?.message)} (${checked.join('; ')})`);
   else lines.push(`NOT VERIFIED — first broken link: ${terminalText(result.firstProblem?.message)} (${checked.join('; ')})`);
   return `${lines.join('\n')}\n`;
@@ -59,13 +70,17 @@ export function register(program: Command): void {
       await withStore(options, async (open) => {
         const verifier = await verifierFor(open, options);
         const anchors = await loadAnchors(open, options);
-        const result = await verifyStore(open.store, {
+        const checked = await verifyStore(open.store, {
           ...(accountId ? { accountId } : {}),
           ...(options.from !== undefined ? { from: options.from } : {}),
           ...(verifier ? { verifier } : {}),
           ...(anchors ? { anchors } : {}),
           ...(options.expectHead ? { expectHeads: options.expectHead } : {}),
         });
+        // Deployed: an open run of the execution that holds the collection lock is in progress,
+        // not interrupted (lib/evidence/in-progress.ts). A Get of the lock item: still a read.
+        const lock = await new RunLock({ doc: open.store.documentClient, tableName: open.store.tableName }).current();
+        const { result, inProgress } = separateRunInProgress(checked, lock, new Date());
         if (result.accounts.length === 0) throw new CliError(`no evidence in ${open.description} — record a run with \`art32 collect\``, EXIT.USAGE);
         if (!verifier && result.accounts.some((a) => a.manifests > 0)) {
           throw new CliError(`${open.description} holds sealed runs but no signing key was found to check them (${open.mode === 'embedded' ? 'the local key directory is missing: ' : ''}give --public-key FILE)`, EXIT.INTEGRITY);
@@ -73,10 +88,13 @@ export function register(program: Command): void {
         // The register (declarations, acceptances, plans, triage) has its own chain in the same table (#16).
         const register = await verifyRegister(new RegisterStore(open.client, open.store.tableName));
         process.stdout.write(
-          options.format === 'json' ? `${safeJson({ ...result, register }, 2)}\n` : `${renderVerification(result, open.description)}${register.items ? renderRegisterVerification(register) : ''}`,
+          options.format === 'json'
+            ? `${safeJson({ ...result, ...(inProgress ? { inProgress } : {}), register }, 2)}\n`
+            : `${renderVerification(result, open.description, inProgress)}${register.items ? renderRegisterVerification(register) : ''}`,
         );
         if (result.verdict !== 'intact') process.exitCode = result.verdict === 'incomplete' ? EXIT.INCOMPLETE : EXIT.INTEGRITY;
         else if (!register.ok) process.exitCode = EXIT.INTEGRITY;
+        else if (inProgress) process.exitCode = EXIT.BUSY;
       });
     });
 }
