@@ -211,11 +211,14 @@ export class CollectorStack extends Stack {
       const sendReport = new Art32Function(this, 'SendReport', {
         name: 'send-report',
         description: 'art32: weekly compliance email from stored evidence (SES v2)',
-        environment: sendReportEnvironment(report, tableName),
+        environment: sendReportEnvironment(report, tableName, this.signingKey.key.keyArn),
         timeout: Duration.minutes(2),
         logRetention,
       });
       this.evidence.grantRead(sendReport.role);
+      // The report checks every manifest signature before it calls an account's evidence intact:
+      // it reads the signing key's PUBLIC key, nothing more (never kms:Sign — the sealer alone signs).
+      sendReport.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: [this.signingKey.key.keyArn] }));
       // The one write of the report: "report sent" items (partition REPORTS), so the next
       // report compares with what its readers last saw. Never an evidence partition.
       sendReport.role.addToPrincipalPolicy(

@@ -390,6 +390,11 @@ export const SendReportEnv = CommonEnv.extend({
   TABLE_NAME: z.string().min(3),
   REPORT_SENDER: Email,
   REPORT_RECIPIENTS: EmailList,
+  /**
+   * The manifest signing key (the sealer's KMS key): the report reads its PUBLIC key
+   * (kms:GetPublicKey only) and checks every manifest signature before it calls evidence intact.
+   */
+  SIGNING_KEY_ID: z.string().min(1),
 });
 export type SendReportEnv = z.infer<typeof SendReportEnv>;
 
@@ -466,10 +471,11 @@ export function publishFindingsEnvironment(integrations: IntegrationsConfig, tab
   };
 }
 
-export function sendReportEnvironment(report: ReportConfig, tableName: string): Record<string, string> {
+/** `tableName` and `signingKeyId` may be CDK tokens. */
+export function sendReportEnvironment(report: ReportConfig, tableName: string, signingKeyId: string): Record<string, string> {
   return checked(
     SendReportEnv,
-    { ...common('send-report'), TABLE_NAME: tableName, REPORT_SENDER: report.sender, REPORT_RECIPIENTS: report.recipients.join(',') },
+    { ...common('send-report'), TABLE_NAME: tableName, REPORT_SENDER: report.sender, REPORT_RECIPIENTS: report.recipients.join(','), SIGNING_KEY_ID: signingKeyId },
     'send-report',
   );
 }

@@ -84,6 +84,20 @@ describe('manifest signing key', () => {
     expect(collect.some((s) => list(s.Action).some((a) => a.startsWith('kms:Sign') || a === 'kms:*'))).toBe(false);
   });
 
+  it('the report function reads the public key only: kms:GetPublicKey on the signing key, never Sign; its environment names the key', () => {
+    const { id } = signingKey();
+    const report = Object.entries(collector.findResources('AWS::Lambda::Function')).find(([, f]) => str(f.Properties.Environment).includes('REPORT_SENDER'));
+    expect(report, 'send-report function').toBeDefined();
+    const fn = report![1];
+    expect(fn.Properties.Environment.Variables.SIGNING_KEY_ID).toEqual({ 'Fn::GetAtt': [id, 'Arn'] });
+    const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const kmsOnSigningKey = (roleStatements(collector).get(roleId) ?? []).filter((s) => s.Effect === 'Allow' && str(s.Resource).includes(id));
+    expect(kmsOnSigningKey).toHaveLength(1);
+    expect(kmsOnSigningKey[0]!.Action).toBe('kms:GetPublicKey');
+    expect(kmsOnSigningKey[0]!.Resource).toEqual({ 'Fn::GetAtt': [id, 'Arn'] });
+    expect((roleStatements(collector).get(roleId) ?? []).some((s) => list(s.Action).some((a) => /^kms:(Sign|\*)/.test(a)))).toBe(false);
+  });
+
   it('disabling, deleting or granting the key is denied to all but break-glass; PutKeyPolicy to all but break-glass and the deploy role', () => {
     const { statements } = signingKey();
     const protectedDeny = statements.find((s) => s.Sid === 'KeyCannotBeDisabledOrGranted')!;

@@ -16,6 +16,10 @@ import { hashRecord } from '../../../lib/evidence/build';
 import { EvidenceRecord } from '../../../lib/evidence/record';
 import { recordItem } from '../../../lib/evidence/store';
 import { keys } from '../../../lib/evidence/table';
+import { buildManifest } from '../../../lib/evidence/build';
+import { manifestItem, planOf } from '../../../lib/evidence/store';
+import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { createPublicKey } from 'node:crypto';
 
 const A1 = '111111111111';
 const A2 = '222222222222';
@@ -170,6 +174,20 @@ describe('report history that matters (dynalite)', () => {
   });
 });
 
+const SIGNING_KEY_ARN = 'arn:aws:kms:eu-west-3:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+/** KMS GetPublicKey as documented for an ECC_NIST_P256 SIGN_VERIFY key: DER SubjectPublicKeyInfo of the sealer's key. */
+function mockSigningKey(publicKeyPem = REPORT_TEST_KEYS.verifier.publicKeyPem) {
+  const kms = mockClient(KMSClient);
+  kms.on(GetPublicKeyCommand).resolves({
+    KeyId: SIGNING_KEY_ARN,
+    PublicKey: new Uint8Array(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' })),
+    KeySpec: 'ECC_NIST_P256',
+    KeyUsage: 'SIGN_VERIFY',
+    SigningAlgorithms: ['ECDSA_SHA_256'],
+  });
+  return kms;
+}
+
 describe('send-report function (dynalite + mocked SES v2)', () => {
   const env = {
     POWERTOOLS_SERVICE_NAME: 'art32-send-report',
@@ -177,7 +195,64 @@ describe('send-report function (dynalite + mocked SES v2)', () => {
     TABLE_NAME: 'art32-report-test',
     REPORT_SENDER: 'art32@example.com',
     REPORT_RECIPIENTS: 'lead@example.com, ciso@example.com',
+    SIGNING_KEY_ID: SIGNING_KEY_ARN,
   };
+  let kms: ReturnType<typeof mockSigningKey>;
+  beforeEach(() => {
+    kms = mockSigningKey();
+  });
+  afterEach(() => kms.restore());
+
+  it('deployed, checks every signature with the sealer key (kms:GetPublicKey): an honest chain reads "signatures verified"', async () => {
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r10', collectedAt: at(10), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) });
+    const ses = mockClient(SESv2Client);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    const { sendReport } = createHandler({ env, ses: new SESv2Client({ region: 'eu-west-3' }), store: t.store, kms: new KMSClient({ region: 'eu-west-3' }), clock: () => new Date(at(10, 8)) });
+    await sendReport();
+    expect(kms.commandCalls(GetPublicKeyCommand).map((c) => c.args[0].input.KeyId)).toEqual([SIGNING_KEY_ARN]);
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Body?.Text?.Data).toContain('evidence intact · signatures verified · chain head');
+    ses.restore();
+  });
+
+  it('attack: the writer rewrites a FAIL to PASS and re-seals the run with a key of their own — the deployed email says the account is NOT intact', async () => {
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r10', collectedAt: at(10), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) });
+    await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r11', collectedAt: at(11), statuses: withStatus({ 'auth.root-mfa': 'FAIL' }) });
+    // The insider (table write access, the library's own functions, no access to the sealer's key):
+    // the latest FAIL becomes a self-consistent PASS, the run's manifest and header are rebuilt over it
+    // and the manifest is signed with the insider's own key. Hashes and chain links all match again.
+    const doc = DynamoDBDocumentClient.from(t.client);
+    const { Item } = await doc.send(new GetCommand({ TableName: 'art32-report-test', Key: { pk: keys.account(A1), sk: keys.recordSk(at(11), 'r11', 'auth.root-mfa') } }));
+    const { hash: _hash, ...unhashed } = JSON.parse(String(Item?.body)) as EvidenceRecord;
+    const forgedBody = { ...unhashed, status: 'PASS' as const, message: 'The root user has a non-virtual (hardware or FIDO) MFA device.' };
+    await doc.send(new PutCommand({ TableName: 'art32-report-test', Item: recordItem(EvidenceRecord.parse({ ...forgedBody, hash: hashRecord(forgedBody) })) }));
+    const records = await t.store.runRecords('r11', A1);
+    const previous = (await t.store.manifests(A1)).find((m) => m.runId === 'r10')!;
+    const manifest = buildManifest(records, { runId: previous.runId, collectedAt: previous.collectedAt, hash: previous.hash });
+    await doc.send(new PutCommand({ TableName: 'art32-report-test', Item: manifestItem(manifest, await ephemeralKeyPair().signer.sign(JSON.stringify(manifest))) }));
+    const header = await t.store.getRunHeader(A1, at(11), 'r11');
+    await doc.send(new PutCommand({ TableName: 'art32-report-test', Item: { ...header, plan: planOf(records) } }));
+
+    const ses = mockClient(SESv2Client);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    const { sendReport } = createHandler({ env, ses: new SESv2Client({ region: 'eu-west-3' }), store: t.store, kms: new KMSClient({ region: 'eu-west-3' }), clock: () => new Date(at(11, 8)) });
+    await sendReport();
+    const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Body?.Text?.Data ?? '';
+    expect(text).not.toContain('evidence intact');
+    expect(text).toMatch(/evidence: \d+ integrity problems? · art32 verify --account 111111111111/);
+    expect(text).toContain('Evidence failed verification: not counted');
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Subject?.Data).toContain('failed verification');
+    ses.restore();
+  });
+
+  it('errors (retried, alarmed) rather than send an unchecked report when the public key cannot be read', async () => {
+    kms.on(GetPublicKeyCommand).rejects(Object.assign(new Error('User: arn:aws:sts::999999999999:assumed-role/art32-send-report/fn is not authorized to perform: kms:GetPublicKey'), { name: 'AccessDeniedException' }));
+    const ses = mockClient(SESv2Client);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    const { sendReport } = createHandler({ env, ses: new SESv2Client({ region: 'eu-west-3' }), store: t.store, kms: new KMSClient({ region: 'eu-west-3' }), clock: () => new Date(at(17, 8)) });
+    await expect(sendReport()).rejects.toThrow(/not authorized to perform: kms:GetPublicKey/);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    ses.restore();
+  });
 
   it('sends one SendEmail with subject, HTML and text parts from the configured addresses', async () => {
     await writeTestRun(t.store, { accountId: A1, alias: 'prod', runId: 'r1', collectedAt: at(10), statuses: ALL_PASS });

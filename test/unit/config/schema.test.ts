@@ -73,7 +73,7 @@ describe('Lambda environments derived from the config', () => {
     expect(parseEnv(ListAccountsEnv, listAccountsEnvironment(config, 'art32-evidence'), 'list-accounts').ACCOUNT_IDS).toEqual(['123456789012', '223456789012']);
     const collect = parseEnv(CollectAccountEnv, collectAccountEnvironment(config, 'art32-evidence', 'aws'), 'collect-account');
     expect(collect).toMatchObject({ TABLE_NAME: 'art32-evidence', MEMBER_ROLE_NAME: 'art32-member-readonly', EXTERNAL_ID: 'ext-id-1', AWS_PARTITION_NAME: 'aws' });
-    expect(parseEnv(SendReportEnv, sendReportEnvironment(config.report!, 'art32-evidence'), 'send-report').REPORT_RECIPIENTS).toEqual(['a@example.com', 'b@example.com']);
+    expect(parseEnv(SendReportEnv, sendReportEnvironment(config.report!, 'art32-evidence', 'arn:aws:kms:eu-west-3:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'), 'send-report').REPORT_RECIPIENTS).toEqual(['a@example.com', 'b@example.com']);
   });
 
   it('a missing variable names itself and the function', () => {
