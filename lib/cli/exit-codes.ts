@@ -17,6 +17,8 @@ export const EXIT = {
   COLLECTION_FAILED: 5,
   /** The store is busy: another art32 process holds it, or a run is in progress. Try again later. */
   BUSY: 6,
+  /** The report was built but could not be delivered (SES refused it or could not be reached). */
+  DELIVERY_FAILED: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -31,4 +33,5 @@ export const EXIT_CODES_HELP = [
   '  4  incomplete evidence (an interrupted run not yet sealed)',
   '  5  collection failed for an account',
   '  6  store busy (another art32 process holds it; a run is in progress)',
+  '  7  report delivery failed (report --send: SES refused or unreachable)',
 ].join('\n');

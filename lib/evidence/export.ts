@@ -208,8 +208,51 @@ jq -r '[.collectedAt, .runId, .manifestHash] | @tsv' anchors.jsonl
 }
 
 export async function exportPack(input: ExportInput): Promise<ExportResult> {
+  const content = await readPeriod(input);
+  const staged = await prepareOutDir(input.outDir);
+  try {
+    return await writePack(input, staged, content);
+  } catch (error) {
+    await staged.discard();
+    if (error instanceof PrivateDirError) throw new ExportDirError(input.outDir, error.message.slice(input.outDir.length + 1));
+    throw error;
+  }
+}
+
+/** `export --format ocsf`: the period's findings as OCSF, from the same verified read as the pack. */
+export interface OcsfExport {
+  findings: Record<string, unknown>[];
+  verification: VerificationResult;
+  /** Records of the period left out because they are not intact (the pack lists them in NOT-INTACT.jsonl). */
+  notIntact: { sk: string; reason: string }[];
+}
+
+/**
+ * The period's intact records as OCSF Compliance Findings (what the pack ships as
+ * findings.ocsf.json), for a SIEM that wants the findings without the pack. Nothing is written.
+ */
+export async function exportOcsf(input: Omit<ExportInput, 'outDir'>): Promise<OcsfExport> {
+  const { account, verification, recordItems, manifestItems } = await readPeriod(input);
+  const notIntact: { sk: string; reason: string }[] = [];
+  const records: EvidenceRecord[] = [];
+  for (const item of recordItems) {
+    const integrity = recordIntegrity(account, item.sk);
+    if (!integrity.intact) notIntact.push({ sk: item.sk, reason: integrity.reason });
+    else records.push(parseRecordItem(item));
+  }
+  const manifests = manifestItems.flatMap((item) => {
+    try {
+      return [parseManifestItem(item)];
+    } catch {
+      return []; // reported by the verification
+    }
+  });
+  return { findings: ocsfFindings(records, manifests, new Set(notIntact.map((n) => n.sk))), verification, notIntact };
+}
+
+/** One verified read of the account (what is verified is exactly what is exported), cut to the period. */
+async function readPeriod(input: Omit<ExportInput, 'outDir'>): Promise<PackContent> {
   const { upper } = dateBounds({ from: input.from, to: input.to });
-  // One read: what is verified is exactly what is exported.
   const items = await input.store.accountItems(input.accountId, input.from);
   const registry = await input.store.accounts();
   if (!registry.includes(input.accountId) && items.manifests.length + items.records.length === 0) await input.store.assertKnownAccount(input.accountId);
@@ -225,16 +268,14 @@ export async function exportPack(input: ExportInput): Promise<ExportResult> {
   if (!registry.includes(input.accountId)) {
     account.problems.unshift({ kind: 'REGISTRY_ENTRY_MISSING', accountId: input.accountId, runId: '', collectedAt: '', pk: 'ACCOUNTS', sk: `ACCOUNT#${input.accountId}`, message: `account ${input.accountId} has evidence but no ACCOUNTS registry entry: the entry was deleted` });
   }
-  const verification = accountResult(account, input);
+  return { account, verification: accountResult(account, input), recordItems, manifestItems, accountAnchors };
+}
 
-  const staged = await prepareOutDir(input.outDir);
-  try {
-    return await writePack(input, staged, { account, verification, recordItems, manifestItems, accountAnchors });
-  } catch (error) {
-    await staged.discard();
-    if (error instanceof PrivateDirError) throw new ExportDirError(input.outDir, error.message.slice(input.outDir.length + 1));
-    throw error;
-  }
+/** Intact records as OCSF findings, each carrying its run's manifest hash as chain head. */
+function ocsfFindings(records: readonly EvidenceRecord[], manifests: readonly RunManifest[], notIntactSks: ReadonlySet<string>): Record<string, unknown>[] {
+  const headOfRun = new Map(manifests.map((m) => [m.runId, m.hash]));
+  const keyOf = (r: EvidenceRecord) => keys.recordSk(r.collectedAt, r.runId, r.ruleId);
+  return toOcsfComplianceFindings(records.filter((r) => !notIntactSks.has(keyOf(r))).map((r) => ocsfInputFromRecord(r, headOfRun.get(r.runId))));
 }
 
 interface PackContent {
@@ -289,17 +330,15 @@ async function writePack(input: ExportInput, staged: StagedDir, content: PackCon
   if (accountAnchors) await write('anchors.jsonl', jsonl(accountAnchors));
   if (input.verifier) await write('public-key.pem', input.verifier.publicKeyPem);
   await write('verification.json', `${JSON.stringify(verification, null, 2)}\n`);
-  // The same findings in OCSF for a SIEM (intact records only); each carries its run's manifest hash as chain head.
-  const headOfRun = new Map(manifests.map((m) => [m.runId, m.hash]));
-  const ocsf = records.filter((r) => !notIntactSks.has(keyOf(r))).map((r) => ocsfInputFromRecord(r, headOfRun.get(r.runId)));
-  await write('findings.ocsf.json', `${JSON.stringify(toOcsfComplianceFindings(ocsf), null, 2)}\n`);
+  // The same findings in OCSF for a SIEM (intact records only).
+  await write('findings.ocsf.json', `${JSON.stringify(ocsfFindings(records, manifests, notIntactSks), null, 2)}\n`);
   await write('SUMMARY.md', summaryMarkdown(input, records, manifests, verification, notIntactSks));
   await write('README.md', packReadme(input, manifests, { signed: input.verifier !== undefined, anchors: accountAnchors !== undefined, keyId: input.verifier?.keyId }));
   await staged.publish();
   return { outDir: input.outDir, records: records.length, manifests: manifests.length, verification, files, notIntact: notIntact.length };
 }
 
-function accountResult(account: AccountVerification, input: ExportInput): VerificationResult {
+function accountResult(account: AccountVerification, input: Omit<ExportInput, 'outDir'>): VerificationResult {
   const problems = account.problems;
   const verdict = problems.length === 0 ? 'intact' : problems.every((p) => INCOMPLETE_KINDS.includes(p.kind)) ? 'incomplete' : 'tampered';
   return {

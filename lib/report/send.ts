@@ -24,9 +24,12 @@ export interface Addresses {
 }
 
 export class ReportSendError extends Error {
-  public constructor(message: string, options?: { cause?: unknown }) {
+  /** 'input': the request was never sent (bad addresses, too many recipients); 'delivery': SES refused or failed. */
+  public readonly kind: 'input' | 'delivery';
+  public constructor(message: string, options?: { cause?: unknown; kind?: 'input' | 'delivery' }) {
     super(message, options);
     this.name = 'ReportSendError';
+    this.kind = options?.kind ?? 'delivery';
   }
 }
 
@@ -36,9 +39,9 @@ export const SES_MAX_RECIPIENTS = 50;
 /** The SendEmail request for a rendered report. */
 export function buildSendEmailInput(email: RenderedEmail, addresses: Addresses): SendEmailCommandInput {
   const to = [...new Set(addresses.to.map((a) => a.trim()).filter(Boolean))];
-  if (!addresses.from.trim()) throw new ReportSendError('no sender address: set the report sender (REPORT_SENDER / --from)');
-  if (to.length === 0) throw new ReportSendError('no recipient: set the report recipients (REPORT_RECIPIENTS / --to)');
-  if (to.length > SES_MAX_RECIPIENTS) throw new ReportSendError(`${to.length} recipients: SES accepts at most ${SES_MAX_RECIPIENTS} per message (use a distribution list)`);
+  if (!addresses.from.trim()) throw new ReportSendError('no sender address: set the report sender (REPORT_SENDER / --sender)', { kind: 'input' });
+  if (to.length === 0) throw new ReportSendError('no recipient: set the report recipients (REPORT_RECIPIENTS / --recipients)', { kind: 'input' });
+  if (to.length > SES_MAX_RECIPIENTS) throw new ReportSendError(`${to.length} recipients: SES accepts at most ${SES_MAX_RECIPIENTS} per message (use a distribution list)`, { kind: 'input' });
   return {
     FromEmailAddress: addresses.from.trim(),
     Destination: { ToAddresses: to },

@@ -160,7 +160,7 @@ export function register(program: Command): void {
           const messageId = await sendReportEmail(ses, email, { from: opts.sender ?? '', to });
           process.stderr.write(`sent to ${to.join(', ')} (SES message id ${messageId})\n`);
         } catch (error) {
-          if (error instanceof ReportSendError) throw new CliError(error.message, 1);
+          if (error instanceof ReportSendError) throw new CliError(error.message, error.kind === 'input' ? EXIT.USAGE : EXIT.DELIVERY_FAILED);
           throw error;
         } finally {
           ses.destroy();

@@ -1,5 +1,5 @@
 /** `history --format ocsf` over a real embedded store: records read back validate as OCSF, one finding uid per account + rule. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,44 @@ describe('art32 export', () => {
       expect(validate(f), JSON.stringify(validate.errors)).toBe(true);
       expect(f.unmapped.art32.chainHead).toMatch(/^[0-9a-f]{64}$/);
     }
+  });
+});
+
+describe('art32 export --format ocsf', () => {
+  it('prints exactly the pack\'s findings.ocsf.json; --out writes it as a private file; a record rewritten by the writer is left out (exit 3)', async () => {
+    const data = ['--data-dir', join(dir, 'data')];
+    const range = ['--account', '111122223333', '--from', '2026-01-01', '--to', '2026-12-31'];
+    const out = join(dir, 'pack-for-ocsf');
+    expect((await run('export', ...range, '--out', out, ...data)).code).toBe(0);
+    const printed = await run('export', ...range, '--format', 'ocsf', ...data);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(JSON.parse(printed.stdout)).toEqual(JSON.parse(readFileSync(join(out, 'findings.ocsf.json'), 'utf8')));
+    expect(printed.stderr).toMatch(/^\d+ OCSF finding\(s\); evidence verified \(signatures checked\)\n$/);
+    const file = join(dir, 'findings.ocsf.json');
+    expect((await run('export', ...range, '--format', 'ocsf', '--out', file, ...data)).code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toBe(printed.stdout);
+    expect((await run('export', '--account', '111122223333', '--format', 'ocsf', ...data)).stderr).toContain('export needs --from, --to');
+
+    // The writer role rewrites one FAIL to PASS and recomputes its hash: the finding is not exported as genuine.
+    const { openEmbeddedStore, hashRecord, recordItem } = await import('../../../lib/evidence');
+    const { DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const open = await openEmbeddedStore(join(dir, 'data'));
+    try {
+      const [victim] = (await open.store.history({ accountId: '111122223333', ruleId: 'auth.root-mfa' })).filter((r) => r.status === 'FAIL');
+      if (!victim) throw new Error('no FAIL to forge');
+      const { hash: _old, ...body } = victim;
+      const forged = { ...body, status: 'PASS' as const };
+      await DynamoDBDocumentClient.from(open.client).send(new PutCommand({ TableName: open.store.tableName, Item: recordItem({ ...forged, hash: hashRecord(forged) }) }));
+    } finally {
+      await open.close();
+    }
+    const tampered = await run('export', ...range, '--format', 'ocsf', ...data);
+    expect(tampered.code).toBe(3);
+    const left = JSON.parse(tampered.stdout) as unknown[];
+    expect(left).toHaveLength((JSON.parse(printed.stdout) as unknown[]).length - 1);
+    expect(tampered.stderr).toContain('NOT VERIFIED');
+    expect(tampered.stderr).toContain('1 record(s) not intact left out');
   });
 });
 

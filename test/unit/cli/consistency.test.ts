@@ -7,7 +7,7 @@ describe('CLI consistency', () => {
   it('art32 --help lists the exit codes and how to get `art32` on PATH', async () => {
     const r = await run('--help');
     expect(r.stdout).toContain('Exit codes:');
-    for (const code of ['0  ok', '1  findings', '2  usage', '3  evidence integrity', '4  incomplete', '5  collection failed', '6  store busy']) expect(r.stdout).toContain(code);
+    for (const code of ['0  ok', '1  findings', '2  usage', '3  evidence integrity', '4  incomplete', '5  collection failed', '6  store busy', '7  report delivery failed']) expect(r.stdout).toContain(code);
     expect(r.stdout).toContain('npm link');
   });
 
