@@ -9,6 +9,9 @@
  * checked locally) before an account's evidence is called intact: a run re-sealed by anyone but
  * the sealer shows as an integrity problem in the email, never as genuine. If the public key
  * cannot be read the function errors (retried, alarmed) rather than send an unchecked report.
+ * With PSEUDONYM_KEY_ID (`report.pseudonymise`), people are named by pseudonyms computed with
+ * kms:GenerateMac on that HMAC key, one call per distinct name per invocation; a KMS failure
+ * fails the report (never sent with names in clear).
  * The report itself (load runs → model → render → send) is lib/report/send.ts; any failure
  * (store, SES) throws, so the function errors, the alarm fires and the scheduler retries.
  */
@@ -19,6 +22,7 @@ import type { Context } from 'aws-lambda';
 import { SendReportEnv, parseEnv } from '../../lib/config';
 import { kmsVerifier, type SignatureVerifier } from '../../lib/evidence/signing';
 import { EvidenceStore } from '../../lib/evidence/store';
+import { KmsPseudonyms } from '../../lib/report/pseudonym-kms';
 import { sendScheduledReport } from '../../lib/report/send';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
 
@@ -29,7 +33,7 @@ export interface SendReportDeps {
   ses?: SESv2Client;
   /** Injected in tests (dynalite); default: the DynamoDB table named by TABLE_NAME. */
   store?: EvidenceStore;
-  /** Injected in tests (aws-sdk-client-mock); default: KMS in the function's region (GetPublicKey only). */
+  /** Injected in tests (aws-sdk-client-mock); default: KMS in the function's region (GetPublicKey; GenerateMac with PSEUDONYM_KEY_ID). */
   kms?: KMSClient;
   /** Injected in tests; default: the invocation time. */
   clock?: () => Date;
@@ -57,6 +61,8 @@ export function createHandler(deps: SendReportDeps) {
     }));
   const sendReport = async (): Promise<SendReportResult> => {
     const now = clock();
+    // A fresh cache per invocation: one GenerateMac per distinct person named in this report.
+    const pseudonymiser = env.PSEUDONYM_KEY_ID ? new KmsPseudonyms(kms, env.PSEUDONYM_KEY_ID) : undefined;
     const result = await sendScheduledReport({
       store,
       ses,
@@ -65,9 +71,16 @@ export function createHandler(deps: SendReportDeps) {
       to: env.REPORT_RECIPIENTS,
       // Compared with the last report sent (recorded in the store), else each account's previous run.
       now: now.toISOString(),
+      ...(pseudonymiser ? { pseudonymiser } : {}),
     });
     const t = result.model.totals;
-    obs.logger.info('report sent', { messageId: result.messageId, verdict: result.model.verdict, recipients: env.REPORT_RECIPIENTS.length, htmlBytes: result.htmlBytes });
+    obs.logger.info('report sent', {
+      messageId: result.messageId,
+      verdict: result.model.verdict,
+      recipients: env.REPORT_RECIPIENTS.length,
+      htmlBytes: result.htmlBytes,
+      ...(pseudonymiser ? { pseudonymMacCalls: pseudonymiser.calls } : {}),
+    });
     obs.metrics.addMetric('ReportNewFailures', 'Count', t.newFailures + t.regressions);
     obs.metrics.addMetric('ReportAccountsCollected', 'Count', t.accountsCollected);
     return { messageId: result.messageId, verdict: result.model.verdict };

@@ -4,7 +4,7 @@
  * alarms. Read top to bottom: least privilege (every grant is here, exact actions on
  * exact ARNs), retention (table + keys retained), scheduling (Orchestration).
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, RemovalPolicy, Stack, Tags, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -35,6 +35,7 @@ import { ManifestSigningKey } from '../constructs/manifest-signing-key';
 import { cfnExecRoleArn } from './anchor-stack';
 import { Orchestration, scheduleExpression } from '../constructs/orchestration';
 import { PublishFindings } from '../constructs/publish-findings';
+import { PseudonymKey } from '../constructs/pseudonym-key';
 
 export interface CollectorStackProps extends StackProps {
   config: Art32Config;
@@ -53,6 +54,8 @@ export class CollectorStack extends Stack {
   public readonly alarms: Alarms;
   public readonly adminApiAlarm: AdminApiAlarm;
   public readonly auditor?: AuditorRole;
+  /** The HMAC key of `report.pseudonymise` (absent when the email names people in clear). */
+  public readonly pseudonymKey?: PseudonymKey;
 
   public constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
@@ -208,10 +211,14 @@ export class CollectorStack extends Stack {
     let reportFailureQueue: sqs.Queue | undefined;
     if (config.report) {
       const report = config.report;
+      // The pseudonym key's policy names the report role, which exists only once the function
+      // does: its ARN reaches the environment lazily (resolved at synthesis).
+      let pseudonymKey: PseudonymKey | undefined;
+      const pseudonymKeyArn = report.pseudonymise ? Lazy.string({ produce: () => (pseudonymKey as PseudonymKey).key.keyArn }) : undefined;
       const sendReport = new Art32Function(this, 'SendReport', {
         name: 'send-report',
         description: 'art32: weekly compliance email from stored evidence (SES v2)',
-        environment: sendReportEnvironment(report, tableName, this.signingKey.key.keyArn),
+        environment: sendReportEnvironment(report, tableName, this.signingKey.key.keyArn, pseudonymKeyArn),
         timeout: Duration.minutes(2),
         logRetention,
       });
@@ -245,6 +252,20 @@ export class CollectorStack extends Stack {
           conditions: { StringEquals: { 'ses:FromAddress': report.sender } },
         }),
       );
+      if (report.pseudonymise) {
+        // People in the email are named by HMAC pseudonyms: the report role is the one stack
+        // principal that may compute them (the key policy denies everyone else but the resolvers).
+        pseudonymKey = new PseudonymKey(this, 'Pseudonyms', {
+          reportRoleArn: sendReport.role.roleArn,
+          resolverArns: report.pseudonymResolvers,
+          breakGlassPrincipalArn: config.breakGlassPrincipalArn,
+          deployRoleArn: cfnExecRoleArn(this.partition, this.account, this.region),
+        });
+        sendReport.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateMac'], resources: [pseudonymKey.key.keyArn] }));
+        Tags.of(pseudonymKey.key).add(PROTECTION_TAG.key, PROTECTION_TAG.value);
+        new CfnOutput(this, 'PseudonymKeyArn', { value: pseudonymKey.key.keyArn, description: 'art32 pseudonym key of the weekly email (art32 pseudonym resolve --kms-key-id, resolvers only)' });
+        this.pseudonymKey = pseudonymKey;
+      }
       acknowledge(sendReport.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
       // EventBridge Scheduler invokes the function asynchronously: a failed report would be
       // dropped after Lambda's own retries. It lands in this queue instead, which alarms.
@@ -304,7 +325,7 @@ export class CollectorStack extends Stack {
       topic: this.alarms.topic,
       topicKey: opsKey,
       table: { name: tableName, arn: this.evidence.table.tableArn },
-      keyArns: [this.signingKey.key.keyArn, this.evidence.key.keyArn],
+      keyArns: [this.signingKey.key.keyArn, this.evidence.key.keyArn, ...(this.pseudonymKey ? [this.pseudonymKey.key.keyArn] : [])],
       // Seen here when the anchor bucket is in this account; in a log-archive account its own stack watches it.
       anchorBucketName: props.anchorBucketName,
     });

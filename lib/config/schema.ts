@@ -76,8 +76,24 @@ export const ReportConfig = z
      */
     identity: z.string().min(3).optional(),
     schedule: Schedule.default({ expression: 'cron(0 8 ? * MON *)', timeZone: 'Europe/Paris' }),
+    /**
+     * Name people (IAM users, role sessions, federated users) by stable pseudonyms in the email:
+     * the stack creates a KMS HMAC key that only the report function and `pseudonymResolvers`
+     * may compute with (docs/activity.md, infra/constructs/pseudonym-key.ts). Default false.
+     */
+    pseudonymise: z.boolean().default(false),
+    /**
+     * Who may resolve a pseudonym (`art32 pseudonym resolve --kms-key-id`): existing IAM role or
+     * user ARNs, e.g. the DPO's. Each resolution is a kms:GenerateMac call logged by CloudTrail.
+     */
+    pseudonymResolvers: z.array(IamArn).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((report, ctx) => {
+    if (report.pseudonymResolvers.length > 0 && !report.pseudonymise) {
+      ctx.addIssue({ code: 'custom', path: ['pseudonymResolvers'], message: 'resolvers of pseudonyms need "pseudonymise": true (the email names people in clear otherwise)' });
+    }
+  });
 export type ReportConfig = z.infer<typeof ReportConfig>;
 
 export const DEFAULT_DAILY_SCHEDULE = { expression: 'cron(0 6 * * ? *)', timeZone: 'Europe/Paris' } as const;
@@ -395,6 +411,8 @@ export const SendReportEnv = CommonEnv.extend({
    * (kms:GetPublicKey only) and checks every manifest signature before it calls evidence intact.
    */
   SIGNING_KEY_ID: z.string().min(1),
+  /** The KMS HMAC key of `report.pseudonymise`: set = people are named by pseudonyms (kms:GenerateMac). */
+  PSEUDONYM_KEY_ID: z.string().min(1).optional(),
 });
 export type SendReportEnv = z.infer<typeof SendReportEnv>;
 
@@ -471,11 +489,18 @@ export function publishFindingsEnvironment(integrations: IntegrationsConfig, tab
   };
 }
 
-/** `tableName` and `signingKeyId` may be CDK tokens. */
-export function sendReportEnvironment(report: ReportConfig, tableName: string, signingKeyId: string): Record<string, string> {
+/** `tableName`, `signingKeyId` and `pseudonymKeyId` (the HMAC key of `report.pseudonymise`, when on) may be CDK tokens. */
+export function sendReportEnvironment(report: ReportConfig, tableName: string, signingKeyId: string, pseudonymKeyId?: string): Record<string, string> {
   return checked(
     SendReportEnv,
-    { ...common('send-report'), TABLE_NAME: tableName, REPORT_SENDER: report.sender, REPORT_RECIPIENTS: report.recipients.join(','), SIGNING_KEY_ID: signingKeyId },
+    {
+      ...common('send-report'),
+      TABLE_NAME: tableName,
+      REPORT_SENDER: report.sender,
+      REPORT_RECIPIENTS: report.recipients.join(','),
+      SIGNING_KEY_ID: signingKeyId,
+      ...(pseudonymKeyId !== undefined ? { PSEUDONYM_KEY_ID: pseudonymKeyId } : {}),
+    },
     'send-report',
   );
 }

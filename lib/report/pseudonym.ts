@@ -35,9 +35,40 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * The bytes whose HMAC is a name's pseudonym: a domain prefix (so the MAC is of no use for
+ * anything else) and the name. The same for a local key and a KMS HMAC key (GenerateMac).
+ */
+export function pseudonymMessage(name: string): Buffer {
+  return Buffer.from(DOMAIN + name, 'utf8');
+}
+
+/** A pseudonym from an HMAC-SHA-256 of `pseudonymMessage(name)`: its first 60 bits in base32. */
+export function pseudonymOfMac(mac: Uint8Array): string {
+  return `p-${base32(mac).slice(0, 12)}`;
+}
+
 /** The pseudonym of one name under `key` (60 bits: collisions are negligible at fleet scale). */
 export function pseudonymOf(key: Uint8Array, name: string): string {
-  return `p-${base32(createHmac('sha256', key).update(DOMAIN + name, 'utf8').digest()).slice(0, 12)}`;
+  return pseudonymOfMac(createHmac('sha256', key).update(pseudonymMessage(name)).digest());
+}
+
+/** A name asked of a precomputed pseudonymiser that was not computed: refused, never printed as is. */
+export class PseudonymMissingError extends Error {
+  public constructor() {
+    super('a name was not pseudonymised in advance (refused rather than shown in clear)');
+    this.name = 'PseudonymMissingError';
+  }
+}
+
+/**
+ * Where pseudonyms come from, for a known set of names: a local key computes any name on the
+ * spot; a KMS HMAC key (lib/report/pseudonym-kms.ts) computes the set once, one GenerateMac per
+ * distinct name, before the report is rendered.
+ */
+export interface PseudonymSource {
+  /** A pseudonymiser able to name every one of `names`. */
+  forNames(names: ReadonlySet<string>): Promise<Pseudonymiser>;
 }
 
 /**
@@ -64,19 +95,44 @@ function splitPerson(arn: string): { prefix: string; name: string } {
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Replaces the people named in report strings by their pseudonyms, under one key. */
-export class Pseudonymiser {
-  readonly #key: Uint8Array;
-  readonly #cache = new Map<string, string>();
+/**
+ * Replaces the people named in report strings by their pseudonyms, under one key: a local key
+ * (`new Pseudonymiser(key)`), or pseudonyms computed in advance by a KMS HMAC key
+ * (`Pseudonymiser.precomputed`), which refuses any name it was not given (fail closed).
+ */
+export class Pseudonymiser implements PseudonymSource {
+  /** The local key; undefined when the pseudonyms were computed in advance (KMS). */
+  readonly #key: Uint8Array | undefined;
+  readonly #cache: Map<string, string>;
 
-  public constructor(key: Uint8Array) {
-    if (key.length < 16) throw new Error('a pseudonym key has at least 16 bytes');
-    this.#key = key;
+  /** `key`: a local key (any name is computed on demand), or name → pseudonym computed in advance. */
+  public constructor(key: Uint8Array | ReadonlyMap<string, string>) {
+    if (key instanceof Uint8Array) {
+      if (key.length < 16) throw new Error('a pseudonym key has at least 16 bytes');
+      this.#key = key;
+      this.#cache = new Map();
+    } else {
+      for (const pseudonym of key.values()) if (!PSEUDONYM_RE.test(pseudonym)) throw new Error(`"${pseudonym}" is not a pseudonym`);
+      this.#key = undefined;
+      this.#cache = new Map(key);
+    }
+  }
+
+  /** A pseudonymiser of exactly these names (name → pseudonym); any other name throws PseudonymMissingError. */
+  public static precomputed(pseudonyms: ReadonlyMap<string, string>): Pseudonymiser {
+    return new Pseudonymiser(pseudonyms);
+  }
+
+  public forNames(): Promise<Pseudonymiser> {
+    return Promise.resolve(this);
   }
 
   public name(name: string): string {
     let p = this.#cache.get(name);
-    if (!p) this.#cache.set(name, (p = pseudonymOf(this.#key, name)));
+    if (!p) {
+      if (!this.#key) throw new PseudonymMissingError();
+      this.#cache.set(name, (p = pseudonymOf(this.#key, name)));
+    }
     return p;
   }
 
@@ -147,6 +203,21 @@ export function pseudonymiseReport(model: ReportModel, p: Pseudonymiser): Report
     collectionErrors: model.collectionErrors.map((e) => ({ ...e, message: p.text(e.message, known) })),
     notVerifiable: model.notVerifiable.map((n) => ({ ...n, message: p.text(n.message, known) })),
   };
+}
+
+/** Every name `pseudonymiseReport` will ask a pseudonym for (what a KMS key computes in advance). */
+export function namesToPseudonymise(model: ReportModel): Set<string> {
+  const changes = [...model.changes, ...model.newFailures, ...model.regressions, ...model.worsened, ...model.improved, ...model.stillFailing, ...model.fixed];
+  return personNamesIn([
+    changes.map((c) => [c.resources, c.addedResources, c.removedResources, c.message]),
+    model.collectionErrors.map((e) => e.message),
+    model.notVerifiable.map((n) => n.message),
+  ]);
+}
+
+/** `pseudonymiseReport` with pseudonyms from any source (a local key, or KMS: one call per distinct name). */
+export async function pseudonymiseReportWith(model: ReportModel, source: PseudonymSource): Promise<ReportModel> {
+  return pseudonymiseReport(model, await source.forNames(namesToPseudonymise(model)));
 }
 
 /**

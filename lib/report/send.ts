@@ -13,7 +13,7 @@ import { renderEmail, type RenderedEmail } from './email';
 import { loadReport } from './load';
 import type { SignatureVerifier } from '../evidence/signing';
 import { buildReportModel, dayLabel, type ReportModel, type ReportPlan } from './model';
-import { pseudonymiseReport, type Pseudonymiser } from './pseudonym';
+import { pseudonymiseReportWith, type PseudonymSource } from './pseudonym';
 
 export interface Addresses {
   /** The From address (a verified SES identity, or an address of a verified domain). */
@@ -90,8 +90,11 @@ export interface ScheduledReportOptions extends Addresses {
   historyDays?: number;
   expectedAccountIds?: readonly string[];
   title?: string;
-  /** Name people by keyed pseudonyms in the email (the `report.pseudonymise` option). */
-  pseudonymiser?: Pseudonymiser;
+  /**
+   * Name people by keyed pseudonyms in the email (the `report.pseudonymise` option): a local key
+   * (`new Pseudonymiser(key)`) or the deployed KMS HMAC key (`new KmsPseudonyms(kms, keyId)`).
+   */
+  pseudonymiser?: PseudonymSource;
 }
 
 export interface ScheduledReportResult {
@@ -127,7 +130,7 @@ export async function sendScheduledReport(options: ScheduledReportOptions): Prom
     frameworks: FRAMEWORKS,
   });
   const email = options.pseudonymiser
-    ? renderEmail(pseudonymiseReport(model, options.pseudonymiser), { ...(options.title ? { title: options.title } : {}), pseudonymised: true })
+    ? renderEmail(await pseudonymiseReportWith(model, options.pseudonymiser), { ...(options.title ? { title: options.title } : {}), pseudonymised: true })
     : renderEmail(model, options.title ? { title: options.title } : {});
   const messageId = await sendReportEmail(options.ses, email, options);
   // Recorded after SES accepted it: a report that failed to send is not a comparison point.

@@ -7,7 +7,10 @@
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { GenerateMacCommand, KMSClient, type GenerateMacCommandInput } from '@aws-sdk/client-kms';
 import { run } from '../../unit/cli/capture';
 
 let dir: string;
@@ -62,5 +65,36 @@ describe('art32 report --pseudonymise / art32 pseudonym resolve', () => {
     expect(open.code).toBe(2);
     expect(open.stderr).toContain('is readable by others');
     await chmod(keyFile(), 0o600);
+  });
+
+  it('--kms-key-id resolves a pseudonym of the deployed email: one GenerateMac per person in the store; a refusal is one line, exit 2', async () => {
+    // The KMS HMAC key is mocked with GenerateMac's documented answer (raw HMAC bytes, KeyId,
+    // MacAlgorithm) computed under the local key, so the local pseudonym must resolve identically.
+    const keyBytes = Buffer.from((await readFile(keyFile(), 'utf8')).trim(), 'hex');
+    const arn = 'arn:aws:kms:eu-west-3:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const kms = mockClient(KMSClient);
+    try {
+      kms.on(GenerateMacCommand).callsFake((input: GenerateMacCommandInput) => ({ Mac: createHmac('sha256', keyBytes).update(input.Message as Uint8Array).digest(), KeyId: arn, MacAlgorithm: 'HMAC_SHA_256' }));
+      const text = (await run('report', '--pseudonymise', '--pseudonym-key', keyFile(), ...data())).stdout;
+      const pseudonym = /who\/what: (p-[a-z2-7]{12})/.exec(text)?.[1] ?? '';
+      const both = await run('pseudonym', 'resolve', pseudonym, '--key', keyFile(), '--kms-key-id', arn, ...data());
+      expect(both.code).toBe(2);
+      const local = await run('pseudonym', 'resolve', pseudonym, '--key', keyFile(), '--format', 'json', ...data());
+      const viaKms = await run('pseudonym', 'resolve', pseudonym, '--kms-key-id', arn, '--format', 'json', ...data());
+      expect(viaKms.code).toBe(0);
+      expect(viaKms.stdout).toBe(local.stdout);
+      const calls = kms.commandCalls(GenerateMacCommand);
+      expect(calls.length).toBeGreaterThan(1);
+      expect(new Set(calls.map((c) => Buffer.from(c.args[0].input.Message as Uint8Array).toString('utf8'))).size).toBe(calls.length);
+      for (const c of calls) expect(c.args[0].input).toMatchObject({ KeyId: arn, MacAlgorithm: 'HMAC_SHA_256' });
+      kms.reset();
+      kms.on(GenerateMacCommand).rejects(Object.assign(new Error('User: arn:aws:sts::999999999999:assumed-role/ops/x is not authorized to perform: kms:GenerateMac with an explicit deny in a resource-based policy'), { name: 'AccessDeniedException' }));
+      const denied = await run('pseudonym', 'resolve', pseudonym, '--kms-key-id', arn, ...data());
+      expect(denied.code).toBe(2);
+      expect(denied.stderr).toMatch(/^art32: kms:GenerateMac with .* failed \(AccessDeniedException\)/);
+      expect(denied.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      kms.restore();
+    }
   });
 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportModel } from '../../../lib/report/model';
 import { renderEmail } from '../../../lib/report/email';
-import { personNamesIn, personOf, Pseudonymiser, PSEUDONYM_RE, pseudonymiseReport, pseudonymOf, resolvePseudonym } from '../../../lib/report/pseudonym';
+import { namesToPseudonymise, personNamesIn, personOf, PseudonymMissingError, Pseudonymiser, PSEUDONYM_RE, pseudonymiseReport, pseudonymiseReportWith, pseudonymOf, resolvePseudonym } from '../../../lib/report/pseudonym';
 import { A1, day, record } from './fixtures';
 
 const KEY = Buffer.alloc(32, 7);
@@ -48,7 +48,7 @@ describe('pseudonyms', () => {
     expect(text).toContain('role deploy kept; bobby stays.');
   });
 
-  it('the pseudonymised email names nobody and says how to resolve; every email states the purpose', () => {
+  it('the pseudonymised email names nobody and says how to resolve; every email states the purpose', async () => {
     const runs = [
       {
         accountId: A1,
@@ -85,6 +85,16 @@ describe('pseudonyms', () => {
     }
     // The model itself is not modified (the audit report and the record of the send use it).
     expect(model.changes.some((c) => c.resources.includes(ALICE))).toBe(true);
+
+    // Precomputed pseudonyms (the KMS path) give the same email from exactly the names it asks for,
+    // and refuse — never print — a name that was not computed.
+    const needed = namesToPseudonymise(model);
+    expect([...needed].sort()).toEqual(['adviser-41@agency.example', 'alice.martin']);
+    const table = new Map([...needed].map((n) => [n, p.name(n)]));
+    const viaTable = renderEmail(await pseudonymiseReportWith(model, { forNames: (names) => Promise.resolve(Pseudonymiser.precomputed(new Map([...names].map((n) => [n, table.get(n) as string])))) }), { pseudonymised: true });
+    expect(viaTable.text).toBe(email.text);
+    const partial = Pseudonymiser.precomputed(new Map([['alice.martin', p.name('alice.martin')]]));
+    expect(() => pseudonymiseReport(model, partial)).toThrow(PseudonymMissingError);
   });
 
   it('resolve: the names found in evidence whose pseudonym matches', () => {
