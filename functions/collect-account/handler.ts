@@ -95,9 +95,11 @@ export function createHandler(deps: CollectAccountDeps) {
     try {
       written = await evidence.writeRun({ runId: event.runId, snapshot, findings });
     } catch (error) {
-      // The run could not be opened, filled or sealed: the state machine retries; the alarm counts it.
-      obs.metrics.addMetric('SealFailures', 'Count', 1);
-      obs.logger.error('evidence could not be sealed', { accountId: snapshot.account.id, runId: event.runId, ...errorFields(error) });
+      // The run could not be opened or filled: the state machine retries. Counted for dashboards, not
+      // alarmed: a retry that then succeeds is no incident, and one that never does shows as an
+      // account UNRECORDED or SEALED_INCOMPLETE in FinalizeRun's outcomes, which are alarmed.
+      obs.metrics.addMetric('EvidenceWriteAttemptsFailed', 'Count', 1);
+      obs.logger.error('evidence could not be written (the state machine retries)', { accountId: snapshot.account.id, runId: event.runId, ...errorFields(error) });
       throw error;
     }
     const statusCounts = countStatuses(findings);

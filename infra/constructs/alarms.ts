@@ -34,7 +34,6 @@ export interface AlarmsProps {
 /** Metrics namespace and the `service` dimension Powertools gives each function's metrics. */
 export interface RunMetricsSource {
   namespace: string;
-  collectService: string;
   finalizeService: string;
 }
 
@@ -93,7 +92,11 @@ export class Alarms extends Construct {
     this.add('AccountsUnrecorded', 'An account of a run has no sealed run at all (not even the failure could be recorded)', finalize('AccountsUnrecorded'));
     this.add('AccountsSealedIncomplete', 'An account\'s run was interrupted and sealed INCOMPLETE (the gap is in its manifest)', finalize('AccountsSealedIncomplete'));
     this.add('AccountsWithoutSealedRun', `An expected account has no sealed, successful collection in the last ${NO_SEALED_RUN_HOURS} h`, finalize('AccountsWithoutSealedRun'));
-    this.add('SealFailures', 'Writing or sealing an account\'s evidence failed (retried by the state machine; see the run\'s outcomes)', run('SealFailures', props.metrics.collectService));
+    this.add(
+      'SealsRefused',
+      'The sealer refused to seal an account\'s run: its stored records do not match what the run planned (altered or inserted after writing); see FinalizeRun logs "seal refused"',
+      finalize('SealsRefused'),
+    );
     // The run itself never happened or never finished: nothing sealed for 26 hourly periods,
     // missing data counting as breaching (no run = no datapoint).
     this.add('NoSealedRun', `No account sealed a run in ${NO_SEALED_RUN_HOURS} h (no run, or every run failed)`, finalize('AccountsSealed'), {

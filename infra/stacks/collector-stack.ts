@@ -316,7 +316,7 @@ export class CollectorStack extends Stack {
       functions: Object.fromEntries(Object.entries(this.functions).map(([name, fn]) => [name, fn.function])),
       deadLetterQueue: this.orchestration.deadLetterQueue,
       ...(reportFailureQueue ? { reportFailureQueue } : {}),
-      metrics: { namespace: METRICS_NAMESPACE, collectService: serviceName('collect-account'), finalizeService: serviceName('finalize-run') },
+      metrics: { namespace: METRICS_NAMESPACE, finalizeService: serviceName('finalize-run') },
     });
     // The guardrails SCP (infra/stacks/guardrails-stack.ts) finds both evidence keys by this tag.
     for (const key of [this.signingKey.key, this.evidence.key]) Tags.of(key).add(PROTECTION_TAG.key, PROTECTION_TAG.value);

@@ -239,7 +239,10 @@ describe('orchestration', () => {
     for (const name of ['AccountsCollectionFailed', 'AccountsUnrecorded', 'AccountsSealedIncomplete', 'AccountsWithoutSealedRun']) {
       expect(byName(name), name).toMatchObject({ Dimensions: [{ Name: 'service', Value: 'art32-finalize-run' }], Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     }
-    expect(byName('SealFailures')).toMatchObject({ Dimensions: [{ Name: 'service', Value: 'art32-collect-account' }] });
+    // A refused seal is alarmed; a failed write attempt the state machine then retries is not (no page for a fixed throttle).
+    expect(byName('SealsRefused')).toMatchObject({ Dimensions: [{ Name: 'service', Value: 'art32-finalize-run' }] });
+    expect(byName('EvidenceWriteAttemptsFailed')).toBeUndefined();
+    expect(byName('SealFailures')).toBeUndefined();
     // Nothing sealed in 26 hourly periods, a missing datapoint (no run at all) counting as breaching.
     expect(byName('AccountsSealed')).toMatchObject({ Period: 3600, EvaluationPeriods: 26, DatapointsToAlarm: 26, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
     // The report function, invoked asynchronously by the Scheduler, sends a failed invocation to a queue that alarms.
