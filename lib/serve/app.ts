@@ -5,7 +5,8 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { InvalidDateRangeError, UnknownAccountError } from '../evidence/errors';
-import { BadRequestError, NotFoundError, accountParam, ruleParam, runParam, type ConsoleContext } from './context';
+import { BadRequestError, NotFoundError, accountParam, ruleParam, runParam, type ConsoleContext, type PageContext } from './context';
+import { ConsoleIntegrity } from './integrity';
 import { CSS, page, u, type Html, type PageInput } from './html';
 import { accountPage, rulePage } from './pages/account';
 import { activityPage } from './pages/activity';
@@ -31,10 +32,13 @@ function optional(value: string | undefined): string | undefined {
 }
 
 export function createConsoleApp(options: ConsoleAppOptions): Hono {
-  const ctx = options.context;
+  const base = options.context;
+  const integrity = base.integrity ?? new ConsoleIntegrity(base.store, { cache: 'live' });
+  // Each request gets its integrity view (one verification per store generation, see integrity.ts).
+  const pageContext = (): PageContext => ({ ...base, view: integrity.forRequest() });
   const app = new Hono();
   const render = async (c: Context, input: Omit<PageInput, 'storeDescription'>, statusCode: 200 | 400 | 404 | 500 = 200) =>
-    c.html(await page({ ...input, storeDescription: ctx.storeDescription }), statusCode);
+    c.html(await page({ ...input, storeDescription: base.storeDescription }), statusCode);
   const send = (c: Context, d: Download) => {
     c.header('Content-Type', d.contentType);
     c.header('Content-Disposition', `attachment; filename="${d.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
@@ -46,20 +50,20 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
 
   // Browsers ask for it on their own; nothing to show (and no 404 in the console).
   app.get('/favicon.ico', (c) => c.body(null, 204));
-  app.get('/', async (c) => render(c, { title: 'Overview', section: '/', body: overviewPage(ctx, { from: optional(c.req.query('from')), to: optional(c.req.query('to')) }) }));
+  app.get('/', async (c) => render(c, { title: 'Overview', section: '/', body: overviewPage(pageContext(), { from: optional(c.req.query('from')), to: optional(c.req.query('to')) }) }));
   app.get('/accounts/:account', async (c) => {
     const accountId = accountParam(c.req.param('account'));
-    return render(c, { title: `Account ${accountId}`, section: '/', body: accountPage(ctx, accountId) });
+    return render(c, { title: `Account ${accountId}`, section: '/', body: accountPage(pageContext(), accountId) });
   });
   app.get('/accounts/:account/rules/:rule', async (c) => {
     const accountId = accountParam(c.req.param('account'));
     const ruleId = ruleParam(c.req.param('rule'));
     const query = { from: optional(c.req.query('from')), to: optional(c.req.query('to')), cursor: optional(c.req.query('cursor')) };
-    return render(c, { title: `${ruleId} · ${accountId}`, section: '/', body: rulePage(ctx, accountId, ruleId, query) });
+    return render(c, { title: `${ruleId} · ${accountId}`, section: '/', body: rulePage(pageContext(), accountId, ruleId, query) });
   });
   app.get('/runs', async (c) => {
     const account = optional(c.req.query('account'));
-    return render(c, { title: 'Runs', section: '/runs', body: runsPage(ctx, account === undefined ? undefined : accountParam(account), optional(c.req.query('cursor'))) });
+    return render(c, { title: 'Runs', section: '/runs', body: runsPage(pageContext(), account === undefined ? undefined : accountParam(account), optional(c.req.query('cursor'))) });
   });
   app.get('/runs/:run', async (c) => {
     const runId = runParam(c.req.param('run'));
@@ -68,18 +72,18 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
     return render(c, {
       title: `Run ${runId}`,
       section: '/runs',
-      body: runPage(ctx, runId, { ...(account !== undefined ? { account: accountParam(account) } : {}), ...(requirement !== undefined ? { requirement } : {}) }),
+      body: runPage(pageContext(), runId, { ...(account !== undefined ? { account: accountParam(account) } : {}), ...(requirement !== undefined ? { requirement } : {}) }),
     });
   });
-  app.get('/verify', async (c) => render(c, { title: 'Verification', section: '/verify', body: verifyPage(ctx) }));
-  app.get('/register', async (c) => render(c, { title: 'Register', section: '/register', body: registerPage(ctx) }));
+  app.get('/verify', async (c) => render(c, { title: 'Verification', section: '/verify', body: verifyPage(pageContext()) }));
+  app.get('/register', async (c) => render(c, { title: 'Register', section: '/register', body: registerPage(pageContext()) }));
   app.get('/activity', async (c) => {
     const account = optional(c.req.query('account'));
-    return render(c, { title: 'Activity', section: '/activity', body: activityPage(ctx, account === undefined ? undefined : accountParam(account)) });
+    return render(c, { title: 'Activity', section: '/activity', body: activityPage(pageContext(), account === undefined ? undefined : accountParam(account)) });
   });
-  app.get('/downloads', async (c) => render(c, { title: 'Downloads', section: '/downloads', body: downloadsPage(ctx) }));
-  app.get('/download/audit-pack.zip', async (c) => send(c, await auditPack(ctx, c.req.query())));
-  app.get('/download/audit-document.html', async (c) => send(c, await auditDocument(ctx, c.req.query())));
+  app.get('/downloads', async (c) => render(c, { title: 'Downloads', section: '/downloads', body: downloadsPage(pageContext()) }));
+  app.get('/download/audit-pack.zip', async (c) => send(c, await auditPack(pageContext(), c.req.query())));
+  app.get('/download/audit-document.html', async (c) => send(c, await auditDocument(pageContext(), c.req.query())));
 
   app.notFound((c) => render(c, { title: 'Not found', section: null, body: html`<h1>Not found</h1><p>No such page. <a href="/">Back to the overview</a>.</p>` as Html }, 404));
   app.onError((error, c) => {

@@ -1,5 +1,6 @@
 /** What every console page reads from: the store, the paged reader, and display options. */
 import type { EvidenceStore } from '../evidence/store';
+import type { ConsoleIntegrity, IntegrityView } from './integrity';
 import type { ConsoleReader } from './reader';
 
 export interface ConsoleContext {
@@ -11,6 +12,16 @@ export interface ConsoleContext {
   pseudonymise?: (principal: string) => string;
   /** Clock (tests fix it). */
   now: () => Date;
+  /**
+   * The trusted key and anchors pages verify against (`serve --public-key/--kms-key-id/--anchors`).
+   * Absent: signatures are not checked, and every page says so.
+   */
+  integrity?: ConsoleIntegrity;
+}
+
+/** What a page renders from: the console's context and this request's integrity view. */
+export interface PageContext extends ConsoleContext {
+  view: IntegrityView;
 }
 
 export class NotFoundError extends Error {

@@ -11,6 +11,33 @@ import { ephemeralKeyPair, type SignatureVerifier } from '../evidence/signing';
 import { RULES, evaluateRules } from '../rules';
 import { loadScenario } from '../scenarios';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { anchorBytes, anchorName, type Anchor, type AnchorStore } from '../evidence/anchor';
+import { ConsoleIntegrity } from './integrity';
+
+/**
+ * Anchors kept in memory, append-only like the anchor directory (an existing name is never
+ * replaced): the demo's stand-in for the WORM anchor store, outside the table's trust.
+ */
+export function memoryAnchors(description = 'demo anchors (memory)'): AnchorStore {
+  const objects = new Map<string, string>();
+  return {
+    description,
+    async append(anchor: Anchor) {
+      const name = anchorName(anchor);
+      const bytes = anchorBytes(anchor);
+      const existing = objects.get(name);
+      if (existing !== undefined) {
+        if (existing === bytes) return 'present';
+        throw new Error(`anchor ${name} exists with other content: anchors are never replaced`);
+      }
+      objects.set(name, bytes);
+      return 'written';
+    },
+    async list() {
+      return { anchors: [...objects.values()].map((b) => JSON.parse(b) as Anchor), problems: [] };
+    },
+  };
+}
 
 export interface DemoStore {
   store: EvidenceStore;
@@ -18,6 +45,10 @@ export interface DemoStore {
   tableName: string;
   /** Checks the demo's manifest signatures (its key lives in memory only). */
   verifier: SignatureVerifier;
+  /** Every seal's anchor (in memory). */
+  anchors: AnchorStore;
+  /** The console's trust for this store: its key and anchors, verified on every request (the table can change). */
+  integrity(): ConsoleIntegrity;
   close(): Promise<void>;
 }
 
@@ -31,7 +62,8 @@ export async function demoStore(scenarios: readonly { scenario: string; tableNam
     const store = new EvidenceStore({ client, tableName: spec.tableName, region: 'local' });
     // Sealed as collect seals, with a key that lives in memory only (a demo, not evidence).
     const keys = ephemeralKeyPair();
-    const sealer = new Sealer({ store, signer: keys.signer });
+    const anchors = memoryAnchors();
+    const sealer = new Sealer({ store, signer: keys.signer, anchors });
     for (const collectedAt of spec.days) {
       const { snapshot, parameters } = loadScenario(spec.scenario, { collectedAt });
       const runId = `run-${collectedAt.slice(0, 10).replace(/-/g, '')}`;
@@ -39,7 +71,9 @@ export async function demoStore(scenarios: readonly { scenario: string; tableNam
       const findings = evaluateRules(RULES, snapshot, { parameters, context });
       await recordRun({ store, sealer, snapshot, findings, runId });
     }
-    stores.push({ store, client, tableName: spec.tableName, verifier: keys.verifier, close: async () => {} });
+    const integrity = () =>
+      new ConsoleIntegrity(store, { verifier: keys.verifier, keySource: 'the demo key (memory)', anchors: async () => ({ ...(await anchors.list()), store: anchors.description }), cache: 'live' });
+    stores.push({ store, client, tableName: spec.tableName, verifier: keys.verifier, anchors, integrity, close: async () => {} });
   }
   return {
     stores,

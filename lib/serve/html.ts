@@ -44,7 +44,8 @@ caption{text-align:left;font-weight:600;padding:4px 0}
 .WARN{color:var(--warn);font-weight:700}
 .NOT_APPLICABLE{color:#444}
 tr.tampered td{background:#fde8e8}
-td.tampered,.badge.bad{background:#fde8e8}
+td.tampered,.badge.bad,p.tampered{background:#fde8e8}
+p.integrity{padding:4px 8px;margin:6px 0}
 .badge{display:inline-block;border:1px solid currentColor;border-radius:3px;padding:0 4px;font-size:12px}
 table.heat td.cell{text-align:center;padding:0;min-width:26px}
 table.heat td.cell a{display:block;padding:4px 2px;text-decoration:none;color:#111;font-size:11px}

@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   const demo = await demoStore([{ scenario: 'france-travail', tableName: 'art32-evidence', days: DEMO_DAYS }]);
   const store = demo.stores[0];
   if (!store) throw new Error('demo store missing');
-  const running = await startConsole({ context: { store: store.store, storeDescription: 'demo store (france-travail scenario, 5 daily runs)', now: () => new Date('2026-01-22T08:00:00Z') }, client: store.client, tableName: store.tableName });
+  const running = await startConsole({ context: { store: store.store, storeDescription: 'demo store (france-travail scenario, 5 daily runs)', now: () => new Date('2026-01-22T08:00:00Z'), integrity: store.integrity() }, client: store.client, tableName: store.tableName });
   const browser = await launchBrowser(chromium, { width: 1000, height: 640 });
   try {
     const page = await browser.context.newPage();

@@ -19,6 +19,7 @@ import { RegisterStore } from '../../lib/register/store';
 import { findChromium, launchBrowser, type ConsoleBrowser } from '../../lib/serve/browser';
 import { demoStore, type DemoStore } from '../../lib/serve/demo';
 import { startConsole, type RunningConsole } from '../../lib/serve/server';
+import { deleteNewestRun, rewriteFailToPassAndReseal } from '../integration/serve/insider';
 import { A11Y_CHECK } from './a11y';
 
 const chromium = findChromium();
@@ -61,7 +62,12 @@ describe.skipIf(!chromium && !inCi)('art32 serve in chromium', () => {
         await register.append({ kind: 'plan', id: 'P-0123456789ab', accountId, recordedAt: '2026-01-19T09:00:00.000Z', declarant, payload: { ...plan, due: '2026-01-21', status: 'open' } });
         await register.append({ kind: 'acceptance', id: 'A-0123456789ab', accountId, recordedAt: '2026-01-18T10:00:00.000Z', declarant, payload: { ruleId: 'auth.root-mfa', principals: [], justification: 'token ordered', owner: 'ciso@example.com', expires: '2026-03-01' } });
       }
-      const running = await startConsole({ context: { store: store.store, storeDescription: `test store ${name}`, now: () => new Date('2026-01-22T08:00:00Z') }, client: store.client, tableName: store.tableName });
+      // Checked against the demo's signing key and anchors, on every request (the tests change the table).
+      const running = await startConsole({
+        context: { store: store.store, storeDescription: `test store ${name}`, now: () => new Date('2026-01-22T08:00:00Z'), integrity: store.integrity() },
+        client: store.client,
+        tableName: store.tableName,
+      });
       consoles.push(running);
       const [accountId = ''] = await store.store.accounts();
       const runIds = (await store.store.listRuns({ accountId })).map((r) => r.runId);
@@ -271,10 +277,10 @@ describe.skipIf(!chromium && !inCi)('art32 serve in chromium', () => {
     const row = run.page.locator('tr.tampered');
     expect(await row.count()).toBe(1);
     expect(await row.locator('th').textContent()).toBe('auth.root-mfa');
-    expect(await row.textContent()).toContain('TAMPERED');
+    expect(await row.textContent()).toContain('NOT INTACT');
     const background = (e: unknown): string => (globalThis as unknown as { getComputedStyle(x: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor;
     expect(await row.locator('td').first().evaluate(background)).toBe('rgb(253, 232, 232)');
-    expect(await run.page.locator('.bad', { hasText: 'PROBLEM' }).count()).toBeGreaterThan(0);
+    expect(await run.page.locator('dd .bad', { hasText: 'NOT INTACT' }).count()).toBe(1);
     await run.page.close();
 
     const verify = await visit(`${s.console.origin}/verify`);
@@ -287,3 +293,133 @@ describe.skipIf(!chromium && !inCi)('art32 serve in chromium', () => {
     await overview.page.close();
   });
 });
+
+/**
+ * Signed, anchored evidence attacked by an insider holding the record writer's role: the
+ * console checks signatures against the trusted key and the chain against the anchors, and shows
+ * what does not hold in red (issue #19). Fresh stores: each attack has its own.
+ */
+describe.skipIf(!chromium && !inCi)('art32 serve in chromium: signed evidence attacked', () => {
+  let close: () => Promise<void> = async () => {};
+  let browser: ConsoleBrowser;
+  const attacked: Record<'reseal' | 'truncate', { demo: DemoStore; console: RunningConsole; accountId: string }> = {} as never;
+
+  beforeAll(async () => {
+    if (!chromium) throw new Error('CI=true but chromium is not installed: .ci/run must install the Debian package chromium');
+    const demo = await demoStore([
+      { scenario: 'france-travail', tableName: 'console-reseal', days: DAYS },
+      { scenario: 'france-travail', tableName: 'console-truncate', days: DAYS },
+    ]);
+    const consoles: RunningConsole[] = [];
+    for (const [name, store] of [
+      ['reseal', demo.stores[0]],
+      ['truncate', demo.stores[1]],
+    ] as const) {
+      if (!store) throw new Error('demo store missing');
+      const running = await startConsole({ context: { store: store.store, storeDescription: `test store ${name}`, now: () => new Date('2026-01-22T08:00:00Z'), integrity: store.integrity() }, client: store.client, tableName: store.tableName });
+      consoles.push(running);
+      attacked[name] = { demo: store, console: running, accountId: (await store.store.accounts())[0] ?? '' };
+    }
+    browser = await launchBrowser(chromium);
+    close = async () => {
+      await browser.close();
+      for (const c of consoles) await c.close();
+      await demo.close();
+    };
+  });
+  afterAll(async () => close());
+
+  async function open(origin: string, token: string, path: string): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await browser.context.addCookies([{ name: 'art32_console', value: token, url: origin }]);
+    const response = await page.goto(`${origin}${path}`);
+    expect({ path, status: response?.status() }).toEqual({ path, status: 200 });
+    return { page, problems };
+  }
+
+  const red = (e: unknown): string => (globalThis as unknown as { getComputedStyle(x: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor;
+
+  it('a FAIL rewritten to PASS, its hash recomputed and the manifest re-sealed with another key: record and run red, "signature invalid"', async () => {
+    const s = attacked.reseal;
+    const { origin, token } = s.console;
+    // Before the attack: the run is verified and anchored.
+    const before = await open(origin, token, `/runs?account=${s.accountId}`);
+    expect(await before.page.locator('tr.tampered').count()).toBe(0);
+    expect(await before.page.getByText('signature verified').count()).toBe(DAYS.length);
+    await before.page.close();
+
+    const forged = await rewriteFailToPassAndReseal(s.demo, 'auth.password-strength');
+
+    const run = await open(origin, token, `/runs/${forged.runId}?account=${s.accountId}`);
+    const record = run.page.locator('tr', { has: run.page.locator('th a', { hasText: 'auth.password-strength' }) });
+    await expect(record.getAttribute('class')).resolves.toBe('tampered');
+    expect(await record.locator('td').first().evaluate(red)).toBe('rgb(253, 232, 232)');
+    expect(await record.textContent()).toContain('PASS'); // the forged status is shown, and flagged
+    expect(await record.textContent()).toMatch(/NOT INTACT.*SIGNATURE_INVALID/s);
+    const main = (await run.page.textContent('main')) ?? '';
+    expect(main).toMatch(/signature invalid/i);
+    expect(main).toContain(forged.attackerKeyId);
+    expect(main).toMatch(/anchor mismatch/i);
+    expect(await run.page.locator('dd .bad', { hasText: 'NOT INTACT' }).count()).toBe(1);
+    expect(await run.page.locator('tbody tr:not(.tampered)').count()).toBe(0);
+    expect(run.problems).toEqual([]);
+    await run.page.close();
+
+    const runs = await open(origin, token, `/runs?account=${s.accountId}`);
+    const runRow = runs.page.locator('tr', { has: runs.page.locator('a', { hasText: forged.runId }) });
+    await expect(runRow.getAttribute('class')).resolves.toBe('tampered');
+    expect(await runRow.locator('td').first().evaluate(red)).toBe('rgb(253, 232, 232)');
+    expect(await runRow.textContent()).toMatch(/signature invalid/i);
+    await runs.page.close();
+
+    const verify = await open(origin, token, '/verify');
+    const verifyText = (await verify.page.textContent('main')) ?? '';
+    expect(verifyText).toContain('NOT VERIFIED');
+    expect(verifyText).toContain('SIGNATURE_INVALID');
+    expect(verifyText).toContain('ANCHOR_MISMATCH');
+    expect(verifyText).toContain("DIFFERS from the table's head");
+    await verify.page.close();
+
+    for (const path of ['/', `/accounts/${s.accountId}`]) {
+      const p = await open(origin, token, path);
+      expect(await p.page.locator('p.integrity.tampered', { hasText: 'EVIDENCE NOT INTACT' }).count()).toBe(1);
+      expect(await p.page.locator('p.integrity.tampered').evaluate(red)).toBe('rgb(253, 232, 232)');
+      await p.page.close();
+    }
+    const overview = await open(origin, token, '/');
+    expect(await overview.page.locator('td.tampered').count()).toBeGreaterThan(0);
+    expect(await overview.page.evaluate(A11Y_CHECK)).toEqual([]);
+    await overview.page.close();
+  });
+
+  it('the newest run deleted whole (a shorter chain that still links): caught against the anchors, account red', async () => {
+    const s = attacked.truncate;
+    const { origin, token } = s.console;
+    const gone = await deleteNewestRun(s.demo);
+    expect(gone.deleted).toBeGreaterThan(2);
+
+    const verify = await open(origin, token, '/verify');
+    const text = (await verify.page.textContent('main')) ?? '';
+    expect(text).toContain('NOT VERIFIED');
+    expect(text).toContain('CHAIN_TRUNCATED');
+    expect(text).toContain(`anchored manifest MANIFEST#${gone.collectedAt}#${gone.runId}`);
+    expect(text).toContain("DIFFERS from the table's head");
+    const accountRow = verify.page.locator('tbody tr', { has: verify.page.locator('th a', { hasText: s.accountId }) });
+    await expect(accountRow.getAttribute('class')).resolves.toBe('tampered');
+    expect(await verify.page.evaluate(A11Y_CHECK)).toEqual([]);
+    expect(verify.problems).toEqual([]);
+    await verify.page.close();
+
+    for (const path of ['/', `/accounts/${s.accountId}`]) {
+      const p = await open(origin, token, path);
+      expect(await p.page.locator('p.integrity.tampered', { hasText: 'CHAIN_TRUNCATED' }).count()).toBe(1);
+      await p.page.close();
+    }
+  });
+});
+

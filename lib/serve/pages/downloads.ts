@@ -13,7 +13,7 @@ import { exportPack } from '../../evidence/export';
 import { FRAMEWORKS } from '../../frameworks';
 import { loadAuditModel, renderAuditHtml } from '../../report/audit';
 import { RULES } from '../../rules';
-import { BadRequestError, accountParam, type ConsoleContext } from '../context';
+import { BadRequestError, accountParam, type ConsoleContext, type PageContext } from '../context';
 import type { Html } from '../html';
 import { zipArchive } from '../zip';
 
@@ -66,14 +66,17 @@ export interface Download {
   body: Buffer | string;
 }
 
-export async function auditPack(ctx: ConsoleContext, query: PeriodQuery): Promise<Download> {
+export async function auditPack(ctx: PageContext, query: PeriodQuery): Promise<Download> {
   const { accountId, from, to } = periodParams(query);
   const known = await ctx.store.accounts();
   if (!known.includes(accountId)) throw new BadRequestError(`account ${accountId} has no evidence in this store`);
   const work = await mkdtemp(join(tmpdir(), 'art32-pack-')); // mkdtemp creates it 0700
   try {
     const outDir = join(work, 'pack');
-    await exportPack({ store: ctx.store, accountId, from, to, outDir });
+    // The console's trust roots: signatures checked, the public key and the anchors shipped, as `art32 export` does.
+    const anchors = await ctx.view.anchors();
+    const verifier = ctx.view.trust.verifier;
+    await exportPack({ store: ctx.store, accountId, from, to, outDir, ...(verifier ? { verifier } : {}), ...(anchors ? { anchors } : {}) });
     const root = `art32-audit-pack-${accountId}-${from}-${to}`;
     const files = await filesUnder(outDir);
     const entries = await Promise.all(files.map(async (f) => ({ name: `${root}/${relative(outDir, f).split('\\').join('/')}`, content: await readFile(f) })));
@@ -83,10 +86,10 @@ export async function auditPack(ctx: ConsoleContext, query: PeriodQuery): Promis
   }
 }
 
-export async function auditDocument(ctx: ConsoleContext, query: PeriodQuery): Promise<Download> {
+export async function auditDocument(ctx: PageContext, query: PeriodQuery): Promise<Download> {
   const { accountId, from, to } = periodParams(query);
   const known = await ctx.store.accounts();
   if (!known.includes(accountId)) throw new BadRequestError(`account ${accountId} has no evidence in this store`);
-  const model = await loadAuditModel(ctx.store, { accountId, from, to, now: ctx.now().toISOString(), storeDescription: ctx.storeDescription, rules: RULES, frameworks: FRAMEWORKS });
+  const model = await loadAuditModel(ctx.store, { accountId, from, to, now: ctx.now().toISOString(), storeDescription: ctx.storeDescription, rules: RULES, frameworks: FRAMEWORKS, ...(ctx.view.trust.verifier ? { verifier: ctx.view.trust.verifier } : {}) });
   return { filename: `art32-audit-${accountId}-${from}-${to}.html`, contentType: 'text/html; charset=utf-8', body: renderAuditHtml(model) };
 }

@@ -18,6 +18,7 @@ import { ConsoleReader, encodeCursor } from '../../../lib/serve/reader';
 import { allowedHosts, tokenMatches } from '../../../lib/serve/security';
 import { startConsole } from '../../../lib/serve/server';
 import { main } from '../../../lib/cli/main';
+import { consoleIntegrityFor } from '../../../lib/cli/commands/serve';
 import { RULES, type Status } from '../../../lib/rules';
 import { startStore, writeTestRun, type TestStore } from '../report/store-fixture';
 
@@ -168,6 +169,38 @@ describe('read-only', () => {
     }
   });
 
+  it('verifying signatures and anchors reads the key and anchor directories and changes no file of the store, its keys or its anchors', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'art32-serve-trust-'));
+    const dir = join(root, 'store');
+    try {
+      for (const day of ['21', '22']) expect(await main(['node', 'art32', 'collect', '--scenario', 'france-travail', '--data-dir', dir, '--collected-at', `2026-01-${day}T06:00:00Z`])).toBe(0);
+      const before = await fingerprint(root);
+      expect(Object.keys(before).some((f) => f.startsWith('/store-keys/'))).toBe(true);
+      expect(Object.keys(before).some((f) => f.startsWith('/store-anchors/'))).toBe(true);
+      const open = await openEmbeddedStore(dir, { access: 'read' });
+      const integrity = await consoleIntegrityFor(open, {});
+      expect(integrity.trust.cache).toBe('snapshot');
+      const running = await startConsole({ context: { store: open.store, storeDescription: open.description, now: () => new Date(), integrity }, client: open.client, tableName: open.store.tableName });
+      const cookie = { cookie: `art32_console=${running.token}` };
+      const [accountId] = await open.store.accounts();
+      const text = async (path: string) => {
+        const res = await fetch(`${running.origin}${path}`, { headers: cookie });
+        expect(res.status).toBe(200);
+        return res.text();
+      };
+      const runs = await text(`/runs?account=${accountId}`);
+      expect(runs.match(/signature verified/g)).toHaveLength(2);
+      expect(runs.match(/anchor matched/g)).toHaveLength(2);
+      expect(await text('/verify')).toContain('Verified: everything matches.');
+      for (const path of ['/', `/accounts/${accountId}`, '/downloads']) await text(path);
+      await running.close();
+      await open.close();
+      expect(await fingerprint(root)).toEqual(before);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('a store a collect is writing to: exit 6 (busy) with one line naming the holder, nothing served or written', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'art32-serve-busy-'));
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
@@ -216,9 +249,10 @@ describe('read-only', () => {
 });
 
 describe('run page: signature column', () => {
-  it('says which key signed the manifest (and that the console does not check it), never "not signed" for a signed run', async () => {
+  it('without a trusted key: names the key the manifest claims and says the signature was not checked, never "verified" nor "not signed"', async () => {
     const body = await (await get(`/runs/r21?account=${A1}`)).text();
-    expect(body).toMatch(/signed by key <bdi>local:sha256:[0-9a-f]{64}<\/bdi> \(not checked here: run art32 verify\)/);
+    expect(body).toMatch(/signature not checked \(no trusted key\)<\/span>: signed by key <bdi>local:sha256:[0-9a-f]{64}<\/bdi>/);
+    expect(body).not.toContain('signature verified');
     expect(body).not.toContain('not signed');
   });
 });
