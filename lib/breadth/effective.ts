@@ -60,6 +60,20 @@ function toSparse(dense: Bitset): SparseBits | null {
 
 const EMPTY: SparseBits = { words: new Uint16Array(0), values: new Uint32Array(0) };
 
+/** The sparse set's bits in word `w` (0 when absent; word lists are ascending: binary search). */
+export function sparseWord(s: SparseBits, w: number): number {
+  let lo = 0;
+  let hi = s.words.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = s.words[mid]!;
+    if (v === w) return s.values[mid]!;
+    if (v < w) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
+
 /** Is action `id` in the sparse set? (word lists are ascending: binary search) */
 export function sparseHas(s: SparseBits, id: number): boolean {
   const w = id >>> 5;
@@ -177,6 +191,7 @@ export class BreadthCalculator {
     this.deny = newBitset(n);
     this.conditionalDeny = newBitset(n);
     this.hard = newBitset(n);
+    this.typeIdOfAction = new Int32Array(n);
     this.result = {
       granted: newBitset(n),
       conditional: newBitset(n),
@@ -423,54 +438,118 @@ export class BreadthCalculator {
   }
 
   private readonly typeListIds = new WeakMap<readonly ArnTemplate[], number>();
+  /** Per action id: the id of its resource-type list (0 = not looked up yet). */
+  private readonly typeIdOfAction: Int32Array;
   private hardMemo = new Map<string, { onAll: Decision; somewhere: Decision }>();
   private hardMemoLists: unknown = undefined;
+  /** The statements of `hardMemoLists` (identity lists, then the boundary's), flattened once. */
+  private hardStatements: NormalizedStatement[] = [];
+  private hardBoundaryFrom = 0;
+  /** Per flattened statement: its action bits in the word being decided. */
+  private wordValues = new Uint32Array(64);
+  /** Results of `hardWord`: the word's granted / conditional / on-all masks. */
+  private wg = 0;
+  private wc = 0;
+  private wga = 0;
+  private wca = 0;
+
+  private typeIdOf(id: number): number {
+    let typeId = this.typeIdOfAction[id]!;
+    if (typeId === 0) {
+      const types = this.catalog.resourceTypesOf(id);
+      typeId = this.typeListIds.get(types) ?? nextTypeListId++;
+      this.typeListIds.set(types, typeId);
+      this.typeIdOfAction[id] = typeId;
+    }
+    return typeId;
+  }
 
   /**
-   * One action the masks cannot settle, decided by lib/policy/evaluate from the statements
-   * that cover it. Actions covered by the same statements and with the same resource types
-   * get the same answer: memoised per call by that signature (a `Deny * NotResource …`
-   * makes every action hard, but they fall into a few hundred signatures).
+   * The actions of word `i` (bits `h`) that the masks cannot settle, decided by
+   * lib/policy/evaluate from the statements that cover them. Actions covered by the same
+   * statements and with the same resource types get the same answer, so the word's bits are
+   * split into such classes (one pass per statement) and each class is decided once —
+   * memoised per call by its signature (a `Deny * NotResource …` makes every action hard, but
+   * they fall into a few hundred signatures). Updates `wg`/`wc`/`wga`/`wca` from the values given.
    */
-  private hardDecision(lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined, id: number): { onAll: Decision; somewhere: Decision } {
+  private hardWord(
+    lists: readonly (readonly NormalizedStatement[])[],
+    boundary: readonly NormalizedStatement[] | undefined,
+    i: number,
+    h: number,
+    g: number,
+    c: number,
+    ga: number,
+    ca: number,
+  ): void {
     if (this.hardMemoLists !== lists) {
       this.hardMemo = new Map();
       this.hardMemoLists = lists;
+      const flat: NormalizedStatement[] = [];
+      for (const list of lists) for (const st of list) flat.push(st);
+      this.hardBoundaryFrom = flat.length;
+      if (boundary) for (const st of boundary) flat.push(st);
+      this.hardStatements = flat;
+      if (this.wordValues.length < flat.length) this.wordValues = new Uint32Array(flat.length * 2);
     }
-    const c: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary: boundary !== undefined };
-    let sig = '';
-    let n = 0;
-    for (const list of lists) {
-      for (const s of list) {
-        if (sparseHas(this.statementActions(s), id)) {
-          (s.effect === 'Allow' ? c.allows : c.denies).push(s);
-          sig += `${n},`;
+    const flat = this.hardStatements;
+    const vs = this.wordValues;
+    // Split h into classes of bits covered by the same statements.
+    let classes: number[] = [h];
+    for (let k = 0; k < flat.length; k++) {
+      const v = (sparseWord(this.statementActions(flat[k]!), i) & h) >>> 0;
+      vs[k] = v;
+      if (v === 0) continue;
+      let split: number[] | undefined;
+      for (let q = 0; q < classes.length; q++) {
+        const cls = classes[q]!;
+        const inside = (cls & v) >>> 0;
+        if (inside !== 0 && inside !== cls) (split ??= classes.slice(0, q)).push(inside, (cls & ~v) >>> 0);
+        else if (split) split.push(cls);
+      }
+      if (split) classes = split;
+    }
+    for (let q = 0; q < classes.length; q++) {
+      let rest = classes[q]!;
+      while (rest !== 0) {
+        // Within a class, group the bits by resource types: the answer depends on them too.
+        const low = rest & -rest;
+        const id = (i << 5) + (31 - Math.clz32(low));
+        const typeId = this.typeIdOf(id);
+        let group = 0;
+        for (let r = rest; r !== 0; ) {
+          const b = r & -r;
+          r ^= b;
+          if (this.typeIdOf((i << 5) + (31 - Math.clz32(b))) === typeId) group |= b;
         }
-        n += 1;
+        rest = (rest & ~group) >>> 0;
+        let sig = `${typeId}|`;
+        for (let k = 0; k < flat.length; k++) if (vs[k]! & low) sig += k < this.hardBoundaryFrom ? `${k},` : `b${k},`;
+        let out = this.hardMemo.get(sig);
+        if (!out) {
+          const cov: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary: boundary !== undefined };
+          for (let k = 0; k < flat.length; k++) {
+            if (!(vs[k]! & low)) continue;
+            const st = flat[k]!;
+            if (k < this.hardBoundaryFrom) (st.effect === 'Allow' ? cov.allows : cov.denies).push(st);
+            else (st.effect === 'Allow' ? cov.boundaryAllows : cov.denies).push(st);
+          }
+          out = decideCovering(cov, this.catalog.resourceTypesOf(id));
+          this.hardMemo.set(sig, out);
+        }
+        const { onAll } = out;
+        let somewhere = out.somewhere;
+        if (onAll === 'allowed' || (onAll === 'conditional' && somewhere !== 'allowed')) somewhere = onAll;
+        g = somewhere === 'allowed' ? g | group : g & ~group;
+        c = somewhere === 'conditional' ? c | group : c & ~group;
+        ga = onAll === 'allowed' ? ga | group : ga & ~group;
+        ca = onAll === 'conditional' ? ca | group : ca & ~group;
       }
     }
-    if (boundary) {
-      for (const s of boundary) {
-        if (sparseHas(this.statementActions(s), id)) {
-          (s.effect === 'Allow' ? c.boundaryAllows : c.denies).push(s);
-          sig += `b${n},`;
-        }
-        n += 1;
-      }
-    }
-    const types = this.catalog.resourceTypesOf(id);
-    let typeId = this.typeListIds.get(types);
-    if (typeId === undefined) {
-      typeId = this.typeListIds.get(types) ?? nextTypeListId++;
-      this.typeListIds.set(types, typeId);
-    }
-    const key = `${typeId}|${sig}`;
-    let out = this.hardMemo.get(key);
-    if (!out) {
-      out = decideCovering(c, types);
-      this.hardMemo.set(key, out);
-    }
-    return out;
+    this.wg = g;
+    this.wc = c;
+    this.wga = ga;
+    this.wca = ca;
   }
 
   /** Words OR-ed into the identity scratch masks by the current compute() (stamped per call). */
@@ -557,17 +636,13 @@ export class BreadthCalculator {
         let ga = idAllowOnAll[i]! & bAllowOnAll & sure;
         let ca = idAllowAnyOnAll[i]! & bAnyOnAll & keep & ~ga;
         // Actions whose answer depends on resources: the policy engine decides each one.
-        let h = (hard[i]! & idAllowAny[i]!) >>> 0;
-        while (h !== 0) {
-          const low = h & -h;
-          h ^= low;
-          const { onAll, somewhere: rawSomewhere } = this.hardDecision(lists, boundary, (i << 5) + (31 - Math.clz32(low)));
-          let somewhere = rawSomewhere;
-          if (onAll === 'allowed' || (onAll === 'conditional' && somewhere !== 'allowed')) somewhere = onAll;
-          g = somewhere === 'allowed' ? g | low : g & ~low;
-          c = somewhere === 'conditional' ? c | low : c & ~low;
-          ga = onAll === 'allowed' ? ga | low : ga & ~low;
-          ca = onAll === 'conditional' ? ca | low : ca & ~low;
+        const h = (hard[i]! & idAllowAny[i]!) >>> 0;
+        if (h !== 0) {
+          this.hardWord(lists, boundary, i, h, g, c, ga, ca);
+          g = this.wg;
+          c = this.wc;
+          ga = this.wga;
+          ca = this.wca;
         }
         if ((g | c | ga | ca) !== 0) {
           granted[i] = g;

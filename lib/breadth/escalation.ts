@@ -171,12 +171,27 @@ export type HeldActions = ReadonlyMap<string, boolean>;
  * policies share it.
  */
 export function heldEscalationActions(granted: Bitset, conditional: Bitset, ids: Map<string, number>): HeldActions | null {
+  const { names, idList } = idArrays(ids);
   let held: Map<string, boolean> | null = null;
-  for (const [action, id] of ids) {
+  // Plain arrays, not the Map's iterator: no entry array per action and per policy set.
+  for (let i = 0; i < idList.length; i++) {
+    const id = idList[i]!;
     const g = hasBit(granted, id);
-    if (g || hasBit(conditional, id)) (held ??= new Map()).set(action, g);
+    if (g || hasBit(conditional, id)) (held ??= new Map()).set(names[i]!, g);
   }
   return held;
+}
+
+const idArraysMemo = new WeakMap<Map<string, number>, { names: string[]; idList: Int32Array }>();
+
+/** The id map as two parallel arrays, in the map's order (computed once per map). */
+function idArrays(ids: Map<string, number>): { names: string[]; idList: Int32Array } {
+  let a = idArraysMemo.get(ids);
+  if (!a) {
+    a = { names: [...ids.keys()], idList: Int32Array.from(ids.values()) };
+    idArraysMemo.set(ids, a);
+  }
+  return a;
 }
 
 /**

@@ -114,6 +114,18 @@ function riskMasks(catalog: ActionCatalog): RiskMasks {
   return m;
 }
 
+const dataReadIdsCache = new WeakMap<ActionCatalog, Int32Array>();
+
+/** Ids of the data-read actions, ascending (the mask's bits, listed once per catalog). */
+function dataReadIds(catalog: ActionCatalog): Int32Array {
+  let ids = dataReadIdsCache.get(catalog);
+  if (!ids) {
+    ids = Int32Array.from(bitsOf(catalog.dataReadMask));
+    dataReadIdsCache.set(catalog, ids);
+  }
+  return ids;
+}
+
 /**
  * Metrics of one principal's effective permissions. Only the non-zero words of its set
  * are visited, so a narrow principal costs a few dozen operations.
@@ -158,7 +170,7 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions)
   }
   const dataReadOnAll: string[] = [];
   if (dataReadWords) {
-    for (const id of bitsOf(catalog.dataReadMask)) {
+    for (const id of dataReadIds(catalog)) {
       if (hasBit(eff.grantedOnAll, id) || hasBit(eff.conditionalOnAll, id)) dataReadOnAll.push(catalog.names[id]!);
     }
   }

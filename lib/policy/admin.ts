@@ -73,9 +73,12 @@ function computeAdmin(p: Principal): AdminAssessment {
     const summary = summaryOf(policy.statements);
     const grants = summary.grantsStar;
     if (grants && summary.grantsStarUnconditionally) unconditional = true;
+    const isAdministratorAccess = policy.id === ADMINISTRATOR_ACCESS_ARN;
+    // Labels only for the policies named in the result (most principals have none).
+    if (!summary.notActionOnAll && !grants && !isAdministratorAccess) continue;
     const name = policyLabel(policy);
     if (summary.notActionOnAll && !nearAdminVia.includes(name)) nearAdminVia.push(name);
-    if (grants || policy.id === ADMINISTRATOR_ACCESS_ARN) via.push(name);
+    if (grants || isAdministratorAccess) via.push(name);
     if (policy.id === ADMINISTRATOR_ACCESS_ARN && !grants) unconditional = true;
   }
   // AdministratorAccess attached but its document absent from the snapshot still counts:

@@ -84,6 +84,11 @@ const lowerCache = new Map<string, Glob>();
  * (lib/policy/glob.ts: no regular expression is built from policy text).
  */
 export function wildcardMatch(pattern: string, value: string): boolean {
+  return matchLower(pattern, value.toLowerCase());
+}
+
+/** `wildcardMatch` for a value already lower-cased (callers matching one value against many patterns lower it once). */
+function matchLower(pattern: string, lowerValue: string): boolean {
   let g = lowerCache.get(pattern);
   if (!g) {
     g = glob(pattern.toLowerCase());
@@ -91,13 +96,18 @@ export function wildcardMatch(pattern: string, value: string): boolean {
     lowerCache.set(pattern, g);
   }
   if (g.any) return true;
-  return globMatch(g, value.toLowerCase());
+  return globMatch(g, lowerValue);
+}
+
+function someMatch(patterns: readonly string[], lowerValue: string): boolean {
+  for (let i = 0; i < patterns.length; i++) if (matchLower(patterns[i]!, lowerValue)) return true;
+  return false;
 }
 
 /** Does the statement's action clause cover `action` (`service:Name`)? */
 export function statementCoversAction(s: NormalizedStatement, action: string): boolean {
-  if (s.actions) return s.actions.some((p) => wildcardMatch(p, action));
-  if (s.notActions) return !s.notActions.some((p) => wildcardMatch(p, action));
+  if (s.actions) return someMatch(s.actions, action.toLowerCase());
+  if (s.notActions) return !someMatch(s.notActions, action.toLowerCase());
   return false;
 }
 
@@ -114,7 +124,7 @@ export function statementCoversAllResources(s: NormalizedStatement): boolean {
 /** Does the statement's resource clause cover `resource` (an ARN, or `*`)? */
 export function statementCoversResource(s: NormalizedStatement, resource: string): boolean {
   if (resource === '*') return statementCoversAllResources(s);
-  if (s.resources) return s.resources.some((r) => wildcardMatch(r, resource));
-  if (s.notResources) return !s.notResources.some((r) => wildcardMatch(r, resource));
+  if (s.resources) return someMatch(s.resources, resource.toLowerCase());
+  if (s.notResources) return !someMatch(s.notResources, resource.toLowerCase());
   return false;
 }

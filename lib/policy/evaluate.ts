@@ -54,6 +54,7 @@ export function evaluationCatalog(): ActionCatalog {
 export function useEvaluationCatalog(catalog: ActionCatalog | undefined): void {
   catalogOverride = catalog;
   typeMemo.clear();
+  typesOfLists.clear();
 }
 
 const typeMemo = new Map<string, readonly ArnTemplate[]>();
@@ -157,6 +158,105 @@ export function decideOnAll(lists: Lists, boundary: readonly NormalizedStatement
     }
   }
   return combineOnAll(id, b);
+}
+
+/**
+ * Per statement list and action list: the type flags of each action (`undefined` where no
+ * statement of the list covers it), or `null` when the list covers none of them — most
+ * policies, for the dozen probes a rule asks about, so a principal's other policies cost one
+ * lookup each.
+ */
+const manyFlagMemo = new WeakMap<readonly NormalizedStatement[], Map<string, readonly (Uint8Array | undefined)[] | null>>();
+
+function listTypeFlagsMany(
+  list: readonly NormalizedStatement[],
+  actions: readonly string[],
+  typesOf: readonly (readonly ArnTemplate[])[],
+  listKey: string,
+): readonly (Uint8Array | undefined)[] | null {
+  let memo = manyFlagMemo.get(list);
+  if (!memo) {
+    memo = new Map();
+    manyFlagMemo.set(list, memo);
+  }
+  let out = memo.get(listKey);
+  if (out !== undefined) return out;
+  let flags: (Uint8Array | undefined)[] | null = null;
+  for (let i = 0; i < actions.length; i++) {
+    const types = typesOf[i]!;
+    let f: Uint8Array | undefined;
+    for (const s of list) {
+      if (!statementCoversAction(s, actions[i]!)) continue;
+      f ??= new Uint8Array(types.length);
+      const bit = s.effect === 'Deny' ? (s.conditional ? CONDITIONAL_DENY : DENY) : s.conditional ? CONDITIONAL_ALLOW : ALLOW;
+      const cov = typeCoverage(s, types);
+      for (let t = 0; t < types.length; t++) if (cov[t]) f[t]! |= bit;
+    }
+    if (f) (flags ??= new Array<Uint8Array | undefined>(actions.length))[i] = f;
+  }
+  out = flags;
+  memo.set(listKey, out);
+  return out;
+}
+
+/** Resource types of each action of a list, by the list's key (one lookup per action list). */
+const typesOfLists = new Map<string, readonly (readonly ArnTemplate[])[]>();
+
+function typesOfList(actions: readonly string[], listKey: string): readonly (readonly ArnTemplate[])[] {
+  let typesOf = typesOfLists.get(listKey);
+  if (!typesOf) {
+    typesOf = actions.map(resourceTypesFor);
+    if (typesOfLists.size > 1_000) typesOfLists.clear();
+    typesOfLists.set(listKey, typesOf);
+  }
+  return typesOf;
+}
+
+/**
+ * `decideOnAll` for every action of a list at once (same answers): each statement list is
+ * read once per action list, so lists that cover none of the actions are skipped whole.
+ * `listKey` names the action list's contents (equal contents, equal key).
+ */
+export function decideOnAllMany(lists: Lists, boundary: readonly NormalizedStatement[] | undefined, actions: readonly string[], listKey: string): Decision[] {
+  const typesOf = typesOfList(actions, listKey);
+  const perList = lists.map((list) => listTypeFlagsMany(list, actions, typesOf, listKey));
+  const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey) : null;
+  const out = new Array<Decision>(actions.length);
+  for (let i = 0; i < actions.length; i++) {
+    const n = typesOf[i]!.length;
+    const id = new Uint8Array(n);
+    for (const fl of perList) {
+      const f = fl?.[i];
+      if (f) for (let t = 0; t < n; t++) id[t]! |= f[t]!;
+    }
+    let b: Uint8Array | undefined;
+    if (boundary) {
+      b = new Uint8Array(n);
+      const bf = bFlags?.[i];
+      if (bf) {
+        for (let t = 0; t < n; t++) {
+          b[t] = bf[t]! & (ALLOW | CONDITIONAL_ALLOW);
+          id[t]! |= bf[t]! & (DENY | CONDITIONAL_DENY);
+        }
+      }
+    }
+    out[i] = combineOnAll(id, b);
+  }
+  return out;
+}
+
+/**
+ * Per action of the list: does this one statement list Allow (perhaps conditionally) it on
+ * every resource of one of its types? (`listAllowsOnAll` for a whole action list.)
+ */
+export function listAllowsOnAllMany(list: readonly NormalizedStatement[], actions: readonly string[], listKey: string): (i: number) => boolean {
+  const fl = listTypeFlagsMany(list, actions, typesOfList(actions, listKey), listKey);
+  return (i) => {
+    const f = fl?.[i];
+    if (!f) return false;
+    for (let t = 0; t < f.length; t++) if (f[t]! & (ALLOW | CONDITIONAL_ALLOW)) return true;
+    return false;
+  };
 }
 
 const isUnscopedResource = (s: NormalizedStatement): boolean => s.resources === undefined || s.resources.some((r) => glob(r).any);

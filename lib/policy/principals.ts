@@ -12,7 +12,7 @@ import {
   wildcardMatch,
   type NormalizedStatement,
 } from './document';
-import { decideOnAll, listAllowsOnAll, type Decision } from './evaluate';
+import { decideOnAll, decideOnAllMany, listAllowsOnAll, listAllowsOnAllMany, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
 
@@ -292,12 +292,33 @@ const RANK: Record<Decision, number> = { denied: 0, 'not-allowed': 1, conditiona
 export function decide(p: Principal, action: string, resource = '*'): Decision {
   // "On every resource" goes through the one evaluation that knows resource types (evaluate.ts).
   if (resource === '*') return decideOnAll(p.policySet.lists, p.policySet.boundary, action);
-  let flags = 0;
+  // The answer depends only on the policy contents: once per policy set (principals with the
+  // same policies and boundary), not once per principal.
+  const set = p.policySet;
+  let memo = pointDecisions.get(set);
+  if (!memo) {
+    memo = new Map();
+    pointDecisions.set(set, memo);
+  }
   const key = memoKey(action, resource);
-  for (const policy of p.policies) flags |= flagsOf(policy.statements, action, resource, key);
+  let decision = memo.get(key);
+  if (decision === undefined) {
+    decision = decideOnResource(set, action, resource, key);
+    memo.set(key, decision);
+  }
+  return decision;
+}
+
+/** Decisions on one named resource per policy set, by `memoKey`. */
+const pointDecisions = new WeakMap<PolicySet, Map<string, Decision>>();
+
+function decideOnResource(set: PolicySet, action: string, resource: string, key: string): Decision {
+  let flags = 0;
+  // Distinct statement lists: OR-ing a list's flags twice changes nothing.
+  for (const statements of set.lists) flags |= flagsOf(statements, action, resource, key);
   const identity = fromFlags(flags);
-  if (!p.boundary || identity === 'denied' || identity === 'not-allowed') return identity;
-  const bounded = decideStatements(p.boundary, action, resource);
+  if (!set.boundary || identity === 'denied' || identity === 'not-allowed') return identity;
+  const bounded = decideStatements(set.boundary, action, resource);
   if (bounded === 'denied') return 'denied';
   if (bounded === 'not-allowed') return 'not-allowed';
   return RANK[bounded] < RANK[identity] ? bounded : identity;
@@ -307,16 +328,35 @@ export function decide(p: Principal, action: string, resource = '*'): Decision {
  * Flags of one statement list for a whole list of actions at once, memoised per list of
  * actions: rules that probe the same dozen actions on 15,000 principals pay one memo
  * lookup per policy instead of one per policy and action.
+ *
+ * Memo keys are nested (action-list key, then resource) rather than concatenated: the
+ * action-list key is one cached string per list object and callers pass the same resource
+ * string for every principal, so a lookup hashes nothing new and allocates nothing.
  */
-const manyMemo = new WeakMap<readonly NormalizedStatement[], Map<string, Uint8Array>>();
+type NestedMemo<T> = Map<string, Map<string, T>>;
 
-function flagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, key: string): Uint8Array {
+function nestedGet<T>(memo: NestedMemo<T>, listKey: string, resource: string): T | undefined {
+  return memo.get(listKey)?.get(resource);
+}
+
+function nestedSet<T>(memo: NestedMemo<T>, listKey: string, resource: string, value: T): void {
+  let byResource = memo.get(listKey);
+  if (!byResource) {
+    byResource = new Map();
+    memo.set(listKey, byResource);
+  }
+  byResource.set(resource, value);
+}
+
+const manyMemo = new WeakMap<readonly NormalizedStatement[], NestedMemo<Uint8Array>>();
+
+function flagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, listKey: string): Uint8Array {
   let memo = manyMemo.get(statements);
   if (!memo) {
     memo = new Map();
     manyMemo.set(statements, memo);
   }
-  let flags = memo.get(key);
+  let flags = nestedGet(memo, listKey, resource);
   if (!flags) {
     flags = new Uint8Array(actions.length);
     for (const st of statements) {
@@ -324,7 +364,7 @@ function flagsOfMany(statements: readonly NormalizedStatement[], actions: readon
       const bit = st.effect === 'Deny' ? (st.conditional ? CONDITIONAL_DENY : DENY) : st.conditional ? CONDITIONAL_ALLOW : ALLOW;
       for (let i = 0; i < actions.length; i += 1) if (statementCoversAction(st, actions[i]!)) flags[i]! |= bit;
     }
-    memo.set(key, flags);
+    nestedSet(memo, listKey, resource, flags);
   }
   return flags;
 }
@@ -332,13 +372,14 @@ function flagsOfMany(statements: readonly NormalizedStatement[], actions: readon
 /** Memo keys per action list (callers reuse one list for thousands of principals). */
 const actionListKeys = new WeakMap<readonly string[], string>();
 
-function manyKey(actions: readonly string[], resource: string): string {
+/** One string per action-list object (equal contents give equal keys, so memos are shared by content). */
+function actionListKey(actions: readonly string[]): string {
   let k = actionListKeys.get(actions);
   if (k === undefined) {
     k = actions.join(',').toLowerCase();
     actionListKeys.set(actions, k);
   }
-  return resource === '*' ? k : `${k}\u0000${resource}`;
+  return k;
 }
 
 /**
@@ -346,12 +387,15 @@ function manyKey(actions: readonly string[], resource: string): string {
  * `resource` (only the actions whose index is true in `mask`, when given).
  */
 export function grantingPoliciesForAny(p: Principal, actions: readonly string[], resource = '*', mask?: readonly boolean[]): string[] {
+  const key = actionListKey(actions);
   if (resource === '*') {
     return p.policies
-      .filter((pol) => actions.some((a, i) => (mask === undefined || mask[i] === true) && listAllowsOnAll(pol.statements, a)))
+      .filter((pol) => {
+        const allows = listAllowsOnAllMany(pol.statements, actions, key);
+        return actions.some((_, i) => (mask === undefined || mask[i] === true) && allows(i));
+      })
       .map(policyLabel);
   }
-  const key = manyKey(actions, resource);
   return p.policies
     .filter((pol) =>
       flagsOfMany(pol.statements, actions, resource, key).some((f, i) => (mask === undefined || mask[i] === true) && (f & (ALLOW | CONDITIONAL_ALLOW)) !== 0),
@@ -359,8 +403,8 @@ export function grantingPoliciesForAny(p: Principal, actions: readonly string[],
     .map(policyLabel);
 }
 
-/** Decisions per policy set and action list: principals with identical policies share them. */
-const setDecisions = new WeakMap<PolicySet, Map<string, readonly Decision[]>>();
+/** Decisions per policy set, action list and resource: principals with identical policies share them. */
+const setDecisions = new WeakMap<PolicySet, NestedMemo<readonly Decision[]>>();
 
 /**
  * `decide` for several actions on one resource; same semantics, one pass over the policies,
@@ -368,20 +412,28 @@ const setDecisions = new WeakMap<PolicySet, Map<string, readonly Decision[]>>();
  * list. Returns a fresh array the caller may keep or change.
  */
 export function decideMany(p: Principal, actions: readonly string[], resource = '*'): Decision[] {
-  const key = manyKey(actions, resource);
+  return decideManyShared(p, actions, resource).slice();
+}
+
+/**
+ * `decideMany` without the copy: the memoised array itself, shared by every principal of the
+ * policy set. For loops over thousands of principals that only read the answers.
+ */
+export function decideManyShared(p: Principal, actions: readonly string[], resource = '*'): readonly Decision[] {
+  const key = actionListKey(actions);
   const set = p.policySet;
   let memo = setDecisions.get(set);
   if (!memo) {
     memo = new Map();
     setDecisions.set(set, memo);
   }
-  let decisions = memo.get(key);
+  let decisions = nestedGet(memo, key, resource);
   if (!decisions) {
     decisions =
-      resource === '*' ? actions.map((a) => decideOnAll(set.lists, set.boundary, a)) : decideManyUncached(set.lists, set.boundary, actions, resource, key);
-    memo.set(key, decisions);
+      resource === '*' ? decideOnAllMany(set.lists, set.boundary, actions, key) : decideManyUncached(set.lists, set.boundary, actions, resource, key);
+    nestedSet(memo, key, resource, decisions);
   }
-  return decisions.slice();
+  return decisions;
 }
 
 function decideManyUncached(

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { assessAdmin } from '../../policy/admin';
-import { decideMany, grantingPoliciesForAny, principalsOf } from '../../policy/principals';
+import { decideManyShared, grantingPoliciesForAny, principalsOf } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
@@ -83,7 +83,7 @@ export default defineRule({
       if (gap) incomplete.push(gap);
       const allowed: string[] = [];
       let unconditional = false;
-      const decisions = decideMany(p, probes, '*');
+      const decisions = decideManyShared(p, probes, '*');
       for (let i = 0; i < probes.length; i += 1) {
         const d = decisions[i];
         if (d === 'allowed') unconditional = true;

@@ -2,13 +2,13 @@
  * logging.log-tamper-access — who can erase or blind the audit trail: stop, delete or reconfigure
  * a trail, delete or overwrite its log files, change the bucket's lifecycle, policy or Object Lock,
  * delete or shorten its CloudWatch Logs group. Identity policies are read by the one policy engine
- * (lib/policy `decide`), the trail bucket's policy (when collected) adds the principals it grants.
+ * (lib/policy `decideManyShared`), the trail bucket's policy (when collected) adds the principals it grants.
  * PASS only when nobody but declared break-glass / log administrators can, AND the log files are
  * out of reach anyway: in another account (a log archive) or under S3 Object Lock.
  */
 import { z } from 'zod';
 import { requireSection, type PolicyDocument, type Trail, type TrailBucket } from '../../snapshot';
-import { allowListed, decide, principalsOf, type Principal } from '../../policy/principals';
+import { allowListed, decideManyShared, principalsOf, type Principal } from '../../policy/principals';
 import { normalizeStatement, statementCoversAction, statementCoversResource } from '../../policy/document';
 import { declarations, entryRef } from '../../register/view';
 import { incompleteOf } from '../support/incomplete';
@@ -133,7 +133,16 @@ export default defineRule({
       capabilities.set(principal, c);
     };
     const storage: { trail: string; bucket?: string; where: string; protected: boolean | undefined }[] = [];
-    const principals: Principal[] = principalsOf(details).filter((p) => !(p.type === 'role' && details.RoleDetailList.find((r) => r.Arn === p.arn)?.Path?.startsWith('/aws-service-role/')));
+    // Service-linked roles (AWS defines them) by ARN, looked up once: a scan per principal was quadratic.
+    const serviceLinked = new Set<string>();
+    const seenRoles = new Set<string>();
+    for (const r of details.RoleDetailList) {
+      // The first role of an ARN decides, as a `find` would.
+      if (seenRoles.has(r.Arn)) continue;
+      seenRoles.add(r.Arn);
+      if (r.Path?.startsWith('/aws-service-role/')) serviceLinked.add(r.Arn);
+    }
+    const principals: Principal[] = principalsOf(details).filter((p) => !(p.type === 'role' && serviceLinked.has(p.arn)));
     const allowedFound = new Set<string>();
     const incomplete: string[] = [];
 
@@ -148,14 +157,18 @@ export default defineRule({
       });
       for (const p of principals) {
         let able = false;
-        for (const t of targets)
-          for (const action of t.actions) {
-            const d = decide(p, action, t.resource);
+        for (const t of targets) {
+          // One memoised answer per policy set and target (principals with the same policies share it).
+          const decisions = decideManyShared(p, t.actions, t.resource);
+          for (let i = 0; i < t.actions.length; i += 1) {
+            const action = t.actions[i]!;
+            const d = decisions[i];
             if (d === 'allowed' || d === 'conditional') {
               able = true;
               if (!isAllowed(p.type, p.name, p.arn)) add(p.arn, `${t.what}: ${action}`, d === 'conditional', 'identity policy');
             }
           }
+        }
         if (able && isAllowed(p.type, p.name, p.arn)) allowedFound.add(p.arn);
         else if (!able && incompleteOf(p) && !incomplete.includes(p.arn)) incomplete.push(p.arn);
       }
