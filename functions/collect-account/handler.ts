@@ -4,7 +4,9 @@
  *   assume the member role (ExternalId) → collectAccount → evaluateRules → append evidence
  *
  * Collection includes CloudTrail activity (LookupEvents over ACTIVITY_WINDOW_HOURS, within
- * ACTIVITY_MAX_CALLS) when ACTIVITY_SOURCE is `lookup-events` (the stack's default).
+ * ACTIVITY_MAX_CALLS) when ACTIVITY_SOURCE is `lookup-events` (the stack's default), or, when
+ * it is `s3`, the trail's log files the run's workers read: this function merges the
+ * account's partials (lib/activity/scheduled/merge-partials.ts).
  *
  * Keys are deterministic per execution and account: the run id comes from the execution
  * name and `collectedAt` is the execution's start time (`startedAt`), never the Lambda's
@@ -23,9 +25,12 @@
  * (the state machine's catch, after the function itself failed or timed out), it only
  * records that failure.
  */
+import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
+import { mergeRunPartials } from '../../lib/activity/scheduled/merge-partials';
 import { collectAccount as collectLive, type CollectAccountInput } from '../../lib/collectors';
+import type { S3LogReader } from '../../lib/collectors/activity';
 import { CollectAccountEnv, parseEnv } from '../../lib/config';
 import { RULES, evaluateRules, type Finding, type Status } from '../../lib/rules';
 import { SECTION_NAMES, type AccountSnapshot } from '../../lib/snapshot';
@@ -58,6 +63,8 @@ export interface CollectAccountDeps {
   /** Evidence destination; default: the DynamoDB table named by TABLE_NAME. */
   evidence?: EvidenceSink;
   collect?: (input: CollectAccountInput) => Promise<AccountSnapshot>;
+  /** S3 client of the collector account for the run work bucket (activity source `s3`). */
+  workS3?: S3Client;
   region?: string;
   obs?: Observability;
 }
@@ -73,15 +80,23 @@ export function createHandler(deps: CollectAccountDeps) {
   const collect = deps.collect ?? collectLive;
 
   // CloudTrail activity for monitoring.abnormal-activity, as the stack configured it.
-  const activity: CollectAccountInput['activity'] =
-    env.ACTIVITY_SOURCE === 'lookup-events'
-      ? {
-          source: 'lookup-events',
-          ...(env.ACTIVITY_WINDOW_HOURS !== undefined ? { windowHours: env.ACTIVITY_WINDOW_HOURS } : {}),
-          ...(env.ACTIVITY_MAX_CALLS !== undefined ? { maxCalls: env.ACTIVITY_MAX_CALLS } : {}),
-          ...(env.ACTIVITY_TIME_ZONE !== undefined ? { timeZone: env.ACTIVITY_TIME_ZONE } : {}),
-        }
-      : undefined;
+  const windowAndZone = {
+    ...(env.ACTIVITY_WINDOW_HOURS !== undefined ? { windowHours: env.ACTIVITY_WINDOW_HOURS } : {}),
+    ...(env.ACTIVITY_TIME_ZONE !== undefined ? { timeZone: env.ACTIVITY_TIME_ZONE } : {}),
+  };
+  let activity: CollectAccountInput['activity'];
+  if (env.ACTIVITY_SOURCE === 'lookup-events') {
+    activity = { source: 'lookup-events', ...windowAndZone, ...(env.ACTIVITY_MAX_CALLS !== undefined ? { maxCalls: env.ACTIVITY_MAX_CALLS } : {}) };
+  } else if (env.ACTIVITY_SOURCE === 's3') {
+    if (!env.ACTIVITY_WORK_BUCKET || !env.ACTIVITY_TRAIL_URI) throw new Error('environment of the collect-account function: ACTIVITY_SOURCE s3 needs ACTIVITY_WORK_BUCKET and ACTIVITY_TRAIL_URI');
+    activity = { source: 's3', uri: env.ACTIVITY_TRAIL_URI, ...windowAndZone };
+  }
+  // The trail's log files were read by the run's workers (the ReadActivityLogs map): this
+  // account's evaluation merges their partials from the work bucket (the reducer).
+  const workBucket = env.ACTIVITY_SOURCE === 's3' ? env.ACTIVITY_WORK_BUCKET : undefined;
+  const workS3 = workBucket ? (deps.workS3 ?? traced(obs, new S3Client({ region }))) : undefined;
+  const partialsReader = (runId: string, accountId: string): S3LogReader | undefined =>
+    workBucket && workS3 ? (_uri, aggregator) => mergeRunPartials(workS3, { workBucket, runId, account: accountId }, aggregator) : undefined;
 
   const memberRoleArn = (accountId: string) => `arn:${env.AWS_PARTITION_NAME}:iam::${accountId}:role/${env.MEMBER_ROLE_NAME}`;
 
@@ -154,7 +169,16 @@ export function createHandler(deps: CollectAccountDeps) {
 
     let snapshot: AccountSnapshot;
     try {
-      snapshot = await collect({ accountId: event.accountId, region, credentials, sourceName: `live@${region}`, now: collectedAt, ...(activity ? { activity } : {}) });
+      const s3LogReader = partialsReader(event.runId, event.accountId);
+      snapshot = await collect({
+        accountId: event.accountId,
+        region,
+        credentials,
+        sourceName: `live@${region}`,
+        now: collectedAt,
+        ...(activity ? { activity } : {}),
+        ...(s3LogReader ? { s3LogReader } : {}),
+      });
     } catch (error) {
       // Section failures are inside the snapshot already; this is the whole collection failing.
       return recordFailure(event, collectedAt, 'collect:account', error);

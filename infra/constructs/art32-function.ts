@@ -56,7 +56,7 @@ export const BUNDLE_TSCONFIG = path.join(PROJECT_ROOT, 'tsconfig.json');
 export const ESM_REQUIRE_BANNER = "import{createRequire as __art32CreateRequire}from'module';const require=__art32CreateRequire(import.meta.url);";
 
 /** Function names (folder names under functions/). */
-export type FunctionName = 'list-accounts' | 'collect-account' | 'finalize-run' | 'send-report' | 'publish-findings';
+export type FunctionName = 'list-accounts' | 'collect-account' | 'finalize-run' | 'send-report' | 'publish-findings' | 'list-activity-logs' | 'read-activity-logs';
 
 export function functionEntry(name: FunctionName): string {
   return path.join(PROJECT_ROOT, 'functions', name, 'handler.ts');
@@ -75,6 +75,8 @@ export const FILES_BESIDE_BUNDLE: Record<FunctionName, readonly string[]> = {
   'finalize-run': [],
   'send-report': [],
   'publish-findings': [],
+  'list-activity-logs': [],
+  'read-activity-logs': [],
 };
 
 /**

@@ -22,6 +22,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -70,10 +71,21 @@ export interface OrchestrationProps {
   finalizeRun: lambda.Function;
   /** Optional step after FinalizeRun: the sealed run on EventBridge / Security Hub (never fails the run). */
   publishFindings?: lambda.Function;
+  /**
+   * Scheduled log-file activity (`activity.source` s3): the lister, the workers, the work
+   * bucket holding the manifest, and how many worker batches run at once.
+   */
+  activityLogs?: { list: lambda.Function; read: lambda.Function; workBucket: s3.IBucket; readConcurrency: number };
   /** Encrypts the dead-letter queue. */
   key: kms.IKey;
   logRetention: logs.RetentionDays;
 }
+
+/** Thrown by a log worker on S3 throttling / 5xx past the SDK's retries (lib/activity/scheduled/read-batch.ts). */
+export const ACTIVITY_LOGS_TRANSIENT_ERROR = 'ActivityLogsTransient';
+/** Log objects per worker batch at most, and the batch's input size (Step Functions allows 256 KB). */
+export const LOG_BATCH_MAX_ITEMS = 50;
+export const LOG_BATCH_MAX_BYTES = 128 * 1024;
 
 export function scheduleExpression(schedule: Schedule): scheduler.ScheduleExpression {
   return scheduler.ScheduleExpression.expression(schedule.expression, TimeZone.of(schedule.timeZone));
@@ -92,6 +104,60 @@ function retryTransient(task: tasks.LambdaInvoke, interval: Duration): void {
 }
 
 export class Orchestration extends Construct {
+  /**
+   * ListActivityLogs → (any file?) ReadActivityLogs (Distributed Map over the manifest,
+   * ItemBatcher, Express child per batch) → `next`.
+   */
+  private activityLogStates(props: NonNullable<OrchestrationProps['activityLogs']>, next: sfn.IChainable): sfn.IChainable {
+    const list = new tasks.LambdaInvoke(this, 'ListActivityLogs', {
+      lambdaFunction: props.list,
+      taskTimeout: taskTimeout(props.list),
+      comment: "List the window's CloudTrail log objects of every account; write the manifest and per-account listings",
+      payload: sfn.TaskInput.fromObject({ 'runId.$': '$.runId', 'startedAt.$': '$.startedAt', 'accounts.$': '$.accounts' }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: '$.activityLogs',
+    });
+    retryTransient(list, Duration.seconds(5));
+    const notListed = new sfn.Pass(this, 'ActivityLogsNotListed', { comment: 'No listing: each account records its activity as not collected (ERROR), the run goes on' });
+    list.addCatch(notListed, { errors: ['States.ALL'], resultPath: '$.activityLogsFailure' });
+
+    const readBatch = new tasks.LambdaInvoke(this, 'ReadActivityLogBatch', {
+      lambdaFunction: props.read,
+      taskTimeout: taskTimeout(props.read),
+      comment: "Read a batch of log files with the CLI's aggregator; write each account's partial to the work bucket",
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+    });
+    retryTransient(readBatch, Duration.seconds(2));
+    readBatch.addRetry({ errors: [ACTIVITY_LOGS_TRANSIENT_ERROR], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+
+    const read = new sfn.DistributedMap(this, 'ReadActivityLogs', {
+      comment: 'One Express child execution per batch of log files, at most readConcurrency at a time; a lost batch shows as files not read',
+      itemReader: new sfn.S3JsonLItemReader({ bucket: props.workBucket, key: sfn.JsonPath.stringAt('$.activityLogs.manifest.key') }),
+      itemBatcher: new sfn.ItemBatcher({
+        maxItemsPerBatch: LOG_BATCH_MAX_ITEMS,
+        maxInputBytesPerBatch: LOG_BATCH_MAX_BYTES,
+        batchInput: { 'runId.$': '$.runId', 'startedAt.$': '$.startedAt' },
+      }),
+      maxConcurrency: props.readConcurrency,
+      mapExecutionType: sfn.StateMachineType.EXPRESS,
+      toleratedFailurePercentage: 100,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    read.itemProcessor(readBatch);
+    const notRead = new sfn.Pass(this, 'ActivityLogsNotRead', { comment: 'The map could not run (e.g. manifest unreadable): the accounts record the files as not read' });
+    read.addCatch(notRead, { errors: ['States.ALL'], resultPath: '$.activityLogsFailure' });
+    read.next(next);
+    notRead.next(next);
+    notListed.next(next);
+
+    const anyFile = new sfn.Choice(this, 'AnyActivityLogs', { comment: 'An empty manifest has nothing to read' })
+      .when(sfn.Condition.numberGreaterThan('$.activityLogs.files', 0), read)
+      .otherwise(next);
+    return list.next(anyFile);
+  }
+
   public readonly stateMachine: sfn.StateMachine;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly schedulerRole: iam.Role;
@@ -195,10 +261,20 @@ export class Orchestration extends Construct {
       finalize.next(publish);
     }
 
+    // Scheduled log-file activity: list the window's log objects, read them in batches (each
+    // worker writes per-account partials to the work bucket), then the accounts' evaluations
+    // merge them. Neither step can fail the run: a failure leaves accounts without a listing or
+    // with files not read, which their evaluation records (ERROR / partial, never PASS).
+    let afterListAccounts: sfn.IChainable = forEachAccount;
+    if (props.activityLogs) {
+      forEachAccount.next(finalize);
+      afterListAccounts = this.activityLogStates(props.activityLogs, forEachAccount);
+    }
+
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', { retention: props.logRetention });
     this.stateMachine = new sfn.StateMachine(this, 'CollectionRun', {
       comment: 'art32 collection run: list accounts, collect each (bounded), finalize',
-      definitionBody: sfn.DefinitionBody.fromChainable(listAccounts.next(forEachAccount).next(finalize)),
+      definitionBody: sfn.DefinitionBody.fromChainable(props.activityLogs ? listAccounts.next(afterListAccounts) : listAccounts.next(forEachAccount).next(finalize)),
       // The run lock's lease outlives this (lib/evidence/run-lock.ts).
       timeout: Duration.millis(RUN_MAX_DURATION_MS),
       tracingEnabled: true,

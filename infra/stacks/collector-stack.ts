@@ -21,8 +21,10 @@ import {
   METRICS_NAMESPACE,
   sendReportEnvironment,
   serviceName,
+  trailPrefix,
   type Art32Config,
 } from '../../lib/config';
+import { ActivityLogs } from '../constructs/activity-logs';
 import { Alarms } from '../constructs/alarms';
 import { AdminApiAlarm } from '../constructs/admin-api-alarm';
 import { PROTECTION_TAG } from './guardrails-stack';
@@ -56,6 +58,8 @@ export class CollectorStack extends Stack {
   public readonly auditor?: AuditorRole;
   /** The HMAC key of `report.pseudonymise` (absent when the email names people in clear). */
   public readonly pseudonymKey?: PseudonymKey;
+  /** Scheduled log-file activity (activity source s3). */
+  public readonly activityLogs?: ActivityLogs;
 
   public constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
@@ -92,11 +96,34 @@ export class CollectorStack extends Stack {
       acknowledge(listAccounts.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
     }
 
+    // ---- scheduled log-file activity (optional): lister, workers, work bucket
+    const activity = config.activity;
+    if (activity.source === 's3') {
+      this.activityLogs = new ActivityLogs(this, 'ActivityLogs', { activity, logRetention });
+      const { list, read, workBucket } = this.activityLogs;
+      for (const fn of [list, read]) acknowledge(fn.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
+      const logsPrefix = `${trailPrefix(activity)}AWSLogs/`;
+      acknowledge(
+        read.role,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${activity.bucket}/${logsPrefix}*]`,
+        "CloudTrail names each log file at delivery (account, region, day, time, random id): the workers read objects under the trail's AWSLogs/ prefix of the one configured bucket, and only if it belongs to the configured bucketAccount (s3:ResourceAccount).",
+      );
+      const workObjects = `AwsSolutions-IAM5[Resource::<${this.getLogicalId(workBucket.node.defaultChild as CfnElement)}.Arn>/activity/*]`;
+      for (const fn of [list, read]) {
+        acknowledge(fn.role, workObjects, "One manifest, listing and partial object per run, account and batch, named at run time: PutObject under activity/ of this stack's own work bucket only.");
+      }
+      acknowledge(
+        workBucket,
+        'AwsSolutions-S1',
+        "Transient working data of the runs (listings and partial aggregates of log files, expired after 7 days), written and read only by this stack's roles; nothing in it is evidence (each account's sealed record is), and access to the trail logs it derives from is logged in the log-archive account.",
+      );
+    }
+
     // ---- collect one account
     const collectAccount = new Art32Function(this, 'CollectAccount', {
       name: 'collect-account',
       description: 'art32: assume the member role, collect, evaluate, append evidence',
-      environment: collectAccountEnvironment(config, tableName, this.partition),
+      environment: collectAccountEnvironment(config, tableName, this.partition, this.activityLogs?.workBucket.bucketName),
       // The activity call budget (config.activity.maxCalls) is validated against this timeout.
       timeout: Duration.seconds(COLLECT_ACCOUNT_TIMEOUT_SECONDS),
       memorySize: 1024,
@@ -119,6 +146,14 @@ export class CollectorStack extends Stack {
       }),
     );
     acknowledge(collectAccount.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
+    if (this.activityLogs) {
+      this.activityLogs.grantMerge(collectAccount.role);
+      acknowledge(
+        collectAccount.role,
+        `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.activityLogs.workBucket.node.defaultChild as CfnElement)}.Arn>/activity/*]`,
+        "Each account's evaluation reads its own listing and partials of the run's log files, named at run time under activity/ of this stack's work bucket (read-only).",
+      );
+    }
     if (config.accounts.mode === 'organization') {
       acknowledge(
         collectAccount.role,
@@ -174,6 +209,9 @@ export class CollectorStack extends Stack {
       collectAccount: collectAccount.function,
       finalizeRun: finalizeRun.function,
       ...(this.functions.publishFindings ? { publishFindings: this.functions.publishFindings.function } : {}),
+      ...(this.activityLogs && activity.source === 's3'
+        ? { activityLogs: { list: this.activityLogs.list.function, read: this.activityLogs.read.function, workBucket: this.activityLogs.workBucket, readConcurrency: activity.readConcurrency } }
+        : {}),
       key: opsKey,
       logRetention,
     });
@@ -198,7 +236,14 @@ export class CollectorStack extends Stack {
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${this.region}:<AWS::AccountId>:execution:${machineName}/*:*]`,
       "states:RedriveExecution on this state machine's map-run child executions (execution:<this state machine>/<map run>:<child>), named at run time; lets a redriven run re-run only its failed accounts.",
     );
-    for (const fn of [listAccounts, collectAccount, finalizeRun, ...(this.functions.publishFindings ? [this.functions.publishFindings] : [])]) {
+    if (this.activityLogs) {
+      acknowledge(
+        sfnPolicy,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${this.getLogicalId(this.activityLogs.workBucket.node.defaultChild as CfnElement)}>/*]`,
+        "The ReadActivityLogs map's ItemReader reads the run's manifest (activity/<run>/files.jsonl, named at run time) from this stack's work bucket: s3:GetObject as CDK grants it, on that one bucket.",
+      );
+    }
+    for (const fn of [listAccounts, collectAccount, finalizeRun, ...(this.functions.publishFindings ? [this.functions.publishFindings] : []), ...(this.activityLogs ? [this.activityLogs.list, this.activityLogs.read] : [])]) {
       acknowledge(
         sfnPolicy,
         `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.function.node.defaultChild as CfnElement)}.Arn>:*]`,

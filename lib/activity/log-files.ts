@@ -64,6 +64,21 @@ function isDigestPath(path: string): boolean {
   return path.includes('CloudTrail-Digest');
 }
 
+/**
+ * Whether a listed key is a log file worth reading for `window`: a `.json(.gz)` file, not a
+ * digest, and (unless pruning is off) delivered — per the time in its name — between the
+ * window's start and `lateDeliveryMs` after its end. The rule of every reader of log files.
+ */
+export function isLogFileForWindow(name: string, window: { start: Date; end: Date }, options: { pruneByFileName?: boolean; lateDeliveryMs?: number } = {}): boolean {
+  if (!isLogFileName(name) || isDigestPath(name)) return false;
+  if (options.pruneByFileName === false) return true;
+  const delivered = deliveryTimeOf(name);
+  if (delivered === undefined) return true;
+  const late = options.lateDeliveryMs ?? DEFAULT_LATE_DELIVERY_MS;
+  // A file delivered before the window starts only holds earlier events.
+  return delivered >= window.start.getTime() && delivered <= window.end.getTime() + late;
+}
+
 /** Progress of one read, reported at most once per interval (as results arrive, in any order). */
 class ProgressTicker {
   private readonly state: ReadProgress = { filesDone: 0, filesFailed: 0, filesFound: 0, listingDone: false, eventsRead: 0, finished: false };
@@ -111,17 +126,9 @@ class FileRun {
   /** Whether a file name is worth reading for the window. */
   public wanted(name: string): boolean {
     if (!isLogFileName(name) || isDigestPath(name)) return false;
-    if (this.options.pruneByFileName === false) return true;
-    const delivered = deliveryTimeOf(name);
-    if (delivered === undefined) return true;
-    const { start, end } = this.aggregator.window;
-    const late = this.options.lateDeliveryMs ?? DEFAULT_LATE_DELIVERY_MS;
-    // A file delivered before the window starts only holds earlier events.
-    if (delivered < start.getTime() || delivered > end.getTime() + late) {
-      this.filesSkipped += 1;
-      return false;
-    }
-    return true;
+    if (isLogFileForWindow(name, this.aggregator.window, this.options)) return true;
+    this.filesSkipped += 1;
+    return false;
   }
 
   /** Read one file in this thread. */
@@ -329,7 +336,7 @@ export async function readS3Prefix(client: S3Client, url: string, aggregator: Ac
         calls += 1;
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         if (!response.Body) throw new Error('GetObject returned no body');
-        return collect(response.Body as AsyncIterable<Uint8Array>, file, maxBytes);
+        return collectBody(response.Body as AsyncIterable<Uint8Array>, file, maxBytes);
       };
       if (parallel) {
         await parallel.slot();
@@ -345,7 +352,8 @@ export async function readS3Prefix(client: S3Client, url: string, aggregator: Ac
   return source;
 }
 
-async function collect(stream: AsyncIterable<Uint8Array>, file: string, max: number): Promise<Uint8Array> {
+/** An S3 object body collected into memory, refused (TooLarge) as soon as it passes `max` bytes. */
+export async function collectBody(stream: AsyncIterable<Uint8Array>, file: string, max: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of stream) {

@@ -12,7 +12,7 @@ import { AccountSnapshot, SECTION_NAMES, type CollectionError, type SectionName,
 import { TOOL_VERSION } from '../version';
 import { collectAccountAlias } from './account-alias';
 import { collectAccountSummary } from './account-summary';
-import { collectActivity, type ActivityCollection } from './activity';
+import { collectActivity, type ActivityCollection, type S3LogReader } from './activity';
 import { ApiCallCounter, attachApiCallCounter } from './api-calls';
 import { collectAuthorizationDetails } from './authorization-details';
 import { createCollectorClients, type Credentials } from './clients';
@@ -49,6 +49,11 @@ export interface CollectAccountInput {
    * with offline sources that carry none.
    */
   activity?: ActivityCollection;
+  /**
+   * Reads `activity: { source: 's3' }` in place of the clients' own reader: the deployed
+   * collector merges its run's log-file partials (lib/activity/scheduled) this way.
+   */
+  s3LogReader?: S3LogReader;
   /** Counts calls per operation; pass one to read attempts (retries) afterwards. */
   counter?: ApiCallCounter;
   /** `source.name` of the snapshot (default `live@<region>` or `<profile>@<region>`). */
@@ -61,9 +66,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 export async function collectAccount(input: CollectAccountInput): Promise<AccountSnapshot> {
   const counter = input.counter ?? new ApiCallCounter();
-  const clients = input.clients
+  const built = input.clients
     ? countedClients(input.clients, counter)
     : createCollectorClients({ region: input.region, credentials: input.credentials, profile: input.profile, maxAttempts: input.maxAttempts, counter });
+  const clients: CollectorClients = input.s3LogReader ? { ...built, s3LogReader: input.s3LogReader } : built;
   const clock = input.clock ?? (() => new Date());
   const ctx: SectionContext = {
     clients,

@@ -12,6 +12,8 @@ import { z } from 'zod';
 export const CONFIG_CONTEXT_KEY = 'art32';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
+/** S3 bucket names: 3-63 characters of lowercase letters, digits, dots and hyphens. */
+const S3BucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name is 3-63 lowercase letters, digits, dots and hyphens');
 const Email = z.email('expected an email address');
 /** IAM role names: 1-64 characters of `\w+=,.@-` (IAM CreateRole). */
 const RoleName = z
@@ -112,8 +114,9 @@ export const MAX_ACTIVITY_CALLS = Math.floor((COLLECT_ACCOUNT_TIMEOUT_SECONDS * 
 /**
  * What the scheduled collection reads of each account's CloudTrail for
  * `monitoring.abnormal-activity`: LookupEvents (management events) over `windowHours` before
- * the run, within `maxCalls` (50 events a call, 0.5 s a call), or nothing (`none`: the
- * rule then reports ERROR, not verified). Log files on S3 (data events) are read by the CLI.
+ * the run, within `maxCalls` (50 events a call, 0.5 s a call); the trail's log files in S3
+ * (`s3`: data events too, read by the run's own Distributed Map); or nothing (`none`: the
+ * rule then reports ERROR, not verified).
  */
 export const ActivityConfig = z.discriminatedUnion('source', [
   z
@@ -130,6 +133,39 @@ export const ActivityConfig = z.discriminatedUnion('source', [
     })
     .strict(),
   z.object({ source: z.literal('none') }).strict(),
+  /**
+   * The trail's log files in S3 (an organisation trail's bucket, usually in a log-archive
+   * account): each run lists the window's objects of every account (lister Lambda), reads them
+   * in batches (a Distributed Map of worker Lambdas, each returning a mergeable partial) and each
+   * account's evaluation merges its partials. Data events included: bytes read per principal.
+   * The grants to give in the log-archive account are in docs/deploy.md.
+   */
+  z
+    .object({
+      source: z.literal('s3'),
+      bucket: S3BucketName,
+      /** Key prefix of the trail (its S3KeyPrefix), without `AWSLogs/`. Default: none. */
+      prefix: z
+        .string()
+        .regex(/^([\w!.*'()-]+\/)*[\w!.*'()-]*$/, 'a key prefix such as "org-trail" or "logs/org-trail" (no leading slash, no "AWSLogs/")')
+        .max(200)
+        .default(''),
+      /** The account that owns the bucket: reads are refused unless the bucket is that account's (s3:ResourceAccount). */
+      bucketAccount: AccountId,
+      /** The KMS key of the trail's log files (SSE-KMS), if any: decrypt is granted through S3 only. */
+      kmsKeyArn: z
+        .string()
+        .regex(/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')
+        .optional(),
+      /** Organisation id of an organisation trail (`AWSLogs/o-…/`); absent = discovered in the bucket. */
+      organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'an organisation id looks like o-abcd123456').optional(),
+      /** Hours before the run to read. Default 24. */
+      windowHours: z.number().positive().max(7 * 24, 'at most 168 hours (a week) of log files per run').default(24),
+      timeZone: TimeZone.default('Europe/Paris'),
+      /** Batches of log files read at once (worker Lambdas). */
+      readConcurrency: z.number().int().min(1).max(1000).default(40),
+    })
+    .strict(),
 ]);
 export type ActivityConfig = z.infer<typeof ActivityConfig>;
 export const DEFAULT_ACTIVITY_CONFIG = { source: 'lookup-events', windowHours: 24, maxCalls: 300, timeZone: 'Europe/Paris' } as const;
@@ -375,13 +411,38 @@ export const CollectAccountEnv = CommonEnv.extend({
   EXTERNAL_ID: z.string().min(2),
   /** aws, aws-cn, aws-us-gov: the member role ARN is built in the collector's partition. */
   AWS_PARTITION_NAME: z.string().regex(/^aws[\w-]*$/),
-  /** `lookup-events` or `none`; absent = none (a function deployed before this setting). */
-  ACTIVITY_SOURCE: z.enum(['lookup-events', 'none']).default('none'),
+  /** `lookup-events`, `s3` (merge the run's log-file partials) or `none`; absent = none (a function deployed before this setting). */
+  ACTIVITY_SOURCE: z.enum(['lookup-events', 's3', 'none']).default('none'),
+  /** `s3`: the run work bucket holding the listing and partials of the trail's log files. */
+  ACTIVITY_WORK_BUCKET: S3BucketName.optional(),
+  /** `s3`: the trail's `s3://bucket/prefix` (the source's location in the evidence). */
+  ACTIVITY_TRAIL_URI: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/).optional(),
   ACTIVITY_WINDOW_HOURS: decimal.pipe(z.number().positive().max(90 * 24)).optional(),
   ACTIVITY_MAX_CALLS: decimal.pipe(z.number().int().min(1).max(MAX_ACTIVITY_CALLS)).optional(),
   ACTIVITY_TIME_ZONE: TimeZone.optional(),
 });
 export type CollectAccountEnv = z.infer<typeof CollectAccountEnv>;
+
+/** The trail's log files of one run: where they are, the window, where the work goes. */
+const ActivityLogsEnv = CommonEnv.extend({
+  /** The run work bucket (listing manifests, partial aggregates; expired after a few days). */
+  WORK_BUCKET: S3BucketName,
+  TRAIL_BUCKET: S3BucketName,
+  /** The trail's key prefix with its trailing slash, or empty. */
+  TRAIL_PREFIX: z.string().max(201).default(''),
+  /** The bucket owner: every request carries it as ExpectedBucketOwner. */
+  TRAIL_BUCKET_ACCOUNT: AccountId,
+  ACTIVITY_WINDOW_HOURS: decimal.pipe(z.number().positive().max(7 * 24)),
+  ACTIVITY_TIME_ZONE: TimeZone,
+});
+
+export const ListActivityLogsEnv = ActivityLogsEnv.extend({
+  TRAIL_ORGANIZATION_ID: z.string().regex(/^o-[a-z0-9]{10,32}$/).optional(),
+});
+export type ListActivityLogsEnv = z.infer<typeof ListActivityLogsEnv>;
+
+export const ReadActivityLogsEnv = ActivityLogsEnv;
+export type ReadActivityLogsEnv = z.infer<typeof ReadActivityLogsEnv>;
 
 export const FinalizeRunEnv = CommonEnv.extend({
   TABLE_NAME: z.string().min(3),
@@ -451,19 +512,53 @@ export function listAccountsEnvironment(config: Art32Config, tableName: string):
 }
 
 /** `tableName` and `partition` may be CDK tokens; they are opaque non-empty strings here. */
-export function collectAccountEnvironment(config: Art32Config, tableName: string, partition: string): Record<string, string> {
+export function collectAccountEnvironment(config: Art32Config, tableName: string, partition: string, workBucket?: string): Record<string, string> {
   return {
     ...common('collect-account'),
     TABLE_NAME: tableName,
     MEMBER_ROLE_NAME: config.memberRoleName,
     EXTERNAL_ID: config.externalId,
     AWS_PARTITION_NAME: partition,
-    ...activityEnvironment(config.activity),
+    ...activityEnvironment(config.activity, workBucket),
   };
 }
 
-function activityEnvironment(activity: ActivityConfig): Record<string, string> {
+/** The trail's `s3://bucket/prefix/`. */
+export function trailUri(activity: Extract<ActivityConfig, { source: 's3' }>): string {
+  return `s3://${activity.bucket}/${trailPrefix(activity)}`;
+}
+
+/** The trail's key prefix with a trailing slash (`''` when none). */
+export function trailPrefix(activity: Extract<ActivityConfig, { source: 's3' }>): string {
+  return activity.prefix === '' || activity.prefix.endsWith('/') ? activity.prefix : `${activity.prefix}/`;
+}
+
+/** The lister's and the workers' environment (`workBucket` may be a CDK token). */
+export function activityLogsEnvironment(fn: 'list-activity-logs' | 'read-activity-logs', activity: Extract<ActivityConfig, { source: 's3' }>, workBucket: string): Record<string, string> {
+  return {
+    ...common(fn),
+    WORK_BUCKET: workBucket,
+    TRAIL_BUCKET: activity.bucket,
+    TRAIL_PREFIX: trailPrefix(activity),
+    TRAIL_BUCKET_ACCOUNT: activity.bucketAccount,
+    ACTIVITY_WINDOW_HOURS: String(activity.windowHours),
+    ACTIVITY_TIME_ZONE: activity.timeZone,
+    ...(fn === 'list-activity-logs' && activity.organizationId ? { TRAIL_ORGANIZATION_ID: activity.organizationId } : {}),
+  };
+}
+
+function activityEnvironment(activity: ActivityConfig, workBucket?: string): Record<string, string> {
   if (activity.source === 'none') return { ACTIVITY_SOURCE: 'none' };
+  if (activity.source === 's3') {
+    if (workBucket === undefined) throw new Error('activity source s3 needs the run work bucket');
+    return {
+      ACTIVITY_SOURCE: 's3',
+      ACTIVITY_WORK_BUCKET: workBucket,
+      ACTIVITY_TRAIL_URI: trailUri(activity),
+      ACTIVITY_WINDOW_HOURS: String(activity.windowHours),
+      ACTIVITY_TIME_ZONE: activity.timeZone,
+    };
+  }
   return {
     ACTIVITY_SOURCE: 'lookup-events',
     ACTIVITY_WINDOW_HOURS: String(activity.windowHours),
