@@ -62,6 +62,7 @@ export class ActivityLogs extends Construct {
       environment: activityLogsEnvironment('list-activity-logs', activity, this.workBucket.bucketName),
       timeout: Duration.minutes(15),
       memorySize: 512,
+      roleName: activity.listerRoleName,
       logRetention: props.logRetention,
     });
     this.list.role.addToPrincipalPolicy(
@@ -80,6 +81,7 @@ export class ActivityLogs extends Construct {
       timeout: Duration.minutes(2),
       // 1,024 MB: two log files at once (each ≤ 128 MB decompressed, far more than CloudTrail writes) plus the aggregates.
       memorySize: 1024,
+      roleName: activity.readerRoleName,
       logRetention: props.logRetention,
     });
     this.read.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${trailBucketArn}/${logsPrefix}*`], conditions: sameOwner }));

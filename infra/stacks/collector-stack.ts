@@ -379,6 +379,11 @@ export class CollectorStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.orchestration.stateMachine.stateMachineArn, description: 'art32 collection run state machine (start a manual run, read each run\'s outcomes)' });
     new CfnOutput(this, 'EvidenceTableName', { value: this.evidence.table.tableName, description: 'art32 evidence table (art32 verify --table)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'art32 alarm topic (subscribe more endpoints here)' });
+    if (this.activityLogs) {
+      // The log-archive account's bucket policy and key policy name these roles (docs/deploy.md).
+      new CfnOutput(this, 'ActivityLogListerRoleArn', { value: this.activityLogs.list.role.roleArn, description: 'art32 log-file lister (s3:ListBucket on the trail prefix): name it in the trail bucket policy' });
+      new CfnOutput(this, 'ActivityLogReaderRoleArn', { value: this.activityLogs.read.role.roleArn, description: 'art32 log-file workers (s3:GetObject, kms:Decrypt via S3): name it in the trail bucket and key policies' });
+    }
     if (reportFailureQueue) new CfnOutput(this, 'ReportFailureQueueUrl', { value: reportFailureQueue.queueUrl, description: 'failed weekly-report invocations (ReportDeliveryFailed alarm)' });
   }
 }

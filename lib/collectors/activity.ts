@@ -10,8 +10,8 @@
  *   early is recorded in the section (`truncation`, `coverage`), and the rule judges the
  *   coverage.
  * - `s3`: the trail's log files under an `s3://bucket/prefix` (data events too), through
- *   `CollectorClients.s3LogReader`, which only the CLI provides (it keeps the S3 SDK out of
- *   the Lambda bundle).
+ *   `CollectorClients.s3LogReader`: the CLI's reads the prefix; the deployed collector's merges
+ *   the partials its run's log workers wrote (lib/activity/scheduled/merge-partials.ts).
  *
  * A source that read nothing at all (AccessDenied on the first call, throttled out before
  * the first page, listing denied) leaves the section absent with a collection error on
@@ -56,7 +56,8 @@ export type ActivityCollection =
 
 /**
  * Reads CloudTrail log files under an S3 URI into the aggregator. Provided by the CLI's
- * clients (lib/collectors/s3-log-reader.ts), absent in the Lambda.
+ * clients (lib/collectors/s3-log-reader.ts), or by the collect Lambda as the merge of its
+ * run's partials (activity source `s3`).
  */
 export type S3LogReader = (uri: string, aggregator: ActivityAggregator) => Promise<ActivitySourceRecord>;
 
@@ -105,7 +106,7 @@ export async function collectActivity(ctx: SectionContext, spec: ActivityCollect
         section: 'activity',
         operation: 'collect:activity',
         code: 'NotConfigured',
-        message: `no S3 log reader to read ${spec.uri}: S3 log files are read by the CLI (--activity s3://…); the collect Lambda reads LookupEvents only`,
+        message: `no S3 log reader to read ${spec.uri}: S3 log files are read by the CLI (--activity s3://…) or by the deployed run's log workers (cdk.json activity.source s3)`,
       });
     }
     source = await reader(spec.uri, aggregator);

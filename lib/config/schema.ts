@@ -164,6 +164,9 @@ export const ActivityConfig = z.discriminatedUnion('source', [
       timeZone: TimeZone.default('Europe/Paris'),
       /** Batches of log files read at once (worker Lambdas). */
       readConcurrency: z.number().int().min(1).max(1000).default(40),
+      /** Fixed names of the lister's and the workers' roles: the log-archive bucket and key policies name them by ARN. */
+      listerRoleName: RoleName.default('art32-activity-log-lister'),
+      readerRoleName: RoleName.default('art32-activity-log-reader'),
     })
     .strict(),
 ]);

@@ -53,7 +53,7 @@ describe('config activity', () => {
 
   it('an organisation trail bucket (source s3) reaches the lister, the workers and collect-account, and parses back', () => {
     const config = parseConfig({ ...minimal, activity: { source: 's3', bucket: 'org-trail', prefix: 'logs/org', bucketAccount: '999988887777', organizationId: 'o-abcd123456' } });
-    expect(config.activity).toEqual({ source: 's3', bucket: 'org-trail', prefix: 'logs/org', bucketAccount: '999988887777', organizationId: 'o-abcd123456', windowHours: 24, timeZone: 'Europe/Paris', readConcurrency: 40 });
+    expect(config.activity).toEqual({ source: 's3', bucket: 'org-trail', prefix: 'logs/org', bucketAccount: '999988887777', organizationId: 'o-abcd123456', windowHours: 24, timeZone: 'Europe/Paris', readConcurrency: 40, listerRoleName: 'art32-activity-log-lister', readerRoleName: 'art32-activity-log-reader' });
     const activity = config.activity as Extract<typeof config.activity, { source: 's3' }>;
     expect(parseEnv(ListActivityLogsEnv, activityLogsEnvironment('list-activity-logs', activity, 'art32-work'), 'list-activity-logs')).toMatchObject({
       WORK_BUCKET: 'art32-work',
