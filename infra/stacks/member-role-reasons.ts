@@ -54,6 +54,27 @@ export const MEMBER_ROLE_RESOURCE_REASONS: Readonly<Record<string, ResourceReaso
   'sso:ListPermissionSets': { kind: 'run-time', resourceType: 'Instance', found: 'the Identity Center instance ListInstances returns' },
   'sts:GetCallerIdentity': NONE,
   'tag:GetResources': NONE,
+  // Data stores (#17 data.* rules)
+  'ec2:DescribeRegions': NONE,
+  'ec2:GetEbsEncryptionByDefault': NONE,
+  'ec2:DescribeSnapshots': NONE,
+  's3:GetAccountPublicAccessBlock': NONE,
+  's3:GetBucketPublicAccessBlock': { kind: 'run-time', resourceType: 'bucket', found: 'each bucket ListBuckets returns (data.public-exposure judges every bucket)' },
+  's3:GetBucketPolicyStatus': { kind: 'run-time', resourceType: 'bucket', found: 'each bucket ListBuckets returns' },
+  's3:GetBucketAcl': { kind: 'run-time', resourceType: 'bucket', found: 'each bucket ListBuckets returns' },
+  's3:GetEncryptionConfiguration': { kind: 'run-time', resourceType: 'bucket', found: 'each bucket ListBuckets returns' },
+  's3:GetBucketVersioning': { kind: 'run-time', resourceType: 'bucket', found: 'each bucket ListBuckets returns' },
+  's3:GetBucketLocation': { kind: 'run-time', resourceType: 'bucket', found: 'each bucket ListBuckets returns without its BucketRegion' },
+  'dynamodb:ListTables': NONE,
+  'dynamodb:DescribeTable': { kind: 'run-time', resourceType: 'table', found: 'each table ListTables returns, in every Region read' },
+  'dynamodb:DescribeContinuousBackups': { kind: 'run-time', resourceType: 'table', found: 'each table ListTables returns, in every Region read' },
+  'rds:DescribeDBInstances': { kind: 'run-time', resourceType: 'db', found: 'every DB instance of the account, in every Region read (called without an identifier)' },
+  'rds:DescribeDBClusters': { kind: 'run-time', resourceType: 'cluster', found: 'every DB cluster of the account, in every Region read (called without an identifier)' },
+  'rds:DescribeDBSnapshots': { kind: 'run-time', resourceType: 'snapshot', found: 'every manual DB snapshot of the account, in every Region read' },
+  'rds:DescribeDBSnapshotAttributes': { kind: 'run-time', resourceType: 'snapshot', found: 'each manual DB snapshot DescribeDBSnapshots returns' },
+  'rds:DescribeDBClusterSnapshots': { kind: 'run-time', resourceType: 'cluster-snapshot', found: 'every manual DB cluster snapshot of the account, in every Region read' },
+  'rds:DescribeDBClusterSnapshotAttributes': { kind: 'run-time', resourceType: 'cluster-snapshot', found: 'each manual DB cluster snapshot DescribeDBClusterSnapshots returns' },
+  'backup:ListProtectedResources': NONE,
 };
 
 /** The acknowledgement reason for `Resource: *` on exactly these actions; throws for an action without a recorded reason. */

@@ -23,6 +23,11 @@ const SERVICE_PREFIX: Record<string, string> = {
   EventBridgeClient: 'events',
   SSOAdminClient: 'sso',
   S3Client: 's3',
+  S3ControlClient: 's3control',
+  DynamoDBClient: 'dynamodb',
+  RDSClient: 'rds',
+  EC2Client: 'ec2',
+  BackupClient: 'backup',
 };
 
 /**
@@ -33,6 +38,9 @@ export const IAM_ACTION_OF_OPERATION: Readonly<Record<string, string>> = {
   's3:ListBuckets': 's3:ListAllMyBuckets',
   's3:GetObjectLockConfiguration': 's3:GetBucketObjectLockConfiguration',
   's3:GetBucketLifecycleConfiguration': 's3:GetLifecycleConfiguration',
+  's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
+  's3:GetBucketEncryption': 's3:GetEncryptionConfiguration',
+  's3control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
 };
 
 /** `IAMClient` + `GetCredentialReportCommand` → `iam:GetCredentialReport`. */

@@ -15,6 +15,11 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { BackupClient } from '@aws-sdk/client-backup';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -74,5 +79,10 @@ export function createCollectorClients(settings: ClientSettings): CollectorClien
     eventBridge: perRegion((r) => new EventBridgeClient(baseClientConfig(settings, r))),
     ssoAdmin: perRegion((r) => new SSOAdminClient(baseClientConfig(settings, r))),
     s3: perRegion((r) => new S3Client({ ...baseClientConfig(settings, r), followRegionRedirects: true })),
+    s3Control: perRegion((r) => new S3ControlClient(baseClientConfig(settings, r))),
+    dynamoDb: perRegion((r) => new DynamoDBClient(baseClientConfig(settings, r))),
+    rds: perRegion((r) => new RDSClient(baseClientConfig(settings, r))),
+    ec2: perRegion((r) => new EC2Client(baseClientConfig(settings, r))),
+    backup: perRegion((r) => new BackupClient(baseClientConfig(settings, r))),
   };
 }

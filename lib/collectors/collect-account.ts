@@ -26,6 +26,7 @@ import { collectPasswordPolicyChanges } from './password-policy-changes';
 import { collectIdentityCenter, collectSamlFederation, identityCenterRegions } from './federation';
 import { collectEventRules, collectGuardDuty, collectSecurityHub } from './threat-detection';
 import { collectPersonalDataStores } from './personal-data-stores';
+import { collectDataStores } from './data-stores';
 import { collectTrails } from './trails';
 import { collectTrailBuckets } from './trail-buckets';
 import { collectVirtualMfaDevices } from './virtual-mfa-devices';
@@ -147,6 +148,7 @@ export async function collectAccount(input: CollectAccountInput): Promise<Accoun
   };
   const dataLane = async () => {
     await section('personalDataStores', () => collectPersonalDataStores(ctx));
+    await section('dataStores', () => collectDataStores(ctx, accountId), true);
   };
   // Threat detection and alert routing: three more services, their own lane.
   const detectionLane = async () => {
@@ -200,6 +202,11 @@ function countedClients(clients: CollectorClients, counter: ApiCallCounter): Col
     eventBridge: (r) => once(clients.eventBridge(r)),
     ssoAdmin: (r) => once(clients.ssoAdmin(r)),
     s3: (r) => once(clients.s3(r)),
+    s3Control: (r) => once(clients.s3Control(r)),
+    dynamoDb: (r) => once(clients.dynamoDb(r)),
+    rds: (r) => once(clients.rds(r)),
+    ec2: (r) => once(clients.ec2(r)),
+    backup: (r) => once(clients.backup(r)),
     ...(clients.activityCloudTrail ? { activityCloudTrail: (r: string) => once(clients.activityCloudTrail?.(r) ?? clients.cloudTrail(r)) } : {}),
     ...(clients.s3LogReader ? { s3LogReader: clients.s3LogReader } : {}),
   };

@@ -9,11 +9,11 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetBucketPolicyCommand,
   GetObjectLockConfigurationCommand,
-  paginateListBuckets,
 } from '@aws-sdk/client-s3';
+import { listBucketsOnce } from './bucket-list';
 import type { CollectionError, Trail, TrailBucket } from '../snapshot';
 import { collectionError } from './errors';
-import { allPages, call, toJson } from './operation';
+import { call, toJson } from './operation';
 import type { SectionContext, SectionResult } from './types';
 
 /** S3 error names that mean "this bucket has none": a fact, not a failure. */
@@ -24,7 +24,7 @@ export async function collectTrailBuckets(ctx: SectionContext, trails: readonly 
   if (names.length === 0) return { value: [], errors: [] };
   const s3 = ctx.clients.s3(ctx.region);
   const owned = new Set(
-    (await call('s3:ListBuckets', ctx.region, () => allPages(paginateListBuckets({ client: s3 }, {}), (p) => p.Buckets))).map((b) => b.Name).filter(Boolean),
+    (await call('s3:ListBuckets', ctx.region, () => listBucketsOnce(ctx))).map((b) => b.Name).filter(Boolean),
   );
   const errors: CollectionError[] = [];
   const value: TrailBucket[] = [];

@@ -12,6 +12,11 @@ import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-gr
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { BackupClient } from '@aws-sdk/client-backup';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CollectionError, SectionName } from '../snapshot';
 import type { S3LogReader } from './activity';
@@ -37,6 +42,12 @@ export interface CollectorClients {
   ssoAdmin(region: string): SSOAdminClient;
   /** S3 bucket settings of the trail buckets (follows region redirects: a bucket may live elsewhere). */
   s3(region: string): S3Client;
+  /** Data stores (#17 data.* rules): account-level S3 Block Public Access, DynamoDB, RDS, EBS, AWS Backup. */
+  s3Control(region: string): S3ControlClient;
+  dynamoDb(region: string): DynamoDBClient;
+  rds(region: string): RDSClient;
+  ec2(region: string): EC2Client;
+  backup(region: string): BackupClient;
   /**
    * CloudTrail client for LookupEvents with no SDK retries (`maxAttempts: 1`): the activity
    * reader paces (≤ 2 calls/s), retries throttles and counts its call budget itself.
@@ -64,6 +75,11 @@ export interface CollectOptions {
   credentialReportMaxDelayMs: number;
   /** Page size asked of GetAccountAuthorizationDetails (AWS maximum is 1000, default 100). */
   authorizationDetailsPageSize: number;
+  /**
+   * Regions whose data stores are read (data.* rules). Absent: every region EC2 DescribeRegions
+   * says is enabled for the account (a store in a region nobody looks at is the data.location risk).
+   */
+  dataStoreRegions?: string[];
 }
 
 export const DEFAULT_COLLECT_OPTIONS: CollectOptions = {

@@ -105,6 +105,16 @@ export const CNIL: Framework = {
       ],
     },
     {
+      id: 'CNIL-GUIDE-17',
+      title: 'Guide fiche 17 — back up',
+      shortName: 'CNIL guide fiche 17 (recommendation)',
+      kind: 'cnil-recommendation',
+      sourceId: 'cnilGuide17',
+      citation: SOURCES.cnilGuide17.citation,
+      summary: 'The CNIL recommends regular backups, copies protected from the incidents that would hit the original, and tested restoration.',
+      ruleIds: ['data.backups'],
+    },
+    {
       id: 'CNIL-GUIDE-22',
       title: 'Guide fiche 22 — cloud computing',
       shortName: 'CNIL guide fiche 22 (recommendation)',
@@ -112,7 +122,7 @@ export const CNIL: Framework = {
       sourceId: 'cnilGuide22',
       citation: SOURCES.cnilGuide22.citation,
       summary: 'In the cloud the customer keeps responsibility for its configuration: the CNIL recommends least privilege, encryption at rest and in transit, and knowing where data is.',
-      ruleIds: ['auth.root-mfa', 'logging.cloudtrail-multi-region', 'logging.log-encryption', 'access.unused-roles'],
+      ruleIds: ['auth.root-mfa', 'logging.cloudtrail-multi-region', 'logging.log-encryption', 'access.unused-roles', 'data.public-exposure', 'data.encryption-at-rest', 'data.location'],
     },
     {
       id: 'CNIL-SAN-2026-003',

@@ -23,7 +23,7 @@ export const GDPR: Framework = {
       sourceId: 'gdpr32_1_a',
       citation: SOURCES.gdpr32_1_a.citation,
       summary: 'Protect personal data with measures such as pseudonymisation and encryption, including the logs that record access to it.',
-      ruleIds: ['logging.log-encryption'],
+      ruleIds: ['logging.log-encryption', 'data.encryption-at-rest'],
     },
     {
       id: 'GDPR-32.1.b',
@@ -58,7 +58,18 @@ export const GDPR: Framework = {
         'access.cross-account-trust',
         'auth.federated-access',
         'logging.log-tamper-access',
+        'data.public-exposure',
       ],
+    },
+    {
+      id: 'GDPR-32.1.c',
+      title: 'Art. 32(1)(c) — restore availability and access after an incident',
+      shortName: 'Art. 32(1)(c)',
+      kind: 'law',
+      sourceId: 'gdpr32_1_c',
+      citation: SOURCES.gdpr32_1_c.citation,
+      summary: 'Be able to restore personal data in a timely manner after a physical or technical incident: a backup or point-in-time recovery of every personal-data store.',
+      ruleIds: ['data.backups'],
     },
     {
       id: 'GDPR-32.1.d',
@@ -88,7 +99,7 @@ export const GDPR: Framework = {
       sourceId: 'gdpr25_2',
       citation: SOURCES.gdpr25_2.citation,
       summary: 'By default, personal data is accessible only to the extent necessary for each purpose: least privilege for every principal.',
-      ruleIds: ['access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.cross-account-trust', 'auth.federated-access'],
+      ruleIds: ['access.admin-principals', 'access.wildcard-data-access', 'access.permission-breadth', 'access.cross-account-trust', 'auth.federated-access', 'data.public-exposure'],
     },
     {
       id: 'GDPR-5.1.e',
@@ -129,6 +140,16 @@ export const GDPR: Framework = {
       citation: SOURCES.gdpr24_1.citation,
       summary: 'The controller implements the measures, can demonstrate them, and reviews and updates them: a regular, gap-free record.',
       ruleIds: ['governance.evidence-continuity'],
+    },
+    {
+      id: 'GDPR-CH-V',
+      title: 'Chapter V (Art. 44–50) — transfers of personal data to third countries',
+      shortName: 'GDPR Chapter V',
+      kind: 'law',
+      sourceId: 'gdprChapterV',
+      citation: SOURCES.gdprChapterV.citation,
+      summary: 'Personal data stored in a Region outside the EU/EEA is transferred to a third country: the transfer needs a basis under Chapter V (an adequacy decision, appropriate safeguards or a derogation).',
+      ruleIds: ['data.location'],
     },
   ],
 };

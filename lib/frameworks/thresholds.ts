@@ -475,6 +475,73 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
     { name: 'minCoverage', basis: 'art32-default', sources: [], sentence: 'A read that covers too little of the window is not judged (ERROR), never passed.', derivation: 'At least half the window.' },
     { name: 'maxListedMetrics', basis: 'art32-default', sources: [], sentence: 'A size limit of the evidence record (principals listed), not a judgement.' },
   ],
+  'data.public-exposure': [
+    { name: 'tagKey', basis: 'controller-input', sources: ['gdpr25_2'], sentence: 'Which stores hold personal data is the controller\'s to say, by tagging them; an untagged store is judged as possibly personal (WARN).' },
+    { name: 'tagValues', basis: 'controller-input', sources: ['gdpr25_2'], sentence: 'The tag values that mark a store as holding personal data (compared case-insensitively).' },
+    {
+      name: 'notPublic',
+      fixed: 'no bucket policy or ACL grants everyone (unless S3 Block Public Access neutralises it), no RDS database publicly accessible, no snapshot restorable by all',
+      basis: 'art32-default',
+      sources: ['gdpr25_2', 'cnilGuide22'],
+      sentence: 'Art. 25(2) provides that by default personal data are not made accessible to an indefinite number of persons; fiche 22 recommends least privilege in the cloud.',
+      derivation: "These AWS settings are art32's reading of 'an indefinite number of persons' on AWS.",
+    },
+  ],
+  'data.encryption-at-rest': [
+    { name: 'tagKey', basis: 'controller-input', sources: ['gdpr32_1_a'], sentence: 'Which stores hold personal data is the controller\'s to say, by tagging them; an untagged store is judged as possibly personal (WARN).' },
+    { name: 'tagValues', basis: 'controller-input', sources: ['gdpr32_1_a'], sentence: 'The tag values that mark a store as holding personal data (compared case-insensitively).' },
+    {
+      name: 'requireKmsKey',
+      basis: 'art32-default',
+      sources: ['gdpr32_1_a', 'awsS3DefaultEncryption'],
+      sentence: 'Art. 32(1)(a) names encryption without naming a key scheme; S3 encrypts new objects with S3-managed keys by default.',
+      derivation: 'Off by default: service-managed encryption counts, and the key type is reported; set true to require a KMS key (key policy, audit of key use).',
+    },
+    {
+      name: 'requireSecureTransport',
+      basis: 'cnil-recommendation',
+      sources: ['cnilGuide22'],
+      sentence: 'Fiche 22 recommends encrypting data in transit as well as at rest; a bucket-policy Deny on aws:SecureTransport = false refuses plain HTTP.',
+    },
+    {
+      name: 'ebsEncryptionByDefault',
+      fixed: 'EBS encryption by default is on in every Region read (WARN otherwise)',
+      basis: 'art32-default',
+      sources: ['cnilGuide22'],
+      sentence: 'Fiche 22 recommends encryption at rest in the cloud.',
+      derivation: 'Volumes are not tied to personal-data tags here, so the account setting is a warning, not a failure.',
+    },
+  ],
+  'data.backups': [
+    { name: 'tagKey', basis: 'controller-input', sources: ['gdpr32_1_c'], sentence: 'Which stores hold personal data is the controller\'s to say, by tagging them; untagged stores are named as not judged.' },
+    { name: 'tagValues', basis: 'controller-input', sources: ['gdpr32_1_c'], sentence: 'The tag values that mark a store as holding personal data (compared case-insensitively).' },
+    {
+      name: 'maxBackupAgeDays',
+      basis: 'art32-default',
+      sources: ['cnilGuide17', 'gdpr32_1_c'],
+      sentence: 'Fiche 17 recommends regular backups; Art. 32(1)(c) asks for timely restoration. Neither gives a frequency.',
+      derivation: 'An AWS Backup recovery point older than 7 days no longer counts: a weekly plan is the slowest art32 accepts by default.',
+    },
+    {
+      name: 'requireAwsBackup',
+      basis: 'art32-default',
+      sources: ['cnilGuide17'],
+      sentence: 'Fiche 17 recommends protected copies; versioning and PITR live in the same store and account.',
+      derivation: 'Off by default (the store\'s own recovery counts); set true to require an AWS Backup copy.',
+    },
+  ],
+  'data.location': [
+    { name: 'tagKey', basis: 'controller-input', sources: ['gdprChapterV'], sentence: 'Which stores hold personal data is the controller\'s to say, by tagging them; an untagged store outside the allowed Regions is named too.' },
+    { name: 'tagValues', basis: 'controller-input', sources: ['gdprChapterV'], sentence: 'The tag values that mark a store as holding personal data (compared case-insensitively).' },
+    {
+      name: 'allowedRegions',
+      basis: 'art32-default',
+      sources: ['gdprChapterV', 'cnilGuide22'],
+      sentence: 'Chapter V governs transfers of personal data to countries outside the EU/EEA; fiche 22 recommends knowing where cloud data is located.',
+      derivation:
+        "The AWS commercial Regions located in EU/EEA member states (eu-central-1 Frankfurt, eu-north-1 Stockholm, eu-south-1 Milan, eu-south-2 Spain, eu-west-1 Ireland, eu-west-3 Paris). London and Zurich are outside the EU/EEA; the controller adds a Region once the transfer's basis is documented.",
+    },
+  ],
   'governance.evidence-continuity': [
     {
       name: 'maxGapHours',

@@ -28,6 +28,10 @@ import logRetention from './logging/retention';
 import personalDataEvents from './logging/personal-data-events';
 import deliveryHealth from './logging/delivery-health';
 import logTamperAccess from './logging/log-tamper-access';
+import publicExposure from './data/public-exposure';
+import encryptionAtRest from './data/encryption-at-rest';
+import dataBackups from './data/backups';
+import dataLocation from './data/location';
 import evidenceContinuity from './governance/evidence-continuity';
 import abnormalActivity from './monitoring/abnormal-activity';
 
@@ -61,6 +65,12 @@ export const RULES: readonly Rule[] = [
   personalDataEvents,
   deliveryHealth,
   logTamperAccess,
+
+  // data stores (#17)
+  publicExposure,
+  encryptionAtRest,
+  dataBackups,
+  dataLocation,
 
   // monitoring
   abnormalActivity,

@@ -14,7 +14,7 @@ export type Status = (typeof STATUSES)[number];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export type RuleArea = 'auth' | 'access' | 'logging' | 'monitoring' | 'governance';
+export type RuleArea = 'auth' | 'access' | 'logging' | 'monitoring' | 'governance' | 'data';
 
 /** What a rule concluded for one account. One rule yields exactly one finding per account. */
 export interface Finding {

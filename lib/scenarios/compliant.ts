@@ -285,6 +285,86 @@ export const compliant: Scenario = {
         { ResourceARN: `arn:aws:s3:::${BUCKET}`, Tags: [{ Key: 'data-classification', Value: 'personal' }, { Key: 'owner', Value: 'case-management' }] },
         { ResourceARN: TABLE_ARN, Tags: [{ Key: 'data-classification', Value: 'personal' }] },
       ],
+      // The data stores (#17): Block Public Access on for the account, every personal-data store encrypted with the
+      // KMS key, TLS-only bucket policy, versioning / PITR / automated backups plus a daily AWS Backup, all in Paris.
+      // The trail bucket is classified by the controller as security logs (judged by the logging.* rules).
+      dataStores: {
+        regions: ['eu-west-1', REGION, 'us-east-1'],
+        accountPublicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+        buckets: [
+          {
+            Name: `cloudtrail-logs-${ACCOUNT}`,
+            Region: REGION,
+            Tags: [{ Key: 'data-classification', Value: 'security-logs' }],
+            PublicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+            PolicyStatus: { IsPublic: false },
+            AclGrants: [{ Grantee: { Type: 'CanonicalUser', ID: 'f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f' }, Permission: 'FULL_CONTROL' }],
+            Encryption: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KMS_KEY }, BucketKeyEnabled: true }] },
+            Versioning: { Status: 'Enabled' },
+          },
+          {
+            Name: BUCKET,
+            Region: REGION,
+            Tags: [{ Key: 'data-classification', Value: 'personal' }, { Key: 'owner', Value: 'case-management' }],
+            PublicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+            PolicyStatus: { IsPublic: false },
+            Policy: policy({
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+            AclGrants: [{ Grantee: { Type: 'CanonicalUser', ID: 'f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f' }, Permission: 'FULL_CONTROL' }],
+            Encryption: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KMS_KEY }, BucketKeyEnabled: true }] },
+            Versioning: { Status: 'Enabled', MFADelete: 'Disabled' },
+          },
+        ],
+        tables: [
+          {
+            TableName: 'jobseeker-profiles',
+            TableArn: TABLE_ARN,
+            Region: REGION,
+            Tags: [{ Key: 'data-classification', Value: 'personal' }],
+            SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: KMS_KEY },
+            PointInTimeRecoveryStatus: 'ENABLED',
+          },
+        ],
+        databases: [
+          {
+            kind: 'cluster',
+            Identifier: 'case-management',
+            Arn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:case-management`,
+            Region: REGION,
+            Engine: 'aurora-postgresql',
+            StorageEncrypted: true,
+            KmsKeyId: KMS_KEY,
+            BackupRetentionPeriod: 14,
+            TagList: [{ Key: 'data-classification', Value: 'personal' }],
+          },
+          {
+            kind: 'instance',
+            Identifier: 'case-management-1',
+            Arn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:case-management-1`,
+            Region: REGION,
+            Engine: 'aurora-postgresql',
+            StorageEncrypted: true,
+            KmsKeyId: KMS_KEY,
+            PubliclyAccessible: false,
+            BackupRetentionPeriod: 14,
+            TagList: [{ Key: 'data-classification', Value: 'personal' }],
+            DBClusterIdentifier: 'case-management',
+          },
+        ],
+        ebsEncryptionByDefault: { 'eu-west-1': true, [REGION]: true, 'us-east-1': true },
+        publicSnapshots: [],
+        backupProtected: [
+          { ResourceArn: TABLE_ARN, ResourceType: 'DynamoDB', LastBackupTime: daysAgo(now, 1) },
+          { ResourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:case-management`, ResourceType: 'Aurora', LastBackupTime: daysAgo(now, 1) },
+        ],
+        unread: [],
+      },
       // Synthetic CloudTrail day, aggregated through the same path as trail log files.
       // GuardDuty with S3 protection, its findings routed to the security topic (a second analysis besides the metric filters).
       guardDuty: {

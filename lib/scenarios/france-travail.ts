@@ -22,7 +22,8 @@ export const franceTravail: Scenario = {
     '8-character passwords with 3 character classes and no compensating control; advisers log in to the console without MFA; ' +
     'root has no MFA and an access key; a single-region trail without validation, encryption or analysis; an adviser role with ' +
     's3:* and dynamodb:* on every resource; two IAM users with AdministratorAccess and access keys; stale keys and an unused role; a personal-data bucket whose reads are not logged; ' +
-    'a trail that stopped delivering to S3; passwords older than the last password-policy change; root used days ago with no alarm; advisers and IT administrators sign in through IAM Identity Center with 12-hour sessions.',
+    'a trail that stopped delivering to S3; passwords older than the last password-policy change; root used days ago with no alarm; advisers and IT administrators sign in through IAM Identity Center with 12-hour sessions; ' +
+    'a partner export bucket of job-seeker data readable by everyone, no backups, an unencrypted analytics copy in us-east-1.',
   parameters: {},
   snapshot(now) {
     return {
@@ -257,8 +258,81 @@ export const franceTravail: Scenario = {
       metricAlarms: [],
       personalDataStores: [
         { ResourceARN: 'arn:aws:s3:::jobseeker-documents', Tags: [{ Key: 'data-classification', Value: 'personal' }] },
+        { ResourceARN: 'arn:aws:s3:::jobseeker-exports', Tags: [{ Key: 'data-classification', Value: 'personal' }, { Key: 'purpose', Value: 'partner-exchange' }] },
         { ResourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/jobseeker-profiles`, Tags: [{ Key: 'data-classification', Value: 'personal' }] },
       ],
+      // The data stores (#17): a partner export bucket readable by everyone through its ACL, no Block Public Access,
+      // SSE-S3 only and no TLS-only policy, no versioning, no PITR, no AWS Backup; an unencrypted analytics
+      // database holding a copy of job-seeker data in us-east-1; EBS encryption by default never turned on.
+      dataStores: {
+        regions: [REGION, 'us-east-1'],
+        accountPublicAccessBlock: null,
+        buckets: [
+          {
+            Name: `cloudtrail-logs-${ACCOUNT}`,
+            Region: REGION,
+            Tags: [],
+            PublicAccessBlock: null,
+            PolicyStatus: null,
+            Policy: null,
+            AclGrants: [{ Grantee: { Type: 'CanonicalUser', ID: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9' }, Permission: 'FULL_CONTROL' }],
+            Encryption: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] },
+            Versioning: {},
+          },
+          {
+            Name: 'jobseeker-documents',
+            Region: REGION,
+            Tags: [{ Key: 'data-classification', Value: 'personal' }],
+            PublicAccessBlock: null,
+            PolicyStatus: null,
+            Policy: null,
+            AclGrants: [{ Grantee: { Type: 'CanonicalUser', ID: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9' }, Permission: 'FULL_CONTROL' }],
+            Encryption: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] },
+            Versioning: {},
+          },
+          {
+            Name: 'jobseeker-exports',
+            Region: REGION,
+            Tags: [{ Key: 'data-classification', Value: 'personal' }, { Key: 'purpose', Value: 'partner-exchange' }],
+            PublicAccessBlock: null,
+            PolicyStatus: null,
+            Policy: null,
+            AclGrants: [
+              { Grantee: { Type: 'CanonicalUser', ID: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9' }, Permission: 'FULL_CONTROL' },
+              { Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' },
+            ],
+            Encryption: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] },
+            Versioning: { Status: 'Suspended' },
+          },
+        ],
+        tables: [
+          {
+            TableName: 'jobseeker-profiles',
+            TableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/jobseeker-profiles`,
+            Region: REGION,
+            Tags: [{ Key: 'data-classification', Value: 'personal' }],
+            SSEDescription: null,
+            PointInTimeRecoveryStatus: 'DISABLED',
+          },
+        ],
+        databases: [
+          {
+            kind: 'instance',
+            Identifier: 'jobseeker-analytics',
+            Arn: `arn:aws:rds:us-east-1:${ACCOUNT}:db:jobseeker-analytics`,
+            Region: 'us-east-1',
+            Engine: 'postgres',
+            StorageEncrypted: false,
+            PubliclyAccessible: false,
+            BackupRetentionPeriod: 1,
+            TagList: [{ Key: 'data-classification', Value: 'personal' }],
+          },
+        ],
+        ebsEncryptionByDefault: { [REGION]: false, 'us-east-1': false },
+        publicSnapshots: [],
+        backupProtected: [],
+        unread: [],
+      },
       // No GuardDuty, no Security Hub, no EventBridge rule: nothing analyses activity.
       guardDuty: { region: REGION, detectors: [] },
       securityHub: { region: REGION, enabled: false },

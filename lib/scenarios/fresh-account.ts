@@ -47,6 +47,8 @@ export const freshAccount: Scenario = {
       logGroups: [],
       metricAlarms: [],
       personalDataStores: [],
+      // A new account: no data store; EBS encryption by default is off until someone turns it on (AWS's default).
+      dataStores: { regions: ['us-east-1'], accountPublicAccessBlock: null, buckets: [], tables: [], databases: [], ebsEncryptionByDefault: { 'us-east-1': false }, publicSnapshots: [], backupProtected: [], unread: [] },
       passwordPolicyChanges: { since: daysAgo(now, 90), events: [] },
       guardDuty: { region: 'us-east-1', detectors: [] },
       securityHub: { region: 'us-east-1', enabled: false },

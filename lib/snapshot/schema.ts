@@ -37,6 +37,7 @@ export const SECTION_NAMES = [
   'samlFederation',
   'identityCenter',
   'trailBuckets',
+  'dataStores',
 ] as const;
 export const SectionName = z.enum(SECTION_NAMES);
 export type SectionName = z.infer<typeof SectionName>;
@@ -352,6 +353,130 @@ export type MetricAlarm = z.infer<typeof MetricAlarm>;
 export const TaggedResource = z.object({ ResourceARN: z.string(), Tags: z.array(Tag).default([]) }).passthrough();
 export type TaggedResource = z.infer<typeof TaggedResource>;
 
+/**
+ * The account's data stores and their protection (#17: data.public-exposure, data.encryption-at-rest,
+ * data.backups, data.location), collected once for the four rules. Conventions as everywhere: a field
+ * that is ABSENT was not read (the reason is in `unread` / `collectionErrors`), `null` is AWS's own
+ * "none" answer (NoSuchPublicAccessBlockConfiguration, ServerSideEncryptionConfigurationNotFoundError,
+ * NoSuchBucketPolicy), and AWS field names are kept.
+ */
+export const PublicAccessBlock = z
+  .object({
+    BlockPublicAcls: z.boolean().optional(),
+    IgnorePublicAcls: z.boolean().optional(),
+    BlockPublicPolicy: z.boolean().optional(),
+    RestrictPublicBuckets: z.boolean().optional(),
+  })
+  .passthrough();
+export type PublicAccessBlock = z.infer<typeof PublicAccessBlock>;
+
+export const AclGrant = z
+  .object({
+    Grantee: z.object({ Type: z.string().optional(), URI: z.string().optional(), ID: z.string().optional() }).passthrough().optional(),
+    Permission: z.string().optional(),
+  })
+  .passthrough();
+
+export const SseRule = z
+  .object({
+    ApplyServerSideEncryptionByDefault: z.object({ SSEAlgorithm: z.string(), KMSMasterKeyID: z.string().optional() }).passthrough().optional(),
+    BucketKeyEnabled: z.boolean().optional(),
+  })
+  .passthrough();
+
+export const DataBucket = z
+  .object({
+    Name: z.string(),
+    /** ListBuckets' BucketRegion (or GetBucketLocation); absent = not known. */
+    Region: z.string().optional(),
+    /** Tags from the Tagging API in the bucket's region ([] = none); absent = not read. */
+    Tags: z.array(Tag).optional(),
+    PublicAccessBlock: PublicAccessBlock.nullable().optional(),
+    /** GetBucketPolicyStatus: S3's own judgement of the bucket policy (null = no policy). */
+    PolicyStatus: z.object({ IsPublic: z.boolean().optional() }).passthrough().nullable().optional(),
+    Policy: PolicyDocument.nullable().optional(),
+    AclGrants: z.array(AclGrant).optional(),
+    /** GetBucketEncryption rules (null = no default encryption configured). */
+    Encryption: z.object({ Rules: z.array(SseRule).default([]) }).passthrough().nullable().optional(),
+    /** GetBucketVersioning: `Status` absent = never enabled. */
+    Versioning: z.object({ Status: z.string().optional(), MFADelete: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+export type DataBucket = z.infer<typeof DataBucket>;
+
+export const DataTable = z
+  .object({
+    TableName: z.string(),
+    TableArn: z.string(),
+    Region: z.string(),
+    Tags: z.array(Tag).optional(),
+    /** DescribeTable's SSEDescription: null = absent from the answer (AWS owned key, the default). */
+    SSEDescription: z.object({ Status: z.string().optional(), SSEType: z.string().optional(), KMSMasterKeyArn: z.string().optional() }).passthrough().nullable().optional(),
+    /** DescribeContinuousBackups: PointInTimeRecoveryDescription.PointInTimeRecoveryStatus. */
+    PointInTimeRecoveryStatus: z.string().optional(),
+  })
+  .passthrough();
+export type DataTable = z.infer<typeof DataTable>;
+
+/** An RDS DB instance (not part of a cluster) or DB cluster, as DescribeDBInstances / DescribeDBClusters print it. */
+export const DataDatabase = z
+  .object({
+    kind: z.enum(['instance', 'cluster']),
+    Identifier: z.string(),
+    Arn: z.string(),
+    Region: z.string(),
+    Engine: z.string().optional(),
+    StorageEncrypted: z.boolean().optional(),
+    KmsKeyId: z.string().optional(),
+    /** Instances only (a cluster's instances carry it). */
+    PubliclyAccessible: z.boolean().optional(),
+    BackupRetentionPeriod: z.number().int().optional(),
+    TagList: z.array(Tag).optional(),
+    /** An instance that belongs to a cluster: the cluster carries storage encryption and backups. */
+    DBClusterIdentifier: z.string().optional(),
+  })
+  .passthrough();
+export type DataDatabase = z.infer<typeof DataDatabase>;
+
+/** A snapshot anyone can restore: an EBS snapshot with createVolumePermission `all`, an RDS manual snapshot with restore `all`. */
+export const PublicSnapshot = z.object({
+  kind: z.enum(['ebs', 'rds', 'rds-cluster']),
+  Id: z.string(),
+  Region: z.string(),
+  /** The volume / DB instance / DB cluster it was taken from. */
+  Source: z.string().optional(),
+  Tags: z.array(Tag).optional(),
+});
+export type PublicSnapshot = z.infer<typeof PublicSnapshot>;
+
+/** Something that could not be read: rules never PASS what depends on it. */
+export const DataStoresUnread = z.object({
+  what: z.enum(['regions', 'accountPublicAccessBlock', 'buckets', 'bucketDetail', 'tags', 'tables', 'databases', 'ebsDefaultEncryption', 'snapshots', 'backups']),
+  region: z.string().optional(),
+  /** The store concerned (bucket name, table ARN…), when it is one. */
+  item: z.string().optional(),
+  operation: z.string(),
+  code: z.string(),
+});
+export type DataStoresUnread = z.infer<typeof DataStoresUnread>;
+
+export const DataStoresSection = z.object({
+  /** The regions read (enabled regions, or the configured list). */
+  regions: z.array(z.string()),
+  /** S3 Control GetPublicAccessBlock for the account (null = none configured); absent = not read. */
+  accountPublicAccessBlock: PublicAccessBlock.nullable().optional(),
+  buckets: z.array(DataBucket).default([]),
+  tables: z.array(DataTable).default([]),
+  databases: z.array(DataDatabase).default([]),
+  /** EC2 GetEbsEncryptionByDefault per region read. */
+  ebsEncryptionByDefault: z.record(z.string(), z.boolean()).default({}),
+  publicSnapshots: z.array(PublicSnapshot).default([]),
+  /** AWS Backup ListProtectedResources: resources with at least one recovery point, and the last backup time. */
+  backupProtected: z.array(z.object({ ResourceArn: z.string(), ResourceType: z.string().optional(), LastBackupTime: IsoDate.optional() }).passthrough()).default([]),
+  unread: z.array(DataStoresUnread).default([]),
+});
+export type DataStoresSection = z.infer<typeof DataStoresSection>;
+
 // ---------------------------------------------------------------- CloudTrail event history
 
 /**
@@ -574,6 +699,7 @@ export const AccountSnapshot = z.object({
   samlFederation: SamlFederationSection.optional(),
   identityCenter: IdentityCenterSection.optional(),
   trailBuckets: z.array(TrailBucket).optional(),
+  dataStores: DataStoresSection.optional(),
   collectionErrors: z.array(CollectionError).default([]),
   /** API calls made per operation (live collection), e.g. `{ "iam:GetAccountAuthorizationDetails": 3 }`. */
   apiCalls: z.record(z.string(), z.number().int().nonnegative()).optional(),

@@ -33,7 +33,32 @@ import {
   type GetAccountAuthorizationDetailsCommandInput,
   type UserDetail,
 } from '@aws-sdk/client-iam';
-import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, GetObjectLockConfigurationCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketAclCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as S3ControlGetPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { DescribeContinuousBackupsCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotAttributesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { DescribeRegionsCommand, DescribeSnapshotsCommand, EC2Client, GetEbsEncryptionByDefaultCommand } from '@aws-sdk/client-ec2';
+import { BackupClient, ListProtectedResourcesCommand } from '@aws-sdk/client-backup';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
@@ -61,6 +86,11 @@ export interface MockedAccount {
   eventBridge: Record<string, AnyStub>;
   ssoAdmin: Record<string, AnyStub>;
   s3: Record<string, AnyStub>;
+  s3Control: Record<string, AnyStub>;
+  dynamoDb: Record<string, AnyStub>;
+  rds: Record<string, AnyStub>;
+  ec2: Record<string, AnyStub>;
+  backup: Record<string, AnyStub>;
   /** Every stub, for call accounting. */
   all(): AnyStub[];
 }
@@ -89,8 +119,13 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
   const eb = make(EventBridgeClient);
   const sso = make(SSOAdminClient);
   const s3 = make(S3Client);
+  const s3c = make(S3ControlClient);
+  const ddb = make(DynamoDBClient);
+  const rds = make(RDSClient);
+  const ec2 = make(EC2Client);
+  const bk = make(BackupClient);
   const mocked: MockedAccount = {
-    clients: { iam, sts, cloudTrail: ct.get, cloudWatchLogs: logs.get, cloudWatch: cw.get, tagging: tag.get, guardDuty: gd.get, securityHub: sh.get, eventBridge: eb.get, ssoAdmin: sso.get, s3: s3.get },
+    clients: { iam, sts, cloudTrail: ct.get, cloudWatchLogs: logs.get, cloudWatch: cw.get, tagging: tag.get, guardDuty: gd.get, securityHub: sh.get, eventBridge: eb.get, ssoAdmin: sso.get, s3: s3.get, s3Control: s3c.get, dynamoDb: ddb.get, rds: rds.get, ec2: ec2.get, backup: bk.get },
     iam: mockClient(iam) as AnyStub,
     sts: mockClient(sts) as AnyStub,
     cloudTrail: ct.stubs,
@@ -102,6 +137,11 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
     eventBridge: eb.stubs,
     ssoAdmin: sso.stubs,
     s3: s3.stubs,
+    s3Control: s3c.stubs,
+    dynamoDb: ddb.stubs,
+    rds: rds.stubs,
+    ec2: ec2.stubs,
+    backup: bk.stubs,
     all: () => [
       mocked.iam,
       mocked.sts,
@@ -114,6 +154,11 @@ export function mockedAccount(regions: string[] = [HOME, OTHER]): MockedAccount 
       ...Object.values(mocked.eventBridge),
       ...Object.values(mocked.ssoAdmin),
       ...Object.values(mocked.s3),
+      ...Object.values(mocked.s3Control),
+      ...Object.values(mocked.dynamoDb),
+      ...Object.values(mocked.rds),
+      ...Object.values(mocked.ec2),
+      ...Object.values(mocked.backup),
     ],
   };
   return mocked;
@@ -132,6 +177,11 @@ const SERVICE_OF: Record<string, string> = {
   EventBridgeClient: 'events',
   SSOAdminClient: 'sso',
   S3Client: 's3',
+  S3ControlClient: 's3control',
+  DynamoDBClient: 'dynamodb',
+  RDSClient: 'rds',
+  EC2Client: 'ec2',
+  BackupClient: 'backup',
 };
 
 /** What the code actually sent, per `service:Operation`, read from the mocks' call history. */
@@ -489,6 +539,7 @@ export function mockHealthyAccount(m: MockedAccount, users = 3): void {
   for (const region of Object.keys(m.tagging)) {
     m.tagging[region]!.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
   }
+  mockDataStores(m);
   m.tagging[HOME]!.on(GetResourcesCommand, { TagFilters: [{ Key: 'data-classification', Values: ['personal', 'personal-data', 'pii'] }] })
     .resolvesOnce({
       ResourceTagMappingList: [{ ResourceARN: 'arn:aws:s3:::cases', Tags: [{ Key: 'data-classification', Value: 'personal' }] }],
@@ -567,7 +618,7 @@ export function mockFederation(m: MockedAccount): void {
 export function mockTrailBucket(m: MockedAccount): void {
   const s3 = m.s3[HOME]!;
   s3.on(ListBucketsCommand)
-    .resolvesOnce({ Buckets: [{ Name: 'example-app-assets', CreationDate: new Date('2023-01-01T00:00:00Z') }], Owner: { ID: 'abc123' }, ContinuationToken: 'buckets-page-2' })
+    .resolvesOnce({ Buckets: [{ Name: 'example-app-assets', CreationDate: new Date('2023-01-01T00:00:00Z'), BucketRegion: HOME }], Owner: { ID: 'abc123' }, ContinuationToken: 'buckets-page-2' })
     .resolvesOnce({ Buckets: [{ Name: 'example-cloudtrail-logs', CreationDate: new Date('2023-01-01T00:00:00Z') }], Owner: { ID: 'abc123' } });
   s3.on(GetBucketPolicyCommand, { Bucket: 'example-cloudtrail-logs' }).resolves({
     Policy: JSON.stringify({
@@ -591,4 +642,89 @@ export function mockTrailBucket(m: MockedAccount): void {
   s3.on(GetBucketLifecycleConfigurationCommand, { Bucket: 'example-cloudtrail-logs' }).resolves({
     Rules: [{ ID: 'expire-logs', Status: 'Enabled', Filter: { Prefix: 'AWSLogs/' }, Expiration: { Days: 400 } }],
   });
+}
+
+export const DATA_TABLE_ARN = `arn:aws:dynamodb:${HOME}:${ACCOUNT_ID}:table/jobseekers`;
+export const DATA_DB_ARN = `arn:aws:rds:${HOME}:${ACCOUNT_ID}:db:cases-db`;
+const PERSONAL = [{ Key: 'data-classification', Value: 'personal' }];
+/** An S3 error as the SDK raises it (name = AWS error code). */
+export function s3Error(name: string, message: string, status = 404): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+}
+
+/**
+ * The data stores (#17 data.* rules) as the API references show them: two enabled Regions
+ * (DescribeRegions), the account-level Block Public Access on, the two buckets of ListBuckets (one
+ * without BucketRegion → GetBucketLocation), S3's documented "none" errors, DynamoDB ListTables on
+ * two pages (one table without SSEDescription = AWS owned key), an encrypted RDS instance with a
+ * private manual snapshot, EBS encryption by default on, an AWS Backup recovery point.
+ */
+export function mockDataStores(m: MockedAccount): void {
+  m.ec2[HOME]!.on(DescribeRegionsCommand).resolves({
+    Regions: [
+      { Endpoint: `ec2.${HOME}.amazonaws.com`, RegionName: HOME, OptInStatus: 'opt-in-not-required' },
+      { Endpoint: `ec2.${OTHER}.amazonaws.com`, RegionName: OTHER, OptInStatus: 'opt-in-not-required' },
+    ],
+  });
+  m.s3Control[HOME]!.on(S3ControlGetPublicAccessBlockCommand).resolves({
+    PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+  });
+  const s3 = m.s3[HOME]!;
+  s3.on(GetBucketLocationCommand, { Bucket: 'example-cloudtrail-logs' }).resolves({ LocationConstraint: 'eu-west-3' });
+  s3.on(GetPublicAccessBlockCommand, { Bucket: 'example-app-assets' }).resolves({
+    PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+  });
+  s3.on(GetPublicAccessBlockCommand, { Bucket: 'example-cloudtrail-logs' }).rejects(s3Error('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found'));
+  s3.on(GetBucketPolicyStatusCommand, { Bucket: 'example-app-assets' }).rejects(s3Error('NoSuchBucketPolicy', 'The bucket policy does not exist'));
+  s3.on(GetBucketPolicyStatusCommand, { Bucket: 'example-cloudtrail-logs' }).resolves({ PolicyStatus: { IsPublic: false } });
+  s3.on(GetBucketPolicyCommand, { Bucket: 'example-app-assets' }).rejects(s3Error('NoSuchBucketPolicy', 'The bucket policy does not exist'));
+  s3.on(GetBucketAclCommand).resolves({
+    Owner: { ID: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' },
+    Grants: [{ Grantee: { Type: 'CanonicalUser', ID: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' }, Permission: 'FULL_CONTROL' }],
+  });
+  s3.on(GetBucketEncryptionCommand, { Bucket: 'example-app-assets' }).resolves({
+    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: `arn:aws:kms:${HOME}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab` }, BucketKeyEnabled: true }] },
+  });
+  s3.on(GetBucketEncryptionCommand, { Bucket: 'example-cloudtrail-logs' }).resolves({
+    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] },
+  });
+  s3.on(GetBucketVersioningCommand, { Bucket: 'example-app-assets' }).resolves({ Status: 'Enabled', MFADelete: 'Disabled' });
+  s3.on(GetBucketVersioningCommand, { Bucket: 'example-cloudtrail-logs' }).resolves({}); // never enabled: no Status
+  m.tagging[HOME]!.on(GetResourcesCommand, { ResourceTypeFilters: ['s3:bucket', 'dynamodb:table'] })
+    .resolvesOnce({ ResourceTagMappingList: [{ ResourceARN: 'arn:aws:s3:::example-app-assets', Tags: PERSONAL }], PaginationToken: 'data-tags-2' })
+    .resolves({ ResourceTagMappingList: [{ ResourceARN: DATA_TABLE_ARN, Tags: PERSONAL }], PaginationToken: '' });
+  const ddb = m.dynamoDb[HOME]!;
+  ddb.on(ListTablesCommand).resolvesOnce({ TableNames: ['jobseekers'], LastEvaluatedTableName: 'jobseekers' }).resolves({ TableNames: ['sessions'] });
+  ddb.on(DescribeTableCommand, { TableName: 'jobseekers' }).resolves({
+    Table: { TableName: 'jobseekers', TableArn: DATA_TABLE_ARN, TableStatus: 'ACTIVE', SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: `arn:aws:kms:${HOME}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab` } },
+  });
+  ddb.on(DescribeTableCommand, { TableName: 'sessions' }).resolves({ Table: { TableName: 'sessions', TableArn: `arn:aws:dynamodb:${HOME}:${ACCOUNT_ID}:table/sessions`, TableStatus: 'ACTIVE' } });
+  ddb.on(DescribeContinuousBackupsCommand, { TableName: 'jobseekers' }).resolves({
+    ContinuousBackupsDescription: { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED', EarliestRestorableDateTime: new Date('2026-01-01T00:00:00Z') } },
+  });
+  ddb.on(DescribeContinuousBackupsCommand, { TableName: 'sessions' }).resolves({ ContinuousBackupsDescription: { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' } } });
+  m.dynamoDb[OTHER]!.on(ListTablesCommand).resolves({ TableNames: [] });
+  const rds = m.rds[HOME]!;
+  rds.on(DescribeDBInstancesCommand).resolves({
+    DBInstances: [
+      { DBInstanceIdentifier: 'cases-db', DBInstanceArn: DATA_DB_ARN, Engine: 'postgres', StorageEncrypted: true, KmsKeyId: `arn:aws:kms:${HOME}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, PubliclyAccessible: false, BackupRetentionPeriod: 7, TagList: PERSONAL },
+    ],
+  });
+  rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+  rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: 'cases-db-before-upgrade', DBInstanceIdentifier: 'cases-db', SnapshotType: 'manual', TagList: [] }] });
+  rds.on(DescribeDBSnapshotAttributesCommand).resolves({ DBSnapshotAttributesResult: { DBSnapshotIdentifier: 'cases-db-before-upgrade', DBSnapshotAttributes: [{ AttributeName: 'restore', AttributeValues: [] }] } });
+  rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: 'reporting-final', DBClusterIdentifier: 'reporting', SnapshotType: 'manual', TagList: [] }] });
+  rds.on(DescribeDBClusterSnapshotAttributesCommand).resolves({
+    DBClusterSnapshotAttributesResult: { DBClusterSnapshotIdentifier: 'reporting-final', DBClusterSnapshotAttributes: [{ AttributeName: 'restore', AttributeValues: ['444455556666'] }] },
+  });
+  for (const region of [HOME, OTHER]) {
+    m.ec2[region]!.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: true, SseType: 'sse-ebs' });
+    m.ec2[region]!.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+    m.backup[region]!.on(ListProtectedResourcesCommand).resolves({ Results: [] });
+  }
+  m.rds[OTHER]!.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+  m.rds[OTHER]!.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+  m.rds[OTHER]!.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
+  m.rds[OTHER]!.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+  m.backup[HOME]!.on(ListProtectedResourcesCommand).resolves({ Results: [{ ResourceArn: DATA_TABLE_ARN, ResourceType: 'DynamoDB', LastBackupTime: new Date('2026-02-09T05:00:00Z') }] });
 }

@@ -37,6 +37,10 @@ const RULE_SOURCES: Record<string, SourceId[]> = {
   'logging.delivery-health': ['cnilGuide16', 'cnil2021_122', 'gdpr32_1_b', 'awsTrailStatus'],
   'logging.log-tamper-access': ['cnilGuide16', 'cnil2021_122', 'gdpr5_1_f', 'gdpr32_1_b'],
   'auth.federated-access': ['gdpr32_1_b', 'gdpr25_2', 'cnilGuide4', 'cnilGuide9', 'cnilGuide5', 'awsPermissionSetSession', 'cnilSan2026_003'],
+  'data.public-exposure': ['gdpr25_2', 'gdpr32_1_b', 'cnilGuide22'],
+  'data.encryption-at-rest': ['gdpr32_1_a', 'cnilGuide22', 'awsS3DefaultEncryption'],
+  'data.backups': ['gdpr32_1_c', 'cnilGuide17'],
+  'data.location': ['gdprChapterV', 'cnilGuide22'],
 };
 
 /** A sentence that attributes an obligation to the CNIL or one of its texts. */

@@ -46,6 +46,13 @@ const EXPECTED: Record<string, Record<'france-travail' | 'compliant' | 'fresh-ac
   // compliant: only the BreakGlass role (its logAdmins parameter) can, and the files are under Object Lock. fresh-account: no trail.
   'logging.log-tamper-access': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
   'logging.delivery-health': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'FAIL' },
+  // Data stores (#17). france-travail: a personal-data bucket readable by everyone (ACL), no TLS-only policy and an
+  // unencrypted analytics database, no versioning / PITR / AWS Backup, that database in us-east-1. fresh-account: no
+  // store; EBS encryption by default still off (AWS's default for a new account) → WARN.
+  'data.public-exposure': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
+  'data.encryption-at-rest': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'WARN' },
+  'data.backups': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
+  'data.location': { 'france-travail': 'WARN', compliant: 'PASS', 'fresh-account': 'NOT_APPLICABLE' },
   // fresh-account carries no CloudTrail activity section: not verified, never passed.
   'monitoring.abnormal-activity': { 'france-travail': 'FAIL', compliant: 'PASS', 'fresh-account': 'ERROR' },
   // No run history is given to a scan: continuity starts with this run.
