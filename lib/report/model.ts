@@ -29,6 +29,7 @@ import type { Framework, Requirement } from '../frameworks/types';
 import { hasStatus, requirementLabel } from '../frameworks';
 import { failureHeadline } from './headlines';
 import type { Remediation, Severity, Status } from '../rules/types';
+import { plural } from '../support/plural';
 
 /** One stored finding, as the report needs it (a projection of an evidence record). */
 export interface ReportRecord {
@@ -768,7 +769,7 @@ export function dayLabel(iso: string, nowIso: string): string {
 }
 
 /** `1 check`, `2 checks`: every count in the report goes through here. */
-export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+export { plural };
 
 /** The one-line verdict that opens the email and is its subject. */
 export function verdictLine(t: ReportTotals, sinceLabel: string): string {

@@ -9,6 +9,7 @@ import { allowListed, principalsOf } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
+import { plural } from '../../support/plural';
 
 export const AdminPrincipalsParameters = z.object({
   /** Role names or ARN patterns (`*`, `?` wildcards) allowed to hold admin rights, e.g. `BreakGlass*`. Users are never allow-listed. */
@@ -68,7 +69,7 @@ export default defineRule({
     if (offenders.length > 0) {
       return {
         status: 'FAIL',
-        message: `${adminUsers.length} users and ${adminRoles.length} roles outside the break-glass allow-list hold administrator rights: ${offenders.slice(0, 5).map((o) => o.name).join(', ')}${offenders.length > 5 ? ', …' : ''}.`,
+        message: `${plural(adminUsers.length, 'user')} and ${plural(adminRoles.length, 'role')} outside the break-glass allow-list hold administrator rights: ${offenders.slice(0, 5).map((o) => o.name).join(', ')}${offenders.length > 5 ? ', …' : ''}.`,
         observed,
         threshold: params,
         resources: offenders.map((o) => o.arn),
@@ -78,7 +79,7 @@ export default defineRule({
       return {
         status: 'WARN',
         message:
-          `No principal outside the break-glass allow-list is shown to hold administrator rights, but ${incomplete.length} principals have ` +
+          `No principal outside the break-glass allow-list is shown to hold administrator rights, but ${incomplete.length === 1 ? '1 principal has' : `${incomplete.length} principals have`} ` +
           `policies or groups missing from the snapshot, which may grant them: ${describeIncomplete(incomplete)}.`,
         observed,
         threshold: params,
@@ -87,7 +88,9 @@ export default defineRule({
     }
     return {
       status: 'PASS',
-      message: breakGlass.length ? `Only ${breakGlass.length} allow-listed break-glass roles hold administrator rights.` : 'No principal holds administrator rights.',
+      message: breakGlass.length
+        ? `Only ${breakGlass.length === 1 ? 'the 1 allow-listed break-glass principal holds' : `the ${breakGlass.length} allow-listed break-glass principals hold`} administrator rights.`
+        : 'No principal holds administrator rights.',
       observed,
       threshold: params,
       resources: breakGlass,

@@ -10,6 +10,7 @@ import { breadthTrend } from '../../breadth/trend';
 import { StoreReach } from '../../breadth/data-read';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
+import { agree, plural } from '../../support/plural';
 
 export const PermissionBreadthParameters = z.object({
   /**
@@ -88,7 +89,7 @@ export default defineRule({
       if (p.dataReadOnAll.length) dataReadsOnAll.set(p.key, { reachingPersonalData: reaching.map((r) => ({ action: r.action, stores: r.stores.slice(0, 5), storeCount: r.stores.length })), reachingNoInventoriedStore: elsewhere });
       if (reaching.length > params.maxDataReadOnAll) {
         const named = reaching.slice(0, 4).map((r) => (r.stores.length ? `${r.action} → ${r.stores.slice(0, 2).join(', ')}${r.stores.length > 2 ? ` +${r.stores.length - 2}` : ''}` : r.action));
-        reasons.push(`${reaching.length} data-read actions on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named.join('; ')}${reaching.length > 4 ? '; …' : ''})`);
+        reasons.push(`${plural(reaching.length, 'data-read action')} on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named.join('; ')}${reaching.length > 4 ? '; …' : ''})`);
       }
       if (p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll) reasons.push(`${p.permissionsManagementOnAll} permissions-management actions on *`);
       const z = zByKey.get(p.key);
@@ -143,12 +144,12 @@ export default defineRule({
     const outsideText = outside.length
       ? ` Data reads on * reaching no inventoried personal-data store: ${outside.slice(0, 3).map(([k, d]) => `${k} (${d.reachingNoInventoriedStore.slice(0, 4).join(', ')}${d.reachingNoInventoriedStore.length > 4 ? ', …' : ''})`).join('; ')}${outside.length > 3 ? '; …' : ''}.`
       : '';
-    const adminText = admins.length ? ` ${admins.length} administrators are left to access.admin-principals.` : '';
+    const adminText = admins.length ? ` ${plural(admins.length, 'administrator')} ${agree(admins.length, 'is', 'are')} left to access.admin-principals.` : '';
     if (offenders.length) {
       return {
         status: 'FAIL',
         message:
-          `${offenders.length} of ${observed.principalsChecked} non-admin principals have access beyond the limits: ` +
+          `${offenders.length} of ${observed.principalsChecked} non-admin principals ${agree(offenders.length, 'has', 'have')} access beyond the limits: ` +
           `${offenders.slice(0, 3).map((o) => describe(o.principal, o.reasons)).join('; ')}${offenders.length > 3 ? '; …' : ''}. ` +
           `Non-admin median ${distribution.median}, p90 ${distribution.p90}, max ${distribution.max} actions.${adminText}${trendText}`,
         observed,
@@ -159,7 +160,7 @@ export default defineRule({
     if (incomplete.length) {
       return {
         status: 'WARN',
-        message: `No principal exceeds the limits as far as the snapshot shows, but ${incomplete.length} principals have attached policies missing from it (${incomplete.slice(0, 3).map((i) => i.principal).join(', ')}): their breadth is a lower bound.${trendText}`,
+        message: `No principal exceeds the limits as far as the snapshot shows, but ${plural(incomplete.length, 'principal')} ${agree(incomplete.length, 'has', 'have')} attached policies missing from it (${incomplete.slice(0, 3).map((i) => i.principal).join(', ')}): their breadth is a lower bound.${trendText}`,
         observed,
         threshold: params,
         resources: incomplete.map((i) => i.principal),

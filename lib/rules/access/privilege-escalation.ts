@@ -9,6 +9,7 @@ import { analyzeBreadth, judgedPrincipals } from '../../breadth/analyze';
 import { ESCALATION_PATHS, escalationGrants } from '../../breadth/escalation';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
+import { agree, plural } from '../../support/plural';
 
 const PATH_BY_ID = new Map(ESCALATION_PATHS.map((p) => [p.id, p]));
 
@@ -87,7 +88,7 @@ export default defineRule({
         .join(' | ');
       return {
         status: 'FAIL',
-        message: `${offenders.length} non-admin principals can escalate their privileges — ${text}${offenders.length > 3 ? ' | …' : ''}.`,
+        message: `${plural(offenders.length, 'non-admin principal')} can escalate their privileges — ${text}${offenders.length > 3 ? ' | …' : ''}.`,
         observed,
         threshold: params,
         resources: offenders.map((o) => o.arn),
@@ -101,9 +102,9 @@ export default defineRule({
       return {
         status: 'WARN',
         message:
-          `No open escalation path, but ${scoped.length} principals may pass named roles to compute they create — ${text}${scoped.length > 3 ? ' | …' : ''}. ` +
+          `No open escalation path, but ${plural(scoped.length, 'principal')} may pass named roles to compute they create — ${text}${scoped.length > 3 ? ' | …' : ''}. ` +
           'Each path is limited by iam:PassedToService to its service: it escalates only if a named role holds more than the principal; check those roles.' +
-          (incomplete.length ? ` ${incomplete.length} principals have attached policies missing from the snapshot.` : ''),
+          (incomplete.length ? ` ${plural(incomplete.length, 'principal')} ${agree(incomplete.length, 'has', 'have')} attached policies missing from the snapshot.` : ''),
         observed,
         threshold: params,
         resources: scoped.map((o) => o.arn),
@@ -112,7 +113,7 @@ export default defineRule({
     if (incomplete.length) {
       return {
         status: 'WARN',
-        message: `No escalation path found, but ${incomplete.length} principals have attached policies missing from the snapshot (${incomplete.slice(0, 3).join(', ')}).`,
+        message: `No escalation path found, but ${plural(incomplete.length, 'principal')} ${agree(incomplete.length, 'has', 'have')} attached policies missing from the snapshot (${incomplete.slice(0, 3).join(', ')}).`,
         observed,
         threshold: params,
         resources: incomplete,
@@ -120,7 +121,7 @@ export default defineRule({
     }
     return {
       status: 'PASS',
-      message: `None of ${judged.length} non-admin principals holds any of the ${ESCALATION_PATHS.length} known privilege-escalation paths.${admins.length ? ` ${admins.length} administrators are left to access.admin-principals.` : ''}`,
+      message: `None of ${judged.length} non-admin principals holds any of the ${ESCALATION_PATHS.length} known privilege-escalation paths.${admins.length ? ` ${plural(admins.length, 'administrator')} ${agree(admins.length, 'is', 'are')} left to access.admin-principals.` : ''}`,
       observed,
       threshold: params,
       resources: [],

@@ -7,6 +7,7 @@ import { ROOT_REPORT_USER, requireSection, type CredentialReportRow, type Report
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { daysSince, reportDate } from '../support/time';
+import { agree, plural } from '../../support/plural';
 
 export const StaleCredentialsParameters = z.object({
   /** A password or key unused for longer than this is stale (CNIL guide: remove unused accounts). */
@@ -109,7 +110,7 @@ export default defineRule({
     if (stale.length > 0) {
       return {
         status: 'FAIL',
-        message: `${resources.length} users hold stale credentials: ${observed.unused} unused > ${params.maxUnusedDays} days, ${observed.neverUsed} never used, ${observed.notRotated} keys older than ${params.maxKeyAgeDays} days.`,
+        message: `${plural(resources.length, 'user')} ${agree(resources.length, 'holds', 'hold')} stale credentials: ${observed.unused} unused > ${params.maxUnusedDays} days, ${observed.neverUsed} never used, ${plural(observed.notRotated, 'key')} older than ${params.maxKeyAgeDays} days.`,
         observed,
         threshold: params,
         resources,

@@ -9,6 +9,7 @@ import { allowListed } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { daysSince } from '../support/time';
+import { plural } from '../../support/plural';
 
 export const UnusedRolesParameters = z.object({
   /** A role unused for longer than this is reported (AWS IAM Access Analyzer's default unused-access window: 90 days). */
@@ -90,7 +91,7 @@ export default defineRule({
     if (unknown.length > 0) {
       return {
         status: 'ERROR',
-        message: `Neither last use nor creation date is known for ${unknown.length} roles: ${unknown.slice(0, 3).join(', ')}.`,
+        message: `Neither last use nor creation date is known for ${plural(unknown.length, 'role')}: ${unknown.slice(0, 3).join(', ')}.`,
         observed,
         threshold: params,
         resources: unknown,

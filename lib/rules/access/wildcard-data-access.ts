@@ -10,6 +10,7 @@ import { decideManyShared, grantingPoliciesForAny, principalsOf } from '../../po
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
+import { agree, plural } from '../../support/plural';
 
 /**
  * Read actions that return stored data (not metadata). `kms:Decrypt` is left out on
@@ -104,7 +105,7 @@ export default defineRule({
       note: 'Administrators are reported by access.admin-principals.',
     };
     const gapText = incomplete.length
-      ? ` ${incomplete.length} principals have policies or groups missing from the snapshot, which may grant more: ${describeIncomplete(incomplete)}.`
+      ? ` ${plural(incomplete.length, 'principal')} ${agree(incomplete.length, 'has', 'have')} policies or groups missing from the snapshot, which may grant more: ${describeIncomplete(incomplete)}.`
       : '';
     if (offenders.length === 0) {
       if (incomplete.length > 0) {
@@ -126,8 +127,8 @@ export default defineRule({
       status: firm.length > 0 ? 'FAIL' : 'WARN',
       message:
         firm.length > 0
-          ? `${offenders.length} non-admin principals can read data stores on Resource "*": ${summary}.`
-          : `${offenders.length} non-admin principals can read data stores on Resource "*" under conditions only (check the conditions scope them): ${summary}.${gapText}`,
+          ? `${plural(offenders.length, 'non-admin principal')} can read data stores on Resource "*": ${summary}.`
+          : `${plural(offenders.length, 'non-admin principal')} can read data stores on Resource "*" under conditions only (check the conditions scope them): ${summary}.${gapText}`,
       observed,
       threshold: params,
       resources: firm.length > 0 ? offenders.map((o) => o.arn) : [...new Set([...offenders.map((o) => o.arn), ...incomplete.map((i) => i.arn)])],

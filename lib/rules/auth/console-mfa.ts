@@ -10,6 +10,7 @@ import { ROOT_REPORT_USER, requireSection, type AccountSnapshot, type RoleDetail
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { DECLARED_BASIS, declarations, entryRef } from '../../register/view';
+import { agree } from '../../support/plural';
 
 /** Identity Center (successor of AWS SSO) creates its permission-set roles under this path. */
 export const IDENTITY_CENTER_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
@@ -80,7 +81,7 @@ export default defineRule({
     if (withoutMfa.length > 0) {
       return {
         status: 'FAIL',
-        message: `${withoutMfa.length} of ${consoleUsers.length} console users have no active MFA: ${withoutMfa.slice(0, 5).map((r) => r.user).join(', ')}${withoutMfa.length > 5 ? ', …' : ''}.`,
+        message: `${withoutMfa.length} of ${consoleUsers.length} console users ${agree(withoutMfa.length, 'has', 'have')} no active MFA: ${withoutMfa.slice(0, 5).map((r) => r.user).join(', ')}${withoutMfa.length > 5 ? ', …' : ''}.`,
         observed,
         threshold,
         resources: withoutMfa.map((r) => r.arn),

@@ -8,6 +8,7 @@ import { requireSection, type AdvancedEventSelector, type TaggedResource, type T
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { statusNotCollected, trailCandidates } from '../support/trails';
+import { agree, plural } from '../../support/plural';
 
 export const PersonalDataEventsParameters = z.object({
   tagKey: z.string().min(1).default('data-classification'),
@@ -141,7 +142,7 @@ export default defineRule({
     if (uncovered.length > 0) {
       return {
         status: 'FAIL',
-        message: `${uncovered.length} of ${tagged.length} personal-data stores have no data-event logging of reads: ${uncovered.slice(0, 3).join(', ')}${uncovered.length > 3 ? ', …' : ''}.`,
+        message: `${uncovered.length} of ${tagged.length} personal-data stores ${agree(uncovered.length, 'has', 'have')} no data-event logging of reads: ${uncovered.slice(0, 3).join(', ')}${uncovered.length > 3 ? ', …' : ''}.`,
         observed,
         threshold,
         resources: uncovered,
@@ -151,7 +152,7 @@ export default defineRule({
       const unknown = [...new Set(undecided.flatMap((u) => u.trails))];
       return statusNotCollected(
         unknown,
-        `${undecided.length} personal-data stores (${undecided.slice(0, 3).map((u) => u.store).join(', ')}${undecided.length > 3 ? ', …' : ''}) are covered only by this trail, which may not be logging`,
+        `${plural(undecided.length, 'personal-data store')} (${undecided.slice(0, 3).map((u) => u.store).join(', ')}${undecided.length > 3 ? ', …' : ''}) ${agree(undecided.length, 'is', 'are')} covered only by this trail, which may not be logging`,
         observed,
         threshold,
       );
@@ -159,12 +160,12 @@ export default defineRule({
     if (unsupported.length > 0) {
       return {
         status: 'WARN',
-        message: `${unsupported.length} personal-data stores are of a type this rule cannot judge (only S3 buckets and DynamoDB tables): check their own audit logs.`,
+        message: `${plural(unsupported.length, 'personal-data store')} ${agree(unsupported.length, 'is', 'are')} of a type this rule cannot judge (only S3 buckets and DynamoDB tables): check their own audit logs.`,
         observed,
         threshold,
         resources: unsupported,
       };
     }
-    return { status: 'PASS', message: `All ${tagged.length} personal-data stores are covered by data events on a logging trail.`, observed, threshold, resources: covered.map((c) => c.store) };
+    return { status: 'PASS', message: `${tagged.length === 1 ? 'The 1 personal-data store is' : `All ${tagged.length} personal-data stores are`} covered by data events on a logging trail.`, observed, threshold, resources: covered.map((c) => c.store) };
   },
 });

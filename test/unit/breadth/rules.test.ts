@@ -76,7 +76,7 @@ describe('access.permission-breadth', () => {
     expect(f.status).toBe('PASS');
     expect(f.observed.adminsNotJudged).toEqual(['role/Admin']);
     expect(f.observed.allowListed).toEqual(['role/BreakGlass']);
-    expect(f.message).toMatch(/1 administrators are left to access.admin-principals/);
+    expect(f.message).toMatch(/1 administrator is left to access.admin-principals/);
   });
 
   it('reports grew / shrank / new against previousBreadth', () => {
