@@ -18,6 +18,12 @@
  * attempt crashed, timed out or hit a 5xx half-way) finishes it with the facts it was opened
  * with (lib/evidence/lifecycle.ts) instead of collecting again; a sealed run is reported as is.
  *
+ * Accountability: beside each run it writes, before FinalizeRun seals it, the run's collection
+ * context (lib/accountability/context.ts): who collected (this function's role session, from STS
+ * GetCallerIdentity, and the member role it assumed), where (function name and request id), with
+ * which tool version, invocation, parameters, catalog and mapping hashes, and what it could see
+ * (regions, sections). The seal covers its hash, so it cannot be rewritten unseen afterwards.
+ *
  * A failure never stops the run: if the role can't be assumed or collection blows up,
  * the handler records the failure AS evidence — a snapshot with every section absent and
  * the cause in `collectionErrors`, so every rule yields ERROR with the reason — and
@@ -26,7 +32,9 @@
  * records that failure.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { buildCollectionContext, runningHost, type CollectionContext } from '../../lib/accountability/context';
+import { canonicalJson } from '../../lib/evidence/canonical';
 import type { Context } from 'aws-lambda';
 import { mergeRunPartials } from '../../lib/activity/scheduled/merge-partials';
 import { collectAccount as collectLive, type CollectAccountInput } from '../../lib/collectors';
@@ -35,6 +43,7 @@ import { CollectAccountEnv, parseEnv } from '../../lib/config';
 import { RULES, evaluateRules, type Finding, type Status } from '../../lib/rules';
 import { SECTION_NAMES, type AccountSnapshot } from '../../lib/snapshot';
 import { TOOL_VERSION } from '../../lib/version';
+import type { EvidenceRecord } from '../../lib/evidence/record';
 import { openEvidenceSink, type EvidenceSink, type RecordedRun } from '../shared/evidence';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
 
@@ -71,6 +80,13 @@ export interface CollectAccountDeps {
 
 const ASSUME_ROLE_SESSION_SECONDS = 3600;
 
+/** What one invocation knows about itself, for the collection context. */
+interface Invocation {
+  /** The member role session (assumed-role ARN) the collection went through, when assumed. */
+  assumedRole?: string;
+  lambda?: Pick<Context, 'functionName' | 'awsRequestId'>;
+}
+
 export function createHandler(deps: CollectAccountDeps) {
   const env = parseEnv(CollectAccountEnv, deps.env, 'collect-account');
   const obs = deps.obs ?? createObservability();
@@ -100,15 +116,63 @@ export function createHandler(deps: CollectAccountDeps) {
 
   const memberRoleArn = (accountId: string) => `arn:${env.AWS_PARTITION_NAME}:iam::${accountId}:role/${env.MEMBER_ROLE_NAME}`;
 
+  // This function's own identity (its role session), read once per execution environment; a
+  // failed read is retried on the next run and recorded honestly meanwhile.
+  let caller: Promise<string | undefined> | undefined;
+  const callerArn = (): Promise<string | undefined> =>
+    (caller ??= sts.send(new GetCallerIdentityCommand({})).then(
+      (out) => out?.Arn ?? undefined,
+      (error: unknown) => {
+        caller = undefined;
+        obs.logger.warn('sts:GetCallerIdentity failed: the collection context names no caller ARN', errorFields(error));
+        return undefined;
+      },
+    ));
+
+  /** Who collected this run, from where: recorded in its collection context. */
+  async function collectedBy(invocation: Invocation): Promise<CollectionContext['collectedBy']> {
+    const arn = await callerArn();
+    const fn = invocation.lambda?.functionName ?? deps.env.AWS_LAMBDA_FUNCTION_NAME;
+    const host = fn ? `lambda:${fn}${invocation.lambda?.awsRequestId ? ` request ${invocation.lambda.awsRequestId}` : ''}` : runningHost();
+    return {
+      identity: arn ?? 'unknown: sts:GetCallerIdentity failed',
+      via: 'sts',
+      ...(invocation.assumedRole ? { assumedRole: invocation.assumedRole } : {}),
+      host,
+    };
+  }
+
+  /** The invocation as the context records it (the ExternalId is never in it). */
+  const invocationArgs = (event: CollectAccountEvent): string[] => [
+    'collect-account',
+    `--account=${event.accountId}`,
+    `--run-id=${event.runId}`,
+    `--started-at=${event.startedAt}`,
+    `--member-role=${env.MEMBER_ROLE_NAME}`,
+    `--activity=${env.ACTIVITY_SOURCE}`,
+    ...(event.failure ? [`--failure=${event.failure.Error ?? 'Error'}`] : []),
+  ];
+
   /** Evaluate and append one run of evidence for the snapshot; returns the handler's result. */
-  async function record(event: CollectAccountEvent, snapshot: AccountSnapshot, outcome: CollectAccountResult['outcome']): Promise<CollectAccountResult> {
+  async function record(event: CollectAccountEvent, snapshot: AccountSnapshot, outcome: CollectAccountResult['outcome'], invocation: Invocation): Promise<CollectAccountResult> {
     // The same context as the CLI's collect: runs sealed before this one (so a retry evaluates
     // as the first attempt did) and the previous breadth for the trend.
     const context = await evidence.previousContext(snapshot.account.id, { collectedAt: snapshot.collectedAt, runId: event.runId });
     const findings = evaluateRules(RULES, snapshot, { context });
+    // Written once the records are, before FinalizeRun seals the run (the seal covers it). A
+    // failed write costs the context, never the evidence: logged, and the audit says "not recorded".
+    const afterWrite = async (records: readonly EvidenceRecord[]): Promise<void> => {
+      try {
+        const built = buildCollectionContext({ snapshot, records, collectedBy: await collectedBy(invocation), argv: invocationArgs(event), rules: RULES });
+        await evidence.writeContext(built, canonicalJson(built));
+      } catch (error) {
+        obs.metrics.addMetric('ContextWriteFailures', 'Count', 1);
+        obs.logger.error('collection context could not be written', { accountId: snapshot.account.id, runId: event.runId, ...errorFields(error) });
+      }
+    };
     let written: RecordedRun;
     try {
-      written = await evidence.writeRun({ runId: event.runId, snapshot, findings });
+      written = await evidence.writeRun({ runId: event.runId, snapshot, findings, afterWrite });
     } catch (error) {
       // The run could not be opened or filled: the state machine retries. Counted for dashboards, not
       // alarmed: a retry that then succeeds is no incident, and one that never does shows as an
@@ -134,7 +198,7 @@ export function createHandler(deps: CollectAccountDeps) {
     return { accountId: event.accountId, runId: event.runId, outcome, statusCounts: (done.statusCounts ?? {}) as CollectAccountResult['statusCounts'], records: done.records };
   }
 
-  const collectAccount = async (event: CollectAccountEvent): Promise<CollectAccountResult> => {
+  const collectAccount = async (event: CollectAccountEvent, lambda?: Pick<Context, 'functionName' | 'awsRequestId'>): Promise<CollectAccountResult> => {
     if (!/^\d{12}$/.test(event?.accountId ?? '') || !event.runId) throw new Error('CollectAccount input needs a 12-digit accountId and a runId');
     const collectedAt = new Date(event.startedAt ?? '');
     if (Number.isNaN(collectedAt.getTime())) {
@@ -147,10 +211,11 @@ export function createHandler(deps: CollectAccountDeps) {
 
     if (event.failure) {
       const cause = `${event.failure.Error ?? 'Error'}: ${truncate(event.failure.Cause ?? 'the collect-account function failed', 500)}`;
-      return record(event, failureSnapshot(event.accountId, collectedAt, 'states:CollectAccount', event.failure.Error ?? 'TaskFailed', cause, region), 'FAILED');
+      return record(event, failureSnapshot(event.accountId, collectedAt, 'states:CollectAccount', event.failure.Error ?? 'TaskFailed', cause, region), 'FAILED', { ...(lambda ? { lambda } : {}) });
     }
 
     let credentials: NonNullable<CollectAccountInput['credentials']>;
+    let assumedRole: string;
     try {
       const assumed = await sts.send(
         new AssumeRoleCommand({
@@ -163,8 +228,10 @@ export function createHandler(deps: CollectAccountDeps) {
       const c = assumed.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw Object.assign(new Error('AssumeRole returned no credentials'), { name: 'NoCredentials' });
       credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+      // The member role session as STS named it (assumed-role ARN), else the role asked for.
+      assumedRole = assumed.AssumedRoleUser?.Arn ?? memberRoleArn(event.accountId);
     } catch (error) {
-      return recordFailure(event, collectedAt, 'sts:AssumeRole', error);
+      return recordFailure(event, collectedAt, 'sts:AssumeRole', error, { ...(lambda ? { lambda } : {}) });
     }
 
     let snapshot: AccountSnapshot;
@@ -181,16 +248,16 @@ export function createHandler(deps: CollectAccountDeps) {
       });
     } catch (error) {
       // Section failures are inside the snapshot already; this is the whole collection failing.
-      return recordFailure(event, collectedAt, 'collect:account', error);
+      return recordFailure(event, collectedAt, 'collect:account', error, { assumedRole, ...(lambda ? { lambda } : {}) });
     }
-    return record(event, snapshot, 'COLLECTED');
+    return record(event, snapshot, 'COLLECTED', { assumedRole, ...(lambda ? { lambda } : {}) });
   };
 
-  function recordFailure(event: CollectAccountEvent, collectedAt: Date, operation: string, error: unknown): Promise<CollectAccountResult> {
+  function recordFailure(event: CollectAccountEvent, collectedAt: Date, operation: string, error: unknown, invocation: Invocation): Promise<CollectAccountResult> {
     const { name, message } = describeError(error);
     // Not `message`: Powertools reserves that key for the log line's own text and drops it.
     obs.logger.error('collection failed; recording the failure as evidence', { operation, error: name, errorMessage: message });
-    return record(event, failureSnapshot(event.accountId, collectedAt, operation, name, message, region), 'FAILED');
+    return record(event, failureSnapshot(event.accountId, collectedAt, operation, name, message, region), 'FAILED', invocation);
   }
 
   return { collectAccount, handler: withPowertools(collectAccount, obs) };

@@ -17,11 +17,12 @@ import { s3Anchors } from '../../lib/evidence/anchor';
 import { fillRun, planRun, sealOpenRuns } from '../../lib/evidence/lifecycle';
 import { previousContext, writeRunRecords, type PreviousContext } from '../../lib/evidence/run';
 import { Sealer } from '../../lib/evidence/seal';
+import { contextItem } from '../../lib/evidence/context-item';
 import { kmsSigner } from '../../lib/evidence/signing';
 import { parseRecordItem, EvidenceStore } from '../../lib/evidence/store';
 import { isTransientError } from '../../lib/evidence/transient-errors';
 import { normaliseInstant } from '../../lib/evidence/build';
-import type { CollectionFailure } from '../../lib/evidence/record';
+import type { CollectionFailure, EvidenceRecord } from '../../lib/evidence/record';
 import type { Finding } from '../../lib/rules';
 import type { AccountSnapshot } from '../../lib/snapshot';
 
@@ -50,8 +51,13 @@ export interface EvidenceSink {
    * did — had it seen its own manifest, its records would differ and the retry be refused.
    */
   previousContext(accountId: string, current: { collectedAt: string; runId: string }): Promise<PreviousContext>;
-  /** Write one account's run (payload, header, records; earlier interrupted runs filled): NOT sealed — FinalizeRun seals. */
-  writeRun(input: { runId: string; snapshot: AccountSnapshot; findings: readonly Finding[] }): Promise<RecordedRun>;
+  /**
+   * Write one account's run (payload, header, records; earlier interrupted runs filled): NOT
+   * sealed — FinalizeRun seals. `afterWrite` gets the run's records as stored, once they are
+   * written and while the run is still unsealed (never for a run found sealed already): the
+   * collect function writes the collection context there, so FinalizeRun's seal covers it.
+   */
+  writeRun(input: { runId: string; snapshot: AccountSnapshot; findings: readonly Finding[]; afterWrite?: (records: readonly EvidenceRecord[]) => Promise<void> }): Promise<RecordedRun>;
   /**
    * A run an earlier attempt already opened or sealed: filled with the facts it was opened
    * with (never collected again, so never a conflict). Undefined when nothing was started.
@@ -64,6 +70,11 @@ export interface EvidenceSink {
    * unsealed: UNRECORDED, never a failed execution).
    */
   outcome(accountId: string, run: { collectedAt: string; runId: string }, onProblem?: (message: string) => void): Promise<AccountRunOutcome>;
+  /**
+   * Store a run's collection context (canonical JSON body, lib/accountability/context.ts) unless
+   * one is stored already (first writer wins). Call it before the run is sealed: the seal covers it.
+   */
+  writeContext(run: { accountId: string; runId: string; collectedAt: string }, body: string): Promise<'written' | 'present'>;
   /** Collection time of the account's latest sealed, successful collection (continuity alarm). */
   latestSuccessfulCollection(accountId: string): Promise<string | undefined>;
 }
@@ -89,8 +100,9 @@ export function storeSink(store: EvidenceStore, sealer?: Sealer): EvidenceSink {
   };
   return {
     previousContext: (accountId, current) => previousContext(store, accountId, current),
-    async writeRun({ runId, snapshot, findings }) {
+    async writeRun({ runId, snapshot, findings, afterWrite }) {
       const written = await writeRunRecords({ store, snapshot, findings, runId });
+      if (afterWrite && !written.sealed && written.records.length > 0) await afterWrite(written.records);
       return {
         records: written.records.length,
         ...(written.sealed ? { manifestHash: written.sealed.hash } : {}),
@@ -130,6 +142,7 @@ export function storeSink(store: EvidenceStore, sealer?: Sealer): EvidenceSink {
       if (state.collectionFailed) return 'COLLECTION_FAILED';
       return state.incomplete ? 'SEALED_INCOMPLETE' : 'SEALED';
     },
+    writeContext: (run, body) => store.putContextItem(contextItem(run, body)),
     async latestSuccessfulCollection(accountId) {
       const manifests = await store.manifests(accountId);
       return manifests.filter((m) => !m.incomplete && !m.collectionFailed).at(-1)?.collectedAt;

@@ -9,9 +9,12 @@
  * | collection context | `ACCOUNT#<id>` | `CONTEXT#<collectedAt>#<runId>` |
  *
  * First writer wins (conditional put): a retry by someone else never rewrites who first
- * collected the run. The item holds its canonical JSON (`body`) and the SHA-256 of it (`hash`),
- * so an edit is visible unless whoever made it also recomputed the hash — the context is not yet
- * covered by the run's manifest (the audit document says so).
+ * collected the run. The item holds its canonical JSON (`body`) and the SHA-256 of it (`hash`).
+ * It is written BEFORE the run is sealed (CLI: `recordRun`'s `beforeSeal`; deployed: the collect
+ * function, before FinalizeRun seals), and the sealer seals the SHA-256 of the body it read in the
+ * run's signed manifest (version 2, lib/evidence/context-item.ts): an edit after the seal — even
+ * one that recomputes the item's own hash — is reported by `verify` (CONTEXT_MODIFIED). Runs
+ * sealed by version 1 manifests (before this) keep contexts covered by their own hash only.
  *
  * The `CONTEXT#` prefix sorts before `MANIFEST#`, `OPEN#`, `PAYLOAD#` and `RUN#`, so no existing
  * range Query of the account (runs, records, chain state) ever reads these items.
@@ -20,6 +23,8 @@ import { hostname } from 'node:os';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../evidence/canonical';
+import { keys } from '../evidence/table';
+import { contextItem } from '../evidence/context-item';
 import type { EvidenceRecord } from '../evidence/record';
 import { FRAMEWORKS } from '../frameworks';
 import type { Framework } from '../frameworks/types';
@@ -28,7 +33,7 @@ import { SECTION_NAMES, type AccountSnapshot } from '../snapshot/schema';
 import { TOOL_VERSION } from '../version';
 
 export const CONTEXT_PREFIX = 'CONTEXT#';
-export const contextSk = (collectedAt: string, runId: string): string => `${CONTEXT_PREFIX}${collectedAt}#${runId}`;
+export const contextSk = keys.contextSk;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -177,15 +182,8 @@ const isConditionalFailure = (error: unknown): boolean => (error as { name?: str
 
 /** Store a run's context unless one is already stored (first writer wins). Returns whether this call wrote it. */
 export async function putCollectionContext(doc: DynamoDBDocumentClient, tableName: string, context: CollectionContext): Promise<'written' | 'present'> {
-  const body = canonicalJson(context);
   try {
-    await doc.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { pk: `ACCOUNT#${context.accountId}`, sk: contextSk(context.collectedAt, context.runId), type: 'CONTEXT', accountId: context.accountId, runId: context.runId, collectedAt: context.collectedAt, body, hash: sha256Hex(body) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await doc.send(new PutCommand({ TableName: tableName, Item: contextItem(context, canonicalJson(context)), ConditionExpression: 'attribute_not_exists(pk)' }));
     return 'written';
   } catch (error) {
     if (isConditionalFailure(error)) return 'present';

@@ -16,6 +16,7 @@ import {
   RUN_ID_PATTERN,
   type CappedList,
   type CollectionFailure,
+  type ManifestContext,
   type RunIncomplete,
   type PreviousManifest,
   type RunManifest,
@@ -192,6 +193,11 @@ export function manifestBody(manifest: RunManifest | UnhashedManifest): string {
 export interface ManifestExtras {
   incomplete?: RunIncomplete;
   collectionFailed?: CollectionFailure;
+  /**
+   * The collection context the sealer read (null: none). Given → a version 2 manifest that seals
+   * it; undefined → a version 1 manifest (what manifests sealed before contexts were covered hold).
+   */
+  context?: ManifestContext | null;
 }
 
 /** The run a manifest seals, when it cannot be read from its records (an incomplete run may hold none). */
@@ -215,7 +221,7 @@ export function buildManifest(records: readonly EvidenceRecord[], previous: Prev
     .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
     .map((r) => ({ ruleId: r.ruleId, sk: keys.recordSk(r.collectedAt, r.runId, r.ruleId), hash: r.hash }));
   const unhashed: UnhashedManifest = {
-    manifestVersion: MANIFEST_VERSION,
+    manifestVersion: extras.context === undefined ? 1 : MANIFEST_VERSION,
     accountId: first.accountId,
     runId: first.runId,
     collectedAt: first.collectedAt,
@@ -226,6 +232,7 @@ export function buildManifest(records: readonly EvidenceRecord[], previous: Prev
     // Optional members are left out when absent, so a complete run hashes as it always did.
     ...(extras.incomplete ? { incomplete: extras.incomplete } : {}),
     ...(extras.collectionFailed ? { collectionFailed: extras.collectionFailed } : {}),
+    ...(extras.context !== undefined ? { context: extras.context } : {}),
   };
   return { ...unhashed, hash: hashManifest(unhashed) };
 }

@@ -154,13 +154,24 @@ export async function writeRunLifecycle(
 export async function recordRunLifecycle(
   store: EvidenceStore,
   records: readonly EvidenceRecord[],
-  options: { sealer: Sealer; collectionFailed?: CollectionFailure; plan?: RunPlan },
+  options: {
+    sealer: Sealer;
+    collectionFailed?: CollectionFailure;
+    plan?: RunPlan;
+    /**
+     * Called with the run's records as stored, after they are written and before the run is
+     * sealed (never for a run found sealed already): the CLI writes the collection context here,
+     * so the seal covers it.
+     */
+    beforeSeal?: (records: readonly EvidenceRecord[]) => Promise<void>;
+  },
 ): Promise<RecordRunOutcome> {
-  const { sealer, ...writeOptions } = options;
+  const { sealer, beforeSeal, ...writeOptions } = options;
   const written = await writeRunLifecycle(store, records, writeOptions);
   if (written.sealed) return { records: written.records, manifest: written.sealed, written: 0, alreadyPresent: written.alreadyPresent, resumed: false, closed: [] };
   const closed: ClosedRun[] = [];
   for (const filled of written.toClose) closed.push(await sealFilled(sealer, filled, 'a later run'));
+  if (beforeSeal) await beforeSeal(written.records);
   const first = records[0] as EvidenceRecord;
   // A resumed run (opened by an earlier attempt) is a close: what its facts could not restore is sealed as missing.
   const sealed = await sealer.seal(

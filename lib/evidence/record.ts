@@ -15,7 +15,15 @@ import { z } from 'zod';
 import { SEVERITIES, STATUSES } from '../rules/types';
 
 export const RECORD_VERSION = 1;
-export const MANIFEST_VERSION = 1;
+/**
+ * Manifest versions: 1 seals the records only; 2 also seals the run's collection context (who
+ * collected it, with which tool, parameters and scope — lib/accountability/context.ts) by its
+ * hash, or says there was none (`context: null`). The sealer writes version 2; version 1
+ * manifests (sealed before) stay valid and are verified as they were, their contexts reported
+ * as not covered by the signature.
+ */
+export const MANIFEST_VERSION = 2;
+export const MANIFEST_VERSIONS = [1, 2] as const;
 
 /** Run ids go into keys, so they may not contain `#`. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -124,8 +132,16 @@ export const CollectionFailure = z.object({
 });
 export type CollectionFailure = z.infer<typeof CollectionFailure>;
 
-export const RunManifest = z.object({
-  manifestVersion: z.literal(MANIFEST_VERSION),
+/** The run's collection context item as the sealer read it: its key and the SHA-256 of its stored body. */
+export const ManifestContext = z.object({
+  sk: z.string(),
+  sha256: Sha256,
+});
+export type ManifestContext = z.infer<typeof ManifestContext>;
+
+export const RunManifest = z
+  .object({
+  manifestVersion: z.union([z.literal(1), z.literal(2)]),
   accountId: AccountId,
   runId: RunId,
   collectedAt: IsoInstant,
@@ -139,8 +155,17 @@ export const RunManifest = z.object({
   incomplete: RunIncomplete.optional(),
   /** Set when the run records a failed collection (see `CollectionFailure`). */
   collectionFailed: CollectionFailure.optional(),
+  /**
+   * Version 2: the collection context the sealer read back (null: the run had none when sealed).
+   * Absent in version 1 manifests (sealed before contexts were covered).
+   */
+  context: ManifestContext.nullable().optional(),
   /** SHA-256 hex of `canonicalJson` of every other field. */
   hash: Sha256,
-});
+  })
+  .superRefine((m, ctx) => {
+    if (m.manifestVersion === 2 && m.context === undefined) ctx.addIssue({ code: 'custom', path: ['context'], message: 'a version 2 manifest states its collection context (or null)' });
+    if (m.manifestVersion === 1 && m.context !== undefined) ctx.addIssue({ code: 'custom', path: ['context'], message: 'a version 1 manifest has no collection context' });
+  });
 export type RunManifest = z.infer<typeof RunManifest>;
 export type UnhashedManifest = Omit<RunManifest, 'hash'>;

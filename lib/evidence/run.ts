@@ -31,6 +31,8 @@ export interface RecordRunInput {
   caps?: Partial<CapLimits>;
   /** From an earlier `planRun` (the CLI checks every account's chain order before writing any). */
   plan?: RunPlan;
+  /** Called with the stored records before the run is sealed (the collection context is written there, so the seal covers it). */
+  beforeSeal?: (records: readonly EvidenceRecord[]) => Promise<void>;
 }
 
 /** What recording a run produced: the lifecycle's outcome (one shape for the CLI and the handlers). */
@@ -70,7 +72,12 @@ export async function writeRunRecords(input: Omit<RecordRunInput, 'sealer'>): Pr
 export async function recordRun(input: RecordRunInput): Promise<RecordRunResult> {
   const records = buildRunRecords(input);
   const collectionFailed = collectionFailureOf(input.snapshot);
-  return recordRunLifecycle(input.store, records, { sealer: input.sealer, ...(collectionFailed ? { collectionFailed } : {}), ...(input.plan ? { plan: input.plan } : {}) });
+  return recordRunLifecycle(input.store, records, {
+    sealer: input.sealer,
+    ...(collectionFailed ? { collectionFailed } : {}),
+    ...(input.plan ? { plan: input.plan } : {}),
+    ...(input.beforeSeal ? { beforeSeal: input.beforeSeal } : {}),
+  });
 }
 
 /** What rules may use from earlier runs of the account (see `EvaluationContext`). */

@@ -16,7 +16,10 @@
  *     an interrupted run (`closeIncomplete`): then the manifest lists what was read and names
  *     the missing records and why (`incomplete`) — the shortfall is sealed as evidence. A
  *     failed collection announced by the header is sealed into the manifest too;
- *  4. links to the account's latest manifest, builds the manifest, signs its body, writes it
+ *  4. reads the run's collection context item (who collected it, with what: CONTEXT#…) and
+ *     seals the SHA-256 of its body in the manifest (version 2; `context: null` when the run has
+ *     none) — a context it cannot vouch for (its own hash broken, another run's) is refused;
+ *  5. links to the account's latest manifest, builds the manifest, signs its body, writes it
  *     (conditional put) and appends an anchor (lib/evidence/anchor.ts).
  * A retry after a crash finds its own manifest: nothing is signed again; the anchor is
  * appended if it was missing (append is idempotent).
@@ -30,6 +33,7 @@ import type { ManifestSignature, ManifestSigner } from './signing';
 import { manifestSignatureOf, parseManifestItem, type EvidenceStore, type Item } from './store';
 import { keys } from './table';
 import { checkRecordItem } from './verify';
+import { checkContextItem } from './context-item';
 
 export interface RunToSeal {
   accountId: string;
@@ -126,7 +130,12 @@ export class Sealer {
       if (!(error instanceof SealRefusedError)) throw error;
       throw new SealRefusedError(run, `the run is already sealed (manifest ${stored.hash}) and is never re-signed; besides, ${error.message.replace(/^refusing to seal [^:]*: /, '')}`);
     }
-    const extras: ManifestExtras = { ...(stored.incomplete ? { incomplete: stored.incomplete } : {}), ...(read.extras.collectionFailed ? { collectionFailed: read.extras.collectionFailed } : {}) };
+    const extras: ManifestExtras = {
+      ...(stored.incomplete ? { incomplete: stored.incomplete } : {}),
+      ...(read.extras.collectionFailed ? { collectionFailed: read.extras.collectionFailed } : {}),
+      // A version 1 manifest (sealed before contexts were covered) is rebuilt as it was sealed.
+      ...(stored.manifestVersion === 1 ? {} : { context: read.extras.context ?? null }),
+    };
     const rebuilt = buildManifest(read.records, stored.previous, extras, read.identity);
     if (rebuilt.hash !== stored.hash) {
       throw new SealRefusedError(
@@ -144,7 +153,11 @@ export class Sealer {
    */
   private async readRunBack(run: RunToSeal, options: SealOptions): Promise<ReadBack> {
     const { store } = this.options;
-    const [header, items] = await Promise.all([store.getRunHeader(run.accountId, run.collectedAt, run.runId), store.runRecordItems(run.accountId, run.collectedAt, run.runId)]);
+    const [header, items, contextItem] = await Promise.all([
+      store.getRunHeader(run.accountId, run.collectedAt, run.runId),
+      store.runRecordItems(run.accountId, run.collectedAt, run.runId),
+      store.getItem(keys.account(run.accountId), keys.contextSk(run.collectedAt, run.runId)),
+    ]);
     if (!header) throw new SealRefusedError(run, `no run header ${keys.openSk(run.collectedAt, run.runId)}: the run was never started`);
     const planParse = header.plan === undefined ? undefined : ManifestEntry.array().safeParse(header.plan);
     if (planParse && !planParse.success) throw new SealRefusedError(run, `its run header's plan is not a list of planned records`);
@@ -179,7 +192,13 @@ export class Sealer {
       }
       incomplete = { reason: await this.incompleteReason(run, header, records.length, expected, plan !== undefined, missing, options.closeIncomplete.closedBy), expectedRecords: expected, missing };
     }
-    const extras: ManifestExtras = { ...(incomplete ? { incomplete } : {}), ...(collectionFailed ? { collectionFailed } : {}) };
+    let context: ManifestExtras['context'] = null;
+    if (contextItem) {
+      const checked = checkContextItem(contextItem, run);
+      if ('problem' in checked) throw new SealRefusedError(run, checked.problem);
+      context = checked.sealed;
+    }
+    const extras: ManifestExtras = { ...(incomplete ? { incomplete } : {}), ...(collectionFailed ? { collectionFailed } : {}), context };
     const identity: RunIdentity | undefined =
       records.length === 0 ? { accountId: run.accountId, runId: run.runId, collectedAt: run.collectedAt, source: header.source as RunIdentity['source'] } : undefined;
     return { records, extras, ...(identity ? { identity } : {}) };

@@ -130,6 +130,8 @@ export interface AccountItems {
   records: Item[];
   headers: Item[];
   manifests: Item[];
+  /** Collection contexts (CONTEXT#…), checked against the version 2 manifests that seal them; absent = not read. */
+  contexts?: Item[];
 }
 
 const BATCH_GET_MAX = 100;
@@ -388,6 +390,23 @@ export class EvidenceStore {
    * backoff, bounded. Returns 'written', or 'present' when the key already holds the same
    * content; different content is an `EvidenceConflictError`.
    */
+  /**
+   * A run's collection context item (lib/evidence/context-item.ts): first writer wins — an item
+   * already stored is kept whatever it says (a retry never rewrites who first collected the run).
+   */
+  public async putContextItem(item: Item): Promise<'written' | 'present'> {
+    try {
+      await this.sendRetryingThrottles(
+        () => new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+        `PutItem on ${this.tableName}: pk=${item.pk} sk=${item.sk}`,
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionalFailure(error)) return 'present';
+      throw error;
+    }
+  }
+
   public async putNew(item: Item): Promise<'written' | 'present'> {
     await this.faults.beforeWrite?.(item);
     try {
@@ -863,8 +882,13 @@ export class EvidenceStore {
     const pk = keys.account(accountId);
     const q = (lo: string, hi: string) =>
       this.queryAll({ KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi', ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi }, ConsistentRead: true });
-    const [manifests, headers, records] = await Promise.all([q('MANIFEST#', `MANIFEST#${KEY_HIGH}`), q(`OPEN#${lower}`, `OPEN#${KEY_HIGH}`), q(`RUN#${lower}`, `RUN#${KEY_HIGH}`)]);
-    return { manifests, headers, records };
+    const [manifests, headers, records, contexts] = await Promise.all([
+      q('MANIFEST#', `MANIFEST#${KEY_HIGH}`),
+      q(`OPEN#${lower}`, `OPEN#${KEY_HIGH}`),
+      q(`RUN#${lower}`, `RUN#${KEY_HIGH}`),
+      q(`CONTEXT#${lower}`, `CONTEXT#${KEY_HIGH}`),
+    ]);
+    return { manifests, headers, records, contexts };
   }
 
   // ------------------------------------------------------------------ reports sent (not evidence)

@@ -145,6 +145,8 @@ export const keys = {
   manifestSk: (collectedAt: string, runId: string) => `MANIFEST#${collectedAt}#${runId}`,
   /** The facts a run was opened with (its records, compressed): lets the next run finish it. Not evidence. */
   payloadSk: (collectedAt: string, runId: string) => `PAYLOAD#${collectedAt}#${runId}`,
+  /** Who collected the run, with what and what it could see (lib/accountability/context.ts); sealed by hash in version 2 manifests. */
+  contextSk: (collectedAt: string, runId: string) => `CONTEXT#${collectedAt}#${runId}`,
   byRulePk: (accountId: string, ruleId: string) => `ACCOUNT#${accountId}#RULE#${ruleId}`,
   byRuleSk: (collectedAt: string, runId: string) => `${collectedAt}#${runId}`,
   byRunPk: (runId: string) => `RUN#${runId}`,

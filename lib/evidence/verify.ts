@@ -15,6 +15,7 @@ import type { Anchor, AnchorListing } from './anchor';
 import type { SignatureVerifier } from './signing';
 import { dateBounds, manifestItem, manifestSignatureOf, parseManifestItem, parseRecordItem, recordItem, type AccountItems, type EvidenceStore, type Item } from './store';
 import { keys } from './table';
+import { checkContextItem } from './context-item';
 
 export type ProblemKind =
   | 'RECORD_MODIFIED'
@@ -44,7 +45,13 @@ export type ProblemKind =
   /** The anchor store holds an object that is not a valid anchor, or one name with several contents. */
   | 'ANCHOR_STORE_DAMAGED'
   /** A sealed manifest without an anchor (the anchor write failed after the seal, or anchoring started later). */
-  | 'MANIFEST_NOT_ANCHORED';
+  | 'MANIFEST_NOT_ANCHORED'
+  /** The run's collection context differs from the one its (version 2) manifest sealed: who collected it, or with what, was rewritten. */
+  | 'CONTEXT_MODIFIED'
+  /** The collection context a (version 2) manifest sealed is not in the table. */
+  | 'CONTEXT_DELETED'
+  /** A collection context beside a run whose (version 2) manifest sealed none: added after the seal. */
+  | 'CONTEXT_FORGED';
 
 /** Problems that mean "not finished", not "tampered": verify exits 4 when only these are found. */
 export const INCOMPLETE_KINDS: readonly ProblemKind[] = ['RUN_INCOMPLETE', 'MANIFEST_NOT_ANCHORED'];
@@ -394,6 +401,8 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
     }
   }
 
+  if (items.contexts) problems.push(...checkContexts(accountId, items.contexts, manifests, lower));
+
   problems.sort((a, b) => (a.collectedAt === b.collectedAt ? (a.runId === b.runId ? a.sk.localeCompare(b.sk) : a.runId.localeCompare(b.runId)) : a.collectedAt < b.collectedAt ? -1 : 1));
   for (const p of problems) intact.delete(p.sk);
   const head = manifests.at(-1);
@@ -419,6 +428,44 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
   INTACT.set(result, intact);
   HASHES.set(result, new Set(manifests.map((m) => String(m.item.hash))));
   return result;
+}
+
+/**
+ * Collection contexts against the manifests that seal them (version 2): the sealed context must
+ * be there with the sealed body hash; a context beside a run sealed without one was added after
+ * the seal. Version 1 manifests seal no context: theirs are not covered (not a problem; the audit
+ * document says so). Runs before `lower` are not read, as for records.
+ */
+function checkContexts(accountId: string, contexts: readonly Item[], manifests: readonly { key: RunKey; item: Item; manifest?: RunManifest }[], lower: string): Problem[] {
+  const problems: Problem[] = [];
+  const pk = keys.account(accountId);
+  const bySk = new Map(contexts.map((c) => [c.sk, c]));
+  for (const m of manifests) {
+    if (!m.manifest || m.manifest.manifestVersion === 1 || m.key.collectedAt < lower) continue;
+    const run = { accountId, runId: m.key.runId, collectedAt: m.key.collectedAt };
+    const sk = keys.contextSk(run.collectedAt, run.runId);
+    const base = { ...run, pk, sk };
+    const stored = bySk.get(sk);
+    const sealed = m.manifest.context ?? null;
+    if (sealed === null) {
+      if (stored) problems.push({ ...base, kind: 'CONTEXT_FORGED', message: `collection context ${sk} was added after the run was sealed: manifest ${m.item.sk} sealed the run without one` });
+      continue;
+    }
+    if (!stored) {
+      problems.push({ ...base, kind: 'CONTEXT_DELETED', message: `collection context ${sk} (SHA-256 ${sealed.sha256}) is sealed in manifest ${m.item.sk} but missing from the table: deleted` });
+      continue;
+    }
+    const checked = checkContextItem(stored, run);
+    if ('problem' in checked) problems.push({ ...base, kind: 'CONTEXT_MODIFIED', message: checked.problem });
+    else if (checked.sealed.sha256 !== sealed.sha256) {
+      problems.push({
+        ...base,
+        kind: 'CONTEXT_MODIFIED',
+        message: `collection context ${sk} modified: SHA-256 of its body is ${checked.sealed.sha256}, manifest ${m.item.sk} sealed ${sealed.sha256} (who collected the run, or with what, was rewritten after the seal)`,
+      });
+    }
+  }
+  return problems;
 }
 
 /**

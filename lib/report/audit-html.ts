@@ -14,6 +14,8 @@
  */
 import { canonicalJson } from '../evidence/canonical';
 import { hasStatus, requirementLabel, type LabelCounts } from '../frameworks';
+import type { StoredContext } from '../accountability/context';
+import type { RunManifest } from '../evidence/record';
 import type { RegisterEntry } from '../register/types';
 import type { RuleRegisterStatus } from '../register/view';
 import { TOOL_VERSION } from '../version';
@@ -309,6 +311,15 @@ export function renderAuditHtml(m: AuditModel): string {
   return out.join('\n');
 }
 
+/** Whether a run's recorded context is the one its signed manifest sealed (version 2), said in words. */
+function contextCoverage(run: RunManifest, stored: StoredContext): string {
+  if (!stored.hashMatches) return `<span class="bad">this context was edited after it was written: its body no longer matches its hash ${escapeHtml(stored.hash)}</span>`;
+  if (run.manifestVersion === 1 || run.context === undefined) return '<span class="muted">not covered by the run\'s manifest (sealed before manifests covered contexts): its own SHA-256 only</span>';
+  if (run.context === null) return '<span class="bad">added after the run was sealed: its manifest sealed the run without a context</span>';
+  if (run.context.sha256 !== stored.hash) return `<span class="bad">edited after the seal: the signed manifest sealed SHA-256 ${escapeHtml(run.context.sha256)}</span>`;
+  return '<span class="muted">sealed in the run\'s signed manifest</span>';
+}
+
 /** Who collected, with what, and what the collection could and could not see. */
 function accountabilitySection(m: AuditModel): string[] {
   const out: string[] = ['<h2 id="accountability">Accountability: who collected, scope and limitations</h2>'];
@@ -337,7 +348,7 @@ function accountabilitySection(m: AuditModel): string[] {
       `<span class="muted">parameters</span> <span class="hash">${escapeHtml(c.parametersSha256)}</span>`,
       `<span class="muted">rule catalog (${c.catalogRules} rules)</span> <span class="hash">${escapeHtml(c.catalogSha256)}</span>`,
       `<span class="muted">requirement mapping</span> <span class="hash">${escapeHtml(c.mappingSha256)}</span>`,
-      stored.hashMatches ? '' : `<span class="bad">this context was edited after it was written: its body no longer matches its hash ${escapeHtml(stored.hash)}</span>`,
+      contextCoverage(r, stored),
     ].filter(Boolean);
     out.push(`<tr>${run}<td>${by.join('<br>')}</td><td>${fp.join('<br>')}</td></tr>`);
   }
@@ -345,7 +356,7 @@ function accountabilitySection(m: AuditModel): string[] {
   out.push('</tbody></table>');
   if (m.contexts.length) {
     out.push(
-      '<p class="muted small">Recorded at collect time beside each run, first writer wins, with its own SHA-256; it is not yet covered by the run manifest, so whoever can write the table and recompute the hash could rewrite it.</p>',
+      '<p class="muted small">Recorded at collect time beside each run, before it is sealed, first writer wins, with its own SHA-256. Runs sealed by a version 2 manifest carry that SHA-256 in their signed manifest, so an edit after the seal is detected (<span class="mono">art32 verify</span>: CONTEXT_MODIFIED); runs sealed before (version 1 manifests) are covered by the context\'s own hash only, which whoever can write the table could recompute.</p>',
     );
   }
   // Scope from the latest recorded context of the period: regions and sections actually read.

@@ -268,7 +268,9 @@ export class Pipeline {
 
     // The collector account's STS: the member role is assumed (or refused, as STS answers 403).
     const sts = new STSClient({ region: REGION, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'example' } });
-    mockClient(sts).callsFake((input: { RoleArn: string }) => {
+    mockClient(sts).callsFake((input: { RoleArn?: string }) => {
+      // GetCallerIdentity (no input): the collect function's own role session.
+      if (input.RoleArn === undefined) return { UserId: 'AROAEXAMPLECOLLECTOR:art32-collect-account', Account: COLLECTOR_ACCOUNT, Arn: `arn:aws:sts::${COLLECTOR_ACCOUNT}:assumed-role/art32-collector/art32-collect-account` };
       const account = input.RoleArn.split(':')[4]!;
       if (denied.has(account)) {
         throw Object.assign(new Error(`User: arn:aws:sts::${COLLECTOR_ACCOUNT}:assumed-role/art32-collector/x is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`), {

@@ -3,7 +3,13 @@
  * dynalite table created from lib/evidence/table.ts (the same definition the stack deploys).
  * STS is mocked with aws-sdk-client-mock; response and error shapes from the STS API reference.
  */
-import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { CollectionContext } from '../../lib/accountability/context';
+import { canonicalJson, sha256Hex } from '../../lib/evidence/canonical';
+import { keys } from '../../lib/evidence/table';
+import { verifyAccount } from '../../lib/evidence/verify';
+import { TOOL_VERSION } from '../../lib/version';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler as createCollect, type CollectAccountEvent } from '../../functions/collect-account/handler';
@@ -187,6 +193,64 @@ describe('collect-account handler', () => {
     }
     expect(records.filter((r) => r.status === 'PASS' && needingData.has(r.ruleId))).toEqual([]);
     expect(await sealingSink().outcome('223456789012', { collectedAt: COLLECTED_AT, runId: 'run-2' })).not.toBe('UNRECORDED');
+  });
+
+  it("records who collected the run (its role session, the member role session, function and request), before the seal, and the seal covers it", async () => {
+    // STS GetCallerIdentity / AssumeRole response shapes from the STS API reference.
+    sts.on(GetCallerIdentityCommand).resolves({ UserId: 'AROAEXAMPLECOLLECTOR:art32-collect-account', Account: '999999999999', Arn: 'arn:aws:sts::999999999999:assumed-role/art32-collector/art32-collect-account' });
+    sts.on(AssumeRoleCommand).resolves({
+      ...credentials,
+      AssumedRoleUser: { AssumedRoleId: 'AROAEXAMPLEMEMBER:art32-run-ctx', Arn: 'arn:aws:sts::133456789012:assumed-role/art32-member-readonly/art32-run-ctx' },
+    });
+    const { handler } = collectHandler();
+    await handler({ accountId: '133456789012', runId: 'run-ctx', startedAt: COLLECTED_AT }, lambdaContext('art32-collect-account'));
+    const doc = DynamoDBDocumentClient.from(client);
+    const key = { pk: keys.account('133456789012'), sk: keys.contextSk(COLLECTED_AT, 'run-ctx') };
+    const { Item } = await doc.send(new GetCommand({ TableName: ENV.TABLE_NAME, Key: key }));
+    expect(Item, 'the context item, written by the collect function before any seal').toBeDefined();
+    const context = CollectionContext.parse(JSON.parse(String(Item?.body)));
+    expect(context).toMatchObject({
+      accountId: '133456789012',
+      runId: 'run-ctx',
+      collectedAt: COLLECTED_AT,
+      collectedBy: {
+        identity: 'arn:aws:sts::999999999999:assumed-role/art32-collector/art32-collect-account',
+        via: 'sts',
+        assumedRole: 'arn:aws:sts::133456789012:assumed-role/art32-member-readonly/art32-run-ctx',
+        host: 'lambda:art32-collect-account request c6af9ac6-7b61-11e6-9a41-93e812345678',
+      },
+      tool: { name: 'art32', version: TOOL_VERSION },
+      catalogRules: RULES.length,
+    });
+    expect(context.arguments).toEqual(expect.arrayContaining(['--account=133456789012', '--run-id=run-ctx', '--member-role=art32-member-readonly']));
+    expect(JSON.stringify(context)).not.toContain(ENV.EXTERNAL_ID);
+    expect(context.scope.regions).toContain('eu-west-3');
+    expect(Item?.hash).toBe(sha256Hex(String(Item?.body)));
+    // FinalizeRun's seal covers it: the signed (version 2) manifest holds the SHA-256 of its body.
+    expect(await sealingSink().outcome('133456789012', { collectedAt: COLLECTED_AT, runId: 'run-ctx' })).toBe('SEALED');
+    const manifest = await store.getManifest('133456789012', COLLECTED_AT, 'run-ctx');
+    expect(manifest).toMatchObject({ manifestVersion: 2, context: { sk: key.sk, sha256: Item?.hash } });
+    const clean = await verifyAccount(store, '133456789012', undefined, { verifier: TEST_KEYS.verifier });
+    expect(clean.problems).toEqual([]);
+
+    // Attack (writer role, PutItem only): the context is rewritten to name someone else, its own hash recomputed.
+    const forged = { ...context, collectedBy: { ...context.collectedBy, identity: 'arn:aws:sts::999999999999:assumed-role/auditor-approved/x' } };
+    const body = canonicalJson(forged);
+    await doc.send(new PutCommand({ TableName: ENV.TABLE_NAME, Item: { ...Item, body, hash: sha256Hex(body) } }));
+    const after = await verifyAccount(store, '133456789012', undefined, { verifier: TEST_KEYS.verifier });
+    expect(after.problems.map((p) => p.kind)).toEqual(['CONTEXT_MODIFIED']);
+    expect(after.problems[0]?.message).toContain(`manifest ${keys.manifestSk(COLLECTED_AT, 'run-ctx')} sealed ${String(Item?.hash)}`);
+  });
+
+  it('records the context of a failed collection too (the role that could not be assumed is not named as assumed)', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ UserId: 'AROAEXAMPLECOLLECTOR:fn', Account: '999999999999', Arn: 'arn:aws:sts::999999999999:assumed-role/art32-collector/fn' });
+    sts.on(AssumeRoleCommand).rejects(new STSServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'not authorized to perform: sts:AssumeRole' }));
+    const { collectAccount } = collectHandler();
+    await collectAccount({ accountId: '143456789012', runId: 'run-ctx-failed', startedAt: COLLECTED_AT });
+    const { Item } = await DynamoDBDocumentClient.from(client).send(new GetCommand({ TableName: ENV.TABLE_NAME, Key: { pk: keys.account('143456789012'), sk: keys.contextSk(COLLECTED_AT, 'run-ctx-failed') } }));
+    const context = CollectionContext.parse(JSON.parse(String(Item?.body)));
+    expect(context.collectedBy).toEqual({ identity: 'arn:aws:sts::999999999999:assumed-role/art32-collector/fn', via: 'sts', host: expect.any(String) });
+    expect(context.scope.sections).toEqual([]);
   });
 
   it('invoked by the state machine catch (failure set): records the failure without collecting', async () => {

@@ -4,7 +4,7 @@
  * then the manifest that seals the run. Retrying with the same `--run-id` writes nothing new.
  */
 import { Option, type Command } from 'commander';
-import { buildRunRecords, planRun, previousContext, recordRun, type ClosedRun, type EvidenceStore, type RecordRunResult } from '../../evidence';
+import { buildRunRecords, planRun, previousContext, recordRun, type ClosedRun, type EvidenceRecord, type EvidenceStore, type RecordRunResult } from '../../evidence';
 import { RULES, SEVERITIES, evaluateRules, type Severity, type Status } from '../../rules';
 import { mergeParameters, resolveSnapshots } from '../../sources';
 import { ocsfInputFromRecord, toOcsfComplianceFindings } from '../../ocsf';
@@ -132,8 +132,10 @@ Then: art32 runs · art32 history --account ID --rule auth.password-strength · 
         const collectedBy = await collectorIdentity(options, open.mode === 'aws');
         for (const [i, { resolved, snapshot, findings }] of prepared.entries()) {
           const plan = plans[i];
-          const result = await recordRun({ store: open.store, sealer, snapshot, findings, runId, ...(plan ? { plan } : {}) });
-          await recordCollectionContext(open.store, { snapshot, records: result.records, collectedBy: { ...collectedBy, ...assumedRoleOf(options, snapshot.account.id) }, argv: commandLine(cmd), rules: RULES });
+          // The collection context is written before the seal, so the signed manifest covers it (version 2).
+          const beforeSeal = (records: readonly EvidenceRecord[]) =>
+            recordCollectionContext(open.store, { snapshot, records, collectedBy: { ...collectedBy, ...assumedRoleOf(options, snapshot.account.id) }, argv: commandLine(cmd), rules: RULES });
+          const result = await recordRun({ store: open.store, sealer, snapshot, findings, runId, beforeSeal, ...(plan ? { plan } : {}) });
           recorded.push({ label: resolved.label, result });
           for (const closed of result.closed) out.push(closedLine(closed));
           out.push(summaryLine(resolved.label, snapshot.account.id, snapshot.account.alias, result));

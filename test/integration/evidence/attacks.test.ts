@@ -32,6 +32,9 @@ import {
   planOf,
 } from '../../../lib/evidence';
 import { exportPack } from '../../../lib/evidence/export';
+import { buildRecords, manifestBody } from '../../../lib/evidence/build';
+import { canonicalJson } from '../../../lib/evidence/canonical';
+import { contextItem } from '../../../lib/evidence/context-item';
 import { TEST_KEYS, scenarioRun, startTestDb, type TestDb } from './helpers';
 
 let db: TestDb;
@@ -265,5 +268,60 @@ describe('attack: a forged record shown as evidence', () => {
     expect(await readFile(join(out, 'SUMMARY.md'), 'utf8')).toContain('⚠ NOT INTACT (PASS)');
     const stored = await store.getManifestItem(accountId, DAYS[0] as string, 'run-0');
     expect(await readFile(join(out, 'manifests', `${String(stored?.hash)}.json`), 'utf8')).toBe(stored?.body);
+  });
+});
+
+describe('attack: the collection context (who collected the run) rewritten, deleted or added after the seal', () => {
+  const CONTEXT_BODY = (run: string, at: string, who: string) => canonicalJson({ contextVersion: 1, accountId, runId: run, collectedAt: at, collectedBy: { identity: who, via: 'sts', host: 'test' } });
+
+  it('a context written before the seal is sealed by hash (version 2); rewriting it with its own hash recomputed, or deleting it, is reported', async () => {
+    const at = '2026-01-23T06:00:00.000Z';
+    const { snapshot, findings } = scenarioRun('france-travail', at);
+    await recordRun({
+      store,
+      sealer: new Sealer({ store, signer: TEST_KEYS.signer, anchors }),
+      snapshot,
+      findings,
+      runId: 'run-ctx',
+      beforeSeal: async () => {
+        await store.putContextItem(contextItem({ accountId, runId: 'run-ctx', collectedAt: at }, CONTEXT_BODY('run-ctx', at, 'arn:aws:sts::999999999999:assumed-role/art32-collector/s')));
+      },
+    });
+    const manifest = await store.getManifest(accountId, at, 'run-ctx');
+    expect(manifest).toMatchObject({ manifestVersion: 2, context: { sk: keys.contextSk(at, 'run-ctx') } });
+    expect((await verifyStore(store, { verifier, anchors: await anchorListing() })).verdict).toBe('intact');
+
+    // The writer (PutItem) names someone else and recomputes the item's own hash: hashes agree again.
+    const forged = CONTEXT_BODY('run-ctx', at, 'arn:aws:sts::999999999999:assumed-role/someone-trusted/s');
+    await doc().send(new PutCommand({ TableName: store.tableName, Item: { ...contextItem({ accountId, runId: 'run-ctx', collectedAt: at }, forged) } }));
+    const rewritten = await verifyStore(store, { verifier, anchors: await anchorListing() });
+    expect(rewritten.verdict).toBe('tampered');
+    expect(rewritten.accounts[0]?.problems.map((p) => p.kind)).toEqual(['CONTEXT_MODIFIED']);
+
+    await db.client.send(new DeleteItemCommand({ TableName: store.tableName, Key: { pk: pk(), sk: { S: keys.contextSk(at, 'run-ctx') } } }));
+    const deleted = await verifyStore(store, { verifier });
+    expect(deleted.accounts[0]?.problems.map((p) => p.kind)).toEqual(['CONTEXT_DELETED']);
+  });
+
+  it('a context added beside a run sealed without one is reported as added after the seal', async () => {
+    await store.putContextItem(contextItem({ accountId, runId: 'run-1', collectedAt: DAYS[1] as string }, CONTEXT_BODY('run-1', DAYS[1] as string, 'arn:aws:iam::999999999999:user/mallory')));
+    const result = await verifyStore(store, { verifier });
+    expect(result.accounts[0]?.problems.map((p) => [p.kind, p.runId])).toEqual([['CONTEXT_FORGED', 'run-1']]);
+  });
+
+  it('a version 1 manifest (sealed before contexts were covered) still verifies; its context is not covered, not a problem', async () => {
+    const legacy = await db.newStore();
+    const at = DAYS[0] as string;
+    const { snapshot, findings } = scenarioRun('france-travail', at);
+    const records = buildRecords({ snapshot, findings, runId: 'old-run', requirementsFor: () => [] });
+    await legacy.writeRun(records);
+    const manifest = buildManifest(records, null); // no context given: version 1, as sealed before
+    expect(manifest.manifestVersion).toBe(1);
+    expect(await legacy.putManifest(manifest, await TEST_KEYS.signer.sign(manifestBody(manifest)))).toBe(true);
+    await legacy.putContextItem(contextItem({ accountId, runId: 'old-run', collectedAt: at }, CONTEXT_BODY('old-run', at, 'someone')));
+    const result = await verifyStore(legacy, { verifier });
+    expect(result.accounts.flatMap((a) => a.problems)).toEqual([]);
+    expect(result.verdict).toBe('intact');
+    expect(result.accounts[0]?.signaturesChecked).toBe(true);
   });
 });

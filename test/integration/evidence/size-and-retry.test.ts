@@ -328,14 +328,14 @@ describe('conditional puts on a real dynalite', () => {
     const n = day1.findings.length;
     // Writer: chain state (latest manifest + open headers: 2 Queries), payload, BatchGet check,
     // account entry + run header + n records. Sealer: Get of its own manifest (absent) and of the
-    // run header, Query of the run's records (read back) and of the latest manifest, Put of the
-    // signed manifest.
-    expect(store.calls).toEqual({ BatchGet: 1, Get: 2, Put: n + 4, Query: 4 });
+    // run header and of the run's collection context (absent here: sealed as `context: null`),
+    // Query of the run's records (read back) and of the latest manifest, Put of the signed manifest.
+    expect(store.calls).toEqual({ BatchGet: 1, Get: 3, Put: n + 4, Query: 4 });
 
     const next = new EvidenceStore({ client: db.client, tableName: store.tableName });
     const day2 = scenarioRun('france-travail', '2026-01-23T06:00:00.000Z');
     await recordRun({ store: next, sealer: testSealer(next), snapshot: day2.snapshot, findings: day2.findings, runId: 'count-2' });
-    expect(next.calls).toEqual({ BatchGet: 1, Get: 2, Put: n + 3, Query: 4 }); // the account entry exists: skipped
+    expect(next.calls).toEqual({ BatchGet: 1, Get: 3, Put: n + 3, Query: 4 }); // the account entry exists: skipped
 
     const retry = new EvidenceStore({ client: db.client, tableName: store.tableName });
     const before = await scanAll(db.client, store.tableName);

@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { sha256Hex } from '../../../lib/evidence/canonical';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contextSk, putCollectionContext, type CollectionContext } from '../../../lib/accountability/context';
 import { openEmbeddedStore } from '../../../lib/evidence';
@@ -68,6 +69,7 @@ describe('audit document: accountability', () => {
     expect(section).toContain('No application-level logging');
     expect(section).toContain('identity-based policies');
     expect(section).not.toContain('not recorded');
+    expect(section).toContain("sealed in the run's signed manifest");
     expect(html).toContain('SYNTHETIC DATA');
   });
 
@@ -128,5 +130,23 @@ describe('audit document: accountability', () => {
     }
     const { html } = await auditHtml('edited');
     expect(html).toContain('this context was edited after it was written: its body no longer matches its hash');
+  });
+
+  it('attack: the writer rewrites who collected AND recomputes the context hash — the signed manifest still tells (verify exit 3, audit marks it)', async () => {
+    expect((await run('verify', ...data())).code).toBe(3); // the edit above (hash kept) is already an integrity problem
+    const open = await openEmbeddedStore(join(dir, 'data'), { access: 'write' });
+    try {
+      const item = await open.store.documentClient.send(new GetCommand({ TableName: open.store.tableName, Key: { pk: `ACCOUNT#${ACCOUNT}`, sk: contextSk(AT, 'demo-run') } }));
+      const body = String(item.Item?.body);
+      expect(body).toContain('someone-else');
+      await open.store.documentClient.send(new PutCommand({ TableName: open.store.tableName, Item: { ...item.Item, body, hash: sha256Hex(body) } }));
+    } finally {
+      await open.close();
+    }
+    const verified = await run('verify', ...data());
+    expect(verified.code).toBe(3);
+    expect(verified.stdout + verified.stderr).toContain('CONTEXT_MODIFIED');
+    const { html } = await auditHtml('edited-rehashed');
+    expect(html).toContain('edited after the seal: the signed manifest sealed SHA-256');
   });
 });

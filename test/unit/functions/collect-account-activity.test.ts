@@ -64,6 +64,7 @@ function run(configActivity: unknown) {
     },
     finishStarted: async () => undefined,
     outcome: async () => 'SEALED',
+    writeContext: async () => 'written',
     latestSuccessfulCollection: async () => undefined,
   };
   const { collectAccount: invoke } = createHandler({
