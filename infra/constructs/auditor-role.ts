@@ -13,10 +13,9 @@
  *   policy (Identity Center requires MFA at sign-in; its sessions carry no MFA context key, so
  *   they cannot assume this role with the condition above).
  */
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { arnAccount, type AuditorsConfig } from '../../lib/config';
 import { DENIED_EVIDENCE_ACTIONS, type EvidenceTable } from './evidence-table';
@@ -31,8 +30,12 @@ export interface AuditorRoleProps {
   auditors: AuditorsConfig;
   /** Principals of this account need MFA only; every other account also needs the ExternalId. */
   collectorAccountId: string | undefined;
-  /** Where manifest heads are anchored (read: list and get objects and their versions). */
-  anchorBucket?: s3.IBucket;
+  /**
+   * Where every seal is anchored (read: list the bucket's object versions, get the anchor objects
+   * under `prefix`): what `verify`/`serve --anchors s3://bucket/prefix` compare the chain with.
+   * The bucket may live in a log-archive account: its bucket policy must then name this role too.
+   */
+  anchors?: { bucketName: string; prefix: string };
   /** The key manifests are signed with (read: its public half, to verify signatures offline). */
   signingKey?: kms.IKey;
 }
@@ -66,6 +69,12 @@ export class AuditorRole extends Construct {
         maxSessionDuration: Duration.hours(1),
         inlinePolicies: { ReadEvidence: this.policy },
       });
+      if (props.anchors) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.anchors.bucketName}/${props.anchors.prefix}*]`,
+          reason: 'One anchor object per seal, named by account and run: the auditor reads (never writes) every anchor under the anchors/ prefix of the one anchor bucket to compare the chain with it.',
+        });
+      }
       for (const g of rest) {
         this.role.assumeRolePolicy?.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: g.principals.map((p) => new iam.ArnPrincipal(p.arn)), conditions: g.conditions }));
       }
@@ -99,10 +108,11 @@ export function auditorPolicy(props: Omit<AuditorRoleProps, 'auditors' | 'collec
     }),
     new iam.PolicyStatement({ sid: 'NeverScanOrChangeEvidence', effect: iam.Effect.DENY, actions: [...AUDITOR_DENIED_ACTIONS], resources: evidence.resourceArns() }),
   ];
-  if (props.anchorBucket) {
+  if (props.anchors) {
+    const bucketArn = `arn:${Stack.of(evidence).partition}:s3:::${props.anchors.bucketName}`;
     statements.push(
-      new iam.PolicyStatement({ sid: 'ListAnchors', actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [props.anchorBucket.bucketArn] }),
-      new iam.PolicyStatement({ sid: 'ReadAnchors', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold'], resources: [props.anchorBucket.arnForObjects('*')] }),
+      new iam.PolicyStatement({ sid: 'ListAnchors', actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [bucketArn] }),
+      new iam.PolicyStatement({ sid: 'ReadAnchors', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold'], resources: [`${bucketArn}/${props.anchors.prefix}*`] }),
     );
   }
   if (props.signingKey) {

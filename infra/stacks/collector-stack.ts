@@ -351,7 +351,14 @@ export class CollectorStack extends Stack {
 
     // ---- auditors (optional): read-only, MFA-only door to the evidence
     if (config.auditors) {
-      this.auditor = new AuditorRole(this, 'Auditor', { evidence: this.evidence, auditors: config.auditors, collectorAccountId: config.collectorAccountId });
+      // With the trust roots an auditor checks the evidence against: the signing key's public half and the anchors.
+      this.auditor = new AuditorRole(this, 'Auditor', {
+        evidence: this.evidence,
+        auditors: config.auditors,
+        collectorAccountId: config.collectorAccountId,
+        signingKey: this.signingKey.key,
+        anchors: { bucketName: props.anchorBucketName, prefix: ANCHOR_PREFIX },
+      });
     }
 
     this.alarms = new Alarms(this, 'Alarms', {
@@ -378,6 +385,9 @@ export class CollectorStack extends Stack {
     // ---- what docs/deploy.md tells operators to look up
     new CfnOutput(this, 'StateMachineArn', { value: this.orchestration.stateMachine.stateMachineArn, description: 'art32 collection run state machine (start a manual run, read each run\'s outcomes)' });
     new CfnOutput(this, 'EvidenceTableName', { value: this.evidence.table.tableName, description: 'art32 evidence table (art32 verify --table)' });
+    // The trust roots every reader checks the evidence against (verify, export, serve: --kms-key-id, --anchors).
+    new CfnOutput(this, 'ManifestSigningKeyArn', { value: this.signingKey.key.keyArn, description: 'art32 manifest signing key: its public half checks every seal (art32 verify/serve --kms-key-id)' });
+    new CfnOutput(this, 'AnchorsUrl', { value: anchorsUrl, description: 'art32 anchors, a WORM copy of every seal (art32 verify/serve --anchors)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'art32 alarm topic (subscribe more endpoints here)' });
     if (this.activityLogs) {
       // The log-archive account's bucket policy and key policy name these roles (docs/deploy.md).
