@@ -18,8 +18,10 @@
  *   AccountsWithoutSealedRun (no sealed successful collection in `CONTINUITY_HOURS`) · RunsFinalized ·
  *   SealsRefused (the sealer would not vouch for what it read back: see the log and `art32 verify`)
  *
- * A failed account never fails the execution: the execution's result lists each account's
- * outcome and the counts; the alarms make failures loud.
+ * A failed account never fails the execution: the execution's result gives the counts and
+ * lists the outcomes — every account's up to 1,000 accounts, beyond that the accounts not
+ * SEALED (at most 200 by name, the rest counted), so the result stays small at any
+ * organisation size; the alarms make failures loud. Accounts are closed 16 at a time.
  *
  * Last, it releases the run lock ListAccounts took (lib/evidence/run-lock.ts), so the next
  * execution may start. Finalize is idempotent: retried, it reads the same outcomes and the
@@ -29,6 +31,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { FinalizeRunEnv, parseEnv } from '../../lib/config';
+import { mapLimit } from '../../lib/support/map-limit';
 import { RunLock } from '../../lib/evidence/run-lock';
 import type { CollectAccountResult } from '../collect-account/handler';
 import { openEvidenceSink, type AccountRunOutcome, type EvidenceSink } from '../shared/evidence';
@@ -52,16 +55,35 @@ export interface FinalizeRunResult {
   sealedIncomplete: number;
   collectionFailed: number;
   unrecorded: number;
-  /** Account id → how its run ended. */
+  /**
+   * Account id → how its run ended: every account up to `FULL_OUTCOMES_MAX_ACCOUNTS`; beyond,
+   * only accounts not SEALED, at most `MAX_LISTED_PROBLEMS` (`outcomesListed` says which). The
+   * result stays far below Step Functions' 256 KB state limit whatever the organisation; every
+   * account's outcome is in the table (its sealed manifest: `art32 runs`, `art32 verify --table`).
+   */
   outcomes: Record<string, AccountRunOutcome>;
-  /** Expected accounts with no sealed successful collection in the last `CONTINUITY_HOURS` hours. */
+  outcomesListed: 'all' | 'problems';
+  /** Accounts not SEALED that `outcomes` does not list (beyond `MAX_LISTED_PROBLEMS`). */
+  problemsNotListed: number;
+  /** Expected accounts with no sealed successful collection in the last `CONTINUITY_HOURS` hours (the first `MAX_LISTED_PROBLEMS`). */
   withoutSealedRun: string[];
+  withoutSealedRunCount: number;
   /** The run lock: released by this call, or already not held by this run (a retried finalize). */
   lock: 'released' | 'not-held';
 }
 
 /** An expected account with no sealed, successful collection for this long raises the continuity alarm. */
 export const CONTINUITY_HOURS = 26;
+/** Up to this many accounts the result lists every outcome (≈ 35 B each: ≈ 35 KB). */
+export const FULL_OUTCOMES_MAX_ACCOUNTS = 1_000;
+/** Accounts listed by name at most in `outcomes` (beyond FULL_OUTCOMES_MAX_ACCOUNTS) and in `withoutSealedRun`. */
+export const MAX_LISTED_PROBLEMS = 200;
+/**
+ * Accounts closed at once. Sealing is a handful of sequential calls per account (read back,
+ * KMS Sign, anchor PUT, manifest write): one at a time, 3,000 accounts took longer than the
+ * function may run. 16 stays far below KMS's ECC Sign quota and DynamoDB on-demand limits.
+ */
+export const FINALIZE_CONCURRENCY = 16;
 
 export interface FinalizeRunDeps {
   env: Record<string, string | undefined>;
@@ -93,23 +115,39 @@ export function createHandler(deps: FinalizeRunDeps) {
       collectionFailed: 0,
       unrecorded: 0,
       outcomes: {},
+      outcomesListed: event.accounts.length <= FULL_OUTCOMES_MAX_ACCOUNTS ? 'all' : 'problems',
+      problemsNotListed: 0,
       withoutSealedRun: [],
+      withoutSealedRunCount: 0,
       lock: 'not-held',
     };
     const now = Date.parse(event.startedAt);
     let refused = 0;
-    for (const accountId of event.accounts) {
+    const closed = await mapLimit(event.accounts, FINALIZE_CONCURRENCY, async (accountId) => {
       const outcome = await evidence.outcome(accountId, { collectedAt: event.startedAt, runId: event.runId }, (errorMessage) => {
         refused++;
         obs.logger.error('seal refused', { accountId, runId: event.runId, errorMessage });
       });
-      summary.outcomes[accountId] = outcome;
+      const latest = await evidence.latestSuccessfulCollection(accountId);
+      return { accountId, outcome, continuous: !!latest && now - Date.parse(latest) <= CONTINUITY_HOURS * 3_600_000 };
+    });
+    // Counted in the accounts' order (not completion order): the same run gives the same result.
+    const problems: string[] = [];
+    for (const { accountId, outcome, continuous } of closed) {
       if (outcome === 'SEALED') summary.sealed++;
       else if (outcome === 'SEALED_INCOMPLETE') summary.sealedIncomplete++;
       else if (outcome === 'COLLECTION_FAILED') summary.collectionFailed++;
       else summary.unrecorded++;
-      const latest = await evidence.latestSuccessfulCollection(accountId);
-      if (!latest || now - Date.parse(latest) > CONTINUITY_HOURS * 3_600_000) summary.withoutSealedRun.push(accountId);
+      if (summary.outcomesListed === 'all') summary.outcomes[accountId] = outcome;
+      else if (outcome !== 'SEALED') {
+        if (Object.keys(summary.outcomes).length < MAX_LISTED_PROBLEMS) summary.outcomes[accountId] = outcome;
+        else summary.problemsNotListed++;
+      }
+      if (outcome !== 'SEALED') problems.push(`${accountId}:${outcome}`);
+      if (!continuous) {
+        summary.withoutSealedRunCount++;
+        if (summary.withoutSealedRun.length < MAX_LISTED_PROBLEMS) summary.withoutSealedRun.push(accountId);
+      }
     }
     // After the outcomes are read: a lock released earlier would let the next run start on an account still being closed.
     summary.lock = await lock.release(event.runId);
@@ -121,9 +159,11 @@ export function createHandler(deps: FinalizeRunDeps) {
     obs.metrics.addMetric('AccountsUnrecorded', 'Count', summary.unrecorded);
     obs.metrics.addMetric('AccountsWithoutSealedRun', 'Count', summary.withoutSealedRun.length);
     obs.metrics.addMetric('SealsRefused', 'Count', refused);
-    const problems = summary.accounts - summary.sealed;
-    if (problems > 0) obs.logger.warn('run finalized with accounts not sealed as successful collections', { ...summary });
-    else obs.logger.info('run finalized', { ...summary });
+    if (problems.length > 0) {
+      obs.logger.warn('run finalized with accounts not sealed as successful collections', { ...summary });
+      // Every problem account by name in the logs, in lines well under CloudWatch's 256 KB event limit.
+      for (let i = 0; i < problems.length; i += 2_000) obs.logger.warn('accounts not sealed as successful collections', { runId: event.runId, accounts: problems.slice(i, i + 2_000) });
+    } else obs.logger.info('run finalized', { ...summary });
     return summary;
   };
 

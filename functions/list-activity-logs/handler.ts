@@ -16,7 +16,7 @@ import { ListActivityLogsEnv, parseEnv } from '../../lib/config';
 import { listingKey, manifestKey, runWindow } from '../../lib/activity/scheduled/layout';
 import { JsonLinesUpload } from '../../lib/activity/scheduled/jsonl-upload';
 import { listLogObjects } from '../../lib/activity/scheduled/list-logs';
-import { mapLimit } from '../../lib/activity/scheduled/limit';
+import { mapLimit } from '../../lib/support/map-limit';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
 
 export interface ListActivityLogsEvent {

@@ -22,8 +22,10 @@ import { createObservability, traced, withPowertools, type Observability } from 
 
 export interface PublishFindingsEvent {
   runId: string;
-  /** Account id → outcome, as FinalizeRun returns it: every account of the run is published. */
-  outcomes: Record<string, string>;
+  /** Every account of the run (the state machine passes ListAccounts' list): each is published. */
+  accounts?: string[];
+  /** Account id → outcome, as FinalizeRun returns it; the accounts published when `accounts` is absent. */
+  outcomes?: Record<string, string>;
 }
 
 export interface PublishFindingsResult {
@@ -60,14 +62,15 @@ export function createHandler(deps: PublishFindingsDeps) {
   const securityHub = env.PUBLISH_SECURITY_HUB ? (deps.securityHub ?? traced(obs, new SecurityHubClient({ region }))) : undefined;
 
   const publishFindings = async (event: PublishFindingsEvent, context?: Pick<Context, 'invokedFunctionArn'>): Promise<PublishFindingsResult> => {
-    if (!event?.runId || typeof event.outcomes !== 'object' || event.outcomes === null) throw new Error('PublishFindings input needs runId and outcomes (the FinalizeRun result)');
+    const accounts = Array.isArray(event?.accounts) ? event.accounts : event?.outcomes && typeof event.outcomes === 'object' ? Object.keys(event.outcomes) : undefined;
+    if (!event?.runId || !accounts) throw new Error("PublishFindings input needs runId and accounts (the run's account list) or outcomes (the FinalizeRun result)");
     const targets: PublishTargets = {
       ...(events ? { events: { client: events, busName: env.EVENT_BUS_NAME } } : {}),
       ...(securityHub ? { securityHub: { client: securityHub, target: { accountId: ownAccount(context), region, partition: env.AWS_PARTITION_NAME } } } : {}),
     };
     let result: PublishResult;
     try {
-      result = await publishRun(store, event.runId, Object.keys(event.outcomes), targets);
+      result = await publishRun(store, event.runId, accounts, targets);
     } catch (error) {
       obs.metrics.addMetric('PublishFailures', 'Count', 1);
       obs.logger.error('publishing failed as a whole (the step is retried)', { runId: event.runId, errorName: (error as Error).name, errorMessage: (error as Error).message });

@@ -233,12 +233,16 @@ export class Orchestration extends Construct {
     });
     forEachAccount.itemProcessor(collect);
 
+    // The execution's output is FinalizeRun's bounded summary (counts, problems by name): with a
+    // publish step it lands under $.finalized first, so PublishFindings still gets the run's
+    // full account list, then becomes the output (OutputPath).
     const finalize = new tasks.LambdaInvoke(this, 'FinalizeRun', {
       lambdaFunction: props.finalizeRun,
       taskTimeout: taskTimeout(props.finalizeRun),
       comment: 'Close and count every account of the run (sealed / incomplete / failed), publish run metrics, release the run lock',
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
+      ...(props.publishFindings ? { resultPath: '$.finalized' } : {}),
     });
     retryTransient(finalize, Duration.seconds(2));
 
@@ -249,15 +253,16 @@ export class Orchestration extends Construct {
         lambdaFunction: props.publishFindings,
         taskTimeout: taskTimeout(props.publishFindings),
         comment: 'Put the sealed run on EventBridge and into Security Hub (read-only on evidence)',
-        payload: sfn.TaskInput.fromObject({ 'runId.$': '$.runId', 'outcomes.$': '$.outcomes' }),
+        payload: sfn.TaskInput.fromObject({ 'runId.$': '$.runId', 'accounts.$': '$.accounts' }),
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
-        resultPath: '$.published',
+        resultPath: '$.finalized.published',
+        outputPath: '$.finalized',
       });
       retryTransient(publish, Duration.seconds(2));
       publish.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(30), maxAttempts: 2, backoffRate: 2 });
-      const unpublished = new sfn.Pass(this, 'PublishFailed', { comment: 'Evidence is sealed; publishing failed (alarmed): the run still succeeds' });
-      publish.addCatch(unpublished, { errors: ['States.ALL'], resultPath: '$.publishFailure' });
+      const unpublished = new sfn.Pass(this, 'PublishFailed', { comment: 'Evidence is sealed; publishing failed (alarmed): the run still succeeds', outputPath: '$.finalized' });
+      publish.addCatch(unpublished, { errors: ['States.ALL'], resultPath: '$.finalized.publishFailure' });
       finalize.next(publish);
     }
 

@@ -174,7 +174,8 @@ export class CollectorStack extends Stack {
       name: 'finalize-run',
       description: 'art32: seal each account of a run (read back, sign, anchor), check every account is sealed, publish run metrics',
       environment: finalizeRunEnvironment(tableName, this.signingKey.key.keyArn, anchorsUrl),
-      timeout: Duration.minutes(5),
+      // Lambda's maximum: every account of the run is closed here (16 at a time), a few calls each.
+      timeout: Duration.minutes(15),
       roleName: config.sealerRoleName,
       logRetention,
     });

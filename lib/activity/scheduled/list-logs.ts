@@ -16,7 +16,7 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_LATE_DELIVERY_MS, isLogFileForWindow } from '../log-files';
 import { MAX_LISTED_LISTING_ERRORS, type AccountListing, type ListingError, type LogObjectItem } from './layout';
-import { mapLimit } from './limit';
+import { mapLimit } from '../../support/map-limit';
 
 export interface TrailBucket {
   bucket: string;

@@ -23,7 +23,7 @@ import { ActivityAggregator, type ActivityPartial } from '../aggregator';
 import { LogFileError, fileErrorOf, ingestLogBuffer } from '../decode';
 import { collectBody } from '../log-files';
 import { batchId, type BatchPartial, type LogObjectItem } from './layout';
-import { mapLimit } from './limit';
+import { mapLimit } from '../../support/map-limit';
 import type { TrailBucket } from './list-logs';
 
 /** Decompressed size of one log file read by a worker, at most (CloudTrail files are far smaller). */

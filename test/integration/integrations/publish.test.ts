@@ -112,6 +112,6 @@ describe('publish-findings handler', () => {
 
   it('refuses an input that is not a finalize result, naming what is missing', async () => {
     const { publishFindings } = createHandler({ env: ENV, store: t.store, region: 'eu-west-3' });
-    await expect(publishFindings({ runId: 'run-3' } as never, context)).rejects.toThrow(/runId and outcomes/);
+    await expect(publishFindings({ runId: 'run-3' } as never, context)).rejects.toThrow(/runId and accounts .*or outcomes/);
   });
 });
