@@ -6,7 +6,7 @@
 import type { NormalizedStatement } from '../policy/document';
 import type { AccountSnapshot, AuthorizationDetails, CredentialReport, ReportDate } from '../snapshot';
 import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
-import { allowListed, principalsOf, type PolicySet, type Principal } from '../policy/principals';
+import { allowListed, listId, policyLabel, principalsOf, type PolicySet, type Principal } from '../policy/principals';
 import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE } from './effective';
 import { escalationActionIds, findHeldEscalations, heldEscalationActions, type EscalationMatch, type HeldActions } from './escalation';
@@ -82,8 +82,7 @@ function usageIndex(details: AuthorizationDetails, report: CredentialReport | un
   return { roles, rows };
 }
 
-function usageOf(p: Principal, index: UsageIndex, collectedAt: string): Pick<PrincipalBreadth, 'usage' | 'lastUsed' | 'idleDays'> {
-  const now = Date.parse(collectedAt);
+function usageOf(p: Principal, index: UsageIndex, now: number): Pick<PrincipalBreadth, 'usage' | 'lastUsed' | 'idleDays'> {
   const idle = (since: string | undefined): { idleDays?: number } =>
     since && !Number.isNaN(Date.parse(since)) ? { idleDays: Math.max(0, Math.floor((now - Date.parse(since)) / DAY)) } : {};
   if (p.type === 'role') {
@@ -115,11 +114,26 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
     return cached.analysis;
   }
   const usage = usageIndex(details, input.credentialReport);
+  const now = Date.parse(input.collectedAt);
   const calculator = new BreadthCalculator(catalog);
   const ids = escalationActionIds(catalog);
   // Principals with the same policies and boundary (same PolicySet) have the same effective
   // permissions: compute them, their counts and the escalation actions they hold once per set.
   const perSet = new Map<PolicySet, { counts: BreadthCounts; held: HeldActions | null; allowsStar: boolean }>();
+  // Escalation matches depend on the policies' names and contents (and on the principal's ARN
+  // only when a grant names one other principal): principals with the same named policies
+  // share them, e.g. the members of the same groups.
+  const perPolicies = new Map<string, { matches: EscalationMatch[]; arnSensitive: boolean }>();
+  const escalationsOf = (p: Principal, held: HeldActions): EscalationMatch[] => {
+    let key = p.policySet.key;
+    for (const pol of p.policies) key += `\u0000${listId(pol.statements)}:${policyLabel(pol)}`;
+    const known = perPolicies.get(key);
+    if (known && !known.arnSensitive) return known.matches.slice();
+    const arnUse = { arnSensitive: false };
+    const matches = findHeldEscalations(p, held, ids, calculator, arnUse);
+    if (!known) perPolicies.set(key, { matches, arnSensitive: arnUse.arnSensitive });
+    return matches;
+  };
   const principals: PrincipalBreadth[] = principalsOf(details).map((p) => {
     let shared = perSet.get(p.policySet);
     if (!shared) {
@@ -158,8 +172,8 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
       policies: p.policies.length,
       hasBoundary: p.boundary !== undefined,
       unresolvedPolicies: p.unresolvedPolicies,
-      ...usageOf(p, usage, input.collectedAt),
-      escalations: admin || !held ? [] : findHeldEscalations(p, held, ids, calculator),
+      ...usageOf(p, usage, now),
+      escalations: admin || !held ? [] : escalationsOf(p, held),
     };
   });
   principals.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
@@ -219,8 +233,12 @@ export function accountOutliers(principals: PrincipalBreadth[], options: Outlier
   const peers = principals.filter((p) => !p.serviceLinked && !p.admin);
   const totals = peers.map((p) => p.total);
   const scores = modifiedZScores(peers.map((p) => p.sensitive));
-  const outliers = peers
-    .map((p, i) => ({ key: p.key, total: p.total, sensitive: p.sensitive, zScore: Math.round(scores[i]! * 100) / 100 }))
-    .filter((o) => o.zScore > options.zScore && o.sensitive >= options.minActions);
+  // Objects only for the outliers (the peers are thousands).
+  const outliers: Outlier[] = [];
+  for (let i = 0; i < peers.length; i++) {
+    const p = peers[i]!;
+    const zScore = Math.round(scores[i]! * 100) / 100;
+    if (zScore > options.zScore && p.sensitive >= options.minActions) outliers.push({ key: p.key, total: p.total, sensitive: p.sensitive, zScore });
+  }
   return { distribution: distribution(totals), outliers };
 }

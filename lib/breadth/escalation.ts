@@ -77,12 +77,18 @@ const hasWildcard = (pattern: string): boolean => pattern.includes('*') || patte
 
 const listGrants = new WeakMap<BreadthCalculator, WeakMap<readonly NormalizedStatement[], Map<number, ListGrant>>>();
 
+/** The last calculator's memo: one analysis asks thousands of times in a row. */
+let lastCalc: BreadthCalculator | undefined;
+let lastByList: WeakMap<readonly NormalizedStatement[], Map<number, ListGrant>> | undefined;
+
 function listGrant(statements: readonly NormalizedStatement[], id: number, calc: BreadthCalculator): ListGrant {
-  let byList = listGrants.get(calc);
+  let byList = calc === lastCalc ? lastByList : listGrants.get(calc);
   if (!byList) {
     byList = new WeakMap();
     listGrants.set(calc, byList);
   }
+  lastCalc = calc;
+  lastByList = byList;
   let byId = byList.get(statements);
   if (!byId) {
     byId = new Map();
@@ -118,8 +124,16 @@ interface GrantDetails {
   passRole: ListGrant['passRole'];
 }
 
+/**
+ * Set when a grant's "beyond self" answer was read from the principal's ARN (a statement
+ * naming one other principal): the matches then hold for that principal only.
+ */
+export interface ArnUse {
+  arnSensitive: boolean;
+}
+
 /** The policies whose Allow statements cover action `id`, and whether any does so beyond the principal itself. */
-function grantDetails(principal: Principal, id: number, calc: BreadthCalculator): GrantDetails {
+function grantDetails(principal: Principal, id: number, calc: BreadthCalculator, arnUse?: ArnUse): GrantDetails {
   const policies: string[] = [];
   let beyondSelf = false;
   let onAll = false;
@@ -127,6 +141,7 @@ function grantDetails(principal: Principal, id: number, calc: BreadthCalculator)
   for (const pol of principal.policies) {
     const g = listGrant(pol.statements, id, calc);
     if (!g.covers) continue;
+    if (g.selfOnlyFor.length && arnUse) arnUse.arnSensitive = true;
     if (!beyondSelf && (g.beyondSelfAlways || g.selfOnlyFor.some((arn) => arn !== principal.arn))) beyondSelf = true;
     if (g.onAll) onAll = true;
     passRole.push(...g.passRole);
@@ -199,14 +214,14 @@ function idArrays(ids: Map<string, number>): { names: string[]; idList: Int32Arr
  * granting policies and the self-service exception depend on the principal itself (its
  * policy names, groups and ARN), so this part is per principal.
  */
-export function findHeldEscalations(principal: Principal, held: HeldActions, ids: Map<string, number>, calc: BreadthCalculator): EscalationMatch[] {
+export function findHeldEscalations(principal: Principal, held: HeldActions, ids: Map<string, number>, calc: BreadthCalculator, arnUse?: ArnUse): EscalationMatch[] {
   const matches: EscalationMatch[] = [];
   // iam:PassRole alone is in many paths: look its granting statements up once.
   const detailsCache = new Map<number, GrantDetails>();
   const detailsOf = (id: number) => {
     let d = detailsCache.get(id);
     if (!d) {
-      d = grantDetails(principal, id, calc);
+      d = grantDetails(principal, id, calc, arnUse);
       detailsCache.set(id, d);
     }
     return d;

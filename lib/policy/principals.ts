@@ -71,7 +71,7 @@ export type { Decision } from './evaluate';
 /** A process-wide id per statement-list object (weakly held: no leak across snapshots). */
 const listIds = new WeakMap<readonly NormalizedStatement[], number>();
 let nextListId = 1;
-function listId(list: readonly NormalizedStatement[]): number {
+export function listId(list: readonly NormalizedStatement[]): number {
   let id = listIds.get(list);
   if (id === undefined) {
     id = nextListId++;
