@@ -1,0 +1,217 @@
+/**
+ * Properties of the one policy engine (issue #15, item 2), on random policies over a small
+ * alphabet of real catalog actions, action patterns (wildcards, `?`), ARN patterns (one bucket,
+ * every object, every table…), Allow/Deny × Action/NotAction × Resource/NotResource, conditions
+ * and permissions boundaries:
+ * - **engines agree**: every way art32 asks a policy question gives the same answer — `decide`
+ *   on `*`, `decideMany` / `decideManyShared` (per policy set, probe lists at once), `decide` on
+ *   a named resource vs `decideMany` on it, and the breadth bitsets (lib/breadth/effective) vs
+ *   the per-action evaluation (`decideOnAll`, `decideSomewhere`, lib/policy/evaluate);
+ * - **Deny never widens**: adding any Deny statement (scoped, NotResource, NotAction,
+ *   conditional) never turns an answer more permissive, on any engine;
+ * - **NotResource deny confines**: after an unconditional `Deny <actions> NotResource [X]`, an
+ *   action it covers is allowed on no resource outside X, and — X naming single resources —
+ *   on no "every resource" either (AWS IAM User Guide, "IAM JSON policy elements:
+ *   NotResource": with Deny it "denies access to all resources except the ones specified").
+ * The hand-checked cases citing the documentation are in evaluation-table.test.ts.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hasBit } from '../../../lib/breadth/bitset';
+import { loadCatalog } from '../../../lib/breadth/catalog';
+import { BreadthCalculator } from '../../../lib/breadth/effective';
+import { DECISION_RANK, decideOnAll, decideSomewhere, type Decision } from '../../../lib/policy/evaluate';
+import { decide, decideMany, decideManyShared, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
+import type { PolicyStatement } from '../../../lib/snapshot';
+import { details } from '../breadth/helpers';
+
+const catalog = loadCatalog();
+/** One calculator for every run: its caches are per statement object, and each run's statements are new. */
+const calculator = new BreadthCalculator(catalog);
+
+/** Real catalog actions: object, bucket, table, account-level (no resource) and IAM. */
+const ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:ListAllMyBuckets', 'dynamodb:Scan', 'dynamodb:GetItem', 'iam:CreateUser', 'iam:PassRole', 'ec2:RunInstances'];
+const ACTION_PATTERNS = [...ACTIONS, 's3:*', 's3:Get*', 's3:?etObject', 'dynamodb:*', 'iam:*', '*:Get*', '*', '**', 'S3:GETOBJECT'];
+const ACCOUNT = '111122223333';
+const RESOURCE_PATTERNS = [
+  '*',
+  'arn:aws:s3:::b',
+  'arn:aws:s3:::b/*',
+  'arn:aws:s3:::*/*',
+  'arn:aws:s3:::*',
+  'arn:aws:s3:::b?/*',
+  'arn:aws:dynamodb:*:*:table/*',
+  `arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/t`,
+  `arn:aws:iam::${ACCOUNT}:user/*`,
+  `arn:aws:iam::${ACCOUNT}:role/app-*`,
+];
+/** Named resources asked about one by one. */
+const RESOURCES = ['arn:aws:s3:::b', 'arn:aws:s3:::b/k', 'arn:aws:s3:::c/k', `arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/t`, `arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/u`, `arn:aws:iam::${ACCOUNT}:user/u`, `arn:aws:iam::${ACCOUNT}:role/app-1`];
+/** The named resources of each action's own resource types (asking s3:GetObject about a table means nothing). */
+const RESOURCES_OF: Record<string, string[]> = {
+  's3:GetObject': ['arn:aws:s3:::b/k', 'arn:aws:s3:::c/k'],
+  's3:PutObject': ['arn:aws:s3:::b/k', 'arn:aws:s3:::c/k'],
+  's3:ListBucket': ['arn:aws:s3:::b'],
+  'dynamodb:Scan': [`arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/t`, `arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/u`],
+  'dynamodb:GetItem': [`arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/t`, `arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/u`],
+  'iam:CreateUser': [`arn:aws:iam::${ACCOUNT}:user/u`],
+  'iam:PassRole': [`arn:aws:iam::${ACCOUNT}:role/app-1`],
+};
+const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
+
+const arbStatement = (effect?: 'Allow' | 'Deny'): fc.Arbitrary<PolicyStatement> =>
+  fc
+    .record({
+      effect: effect ? fc.constant(effect) : fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
+      actions: fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 2 }),
+      notAction: fc.constantFrom(false, false, true),
+      resources: fc.subarray(RESOURCE_PATTERNS, { minLength: 1, maxLength: 2 }),
+      notResource: fc.constantFrom(false, false, true),
+      conditional: fc.constantFrom(false, false, true),
+    })
+    .map((r) => ({
+      Effect: r.effect,
+      ...(r.notAction ? { NotAction: r.actions } : { Action: r.actions }),
+      ...(r.notResource ? { NotResource: r.resources } : { Resource: r.resources }),
+      ...(r.conditional ? { Condition: MFA } : {}),
+    }));
+
+const arbPolicy = fc.array(arbStatement(), { minLength: 1, maxLength: 4 });
+const arbAccount = fc.record({ policies: fc.array(arbPolicy, { minLength: 1, maxLength: 3 }), boundary: fc.option(arbPolicy, { nil: undefined }) });
+type Account = { policies: PolicyStatement[][]; boundary: PolicyStatement[] | undefined };
+
+function principalOf(a: Account): Principal {
+  const d = details({ roles: [{ name: 'r', inline: a.policies, ...(a.boundary ? { boundary: 'b' } : {}) }], policies: a.boundary ? { b: a.boundary } : {} });
+  return resolvePrincipals(d)[0]!;
+}
+
+type Verdict = 'A' | 'C' | 'N';
+const verdict = (d: Decision): Verdict => (d === 'allowed' ? 'A' : d === 'conditional' ? 'C' : 'N');
+const RANK: Record<Verdict, number> = { N: 0, C: 1, A: 2 };
+
+/** Both bitset answers of one action. */
+function bitsetVerdicts(p: Principal, action: string): { onAll: Verdict; somewhere: Verdict } {
+  const id = catalog.idOf(action)!;
+  const eff = calculator.compute(p);
+  return {
+    onAll: hasBit(eff.grantedOnAll, id) ? 'A' : hasBit(eff.conditionalOnAll, id) ? 'C' : 'N',
+    somewhere: hasBit(eff.granted, id) ? 'A' : hasBit(eff.conditional, id) ? 'C' : 'N',
+  };
+}
+
+/** Every answer the engine gives for the principal, as verdicts (the object compared by the properties). */
+function answers(p: Principal): Record<string, Verdict> {
+  const out: Record<string, Verdict> = {};
+  const eff = calculator.compute(p);
+  for (const a of ACTIONS) {
+    const id = catalog.idOf(a)!;
+    out[`${a} on *`] = verdict(decide(p, a, '*'));
+    out[`${a} bitset on *`] = hasBit(eff.grantedOnAll, id) ? 'A' : hasBit(eff.conditionalOnAll, id) ? 'C' : 'N';
+    out[`${a} bitset somewhere`] = hasBit(eff.granted, id) ? 'A' : hasBit(eff.conditional, id) ? 'C' : 'N';
+    for (const r of RESOURCES) out[`${a} on ${r}`] = verdict(decide(p, a, r));
+  }
+  return out;
+}
+
+describe('policy engine properties (fast-check)', () => {
+  // Each run resolves a principal and evaluates every engine: seconds on a loaded machine.
+  const SLOW = 240_000;
+  it('engines agree: decide, decideMany (shared or copied, on * and on named resources) and the breadth bitsets give one answer', () => {
+    fc.assert(
+      fc.property(arbAccount, (account) => {
+        const p = principalOf(account);
+        const { lists, boundary } = p.policySet;
+        const onAll = ACTIONS.map((a) => decide(p, a, '*'));
+        // Probe lists at once, per policy set: the same answers as one action at a time.
+        expect(decideMany(p, ACTIONS, '*')).toEqual(onAll);
+        expect([...decideManyShared(p, ACTIONS, '*')]).toEqual(onAll);
+        expect(onAll).toEqual(ACTIONS.map((a) => decideOnAll(lists, boundary, a)));
+        for (const r of RESOURCES) expect(decideMany(p, ACTIONS, r)).toEqual(ACTIONS.map((a) => decide(p, a, r)));
+        const eff = calculator.compute(p);
+        ACTIONS.forEach((a, i) => {
+          const id = catalog.idOf(a)!;
+          const bitOnAll: Verdict = hasBit(eff.grantedOnAll, id) ? 'A' : hasBit(eff.conditionalOnAll, id) ? 'C' : 'N';
+          const bitSomewhere: Verdict = hasBit(eff.granted, id) ? 'A' : hasBit(eff.conditional, id) ? 'C' : 'N';
+          // "On every resource": the bitsets and the per-action evaluation.
+          expect({ action: a, bitset: bitOnAll }).toEqual({ action: a, bitset: verdict(onAll[i]!) });
+          // "Somewhere": at least as permissive as "on every resource", else the per-action answer.
+          const somewhere = verdict(decideSomewhere(lists, boundary, a));
+          const expected = RANK[verdict(onAll[i]!)] > RANK[somewhere] ? verdict(onAll[i]!) : somewhere;
+          expect({ action: a, bitset: bitSomewhere }).toEqual({ action: a, bitset: expected });
+          // Allowed on a named resource ⇒ allowed somewhere (an Allow there is an Allow somewhere).
+          for (const r of RESOURCES_OF[a] ?? []) if (decide(p, a, r) === 'allowed') expect({ action: a, resource: r, somewhere: bitSomewhere }).not.toEqual({ action: a, resource: r, somewhere: 'N' });
+        });
+      }),
+      { numRuns: 100 },
+    );
+  }, SLOW);
+
+  it('Deny never widens: adding any Deny statement makes no answer more permissive, on any engine', () => {
+    fc.assert(
+      fc.property(arbAccount, arbStatement('Deny'), fc.nat(2), (account, extra, where) => {
+        const before = answers(principalOf(account));
+        const policies = account.policies.map((pol, i) => (i === where % account.policies.length ? [...pol, extra] : pol));
+        const after = answers(principalOf({ policies, boundary: account.boundary }));
+        for (const [question, v] of Object.entries(after)) expect({ question, widened: RANK[v] > RANK[before[question]!] }).toEqual({ question, widened: false });
+      }),
+      { numRuns: 60 },
+    );
+  }, SLOW);
+
+  it('Deny never widens when the Deny sits in the permissions boundary', () => {
+    fc.assert(
+      fc.property(arbAccount, arbStatement('Deny'), (account, extra) => {
+        if (!account.boundary) return;
+        const before = answers(principalOf(account));
+        const after = answers(principalOf({ policies: account.policies, boundary: [...account.boundary, extra] }));
+        for (const [question, v] of Object.entries(after)) expect({ question, widened: RANK[v] > RANK[before[question]!] }).toEqual({ question, widened: false });
+      }),
+      { numRuns: 40 },
+    );
+  }, SLOW);
+
+  it('NotResource deny confines: an action it covers is allowed on no resource outside the listed ones, nor on every resource', () => {
+    const named = RESOURCES; // single resources, no wildcard
+    fc.assert(
+      fc.property(arbAccount, fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 2 }), fc.subarray(named, { minLength: 1, maxLength: 2 }), (account, actions, kept) => {
+        const guard: PolicyStatement = { Effect: 'Deny', Action: actions, NotResource: kept };
+        const p = principalOf({ policies: [...account.policies, [guard]], boundary: account.boundary });
+        const covered = ACTIONS.filter((a) => actions.some((pat) => globLike(pat, a)));
+        for (const a of covered) {
+          for (const r of RESOURCES.filter((x) => !kept.includes(x))) expect({ action: a, resource: r, decision: decide(p, a, r) }).toEqual({ action: a, resource: r, decision: 'denied' });
+          expect({ action: a, onAll: verdict(decide(p, a, '*')) }).toEqual({ action: a, onAll: 'N' });
+          expect({ action: a, bitsetOnAll: bitsetVerdicts(p, a).onAll }).toEqual({ action: a, bitsetOnAll: 'N' });
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, SLOW);
+
+  it('a NotResource deny on the allowed bucket keeps the action there (the usual "only this bucket" guard)', () => {
+    const p = principalOf({ policies: [[{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Deny', Action: 's3:*', NotResource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'] }]], boundary: undefined });
+    expect(decide(p, 's3:GetObject', 'arn:aws:s3:::b/k')).toBe('allowed');
+    expect(decide(p, 's3:GetObject', 'arn:aws:s3:::c/k')).toBe('denied');
+    expect(decide(p, 's3:GetObject', '*')).not.toBe('allowed');
+    expect(bitsetVerdicts(p, 's3:GetObject')).toEqual({ onAll: 'N', somewhere: 'A' });
+    expect(DECISION_RANK.denied).toBeLessThan(DECISION_RANK.allowed);
+  });
+});
+
+/** Case-insensitive IAM action wildcard match written independently of lib/policy (test oracle, tiny alphabet). */
+function globLike(pattern: string, action: string): boolean {
+  const p = pattern.toLowerCase();
+  const a = action.toLowerCase();
+  const memo = new Map<string, boolean>();
+  const go = (i: number, j: number): boolean => {
+    const key = `${i},${j}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    let out: boolean;
+    if (i === p.length) out = j === a.length;
+    else if (p[i] === '*') out = go(i + 1, j) || (j < a.length && go(i, j + 1));
+    else out = j < a.length && (p[i] === '?' || p[i] === a[j]) && go(i + 1, j + 1);
+    memo.set(key, out);
+    return out;
+  };
+  return go(0, 0);
+}
