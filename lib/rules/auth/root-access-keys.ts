@@ -34,7 +34,7 @@ export default defineRule({
           (s): s is string => s !== undefined,
         )
       : undefined;
-    const observed = { AccountAccessKeysPresent: present, credentialReportActiveRootKeys: activeSlots ?? 'credential report not collected' };
+    const observed = { AccountAccessKeysPresent: present, credentialReportActiveRootKeys: activeSlots ?? (snapshot.credentialReport ? 'credential report collected without a <root_account> row' : 'credential report not collected') };
     const rootArn = `arn:aws:iam::${snapshot.account.id}:root`;
     if (present > 0 || (activeSlots && activeSlots.length > 0)) {
       return {

@@ -38,7 +38,7 @@ export default defineRule({
     const virtual = devices.filter((d) => d.User?.Arn === rootArn).map((d) => d.SerialNumber);
     const observed = {
       AccountMFAEnabled: enabled,
-      credentialReportMfaActive: credentialReportMfaActive ?? 'credential report not collected',
+      credentialReportMfaActive: credentialReportMfaActive ?? (snapshot.credentialReport ? 'credential report collected without a <root_account> row' : 'credential report not collected'),
       rootVirtualMfaDevices: virtual,
     };
     if (enabled === 0 || credentialReportMfaActive === false) {

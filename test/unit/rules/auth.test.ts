@@ -138,6 +138,20 @@ describe('auth.console-mfa', () => {
   });
 });
 
+describe('a collected credential report without a <root_account> row is not "not collected" (issue #15)', () => {
+  const withoutRoot = { credentialReport: report(row('alice')) };
+  it('auth.root-mfa says the row is missing', () => {
+    const f = evaluateRule(rootMfa, snapshot({ accountSummary: { AccountMFAEnabled: 1 }, virtualMfaDevices: [], ...withoutRoot }));
+    expect(f.observed.credentialReportMfaActive).toBe('credential report collected without a <root_account> row');
+    expect(evaluateRule(rootMfa, snapshot({ accountSummary: { AccountMFAEnabled: 1 }, virtualMfaDevices: [] })).observed.credentialReportMfaActive).toBe('credential report not collected');
+  });
+  it('auth.root-access-keys says the row is missing', () => {
+    const f = evaluateRule(rootAccessKeys, snapshot({ accountSummary: { AccountAccessKeysPresent: 0 }, ...withoutRoot }));
+    expect(f.observed.credentialReportActiveRootKeys).toBe('credential report collected without a <root_account> row');
+    expect(evaluateRule(rootAccessKeys, snapshot({ accountSummary: { AccountAccessKeysPresent: 0 } })).observed.credentialReportActiveRootKeys).toBe('credential report not collected');
+  });
+});
+
 describe('auth.root-access-keys', () => {
   it('FAIL when AccountAccessKeysPresent > 0', () => {
     const f = evaluateRule(rootAccessKeys, snapshot({ accountSummary: { AccountAccessKeysPresent: 1 } }));
