@@ -49,16 +49,21 @@ export function buildApp(props: AppProps = {}, options: BuildOptions = {}): Art3
   // The anchor bucket's account: a log-archive account when configured, else the collector's.
   const anchorAccount = config.anchors.accountId ?? config.collectorAccountId;
   const anchorBucketName = config.anchors.bucketName ?? `art32-anchors-${anchorAccount ?? Aws.ACCOUNT_ID}-${config.region}`;
+  // A log-archive account's EventBridge alone sees the calls made on its bucket: the anchor stack
+  // then watches the bucket itself; in the collector's account the collector's alarm does.
+  const anchorsElsewhere = config.anchors.accountId !== undefined && config.anchors.accountId !== config.collectorAccountId;
   const anchors = new AnchorStack(app, ANCHOR_STACK_ID, {
     config,
     collectorAccount: config.collectorAccountId ?? Aws.ACCOUNT_ID,
     bucketName: anchorBucketName,
+    watchBucket: anchorsElsewhere,
     env: { region: config.region, ...(anchorAccount ? { account: anchorAccount } : {}) },
     description: 'art32: WORM anchor bucket (S3 Object Lock, compliance mode) for every seal; deploy in a log-archive account',
   });
   const collector = new CollectorStack(app, COLLECTOR_STACK_ID, {
     config,
     anchorBucketName,
+    watchAnchorBucket: !anchorsElsewhere,
     // Region only: the account stays the deploying credentials' (no lookups at synth).
     env: { region: config.region },
     description: 'art32: scheduled GDPR Art. 32 / CNIL evidence collection (collector account)',

@@ -43,6 +43,8 @@ export interface CollectorStackProps extends StackProps {
   config: Art32Config;
   /** Name of the anchor bucket (Art32Anchors stack, possibly in another account). */
   anchorBucketName: string;
+  /** Watch the anchor bucket's admin calls here (default): false when it lives in another account, whose stack watches it. */
+  watchAnchorBucket?: boolean;
 }
 
 /** X-Ray has no resource-level permissions: PutTraceSegments/PutTelemetryRecords need `*`. */
@@ -380,7 +382,7 @@ export class CollectorStack extends Stack {
       table: { name: tableName, arn: this.evidence.table.tableArn },
       keyArns: [this.signingKey.key.keyArn, this.evidence.key.keyArn, ...(this.pseudonymKey ? [this.pseudonymKey.key.keyArn] : [])],
       // Seen here when the anchor bucket is in this account; in a log-archive account its own stack watches it.
-      anchorBucketName: props.anchorBucketName,
+      ...(props.watchAnchorBucket === false ? {} : { anchorBucketName: props.anchorBucketName }),
     });
 
     // ---- what docs/deploy.md tells operators to look up

@@ -260,6 +260,12 @@ export const AnchorsConfig = z
      * Default 1096 (3 years + 1 day), the internal-control period of CNIL délibération n° 2021-122.
      */
     retentionDays: z.number().int().min(1).max(36500).default(DEFAULT_ANCHOR_RETENTION_DAYS),
+    /**
+     * Who is told when the anchor bucket's lock, policy, versioning or lifecycle is changed, when
+     * the bucket lives in another account than the collector (its stack then has its own alarm
+     * topic there); default: `alarmEmail`. In the collector's account the collector's alarm covers it.
+     */
+    alarmEmail: Email.optional(),
   })
   .strict();
 export type AnchorsConfig = z.infer<typeof AnchorsConfig>;

@@ -8,6 +8,7 @@
  *   its lock/policy/versioning/deletes denied to all but break-glass.
  */
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Art32App } from '../../infra/app-builder';
 import { MANIFEST_ATTRIBUTES } from '../../lib/evidence/store';
@@ -241,6 +242,37 @@ describe('admin-API alarm (EventBridge on CloudTrail → the ops topic)', () => 
     expect(st.Principal).toEqual({ Service: 'events.amazonaws.com' });
     expect(str(st.Condition)).toContain('aws:SourceAccount');
     expect(str(st.Condition)).toContain(':rule/*');
+  });
+});
+
+describe('anchor bucket in a separate log-archive account: its own stack watches it', () => {
+  it('an EventBridge rule on the calls that could end or bypass the lock, to its own encrypted topic with an email; the collector no longer claims to watch it; cdk-nag clean', () => {
+    const other = synthApp({ ...TEST_CONFIG, anchors: { accountId: '888888888888', alarmEmail: 'log-archive@example.com' } });
+    const t = Template.fromStack(other.anchors);
+    const rules = Object.values(t.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const pattern = rules[0]!.Properties.EventPattern as { source: string[]; 'detail-type': string[]; detail: Record<string, unknown> };
+    expect(pattern.source).toEqual(['aws.s3']);
+    expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
+    expect(pattern.detail.eventName).toEqual([...WATCHED_BUCKET_CALLS]);
+    for (const a of ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketObjectLockConfiguration', 'PutBucketVersioning', 'PutBucketLifecycle', 'DeleteBucketLifecycle']) expect(WATCHED_BUCKET_CALLS).toContain(a);
+    expect(pattern.detail.requestParameters).toEqual({ bucketName: ['art32-anchors-888888888888-eu-west-3'] });
+    const [topicId, topic] = Object.entries(t.findResources('AWS::SNS::Topic'))[0]!;
+    expect(str(rules[0]!.Properties.Targets)).toContain(topicId);
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'log-archive@example.com', TopicArn: { Ref: topicId } });
+    // The collector account's EventBridge never sees calls made in the log-archive account: no rule there pretends to.
+    const collectorSources = Object.values(Template.fromStack(other.collector).findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['AWS API Call via CloudTrail'] } } })).map(
+      (r) => (r.Properties.EventPattern as { source: string[] }).source[0],
+    );
+    expect(collectorSources.sort()).toEqual(['aws.dynamodb', 'aws.kms']);
+    const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(other.anchors);
+    expect(report.violations.map((v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    cleanup(other.app);
+  });
+
+  it('in the collector account, the collector alarm watches the bucket and the anchor stack adds none', () => {
+    expect(Object.keys(anchors.findResources('AWS::Events::Rule'))).toHaveLength(0);
   });
 });
 
