@@ -22,7 +22,7 @@ afterEach(async () => {
   closeDemo = undefined;
 });
 
-async function served(options: { trusted?: boolean } = {}): Promise<{ demo: DemoStore; get: (path: string) => Promise<string>; accountId: string }> {
+async function served(options: { trusted?: boolean } = {}): Promise<{ demo: DemoStore; get: (path: string) => Promise<string>; bytes: (path: string) => Promise<Buffer>; accountId: string }> {
   const demo = await demoStore([{ scenario: 'france-travail', tableName: 'console-integrity', days: DAYS }]);
   closeDemo = demo.close;
   const store = demo.stores[0] as DemoStore;
@@ -40,8 +40,13 @@ async function served(options: { trusted?: boolean } = {}): Promise<{ demo: Demo
     expect({ path, status: res.status }).toEqual({ path, status: 200 });
     return res.text();
   };
+  const bytes = async (path: string) => {
+    const res = await app.request(path, { headers: { host: HOST, cookie: `art32_console=${TOKEN}` } });
+    expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    return Buffer.from(await res.arrayBuffer());
+  };
   const [accountId = ''] = await store.store.accounts();
-  return { demo: store, get, accountId };
+  return { demo: store, get, bytes, accountId };
 }
 
 /** The text of a table row (tags dropped) whose HTML contains `marker`. */
@@ -65,6 +70,16 @@ describe('the console verifies signatures and anchors', () => {
     expect(verify).toContain('Verified: everything matches.');
     expect(verify).toContain("same as the table's head");
     expect(await get(`/accounts/${accountId}`)).toContain('evidence intact');
+  }, 60_000);
+
+  it('downloads carry the same trust: the audit pack ships the public key and the anchors, the audit document says signatures were checked', async () => {
+    const { bytes, get, accountId } = await served();
+    const period = `account=${accountId}&from=2026-01-20&to=2026-01-22`;
+    const zip = await bytes(`/download/audit-pack.zip?${period}`);
+    for (const name of ['/public-key.pem', '/anchors.jsonl', '/verification.json']) expect(zip.includes(Buffer.from(name)), name).toBe(true);
+    const doc = await get(`/download/audit-document.html?${period}`);
+    expect(doc).toContain('Every manifest signature was checked against the trusted public key.');
+    expect(doc).not.toContain('Manifest signatures were not checked');
   }, 60_000);
 
   it('a FAIL rewritten to PASS and re-sealed with another key: record and run red with "signature INVALID", anchor mismatch, account and overview not intact', async () => {
