@@ -30,6 +30,13 @@ import { collectAccount } from '../lib/collectors';
 import { EvidenceStore, Sealer, ensureTable, ephemeralKeyPair, localClient, recordRun, startDynalite, EVIDENCE_TABLE } from '../lib/evidence';
 import { RULES, evaluateRules } from '../lib/rules';
 import { synthApp, cleanup } from '../test/infra/app';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readLogBatch } from '../lib/activity/scheduled/read-batch';
+import { LOG_BATCH_MAX_ITEMS } from '../infra/constructs/orchestration';
+import { iamUserRecord } from '../test/unit/activity/helpers';
 import { HOME, NOW, mockHealthyAccount, mockedAccount, sentOperations } from '../test/unit/collectors/aws-fixtures';
 
 interface Price {
@@ -48,6 +55,7 @@ const API_LATENCY_MS = Number(process.env.ART32_BENCH_API_LATENCY_MS ?? 60);
 const CREDENTIAL_REPORT_MS = Number(process.env.ART32_BENCH_CREDENTIAL_REPORT_MS ?? 5_000);
 const COLLECT_MEMORY_GB = 1; // collect-account function: 1,024 MB (infra/stacks/collector-stack.ts)
 const RUNS_PER_MONTH = 30; // daily schedule
+const READER_MEMORY_MB = 1024; // read-activity-logs function (infra/constructs/activity-logs.ts)
 const USERS = 1_000;
 
 /** DynamoDB item size: UTF-8 bytes of names and values (numbers ≈ 1 byte per 2 digits + 1), maps/lists + 3. */
@@ -173,14 +181,89 @@ for (const accounts of [10, 100, 1_000, 10_000]) {
   console.log(`${String(accounts).padStart(8)} | ${' '.repeat(19)}${$(lambda)} ${$(dynamo)} ${$(sfn)} ${$(kmsS3)} ${$(storageMonthAvg)}      ${$(fixed)} | ${$(total)} | 1/${ratio.toFixed(1)}`);
 }
 console.log('');
-// Log reading (scheduled activity from trail log files), apart: per GB of uncompressed CloudTrail JSON.
-// CloudTrail delivers about one object per account-region every 5 minutes (288 a day); the read
-// rate is the activity bench's in-process figure (≈ 125k events/s of ≈ 1.5 kB ≈ 190 MB/s per core).
-const READ_MB_PER_S = Number(process.env.ART32_BENCH_READ_MB_PER_S ?? 190);
-const gbSeconds = (1000 / READ_MB_PER_S) * 2; // 2,048 MB reader Lambdas
-const objectsPerGb = 288 * 2; // ≈ 1.7 MB a file at 1 GB over a day of one region — a pessimistic file count
-const logPerGb = gbSeconds * P('lambdaArmPerGbSecond') + objectsPerGb * P('s3GetPerRequest');
-console.log(`log reading (not in the totals): ≈ $${logPerGb.toFixed(4)} per GB of trail JSON (${gbSeconds.toFixed(1)} GB-s at ${READ_MB_PER_S} MB/s + ${objectsPerGb} GETs)`);
+// Log reading (scheduled activity from trail log files), apart, per GB of uncompressed CloudTrail
+// JSON: MEASURED by running the deployed worker's code (readLogBatch: GetObject, gunzip, the CLI's
+// aggregator, one partial per account) on generated log files served by a mocked S3, in batches
+// of the state machine's size. Priced: Lambda GB-s at the worker's memory from the measured time,
+// one GET per file, one PUT per partial, one Express child execution per batch (request + its
+// duration at 64 MB), one LIST per 1,000 listed files.
+const logs = await measureLogReading();
+const gbOfJson = logs.jsonBytes / 1e9;
+const perGb = {
+  lambda: (logs.seconds / gbOfJson) * (READER_MEMORY_MB / 1024) * P('lambdaArmPerGbSecond') + (logs.batches / gbOfJson) * P('lambdaPerRequest'),
+  gets: (logs.files / gbOfJson) * P('s3GetPerRequest'),
+  puts: (logs.partials / gbOfJson) * P('s3PutPerRequest'),
+  lists: (logs.files / 1000 / gbOfJson) * P('s3PutPerRequest'),
+  express: (logs.batches / gbOfJson) * (P('stepFunctionsExpressPerRequest') + (logs.seconds / logs.batches) * 0.0625 * P('stepFunctionsExpressPerGbSecond')),
+};
+const logPerGb = Object.values(perGb).reduce((a, b) => a + b, 0);
+console.log(
+  `measured log reading: ${logs.files} files (${(logs.jsonBytes / logs.files / 1e6).toFixed(2)} MB JSON, ${(logs.gzBytes / logs.files / 1e3).toFixed(0)} KB gzip each), ${logs.events} events in ${logs.batches} batches of ${LOG_BATCH_MAX_ITEMS}: ${logs.seconds.toFixed(2)} s wall, ${logs.cpuSeconds.toFixed(2)} s CPU → ${(logs.jsonBytes / 1e6 / logs.seconds).toFixed(0)} MB/s of JSON per worker`,
+);
+console.log(
+  `log reading (not in the totals): ≈ $${logPerGb.toFixed(4)} per GB of trail JSON — Lambda $${perGb.lambda.toFixed(4)} (${((logs.seconds / gbOfJson) * (READER_MEMORY_MB / 1024)).toFixed(1)} GB-s at ${READER_MEMORY_MB} MB), GET $${perGb.gets.toFixed(4)} (${(logs.files / gbOfJson).toFixed(0)} files), PUT $${perGb.puts.toFixed(4)}, LIST $${perGb.lists.toFixed(5)}, Express $${perGb.express.toFixed(5)}`,
+);
+for (const gbPerDay of [1, 10, 100]) {
+  console.log(`  reading ${gbPerDay} GB of log JSON a day: ≈ $${(logPerGb * gbPerDay).toFixed(3)} a day, $${(logPerGb * gbPerDay * RUNS_PER_MONTH).toFixed(2)} a month`);
+}
 const pass = budgetRatio >= 10;
 console.log(`budget: art32 ≤ 1/10 of the Security Hub equivalent per account-month at 1,000 accounts: ${pass ? 'PASS' : 'OVER'} (1/${budgetRatio.toFixed(1)}); with every price ×2: 1/${(budgetRatio / 2).toFixed(1)}`);
 if (!pass) process.exitCode = 1;
+
+
+/**
+ * The worker's own code over generated CloudTrail files: 3 accounts, 40 principals each, a mix of
+ * S3 data reads (bytes out) and management calls, 1,000 records per file
+ * (the bench prints their sizes). Bodies come from a mocked S3 (no network time: the GET latency
+ * of a real bucket overlaps with decoding, two files at a time).
+ */
+async function measureLogReading() {
+  const FILES = Number(process.env.ART32_BENCH_LOG_FILES ?? 150);
+  const accountsOf = ['111122223333', '444455556666', '777788889999'];
+  const objects = new Map<string, Buffer>();
+  let jsonBytes = 0;
+  let gzBytes = 0;
+  const items = [];
+  for (let f = 0; f < FILES; f++) {
+    const account = accountsOf[f % accountsOf.length] as string;
+    const records = Array.from({ length: 1000 }, (_, i) =>
+      iamUserRecord({
+        user: `user-${(f * 7 + i) % 40}`,
+        time: new Date(Date.parse('2026-01-21T08:00:00Z') + ((f * 1000 + i) % 36_000) * 1000).toISOString(),
+        ...(i % 4 === 0 ? { eventSource: 'iam.amazonaws.com', eventName: 'ListUsers' } : { bytesOut: 10_000 + i }),
+        resource: `arn:aws:s3:::data-${account}/objects/${(f * 31 + i) % 5000}`,
+        ip: `203.0.113.${i % 50}`,
+        ...(i % 50 === 0 ? { errorCode: 'AccessDenied' } : {}),
+      }),
+    );
+    const json = Buffer.from(JSON.stringify({ Records: records }));
+    const gz = gzipSync(json);
+    jsonBytes += json.length;
+    gzBytes += gz.length;
+    const key = `AWSLogs/o-abcd123456/${account}/CloudTrail/eu-west-3/2026/01/21/${account}_CloudTrail_eu-west-3_20260121T${String(8 + (f % 10)).padStart(2, '0')}05Z_${f}.json.gz`;
+    objects.set(key, gz);
+    items.push({ a: account, k: key, s: gz.length });
+  }
+  const s3 = new S3Client({ region: 'eu-west-3' });
+  mockClient(s3).on(GetObjectCommand).callsFake((input: { Key: string }) => ({ Body: Readable.from([objects.get(input.Key) as Buffer]) }));
+  let partials = 0;
+  let events = 0;
+  let batches = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < items.length; i += LOG_BATCH_MAX_ITEMS) {
+    const summary = await readLogBatch(
+      s3,
+      { trail: { bucket: 'org-trail', bucketAccount: '999988887777' }, window: { start: new Date('2026-01-21T06:00:00Z'), end: new Date('2026-01-22T06:00:00Z') }, timeZone: 'Europe/Paris', items: items.slice(i, i + LOG_BATCH_MAX_ITEMS) },
+      async (partial) => {
+        partials += 1;
+        JSON.stringify(partial); // the worker serialises each partial for its PUT
+      },
+    );
+    events += summary.eventsRead;
+    batches += 1;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(cpu0);
+  return { files: FILES, jsonBytes, gzBytes, events, batches, partials, seconds, cpuSeconds: (c.user + c.system) / 1e6 };
+}
