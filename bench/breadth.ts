@@ -2,7 +2,7 @@
  * Permission-breadth budgets:
  * 1. catalog load (JSON parse + interning + level masks), cold, in this process;
  * 2. expansion + metrics + escalation paths for 10,000 users, 5,000 roles and 20,000
- *    policies (bench/lib/generate-snapshot.ts), after load: budget < 1 s;
+ *    policies (bench/lib/generate-snapshot.ts), after load: budget ≤ 0.7 s of CPU;
  * 3. bytes the catalog adds to a Lambda bundle (esbuild, ESM, minified): none, as long as it
  *    ships as a file beside the bundle (checked on the two breadth rules bundled alone).
  *
@@ -28,7 +28,8 @@ const { values: args } = parseArgs({ options: { pessimistic: { type: 'boolean', 
 const mix = args.pessimistic ? 'pessimistic' : 'realistic';
 
 const LOAD_BUDGET_MS = 150;
-const ANALYSIS_BUDGET_MS = 1000;
+// Issue #15: ≤ 0.7 s of CPU for expansion + metrics + escalation (margin on 2 shared cores).
+const ANALYSIS_BUDGET_MS = 700;
 const BUNDLE_BUDGET_BYTES = 600_000;
 
 let over = 0;

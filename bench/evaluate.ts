@@ -2,7 +2,7 @@
  * Evaluation budget: a generated snapshot of 10,000 users, 5,000 roles and 20,000 managed
  * policies, validated by the zod schema, then every registered rule evaluated several
  * times. Prints, per rule and in total, the median wall time and CPU time of this process,
- * principals per second and the verdict against the 1 s budget.
+ * principals per second and the verdict against the budget (0.7 s realistic, 1 s pessimistic).
  *
  *   node --import tsx bench/evaluate.ts [--pessimistic] [--runs N]
  *
@@ -22,8 +22,9 @@ import { parseSnapshot } from '../lib/snapshot';
 import { RULES, evaluateRules } from '../lib/rules';
 import { describeMix, formatMix, generateSnapshot } from './lib/generate-snapshot';
 
-const BUDGET_MS = 1000;
 const { values: args } = parseArgs({ options: { pessimistic: { type: 'boolean', default: false }, runs: { type: 'string' } } });
+// Issue #15: ≤ 0.7 s of CPU on the realistic mix (margin on 2 shared cores), < 1 s on the pessimistic one.
+const BUDGET_MS = args.pessimistic ? 1000 : 700;
 const RUNS = Number(args.runs ?? process.env.BENCH_RUNS ?? 5);
 const mix = args.pessimistic ? 'pessimistic' : 'realistic';
 
