@@ -43,6 +43,8 @@ import { eventHistorySince, lookupEventsFromAws } from './event-history';
 import { detectorFromAws, eventRulesFromAws, regionOfArn, targetsFromAws } from './threat-detection-files';
 import { namesSecuritySource } from '../collectors/security-sources';
 import { DEFAULT_COLLECT_OPTIONS } from '../collectors/types';
+import { buildDataStores } from '../collectors/data-stores';
+import { DATA_STORES_DIR, fileDataStoreAnswers } from './data-store-files';
 import { arnTail, bucketPolicyFromAws, permissionSetFromAws, samlProvidersFromAws, samlRoleSessionsFromAws } from './federation-files';
 import { InputFileError, readInputFile } from '../support/input-files';
 import { excerpt, terminalText } from '../support/sanitize';
@@ -123,6 +125,14 @@ export const EXPORT_FILES: readonly ExportFileSpec[] = [
     note:
       'which trail buckets this account owns; for each owned trail bucket trail-buckets/<bucket>.policy.json (get-bucket-policy), .object-lock.json (get-object-lock-configuration), ' +
       '.lifecycle.json (get-bucket-lifecycle-configuration), each with 2>&1 so that S3\'s "none" errors are kept',
+  },
+  {
+    file: 'data-stores/regions.json',
+    command: 'aws ec2 describe-regions',
+    section: 'dataStores',
+    note:
+      'the data stores of the data.* rules: with s3-buckets.json, the per-bucket and per-Region files of data-stores/ listed in lib/sources/data-store-files.ts ' +
+      '(S3 Block Public Access, policy status, policy, ACL, encryption, versioning; tags; DynamoDB; RDS; EBS; AWS Backup), written by lib/sources/export-aws-cli.sh',
   },
   {
     file: 'sso-instances.json',
@@ -581,6 +591,21 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     return out;
   });
 
+  // --- data stores (#17 data.* rules): the live collector's builder over the export files
+  const dataStores = await section('dataStores', [`${DATA_STORES_DIR}/regions.json`], async () => {
+    if (!present.has(`${DATA_STORES_DIR}/regions.json`)) return undefined;
+    const listBuckets = async () => {
+      const listed = await readJson('s3-buckets.json');
+      if (!listed) throw Object.assign(new Error('s3-buckets.json not found: the buckets are unknown'), { name: 'FileMissing' });
+      rejectTruncated(listed.value, 's3-buckets.json');
+      return expect<{ Name?: string; BucketRegion?: string }[]>(listed.value, 's3-buckets.json', 'Buckets');
+    };
+    const answers = fileDataStoreAnswers(async (file) => (await readJson(file))?.value, listBuckets, (e) => (e instanceof FileProblem ? e.code : undefined));
+    const built = await buildDataStores(answers, { accountId: accountId ?? '000000000000', homeRegion: 'the AWS CLI region' });
+    errors.push(...built.errors);
+    return built.value;
+  });
+
   // --- federated sign-in (#17)
   const samlFederation = await section('samlFederation', ['saml-providers.json', 'roles.json'], async () => {
     // Both files are needed: without roles.json, federated roles would have no session length.
@@ -686,6 +711,7 @@ export async function loadExportDir(dir: string, options: ExportDirOptions = {})
     ...(trailBuckets ? { trailBuckets } : {}),
     ...(samlFederation ? { samlFederation } : {}),
     ...(identityCenter ? { identityCenter } : {}),
+    ...(dataStores ? { dataStores } : {}),
     collectionErrors: errors,
   };
   return { snapshot: validateSections(snapshot, dir), notes };
@@ -767,7 +793,7 @@ async function listFiles(root: string, skipped: string[] = []): Promise<string[]
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
     if (entry.isFile()) out.push(entry.name);
-    else if (entry.isDirectory() && (entry.name === 'trails' || entry.name === 'guardduty' || entry.name === 'event-rules' || entry.name === 'sso' || entry.name === 'trail-buckets')) {
+    else if (entry.isDirectory() && (entry.name === 'trails' || entry.name === 'guardduty' || entry.name === 'event-rules' || entry.name === 'sso' || entry.name === 'trail-buckets' || entry.name === DATA_STORES_DIR)) {
       for (const sub of await readdir(path.join(root, entry.name), { withFileTypes: true })) {
         if (sub.isFile() && !sub.name.startsWith('.')) out.push(`${entry.name}/${sub.name}`);
         else if (!sub.isDirectory() && !sub.name.startsWith('.')) skipped.push(`${entry.name}/${sub.name}`);

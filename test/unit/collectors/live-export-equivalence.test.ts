@@ -14,7 +14,30 @@ import { GetInsightSelectorsCommand } from '@aws-sdk/client-cloudtrail';
 import { ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetDetectorCommand, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { DescribeHubCommand } from '@aws-sdk/client-securityhub';
-import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, GetObjectLockConfigurationCommand, paginateListBuckets } from '@aws-sdk/client-s3';
+import {
+  GetBucketAclCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
+  paginateListBuckets,
+} from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { DescribeContinuousBackupsCommand, DescribeTableCommand, paginateListTables } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBSnapshotAttributesCommand,
+  paginateDescribeDBClusters,
+  paginateDescribeDBClusterSnapshots,
+  paginateDescribeDBInstances,
+  paginateDescribeDBSnapshots,
+} from '@aws-sdk/client-rds';
+import { DescribeRegionsCommand, GetEbsEncryptionByDefaultCommand, paginateDescribeSnapshots } from '@aws-sdk/client-ec2';
+import { paginateListProtectedResources } from '@aws-sdk/client-backup';
 import {
   DescribePermissionSetCommand,
   GetInlinePolicyForPermissionSetCommand,
@@ -42,7 +65,7 @@ import { collectAccount } from '../../../lib/collectors';
 import { DEFAULT_COLLECT_OPTIONS } from '../../../lib/collectors/types';
 import { RULES, evaluateRules } from '../../../lib/rules';
 import { loadExportDir } from '../../../lib/sources/export-dir';
-import { HOME, NOW, OTHER, mockHealthyAccount, mockedAccount, type MockedAccount } from './aws-fixtures';
+import { ACCOUNT_ID, HOME, NOW, OTHER, mockHealthyAccount, mockedAccount, type MockedAccount } from './aws-fixtures';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -144,6 +167,53 @@ async function writeExports(m: MockedAccount, dir: string): Promise<void> {
     await keep(`trail-buckets/${name}.object-lock.json`, () => s3.send(new GetObjectLockConfigurationCommand({ Bucket: name })));
     await keep(`trail-buckets/${name}.lifecycle.json`, () => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: name })));
   }
+  // Data stores (#17 data.* rules), as lib/sources/export-aws-cli.sh writes them into data-stores/.
+  const ds = path.join(dir, 'data-stores');
+  await mkdir(ds, { recursive: true });
+  const putDs = (file: string, value: unknown) => writeFile(path.join(ds, file), cli(value));
+  const keepDs = async (file: string, run: () => Promise<unknown>) => {
+    const out = await run().catch((e: Error) => e);
+    if (out instanceof Error) await writeFile(path.join(ds, file), `\nAn error occurred (${out.name}) when calling the GetBucket operation: ${out.message}\n`);
+    else await putDs(file, out);
+  };
+  const regionList = await c.ec2(HOME).send(new DescribeRegionsCommand({}));
+  await putDs('regions.json', regionList);
+  await keepDs('account-public-access-block.json', () => c.s3Control(HOME).send(new GetAccountPublicAccessBlockCommand({ AccountId: ACCOUNT_ID })));
+  for (const b of buckets) {
+    const name = b.Name!;
+    if (!b.BucketRegion) await keepDs(`bucket.${name}.location.json`, () => s3.send(new GetBucketLocationCommand({ Bucket: name })));
+    const s3r = c.s3(b.BucketRegion ?? HOME);
+    await keepDs(`bucket.${name}.public-access-block.json`, () => s3r.send(new GetPublicAccessBlockCommand({ Bucket: name })));
+    await keepDs(`bucket.${name}.policy-status.json`, () => s3r.send(new GetBucketPolicyStatusCommand({ Bucket: name })));
+    await keepDs(`bucket.${name}.policy.json`, () => s3r.send(new GetBucketPolicyCommand({ Bucket: name })));
+    await keepDs(`bucket.${name}.acl.json`, () => s3r.send(new GetBucketAclCommand({ Bucket: name })));
+    await keepDs(`bucket.${name}.encryption.json`, () => s3r.send(new GetBucketEncryptionCommand({ Bucket: name })));
+    // The CLI prints nothing for a bucket whose versioning was never enabled.
+    const versioning = await s3r.send(new GetBucketVersioningCommand({ Bucket: name }));
+    if (versioning.Status) await putDs(`bucket.${name}.versioning.json`, versioning);
+    else await writeFile(path.join(ds, `bucket.${name}.versioning.json`), '');
+  }
+  for (const r of (regionList.Regions ?? []).map((x) => x.RegionName!)) {
+    await putDs(`${r}.tags.json`, { ResourceTagMappingList: await all(paginateGetResources({ client: c.tagging(r) }, { ResourceTypeFilters: ['s3:bucket', 'dynamodb:table'] }), (p) => p.ResourceTagMappingList) });
+    const tables = await all(paginateListTables({ client: c.dynamoDb(r) }, {}), (p) => p.TableNames);
+    await putDs(`${r}.tables.json`, { TableNames: tables });
+    for (const t of tables) {
+      await putDs(`${r}.table.${t}.json`, await c.dynamoDb(r).send(new DescribeTableCommand({ TableName: t })));
+      await putDs(`${r}.table.${t}.continuous-backups.json`, await c.dynamoDb(r).send(new DescribeContinuousBackupsCommand({ TableName: t })));
+    }
+    await putDs(`${r}.db-instances.json`, { DBInstances: await all(paginateDescribeDBInstances({ client: c.rds(r) }, {}), (p) => p.DBInstances) });
+    await putDs(`${r}.db-clusters.json`, { DBClusters: await all(paginateDescribeDBClusters({ client: c.rds(r) }, {}), (p) => p.DBClusters) });
+    const snaps = await all(paginateDescribeDBSnapshots({ client: c.rds(r) }, { SnapshotType: 'manual' }), (p) => p.DBSnapshots);
+    await putDs(`${r}.db-snapshots.json`, { DBSnapshots: snaps });
+    for (const sn of snaps) await putDs(`${r}.db-snapshot.${sn.DBSnapshotIdentifier}.attributes.json`, await c.rds(r).send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: sn.DBSnapshotIdentifier })));
+    const csnaps = await all(paginateDescribeDBClusterSnapshots({ client: c.rds(r) }, { SnapshotType: 'manual' }), (p) => p.DBClusterSnapshots);
+    await putDs(`${r}.db-cluster-snapshots.json`, { DBClusterSnapshots: csnaps });
+    for (const sn of csnaps)
+      await putDs(`${r}.db-cluster-snapshot.${sn.DBClusterSnapshotIdentifier}.attributes.json`, await c.rds(r).send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: sn.DBClusterSnapshotIdentifier })));
+    await putDs(`${r}.ebs-encryption-by-default.json`, await c.ec2(r).send(new GetEbsEncryptionByDefaultCommand({})));
+    await putDs(`${r}.ebs-public-snapshots.json`, { Snapshots: await all(paginateDescribeSnapshots({ client: c.ec2(r) }, { OwnerIds: ['self'], RestorableByUserIds: ['all'] }), (p) => p.Snapshots) });
+    await putDs(`${r}.backup-protected-resources.json`, { Results: await all(paginateListProtectedResources({ client: c.backup(r) }, {}), (p) => p.Results) });
+  }
   // Federated sign-in (#17): SAML providers, roles, Identity Center in the CLI's region (HOME).
   await put('saml-providers.json', await c.iam.send(new ListSAMLProvidersCommand({})));
   await put('roles.json', { Roles: await all(paginateListRoles({ client: c.iam }, {}), (p) => p.Roles) });
@@ -190,10 +260,9 @@ describe('live collection ≡ scanning the AWS CLI exports of the same account',
     expect(exportSnapshot.account).toEqual(liveSnapshot.account);
 
     const strip = (f: ReturnType<typeof evaluateRules>[number]) => ({ ruleId: f.ruleId, status: f.status, message: f.message, resources: f.resources, observed: f.observed });
-    // The data-store section (#17 data.* rules) has no export files yet: those rules are compared once it has.
-    const exported_ = RULES.filter((r) => !r.sections.includes('dataStores'));
-    const fromLive = evaluateRules(exported_, liveSnapshot).map(strip);
-    const fromExport = evaluateRules(exported_, exportSnapshot).map(strip);
+    const fromLive = evaluateRules(RULES, liveSnapshot).map(strip);
+    const fromExport = evaluateRules(RULES, exportSnapshot).map(strip);
+    expect(exportSnapshot.dataStores).toEqual(liveSnapshot.dataStores);
     expect(RULES.length).toBeGreaterThan(0);
     expect(fromLive).toEqual(fromExport);
     // Every rule was really evaluated, except those on CloudTrail activity (lib/activity's

@@ -31,6 +31,10 @@ case ",\${FAKE_DENY:-}," in
     op=$(printf '%s' "$2" | sed -E 's/(^|-)([a-z])/\\U\\2/g')
     printf '\\nAn error occurred (AccessDenied) when calling the %s operation: User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: %s:%s\\n' "$op" "$1" "$op" >&2; exit 254 ;;
 esac
+# A fixture file holding the CLI's error text is answered as that error (exit 254).
+answer() { if grep -q 'An error occurred' "$1"; then cat "$1" >&2; exit 254; fi; cat "$1"; }
+D="$F/data-stores"
+last=$(printf '%s\\n' "$@" | grep -A1 -x -- --region | tail -n 1) # the --region value
 case "$1 $2" in
   "sts get-caller-identity") cat "$F/caller-identity.json" ;;
   "iam list-account-aliases") cat "$F/account-aliases.json" ;;
@@ -47,7 +51,7 @@ case "$1 $2" in
   "logs describe-log-groups") cat "$F/log-groups.json" ;;
   "logs describe-metric-filters") cat "$F/metric-filters.json" ;;
   "cloudwatch describe-alarms") cat "$F/alarms.json" ;;
-  "resourcegroupstaggingapi get-resources") cat "$F/personal-data-resources.json" ;;
+  "resourcegroupstaggingapi get-resources") case "$*" in *resource-type-filters*) answer "$D/$last.tags.json" ;; *) cat "$F/personal-data-resources.json" ;; esac ;;
   "cloudtrail lookup-events") cat "$F/password-policy-changes.json" ;;
   "guardduty list-detectors") cat "$F/guardduty-detectors.json" ;;
   "guardduty get-detector") cat "$F/guardduty/$4.json" ;;
@@ -55,7 +59,27 @@ case "$1 $2" in
   "events list-rules") cat "$F/event-rules.json" ;;
   "events list-targets-by-rule") cat "$F/event-rules/$4.targets.json" ;;
   "s3api list-buckets") cat "$F/s3-buckets.json" ;;
-  "s3api get-bucket-policy") cat "$F/trail-buckets/$4.policy.json" ;;
+  "s3api get-bucket-policy") answer "$D/bucket.$4.policy.json" ;;
+  "s3api get-bucket-location") answer "$D/bucket.$4.location.json" ;;
+  "s3api get-public-access-block") answer "$D/bucket.$4.public-access-block.json" ;;
+  "s3api get-bucket-policy-status") answer "$D/bucket.$4.policy-status.json" ;;
+  "s3api get-bucket-acl") answer "$D/bucket.$4.acl.json" ;;
+  "s3api get-bucket-encryption") answer "$D/bucket.$4.encryption.json" ;;
+  "s3api get-bucket-versioning") answer "$D/bucket.$4.versioning.json" ;;
+  "s3control get-public-access-block") answer "$D/account-public-access-block.json" ;;
+  "ec2 describe-regions") answer "$D/regions.json" ;;
+  "ec2 get-ebs-encryption-by-default") answer "$D/$last.ebs-encryption-by-default.json" ;;
+  "ec2 describe-snapshots") answer "$D/$last.ebs-public-snapshots.json" ;;
+  "dynamodb list-tables") answer "$D/$last.tables.json" ;;
+  "dynamodb describe-table") answer "$D/$last.table.$4.json" ;;
+  "dynamodb describe-continuous-backups") answer "$D/$last.table.$4.continuous-backups.json" ;;
+  "rds describe-db-instances") answer "$D/$last.db-instances.json" ;;
+  "rds describe-db-clusters") answer "$D/$last.db-clusters.json" ;;
+  "rds describe-db-snapshots") answer "$D/$last.db-snapshots.json" ;;
+  "rds describe-db-snapshot-attributes") answer "$D/$last.db-snapshot.$4.attributes.json" ;;
+  "rds describe-db-cluster-snapshots") answer "$D/$last.db-cluster-snapshots.json" ;;
+  "rds describe-db-cluster-snapshot-attributes") answer "$D/$last.db-cluster-snapshot.$4.attributes.json" ;;
+  "backup list-protected-resources") answer "$D/$last.backup-protected-resources.json" ;;
   "s3api get-object-lock-configuration") cat "$F/trail-buckets/$4.object-lock.json" >&2; exit 254 ;;
   "s3api get-bucket-lifecycle-configuration") cat "$F/trail-buckets/$4.lifecycle.json" ;;
   "iam list-saml-providers") cat "$F/saml-providers.json" ;;
@@ -182,6 +206,14 @@ describe('lib/sources/export-aws-cli.sh', () => {
       expect.objectContaining({ Name: 'amzn-s3-demo-bucket', inAccount: true, ObjectLockConfiguration: null, Policy: expect.objectContaining({ Version: '2012-10-17' }) }),
       { Name: 'amzn-s3-demo-bucket2', inAccount: false },
     ]);
+    // Data stores (#17): every fixture answer read back, S3's "none" errors and the empty versioning answer as facts.
+    expect(snapshot.dataStores?.unread).toEqual([]);
+    expect(snapshot.dataStores?.buckets.map((b) => [b.Name, b.Region, b.PublicAccessBlock === null, b.Policy === null, b.Versioning?.Status ?? 'never'])).toEqual([
+      ['amzn-s3-demo-bucket', 'us-west-2', false, false, 'Enabled'],
+      ['amzn-s3-demo-bucket1', 'us-west-2', true, true, 'never'],
+    ]);
+    expect(snapshot.dataStores?.publicSnapshots).toEqual([{ kind: 'rds', Id: 'mydbsnapshot', Region: 'us-west-2', Source: 'mydbinstancecf', Tags: [] }]);
+    expect(snapshot.dataStores?.backupProtected[0]?.LastBackupTime).toBe('2026-01-20T04:00:00.000Z');
     // Federated sign-in (#17): the SAML role's session length and the permission set with its policies.
     expect(snapshot.samlFederation?.roleSessions).toEqual([{ RoleName: 'ADFS-Production', Arn: 'arn:aws:iam::123456789012:role/ADFS-Production', MaxSessionDuration: 28800 }]);
     expect(snapshot.identityCenter?.instances[0]?.permissionSets).toEqual([
