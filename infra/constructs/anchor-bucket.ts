@@ -40,6 +40,12 @@ export interface AnchorBucketProps {
   retentionDays: number;
   /** The sealing function's role (may live in another account). */
   sealerRoleArn: string;
+  /**
+   * Roles that may read the anchors (list the versions, get the objects under the prefix, never
+   * write): the auditor role, so `verify`/`serve --anchors s3://…` work when this bucket lives in
+   * a log-archive account (an identity policy alone cannot reach another account's bucket).
+   */
+  readerRoleArns?: readonly string[];
   breakGlassPrincipalArn: string | null;
   /** CloudFormation's execution role: keeps s3:PutBucketPolicy so stack updates can apply this policy. */
   deployRoleArn: string;
@@ -77,6 +83,18 @@ export class AnchorBucket extends Construct {
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({ sid: 'SealerListsAnchors', principals: [sealer], actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [this.bucket.bucketArn] }),
     );
+    if (props.readerRoleArns?.length) {
+      const readers = props.readerRoleArns.map((arn) => new iam.ArnPrincipal(arn));
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AuditorsReadAnchors',
+          principals: readers,
+          actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
+          resources: [this.bucket.arnForObjects(`${ANCHOR_PREFIX}*`)],
+        }),
+      );
+      this.bucket.addToResourcePolicy(new iam.PolicyStatement({ sid: 'AuditorsListAnchors', principals: readers, actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [this.bucket.bucketArn] }));
+    }
     const denyAllBut = (sid: string, actions: readonly string[], except: (string | null)[]) => {
       const condition = exceptPrincipals(except);
       this.bucket.addToResourcePolicy(

@@ -55,6 +55,8 @@ export class AnchorStack extends Stack {
       bucketName: props.bucketName,
       retentionDays: config.anchors.retentionDays,
       sealerRoleArn: `arn:${this.partition}:iam::${props.collectorAccount}:role/${config.sealerRoleName}`,
+      // The auditor role (collector stack, fixed name) reads the anchors it compares the chain with.
+      ...(config.auditors ? { readerRoleArns: [`arn:${this.partition}:iam::${props.collectorAccount}:role/${config.auditors.roleName}`] } : {}),
       breakGlassPrincipalArn: config.breakGlassPrincipalArn,
       deployRoleArn: cfnExecRoleArn(this.partition, this.account, this.region),
       accessLogs,

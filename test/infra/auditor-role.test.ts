@@ -101,6 +101,22 @@ describe('auditor role', () => {
     expect(JSON.stringify(outputs.AnchorsUrl?.Value)).toMatch(/s3:\/\/art32-anchors-[^/"]+\/anchors\//);
   });
 
+  it('the anchor bucket\'s own policy lets the auditor role read (never write) the anchors, so a log-archive bucket works too', () => {
+    const policies = Object.values(Template.fromStack(built.anchors).findResources('AWS::S3::BucketPolicy')) as { Properties: { PolicyDocument: { Statement: Statement[] } } }[];
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const read = statements.find((s) => s.Sid === 'AuditorsReadAnchors');
+    const listing = statements.find((s) => s.Sid === 'AuditorsListAnchors');
+    for (const s of [read, listing]) {
+      expect(s?.Effect).toBe('Allow');
+      expect(JSON.stringify(s?.Principal)).toContain(':role/art32-auditor');
+    }
+    expect(list(read?.Action).sort()).toEqual(['s3:GetObject', 's3:GetObjectLegalHold', 's3:GetObjectRetention', 's3:GetObjectVersion']);
+    expect(JSON.stringify(read?.Resource)).toContain('/anchors/*');
+    expect(list(listing?.Action).sort()).toEqual(['s3:ListBucket', 's3:ListBucketVersions']);
+    const auditorAllows = statements.filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Principal).includes('art32-auditor')).flatMap((s) => list(s.Action));
+    expect(auditorAllows.filter((a) => !/^s3:(Get|List)/.test(a))).toEqual([]);
+  });
+
   it('outputs the role ARN and the same policy for an Identity Center permission set', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     const ids = Object.keys(outputs);
@@ -122,6 +138,7 @@ describe('auditors configuration', () => {
     const plain = synthApp(TEST_CONFIG);
     try {
       expect(Template.fromStack(plain.collector).findResources('AWS::IAM::Role', { Properties: { RoleName: 'art32-auditor' } })).toEqual({});
+      expect(JSON.stringify(Template.fromStack(plain.anchors).toJSON())).not.toContain('art32-auditor');
     } finally {
       cleanup(plain.app);
     }
