@@ -15,7 +15,7 @@ export { planRun, recordRunLifecycle, writeRunLifecycle, fillRun, closeRun, seal
 export type { ClosedRun, RecordRunOutcome, RunPlan, WrittenRun, FilledRun } from './lifecycle';
 export type { RecordRunInput, RecordRunResult, PreviousContext } from './run';
 export { verifyStore, verifyAccount, verifyAccountItems, verdictOf, checkRecordItem, recordIntegrity, INCOMPLETE_KINDS } from './verify';
-export type { Problem, ProblemKind, AccountVerification, VerificationResult, VerifyOptions, VerifyStoreOptions, RecordIntegrity } from './verify';
+export type { Problem, ProblemKind, AccountVerification, ExpiredRecord, VerificationResult, VerifyOptions, VerifyStoreOptions, RecordIntegrity } from './verify';
 export { openStore, openEmbeddedStore, openAwsStore, defaultDataDir, startDynalite, localClient, ensureTable, DataDirError, DamagedStoreError } from './embedded';
 export type { OpenStore, StoreLocation, EmbeddedServer, StoreAccess, EmbeddedOpenOptions } from './embedded';
 export { acquireLock, readLock, liveHolder, waitForNoWriter, StoreBusyError, LOCK_FILE } from './lock';

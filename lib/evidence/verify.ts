@@ -16,6 +16,7 @@ import type { SignatureVerifier } from './signing';
 import { dateBounds, manifestItem, manifestSignatureOf, parseManifestItem, parseRecordItem, recordItem, type AccountItems, type EvidenceStore, type Item } from './store';
 import { keys } from './table';
 import { checkContextItem } from './context-item';
+import { missingRecordVerdict, type RetentionPolicy } from './retention';
 
 export type ProblemKind =
   | 'RECORD_MODIFIED'
@@ -79,6 +80,23 @@ export interface AccountVerification {
   gaps: { runId: string; collectedAt: string; recordCount: number; expectedRecords: number; reason: string }[];
   /** True when every manifest signature was checked against a trusted public key. */
   signaturesChecked: boolean;
+  /**
+   * Records a kept manifest lists that are gone because their retention period ended (judged by
+   * the period in force when their run was collected): not a problem. Only with `retention`.
+   */
+  expired: ExpiredRecord[];
+}
+
+/** A record removed after its evidence-retention period: what `verify` says instead of RECORD_DELETED. */
+export interface ExpiredRecord {
+  sk: string;
+  ruleId: string;
+  runId: string;
+  collectedAt: string;
+  /** When the period in force at the run's collection ended. */
+  expiredAt: string;
+  /** The period and where it comes from (the art32 default, or a register declaration). */
+  policy: Pick<RetentionPolicy, 'recordDays' | 'activityDays' | 'declaration'>;
 }
 
 export interface VerifyOptions {
@@ -90,6 +108,12 @@ export interface VerifyOptions {
   verifier?: SignatureVerifier;
   /** This account's anchors (from an anchor store listing): compared with the manifests. */
   anchors?: readonly Anchor[];
+  /**
+   * Evidence retention: a record listed by a manifest and absent from the table is EXPIRED (not
+   * a problem) when its run is past the period in force when it was collected (`policyAt`),
+   * judged at `now`; otherwise it stays RECORD_DELETED. Without it, every absence is a deletion.
+   */
+  retention?: { now: string; policyAt(collectedAt: string): RetentionPolicy };
 }
 
 export interface VerificationResult {
@@ -305,6 +329,7 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
   // Sort keys of records found intact: sealed by a valid (signed, when a key is given)
   // manifest whose entry matches the record's hash, and the record itself consistent.
   const intact = new Set<string>();
+  const expired: ExpiredRecord[] = [];
   // Records, grouped by run (from the key: keys cannot be edited in place).
   const recordsByRun = new Map<string, { key: RunKey; items: Item[] }>();
   let recordCount = 0;
@@ -382,7 +407,27 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
       const stored = checkedRecords.get(entry.sk);
       if (stored?.record && stored.record.hash === entry.hash) intact.add(entry.sk);
       if (!stored) {
-        problems.push({ ...base, sk: entry.sk, kind: 'RECORD_DELETED', message: `record ${entry.sk} (rule ${entry.ruleId}, hash ${entry.hash}) is listed in manifest ${sealed.item.sk} but missing from the table: deleted` });
+        if (options.retention) {
+          const policy = options.retention.policyAt(base.collectedAt);
+          const verdict = missingRecordVerdict({ collectedAt: base.collectedAt }, entry, policy, options.retention.now);
+          if (verdict.kind === 'expired') {
+            expired.push({
+              sk: entry.sk,
+              ruleId: entry.ruleId,
+              runId: base.runId,
+              collectedAt: base.collectedAt,
+              expiredAt: verdict.expiredAt,
+              policy: { recordDays: policy.recordDays, activityDays: policy.activityDays, ...(policy.declaration ? { declaration: policy.declaration } : {}) },
+            });
+            continue;
+          }
+        }
+        problems.push({
+          ...base,
+          sk: entry.sk,
+          kind: 'RECORD_DELETED',
+          message: `record ${entry.sk} (rule ${entry.ruleId}, hash ${entry.hash}) is listed in manifest ${sealed.item.sk} but missing from the table: deleted${options.retention ? ' (its retention period had not ended)' : ''}`,
+        });
         continue;
       }
       if (stored.record && stored.record.hash !== entry.hash) {
@@ -424,6 +469,7 @@ export function verifyAccountItems(accountId: string, items: AccountItems, from?
     problems,
     headHash: head ? String(head.item.hash) : null,
     signaturesChecked: options.verifier !== undefined,
+    expired,
   };
   INTACT.set(result, intact);
   HASHES.set(result, new Set(manifests.map((m) => String(m.item.hash))));
@@ -611,6 +657,8 @@ export interface VerifyStoreOptions {
   anchors?: AnchorListing & { store: string };
   /** Chain heads kept elsewhere (`--expect-head`): each must be a manifest of the (or some) account's chain. */
   expectHeads?: readonly string[];
+  /** Evidence retention per account (see `VerifyOptions.retention`): the period in force for a run of `accountId` collected at `collectedAt`. */
+  retention?: { now: string; policyAt(accountId: string, collectedAt: string): RetentionPolicy };
 }
 
 /**
@@ -643,7 +691,12 @@ export async function verifyStore(store: EvidenceStore, options: VerifyStoreOpti
       await store.assertKnownAccount(id); // throws UnknownAccountError, listing the known accounts
     }
     const anchors = options.anchors ? (anchorsByAccount.get(id) ?? []) : undefined;
-    const v = verifyAccountItems(id, items, options.from, { ...(options.verifier ? { verifier: options.verifier } : {}), ...(anchors ? { anchors } : {}) });
+    const retention = options.retention;
+    const v = verifyAccountItems(id, items, options.from, {
+      ...(options.verifier ? { verifier: options.verifier } : {}),
+      ...(anchors ? { anchors } : {}),
+      ...(retention ? { retention: { now: retention.now, policyAt: (collectedAt: string) => retention.policyAt(id, collectedAt) } } : {}),
+    });
     if (!registry.has(id)) {
       const pk = keys.account(id);
       v.problems.unshift({

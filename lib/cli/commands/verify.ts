@@ -11,6 +11,9 @@ import { separateRunInProgress, type RunInProgress } from '../../evidence/in-pro
 import { EXIT } from '../exit-codes';
 import { CliError } from '../errors';
 import { RegisterStore, verifyRegister } from '../../register/store';
+import { registerView } from '../../register/view';
+import { retentionPolicy } from '../../evidence/retention';
+import type { ExpiredRecord } from '../../evidence/verify';
 import { renderRegisterVerification } from './register-items';
 import { addAnchorOption, addKeyOptions, loadAnchors, verifierFor, type RawIntegrityOptions } from '../integrity-options';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
@@ -21,6 +24,18 @@ interface VerifyOptions extends RawStoreOptions, RawIntegrityOptions {
   from?: string;
   expectHead?: string[];
   format: 'table' | 'json';
+}
+
+/** Records removed after their retention period, one line per run: a note, not a problem. */
+function expiredLines(expired: readonly ExpiredRecord[]): string[] {
+  const byRun = new Map<string, ExpiredRecord[]>();
+  for (const e of expired) byRun.set(`${e.collectedAt}#${e.runId}`, [...(byRun.get(`${e.collectedAt}#${e.runId}`) ?? []), e]);
+  return [...byRun.values()].map((run) => {
+    const first = run[0] as ExpiredRecord;
+    const d = first.policy.declaration;
+    const source = d ? `declared on ${d.recordedAt.slice(0, 10)} by ${terminalText(d.declaredBy)} (${terminalText(d.id)})` : 'the art32 default';
+    return `note: ${run.length} record(s) of run ${terminalText(first.runId)} (${first.collectedAt}) expired under the retention policy (${source}: records ${first.policy.recordDays} days, per-person activity ${Math.min(first.policy.activityDays, first.policy.recordDays)} days; ended ${first.expiredAt.slice(0, 10)}): removed as the policy requires, not tampering; the manifest still lists their hashes`;
+  });
 }
 
 export function renderVerification(result: VerificationResult, where: string, inProgress?: RunInProgress): string {
@@ -35,6 +50,7 @@ export function renderVerification(result: VerificationResult, where: string, in
     lines.push(`account ${a.accountId}: ${a.runs} run(s), ${a.records} record(s), ${a.manifests} manifest(s) — ${a.problems.length ? `${a.problems.length} problem(s)` : 'OK'}${a.headHash ? ` · chain head ${a.headHash}` : ''}`);
     for (const p of a.problems) lines.push(`  ${p.kind}: ${terminalText(p.message)}`);
     for (const g of a.gaps) lines.push(`  gap (sealed incomplete, intact): run ${g.runId} (${g.collectedAt}) holds ${g.recordCount} of ${g.expectedRecords} record(s): ${terminalText(g.reason)}`);
+    for (const line of expiredLines(a.expired)) lines.push(`  ${line}`);
   }
   for (const p of result.storeProblems ?? []) lines.push(`${p.kind}: ${terminalText(p.message)}`);
   const checked = [`signatures ${result.accounts.every((a) => a.signaturesChecked) ? 'checked' : 'NOT checked'}`, result.anchors ? `${result.anchors.count} anchor(s) in ${terminalText(result.anchors.store)}` : 'no anchors compared'];
@@ -70,7 +86,13 @@ export function register(program: Command): void {
       await withStore(options, async (open) => {
         const verifier = await verifierFor(open, options);
         const anchors = await loadAnchors(open, options);
+        // Evidence retention (#16): a record gone after the period in force when its run was
+        // collected is expired, not deleted. The period comes from the register (its own chain, below).
+        const registerItems = await new RegisterStore(open.client, open.store.tableName).items();
+        const now = new Date().toISOString();
+        const retention = { now, policyAt: (id: string, collectedAt: string) => retentionPolicy(registerView(registerItems, id, collectedAt)) };
         const checked = await verifyStore(open.store, {
+          retention,
           ...(accountId ? { accountId } : {}),
           ...(options.from !== undefined ? { from: options.from } : {}),
           ...(verifier ? { verifier } : {}),
