@@ -16,6 +16,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { s3Anchors } from '../../lib/evidence/anchor';
 import { fillRun, planRun, sealOpenRuns } from '../../lib/evidence/lifecycle';
 import { previousContext, writeRunRecords, type PreviousContext } from '../../lib/evidence/run';
+import { registerExpiry } from '../../lib/evidence/expiry';
 import { Sealer } from '../../lib/evidence/seal';
 import { contextItem } from '../../lib/evidence/context-item';
 import { kmsSigner } from '../../lib/evidence/signing';
@@ -161,7 +162,11 @@ export interface OpenSinkOptions {
 
 export function openEvidenceSink(options: OpenSinkOptions): EvidenceSink {
   const trace = <C>(c: C): C => (options.trace ? options.trace(c) : c);
-  const store = new EvidenceStore({ client: trace(new DynamoDBClient({ region: options.region })), tableName: options.tableName, region: options.region });
+  const client = trace(new DynamoDBClient({ region: options.region }));
+  // Every record written (by the writer, or by the sealer filling an interrupted run) and each
+  // run's payload carry DynamoDB's TTL attribute `expiresAt`, from the evidence retention in force
+  // when the run was collected (docs/retention.md). The register is read only when records are written.
+  const store = new EvidenceStore({ client, tableName: options.tableName, region: options.region, expiry: registerExpiry(client, options.tableName) });
   if (!options.seal) return storeSink(store);
   const sealer = new Sealer({
     store,

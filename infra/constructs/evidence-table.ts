@@ -6,6 +6,8 @@
  * - a resource policy that DENIES BatchWriteItem, DeleteItem, UpdateItem, PartiQL
  *   delete/update and DeleteTable to every principal — the stack's own roles included —
  *   except an explicitly configured break-glass principal (none by default);
+ * - DynamoDB TTL on `expiresAt`: records and run payloads (personal data) expire under the
+ *   evidence retention; nobody is given a delete permission for it (docs/retention.md);
  * - the same policy DENIES the calls that would undo those protections — PutResourcePolicy,
  *   DeleteResourcePolicy (the deny itself), UpdateContinuousBackups (point-in-time recovery),
  *   UpdateTimeToLive (a TTL attribute would let DynamoDB expire evidence), UpdateTable
@@ -29,7 +31,7 @@ import { Construct } from 'constructs';
 import { EVIDENCE_TABLE } from '../../lib/evidence/table';
 import { RUN_LOCK_KEY } from '../../lib/evidence/run-lock';
 import { exceptPrincipals } from './manifest-signing-key';
-import { MANIFEST_ATTRIBUTES } from '../../lib/evidence/store';
+import { EXPIRES_AT_ATTRIBUTE, MANIFEST_ATTRIBUTES } from '../../lib/evidence/store';
 
 /**
  * Actions the table's resource policy denies to everyone but the break-glass principal.
@@ -163,6 +165,12 @@ export class EvidenceTable extends Construct {
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
       removalPolicy: RemovalPolicy.RETAIN,
       resourcePolicy: new iam.PolicyDocument({ statements: [deny, protections] }),
+      // Evidence retention (docs/retention.md): DynamoDB deletes an item once its `expiresAt`
+      // (epoch seconds) has passed — only record and payload items carry it (the writer sets it
+      // from the retention in force at collection); manifests, run headers, collection contexts
+      // and the register never do, so the chain stays verifiable. Set here in the template: the
+      // resource policy denies UpdateTimeToLive to everyone but break-glass and the deploy role.
+      timeToLiveAttribute: EXPIRES_AT_ATTRIBUTE,
     });
   }
 

@@ -24,7 +24,7 @@ import { hashRecord } from './build';
 import { EvidenceOrderError } from './errors';
 import { ManifestEntry, type EvidenceRecord, type CollectionFailure, type RunManifest } from './record';
 import type { Sealer } from './seal';
-import { parseRecordItem, recordItem, type EvidenceStore, type Item } from './store';
+import { parseRecordItem, type EvidenceStore, type Item } from './store';
 import { keys } from './table';
 
 /** A stored run that does not match its own header: closing it would seal over tampering. */
@@ -283,7 +283,7 @@ export async function fillRun(store: EvidenceStore, header: Item, candidates: re
     if (stored.has(entry.sk)) continue;
     const record = available.get(entry.sk);
     if (!record) continue;
-    if ((await store.putNew(recordItem(record))) === 'written') written++;
+    if ((await store.putNew(await store.recordItemFor(record))) === 'written') written++;
     stored.set(entry.sk, record);
   }
   return { header, written };

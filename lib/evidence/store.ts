@@ -32,6 +32,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -54,6 +55,7 @@ import {
 } from './errors';
 import { EvidenceRecord, RunManifest, type CollectionFailure, type EvidenceSource, type ManifestEntry } from './record';
 import { SIGNATURE_ALGORITHM, type ManifestSignature } from './signing';
+import { recordExpiresAt, type RetentionPolicy } from './retention';
 import { ACCOUNTS_PK, REPORTS_PK, BY_RULE_INDEX, BY_RUN_INDEX, KEY_HIGH, keys } from './table';
 
 /** Item attributes as stored (DocumentClient form). */
@@ -82,7 +84,28 @@ export interface EvidenceStoreOptions {
   faults?: StoreFaults;
   /** Largest compressed run payload stored (default `PAYLOAD_MAX_CHARS`); tests lower it to exercise runs that cannot be resumed. */
   payloadMaxChars?: number;
+  /**
+   * Evidence retention enforced by DynamoDB TTL (the deployed record writer only): record and
+   * payload items get `expiresAt` from the policy in force when their run was collected.
+   * Absent (CLI, sealer, readers): no `expiresAt`, no extra call.
+   */
+  expiry?: RecordExpiry;
 }
+
+/** Where the retention policy in force at a run's collection comes from (the register, as of `collectedAt`). */
+export interface RecordExpiry {
+  policyAt(accountId: string, collectedAt: string): Promise<RetentionPolicy>;
+}
+
+/**
+ * The table's TTL attribute (epoch seconds; infra/constructs/evidence-table.ts enables TTL on it).
+ * An instruction to DynamoDB, NOT evidence: it is outside the record's hash, verify does not
+ * trust it (a record is "expired" only under the policy in force at its collection, see
+ * `missingRecordVerdict`), so an early TTL forged on a record makes its deletion read as deleted.
+ */
+export const EXPIRES_AT_ATTRIBUTE = 'expiresAt';
+
+const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
 export interface StoreFaults {
   beforeWrite?(item: Item): void | Promise<void>;
@@ -328,6 +351,8 @@ export class EvidenceStore {
   private readonly random: () => number;
   private readonly faults: StoreFaults;
   private readonly payloadMaxChars: number;
+  private readonly expiry: RecordExpiry | undefined;
+  private readonly policies = new Map<string, Promise<RetentionPolicy>>();
   /** API calls made by this store, per command name (bench and summaries read it). */
   public readonly calls: Record<string, number> = {};
 
@@ -343,6 +368,27 @@ export class EvidenceStore {
     this.random = options.random ?? Math.random;
     this.faults = options.faults ?? {};
     this.payloadMaxChars = options.payloadMaxChars ?? PAYLOAD_MAX_CHARS;
+    this.expiry = options.expiry;
+  }
+
+  /** The retention policy of a run (with `expiry` only), read once per run. */
+  private policyAt(accountId: string, collectedAt: string): Promise<RetentionPolicy> | undefined {
+    if (!this.expiry) return undefined;
+    const key = `${accountId}\u0000${collectedAt}`;
+    let p = this.policies.get(key);
+    if (!p) {
+      p = this.expiry.policyAt(accountId, collectedAt);
+      p.catch(() => this.policies.delete(key));
+      this.policies.set(key, p);
+    }
+    return p;
+  }
+
+  /** The item a record is stored as: `recordItem`, plus `expiresAt` when this store enforces retention by TTL. */
+  public async recordItemFor(record: EvidenceRecord): Promise<Item> {
+    const item = recordItem(record);
+    const policy = await this.policyAt(record.accountId, record.collectedAt);
+    return policy ? { ...item, [EXPIRES_AT_ATTRIBUTE]: epochSeconds(recordExpiresAt(record.collectedAt, record.ruleId, policy)) } : item;
   }
 
   /** The document client, for the register (lib/register/store.ts), which keeps its own items in this table. */
@@ -542,7 +588,7 @@ export class EvidenceStore {
     // is open), then the records. A crash anywhere leaves a prefix the next run can close.
     const registry = registryItem(first.accountId);
     const header = headerItem(records, extras);
-    const items = [registry, header, ...records.map(recordItem)];
+    const items = [registry, header, ...(await Promise.all(records.map((r) => this.recordItemFor(r))))];
     const existing = await this.batchGet(items);
     const missing = new Set<Item>();
     // Records compared first: a conflict names the record that differs, not the header planning it.
@@ -584,6 +630,9 @@ export class EvidenceStore {
     if (!first) throw new EvidenceWriteError('putPayload needs at least one record');
     const json = canonicalJson(records);
     const data = gzipSync(Buffer.from(json, 'utf8')).toString('base64');
+    // The payload holds the same personal data as the records: it expires with the last of them.
+    const policy = await this.policyAt(first.accountId, first.collectedAt);
+    const expiresAt = policy ? Math.max(...records.map((r) => epochSeconds(recordExpiresAt(r.collectedAt, r.ruleId, policy)))) : undefined;
     const item: Item = {
       pk: keys.account(first.accountId),
       sk: keys.payloadSk(first.collectedAt, first.runId),
@@ -597,6 +646,7 @@ export class EvidenceStore {
       ...(data.length <= this.payloadMaxChars
         ? { encoding: 'gzip+base64', data }
         : { omitted: `compressed records are ${data.length} characters, over the ${this.payloadMaxChars}-character item budget` }),
+      ...(expiresAt !== undefined ? { [EXPIRES_AT_ATTRIBUTE]: expiresAt } : {}),
     };
     await this.faults.beforeWrite?.(item);
     try {
@@ -609,6 +659,34 @@ export class EvidenceStore {
       if (!isConditionalFailure(error)) throw error;
       const stored = (await this.storedAfterConditionFailure(error, item)) as Item;
       return { item: stored, ours: stored.sha256 === item.sha256 };
+    }
+  }
+
+  /**
+   * Delete one item past the evidence retention (`art32 retention --purge`; in the deployed table
+   * DynamoDB TTL does it and the resource policy denies DeleteItem). Conditional on the content the
+   * caller checked — a RECORD still holding `hash`, a PAYLOAD still holding `sha256` — so a record
+   * altered since is never deleted (its tampering stays visible). Returns false when it is gone.
+   */
+  public async deleteExpired(key: { pk: string; sk: string }, expected: { hash: string } | { sha256: string }): Promise<boolean> {
+    const [name, value] = 'hash' in expected ? ['hash', expected.hash] : ['sha256', expected.sha256];
+    try {
+      await this.sendRetryingThrottles(
+        () =>
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            ConditionExpression: 'attribute_exists(pk) AND #v = :v',
+            ExpressionAttributeNames: { '#v': name },
+            ExpressionAttributeValues: { ':v': value },
+          }),
+        `DeleteItem on ${this.tableName}: pk=${key.pk} sk=${key.sk} (past retention)`,
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      if (!(await this.getItem(key.pk, key.sk))) return false;
+      throw new EvidenceWriteError(`${key.sk} changed since it was checked: not deleted`);
     }
   }
 

@@ -13,7 +13,7 @@ import { CorruptItemError } from './errors';
 import type { EvidenceRecord, RunManifest } from './record';
 import type { Anchor, AnchorListing } from './anchor';
 import type { SignatureVerifier } from './signing';
-import { dateBounds, manifestItem, manifestSignatureOf, parseManifestItem, parseRecordItem, recordItem, type AccountItems, type EvidenceStore, type Item } from './store';
+import { dateBounds, EXPIRES_AT_ATTRIBUTE, manifestItem, manifestSignatureOf, parseManifestItem, parseRecordItem, recordItem, type AccountItems, type EvidenceStore, type Item } from './store';
 import { keys } from './table';
 import { checkContextItem } from './context-item';
 import { missingRecordVerdict, type RetentionPolicy } from './retention';
@@ -213,7 +213,8 @@ export function checkRecordItem(item: Item, accountId: string, key: RunKey & { r
       },
     };
   }
-  const attributeProblem = attributesDiffer(item, recordItem(record));
+  // `expiresAt` is DynamoDB's TTL instruction, not evidence: never trusted (expiry is judged by the policy in force at collection).
+  const attributeProblem = attributesDiffer(item, recordItem(record), [EXPIRES_AT_ATTRIBUTE]);
   if (attributeProblem) {
     return { problem: { ...base, kind: 'RECORD_MODIFIED', message: `${where} modified: ${attributeProblem} (every attribute is recomputed from the hashed body; an index key moved hides a record from history)` } };
   }

@@ -69,6 +69,12 @@ describe('evidence table', () => {
     expect(template.findResources('AWS::DynamoDB::GlobalTable', { Properties: { TimeToLiveSpecification: Match.anyValue() } })).toEqual({});
   });
 
+  it('expires records by DynamoDB TTL on expiresAt, set in the template (UpdateTimeToLive is denied to the stack roles)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    const holders = identityStatements(template).filter(({ statement }) => list(statement.Action).some((a) => /UpdateTimeToLive|DeleteItem|dynamodb:\*/.test(a)));
+    expect(holders).toEqual([]);
+  });
+
   it('uses a customer-managed key with rotation, itself retained', () => {
     const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
     const keyRef = (table.Properties.Replicas[0].SSESpecification.KMSMasterKeyId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
