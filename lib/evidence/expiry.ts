@@ -8,9 +8,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RegisterStore } from '../register/store';
+import type { RegisterItem } from '../register/types';
 import { registerView } from '../register/view';
-import { retentionPolicy } from './retention';
-import type { RecordExpiry } from './store';
+import { retentionPolicy, type RetentionPolicy } from './retention';
+import type { EvidenceStore, RecordExpiry } from './store';
+
+/** What `verifyAccountItems` takes as `retention` (VerifyOptions). */
+export interface VerifyRetention {
+  now: string;
+  policyAt(collectedAt: string): RetentionPolicy;
+}
 
 /**
  * A `RecordExpiry` over the register kept in `tableName`: one register read per run (the store
@@ -23,4 +30,26 @@ export function registerExpiry(client: DynamoDBClient | DynamoDBDocumentClient, 
       return retentionPolicy(registerView(await register.items(), accountId, collectedAt));
     },
   };
+}
+
+/**
+ * What verification needs to tell a record removed after its retention from a deleted one, for
+ * one account: the policy in force at each run's collection, judged at `now`.
+ */
+export function retentionCheck(registerItems: readonly RegisterItem[], accountId: string, now: string = new Date().toISOString()): VerifyRetention {
+  const policies = new Map<string, RetentionPolicy>();
+  return {
+    now,
+    policyAt(collectedAt) {
+      let p = policies.get(collectedAt);
+      if (!p) policies.set(collectedAt, (p = retentionPolicy(registerView(registerItems, accountId, collectedAt))));
+      return p;
+    },
+  };
+}
+
+/** `retentionCheck` for every account of a store, its register read once (readers: verify, report, export). */
+export async function storeRetention(store: EvidenceStore, now: string = new Date().toISOString()): Promise<(accountId: string) => VerifyRetention> {
+  const items = await new RegisterStore(store.documentClient, store.tableName).items();
+  return (accountId) => retentionCheck(items, accountId, now);
 }

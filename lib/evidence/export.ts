@@ -18,6 +18,7 @@ import type { SignatureVerifier } from './signing';
 import { dateBounds, manifestSignatureOf, parseManifestItem, parseRecordItem, type EvidenceStore, type Item } from './store';
 import { keys } from './table';
 import { INCOMPLETE_KINDS, recordIntegrity, verifyAccountItems, type AccountVerification, type VerificationResult } from './verify';
+import { storeRetention } from './expiry';
 
 export interface ExportInput {
   store: EvidenceStore;
@@ -263,6 +264,7 @@ async function readPeriod(input: Omit<ExportInput, 'outDir'>): Promise<PackConte
   const accountAnchors = input.anchors?.anchors.filter((a) => a.accountId === input.accountId);
   const account = verifyAccountItems(input.accountId, items, input.from, {
     ...(input.verifier ? { verifier: input.verifier } : {}),
+    retention: (await storeRetention(input.store))(input.accountId),
     ...(accountAnchors ? { anchors: accountAnchors } : {}),
   });
   if (!registry.includes(input.accountId)) {

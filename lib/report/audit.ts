@@ -10,6 +10,7 @@
 import type { EvidenceRecord, RunManifest } from '../evidence/record';
 import { dateBounds, parseManifestItem, parseRecordItem, type EvidenceStore } from '../evidence/store';
 import { recordIntegrity, verifyAccountItems, type AccountVerification } from '../evidence/verify';
+import { storeRetention } from '../evidence/expiry';
 import type { SignatureVerifier } from '../evidence/signing';
 import { canonicalJson } from '../evidence/canonical';
 import { keys } from '../evidence/table';
@@ -229,7 +230,11 @@ export async function loadAuditModel(store: EvidenceStore, options: AuditOptions
   const records = items.records.filter((i) => inPeriod(i.collectedAt)).flatMap((i) => parse(() => parseRecordItem(i)) ?? []);
   const manifests = items.manifests.filter((i) => inPeriod(i.collectedAt)).flatMap((i) => parse(() => parseManifestItem(i)) ?? []);
   // The items just read: verifying them again from the store would repeat the account's three Queries.
-  const verification = verifyAccountItems(options.accountId, items, options.from, options.verifier ? { verifier: options.verifier } : {});
+  const verification = verifyAccountItems(options.accountId, items, options.from, {
+    ...(options.verifier ? { verifier: options.verifier } : {}),
+    // Records removed after their retention read as expired, not deleted.
+    retention: (await storeRetention(store))(options.accountId),
+  });
   // The register: its entries in force for the account, and its own chain verified (a second
   // Query only when the store holds a register).
   const registerStore = new RegisterStore(store.documentClient, store.tableName);

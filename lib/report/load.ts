@@ -11,6 +11,7 @@ import type { EvidenceStore } from '../evidence/store';
 import { parseManifestItem, parseRecordItem } from '../evidence/store';
 import type { EvidenceRecord, RunManifest } from '../evidence/record';
 import { INCOMPLETE_KINDS, verifyAccountItems } from '../evidence/verify';
+import { storeRetention } from '../evidence/expiry';
 import type { SignatureVerifier } from '../evidence/signing';
 import { RegisterStore } from '../register/store';
 import type { ErrorKind, ReportIntegrity, ReportPlan, ReportRecord, ReportRun } from './model';
@@ -83,9 +84,11 @@ export async function loadReport(store: EvidenceStore, options: LoadOptions): Pr
   const from = since !== undefined && since < historyStart ? since : historyStart;
   const accountIds = options.accountIds ? [...options.accountIds].sort() : await store.accounts();
 
+  // Records removed after their retention (purge, DynamoDB TTL) are expired, not tampering: judged at the report's now.
+  const retentionOf = await storeRetention(store, now);
   const perAccount = await mapWithConcurrency(accountIds, options.concurrency ?? 8, async (accountId) => {
     const items = await store.accountItems(accountId, from);
-    const verification = verifyAccountItems(accountId, items, from, options.verifier ? { verifier: options.verifier } : {});
+    const verification = verifyAccountItems(accountId, items, from, { ...(options.verifier ? { verifier: options.verifier } : {}), retention: retentionOf(accountId) });
     const tampering = verification.problems.filter((p) => !INCOMPLETE_KINDS.includes(p.kind));
     const integrity: ReportIntegrity = {
       accountId,

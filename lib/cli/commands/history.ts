@@ -1,6 +1,7 @@
 /** `art32 history`: one rule's or one requirement's recorded results for an account, over dates. */
 import { Option, type Command } from 'commander';
 import { keys, recordIntegrity, verifyAccountItems, type EvidenceRecord, type RecordIntegrity } from '../../evidence';
+import { storeRetention } from '../../evidence/expiry';
 import { ocsfInputFromRecord, toOcsfComplianceFindings } from '../../ocsf';
 import { CliError } from '../errors';
 import { FRAMEWORKS } from '../../frameworks';
@@ -62,6 +63,7 @@ export function register(program: Command): void {
         const anchors = anchorStore ? await anchorStore.list().catch(() => undefined) : undefined;
         const verification = verifyAccountItems(accountId, await open.store.accountItems(accountId, range.from), range.from, {
           ...(verifier ? { verifier } : {}),
+          retention: (await storeRetention(open.store))(accountId),
           ...(anchors ? { anchors: anchors.anchors.filter((a) => a.accountId === accountId) } : {}),
         });
         const records: ShownRecord[] = found.map((r) => ({ ...r, integrity: recordIntegrity(verification, keys.recordSk(r.collectedAt, r.runId, r.ruleId)) }));
