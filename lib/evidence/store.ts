@@ -85,9 +85,9 @@ export interface EvidenceStoreOptions {
   /** Largest compressed run payload stored (default `PAYLOAD_MAX_CHARS`); tests lower it to exercise runs that cannot be resumed. */
   payloadMaxChars?: number;
   /**
-   * Evidence retention enforced by DynamoDB TTL (the deployed record writer only): record and
-   * payload items get `expiresAt` from the policy in force when their run was collected.
-   * Absent (CLI, sealer, readers): no `expiresAt`, no extra call.
+   * Evidence retention enforced by DynamoDB TTL (the deployed functions, functions/shared/evidence.ts):
+   * record and payload items get `expiresAt` from the policy in force when their run was collected.
+   * Absent (the CLI's embedded store, readers): no `expiresAt`, no extra call.
    */
   expiry?: RecordExpiry;
 }
