@@ -22,7 +22,7 @@ export const LIMITS = {
   changes: 25,
   /** Accounts shown under "Still failing", and items per account. */
   stillFailingAccounts: 10,
-  stillFailingPerAccount: 6,
+  stillFailingPerAccount: 5,
   gaps: 20,
   collectionErrors: 20,
   /** Principals/resources named per item before "+N". */
@@ -262,7 +262,11 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
         continue;
       }
       out.push(...accountHeading(a, now, items.filter((c) => c.staleSince !== null).length));
-      const shown = items.slice(0, Math.max(0, budget));
+      // An overdue plan or an expired acceptance is shown before the account's other items: it is
+      // what the register exists to surface (a lapsed measure is the France Travail pattern). The
+      // size cap still holds (the register line under the verdict counts every lapsed one).
+      const lapsedFirst = [...items.filter((c) => c.plan?.overdue), ...items.filter((c) => !c.plan?.overdue)];
+      const shown = lapsedFirst.slice(0, Math.max(0, budget));
       budget -= shown.length;
       hiddenItems += items.length - shown.length;
       for (const c of shown) out.push(changeItem(c, remediated, now));
@@ -280,7 +284,8 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
       const items = still.get(a.accountId) ?? [];
       if (!groups.has(a.accountId)) out.push(...accountHeading(a, now, 0));
       else out.push({ kind: 'h', level: 3, spans: [u(accountLabel(a))] });
-      const cap = items.slice(0, LIMITS.stillFailingPerAccount);
+      const lapsed = items.filter((c) => c.plan?.overdue);
+      const cap = [...lapsed, ...items.filter((c) => !c.plan?.overdue)].slice(0, LIMITS.stillFailingPerAccount);
       for (const c of cap) out.push(stillItem(c, remediated));
       out.push(...moreLine(items.length - cap.length, 'failing checks in this account'));
     }
