@@ -17,7 +17,7 @@ import type { EvidenceRecord, RunManifest } from './record';
 import type { SignatureVerifier } from './signing';
 import { dateBounds, manifestSignatureOf, parseManifestItem, parseRecordItem, type EvidenceStore, type Item } from './store';
 import { keys } from './table';
-import { INCOMPLETE_KINDS, recordIntegrity, verifyAccountItems, type AccountVerification, type VerificationResult } from './verify';
+import { recordIntegrity, verdictOfProblems, verifyAccountItems, type AccountVerification, type VerificationResult } from './verify';
 import { storeRetention } from './expiry';
 
 export interface ExportInput {
@@ -342,7 +342,7 @@ async function writePack(input: ExportInput, staged: StagedDir, content: PackCon
 
 function accountResult(account: AccountVerification, input: Omit<ExportInput, 'outDir'>): VerificationResult {
   const problems = account.problems;
-  const verdict = problems.length === 0 ? 'intact' : problems.every((p) => INCOMPLETE_KINDS.includes(p.kind)) ? 'incomplete' : 'tampered';
+  const verdict = verdictOfProblems(problems);
   return {
     ok: problems.length === 0,
     verdict,

@@ -14,7 +14,7 @@
  * manifest or an invalid signature is tampering whether or not a run is in progress.
  */
 import type { RunLease } from './run-lock';
-import { INCOMPLETE_KINDS, type Problem, type VerificationResult } from './verify';
+import { verdictOfProblems, type Problem, type VerificationResult } from './verify';
 
 export interface RunInProgress {
   /** The run (execution) holding the collection lock. */
@@ -43,7 +43,7 @@ export function separateRunInProgress(
   const accounts = result.accounts.map((a) => ({ ...a, problems: a.problems.filter((p) => !isOpenRunOfHolder(p)) }));
   const remaining = [...(result.storeProblems ?? []), ...accounts.flatMap((a) => a.problems)];
   remaining.sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : a.collectedAt > b.collectedAt ? 1 : 0));
-  const verdict = remaining.length === 0 ? 'intact' : remaining.every((p) => INCOMPLETE_KINDS.includes(p.kind)) ? 'incomplete' : 'tampered';
+  const verdict = verdictOfProblems(remaining);
   const { firstProblem: _dropped, ...rest } = result;
   return {
     result: { ...rest, ok: remaining.length === 0, verdict, accounts, ...(remaining[0] ? { firstProblem: remaining[0] } : {}) },

@@ -57,6 +57,11 @@ export type ProblemKind =
 /** Problems that mean "not finished", not "tampered": verify exits 4 when only these are found. */
 export const INCOMPLETE_KINDS: readonly ProblemKind[] = ['RUN_INCOMPLETE', 'MANIFEST_NOT_ANCHORED'];
 
+/** The verdict a list of problems gives: none → intact, only unfinished runs/seals → incomplete, else tampered. */
+export function verdictOfProblems(problems: readonly Problem[]): VerificationResult['verdict'] {
+  return problems.length === 0 ? 'intact' : problems.every((p) => INCOMPLETE_KINDS.includes(p.kind)) ? 'incomplete' : 'tampered';
+}
+
 export interface Problem {
   kind: ProblemKind;
   accountId: string;
@@ -734,7 +739,7 @@ export async function verifyStore(store: EvidenceStore, options: VerifyStoreOpti
   }
   const all = [...extra, ...accounts.flatMap((a) => a.problems)];
   all.sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : a.collectedAt > b.collectedAt ? 1 : 0));
-  const verdict = all.length === 0 ? 'intact' : all.every((p) => INCOMPLETE_KINDS.includes(p.kind)) ? 'incomplete' : 'tampered';
+  const verdict = verdictOfProblems(all);
   return {
     ok: all.length === 0,
     verdict,
