@@ -16,7 +16,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { exceptPrincipals } from './manifest-signing-key';
+import { denyAllExcept } from './manifest-signing-key';
 
 /** Object key prefix of the anchors (`s3://<bucket>/anchors/<account>/<collectedAt>_<runId>.json`). */
 export const ANCHOR_PREFIX = 'anchors/';
@@ -95,21 +95,9 @@ export class AnchorBucket extends Construct {
       );
       this.bucket.addToResourcePolicy(new iam.PolicyStatement({ sid: 'AuditorsListAnchors', principals: readers, actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [this.bucket.bucketArn] }));
     }
-    const denyAllBut = (sid: string, actions: readonly string[], except: (string | null)[]) => {
-      const condition = exceptPrincipals(except);
-      this.bucket.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid,
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: [...actions],
-          resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
-          ...(condition ? { conditions: condition } : {}),
-        }),
-      );
-    };
-    denyAllBut('AnchorsCannotBeUnlocked', PROTECTED_BUCKET_ACTIONS, [props.breakGlassPrincipalArn]);
-    denyAllBut('PolicyOnlyByDeployOrBreakGlass', ['s3:PutBucketPolicy'], [props.breakGlassPrincipalArn, props.deployRoleArn]);
+    const everything = [this.bucket.bucketArn, this.bucket.arnForObjects('*')];
+    this.bucket.addToResourcePolicy(denyAllExcept('AnchorsCannotBeUnlocked', PROTECTED_BUCKET_ACTIONS, [props.breakGlassPrincipalArn], everything));
+    this.bucket.addToResourcePolicy(denyAllExcept('PolicyOnlyByDeployOrBreakGlass', ['s3:PutBucketPolicy'], [props.breakGlassPrincipalArn, props.deployRoleArn], everything));
   }
 
   public url(): string {

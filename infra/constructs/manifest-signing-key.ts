@@ -49,23 +49,28 @@ export function exceptPrincipals(arns: readonly (string | null | undefined)[]): 
   return kept.length ? { ArnNotEquals: { 'aws:PrincipalArn': kept.length === 1 ? kept[0] : kept } } : undefined;
 }
 
+/**
+ * A resource-policy Deny of `actions` to every principal but `except` (break-glass, the deploy
+ * role, the one role an action is meant for): the shape every protected key and bucket uses.
+ */
+export function denyAllExcept(sid: string, actions: readonly string[], except: readonly (string | null | undefined)[], resources: readonly string[] = ['*']): iam.PolicyStatement {
+  const condition = exceptPrincipals(except);
+  return new iam.PolicyStatement({
+    sid,
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: [...actions],
+    resources: [...resources],
+    ...(condition ? { conditions: condition } : {}),
+  });
+}
+
 export class ManifestSigningKey extends Construct {
   public readonly key: kms.Key;
 
   public constructor(scope: Construct, id: string, props: ManifestSigningKeyProps) {
     super(scope, id);
     const accountRoot = new iam.AccountRootPrincipal();
-    const denyAllBut = (sid: string, actions: readonly string[], except: (string | null)[]) => {
-      const condition = exceptPrincipals(except);
-      return new iam.PolicyStatement({
-        sid,
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: [...actions],
-        resources: ['*'],
-        ...(condition ? { conditions: condition } : {}),
-      });
-    };
     const policy = new iam.PolicyDocument({
       statements: [
         // Key administration stays with the account (else the key is unmanageable and CloudFormation
@@ -82,9 +87,9 @@ export class ManifestSigningKey extends Construct {
           actions: ['kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey'],
           resources: ['*'],
         }),
-        denyAllBut('NobodyElseSigns', ['kms:Sign'], [props.sealerRoleArn]),
-        denyAllBut('KeyCannotBeDisabledOrGranted', PROTECTED_KEY_ACTIONS, [props.breakGlassPrincipalArn]),
-        denyAllBut('PolicyOnlyByDeployOrBreakGlass', ['kms:PutKeyPolicy'], [props.breakGlassPrincipalArn, props.deployRoleArn]),
+        denyAllExcept('NobodyElseSigns', ['kms:Sign'], [props.sealerRoleArn]),
+        denyAllExcept('KeyCannotBeDisabledOrGranted', PROTECTED_KEY_ACTIONS, [props.breakGlassPrincipalArn]),
+        denyAllExcept('PolicyOnlyByDeployOrBreakGlass', ['kms:PutKeyPolicy'], [props.breakGlassPrincipalArn, props.deployRoleArn]),
       ],
     });
     this.key = new kms.Key(this, 'Key', {

@@ -19,7 +19,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { exceptPrincipals, PROTECTED_KEY_ACTIONS } from './manifest-signing-key';
+import { denyAllExcept, PROTECTED_KEY_ACTIONS } from './manifest-signing-key';
 
 /** What computing (or checking) a pseudonym takes. */
 export const PSEUDONYM_MAC_ACTIONS = ['kms:GenerateMac', 'kms:VerifyMac'] as const;
@@ -39,17 +39,6 @@ export class PseudonymKey extends Construct {
 
   public constructor(scope: Construct, id: string, props: PseudonymKeyProps) {
     super(scope, id);
-    const denyAllBut = (sid: string, actions: readonly string[], except: readonly (string | null)[]) => {
-      const condition = exceptPrincipals(except);
-      return new iam.PolicyStatement({
-        sid,
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: [...actions],
-        resources: ['*'],
-        ...(condition ? { conditions: condition } : {}),
-      });
-    };
     const computers = [props.reportRoleArn, ...props.resolverArns];
     const policy = new iam.PolicyDocument({
       statements: [
@@ -67,9 +56,9 @@ export class PseudonymKey extends Construct {
           actions: ['kms:GenerateMac', 'kms:DescribeKey'],
           resources: ['*'],
         }),
-        denyAllBut('NobodyElseComputesPseudonyms', PSEUDONYM_MAC_ACTIONS, computers),
-        denyAllBut('KeyCannotBeDisabledOrGranted', PROTECTED_KEY_ACTIONS, [props.breakGlassPrincipalArn]),
-        denyAllBut('PolicyOnlyByDeployOrBreakGlass', ['kms:PutKeyPolicy'], [props.breakGlassPrincipalArn, props.deployRoleArn]),
+        denyAllExcept('NobodyElseComputesPseudonyms', PSEUDONYM_MAC_ACTIONS, computers),
+        denyAllExcept('KeyCannotBeDisabledOrGranted', PROTECTED_KEY_ACTIONS, [props.breakGlassPrincipalArn]),
+        denyAllExcept('PolicyOnlyByDeployOrBreakGlass', ['kms:PutKeyPolicy'], [props.breakGlassPrincipalArn, props.deployRoleArn]),
       ],
     });
     this.key = new kms.Key(this, 'Key', {
