@@ -11,6 +11,7 @@
  * listing and the trusted public key given at start.
  */
 import type { AnchorListing, Anchor } from '../evidence/anchor';
+import { storeRetention, type VerifyRetention } from '../evidence/expiry';
 import type { ManifestSignature, SignatureVerifier } from '../evidence/signing';
 import { manifestSignatureOf, type AccountItems, type EvidenceStore, type Item } from '../evidence/store';
 import { recordIntegrity, verifyAccountItems, verifyStore, type AccountVerification, type RecordIntegrity, type VerificationResult } from '../evidence/verify';
@@ -27,6 +28,13 @@ export interface ConsoleTrust {
   expectHeads?: readonly string[];
   /** `snapshot`: verify once for the console's life; `live`: once per request. */
   cache: 'snapshot' | 'live';
+  /**
+   * The instant evidence retention is judged at (tests fix it; default: the real clock when a
+   * view first verifies). A record listed by a manifest and gone after the retention period in
+   * force at its run's collection is EXPIRED, not deleted — the same judgement as `verify`,
+   * `report` and `export` (lib/evidence/expiry.ts).
+   */
+  now?: () => Date;
 }
 
 /** A manifest's signature, checked with the trusted key. */
@@ -105,6 +113,7 @@ export class IntegrityView {
   private readonly accounts = new Map<string, Promise<AccountIntegrity>>();
   private anchorListing?: Promise<(AnchorListing & { store: string }) | undefined>;
   private whole?: Promise<VerificationResult>;
+  private retentionOf?: Promise<{ now: string; of: (accountId: string) => VerifyRetention }>;
   /** The store as verifyStore sees it: whole-chain account reads come from this view's cache. */
   private readonly cachedStore: EvidenceStore;
 
@@ -136,13 +145,27 @@ export class IntegrityView {
     return this.anchorListing;
   }
 
+  /**
+   * Evidence retention as `verify` judges it: the register read once per view (a declaration
+   * made since counts on the next request in `live` mode), the period in force at each run's
+   * collection, judged at the view's clock.
+   */
+  private retention(): Promise<{ now: string; of: (accountId: string) => VerifyRetention }> {
+    this.retentionOf ??= (async () => {
+      const now = (this.trust.now?.() ?? new Date()).toISOString();
+      return { now, of: await storeRetention(this.store, now) };
+    })();
+    return this.retentionOf;
+  }
+
   /** Every account (registry keys and anchored accounts), as `art32 verify` checks them. */
   public all(): Promise<VerificationResult> {
     this.whole ??= (async () => {
-      const anchors = await this.anchors();
+      const [anchors, retention] = await Promise.all([this.anchors(), this.retention()]);
       return verifyStore(this.cachedStore, {
         ...(this.trust.verifier ? { verifier: this.trust.verifier } : {}),
         ...(anchors ? { anchors } : {}),
+        retention: { now: retention.now, policyAt: (accountId, collectedAt) => retention.of(accountId).policyAt(collectedAt) },
         ...(this.trust.expectHeads?.length ? { expectHeads: this.trust.expectHeads } : {}),
       });
     })();
@@ -160,11 +183,12 @@ export class IntegrityView {
   }
 
   private async computeAccount(accountId: string): Promise<AccountIntegrity> {
-    const [items, listing] = await Promise.all([this.accountItems(accountId), this.anchors()]);
+    const [items, listing, retention] = await Promise.all([this.accountItems(accountId), this.anchors(), this.retention()]);
     const anchors = listing ? listing.anchors.filter((a) => a.accountId === accountId).sort((a, b) => runKey(a.collectedAt, a.runId).localeCompare(runKey(b.collectedAt, b.runId))) : undefined;
     const verification = verifyAccountItems(accountId, items, undefined, {
       ...(this.trust.verifier ? { verifier: this.trust.verifier } : {}),
       ...(anchors ? { anchors } : {}),
+      retention: retention.of(accountId),
     });
     const anchorByRun = new Map((anchors ?? []).map((a) => [runKey(a.collectedAt, a.runId), a]));
     const seals = new Map<string, RunSeal>();

@@ -13,7 +13,7 @@ import { CliError } from '../errors';
 import { RegisterStore, verifyRegister } from '../../register/store';
 import { registerView } from '../../register/view';
 import { retentionPolicy } from '../../evidence/retention';
-import type { ExpiredRecord } from '../../evidence/verify';
+import { expiredRunNotes } from '../../evidence/expiry';
 import { renderRegisterVerification } from './register-items';
 import { addAnchorOption, addKeyOptions, loadAnchors, verifierFor, type RawIntegrityOptions } from '../integrity-options';
 import { addStoreOptions, requireAccountId, withStore, type RawStoreOptions } from '../store-options';
@@ -24,18 +24,6 @@ interface VerifyOptions extends RawStoreOptions, RawIntegrityOptions {
   from?: string;
   expectHead?: string[];
   format: 'table' | 'json';
-}
-
-/** Records removed after their retention period, one line per run: a note, not a problem. */
-function expiredLines(expired: readonly ExpiredRecord[]): string[] {
-  const byRun = new Map<string, ExpiredRecord[]>();
-  for (const e of expired) byRun.set(`${e.collectedAt}#${e.runId}`, [...(byRun.get(`${e.collectedAt}#${e.runId}`) ?? []), e]);
-  return [...byRun.values()].map((run) => {
-    const first = run[0] as ExpiredRecord;
-    const d = first.policy.declaration;
-    const source = d ? `declared on ${d.recordedAt.slice(0, 10)} by ${terminalText(d.declaredBy)} (${terminalText(d.id)})` : 'the art32 default';
-    return `note: ${run.length} record(s) of run ${terminalText(first.runId)} (${first.collectedAt}) expired under the retention policy (${source}: records ${first.policy.recordDays} days, per-person activity ${Math.min(first.policy.activityDays, first.policy.recordDays)} days; ended ${first.expiredAt.slice(0, 10)}): removed as the policy requires, not tampering; the manifest still lists their hashes`;
-  });
 }
 
 export function renderVerification(result: VerificationResult, where: string, inProgress?: RunInProgress): string {
@@ -50,7 +38,7 @@ export function renderVerification(result: VerificationResult, where: string, in
     lines.push(`account ${a.accountId}: ${a.runs} run(s), ${a.records} record(s), ${a.manifests} manifest(s) — ${a.problems.length ? `${a.problems.length} problem(s)` : 'OK'}${a.headHash ? ` · chain head ${a.headHash}` : ''}`);
     for (const p of a.problems) lines.push(`  ${p.kind}: ${terminalText(p.message)}`);
     for (const g of a.gaps) lines.push(`  gap (sealed incomplete, intact): run ${g.runId} (${g.collectedAt}) holds ${g.recordCount} of ${g.expectedRecords} record(s): ${terminalText(g.reason)}`);
-    for (const line of expiredLines(a.expired)) lines.push(`  ${line}`);
+    for (const note of expiredRunNotes(a.expired, terminalText)) lines.push(`  note: ${note}`);
   }
   for (const p of result.storeProblems ?? []) lines.push(`${p.kind}: ${terminalText(p.message)}`);
   const checked = [`signatures ${result.accounts.every((a) => a.signaturesChecked) ? 'checked' : 'NOT checked'}`, result.anchors ? `${result.anchors.count} anchor(s) in ${terminalText(result.anchors.store)}` : 'no anchors compared'];

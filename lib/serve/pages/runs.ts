@@ -1,5 +1,6 @@
 /** Runs of an account (paged), and one run's records with their hashes, signature, anchor and integrity. */
 import { html } from 'hono/html';
+import { expiredRunNotes } from '../../evidence/expiry';
 import type { Problem } from '../../evidence/verify';
 import { NotFoundError, type PageContext } from '../context';
 import { qs, status, u, type Html } from '../html';
@@ -86,6 +87,8 @@ export async function runPage(ctx: PageContext, runId: string, query: RunQuery):
     }</td></tr>`;
   });
   const deleted = mine.filter((p) => p.kind === 'RECORD_DELETED');
+  // Gone after the retention period in force at collection (as `verify` judges it): a note, not tampering.
+  const expired = expiredRunNotes(integrity.verification.expired.filter((e) => e.runId === runId && e.collectedAt === collectedAt));
   const runLevel = mine.filter((p) => !records.some((r) => r.item.sk === p.sk) && p.kind !== 'RECORD_DELETED');
   const runIntact = mine.length === 0 && (seal === undefined ? false : sealTrusted(seal));
   return html`<h1>Run ${u(runId)} · account ${accountId}</h1>
@@ -103,6 +106,7 @@ ${trustLine(ctx)}
 ${query.requirement ? html`<dt>Filtered to requirement</dt><dd>${u(query.requirement)} · <a href="/runs/${encodeURIComponent(runId)}${qs({ account: accountId })}">all records</a></dd>` : ''}</dl>
 ${runLevel.length ? html`<ul>${runLevel.map((p) => html`<li><span class="bad">${p.kind}</span>: ${u(p.message)}</li>`)}</ul>` : ''}
 ${deleted.length ? html`<h2>Deleted records</h2><ul>${deleted.map((p) => html`<li class="bad">${u(p.message)}</li>`)}</ul>` : ''}
+${expired.length ? html`<h2>Expired records</h2><ul>${expired.map((note) => html`<li>${u(note)}</li>`)}</ul>` : ''}
 <table class="wide"><caption>Records of the run</caption><thead><tr><th scope="col">Rule</th><th scope="col">Status</th><th scope="col">Finding</th><th scope="col">Record SHA-256</th><th scope="col">Integrity</th></tr></thead><tbody>${rows}</tbody></table>` as Html;
 }
 

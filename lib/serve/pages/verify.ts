@@ -4,6 +4,7 @@
  * with the anchored heads; each broken link named.
  */
 import { html } from 'hono/html';
+import { expiredRunNotes } from '../../evidence/expiry';
 import type { Problem } from '../../evidence/verify';
 import type { PageContext } from '../context';
 import { qs, u, type Html } from '../html';
@@ -63,6 +64,7 @@ export async function verifyPage(ctx: PageContext): Promise<Html> {
       a.problems.length ? html`<span class="bad">${a.problems.length} PROBLEM(S)</span>` : d.intact ? html`<span class="good">INTACT</span>` : html`<span class="bad">NOT VERIFIED</span>`
     }</td><td class="hash">${a.headHash ?? 'none'}</td><td>${headComparison(d)}</td></tr>`;
   });
+  const expired = result.accounts.flatMap((a) => expiredRunNotes(a.expired).map((note) => `account ${a.accountId}: ${note}`));
   const problems = [...(result.storeProblems ?? []), ...result.accounts.flatMap((a) => a.problems)].sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : a.collectedAt > b.collectedAt ? 1 : 0));
   const verdict =
     result.verdict === 'intact' && checked
@@ -79,6 +81,7 @@ ${result.anchors ? html`<p>Anchor store: ${u(result.anchors.store)}, ${result.an
 ${ctx.view.trust.expectHeads?.length ? html`<p>Expected chain heads (kept elsewhere): ${ctx.view.trust.expectHeads.map((h) => html`<span class="hash">${h}</span> `)}</p>` : ''}
 <table class="wide"><caption>Accounts, chain heads and anchors</caption><thead><tr><th scope="col">Account</th><th scope="col">Runs</th><th scope="col">Records</th><th scope="col">Manifests</th><th scope="col">Signatures</th><th scope="col">Anchors</th><th scope="col">Result</th><th scope="col">Chain head (latest manifest SHA-256)</th><th scope="col">Anchored head (latest anchor)</th></tr></thead><tbody>${rows}</tbody></table>
 <p class="muted">Keep the chain heads outside this store too (the weekly email, your audit file): <code>art32 verify --expect-head SHA256</code> checks the chain still contains one.</p>
+${expired.length ? html`<h2>Removed after their retention period</h2><p>Records a manifest lists that are gone because the retention period in force when their run was collected has ended: not tampering (the same judgement as <code>art32 verify</code>; see docs/retention.md).</p><ul>${expired.map((note) => html`<li>${u(note)}</li>`)}</ul>` : ''}
 ${problems.length ? html`<h2>Problems, earliest first</h2><table class="wide"><caption>Every broken link</caption><thead><tr><th scope="col">Kind</th><th scope="col">Account</th><th scope="col">Run</th><th scope="col">Collected</th><th scope="col">Detail</th></tr></thead><tbody>${problemRows(problems)}</tbody></table>` : ''}
 <p>Repeat it yourself: <code>art32 verify</code> with the same store, key and anchor options.</p>` as Html;
 }
