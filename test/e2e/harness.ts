@@ -3,7 +3,11 @@
  *
  * - the state machine is the one CDK synthesizes (its definition as the collector stack's
  *   template holds it, every CloudFormation intrinsic then resolved), executed by aws-local-stepfunctions: its own
- *   Retry, Catch, Map and Fail semantics, not a re-implementation;
+ *   Retry, Catch, Map and Fail semantics, not a re-implementation. It does not run a
+ *   Distributed Map's Map Run (child executions, ItemReader, ItemBatcher, ResultWriter): each
+ *   Distributed Map becomes a stand-in Task whose handler does that part and runs every child
+ *   execution of the map's own ItemProcessor definition with the same runner
+ *   (test/e2e/distributed-map.ts says exactly what is modelled);
  * - every Task runs the REAL handler in-process (functions/*), through its middy/Powertools
  *   stack, with the environment the template gives that function, as the Lambda service would:
  *   the input and output go through JSON, an error reaches Step Functions under its `name`
@@ -32,6 +36,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { extractDistributedMaps, peakStateBytes, runDistributedMap, type DistributedMapState, type ObjectStore } from './distributed-map';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler as createCollect } from '../../functions/collect-account/handler';
 import { createHandler as createFinalize, type FinalizeRunResult } from '../../functions/finalize-run/handler';
@@ -80,12 +85,12 @@ export interface SynthesizedPipeline {
  * as the template holds it (`stack.resolve` of the L1 properties: what synthesis writes), without
  * the asset staging a full synthesis does (tens of seconds here, and no part of the pipeline).
  */
-export function synthesizePipeline(accounts: string[]): SynthesizedPipeline {
+export function synthesizePipeline(accounts: string[], config: Record<string, unknown> = {}): SynthesizedPipeline {
   const base = path.join(process.cwd(), '.vitest');
   fs.mkdirSync(base, { recursive: true });
   const outdir = fs.mkdtempSync(path.join(base, 'e2e-cdk-'));
   try {
-    const context = { art32: { ...TEST_CONFIG, accounts: { mode: 'list', ids: accounts } }, 'aws:cdk:bundling-stacks': [] };
+    const context = { art32: { ...TEST_CONFIG, accounts: { mode: 'list', ids: accounts }, ...config }, 'aws:cdk:bundling-stacks': [] };
     const stack = buildApp({ context, outdir }, { nag: false }).collector;
     const cfn = <T>(construct: IConstruct) => construct.node.defaultChild as T;
     const deployed = FUNCTIONS.filter((fn) => stack.functions[fn] !== undefined);
@@ -241,7 +246,14 @@ export interface PipelineOptions {
   faults?: Faults;
   /** Called with each member account's mocked clients after the healthy answers are set (add faults). */
   memberAccount?(accountId: string, m: MockedAccount): void;
+  /**
+   * Latency injected before each call (as a network round trip would add): every member-account
+   * API call (the mocked clients) and every DynamoDB request of the functions (dynalite is local).
+   */
+  latency?: { memberMs: number; dynamoMs: number };
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** One deployed pipeline (its table, its warm functions) over which executions run. */
 export class Pipeline {
@@ -249,6 +261,18 @@ export class Pipeline {
   public readonly invocations: Invocation[] = [];
   public readonly store: EvidenceStore;
   private readonly machine: StateMachine;
+  /** Each Distributed Map of the definition, with its child executions' machine (test/e2e/distributed-map.ts). */
+  private readonly distributedMaps: { map: DistributedMapState; machine: StateMachine }[];
+  /** The harness's S3 objects (the stack's work bucket: account list, Map results), `bucket/key` → body. */
+  public readonly objects: ObjectStore = new Map();
+  /** DynamoDB requests sent by the functions, by command (counted at each client's middleware). */
+  public readonly dynamoCalls = new Map<string, number>();
+  /** Member-account API calls made by the collector (through the mocked clients). */
+  public memberCalls = 0;
+  /** The largest state input or output seen in any execution (parent or child), JSON bytes, and where. */
+  public readonly peakState = { peak: 0, state: '' };
+  /** Child executions run by Distributed Maps. */
+  public childExecutions = 0;
   private readonly handlers: Record<FunctionName, (input: Json, context: Context) => Promise<unknown>>;
   private readonly scope = new AsyncLocalStorage<InvocationScope>();
   private readonly counts: Record<FunctionName, number> = { listAccounts: 0, collectAccount: 0, finalizeRun: 0, publishFindings: 0 };
@@ -261,7 +285,9 @@ export class Pipeline {
   private readonly startTimes = new Map<string, string>();
 
   private constructor(private readonly options: PipelineOptions) {
-    this.machine = new StateMachine(options.synthesized.definition as never);
+    const { definition, maps } = extractDistributedMaps(options.synthesized.definition);
+    this.machine = new StateMachine(definition as never);
+    this.distributedMaps = maps.map((map) => ({ map, machine: new StateMachine(map.child as never) }));
     this.store = new EvidenceStore({ client: localClient(options.endpoint), tableName: options.tableName, sleep: async () => {} });
     const env = (fn: FunctionName) => options.synthesized.environment(fn, options.tableName);
     const denied = new Set(options.deniedAccounts ?? []);
@@ -295,7 +321,7 @@ export class Pipeline {
           const start = (input.now ?? new Date()).getTime();
           const t0 = Date.now();
           this.collectionStart.set(input.accountId!, start);
-          return collectLive({ ...input, clients: this.member(input.accountId!).clients, sleep: async () => {}, clock: () => new Date(start + (Date.now() - t0)) });
+          return collectLive({ ...input, clients: this.memberClients(input.accountId!), sleep: async () => {}, clock: () => new Date(start + (Date.now() - t0)) });
         },
         region: REGION,
         obs: this.observe('collectAccount'),
@@ -332,21 +358,39 @@ export class Pipeline {
   /** Start one execution (as EventBridge Scheduler or an operator would) and wait for its end. */
   public async execute(executionName: string, startTime: string): Promise<ExecutionOutcome> {
     this.startTimes.set(executionName, startTime);
-    const localHandlers = Object.fromEntries(Object.entries(this.options.synthesized.functionOfState).map(([state, fn]) => [state, (input: Json) => this.invoke(fn, input)]));
+    const localHandlers: Record<string, (input: Json) => Promise<unknown>> = Object.fromEntries(
+      Object.entries(this.options.synthesized.functionOfState).map(([state, fn]) => [state, (input: Json) => this.invoke(fn, input)]),
+    );
     // Retry waits are the definition's (minutes); here they are immediate. The count of attempts is the definition's.
     const retryIntervalOverrides = Object.fromEntries(Object.keys(this.options.synthesized.functionOfState).map((state) => [state, 0]));
-    const execution = this.machine.run(
-      {},
-      {
-        overrides: { taskResourceLocalHandlers: localHandlers as never, retryIntervalOverrides },
-        context: {
-          Execution: { Id: `arn:aws:states:${REGION}:${COLLECTOR_ACCOUNT}:execution:CollectionRun:${executionName}`, Name: executionName, StartTime: startTime, Input: {} },
-        } as never,
-      },
-    );
+    const overrides = { taskResourceLocalHandlers: localHandlers as never, retryIntervalOverrides };
+    const executionArn = (name: string) => `arn:aws:states:${REGION}:${COLLECTOR_ACCOUNT}:execution:CollectionRun:${name}`;
+    for (const { map, machine } of this.distributedMaps) {
+      localHandlers[map.name] = (input: Json) =>
+        runDistributedMap({
+          map,
+          machine,
+          input,
+          executionName,
+          region: REGION,
+          account: COLLECTOR_ACCOUNT,
+          objects: this.objects,
+          runChild: async (child, childInput, name) => {
+            this.childExecutions++;
+            const run = child.run(childInput as never, { overrides, context: { Execution: { Id: executionArn(name), Name: name, StartTime: startTime, Input: childInput } } as never });
+            const [result] = await Promise.all([run.result, peakStateBytes(run.eventLogs, this.peakState)]);
+            return result;
+          },
+        });
+    }
+    const execution = this.machine.run({}, { overrides, context: { Execution: { Id: executionArn(executionName), Name: executionName, StartTime: startTime, Input: {} } } as never });
+    const measured = peakStateBytes(execution.eventLogs, this.peakState);
     try {
-      return { status: 'SUCCEEDED', output: (await execution.result) as unknown as FinalizeRunResult };
+      const output = (await execution.result) as unknown as FinalizeRunResult;
+      await measured;
+      return { status: 'SUCCEEDED', output };
     } catch (error) {
+      await measured.catch(() => undefined);
       const cause = (error as { cause?: { name?: string; message?: string; cause?: string } }).cause;
       return { status: 'FAILED', error: { name: cause?.name ?? (error as Error).name, cause: String(cause?.cause ?? cause?.message ?? (error as Error).message) } };
     }
@@ -380,6 +424,32 @@ export class Pipeline {
       this.members.set(accountId, m);
     }
     return m;
+  }
+
+  /** The member account's clients as the collector sees them: each call counted and, with `latency`, delayed first. */
+  private memberClients(accountId: string): MockedAccount['clients'] {
+    const clients = this.member(accountId).clients;
+    const wrapped = new WeakMap<object, object>();
+    const wrap = <C extends object>(client: C): C => {
+      let proxy = wrapped.get(client);
+      if (!proxy) {
+        proxy = new Proxy(client, {
+          get: (target, key, receiver) => {
+            if (key !== 'send') return Reflect.get(target, key, receiver) as unknown;
+            return async (...args: unknown[]) => {
+              this.memberCalls++;
+              if (this.options.latency) await sleep(this.options.latency.memberMs);
+              return (target as { send(...a: unknown[]): Promise<unknown> }).send(...args);
+            };
+          },
+        });
+        wrapped.set(client, proxy);
+      }
+      return proxy as C;
+    };
+    return Object.fromEntries(
+      Object.entries(clients).map(([name, client]) => [name, typeof client === 'function' ? (region: string) => wrap((client as (r: string) => object)(region)) : wrap(client as object)]),
+    ) as unknown as MockedAccount['clients'];
   }
 
   /** Stop the current invocation here, as a Lambda timeout does (for member-API stubs: `callsFake(() => pipeline.timeOut())`). */
@@ -438,7 +508,10 @@ export class Pipeline {
       (next, context) => async (args) => {
         const scope = this.scope.getStore();
         if (scope?.frozen) return new Promise<never>(() => {});
-        const fault = scope ? this.options.faults?.dynamo?.(scope.call, String(context.commandName).replace(/Command$/, ''), args.input as Json) : undefined;
+        const command = String(context.commandName).replace(/Command$/, '');
+        this.dynamoCalls.set(command, (this.dynamoCalls.get(command) ?? 0) + 1);
+        if (this.options.latency) await sleep(this.options.latency.dynamoMs);
+        const fault = scope ? this.options.faults?.dynamo?.(scope.call, command, args.input as Json) : undefined;
         if (fault === 'timeout') return scope!.timeOut();
         if (fault) throw fault;
         return next(args);
