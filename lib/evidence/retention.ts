@@ -25,6 +25,7 @@
  */
 import type { RegisterEntry, RegisterView } from '../register/types';
 import { EvidenceRetentionDeclaration } from '../register/types';
+import type { ExpiredRecord } from './verify';
 
 export const DEFAULT_EVIDENCE_RETENTION = { recordDays: 1095, activityDays: 365 } as const;
 
@@ -104,4 +105,20 @@ export function expiredEntries<E extends { ruleId: string }>(
     else if (!nextExpiry || at < nextExpiry) nextExpiry = at;
   }
   return { expired, ...(nextExpiry ? { nextExpiry } : {}) };
+}
+
+/**
+ * Records removed after their retention period, one sentence per run — what `verify` prints as a
+ * note and the console shows beside a run: not a problem. `clean` makes the declarant's words
+ * safe for the sink (terminal text, or nothing when the sink encodes them itself).
+ */
+export function expiredRunNotes(expired: readonly ExpiredRecord[], clean: (text: string) => string = (text) => text): string[] {
+  const byRun = new Map<string, ExpiredRecord[]>();
+  for (const e of expired) byRun.set(`${e.collectedAt}#${e.runId}`, [...(byRun.get(`${e.collectedAt}#${e.runId}`) ?? []), e]);
+  return [...byRun.values()].map((run) => {
+    const first = run[0] as ExpiredRecord;
+    const d = first.policy.declaration;
+    const source = d ? `declared on ${d.recordedAt.slice(0, 10)} by ${clean(d.declaredBy)} (${clean(d.id)})` : 'the art32 default';
+    return `${run.length} record(s) of run ${clean(first.runId)} (${first.collectedAt}) expired under the retention policy (${source}: records ${first.policy.recordDays} days, per-person activity ${Math.min(first.policy.activityDays, first.policy.recordDays)} days; ended ${first.expiredAt.slice(0, 10)}): removed as the policy requires, not tampering; the manifest still lists their hashes`;
+  });
 }

@@ -13,6 +13,7 @@
  * (hashes anywhere, ids at their separators), dates never wrap. Pure: same model, same bytes.
  */
 import { canonicalJson } from '../evidence/canonical';
+import { expiredRunNotes } from '../evidence/retention';
 import { hasStatus, requirementLabel, type LabelCounts } from '../frameworks';
 import type { StoredContext } from '../accountability/context';
 import type { RunManifest } from '../evidence/record';
@@ -258,6 +259,14 @@ export function renderAuditHtml(m: AuditModel): string {
       out.push(`<tr><td class="bad id">${idText(p.kind)}</td><td class="id">${idText(p.runId)}</td><td>${instant(p.collectedAt)}</td><td class="hash">${escapeHtml(`${p.pk} ${p.sk}`)}</td><td>${escapeHtml(p.message)}</td></tr>`);
     }
     out.push('</tbody></table>');
+  }
+
+  // Records gone after their retention period: said, so a reader does not take the gap for deletion.
+  const expired = expiredRunNotes(v.expired);
+  if (expired.length) {
+    out.push(
+      `<p>Removed after their retention period (not tampering; judged at ${instant(m.now)} by the period in force when each run was collected, docs/retention.md):</p><ul>${expired.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`,
+    );
   }
 
   // Each rule once: latest status and finding, and for a failing check since when and who acts on it.

@@ -232,8 +232,9 @@ export async function loadAuditModel(store: EvidenceStore, options: AuditOptions
   // The items just read: verifying them again from the store would repeat the account's three Queries.
   const verification = verifyAccountItems(options.accountId, items, options.from, {
     ...(options.verifier ? { verifier: options.verifier } : {}),
-    // Records removed after their retention read as expired, not deleted.
-    retention: (await storeRetention(store))(options.accountId),
+    // Records removed after their retention read as expired, not deleted — judged at the
+    // document's own instant, as its register is (`report --audit --now`).
+    retention: (await storeRetention(store, options.now))(options.accountId),
   });
   // The register: its entries in force for the account, and its own chain verified (a second
   // Query only when the store holds a register).

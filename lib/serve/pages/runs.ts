@@ -1,6 +1,6 @@
 /** Runs of an account (paged), and one run's records with their hashes, signature, anchor and integrity. */
 import { html } from 'hono/html';
-import { expiredRunNotes } from '../../evidence/expiry';
+import { expiredRunNotes } from '../../evidence/retention';
 import type { Problem } from '../../evidence/verify';
 import { NotFoundError, type PageContext } from '../context';
 import { qs, status, u, type Html } from '../html';

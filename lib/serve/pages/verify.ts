@@ -4,7 +4,7 @@
  * with the anchored heads; each broken link named.
  */
 import { html } from 'hono/html';
-import { expiredRunNotes } from '../../evidence/expiry';
+import { expiredRunNotes } from '../../evidence/retention';
 import type { Problem } from '../../evidence/verify';
 import type { PageContext } from '../context';
 import { qs, u, type Html } from '../html';

@@ -18,8 +18,15 @@ import { run } from '../../unit/cli/capture';
 
 let dir: string;
 const ACCOUNT = '111122223333';
-const DAY1 = '2026-01-20T06:00:00.000Z';
-const DAY2 = '2026-01-21T06:00:00.000Z';
+/**
+ * Two runs on the two days before today (06:00 UTC), never fixed dates: verify judges evidence
+ * retention at the real clock, so a record deleted from a run collected on a fixed date would read
+ * as "expired" (exit 0) once 1,095 days had passed, and the deletion below would go unseen.
+ */
+const dayBefore = (n: number): string => `${new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10)}T06:00:00.000Z`;
+const DAY1 = dayBefore(2);
+const DAY2 = dayBefore(1);
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'art32-cli-evidence-'));
@@ -59,7 +66,7 @@ describe('art32 collect / runs / history / verify / export', () => {
     ]);
     const history = await run('history', '--account', ACCOUNT, '--rule', 'auth.password-strength', ...data(), '--format', 'json');
     expect((JSON.parse(history.stdout) as { collectedAt: string }[]).map((r) => r.collectedAt)).toEqual([DAY1, DAY2]);
-    const csv = await run('history', '--account', ACCOUNT, '--requirement', 'CNIL-2022-100', '--to', '2026-01-20', ...data(), '--format', 'csv');
+    const csv = await run('history', '--account', ACCOUNT, '--requirement', 'CNIL-2022-100', '--to', DAY1.slice(0, 10), ...data(), '--format', 'csv');
     expect(csv.stdout.split('\n')[0]).toBe('collectedAt,runId,accountId,ruleId,requirementIds,status,severity,message,resourceCount,hash,intact');
     expect(csv.stdout.split('\n')[1]).toMatch(/,yes$/);
     expect(csv.stdout).not.toContain('day-2');
@@ -69,7 +76,7 @@ describe('art32 collect / runs / history / verify / export', () => {
     expect(ok.stdout).toContain('verified: every record hash');
 
     const pack = join(dir, 'pack');
-    const exported = await run('export', '--account', ACCOUNT, '--from', '2026-01-01', '--to', '2026-01-31', '--out', pack, ...data());
+    const exported = await run('export', '--account', ACCOUNT, '--from', DAY1.slice(0, 10), '--to', DAY2.slice(0, 10), '--out', pack, ...data());
     expect(exported.code).toBe(0);
     expect((await readdir(pack)).sort()).toEqual([
       'NOT-INTACT.jsonl',
@@ -106,15 +113,15 @@ describe('art32 collect / runs / history / verify / export', () => {
 
     // A record rewritten with its hash and attributes recomputed (the writer's forgery): history flags it.
     const again = await openEmbeddedStore(join(dir, 'data'));
-    const [original] = await again.store.history({ accountId: ACCOUNT, ruleId: 'auth.password-strength', to: '2026-01-20' });
+    const [original] = await again.store.history({ accountId: ACCOUNT, ruleId: 'auth.password-strength', to: DAY1.slice(0, 10) });
     const { hash: _h, ...body } = original!;
     const forgedBody = { ...body, status: 'PASS' as const };
     await DynamoDBDocumentClient.from(again.client).send(new PutCommand({ TableName: again.store.tableName, Item: recordItem({ ...forgedBody, hash: hashRecord(forgedBody) }) }));
     await again.close();
     const shown = await run('history', '--account', ACCOUNT, '--rule', 'auth.password-strength', ...data());
     expect(shown.code).toBe(3);
-    expect(shown.stdout).toMatch(/2026-01-20T06:00:00\.000Z\s+NOT INTACT \(PASS\)/);
-    expect(shown.stdout).toMatch(/NOT INTACT: RECORD_MODIFIED: record RUN#2026-01-20T06:00:00\.000Z#day-1#RULE#auth\.password-strength modified: its hash [0-9a-f]{64} is not the hash sealed in manifest/);
+    expect(shown.stdout).toMatch(new RegExp(`${escape(DAY1)}\\s+NOT INTACT \\(PASS\\)`));
+    expect(shown.stdout).toMatch(new RegExp(`NOT INTACT: RECORD_MODIFIED: record RUN#${escape(DAY1)}#day-1#RULE#auth\\.password-strength modified: its hash [0-9a-f]{64} is not the hash sealed in manifest`));
     expect(shown.stderr).toContain('1 record(s) shown are NOT INTACT');
     expect(broken.stdout).toContain(`NOT VERIFIED — first broken link: record ${sk} (rule auth.root-mfa, hash`);
   });
