@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { EvidenceStore, EXPIRES_AT_ATTRIBUTE } from '../../../lib/evidence/store';
-import { registerExpiry } from '../../../lib/evidence/expiry';
+import { registerExpiry, storeRetention } from '../../../lib/evidence/expiry';
 import { writeRunRecords } from '../../../lib/evidence/run';
 import { sealOpenRuns } from '../../../lib/evidence/lifecycle';
 import { verifyAccount } from '../../../lib/evidence/verify';
@@ -89,8 +89,12 @@ describe('DynamoDB TTL attribute expiresAt', () => {
     expect((await verifyAccount(store, accountId, undefined, { verifier })).problems).toEqual([]);
     // DynamoDB's TTL sweep (simulated): the item is gone well before its 1095 days.
     await doc.send(new DeleteCommand({ TableName: store.tableName, Key: { pk: keys.account(accountId), sk } }));
-    const v = await verifyAccount(store, accountId, undefined, { verifier });
+    // Judged with the retention check every reader uses, a week later (not the real clock): the
+    // forged TTL does not make the deletion read as expiry.
+    const retention = (await storeRetention(store, '2026-03-09T06:00:00.000Z'))(accountId);
+    const v = await verifyAccount(store, accountId, undefined, { verifier, retention });
     expect(v.problems.map((p) => [p.kind, p.sk])).toEqual([['RECORD_DELETED', sk]]);
+    expect(v.expired).toEqual([]);
   });
 
   it('without the expiry option (CLI, readers) nothing is stamped', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadAuditModel, renderAuditHtml } from '../../../lib/report/audit';
 import { FRAMEWORKS } from '../../../lib/frameworks';
 import { RULES, type Status } from '../../../lib/rules';
@@ -54,6 +54,27 @@ describe('audit report (dynalite)', () => {
     expect(html).toContain('<tr><td class="id">example</td><td>1</td></tr>');
     expect(html).not.toContain('<script>x');
     expect(html).not.toContain('\u202E');
+  });
+
+  it('judges evidence retention at the document\'s instant: a record gone after 1,095 days is expired and said so, the same gone earlier is deleted', async () => {
+    await writeTestRun(t.store, { accountId: A1, runId: 'r9', collectedAt: at(9), statuses: ALL_PASS });
+    await writeTestRun(t.store, { accountId: A1, runId: 'r10', collectedAt: at(10), statuses: ALL_PASS });
+    const sk = keys.recordSk(at(9), 'r9', 'auth.root-mfa');
+    // Removed as DynamoDB TTL (or `retention --purge`) removes it: the manifest stays.
+    await DynamoDBDocumentClient.from(t.client).send(new DeleteCommand({ TableName: 'art32-report-test', Key: { pk: keys.account(A1), sk } }));
+    const options = { accountId: A1, from: '2025-11-01', to: '2025-11-30', rules: RULES, frameworks: FRAMEWORKS, verifier: REPORT_TEST_KEYS.verifier };
+    // 2025-11-09 + 1,095 days = 2028-11-08: a document made as of 2028-12-01 reads it as expired.
+    const later = await loadAuditModel(t.store, { ...options, now: '2028-12-01T00:00:00.000Z' });
+    expect(later.verification.problems).toEqual([]);
+    expect(later.verification.expired.map((e) => e.sk)).toEqual([sk]);
+    const html = renderAuditHtml(later);
+    expect(html).toContain('Verification: <span class="good">INTACT</span>');
+    expect(html).toContain('Removed after their retention period (not tampering; judged at <span class="nowrap">2028-12-01</span>');
+    expect(html).toContain('1 record(s) of run r9 (2025-11-09T06:00:00.000Z) expired under the retention policy (the art32 default: records 1095 days');
+    // As of three days after collection, whatever the real clock says: deleted.
+    const soon = await loadAuditModel(t.store, { ...options, now: at(12) });
+    expect(soon.verification.problems.map((p) => [p.kind, p.sk])).toEqual([['RECORD_DELETED', sk]]);
+    expect(renderAuditHtml(soon)).not.toContain('Removed after their retention period');
   });
 
   it('shows a tampered record as a verification problem', async () => {
