@@ -10,24 +10,53 @@
  * wider than a phone), tables only for layout and the requirement table (with header cells),
  * inline styles, no remote content, light and dark schemes, headings h1–h3.
  *
- * Every list is capped (see `LIMITS`) with an "and N more" line, so a 500-account fleet stays
- * under Gmail's 102 KB clipping threshold. Strings from audited accounts go through escape.ts.
+ * Every list is capped (see `LIMITS`) with an "and N more" line, and the caps tighten when a
+ * part would still be over `EMAIL_MAX_BYTES`, so no fleet's email is clipped by Gmail (102 KB).
+ * Strings from audited accounts go through escape.ts.
  */
 import type { AccountReport, ReportChange, ReportModel, ReportRuleInfo, RequirementStatus } from './model';
 import { dayLabel, plural } from './model';
 import { escapeHtml, plain, subjectLine, untrusted } from './escape';
 
-export const LIMITS = {
+export interface EmailLimits {
   /** Change items (new, regression, fixed, improved) shown in all. */
-  changes: 25,
+  changes: number;
   /** Accounts shown under "Still failing", and items per account. */
+  stillFailingAccounts: number;
+  stillFailingPerAccount: number;
+  gaps: number;
+  collectionErrors: number;
+  /** Principals/resources named per item before "+N". */
+  resources: number;
+}
+
+export const LIMITS: Readonly<EmailLimits> = {
+  changes: 25,
   stillFailingAccounts: 10,
   stillFailingPerAccount: 5,
   gaps: 20,
   collectionErrors: 20,
-  /** Principals/resources named per item before "+N". */
   resources: 3,
-} as const;
+};
+
+/**
+ * Largest part (HTML or text) we send, in bytes. Gmail clips a message body past 102 KB and
+ * hides the rest behind "[Message clipped]": the verdict stays visible, but the register's
+ * lapsed measures or the integrity lines of the last accounts could be hidden. Kept below it
+ * with a margin for what the mail path adds (MIME headers, transfer encoding of the text).
+ */
+export const EMAIL_MAX_BYTES = 96_000;
+
+/**
+ * Tighter caps tried in turn when the email at `LIMITS` is over `EMAIL_MAX_BYTES` (long names
+ * from the audited accounts, many plans): the counts and "and N more" lines stay exact, only
+ * fewer items are spelled out. The last step is small enough for the longest names IAM and the
+ * register accept (the test renders 500 accounts at those lengths).
+ */
+export const SHRINK_STEPS: readonly Readonly<EmailLimits>[] = [
+  { changes: 15, stillFailingAccounts: 6, stillFailingPerAccount: 3, gaps: 10, collectionErrors: 10, resources: 2 },
+  { changes: 8, stillFailingAccounts: 3, stillFailingPerAccount: 2, gaps: 5, collectionErrors: 5, resources: 1 },
+];
 
 export interface RenderedEmail {
   subject: string;
@@ -100,8 +129,8 @@ function kindBadge(c: ReportChange): Span {
 }
 
 /** "alice, bob, carol +26" (names from the audited account: untrusted). */
-function whoSpans(names: readonly string[], total: number): Span[] {
-  const shown = names.slice(0, LIMITS.resources).map(resourceName);
+function whoSpans(names: readonly string[], total: number, limits: EmailLimits): Span[] {
+  const shown = names.slice(0, limits.resources).map(resourceName);
   const rest = total - shown.length;
   return [u(shown.join(', ')), ...(rest > 0 ? [muted(` +${rest} more`)] : [])];
 }
@@ -126,16 +155,16 @@ function lapsedLine(model: ReportModel): Block[] {
 }
 
 /** A still-failing check in one line: what, who, how long, plan; the headline links to the fix. */
-function stillItem(c: ReportChange, remediated: ReadonlySet<string>): Block {
+function stillItem(c: ReportChange, remediated: ReadonlySet<string>, limits: EmailLimits): Block {
   const title: Span = { text: c.headline, strong: true, ...(remediated.has(c.ruleId) ? { href: `#${anchor(c.ruleId)}` } : {}) };
   const line: Span[] = [];
-  if (c.resourceCount > 0 && !isAccountItself(c)) line.push(...whoSpans(c.resources, c.resourceCount), muted(' · '));
+  if (c.resourceCount > 0 && !isAccountItself(c)) line.push(...whoSpans(c.resources, c.resourceCount, limits), muted(' · '));
   line.push(`failing ${age(c)}`);
   if (c.plan) line.push(muted(' · '), planSpan(c.plan));
   return { kind: 'item', lead: [muted(c.severity.toUpperCase()), ' ', title], lines: [line] };
 }
 
-function changeItem(c: ReportChange, remediated: ReadonlySet<string>, nowIso: string): Block {
+function changeItem(c: ReportChange, remediated: ReadonlySet<string>, nowIso: string, limits: EmailLimits): Block {
   const lead: Span[] = [kindBadge(c), ' ', muted(c.severity.toUpperCase()), ' ', { text: c.kind === 'fixed' ? c.ruleTitle : c.headline, strong: true }];
   if (c.kind !== 'fixed' && c.previousResourceCount !== null && c.previousResourceCount !== c.resourceCount) lead.push(` (${c.previousResourceCount} → ${c.resourceCount})`);
   const lines: Span[][] = [];
@@ -143,12 +172,12 @@ function changeItem(c: ReportChange, remediated: ReadonlySet<string>, nowIso: st
     lines.push([{ text: 'Evidence failed verification: not counted; check it with ', tone: 'fail', strong: true }, mono(`art32 verify --account ${c.accountId}`)]);
   }
   if (c.kind === 'fixed') {
-    lines.push([`now ${c.status}`, ...(c.resourceCount ? [muted(' · was: '), ...whoSpans(c.resources, c.resourceCount)] : [])]);
+    lines.push([`now ${c.status}`, ...(c.resourceCount ? [muted(' · was: '), ...whoSpans(c.resources, c.resourceCount, limits)] : [])]);
     return { kind: 'item', lead, lines };
   }
-  if (c.addedResources.length) lines.push([muted('newly failing: '), ...whoSpans(c.addedResources, c.addedResources.length)]);
-  if (c.removedResources.length) lines.push([muted('no longer failing: '), ...whoSpans(c.removedResources, c.removedResources.length)]);
-  if (c.resourceCount > 0 && !isAccountItself(c)) lines.push([muted('who/what: '), ...whoSpans(c.resources, c.resourceCount)]);
+  if (c.addedResources.length) lines.push([muted('newly failing: '), ...whoSpans(c.addedResources, c.addedResources.length, limits)]);
+  if (c.removedResources.length) lines.push([muted('no longer failing: '), ...whoSpans(c.removedResources, c.removedResources.length, limits)]);
+  if (c.resourceCount > 0 && !isAccountItself(c)) lines.push([muted('who/what: '), ...whoSpans(c.resources, c.resourceCount, limits)]);
   if (c.kind === 'new' || c.kind === 'regression') lines.push([muted(plain(c.message))]);
   const meta: Span[] = [];
   if (c.ageDays !== null) meta.push(`failing ${age(c)}`);
@@ -199,7 +228,7 @@ function byAccount(changes: readonly ReportChange[]): Map<string, ReportChange[]
 const CHANGE_KINDS = new Set(['new', 'regression', 'worsened', 'improved', 'fixed']);
 
 /** The email as blocks: the single source of both parts. */
-function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
+function emailBlocks(model: ReportModel, options: RenderOptions, limits: EmailLimits, shortened: boolean): Block[] {
   const t = model.totals;
   const now = model.now;
   const remediated = new Set(model.remediations.map((r) => r.id));
@@ -210,6 +239,9 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
   if (rest.length) out.push({ kind: 'p', spans: [rest.join(' · ')] });
   out.push({ kind: 'p', small: true, spans: [muted(`${options.title ?? 'art32 compliance report'} · ${dayLabel(now, now)} ${now.slice(0, 4)} · GDPR Art. 32 and CNIL recommendations`)] });
   out.push(...lapsedLine(model));
+  if (shortened) {
+    out.push({ kind: 'p', small: true, spans: [muted('Shortened to stay whole in mail clients: fewer items are spelled out, every count is complete. The full list: art32 report.')] });
+  }
   if (t.accountsCollected > 0) {
     const trend = model.trend.length > 1 ? ` · fleet score by day ${model.trend.map((p) => pct(p.score)).join(' → ')}` : '';
     out.push({
@@ -231,7 +263,7 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
         `No evidence run is recorded${t.accounts ? ` for the ${plural(t.accounts, 'expected account')}` : ''}. Check that the scheduled collection runs (Step Functions executions, the dead-letter queue and the alarm topic) and that the member accounts' read-only role can be assumed.`,
       ],
     });
-    const shown = model.accounts.slice(0, LIMITS.gaps);
+    const shown = model.accounts.slice(0, limits.gaps);
     for (const a of shown) out.push({ kind: 'item', lead: [u(accountLabel(a))], lines: [[muted('never collected')]] });
     out.push(...moreLine(model.accounts.length - shown.length, 'accounts'));
     return out;
@@ -250,7 +282,7 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
   });
   if (order.length) {
     out.push({ kind: 'h', level: 2, spans: [`Changes since ${model.sinceLabel}`], id: 'changes' });
-    let budget: number = LIMITS.changes;
+    let budget: number = limits.changes;
     let hiddenItems = 0;
     let hiddenAccounts = 0;
     for (const id of order) {
@@ -269,7 +301,7 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
       const shown = lapsedFirst.slice(0, Math.max(0, budget));
       budget -= shown.length;
       hiddenItems += items.length - shown.length;
-      for (const c of shown) out.push(changeItem(c, remediated, now));
+      for (const c of shown) out.push(changeItem(c, remediated, now, limits));
     }
     out.push(...moreLine(hiddenItems, `changes${hiddenAccounts ? ` in ${plural(hiddenAccounts, 'other account')}` : ''}`));
   }
@@ -279,14 +311,14 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
   if (still.size) {
     out.push({ kind: 'h', level: 2, spans: ['Still failing'], id: 'still' });
     const accounts = model.accounts.filter((a) => still.has(a.accountId));
-    const shown = accounts.slice(0, LIMITS.stillFailingAccounts);
+    const shown = accounts.slice(0, limits.stillFailingAccounts);
     for (const a of shown) {
       const items = still.get(a.accountId) ?? [];
       if (!groups.has(a.accountId)) out.push(...accountHeading(a, now, 0));
       else out.push({ kind: 'h', level: 3, spans: [u(accountLabel(a))] });
       const lapsed = items.filter((c) => c.plan?.overdue);
-      const cap = [...lapsed, ...items.filter((c) => !c.plan?.overdue)].slice(0, LIMITS.stillFailingPerAccount);
-      for (const c of cap) out.push(stillItem(c, remediated));
+      const cap = [...lapsed, ...items.filter((c) => !c.plan?.overdue)].slice(0, limits.stillFailingPerAccount);
+      for (const c of cap) out.push(stillItem(c, remediated, limits));
       out.push(...moreLine(items.length - cap.length, 'failing checks in this account'));
     }
     const hidden = accounts.slice(shown.length);
@@ -305,7 +337,7 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
   // ---- failed collections
   if (model.collectionErrors.length) {
     out.push({ kind: 'h', level: 2, spans: ['Collection errors (not verified)'], id: 'errors' });
-    const shown = model.collectionErrors.slice(0, LIMITS.collectionErrors);
+    const shown = model.collectionErrors.slice(0, limits.collectionErrors);
     for (const e of shown) out.push({ kind: 'item', lead: [u(accountLabel(e)), ': ', { text: e.ruleId, mono: true }], lines: [[muted(plain(e.message))]] });
     out.push(...moreLine(model.collectionErrors.length - shown.length, 'errors'));
   }
@@ -313,7 +345,7 @@ function emailBlocks(model: ReportModel, options: RenderOptions): Block[] {
   const gapAccounts = model.accounts.filter((a) => a.gaps.length > 0 || !a.collected);
   if (gapAccounts.length) {
     out.push({ kind: 'h', level: 2, spans: [`Missed collections (expected every ${plural(model.cadenceHours, 'hour')})`], id: 'gaps' });
-    const shown = gapAccounts.slice(0, LIMITS.gaps);
+    const shown = gapAccounts.slice(0, limits.gaps);
     for (const a of shown) {
       const missed = a.gaps.reduce((n, x) => n + x.missedRuns, 0);
       const what = a.collected
@@ -385,9 +417,22 @@ function footerText(model: ReportModel): string {
   );
 }
 
-/** Render both parts and the subject. Pure: same model, same bytes. */
+/**
+ * Render both parts and the subject. Pure: same model, same bytes. If a part is over
+ * `EMAIL_MAX_BYTES` at the usual caps, the caps of `SHRINK_STEPS` are tried in turn (and the
+ * email says it was shortened), so a large fleet's email is never clipped by the mail client.
+ */
 export function renderEmail(model: ReportModel, options: RenderOptions = {}): RenderedEmail {
-  const blocks = emailBlocks(model, options);
+  let rendered = renderWith(model, options, LIMITS, false);
+  for (const limits of SHRINK_STEPS) {
+    if (Math.max(Buffer.byteLength(rendered.html), Buffer.byteLength(rendered.text)) <= EMAIL_MAX_BYTES) break;
+    rendered = renderWith(model, options, limits, true);
+  }
+  return rendered;
+}
+
+function renderWith(model: ReportModel, options: RenderOptions, limits: EmailLimits, shortened: boolean): RenderedEmail {
+  const blocks = emailBlocks(model, options, limits, shortened);
   return {
     subject: subjectLine(`art32: ${model.verdict}`),
     html: renderHtml(model, blocks),

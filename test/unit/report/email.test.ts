@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderEmail, LIMITS, resourceName } from '../../../lib/report/email';
+import { renderEmail, EMAIL_MAX_BYTES, LIMITS, resourceName } from '../../../lib/report/email';
 import { escapeHtml, neutralize, untrusted } from '../../../lib/report/escape';
 import { buildReportModel, type ReportRun } from '../../../lib/report/model';
 import { FRAMEWORKS } from '../../../lib/frameworks';
@@ -186,6 +186,7 @@ describe('renderEmail', () => {
     expect(textBytes).toBeLessThan(102_000);
     expect(text).toMatch(/and \d+ more changes in \d+ other accounts/);
     expect(text).toMatch(/and \d+ more accounts with \d+ failing checks/);
+    expect(text).not.toContain('Shortened');
   });
 
   it('names who acts on a failure and by when, and makes overdue plans and expired acceptances stand out', () => {
@@ -224,6 +225,37 @@ describe('renderEmail', () => {
     expect(model.changes.filter((c) => c.plan).length).toBeGreaterThan(0);
     expect(htmlBytes).toBeLessThan(102_000);
     expect(textBytes).toBeLessThan(102_000);
+  });
+
+  it('is never clipped: at the longest names IAM and the register accept, it lists fewer items and says so, counts complete', () => {
+    // Account aliases up to 63 characters and user names up to 64 (IAM quotas), register owners up
+    // to 2,000 characters (lib/register/types.ts), a plan or an acceptance on every failing check.
+    const runs = fleet(500).map((r) => ({
+      ...r,
+      accountAlias: `${r.accountId}-${'a'.repeat(63)}`.slice(0, 63),
+      records: r.records.map((x) => ({ ...x, resources: x.resources.map((arn, j) => `arn:aws:iam::${r.accountId}:user/${String(j).padEnd(64, 'u')}`) })),
+    }));
+    const plans = runs
+      .filter((r) => r.collectedAt === day(20))
+      .flatMap((r) =>
+        r.records
+          .filter((x) => x.status === 'FAIL')
+          .map((x, j) => ({ accountId: r.accountId, ruleId: x.ruleId, kind: j % 3 === 2 ? ('acceptance' as const) : ('plan' as const), owner: `owner ${'o'.repeat(1_994)}`, dueDate: j % 2 ? '2099-12-31' : day(1).slice(0, 10) })),
+      );
+    const { model, html, text } = render(runs, { plans });
+    const htmlBytes = Buffer.byteLength(html);
+    const textBytes = Buffer.byteLength(text);
+    console.log(`500 accounts at the longest names: html ${htmlBytes} bytes, text ${textBytes} bytes`);
+    expect(htmlBytes).toBeLessThanOrEqual(EMAIL_MAX_BYTES);
+    expect(textBytes).toBeLessThanOrEqual(EMAIL_MAX_BYTES);
+    for (const out of [text, visible(html)]) {
+      expect(out).toContain('Shortened to stay whole in mail clients');
+      // The register's lapsed measures are still counted under the verdict and one is shown first.
+      expect(out).toMatch(/Register: [\d,]+ remediation plans? overdue/);
+      expect(out).toContain('OVERDUE since');
+      expect(out).toMatch(/and [\d,]+ more changes in [\d,]+ other accounts/);
+    }
+    expect(model.totals.accounts).toBe(500);
   });
 
   it('shortens ARNs to the principal name', () => {
