@@ -14,6 +14,7 @@ import { describeParameters } from '../cli/commands/explain';
 import { requirementsForRule } from './index';
 import { alphabetSize, entropyBits, judgePasswordStrength, PasswordStrengthParameters, type CharacterClass } from '../rules/auth/password-strength';
 import { THRESHOLD_BASIS_LABEL, shortCitation, thresholdQuote, thresholdSourcesFor, type ThresholdBasis } from './thresholds';
+import { SOURCE_LIST, type SourceId } from './sources';
 
 const ROOT = join(fileURLToPath(import.meta.url), '../../..');
 export const RULES_DOC = join(ROOT, 'docs/rules.md');
@@ -65,6 +66,23 @@ function thresholdTables(): string[] {
   return lines;
 }
 
+/**
+ * Every French sentence quoted anywhere, with the primary text it was read in; then the sentences
+ * known only from secondary sources, in English and without quotation marks.
+ */
+function quotationSection(): string[] {
+  const lines = ['## Quotations', '', 'French sentences read verbatim in the primary text, next to our English rendering:', ''];
+  for (const s of SOURCE_LIST) {
+    for (const q of s.quotes ?? []) lines.push(`- ${cell(shortCitation(s.id as SourceId))}: « ${cell(q.fr)} » (${cell(q.en)}) — ${cell(q.checkedAgainst)}, <${q.primaryUrl}>`);
+  }
+  lines.push('', 'Known only from secondary sources, so cited in English and not quoted:', '');
+  for (const s of SOURCE_LIST) {
+    for (const r of s.reported ?? []) lines.push(`- ${cell(shortCitation(s.id as SourceId))}: ${cell(r.en)} (reported by ${cell(r.reportedBy)})`);
+  }
+  lines.push('');
+  return lines;
+}
+
 /** The generated block (markers included). */
 export function renderRulesCatalog(): string {
   return [
@@ -88,10 +106,12 @@ export function renderRulesCatalog(): string {
     'storage limitation, regular testing). The figures come from a CNIL recommendation (non-binding: the',
     'CNIL recommends, and an equivalent measure is acceptable when its equivalence is demonstrated), from',
     'industry practice, or are art32 defaults for the controller to calibrate to its risk analysis.',
-    'French sentences in « » were checked against a reproduction of the text named in the last column;',
-    'a figure marked "not checked" is cited without quotation.',
+    'No sentence of a source is put in French quotation marks unless it was read verbatim in the primary text (Légifrance or',
+    'cnil.fr): those are listed under "Quotations" below with the address they were read at. A figure',
+    'marked "not checked" is cited without quotation; one checked against secondary sources says which.',
     '',
     ...thresholdTables(),
+    ...quotationSection(),
     END,
   ].join('\n');
 }

@@ -11,9 +11,12 @@
  * - `reference-case`: a sanction decision. It informs checks; it is not a requirement and has
  *   no PASS/FAIL status of its own.
  *
- * Quotations: `quote.fr` is only filled when the French sentence was checked against a
- * reproduction of the text (`quote.checkedAgainst` says which); otherwise the source is cited
- * without quoting. Never add a quotation that was not checked.
+ * Quotations: a French sentence is put in « » only when it was read verbatim in the PRIMARY text
+ * — Légifrance or cnil.fr, or an exact reproduction of one — `quote.primaryUrl` is that text's
+ * address and `quote.checkedAgainst` says how and when it was read. A sentence known only from
+ * secondary sources (press, law-firm summaries) is never quoted: `reported` keeps our English
+ * rendering and who reported it, and everything else cites it without quotation marks. Never
+ * add a quotation that was not checked in the primary text (test/unit/frameworks/quotations.test.ts).
  */
 
 export type SourceStatus = 'law' | 'cnil-recommendation' | 'industry-practice' | 'reference-case';
@@ -30,8 +33,18 @@ export interface SourceQuote {
   fr: string;
   /** Its English rendering (ours, not an official translation). */
   en: string;
-  /** Where the sentence was checked (a reproduction of the official text). */
+  /** The primary text the sentence was read in: its legifrance.gouv.fr or cnil.fr address. */
+  primaryUrl: string;
+  /** How and when it was read there (the page itself, or which exact reproduction of it). */
   checkedAgainst: string;
+}
+
+/** A sentence of the source known only from secondary sources: cited in English, never quoted. */
+export interface ReportedSentence {
+  /** Our English rendering of what the secondary sources say the text says. */
+  en: string;
+  /** Who reports it (not the primary text). */
+  reportedBy: string;
 }
 
 export interface Source {
@@ -42,10 +55,24 @@ export interface Source {
   /** Official title and publication, when the source has one (délibération n°, date, JORF). */
   officialTitle?: string;
   quotes?: SourceQuote[];
+  reported?: ReportedSentence[];
 }
 
 const GDPR = 'GDPR (Regulation (EU) 2016/679)';
 const GUIDE = 'CNIL, Guide de la sécurité des données personnelles (2024 edition)';
+
+/**
+ * Official titles printed in « » in citations (fiche titles of the 2024 guide), each read on the
+ * CNIL's own site: the only other French words in « » besides the quotes of SOURCES.
+ */
+export const QUOTED_TITLES: readonly { fr: string; primaryUrl: string; checkedAgainst: string }[] = [
+  ...['Piloter la sécurité des données', 'Authentifier les utilisateurs', 'Gérer les habilitations', 'Sécuriser les serveurs'].map((fr) => ({
+    fr,
+    // The guide's online edition on cnil.fr starts at its foreword (this address, read 6 December 2026).
+    primaryUrl: 'https://www.cnil.fr/fr/securite-introduction',
+    checkedAgainst: "cnil.fr, the list of the 2024 guide's fiches, checked on 5 December 2026 (session notes of issue #16)",
+  })),
+];
 
 export const SOURCES = {
   gdpr5_1_e: {
@@ -91,14 +118,22 @@ export const SOURCES = {
       "Délibération n° 2022-100 du 21 juillet 2022 portant adoption d'une recommandation relative aux mots de passe et autres secrets partagés et abrogeant la délibération n° 2017-012 du 19 janvier 2017 (JORF du 16 octobre 2022, NOR CNIL2229344X)",
     quotes: [
       {
-        fr: "au minimum 12 caractères comprenant des majuscules, des minuscules, des chiffres et des caractères spéciaux à choisir dans une liste d'au moins 37 caractères spéciaux possibles",
-        en: 'at least 12 characters including upper case, lower case, digits and special characters chosen from a list of at least 37 possible special characters',
-        checkedAgainst: 'the CNIL examples for recommendation 2022-100 as reproduced by several public sources (2022-2023)',
+        fr: "L'article 32 du règlement général sur la protection des données (RGPD) impose que tout traitement de données à caractère personnel soit protégé par des mesures techniques et organisationnelles appropriées aux risques spécifiques que le traitement fait peser sur la protection des données à caractère personnel.",
+        en: 'Article 32 of the GDPR demands that any processing of personal data be protected by technical and organisational measures appropriate to the specific risks the processing poses to the protection of personal data.',
+        primaryUrl: 'https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000046432885',
+        checkedAgainst: 'Légifrance, JORFTEXT000046432885, version initiale (first paragraph of the recommendation), read 6 December 2026',
       },
       {
-        fr: 'au minimum 14 caractères comprenant des majuscules, des minuscules et des chiffres, sans caractère spécial obligatoire',
-        en: 'at least 14 characters including upper case, lower case and digits, with no mandatory special character',
-        checkedAgainst: 'the CNIL examples for recommendation 2022-100 as reproduced by several public sources (2022-2023)',
+        fr: "A cette fin, de nombreux traitements utilisent des mots de passe ou autres secrets non partagés afin de protéger l'accès aux données qu'ils contiennent.",
+        en: 'To that end, many processing operations use passwords or other non-shared secrets to protect access to the data they hold.',
+        primaryUrl: 'https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000046432885',
+        checkedAgainst: 'Légifrance, JORFTEXT000046432885, version initiale (second paragraph), read 6 December 2026',
+      },
+    ],
+    reported: [
+      {
+        en: 'case 1 (password used alone) examples: at least 12 characters including upper case, lower case, digits and special characters chosen from a list of at least 37 possible special characters; or at least 14 characters including upper case, lower case and digits, with no mandatory special character',
+        reportedBy: 'several public reproductions of the CNIL examples (2022-2023); not read in the JORF text',
       },
     ],
   },
@@ -108,22 +143,21 @@ export const SOURCES = {
     citation:
       'CNIL délibération n° 2021-122 of 14 October 2021 (recommendation on logging; JORF 30 October 2021) — aimed at application logs: the CNIL recommends logging access, creation, modification and deletion with author, timestamp and operation, keeping logs 6 months to 1 year (longer when justified, e.g. up to 3 years for a documented internal control or a legal obligation), analysing them automatically and protecting them from alteration',
     officialTitle:
-      "Délibération n° 2021-122 du 14 octobre 2021 — recommandation « relative aux modalités de conservation et d'usage des données de journalisation » (JORF du 30 octobre 2021)",
-    quotes: [
+      // Title as the CNIL's own PDF of the délibération prints it (a reproduction of that PDF, which
+      // gives the Légifrance id); the Légifrance page itself was not reachable from here.
+      "Délibération n° 2021-122 du 14 octobre 2021 portant adoption d'une recommandation relative à la journalisation (JORF du 30 octobre 2021, JORFTEXT000044272396)",
+    reported: [
       {
-        fr: 'La Commission recommande de conserver ces données pendant une durée comprise entre six mois et un an',
-        en: 'The Commission recommends keeping this data for a period of between six months and one year',
-        checkedAgainst: 'Next INpact, « La recommandation CNIL sur la journalisation » (November 2021), quoting the JORF text',
+        en: 'the Commission recommends keeping this data for a period of between six months and one year',
+        reportedBy: 'Next INpact, "La recommandation CNIL sur la journalisation" (November 2021), quoting the JORF text; not read in the JORF text',
       },
       {
-        fr: "la levée d'une alerte spécifique en cas d'accès en modification aux données de journalisation par un compte habilité",
         en: 'raising a specific alert when an authorised account accesses the logging data in modification',
-        checkedAgainst: 'Next INpact (November 2021), quoting the JORF text',
+        reportedBy: 'Next INpact (November 2021), quoting the JORF text; not read in the JORF text',
       },
       {
-        fr: 'toute réutilisation des données collectées pour des finalités autres que celle de la sécurisation du traitement est susceptible de constituer un détournement de finalité',
-        en: 'any reuse of the collected data for purposes other than securing the processing may constitute a misuse of purpose',
-        checkedAgainst: 'Next INpact (November 2021), quoting the JORF text',
+        en: 'any reuse of the collected data for purposes other than securing the processing may constitute a misuse of purpose (détournement de finalité)',
+        reportedBy: 'Next INpact (November 2021), quoting the JORF text; not read in the JORF text',
       },
     ],
   },
@@ -293,10 +327,10 @@ export function sourceOfCitation(citation: string): Source | undefined {
   return SOURCE_LIST.find((s) => s.citation === citation);
 }
 
-/** The verified French key sentence(s) of a source, formatted « fr » (en), or [] when none was checked. */
+/** The French key sentence(s) of a source read in its primary text, « fr » (en) [where], or [] when none was. */
 export function quotedSentences(id: SourceId): string[] {
   const s: Source = SOURCES[id];
-  return (s.quotes ?? []).map((q) => `« ${q.fr} » (${q.en})`);
+  return (s.quotes ?? []).map((q) => `« ${q.fr} » (${q.en}) [${q.primaryUrl}]`);
 }
 
 /**

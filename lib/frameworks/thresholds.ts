@@ -11,8 +11,8 @@
  * point: a figure of art32's own must never be presented as the CNIL's.
  *
  * `sentence` is OUR English rendering of what the source says (never in quotation marks).
- * `quote` points at a French sentence in lib/frameworks/sources.ts that was checked against a
- * reproduction of the text; `checkedAgainst` says where the figure itself was checked, and its
+ * `quote` points at a French sentence in lib/frameworks/sources.ts that was read verbatim in the
+ * primary text (Légifrance / cnil.fr); `checkedAgainst` says where the figure itself was checked, and its
  * absence means the figure is cited without having been checked against the text.
  */
 import { SOURCES, type SourceId, type SourceStatus } from './sources';
@@ -41,7 +41,7 @@ export interface ThresholdSource {
   sources: SourceId[];
   /** What the source says that gives this figure — our words, not a quotation. */
   sentence: string;
-  /** A checked French sentence of `SOURCES[quote.source].quotes[quote.index]`. */
+  /** A French sentence of `SOURCES[quote.source].quotes[quote.index]`, read in the primary text. */
   quote?: { source: SourceId; index: number };
   /** Where the figure itself was checked; absent = cited without having been checked. */
   checkedAgainst?: string;
@@ -71,7 +71,6 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
       basis: 'cnil-recommendation',
       sources: ['cnil2022_100'],
       sentence: 'For a password used alone (case 1), the recommendation sets a minimum entropy of 80 bits and gives example policies that meet it.',
-      quote: { source: 'cnil2022_100', index: 0 },
       checkedAgainst: SECONDARY_2022_100,
     },
     {
@@ -95,7 +94,6 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
       basis: 'cnil-recommendation',
       sources: ['cnil2022_100'],
       sentence: 'The recommendation gives 12 characters with upper case, lower case, digits and special characters as an example that meets case 1.',
-      quote: { source: 'cnil2022_100', index: 0 },
       checkedAgainst: 'several public reproductions of the CNIL examples (2022-2023)',
     },
     {
@@ -104,7 +102,6 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
       basis: 'cnil-recommendation',
       sources: ['cnil2022_100'],
       sentence: 'The recommendation gives 14 characters with upper case, lower case and digits and no special character imposed as an example that meets case 1.',
-      quote: { source: 'cnil2022_100', index: 1 },
       checkedAgainst: 'several public reproductions of the CNIL examples (2022-2023)',
     },
     {
@@ -389,7 +386,6 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
       basis: 'cnil-recommendation',
       sources: ['cnil2021_122', 'awsCloudWatchRetention'],
       sentence: 'Délib. 2021-122 recommends keeping logging data between six months and one year.',
-      quote: { source: 'cnil2021_122', index: 0 },
       checkedAgainst: 'Next INpact (November 2021), quoting the JORF text',
       derivation: 'Six months = 180 days, the CloudWatch Logs retention setting for 6 months.',
     },
@@ -398,7 +394,6 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
       basis: 'cnil-recommendation',
       sources: ['cnil2021_122', 'gdpr5_1_e'],
       sentence: 'Délib. 2021-122 recommends keeping logging data between six months and one year; Art. 5(1)(e) (storage limitation) is the legal bound.',
-      quote: { source: 'cnil2021_122', index: 0 },
       checkedAgainst: 'Next INpact (November 2021), quoting the JORF text',
     },
     {
@@ -451,7 +446,6 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
       basis: 'art32-default',
       sources: ['cnil2021_122', 'cnilGuide16'],
       sentence: 'Activity outside working hours is a security signal only: reusing traces for another purpose (such as counting working hours) may be a misuse of purpose.',
-      quote: { source: 'cnil2021_122', index: 2 },
       derivation: '30 % of a principal\'s calls outside working hours (with ≥ 50 calls) is art32\'s default; see docs/activity.md on the purpose.',
     },
     { name: 'minCallsForOffHours', basis: 'art32-default', sources: [], sentence: 'A share over a handful of calls is noise.', derivation: 'At least 50 calls before the off-hours share is judged.' },

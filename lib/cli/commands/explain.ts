@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Command } from 'commander';
 import { RULES, type Rule } from '../../rules';
 import { requirementsForRule } from '../../frameworks';
-import { SOURCES } from '../../frameworks/sources';
+import { SOURCES, sourceOfCitation, type SourceQuote } from '../../frameworks/sources';
 import { THRESHOLD_BASIS_LABEL, shortCitation, thresholdQuote, thresholdSourcesFor, type ThresholdSource } from '../../frameworks/thresholds';
 import { CliError } from '../errors';
 import { closeMatches } from '../render';
@@ -53,6 +53,11 @@ export function describeThresholds(rule: Rule): (ThresholdSource & { default?: u
   }));
 }
 
+/** The French sentences of a reference's source read verbatim in its primary text (none for most). */
+function referenceQuotations(citation: string): SourceQuote[] {
+  return sourceOfCitation(citation)?.quotes ?? [];
+}
+
 function thresholdLines(rule: Rule): string[] {
   const out: string[] = [];
   for (const t of describeThresholds(rule)) {
@@ -89,7 +94,7 @@ export function explainRule(rule: Rule): string {
     `  CLI:     ${rule.remediation.cli}`,
     '',
     'References',
-    ...rule.references.map((r) => `  - ${r}`),
+    ...rule.references.flatMap((r) => [`  - ${r}`, ...referenceQuotations(r).map((q) => `      « ${q.fr} » (${q.en}) — read in ${q.primaryUrl}`)]),
     '',
     'Listed by',
     ...(requirements.length ? requirements.map((r) => `  ${r.id} (${r.frameworkId.toUpperCase()}) — ${r.title}`) : ['  (no requirement lists this rule)']),
@@ -122,7 +127,8 @@ Examples:
       }
       if (options.format === 'json') {
         const { evaluate: _evaluate, parameters: _schema, ...meta } = rule;
-        const body = { ...meta, parameters: describeParameters(rule), thresholds: describeThresholds(rule), requirements: requirementsForRule(rule.id).map((r) => ({ id: r.id, framework: r.frameworkId, title: r.title })) };
+        const quotations = rule.references.flatMap((citation) => referenceQuotations(citation).map((q) => ({ citation, ...q })));
+        const body = { ...meta, parameters: describeParameters(rule), thresholds: describeThresholds(rule), quotations, requirements: requirementsForRule(rule.id).map((r) => ({ id: r.id, framework: r.frameworkId, title: r.title })) };
         process.stdout.write(`${safeJson(body, 2)}\n`);
         return;
       }

@@ -136,10 +136,9 @@ export default defineRule({
   severity: 'high',
   rationale:
     'CNIL délibération n° 2022-100 recommends (non-binding state of the art; an equivalent measure is acceptable when its ' +
-    'equivalence is demonstrated) ≥ 80 bits of entropy for a password used alone — its examples: « au minimum 12 caractères ' +
-    'comprenant des majuscules, des minuscules, des chiffres et des caractères spéciaux à choisir dans une liste d\'au moins 37 ' +
-    'caractères spéciaux possibles » or 14 characters with upper, lower and ' +
-    'digits — and ≥ 50 bits when access to the account is restricted (exponential time-delay, captcha, or blocking after ≤ 10 ' +
+    'equivalence is demonstrated) ≥ 80 bits of entropy for a password used alone — its examples, as public reproductions give ' +
+    'them: at least 12 characters with upper case, lower case, digits and special characters chosen from at least 37, or 14 ' +
+    'characters with upper, lower and digits — and ≥ 50 bits when access to the account is restricted (exponential time-delay, captcha, or blocking after ≤ 10 ' +
     'failures), e.g. 8 characters of 3 classes. IAM itself offers none of these restrictions (AWS documents the password policy ' +
     'fields; there is no lockout), so a restriction counts only when declared in the register with its mechanism, CNIL parameters ' +
     'and evidence — and then as "PASS (declared, not verified)". A 50–80-bit policy is a WARN when every console user has MFA ' +

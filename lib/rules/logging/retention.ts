@@ -49,8 +49,7 @@ export default defineRule({
   severity: 'medium',
   rationale:
     'Logs must live long enough to investigate a breach discovered months later and no longer than needed, because they are ' +
-    'personal data: CNIL délibération n° 2021-122 recommends « une durée comprise entre six mois et un an » (between six months ' +
-    'and one year), longer when justified — up to 3 years for a documented internal control, longer for a legal obligation — and ' +
+    'personal data: CNIL délibération n° 2021-122 recommends keeping them between six months and one year, longer when justified — up to 3 years for a documented internal control, longer for a legal obligation — and ' +
     'GDPR Art. 5(1)(e) (storage limitation) is the upper bound. A longer period counts only when declared in the register with ' +
     'its basis (art32 declare retention). CloudWatch Logs keeps logs forever unless a retention is set.',
   remediation: {

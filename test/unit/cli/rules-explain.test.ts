@@ -84,7 +84,10 @@ describe('art32 explain: where each threshold comes from', () => {
     expect(r.code).toBe(0);
     const part = r.stdout.slice(r.stdout.indexOf('Thresholds and where they come from'), r.stdout.indexOf('\nRemediation'));
     expect(part).toContain('minimumDays = 180 — CNIL recommendation (non-binding state of the art)');
-    expect(part).toContain('« La Commission recommande de conserver ces données pendant une durée comprise entre six mois et un an »');
+    // Known only from a press quotation of the JORF text: cited in English, never in « » (test/unit/frameworks/quotations.test.ts).
+    expect(part).toContain('Délib. 2021-122 recommends keeping logging data between six months and one year.');
+    expect(part).toContain('figure checked against: Next INpact (November 2021), quoting the JORF text');
+    expect(part).not.toContain('«');
     expect(part).toContain('source: CNIL délibération n° 2021-122 of 14 October 2021 (recommendation on logging; JORF 30 October 2021)');
     const stale = (await run('explain', 'access.stale-credentials')).stdout;
     expect(stale).toContain('maxUnusedDays = 90 — industry practice (CIS / AWS / published research)');
