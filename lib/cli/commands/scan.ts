@@ -118,7 +118,10 @@ export function renderTable(resolved: ResolvedSnapshot, scan: ScanResult): strin
       framework = r.frameworkId;
       out.push('', FRAMEWORKS.find((f) => f.id === framework)?.title ?? framework.toUpperCase());
     }
-    out.push(`  ${pad(r.hasStatus ? STATUS_LABEL[r.status] : '(informs)', 12)} ${r.requirement.id} ${r.requirement.title}`, `  ${' '.repeat(13)}${r.verdict}`);
+    // The status belongs to the checks mapped to the requirement, never to the article or
+    // recommendation itself ("Art. 32(1)(a): FAIL" would read as an admission of infringement):
+    // it stands beside "checks mapped to …", not beside the requirement's title (docs/report.md).
+    out.push(`  ${r.requirement.id} ${r.requirement.title}`, `  ${pad(r.hasStatus ? STATUS_LABEL[r.status] : '(informs)', 12)} ${r.verdict}`);
     for (const f of r.findings) out.push(...ruleLine(f));
   }
   if (scan.unmappedFindings.length > 0) {

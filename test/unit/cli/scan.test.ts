@@ -28,6 +28,10 @@ describe('art32 scan', () => {
     expect(r.stdout).toContain('observed:  MinimumPasswordLength=8');
     expect(r.stdout).toContain('entropyBits=47.6');
     expect(r.stdout).toContain('threshold: minimumEntropyBits=80');
+    // A requirement has no verdict of its own: the status stands beside "checks mapped to …".
+    expect(r.stdout).toMatch(/\n {2}GDPR-32\.1\.a Art\. 32\(1\)\(a\)[^\n]*\n {2}FAIL +checks mapped to Art\. 32\(1\)\(a\): 0 of \d+ passed/);
+    expect(r.stdout).toMatch(/\n {2}\(informs\) +checks informed by SAN-2026-003/);
+    expect(r.stdout).not.toMatch(/^ {2}(FAIL|WARN|PASS|N\/A|NOT VERIFIED) +(GDPR|CNIL)-/m);
   });
 
   it('lists the sections a source did not collect, with the rules left NOT VERIFIED', async () => {
