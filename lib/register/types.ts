@@ -122,7 +122,7 @@ export const Triage = z
   })
   .superRefine((t, ctx) => {
     if (t.outcome !== 'false-positive' && !t.registerRef)
-      ctx.addIssue({ code: 'custom', path: ['registerRef'], message: `an ${t.outcome} needs its incident/breach register reference (--register-ref)` });
+      ctx.addIssue({ code: 'custom', path: ['registerRef'], message: `${t.outcome === 'incident' ? 'an' : 'a'} ${t.outcome} needs its incident/breach register reference (--register-ref)` });
   });
 export type Triage = z.infer<typeof Triage>;
 

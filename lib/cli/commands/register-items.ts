@@ -18,6 +18,7 @@ import { CliError } from '../errors';
 import { csvLine, pad } from '../render';
 import { addStoreOptions, withStore, type RawStoreOptions } from '../store-options';
 import { safeJson, terminalText } from '../../support/sanitize';
+import { isStrictIsoDate } from '../../support/strict-date';
 
 interface CommonOptions extends RawStoreOptions {
   account?: string;
@@ -57,9 +58,21 @@ const FLAG: Record<string, string> = {
   notifiedOn: '--notified-on',
 };
 
+/** The register's date fields: the schema checks their shape; the calendar is checked here, at input. */
+const DAY_FIELDS = ['expires', 'due', 'notifiedOn'] as const;
+
 function validated<S extends z.ZodType>(schema: S, input: Record<string, unknown>): z.infer<S> {
   const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // `2026-13-01` or `2026-02-30` matches YYYY-MM-DD but names no day: an acceptance "until" it
+    // would be compared as text and never lapse as the owner meant. (Stored items are read as
+    // stored, so only new input is refused.)
+    for (const field of DAY_FIELDS) {
+      const value = input[field];
+      if (typeof value === 'string' && !isStrictIsoDate(value)) throw new CliError(`${FLAG[field]} "${terminalText(value)}": no such day in the calendar (YYYY-MM-DD)`, EXIT.USAGE);
+    }
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0]!;
   const field = String(issue.path[0] ?? '');
   throw new CliError(`${FLAG[field] ?? (field || 'input')}: ${issue.message}`, EXIT.USAGE);

@@ -42,7 +42,16 @@ describe('art32 declare / accept / plan / triage / register', () => {
     expect(badDate.stderr).toContain('--expires: a date is YYYY-MM-DD');
     const breach = await run('triage', '--account', ACCOUNT, '--principal', 'user/a', '--run', 'r1', '--outcome', 'breach', '--note', 'n', ...data());
     expect(breach.code).toBe(2);
-    expect(breach.stderr).toContain('--register-ref: an breach needs its incident/breach register reference');
+    expect(breach.stderr).toContain('--register-ref: a breach needs its incident/breach register reference');
+    // The shape YYYY-MM-DD is not enough: a day the calendar lacks is refused, and nothing is written.
+    const month13 = await run('accept', '--account', ACCOUNT, '--rule', 'auth.console-mfa', '--justification', 'x', '--owner', 'y', '--expires', '2026-13-01', ...data());
+    expect(month13.code).toBe(2);
+    expect(month13.stderr).toBe('art32: --expires "2026-13-01": no such day in the calendar (YYYY-MM-DD)\n');
+    const feb30 = await run('plan', '--account', ACCOUNT, '--rule', 'auth.console-mfa', '--action', 'a', '--owner', 'o', '--due', '2027-02-30', '--risk-ref', 'R', ...data());
+    expect(feb30.stderr).toContain('--due "2027-02-30": no such day in the calendar');
+    const feb29 = await run('triage', '--account', ACCOUNT, '--principal', 'user/a', '--run', 'r1', '--outcome', 'breach', '--register-ref', 'BR-1', '--notified-on', '2027-02-29', '--note', 'n', ...data());
+    expect(feb29.stderr).toContain('--notified-on "2027-02-29": no such day in the calendar');
+    expect((await run('register', '--history', ...data())).stdout).not.toMatch(/2026-13-01|2027-02-30|2027-02-29/);
     const type = await run('declare', 'prayer', '--account', ACCOUNT, ...data());
     expect(type.stderr).toContain('<type> "prayer" must be compensating-control, retention, break-glass, idp-mfa or evidence-retention');
     for (const c of ['declare', 'accept', 'plan', 'triage', 'register']) expect((await run(c, '--help')).code).toBe(0);
