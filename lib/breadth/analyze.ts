@@ -6,10 +6,10 @@
 import type { NormalizedStatement } from '../policy/document';
 import type { AccountSnapshot, AuthorizationDetails, CredentialReport, ReportDate } from '../snapshot';
 import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
-import { allowListed, listId, policyLabel, principalsOf, type PolicySet, type Principal } from '../policy/principals';
+import { allowListed, listId, principalsOf, type AppliedPolicy, type PolicySet, type Principal } from '../policy/principals';
 import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE } from './effective';
-import { escalationActionIds, findHeldEscalations, heldEscalationActions, type EscalationMatch, type HeldActions } from './escalation';
+import { escalationIndex, findHeldEscalations, heldEscalationActions, type EscalationIndex, type EscalationMatch, type HeldActions } from './escalation';
 import { breadthCounts, distribution, modifiedZScores, type BreadthCounts, type Distribution } from './metrics';
 
 export type Usage = 'used' | 'never' | 'unknown';
@@ -36,7 +36,8 @@ export interface PrincipalBreadth extends BreadthCounts {
   lastUsed?: string;
   /** Days between last use (or creation when never used) and the snapshot; absent when unknown. */
   idleDays?: number;
-  escalations: EscalationMatch[];
+  /** Shared by principals with the same policies: read-only. */
+  escalations: readonly EscalationMatch[];
 }
 
 export interface BreadthAnalysis {
@@ -100,6 +101,81 @@ function usageOf(p: Principal, index: UsageIndex, now: number): Pick<PrincipalBr
   return { usage: 'never', ...idle(isDate(row.user_creation_time) ? row.user_creation_time : undefined) };
 }
 
+/** What principals of one PolicySet share. */
+interface SetBreadth {
+  counts: BreadthCounts;
+  held: HeldActions | null;
+  allowsStar: boolean;
+  namings: Namings;
+}
+
+const NO_ESCALATIONS: readonly EscalationMatch[] = Object.freeze([]);
+
+/**
+ * Escalation matches depend on the set's permissions, on the names of the principal's policies
+ * (in order: they are listed) and, only when a grant names one other principal, on its ARN.
+ * Principals of one set with the same named policies (e.g. members of the same groups) share
+ * one result. A set has few namings: they are compared policy by policy (no key string per
+ * principal); past NAMINGS_SCANNED, by a key string.
+ */
+interface Naming {
+  policies: readonly AppliedPolicy[];
+  matches: readonly EscalationMatch[];
+  arnSensitive: boolean;
+}
+interface Namings {
+  scanned: Naming[];
+  keyed?: Map<string, Naming>;
+}
+const NAMINGS_SCANNED = 16;
+
+const sameNames = (a: readonly AppliedPolicy[], b: readonly AppliedPolicy[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y && (x.statements !== y.statements || x.name !== y.name || x.via !== y.via)) return false;
+  }
+  return true;
+};
+
+function escalationsOf(p: Principal, namings: Namings, held: HeldActions, index: EscalationIndex, calculator: BreadthCalculator): readonly EscalationMatch[] {
+  let known: Naming | undefined;
+  let key: string | undefined;
+  for (const n of namings.scanned) {
+    if (sameNames(n.policies, p.policies)) {
+      known = n;
+      break;
+    }
+  }
+  if (!known && namings.keyed) {
+    key = '';
+    for (const pol of p.policies) key += `${listId(pol.statements)}\u0000${pol.name}\u0000${pol.via ?? ''}\u0001`;
+    known = namings.keyed.get(key);
+  }
+  if (known && !known.arnSensitive) return known.matches;
+  const arnUse = { arnSensitive: false };
+  const matches = Object.freeze(findHeldEscalations(p, held, index, calculator, arnUse));
+  if (!known) {
+    const naming = { policies: p.policies, matches, arnSensitive: arnUse.arnSensitive };
+    if (namings.scanned.length < NAMINGS_SCANNED) namings.scanned.push(naming);
+    else {
+      if (key === undefined) {
+        key = '';
+        for (const pol of p.policies) key += `${listId(pol.statements)}\u0000${pol.name}\u0000${pol.via ?? ''}\u0001`;
+      }
+      (namings.keyed ??= new Map()).set(key, naming);
+    }
+  }
+  return matches;
+}
+
+/**
+ * `a.localeCompare(b)` is defined as comparing with `new Intl.Collator()` (ECMA-402): the same
+ * order, without a collator lookup per comparison (principals of one policy set tie on total).
+ */
+const byKey = new Intl.Collator();
+
 /** Memo per authorization-details object (the rules build a fresh input object each call). */
 const cache = new WeakMap<AuthorizationDetails, { input: BreadthInput; catalog: ActionCatalog; analysis: BreadthAnalysis }>();
 
@@ -116,32 +192,24 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   const usage = usageIndex(details, input.credentialReport);
   const now = Date.parse(input.collectedAt);
   const calculator = new BreadthCalculator(catalog);
-  const ids = escalationActionIds(catalog);
+  const index = escalationIndex(catalog);
   // Principals with the same policies and boundary (same PolicySet) have the same effective
   // permissions: compute them, their counts and the escalation actions they hold once per set.
-  const perSet = new Map<PolicySet, { counts: BreadthCounts; held: HeldActions | null; allowsStar: boolean }>();
-  // Escalation matches depend on the policies' names and contents (and on the principal's ARN
-  // only when a grant names one other principal): principals with the same named policies
-  // share them, e.g. the members of the same groups.
-  const perPolicies = new Map<string, { matches: EscalationMatch[]; arnSensitive: boolean }>();
-  const escalationsOf = (p: Principal, held: HeldActions): EscalationMatch[] => {
-    let key = p.policySet.key;
-    for (const pol of p.policies) key += `\u0000${listId(pol.statements)}:${policyLabel(pol)}`;
-    const known = perPolicies.get(key);
-    if (known && !known.arnSensitive) return known.matches.slice();
-    const arnUse = { arnSensitive: false };
-    const matches = findHeldEscalations(p, held, ids, calculator, arnUse);
-    if (!known) perPolicies.set(key, { matches, arnSensitive: arnUse.arnSensitive });
-    return matches;
-  };
+  // The counts' objects (byLevel, dataReadOnAll) are shared by the set's principals: read-only.
+  const perSet = new Map<PolicySet, SetBreadth>();
   const principals: PrincipalBreadth[] = principalsOf(details).map((p) => {
     let shared = perSet.get(p.policySet);
     if (!shared) {
       const eff = calculator.computeLists(p.policySet.lists, p.policySet.boundary);
+      const counts = breadthCounts(catalog, eff);
+      // Shared by the set's principals: frozen, so no caller can change another principal's numbers.
+      Object.freeze(counts.byLevel);
+      Object.freeze(counts.dataReadOnAll);
       shared = {
-        counts: breadthCounts(catalog, eff),
-        held: heldEscalationActions(eff.granted, eff.conditional, ids),
+        counts,
+        held: heldEscalationActions(eff.granted, eff.conditional, index),
         allowsStar: p.policySet.lists.some((list) => calculator.policyMasks(list as NormalizedStatement[]).allowsStar),
+        namings: { scanned: [] },
       };
       perSet.set(p.policySet, shared);
     }
@@ -155,28 +223,27 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
       arn: p.arn,
       admin,
       serviceLinked: p.type === 'role' && p.arn.includes(':role/aws-service-role/'),
-      // Named one by one (no spread of the shared counts: cheaper for 15,000 principals);
-      // the set's objects are copied, so no two principals alias one.
+      // Named one by one (no spread of the shared counts: cheaper for 15,000 principals).
       unconditional: counts.unconditional,
       conditional: counts.conditional,
       total: counts.total,
       sensitive: counts.sensitive,
       services: counts.services,
       share: counts.share,
-      byLevel: { ...counts.byLevel },
+      byLevel: counts.byLevel,
       onAllResources: counts.onAllResources,
       permissionsManagement: counts.permissionsManagement,
       permissionsManagementOnAll: counts.permissionsManagementOnAll,
-      dataReadOnAll: counts.dataReadOnAll.slice(),
+      dataReadOnAll: counts.dataReadOnAll,
       adminEquivalent: counts.adminEquivalent,
       policies: p.policies.length,
       hasBoundary: p.boundary !== undefined,
       unresolvedPolicies: p.unresolvedPolicies,
       ...usageOf(p, usage, now),
-      escalations: admin || !held ? [] : escalationsOf(p, held),
+      escalations: admin || !held ? NO_ESCALATIONS : escalationsOf(p, shared.namings, held, index, calculator),
     };
   });
-  principals.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
+  principals.sort((a, b) => b.total - a.total || byKey.compare(a.key, b.key));
   const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals };
   cache.set(details, { input, catalog, analysis });
   return analysis;

@@ -17,7 +17,7 @@ import { glob, globMatch } from '../policy/glob';
 import { policyLabel, type Principal } from '../policy/principals';
 import { hasBit, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
-import { sparseHas, type BreadthCalculator } from './effective';
+import { sparseWord, type BreadthCalculator } from './effective';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 
 export { ESCALATION_PATHS, type EscalationPath, type EscalationSource } from './escalation-paths';
@@ -50,22 +50,6 @@ export function escalationGrants(match: EscalationMatch): { actions: string[]; p
 }
 
 /**
- * What one statement list grants of action `id`, independent of the principal: whether it
- * covers it, on every resource, and the facts that decide "beyond self" once the
- * principal's ARN is known.
- */
-interface ListGrant {
-  covers: boolean;
-  onAll: boolean;
-  /** A covering statement reaches other principals whoever holds it (NotResource, or several non-self resources). */
-  beyondSelfAlways: boolean;
-  /** Covering statements whose only non-self resource is this ARN: self-service for that principal alone. */
-  selfOnlyFor: string[];
-  /** Per covering statement: `iam:PassedToService` values (undefined: any service) and the roles it names one by one (null: a wildcard or NotResource). */
-  passRole: { passedTo: string[] | undefined; named: string[] | null }[];
-}
-
-/**
  * Does the pattern name only the user making the request? `${aws:username}` must be the whole
  * name (after `user/` or a path ending in `/`): user names cannot contain `/`, so the ARN names
  * exactly one user. A fixed regular expression, not built from policy text.
@@ -74,93 +58,6 @@ const SELF_USER = /^arn:[^:]*:iam::[^:]*:user\/(?:.*\/)?\$\{aws:username\}$/;
 export const namesOnlySelf = (resource: string): boolean => SELF_USER.test(resource);
 
 const hasWildcard = (pattern: string): boolean => pattern.includes('*') || pattern.includes('?');
-
-const listGrants = new WeakMap<BreadthCalculator, WeakMap<readonly NormalizedStatement[], Map<number, ListGrant>>>();
-
-/** The last calculator's memo: one analysis asks thousands of times in a row. */
-let lastCalc: BreadthCalculator | undefined;
-let lastByList: WeakMap<readonly NormalizedStatement[], Map<number, ListGrant>> | undefined;
-
-function listGrant(statements: readonly NormalizedStatement[], id: number, calc: BreadthCalculator): ListGrant {
-  let byList = calc === lastCalc ? lastByList : listGrants.get(calc);
-  if (!byList) {
-    byList = new WeakMap();
-    listGrants.set(calc, byList);
-  }
-  lastCalc = calc;
-  lastByList = byList;
-  let byId = byList.get(statements);
-  if (!byId) {
-    byId = new Map();
-    byList.set(statements, byId);
-  }
-  let g = byId.get(id);
-  if (!g) {
-    g = { covers: false, onAll: false, beyondSelfAlways: false, selfOnlyFor: [], passRole: [] };
-    const types = calc.catalog.resourceTypesOf(id);
-    for (const s of statements) {
-      if (s.effect !== 'Allow' || !sparseHas(calc.statementActions(s), id)) continue;
-      g.covers = true;
-      if (typeCoverage(s, types).includes(1)) g.onAll = true;
-      g.passRole.push({ passedTo: s.passedToService, named: s.resources && !s.resources.some(hasWildcard) ? s.resources : null });
-      if (!s.resources) {
-        g.beyondSelfAlways = true;
-        continue;
-      }
-      const named = new Set(s.resources.filter((r) => !namesOnlySelf(r)));
-      if (named.size > 1) g.beyondSelfAlways = true;
-      else if (named.size === 1) g.selfOnlyFor.push([...named][0]!);
-      // named.size === 0: exactly `user/${aws:username}`, self-service for everyone.
-    }
-    byId.set(id, g);
-  }
-  return g;
-}
-
-interface GrantDetails {
-  policies: string[];
-  beyondSelf: boolean;
-  onAll: boolean;
-  passRole: ListGrant['passRole'];
-}
-
-/**
- * Set when a grant's "beyond self" answer was read from the principal's ARN (a statement
- * naming one other principal): the matches then hold for that principal only.
- */
-export interface ArnUse {
-  arnSensitive: boolean;
-}
-
-/** The policies whose Allow statements cover action `id`, and whether any does so beyond the principal itself. */
-function grantDetails(principal: Principal, id: number, calc: BreadthCalculator, arnUse?: ArnUse): GrantDetails {
-  const policies: string[] = [];
-  let beyondSelf = false;
-  let onAll = false;
-  const passRole: ListGrant['passRole'] = [];
-  for (const pol of principal.policies) {
-    const g = listGrant(pol.statements, id, calc);
-    if (!g.covers) continue;
-    if (g.selfOnlyFor.length && arnUse) arnUse.arnSensitive = true;
-    if (!beyondSelf && (g.beyondSelfAlways || g.selfOnlyFor.some((arn) => arn !== principal.arn))) beyondSelf = true;
-    if (g.onAll) onAll = true;
-    passRole.push(...g.passRole);
-    policies.push(policyLabel(pol));
-  }
-  return { policies, beyondSelf, onAll, passRole };
-}
-
-/**
- * How the principal's PassRole grants serve a path that passes a role to `services`:
- * `closed` when every grant limits `iam:PassedToService` to other services, `scoped` (with the
- * roles) when every serving grant names its roles and limits the service, else `open`.
- */
-function passRoleFor(details: GrantDetails, services: readonly string[]): { kind: 'open' } | { kind: 'closed' } | { kind: 'scoped'; roles: string[] } {
-  const serving = details.passRole.filter((g) => g.passedTo === undefined || g.passedTo.some((v) => services.some((svc) => globMatch(glob(v), svc))));
-  if (!serving.length) return { kind: 'closed' };
-  if (serving.every((g) => g.passedTo !== undefined && g.named !== null)) return { kind: 'scoped', roles: [...new Set(serving.flatMap((g) => g.named!))] };
-  return { kind: 'open' };
-}
 
 /** Catalog ids of every action the paths use, resolved once (unknown names fail loudly). */
 export function escalationActionIds(catalog: ActionCatalog): Map<string, number> {
@@ -177,78 +74,259 @@ export function escalationActionIds(catalog: ActionCatalog): Map<string, number>
   return ids;
 }
 
-/** Escalation actions a principal holds: action name → granted unconditionally (else conditionally). */
-export type HeldActions = ReadonlyMap<string, boolean>;
+/**
+ * The paths' actions numbered 0…E−1 (in escalationActionIds order) and each path's steps as
+ * those numbers: the matcher works on small typed arrays, never on action-name maps.
+ */
+export interface EscalationIndex {
+  names: readonly string[];
+  ids: Int32Array;
+  /** The number of `iam:PassRole` (-1 if no path uses it). */
+  passRole: number;
+  paths: readonly { path: EscalationPath; steps: readonly Int32Array[] }[];
+  /** Distinct catalog words holding path actions, and per word the action numbers in it. */
+  words: Int32Array;
+  byWord: readonly Int32Array[];
+}
+
+const indexMemo = new WeakMap<ActionCatalog, EscalationIndex>();
+
+export function escalationIndex(catalog: ActionCatalog): EscalationIndex {
+  let index = indexMemo.get(catalog);
+  if (index) return index;
+  const ids = escalationActionIds(catalog);
+  const names = [...ids.keys()];
+  const number = new Map(names.map((n, e) => [n, e]));
+  const byWordMap = new Map<number, number[]>();
+  names.forEach((n, e) => {
+    const w = ids.get(n)! >>> 5;
+    const list = byWordMap.get(w) ?? [];
+    list.push(e);
+    byWordMap.set(w, list);
+  });
+  const words = Int32Array.from([...byWordMap.keys()].sort((a, b) => a - b));
+  index = {
+    names,
+    ids: Int32Array.from(ids.values()),
+    passRole: number.get('iam:PassRole') ?? -1,
+    paths: ESCALATION_PATHS.map((path) => ({ path, steps: path.steps.map((step) => Int32Array.from(step, (a) => number.get(a)!)) })),
+    words,
+    byWord: [...words].map((w) => Int32Array.from(byWordMap.get(w)!)),
+  };
+  indexMemo.set(catalog, index);
+  return index;
+}
+
+/** Per path action: 0 not held, else held conditionally or unconditionally. */
+export type HeldActions = Uint8Array;
+const HELD_CONDITIONAL = 1;
+const HELD_GRANTED = 2;
 
 /**
- * The escalation actions in the granted or conditional sets, or `null` when none (most
- * principals): this depends only on the effective permissions, so principals with the same
- * policies share it.
+ * The path actions in the granted or conditional sets, or `null` when none (most principals):
+ * this depends only on the effective permissions, so principals with the same policies share it.
  */
-export function heldEscalationActions(granted: Bitset, conditional: Bitset, ids: Map<string, number>): HeldActions | null {
-  const { names, idList } = idArrays(ids);
-  let held: Map<string, boolean> | null = null;
-  // Plain arrays, not the Map's iterator: no entry array per action and per policy set.
-  for (let i = 0; i < idList.length; i++) {
-    const id = idList[i]!;
-    const g = hasBit(granted, id);
-    if (g || hasBit(conditional, id)) (held ??= new Map()).set(names[i]!, g);
+export function heldEscalationActions(granted: Bitset, conditional: Bitset, index: EscalationIndex): HeldActions | null {
+  let held: Uint8Array | null = null;
+  const { ids } = index;
+  for (let e = 0; e < ids.length; e++) {
+    const id = ids[e]!;
+    if (hasBit(granted, id)) (held ??= new Uint8Array(ids.length))[e] = HELD_GRANTED;
+    else if (hasBit(conditional, id)) (held ??= new Uint8Array(ids.length))[e] = HELD_CONDITIONAL;
   }
   return held;
 }
 
-const idArraysMemo = new WeakMap<Map<string, number>, { names: string[]; idList: Int32Array }>();
+/** Per covering Allow statement: `iam:PassedToService` values (undefined: any service) and the roles it names one by one (null: a wildcard or NotResource). */
+interface PassRoleFact {
+  passedTo: string[] | undefined;
+  named: string[] | null;
+}
 
-/** The id map as two parallel arrays, in the map's order (computed once per map). */
-function idArrays(ids: Map<string, number>): { names: string[]; idList: Int32Array } {
-  let a = idArraysMemo.get(ids);
-  if (!a) {
-    a = { names: [...ids.keys()], idList: Int32Array.from(ids.values()) };
-    idArraysMemo.set(ids, a);
+const COVERS = 1;
+const ON_ALL = 2;
+/** A covering statement reaches other principals whoever holds it (NotResource, or several non-self resources). */
+const BEYOND_SELF_ALWAYS = 4;
+
+/**
+ * What one statement list grants of each path action, independent of the principal: computed
+ * once per list (statement lists are shared by every principal they apply to).
+ */
+interface ListEscalation {
+  /** Per path action: COVERS | ON_ALL | BEYOND_SELF_ALWAYS. */
+  flags: Uint8Array;
+  /** Per path action: covering statements whose only non-self resource is this ARN (self-service for that principal alone); null when none at all. */
+  selfOnlyFor: Map<number, string[]> | null;
+  /** The statements covering `iam:PassRole`. */
+  passRole: PassRoleFact[];
+}
+
+interface StatementFacts {
+  beyondSelfAlways: boolean;
+  /** The one non-self resource the statement names, if exactly one. */
+  selfOnlyFor: string | undefined;
+  passRole: PassRoleFact;
+}
+
+function statementFacts(s: NormalizedStatement): StatementFacts {
+  const passRole = { passedTo: s.passedToService, named: s.resources && !s.resources.some(hasWildcard) ? s.resources : null };
+  if (!s.resources) return { beyondSelfAlways: true, selfOnlyFor: undefined, passRole };
+  let first: string | undefined;
+  let several = false;
+  for (const r of s.resources) {
+    if (namesOnlySelf(r) || r === first) continue;
+    if (first === undefined) first = r;
+    else several = true;
   }
-  return a;
+  // Neither: exactly `user/${aws:username}`, self-service for everyone.
+  return { beyondSelfAlways: several, selfOnlyFor: several ? undefined : first, passRole };
+}
+
+const listMemos = new WeakMap<BreadthCalculator, WeakMap<readonly NormalizedStatement[], ListEscalation>>();
+/** The last calculator's memo: one analysis asks thousands of times in a row. */
+let lastCalc: BreadthCalculator | undefined;
+let lastMemo: WeakMap<readonly NormalizedStatement[], ListEscalation> | undefined;
+
+function listEscalation(statements: readonly NormalizedStatement[], index: EscalationIndex, calc: BreadthCalculator): ListEscalation {
+  let memo = calc === lastCalc ? lastMemo : listMemos.get(calc);
+  if (!memo) {
+    memo = new WeakMap();
+    listMemos.set(calc, memo);
+  }
+  lastCalc = calc;
+  lastMemo = memo;
+  let out = memo.get(statements);
+  if (out) return out;
+  const flags = new Uint8Array(index.ids.length);
+  let selfOnlyFor: Map<number, string[]> | null = null;
+  const passRole: PassRoleFact[] = [];
+  const { words, byWord, ids } = index;
+  for (const s of statements) {
+    if (s.effect !== 'Allow') continue;
+    const actions = calc.statementActions(s);
+    let facts: StatementFacts | undefined;
+    for (let k = 0; k < words.length; k++) {
+      const bits = sparseWord(actions, words[k]!);
+      if (bits === 0) continue;
+      const inWord = byWord[k]!;
+      for (let j = 0; j < inWord.length; j++) {
+        const e = inWord[j]!;
+        const id = ids[e]!;
+        if ((bits & (1 << (id & 31))) === 0) continue;
+        facts ??= statementFacts(s);
+        let f = flags[e]! | COVERS;
+        if (typeCoverage(s, calc.catalog.resourceTypesOf(id)).includes(1)) f |= ON_ALL;
+        if (facts.beyondSelfAlways) f |= BEYOND_SELF_ALWAYS;
+        else if (facts.selfOnlyFor !== undefined) {
+          selfOnlyFor ??= new Map();
+          const arns = selfOnlyFor.get(e);
+          if (arns) arns.push(facts.selfOnlyFor);
+          else selfOnlyFor.set(e, [facts.selfOnlyFor]);
+        }
+        flags[e] = f;
+        if (e === index.passRole) passRole.push(facts.passRole);
+      }
+    }
+  }
+  out = { flags, selfOnlyFor, passRole };
+  memo.set(statements, out);
+  return out;
+}
+
+interface GrantDetails {
+  policies: string[];
+  beyondSelf: boolean;
+  onAll: boolean;
+  passRole: PassRoleFact[];
+  /** The grant as matches list it: the same object in every path of this principal that uses the action. */
+  grant?: EscalationGrant;
+}
+
+/**
+ * Set when a grant's "beyond self" answer was read from the principal's ARN (a statement
+ * naming one other principal): the matches then hold for that principal only.
+ */
+export interface ArnUse {
+  arnSensitive: boolean;
+}
+
+/**
+ * How the principal's PassRole grants serve a path that passes a role to `services`:
+ * `closed` when every grant limits `iam:PassedToService` to other services, `scoped` (with the
+ * roles) when every serving grant names its roles and limits the service, else `open`.
+ */
+function passRoleFor(details: GrantDetails, services: readonly string[]): { kind: 'open' } | { kind: 'closed' } | { kind: 'scoped'; roles: string[] } {
+  const serving = details.passRole.filter((g) => g.passedTo === undefined || g.passedTo.some((v) => services.some((svc) => globMatch(glob(v), svc))));
+  if (!serving.length) return { kind: 'closed' };
+  if (serving.every((g) => g.passedTo !== undefined && g.named !== null)) return { kind: 'scoped', roles: [...new Set(serving.flatMap((g) => g.named!))] };
+  return { kind: 'open' };
 }
 
 /**
  * Escalation paths open to a principal that holds `held` (from heldEscalationActions). The
  * granting policies and the self-service exception depend on the principal itself (its
- * policy names, groups and ARN), so this part is per principal.
+ * policy names, groups and ARN); everything about a statement list is computed once per list.
  */
-export function findHeldEscalations(principal: Principal, held: HeldActions, ids: Map<string, number>, calc: BreadthCalculator, arnUse?: ArnUse): EscalationMatch[] {
+export function findHeldEscalations(principal: Principal, held: HeldActions, index: EscalationIndex, calc: BreadthCalculator, arnUse?: ArnUse): EscalationMatch[] {
   const matches: EscalationMatch[] = [];
-  // iam:PassRole alone is in many paths: look its granting statements up once.
-  const detailsCache = new Map<number, GrantDetails>();
-  const detailsOf = (id: number) => {
-    let d = detailsCache.get(id);
-    if (!d) {
-      d = grantDetails(principal, id, calc, arnUse);
-      detailsCache.set(id, d);
+  const policies = principal.policies;
+  let lists: ListEscalation[] | undefined;
+  // iam:PassRole alone is in many paths: each action's grants are looked up once.
+  const detailsCache: (GrantDetails | undefined)[] = [];
+  const detailsOf = (e: number): GrantDetails => {
+    let d = detailsCache[e];
+    if (d) return d;
+    lists ??= policies.map((pol) => listEscalation(pol.statements, index, calc));
+    d = { policies: [], beyondSelf: false, onAll: false, passRole: [] };
+    for (let i = 0; i < policies.length; i++) {
+      const g = lists[i]!;
+      const f = g.flags[e]!;
+      if (!(f & COVERS)) continue;
+      const selfOnly = g.selfOnlyFor?.get(e);
+      if (selfOnly && arnUse) arnUse.arnSensitive = true;
+      if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnly?.some((arn) => arn !== principal.arn))) d.beyondSelf = true;
+      if (f & ON_ALL) d.onAll = true;
+      if (e === index.passRole) d.passRole.push(...g.passRole);
+      d.policies.push(policyLabel(policies[i]!));
     }
+    detailsCache[e] = d;
     return d;
   };
-  for (const path of ESCALATION_PATHS) {
-    if (!path.steps.every((step) => step.some((a) => held.has(a)))) continue;
-    const match = matchPath(path, held, ids, detailsOf);
+  for (const { path, steps } of index.paths) {
+    if (!everyStepHeld(steps, held)) continue;
+    const match = matchPath(path, steps, held, index, detailsOf);
     if (match) matches.push(match);
   }
   return matches;
 }
 
-function matchPath(path: EscalationPath, held: HeldActions, ids: Map<string, number>, detailsOf: (id: number) => GrantDetails): EscalationMatch | null {
+function everyStepHeld(steps: readonly Int32Array[], held: HeldActions): boolean {
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!;
+    let any = false;
+    for (let j = 0; j < step.length && !any; j++) any = held[step[j]!] !== 0;
+    if (!any) return false;
+  }
+  return true;
+}
+
+function matchPath(path: EscalationPath, steps: readonly Int32Array[], held: HeldActions, index: EscalationIndex, detailsOf: (e: number) => GrantDetails): EscalationMatch | null {
   const grants: EscalationGrant[] = [];
   let scopedPassRole: string[] | undefined;
-  for (const step of path.steps) {
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!;
     let stepHeld = false;
-    for (const action of step) {
-      if (!held.has(action)) continue;
-      const details = detailsOf(ids.get(action)!);
+    for (let j = 0; j < step.length; j++) {
+      const e = step[j]!;
+      if (held[e] === 0) continue;
+      const details = detailsOf(e);
       if (path.otherUsersOnly && !details.beyondSelf) continue;
-      if (action === 'iam:PassRole' && path.passRoleTo) {
+      if (e === index.passRole && path.passRoleTo) {
         const use = passRoleFor(details, path.passRoleTo);
         if (use.kind === 'closed') continue;
         if (use.kind === 'scoped') scopedPassRole = use.roles;
       }
-      grants.push({ action, policies: details.policies, conditional: !held.get(action), onAllResources: details.onAll });
+      grants.push((details.grant ??= { action: index.names[e]!, policies: details.policies, conditional: held[e] !== HELD_GRANTED, onAllResources: details.onAll }));
       stepHeld = true;
     }
     if (!stepHeld) return null;

@@ -27,14 +27,14 @@ export interface BreadthCounts {
   /** total / number of actions in the catalog. */
   share: number;
   /** Granted actions (either kind) per AWS access level. */
-  byLevel: Record<AccessLevel, number>;
+  byLevel: Readonly<Record<AccessLevel, number>>;
   /** Actions granted (either kind) on every resource (`*` or NotResource). */
   onAllResources: number;
   permissionsManagement: number;
   /** Permissions-management actions that *change* permissions (not Get/List/Describe/View/Search ones), on every resource. */
   permissionsManagementOnAll: number;
   /** Data-read actions (s3:GetObject, dynamodb:Scan, …) granted on every resource, by name. */
-  dataReadOnAll: string[];
+  dataReadOnAll: readonly string[];
   /** Every catalog action (but at most `adminTolerance` of them) granted unconditionally on `*`. */
   adminEquivalent: boolean;
 }

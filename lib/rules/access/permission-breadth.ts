@@ -37,6 +37,12 @@ export const PermissionBreadthParameters = z.object({
   maxTrendPrincipals: z.number().int().positive().default(2000),
 });
 
+/** One principal's data reads on every resource, split by whether they reach an inventoried personal-data store. */
+interface DataReadsOnAll {
+  reachingPersonalData: { action: string; stores: readonly string[]; storeCount: number }[];
+  reachingNoInventoriedStore: readonly string[];
+}
+
 const pct = (share: number): number => Math.round(share * 10_000) / 100;
 
 function describe(p: PrincipalBreadth, reasons: string[]): string {
@@ -78,22 +84,38 @@ export default defineRule({
     const stores = snapshot.personalDataStores ? new StoreReach(snapshot.personalDataStores.map((s) => s.ResourceARN)) : undefined;
     const offenders: { principal: PrincipalBreadth; reasons: string[] }[] = [];
     const incomplete: { principal: string; unresolvedPolicies: string[] }[] = [];
-    const dataReadsOnAll = new Map<string, { reachingPersonalData: { action: string; stores: readonly string[]; storeCount: number }[]; reachingNoInventoriedStore: string[] }>();
-    for (const p of judged) {
-      if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
+    const dataReadsOnAll = new Map<string, DataReadsOnAll>();
+    // Principals of one policy set share their counts' objects (lib/breadth/analyze): what depends
+    // only on the counts (data reads reaching stores, the count-based reasons) is built once per set.
+    const perSet = new Map<readonly string[], { sensitive: number; pmOnAll: number; reasons: string[]; dataReads?: DataReadsOnAll }>();
+    const setFacts = (p: PrincipalBreadth) => {
+      const known = perSet.get(p.dataReadOnAll);
+      if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll) return known;
       const reasons: string[] = [];
       if (p.sensitive > params.maxActions) reasons.push(`${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`);
       const reaching: { action: string; stores: readonly string[] }[] = stores ? p.dataReadOnAll.map((action) => ({ action, stores: stores.of(action) })).filter((r) => r.stores.length) : p.dataReadOnAll.map((action) => ({ action, stores: [] }));
       const elsewhere = stores ? p.dataReadOnAll.filter((a) => !reaching.some((r) => r.action === a)) : [];
-      // Evidence stays small: at most 5 store ARNs per action, with the count.
-      if (p.dataReadOnAll.length) dataReadsOnAll.set(p.key, { reachingPersonalData: reaching.map((r) => ({ action: r.action, stores: r.stores.slice(0, 5), storeCount: r.stores.length })), reachingNoInventoriedStore: elsewhere });
       if (reaching.length > params.maxDataReadOnAll) {
         const named = reaching.slice(0, 4).map((r) => (r.stores.length ? `${r.action} → ${r.stores.slice(0, 2).join(', ')}${r.stores.length > 2 ? ` +${r.stores.length - 2}` : ''}` : r.action));
         reasons.push(`${plural(reaching.length, 'data-read action')} on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named.join('; ')}${reaching.length > 4 ? '; …' : ''})`);
       }
       if (p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll) reasons.push(`${p.permissionsManagementOnAll} permissions-management actions on *`);
+      const facts = {
+        sensitive: p.sensitive,
+        pmOnAll: p.permissionsManagementOnAll,
+        reasons,
+        // Evidence stays small: at most 5 store ARNs per action, with the count.
+        ...(p.dataReadOnAll.length ? { dataReads: { reachingPersonalData: reaching.map((r) => ({ action: r.action, stores: r.stores.slice(0, 5), storeCount: r.stores.length })), reachingNoInventoriedStore: elsewhere } } : {}),
+      };
+      perSet.set(p.dataReadOnAll, facts);
+      return facts;
+    };
+    for (const p of judged) {
+      if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
+      const facts = setFacts(p);
+      if (facts.dataReads) dataReadsOnAll.set(p.key, facts.dataReads);
       const z = zByKey.get(p.key);
-      if (z !== undefined) reasons.push(`outlier vs peers (modified z-score ${z} > ${params.outlierZScore}, median ${distribution.median})`);
+      const reasons = z === undefined ? facts.reasons : [...facts.reasons, `outlier vs peers (modified z-score ${z} > ${params.outlierZScore}, median ${distribution.median})`];
       if (reasons.length) offenders.push({ principal: p, reasons });
     }
 
@@ -102,23 +124,34 @@ export default defineRule({
     const breadthByPrincipal = Object.fromEntries(kept.map((p) => [p.key, p.total]));
     const complete = kept.length === ranked.length;
     const trend = context.previousBreadth ? breadthTrend(breadthByPrincipal, context.previousBreadth, complete) : undefined;
-    const summary = (p: PrincipalBreadth) => ({
-      principal: p.key,
-      arn: p.arn,
-      actions: p.total,
-      unconditional: p.unconditional,
-      conditional: p.conditional,
-      services: p.services,
-      sharePercent: pct(p.share),
-      sensitive: p.sensitive,
-      byLevel: p.byLevel,
-      onAllResources: p.onAllResources,
-      dataReadOnAll: p.dataReadOnAll,
-      permissionsManagementOnAll: p.permissionsManagementOnAll,
-      admin: p.admin,
-      usage: p.usage,
-      ...(p.idleDays !== undefined ? { idleDays: p.idleDays } : {}),
-    });
+    // Fields added in order (no object spread: thousands of offenders in a large account).
+    const summary = (p: PrincipalBreadth): Record<string, unknown> => {
+      const out: Record<string, unknown> = {
+        principal: p.key,
+        arn: p.arn,
+        actions: p.total,
+        unconditional: p.unconditional,
+        conditional: p.conditional,
+        services: p.services,
+        sharePercent: pct(p.share),
+        sensitive: p.sensitive,
+        byLevel: p.byLevel,
+        onAllResources: p.onAllResources,
+        dataReadOnAll: p.dataReadOnAll,
+        permissionsManagementOnAll: p.permissionsManagementOnAll,
+        admin: p.admin,
+        usage: p.usage,
+      };
+      if (p.idleDays !== undefined) out.idleDays = p.idleDays;
+      return out;
+    };
+    const offenderSummary = (o: { principal: PrincipalBreadth; reasons: string[] }): Record<string, unknown> => {
+      const out = summary(o.principal);
+      out.reasons = o.reasons;
+      const z = zByKey.get(o.principal.key);
+      if (z !== undefined) out.zScore = z;
+      return out;
+    };
     const observed = {
       catalog: analysis.catalog,
       scope: analysis.scope,
@@ -126,7 +159,7 @@ export default defineRule({
       distribution,
       outliers,
       dataReadsOnAll: Object.fromEntries(dataReadsOnAll),
-      offenders: offenders.map((o) => ({ ...summary(o.principal), reasons: o.reasons, ...(zByKey.has(o.principal.key) ? { zScore: zByKey.get(o.principal.key) } : {}) })),
+      offenders: offenders.map(offenderSummary),
       top: ranked.slice(0, 10).map(summary),
       adminsNotJudged: admins,
       allowListed: allowListedKeys,

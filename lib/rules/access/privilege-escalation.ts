@@ -6,12 +6,31 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { analyzeBreadth, judgedPrincipals } from '../../breadth/analyze';
-import { ESCALATION_PATHS, escalationGrants } from '../../breadth/escalation';
+import { ESCALATION_PATHS, escalationGrants, type EscalationMatch } from '../../breadth/escalation';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { agree, plural } from '../../support/plural';
 
 const PATH_BY_ID = new Map(ESCALATION_PATHS.map((p) => [p.id, p]));
+/** Each path's distinct source URLs (read-only: shared by every finding that lists the path). */
+const SOURCES_BY_ID = new Map(ESCALATION_PATHS.map((p) => [p.id, [...new Set(p.sources.map((x) => x.url))]]));
+
+interface ListedPath {
+  path: string;
+  title: string;
+  actions: string[];
+  policies: string[];
+  unconditional: boolean;
+  scopedPassRole?: string[];
+  neutralisedBy: string;
+  sources: string[];
+}
+/** A principal's paths as the finding lists them; `paths` is shared by principals with the same named policies. */
+interface Listed {
+  principal: string;
+  arn: string;
+  paths: ListedPath[];
+}
 
 export const PrivilegeEscalationParameters = z.object({
   /** Break-glass or IAM-administration principals: role/user names or ARN patterns (`*`, `?`), noted but not judged. */
@@ -46,29 +65,30 @@ export default defineRule({
     const authorizationDetails = requireSection(snapshot, 'authorizationDetails');
     const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
     const { judged, admins, allowListed: allowListedKeys } = judgedPrincipals(analysis.principals, params.allowList);
-    type Listed = { principal: string; arn: string; paths: { path: string; title: string; actions: string[]; policies: string[]; unconditional: boolean; scopedPassRole?: string[]; neutralisedBy: string; sources: string[] }[] };
     const offenders: Listed[] = [];
     // PassRole limited to named roles and to the path's service: the named roles decide, a reviewer checks them.
     const scoped: Listed[] = [];
     const incomplete: string[] = [];
+    // Principals with the same named policies share one escalations array (lib/breadth/analyze):
+    // their listed paths are built once and shared.
+    const listedPaths = new Map<readonly EscalationMatch[], { open: ListedPath[]; limited: ListedPath[] }>();
     for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push(p.key);
-      const paths = p.escalations
-        .filter((e) => params.includeConditional || e.unconditional || e.scopedPassRole)
-        .map((e) => ({
-          path: e.path,
-          title: e.title,
-          ...escalationGrants(e),
-          unconditional: e.unconditional,
-          ...(e.scopedPassRole ? { scopedPassRole: e.scopedPassRole } : {}),
+      if (!p.escalations.length) continue;
+      let listed = listedPaths.get(p.escalations);
+      if (!listed) {
+        listed = { open: [], limited: [] };
+        for (const e of p.escalations) {
+          if (!(params.includeConditional || e.unconditional || e.scopedPassRole)) continue;
+          const path = PATH_BY_ID.get(e.path)!;
           // What closes it and where it is documented, from the path catalog (lib/breadth/escalation-paths.ts).
-          neutralisedBy: PATH_BY_ID.get(e.path)!.neutralisedBy,
-          sources: [...new Set(PATH_BY_ID.get(e.path)!.sources.map((x) => x.url))],
-        }));
-      const open = paths.filter((x) => !x.scopedPassRole);
-      const limited = paths.filter((x) => x.scopedPassRole);
-      if (open.length) offenders.push({ principal: p.key, arn: p.arn, paths: open });
-      if (limited.length) scoped.push({ principal: p.key, arn: p.arn, paths: limited });
+          const entry: ListedPath = { path: e.path, title: e.title, ...escalationGrants(e), unconditional: e.unconditional, ...(e.scopedPassRole ? { scopedPassRole: e.scopedPassRole } : {}), neutralisedBy: path.neutralisedBy, sources: SOURCES_BY_ID.get(e.path)! };
+          (e.scopedPassRole ? listed.limited : listed.open).push(entry);
+        }
+        listedPaths.set(p.escalations, listed);
+      }
+      if (listed.open.length) offenders.push({ principal: p.key, arn: p.arn, paths: listed.open });
+      if (listed.limited.length) scoped.push({ principal: p.key, arn: p.arn, paths: listed.limited });
     }
     const observed = {
       catalog: analysis.catalog,

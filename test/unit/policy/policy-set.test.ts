@@ -115,9 +115,13 @@ describe('analyzeBreadth per policy set', () => {
     const alice = analysis.principals.find((x) => x.name === 'alice')!;
     const bob = analysis.principals.find((x) => x.name === 'bob')!;
     expect(bob.total).toBe(alice.total);
-    // Shared counts are copied, not aliased between principals.
-    expect(bob.byLevel).not.toBe(alice.byLevel);
-    expect(bob.dataReadOnAll).not.toBe(alice.dataReadOnAll);
+    // Shared counts are one frozen object per set: no caller can change another principal's numbers.
+    expect(bob.byLevel).toBe(alice.byLevel);
+    expect(Object.isFrozen(alice.byLevel)).toBe(true);
+    expect(Object.isFrozen(alice.dataReadOnAll)).toBe(true);
+    expect(() => (alice.dataReadOnAll as string[]).push('s3:GetObject')).toThrow(TypeError);
+    expect(() => ((alice.byLevel as Record<string, number>).Read = 0)).toThrow(TypeError);
+    expect(bob.total).toBe(alice.total);
   });
 
   it('keeps the per-principal part of escalation paths per principal', () => {
