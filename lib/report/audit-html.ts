@@ -15,6 +15,7 @@
 import { canonicalJson } from '../evidence/canonical';
 import { expiredRunNotes } from '../evidence/retention';
 import { hasStatus, requirementLabel, type LabelCounts } from '../frameworks';
+import { SOURCES, type Source, type SourceId, type SourceQuote } from '../frameworks/sources';
 import type { StoredContext } from '../accountability/context';
 import type { RunManifest } from '../evidence/record';
 import type { RegisterEntry } from '../register/types';
@@ -90,6 +91,17 @@ function statusCell(status: string | undefined): string {
 /** An id (rule, run) that may break only after its separators, never mid-word. */
 function idText(value: string): string {
   return escapeHtml(value).replace(/([.\-_:/])/g, '$1<wbr>');
+}
+
+/**
+ * The source's French key sentences read verbatim in its primary text, next to our English and
+ * the address they were read at (lib/frameworks/sources.ts); nothing when none was read there.
+ */
+function quotationsOf(sourceId: SourceId): string {
+  const quotes: readonly SourceQuote[] = (SOURCES[sourceId] as Source).quotes ?? [];
+  return quotes
+    .map((q) => `<br><span class="small" lang="fr">« ${escapeHtml(q.fr)} »</span> <span class="muted small">(${escapeHtml(q.en)} — read in ${escapeHtml(q.primaryUrl)})</span>`)
+    .join('');
 }
 
 /** A timestamp that never wraps: date and time each kept whole. */
@@ -236,7 +248,7 @@ export function renderAuditHtml(m: AuditModel): string {
     const label = !hasStatus(r) ? `${requirementLabel(r)} (no status)` : counts.evaluated === 0 ? `${requirementLabel(r)}: none applicable` : requirementLabel(r, counts);
     const failing = counts.notPassing.map((c) => `<a class="id" href="#rule-${escapeHtml(c.id)}">${idText(c.id)}</a> ${statusCell(c.latest?.status)}`).join(', ');
     out.push(
-      `<tr><td><strong>${escapeHtml(r.title)}</strong><br><span class="muted small">${escapeHtml(r.citation)}</span></td><td>${escapeHtml(label)}</td><td>${failing || '<span class="muted">none</span>'}</td></tr>`,
+      `<tr><td><strong>${escapeHtml(r.title)}</strong><br><span class="muted small">${escapeHtml(r.citation)}</span>${quotationsOf(r.sourceId)}</td><td>${escapeHtml(label)}</td><td>${failing || '<span class="muted">none</span>'}</td></tr>`,
     );
   }
   out.push(

@@ -28,6 +28,10 @@ describe('audit report (dynalite)', () => {
     const html = renderAuditHtml(model);
     expect(html).toContain('Verification: <span class="good">INTACT</span>');
     expect(html).toContain('Every manifest signature was checked against the trusted public key.');
+    // The CNIL recommendation's French key sentence beside the English, with where it was read (Légifrance).
+    const row = html.slice(html.indexOf('Délibération n° 2022-100'), html.indexOf('</tr>', html.indexOf('Délibération n° 2022-100')));
+    expect(row).toContain('<span class="small" lang="fr">« L&#39;article 32 du règlement général sur la protection des données (RGPD) impose que tout traitement');
+    expect(row).toContain('read in https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000046432885');
     expect(html).toContain('Integrity of recorded evidence: <span class="good">intact</span> — this is not a statement of compliance.');
     expect(html).toContain('depends on the controller’s own risk analysis');
     // Contents by requirement: one row per requirement of every framework, labelled as checks, never a verdict on an article.
