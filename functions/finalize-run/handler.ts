@@ -28,11 +28,14 @@
  * release of a lock no longer held is a no-op.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { FinalizeRunEnv, parseEnv } from '../../lib/config';
 import { mapLimit } from '../../lib/support/map-limit';
 import { RunLock } from '../../lib/evidence/run-lock';
+import { accountsOfRun, type AccountListRef } from '../../lib/run/account-list';
+import { readMapResults, type FailedChild, type MapResultsRef } from '../../lib/run/map-results';
 import type { CollectAccountResult } from '../collect-account/handler';
 import { openEvidenceSink, type AccountRunOutcome, type EvidenceSink } from '../shared/evidence';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
@@ -43,8 +46,14 @@ export type AccountOutcome = CollectAccountResult | { accountId: string; status:
 export interface FinalizeRunEvent {
   runId: string;
   startedAt: string;
-  accounts: string[];
+  /** The run's accounts inline (a direct invocation), or `accountList` (the state machine: ListAccounts' list in the work bucket). */
+  accounts?: string[];
+  accountList?: AccountListRef;
   results?: AccountOutcome[];
+  /** The account fan-out's ResultWriter output (its manifest in the work bucket). */
+  accountResults?: { MapRunArn?: string; ResultWriterDetails?: MapResultsRef };
+  /** The account fan-out itself failed (e.g. its tolerated failure percentage was exceeded): Catch output. */
+  accountsFailure?: { Error?: string; Cause?: string };
 }
 
 export interface FinalizeRunResult {
@@ -70,6 +79,13 @@ export interface FinalizeRunResult {
   withoutSealedRunCount: number;
   /** The run lock: released by this call, or already not held by this run (a retried finalize). */
   lock: 'released' | 'not-held';
+  /**
+   * The account fan-out, from its results manifest (ResultWriter): child executions that failed
+   * (the first `FAN_OUT_FAILURES_LISTED` named with their error; the log names up to
+   * `MAX_LISTED_PROBLEMS`), or why the results could not be read.
+   * Diagnostic only: the counts above come from the store.
+   */
+  fanOut?: { failedChildren: number; failures: FailedChild[]; stopped?: string; resultsUnread?: string };
 }
 
 /** An expected account with no sealed, successful collection for this long raises the continuity alarm. */
@@ -84,10 +100,14 @@ export const MAX_LISTED_PROBLEMS = 200;
  * function may run. 16 stays far below KMS's ECC Sign quota and DynamoDB on-demand limits.
  */
 export const FINALIZE_CONCURRENCY = 16;
+/** Failed child executions named in the result (each with its error and 200 characters of cause: ≈ 6 KB at most). */
+export const FAN_OUT_FAILURES_LISTED = 20;
 
 export interface FinalizeRunDeps {
   env: Record<string, string | undefined>;
   evidence?: EvidenceSink;
+  /** The work bucket's client (account list, fan-out results). */
+  s3?: S3Client;
   /** The run lock; default: the lock item in the table named by TABLE_NAME. */
   lock?: Pick<RunLock, 'release'>;
   region?: string;
@@ -103,19 +123,23 @@ export function createHandler(deps: FinalizeRunDeps) {
     openEvidenceSink({ tableName: env.TABLE_NAME, region, trace: (c) => traced(obs, c), seal: { signingKeyId: env.SIGNING_KEY_ID, anchorsUrl: env.ANCHORS_URL } });
   const lock = deps.lock ?? new RunLock({ doc: DynamoDBDocumentClient.from(traced(obs, new DynamoDBClient({ region }))), tableName: env.TABLE_NAME });
 
+  let s3 = deps.s3;
+  const workS3 = () => (s3 ??= traced(obs, new S3Client({ region })));
+
   const finalizeRun = async (event: FinalizeRunEvent): Promise<FinalizeRunResult> => {
-    if (!event?.runId || !event.startedAt || !Array.isArray(event.accounts)) {
-      throw new Error('FinalizeRun input needs runId, startedAt and accounts[]');
+    const accounts = event?.runId && event.startedAt ? await accountsOfRun(event, workS3) : undefined;
+    if (!accounts) {
+      throw new Error('FinalizeRun input needs runId, startedAt and accounts[] or accountList');
     }
     const summary: FinalizeRunResult = {
       runId: event.runId,
-      accounts: event.accounts.length,
+      accounts: accounts.length,
       sealed: 0,
       sealedIncomplete: 0,
       collectionFailed: 0,
       unrecorded: 0,
       outcomes: {},
-      outcomesListed: event.accounts.length <= FULL_OUTCOMES_MAX_ACCOUNTS ? 'all' : 'problems',
+      outcomesListed: accounts.length <= FULL_OUTCOMES_MAX_ACCOUNTS ? 'all' : 'problems',
       problemsNotListed: 0,
       withoutSealedRun: [],
       withoutSealedRunCount: 0,
@@ -123,7 +147,7 @@ export function createHandler(deps: FinalizeRunDeps) {
     };
     const now = Date.parse(event.startedAt);
     let refused = 0;
-    const closed = await mapLimit(event.accounts, FINALIZE_CONCURRENCY, async (accountId) => {
+    const closed = await mapLimit(accounts, FINALIZE_CONCURRENCY, async (accountId) => {
       const outcome = await evidence.outcome(accountId, { collectedAt: event.startedAt, runId: event.runId }, (errorMessage) => {
         refused++;
         obs.logger.error('seal refused', { accountId, runId: event.runId, errorMessage });
@@ -149,6 +173,7 @@ export function createHandler(deps: FinalizeRunDeps) {
         if (summary.withoutSealedRun.length < MAX_LISTED_PROBLEMS) summary.withoutSealedRun.push(accountId);
       }
     }
+    summary.fanOut = await fanOutResults(event);
     // After the outcomes are read: a lock released earlier would let the next run start on an account still being closed.
     summary.lock = await lock.release(event.runId);
     obs.metrics.addMetric('RunsFinalized', 'Count', 1);
@@ -165,6 +190,27 @@ export function createHandler(deps: FinalizeRunDeps) {
       for (let i = 0; i < problems.length; i += 2_000) obs.logger.warn('accounts not sealed as successful collections', { runId: event.runId, accounts: problems.slice(i, i + 2_000) });
     } else obs.logger.info('run finalized', { ...summary });
     return summary;
+  };
+
+  /**
+   * The fan-out's results manifest: which child executions failed, and why. Never fails the
+   * finalize (sealing matters more than a diagnostic): an unreadable manifest is said in the result.
+   */
+  const fanOutResults = async (event: FinalizeRunEvent): Promise<FinalizeRunResult['fanOut']> => {
+    const stopped = event.accountsFailure ? `${event.accountsFailure.Error ?? 'error'}: ${String(event.accountsFailure.Cause ?? '').slice(0, 500)}` : undefined;
+    const ref = event.accountResults?.ResultWriterDetails;
+    if (!ref) return stopped ? { failedChildren: 0, failures: [], stopped } : undefined;
+    try {
+      const results = await readMapResults(workS3(), ref, MAX_LISTED_PROBLEMS);
+      if (results.failedCount > 0) obs.logger.warn('account child executions failed', { runId: event.runId, failedChildren: results.failedCount, failures: results.failed });
+      obs.metrics.addMetric('AccountExecutionsFailed', 'Count', results.failedCount);
+      // The result lists the first few (its size stays bounded); the log names up to MAX_LISTED_PROBLEMS.
+      const failures = results.failed.slice(0, FAN_OUT_FAILURES_LISTED).map((f) => ({ ...f, ...(f.cause ? { cause: f.cause.slice(0, 200) } : {}) }));
+      return { failedChildren: results.failedCount, failures, ...(stopped ? { stopped } : {}) };
+    } catch (error) {
+      obs.logger.error('fan-out results unreadable', { runId: event.runId, errorMessage: (error as Error).message });
+      return { failedChildren: 0, failures: [], resultsUnread: (error as Error).message, ...(stopped ? { stopped } : {}) };
+    }
   };
 
   return { finalizeRun, handler: withPowertools(finalizeRun, obs) };

@@ -12,10 +12,12 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { ListAccountsEnv, parseEnv } from '../../lib/config';
 import { RunLock, type RunLease } from '../../lib/evidence/run-lock';
+import { writeAccountList, type AccountListRef } from '../../lib/run/account-list';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
 
 export interface ListAccountsEvent {
@@ -26,7 +28,13 @@ export interface ListAccountsEvent {
 export interface ListAccountsResult {
   runId: string;
   startedAt: string;
-  accounts: string[];
+  /**
+   * Where the run's account ids are (the work bucket, WORK_BUCKET): the state carries this
+   * reference, ≈ 100 B at any organisation size. Without a work bucket (a direct invocation),
+   * `accounts` holds the ids inline instead.
+   */
+  accountList?: AccountListRef;
+  accounts?: string[];
   /** The run lock this execution holds until FinalizeRun releases it. */
   lease: RunLease;
 }
@@ -34,6 +42,8 @@ export interface ListAccountsResult {
 export interface ListAccountsDeps {
   env: Record<string, string | undefined>;
   organizations?: OrganizationsClient;
+  /** The work bucket's client (the account list). */
+  s3?: S3Client;
   /** The run lock; default: the lock item in the table named by TABLE_NAME. */
   lock?: Pick<RunLock, 'acquire'>;
   region?: string;
@@ -45,6 +55,7 @@ export function createHandler(deps: ListAccountsDeps) {
   const obs = deps.obs ?? createObservability();
   const organizations = deps.organizations ?? traced(obs, new OrganizationsClient({}));
   const region = deps.region ?? deps.env.AWS_REGION ?? 'us-east-1';
+  let s3 = deps.s3;
   const lock = deps.lock ?? new RunLock({ doc: DynamoDBDocumentClient.from(traced(obs, new DynamoDBClient({ region }))), tableName: env.TABLE_NAME });
 
   const listAccounts = async (event: ListAccountsEvent): Promise<ListAccountsResult> => {
@@ -78,7 +89,11 @@ export function createHandler(deps: ListAccountsDeps) {
       }
       throw error;
     }
-    return { runId, startedAt: event.startedAt, accounts, lease };
+    if (!env.WORK_BUCKET) return { runId, startedAt: event.startedAt, accounts, lease };
+    // Written after the lock is held (a refused execution writes nothing); same key on a retry.
+    s3 ??= traced(obs, new S3Client({ region }));
+    const accountList = await writeAccountList(s3, env.WORK_BUCKET, runId, accounts);
+    return { runId, startedAt: event.startedAt, accountList, lease };
   };
   return { listAccounts, handler: withPowertools(listAccounts, obs) };
 }

@@ -17,12 +17,15 @@ import { listingKey, manifestKey, runWindow } from '../../lib/activity/scheduled
 import { JsonLinesUpload } from '../../lib/activity/scheduled/jsonl-upload';
 import { listLogObjects } from '../../lib/activity/scheduled/list-logs';
 import { mapLimit } from '../../lib/support/map-limit';
+import { accountsOfRun, type AccountListRef } from '../../lib/run/account-list';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
 
 export interface ListActivityLogsEvent {
   runId: string;
   startedAt: string;
-  accounts: string[];
+  /** The run's accounts inline, or where ListAccounts wrote them (the state machine). */
+  accounts?: string[];
+  accountList?: AccountListRef;
 }
 
 export interface ListActivityLogsResult {
@@ -54,7 +57,8 @@ export function createHandler(deps: ListActivityLogsDeps) {
   const workS3 = deps.workS3 ?? traced(obs, new S3Client({ region }));
 
   const listActivityLogs = async (event: ListActivityLogsEvent): Promise<ListActivityLogsResult> => {
-    if (!event?.runId || !Array.isArray(event.accounts)) throw new Error('ListActivityLogs input needs runId, startedAt and accounts');
+    const accounts = event?.runId ? await accountsOfRun(event, () => workS3) : undefined;
+    if (!accounts) throw new Error('ListActivityLogs input needs runId, startedAt and accounts or accountList');
     const window = runWindow(event.startedAt, env.ACTIVITY_WINDOW_HOURS);
     const key = manifestKey(event.runId);
     const manifest = new JsonLinesUpload(workS3, env.WORK_BUCKET, key);
@@ -64,7 +68,7 @@ export function createHandler(deps: ListActivityLogsDeps) {
         trailS3,
         {
           trail: { bucket: env.TRAIL_BUCKET, prefix: env.TRAIL_PREFIX, bucketAccount: env.TRAIL_BUCKET_ACCOUNT, ...(env.TRAIL_ORGANIZATION_ID ? { organizationId: env.TRAIL_ORGANIZATION_ID } : {}) },
-          accounts: event.accounts,
+          accounts,
           window,
         },
         (item) => manifest.write(item),

@@ -14,16 +14,20 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { PublishFindingsEnv, parseEnv } from '../../lib/config';
 import { EvidenceStore } from '../../lib/evidence/store';
+import { accountsOfRun, type AccountListRef } from '../../lib/run/account-list';
 import { publishRun, type PublishResult, type PublishTargets } from '../../lib/integrations';
 import { createObservability, traced, withPowertools, type Observability } from '../shared/powertools';
 
 export interface PublishFindingsEvent {
   runId: string;
-  /** Every account of the run (the state machine passes ListAccounts' list): each is published. */
+  /** Every account of the run: each is published. */
   accounts?: string[];
+  /** The same, as the state machine passes it: ListAccounts' list in the work bucket. */
+  accountList?: AccountListRef;
   /** Account id → outcome, as FinalizeRun returns it; the accounts published when `accounts` is absent. */
   outcomes?: Record<string, string>;
 }
@@ -42,6 +46,8 @@ export interface PublishFindingsDeps {
   store?: EvidenceStore;
   events?: EventBridgeClient;
   securityHub?: SecurityHubClient;
+  /** The work bucket's client (the run's account list). */
+  s3?: S3Client;
   region?: string;
   obs?: Observability;
 }
@@ -59,11 +65,13 @@ export function createHandler(deps: PublishFindingsDeps) {
   const region = deps.region ?? deps.env.AWS_REGION ?? 'us-east-1';
   const store = deps.store ?? new EvidenceStore({ client: traced(obs, new DynamoDBClient({ region })), tableName: env.TABLE_NAME });
   const events = env.PUBLISH_EVENTS ? (deps.events ?? traced(obs, new EventBridgeClient({ region }))) : undefined;
+  let s3 = deps.s3;
   const securityHub = env.PUBLISH_SECURITY_HUB ? (deps.securityHub ?? traced(obs, new SecurityHubClient({ region }))) : undefined;
 
   const publishFindings = async (event: PublishFindingsEvent, context?: Pick<Context, 'invokedFunctionArn'>): Promise<PublishFindingsResult> => {
-    const accounts = Array.isArray(event?.accounts) ? event.accounts : event?.outcomes && typeof event.outcomes === 'object' ? Object.keys(event.outcomes) : undefined;
-    if (!event?.runId || !accounts) throw new Error("PublishFindings input needs runId and accounts (the run's account list) or outcomes (the FinalizeRun result)");
+    const listed = event ? await accountsOfRun(event, () => (s3 ??= traced(obs, new S3Client({ region })))) : undefined;
+    const accounts = listed ?? (event?.outcomes && typeof event.outcomes === 'object' ? Object.keys(event.outcomes) : undefined);
+    if (!event?.runId || !accounts) throw new Error("PublishFindings input needs runId and accounts or accountList (the run's account list) or outcomes (the FinalizeRun result)");
     const targets: PublishTargets = {
       ...(events ? { events: { client: events, busName: env.EVENT_BUS_NAME } } : {}),
       ...(securityHub ? { securityHub: { client: securityHub, target: { accountId: ownAccount(context), region, partition: env.AWS_PARTITION_NAME } } } : {}),

@@ -1,32 +1,30 @@
 /**
- * Scheduled log-file activity (`activity: { source: "s3" }`): the run work bucket and the two
- * functions that read an organisation trail's log files each run, with exact grants:
+ * Scheduled log-file activity (`activity: { source: "s3" }`): the two functions that read an organisation trail's log files each run, with exact grants:
  *
  * - ListActivityLogs: s3:ListBucket on the trail bucket, only under `<prefix>AWSLogs/`, only
  *   if the bucket belongs to `bucketAccount`; writes the manifest and listings in the work bucket.
  * - ReadActivityLogs (the Distributed Map's workers): s3:GetObject on `<prefix>AWSLogs/*` of the
  *   trail bucket (same owner condition), kms:Decrypt on the trail's key only through S3; writes
  *   partials in the work bucket.
- * - the work bucket: private, TLS only, S3-managed encryption, every object expired after
- *   `WORK_OBJECT_DAYS` days (nothing in it is evidence: each account's sealed record is).
+ * Both write under `activity/` of the stack's run work bucket (infra/constructs/work-bucket.ts).
  *
  * The log-archive account grants the other half (bucket policy, key policy): docs/deploy.md.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { activityLogsEnvironment, trailPrefix, type ActivityConfig } from '../../lib/config';
 import { Art32Function } from './art32-function';
 
-/** Days the work bucket keeps a run's manifest, listings and partials (a redrive within this reuses them). */
-export const WORK_OBJECT_DAYS = 7;
 /** Key prefix of everything scheduled activity writes in the work bucket (lib/activity/scheduled/layout.ts). */
 export const WORK_ACTIVITY_PREFIX = 'activity/';
 
 export interface ActivityLogsProps {
   activity: Extract<ActivityConfig, { source: 's3' }>;
+  /** The stack's run work bucket (infra/constructs/work-bucket.ts). */
+  workBucket: s3.Bucket;
   logRetention: logs.RetentionDays;
 }
 
@@ -40,16 +38,7 @@ export class ActivityLogs extends Construct {
     const { activity } = props;
     const partition = Stack.of(this).partition;
 
-    this.workBucket = new s3.Bucket(this, 'WorkBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: false,
-      lifecycleRules: [{ expiration: Duration.days(WORK_OBJECT_DAYS), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      // Transient working data; emptied by its lifecycle rule. RETAIN: CloudFormation never deletes a bucket with objects anyway.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.workBucket = props.workBucket;
 
     const trailBucketArn = `arn:${partition}:s3:::${activity.bucket}`;
     const logsPrefix = `${trailPrefix(activity)}AWSLogs/`;

@@ -25,6 +25,8 @@ import {
   type Art32Config,
 } from '../../lib/config';
 import { ActivityLogs } from '../constructs/activity-logs';
+import { RunWorkBucket, WORK_RESULTS_PREFIX } from '../constructs/work-bucket';
+import { ACCOUNT_LIST_PREFIX } from '../../lib/run/account-list';
 import { Alarms } from '../constructs/alarms';
 import { AdminApiAlarm } from '../constructs/admin-api-alarm';
 import { PROTECTION_TAG } from './guardrails-stack';
@@ -62,6 +64,8 @@ export class CollectorStack extends Stack {
   public readonly pseudonymKey?: PseudonymKey;
   /** Scheduled log-file activity (activity source s3). */
   public readonly activityLogs?: ActivityLogs;
+  /** The run work bucket (account lists, fan-out results, activity partials). */
+  public readonly work: RunWorkBucket;
 
   public constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
@@ -80,17 +84,29 @@ export class CollectorStack extends Stack {
     // deleted (and CloudFormation never schedules a key deletion an operator did not decide).
     const opsKey = new kms.Key(this, 'OpsKey', { description: 'art32 dead-letter queue and alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
 
+    // ---- the run work bucket: account list, fan-out results, activity log partials (never evidence)
+    this.work = new RunWorkBucket(this, 'Work');
+    const workBucket = this.work.bucket;
+    const workObjectsAck = (prefix: string) => `AwsSolutions-IAM5[Resource::<${this.getLogicalId(workBucket.node.defaultChild as CfnElement)}.Arn>/${prefix}*]`;
+    acknowledge(
+      workBucket,
+      'AwsSolutions-S1',
+      "Transient working data of the runs (account lists, the account fan-out's results, listings and partial aggregates of log files; expired after 7 days), written and read only by this stack's roles; nothing in it is evidence (each account's sealed record is), and every write of evidence it leads to is in the table and its anchors.",
+    );
+
     // ---- list accounts
     const listAccounts = new Art32Function(this, 'ListAccounts', {
       name: 'list-accounts',
       description: 'art32: accounts of a run (configured list or ACTIVE organisation accounts)',
-      environment: listAccountsEnvironment(config, tableName),
+      environment: listAccountsEnvironment(config, tableName, workBucket.bucketName),
       timeout: Duration.minutes(1),
       memorySize: 256,
       logRetention,
     });
     // One execution at a time: ListAccounts takes the run lock, FinalizeRun releases it.
     this.evidence.grantRunLock(listAccounts.role);
+    this.work.grantWriteAccountList(listAccounts.role);
+    acknowledge(listAccounts.role, workObjectsAck(ACCOUNT_LIST_PREFIX), "One account list per run (accounts/<run id>.json, named at run time): PutObject under accounts/ of this stack's work bucket only.");
     if (config.accounts.mode === 'organization') {
       listAccounts.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['organizations:ListAccounts'], resources: ['*'] }));
       acknowledge(listAccounts.role, 'AwsSolutions-IAM5[Resource::*]', `${XRAY_REASON} organizations:ListAccounts supports no resource-level permissions either.`);
@@ -101,8 +117,10 @@ export class CollectorStack extends Stack {
     // ---- scheduled log-file activity (optional): lister, workers, work bucket
     const activity = config.activity;
     if (activity.source === 's3') {
-      this.activityLogs = new ActivityLogs(this, 'ActivityLogs', { activity, logRetention });
-      const { list, read, workBucket } = this.activityLogs;
+      this.activityLogs = new ActivityLogs(this, 'ActivityLogs', { activity, workBucket, logRetention });
+      const { list, read } = this.activityLogs;
+      this.work.grantReadAccountList(list.role);
+      acknowledge(list.role, workObjectsAck(ACCOUNT_LIST_PREFIX), "The lister reads the run's account list (accounts/<run id>.json, named at run time) from this stack's work bucket (read-only).");
       for (const fn of [list, read]) acknowledge(fn.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
       const logsPrefix = `${trailPrefix(activity)}AWSLogs/`;
       acknowledge(
@@ -114,18 +132,13 @@ export class CollectorStack extends Stack {
       for (const fn of [list, read]) {
         acknowledge(fn.role, workObjects, "One manifest, listing and partial object per run, account and batch, named at run time: PutObject under activity/ of this stack's own work bucket only.");
       }
-      acknowledge(
-        workBucket,
-        'AwsSolutions-S1',
-        "Transient working data of the runs (listings and partial aggregates of log files, expired after 7 days), written and read only by this stack's roles; nothing in it is evidence (each account's sealed record is), and access to the trail logs it derives from is logged in the log-archive account.",
-      );
     }
 
     // ---- collect one account
     const collectAccount = new Art32Function(this, 'CollectAccount', {
       name: 'collect-account',
       description: 'art32: assume the member role, collect, evaluate, append evidence',
-      environment: collectAccountEnvironment(config, tableName, this.partition, this.activityLogs?.workBucket.bucketName),
+      environment: collectAccountEnvironment(config, tableName, this.partition, this.activityLogs ? workBucket.bucketName : undefined),
       // The activity call budget (config.activity.maxCalls) is validated against this timeout.
       timeout: Duration.seconds(COLLECT_ACCOUNT_TIMEOUT_SECONDS),
       memorySize: 1024,
@@ -184,6 +197,10 @@ export class CollectorStack extends Stack {
     this.evidence.grantRead(finalizeRun.role);
     this.evidence.grantRunLock(finalizeRun.role);
     this.evidence.grantSeal(finalizeRun.role);
+    this.work.grantReadAccountList(finalizeRun.role);
+    this.work.grantReadResults(finalizeRun.role);
+    acknowledge(finalizeRun.role, workObjectsAck(ACCOUNT_LIST_PREFIX), "The sealer reads the run's account list (accounts/<run id>.json, named at run time) from this stack's work bucket (read-only).");
+    acknowledge(finalizeRun.role, workObjectsAck(WORK_RESULTS_PREFIX), "The sealer reads the account fan-out's results (results/<map run id>/manifest.json and FAILED_n.json, named by Step Functions at run time) to name accounts whose child execution failed (read-only).");
     finalizeRun.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [this.signingKey.key.keyArn] }));
     const anchorBucketArn = `arn:${this.partition}:s3:::${props.anchorBucketName}`;
     finalizeRun.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject', 's3:GetObjectVersion'], resources: [`${anchorBucketArn}/${ANCHOR_PREFIX}*`] }));
@@ -202,18 +219,22 @@ export class CollectorStack extends Stack {
     if (integrations.events || integrations.securityHub) {
       const publish = new PublishFindings(this, 'Publish', { evidence: this.evidence, integrations, logRetention });
       acknowledge(publish.fn.role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
+      this.work.grantReadAccountList(publish.fn.role);
+      acknowledge(publish.fn.role, workObjectsAck(ACCOUNT_LIST_PREFIX), "Publishing reads the run's account list (accounts/<run id>.json, named at run time) from this stack's work bucket (read-only).");
       this.functions.publishFindings = publish.fn;
     }
 
     this.orchestration = new Orchestration(this, 'Run', {
       schedule: config.schedule,
       mapConcurrency: config.mapConcurrency,
+      mapToleratedFailurePercentage: config.mapToleratedFailurePercentage,
+      workBucket,
       listAccounts: listAccounts.function,
       collectAccount: collectAccount.function,
       finalizeRun: finalizeRun.function,
       ...(this.functions.publishFindings ? { publishFindings: this.functions.publishFindings.function } : {}),
       ...(this.activityLogs && activity.source === 's3'
-        ? { activityLogs: { list: this.activityLogs.list.function, read: this.activityLogs.read.function, workBucket: this.activityLogs.workBucket, readConcurrency: activity.readConcurrency } }
+        ? { activityLogs: { list: this.activityLogs.list.function, read: this.activityLogs.read.function, readConcurrency: activity.readConcurrency } }
         : {}),
       key: opsKey,
       logRetention,
@@ -239,13 +260,11 @@ export class CollectorStack extends Stack {
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${this.region}:<AWS::AccountId>:execution:${machineName}/*:*]`,
       "states:RedriveExecution on this state machine's map-run child executions (execution:<this state machine>/<map run>:<child>), named at run time; lets a redriven run re-run only its failed accounts.",
     );
-    if (this.activityLogs) {
-      acknowledge(
-        sfnPolicy,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${this.getLogicalId(this.activityLogs.workBucket.node.defaultChild as CfnElement)}>/*]`,
-        "The ReadActivityLogs map's ItemReader reads the run's manifest (activity/<run>/files.jsonl, named at run time) from this stack's work bucket: s3:GetObject as CDK grants it, on that one bucket.",
-      );
-    }
+    acknowledge(
+      sfnPolicy,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${this.getLogicalId(workBucket.node.defaultChild as CfnElement)}>/*]`,
+      "The Distributed Maps' ItemReaders read the run's account list (accounts/<run id>.json) and log-file manifest (activity/<run>/files.jsonl), and the account fan-out's ResultWriter writes results/<map run>/…, all named at run time: CDK grants these on the objects of this one work bucket (it cannot scope a ResultWriter or a JSONPath ItemReader key to a prefix). The bucket holds only this stack's transient run data, never evidence.",
+    );
     for (const fn of [listAccounts, collectAccount, finalizeRun, ...(this.functions.publishFindings ? [this.functions.publishFindings] : []), ...(this.activityLogs ? [this.activityLogs.list, this.activityLogs.read] : [])]) {
       acknowledge(
         sfnPolicy,

@@ -307,6 +307,13 @@ export const Art32Config = z
      * region's Lambda concurrency (1,000 by default, shared with every other function).
      */
     mapConcurrency: z.number().int().min(1).max(500).default(5),
+    /**
+     * Percentage of account child executions that may fail (could not start, or failed past
+     * every Catch: a collection failure is recorded, not a child failure) before the fan-out
+     * stops starting new ones. Default 100: never stop. Lower it to stop early when every
+     * account fails the same way; the run still finalizes (unreached accounts are UNRECORDED).
+     */
+    mapToleratedFailurePercentage: z.number().min(0).max(100).default(100),
     /** Weekly compliance email; absent = no report function. */
     report: ReportConfig.optional(),
     /**
@@ -411,6 +418,8 @@ export const ListAccountsEnv = CommonEnv.extend({
   ACCOUNTS_MODE: z.enum(['list', 'organization']),
   /** Comma-separated ids: the accounts (list mode) or the exclusions (organisation mode). */
   ACCOUNT_IDS: AccountIdList,
+  /** The run work bucket: the account list is written there and the state carries its key (lib/run/account-list.ts). */
+  WORK_BUCKET: z.string().min(3).optional(),
 });
 export type ListAccountsEnv = z.infer<typeof ListAccountsEnv>;
 
@@ -515,9 +524,13 @@ function checked<S extends z.ZodType>(schema: S, env: Record<string, string>, fn
 }
 
 /** `tableName` may be a CDK token (an opaque non-empty string here). */
-export function listAccountsEnvironment(config: Art32Config, tableName: string): Record<string, string> {
+export function listAccountsEnvironment(config: Art32Config, tableName: string, workBucket?: string): Record<string, string> {
   const ids = config.accounts.mode === 'list' ? config.accounts.ids : config.accounts.excludeIds;
-  return checked(ListAccountsEnv, { ...common('list-accounts'), TABLE_NAME: tableName, ACCOUNTS_MODE: config.accounts.mode, ACCOUNT_IDS: ids.join(',') }, 'list-accounts');
+  return checked(
+    ListAccountsEnv,
+    { ...common('list-accounts'), TABLE_NAME: tableName, ACCOUNTS_MODE: config.accounts.mode, ACCOUNT_IDS: ids.join(','), ...(workBucket ? { WORK_BUCKET: workBucket } : {}) },
+    'list-accounts',
+  );
 }
 
 /** `tableName` and `partition` may be CDK tokens; they are opaque non-empty strings here. */

@@ -29,8 +29,11 @@ type Json = Record<string, unknown>;
 /** One entry of an execution's event log (the package does not export the type). */
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
-/** Objects of the harness's S3 (the stack's work bucket), keyed by `bucket/key`. */
-export type ObjectStore = Map<string, string>;
+/** The harness's S3 as the Map Run reads and writes it (ItemReader, ResultWriter). */
+export interface ObjectStore {
+  get(bucket: string, key: string): string | undefined;
+  put(bucket: string, key: string, body: string): void;
+}
 
 /** The keys of a Map state that only Step Functions' Map Run reads (they make no sense on a Task). */
 const MAP_ONLY_FIELDS = ['ItemProcessor', 'Iterator', 'ItemReader', 'ItemSelector', 'ItemBatcher', 'ItemsPath', 'MaxConcurrency', 'MaxConcurrencyPath', 'ToleratedFailurePercentage', 'ToleratedFailureCount', 'ResultWriter', 'Label', 'Parameters'];
@@ -59,7 +62,9 @@ export function extractDistributedMaps(definition: Json): { definition: Json; ma
     const { ProcessorConfig: _config, ...child } = processor!;
     void _config;
     maps.push({ name, state, child });
-    const standIn: Json = { Type: 'Task', Resource: STAND_IN_RESOURCE };
+    // A Map state has no timeout of its own (the execution's bounds it); a Task's defaults to 60 s
+    // in the runner. Bounded by the execution's timeout (6 h here), well within a Node timer.
+    const standIn: Json = { Type: 'Task', Resource: STAND_IN_RESOURCE, TimeoutSeconds: Number(copy.TimeoutSeconds ?? 6 * 3_600) };
     for (const [key, value] of Object.entries(state)) if (key !== 'Type' && !MAP_ONLY_FIELDS.includes(key)) standIn[key] = value;
     states[name] = standIn;
   }
@@ -123,7 +128,7 @@ export async function runDistributedMap(options: MapRunOptions): Promise<unknown
   if (reader) {
     if (reader.Resource !== 'arn:aws:states:::s3:getObject') throw new Error(`ItemReader ${String(reader.Resource)} is not modelled`);
     const params = applyTemplate(reader.Parameters, input, context) as { Bucket: string; Key: string };
-    const body = options.objects.get(`${params.Bucket}/${params.Key}`);
+    const body = options.objects.get(params.Bucket, params.Key);
     if (body === undefined) throw Object.assign(new Error(`The specified key does not exist. (s3://${params.Bucket}/${params.Key})`), { name: 'States.ItemReaderFailed' });
     const type = (reader.ReaderConfig as Json | undefined)?.InputType;
     items = type === 'JSONL' ? body.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown) : (JSON.parse(body) as unknown[]);
@@ -205,11 +210,11 @@ function writeResults(options: MapRunOptions, target: { Bucket: string; Prefix?:
     if (!of.length) continue;
     const key = `${prefix}/${status}_0.json`;
     const body = JSON.stringify(of.map(entry));
-    options.objects.set(`${target.Bucket}/${key}`, body);
+    options.objects.put(target.Bucket, key, body);
     files[status].push({ Key: key, Size: Buffer.byteLength(body) });
   }
   const manifestKey = `${prefix}/manifest.json`;
-  options.objects.set(`${target.Bucket}/${manifestKey}`, JSON.stringify({ DestinationBucket: target.Bucket, MapRunArn: mapRunArn, ResultFiles: files }));
+  options.objects.put(target.Bucket, manifestKey, JSON.stringify({ DestinationBucket: target.Bucket, MapRunArn: mapRunArn, ResultFiles: files }));
   return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: target.Bucket, Key: manifestKey } };
 }
 

@@ -27,6 +27,7 @@ import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { STSClient } from '@aws-sdk/client-sts';
+import { S3Buckets } from '../integration/activity/s3-buckets';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
@@ -66,6 +67,8 @@ const FUNCTIONS: readonly FunctionName[] = ['listAccounts', 'collectAccount', 'f
 type Json = Record<string, unknown>;
 
 const REGION = TEST_CONFIG.region;
+/** The stack's run work bucket, as the harness's S3 names it (`Pipeline.objects`). */
+export const WORK_BUCKET = 'art32-e2e-work';
 const COLLECTOR_ACCOUNT = TEST_CONFIG.collectorAccountId;
 
 /** What the tests need of the synthesized stack. */
@@ -97,9 +100,10 @@ export function synthesizePipeline(accounts: string[], config: Record<string, un
     const lambdaOf = (fn: FunctionName) => stack.functions[fn]!.function;
     const fnOfLogicalId = new Map(deployed.map((fn) => [stack.getLogicalId(cfn<CfnElement>(lambdaOf(fn))), fn]));
     const tableId = stack.getLogicalId(cfn<CfnElement>(stack.evidence.table));
+    const workBucketRef = { [stack.getLogicalId(cfn<CfnElement>(stack.work.bucket))]: WORK_BUCKET };
 
     const machine = cfn<CfnStateMachine>(stack.orchestration.stateMachine);
-    const definition = JSON.parse(String(resolve(stack.resolve(machine.definitionString), {}))) as Json;
+    const definition = JSON.parse(String(resolve(stack.resolve(machine.definitionString), workBucketRef))) as Json;
 
     const functionOfState: Record<string, FunctionName> = {};
     walkStates(definition, (name, state) => {
@@ -129,7 +133,7 @@ export function synthesizePipeline(accounts: string[], config: Record<string, un
       definition,
       functionOfState,
       environment: (fn, tableName) =>
-        Object.fromEntries(Object.entries(envTemplate[fn]).map(([k, v]) => [k, String(resolve(v, { [tableId]: tableName }))])),
+        Object.fromEntries(Object.entries(envTemplate[fn]).map(([k, v]) => [k, String(resolve(v, { [tableId]: tableName, ...workBucketRef }))])),
       alarmedMetrics,
     };
   } finally {
@@ -190,6 +194,11 @@ export interface Faults {
    * would after its own retries), or 'timeout' to stop the function right there (it times out).
    */
   dynamo?(call: Invocation, command: string, input: Json): Error | 'timeout' | undefined;
+  /**
+   * A Distributed Map child execution about to run with `input`: return an error for one that
+   * fails without running any of its states (e.g. it could not start), as the Map Run reports it.
+   */
+  childExecution?(input: unknown): Error | undefined;
 }
 
 /** An error as Step Functions reports a Lambda service failure (`Lambda.*`) or a timeout (`Sandbox.Timedout`). */
@@ -263,8 +272,12 @@ export class Pipeline {
   private readonly machine: StateMachine;
   /** Each Distributed Map of the definition, with its child executions' machine (test/e2e/distributed-map.ts). */
   private readonly distributedMaps: { map: DistributedMapState; machine: StateMachine }[];
-  /** The harness's S3 objects (the stack's work bucket: account list, Map results), `bucket/key` → body. */
-  public readonly objects: ObjectStore = new Map();
+  /** The collector account's S3 (the work bucket: account list, Map results), shared by the functions and the Map Runs. */
+  public readonly s3 = new S3Buckets();
+  private readonly objects: ObjectStore = {
+    get: (bucket, key) => this.s3.buckets.get(bucket)?.objects.get(key)?.toString('utf8'),
+    put: (bucket, key, body) => void this.s3.buckets.get(bucket)?.objects.set(key, Buffer.from(body)),
+  };
   /** DynamoDB requests sent by the functions, by command (counted at each client's middleware). */
   public readonly dynamoCalls = new Map<string, number>();
   /** Member-account API calls made by the collector (through the mocked clients). */
@@ -308,8 +321,13 @@ export class Pipeline {
       return { Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) } };
     });
 
+    // The collector account's S3: the stack's work bucket (test/integration/activity/s3-buckets.ts
+    // answers as the S3 API reference documents).
+    this.s3.add(WORK_BUCKET, COLLECTOR_ACCOUNT);
+    const s3 = this.s3.client;
+
     this.handlers = {
-      listAccounts: createList({ env: env('listAccounts'), lock: new RunLock({ doc: this.docClient('listAccounts'), tableName: options.tableName }), region: REGION, obs: this.observe('listAccounts') })
+      listAccounts: createList({ env: env('listAccounts'), s3, lock: new RunLock({ doc: this.docClient('listAccounts'), tableName: options.tableName }), region: REGION, obs: this.observe('listAccounts') })
         .handler as never,
       collectAccount: createCollect({
         env: env('collectAccount'),
@@ -328,6 +346,7 @@ export class Pipeline {
       }).handler as never,
       finalizeRun: createFinalize({
         env: env('finalizeRun'),
+        s3,
         // FinalizeRun is the sealer (#13): its store and an in-memory signing key (KMS in the deployed stack).
         evidence: ((store: EvidenceStore) => storeSink(store, new Sealer({ store, signer: E2E_KEYS.signer })))(
           new EvidenceStore({ client: this.docClient('finalizeRun'), tableName: options.tableName, sleep: async () => {} }),
@@ -338,6 +357,7 @@ export class Pipeline {
       }).handler as never,
       publishFindings: createPublish({
         env: env('publishFindings'),
+        s3,
         store: new EvidenceStore({ client: this.docClient('publishFindings'), tableName: options.tableName, sleep: async () => {} }),
         events: this.events,
         region: REGION,
@@ -377,6 +397,8 @@ export class Pipeline {
           objects: this.objects,
           runChild: async (child, childInput, name) => {
             this.childExecutions++;
+            const fault = this.options.faults?.childExecution?.(childInput);
+            if (fault) throw fault;
             const run = child.run(childInput as never, { overrides, context: { Execution: { Id: executionArn(name), Name: name, StartTime: startTime, Input: childInput } } as never });
             const [result] = await Promise.all([run.result, peakStateBytes(run.eventLogs, this.peakState)]);
             return result;

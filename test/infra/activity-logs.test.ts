@@ -71,7 +71,9 @@ describe('scheduled log-file activity (activity.source s3)', () => {
         Condition: { StringEquals: { 's3:ResourceAccount': '999988887777' }, StringLike: { 's3:prefix': ['org/AWSLogs/*'] } },
       }),
     ]);
-    expect(JSON.stringify(statements('ActivityLogsListRole'))).not.toContain('s3:GetObject');
+    // It reads nothing of the trail bucket: its one GetObject is the run's account list in the work bucket.
+    const reads = statements('ActivityLogsListRole').filter((s) => JSON.stringify(s.Action).includes('s3:GetObject'));
+    expect(reads).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [expect.objectContaining({ 'Fn::GetAtt': [expect.stringMatching(/^WorkBucket/), 'Arn'] }), '/accounts/*']] } })]);
   });
 
   it('the workers may read objects under the trail prefix only, decrypt only through S3, and write only under activity/ of the work bucket', () => {

@@ -217,11 +217,20 @@ describe('orchestration', () => {
     const map = definition.States.ForEachAccount;
     expect(map.Type).toBe('Map');
     expect(map.MaxConcurrency).toBe(7);
-    // Distributed: one child execution per account (the run's own state and history stay small),
-    // results discarded (finalize reads outcomes from the store), no item failure fails the run.
+    // Distributed: one child execution per account (the run's own state and history stay small);
+    // the items are the account list ListAccounts wrote to the work bucket (the state carries its
+    // key), results go to the work bucket (finalize reads outcomes from the store, the results
+    // manifest for failed children), and even a fan-out that stops still reaches FinalizeRun.
     expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
-    expect(map.ResultPath).toBeNull();
+    expect(map.ItemsPath).toBeUndefined();
+    expect(map.ItemReader).toMatchObject({ Resource: 'arn:TOKEN:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Key.$': '$.accountList.key' } });
+    expect(map.ItemSelector).toEqual({ 'accountId.$': '$$.Map.Item.Value', 'runId.$': '$.runId', 'startedAt.$': '$.startedAt' });
+    expect(map.ResultWriter).toMatchObject({ Resource: 'arn:TOKEN:states:::s3:putObject', Parameters: { Prefix: 'results/' } });
+    expect(map.ResultPath).toBe('$.accountResults');
     expect(map.ToleratedFailurePercentage).toBe(100);
+    expect(map.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.accountsFailure', Next: 'AccountFanOutStopped' }]);
+    expect(definition.States.AccountFanOutStopped.Next).toBe('FinalizeRun');
+    expect(definition.States.PublishFindings.Parameters).toEqual({ 'runId.$': '$.runId', 'accountList.$': '$.accountList' });
     const collect = map.ItemProcessor.States.CollectAccount;
     expect(collect.Retry[0].ErrorEquals).toEqual(expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']));
     expect(collect.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RecordCollectFailure', ResultPath: '$.failure' });
