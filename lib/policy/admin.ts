@@ -8,7 +8,7 @@
  * near-admin grants, not as admin: what they exclude matters and the breadth analysis
  * measures it.
  */
-import { decide, policyLabel, type Principal } from './principals';
+import { decide, policyLabel, type AppliedPolicy, type PolicySet, type Principal } from './principals';
 import { statementCoversAllResources, type NormalizedStatement } from './document';
 
 export const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -23,16 +23,24 @@ export interface AdminAssessment {
   nearAdminVia: string[];
 }
 
-const adminMemo = new WeakMap<Principal, AdminAssessment>();
+/**
+ * Assessments by the principal's `policies` array: principals resolved with the same
+ * attachments share that array (lib/policy/principals.ts), so thousands of users of the same
+ * groups are assessed once. The unresolved list and policy set are checked too, since they
+ * are the other inputs (hand-built principals may share a `policies` array and differ in them).
+ */
+const adminMemo = new WeakMap<readonly AppliedPolicy[], { unresolved: readonly string[]; set: PolicySet; assessment: AdminAssessment }>();
 
-/** Admin assessment of a principal, computed once per resolved principal (several rules ask). */
+/**
+ * Admin assessment of a principal, computed once per resolved attachment signature (several
+ * rules ask). The result is shared: never mutate it.
+ */
 export function assessAdmin(p: Principal): AdminAssessment {
-  let a = adminMemo.get(p);
-  if (!a) {
-    a = computeAdmin(p);
-    adminMemo.set(p, a);
-  }
-  return a;
+  const m = adminMemo.get(p.policies);
+  if (m && m.unresolved === p.unresolvedPolicies && m.set === p.policySet) return m.assessment;
+  const assessment = computeAdmin(p);
+  adminMemo.set(p.policies, { unresolved: p.unresolvedPolicies, set: p.policySet, assessment });
+  return assessment;
 }
 
 interface ListSummary {

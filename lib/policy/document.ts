@@ -106,9 +106,51 @@ function someMatch(patterns: readonly string[], lowerValue: string): boolean {
 
 /** Does the statement's action clause cover `action` (`service:Name`)? */
 export function statementCoversAction(s: NormalizedStatement, action: string): boolean {
-  if (s.actions) return someMatch(s.actions, action.toLowerCase());
-  if (s.notActions) return !someMatch(s.notActions, action.toLowerCase());
+  return statementCoversLowerAction(s, action.toLowerCase());
+}
+
+/** `statementCoversAction` for an action already lower-cased (loops over many statements lower it once). */
+export function statementCoversLowerAction(s: NormalizedStatement, lowerAction: string): boolean {
+  if (s.actions) return someMatch(s.actions, lowerAction);
+  if (s.notActions) return !someMatch(s.notActions, lowerAction);
   return false;
+}
+
+/** Longest action list `statementActionMask` answers for (bits of a 32-bit integer, sign bit unused). */
+export const MAX_MASK_ACTIONS = 30;
+
+/** Per action-list key: pattern text → bit mask of the list's actions the pattern matches. */
+const patternMasks = new Map<string, Map<string, number>>();
+
+/**
+ * Bit `i` set when the statement's action clause covers `lowerActions[i]` (at most
+ * `MAX_MASK_ACTIONS` actions, lower-cased, named by `listKey`: equal keys, equal actions).
+ * Each pattern text is matched against the list once and then looked up: rules probing a
+ * dozen actions on every statement of an account match a few thousand distinct patterns,
+ * not every pattern of every statement against every action.
+ */
+export function statementActionMask(s: NormalizedStatement, lowerActions: readonly string[], listKey: string): number {
+  const patterns = s.actions ?? s.notActions;
+  if (!patterns) return 0;
+  let byPattern = patternMasks.get(listKey);
+  if (!byPattern) {
+    if (patternMasks.size > 1_000) patternMasks.clear();
+    byPattern = new Map();
+    patternMasks.set(listKey, byPattern);
+  }
+  let mask = 0;
+  for (let p = 0; p < patterns.length; p++) {
+    const pattern = patterns[p]!;
+    let m = byPattern.get(pattern);
+    if (m === undefined) {
+      m = 0;
+      for (let i = 0; i < lowerActions.length; i++) if (matchLower(pattern, lowerActions[i]!)) m |= 1 << i;
+      byPattern.set(pattern, m);
+    }
+    mask |= m;
+  }
+  // NotAction: every action of the list that no listed pattern matches.
+  return s.actions ? mask : ~mask & ((1 << lowerActions.length) - 1);
 }
 
 /**
@@ -123,8 +165,13 @@ export function statementCoversAllResources(s: NormalizedStatement): boolean {
 
 /** Does the statement's resource clause cover `resource` (an ARN, or `*`)? */
 export function statementCoversResource(s: NormalizedStatement, resource: string): boolean {
-  if (resource === '*') return statementCoversAllResources(s);
-  if (s.resources) return someMatch(s.resources, resource.toLowerCase());
-  if (s.notResources) return !someMatch(s.notResources, resource.toLowerCase());
+  return statementCoversLowerResource(s, resource === '*' ? resource : resource.toLowerCase());
+}
+
+/** `statementCoversResource` for a resource already lower-cased. */
+export function statementCoversLowerResource(s: NormalizedStatement, lowerResource: string): boolean {
+  if (lowerResource === '*') return statementCoversAllResources(s);
+  if (s.resources) return someMatch(s.resources, lowerResource);
+  if (s.notResources) return !someMatch(s.notResources, lowerResource);
   return false;
 }

@@ -30,7 +30,7 @@
 import { loadCatalog, type ActionCatalog } from '../breadth/catalog';
 import { glob } from './glob';
 import type { NormalizedStatement } from './document';
-import { statementCoversAction } from './document';
+import { MAX_MASK_ACTIONS, statementActionMask, statementCoversAction, statementCoversLowerAction } from './document';
 import { globCovers, globsOverlap } from './glob';
 import { NO_RESOURCE_TYPES, patternCoversTemplate, patternOverlapsTemplate, type ArnTemplate } from './resources';
 
@@ -182,21 +182,53 @@ function listTypeFlagsMany(
   let out = memo.get(listKey);
   if (out !== undefined) return out;
   let flags: (Uint8Array | undefined)[] | null = null;
-  for (let i = 0; i < actions.length; i++) {
-    const types = typesOf[i]!;
-    let f: Uint8Array | undefined;
+  const lower = loweredActions(actions, listKey);
+  if (lower.length <= MAX_MASK_ACTIONS) {
+    // Statement by statement: one mask lookup per pattern tells which actions it covers.
     for (const s of list) {
-      if (!statementCoversAction(s, actions[i]!)) continue;
-      f ??= new Uint8Array(types.length);
+      const mask = statementActionMask(s, lower, listKey);
+      if (mask === 0) continue;
       const bit = s.effect === 'Deny' ? (s.conditional ? CONDITIONAL_DENY : DENY) : s.conditional ? CONDITIONAL_ALLOW : ALLOW;
-      const cov = typeCoverage(s, types);
-      for (let t = 0; t < types.length; t++) if (cov[t]) f[t]! |= bit;
+      for (let i = 0; i < actions.length; i++) {
+        if ((mask & (1 << i)) === 0) continue;
+        const types = typesOf[i]!;
+        flags ??= new Array<Uint8Array | undefined>(actions.length);
+        const f = (flags[i] ??= new Uint8Array(types.length));
+        const cov = typeCoverage(s, types);
+        for (let t = 0; t < types.length; t++) if (cov[t]) f[t]! |= bit;
+      }
     }
-    if (f) (flags ??= new Array<Uint8Array | undefined>(actions.length))[i] = f;
+  } else {
+    for (let i = 0; i < actions.length; i++) {
+      const types = typesOf[i]!;
+      let f: Uint8Array | undefined;
+      for (const s of list) {
+        if (!statementCoversLowerAction(s, lower[i]!)) continue;
+        f ??= new Uint8Array(types.length);
+        const bit = s.effect === 'Deny' ? (s.conditional ? CONDITIONAL_DENY : DENY) : s.conditional ? CONDITIONAL_ALLOW : ALLOW;
+        const cov = typeCoverage(s, types);
+        for (let t = 0; t < types.length; t++) if (cov[t]) f[t]! |= bit;
+      }
+      if (f) (flags ??= new Array<Uint8Array | undefined>(actions.length))[i] = f;
+    }
   }
   out = flags;
   memo.set(listKey, out);
   return out;
+}
+
+/** Lower-cased actions per action-list key (the key is built from the lower-cased actions). */
+const loweredByKey = new Map<string, readonly string[]>();
+
+/** The actions of a list, lower-cased, by the list's key (one lookup per action list, no string per match). */
+export function loweredActions(actions: readonly string[], listKey: string): readonly string[] {
+  let lowered = loweredByKey.get(listKey);
+  if (!lowered) {
+    lowered = actions.map((a) => a.toLowerCase());
+    if (loweredByKey.size > 1_000) loweredByKey.clear();
+    loweredByKey.set(listKey, lowered);
+  }
+  return lowered;
 }
 
 /** Resource types of each action of a list, by the list's key (one lookup per action list). */
@@ -224,14 +256,15 @@ export function decideOnAllMany(lists: Lists, boundary: readonly NormalizedState
   const out = new Array<Decision>(actions.length);
   for (let i = 0; i < actions.length; i++) {
     const n = typesOf[i]!.length;
-    const id = new Uint8Array(n);
+    // Scratch buffers reused across calls (one per action was 100,000 typed arrays per rule).
+    const id = scratch(n, 0);
     for (const fl of perList) {
       const f = fl?.[i];
       if (f) for (let t = 0; t < n; t++) id[t]! |= f[t]!;
     }
     let b: Uint8Array | undefined;
     if (boundary) {
-      b = new Uint8Array(n);
+      b = scratch(n, 1);
       const bf = bFlags?.[i];
       if (bf) {
         for (let t = 0; t < n; t++) {
@@ -240,9 +273,21 @@ export function decideOnAllMany(lists: Lists, boundary: readonly NormalizedState
         }
       }
     }
-    out[i] = combineOnAll(id, b);
+    out[i] = combineOnAll(id, b, n);
   }
   return out;
+}
+
+const scratchBuffers = [new Uint8Array(64), new Uint8Array(64)];
+
+/** Zeroed scratch buffer `which` (0 or 1) of at least `n` bytes; valid until the next call for the same buffer. */
+function scratch(n: number, which: 0 | 1): Uint8Array {
+  let buf = scratchBuffers[which]!;
+  if (buf.length < n) {
+    buf = new Uint8Array(Math.max(n, buf.length * 2));
+    scratchBuffers[which] = buf;
+  } else buf.fill(0, 0, n);
+  return buf;
 }
 
 /**
@@ -309,11 +354,12 @@ function onAllOf(c: CoveringStatements, types: readonly ArnTemplate[]): Decision
   return combineOnAll(id, b);
 }
 
-function combineOnAll(id: Uint8Array, b: Uint8Array | undefined): Decision {
+/** The "on every resource" decision from per-type identity flags and boundary allows (first `n` types). */
+function combineOnAll(id: Uint8Array, b: Uint8Array | undefined, n = id.length): Decision {
   let granted = false;
   let conditional = false;
   let denied = false;
-  for (let t = 0; t < id.length; t++) {
+  for (let t = 0; t < n; t++) {
     const f = id[t]!;
     const bf = b ? b[t]! : ALLOW;
     const deny = (f | bf) & DENY;

@@ -8,11 +8,15 @@ import type { AuthorizationDetails, PolicyDocument } from '../snapshot';
 import {
   statementsOf,
   statementCoversAction,
+  statementActionMask,
+  statementCoversLowerAction,
+  statementCoversLowerResource,
+  MAX_MASK_ACTIONS,
   statementCoversResource,
   wildcardMatch,
   type NormalizedStatement,
 } from './document';
-import { decideOnAll, decideOnAllMany, listAllowsOnAll, listAllowsOnAllMany, type Decision } from './evaluate';
+import { decideOnAll, decideOnAllMany, listAllowsOnAll, listAllowsOnAllMany, loweredActions, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
 
@@ -96,13 +100,26 @@ interface Indexes {
   /** Inline documents by their JSON text: identical inline policies share one statement list. */
   inlineByText: Map<string, NormalizedStatement[]>;
   sets: Map<string, PolicySet>;
+  /**
+   * Resolutions of principals without inline policies, by attachment signature (groups,
+   * managed policies, boundary): thousands of users in the same groups share one.
+   */
+  bySignature: Map<string, Resolution>;
+}
+
+/** What a principal's attachments resolve to; shared by principals with the same signature. */
+interface Resolution {
+  policies: AppliedPolicy[];
+  unresolved: string[];
+  boundary: NormalizedStatement[] | undefined;
+  policySet: PolicySet;
 }
 
 function buildIndexes(details: AuthorizationDetails): Indexes {
   const documents = new Map<string, PolicyDocument>();
   for (const p of details.Policies) documents.set(p.Arn, p.Document);
   const groups = new Map(details.GroupDetailList.map((g) => [g.GroupName, g]));
-  return { documents, managed: new Map(), groups, groupPolicies: new Map(), inlineByText: new Map(), sets: new Map() };
+  return { documents, managed: new Map(), groups, groupPolicies: new Map(), inlineByText: new Map(), sets: new Map(), bySignature: new Map() };
 }
 
 function managedStatements(idx: Indexes, arn: string): NormalizedStatement[] | undefined {
@@ -131,14 +148,9 @@ function inline(idx: Indexes, origin: PolicyOrigin, ownerArn: string, name: stri
   return via ? { origin, name, id: `${ownerArn}#${name}`, via, statements } : { origin, name, id: `${ownerArn}#${name}`, statements };
 }
 
-function attachManaged(
-  idx: Indexes,
-  origin: 'managed' | 'group-managed',
-  attached: { PolicyName: string; PolicyArn: string }[],
-  out: AppliedPolicy[],
-  unresolved: string[],
-  via?: string,
-): void {
+type Attached = { PolicyName: string; PolicyArn: string };
+
+function attachManaged(idx: Indexes, origin: 'managed' | 'group-managed', attached: readonly Attached[], out: AppliedPolicy[], unresolved: string[], via?: string): void {
   for (const a of attached) {
     const statements = managedStatements(idx, a.PolicyArn);
     if (statements) out.push(via ? { origin, name: a.PolicyName, id: a.PolicyArn, via, statements } : { origin, name: a.PolicyName, id: a.PolicyArn, statements });
@@ -174,59 +186,89 @@ function policySetOf(idx: Indexes, policies: AppliedPolicy[], boundary: Normaliz
   return set;
 }
 
-const tagMap = (tags: { Key: string; Value: string }[] | undefined): Record<string, string> =>
-  Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
+function tagMap(tags: { Key: string; Value: string }[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (tags) for (const t of tags) out[t.Key] = t.Value;
+  return out;
+}
+
+interface Attachments {
+  arn: string;
+  inlinePolicies: readonly { PolicyName: string; PolicyDocument: PolicyDocument }[];
+  managed: readonly Attached[];
+  groups: readonly string[];
+  boundaryArn: string | undefined;
+}
+
+/**
+ * The policies, unresolved items, boundary and policy set of one principal. Without inline
+ * policies (whose ids name the principal) the result depends only on the groups, managed
+ * policies and boundary, so it is computed once per such signature and shared.
+ */
+function resolutionOf(idx: Indexes, a: Attachments): Resolution {
+  if (a.inlinePolicies.length > 0) return resolve(idx, a);
+  // Names and ARNs never contain control characters: the signature is unambiguous.
+  let signature = a.boundaryArn ?? '';
+  for (const m of a.managed) signature += `\u0001${m.PolicyArn}\u0002${m.PolicyName}`;
+  signature += '\u0000';
+  for (const g of a.groups) signature += `\u0001${g}`;
+  let r = idx.bySignature.get(signature);
+  if (!r) {
+    r = resolve(idx, a);
+    idx.bySignature.set(signature, r);
+  }
+  return r;
+}
+
+function resolve(idx: Indexes, a: Attachments): Resolution {
+  const policies: AppliedPolicy[] = [];
+  const unresolved: string[] = [];
+  for (const p of a.inlinePolicies) policies.push(inline(idx, 'inline', a.arn, p.PolicyName, p.PolicyDocument));
+  attachManaged(idx, 'managed', a.managed, policies, unresolved);
+  for (const groupName of a.groups) {
+    const g = groupPoliciesOf(idx, groupName);
+    if (!g) {
+      // A group the snapshot does not describe may grant anything: say so, never drop it.
+      unresolved.push(unresolvedGroup(groupName));
+      continue;
+    }
+    for (const p of g.policies) policies.push(p);
+    for (const u of g.unresolved) unresolved.push(u);
+  }
+  const boundary = boundaryOf(idx, a.boundaryArn, unresolved);
+  return { policies, unresolved, boundary, policySet: policySetOf(idx, policies, boundary) };
+}
+
+function principalOf(type: 'user' | 'role', name: string, arn: string, r: Resolution, tags: { Key: string; Value: string }[] | undefined): Principal {
+  // Two literals rather than a conditional spread: no intermediate object, two shapes only.
+  return r.boundary
+    ? { type, name, arn, policies: r.policies, boundary: r.boundary, unresolvedPolicies: r.unresolved, tags: tagMap(tags), policySet: r.policySet }
+    : { type, name, arn, policies: r.policies, unresolvedPolicies: r.unresolved, tags: tagMap(tags), policySet: r.policySet };
+}
+
+const NO_GROUPS: readonly string[] = [];
 
 /**
  * All users and roles of the account, with the policies that apply to each. Applied-policy
- * objects of a group and statement lists are shared between principals: never mutate them.
+ * objects, their arrays and the unresolved lists are shared between principals with the same
+ * attachments, statement lists between every principal they apply to: never mutate them.
  */
 export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
   const idx = buildIndexes(details);
   const principals: Principal[] = [];
   for (const u of details.UserDetailList) {
-    const policies: AppliedPolicy[] = [];
-    const unresolved: string[] = [];
-    for (const p of u.UserPolicyList) policies.push(inline(idx, 'inline', u.Arn, p.PolicyName, p.PolicyDocument));
-    attachManaged(idx, 'managed', u.AttachedManagedPolicies, policies, unresolved);
-    for (const groupName of u.GroupList) {
-      const g = groupPoliciesOf(idx, groupName);
-      if (!g) {
-        // A group the snapshot does not describe may grant anything: say so, never drop it.
-        unresolved.push(unresolvedGroup(groupName));
-        continue;
-      }
-      for (const p of g.policies) policies.push(p);
-      for (const a of g.unresolved) unresolved.push(a);
-    }
-    const boundary = boundaryOf(idx, u.PermissionsBoundary?.PermissionsBoundaryArn, unresolved);
-    principals.push({
-      type: 'user',
-      name: u.UserName,
-      arn: u.Arn,
-      policies,
-      ...(boundary ? { boundary } : {}),
-      unresolvedPolicies: unresolved,
-      tags: tagMap(u.Tags),
-      policySet: policySetOf(idx, policies, boundary),
-    });
+    const r = resolutionOf(idx, { arn: u.Arn, inlinePolicies: u.UserPolicyList, managed: u.AttachedManagedPolicies, groups: u.GroupList, boundaryArn: u.PermissionsBoundary?.PermissionsBoundaryArn });
+    principals.push(principalOf('user', u.UserName, u.Arn, r, u.Tags));
   }
-  for (const r of details.RoleDetailList) {
-    const policies: AppliedPolicy[] = [];
-    const unresolved: string[] = [];
-    for (const p of r.RolePolicyList) policies.push(inline(idx, 'inline', r.Arn, p.PolicyName, p.PolicyDocument));
-    attachManaged(idx, 'managed', r.AttachedManagedPolicies, policies, unresolved);
-    const boundary = boundaryOf(idx, r.PermissionsBoundary?.PermissionsBoundaryArn, unresolved);
-    principals.push({
-      type: 'role',
-      name: r.RoleName,
-      arn: r.Arn,
-      policies,
-      ...(boundary ? { boundary } : {}),
-      unresolvedPolicies: unresolved,
-      tags: tagMap(r.Tags),
-      policySet: policySetOf(idx, policies, boundary),
+  for (const role of details.RoleDetailList) {
+    const r = resolutionOf(idx, {
+      arn: role.Arn,
+      inlinePolicies: role.RolePolicyList,
+      managed: role.AttachedManagedPolicies,
+      groups: NO_GROUPS,
+      boundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
     });
+    principals.push(principalOf('role', role.RoleName, role.Arn, r, role.Tags));
   }
   return principals;
 }
@@ -348,21 +390,38 @@ function nestedSet<T>(memo: NestedMemo<T>, listKey: string, resource: string, va
   byResource.set(resource, value);
 }
 
-const manyMemo = new WeakMap<readonly NormalizedStatement[], NestedMemo<Uint8Array>>();
+/**
+ * Per statement list, action-list key and resource: the flags of each action, or `null` when
+ * no statement of the list covers any of the actions on the resource (most lists, for the few
+ * actions a rule probes: nothing is allocated for them and callers skip them).
+ */
+const manyMemo = new WeakMap<readonly NormalizedStatement[], NestedMemo<Uint8Array | null>>();
 
-function flagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, listKey: string): Uint8Array {
+function flagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, listKey: string): Uint8Array | null {
   let memo = manyMemo.get(statements);
   if (!memo) {
     memo = new Map();
     manyMemo.set(statements, memo);
   }
   let flags = nestedGet(memo, listKey, resource);
-  if (!flags) {
-    flags = new Uint8Array(actions.length);
+  if (flags === undefined) {
+    flags = null;
+    const lowerActions = loweredActions(actions, listKey);
+    const lowerResource = resource === '*' ? resource : resource.toLowerCase();
+    const useMask = lowerActions.length <= MAX_MASK_ACTIONS;
     for (const st of statements) {
-      if (!statementCoversResource(st, resource)) continue;
+      // Actions first: most statements cover none of the probed actions, and then the
+      // resource is never matched.
+      const mask = useMask ? statementActionMask(st, lowerActions, listKey) : -1;
+      if (mask === 0) continue;
       const bit = st.effect === 'Deny' ? (st.conditional ? CONDITIONAL_DENY : DENY) : st.conditional ? CONDITIONAL_ALLOW : ALLOW;
-      for (let i = 0; i < actions.length; i += 1) if (statementCoversAction(st, actions[i]!)) flags[i]! |= bit;
+      let resourceCovered: boolean | undefined;
+      for (let i = 0; i < lowerActions.length; i += 1) {
+        if (useMask ? (mask & (1 << i)) === 0 : !statementCoversLowerAction(st, lowerActions[i]!)) continue;
+        resourceCovered ??= statementCoversLowerResource(st, lowerResource);
+        if (!resourceCovered) break;
+        (flags ??= new Uint8Array(actions.length))[i]! |= bit;
+      }
     }
     nestedSet(memo, listKey, resource, flags);
   }
@@ -376,7 +435,8 @@ const actionListKeys = new WeakMap<readonly string[], string>();
 function actionListKey(actions: readonly string[]): string {
   let k = actionListKeys.get(actions);
   if (k === undefined) {
-    k = actions.join(',').toLowerCase();
+    // NUL never occurs in an action name: lists of different actions never share a key.
+    k = actions.join('\u0000').toLowerCase();
     actionListKeys.set(actions, k);
   }
   return k;
@@ -397,9 +457,7 @@ export function grantingPoliciesForAny(p: Principal, actions: readonly string[],
       .map(policyLabel);
   }
   return p.policies
-    .filter((pol) =>
-      flagsOfMany(pol.statements, actions, resource, key).some((f, i) => (mask === undefined || mask[i] === true) && (f & (ALLOW | CONDITIONAL_ALLOW)) !== 0),
-    )
+    .filter((pol) => flagsOfMany(pol.statements, actions, resource, key)?.some((f, i) => (mask === undefined || mask[i] === true) && (f & (ALLOW | CONDITIONAL_ALLOW)) !== 0) === true)
     .map(policyLabel);
 }
 
@@ -446,17 +504,17 @@ function decideManyUncached(
   const acc = new Uint8Array(actions.length);
   for (const statements of lists) {
     const f = flagsOfMany(statements, actions, resource, key);
-    for (let i = 0; i < acc.length; i += 1) acc[i]! |= f[i]!;
+    if (f) for (let i = 0; i < acc.length; i += 1) acc[i]! |= f[i]!;
   }
   const bounded = boundary ? flagsOfMany(boundary, actions, resource, key) : undefined;
   const out: Decision[] = new Array<Decision>(actions.length);
   for (let i = 0; i < actions.length; i += 1) {
     const identity = fromFlags(acc[i]!);
-    if (!bounded || identity === 'denied' || identity === 'not-allowed') {
+    if (bounded === undefined || identity === 'denied' || identity === 'not-allowed') {
       out[i] = identity;
       continue;
     }
-    const b = fromFlags(bounded[i]!);
+    const b = fromFlags(bounded === null ? 0 : bounded[i]!);
     out[i] = b === 'denied' || b === 'not-allowed' ? b : RANK[b] < RANK[identity] ? b : identity;
   }
   return out;

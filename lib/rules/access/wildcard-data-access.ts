@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { assessAdmin } from '../../policy/admin';
-import { decideManyShared, grantingPoliciesForAny, principalsOf } from '../../policy/principals';
+import { decideManyShared, grantingPoliciesForAny, principalsOf, type AppliedPolicy, type Decision, type PolicySet } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
@@ -48,6 +48,19 @@ interface Offender {
   via: string[];
 }
 
+/** The probes allowed (perhaps conditionally), whether all only under conditions, and which: `null` when none. */
+function grantedProbes(decisions: readonly Decision[], probes: readonly string[]): { actions: string[]; conditionalOnly: boolean; mask: boolean[] } | null {
+  const actions: string[] = [];
+  let unconditional = false;
+  for (let i = 0; i < probes.length; i += 1) {
+    const d = decisions[i];
+    if (d === 'allowed') unconditional = true;
+    if (d === 'allowed' || d === 'conditional') actions.push(probes[i]!);
+  }
+  if (actions.length === 0) return null;
+  return { actions, conditionalOnly: !unconditional, mask: decisions.map((d) => d === 'allowed' || d === 'conditional') };
+}
+
 export default defineRule({
   id: 'access.wildcard-data-access',
   title: 'No unscoped wildcard access to data stores',
@@ -74,6 +87,10 @@ export default defineRule({
     const offenders: Offender[] = [];
     const incomplete: IncompletePrincipal[] = [];
     let adminsSkipped = 0;
+    // The probed actions a principal is granted depend only on its policy set, the policies
+    // named for them only on its policy list: each is worked out once and shared (read-only).
+    const bySet = new Map<PolicySet, { actions: string[]; conditionalOnly: boolean; mask: boolean[] } | null>();
+    const viaByPolicies = new Map<readonly AppliedPolicy[], { set: PolicySet; via: string[] }>();
     for (const p of principalsOf(details)) {
       if (assessAdmin(p).admin) {
         adminsSkipped += 1;
@@ -82,18 +99,18 @@ export default defineRule({
       // What the missing policies or groups grant is unknown: the decisions below are a lower bound.
       const gap = incompleteOf(p);
       if (gap) incomplete.push(gap);
-      const allowed: string[] = [];
-      let unconditional = false;
-      const decisions = decideManyShared(p, probes, '*');
-      for (let i = 0; i < probes.length; i += 1) {
-        const d = decisions[i];
-        if (d === 'allowed') unconditional = true;
-        if (d === 'allowed' || d === 'conditional') allowed.push(probes[i]!);
+      let granted = bySet.get(p.policySet);
+      if (granted === undefined) {
+        granted = grantedProbes(decideManyShared(p, probes, '*'), probes);
+        bySet.set(p.policySet, granted);
       }
-      if (allowed.length === 0) continue;
-      const mask = decisions.map((d) => d === 'allowed' || d === 'conditional');
-      const via = grantingPoliciesForAny(p, probes, '*', mask);
-      offenders.push({ arn: p.arn, type: p.type, actions: allowed, conditionalOnly: !unconditional, via });
+      if (granted === null) continue;
+      let via = viaByPolicies.get(p.policies);
+      if (via?.set !== p.policySet) {
+        via = { set: p.policySet, via: grantingPoliciesForAny(p, probes, '*', granted.mask) };
+        viaByPolicies.set(p.policies, via);
+      }
+      offenders.push({ arn: p.arn, type: p.type, actions: granted.actions, conditionalOnly: granted.conditionalOnly, via: via.via });
     }
     const firm = offenders.filter((o) => !o.conditionalOnly);
     const observed = {

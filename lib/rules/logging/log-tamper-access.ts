@@ -8,10 +8,9 @@
  */
 import { z } from 'zod';
 import { requireSection, type PolicyDocument, type Trail, type TrailBucket } from '../../snapshot';
-import { allowListed, decideManyShared, principalsOf, type Principal } from '../../policy/principals';
+import { allowListed, decideManyShared, principalsOf, type PolicySet, type Principal } from '../../policy/principals';
 import { normalizeStatement, statementCoversAction, statementCoversResource } from '../../policy/document';
 import { declarations, entryRef } from '../../register/view';
-import { incompleteOf } from '../support/incomplete';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
@@ -145,6 +144,7 @@ export default defineRule({
     const principals: Principal[] = principalsOf(details).filter((p) => !(p.type === 'role' && serviceLinked.has(p.arn)));
     const allowedFound = new Set<string>();
     const incomplete: string[] = [];
+    const incompleteSeen = new Set<string>();
 
     for (const trail of trails) {
       const bucket = trail.S3BucketName ? buckets.get(trail.S3BucketName) : undefined;
@@ -155,22 +155,32 @@ export default defineRule({
         where: !bucket ? 'not collected' : !bucket.inAccount ? 'another account' : objectsLocked ? `this account, Object Lock ${bucket.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode}` : bucket.ObjectLockConfiguration === undefined ? 'this account, Object Lock not read' : 'this account, no Object Lock',
         protected: !bucket ? undefined : !bucket.inAccount || objectsLocked ? true : bucket.ObjectLockConfiguration === undefined ? undefined : false,
       });
+      // What a principal can do depends only on its policy set: computed once per set, with the
+      // `can` labels built once per target and action (not once per principal).
+      const labels = targets.map((t) => t.actions.map((action) => `${t.what}: ${action}`));
+      const bySet = new Map<PolicySet, { can: string; conditional: boolean }[]>();
       for (const p of principals) {
-        let able = false;
-        for (const t of targets) {
-          // One memoised answer per policy set and target (principals with the same policies share it).
-          const decisions = decideManyShared(p, t.actions, t.resource);
-          for (let i = 0; i < t.actions.length; i += 1) {
-            const action = t.actions[i]!;
-            const d = decisions[i];
-            if (d === 'allowed' || d === 'conditional') {
-              able = true;
-              if (!isAllowed(p.type, p.name, p.arn)) add(p.arn, `${t.what}: ${action}`, d === 'conditional', 'identity policy');
+        let grants = bySet.get(p.policySet);
+        if (!grants) {
+          grants = [];
+          for (let ti = 0; ti < targets.length; ti += 1) {
+            const t = targets[ti]!;
+            const decisions = decideManyShared(p, t.actions, t.resource);
+            for (let i = 0; i < t.actions.length; i += 1) {
+              const d = decisions[i];
+              if (d === 'allowed' || d === 'conditional') grants.push({ can: labels[ti]![i]!, conditional: d === 'conditional' });
             }
           }
+          bySet.set(p.policySet, grants);
         }
-        if (able && isAllowed(p.type, p.name, p.arn)) allowedFound.add(p.arn);
-        else if (!able && incompleteOf(p) && !incomplete.includes(p.arn)) incomplete.push(p.arn);
+        const able = grants.length > 0;
+        if (able) {
+          if (isAllowed(p.type, p.name, p.arn)) allowedFound.add(p.arn);
+          else for (const g of grants) add(p.arn, g.can, g.conditional, 'identity policy');
+        } else if (p.unresolvedPolicies.length > 0 && !incompleteSeen.has(p.arn)) {
+          incompleteSeen.add(p.arn);
+          incomplete.push(p.arn);
+        }
       }
       if (bucket?.inAccount && bucket.Policy) {
         for (const g of bucketPolicyGrants(bucket.Policy, targets)) {
