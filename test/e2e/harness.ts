@@ -43,6 +43,8 @@ import { createHandler as createCollect } from '../../functions/collect-account/
 import { createHandler as createFinalize, type FinalizeRunResult } from '../../functions/finalize-run/handler';
 import { createHandler as createList } from '../../functions/list-accounts/handler';
 import { createHandler as createPublish } from '../../functions/publish-findings/handler';
+import { createHandler as createLister } from '../../functions/list-activity-logs/handler';
+import { createHandler as createWorker } from '../../functions/read-activity-logs/handler';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { storeSink } from '../../functions/shared/evidence';
 import { Sealer } from '../../lib/evidence/seal';
@@ -62,8 +64,8 @@ import { GetCredentialReportCommand } from '@aws-sdk/client-iam';
 import { HOME, credentialReportContent, credentialReportCsv, mockHealthyAccount, mockedAccount, type MockedAccount } from '../unit/collectors/aws-fixtures';
 import { lambdaContext } from '../unit/functions/context';
 
-export type FunctionName = 'listAccounts' | 'collectAccount' | 'finalizeRun' | 'publishFindings';
-const FUNCTIONS: readonly FunctionName[] = ['listAccounts', 'collectAccount', 'finalizeRun', 'publishFindings'];
+export type FunctionName = 'listAccounts' | 'collectAccount' | 'finalizeRun' | 'publishFindings' | 'listActivityLogs' | 'readActivityLogs';
+const FUNCTIONS: readonly FunctionName[] = ['listAccounts', 'collectAccount', 'finalizeRun', 'publishFindings', 'listActivityLogs', 'readActivityLogs'];
 type Json = Record<string, unknown>;
 
 const REGION = TEST_CONFIG.region;
@@ -96,8 +98,13 @@ export function synthesizePipeline(accounts: string[], config: Record<string, un
     const context = { art32: { ...TEST_CONFIG, accounts: { mode: 'list', ids: accounts }, ...config }, 'aws:cdk:bundling-stacks': [] };
     const stack = buildApp({ context, outdir }, { nag: false }).collector;
     const cfn = <T>(construct: IConstruct) => construct.node.defaultChild as T;
-    const deployed = FUNCTIONS.filter((fn) => stack.functions[fn] !== undefined);
-    const lambdaOf = (fn: FunctionName) => stack.functions[fn]!.function;
+    // Scheduled log-file activity (config activity.source s3) adds the lister and the workers.
+    const functions: Partial<Record<FunctionName, { function: IConstruct }>> = {
+      ...stack.functions,
+      ...(stack.activityLogs ? { listActivityLogs: stack.activityLogs.list, readActivityLogs: stack.activityLogs.read } : {}),
+    };
+    const deployed = FUNCTIONS.filter((fn) => functions[fn] !== undefined);
+    const lambdaOf = (fn: FunctionName) => functions[fn]!.function;
     const fnOfLogicalId = new Map(deployed.map((fn) => [stack.getLogicalId(cfn<CfnElement>(lambdaOf(fn))), fn]));
     const tableId = stack.getLogicalId(cfn<CfnElement>(stack.evidence.table));
     const workBucketRef = { [stack.getLogicalId(cfn<CfnElement>(stack.work.bucket))]: WORK_BUCKET };
@@ -288,7 +295,7 @@ export class Pipeline {
   public childExecutions = 0;
   private readonly handlers: Record<FunctionName, (input: Json, context: Context) => Promise<unknown>>;
   private readonly scope = new AsyncLocalStorage<InvocationScope>();
-  private readonly counts: Record<FunctionName, number> = { listAccounts: 0, collectAccount: 0, finalizeRun: 0, publishFindings: 0 };
+  private readonly counts: Record<FunctionName, number> = { listAccounts: 0, collectAccount: 0, finalizeRun: 0, publishFindings: 0, listActivityLogs: 0, readActivityLogs: 0 };
   /** The collector account's EventBridge (PutEvents of the sealed run), mocked. */
   public readonly events = new EventBridgeClient({ region: REGION, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'example' } });
   private readonly members = new Map<string, MockedAccount>();
@@ -341,9 +348,14 @@ export class Pipeline {
           this.collectionStart.set(input.accountId!, start);
           return collectLive({ ...input, clients: this.memberClients(input.accountId!), sleep: async () => {}, clock: () => new Date(start + (Date.now() - t0)) });
         },
+        // The run work bucket (activity.source s3: the partials each account merges).
+        workS3: s3,
         region: REGION,
         obs: this.observe('collectAccount'),
       }).handler as never,
+      // Present in the definition only with activity.source s3; the trail bucket is `this.s3` too (add it with its owner).
+      listActivityLogs: ((input: Json) => this.activityHandler('listActivityLogs', input)) as never,
+      readActivityLogs: ((input: Json) => this.activityHandler('readActivityLogs', input)) as never,
       finalizeRun: createFinalize({
         env: env('finalizeRun'),
         s3,
@@ -446,6 +458,18 @@ export class Pipeline {
       this.members.set(accountId, m);
     }
     return m;
+  }
+
+  private activityHandlers?: { listActivityLogs: (input: Json, context: Context) => Promise<unknown>; readActivityLogs: (input: Json, context: Context) => Promise<unknown> };
+
+  /** The lister's and the workers' handlers, built on first use (their environment exists only with activity.source s3). */
+  private activityHandler(fn: 'listActivityLogs' | 'readActivityLogs', input: Json): Promise<unknown> {
+    const env = (f: FunctionName) => this.options.synthesized.environment(f, this.options.tableName);
+    this.activityHandlers ??= {
+      listActivityLogs: createLister({ env: env('listActivityLogs'), trailS3: this.s3.client, workS3: this.s3.client, region: REGION, obs: this.observe('listActivityLogs') }).handler as never,
+      readActivityLogs: createWorker({ env: env('readActivityLogs'), trailS3: this.s3.client, workS3: this.s3.client, region: REGION, obs: this.observe('readActivityLogs') }).handler as never,
+    };
+    return this.activityHandlers[fn](input, lambdaContext(fn));
   }
 
   /** The member account's clients as the collector sees them: each call counted and, with `latency`, delayed first. */
