@@ -294,21 +294,14 @@ export class BreadthCalculator {
     }
   }
 
-  private readonly onAllCache = new WeakMap<NormalizedStatement, SparseBits | null>();
-  private readonly hardCache = new WeakMap<NormalizedStatement, SparseBits | null>();
-  private readonly boundaryHardCache = new WeakMap<NormalizedStatement, SparseBits | null>();
-
   /**
    * Actions an Allow grants on every resource: all of them for `*` or `NotResource`; for ARN
    * patterns, those of which a pattern names every resource of one of their types.
+   * (No per-statement cache: a statement is folded once, with its list's masks.)
    */
-  private allowOnAllBits(s: NormalizedStatement, bits: SparseBits): SparseBits | null {
-    if (isUnscoped(s)) return bits;
-    if (this.onAllCache.has(s)) return this.onAllCache.get(s)!;
-    const resources = s.resources ?? [];
-    const out = this.intersectCoverage(bits, resources);
-    this.onAllCache.set(s, out);
-    return out;
+  private allowOnAllBits(s: NormalizedStatement, bits: SparseBits, unscoped: boolean): SparseBits | null {
+    if (unscoped) return bits;
+    return this.intersectCoverage(bits, s.resources ?? []);
   }
 
   /** `bits` ∩ (actions some pattern covers a type of), sparse; null when empty. */
@@ -334,14 +327,10 @@ export class BreadthCalculator {
    * whole resource types (it may exclude every resource of the action); in a boundary, an
    * Allow on ARN patterns (its types must meet the identity policies' types).
    */
-  private allowHardBits(s: NormalizedStatement, bits: SparseBits, boundary: boolean): SparseBits | null {
-    const cache = boundary ? this.boundaryHardCache : this.hardCache;
-    if (cache.has(s)) return cache.get(s)!;
-    let out: SparseBits | null = null;
-    if (s.notResources) out = this.intersectCoverage(bits, s.notResources);
-    else if (boundary && !isUnscoped(s)) out = this.intersectCoverage(bits, s.resources ?? []);
-    cache.set(s, out);
-    return out;
+  private allowHardBits(s: NormalizedStatement, bits: SparseBits, boundary: boolean, unscoped: boolean): SparseBits | null {
+    if (s.notResources) return this.intersectCoverage(bits, s.notResources);
+    if (boundary && !unscoped) return this.intersectCoverage(bits, s.resources ?? []);
+    return null;
   }
 
   private foldStatements(statements: NormalizedStatement[], boundary = false): boolean {
@@ -351,11 +340,13 @@ export class BreadthCalculator {
     for (const s of statements) {
       const bits = this.statementActions(s);
       if (s.effect === 'Allow') {
-        if (s.actions?.some((a) => a === '*' || a === '*:*' || glob(a).any)) allowsStar = true;
+        // Only a pattern starting with `*` can be `*`, `*:*` or a run of stars (skips a glob lookup per action).
+        if (!allowsStar && s.actions?.some((a) => a.charCodeAt(0) === 42 && (a === '*' || a === '*:*' || glob(a).any))) allowsStar = true;
         this.orFold(s.conditional ? 'conditionalAllow' : 'allow', bits);
-        const onAll = this.allowOnAllBits(s, bits);
+        const unscoped = isUnscoped(s);
+        const onAll = this.allowOnAllBits(s, bits, unscoped);
         if (onAll) this.orFold(s.conditional ? 'conditionalAllowOnAll' : 'allowOnAll', onAll);
-        const hard = this.allowHardBits(s, bits, boundary);
+        const hard = this.allowHardBits(s, bits, boundary, unscoped);
         if (hard) this.orFold('hard', hard);
       } else if (deniesEverywhere(s)) {
         this.orFold(s.conditional ? 'conditionalDeny' : 'deny', bits);

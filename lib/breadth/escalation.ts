@@ -46,7 +46,14 @@ export interface EscalationMatch {
 
 /** A path's granted actions and the distinct policies granting them, as reports list them. */
 export function escalationGrants(match: EscalationMatch): { actions: string[]; policies: string[] } {
-  return { actions: match.grants.map((g) => g.action), policies: [...new Set(match.grants.flatMap((g) => g.policies))] };
+  const actions: string[] = [];
+  const policies: string[] = [];
+  // A path has a few grants of a few policies each: a linear scan beats a Set.
+  for (const g of match.grants) {
+    actions.push(g.action);
+    for (const name of g.policies) if (!policies.includes(name)) policies.push(name);
+  }
+  return { actions, policies };
 }
 
 /**
@@ -332,5 +339,7 @@ function matchPath(path: EscalationPath, steps: readonly Int32Array[], held: Hel
     if (!stepHeld) return null;
   }
   const unconditional = path.steps.every((step) => grants.some((g) => step.includes(g.action) && !g.conditional));
-  return { path: path.id, title: path.title, grants, unconditional, ...(scopedPassRole ? { scopedPassRole } : {}) };
+  const match: EscalationMatch = { path: path.id, title: path.title, grants, unconditional };
+  if (scopedPassRole) match.scopedPassRole = scopedPassRole;
+  return match;
 }

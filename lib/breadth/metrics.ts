@@ -174,7 +174,8 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions)
       if (hasBit(eff.grantedOnAll, id) || hasBit(eff.conditionalOnAll, id)) dataReadOnAll.push(catalog.names[id]!);
     }
   }
-  const byLevel = Object.fromEntries(ACCESS_LEVELS.map((level, i) => [level, levelCounts[i]!])) as Record<AccessLevel, number>;
+  // A literal in ACCESS_LEVELS order (one per policy set: no entry arrays).
+  const byLevel: Record<AccessLevel, number> = { List: levelCounts[0]!, Read: levelCounts[1]!, Write: levelCounts[2]!, 'Permissions management': levelCounts[3]!, Tagging: levelCounts[4]! };
   const total = unconditional + conditional;
   return {
     unconditional,

@@ -43,6 +43,50 @@ interface DataReadsOnAll {
   reachingNoInventoriedStore: readonly string[];
 }
 
+/**
+ * Detail kept in `observed` for a large account. The evidence store keeps at most 100 items of
+ * an array and 500 keys of an object (lib/evidence/build.ts DEFAULT_CAPS, with the hash of the
+ * rest), so detail past these bounds was built only to be cut: past them, every failing principal
+ * is still named with its reasons (grouped by identical reasons) and the finding's `resources`
+ * still lists every failing principal's ARN. Below the bounds nothing changes.
+ */
+export const DETAILED_OFFENDERS = 100;
+export const DETAILED_DATA_READS = 500;
+
+function boundedOffenders<T extends { principal: PrincipalBreadth; reasons: string[] }>(offenders: readonly T[], detail: (o: T) => Record<string, unknown>): Record<string, unknown> {
+  if (offenders.length <= DETAILED_OFFENDERS) return { offenders: offenders.map(detail) };
+  // Principals of one policy set share one reasons array: group by array, then by text.
+  const byArray = new Map<readonly string[], string[]>();
+  for (let i = DETAILED_OFFENDERS; i < offenders.length; i++) {
+    const o = offenders[i]!;
+    const keys = byArray.get(o.reasons);
+    if (keys) keys.push(o.principal.key);
+    else byArray.set(o.reasons, [o.principal.key]);
+  }
+  const byText = new Map<string, { reasons: readonly string[]; principals: string[] }>();
+  for (const [reasons, principals] of byArray) {
+    const text = reasons.join('\n');
+    const group = byText.get(text);
+    if (group) group.principals.push(...principals);
+    else byText.set(text, { reasons, principals });
+  }
+  return {
+    offenders: offenders.slice(0, DETAILED_OFFENDERS).map(detail),
+    offendersNotDetailed: { count: offenders.length - DETAILED_OFFENDERS, byReasons: [...byText.values()] },
+  };
+}
+
+function boundedDataReads(keys: readonly string[], facts: readonly DataReadsOnAll[]): Record<string, unknown> {
+  const kept: Record<string, DataReadsOnAll> = {};
+  const n = Math.min(keys.length, DETAILED_DATA_READS);
+  for (let i = 0; i < n; i++) kept[keys[i]!] = facts[i]!;
+  if (keys.length <= DETAILED_DATA_READS) return { dataReadsOnAll: kept };
+  let reaching = 0;
+  for (let i = DETAILED_DATA_READS; i < facts.length; i++) if (facts[i]!.reachingPersonalData.length) reaching += 1;
+  // Those reaching personal data fail the rule: they are named with their actions among the offenders.
+  return { dataReadsOnAll: kept, dataReadsOnAllNotDetailed: { principals: keys.length - DETAILED_DATA_READS, reachingPersonalData: reaching } };
+}
+
 const pct = (share: number): number => Math.round(share * 10_000) / 100;
 
 function describe(p: PrincipalBreadth, reasons: string[]): string {
@@ -84,7 +128,9 @@ export default defineRule({
     const stores = snapshot.personalDataStores ? new StoreReach(snapshot.personalDataStores.map((s) => s.ResourceARN)) : undefined;
     const offenders: { principal: PrincipalBreadth; reasons: string[] }[] = [];
     const incomplete: { principal: string; unresolvedPolicies: string[] }[] = [];
-    const dataReadsOnAll = new Map<string, DataReadsOnAll>();
+    // Principals with data reads on *, in analysis order (keys and facts side by side: no map per principal).
+    const dataReadKeys: string[] = [];
+    const dataReadFacts: DataReadsOnAll[] = [];
     // Principals of one policy set share their counts' objects (lib/breadth/analyze): what depends
     // only on the counts (data reads reaching stores, the count-based reasons) is built once per set.
     const perSet = new Map<readonly string[], { sensitive: number; pmOnAll: number; reasons: string[]; dataReads?: DataReadsOnAll }>();
@@ -113,7 +159,10 @@ export default defineRule({
     for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
       const facts = setFacts(p);
-      if (facts.dataReads) dataReadsOnAll.set(p.key, facts.dataReads);
+      if (facts.dataReads) {
+        dataReadKeys.push(p.key);
+        dataReadFacts.push(facts.dataReads);
+      }
       const z = zByKey.get(p.key);
       const reasons = z === undefined ? facts.reasons : [...facts.reasons, `outlier vs peers (modified z-score ${z} > ${params.outlierZScore}, median ${distribution.median})`];
       if (reasons.length) offenders.push({ principal: p, reasons });
@@ -158,8 +207,8 @@ export default defineRule({
       principalsChecked: judged.length,
       distribution,
       outliers,
-      dataReadsOnAll: Object.fromEntries(dataReadsOnAll),
-      offenders: offenders.map(offenderSummary),
+      ...boundedDataReads(dataReadKeys, dataReadFacts),
+      ...boundedOffenders(offenders, offenderSummary),
       top: ranked.slice(0, 10).map(summary),
       adminsNotJudged: admins,
       allowListed: allowListedKeys,
@@ -173,7 +222,8 @@ export default defineRule({
       ? ` Since the previous run: ${trend.grew.length} grew${trend.grew[0] ? ` (largest ${trend.grew[0].principal} ${trend.grew[0].previous}→${trend.grew[0].current})` : ''}, ${trend.shrank.length} shrank, ${trend.added.length} new.`
       : '';
     // Data reads on * that reach no inventoried personal-data store: reported, not failed.
-    const outside = [...dataReadsOnAll].filter(([, d]) => d.reachingNoInventoriedStore.length);
+    const outside: [string, DataReadsOnAll][] = [];
+    for (let i = 0; i < dataReadKeys.length; i++) if (dataReadFacts[i]!.reachingNoInventoriedStore.length) outside.push([dataReadKeys[i]!, dataReadFacts[i]!]);
     const outsideText = outside.length
       ? ` Data reads on * reaching no inventoried personal-data store: ${outside.slice(0, 3).map(([k, d]) => `${k} (${d.reachingNoInventoriedStore.slice(0, 4).join(', ')}${d.reachingNoInventoriedStore.length > 4 ? ', …' : ''})`).join('; ')}${outside.length > 3 ? '; …' : ''}.`
       : '';

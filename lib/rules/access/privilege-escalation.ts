@@ -32,6 +32,35 @@ interface Listed {
   paths: ListedPath[];
 }
 
+/**
+ * Principals listed with their paths in `observed` (per list). The evidence store keeps at most
+ * 100 items of an array (lib/evidence/build.ts DEFAULT_CAPS, with the hash of the rest): past
+ * that, every other principal is still named, grouped by the paths it holds, and the finding's
+ * `resources` still lists every one's ARN. Below the bound nothing changes.
+ */
+export const DETAILED_PRINCIPALS = 100;
+
+function bounded(name: string, listed: readonly Listed[]): Record<string, unknown> {
+  if (listed.length <= DETAILED_PRINCIPALS) return { [name]: listed };
+  // Principals with the same named policies share one paths array: group by array, then by path ids.
+  const byArray = new Map<readonly ListedPath[], string[]>();
+  for (let i = DETAILED_PRINCIPALS; i < listed.length; i++) {
+    const l = listed[i]!;
+    const keys = byArray.get(l.paths);
+    if (keys) keys.push(l.principal);
+    else byArray.set(l.paths, [l.principal]);
+  }
+  const byIds = new Map<string, { paths: string[]; principals: string[] }>();
+  for (const [paths, principals] of byArray) {
+    const ids = paths.map((x) => x.path);
+    const text = ids.join(' ');
+    const group = byIds.get(text);
+    if (group) group.principals.push(...principals);
+    else byIds.set(text, { paths: ids, principals });
+  }
+  return { [name]: listed.slice(0, DETAILED_PRINCIPALS), [`${name}NotDetailed`]: { count: listed.length - DETAILED_PRINCIPALS, byPaths: [...byIds.values()] } };
+}
+
 export const PrivilegeEscalationParameters = z.object({
   /** Break-glass or IAM-administration principals: role/user names or ARN patterns (`*`, `?`), noted but not judged. */
   allowList: z.array(z.string().min(1)).default([]),
@@ -95,8 +124,8 @@ export default defineRule({
       scope: analysis.scope,
       pathsChecked: ESCALATION_PATHS.map((p) => p.id),
       principalsChecked: judged.length,
-      offenders,
-      scopedPassRole: scoped,
+      ...bounded('offenders', offenders),
+      ...bounded('scopedPassRole', scoped),
       adminsNotJudged: admins,
       allowListed: allowListedKeys,
       incomplete,

@@ -143,3 +143,47 @@ describe('access.privilege-escalation', () => {
     expect(evaluateRule(escalation, snap(d), { includeConditional: false }).status).toBe('PASS');
   });
 });
+
+describe('bounded detail in a large account', () => {
+  // 130 roles that each read data on * (two kinds of reasons) and can create policy versions.
+  const many: RoleSpec[] = Array.from({ length: 130 }, (_, i) => ({
+    name: `wide-${String(i).padStart(3, '0')}`,
+    inline: [[allow(i % 2 ? ['s3:GetObject', 'iam:CreatePolicyVersion'] : ['dynamodb:Scan', 'iam:CreatePolicyVersion'])]],
+  }));
+  const arns = many.map((r) => `arn:aws:iam::111122223333:role/${r.name}`).sort();
+
+  it('permission-breadth details 100 offenders and names every other one with its reasons', () => {
+    const f = evaluateRule(breadth, snap(details({ roles: [...peers, ...many] })));
+    expect(f.status).toBe('FAIL');
+    expect([...f.resources].sort()).toEqual(arns);
+    const detailed = f.observed.offenders as { principal: string; reasons: string[] }[];
+    const rest = f.observed.offendersNotDetailed as { count: number; byReasons: { reasons: string[]; principals: string[] }[] };
+    expect(detailed).toHaveLength(100);
+    expect(rest.count).toBe(30);
+    // Two kinds of reasons: two groups, each principal named once with the reason it fails for.
+    expect(rest.byReasons).toHaveLength(2);
+    for (const g of rest.byReasons) expect(g.reasons.join(' ')).toMatch(g.principals.every((k) => Number(k.slice(-3)) % 2) ? /s3:GetObject/ : /dynamodb:Scan/);
+    const named = [...detailed.map((o) => o.principal), ...rest.byReasons.flatMap((g) => g.principals)];
+    expect(new Set(named).size).toBe(130);
+    expect(named.sort()).toEqual(many.map((r) => `role/${r.name}`).sort());
+  });
+
+  it('permission-breadth keeps every offender detailed at the bound', () => {
+    const f = evaluateRule(breadth, snap(details({ roles: many.slice(0, 100) })));
+    expect(f.observed.offenders).toHaveLength(100);
+    expect(f.observed).not.toHaveProperty('offendersNotDetailed');
+    expect(Object.keys(f.observed.dataReadsOnAll as object)).toHaveLength(100);
+    expect(f.observed).not.toHaveProperty('dataReadsOnAllNotDetailed');
+  });
+
+  it('privilege-escalation details 100 principals and names every other one with its paths', () => {
+    const f = evaluateRule(escalation, snap(details({ roles: many })));
+    expect(f.status).toBe('FAIL');
+    expect([...f.resources].sort()).toEqual(arns);
+    const detailed = f.observed.offenders as { principal: string; paths: { path: string }[] }[];
+    const rest = f.observed.offendersNotDetailed as { count: number; byPaths: { paths: string[]; principals: string[] }[] };
+    expect(detailed).toHaveLength(100);
+    expect(rest).toEqual({ count: 30, byPaths: [{ paths: ['create-policy-version'], principals: many.slice(100).map((r) => `role/${r.name}`) }] });
+    expect(detailed[0]!.paths.map((x) => x.path)).toEqual(['create-policy-version']);
+  });
+});
