@@ -28,6 +28,16 @@ export const SOURCE_STATUS_LABEL: Record<SourceStatus, string> = {
   'reference-case': 'sanction decision (reference case: informs checks, no status)',
 };
 
+/**
+ * The standing statement every verdict-bearing output carries (scan, the weekly email; the audit
+ * document has a longer form): art32's checks are facts against stated parameters, and whether a
+ * measure is appropriate under Art. 32 is for the controller's risk analysis — a failed check is
+ * not an admission of infringement.
+ */
+export const APPROPRIATENESS_STATEMENT =
+  "Whether the measures are appropriate under GDPR Art. 32 depends on the controller's own risk analysis: a check that did not pass is a point to examine, not a finding of infringement. " +
+  'CNIL deliberations and the security guide are recommendations; other measures are acceptable when their equivalence is demonstrated.';
+
 export interface SourceQuote {
   /** The French sentence, verbatim. */
   fr: string;
@@ -141,7 +151,7 @@ export const SOURCES = {
     id: 'cnil2021_122',
     status: 'cnil-recommendation',
     citation:
-      'CNIL délibération n° 2021-122 of 14 October 2021 (recommendation on logging; JORF 30 October 2021) — aimed at application logs: the CNIL recommends logging access, creation, modification and deletion with author, timestamp and operation, keeping logs 6 months to 1 year (longer when justified, e.g. up to 3 years for a documented internal control or a legal obligation), analysing them automatically and protecting them from alteration',
+      'CNIL délibération n° 2021-122 of 14 October 2021 (recommendation on logging; JORF 30 October 2021) — aimed at application logs: the CNIL recommends logging access, creation, modification and deletion with author, timestamp and operation, keeping logs 6 months to 1 year (longer when justified: up to 3 years for a documented internal control, longer where a legal obligation applies), analysing them automatically and protecting them from alteration',
     officialTitle:
       // Title as the CNIL's own PDF of the délibération prints it (a reproduction of that PDF, which
       // gives the Légifrance id); the Légifrance page itself was not reachable from here.

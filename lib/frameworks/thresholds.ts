@@ -440,7 +440,7 @@ export const THRESHOLD_SOURCES: Record<string, ThresholdSource[]> = {
       sentence: 'The rapporteur in SAN-2026-003 noted 9 GB extracted on 6 February 2024 (as quoted in Legal Watch No. 91).',
       derivation: '1 GB read per principal per day is art32\'s default.',
     },
-    { name: 'maxDataReadRecordsPerDay', basis: 'art32-default', sources: ['cnil2021_122'], sentence: 'Bulk reads are the exfiltration signal délib. 2021-122 asks analysis to detect.', derivation: '100,000 records per principal per day.' },
+    { name: 'maxDataReadRecordsPerDay', basis: 'art32-default', sources: ['cnil2021_122'], sentence: 'Bulk reads are an exfiltration signal; délib. 2021-122 recommends analysing logs to detect abnormal behaviour.', derivation: '100,000 records per principal per day.' },
     {
       name: 'maxOffHoursShare',
       basis: 'art32-default',

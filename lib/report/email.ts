@@ -16,6 +16,7 @@
  */
 import type { AccountReport, ReportChange, ReportModel, ReportRuleInfo, RequirementStatus } from './model';
 import { dayLabel, plural } from './model';
+import { APPROPRIATENESS_STATEMENT } from '../frameworks/sources';
 import { escapeHtml, plain, subjectLine, untrusted } from './escape';
 
 export interface EmailLimits {
@@ -373,6 +374,8 @@ function emailBlocks(model: ReportModel, options: RenderOptions, limits: EmailLi
     for (const r of model.remediations) out.push(...remediationBlocks(r));
   }
   out.push({ kind: 'p', small: true, spans: [muted(footerText(model))] });
+  // A failed check is a point to examine, not an admission: appropriateness is the controller's risk analysis.
+  out.push({ kind: 'p', small: true, spans: [muted(APPROPRIATENESS_STATEMENT)] });
   out.push({ kind: 'p', small: true, spans: [muted(purposeText(options))] });
   return out;
 }

@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { SEVERITIES, type Finding, type Severity } from '../../rules';
 import { FRAMEWORKS } from '../../frameworks';
+import { APPROPRIATENESS_STATEMENT } from '../../frameworks/sources';
 import { STATUS_LABEL, failingFindings, scanSnapshot, type ScanResult } from '../../scan';
 import { mergeParameters, resolveSnapshots, type ResolvedSnapshot } from '../../sources';
 import { toOcsfComplianceFinding } from '../../ocsf';
@@ -144,7 +145,8 @@ export function renderTable(resolved: ResolvedSnapshot, scan: ScanResult): strin
     out.push('', 'Notes');
     for (const n of resolved.notes) out.push(`  - ${terminalText(n)}`);
   }
-  out.push('');
+  // The verdicts above are facts against parameters; appropriateness is the controller's call.
+  out.push('', APPROPRIATENESS_STATEMENT, '');
   return `${out.join('\n')}\n`;
 }
 

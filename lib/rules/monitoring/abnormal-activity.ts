@@ -349,7 +349,8 @@ export default defineRule({
   rationale:
     'The CNIL logging recommendation (délibération n° 2021-122) recommends analysing logs automatically with alerts on abnormal ' +
     'behaviour. In SAN-2026-003 (France Travail) the CNIL rapporteur\'s findings, as quoted in Legal Watch No. 91, cite about 9 GB ' +
-    'extracted on 6 February 2024 and a 69 % error rate, and nothing raised an alert. This rule reads ' +
+    'extracted on 6 February 2024 and a 69 % error rate on the abused accounts; the public summaries say the logging could not detect ' +
+    'abnormal behaviour. This rule reads ' +
     'the CloudTrail aggregates of each principal — error (access denied) rate, data read per day, off-hours work, outliers against peers ' +
     'and against the principal\'s own history — so such accounts are named the day it happens.',
   remediation: {

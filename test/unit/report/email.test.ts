@@ -134,6 +134,13 @@ describe('renderEmail', () => {
     expect(words(visible(big.html.replace(/<title>[\s\S]*?<\/title>/, '')))).toEqual(words(big.text));
   });
 
+  it('says that a failed check is not a finding of infringement: appropriateness is the controller\'s risk analysis', () => {
+    const { html, text } = render([before, after, other]);
+    expect(text).toContain("appropriate under GDPR Art. 32 depends on the controller's own risk analysis");
+    expect(text).toContain('CNIL deliberations and the security guide are recommendations');
+    expect(visible(html)).toContain('not a finding of infringement');
+  });
+
   it('links each failure to its remediation, included in the mail', () => {
     const { html, model } = render([before, after, other]);
     const links = [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
