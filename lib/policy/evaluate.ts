@@ -166,7 +166,23 @@ export function decideOnAll(lists: Lists, boundary: readonly NormalizedStatement
  * policies, for the dozen probes a rule asks about, so a principal's other policies cost one
  * lookup each.
  */
-const manyFlagMemo = new WeakMap<readonly NormalizedStatement[], Map<string, readonly (Uint8Array | undefined)[] | null>>();
+const manyFlagMemo = new WeakMap<readonly NormalizedStatement[], (readonly (Uint8Array | undefined)[] | null | undefined)[]>();
+
+/**
+ * One small integer per action-list key: per-list memos are arrays indexed by it, not a Map
+ * per list (thousands of long-lived Maps made the young-generation collector's copying most
+ * of a rule's time).
+ */
+const keySlots = new Map<string, number>();
+
+function keySlot(listKey: string): number {
+  let slot = keySlots.get(listKey);
+  if (slot === undefined) {
+    slot = keySlots.size;
+    keySlots.set(listKey, slot);
+  }
+  return slot;
+}
 
 function listTypeFlagsMany(
   list: readonly NormalizedStatement[],
@@ -176,10 +192,11 @@ function listTypeFlagsMany(
 ): readonly (Uint8Array | undefined)[] | null {
   let memo = manyFlagMemo.get(list);
   if (!memo) {
-    memo = new Map();
+    memo = [];
     manyFlagMemo.set(list, memo);
   }
-  let out = memo.get(listKey);
+  const slot = keySlot(listKey);
+  let out = memo[slot];
   if (out !== undefined) return out;
   let flags: (Uint8Array | undefined)[] | null = null;
   const lower = loweredActions(actions, listKey);
@@ -213,7 +230,7 @@ function listTypeFlagsMany(
     }
   }
   out = flags;
-  memo.set(listKey, out);
+  memo[slot] = out;
   return out;
 }
 

@@ -371,39 +371,43 @@ function decideOnResource(set: PolicySet, action: string, resource: string, key:
  * actions: rules that probe the same dozen actions on 15,000 principals pay one memo
  * lookup per policy instead of one per policy and action.
  *
- * Memo keys are nested (action-list key, then resource) rather than concatenated: the
- * action-list key is one cached string per list object and callers pass the same resource
- * string for every principal, so a lookup hashes nothing new and allocates nothing.
+ * Memos are arrays indexed by a slot: one small integer per (action-list key, resource)
+ * pair ever asked about (a few per rule). A Map per list and per set (and one more per pair)
+ * was tens of thousands of long-lived Maps per evaluation: every one survives until the
+ * snapshot is dropped, so the young-generation collector copied them all, and that copying
+ * was most of the rules' time.
  */
-type NestedMemo<T> = Map<string, Map<string, T>>;
+const slotIds = new Map<string, Map<string, number>>();
+let slotCount = 0;
 
-function nestedGet<T>(memo: NestedMemo<T>, listKey: string, resource: string): T | undefined {
-  return memo.get(listKey)?.get(resource);
-}
-
-function nestedSet<T>(memo: NestedMemo<T>, listKey: string, resource: string, value: T): void {
-  let byResource = memo.get(listKey);
+function slotOf(listKey: string, resource: string): number {
+  let byResource = slotIds.get(listKey);
   if (!byResource) {
     byResource = new Map();
-    memo.set(listKey, byResource);
+    slotIds.set(listKey, byResource);
   }
-  byResource.set(resource, value);
+  let slot = byResource.get(resource);
+  if (slot === undefined) {
+    slot = slotCount++;
+    byResource.set(resource, slot);
+  }
+  return slot;
 }
 
 /**
- * Per statement list, action-list key and resource: the flags of each action, or `null` when
- * no statement of the list covers any of the actions on the resource (most lists, for the few
- * actions a rule probes: nothing is allocated for them and callers skip them).
+ * Per statement list, by slot: the flags of each action, or `null` when no statement of the
+ * list covers any of the actions on the resource (most lists, for the few actions a rule
+ * probes: nothing is allocated for them and callers skip them).
  */
-const manyMemo = new WeakMap<readonly NormalizedStatement[], NestedMemo<Uint8Array | null>>();
+const manyMemo = new WeakMap<readonly NormalizedStatement[], (Uint8Array | null | undefined)[]>();
 
-function flagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, listKey: string): Uint8Array | null {
+function flagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, listKey: string, slot: number): Uint8Array | null {
   let memo = manyMemo.get(statements);
   if (!memo) {
-    memo = new Map();
+    memo = [];
     manyMemo.set(statements, memo);
   }
-  let flags = nestedGet(memo, listKey, resource);
+  let flags = memo[slot];
   if (flags === undefined) {
     flags = null;
     const lowerActions = loweredActions(actions, listKey);
@@ -423,7 +427,7 @@ function flagsOfMany(statements: readonly NormalizedStatement[], actions: readon
         (flags ??= new Uint8Array(actions.length))[i]! |= bit;
       }
     }
-    nestedSet(memo, listKey, resource, flags);
+    memo[slot] = flags;
   }
   return flags;
 }
@@ -456,13 +460,14 @@ export function grantingPoliciesForAny(p: Principal, actions: readonly string[],
       })
       .map(policyLabel);
   }
+  const slot = slotOf(key, resource);
   return p.policies
-    .filter((pol) => flagsOfMany(pol.statements, actions, resource, key)?.some((f, i) => (mask === undefined || mask[i] === true) && (f & (ALLOW | CONDITIONAL_ALLOW)) !== 0) === true)
+    .filter((pol) => flagsOfMany(pol.statements, actions, resource, key, slot)?.some((f, i) => (mask === undefined || mask[i] === true) && (f & (ALLOW | CONDITIONAL_ALLOW)) !== 0) === true)
     .map(policyLabel);
 }
 
-/** Decisions per policy set, action list and resource: principals with identical policies share them. */
-const setDecisions = new WeakMap<PolicySet, NestedMemo<readonly Decision[]>>();
+/** Decisions per policy set, by slot (action list and resource): principals with identical policies share them. */
+const setDecisions = new WeakMap<PolicySet, (readonly Decision[] | undefined)[]>();
 
 /**
  * `decide` for several actions on one resource; same semantics, one pass over the policies,
@@ -474,24 +479,53 @@ export function decideMany(p: Principal, actions: readonly string[], resource = 
 }
 
 /**
- * `decideMany` without the copy: the memoised array itself, shared by every principal of the
- * policy set. For loops over thousands of principals that only read the answers.
+ * `decideMany` without the copy: the memoised array itself (frozen), shared by every principal
+ * of the policy set and by every set with the same answers. For loops over thousands of
+ * principals that only read the answers.
  */
 export function decideManyShared(p: Principal, actions: readonly string[], resource = '*'): readonly Decision[] {
   const key = actionListKey(actions);
+  const slot = slotOf(key, resource);
   const set = p.policySet;
   let memo = setDecisions.get(set);
   if (!memo) {
-    memo = new Map();
+    memo = [];
     setDecisions.set(set, memo);
   }
-  let decisions = nestedGet(memo, key, resource);
+  let decisions = memo[slot];
   if (!decisions) {
-    decisions =
-      resource === '*' ? decideOnAllMany(set.lists, set.boundary, actions, key) : decideManyUncached(set.lists, set.boundary, actions, resource, key);
-    nestedSet(memo, key, resource, decisions);
+    decisions = interned(
+      slot,
+      resource === '*' ? decideOnAllMany(set.lists, set.boundary, actions, key) : decideManyUncached(set.lists, set.boundary, actions, resource, key, slot),
+    );
+    memo[slot] = decisions;
   }
   return decisions;
+}
+
+/**
+ * One frozen array per distinct answer, per slot: thousands of policy sets give the same
+ * answers to a rule's probes (most often "not allowed" for all), so they share one array
+ * instead of each keeping its own. Answers are packed two bits per action (≤ 15 actions).
+ */
+const internTables: (Map<number, readonly Decision[]> | undefined)[] = [];
+const MAX_INTERNED_ACTIONS = 15;
+
+function interned(slot: number, decisions: Decision[]): readonly Decision[] {
+  if (decisions.length > MAX_INTERNED_ACTIONS) return Object.freeze(decisions);
+  let code = 0;
+  for (let i = 0; i < decisions.length; i += 1) code = code * 4 + RANK[decisions[i]!];
+  let table = internTables[slot];
+  if (!table) {
+    table = new Map();
+    internTables[slot] = table;
+  }
+  let shared = table.get(code);
+  if (!shared) {
+    shared = Object.freeze(decisions);
+    table.set(code, shared);
+  }
+  return shared;
 }
 
 function decideManyUncached(
@@ -500,13 +534,14 @@ function decideManyUncached(
   actions: readonly string[],
   resource: string,
   key: string,
+  slot: number,
 ): Decision[] {
   const acc = new Uint8Array(actions.length);
   for (const statements of lists) {
-    const f = flagsOfMany(statements, actions, resource, key);
+    const f = flagsOfMany(statements, actions, resource, key, slot);
     if (f) for (let i = 0; i < acc.length; i += 1) acc[i]! |= f[i]!;
   }
-  const bounded = boundary ? flagsOfMany(boundary, actions, resource, key) : undefined;
+  const bounded = boundary ? flagsOfMany(boundary, actions, resource, key, slot) : undefined;
   const out: Decision[] = new Array<Decision>(actions.length);
   for (let i = 0; i < actions.length; i += 1) {
     const identity = fromFlags(acc[i]!);
