@@ -238,7 +238,7 @@ function emailBlocks(model: ReportModel, options: RenderOptions, limits: EmailLi
   const [headline = model.verdict, ...rest] = model.verdict.split(' · ');
   out.push({ kind: 'h', level: 1, spans: [headline] });
   if (rest.length) out.push({ kind: 'p', spans: [rest.join(' · ')] });
-  out.push({ kind: 'p', small: true, spans: [muted(`${options.title ?? 'art32 compliance report'} · ${dayLabel(now, now)} ${now.slice(0, 4)} · GDPR Art. 32 and CNIL recommendations`)] });
+  out.push({ kind: 'p', small: true, spans: [muted(`${options.title ?? 'art32 security evidence report'} · ${dayLabel(now, now)} ${now.slice(0, 4)} · GDPR Art. 32 and CNIL recommendations`)] });
   out.push(...lapsedLine(model));
   if (shortened) {
     out.push({ kind: 'p', small: true, spans: [muted('Shortened to stay whole in mail clients: fewer items are spelled out, every count is complete. The full list: art32 report.')] });

@@ -49,3 +49,31 @@ describe('France Travail facts carry their source', () => {
     expect(line).not.toContain('GDPR-32.1.d');
   });
 });
+
+describe('no wording that reads as an admission of infringement', () => {
+  const ADMISSION = /\b(a breach under|in breach of|infringe(s|d|ment of)?|violat(es|ed|ion of)|non-?compliant|unlawful)\b/i;
+  it('rule rationales, remediation and threshold sentences state facts and risks, never an infringement', () => {
+    const texts = [
+      ...RULES.flatMap((r) => [r.rationale, r.remediation.console].map((t) => [r.id, t] as const)),
+      ...Object.entries(THRESHOLD_SOURCES).flatMap(([id, entries]) => entries.map((e) => [`${id}.${e.name}`, e.sentence] as const)),
+    ];
+    expect(texts.filter(([, t]) => ADMISSION.test(t)).map(([id, t]) => `${id}: ${ADMISSION.exec(t)![0]}`)).toEqual([]);
+  });
+  it('the weekly email is not titled a compliance report by default', () => {
+    expect(read('lib/report/email.ts')).not.toContain("'art32 compliance report'");
+  });
+});
+
+describe('CNIL texts recommend; facts about the case name their source', () => {
+  it('rationales never say a CNIL text "asks", "sets" or "demands" (it recommends)', () => {
+    const ASKS = /(CNIL|délibération|security guide)[^.;]{0,60}\b(asks?|sets|demands?|imposes?)\b/i;
+    expect(RULES.filter((r) => ASKS.test(r.rationale)).map((r) => `${r.id}: ${ASKS.exec(r.rationale)![0]}`)).toEqual([]);
+  });
+  it('every France Travail fact in a rationale names SAN-2026-003 and its source', () => {
+    const sentences = RULES.flatMap((r) => r.rationale.split(/(?<=\.) (?=[A-Z])/).map((t) => [r.id, t] as const)).filter(([, t]) => /France Travail/.test(t));
+    expect(sentences.filter(([, t]) => !/SAN-2026-003/.test(t) || !/public summaries|Legal Watch No\. 91/.test(t)).map(([id, t]) => `${id}: ${t}`)).toEqual([]);
+  });
+  it('root: no rationale says no policy can restrict root (SCPs do in member accounts)', () => {
+    expect(RULES.filter((r) => /\bno policy (restricts|can limit)\b/i.test(r.rationale)).map((r) => r.id)).toEqual([]);
+  });
+});

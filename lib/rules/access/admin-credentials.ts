@@ -29,7 +29,7 @@ export default defineRule({
   severity: 'high',
   rationale:
     'An administrator\'s password without MFA or its access key is the shortest path to the whole account: a phished password or a key ' +
-    'in a repository gives every personal data store and the power to erase the traces. The CNIL security guide asks for stronger ' +
+    'in a repository gives every personal data store and the power to erase the traces. The CNIL security guide recommends stronger ' +
     'authentication of administrators (fiches 4 and 9) and its MFA recommendation (délibération 2025-019) targets privileged access first; ' +
     'AWS advises temporary credentials for people.',
   remediation: {

@@ -49,11 +49,11 @@ export default defineRule({
   area: 'access',
   severity: 'high',
   rationale:
-    'A role\'s trust policy decides who can become it. Trusting another account lets every administrator of that account in — France ' +
-    'Travail\'s 2024 breach went through accounts of partner organisations. Without sts:ExternalId, aws:PrincipalOrgID or an MFA ' +
+    'A role\'s trust policy decides who can become it. Trusting another account lets every administrator of that account in — in the France ' +
+    'Travail case (SAN-2026-003, public summaries) the attackers used hijacked accounts of partner organisations\' advisers. Without sts:ExternalId, aws:PrincipalOrgID or an MFA ' +
     'condition, a partner\'s compromise is yours; trusting your own account root without MFA lets any user allowed by an identity ' +
     'policy assume the role with a password alone. GDPR Art. 32(1)(b) and 25(2) ask for access limited to what is necessary; the CNIL ' +
-    'security guide asks to manage and review access rights (fiche 5) and to authenticate strongly (fiche 4).',
+    'security guide recommends managing and reviewing access rights (fiche 5) and strong authentication (fiche 4).',
   remediation: {
     console:
       'IAM console → Roles → <role> → Trust relationships → Edit trust policy: add "Condition": {"StringEquals": {"sts:ExternalId": "<secret agreed with the partner>"}} ' +

@@ -37,8 +37,8 @@ export default defineRule({
   severity: 'medium',
   rationale:
     'A role nobody uses keeps its permissions and its trust policy: a partner, a former project or an attacker who learns of it can ' +
-    'use it and nobody expects that use. The CNIL security guide asks to review access rights at least yearly and remove unused accounts ' +
-    '(fiche 5) and to remove unused resources in the cloud (fiche 22). IAM records each role\'s last use (RoleLastUsed).',
+    'use it and nobody expects that use. The CNIL security guide recommends reviewing access rights at least yearly and removing unused accounts ' +
+    '(fiche 5) and removing unused resources in the cloud (fiche 22). IAM records each role\'s last use (RoleLastUsed).',
   remediation: {
     console: 'IAM console → Roles → sort by "Last activity" → for each unused role: confirm with its owner, then Delete (or remove its permissions first).',
     cli:

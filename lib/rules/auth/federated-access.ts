@@ -80,7 +80,8 @@ export default defineRule({
   severity: 'high',
   rationale:
     'People who sign in through IAM Identity Center or a SAML identity provider never appear as IAM users: the user-based rules do not see ' +
-    'them. France Travail\'s advisers were such a population, and their hijacked sessions were the way in. Who gets administrator-equivalent ' +
+    'them. In the France Travail case (SAN-2026-003, public summaries) hijacked accounts of partner organisations\' advisers were the way in; ' +
+    'federated sign-ins are such accounts on AWS. Who gets administrator-equivalent ' +
     'rights through a permission set, and for how long a session stays valid, decide what one stolen session is worth. GDPR Art. 32(1)(b) and ' +
     '25(2) ask for access limited to what is necessary; the CNIL security guide recommends strong authentication and a specific policy for ' +
     'administrators (fiches 4 and 9) and reviewing access rights (fiche 5). AWS gives a permission set a one-hour session unless it is changed.',

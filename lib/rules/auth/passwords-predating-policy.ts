@@ -28,7 +28,7 @@ export default defineRule({
   rationale:
     'AWS enforces most password-policy settings only when a password is next changed: after the policy is strengthened, every older ' +
     'password stays valid as it was. Until those users change their password, the account is as weak as the old policy. CNIL ' +
-    'délibération 2022-100 sets the strength a password should have; GDPR Art. 32(1)(b) asks that the measure be effective.',
+    'délibération 2022-100 recommends the strength a password should have; GDPR Art. 32(1)(b) asks that the measure be effective.',
   remediation: {
     console: 'IAM console → Users → <user> → Security credentials → Console sign-in → Manage → "Require password reset" (or set a new password): the next sign-in applies the current policy.',
     cli: 'aws iam update-login-profile --user-name <user> --password-reset-required',

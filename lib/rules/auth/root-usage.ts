@@ -24,9 +24,10 @@ export default defineRule({
   area: 'auth',
   severity: 'high',
   rationale:
-    'The root user can do everything, including closing the account and erasing logs, and no policy restricts it. It should be used ' +
+    'The root user can do everything, including closing the account and erasing logs; no IAM policy in the account restricts it (service control policies can, in an AWS ' +
+    'Organizations member account only). It should be used ' +
     'only for the few tasks that require it, and each use should reach someone who can tell a legitimate use from an intrusion. ' +
-    'The CNIL security guide asks for non-privileged accounts for routine work and specific measures for administrators (fiche 9) and ' +
+    'The CNIL security guide recommends non-privileged accounts for routine work and specific measures for administrators (fiche 9) and ' +
     'for active analysis of traces (fiche 16).',
   remediation: {
     console:

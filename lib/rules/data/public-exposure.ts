@@ -76,7 +76,7 @@ export default defineRule({
   severity: 'critical',
   rationale:
     'A bucket whose policy or ACL grants everyone, a database reachable from the internet, or a snapshot anyone can restore makes personal data ' +
-    'accessible to an indefinite number of persons — what GDPR Art. 25(2) forbids by default, and a breach under Art. 32(1)(b). S3 Block Public ' +
+    'accessible to an indefinite number of persons — what GDPR Art. 25(2) rules out by default, and a threat to the confidentiality Art. 32(1)(b) asks to ensure. S3 Block Public ' +
     'Access (account and bucket level) is the guard that keeps a later mistake from opening a bucket. The CNIL security guide recommends least ' +
     'privilege for cloud resources (fiche 22). Stores are classified by tag; an untagged store is judged as possibly personal (WARN), never skipped.',
   remediation: {
