@@ -73,7 +73,19 @@ function summaryOf(statements: readonly NormalizedStatement[]): ListSummary {
   return summary;
 }
 
+/** The answer for most principals (no admin grant, no near-admin grant), one shared frozen object. */
+const NOT_ADMIN: AdminAssessment = Object.freeze({ admin: false, conditional: false, via: Object.freeze([]) as unknown as string[], nearAdminVia: Object.freeze([]) as unknown as string[] });
+
+/** Does the policy appear in an assessment (grants `*` on `*`, is AdministratorAccess, or allows NotAction on `*`)? */
+function namedInAssessment(policy: AppliedPolicy): boolean {
+  if (policy.id === ADMINISTRATOR_ACCESS_ARN) return true;
+  const summary = summaryOf(policy.statements);
+  return summary.grantsStar || summary.notActionOnAll;
+}
+
 function computeAdmin(p: Principal): AdminAssessment {
+  // Most principals name no policy in the result: answer them without allocating anything.
+  if (!p.unresolvedPolicies.includes(ADMINISTRATOR_ACCESS_ARN) && !p.policies.some(namedInAssessment)) return NOT_ADMIN;
   const via: string[] = [];
   const nearAdminVia: string[] = [];
   let unconditional = false;

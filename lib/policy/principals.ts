@@ -86,8 +86,21 @@ export function listId(list: readonly NormalizedStatement[]): number {
 
 /** The `PolicySet` key of these statement lists and boundary (order and duplicates ignored). */
 export function policySetKey(lists: readonly (readonly NormalizedStatement[])[], boundary?: readonly NormalizedStatement[]): string {
-  const ids = Array.from(new Set(lists.map(listId))).sort((a, b) => a - b);
-  return `${ids.join(',')}|${boundary ? listId(boundary) : ''}`;
+  // Insertion sort on a handful of ids, duplicates skipped while joining: no Set, no
+  // comparator call per pair (this runs once per principal with inline policies).
+  const ids = new Array<number>(lists.length);
+  for (let i = 0; i < lists.length; i++) {
+    const id = listId(lists[i]!);
+    let j = i - 1;
+    while (j >= 0 && ids[j]! > id) {
+      ids[j + 1] = ids[j]!;
+      j--;
+    }
+    ids[j + 1] = id;
+  }
+  let key = '';
+  for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) key += i === 0 ? `${ids[i]}` : `,${ids[i]}`;
+  return `${key}|${boundary ? listId(boundary) : ''}`;
 }
 
 interface Indexes {
