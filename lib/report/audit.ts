@@ -181,7 +181,9 @@ function auditChecks(requirements: readonly AuditRequirement[], records: readonl
   for (const req of requirements) {
     for (const rule of req.rules) {
       const check = checks.get(rule.id) ?? { id: rule.id, title: rule.title, severity: rule.severity, requirements: [], register: registerStatusForRule(view, rule.id) };
-      if (!check.requirements.includes(req.requirement.shortName)) check.requirements.push(req.requirement.shortName);
+      // A sanction informs the check; listed bare beside the articles it would read as one more requirement.
+      const name = req.requirement.kind === 'reference-case' ? `informed by ${req.requirement.shortName}` : req.requirement.shortName;
+      if (!check.requirements.includes(name)) check.requirements.push(name);
       checks.set(rule.id, check);
     }
   }

@@ -73,6 +73,13 @@ describe('CNIL texts recommend; facts about the case name their source', () => {
     const sentences = RULES.flatMap((r) => r.rationale.split(/(?<=\.) (?=[A-Z])/).map((t) => [r.id, t] as const)).filter(([, t]) => /France Travail/.test(t));
     expect(sentences.filter(([, t]) => !/SAN-2026-003/.test(t) || !/public summaries|Legal Watch No\. 91/.test(t)).map(([id, t]) => `${id}: ${t}`)).toEqual([]);
   });
+  it.each(MARKDOWN)('%s: a CNIL text "recommends"; it never "asks", "requires" or "sets"', (file) => {
+    const ASKS = /(CNIL|délib[a-zé]*|security guide|fiche \d+|2021-122|2022-100)[^.;|]{0,60}\b(asks?|sets|requires?|demands?|mandates?)\b/gi;
+    // Text in double quotes is wording being discussed ('Never write "the CNIL requires"'), not a claim.
+    const prose = read(file).replace(/\n/g, ' ').replace(/"[^"]{0,80}"/g, '""');
+    const hits = [...prose.matchAll(ASKS)].map((m) => m[0]);
+    expect(hits).toEqual([]);
+  });
   it('root: no rationale says no policy can restrict root (SCPs do in member accounts)', () => {
     expect(RULES.filter((r) => /\bno policy (restricts|can limit)\b/i.test(r.rationale)).map((r) => r.id)).toEqual([]);
   });

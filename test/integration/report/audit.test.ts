@@ -46,6 +46,9 @@ describe('audit report (dynalite)', () => {
     // Each rule once under Checks; the failing one with when it first failed and that nobody plans its fix.
     expect(model.checks.map((c) => c.id).sort()).toEqual([...new Set(FRAMEWORKS.flatMap((f) => f.requirements.flatMap((r) => r.ruleIds)))].sort());
     expect(model.checks.find((c) => c.id === 'auth.root-mfa')?.firstFailed).toEqual({ at: at(11), atPeriodStart: false });
+    // A check lists the sanction as what informs it, never beside the articles as if it were one more requirement.
+    expect(model.checks.find((c) => c.id === 'auth.password-strength')?.requirements).toContain('informed by SAN-2026-003');
+    expect(model.checks.flatMap((c) => c.requirements)).not.toContain('SAN-2026-003');
     expect(html).toMatch(/first failed <span class="nowrap">2025-11-11<\/span><br><span class="bad">no plan<\/span>/);
     // The fixture's runs come from a scenario: the document says so before anything else.
     expect(html).toMatch(/<body>\n<p class="banner" role="note">SYNTHETIC DATA — every run of this period was collected from the bundled scenario <bdi>report-test<\/bdi>/);
