@@ -185,7 +185,11 @@ export const SOURCES = {
   cnil2025_019: {
     id: 'cnil2025_019',
     status: 'cnil-recommendation',
-    citation: 'CNIL délibération n° 2025-019 of 20 March 2025 (recommendation on multi-factor authentication)',
+    citation:
+      'CNIL délibération n° 2025-019 of 20 March 2025 (recommendation on multi-factor authentication; JORF 2 April 2025) — the CNIL recommends how MFA solutions are used and designed in line with the GDPR',
+    officialTitle:
+      // As the JORF summaries print it (faceaurisque.com, juriblio.fr reproductions of the JO of 2 April 2025); the Légifrance page was not read.
+      "Délibération n° 2025-019 du 20 mars 2025 portant adoption d'une recommandation relative à l'authentification multifacteur (MFA) (JORF du 2 avril 2025)",
   },
   cnilGuide1: {
     id: 'cnilGuide1',

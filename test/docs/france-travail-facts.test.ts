@@ -80,6 +80,9 @@ describe('CNIL texts recommend; facts about the case name their source', () => {
     const hits = [...prose.matchAll(ASKS)].map((m) => m[0]);
     expect(hits).toEqual([]);
   });
+  it('délibération 2025-019 is about MFA solutions and the GDPR: no rationale says it targets privileged access first', () => {
+    expect(RULES.filter((r) => /2025-019\)? targets/.test(r.rationale)).map((r) => r.id)).toEqual([]);
+  });
   it('root: no rationale says no policy can restrict root (SCPs do in member accounts)', () => {
     expect(RULES.filter((r) => /\bno policy (restricts|can limit)\b/i.test(r.rationale)).map((r) => r.id)).toEqual([]);
   });

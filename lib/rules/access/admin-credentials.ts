@@ -30,7 +30,8 @@ export default defineRule({
   rationale:
     'An administrator\'s password without MFA or its access key is the shortest path to the whole account: a phished password or a key ' +
     'in a repository gives every personal data store and the power to erase the traces. The CNIL security guide recommends stronger ' +
-    'authentication of administrators (fiches 4 and 9) and its MFA recommendation (délibération 2025-019) targets privileged access first; ' +
+    'authentication of administrators (fiches 4 and 9), and its recommendation on multi-factor authentication (délibération n° 2025-019) describes ' +
+    'how MFA is deployed in line with the GDPR; ' +
     'AWS advises temporary credentials for people.',
   remediation: {
     console:

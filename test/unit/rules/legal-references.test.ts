@@ -76,6 +76,8 @@ describe('every rule cites only sources of the table, with their status', () => 
     expect(SOURCES.cnil2022_100.officialTitle).toMatch(/n° 2022-100 du 21 juillet 2022.*JORF du 16 octobre 2022/);
     expect(SOURCES.cnil2021_122.officialTitle).toMatch(/n° 2021-122 du 14 octobre 2021.*JORF du 30 octobre 2021/);
     expect(SOURCES.cnilSan2026_003.citation).toMatch(/22 January 2026 \(published 29 January 2026\)/);
+    expect(SOURCES.cnil2025_019.officialTitle).toMatch(/n° 2025-019 du 20 mars 2025.*authentification multifacteur.*JORF du 2 avril 2025/);
+    expect(SOURCES.cnil2025_019.citation).toMatch(/JORF 2 April 2025/);
   });
 });
 
