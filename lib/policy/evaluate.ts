@@ -89,20 +89,56 @@ export function resourceTypesFor(action: string): readonly ArnTemplate[] {
   return types;
 }
 
-const coverageMemo = new WeakMap<NormalizedStatement, Map<readonly ArnTemplate[], Uint8Array>>();
+/**
+ * Coverage per statement, indexed by the id of the action's resource-type list (type lists are
+ * memoised objects, a few hundred per catalog): an array per statement rather than a Map per
+ * statement, which the young-generation collector copied for each of tens of thousands of
+ * statements. All-covered and none-covered answers (almost all) are shared constants.
+ */
+const coverageMemo = new WeakMap<NormalizedStatement, (Uint8Array | undefined)[]>();
+const typeListIds = new WeakMap<readonly ArnTemplate[], number>();
+let nextTypeListId = 0;
+const uniformCoverage: { all: Uint8Array; none: Uint8Array }[] = [];
+
+function typeListId(types: readonly ArnTemplate[]): number {
+  let id = typeListIds.get(types);
+  if (id === undefined) {
+    id = nextTypeListId++;
+    typeListIds.set(types, id);
+  }
+  return id;
+}
+
+/** The shared all-1 or all-0 array of this length when `cov` is one of them, else `cov`. */
+function shareUniform(cov: Uint8Array): Uint8Array {
+  const n = cov.length;
+  let first = -1;
+  for (let t = 0; t < n; t++) {
+    if (first === -1) first = cov[t]!;
+    else if (cov[t] !== first) return cov;
+  }
+  let shared = uniformCoverage[n];
+  if (!shared) {
+    // Typed arrays with elements cannot be frozen: callers only read them (see typeCoverage).
+    shared = { all: new Uint8Array(n).fill(1), none: new Uint8Array(n) };
+    uniformCoverage[n] = shared;
+  }
+  return first === 1 ? shared.all : shared.none;
+}
 
 /**
  * Per resource type of the action: does the statement's resource clause reach every resource
  * of that type? (`Resource`: some pattern covers the type; `NotResource`: no listed pattern
- * covers it.)
+ * covers it.) The array returned is shared: read it, never write it.
  */
 export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate[]): Uint8Array {
   let byTypes = coverageMemo.get(s);
   if (!byTypes) {
-    byTypes = new Map();
+    byTypes = [];
     coverageMemo.set(s, byTypes);
   }
-  let cov = byTypes.get(types);
+  const id = typeListId(types);
+  let cov = byTypes[id];
   if (cov) return cov;
   cov = new Uint8Array(types.length);
   if (s.resources) {
@@ -111,7 +147,8 @@ export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate
   } else if (s.notResources) {
     for (let t = 0; t < types.length; t++) cov[t] = s.notResources.some((r) => patternCoversTemplate(r, types[t]!)) ? 0 : 1;
   }
-  byTypes.set(types, cov);
+  cov = shareUniform(cov);
+  byTypes[id] = cov;
   return cov;
 }
 
