@@ -54,6 +54,8 @@ export class ActionCatalog {
   /** Services whose ARN formats use a given ARN service namespace (lazily built). */
   private servicesByArnNamespace?: Map<string, number[]>;
   private readonly coverageCache = new Map<string, Bitset>();
+  /** Coverage sets by the templates they come from (`si:0110;…`; '' = none): shared, never mutated. */
+  private readonly coverageBySignature = new Map<string, Bitset>();
 
   public constructor(file: CatalogFile) {
     if (file.levels.join('|') !== ACCESS_LEVELS.join('|')) {
@@ -171,17 +173,30 @@ export class ActionCatalog {
     let bits: Bitset;
     if (glob(pattern).any) bits = this.all;
     else {
-      bits = newBitset(this.size);
       const parts = pattern.split(':');
       const candidates = parts.length >= 6 && !/[*?]/.test(parts[2]!) ? (this.arnNamespaceIndex().get(parts[2]!) ?? []) : this.services.map((_, i) => i);
+      // The result depends only on which templates of which services the pattern covers: most
+      // scoped ARNs (one bucket's objects, one table) cover none and share one empty set, the
+      // others share one set per distinct coverage.
+      const covers: { si: number; covered: boolean[] }[] = [];
+      let signature = '';
       for (const si of candidates) {
-        const templates = this.decodeTypes(si);
-        const covered = templates.map((t) => patternCoversTemplate(pattern, t));
+        const covered = this.decodeTypes(si).map((t) => patternCoversTemplate(pattern, t));
         if (!covered.some(Boolean)) continue;
-        const range = this.services[si]!;
-        for (let id = range.start; id < range.end; id++) {
-          if (this.typeIndicesById[id]!.some((i) => covered[i])) setBit(bits, id);
+        covers.push({ si, covered });
+        signature += `${si}:${covered.map(Number).join('')};`;
+      }
+      const known = this.coverageBySignature.get(signature);
+      if (known) bits = known;
+      else {
+        bits = newBitset(this.size);
+        for (const { si, covered } of covers) {
+          const range = this.services[si]!;
+          for (let id = range.start; id < range.end; id++) {
+            if (this.typeIndicesById[id]!.some((i) => covered[i])) setBit(bits, id);
+          }
         }
+        this.coverageBySignature.set(signature, bits);
       }
     }
     if (this.coverageCache.size > 50_000) this.coverageCache.clear();

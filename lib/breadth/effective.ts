@@ -23,7 +23,7 @@
 import type { NormalizedStatement } from '../policy/document';
 import { decideCovering, type CoveringStatements, type Decision } from '../policy/evaluate';
 import type { ArnTemplate } from '../policy/resources';
-import { glob } from '../policy/glob';
+import { glob, MAX_PATTERN_LENGTH } from '../policy/glob';
 import type { Principal } from '../policy/principals';
 import { newBitset, orInto, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
@@ -135,15 +135,22 @@ export interface EffectivePermissions {
   nonZeroCount: number;
 }
 
+/**
+ * `glob(r).any` (the pattern is a run of `*`), without a glob lookup for the usual ARN: only a
+ * pattern starting with `*` can be one. Patterns past the length bound still go to `glob`,
+ * which refuses them as before.
+ */
+const anyResource = (r: string): boolean => (r.charCodeAt(0) === 42 || r.length > MAX_PATTERN_LENGTH) && glob(r).any;
+
 /** True when the statement's Resource is `*` (or `**`…) or it uses `NotResource`. */
 export function isUnscoped(s: NormalizedStatement): boolean {
-  if (s.resources) return s.resources.some((r) => glob(r).any);
+  if (s.resources) return s.resources.some(anyResource);
   return s.notResources !== undefined;
 }
 
 /** True when a Deny statement denies on every resource (`Resource: "*"`). */
 function deniesEverywhere(s: NormalizedStatement): boolean {
-  return s.resources?.some((r) => glob(r).any) ?? false;
+  return s.resources?.some(anyResource) ?? false;
 }
 
 let nextTypeListId = 1;
@@ -431,7 +438,24 @@ export class BreadthCalculator {
   private readonly typeListIds = new WeakMap<readonly ArnTemplate[], number>();
   /** Per action id: the id of its resource-type list (0 = not looked up yet). */
   private readonly typeIdOfAction: Int32Array;
-  private hardMemo = new Map<string, { onAll: Decision; somewhere: Decision }>();
+  /**
+   * Decisions by signature: whether a boundary applies, the resource-type list and the covering
+   * statements (by identity, in order). Kept across policy sets: sets sharing policies share
+   * their hard decisions (half of them on the realistic mix).
+   */
+  private readonly hardMemo = new Map<string, { onAll: Decision; somewhere: Decision }>();
+  private hardKeys: string[] = [];
+  private readonly statementIds = new WeakMap<NormalizedStatement, number>();
+  private nextStatementId = 1;
+
+  private statementId(st: NormalizedStatement): number {
+    let id = this.statementIds.get(st);
+    if (id === undefined) {
+      id = this.nextStatementId++;
+      this.statementIds.set(st, id);
+    }
+    return id;
+  }
   private hardMemoLists: unknown = undefined;
   /** The statements of `hardMemoLists` (identity lists, then the boundary's), flattened once. */
   private hardStatements: NormalizedStatement[] = [];
@@ -460,8 +484,8 @@ export class BreadthCalculator {
    * lib/policy/evaluate from the statements that cover them. Actions covered by the same
    * statements and with the same resource types get the same answer, so the word's bits are
    * split into such classes (one pass per statement) and each class is decided once —
-   * memoised per call by its signature (a `Deny * NotResource …` makes every action hard, but
-   * they fall into a few hundred signatures). Updates `wg`/`wc`/`wga`/`wca` from the values given.
+   * memoised by its signature (a `Deny * NotResource …` makes every action hard, but they fall
+   * into a few hundred signatures). Updates `wg`/`wc`/`wga`/`wca` from the values given.
    */
   private hardWord(
     lists: readonly (readonly NormalizedStatement[])[],
@@ -474,14 +498,16 @@ export class BreadthCalculator {
     ca: number,
   ): void {
     if (this.hardMemoLists !== lists) {
-      this.hardMemo = new Map();
       this.hardMemoLists = lists;
       const flat: NormalizedStatement[] = [];
       for (const list of lists) for (const st of list) flat.push(st);
       this.hardBoundaryFrom = flat.length;
       if (boundary) for (const st of boundary) flat.push(st);
       this.hardStatements = flat;
+      // Signature parts: the statement's process-wide id, `b` for a boundary statement.
+      this.hardKeys = flat.map((st, k) => `${k < this.hardBoundaryFrom ? '' : 'b'}${this.statementId(st)},`);
       if (this.wordValues.length < flat.length) this.wordValues = new Uint32Array(flat.length * 2);
+      if (this.hardMemo.size > 200_000) this.hardMemo.clear();
     }
     const flat = this.hardStatements;
     const vs = this.wordValues;
@@ -514,8 +540,8 @@ export class BreadthCalculator {
           if (this.typeIdOf((i << 5) + (31 - Math.clz32(b))) === typeId) group |= b;
         }
         rest = (rest & ~group) >>> 0;
-        let sig = `${typeId}|`;
-        for (let k = 0; k < flat.length; k++) if (vs[k]! & low) sig += k < this.hardBoundaryFrom ? `${k},` : `b${k},`;
+        let sig = boundary ? `B${typeId}|` : `${typeId}|`;
+        for (let k = 0; k < flat.length; k++) if (vs[k]! & low) sig += this.hardKeys[k]!;
         let out = this.hardMemo.get(sig);
         if (!out) {
           const cov: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary: boundary !== undefined };

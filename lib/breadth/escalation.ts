@@ -15,9 +15,9 @@ import type { NormalizedStatement } from '../policy/document';
 import { typeCoverage } from '../policy/evaluate';
 import { glob, globMatch } from '../policy/glob';
 import { policyLabel, type Principal } from '../policy/principals';
-import { hasBit, type Bitset } from './bitset';
+import { hasBit, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
-import { sparseWord, type BreadthCalculator } from './effective';
+import { sparseWord, type BreadthCalculator, type SparseBits } from './effective';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 
 export { ESCALATION_PATHS, type EscalationPath, type EscalationSource } from './escalation-paths';
@@ -94,6 +94,8 @@ export interface EscalationIndex {
   /** Distinct catalog words holding path actions, and per word the action numbers in it. */
   words: Int32Array;
   byWord: readonly Int32Array[];
+  /** Per catalog word: its position in `words`, or -1 (no path action in it). */
+  wordSlot: Int32Array;
 }
 
 const indexMemo = new WeakMap<ActionCatalog, EscalationIndex>();
@@ -119,7 +121,9 @@ export function escalationIndex(catalog: ActionCatalog): EscalationIndex {
     paths: ESCALATION_PATHS.map((path) => ({ path, steps: path.steps.map((step) => Int32Array.from(step, (a) => number.get(a)!)) })),
     words,
     byWord: [...words].map((w) => Int32Array.from(byWordMap.get(w)!)),
+    wordSlot: new Int32Array(wordsFor(catalog.size)).fill(-1),
   };
+  words.forEach((w, k) => (index!.wordSlot[w] = k));
   indexMemo.set(catalog, index);
   return index;
 }
@@ -168,6 +172,16 @@ interface ListEscalation {
   passRole: PassRoleFact[];
 }
 
+/** A list that grants no path action: shared (never mutated). */
+const NO_PATH_ACTION: ListEscalation = { flags: new Uint8Array(0), selfOnlyFor: null, passRole: [] };
+
+/** Does the sparse set hold a bit in a word that has path actions? (word-level: a cheap pre-check) */
+function touchesSlots(bits: SparseBits | null, index: EscalationIndex): boolean {
+  if (!bits) return false;
+  for (let k = 0; k < bits.words.length; k++) if (index.wordSlot[bits.words[k]!]! >= 0) return true;
+  return false;
+}
+
 interface StatementFacts {
   beyondSelfAlways: boolean;
   /** The one non-self resource the statement names, if exactly one. */
@@ -204,6 +218,12 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
   lastMemo = memo;
   let out = memo.get(statements);
   if (out) return out;
+  // Most lists grant no path action at all (their Allow masks miss every path word): one shared answer.
+  const masks = calc.policyMasks(statements as NormalizedStatement[]);
+  if (!touchesSlots(masks.allow, index) && !touchesSlots(masks.conditionalAllow, index)) {
+    memo.set(statements, NO_PATH_ACTION);
+    return NO_PATH_ACTION;
+  }
   const flags = new Uint8Array(index.ids.length);
   let selfOnlyFor: Map<number, string[]> | null = null;
   const passRole: PassRoleFact[] = [];
@@ -212,8 +232,13 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
     if (s.effect !== 'Allow') continue;
     const actions = calc.statementActions(s);
     let facts: StatementFacts | undefined;
-    for (let k = 0; k < words.length; k++) {
-      const bits = sparseWord(actions, words[k]!);
+    // Few words in the statement (an explicit list): visit them; many (NotAction): look the path words up.
+    const few = actions.words.length < words.length;
+    const visits = few ? actions.words.length : words.length;
+    for (let v = 0; v < visits; v++) {
+      const k = few ? index.wordSlot[actions.words[v]!]! : v;
+      if (k < 0) continue;
+      const bits = few ? actions.values[v]! : sparseWord(actions, words[k]!);
       if (bits === 0) continue;
       const inWord = byWord[k]!;
       for (let j = 0; j < inWord.length; j++) {
@@ -287,7 +312,7 @@ export function findHeldEscalations(principal: Principal, held: HeldActions, ind
     d = { policies: [], beyondSelf: false, onAll: false, passRole: [] };
     for (let i = 0; i < policies.length; i++) {
       const g = lists[i]!;
-      const f = g.flags[e]!;
+      const f = g.flags[e] ?? 0;
       if (!(f & COVERS)) continue;
       const selfOnly = g.selfOnlyFor?.get(e);
       if (selfOnly && arnUse) arnUse.arnSensitive = true;
