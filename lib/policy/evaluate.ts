@@ -358,6 +358,23 @@ export function listAllowsOnAllMany(list: readonly NormalizedStatement[], action
   };
 }
 
+/**
+ * Does this one statement list Allow (perhaps conditionally), on every resource of one of its
+ * types, at least one action of the list whose `mask` entry is true (every action without a
+ * mask)? `listAllowsOnAllMany` without a closure per call.
+ */
+export function listAllowsAnyOnAllMany(list: readonly NormalizedStatement[], actions: readonly string[], listKey: string, mask?: readonly boolean[]): boolean {
+  const fl = listTypeFlagsMany(list, actions, typesOfList(actions, listKey), listKey);
+  if (!fl) return false;
+  for (let i = 0; i < actions.length; i++) {
+    if (mask !== undefined && mask[i] !== true) continue;
+    const f = fl[i];
+    if (!f) continue;
+    for (let t = 0; t < f.length; t++) if (f[t]! & (ALLOW | CONDITIONAL_ALLOW)) return true;
+  }
+  return false;
+}
+
 const isUnscopedResource = (s: NormalizedStatement): boolean => s.resources === undefined || s.resources.some((r) => glob(r).any);
 
 /**

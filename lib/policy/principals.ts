@@ -16,7 +16,7 @@ import {
   wildcardMatch,
   type NormalizedStatement,
 } from './document';
-import { decideOnAll, decideOnAllMany, listAllowsOnAll, listAllowsOnAllMany, loweredActions, type Decision } from './evaluate';
+import { decideOnAll, decideOnAllMany, listAllowsAnyOnAllMany, listAllowsOnAll, loweredActions, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
 
@@ -466,12 +466,7 @@ function actionListKey(actions: readonly string[]): string {
 export function grantingPoliciesForAny(p: Principal, actions: readonly string[], resource = '*', mask?: readonly boolean[]): string[] {
   const key = actionListKey(actions);
   if (resource === '*') {
-    return p.policies
-      .filter((pol) => {
-        const allows = listAllowsOnAllMany(pol.statements, actions, key);
-        return actions.some((_, i) => (mask === undefined || mask[i] === true) && allows(i));
-      })
-      .map(policyLabel);
+    return p.policies.filter((pol) => listAllowsAnyOnAllMany(pol.statements, actions, key, mask)).map(policyLabel);
   }
   const slot = slotOf(key, resource);
   return p.policies
