@@ -126,6 +126,19 @@ function shareUniform(cov: Uint8Array): Uint8Array {
   return first === 1 ? shared.all : shared.none;
 }
 
+/** Shared read-only flag arrays whose every entry is one value, by length then value. */
+const uniformFlags: (Uint8Array | undefined)[][] = [];
+
+/** The shared array with the same length and (uniform) value as `f`, or `f` itself when its entries differ. */
+function shareUniformFlags(f: Uint8Array): Uint8Array {
+  const n = f.length;
+  if (n === 0) return f;
+  const v = f[0]!;
+  for (let t = 1; t < n; t++) if (f[t] !== v) return f;
+  const byValue = (uniformFlags[n] ??= []);
+  return (byValue[v] ??= f);
+}
+
 /**
  * Per resource type of the action: does the statement's resource clause reach every resource
  * of that type? (`Resource`: some pattern covers the type; `NotResource`: no listed pattern
@@ -266,6 +279,8 @@ function listTypeFlagsMany(
       if (f) (flags ??= new Array<Uint8Array | undefined>(actions.length))[i] = f;
     }
   }
+  // Most per-action flags are the same bit on every type (e.g. ALLOW everywhere): share those.
+  if (flags) for (let i = 0; i < flags.length; i++) if (flags[i]) flags[i] = shareUniformFlags(flags[i]!);
   out = flags;
   memo[slot] = out;
   return out;
