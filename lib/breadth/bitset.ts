@@ -78,3 +78,53 @@ export function isEmpty(b: Bitset): boolean {
   for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
   return true;
 }
+
+/**
+ * Sparse bitsets (their non-zero words, ascending, with the words' values) stored back to
+ * back in two growing typed arrays: a set is a range [start, end). Thousands of folded
+ * statements and policies then cost no object each (nothing for the garbage collector to
+ * copy or trace), and a range is read with two array loads.
+ */
+export class SparseArena {
+  public words = new Uint16Array(4096);
+  public values = new Uint32Array(4096);
+  /** End of the used part: the next set starts here. */
+  public top = 0;
+
+  /** Make room for `n` more words (may replace `words` / `values`: re-read them after). */
+  public reserve(n: number): void {
+    const need = this.top + n;
+    if (need <= this.words.length) return;
+    let size = this.words.length * 2;
+    while (size < need) size *= 2;
+    const words = new Uint16Array(size);
+    words.set(this.words.subarray(0, this.top));
+    const values = new Uint32Array(size);
+    values.set(this.values.subarray(0, this.top));
+    this.words = words;
+    this.values = values;
+  }
+
+  /** Value of word `w` in the set [start, end) (0 when absent; binary search). */
+  public word(start: number, end: number, w: number): number {
+    const words = this.words;
+    let lo = start;
+    let hi = end - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = words[mid]!;
+      if (v === w) return this.values[mid]!;
+      if (v < w) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+}
+
+/** `a`, or a copy twice as long when `a` has fewer than `n` entries (for per-slot tables). */
+export function growInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  if (n <= a.length) return a;
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}

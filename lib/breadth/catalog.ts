@@ -54,6 +54,8 @@ export class ActionCatalog {
   /** Services whose ARN formats use a given ARN service namespace (lazily built). */
   private servicesByArnNamespace?: Map<string, number[]>;
   private readonly coverageCache = new Map<string, Bitset>();
+  /** What `actionsCoveredBy` returns for every pattern that covers no whole resource type (shared, all zero). */
+  public readonly coversNothing: Bitset;
   /** Coverage sets by the templates they come from (`si:0110;…`; '' = none): shared, never mutated. */
   private readonly coverageBySignature = new Map<string, Bitset>();
 
@@ -96,6 +98,8 @@ export class ActionCatalog {
     this.all = newBitset(this.size);
     for (let i = 0; i < this.size; i++) setBit(this.all, i);
     this.empty = newBitset(this.size);
+    this.coversNothing = newBitset(this.size);
+    this.coverageBySignature.set('', this.coversNothing);
     this.rawTypes = file.resourceTypes ?? {};
     this.typesById = new Array(this.size);
     this.typeIndicesById = new Array(this.size);

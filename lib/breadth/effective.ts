@@ -9,23 +9,26 @@
  *   a conditional Deny, or a conditional boundary statement stands in the way);
  * - the same two sets restricted to statements whose resource is `*` (or a `NotResource`,
  *   which covers everything but what it lists): "on all resources".
- * A Deny scoped to particular resources does not remove the action: it stays granted on
- * the other resources.
+ * Actions covered by a Deny scoped to particular resources or using `NotResource` (and a few
+ * Allow shapes, see `foldStatements`) are decided by lib/policy/evaluate (`decideCovering`),
+ * the one policy engine: a scoped Deny removes an action only where it names all the Allow's
+ * resources.
  *
  * Out of scope (said in every output): service control policies, resource control
  * policies, resource-based policies and session policies.
  *
- * Cost: pattern expansion is cached by the catalog; statement masks are cached by their
- * action list; managed policies are cached by identity (resolvePrincipals shares one
- * statement array per managed policy), so 10,000 principals sharing 20,000 policies
- * cost one expansion per distinct policy and a few bitset unions per principal.
+ * Cost: pattern expansion is cached by the catalog; each distinct statement's action set and
+ * each distinct statement list's masks are computed once, into typed-array arenas (see
+ * `BreadthCalculator`); managed policies are shared by identity (resolvePrincipals shares one
+ * statement array per managed policy), so 10,000 principals sharing 20,000 policies cost one
+ * fold per distinct policy and a few sparse unions per policy set.
  */
 import type { NormalizedStatement } from '../policy/document';
 import { decideCovering, type CoveringStatements, type Decision } from '../policy/evaluate';
 import type { ArnTemplate } from '../policy/resources';
 import { glob, MAX_PATTERN_LENGTH } from '../policy/glob';
 import type { Principal } from '../policy/principals';
-import { newBitset, orInto, wordsFor, type Bitset } from './bitset';
+import { growInt32, newBitset, SparseArena, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
 
 export const SCOPE_NOTE =
@@ -120,9 +123,10 @@ interface BoundaryMasks {
   any: Bitset;
   allowOnAll: Bitset;
   anyOnAll: Bitset;
-  deny: SparseBits | null;
-  conditionalDeny: SparseBits | null;
-  hard: SparseBits | null;
+  /** Its Deny / conditional Deny / hard masks as list ranges (the Allow ranges are read from the dense masks above). */
+  ranges: Int32Array;
+  /** Statement slots of the boundary's statements. */
+  slots: Int32Array;
 }
 
 export interface EffectivePermissions {
@@ -155,22 +159,115 @@ function deniesEverywhere(s: NormalizedStatement): boolean {
 
 let nextTypeListId = 1;
 
-const MASK_KEYS = ['allow', 'allowOnAll', 'conditionalAllow', 'conditionalAllowOnAll', 'deny', 'conditionalDeny', 'hard'] as const;
-type MaskKey = (typeof MASK_KEYS)[number];
+// The seven masks of a folded statement list, in the order their ranges are stored.
+const ALLOW = 0;
+const COND_ALLOW = 1;
+const ALLOW_ON_ALL = 2;
+const COND_ALLOW_ON_ALL = 3;
+const DENY = 4;
+const COND_DENY = 5;
+const HARD = 6;
+const MASKS = 7;
+/** Per list: the start of each mask's range, then the end of the last (ranges are back to back). */
+const LIST_STRIDE = MASKS + 1;
 
+/**
+ * Sets below this many words (summed over their lists' masks) are merged through stamped
+ * word lists; above it the whole scratch is scanned and cleared (cheaper than stamping and
+ * sorting ~700 words for a list holding a `NotAction` grant).
+ */
+const DENSE_WORDS = 160;
+
+/** A folded list's masks read back as `PolicyMasks` (for callers outside this module; built on demand). */
+class ListMasks implements PolicyMasks {
+  private readonly cache: (SparseBits | null | undefined)[] = [];
+  public constructor(
+    private readonly arena: SparseArena,
+    private readonly ranges: Int32Array,
+    private readonly base: number,
+    public readonly allowsStar: boolean,
+  ) {}
+
+  private mask(k: number): SparseBits | null {
+    let m = this.cache[k];
+    if (m === undefined) {
+      const start = this.ranges[this.base + k]!;
+      const end = this.ranges[this.base + k + 1]!;
+      m = start === end ? null : { words: this.arena.words.slice(start, end), values: this.arena.values.slice(start, end) };
+      this.cache[k] = m;
+    }
+    return m;
+  }
+
+  public get allow(): SparseBits | null {
+    return this.mask(ALLOW);
+  }
+  public get allowOnAll(): SparseBits | null {
+    return this.mask(ALLOW_ON_ALL);
+  }
+  public get conditionalAllow(): SparseBits | null {
+    return this.mask(COND_ALLOW);
+  }
+  public get conditionalAllowOnAll(): SparseBits | null {
+    return this.mask(COND_ALLOW_ON_ALL);
+  }
+  public get deny(): SparseBits | null {
+    return this.mask(DENY);
+  }
+  public get conditionalDeny(): SparseBits | null {
+    return this.mask(COND_DENY);
+  }
+  public get hard(): SparseBits | null {
+    return this.mask(HARD);
+  }
+}
+
+/**
+ * Effective permissions from statement lists, with every intermediate result in typed
+ * arrays indexed by slot numbers:
+ * - each distinct statement gets a slot; its action set (Action patterns unioned, or the
+ *   catalog minus its NotAction patterns) is a range of the statement arena;
+ * - each distinct statement list (and each boundary) is folded once into seven masks, seven
+ *   back-to-back ranges of the list arena (`listRanges`), plus its statements' slots;
+ * - a policy set merges its lists' ranges into scratch masks and reads the result word by
+ *   word; only "hard" actions (a scoped or `NotResource` Deny, an Allow with `NotResource`
+ *   naming whole types, a scoped boundary Allow) go to lib/policy/evaluate, memoised by
+ *   signature.
+ * No object is made per statement, list or set (the young-generation collector would copy
+ * them all: they live as long as the analysis).
+ */
 export class BreadthCalculator {
-  /** NotAction statements' sets by their pattern list. */
-  private readonly statementCache = new Map<string, SparseBits>();
+  private readonly words: number;
+  /** Statement slots by statement object; the objects by slot. */
+  private readonly statementSlots = new WeakMap<NormalizedStatement, number>();
+  private readonly statements: NormalizedStatement[] = [];
+  /** Action sets of the statements: slot s is [stmtRange[2s], stmtRange[2s + 1]) of `stmtArena`. */
+  private readonly stmtArena = new SparseArena();
+  private stmtRange = new Int32Array(2048);
+  /** NotAction statements' action sets by their pattern list (one range shared by every such statement). */
+  private readonly notActionRanges = new Map<string, number>();
+  /** Sparse sets handed out by `statementActions` (built on demand, by slot). */
+  private readonly statementViews: (SparseBits | undefined)[] = [];
   private readonly patternCache = new Map<string, SparseBits>();
   /** Word indices set in `scratch` by unionOfPatterns (values are never 0 once set). */
   private readonly unionTouched: Int32Array;
-  private readonly statementObjects = new WeakMap<NormalizedStatement, SparseBits>();
   private readonly scratch: Bitset;
-  private readonly policyCache = new WeakMap<NormalizedStatement[], PolicyMasks>();
-  private readonly boundaryCache = new WeakMap<NormalizedStatement[], BoundaryMasks>();
-  private readonly words: number;
-  /** Dense scratch used while folding one policy. */
-  private readonly fold: Record<MaskKey, Bitset>;
+
+  /** List slots of identity statement lists (boundaries are folded apart: `boundaryCache`). */
+  private readonly listSlots = new WeakMap<readonly NormalizedStatement[], number>();
+  private listCount = 0;
+  private readonly listArena = new SparseArena();
+  private listRanges = new Int32Array(LIST_STRIDE * 1024);
+  /** Statement slots of each list: list l's are listStatements[listStmtStart[l] .. listStmtStart[l + 1]). */
+  private listStatements = new Int32Array(8192);
+  private listStmtStart = new Int32Array(1025);
+  private listStmtTop = 0;
+  private allowsStarOf = new Uint8Array(1024);
+  private readonly listMaskObjects: (PolicyMasks | undefined)[] = [];
+  private readonly boundaryCache = new WeakMap<readonly NormalizedStatement[], BoundaryMasks>();
+
+  /** Dense scratch used while folding one list: mask k of word w at fold[w * MASKS + k]. */
+  private readonly fold: Uint32Array;
   // Scratch buffers reused across principals (results are valid until the next call).
   private readonly idAllow: Bitset;
   private readonly idAllowAny: Bitset;
@@ -180,6 +277,8 @@ export class BreadthCalculator {
   private readonly conditionalDeny: Bitset;
   private readonly hard: Bitset;
   private readonly result: EffectivePermissions;
+  /** Coverage sets of one statement's patterns, while it is folded. */
+  private readonly coverage: Bitset[] = [];
 
   public constructor(public readonly catalog: ActionCatalog) {
     const n = catalog.size;
@@ -190,7 +289,7 @@ export class BreadthCalculator {
     this.computeStamp = new Int32Array(wordsFor(n));
     this.touched = new Int32Array(wordsFor(n));
     this.touchStamp = new Int32Array(wordsFor(n));
-    this.fold = Object.fromEntries(MASK_KEYS.map((k) => [k, newBitset(n)])) as Record<MaskKey, Bitset>;
+    this.fold = new Uint32Array(wordsFor(n) * MASKS);
     this.idAllow = newBitset(n);
     this.idAllowAny = newBitset(n);
     this.idAllowOnAll = newBitset(n);
@@ -209,37 +308,73 @@ export class BreadthCalculator {
     };
   }
 
-  /**
-   * Actions a statement's action clause covers (`NotAction` = catalog minus the listed
-   * patterns), sparse. Cached per statement object and per distinct action list. Shared:
-   * never mutate.
-   */
-  public statementActions(s: NormalizedStatement): SparseBits {
-    const byObject = this.statementObjects.get(s);
-    if (byObject) return byObject;
-    let bits: SparseBits;
+  /** The statement's slot, its action set folded into the statement arena on first sight. */
+  private statementSlot(s: NormalizedStatement): number {
+    let slot = this.statementSlots.get(s);
+    if (slot !== undefined) return slot;
+    slot = this.statements.length;
+    this.statements.push(s);
+    this.statementSlots.set(s, slot);
+    this.stmtRange = growInt32(this.stmtRange, 2 * slot + 2);
     if (s.actions) {
       // Sparse all the way: an explicit list of a few actions touches a few words, not ~700.
-      bits = s.actions.length === 1 ? this.patternBits(s.actions[0]!) : this.unionOfPatterns(s.actions);
+      this.unionOfPatterns(s.actions, slot);
     } else if (s.notActions) {
-      // NotAction = the catalog minus the listed patterns: dense, cached per distinct list.
+      // NotAction = the catalog minus the listed patterns: dense, one range per distinct list.
       const key = s.notActions.join('\n');
-      let cached = this.statementCache.get(key);
-      if (!cached) {
+      const shared = this.notActionRanges.get(key);
+      if (shared !== undefined) {
+        this.stmtRange[2 * slot] = this.stmtRange[2 * shared]!;
+        this.stmtRange[2 * slot + 1] = this.stmtRange[2 * shared + 1]!;
+      } else {
         // Own buffer: `scratch` must stay all-zero between unionOfPatterns calls.
         const excluded = newBitset(this.catalog.size);
         for (const p of s.notActions) orSparse(excluded, this.patternBits(p));
         const all = this.catalog.all;
         for (let i = 0; i < excluded.length; i++) excluded[i] = all[i]! & ~excluded[i]!;
-        cached = toSparse(excluded) ?? EMPTY;
-        this.statementCache.set(key, cached);
+        this.storeDense(excluded, slot);
+        this.notActionRanges.set(key, slot);
       }
-      bits = cached;
     } else {
-      bits = EMPTY;
+      this.stmtRange[2 * slot] = this.stmtArena.top;
+      this.stmtRange[2 * slot + 1] = this.stmtArena.top;
     }
-    this.statementObjects.set(s, bits);
-    return bits;
+    return slot;
+  }
+
+  /** Store a dense set's non-zero words as statement `slot`'s range. */
+  private storeDense(dense: Bitset, slot: number): void {
+    const arena = this.stmtArena;
+    arena.reserve(dense.length);
+    const { words, values } = arena;
+    const start = arena.top;
+    let top = start;
+    for (let i = 0; i < dense.length; i++) {
+      if (dense[i] !== 0) {
+        words[top] = i;
+        values[top] = dense[i]!;
+        top += 1;
+      }
+    }
+    arena.top = top;
+    this.stmtRange[2 * slot] = start;
+    this.stmtRange[2 * slot + 1] = top;
+  }
+
+  /**
+   * Actions a statement's action clause covers (`NotAction` = catalog minus the listed
+   * patterns), sparse. Cached per statement object. Shared: never mutate.
+   */
+  public statementActions(s: NormalizedStatement): SparseBits {
+    const slot = this.statementSlot(s);
+    let view = this.statementViews[slot];
+    if (!view) {
+      const start = this.stmtRange[2 * slot]!;
+      const end = this.stmtRange[2 * slot + 1]!;
+      view = start === end ? EMPTY : { words: this.stmtArena.words.subarray(start, end), values: this.stmtArena.values.subarray(start, end) };
+      this.statementViews[slot] = view;
+    }
+    return view;
   }
 
   /** Actions one (lower-cased) pattern names, sparse, cached per pattern text. */
@@ -256,8 +391,8 @@ export class BreadthCalculator {
     return bits;
   }
 
-  /** Union of several patterns' sparse sets, through a scratch that is cleared word by word. */
-  private unionOfPatterns(patterns: readonly string[]): SparseBits {
+  /** Union of several patterns' sparse sets, stored as statement `slot`'s range (through a scratch cleared word by word). */
+  private unionOfPatterns(patterns: readonly string[], slot: number): void {
     const dense = this.scratch;
     const touched = this.unionTouched;
     let n = 0;
@@ -269,31 +404,36 @@ export class BreadthCalculator {
         dense[w]! |= values[k]!;
       }
     }
-    if (n === 0) return EMPTY;
-    const order = touched.subarray(0, n).sort();
-    const words = new Uint16Array(n);
-    const values = new Uint32Array(n);
+    const arena = this.stmtArena;
+    arena.reserve(n);
+    const start = arena.top;
+    if (n > 1) touched.subarray(0, n).sort();
+    const { words, values } = arena;
     for (let k = 0; k < n; k++) {
-      const w = order[k]!;
-      words[k] = w;
-      values[k] = dense[w]!;
+      const w = touched[k]!;
+      words[start + k] = w;
+      values[start + k] = dense[w]!;
       dense[w] = 0;
     }
-    return { words, values };
+    arena.top = start + n;
+    this.stmtRange[2 * slot] = start;
+    this.stmtRange[2 * slot + 1] = start + n;
   }
 
-  /** Word indices written while folding one policy, so only they are read back and cleared. */
+  /** Word indices written while folding one list, so only they are read back and cleared. */
   private readonly touched: Int32Array;
   private readonly touchStamp: Int32Array;
   private touchedCount = 0;
   private foldRound = 0;
 
-  private orFold(key: MaskKey, bits: SparseBits): void {
-    const target = this.fold[key];
-    const { words, values } = bits;
-    for (let k = 0; k < words.length; k++) {
+  /** OR statement `slot`'s action set into fold mask `key`. */
+  private orFold(key: number, slot: number): void {
+    const fold = this.fold;
+    const { words, values } = this.stmtArena;
+    const end = this.stmtRange[2 * slot + 1]!;
+    for (let k = this.stmtRange[2 * slot]!; k < end; k++) {
       const w = words[k]!;
-      target[w]! |= values[k]!;
+      fold[w * MASKS + key]! |= values[k]!;
       if (this.touchStamp[w] !== this.foldRound) {
         this.touchStamp[w] = this.foldRound;
         this.touched[this.touchedCount++] = w;
@@ -302,166 +442,220 @@ export class BreadthCalculator {
   }
 
   /**
-   * Actions an Allow grants on every resource: all of them for `*` or `NotResource`; for ARN
-   * patterns, those of which a pattern names every resource of one of their types.
-   * (No per-statement cache: a statement is folded once, with its list's masks.)
+   * OR into fold mask `key` the actions of statement `slot` of which some pattern covers a
+   * whole resource type (ARN coverage, lib/policy/resources.ts through the catalog). Only
+   * words the statement already touched are written: no stamping needed.
    */
-  private allowOnAllBits(s: NormalizedStatement, bits: SparseBits, unscoped: boolean): SparseBits | null {
-    if (unscoped) return bits;
-    return this.intersectCoverage(bits, s.resources ?? []);
-  }
-
-  /** `bits` ∩ (actions some pattern covers a type of), sparse; null when empty. */
-  private intersectCoverage(bits: SparseBits, patterns: readonly string[]): SparseBits | null {
-    const covered = patterns.map((r) => this.catalog.actionsCoveredBy(r));
-    const { words, values } = bits;
-    const outWords: number[] = [];
-    const outValues: number[] = [];
-    for (let k = 0; k < words.length; k++) {
-      let union = 0;
-      for (const c of covered) union |= c[words[k]!]!;
-      const v = (values[k]! & union) >>> 0;
-      if (v !== 0) {
-        outWords.push(words[k]!);
-        outValues.push(v);
-      }
+  private orFoldCovered(key: number, slot: number, patterns: readonly string[]): void {
+    // Most scoped ARNs (one bucket's objects, one table) cover no whole type: they share the
+    // catalog's empty set, so nothing is visited for them.
+    const none = this.catalog.coversNothing;
+    const covered = this.coverage;
+    covered.length = 0;
+    for (const r of patterns) {
+      const c = this.catalog.actionsCoveredBy(r);
+      if (c !== none) covered.push(c);
     }
-    return outWords.length ? { words: Uint16Array.from(outWords), values: Uint32Array.from(outValues) } : null;
+    if (covered.length === 0) return;
+    const fold = this.fold;
+    const { words, values } = this.stmtArena;
+    const end = this.stmtRange[2 * slot + 1]!;
+    for (let k = this.stmtRange[2 * slot]!; k < end; k++) {
+      const w = words[k]!;
+      let union = 0;
+      for (let j = 0; j < covered.length; j++) union |= covered[j]![w]!;
+      fold[w * MASKS + key]! |= values[k]! & union;
+    }
   }
 
   /**
-   * Allow actions the masks cannot settle: a `NotResource` Allow whose listed patterns name
-   * whole resource types (it may exclude every resource of the action); in a boundary, an
-   * Allow on ARN patterns (its types must meet the identity policies' types).
+   * Fold statements into the fold scratch (touched words listed, ascending). Per Allow: its
+   * actions; on every resource, all of them for `*` or `NotResource`, for ARN patterns those
+   * of which a pattern names every resource of one of their types; "hard", those of a
+   * `NotResource` Allow whose listed patterns name whole types (it may exclude every resource
+   * of the action), and in a boundary those of an Allow on ARN patterns (its types must meet
+   * the identity policies' types). A Deny on `*` removes (or, conditional, may remove) its
+   * actions; any other Deny makes them hard. Returns whether an Allow names `*` or `*:*`.
    */
-  private allowHardBits(s: NormalizedStatement, bits: SparseBits, boundary: boolean, unscoped: boolean): SparseBits | null {
-    if (s.notResources) return this.intersectCoverage(bits, s.notResources);
-    if (boundary && !unscoped) return this.intersectCoverage(bits, s.resources ?? []);
-    return null;
-  }
-
-  private foldStatements(statements: NormalizedStatement[], boundary = false): boolean {
+  private foldStatements(statements: readonly NormalizedStatement[], boundary: boolean, slots: Int32Array, from: number): boolean {
     this.foldRound += 1;
     this.touchedCount = 0;
     let allowsStar = false;
-    for (const s of statements) {
-      const bits = this.statementActions(s);
+    for (let j = 0; j < statements.length; j++) {
+      const s = statements[j]!;
+      const slot = slots[from + j]!;
       if (s.effect === 'Allow') {
         // Only a pattern starting with `*` can be `*`, `*:*` or a run of stars (skips a glob lookup per action).
         if (!allowsStar && s.actions?.some((a) => a.charCodeAt(0) === 42 && (a === '*' || a === '*:*' || glob(a).any))) allowsStar = true;
-        this.orFold(s.conditional ? 'conditionalAllow' : 'allow', bits);
+        this.orFold(s.conditional ? COND_ALLOW : ALLOW, slot);
         const unscoped = isUnscoped(s);
-        const onAll = this.allowOnAllBits(s, bits, unscoped);
-        if (onAll) this.orFold(s.conditional ? 'conditionalAllowOnAll' : 'allowOnAll', onAll);
-        const hard = this.allowHardBits(s, bits, boundary, unscoped);
-        if (hard) this.orFold('hard', hard);
+        if (unscoped) this.orFold(s.conditional ? COND_ALLOW_ON_ALL : ALLOW_ON_ALL, slot);
+        else this.orFoldCovered(s.conditional ? COND_ALLOW_ON_ALL : ALLOW_ON_ALL, slot, s.resources ?? []);
+        if (s.notResources) this.orFoldCovered(HARD, slot, s.notResources);
+        else if (boundary && !unscoped) this.orFoldCovered(HARD, slot, s.resources ?? []);
       } else if (deniesEverywhere(s)) {
-        this.orFold(s.conditional ? 'conditionalDeny' : 'deny', bits);
+        this.orFold(s.conditional ? COND_DENY : DENY, slot);
       } else {
         // Scoped or NotResource Deny: what it leaves depends on the Allows' resources.
-        this.orFold('hard', bits);
+        this.orFold(HARD, slot);
       }
     }
-    // Ascending word order: sparseHas binary-searches it.
-    this.touched.subarray(0, this.touchedCount).sort();
+    // Ascending word order: sparse sets are binary-searched.
+    if (this.touchedCount > 1) this.touched.subarray(0, this.touchedCount).sort();
     return allowsStar;
   }
 
-  /** Read one folded mask back as a sparse set (touched words only). */
-  private takeFold(key: MaskKey): SparseBits | null {
-    const dense = this.fold[key];
-    let n = 0;
-    for (let k = 0; k < this.touchedCount; k++) if (dense[this.touched[k]!] !== 0) n += 1;
-    if (n === 0) return null;
-    const words = new Uint16Array(n);
-    const values = new Uint32Array(n);
-    for (let k = 0, j = 0; k < this.touchedCount; k++) {
-      const w = this.touched[k]!;
-      if (dense[w] !== 0) {
-        words[j] = w;
-        values[j] = dense[w]!;
-        j += 1;
+  /**
+   * Move the fold scratch into the list arena as seven ranges starting at `ranges[base]`
+   * (mask by mask, non-zero words only) and clear it.
+   */
+  private storeFold(ranges: Int32Array, base: number): void {
+    const fold = this.fold;
+    const touched = this.touched;
+    const n = this.touchedCount;
+    const arena = this.listArena;
+    arena.reserve(MASKS * n);
+    const { words, values } = arena;
+    let top = arena.top;
+    for (let key = 0; key < MASKS; key++) {
+      ranges[base + key] = top;
+      for (let k = 0; k < n; k++) {
+        const w = touched[k]!;
+        const v = fold[w * MASKS + key]!;
+        if (v !== 0) {
+          words[top] = w;
+          values[top] = v;
+          top += 1;
+        }
       }
     }
-    return { words, values };
+    ranges[base + MASKS] = top;
+    arena.top = top;
+    for (let k = 0; k < n; k++) fold.fill(0, touched[k]! * MASKS, touched[k]! * MASKS + MASKS);
+    this.touchedCount = 0;
   }
 
-  /** Zero the touched words of every fold mask, ready for the next policy. */
-  private clearFold(): void {
-    for (let k = 0; k < this.touchedCount; k++) {
-      const w = this.touched[k]!;
-      for (const key of MASK_KEYS) this.fold[key][w] = 0;
+  /** The list's slot, folded into the list arena on first sight. */
+  private listSlot(statements: readonly NormalizedStatement[]): number {
+    let slot = this.listSlots.get(statements);
+    if (slot !== undefined) return slot;
+    slot = this.listCount++;
+    this.listSlots.set(statements, slot);
+    this.listRanges = growInt32(this.listRanges, LIST_STRIDE * (slot + 1));
+    this.listStmtStart = growInt32(this.listStmtStart, slot + 2);
+    if (this.allowsStarOf.length <= slot) {
+      const grown = new Uint8Array(this.allowsStarOf.length * 2);
+      grown.set(this.allowsStarOf);
+      this.allowsStarOf = grown;
     }
-    this.touchedCount = 0;
+    const from = this.listStmtTop;
+    this.listStatements = growInt32(this.listStatements, from + statements.length);
+    for (let j = 0; j < statements.length; j++) this.listStatements[from + j] = this.statementSlot(statements[j]!);
+    this.listStmtTop = from + statements.length;
+    this.listStmtStart[slot] = from;
+    this.listStmtStart[slot + 1] = this.listStmtTop;
+    this.allowsStarOf[slot] = this.foldStatements(statements, false, this.listStatements, from) ? 1 : 0;
+    this.storeFold(this.listRanges, LIST_STRIDE * slot);
+    return slot;
   }
 
   /** Fold a policy's statements into sparse masks (cached per statement array). */
   public policyMasks(statements: NormalizedStatement[]): PolicyMasks {
-    const cached = this.policyCache.get(statements);
-    if (cached) return cached;
-    const allowsStar = this.foldStatements(statements);
-    const masks = { allowsStar } as PolicyMasks;
-    for (const k of MASK_KEYS) masks[k] = this.takeFold(k);
-    this.clearFold();
-    this.policyCache.set(statements, masks);
+    const slot = this.listSlot(statements);
+    let masks = this.listMaskObjects[slot];
+    if (!masks) {
+      masks = new ListMasks(this.listArena, this.listRanges, LIST_STRIDE * slot, this.allowsStarOf[slot] === 1);
+      this.listMaskObjects[slot] = masks;
+    }
     return masks;
   }
 
-  private boundaryMasks(statements: NormalizedStatement[]): BoundaryMasks {
+  /** Does the statement list hold an Allow of `*` / `*:*`? (what `policyMasks(list).allowsStar` says, without the object) */
+  public listAllowsStar(statements: readonly NormalizedStatement[]): boolean {
+    return this.allowsStarOf[this.listSlot(statements)] === 1;
+  }
+
+  private boundaryMasks(statements: readonly NormalizedStatement[]): BoundaryMasks {
     const cached = this.boundaryCache.get(statements);
     if (cached) return cached;
-    this.foldStatements(statements, true);
-    const f = this.fold;
-    const any = Uint32Array.from(f.allow);
-    orInto(any, f.conditionalAllow);
-    const anyOnAll = Uint32Array.from(f.allowOnAll);
-    orInto(anyOnAll, f.conditionalAllowOnAll);
+    const slots = Int32Array.from(statements, (s) => this.statementSlot(s));
+    this.foldStatements(statements, true, slots, 0);
+    const w = this.words;
+    const fold = this.fold;
     const masks: BoundaryMasks = {
-      allow: Uint32Array.from(f.allow),
-      any,
-      allowOnAll: Uint32Array.from(f.allowOnAll),
-      anyOnAll,
-      deny: toSparse(f.deny),
-      conditionalDeny: toSparse(f.conditionalDeny),
-      hard: toSparse(f.hard),
+      allow: new Uint32Array(w),
+      any: new Uint32Array(w),
+      allowOnAll: new Uint32Array(w),
+      anyOnAll: new Uint32Array(w),
+      ranges: new Int32Array(LIST_STRIDE),
+      slots,
     };
-    this.clearFold();
+    for (let k = 0; k < this.touchedCount; k++) {
+      const i = this.touched[k]!;
+      const b = i * MASKS;
+      masks.allow[i] = fold[b + ALLOW]!;
+      masks.any[i] = fold[b + ALLOW]! | fold[b + COND_ALLOW]!;
+      masks.allowOnAll[i] = fold[b + ALLOW_ON_ALL]!;
+      masks.anyOnAll[i] = fold[b + ALLOW_ON_ALL]! | fold[b + COND_ALLOW_ON_ALL]!;
+    }
+    this.storeFold(masks.ranges, 0);
     this.boundaryCache.set(statements, masks);
     return masks;
   }
 
   /** Does any of the principal's policies hold an Allow of `*` / `*:*`? (cheap pre-check for admin detection) */
   public allowsStar(principal: Principal): boolean {
-    return principal.policies.some((p) => this.policyMasks(p.statements).allowsStar);
+    return principal.policies.some((p) => this.listAllowsStar(p.statements));
   }
 
   private readonly typeListIds = new WeakMap<readonly ArnTemplate[], number>();
   /** Per action id: the id of its resource-type list (0 = not looked up yet). */
   private readonly typeIdOfAction: Int32Array;
   /**
-   * Decisions by signature: whether a boundary applies, the resource-type list and the covering
-   * statements (by identity, in order). Kept across policy sets: sets sharing policies share
-   * their hard decisions (half of them on the realistic mix).
+   * Decisions by signature: whether a boundary applies, the resource-type list and the
+   * covering statements' resource shapes (see `shapeId`), sorted and deduplicated. Kept
+   * across policy sets: sets sharing policies, or policies sharing resource clauses, share
+   * their hard decisions.
    */
   private readonly hardMemo = new Map<string, { onAll: Decision; somewhere: Decision }>();
-  private hardKeys: string[] = [];
-  private readonly statementIds = new WeakMap<NormalizedStatement, number>();
-  private nextStatementId = 1;
+  /** Resource-shape id by statement slot (−1 until needed), and by shape text. */
+  private shapeOfSlot = new Int32Array(0);
+  private readonly shapeByKey = new Map<string, number>();
 
-  private statementId(st: NormalizedStatement): number {
-    let id = this.statementIds.get(st);
-    if (id === undefined) {
-      id = this.nextStatementId++;
-      this.statementIds.set(st, id);
+  /**
+   * `decideCovering` reads of a statement only its effect, `conditional`, `Resource` and
+   * `NotResource` (never its actions: the covering statements are given), and its answer
+   * does not depend on the order or repetition of the statements in each role. So statements
+   * with the same four fields are interchangeable in a signature: one id per distinct shape.
+   */
+  private shapeId(slot: number): number {
+    if (this.shapeOfSlot.length <= slot) {
+      const grown = new Int32Array(Math.max(this.statements.length, this.shapeOfSlot.length * 2)).fill(-1);
+      grown.set(this.shapeOfSlot);
+      this.shapeOfSlot = grown;
+    }
+    let id = this.shapeOfSlot[slot]!;
+    if (id < 0) {
+      const st = this.statements[slot]!;
+      const key = `${st.effect === 'Allow' ? 'A' : 'D'}${st.conditional ? 1 : 0}${JSON.stringify(st.resources ?? null)}${JSON.stringify(st.notResources ?? null)}`;
+      id = this.shapeByKey.get(key) ?? this.shapeByKey.size;
+      if (id === this.shapeByKey.size) this.shapeByKey.set(key, id);
+      this.shapeOfSlot[slot] = id;
     }
     return id;
   }
-  private hardMemoLists: unknown = undefined;
-  /** The statements of `hardMemoLists` (identity lists, then the boundary's), flattened once. */
-  private hardStatements: NormalizedStatement[] = [];
+
+  /** Statement slots of `hardMemoLists` (identity lists, then the boundary's), flattened once per set. */
+  private hardSlots = new Int32Array(64);
+  private hardCount = 0;
   private hardBoundaryFrom = 0;
   /** Per flattened statement: its action bits in the word being decided. */
   private wordValues = new Uint32Array(64);
+  /** Codes of one class's covering statements while its signature is built. */
+  private sigCodes = new Int32Array(64);
+  /** Classes of bits covered by the same statements (two buffers: current, next). */
+  private classes = new Uint32Array(33);
+  private nextClasses = new Uint32Array(33);
   /** Results of `hardWord`: the word's granted / conditional / on-all masks. */
   private wg = 0;
   private wc = 0;
@@ -479,6 +673,55 @@ export class BreadthCalculator {
     return typeId;
   }
 
+  /** The memo key of the class holding bit `low`: boundary?, type list, covering shapes (sorted, distinct). */
+  private signature(hasBoundary: boolean, typeId: number, low: number): string {
+    const slots = this.hardSlots;
+    const vs = this.wordValues;
+    const buf = this.sigCodes;
+    let n = 0;
+    for (let k = 0; k < this.hardCount; k++) {
+      if (!(vs[k]! & low)) continue;
+      const slot = slots[k]!;
+      // Shape × 2, + 1 for a boundary Allow (identity and boundary Denies play the same role).
+      const code = this.shapeId(slot) * 2 + (k >= this.hardBoundaryFrom && this.statements[slot]!.effect === 'Allow' ? 1 : 0);
+      // Insertion into the sorted prefix, dropping duplicates (a class has a few statements).
+      let j = n;
+      while (j > 0 && buf[j - 1]! > code) j -= 1;
+      if (j > 0 && buf[j - 1] === code) continue;
+      buf.copyWithin(j + 1, j, n);
+      buf[j] = code;
+      n += 1;
+    }
+    let sig = hasBoundary ? `B${typeId}|` : `${typeId}|`;
+    for (let k = 0; k < n; k++) sig += `${buf[k]},`;
+    return sig;
+  }
+
+  /** Flatten the set's statement slots (identity lists, then the boundary's) for hardWord. */
+  private flattenHard(listSlots: Int32Array, listCount: number, boundary: BoundaryMasks | undefined): void {
+    let n = 0;
+    for (let q = 0; q < listCount; q++) {
+      const l = listSlots[q]!;
+      n += this.listStmtStart[l + 1]! - this.listStmtStart[l]!;
+    }
+    const total = n + (boundary ? boundary.slots.length : 0);
+    if (this.hardSlots.length < total) {
+      this.hardSlots = new Int32Array(total * 2);
+      this.wordValues = new Uint32Array(total * 2);
+      this.sigCodes = new Int32Array(total * 2);
+    }
+    let k = 0;
+    for (let q = 0; q < listCount; q++) {
+      const l = listSlots[q]!;
+      const end = this.listStmtStart[l + 1]!;
+      for (let j = this.listStmtStart[l]!; j < end; j++) this.hardSlots[k++] = this.listStatements[j]!;
+    }
+    this.hardBoundaryFrom = k;
+    if (boundary) for (let j = 0; j < boundary.slots.length; j++) this.hardSlots[k++] = boundary.slots[j]!;
+    this.hardCount = k;
+    if (this.hardMemo.size > 200_000) this.hardMemo.clear();
+  }
+
   /**
    * The actions of word `i` (bits `h`) that the masks cannot settle, decided by
    * lib/policy/evaluate from the statements that cover them. Actions covered by the same
@@ -487,46 +730,38 @@ export class BreadthCalculator {
    * memoised by its signature (a `Deny * NotResource …` makes every action hard, but they fall
    * into a few hundred signatures). Updates `wg`/`wc`/`wga`/`wca` from the values given.
    */
-  private hardWord(
-    lists: readonly (readonly NormalizedStatement[])[],
-    boundary: readonly NormalizedStatement[] | undefined,
-    i: number,
-    h: number,
-    g: number,
-    c: number,
-    ga: number,
-    ca: number,
-  ): void {
-    if (this.hardMemoLists !== lists) {
-      this.hardMemoLists = lists;
-      const flat: NormalizedStatement[] = [];
-      for (const list of lists) for (const st of list) flat.push(st);
-      this.hardBoundaryFrom = flat.length;
-      if (boundary) for (const st of boundary) flat.push(st);
-      this.hardStatements = flat;
-      // Signature parts: the statement's process-wide id, `b` for a boundary statement.
-      this.hardKeys = flat.map((st, k) => `${k < this.hardBoundaryFrom ? '' : 'b'}${this.statementId(st)},`);
-      if (this.wordValues.length < flat.length) this.wordValues = new Uint32Array(flat.length * 2);
-      if (this.hardMemo.size > 200_000) this.hardMemo.clear();
-    }
-    const flat = this.hardStatements;
+  private hardWord(hasBoundary: boolean, i: number, h: number, g: number, c: number, ga: number, ca: number): void {
+    const slots = this.hardSlots;
     const vs = this.wordValues;
+    const range = this.stmtRange;
+    const arena = this.stmtArena;
     // Split h into classes of bits covered by the same statements.
-    let classes: number[] = [h];
-    for (let k = 0; k < flat.length; k++) {
-      const v = (sparseWord(this.statementActions(flat[k]!), i) & h) >>> 0;
+    let classes = this.classes;
+    let next = this.nextClasses;
+    classes[0] = h;
+    let count = 1;
+    for (let k = 0; k < this.hardCount; k++) {
+      const slot = slots[k]!;
+      const v = (arena.word(range[2 * slot]!, range[2 * slot + 1]!, i) & h) >>> 0;
       vs[k] = v;
       if (v === 0) continue;
-      let split: number[] | undefined;
-      for (let q = 0; q < classes.length; q++) {
+      let m = 0;
+      for (let q = 0; q < count; q++) {
         const cls = classes[q]!;
         const inside = (cls & v) >>> 0;
-        if (inside !== 0 && inside !== cls) (split ??= classes.slice(0, q)).push(inside, (cls & ~v) >>> 0);
-        else if (split) split.push(cls);
+        if (inside !== 0 && inside !== cls) {
+          next[m++] = inside;
+          next[m++] = (cls & ~v) >>> 0;
+        } else next[m++] = cls;
       }
-      if (split) classes = split;
+      if (m !== count) {
+        const t = classes;
+        classes = next;
+        next = t;
+        count = m;
+      }
     }
-    for (let q = 0; q < classes.length; q++) {
+    for (let q = 0; q < count; q++) {
       let rest = classes[q]!;
       while (rest !== 0) {
         // Within a class, group the bits by resource types: the answer depends on them too.
@@ -540,14 +775,13 @@ export class BreadthCalculator {
           if (this.typeIdOf((i << 5) + (31 - Math.clz32(b))) === typeId) group |= b;
         }
         rest = (rest & ~group) >>> 0;
-        let sig = boundary ? `B${typeId}|` : `${typeId}|`;
-        for (let k = 0; k < flat.length; k++) if (vs[k]! & low) sig += this.hardKeys[k]!;
+        const sig = this.signature(hasBoundary, typeId, low);
         let out = this.hardMemo.get(sig);
         if (!out) {
-          const cov: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary: boundary !== undefined };
-          for (let k = 0; k < flat.length; k++) {
+          const cov: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary };
+          for (let k = 0; k < this.hardCount; k++) {
             if (!(vs[k]! & low)) continue;
-            const st = flat[k]!;
+            const st = this.statements[slots[k]!]!;
             if (k < this.hardBoundaryFrom) (st.effect === 'Allow' ? cov.allows : cov.denies).push(st);
             else (st.effect === 'Allow' ? cov.boundaryAllows : cov.denies).push(st);
           }
@@ -563,6 +797,8 @@ export class BreadthCalculator {
         ca = onAll === 'conditional' ? ca | group : ca & ~group;
       }
     }
+    this.classes = classes;
+    this.nextClasses = next;
     this.wg = g;
     this.wc = c;
     this.wga = ga;
@@ -574,12 +810,15 @@ export class BreadthCalculator {
   private readonly computeStamp: Int32Array;
   private computeRound = 0;
   private computeCount = 0;
+  /** List slots of the set being computed. */
+  private setLists = new Int32Array(64);
 
-  private orIdentity(target: Bitset, s: SparseBits): void {
-    const { words, values } = s;
+  /** OR list range [start, end) into `target`, stamping the words it touches (sparse mode). */
+  private orStamped(target: Bitset, start: number, end: number): void {
+    const { words, values } = this.listArena;
     const stamp = this.computeStamp;
     const round = this.computeRound;
-    for (let k = 0; k < words.length; k++) {
+    for (let k = start; k < end; k++) {
       const w = words[k]!;
       target[w]! |= values[k]!;
       if (stamp[w] !== round) {
@@ -587,6 +826,30 @@ export class BreadthCalculator {
         this.computeTouched[this.computeCount++] = w;
       }
     }
+  }
+
+  /** OR list range [start, end) into `target` (dense mode, or words already stamped). */
+  private orRange(target: Bitset, start: number, end: number): void {
+    const { words, values } = this.listArena;
+    for (let k = start; k < end; k++) target[words[k]!]! |= values[k]!;
+  }
+
+  /** Merge one folded list (its seven ranges from `ranges[base]`) into the identity scratch masks. */
+  private mergeList(ranges: Int32Array, base: number, stamped: boolean, boundaryOnly: boolean): void {
+    const { idAllow, idAllowAny, idAllowOnAll, idAllowAnyOnAll } = this;
+    const or = stamped ? this.orStamped : this.orRange;
+    if (!boundaryOnly) {
+      or.call(this, idAllow, ranges[base + ALLOW]!, ranges[base + ALLOW + 1]!);
+      this.orRange(idAllowAny, ranges[base + ALLOW]!, ranges[base + ALLOW + 1]!);
+      or.call(this, idAllowAny, ranges[base + COND_ALLOW]!, ranges[base + COND_ALLOW + 1]!);
+      // allowOnAll ⊆ allow and conditionalAllowOnAll ⊆ conditionalAllow: their words are already stamped.
+      this.orRange(idAllowOnAll, ranges[base + ALLOW_ON_ALL]!, ranges[base + ALLOW_ON_ALL + 1]!);
+      this.orRange(idAllowAnyOnAll, ranges[base + ALLOW_ON_ALL]!, ranges[base + ALLOW_ON_ALL + 1]!);
+      this.orRange(idAllowAnyOnAll, ranges[base + COND_ALLOW_ON_ALL]!, ranges[base + COND_ALLOW_ON_ALL + 1]!);
+    }
+    or.call(this, this.deny, ranges[base + DENY]!, ranges[base + DENY + 1]!);
+    or.call(this, this.conditionalDeny, ranges[base + COND_DENY]!, ranges[base + COND_DENY + 1]!);
+    or.call(this, this.hard, ranges[base + HARD]!, ranges[base + HARD + 1]!);
   }
 
   /**
@@ -613,33 +876,29 @@ export class BreadthCalculator {
       grantedOnAll[w] = 0;
       conditionalOnAll[w] = 0;
     }
+    if (this.setLists.length < lists.length) this.setLists = new Int32Array(lists.length * 2);
+    const setLists = this.setLists;
+    let size = 0;
+    for (let q = 0; q < lists.length; q++) {
+      const l = this.listSlot(lists[q]!);
+      setLists[q] = l;
+      size += this.listRanges[LIST_STRIDE * l + MASKS]! - this.listRanges[LIST_STRIDE * l]!;
+    }
+    const b = boundary ? this.boundaryMasks(boundary) : undefined;
+    if (b) size += b.ranges[MASKS]! - b.ranges[DENY]!;
+    // Few words: stamp them and visit them in order. Many: scan the whole scratch.
+    const dense = size > DENSE_WORDS;
     this.computeRound += 1;
     this.computeCount = 0;
-    for (const statements of lists) {
-      const m = this.policyMasks(statements as NormalizedStatement[]);
-      if (m.allow) {
-        this.orIdentity(idAllow, m.allow);
-        orSparse(idAllowAny, m.allow);
-      }
-      if (m.conditionalAllow) this.orIdentity(idAllowAny, m.conditionalAllow);
-      // allowOnAll ⊆ allow and conditionalAllowOnAll ⊆ conditionalAllow: their words are already stamped.
-      if (m.allowOnAll) {
-        orSparse(idAllowOnAll, m.allowOnAll);
-        orSparse(idAllowAnyOnAll, m.allowOnAll);
-      }
-      if (m.conditionalAllowOnAll) orSparse(idAllowAnyOnAll, m.conditionalAllowOnAll);
-      if (m.deny) this.orIdentity(deny, m.deny);
-      if (m.conditionalDeny) this.orIdentity(conditionalDeny, m.conditionalDeny);
-      if (m.hard) this.orIdentity(hard, m.hard);
-    }
-    const b = boundary ? this.boundaryMasks(boundary as NormalizedStatement[]) : undefined;
-    if (b?.deny) this.orIdentity(deny, b.deny);
-    if (b?.conditionalDeny) this.orIdentity(conditionalDeny, b.conditionalDeny);
-    if (b?.hard) this.orIdentity(hard, b.hard);
-    const touched = this.computeTouched.subarray(0, this.computeCount).sort();
+    const ranges = this.listRanges;
+    for (let q = 0; q < lists.length; q++) this.mergeList(ranges, LIST_STRIDE * setLists[q]!, !dense, false);
+    if (b) this.mergeList(b.ranges, 0, !dense, true);
+    const touched = dense ? null : this.computeTouched.subarray(0, this.computeCount).sort();
+    const visits = dense ? this.words : touched!.length;
+    let hardReady = false;
     let nonZero = 0;
-    for (let k = 0; k < touched.length; k++) {
-      const i = touched[k]!;
+    for (let k = 0; k < visits; k++) {
+      const i = dense ? k : touched![k]!;
       if (idAllowAny[i] !== 0) {
         // Without a boundary every action passes it unconditionally.
         const bAllow = b ? b.allow[i]! : ~0;
@@ -655,7 +914,11 @@ export class BreadthCalculator {
         // Actions whose answer depends on resources: the policy engine decides each one.
         const h = (hard[i]! & idAllowAny[i]!) >>> 0;
         if (h !== 0) {
-          this.hardWord(lists, boundary, i, h, g, c, ga, ca);
+          if (!hardReady) {
+            this.flattenHard(setLists, lists.length, b);
+            hardReady = true;
+          }
+          this.hardWord(b !== undefined, i, h, g, c, ga, ca);
           g = this.wg;
           c = this.wc;
           ga = this.wga;
@@ -669,13 +932,24 @@ export class BreadthCalculator {
           nonZeroWords[nonZero++] = i;
         }
       }
-      idAllow[i] = 0;
-      idAllowAny[i] = 0;
-      idAllowOnAll[i] = 0;
-      idAllowAnyOnAll[i] = 0;
-      deny[i] = 0;
-      conditionalDeny[i] = 0;
-      hard[i] = 0;
+      if (!dense) {
+        idAllow[i] = 0;
+        idAllowAny[i] = 0;
+        idAllowOnAll[i] = 0;
+        idAllowAnyOnAll[i] = 0;
+        deny[i] = 0;
+        conditionalDeny[i] = 0;
+        hard[i] = 0;
+      }
+    }
+    if (dense) {
+      idAllow.fill(0);
+      idAllowAny.fill(0);
+      idAllowOnAll.fill(0);
+      idAllowAnyOnAll.fill(0);
+      deny.fill(0);
+      conditionalDeny.fill(0);
+      hard.fill(0);
     }
     r.nonZeroCount = nonZero;
     return r;
