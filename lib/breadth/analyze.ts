@@ -9,7 +9,7 @@ import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
 import { allowListed, listId, principalsOf, type AppliedPolicy, type PolicySet, type Principal } from '../policy/principals';
 import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE } from './effective';
-import { escalationIndex, findHeldEscalations, heldEscalationActions, type EscalationIndex, type EscalationMatch, type HeldActions } from './escalation';
+import { escalationIndex, heldEscalationActions, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath, type HeldPaths } from './escalation';
 import { breadthCounts, distribution, modifiedZScores, type BreadthCounts, type Distribution } from './metrics';
 
 export type Usage = 'used' | 'never' | 'unknown';
@@ -36,8 +36,21 @@ export interface PrincipalBreadth extends BreadthCounts {
   lastUsed?: string;
   /** Days between last use (or creation when never used) and the snapshot; absent when unknown. */
   idleDays?: number;
-  /** Shared by principals with the same policies: read-only. */
-  escalations: readonly EscalationMatch[];
+  /**
+   * Shared by principals with the same policies: read-only. Built on first read (only the
+   * principals a report details need the granting policies' names).
+   */
+  readonly escalations: readonly EscalationMatch[];
+  /**
+   * The open paths without their grants (cheap: no match objects). One object for every
+   * principal that shares an `escalations` array, so reports can group principals by it.
+   */
+  readonly escalationPaths: EscalationPaths;
+}
+
+/** The paths open to a principal, as `PrincipalBreadth.escalationPaths` gives them. */
+export interface EscalationPaths {
+  readonly paths: readonly HeldPath[];
 }
 
 export interface BreadthAnalysis {
@@ -52,53 +65,72 @@ type BreadthInput = Pick<AccountSnapshot, 'collectedAt' | 'credentialReport'> & 
 const DAY = 86_400_000;
 const isDate = (d: ReportDate | undefined): d is string => d !== undefined && d !== 'N/A' && d !== 'no_information' && d !== 'not_supported';
 
-function latest(dates: (string | undefined)[]): string | undefined {
-  let best: string | undefined;
-  let bestTime = -Infinity;
-  for (const d of dates) {
-    if (d === undefined) continue;
-    const t = Date.parse(d);
-    if (!Number.isNaN(t) && t > bestTime) {
-      bestTime = t;
-      best = d;
-    }
-  }
-  return best;
-}
-
 interface UsageIndex {
   roles: Map<string, AuthorizationDetails['RoleDetailList'][number]>;
   /** Credential-report rows by ARN and by user name; undefined when the report was not collected. */
   rows?: Map<string, CredentialReport['rows'][number]>;
+  rowsByUser?: Map<string, CredentialReport['rows'][number]>;
 }
 
 function usageIndex(details: AuthorizationDetails, report: CredentialReport | undefined): UsageIndex {
-  const roles = new Map(details.RoleDetailList.map((r) => [r.Arn, r]));
+  const roles = new Map<string, AuthorizationDetails['RoleDetailList'][number]>();
+  for (const r of details.RoleDetailList) roles.set(r.Arn, r);
   if (!report) return { roles };
   const rows = new Map<string, CredentialReport['rows'][number]>();
+  const rowsByUser = new Map<string, CredentialReport['rows'][number]>();
   for (const r of report.rows) {
     rows.set(r.arn, r);
-    rows.set(`user:${r.user}`, r);
+    rowsByUser.set(r.user, r);
   }
-  return { roles, rows };
+  return { roles, rows, rowsByUser };
 }
 
-function usageOf(p: Principal, index: UsageIndex, now: number): Pick<PrincipalBreadth, 'usage' | 'lastUsed' | 'idleDays'> {
-  const idle = (since: string | undefined): { idleDays?: number } =>
-    since && !Number.isNaN(Date.parse(since)) ? { idleDays: Math.max(0, Math.floor((now - Date.parse(since)) / DAY)) } : {};
+/** Whole days from `time` to `now`, never negative. */
+const idleDays = (now: number, time: number): number => Math.max(0, Math.floor((now - time) / DAY));
+
+/** Sets `usage`, `lastUsed` and `idleDays` of `out` (each date parsed once). */
+function setUsage(out: AnalysedPrincipal, p: Principal, index: UsageIndex, now: number): void {
   if (p.type === 'role') {
     const role = index.roles.get(p.arn);
     const last = role?.RoleLastUsed?.LastUsedDate;
     // GetAccountAuthorizationDetails always returns RoleLastUsed (empty when unused in the tracking window).
-    return last ? { usage: 'used', lastUsed: last, ...idle(last) } : { usage: 'never', ...idle(role?.CreateDate) };
+    const since = last || role?.CreateDate;
+    out.usage = last ? 'used' : 'never';
+    if (last) out.lastUsed = last;
+    if (since) {
+      const t = Date.parse(since);
+      if (!Number.isNaN(t)) out.idleDays = idleDays(now, t);
+    }
+    return;
   }
-  if (!index.rows) return { usage: 'unknown' };
-  const row = index.rows.get(p.arn) ?? index.rows.get(`user:${p.name}`);
-  if (!row) return { usage: 'unknown' };
-  const dates = [row.password_last_used, row.access_key_1_last_used_date, row.access_key_2_last_used_date].filter(isDate);
-  const last = latest(dates);
-  if (last) return { usage: 'used', lastUsed: last, ...idle(last) };
-  return { usage: 'never', ...idle(isDate(row.user_creation_time) ? row.user_creation_time : undefined) };
+  const row = index.rows ? (index.rows.get(p.arn) ?? index.rowsByUser!.get(p.name)) : undefined;
+  if (!row) {
+    out.usage = 'unknown';
+    return;
+  }
+  // The latest of the three dates (the first of equal ones).
+  let last: string | undefined;
+  let lastTime = -Infinity;
+  for (const d of [row.password_last_used, row.access_key_1_last_used_date, row.access_key_2_last_used_date]) {
+    if (!isDate(d)) continue;
+    const t = Date.parse(d);
+    if (!Number.isNaN(t) && t > lastTime) {
+      lastTime = t;
+      last = d;
+    }
+  }
+  if (last) {
+    out.usage = 'used';
+    out.lastUsed = last;
+    out.idleDays = idleDays(now, lastTime);
+    return;
+  }
+  out.usage = 'never';
+  const created = isDate(row.user_creation_time) ? row.user_creation_time : undefined;
+  if (created) {
+    const t = Date.parse(created);
+    if (!Number.isNaN(t)) out.idleDays = idleDays(now, t);
+  }
 }
 
 /** What principals of one PolicySet share. */
@@ -106,22 +138,35 @@ interface SetBreadth {
   counts: BreadthCounts;
   held: HeldActions | null;
   allowsStar: boolean;
+  /** Open paths for the set (label-free), found with the ARN of the first principal asking. */
+  paths?: HeldPaths;
+  pathsArn?: string;
   namings: Namings;
 }
 
 const NO_ESCALATIONS: readonly EscalationMatch[] = Object.freeze([]);
+const NO_PATHS: EscalationPaths = Object.freeze({ paths: Object.freeze([]) });
 
 /**
  * Escalation matches depend on the set's permissions, on the names of the principal's policies
  * (in order: they are listed) and, only when a grant names one other principal, on its ARN.
  * Principals of one set with the same named policies (e.g. members of the same groups) share
- * one result. A set has few namings: they are compared policy by policy (no key string per
- * principal); past NAMINGS_SCANNED, by a key string.
+ * one naming, and so one matches array, built on first read. A set has few namings: they are
+ * compared policy by policy (no key string per principal); past NAMINGS_SCANNED, by a key string.
  */
-interface Naming {
-  policies: readonly AppliedPolicy[];
-  matches: readonly EscalationMatch[];
-  arnSensitive: boolean;
+class Naming implements EscalationPaths {
+  #matches: readonly EscalationMatch[] | undefined;
+  public constructor(
+    /** The first principal with this naming: its policies name the grants. */
+    readonly principal: Principal,
+    readonly paths: readonly HeldPath[],
+    readonly held: HeldActions,
+    readonly calculator: BreadthCalculator,
+  ) {}
+
+  public get matches(): readonly EscalationMatch[] {
+    return (this.#matches ??= Object.freeze(materializeEscalations(this.principal, this.paths, this.held, escalationIndex(this.calculator.catalog), this.calculator)));
+  }
 }
 interface Namings {
   scanned: Naming[];
@@ -139,35 +184,113 @@ const sameNames = (a: readonly AppliedPolicy[], b: readonly AppliedPolicy[]): bo
   return true;
 };
 
-function escalationsOf(p: Principal, namings: Namings, held: HeldActions, index: EscalationIndex, calculator: BreadthCalculator): readonly EscalationMatch[] {
-  let known: Naming | undefined;
-  let key: string | undefined;
-  for (const n of namings.scanned) {
-    if (sameNames(n.policies, p.policies)) {
-      known = n;
-      break;
-    }
+const namingKey = (p: Principal): string => {
+  let key = '';
+  for (const pol of p.policies) key += `${listId(pol.statements)}\u0000${pol.name}\u0000${pol.via ?? ''}\u0001`;
+  return key;
+};
+
+/** The principal's naming in its set (a naming of its own when the paths depend on its ARN); null when no path is open. */
+function namingOf(p: Principal, shared: SetBreadth, held: HeldActions, index: EscalationIndex, calculator: BreadthCalculator): Naming | null {
+  if (!shared.paths) {
+    shared.paths = heldPaths(p.policySet.lists, p.arn, held, index, calculator);
+    shared.pathsArn = p.arn;
   }
-  if (!known && namings.keyed) {
-    key = '';
-    for (const pol of p.policies) key += `${listId(pol.statements)}\u0000${pol.name}\u0000${pol.via ?? ''}\u0001`;
-    known = namings.keyed.get(key);
+  const setPaths = shared.paths;
+  if (setPaths.arnSensitive) {
+    // Found with another principal's ARN: the same paths unless a grant names either ARN. The
+    // naming is this principal's alone (its matches are built for it).
+    const compared = setPaths.comparedArns;
+    const same = shared.pathsArn === p.arn || (!compared.includes(p.arn) && !compared.includes(shared.pathsArn!));
+    const own = same ? setPaths : heldPaths(p.policySet.lists, p.arn, held, index, calculator);
+    return own.paths.length ? new Naming(p, own.paths, held, calculator) : null;
   }
-  if (known && !known.arnSensitive) return known.matches;
-  const arnUse = { arnSensitive: false };
-  const matches = Object.freeze(findHeldEscalations(p, held, index, calculator, arnUse));
-  if (!known) {
-    const naming = { policies: p.policies, matches, arnSensitive: arnUse.arnSensitive };
-    if (namings.scanned.length < NAMINGS_SCANNED) namings.scanned.push(naming);
-    else {
-      if (key === undefined) {
-        key = '';
-        for (const pol of p.policies) key += `${listId(pol.statements)}\u0000${pol.name}\u0000${pol.via ?? ''}\u0001`;
-      }
-      (namings.keyed ??= new Map()).set(key, naming);
-    }
+  if (!setPaths.paths.length) return null;
+  const { namings } = shared;
+  for (const n of namings.scanned) if (sameNames(n.principal.policies, p.policies)) return n;
+  if (namings.scanned.length < NAMINGS_SCANNED) {
+    const naming = new Naming(p, setPaths.paths, held, calculator);
+    namings.scanned.push(naming);
+    return naming;
   }
-  return matches;
+  const key = namingKey(p);
+  let naming = namings.keyed?.get(key);
+  if (!naming) {
+    naming = new Naming(p, setPaths.paths, held, calculator);
+    (namings.keyed ??= new Map()).set(key, naming);
+  }
+  return naming;
+}
+
+/**
+ * One analysed principal. Own fields in the order JSON has always listed them; `escalations`
+ * is built on first read from the principal's naming (toJSON lists it last, as before).
+ */
+class AnalysedPrincipal implements PrincipalBreadth {
+  key: string;
+  type: 'user' | 'role';
+  name: string;
+  arn: string;
+  admin: boolean;
+  serviceLinked: boolean;
+  unconditional: number;
+  conditional: number;
+  total: number;
+  sensitive: number;
+  services: number;
+  share: number;
+  byLevel: BreadthCounts['byLevel'];
+  onAllResources: number;
+  permissionsManagement: number;
+  permissionsManagementOnAll: number;
+  dataReadOnAll: readonly string[];
+  adminEquivalent: boolean;
+  policies: number;
+  hasBoundary: boolean;
+  unresolvedPolicies: string[];
+  usage: Usage = 'unknown';
+  lastUsed: string | undefined = undefined;
+  idleDays: number | undefined = undefined;
+  readonly #naming: Naming | null;
+
+  public constructor(p: Principal, counts: BreadthCounts, admin: boolean, naming: Naming | null) {
+    this.key = `${p.type}/${p.name}`;
+    this.type = p.type;
+    this.name = p.name;
+    this.arn = p.arn;
+    this.admin = admin;
+    this.serviceLinked = p.type === 'role' && p.arn.includes(':role/aws-service-role/');
+    // Named one by one (no spread of the shared counts: cheaper for 15,000 principals).
+    this.unconditional = counts.unconditional;
+    this.conditional = counts.conditional;
+    this.total = counts.total;
+    this.sensitive = counts.sensitive;
+    this.services = counts.services;
+    this.share = counts.share;
+    this.byLevel = counts.byLevel;
+    this.onAllResources = counts.onAllResources;
+    this.permissionsManagement = counts.permissionsManagement;
+    this.permissionsManagementOnAll = counts.permissionsManagementOnAll;
+    this.dataReadOnAll = counts.dataReadOnAll;
+    this.adminEquivalent = counts.adminEquivalent;
+    this.policies = p.policies.length;
+    this.hasBoundary = p.boundary !== undefined;
+    this.unresolvedPolicies = p.unresolvedPolicies;
+    this.#naming = naming;
+  }
+
+  public get escalations(): readonly EscalationMatch[] {
+    return this.#naming ? this.#naming.matches : NO_ESCALATIONS;
+  }
+
+  public get escalationPaths(): EscalationPaths {
+    return this.#naming ?? NO_PATHS;
+  }
+
+  /** The fields in their order, `escalations` last (absent optional fields are left out, as JSON does). */
+  public toJSON(): object {
+    return { ...this, escalations: this.escalations };
+  }
 }
 
 /**
@@ -178,6 +301,11 @@ const byKey = new Intl.Collator();
 
 /** Memo per authorization-details object (the rules build a fresh input object each call). */
 const cache = new WeakMap<AuthorizationDetails, { input: BreadthInput; catalog: ActionCatalog; analysis: BreadthAnalysis }>();
+
+const hasAdministratorAccess = (p: Principal): boolean => {
+  for (const x of p.policies) if (x.id === ADMINISTRATOR_ACCESS_ARN) return true;
+  return p.unresolvedPolicies.includes(ADMINISTRATOR_ACCESS_ARN);
+};
 
 /**
  * Analyse every principal of the account. Deterministic; memoised per input object so
@@ -197,7 +325,10 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   // permissions: compute them, their counts and the escalation actions they hold once per set.
   // The counts' objects (byLevel, dataReadOnAll) are shared by the set's principals: read-only.
   const perSet = new Map<PolicySet, SetBreadth>();
-  const principals: PrincipalBreadth[] = principalsOf(details).map((p) => {
+  const resolved = principalsOf(details);
+  const principals: PrincipalBreadth[] = new Array<PrincipalBreadth>(resolved.length);
+  for (let i = 0; i < resolved.length; i++) {
+    const p = resolved[i]!;
     let shared = perSet.get(p.policySet);
     if (!shared) {
       const eff = calculator.computeLists(p.policySet.lists, p.policySet.boundary);
@@ -213,36 +344,13 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
       };
       perSet.set(p.policySet, shared);
     }
-    const { counts, held } = shared;
+    const { held } = shared;
     // assessAdmin only finds admins through `*` grants or AdministratorAccess: skip it for everyone else.
-    const admin = shared.allowsStar || p.policies.some((x) => x.id === ADMINISTRATOR_ACCESS_ARN) || p.unresolvedPolicies.includes(ADMINISTRATOR_ACCESS_ARN) ? assessAdmin(p).admin : false;
-    return {
-      key: `${p.type}/${p.name}`,
-      type: p.type,
-      name: p.name,
-      arn: p.arn,
-      admin,
-      serviceLinked: p.type === 'role' && p.arn.includes(':role/aws-service-role/'),
-      // Named one by one (no spread of the shared counts: cheaper for 15,000 principals).
-      unconditional: counts.unconditional,
-      conditional: counts.conditional,
-      total: counts.total,
-      sensitive: counts.sensitive,
-      services: counts.services,
-      share: counts.share,
-      byLevel: counts.byLevel,
-      onAllResources: counts.onAllResources,
-      permissionsManagement: counts.permissionsManagement,
-      permissionsManagementOnAll: counts.permissionsManagementOnAll,
-      dataReadOnAll: counts.dataReadOnAll,
-      adminEquivalent: counts.adminEquivalent,
-      policies: p.policies.length,
-      hasBoundary: p.boundary !== undefined,
-      unresolvedPolicies: p.unresolvedPolicies,
-      ...usageOf(p, usage, now),
-      escalations: admin || !held ? NO_ESCALATIONS : escalationsOf(p, shared.namings, held, index, calculator),
-    };
-  });
+    const admin = shared.allowsStar || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
+    const out = new AnalysedPrincipal(p, shared.counts, admin, admin || !held ? null : namingOf(p, shared, held, index, calculator));
+    setUsage(out, p, usage, now);
+    principals[i] = out;
+  }
   principals.sort((a, b) => b.total - a.total || byKey.compare(a.key, b.key));
   const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals };
   cache.set(details, { input, catalog, analysis });

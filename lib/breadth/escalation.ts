@@ -266,20 +266,13 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
 }
 
 interface GrantDetails {
+  /** Granting policies (`name` or `name (via group G)`); empty when only the paths are asked (heldPaths). */
   policies: string[];
   beyondSelf: boolean;
   onAll: boolean;
   passRole: PassRoleFact[];
   /** The grant as matches list it: the same object in every path of this principal that uses the action. */
   grant?: EscalationGrant;
-}
-
-/**
- * Set when a grant's "beyond self" answer was read from the principal's ARN (a statement
- * naming one other principal): the matches then hold for that principal only.
- */
-export interface ArnUse {
-  arnSensitive: boolean;
 }
 
 /**
@@ -295,41 +288,74 @@ function passRoleFor(details: GrantDetails, services: readonly string[]): { kind
 }
 
 /**
- * Escalation paths open to a principal that holds `held` (from heldEscalationActions). The
- * granting policies and the self-service exception depend on the principal itself (its
- * policy names, groups and ARN); everything about a statement list is computed once per list.
+ * One path open to a policy set, without the granting policies' names (they depend on each
+ * principal's naming of its policies): cheap to find for every principal; the listed matches
+ * (`materializeEscalations`) are built only for the principals a report details.
  */
-export function findHeldEscalations(principal: Principal, held: HeldActions, index: EscalationIndex, calc: BreadthCalculator, arnUse?: ArnUse): EscalationMatch[] {
-  const matches: EscalationMatch[] = [];
-  const policies = principal.policies;
-  let lists: ListEscalation[] | undefined;
-  // iam:PassRole alone is in many paths: each action's grants are looked up once.
-  const detailsCache: (GrantDetails | undefined)[] = [];
-  const detailsOf = (e: number): GrantDetails => {
-    let d = detailsCache[e];
-    if (d) return d;
-    lists ??= policies.map((pol) => listEscalation(pol.statements, index, calc));
-    d = { policies: [], beyondSelf: false, onAll: false, passRole: [] };
-    for (let i = 0; i < policies.length; i++) {
-      const g = lists[i]!;
-      const f = g.flags[e] ?? 0;
-      if (!(f & COVERS)) continue;
-      const selfOnly = g.selfOnlyFor?.get(e);
-      if (selfOnly && arnUse) arnUse.arnSensitive = true;
-      if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnly?.some((arn) => arn !== principal.arn))) d.beyondSelf = true;
-      if (f & ON_ALL) d.onAll = true;
-      if (e === index.passRole) d.passRole.push(...g.passRole);
-      d.policies.push(policyLabel(policies[i]!));
+export interface HeldPath {
+  /** Position in ESCALATION_PATHS (and in the index's `paths`). */
+  readonly index: number;
+  readonly id: string;
+  /** Every step granted unconditionally. */
+  readonly unconditional: boolean;
+  /** PassRole limited to named roles and to the path's services (the roles are in the match). */
+  readonly scoped: boolean;
+}
+
+export interface HeldPaths {
+  /** In ESCALATION_PATHS order. */
+  readonly paths: readonly HeldPath[];
+  /**
+   * A grant's "beyond self" answer was read from the ARN given (a statement naming one other
+   * principal, or one resource): the matches are then built for that principal alone.
+   */
+  readonly arnSensitive: boolean;
+  /**
+   * The resources those answers compared the ARN with. For an ARN that is none of them (nor is
+   * the one given), every answer, and so every path, is the same as for the ARN given.
+   */
+  readonly comparedArns: readonly string[];
+}
+
+/** Roles of the last scoped PassRole use seen by walkPath (undefined: none). */
+let walkScoped: string[] | undefined;
+
+/**
+ * Walk a path whose every step has a held action: `grants` receives, step by step, the actions
+ * that serve it (self-service and PassRole conditions applied); false when a step has none.
+ */
+function walkPath(path: EscalationPath, steps: readonly Int32Array[], held: HeldActions, index: EscalationIndex, detailsOf: (e: number) => GrantDetails, grants: number[]): boolean {
+  walkScoped = undefined;
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!;
+    let stepHeld = false;
+    for (let j = 0; j < step.length; j++) {
+      const e = step[j]!;
+      if (held[e] === 0) continue;
+      const details = detailsOf(e);
+      if (path.otherUsersOnly && !details.beyondSelf) continue;
+      if (e === index.passRole && path.passRoleTo) {
+        const use = passRoleFor(details, path.passRoleTo);
+        if (use.kind === 'closed') continue;
+        if (use.kind === 'scoped') walkScoped = use.roles;
+      }
+      grants.push(e);
+      stepHeld = true;
     }
-    detailsCache[e] = d;
-    return d;
-  };
-  for (const { path, steps } of index.paths) {
-    if (!everyStepHeld(steps, held)) continue;
-    const match = matchPath(path, steps, held, index, detailsOf);
-    if (match) matches.push(match);
+    if (!stepHeld) return false;
   }
-  return matches;
+  return true;
+}
+
+/** Does every step have a serving action held unconditionally? */
+function everyStepUnconditional(steps: readonly Int32Array[], held: HeldActions, grants: readonly number[]): boolean {
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!;
+    let any = false;
+    for (let g = 0; g < grants.length && !any; g++) any = held[grants[g]!] === HELD_GRANTED && step.includes(grants[g]!);
+    if (!any) return false;
+  }
+  return true;
 }
 
 function everyStepHeld(steps: readonly Int32Array[], held: HeldActions): boolean {
@@ -342,29 +368,91 @@ function everyStepHeld(steps: readonly Int32Array[], held: HeldActions): boolean
   return true;
 }
 
-function matchPath(path: EscalationPath, steps: readonly Int32Array[], held: HeldActions, index: EscalationIndex, detailsOf: (e: number) => GrantDetails): EscalationMatch | null {
-  const grants: EscalationGrant[] = [];
-  let scopedPassRole: string[] | undefined;
-  for (let k = 0; k < steps.length; k++) {
-    const step = steps[k]!;
-    let stepHeld = false;
-    for (let j = 0; j < step.length; j++) {
-      const e = step[j]!;
-      if (held[e] === 0) continue;
-      const details = detailsOf(e);
-      if (path.otherUsersOnly && !details.beyondSelf) continue;
-      if (e === index.passRole && path.passRoleTo) {
-        const use = passRoleFor(details, path.passRoleTo);
-        if (use.kind === 'closed') continue;
-        if (use.kind === 'scoped') scopedPassRole = use.roles;
+const NO_LABELS: string[] = [];
+
+/**
+ * The paths open to a holder of `held` (from heldEscalationActions) whose policies are these
+ * statement lists (any order, duplicates ignored) and whose ARN is `arn`. Which paths are open,
+ * and whether unconditionally or through a scoped PassRole, depends only on these: principals of
+ * one policy set share the answer unless it is `arnSensitive`.
+ */
+export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], arn: string, held: HeldActions, index: EscalationIndex, calc: BreadthCalculator): HeldPaths {
+  const facts = lists.map((list) => listEscalation(list, index, calc));
+  let arnSensitive = false;
+  const comparedArns: string[] = [];
+  const detailsCache: (GrantDetails | undefined)[] = [];
+  const detailsOf = (e: number): GrantDetails => {
+    let d = detailsCache[e];
+    if (d) return d;
+    d = { policies: NO_LABELS, beyondSelf: false, onAll: false, passRole: [] };
+    for (let i = 0; i < facts.length; i++) {
+      const g = facts[i]!;
+      const f = g.flags[e] ?? 0;
+      if (!(f & COVERS)) continue;
+      const selfOnly = g.selfOnlyFor?.get(e);
+      if (selfOnly) {
+        arnSensitive = true;
+        for (const other of selfOnly) if (!comparedArns.includes(other)) comparedArns.push(other);
       }
-      grants.push((details.grant ??= { action: index.names[e]!, policies: details.policies, conditional: held[e] !== HELD_GRANTED, onAllResources: details.onAll }));
-      stepHeld = true;
+      if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnly?.some((other) => other !== arn))) d.beyondSelf = true;
+      if (f & ON_ALL) d.onAll = true;
+      if (e === index.passRole) for (const fact of g.passRole) d.passRole.push(fact);
     }
-    if (!stepHeld) return null;
+    detailsCache[e] = d;
+    return d;
+  };
+  const paths: HeldPath[] = [];
+  const grants: number[] = [];
+  for (let k = 0; k < index.paths.length; k++) {
+    const { path, steps } = index.paths[k]!;
+    if (!everyStepHeld(steps, held)) continue;
+    grants.length = 0;
+    if (!walkPath(path, steps, held, index, detailsOf, grants)) continue;
+    paths.push({ index: k, id: path.id, unconditional: everyStepUnconditional(steps, held, grants), scoped: walkScoped !== undefined });
   }
-  const unconditional = path.steps.every((step) => grants.some((g) => step.includes(g.action) && !g.conditional));
-  const match: EscalationMatch = { path: path.id, title: path.title, grants, unconditional };
-  if (scopedPassRole) match.scopedPassRole = scopedPassRole;
-  return match;
+  return { paths, arnSensitive, comparedArns };
+}
+
+/**
+ * The matches of `paths` (from heldPaths for this principal's policy set, or its ARN when
+ * `arnSensitive`) as reports list them: each grant with the principal's policies that grant it
+ * (`name` or `name (via group G)`, in the principal's order) and PassRole's named roles.
+ */
+export function materializeEscalations(principal: Principal, paths: readonly HeldPath[], held: HeldActions, index: EscalationIndex, calc: BreadthCalculator): EscalationMatch[] {
+  const policies = principal.policies;
+  const lists = policies.map((pol) => listEscalation(pol.statements, index, calc));
+  // iam:PassRole alone is in many paths: each action's grants are looked up once.
+  const detailsCache: (GrantDetails | undefined)[] = [];
+  const detailsOf = (e: number): GrantDetails => {
+    let d = detailsCache[e];
+    if (d) return d;
+    d = { policies: [], beyondSelf: false, onAll: false, passRole: [] };
+    for (let i = 0; i < policies.length; i++) {
+      const g = lists[i]!;
+      const f = g.flags[e] ?? 0;
+      if (!(f & COVERS)) continue;
+      if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || g.selfOnlyFor?.get(e)?.some((arn) => arn !== principal.arn))) d.beyondSelf = true;
+      if (f & ON_ALL) d.onAll = true;
+      if (e === index.passRole) for (const fact of g.passRole) d.passRole.push(fact);
+      d.policies.push(policyLabel(policies[i]!));
+    }
+    detailsCache[e] = d;
+    return d;
+  };
+  const matches: EscalationMatch[] = [];
+  const steps: number[] = [];
+  for (const open of paths) {
+    const { path, steps: pathSteps } = index.paths[open.index]!;
+    steps.length = 0;
+    walkPath(path, pathSteps, held, index, detailsOf, steps);
+    const grants: EscalationGrant[] = [];
+    for (const e of steps) {
+      const details = detailsOf(e);
+      grants.push((details.grant ??= { action: index.names[e]!, policies: details.policies, conditional: held[e] !== HELD_GRANTED, onAllResources: details.onAll }));
+    }
+    const match: EscalationMatch = { path: path.id, title: path.title, grants, unconditional: open.unconditional };
+    if (walkScoped) match.scopedPassRole = walkScoped;
+    matches.push(match);
+  }
+  return matches;
 }

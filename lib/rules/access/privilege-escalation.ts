@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
-import { analyzeBreadth, judgedPrincipals } from '../../breadth/analyze';
-import { ESCALATION_PATHS, escalationGrants, type EscalationMatch } from '../../breadth/escalation';
+import { analyzeBreadth, judgedPrincipals, type EscalationPaths, type PrincipalBreadth } from '../../breadth/analyze';
+import { ESCALATION_PATHS, escalationGrants, type EscalationMatch, type HeldPath } from '../../breadth/escalation';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { agree, plural } from '../../support/plural';
@@ -33,6 +33,21 @@ interface Listed {
 }
 
 /**
+ * The paths a group of principals shares (one per `escalationPaths` object of the analysis):
+ * the ids of those listed, and their detail, built only if one of them is detailed.
+ */
+interface Shared {
+  ids: string[];
+  detail?: ListedPath[];
+}
+
+/** A principal to list: the detail of its paths is read from the analysis only if it is detailed. */
+interface Entry {
+  principal: PrincipalBreadth;
+  shared: Shared;
+}
+
+/**
  * Principals listed with their paths in `observed` (per list). The evidence store keeps at most
  * 100 items of an array (lib/evidence/build.ts DEFAULT_CAPS, with the hash of the rest): past
  * that, every other principal is still named, grouped by the paths it holds, and the finding's
@@ -40,25 +55,37 @@ interface Listed {
  */
 export const DETAILED_PRINCIPALS = 100;
 
-function bounded(name: string, listed: readonly Listed[]): Record<string, unknown> {
-  if (listed.length <= DETAILED_PRINCIPALS) return { [name]: listed };
-  // Principals with the same named policies share one paths array: group by array, then by path ids.
-  const byArray = new Map<readonly ListedPath[], string[]>();
-  for (let i = DETAILED_PRINCIPALS; i < listed.length; i++) {
-    const l = listed[i]!;
-    const keys = byArray.get(l.paths);
-    if (keys) keys.push(l.principal);
-    else byArray.set(l.paths, [l.principal]);
+function bounded(name: string, entries: readonly Entry[], detailed: readonly Listed[]): Record<string, unknown> {
+  if (entries.length <= DETAILED_PRINCIPALS) return { [name]: detailed };
+  // Principals with the same named policies share one paths object: group by it, then by path ids.
+  const byShared = new Map<Shared, string[]>();
+  for (let i = DETAILED_PRINCIPALS; i < entries.length; i++) {
+    const e = entries[i]!;
+    const keys = byShared.get(e.shared);
+    if (keys) keys.push(e.principal.key);
+    else byShared.set(e.shared, [e.principal.key]);
   }
   const byIds = new Map<string, { paths: string[]; principals: string[] }>();
-  for (const [paths, principals] of byArray) {
-    const ids = paths.map((x) => x.path);
-    const text = ids.join(' ');
+  for (const [shared, principals] of byShared) {
+    const text = shared.ids.join(' ');
     const group = byIds.get(text);
     if (group) group.principals.push(...principals);
-    else byIds.set(text, { paths: ids, principals });
+    else byIds.set(text, { paths: shared.ids, principals });
   }
-  return { [name]: listed.slice(0, DETAILED_PRINCIPALS), [`${name}NotDetailed`]: { count: listed.length - DETAILED_PRINCIPALS, byPaths: [...byIds.values()] } };
+  return { [name]: detailed, [`${name}NotDetailed`]: { count: entries.length - DETAILED_PRINCIPALS, byPaths: [...byIds.values()] } };
+}
+
+/** Is the match listed (conditional paths only when asked for; scoped PassRole always)? */
+const listedMatch = (m: EscalationMatch, includeConditional: boolean): boolean => includeConditional || m.unconditional || m.scopedPassRole !== undefined;
+
+/** A match as the finding lists it, with what closes it and where it is documented (lib/breadth/escalation-paths.ts). */
+function listedPath(m: EscalationMatch): ListedPath {
+  const { actions, policies } = escalationGrants(m);
+  const neutralisedBy = PATH_BY_ID.get(m.path)!.neutralisedBy;
+  const sources = SOURCES_BY_ID.get(m.path)!;
+  return m.scopedPassRole
+    ? { path: m.path, title: m.title, actions, policies, unconditional: m.unconditional, scopedPassRole: m.scopedPassRole, neutralisedBy, sources }
+    : { path: m.path, title: m.title, actions, policies, unconditional: m.unconditional, neutralisedBy, sources };
 }
 
 export const PrivilegeEscalationParameters = z.object({
@@ -94,44 +121,49 @@ export default defineRule({
     const authorizationDetails = requireSection(snapshot, 'authorizationDetails');
     const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
     const { judged, admins, allowListed: allowListedKeys } = judgedPrincipals(analysis.principals, params.allowList);
-    const offenders: Listed[] = [];
+    const offenders: Entry[] = [];
     // PassRole limited to named roles and to the path's service: the named roles decide, a reviewer checks them.
-    const scoped: Listed[] = [];
+    const scoped: Entry[] = [];
     const incomplete: string[] = [];
-    // Principals with the same named policies share one escalations array (lib/breadth/analyze):
-    // their listed paths are built once and shared.
-    const listedPaths = new Map<readonly EscalationMatch[], { open: ListedPath[]; limited: ListedPath[] }>();
+    // Principals whose escalations are shared (lib/breadth/analyze) share one escalationPaths
+    // object: which of its paths are listed, and their detail, are found once per object.
+    const listedPaths = new Map<EscalationPaths, { open: Shared | null; limited: Shared | null }>();
+    const listed = (p: HeldPath): boolean => params.includeConditional || p.unconditional || p.scoped;
     for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push(p.key);
-      if (!p.escalations.length) continue;
-      let listed = listedPaths.get(p.escalations);
-      if (!listed) {
-        listed = { open: [], limited: [] };
-        for (const e of p.escalations) {
-          if (!(params.includeConditional || e.unconditional || e.scopedPassRole)) continue;
-          const path = PATH_BY_ID.get(e.path)!;
-          // What closes it and where it is documented, from the path catalog (lib/breadth/escalation-paths.ts).
-          const entry: ListedPath = { path: e.path, title: e.title, ...escalationGrants(e), unconditional: e.unconditional, ...(e.scopedPassRole ? { scopedPassRole: e.scopedPassRole } : {}), neutralisedBy: path.neutralisedBy, sources: SOURCES_BY_ID.get(e.path)! };
-          (e.scopedPassRole ? listed.limited : listed.open).push(entry);
-        }
-        listedPaths.set(p.escalations, listed);
+      const held = p.escalationPaths;
+      if (!held.paths.length) continue;
+      let groups = listedPaths.get(held);
+      if (!groups) {
+        const open: string[] = [];
+        const limited: string[] = [];
+        for (const path of held.paths) if (listed(path)) (path.scoped ? limited : open).push(path.id);
+        groups = { open: open.length ? { ids: open } : null, limited: limited.length ? { ids: limited } : null };
+        listedPaths.set(held, groups);
       }
-      if (listed.open.length) offenders.push({ principal: p.key, arn: p.arn, paths: listed.open });
-      if (listed.limited.length) scoped.push({ principal: p.key, arn: p.arn, paths: listed.limited });
+      if (groups.open) offenders.push({ principal: p, shared: groups.open });
+      if (groups.limited) scoped.push({ principal: p, shared: groups.limited });
     }
+    // The listed paths' detail from the analysis's matches (one per path, in the same order).
+    const detail = (limited: boolean) => (e: Entry): Listed => {
+      e.shared.detail ??= e.principal.escalations.filter((m) => listedMatch(m, params.includeConditional) && Boolean(m.scopedPassRole) === limited).map(listedPath);
+      return { principal: e.principal.key, arn: e.principal.arn, paths: e.shared.detail };
+    };
+    const offendersListed = offenders.slice(0, DETAILED_PRINCIPALS).map(detail(false));
+    const scopedListed = scoped.slice(0, DETAILED_PRINCIPALS).map(detail(true));
     const observed = {
       catalog: analysis.catalog,
       scope: analysis.scope,
       pathsChecked: ESCALATION_PATHS.map((p) => p.id),
       principalsChecked: judged.length,
-      ...bounded('offenders', offenders),
-      ...bounded('scopedPassRole', scoped),
+      ...bounded('offenders', offenders, offendersListed),
+      ...bounded('scopedPassRole', scoped, scopedListed),
       adminsNotJudged: admins,
       allowListed: allowListedKeys,
       incomplete,
     };
     if (offenders.length) {
-      const text = offenders
+      const text = offendersListed
         .slice(0, 3)
         .map((o) => `${o.principal}: ${o.paths.slice(0, 3).map((p) => `${p.path} (${p.actions.join(' + ')} via ${p.policies.join(', ')})`).join('; ')}${o.paths.length > 3 ? `; +${o.paths.length - 3} more` : ''}`)
         .join(' | ');
@@ -140,11 +172,11 @@ export default defineRule({
         message: `${plural(offenders.length, 'non-admin principal')} can escalate their privileges — ${text}${offenders.length > 3 ? ' | …' : ''}.`,
         observed,
         threshold: params,
-        resources: offenders.map((o) => o.arn),
+        resources: offenders.map((o) => o.principal.arn),
       };
     }
     if (scoped.length) {
-      const text = scoped
+      const text = scopedListed
         .slice(0, 3)
         .map((o) => `${o.principal}: ${o.paths.map((p) => `${p.path} (iam:PassRole only to ${p.scopedPassRole!.join(', ')})`).join('; ')}`)
         .join(' | ');
@@ -156,7 +188,7 @@ export default defineRule({
           (incomplete.length ? ` ${plural(incomplete.length, 'principal')} ${agree(incomplete.length, 'has', 'have')} attached policies missing from the snapshot.` : ''),
         observed,
         threshold: params,
-        resources: scoped.map((o) => o.arn),
+        resources: scoped.map((o) => o.principal.arn),
       };
     }
     if (incomplete.length) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 import { ESCALATION_PATHS } from '../../../lib/breadth/escalation';
-import { allow, deny, details, input, userArn, type Stmt } from './helpers';
+import { allow, deny, details, input, roleArn, userArn, type Stmt } from './helpers';
 
 const catalog = loadCatalog();
 
@@ -69,5 +69,46 @@ describe('privilege-escalation paths', () => {
 
   it('admin-equivalent principals are left to the admin rule (no paths listed)', () => {
     expect(pathsOf([allow('*')])).toEqual([]);
+  });
+
+  it('escalationPaths lists the paths of escalations without building them, one object per shared escalations array', () => {
+    const passToLambda = allow('iam:PassRole', roleArn('lambda-exec'), { Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } } });
+    const d = details({
+      users: [
+        // Same set, same naming: one shared object; the access-key grant names alice (self for her only).
+        ...['alice', 'bob'].map((name) => ({ name, groups: ['ops'] })),
+        { name: 'carol', inline: [[allow('iam:CreateAccessKey', userArn('alice'))]] },
+        { name: 'dan', inline: [[allow('iam:CreateAccessKey', userArn('dan'))]] },
+      ],
+      groups: [{ name: 'ops', inline: [[allow('iam:CreateAccessKey', userArn('alice')), allow('iam:PassRole', '*'), allow('ec2:RunInstances', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })]] }],
+      roles: [
+        { name: 'deployer', inline: [[passToLambda, allow(['lambda:CreateFunction', 'lambda:InvokeFunction'])]] },
+        { name: 'quiet', inline: [[allow('s3:ListBucket')]] },
+      ],
+    });
+    const { principals } = analyzeBreadth(input(d), catalog);
+    for (const p of principals) {
+      expect(p.escalationPaths.paths.map((h) => [h.id, h.unconditional, h.scoped]), p.key).toEqual(p.escalations.map((m) => [m.path, m.unconditional, m.scopedPassRole !== undefined]));
+    }
+    const of = (name: string) => principals.find((p) => p.name === name)!;
+    expect(of('alice').escalationPaths.paths.map((h) => h.id)).toEqual(['passrole-ec2']);
+    expect(of('bob').escalationPaths.paths.map((h) => h.id)).toEqual(['create-access-key', 'passrole-ec2']);
+    expect(of('carol').escalationPaths.paths.map((h) => h.id)).toEqual(['create-access-key']);
+    expect(of('dan').escalationPaths.paths).toEqual([]);
+    expect(of('deployer').escalationPaths.paths).toMatchObject([{ id: 'passrole-lambda', scoped: true }]);
+    expect(of('quiet').escalationPaths.paths).toEqual([]);
+    // The paths depend on the ARN here: alice and bob share nothing.
+    expect(of('alice').escalationPaths).not.toBe(of('bob').escalationPaths);
+  });
+
+  it('principals with the same named policies share their escalations and escalationPaths', () => {
+    // Two resources: the grants reach beyond self whoever holds them (no ARN read).
+    const d = details({ users: ['a', 'b', 'c'].map((name) => ({ name, groups: ['ops'] })), groups: [{ name: 'ops', inline: [[allow(['iam:PassRole', 'ec2:RunInstances'], ['*', 'arn:aws:ec2:*:*:instance/*'])]] }] });
+    const [a, b, c] = analyzeBreadth(input(d), catalog).principals;
+    expect(a!.escalationPaths.paths.map((h) => h.id)).toEqual(['passrole-ec2']);
+    expect(b!.escalationPaths).toBe(a!.escalationPaths);
+    expect(c!.escalations).toBe(a!.escalations);
+    expect(JSON.parse(JSON.stringify(a))).toMatchObject({ key: 'user/a', escalations: [{ path: 'passrole-ec2' }] });
+    expect(Object.keys(JSON.parse(JSON.stringify(a))).at(-1)).toBe('escalations');
   });
 });
