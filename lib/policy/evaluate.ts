@@ -167,7 +167,11 @@ export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate
 
 const flagMemo = new WeakMap<readonly NormalizedStatement[], Map<string, Uint8Array>>();
 
-/** Per type: ALLOW / CONDITIONAL_ALLOW / DENY / CONDITIONAL_DENY flags of one statement list for the action. */
+/**
+ * Per type: ALLOW / CONDITIONAL_ALLOW / DENY / CONDITIONAL_DENY flags of one statement list for
+ * the action. When every type has the same flags the array is the shared uniform one of that
+ * length and value (`uniformValue` tells), so callers can combine one value instead of one per type.
+ */
 function listTypeFlags(list: readonly NormalizedStatement[], action: string, types: readonly ArnTemplate[]): Uint8Array {
   let memo = flagMemo.get(list);
   if (!memo) {
@@ -184,30 +188,60 @@ function listTypeFlags(list: readonly NormalizedStatement[], action: string, typ
     const cov = typeCoverage(s, types);
     for (let t = 0; t < types.length; t++) if (cov[t]) flags[t]! |= bit;
   }
+  flags = shareUniformFlags(flags);
   memo.set(key, flags);
   return flags;
+}
+
+/** The value of every entry when `f` is a shared uniform array (see `shareUniformFlags`), else -1. */
+function uniformValue(f: Uint8Array): number {
+  const n = f.length;
+  if (n === 0) return -1;
+  const v = f[0]!;
+  return uniformFlags[n]?.[v] === f ? v : -1;
 }
 
 /** "On every resource" decision for one action (see the module comment). */
 export function decideOnAll(lists: Lists, boundary: readonly NormalizedStatement[] | undefined, action: string): Decision {
   const types = resourceTypesFor(action);
   const n = types.length;
-  const id = new Uint8Array(n);
-  for (const list of lists) {
-    const f = listTypeFlags(list, action, types);
-    for (let t = 0; t < n; t++) id[t]! |= f[t]!;
+  // Per-list flags are memoised; when each is the same on every type (a grant on `*`, or no
+  // statement for the action: almost always), the per-type combination is the same for every
+  // type, so one type decides. An action like `*:*` has thousands of types.
+  const perList = new Array<Uint8Array>(lists.length);
+  let uniform = 0;
+  for (let i = 0; i < lists.length; i++) {
+    const f = listTypeFlags(lists[i]!, action, types);
+    perList[i] = f;
+    const v = uniformValue(f);
+    if (v < 0) uniform = -1;
+    else if (uniform >= 0) uniform |= v;
   }
+  const bf = boundary ? listTypeFlags(boundary, action, types) : undefined;
+  const bv = bf ? uniformValue(bf) : 0;
+  if (uniform >= 0 && bv >= 0) {
+    const id = scratch(1, 0);
+    id[0] = uniform;
+    let b: Uint8Array | undefined;
+    if (bf) {
+      // Boundary Denies act like identity Denies; its Allows bound what the identity grants.
+      b = scratch(1, 1);
+      b[0] = bv & (ALLOW | CONDITIONAL_ALLOW);
+      id[0]! |= bv & (DENY | CONDITIONAL_DENY);
+    }
+    return combineOnAll(id, b, 1);
+  }
+  const id = scratch(n, 0);
+  for (const f of perList) for (let t = 0; t < n; t++) id[t]! |= f[t]!;
   let b: Uint8Array | undefined;
-  if (boundary) {
-    // Boundary Denies act like identity Denies; its Allows bound what the identity grants.
-    const bf = listTypeFlags(boundary, action, types);
-    b = new Uint8Array(n);
+  if (bf) {
+    b = scratch(n, 1);
     for (let t = 0; t < n; t++) {
       b[t] = bf[t]! & (ALLOW | CONDITIONAL_ALLOW);
       id[t]! |= bf[t]! & (DENY | CONDITIONAL_DENY);
     }
   }
-  return combineOnAll(id, b);
+  return combineOnAll(id, b, n);
 }
 
 /**
@@ -239,13 +273,13 @@ function listTypeFlagsMany(
   actions: readonly string[],
   typesOf: readonly (readonly ArnTemplate[])[],
   listKey: string,
+  slot = keySlot(listKey),
 ): readonly (Uint8Array | undefined)[] | null {
   let memo = manyFlagMemo.get(list);
   if (!memo) {
     memo = [];
     manyFlagMemo.set(list, memo);
   }
-  const slot = keySlot(listKey);
   let out = memo[slot];
   if (out !== undefined) return out;
   let flags: (Uint8Array | undefined)[] | null = null;
@@ -320,16 +354,29 @@ function typesOfList(actions: readonly string[], listKey: string): readonly (rea
  */
 export function decideOnAllMany(lists: Lists, boundary: readonly NormalizedStatement[] | undefined, actions: readonly string[], listKey: string): Decision[] {
   const typesOf = typesOfList(actions, listKey);
-  const perList = lists.map((list) => listTypeFlagsMany(list, actions, typesOf, listKey));
-  const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey) : null;
+  const slot = keySlot(listKey);
+  // Most policy sets cover none of a rule's probes: their lists all answer `null` (one memo
+  // lookup each), and then every action is "not allowed" (a boundary only narrows, and
+  // covering nothing it denies nothing).
+  let perList: (readonly (Uint8Array | undefined)[])[] | undefined;
+  for (let l = 0; l < lists.length; l++) {
+    const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot);
+    if (fl === null) continue;
+    perList ??= [];
+    perList.push(fl);
+  }
+  const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey, slot) : null;
   const out = new Array<Decision>(actions.length);
+  if (perList === undefined && bFlags === null) return out.fill('not-allowed');
   for (let i = 0; i < actions.length; i++) {
     const n = typesOf[i]!.length;
     // Scratch buffers reused across calls (one per action was 100,000 typed arrays per rule).
     const id = scratch(n, 0);
-    for (const fl of perList) {
-      const f = fl?.[i];
-      if (f) for (let t = 0; t < n; t++) id[t]! |= f[t]!;
+    if (perList) {
+      for (const fl of perList) {
+        const f = fl[i];
+        if (f) for (let t = 0; t < n; t++) id[t]! |= f[t]!;
+      }
     }
     let b: Uint8Array | undefined;
     if (boundary) {

@@ -86,8 +86,7 @@ export function listId(list: readonly NormalizedStatement[]): number {
 
 /** The `PolicySet` key of these statement lists and boundary (order and duplicates ignored). */
 export function policySetKey(lists: readonly (readonly NormalizedStatement[])[], boundary?: readonly NormalizedStatement[]): string {
-  // Insertion sort on a handful of ids, duplicates skipped while joining: no Set, no
-  // comparator call per pair (this runs once per principal with inline policies).
+  // Insertion sort on a handful of ids: no Set, no comparator call per pair.
   const ids = new Array<number>(lists.length);
   for (let i = 0; i < lists.length; i++) {
     const id = listId(lists[i]!);
@@ -98,6 +97,11 @@ export function policySetKey(lists: readonly (readonly NormalizedStatement[])[],
     }
     ids[j + 1] = id;
   }
+  return keyOfSortedIds(ids, boundary);
+}
+
+/** The key text of sorted list ids (duplicates skipped) and a boundary. */
+function keyOfSortedIds(ids: readonly number[], boundary: readonly NormalizedStatement[] | undefined): string {
   let key = '';
   for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) key += i === 0 ? `${ids[i]}` : `,${ids[i]}`;
   return `${key}|${boundary ? listId(boundary) : ''}`;
@@ -114,10 +118,23 @@ interface Indexes {
   inlineByText: Map<string, NormalizedStatement[]>;
   sets: Map<string, PolicySet>;
   /**
-   * Resolutions of principals without inline policies, by attachment signature (groups,
-   * managed policies, boundary): thousands of users in the same groups share one.
+   * The managed, group and boundary part of resolutions, by attachment signature (groups,
+   * managed policies, boundary): thousands of users in the same groups share one, and it is
+   * the whole resolution of principals without inline policies. Keyed by a hash of the
+   * signature's atoms, each entry keeping its atoms to tell collisions apart: no signature
+   * text is built per principal (15,000 strings of a few hundred characters each were most
+   * of what resolution allocated).
    */
-  bySignature: Map<string, Resolution>;
+  bySignature: Map<number, SignatureEntry[]>;
+  /** One small integer (≥ 1) per distinct ARN or name met, for signatures. */
+  atoms: Map<string, number>;
+  /** Reused buffer for the atoms of the principal being resolved. */
+  scratch: number[];
+}
+
+interface SignatureEntry {
+  atoms: Int32Array;
+  resolution: Resolution;
 }
 
 /** What a principal's attachments resolve to; shared by principals with the same signature. */
@@ -132,7 +149,7 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
   const documents = new Map<string, PolicyDocument>();
   for (const p of details.Policies) documents.set(p.Arn, p.Document);
   const groups = new Map(details.GroupDetailList.map((g) => [g.GroupName, g]));
-  return { documents, managed: new Map(), groups, groupPolicies: new Map(), inlineByText: new Map(), sets: new Map(), bySignature: new Map() };
+  return { documents, managed: new Map(), groups, groupPolicies: new Map(), inlineByText: new Map(), sets: new Map(), bySignature: new Map(), atoms: new Map(), scratch: [] };
 }
 
 function managedStatements(idx: Indexes, arn: string): NormalizedStatement[] | undefined {
@@ -199,7 +216,7 @@ function policySetOf(idx: Indexes, policies: AppliedPolicy[], boundary: Normaliz
   return set;
 }
 
-function tagMap(tags: { Key: string; Value: string }[] | undefined): Record<string, string> {
+function tagMap(tags: readonly { Key: string; Value: string }[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (tags) for (const t of tags) out[t.Key] = t.Value;
   return out;
@@ -220,23 +237,69 @@ interface Attachments {
  */
 function resolutionOf(idx: Indexes, a: Attachments): Resolution {
   if (a.inlinePolicies.length > 0) return resolve(idx, a);
-  // Names and ARNs never contain control characters: the signature is unambiguous.
-  let signature = a.boundaryArn ?? '';
-  for (const m of a.managed) signature += `\u0001${m.PolicyArn}\u0002${m.PolicyName}`;
-  signature += '\u0000';
-  for (const g of a.groups) signature += `\u0001${g}`;
-  let r = idx.bySignature.get(signature);
-  if (!r) {
-    r = resolve(idx, a);
-    idx.bySignature.set(signature, r);
-  }
-  return r;
+  return sharedResolutionOf(idx, a);
 }
 
 function resolve(idx: Indexes, a: Attachments): Resolution {
+  const attached = resolveAttached(idx, a);
+  if (a.inlinePolicies.length === 0) return attached;
+  // Inline policies first, then managed and group policies; inline policies add no unresolved item.
+  const policies: AppliedPolicy[] = [];
+  for (const p of a.inlinePolicies) policies.push(inline(idx, 'inline', a.arn, p.PolicyName, p.PolicyDocument));
+  for (const p of attached.policies) policies.push(p);
+  return { policies, unresolved: attached.unresolved, boundary: attached.boundary, policySet: policySetOf(idx, policies, attached.boundary) };
+}
+
+function atomOf(idx: Indexes, text: string): number {
+  let atom = idx.atoms.get(text);
+  if (atom === undefined) {
+    atom = idx.atoms.size + 1;
+    idx.atoms.set(text, atom);
+  }
+  return atom;
+}
+
+/**
+ * The resolution of a principal's managed policies, groups and boundary, shared by every
+ * principal with the same ones in the same order (the signature: boundary ARN, each managed
+ * policy's ARN and name, each group's name). A missing and an empty boundary ARN resolve alike.
+ */
+function sharedResolutionOf(idx: Indexes, a: Attachments): Resolution {
+  // The buffer only grows (setting `length = 0` would drop its storage every time).
+  const sig = idx.scratch;
+  let n = 0;
+  sig[n++] = a.boundaryArn ? atomOf(idx, a.boundaryArn) : 0;
+  sig[n++] = a.managed.length;
+  for (const m of a.managed) {
+    sig[n++] = atomOf(idx, m.PolicyArn);
+    sig[n++] = atomOf(idx, m.PolicyName);
+  }
+  for (const g of a.groups) sig[n++] = atomOf(idx, g);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < n; i++) hash = Math.imul(hash ^ sig[i]!, 0x01000193);
+  let entries = idx.bySignature.get(hash);
+  if (entries) {
+    for (const e of entries) if (sameAtoms(e.atoms, sig, n)) return e.resolution;
+  } else {
+    entries = [];
+    idx.bySignature.set(hash, entries);
+  }
+  const resolution = resolveAttached(idx, a);
+  entries.push({ atoms: Int32Array.from(sig.slice(0, n)), resolution });
+  return resolution;
+}
+
+/** Are the first `n` atoms of `sig` the stored ones? (The managed count in `sig` separates policies from groups.) */
+function sameAtoms(stored: Int32Array, sig: readonly number[], n: number): boolean {
+  if (stored.length !== n) return false;
+  for (let i = 0; i < n; i++) if (stored[i] !== sig[i]) return false;
+  return true;
+}
+
+/** The managed, group and boundary part of a resolution (no inline policy). */
+function resolveAttached(idx: Indexes, a: Attachments): Resolution {
   const policies: AppliedPolicy[] = [];
   const unresolved: string[] = [];
-  for (const p of a.inlinePolicies) policies.push(inline(idx, 'inline', a.arn, p.PolicyName, p.PolicyDocument));
   attachManaged(idx, 'managed', a.managed, policies, unresolved);
   for (const groupName of a.groups) {
     const g = groupPoliciesOf(idx, groupName);
@@ -252,11 +315,34 @@ function resolve(idx: Indexes, a: Attachments): Resolution {
   return { policies, unresolved, boundary, policySet: policySetOf(idx, policies, boundary) };
 }
 
-function principalOf(type: 'user' | 'role', name: string, arn: string, r: Resolution, tags: { Key: string; Value: string }[] | undefined): Principal {
-  // Two literals rather than a conditional spread: no intermediate object, two shapes only.
-  return r.boundary
-    ? { type, name, arn, policies: r.policies, boundary: r.boundary, unresolvedPolicies: r.unresolved, tags: tagMap(tags), policySet: r.policySet }
-    : { type, name, arn, policies: r.policies, unresolvedPolicies: r.unresolved, tags: tagMap(tags), policySet: r.policySet };
+/** Principals keep their raw tag list; the `tags` record is built only when read (no rule reads it today). */
+class ResolvedPrincipal implements Principal {
+  public readonly type: 'user' | 'role';
+  public readonly name: string;
+  public readonly arn: string;
+  public readonly policies: AppliedPolicy[];
+  public readonly boundary: NormalizedStatement[] | undefined;
+  public readonly unresolvedPolicies: string[];
+  public readonly policySet: PolicySet;
+  #rawTags: readonly { Key: string; Value: string }[] | undefined;
+  #tags: Record<string, string> | undefined;
+
+  public constructor(type: 'user' | 'role', name: string, arn: string, r: Resolution, tags: readonly { Key: string; Value: string }[] | undefined) {
+    this.type = type;
+    this.name = name;
+    this.arn = arn;
+    this.policies = r.policies;
+    this.boundary = r.boundary;
+    this.unresolvedPolicies = r.unresolved;
+    this.policySet = r.policySet;
+    this.#rawTags = tags;
+    this.#tags = undefined;
+  }
+
+  public get tags(): Record<string, string> {
+    this.#tags ??= tagMap(this.#rawTags);
+    return this.#tags;
+  }
 }
 
 const NO_GROUPS: readonly string[] = [];
@@ -271,7 +357,7 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
   const principals: Principal[] = [];
   for (const u of details.UserDetailList) {
     const r = resolutionOf(idx, { arn: u.Arn, inlinePolicies: u.UserPolicyList, managed: u.AttachedManagedPolicies, groups: u.GroupList, boundaryArn: u.PermissionsBoundary?.PermissionsBoundaryArn });
-    principals.push(principalOf('user', u.UserName, u.Arn, r, u.Tags));
+    principals.push(new ResolvedPrincipal('user', u.UserName, u.Arn, r, u.Tags));
   }
   for (const role of details.RoleDetailList) {
     const r = resolutionOf(idx, {
@@ -281,7 +367,7 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
       groups: NO_GROUPS,
       boundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
     });
-    principals.push(principalOf('role', role.RoleName, role.Arn, r, role.Tags));
+    principals.push(new ResolvedPrincipal('role', role.RoleName, role.Arn, r, role.Tags));
   }
   return principals;
 }
@@ -544,13 +630,19 @@ function decideManyUncached(
   key: string,
   slot: number,
 ): Decision[] {
-  const acc = new Uint8Array(actions.length);
+  let acc: Uint8Array | undefined;
   for (const statements of lists) {
     const f = flagsOfMany(statements, actions, resource, key, slot);
-    if (f) for (let i = 0; i < acc.length; i += 1) acc[i]! |= f[i]!;
+    if (f) {
+      acc ??= new Uint8Array(actions.length);
+      for (let i = 0; i < acc.length; i += 1) acc[i]! |= f[i]!;
+    }
   }
-  const bounded = boundary ? flagsOfMany(boundary, actions, resource, key, slot) : undefined;
   const out: Decision[] = new Array<Decision>(actions.length);
+  // No list covers any of the actions (most sets, for a rule's few probes): nothing is allowed,
+  // whatever the boundary says (it only narrows).
+  if (acc === undefined) return out.fill('not-allowed');
+  const bounded = boundary ? flagsOfMany(boundary, actions, resource, key, slot) : undefined;
   for (let i = 0; i < actions.length; i += 1) {
     const identity = fromFlags(acc[i]!);
     if (bounded === undefined || identity === 'denied' || identity === 'not-allowed') {

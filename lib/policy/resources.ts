@@ -18,7 +18,7 @@
  *   "any text" (`globCovers`), so `table/*` covers `table/${TableName}` and `*` covers `${BucketName}/${ObjectName}`.
  * Patterns with fewer segments (`arn:*`, `*`) are compared as whole strings.
  */
-import { globCovers, globMatch, glob, globsOverlap } from './glob';
+import { globCovers, globMatch, glob, globsOverlap, type Glob } from './glob';
 
 /** A resource type's ARN format, split for coverage checks. */
 export interface ArnTemplate {
@@ -55,16 +55,70 @@ export function parseArnTemplate(format: string): ArnTemplate {
   };
 }
 
+/**
+ * A resource pattern cut into its ARN segments once (policies repeat the same patterns on
+ * thousands of statements, and "every action" probes compare each with every resource type
+ * of the catalog): the split, the segment globs and, per type of the pattern's service, the
+ * answer. A pattern whose service segment is a literal can only cover that service's types,
+ * so every other type is answered by one string comparison and nothing is memoised for it.
+ */
+interface ArnPattern {
+  /** `*` (after collapsing): covers every type. */
+  any: boolean;
+  /** Fewer than six segments: compared with the type's `star` as whole strings. */
+  short: boolean;
+  /** `arn` segment matches and the partition is not empty. */
+  arnOk: boolean;
+  /** The service segment when it holds no wildcard, else `null` (matched as a glob). */
+  serviceLiteral: string | null;
+  service: Glob;
+  region: string;
+  account: string;
+  resource: string;
+  /** Answers for the types of matching services, by type (created on first use). */
+  answers: Map<ArnTemplate, boolean> | undefined;
+}
+
+const arnPatterns = new Map<string, ArnPattern>();
+const ARN_PATTERN_LIMIT = 50_000;
+
+function arnPatternOf(pattern: string): ArnPattern {
+  let p = arnPatterns.get(pattern);
+  if (p) return p;
+  // glob() first: it rejects over-long patterns exactly as before (PatternTooLongError).
+  const any = glob(pattern).any;
+  const parts = pattern.split(':');
+  const short = parts.length < 6;
+  const service = short ? '' : parts[2]!;
+  p = {
+    any,
+    short,
+    arnOk: !short && globMatch(glob(parts[0]!), 'arn') && parts[1] !== '',
+    serviceLiteral: short || service.includes('*') || service.includes('?') ? null : service,
+    service: glob(service),
+    region: short ? '' : parts[3]!,
+    account: short ? '' : parts[4]!,
+    resource: short ? '' : parts.slice(5).join(':'),
+    answers: undefined,
+  };
+  if (arnPatterns.size >= ARN_PATTERN_LIMIT) arnPatterns.clear();
+  arnPatterns.set(pattern, p);
+  return p;
+}
+
 /** Does the ARN pattern (exact case) name every resource of the type? */
 export function patternCoversTemplate(pattern: string, t: ArnTemplate): boolean {
-  if (t === NO_RESOURCE_TYPE) return glob(pattern).any;
-  if (glob(pattern).any) return true;
-  const parts = pattern.split(':');
-  if (parts.length < 6) return globCovers(pattern, t.star);
-  if (!globMatch(glob(parts[0]!), 'arn') || parts[1] === '') return false;
-  if (!globMatch(glob(parts[2]!), t.service)) return false;
-  if (!segmentCovers(parts[3]!, t.region) || !segmentCovers(parts[4]!, t.account)) return false;
-  return globCovers(parts.slice(5).join(':'), t.resource);
+  const p = arnPatternOf(pattern);
+  if (t === NO_RESOURCE_TYPE || p.any) return p.any;
+  if (p.short) return globCovers(pattern, t.star);
+  if (!p.arnOk) return false;
+  if (p.serviceLiteral !== null ? p.serviceLiteral !== t.service : !globMatch(p.service, t.service)) return false;
+  let answer = p.answers?.get(t);
+  if (answer === undefined) {
+    answer = segmentCovers(p.region, t.region) && segmentCovers(p.account, t.account) && globCovers(p.resource, t.resource);
+    (p.answers ??= new Map()).set(t, answer);
+  }
+  return answer;
 }
 
 function segmentCovers(pattern: string, literal: string | null): boolean {
