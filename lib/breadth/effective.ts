@@ -159,6 +159,15 @@ function deniesEverywhere(s: NormalizedStatement): boolean {
 
 let nextTypeListId = 1;
 
+/** Does an action list name `*`, `*:*` or a run of stars? (only a pattern starting with `*` can: no glob lookup for the others) */
+function namesEveryAction(actions: readonly string[]): boolean {
+  for (let k = 0; k < actions.length; k++) {
+    const a = actions[k]!;
+    if (a.charCodeAt(0) === 42 && (a === '*' || a === '*:*' || glob(a).any)) return true;
+  }
+  return false;
+}
+
 // The seven masks of a folded statement list, in the order their ranges are stored.
 const ALLOW = 0;
 const COND_ALLOW = 1;
@@ -238,9 +247,13 @@ class ListMasks implements PolicyMasks {
  */
 export class BreadthCalculator {
   private readonly words: number;
-  /** Statement slots by statement object; the objects by slot. */
-  private readonly statementSlots = new WeakMap<NormalizedStatement, number>();
+  /**
+   * The statements by slot. A list's statements get slots when the list is folded (statements
+   * are not shared between lists: no lookup by object); `statementActions` callers get theirs
+   * through `askedSlots`.
+   */
   private readonly statements: NormalizedStatement[] = [];
+  private readonly askedSlots = new WeakMap<NormalizedStatement, number>();
   /** Action sets of the statements: slot s is [stmtRange[2s], stmtRange[2s + 1]) of `stmtArena`. */
   private readonly stmtArena = new SparseArena();
   private stmtRange = new Int32Array(2048);
@@ -308,13 +321,10 @@ export class BreadthCalculator {
     };
   }
 
-  /** The statement's slot, its action set folded into the statement arena on first sight. */
-  private statementSlot(s: NormalizedStatement): number {
-    let slot = this.statementSlots.get(s);
-    if (slot !== undefined) return slot;
-    slot = this.statements.length;
+  /** A new slot for the statement, its action set folded into the statement arena. */
+  private newStatementSlot(s: NormalizedStatement): number {
+    const slot = this.statements.length;
     this.statements.push(s);
-    this.statementSlots.set(s, slot);
     this.stmtRange = growInt32(this.stmtRange, 2 * slot + 2);
     if (s.actions) {
       // Sparse all the way: an explicit list of a few actions touches a few words, not ~700.
@@ -366,7 +376,11 @@ export class BreadthCalculator {
    * patterns), sparse. Cached per statement object. Shared: never mutate.
    */
   public statementActions(s: NormalizedStatement): SparseBits {
-    const slot = this.statementSlot(s);
+    let slot = this.askedSlots.get(s);
+    if (slot === undefined) {
+      slot = this.newStatementSlot(s);
+      this.askedSlots.set(s, slot);
+    }
     let view = this.statementViews[slot];
     if (!view) {
       const start = this.stmtRange[2 * slot]!;
@@ -485,8 +499,7 @@ export class BreadthCalculator {
       const s = statements[j]!;
       const slot = slots[from + j]!;
       if (s.effect === 'Allow') {
-        // Only a pattern starting with `*` can be `*`, `*:*` or a run of stars (skips a glob lookup per action).
-        if (!allowsStar && s.actions?.some((a) => a.charCodeAt(0) === 42 && (a === '*' || a === '*:*' || glob(a).any))) allowsStar = true;
+        if (!allowsStar && s.actions) allowsStar = namesEveryAction(s.actions);
         this.orFold(s.conditional ? COND_ALLOW : ALLOW, slot);
         const unscoped = isUnscoped(s);
         if (unscoped) this.orFold(s.conditional ? COND_ALLOW_ON_ALL : ALLOW_ON_ALL, slot);
@@ -550,7 +563,7 @@ export class BreadthCalculator {
     }
     const from = this.listStmtTop;
     this.listStatements = growInt32(this.listStatements, from + statements.length);
-    for (let j = 0; j < statements.length; j++) this.listStatements[from + j] = this.statementSlot(statements[j]!);
+    for (let j = 0; j < statements.length; j++) this.listStatements[from + j] = this.newStatementSlot(statements[j]!);
     this.listStmtTop = from + statements.length;
     this.listStmtStart[slot] = from;
     this.listStmtStart[slot + 1] = this.listStmtTop;
@@ -575,10 +588,25 @@ export class BreadthCalculator {
     return this.allowsStarOf[this.listSlot(statements)] === 1;
   }
 
+  /**
+   * Does the list's Allow or conditional Allow mask hold a bit in a word `wordMark` marks
+   * (`wordMark[w] >= 0`)? What `policyMasks(list).allow` / `.conditionalAllow` would answer,
+   * read straight from the arena (no mask objects).
+   */
+  public listAllowTouches(statements: readonly NormalizedStatement[], wordMark: ArrayLike<number>): boolean {
+    const base = LIST_STRIDE * this.listSlot(statements);
+    const ranges = this.listRanges;
+    const words = this.listArena.words;
+    // ALLOW and COND_ALLOW are adjacent ranges.
+    const end = ranges[base + COND_ALLOW + 1]!;
+    for (let k = ranges[base + ALLOW]!; k < end; k++) if (wordMark[words[k]!]! >= 0) return true;
+    return false;
+  }
+
   private boundaryMasks(statements: readonly NormalizedStatement[]): BoundaryMasks {
     const cached = this.boundaryCache.get(statements);
     if (cached) return cached;
-    const slots = Int32Array.from(statements, (s) => this.statementSlot(s));
+    const slots = Int32Array.from(statements, (s) => this.newStatementSlot(s));
     this.foldStatements(statements, true, slots, 0);
     const w = this.words;
     const fold = this.fold;
@@ -621,6 +649,12 @@ export class BreadthCalculator {
   /** Resource-shape id by statement slot (−1 until needed), and by shape text. */
   private shapeOfSlot = new Int32Array(0);
   private readonly shapeByKey = new Map<string, number>();
+  /**
+   * One statement per shape id, the first seen: decisions are asked with these, so the
+   * policy engine's per-statement memos (type coverage, Deny removal) serve every statement
+   * of the shape.
+   */
+  private readonly shapeStatements: NormalizedStatement[] = [];
 
   /**
    * `decideCovering` reads of a statement only its effect, `conditional`, `Resource` and
@@ -639,7 +673,10 @@ export class BreadthCalculator {
       const st = this.statements[slot]!;
       const key = `${st.effect === 'Allow' ? 'A' : 'D'}${st.conditional ? 1 : 0}${JSON.stringify(st.resources ?? null)}${JSON.stringify(st.notResources ?? null)}`;
       id = this.shapeByKey.get(key) ?? this.shapeByKey.size;
-      if (id === this.shapeByKey.size) this.shapeByKey.set(key, id);
+      if (id === this.shapeByKey.size) {
+        this.shapeByKey.set(key, id);
+        this.shapeStatements.push(st);
+      }
       this.shapeOfSlot[slot] = id;
     }
     return id;
@@ -673,8 +710,14 @@ export class BreadthCalculator {
     return typeId;
   }
 
-  /** The memo key of the class holding bit `low`: boundary?, type list, covering shapes (sorted, distinct). */
-  private signature(hasBoundary: boolean, typeId: number, low: number): string {
+  /** The last signature's text (see `signature`). */
+  private sigText = '';
+
+  /**
+   * The memo key of the class holding bit `low`: boundary?, type list, covering shapes
+   * (sorted, distinct) into `sigText`; the codes stay in `sigCodes`, their count is returned.
+   */
+  private signature(hasBoundary: boolean, typeId: number, low: number): number {
     const slots = this.hardSlots;
     const vs = this.wordValues;
     const buf = this.sigCodes;
@@ -694,7 +737,8 @@ export class BreadthCalculator {
     }
     let sig = hasBoundary ? `B${typeId}|` : `${typeId}|`;
     for (let k = 0; k < n; k++) sig += `${buf[k]},`;
-    return sig;
+    this.sigText = sig;
+    return n;
   }
 
   /** Flatten the set's statement slots (identity lists, then the boundary's) for hardWord. */
@@ -775,15 +819,17 @@ export class BreadthCalculator {
           if (this.typeIdOf((i << 5) + (31 - Math.clz32(b))) === typeId) group |= b;
         }
         rest = (rest & ~group) >>> 0;
-        const sig = this.signature(hasBoundary, typeId, low);
+        const codes = this.signature(hasBoundary, typeId, low);
+        const sig = this.sigText;
         let out = this.hardMemo.get(sig);
         if (!out) {
+          // One statement per distinct shape and role (the answer ignores order and repeats).
           const cov: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary };
-          for (let k = 0; k < this.hardCount; k++) {
-            if (!(vs[k]! & low)) continue;
-            const st = this.statements[slots[k]!]!;
-            if (k < this.hardBoundaryFrom) (st.effect === 'Allow' ? cov.allows : cov.denies).push(st);
-            else (st.effect === 'Allow' ? cov.boundaryAllows : cov.denies).push(st);
+          for (let k = 0; k < codes; k++) {
+            const code = this.sigCodes[k]!;
+            const st = this.shapeStatements[code >> 1]!;
+            if (code & 1) cov.boundaryAllows.push(st);
+            else (st.effect === 'Allow' ? cov.allows : cov.denies).push(st);
           }
           out = decideCovering(cov, this.catalog.resourceTypesOf(id));
           this.hardMemo.set(sig, out);
