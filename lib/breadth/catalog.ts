@@ -208,11 +208,17 @@ export class ActionCatalog {
     return bits;
   }
 
+  /**
+   * Services by the ARN namespaces of their resource types (the third segment of each ARN
+   * format, what `parseArnTemplate` calls `service`), read from the raw formats: decoding every
+   * service's types to build it cost more than the coverage checks it saves.
+   */
   private arnNamespaceIndex(): Map<string, number[]> {
     if (!this.servicesByArnNamespace) {
       const index = new Map<string, number[]>();
-      this.services.forEach((_, si) => {
-        for (const namespace of new Set(this.decodeTypes(si).map((t) => t.service))) {
+      this.services.forEach((range, si) => {
+        const formats = this.rawTypes[range.prefix]?.[0] ?? [];
+        for (const namespace of new Set(formats.map((f) => f.split(':')[2] ?? ''))) {
           const list = index.get(namespace) ?? [];
           list.push(si);
           index.set(namespace, list);

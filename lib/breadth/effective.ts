@@ -434,6 +434,8 @@ export class BreadthCalculator {
     this.stmtRange[2 * slot + 1] = start + n;
   }
 
+  /** Per mask: its word count, then its write position (storeFold). */
+  private readonly maskCursor = new Int32Array(MASKS);
   /** Word indices written while folding one list, so only they are read back and cleared. */
   private readonly touched: Int32Array;
   private readonly touchStamp: Int32Array;
@@ -527,24 +529,38 @@ export class BreadthCalculator {
     const touched = this.touched;
     const n = this.touchedCount;
     const arena = this.listArena;
-    arena.reserve(MASKS * n);
-    const { words, values } = arena;
+    // Count each mask's non-zero words first, so one pass over the touched words writes them all.
+    const at = this.maskCursor;
+    at.fill(0);
+    for (let k = 0; k < n; k++) {
+      const b = touched[k]! * MASKS;
+      for (let key = 0; key < MASKS; key++) if (fold[b + key] !== 0) at[key]! += 1;
+    }
     let top = arena.top;
     for (let key = 0; key < MASKS; key++) {
+      const count = at[key]!;
       ranges[base + key] = top;
-      for (let k = 0; k < n; k++) {
-        const w = touched[k]!;
-        const v = fold[w * MASKS + key]!;
+      at[key] = top;
+      top += count;
+    }
+    ranges[base + MASKS] = top;
+    arena.reserve(top - arena.top);
+    const { words, values } = arena;
+    for (let k = 0; k < n; k++) {
+      const w = touched[k]!;
+      const b = w * MASKS;
+      for (let key = 0; key < MASKS; key++) {
+        const v = fold[b + key]!;
         if (v !== 0) {
-          words[top] = w;
-          values[top] = v;
-          top += 1;
+          const j = at[key]!;
+          words[j] = w;
+          values[j] = v;
+          at[key] = j + 1;
+          fold[b + key] = 0;
         }
       }
     }
-    ranges[base + MASKS] = top;
     arena.top = top;
-    for (let k = 0; k < n; k++) fold.fill(0, touched[k]! * MASKS, touched[k]! * MASKS + MASKS);
     this.touchedCount = 0;
   }
 
@@ -606,7 +622,8 @@ export class BreadthCalculator {
   private boundaryMasks(statements: readonly NormalizedStatement[]): BoundaryMasks {
     const cached = this.boundaryCache.get(statements);
     if (cached) return cached;
-    const slots = Int32Array.from(statements, (s) => this.newStatementSlot(s));
+    const slots = new Int32Array(statements.length);
+    for (let j = 0; j < statements.length; j++) slots[j] = this.newStatementSlot(statements[j]!);
     this.foldStatements(statements, true, slots, 0);
     const w = this.words;
     const fold = this.fold;
