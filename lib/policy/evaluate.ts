@@ -98,7 +98,7 @@ export function resourceTypesFor(action: string): readonly ArnTemplate[] {
 const coverageMemo = new WeakMap<NormalizedStatement, (Uint8Array | undefined)[]>();
 const typeListIds = new WeakMap<readonly ArnTemplate[], number>();
 let nextTypeListId = 0;
-const uniformCoverage: { all: Uint8Array; none: Uint8Array }[] = [];
+const uniformCoverages: { all: Uint8Array; none: Uint8Array }[] = [];
 
 function typeListId(types: readonly ArnTemplate[]): number {
   let id = typeListIds.get(types);
@@ -117,13 +117,19 @@ function shareUniform(cov: Uint8Array): Uint8Array {
     if (first === -1) first = cov[t]!;
     else if (cov[t] !== first) return cov;
   }
-  let shared = uniformCoverage[n];
+  const shared = uniformCoverage(n);
+  return first === 1 ? shared.all : shared.none;
+}
+
+/** The shared all-1 and all-0 coverage arrays of length `n`. */
+function uniformCoverage(n: number): { all: Uint8Array; none: Uint8Array } {
+  let shared = uniformCoverages[n];
   if (!shared) {
     // Typed arrays with elements cannot be frozen: callers only read them (see typeCoverage).
     shared = { all: new Uint8Array(n).fill(1), none: new Uint8Array(n) };
-    uniformCoverage[n] = shared;
+    uniformCoverages[n] = shared;
   }
-  return first === 1 ? shared.all : shared.none;
+  return shared;
 }
 
 /** Shared read-only flag arrays whose every entry is one value, by length then value. */
@@ -145,6 +151,9 @@ function shareUniformFlags(f: Uint8Array): Uint8Array {
  * covers it.) The array returned is shared: read it, never write it.
  */
 export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate[]): Uint8Array {
+  // `Resource: "*"` (most statements) covers every type: the shared all-1 answer, no memo entry.
+  const resources = s.resources;
+  if (resources !== undefined && resources.length === 1 && resources[0] === '*') return uniformCoverage(types.length).all;
   let byTypes = coverageMemo.get(s);
   if (!byTypes) {
     byTypes = [];

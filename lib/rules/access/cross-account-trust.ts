@@ -69,19 +69,31 @@ export default defineRule({
     const problems: TrustProblem[] = [];
     const partners = new Map<string, { roles: Set<string>; narrowed: boolean; declared: boolean }>();
     const undocumented: string[] = [];
+    // Roles often share one trust policy (every Lambda role trusting lambda.amazonaws.com): the
+    // trustees and their problems depend only on the document's contents (and this evaluation's
+    // account and parameters), so each distinct document is read once. Read-only once stored.
+    const byDocument = new Map<string, { trustees: Trustee[]; problems: (string | undefined)[] }>();
     for (const r of roles) {
       if (!r.AssumeRolePolicyDocument) {
         undocumented.push(r.Arn);
         continue;
       }
-      for (const t of trusteesOf(r.AssumeRolePolicyDocument, snapshot.account.id)) {
+      const text = JSON.stringify(r.AssumeRolePolicyDocument);
+      let read = byDocument.get(text);
+      if (!read) {
+        const trustees = trusteesOf(r.AssumeRolePolicyDocument, snapshot.account.id);
+        read = { trustees, problems: trustees.map((t) => problemOf(t, trusted, params.requireMfaForAccountRoot)) };
+        byDocument.set(text, read);
+      }
+      for (let i = 0; i < read.trustees.length; i++) {
+        const t = read.trustees[i]!;
         if ((t.kind === 'account-root' || t.kind === 'account-principal') && !t.sameAccount && t.account) {
           const p = partners.get(t.account) ?? { roles: new Set<string>(), narrowed: true, declared: trusted.has(t.account) };
           p.roles.add(r.RoleName);
           p.narrowed &&= t.requiresExternalId || t.requiresOrganization || t.requiresMfa;
           partners.set(t.account, p);
         }
-        const problem = problemOf(t, trusted, params.requireMfaForAccountRoot);
+        const problem = read.problems[i];
         if (problem) problems.push({ role: r.Arn, principal: t.principal, problem });
       }
     }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ROOT_REPORT_USER, requireSection, type CredentialReportRow, type ReportDate } from '../../snapshot';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
-import { daysSince, reportDate } from '../support/time';
+import { daysSinceTime, reportTime } from '../support/time';
 import { agree, plural } from '../../support/plural';
 
 export const StaleCredentialsParameters = z.object({
@@ -29,8 +29,30 @@ export interface StaleCredential {
  * last change (a console password may be added long after the user was created), else the
  * user's creation.
  */
-function passwordBirth(row: CredentialReportRow): Date | undefined {
-  return reportDate(row.password_last_changed) ?? reportDate(row.user_creation_time);
+function passwordBirth(row: CredentialReportRow): number | undefined {
+  return reportTime(row.password_last_changed) ?? reportTime(row.user_creation_time);
+}
+
+/** The stale-credential checks of one active access key (epoch ms dates; 10,000 users, no Date objects). */
+function checkKey(
+  out: StaleCredential[],
+  row: CredentialReportRow,
+  slot: 'access_key_1' | 'access_key_2',
+  rotatedAt: ReportDate,
+  usedAt: ReportDate,
+  now: number,
+  p: z.infer<typeof StaleCredentialsParameters>,
+): void {
+  const rotated = reportTime(rotatedAt);
+  const used = reportTime(usedAt);
+  const age = rotated !== undefined ? daysSinceTime(rotated, now) : undefined;
+  if (used !== undefined) {
+    const days = daysSinceTime(used, now);
+    if (days > p.maxUnusedDays) out.push({ user: row.user, arn: row.arn, credential: slot, problem: 'unused', days });
+  } else if (age !== undefined && age > p.maxUnusedDays) {
+    out.push({ user: row.user, arn: row.arn, credential: slot, problem: 'never-used', days: age });
+  }
+  if (age !== undefined && age > p.maxKeyAgeDays) out.push({ user: row.user, arn: row.arn, credential: slot, problem: 'not-rotated', days: age });
 }
 
 export function findStaleCredentials(
@@ -39,37 +61,23 @@ export function findStaleCredentials(
   p: z.infer<typeof StaleCredentialsParameters>,
 ): StaleCredential[] {
   const out: StaleCredential[] = [];
+  const nowMs = now.getTime();
   for (const row of rows) {
     if (row.user === ROOT_REPORT_USER) continue; // root keys: auth.root-access-keys
     if (row.password_enabled === true) {
-      const used = reportDate(row.password_last_used);
-      if (used) {
-        const days = daysSince(used, now);
+      const used = reportTime(row.password_last_used);
+      if (used !== undefined) {
+        const days = daysSinceTime(used, nowMs);
         if (days > p.maxUnusedDays) out.push({ user: row.user, arn: row.arn, credential: 'password', problem: 'unused', days });
       } else {
         const born = passwordBirth(row);
-        const days = born ? daysSince(born, now) : undefined;
+        const days = born !== undefined ? daysSinceTime(born, nowMs) : undefined;
         if (days !== undefined && days > p.maxUnusedDays)
           out.push({ user: row.user, arn: row.arn, credential: 'password', problem: 'never-used', days });
       }
     }
-    const keys: ['access_key_1' | 'access_key_2', boolean, ReportDate, ReportDate][] = [
-      ['access_key_1', row.access_key_1_active, row.access_key_1_last_rotated, row.access_key_1_last_used_date],
-      ['access_key_2', row.access_key_2_active, row.access_key_2_last_rotated, row.access_key_2_last_used_date],
-    ];
-    for (const [slot, active, rotatedAt, usedAt] of keys) {
-      if (!active) continue;
-      const rotated = reportDate(rotatedAt);
-      const used = reportDate(usedAt);
-      const age = rotated ? daysSince(rotated, now) : undefined;
-      if (used) {
-        const days = daysSince(used, now);
-        if (days > p.maxUnusedDays) out.push({ user: row.user, arn: row.arn, credential: slot, problem: 'unused', days });
-      } else if (age !== undefined && age > p.maxUnusedDays) {
-        out.push({ user: row.user, arn: row.arn, credential: slot, problem: 'never-used', days: age });
-      }
-      if (age !== undefined && age > p.maxKeyAgeDays) out.push({ user: row.user, arn: row.arn, credential: slot, problem: 'not-rotated', days: age });
-    }
+    if (row.access_key_1_active) checkKey(out, row, 'access_key_1', row.access_key_1_last_rotated, row.access_key_1_last_used_date, nowMs, p);
+    if (row.access_key_2_active) checkKey(out, row, 'access_key_2', row.access_key_2_last_rotated, row.access_key_2_last_used_date, nowMs, p);
   }
   return out;
 }
