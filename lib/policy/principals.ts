@@ -531,6 +531,47 @@ function flagsOfMany(statements: readonly NormalizedStatement[], actions: readon
   return flags;
 }
 
+/** Resource key of the "covers any of the actions at all" memo slot (never a real resource: NUL). */
+const ANY_RESOURCE = '\u0000any';
+const COVERS = new Uint8Array(1);
+
+/** Does some statement of the list (either effect) name one of the actions in its action clause? Memoised per slot like `flagsOfMany`. */
+function listNamesAny(statements: readonly NormalizedStatement[], actions: readonly string[], listKey: string, slot: number): boolean {
+  let memo = manyMemo.get(statements);
+  if (!memo) {
+    memo = [];
+    manyMemo.set(statements, memo);
+  }
+  let found = memo[slot];
+  if (found === undefined) {
+    found = null;
+    const lowerActions = loweredActions(actions, listKey);
+    const useMask = lowerActions.length <= MAX_MASK_ACTIONS;
+    for (const st of statements) {
+      if (useMask ? statementActionMask(st, lowerActions, listKey) !== 0 : lowerActions.some((a) => statementCoversLowerAction(st, a))) {
+        found = COVERS;
+        break;
+      }
+    }
+    memo[slot] = found;
+  }
+  return found !== null;
+}
+
+/**
+ * Can the principal's identity policies grant any of `actions` on any resource? `false` means
+ * `decideMany` answers "not allowed" for every one of them (or any subset) on every resource:
+ * no statement of any of its policies names them. Rules probing several resources with
+ * subsets of one action list skip every policy set for which this is false with one check per
+ * policy, instead of one evaluation per resource. Answered per policy set; lists memoised.
+ */
+export function policySetMayGrant(p: Principal, actions: readonly string[]): boolean {
+  const key = actionListKey(actions);
+  const slot = slotOf(key, ANY_RESOURCE);
+  for (const statements of p.policySet.lists) if (listNamesAny(statements, actions, key, slot)) return true;
+  return false;
+}
+
 /** Memo keys per action list (callers reuse one list for thousands of principals). */
 const actionListKeys = new WeakMap<readonly string[], string>();
 

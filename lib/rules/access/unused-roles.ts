@@ -79,10 +79,11 @@ export default defineRule({
       now: snapshot.collectedAt,
     };
     if (unused.length > 0) {
-      const names = unused.map((u) => `${u.arn.split('/').pop()} (${u.lastUsed ? `last used ${u.days} days ago` : `never used, created ${u.days} days ago`})`);
+      // Only the first five are named in the message.
+      const names = unused.slice(0, 5).map((u) => `${u.arn.split('/').pop()} (${u.lastUsed ? `last used ${u.days} days ago` : `never used, created ${u.days} days ago`})`);
       return {
         status: 'FAIL',
-        message: `${unused.length} of ${roles.length} roles unused for more than ${params.maxUnusedDays} days: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}.`,
+        message: `${unused.length} of ${roles.length} roles unused for more than ${params.maxUnusedDays} days: ${names.join(', ')}${unused.length > 5 ? ', …' : ''}.`,
         observed,
         threshold: params,
         resources: unused.map((u) => u.arn),

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { requireSection, type PolicyDocument, type Trail, type TrailBucket } from '../../snapshot';
-import { allowListed, decideManyShared, principalsOf, type PolicySet, type Principal } from '../../policy/principals';
+import { allowListed, decideManyShared, policySetMayGrant, principalsOf, type PolicySet, type Principal } from '../../policy/principals';
 import { normalizeStatement, statementCoversAction, statementCoversResource } from '../../policy/document';
 import { declarations, entryRef } from '../../register/view';
 import { defineRule } from '../types';
@@ -78,6 +78,13 @@ function bucketPolicyGrants(policy: PolicyDocument, targets: readonly Target[]):
   }
   return [...out.entries()].map(([p, a]) => ({ principal: p, actions: [...a].sort() }));
 }
+
+/**
+ * The order `a.localeCompare(b)` gives, which ECMA-402 defines as comparing with
+ * `new Intl.Collator()`: one collator for every comparison instead of one looked up per call
+ * (thousands of principals can tamper in a large account).
+ */
+const byPrincipal = new Intl.Collator();
 
 export interface TamperCapability {
   principal: string;
@@ -159,8 +166,16 @@ export default defineRule({
       // `can` labels built once per target and action (not once per principal).
       const labels = targets.map((t) => t.actions.map((action) => `${t.what}: ${action}`));
       const bySet = new Map<PolicySet, { can: string; conditional: boolean }[]>();
+      // Most policy sets name none of the tamper actions at all: one check per set answers
+      // "nothing" for every target (policySetMayGrant), the rest are decided target by target.
+      const anyAction = [...new Set(targets.flatMap((t) => t.actions))];
+      const none: { can: string; conditional: boolean }[] = [];
       for (const p of principals) {
         let grants = bySet.get(p.policySet);
+        if (!grants && !policySetMayGrant(p, anyAction)) {
+          grants = none;
+          bySet.set(p.policySet, grants);
+        }
         if (!grants) {
           grants = [];
           for (let ti = 0; ti < targets.length; ti += 1) {
@@ -191,7 +206,7 @@ export default defineRule({
       }
     }
 
-    const offenders = [...capabilities.values()].sort((a, b) => a.principal.localeCompare(b.principal));
+    const offenders = [...capabilities.values()].sort((a, b) => byPrincipal.compare(a.principal, b.principal));
     const observed: Record<string, unknown> = {
       principalsChecked: principals.length,
       canTamper: offenders.map((o) => ({ ...o, can: o.can.slice(0, 12), more: Math.max(0, o.can.length - 12) })),
