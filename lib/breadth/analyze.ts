@@ -10,7 +10,7 @@ import { allowListed, listId, principalsOf, type AppliedPolicy, type PolicySet, 
 import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE } from './effective';
 import { escalationIndex, heldEscalationActions, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath, type HeldPaths } from './escalation';
-import { breadthCounts, distribution, modifiedZScores, type BreadthCounts, type Distribution } from './metrics';
+import { breadthCounts, distribution, modifiedZScores, type BreadthCounts, type DataReadLists, type Distribution } from './metrics';
 
 export type Usage = 'used' | 'never' | 'unknown';
 
@@ -325,6 +325,8 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   // permissions: compute them, their counts and the escalation actions they hold once per set.
   // The counts' objects (byLevel, dataReadOnAll) are shared by the set's principals: read-only.
   const perSet = new Map<PolicySet, SetBreadth>();
+  // Sets granting the same data reads on every resource share one frozen dataReadOnAll array.
+  const dataReadLists: DataReadLists = new Map();
   const resolved = principalsOf(details);
   const principals: PrincipalBreadth[] = new Array<PrincipalBreadth>(resolved.length);
   for (let i = 0; i < resolved.length; i++) {
@@ -332,7 +334,7 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
     let shared = perSet.get(p.policySet);
     if (!shared) {
       const eff = calculator.computeLists(p.policySet.lists, p.policySet.boundary);
-      const counts = breadthCounts(catalog, eff);
+      const counts = breadthCounts(catalog, eff, dataReadLists);
       // Shared by the set's principals: frozen, so no caller can change another principal's numbers.
       Object.freeze(counts.byLevel);
       Object.freeze(counts.dataReadOnAll);

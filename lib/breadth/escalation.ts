@@ -152,6 +152,8 @@ export function heldEscalationActions(granted: Bitset, conditional: Bitset, inde
 interface PassRoleFact {
   passedTo: string[] | undefined;
   named: string[] | null;
+  /** Per path (index order): 0 not yet asked, 1 `passedTo` names none of its services, 2 it names one. */
+  serves?: Uint8Array;
 }
 
 const COVERS = 1;
@@ -183,6 +185,8 @@ function touchesSlots(bits: SparseBits | null, index: EscalationIndex): boolean 
 }
 
 interface StatementFacts {
+  /** The resource clause as a key (`R` or `N`, then the patterns): statements with equal clauses reach the same resources. */
+  clause: string;
   beyondSelfAlways: boolean;
   /** The one non-self resource the statement names, if exactly one. */
   selfOnlyFor: string | undefined;
@@ -191,7 +195,8 @@ interface StatementFacts {
 
 function statementFacts(s: NormalizedStatement): StatementFacts {
   const passRole = { passedTo: s.passedToService, named: s.resources && !s.resources.some(hasWildcard) ? s.resources : null };
-  if (!s.resources) return { beyondSelfAlways: true, selfOnlyFor: undefined, passRole };
+  const clause = s.resources ? `R${s.resources.length}:${s.resources.join('\u0000')}` : s.notResources ? `N${s.notResources.length}:${s.notResources.join('\u0000')}` : '-';
+  if (!s.resources) return { clause, beyondSelfAlways: true, selfOnlyFor: undefined, passRole };
   let first: string | undefined;
   let several = false;
   for (const r of s.resources) {
@@ -200,7 +205,30 @@ function statementFacts(s: NormalizedStatement): StatementFacts {
     else several = true;
   }
   // Neither: exactly `user/${aws:username}`, self-service for everyone.
-  return { beyondSelfAlways: several, selfOnlyFor: several ? undefined : first, passRole };
+  return { clause, beyondSelfAlways: several, selfOnlyFor: several ? undefined : first, passRole };
+}
+
+/** Per calculator: per resource clause, per path action, 0 not yet asked, 1 not on every resource, 2 on every resource. */
+const reachMemos = new WeakMap<BreadthCalculator, Map<string, Uint8Array>>();
+
+/**
+ * Does the statement reach every resource of path action `e` (catalog id `id`)? lib/policy's
+ * ARN coverage, asked once per distinct resource clause and action (statements of many
+ * policies repeat the same clause).
+ */
+function reachesAll(s: NormalizedStatement, facts: StatementFacts, e: number, id: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
+  let memo = reachMemos.get(calc);
+  if (!memo) {
+    memo = new Map();
+    reachMemos.set(calc, memo);
+  }
+  let byAction = memo.get(facts.clause);
+  if (!byAction) {
+    byAction = new Uint8Array(index.ids.length);
+    memo.set(facts.clause, byAction);
+  }
+  if (byAction[e] === 0) byAction[e] = typeCoverage(s, calc.catalog.resourceTypesOf(id)).includes(1) ? 2 : 1;
+  return byAction[e] === 2;
 }
 
 const listMemos = new WeakMap<BreadthCalculator, WeakMap<readonly NormalizedStatement[], ListEscalation>>();
@@ -247,7 +275,7 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
         if ((bits & (1 << (id & 31))) === 0) continue;
         facts ??= statementFacts(s);
         let f = flags[e]! | COVERS;
-        if (typeCoverage(s, calc.catalog.resourceTypesOf(id)).includes(1)) f |= ON_ALL;
+        if (reachesAll(s, facts, e, id, index, calc)) f |= ON_ALL;
         if (facts.beyondSelfAlways) f |= BEYOND_SELF_ALWAYS;
         else if (facts.selfOnlyFor !== undefined) {
           selfOnlyFor ??= new Map();
@@ -275,22 +303,46 @@ interface GrantDetails {
   grant?: EscalationGrant;
 }
 
+/** Does the PassRole grant serve path `k`, which passes a role to `services`? (memoised on the fact) */
+function serves(fact: PassRoleFact, k: number, services: readonly string[], paths: number): boolean {
+  if (fact.passedTo === undefined) return true;
+  const memo = (fact.serves ??= new Uint8Array(paths));
+  if (memo[k] === 0) memo[k] = fact.passedTo.some((v) => services.some((svc) => globMatch(glob(v), svc))) ? 2 : 1;
+  return memo[k] === 2;
+}
+
+const PASS_CLOSED = 0;
+const PASS_OPEN = 1;
+const PASS_SCOPED = 2;
+
 /**
- * How the principal's PassRole grants serve a path that passes a role to `services`:
- * `closed` when every grant limits `iam:PassedToService` to other services, `scoped` (with the
- * roles) when every serving grant names its roles and limits the service, else `open`.
+ * How the principal's PassRole grants serve path `k`, which passes a role to `services`:
+ * closed when every grant limits `iam:PassedToService` to other services, scoped when every
+ * serving grant names its roles and limits the service, else open.
  */
-function passRoleFor(details: GrantDetails, services: readonly string[]): { kind: 'open' } | { kind: 'closed' } | { kind: 'scoped'; roles: string[] } {
-  const serving = details.passRole.filter((g) => g.passedTo === undefined || g.passedTo.some((v) => services.some((svc) => globMatch(glob(v), svc))));
-  if (!serving.length) return { kind: 'closed' };
-  if (serving.every((g) => g.passedTo !== undefined && g.named !== null)) return { kind: 'scoped', roles: [...new Set(serving.flatMap((g) => g.named!))] };
-  return { kind: 'open' };
+function passRoleKind(details: GrantDetails, k: number, services: readonly string[], paths: number): number {
+  let serving = false;
+  let scoped = true;
+  for (const g of details.passRole) {
+    if (!serves(g, k, services, paths)) continue;
+    serving = true;
+    if (g.passedTo === undefined || g.named === null) scoped = false;
+  }
+  return !serving ? PASS_CLOSED : scoped ? PASS_SCOPED : PASS_OPEN;
+}
+
+/** The roles a scoped PassRole use names (each once, in grant order). */
+function scopedRoles(details: GrantDetails, k: number, services: readonly string[], paths: number): string[] {
+  const roles: string[] = [];
+  for (const g of details.passRole) if (serves(g, k, services, paths)) for (const r of g.named!) if (!roles.includes(r)) roles.push(r);
+  return roles;
 }
 
 /**
  * One path open to a policy set, without the granting policies' names (they depend on each
  * principal's naming of its policies): cheap to find for every principal; the listed matches
- * (`materializeEscalations`) are built only for the principals a report details.
+ * (`materializeEscalations`) are built only for the principals a report details. One object
+ * per (path, unconditional, scoped): shared by every set.
  */
 export interface HeldPath {
   /** Position in ESCALATION_PATHS (and in the index's `paths`). */
@@ -317,17 +369,34 @@ export interface HeldPaths {
   readonly comparedArns: readonly string[];
 }
 
-/** Roles of the last scoped PassRole use seen by walkPath (undefined: none). */
+const heldPathTables = new WeakMap<EscalationIndex, HeldPath[]>();
+
+function heldPathOf(index: EscalationIndex, k: number, unconditional: boolean, scoped: boolean): HeldPath {
+  let table = heldPathTables.get(index);
+  if (!table) {
+    table = [];
+    heldPathTables.set(index, table);
+  }
+  const slot = k * 4 + (unconditional ? 2 : 0) + (scoped ? 1 : 0);
+  return (table[slot] ??= Object.freeze({ index: k, id: index.paths[k]!.path.id, unconditional, scoped }));
+}
+
+/** Roles of the last scoped PassRole use seen by walkPath with `roles` asked (undefined: none). */
 let walkScoped: string[] | undefined;
+/** Whether walkPath saw a scoped PassRole use. */
+let walkWasScoped = false;
 
 /**
- * Walk a path whose every step has a held action: `grants` receives, step by step, the actions
- * that serve it (self-service and PassRole conditions applied); false when a step has none.
+ * Walk path `k`, whose every step has a held action: `grants` receives, step by step, the
+ * actions that serve it (self-service and PassRole conditions applied); false when a step has
+ * none. Sets walkWasScoped, and walkScoped when `roles` is asked.
  */
-function walkPath(path: EscalationPath, steps: readonly Int32Array[], held: HeldActions, index: EscalationIndex, detailsOf: (e: number) => GrantDetails, grants: number[]): boolean {
+function walkPath(k: number, held: HeldActions, index: EscalationIndex, detailsOf: (e: number) => GrantDetails, grants: number[], roles: boolean): boolean {
+  const { path, steps } = index.paths[k]!;
   walkScoped = undefined;
-  for (let k = 0; k < steps.length; k++) {
-    const step = steps[k]!;
+  walkWasScoped = false;
+  for (let s = 0; s < steps.length; s++) {
+    const step = steps[s]!;
     let stepHeld = false;
     for (let j = 0; j < step.length; j++) {
       const e = step[j]!;
@@ -335,9 +404,12 @@ function walkPath(path: EscalationPath, steps: readonly Int32Array[], held: Held
       const details = detailsOf(e);
       if (path.otherUsersOnly && !details.beyondSelf) continue;
       if (e === index.passRole && path.passRoleTo) {
-        const use = passRoleFor(details, path.passRoleTo);
-        if (use.kind === 'closed') continue;
-        if (use.kind === 'scoped') walkScoped = use.roles;
+        const kind = passRoleKind(details, k, path.passRoleTo, index.paths.length);
+        if (kind === PASS_CLOSED) continue;
+        if (kind === PASS_SCOPED) {
+          walkWasScoped = true;
+          if (roles) walkScoped = scopedRoles(details, k, path.passRoleTo, index.paths.length);
+        }
       }
       grants.push(e);
       stepHeld = true;
@@ -370,6 +442,45 @@ function everyStepHeld(steps: readonly Int32Array[], held: HeldActions): boolean
 
 const NO_LABELS: string[] = [];
 
+// heldPaths' state (it is not re-entered): the lists' facts, the ARN asked, and one reusable
+// GrantDetails per path action, valid for the current call when its stamp is the call's round.
+const setFacts: ListEscalation[] = [];
+let setFactCount = 0;
+let setArn = '';
+let setPassRole = -1;
+let setRound = 0;
+let setArnSensitive = false;
+let setCompared: string[] = [];
+let setDetails: GrantDetails[] = [];
+let setStamps = new Int32Array(0);
+
+/** heldPaths' detailsOf: the grant facts of action `e` over the set's lists, without policy names. */
+function setDetailsOf(e: number): GrantDetails {
+  const d = setDetails[e]!;
+  if (setStamps[e] === setRound) return d;
+  setStamps[e] = setRound;
+  d.beyondSelf = false;
+  d.onAll = false;
+  d.passRole.length = 0;
+  for (let i = 0; i < setFactCount; i++) {
+    const g = setFacts[i]!;
+    const f = g.flags[e] ?? 0;
+    if (!(f & COVERS)) continue;
+    const selfOnly = g.selfOnlyFor?.get(e);
+    if (selfOnly) {
+      setArnSensitive = true;
+      for (const other of selfOnly) if (!setCompared.includes(other)) setCompared.push(other);
+    }
+    if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnly?.some((other) => other !== setArn))) d.beyondSelf = true;
+    if (f & ON_ALL) d.onAll = true;
+    if (e === setPassRole) for (const fact of g.passRole) d.passRole.push(fact);
+  }
+  return d;
+}
+
+const NO_HELD_PATHS: readonly HeldPath[] = Object.freeze([]);
+const scratchGrants: number[] = [];
+
 /**
  * The paths open to a holder of `held` (from heldEscalationActions) whose policies are these
  * statement lists (any order, duplicates ignored) and whose ARN is `arn`. Which paths are open,
@@ -377,40 +488,28 @@ const NO_LABELS: string[] = [];
  * one policy set share the answer unless it is `arnSensitive`.
  */
 export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], arn: string, held: HeldActions, index: EscalationIndex, calc: BreadthCalculator): HeldPaths {
-  const facts = lists.map((list) => listEscalation(list, index, calc));
-  let arnSensitive = false;
-  const comparedArns: string[] = [];
-  const detailsCache: (GrantDetails | undefined)[] = [];
-  const detailsOf = (e: number): GrantDetails => {
-    let d = detailsCache[e];
-    if (d) return d;
-    d = { policies: NO_LABELS, beyondSelf: false, onAll: false, passRole: [] };
-    for (let i = 0; i < facts.length; i++) {
-      const g = facts[i]!;
-      const f = g.flags[e] ?? 0;
-      if (!(f & COVERS)) continue;
-      const selfOnly = g.selfOnlyFor?.get(e);
-      if (selfOnly) {
-        arnSensitive = true;
-        for (const other of selfOnly) if (!comparedArns.includes(other)) comparedArns.push(other);
-      }
-      if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnly?.some((other) => other !== arn))) d.beyondSelf = true;
-      if (f & ON_ALL) d.onAll = true;
-      if (e === index.passRole) for (const fact of g.passRole) d.passRole.push(fact);
-    }
-    detailsCache[e] = d;
-    return d;
-  };
-  const paths: HeldPath[] = [];
-  const grants: number[] = [];
-  for (let k = 0; k < index.paths.length; k++) {
-    const { path, steps } = index.paths[k]!;
-    if (!everyStepHeld(steps, held)) continue;
-    grants.length = 0;
-    if (!walkPath(path, steps, held, index, detailsOf, grants)) continue;
-    paths.push({ index: k, id: path.id, unconditional: everyStepUnconditional(steps, held, grants), scoped: walkScoped !== undefined });
+  setFactCount = 0;
+  for (const list of lists) setFacts[setFactCount++] = listEscalation(list, index, calc);
+  const size = index.ids.length;
+  if (setStamps.length !== size) {
+    setStamps = new Int32Array(size);
+    setDetails = Array.from({ length: size }, () => ({ policies: NO_LABELS, beyondSelf: false, onAll: false, passRole: [] }));
   }
-  return { paths, arnSensitive, comparedArns };
+  setRound += 1;
+  setArn = arn;
+  setPassRole = index.passRole;
+  setArnSensitive = false;
+  setCompared = [];
+  let paths: HeldPath[] | undefined;
+  for (let k = 0; k < index.paths.length; k++) {
+    const { steps } = index.paths[k]!;
+    if (!everyStepHeld(steps, held)) continue;
+    scratchGrants.length = 0;
+    if (!walkPath(k, held, index, setDetailsOf, scratchGrants, false)) continue;
+    (paths ??= []).push(heldPathOf(index, k, everyStepUnconditional(steps, held, scratchGrants), walkWasScoped));
+  }
+  setFacts.length = 0;
+  return { paths: paths ?? NO_HELD_PATHS, arnSensitive: setArnSensitive, comparedArns: setCompared };
 }
 
 /**
@@ -442,9 +541,9 @@ export function materializeEscalations(principal: Principal, paths: readonly Hel
   const matches: EscalationMatch[] = [];
   const steps: number[] = [];
   for (const open of paths) {
-    const { path, steps: pathSteps } = index.paths[open.index]!;
+    const { path } = index.paths[open.index]!;
     steps.length = 0;
-    walkPath(path, pathSteps, held, index, detailsOf, steps);
+    walkPath(open.index, held, index, detailsOf, steps, true);
     const grants: EscalationGrant[] = [];
     for (const e of steps) {
       const details = detailsOf(e);

@@ -127,10 +127,37 @@ function dataReadIds(catalog: ActionCatalog): Int32Array {
 }
 
 /**
+ * Interned `dataReadOnAll` arrays (one table per analysis), by the hash of their (word, data-read
+ * bits) pairs; the pairs tell colliding entries apart. No string key per policy set.
+ */
+export type DataReadLists = Map<number, { pairs: Int32Array; names: readonly string[] }[]>;
+
+let scratchPairs: Int32Array = new Int32Array(256);
+const growPairs = (a: Int32Array): Int32Array => {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+};
+
+function internedDataReads(lists: DataReadLists, hash: number, pairs: number): readonly string[] | undefined {
+  const bucket = lists.get(hash);
+  if (!bucket) return undefined;
+  outer: for (const entry of bucket) {
+    if (entry.pairs.length !== pairs) continue;
+    for (let i = 0; i < pairs; i++) if (entry.pairs[i] !== scratchPairs[i]) continue outer;
+    return entry.names;
+  }
+  return undefined;
+}
+
+/**
  * Metrics of one principal's effective permissions. Only the non-zero words of its set
  * are visited, so a narrow principal costs a few dozen operations.
+ *
+ * `dataReadLists` (one per analysis) interns `dataReadOnAll`: sets granting the same data
+ * reads on every resource get the same frozen array (readers may memoise by it).
  */
-export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions): BreadthCounts {
+export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists?: DataReadLists): BreadthCounts {
   const ws = wordServices(catalog);
   const round = ++ws.round;
   const levels = catalog.levelMasks;
@@ -144,6 +171,9 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions)
   let grantedOnAllCount = 0;
   let services = 0;
   let dataReadWords = false;
+  // The data-read bits on every resource, word by word (pairs in scratch) and their hash: the interning key.
+  let pairs = 0;
+  let hash = 0;
   for (let k = 0; k < eff.nonZeroCount; k++) {
     const w = eff.nonZeroWords[k]!;
     const g = eff.granted[w]!;
@@ -158,7 +188,14 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions)
     if (anyOnAll !== 0) {
       onAllResources += popcount32(anyOnAll);
       pmOnAll += popcount32(anyOnAll & pm[w]!);
-      if ((anyOnAll & catalog.dataReadMask[w]!) !== 0) dataReadWords = true;
+      const dataReads = anyOnAll & catalog.dataReadMask[w]!;
+      if (dataReads !== 0) {
+        dataReadWords = true;
+        if (pairs + 2 > scratchPairs.length) scratchPairs = growPairs(scratchPairs);
+        scratchPairs[pairs++] = w;
+        scratchPairs[pairs++] = dataReads;
+        hash = Math.imul(Math.imul(hash ^ w, 0x9e3779b1) ^ dataReads, 0x85ebca77);
+      }
     }
     for (let p = ws.offsets[w]!; p < ws.offsets[w + 1]!; p++) {
       const si = ws.service[p]!;
@@ -168,10 +205,20 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions)
       }
     }
   }
-  const dataReadOnAll: string[] = [];
-  if (dataReadWords) {
-    for (const id of dataReadIds(catalog)) {
-      if (hasBit(eff.grantedOnAll, id) || hasBit(eff.conditionalOnAll, id)) dataReadOnAll.push(catalog.names[id]!);
+  let dataReadOnAll = dataReadLists ? internedDataReads(dataReadLists, hash, pairs) : undefined;
+  if (!dataReadOnAll) {
+    const names: string[] = [];
+    if (dataReadWords) {
+      for (const id of dataReadIds(catalog)) {
+        if (hasBit(eff.grantedOnAll, id) || hasBit(eff.conditionalOnAll, id)) names.push(catalog.names[id]!);
+      }
+    }
+    dataReadOnAll = names;
+    if (dataReadLists) {
+      const entry = { pairs: scratchPairs.slice(0, pairs), names: Object.freeze(names) };
+      const bucket = dataReadLists.get(hash);
+      if (bucket) bucket.push(entry);
+      else dataReadLists.set(hash, [entry]);
     }
   }
   // A literal in ACCESS_LEVELS order (one per policy set: no entry arrays).
@@ -205,23 +252,26 @@ export interface Distribution {
 }
 
 /** Nearest-rank percentile of ascending-sorted values. */
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
-function median(sorted: number[]): number {
+function median(sorted: ArrayLike<number>): number {
   if (sorted.length === 0) return 0;
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function distribution(values: number[]): Distribution {
-  const sorted = [...values].sort((a, b) => a - b);
+export function distribution(values: readonly number[]): Distribution {
+  // A typed array sorts numerically without a comparator call per pair (same order: no NaN).
+  const sorted = Float64Array.from(values).sort();
   const med = median(sorted);
-  const deviations = sorted.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
-  return { count: sorted.length, median: med, p90: percentile(sorted, 90), max: sorted.at(-1) ?? 0, mad: median(deviations) };
+  const deviations = new Float64Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) deviations[i] = Math.abs(sorted[i]! - med);
+  deviations.sort();
+  return { count: sorted.length, median: med, p90: percentile(sorted, 90), max: sorted.length ? sorted[sorted.length - 1]! : 0, mad: median(deviations) };
 }
 
 /**

@@ -131,29 +131,38 @@ export default defineRule({
     // Principals with data reads on *, in analysis order (keys and facts side by side: no map per principal).
     const dataReadKeys: string[] = [];
     const dataReadFacts: DataReadsOnAll[] = [];
-    // Principals of one policy set share their counts' objects (lib/breadth/analyze): what depends
-    // only on the counts (data reads reaching stores, the count-based reasons) is built once per set.
-    const perSet = new Map<readonly string[], { sensitive: number; pmOnAll: number; reasons: string[]; dataReads?: DataReadsOnAll }>();
-    const setFacts = (p: PrincipalBreadth) => {
-      const known = perSet.get(p.dataReadOnAll);
-      if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll) return known;
-      const reasons: string[] = [];
-      if (p.sensitive > params.maxActions) reasons.push(`${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`);
-      const reaching: { action: string; stores: readonly string[] }[] = stores ? p.dataReadOnAll.map((action) => ({ action, stores: stores.of(action) })).filter((r) => r.stores.length) : p.dataReadOnAll.map((action) => ({ action, stores: [] }));
-      const elsewhere = stores ? p.dataReadOnAll.filter((a) => !reaching.some((r) => r.action === a)) : [];
+    // Principals of one policy set share their counts' objects (lib/breadth/analyze): the
+    // count-based reasons are built once per set (by its byLevel object); what depends only on
+    // the data reads on * (the stores they reach, the reason naming them) once per distinct
+    // dataReadOnAll array (the analysis interns them).
+    const perDataReads = new Map<readonly string[], { reason: string | undefined; dataReads?: DataReadsOnAll }>();
+    const dataReadFactsOf = (dataReadOnAll: readonly string[]) => {
+      let known = perDataReads.get(dataReadOnAll);
+      if (known) return known;
+      const reaching: { action: string; stores: readonly string[] }[] = stores ? dataReadOnAll.map((action) => ({ action, stores: stores.of(action) })).filter((r) => r.stores.length) : dataReadOnAll.map((action) => ({ action, stores: [] }));
+      const elsewhere = stores ? dataReadOnAll.filter((a) => !reaching.some((r) => r.action === a)) : [];
+      let reason: string | undefined;
       if (reaching.length > params.maxDataReadOnAll) {
         const named = reaching.slice(0, 4).map((r) => (r.stores.length ? `${r.action} → ${r.stores.slice(0, 2).join(', ')}${r.stores.length > 2 ? ` +${r.stores.length - 2}` : ''}` : r.action));
-        reasons.push(`${plural(reaching.length, 'data-read action')} on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named.join('; ')}${reaching.length > 4 ? '; …' : ''})`);
+        reason = `${plural(reaching.length, 'data-read action')} on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named.join('; ')}${reaching.length > 4 ? '; …' : ''})`;
       }
+      known = { reason };
+      // Evidence stays small: at most 5 store ARNs per action, with the count.
+      if (dataReadOnAll.length) known.dataReads = { reachingPersonalData: reaching.map((r) => ({ action: r.action, stores: r.stores.slice(0, 5), storeCount: r.stores.length })), reachingNoInventoriedStore: elsewhere };
+      perDataReads.set(dataReadOnAll, known);
+      return known;
+    };
+    const perSet = new Map<PrincipalBreadth['byLevel'], { sensitive: number; pmOnAll: number; dataReadOnAll: readonly string[]; reasons: string[]; dataReads?: DataReadsOnAll }>();
+    const setFacts = (p: PrincipalBreadth) => {
+      const known = perSet.get(p.byLevel);
+      if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll && known.dataReadOnAll === p.dataReadOnAll) return known;
+      const reasons: string[] = [];
+      if (p.sensitive > params.maxActions) reasons.push(`${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`);
+      const dataReads = dataReadFactsOf(p.dataReadOnAll);
+      if (dataReads.reason !== undefined) reasons.push(dataReads.reason);
       if (p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll) reasons.push(`${p.permissionsManagementOnAll} permissions-management actions on *`);
-      const facts = {
-        sensitive: p.sensitive,
-        pmOnAll: p.permissionsManagementOnAll,
-        reasons,
-        // Evidence stays small: at most 5 store ARNs per action, with the count.
-        ...(p.dataReadOnAll.length ? { dataReads: { reachingPersonalData: reaching.map((r) => ({ action: r.action, stores: r.stores.slice(0, 5), storeCount: r.stores.length })), reachingNoInventoriedStore: elsewhere } } : {}),
-      };
-      perSet.set(p.dataReadOnAll, facts);
+      const facts = { sensitive: p.sensitive, pmOnAll: p.permissionsManagementOnAll, dataReadOnAll: p.dataReadOnAll, reasons, dataReads: dataReads.dataReads };
+      perSet.set(p.byLevel, facts);
       return facts;
     };
     for (const p of judged) {
