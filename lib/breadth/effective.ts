@@ -117,15 +117,9 @@ export interface PolicyMasks {
   allowsStar: boolean;
 }
 
-/** A permissions boundary, dense (it is intersected word by word). */
+/** A permissions boundary folded like a list (`ranges`: its seven masks in the list arena) with its statements' slots. */
 interface BoundaryMasks {
-  allow: Bitset;
-  any: Bitset;
-  allowOnAll: Bitset;
-  anyOnAll: Bitset;
-  /** Its Deny / conditional Deny / hard masks as list ranges (the Allow ranges are read from the dense masks above). */
   ranges: Int32Array;
-  /** Statement slots of the boundary's statements. */
   slots: Int32Array;
 }
 
@@ -310,6 +304,10 @@ export class BreadthCalculator {
     this.deny = newBitset(n);
     this.conditionalDeny = newBitset(n);
     this.hard = newBitset(n);
+    this.bAllow = newBitset(n);
+    this.bAny = newBitset(n);
+    this.bAllowOnAll = newBitset(n);
+    this.bAnyOnAll = newBitset(n);
     this.typeIdOfAction = new Int32Array(n);
     this.result = {
       granted: newBitset(n),
@@ -625,24 +623,7 @@ export class BreadthCalculator {
     const slots = new Int32Array(statements.length);
     for (let j = 0; j < statements.length; j++) slots[j] = this.newStatementSlot(statements[j]!);
     this.foldStatements(statements, true, slots, 0);
-    const w = this.words;
-    const fold = this.fold;
-    const masks: BoundaryMasks = {
-      allow: new Uint32Array(w),
-      any: new Uint32Array(w),
-      allowOnAll: new Uint32Array(w),
-      anyOnAll: new Uint32Array(w),
-      ranges: new Int32Array(LIST_STRIDE),
-      slots,
-    };
-    for (let k = 0; k < this.touchedCount; k++) {
-      const i = this.touched[k]!;
-      const b = i * MASKS;
-      masks.allow[i] = fold[b + ALLOW]!;
-      masks.any[i] = fold[b + ALLOW]! | fold[b + COND_ALLOW]!;
-      masks.allowOnAll[i] = fold[b + ALLOW_ON_ALL]!;
-      masks.anyOnAll[i] = fold[b + ALLOW_ON_ALL]! | fold[b + COND_ALLOW_ON_ALL]!;
-    }
+    const masks: BoundaryMasks = { ranges: new Int32Array(LIST_STRIDE), slots };
     this.storeFold(masks.ranges, 0);
     this.boundaryCache.set(statements, masks);
     return masks;
@@ -915,6 +896,72 @@ export class BreadthCalculator {
     or.call(this, this.hard, ranges[base + HARD]!, ranges[base + HARD + 1]!);
   }
 
+  /** The boundary's Allow masks of the set being computed, dense (all ones when it has none). */
+  private bAllow: Bitset;
+  private bAny: Bitset;
+  private bAllowOnAll: Bitset;
+  private bAnyOnAll: Bitset;
+  /** hardWord's inputs for the set being computed (flattened on the first hard word). */
+  private hardReady = false;
+  private hardLists = 0;
+  private hardBoundary: BoundaryMasks | undefined;
+
+  /** Expand a boundary's Allow ranges into the dense boundary masks (`bAllow` …). */
+  private expandBoundary(ranges: Int32Array): void {
+    const { bAllow, bAny, bAllowOnAll, bAnyOnAll } = this;
+    bAllow.fill(0);
+    bAny.fill(0);
+    bAllowOnAll.fill(0);
+    bAnyOnAll.fill(0);
+    this.orRange(bAllow, ranges[ALLOW]!, ranges[ALLOW + 1]!);
+    this.orRange(bAny, ranges[ALLOW]!, ranges[ALLOW + 1]!);
+    this.orRange(bAny, ranges[COND_ALLOW]!, ranges[COND_ALLOW + 1]!);
+    this.orRange(bAllowOnAll, ranges[ALLOW_ON_ALL]!, ranges[ALLOW_ON_ALL + 1]!);
+    this.orRange(bAnyOnAll, ranges[ALLOW_ON_ALL]!, ranges[ALLOW_ON_ALL + 1]!);
+    this.orRange(bAnyOnAll, ranges[COND_ALLOW_ON_ALL]!, ranges[COND_ALLOW_ON_ALL + 1]!);
+  }
+
+  /**
+   * Settle word `i` of the set being computed (its identity Allow is non-zero) into the
+   * result; returns the new count of non-zero result words. Without a boundary every action
+   * passes it unconditionally.
+   */
+  private settleWord(i: number, hasBoundary: boolean, nonZero: number): number {
+    const bAllow = hasBoundary ? this.bAllow[i]! : ~0;
+    const bAny = hasBoundary ? this.bAny[i]! : ~0;
+    const bAllowOnAll = hasBoundary ? this.bAllowOnAll[i]! : ~0;
+    const bAnyOnAll = hasBoundary ? this.bAnyOnAll[i]! : ~0;
+    const idAllowAny = this.idAllowAny[i]!;
+    const keep = ~this.deny[i]!;
+    const sure = keep & ~this.conditionalDeny[i]!;
+    let g = this.idAllow[i]! & bAllow & sure;
+    let c = idAllowAny & bAny & keep & ~g;
+    let ga = this.idAllowOnAll[i]! & bAllowOnAll & sure;
+    let ca = this.idAllowAnyOnAll[i]! & bAnyOnAll & keep & ~ga;
+    // Actions whose answer depends on resources: the policy engine decides each one.
+    const h = (this.hard[i]! & idAllowAny) >>> 0;
+    if (h !== 0) {
+      if (!this.hardReady) {
+        this.flattenHard(this.setLists, this.hardLists, this.hardBoundary);
+        this.hardReady = true;
+      }
+      this.hardWord(hasBoundary, i, h, g, c, ga, ca);
+      g = this.wg;
+      c = this.wc;
+      ga = this.wga;
+      ca = this.wca;
+    }
+    if ((g | c | ga | ca) !== 0) {
+      const r = this.result;
+      r.granted[i] = g;
+      r.conditional[i] = c;
+      r.grantedOnAll[i] = ga;
+      r.conditionalOnAll[i] = ca;
+      r.nonZeroWords[nonZero++] = i;
+    }
+    return nonZero;
+  }
+
   /**
    * The principal's effective permissions. The returned bitsets are scratch buffers,
    * overwritten by the next call: copy them (`Uint32Array.from`) to keep them.
@@ -955,47 +1002,28 @@ export class BreadthCalculator {
     this.computeCount = 0;
     const ranges = this.listRanges;
     for (let q = 0; q < lists.length; q++) this.mergeList(ranges, LIST_STRIDE * setLists[q]!, !dense, false);
-    if (b) this.mergeList(b.ranges, 0, !dense, true);
-    const touched = dense ? null : this.computeTouched.subarray(0, this.computeCount).sort();
-    const visits = dense ? this.words : touched!.length;
-    let hardReady = false;
+    if (b) {
+      this.mergeList(b.ranges, 0, !dense, true);
+      this.expandBoundary(b.ranges);
+    }
+    this.hardReady = false;
+    this.hardLists = lists.length;
+    this.hardBoundary = b;
     let nonZero = 0;
-    for (let k = 0; k < visits; k++) {
-      const i = dense ? k : touched![k]!;
-      if (idAllowAny[i] !== 0) {
-        // Without a boundary every action passes it unconditionally.
-        const bAllow = b ? b.allow[i]! : ~0;
-        const bAny = b ? b.any[i]! : ~0;
-        const bAllowOnAll = b ? b.allowOnAll[i]! : ~0;
-        const bAnyOnAll = b ? b.anyOnAll[i]! : ~0;
-        const keep = ~deny[i]!;
-        const sure = keep & ~conditionalDeny[i]!;
-        let g = idAllow[i]! & bAllow & sure;
-        let c = idAllowAny[i]! & bAny & keep & ~g;
-        let ga = idAllowOnAll[i]! & bAllowOnAll & sure;
-        let ca = idAllowAnyOnAll[i]! & bAnyOnAll & keep & ~ga;
-        // Actions whose answer depends on resources: the policy engine decides each one.
-        const h = (hard[i]! & idAllowAny[i]!) >>> 0;
-        if (h !== 0) {
-          if (!hardReady) {
-            this.flattenHard(setLists, lists.length, b);
-            hardReady = true;
-          }
-          this.hardWord(b !== undefined, i, h, g, c, ga, ca);
-          g = this.wg;
-          c = this.wc;
-          ga = this.wga;
-          ca = this.wca;
-        }
-        if ((g | c | ga | ca) !== 0) {
-          granted[i] = g;
-          conditional[i] = c;
-          grantedOnAll[i] = ga;
-          conditionalOnAll[i] = ca;
-          nonZeroWords[nonZero++] = i;
-        }
-      }
-      if (!dense) {
+    if (dense) {
+      for (let i = 0; i < this.words; i++) if (idAllowAny[i] !== 0) nonZero = this.settleWord(i, b !== undefined, nonZero);
+      idAllow.fill(0);
+      idAllowAny.fill(0);
+      idAllowOnAll.fill(0);
+      idAllowAnyOnAll.fill(0);
+      deny.fill(0);
+      conditionalDeny.fill(0);
+      hard.fill(0);
+    } else {
+      const touched = this.computeTouched.subarray(0, this.computeCount).sort();
+      for (let k = 0; k < touched.length; k++) {
+        const i = touched[k]!;
+        if (idAllowAny[i] !== 0) nonZero = this.settleWord(i, b !== undefined, nonZero);
         idAllow[i] = 0;
         idAllowAny[i] = 0;
         idAllowOnAll[i] = 0;
@@ -1004,15 +1032,6 @@ export class BreadthCalculator {
         conditionalDeny[i] = 0;
         hard[i] = 0;
       }
-    }
-    if (dense) {
-      idAllow.fill(0);
-      idAllowAny.fill(0);
-      idAllowOnAll.fill(0);
-      idAllowAnyOnAll.fill(0);
-      deny.fill(0);
-      conditionalDeny.fill(0);
-      hard.fill(0);
     }
     r.nonZeroCount = nonZero;
     return r;
