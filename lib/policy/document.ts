@@ -42,9 +42,15 @@ export function normalizeStatement(s: PolicyStatement): NormalizedStatement {
     notActions: s.NotAction === undefined ? undefined : lowerList(s.NotAction),
     resources: asList(s.Resource),
     notResources: asList(s.NotResource),
-    conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
+    conditional: s.Condition !== undefined && hasOwnKey(s.Condition),
     passedToService: s.Condition === undefined ? undefined : passedToServiceOf(s.Condition),
   };
+}
+
+/** `Object.keys(o).length > 0` without the array. */
+function hasOwnKey(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
 }
 
 const PASSED_TO_SERVICE_OPERATORS = new Set(['stringequals', 'stringlike', 'forallvalues:stringequals', 'forallvalues:stringlike', 'foranyvalue:stringequals', 'foranyvalue:stringlike']);

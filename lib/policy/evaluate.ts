@@ -174,7 +174,8 @@ export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate
   return cov;
 }
 
-const flagMemo = new WeakMap<readonly NormalizedStatement[], Map<string, Uint8Array>>();
+/** Per statement list, by `keySlot` of the lower-cased action: an array per list, not a Map (see `keySlot`). */
+const flagMemo = new WeakMap<readonly NormalizedStatement[], (Uint8Array | undefined)[]>();
 
 /**
  * Per type: ALLOW / CONDITIONAL_ALLOW / DENY / CONDITIONAL_DENY flags of one statement list for
@@ -184,11 +185,12 @@ const flagMemo = new WeakMap<readonly NormalizedStatement[], Map<string, Uint8Ar
 function listTypeFlags(list: readonly NormalizedStatement[], action: string, types: readonly ArnTemplate[]): Uint8Array {
   let memo = flagMemo.get(list);
   if (!memo) {
-    memo = new Map();
+    memo = [];
     flagMemo.set(list, memo);
   }
-  const key = action.toLowerCase();
-  let flags = memo.get(key);
+  // One action is a one-action list: its key is the lower-cased action (NUL joins longer lists).
+  const slot = keySlot(action.toLowerCase());
+  let flags = memo[slot];
   if (flags) return flags;
   flags = new Uint8Array(types.length);
   for (const s of list) {
@@ -198,7 +200,7 @@ function listTypeFlags(list: readonly NormalizedStatement[], action: string, typ
     for (let t = 0; t < types.length; t++) if (cov[t]) flags[t]! |= bit;
   }
   flags = shareUniformFlags(flags);
-  memo.set(key, flags);
+  memo[slot] = flags;
   return flags;
 }
 
@@ -283,6 +285,7 @@ function listTypeFlagsMany(
   typesOf: readonly (readonly ArnTemplate[])[],
   listKey: string,
   slot = keySlot(listKey),
+  lower = loweredActions(actions, listKey),
 ): readonly (Uint8Array | undefined)[] | null {
   let memo = manyFlagMemo.get(list);
   if (!memo) {
@@ -292,7 +295,6 @@ function listTypeFlagsMany(
   let out = memo[slot];
   if (out !== undefined) return out;
   let flags: (Uint8Array | undefined)[] | null = null;
-  const lower = loweredActions(actions, listKey);
   if (lower.length <= MAX_MASK_ACTIONS) {
     // Statement by statement: one mask lookup per pattern tells which actions it covers.
     for (const s of list) {
@@ -303,9 +305,7 @@ function listTypeFlagsMany(
         if ((mask & (1 << i)) === 0) continue;
         const types = typesOf[i]!;
         flags ??= new Array<Uint8Array | undefined>(actions.length);
-        const f = (flags[i] ??= new Uint8Array(types.length));
-        const cov = typeCoverage(s, types);
-        for (let t = 0; t < types.length; t++) if (cov[t]) f[t]! |= bit;
+        flags[i] = withCoverage(flags[i], typeCoverage(s, types), bit, types.length);
       }
     }
   } else {
@@ -327,6 +327,32 @@ function listTypeFlagsMany(
   out = flags;
   memo[slot] = out;
   return out;
+}
+
+/** The shared read-only array of `n` entries all equal to `v`. */
+function uniformFlagsOf(n: number, v: number): Uint8Array {
+  const byValue = (uniformFlags[n] ??= []);
+  return (byValue[v] ??= new Uint8Array(n).fill(v));
+}
+
+/**
+ * `f` (per-type flags being built, `undefined` at first) with `bit` set on the types `cov`
+ * covers. Uniform results stay the shared uniform arrays (most statements cover every type or
+ * none), so no array is allocated for them; a mixed result is a fresh array, changed in place
+ * afterwards (never a shared one).
+ */
+function withCoverage(f: Uint8Array | undefined, cov: Uint8Array, bit: number, n: number): Uint8Array {
+  const fv = f === undefined ? 0 : uniformValue(f);
+  const shared = uniformCoverage(n);
+  if (fv >= 0) {
+    if (cov === shared.all) return uniformFlagsOf(n, fv | bit);
+    if (cov === shared.none) return f ?? uniformFlagsOf(n, 0);
+    const own = new Uint8Array(n);
+    for (let t = 0; t < n; t++) own[t] = cov[t] ? fv | bit : fv;
+    return own;
+  }
+  for (let t = 0; t < n; t++) if (cov[t]) f![t]! |= bit;
+  return f!;
 }
 
 /** Lower-cased actions per action-list key (the key is built from the lower-cased actions). */
@@ -364,17 +390,18 @@ function typesOfList(actions: readonly string[], listKey: string): readonly (rea
 export function decideOnAllMany(lists: Lists, boundary: readonly NormalizedStatement[] | undefined, actions: readonly string[], listKey: string): Decision[] {
   const typesOf = typesOfList(actions, listKey);
   const slot = keySlot(listKey);
+  const lower = loweredActions(actions, listKey);
   // Most policy sets cover none of a rule's probes: their lists all answer `null` (one memo
   // lookup each), and then every action is "not allowed" (a boundary only narrows, and
   // covering nothing it denies nothing).
   let perList: (readonly (Uint8Array | undefined)[])[] | undefined;
   for (let l = 0; l < lists.length; l++) {
-    const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot);
+    const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower);
     if (fl === null) continue;
     perList ??= [];
     perList.push(fl);
   }
-  const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey, slot) : null;
+  const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey, slot, lower) : null;
   const out = new Array<Decision>(actions.length);
   if (perList === undefined && bFlags === null) return out.fill('not-allowed');
   for (let i = 0; i < actions.length; i++) {

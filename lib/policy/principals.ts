@@ -209,7 +209,9 @@ function policySetOf(idx: Indexes, policies: AppliedPolicy[], boundary: Normaliz
   const key = policySetKey(lists, boundary);
   let set = idx.sets.get(key);
   if (!set) {
-    const distinct = Array.from(new Set(lists));
+    // First occurrences in order, as a Set would keep them (a handful of lists: no Set and iterator).
+    const distinct: (readonly NormalizedStatement[])[] = [];
+    for (const list of lists) if (!distinct.includes(list)) distinct.push(list);
     set = boundary ? { key, lists: distinct, boundary } : { key, lists: distinct };
     idx.sets.set(key, set);
   }
