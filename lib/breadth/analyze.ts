@@ -88,48 +88,55 @@ function usageIndex(details: AuthorizationDetails, report: CredentialReport | un
 /** Whole days from `time` to `now`, never negative. */
 const idleDays = (now: number, time: number): number => Math.max(0, Math.floor((now - time) / DAY));
 
-/** Sets `usage`, `lastUsed` and `idleDays` of `out` (each date parsed once). */
-function setUsage(out: AnalysedPrincipal, p: Principal, index: UsageIndex, now: number): void {
-  if (p.type === 'role') {
-    const role = index.roles.get(p.arn);
-    const last = role?.RoleLastUsed?.LastUsedDate;
-    // GetAccountAuthorizationDetails always returns RoleLastUsed (empty when unused in the tracking window).
-    const since = last || role?.CreateDate;
-    out.usage = last ? 'used' : 'never';
-    if (last) out.lastUsed = last;
-    if (since) {
-      const t = Date.parse(since);
-      if (!Number.isNaN(t)) out.idleDays = idleDays(now, t);
+/** A principal's last use, as PrincipalBreadth lists it. */
+interface UsageFacts {
+  usage: Usage;
+  lastUsed: string | undefined;
+  idleDays: number | undefined;
+}
+
+/**
+ * What the usage of every principal is read from: the credential report and the roles' last
+ * use. Indexed on the first principal's read (the rules read the usage of the principals they
+ * detail only).
+ */
+class UsageSource {
+  #index: UsageIndex | undefined;
+  public constructor(
+    private readonly details: AuthorizationDetails,
+    private readonly report: CredentialReport | undefined,
+    private readonly now: number,
+  ) {}
+
+  /** The principal's usage (each date parsed once). */
+  public of(p: Principal): UsageFacts {
+    const index = (this.#index ??= usageIndex(this.details, this.report));
+    const now = this.now;
+    if (p.type === 'role') {
+      const role = index.roles.get(p.arn);
+      const last = role?.RoleLastUsed?.LastUsedDate;
+      // GetAccountAuthorizationDetails always returns RoleLastUsed (empty when unused in the tracking window).
+      const since = last || role?.CreateDate;
+      const t = since ? Date.parse(since) : NaN;
+      return { usage: last ? 'used' : 'never', lastUsed: last || undefined, idleDays: Number.isNaN(t) ? undefined : idleDays(now, t) };
     }
-    return;
-  }
-  const row = index.rows ? (index.rows.get(p.arn) ?? index.rowsByUser!.get(p.name)) : undefined;
-  if (!row) {
-    out.usage = 'unknown';
-    return;
-  }
-  // The latest of the three dates (the first of equal ones).
-  let last: string | undefined;
-  let lastTime = -Infinity;
-  for (const d of [row.password_last_used, row.access_key_1_last_used_date, row.access_key_2_last_used_date]) {
-    if (!isDate(d)) continue;
-    const t = Date.parse(d);
-    if (!Number.isNaN(t) && t > lastTime) {
-      lastTime = t;
-      last = d;
+    const row = index.rows ? (index.rows.get(p.arn) ?? index.rowsByUser!.get(p.name)) : undefined;
+    if (!row) return { usage: 'unknown', lastUsed: undefined, idleDays: undefined };
+    // The latest of the three dates (the first of equal ones).
+    let last: string | undefined;
+    let lastTime = -Infinity;
+    for (const d of [row.password_last_used, row.access_key_1_last_used_date, row.access_key_2_last_used_date]) {
+      if (!isDate(d)) continue;
+      const t = Date.parse(d);
+      if (!Number.isNaN(t) && t > lastTime) {
+        lastTime = t;
+        last = d;
+      }
     }
-  }
-  if (last) {
-    out.usage = 'used';
-    out.lastUsed = last;
-    out.idleDays = idleDays(now, lastTime);
-    return;
-  }
-  out.usage = 'never';
-  const created = isDate(row.user_creation_time) ? row.user_creation_time : undefined;
-  if (created) {
-    const t = Date.parse(created);
-    if (!Number.isNaN(t)) out.idleDays = idleDays(now, t);
+    if (last) return { usage: 'used', lastUsed: last, idleDays: idleDays(now, lastTime) };
+    const created = isDate(row.user_creation_time) ? row.user_creation_time : undefined;
+    const t = created ? Date.parse(created) : NaN;
+    return { usage: 'never', lastUsed: undefined, idleDays: Number.isNaN(t) ? undefined : idleDays(now, t) };
   }
 }
 
@@ -248,12 +255,12 @@ class AnalysedPrincipal implements PrincipalBreadth {
   policies: number;
   hasBoundary: boolean;
   unresolvedPolicies: string[];
-  usage: Usage = 'unknown';
-  lastUsed: string | undefined = undefined;
-  idleDays: number | undefined = undefined;
   readonly #naming: Naming | null;
+  readonly #principal: Principal;
+  readonly #usageSource: UsageSource;
+  #usage: UsageFacts | undefined;
 
-  public constructor(p: Principal, counts: BreadthCounts, admin: boolean, naming: Naming | null) {
+  public constructor(p: Principal, counts: BreadthCounts, admin: boolean, naming: Naming | null, usage: UsageSource) {
     this.key = `${p.type}/${p.name}`;
     this.type = p.type;
     this.name = p.name;
@@ -277,6 +284,25 @@ class AnalysedPrincipal implements PrincipalBreadth {
     this.hasBoundary = p.boundary !== undefined;
     this.unresolvedPolicies = p.unresolvedPolicies;
     this.#naming = naming;
+    this.#principal = p;
+    this.#usageSource = usage;
+  }
+
+  /** Read on first use: reports show the usage of the principals they detail. */
+  get #usageFacts(): UsageFacts {
+    return (this.#usage ??= this.#usageSource.of(this.#principal));
+  }
+
+  public get usage(): Usage {
+    return this.#usageFacts.usage;
+  }
+
+  public get lastUsed(): string | undefined {
+    return this.#usageFacts.lastUsed;
+  }
+
+  public get idleDays(): number | undefined {
+    return this.#usageFacts.idleDays;
   }
 
   public get escalations(): readonly EscalationMatch[] {
@@ -287,9 +313,15 @@ class AnalysedPrincipal implements PrincipalBreadth {
     return this.#naming ?? NO_PATHS;
   }
 
-  /** The fields in their order, `escalations` last (absent optional fields are left out, as JSON does). */
+  /** The fields in their order: the own ones, then usage, last use and idle days (when known), then `escalations`. */
   public toJSON(): object {
-    return { ...this, escalations: this.escalations };
+    const out: Record<string, unknown> = { ...(this as object) };
+    const { usage, lastUsed, idleDays } = this.#usageFacts;
+    out.usage = usage;
+    if (lastUsed !== undefined) out.lastUsed = lastUsed;
+    if (idleDays !== undefined) out.idleDays = idleDays;
+    out.escalations = this.escalations;
+    return out;
   }
 }
 
@@ -317,8 +349,7 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   if (cached && cached.catalog === catalog && cached.input.credentialReport === input.credentialReport && cached.input.collectedAt === input.collectedAt) {
     return cached.analysis;
   }
-  const usage = usageIndex(details, input.credentialReport);
-  const now = Date.parse(input.collectedAt);
+  const usage = new UsageSource(details, input.credentialReport, Date.parse(input.collectedAt));
   const calculator = new BreadthCalculator(catalog);
   const index = escalationIndex(catalog);
   // Principals with the same policies and boundary (same PolicySet) have the same effective
@@ -349,9 +380,7 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
     const { held } = shared;
     // assessAdmin only finds admins through `*` grants or AdministratorAccess: skip it for everyone else.
     const admin = shared.allowsStar || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
-    const out = new AnalysedPrincipal(p, shared.counts, admin, admin || !held ? null : namingOf(p, shared, held, index, calculator));
-    setUsage(out, p, usage, now);
-    principals[i] = out;
+    principals[i] = new AnalysedPrincipal(p, shared.counts, admin, admin || !held ? null : namingOf(p, shared, held, index, calculator), usage);
   }
   principals.sort((a, b) => b.total - a.total || byKey.compare(a.key, b.key));
   const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals };

@@ -53,7 +53,7 @@ interface DataReadsOnAll {
 export const DETAILED_OFFENDERS = 100;
 export const DETAILED_DATA_READS = 500;
 
-function boundedOffenders<T extends { principal: PrincipalBreadth; reasons: string[] }>(offenders: readonly T[], detail: (o: T) => Record<string, unknown>): Record<string, unknown> {
+function boundedOffenders<T extends { principal: PrincipalBreadth; reasons: string[] }>(offenders: readonly T[], detail: (o: T) => Record<string, unknown>, texts: ReadonlyMap<readonly string[], string>): Record<string, unknown> {
   if (offenders.length <= DETAILED_OFFENDERS) return { offenders: offenders.map(detail) };
   // Principals of one policy set share one reasons array: group by array, then by text.
   const byArray = new Map<readonly string[], string[]>();
@@ -65,7 +65,7 @@ function boundedOffenders<T extends { principal: PrincipalBreadth; reasons: stri
   }
   const byText = new Map<string, { reasons: readonly string[]; principals: string[] }>();
   for (const [reasons, principals] of byArray) {
-    const text = reasons.join('\n');
+    const text = texts.get(reasons) ?? reasons.join('\n');
     const group = byText.get(text);
     if (group) group.principals.push(...principals);
     else byText.set(text, { reasons, principals });
@@ -135,7 +135,9 @@ export default defineRule({
     // count-based reasons are built once per set (by its byLevel object); what depends only on
     // the data reads on * (the stores they reach, the reason naming them) once per distinct
     // dataReadOnAll array (the analysis interns them).
-    const perDataReads = new Map<readonly string[], { reason: string | undefined; dataReads?: DataReadsOnAll }>();
+    const perDataReads = new Map<readonly string[], { reason: string | undefined; dataReads?: DataReadsOnAll; texts?: Map<string, string> }>();
+    // Each per-set reasons array's text (reasons joined by newlines), shared by equal texts.
+    const reasonTexts = new Map<readonly string[], string>();
     const dataReadFactsOf = (dataReadOnAll: readonly string[]) => {
       let known = perDataReads.get(dataReadOnAll);
       if (known) return known;
@@ -157,10 +159,21 @@ export default defineRule({
       const known = perSet.get(p.byLevel);
       if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll && known.dataReadOnAll === p.dataReadOnAll) return known;
       const reasons: string[] = [];
-      if (p.sensitive > params.maxActions) reasons.push(`${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`);
+      const overActions = p.sensitive > params.maxActions;
+      if (overActions) reasons.push(`${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`);
       const dataReads = dataReadFactsOf(p.dataReadOnAll);
       if (dataReads.reason !== undefined) reasons.push(dataReads.reason);
-      if (p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll) reasons.push(`${p.permissionsManagementOnAll} permissions-management actions on *`);
+      const overPermissions = p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll;
+      if (overPermissions) reasons.push(`${p.permissionsManagementOnAll} permissions-management actions on *`);
+      // The reasons' text (how the bounded detail groups them) is a function of these three:
+      // one string per distinct combination.
+      if (reasons.length) {
+        const key = `${overActions ? p.sensitive : -1} ${overPermissions ? p.permissionsManagementOnAll : -1}`;
+        const byCounts = (dataReads.texts ??= new Map());
+        let text = byCounts.get(key);
+        if (text === undefined) byCounts.set(key, (text = reasons.join('\n')));
+        reasonTexts.set(reasons, text);
+      }
       const facts = { sensitive: p.sensitive, pmOnAll: p.permissionsManagementOnAll, dataReadOnAll: p.dataReadOnAll, reasons, dataReads: dataReads.dataReads };
       perSet.set(p.byLevel, facts);
       return facts;
@@ -217,7 +230,7 @@ export default defineRule({
       distribution,
       outliers,
       ...boundedDataReads(dataReadKeys, dataReadFacts),
-      ...boundedOffenders(offenders, offenderSummary),
+      ...boundedOffenders(offenders, offenderSummary, reasonTexts),
       top: ranked.slice(0, 10).map(summary),
       adminsNotJudged: admins,
       allowListed: allowListedKeys,
