@@ -86,8 +86,8 @@ export function isEmpty(b: Bitset): boolean {
  * copy or trace), and a range is read with two array loads.
  */
 export class SparseArena {
-  public words = new Uint16Array(4096);
-  public values = new Uint32Array(4096);
+  public words = new Uint16Array(1 << 16);
+  public values = new Uint32Array(1 << 16);
   /** End of the used part: the next set starts here. */
   public top = 0;
 

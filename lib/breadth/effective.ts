@@ -142,13 +142,19 @@ const anyResource = (r: string): boolean => (r.charCodeAt(0) === 42 || r.length 
 
 /** True when the statement's Resource is `*` (or `**`…) or it uses `NotResource`. */
 export function isUnscoped(s: NormalizedStatement): boolean {
-  if (s.resources) return s.resources.some(anyResource);
+  if (s.resources) return someAnyResource(s.resources);
   return s.notResources !== undefined;
 }
 
 /** True when a Deny statement denies on every resource (`Resource: "*"`). */
 function deniesEverywhere(s: NormalizedStatement): boolean {
-  return s.resources?.some(anyResource) ?? false;
+  return s.resources !== undefined && someAnyResource(s.resources);
+}
+
+/** `resources.some(anyResource)`, without a callback per statement. */
+function someAnyResource(resources: readonly string[]): boolean {
+  for (let k = 0; k < resources.length; k++) if (anyResource(resources[k]!)) return true;
+  return false;
 }
 
 let nextTypeListId = 1;
@@ -196,7 +202,8 @@ class ListMasks implements PolicyMasks {
     if (m === undefined) {
       const start = this.ranges[this.base + k]!;
       const end = this.ranges[this.base + k + 1]!;
-      m = start === end ? null : { words: this.arena.words.slice(start, end), values: this.arena.values.slice(start, end) };
+      // Views, not copies: a stored range is never written again (a grown arena keeps the old buffer alive for them).
+      m = start === end ? null : { words: this.arena.words.subarray(start, end), values: this.arena.values.subarray(start, end) };
       this.cache[k] = m;
     }
     return m;
