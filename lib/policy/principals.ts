@@ -118,23 +118,10 @@ interface Indexes {
   inlineByText: Map<string, NormalizedStatement[]>;
   sets: Map<string, PolicySet>;
   /**
-   * The managed, group and boundary part of resolutions, by attachment signature (groups,
-   * managed policies, boundary): thousands of users in the same groups share one, and it is
-   * the whole resolution of principals without inline policies. Keyed by a hash of the
-   * signature's atoms, each entry keeping its atoms to tell collisions apart: no signature
-   * text is built per principal (15,000 strings of a few hundred characters each were most
-   * of what resolution allocated).
+   * Resolutions of principals without inline policies, by attachment signature (groups,
+   * managed policies, boundary): thousands of users in the same groups share one.
    */
-  bySignature: Map<number, SignatureEntry[]>;
-  /** One small integer (≥ 1) per distinct ARN or name met, for signatures. */
-  atoms: Map<string, number>;
-  /** Reused buffer for the atoms of the principal being resolved. */
-  scratch: number[];
-}
-
-interface SignatureEntry {
-  atoms: Int32Array;
-  resolution: Resolution;
+  bySignature: Map<string, Resolution>;
 }
 
 /** What a principal's attachments resolve to; shared by principals with the same signature. */
@@ -149,7 +136,7 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
   const documents = new Map<string, PolicyDocument>();
   for (const p of details.Policies) documents.set(p.Arn, p.Document);
   const groups = new Map(details.GroupDetailList.map((g) => [g.GroupName, g]));
-  return { documents, managed: new Map(), groups, groupPolicies: new Map(), inlineByText: new Map(), sets: new Map(), bySignature: new Map(), atoms: new Map(), scratch: [] };
+  return { documents, managed: new Map(), groups, groupPolicies: new Map(), inlineByText: new Map(), sets: new Map(), bySignature: new Map() };
 }
 
 function managedStatements(idx: Indexes, arn: string): NormalizedStatement[] | undefined {
@@ -239,69 +226,23 @@ interface Attachments {
  */
 function resolutionOf(idx: Indexes, a: Attachments): Resolution {
   if (a.inlinePolicies.length > 0) return resolve(idx, a);
-  return sharedResolutionOf(idx, a);
+  // Names and ARNs never contain control characters: the signature is unambiguous.
+  let signature = a.boundaryArn ?? '';
+  for (const m of a.managed) signature += `\u0001${m.PolicyArn}\u0002${m.PolicyName}`;
+  signature += '\u0000';
+  for (const g of a.groups) signature += `\u0001${g}`;
+  let r = idx.bySignature.get(signature);
+  if (!r) {
+    r = resolve(idx, a);
+    idx.bySignature.set(signature, r);
+  }
+  return r;
 }
 
 function resolve(idx: Indexes, a: Attachments): Resolution {
-  const attached = resolveAttached(idx, a);
-  if (a.inlinePolicies.length === 0) return attached;
-  // Inline policies first, then managed and group policies; inline policies add no unresolved item.
-  const policies: AppliedPolicy[] = [];
-  for (const p of a.inlinePolicies) policies.push(inline(idx, 'inline', a.arn, p.PolicyName, p.PolicyDocument));
-  for (const p of attached.policies) policies.push(p);
-  return { policies, unresolved: attached.unresolved, boundary: attached.boundary, policySet: policySetOf(idx, policies, attached.boundary) };
-}
-
-function atomOf(idx: Indexes, text: string): number {
-  let atom = idx.atoms.get(text);
-  if (atom === undefined) {
-    atom = idx.atoms.size + 1;
-    idx.atoms.set(text, atom);
-  }
-  return atom;
-}
-
-/**
- * The resolution of a principal's managed policies, groups and boundary, shared by every
- * principal with the same ones in the same order (the signature: boundary ARN, each managed
- * policy's ARN and name, each group's name). A missing and an empty boundary ARN resolve alike.
- */
-function sharedResolutionOf(idx: Indexes, a: Attachments): Resolution {
-  // The buffer only grows (setting `length = 0` would drop its storage every time).
-  const sig = idx.scratch;
-  let n = 0;
-  sig[n++] = a.boundaryArn ? atomOf(idx, a.boundaryArn) : 0;
-  sig[n++] = a.managed.length;
-  for (const m of a.managed) {
-    sig[n++] = atomOf(idx, m.PolicyArn);
-    sig[n++] = atomOf(idx, m.PolicyName);
-  }
-  for (const g of a.groups) sig[n++] = atomOf(idx, g);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < n; i++) hash = Math.imul(hash ^ sig[i]!, 0x01000193);
-  let entries = idx.bySignature.get(hash);
-  if (entries) {
-    for (const e of entries) if (sameAtoms(e.atoms, sig, n)) return e.resolution;
-  } else {
-    entries = [];
-    idx.bySignature.set(hash, entries);
-  }
-  const resolution = resolveAttached(idx, a);
-  entries.push({ atoms: Int32Array.from(sig.slice(0, n)), resolution });
-  return resolution;
-}
-
-/** Are the first `n` atoms of `sig` the stored ones? (The managed count in `sig` separates policies from groups.) */
-function sameAtoms(stored: Int32Array, sig: readonly number[], n: number): boolean {
-  if (stored.length !== n) return false;
-  for (let i = 0; i < n; i++) if (stored[i] !== sig[i]) return false;
-  return true;
-}
-
-/** The managed, group and boundary part of a resolution (no inline policy). */
-function resolveAttached(idx: Indexes, a: Attachments): Resolution {
   const policies: AppliedPolicy[] = [];
   const unresolved: string[] = [];
+  for (const p of a.inlinePolicies) policies.push(inline(idx, 'inline', a.arn, p.PolicyName, p.PolicyDocument));
   attachManaged(idx, 'managed', a.managed, policies, unresolved);
   for (const groupName of a.groups) {
     const g = groupPoliciesOf(idx, groupName);
