@@ -435,16 +435,23 @@ export interface Outlier {
  * sensitive actions (data reads, writes, permission changes): a read-only audit role is far
  * wider than application roles by design, and that is not what a breach exploits.
  */
-export function accountOutliers(principals: PrincipalBreadth[], options: OutlierOptions): { distribution: Distribution; outliers: Outlier[] } {
+export function accountOutliers(
+  principals: PrincipalBreadth[],
+  options: OutlierOptions,
+): { distribution: Distribution; outliers: Outlier[]; /** The outliers' z-scores by principal (no key string hashed per lookup). */ zScoreOf: Map<PrincipalBreadth, number> } {
   const peers = principals.filter((p) => !p.serviceLinked && !p.admin);
   const totals = peers.map((p) => p.total);
   const scores = modifiedZScores(peers.map((p) => p.sensitive));
   // Objects only for the outliers (the peers are thousands).
   const outliers: Outlier[] = [];
+  const zScoreOf = new Map<PrincipalBreadth, number>();
   for (let i = 0; i < peers.length; i++) {
     const p = peers[i]!;
     const zScore = Math.round(scores[i]! * 100) / 100;
-    if (zScore > options.zScore && p.sensitive >= options.minActions) outliers.push({ key: p.key, total: p.total, sensitive: p.sensitive, zScore });
+    if (zScore > options.zScore && p.sensitive >= options.minActions) {
+      outliers.push({ key: p.key, total: p.total, sensitive: p.sensitive, zScore });
+      zScoreOf.set(p, zScore);
+    }
   }
-  return { distribution: distribution(totals), outliers };
+  return { distribution: distribution(totals), outliers, zScoreOf };
 }

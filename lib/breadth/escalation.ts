@@ -450,7 +450,8 @@ let setArn = '';
 let setPassRole = -1;
 let setRound = 0;
 let setArnSensitive = false;
-let setCompared: string[] = [];
+const NO_COMPARED: string[] = [];
+let setCompared: string[] = NO_COMPARED;
 let setDetails: GrantDetails[] = [];
 let setStamps = new Int32Array(0);
 
@@ -469,6 +470,7 @@ function setDetailsOf(e: number): GrantDetails {
     const selfOnly = g.selfOnlyFor?.get(e);
     if (selfOnly) {
       setArnSensitive = true;
+      if (setCompared === NO_COMPARED) setCompared = [];
       for (const other of selfOnly) if (!setCompared.includes(other)) setCompared.push(other);
     }
     if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnly?.some((other) => other !== setArn))) d.beyondSelf = true;
@@ -479,6 +481,7 @@ function setDetailsOf(e: number): GrantDetails {
 }
 
 const NO_HELD_PATHS: readonly HeldPath[] = Object.freeze([]);
+const NOTHING_HELD: HeldPaths = Object.freeze({ paths: NO_HELD_PATHS, arnSensitive: false, comparedArns: Object.freeze([]) });
 const scratchGrants: number[] = [];
 
 /**
@@ -499,7 +502,7 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
   setArn = arn;
   setPassRole = index.passRole;
   setArnSensitive = false;
-  setCompared = [];
+  setCompared = NO_COMPARED;
   let paths: HeldPath[] | undefined;
   for (let k = 0; k < index.paths.length; k++) {
     const { steps } = index.paths[k]!;
@@ -509,6 +512,8 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
     (paths ??= []).push(heldPathOf(index, k, everyStepUnconditional(steps, held, scratchGrants), walkWasScoped));
   }
   setFacts.length = 0;
+  // Most sets hold path actions but open no path: one shared answer.
+  if (!paths && !setArnSensitive) return NOTHING_HELD;
   return { paths: paths ?? NO_HELD_PATHS, arnSensitive: setArnSensitive, comparedArns: setCompared };
 }
 

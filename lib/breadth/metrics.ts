@@ -295,7 +295,9 @@ function median(sorted: ArrayLike<number>): number {
 
 export function distribution(values: readonly number[]): Distribution {
   // A typed array sorts numerically without a comparator call per pair (same order: no NaN).
-  const sorted = Float64Array.from(values).sort();
+  const sorted = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) sorted[i] = values[i]!;
+  sorted.sort();
   const med = median(sorted);
   const deviations = new Float64Array(sorted.length);
   for (let i = 0; i < sorted.length; i++) deviations[i] = Math.abs(sorted[i]! - med);

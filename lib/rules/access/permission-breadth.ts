@@ -87,6 +87,15 @@ function boundedDataReads(keys: readonly string[], facts: readonly DataReadsOnAl
   return { dataReadsOnAll: kept, dataReadsOnAllNotDetailed: { principals: keys.length - DETAILED_DATA_READS, reachingPersonalData: reaching } };
 }
 
+/** What principals of one policy set share in this rule's judgement. */
+interface SetFacts {
+  sensitive: number;
+  pmOnAll: number;
+  dataReadOnAll: readonly string[];
+  reasons: string[];
+  dataReads?: DataReadsOnAll | undefined;
+}
+
 const pct = (share: number): number => Math.round(share * 10_000) / 100;
 
 function describe(p: PrincipalBreadth, reasons: string[]): string {
@@ -121,8 +130,7 @@ export default defineRule({
     const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
     // The judged principals are also each other's peers (break-glass roles are as broad as admins by design).
     const { judged, admins, allowListed: allowListedKeys, serviceLinked } = judgedPrincipals(analysis.principals, params.allowList);
-    const { distribution, outliers } = accountOutliers(judged, { zScore: params.outlierZScore, minActions: params.outlierMinActions });
-    const zByKey = new Map(outliers.map((o) => [o.key, o.zScore]));
+    const { distribution, outliers, zScoreOf } = accountOutliers(judged, { zScore: params.outlierZScore, minActions: params.outlierMinActions });
 
     // Personal-data stores (inventory by tags): a data read on * is judged by the stores it reaches.
     const stores = snapshot.personalDataStores ? new StoreReach(snapshot.personalDataStores.map((s) => s.ResourceARN)) : undefined;
@@ -154,8 +162,16 @@ export default defineRule({
       perDataReads.set(dataReadOnAll, known);
       return known;
     };
-    const perSet = new Map<PrincipalBreadth['byLevel'], { sensitive: number; pmOnAll: number; dataReadOnAll: readonly string[]; reasons: string[]; dataReads?: DataReadsOnAll }>();
-    const setFacts = (p: PrincipalBreadth) => {
+    const perSet = new Map<PrincipalBreadth['byLevel'], SetFacts>();
+    // Principals of one set are mostly adjacent (same total, then by name): the last set first.
+    let last: SetFacts | undefined;
+    let lastLevel: PrincipalBreadth['byLevel'] | undefined;
+    const setFacts = (p: PrincipalBreadth): SetFacts => {
+      if (p.byLevel === lastLevel && last!.sensitive === p.sensitive && last!.pmOnAll === p.permissionsManagementOnAll && last!.dataReadOnAll === p.dataReadOnAll) return last!;
+      lastLevel = p.byLevel;
+      return (last = setFactsOf(p));
+    };
+    const setFactsOf = (p: PrincipalBreadth): SetFacts => {
       const known = perSet.get(p.byLevel);
       if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll && known.dataReadOnAll === p.dataReadOnAll) return known;
       const reasons: string[] = [];
@@ -185,7 +201,7 @@ export default defineRule({
         dataReadKeys.push(p.key);
         dataReadFacts.push(facts.dataReads);
       }
-      const z = zByKey.get(p.key);
+      const z = zScoreOf.get(p);
       const reasons = z === undefined ? facts.reasons : [...facts.reasons, `outlier vs peers (modified z-score ${z} > ${params.outlierZScore}, median ${distribution.median})`];
       if (reasons.length) offenders.push({ principal: p, reasons });
     }
@@ -219,7 +235,7 @@ export default defineRule({
     const offenderSummary = (o: { principal: PrincipalBreadth; reasons: string[] }): Record<string, unknown> => {
       const out = summary(o.principal);
       out.reasons = o.reasons;
-      const z = zByKey.get(o.principal.key);
+      const z = zScoreOf.get(o.principal);
       if (z !== undefined) out.zScore = z;
       return out;
     };
