@@ -2,7 +2,10 @@
  * `reportTime` reads credential-report dates digit by digit instead of through `new Date`
  * (stale-credentials reads tens of thousands of them). It must give exactly what
  * `reportDate(value)?.getTime()` gives, for every text: the report's own shape, dates that
- * roll over (day 29–31 of a short month), other offsets and shapes, and garbage.
+ * roll over (day 29–31 of a short month), other offsets and shapes, and garbage. Checked by
+ * mutation: widening the month or hour bound, dropping the year ≥ 100 guard or accepting another
+ * offset fails it. Widening the day bound to 31 does not: V8's `new Date` rolls an ISO date's day
+ * 29–31 over exactly as `Date.UTC` does, so that bound is conservative, not load-bearing.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
