@@ -443,12 +443,18 @@ function slotOf(listKey: string, resource: string): number {
  */
 const manyMemo = new WeakMap<readonly NormalizedStatement[], (Uint8Array | null | undefined)[]>();
 
-function flagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, listKey: string, slot: number): Uint8Array | null {
+/** The list's slot-indexed memo (shared by `flagsOfMany` and `listNamesAny`: their slots never collide). */
+function slotMemoOf(statements: readonly NormalizedStatement[]): (Uint8Array | null | undefined)[] {
   let memo = manyMemo.get(statements);
   if (!memo) {
     memo = [];
     manyMemo.set(statements, memo);
   }
+  return memo;
+}
+
+function flagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, listKey: string, slot: number): Uint8Array | null {
+  const memo = slotMemoOf(statements);
   let flags = memo[slot];
   if (flags === undefined) {
     flags = null;
@@ -480,11 +486,7 @@ const COVERS = new Uint8Array(1);
 
 /** Does some statement of the list (either effect) name one of the actions in its action clause? Memoised per slot like `flagsOfMany`. */
 function listNamesAny(statements: readonly NormalizedStatement[], actions: readonly string[], listKey: string, slot: number): boolean {
-  let memo = manyMemo.get(statements);
-  if (!memo) {
-    memo = [];
-    manyMemo.set(statements, memo);
-  }
+  const memo = slotMemoOf(statements);
   let found = memo[slot];
   if (found === undefined) {
     found = null;
