@@ -3,7 +3,6 @@
  * for every user and role, ranked broadest first. Used by the breadth rules and by
  * `art32 breadth`.
  */
-import type { NormalizedStatement } from '../policy/document';
 import type { AccountSnapshot, AuthorizationDetails, CredentialReport, ReportDate } from '../snapshot';
 import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
 import { allowListed, listId, principalsOf, type AppliedPolicy, type PolicySet, type Principal } from '../policy/principals';
@@ -372,7 +371,7 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
       shared = {
         counts,
         held: heldEscalationActions(eff.granted, eff.conditional, index),
-        allowsStar: p.policySet.lists.some((list) => calculator.policyMasks(list as NormalizedStatement[]).allowsStar),
+        allowsStar: p.policySet.lists.some((list) => calculator.listAllowsStar(list)),
         namings: { scanned: [] },
       };
       perSet.set(p.policySet, shared);

@@ -17,7 +17,7 @@ import { glob, globMatch } from '../policy/glob';
 import { policyLabel, type Principal } from '../policy/principals';
 import { hasBit, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
-import { sparseWord, type BreadthCalculator, type SparseBits } from './effective';
+import { sparseWord, type BreadthCalculator } from './effective';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 
 export { ESCALATION_PATHS, type EscalationPath, type EscalationSource } from './escalation-paths';
@@ -177,13 +177,6 @@ interface ListEscalation {
 /** A list that grants no path action: shared (never mutated). */
 const NO_PATH_ACTION: ListEscalation = { flags: new Uint8Array(0), selfOnlyFor: null, passRole: [] };
 
-/** Does the sparse set hold a bit in a word that has path actions? (word-level: a cheap pre-check) */
-function touchesSlots(bits: SparseBits | null, index: EscalationIndex): boolean {
-  if (!bits) return false;
-  for (let k = 0; k < bits.words.length; k++) if (index.wordSlot[bits.words[k]!]! >= 0) return true;
-  return false;
-}
-
 interface StatementFacts {
   /** The resource clause as a key (`R` or `N`, then the patterns): statements with equal clauses reach the same resources. */
   clause: string;
@@ -247,8 +240,7 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
   let out = memo.get(statements);
   if (out) return out;
   // Most lists grant no path action at all (their Allow masks miss every path word): one shared answer.
-  const masks = calc.policyMasks(statements as NormalizedStatement[]);
-  if (!touchesSlots(masks.allow, index) && !touchesSlots(masks.conditionalAllow, index)) {
+  if (!calc.listAllowTouches(statements, index.wordSlot)) {
     memo.set(statements, NO_PATH_ACTION);
     return NO_PATH_ACTION;
   }
