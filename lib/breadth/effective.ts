@@ -177,8 +177,24 @@ const DENY = 4;
 const COND_DENY = 5;
 const HARD = 6;
 const MASKS = 7;
-/** Per list: the start of each mask's range, then the end of the last (ranges are back to back). */
-const LIST_STRIDE = MASKS + 1;
+/**
+ * Per list: the start of each mask's range, then the end of the last (ranges are back to back),
+ * then the list's base: a statement action set range [BASE_START, BASE_END) of the statement
+ * arena, and the masks it belongs to (bit k = mask k; 0 = no base).
+ */
+const BASE_START = MASKS + 1;
+const BASE_END = MASKS + 2;
+const BASE_MASKS = MASKS + 3;
+const LIST_STRIDE = MASKS + 4;
+/**
+ * A statement action set of at least this many words (a `NotAction` grant: the catalog minus a
+ * few services, ~700 words) is not copied into the masks of the lists holding it: each list
+ * refers to it as its base. Thousands of policies repeat the same `NotAction` clause; copied,
+ * their masks were most of the list arena (1.48 M of 1.73 M words in the pessimistic mix).
+ */
+const BASE_WORDS = 64;
+/** The masks a set's base goes into: the Allow masks, read through `ALLOW_MASKS & baseMasks`. */
+const ALLOW_MASKS = (1 << ALLOW) | (1 << COND_ALLOW);
 
 /**
  * Sets below this many words (summed over their lists' masks) are merged through stamped
@@ -187,11 +203,30 @@ const LIST_STRIDE = MASKS + 1;
  */
 const DENSE_WORDS = 160;
 
+/** Union of two arena ranges (ascending words) as a new sparse set: a base and a list's own words. */
+function unionRanges(a: SparseArena, aStart: number, aEnd: number, b: SparseArena, bStart: number, bEnd: number): SparseBits {
+  const words = new Uint16Array(aEnd - aStart + bEnd - bStart);
+  const values = new Uint32Array(words.length);
+  let i = aStart;
+  let j = bStart;
+  let n = 0;
+  while (i < aEnd || j < bEnd) {
+    const wa = i < aEnd ? a.words[i]! : 0x10000;
+    const wb = j < bEnd ? b.words[j]! : 0x10000;
+    const w = Math.min(wa, wb);
+    words[n] = w;
+    values[n] = (wa === w ? a.values[i++]! : 0) | (wb === w ? b.values[j++]! : 0);
+    n += 1;
+  }
+  return { words: words.subarray(0, n), values: values.subarray(0, n) };
+}
+
 /** A folded list's masks read back as `PolicyMasks` (for callers outside this module; built on demand). */
 class ListMasks implements PolicyMasks {
   private readonly cache: (SparseBits | null | undefined)[] = [];
   public constructor(
     private readonly arena: SparseArena,
+    private readonly stmtArena: SparseArena,
     private readonly ranges: Int32Array,
     private readonly base: number,
     public readonly allowsStar: boolean,
@@ -200,10 +235,12 @@ class ListMasks implements PolicyMasks {
   private mask(k: number): SparseBits | null {
     let m = this.cache[k];
     if (m === undefined) {
-      const start = this.ranges[this.base + k]!;
-      const end = this.ranges[this.base + k + 1]!;
+      const r = this.ranges;
+      const start = r[this.base + k]!;
+      const end = r[this.base + k + 1]!;
+      if (r[this.base + BASE_MASKS]! & (1 << k)) m = unionRanges(this.stmtArena, r[this.base + BASE_START]!, r[this.base + BASE_END]!, this.arena, start, end);
       // Views, not copies: a stored range is never written again (a grown arena keeps the old buffer alive for them).
-      m = start === end ? null : { words: this.arena.words.subarray(start, end), values: this.arena.values.subarray(start, end) };
+      else m = start === end ? null : { words: this.arena.words.subarray(start, end), values: this.arena.values.subarray(start, end) };
       this.cache[k] = m;
     }
     return m;
@@ -282,14 +319,11 @@ export class BreadthCalculator {
 
   /** Dense scratch used while folding one list: mask k of word w at fold[w * MASKS + k]. */
   private readonly fold: Uint32Array;
-  // Scratch buffers reused across principals (results are valid until the next call).
-  private readonly idAllow: Bitset;
-  private readonly idAllowAny: Bitset;
-  private readonly idAllowOnAll: Bitset;
-  private readonly idAllowAnyOnAll: Bitset;
-  private readonly deny: Bitset;
-  private readonly conditionalDeny: Bitset;
-  private readonly hard: Bitset;
+  /**
+   * The set being computed, its lists' masks merged: mask k of word w at acc[k * words + w]
+   * (reused across sets; cleared after each).
+   */
+  private readonly acc: Uint32Array;
   private readonly result: EffectivePermissions;
   /** Coverage sets of one statement's patterns, while it is folded. */
   private readonly coverage: Bitset[] = [];
@@ -304,17 +338,8 @@ export class BreadthCalculator {
     this.touched = new Int32Array(wordsFor(n));
     this.touchStamp = new Int32Array(wordsFor(n));
     this.fold = new Uint32Array(wordsFor(n) * MASKS);
-    this.idAllow = newBitset(n);
-    this.idAllowAny = newBitset(n);
-    this.idAllowOnAll = newBitset(n);
-    this.idAllowAnyOnAll = newBitset(n);
-    this.deny = newBitset(n);
-    this.conditionalDeny = newBitset(n);
-    this.hard = newBitset(n);
-    this.bAllow = newBitset(n);
-    this.bAny = newBitset(n);
-    this.bAllowOnAll = newBitset(n);
-    this.bAnyOnAll = newBitset(n);
+    this.acc = new Uint32Array(this.words * MASKS);
+    this.boundaryAllow = new Uint32Array(this.words * DENY);
     this.typeIdOfAction = new Int32Array(n);
     this.result = {
       granted: newBitset(n),
@@ -447,25 +472,46 @@ export class BreadthCalculator {
   private touchedCount = 0;
   private foldRound = 0;
 
-  /** OR statement `slot`'s action set into fold mask `key`. */
+  /** The base of the list being folded (see `BASE_WORDS`): statement arena range and masks. */
+  private foldBaseStart = 0;
+  private foldBaseEnd = 0;
+  private foldBaseMasks = 0;
+
+  /**
+   * OR statement `slot`'s action set into fold mask `key`. A large set becomes the list's base
+   * instead (by reference; one base per list, the same set in several masks), so it is neither
+   * copied nor stored again.
+   */
   private orFold(key: number, slot: number): void {
+    const start = this.stmtRange[2 * slot]!;
+    const end = this.stmtRange[2 * slot + 1]!;
+    if (end - start >= BASE_WORDS && (this.foldBaseMasks === 0 || this.foldBaseStart === start)) {
+      this.foldBaseStart = start;
+      this.foldBaseEnd = end;
+      this.foldBaseMasks |= 1 << key;
+      return;
+    }
     const fold = this.fold;
     const { words, values } = this.stmtArena;
-    const end = this.stmtRange[2 * slot + 1]!;
-    for (let k = this.stmtRange[2 * slot]!; k < end; k++) {
+    for (let k = start; k < end; k++) {
       const w = words[k]!;
       fold[w * MASKS + key]! |= values[k]!;
-      if (this.touchStamp[w] !== this.foldRound) {
-        this.touchStamp[w] = this.foldRound;
-        this.touched[this.touchedCount++] = w;
-      }
+      this.touch(w);
+    }
+  }
+
+  /** List word `w` among the fold's touched words (once per fold). */
+  private touch(w: number): void {
+    if (this.touchStamp[w] !== this.foldRound) {
+      this.touchStamp[w] = this.foldRound;
+      this.touched[this.touchedCount++] = w;
     }
   }
 
   /**
    * OR into fold mask `key` the actions of statement `slot` of which some pattern covers a
-   * whole resource type (ARN coverage, lib/policy/resources.ts through the catalog). Only
-   * words the statement already touched are written: no stamping needed.
+   * whole resource type (ARN coverage, lib/policy/resources.ts through the catalog). The words
+   * written are stamped: the statement's own may have gone to the list's base, unstamped.
    */
   private orFoldCovered(key: number, slot: number, patterns: readonly string[]): void {
     // Most scoped ARNs (one bucket's objects, one table) cover no whole type: they share the
@@ -485,7 +531,10 @@ export class BreadthCalculator {
       const w = words[k]!;
       let union = 0;
       for (let j = 0; j < covered.length; j++) union |= covered[j]![w]!;
-      fold[w * MASKS + key]! |= values[k]! & union;
+      const bits = values[k]! & union;
+      if (bits === 0) continue;
+      fold[w * MASKS + key]! |= bits;
+      this.touch(w);
     }
   }
 
@@ -501,6 +550,9 @@ export class BreadthCalculator {
   private foldStatements(statements: readonly NormalizedStatement[], boundary: boolean, slots: Int32Array, from: number): boolean {
     this.foldRound += 1;
     this.touchedCount = 0;
+    this.foldBaseStart = 0;
+    this.foldBaseEnd = 0;
+    this.foldBaseMasks = 0;
     let allowsStar = false;
     for (let j = 0; j < statements.length; j++) {
       const s = statements[j]!;
@@ -527,7 +579,7 @@ export class BreadthCalculator {
 
   /**
    * Move the fold scratch into the list arena as seven ranges starting at `ranges[base]`
-   * (mask by mask, non-zero words only) and clear it.
+   * (mask by mask, non-zero words only), followed by the fold's base, and clear it.
    */
   private storeFold(ranges: Int32Array, base: number): void {
     const fold = this.fold;
@@ -567,6 +619,9 @@ export class BreadthCalculator {
     }
     arena.top = top;
     this.touchedCount = 0;
+    ranges[base + BASE_START] = this.foldBaseStart;
+    ranges[base + BASE_END] = this.foldBaseEnd;
+    ranges[base + BASE_MASKS] = this.foldBaseMasks;
   }
 
   /** The list's slot, folded into the list arena on first sight. */
@@ -598,7 +653,7 @@ export class BreadthCalculator {
     const slot = this.listSlot(statements);
     let masks = this.listMaskObjects[slot];
     if (!masks) {
-      masks = new ListMasks(this.listArena, this.listRanges, LIST_STRIDE * slot, this.allowsStarOf[slot] === 1);
+      masks = new ListMasks(this.listArena, this.stmtArena, this.listRanges, LIST_STRIDE * slot, this.allowsStarOf[slot] === 1);
       this.listMaskObjects[slot] = masks;
     }
     return masks;
@@ -621,6 +676,10 @@ export class BreadthCalculator {
     // ALLOW and COND_ALLOW are adjacent ranges.
     const end = ranges[base + COND_ALLOW + 1]!;
     for (let k = ranges[base + ALLOW]!; k < end; k++) if (wordMark[words[k]!]! >= 0) return true;
+    if ((ranges[base + BASE_MASKS]! & ALLOW_MASKS) === 0) return false;
+    const baseWords = this.stmtArena.words;
+    const baseEnd = ranges[base + BASE_END]!;
+    for (let k = ranges[base + BASE_START]!; k < baseEnd; k++) if (wordMark[baseWords[k]!]! >= 0) return true;
     return false;
   }
 
@@ -856,22 +915,28 @@ export class BreadthCalculator {
     this.wca = ca;
   }
 
-  /** Words OR-ed into the identity scratch masks by the current compute() (stamped per call). */
+  /** Words OR-ed into the set scratch by the current computeLists (stamped per call, sparse mode). */
   private readonly computeTouched: Int32Array;
   private readonly computeStamp: Int32Array;
   private computeRound = 0;
   private computeCount = 0;
   /** List slots of the set being computed. */
   private setLists = new Int32Array(64);
+  /** Bases merged into the set scratch so far (their statement arena starts) and the masks each went into. */
+  private setBaseStarts = new Int32Array(8);
+  private setBaseMasks = new Int32Array(8);
+  private setBaseCount = 0;
 
-  /** OR list range [start, end) into `target`, stamping the words it touches (sparse mode). */
-  private orStamped(target: Bitset, start: number, end: number): void {
-    const { words, values } = this.listArena;
+  /** OR range [start, end) of `arena` into set mask `key`, stamping the words it touches (sparse mode). */
+  private orStamped(arena: SparseArena, key: number, start: number, end: number): void {
+    const { words, values } = arena;
+    const acc = this.acc;
+    const offset = key * this.words;
     const stamp = this.computeStamp;
     const round = this.computeRound;
     for (let k = start; k < end; k++) {
       const w = words[k]!;
-      target[w]! |= values[k]!;
+      acc[offset + w]! |= values[k]!;
       if (stamp[w] !== round) {
         stamp[w] = round;
         this.computeTouched[this.computeCount++] = w;
@@ -879,94 +944,144 @@ export class BreadthCalculator {
     }
   }
 
-  /** OR list range [start, end) into `target` (dense mode, or words already stamped). */
-  private orRange(target: Bitset, start: number, end: number): void {
-    const { words, values } = this.listArena;
-    for (let k = start; k < end; k++) target[words[k]!]! |= values[k]!;
+  /** OR range [start, end) of `arena` into `target` from `offset` (dense mode). */
+  private static orRange(target: Uint32Array, offset: number, arena: SparseArena, start: number, end: number): void {
+    const { words, values } = arena;
+    for (let k = start; k < end; k++) target[offset + words[k]!]! |= values[k]!;
   }
 
-  /** Merge one folded list (its seven ranges from `ranges[base]`) into the identity scratch masks. */
-  private mergeList(ranges: Int32Array, base: number, stamped: boolean, boundaryOnly: boolean): void {
-    const { idAllow, idAllowAny, idAllowOnAll, idAllowAnyOnAll } = this;
-    const or = stamped ? this.orStamped : this.orRange;
-    if (!boundaryOnly) {
-      or.call(this, idAllow, ranges[base + ALLOW]!, ranges[base + ALLOW + 1]!);
-      this.orRange(idAllowAny, ranges[base + ALLOW]!, ranges[base + ALLOW + 1]!);
-      or.call(this, idAllowAny, ranges[base + COND_ALLOW]!, ranges[base + COND_ALLOW + 1]!);
-      // allowOnAll ⊆ allow and conditionalAllowOnAll ⊆ conditionalAllow: their words are already stamped.
-      this.orRange(idAllowOnAll, ranges[base + ALLOW_ON_ALL]!, ranges[base + ALLOW_ON_ALL + 1]!);
-      this.orRange(idAllowAnyOnAll, ranges[base + ALLOW_ON_ALL]!, ranges[base + ALLOW_ON_ALL + 1]!);
-      this.orRange(idAllowAnyOnAll, ranges[base + COND_ALLOW_ON_ALL]!, ranges[base + COND_ALLOW_ON_ALL + 1]!);
+  /** OR range [start, end) of `arena` into set mask `key`. */
+  private orMask(arena: SparseArena, key: number, start: number, end: number, stamped: boolean): void {
+    if (stamped) this.orStamped(arena, key, start, end);
+    else BreadthCalculator.orRange(this.acc, key * this.words, arena, start, end);
+  }
+
+  /**
+   * Merge one folded list (its ranges from `ranges[base]`) into the set scratch. A boundary
+   * gives only its Denies and hard actions (its Allows limit the set: `expandBoundary`).
+   */
+  private mergeList(ranges: Int32Array, base: number, stamped: boolean, boundary: boolean): void {
+    const from = boundary ? DENY : ALLOW;
+    for (let key = from; key < MASKS; key++) {
+      const start = ranges[base + key]!;
+      const end = ranges[base + key + 1]!;
+      if (start !== end) this.orMask(this.listArena, key, start, end, stamped);
     }
-    or.call(this, this.deny, ranges[base + DENY]!, ranges[base + DENY + 1]!);
-    or.call(this, this.conditionalDeny, ranges[base + COND_DENY]!, ranges[base + COND_DENY + 1]!);
-    or.call(this, this.hard, ranges[base + HARD]!, ranges[base + HARD + 1]!);
+    const masks = ranges[base + BASE_MASKS]! & ~((1 << from) - 1);
+    if (masks !== 0) this.mergeBase(ranges[base + BASE_START]!, ranges[base + BASE_END]!, masks, stamped);
   }
 
-  /** The boundary's Allow masks of the set being computed, dense (all ones when it has none). */
-  private bAllow: Bitset;
-  private bAny: Bitset;
-  private bAllowOnAll: Bitset;
-  private bAnyOnAll: Bitset;
+  /** OR a base into the set masks it belongs to: each base into each mask once per set (policies repeat it). */
+  private mergeBase(start: number, end: number, masks: number, stamped: boolean): void {
+    let e = 0;
+    while (e < this.setBaseCount && this.setBaseStarts[e] !== start) e += 1;
+    if (e === this.setBaseCount) {
+      this.setBaseStarts = growInt32(this.setBaseStarts, e + 1);
+      this.setBaseMasks = growInt32(this.setBaseMasks, e + 1);
+      this.setBaseStarts[e] = start;
+      this.setBaseMasks[e] = 0;
+      this.setBaseCount += 1;
+    }
+    const fresh = masks & ~this.setBaseMasks[e]!;
+    this.setBaseMasks[e]! |= masks;
+    for (let key = 0; key < MASKS; key++) if (fresh & (1 << key)) this.orMask(this.stmtArena, key, start, end, stamped);
+  }
+
+  /** Words of a folded list in the set scratch: its own ranges' words plus its base's (an upper bound of the words it touches). */
+  private static foldedWords(ranges: Int32Array, base: number, from: number): number {
+    const own = ranges[base + MASKS]! - ranges[base + from]!;
+    return ranges[base + BASE_MASKS] === 0 ? own : own + ranges[base + BASE_END]! - ranges[base + BASE_START]!;
+  }
+
+  /**
+   * The boundary's Allow masks of the set being computed, dense: mask k (ALLOW … COND_ALLOW_ON_ALL)
+   * of word w at `boundaryAllow[k * words + w]`. Only read when the set has a boundary.
+   */
+  private readonly boundaryAllow: Uint32Array;
   /** hardWord's inputs for the set being computed (flattened on the first hard word). */
   private hardReady = false;
   private hardLists = 0;
   private hardBoundary: BoundaryMasks | undefined;
 
-  /** Expand a boundary's Allow ranges into the dense boundary masks (`bAllow` …). */
+  /** Expand a boundary's Allow ranges (and its base) into `boundaryAllow`. */
   private expandBoundary(ranges: Int32Array): void {
-    const { bAllow, bAny, bAllowOnAll, bAnyOnAll } = this;
-    bAllow.fill(0);
-    bAny.fill(0);
-    bAllowOnAll.fill(0);
-    bAnyOnAll.fill(0);
-    this.orRange(bAllow, ranges[ALLOW]!, ranges[ALLOW + 1]!);
-    this.orRange(bAny, ranges[ALLOW]!, ranges[ALLOW + 1]!);
-    this.orRange(bAny, ranges[COND_ALLOW]!, ranges[COND_ALLOW + 1]!);
-    this.orRange(bAllowOnAll, ranges[ALLOW_ON_ALL]!, ranges[ALLOW_ON_ALL + 1]!);
-    this.orRange(bAnyOnAll, ranges[ALLOW_ON_ALL]!, ranges[ALLOW_ON_ALL + 1]!);
-    this.orRange(bAnyOnAll, ranges[COND_ALLOW_ON_ALL]!, ranges[COND_ALLOW_ON_ALL + 1]!);
+    const out = this.boundaryAllow;
+    out.fill(0);
+    const baseMasks = ranges[BASE_MASKS]!;
+    for (let key = ALLOW; key < DENY; key++) {
+      BreadthCalculator.orRange(out, key * this.words, this.listArena, ranges[key]!, ranges[key + 1]!);
+      if (baseMasks & (1 << key)) BreadthCalculator.orRange(out, key * this.words, this.stmtArena, ranges[BASE_START]!, ranges[BASE_END]!);
+    }
   }
 
   /**
-   * Settle word `i` of the set being computed (its identity Allow is non-zero) into the
-   * result; returns the new count of non-zero result words. Without a boundary every action
-   * passes it unconditionally.
+   * Settle the set scratch into the result, word by word in ascending order: every word
+   * (`dense`) or the stamped ones (sorted). Only words with an identity Allow count; without a
+   * boundary every action passes it unconditionally. Returns the count of non-zero result words.
    */
-  private settleWord(i: number, hasBoundary: boolean, nonZero: number): number {
-    const bAllow = hasBoundary ? this.bAllow[i]! : ~0;
-    const bAny = hasBoundary ? this.bAny[i]! : ~0;
-    const bAllowOnAll = hasBoundary ? this.bAllowOnAll[i]! : ~0;
-    const bAnyOnAll = hasBoundary ? this.bAnyOnAll[i]! : ~0;
-    const idAllowAny = this.idAllowAny[i]!;
-    const keep = ~this.deny[i]!;
-    const sure = keep & ~this.conditionalDeny[i]!;
-    let g = this.idAllow[i]! & bAllow & sure;
-    let c = idAllowAny & bAny & keep & ~g;
-    let ga = this.idAllowOnAll[i]! & bAllowOnAll & sure;
-    let ca = this.idAllowAnyOnAll[i]! & bAnyOnAll & keep & ~ga;
-    // Actions whose answer depends on resources: the policy engine decides each one.
-    const h = (this.hard[i]! & idAllowAny) >>> 0;
-    if (h !== 0) {
-      if (!this.hardReady) {
-        this.flattenHard(this.setLists, this.hardLists, this.hardBoundary);
-        this.hardReady = true;
+  private settle(dense: boolean, hasBoundary: boolean): number {
+    const n = dense ? this.words : this.computeCount;
+    const touched = this.computeTouched;
+    if (!dense && n > 1) touched.subarray(0, n).sort();
+    const W = this.words;
+    const acc = this.acc;
+    const bnd = this.boundaryAllow;
+    const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = this.result;
+    let nonZero = 0;
+    for (let k = 0; k < n; k++) {
+      const i = dense ? k : touched[k]!;
+      const allow = acc[ALLOW * W + i]!;
+      const any = allow | acc[COND_ALLOW * W + i]!;
+      if (any === 0) continue;
+      const allowOnAll = acc[ALLOW_ON_ALL * W + i]!;
+      const anyOnAll = allowOnAll | acc[COND_ALLOW_ON_ALL * W + i]!;
+      const keep = ~acc[DENY * W + i]!;
+      const sure = keep & ~acc[COND_DENY * W + i]!;
+      const bAllow = hasBoundary ? bnd[ALLOW * W + i]! : ~0;
+      const bAny = hasBoundary ? bAllow | bnd[COND_ALLOW * W + i]! : ~0;
+      const bAllowOnAll = hasBoundary ? bnd[ALLOW_ON_ALL * W + i]! : ~0;
+      const bAnyOnAll = hasBoundary ? bAllowOnAll | bnd[COND_ALLOW_ON_ALL * W + i]! : ~0;
+      let g = allow & bAllow & sure;
+      let c = any & bAny & keep & ~g;
+      let ga = allowOnAll & bAllowOnAll & sure;
+      let ca = anyOnAll & bAnyOnAll & keep & ~ga;
+      // Actions whose answer depends on resources: the policy engine decides each one.
+      const h = (acc[HARD * W + i]! & any) >>> 0;
+      if (h !== 0) {
+        if (!this.hardReady) {
+          this.flattenHard(this.setLists, this.hardLists, this.hardBoundary);
+          this.hardReady = true;
+        }
+        this.hardWord(hasBoundary, i, h, g, c, ga, ca);
+        g = this.wg;
+        c = this.wc;
+        ga = this.wga;
+        ca = this.wca;
       }
-      this.hardWord(hasBoundary, i, h, g, c, ga, ca);
-      g = this.wg;
-      c = this.wc;
-      ga = this.wga;
-      ca = this.wca;
-    }
-    if ((g | c | ga | ca) !== 0) {
-      const r = this.result;
-      r.granted[i] = g;
-      r.conditional[i] = c;
-      r.grantedOnAll[i] = ga;
-      r.conditionalOnAll[i] = ca;
-      r.nonZeroWords[nonZero++] = i;
+      if ((g | c | ga | ca) !== 0) {
+        granted[i] = g;
+        conditional[i] = c;
+        grantedOnAll[i] = ga;
+        conditionalOnAll[i] = ca;
+        nonZeroWords[nonZero++] = i;
+      }
     }
     return nonZero;
+  }
+
+  /** Clear the set scratch: all of it (dense) or the stamped words. */
+  private clearScratch(dense: boolean): void {
+    if (dense) {
+      this.acc.fill(0);
+      return;
+    }
+    const W = this.words;
+    const acc = this.acc;
+    const touched = this.computeTouched;
+    for (let k = 0; k < this.computeCount; k++) {
+      const i = touched[k]!;
+      for (let key = 0; key < MASKS; key++) acc[key * W + i] = 0;
+    }
   }
 
   /**
@@ -982,7 +1097,6 @@ export class BreadthCalculator {
 
   /** `compute` from a principal's statement lists and boundary (e.g. a shared PolicySet). */
   public computeLists(lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined): EffectivePermissions {
-    const { idAllow, idAllowAny, idAllowOnAll, idAllowAnyOnAll, deny, conditionalDeny, hard } = this;
     const r = this.result;
     const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = r;
     // Clear what the previous call wrote (the result is only non-zero on its nonZeroWords).
@@ -999,16 +1113,16 @@ export class BreadthCalculator {
     for (let q = 0; q < lists.length; q++) {
       const l = this.listSlot(lists[q]!);
       setLists[q] = l;
-      size += this.listRanges[LIST_STRIDE * l + MASKS]! - this.listRanges[LIST_STRIDE * l]!;
+      size += BreadthCalculator.foldedWords(this.listRanges, LIST_STRIDE * l, ALLOW);
     }
     const b = boundary ? this.boundaryMasks(boundary) : undefined;
-    if (b) size += b.ranges[MASKS]! - b.ranges[DENY]!;
+    if (b) size += BreadthCalculator.foldedWords(b.ranges, 0, DENY);
     // Few words: stamp them and visit them in order. Many: scan the whole scratch.
     const dense = size > DENSE_WORDS;
     this.computeRound += 1;
     this.computeCount = 0;
-    const ranges = this.listRanges;
-    for (let q = 0; q < lists.length; q++) this.mergeList(ranges, LIST_STRIDE * setLists[q]!, !dense, false);
+    this.setBaseCount = 0;
+    for (let q = 0; q < lists.length; q++) this.mergeList(this.listRanges, LIST_STRIDE * setLists[q]!, !dense, false);
     if (b) {
       this.mergeList(b.ranges, 0, !dense, true);
       this.expandBoundary(b.ranges);
@@ -1016,31 +1130,8 @@ export class BreadthCalculator {
     this.hardReady = false;
     this.hardLists = lists.length;
     this.hardBoundary = b;
-    let nonZero = 0;
-    if (dense) {
-      for (let i = 0; i < this.words; i++) if (idAllowAny[i] !== 0) nonZero = this.settleWord(i, b !== undefined, nonZero);
-      idAllow.fill(0);
-      idAllowAny.fill(0);
-      idAllowOnAll.fill(0);
-      idAllowAnyOnAll.fill(0);
-      deny.fill(0);
-      conditionalDeny.fill(0);
-      hard.fill(0);
-    } else {
-      const touched = this.computeTouched.subarray(0, this.computeCount).sort();
-      for (let k = 0; k < touched.length; k++) {
-        const i = touched[k]!;
-        if (idAllowAny[i] !== 0) nonZero = this.settleWord(i, b !== undefined, nonZero);
-        idAllow[i] = 0;
-        idAllowAny[i] = 0;
-        idAllowOnAll[i] = 0;
-        idAllowAnyOnAll[i] = 0;
-        deny[i] = 0;
-        conditionalDeny[i] = 0;
-        hard[i] = 0;
-      }
-    }
-    r.nonZeroCount = nonZero;
+    r.nonZeroCount = this.settle(dense, b !== undefined);
+    this.clearScratch(dense);
     return r;
   }
 }
