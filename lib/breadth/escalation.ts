@@ -134,17 +134,43 @@ const HELD_CONDITIONAL = 1;
 const HELD_GRANTED = 2;
 
 /**
+ * Small per-action byte arrays (held actions, a list's flags) cut from shared chunks: a typed
+ * array this size would otherwise get a buffer of its own outside the heap (one allocation and
+ * one buffer for the collector to track each, for thousands of policy sets and lists).
+ */
+const CHUNK_BYTES = 1 << 16;
+let chunk = new ArrayBuffer(CHUNK_BYTES);
+let chunkTop = 0;
+
+function bytesFromChunk(length: number): Uint8Array {
+  if (chunkTop + length > CHUNK_BYTES) {
+    chunk = new ArrayBuffer(Math.max(CHUNK_BYTES, length));
+    chunkTop = 0;
+  }
+  const bytes = new Uint8Array(chunk, chunkTop, length);
+  chunkTop += length;
+  return bytes;
+}
+
+let heldScratch = new Uint8Array(0);
+
+/**
  * The path actions in the granted or conditional sets, or `null` when none (most principals):
  * this depends only on the effective permissions, so principals with the same policies share it.
  */
 export function heldEscalationActions(granted: Bitset, conditional: Bitset, index: EscalationIndex): HeldActions | null {
-  let held: Uint8Array | null = null;
   const { ids } = index;
+  if (heldScratch.length !== ids.length) heldScratch = new Uint8Array(ids.length);
+  let any = false;
   for (let e = 0; e < ids.length; e++) {
     const id = ids[e]!;
-    if (hasBit(granted, id)) (held ??= new Uint8Array(ids.length))[e] = HELD_GRANTED;
-    else if (hasBit(conditional, id)) (held ??= new Uint8Array(ids.length))[e] = HELD_CONDITIONAL;
+    const kind = hasBit(granted, id) ? HELD_GRANTED : hasBit(conditional, id) ? HELD_CONDITIONAL : 0;
+    heldScratch[e] = kind;
+    if (kind !== 0) any = true;
   }
+  if (!any) return null;
+  const held = bytesFromChunk(ids.length);
+  held.set(heldScratch);
   return held;
 }
 
@@ -180,6 +206,8 @@ const NO_PATH_ACTION: ListEscalation = { flags: new Uint8Array(0), selfOnlyFor: 
 interface StatementFacts {
   /** The resource clause as a key (`R` or `N`, then the patterns): statements with equal clauses reach the same resources. */
   clause: string;
+  /** The clause's "on every resource" answers per path action (see reachesAll), looked up once per statement. */
+  reach?: Uint8Array;
   beyondSelfAlways: boolean;
   /** The one non-self resource the statement names, if exactly one. */
   selfOnlyFor: string | undefined;
@@ -210,15 +238,19 @@ const reachMemos = new WeakMap<BreadthCalculator, Map<string, Uint8Array>>();
  * policies repeat the same clause).
  */
 function reachesAll(s: NormalizedStatement, facts: StatementFacts, e: number, id: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
-  let memo = reachMemos.get(calc);
-  if (!memo) {
-    memo = new Map();
-    reachMemos.set(calc, memo);
-  }
-  let byAction = memo.get(facts.clause);
+  let byAction = facts.reach;
   if (!byAction) {
-    byAction = new Uint8Array(index.ids.length);
-    memo.set(facts.clause, byAction);
+    let memo = reachMemos.get(calc);
+    if (!memo) {
+      memo = new Map();
+      reachMemos.set(calc, memo);
+    }
+    byAction = memo.get(facts.clause);
+    if (!byAction) {
+      byAction = bytesFromChunk(index.ids.length);
+      memo.set(facts.clause, byAction);
+    }
+    facts.reach = byAction;
   }
   if (byAction[e] === 0) byAction[e] = typeCoverage(s, calc.catalog.resourceTypesOf(id)).includes(1) ? 2 : 1;
   return byAction[e] === 2;
@@ -244,7 +276,7 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
     memo.set(statements, NO_PATH_ACTION);
     return NO_PATH_ACTION;
   }
-  const flags = new Uint8Array(index.ids.length);
+  const flags = bytesFromChunk(index.ids.length);
   let selfOnlyFor: Map<number, string[]> | null = null;
   const passRole: PassRoleFact[] = [];
   const { words, byWord, ids } = index;
@@ -377,19 +409,25 @@ function heldPathOf(index: EscalationIndex, k: number, unconditional: boolean, s
 let walkScoped: string[] | undefined;
 /** Whether walkPath saw a scoped PassRole use. */
 let walkWasScoped = false;
+/** Whether every step of the last path walked has a serving action held unconditionally. */
+let walkUnconditional = false;
 
 /**
- * Walk path `k`, whose every step has a held action: `grants` receives, step by step, the
- * actions that serve it (self-service and PassRole conditions applied); false when a step has
- * none. Sets walkWasScoped, and walkScoped when `roles` is asked.
+ * Walk path `k`, whose every step has a held action: `grants` (when given) receives, step by
+ * step, the actions that serve it (self-service and PassRole conditions applied); false when a
+ * step has none. Sets walkUnconditional and walkWasScoped, and walkScoped when `roles` is asked.
+ * (An action in several steps serves each of them alike: whether it serves depends on the path,
+ * not the step.)
  */
-function walkPath(k: number, held: HeldActions, index: EscalationIndex, detailsOf: (e: number) => GrantDetails, grants: number[], roles: boolean): boolean {
+function walkPath(k: number, held: HeldActions, index: EscalationIndex, detailsOf: (e: number) => GrantDetails, grants: number[] | null, roles: boolean): boolean {
   const { path, steps } = index.paths[k]!;
   walkScoped = undefined;
   walkWasScoped = false;
+  walkUnconditional = true;
   for (let s = 0; s < steps.length; s++) {
     const step = steps[s]!;
     let stepHeld = false;
+    let stepGranted = false;
     for (let j = 0; j < step.length; j++) {
       const e = step[j]!;
       if (held[e] === 0) continue;
@@ -403,21 +441,12 @@ function walkPath(k: number, held: HeldActions, index: EscalationIndex, detailsO
           if (roles) walkScoped = scopedRoles(details, k, path.passRoleTo, index.paths.length);
         }
       }
-      grants.push(e);
+      grants?.push(e);
       stepHeld = true;
+      if (held[e] === HELD_GRANTED) stepGranted = true;
     }
     if (!stepHeld) return false;
-  }
-  return true;
-}
-
-/** Does every step have a serving action held unconditionally? */
-function everyStepUnconditional(steps: readonly Int32Array[], held: HeldActions, grants: readonly number[]): boolean {
-  for (let k = 0; k < steps.length; k++) {
-    const step = steps[k]!;
-    let any = false;
-    for (let g = 0; g < grants.length && !any; g++) any = held[grants[g]!] === HELD_GRANTED && step.includes(grants[g]!);
-    if (!any) return false;
+    if (!stepGranted) walkUnconditional = false;
   }
   return true;
 }
@@ -434,8 +463,9 @@ function everyStepHeld(steps: readonly Int32Array[], held: HeldActions): boolean
 
 const NO_LABELS: string[] = [];
 
-// heldPaths' state (it is not re-entered): the lists' facts, the ARN asked, and one reusable
-// GrantDetails per path action, valid for the current call when its stamp is the call's round.
+// heldPaths' state (it is not re-entered): the lists' facts (the first setFactCount entries; the
+// rest are stale), the ARN asked, and one reusable GrantDetails per path action, valid for the
+// current call when its stamp is the call's round.
 const setFacts: ListEscalation[] = [];
 let setFactCount = 0;
 let setArn = '';
@@ -452,29 +482,35 @@ function setDetailsOf(e: number): GrantDetails {
   const d = setDetails[e]!;
   if (setStamps[e] === setRound) return d;
   setStamps[e] = setRound;
-  d.beyondSelf = false;
-  d.onAll = false;
-  d.passRole.length = 0;
+  let beyondSelf = false;
+  let onAll = false;
+  let passRoles = 0;
   for (let i = 0; i < setFactCount; i++) {
     const g = setFacts[i]!;
-    const f = g.flags[e] ?? 0;
+    const f = g.flags[e]!;
     if (!(f & COVERS)) continue;
+    if (f & BEYOND_SELF_ALWAYS) beyondSelf = true;
     const selfOnly = g.selfOnlyFor?.get(e);
     if (selfOnly) {
       setArnSensitive = true;
       if (setCompared === NO_COMPARED) setCompared = [];
-      for (const other of selfOnly) if (!setCompared.includes(other)) setCompared.push(other);
+      for (const other of selfOnly) {
+        if (!setCompared.includes(other)) setCompared.push(other);
+        if (other !== setArn) beyondSelf = true;
+      }
     }
-    if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnly?.some((other) => other !== setArn))) d.beyondSelf = true;
-    if (f & ON_ALL) d.onAll = true;
-    if (e === setPassRole) for (const fact of g.passRole) d.passRole.push(fact);
+    if (f & ON_ALL) onAll = true;
+    if (e === setPassRole) for (const fact of g.passRole) d.passRole[passRoles++] = fact;
   }
+  d.beyondSelf = beyondSelf;
+  d.onAll = onAll;
+  // Overwritten in place: only PassRole's list is ever non-empty.
+  if (d.passRole.length !== passRoles) d.passRole.length = passRoles;
   return d;
 }
 
 const NO_HELD_PATHS: readonly HeldPath[] = Object.freeze([]);
 const NOTHING_HELD: HeldPaths = Object.freeze({ paths: NO_HELD_PATHS, arnSensitive: false, comparedArns: Object.freeze([]) });
-const scratchGrants: number[] = [];
 
 /**
  * The paths open to a holder of `held` (from heldEscalationActions) whose policies are these
@@ -484,7 +520,11 @@ const scratchGrants: number[] = [];
  */
 export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], arn: string, held: HeldActions, index: EscalationIndex, calc: BreadthCalculator): HeldPaths {
   setFactCount = 0;
-  for (const list of lists) setFacts[setFactCount++] = listEscalation(list, index, calc);
+  // Lists granting no path action add nothing to any action's facts.
+  for (const list of lists) {
+    const facts = listEscalation(list, index, calc);
+    if (facts !== NO_PATH_ACTION) setFacts[setFactCount++] = facts;
+  }
   const size = index.ids.length;
   if (setStamps.length !== size) {
     setStamps = new Int32Array(size);
@@ -499,11 +539,9 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
   for (let k = 0; k < index.paths.length; k++) {
     const { steps } = index.paths[k]!;
     if (!everyStepHeld(steps, held)) continue;
-    scratchGrants.length = 0;
-    if (!walkPath(k, held, index, setDetailsOf, scratchGrants, false)) continue;
-    (paths ??= []).push(heldPathOf(index, k, everyStepUnconditional(steps, held, scratchGrants), walkWasScoped));
+    if (!walkPath(k, held, index, setDetailsOf, null, false)) continue;
+    (paths ??= []).push(heldPathOf(index, k, walkUnconditional, walkWasScoped));
   }
-  setFacts.length = 0;
   // Most sets hold path actions but open no path: one shared answer.
   if (!paths && !setArnSensitive) return NOTHING_HELD;
   return { paths: paths ?? NO_HELD_PATHS, arnSensitive: setArnSensitive, comparedArns: setCompared };

@@ -45,13 +45,20 @@ export interface BreadthCounts {
  */
 export const ADMIN_TOLERANCE = 0.01;
 
-/** Per catalog: for each word of a bitset, the services whose ids fall in it, with the word's mask for each. */
+/**
+ * Per catalog: for each word of a bitset, the services whose ids fall in it, with the word's mask
+ * for each. Services are contiguous id ranges, so the (word, service) pairs ascend in both: a
+ * service's pairs are adjacent, and words visited in ascending order meet a service again only
+ * right after its previous pair. Counting a service when it differs from the last one counted is
+ * then enough (no per-service stamp), and a full word adds its pairs at once.
+ */
 interface WordServices {
   offsets: Int32Array; // word w's pairs are [offsets[w], offsets[w + 1])
   service: Int32Array;
-  mask: Uint32Array;
-  stamp: Int32Array; // per service: last principal that counted it
-  round: number;
+  mask: Int32Array;
+  /** Per word: the service of its first and of its last pair (-1 when it has none). */
+  firstService: Int32Array;
+  lastService: Int32Array;
 }
 const wordServicesCache = new WeakMap<ActionCatalog, WordServices>();
 
@@ -64,22 +71,41 @@ function wordServices(catalog: ActionCatalog): WordServices {
     for (let id = range.start; id < range.end; id++) {
       const w = id >>> 5;
       const last = pairs[pairs.length - 1];
-      if (last && last[0] === w && last[1] === si) last[2] = (last[2] | (1 << (id & 31))) >>> 0;
-      else pairs.push([w, si, (1 << (id & 31)) >>> 0]);
+      if (last && last[0] === w && last[1] === si) last[2] |= 1 << (id & 31);
+      else pairs.push([w, si, 1 << (id & 31)]);
     }
   });
   const offsets = new Int32Array(words + 1);
   for (const [w] of pairs) offsets[w + 1]! += 1;
   for (let w = 0; w < words; w++) offsets[w + 1]! += offsets[w]!;
-  ws = {
-    offsets,
-    service: Int32Array.from(pairs.map((p) => p[1])),
-    mask: Uint32Array.from(pairs.map((p) => p[2])),
-    stamp: new Int32Array(catalog.services.length).fill(-1),
-    round: 0,
-  };
+  const firstService = new Int32Array(words).fill(-1);
+  const lastService = new Int32Array(words).fill(-1);
+  for (let w = 0; w < words; w++) {
+    if (offsets[w] === offsets[w + 1]) continue;
+    firstService[w] = pairs[offsets[w]!]![1];
+    lastService[w] = pairs[offsets[w + 1]! - 1]![1];
+  }
+  ws = { offsets, service: Int32Array.from(pairs.map((p) => p[1])), mask: Int32Array.from(pairs.map((p) => p[2])), firstService, lastService };
   wordServicesCache.set(catalog, ws);
   return ws;
+}
+
+/** Services with a granted action, by a stamp per service: for word lists in any order. */
+function servicesStamped(ws: WordServices, words: Int32Array, count: number, granted: Bitset, conditional: Bitset, services: number): number {
+  const seen = new Uint8Array(services);
+  let n = 0;
+  for (let k = 0; k < count; k++) {
+    const w = words[k]!;
+    const any = granted[w]! | conditional[w]!;
+    for (let p = ws.offsets[w]!; p < ws.offsets[w + 1]!; p++) {
+      const si = ws.service[p]!;
+      if (seen[si] === 0 && (any & ws.mask[p]!) !== 0) {
+        seen[si] = 1;
+        n += 1;
+      }
+    }
+  }
+  return n;
 }
 
 /**
@@ -100,6 +126,7 @@ interface RiskMasks {
    */
   levelPop: Uint8Array[];
   sensitivePop: Uint8Array;
+  permissionsChangePop: Uint8Array;
 }
 const riskMasksCache = new WeakMap<ActionCatalog, RiskMasks>();
 
@@ -117,7 +144,7 @@ function riskMasks(catalog: ActionCatalog): RiskMasks {
   const sensitive = new Uint32Array(pm.length);
   for (let w = 0; w < sensitive.length; w++) sensitive[w] = (catalog.dataReadMask[w]! | write[w]! | tagging[w]! | permissionsChange[w]!) >>> 0;
   const levelPop = catalog.levelMasks.map((mask) => Uint8Array.from(mask, popcount32));
-  m = { permissionsChange, sensitive, levelPop, sensitivePop: Uint8Array.from(sensitive, popcount32) };
+  m = { permissionsChange, sensitive, levelPop, sensitivePop: Uint8Array.from(sensitive, popcount32), permissionsChangePop: Uint8Array.from(permissionsChange, popcount32) };
   riskMasksCache.set(catalog, m);
   return m;
 }
@@ -167,12 +194,15 @@ function internedDataReads(lists: DataReadLists, hash: number, pairs: number): r
  */
 export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists?: DataReadLists): BreadthCounts {
   const ws = wordServices(catalog);
-  const round = ++ws.round;
-  const levels = catalog.levelMasks;
-  const { permissionsChange: pm, sensitive: sensitiveMask, levelPop, sensitivePop } = riskMasks(catalog);
+  const { offsets, service, mask: serviceMask, firstService, lastService } = ws;
+  const { permissionsChange: pm, sensitive: sensitiveMask, levelPop, sensitivePop, permissionsChangePop } = riskMasks(catalog);
+  const dataReadMask = catalog.dataReadMask;
   // Per access level, in ACCESS_LEVELS order (five: List, Read, Write, Permissions management, Tagging).
-  const [list, read, write, permissions, tagging] = levels as [Bitset, Bitset, Bitset, Bitset, Bitset];
+  const [list, read, write, permissions, tagging] = catalog.levelMasks as [Bitset, Bitset, Bitset, Bitset, Bitset];
   const [listPop, readPop, writePop, permissionsPop, taggingPop] = levelPop as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  // The set's bitsets (word w of each), read through locals in the loop.
+  const { granted: grantedBits, conditional: conditionalBits, grantedOnAll: grantedOnAllBits, conditionalOnAll: conditionalOnAllBits, nonZeroWords } = eff;
+  const count = eff.nonZeroCount;
   let lists = 0;
   let reads = 0;
   let writes = 0;
@@ -185,27 +215,40 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
   let pmOnAll = 0;
   let grantedOnAllCount = 0;
   let services = 0;
+  // The last service counted, and whether the words came in ascending order (see WordServices).
+  let lastCounted = -1;
+  let previous = -1;
+  let ascending = true;
   let dataReadWords = false;
   // The data-read bits on every resource, word by word (pairs in scratch) and their hash: the interning key.
   let pairs = 0;
   let hash = 0;
-  for (let k = 0; k < eff.nonZeroCount; k++) {
-    const w = eff.nonZeroWords[k]!;
-    const g = eff.granted[w]!;
-    const c = eff.conditional[w]!;
+  for (let k = 0; k < count; k++) {
+    const w = nonZeroWords[k]!;
+    if (w <= previous) ascending = false;
+    previous = w;
+    const g = grantedBits[w]! | 0;
+    const c = conditionalBits[w]! | 0;
     const any = g | c;
-    const anyOnAll = eff.grantedOnAll[w]! | eff.conditionalOnAll[w]!;
-    unconditional += g === 0xffffffff ? 32 : popcount32(g);
-    conditional += popcount32(c);
-    const gOnAll = eff.grantedOnAll[w]!;
-    grantedOnAllCount += gOnAll === 0xffffffff ? 32 : popcount32(gOnAll);
+    const gOnAll = grantedOnAllBits[w]! | 0;
+    const anyOnAll = gOnAll | conditionalOnAllBits[w]!;
+    unconditional += g === -1 ? 32 : popcount32(g);
+    if (c !== 0) conditional += popcount32(c);
+    grantedOnAllCount += gOnAll === -1 ? 32 : gOnAll === 0 ? 0 : popcount32(gOnAll);
     if (any === -1) {
+      // A full word (NotAction grants make most words full): per-word tables, every service in it.
       lists += listPop[w]!;
       reads += readPop[w]!;
       writes += writePop[w]!;
       permissionsManagement += permissionsPop[w]!;
       taggings += taggingPop[w]!;
       sensitive += sensitivePop[w]!;
+      const first = offsets[w]!;
+      const end = offsets[w + 1]!;
+      if (end > first) {
+        services += end - first - (firstService[w] === lastCounted ? 1 : 0);
+        lastCounted = lastService[w]!;
+      }
     } else {
       lists += popcount32(any & list[w]!);
       reads += popcount32(any & read[w]!);
@@ -213,11 +256,18 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
       permissionsManagement += popcount32(any & permissions[w]!);
       taggings += popcount32(any & tagging[w]!);
       sensitive += popcount32(any & sensitiveMask[w]!);
+      for (let p = offsets[w]!, end = offsets[w + 1]!; p < end; p++) {
+        const si = service[p]!;
+        if (si !== lastCounted && (any & serviceMask[p]!) !== 0) {
+          lastCounted = si;
+          services += 1;
+        }
+      }
     }
     if (anyOnAll !== 0) {
-      onAllResources += popcount32(anyOnAll);
-      pmOnAll += popcount32(anyOnAll & pm[w]!);
-      const dataReads = anyOnAll & catalog.dataReadMask[w]!;
+      onAllResources += anyOnAll === -1 ? 32 : popcount32(anyOnAll);
+      pmOnAll += anyOnAll === -1 ? permissionsChangePop[w]! : popcount32(anyOnAll & pm[w]!);
+      const dataReads = anyOnAll & dataReadMask[w]!;
       if (dataReads !== 0) {
         dataReadWords = true;
         if (pairs + 2 > scratchPairs.length) scratchPairs = growPairs(scratchPairs);
@@ -226,14 +276,8 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
         hash = Math.imul(Math.imul(hash ^ w, 0x9e3779b1) ^ dataReads, 0x85ebca77);
       }
     }
-    for (let p = ws.offsets[w]!; p < ws.offsets[w + 1]!; p++) {
-      const si = ws.service[p]!;
-      if (ws.stamp[si] !== round && (any & ws.mask[p]!) !== 0) {
-        ws.stamp[si] = round;
-        services += 1;
-      }
-    }
   }
+  if (!ascending) services = servicesStamped(ws, nonZeroWords, count, grantedBits, conditionalBits, catalog.services.length);
   let dataReadOnAll = dataReadLists ? internedDataReads(dataReadLists, hash, pairs) : undefined;
   if (!dataReadOnAll) {
     const names: string[] = [];

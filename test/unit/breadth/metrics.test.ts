@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hasBit, newBitset, wordsFor, type Bitset } from '../../../lib/breadth/bitset';
+import { ACCESS_LEVELS, loadCatalog } from '../../../lib/breadth/catalog';
+import type { EffectivePermissions } from '../../../lib/breadth/effective';
+import { breadthCounts } from '../../../lib/breadth/metrics';
+
+const catalog = loadCatalog();
+const words = wordsFor(catalog.size);
+
+/** Effective permissions from explicit words (full, partial or empty), listed in the order given. */
+function effective(parts: { w: number; granted: number; conditional: number; onAll: boolean }[]): EffectivePermissions {
+  const eff = { granted: newBitset(catalog.size), conditional: newBitset(catalog.size), grantedOnAll: newBitset(catalog.size), conditionalOnAll: newBitset(catalog.size), nonZeroWords: new Int32Array(words), nonZeroCount: 0 };
+  const seen = new Set<number>();
+  for (const { w, granted, conditional, onAll } of parts) {
+    // Only catalog actions (the last word may be partial); each word once.
+    const inCatalog = w === words - 1 && catalog.size % 32 ? (1 << catalog.size % 32) - 1 : -1;
+    const g = granted & inCatalog;
+    const c = conditional & inCatalog & ~g;
+    if (seen.has(w) || (g | c) === 0) continue;
+    seen.add(w);
+    eff.granted[w] = g;
+    eff.conditional[w] = c;
+    if (onAll) {
+      eff.grantedOnAll[w] = g;
+      eff.conditionalOnAll[w] = c;
+    }
+    eff.nonZeroWords[eff.nonZeroCount++] = w;
+  }
+  return eff;
+}
+
+/** Reference counts, action by action. */
+function naive(eff: EffectivePermissions) {
+  const any = (b: Bitset, c: Bitset, id: number) => hasBit(b, id) || hasBit(c, id);
+  const services = catalog.services.filter((r) => {
+    for (let id = r.start; id < r.end; id++) if (any(eff.granted, eff.conditional, id)) return true;
+    return false;
+  }).length;
+  const byLevel = Object.fromEntries(ACCESS_LEVELS.map((level, l) => [level, catalog.names.filter((_, id) => any(eff.granted, eff.conditional, id) && hasBit(catalog.levelMasks[l]!, id)).length]));
+  const total = catalog.names.filter((_, id) => any(eff.granted, eff.conditional, id)).length;
+  const onAll = catalog.names.filter((_, id) => any(eff.grantedOnAll, eff.conditionalOnAll, id)).length;
+  const dataReadOnAll = catalog.names.filter((_, id) => any(eff.grantedOnAll, eff.conditionalOnAll, id) && hasBit(catalog.dataReadMask, id));
+  return { services, byLevel, total, onAllResources: onAll, dataReadOnAll };
+}
+
+const word = fc.oneof(fc.constant(-1), fc.constant(0), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }));
+const parts = fc.array(
+  fc.record({ w: fc.integer({ min: 0, max: words - 1 }), granted: word, conditional: word, onAll: fc.boolean() }),
+  { maxLength: 80 },
+);
+
+describe('breadthCounts', () => {
+  it('counts services, levels, totals and data reads like an action-by-action count, whatever the order of the words', () => {
+    fc.assert(
+      fc.property(parts, (ps) => {
+        const ascending = effective([...ps].sort((a, b) => a.w - b.w));
+        const expected = naive(ascending);
+        const mixed = effective(ps);
+        for (const eff of [ascending, mixed]) {
+          const counts = breadthCounts(catalog, eff);
+          expect({ services: counts.services, byLevel: counts.byLevel, total: counts.total, onAllResources: counts.onAllResources, dataReadOnAll: counts.dataReadOnAll }).toEqual(expected);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('counts a service spanning several full words once', () => {
+    const wide = catalog.services.find((r) => (r.end >>> 5) - (r.start >>> 5) >= 2)!;
+    const ps = [];
+    for (let w = wide.start >>> 5; w <= (wide.end - 1) >>> 5; w++) ps.push({ w, granted: -1, conditional: 0, onAll: true });
+    const eff = effective(ps);
+    expect(breadthCounts(catalog, eff).services).toBe(naive(eff).services);
+  });
+});
