@@ -121,6 +121,27 @@ export class SparseArena {
   }
 }
 
+/**
+ * Sort `a[0 .. n)` ascending in place. Most word lists sorted here are short (a statement's or
+ * a policy's few words): insertion sort, with no view object and no copy, is cheaper for them
+ * than `subarray(0, n).sort()`, which the long ones still use.
+ */
+export function sortPrefix(a: Int32Array, n: number): void {
+  if (n > 32) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j -= 1;
+    }
+    a[j + 1] = v;
+  }
+}
+
 /** `a`, or a copy twice as long when `a` has fewer than `n` entries (for per-slot tables). */
 export function growInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   if (n <= a.length) return a;

@@ -28,7 +28,7 @@ import { decideCovering, type CoveringStatements, type Decision } from '../polic
 import type { ArnTemplate } from '../policy/resources';
 import { glob, MAX_PATTERN_LENGTH } from '../policy/glob';
 import type { Principal } from '../policy/principals';
-import { growInt32, newBitset, SparseArena, wordsFor, type Bitset } from './bitset';
+import { growInt32, newBitset, sortPrefix, SparseArena, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
 
 export const SCOPE_NOTE =
@@ -315,6 +315,8 @@ export class BreadthCalculator {
   private listStmtTop = 0;
   private allowsStarOf = new Uint8Array(1024);
   private readonly listMaskObjects: (PolicyMasks | undefined)[] = [];
+  /** `listStatementActions` answers by list slot. */
+  private readonly listActionViews: (SparseBits[] | undefined)[] = [];
   private readonly boundaryCache = new WeakMap<readonly NormalizedStatement[], BoundaryMasks>();
 
   /** Dense scratch used while folding one list: mask k of word w at fold[w * MASKS + k]. */
@@ -403,7 +405,8 @@ export class BreadthCalculator {
 
   /**
    * Actions a statement's action clause covers (`NotAction` = catalog minus the listed
-   * patterns), sparse. Cached per statement object. Shared: never mutate.
+   * patterns), sparse. Cached per statement object. Shared: never mutate. For a whole list's
+   * statements `listStatementActions` answers without a lookup (and a second slot) per statement.
    */
   public statementActions(s: NormalizedStatement): SparseBits {
     let slot = this.askedSlots.get(s);
@@ -411,6 +414,27 @@ export class BreadthCalculator {
       slot = this.newStatementSlot(s);
       this.askedSlots.set(s, slot);
     }
+    return this.slotView(slot);
+  }
+
+  /**
+   * The action sets of a list's statements, in order: what `statementActions` answers for each,
+   * from the slots the list's fold gave them (no lookup or new slot per statement). Cached per
+   * list. Shared: never mutate.
+   */
+  public listStatementActions(statements: readonly NormalizedStatement[]): readonly SparseBits[] {
+    const l = this.listSlot(statements);
+    let out = this.listActionViews[l];
+    if (!out) {
+      out = [];
+      for (let j = this.listStmtStart[l]!; j < this.listStmtStart[l + 1]!; j++) out.push(this.slotView(this.listStatements[j]!));
+      this.listActionViews[l] = out;
+    }
+    return out;
+  }
+
+  /** Statement slot `slot`'s action set as a sparse view of the statement arena (built once). */
+  private slotView(slot: number): SparseBits {
     let view = this.statementViews[slot];
     if (!view) {
       const start = this.stmtRange[2 * slot]!;
@@ -451,7 +475,7 @@ export class BreadthCalculator {
     const arena = this.stmtArena;
     arena.reserve(n);
     const start = arena.top;
-    if (n > 1) touched.subarray(0, n).sort();
+    sortPrefix(touched, n);
     const { words, values } = arena;
     for (let k = 0; k < n; k++) {
       const w = touched[k]!;
@@ -573,7 +597,7 @@ export class BreadthCalculator {
       }
     }
     // Ascending word order: sparse sets are binary-searched.
-    if (this.touchedCount > 1) this.touched.subarray(0, this.touchedCount).sort();
+    sortPrefix(this.touched, this.touchedCount);
     return allowsStar;
   }
 
@@ -1022,7 +1046,7 @@ export class BreadthCalculator {
   private settle(dense: boolean, hasBoundary: boolean): number {
     const n = dense ? this.words : this.computeCount;
     const touched = this.computeTouched;
-    if (!dense && n > 1) touched.subarray(0, n).sort();
+    if (!dense) sortPrefix(touched, n);
     const W = this.words;
     const acc = this.acc;
     const bnd = this.boundaryAllow;

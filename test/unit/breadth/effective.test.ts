@@ -179,6 +179,24 @@ describe('effective permissions: examples', () => {
     expect(calc.policyMasks(a!.policies[0]!.statements)).toBe(calc.policyMasks(b!.policies[0]!.statements));
   });
 
+  it('listStatementActions gives each statement of a list the set statementActions gives it (NotAction included)', () => {
+    const d = details({
+      roles: [{ name: 'r', managed: ['P'] }],
+      policies: { P: [allow('s3:Get*'), { Effect: 'Allow', NotAction: ['iam:*'], Resource: 'arn:aws:s3:::b/*' }, deny('s3:GetObject', 'arn:aws:s3:::b/x')] },
+    });
+    const statements = resolvePrincipals(d)[0]!.policies[0]!.statements;
+    const calc = new BreadthCalculator(catalog);
+    const sets = calc.listStatementActions(statements);
+    expect(sets).toHaveLength(3);
+    expect(sets[1]!.words.length).toBeGreaterThan(600);
+    const other = new BreadthCalculator(catalog);
+    statements.forEach((s, j) => {
+      expect([...sets[j]!.words]).toEqual([...other.statementActions(s).words]);
+      expect([...sets[j]!.values]).toEqual([...other.statementActions(s).values]);
+    });
+    expect(calc.listStatementActions(statements)).toBe(sets);
+  });
+
   it('an attached managed policy missing from the snapshot is reported, not silently ignored', () => {
     const d = details({ roles: [{ name: 'r', managed: ['Gone'] }] });
     const [p] = analyzeBreadth(input(d), catalog).principals;
