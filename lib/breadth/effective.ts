@@ -295,8 +295,11 @@ export class BreadthCalculator {
   /** Action sets of the statements: slot s is [stmtRange[2s], stmtRange[2s + 1]) of `stmtArena`. */
   private readonly stmtArena = new SparseArena();
   private stmtRange = new Int32Array(2048);
-  /** NotAction statements' action sets by their pattern list (one range shared by every such statement). */
-  private readonly notActionRanges = new Map<string, number>();
+  /**
+   * Large action sets by their pattern list (`N` + NotAction patterns, `A` + Action patterns of
+   * a set of at least BASE_WORDS words): one range, one base, shared by every such statement.
+   */
+  private readonly sharedRanges = new Map<string, number>();
   /** Sparse sets handed out by `statementActions` (built on demand, by slot). */
   private readonly statementViews: (SparseBits | undefined)[] = [];
   private readonly patternCache = new Map<string, SparseBits>();
@@ -342,6 +345,7 @@ export class BreadthCalculator {
     this.fold = new Uint32Array(wordsFor(n) * MASKS);
     this.acc = new Uint32Array(this.words * MASKS);
     this.boundaryAllow = new Uint32Array(this.words * DENY);
+    this.hardWords = new Int32Array(this.words);
     this.typeIdOfAction = new Int32Array(n);
     this.result = {
       granted: newBitset(n),
@@ -363,8 +367,8 @@ export class BreadthCalculator {
       this.unionOfPatterns(s.actions, slot);
     } else if (s.notActions) {
       // NotAction = the catalog minus the listed patterns: dense, one range per distinct list.
-      const key = s.notActions.join('\n');
-      const shared = this.notActionRanges.get(key);
+      const key = `N${s.notActions.join('\n')}`;
+      const shared = this.sharedRanges.get(key);
       if (shared !== undefined) {
         this.stmtRange[2 * slot] = this.stmtRange[2 * shared]!;
         this.stmtRange[2 * slot + 1] = this.stmtRange[2 * shared + 1]!;
@@ -375,7 +379,7 @@ export class BreadthCalculator {
         const all = this.catalog.all;
         for (let i = 0; i < excluded.length; i++) excluded[i] = all[i]! & ~excluded[i]!;
         this.storeDense(excluded, slot);
-        this.notActionRanges.set(key, slot);
+        this.sharedRanges.set(key, slot);
       }
     } else {
       this.stmtRange[2 * slot] = this.stmtArena.top;
@@ -472,6 +476,15 @@ export class BreadthCalculator {
         dense[w]! |= values[k]!;
       }
     }
+    // A large set (`*`, `*:Get*`…) is shared by the statements naming the same patterns, like a NotAction one.
+    const key = n >= BASE_WORDS ? `A${patterns.join('\n')}` : undefined;
+    const shared = key === undefined ? undefined : this.sharedRanges.get(key);
+    if (shared !== undefined) {
+      for (let k = 0; k < n; k++) dense[touched[k]!] = 0;
+      this.stmtRange[2 * slot] = this.stmtRange[2 * shared]!;
+      this.stmtRange[2 * slot + 1] = this.stmtRange[2 * shared + 1]!;
+      return;
+    }
     const arena = this.stmtArena;
     arena.reserve(n);
     const start = arena.top;
@@ -486,6 +499,7 @@ export class BreadthCalculator {
     arena.top = start + n;
     this.stmtRange[2 * slot] = start;
     this.stmtRange[2 * slot + 1] = start + n;
+    if (key !== undefined) this.sharedRanges.set(key, slot);
   }
 
   /** Per mask: its word count, then its write position (storeFold). */
@@ -1008,7 +1022,30 @@ export class BreadthCalculator {
     }
     const fresh = masks & ~this.setBaseMasks[e]!;
     this.setBaseMasks[e]! |= masks;
-    for (let key = 0; key < MASKS; key++) if (fresh & (1 << key)) this.orMask(this.stmtArena, key, start, end, stamped);
+    for (let key = 0; key < MASKS; key++) {
+      if (!(fresh & (1 << key))) continue;
+      if (stamped) this.orStamped(this.stmtArena, key, start, end);
+      else {
+        // Dense: OR the base's dense image word by word (no word index to follow).
+        const image = this.baseImage(start, end);
+        const acc = this.acc;
+        const offset = key * this.words;
+        for (let i = 0; i < image.length; i++) acc[offset + i]! |= image[i]!;
+      }
+    }
+  }
+
+  /** Dense images of the bases, by statement arena start (a handful per analysis). */
+  private readonly baseImages = new Map<number, Bitset>();
+
+  private baseImage(start: number, end: number): Bitset {
+    let image = this.baseImages.get(start);
+    if (!image) {
+      image = newBitset(this.catalog.size);
+      BreadthCalculator.orRange(image, 0, this.stmtArena, start, end);
+      this.baseImages.set(start, image);
+    }
+    return image;
   }
 
   /** Words of a folded list in the set scratch: its own ranges' words plus its base's (an upper bound of the words it touches). */
@@ -1022,6 +1059,10 @@ export class BreadthCalculator {
    * of word w at `boundaryAllow[k * words + w]`. Only read when the set has a boundary.
    */
   private readonly boundaryAllow: Uint32Array;
+  /** `boundaryAllow` is all ones (set up for a dense set without boundary). */
+  private boundaryAllOnes = false;
+  /** Words of the dense pass with hard actions (settleDense). */
+  private readonly hardWords: Int32Array;
   /** hardWord's inputs for the set being computed (flattened on the first hard word). */
   private hardReady = false;
   private hardLists = 0;
@@ -1031,6 +1072,7 @@ export class BreadthCalculator {
   private expandBoundary(ranges: Int32Array): void {
     const out = this.boundaryAllow;
     out.fill(0);
+    this.boundaryAllOnes = false;
     const baseMasks = ranges[BASE_MASKS]!;
     for (let key = ALLOW; key < DENY; key++) {
       BreadthCalculator.orRange(out, key * this.words, this.listArena, ranges[key]!, ranges[key + 1]!);
@@ -1040,20 +1082,22 @@ export class BreadthCalculator {
 
   /**
    * Settle the set scratch into the result, word by word in ascending order: every word
-   * (`dense`) or the stamped ones (sorted). Only words with an identity Allow count; without a
-   * boundary every action passes it unconditionally. Returns the count of non-zero result words.
+   * (`dense`, see `settleDense`) or the stamped ones (sorted). Only words with an identity Allow
+   * count; without a boundary every action passes it unconditionally. Returns the count of
+   * non-zero result words.
    */
   private settle(dense: boolean, hasBoundary: boolean): number {
-    const n = dense ? this.words : this.computeCount;
+    if (dense) return this.settleDense(hasBoundary);
+    const n = this.computeCount;
     const touched = this.computeTouched;
-    if (!dense) sortPrefix(touched, n);
+    sortPrefix(touched, n);
     const W = this.words;
     const acc = this.acc;
     const bnd = this.boundaryAllow;
     const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = this.result;
     let nonZero = 0;
     for (let k = 0; k < n; k++) {
-      const i = dense ? k : touched[k]!;
+      const i = touched[k]!;
       const allow = acc[ALLOW * W + i]!;
       const any = allow | acc[COND_ALLOW * W + i]!;
       if (any === 0) continue;
@@ -1093,6 +1137,77 @@ export class BreadthCalculator {
     return nonZero;
   }
 
+  /**
+   * `settle` for a dense set (one holding a `NotAction` grant touches ~700 of the ~704 words):
+   * the same formulas over every word in one pass without branches, writing zeros too (so the
+   * previous result needs no clearing), the boundary read from `boundaryAllow` (all ones when
+   * there is none). Words with hard actions are listed and decided after the pass.
+   */
+  private settleDense(hasBoundary: boolean): number {
+    const W = this.words;
+    const acc = this.acc;
+    const bnd = this.boundaryAllow;
+    const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = this.result;
+    const hardWords = this.hardWords;
+    let nonZero = 0;
+    let hard = 0;
+    for (let i = 0; i < W; i++) {
+      const allow = acc[ALLOW * W + i]!;
+      const any = allow | acc[COND_ALLOW * W + i]!;
+      // `& any`: only words with an identity Allow count (as in `settle`).
+      const allowOnAll = acc[ALLOW_ON_ALL * W + i]! & any;
+      const anyOnAll = (allowOnAll | acc[COND_ALLOW_ON_ALL * W + i]!) & any;
+      const keep = ~acc[DENY * W + i]!;
+      const sure = keep & ~acc[COND_DENY * W + i]!;
+      const bAllow = bnd[ALLOW * W + i]!;
+      const bAllowOnAll = bnd[ALLOW_ON_ALL * W + i]!;
+      const g = allow & bAllow & sure;
+      const c = any & (bAllow | bnd[COND_ALLOW * W + i]!) & keep & ~g;
+      const ga = allowOnAll & bAllowOnAll & sure;
+      const ca = anyOnAll & (bAllowOnAll | bnd[COND_ALLOW_ON_ALL * W + i]!) & keep & ~ga;
+      granted[i] = g;
+      conditional[i] = c;
+      grantedOnAll[i] = ga;
+      conditionalOnAll[i] = ca;
+      const h = acc[HARD * W + i]! & any;
+      hardWords[hard] = i;
+      hard += h !== 0 ? 1 : 0;
+      // Hard words are listed for now; those the engine leaves empty are dropped below.
+      nonZeroWords[nonZero] = i;
+      nonZero += (g | c | ga | ca | h) !== 0 ? 1 : 0;
+    }
+    return hard === 0 ? nonZero : this.settleHardWords(hard, hasBoundary, nonZero);
+  }
+
+  /** Decide the dense pass's hard words (`hardWords`, ascending) in the result; returns the new non-zero count. */
+  private settleHardWords(hard: number, hasBoundary: boolean, nonZero: number): number {
+    const W = this.words;
+    const acc = this.acc;
+    const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = this.result;
+    if (!this.hardReady) {
+      this.flattenHard(this.setLists, this.hardLists, this.hardBoundary);
+      this.hardReady = true;
+    }
+    let emptied = false;
+    for (let k = 0; k < hard; k++) {
+      const i = this.hardWords[k]!;
+      const h = (acc[HARD * W + i]! & (acc[ALLOW * W + i]! | acc[COND_ALLOW * W + i]!)) >>> 0;
+      this.hardWord(hasBoundary, i, h, granted[i]!, conditional[i]!, grantedOnAll[i]!, conditionalOnAll[i]!);
+      granted[i] = this.wg;
+      conditional[i] = this.wc;
+      grantedOnAll[i] = this.wga;
+      conditionalOnAll[i] = this.wca;
+      if ((this.wg | this.wc | this.wga | this.wca) === 0) emptied = true;
+    }
+    if (!emptied) return nonZero;
+    let n = 0;
+    for (let k = 0; k < nonZero; k++) {
+      const i = nonZeroWords[k]!;
+      if ((granted[i]! | conditional[i]! | grantedOnAll[i]! | conditionalOnAll[i]!) !== 0) nonZeroWords[n++] = i;
+    }
+    return n;
+  }
+
   /** Clear the set scratch: all of it (dense) or the stamped words. */
   private clearScratch(dense: boolean): void {
     if (dense) {
@@ -1121,16 +1236,6 @@ export class BreadthCalculator {
 
   /** `compute` from a principal's statement lists and boundary (e.g. a shared PolicySet). */
   public computeLists(lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined): EffectivePermissions {
-    const r = this.result;
-    const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = r;
-    // Clear what the previous call wrote (the result is only non-zero on its nonZeroWords).
-    for (let k = 0; k < r.nonZeroCount; k++) {
-      const w = nonZeroWords[k]!;
-      granted[w] = 0;
-      conditional[w] = 0;
-      grantedOnAll[w] = 0;
-      conditionalOnAll[w] = 0;
-    }
     if (this.setLists.length < lists.length) this.setLists = new Int32Array(lists.length * 2);
     const setLists = this.setLists;
     let size = 0;
@@ -1143,6 +1248,8 @@ export class BreadthCalculator {
     if (b) size += BreadthCalculator.foldedWords(b.ranges, 0, DENY);
     // Few words: stamp them and visit them in order. Many: scan the whole scratch.
     const dense = size > DENSE_WORDS;
+    // A dense settle writes every result word; a sparse one only its own.
+    if (!dense) this.clearResult();
     this.computeRound += 1;
     this.computeCount = 0;
     this.setBaseCount = 0;
@@ -1150,12 +1257,36 @@ export class BreadthCalculator {
     if (b) {
       this.mergeList(b.ranges, 0, !dense, true);
       this.expandBoundary(b.ranges);
+    } else if (dense && !this.boundaryAllOnes) {
+      // No boundary: every action passes it unconditionally (what settleDense reads).
+      this.boundaryAllow.fill(0xffffffff);
+      this.boundaryAllOnes = true;
     }
     this.hardReady = false;
     this.hardLists = lists.length;
     this.hardBoundary = b;
+    const r = this.result;
     r.nonZeroCount = this.settle(dense, b !== undefined);
     this.clearScratch(dense);
     return r;
+  }
+
+  /** Zero the previous result (non-zero only on its nonZeroWords; after a dense set, most words: fill them). */
+  private clearResult(): void {
+    const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords, nonZeroCount } = this.result;
+    if (nonZeroCount > this.words >>> 3) {
+      granted.fill(0);
+      conditional.fill(0);
+      grantedOnAll.fill(0);
+      conditionalOnAll.fill(0);
+      return;
+    }
+    for (let k = 0; k < nonZeroCount; k++) {
+      const w = nonZeroWords[k]!;
+      granted[w] = 0;
+      conditional[w] = 0;
+      grantedOnAll[w] = 0;
+      conditionalOnAll[w] = 0;
+    }
   }
 }
