@@ -90,7 +90,9 @@ export interface EscalationIndex {
   ids: Int32Array;
   /** The number of `iam:PassRole` (-1 if no path uses it). */
   passRole: number;
-  paths: readonly { path: EscalationPath; steps: readonly Int32Array[] }[];
+  paths: readonly { path: EscalationPath; steps: readonly Int32Array[]; /** Step s's actions as a mask: words [s·maskWords, (s+1)·maskWords). */ stepMasks: Int32Array }[];
+  /** 32-bit words in a mask over the path actions (bit e of word e >>> 5 is path action e). */
+  maskWords: number;
   /** Distinct catalog words holding path actions, and per word the action numbers in it. */
   words: Int32Array;
   byWord: readonly Int32Array[];
@@ -114,11 +116,21 @@ export function escalationIndex(catalog: ActionCatalog): EscalationIndex {
     byWordMap.set(w, list);
   });
   const words = Int32Array.from([...byWordMap.keys()].sort((a, b) => a - b));
+  const maskWords = wordsFor(names.length);
+  const stepMasks = (steps: readonly Int32Array[]): Int32Array => {
+    const masks = new Int32Array(steps.length * maskWords);
+    steps.forEach((step, s) => step.forEach((e) => (masks[s * maskWords + (e >>> 5)]! |= 1 << (e & 31))));
+    return masks;
+  };
   index = {
     names,
     ids: Int32Array.from(ids.values()),
     passRole: number.get('iam:PassRole') ?? -1,
-    paths: ESCALATION_PATHS.map((path) => ({ path, steps: path.steps.map((step) => Int32Array.from(step, (a) => number.get(a)!)) })),
+    paths: ESCALATION_PATHS.map((path) => {
+      const steps = path.steps.map((step) => Int32Array.from(step, (a) => number.get(a)!));
+      return { path, steps, stepMasks: stepMasks(steps) };
+    }),
+    maskWords,
     words,
     byWord: [...words].map((w) => Int32Array.from(byWordMap.get(w)!)),
     wordSlot: new Int32Array(wordsFor(catalog.size)).fill(-1),
@@ -194,30 +206,47 @@ const BEYOND_SELF_ALWAYS = 4;
 interface ListEscalation {
   /** Per path action: COVERS | ON_ALL | BEYOND_SELF_ALWAYS. */
   flags: Uint8Array;
-  /** Per path action: covering statements whose only non-self resource is this ARN (self-service for that principal alone); null when none at all. */
-  selfOnlyFor: Map<number, string[]> | null;
   /** The statements covering `iam:PassRole`. */
   passRole: PassRoleFact[];
+  /**
+   * Masks over the path actions (EscalationIndex.maskWords words each): the actions with
+   * BEYOND_SELF_ALWAYS, then those some covering statement gives on one non-self resource only.
+   */
+  masks: Int32Array;
+  /**
+   * Those one-resource grants by resource: each distinct resource with the mask of the actions
+   * given on it alone (usually one: `*`). Self-service for the principal with that ARN alone.
+   */
+  selfOnlyByArn: SelfOnlyGrants[];
 }
 
-/** A list that grants no path action: shared (never mutated). */
-const NO_PATH_ACTION: ListEscalation = { flags: new Uint8Array(0), selfOnlyFor: null, passRole: [] };
+interface SelfOnlyGrants {
+  arn: string;
+  mask: Int32Array;
+}
+
+/** A list that grants no path action: shared (never mutated; heldPaths skips it). */
+const NO_PATH_ACTION: ListEscalation = { flags: new Uint8Array(0), passRole: [], masks: new Int32Array(0), selfOnlyByArn: [] };
+
+/** Does one of the list's one-resource grants of action `e` name another resource than `arn`? */
+function selfOnlyBeyond(list: ListEscalation, e: number, arn: string): boolean {
+  for (const { arn: other, mask } of list.selfOnlyByArn) if (other !== arn && (mask[e >>> 5]! & (1 << (e & 31))) !== 0) return true;
+  return false;
+}
 
 interface StatementFacts {
-  /** The resource clause as a key (`R` or `N`, then the patterns): statements with equal clauses reach the same resources. */
-  clause: string;
-  /** The clause's "on every resource" answers per path action (see reachesAll), looked up once per statement. */
-  reach?: Uint8Array;
+  /** The clause's "on every resource" answers per path action (see reachesAll). */
+  reach: Uint8Array;
   beyondSelfAlways: boolean;
   /** The one non-self resource the statement names, if exactly one. */
   selfOnlyFor: string | undefined;
   passRole: PassRoleFact;
 }
 
-function statementFacts(s: NormalizedStatement): StatementFacts {
+function statementFacts(s: NormalizedStatement, index: EscalationIndex, calc: BreadthCalculator): StatementFacts {
   const passRole = { passedTo: s.passedToService, named: s.resources && !s.resources.some(hasWildcard) ? s.resources : null };
-  const clause = s.resources ? `R${s.resources.length}:${s.resources.join('\u0000')}` : s.notResources ? `N${s.notResources.length}:${s.notResources.join('\u0000')}` : '-';
-  if (!s.resources) return { clause, beyondSelfAlways: true, selfOnlyFor: undefined, passRole };
+  const reach = clauseReach(s, index, calc);
+  if (!s.resources) return { reach, beyondSelfAlways: true, selfOnlyFor: undefined, passRole };
   let first: string | undefined;
   let several = false;
   for (const r of s.resources) {
@@ -226,34 +255,57 @@ function statementFacts(s: NormalizedStatement): StatementFacts {
     else several = true;
   }
   // Neither: exactly `user/${aws:username}`, self-service for everyone.
-  return { clause, beyondSelfAlways: several, selfOnlyFor: several ? undefined : first, passRole };
+  return { reach, beyondSelfAlways: several, selfOnlyFor: several ? undefined : first, passRole };
 }
 
-/** Per calculator: per resource clause, per path action, 0 not yet asked, 1 not on every resource, 2 on every resource. */
-const reachMemos = new WeakMap<BreadthCalculator, Map<string, Uint8Array>>();
+/** One resource clause (Resource or NotResource patterns) and its "on every resource" answers per path action. */
+interface ClauseReach {
+  /** 0 Resource, 1 NotResource, 2 neither. */
+  kind: number;
+  patterns: readonly string[];
+  /** Per path action: 0 not yet asked, 1 not on every resource, 2 on every resource. */
+  reach: Uint8Array;
+}
+/** Per calculator: clauses by their first pattern ('' for none); statements with equal clauses reach the same resources. */
+const reachMemos = new WeakMap<BreadthCalculator, Map<string, ClauseReach[]>>();
+const NO_PATTERNS: readonly string[] = [];
+
+const samePatterns = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The answers of the statement's resource clause (statements of many policies repeat the same clause: no key string built). */
+function clauseReach(s: NormalizedStatement, index: EscalationIndex, calc: BreadthCalculator): Uint8Array {
+  let memo = reachMemos.get(calc);
+  if (!memo) {
+    memo = new Map();
+    reachMemos.set(calc, memo);
+  }
+  const kind = s.resources ? 0 : s.notResources ? 1 : 2;
+  const patterns = s.resources ?? s.notResources ?? NO_PATTERNS;
+  const key = patterns.length ? patterns[0]! : '';
+  let bucket = memo.get(key);
+  if (bucket) for (const c of bucket) if (c.kind === kind && samePatterns(c.patterns, patterns)) return c.reach;
+  const reach = bytesFromChunk(index.ids.length);
+  if (!bucket) memo.set(key, (bucket = []));
+  bucket.push({ kind, patterns, reach });
+  return reach;
+}
 
 /**
  * Does the statement reach every resource of path action `e` (catalog id `id`)? lib/policy's
- * ARN coverage, asked once per distinct resource clause and action (statements of many
- * policies repeat the same clause).
+ * ARN coverage, asked once per distinct resource clause and action.
  */
-function reachesAll(s: NormalizedStatement, facts: StatementFacts, e: number, id: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
-  let byAction = facts.reach;
-  if (!byAction) {
-    let memo = reachMemos.get(calc);
-    if (!memo) {
-      memo = new Map();
-      reachMemos.set(calc, memo);
-    }
-    byAction = memo.get(facts.clause);
-    if (!byAction) {
-      byAction = bytesFromChunk(index.ids.length);
-      memo.set(facts.clause, byAction);
-    }
-    facts.reach = byAction;
-  }
-  if (byAction[e] === 0) byAction[e] = typeCoverage(s, calc.catalog.resourceTypesOf(id)).includes(1) ? 2 : 1;
-  return byAction[e] === 2;
+function reachesAll(s: NormalizedStatement, facts: StatementFacts, e: number, id: number, calc: BreadthCalculator): boolean {
+  const reach = facts.reach;
+  if (reach[e] === 0) reach[e] = typeCoverage(s, calc.catalog.resourceTypesOf(id)).includes(1) ? 2 : 1;
+  return reach[e] === 2;
+}
+
+/** The entry of `arn` among a list's one-resource grants (added when new). */
+function selfOnlyGrants(byArn: SelfOnlyGrants[], arn: string, words: number): SelfOnlyGrants {
+  for (const g of byArn) if (g.arn === arn) return g;
+  const g = { arn, mask: new Int32Array(words) };
+  byArn.push(g);
+  return g;
 }
 
 const listMemos = new WeakMap<BreadthCalculator, WeakMap<readonly NormalizedStatement[], ListEscalation>>();
@@ -276,14 +328,15 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
     memo.set(statements, NO_PATH_ACTION);
     return NO_PATH_ACTION;
   }
-  const flags = bytesFromChunk(index.ids.length);
-  let selfOnlyFor: Map<number, string[]> | null = null;
-  const passRole: PassRoleFact[] = [];
+  const maskWords = index.maskWords;
+  out = { flags: bytesFromChunk(index.ids.length), passRole: [], masks: new Int32Array(2 * maskWords), selfOnlyByArn: [] };
+  const { flags, masks } = out;
   const { words, byWord, ids } = index;
   for (const s of statements) {
     if (s.effect !== 'Allow') continue;
     const actions = calc.statementActions(s);
     let facts: StatementFacts | undefined;
+    let selfOnly: SelfOnlyGrants | undefined;
     // Few words in the statement (an explicit list): visit them; many (NotAction): look the path words up.
     const few = actions.words.length < words.length;
     const visits = few ? actions.words.length : words.length;
@@ -297,22 +350,23 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
         const e = inWord[j]!;
         const id = ids[e]!;
         if ((bits & (1 << (id & 31))) === 0) continue;
-        facts ??= statementFacts(s);
+        facts ??= statementFacts(s, index, calc);
+        const bit = 1 << (e & 31);
         let f = flags[e]! | COVERS;
-        if (reachesAll(s, facts, e, id, index, calc)) f |= ON_ALL;
-        if (facts.beyondSelfAlways) f |= BEYOND_SELF_ALWAYS;
-        else if (facts.selfOnlyFor !== undefined) {
-          selfOnlyFor ??= new Map();
-          const arns = selfOnlyFor.get(e);
-          if (arns) arns.push(facts.selfOnlyFor);
-          else selfOnlyFor.set(e, [facts.selfOnlyFor]);
+        if (reachesAll(s, facts, e, id, calc)) f |= ON_ALL;
+        if (facts.beyondSelfAlways) {
+          f |= BEYOND_SELF_ALWAYS;
+          masks[e >>> 5]! |= bit;
+        } else if (facts.selfOnlyFor !== undefined) {
+          selfOnly ??= selfOnlyGrants(out.selfOnlyByArn, facts.selfOnlyFor, maskWords);
+          selfOnly.mask[e >>> 5]! |= bit;
+          masks[maskWords + (e >>> 5)]! |= bit;
         }
         flags[e] = f;
-        if (e === index.passRole) passRole.push(facts.passRole);
+        if (e === index.passRole) out.passRole.push(facts.passRole);
       }
     }
   }
-  out = { flags, selfOnlyFor, passRole };
   memo.set(statements, out);
   return out;
 }
@@ -344,10 +398,10 @@ const PASS_SCOPED = 2;
  * closed when every grant limits `iam:PassedToService` to other services, scoped when every
  * serving grant names its roles and limits the service, else open.
  */
-function passRoleKind(details: GrantDetails, k: number, services: readonly string[], paths: number): number {
+function passRoleKind(grants: readonly PassRoleFact[], k: number, services: readonly string[], paths: number): number {
   let serving = false;
   let scoped = true;
-  for (const g of details.passRole) {
+  for (const g of grants) {
     if (!serves(g, k, services, paths)) continue;
     serving = true;
     if (g.passedTo === undefined || g.named === null) scoped = false;
@@ -356,9 +410,9 @@ function passRoleKind(details: GrantDetails, k: number, services: readonly strin
 }
 
 /** The roles a scoped PassRole use names (each once, in grant order). */
-function scopedRoles(details: GrantDetails, k: number, services: readonly string[], paths: number): string[] {
+function scopedRoles(grants: readonly PassRoleFact[], k: number, services: readonly string[], paths: number): string[] {
   const roles: string[] = [];
-  for (const g of details.passRole) if (serves(g, k, services, paths)) for (const r of g.named!) if (!roles.includes(r)) roles.push(r);
+  for (const g of grants) if (serves(g, k, services, paths)) for (const r of g.named!) if (!roles.includes(r)) roles.push(r);
   return roles;
 }
 
@@ -405,112 +459,63 @@ function heldPathOf(index: EscalationIndex, k: number, unconditional: boolean, s
   return (table[slot] ??= Object.freeze({ index: k, id: index.paths[k]!.path.id, unconditional, scoped }));
 }
 
-/** Roles of the last scoped PassRole use seen by walkPath with `roles` asked (undefined: none). */
+/** Roles of the last scoped PassRole use seen by walkPath (undefined: none). */
 let walkScoped: string[] | undefined;
-/** Whether walkPath saw a scoped PassRole use. */
-let walkWasScoped = false;
-/** Whether every step of the last path walked has a serving action held unconditionally. */
-let walkUnconditional = false;
 
 /**
- * Walk path `k`, whose every step has a held action: `grants` (when given) receives, step by
- * step, the actions that serve it (self-service and PassRole conditions applied); false when a
- * step has none. Sets walkUnconditional and walkWasScoped, and walkScoped when `roles` is asked.
- * (An action in several steps serves each of them alike: whether it serves depends on the path,
- * not the step.)
+ * Walk path `k`, open to the principal whose grants `detailsOf` gives: `grants` receives, step by
+ * step, the actions that serve it (self-service and PassRole conditions applied). Sets walkScoped.
  */
-function walkPath(k: number, held: HeldActions, index: EscalationIndex, detailsOf: (e: number) => GrantDetails, grants: number[] | null, roles: boolean): boolean {
+function walkPath(k: number, held: HeldActions, index: EscalationIndex, detailsOf: (e: number) => GrantDetails, grants: number[]): void {
   const { path, steps } = index.paths[k]!;
   walkScoped = undefined;
-  walkWasScoped = false;
-  walkUnconditional = true;
   for (let s = 0; s < steps.length; s++) {
     const step = steps[s]!;
-    let stepHeld = false;
-    let stepGranted = false;
     for (let j = 0; j < step.length; j++) {
       const e = step[j]!;
       if (held[e] === 0) continue;
       const details = detailsOf(e);
       if (path.otherUsersOnly && !details.beyondSelf) continue;
       if (e === index.passRole && path.passRoleTo) {
-        const kind = passRoleKind(details, k, path.passRoleTo, index.paths.length);
+        const kind = passRoleKind(details.passRole, k, path.passRoleTo, index.paths.length);
         if (kind === PASS_CLOSED) continue;
-        if (kind === PASS_SCOPED) {
-          walkWasScoped = true;
-          if (roles) walkScoped = scopedRoles(details, k, path.passRoleTo, index.paths.length);
-        }
+        if (kind === PASS_SCOPED) walkScoped = scopedRoles(details.passRole, k, path.passRoleTo, index.paths.length);
       }
-      grants?.push(e);
-      stepHeld = true;
-      if (held[e] === HELD_GRANTED) stepGranted = true;
+      grants.push(e);
     }
-    if (!stepHeld) return false;
-    if (!stepGranted) walkUnconditional = false;
   }
-  return true;
 }
-
-function everyStepHeld(steps: readonly Int32Array[], held: HeldActions): boolean {
-  for (let k = 0; k < steps.length; k++) {
-    const step = steps[k]!;
-    let any = false;
-    for (let j = 0; j < step.length && !any; j++) any = held[step[j]!] !== 0;
-    if (!any) return false;
-  }
-  return true;
-}
-
-const NO_LABELS: string[] = [];
 
 // heldPaths' state (it is not re-entered): the lists' facts (the first setFactCount entries; the
-// rest are stale), the ARN asked, and one reusable GrantDetails per path action, valid for the
-// current call when its stamp is the call's round.
+// rest are stale), and masks over the path actions (maskWords words each, at these offsets).
 const setFacts: ListEscalation[] = [];
 let setFactCount = 0;
-let setArn = '';
-let setPassRole = -1;
-let setRound = 0;
-let setArnSensitive = false;
-const NO_COMPARED: string[] = [];
-let setCompared: string[] = NO_COMPARED;
-let setDetails: GrantDetails[] = [];
-let setStamps = new Int32Array(0);
+let setMasks = new Int32Array(0);
+const HELD_ANY = 0;
+const HELD_UNCONDITIONAL = 1;
+/** Actions some covering grant gives beyond the principal itself (always, or naming another ARN). */
+const BEYOND = 2;
+/** Actions some covering grant gives on one resource only (an answer that reads the ARN). */
+const SELF_ONLY = 3;
+/** Actions a walk of the open-looking paths asks about (see maskedPaths). */
+const ASKED = 4;
+const SET_MASKS = 5;
+/** The set's PassRole grants (collected on first use per call: `setPassRoleCount` of them, -1 before). */
+const setPassRoles: PassRoleFact[] = [];
+let setPassRoleCount = -1;
 
-/** heldPaths' detailsOf: the grant facts of action `e` over the set's lists, without policy names. */
-function setDetailsOf(e: number): GrantDetails {
-  const d = setDetails[e]!;
-  if (setStamps[e] === setRound) return d;
-  setStamps[e] = setRound;
-  let beyondSelf = false;
-  let onAll = false;
-  let passRoles = 0;
-  for (let i = 0; i < setFactCount; i++) {
-    const g = setFacts[i]!;
-    const f = g.flags[e]!;
-    if (!(f & COVERS)) continue;
-    if (f & BEYOND_SELF_ALWAYS) beyondSelf = true;
-    const selfOnly = g.selfOnlyFor?.get(e);
-    if (selfOnly) {
-      setArnSensitive = true;
-      if (setCompared === NO_COMPARED) setCompared = [];
-      for (const other of selfOnly) {
-        if (!setCompared.includes(other)) setCompared.push(other);
-        if (other !== setArn) beyondSelf = true;
-      }
-    }
-    if (f & ON_ALL) onAll = true;
-    if (e === setPassRole) for (const fact of g.passRole) d.passRole[passRoles++] = fact;
+function passRolesOfSet(): PassRoleFact[] {
+  if (setPassRoleCount < 0) {
+    setPassRoleCount = 0;
+    for (let i = 0; i < setFactCount; i++) for (const fact of setFacts[i]!.passRole) setPassRoles[setPassRoleCount++] = fact;
+    setPassRoles.length = setPassRoleCount;
   }
-  d.beyondSelf = beyondSelf;
-  d.onAll = onAll;
-  // Overwritten in place: only PassRole's list is ever non-empty.
-  if (d.passRole.length !== passRoles) d.passRole.length = passRoles;
-  return d;
+  return setPassRoles;
 }
 
 const NO_HELD_PATHS: readonly HeldPath[] = Object.freeze([]);
-const NOTHING_HELD: HeldPaths = Object.freeze({ paths: NO_HELD_PATHS, arnSensitive: false, comparedArns: Object.freeze([]) });
+const NO_COMPARED: readonly string[] = Object.freeze([]);
+const NOTHING_HELD: HeldPaths = Object.freeze({ paths: NO_HELD_PATHS, arnSensitive: false, comparedArns: NO_COMPARED });
 
 /**
  * The paths open to a holder of `held` (from heldEscalationActions) whose policies are these
@@ -520,31 +525,107 @@ const NOTHING_HELD: HeldPaths = Object.freeze({ paths: NO_HELD_PATHS, arnSensiti
  */
 export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], arn: string, held: HeldActions, index: EscalationIndex, calc: BreadthCalculator): HeldPaths {
   setFactCount = 0;
+  setPassRoleCount = -1;
   // Lists granting no path action add nothing to any action's facts.
   for (const list of lists) {
     const facts = listEscalation(list, index, calc);
     if (facts !== NO_PATH_ACTION) setFacts[setFactCount++] = facts;
   }
-  const size = index.ids.length;
-  if (setStamps.length !== size) {
-    setStamps = new Int32Array(size);
-    setDetails = Array.from({ length: size }, () => ({ policies: NO_LABELS, beyondSelf: false, onAll: false, passRole: [] }));
+  const words = index.maskWords;
+  if (setMasks.length !== SET_MASKS * words) setMasks = new Int32Array(SET_MASKS * words);
+  const masks = setMasks;
+  masks.fill(0);
+  for (let e = 0; e < held.length; e++) {
+    if (held[e] === 0) continue;
+    const bit = 1 << (e & 31);
+    masks[HELD_ANY * words + (e >>> 5)]! |= bit;
+    if (held[e] === HELD_GRANTED) masks[HELD_UNCONDITIONAL * words + (e >>> 5)]! |= bit;
   }
-  setRound += 1;
-  setArn = arn;
-  setPassRole = index.passRole;
-  setArnSensitive = false;
-  setCompared = NO_COMPARED;
+  for (let i = 0; i < setFactCount; i++) {
+    const list = setFacts[i]!;
+    for (let w = 0; w < words; w++) {
+      masks[BEYOND * words + w]! |= list.masks[w]!;
+      masks[SELF_ONLY * words + w]! |= list.masks[words + w]!;
+    }
+    // A grant on one resource reaches beyond self unless that resource is this ARN.
+    for (const { arn: other, mask } of list.selfOnlyByArn) if (other !== arn) for (let w = 0; w < words; w++) masks[BEYOND * words + w]! |= mask[w]!;
+  }
+  const paths = maskedPaths(index);
+  const compared = comparedArns();
+  // Most sets hold path actions but open no path: one shared answer.
+  if (!paths && !compared) return NOTHING_HELD;
+  return { paths: paths ?? NO_HELD_PATHS, arnSensitive: compared !== undefined, comparedArns: compared ?? NO_COMPARED };
+}
+
+/**
+ * The paths open to the set of setMasks, in ESCALATION_PATHS order. A path whose every step has a
+ * held action is walked step by step (up to its first unserved step); a step is served by its
+ * held actions, only those reaching beyond self on paths through other users, and PassRole only
+ * as passRoleKind lets it. The held actions of the steps walked are marked ASKED: an answer that
+ * reads the ARN for one of them makes the paths depend on it.
+ */
+function maskedPaths(index: EscalationIndex): HeldPath[] | undefined {
+  const words = index.maskWords;
+  const masks = setMasks;
+  const passRoleWord = index.passRole >>> 5;
+  const passRoleBit = 1 << (index.passRole & 31);
   let paths: HeldPath[] | undefined;
   for (let k = 0; k < index.paths.length; k++) {
-    const { steps } = index.paths[k]!;
-    if (!everyStepHeld(steps, held)) continue;
-    if (!walkPath(k, held, index, setDetailsOf, null, false)) continue;
-    (paths ??= []).push(heldPathOf(index, k, walkUnconditional, walkWasScoped));
+    const { path, stepMasks } = index.paths[k]!;
+    const steps = stepMasks.length / words;
+    if (!everyStepHeld(stepMasks, steps, words)) continue;
+    let open = true;
+    let unconditional = true;
+    let scoped = false;
+    for (let s = 0; s < steps && open; s++) {
+      let served = 0;
+      let granted = 0;
+      for (let w = 0; w < words; w++) {
+        const heldHere = stepMasks[s * words + w]! & masks[HELD_ANY * words + w]!;
+        masks[ASKED * words + w]! |= heldHere;
+        let m = path.otherUsersOnly ? heldHere & masks[BEYOND * words + w]! : heldHere;
+        if (w === passRoleWord && (m & passRoleBit) !== 0 && path.passRoleTo) {
+          const kind = passRoleKind(passRolesOfSet(), k, path.passRoleTo, index.paths.length);
+          if (kind === PASS_CLOSED) m &= ~passRoleBit;
+          else if (kind === PASS_SCOPED) scoped = true;
+        }
+        served |= m;
+        granted |= m & masks[HELD_UNCONDITIONAL * words + w]!;
+      }
+      if (served === 0) open = false;
+      else if (granted === 0) unconditional = false;
+    }
+    if (open) (paths ??= []).push(heldPathOf(index, k, unconditional, scoped));
   }
-  // Most sets hold path actions but open no path: one shared answer.
-  if (!paths && !setArnSensitive) return NOTHING_HELD;
-  return { paths: paths ?? NO_HELD_PATHS, arnSensitive: setArnSensitive, comparedArns: setCompared };
+  return paths;
+}
+
+/** Does every step of a path (its step masks) have a held action? */
+function everyStepHeld(stepMasks: Int32Array, steps: number, words: number): boolean {
+  for (let s = 0; s < steps; s++) {
+    let any = 0;
+    for (let w = 0; w < words; w++) any |= stepMasks[s * words + w]! & setMasks[HELD_ANY * words + w]!;
+    if (any === 0) return false;
+  }
+  return true;
+}
+
+/** The resources the asked actions' one-resource grants name (each once), or undefined when none was asked. */
+function comparedArns(): string[] | undefined {
+  const words = setMasks.length / SET_MASKS;
+  let any = 0;
+  for (let w = 0; w < words; w++) any |= setMasks[ASKED * words + w]! & setMasks[SELF_ONLY * words + w]!;
+  if (any === 0) return undefined;
+  const compared: string[] = [];
+  for (let i = 0; i < setFactCount; i++) {
+    for (const { arn, mask } of setFacts[i]!.selfOnlyByArn) {
+      if (compared.includes(arn)) continue;
+      let asked = 0;
+      for (let w = 0; w < words; w++) asked |= mask[w]! & setMasks[ASKED * words + w]!;
+      if (asked !== 0) compared.push(arn);
+    }
+  }
+  return compared;
 }
 
 /**
@@ -565,7 +646,7 @@ export function materializeEscalations(principal: Principal, paths: readonly Hel
       const g = lists[i]!;
       const f = g.flags[e] ?? 0;
       if (!(f & COVERS)) continue;
-      if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || g.selfOnlyFor?.get(e)?.some((arn) => arn !== principal.arn))) d.beyondSelf = true;
+      if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnlyBeyond(g, e, principal.arn))) d.beyondSelf = true;
       if (f & ON_ALL) d.onAll = true;
       if (e === index.passRole) for (const fact of g.passRole) d.passRole.push(fact);
       d.policies.push(policyLabel(policies[i]!));
@@ -578,7 +659,7 @@ export function materializeEscalations(principal: Principal, paths: readonly Hel
   for (const open of paths) {
     const { path } = index.paths[open.index]!;
     steps.length = 0;
-    walkPath(open.index, held, index, detailsOf, steps, true);
+    walkPath(open.index, held, index, detailsOf, steps);
     const grants: EscalationGrant[] = [];
     for (const e of steps) {
       const details = detailsOf(e);

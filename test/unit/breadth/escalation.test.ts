@@ -1,10 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { loadCatalog } from '../../../lib/breadth/catalog';
-import { ESCALATION_PATHS } from '../../../lib/breadth/escalation';
+import { ESCALATION_PATHS, type EscalationMatch } from '../../../lib/breadth/escalation';
 import { allow, deny, details, input, roleArn, userArn, type Stmt } from './helpers';
 
 const catalog = loadCatalog();
+const PATHS = new Map(ESCALATION_PATHS.map((p) => [p.id, p]));
 
 function pathsOf(statements: Stmt[], type: 'user' | 'role' = 'role'): string[] {
   const d = type === 'role' ? details({ roles: [{ name: 'p', inline: [statements] }] }) : details({ users: [{ name: 'p', inline: [statements] }] });
@@ -110,5 +112,34 @@ describe('privilege-escalation paths', () => {
     expect(c!.escalations).toBe(a!.escalations);
     expect(JSON.parse(JSON.stringify(a))).toMatchObject({ key: 'user/a', escalations: [{ path: 'passrole-ec2' }] });
     expect(Object.keys(JSON.parse(JSON.stringify(a))).at(-1)).toBe('escalations');
+  });
+
+  it('escalationPaths (found per policy set) agrees with escalations (walked per principal) on random grants', () => {
+    const self = `arn:aws:iam::*:user/\${aws:username}`;
+    const actions = ['iam:PassRole', 'ec2:RunInstances', 'lambda:CreateFunction', 'lambda:InvokeFunction', 'iam:CreateAccessKey', 'iam:UpdateLoginProfile', 'iam:PutUserPolicy', 'iam:CreatePolicyVersion', 'iam:Create*', 'glue:CreateDevEndpoint', 'cloudformation:CreateStack'];
+    const resources = ['*', userArn('u0'), userArn('u1'), self, roleArn('r0'), 'arn:aws:iam::*:user/*'];
+    const conditions = [undefined, { Bool: { 'aws:MultiFactorAuthPresent': 'true' } }, { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } }, { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } }];
+    const statement = fc
+      .record({ action: fc.subarray(actions, { minLength: 1, maxLength: 3 }), resource: fc.subarray(resources, { minLength: 1, maxLength: 2 }), condition: fc.constantFrom(...conditions) })
+      .map(({ action, resource, condition }) => allow(action, resource, condition ? { Condition: condition } : {}));
+    // PassRole to one named role for one service: the scoped case.
+    const scopedPassRole = fc.constantFrom('lambda', 'ec2').map((service) => allow('iam:PassRole', roleArn('r0'), { Condition: { StringEquals: { 'iam:PassedToService': `${service}.amazonaws.com` } } }));
+    const statements = fc.array(fc.oneof(statement, scopedPassRole), { minLength: 1, maxLength: 3 });
+    const policies = fc.array(statements, { minLength: 1, maxLength: 2 });
+    fc.assert(
+      fc.property(fc.array(policies, { minLength: 5, maxLength: 5 }), statements, (inline, group) => {
+        const d = details({
+          users: ['u0', 'u1', 'u2'].map((name, i) => ({ name, inline: inline[i], groups: ['g'] })),
+          groups: [{ name: 'g', inline: [group] }],
+          roles: ['r0', 'r1'].map((name, i) => ({ name, inline: inline[3 + i] })),
+        });
+        for (const p of analyzeBreadth(input(d), catalog).principals) {
+          // Unconditional when every step has a grant without a condition (read from the grants, not copied).
+          const unconditional = (m: EscalationMatch) => PATHS.get(m.path)!.steps.every((step) => m.grants.some((g) => step.includes(g.action) && !g.conditional));
+          expect(p.escalationPaths.paths.map((h) => [h.id, h.unconditional, h.scoped]), p.key).toEqual(p.escalations.map((m) => [m.path, unconditional(m), m.scopedPassRole !== undefined]));
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
