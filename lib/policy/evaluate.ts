@@ -32,7 +32,7 @@ import { glob } from './glob';
 import type { NormalizedStatement } from './document';
 import { MAX_MASK_ACTIONS, statementActionMask, statementCoversAction, statementCoversLowerAction } from './document';
 import { globCovers, globsOverlap } from './glob';
-import { NO_RESOURCE_TYPES, patternCoversTemplate, patternOverlapsTemplate, type ArnTemplate } from './resources';
+import { NO_RESOURCE_TYPES, coverageScope, patternCoversTemplate, patternOverlapsTemplate, type ArnTemplate } from './resources';
 
 export type Decision = 'allowed' | 'conditional' | 'denied' | 'not-allowed';
 
@@ -162,16 +162,70 @@ export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate
   const id = typeListId(types);
   let cov = byTypes[id];
   if (cov) return cov;
-  cov = new Uint8Array(types.length);
+  const shared = uniformCoverage(types.length);
   if (s.resources) {
-    if (s.resources.some((r) => glob(r).any)) cov.fill(1);
-    else for (let t = 0; t < types.length; t++) cov[t] = s.resources.some((r) => patternCoversTemplate(r, types[t]!)) ? 1 : 0;
+    if (s.resources.some((r) => glob(r).any)) cov = shared.all;
+    else {
+      const covered = coveredTypes(s.resources, types, id);
+      cov = covered ? shareUniform(covered) : shared.none;
+    }
   } else if (s.notResources) {
-    for (let t = 0; t < types.length; t++) cov[t] = s.notResources.some((r) => patternCoversTemplate(r, types[t]!)) ? 0 : 1;
-  }
-  cov = shareUniform(cov);
+    // NotResource reaches every type none of its patterns covers.
+    const spared = coveredTypes(s.notResources, types, id);
+    if (spared) {
+      for (let t = 0; t < spared.length; t++) spared[t] = spared[t] ? 0 : 1;
+      cov = shareUniform(spared);
+    } else cov = types.length > 0 ? shared.all : shared.none; // an empty list is "none", as `shareUniform` answers
+  } else cov = shared.none;
   byTypes[id] = cov;
   return cov;
+}
+
+/**
+ * Per type: 1 when one of the patterns covers it; `null` when none covers any (no array). A
+ * pattern naming one service is checked against that service's types only (`coverageScope`):
+ * a scoped NotAction statement asked about `*:*` meets thousands of types, of which a handful
+ * are its service's.
+ */
+function coveredTypes(patterns: readonly string[], types: readonly ArnTemplate[], id: number): Uint8Array | null {
+  let cov: Uint8Array | null = null;
+  if (types.length <= FEW_TYPES) {
+    // Most actions have one to three types: checking each costs less than finding the service's.
+    for (let t = 0; t < types.length; t++) if (patterns.some((r) => patternCoversTemplate(r, types[t]!))) (cov ??= new Uint8Array(types.length))[t] = 1;
+    return cov;
+  }
+  for (const r of patterns) {
+    const scope = coverageScope(r);
+    if (scope === false) continue;
+    if (scope === true) {
+      for (let t = 0; t < types.length; t++) if (patternCoversTemplate(r, types[t]!)) (cov ??= new Uint8Array(types.length))[t] = 1;
+      continue;
+    }
+    const indexes = typesByService(types, id).get(scope);
+    if (indexes) for (const t of indexes) if (patternCoversTemplate(r, types[t]!)) (cov ??= new Uint8Array(types.length))[t] = 1;
+  }
+  return cov;
+}
+
+/** Type lists up to this length are checked type by type (see `coveredTypes`). */
+const FEW_TYPES = 8;
+
+/** Per type list (by `typeListId`): the indexes of its types, by service. */
+const serviceIndexes: (Map<string, number[]> | undefined)[] = [];
+
+function typesByService(types: readonly ArnTemplate[], id: number): Map<string, number[]> {
+  let byService = serviceIndexes[id];
+  if (!byService) {
+    byService = new Map();
+    for (let t = 0; t < types.length; t++) {
+      const service = types[t]!.service;
+      const list = byService.get(service);
+      if (list) list.push(t);
+      else byService.set(service, [t]);
+    }
+    serviceIndexes[id] = byService;
+  }
+  return byService;
 }
 
 /** Per statement list, by `keySlot` of the lower-cased action: an array per list, not a Map (see `keySlot`). */
@@ -192,14 +246,15 @@ function listTypeFlags(list: readonly NormalizedStatement[], action: string, typ
   const slot = keySlot(action.toLowerCase());
   let flags = memo[slot];
   if (flags) return flags;
-  flags = new Uint8Array(types.length);
+  // Built like `listTypeFlagsMany`: uniform coverages (almost all) stay the shared arrays, so
+  // asking about `*:*` (thousands of types) allocates no array per list.
+  let built: Uint8Array | undefined;
   for (const s of list) {
     if (!statementCoversAction(s, action)) continue;
     const bit = s.effect === 'Deny' ? (s.conditional ? CONDITIONAL_DENY : DENY) : s.conditional ? CONDITIONAL_ALLOW : ALLOW;
-    const cov = typeCoverage(s, types);
-    for (let t = 0; t < types.length; t++) if (cov[t]) flags[t]! |= bit;
+    built = withCoverage(built, typeCoverage(s, types), bit, types.length);
   }
-  flags = shareUniformFlags(flags);
+  flags = built ? shareUniformFlags(built) : uniformFlagsOf(types.length, 0);
   memo[slot] = flags;
   return flags;
 }

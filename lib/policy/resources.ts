@@ -121,6 +121,20 @@ export function patternCoversTemplate(pattern: string, t: ArnTemplate): boolean 
   return answer;
 }
 
+/**
+ * Which types the pattern can cover at all: `true` when any type may (each must be checked),
+ * `false` when none can, or the one service whose types may be covered (a literal service
+ * segment: `patternCoversTemplate` is false for every type of another service). Lets callers
+ * check a scoped pattern against its service's few types instead of the thousands of an
+ * "every action" probe.
+ */
+export function coverageScope(pattern: string): boolean | string {
+  const p = arnPatternOf(pattern);
+  if (p.any || p.short) return true;
+  if (!p.arnOk) return false;
+  return p.serviceLiteral ?? true;
+}
+
 function segmentCovers(pattern: string, literal: string | null): boolean {
   if (literal === null) return pattern !== '';
   return globMatch(glob(pattern), literal);
