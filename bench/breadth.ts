@@ -20,8 +20,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ActionCatalog } from '../lib/breadth/catalog';
-import type { CatalogFile } from '../lib/breadth/catalog-format';
+import { catalogLocation, loadCatalog, readCatalogFile } from '../lib/breadth/catalog';
 import { analyzeBreadth } from '../lib/breadth/analyze';
 import { principalsOf } from '../lib/policy/principals';
 import { evaluateRule, getRule } from '../lib/rules';
@@ -45,15 +44,15 @@ const verdict = (value: number, budget: number): string => {
 };
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
-// 1. catalog load
-const catalogPath = fileURLToPath(new URL('../lib/breadth/catalog.json', import.meta.url));
+// 1. catalog load, into the process-wide catalog the analysis and lib/policy then use (so the
+// cold run below does not load it a second time: its budget is for what comes after the load).
 let t = performance.now();
-const text = readFileSync(catalogPath, 'utf8');
-const parsed = JSON.parse(text) as CatalogFile;
+const parsed = readCatalogFile();
 const parseMs = performance.now() - t;
 t = performance.now();
-const catalog = new ActionCatalog(parsed);
+const catalog = loadCatalog(parsed);
 const internMs = performance.now() - t;
+const text = readFileSync(catalogLocation(), 'utf8');
 console.log(
   `catalog ${catalog.source} ${catalog.version}: ${catalog.size} actions, ${catalog.services.length} services, ` +
     `${text.length} bytes (${gzipSync(text).length} gzip)`,
