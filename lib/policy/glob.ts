@@ -139,6 +139,7 @@ export function globCovers(outer: string, inner: string): boolean {
   const n = normalizeGlob(inner);
   if (o === '*') return true;
   if (o.length > MAX_PATTERN_LENGTH || n.length > MAX_PATTERN_LENGTH) return false;
+  if (!literalEndsAgree(o, n)) return false;
   // Dynamic programming over (outer position, inner position): O(|outer| × |inner|), both bounded.
   let prev = new Uint8Array(n.length + 1);
   let cur = new Uint8Array(n.length + 1);
@@ -161,6 +162,27 @@ export function globCovers(outer: string, inner: string): boolean {
     [prev, cur] = [cur, prev];
   }
   return prev[n.length] === 1;
+}
+
+const isWildcard = (c: string | undefined): boolean => c === '*' || c === '?';
+
+/**
+ * Does `inner` begin with `outer`'s literal head (the characters before its first wildcard) and
+ * end with its literal tail (after its last one)? A literal of `outer` only absorbs the same
+ * literal of `inner`, so `globCovers` is false otherwise; this answers the usual pair (two ARNs
+ * that differ in a bucket or table name) in a few comparisons instead of the quadratic table.
+ */
+function literalEndsAgree(o: string, n: string): boolean {
+  let head = 0;
+  while (head < o.length && !isWildcard(o[head])) head++;
+  if (n.length < head) return false;
+  for (let k = 0; k < head; k++) if (n[k] !== o[k]) return false;
+  let tail = o.length;
+  while (tail > head && !isWildcard(o[tail - 1])) tail--;
+  const tailLength = o.length - tail;
+  if (n.length < tailLength) return false;
+  for (let k = 1; k <= tailLength; k++) if (n[n.length - k] !== o[o.length - k]) return false;
+  return true;
 }
 
 /**
