@@ -631,28 +631,19 @@ function removalCoverage(d: NormalizedStatement, types: readonly ArnTemplate[]):
 /** Somewhere-decision of a set of Allow statements against a set of Deny statements. */
 function aliveDecision(allows: NormalizedStatement[], denies: NormalizedStatement[], types: readonly ArnTemplate[]): Decision {
   if (allows.length === 0) return 'not-allowed';
+  // What the Denies remove together depends on them alone: worked out once, not once per Allow.
+  const removal = removalByDenies(denies, types);
   let granted = false;
   let conditional = false;
   for (const a of allows) {
-    let killedFirm = false;
-    let killedMaybe = false;
-    // Type coverage removed by all the Denies together (several Denies may cover different types).
-    const removed = new Uint8Array(types.length);
-    const removedMaybe = new Uint8Array(types.length);
-    for (const d of denies) {
-      const cov = removalCoverage(d, types);
-      for (let t = 0; t < types.length; t++) {
-        if (!cov[t]) continue;
-        if (d.conditional) removedMaybe[t] = 1;
-        else removed[t] = 1;
-      }
-      if (denyCoversAllow(a, d, types, cov)) {
-        if (d.conditional) killedMaybe = true;
-        else killedFirm = true;
-      }
+    let killedFirm = removal.all;
+    let killedMaybe = removal.allMaybe;
+    for (let i = 0; i < denies.length && !killedFirm; i++) {
+      const d = denies[i]!;
+      if (!denyCoversAllow(a, d, types, removal.coverages[i]!)) continue;
+      if (d.conditional) killedMaybe = true;
+      else killedFirm = true;
     }
-    if (!killedFirm && removed.every((c) => c === 1)) killedFirm = true;
-    if (!killedMaybe && removed.every((c, t) => c === 1 || removedMaybe[t] === 1)) killedMaybe = true;
     if (killedFirm) continue;
     if (!a.conditional && !killedMaybe) granted = true;
     else conditional = true;
@@ -660,6 +651,35 @@ function aliveDecision(allows: NormalizedStatement[], denies: NormalizedStatemen
   if (granted) return 'allowed';
   if (conditional) return 'conditional';
   return 'denied';
+}
+
+/**
+ * Each Deny's removal coverage, and whether the Denies together remove every type: firmly
+ * (`all`: unconditional Denies), or counting the conditional ones too (`allMaybe`). Several
+ * Denies may cover different types.
+ */
+function removalByDenies(denies: readonly NormalizedStatement[], types: readonly ArnTemplate[]): { coverages: Uint8Array[]; all: boolean; allMaybe: boolean } {
+  const coverages = new Array<Uint8Array>(denies.length);
+  const n = types.length;
+  const removed = new Uint8Array(n);
+  const removedMaybe = new Uint8Array(n);
+  for (let i = 0; i < denies.length; i++) {
+    const d = denies[i]!;
+    const cov = removalCoverage(d, types);
+    coverages[i] = cov;
+    for (let t = 0; t < n; t++) {
+      if (!cov[t]) continue;
+      if (d.conditional) removedMaybe[t] = 1;
+      else removed[t] = 1;
+    }
+  }
+  let all = true;
+  let allMaybe = true;
+  for (let t = 0; t < n; t++) {
+    if (removed[t] !== 1) all = false;
+    if (removed[t] !== 1 && removedMaybe[t] !== 1) allMaybe = false;
+  }
+  return { coverages, all, allMaybe };
 }
 
 /** "Somewhere" decision for one action: allowed on at least one resource (see the module comment). */
