@@ -64,24 +64,29 @@ type BreadthInput = Pick<AccountSnapshot, 'collectedAt' | 'credentialReport'> & 
 const DAY = 86_400_000;
 const isDate = (d: ReportDate | undefined): d is string => d !== undefined && d !== 'N/A' && d !== 'no_information' && d !== 'not_supported';
 
+type ReportRow = CredentialReport['rows'][number];
+
 interface UsageIndex {
   roles: Map<string, AuthorizationDetails['RoleDetailList'][number]>;
-  /** Credential-report rows by ARN and by user name; undefined when the report was not collected. */
-  rows?: Map<string, CredentialReport['rows'][number]>;
-  rowsByUser?: Map<string, CredentialReport['rows'][number]>;
+  /** Credential-report rows by ARN; undefined when the report was not collected. */
+  rows?: Map<string, ReportRow>;
+  /** By user name: built only when a user's ARN is not in the report (the later row of a name wins, as before). */
+  rowsByUser?: Map<string, ReportRow>;
 }
 
 function usageIndex(details: AuthorizationDetails, report: CredentialReport | undefined): UsageIndex {
   const roles = new Map<string, AuthorizationDetails['RoleDetailList'][number]>();
   for (const r of details.RoleDetailList) roles.set(r.Arn, r);
   if (!report) return { roles };
-  const rows = new Map<string, CredentialReport['rows'][number]>();
-  const rowsByUser = new Map<string, CredentialReport['rows'][number]>();
-  for (const r of report.rows) {
-    rows.set(r.arn, r);
-    rowsByUser.set(r.user, r);
-  }
-  return { roles, rows, rowsByUser };
+  const rows = new Map<string, ReportRow>();
+  for (const r of report.rows) rows.set(r.arn, r);
+  return { roles, rows };
+}
+
+function rowsByUser(report: CredentialReport): Map<string, ReportRow> {
+  const byUser = new Map<string, ReportRow>();
+  for (const r of report.rows) byUser.set(r.user, r);
+  return byUser;
 }
 
 /** Whole days from `time` to `now`, never negative. */
@@ -119,7 +124,7 @@ class UsageSource {
       const t = since ? Date.parse(since) : NaN;
       return { usage: last ? 'used' : 'never', lastUsed: last || undefined, idleDays: Number.isNaN(t) ? undefined : idleDays(now, t) };
     }
-    const row = index.rows ? (index.rows.get(p.arn) ?? index.rowsByUser!.get(p.name)) : undefined;
+    const row = index.rows ? (index.rows.get(p.arn) ?? (index.rowsByUser ??= rowsByUser(this.report!)).get(p.name)) : undefined;
     if (!row) return { usage: 'unknown', lastUsed: undefined, idleDays: undefined };
     // The latest of the three dates (the first of equal ones).
     let last: string | undefined;
@@ -228,63 +233,94 @@ function namingOf(p: Principal, shared: SetBreadth, held: HeldActions, index: Es
   return naming;
 }
 
+const ADMIN = 1;
+const SERVICE_LINKED = 2;
+
 /**
- * One analysed principal. Own fields in the order JSON has always listed them; `escalations`
- * is built on first read from the principal's naming (toJSON lists it last, as before).
+ * One analysed principal, kept lean (the analysis lives as long as its snapshot: 15,000 of these
+ * are copied by every young-generation collection until promoted). Its numbers are read from the
+ * counts its policy set shares, its identity from the resolved principal; `escalations` is built
+ * on first read from the principal's naming. toJSON lists the fields in the order JSON has always
+ * had them.
  */
 class AnalysedPrincipal implements PrincipalBreadth {
-  key: string;
-  type: 'user' | 'role';
-  name: string;
-  arn: string;
-  admin: boolean;
-  serviceLinked: boolean;
-  unconditional: number;
-  conditional: number;
-  total: number;
-  sensitive: number;
-  services: number;
-  share: number;
-  byLevel: BreadthCounts['byLevel'];
-  onAllResources: number;
-  permissionsManagement: number;
-  permissionsManagementOnAll: number;
-  dataReadOnAll: readonly string[];
-  adminEquivalent: boolean;
-  policies: number;
-  hasBoundary: boolean;
-  unresolvedPolicies: string[];
-  readonly #naming: Naming | null;
+  public readonly key: string;
   readonly #principal: Principal;
+  readonly #counts: BreadthCounts;
+  /** ADMIN | SERVICE_LINKED. */
+  readonly #flags: number;
+  readonly #naming: Naming | null;
   readonly #usageSource: UsageSource;
   #usage: UsageFacts | undefined;
 
   public constructor(p: Principal, counts: BreadthCounts, admin: boolean, naming: Naming | null, usage: UsageSource) {
     this.key = `${p.type}/${p.name}`;
-    this.type = p.type;
-    this.name = p.name;
-    this.arn = p.arn;
-    this.admin = admin;
-    this.serviceLinked = p.type === 'role' && p.arn.includes(':role/aws-service-role/');
-    // Named one by one (no spread of the shared counts: cheaper for 15,000 principals).
-    this.unconditional = counts.unconditional;
-    this.conditional = counts.conditional;
-    this.total = counts.total;
-    this.sensitive = counts.sensitive;
-    this.services = counts.services;
-    this.share = counts.share;
-    this.byLevel = counts.byLevel;
-    this.onAllResources = counts.onAllResources;
-    this.permissionsManagement = counts.permissionsManagement;
-    this.permissionsManagementOnAll = counts.permissionsManagementOnAll;
-    this.dataReadOnAll = counts.dataReadOnAll;
-    this.adminEquivalent = counts.adminEquivalent;
-    this.policies = p.policies.length;
-    this.hasBoundary = p.boundary !== undefined;
-    this.unresolvedPolicies = p.unresolvedPolicies;
-    this.#naming = naming;
     this.#principal = p;
+    this.#counts = counts;
+    this.#flags = (admin ? ADMIN : 0) | (p.type === 'role' && p.arn.includes(':role/aws-service-role/') ? SERVICE_LINKED : 0);
+    this.#naming = naming;
     this.#usageSource = usage;
+  }
+
+  public get type(): 'user' | 'role' {
+    return this.#principal.type;
+  }
+  public get name(): string {
+    return this.#principal.name;
+  }
+  public get arn(): string {
+    return this.#principal.arn;
+  }
+  public get admin(): boolean {
+    return (this.#flags & ADMIN) !== 0;
+  }
+  public get serviceLinked(): boolean {
+    return (this.#flags & SERVICE_LINKED) !== 0;
+  }
+  public get unconditional(): number {
+    return this.#counts.unconditional;
+  }
+  public get conditional(): number {
+    return this.#counts.conditional;
+  }
+  public get total(): number {
+    return this.#counts.total;
+  }
+  public get sensitive(): number {
+    return this.#counts.sensitive;
+  }
+  public get services(): number {
+    return this.#counts.services;
+  }
+  public get share(): number {
+    return this.#counts.share;
+  }
+  public get byLevel(): BreadthCounts['byLevel'] {
+    return this.#counts.byLevel;
+  }
+  public get onAllResources(): number {
+    return this.#counts.onAllResources;
+  }
+  public get permissionsManagement(): number {
+    return this.#counts.permissionsManagement;
+  }
+  public get permissionsManagementOnAll(): number {
+    return this.#counts.permissionsManagementOnAll;
+  }
+  public get dataReadOnAll(): readonly string[] {
+    return this.#counts.dataReadOnAll;
+  }
+  public get adminEquivalent(): boolean {
+    return this.#counts.adminEquivalent;
+  }
+  public get policies(): number {
+    return this.#principal.policies.length;
+  }
+  public get hasBoundary(): boolean {
+    return this.#principal.boundary !== undefined;
+  }
+  public get unresolvedPolicies(): string[] {
+    return this.#principal.unresolvedPolicies;
   }
 
   /** Read on first use: reports show the usage of the principals they detail. */
@@ -312,9 +348,32 @@ class AnalysedPrincipal implements PrincipalBreadth {
     return this.#naming ?? NO_PATHS;
   }
 
-  /** The fields in their order: the own ones, then usage, last use and idle days (when known), then `escalations`. */
+  /** The fields in their order: identity, the counts, the policies, then usage, last use and idle days (when known), then `escalations`. */
   public toJSON(): object {
-    const out: Record<string, unknown> = { ...(this as object) };
+    const c = this.#counts;
+    const out: Record<string, unknown> = {
+      key: this.key,
+      type: this.type,
+      name: this.name,
+      arn: this.arn,
+      admin: this.admin,
+      serviceLinked: this.serviceLinked,
+      unconditional: c.unconditional,
+      conditional: c.conditional,
+      total: c.total,
+      sensitive: c.sensitive,
+      services: c.services,
+      share: c.share,
+      byLevel: c.byLevel,
+      onAllResources: c.onAllResources,
+      permissionsManagement: c.permissionsManagement,
+      permissionsManagementOnAll: c.permissionsManagementOnAll,
+      dataReadOnAll: c.dataReadOnAll,
+      adminEquivalent: c.adminEquivalent,
+      policies: this.policies,
+      hasBoundary: this.hasBoundary,
+      unresolvedPolicies: this.unresolvedPolicies,
+    };
     const { usage, lastUsed, idleDays } = this.#usageFacts;
     out.usage = usage;
     if (lastUsed !== undefined) out.lastUsed = lastUsed;
@@ -353,7 +412,7 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   const index = escalationIndex(catalog);
   // Principals with the same policies and boundary (same PolicySet) have the same effective
   // permissions: compute them, their counts and the escalation actions they hold once per set.
-  // The counts' objects (byLevel, dataReadOnAll) are shared by the set's principals: read-only.
+  // The counts (and their byLevel, dataReadOnAll objects) are shared by the set's principals: read-only.
   const perSet = new Map<PolicySet, SetBreadth>();
   // Sets granting the same data reads on every resource share one frozen dataReadOnAll array.
   const dataReadLists: DataReadLists = new Map();

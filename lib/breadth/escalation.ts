@@ -332,9 +332,12 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
   out = { flags: bytesFromChunk(index.ids.length), passRole: [], masks: new Int32Array(2 * maskWords), selfOnlyByArn: [] };
   const { flags, masks } = out;
   const { words, byWord, ids } = index;
-  for (const s of statements) {
+  // The action sets the list's fold gave its statements (no lookup per statement).
+  const actionSets = calc.listStatementActions(statements);
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
     if (s.effect !== 'Allow') continue;
-    const actions = calc.statementActions(s);
+    const actions = actionSets[i]!;
     let facts: StatementFacts | undefined;
     let selfOnly: SelfOnlyGrants | undefined;
     // Few words in the statement (an explicit list): visit them; many (NotAction): look the path words up.
@@ -543,12 +546,18 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
   }
   for (let i = 0; i < setFactCount; i++) {
     const list = setFacts[i]!;
+    const listMasks = list.masks;
     for (let w = 0; w < words; w++) {
-      masks[BEYOND * words + w]! |= list.masks[w]!;
-      masks[SELF_ONLY * words + w]! |= list.masks[words + w]!;
+      masks[BEYOND * words + w]! |= listMasks[w]!;
+      masks[SELF_ONLY * words + w]! |= listMasks[words + w]!;
     }
     // A grant on one resource reaches beyond self unless that resource is this ARN.
-    for (const { arn: other, mask } of list.selfOnlyByArn) if (other !== arn) for (let w = 0; w < words; w++) masks[BEYOND * words + w]! |= mask[w]!;
+    const byArn = list.selfOnlyByArn;
+    for (let g = 0; g < byArn.length; g++) {
+      const grants = byArn[g]!;
+      if (grants.arn === arn) continue;
+      for (let w = 0; w < words; w++) masks[BEYOND * words + w]! |= grants.mask[w]!;
+    }
   }
   const paths = maskedPaths(index);
   const compared = comparedArns();
