@@ -134,7 +134,10 @@ interface Resolution {
 
 function buildIndexes(details: AuthorizationDetails): Indexes {
   const documents = new Map<string, PolicyDocument>();
-  for (const p of details.Policies) documents.set(p.Arn, p.Document);
+  // Indexed loops in resolution: its functions run once per principal and some reach the collector
+  // unoptimised, where `for … of` allocates an iterator and a result object per element.
+  const policies = details.Policies;
+  for (let i = 0; i < policies.length; i++) documents.set(policies[i]!.Arn, policies[i]!.Document);
   const groups = new Map(details.GroupDetailList.map((g) => [g.GroupName, g]));
   return { documents, managed: new Map(), groups, groupPolicies: new Map(), inlineByText: new Map(), sets: new Map(), bySignature: new Map() };
 }
@@ -168,7 +171,8 @@ function inline(idx: Indexes, origin: PolicyOrigin, ownerArn: string, name: stri
 type Attached = { PolicyName: string; PolicyArn: string };
 
 function attachManaged(idx: Indexes, origin: 'managed' | 'group-managed', attached: readonly Attached[], out: AppliedPolicy[], unresolved: string[], via?: string): void {
-  for (const a of attached) {
+  for (let i = 0; i < attached.length; i++) {
+    const a = attached[i]!;
     const statements = managedStatements(idx, a.PolicyArn);
     if (statements) out.push(via ? { origin, name: a.PolicyName, id: a.PolicyArn, via, statements } : { origin, name: a.PolicyName, id: a.PolicyArn, statements });
     else unresolved.push(a.PolicyArn);
@@ -181,7 +185,10 @@ function groupPoliciesOf(idx: Indexes, groupName: string): { policies: AppliedPo
     const g = idx.groups.get(groupName);
     if (!g) return undefined;
     entry = { policies: [], unresolved: [] };
-    for (const p of g.GroupPolicyList) entry.policies.push(inline(idx, 'group-inline', g.Arn, p.PolicyName, p.PolicyDocument, groupName));
+    for (let i = 0; i < g.GroupPolicyList.length; i++) {
+      const p = g.GroupPolicyList[i]!;
+      entry.policies.push(inline(idx, 'group-inline', g.Arn, p.PolicyName, p.PolicyDocument, groupName));
+    }
     attachManaged(idx, 'group-managed', g.AttachedManagedPolicies, entry.policies, entry.unresolved, groupName);
     idx.groupPolicies.set(groupName, entry);
   }
@@ -228,9 +235,9 @@ function resolutionOf(idx: Indexes, a: Attachments): Resolution {
   if (a.inlinePolicies.length > 0) return resolve(idx, a);
   // Names and ARNs never contain control characters: the signature is unambiguous.
   let signature = a.boundaryArn ?? '';
-  for (const m of a.managed) signature += `\u0001${m.PolicyArn}\u0002${m.PolicyName}`;
+  for (let i = 0; i < a.managed.length; i++) signature += `\u0001${a.managed[i]!.PolicyArn}\u0002${a.managed[i]!.PolicyName}`;
   signature += '\u0000';
-  for (const g of a.groups) signature += `\u0001${g}`;
+  for (let i = 0; i < a.groups.length; i++) signature += `\u0001${a.groups[i]!}`;
   let r = idx.bySignature.get(signature);
   if (!r) {
     r = resolve(idx, a);
@@ -242,17 +249,21 @@ function resolutionOf(idx: Indexes, a: Attachments): Resolution {
 function resolve(idx: Indexes, a: Attachments): Resolution {
   const policies: AppliedPolicy[] = [];
   const unresolved: string[] = [];
-  for (const p of a.inlinePolicies) policies.push(inline(idx, 'inline', a.arn, p.PolicyName, p.PolicyDocument));
+  for (let i = 0; i < a.inlinePolicies.length; i++) {
+    const p = a.inlinePolicies[i]!;
+    policies.push(inline(idx, 'inline', a.arn, p.PolicyName, p.PolicyDocument));
+  }
   attachManaged(idx, 'managed', a.managed, policies, unresolved);
-  for (const groupName of a.groups) {
+  for (let i = 0; i < a.groups.length; i++) {
+    const groupName = a.groups[i]!;
     const g = groupPoliciesOf(idx, groupName);
     if (!g) {
       // A group the snapshot does not describe may grant anything: say so, never drop it.
       unresolved.push(unresolvedGroup(groupName));
       continue;
     }
-    for (const p of g.policies) policies.push(p);
-    for (const u of g.unresolved) unresolved.push(u);
+    for (let j = 0; j < g.policies.length; j++) policies.push(g.policies[j]!);
+    for (let j = 0; j < g.unresolved.length; j++) unresolved.push(g.unresolved[j]!);
   }
   const boundary = boundaryOf(idx, a.boundaryArn, unresolved);
   return { policies, unresolved, boundary, policySet: policySetOf(idx, policies, boundary) };
@@ -298,11 +309,13 @@ const NO_GROUPS: readonly string[] = [];
 export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
   const idx = buildIndexes(details);
   const principals: Principal[] = [];
-  for (const u of details.UserDetailList) {
+  for (let i = 0; i < details.UserDetailList.length; i++) {
+    const u = details.UserDetailList[i]!;
     const r = resolutionOf(idx, { arn: u.Arn, inlinePolicies: u.UserPolicyList, managed: u.AttachedManagedPolicies, groups: u.GroupList, boundaryArn: u.PermissionsBoundary?.PermissionsBoundaryArn });
     principals.push(new ResolvedPrincipal('user', u.UserName, u.Arn, r, u.Tags));
   }
-  for (const role of details.RoleDetailList) {
+  for (let i = 0; i < details.RoleDetailList.length; i++) {
+    const role = details.RoleDetailList[i]!;
     const r = resolutionOf(idx, {
       arn: role.Arn,
       inlinePolicies: role.RolePolicyList,
