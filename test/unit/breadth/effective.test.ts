@@ -83,6 +83,31 @@ describe('effective permissions: properties', () => {
     );
   });
 
+  it('a boundary allowing everything changes nothing, with a NotAction grant (a shared base) in the set', () => {
+    /** The four result masks of one role's policies (copied: the calculator's result is scratch). */
+    const masksOf = (policies: Stmt[][], boundary?: Stmt[]): string => {
+      const d = details({ roles: [{ name: 'r', inline: policies, ...(boundary ? { boundary: 'b' } : {}) }], policies: boundary ? { b: boundary } : {} });
+      const set = resolvePrincipals(d)[0]!.policySet;
+      const e = new BreadthCalculator(catalog).computeLists(set.lists, set.boundary);
+      return [e.granted, e.conditional, e.grantedOnAll, e.conditionalOnAll].map((m) => m.join(',')).join('|');
+    };
+    const arbNotAction = fc.record({ resource: fc.constantFrom('*', 'arn:aws:s3:::b/*'), conditional: fc.boolean() }).map(
+      ({ resource, conditional }): Stmt => ({
+        Effect: 'Allow',
+        NotAction: ['iam:*'],
+        Resource: resource,
+        ...(conditional ? { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } } : {}),
+      }),
+    );
+    fc.assert(
+      fc.property(arbNotAction, arbPolicies, (notAction, policies) => {
+        const withNotAction = [[notAction], ...policies];
+        expect(masksOf(withNotAction)).toBe(masksOf(withNotAction, [allow('*')]));
+      }),
+      { numRuns: 120 },
+    );
+  });
+
   it('a wildcard Allow grants exactly what the explicit list of its actions grants', () => {
     fc.assert(
       fc.property(fc.constantFrom('s3:Get*', 'ec2:Describe*', 'iam:*User*', '*:List*', 'lambda:*', 'dynamodb:?can'), (pattern) => {
