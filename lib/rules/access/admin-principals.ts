@@ -43,7 +43,10 @@ export default defineRule({
     const breakGlass: string[] = [];
     const nearAdmin: { arn: string; via: string[] }[] = [];
     const incomplete: IncompletePrincipal[] = [];
-    for (const p of principalsOf(details)) {
+    const principals = principalsOf(details);
+    // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
+    for (let i = 0; i < principals.length; i++) {
+      const p = principals[i]!;
       const a = assessAdmin(p);
       // A missing policy or group may be what makes the principal admin (allow-listed roles may be admin anyway).
       const gap = a.admin || (p.type === 'role' && allowListed(params.breakGlassRoles, p.name, p.arn)) ? undefined : incompleteOf(p);

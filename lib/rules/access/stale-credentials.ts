@@ -62,7 +62,9 @@ export function findStaleCredentials(
 ): StaleCredential[] {
   const out: StaleCredential[] = [];
   const nowMs = now.getTime();
-  for (const row of rows) {
+  // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     if (row.user === ROOT_REPORT_USER) continue; // root keys: auth.root-access-keys
     if (row.password_enabled === true) {
       const used = reportTime(row.password_last_used);

@@ -91,7 +91,10 @@ export default defineRule({
     // named for them only on its policy list: each is worked out once and shared (read-only).
     const bySet = new Map<PolicySet, { actions: string[]; conditionalOnly: boolean; mask: boolean[] } | null>();
     const viaByPolicies = new Map<readonly AppliedPolicy[], { set: PolicySet; via: string[] }>();
-    for (const p of principalsOf(details)) {
+    const principals = principalsOf(details);
+    // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
+    for (let i = 0; i < principals.length; i++) {
+      const p = principals[i]!;
       if (assessAdmin(p).admin) {
         adminsSkipped += 1;
         continue;

@@ -113,7 +113,9 @@ export default defineRule({
       const a = setAssessment.get(ps.PermissionSetArn);
       entries.push({ kind: 'permission-set', name: ps.Name, arn: ps.PermissionSetArn, admin: a?.admin ?? false, sessionHours: isoDurationHours(ps.SessionDuration), ...(a?.incomplete ? { incomplete: a.incomplete } : {}) });
     }
-    for (const role of details.RoleDetailList) {
+    // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
+    for (let i = 0; i < details.RoleDetailList.length; i++) {
+      const role = details.RoleDetailList[i]!;
       const via = federationOf(role);
       if (!via) continue;
       const p = principals.get(role.Arn);

@@ -142,7 +142,10 @@ export default defineRule({
     // Service-linked roles (AWS defines them) by ARN, looked up once: a scan per principal was quadratic.
     const serviceLinked = new Set<string>();
     const seenRoles = new Set<string>();
-    for (const r of details.RoleDetailList) {
+    // Indexed loops over roles and principals: they run once per evaluation, partly before
+    // optimisation, where for...of allocates per element.
+    for (let i = 0; i < details.RoleDetailList.length; i++) {
+      const r = details.RoleDetailList[i]!;
       // The first role of an ARN decides, as a `find` would.
       if (seenRoles.has(r.Arn)) continue;
       seenRoles.add(r.Arn);
@@ -170,7 +173,8 @@ export default defineRule({
       // "nothing" for every target (policySetMayGrant), the rest are decided target by target.
       const anyAction = [...new Set(targets.flatMap((t) => t.actions))];
       const none: { can: string; conditional: boolean }[] = [];
-      for (const p of principals) {
+      for (let pi = 0; pi < principals.length; pi++) {
+        const p = principals[pi]!;
         let grants = bySet.get(p.policySet);
         if (!grants && !policySetMayGrant(p, anyAction)) {
           grants = none;
@@ -191,7 +195,7 @@ export default defineRule({
         const able = grants.length > 0;
         if (able) {
           if (isAllowed(p.type, p.name, p.arn)) allowedFound.add(p.arn);
-          else for (const g of grants) add(p.arn, g.can, g.conditional, 'identity policy');
+          else for (let gi = 0; gi < grants.length; gi++) add(p.arn, grants[gi]!.can, grants[gi]!.conditional, 'identity policy');
         } else if (p.unresolvedPolicies.length > 0 && !incompleteSeen.has(p.arn)) {
           incompleteSeen.add(p.arn);
           incomplete.push(p.arn);
