@@ -143,7 +143,7 @@ export default defineRule({
     // count-based reasons are built once per set (by its byLevel object); what depends only on
     // the data reads on * (the stores they reach, the reason naming them) once per distinct
     // dataReadOnAll array (the analysis interns them).
-    const perDataReads = new Map<readonly string[], { reason: string | undefined; dataReads?: DataReadsOnAll; texts?: Map<string, string> }>();
+    const perDataReads = new Map<readonly string[], { reason: string | undefined; dataReads?: DataReadsOnAll; texts?: Map<number, string> }>();
     // Each per-set reasons array's text (reasons joined by newlines), shared by equal texts.
     const reasonTexts = new Map<readonly string[], string>();
     const dataReadFactsOf = (dataReadOnAll: readonly string[]) => {
@@ -184,7 +184,8 @@ export default defineRule({
       // The reasons' text (how the bounded detail groups them) is a function of these three:
       // one string per distinct combination.
       if (reasons.length) {
-        const key = `${overActions ? p.sensitive : -1} ${overPermissions ? p.permissionsManagementOnAll : -1}`;
+        // Both counts are below 2^26 (catalog actions): one exact number, no key string per set.
+        const key = (overActions ? p.sensitive + 1 : 0) * 2 ** 26 + (overPermissions ? p.permissionsManagementOnAll + 1 : 0);
         const byCounts = (dataReads.texts ??= new Map());
         let text = byCounts.get(key);
         if (text === undefined) byCounts.set(key, (text = reasons.join('\n')));
