@@ -57,6 +57,8 @@ export const DETAILED_PRINCIPALS = 100;
 
 function bounded(name: string, entries: readonly Entry[], detailed: readonly Listed[]): Record<string, unknown> {
   if (entries.length <= DETAILED_PRINCIPALS) return { [name]: detailed };
+  // Groups of one policy set share their ids array: its text is joined once.
+  const texts = new Map<readonly string[], string>();
   // Principals with the same named policies share one paths object: group by it, then by path ids.
   const byShared = new Map<Shared, string[]>();
   for (let i = DETAILED_PRINCIPALS; i < entries.length; i++) {
@@ -67,7 +69,8 @@ function bounded(name: string, entries: readonly Entry[], detailed: readonly Lis
   }
   const byIds = new Map<string, { paths: string[]; principals: string[] }>();
   for (const [shared, principals] of byShared) {
-    const text = shared.ids.join(' ');
+    let text = texts.get(shared.ids);
+    if (text === undefined) texts.set(shared.ids, (text = shared.ids.join(' ')));
     const group = byIds.get(text);
     if (group) group.principals.push(...principals);
     else byIds.set(text, { paths: shared.ids, principals });
@@ -129,16 +132,27 @@ export default defineRule({
     // object: which of its paths are listed, and their detail, are found once per object.
     const listedPaths = new Map<EscalationPaths, { open: Shared | null; limited: Shared | null }>();
     const listed = (p: HeldPath): boolean => params.includeConditional || p.unconditional || p.scoped;
+    // The listed ids depend only on the paths, which principals of one policy set share even when
+    // their escalations are built apart (one EscalationPaths each): split once per paths array.
+    const idsByPaths = new Map<readonly HeldPath[], { open: string[] | null; limited: string[] | null }>();
+    const listedIds = (paths: readonly HeldPath[]) => {
+      let ids = idsByPaths.get(paths);
+      if (!ids) {
+        const open: string[] = [];
+        const limited: string[] = [];
+        for (const path of paths) if (listed(path)) (path.scoped ? limited : open).push(path.id);
+        idsByPaths.set(paths, (ids = { open: open.length ? open : null, limited: limited.length ? limited : null }));
+      }
+      return ids;
+    };
     for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push(p.key);
       const held = p.escalationPaths;
       if (!held.paths.length) continue;
       let groups = listedPaths.get(held);
       if (!groups) {
-        const open: string[] = [];
-        const limited: string[] = [];
-        for (const path of held.paths) if (listed(path)) (path.scoped ? limited : open).push(path.id);
-        groups = { open: open.length ? { ids: open } : null, limited: limited.length ? { ids: limited } : null };
+        const { open, limited } = listedIds(held.paths);
+        groups = { open: open ? { ids: open } : null, limited: limited ? { ids: limited } : null };
         listedPaths.set(held, groups);
       }
       if (groups.open) offenders.push({ principal: p, shared: groups.open });
