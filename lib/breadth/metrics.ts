@@ -59,6 +59,8 @@ interface WordServices {
   /** Per word: the service of its first and of its last pair (-1 when it has none). */
   firstService: Int32Array;
   lastService: Int32Array;
+  /** Prefix count (words before w) of the words whose first service is the previous word's last one. */
+  continuing: Int32Array;
 }
 const wordServicesCache = new WeakMap<ActionCatalog, WordServices>();
 
@@ -85,7 +87,9 @@ function wordServices(catalog: ActionCatalog): WordServices {
     firstService[w] = pairs[offsets[w]!]![1];
     lastService[w] = pairs[offsets[w + 1]! - 1]![1];
   }
-  ws = { offsets, service: Int32Array.from(pairs.map((p) => p[1])), mask: Int32Array.from(pairs.map((p) => p[2])), firstService, lastService };
+  const continuing = new Int32Array(words + 1);
+  for (let w = 0; w < words; w++) continuing[w + 1] = continuing[w]! + (w > 0 && firstService[w] !== -1 && firstService[w] === lastService[w - 1] ? 1 : 0);
+  ws = { offsets, service: Int32Array.from(pairs.map((p) => p[1])), mask: Int32Array.from(pairs.map((p) => p[2])), firstService, lastService, continuing };
   wordServicesCache.set(catalog, ws);
   return ws;
 }
@@ -127,7 +131,18 @@ interface RiskMasks {
   levelPop: Uint8Array[];
   sensitivePop: Uint8Array;
   permissionsChangePop: Uint8Array;
+  /**
+   * Prefix sums over the words of those tables (field f, words before w, at f·(words + 1) + w; in
+   * RUN_FIELDS order): a run of consecutive words granted in full on every resource (NotAction
+   * grants make whole stretches of the catalog such) is counted by differences, not word by word.
+   */
+  prefix: Int32Array;
 }
+
+/** The fields of RiskMasks.prefix: the five levels (ACCESS_LEVELS order), sensitive, permissions change. */
+const RUN_FIELDS = 7;
+const SENSITIVE_FIELD = 5;
+const PERMISSIONS_CHANGE_FIELD = 6;
 const riskMasksCache = new WeakMap<ActionCatalog, RiskMasks>();
 
 function riskMasks(catalog: ActionCatalog): RiskMasks {
@@ -144,7 +159,14 @@ function riskMasks(catalog: ActionCatalog): RiskMasks {
   const sensitive = new Uint32Array(pm.length);
   for (let w = 0; w < sensitive.length; w++) sensitive[w] = (catalog.dataReadMask[w]! | write[w]! | tagging[w]! | permissionsChange[w]!) >>> 0;
   const levelPop = catalog.levelMasks.map((mask) => Uint8Array.from(mask, popcount32));
-  m = { permissionsChange, sensitive, levelPop, sensitivePop: Uint8Array.from(sensitive, popcount32), permissionsChangePop: Uint8Array.from(permissionsChange, popcount32) };
+  const sensitivePop = Uint8Array.from(sensitive, popcount32);
+  const permissionsChangePop = Uint8Array.from(permissionsChange, popcount32);
+  const words = pm.length;
+  const prefix = new Int32Array(RUN_FIELDS * (words + 1));
+  [...levelPop, sensitivePop, permissionsChangePop].forEach((pop, f) => {
+    for (let w = 0; w < words; w++) prefix[f * (words + 1) + w + 1] = prefix[f * (words + 1) + w]! + pop[w]!;
+  });
+  m = { permissionsChange, sensitive, levelPop, sensitivePop, permissionsChangePop, prefix };
   riskMasksCache.set(catalog, m);
   return m;
 }
@@ -194,8 +216,9 @@ function internedDataReads(lists: DataReadLists, hash: number, pairs: number): r
  */
 export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists?: DataReadLists): BreadthCounts {
   const ws = wordServices(catalog);
-  const { offsets, service, mask: serviceMask, firstService, lastService } = ws;
-  const { permissionsChange: pm, sensitive: sensitiveMask, levelPop, sensitivePop, permissionsChangePop } = riskMasks(catalog);
+  const { offsets, service, mask: serviceMask, firstService, lastService, continuing } = ws;
+  const { permissionsChange: pm, sensitive: sensitiveMask, levelPop, sensitivePop, permissionsChangePop, prefix } = riskMasks(catalog);
+  const stride = catalog.levelMasks[0]!.length + 1;
   const dataReadMask = catalog.dataReadMask;
   // Per access level, in ACCESS_LEVELS order (five: List, Read, Write, Permissions management, Tagging).
   const [list, read, write, permissions, tagging] = catalog.levelMasks as [Bitset, Bitset, Bitset, Bitset, Bitset];
@@ -223,14 +246,58 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
   // The data-read bits on every resource, word by word (pairs in scratch) and their hash: the interning key.
   let pairs = 0;
   let hash = 0;
-  for (let k = 0; k < count; k++) {
-    const w = nonZeroWords[k]!;
+  // The current run of words granted in full, unconditionally, either all on every resource or
+  // none (runOnAll): [runStart, runEnd).
+  let runStart = 0;
+  let runEnd = 0;
+  let runOnAll = false;
+  let fullWords = 0;
+  let fullWordsOnAll = 0;
+  for (let k = 0; k <= count; k++) {
+    const w = k < count ? nonZeroWords[k]! : -1;
+    const g = w >= 0 ? grantedBits[w]! | 0 : 0;
+    const c = w >= 0 ? conditionalBits[w]! | 0 : 0;
+    const gOnAll = w >= 0 ? grantedOnAllBits[w]! | 0 : 0;
+    // Not on every resource: neither unconditionally nor under a condition (a conditional Allow
+    // on * can add to a scoped unconditional one).
+    const inRun = g === -1 && c === 0 && (gOnAll === -1 || (gOnAll === 0 && conditionalOnAllBits[w] === 0));
+    if (runEnd > runStart && !(inRun && w === runEnd && (gOnAll === -1) === runOnAll)) {
+      // Close the run: the tables' differences; its services as full words one by one would count them.
+      lists += prefix[runEnd]! - prefix[runStart]!;
+      reads += prefix[stride + runEnd]! - prefix[stride + runStart]!;
+      writes += prefix[2 * stride + runEnd]! - prefix[2 * stride + runStart]!;
+      permissionsManagement += prefix[3 * stride + runEnd]! - prefix[3 * stride + runStart]!;
+      taggings += prefix[4 * stride + runEnd]! - prefix[4 * stride + runStart]!;
+      sensitive += prefix[SENSITIVE_FIELD * stride + runEnd]! - prefix[SENSITIVE_FIELD * stride + runStart]!;
+      fullWords += runEnd - runStart;
+      if (runOnAll) {
+        pmOnAll += prefix[PERMISSIONS_CHANGE_FIELD * stride + runEnd]! - prefix[PERMISSIONS_CHANGE_FIELD * stride + runStart]!;
+        fullWordsOnAll += runEnd - runStart;
+      }
+      services += offsets[runEnd]! - offsets[runStart]! - (continuing[runEnd]! - continuing[runStart + 1]!) - (firstService[runStart] === lastCounted ? 1 : 0);
+      lastCounted = lastService[runEnd - 1]!;
+      runStart = runEnd = 0;
+    }
+    if (w < 0) break;
     if (w <= previous) ascending = false;
     previous = w;
-    const g = grantedBits[w]! | 0;
-    const c = conditionalBits[w]! | 0;
+    if (inRun) {
+      if (runEnd === runStart) {
+        runStart = w;
+        runOnAll = gOnAll === -1;
+      }
+      runEnd = w + 1;
+      const dataReads = runOnAll ? dataReadMask[w]! | 0 : 0;
+      if (dataReads !== 0) {
+        dataReadWords = true;
+        if (pairs + 2 > scratchPairs.length) scratchPairs = growPairs(scratchPairs);
+        scratchPairs[pairs++] = w;
+        scratchPairs[pairs++] = dataReads;
+        hash = Math.imul(Math.imul(hash ^ w, 0x9e3779b1) ^ dataReads, 0x85ebca77);
+      }
+      continue;
+    }
     const any = g | c;
-    const gOnAll = grantedOnAllBits[w]! | 0;
     const anyOnAll = gOnAll | conditionalOnAllBits[w]!;
     unconditional += g === -1 ? 32 : popcount32(g);
     if (c !== 0) conditional += popcount32(c);
@@ -277,6 +344,9 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
       }
     }
   }
+  unconditional += 32 * fullWords;
+  grantedOnAllCount += 32 * fullWordsOnAll;
+  onAllResources += 32 * fullWordsOnAll;
   if (!ascending) services = servicesStamped(ws, nonZeroWords, count, grantedBits, conditionalBits, catalog.services.length);
   let dataReadOnAll = dataReadLists ? internedDataReads(dataReadLists, hash, pairs) : undefined;
   if (!dataReadOnAll) {

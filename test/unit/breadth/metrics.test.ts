@@ -9,10 +9,10 @@ const catalog = loadCatalog();
 const words = wordsFor(catalog.size);
 
 /** Effective permissions from explicit words (full, partial or empty), listed in the order given. */
-function effective(parts: { w: number; granted: number; conditional: number; onAll: boolean }[]): EffectivePermissions {
+function effective(parts: { w: number; granted: number; conditional: number; onAll: boolean; conditionalOnAll?: number }[]): EffectivePermissions {
   const eff = { granted: newBitset(catalog.size), conditional: newBitset(catalog.size), grantedOnAll: newBitset(catalog.size), conditionalOnAll: newBitset(catalog.size), nonZeroWords: new Int32Array(words), nonZeroCount: 0 };
   const seen = new Set<number>();
-  for (const { w, granted, conditional, onAll } of parts) {
+  for (const { w, granted, conditional, onAll, conditionalOnAll = 0 } of parts) {
     // Only catalog actions (the last word may be partial); each word once.
     const inCatalog = w === words - 1 && catalog.size % 32 ? (1 << catalog.size % 32) - 1 : -1;
     const g = granted & inCatalog;
@@ -25,6 +25,8 @@ function effective(parts: { w: number; granted: number; conditional: number; onA
       eff.grantedOnAll[w] = g;
       eff.conditionalOnAll[w] = c;
     }
+    // A conditional Allow on * beside a scoped unconditional one: on every resource, under a condition.
+    eff.conditionalOnAll[w]! |= conditionalOnAll & inCatalog & (g | c) & ~eff.grantedOnAll[w]!;
     eff.nonZeroWords[eff.nonZeroCount++] = w;
   }
   return eff;
@@ -41,14 +43,41 @@ function naive(eff: EffectivePermissions) {
   const total = catalog.names.filter((_, id) => any(eff.granted, eff.conditional, id)).length;
   const onAll = catalog.names.filter((_, id) => any(eff.grantedOnAll, eff.conditionalOnAll, id)).length;
   const dataReadOnAll = catalog.names.filter((_, id) => any(eff.grantedOnAll, eff.conditionalOnAll, id) && hasBit(catalog.dataReadMask, id));
-  return { services, byLevel, total, onAllResources: onAll, dataReadOnAll };
+  // Permission changes: Permissions management minus the read-only verbs; sensitive adds data reads, writes, tagging.
+  const level = (name: string, id: number) => hasBit(catalog.levelMasks[ACCESS_LEVELS.indexOf(name as (typeof ACCESS_LEVELS)[number])]!, id);
+  const change = (id: number) => level('Permissions management', id) && !/^(get|list|describe|view|search)/i.test(catalog.names[id]!.split(':')[1]!);
+  const ids = catalog.names.map((_, id) => id);
+  const sensitive = ids.filter((id) => any(eff.granted, eff.conditional, id) && (hasBit(catalog.dataReadMask, id) || level('Write', id) || level('Tagging', id) || change(id))).length;
+  const permissionsManagementOnAll = ids.filter((id) => any(eff.grantedOnAll, eff.conditionalOnAll, id) && change(id)).length;
+  const unconditional = ids.filter((id) => hasBit(eff.granted, id)).length;
+  return { services, byLevel, total, unconditional, conditional: total - unconditional, sensitive, onAllResources: onAll, permissionsManagementOnAll, dataReadOnAll };
 }
+
+const compared = (c: ReturnType<typeof breadthCounts>) => ({
+  services: c.services,
+  byLevel: c.byLevel,
+  total: c.total,
+  unconditional: c.unconditional,
+  conditional: c.conditional,
+  sensitive: c.sensitive,
+  onAllResources: c.onAllResources,
+  permissionsManagementOnAll: c.permissionsManagementOnAll,
+  dataReadOnAll: c.dataReadOnAll,
+});
 
 const word = fc.oneof(fc.constant(-1), fc.constant(0), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }));
 const parts = fc.array(
   fc.record({ w: fc.integer({ min: 0, max: words - 1 }), granted: word, conditional: word, onAll: fc.boolean() }),
   { maxLength: 80 },
 );
+
+// Stretches of consecutive words granted in full (NotAction grants make most of a set such).
+const runs = fc.array(
+  fc.record({ start: fc.integer({ min: 0, max: words - 1 }), length: fc.integer({ min: 1, max: 40 }), onAll: fc.boolean(), conditionalOnAll: fc.constantFrom(0, 0, 1, -1) }).map(({ start, length, onAll, conditionalOnAll }) =>
+    Array.from({ length: Math.min(length, words - start) }, (_, i) => ({ w: start + i, granted: -1, conditional: 0, onAll, conditionalOnAll: i === 0 ? conditionalOnAll : 0 })),
+  ),
+  { maxLength: 6 },
+).map((list) => list.flat());
 
 describe('breadthCounts', () => {
   it('counts services, levels, totals and data reads like an action-by-action count, whatever the order of the words', () => {
@@ -59,8 +88,20 @@ describe('breadthCounts', () => {
         const mixed = effective(ps);
         for (const eff of [ascending, mixed]) {
           const counts = breadthCounts(catalog, eff);
-          expect({ services: counts.services, byLevel: counts.byLevel, total: counts.total, onAllResources: counts.onAllResources, dataReadOnAll: counts.dataReadOnAll }).toEqual(expected);
+          expect(compared(counts)).toEqual(expected);
         }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('counts runs of full words (on every resource or not) among other words like an action-by-action count', () => {
+    fc.assert(
+      fc.property(runs, parts, (full, others) => {
+        const ps = [...full, ...others].sort((a, b) => a.w - b.w);
+        const eff = effective(ps);
+        const counts = breadthCounts(catalog, eff);
+        expect(compared(counts)).toEqual(naive(eff));
       }),
       { numRuns: 60 },
     );
