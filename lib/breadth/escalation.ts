@@ -308,19 +308,18 @@ function selfOnlyGrants(byArn: SelfOnlyGrants[], arn: string, words: number): Se
   return g;
 }
 
+/**
+ * Per calculator, weakly: no module-level reference to the last calculator, which would keep a
+ * finished analysis (its arenas, tens of MB) alive in a warm Lambda container until the next one.
+ */
 const listMemos = new WeakMap<BreadthCalculator, WeakMap<readonly NormalizedStatement[], ListEscalation>>();
-/** The last calculator's memo: one analysis asks thousands of times in a row. */
-let lastCalc: BreadthCalculator | undefined;
-let lastMemo: WeakMap<readonly NormalizedStatement[], ListEscalation> | undefined;
 
 function listEscalation(statements: readonly NormalizedStatement[], index: EscalationIndex, calc: BreadthCalculator): ListEscalation {
-  let memo = calc === lastCalc ? lastMemo : listMemos.get(calc);
+  let memo = listMemos.get(calc);
   if (!memo) {
     memo = new WeakMap();
     listMemos.set(calc, memo);
   }
-  lastCalc = calc;
-  lastMemo = memo;
   let out = memo.get(statements);
   if (out) return out;
   // Most lists grant no path action at all (their Allow masks miss every path word): one shared answer.
