@@ -32,36 +32,6 @@ export function count(b: Bitset): number {
   return n;
 }
 
-/** |a ∩ b| without allocating. */
-export function countAnd(a: Bitset, b: Bitset): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    const w = a[i]! & b[i]!;
-    if (w !== 0) n += popcount32(w);
-  }
-  return n;
-}
-
-/** Does `b` hold any bit in [start, end)? */
-export function anyInRange(b: Bitset, start: number, end: number): boolean {
-  if (start >= end) return false;
-  const first = start >>> 5;
-  const last = (end - 1) >>> 5;
-  for (let w = first; w <= last; w++) {
-    let word = b[w]!;
-    if (word === 0) continue;
-    if (w === first) word &= ~0 << (start & 31);
-    if (w === last && (end & 31) !== 0) word &= ~0 >>> (32 - (end & 31));
-    if (word !== 0) return true;
-  }
-  return false;
-}
-
-/** target |= source */
-export function orInto(target: Bitset, source: Bitset): void {
-  for (let i = 0; i < target.length; i++) target[i]! |= source[i]!;
-}
-
 /** Indices of set bits (ascending). */
 export function* bitsOf(b: Bitset): Generator<number> {
   for (let w = 0; w < b.length; w++) {
@@ -72,11 +42,6 @@ export function* bitsOf(b: Bitset): Generator<number> {
       word ^= low;
     }
   }
-}
-
-export function isEmpty(b: Bitset): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
-  return true;
 }
 
 /**

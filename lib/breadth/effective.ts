@@ -77,21 +77,6 @@ export function sparseWord(s: SparseBits, w: number): number {
   return 0;
 }
 
-/** Is action `id` in the sparse set? (word lists are ascending: binary search) */
-export function sparseHas(s: SparseBits, id: number): boolean {
-  const w = id >>> 5;
-  let lo = 0;
-  let hi = s.words.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = s.words[mid]!;
-    if (v === w) return (s.values[mid]! & (1 << (id & 31))) !== 0;
-    if (v < w) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
-
 export function orSparse(target: Bitset, s: SparseBits): void {
   const { words, values } = s;
   for (let k = 0; k < words.length; k++) target[words[k]!]! |= values[k]!;
