@@ -114,3 +114,84 @@ export function growInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<Arr
   b.set(a);
   return b;
 }
+
+/**
+ * A map from short int tuples to small ints (open addressing, linear probing): a memo keyed by
+ * a few numbers without building a string key per lookup (no allocation, no string hashing).
+ * A key is `head` followed by `codes[0 .. n)`; keys are compared whole.
+ */
+export class IntTupleMap {
+  /** Entry number at each table position, −1 when free (size: a power of two, at most half full). */
+  private index = new Int32Array(1 << 12).fill(-1);
+  /** Per entry: where its key starts in `keys` (`[n, head, codes…]`), its hash and its value. */
+  private keyStart = new Int32Array(1 << 10);
+  private hashes = new Int32Array(1 << 10);
+  private values = new Int32Array(1 << 10);
+  private keys = new Int32Array(1 << 13);
+  private keysTop = 0;
+  public size = 0;
+
+  private static hash(head: number, codes: Int32Array, n: number): number {
+    let h = Math.imul(head ^ n, 0x9e3779b1);
+    for (let k = 0; k < n; k++) h = Math.imul(h ^ codes[k]!, 0x85ebca6b) ^ (h >>> 13);
+    return h ^ (h >>> 16);
+  }
+
+  /** The value stored for the key, or −1. */
+  public get(head: number, codes: Int32Array, n: number): number {
+    const mask = this.index.length - 1;
+    for (let pos = IntTupleMap.hash(head, codes, n) & mask; ; pos = (pos + 1) & mask) {
+      const e = this.index[pos]!;
+      if (e < 0) return -1;
+      if (this.matches(e, head, codes, n)) return this.values[e]!;
+    }
+  }
+
+  private matches(e: number, head: number, codes: Int32Array, n: number): boolean {
+    const keys = this.keys;
+    let at = this.keyStart[e]!;
+    if (keys[at] !== n || keys[at + 1] !== head) return false;
+    at += 2;
+    for (let k = 0; k < n; k++) if (keys[at + k] !== codes[k]) return false;
+    return true;
+  }
+
+  /** Store `value` (≥ 0) for a key not in the map. */
+  public add(head: number, codes: Int32Array, n: number, value: number): void {
+    const e = this.size;
+    if (2 * (e + 1) > this.index.length) this.rehash(this.index.length * 2);
+    this.keyStart = growInt32(this.keyStart, e + 1);
+    this.hashes = growInt32(this.hashes, e + 1);
+    this.values = growInt32(this.values, e + 1);
+    this.keys = growInt32(this.keys, this.keysTop + n + 2);
+    const at = this.keysTop;
+    this.keys[at] = n;
+    this.keys[at + 1] = head;
+    for (let k = 0; k < n; k++) this.keys[at + 2 + k] = codes[k]!;
+    this.keysTop = at + n + 2;
+    const h = IntTupleMap.hash(head, codes, n);
+    this.keyStart[e] = at;
+    this.hashes[e] = h;
+    this.values[e] = value;
+    this.size = e + 1;
+    this.place(e, h);
+  }
+
+  private place(e: number, h: number): void {
+    const mask = this.index.length - 1;
+    let pos = h & mask;
+    while (this.index[pos] !== -1) pos = (pos + 1) & mask;
+    this.index[pos] = e;
+  }
+
+  private rehash(capacity: number): void {
+    this.index = new Int32Array(capacity).fill(-1);
+    for (let e = 0; e < this.size; e++) this.place(e, this.hashes[e]!);
+  }
+
+  public clear(): void {
+    this.index.fill(-1);
+    this.keysTop = 0;
+    this.size = 0;
+  }
+}

@@ -28,7 +28,7 @@ import { decideCovering, type CoveringStatements, type Decision } from '../polic
 import type { ArnTemplate } from '../policy/resources';
 import { glob, MAX_PATTERN_LENGTH } from '../policy/glob';
 import type { Principal } from '../policy/principals';
-import { growInt32, newBitset, sortPrefix, SparseArena, wordsFor, type Bitset } from './bitset';
+import { growInt32, IntTupleMap, newBitset, sortPrefix, SparseArena, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
 
 export const SCOPE_NOTE =
@@ -268,6 +268,28 @@ class ListMasks implements PolicyMasks {
  * No object is made per statement, list or set (the young-generation collector would copy
  * them all: they live as long as the analysis).
  */
+// Which result masks a hard decision puts its actions in (`settledBits`).
+const SETTLED_G = 1;
+const SETTLED_C = 2;
+const SETTLED_GA = 4;
+const SETTLED_CA = 8;
+
+/**
+ * A hard decision as the result masks its actions go to: granted / conditional (somewhere, raised
+ * to the on-all answer when that is stronger) and granted / conditional on all resources.
+ */
+function settledBits(out: { onAll: Decision; somewhere: Decision }): number {
+  const { onAll } = out;
+  let somewhere = out.somewhere;
+  if (onAll === 'allowed' || (onAll === 'conditional' && somewhere !== 'allowed')) somewhere = onAll;
+  return (
+    (somewhere === 'allowed' ? SETTLED_G : 0) |
+    (somewhere === 'conditional' ? SETTLED_C : 0) |
+    (onAll === 'allowed' ? SETTLED_GA : 0) |
+    (onAll === 'conditional' ? SETTLED_CA : 0)
+  );
+}
+
 export class BreadthCalculator {
   private readonly words: number;
   /**
@@ -540,20 +562,21 @@ export class BreadthCalculator {
     // Most scoped ARNs (one bucket's objects, one table) cover no whole type: they share the
     // catalog's empty set, so nothing is visited for them.
     const none = this.catalog.coversNothing;
+    // A count, not `length = 0` + push: emptying an array drops its backing store (one per call).
     const covered = this.coverage;
-    covered.length = 0;
-    for (const r of patterns) {
-      const c = this.catalog.actionsCoveredBy(r);
-      if (c !== none) covered.push(c);
+    let n = 0;
+    for (let k = 0; k < patterns.length; k++) {
+      const c = this.catalog.actionsCoveredBy(patterns[k]!);
+      if (c !== none) covered[n++] = c;
     }
-    if (covered.length === 0) return;
+    if (n === 0) return;
     const fold = this.fold;
     const { words, values } = this.stmtArena;
     const end = this.stmtRange[2 * slot + 1]!;
     for (let k = this.stmtRange[2 * slot]!; k < end; k++) {
       const w = words[k]!;
       let union = 0;
-      for (let j = 0; j < covered.length; j++) union |= covered[j]![w]!;
+      for (let j = 0; j < n; j++) union |= covered[j]![w]!;
       const bits = values[k]! & union;
       if (bits === 0) continue;
       fold[w * MASKS + key]! |= bits;
@@ -730,9 +753,10 @@ export class BreadthCalculator {
    * Decisions by signature: whether a boundary applies, the resource-type list and the
    * covering statements' resource shapes (see `shapeId`), sorted and deduplicated. Kept
    * across policy sets: sets sharing policies, or policies sharing resource clauses, share
-   * their hard decisions.
+   * their hard decisions. Keyed by numbers (head: type list × 2 + boundary?, then the shape
+   * codes), valued by `settledBits`: no key string is built per lookup.
    */
-  private readonly hardMemo = new Map<string, { onAll: Decision; somewhere: Decision }>();
+  private readonly hardMemo = new IntTupleMap();
   /** Resource-shape id by statement slot (−1 until needed), and by shape text. */
   private shapeOfSlot = new Int32Array(0);
   private readonly shapeByKey = new Map<string, number>();
@@ -797,14 +821,11 @@ export class BreadthCalculator {
     return typeId;
   }
 
-  /** The last signature's text (see `signature`). */
-  private sigText = '';
-
   /**
-   * The memo key of the class holding bit `low`: boundary?, type list, covering shapes
-   * (sorted, distinct) into `sigText`; the codes stay in `sigCodes`, their count is returned.
+   * The memo key of the class holding bit `low` (the head, boundary? and type list, is the
+   * caller's): the covering shapes' codes, sorted and distinct, into `sigCodes`; returns their count.
    */
-  private signature(hasBoundary: boolean, typeId: number, low: number): number {
+  private signature(low: number): number {
     const slots = this.hardSlots;
     const vs = this.wordValues;
     const buf = this.sigCodes;
@@ -822,9 +843,6 @@ export class BreadthCalculator {
       buf[j] = code;
       n += 1;
     }
-    let sig = hasBoundary ? `B${typeId}|` : `${typeId}|`;
-    for (let k = 0; k < n; k++) sig += `${buf[k]},`;
-    this.sigText = sig;
     return n;
   }
 
@@ -906,10 +924,10 @@ export class BreadthCalculator {
           if (this.typeIdOf((i << 5) + (31 - Math.clz32(b))) === typeId) group |= b;
         }
         rest = (rest & ~group) >>> 0;
-        const codes = this.signature(hasBoundary, typeId, low);
-        const sig = this.sigText;
-        let out = this.hardMemo.get(sig);
-        if (!out) {
+        const codes = this.signature(low);
+        const head = 2 * typeId + (hasBoundary ? 1 : 0);
+        let out = this.hardMemo.get(head, this.sigCodes, codes);
+        if (out < 0) {
           // One statement per distinct shape and role (the answer ignores order and repeats).
           const cov: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary };
           for (let k = 0; k < codes; k++) {
@@ -918,16 +936,13 @@ export class BreadthCalculator {
             if (code & 1) cov.boundaryAllows.push(st);
             else (st.effect === 'Allow' ? cov.allows : cov.denies).push(st);
           }
-          out = decideCovering(cov, this.catalog.resourceTypesOf(id));
-          this.hardMemo.set(sig, out);
+          out = settledBits(decideCovering(cov, this.catalog.resourceTypesOf(id)));
+          this.hardMemo.add(head, this.sigCodes, codes, out);
         }
-        const { onAll } = out;
-        let somewhere = out.somewhere;
-        if (onAll === 'allowed' || (onAll === 'conditional' && somewhere !== 'allowed')) somewhere = onAll;
-        g = somewhere === 'allowed' ? g | group : g & ~group;
-        c = somewhere === 'conditional' ? c | group : c & ~group;
-        ga = onAll === 'allowed' ? ga | group : ga & ~group;
-        ca = onAll === 'conditional' ? ca | group : ca & ~group;
+        g = out & SETTLED_G ? g | group : g & ~group;
+        c = out & SETTLED_C ? c | group : c & ~group;
+        ga = out & SETTLED_GA ? ga | group : ga & ~group;
+        ca = out & SETTLED_CA ? ca | group : ca & ~group;
       }
     }
     this.classes = classes;

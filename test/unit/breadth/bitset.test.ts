@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IntTupleMap, sortPrefix } from '../../../lib/breadth/bitset';
+
+describe('IntTupleMap', () => {
+  it('answers like a Map keyed by the tuple text, across growth and clear', () => {
+    const tuple = fc.record({ head: fc.integer({ min: -5, max: 40 }), codes: fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 5 }) });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(tuple, fc.constant('clear' as const)), { maxLength: 3000 }), (ops) => {
+        const map = new IntTupleMap();
+        const model = new Map<string, number>();
+        for (const op of ops) {
+          if (op === 'clear') {
+            map.clear();
+            model.clear();
+            continue;
+          }
+          const codes = Int32Array.from(op.codes);
+          const text = `${op.head}|${op.codes.join(',')}`;
+          expect(map.get(op.head, codes, codes.length)).toBe(model.get(text) ?? -1);
+          if (!model.has(text)) {
+            map.add(op.head, codes, codes.length, model.size);
+            model.set(text, model.size);
+          }
+          expect(map.size).toBe(model.size);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('tells apart thousands of keys that differ only in the head or the last code (crowded probe chains)', () => {
+    const map = new IntTupleMap();
+    const codes = Int32Array.of(5, 0);
+    for (let h = 0; h < 3000; h++) {
+      codes[1] = h % 7;
+      map.add(h, codes, 2, h);
+    }
+    for (let h = 0; h < 3000; h++) {
+      codes[1] = h % 7;
+      expect(map.get(h, codes, 2)).toBe(h);
+      codes[1] = (h % 7) + 1;
+      expect(map.get(h, codes, 2)).toBe(-1);
+    }
+  });
+
+  it('compares keys whole: a prefix or a longer tuple is another key', () => {
+    const map = new IntTupleMap();
+    map.add(1, Int32Array.of(2, 3), 2, 7);
+    expect(map.get(1, Int32Array.of(2, 3), 2)).toBe(7);
+    expect(map.get(1, Int32Array.of(2, 3, 4), 2)).toBe(7);
+    expect(map.get(1, Int32Array.of(2), 1)).toBe(-1);
+    expect(map.get(1, Int32Array.of(2, 3, 4), 3)).toBe(-1);
+    expect(map.get(2, Int32Array.of(2, 3), 2)).toBe(-1);
+  });
+});
+
+describe('sortPrefix', () => {
+  it('sorts the first n entries ascending and leaves the rest', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 80 }), fc.nat(), (values, cut) => {
+        const n = values.length === 0 ? 0 : cut % (values.length + 1);
+        const a = Int32Array.from(values);
+        sortPrefix(a, n);
+        expect([...a.subarray(0, n)]).toEqual(values.slice(0, n).sort((x, y) => x - y));
+        expect([...a.subarray(n)]).toEqual(values.slice(n));
+      }),
+    );
+  });
+});
