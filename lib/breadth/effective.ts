@@ -434,7 +434,20 @@ export class BreadthCalculator {
    * list. Shared: never mutate.
    */
   public listStatementActions(statements: readonly NormalizedStatement[]): readonly SparseBits[] {
-    const l = this.listSlot(statements);
+    return this.listStatementActionsAt(this.listSlot(statements));
+  }
+
+  /**
+   * The list's slot: a small number (0, 1, 2… in first-seen order, per calculator), folded on
+   * first sight. Callers keeping facts per list can index an array by it and ask the `…At`
+   * methods, instead of one identity lookup per question.
+   */
+  public listSlotOf(statements: readonly NormalizedStatement[]): number {
+    return this.listSlot(statements);
+  }
+
+  /** `listStatementActions` for a slot from `listSlotOf`. */
+  public listStatementActionsAt(l: number): readonly SparseBits[] {
     let out = this.listActionViews[l];
     if (!out) {
       out = [];
@@ -716,7 +729,12 @@ export class BreadthCalculator {
    * read straight from the arena (no mask objects).
    */
   public listAllowTouches(statements: readonly NormalizedStatement[], wordMark: ArrayLike<number>): boolean {
-    const base = LIST_STRIDE * this.listSlot(statements);
+    return this.listAllowTouchesAt(this.listSlot(statements), wordMark);
+  }
+
+  /** `listAllowTouches` for a slot from `listSlotOf`. */
+  public listAllowTouchesAt(slot: number, wordMark: ArrayLike<number>): boolean {
+    const base = LIST_STRIDE * slot;
     const ranges = this.listRanges;
     const words = this.listArena.words;
     // ALLOW and COND_ALLOW are adjacent ranges.

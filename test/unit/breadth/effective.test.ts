@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeBreadth } from '../../../lib/breadth/analyze';
-import { hasBit } from '../../../lib/breadth/bitset';
+import { hasBit, wordsFor } from '../../../lib/breadth/bitset';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator } from '../../../lib/breadth/effective';
 import { resolvePrincipals } from '../../../lib/policy/principals';
@@ -220,6 +220,29 @@ describe('effective permissions: examples', () => {
       expect([...sets[j]!.values]).toEqual([...other.statementActions(s).values]);
     });
     expect(calc.listStatementActions(statements)).toBe(sets);
+  });
+
+  it('list slots: numbered in first-seen order, stable, and the …At methods answer what the by-list ones do', () => {
+    const d = details({
+      roles: [{ name: 'r', managed: ['P', 'Q'] }],
+      policies: { P: [allow('s3:GetObject'), { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' }], Q: [allow('ec2:DescribeInstances')] },
+    });
+    const [p, q] = resolvePrincipals(d)[0]!.policies.map((x) => x.statements);
+    const calc = new BreadthCalculator(catalog);
+    expect(calc.listSlotOf(q!)).toBe(0);
+    expect(calc.listSlotOf(p!)).toBe(1);
+    expect(calc.listSlotOf(q!)).toBe(0);
+    expect(calc.listStatementActionsAt(1)).toBe(calc.listStatementActions(p!));
+    const s3 = catalog.idOf('s3:getobject')! >>> 5;
+    const ec2 = catalog.idOf('ec2:describeinstances')! >>> 5;
+    for (const w of [s3, ec2]) {
+      const mark = new Int32Array(wordsFor(catalog.size)).fill(-1);
+      mark[w] = 0;
+      expect(calc.listAllowTouchesAt(0, mark)).toBe(calc.listAllowTouches(q!, mark));
+      expect(calc.listAllowTouchesAt(1, mark)).toBe(calc.listAllowTouches(p!, mark));
+    }
+    const none = new Int32Array(wordsFor(catalog.size)).fill(-1);
+    expect(calc.listAllowTouchesAt(0, none)).toBe(false);
   });
 
   it('an attached managed policy missing from the snapshot is reported, not silently ignored', () => {
