@@ -207,6 +207,25 @@ function internedDataReads(lists: DataReadLists, hash: number, pairs: number): r
   return undefined;
 }
 
+/** The four bitsets of an EffectivePermissions, read as signed words (a full word is -1, a small integer). */
+interface SignedViews {
+  granted: Int32Array;
+  conditional: Int32Array;
+  grantedOnAll: Int32Array;
+  conditionalOnAll: Int32Array;
+}
+const int32View = (b: Bitset): Int32Array => new Int32Array(b.buffer, b.byteOffset, b.length);
+/** Views of the last bitsets seen (the calculator reuses its result's arrays from set to set). */
+let viewsOf: Bitset[] = [];
+let views: SignedViews | undefined;
+function signedViews(eff: EffectivePermissions): SignedViews {
+  if (!views || viewsOf[0] !== eff.granted || viewsOf[1] !== eff.conditional || viewsOf[2] !== eff.grantedOnAll || viewsOf[3] !== eff.conditionalOnAll) {
+    viewsOf = [eff.granted, eff.conditional, eff.grantedOnAll, eff.conditionalOnAll];
+    views = { granted: int32View(eff.granted), conditional: int32View(eff.conditional), grantedOnAll: int32View(eff.grantedOnAll), conditionalOnAll: int32View(eff.conditionalOnAll) };
+  }
+  return views;
+}
+
 /**
  * Metrics of one principal's effective permissions. Only the non-zero words of its set
  * are visited, so a narrow principal costs a few dozen operations.
@@ -224,7 +243,8 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
   const [list, read, write, permissions, tagging] = catalog.levelMasks as [Bitset, Bitset, Bitset, Bitset, Bitset];
   const [listPop, readPop, writePop, permissionsPop, taggingPop] = levelPop as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
   // The set's bitsets (word w of each), read through locals in the loop.
-  const { granted: grantedBits, conditional: conditionalBits, grantedOnAll: grantedOnAllBits, conditionalOnAll: conditionalOnAllBits, nonZeroWords } = eff;
+  const { nonZeroWords } = eff;
+  const { granted: grantedBits, conditional: conditionalBits, grantedOnAll: grantedOnAllBits, conditionalOnAll: conditionalOnAllBits } = signedViews(eff);
   const count = eff.nonZeroCount;
   let lists = 0;
   let reads = 0;
@@ -246,23 +266,42 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
   // The data-read bits on every resource, word by word (pairs in scratch) and their hash: the interning key.
   let pairs = 0;
   let hash = 0;
-  // The current run of words granted in full, unconditionally, either all on every resource or
-  // none (runOnAll): [runStart, runEnd).
-  let runStart = 0;
-  let runEnd = 0;
-  let runOnAll = false;
   let fullWords = 0;
   let fullWordsOnAll = 0;
-  for (let k = 0; k <= count; k++) {
-    const w = k < count ? nonZeroWords[k]! : -1;
-    const g = w >= 0 ? grantedBits[w]! | 0 : 0;
-    const c = w >= 0 ? conditionalBits[w]! | 0 : 0;
-    const gOnAll = w >= 0 ? grantedOnAllBits[w]! | 0 : 0;
-    // Not on every resource: neither unconditionally nor under a condition (a conditional Allow
-    // on * can add to a scoped unconditional one).
-    const inRun = g === -1 && c === 0 && (gOnAll === -1 || (gOnAll === 0 && conditionalOnAllBits[w] === 0));
-    if (runEnd > runStart && !(inRun && w === runEnd && (gOnAll === -1) === runOnAll)) {
-      // Close the run: the tables' differences; its services as full words one by one would count them.
+  for (let k = 0; k < count; k++) {
+    let w = nonZeroWords[k]!;
+    if (w <= previous) ascending = false;
+    const g = grantedBits[w]!;
+    const c = conditionalBits[w]!;
+    const gOnAll = grantedOnAllBits[w]!;
+    const cOnAll = conditionalOnAllBits[w]!;
+    // A word granted in full, unconditionally, and either all on every resource or none (a
+    // conditional Allow on * can add to a scoped unconditional one) starts a run: the following
+    // consecutive words of the same kind join it in a tight loop, and the run is counted by the
+    // prefix tables' differences (its services as full words one by one would count them).
+    if (g === -1 && c === 0 && (gOnAll === -1 || (gOnAll === 0 && cOnAll === 0))) {
+      const runStart = w;
+      const runOnAll = gOnAll === -1;
+      const onAllWord = runOnAll ? -1 : 0;
+      for (;;) {
+        if (runOnAll) {
+          const dataReads = dataReadMask[w]! | 0;
+          if (dataReads !== 0) {
+            dataReadWords = true;
+            if (pairs + 2 > scratchPairs.length) scratchPairs = growPairs(scratchPairs);
+            scratchPairs[pairs++] = w;
+            scratchPairs[pairs++] = dataReads;
+            hash = Math.imul(Math.imul(hash ^ w, 0x9e3779b1) ^ dataReads, 0x85ebca77);
+          }
+        }
+        if (k + 1 >= count) break;
+        const next = nonZeroWords[k + 1]!;
+        if (next !== w + 1 || grantedBits[next] !== -1 || conditionalBits[next] !== 0 || grantedOnAllBits[next] !== onAllWord || (!runOnAll && conditionalOnAllBits[next] !== 0)) break;
+        k += 1;
+        w = next;
+      }
+      const runEnd = w + 1;
+      previous = w;
       lists += prefix[runEnd]! - prefix[runStart]!;
       reads += prefix[stride + runEnd]! - prefix[stride + runStart]!;
       writes += prefix[2 * stride + runEnd]! - prefix[2 * stride + runStart]!;
@@ -276,29 +315,11 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
       }
       services += offsets[runEnd]! - offsets[runStart]! - (continuing[runEnd]! - continuing[runStart + 1]!) - (firstService[runStart] === lastCounted ? 1 : 0);
       lastCounted = lastService[runEnd - 1]!;
-      runStart = runEnd = 0;
-    }
-    if (w < 0) break;
-    if (w <= previous) ascending = false;
-    previous = w;
-    if (inRun) {
-      if (runEnd === runStart) {
-        runStart = w;
-        runOnAll = gOnAll === -1;
-      }
-      runEnd = w + 1;
-      const dataReads = runOnAll ? dataReadMask[w]! | 0 : 0;
-      if (dataReads !== 0) {
-        dataReadWords = true;
-        if (pairs + 2 > scratchPairs.length) scratchPairs = growPairs(scratchPairs);
-        scratchPairs[pairs++] = w;
-        scratchPairs[pairs++] = dataReads;
-        hash = Math.imul(Math.imul(hash ^ w, 0x9e3779b1) ^ dataReads, 0x85ebca77);
-      }
       continue;
     }
+    previous = w;
     const any = g | c;
-    const anyOnAll = gOnAll | conditionalOnAllBits[w]!;
+    const anyOnAll = gOnAll | cOnAll;
     unconditional += g === -1 ? 32 : popcount32(g);
     if (c !== 0) conditional += popcount32(c);
     grantedOnAllCount += gOnAll === -1 ? 32 : gOnAll === 0 ? 0 : popcount32(gOnAll);
@@ -347,7 +368,7 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
   unconditional += 32 * fullWords;
   grantedOnAllCount += 32 * fullWordsOnAll;
   onAllResources += 32 * fullWordsOnAll;
-  if (!ascending) services = servicesStamped(ws, nonZeroWords, count, grantedBits, conditionalBits, catalog.services.length);
+  if (!ascending) services = servicesStamped(ws, nonZeroWords, count, eff.granted, eff.conditional, catalog.services.length);
   let dataReadOnAll = dataReadLists ? internedDataReads(dataReadLists, hash, pairs) : undefined;
   if (!dataReadOnAll) {
     const names: string[] = [];
