@@ -195,18 +195,26 @@ interface PassRoleFact {
 }
 
 const COVERS = 1;
-const ON_ALL = 2;
 /** A covering statement reaches other principals whoever holds it (NotResource, or several non-self resources). */
 const BEYOND_SELF_ALWAYS = 4;
+/** In ListEscalation.onAll: not yet asked; a covering statement reaches every resource; none does. */
+const ON_ALL_UNKNOWN = 0;
+const ON_ALL_YES = 1;
+const ON_ALL_NO = 2;
 
 /**
  * What one statement list grants of each path action, independent of the principal: computed
  * once per list (statement lists are shared by every principal they apply to).
  */
 interface ListEscalation {
-  /** Per path action: COVERS | ON_ALL | BEYOND_SELF_ALWAYS. */
+  /** Per path action: COVERS | BEYOND_SELF_ALWAYS. */
   flags: Uint8Array;
-  /** The statements covering `iam:PassRole`. */
+  /**
+   * Per path action: does a covering statement reach every resource (ON_ALL_*)? Only the listed
+   * matches say it (`onAllResources`), not which paths are open: asked on first use there.
+   */
+  onAll?: Uint8Array;
+  /** The statements covering `iam:PassRole` (the shared empty array until one does). */
   passRole: PassRoleFact[];
   /**
    * Masks over the path actions (EscalationIndex.maskWords words each): the actions with
@@ -216,6 +224,7 @@ interface ListEscalation {
   /**
    * Those one-resource grants by resource: each distinct resource with the mask of the actions
    * given on it alone (usually one: `*`). Self-service for the principal with that ARN alone.
+   * The shared empty array until there is one.
    */
   selfOnlyByArn: SelfOnlyGrants[];
 }
@@ -227,6 +236,9 @@ interface SelfOnlyGrants {
 
 /** A list that grants no path action: shared (never mutated; heldPaths skips it). */
 const NO_PATH_ACTION: ListEscalation = { flags: new Uint8Array(0), passRole: [], masks: new Int32Array(0), selfOnlyByArn: [] };
+/** The empty passRole / selfOnlyByArn of a list until it has one (never pushed to: replaced). */
+const NO_PASS_ROLE: PassRoleFact[] = [];
+const NO_SELF_ONLY: SelfOnlyGrants[] = [];
 
 /** Does one of the list's one-resource grants of action `e` name another resource than `arn`? */
 function selfOnlyBeyond(list: ListEscalation, e: number, arn: string): boolean {
@@ -234,28 +246,20 @@ function selfOnlyBeyond(list: ListEscalation, e: number, arn: string): boolean {
   return false;
 }
 
-interface StatementFacts {
-  /** The clause's "on every resource" answers per path action (see reachesAll). */
-  reach: Uint8Array;
-  beyondSelfAlways: boolean;
-  /** The one non-self resource the statement names, if exactly one. */
-  selfOnlyFor: string | undefined;
-  passRole: PassRoleFact;
-}
+/** A covering statement's PassRole fact. */
+const passRoleFact = (s: NormalizedStatement): PassRoleFact => ({ passedTo: s.passedToService, named: s.resources && !s.resources.some(hasWildcard) ? s.resources : null });
 
-function statementFacts(s: NormalizedStatement, index: EscalationIndex, calc: BreadthCalculator): StatementFacts {
-  const passRole = { passedTo: s.passedToService, named: s.resources && !s.resources.some(hasWildcard) ? s.resources : null };
-  const reach = clauseReach(s, index, calc);
-  if (!s.resources) return { reach, beyondSelfAlways: true, selfOnlyFor: undefined, passRole };
+/** Whom a covering statement reaches: beyond self always (BEYOND_SELF_ALWAYS), only the resource it names (a string), or only self (undefined). */
+function statementReach(s: NormalizedStatement): string | undefined | typeof BEYOND_SELF_ALWAYS {
+  if (!s.resources) return BEYOND_SELF_ALWAYS;
   let first: string | undefined;
-  let several = false;
   for (const r of s.resources) {
     if (namesOnlySelf(r) || r === first) continue;
     if (first === undefined) first = r;
-    else several = true;
+    else return BEYOND_SELF_ALWAYS;
   }
-  // Neither: exactly `user/${aws:username}`, self-service for everyone.
-  return { reach, beyondSelfAlways: several, selfOnlyFor: several ? undefined : first, passRole };
+  // Undefined: exactly `user/${aws:username}`, self-service for everyone.
+  return first;
 }
 
 /** One resource clause (Resource or NotResource patterns) and its "on every resource" answers per path action. */
@@ -294,10 +298,26 @@ function clauseReach(s: NormalizedStatement, index: EscalationIndex, calc: Bread
  * Does the statement reach every resource of path action `e` (catalog id `id`)? lib/policy's
  * ARN coverage, asked once per distinct resource clause and action.
  */
-function reachesAll(s: NormalizedStatement, facts: StatementFacts, e: number, id: number, calc: BreadthCalculator): boolean {
-  const reach = facts.reach;
+function reachesAll(s: NormalizedStatement, e: number, id: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
+  const reach = clauseReach(s, index, calc);
   if (reach[e] === 0) reach[e] = typeCoverage(s, calc.catalog.resourceTypesOf(id)).includes(1) ? 2 : 1;
   return reach[e] === 2;
+}
+
+/** Does a statement of the list that covers path action `e` reach every resource of it? (memoised on the list's facts) */
+function listOnAll(list: ListEscalation, statements: readonly NormalizedStatement[], e: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
+  const onAll = (list.onAll ??= bytesFromChunk(index.ids.length));
+  if (onAll[e] === ON_ALL_UNKNOWN) {
+    const id = index.ids[e]!;
+    const actionSets = calc.listStatementActions(statements);
+    let yes = false;
+    for (let i = 0; i < statements.length && !yes; i++) {
+      const s = statements[i]!;
+      if (s.effect === 'Allow' && (sparseWord(actionSets[i]!, id >>> 5) & (1 << (id & 31))) !== 0 && reachesAll(s, e, id, index, calc)) yes = true;
+    }
+    onAll[e] = yes ? ON_ALL_YES : ON_ALL_NO;
+  }
+  return onAll[e] === ON_ALL_YES;
 }
 
 /** The entry of `arn` among a list's one-resource grants (added when new). */
@@ -328,7 +348,7 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
     return NO_PATH_ACTION;
   }
   const maskWords = index.maskWords;
-  out = { flags: bytesFromChunk(index.ids.length), passRole: [], masks: new Int32Array(2 * maskWords), selfOnlyByArn: [] };
+  out = { flags: bytesFromChunk(index.ids.length), passRole: NO_PASS_ROLE, masks: new Int32Array(2 * maskWords), selfOnlyByArn: NO_SELF_ONLY };
   const { flags, masks } = out;
   const { words, byWord, ids } = index;
   // The action sets the list's fold gave its statements (no lookup per statement).
@@ -337,7 +357,7 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
     const s = statements[i]!;
     if (s.effect !== 'Allow') continue;
     const actions = actionSets[i]!;
-    let facts: StatementFacts | undefined;
+    let reach: string | undefined | typeof BEYOND_SELF_ALWAYS | null = null;
     let selfOnly: SelfOnlyGrants | undefined;
     // Few words in the statement (an explicit list): visit them; many (NotAction): look the path words up.
     const few = actions.words.length < words.length;
@@ -352,20 +372,25 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
         const e = inWord[j]!;
         const id = ids[e]!;
         if ((bits & (1 << (id & 31))) === 0) continue;
-        facts ??= statementFacts(s, index, calc);
+        if (reach === null) reach = statementReach(s);
         const bit = 1 << (e & 31);
         let f = flags[e]! | COVERS;
-        if (reachesAll(s, facts, e, id, calc)) f |= ON_ALL;
-        if (facts.beyondSelfAlways) {
+        if (reach === BEYOND_SELF_ALWAYS) {
           f |= BEYOND_SELF_ALWAYS;
           masks[e >>> 5]! |= bit;
-        } else if (facts.selfOnlyFor !== undefined) {
-          selfOnly ??= selfOnlyGrants(out.selfOnlyByArn, facts.selfOnlyFor, maskWords);
+        } else if (reach !== undefined) {
+          if (!selfOnly) {
+            if (out.selfOnlyByArn === NO_SELF_ONLY) out.selfOnlyByArn = [];
+            selfOnly = selfOnlyGrants(out.selfOnlyByArn, reach, maskWords);
+          }
           selfOnly.mask[e >>> 5]! |= bit;
           masks[maskWords + (e >>> 5)]! |= bit;
         }
         flags[e] = f;
-        if (e === index.passRole) out.passRole.push(facts.passRole);
+        if (e === index.passRole) {
+          if (out.passRole === NO_PASS_ROLE) out.passRole = [];
+          out.passRole.push(passRoleFact(s));
+        }
       }
     }
   }
@@ -655,7 +680,7 @@ export function materializeEscalations(principal: Principal, paths: readonly Hel
       const f = g.flags[e] ?? 0;
       if (!(f & COVERS)) continue;
       if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnlyBeyond(g, e, principal.arn))) d.beyondSelf = true;
-      if (f & ON_ALL) d.onAll = true;
+      if (!d.onAll && listOnAll(g, policies[i]!.statements, e, index, calc)) d.onAll = true;
       if (e === index.passRole) for (const fact of g.passRole) d.passRole.push(fact);
       d.policies.push(policyLabel(policies[i]!));
     }
