@@ -30,7 +30,15 @@ export interface NormalizedStatement {
 const asList = (v: string | string[] | undefined): string[] | undefined =>
   v === undefined ? undefined : Array.isArray(v) ? v : [v];
 
-export function normalizeStatement(s: PolicyStatement): NormalizedStatement {
+/**
+ * Lower-cased action texts by their original text, shared by the statements normalised with it
+ * (one per principal resolution): an account names a few hundred distinct actions in tens of
+ * thousands of statements, and each `toLowerCase` of a mixed-case name is a new string that
+ * lives as long as the resolution.
+ */
+export type LoweredActions = Map<string, string>;
+
+export function normalizeStatement(s: PolicyStatement, lowered?: LoweredActions): NormalizedStatement {
   // One object literal with every key (absent clauses are `undefined`), not conditional
   // spreads: no intermediate objects, and every statement shares one hidden class, so the
   // hot loops that read them stay monomorphic. `undefined` keys read, compare and
@@ -38,8 +46,8 @@ export function normalizeStatement(s: PolicyStatement): NormalizedStatement {
   return {
     sid: s.Sid,
     effect: s.Effect,
-    actions: s.Action === undefined ? undefined : lowerList(s.Action),
-    notActions: s.NotAction === undefined ? undefined : lowerList(s.NotAction),
+    actions: s.Action === undefined ? undefined : lowerList(s.Action, lowered),
+    notActions: s.NotAction === undefined ? undefined : lowerList(s.NotAction, lowered),
     resources: asList(s.Resource),
     notResources: asList(s.NotResource),
     conditional: s.Condition !== undefined && hasOwnKey(s.Condition),
@@ -70,16 +78,30 @@ function passedToServiceOf(condition: Record<string, unknown>): string[] | undef
   return values;
 }
 
-function lowerList(v: string | string[]): string[] {
-  if (!Array.isArray(v)) return [v.toLowerCase()];
+function lowerList(v: string | string[], lowered: LoweredActions | undefined): string[] {
+  if (!Array.isArray(v)) return [lowerOf(v, lowered)];
   const out = new Array<string>(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i]!.toLowerCase();
+  for (let i = 0; i < v.length; i++) out[i] = lowerOf(v[i]!, lowered);
   return out;
 }
 
-export function statementsOf(doc: PolicyDocument): NormalizedStatement[] {
-  const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-  return list.map(normalizeStatement);
+function lowerOf(text: string, lowered: LoweredActions | undefined): string {
+  if (lowered === undefined) return text.toLowerCase();
+  let lower = lowered.get(text);
+  if (lower === undefined) {
+    lower = text.toLowerCase();
+    lowered.set(text, lower);
+  }
+  return lower;
+}
+
+/** The document's statements, normalised (`lowered`: see `LoweredActions`). */
+export function statementsOf(doc: PolicyDocument, lowered?: LoweredActions): NormalizedStatement[] {
+  if (!Array.isArray(doc.Statement)) return [normalizeStatement(doc.Statement, lowered)];
+  const list = doc.Statement;
+  const out = new Array<NormalizedStatement>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = normalizeStatement(list[i]!, lowered);
+  return out;
 }
 
 /** Lower-cased pattern text → compiled glob (policies repeat the same few thousand patterns). */

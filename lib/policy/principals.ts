@@ -14,8 +14,10 @@ import {
   MAX_MASK_ACTIONS,
   statementCoversResource,
   wildcardMatch,
+  type LoweredActions,
   type NormalizedStatement,
 } from './document';
+import { jsonHash, sameJson } from './json-equal';
 import { decideOnAll, decideOnAllMany, listAllowsAnyOnAllMany, listAllowsOnAll, loweredActions, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
@@ -107,15 +109,41 @@ function keyOfSortedIds(ids: readonly number[], boundary: readonly NormalizedSta
   return `${key}|${boundary ? listId(boundary) : ''}`;
 }
 
+/** A distinct statement list of one resolution, with an id local to it (set keys: no WeakMap lookup). */
+interface ListEntry {
+  statements: NormalizedStatement[];
+  lid: number;
+}
+
+/** A distinct inline document of one resolution (see `inlineStatements`). */
+interface InlineEntry extends ListEntry {
+  doc: PolicyDocument;
+}
+
+/** A group's policies (with their lists' local ids, in the same order) and unresolved ARNs. */
+interface GroupEntry {
+  policies: AppliedPolicy[];
+  lids: number[];
+  unresolved: string[];
+}
+
 interface Indexes {
   /** Managed policy documents by ARN, normalised on first use (unattached policies never are). */
   documents: Map<string, PolicyDocument>;
-  managed: Map<string, NormalizedStatement[]>;
+  managed: Map<string, ListEntry>;
+  /**
+   * Directly attached managed policies by ARN: the applied-policy object is the same for every
+   * principal attaching it under the same name (thousands of users attach the same few).
+   */
+  applied: Map<string, AppliedPolicy>;
   groups: Map<string, AuthorizationDetails['GroupDetailList'][number]>;
   /** A group's policies and unresolved ARNs, resolved once and shared by its members. */
-  groupPolicies: Map<string, { policies: AppliedPolicy[]; unresolved: string[] }>;
-  /** Inline documents by their JSON text: identical inline policies share one statement list. */
-  inlineByText: Map<string, NormalizedStatement[]>;
+  groupPolicies: Map<string, GroupEntry>;
+  /** Inline documents by `jsonHash`: inline policies with the same JSON text share one statement list. */
+  inlineByHash: Map<number, InlineEntry[]>;
+  /** Lower-cased action texts shared by every statement of the resolution. */
+  lowered: LoweredActions;
+  nextLid: number;
   sets: Map<string, PolicySet>;
   /**
    * Resolutions of principals without inline policies, by attachment signature (groups,
@@ -139,57 +167,102 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
   const policies = details.Policies;
   for (let i = 0; i < policies.length; i++) documents.set(policies[i]!.Arn, policies[i]!.Document);
   const groups = new Map(details.GroupDetailList.map((g) => [g.GroupName, g]));
-  return { documents, managed: new Map(), groups, groupPolicies: new Map(), inlineByText: new Map(), sets: new Map(), bySignature: new Map() };
+  return {
+    documents,
+    managed: new Map(),
+    applied: new Map(),
+    groups,
+    groupPolicies: new Map(),
+    inlineByHash: new Map(),
+    lowered: new Map(),
+    nextLid: 1,
+    sets: new Map(),
+    bySignature: new Map(),
+  };
 }
 
-function managedStatements(idx: Indexes, arn: string): NormalizedStatement[] | undefined {
-  let statements = idx.managed.get(arn);
-  if (!statements) {
+function managedEntry(idx: Indexes, arn: string): ListEntry | undefined {
+  let entry = idx.managed.get(arn);
+  if (!entry) {
     const doc = idx.documents.get(arn);
     if (!doc) return undefined;
-    statements = statementsOf(doc);
-    idx.managed.set(arn, statements);
+    entry = { statements: statementsOf(doc, idx.lowered), lid: idx.nextLid++ };
+    idx.managed.set(arn, entry);
   }
-  return statements;
+  return entry;
 }
 
-function inlineStatements(idx: Indexes, doc: PolicyDocument): NormalizedStatement[] {
-  const text = JSON.stringify(doc);
-  let statements = idx.inlineByText.get(text);
-  if (!statements) {
-    statements = statementsOf(doc);
-    idx.inlineByText.set(text, statements);
+/**
+ * The list of an inline document, shared by every inline document with the same JSON text
+ * (stacks stamped from one template repeat them). Compared by `jsonHash` / `sameJson`, which
+ * give what comparing `JSON.stringify` texts gives without building the texts.
+ */
+function inlineEntry(idx: Indexes, doc: PolicyDocument): ListEntry {
+  const hash = jsonHash(doc);
+  let bucket = idx.inlineByHash.get(hash);
+  if (bucket) {
+    for (let i = 0; i < bucket.length; i++) if (sameJson(bucket[i]!.doc, doc)) return bucket[i]!;
+  } else {
+    bucket = [];
+    idx.inlineByHash.set(hash, bucket);
   }
-  return statements;
+  const entry: InlineEntry = { doc, statements: statementsOf(doc, idx.lowered), lid: idx.nextLid++ };
+  bucket.push(entry);
+  return entry;
 }
 
-function inline(idx: Indexes, origin: PolicyOrigin, ownerArn: string, name: string, doc: PolicyDocument, via?: string): AppliedPolicy {
-  const statements = inlineStatements(idx, doc);
-  return via ? { origin, name, id: `${ownerArn}#${name}`, via, statements } : { origin, name, id: `${ownerArn}#${name}`, statements };
+/** Appends the inline policy to `out` and its list's local id to `lids`. */
+function addInline(idx: Indexes, origin: PolicyOrigin, ownerArn: string, name: string, doc: PolicyDocument, out: AppliedPolicy[], lids: number[], via?: string): void {
+  const entry = inlineEntry(idx, doc);
+  const statements = entry.statements;
+  out.push(via ? { origin, name, id: `${ownerArn}#${name}`, via, statements } : { origin, name, id: `${ownerArn}#${name}`, statements });
+  lids.push(entry.lid);
 }
 
 type Attached = { PolicyName: string; PolicyArn: string };
 
-function attachManaged(idx: Indexes, origin: 'managed' | 'group-managed', attached: readonly Attached[], out: AppliedPolicy[], unresolved: string[], via?: string): void {
+function attachManaged(
+  idx: Indexes,
+  origin: 'managed' | 'group-managed',
+  attached: readonly Attached[],
+  out: AppliedPolicy[],
+  lids: number[],
+  unresolved: string[],
+  via?: string,
+): void {
   for (let i = 0; i < attached.length; i++) {
     const a = attached[i]!;
-    const statements = managedStatements(idx, a.PolicyArn);
-    if (statements) out.push(via ? { origin, name: a.PolicyName, id: a.PolicyArn, via, statements } : { origin, name: a.PolicyName, id: a.PolicyArn, statements });
-    else unresolved.push(a.PolicyArn);
+    const entry = managedEntry(idx, a.PolicyArn);
+    if (!entry) {
+      unresolved.push(a.PolicyArn);
+      continue;
+    }
+    const statements = entry.statements;
+    if (via) out.push({ origin, name: a.PolicyName, id: a.PolicyArn, via, statements });
+    else {
+      let applied = idx.applied.get(a.PolicyArn);
+      if (applied === undefined || applied.name !== a.PolicyName) {
+        const own: AppliedPolicy = { origin, name: a.PolicyName, id: a.PolicyArn, statements };
+        if (applied === undefined) idx.applied.set(a.PolicyArn, own);
+        applied = own;
+      }
+      out.push(applied);
+    }
+    lids.push(entry.lid);
   }
 }
 
-function groupPoliciesOf(idx: Indexes, groupName: string): { policies: AppliedPolicy[]; unresolved: string[] } | undefined {
+function groupPoliciesOf(idx: Indexes, groupName: string): GroupEntry | undefined {
   let entry = idx.groupPolicies.get(groupName);
   if (!entry) {
     const g = idx.groups.get(groupName);
     if (!g) return undefined;
-    entry = { policies: [], unresolved: [] };
+    entry = { policies: [], lids: [], unresolved: [] };
     for (let i = 0; i < g.GroupPolicyList.length; i++) {
       const p = g.GroupPolicyList[i]!;
-      entry.policies.push(inline(idx, 'group-inline', g.Arn, p.PolicyName, p.PolicyDocument, groupName));
+      addInline(idx, 'group-inline', g.Arn, p.PolicyName, p.PolicyDocument, entry.policies, entry.lids, groupName);
     }
-    attachManaged(idx, 'group-managed', g.AttachedManagedPolicies, entry.policies, entry.unresolved, groupName);
+    attachManaged(idx, 'group-managed', g.AttachedManagedPolicies, entry.policies, entry.lids, entry.unresolved, groupName);
     idx.groupPolicies.set(groupName, entry);
   }
   return entry;
@@ -198,15 +271,30 @@ function groupPoliciesOf(idx: Indexes, groupName: string): { policies: AppliedPo
 /** The `unresolvedPolicies` entry of a group missing from GroupDetailList (never an ARN, which starts with `arn:`). */
 export const unresolvedGroup = (groupName: string): string => `group:${groupName}`;
 
-function policySetOf(idx: Indexes, policies: AppliedPolicy[], boundary: NormalizedStatement[] | undefined): PolicySet {
-  const lists = policies.map((p) => p.statements);
-  const key = policySetKey(lists, boundary);
+function policySetOf(idx: Indexes, policies: AppliedPolicy[], lids: readonly number[], boundary: ListEntry | undefined): PolicySet {
+  // Insertion sort on a handful of local ids: no Set, no comparator call per pair.
+  const ids = new Array<number>(lids.length);
+  for (let i = 0; i < lids.length; i++) {
+    const id = lids[i]!;
+    let j = i - 1;
+    while (j >= 0 && ids[j]! > id) {
+      ids[j + 1] = ids[j]!;
+      j--;
+    }
+    ids[j + 1] = id;
+  }
+  let key = '';
+  for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) key += i === 0 ? `${ids[i]}` : `,${ids[i]}`;
+  key += boundary ? `|${boundary.lid}` : '|';
   let set = idx.sets.get(key);
   if (!set) {
     // First occurrences in order, as a Set would keep them (a handful of lists: no Set and iterator).
     const distinct: (readonly NormalizedStatement[])[] = [];
-    for (const list of lists) if (!distinct.includes(list)) distinct.push(list);
-    set = boundary ? { key, lists: distinct, boundary } : { key, lists: distinct };
+    for (let i = 0; i < policies.length; i++) {
+      const list = policies[i]!.statements;
+      if (!distinct.includes(list)) distinct.push(list);
+    }
+    set = boundary ? { key, lists: distinct, boundary: boundary.statements } : { key, lists: distinct };
     idx.sets.set(key, set);
   }
   return set;
@@ -248,12 +336,14 @@ function resolutionOf(idx: Indexes, a: Attachments): Resolution {
 
 function resolve(idx: Indexes, a: Attachments): Resolution {
   const policies: AppliedPolicy[] = [];
+  // Local ids of the policies' lists, in the same order (the policy set's key).
+  const lids: number[] = [];
   const unresolved: string[] = [];
   for (let i = 0; i < a.inlinePolicies.length; i++) {
     const p = a.inlinePolicies[i]!;
-    policies.push(inline(idx, 'inline', a.arn, p.PolicyName, p.PolicyDocument));
+    addInline(idx, 'inline', a.arn, p.PolicyName, p.PolicyDocument, policies, lids);
   }
-  attachManaged(idx, 'managed', a.managed, policies, unresolved);
+  attachManaged(idx, 'managed', a.managed, policies, lids, unresolved);
   for (let i = 0; i < a.groups.length; i++) {
     const groupName = a.groups[i]!;
     const g = groupPoliciesOf(idx, groupName);
@@ -262,11 +352,14 @@ function resolve(idx: Indexes, a: Attachments): Resolution {
       unresolved.push(unresolvedGroup(groupName));
       continue;
     }
-    for (let j = 0; j < g.policies.length; j++) policies.push(g.policies[j]!);
+    for (let j = 0; j < g.policies.length; j++) {
+      policies.push(g.policies[j]!);
+      lids.push(g.lids[j]!);
+    }
     for (let j = 0; j < g.unresolved.length; j++) unresolved.push(g.unresolved[j]!);
   }
   const boundary = boundaryOf(idx, a.boundaryArn, unresolved);
-  return { policies, unresolved, boundary, policySet: policySetOf(idx, policies, boundary) };
+  return { policies, unresolved, boundary: boundary?.statements, policySet: policySetOf(idx, policies, lids, boundary) };
 }
 
 /** Principals keep their raw tag list; the `tags` record is built only when read (no rule reads it today). */
@@ -328,11 +421,11 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
   return principals;
 }
 
-function boundaryOf(idx: Indexes, arn: string | undefined, unresolved: string[]): NormalizedStatement[] | undefined {
+function boundaryOf(idx: Indexes, arn: string | undefined, unresolved: string[]): ListEntry | undefined {
   if (!arn) return undefined;
-  const statements = managedStatements(idx, arn);
-  if (!statements) unresolved.push(arn);
-  return statements;
+  const entry = managedEntry(idx, arn);
+  if (!entry) unresolved.push(arn);
+  return entry;
 }
 
 // Decision flags of one statement list for one (action, resource), OR-ed across policies.

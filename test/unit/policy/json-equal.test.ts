@@ -1,0 +1,74 @@
+/**
+ * lib/policy/json-equal.ts: `sameJson` must answer exactly what comparing `JSON.stringify`
+ * texts answers (principal resolution shares inline statement lists by it), and `jsonHash`
+ * must agree with it (equal texts, equal hashes).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { jsonHash, sameJson } from '../../../lib/policy/json-equal';
+
+const text = (v: unknown): string | undefined => JSON.stringify(v);
+
+/** JSON values plus what JSON.stringify treats specially: undefined, NaN/±Infinity, -0, Dates, boxed primitives, functions. */
+const leaf = fc.oneof(
+  fc.constantFrom('', 'a', 'A', 's3:GetObject', 's3:getobject', '*', '1', 'null', 'true', 'é', '\u0000', 'a"b'),
+  fc.constantFrom(0, -0, 1, -1, 1.5, 1e21, 2 ** 31, 2 ** 32 + 0.25, NaN, Infinity, -Infinity),
+  fc.constantFrom(true, false, null, undefined),
+  fc.constantFrom(new Date(0), new Date(86_400_000), new Number(1), new String('a'), new Boolean(false), () => 1, Symbol('x')),
+);
+const value = fc.letrec((tie) => ({
+  v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.constantFrom('a', 'b', 'Effect', 'Action', '1', '0', 'toJSONx'), tie('v'), { maxKeys: 4 })),
+})).v;
+
+/** A copy that keeps the text (key order, values) but not the objects' identity, or changes one small thing. */
+function near(v: unknown, change: number): unknown {
+  if (Array.isArray(v)) return v.map((x, i) => near(x, i === 0 ? change : 0));
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    const keys = Object.keys(v);
+    if (change === 2) keys.reverse();
+    keys.forEach((k, i) => (out[k] = near((v as Record<string, unknown>)[k], i === 0 ? change : 0)));
+    if (change === 3) out.extra = undefined;
+    if (change === 4) out.extra = 1;
+    return out;
+  }
+  // What serialises like null (in an array) or like nothing (in an object) becomes null.
+  if (change === 5 && (v === undefined || typeof v === 'function' || typeof v === 'symbol' || (typeof v === 'number' && !Number.isFinite(v)))) return null;
+  if (change === 1 && typeof v === 'string') return `${v}x`;
+  if (change === 1 && typeof v === 'number') return v + 1;
+  return v;
+}
+
+describe('sameJson / jsonHash', () => {
+  it('agree with comparing JSON.stringify texts, for near copies and unrelated values', () => {
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: 5 }), value, (a, change, other) => {
+        for (const b of [near(a, change), other]) {
+          const same = text(a) === text(b);
+          expect(sameJson(a, b)).toBe(same);
+          if (same) expect(jsonHash(a)).toBe(jsonHash(b));
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('treats what JSON.stringify writes the same way as the same text', () => {
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson([undefined], [null])).toBe(true);
+    expect(sameJson({ n: NaN }, { n: null })).toBe(true);
+    expect(sameJson({ n: 0 }, { n: -0 })).toBe(true);
+    expect(sameJson({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
+    expect(sameJson({ d: new Date(0) }, { d: '1970-01-01T00:00:00.000Z' })).toBe(true);
+    expect(sameJson({ s: new String('x') }, { s: 'x' })).toBe(true);
+    expect(jsonHash({ a: 1, b: undefined })).toBe(jsonHash({ a: 1 }));
+    expect(() => sameJson({ a: 1n }, { a: 2n })).toThrow(TypeError);
+  });
+
+  it('tells inline policy documents apart as their texts do', () => {
+    const doc = (resource: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: resource }] });
+    expect(sameJson(doc('*'), doc('*'))).toBe(true);
+    expect(jsonHash(doc('*'))).toBe(jsonHash(doc('*')));
+    expect(sameJson(doc('*'), doc('arn:aws:s3:::b/*'))).toBe(false);
+  });
+});
