@@ -8,10 +8,11 @@
  * near-admin grants, not as admin: what they exclude matters and the breadth analysis
  * measures it.
  */
-import { decide, policyLabel, type AppliedPolicy, type PolicySet, type Principal } from './principals';
-import { statementCoversAllResources, type NormalizedStatement } from './document';
+import { decide, policyLabel, resolvedWithoutAdminPolicy, type AppliedPolicy, type PolicySet, type Principal } from './principals';
+import type { NormalizedStatement } from './document';
+import { ADMINISTRATOR_ACCESS_ARN, GRANTS_STAR, GRANTS_STAR_UNCONDITIONALLY, NOT_ACTION_ON_ALL, adminFactsOf, namedInAdminAssessment } from './admin-facts';
 
-export const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+export { ADMINISTRATOR_ACCESS_ARN } from './admin-facts';
 
 export interface AdminAssessment {
   admin: boolean;
@@ -36,6 +37,8 @@ const adminMemo = new WeakMap<readonly AppliedPolicy[], { unresolved: readonly s
  * rules ask). The result is shared: never mutate it.
  */
 export function assessAdmin(p: Principal): AdminAssessment {
+  // Resolution already knows (most principals): no policy to name, AdministratorAccess not missing.
+  if (resolvedWithoutAdminPolicy(p)) return NOT_ADMIN;
   const m = adminMemo.get(p.policies);
   if (m && m.unresolved === p.unresolvedPolicies && m.set === p.policySet) return m.assessment;
   const assessment = computeAdmin(p);
@@ -58,16 +61,8 @@ const summaries = new WeakMap<readonly NormalizedStatement[], ListSummary>();
 function summaryOf(statements: readonly NormalizedStatement[]): ListSummary {
   let summary = summaries.get(statements);
   if (!summary) {
-    summary = { grantsStar: false, grantsStarUnconditionally: false, notActionOnAll: false };
-    for (const s of statements) {
-      if (s.effect !== 'Allow' || !statementCoversAllResources(s)) continue;
-      if (s.actions?.some((a) => a === '*' || a === '*:*')) {
-        summary.grantsStar = true;
-        if (!s.conditional) summary.grantsStarUnconditionally = true;
-      } else if (s.notActions) {
-        summary.notActionOnAll = true;
-      }
-    }
+    const facts = adminFactsOf(statements);
+    summary = { grantsStar: (facts & GRANTS_STAR) !== 0, grantsStarUnconditionally: (facts & GRANTS_STAR_UNCONDITIONALLY) !== 0, notActionOnAll: (facts & NOT_ACTION_ON_ALL) !== 0 };
     summaries.set(statements, summary);
   }
   return summary;
@@ -80,7 +75,7 @@ const NOT_ADMIN: AdminAssessment = Object.freeze({ admin: false, conditional: fa
 function namedInAssessment(policy: AppliedPolicy): boolean {
   if (policy.id === ADMINISTRATOR_ACCESS_ARN) return true;
   const summary = summaryOf(policy.statements);
-  return summary.grantsStar || summary.notActionOnAll;
+  return namedInAdminAssessment(policy.id, (summary.grantsStar ? GRANTS_STAR : 0) | (summary.notActionOnAll ? NOT_ACTION_ON_ALL : 0));
 }
 
 function computeAdmin(p: Principal): AdminAssessment {

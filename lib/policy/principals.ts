@@ -18,6 +18,7 @@ import {
   type NormalizedStatement,
 } from './document';
 import { jsonHash, sameJson } from './json-equal';
+import { ADMINISTRATOR_ACCESS_ARN, adminFactsOf, namedInAdminAssessment } from './admin-facts';
 import { decideOnAll, decideOnAllMany, listAllowsAnyOnAllMany, listAllowsOnAll, loweredActions, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
@@ -113,6 +114,8 @@ function keyOfSortedIds(ids: readonly number[], boundary: readonly NormalizedSta
 interface ListEntry {
   statements: NormalizedStatement[];
   lid: number;
+  /** `adminFactsOf(statements)`, worked out while the statements are in cache. */
+  adminFacts: number;
 }
 
 /** A distinct inline document of one resolution (see `inlineStatements`). */
@@ -143,7 +146,8 @@ interface Indexes {
   inlineByHash: Map<number, InlineEntry[]>;
   /** Lower-cased action texts shared by every statement of the resolution. */
   lowered: LoweredActions;
-  nextLid: number;
+  /** Every list entry, by local id. */
+  entries: ListEntry[];
   sets: Map<string, PolicySet>;
   /**
    * Resolutions of principals without inline policies, by attachment signature (groups,
@@ -158,6 +162,17 @@ interface Resolution {
   unresolved: string[];
   boundary: NormalizedStatement[] | undefined;
   policySet: PolicySet;
+  /** No policy an admin assessment names and AdministratorAccess not among the unresolved (see `resolvedWithoutAdminPolicy`). */
+  adminFree: boolean;
+}
+
+/** A new list entry with the next local id. */
+function newEntry<E extends ListEntry>(idx: Indexes, entry: Omit<E, 'lid' | 'adminFacts'>): E {
+  const e = entry as E;
+  e.lid = idx.entries.length;
+  e.adminFacts = adminFactsOf(e.statements);
+  idx.entries.push(e);
+  return e;
 }
 
 function buildIndexes(details: AuthorizationDetails): Indexes {
@@ -175,7 +190,7 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     groupPolicies: new Map(),
     inlineByHash: new Map(),
     lowered: new Map(),
-    nextLid: 1,
+    entries: [],
     sets: new Map(),
     bySignature: new Map(),
   };
@@ -186,7 +201,7 @@ function managedEntry(idx: Indexes, arn: string): ListEntry | undefined {
   if (!entry) {
     const doc = idx.documents.get(arn);
     if (!doc) return undefined;
-    entry = { statements: statementsOf(doc, idx.lowered), lid: idx.nextLid++ };
+    entry = newEntry<ListEntry>(idx, { statements: statementsOf(doc, idx.lowered) });
     idx.managed.set(arn, entry);
   }
   return entry;
@@ -206,7 +221,7 @@ function inlineEntry(idx: Indexes, doc: PolicyDocument): ListEntry {
     bucket = [];
     idx.inlineByHash.set(hash, bucket);
   }
-  const entry: InlineEntry = { doc, statements: statementsOf(doc, idx.lowered), lid: idx.nextLid++ };
+  const entry = newEntry<InlineEntry>(idx, { doc, statements: statementsOf(doc, idx.lowered) });
   bucket.push(entry);
   return entry;
 }
@@ -359,7 +374,9 @@ function resolve(idx: Indexes, a: Attachments): Resolution {
     for (let j = 0; j < g.unresolved.length; j++) unresolved.push(g.unresolved[j]!);
   }
   const boundary = boundaryOf(idx, a.boundaryArn, unresolved);
-  return { policies, unresolved, boundary: boundary?.statements, policySet: policySetOf(idx, policies, lids, boundary) };
+  let adminFree = !unresolved.includes(ADMINISTRATOR_ACCESS_ARN);
+  for (let i = 0; i < policies.length && adminFree; i++) if (namedInAdminAssessment(policies[i]!.id, idx.entries[lids[i]!]!.adminFacts)) adminFree = false;
+  return { policies, unresolved, boundary: boundary?.statements, policySet: policySetOf(idx, policies, lids, boundary), adminFree };
 }
 
 /** Principals keep their raw tag list; the `tags` record is built only when read (no rule reads it today). */
@@ -373,6 +390,7 @@ class ResolvedPrincipal implements Principal {
   public readonly policySet: PolicySet;
   #rawTags: readonly { Key: string; Value: string }[] | undefined;
   #tags: Record<string, string> | undefined;
+  readonly #adminFree: boolean;
 
   public constructor(type: 'user' | 'role', name: string, arn: string, r: Resolution, tags: readonly { Key: string; Value: string }[] | undefined) {
     this.type = type;
@@ -384,6 +402,12 @@ class ResolvedPrincipal implements Principal {
     this.policySet = r.policySet;
     this.#rawTags = tags;
     this.#tags = undefined;
+    this.#adminFree = r.adminFree;
+  }
+
+  /** See `resolvedWithoutAdminPolicy`. */
+  public static adminFree(p: Principal): boolean {
+    return #adminFree in p && p.#adminFree;
   }
 
   public get tags(): Record<string, string> {
@@ -391,6 +415,14 @@ class ResolvedPrincipal implements Principal {
     return this.#tags;
   }
 }
+
+/**
+ * True when the principal comes from `resolvePrincipals` and resolution found none of its
+ * policies named by an admin assessment (none grants `*` on `*` or allows NotAction on `*`, none
+ * is AdministratorAccess) and AdministratorAccess is not among its unresolved policies: its
+ * assessment is "not admin" with nothing to name (lib/policy/admin.ts). False says nothing.
+ */
+export const resolvedWithoutAdminPolicy = (p: Principal): boolean => ResolvedPrincipal.adminFree(p);
 
 const NO_GROUPS: readonly string[] = [];
 
