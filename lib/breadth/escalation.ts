@@ -329,22 +329,30 @@ function selfOnlyGrants(byArn: SelfOnlyGrants[], arn: string, words: number): Se
 }
 
 /**
- * Per calculator, weakly: no module-level reference to the last calculator, which would keep a
- * finished analysis (its arenas, tens of MB) alive in a warm Lambda container until the next one.
+ * Per calculator, weakly (no module-level reference to the last calculator, which would keep a
+ * finished analysis, its arenas, tens of MB, alive in a warm Lambda container until the next
+ * one): each list's facts by the calculator's slot of the list (no lookup by list object).
  */
-const listMemos = new WeakMap<BreadthCalculator, WeakMap<readonly NormalizedStatement[], ListEscalation>>();
+const listMemos = new WeakMap<BreadthCalculator, (ListEscalation | undefined)[]>();
 
-function listEscalation(statements: readonly NormalizedStatement[], index: EscalationIndex, calc: BreadthCalculator): ListEscalation {
+function listMemo(calc: BreadthCalculator): (ListEscalation | undefined)[] {
   let memo = listMemos.get(calc);
   if (!memo) {
-    memo = new WeakMap();
+    memo = [];
     listMemos.set(calc, memo);
   }
-  let out = memo.get(statements);
+  return memo;
+}
+
+function listEscalation(statements: readonly NormalizedStatement[], index: EscalationIndex, calc: BreadthCalculator, memo: (ListEscalation | undefined)[]): ListEscalation {
+  const slot = calc.listSlotOf(statements);
+  // Slots are dense (0, 1, 2…): fill up to the slot so the array stays a plain list, never a dictionary.
+  while (memo.length <= slot) memo.push(undefined);
+  let out = memo[slot];
   if (out) return out;
   // Most lists grant no path action at all (their Allow masks miss every path word): one shared answer.
-  if (!calc.listAllowTouches(statements, index.wordSlot)) {
-    memo.set(statements, NO_PATH_ACTION);
+  if (!calc.listAllowTouchesAt(slot, index.wordSlot)) {
+    memo[slot] = NO_PATH_ACTION;
     return NO_PATH_ACTION;
   }
   const maskWords = index.maskWords;
@@ -352,7 +360,7 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
   const { flags, masks } = out;
   const { words, byWord, ids } = index;
   // The action sets the list's fold gave its statements (no lookup per statement).
-  const actionSets = calc.listStatementActions(statements);
+  const actionSets = calc.listStatementActionsAt(slot);
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i]!;
     if (s.effect !== 'Allow') continue;
@@ -394,7 +402,7 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
       }
     }
   }
-  memo.set(statements, out);
+  memo[slot] = out;
   return out;
 }
 
@@ -554,8 +562,9 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
   setFactCount = 0;
   setPassRoleCount = -1;
   // Lists granting no path action add nothing to any action's facts.
+  const memo = listMemo(calc);
   for (const list of lists) {
-    const facts = listEscalation(list, index, calc);
+    const facts = listEscalation(list, index, calc, memo);
     if (facts !== NO_PATH_ACTION) setFacts[setFactCount++] = facts;
   }
   const words = index.maskWords;
@@ -668,7 +677,8 @@ function comparedArns(): string[] | undefined {
  */
 export function materializeEscalations(principal: Principal, paths: readonly HeldPath[], held: HeldActions, index: EscalationIndex, calc: BreadthCalculator): EscalationMatch[] {
   const policies = principal.policies;
-  const lists = policies.map((pol) => listEscalation(pol.statements, index, calc));
+  const memo = listMemo(calc);
+  const lists = policies.map((pol) => listEscalation(pol.statements, index, calc, memo));
   // iam:PassRole alone is in many paths: each action's grants are looked up once.
   const detailsCache: (GrantDetails | undefined)[] = [];
   const detailsOf = (e: number): GrantDetails => {
