@@ -9,6 +9,7 @@ import { allowListed, listId, principalsOf, type AppliedPolicy, type PolicySet, 
 import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE } from './effective';
 import { escalationIndex, heldEscalationActions, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath, type HeldPaths } from './escalation';
+import { orderByTotalThenKey } from './key-order';
 import { breadthCounts, distribution, modifiedZScores, type BreadthCounts, type DataReadLists, type Distribution } from './metrics';
 
 export type Usage = 'used' | 'never' | 'unknown';
@@ -440,8 +441,17 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
     const admin = shared.allowsStar || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
     principals[i] = new AnalysedPrincipal(p, shared.counts, admin, admin || !held ? null : namingOf(p, shared, held, index, calculator), usage);
   }
-  principals.sort((a, b) => b.total - a.total || byKey.compare(a.key, b.key));
-  const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals };
+  // Broadest first, then by key (byKey's order; most pairs decided without the collator).
+  const totals = new Float64Array(principals.length);
+  const keys: string[] = new Array<string>(principals.length);
+  for (let i = 0; i < principals.length; i++) {
+    totals[i] = principals[i]!.total;
+    keys[i] = principals[i]!.key;
+  }
+  const order = orderByTotalThenKey(totals, keys, byKey);
+  const ranked: PrincipalBreadth[] = new Array<PrincipalBreadth>(principals.length);
+  for (let i = 0; i < order.length; i++) ranked[i] = principals[order[i]!]!;
+  const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals: ranked };
   cache.set(details, { input, catalog, analysis });
   return analysis;
 }

@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { orderByTotalThenKey } from '../../../lib/breadth/key-order';
+
+/** The order the analysis has always had: total descending, then `collator.compare` of the keys (a stable sort). */
+function expected(totals: readonly number[], keys: readonly string[], collator: Intl.Collator): number[] {
+  return keys.map((_, i) => i).sort((i, j) => totals[j]! - totals[i]! || collator.compare(keys[i]!, keys[j]!));
+}
+
+// Printable ASCII with extra weight on what tells keys apart at the primary level only by case,
+// punctuation or length (prefixes); a few characters outside the table (accents, a non-Latin letter).
+const asciiChar = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c));
+const trickyChar = fc.constantFrom('a', 'A', 'b', 'B', 'z', 'Z', '-', '_', '.', '/', '0', '9', '@', '+', '=', ',', ' ');
+const outside = fc.constantFrom('é', 'É', 'ß', 'ø', 'Ж', '\u0301', 'ﬁ');
+const key = (chars: fc.Arbitrary<string>) => fc.array(chars, { minLength: 0, maxLength: 8 }).map((cs) => cs.join(''));
+const keys = (chars: fc.Arbitrary<string>) =>
+  fc.array(
+    fc.tuple(fc.constantFrom('user/', 'role/', 'User/', ''), key(chars), fc.integer({ min: 0, max: 3 })),
+    { minLength: 0, maxLength: 60 },
+  );
+
+describe('orderByTotalThenKey', () => {
+  for (const [name, collator] of [
+    ['the default collator', new Intl.Collator()],
+    ['an English collator', new Intl.Collator('en')],
+    ['a Czech collator (contraction ch: no shortcut)', new Intl.Collator('cs')],
+    ['a collator ignoring punctuation (no shortcut)', new Intl.Collator('en', { ignorePunctuation: true })],
+  ] as const) {
+    it(`orders like total then ${name} (ASCII keys, ties on total)`, () => {
+      fc.assert(
+        fc.property(keys(fc.oneof(asciiChar, trickyChar, trickyChar)), (rows) => {
+          const ks = rows.map(([prefix, k]) => prefix + k);
+          const totals = rows.map(([, , t]) => t);
+          expect(orderByTotalThenKey(totals, ks, collator)).toEqual(expected(totals, ks, collator));
+        }),
+        { numRuns: 300 },
+      );
+    });
+    it(`orders like total then ${name} (keys with characters outside the table)`, () => {
+      fc.assert(
+        fc.property(keys(fc.oneof(trickyChar, outside)), (rows) => {
+          const ks = rows.map(([prefix, k]) => prefix + k);
+          const totals = rows.map(([, , t]) => t);
+          expect(orderByTotalThenKey(totals, ks, collator)).toEqual(expected(totals, ks, collator));
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it('leaves a locale with contractions to the collator (Czech: ch sorts after h)', () => {
+    const ks = ['user/cha', 'user/ha', 'user/ia', 'user/ca', 'user/Cha', 'user/chb'];
+    const totals = ks.map(() => 1);
+    const collator = new Intl.Collator('cs');
+    expect(orderByTotalThenKey(totals, ks, collator).map((i) => ks[i])).toEqual(['user/ca', 'user/ha', 'user/cha', 'user/Cha', 'user/chb', 'user/ia']);
+  });
+
+  it('orders principal-like keys differing only in case, punctuation or length', () => {
+    const ks = ['user/app-1', 'user/App-1', 'user/app_1', 'user/app1', 'user/app-10', 'role/app-1', 'user/app-1a', 'user/app.1', 'user/APP-1', 'user/app'];
+    const totals = ks.map(() => 5);
+    const collator = new Intl.Collator();
+    expect(orderByTotalThenKey(totals, ks, collator)).toEqual(expected(totals, ks, collator));
+  });
+});
