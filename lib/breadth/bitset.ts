@@ -156,6 +156,20 @@ export class IntTupleMap {
     return true;
   }
 
+  /** Replace the value of a key in the map (`add` it when absent). */
+  public set(head: number, codes: Int32Array, n: number, value: number): void {
+    const mask = this.index.length - 1;
+    for (let pos = IntTupleMap.hash(head, codes, n) & mask; ; pos = (pos + 1) & mask) {
+      const e = this.index[pos]!;
+      if (e < 0) break;
+      if (this.matches(e, head, codes, n)) {
+        this.values[e] = value;
+        return;
+      }
+    }
+    this.add(head, codes, n, value);
+  }
+
   /** Store `value` (≥ 0) for a key not in the map. */
   public add(head: number, codes: Int32Array, n: number, value: number): void {
     const e = this.size;

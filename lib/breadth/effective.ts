@@ -106,6 +106,17 @@ export interface PolicyMasks {
 interface BoundaryMasks {
   ranges: Int32Array;
   slots: Int32Array;
+  /** 1, 2, 3… per calculator (a key part of `baseResults`). */
+  id: number;
+}
+
+/** The result of a dense set's bases alone under its boundary (see `BreadthCalculator.baseResultOf`). */
+interface BaseResult {
+  /** granted, conditional, grantedOnAll, conditionalOnAll, `words` each, back to back. */
+  values: Uint32Array;
+  /** Non-zero words, ascending (the first `count`). */
+  nonZero: Int32Array;
+  count: number;
 }
 
 export interface EffectivePermissions {
@@ -328,6 +339,7 @@ export class BreadthCalculator {
   /** `listStatementActions` answers by list slot. */
   private readonly listActionViews: (SparseBits[] | undefined)[] = [];
   private readonly boundaryCache = new WeakMap<readonly NormalizedStatement[], BoundaryMasks>();
+  private boundaryCount = 0;
 
   /** Dense scratch used while folding one list: mask k of word w at fold[w * MASKS + k]. */
   private readonly fold: Uint32Array;
@@ -753,7 +765,7 @@ export class BreadthCalculator {
     const slots = new Int32Array(statements.length);
     for (let j = 0; j < statements.length; j++) slots[j] = this.newStatementSlot(statements[j]!);
     this.foldStatements(statements, true, slots, 0);
-    const masks: BoundaryMasks = { ranges: new Int32Array(LIST_STRIDE), slots };
+    const masks: BoundaryMasks = { ranges: new Int32Array(LIST_STRIDE), slots, id: ++this.boundaryCount };
     this.storeFold(masks.ranges, 0);
     this.boundaryCache.set(statements, masks);
     return masks;
@@ -1104,7 +1116,7 @@ export class BreadthCalculator {
    * count; without a boundary every action passes it unconditionally. Returns the count of
    * non-zero result words.
    */
-  private settle(dense: boolean, hasBoundary: boolean): number {
+  private settle(dense: boolean, hasBoundary: boolean, overwrite = false): number {
     if (dense) return this.settleDense(hasBoundary);
     const n = this.computeCount;
     const touched = this.computeTouched;
@@ -1150,6 +1162,11 @@ export class BreadthCalculator {
         grantedOnAll[i] = ga;
         conditionalOnAll[i] = ca;
         nonZeroWords[nonZero++] = i;
+      } else if (overwrite) {
+        granted[i] = 0;
+        conditional[i] = 0;
+        grantedOnAll[i] = 0;
+        conditionalOnAll[i] = 0;
       }
     }
     return nonZero;
@@ -1266,6 +1283,10 @@ export class BreadthCalculator {
     if (b) size += BreadthCalculator.foldedWords(b.ranges, 0, DENY);
     // Few words: stamp them and visit them in order. Many: scan the whole scratch.
     const dense = size > DENSE_WORDS;
+    if (dense) {
+      const based = this.baseResultOf(lists.length, b);
+      if (based) return this.computeOverBase(based, lists.length, b);
+    }
     // A dense settle writes every result word; a sparse one only its own.
     if (!dense) this.clearResult();
     this.computeRound += 1;
@@ -1286,6 +1307,174 @@ export class BreadthCalculator {
     const r = this.result;
     r.nonZeroCount = this.settle(dense, b !== undefined);
     this.clearScratch(dense);
+    return r;
+  }
+
+  /**
+   * Dense sets are mostly their bases (a `NotAction` grant: ~700 words) plus a few words of
+   * their other statements, and many sets share the same bases under the same boundary (or
+   * none). The result on a word no other range of the set touches depends only on the bases
+   * and the boundary's Allow masks there: it is computed once per such pair (on its second
+   * sighting: most pairs are seen once) and copied; only the words of the set's own ranges are
+   * settled, as a sparse set's are. Not used when a base is hard (its statements' resource
+   * shapes would matter on every word) or the boundary has a base among its Denies or hard
+   * actions: `baseResultOf` returns undefined and the dense settle runs.
+   */
+  private readonly baseResultKeys = new IntTupleMap();
+  private readonly baseResults: BaseResult[] = [];
+  /** The set's bases (arena start, end, masks), by start: `baseResultOf`'s key, read again by `computeOverBase`. */
+  private baseKey = new Int32Array(18);
+  private baseKeyLength = 0;
+
+  private baseResultOf(listCount: number, b: BoundaryMasks | undefined): BaseResult | undefined {
+    if (b && (b.ranges[BASE_MASKS]! & ~((1 << DENY) - 1)) !== 0) return undefined;
+    const ranges = this.listRanges;
+    let n = 0;
+    for (let q = 0; q < listCount; q++) {
+      const base = LIST_STRIDE * this.setLists[q]!;
+      const masks = ranges[base + BASE_MASKS]!;
+      if (masks === 0) continue;
+      if (masks & (1 << HARD)) return undefined;
+      const start = ranges[base + BASE_START]!;
+      let e = 0;
+      while (e < n && this.baseKey[e]! !== start) e += 3;
+      if (e < n) {
+        this.baseKey[e + 2]! |= masks;
+        continue;
+      }
+      this.baseKey = growInt32(this.baseKey, n + 3);
+      const key = this.baseKey;
+      // Insertion by start: the key ignores the order the lists come in.
+      let j = n;
+      while (j > 0 && key[j - 3]! > start) {
+        key[j] = key[j - 3]!;
+        key[j + 1] = key[j - 2]!;
+        key[j + 2] = key[j - 1]!;
+        j -= 3;
+      }
+      key[j] = start;
+      key[j + 1] = ranges[base + BASE_END]!;
+      key[j + 2] = masks;
+      n += 3;
+    }
+    if (n === 0) return undefined;
+    this.baseKeyLength = n;
+    const head = b ? b.id : 0;
+    const known = this.baseResultKeys.get(head, this.baseKey, n);
+    if (known > 0) return this.baseResults[known - 1];
+    if (known < 0) {
+      this.baseResultKeys.add(head, this.baseKey, n, 0);
+      return undefined;
+    }
+    const result = this.settleBases(n, b);
+    this.baseResults.push(result);
+    this.baseResultKeys.set(head, this.baseKey, n, this.baseResults.length);
+    return result;
+  }
+
+  /** The dense settle of the bases of `baseKey[0 .. n)` alone under boundary `b`, copied out of the result scratch. */
+  private settleBases(n: number, b: BoundaryMasks | undefined): BaseResult {
+    const W = this.words;
+    const acc = this.acc;
+    for (let e = 0; e < n; e += 3) {
+      const image = this.baseImage(this.baseKey[e]!, this.baseKey[e + 1]!);
+      const masks = this.baseKey[e + 2]!;
+      for (let key = 0; key < MASKS; key++) {
+        if (!(masks & (1 << key))) continue;
+        const offset = key * W;
+        for (let i = 0; i < W; i++) acc[offset + i]! |= image[i]!;
+      }
+    }
+    if (b) this.expandBoundary(b.ranges);
+    else if (!this.boundaryAllOnes) {
+      this.boundaryAllow.fill(0xffffffff);
+      this.boundaryAllOnes = true;
+    }
+    // No hard actions: the bases are not hard and the boundary's Denies and hard actions are not merged.
+    const count = this.settleDense(b !== undefined);
+    acc.fill(0);
+    const r = this.result;
+    r.nonZeroCount = count;
+    const values = new Uint32Array(4 * W);
+    values.set(r.granted, 0);
+    values.set(r.conditional, W);
+    values.set(r.grantedOnAll, 2 * W);
+    values.set(r.conditionalOnAll, 3 * W);
+    return { values, nonZero: r.nonZeroWords.slice(0, count), count };
+  }
+
+  /**
+   * A dense set from its bases' result (`based`): that result copied, then the words of the
+   * set's own ranges (and its boundary's) merged with the bases' values there and settled.
+   */
+  private computeOverBase(based: BaseResult, listCount: number, b: BoundaryMasks | undefined): EffectivePermissions {
+    const W = this.words;
+    const r = this.result;
+    const v = based.values;
+    r.granted.set(v.subarray(0, W));
+    r.conditional.set(v.subarray(W, 2 * W));
+    r.grantedOnAll.set(v.subarray(2 * W, 3 * W));
+    r.conditionalOnAll.set(v.subarray(3 * W, 4 * W));
+    this.computeRound += 1;
+    this.computeCount = 0;
+    const ranges = this.listRanges;
+    for (let q = 0; q < listCount; q++) {
+      const base = LIST_STRIDE * this.setLists[q]!;
+      for (let key = ALLOW; key < MASKS; key++) {
+        const start = ranges[base + key]!;
+        const end = ranges[base + key + 1]!;
+        if (start !== end) this.orStamped(this.listArena, key, start, end);
+      }
+    }
+    if (b) {
+      for (let key = DENY; key < MASKS; key++) {
+        const start = b.ranges[key]!;
+        const end = b.ranges[key + 1]!;
+        if (start !== end) this.orStamped(this.listArena, key, start, end);
+      }
+      this.expandBoundary(b.ranges);
+    }
+    // The bases' values on the stamped words (the set's bases are the key's: baseKey still holds them).
+    const acc = this.acc;
+    const touched = this.computeTouched;
+    const n = this.computeCount;
+    const keyLength = this.baseKeyLength;
+    for (let e = 0; e < keyLength; e += 3) {
+      const image = this.baseImage(this.baseKey[e]!, this.baseKey[e + 1]!);
+      const masks = this.baseKey[e + 2]!;
+      for (let k = 0; k < n; k++) {
+        const i = touched[k]!;
+        const value = image[i]!;
+        if (value === 0) continue;
+        for (let key = 0; key < MASKS; key++) if (masks & (1 << key)) acc[key * W + i]! |= value;
+      }
+    }
+    this.hardReady = false;
+    this.hardLists = listCount;
+    this.hardBoundary = b;
+    // Settles the stamped words (sorting them), zeros included over the copied values.
+    this.settle(false, b !== undefined, true);
+    this.clearScratch(false);
+    // Non-zero words: the bases' outside the stamped words, and the stamped words now non-zero.
+    const out = r.nonZeroWords;
+    const from = based.nonZero;
+    const m = based.count;
+    let i = 0;
+    let j = 0;
+    let count = 0;
+    while (i < m || j < n) {
+      const a = i < m ? from[i]! : W;
+      const t = j < n ? touched[j]! : W;
+      if (a < t) {
+        out[count++] = a;
+        i += 1;
+      } else {
+        if ((r.granted[t]! | r.conditional[t]! | r.grantedOnAll[t]! | r.conditionalOnAll[t]!) !== 0) out[count++] = t;
+        j += 1;
+        if (a === t) i += 1;
+      }
+    }
+    r.nonZeroCount = count;
     return r;
   }
 

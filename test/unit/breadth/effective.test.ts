@@ -108,6 +108,37 @@ describe('effective permissions: properties', () => {
     );
   });
 
+  it('sets sharing a NotAction grant (and boundary) computed one after another equal each computed alone', () => {
+    // From the second set with the same bases and boundary on, the calculator reuses their result.
+    const masks = (e: ReturnType<BreadthCalculator['computeLists']>): string =>
+      [e.granted, e.conditional, e.grantedOnAll, e.conditionalOnAll].map((m) => m.join(',')).join('|') + `#${e.nonZeroWords.subarray(0, e.nonZeroCount).join(',')}`;
+    const arbShared = fc.array(
+      fc.constantFrom<Stmt>(
+        { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' },
+        { Effect: 'Allow', NotAction: ['iam:*'], Resource: 'arn:aws:s3:::b/*' },
+        { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+        { Effect: 'Allow', NotAction: ['s3:*', 'ec2:*'], NotResource: 'arn:aws:s3:::b/*' },
+        { Effect: 'Deny', NotAction: ['s3:*', 'iam:*'], Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        allow('*'),
+      ),
+      { minLength: 1, maxLength: 2 },
+    );
+    fc.assert(
+      fc.property(arbShared, fc.array(arbPolicies, { minLength: 3, maxLength: 5 }), fc.option(arbPolicy, { nil: undefined }), (shared, others, boundary) => {
+        const d = details({
+          roles: others.map((inline, k) => ({ name: `r${k}`, managed: ['S'], inline, ...(boundary && k % 2 === 0 ? { boundary: 'b' } : {}) })),
+          policies: { S: shared, ...(boundary ? { b: boundary } : {}) },
+        });
+        const sets = resolvePrincipals(d).map((p) => p.policySet);
+        const calc = new BreadthCalculator(catalog);
+        for (const set of [...sets, ...sets]) {
+          expect(masks(calc.computeLists(set.lists, set.boundary))).toBe(masks(new BreadthCalculator(catalog).computeLists(set.lists, set.boundary)));
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('a wildcard Allow grants exactly what the explicit list of its actions grants', () => {
     fc.assert(
       fc.property(fc.constantFrom('s3:Get*', 'ec2:Describe*', 'iam:*User*', '*:List*', 'lambda:*', 'dynamodb:?can'), (pattern) => {
