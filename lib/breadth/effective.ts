@@ -1459,21 +1459,31 @@ export class BreadthCalculator {
     const out = r.nonZeroWords;
     const from = based.nonZero;
     const m = based.count;
-    let i = 0;
-    let j = 0;
-    let count = 0;
-    while (i < m || j < n) {
-      const a = i < m ? from[i]! : W;
-      const t = j < n ? touched[j]! : W;
-      if (a < t) {
-        out[count++] = a;
-        i += 1;
-      } else {
-        if ((r.granted[t]! | r.conditional[t]! | r.grantedOnAll[t]! | r.conditionalOnAll[t]!) !== 0) out[count++] = t;
-        j += 1;
-        if (a === t) i += 1;
+    // Usually no stamped word changes between zero and non-zero (the base covers it either way): copy the bases' list.
+    let changed = false;
+    for (let k = 0; k < n; k++) {
+      const t = touched[k]!;
+      const now = (r.granted[t]! | r.conditional[t]! | r.grantedOnAll[t]! | r.conditionalOnAll[t]!) !== 0;
+      if (now !== ((v[t]! | v[W + t]! | v[2 * W + t]! | v[3 * W + t]!) !== 0)) {
+        changed = true;
+        break;
       }
     }
+    if (!changed) {
+      out.set(from.subarray(0, m));
+      r.nonZeroCount = m;
+      return r;
+    }
+    // Merge: the bases' words up to each stamped word copied in a tight loop, the stamped word listed when non-zero.
+    let i = 0;
+    let count = 0;
+    for (let k = 0; k < n; k++) {
+      const t = touched[k]!;
+      while (i < m && from[i]! < t) out[count++] = from[i++]!;
+      if (i < m && from[i] === t) i += 1;
+      if ((r.granted[t]! | r.conditional[t]! | r.grantedOnAll[t]! | r.conditionalOnAll[t]!) !== 0) out[count++] = t;
+    }
+    while (i < m) out[count++] = from[i++]!;
     r.nonZeroCount = count;
     return r;
   }
