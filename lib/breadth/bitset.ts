@@ -107,6 +107,33 @@ export function sortPrefix(a: Int32Array, n: number): void {
   }
 }
 
+/**
+ * `sortPrefix` for distinct values below `32 * bits.length` (word indices): more than a few are
+ * sorted by setting their bits in `bits` (all zero, left so) and reading it back in order, in
+ * O(n + bits.length) with no comparison sort and no view object.
+ */
+export function sortDistinct(a: Int32Array, n: number, bits: Uint32Array): void {
+  if (n <= 16) {
+    sortPrefix(a, n);
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    const v = a[k]!;
+    bits[v >>> 5]! |= 1 << (v & 31);
+  }
+  let k = 0;
+  for (let b = 0; b < bits.length; b++) {
+    let x = bits[b]!;
+    if (x === 0) continue;
+    bits[b] = 0;
+    while (x !== 0) {
+      const low = x & -x;
+      a[k++] = (b << 5) + (31 - Math.clz32(low));
+      x ^= low;
+    }
+  }
+}
+
 /** `a`, or a copy twice as long when `a` has fewer than `n` entries (for per-slot tables). */
 export function growInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   if (n <= a.length) return a;

@@ -28,7 +28,7 @@ import { decideCovering, type CoveringStatements, type Decision } from '../polic
 import type { ArnTemplate } from '../policy/resources';
 import { glob, MAX_PATTERN_LENGTH } from '../policy/glob';
 import type { Principal } from '../policy/principals';
-import { growInt32, IntTupleMap, newBitset, sortPrefix, SparseArena, wordsFor, type Bitset } from './bitset';
+import { growInt32, IntTupleMap, newBitset, sortDistinct, SparseArena, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
 
 export const SCOPE_NOTE =
@@ -323,6 +323,8 @@ export class BreadthCalculator {
   private readonly patternCache = new Map<string, SparseBits>();
   /** Word indices set in `scratch` by unionOfPatterns (values are never 0 once set). */
   private readonly unionTouched: Int32Array;
+  /** One bit per catalog word: `sortDistinct`'s scratch (all zero between calls). */
+  private readonly sortBits: Uint32Array;
   private readonly scratch: Bitset;
 
   /** List slots of identity statement lists (boundaries are folded apart: `boundaryCache`). */
@@ -359,6 +361,7 @@ export class BreadthCalculator {
     this.unionTouched = new Int32Array(wordsFor(n));
     this.computeTouched = new Int32Array(wordsFor(n));
     this.computeStamp = new Int32Array(wordsFor(n));
+    this.sortBits = new Uint32Array(wordsFor(wordsFor(n)));
     this.touched = new Int32Array(wordsFor(n));
     this.touchStamp = new Int32Array(wordsFor(n));
     this.fold = new Uint32Array(wordsFor(n) * MASKS);
@@ -520,7 +523,7 @@ export class BreadthCalculator {
     const arena = this.stmtArena;
     arena.reserve(n);
     const start = arena.top;
-    sortPrefix(touched, n);
+    sortDistinct(touched, n, this.sortBits);
     const { words, values } = arena;
     for (let k = 0; k < n; k++) {
       const w = touched[k]!;
@@ -644,7 +647,7 @@ export class BreadthCalculator {
       }
     }
     // Ascending word order: sparse sets are binary-searched.
-    sortPrefix(this.touched, this.touchedCount);
+    sortDistinct(this.touched, this.touchedCount, this.sortBits);
     return allowsStar;
   }
 
@@ -1120,7 +1123,7 @@ export class BreadthCalculator {
     if (dense) return this.settleDense(hasBoundary);
     const n = this.computeCount;
     const touched = this.computeTouched;
-    sortPrefix(touched, n);
+    sortDistinct(touched, n, this.sortBits);
     const W = this.words;
     const acc = this.acc;
     const bnd = this.boundaryAllow;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IntTupleMap, sortPrefix } from '../../../lib/breadth/bitset';
+import { IntTupleMap, sortDistinct, sortPrefix } from '../../../lib/breadth/bitset';
 
 describe('IntTupleMap', () => {
   it('answers like a Map keyed by the tuple text, across growth and clear', () => {
@@ -64,6 +64,20 @@ describe('sortPrefix', () => {
         sortPrefix(a, n);
         expect([...a.subarray(0, n)]).toEqual(values.slice(0, n).sort((x, y) => x - y));
         expect([...a.subarray(n)]).toEqual(values.slice(n));
+      }),
+    );
+  });
+});
+
+describe('sortDistinct', () => {
+  it('sorts distinct word indices like a comparison sort and leaves its bitmap all zero', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 703 }), { maxLength: 704 }), (values) => {
+        const a = Int32Array.from(values);
+        const bits = new Uint32Array(22);
+        sortDistinct(a, a.length, bits);
+        expect([...a]).toEqual([...values].sort((x, y) => x - y));
+        expect(bits.every((x) => x === 0)).toBe(true);
       }),
     );
   });
