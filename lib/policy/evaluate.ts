@@ -109,18 +109,6 @@ function typeListId(types: readonly ArnTemplate[]): number {
   return id;
 }
 
-/** The shared all-1 or all-0 array of this length when `cov` is one of them, else `cov`. */
-function shareUniform(cov: Uint8Array): Uint8Array {
-  const n = cov.length;
-  let first = -1;
-  for (let t = 0; t < n; t++) {
-    if (first === -1) first = cov[t]!;
-    else if (cov[t] !== first) return cov;
-  }
-  const shared = uniformCoverage(n);
-  return first === 1 ? shared.all : shared.none;
-}
-
 /** The shared all-1 and all-0 coverage arrays of length `n`. */
 function uniformCoverage(n: number): { all: Uint8Array; none: Uint8Array } {
   let shared = uniformCoverages[n];
@@ -167,22 +155,47 @@ export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate
     if (s.resources.some((r) => glob(r).any)) cov = shared.all;
     else {
       const covered = coveredTypes(s.resources, types, id);
-      cov = covered ? shareUniform(covered) : shared.none;
+      cov = covered ? ownOrShared(covered, types.length) : shared.none;
     }
   } else if (s.notResources) {
     // NotResource reaches every type none of its patterns covers.
     const spared = coveredTypes(s.notResources, types, id);
     if (spared) {
-      for (let t = 0; t < spared.length; t++) spared[t] = spared[t] ? 0 : 1;
-      cov = shareUniform(spared);
-    } else cov = types.length > 0 ? shared.all : shared.none; // an empty list is "none", as `shareUniform` answers
+      for (let t = 0; t < types.length; t++) spared[t] = spared[t] ? 0 : 1;
+      cov = ownOrShared(spared, types.length);
+    } else cov = types.length > 0 ? shared.all : shared.none; // an empty list is "none", as `ownOrShared` answers
   } else cov = shared.none;
   byTypes[id] = cov;
   return cov;
 }
 
 /**
- * Per type: 1 when one of the patterns covers it; `null` when none covers any (no array). A
+ * `shareUniform` of the first `n` entries of the coverage scratch buffer: the shared array when
+ * they are all one value (almost always), else a copy of them (the scratch is reused).
+ */
+function ownOrShared(scratchCov: Uint8Array, n: number): Uint8Array {
+  let first = -1;
+  for (let t = 0; t < n; t++) {
+    if (first === -1) first = scratchCov[t]!;
+    else if (scratchCov[t] !== first) return scratchCov.slice(0, n);
+  }
+  const shared = uniformCoverage(n);
+  return first === 1 ? shared.all : shared.none;
+}
+
+/** `coveredTypes`' result buffer, reused: most coverages are uniform and end as a shared array. */
+let coverageScratch = new Uint8Array(256);
+
+/** The zeroed coverage scratch buffer, at least `n` long. */
+function coverageBuffer(n: number): Uint8Array {
+  if (coverageScratch.length < n) coverageScratch = new Uint8Array(Math.max(n, coverageScratch.length * 2));
+  else coverageScratch.fill(0, 0, n);
+  return coverageScratch;
+}
+
+/**
+ * Per type: 1 when one of the patterns covers it, in the first `types.length` entries of the
+ * coverage scratch buffer (valid until the next call); `null` when none covers any. A
  * pattern naming one service is checked against that service's types only (`coverageScope`):
  * a scoped NotAction statement asked about `*:*` meets thousands of types, of which a handful
  * are its service's.
@@ -191,18 +204,18 @@ function coveredTypes(patterns: readonly string[], types: readonly ArnTemplate[]
   let cov: Uint8Array | null = null;
   if (types.length <= FEW_TYPES) {
     // Most actions have one to three types: checking each costs less than finding the service's.
-    for (let t = 0; t < types.length; t++) if (patterns.some((r) => patternCoversTemplate(r, types[t]!))) (cov ??= new Uint8Array(types.length))[t] = 1;
+    for (let t = 0; t < types.length; t++) if (patterns.some((r) => patternCoversTemplate(r, types[t]!))) (cov ??= coverageBuffer(types.length))[t] = 1;
     return cov;
   }
   for (const r of patterns) {
     const scope = coverageScope(r);
     if (scope === false) continue;
     if (scope === true) {
-      for (let t = 0; t < types.length; t++) if (patternCoversTemplate(r, types[t]!)) (cov ??= new Uint8Array(types.length))[t] = 1;
+      for (let t = 0; t < types.length; t++) if (patternCoversTemplate(r, types[t]!)) (cov ??= coverageBuffer(types.length))[t] = 1;
       continue;
     }
     const indexes = typesByService(types, id).get(scope);
-    if (indexes) for (const t of indexes) if (patternCoversTemplate(r, types[t]!)) (cov ??= new Uint8Array(types.length))[t] = 1;
+    if (indexes) for (const t of indexes) if (patternCoversTemplate(r, types[t]!)) (cov ??= coverageBuffer(types.length))[t] = 1;
   }
   return cov;
 }
@@ -351,18 +364,27 @@ function listTypeFlagsMany(
   if (out !== undefined) return out;
   let flags: (Uint8Array | undefined)[] | null = null;
   if (lower.length <= MAX_MASK_ACTIONS) {
-    // Statement by statement: one mask lookup per pattern tells which actions it covers.
-    for (const s of list) {
+    // Statement by statement: one mask lookup per pattern tells which actions it covers. The row
+    // is built in a reused buffer and kept interned (`internedRow`): most lists give one of a few rows.
+    for (let si = 0; si < list.length; si++) {
+      const s = list[si]!;
       const mask = statementActionMask(s, lower, listKey);
       if (mask === 0) continue;
       const bit = s.effect === 'Deny' ? (s.conditional ? CONDITIONAL_DENY : DENY) : s.conditional ? CONDITIONAL_ALLOW : ALLOW;
       for (let i = 0; i < actions.length; i++) {
         if ((mask & (1 << i)) === 0) continue;
         const types = typesOf[i]!;
-        flags ??= new Array<Uint8Array | undefined>(actions.length);
+        flags ??= rowBuffer(actions.length);
         flags[i] = withCoverage(flags[i], typeCoverage(s, types), bit, types.length);
       }
     }
+    if (flags) {
+      for (let i = 0; i < actions.length; i++) if (flags[i]) flags[i] = shareUniformFlags(flags[i]!);
+      out = internedRow(slot, flags, actions.length);
+      flags.fill(undefined, 0, actions.length);
+    } else out = null;
+    memo[slot] = out;
+    return out;
   } else {
     for (let i = 0; i < actions.length; i++) {
       const types = typesOf[i]!;
@@ -382,6 +404,45 @@ function listTypeFlagsMany(
   out = flags;
   memo[slot] = out;
   return out;
+}
+
+/** `listTypeFlagsMany`'s row buffer (entries cleared after each use). */
+const rowStore: (Uint8Array | undefined)[] = [];
+
+function rowBuffer(n: number): (Uint8Array | undefined)[] {
+  while (rowStore.length < n) rowStore.push(undefined);
+  return rowStore;
+}
+
+/** Per slot: a trie, one level per action, of the rows met whose entries are all absent or shared uniform arrays. */
+const rowTries: (unknown[] | undefined)[] = [];
+
+/**
+ * The first `n` entries of the row buffer as a memo value: the one shared row with these entries
+ * when every entry is absent or a shared uniform array (`uniformValue`: one value per action
+ * then says which), else a copy.
+ */
+function internedRow(slot: number, row: readonly (Uint8Array | undefined)[], n: number): readonly (Uint8Array | undefined)[] {
+  let node = (rowTries[slot] ??= []);
+  for (let i = 0; i < n; i++) {
+    const f = row[i];
+    let code = 0;
+    if (f !== undefined) {
+      const v = uniformValue(f);
+      if (v < 0) return row.slice(0, n);
+      code = v + 1;
+    }
+    if (i === n - 1) {
+      let leaf = node[code] as readonly (Uint8Array | undefined)[] | undefined;
+      if (!leaf) {
+        leaf = row.slice(0, n);
+        node[code] = leaf;
+      }
+      return leaf;
+    }
+    node = (node[code] ??= []) as unknown[];
+  }
+  return row.slice(0, n);
 }
 
 /** The shared read-only array of `n` entries all equal to `v`. */
@@ -443,31 +504,42 @@ function typesOfList(actions: readonly string[], listKey: string): readonly (rea
  * `listKey` names the action list's contents (equal contents, equal key).
  */
 export function decideOnAllMany(lists: Lists, boundary: readonly NormalizedStatement[] | undefined, actions: readonly string[], listKey: string): Decision[] {
+  return decideOnAllManyInto(lists, boundary, actions, listKey, new Array<Decision>(actions.length));
+}
+
+/** The lists' flags of the set being decided (`decideOnAllManyInto`), reused; cleared after each call. */
+const perListScratch: (readonly (Uint8Array | undefined)[] | undefined)[] = [];
+
+/**
+ * `decideOnAllMany` writing the answers into the first `actions.length` entries of `out` (returned):
+ * callers that keep one shared array per distinct answer (lib/policy/principals.ts) pass a
+ * reused buffer, so the thousands of sets whose answers are already known allocate nothing.
+ */
+export function decideOnAllManyInto(lists: Lists, boundary: readonly NormalizedStatement[] | undefined, actions: readonly string[], listKey: string, out: Decision[]): Decision[] {
   const typesOf = typesOfList(actions, listKey);
   const slot = keySlot(listKey);
   const lower = loweredActions(actions, listKey);
   // Most policy sets cover none of a rule's probes: their lists all answer `null` (one memo
   // lookup each), and then every action is "not allowed" (a boundary only narrows, and
   // covering nothing it denies nothing).
-  let perList: (readonly (Uint8Array | undefined)[])[] | undefined;
+  const perList = perListScratch;
+  let count = 0;
   for (let l = 0; l < lists.length; l++) {
     const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower);
-    if (fl === null) continue;
-    perList ??= [];
-    perList.push(fl);
+    if (fl !== null) perList[count++] = fl;
   }
   const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey, slot, lower) : null;
-  const out = new Array<Decision>(actions.length);
-  if (perList === undefined && bFlags === null) return out.fill('not-allowed');
+  if (count === 0 && bFlags === null) {
+    for (let i = 0; i < actions.length; i++) out[i] = 'not-allowed';
+    return out;
+  }
   for (let i = 0; i < actions.length; i++) {
     const n = typesOf[i]!.length;
     // Scratch buffers reused across calls (one per action was 100,000 typed arrays per rule).
     const id = scratch(n, 0);
-    if (perList) {
-      for (const fl of perList) {
-        const f = fl[i];
-        if (f) for (let t = 0; t < n; t++) id[t]! |= f[t]!;
-      }
+    for (let l = 0; l < count; l++) {
+      const f = perList[l]![i];
+      if (f) for (let t = 0; t < n; t++) id[t]! |= f[t]!;
     }
     let b: Uint8Array | undefined;
     if (boundary) {
@@ -482,6 +554,8 @@ export function decideOnAllMany(lists: Lists, boundary: readonly NormalizedState
     }
     out[i] = combineOnAll(id, b, n);
   }
+  // No reference to this snapshot's memos outlives the call.
+  perList.fill(undefined, 0, count);
   return out;
 }
 

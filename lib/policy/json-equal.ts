@@ -92,11 +92,9 @@ function hashValue(h: number, raw: unknown, key: string, inArray = false): numbe
     case Kind.Object: {
       const o = v as Record<string, unknown>;
       for (const k in o) {
-        if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
-        const value = o[k];
         // Left out of the text when it serialises to nothing (checked on the converted value).
-        if (kindOf(jsonValue(value, k)) === Kind.Absent) continue;
-        h = hashValue(hashString(h, k), value, k);
+        if (!written(o, k)) continue;
+        h = hashValue(hashString(h, k), o[k], k);
       }
       return mix(h, 0x7d);
     }
@@ -110,16 +108,22 @@ export function jsonHash(v: unknown): number {
   return hashValue(0x811c9dc5, v, '') >>> 0;
 }
 
-/** The own keys `JSON.stringify` writes for the object, in order. */
-function writtenKeys(o: Record<string, unknown>): string[] {
-  const keys = Object.keys(o);
-  let out: string[] | undefined;
-  for (let i = 0; i < keys.length; i++) {
-    const omitted = kindOf(jsonValue(o[keys[i]!], keys[i]!)) === Kind.Absent;
-    if (omitted && !out) out = keys.slice(0, i);
-    else if (!omitted && out) out.push(keys[i]!);
+/** Is the own enumerable key `k` of `o` written by `JSON.stringify` (its value does not serialise to nothing)? */
+const written = (o: Record<string, unknown>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k) && kindOf(jsonValue(o[k], k)) !== Kind.Absent;
+
+/**
+ * The `n`-th key `JSON.stringify` writes for the object (`for…in` visits own keys in
+ * `Object.keys` order), or undefined. Quadratic when walking every key, but policy objects
+ * have a handful, and no key array is allocated.
+ */
+function writtenKey(o: Record<string, unknown>, n: number): string | undefined {
+  let i = 0;
+  for (const k in o) {
+    if (!written(o, k)) continue;
+    if (i === n) return k;
+    i++;
   }
-  return out ?? keys;
+  return undefined;
 }
 
 function sameValue(rawA: unknown, rawB: unknown, key: string, inArray = false): boolean {
@@ -141,11 +145,13 @@ function sameValue(rawA: unknown, rawB: unknown, key: string, inArray = false): 
     case Kind.Object: {
       const x = a as Record<string, unknown>;
       const y = b as Record<string, unknown>;
-      const kx = writtenKeys(x);
-      const ky = writtenKeys(y);
-      if (kx.length !== ky.length) return false;
-      for (let i = 0; i < kx.length; i++) if (kx[i] !== ky[i] || !sameValue(x[kx[i]!], y[ky[i]!], kx[i]!)) return false;
-      return true;
+      let i = 0;
+      for (const k in x) {
+        if (!written(x, k)) continue;
+        if (writtenKey(y, i) !== k || !sameValue(x[k], y[k], k)) return false;
+        i++;
+      }
+      return writtenKey(y, i) === undefined;
     }
     default:
       // Absent, null, true, false: the kind is the text.

@@ -19,7 +19,7 @@ import {
 } from './document';
 import { jsonHash, sameJson } from './json-equal';
 import { ADMINISTRATOR_ACCESS_ARN, adminFactsOf, namedInAdminAssessment } from './admin-facts';
-import { decideOnAll, decideOnAllMany, listAllowsAnyOnAllMany, listAllowsOnAll, loweredActions, type Decision } from './evaluate';
+import { decideOnAll, decideOnAllManyInto, listAllowsAnyOnAllMany, listAllowsOnAll, loweredActions, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
 
@@ -595,11 +595,12 @@ function flagsOfMany(statements: readonly NormalizedStatement[], actions: readon
   const memo = slotMemoOf(statements);
   let flags = memo[slot];
   if (flags === undefined) {
-    flags = null;
+    let built: Uint8Array | null = null;
     const lowerActions = loweredActions(actions, listKey);
-    const lowerResource = resource === '*' ? resource : resource.toLowerCase();
+    const lowerResource = resource === '*' ? resource : (slotLowerResources[slot] ??= resource.toLowerCase());
     const useMask = lowerActions.length <= MAX_MASK_ACTIONS;
-    for (const st of statements) {
+    for (let si = 0; si < statements.length; si++) {
+      const st = statements[si]!;
       // Actions first: most statements cover none of the probed actions, and then the
       // resource is never matched.
       const mask = useMask ? statementActionMask(st, lowerActions, listKey) : -1;
@@ -610,12 +611,52 @@ function flagsOfMany(statements: readonly NormalizedStatement[], actions: readon
         if (useMask ? (mask & (1 << i)) === 0 : !statementCoversLowerAction(st, lowerActions[i]!)) continue;
         resourceCovered ??= statementCoversLowerResource(st, lowerResource);
         if (!resourceCovered) break;
-        (flags ??= new Uint8Array(actions.length))[i]! |= bit;
+        (built ??= flagBuffer(actions.length))[i]! |= bit;
       }
     }
+    flags = built === null ? null : internedFlags(slot, built, actions.length);
     memo[slot] = flags;
   }
   return flags;
+}
+
+/** Lower-cased resource of each slot (`flagsOfMany` reads it once per list). */
+const slotLowerResources: (string | undefined)[] = [];
+
+let flagBufferStore = new Uint8Array(32);
+
+/** `flagsOfMany`'s zeroed build buffer of at least `n` entries (reused: see `internedFlags`). */
+function flagBuffer(n: number): Uint8Array {
+  if (flagBufferStore.length < n) flagBufferStore = new Uint8Array(Math.max(n, flagBufferStore.length * 2));
+  else flagBufferStore.fill(0, 0, n);
+  return flagBufferStore;
+}
+
+/** Per slot: one shared read-only flags array per distinct content (by `internedFlags`' code). */
+const flagTables: (Map<number, Uint8Array> | undefined)[] = [];
+/** Flags of up to this many actions are interned (4 bits each: the code stays an exact integer). */
+const MAX_INTERNED_FLAGS = 13;
+
+/**
+ * The first `n` flags of the build buffer as a memo value: one shared array per distinct
+ * content and slot (thousands of lists give the same few answers), a copy when `n` is too large
+ * to code.
+ */
+function internedFlags(slot: number, buffer: Uint8Array, n: number): Uint8Array {
+  if (n > MAX_INTERNED_FLAGS) return buffer.slice(0, n);
+  let code = 0;
+  for (let i = 0; i < n; i++) code = code * 16 + buffer[i]!;
+  let table = flagTables[slot];
+  if (!table) {
+    table = new Map();
+    flagTables[slot] = table;
+  }
+  let shared = table.get(code);
+  if (!shared) {
+    shared = buffer.slice(0, n);
+    table.set(code, shared);
+  }
+  return shared;
 }
 
 /** Resource key of the "covers any of the actions at all" memo slot (never a real resource: NUL). */
@@ -712,14 +753,19 @@ export function decideManyShared(p: Principal, actions: readonly string[], resou
   }
   let decisions = memo[slot];
   if (!decisions) {
-    decisions = interned(
-      slot,
-      resource === '*' ? decideOnAllMany(set.lists, set.boundary, actions, key) : decideManyUncached(set.lists, set.boundary, actions, resource, key, slot),
-    );
+    // Answers go to a reused buffer first: most sets' answers are already interned (see `interned`).
+    const n = actions.length;
+    if (decisionScratch.length < n) decisionScratch = new Array<Decision>(n);
+    if (resource === '*') decideOnAllManyInto(set.lists, set.boundary, actions, key, decisionScratch);
+    else decideManyUncached(set.lists, set.boundary, actions, resource, key, slot, decisionScratch);
+    decisions = interned(slot, decisionScratch, n);
     memo[slot] = decisions;
   }
   return decisions;
 }
+
+/** `decideManyShared`'s answer buffer (see `interned`). */
+let decisionScratch = new Array<Decision>(16);
 
 /**
  * One frozen array per distinct answer, per slot: thousands of policy sets give the same
@@ -729,10 +775,10 @@ export function decideManyShared(p: Principal, actions: readonly string[], resou
 const internTables: (Map<number, readonly Decision[]> | undefined)[] = [];
 const MAX_INTERNED_ACTIONS = 15;
 
-function interned(slot: number, decisions: Decision[]): readonly Decision[] {
-  if (decisions.length > MAX_INTERNED_ACTIONS) return Object.freeze(decisions);
+function interned(slot: number, buffer: readonly Decision[], n: number): readonly Decision[] {
+  if (n > MAX_INTERNED_ACTIONS) return Object.freeze(buffer.slice(0, n));
   let code = 0;
-  for (let i = 0; i < decisions.length; i += 1) code = code * 4 + RANK[decisions[i]!];
+  for (let i = 0; i < n; i += 1) code = code * 4 + RANK[buffer[i]!];
   let table = internTables[slot];
   if (!table) {
     table = new Map();
@@ -740,7 +786,7 @@ function interned(slot: number, decisions: Decision[]): readonly Decision[] {
   }
   let shared = table.get(code);
   if (!shared) {
-    shared = Object.freeze(decisions);
+    shared = Object.freeze(buffer.slice(0, n));
     table.set(code, shared);
   }
   return shared;
@@ -753,19 +799,22 @@ function decideManyUncached(
   resource: string,
   key: string,
   slot: number,
-): Decision[] {
+  out: Decision[],
+): void {
   let acc: Uint8Array | undefined;
-  for (const statements of lists) {
-    const f = flagsOfMany(statements, actions, resource, key, slot);
+  for (let l = 0; l < lists.length; l++) {
+    const f = flagsOfMany(lists[l]!, actions, resource, key, slot);
     if (f) {
-      acc ??= new Uint8Array(actions.length);
-      for (let i = 0; i < acc.length; i += 1) acc[i]! |= f[i]!;
+      acc ??= accScratch(actions.length);
+      for (let i = 0; i < actions.length; i += 1) acc[i]! |= f[i]!;
     }
   }
-  const out: Decision[] = new Array<Decision>(actions.length);
   // No list covers any of the actions (most sets, for a rule's few probes): nothing is allowed,
   // whatever the boundary says (it only narrows).
-  if (acc === undefined) return out.fill('not-allowed');
+  if (acc === undefined) {
+    for (let i = 0; i < actions.length; i += 1) out[i] = 'not-allowed';
+    return;
+  }
   const bounded = boundary ? flagsOfMany(boundary, actions, resource, key, slot) : undefined;
   for (let i = 0; i < actions.length; i += 1) {
     const identity = fromFlags(acc[i]!);
@@ -776,7 +825,15 @@ function decideManyUncached(
     const b = fromFlags(bounded === null ? 0 : bounded[i]!);
     out[i] = b === 'denied' || b === 'not-allowed' ? b : RANK[b] < RANK[identity] ? b : identity;
   }
-  return out;
+}
+
+let accBuffer = new Uint8Array(32);
+
+/** `decideManyUncached`'s zeroed flag accumulator of at least `n` entries (reused). */
+function accScratch(n: number): Uint8Array {
+  if (accBuffer.length < n) accBuffer = new Uint8Array(Math.max(n, accBuffer.length * 2));
+  else accBuffer.fill(0, 0, n);
+  return accBuffer;
 }
 
 const principalMemo = new WeakMap<AuthorizationDetails, Principal[]>();

@@ -90,6 +90,8 @@ export default defineRule({
     // The probed actions a principal is granted depend only on its policy set, the policies
     // named for them only on its policy list: each is worked out once and shared (read-only).
     const bySet = new Map<PolicySet, { actions: string[]; conditionalOnly: boolean; mask: boolean[] } | null>();
+    // Sets with the same answers share one decisions array (decideManyShared): read each once.
+    const byDecisions = new Map<readonly Decision[], { actions: string[]; conditionalOnly: boolean; mask: boolean[] } | null>();
     const viaByPolicies = new Map<readonly AppliedPolicy[], { set: PolicySet; via: string[] }>();
     const principals = principalsOf(details);
     // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
@@ -104,7 +106,12 @@ export default defineRule({
       if (gap) incomplete.push(gap);
       let granted = bySet.get(p.policySet);
       if (granted === undefined) {
-        granted = grantedProbes(decideManyShared(p, probes, '*'), probes);
+        const decisions = decideManyShared(p, probes, '*');
+        granted = byDecisions.get(decisions);
+        if (granted === undefined) {
+          granted = grantedProbes(decisions, probes);
+          byDecisions.set(decisions, granted);
+        }
         bySet.set(p.policySet, granted);
       }
       if (granted === null) continue;
