@@ -472,6 +472,37 @@ export class BreadthCalculator {
     return out;
   }
 
+  // Allocation-free reads of a list's statement action sets (what `listStatementActionsAt(l)[j]`
+  // holds, without the view objects): `l` from `listSlotOf`, 0 <= j < statementCountAt(l),
+  // 0 <= v < statementWordCountAt(l, j). Not checked: they read the arenas directly.
+
+  /** How many statements list slot `l` has. */
+  public statementCountAt(l: number): number {
+    return this.listStmtStart[l + 1]! - this.listStmtStart[l]!;
+  }
+
+  /** How many non-zero words statement `j` of list slot `l` has in its action set. */
+  public statementWordCountAt(l: number, j: number): number {
+    const slot = this.listStatements[this.listStmtStart[l]! + j]!;
+    return this.stmtRange[2 * slot + 1]! - this.stmtRange[2 * slot]!;
+  }
+
+  /** The word index of the `v`-th non-zero word (ascending) of statement `j` of list slot `l`. */
+  public statementWordAt(l: number, j: number, v: number): number {
+    return this.stmtArena.words[this.stmtRange[2 * this.listStatements[this.listStmtStart[l]! + j]!]! + v]!;
+  }
+
+  /** The bits of the `v`-th non-zero word of statement `j` of list slot `l`. */
+  public statementBitsAt(l: number, j: number, v: number): number {
+    return this.stmtArena.values[this.stmtRange[2 * this.listStatements[this.listStmtStart[l]! + j]!]! + v]!;
+  }
+
+  /** The bits of word `w` in the action set of statement `j` of list slot `l` (0 when absent; binary search). */
+  public statementBitsOfWord(l: number, j: number, w: number): number {
+    const slot = this.listStatements[this.listStmtStart[l]! + j]!;
+    return this.stmtArena.word(this.stmtRange[2 * slot]!, this.stmtRange[2 * slot + 1]!, w);
+  }
+
   /** Statement slot `slot`'s action set as a sparse view of the statement arena (built once). */
   private slotView(slot: number): SparseBits {
     let view = this.statementViews[slot];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { hasBit, wordsFor } from '../../../lib/breadth/bitset';
 import { loadCatalog } from '../../../lib/breadth/catalog';
-import { BreadthCalculator } from '../../../lib/breadth/effective';
+import { BreadthCalculator, sparseWord } from '../../../lib/breadth/effective';
 import { resolvePrincipals } from '../../../lib/policy/principals';
 import { allow, deny, details, input, type Stmt } from './helpers';
 
@@ -274,6 +274,27 @@ describe('effective permissions: examples', () => {
     }
     const none = new Int32Array(wordsFor(catalog.size)).fill(-1);
     expect(calc.listAllowTouchesAt(0, none)).toBe(false);
+  });
+
+  it('the allocation-free statement readers answer what the listStatementActionsAt views hold', () => {
+    const d = details({
+      roles: [{ name: 'r', managed: ['P'] }],
+      policies: { P: [allow(['s3:Get*', 'ec2:DescribeInstances']), { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' }, deny('s3:GetObject', 'arn:aws:s3:::b/x'), allow('nosuch:Action')] },
+    });
+    const statements = resolvePrincipals(d)[0]!.policies[0]!.statements;
+    const calc = new BreadthCalculator(catalog);
+    const l = calc.listSlotOf(statements);
+    const views = new BreadthCalculator(catalog).listStatementActions(statements);
+    expect(calc.statementCountAt(l)).toBe(views.length);
+    views.forEach((view, j) => {
+      expect(calc.statementWordCountAt(l, j)).toBe(view.words.length);
+      for (let v = 0; v < view.words.length; v++) {
+        expect(calc.statementWordAt(l, j, v)).toBe(view.words[v]);
+        expect(calc.statementBitsAt(l, j, v)).toBe(view.values[v]);
+      }
+      for (let w = 0; w < wordsFor(catalog.size); w += 7) expect(calc.statementBitsOfWord(l, j, w)).toBe(sparseWord(view, w));
+    });
+    expect(calc.statementWordCountAt(l, 3)).toBe(0);
   });
 
   it('an attached managed policy missing from the snapshot is reported, not silently ignored', () => {
