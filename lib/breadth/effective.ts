@@ -825,6 +825,12 @@ export class BreadthCalculator {
   private shapeOfSlot = new Int32Array(0);
   private readonly shapeByKey = new Map<string, number>();
   /**
+   * Shape ids of the usual statement, one `Resource` and no `NotResource`, by effect and
+   * condition (Deny, conditional Deny, Allow, conditional Allow), then by the resource text
+   * itself: no key string to build (and the fold has usually hashed that string already).
+   */
+  private readonly oneResourceShapes: Map<string, number>[] = [new Map(), new Map(), new Map(), new Map()];
+  /**
    * One statement per shape id, the first seen: decisions are asked with these, so the
    * policy engine's per-statement memos (type coverage, Deny removal) serve every statement
    * of the shape.
@@ -846,12 +852,19 @@ export class BreadthCalculator {
     let id = this.shapeOfSlot[slot]!;
     if (id < 0) {
       const st = this.statements[slot]!;
-      const key = `${st.effect === 'Allow' ? 'A' : 'D'}${st.conditional ? 1 : 0}${JSON.stringify(st.resources ?? null)}${JSON.stringify(st.notResources ?? null)}`;
-      id = this.shapeByKey.get(key) ?? this.shapeByKey.size;
-      if (id === this.shapeByKey.size) {
-        this.shapeByKey.set(key, id);
-        this.shapeStatements.push(st);
+      const resources = st.resources;
+      // Ids count shapes in first-seen order across both tables (a shape is in exactly one of them).
+      const next = this.shapeStatements.length;
+      if (resources !== undefined && resources.length === 1 && st.notResources === undefined) {
+        const byResource = this.oneResourceShapes[(st.effect === 'Allow' ? 2 : 0) + (st.conditional ? 1 : 0)]!;
+        id = byResource.get(resources[0]!) ?? next;
+        if (id === next) byResource.set(resources[0]!, id);
+      } else {
+        const key = `${st.effect === 'Allow' ? 'A' : 'D'}${st.conditional ? 1 : 0}${JSON.stringify(resources ?? null)}${JSON.stringify(st.notResources ?? null)}`;
+        id = this.shapeByKey.get(key) ?? next;
+        if (id === next) this.shapeByKey.set(key, id);
       }
+      if (id === next) this.shapeStatements.push(st);
       this.shapeOfSlot[slot] = id;
     }
     return id;
