@@ -354,13 +354,25 @@ function listTypeFlagsMany(
   listKey: string,
   slot = keySlot(listKey),
   lower = loweredActions(actions, listKey),
+  row?: TypeFlagRow,
+  lid = -1,
 ): readonly (Uint8Array | undefined)[] | null {
-  let memo = manyFlagMemo.get(list);
-  if (!memo) {
-    memo = [];
-    manyFlagMemo.set(list, memo);
+  // A resolution's row for the slot (entry `lid`), else the list's own memo (entry `slot`).
+  let memo: TypeFlagRow;
+  let at: number;
+  if (row !== undefined) {
+    memo = row;
+    at = lid;
+  } else {
+    let own = manyFlagMemo.get(list);
+    if (!own) {
+      own = [];
+      manyFlagMemo.set(list, own);
+    }
+    memo = own;
+    at = slot;
   }
-  let out = memo[slot];
+  let out = memo[at];
   if (out !== undefined) return out;
   let flags: (Uint8Array | undefined)[] | null = null;
   if (lower.length <= MAX_MASK_ACTIONS) {
@@ -383,7 +395,7 @@ function listTypeFlagsMany(
       out = internedRow(slot, flags, actions.length);
       flags.fill(undefined, 0, actions.length);
     } else out = null;
-    memo[slot] = out;
+    memo[at] = out;
     return out;
   } else {
     for (let i = 0; i < actions.length; i++) {
@@ -402,8 +414,25 @@ function listTypeFlagsMany(
   // Most per-action flags are the same bit on every type (e.g. ALLOW everywhere): share those.
   if (flags) for (let i = 0; i < flags.length; i++) if (flags[i]) flags[i] = shareUniformFlags(flags[i]!);
   out = flags;
-  memo[slot] = out;
+  memo[at] = out;
   return out;
+}
+
+/** Memo entries of `listTypeFlagsMany` for one key slot, by a resolution's local list id. */
+export type TypeFlagRow = (readonly (Uint8Array | undefined)[] | null | undefined)[];
+
+/**
+ * What principal resolution (lib/policy/principals.ts) gives for a policy set it made, so that
+ * per-list answers are kept in its rows (indexed by local list id) instead of a WeakMap entry
+ * per list.
+ */
+export interface ListRows {
+  /** The row of `listTypeFlagsMany` answers for a key slot. */
+  typeFlagRow(slot: number): TypeFlagRow;
+  /** Local id of each list of the set, in order. */
+  readonly listIds: readonly number[];
+  /** Local id of the boundary's list, -1 without one. */
+  readonly boundaryId: number;
 }
 
 /** `listTypeFlagsMany`'s row buffer (entries cleared after each use). */
@@ -515,20 +544,28 @@ const perListScratch: (readonly (Uint8Array | undefined)[] | undefined)[] = [];
  * callers that keep one shared array per distinct answer (lib/policy/principals.ts) pass a
  * reused buffer, so the thousands of sets whose answers are already known allocate nothing.
  */
-export function decideOnAllManyInto(lists: Lists, boundary: readonly NormalizedStatement[] | undefined, actions: readonly string[], listKey: string, out: Decision[]): Decision[] {
+export function decideOnAllManyInto(
+  lists: Lists,
+  boundary: readonly NormalizedStatement[] | undefined,
+  actions: readonly string[],
+  listKey: string,
+  out: Decision[],
+  rows?: ListRows,
+): Decision[] {
   const typesOf = typesOfList(actions, listKey);
   const slot = keySlot(listKey);
   const lower = loweredActions(actions, listKey);
+  const row = rows?.typeFlagRow(slot);
   // Most policy sets cover none of a rule's probes: their lists all answer `null` (one memo
   // lookup each), and then every action is "not allowed" (a boundary only narrows, and
   // covering nothing it denies nothing).
   const perList = perListScratch;
   let count = 0;
   for (let l = 0; l < lists.length; l++) {
-    const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower);
+    const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower, row, rows?.listIds[l]);
     if (fl !== null) perList[count++] = fl;
   }
-  const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey, slot, lower) : null;
+  const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey, slot, lower, row, rows?.boundaryId) : null;
   if (count === 0 && bFlags === null) {
     for (let i = 0; i < actions.length; i++) out[i] = 'not-allowed';
     return out;
@@ -590,8 +627,9 @@ export function listAllowsOnAllMany(list: readonly NormalizedStatement[], action
  * types, at least one action of the list whose `mask` entry is true (every action without a
  * mask)? `listAllowsOnAllMany` without a closure per call.
  */
-export function listAllowsAnyOnAllMany(list: readonly NormalizedStatement[], actions: readonly string[], listKey: string, mask?: readonly boolean[]): boolean {
-  const fl = listTypeFlagsMany(list, actions, typesOfList(actions, listKey), listKey);
+export function listAllowsAnyOnAllMany(list: readonly NormalizedStatement[], actions: readonly string[], listKey: string, mask?: readonly boolean[], rows?: ListRows, lid = -1): boolean {
+  const slot = keySlot(listKey);
+  const fl = listTypeFlagsMany(list, actions, typesOfList(actions, listKey), listKey, slot, loweredActions(actions, listKey), rows?.typeFlagRow(slot), lid);
   if (!fl) return false;
   for (let i = 0; i < actions.length; i++) {
     if (mask !== undefined && mask[i] !== true) continue;

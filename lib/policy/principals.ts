@@ -19,7 +19,7 @@ import {
 } from './document';
 import { jsonHash, sameJson } from './json-equal';
 import { ADMINISTRATOR_ACCESS_ARN, adminFactsOf, namedInAdminAssessment } from './admin-facts';
-import { decideOnAll, decideOnAllManyInto, listAllowsAnyOnAllMany, listAllowsOnAll, loweredActions, type Decision } from './evaluate';
+import { decideOnAll, decideOnAllManyInto, listAllowsAnyOnAllMany, type ListRows, type TypeFlagRow, listAllowsOnAll, loweredActions, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
 
@@ -110,6 +110,61 @@ function keyOfSortedIds(ids: readonly number[], boundary: readonly NormalizedSta
   return `${key}|${boundary ? listId(boundary) : ''}`;
 }
 
+/**
+ * Memo storage of one resolution, indexed by its local list ids and set indexes: per-list and
+ * per-set answers (`flagsOfMany`, `listNamesAny`, `decideManyShared`) are array slots, not
+ * one WeakMap entry and one small array per list or set. The WeakMap memos remain for policy
+ * sets built by hand (tests).
+ */
+class ResolutionMemo {
+  /** Lists and sets of the resolution (known once it is complete; rows are created after). */
+  public listCount = 0;
+  public setCount = 0;
+  /** Per memo slot (`slotOf`), per local list id. */
+  public readonly listRows: ((Uint8Array | null | undefined)[] | undefined)[] = [];
+  /** Per `listTypeFlagsMany` key slot (lib/policy/evaluate.ts), per local list id. */
+  public readonly typeRows: (TypeFlagRow | undefined)[] = [];
+  /** Per memo slot, per set index. */
+  public readonly setRows: ((readonly Decision[] | undefined)[] | undefined)[] = [];
+}
+
+/** A row of `n` empty entries (packed: written by index afterwards, never grown). */
+function emptyRow<T>(n: number): (T | undefined)[] {
+  const row: (T | undefined)[] = [];
+  for (let i = 0; i < n; i++) row.push(undefined);
+  return row;
+}
+
+const listRowOf = (memo: ResolutionMemo, slot: number): (Uint8Array | null | undefined)[] => (memo.listRows[slot] ??= emptyRow(memo.listCount));
+const setRowOf = (memo: ResolutionMemo, slot: number): (readonly Decision[] | undefined)[] => (memo.setRows[slot] ??= emptyRow(memo.setCount));
+
+/** A policy set made by `resolvePrincipals`: its lists' local ids and its index, for the resolution's memo rows. */
+class ResolvedSet implements PolicySet, ListRows {
+  public readonly key: string;
+  public readonly lists: readonly (readonly NormalizedStatement[])[];
+  public readonly boundary: readonly NormalizedStatement[] | undefined;
+  /** Local id of each list of `lists`, in the same order. */
+  public readonly listIds: readonly number[];
+  /** Local id of the boundary's list, -1 without one. */
+  public readonly boundaryId: number;
+  public readonly index: number;
+  public readonly memo: ResolutionMemo;
+
+  public constructor(key: string, lists: readonly (readonly NormalizedStatement[])[], listIds: readonly number[], boundary: ListEntry | undefined, index: number, memo: ResolutionMemo) {
+    this.key = key;
+    this.lists = lists;
+    this.boundary = boundary?.statements;
+    this.listIds = listIds;
+    this.boundaryId = boundary ? boundary.lid : -1;
+    this.index = index;
+    this.memo = memo;
+  }
+
+  public typeFlagRow(slot: number): TypeFlagRow {
+    return (this.memo.typeRows[slot] ??= emptyRow(this.memo.listCount));
+  }
+}
+
 /** A distinct statement list of one resolution, with an id local to it (set keys: no WeakMap lookup). */
 interface ListEntry {
   statements: NormalizedStatement[];
@@ -149,6 +204,7 @@ interface Indexes {
   /** Every list entry, by local id. */
   entries: ListEntry[];
   sets: Map<string, PolicySet>;
+  memo: ResolutionMemo;
   /**
    * Resolutions of principals without inline policies, by attachment signature (groups,
    * managed policies, boundary): thousands of users in the same groups share one.
@@ -192,6 +248,7 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     lowered: new Map(),
     entries: [],
     sets: new Map(),
+    memo: new ResolutionMemo(),
     bySignature: new Map(),
   };
 }
@@ -305,11 +362,15 @@ function policySetOf(idx: Indexes, policies: AppliedPolicy[], lids: readonly num
   if (!set) {
     // First occurrences in order, as a Set would keep them (a handful of lists: no Set and iterator).
     const distinct: (readonly NormalizedStatement[])[] = [];
+    const distinctIds: number[] = [];
     for (let i = 0; i < policies.length; i++) {
       const list = policies[i]!.statements;
-      if (!distinct.includes(list)) distinct.push(list);
+      if (!distinct.includes(list)) {
+        distinct.push(list);
+        distinctIds.push(lids[i]!);
+      }
     }
-    set = boundary ? { key, lists: distinct, boundary: boundary.statements } : { key, lists: distinct };
+    set = new ResolvedSet(key, distinct, distinctIds, boundary, idx.sets.size, idx.memo);
     idx.sets.set(key, set);
   }
   return set;
@@ -450,6 +511,8 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
     });
     principals.push(new ResolvedPrincipal('role', role.RoleName, role.Arn, r, role.Tags));
   }
+  idx.memo.listCount = idx.entries.length;
+  idx.memo.setCount = idx.sets.size;
   return principals;
 }
 
@@ -595,29 +658,51 @@ function flagsOfMany(statements: readonly NormalizedStatement[], actions: readon
   const memo = slotMemoOf(statements);
   let flags = memo[slot];
   if (flags === undefined) {
-    let built: Uint8Array | null = null;
-    const lowerActions = loweredActions(actions, listKey);
-    const lowerResource = resource === '*' ? resource : (slotLowerResources[slot] ??= resource.toLowerCase());
-    const useMask = lowerActions.length <= MAX_MASK_ACTIONS;
-    for (let si = 0; si < statements.length; si++) {
-      const st = statements[si]!;
-      // Actions first: most statements cover none of the probed actions, and then the
-      // resource is never matched.
-      const mask = useMask ? statementActionMask(st, lowerActions, listKey) : -1;
-      if (mask === 0) continue;
-      const bit = st.effect === 'Deny' ? (st.conditional ? CONDITIONAL_DENY : DENY) : st.conditional ? CONDITIONAL_ALLOW : ALLOW;
-      let resourceCovered: boolean | undefined;
-      for (let i = 0; i < lowerActions.length; i += 1) {
-        if (useMask ? (mask & (1 << i)) === 0 : !statementCoversLowerAction(st, lowerActions[i]!)) continue;
-        resourceCovered ??= statementCoversLowerResource(st, lowerResource);
-        if (!resourceCovered) break;
-        (built ??= flagBuffer(actions.length))[i]! |= bit;
-      }
-    }
-    flags = built === null ? null : internedFlags(slot, built, actions.length);
+    flags = computeFlagsOfMany(statements, actions, resource, listKey, slot);
     memo[slot] = flags;
   }
   return flags;
+}
+
+/** `flagsOfMany` memoised in a resolution's row (`row[lid]`) instead of the per-list WeakMap. */
+function flagsOfManyAt(
+  row: (Uint8Array | null | undefined)[],
+  lid: number,
+  statements: readonly NormalizedStatement[],
+  actions: readonly string[],
+  resource: string,
+  listKey: string,
+  slot: number,
+): Uint8Array | null {
+  let flags = row[lid];
+  if (flags === undefined) {
+    flags = computeFlagsOfMany(statements, actions, resource, listKey, slot);
+    row[lid] = flags;
+  }
+  return flags;
+}
+
+function computeFlagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, listKey: string, slot: number): Uint8Array | null {
+  let built: Uint8Array | null = null;
+  const lowerActions = loweredActions(actions, listKey);
+  const lowerResource = resource === '*' ? resource : (slotLowerResources[slot] ??= resource.toLowerCase());
+  const useMask = lowerActions.length <= MAX_MASK_ACTIONS;
+  for (let si = 0; si < statements.length; si++) {
+    const st = statements[si]!;
+    // Actions first: most statements cover none of the probed actions, and then the
+    // resource is never matched.
+    const mask = useMask ? statementActionMask(st, lowerActions, listKey) : -1;
+    if (mask === 0) continue;
+    const bit = st.effect === 'Deny' ? (st.conditional ? CONDITIONAL_DENY : DENY) : st.conditional ? CONDITIONAL_ALLOW : ALLOW;
+    let resourceCovered: boolean | undefined;
+    for (let i = 0; i < lowerActions.length; i += 1) {
+      if (useMask ? (mask & (1 << i)) === 0 : !statementCoversLowerAction(st, lowerActions[i]!)) continue;
+      resourceCovered ??= statementCoversLowerResource(st, lowerResource);
+      if (!resourceCovered) break;
+      (built ??= flagBuffer(actions.length))[i]! |= bit;
+    }
+  }
+  return built === null ? null : internedFlags(slot, built, actions.length);
 }
 
 /** Lower-cased resource of each slot (`flagsOfMany` reads it once per list). */
@@ -668,18 +753,21 @@ function listNamesAny(statements: readonly NormalizedStatement[], actions: reado
   const memo = slotMemoOf(statements);
   let found = memo[slot];
   if (found === undefined) {
-    found = null;
-    const lowerActions = loweredActions(actions, listKey);
-    const useMask = lowerActions.length <= MAX_MASK_ACTIONS;
-    for (const st of statements) {
-      if (useMask ? statementActionMask(st, lowerActions, listKey) !== 0 : lowerActions.some((a) => statementCoversLowerAction(st, a))) {
-        found = COVERS;
-        break;
-      }
-    }
+    found = namesAny(statements, actions, listKey);
     memo[slot] = found;
   }
   return found !== null;
+}
+
+/** `COVERS` when some statement of the list names one of the actions, else null. */
+function namesAny(statements: readonly NormalizedStatement[], actions: readonly string[], listKey: string): Uint8Array | null {
+  const lowerActions = loweredActions(actions, listKey);
+  const useMask = lowerActions.length <= MAX_MASK_ACTIONS;
+  for (let i = 0; i < statements.length; i++) {
+    const st = statements[i]!;
+    if (useMask ? statementActionMask(st, lowerActions, listKey) !== 0 : lowerActions.some((a) => statementCoversLowerAction(st, a))) return COVERS;
+  }
+  return null;
 }
 
 /**
@@ -692,7 +780,21 @@ function listNamesAny(statements: readonly NormalizedStatement[], actions: reado
 export function policySetMayGrant(p: Principal, actions: readonly string[]): boolean {
   const key = actionListKey(actions);
   const slot = slotOf(key, ANY_RESOURCE);
-  for (const statements of p.policySet.lists) if (listNamesAny(statements, actions, key, slot)) return true;
+  const set = p.policySet;
+  if (set instanceof ResolvedSet) {
+    const row = listRowOf(set.memo, slot);
+    for (let i = 0; i < set.lists.length; i++) {
+      const lid = set.listIds[i]!;
+      let found = row[lid];
+      if (found === undefined) {
+        found = namesAny(set.lists[i]!, actions, key);
+        row[lid] = found;
+      }
+      if (found !== null) return true;
+    }
+    return false;
+  }
+  for (const statements of set.lists) if (listNamesAny(statements, actions, key, slot)) return true;
   return false;
 }
 
@@ -716,12 +818,32 @@ function actionListKey(actions: readonly string[]): string {
  */
 export function grantingPoliciesForAny(p: Principal, actions: readonly string[], resource = '*', mask?: readonly boolean[]): string[] {
   const key = actionListKey(actions);
+  // A resolved principal's lists are its set's: their answers are in the resolution's rows (by local id).
+  const set = p.policySet instanceof ResolvedSet && p.policySet.lists.length > 0 ? p.policySet : undefined;
+  // -1 (the list's own memo) for a policy whose list is not one of the set's (a principal built by hand).
+  const lidOf = (pol: AppliedPolicy): number => {
+    const i = set ? set.lists.indexOf(pol.statements) : -1;
+    return i < 0 ? -1 : set!.listIds[i]!;
+  };
   if (resource === '*') {
-    return p.policies.filter((pol) => listAllowsAnyOnAllMany(pol.statements, actions, key, mask)).map(policyLabel);
+    return p.policies
+      .filter((pol) => {
+        const lid = lidOf(pol);
+        return lid < 0 ? listAllowsAnyOnAllMany(pol.statements, actions, key, mask) : listAllowsAnyOnAllMany(pol.statements, actions, key, mask, set, lid);
+      })
+      .map(policyLabel);
   }
   const slot = slotOf(key, resource);
+  const row = set ? listRowOf(set.memo, slot) : undefined;
   return p.policies
-    .filter((pol) => flagsOfMany(pol.statements, actions, resource, key, slot)?.some((f, i) => (mask === undefined || mask[i] === true) && (f & (ALLOW | CONDITIONAL_ALLOW)) !== 0) === true)
+    .filter((pol) => {
+      const lid = lidOf(pol);
+      return (
+        (row && lid >= 0 ? flagsOfManyAt(row, lid, pol.statements, actions, resource, key, slot) : flagsOfMany(pol.statements, actions, resource, key, slot))?.some(
+          (f, i) => (mask === undefined || mask[i] === true) && (f & (ALLOW | CONDITIONAL_ALLOW)) !== 0,
+        ) === true
+      );
+    })
     .map(policyLabel);
 }
 
@@ -746,20 +868,30 @@ export function decideManyShared(p: Principal, actions: readonly string[], resou
   const key = actionListKey(actions);
   const slot = slotOf(key, resource);
   const set = p.policySet;
-  let memo = setDecisions.get(set);
-  if (!memo) {
-    memo = [];
-    setDecisions.set(set, memo);
+  // A resolved set's answers live in its resolution's row for the slot; a hand-built set's in a WeakMap.
+  let memo: (readonly Decision[] | undefined)[];
+  let at: number;
+  if (set instanceof ResolvedSet) {
+    memo = setRowOf(set.memo, slot);
+    at = set.index;
+  } else {
+    let own = setDecisions.get(set);
+    if (!own) {
+      own = [];
+      setDecisions.set(set, own);
+    }
+    memo = own;
+    at = slot;
   }
-  let decisions = memo[slot];
+  let decisions = memo[at];
   if (!decisions) {
     // Answers go to a reused buffer first: most sets' answers are already interned (see `interned`).
     const n = actions.length;
     if (decisionScratch.length < n) decisionScratch = new Array<Decision>(n);
-    if (resource === '*') decideOnAllManyInto(set.lists, set.boundary, actions, key, decisionScratch);
-    else decideManyUncached(set.lists, set.boundary, actions, resource, key, slot, decisionScratch);
+    if (resource === '*') decideOnAllManyInto(set.lists, set.boundary, actions, key, decisionScratch, set instanceof ResolvedSet ? set : undefined);
+    else decideManyUncached(set, actions, resource, key, slot, decisionScratch);
     decisions = interned(slot, decisionScratch, n);
-    memo[slot] = decisions;
+    memo[at] = decisions;
   }
   return decisions;
 }
@@ -792,18 +924,13 @@ function interned(slot: number, buffer: readonly Decision[], n: number): readonl
   return shared;
 }
 
-function decideManyUncached(
-  lists: readonly (readonly NormalizedStatement[])[],
-  boundary: readonly NormalizedStatement[] | undefined,
-  actions: readonly string[],
-  resource: string,
-  key: string,
-  slot: number,
-  out: Decision[],
-): void {
+function decideManyUncached(set: PolicySet, actions: readonly string[], resource: string, key: string, slot: number, out: Decision[]): void {
+  const { lists, boundary } = set;
+  const resolved = set instanceof ResolvedSet ? set : undefined;
+  const row = resolved ? listRowOf(resolved.memo, slot) : undefined;
   let acc: Uint8Array | undefined;
   for (let l = 0; l < lists.length; l++) {
-    const f = flagsOfMany(lists[l]!, actions, resource, key, slot);
+    const f = row ? flagsOfManyAt(row, resolved!.listIds[l]!, lists[l]!, actions, resource, key, slot) : flagsOfMany(lists[l]!, actions, resource, key, slot);
     if (f) {
       acc ??= accScratch(actions.length);
       for (let i = 0; i < actions.length; i += 1) acc[i]! |= f[i]!;
@@ -815,7 +942,7 @@ function decideManyUncached(
     for (let i = 0; i < actions.length; i += 1) out[i] = 'not-allowed';
     return;
   }
-  const bounded = boundary ? flagsOfMany(boundary, actions, resource, key, slot) : undefined;
+  const bounded = boundary ? (row ? flagsOfManyAt(row, resolved!.boundaryId, boundary, actions, resource, key, slot) : flagsOfMany(boundary, actions, resource, key, slot)) : undefined;
   for (let i = 0; i < actions.length; i += 1) {
     const identity = fromFlags(acc[i]!);
     if (bounded === undefined || identity === 'denied' || identity === 'not-allowed') {

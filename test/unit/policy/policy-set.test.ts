@@ -9,7 +9,7 @@ import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator } from '../../../lib/breadth/effective';
 import { breadthCounts } from '../../../lib/breadth/metrics';
-import { decide, decideMany, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
+import { decide, decideMany, decideManyShared, grantingPoliciesForAny, policySetMayGrant, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
 import { allow, deny, details, input, userArn, type Stmt } from '../breadth/helpers';
 
 const PROBES = ['s3:*', 'dynamodb:*', 's3:GetObject', 'dynamodb:Scan', 'iam:PassRole', 'ec2:RunInstances', 'kms:Decrypt'];
@@ -91,6 +91,23 @@ describe('decideMany per policy set', () => {
     // The boundary allows s3 and ec2 only: dynamodb:Scan is no longer reachable.
     expect(alice[PROBES.indexOf('dynamodb:Scan')]).toBe('conditional');
     expect(dave[PROBES.indexOf('dynamodb:Scan')]).toBe('not-allowed');
+  });
+
+  it("answers a resolved set's questions from its resolution's rows as a hand-built set's from its own memos", () => {
+    const ps = resolvePrincipals(account());
+    // The same principals with plain policy-set objects: the per-list WeakMap memos answer for them.
+    const plain = resolvePrincipals(account()).map((p) => ({ ...p, policySet: { key: p.policySet.key, lists: p.policySet.lists, ...(p.policySet.boundary ? { boundary: p.policySet.boundary } : {}) } }));
+    const probeSets = [PROBES, ['iam:CreateAccessKey'], ['ec2:RunInstances', 'iam:PassRole']];
+    for (const [i, p] of ps.entries()) {
+      const q = plain[i]!;
+      for (const probes of probeSets) {
+        expect(policySetMayGrant(p, probes)).toBe(policySetMayGrant(q, probes));
+        for (const resource of ['*', 'arn:aws:s3:::b/k', 'arn:aws:iam::111122223333:role/app-x', userArn('alice')]) {
+          expect([...decideManyShared(p, probes, resource)]).toEqual([...decideManyShared(q, probes, resource)]);
+          expect(grantingPoliciesForAny(p, probes, resource)).toEqual(grantingPoliciesForAny(q, probes, resource));
+        }
+      }
+    }
   });
 
   it('hands each caller its own array', () => {
