@@ -5,7 +5,7 @@
  */
 import type { AccountSnapshot, AuthorizationDetails, CredentialReport, ReportDate } from '../snapshot';
 import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
-import { allowListed, listId, principalsOf, type AppliedPolicy, type PolicySet, type Principal } from '../policy/principals';
+import { allowListed, listId, principalsOf, resolvedWithoutAdminPolicy, type AppliedPolicy, type PolicySet, type Principal } from '../policy/principals';
 import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE } from './effective';
 import { escalationIndex, heldEscalationActions, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath, type HeldPaths } from './escalation';
@@ -149,7 +149,8 @@ class UsageSource {
 interface SetBreadth {
   counts: BreadthCounts;
   held: HeldActions | null;
-  allowsStar: boolean;
+  /** An Allow of `*` in one of the set's lists: asked only for principals that may be admins. */
+  allowsStar: boolean | undefined;
   /** Open paths for the set (label-free), found with the ARN of the first principal asking. */
   paths?: HeldPaths;
   pathsArn?: string;
@@ -431,14 +432,15 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
       shared = {
         counts,
         held: heldEscalationActions(eff.granted, eff.conditional, index),
-        allowsStar: p.policySet.lists.some((list) => calculator.listAllowsStar(list)),
+        allowsStar: undefined,
         namings: { scanned: [] },
       };
       perSet.set(p.policySet, shared);
     }
     const { held } = shared;
-    // assessAdmin only finds admins through `*` grants or AdministratorAccess: skip it for everyone else.
-    const admin = shared.allowsStar || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
+    // assessAdmin only finds admins through `*` grants or AdministratorAccess: skip it for everyone
+    // else, first for those resolution already knows name no admin policy at all.
+    const admin = resolvedWithoutAdminPolicy(p) ? false : (shared.allowsStar ??= p.policySet.lists.some((list) => calculator.listAllowsStar(list))) || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
     principals[i] = new AnalysedPrincipal(p, shared.counts, admin, admin || !held ? null : namingOf(p, shared, held, index, calculator), usage);
   }
   // Broadest first, then by key (byKey's order; most pairs decided without the collator).
