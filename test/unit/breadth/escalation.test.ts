@@ -117,7 +117,8 @@ describe('privilege-escalation paths', () => {
   it('escalationPaths (found per policy set) agrees with escalations (walked per principal) on random grants', () => {
     const self = `arn:aws:iam::*:user/\${aws:username}`;
     const actions = ['iam:PassRole', 'ec2:RunInstances', 'lambda:CreateFunction', 'lambda:InvokeFunction', 'iam:CreateAccessKey', 'iam:UpdateLoginProfile', 'iam:PutUserPolicy', 'iam:CreatePolicyVersion', 'iam:Create*', 'glue:CreateDevEndpoint', 'cloudformation:CreateStack'];
-    const resources = ['*', userArn('u0'), userArn('u1'), self, roleArn('r0'), 'arn:aws:iam::*:user/*'];
+    // 'u*' (not a valid IAM name, but an ARN the snapshot could hold): a pattern with a wildcard can then be the principal's own ARN.
+    const resources = ['*', userArn('u0'), userArn('u1'), self, roleArn('r0'), 'arn:aws:iam::*:user/*', userArn('u*')];
     const conditions = [undefined, { Bool: { 'aws:MultiFactorAuthPresent': 'true' } }, { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } }, { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } }];
     const statement = fc
       .record({ action: fc.subarray(actions, { minLength: 1, maxLength: 3 }), resource: fc.subarray(resources, { minLength: 1, maxLength: 2 }), condition: fc.constantFrom(...conditions) })
@@ -129,7 +130,7 @@ describe('privilege-escalation paths', () => {
     fc.assert(
       fc.property(fc.array(policies, { minLength: 5, maxLength: 5 }), statements, (inline, group) => {
         const d = details({
-          users: ['u0', 'u1', 'u2'].map((name, i) => ({ name, inline: inline[i], groups: ['g'] })),
+          users: ['u0', 'u1', 'u2', 'u*'].map((name, i) => ({ name, inline: inline[i % 3], groups: ['g'] })),
           groups: [{ name: 'g', inline: [group] }],
           roles: ['r0', 'r1'].map((name, i) => ({ name, inline: inline[3 + i] })),
         });
