@@ -137,6 +137,8 @@ interface RiskMasks {
    * grants make whole stretches of the catalog such) is counted by differences, not word by word.
    */
   prefix: Int32Array;
+  /** Per word w: the first word at or after w with a data-read action (the word count when none). */
+  nextDataRead: Int32Array;
 }
 
 /** The fields of RiskMasks.prefix: the five levels (ACCESS_LEVELS order), sensitive, permissions change. */
@@ -166,7 +168,9 @@ function riskMasks(catalog: ActionCatalog): RiskMasks {
   [...levelPop, sensitivePop, permissionsChangePop].forEach((pop, f) => {
     for (let w = 0; w < words; w++) prefix[f * (words + 1) + w + 1] = prefix[f * (words + 1) + w]! + pop[w]!;
   });
-  m = { permissionsChange, sensitive, levelPop, sensitivePop, permissionsChangePop, prefix };
+  const nextDataRead = new Int32Array(words + 1).fill(words);
+  for (let w = words - 1; w >= 0; w--) nextDataRead[w] = catalog.dataReadMask[w] !== 0 ? w : nextDataRead[w + 1]!;
+  m = { permissionsChange, sensitive, levelPop, sensitivePop, permissionsChangePop, prefix, nextDataRead };
   riskMasksCache.set(catalog, m);
   return m;
 }
@@ -227,6 +231,23 @@ function signedViews(eff: EffectivePermissions): SignedViews {
 }
 
 /**
+ * The position (in nonZeroWords) of the last word of the run the word at position k starts: the
+ * following words while consecutive, granted in full unconditionally, and all on every resource
+ * (`onAll`) or none of it. A small function of its own: the loop stays tight.
+ */
+function runLast(nonZeroWords: Int32Array, k: number, count: number, granted: Int32Array, conditional: Int32Array, grantedOnAll: Int32Array, conditionalOnAll: Int32Array, onAll: boolean): number {
+  const onAllWord = onAll ? -1 : 0;
+  let w = nonZeroWords[k]!;
+  while (k + 1 < count) {
+    const next = nonZeroWords[k + 1]!;
+    if (next !== w + 1 || granted[next] !== -1 || conditional[next] !== 0 || grantedOnAll[next] !== onAllWord || (!onAll && conditionalOnAll[next] !== 0)) break;
+    k += 1;
+    w = next;
+  }
+  return k;
+}
+
+/**
  * Metrics of one principal's effective permissions. Only the non-zero words of its set
  * are visited, so a narrow principal costs a few dozen operations.
  *
@@ -236,7 +257,7 @@ function signedViews(eff: EffectivePermissions): SignedViews {
 export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists?: DataReadLists): BreadthCounts {
   const ws = wordServices(catalog);
   const { offsets, service, mask: serviceMask, firstService, lastService, continuing } = ws;
-  const { permissionsChange: pm, sensitive: sensitiveMask, levelPop, sensitivePop, permissionsChangePop, prefix } = riskMasks(catalog);
+  const { permissionsChange: pm, sensitive: sensitiveMask, levelPop, sensitivePop, permissionsChangePop, prefix, nextDataRead } = riskMasks(catalog);
   const stride = catalog.levelMasks[0]!.length + 1;
   const dataReadMask = catalog.dataReadMask;
   // Per access level, in ACCESS_LEVELS order (five: List, Read, Write, Permissions management, Tagging).
@@ -282,25 +303,20 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
     if (g === -1 && c === 0 && (gOnAll === -1 || (gOnAll === 0 && cOnAll === 0))) {
       const runStart = w;
       const runOnAll = gOnAll === -1;
-      const onAllWord = runOnAll ? -1 : 0;
-      for (;;) {
-        if (runOnAll) {
-          const dataReads = dataReadMask[w]! | 0;
-          if (dataReads !== 0) {
-            dataReadWords = true;
-            if (pairs + 2 > scratchPairs.length) scratchPairs = growPairs(scratchPairs);
-            scratchPairs[pairs++] = w;
-            scratchPairs[pairs++] = dataReads;
-            hash = Math.imul(Math.imul(hash ^ w, 0x9e3779b1) ^ dataReads, 0x85ebca77);
-          }
-        }
-        if (k + 1 >= count) break;
-        const next = nonZeroWords[k + 1]!;
-        if (next !== w + 1 || grantedBits[next] !== -1 || conditionalBits[next] !== 0 || grantedOnAllBits[next] !== onAllWord || (!runOnAll && conditionalOnAllBits[next] !== 0)) break;
-        k += 1;
-        w = next;
-      }
+      k = runLast(nonZeroWords, k, count, grantedBits, conditionalBits, grantedOnAllBits, conditionalOnAllBits, runOnAll);
+      w = nonZeroWords[k]!;
       const runEnd = w + 1;
+      if (runOnAll) {
+        // The run's words with data reads, in order (a table jumps to each).
+        for (let d = nextDataRead[runStart]!; d < runEnd; d = nextDataRead[d + 1]!) {
+          const dataReads = dataReadMask[d]! | 0;
+          dataReadWords = true;
+          if (pairs + 2 > scratchPairs.length) scratchPairs = growPairs(scratchPairs);
+          scratchPairs[pairs++] = d;
+          scratchPairs[pairs++] = dataReads;
+          hash = Math.imul(Math.imul(hash ^ d, 0x9e3779b1) ^ dataReads, 0x85ebca77);
+        }
+      }
       previous = w;
       lists += prefix[runEnd]! - prefix[runStart]!;
       reads += prefix[stride + runEnd]! - prefix[stride + runStart]!;
