@@ -444,7 +444,8 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
     principals[i] = new AnalysedPrincipal(p, shared.counts, admin, admin || !held ? null : namingOf(p, shared, held, index, calculator), usage);
   }
   // Broadest first, then by key (byKey's order; most pairs decided without the collator).
-  const totals = new Float64Array(principals.length);
+  // Integers (action counts): the comparator subtracts small integers, nothing boxed.
+  const totals = new Int32Array(principals.length);
   const keys: string[] = new Array<string>(principals.length);
   for (let i = 0; i < principals.length; i++) {
     totals[i] = principals[i]!.total;
@@ -476,7 +477,7 @@ export function judgedPrincipals(principals: readonly PrincipalBreadth[], allowL
   for (const p of principals) {
     if (p.serviceLinked) out.serviceLinked += 1;
     else if (p.admin) out.admins.push(p.key);
-    else if (allowListed(allowList, p.name, p.arn)) out.allowListed.push(p.key);
+    else if (allowList.length !== 0 && allowListed(allowList, p.name, p.arn)) out.allowListed.push(p.key);
     else out.judged.push(p);
   }
   return out;

@@ -76,7 +76,7 @@ function comparePrimary(a: string, b: string, ranks: Uint16Array): number {
  * Positions 0…n−1 ordered by total (descending), then by key as `collator.compare` orders them
  * (the primary ranks deciding where they differ).
  */
-export function orderByTotalThenKey(totals: ArrayLike<number>, keys: readonly string[], collator: Intl.Collator): number[] {
+export function orderByTotalThenKey(totals: Int32Array, keys: readonly string[], collator: Intl.Collator): number[] {
   const n = keys.length;
   const ranks = ranksOf(collator);
   const order: number[] = new Array<number>(n);

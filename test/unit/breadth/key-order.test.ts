@@ -31,7 +31,7 @@ describe('orderByTotalThenKey', () => {
         fc.property(keys(fc.oneof(asciiChar, trickyChar, trickyChar)), (rows) => {
           const ks = rows.map(([prefix, k]) => prefix + k);
           const totals = rows.map(([, , t]) => t);
-          expect(orderByTotalThenKey(totals, ks, collator)).toEqual(expected(totals, ks, collator));
+          expect(orderByTotalThenKey(Int32Array.from(totals), ks, collator)).toEqual(expected(totals, ks, collator));
         }),
         { numRuns: 300 },
       );
@@ -41,7 +41,7 @@ describe('orderByTotalThenKey', () => {
         fc.property(keys(fc.oneof(trickyChar, outside)), (rows) => {
           const ks = rows.map(([prefix, k]) => prefix + k);
           const totals = rows.map(([, , t]) => t);
-          expect(orderByTotalThenKey(totals, ks, collator)).toEqual(expected(totals, ks, collator));
+          expect(orderByTotalThenKey(Int32Array.from(totals), ks, collator)).toEqual(expected(totals, ks, collator));
         }),
         { numRuns: 200 },
       );
@@ -52,13 +52,13 @@ describe('orderByTotalThenKey', () => {
     const ks = ['user/cha', 'user/ha', 'user/ia', 'user/ca', 'user/Cha', 'user/chb'];
     const totals = ks.map(() => 1);
     const collator = new Intl.Collator('cs');
-    expect(orderByTotalThenKey(totals, ks, collator).map((i) => ks[i])).toEqual(['user/ca', 'user/ha', 'user/cha', 'user/Cha', 'user/chb', 'user/ia']);
+    expect(orderByTotalThenKey(Int32Array.from(totals), ks, collator).map((i) => ks[i])).toEqual(['user/ca', 'user/ha', 'user/cha', 'user/Cha', 'user/chb', 'user/ia']);
   });
 
   it('orders principal-like keys differing only in case, punctuation or length', () => {
     const ks = ['user/app-1', 'user/App-1', 'user/app_1', 'user/app1', 'user/app-10', 'role/app-1', 'user/app-1a', 'user/app.1', 'user/APP-1', 'user/app'];
     const totals = ks.map(() => 5);
     const collator = new Intl.Collator();
-    expect(orderByTotalThenKey(totals, ks, collator)).toEqual(expected(totals, ks, collator));
+    expect(orderByTotalThenKey(Int32Array.from(totals), ks, collator)).toEqual(expected(totals, ks, collator));
   });
 });
