@@ -681,6 +681,8 @@ export function materializeEscalations(principal: Principal, paths: readonly Hel
   const lists = policies.map((pol) => listEscalation(pol.statements, index, calc, memo));
   // iam:PassRole alone is in many paths: each action's grants are looked up once.
   const detailsCache: (GrantDetails | undefined)[] = [];
+  // Each policy's label once (a group's policy is labelled with a new string).
+  const labels: (string | undefined)[] = [];
   const detailsOf = (e: number): GrantDetails => {
     let d = detailsCache[e];
     if (d) return d;
@@ -692,7 +694,7 @@ export function materializeEscalations(principal: Principal, paths: readonly Hel
       if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnlyBeyond(g, e, principal.arn))) d.beyondSelf = true;
       if (!d.onAll && listOnAll(g, policies[i]!.statements, e, index, calc)) d.onAll = true;
       if (e === index.passRole) for (const fact of g.passRole) d.passRole.push(fact);
-      d.policies.push(policyLabel(policies[i]!));
+      d.policies.push((labels[i] ??= policyLabel(policies[i]!)));
     }
     detailsCache[e] = d;
     return d;

@@ -389,7 +389,9 @@ export function breadthCounts(catalog: ActionCatalog, eff: EffectivePermissions,
   if (!dataReadOnAll) {
     const names: string[] = [];
     if (dataReadWords) {
-      for (const id of dataReadIds(catalog)) {
+      const ids = dataReadIds(catalog);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
         if (hasBit(eff.grantedOnAll, id) || hasBit(eff.conditionalOnAll, id)) names.push(catalog.names[id]!);
       }
     }

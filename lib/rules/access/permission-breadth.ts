@@ -64,12 +64,13 @@ function boundedOffenders<T extends { principal: PrincipalBreadth; reasons: stri
     else byArray.set(o.reasons, [o.principal.key]);
   }
   const byText = new Map<string, { reasons: readonly string[]; principals: string[] }>();
-  for (const [reasons, principals] of byArray) {
+  // forEach: no [key, value] entry array per group.
+  byArray.forEach((principals, reasons) => {
     const text = texts.get(reasons) ?? reasons.join('\n');
     const group = byText.get(text);
     if (group) group.principals.push(...principals);
     else byText.set(text, { reasons, principals });
-  }
+  });
   return {
     offenders: offenders.slice(0, DETAILED_OFFENDERS).map(detail),
     offendersNotDetailed: { count: offenders.length - DETAILED_OFFENDERS, byReasons: [...byText.values()] },
@@ -209,7 +210,9 @@ export default defineRule({
 
     const ranked = analysis.principals.filter((p) => !p.serviceLinked);
     const kept = ranked.slice(0, params.maxTrendPrincipals);
-    const breadthByPrincipal = Object.fromEntries(kept.map((p) => [p.key, p.total]));
+    // Keys in ranking order (`user/…`, `role/…`: never integer-like, so insertion order is kept); no pair array per key.
+    const breadthByPrincipal: Record<string, number> = {};
+    for (const p of kept) breadthByPrincipal[p.key] = p.total;
     const complete = kept.length === ranked.length;
     const trend = context.previousBreadth ? breadthTrend(breadthByPrincipal, context.previousBreadth, complete) : undefined;
     // Fields added in order (no object spread: thousands of offenders in a large account).

@@ -68,13 +68,14 @@ function bounded(name: string, entries: readonly Entry[], detailed: readonly Lis
     else byShared.set(e.shared, [e.principal.key]);
   }
   const byIds = new Map<string, { paths: string[]; principals: string[] }>();
-  for (const [shared, principals] of byShared) {
+  // forEach: no [key, value] entry array per group.
+  byShared.forEach((principals, shared) => {
     let text = texts.get(shared.ids);
     if (text === undefined) texts.set(shared.ids, (text = shared.ids.join(' ')));
     const group = byIds.get(text);
     if (group) group.principals.push(...principals);
     else byIds.set(text, { paths: shared.ids, principals });
-  }
+  });
   return { [name]: detailed, [`${name}NotDetailed`]: { count: entries.length - DETAILED_PRINCIPALS, byPaths: [...byIds.values()] } };
 }
 
