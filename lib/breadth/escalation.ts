@@ -17,7 +17,7 @@ import { glob, globMatch } from '../policy/glob';
 import { policyLabel, type Principal } from '../policy/principals';
 import { hasBit, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
-import { sparseWord, type BreadthCalculator } from './effective';
+import type { BreadthCalculator } from './effective';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 
 export { ESCALATION_PATHS, type EscalationPath, type EscalationSource } from './escalation-paths';
@@ -309,11 +309,11 @@ function listOnAll(list: ListEscalation, statements: readonly NormalizedStatemen
   const onAll = (list.onAll ??= bytesFromChunk(index.ids.length));
   if (onAll[e] === ON_ALL_UNKNOWN) {
     const id = index.ids[e]!;
-    const actionSets = calc.listStatementActions(statements);
+    const slot = calc.listSlotOf(statements);
     let yes = false;
     for (let i = 0; i < statements.length && !yes; i++) {
       const s = statements[i]!;
-      if (s.effect === 'Allow' && (sparseWord(actionSets[i]!, id >>> 5) & (1 << (id & 31))) !== 0 && reachesAll(s, e, id, index, calc)) yes = true;
+      if (s.effect === 'Allow' && (calc.statementBitsOfWord(slot, i, id >>> 5) & (1 << (id & 31))) !== 0 && reachesAll(s, e, id, index, calc)) yes = true;
     }
     onAll[e] = yes ? ON_ALL_YES : ON_ALL_NO;
   }
@@ -360,20 +360,20 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
   const { flags, masks } = out;
   const { words, byWord, ids } = index;
   // The action sets the list's fold gave its statements (no lookup per statement).
-  const actionSets = calc.listStatementActionsAt(slot);
+  // The action sets the list's fold gave its statements, read from the calculator's arena.
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i]!;
     if (s.effect !== 'Allow') continue;
-    const actions = actionSets[i]!;
     let reach: string | undefined | typeof BEYOND_SELF_ALWAYS | null = null;
     let selfOnly: SelfOnlyGrants | undefined;
     // Few words in the statement (an explicit list): visit them; many (NotAction): look the path words up.
-    const few = actions.words.length < words.length;
-    const visits = few ? actions.words.length : words.length;
+    const wordCount = calc.statementWordCountAt(slot, i);
+    const few = wordCount < words.length;
+    const visits = few ? wordCount : words.length;
     for (let v = 0; v < visits; v++) {
-      const k = few ? index.wordSlot[actions.words[v]!]! : v;
+      const k = few ? index.wordSlot[calc.statementWordAt(slot, i, v)]! : v;
       if (k < 0) continue;
-      const bits = few ? actions.values[v]! : sparseWord(actions, words[k]!);
+      const bits = few ? calc.statementBitsAt(slot, i, v) : calc.statementBitsOfWord(slot, i, words[k]!);
       if (bits === 0) continue;
       const inWord = byWord[k]!;
       for (let j = 0; j < inWord.length; j++) {
