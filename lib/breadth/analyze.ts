@@ -394,6 +394,9 @@ const byKey = new Intl.Collator();
 /** Memo per authorization-details object (the rules build a fresh input object each call). */
 const cache = new WeakMap<AuthorizationDetails, { input: BreadthInput; catalog: ActionCatalog; analysis: BreadthAnalysis }>();
 
+/** A policy set as resolution builds it (lib/policy/principals ResolvedSet): a dense index among the resolution's sets; absent on sets built by hand. */
+type IndexedSet = PolicySet & { readonly index?: number };
+
 const hasAdministratorAccess = (p: Principal): boolean => {
   for (const x of p.policies) if (x.id === ADMINISTRATOR_ACCESS_ARN) return true;
   return p.unresolvedPolicies.includes(ADMINISTRATOR_ACCESS_ARN);
@@ -415,6 +418,8 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   // Principals with the same policies and boundary (same PolicySet) have the same effective
   // permissions: compute them, their counts and the escalation actions they hold once per set.
   // The counts (and their byLevel, dataReadOnAll objects) are shared by the set's principals: read-only.
+  // By the set's dense index in its resolution when it has one, else by the set object.
+  const byIndex: (SetBreadth | undefined)[] = [];
   const perSet = new Map<PolicySet, SetBreadth>();
   // Sets granting the same data reads on every resource share one frozen dataReadOnAll array.
   const dataReadLists: DataReadLists = new Map();
@@ -422,7 +427,9 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   const principals: PrincipalBreadth[] = new Array<PrincipalBreadth>(resolved.length);
   for (let i = 0; i < resolved.length; i++) {
     const p = resolved[i]!;
-    let shared = perSet.get(p.policySet);
+    const set = p.policySet as IndexedSet;
+    const setIndex = set.index;
+    let shared = setIndex !== undefined ? byIndex[setIndex] : perSet.get(set);
     if (!shared) {
       const eff = calculator.computeLists(p.policySet.lists, p.policySet.boundary);
       const counts = breadthCounts(catalog, eff, dataReadLists);
@@ -435,7 +442,10 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
         allowsStar: undefined,
         namings: { scanned: [] },
       };
-      perSet.set(p.policySet, shared);
+      if (setIndex !== undefined) {
+        while (byIndex.length <= setIndex) byIndex.push(undefined);
+        byIndex[setIndex] = shared;
+      } else perSet.set(set, shared);
     }
     const { held } = shared;
     // assessAdmin only finds admins through `*` grants or AdministratorAccess: skip it for everyone
