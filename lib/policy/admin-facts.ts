@@ -21,7 +21,7 @@ export function adminFactsOf(statements: readonly NormalizedStatement[]): number
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i]!;
     if (s.effect !== 'Allow' || !statementCoversAllResources(s)) continue;
-    if (s.actions?.some((a) => a === '*' || a === '*:*')) {
+    if (s.actions !== undefined && namesEveryAction(s.actions)) {
       facts |= GRANTS_STAR;
       if (!s.conditional) facts |= GRANTS_STAR_UNCONDITIONALLY;
     } else if (s.notActions) {
@@ -29,6 +29,12 @@ export function adminFactsOf(statements: readonly NormalizedStatement[]): number
     }
   }
   return facts;
+}
+
+/** Is `*` or `*:*` among the action patterns? (A loop: this runs for every statement a resolution normalises.) */
+function namesEveryAction(actions: readonly string[]): boolean {
+  for (let i = 0; i < actions.length; i++) if (actions[i] === '*' || actions[i] === '*:*') return true;
+  return false;
 }
 
 /** Does a policy with this id and list facts appear in an admin assessment (grants `*` on `*`, is AdministratorAccess, or allows NotAction on `*`)? */

@@ -186,7 +186,10 @@ export function statementActionMask(s: NormalizedStatement, lowerActions: readon
  * treated as covering everything except what it lists, i.e. effectively unscoped.
  */
 export function statementCoversAllResources(s: NormalizedStatement): boolean {
-  if (s.resources) return s.resources.some((r) => r === '*');
+  if (s.resources) {
+    for (let i = 0; i < s.resources.length; i++) if (s.resources[i] === '*') return true;
+    return false;
+  }
   if (s.notResources) return true;
   return false;
 }

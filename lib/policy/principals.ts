@@ -128,19 +128,14 @@ class ResolutionMemo {
   public readonly setRows: ((readonly Decision[] | undefined)[] | undefined)[] = [];
 }
 
-/** A row of `n` empty entries (packed: written by index afterwards, never grown). */
-function emptyRow<T>(n: number): (T | undefined)[] {
-  const row: (T | undefined)[] = [];
-  for (let i = 0; i < n; i++) row.push(undefined);
-  return row;
-}
+/** A row of `n` empty entries, allocated once at its size (written by index afterwards, never grown). */
+const emptyRow = <T>(n: number): (T | undefined)[] => new Array<T | undefined>(n).fill(undefined);
 
 const listRowOf = (memo: ResolutionMemo, slot: number): (Uint8Array | null | undefined)[] => (memo.listRows[slot] ??= emptyRow(memo.listCount));
 const setRowOf = (memo: ResolutionMemo, slot: number): (readonly Decision[] | undefined)[] => (memo.setRows[slot] ??= emptyRow(memo.setCount));
 
 /** A policy set made by `resolvePrincipals`: its lists' local ids and its index, for the resolution's memo rows. */
 class ResolvedSet implements PolicySet, ListRows {
-  public readonly key: string;
   public readonly lists: readonly (readonly NormalizedStatement[])[];
   public readonly boundary: readonly NormalizedStatement[] | undefined;
   /** Local id of each list of `lists`, in the same order. */
@@ -149,15 +144,32 @@ class ResolvedSet implements PolicySet, ListRows {
   public readonly boundaryId: number;
   public readonly index: number;
   public readonly memo: ResolutionMemo;
+  /** The lists' local ids, sorted, without duplicates (what tells sets apart, with `boundaryId`). */
+  public readonly sortedIds: readonly number[];
+  #key: string | undefined;
 
-  public constructor(key: string, lists: readonly (readonly NormalizedStatement[])[], listIds: readonly number[], boundary: ListEntry | undefined, index: number, memo: ResolutionMemo) {
-    this.key = key;
+  public constructor(
+    lists: readonly (readonly NormalizedStatement[])[],
+    listIds: readonly number[],
+    sortedIds: readonly number[],
+    boundary: ListEntry | undefined,
+    index: number,
+    memo: ResolutionMemo,
+  ) {
+    this.sortedIds = sortedIds;
+    this.#key = undefined;
     this.lists = lists;
     this.boundary = boundary?.statements;
     this.listIds = listIds;
     this.boundaryId = boundary ? boundary.lid : -1;
     this.index = index;
     this.memo = memo;
+  }
+
+  /** The `PolicySet` key, written only when read (nothing in the evaluation reads it: sets are told apart by `sortedIds`). */
+  public get key(): string {
+    this.#key ??= `${this.sortedIds.join(',')}|${this.boundaryId < 0 ? '' : this.boundaryId}`;
+    return this.#key;
   }
 
   public typeFlagRow(slot: number): TypeFlagRow {
@@ -203,7 +215,11 @@ interface Indexes {
   lowered: LoweredActions;
   /** Every list entry, by local id. */
   entries: ListEntry[];
-  sets: Map<string, PolicySet>;
+  /** Sets by a hash of their sorted list ids and boundary id (`policySetOf`). */
+  sets: Map<number, ResolvedSet | ResolvedSet[]>;
+  setCount: number;
+  /** `policySetOf`'s sort buffer. */
+  idScratch: number[];
   memo: ResolutionMemo;
   /**
    * Resolutions of principals without inline policies, by attachment signature (groups,
@@ -248,6 +264,8 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     lowered: new Map(),
     entries: [],
     sets: new Map(),
+    setCount: 0,
+    idScratch: [],
     memo: new ResolutionMemo(),
     bySignature: new Map(),
   };
@@ -344,36 +362,57 @@ function groupPoliciesOf(idx: Indexes, groupName: string): GroupEntry | undefine
 export const unresolvedGroup = (groupName: string): string => `group:${groupName}`;
 
 function policySetOf(idx: Indexes, policies: AppliedPolicy[], lids: readonly number[], boundary: ListEntry | undefined): PolicySet {
-  // Insertion sort on a handful of local ids: no Set, no comparator call per pair.
-  const ids = new Array<number>(lids.length);
+  // Sorted distinct local ids (insertion sort on a handful, in a reused buffer), then a hash of
+  // them and the boundary's id: no key text per principal resolution.
+  const ids = idx.idScratch;
+  let n = 0;
   for (let i = 0; i < lids.length; i++) {
     const id = lids[i]!;
-    let j = i - 1;
-    while (j >= 0 && ids[j]! > id) {
-      ids[j + 1] = ids[j]!;
-      j--;
-    }
+    let j = n - 1;
+    while (j >= 0 && ids[j]! > id) j--;
+    if (j >= 0 && ids[j] === id) continue;
+    for (let k = n; k > j + 1; k--) ids[k] = ids[k - 1]!;
     ids[j + 1] = id;
+    n++;
   }
-  let key = '';
-  for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) key += i === 0 ? `${ids[i]}` : `,${ids[i]}`;
-  key += boundary ? `|${boundary.lid}` : '|';
-  let set = idx.sets.get(key);
-  if (!set) {
-    // First occurrences in order, as a Set would keep them (a handful of lists: no Set and iterator).
-    const distinct: (readonly NormalizedStatement[])[] = [];
-    const distinctIds: number[] = [];
-    for (let i = 0; i < policies.length; i++) {
-      const list = policies[i]!.statements;
-      if (!distinct.includes(list)) {
-        distinct.push(list);
-        distinctIds.push(lids[i]!);
+  const boundaryId = boundary ? boundary.lid : -1;
+  let h = Math.imul(boundaryId + 2, 0x9e3779b1);
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ ids[i]!, 0x01000193);
+  // A bucket is the set itself, or an array of sets when hashes collide (rare).
+  const bucket = idx.sets.get(h);
+  if (bucket !== undefined) {
+    if (!Array.isArray(bucket)) {
+      if (bucket.boundaryId === boundaryId && sameIds(bucket.sortedIds, ids, n)) return bucket;
+    } else {
+      for (let b = 0; b < bucket.length; b++) {
+        const candidate = bucket[b]!;
+        if (candidate.boundaryId === boundaryId && sameIds(candidate.sortedIds, ids, n)) return candidate;
       }
     }
-    set = new ResolvedSet(key, distinct, distinctIds, boundary, idx.sets.size, idx.memo);
-    idx.sets.set(key, set);
   }
+  // First occurrences in order, as a Set would keep them (a handful of lists: no Set and iterator).
+  const distinct: (readonly NormalizedStatement[])[] = [];
+  const distinctIds: number[] = [];
+  for (let i = 0; i < policies.length; i++) {
+    const list = policies[i]!.statements;
+    if (!distinct.includes(list)) {
+      distinct.push(list);
+      distinctIds.push(lids[i]!);
+    }
+  }
+  // Exact-size copies: these arrays live as long as the resolution (`push` leaves spare capacity).
+  const set = new ResolvedSet(distinct.slice(), distinctIds.slice(), ids.slice(0, n), boundary, idx.setCount++, idx.memo);
+  if (bucket === undefined) idx.sets.set(h, set);
+  else if (Array.isArray(bucket)) bucket.push(set);
+  else idx.sets.set(h, [bucket, set]);
   return set;
+}
+
+/** Are the first `n` entries of `ids` exactly `sorted`? */
+function sameIds(sorted: readonly number[], ids: readonly number[], n: number): boolean {
+  if (sorted.length !== n) return false;
+  for (let i = 0; i < n; i++) if (sorted[i] !== ids[i]) return false;
+  return true;
 }
 
 function tagMap(tags: readonly { Key: string; Value: string }[] | undefined): Record<string, string> {
@@ -437,7 +476,8 @@ function resolve(idx: Indexes, a: Attachments): Resolution {
   const boundary = boundaryOf(idx, a.boundaryArn, unresolved);
   let adminFree = !unresolved.includes(ADMINISTRATOR_ACCESS_ARN);
   for (let i = 0; i < policies.length && adminFree; i++) if (namedInAdminAssessment(policies[i]!.id, idx.entries[lids[i]!]!.adminFacts)) adminFree = false;
-  return { policies, unresolved, boundary: boundary?.statements, policySet: policySetOf(idx, policies, lids, boundary), adminFree };
+  // `policies` is kept by every principal of the resolution: an exact-size copy (`push` leaves spare capacity).
+  return { policies: policies.slice(), unresolved, boundary: boundary?.statements, policySet: policySetOf(idx, policies, lids, boundary), adminFree };
 }
 
 /** Principals keep their raw tag list; the `tags` record is built only when read (no rule reads it today). */
@@ -512,7 +552,7 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
     principals.push(new ResolvedPrincipal('role', role.RoleName, role.Arn, r, role.Tags));
   }
   idx.memo.listCount = idx.entries.length;
-  idx.memo.setCount = idx.sets.size;
+  idx.memo.setCount = idx.setCount;
   return principals;
 }
 
@@ -818,33 +858,28 @@ function actionListKey(actions: readonly string[]): string {
  */
 export function grantingPoliciesForAny(p: Principal, actions: readonly string[], resource = '*', mask?: readonly boolean[]): string[] {
   const key = actionListKey(actions);
-  // A resolved principal's lists are its set's: their answers are in the resolution's rows (by local id).
-  const set = p.policySet instanceof ResolvedSet && p.policySet.lists.length > 0 ? p.policySet : undefined;
-  // -1 (the list's own memo) for a policy whose list is not one of the set's (a principal built by hand).
-  const lidOf = (pol: AppliedPolicy): number => {
-    const i = set ? set.lists.indexOf(pol.statements) : -1;
-    return i < 0 ? -1 : set!.listIds[i]!;
-  };
-  if (resource === '*') {
-    return p.policies
-      .filter((pol) => {
-        const lid = lidOf(pol);
-        return lid < 0 ? listAllowsAnyOnAllMany(pol.statements, actions, key, mask) : listAllowsAnyOnAllMany(pol.statements, actions, key, mask, set, lid);
-      })
-      .map(policyLabel);
+  // A resolved principal's lists are its set's: their answers are in the resolution's rows (by
+  // local id). Indexed loops, no closures: called once per distinct policy list of the offenders.
+  const set = p.policySet instanceof ResolvedSet ? p.policySet : undefined;
+  const slot = resource === '*' ? -1 : slotOf(key, resource);
+  const row = set && resource !== '*' ? listRowOf(set.memo, slot) : undefined;
+  const out: string[] = [];
+  const policies = p.policies;
+  for (let i = 0; i < policies.length; i++) {
+    const pol = policies[i]!;
+    // -1 (the list's own memo) for a policy whose list is not one of the set's (a principal built by hand).
+    const at = set ? set.lists.indexOf(pol.statements) : -1;
+    const lid = at < 0 ? -1 : set!.listIds[at]!;
+    let grants: boolean;
+    if (resource === '*') grants = lid < 0 ? listAllowsAnyOnAllMany(pol.statements, actions, key, mask) : listAllowsAnyOnAllMany(pol.statements, actions, key, mask, set, lid);
+    else {
+      const flags = row && lid >= 0 ? flagsOfManyAt(row, lid, pol.statements, actions, resource, key, slot) : flagsOfMany(pol.statements, actions, resource, key, slot);
+      grants = false;
+      if (flags) for (let a = 0; a < flags.length && !grants; a++) if ((mask === undefined || mask[a] === true) && (flags[a]! & (ALLOW | CONDITIONAL_ALLOW)) !== 0) grants = true;
+    }
+    if (grants) out.push(policyLabel(pol));
   }
-  const slot = slotOf(key, resource);
-  const row = set ? listRowOf(set.memo, slot) : undefined;
-  return p.policies
-    .filter((pol) => {
-      const lid = lidOf(pol);
-      return (
-        (row && lid >= 0 ? flagsOfManyAt(row, lid, pol.statements, actions, resource, key, slot) : flagsOfMany(pol.statements, actions, resource, key, slot))?.some(
-          (f, i) => (mask === undefined || mask[i] === true) && (f & (ALLOW | CONDITIONAL_ALLOW)) !== 0,
-        ) === true
-      );
-    })
-    .map(policyLabel);
+  return out;
 }
 
 /** Decisions per policy set, by slot (action list and resource): principals with identical policies share them. */
