@@ -185,30 +185,66 @@ interface ListEntry {
   adminFacts: number;
 }
 
-/** A distinct inline document of one resolution (see `inlineStatements`). */
+/** A distinct inline document of one resolution (see `inlineEntry`). */
 interface InlineEntry extends ListEntry {
   doc: PolicyDocument;
 }
 
-/** A group's policies (with their lists' local ids, in the same order) and unresolved ARNs. */
-interface GroupEntry {
-  policies: AppliedPolicy[];
-  lids: number[];
-  unresolved: string[];
+/**
+ * A managed policy of one resolution whose document the snapshot holds: its list, its signature
+ * code (see `resolutionOf`) and the applied-policy object of its direct attachments.
+ */
+class ManagedEntry implements ListEntry {
+  public readonly statements: NormalizedStatement[];
+  public readonly lid: number;
+  public readonly adminFacts: number;
+  /** Code of the ARN as a boundary, and as a direct attachment under `codeName`. */
+  public readonly code: number;
+  /** The name of the first attachment coded (`attachmentCode`); other names get codes of their own. */
+  public codeName: string | undefined;
+  /**
+   * The applied-policy object of the first direct attachment, shared by every principal attaching
+   * the policy directly under the same name (thousands of users attach the same few).
+   */
+  public applied: AppliedPolicy | undefined;
+
+  public constructor(statements: NormalizedStatement[], lid: number, code: number) {
+    this.statements = statements;
+    this.lid = lid;
+    this.adminFacts = adminFactsOf(statements);
+    this.code = code;
+    this.codeName = undefined;
+    this.applied = undefined;
+  }
 }
 
+/** A managed policy ARN the snapshot has no document for, with its signature code. */
+class UnresolvedArn {
+  public constructor(public readonly code: number) {}
+}
+
+/** A group's policies (with their lists' local ids, in the same order) and unresolved ARNs; `known` false for a group missing from the snapshot. */
+class GroupEntry {
+  public readonly policies: AppliedPolicy[] = [];
+  public readonly lids: number[] = [];
+  public readonly unresolved: string[] = [];
+  public constructor(
+    public readonly code: number,
+    public readonly known: boolean,
+  ) {}
+}
+
+type GroupDetail = AuthorizationDetails['GroupDetailList'][number];
+
 interface Indexes {
-  /** Managed policy documents by ARN, normalised on first use (unattached policies never are). */
-  documents: Map<string, PolicyDocument>;
-  managed: Map<string, ListEntry>;
   /**
-   * Directly attached managed policies by ARN: the applied-policy object is the same for every
-   * principal attaching it under the same name (thousands of users attach the same few).
+   * Managed policies by ARN: the snapshot's document until the policy is first used, then its
+   * entry (unattached policies are never normalised); `UnresolvedArn` for an ARN used but absent.
+   * One map, its values replaced in place: no second map growing to the policies used.
    */
-  applied: Map<string, AppliedPolicy>;
-  groups: Map<string, AuthorizationDetails['GroupDetailList'][number]>;
-  /** A group's policies and unresolved ARNs, resolved once and shared by its members. */
-  groupPolicies: Map<string, GroupEntry>;
+  managed: Map<string, PolicyDocument | ManagedEntry | UnresolvedArn>;
+  /** Groups by name: the snapshot's group until first used, then its entry. */
+  groups: Map<string, GroupDetail | GroupEntry>;
   /** Inline documents by `jsonHash`: inline policies with the same JSON text share one statement list. */
   inlineByHash: Map<number, InlineEntry[]>;
   /** Lower-cased action texts shared by every statement of the resolution. */
@@ -218,14 +254,24 @@ interface Indexes {
   /** Sets by a hash of their sorted list ids and boundary id (`policySetOf`). */
   sets: Map<number, ResolvedSet | ResolvedSet[]>;
   setCount: number;
-  /** `policySetOf`'s sort buffer. */
+  /** `policySetOf`'s buffers: sorted ids, then the distinct lists and their ids in first-occurrence order. */
   idScratch: number[];
+  listScratch: (readonly NormalizedStatement[])[];
+  lidScratch: number[];
   memo: ResolutionMemo;
+  /** Next signature code (managed ARNs, name variants, groups: one counter, so codes of different kinds never meet). */
+  codes: number;
+  /** Codes of direct attachments under a name other than the entry's `codeName`, by ARN, NUL and name (rare). */
+  nameVariants: Map<string, number>;
   /**
-   * Resolutions of principals without inline policies, by attachment signature (groups,
-   * managed policies, boundary): thousands of users in the same groups share one.
+   * Resolutions of principals without inline policies, by a hash of their signature codes
+   * (`resolutionOf`): thousands of users in the same groups share one.
    */
-  bySignature: Map<string, Resolution>;
+  bySignature: Map<number, Resolution | Resolution[]>;
+  /** The signature codes of every resolution in `bySignature`, one after the other (see `Resolution.signatureAt`). */
+  signatures: number[];
+  /** `resolutionOf`'s signature buffer. */
+  signatureScratch: number[];
 }
 
 /** What a principal's attachments resolve to; shared by principals with the same signature. */
@@ -236,49 +282,59 @@ interface Resolution {
   policySet: PolicySet;
   /** No policy an admin assessment names and AdministratorAccess not among the unresolved (see `resolvedWithoutAdminPolicy`). */
   adminFree: boolean;
+  /** Where its signature codes start in `Indexes.signatures`, and how many (-1 / 0: none, a principal with inline policies). */
+  signatureAt: number;
+  signatureLength: number;
 }
 
-/** A new list entry with the next local id. */
-function newEntry<E extends ListEntry>(idx: Indexes, entry: Omit<E, 'lid' | 'adminFacts'>): E {
-  const e = entry as E;
-  e.lid = idx.entries.length;
-  e.adminFacts = adminFactsOf(e.statements);
+/** A new inline list entry with the next local id. */
+function newInlineEntry(idx: Indexes, doc: PolicyDocument, statements: NormalizedStatement[]): InlineEntry {
+  const e: InlineEntry = { statements, lid: idx.entries.length, adminFacts: adminFactsOf(statements), doc };
   idx.entries.push(e);
   return e;
 }
 
 function buildIndexes(details: AuthorizationDetails): Indexes {
-  const documents = new Map<string, PolicyDocument>();
+  const managed = new Map<string, PolicyDocument | ManagedEntry | UnresolvedArn>();
   // Indexed loops in resolution: its functions run once per principal and some reach the collector
   // unoptimised, where `for … of` allocates an iterator and a result object per element.
   const policies = details.Policies;
-  for (let i = 0; i < policies.length; i++) documents.set(policies[i]!.Arn, policies[i]!.Document);
-  const groups = new Map(details.GroupDetailList.map((g) => [g.GroupName, g]));
+  for (let i = 0; i < policies.length; i++) managed.set(policies[i]!.Arn, policies[i]!.Document);
+  const groups = new Map<string, GroupDetail | GroupEntry>();
+  const groupList = details.GroupDetailList;
+  for (let i = 0; i < groupList.length; i++) groups.set(groupList[i]!.GroupName, groupList[i]!);
   return {
-    documents,
-    managed: new Map(),
-    applied: new Map(),
+    managed,
     groups,
-    groupPolicies: new Map(),
     inlineByHash: new Map(),
     lowered: new Map(),
     entries: [],
     sets: new Map(),
     setCount: 0,
     idScratch: [],
+    listScratch: [],
+    lidScratch: [],
     memo: new ResolutionMemo(),
+    codes: 0,
+    nameVariants: new Map(),
     bySignature: new Map(),
+    signatures: [],
+    signatureScratch: [],
   };
 }
 
-function managedEntry(idx: Indexes, arn: string): ListEntry | undefined {
-  let entry = idx.managed.get(arn);
-  if (!entry) {
-    const doc = idx.documents.get(arn);
-    if (!doc) return undefined;
-    entry = newEntry<ListEntry>(idx, { statements: statementsOf(doc, idx.lowered) });
-    idx.managed.set(arn, entry);
+/** The entry of a managed policy ARN, normalising its document on first use. */
+function managedEntry(idx: Indexes, arn: string): ManagedEntry | UnresolvedArn {
+  const found = idx.managed.get(arn);
+  if (found instanceof ManagedEntry || found instanceof UnresolvedArn) return found;
+  let entry: ManagedEntry | UnresolvedArn;
+  if (found === undefined) entry = new UnresolvedArn(idx.codes++);
+  else {
+    const e = new ManagedEntry(statementsOf(found, idx.lowered), idx.entries.length, idx.codes++);
+    idx.entries.push(e);
+    entry = e;
   }
+  idx.managed.set(arn, entry);
   return entry;
 }
 
@@ -296,7 +352,7 @@ function inlineEntry(idx: Indexes, doc: PolicyDocument): ListEntry {
     bucket = [];
     idx.inlineByHash.set(hash, bucket);
   }
-  const entry = newEntry<InlineEntry>(idx, { doc, statements: statementsOf(doc, idx.lowered) });
+  const entry = newInlineEntry(idx, doc, statementsOf(doc, idx.lowered));
   bucket.push(entry);
   return entry;
 }
@@ -323,17 +379,17 @@ function attachManaged(
   for (let i = 0; i < attached.length; i++) {
     const a = attached[i]!;
     const entry = managedEntry(idx, a.PolicyArn);
-    if (!entry) {
+    if (entry instanceof UnresolvedArn) {
       unresolved.push(a.PolicyArn);
       continue;
     }
     const statements = entry.statements;
     if (via) out.push({ origin, name: a.PolicyName, id: a.PolicyArn, via, statements });
     else {
-      let applied = idx.applied.get(a.PolicyArn);
+      let applied = entry.applied;
       if (applied === undefined || applied.name !== a.PolicyName) {
         const own: AppliedPolicy = { origin, name: a.PolicyName, id: a.PolicyArn, statements };
-        if (applied === undefined) idx.applied.set(a.PolicyArn, own);
+        if (applied === undefined) entry.applied = own;
         applied = own;
       }
       out.push(applied);
@@ -342,19 +398,19 @@ function attachManaged(
   }
 }
 
-function groupPoliciesOf(idx: Indexes, groupName: string): GroupEntry | undefined {
-  let entry = idx.groupPolicies.get(groupName);
-  if (!entry) {
-    const g = idx.groups.get(groupName);
-    if (!g) return undefined;
-    entry = { policies: [], lids: [], unresolved: [] };
-    for (let i = 0; i < g.GroupPolicyList.length; i++) {
-      const p = g.GroupPolicyList[i]!;
-      addInline(idx, 'group-inline', g.Arn, p.PolicyName, p.PolicyDocument, entry.policies, entry.lids, groupName);
+/** A group's entry (its policies resolved once and shared by its members), or one with `known` false for a group the snapshot lacks. */
+function groupEntry(idx: Indexes, groupName: string): GroupEntry {
+  const found = idx.groups.get(groupName);
+  if (found instanceof GroupEntry) return found;
+  const entry = new GroupEntry(idx.codes++, found !== undefined);
+  if (found !== undefined) {
+    for (let i = 0; i < found.GroupPolicyList.length; i++) {
+      const p = found.GroupPolicyList[i]!;
+      addInline(idx, 'group-inline', found.Arn, p.PolicyName, p.PolicyDocument, entry.policies, entry.lids, groupName);
     }
-    attachManaged(idx, 'group-managed', g.AttachedManagedPolicies, entry.policies, entry.lids, entry.unresolved, groupName);
-    idx.groupPolicies.set(groupName, entry);
+    attachManaged(idx, 'group-managed', found.AttachedManagedPolicies, entry.policies, entry.lids, entry.unresolved, groupName);
   }
+  idx.groups.set(groupName, entry);
   return entry;
 }
 
@@ -390,18 +446,22 @@ function policySetOf(idx: Indexes, policies: AppliedPolicy[], lids: readonly num
       }
     }
   }
-  // First occurrences in order, as a Set would keep them (a handful of lists: no Set and iterator).
-  const distinct: (readonly NormalizedStatement[])[] = [];
-  const distinctIds: number[] = [];
-  for (let i = 0; i < policies.length; i++) {
-    const list = policies[i]!.statements;
-    if (!distinct.includes(list)) {
-      distinct.push(list);
-      distinctIds.push(lids[i]!);
+  // First occurrences in order, as a Set would keep them (a handful of lists: no Set and iterator),
+  // in reused buffers. A local id stands for one list: `n` distinct ids, `n` distinct lists.
+  const lists = idx.listScratch;
+  const listIds = idx.lidScratch;
+  let m = 0;
+  for (let i = 0; i < lids.length && m < n; i++) {
+    const id = lids[i]!;
+    let k = 0;
+    while (k < m && listIds[k] !== id) k++;
+    if (k === m) {
+      lists[m] = policies[i]!.statements;
+      listIds[m++] = id;
     }
   }
-  // Exact-size copies: these arrays live as long as the resolution (`push` leaves spare capacity).
-  const set = new ResolvedSet(distinct.slice(), distinctIds.slice(), ids.slice(0, n), boundary, idx.setCount++, idx.memo);
+  // Exact-size copies: these arrays live as long as the resolution.
+  const set = new ResolvedSet(lists.slice(0, n), listIds.slice(0, n), ids.slice(0, n), boundary, idx.setCount++, idx.memo);
   if (bucket === undefined) idx.sets.set(h, set);
   else if (Array.isArray(bucket)) bucket.push(set);
   else idx.sets.set(h, [bucket, set]);
@@ -421,48 +481,101 @@ function tagMap(tags: readonly { Key: string; Value: string }[] | undefined): Re
   return out;
 }
 
-interface Attachments {
-  arn: string;
-  inlinePolicies: readonly { PolicyName: string; PolicyDocument: PolicyDocument }[];
-  managed: readonly Attached[];
-  groups: readonly string[];
-  boundaryArn: string | undefined;
+/**
+ * The signature code of a direct attachment: the ARN's code when the name is the first one coded
+ * for it (almost always), else one code per (ARN, name). An unresolved ARN's name changes
+ * nothing in its resolution: its code alone.
+ */
+function attachmentCode(idx: Indexes, arn: string, name: string): number {
+  const entry = managedEntry(idx, arn);
+  if (entry instanceof UnresolvedArn) return entry.code;
+  if (entry.codeName === undefined) entry.codeName = name;
+  else if (entry.codeName !== name) {
+    const key = `${arn}\u0000${name}`;
+    let code = idx.nameVariants.get(key);
+    if (code === undefined) {
+      code = idx.codes++;
+      idx.nameVariants.set(key, code);
+    }
+    return code;
+  }
+  return entry.code;
 }
 
 /**
  * The policies, unresolved items, boundary and policy set of one principal. Without inline
  * policies (whose ids name the principal) the result depends only on the groups, managed
- * policies and boundary, so it is computed once per such signature and shared.
+ * policies (ARN and name) and boundary, so it is computed once per such signature and shared.
+ * The signature is a list of integer codes (attachments in order, groups in order, then the
+ * boundary's code or -1), hashed and compared as numbers: no signature text per principal.
+ * Codes of attachments and groups come from one counter, so the list reads back unambiguously.
  */
-function resolutionOf(idx: Indexes, a: Attachments): Resolution {
-  if (a.inlinePolicies.length > 0) return resolve(idx, a);
-  // Names and ARNs never contain control characters: the signature is unambiguous.
-  let signature = a.boundaryArn ?? '';
-  for (let i = 0; i < a.managed.length; i++) signature += `\u0001${a.managed[i]!.PolicyArn}\u0002${a.managed[i]!.PolicyName}`;
-  signature += '\u0000';
-  for (let i = 0; i < a.groups.length; i++) signature += `\u0001${a.groups[i]!}`;
-  let r = idx.bySignature.get(signature);
-  if (!r) {
-    r = resolve(idx, a);
-    idx.bySignature.set(signature, r);
+function resolutionOf(
+  idx: Indexes,
+  arn: string,
+  inlinePolicies: readonly InlinePolicy[],
+  managed: readonly Attached[],
+  groups: readonly string[],
+  boundaryArn: string | undefined,
+): Resolution {
+  if (inlinePolicies.length > 0) return resolve(idx, arn, inlinePolicies, managed, groups, boundaryArn);
+  const codes = idx.signatureScratch;
+  let n = 0;
+  for (let i = 0; i < managed.length; i++) codes[n++] = attachmentCode(idx, managed[i]!.PolicyArn, managed[i]!.PolicyName);
+  for (let i = 0; i < groups.length; i++) codes[n++] = groupEntry(idx, groups[i]!).code;
+  codes[n++] = boundaryArn ? managedEntry(idx, boundaryArn).code : -1;
+  let h = Math.imul(n, 0x9e3779b1);
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ codes[i]!, 0x01000193);
+  // A bucket is the resolution itself, or an array of them when hashes collide (rare).
+  const bucket = idx.bySignature.get(h);
+  if (bucket !== undefined) {
+    if (!Array.isArray(bucket)) {
+      if (sameSignature(idx.signatures, bucket, codes, n)) return bucket;
+    } else {
+      for (let b = 0; b < bucket.length; b++) if (sameSignature(idx.signatures, bucket[b]!, codes, n)) return bucket[b]!;
+    }
   }
+  const r = resolve(idx, arn, inlinePolicies, managed, groups, boundaryArn);
+  r.signatureAt = idx.signatures.length;
+  r.signatureLength = n;
+  for (let i = 0; i < n; i++) idx.signatures.push(codes[i]!);
+  if (bucket === undefined) idx.bySignature.set(h, r);
+  else if (Array.isArray(bucket)) bucket.push(r);
+  else idx.bySignature.set(h, [bucket, r]);
   return r;
 }
 
-function resolve(idx: Indexes, a: Attachments): Resolution {
+/** Are the first `n` codes the signature of `r`? */
+function sameSignature(signatures: readonly number[], r: Resolution, codes: readonly number[], n: number): boolean {
+  if (r.signatureLength !== n) return false;
+  const at = r.signatureAt;
+  for (let i = 0; i < n; i++) if (signatures[at + i] !== codes[i]) return false;
+  return true;
+}
+
+type InlinePolicy = { PolicyName: string; PolicyDocument: PolicyDocument };
+
+function resolve(
+  idx: Indexes,
+  arn: string,
+  inlinePolicies: readonly InlinePolicy[],
+  managed: readonly Attached[],
+  groups: readonly string[],
+  boundaryArn: string | undefined,
+): Resolution {
   const policies: AppliedPolicy[] = [];
   // Local ids of the policies' lists, in the same order (the policy set's key).
   const lids: number[] = [];
   const unresolved: string[] = [];
-  for (let i = 0; i < a.inlinePolicies.length; i++) {
-    const p = a.inlinePolicies[i]!;
-    addInline(idx, 'inline', a.arn, p.PolicyName, p.PolicyDocument, policies, lids);
+  for (let i = 0; i < inlinePolicies.length; i++) {
+    const p = inlinePolicies[i]!;
+    addInline(idx, 'inline', arn, p.PolicyName, p.PolicyDocument, policies, lids);
   }
-  attachManaged(idx, 'managed', a.managed, policies, lids, unresolved);
-  for (let i = 0; i < a.groups.length; i++) {
-    const groupName = a.groups[i]!;
-    const g = groupPoliciesOf(idx, groupName);
-    if (!g) {
+  attachManaged(idx, 'managed', managed, policies, lids, unresolved);
+  for (let i = 0; i < groups.length; i++) {
+    const groupName = groups[i]!;
+    const g = groupEntry(idx, groupName);
+    if (!g.known) {
       // A group the snapshot does not describe may grant anything: say so, never drop it.
       unresolved.push(unresolvedGroup(groupName));
       continue;
@@ -473,11 +586,19 @@ function resolve(idx: Indexes, a: Attachments): Resolution {
     }
     for (let j = 0; j < g.unresolved.length; j++) unresolved.push(g.unresolved[j]!);
   }
-  const boundary = boundaryOf(idx, a.boundaryArn, unresolved);
+  const boundary = boundaryOf(idx, boundaryArn, unresolved);
   let adminFree = !unresolved.includes(ADMINISTRATOR_ACCESS_ARN);
   for (let i = 0; i < policies.length && adminFree; i++) if (namedInAdminAssessment(policies[i]!.id, idx.entries[lids[i]!]!.adminFacts)) adminFree = false;
   // `policies` is kept by every principal of the resolution: an exact-size copy (`push` leaves spare capacity).
-  return { policies: policies.slice(), unresolved, boundary: boundary?.statements, policySet: policySetOf(idx, policies, lids, boundary), adminFree };
+  return {
+    policies: policies.slice(),
+    unresolved,
+    boundary: boundary?.statements,
+    policySet: policySetOf(idx, policies, lids, boundary),
+    adminFree,
+    signatureAt: -1,
+    signatureLength: 0,
+  };
 }
 
 /** Principals keep their raw tag list; the `tags` record is built only when read (no rule reads it today). */
@@ -534,32 +655,31 @@ const NO_GROUPS: readonly string[] = [];
  */
 export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
   const idx = buildIndexes(details);
-  const principals: Principal[] = [];
-  for (let i = 0; i < details.UserDetailList.length; i++) {
-    const u = details.UserDetailList[i]!;
-    const r = resolutionOf(idx, { arn: u.Arn, inlinePolicies: u.UserPolicyList, managed: u.AttachedManagedPolicies, groups: u.GroupList, boundaryArn: u.PermissionsBoundary?.PermissionsBoundaryArn });
-    principals.push(new ResolvedPrincipal('user', u.UserName, u.Arn, r, u.Tags));
+  const users = details.UserDetailList;
+  const roles = details.RoleDetailList;
+  const principals = new Array<Principal>(users.length + roles.length);
+  for (let i = 0; i < users.length; i++) {
+    const u = users[i]!;
+    const r = resolutionOf(idx, u.Arn, u.UserPolicyList, u.AttachedManagedPolicies, u.GroupList, u.PermissionsBoundary?.PermissionsBoundaryArn);
+    principals[i] = new ResolvedPrincipal('user', u.UserName, u.Arn, r, u.Tags);
   }
-  for (let i = 0; i < details.RoleDetailList.length; i++) {
-    const role = details.RoleDetailList[i]!;
-    const r = resolutionOf(idx, {
-      arn: role.Arn,
-      inlinePolicies: role.RolePolicyList,
-      managed: role.AttachedManagedPolicies,
-      groups: NO_GROUPS,
-      boundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
-    });
-    principals.push(new ResolvedPrincipal('role', role.RoleName, role.Arn, r, role.Tags));
+  for (let i = 0; i < roles.length; i++) {
+    const role = roles[i]!;
+    const r = resolutionOf(idx, role.Arn, role.RolePolicyList, role.AttachedManagedPolicies, NO_GROUPS, role.PermissionsBoundary?.PermissionsBoundaryArn);
+    principals[users.length + i] = new ResolvedPrincipal('role', role.RoleName, role.Arn, r, role.Tags);
   }
   idx.memo.listCount = idx.entries.length;
   idx.memo.setCount = idx.setCount;
   return principals;
 }
 
-function boundaryOf(idx: Indexes, arn: string | undefined, unresolved: string[]): ListEntry | undefined {
+function boundaryOf(idx: Indexes, arn: string | undefined, unresolved: string[]): ManagedEntry | undefined {
   if (!arn) return undefined;
   const entry = managedEntry(idx, arn);
-  if (!entry) unresolved.push(arn);
+  if (entry instanceof UnresolvedArn) {
+    unresolved.push(arn);
+    return undefined;
+  }
   return entry;
 }
 

@@ -4,13 +4,15 @@
  * principals share a set whatever the order their policies come in, and anything that can
  * change a result (a boundary, a different document) keeps them apart.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator } from '../../../lib/breadth/effective';
 import { breadthCounts } from '../../../lib/breadth/metrics';
 import { decide, decideMany, decideManyShared, grantingPoliciesForAny, policySetMayGrant, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
-import { allow, deny, details, input, userArn, type Stmt } from '../breadth/helpers';
+import type { AuthorizationDetails } from '../../../lib/snapshot';
+import { allow, deny, details, doc, input, policyArn, userArn, type Stmt } from '../breadth/helpers';
 
 const PROBES = ['s3:*', 'dynamodb:*', 's3:GetObject', 'dynamodb:Scan', 'iam:PassRole', 'ec2:RunInstances', 'kms:Decrypt'];
 
@@ -63,6 +65,53 @@ describe('PolicySet', () => {
   it('differs when the boundary differs', () => {
     expect(byName(ps, 'dave').policySet).not.toBe(byName(ps, 'alice').policySet);
     expect(byName(ps, 'dave').policySet.key).not.toBe(byName(ps, 'alice').policySet.key);
+  });
+});
+
+describe('resolution shared by attachment signature', () => {
+  // Principals without inline policies share one resolution per (managed ARN and name in order,
+  // groups in order, boundary): anything else that differs must keep them apart. Names and ARNs
+  // are drawn from tiny pools so that principals collide often: the same ARN under two names, an
+  // ARN the snapshot lacks (as a policy or a boundary), a group the snapshot lacks, the same
+  // policy as a boundary and as an attachment.
+  const NAMES = ['data', 'compute', 'keys', 'gone'];
+  const GROUPS = ['analysts', 'ops', 'ghost'];
+  const arbAttached = fc.array(fc.record({ arn: fc.constantFrom(...NAMES), name: fc.constantFrom('data', 'compute', 'alias') }), { maxLength: 3 });
+  const arbPrincipal = fc.record({
+    managed: arbAttached,
+    groups: fc.subarray(GROUPS, { maxLength: 2 }).chain((g) => fc.shuffledSubarray(g, { minLength: g.length, maxLength: g.length })),
+    boundary: fc.option(fc.constantFrom(...NAMES), { nil: undefined }),
+  });
+  const build = (principals: { managed: { arn: string; name: string }[]; groups: string[]; boundary: string | undefined }[]): AuthorizationDetails => ({
+    UserDetailList: principals.map((p, i) => ({
+      UserName: `u${i}`,
+      Arn: userArn(`u${i}`),
+      GroupList: p.groups,
+      UserPolicyList: [],
+      AttachedManagedPolicies: p.managed.map((m) => ({ PolicyName: m.name, PolicyArn: policyArn(m.arn) })),
+      ...(p.boundary ? { PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: policyArn(p.boundary) } } : {}),
+    })),
+    RoleDetailList: [],
+    GroupDetailList: [
+      { GroupName: 'analysts', Arn: 'arn:aws:iam::111122223333:group/analysts', GroupPolicyList: [], AttachedManagedPolicies: [{ PolicyName: 'data', PolicyArn: policyArn('data') }] },
+      { GroupName: 'ops', Arn: 'arn:aws:iam::111122223333:group/ops', GroupPolicyList: [{ PolicyName: 'ops-inline', PolicyDocument: doc([allow('ec2:*')]) }], AttachedManagedPolicies: [{ PolicyName: 'gone', PolicyArn: policyArn('gone') }] },
+    ],
+    Policies: ['data', 'compute', 'keys'].map((n) => ({ PolicyName: n, Arn: policyArn(n), DefaultVersionId: 'v1', Document: doc([POLICIES[n]![0]!]) })),
+  });
+  const view = (p: Principal) => ({
+    policies: p.policies.map((x) => [x.origin, x.name, x.id, x.via ?? '', JSON.stringify(x.statements)]),
+    unresolved: p.unresolvedPolicies,
+    boundary: JSON.stringify(p.boundary ?? null),
+  });
+
+  it('gives every principal what resolving it alone gives', () => {
+    fc.assert(
+      fc.property(fc.array(arbPrincipal, { minLength: 2, maxLength: 12 }), (principals) => {
+        const together = resolvePrincipals(build(principals));
+        principals.forEach((p, i) => expect(view(together[i]!)).toEqual(view(resolvePrincipals(build([p]))[0]!)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
