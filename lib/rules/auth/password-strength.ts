@@ -9,10 +9,10 @@
  * "recommends" and reports the entropy, so a controller can argue an equivalent measure.
  */
 import { z } from 'zod';
-import { ROOT_REPORT_USER, requireSection, type AccountSnapshot, type PasswordPolicy } from '../../snapshot';
+import { ROOT_REPORT_USER, requireSection, type AccountSnapshot, type CredentialReportRow, type PasswordPolicy } from '../../snapshot';
 import { defineRule, type EvaluationContext } from '../types';
 import { assessAdmin } from '../../policy/admin';
-import { principalsOf } from '../../policy/principals';
+import { principalsOf, type Principal } from '../../policy/principals';
 import { DECLARED_BASIS, entryRef, judgeDeclaredControl } from '../../register/view';
 import { REF } from '../support/references';
 import { AWS_DEFAULT_PASSWORD_POLICY } from './password-policy-present';
@@ -123,10 +123,21 @@ function declaredRestriction(view: EvaluationContext['register']): { restriction
 /** IAM users with a console password who hold administrator rights (when authorization details were collected). */
 function adminConsoleUsers(snapshot: AccountSnapshot): { name: string; mfa: boolean }[] | undefined {
   if (!snapshot.authorizationDetails || !snapshot.credentialReport) return undefined;
-  const rows = new Map(snapshot.credentialReport.rows.map((r) => [r.user, r]));
-  return principalsOf(snapshot.authorizationDetails)
-    .filter((p) => p.type === 'user' && assessAdmin(p).admin && rows.get(p.name)?.password_enabled === true)
-    .map((p) => ({ name: p.name, mfa: rows.get(p.name)?.mfa_active === true }));
+  // Admin users first (a handful), then one pass over the report for their rows only: no map of
+  // every user's row (tens of thousands of entries, built for a few look-ups). The last row of a
+  // name wins, as a Map built from the rows would keep it.
+  const principals = principalsOf(snapshot.authorizationDetails);
+  const admins: Principal[] = [];
+  for (let i = 0; i < principals.length; i++) {
+    const p = principals[i]!;
+    if (p.type === 'user' && assessAdmin(p).admin) admins.push(p);
+  }
+  if (admins.length === 0) return [];
+  const rowOf = new Map<string, CredentialReportRow | undefined>();
+  for (const p of admins) rowOf.set(p.name, undefined);
+  const rows = snapshot.credentialReport.rows;
+  for (let i = 0; i < rows.length; i++) if (rowOf.has(rows[i]!.user)) rowOf.set(rows[i]!.user, rows[i]!);
+  return admins.filter((p) => rowOf.get(p.name)?.password_enabled === true).map((p) => ({ name: p.name, mfa: rowOf.get(p.name)?.mfa_active === true }));
 }
 
 export default defineRule({
