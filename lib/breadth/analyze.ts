@@ -237,6 +237,10 @@ function namingOf(p: Principal, shared: SetBreadth, held: HeldActions, index: Es
 
 const ADMIN = 1;
 const SERVICE_LINKED = 2;
+/** The principal has unresolved policies (most have none: their reads need not touch the principal). */
+const UNRESOLVED = 4;
+/** What unresolvedPolicies reads for a principal without any: never mutated (principals' lists are shared, lib/policy/principals). */
+const NO_UNRESOLVED = Object.freeze([]) as readonly string[] as string[];
 
 /**
  * One analysed principal, kept lean (the analysis lives as long as its snapshot: 15,000 of these
@@ -249,7 +253,7 @@ class AnalysedPrincipal implements PrincipalBreadth {
   public readonly key: string;
   readonly #principal: Principal;
   readonly #counts: BreadthCounts;
-  /** ADMIN | SERVICE_LINKED. */
+  /** ADMIN | SERVICE_LINKED | UNRESOLVED. */
   readonly #flags: number;
   readonly #naming: Naming | null;
   readonly #usageSource: UsageSource;
@@ -259,7 +263,7 @@ class AnalysedPrincipal implements PrincipalBreadth {
     this.key = `${p.type}/${p.name}`;
     this.#principal = p;
     this.#counts = counts;
-    this.#flags = (admin ? ADMIN : 0) | (p.type === 'role' && p.arn.includes(':role/aws-service-role/') ? SERVICE_LINKED : 0);
+    this.#flags = (admin ? ADMIN : 0) | (p.type === 'role' && p.arn.includes(':role/aws-service-role/') ? SERVICE_LINKED : 0) | (p.unresolvedPolicies.length ? UNRESOLVED : 0);
     this.#naming = naming;
     this.#usageSource = usage;
   }
@@ -321,8 +325,9 @@ class AnalysedPrincipal implements PrincipalBreadth {
   public get hasBoundary(): boolean {
     return this.#principal.boundary !== undefined;
   }
+  /** The rules read this for every judged principal: without a read of the principal (cold in memory by then) when empty. */
   public get unresolvedPolicies(): string[] {
-    return this.#principal.unresolvedPolicies;
+    return this.#flags & UNRESOLVED ? this.#principal.unresolvedPolicies : NO_UNRESOLVED;
   }
 
   /** Read on first use: reports show the usage of the principals they detail. */

@@ -53,28 +53,66 @@ interface DataReadsOnAll {
 export const DETAILED_OFFENDERS = 100;
 export const DETAILED_DATA_READS = 500;
 
-function boundedOffenders<T extends { principal: PrincipalBreadth; reasons: string[] }>(offenders: readonly T[], detail: (o: T) => Record<string, unknown>, texts: ReadonlyMap<readonly string[], string>): Record<string, unknown> {
-  if (offenders.length <= DETAILED_OFFENDERS) return { offenders: offenders.map(detail) };
-  // Principals of one policy set share one reasons array: group by array, then by text.
-  const byArray = new Map<readonly string[], string[]>();
-  for (let i = DETAILED_OFFENDERS; i < offenders.length; i++) {
-    const o = offenders[i]!;
-    const keys = byArray.get(o.reasons);
-    if (keys) keys.push(o.principal.key);
-    else byArray.set(o.reasons, [o.principal.key]);
-  }
-  const byText = new Map<string, { reasons: readonly string[]; principals: string[] }>();
-  // forEach: no [key, value] entry array per group.
-  byArray.forEach((principals, reasons) => {
-    const text = texts.get(reasons) ?? reasons.join('\n');
-    const group = byText.get(text);
-    if (group) group.principals.push(...principals);
-    else byText.set(text, { reasons, principals });
-  });
-  return {
-    offenders: offenders.slice(0, DETAILED_OFFENDERS).map(detail),
-    offendersNotDetailed: { count: offenders.length - DETAILED_OFFENDERS, byReasons: [...byText.values()] },
+/**
+ * The offenders as the rule reports them: the first DETAILED_OFFENDERS in detail, the others grouped
+ * by the text of their reasons (groups in the order of their first principal). A group lists its
+ * principals set by set, in the order of each set's first principal there (an outlier's reasons are
+ * its own): principals of one set stay together.
+ */
+export function boundedOffenders(offenders: Offenders, detail: (p: PrincipalBreadth, reasons: string[]) => Record<string, unknown>): Record<string, unknown> {
+  const { principals, facts, zScores } = offenders;
+  const n = principals.length;
+  const detailed = Math.min(n, DETAILED_OFFENDERS);
+  const kept: Record<string, unknown>[] = new Array<Record<string, unknown>>(detailed);
+  for (let i = 0; i < detailed; i++) kept[i] = detail(principals[i]!, offenders.reasonsOf(i));
+  if (n <= DETAILED_OFFENDERS) return { offenders: kept };
+  const byReasons: { reasons: readonly string[]; principals: string[] }[] = [];
+  // Each group's parts in order: a set's principals (its slot, filled as they come) or one outlier's key.
+  const parts: (string | string[])[][] = [];
+  const newGroup = (reasons: readonly string[]): number => {
+    byReasons.push({ reasons, principals: [] });
+    parts.push([]);
+    return byReasons.length - 1;
   };
+  // A group per reasons text: found from the text's ReasonText (one per text when offenders.textsExact, see
+  // there), else by the text itself.
+  const byText = offenders.textsExact ? undefined : new Map<string, number>();
+  const groupOfText = (text: string, reasons: readonly string[]): number => {
+    let g = byText!.get(text);
+    if (g === undefined) byText!.set(text, (g = newGroup(reasons)));
+    return g;
+  };
+  for (let i = DETAILED_OFFENDERS; i < n; i++) {
+    const key = principals[i]!.key;
+    const f = facts[i]!;
+    const z = zScores[i]!;
+    const t = f.text;
+    if (Number.isNaN(z)) {
+      if (f.slot) {
+        f.slot.push(key);
+        continue;
+      }
+      const slot = (f.slot = [key]);
+      const g = (t.group ??= byText ? groupOfText(f.reasons.join('\n'), f.reasons) : newGroup(f.reasons));
+      parts[g]!.push(slot);
+    } else {
+      const byZ = (t.outlierGroups ??= new Map());
+      let g = byZ.get(z);
+      if (g === undefined) {
+        const reasons = offenders.reasonsOf(i);
+        byZ.set(z, (g = byText ? groupOfText(reasons.join('\n'), reasons) : newGroup(reasons)));
+      }
+      parts[g]!.push(key);
+    }
+  }
+  for (let g = 0; g < byReasons.length; g++) {
+    const out = byReasons[g]!.principals;
+    for (const part of parts[g]!) {
+      if (typeof part === 'string') out.push(part);
+      else for (let j = 0; j < part.length; j++) out.push(part[j]!);
+    }
+  }
+  return { offenders: kept, offendersNotDetailed: { count: n - DETAILED_OFFENDERS, byReasons } };
 }
 
 function boundedDataReads(keys: readonly string[], facts: readonly DataReadsOnAll[]): Record<string, unknown> {
@@ -88,13 +126,48 @@ function boundedDataReads(keys: readonly string[], facts: readonly DataReadsOnAl
   return { dataReadsOnAll: kept, dataReadsOnAllNotDetailed: { principals: keys.length - DETAILED_DATA_READS, reachingPersonalData: reaching } };
 }
 
+/**
+ * What the sets whose reasons read the same share: the group of their principals, and of their
+ * outliers by z-score, among the offenders not detailed (boundedOffenders).
+ */
+export interface ReasonText {
+  group?: number;
+  outlierGroups?: Map<number, number>;
+}
+
 /** What principals of one policy set share in this rule's judgement. */
-interface SetFacts {
+export interface SetFacts {
   sensitive: number;
   pmOnAll: number;
   dataReadOnAll: readonly string[];
   reasons: string[];
+  text: ReasonText;
   dataReads?: DataReadsOnAll | undefined;
+  /** This set's principals among the offenders not detailed (boundedOffenders). */
+  slot?: string[];
+}
+
+/** The failing principals in judgement order, with their set's facts and z-score (NaN when not an outlier): no object per offender. */
+export interface Offenders {
+  principals: PrincipalBreadth[];
+  facts: SetFacts[];
+  zScores: number[];
+  /** The i-th offender's reasons (its set's array, or a new one with the outlier reason). */
+  reasonsOf(i: number): string[];
+  /**
+   * True when equal texts share one ReasonText: a set's text is its reasons joined by newlines and
+   * an outlier's text is its set's text, a newline and the outlier reason, so one ReasonText and one
+   * z-score name one text, and different ones different texts, as long as no reason holds a newline
+   * (only a data-read reason could: it names store ARNs).
+   */
+  textsExact: boolean;
+}
+
+/** How one data-read action on * is reported: the stores it reaches, its evidence entry and its name in a reason. */
+interface ActionReach {
+  stores: readonly string[];
+  entry: DataReadsOnAll['reachingPersonalData'][number];
+  named: string;
 }
 
 const pct = (share: number): number => Math.round(share * 10_000) / 100;
@@ -135,34 +208,67 @@ export default defineRule({
 
     // Personal-data stores (inventory by tags): a data read on * is judged by the stores it reaches.
     const stores = snapshot.personalDataStores ? new StoreReach(snapshot.personalDataStores.map((s) => s.ResourceARN)) : undefined;
-    const offenders: { principal: PrincipalBreadth; reasons: string[] }[] = [];
     const incomplete: { principal: string; unresolvedPolicies: string[] }[] = [];
     // Principals with data reads on *, in analysis order (keys and facts side by side: no map per principal).
     const dataReadKeys: string[] = [];
     const dataReadFacts: DataReadsOnAll[] = [];
+    // What each data-read action contributes, once per action (sets repeat the same few dozen).
+    const reachOf = new Map<string, ActionReach>();
+    const actionReach = (action: string): ActionReach => {
+      let r = reachOf.get(action);
+      if (r) return r;
+      const s = stores ? stores.of(action) : [];
+      // Evidence stays small: at most 5 store ARNs per action, with the count.
+      r = {
+        stores: s,
+        entry: { action, stores: s.slice(0, 5), storeCount: s.length },
+        named: s.length ? `${action} → ${s.slice(0, 2).join(', ')}${s.length > 2 ? ` +${s.length - 2}` : ''}` : action,
+      };
+      reachOf.set(action, r);
+      return r;
+    };
     // Principals of one policy set share their counts' objects (lib/breadth/analyze): the
     // count-based reasons are built once per set (by its byLevel object); what depends only on
     // the data reads on * (the stores they reach, the reason naming them) once per distinct
     // dataReadOnAll array (the analysis interns them).
-    const perDataReads = new Map<readonly string[], { reason: string | undefined; dataReads?: DataReadsOnAll; texts?: Map<number, string> }>();
-    // Each per-set reasons array's text (reasons joined by newlines), shared by equal texts.
-    const reasonTexts = new Map<readonly string[], string>();
+    const perDataReads = new Map<readonly string[], { reason: string | undefined; dataReads?: DataReadsOnAll; texts: Map<number, ReasonText> }>();
+    // The ReasonTexts of sets by data-read reason (arrays with one reason share them), then by counts.
+    const textsByReason = new Map<string | undefined, Map<number, ReasonText>>();
+    let textsExact = true;
     const dataReadFactsOf = (dataReadOnAll: readonly string[]) => {
       let known = perDataReads.get(dataReadOnAll);
       if (known) return known;
-      const reaching: { action: string; stores: readonly string[] }[] = stores ? dataReadOnAll.map((action) => ({ action, stores: stores.of(action) })).filter((r) => r.stores.length) : dataReadOnAll.map((action) => ({ action, stores: [] }));
-      const elsewhere = stores ? dataReadOnAll.filter((a) => !reaching.some((r) => r.action === a)) : [];
+      // Without an inventory every action counts as reaching (no store named).
+      const reaching: DataReadsOnAll['reachingPersonalData'] = [];
+      const elsewhere: string[] = [];
+      let named = '';
+      for (const action of dataReadOnAll) {
+        const r = actionReach(action);
+        if (stores && !r.stores.length) {
+          elsewhere.push(action);
+          continue;
+        }
+        if (reaching.length < 4) named += `${reaching.length ? '; ' : ''}${r.named}`;
+        reaching.push(r.entry);
+      }
       let reason: string | undefined;
       if (reaching.length > params.maxDataReadOnAll) {
-        const named = reaching.slice(0, 4).map((r) => (r.stores.length ? `${r.action} → ${r.stores.slice(0, 2).join(', ')}${r.stores.length > 2 ? ` +${r.stores.length - 2}` : ''}` : r.action));
-        reason = `${plural(reaching.length, 'data-read action')} on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named.join('; ')}${reaching.length > 4 ? '; …' : ''})`;
+        reason = `${plural(reaching.length, 'data-read action')} on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named}${reaching.length > 4 ? '; …' : ''})`;
       }
-      known = { reason };
-      // Evidence stays small: at most 5 store ARNs per action, with the count.
-      if (dataReadOnAll.length) known.dataReads = { reachingPersonalData: reaching.map((r) => ({ action: r.action, stores: r.stores.slice(0, 5), storeCount: r.stores.length })), reachingNoInventoriedStore: elsewhere };
+      let texts = textsByReason.get(reason);
+      if (!texts) {
+        textsByReason.set(reason, (texts = new Map()));
+        if (reason?.includes('\n')) textsExact = false;
+      }
+      known = { reason, texts };
+      if (dataReadOnAll.length) known.dataReads = { reachingPersonalData: reaching, reachingNoInventoriedStore: elsewhere };
       perDataReads.set(dataReadOnAll, known);
       return known;
     };
+    // The count-based reasons, one string per count.
+    const overActionsText = new Map<number, string>();
+    const overPermissionsText = new Map<number, string>();
+    const NO_REASONS: ReasonText = {};
     const perSet = new Map<PrincipalBreadth['byLevel'], SetFacts>();
     // Principals of one set are mostly adjacent (same total, then by name): the last set first.
     let last: SetFacts | undefined;
@@ -177,24 +283,50 @@ export default defineRule({
       if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll && known.dataReadOnAll === p.dataReadOnAll) return known;
       const reasons: string[] = [];
       const overActions = p.sensitive > params.maxActions;
-      if (overActions) reasons.push(`${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`);
+      if (overActions) {
+        let r = overActionsText.get(p.sensitive);
+        if (r === undefined) overActionsText.set(p.sensitive, (r = `${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`));
+        reasons.push(r);
+      }
       const dataReads = dataReadFactsOf(p.dataReadOnAll);
       if (dataReads.reason !== undefined) reasons.push(dataReads.reason);
       const overPermissions = p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll;
-      if (overPermissions) reasons.push(`${p.permissionsManagementOnAll} permissions-management actions on *`);
-      // The reasons' text (how the bounded detail groups them) is a function of these three:
-      // one string per distinct combination.
+      if (overPermissions) {
+        let r = overPermissionsText.get(p.permissionsManagementOnAll);
+        if (r === undefined) overPermissionsText.set(p.permissionsManagementOnAll, (r = `${p.permissionsManagementOnAll} permissions-management actions on *`));
+        reasons.push(r);
+      }
+      // The reasons' text (how the bounded detail groups them) is a function of these three: one
+      // ReasonText per distinct combination (the counts' reasons are one per count, the data-read
+      // reason one per text), none built.
+      let text = NO_REASONS;
       if (reasons.length) {
         // Both counts are below 2^26 (catalog actions): one exact number, no key string per set.
         const key = (overActions ? p.sensitive + 1 : 0) * 2 ** 26 + (overPermissions ? p.permissionsManagementOnAll + 1 : 0);
-        const byCounts = (dataReads.texts ??= new Map());
-        let text = byCounts.get(key);
-        if (text === undefined) byCounts.set(key, (text = reasons.join('\n')));
-        reasonTexts.set(reasons, text);
+        const t = dataReads.texts.get(key);
+        if (t === undefined) dataReads.texts.set(key, (text = {}));
+        else text = t;
       }
-      const facts = { sensitive: p.sensitive, pmOnAll: p.permissionsManagementOnAll, dataReadOnAll: p.dataReadOnAll, reasons, dataReads: dataReads.dataReads };
+      const facts: SetFacts = { sensitive: p.sensitive, pmOnAll: p.permissionsManagementOnAll, dataReadOnAll: p.dataReadOnAll, reasons, text, dataReads: dataReads.dataReads };
       perSet.set(p.byLevel, facts);
       return facts;
+    };
+    const outlierReasons = new Map<number, string>();
+    const outlierReason = (z: number): string => {
+      let r = outlierReasons.get(z);
+      if (r === undefined) outlierReasons.set(z, (r = `outlier vs peers (modified z-score ${z} > ${params.outlierZScore}, median ${distribution.median})`));
+      return r;
+    };
+    const offenders: Offenders = {
+      principals: [],
+      facts: [],
+      zScores: [],
+      textsExact: true,
+      reasonsOf(i) {
+        const f = this.facts[i]!;
+        const z = this.zScores[i]!;
+        return Number.isNaN(z) ? f.reasons : [...f.reasons, outlierReason(z)];
+      },
     };
     for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
@@ -204,9 +336,14 @@ export default defineRule({
         dataReadFacts.push(facts.dataReads);
       }
       const z = zScoreOf.get(p);
-      const reasons = z === undefined ? facts.reasons : [...facts.reasons, `outlier vs peers (modified z-score ${z} > ${params.outlierZScore}, median ${distribution.median})`];
-      if (reasons.length) offenders.push({ principal: p, reasons });
+      if (z !== undefined || facts.reasons.length) {
+        offenders.principals.push(p);
+        offenders.facts.push(facts);
+        offenders.zScores.push(z ?? NaN);
+      }
     }
+    const offenderCount = offenders.principals.length;
+    offenders.textsExact = textsExact;
 
     const ranked = analysis.principals.filter((p) => !p.serviceLinked);
     const kept = ranked.slice(0, params.maxTrendPrincipals);
@@ -236,10 +373,10 @@ export default defineRule({
       if (p.idleDays !== undefined) out.idleDays = p.idleDays;
       return out;
     };
-    const offenderSummary = (o: { principal: PrincipalBreadth; reasons: string[] }): Record<string, unknown> => {
-      const out = summary(o.principal);
-      out.reasons = o.reasons;
-      const z = zScoreOf.get(o.principal);
+    const offenderSummary = (p: PrincipalBreadth, reasons: string[]): Record<string, unknown> => {
+      const out = summary(p);
+      out.reasons = reasons;
+      const z = zScoreOf.get(p);
       if (z !== undefined) out.zScore = z;
       return out;
     };
@@ -250,7 +387,7 @@ export default defineRule({
       distribution,
       outliers,
       ...boundedDataReads(dataReadKeys, dataReadFacts),
-      ...boundedOffenders(offenders, offenderSummary, reasonTexts),
+      ...boundedOffenders(offenders, offenderSummary),
       top: ranked.slice(0, 10).map(summary),
       adminsNotJudged: admins,
       allowListed: allowListedKeys,
@@ -270,16 +407,16 @@ export default defineRule({
       ? ` Data reads on * reaching no inventoried personal-data store: ${outside.slice(0, 3).map(([k, d]) => `${k} (${d.reachingNoInventoriedStore.slice(0, 4).join(', ')}${d.reachingNoInventoriedStore.length > 4 ? ', …' : ''})`).join('; ')}${outside.length > 3 ? '; …' : ''}.`
       : '';
     const adminText = admins.length ? ` ${plural(admins.length, 'administrator')} ${agree(admins.length, 'is', 'are')} left to access.admin-principals.` : '';
-    if (offenders.length) {
+    if (offenderCount) {
       return {
         status: 'FAIL',
         message:
-          `${offenders.length} of ${observed.principalsChecked} non-admin principals ${agree(offenders.length, 'has', 'have')} access beyond the limits: ` +
-          `${offenders.slice(0, 3).map((o) => describe(o.principal, o.reasons)).join('; ')}${offenders.length > 3 ? '; …' : ''}. ` +
+          `${offenderCount} of ${observed.principalsChecked} non-admin principals ${agree(offenderCount, 'has', 'have')} access beyond the limits: ` +
+          `${offenders.principals.slice(0, 3).map((p, i) => describe(p, offenders.reasonsOf(i))).join('; ')}${offenderCount > 3 ? '; …' : ''}. ` +
           `Non-admin median ${distribution.median}, p90 ${distribution.p90}, max ${distribution.max} actions.${adminText}${trendText}`,
         observed,
         threshold: params,
-        resources: offenders.map((o) => o.principal.arn),
+        resources: offenders.principals.map((p) => p.arn),
       };
     }
     if (incomplete.length) {
