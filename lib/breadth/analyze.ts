@@ -436,7 +436,7 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
     const setIndex = set.index;
     let shared = setIndex !== undefined ? byIndex[setIndex] : perSet.get(set);
     if (!shared) {
-      const eff = calculator.computeLists(p.policySet.lists, p.policySet.boundary);
+      const eff = calculator.computeSet(p.policySet);
       const counts = breadthCounts(catalog, eff, dataReadLists);
       // Shared by the set's principals: frozen, so no caller can change another principal's numbers.
       Object.freeze(counts.byLevel);

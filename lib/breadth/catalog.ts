@@ -179,8 +179,13 @@ export class ActionCatalog {
    * (what "on every resource" means for an Allow). `*` → every action. Cached per pattern.
    */
   public actionsCoveredBy(pattern: string): Bitset {
-    const cached = this.coverageCache.get(pattern);
-    if (cached) return cached;
+    // The hit path alone: the miss path's closures capture `pattern`, which made every call
+    // allocate a context object (40 bytes; 2.9 MB per pessimistic analysis, ~73k calls).
+    return this.coverageCache.get(pattern) ?? this.coverageOf(pattern);
+  }
+
+  /** `actionsCoveredBy` for a pattern not cached yet. */
+  private coverageOf(pattern: string): Bitset {
     let bits: Bitset;
     if (glob(pattern).any) bits = this.all;
     else {

@@ -139,6 +139,34 @@ describe('effective permissions: properties', () => {
     );
   });
 
+  it('computeSet (lists found by their resolution-local ids) equals computeLists by list object, across resolutions and hand-built sets', () => {
+    const masks = (e: ReturnType<BreadthCalculator['computeLists']>): string =>
+      [e.granted, e.conditional, e.grantedOnAll, e.conditionalOnAll].map((m) => m.join(',')).join('|') + `#${e.nonZeroWords.subarray(0, e.nonZeroCount).join(',')}`;
+    fc.assert(
+      fc.property(fc.array(arbPolicies, { minLength: 2, maxLength: 4 }), arbPolicy, arbPolicy, fc.option(arbPolicy, { nil: undefined }), (inlines, p, q, boundary) => {
+        // Roles attach the shared managed policies in different orders (local ids differ from list positions).
+        const spec = {
+          roles: inlines.map((inline, k) => ({ name: `r${k}`, managed: k % 2 ? ['Q', 'P'] : ['P'], inline, ...(boundary && k % 2 === 0 ? { boundary: 'b' } : {}) })),
+          policies: { P: p, Q: q, ...(boundary ? { b: boundary } : {}) },
+        };
+        // Two resolutions (P and Q swapped in the second): the same local ids name other lists there.
+        const first = resolvePrincipals(details(spec)).map((x) => x.policySet);
+        const second = resolvePrincipals(details({ ...spec, policies: { ...spec.policies, P: q, Q: p } })).map((x) => x.policySet);
+        const byHand = first.map((set) => ({ key: set.key, lists: [...set.lists].reverse(), ...(set.boundary ? { boundary: set.boundary } : {}) }));
+        const calc = new BreadthCalculator(catalog);
+        for (const set of [...first, ...byHand, ...second, ...first]) {
+          expect(masks(calc.computeSet(set))).toBe(masks(new BreadthCalculator(catalog).computeLists(set.lists, set.boundary)));
+        }
+        // The slots computeSet gave are the ones listSlotOf answers (no second fold of a list).
+        const known = new BreadthCalculator(catalog);
+        known.computeSet(first[0]!);
+        const distinct = new Set(first[0]!.lists).size;
+        for (const list of first[0]!.lists) expect(known.listSlotOf(list)).toBeLessThan(distinct);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('a wildcard Allow grants exactly what the explicit list of its actions grants', () => {
     fc.assert(
       fc.property(fc.constantFrom('s3:Get*', 'ec2:Describe*', 'iam:*User*', '*:List*', 'lambda:*', 'dynamodb:?can'), (pattern) => {
