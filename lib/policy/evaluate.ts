@@ -152,7 +152,7 @@ export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate
   if (cov) return cov;
   const shared = uniformCoverage(types.length);
   if (s.resources) {
-    if (s.resources.some((r) => glob(r).any)) cov = shared.all;
+    if (anyUnscoped(s.resources)) cov = shared.all;
     else {
       const covered = coveredTypes(s.resources, types, id);
       cov = covered ? ownOrShared(covered, types.length) : shared.none;
@@ -183,6 +183,118 @@ function ownOrShared(scratchCov: Uint8Array, n: number): Uint8Array {
   return first === 1 ? shared.all : shared.none;
 }
 
+/** Is one of the patterns `*` (after collapsing stars)? In order, as `some` would check them. */
+function anyUnscoped(patterns: readonly string[]): boolean {
+  for (let i = 0; i < patterns.length; i++) if (glob(patterns[i]!).any) return true;
+  return false;
+}
+
+/**
+ * Coverage per resource pattern, by type-list id, for one resolution: an account's tens of
+ * thousands of scoped statements repeat about a thousand patterns, so a statement's coverage
+ * is read from its patterns' (one lookup each) instead of being worked out and kept per
+ * statement (a WeakMap entry and an array per statement, all surviving young-generation
+ * collections). Kept per resolution (`ListRows.memo`), never across snapshots.
+ */
+type PatternCoverages = Map<string, (Uint8Array | undefined)[]>;
+
+const patternCoveragesByResolution = new WeakMap<object, PatternCoverages>();
+
+function patternCoveragesOf(owner: object): PatternCoverages {
+  let m = patternCoveragesByResolution.get(owner);
+  if (!m) {
+    m = new Map();
+    patternCoveragesByResolution.set(owner, m);
+  }
+  return m;
+}
+
+/** Per type: does this one pattern cover it (the shared uniform arrays when all or none)? Memoised in `memo`. */
+function patternCoverage(pattern: string, types: readonly ArnTemplate[], id: number, memo: PatternCoverages): Uint8Array {
+  let byTypes = memo.get(pattern);
+  if (!byTypes) {
+    byTypes = [];
+    memo.set(pattern, byTypes);
+  }
+  let cov = byTypes[id];
+  if (cov) return cov;
+  const shared = uniformCoverage(types.length);
+  if (glob(pattern).any) cov = shared.all;
+  else {
+    const one = onePattern;
+    one[0] = pattern;
+    const covered = coveredTypes(one, types, id);
+    cov = covered ? ownOrShared(covered, types.length) : shared.none;
+  }
+  byTypes[id] = cov;
+  return cov;
+}
+
+/** `patternCoverage`'s one-pattern list (reused). */
+const onePattern: string[] = [''];
+
+/** `typeCoverageVia`'s result buffer for statements with several patterns and a mixed answer. */
+let unionScratch = new Uint8Array(64);
+
+/**
+ * `typeCoverage` from the statement's patterns' coverages (`patternCoverage`): the same
+ * answer (a `Resource` list covers what one of its patterns covers, a `NotResource` list what
+ * none of its patterns covers), nothing kept per statement. The array returned may be a
+ * scratch buffer, valid until the next call: read it at once (as `withCoverage` does).
+ */
+function typeCoverageVia(s: NormalizedStatement, types: readonly ArnTemplate[], memo: PatternCoverages): Uint8Array {
+  const resources = s.resources;
+  const n = types.length;
+  const shared = uniformCoverage(n);
+  if (resources !== undefined && resources.length === 1 && resources[0] === '*') return shared.all;
+  const patterns = resources ?? s.notResources;
+  if (patterns === undefined) return shared.none;
+  const id = typeListId(types);
+  let union: Uint8Array | undefined;
+  let single: Uint8Array | undefined;
+  if (resources !== undefined && anyUnscoped(resources)) return shared.all;
+  for (let p = 0; p < patterns.length; p++) {
+    const cov = patternCoverage(patterns[p]!, types, id, memo);
+    if (cov === shared.none) continue;
+    if (cov === shared.all) {
+      single = cov;
+      union = undefined;
+      break;
+    }
+    if (single === undefined) {
+      single = cov;
+      continue;
+    }
+    if (union === undefined) {
+      if (unionScratch.length < n) unionScratch = new Uint8Array(Math.max(n, unionScratch.length * 2));
+      union = unionScratch;
+      for (let t = 0; t < n; t++) union[t] = single[t]!;
+    }
+    for (let t = 0; t < n; t++) union[t]! |= cov[t]!;
+  }
+  if (resources !== undefined) {
+    if (union === undefined) return single ?? shared.none;
+    return ownOrSharedNoCopy(union, n) ?? union;
+  }
+  // NotResource reaches every type none of its patterns covers.
+  if (single === undefined) return n > 0 ? shared.all : shared.none;
+  if (single === shared.all) return shared.none;
+  const spared = union ?? single;
+  if (unionScratch.length < n) unionScratch = new Uint8Array(Math.max(n, unionScratch.length * 2));
+  const out = unionScratch;
+  for (let t = 0; t < n; t++) out[t] = spared[t] ? 0 : 1;
+  return ownOrSharedNoCopy(out, n) ?? out;
+}
+
+/** The shared uniform array when the first `n` entries of `buf` are one value, else `undefined`. */
+function ownOrSharedNoCopy(buf: Uint8Array, n: number): Uint8Array | undefined {
+  if (n === 0) return uniformCoverage(0).none;
+  const first = buf[0]!;
+  for (let t = 1; t < n; t++) if (buf[t] !== first) return undefined;
+  const shared = uniformCoverage(n);
+  return first === 1 ? shared.all : shared.none;
+}
+
 /** `coveredTypes`' result buffer, reused: most coverages are uniform and end as a shared array. */
 let coverageScratch = new Uint8Array(256);
 
@@ -204,10 +316,19 @@ function coveredTypes(patterns: readonly string[], types: readonly ArnTemplate[]
   let cov: Uint8Array | null = null;
   if (types.length <= FEW_TYPES) {
     // Most actions have one to three types: checking each costs less than finding the service's.
-    for (let t = 0; t < types.length; t++) if (patterns.some((r) => patternCoversTemplate(r, types[t]!))) (cov ??= coverageBuffer(types.length))[t] = 1;
+    // Indexed loops: a closure per type and call was most of what the coverage paths allocated.
+    for (let t = 0; t < types.length; t++) {
+      const type = types[t]!;
+      for (let p = 0; p < patterns.length; p++) {
+        if (!patternCoversTemplate(patterns[p]!, type)) continue;
+        (cov ??= coverageBuffer(types.length))[t] = 1;
+        break;
+      }
+    }
     return cov;
   }
-  for (const r of patterns) {
+  for (let p = 0; p < patterns.length; p++) {
+    const r = patterns[p]!;
     const scope = coverageScope(r);
     if (scope === false) continue;
     if (scope === true) {
@@ -215,7 +336,11 @@ function coveredTypes(patterns: readonly string[], types: readonly ArnTemplate[]
       continue;
     }
     const indexes = typesByService(types, id).get(scope);
-    if (indexes) for (const t of indexes) if (patternCoversTemplate(r, types[t]!)) (cov ??= coverageBuffer(types.length))[t] = 1;
+    if (indexes)
+      for (let k = 0; k < indexes.length; k++) {
+        const t = indexes[k]!;
+        if (patternCoversTemplate(r, types[t]!)) (cov ??= coverageBuffer(types.length))[t] = 1;
+      }
   }
   return cov;
 }
@@ -356,6 +481,7 @@ function listTypeFlagsMany(
   lower = loweredActions(actions, listKey),
   row?: TypeFlagRow,
   lid = -1,
+  rows?: ListRows,
 ): readonly (Uint8Array | undefined)[] | null {
   // A resolution's row for the slot (entry `lid`), else the list's own memo (entry `slot`).
   let memo: TypeFlagRow;
@@ -378,6 +504,8 @@ function listTypeFlagsMany(
   if (lower.length <= MAX_MASK_ACTIONS) {
     // Statement by statement: one mask lookup per pattern tells which actions it covers. The row
     // is built in a reused buffer and kept interned (`internedRow`): most lists give one of a few rows.
+    // A resolution's lists read coverage from their patterns' (`typeCoverageVia`), kept per resolution.
+    const coverages = rows !== undefined ? patternCoveragesOf(rows.memo) : undefined;
     for (let si = 0; si < list.length; si++) {
       const s = list[si]!;
       const mask = statementActionMask(s, lower, listKey);
@@ -387,7 +515,7 @@ function listTypeFlagsMany(
         if ((mask & (1 << i)) === 0) continue;
         const types = typesOf[i]!;
         flags ??= rowBuffer(actions.length);
-        flags[i] = withCoverage(flags[i], typeCoverage(s, types), bit, types.length);
+        flags[i] = withCoverage(flags[i], coverages !== undefined ? typeCoverageVia(s, types, coverages) : typeCoverage(s, types), bit, types.length);
       }
     }
     if (flags) {
@@ -433,6 +561,8 @@ export interface ListRows {
   readonly listIds: readonly number[];
   /** Local id of the boundary's list, -1 without one. */
   readonly boundaryId: number;
+  /** An object that lives exactly as long as the resolution: per-resolution memos are keyed on it. */
+  readonly memo: object;
 }
 
 /** `listTypeFlagsMany`'s row buffer (entries cleared after each use). */
@@ -562,10 +692,10 @@ export function decideOnAllManyInto(
   const perList = perListScratch;
   let count = 0;
   for (let l = 0; l < lists.length; l++) {
-    const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower, row, rows?.listIds[l]);
+    const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower, row, rows?.listIds[l], rows);
     if (fl !== null) perList[count++] = fl;
   }
-  const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey, slot, lower, row, rows?.boundaryId) : null;
+  const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey, slot, lower, row, rows?.boundaryId, rows) : null;
   if (count === 0 && bFlags === null) {
     for (let i = 0; i < actions.length; i++) out[i] = 'not-allowed';
     return out;
@@ -629,7 +759,7 @@ export function listAllowsOnAllMany(list: readonly NormalizedStatement[], action
  */
 export function listAllowsAnyOnAllMany(list: readonly NormalizedStatement[], actions: readonly string[], listKey: string, mask?: readonly boolean[], rows?: ListRows, lid = -1): boolean {
   const slot = keySlot(listKey);
-  const fl = listTypeFlagsMany(list, actions, typesOfList(actions, listKey), listKey, slot, loweredActions(actions, listKey), rows?.typeFlagRow(slot), lid);
+  const fl = listTypeFlagsMany(list, actions, typesOfList(actions, listKey), listKey, slot, loweredActions(actions, listKey), rows?.typeFlagRow(slot), lid, rows);
   if (!fl) return false;
   for (let i = 0; i < actions.length; i++) {
     if (mask !== undefined && mask[i] !== true) continue;

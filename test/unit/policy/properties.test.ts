@@ -45,6 +45,8 @@ const RESOURCE_PATTERNS = [
   `arn:aws:iam::${ACCOUNT}:user/*`,
   `arn:aws:iam::${ACCOUNT}:role/app-*`,
 ];
+/** Probes with many resource types (coverage is then checked per service, see `coveredTypes`). */
+const WIDE_PROBES = ['s3:*', 'dynamodb:*', 'iam:*', '*:*', 's3:Get*', ...ACTIONS];
 /** Named resources asked about one by one. */
 const RESOURCES = ['arn:aws:s3:::b', 'arn:aws:s3:::b/k', 'arn:aws:s3:::c/k', `arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/t`, `arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/u`, `arn:aws:iam::${ACCOUNT}:user/u`, `arn:aws:iam::${ACCOUNT}:role/app-1`];
 /** The named resources of each action's own resource types (asking s3:GetObject about a table means nothing). */
@@ -126,6 +128,9 @@ describe('policy engine properties (fast-check)', () => {
         expect(decideMany(p, ACTIONS, '*')).toEqual(onAll);
         expect([...decideManyShared(p, ACTIONS, '*')]).toEqual(onAll);
         expect(onAll).toEqual(ACTIONS.map((a) => decideOnAll(lists, boundary, a)));
+        // Service-wide and "every action" probes (dozens to thousands of resource types; a resolved
+        // set reads coverage per pattern, `decideOnAll` per statement): the same answers.
+        expect([...decideManyShared(p, WIDE_PROBES, '*')]).toEqual(WIDE_PROBES.map((a) => decideOnAll(lists, boundary, a)));
         for (const r of RESOURCES) expect(decideMany(p, ACTIONS, r)).toEqual(ACTIONS.map((a) => decide(p, a, r)));
         const eff = calculator.compute(p);
         ACTIONS.forEach((a, i) => {
