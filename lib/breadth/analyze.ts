@@ -51,6 +51,8 @@ export interface PrincipalBreadth extends BreadthCounts {
 /** The paths open to a principal, as `PrincipalBreadth.escalationPaths` gives them. */
 export interface EscalationPaths {
   readonly paths: readonly HeldPath[];
+  /** True when no other principal has this object (its paths were found for its ARN alone): reports need not group by it. */
+  readonly sole?: boolean;
 }
 
 export interface BreadthAnalysis {
@@ -180,6 +182,17 @@ class Naming implements EscalationPaths {
   public get matches(): readonly EscalationMatch[] {
     return (this.#matches ??= Object.freeze(materializeEscalations(this.principal, this.paths, this.held, escalationIndex(this.calculator.catalog), this.calculator)));
   }
+
+  public get sole(): boolean {
+    return false;
+  }
+}
+
+/** The naming of one principal alone (a set whose paths depend on the principal's ARN): never shared. */
+class SoleNaming extends Naming {
+  public override get sole(): boolean {
+    return true;
+  }
 }
 interface Namings {
   scanned: Naming[];
@@ -216,7 +229,7 @@ function namingOf(p: Principal, shared: SetBreadth, held: HeldActions, index: Es
     const compared = setPaths.comparedArns;
     const same = shared.pathsArn === p.arn || (!compared.includes(p.arn) && !compared.includes(shared.pathsArn!));
     const own = same ? setPaths : heldPaths(p.policySet.lists, p.arn, held, index, calculator);
-    return own.paths.length ? new Naming(p, own.paths, held, calculator) : null;
+    return own.paths.length ? new SoleNaming(p, own.paths, held, calculator) : null;
   }
   if (!setPaths.paths.length) return null;
   const { namings } = shared;

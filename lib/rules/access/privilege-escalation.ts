@@ -33,18 +33,35 @@ interface Listed {
 }
 
 /**
+ * The listed ids of one kind (open, or scoped PassRole), one object per distinct ids text in an
+ * evaluation: what the principals not detailed are grouped by.
+ */
+export interface ListedIds {
+  ids: string[];
+  /** The index of the group of its principals among those not detailed, once it has one. */
+  group?: number;
+}
+
+/**
  * The paths a group of principals shares (one per `escalationPaths` object of the analysis):
  * the ids of those listed, and their detail, built only if one of them is detailed.
  */
-interface Shared {
-  ids: string[];
+export interface Shared {
+  listed: ListedIds;
   detail?: ListedPath[];
+  /** Its principals among those not detailed, in order (bounded). */
+  slot?: string[];
 }
 
-/** A principal to list: the detail of its paths is read from the analysis only if it is detailed. */
-interface Entry {
-  principal: PrincipalBreadth;
-  shared: Shared;
+/**
+ * Principals to list, side by side (no object per principal): their listed ids, and what they share
+ * with other principals (undefined for a principal whose escalationPaths is its own). The detail of
+ * their paths is read only for those detailed.
+ */
+export interface Entries {
+  principals: PrincipalBreadth[];
+  listed: ListedIds[];
+  shared: (Shared | undefined)[];
 }
 
 /**
@@ -55,29 +72,49 @@ interface Entry {
  */
 export const DETAILED_PRINCIPALS = 100;
 
-function bounded(name: string, entries: readonly Entry[], detailed: readonly Listed[]): Record<string, unknown> {
-  if (entries.length <= DETAILED_PRINCIPALS) return { [name]: detailed };
-  // Groups of one policy set share their ids array: its text is joined once.
-  const texts = new Map<readonly string[], string>();
-  // Principals with the same named policies share one paths object: group by it, then by path ids.
-  const byShared = new Map<Shared, string[]>();
-  for (let i = DETAILED_PRINCIPALS; i < entries.length; i++) {
-    const e = entries[i]!;
-    const keys = byShared.get(e.shared);
-    if (keys) keys.push(e.principal.key);
-    else byShared.set(e.shared, [e.principal.key]);
+/**
+ * The principals past the bound grouped by the text of their listed ids (groups in the order of
+ * their first principal); a group lists its principals shared object by shared object, in the
+ * order of each one's first principal (principals with the same named policies stay together).
+ */
+export function bounded(name: string, entries: Entries, detailed: readonly Listed[]): Record<string, unknown> {
+  const n = entries.principals.length;
+  if (n <= DETAILED_PRINCIPALS) return { [name]: detailed };
+  const byPaths: { paths: string[]; principals: string[] }[] = [];
+  // Each group's parts in order: a shared object's principals (its slot, filled as they come) or one principal's key.
+  const parts: (string | string[])[][] = [];
+  for (let i = DETAILED_PRINCIPALS; i < n; i++) {
+    const key = entries.principals[i]!.key;
+    const shared = entries.shared[i];
+    if (shared?.slot) {
+      shared.slot.push(key);
+      continue;
+    }
+    const listed = entries.listed[i]!;
+    if (listed.group === undefined) {
+      listed.group = byPaths.length;
+      byPaths.push({ paths: listed.ids, principals: [] });
+      parts.push([]);
+    }
+    parts[listed.group]!.push(shared ? (shared.slot = [key]) : key);
   }
-  const byIds = new Map<string, { paths: string[]; principals: string[] }>();
-  // forEach: no [key, value] entry array per group.
-  byShared.forEach((principals, shared) => {
-    let text = texts.get(shared.ids);
-    if (text === undefined) texts.set(shared.ids, (text = shared.ids.join(' ')));
-    const group = byIds.get(text);
-    if (group) group.principals.push(...principals);
-    else byIds.set(text, { paths: shared.ids, principals });
-  });
-  return { [name]: detailed, [`${name}NotDetailed`]: { count: entries.length - DETAILED_PRINCIPALS, byPaths: [...byIds.values()] } };
+  for (let g = 0; g < byPaths.length; g++) {
+    const out = byPaths[g]!.principals;
+    for (const part of parts[g]!) {
+      if (typeof part === 'string') out.push(part);
+      else for (let j = 0; j < part.length; j++) out.push(part[j]!);
+    }
+  }
+  return { [name]: detailed, [`${name}NotDetailed`]: { count: n - DETAILED_PRINCIPALS, byPaths } };
 }
+
+/**
+ * Listed ids are told apart without their text when path ids are distinct and hold no space, and
+ * there are few enough paths for a set of positions to be one exact number: ids in ESCALATION_PATHS
+ * order then have one text per set of positions.
+ */
+const IDS_BY_POSITION = ESCALATION_PATHS.length <= 53 && new Set(ESCALATION_PATHS.map((p) => p.id)).size === ESCALATION_PATHS.length && ESCALATION_PATHS.every((p) => !p.id.includes(' '));
+const POSITION = new Map(ESCALATION_PATHS.map((p, i) => [p.id, i]));
 
 /** Is the match listed (conditional paths only when asked for; scoped PassRole always)? */
 const listedMatch = (m: EscalationMatch, includeConditional: boolean): boolean => includeConditional || m.unconditional || m.scopedPassRole !== undefined;
@@ -125,47 +162,96 @@ export default defineRule({
     const authorizationDetails = requireSection(snapshot, 'authorizationDetails');
     const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
     const { judged, admins, allowListed: allowListedKeys } = judgedPrincipals(analysis.principals, params.allowList);
-    const offenders: Entry[] = [];
+    const offenders: Entries = { principals: [], listed: [], shared: [] };
     // PassRole limited to named roles and to the path's service: the named roles decide, a reviewer checks them.
-    const scoped: Entry[] = [];
+    const scoped: Entries = { principals: [], listed: [], shared: [] };
     const incomplete: string[] = [];
     // Principals whose escalations are shared (lib/breadth/analyze) share one escalationPaths
     // object: which of its paths are listed, and their detail, are found once per object.
     const listedPaths = new Map<EscalationPaths, { open: Shared | null; limited: Shared | null }>();
     const listed = (p: HeldPath): boolean => params.includeConditional || p.unconditional || p.scoped;
+    // One ListedIds per kind and text: by the ids' positions in ESCALATION_PATHS (see IDS_BY_POSITION), else by the text.
+    const openIds = new Map<number | string, ListedIds>();
+    const limitedIds = new Map<number | string, ListedIds>();
+    const listedIdsOf = (byKey: Map<number | string, ListedIds>, ids: string[], key: number | undefined): ListedIds => {
+      const k = key ?? ids.join(' ');
+      let out = byKey.get(k);
+      if (!out) byKey.set(k, (out = { ids }));
+      return out;
+    };
     // The listed ids depend only on the paths, which principals of one policy set share even when
     // their escalations are built apart (one EscalationPaths each): split once per paths array.
-    const idsByPaths = new Map<readonly HeldPath[], { open: string[] | null; limited: string[] | null }>();
+    const idsByPaths = new Map<readonly HeldPath[], { open: ListedIds | null; limited: ListedIds | null }>();
     const listedIds = (paths: readonly HeldPath[]) => {
       let ids = idsByPaths.get(paths);
       if (!ids) {
         const open: string[] = [];
         const limited: string[] = [];
-        for (const path of paths) if (listed(path)) (path.scoped ? limited : open).push(path.id);
-        idsByPaths.set(paths, (ids = { open: open.length ? open : null, limited: limited.length ? limited : null }));
+        let openKey = 0;
+        let limitedKey = 0;
+        let byPosition = IDS_BY_POSITION;
+        let previous = -1;
+        for (const path of paths) {
+          if (!listed(path)) continue;
+          // In ESCALATION_PATHS order (as HeldPaths.paths are): else keyed by text (no other order has the same text).
+          const position = POSITION.get(path.id) ?? -1;
+          if (position <= previous) byPosition = false;
+          previous = position;
+          if (path.scoped) {
+            limited.push(path.id);
+            limitedKey += 2 ** position;
+          } else {
+            open.push(path.id);
+            openKey += 2 ** position;
+          }
+        }
+        ids = {
+          open: open.length ? listedIdsOf(openIds, open, byPosition ? openKey : undefined) : null,
+          limited: limited.length ? listedIdsOf(limitedIds, limited, byPosition ? limitedKey : undefined) : null,
+        };
+        idsByPaths.set(paths, ids);
       }
       return ids;
+    };
+    const add = (entries: Entries, p: PrincipalBreadth, listed: ListedIds, shared: Shared | undefined): void => {
+      entries.principals.push(p);
+      entries.listed.push(listed);
+      entries.shared.push(shared);
     };
     for (const p of judged) {
       if (p.unresolvedPolicies.length) incomplete.push(p.key);
       const held = p.escalationPaths;
       if (!held.paths.length) continue;
+      if (held.sole) {
+        // Its own paths object: nothing to share, no map entry.
+        const { open, limited } = listedIds(held.paths);
+        if (open) add(offenders, p, open, undefined);
+        if (limited) add(scoped, p, limited, undefined);
+        continue;
+      }
       let groups = listedPaths.get(held);
       if (!groups) {
         const { open, limited } = listedIds(held.paths);
-        groups = { open: open ? { ids: open } : null, limited: limited ? { ids: limited } : null };
+        groups = { open: open ? { listed: open } : null, limited: limited ? { listed: limited } : null };
         listedPaths.set(held, groups);
       }
-      if (groups.open) offenders.push({ principal: p, shared: groups.open });
-      if (groups.limited) scoped.push({ principal: p, shared: groups.limited });
+      if (groups.open) add(offenders, p, groups.open.listed, groups.open);
+      if (groups.limited) add(scoped, p, groups.limited.listed, groups.limited);
     }
     // The listed paths' detail from the analysis's matches (one per path, in the same order).
-    const detail = (limited: boolean) => (e: Entry): Listed => {
-      e.shared.detail ??= e.principal.escalations.filter((m) => listedMatch(m, params.includeConditional) && Boolean(m.scopedPassRole) === limited).map(listedPath);
-      return { principal: e.principal.key, arn: e.principal.arn, paths: e.shared.detail };
+    const detail = (entries: Entries, limited: boolean): Listed[] => {
+      const out: Listed[] = [];
+      for (let i = 0; i < entries.principals.length && i < DETAILED_PRINCIPALS; i++) {
+        const p = entries.principals[i]!;
+        const shared = entries.shared[i];
+        const paths = shared?.detail ?? p.escalations.filter((m) => listedMatch(m, params.includeConditional) && Boolean(m.scopedPassRole) === limited).map(listedPath);
+        if (shared) shared.detail = paths;
+        out.push({ principal: p.key, arn: p.arn, paths });
+      }
+      return out;
     };
-    const offendersListed = offenders.slice(0, DETAILED_PRINCIPALS).map(detail(false));
-    const scopedListed = scoped.slice(0, DETAILED_PRINCIPALS).map(detail(true));
+    const offendersListed = detail(offenders, false);
+    const scopedListed = detail(scoped, true);
     const observed = {
       catalog: analysis.catalog,
       scope: analysis.scope,
@@ -177,20 +263,20 @@ export default defineRule({
       allowListed: allowListedKeys,
       incomplete,
     };
-    if (offenders.length) {
+    if (offenders.principals.length) {
       const text = offendersListed
         .slice(0, 3)
         .map((o) => `${o.principal}: ${o.paths.slice(0, 3).map((p) => `${p.path} (${p.actions.join(' + ')} via ${p.policies.join(', ')})`).join('; ')}${o.paths.length > 3 ? `; +${o.paths.length - 3} more` : ''}`)
         .join(' | ');
       return {
         status: 'FAIL',
-        message: `${plural(offenders.length, 'non-admin principal')} can escalate their privileges — ${text}${offenders.length > 3 ? ' | …' : ''}.`,
+        message: `${plural(offenders.principals.length, 'non-admin principal')} can escalate their privileges — ${text}${offenders.principals.length > 3 ? ' | …' : ''}.`,
         observed,
         threshold: params,
-        resources: offenders.map((o) => o.principal.arn),
+        resources: offenders.principals.map((p) => p.arn),
       };
     }
-    if (scoped.length) {
+    if (scoped.principals.length) {
       const text = scopedListed
         .slice(0, 3)
         .map((o) => `${o.principal}: ${o.paths.map((p) => `${p.path} (iam:PassRole only to ${p.scopedPassRole!.join(', ')})`).join('; ')}`)
@@ -198,12 +284,12 @@ export default defineRule({
       return {
         status: 'WARN',
         message:
-          `No open escalation path, but ${plural(scoped.length, 'principal')} may pass named roles to compute they create — ${text}${scoped.length > 3 ? ' | …' : ''}. ` +
+          `No open escalation path, but ${plural(scoped.principals.length, 'principal')} may pass named roles to compute they create — ${text}${scoped.principals.length > 3 ? ' | …' : ''}. ` +
           'Each path is limited by iam:PassedToService to its service: it escalates only if a named role holds more than the principal; check those roles.' +
           (incomplete.length ? ` ${plural(incomplete.length, 'principal')} ${agree(incomplete.length, 'has', 'have')} attached policies missing from the snapshot.` : ''),
         observed,
         threshold: params,
-        resources: scoped.map((o) => o.principal.arn),
+        resources: scoped.principals.map((p) => p.arn),
       };
     }
     if (incomplete.length) {
