@@ -770,21 +770,52 @@ export function listAllowsAnyOnAllMany(list: readonly NormalizedStatement[], act
   return false;
 }
 
-const isUnscopedResource = (s: NormalizedStatement): boolean => s.resources === undefined || s.resources.some((r) => glob(r).any);
+const isUnscopedResource = (s: NormalizedStatement): boolean => s.resources === undefined || anyUnscoped(s.resources);
 
 /**
  * Does Deny `d` remove every resource Allow `a` grants the action on? (`types`: the action's
- * resource types; `dCov`: d's type coverage.)
+ * resource types; `dCov`: d's type coverage.) Indexed loops, no closures: the breadth fold asks
+ * this for thousands of statement pairs, and a closure capturing `a` or `x` was an object per call.
  */
 function denyCoversAllow(a: NormalizedStatement, d: NormalizedStatement, types: readonly ArnTemplate[], dCov: Uint8Array): boolean {
-  if (dCov.every((c) => c === 1)) return true;
+  let every = true;
+  for (let t = 0; t < dCov.length && every; t++) if (dCov[t] !== 1) every = false;
+  if (every) return true;
   if (d.notResources) {
     // The action survives where a listed resource is one the Allow reaches and one of the action's types.
-    const reaches = (x: string): boolean => isUnscopedResource(a) || (a.resources ?? []).some((r) => globsOverlap(x, r));
-    return !d.notResources.some((x) => reaches(x) && types.some((t) => patternOverlapsTemplate(x, t)));
+    const listed = d.notResources;
+    for (let k = 0; k < listed.length; k++) {
+      const x = listed[k]!;
+      if (allowReaches(a, x) && overlapsSomeType(x, types)) return false;
+    }
+    return true;
   }
   if (!a.resources || isUnscopedResource(a)) return false;
-  return a.resources.every((r) => (d.resources ?? []).some((dr) => globCovers(dr, r)));
+  const allowed = a.resources;
+  const denied = d.resources ?? NO_PATTERNS;
+  for (let k = 0; k < allowed.length; k++) {
+    const r = allowed[k]!;
+    let covered = false;
+    for (let j = 0; j < denied.length && !covered; j++) if (globCovers(denied[j]!, r)) covered = true;
+    if (!covered) return false;
+  }
+  return true;
+}
+
+const NO_PATTERNS: readonly string[] = [];
+
+/** Can the Allow reach a resource the pattern `x` names? (`*` or one of its patterns overlapping `x`.) */
+function allowReaches(a: NormalizedStatement, x: string): boolean {
+  if (isUnscopedResource(a)) return true;
+  const rs = a.resources ?? NO_PATTERNS;
+  for (let k = 0; k < rs.length; k++) if (globsOverlap(x, rs[k]!)) return true;
+  return false;
+}
+
+/** Can the pattern name a resource of one of the types? */
+function overlapsSomeType(x: string, types: readonly ArnTemplate[]): boolean {
+  for (let t = 0; t < types.length; t++) if (patternOverlapsTemplate(x, types[t]!)) return true;
+  return false;
 }
 
 /** The statements of a principal that cover one action, split by role. */
@@ -801,7 +832,8 @@ export function decideCovering(c: CoveringStatements, types: readonly ArnTemplat
 }
 
 function typeFlags(statements: readonly NormalizedStatement[], types: readonly ArnTemplate[], into: Uint8Array): void {
-  for (const s of statements) {
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
     const bit = s.effect === 'Deny' ? (s.conditional ? CONDITIONAL_DENY : DENY) : s.conditional ? CONDITIONAL_ALLOW : ALLOW;
     const cov = typeCoverage(s, types);
     for (let t = 0; t < types.length; t++) if (cov[t]) into[t]! |= bit;
@@ -809,15 +841,18 @@ function typeFlags(statements: readonly NormalizedStatement[], types: readonly A
 }
 
 function onAllOf(c: CoveringStatements, types: readonly ArnTemplate[]): Decision {
-  const id = new Uint8Array(types.length);
+  // The scratch buffers (zeroed, first `n` entries), not two arrays per call: the breadth fold
+  // decides ~10k actions this way per analysis.
+  const n = types.length;
+  const id = scratch(n, 0);
   typeFlags(c.allows, types, id);
   typeFlags(c.denies, types, id);
   let b: Uint8Array | undefined;
   if (c.hasBoundary) {
-    b = new Uint8Array(types.length);
+    b = scratch(n, 1);
     typeFlags(c.boundaryAllows, types, b);
   }
-  return combineOnAll(id, b);
+  return combineOnAll(id, b, n);
 }
 
 /** The "on every resource" decision from per-type identity flags and boundary allows (first `n` types). */
@@ -875,14 +910,16 @@ function aliveDecision(allows: NormalizedStatement[], denies: NormalizedStatemen
   if (allows.length === 0) return 'not-allowed';
   // What the Denies remove together depends on them alone: worked out once, not once per Allow.
   const removal = removalByDenies(denies, types);
+  const coverages = removalCoverages;
   let granted = false;
   let conditional = false;
-  for (const a of allows) {
-    let killedFirm = removal.all;
-    let killedMaybe = removal.allMaybe;
+  for (let k = 0; k < allows.length; k++) {
+    const a = allows[k]!;
+    let killedFirm = (removal & REMOVES_ALL) !== 0;
+    let killedMaybe = (removal & REMOVES_ALL_MAYBE) !== 0;
     for (let i = 0; i < denies.length && !killedFirm; i++) {
       const d = denies[i]!;
-      if (!denyCoversAllow(a, d, types, removal.coverages[i]!)) continue;
+      if (!denyCoversAllow(a, d, types, coverages[i]!)) continue;
       if (d.conditional) killedMaybe = true;
       else killedFirm = true;
     }
@@ -890,21 +927,31 @@ function aliveDecision(allows: NormalizedStatement[], denies: NormalizedStatemen
     if (!a.conditional && !killedMaybe) granted = true;
     else conditional = true;
   }
+  // No reference to this snapshot's memos outlives the call.
+  coverages.fill(undefined, 0, denies.length);
   if (granted) return 'allowed';
   if (conditional) return 'conditional';
   return 'denied';
 }
 
+/** `removalByDenies`' answer bits: the unconditional Denies remove every type; counting the conditional ones, they do. */
+const REMOVES_ALL = 1;
+const REMOVES_ALL_MAYBE = 2;
+
+/** Each Deny's removal coverage, by its index, as `removalByDenies` last wrote them (reused; cleared by its caller). */
+const removalCoverages: (Uint8Array | undefined)[] = [];
+
 /**
- * Each Deny's removal coverage, and whether the Denies together remove every type: firmly
- * (`all`: unconditional Denies), or counting the conditional ones too (`allMaybe`). Several
+ * Each Deny's removal coverage (into `removalCoverages`, by index), and whether the Denies together remove every type: firmly
+ * (`REMOVES_ALL`: unconditional Denies), or counting the conditional ones too (`REMOVES_ALL_MAYBE`). Several
  * Denies may cover different types.
  */
-function removalByDenies(denies: readonly NormalizedStatement[], types: readonly ArnTemplate[]): { coverages: Uint8Array[]; all: boolean; allMaybe: boolean } {
-  const coverages = new Array<Uint8Array>(denies.length);
+function removalByDenies(denies: readonly NormalizedStatement[], types: readonly ArnTemplate[]): number {
+  const coverages = removalCoverages;
   const n = types.length;
-  const removed = new Uint8Array(n);
-  const removedMaybe = new Uint8Array(n);
+  // The two scratch buffers (zeroed): removed firmly, removed counting conditional Denies.
+  const removed = scratch(n, 0);
+  const removedMaybe = scratch(n, 1);
   for (let i = 0; i < denies.length; i++) {
     const d = denies[i]!;
     const cov = removalCoverage(d, types);
@@ -921,7 +968,7 @@ function removalByDenies(denies: readonly NormalizedStatement[], types: readonly
     if (removed[t] !== 1) all = false;
     if (removed[t] !== 1 && removedMaybe[t] !== 1) allMaybe = false;
   }
-  return { coverages, all, allMaybe };
+  return (all ? REMOVES_ALL : 0) | (allMaybe ? REMOVES_ALL_MAYBE : 0);
 }
 
 /** "Somewhere" decision for one action: allowed on at least one resource (see the module comment). */
