@@ -31,6 +31,13 @@ const asList = (v: string | string[] | undefined): string[] | undefined =>
   v === undefined ? undefined : Array.isArray(v) ? v : [v];
 
 /**
+ * The resource list of every statement whose `Resource` is the text `*` (a quarter of them):
+ * one array instead of one per statement, each of which lived as long as its statement. Never
+ * mutate a normalised statement's arrays.
+ */
+const ALL_RESOURCES: string[] = ['*'];
+
+/**
  * Lower-cased action texts by their original text, shared by the statements normalised with it
  * (one per principal resolution): an account names a few hundred distinct actions in tens of
  * thousands of statements, and each `toLowerCase` of a mixed-case name is a new string that
@@ -48,7 +55,7 @@ export function normalizeStatement(s: PolicyStatement, lowered?: LoweredActions)
     effect: s.Effect,
     actions: s.Action === undefined ? undefined : lowerList(s.Action, lowered),
     notActions: s.NotAction === undefined ? undefined : lowerList(s.NotAction, lowered),
-    resources: asList(s.Resource),
+    resources: s.Resource === '*' ? ALL_RESOURCES : asList(s.Resource),
     notResources: asList(s.NotResource),
     conditional: s.Condition !== undefined && hasOwnKey(s.Condition),
     passedToService: s.Condition === undefined ? undefined : passedToServiceOf(s.Condition),

@@ -126,6 +126,12 @@ class ResolutionMemo {
   public readonly typeRows: (TypeFlagRow | undefined)[] = [];
   /** Per memo slot, per set index. */
   public readonly setRows: ((readonly Decision[] | undefined)[] | undefined)[] = [];
+  /**
+   * The sorted distinct list ids of every set, one set after the other (`ResolvedSet.idsAt`):
+   * one array for the resolution instead of a small one per set (each a survivor the
+   * young-generation collector copies twice).
+   */
+  public readonly setIds: number[] = [];
 }
 
 /** A row of `n` empty entries, allocated once at its size (written by index afterwards, never grown). */
@@ -144,20 +150,21 @@ class ResolvedSet implements PolicySet, ListRows {
   public readonly boundaryId: number;
   public readonly index: number;
   public readonly memo: ResolutionMemo;
-  /** The lists' local ids, sorted, without duplicates (what tells sets apart, with `boundaryId`). */
-  public readonly sortedIds: readonly number[];
-  #key: string | undefined;
+  /**
+   * Where the lists' local ids, sorted and without duplicates (what tells sets apart, with
+   * `boundaryId`), start in `memo.setIds`; there are as many as `lists`.
+   */
+  public readonly idsAt: number;
 
   public constructor(
     lists: readonly (readonly NormalizedStatement[])[],
     listIds: readonly number[],
-    sortedIds: readonly number[],
+    idsAt: number,
     boundary: ListEntry | undefined,
     index: number,
     memo: ResolutionMemo,
   ) {
-    this.sortedIds = sortedIds;
-    this.#key = undefined;
+    this.idsAt = idsAt;
     this.lists = lists;
     this.boundary = boundary?.statements;
     this.listIds = listIds;
@@ -166,10 +173,11 @@ class ResolvedSet implements PolicySet, ListRows {
     this.memo = memo;
   }
 
-  /** The `PolicySet` key, written only when read (nothing in the evaluation reads it: sets are told apart by `sortedIds`). */
+  /** The `PolicySet` key, written when read (nothing in the evaluation reads it: sets are told apart by their sorted ids). */
   public get key(): string {
-    this.#key ??= `${this.sortedIds.join(',')}|${this.boundaryId < 0 ? '' : this.boundaryId}`;
-    return this.#key;
+    let key = '';
+    for (let i = 0; i < this.lists.length; i++) key += i === 0 ? `${this.memo.setIds[this.idsAt + i]!}` : `,${this.memo.setIds[this.idsAt + i]!}`;
+    return `${key}|${this.boundaryId < 0 ? '' : this.boundaryId}`;
   }
 
   public typeFlagRow(slot: number): TypeFlagRow {
@@ -286,6 +294,12 @@ interface Resolution {
   signatureAt: number;
   signatureLength: number;
 }
+
+/**
+ * The unresolved list of every resolution with nothing unresolved (most): one array, not one
+ * per resolution. Shared like every resolution output: never mutate it.
+ */
+const NO_UNRESOLVED: string[] = [];
 
 /** A new inline list entry with the next local id. */
 function newInlineEntry(idx: Indexes, doc: PolicyDocument, statements: NormalizedStatement[]): InlineEntry {
@@ -438,11 +452,11 @@ function policySetOf(idx: Indexes, policies: AppliedPolicy[], lids: readonly num
   const bucket = idx.sets.get(h);
   if (bucket !== undefined) {
     if (!Array.isArray(bucket)) {
-      if (bucket.boundaryId === boundaryId && sameIds(bucket.sortedIds, ids, n)) return bucket;
+      if (bucket.boundaryId === boundaryId && sameIds(idx.memo.setIds, bucket, ids, n)) return bucket;
     } else {
       for (let b = 0; b < bucket.length; b++) {
         const candidate = bucket[b]!;
-        if (candidate.boundaryId === boundaryId && sameIds(candidate.sortedIds, ids, n)) return candidate;
+        if (candidate.boundaryId === boundaryId && sameIds(idx.memo.setIds, candidate, ids, n)) return candidate;
       }
     }
   }
@@ -461,17 +475,21 @@ function policySetOf(idx: Indexes, policies: AppliedPolicy[], lids: readonly num
     }
   }
   // Exact-size copies: these arrays live as long as the resolution.
-  const set = new ResolvedSet(lists.slice(0, n), listIds.slice(0, n), ids.slice(0, n), boundary, idx.setCount++, idx.memo);
+  const setIds = idx.memo.setIds;
+  const idsAt = setIds.length;
+  for (let i = 0; i < n; i++) setIds.push(ids[i]!);
+  const set = new ResolvedSet(lists.slice(0, n), listIds.slice(0, n), idsAt, boundary, idx.setCount++, idx.memo);
   if (bucket === undefined) idx.sets.set(h, set);
   else if (Array.isArray(bucket)) bucket.push(set);
   else idx.sets.set(h, [bucket, set]);
   return set;
 }
 
-/** Are the first `n` entries of `ids` exactly `sorted`? */
-function sameIds(sorted: readonly number[], ids: readonly number[], n: number): boolean {
-  if (sorted.length !== n) return false;
-  for (let i = 0; i < n; i++) if (sorted[i] !== ids[i]) return false;
+/** Are the first `n` entries of `ids` exactly the sorted ids of `set` (in `setIds`)? */
+function sameIds(setIds: readonly number[], set: ResolvedSet, ids: readonly number[], n: number): boolean {
+  if (set.lists.length !== n) return false;
+  const at = set.idsAt;
+  for (let i = 0; i < n; i++) if (setIds[at + i] !== ids[i]) return false;
   return true;
 }
 
@@ -592,7 +610,7 @@ function resolve(
   // `policies` is kept by every principal of the resolution: an exact-size copy (`push` leaves spare capacity).
   return {
     policies: policies.slice(),
-    unresolved,
+    unresolved: unresolved.length === 0 ? NO_UNRESOLVED : unresolved,
     boundary: boundary?.statements,
     policySet: policySetOf(idx, policies, lids, boundary),
     adminFree,
