@@ -115,6 +115,10 @@ export function bounded(name: string, entries: Entries, detailed: readonly Liste
  */
 const IDS_BY_POSITION = ESCALATION_PATHS.length <= 53 && new Set(ESCALATION_PATHS.map((p) => p.id)).size === ESCALATION_PATHS.length && ESCALATION_PATHS.every((p) => !p.id.includes(' '));
 const POSITION = new Map(ESCALATION_PATHS.map((p, i) => [p.id, i]));
+/** 2^position, exact for the positions IDS_BY_POSITION allows. */
+const BIT_OF_POSITION = Float64Array.from(ESCALATION_PATHS, (_, i) => 2 ** i);
+/** A held path's position in ESCALATION_PATHS (its `index`, checked), or -1. */
+const positionOf = (path: HeldPath): number => (ESCALATION_PATHS[path.index]?.id === path.id ? path.index : (POSITION.get(path.id) ?? -1));
 
 /** Is the match listed (conditional paths only when asked for; scoped PassRole always)? */
 const listedMatch = (m: EscalationMatch, includeConditional: boolean): boolean => includeConditional || m.unconditional || m.scopedPassRole !== undefined;
@@ -194,15 +198,15 @@ export default defineRule({
         for (const path of paths) {
           if (!listed(path)) continue;
           // In ESCALATION_PATHS order (as HeldPaths.paths are): else keyed by text (no other order has the same text).
-          const position = POSITION.get(path.id) ?? -1;
+          const position = positionOf(path);
           if (position <= previous) byPosition = false;
           previous = position;
           if (path.scoped) {
             limited.push(path.id);
-            limitedKey += 2 ** position;
+            limitedKey += BIT_OF_POSITION[position] ?? 0;
           } else {
             open.push(path.id);
-            openKey += 2 ** position;
+            openKey += BIT_OF_POSITION[position] ?? 0;
           }
         }
         ids = {
