@@ -118,16 +118,56 @@ class UsageSource {
   /** The principal's usage (each date parsed once). */
   public of(p: Principal): UsageFacts {
     const index = (this.#index ??= usageIndex(this.details, this.report));
-    const now = this.now;
-    if (p.type === 'role') {
-      const role = index.roles.get(p.arn);
-      const last = role?.RoleLastUsed?.LastUsedDate;
-      // GetAccountAuthorizationDetails always returns RoleLastUsed (empty when unused in the tracking window).
-      const since = last || role?.CreateDate;
-      const t = since ? Date.parse(since) : NaN;
-      return { usage: last ? 'used' : 'never', lastUsed: last || undefined, idleDays: Number.isNaN(t) ? undefined : idleDays(now, t) };
+    if (p.type === 'role') return this.roleFacts(index.roles.get(p.arn));
+    return this.rowFacts(index.rows ? (index.rows.get(p.arn) ?? (index.rowsByUser ??= rowsByUser(this.report!)).get(p.name)) : undefined);
+  }
+
+  /**
+   * The usage of a few principals, as `of` gives it, in one pass over the roles and the report rows
+   * (asking a small map of the wanted ARNs) instead of indexing every role and row by ARN: reports
+   * detail a hundred principals out of thousands. Once the index exists, read from it.
+   */
+  public ofFew(principals: readonly Principal[]): UsageFacts[] {
+    if (this.#index) return principals.map((p) => this.of(p));
+    // The positions of the wanted principals by ARN.
+    const wanted = new Map<string, number[]>();
+    for (let i = 0; i < principals.length; i++) {
+      const arn = principals[i]!.arn;
+      const at = wanted.get(arn);
+      if (at) at.push(i);
+      else wanted.set(arn, [i]);
     }
-    const row = index.rows ? (index.rows.get(p.arn) ?? (index.rowsByUser ??= rowsByUser(this.report!)).get(p.name)) : undefined;
+    // As the index by ARN would have it: the last role or row with an ARN wins.
+    const roles: (AuthorizationDetails['RoleDetailList'][number] | undefined)[] = new Array(principals.length).fill(undefined);
+    for (const r of this.details.RoleDetailList) {
+      const at = wanted.get(r.Arn);
+      if (at) for (const i of at) if (principals[i]!.type === 'role') roles[i] = r;
+    }
+    const rows: (ReportRow | undefined)[] = new Array(principals.length).fill(undefined);
+    if (this.report) {
+      for (const r of this.report.rows) {
+        const at = wanted.get(r.arn);
+        if (at) for (const i of at) if (principals[i]!.type !== 'role') rows[i] = r;
+      }
+    }
+    return principals.map((p, i) => {
+      if (p.type === 'role') return this.roleFacts(roles[i]);
+      if (!this.report) return this.rowFacts(undefined);
+      return this.rowFacts(rows[i] ?? (this.#byUser ??= rowsByUser(this.report)).get(p.name));
+    });
+  }
+
+  #byUser: Map<string, ReportRow> | undefined;
+
+  private roleFacts(role: AuthorizationDetails['RoleDetailList'][number] | undefined): UsageFacts {
+    const last = role?.RoleLastUsed?.LastUsedDate;
+    // GetAccountAuthorizationDetails always returns RoleLastUsed (empty when unused in the tracking window).
+    const since = last || role?.CreateDate;
+    const t = since ? Date.parse(since) : NaN;
+    return { usage: last ? 'used' : 'never', lastUsed: last || undefined, idleDays: Number.isNaN(t) ? undefined : idleDays(this.now, t) };
+  }
+
+  private rowFacts(row: ReportRow | undefined): UsageFacts {
     if (!row) return { usage: 'unknown', lastUsed: undefined, idleDays: undefined };
     // The latest of the three dates (the first of equal ones).
     let last: string | undefined;
@@ -140,10 +180,10 @@ class UsageSource {
         last = d;
       }
     }
-    if (last) return { usage: 'used', lastUsed: last, idleDays: idleDays(now, lastTime) };
+    if (last) return { usage: 'used', lastUsed: last, idleDays: idleDays(this.now, lastTime) };
     const created = isDate(row.user_creation_time) ? row.user_creation_time : undefined;
     const t = created ? Date.parse(created) : NaN;
-    return { usage: 'never', lastUsed: undefined, idleDays: Number.isNaN(t) ? undefined : idleDays(now, t) };
+    return { usage: 'never', lastUsed: undefined, idleDays: Number.isNaN(t) ? undefined : idleDays(this.now, t) };
   }
 }
 
@@ -343,6 +383,21 @@ class AnalysedPrincipal implements PrincipalBreadth {
     return this.#flags & UNRESOLVED ? this.#principal.unresolvedPolicies : NO_UNRESOLVED;
   }
 
+  /** See `readUsage`. */
+  public static readUsage(principals: readonly PrincipalBreadth[]): void {
+    const bySource = new Map<UsageSource, AnalysedPrincipal[]>();
+    for (const p of principals) {
+      if (!(p instanceof AnalysedPrincipal) || p.#usage) continue;
+      const few = bySource.get(p.#usageSource);
+      if (few) few.push(p);
+      else bySource.set(p.#usageSource, [p]);
+    }
+    bySource.forEach((few, source) => {
+      const facts = source.ofFew(few.map((p) => p.#principal));
+      for (let i = 0; i < few.length; i++) few[i]!.#usage ??= facts[i]!;
+    });
+  }
+
   /** Read on first use: reports show the usage of the principals they detail. */
   get #usageFacts(): UsageFacts {
     return (this.#usage ??= this.#usageSource.of(this.#principal));
@@ -486,6 +541,14 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   cache.set(details, { input, catalog, analysis });
   return analysis;
 }
+
+/**
+ * Read the usage (last use, idle days) of these principals of analyses together: one pass over
+ * the account's roles and credential report rows, where reading them one by one indexes every role
+ * and row by ARN. For a report about to read the usage of a few principals; the others still read
+ * theirs on first use, and so does any principal not from `analyzeBreadth`.
+ */
+export const readUsage = (principals: readonly PrincipalBreadth[]): void => AnalysedPrincipal.readUsage(principals);
 
 /** The principals the breadth rules judge, and the ones they only note. */
 export interface JudgedPrincipals {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
-import { accountOutliers, analyzeBreadth, judgedPrincipals, type PrincipalBreadth } from '../../breadth/analyze';
+import { accountOutliers, analyzeBreadth, judgedPrincipals, readUsage, type PrincipalBreadth } from '../../breadth/analyze';
 import { breadthTrend } from '../../breadth/trend';
 import { StoreReach } from '../../breadth/data-read';
 import { defineRule } from '../types';
@@ -352,6 +352,8 @@ export default defineRule({
     for (const p of kept) breadthByPrincipal[p.key] = p.total;
     const complete = kept.length === ranked.length;
     const trend = context.previousBreadth ? breadthTrend(breadthByPrincipal, context.previousBreadth, complete) : undefined;
+    // The usage of those detailed, read together (not an index of every role and report row).
+    readUsage([...offenders.principals.slice(0, DETAILED_OFFENDERS), ...ranked.slice(0, 10)]);
     // Fields added in order (no object spread: thousands of offenders in a large account).
     const summary = (p: PrincipalBreadth): Record<string, unknown> => {
       const out: Record<string, unknown> = {
