@@ -123,6 +123,15 @@ interface SlotRow {
   slots: Int32Array<ArrayBuffer>;
 }
 
+/** The empty role of a `CoveringStatements` (never written: decideCovering only reads). */
+const NO_STATEMENTS: NormalizedStatement[] = [];
+
+/** `list` cut to its first `n` (> 0) entries, in place (a shorter length keeps the backing store). */
+function trimmed(list: NormalizedStatement[], n: number): NormalizedStatement[] {
+  list.length = n;
+  return list;
+}
+
 /** A statement shape other than one `Resource` (see `BreadthCalculator.shapeId`). */
 interface OtherShape {
   resources: readonly string[] | undefined;
@@ -667,7 +676,32 @@ export class BreadthCalculator {
       const c = this.catalog.actionsCoveredBy(patterns[k]!);
       if (c !== none) covered[n++] = c;
     }
+    this.orFoldCoverage(key, slot, n);
+  }
+
+  /**
+   * The coverage sets of an Allow's `Resource` patterns into `coverage` (those covering some
+   * type); -1 as soon as one names every resource (`isUnscoped`: the catalog answers `all` for
+   * exactly the patterns `glob` calls `any`). One pass over the patterns where `isUnscoped`
+   * then `orFoldCovered` made two (fresh strings: the second read of each was a cache miss).
+   */
+  private allowCoverage(resources: readonly string[]): number {
+    const none = this.catalog.coversNothing;
+    const all = this.catalog.all;
+    const covered = this.coverage;
+    let n = 0;
+    for (let k = 0; k < resources.length; k++) {
+      const c = this.catalog.actionsCoveredBy(resources[k]!);
+      if (c === all) return -1;
+      if (c !== none) covered[n++] = c;
+    }
+    return n;
+  }
+
+  /** OR into fold mask `key` the actions of statement `slot` that the first `n` sets of `coverage` cover. */
+  private orFoldCoverage(key: number, slot: number, n: number): void {
     if (n === 0) return;
+    const covered = this.coverage;
     const fold = this.fold;
     const { words, values } = this.stmtArena;
     const end = this.stmtRange[2 * slot + 1]!;
@@ -704,11 +738,14 @@ export class BreadthCalculator {
       if (s.effect === 'Allow') {
         if (!allowsStar && s.actions) allowsStar = namesEveryAction(s.actions);
         this.orFold(s.conditional ? COND_ALLOW : ALLOW, slot);
-        const unscoped = isUnscoped(s);
+        // isUnscoped(s), with the coverage of its patterns worked out in the same pass.
+        const resources = s.resources;
+        const covered = resources ? this.allowCoverage(resources) : 0;
+        const unscoped = resources ? covered < 0 : s.notResources !== undefined;
         if (unscoped) this.orFold(s.conditional ? COND_ALLOW_ON_ALL : ALLOW_ON_ALL, slot);
-        else this.orFoldCovered(s.conditional ? COND_ALLOW_ON_ALL : ALLOW_ON_ALL, slot, s.resources ?? []);
+        else this.orFoldCoverage(s.conditional ? COND_ALLOW_ON_ALL : ALLOW_ON_ALL, slot, covered);
         if (s.notResources) this.orFoldCovered(HARD, slot, s.notResources);
-        else if (boundary && !unscoped) this.orFoldCovered(HARD, slot, s.resources ?? []);
+        else if (boundary && !unscoped) this.orFoldCoverage(HARD, slot, covered);
       } else if (deniesEverywhere(s)) {
         this.orFold(s.conditional ? COND_DENY : DENY, slot);
       } else {
@@ -937,6 +974,14 @@ export class BreadthCalculator {
   /** Classes of bits covered by the same statements (two buffers: current, next). */
   private classes = new Uint32Array(33);
   private nextClasses = new Uint32Array(33);
+  /**
+   * The covering statements of a signature being decided, reused (decideCovering keeps nothing
+   * of them): a new object and three arrays per decision were 4.6 MB per pessimistic analysis.
+   */
+  private readonly covering: CoveringStatements = { allows: NO_STATEMENTS, denies: NO_STATEMENTS, boundaryAllows: NO_STATEMENTS, hasBoundary: false };
+  private readonly coveringAllows: NormalizedStatement[] = [];
+  private readonly coveringDenies: NormalizedStatement[] = [];
+  private readonly coveringBoundaryAllows: NormalizedStatement[] = [];
   /** Results of `hardWord`: the word's granted / conditional / on-all masks. */
   private wg = 0;
   private wc = 0;
@@ -1063,13 +1108,26 @@ export class BreadthCalculator {
         let out = this.hardMemo.get(head, this.sigCodes, codes);
         if (out < 0) {
           // One statement per distinct shape and role (the answer ignores order and repeats).
-          const cov: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary };
+          const cov = this.covering;
+          const allows = this.coveringAllows;
+          const denies = this.coveringDenies;
+          const boundaryAllows = this.coveringBoundaryAllows;
+          let a = 0;
+          let d = 0;
+          let ba = 0;
           for (let k = 0; k < codes; k++) {
             const code = this.sigCodes[k]!;
             const st = this.shapeStatements[code >> 1]!;
-            if (code & 1) cov.boundaryAllows.push(st);
-            else (st.effect === 'Allow' ? cov.allows : cov.denies).push(st);
+            if (code & 1) boundaryAllows[ba++] = st;
+            else if (st.effect === 'Allow') allows[a++] = st;
+            else denies[d++] = st;
           }
+          // Exact lengths (decideCovering reads whole arrays); an empty role gets the shared empty
+          // array, as `length = 0` would drop the reused array's backing store.
+          cov.allows = a === 0 ? NO_STATEMENTS : trimmed(allows, a);
+          cov.denies = d === 0 ? NO_STATEMENTS : trimmed(denies, d);
+          cov.boundaryAllows = ba === 0 ? NO_STATEMENTS : trimmed(boundaryAllows, ba);
+          cov.hasBoundary = hasBoundary;
           out = settledBits(decideCovering(cov, this.catalog.resourceTypesOf(id)));
           this.hardMemo.add(head, this.sigCodes, codes, out);
         }
