@@ -805,8 +805,17 @@ export class BreadthCalculator {
     ranges[base + BASE_MASKS] = this.foldBaseMasks;
   }
 
+  /**
+   * The lists of the set computed last, their slots in `setLists` (undefined while a set is being
+   * computed). The analysis asks about those lists right after computing their set (escalation
+   * facts, `listAllowsStar`): found by comparing references, no WeakMap lookup.
+   */
+  private lastLists: readonly (readonly NormalizedStatement[])[] | undefined;
+
   /** The list's slot, folded into the list arena on first sight. */
   private listSlot(statements: readonly NormalizedStatement[]): number {
+    const last = this.lastLists;
+    if (last !== undefined) for (let q = 0; q < last.length; q++) if (last[q] === statements) return this.setLists[q]!;
     let slot = this.listSlots.get(statements);
     if (slot !== undefined) return slot;
     slot = this.listCount++;
@@ -1433,6 +1442,7 @@ export class BreadthCalculator {
 
   /** `compute` from a principal's statement lists and boundary (e.g. a shared PolicySet). */
   public computeLists(lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined): EffectivePermissions {
+    this.lastLists = undefined;
     if (this.setLists.length < lists.length) this.setLists = new Int32Array(lists.length * 2);
     const setLists = this.setLists;
     for (let q = 0; q < lists.length; q++) setLists[q] = this.listSlot(lists[q]!);
@@ -1445,24 +1455,29 @@ export class BreadthCalculator {
    */
   public computeSet(set: PolicySet): EffectivePermissions {
     const lists = set.lists;
+    this.lastLists = undefined;
     if (this.setLists.length < lists.length) this.setLists = new Int32Array(lists.length * 2);
     const setLists = this.setLists;
     const { listIds, memo } = set as ResolvedIds;
-    if (listIds === undefined || memo === undefined) for (let q = 0; q < lists.length; q++) setLists[q] = this.listSlot(lists[q]!);
-    else {
-      const row = this.slotRowOf(memo);
-      for (let q = 0; q < lists.length; q++) {
-        const id = listIds[q]!;
-        if (row.slots.length <= id) row.slots = growInt32(row.slots, id + 1);
-        let l = row.slots[id]! - 1;
-        if (l < 0) {
-          l = this.listSlot(lists[q]!);
-          row.slots[id] = l + 1;
-        }
-        setLists[q] = l;
-      }
+    if (listIds === undefined || memo === undefined) {
+      for (let q = 0; q < lists.length; q++) setLists[q] = this.listSlot(lists[q]!);
+      return this.computeSlots(lists, set.boundary);
     }
-    return this.computeSlots(lists, set.boundary);
+    const row = this.slotRowOf(memo);
+    for (let q = 0; q < lists.length; q++) {
+      const id = listIds[q]!;
+      if (row.slots.length <= id) row.slots = growInt32(row.slots, id + 1);
+      let l = row.slots[id]! - 1;
+      if (l < 0) {
+        l = this.listSlot(lists[q]!);
+        row.slots[id] = l + 1;
+      }
+      setLists[q] = l;
+    }
+    const result = this.computeSlots(lists, set.boundary);
+    // A resolved set's lists array is never changed: its slots stay valid until the next set.
+    this.lastLists = lists;
+    return result;
   }
 
   /** The slot row of the resolution owning `owner` (the last one's, usually). */

@@ -4,6 +4,7 @@ import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { hasBit, wordsFor } from '../../../lib/breadth/bitset';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator, sparseWord } from '../../../lib/breadth/effective';
+import type { NormalizedStatement } from '../../../lib/policy/document';
 import { resolvePrincipals } from '../../../lib/policy/principals';
 import { allow, deny, details, input, type Stmt } from './helpers';
 
@@ -154,8 +155,15 @@ describe('effective permissions: properties', () => {
         const second = resolvePrincipals(details({ ...spec, policies: { ...spec.policies, P: q, Q: p } })).map((x) => x.policySet);
         const byHand = first.map((set) => ({ key: set.key, lists: [...set.lists].reverse(), ...(set.boundary ? { boundary: set.boundary } : {}) }));
         const calc = new BreadthCalculator(catalog);
+        const listMasks = (c: BreadthCalculator, list: readonly NormalizedStatement[]): string => {
+          const m = c.policyMasks(list as NormalizedStatement[]);
+          return [m.allow, m.conditionalAllow, m.allowOnAll, m.deny, m.hard].map((x) => (x ? `${x.words.join(',')}/${x.values.join(',')}` : '-')).join('|') + String(m.allowsStar);
+        };
         for (const set of [...first, ...byHand, ...second, ...first]) {
-          expect(masks(calc.computeSet(set))).toBe(masks(new BreadthCalculator(catalog).computeLists(set.lists, set.boundary)));
+          const alone = new BreadthCalculator(catalog);
+          expect(masks(calc.computeSet(set))).toBe(masks(alone.computeLists(set.lists, set.boundary)));
+          // Right after its set, a list is found among the set's slots: the same list as by object.
+          for (const list of set.lists) expect(listMasks(calc, list)).toBe(listMasks(alone, list));
         }
         // The slots computeSet gave are the ones listSlotOf answers (no second fold of a list).
         const known = new BreadthCalculator(catalog);
