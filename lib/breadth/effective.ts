@@ -115,7 +115,7 @@ interface BoundaryMasks {
  * to its resolution, and the resolution's memo object (one per resolution: what the ids are local to).
  * Sets built by hand have neither.
  */
-type ResolvedIds = PolicySet & { readonly listIds?: readonly number[]; readonly memo?: object };
+type ResolvedIds = PolicySet & { listIdAt?(l: number): number; readonly memo?: object };
 
 /** Calculator list slots (+ 1; 0 = not seen yet) by local list id, for one resolution. */
 interface SlotRow {
@@ -1458,14 +1458,15 @@ export class BreadthCalculator {
     this.lastLists = undefined;
     if (this.setLists.length < lists.length) this.setLists = new Int32Array(lists.length * 2);
     const setLists = this.setLists;
-    const { listIds, memo } = set as ResolvedIds;
-    if (listIds === undefined || memo === undefined) {
+    const resolved = set as ResolvedIds;
+    const memo = resolved.memo;
+    if (resolved.listIdAt === undefined || memo === undefined) {
       for (let q = 0; q < lists.length; q++) setLists[q] = this.listSlot(lists[q]!);
       return this.computeSlots(lists, set.boundary);
     }
     const row = this.slotRowOf(memo);
     for (let q = 0; q < lists.length; q++) {
-      const id = listIds[q]!;
+      const id = resolved.listIdAt(q);
       if (row.slots.length <= id) row.slots = growInt32(row.slots, id + 1);
       let l = row.slots[id]! - 1;
       if (l < 0) {

@@ -557,8 +557,8 @@ export type TypeFlagRow = (readonly (Uint8Array | undefined)[] | null | undefine
 export interface ListRows {
   /** The row of `listTypeFlagsMany` answers for a key slot. */
   typeFlagRow(slot: number): TypeFlagRow;
-  /** Local id of each list of the set, in order. */
-  readonly listIds: readonly number[];
+  /** Local id of the set's `l`-th list. */
+  listIdAt(l: number): number;
   /** Local id of the boundary's list, -1 without one. */
   readonly boundaryId: number;
   /** An object that lives exactly as long as the resolution: per-resolution memos are keyed on it. */
@@ -692,7 +692,7 @@ export function decideOnAllManyInto(
   const perList = perListScratch;
   let count = 0;
   for (let l = 0; l < lists.length; l++) {
-    const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower, row, rows?.listIds[l], rows);
+    const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower, row, rows?.listIdAt(l), rows);
     if (fl !== null) perList[count++] = fl;
   }
   const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey, slot, lower, row, rows?.boundaryId, rows) : null;

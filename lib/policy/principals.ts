@@ -127,8 +127,8 @@ class ResolutionMemo {
   /** Per memo slot, per set index. */
   public readonly setRows: ((readonly Decision[] | undefined)[] | undefined)[] = [];
   /**
-   * The sorted distinct list ids of every set, one set after the other (`ResolvedSet.idsAt`):
-   * one array for the resolution instead of a small one per set (each a survivor the
+   * The sorted distinct list ids of every set, then the same in the set's list order, one set
+   * after the other (`ResolvedSet.idsAt`): one array for the resolution instead of two small ones per set (each a survivor the
    * young-generation collector copies twice).
    */
   public readonly setIds: number[] = [];
@@ -144,21 +144,19 @@ const setRowOf = (memo: ResolutionMemo, slot: number): (readonly Decision[] | un
 class ResolvedSet implements PolicySet, ListRows {
   public readonly lists: readonly (readonly NormalizedStatement[])[];
   public readonly boundary: readonly NormalizedStatement[] | undefined;
-  /** Local id of each list of `lists`, in the same order. */
-  public readonly listIds: readonly number[];
   /** Local id of the boundary's list, -1 without one. */
   public readonly boundaryId: number;
   public readonly index: number;
   public readonly memo: ResolutionMemo;
   /**
    * Where the lists' local ids, sorted and without duplicates (what tells sets apart, with
-   * `boundaryId`), start in `memo.setIds`; there are as many as `lists`.
+   * `boundaryId`), start in `memo.setIds`; there are as many as `lists`, and after them the same
+   * ids in the order of `lists` (`listIdAt`).
    */
   public readonly idsAt: number;
 
   public constructor(
     lists: readonly (readonly NormalizedStatement[])[],
-    listIds: readonly number[],
     idsAt: number,
     boundary: ListEntry | undefined,
     index: number,
@@ -167,10 +165,14 @@ class ResolvedSet implements PolicySet, ListRows {
     this.idsAt = idsAt;
     this.lists = lists;
     this.boundary = boundary?.statements;
-    this.listIds = listIds;
     this.boundaryId = boundary ? boundary.lid : -1;
     this.index = index;
     this.memo = memo;
+  }
+
+  /** Local id of `lists[l]`. */
+  public listIdAt(l: number): number {
+    return this.memo.setIds[this.idsAt + this.lists.length + l]!;
   }
 
   /** The `PolicySet` key, written when read (nothing in the evaluation reads it: sets are told apart by their sorted ids). */
@@ -478,7 +480,8 @@ function policySetOf(idx: Indexes, policies: AppliedPolicy[], lids: readonly num
   const setIds = idx.memo.setIds;
   const idsAt = setIds.length;
   for (let i = 0; i < n; i++) setIds.push(ids[i]!);
-  const set = new ResolvedSet(lists.slice(0, n), listIds.slice(0, n), idsAt, boundary, idx.setCount++, idx.memo);
+  for (let i = 0; i < n; i++) setIds.push(listIds[i]!);
+  const set = new ResolvedSet(lists.slice(0, n), idsAt, boundary, idx.setCount++, idx.memo);
   if (bucket === undefined) idx.sets.set(h, set);
   else if (Array.isArray(bucket)) bucket.push(set);
   else idx.sets.set(h, [bucket, set]);
@@ -962,7 +965,7 @@ export function policySetMayGrant(p: Principal, actions: readonly string[]): boo
   if (set instanceof ResolvedSet) {
     const row = listRowOf(set.memo, slot);
     for (let i = 0; i < set.lists.length; i++) {
-      const lid = set.listIds[i]!;
+      const lid = set.listIdAt(i);
       let found = row[lid];
       if (found === undefined) {
         found = namesAny(set.lists[i]!, actions, key);
@@ -1007,7 +1010,7 @@ export function grantingPoliciesForAny(p: Principal, actions: readonly string[],
     const pol = policies[i]!;
     // -1 (the list's own memo) for a policy whose list is not one of the set's (a principal built by hand).
     const at = set ? set.lists.indexOf(pol.statements) : -1;
-    const lid = at < 0 ? -1 : set!.listIds[at]!;
+    const lid = at < 0 ? -1 : set!.listIdAt(at);
     let grants: boolean;
     if (resource === '*') grants = lid < 0 ? listAllowsAnyOnAllMany(pol.statements, actions, key, mask) : listAllowsAnyOnAllMany(pol.statements, actions, key, mask, set, lid);
     else {
@@ -1103,7 +1106,7 @@ function decideManyUncached(set: PolicySet, actions: readonly string[], resource
   const row = resolved ? listRowOf(resolved.memo, slot) : undefined;
   let acc: Uint8Array | undefined;
   for (let l = 0; l < lists.length; l++) {
-    const f = row ? flagsOfManyAt(row, resolved!.listIds[l]!, lists[l]!, actions, resource, key, slot) : flagsOfMany(lists[l]!, actions, resource, key, slot);
+    const f = row ? flagsOfManyAt(row, resolved!.listIdAt(l), lists[l]!, actions, resource, key, slot) : flagsOfMany(lists[l]!, actions, resource, key, slot);
     if (f) {
       acc ??= accScratch(actions.length);
       for (let i = 0; i < actions.length; i += 1) acc[i]! |= f[i]!;
