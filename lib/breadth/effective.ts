@@ -978,6 +978,12 @@ export class BreadthCalculator {
   private hardBoundaryFrom = 0;
   /** Per flattened statement: its action bits in the word being decided. */
   private wordValues = new Uint32Array(64);
+  /**
+   * Indices (into `hardSlots`) of the statements covering some bit of the word being decided,
+   * the first `wordCoverCount`: `signature` visits these, not every statement of the set.
+   */
+  private wordCovers = new Int32Array(64);
+  private wordCoverCount = 0;
   /** Codes of one class's covering statements while its signature is built. */
   private sigCodes = new Int32Array(64);
   /** Classes of bits covered by the same statements (two buffers: current, next). */
@@ -1016,8 +1022,10 @@ export class BreadthCalculator {
     const slots = this.hardSlots;
     const vs = this.wordValues;
     const buf = this.sigCodes;
+    const covers = this.wordCovers;
     let n = 0;
-    for (let k = 0; k < this.hardCount; k++) {
+    for (let c = 0; c < this.wordCoverCount; c++) {
+      const k = covers[c]!;
       if (!(vs[k]! & low)) continue;
       const slot = slots[k]!;
       // Shape × 2, + 1 for a boundary Allow (identity and boundary Denies play the same role).
@@ -1045,6 +1053,7 @@ export class BreadthCalculator {
     if (this.hardSlots.length < total) {
       this.hardSlots = new Int32Array(total * 2);
       this.wordValues = new Uint32Array(total * 2);
+      this.wordCovers = new Int32Array(total * 2);
       this.sigCodes = new Int32Array(total * 2);
     }
     let k = 0;
@@ -1077,11 +1086,14 @@ export class BreadthCalculator {
     let next = this.nextClasses;
     classes[0] = h;
     let count = 1;
+    const covers = this.wordCovers;
+    let coverCount = 0;
     for (let k = 0; k < this.hardCount; k++) {
       const slot = slots[k]!;
       const v = (arena.word(range[2 * slot]!, range[2 * slot + 1]!, i) & h) >>> 0;
       vs[k] = v;
       if (v === 0) continue;
+      covers[coverCount++] = k;
       let m = 0;
       for (let q = 0; q < count; q++) {
         const cls = classes[q]!;
@@ -1098,6 +1110,7 @@ export class BreadthCalculator {
         count = m;
       }
     }
+    this.wordCoverCount = coverCount;
     for (let q = 0; q < count; q++) {
       let rest = classes[q]!;
       while (rest !== 0) {
