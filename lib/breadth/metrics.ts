@@ -446,16 +446,51 @@ function median(sorted: ArrayLike<number>): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function distribution(values: readonly number[]): Distribution {
+export function distribution(values: ArrayLike<number>): Distribution {
   // A typed array sorts numerically without a comparator call per pair (same order: no NaN).
-  const sorted = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) sorted[i] = values[i]!;
-  sorted.sort();
+  // Values already in descending order (principals ranked broadest first) are only reversed.
+  const n = values.length;
+  const sorted = new Float64Array(n);
+  let descending = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    sorted[n - 1 - i] = v;
+    if (i > 0 && v > values[i - 1]!) descending = false;
+  }
+  if (!descending) sorted.sort();
   const med = median(sorted);
-  const deviations = new Float64Array(sorted.length);
-  for (let i = 0; i < sorted.length; i++) deviations[i] = Math.abs(sorted[i]! - med);
-  deviations.sort();
-  return { count: sorted.length, median: med, p90: percentile(sorted, 90), max: sorted.length ? sorted[sorted.length - 1]! : 0, mad: median(deviations) };
+  return { count: n, median: med, p90: percentile(sorted, 90), max: n ? sorted[n - 1]! : 0, mad: medianDeviation(sorted, med) };
+}
+
+/**
+ * The median of |x − med| over ascending `sorted`, without sorting the deviations: they descend
+ * up to where the values reach `med` and ascend after it, so merging the two runs outward from
+ * there gives them in ascending order; the median needs the first half (the same values a sort
+ * would place there).
+ */
+function medianDeviation(sorted: Float64Array, med: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  // Right run: indices hi, hi+1, … (values ≥ med); left run: lo, lo−1, … (values < med).
+  let hi = 0;
+  while (hi < n && sorted[hi]! < med) hi++;
+  let lo = hi - 1;
+  const mid = n >> 1;
+  let previous = 0;
+  let current = 0;
+  for (let k = 0; k <= mid; k++) {
+    previous = current;
+    const right = hi < n ? Math.abs(sorted[hi]! - med) : Infinity;
+    const left = lo >= 0 ? Math.abs(sorted[lo]! - med) : Infinity;
+    if (right <= left) {
+      current = right;
+      hi++;
+    } else {
+      current = left;
+      lo--;
+    }
+  }
+  return n % 2 ? current : (previous + current) / 2;
 }
 
 /**

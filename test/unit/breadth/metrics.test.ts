@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { hasBit, newBitset, wordsFor, type Bitset } from '../../../lib/breadth/bitset';
 import { ACCESS_LEVELS, loadCatalog } from '../../../lib/breadth/catalog';
 import type { EffectivePermissions } from '../../../lib/breadth/effective';
-import { breadthCounts } from '../../../lib/breadth/metrics';
+import { breadthCounts, distribution } from '../../../lib/breadth/metrics';
 
 const catalog = loadCatalog();
 const words = wordsFor(catalog.size);
@@ -113,5 +113,25 @@ describe('breadthCounts', () => {
     for (let w = wide.start >>> 5; w <= (wide.end - 1) >>> 5; w++) ps.push({ w, granted: -1, conditional: 0, onAll: true });
     const eff = effective(ps);
     expect(breadthCounts(catalog, eff).services).toBe(naive(eff).services);
+  });
+});
+
+describe('distribution', () => {
+  /** As first written: sort the values, then sort the absolute deviations from the median. */
+  const reference = (values: readonly number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const median = (xs: number[]) => (xs.length === 0 ? 0 : xs.length % 2 ? xs[xs.length >> 1]! : (xs[(xs.length >> 1) - 1]! + xs[xs.length >> 1]!) / 2);
+    const med = median(sorted);
+    const p90 = sorted.length ? sorted[Math.min(sorted.length, Math.max(1, Math.ceil(0.9 * sorted.length))) - 1]! : 0;
+    return { count: sorted.length, median: med, p90, max: sorted.length ? sorted[sorted.length - 1]! : 0, mad: median(sorted.map((v) => Math.abs(v - med)).sort((a, b) => a - b)) };
+  };
+  it('gives the sorted answer, for values in any order and in descending order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 60 }), fc.boolean(), (values, descending) => {
+        const input = descending ? [...values].sort((a, b) => b - a) : values;
+        expect(distribution(input)).toEqual(reference(values));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
