@@ -15,7 +15,7 @@ import type { NormalizedStatement } from '../policy/document';
 import { typeCoverage } from '../policy/evaluate';
 import { glob, globMatch } from '../policy/glob';
 import { policyLabel, type Principal } from '../policy/principals';
-import { hasBit, wordsFor, type Bitset } from './bitset';
+import { wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
 import type { BreadthCalculator } from './effective';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
@@ -151,15 +151,16 @@ const HELD_GRANTED = 2;
  * one buffer for the collector to track each, for thousands of policy sets and lists).
  */
 const CHUNK_BYTES = 1 << 16;
-let chunk = new ArrayBuffer(CHUNK_BYTES);
+let chunk = new Uint8Array(CHUNK_BYTES);
 let chunkTop = 0;
 
 function bytesFromChunk(length: number): Uint8Array {
-  if (chunkTop + length > CHUNK_BYTES) {
-    chunk = new ArrayBuffer(Math.max(CHUNK_BYTES, length));
+  if (chunkTop + length > chunk.length) {
+    chunk = new Uint8Array(Math.max(CHUNK_BYTES, length));
     chunkTop = 0;
   }
-  const bytes = new Uint8Array(chunk, chunkTop, length);
+  // subarray: a view without the constructor's buffer-and-offset path (about 4x cheaper).
+  const bytes = chunk.subarray(chunkTop, chunkTop + length);
   chunkTop += length;
   return bytes;
 }
@@ -171,19 +172,43 @@ let heldScratch = new Uint8Array(0);
  * this depends only on the effective permissions, so principals with the same policies share it.
  */
 export function heldEscalationActions(granted: Bitset, conditional: Bitset, index: EscalationIndex): HeldActions | null {
-  const { ids } = index;
+  const { ids, words, byWord } = index;
   if (heldScratch.length !== ids.length) heldScratch = new Uint8Array(ids.length);
+  const masks = catalogWordMasks(index);
+  // Word by word: most sets hold none of a word's path actions (one test for all of them).
   let any = false;
-  for (let e = 0; e < ids.length; e++) {
-    const id = ids[e]!;
-    const kind = hasBit(granted, id) ? HELD_GRANTED : hasBit(conditional, id) ? HELD_CONDITIONAL : 0;
-    heldScratch[e] = kind;
-    if (kind !== 0) any = true;
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!;
+    const g = granted[w]! & masks[k]!;
+    const c = conditional[w]! & masks[k]!;
+    const actions = byWord[k]!;
+    if ((g | c) === 0) {
+      for (let j = 0; j < actions.length; j++) heldScratch[actions[j]!] = 0;
+      continue;
+    }
+    any = true;
+    for (let j = 0; j < actions.length; j++) {
+      const e = actions[j]!;
+      const bit = 1 << (ids[e]! & 31);
+      heldScratch[e] = (g & bit) !== 0 ? HELD_GRANTED : (c & bit) !== 0 ? HELD_CONDITIONAL : 0;
+    }
   }
   if (!any) return null;
   const held = bytesFromChunk(ids.length);
   held.set(heldScratch);
   return held;
+}
+
+/** Per word of `index.words`, the bits of its path actions in the catalog word. */
+const wordMaskMemo = new WeakMap<EscalationIndex, Int32Array>();
+function catalogWordMasks(index: EscalationIndex): Int32Array {
+  let masks = wordMaskMemo.get(index);
+  if (!masks) {
+    masks = new Int32Array(index.words.length);
+    for (let k = 0; k < index.words.length; k++) for (const e of index.byWord[k]!) masks[k]! |= 1 << (index.ids[e]! & 31);
+    wordMaskMemo.set(index, masks);
+  }
+  return masks;
 }
 
 /** Per covering Allow statement: `iam:PassedToService` values (undefined: any service) and the roles it names one by one (null: a wildcard or NotResource). */

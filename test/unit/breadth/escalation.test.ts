@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { loadCatalog } from '../../../lib/breadth/catalog';
-import { ESCALATION_PATHS, type EscalationMatch } from '../../../lib/breadth/escalation';
+import { ESCALATION_PATHS, escalationIndex, heldEscalationActions, type EscalationMatch } from '../../../lib/breadth/escalation';
+import { hasBit, newBitset, setBit } from '../../../lib/breadth/bitset';
 import { allow, deny, details, input, roleArn, userArn, type Stmt } from './helpers';
 
 const catalog = loadCatalog();
@@ -141,6 +142,29 @@ describe('privilege-escalation paths', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('heldEscalationActions', () => {
+  it('reads each path action as granted (2), conditional only (1) or not held (0)', () => {
+    const catalog = loadCatalog();
+    const index = escalationIndex(catalog);
+    const ids = Array.from(index.ids);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...ids), fc.boolean(), fc.boolean()), { maxLength: 30 }), (picks) => {
+        const granted = newBitset(catalog.size);
+        const conditional = newBitset(catalog.size);
+        for (const [id, g, c] of picks) {
+          if (g) setBit(granted, id);
+          if (c) setBit(conditional, id);
+        }
+        const expected = ids.map((id) => (hasBit(granted, id) ? 2 : hasBit(conditional, id) ? 1 : 0));
+        const held = heldEscalationActions(granted, conditional, index);
+        if (expected.every((k) => k === 0)) expect(held).toBeNull();
+        else expect(Array.from(held!)).toEqual(expected);
+      }),
+      { numRuns: 300 },
     );
   });
 });
