@@ -196,7 +196,13 @@ function anyUnscoped(patterns: readonly string[]): boolean {
  * statement (a WeakMap entry and an array per statement, all surviving young-generation
  * collections). Kept per resolution (`ListRows.memo`), never across snapshots.
  */
-type PatternCoverages = Map<string, (Uint8Array | undefined)[]>;
+type PatternCoverages = Map<string, PatternEntry>;
+
+/** One resource pattern of a resolution: is it `*` (after collapsing stars), and its coverage by type-list id. */
+interface PatternEntry {
+  any: boolean;
+  byTypes: (Uint8Array | undefined)[];
+}
 
 const patternCoveragesByResolution = new WeakMap<object, PatternCoverages>();
 
@@ -209,52 +215,70 @@ function patternCoveragesOf(owner: object): PatternCoverages {
   return m;
 }
 
-/** Per type: does this one pattern cover it (the shared uniform arrays when all or none)? Memoised in `memo`. */
-function patternCoverage(pattern: string, types: readonly ArnTemplate[], id: number, memo: PatternCoverages): Uint8Array {
-  let byTypes = memo.get(pattern);
-  if (!byTypes) {
-    byTypes = [];
-    memo.set(pattern, byTypes);
+/** The pattern's entry; a new one compiles the pattern (`glob`: an over-long one throws, as `anyUnscoped` would). */
+function patternEntry(pattern: string, memo: PatternCoverages): PatternEntry {
+  let e = memo.get(pattern);
+  if (!e) {
+    e = { any: glob(pattern).any, byTypes: [] };
+    memo.set(pattern, e);
   }
-  let cov = byTypes[id];
+  return e;
+}
+
+/** Per type: does this one (not `*`) pattern cover it (the shared uniform arrays when all or none)? Memoised in the entry. */
+function patternCoverage(pattern: string, e: PatternEntry, types: readonly ArnTemplate[], id: number): Uint8Array {
+  let cov = e.byTypes[id];
   if (cov) return cov;
-  const shared = uniformCoverage(types.length);
-  if (glob(pattern).any) cov = shared.all;
-  else {
-    const one = onePattern;
-    one[0] = pattern;
-    const covered = coveredTypes(one, types, id);
-    cov = covered ? ownOrShared(covered, types.length) : shared.none;
-  }
-  byTypes[id] = cov;
+  const one = onePattern;
+  one[0] = pattern;
+  const covered = coveredTypes(one, types, id);
+  cov = covered ? ownOrShared(covered, types.length) : uniformCoverage(types.length).none;
+  e.byTypes[id] = cov;
   return cov;
 }
 
 /** `patternCoverage`'s one-pattern list (reused). */
 const onePattern: string[] = [''];
 
+/** `typeCoverageVia`'s entries of a statement's patterns (reused). */
+const entryScratch: (PatternEntry | undefined)[] = [];
+
 /** `typeCoverageVia`'s result buffer for statements with several patterns and a mixed answer. */
 let unionScratch = new Uint8Array(64);
 
 /**
- * `typeCoverage` from the statement's patterns' coverages (`patternCoverage`): the same
- * answer (a `Resource` list covers what one of its patterns covers, a `NotResource` list what
- * none of its patterns covers), nothing kept per statement. The array returned may be a
- * scratch buffer, valid until the next call: read it at once (as `withCoverage` does).
+ * `typeCoverage` of a `Resource` statement from its patterns' coverages (`patternCoverage`): the
+ * same answer (a list covers what one of its patterns covers; a `*` among them covers all),
+ * nothing kept per statement. Other statements (`NotResource`, a few per account) take
+ * `typeCoverage`. The array returned may be a scratch buffer, valid until the next call: read
+ * it at once (as `withCoverage` does).
  */
 function typeCoverageVia(s: NormalizedStatement, types: readonly ArnTemplate[], memo: PatternCoverages): Uint8Array {
   const resources = s.resources;
   const n = types.length;
+  if (resources === undefined || n === 0) return typeCoverage(s, types);
   const shared = uniformCoverage(n);
-  if (resources !== undefined && resources.length === 1 && resources[0] === '*') return shared.all;
-  const patterns = resources ?? s.notResources;
-  if (patterns === undefined) return shared.none;
+  if (resources.length === 1) {
+    const pattern = resources[0]!;
+    if (pattern === '*') return shared.all;
+    const e = patternEntry(pattern, memo);
+    return e.any ? shared.all : patternCoverage(pattern, e, types, typeListId(types));
+  }
+  // First every entry, in order, stopping at a `*` (what `typeCoverage`'s `anyUnscoped` reads).
+  const entries = entryScratch;
+  for (let p = 0; p < resources.length; p++) {
+    const e = patternEntry(resources[p]!, memo);
+    entries[p] = e;
+    if (e.any) {
+      entries.fill(undefined, 0, p + 1);
+      return shared.all;
+    }
+  }
   const id = typeListId(types);
   let union: Uint8Array | undefined;
   let single: Uint8Array | undefined;
-  if (resources !== undefined && anyUnscoped(resources)) return shared.all;
-  for (let p = 0; p < patterns.length; p++) {
-    const cov = patternCoverage(patterns[p]!, types, id, memo);
+  for (let p = 0; p < resources.length; p++) {
+    const cov = patternCoverage(resources[p]!, entries[p]!, types, id);
     if (cov === shared.none) continue;
     if (cov === shared.all) {
       single = cov;
@@ -272,18 +296,10 @@ function typeCoverageVia(s: NormalizedStatement, types: readonly ArnTemplate[], 
     }
     for (let t = 0; t < n; t++) union[t]! |= cov[t]!;
   }
-  if (resources !== undefined) {
-    if (union === undefined) return single ?? shared.none;
-    return ownOrSharedNoCopy(union, n) ?? union;
-  }
-  // NotResource reaches every type none of its patterns covers.
-  if (single === undefined) return n > 0 ? shared.all : shared.none;
-  if (single === shared.all) return shared.none;
-  const spared = union ?? single;
-  if (unionScratch.length < n) unionScratch = new Uint8Array(Math.max(n, unionScratch.length * 2));
-  const out = unionScratch;
-  for (let t = 0; t < n; t++) out[t] = spared[t] ? 0 : 1;
-  return ownOrSharedNoCopy(out, n) ?? out;
+  // No reference to this resolution's entries outlives the call.
+  entries.fill(undefined, 0, resources.length);
+  if (union === undefined) return single ?? shared.none;
+  return ownOrSharedNoCopy(union, n) ?? union;
 }
 
 /** The shared uniform array when the first `n` entries of `buf` are one value, else `undefined`. */
@@ -454,7 +470,21 @@ export function decideOnAll(lists: Lists, boundary: readonly NormalizedStatement
  * policies, for the dozen probes a rule asks about, so a principal's other policies cost one
  * lookup each.
  */
-const manyFlagMemo = new WeakMap<readonly NormalizedStatement[], (readonly (Uint8Array | undefined)[] | null | undefined)[]>();
+const manyFlagMemo = new WeakMap<readonly NormalizedStatement[], (FlagRow | null | undefined)[]>();
+
+/**
+ * A statement list's type flags for an action list: per action, the flags by type (`undefined`
+ * where no statement of the list covers it) and, when every entry is absent or a shared uniform
+ * array (almost always), each action's one value (`uniform`: 0 where absent). A policy set whose
+ * lists all have `uniform` values is decided on small integers (`decideOnAllManyInto`), not on
+ * one array per action and type.
+ */
+export class FlagRow {
+  public constructor(
+    public readonly flags: readonly (Uint8Array | undefined)[],
+    public readonly uniform: Uint8Array | null,
+  ) {}
+}
 
 /**
  * One small integer per action-list key: per-list memos are arrays indexed by it, not a Map
@@ -482,7 +512,7 @@ function listTypeFlagsMany(
   row?: TypeFlagRow,
   lid = -1,
   rows?: ListRows,
-): readonly (Uint8Array | undefined)[] | null {
+): FlagRow | null {
   // A resolution's row for the slot (entry `lid`), else the list's own memo (entry `slot`).
   let memo: TypeFlagRow;
   let at: number;
@@ -541,13 +571,26 @@ function listTypeFlagsMany(
   }
   // Most per-action flags are the same bit on every type (e.g. ALLOW everywhere): share those.
   if (flags) for (let i = 0; i < flags.length; i++) if (flags[i]) flags[i] = shareUniformFlags(flags[i]!);
-  out = flags;
+  out = flags ? new FlagRow(flags, uniformCodes(flags)) : null;
   memo[at] = out;
   return out;
 }
 
+/** Each entry's uniform value (0 where absent), or `null` when one entry is not a shared uniform array. */
+function uniformCodes(flags: readonly (Uint8Array | undefined)[]): Uint8Array | null {
+  const codes = new Uint8Array(flags.length);
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i];
+    if (f === undefined) continue;
+    const v = uniformValue(f);
+    if (v < 0) return null;
+    codes[i] = v;
+  }
+  return codes;
+}
+
 /** Memo entries of `listTypeFlagsMany` for one key slot, by a resolution's local list id. */
-export type TypeFlagRow = (readonly (Uint8Array | undefined)[] | null | undefined)[];
+export type TypeFlagRow = (FlagRow | null | undefined)[];
 
 /**
  * What principal resolution (lib/policy/principals.ts) gives for a policy set it made, so that
@@ -576,32 +619,38 @@ function rowBuffer(n: number): (Uint8Array | undefined)[] {
 /** Per slot: a trie, one level per action, of the rows met whose entries are all absent or shared uniform arrays. */
 const rowTries: (unknown[] | undefined)[] = [];
 
+/** `internedRow`'s uniform values of the row being walked (reused). */
+let codeScratch = new Uint8Array(32);
+
 /**
  * The first `n` entries of the row buffer as a memo value: the one shared row with these entries
  * when every entry is absent or a shared uniform array (`uniformValue`: one value per action
- * then says which), else a copy.
+ * then says which; kept as the row's `uniform`), else a copy.
  */
-function internedRow(slot: number, row: readonly (Uint8Array | undefined)[], n: number): readonly (Uint8Array | undefined)[] {
+function internedRow(slot: number, row: readonly (Uint8Array | undefined)[], n: number): FlagRow {
   let node = (rowTries[slot] ??= []);
+  if (codeScratch.length < n) codeScratch = new Uint8Array(Math.max(n, codeScratch.length * 2));
+  const codes = codeScratch;
   for (let i = 0; i < n; i++) {
     const f = row[i];
     let code = 0;
     if (f !== undefined) {
       const v = uniformValue(f);
-      if (v < 0) return row.slice(0, n);
+      if (v < 0) return new FlagRow(row.slice(0, n), null);
       code = v + 1;
     }
+    codes[i] = code === 0 ? 0 : code - 1;
     if (i === n - 1) {
-      let leaf = node[code] as readonly (Uint8Array | undefined)[] | undefined;
+      let leaf = node[code] as FlagRow | undefined;
       if (!leaf) {
-        leaf = row.slice(0, n);
+        leaf = new FlagRow(row.slice(0, n), codes.slice(0, n));
         node[code] = leaf;
       }
       return leaf;
     }
     node = (node[code] ??= []) as unknown[];
   }
-  return row.slice(0, n);
+  return new FlagRow(row.slice(0, n), codes.slice(0, n));
 }
 
 /** The shared read-only array of `n` entries all equal to `v`. */
@@ -667,7 +716,29 @@ export function decideOnAllMany(lists: Lists, boundary: readonly NormalizedState
 }
 
 /** The lists' flags of the set being decided (`decideOnAllManyInto`), reused; cleared after each call. */
-const perListScratch: (readonly (Uint8Array | undefined)[] | undefined)[] = [];
+const perListScratch: (FlagRow | undefined)[] = [];
+
+/**
+ * `combineOnAll` of one type, by the identity flags `v` (index `v`) or, with a boundary, by
+ * `v` and the boundary's flags `bv` (index `16 + v * 16 + bv`): the decision of an action whose
+ * flags are the same on every type (`FlagRow.uniform`).
+ */
+const UNIFORM_DECISIONS: readonly Decision[] = (() => {
+  const out: Decision[] = [];
+  const id = new Uint8Array(1);
+  const b = new Uint8Array(1);
+  for (let v = 0; v < 16; v++) {
+    id[0] = v;
+    out[v] = combineOnAll(id, undefined, 1);
+  }
+  for (let v = 0; v < 16; v++)
+    for (let bv = 0; bv < 16; bv++) {
+      id[0] = v | (bv & (DENY | CONDITIONAL_DENY));
+      b[0] = bv & (ALLOW | CONDITIONAL_ALLOW);
+      out[16 + v * 16 + bv] = combineOnAll(id, b, 1);
+    }
+  return out;
+})();
 
 /**
  * `decideOnAllMany` writing the answers into the first `actions.length` entries of `out` (returned):
@@ -691,13 +762,28 @@ export function decideOnAllManyInto(
   // covering nothing it denies nothing).
   const perList = perListScratch;
   let count = 0;
+  let uniform = true;
   for (let l = 0; l < lists.length; l++) {
     const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower, row, rows?.listIdAt(l), rows);
-    if (fl !== null) perList[count++] = fl;
+    if (fl === null) continue;
+    perList[count++] = fl;
+    if (fl.uniform === null) uniform = false;
   }
   const bFlags = boundary ? listTypeFlagsMany(boundary, actions, typesOf, listKey, slot, lower, row, rows?.boundaryId, rows) : null;
   if (count === 0 && bFlags === null) {
     for (let i = 0; i < actions.length; i++) out[i] = 'not-allowed';
+    return out;
+  }
+  if (uniform && (bFlags === null || bFlags.uniform !== null)) {
+    // Every list's flags are one value per action (on all its types): OR the values and look the
+    // decision up, as `decideOnAll` does for one action.
+    const bu = bFlags?.uniform;
+    for (let i = 0; i < actions.length; i++) {
+      let v = 0;
+      for (let l = 0; l < count; l++) v |= perList[l]!.uniform![i]!;
+      out[i] = UNIFORM_DECISIONS[boundary ? 16 + v * 16 + (bu ? bu[i]! : 0) : v]!;
+    }
+    perList.fill(undefined, 0, count);
     return out;
   }
   for (let i = 0; i < actions.length; i++) {
@@ -705,13 +791,13 @@ export function decideOnAllManyInto(
     // Scratch buffers reused across calls (one per action was 100,000 typed arrays per rule).
     const id = scratch(n, 0);
     for (let l = 0; l < count; l++) {
-      const f = perList[l]![i];
+      const f = perList[l]!.flags[i];
       if (f) for (let t = 0; t < n; t++) id[t]! |= f[t]!;
     }
     let b: Uint8Array | undefined;
     if (boundary) {
       b = scratch(n, 1);
-      const bf = bFlags?.[i];
+      const bf = bFlags?.flags[i];
       if (bf) {
         for (let t = 0; t < n; t++) {
           b[t] = bf[t]! & (ALLOW | CONDITIONAL_ALLOW);
@@ -745,7 +831,7 @@ function scratch(n: number, which: 0 | 1): Uint8Array {
 export function listAllowsOnAllMany(list: readonly NormalizedStatement[], actions: readonly string[], listKey: string): (i: number) => boolean {
   const fl = listTypeFlagsMany(list, actions, typesOfList(actions, listKey), listKey);
   return (i) => {
-    const f = fl?.[i];
+    const f = fl?.flags[i];
     if (!f) return false;
     for (let t = 0; t < f.length; t++) if (f[t]! & (ALLOW | CONDITIONAL_ALLOW)) return true;
     return false;
@@ -763,7 +849,7 @@ export function listAllowsAnyOnAllMany(list: readonly NormalizedStatement[], act
   if (!fl) return false;
   for (let i = 0; i < actions.length; i++) {
     if (mask !== undefined && mask[i] !== true) continue;
-    const f = fl[i];
+    const f = fl.flags[i];
     if (!f) continue;
     for (let t = 0; t < f.length; t++) if (f[t]! & (ALLOW | CONDITIONAL_ALLOW)) return true;
   }
