@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { requireSection, type PolicyDocument, type Trail, type TrailBucket } from '../../snapshot';
-import { allowListed, decideManyShared, policySetMayGrant, principalsOf, type PolicySet, type Principal } from '../../policy/principals';
+import { allowListed, decideManyShared, policySetMayGrant, principalsOf, type Decision, type PolicySet, type Principal } from '../../policy/principals';
 import { normalizeStatement, statementCoversAction, statementCoversResource } from '../../policy/document';
 import { declarations, entryRef } from '../../register/view';
 import { defineRule } from '../types';
@@ -86,6 +86,52 @@ function bucketPolicyGrants(policy: PolicyDocument, targets: readonly Target[]):
  */
 const byPrincipal = new Intl.Collator();
 
+/**
+ * What the identity policies of a policy set let it do to one trail's targets: the `can`
+ * labels, in target then action order without repeats, and whether every grant is conditional.
+ * One object per distinct combination of answers, shared by every set that gives it (the
+ * decision arrays are shared per distinct answer: lib/policy `decideManyShared`).
+ */
+interface Grants {
+  can: readonly string[];
+  conditional: boolean;
+}
+
+/**
+ * The grants of one combination of per-target decision arrays, by a trie of Maps keyed by
+ * those arrays (one level per target), built on first use.
+ */
+function grantsOf(trie: Map<readonly Decision[], unknown>, answers: readonly (readonly Decision[])[], labels: readonly (readonly string[])[]): Grants {
+  let node = trie;
+  for (let ti = 0; ti < answers.length - 1; ti++) {
+    let next = node.get(answers[ti]!) as Map<readonly Decision[], unknown> | undefined;
+    if (!next) {
+      next = new Map();
+      node.set(answers[ti]!, next);
+    }
+    node = next;
+  }
+  const last = answers[answers.length - 1]!;
+  let grants = node.get(last) as Grants | undefined;
+  if (!grants) {
+    const can: string[] = [];
+    let conditional = true;
+    for (let ti = 0; ti < answers.length; ti++) {
+      const decisions = answers[ti]!;
+      for (let i = 0; i < decisions.length; i++) {
+        const d = decisions[i];
+        if (d !== 'allowed' && d !== 'conditional') continue;
+        // Labels repeat across targets (a log group and its streams): kept once, as `add` would.
+        if (!can.includes(labels[ti]![i]!)) can.push(labels[ti]![i]!);
+        conditional &&= d === 'conditional';
+      }
+    }
+    grants = { can: can.slice(), conditional };
+    node.set(last, grants);
+  }
+  return grants;
+}
+
 export interface TamperCapability {
   principal: string;
   /** What it can do, e.g. `trail main: cloudtrail:StopLogging`. */
@@ -128,15 +174,33 @@ export default defineRule({
 
     const declared = declarations(context.register, 'break-glass');
     const allowed = [...params.logAdmins, ...declared.flatMap((d) => d.declaration.principals)];
-    const isAllowed = (type: string, name: string, arn: string) => allowListed(allowed, name, arn) || allowed.includes(`${type}/${name}`);
+    // Nothing declared (the default): nobody is allowed, without a `type/name` string per able principal.
+    const isAllowed = (type: string, name: string, arn: string) => allowed.length > 0 && (allowListed(allowed, name, arn) || allowed.includes(`${type}/${name}`));
 
     const buckets = new Map((snapshot.trailBuckets ?? []).map((b) => [b.Name, b]));
     const capabilities = new Map<string, TamperCapability>();
+    // `can` arrays shared with a `Grants` (thousands of principals get one of a few): copied before a change.
+    const sharedCan = new Set<readonly string[]>();
     const add = (principal: string, can: string, conditional: boolean, via: TamperCapability['via']) => {
-      const c = capabilities.get(principal) ?? { principal, can: [], conditional: true, via };
-      if (!c.can.includes(can)) c.can.push(can);
+      let c = capabilities.get(principal);
+      if (!c) {
+        c = { principal, can: [], conditional: true, via };
+        capabilities.set(principal, c);
+      }
+      if (!c.can.includes(can)) {
+        if (sharedCan.has(c.can)) c.can = c.can.slice();
+        c.can.push(can);
+      }
       c.conditional &&= conditional;
-      capabilities.set(principal, c);
+    };
+    /** `add` of every grant of a set, in order: a new principal takes the shared labels as they are. */
+    const addGrants = (principal: string, grants: Grants) => {
+      if (!capabilities.has(principal)) {
+        sharedCan.add(grants.can);
+        capabilities.set(principal, { principal, can: grants.can as string[], conditional: grants.conditional, via: 'identity policy' });
+        return;
+      }
+      for (let gi = 0; gi < grants.can.length; gi++) add(principal, grants.can[gi]!, grants.conditional, 'identity policy');
     };
     const storage: { trail: string; bucket?: string; where: string; protected: boolean | undefined }[] = [];
     // Service-linked roles (AWS defines them) by ARN, looked up once: a scan per principal was quadratic.
@@ -166,36 +230,31 @@ export default defineRule({
         protected: !bucket ? undefined : !bucket.inAccount || objectsLocked ? true : bucket.ObjectLockConfiguration === undefined ? undefined : false,
       });
       // What a principal can do depends only on its policy set: computed once per set, with the
-      // `can` labels built once per target and action (not once per principal).
+      // `can` labels built once per target and action (not once per principal), and one `Grants`
+      // per distinct combination of answers (`grantsOf`), not a list of objects per set.
       const labels = targets.map((t) => t.actions.map((action) => `${t.what}: ${action}`));
-      const bySet = new Map<PolicySet, { can: string; conditional: boolean }[]>();
+      const bySet = new Map<PolicySet, Grants>();
+      const byAnswers = new Map<readonly Decision[], unknown>();
+      const answers = new Array<readonly Decision[]>(targets.length);
       // Most policy sets name none of the tamper actions at all: one check per set answers
       // "nothing" for every target (policySetMayGrant), the rest are decided target by target.
       const anyAction = [...new Set(targets.flatMap((t) => t.actions))];
-      const none: { can: string; conditional: boolean }[] = [];
+      const none: Grants = { can: [], conditional: true };
       for (let pi = 0; pi < principals.length; pi++) {
         const p = principals[pi]!;
         let grants = bySet.get(p.policySet);
-        if (!grants && !policySetMayGrant(p, anyAction)) {
-          grants = none;
-          bySet.set(p.policySet, grants);
-        }
         if (!grants) {
-          grants = [];
-          for (let ti = 0; ti < targets.length; ti += 1) {
-            const t = targets[ti]!;
-            const decisions = decideManyShared(p, t.actions, t.resource);
-            for (let i = 0; i < t.actions.length; i += 1) {
-              const d = decisions[i];
-              if (d === 'allowed' || d === 'conditional') grants.push({ can: labels[ti]![i]!, conditional: d === 'conditional' });
-            }
+          if (!policySetMayGrant(p, anyAction)) grants = none;
+          else {
+            for (let ti = 0; ti < targets.length; ti += 1) answers[ti] = decideManyShared(p, targets[ti]!.actions, targets[ti]!.resource);
+            grants = grantsOf(byAnswers, answers, labels);
           }
           bySet.set(p.policySet, grants);
         }
-        const able = grants.length > 0;
+        const able = grants.can.length > 0;
         if (able) {
           if (isAllowed(p.type, p.name, p.arn)) allowedFound.add(p.arn);
-          else for (let gi = 0; gi < grants.length; gi++) add(p.arn, grants[gi]!.can, grants[gi]!.conditional, 'identity policy');
+          else addGrants(p.arn, grants);
         } else if (p.unresolvedPolicies.length > 0 && !incompleteSeen.has(p.arn)) {
           incompleteSeen.add(p.arn);
           incomplete.push(p.arn);
@@ -213,7 +272,9 @@ export default defineRule({
     const offenders = [...capabilities.values()].sort((a, b) => byPrincipal.compare(a.principal, b.principal));
     const observed: Record<string, unknown> = {
       principalsChecked: principals.length,
-      canTamper: offenders.map((o) => ({ ...o, can: o.can.slice(0, 12), more: Math.max(0, o.can.length - 12) })),
+      // The first 12 labels (most principals have fewer: their array is used as it is, read-only). A
+      // literal with the spread's keys in its order (a spread copy was ~350 bytes per offender).
+      canTamper: offenders.map((o) => ({ principal: o.principal, can: o.can.length <= 12 ? o.can : o.can.slice(0, 12), conditional: o.conditional, via: o.via, more: Math.max(0, o.can.length - 12) })),
       allowedAndAble: [...allowedFound].sort(),
       declaredBreakGlass: declared.map((d) => ({ ...entryRef(d.entry), principals: d.declaration.principals })),
       storage,
