@@ -193,6 +193,13 @@ interface ListEntry {
   lid: number;
   /** `adminFactsOf(statements)`, worked out while the statements are in cache. */
   adminFacts: number;
+  /**
+   * Does an admin assessment name a policy with this list (`namedInAdminAssessment` of its id and
+   * facts)? The same for every policy of the list: a managed policy's id is its ARN, and an inline
+   * policy's id (`<owner arn>#<name>`) is never the AdministratorAccess ARN. Resolution then
+   * decides `adminFree` from entries, without reading each applied policy again.
+   */
+  namedByAdmin: boolean;
 }
 
 /** A distinct inline document of one resolution (see `inlineEntry`). */
@@ -208,6 +215,7 @@ class ManagedEntry implements ListEntry {
   public readonly statements: NormalizedStatement[];
   public readonly lid: number;
   public readonly adminFacts: number;
+  public readonly namedByAdmin: boolean;
   /** Code of the ARN as a boundary, and as a direct attachment under `codeName`. */
   public readonly code: number;
   /** The name of the first attachment coded (`attachmentCode`); other names get codes of their own. */
@@ -218,10 +226,11 @@ class ManagedEntry implements ListEntry {
    */
   public applied: AppliedPolicy | undefined;
 
-  public constructor(statements: NormalizedStatement[], lid: number, code: number) {
+  public constructor(arn: string, statements: NormalizedStatement[], lid: number, code: number) {
     this.statements = statements;
     this.lid = lid;
     this.adminFacts = adminFactsOf(statements);
+    this.namedByAdmin = namedInAdminAssessment(arn, this.adminFacts);
     this.code = code;
     this.codeName = undefined;
     this.applied = undefined;
@@ -305,7 +314,9 @@ const NO_UNRESOLVED: string[] = [];
 
 /** A new inline list entry with the next local id. */
 function newInlineEntry(idx: Indexes, doc: PolicyDocument, statements: NormalizedStatement[]): InlineEntry {
-  const e: InlineEntry = { statements, lid: idx.entries.length, adminFacts: adminFactsOf(statements), doc };
+  const adminFacts = adminFactsOf(statements);
+  // An inline policy's id contains `#`: never the AdministratorAccess ARN, so its facts decide.
+  const e: InlineEntry = { statements, lid: idx.entries.length, adminFacts, namedByAdmin: namedInAdminAssessment('#', adminFacts), doc };
   idx.entries.push(e);
   return e;
 }
@@ -346,7 +357,7 @@ function managedEntry(idx: Indexes, arn: string): ManagedEntry | UnresolvedArn {
   let entry: ManagedEntry | UnresolvedArn;
   if (found === undefined) entry = new UnresolvedArn(idx.codes++);
   else {
-    const e = new ManagedEntry(statementsOf(found, idx.lowered), idx.entries.length, idx.codes++);
+    const e = new ManagedEntry(arn, statementsOf(found, idx.lowered), idx.entries.length, idx.codes++);
     idx.entries.push(e);
     entry = e;
   }
@@ -609,7 +620,7 @@ function resolve(
   }
   const boundary = boundaryOf(idx, boundaryArn, unresolved);
   let adminFree = !unresolved.includes(ADMINISTRATOR_ACCESS_ARN);
-  for (let i = 0; i < policies.length && adminFree; i++) if (namedInAdminAssessment(policies[i]!.id, idx.entries[lids[i]!]!.adminFacts)) adminFree = false;
+  for (let i = 0; i < lids.length && adminFree; i++) if (idx.entries[lids[i]!]!.namedByAdmin) adminFree = false;
   // `policies` is kept by every principal of the resolution: an exact-size copy (`push` leaves spare capacity).
   return {
     policies: policies.slice(),

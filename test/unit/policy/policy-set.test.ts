@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator } from '../../../lib/breadth/effective';
+import { assessAdmin } from '../../../lib/policy/admin';
 import { breadthCounts } from '../../../lib/breadth/metrics';
 import { decide, decideMany, decideManyShared, grantingPoliciesForAny, policySetMayGrant, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
 import type { AuthorizationDetails } from '../../../lib/snapshot';
@@ -112,6 +113,26 @@ describe('resolution shared by attachment signature', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('admin shortcut at resolution', () => {
+  it('names AdministratorAccess by its ARN even when its collected document grants less (direct, through a group, or inline lookalike)', () => {
+    const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    const d: AuthorizationDetails = {
+      UserDetailList: [
+        { UserName: 'direct', Arn: userArn('direct'), GroupList: [], UserPolicyList: [], AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: ADMIN }] },
+        { UserName: 'grouped', Arn: userArn('grouped'), GroupList: ['admins'], UserPolicyList: [], AttachedManagedPolicies: [] },
+        { UserName: 'inline', Arn: userArn('inline'), GroupList: [], UserPolicyList: [{ PolicyName: 'AdministratorAccess', PolicyDocument: doc([allow('s3:GetObject')]) }], AttachedManagedPolicies: [] },
+      ],
+      RoleDetailList: [],
+      GroupDetailList: [{ GroupName: 'admins', Arn: 'arn:aws:iam::111122223333:group/admins', GroupPolicyList: [], AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: ADMIN }] }],
+      Policies: [{ PolicyName: 'AdministratorAccess', Arn: ADMIN, DefaultVersionId: 'v1', Document: doc([allow('s3:GetObject')]) }],
+    };
+    const [direct, grouped, inline] = resolvePrincipals(d);
+    expect(assessAdmin(direct!).via).toEqual(['AdministratorAccess']);
+    expect(assessAdmin(grouped!).via).toEqual(['AdministratorAccess (via group admins)']);
+    expect(assessAdmin(inline!).via).toEqual([]);
   });
 });
 
