@@ -6,8 +6,9 @@
  * Trust policies are read by lib/policy/trust.ts (the one policy engine).
  */
 import { z } from 'zod';
-import { requireSection } from '../../snapshot';
+import { requireSection, type PolicyDocument } from '../../snapshot';
 import { trusteesOf, type Trustee } from '../../policy/trust';
+import { jsonHash, sameJson } from '../../policy/json-equal';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
@@ -43,6 +44,13 @@ function problemOf(t: Trustee, trusted: ReadonlySet<string>, requireMfaForAccoun
   }
 }
 
+/** One distinct trust document's trustees and their problems (read-only once stored). */
+interface DocumentRead {
+  doc: PolicyDocument;
+  trustees: Trustee[];
+  problems: (string | undefined)[];
+}
+
 export default defineRule({
   id: 'access.cross-account-trust',
   title: 'Roles trust only narrowed principals (partners with ExternalId or organisation, account root with MFA)',
@@ -72,7 +80,9 @@ export default defineRule({
     // Roles often share one trust policy (every Lambda role trusting lambda.amazonaws.com): the
     // trustees and their problems depend only on the document's contents (and this evaluation's
     // account and parameters), so each distinct document is read once. Read-only once stored.
-    const byDocument = new Map<string, { trustees: Trustee[]; problems: (string | undefined)[] }>();
+    // Keyed by `jsonHash` and told apart by `sameJson` (equal to comparing JSON texts) rather than by a
+    // JSON text per role: 5,000 roles' texts were megabytes of short-lived strings, hashed again by the Map.
+    const byDocument = new Map<number, DocumentRead[]>();
     // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
     for (let i = 0; i < roles.length; i++) {
       const r = roles[i]!;
@@ -80,12 +90,19 @@ export default defineRule({
         undocumented.push(r.Arn);
         continue;
       }
-      const text = JSON.stringify(r.AssumeRolePolicyDocument);
-      let read = byDocument.get(text);
+      const doc = r.AssumeRolePolicyDocument;
+      const hash = jsonHash(doc);
+      let bucket = byDocument.get(hash);
+      let read: DocumentRead | undefined;
+      if (bucket) for (let b = 0; b < bucket.length && !read; b++) if (sameJson(bucket[b]!.doc, doc)) read = bucket[b];
       if (!read) {
-        const trustees = trusteesOf(r.AssumeRolePolicyDocument, snapshot.account.id);
-        read = { trustees, problems: trustees.map((t) => problemOf(t, trusted, params.requireMfaForAccountRoot)) };
-        byDocument.set(text, read);
+        const trustees = trusteesOf(doc, snapshot.account.id);
+        read = { doc, trustees, problems: trustees.map((t) => problemOf(t, trusted, params.requireMfaForAccountRoot)) };
+        if (bucket) bucket.push(read);
+        else {
+          bucket = [read];
+          byDocument.set(hash, bucket);
+        }
       }
       for (let i = 0; i < read.trustees.length; i++) {
         const t = read.trustees[i]!;
