@@ -201,13 +201,18 @@ export function heldEscalationActions(granted: Bitset, conditional: Bitset, inde
 
 /** Per word of `index.words`, the bits of its path actions in the catalog word. */
 const wordMaskMemo = new WeakMap<EscalationIndex, Int32Array>();
+let lastMaskIndex: EscalationIndex | undefined;
+let lastMasks: Int32Array = new Int32Array(0);
 function catalogWordMasks(index: EscalationIndex): Int32Array {
+  if (index === lastMaskIndex) return lastMasks;
   let masks = wordMaskMemo.get(index);
   if (!masks) {
     masks = new Int32Array(index.words.length);
     for (let k = 0; k < index.words.length; k++) for (const e of index.byWord[k]!) masks[k]! |= 1 << (index.ids[e]! & 31);
     wordMaskMemo.set(index, masks);
   }
+  lastMaskIndex = index;
+  lastMasks = masks;
   return masks;
 }
 
