@@ -107,9 +107,16 @@ export default defineRule({
     const report = requireSection(snapshot, 'credentialReport');
     const now = new Date(snapshot.collectedAt);
     const stale = findStaleCredentials(report.rows, now, params);
-    const count = (problem: StaleCredential['problem']): number => stale.filter((s) => s.problem === problem).length;
+    // Counted in loops, not with a filtered copy per count (10,000 rows, thousands of findings).
+    const count = (problem: StaleCredential['problem']): number => {
+      let n = 0;
+      for (let i = 0; i < stale.length; i++) if (stale[i]!.problem === problem) n++;
+      return n;
+    };
+    let usersChecked = 0;
+    for (let i = 0; i < report.rows.length; i++) if (report.rows[i]!.user !== ROOT_REPORT_USER) usersChecked++;
     const observed = {
-      usersChecked: report.rows.filter((r) => r.user !== ROOT_REPORT_USER).length,
+      usersChecked,
       unused: count('unused'),
       neverUsed: count('never-used'),
       notRotated: count('not-rotated'),
