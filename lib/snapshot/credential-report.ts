@@ -1,4 +1,4 @@
-import type { CredentialReportRow } from './schema';
+import { ROOT_REPORT_USER, type CredentialReportRow } from './schema';
 
 /** A row's required identity columns plus whatever the caller knows. */
 export type CredentialReportRowInput = Partial<CredentialReportRow> &
@@ -26,4 +26,38 @@ export function credentialReportRow(row: CredentialReportRowInput): CredentialRe
     cert_2_active: false,
     ...row,
   };
+}
+
+/**
+ * The credential-report rows of a few principals, in one pass over the report: entry `i` is the
+ * last row whose `by` column (`arn` or `user`) equals `keys[i]` — the row a Map built from every
+ * row would return — or `undefined`. Rules ask about a handful of administrators among tens of
+ * thousands of rows: a map of every row (an entry per row, built for a few look-ups) is not needed.
+ * `skipRoot`: the root account's row (`<root_account>`) never matches.
+ */
+export function rowsForKeys(
+  rows: readonly CredentialReportRow[],
+  keys: readonly string[],
+  by: 'arn' | 'user',
+  skipRoot = false,
+): (CredentialReportRow | undefined)[] {
+  const out = new Array<CredentialReportRow | undefined>(keys.length).fill(undefined);
+  if (keys.length === 0) return out;
+  // Positions of each key (a key may be asked twice).
+  const at = new Map<string, number | number[]>();
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const seen = at.get(k);
+    if (seen === undefined) at.set(k, i);
+    else if (typeof seen === 'number') at.set(k, [seen, i]);
+    else seen.push(i);
+  }
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const hit = at.get(by === 'arn' ? row.arn : row.user);
+    if (hit === undefined || (skipRoot && row.user === ROOT_REPORT_USER)) continue;
+    if (typeof hit === 'number') out[hit] = row;
+    else for (let k = 0; k < hit.length; k++) out[hit[k]!] = row;
+  }
+  return out;
 }

@@ -1,3 +1,3 @@
 export * from './schema';
 export { requireSection, MissingSectionError } from './sections';
-export { credentialReportRow, type CredentialReportRowInput } from './credential-report';
+export { credentialReportRow, rowsForKeys, type CredentialReportRowInput } from './credential-report';

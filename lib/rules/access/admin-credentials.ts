@@ -4,9 +4,9 @@
  * active access key beyond `maxActiveKeys` (default none), never two active keys.
  */
 import { z } from 'zod';
-import { ROOT_REPORT_USER, requireSection, type CredentialReportRow } from '../../snapshot';
+import { requireSection, rowsForKeys } from '../../snapshot';
 import { assessAdmin } from '../../policy/admin';
-import { principalsOf } from '../../policy/principals';
+import { principalsOf, type Principal } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
@@ -45,15 +45,13 @@ export default defineRule({
   parameters: AdminCredentialsParameters,
   evaluate(snapshot, params) {
     const details = requireSection(snapshot, 'authorizationDetails');
-    const rows = new Map<string, CredentialReportRow>();
     const reportRows = requireSection(snapshot, 'credentialReport').rows;
-    // Indexed loops: they run once per evaluation, partly before optimisation, where for...of allocates per element.
-    for (let i = 0; i < reportRows.length; i++) if (reportRows[i]!.user !== ROOT_REPORT_USER) rows.set(reportRows[i]!.arn, reportRows[i]!);
     const offenders: AdminCredentialProblem[] = [];
     const notInReport: string[] = [];
     const incomplete: IncompletePrincipal[] = [];
-    const admins: string[] = [];
+    const adminUsers: Principal[] = [];
     const principals = principalsOf(details);
+    // Indexed loops: they run once per evaluation, partly before optimisation, where for...of allocates per element.
     for (let i = 0; i < principals.length; i++) {
       const p = principals[i]!;
       if (p.type !== 'user') continue;
@@ -62,8 +60,14 @@ export default defineRule({
         if (gap) incomplete.push(gap);
         continue;
       }
-      admins.push(p.arn);
-      const row = rows.get(p.arn);
+      adminUsers.push(p);
+    }
+    const admins = adminUsers.map((p) => p.arn);
+    // The administrators' rows only (a handful out of every user's), in one pass over the report.
+    const rows = rowsForKeys(reportRows, admins, 'arn', true);
+    for (let i = 0; i < adminUsers.length; i++) {
+      const p = adminUsers[i]!;
+      const row = rows[i];
       if (!row) {
         notInReport.push(p.arn);
         continue;
