@@ -604,8 +604,16 @@ export interface ListRows {
   listIdAt(l: number): number;
   /** Local id of the boundary's list, -1 without one. */
   readonly boundaryId: number;
+  /** Index of the set in its resolution (0 … `memo.setCount` - 1): per-set answers are array slots. */
+  readonly index: number;
   /** An object that lives exactly as long as the resolution: per-resolution memos are keyed on it. */
-  readonly memo: object;
+  readonly memo: ResolutionCounts;
+}
+
+/** How many distinct statement lists (local ids 0 … `listCount` - 1) and policy sets a resolution made. */
+export interface ResolutionCounts {
+  readonly listCount: number;
+  readonly setCount: number;
 }
 
 /** `listTypeFlagsMany`'s row buffer (entries cleared after each use). */

@@ -187,6 +187,12 @@ class ResolvedSet implements PolicySet, ListRows {
   }
 }
 
+/**
+ * The resolution's rows of a policy set it made (dense `index`, list ids, counts), `undefined` for a
+ * set built by hand: rules keep per-set answers in arrays by `index` instead of a Map per set.
+ */
+export const resolvedRowsOf = (set: PolicySet): ListRows | undefined => (set instanceof ResolvedSet ? set : undefined);
+
 /** A distinct statement list of one resolution, with an id local to it (set keys: no WeakMap lookup). */
 interface ListEntry {
   statements: NormalizedStatement[];

@@ -2,13 +2,14 @@
  * logging.log-tamper-access — who can erase or blind the audit trail: stop, delete or reconfigure
  * a trail, delete or overwrite its log files, change the bucket's lifecycle, policy or Object Lock,
  * delete or shorten its CloudWatch Logs group. Identity policies are read by the one policy engine
- * (lib/policy `decideManyShared`), the trail bucket's policy (when collected) adds the principals it grants.
+ * (lib/policy/targets.ts, the answers of lib/policy `decideManyShared` for all targets at once), the trail bucket's policy (when collected) adds the principals it grants.
  * PASS only when nobody but declared break-glass / log administrators can, AND the log files are
  * out of reach anyway: in another account (a log archive) or under S3 Object Lock.
  */
 import { z } from 'zod';
 import { requireSection, type PolicyDocument, type Trail, type TrailBucket } from '../../snapshot';
-import { allowListed, decideManyShared, policySetMayGrant, principalsOf, type Decision, type PolicySet, type Principal } from '../../policy/principals';
+import { allowListed, principalsOf, type Principal } from '../../policy/principals';
+import { TargetDecisions, type Answers } from '../../policy/targets';
 import { normalizeStatement, statementCoversAction, statementCoversResource } from '../../policy/document';
 import { declarations, entryRef } from '../../register/view';
 import { defineRule } from '../types';
@@ -89,47 +90,29 @@ const byPrincipal = new Intl.Collator();
 /**
  * What the identity policies of a policy set let it do to one trail's targets: the `can`
  * labels, in target then action order without repeats, and whether every grant is conditional.
- * One object per distinct combination of answers, shared by every set that gives it (the
- * decision arrays are shared per distinct answer: lib/policy `decideManyShared`).
+ * One object per distinct combination of answers, shared by every set that gives it (answers
+ * are shared per distinct combination: lib/policy/targets.ts).
  */
 interface Grants {
   can: readonly string[];
   conditional: boolean;
 }
 
-/**
- * The grants of one combination of per-target decision arrays, by a trie of Maps keyed by
- * those arrays (one level per target), built on first use.
- */
-function grantsOf(trie: Map<readonly Decision[], unknown>, answers: readonly (readonly Decision[])[], labels: readonly (readonly string[])[]): Grants {
-  let node = trie;
-  for (let ti = 0; ti < answers.length - 1; ti++) {
-    let next = node.get(answers[ti]!) as Map<readonly Decision[], unknown> | undefined;
-    if (!next) {
-      next = new Map();
-      node.set(answers[ti]!, next);
+/** The grants of one combination of per-target decisions, in target then action order. */
+function grantsOf(answers: Answers, labels: readonly (readonly string[])[]): Grants {
+  const can: string[] = [];
+  let conditional = true;
+  for (let ti = 0; ti < answers.length; ti++) {
+    const decisions = answers[ti]!;
+    for (let i = 0; i < decisions.length; i++) {
+      const d = decisions[i];
+      if (d !== 'allowed' && d !== 'conditional') continue;
+      // Labels repeat across targets (a log group and its streams): kept once, as `add` would.
+      if (!can.includes(labels[ti]![i]!)) can.push(labels[ti]![i]!);
+      conditional &&= d === 'conditional';
     }
-    node = next;
   }
-  const last = answers[answers.length - 1]!;
-  let grants = node.get(last) as Grants | undefined;
-  if (!grants) {
-    const can: string[] = [];
-    let conditional = true;
-    for (let ti = 0; ti < answers.length; ti++) {
-      const decisions = answers[ti]!;
-      for (let i = 0; i < decisions.length; i++) {
-        const d = decisions[i];
-        if (d !== 'allowed' && d !== 'conditional') continue;
-        // Labels repeat across targets (a log group and its streams): kept once, as `add` would.
-        if (!can.includes(labels[ti]![i]!)) can.push(labels[ti]![i]!);
-        conditional &&= d === 'conditional';
-      }
-    }
-    grants = { can: can.slice(), conditional };
-    node.set(last, grants);
-  }
-  return grants;
+  return { can, conditional };
 }
 
 export interface TamperCapability {
@@ -229,27 +212,20 @@ export default defineRule({
         where: !bucket ? 'not collected' : !bucket.inAccount ? 'another account' : objectsLocked ? `this account, Object Lock ${bucket.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode}` : bucket.ObjectLockConfiguration === undefined ? 'this account, Object Lock not read' : 'this account, no Object Lock',
         protected: !bucket ? undefined : !bucket.inAccount || objectsLocked ? true : bucket.ObjectLockConfiguration === undefined ? undefined : false,
       });
-      // What a principal can do depends only on its policy set: computed once per set, with the
-      // `can` labels built once per target and action (not once per principal), and one `Grants`
-      // per distinct combination of answers (`grantsOf`), not a list of objects per set.
+      // What a principal can do depends only on its policy set: decided once per set for every
+      // target together (lib/policy/targets.ts: one pass per statement list, one `Answers` per
+      // distinct combination), with the `can` labels built once per target and action (not once
+      // per principal) and one `Grants` per distinct combination of answers.
       const labels = targets.map((t) => t.actions.map((action) => `${t.what}: ${action}`));
-      const bySet = new Map<PolicySet, Grants>();
-      const byAnswers = new Map<readonly Decision[], unknown>();
-      const answers = new Array<readonly Decision[]>(targets.length);
-      // Most policy sets name none of the tamper actions at all: one check per set answers
-      // "nothing" for every target (policySetMayGrant), the rest are decided target by target.
-      const anyAction = [...new Set(targets.flatMap((t) => t.actions))];
-      const none: Grants = { can: [], conditional: true };
+      const decider = new TargetDecisions(targets);
+      const byAnswers = new Map<Answers, Grants>();
       for (let pi = 0; pi < principals.length; pi++) {
         const p = principals[pi]!;
-        let grants = bySet.get(p.policySet);
-        if (!grants) {
-          if (!policySetMayGrant(p, anyAction)) grants = none;
-          else {
-            for (let ti = 0; ti < targets.length; ti += 1) answers[ti] = decideManyShared(p, targets[ti]!.actions, targets[ti]!.resource);
-            grants = grantsOf(byAnswers, answers, labels);
-          }
-          bySet.set(p.policySet, grants);
+        const answers = decider.decide(p);
+        let grants = byAnswers.get(answers);
+        if (grants === undefined) {
+          grants = grantsOf(answers, labels);
+          byAnswers.set(answers, grants);
         }
         const able = grants.can.length > 0;
         if (able) {

@@ -1,0 +1,265 @@
+/**
+ * Decisions for several targets at once — each a list of actions on one named resource (a trail,
+ * its bucket, its log files, its log group…) — per policy set: the answers of
+ * `decideManyShared(p, target.actions, target.resource)` for every target (lib/policy/principals.ts,
+ * the same semantics: an Allow or Deny counts when its action clause covers the action and its
+ * resource clause the resource; a Deny wins; a permissions boundary bounds the identity's answer),
+ * worked out in ONE pass over each statement list for all targets instead of one pass per target
+ * plus one to see whether the list names any of the actions. Statement lists are shared by
+ * thousands of sets, so each list is read once per evaluation, and each set costs one memo lookup
+ * per list (pessimistic mix: 13,541 lists read once instead of six times, 66,000 list references
+ * looked up once instead of six times).
+ *
+ * Results are shared read-only objects: one per distinct answer combination (`Answers`), so
+ * callers can key what they derive from them by identity.
+ */
+import { MAX_MASK_ACTIONS, statementActionMask, statementCoversLowerAction, statementCoversLowerResource, type NormalizedStatement } from './document';
+import { decideManyShared, resolvedRowsOf, type Decision, type PolicySet, type Principal } from './principals';
+import type { ListRows, ResolutionCounts } from './evaluate';
+
+/** One named resource and the actions asked about on it. */
+export interface DecisionTarget {
+  readonly actions: readonly string[];
+  /** An ARN (not `*`: "on every resource" is another question, lib/policy/evaluate.ts). */
+  readonly resource: string;
+}
+
+/** Per target, per action: the decision (`decideManyShared`'s answer for that target). Shared: never mutate. */
+export type Answers = readonly (readonly Decision[])[];
+
+// Flags of one statement list for one (action, resource), as lib/policy/principals.ts keeps them.
+const ALLOW = 1;
+const CONDITIONAL_ALLOW = 2;
+const DENY = 4;
+const CONDITIONAL_DENY = 8;
+
+const RANK: Record<Decision, number> = { denied: 0, 'not-allowed': 1, conditional: 2, allowed: 3 };
+const BY_RANK: readonly Decision[] = ['denied', 'not-allowed', 'conditional', 'allowed'];
+
+function fromFlags(flags: number): Decision {
+  if (flags & DENY) return 'denied';
+  if (flags & ALLOW) return flags & CONDITIONAL_DENY ? 'conditional' : 'allowed';
+  if (flags & CONDITIONAL_ALLOW) return 'conditional';
+  return 'not-allowed';
+}
+
+/** A list's flags: `null` when no statement covers any (action, resource) pair (most lists). */
+type ListFlags = Uint8Array | null;
+
+/**
+ * The decisions of every policy set for a fixed list of targets. Build one per question (per
+ * trail, per evaluation): its memos are dropped with it.
+ */
+export class TargetDecisions {
+  private readonly targets: readonly DecisionTarget[];
+  /** The targets' distinct lower-cased actions, and the key naming them (`statementActionMask`). */
+  private readonly union: readonly string[];
+  private readonly unionKey: string;
+  /** Per (target, action) pair, in target then action order: its action's index in `union`, and its target. */
+  private readonly pairAction: Int32Array;
+  private readonly pairTarget: Int32Array;
+  private readonly lowerResources: readonly string[];
+  /** A target on `*` (not answered here): every question goes to `decideManyShared`. */
+  private readonly anyStar: boolean;
+
+  /** Per-list flags of the resolution met (by local list id), else per list object. */
+  private listOwner: ResolutionCounts | undefined;
+  private listRow: (ListFlags | undefined)[] = [];
+  private readonly listMemo = new WeakMap<readonly NormalizedStatement[], ListFlags>();
+  /** Per-set answers, by set index (the resolution met), else per set object. */
+  private setOwner: ResolutionCounts | undefined;
+  private setRow: (Answers | undefined)[] = [];
+  private readonly setMemo = new WeakMap<PolicySet, Answers>();
+
+  /** One shared flags array per distinct content, and one `Answers` per distinct combination. */
+  private readonly flagTable = new Map<string, Uint8Array>();
+  private readonly answerTable = new Map<string | number, Answers>();
+  private readonly build: Uint8Array;
+  private readonly acc: Uint8Array;
+  private readonly covered: Int8Array;
+
+  public constructor(targets: readonly DecisionTarget[]) {
+    this.targets = targets;
+    const union: string[] = [];
+    const pairAction: number[] = [];
+    const pairTarget: number[] = [];
+    for (let t = 0; t < targets.length; t++) {
+      const actions = targets[t]!.actions;
+      for (let i = 0; i < actions.length; i++) {
+        const lower = actions[i]!.toLowerCase();
+        let u = union.indexOf(lower);
+        if (u < 0) u = union.push(lower) - 1;
+        pairAction.push(u);
+        pairTarget.push(t);
+      }
+    }
+    this.union = union;
+    // NUL never occurs in an action name: the key names exactly these actions.
+    this.unionKey = union.join('\u0000');
+    this.pairAction = Int32Array.from(pairAction);
+    this.pairTarget = Int32Array.from(pairTarget);
+    this.lowerResources = targets.map((t) => t.resource.toLowerCase());
+    this.anyStar = targets.some((t) => t.resource === '*');
+    this.build = new Uint8Array(pairAction.length);
+    this.acc = new Uint8Array(pairAction.length);
+    this.covered = new Int8Array(targets.length);
+  }
+
+  /** The answers of the principal's policy set (see the module comment). */
+  public decide(p: Principal): Answers {
+    const set = p.policySet;
+    const rows = resolvedRowsOf(set);
+    if (rows !== undefined && rows.memo === this.setOwner) {
+      const known = this.setRow[rows.index];
+      if (known !== undefined) return known;
+    } else if (rows === undefined) {
+      const known = this.setMemo.get(set);
+      if (known !== undefined) return known;
+    }
+    const answers = this.anyStar ? this.viaDecideMany(p) : this.compute(set, rows);
+    if (rows !== undefined) {
+      if (this.setOwner === undefined) {
+        this.setOwner = rows.memo;
+        this.setRow = new Array<Answers | undefined>(rows.memo.setCount).fill(undefined);
+      }
+      if (rows.memo === this.setOwner) this.setRow[rows.index] = answers;
+    } else this.setMemo.set(set, answers);
+    return answers;
+  }
+
+  private viaDecideMany(p: Principal): Answers {
+    const n = this.pairAction.length;
+    let k = 0;
+    const decisions = this.acc;
+    for (let t = 0; t < this.targets.length; t++) {
+      const d = decideManyShared(p, this.targets[t]!.actions, this.targets[t]!.resource);
+      for (let i = 0; i < d.length; i++) decisions[k++] = RANK[d[i]!];
+    }
+    return this.internedAnswers(decisions, n);
+  }
+
+  private compute(set: PolicySet, rows: ListRows | undefined): Answers {
+    const n = this.pairAction.length;
+    const acc = this.acc;
+    acc.fill(0);
+    let any = false;
+    const lists = set.lists;
+    for (let l = 0; l < lists.length; l++) {
+      const f = this.listFlags(lists[l]!, rows, rows === undefined ? -1 : rows.listIdAt(l));
+      if (f === null) continue;
+      any = true;
+      for (let k = 0; k < n; k++) acc[k]! |= f[k]!;
+    }
+    // No list covers any pair: nothing is allowed, whatever a boundary says (it only narrows).
+    const ranks = acc;
+    if (!any) {
+      ranks.fill(RANK['not-allowed']);
+      return this.internedAnswers(ranks, n);
+    }
+    const boundary = set.boundary;
+    const bFlags = boundary === undefined ? undefined : this.listFlags(boundary, rows, rows === undefined ? -1 : rows.boundaryId);
+    for (let k = 0; k < n; k++) {
+      const identity = fromFlags(acc[k]!);
+      let d = identity;
+      if (boundary !== undefined && identity !== 'denied' && identity !== 'not-allowed') {
+        const b = fromFlags(bFlags === null || bFlags === undefined ? 0 : bFlags[k]!);
+        d = b === 'denied' || b === 'not-allowed' ? b : RANK[b] < RANK[identity] ? b : identity;
+      }
+      ranks[k] = RANK[d];
+    }
+    return this.internedAnswers(ranks, n);
+  }
+
+  /** The list's flags per pair, memoised by local id (`lid` ≥ 0, a resolution's list) or per list object. */
+  private listFlags(list: readonly NormalizedStatement[], rows: ListRows | undefined, lid: number): ListFlags {
+    if (rows !== undefined && lid >= 0) {
+      if (this.listOwner === undefined) {
+        this.listOwner = rows.memo;
+        this.listRow = new Array<ListFlags | undefined>(rows.memo.listCount).fill(undefined);
+      }
+      if (rows.memo === this.listOwner) {
+        let f = this.listRow[lid];
+        if (f === undefined) {
+          f = this.computeListFlags(list);
+          this.listRow[lid] = f;
+        }
+        return f;
+      }
+    }
+    let f = this.listMemo.get(list);
+    if (f === undefined) {
+      f = this.computeListFlags(list);
+      this.listMemo.set(list, f);
+    }
+    return f;
+  }
+
+  /** One pass over the statements for every pair (what `decideManyShared` reads target by target). */
+  private computeListFlags(list: readonly NormalizedStatement[]): ListFlags {
+    const n = this.pairAction.length;
+    const union = this.union;
+    const useMask = union.length <= MAX_MASK_ACTIONS;
+    const flags = this.build;
+    let built = false;
+    for (let si = 0; si < list.length; si++) {
+      const st = list[si]!;
+      // Actions first: most statements cover none of them, and then no resource is matched.
+      let mask = 0;
+      if (useMask) mask = statementActionMask(st, union, this.unionKey);
+      else for (let u = 0; u < union.length && mask === 0; u++) if (statementCoversLowerAction(st, union[u]!)) mask = -1;
+      if (mask === 0) continue;
+      const bit = st.effect === 'Deny' ? (st.conditional ? CONDITIONAL_DENY : DENY) : st.conditional ? CONDITIONAL_ALLOW : ALLOW;
+      // Per target: 0 not yet matched, 1 the statement covers its resource, -1 it does not.
+      const covered = this.covered;
+      covered.fill(0);
+      for (let k = 0; k < n; k++) {
+        const u = this.pairAction[k]!;
+        if (useMask ? (mask & (1 << u)) === 0 : !statementCoversLowerAction(st, union[u]!)) continue;
+        const t = this.pairTarget[k]!;
+        if (covered[t] === 0) covered[t] = statementCoversLowerResource(st, this.lowerResources[t]!) ? 1 : -1;
+        if (covered[t] !== 1) continue;
+        if (!built) {
+          flags.fill(0);
+          built = true;
+        }
+        flags[k]! |= bit;
+      }
+    }
+    if (!built) return null;
+    // Interned: thousands of lists give the same few flags.
+    let key = '';
+    for (let k = 0; k < n; k += 4) key += String.fromCharCode(flags[k]! | ((flags[k + 1] ?? 0) << 4) | ((flags[k + 2] ?? 0) << 8) | ((flags[k + 3] ?? 0) << 12));
+    let shared = this.flagTable.get(key);
+    if (shared === undefined) {
+      shared = flags.slice();
+      this.flagTable.set(key, shared);
+    }
+    return shared;
+  }
+
+  /** The one `Answers` with these ranks (first `n` entries of `ranks`, in pair order). */
+  private internedAnswers(ranks: Uint8Array, n: number): Answers {
+    let key: string | number;
+    if (n <= 26) {
+      let code = 0;
+      for (let k = 0; k < n; k++) code = code * 4 + ranks[k]!;
+      key = code;
+    } else {
+      key = '';
+      for (let k = 0; k < n; k++) key += String.fromCharCode(48 + ranks[k]!);
+    }
+    let answers = this.answerTable.get(key);
+    if (answers === undefined) {
+      const out: Decision[][] = [];
+      let k = 0;
+      for (let t = 0; t < this.targets.length; t++) {
+        const decisions: Decision[] = [];
+        for (let i = 0; i < this.targets[t]!.actions.length; i++) decisions.push(BY_RANK[ranks[k++]!]!);
+        out.push(Object.freeze(decisions) as Decision[]);
+      }
+      answers = Object.freeze(out);
+      this.answerTable.set(key, answers);
+    }
+    return answers;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * lib/policy/targets.ts decides several (actions, named resource) targets per policy set in one
+ * pass per statement list: it must give, target by target, exactly `decideManyShared`'s answers
+ * (the engine every other rule uses), for principals of one resolution (answers kept by local list
+ * id and set index), principals built by hand (kept per object), shared lists, boundaries,
+ * NotAction / NotResource, conditions and a target on `*` (answered by `decideManyShared`).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decideManyShared, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
+import { TargetDecisions, type DecisionTarget } from '../../../lib/policy/targets';
+import type { PolicyStatement } from '../../../lib/snapshot';
+import { details } from '../breadth/helpers';
+
+const ACCOUNT = '111122223333';
+const TRAIL = `arn:aws:cloudtrail:eu-west-3:${ACCOUNT}:trail/main`;
+const BUCKET = 'arn:aws:s3:::logs';
+const OBJECT = `arn:aws:s3:::logs/AWSLogs/${ACCOUNT}/CloudTrail/log.json.gz`;
+const GROUP = `arn:aws:logs:eu-west-3:${ACCOUNT}:log-group:trail`;
+
+const TARGETS: DecisionTarget[] = [
+  { actions: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail'], resource: TRAIL },
+  { actions: ['s3:PutBucketPolicy', 's3:DeleteBucket', 'S3:PutLifecycleConfiguration'], resource: BUCKET },
+  { actions: ['s3:DeleteObject', 's3:PutObject'], resource: OBJECT },
+  { actions: ['logs:DeleteLogGroup', 'logs:PutRetentionPolicy'], resource: GROUP },
+  // The same actions on a second resource (a log group and its streams), one action listed twice.
+  { actions: ['logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteLogGroup'], resource: `${GROUP}:*` },
+];
+
+const ACTION_PATTERNS = ['cloudtrail:StopLogging', 'cloudtrail:*', 's3:Delete*', 's3:Put*', 's3:*', 'logs:*', 'logs:Delete?ogGroup', '*', 'iam:PassRole', 'S3:DELETEOBJECT'];
+const RESOURCE_PATTERNS = ['*', TRAIL, 'arn:aws:cloudtrail:*', BUCKET, 'arn:aws:s3:::logs/*', 'arn:aws:s3:::other/*', 'arn:aws:s3:::*', `${GROUP}*`, GROUP, 'arn:aws:logs:*:*:*'];
+const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
+
+const arbStatement: fc.Arbitrary<PolicyStatement> = fc
+  .record({
+    effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
+    actions: fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 2 }),
+    notAction: fc.constantFrom(false, false, false, true),
+    resources: fc.subarray(RESOURCE_PATTERNS, { minLength: 1, maxLength: 2 }),
+    notResource: fc.constantFrom(false, false, true),
+    conditional: fc.constantFrom(false, false, true),
+  })
+  .map((r) => ({
+    Effect: r.effect,
+    ...(r.notAction ? { NotAction: r.actions } : { Action: r.actions }),
+    ...(r.notResource ? { NotResource: r.resources } : { Resource: r.resources }),
+    ...(r.conditional ? { Condition: MFA } : {}),
+  }));
+const arbPolicy = fc.array(arbStatement, { minLength: 1, maxLength: 4 });
+const NAMES = ['p0', 'p1', 'p2', 'p3'];
+/** An account of a few roles drawing from four managed policies (shared lists), with inline policies and boundaries. */
+const arbAccount = fc.record({
+  policies: fc.tuple(arbPolicy, arbPolicy, arbPolicy, arbPolicy),
+  roles: fc.array(
+    fc.record({ managed: fc.subarray(NAMES, { maxLength: 3 }), inline: fc.array(arbPolicy, { maxLength: 1 }), boundary: fc.option(fc.constantFrom(...NAMES), { nil: undefined }) }),
+    { minLength: 1, maxLength: 6 },
+  ),
+});
+
+const expected = (p: Principal, targets: readonly DecisionTarget[]) => targets.map((t) => [...decideManyShared(p, t.actions, t.resource)]);
+
+describe('TargetDecisions', () => {
+  it("gives decideManyShared's answers target by target, for resolved and hand-built principals (property)", () => {
+    fc.assert(
+      fc.property(arbAccount, (a) => {
+        const d = details({
+          roles: a.roles.map((r, i) => ({ name: `r${i}`, managed: r.managed, inline: r.inline, ...(r.boundary ? { boundary: r.boundary } : {}) })),
+          policies: Object.fromEntries(NAMES.map((n, i) => [n, a.policies[i]!])),
+        });
+        const principals = resolvePrincipals(d);
+        const decider = new TargetDecisions(TARGETS);
+        // Twice: the second pass reads the memos.
+        for (let round = 0; round < 2; round++) for (const p of principals) expect(decider.decide(p).map((x) => [...x])).toEqual(expected(p, TARGETS));
+        // Hand-built principals (no resolution rows): the same answers from per-object memos.
+        const byHand = new TargetDecisions(TARGETS);
+        for (const p of principals) {
+          const copy: Principal = { ...p, policySet: { key: 'hand', lists: p.policySet.lists, ...(p.policySet.boundary ? { boundary: p.policySet.boundary } : {}) } };
+          expect(byHand.decide(copy).map((x) => [...x])).toEqual(expected(copy, TARGETS));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  }, 240_000);
+
+  it('shares one answers object per distinct combination', () => {
+    const d = details({ roles: [{ name: 'a', inline: [[{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]] }, { name: 'b', inline: [[{ Effect: 'Allow', Action: 's3:Delete*', Resource: '*' }, { Effect: 'Allow', Action: 's3:Put*', Resource: '*' }]] }], policies: {} });
+    const [a, b] = resolvePrincipals(d);
+    const decider = new TargetDecisions(TARGETS);
+    expect(decider.decide(a!)).toBe(decider.decide(b!));
+  });
+
+  it('answers a target on * through decideManyShared', () => {
+    const d = details({ roles: [{ name: 'a', inline: [[{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::*' }]] }], policies: {} });
+    const [p] = resolvePrincipals(d);
+    const targets = [...TARGETS, { actions: ['s3:GetObject'], resource: '*' }];
+    expect(new TargetDecisions(targets).decide(p!).map((x) => [...x])).toEqual(expected(p!, targets));
+  });
+});
