@@ -148,7 +148,7 @@ function sameTexts(a: readonly string[] | undefined, b: readonly string[] | unde
 }
 
 /** The result of a dense set's bases alone under its boundary (see `BreadthCalculator.baseResultOf`). */
-interface BaseResult {
+export interface BaseResult {
   /** The result masks, `words` each (copied whole into the result: no view object per copy). */
   granted: Uint32Array;
   conditional: Uint32Array;
@@ -167,6 +167,15 @@ export interface EffectivePermissions {
   /** Indices of the words where `granted | conditional` is non-zero (the first `nonZeroCount`). */
   nonZeroWords: Int32Array;
   nonZeroCount: number;
+  /**
+   * A dense set computed over its bases' result: that result (the same object for every set with
+   * the same bases and boundary; never mutate it). The masks above equal its masks except on the
+   * words `touched[0 .. touchedCount)` (ascending), so counts over the masks can be the base's
+   * counts adjusted on those words. Undefined for any other set.
+   */
+  base?: BaseResult | undefined;
+  touched?: Int32Array | undefined;
+  touchedCount?: number;
 }
 
 /**
@@ -423,6 +432,9 @@ export class BreadthCalculator {
       conditionalOnAll: newBitset(n),
       nonZeroWords: new Int32Array(this.words),
       nonZeroCount: 0,
+      base: undefined,
+      touched: undefined,
+      touchedCount: 0,
     };
   }
 
@@ -1539,6 +1551,7 @@ export class BreadthCalculator {
     this.hardBoundary = b;
     const r = this.result;
     r.nonZeroCount = this.settle(dense, b !== undefined);
+    r.base = undefined;
     this.clearScratch(dense);
     return r;
   }
@@ -1690,6 +1703,10 @@ export class BreadthCalculator {
     // Settles the stamped words (sorting them), zeros included over the copied values.
     this.settle(false, b !== undefined, true);
     this.clearScratch(false);
+    // The result is the bases' except on the stamped words (settle sorted them): breadthCounts reads this.
+    r.base = based;
+    r.touched = touched;
+    r.touchedCount = n;
     // Non-zero words: the bases' outside the stamped words, and the stamped words now non-zero.
     const out = r.nonZeroWords;
     const from = based.nonZero;

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasBit, newBitset, wordsFor, type Bitset } from '../../../lib/breadth/bitset';
 import { ACCESS_LEVELS, loadCatalog } from '../../../lib/breadth/catalog';
-import type { EffectivePermissions } from '../../../lib/breadth/effective';
-import { breadthCounts, distribution } from '../../../lib/breadth/metrics';
+import { BreadthCalculator, type BaseResult, type EffectivePermissions } from '../../../lib/breadth/effective';
+import { resolvePrincipals } from '../../../lib/policy/principals';
+import { allow, deny, details, type Stmt } from './helpers';
+import { breadthCounts, distribution, type DataReadLists } from '../../../lib/breadth/metrics';
 
 const catalog = loadCatalog();
 const words = wordsFor(catalog.size);
@@ -105,6 +107,80 @@ describe('breadthCounts', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('counts a set computed over a base result (base counts adjusted on the touched words) like an action-by-action count, with the same interned data reads', () => {
+    const changes = fc.array(fc.record({ w: fc.integer({ min: 0, max: words - 1 }), granted: word, conditional: word, onAll: fc.boolean(), remove: fc.boolean() }), { maxLength: 40 });
+    const untouched = fc.array(fc.integer({ min: 0, max: words - 1 }), { maxLength: 10 });
+    fc.assert(
+      fc.property(runs, parts, changes, untouched, (full, others, changed, extra) => {
+        const baseParts = [...full, ...others].sort((a, b) => a.w - b.w);
+        const baseEff = effective(baseParts);
+        const base: BaseResult = { granted: baseEff.granted, conditional: baseEff.conditional, grantedOnAll: baseEff.grantedOnAll, conditionalOnAll: baseEff.conditionalOnAll, nonZero: baseEff.nonZeroWords, count: baseEff.nonZeroCount };
+        // The set: the base with the changed words replaced (stable sort: a change comes before the base's word), or emptied.
+        const result = effective([...changed.filter((c) => !c.remove), ...baseParts].sort((a, b) => a.w - b.w));
+        for (const c of changed) {
+          if (!c.remove || changed.some((d) => d.w === c.w && !d.remove)) continue;
+          result.granted[c.w] = 0;
+          result.conditional[c.w] = 0;
+          result.grantedOnAll[c.w] = 0;
+          result.conditionalOnAll[c.w] = 0;
+        }
+        const touched = Int32Array.from(new Set([...changed.map((c) => c.w), ...extra])).sort();
+        const over = { ...result, base, touched, touchedCount: touched.length };
+        const lists: DataReadLists = new Map();
+        const plain = breadthCounts(catalog, result, lists);
+        const counts = breadthCounts(catalog, over, lists);
+        expect(compared(counts)).toEqual(naive(result));
+        expect(counts.dataReadOnAll).toBe(plain.dataReadOnAll);
+        expect(counts.adminEquivalent).toBe(plain.adminEquivalent);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('sets the calculator computes over a base result differ from it on their touched words only, and count as computed without it', () => {
+    const shared = fc.array(
+      fc.constantFrom<Stmt>(
+        { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' },
+        { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+        { Effect: 'Allow', NotAction: ['s3:*', 'ec2:*'], NotResource: 'arn:aws:s3:::b/*' },
+        { Effect: 'Deny', NotAction: ['s3:*', 'iam:*'], Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      ),
+      { minLength: 1, maxLength: 2 },
+    );
+    const own = fc.array(
+      fc.constantFrom<Stmt>(deny('s3:GetObject'), deny('dynamodb:*'), allow('iam:PassRole'), allow('iam:*User*'), deny('ec2:Describe*', 'arn:aws:ec2:*:*:instance/i-1'), { Effect: 'Deny', Action: ['rds:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }),
+      { minLength: 1, maxLength: 3 },
+    );
+    let over = 0;
+    fc.assert(
+      fc.property(shared, fc.array(own, { minLength: 3, maxLength: 5 }), (sharedStatements, inlines) => {
+        const d = details({ roles: inlines.map((inline, k) => ({ name: `r${k}`, managed: ['S'], inline: [inline] })), policies: { S: sharedStatements } });
+        const calc = new BreadthCalculator(catalog);
+        const lists: DataReadLists = new Map();
+        for (const p of resolvePrincipals(d)) {
+          const eff = calc.computeSet(p.policySet);
+          if (eff.base) {
+            over += 1;
+            const touched = new Set(eff.touched!.subarray(0, eff.touchedCount));
+            for (let w = 0; w < words; w++) {
+              if (touched.has(w)) continue;
+              for (const key of ['granted', 'conditional', 'grantedOnAll', 'conditionalOnAll'] as const) expect(eff[key][w]).toBe(eff.base[key][w]);
+            }
+          }
+          const copy = (b: Bitset) => Uint32Array.from(b);
+          const plain: EffectivePermissions = { granted: copy(eff.granted), conditional: copy(eff.conditional), grantedOnAll: copy(eff.grantedOnAll), conditionalOnAll: copy(eff.conditionalOnAll), nonZeroWords: eff.nonZeroWords.slice(), nonZeroCount: eff.nonZeroCount };
+          const counts = breadthCounts(catalog, eff, lists);
+          const expected = breadthCounts(catalog, plain, lists);
+          expect(counts).toEqual(expected);
+          expect(counts.dataReadOnAll).toBe(expected.dataReadOnAll);
+        }
+      }),
+      { numRuns: 40 },
+    );
+    // The property is about the base path: most runs took it.
+    expect(over).toBeGreaterThan(40);
   });
 
   it('counts a service spanning several full words once', () => {
