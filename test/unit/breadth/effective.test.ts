@@ -5,7 +5,7 @@ import { hasBit, wordsFor } from '../../../lib/breadth/bitset';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator, sparseWord } from '../../../lib/breadth/effective';
 import type { NormalizedStatement } from '../../../lib/policy/document';
-import { resolvePrincipals } from '../../../lib/policy/principals';
+import { resolvePrincipals, type PolicySet } from '../../../lib/policy/principals';
 import { allow, deny, details, input, type Stmt } from './helpers';
 
 const catalog = loadCatalog();
@@ -172,6 +172,90 @@ describe('effective permissions: properties', () => {
         for (const list of first[0]!.lists) expect(known.listSlotOf(list)).toBeLessThan(distinct);
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it('statements sharing clause arrays and ids (as resolution normalises them) give what unshared copies give', () => {
+    // A resolution's clause table, simulated: identical lists are one array with one id (`actions ?? notActions`,
+    // `resources ?? notResources`; an Action list and a NotAction list never share one). Two resolutions give
+    // the same ids to other lists: the calculator must keep their facts apart.
+    type Shared = NormalizedStatement & { actionsId: number; resourcesId: number };
+    const resolution = () => {
+      const ids = new Map<string, { id: number; list: string[] }>();
+      const counts = { a: 0, r: 0 };
+      const one = (kind: string, a: string[] | undefined): { id: number; list: string[] } | undefined => {
+        if (a === undefined) return undefined;
+        const key = `${kind}\n${a.join('\n')}`;
+        let e = ids.get(key);
+        if (!e) ids.set(key, (e = { id: kind < 'r' ? counts.a++ : counts.r++, list: a }));
+        return e;
+      };
+      const copies = new Map<readonly NormalizedStatement[], Shared[]>();
+      const listIds = new Map<readonly NormalizedStatement[], number>();
+      const memo = {};
+      const share = (list: readonly NormalizedStatement[]): Shared[] => {
+        let c = copies.get(list);
+        if (!c) {
+          c = list.map((st) => {
+            const a = one('a', st.actions) ?? one('n', st.notActions);
+            const r = one('r', st.resources) ?? one('s', st.notResources);
+            return { ...st, actions: st.actions && a!.list, notActions: st.actions ? undefined : st.notActions && a!.list, resources: st.resources && r!.list, notResources: st.resources ? undefined : st.notResources && r!.list, actionsId: a?.id ?? -1, resourcesId: r?.id ?? -1 };
+          });
+          copies.set(list, c);
+          listIds.set(c, listIds.size);
+        }
+        return c;
+      };
+      return (set: PolicySet): PolicySet => {
+        const lists = set.lists.map(share);
+        return Object.assign({ key: set.key, lists, ...(set.boundary ? { boundary: share(set.boundary) } : {}) }, { memo, listIdAt: (q: number) => listIds.get(lists[q]!)! });
+      };
+    };
+    const masks = (e: ReturnType<BreadthCalculator['computeLists']>): string =>
+      [e.granted, e.conditional, e.grantedOnAll, e.conditionalOnAll].map((m) => m.join(',')).join('|') + `#${e.nonZeroWords.subarray(0, e.nonZeroCount).join(',')}`;
+    // Few distinct clauses, so that lists repeat them: `*`, resource lists covering whole types (or not), NotAction.
+    const arbStmt = fc
+      .record({
+        effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
+        actions: fc.constantFrom(['*'], ['s3:*'], ['s3:GetObject', 'dynamodb:*'], ['ec2:Describe*', '*:List*']),
+        not: fc.boolean(),
+        resources: fc.constantFrom(['*'], ['arn:aws:s3:::*/*'], ['arn:aws:s3:::bucket/*', 'arn:aws:dynamodb:*:*:table/*'], ['arn:aws:s3:::bucket/*']),
+        notResource: fc.boolean(),
+        conditional: fc.boolean(),
+      })
+      .map(({ effect, actions, not, resources, notResource, conditional }): Stmt => ({
+        Effect: effect,
+        ...(not && effect === 'Allow' ? { NotAction: actions } : { Action: actions }),
+        ...(notResource ? { NotResource: resources } : { Resource: resources }),
+        ...(conditional ? { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } } : {}),
+      }));
+    const arbSets = fc.array(fc.array(arbStmt, { minLength: 1, maxLength: 4 }), { minLength: 2, maxLength: 5 });
+    fc.assert(
+      fc.property(arbSets, arbSets, fc.option(arbPolicy, { nil: undefined }), (first, second, boundary) => {
+        const setsOf = (policies: Stmt[][]) =>
+          resolvePrincipals(
+            details({
+              roles: policies.map((inline, k) => ({ name: `r${k}`, inline: k === 0 ? [inline] : [inline, policies[0]!], ...(boundary && k % 2 === 0 ? { boundary: 'b' } : {}) })),
+              policies: boundary ? { b: boundary } : {},
+            }),
+          ).map((x) => x.policySet);
+        const calc = new BreadthCalculator(catalog);
+        for (const sets of [setsOf(first), setsOf(second)]) {
+          const shared = resolution();
+          for (const set of sets) {
+            const s = shared(set);
+            const alone = new BreadthCalculator(catalog);
+            expect(masks(calc.computeSet(s))).toBe(masks(alone.computeLists(set.lists, set.boundary)));
+            set.lists.forEach((list, q) => {
+              expect(calc.listAllowsStar(s.lists[q]!)).toBe(alone.listAllowsStar(list));
+              const x = calc.listStatementActions(s.lists[q]!);
+              const y = alone.listStatementActions(list);
+              expect(x.map((v) => `${v.words.join(',')}/${v.values.join(',')}`)).toEqual(y.map((v) => `${v.words.join(',')}/${v.values.join(',')}`));
+            });
+          }
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 
