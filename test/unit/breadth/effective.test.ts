@@ -217,9 +217,9 @@ describe('effective permissions: properties', () => {
     const arbStmt = fc
       .record({
         effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
-        actions: fc.constantFrom(['*'], ['s3:*'], ['s3:GetObject', 'dynamodb:*'], ['ec2:Describe*', '*:List*']),
+        actions: fc.constantFrom<string[]>(['*'], ['s3:*'], ['s3:GetObject', 'dynamodb:*'], ['ec2:Describe*', '*:List*']),
         not: fc.boolean(),
-        resources: fc.constantFrom(['*'], ['arn:aws:s3:::*/*'], ['arn:aws:s3:::bucket/*', 'arn:aws:dynamodb:*:*:table/*'], ['arn:aws:s3:::bucket/*']),
+        resources: fc.constantFrom<string[]>(['*'], ['arn:aws:s3:::*/*'], ['arn:aws:s3:::bucket/*', 'arn:aws:dynamodb:*:*:table/*'], ['arn:aws:s3:::bucket/*']),
         notResource: fc.boolean(),
         conditional: fc.boolean(),
       })
