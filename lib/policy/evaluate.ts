@@ -864,6 +864,49 @@ export function listAllowsAnyOnAllMany(list: readonly NormalizedStatement[], act
   return false;
 }
 
+/**
+ * An action list asked "on every resource" about many statement lists (a rule's probes, for
+ * every offender's policies): its memo key, slot, lower-cased actions and resource types looked
+ * up once, not once per list asked (three Map lookups per policy in `listAllowsAnyOnAllMany`).
+ */
+export class OnAllProbes {
+  public readonly actions: readonly string[];
+  /** The key lib/policy/principals.ts gives the list (`actionListKey`): memo rows are shared with `decideManyShared`. */
+  public readonly listKey: string;
+  private readonly slot: number;
+  private readonly lower: readonly string[];
+  private readonly typesOf: readonly (readonly ArnTemplate[])[];
+
+  public constructor(actions: readonly string[]) {
+    this.actions = actions;
+    // NUL never occurs in an action name (as principals.ts keys action lists).
+    this.listKey = actions.join('\u0000').toLowerCase();
+    this.slot = keySlot(this.listKey);
+    this.lower = loweredActions(actions, this.listKey);
+    this.typesOf = typesOfList(actions, this.listKey);
+  }
+
+  /**
+   * `listAllowsAnyOnAllMany(list, actions, listKey, mask, rows, lid)`: does the list Allow
+   * (perhaps conditionally) on every resource of one of its types an action whose `mask` entry is
+   * true? `rows` and `lid` (≥ 0) name the list in its resolution, else the list's own memo is used.
+   */
+  public allowsAny(list: readonly NormalizedStatement[], mask: readonly boolean[] | undefined, rows: ListRows | undefined, lid: number): boolean {
+    const fl =
+      rows !== undefined && lid >= 0
+        ? listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower, rows.typeFlagRow(this.slot), lid, rows)
+        : listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower);
+    if (!fl) return false;
+    for (let i = 0; i < this.actions.length; i++) {
+      if (mask !== undefined && mask[i] !== true) continue;
+      const f = fl.flags[i];
+      if (!f) continue;
+      for (let t = 0; t < f.length; t++) if (f[t]! & (ALLOW | CONDITIONAL_ALLOW)) return true;
+    }
+    return false;
+  }
+}
+
 const isUnscopedResource = (s: NormalizedStatement): boolean => s.resources === undefined || anyUnscoped(s.resources);
 
 /**

@@ -6,7 +6,10 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { assessAdmin } from '../../policy/admin';
-import { decideManyShared, grantingPoliciesForAny, principalsOf, type AppliedPolicy, type Decision, type PolicySet } from '../../policy/principals';
+import { decideManyShared, principalsOf, type AppliedPolicy, type Decision } from '../../policy/principals';
+import { OnAllProbes } from '../../policy/evaluate';
+import { grantingPoliciesOnAll } from '../../policy/granting';
+import { PerPolicySet } from '../../policy/set-memo';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
@@ -48,8 +51,24 @@ interface Offender {
   via: string[];
 }
 
+/** The probes a policy set is allowed (perhaps conditionally), whether all only under conditions, and which. */
+interface Granted {
+  actions: string[];
+  conditionalOnly: boolean;
+  mask: boolean[];
+}
+
+/** Per policy set: its grants (`null`: none), and the policies named for the last policy list met with it. */
+interface SetAnswer {
+  granted: Granted | null;
+  policies: readonly AppliedPolicy[] | undefined;
+  via: string[];
+}
+
+const NO_POLICIES: string[] = [];
+
 /** The probes allowed (perhaps conditionally), whether all only under conditions, and which: `null` when none. */
-function grantedProbes(decisions: readonly Decision[], probes: readonly string[]): { actions: string[]; conditionalOnly: boolean; mask: boolean[] } | null {
+function grantedProbes(decisions: readonly Decision[], probes: readonly string[]): Granted | null {
   const actions: string[] = [];
   let unconditional = false;
   for (let i = 0; i < probes.length; i += 1) {
@@ -88,11 +107,14 @@ export default defineRule({
     const incomplete: IncompletePrincipal[] = [];
     let adminsSkipped = 0;
     // The probed actions a principal is granted depend only on its policy set, the policies
-    // named for them only on its policy list: each is worked out once and shared (read-only).
-    const bySet = new Map<PolicySet, { actions: string[]; conditionalOnly: boolean; mask: boolean[] } | null>();
+    // named for them on its policy list and set: each is worked out once and shared (read-only).
+    // Per set: an array slot by the set's index (lib/policy/set-memo.ts), not Maps of ~14,000
+    // entries (pessimistic mix) by set and by policy list.
+    const bySet = new PerPolicySet<SetAnswer>();
     // Sets with the same answers share one decisions array (decideManyShared): read each once.
-    const byDecisions = new Map<readonly Decision[], { actions: string[]; conditionalOnly: boolean; mask: boolean[] } | null>();
-    const viaByPolicies = new Map<readonly AppliedPolicy[], { set: PolicySet; via: string[] }>();
+    const byDecisions = new Map<readonly Decision[], Granted | null>();
+    const onAll = new OnAllProbes(probes);
+    const labels = new Map<AppliedPolicy, string>();
     const principals = principalsOf(details);
     // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
     for (let i = 0; i < principals.length; i++) {
@@ -104,23 +126,25 @@ export default defineRule({
       // What the missing policies or groups grant is unknown: the decisions below are a lower bound.
       const gap = incompleteOf(p);
       if (gap) incomplete.push(gap);
-      let granted = bySet.get(p.policySet);
-      if (granted === undefined) {
+      let answer = bySet.get(p.policySet);
+      if (answer === undefined) {
         const decisions = decideManyShared(p, probes, '*');
-        granted = byDecisions.get(decisions);
+        let granted = byDecisions.get(decisions);
         if (granted === undefined) {
           granted = grantedProbes(decisions, probes);
           byDecisions.set(decisions, granted);
         }
-        bySet.set(p.policySet, granted);
+        answer = { granted, policies: undefined, via: NO_POLICIES };
+        bySet.set(p.policySet, answer);
       }
+      const granted = answer.granted;
       if (granted === null) continue;
-      let via = viaByPolicies.get(p.policies);
-      if (via?.set !== p.policySet) {
-        via = { set: p.policySet, via: grantingPoliciesForAny(p, probes, '*', granted.mask) };
-        viaByPolicies.set(p.policies, via);
+      // Principals of one set mostly share their policy list too (the last one's labels are kept).
+      if (answer.policies !== p.policies) {
+        answer.policies = p.policies;
+        answer.via = grantingPoliciesOnAll(p, onAll, granted.mask, labels);
       }
-      offenders.push({ arn: p.arn, type: p.type, actions: granted.actions, conditionalOnly: granted.conditionalOnly, via: via.via });
+      offenders.push({ arn: p.arn, type: p.type, actions: granted.actions, conditionalOnly: granted.conditionalOnly, via: answer.via });
     }
     const firm = offenders.filter((o) => !o.conditionalOnly);
     const observed = {

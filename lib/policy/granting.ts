@@ -1,0 +1,41 @@
+/**
+ * Which of a principal's policies grant what a rule found: the policies named in a finding
+ * (`via`). `grantingPoliciesOnAll` answers as `grantingPoliciesForAny(p, actions, '*', mask)`
+ * (lib/policy/principals.ts) with the probe list's lookups done once (`OnAllProbes`), for rules
+ * that name the policies of thousands of offenders.
+ */
+import { policyLabel, resolvedRowsOf, type AppliedPolicy, type Principal } from './principals';
+import type { OnAllProbes } from './evaluate';
+
+/** `grantingPoliciesOnAll`'s labels as found (reused; copied out at their exact number). */
+const found: string[] = [];
+
+/**
+ * Labels of the principal's policies that Allow, on every resource, one of the probes whose `mask`
+ * entry is true (every probe without a mask). `labels` keeps the "name (via group G)" text of
+ * each group policy met (a group's policies are shared by its members): one string per policy,
+ * not one per offender.
+ */
+export function grantingPoliciesOnAll(p: Principal, probes: OnAllProbes, mask?: readonly boolean[], labels?: Map<AppliedPolicy, string>): string[] {
+  const set = p.policySet;
+  // A resolved principal's lists are its set's: their answers are in the resolution's rows (by local id).
+  const rows = resolvedRowsOf(set);
+  const policies = p.policies;
+  let n = 0;
+  for (let i = 0; i < policies.length; i++) {
+    const pol = policies[i]!;
+    // -1 (the list's own memo) for a policy whose list is not one of the set's (a principal built by hand).
+    const at = rows !== undefined ? set.lists.indexOf(pol.statements) : -1;
+    const lid = at < 0 ? -1 : rows!.listIdAt(at);
+    if (!probes.allowsAny(pol.statements, mask, rows, lid)) continue;
+    let label = pol.via === undefined ? pol.name : labels?.get(pol);
+    if (label === undefined) {
+      label = policyLabel(pol);
+      labels?.set(pol, label);
+    }
+    found[n++] = label;
+  }
+  const out = found.slice(0, n);
+  found.fill('', 0, n);
+  return out;
+}
