@@ -6,11 +6,27 @@
 import type { AccountSnapshot, AuthorizationDetails, CredentialReport, ReportDate } from '../snapshot';
 import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
 import { allowListed, listId, principalsOf, resolvedWithoutAdminPolicy, type AppliedPolicy, type PolicySet, type Principal } from '../policy/principals';
-import { catalogInfo, loadCatalog, type ActionCatalog } from './catalog';
-import { BreadthCalculator, SCOPE_NOTE } from './effective';
+import { ACCESS_LEVELS, catalogInfo, loadCatalog, type AccessLevel, type ActionCatalog } from './catalog';
+import { BreadthCalculator, SCOPE_NOTE, type EffectivePermissions } from './effective';
 import { escalationIndex, heldEscalationActions, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath, type HeldPaths } from './escalation';
 import { orderByTotalThenKey } from './key-order';
-import { breadthCounts, distribution, modifiedZScores, type BreadthCounts, type DataReadLists, type Distribution } from './metrics';
+import {
+  breadthCountsInto,
+  COUNT_ADMIN_EQUIVALENT,
+  COUNT_CONDITIONAL,
+  COUNT_FIELDS,
+  COUNT_LEVELS,
+  COUNT_ON_ALL,
+  COUNT_PM_ON_ALL,
+  COUNT_SENSITIVE,
+  COUNT_SERVICES,
+  COUNT_UNCONDITIONAL,
+  distribution,
+  modifiedZScores,
+  type BreadthCounts,
+  type DataReadLists,
+  type Distribution,
+} from './metrics';
 
 export type Usage = 'used' | 'never' | 'unknown';
 
@@ -46,6 +62,11 @@ export interface PrincipalBreadth extends BreadthCounts {
    * principal that shares an `escalations` array, so reports can group principals by it.
    */
   readonly escalationPaths: EscalationPaths;
+  /**
+   * Principals of one analysis with the same number share every count above (one per policy set):
+   * reports can key per-set facts by it. Absent on principals built elsewhere.
+   */
+  readonly countsId?: number;
 }
 
 /** The paths open to a principal, as `PrincipalBreadth.escalationPaths` gives them. */
@@ -65,6 +86,7 @@ export interface BreadthAnalysis {
 type BreadthInput = Pick<AccountSnapshot, 'collectedAt' | 'credentialReport'> & { authorizationDetails: AuthorizationDetails };
 
 const DAY = 86_400_000;
+const PERMISSIONS_MANAGEMENT_LEVEL = ACCESS_LEVELS.indexOf('Permissions management');
 const isDate = (d: ReportDate | undefined): d is string => d !== undefined && d !== 'N/A' && d !== 'no_information' && d !== 'not_supported';
 
 type ReportRow = CredentialReport['rows'][number];
@@ -187,16 +209,54 @@ class UsageSource {
   }
 }
 
-/** What principals of one PolicySet share. */
-interface SetBreadth {
-  counts: BreadthCounts;
-  held: HeldActions | null;
-  /** An Allow of `*` in one of the set's lists: asked only for principals that may be admins. */
-  allowsStar: boolean | undefined;
-  /** Open paths for the set (label-free), found with the ARN of the first principal asking. */
-  paths?: HeldPaths;
-  pathsArn?: string;
-  namings: Namings;
+/**
+ * What the principals of one analysis share, kept side by side per policy set (a row per distinct
+ * set, in first-seen order): the counts as numbers (lib/breadth/metrics COUNT_* fields), the
+ * interned data reads, the held escalation actions. No object per set: an analysis keeps
+ * thousands of sets as long as its snapshot, and every young-generation collection copied the
+ * per-set objects until promoted.
+ */
+class SetRows {
+  public numbers = new Int32Array(COUNT_FIELDS * 256);
+  public readonly dataReads: (readonly string[])[] = [];
+  /** byLevel objects, built on first read (reports show a few hundred): one per set, shared by its principals. */
+  public readonly byLevels: (Readonly<Record<AccessLevel, number>> | undefined)[] = [];
+  public readonly held: (HeldActions | null)[] = [];
+  /** The matches of principals whose paths are their own (SoleNaming's before), built on first read. */
+  public readonly soleMatches = new Map<AnalysedPrincipal, readonly EscalationMatch[]>();
+  public count = 0;
+  public constructor(
+    public readonly catalogSize: number,
+    public readonly usage: UsageSource,
+    public readonly calculator: BreadthCalculator,
+    public readonly index: EscalationIndex,
+  ) {}
+
+  /** A new row for the set with these effective permissions. */
+  public add(eff: EffectivePermissions, dataReadLists: DataReadLists): number {
+    const row = this.count++;
+    if ((row + 1) * COUNT_FIELDS > this.numbers.length) {
+      const grown = new Int32Array(this.numbers.length * 2);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    this.dataReads.push(breadthCountsInto(this.calculator.catalog, eff, dataReadLists, this.numbers, row * COUNT_FIELDS));
+    this.byLevels.push(undefined);
+    this.held.push(heldEscalationActions(eff.granted, eff.conditional, this.index));
+    return row;
+  }
+
+  public byLevel(row: number): Readonly<Record<AccessLevel, number>> {
+    let byLevel = this.byLevels[row];
+    if (!byLevel) {
+      const n = this.numbers;
+      const at = row * COUNT_FIELDS + COUNT_LEVELS;
+      // ACCESS_LEVELS order; shared by the set's principals: frozen.
+      byLevel = Object.freeze({ List: n[at]!, Read: n[at + 1]!, Write: n[at + 2]!, 'Permissions management': n[at + 3]!, Tagging: n[at + 4]! });
+      this.byLevels[row] = byLevel;
+    }
+    return byLevel;
+  }
 }
 
 const NO_ESCALATIONS: readonly EscalationMatch[] = Object.freeze([]);
@@ -208,6 +268,7 @@ const NO_PATHS: EscalationPaths = Object.freeze({ paths: Object.freeze([]) });
  * Principals of one set with the same named policies (e.g. members of the same groups) share
  * one naming, and so one matches array, built on first read. A set has few namings: they are
  * compared policy by policy (no key string per principal); past NAMINGS_SCANNED, by a key string.
+ * A principal whose paths were found for its ARN alone has no naming: its paths are its own.
  */
 class Naming implements EscalationPaths {
   #matches: readonly EscalationMatch[] | undefined;
@@ -222,18 +283,8 @@ class Naming implements EscalationPaths {
   public get matches(): readonly EscalationMatch[] {
     return (this.#matches ??= Object.freeze(materializeEscalations(this.principal, this.paths, this.held, escalationIndex(this.calculator.catalog), this.calculator)));
   }
-
-  public get sole(): boolean {
-    return false;
-  }
 }
 
-/** The naming of one principal alone (a set whose paths depend on the principal's ARN): never shared. */
-class SoleNaming extends Naming {
-  public override get sole(): boolean {
-    return true;
-  }
-}
 interface Namings {
   scanned: Naming[];
   keyed?: Map<string, Naming>;
@@ -256,23 +307,35 @@ const namingKey = (p: Principal): string => {
   return key;
 };
 
-/** The principal's naming in its set (a naming of its own when the paths depend on its ARN); null when no path is open. */
-function namingOf(p: Principal, shared: SetBreadth, held: HeldActions, index: EscalationIndex, calculator: BreadthCalculator): Naming | null {
-  if (!shared.paths) {
-    shared.paths = heldPaths(p.policySet.lists, p.arn, held, index, calculator);
-    shared.pathsArn = p.arn;
+/** Per set row, while the analysis runs: the open paths (found with the ARN of the first principal asking) and the namings. */
+interface SetPaths {
+  paths: (HeldPaths | undefined)[];
+  pathsArn: (string | undefined)[];
+  namings: (Namings | undefined)[];
+}
+
+/**
+ * The principal's naming in its set, or its own paths when they depend on its ARN (no naming
+ * object: nothing shares them); null when no path is open.
+ */
+function namingOf(p: Principal, row: number, sets: SetPaths, held: HeldActions, index: EscalationIndex, calculator: BreadthCalculator): Naming | readonly HeldPath[] | null {
+  let setPaths = sets.paths[row];
+  if (!setPaths) {
+    setPaths = heldPaths(p.policySet.lists, p.arn, held, index, calculator);
+    sets.paths[row] = setPaths;
+    sets.pathsArn[row] = p.arn;
   }
-  const setPaths = shared.paths;
   if (setPaths.arnSensitive) {
-    // Found with another principal's ARN: the same paths unless a grant names either ARN. The
-    // naming is this principal's alone (its matches are built for it).
+    // Found with another principal's ARN: the same paths unless a grant names either ARN.
     const compared = setPaths.comparedArns;
-    const same = shared.pathsArn === p.arn || (!compared.includes(p.arn) && !compared.includes(shared.pathsArn!));
+    const first = sets.pathsArn[row]!;
+    const same = first === p.arn || (!compared.includes(p.arn) && !compared.includes(first));
     const own = same ? setPaths : heldPaths(p.policySet.lists, p.arn, held, index, calculator);
-    return own.paths.length ? new SoleNaming(p, own.paths, held, calculator) : null;
+    return own.paths.length ? own.paths : null;
   }
   if (!setPaths.paths.length) return null;
-  const { namings } = shared;
+  let namings = sets.namings[row];
+  if (!namings) sets.namings[row] = namings = { scanned: [] };
   for (const n of namings.scanned) if (sameNames(n.principal.policies, p.policies)) return n;
   if (namings.scanned.length < NAMINGS_SCANNED) {
     const naming = new Naming(p, setPaths.paths, held, calculator);
@@ -297,28 +360,34 @@ const NO_UNRESOLVED = Object.freeze([]) as readonly string[] as string[];
 
 /**
  * One analysed principal, kept lean (the analysis lives as long as its snapshot: 15,000 of these
- * are copied by every young-generation collection until promoted). Its numbers are read from the
- * counts its policy set shares, its identity from the resolved principal; `escalations` is built
- * on first read from the principal's naming. toJSON lists the fields in the order JSON has always
- * had them.
+ * are copied by every young-generation collection until promoted). Its numbers are read from its
+ * policy set's row, its identity from the resolved principal; `escalations` is built on first
+ * read from the principal's naming (or its own paths). toJSON lists the fields in the order JSON
+ * has always had them.
  */
 class AnalysedPrincipal implements PrincipalBreadth {
   public readonly key: string;
   readonly #principal: Principal;
-  readonly #counts: BreadthCounts;
+  readonly #sets: SetRows;
+  /** The set's row in #sets. */
+  readonly #row: number;
   /** ADMIN | SERVICE_LINKED | UNRESOLVED. */
   readonly #flags: number;
-  readonly #naming: Naming | null;
-  readonly #usageSource: UsageSource;
+  /** A shared naming, the principal's own paths, or null (no path). */
+  readonly #naming: Naming | readonly HeldPath[] | null;
   #usage: UsageFacts | undefined;
 
-  public constructor(p: Principal, counts: BreadthCounts, admin: boolean, naming: Naming | null, usage: UsageSource) {
+  public constructor(p: Principal, sets: SetRows, row: number, admin: boolean, naming: Naming | readonly HeldPath[] | null) {
     this.key = `${p.type}/${p.name}`;
     this.#principal = p;
-    this.#counts = counts;
+    this.#sets = sets;
+    this.#row = row;
     this.#flags = (admin ? ADMIN : 0) | (p.type === 'role' && p.arn.includes(':role/aws-service-role/') ? SERVICE_LINKED : 0) | (p.unresolvedPolicies.length ? UNRESOLVED : 0);
     this.#naming = naming;
-    this.#usageSource = usage;
+  }
+
+  #count(field: number): number {
+    return this.#sets.numbers[this.#row * COUNT_FIELDS + field]!;
   }
 
   public get type(): 'user' | 'role' {
@@ -336,41 +405,46 @@ class AnalysedPrincipal implements PrincipalBreadth {
   public get serviceLinked(): boolean {
     return (this.#flags & SERVICE_LINKED) !== 0;
   }
+  /** Principals with the same number share every count (one per policy set of the analysis). */
+  public get countsId(): number {
+    return this.#row;
+  }
   public get unconditional(): number {
-    return this.#counts.unconditional;
+    return this.#count(COUNT_UNCONDITIONAL);
   }
   public get conditional(): number {
-    return this.#counts.conditional;
+    return this.#count(COUNT_CONDITIONAL);
   }
   public get total(): number {
-    return this.#counts.total;
+    return this.#count(COUNT_UNCONDITIONAL) + this.#count(COUNT_CONDITIONAL);
   }
   public get sensitive(): number {
-    return this.#counts.sensitive;
+    return this.#count(COUNT_SENSITIVE);
   }
   public get services(): number {
-    return this.#counts.services;
+    return this.#count(COUNT_SERVICES);
   }
   public get share(): number {
-    return this.#counts.share;
+    const size = this.#sets.catalogSize;
+    return size === 0 ? 0 : this.total / size;
   }
   public get byLevel(): BreadthCounts['byLevel'] {
-    return this.#counts.byLevel;
+    return this.#sets.byLevel(this.#row);
   }
   public get onAllResources(): number {
-    return this.#counts.onAllResources;
+    return this.#count(COUNT_ON_ALL);
   }
   public get permissionsManagement(): number {
-    return this.#counts.permissionsManagement;
+    return this.#count(COUNT_LEVELS + PERMISSIONS_MANAGEMENT_LEVEL);
   }
   public get permissionsManagementOnAll(): number {
-    return this.#counts.permissionsManagementOnAll;
+    return this.#count(COUNT_PM_ON_ALL);
   }
   public get dataReadOnAll(): readonly string[] {
-    return this.#counts.dataReadOnAll;
+    return this.#sets.dataReads[this.#row]!;
   }
   public get adminEquivalent(): boolean {
-    return this.#counts.adminEquivalent;
+    return this.#count(COUNT_ADMIN_EQUIVALENT) === 1;
   }
   public get policies(): number {
     return this.#principal.policies.length;
@@ -388,9 +462,10 @@ class AnalysedPrincipal implements PrincipalBreadth {
     const bySource = new Map<UsageSource, AnalysedPrincipal[]>();
     for (const p of principals) {
       if (!(p instanceof AnalysedPrincipal) || p.#usage) continue;
-      const few = bySource.get(p.#usageSource);
+      const source = p.#sets.usage;
+      const few = bySource.get(source);
       if (few) few.push(p);
-      else bySource.set(p.#usageSource, [p]);
+      else bySource.set(source, [p]);
     }
     bySource.forEach((few, source) => {
       const facts = source.ofFew(few.map((p) => p.#principal));
@@ -400,7 +475,7 @@ class AnalysedPrincipal implements PrincipalBreadth {
 
   /** Read on first use: reports show the usage of the principals they detail. */
   get #usageFacts(): UsageFacts {
-    return (this.#usage ??= this.#usageSource.of(this.#principal));
+    return (this.#usage ??= this.#sets.usage.of(this.#principal));
   }
 
   public get usage(): Usage {
@@ -416,16 +491,28 @@ class AnalysedPrincipal implements PrincipalBreadth {
   }
 
   public get escalations(): readonly EscalationMatch[] {
-    return this.#naming ? this.#naming.matches : NO_ESCALATIONS;
+    const naming = this.#naming;
+    if (naming === null) return NO_ESCALATIONS;
+    if (naming instanceof Naming) return naming.matches;
+    const sets = this.#sets;
+    let matches = sets.soleMatches.get(this);
+    if (!matches) {
+      matches = Object.freeze(materializeEscalations(this.#principal, naming, sets.held[this.#row]!, sets.index, sets.calculator));
+      sets.soleMatches.set(this, matches);
+    }
+    return matches;
   }
 
+  /** A shared naming; for paths of this principal alone, a new object each read (nothing shares it: `sole`). */
   public get escalationPaths(): EscalationPaths {
-    return this.#naming ?? NO_PATHS;
+    const naming = this.#naming;
+    if (naming === null) return NO_PATHS;
+    if (naming instanceof Naming) return naming;
+    return { paths: naming, sole: true };
   }
 
   /** The fields in their order: identity, the counts, the policies, then usage, last use and idle days (when known), then `escalations`. */
   public toJSON(): object {
-    const c = this.#counts;
     const out: Record<string, unknown> = {
       key: this.key,
       type: this.type,
@@ -433,18 +520,18 @@ class AnalysedPrincipal implements PrincipalBreadth {
       arn: this.arn,
       admin: this.admin,
       serviceLinked: this.serviceLinked,
-      unconditional: c.unconditional,
-      conditional: c.conditional,
-      total: c.total,
-      sensitive: c.sensitive,
-      services: c.services,
-      share: c.share,
-      byLevel: c.byLevel,
-      onAllResources: c.onAllResources,
-      permissionsManagement: c.permissionsManagement,
-      permissionsManagementOnAll: c.permissionsManagementOnAll,
-      dataReadOnAll: c.dataReadOnAll,
-      adminEquivalent: c.adminEquivalent,
+      unconditional: this.unconditional,
+      conditional: this.conditional,
+      total: this.total,
+      sensitive: this.sensitive,
+      services: this.services,
+      share: this.share,
+      byLevel: this.byLevel,
+      onAllResources: this.onAllResources,
+      permissionsManagement: this.permissionsManagement,
+      permissionsManagementOnAll: this.permissionsManagementOnAll,
+      dataReadOnAll: this.dataReadOnAll,
+      adminEquivalent: this.adminEquivalent,
       policies: this.policies,
       hasBoundary: this.hasBoundary,
       unresolvedPolicies: this.unresolvedPolicies,
@@ -489,11 +576,15 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   const calculator = new BreadthCalculator(catalog);
   const index = escalationIndex(catalog);
   // Principals with the same policies and boundary (same PolicySet) have the same effective
-  // permissions: compute them, their counts and the escalation actions they hold once per set.
-  // The counts (and their byLevel, dataReadOnAll objects) are shared by the set's principals: read-only.
-  // By the set's dense index in its resolution when it has one, else by the set object.
-  const byIndex: (SetBreadth | undefined)[] = [];
-  const perSet = new Map<PolicySet, SetBreadth>();
+  // permissions: compute them, their counts and the escalation actions they hold once per set,
+  // in a row of `sets`. The row of a set: by its dense index in its resolution when it has one
+  // (rowByIndex[index] = row + 1), else by the set object.
+  const sets = new SetRows(catalog.size, usage, calculator, index);
+  let rowByIndex: Int32Array = new Int32Array(1024);
+  const rowBySet = new Map<PolicySet, number>();
+  const setPaths: SetPaths = { paths: [], pathsArn: [], namings: [] };
+  /** Per row: an Allow of `*` in one of the set's lists (0 not yet asked, 1 no, 2 yes): asked only for principals that may be admins. */
+  let allowsStar = new Uint8Array(1024);
   // Sets granting the same data reads on every resource share one frozen dataReadOnAll array.
   const dataReadLists: DataReadLists = new Map();
   const resolved = principalsOf(details);
@@ -502,29 +593,28 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
     const p = resolved[i]!;
     const set = p.policySet as IndexedSet;
     const setIndex = set.index;
-    let shared = setIndex !== undefined ? byIndex[setIndex] : perSet.get(set);
-    if (!shared) {
-      const eff = calculator.computeSet(p.policySet);
-      const counts = breadthCounts(catalog, eff, dataReadLists);
-      // Shared by the set's principals: frozen, so no caller can change another principal's numbers.
-      Object.freeze(counts.byLevel);
-      Object.freeze(counts.dataReadOnAll);
-      shared = {
-        counts,
-        held: heldEscalationActions(eff.granted, eff.conditional, index),
-        allowsStar: undefined,
-        namings: { scanned: [] },
-      };
+    let row = setIndex !== undefined ? (setIndex < rowByIndex.length ? rowByIndex[setIndex]! - 1 : -1) : (rowBySet.get(set) ?? -1);
+    if (row < 0) {
+      row = sets.add(calculator.computeSet(set), dataReadLists);
       if (setIndex !== undefined) {
-        while (byIndex.length <= setIndex) byIndex.push(undefined);
-        byIndex[setIndex] = shared;
-      } else perSet.set(set, shared);
+        if (setIndex >= rowByIndex.length) rowByIndex = grownInt32(rowByIndex, setIndex + 1);
+        rowByIndex[setIndex] = row + 1;
+      } else rowBySet.set(set, row);
+      if (row >= allowsStar.length) {
+        const grown = new Uint8Array(allowsStar.length * 2);
+        grown.set(allowsStar);
+        allowsStar = grown;
+      }
     }
-    const { held } = shared;
+    const held = sets.held[row]!;
     // assessAdmin only finds admins through `*` grants or AdministratorAccess: skip it for everyone
     // else, first for those resolution already knows name no admin policy at all.
-    const admin = resolvedWithoutAdminPolicy(p) ? false : (shared.allowsStar ??= p.policySet.lists.some((list) => calculator.listAllowsStar(list))) || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
-    principals[i] = new AnalysedPrincipal(p, shared.counts, admin, admin || !held ? null : namingOf(p, shared, held, index, calculator), usage);
+    let admin = false;
+    if (!resolvedWithoutAdminPolicy(p)) {
+      if (allowsStar[row] === 0) allowsStar[row] = p.policySet.lists.some((list) => calculator.listAllowsStar(list)) ? 2 : 1;
+      admin = allowsStar[row] === 2 || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
+    }
+    principals[i] = new AnalysedPrincipal(p, sets, row, admin, admin || !held ? null : namingOf(p, row, setPaths, held, index, calculator));
   }
   // Broadest first, then by key (byKey's order; most pairs decided without the collator).
   // Integers (action counts): the comparator subtracts small integers, nothing boxed.
@@ -541,6 +631,12 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   cache.set(details, { input, catalog, analysis });
   return analysis;
 }
+
+const grownInt32 = (a: Int32Array, length: number): Int32Array => {
+  const b = new Int32Array(Math.max(length, a.length * 2));
+  b.set(a);
+  return b;
+};
 
 /**
  * Read the usage (last use, idle days) of these principals of analyses together: one pass over

@@ -424,28 +424,45 @@ function countWords(catalog: ActionCatalog, eff: EffectivePermissions): void {
   raw[RAW_HASH] = hash;
 }
 
+/**
+ * A policy set's counts as numbers, side by side with other sets' (no object per set: an analysis
+ * keeps thousands): the fields of row r of a table at r·COUNT_FIELDS + COUNT_*.
+ */
+export const COUNT_FIELDS = 12;
+/** The five access levels (ACCESS_LEVELS order) at COUNT_LEVELS … COUNT_LEVELS + 4. */
+export const COUNT_LEVELS = 0;
+export const COUNT_SENSITIVE = 5;
+export const COUNT_UNCONDITIONAL = 6;
+export const COUNT_CONDITIONAL = 7;
+export const COUNT_ON_ALL = 8;
+export const COUNT_PM_ON_ALL = 9;
+export const COUNT_SERVICES = 10;
+/** 1 when adminEquivalent. */
+export const COUNT_ADMIN_EQUIVALENT = 11;
+
+/**
+ * `breadthCounts` as numbers: written to `table` from `at` (COUNT_* fields); returns the
+ * `dataReadOnAll` array (interned in `dataReadLists`, frozen). The numbers are breadthCounts'
+ * (total = unconditional + conditional, share = total / catalog size).
+ */
+export function breadthCountsInto(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists: DataReadLists, table: Int32Array, at: number): readonly string[] {
+  if (eff.base !== undefined && eff.touched !== undefined) countOverBase(catalog, eff, eff.base, eff.touched, eff.touchedCount ?? 0);
+  else countWords(catalog, eff);
+  for (let f = 0; f < 5; f++) table[at + COUNT_LEVELS + f] = raw[RAW_LIST + f]!;
+  table[at + COUNT_SENSITIVE] = raw[RAW_SENSITIVE]!;
+  table[at + COUNT_UNCONDITIONAL] = raw[RAW_UNCONDITIONAL]!;
+  table[at + COUNT_CONDITIONAL] = raw[RAW_CONDITIONAL]!;
+  table[at + COUNT_ON_ALL] = raw[RAW_ON_ALL]!;
+  table[at + COUNT_PM_ON_ALL] = raw[RAW_PM_ON_ALL]!;
+  table[at + COUNT_SERVICES] = raw[RAW_SERVICES]!;
+  table[at + COUNT_ADMIN_EQUIVALENT] = raw[RAW_GRANTED_ON_ALL]! >= catalog.size * (1 - ADMIN_TOLERANCE) ? 1 : 0;
+  // Interned entries are frozen.
+  return dataReadsFromRaw(catalog, eff, dataReadLists);
+}
+
 /** The BreadthCounts of the raw counts of `eff` (its dataReadOnAll interned in `dataReadLists`). */
 function countsFromRaw(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists: DataReadLists | undefined): BreadthCounts {
-  const pairs = raw[RAW_PAIRS]!;
-  let dataReadOnAll = dataReadLists ? internedDataReads(dataReadLists, raw[RAW_HASH]!, pairs) : undefined;
-  if (!dataReadOnAll) {
-    const names: string[] = [];
-    if (pairs !== 0) {
-      const ids = dataReadIds(catalog);
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i]!;
-        if (hasBit(eff.grantedOnAll, id) || hasBit(eff.conditionalOnAll, id)) names.push(catalog.names[id]!);
-      }
-    }
-    dataReadOnAll = names;
-    if (dataReadLists) {
-      const entry = { pairs: scratchPairs.slice(0, pairs), names: Object.freeze(names) };
-      const hash = raw[RAW_HASH]!;
-      const bucket = dataReadLists.get(hash);
-      if (bucket) bucket.push(entry);
-      else dataReadLists.set(hash, [entry]);
-    }
-  }
+  const dataReadOnAll = dataReadsFromRaw(catalog, eff, dataReadLists);
   // A literal in ACCESS_LEVELS order (one per policy set: no entry arrays).
   const byLevel: Record<AccessLevel, number> = {
     List: raw[RAW_LIST]!,
@@ -471,6 +488,31 @@ function countsFromRaw(catalog: ActionCatalog, eff: EffectivePermissions, dataRe
     dataReadOnAll,
     adminEquivalent: raw[RAW_GRANTED_ON_ALL]! >= catalog.size * (1 - ADMIN_TOLERANCE),
   };
+}
+
+/** The data-read actions on every resource of the raw counts' pairs (interned in `dataReadLists` when given). */
+function dataReadsFromRaw(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists: DataReadLists | undefined): readonly string[] {
+  const pairs = raw[RAW_PAIRS]!;
+  let dataReadOnAll = dataReadLists ? internedDataReads(dataReadLists, raw[RAW_HASH]!, pairs) : undefined;
+  if (!dataReadOnAll) {
+    const names: string[] = [];
+    if (pairs !== 0) {
+      const ids = dataReadIds(catalog);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (hasBit(eff.grantedOnAll, id) || hasBit(eff.conditionalOnAll, id)) names.push(catalog.names[id]!);
+      }
+    }
+    dataReadOnAll = names;
+    if (dataReadLists) {
+      const entry = { pairs: scratchPairs.slice(0, pairs), names: Object.freeze(names) };
+      const hash = raw[RAW_HASH]!;
+      const bucket = dataReadLists.get(hash);
+      if (bucket) bucket.push(entry);
+      else dataReadLists.set(hash, [entry]);
+    }
+  }
+  return dataReadOnAll;
 }
 
 /**

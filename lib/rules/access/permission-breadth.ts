@@ -269,18 +269,34 @@ export default defineRule({
     const overActionsText = new Map<number, string>();
     const overPermissionsText = new Map<number, string>();
     const NO_REASONS: ReasonText = {};
+    // By the analysis's countsId (an array slot per policy set; no byLevel object read), else by the
+    // byLevel object principals of one set share (principals built elsewhere).
+    const perId: (SetFacts | undefined)[] = [];
     const perSet = new Map<PrincipalBreadth['byLevel'], SetFacts>();
     // Principals of one set are mostly adjacent (same total, then by name): the last set first.
     let last: SetFacts | undefined;
+    let lastId = -1;
     let lastLevel: PrincipalBreadth['byLevel'] | undefined;
     const setFacts = (p: PrincipalBreadth): SetFacts => {
+      const id = p.countsId;
+      if (id !== undefined) {
+        if (id === lastId) return last!;
+        lastId = id;
+        lastLevel = undefined;
+        // Slots filled up to the id: the array stays a plain list, never a dictionary.
+        while (perId.length <= id) perId.push(undefined);
+        return (last = perId[id] ??= newSetFacts(p));
+      }
+      lastId = -1;
       if (p.byLevel === lastLevel && last!.sensitive === p.sensitive && last!.pmOnAll === p.permissionsManagementOnAll && last!.dataReadOnAll === p.dataReadOnAll) return last!;
       lastLevel = p.byLevel;
-      return (last = setFactsOf(p));
-    };
-    const setFactsOf = (p: PrincipalBreadth): SetFacts => {
       const known = perSet.get(p.byLevel);
-      if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll && known.dataReadOnAll === p.dataReadOnAll) return known;
+      if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll && known.dataReadOnAll === p.dataReadOnAll) return (last = known);
+      const facts = newSetFacts(p);
+      perSet.set(p.byLevel, facts);
+      return (last = facts);
+    };
+    const newSetFacts = (p: PrincipalBreadth): SetFacts => {
       const reasons: string[] = [];
       const overActions = p.sensitive > params.maxActions;
       if (overActions) {
@@ -307,9 +323,7 @@ export default defineRule({
         if (t === undefined) dataReads.texts.set(key, (text = {}));
         else text = t;
       }
-      const facts: SetFacts = { sensitive: p.sensitive, pmOnAll: p.permissionsManagementOnAll, dataReadOnAll: p.dataReadOnAll, reasons, text, dataReads: dataReads.dataReads };
-      perSet.set(p.byLevel, facts);
-      return facts;
+      return { sensitive: p.sensitive, pmOnAll: p.permissionsManagementOnAll, dataReadOnAll: p.dataReadOnAll, reasons, text, dataReads: dataReads.dataReads };
     };
     const outlierReasons = new Map<number, string>();
     const outlierReason = (z: number): string => {
