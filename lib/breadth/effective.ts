@@ -138,8 +138,30 @@ interface SlotRow {
 /** `allowCoverage`'s answer for sets held in the `coverage` scratch (a statement without a shared resource list). */
 const SCRATCH_COVERAGE = 1;
 
+/**
+ * An empty array whose elements kind is already "objects": a literal `[]` starts as "small
+ * integers" and changes kind on its first push, so each new calculator's lists had another map
+ * than the code compiled for the previous one (deoptimised "wrong map" / "not a Smi" at the start
+ * of every analysis after the first, then compiled again).
+ */
+function objectList<T>(): T[] {
+  const list: unknown[] = [null];
+  list.pop();
+  return list as T[];
+}
+
 /** The empty role of a `CoveringStatements` (never written: decideCovering only reads). */
 const NO_STATEMENTS: NormalizedStatement[] = [];
+
+/**
+ * `list[k] = st` for a reused list that `trimmed` may have cut (`k <= list.length`): a store past
+ * the end as `push`, whose growth the compiled code expects (an indexed store past the end made
+ * hardWord deoptimise "out of bounds" and be compiled again in the first analysis).
+ */
+function put(list: NormalizedStatement[], k: number, st: NormalizedStatement): void {
+  if (k < list.length) list[k] = st;
+  else list.push(st);
+}
 
 /** `list` cut to its first `n` (> 0) entries, in place (a shorter length keeps the backing store). */
 function trimmed(list: NormalizedStatement[], n: number): NormalizedStatement[] {
@@ -372,7 +394,7 @@ export class BreadthCalculator {
    * are not shared between lists: no lookup by object); `statementActions` callers get theirs
    * through `askedSlots`.
    */
-  private readonly statements: NormalizedStatement[] = [];
+  private readonly statements: NormalizedStatement[] = objectList();
   private readonly askedSlots = new WeakMap<NormalizedStatement, number>();
   /** Action sets of the statements: slot s is [stmtRange[2s], stmtRange[2s + 1]) of `stmtArena`. */
   private readonly stmtArena = new SparseArena();
@@ -399,7 +421,7 @@ export class BreadthCalculator {
    * Coverage sets of the distinct Allow resource lists (`SlotRow.coverage`): entry e (≥ 2) is
    * `coverSets[coverFrom[e] .. coverTo[e])`.
    */
-  private readonly coverSets: Bitset[] = [];
+  private readonly coverSets: Bitset[] = objectList();
   private coverFrom = new Int32Array(256);
   private coverTo = new Int32Array(256);
   private coverEntries = SCRATCH_COVERAGE + 1;
@@ -443,7 +465,7 @@ export class BreadthCalculator {
   private readonly acc: Uint32Array;
   private readonly result: EffectivePermissions;
   /** Coverage sets of one statement's patterns, while it is folded. */
-  private readonly coverage: Bitset[] = [];
+  private readonly coverage: Bitset[] = objectList();
 
   public constructor(public readonly catalog: ActionCatalog) {
     const n = catalog.size;
@@ -1033,7 +1055,7 @@ export class BreadthCalculator {
    * policy engine's per-statement memos (type coverage, Deny removal) serve every statement
    * of the shape.
    */
-  private readonly shapeStatements: NormalizedStatement[] = [];
+  private readonly shapeStatements: NormalizedStatement[] = objectList();
 
   /**
    * `decideCovering` reads of a statement only its effect, `conditional`, `Resource` and
@@ -1085,7 +1107,7 @@ export class BreadthCalculator {
   private hardCount = 0;
   private hardBoundaryFrom = 0;
   /** Per flattened statement: its action bits in the word being decided. */
-  private wordValues = new Uint32Array(64);
+  private wordValues = new Int32Array(64);
   /**
    * Indices (into `hardSlots`) of the statements covering some bit of the word being decided,
    * the first `wordCoverCount`: `signature` visits these, not every statement of the set.
@@ -1095,16 +1117,16 @@ export class BreadthCalculator {
   /** Codes of one class's covering statements while its signature is built. */
   private sigCodes = new Int32Array(64);
   /** Classes of bits covered by the same statements (two buffers: current, next). */
-  private classes = new Uint32Array(33);
-  private nextClasses = new Uint32Array(33);
+  private classes = new Int32Array(33);
+  private nextClasses = new Int32Array(33);
   /**
    * The covering statements of a signature being decided, reused (decideCovering keeps nothing
    * of them): a new object and three arrays per decision were 4.6 MB per pessimistic analysis.
    */
   private readonly covering: CoveringStatements = { allows: NO_STATEMENTS, denies: NO_STATEMENTS, boundaryAllows: NO_STATEMENTS, hasBoundary: false };
-  private readonly coveringAllows: NormalizedStatement[] = [];
-  private readonly coveringDenies: NormalizedStatement[] = [];
-  private readonly coveringBoundaryAllows: NormalizedStatement[] = [];
+  private readonly coveringAllows: NormalizedStatement[] = objectList();
+  private readonly coveringDenies: NormalizedStatement[] = objectList();
+  private readonly coveringBoundaryAllows: NormalizedStatement[] = objectList();
   /** Results of `hardWord`: the word's granted / conditional / on-all masks. */
   private wg = 0;
   private wc = 0;
@@ -1160,7 +1182,7 @@ export class BreadthCalculator {
     const total = n + (boundary ? boundary.slots.length : 0);
     if (this.hardSlots.length < total) {
       this.hardSlots = new Int32Array(total * 2);
-      this.wordValues = new Uint32Array(total * 2);
+      this.wordValues = new Int32Array(total * 2);
       this.wordCovers = new Int32Array(total * 2);
       this.sigCodes = new Int32Array(total * 2);
     }
@@ -1198,17 +1220,17 @@ export class BreadthCalculator {
     let coverCount = 0;
     for (let k = 0; k < this.hardCount; k++) {
       const slot = slots[k]!;
-      const v = (arena.word(range[2 * slot]!, range[2 * slot + 1]!, i) & h) >>> 0;
+      const v = arena.word(range[2 * slot]!, range[2 * slot + 1]!, i) & h;
       vs[k] = v;
       if (v === 0) continue;
       covers[coverCount++] = k;
       let m = 0;
       for (let q = 0; q < count; q++) {
         const cls = classes[q]!;
-        const inside = (cls & v) >>> 0;
+        const inside = cls & v;
         if (inside !== 0 && inside !== cls) {
           next[m++] = inside;
-          next[m++] = (cls & ~v) >>> 0;
+          next[m++] = cls & ~v;
         } else next[m++] = cls;
       }
       if (m !== count) {
@@ -1223,16 +1245,19 @@ export class BreadthCalculator {
       let rest = classes[q]!;
       while (rest !== 0) {
         // Within a class, group the bits by resource types: the answer depends on them too.
-        const low = rest & -rest;
-        const id = (i << 5) + (31 - Math.clz32(low));
+        // The class's highest bit, in int32s throughout (`rest & -rest` overflows to a heap number for bit 31 alone).
+        const top = 31 - Math.clz32(rest);
+        const low = 1 << top;
+        const id = (i << 5) + top;
         const typeId = this.typeIdOf(id);
         let group = 0;
         for (let r = rest; r !== 0; ) {
-          const b = r & -r;
+          const bit = 31 - Math.clz32(r);
+          const b = 1 << bit;
           r ^= b;
-          if (this.typeIdOf((i << 5) + (31 - Math.clz32(b))) === typeId) group |= b;
+          if (this.typeIdOf((i << 5) + bit) === typeId) group |= b;
         }
-        rest = (rest & ~group) >>> 0;
+        rest &= ~group;
         const codes = this.signature(low);
         const head = 2 * typeId + (hasBoundary ? 1 : 0);
         let out = this.hardMemo.get(head, this.sigCodes, codes);
@@ -1248,9 +1273,9 @@ export class BreadthCalculator {
           for (let k = 0; k < codes; k++) {
             const code = this.sigCodes[k]!;
             const st = this.shapeStatements[code >> 1]!;
-            if (code & 1) boundaryAllows[ba++] = st;
-            else if (st.effect === 'Allow') allows[a++] = st;
-            else denies[d++] = st;
+            if (code & 1) put(boundaryAllows, ba++, st);
+            else if (st.effect === 'Allow') put(allows, a++, st);
+            else put(denies, d++, st);
           }
           // Exact lengths (decideCovering reads whole arrays); an empty role gets the shared empty
           // array, as `length = 0` would drop the reused array's backing store.
@@ -1436,7 +1461,7 @@ export class BreadthCalculator {
       let ga = allowOnAll & bAllowOnAll & sure;
       let ca = anyOnAll & bAnyOnAll & keep & ~ga;
       // Actions whose answer depends on resources: the policy engine decides each one.
-      const h = (acc[HARD * W + i]! & any) >>> 0;
+      const h = acc[HARD * W + i]! & any;
       if (h !== 0) {
         if (!this.hardReady) {
           this.flattenHard(this.setLists, this.hardLists, this.hardBoundary);
@@ -1518,8 +1543,9 @@ export class BreadthCalculator {
     let emptied = false;
     for (let k = 0; k < hard; k++) {
       const i = this.hardWords[k]!;
-      const h = (acc[HARD * W + i]! & (acc[ALLOW * W + i]! | acc[COND_ALLOW * W + i]!)) >>> 0;
-      this.hardWord(hasBoundary, i, h, granted[i]!, conditional[i]!, grantedOnAll[i]!, conditionalOnAll[i]!);
+      const h = acc[HARD * W + i]! & (acc[ALLOW * W + i]! | acc[COND_ALLOW * W + i]!);
+      // `| 0`: a Uint32Array read with bit 31 set is a heap number; hardWord works on int32s only.
+      this.hardWord(hasBoundary, i, h, granted[i]! | 0, conditional[i]! | 0, grantedOnAll[i]! | 0, conditionalOnAll[i]! | 0);
       granted[i] = this.wg;
       conditional[i] = this.wc;
       grantedOnAll[i] = this.wga;
@@ -1666,7 +1692,7 @@ export class BreadthCalculator {
    * actions: `baseResultOf` returns undefined and the dense settle runs.
    */
   private readonly baseResultKeys = new IntTupleMap();
-  private readonly baseResults: BaseResult[] = [];
+  private readonly baseResults: BaseResult[] = objectList();
   /** The set's bases (arena start, end, masks), by start: `baseResultOf`'s key, read again by `computeOverBase`. */
   private baseKey = new Int32Array(18);
   private baseKeyLength = 0;
