@@ -536,16 +536,19 @@ function listTypeFlagsMany(
     // is built in a reused buffer and kept interned (`internedRow`): most lists give one of a few rows.
     // A resolution's lists read coverage from their patterns' (`typeCoverageVia`), kept per resolution.
     const coverages = rows !== undefined ? patternCoveragesOf(rows.memo) : undefined;
+    // Statements of a resolution carry ids of their shared clause arrays (when it gives them):
+    // masks and coverages are then kept per distinct clause, not worked out per statement.
+    const clauses = rows !== undefined ? clauseRowsOf(rows.memo) : undefined;
     for (let si = 0; si < list.length; si++) {
       const s = list[si]!;
-      const mask = statementActionMask(s, lower, listKey);
+      const mask = clauses !== undefined ? maskById(s, lower, listKey, slot, clauses) : statementActionMask(s, lower, listKey);
       if (mask === 0) continue;
       const bit = s.effect === 'Deny' ? (s.conditional ? CONDITIONAL_DENY : DENY) : s.conditional ? CONDITIONAL_ALLOW : ALLOW;
       for (let i = 0; i < actions.length; i++) {
         if ((mask & (1 << i)) === 0) continue;
         const types = typesOf[i]!;
         flags ??= rowBuffer(actions.length);
-        flags[i] = withCoverage(flags[i], coverages !== undefined ? typeCoverageVia(s, types, coverages) : typeCoverage(s, types), bit, types.length);
+        flags[i] = withCoverage(flags[i], coverages !== undefined ? coverageById(s, types, coverages, clauses!) : typeCoverage(s, types), bit, types.length);
       }
     }
     if (flags) {
@@ -587,6 +590,72 @@ function uniformCodes(flags: readonly (Uint8Array | undefined)[]): Uint8Array | 
     codes[i] = v;
   }
   return codes;
+}
+
+/**
+ * A statement as principal resolution normalises it (lib/policy/document.ts): identical clause
+ * arrays of one resolution are one object with a resolution-local id (`actionsId` for `actions ??
+ * notActions`, `resourcesId` for `resources ?? notResources`; -1 or absent otherwise).
+ */
+export type WithClauseIds = NormalizedStatement & { readonly actionsId?: number; readonly resourcesId?: number };
+
+/** Per resolution: answers by clause id (an account repeats a few thousand clause lists in tens of thousands of statements). */
+interface ClauseRows {
+  /** Per key slot, by `actionsId`: `statementActionMask`'s answer with `MASK_KNOWN` set (0: not worked out yet). */
+  masks: (Int32Array | undefined)[];
+  /** Per type-list id (`typeListId`), by `resourcesId` of a `Resource` clause: its coverage (`typeCoverageVia`, kept). */
+  coverages: ((Uint8Array | undefined)[] | undefined)[];
+}
+
+/** Set on a known mask (masks use bits 0 … MAX_MASK_ACTIONS - 1). */
+const MASK_KNOWN = 1 << 30;
+
+const clauseRowsByResolution = new WeakMap<object, ClauseRows>();
+
+function clauseRowsOf(owner: object): ClauseRows {
+  let c = clauseRowsByResolution.get(owner);
+  if (!c) {
+    c = { masks: [], coverages: [] };
+    clauseRowsByResolution.set(owner, c);
+  }
+  return c;
+}
+
+/** `statementActionMask`, kept by the statement's `actionsId` (once per distinct action clause of the resolution). */
+function maskById(s: NormalizedStatement, lower: readonly string[], listKey: string, slot: number, clauses: ClauseRows): number {
+  const id = (s as WithClauseIds).actionsId ?? -1;
+  if (id < 0) return statementActionMask(s, lower, listKey);
+  let row = clauses.masks[slot];
+  if (row === undefined || row.length <= id) {
+    const grown = new Int32Array(Math.max(id + 1, row === undefined ? 256 : row.length * 2));
+    if (row !== undefined) grown.set(row);
+    row = grown;
+    clauses.masks[slot] = row;
+  }
+  const known = row[id]!;
+  if (known !== 0) return known & ~MASK_KNOWN;
+  const mask = statementActionMask(s, lower, listKey);
+  row[id] = mask | MASK_KNOWN;
+  return mask;
+}
+
+/**
+ * `typeCoverageVia`, kept by the statement's `resourcesId` (a `Resource` clause shared by
+ * statements of the resolution) and the types: one lookup per statement instead of one per pattern.
+ */
+function coverageById(s: NormalizedStatement, types: readonly ArnTemplate[], memo: PatternCoverages, clauses: ClauseRows): Uint8Array {
+  const id = (s as WithClauseIds).resourcesId ?? -1;
+  if (id < 0 || s.resources === undefined) return typeCoverageVia(s, types, memo);
+  const tid = typeListId(types);
+  const byId = (clauses.coverages[tid] ??= []);
+  let cov = byId[id];
+  if (cov === undefined) {
+    cov = typeCoverageVia(s, types, memo);
+    // A mixed union is the scratch buffer (valid until the next call): keep a copy.
+    if (cov === unionScratch) cov = cov.slice(0, types.length);
+    byId[id] = cov;
+  }
+  return cov;
 }
 
 /** Memo entries of `listTypeFlagsMany` for one key slot, by a resolution's local list id. */

@@ -15,7 +15,10 @@
  */
 import { MAX_MASK_ACTIONS, statementActionMask, statementCoversLowerAction, statementCoversLowerResource, type NormalizedStatement } from './document';
 import { decideManyShared, resolvedRowsOf, type Decision, type PolicySet, type Principal } from './principals';
-import type { ListRows, ResolutionCounts } from './evaluate';
+import type { ListRows, ResolutionCounts, WithClauseIds } from './evaluate';
+
+/** Set on a known mask (masks use bits 0 … MAX_MASK_ACTIONS - 1). */
+const MASK_KNOWN = 1 << 30;
 
 /** One named resource and the actions asked about on it. */
 export interface DecisionTarget {
@@ -77,6 +80,8 @@ export class TargetDecisions {
   private readonly build: Uint8Array;
   private readonly acc: Uint8Array;
   private readonly covered: Int8Array;
+  /** By `actionsId` of the resolution met: the union mask with `MASK_KNOWN` set (0: not worked out yet). */
+  private maskRow = new Int32Array(0);
 
   public constructor(targets: readonly DecisionTarget[]) {
     this.targets = targets;
@@ -180,7 +185,7 @@ export class TargetDecisions {
       if (rows.memo === this.listOwner) {
         let f = this.listRow[lid];
         if (f === undefined) {
-          f = this.computeListFlags(list);
+          f = this.computeListFlags(list, true);
           this.listRow[lid] = f;
         }
         return f;
@@ -188,14 +193,33 @@ export class TargetDecisions {
     }
     let f = this.listMemo.get(list);
     if (f === undefined) {
-      f = this.computeListFlags(list);
+      f = this.computeListFlags(list, false);
       this.listMemo.set(list, f);
     }
     return f;
   }
 
+  /**
+   * The union mask of the statement, kept by its `actionsId` when `byId` (a list of the resolution
+   * met: its ids are local to it) — once per distinct action clause, not per statement.
+   */
+  private unionMask(st: NormalizedStatement, byId: boolean): number {
+    const id = byId ? ((st as WithClauseIds).actionsId ?? -1) : -1;
+    if (id < 0) return statementActionMask(st, this.union, this.unionKey);
+    if (this.maskRow.length <= id) {
+      const grown = new Int32Array(Math.max(id + 1, this.maskRow.length * 2, 256));
+      grown.set(this.maskRow);
+      this.maskRow = grown;
+    }
+    const known = this.maskRow[id]!;
+    if (known !== 0) return known & ~MASK_KNOWN;
+    const mask = statementActionMask(st, this.union, this.unionKey);
+    this.maskRow[id] = mask | MASK_KNOWN;
+    return mask;
+  }
+
   /** One pass over the statements for every pair (what `decideManyShared` reads target by target). */
-  private computeListFlags(list: readonly NormalizedStatement[]): ListFlags {
+  private computeListFlags(list: readonly NormalizedStatement[], byId: boolean): ListFlags {
     const n = this.pairAction.length;
     const union = this.union;
     const useMask = union.length <= MAX_MASK_ACTIONS;
@@ -205,7 +229,7 @@ export class TargetDecisions {
       const st = list[si]!;
       // Actions first: most statements cover none of them, and then no resource is matched.
       let mask = 0;
-      if (useMask) mask = statementActionMask(st, union, this.unionKey);
+      if (useMask) mask = this.unionMask(st, byId);
       else for (let u = 0; u < union.length && mask === 0; u++) if (statementCoversLowerAction(st, union[u]!)) mask = -1;
       if (mask === 0) continue;
       const bit = st.effect === 'Deny' ? (st.conditional ? CONDITIONAL_DENY : DENY) : st.conditional ? CONDITIONAL_ALLOW : ALLOW;
