@@ -45,6 +45,18 @@ export function* bitsOf(b: Bitset): Generator<number> {
 }
 
 /**
+ * A second view of the whole array (same buffer, no copy), for a constructor to store over a
+ * field's first array when the field is replaced later as it grows. V8 treats a field stored
+ * only once as constant and compiles code that relies on it; the first growth, mid-analysis,
+ * then deoptimised every function compiled against the field (a dozen functions of
+ * lib/breadth/effective.ts, in the first analysis of a process) and they were compiled again.
+ * Stored twice at construction, the field is known to change before any code is compiled.
+ */
+export function restored<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: T): T {
+  return a.subarray(0) as T;
+}
+
+/**
  * Sparse bitsets (their non-zero words, ascending, with the words' values) stored back to
  * back in two growing typed arrays: a set is a range [start, end). Thousands of folded
  * statements and policies then cost no object each (nothing for the garbage collector to
@@ -55,6 +67,11 @@ export class SparseArena {
   public values = new Uint32Array(1 << 16);
   /** End of the used part: the next set starts here. */
   public top = 0;
+
+  public constructor() {
+    this.words = restored(this.words);
+    this.values = restored(this.values);
+  }
 
   /** Make room for `n` more words (may replace `words` / `values`: re-read them after). */
   public reserve(n: number): void {
@@ -157,6 +174,14 @@ export class IntTupleMap {
   private keys = new Int32Array(1 << 13);
   private keysTop = 0;
   public size = 0;
+
+  public constructor() {
+    this.index = restored(this.index);
+    this.keyStart = restored(this.keyStart);
+    this.hashes = restored(this.hashes);
+    this.values = restored(this.values);
+    this.keys = restored(this.keys);
+  }
 
   private static hash(head: number, codes: Int32Array, n: number): number {
     let h = Math.imul(head ^ n, 0x9e3779b1);

@@ -28,7 +28,7 @@ import { decideCovering, type CoveringStatements, type Decision } from '../polic
 import type { ArnTemplate } from '../policy/resources';
 import { glob, MAX_PATTERN_LENGTH } from '../policy/glob';
 import type { PolicySet, Principal } from '../policy/principals';
-import { growInt32, IntTupleMap, newBitset, sortDistinct, SparseArena, wordsFor, type Bitset } from './bitset';
+import { growInt32, IntTupleMap, newBitset, restored, sortDistinct, SparseArena, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
 
 export const SCOPE_NOTE =
@@ -493,6 +493,26 @@ export class BreadthCalculator {
       touched: undefined,
       touchedCount: 0,
     };
+    // Arrays replaced as they grow, stored twice (see `restored`): no deoptimisation at their first growth.
+    this.stmtRange = restored(this.stmtRange);
+    this.starOfSlot = restored(this.starOfSlot);
+    this.coverFrom = restored(this.coverFrom);
+    this.coverTo = restored(this.coverTo);
+    this.listRanges = restored(this.listRanges);
+    this.listStatements = restored(this.listStatements);
+    this.listStmtStart = restored(this.listStmtStart);
+    this.allowsStarOf = restored(this.allowsStarOf);
+    this.shapeOfSlot = restored(this.shapeOfSlot);
+    this.hardSlots = restored(this.hardSlots);
+    this.wordValues = restored(this.wordValues);
+    this.wordCovers = restored(this.wordCovers);
+    this.sigCodes = restored(this.sigCodes);
+    this.classes = restored(this.classes);
+    this.nextClasses = restored(this.nextClasses);
+    this.setLists = restored(this.setLists);
+    this.setBaseStarts = restored(this.setBaseStarts);
+    this.setBaseMasks = restored(this.setBaseMasks);
+    this.baseKey = restored(this.baseKey);
   }
 
   /** A new slot for the statement, its action set folded into the statement arena. */
@@ -1638,6 +1658,10 @@ export class BreadthCalculator {
     row = this.slotRows.get(owner);
     if (!row) {
       row = { owner, slots: new Int32Array(1024), actions: new Int32Array(1024), coverage: new Int32Array(1024) };
+      // Replaced as they grow: stored twice (see `restored`).
+      row.slots = restored(row.slots);
+      row.actions = restored(row.actions);
+      row.coverage = restored(row.coverage);
       this.slotRows.set(owner, row);
     }
     this.slotRow = row;
