@@ -514,13 +514,16 @@ export interface HeldPaths {
 
 const heldPathTables = new WeakMap<EscalationIndex, HeldPath[]>();
 
+/** Path k's number with these flags: k · 4 + (unconditional ? 2 : 0) + (scoped ? 1 : 0). */
+const heldPathSlot = (k: number, unconditional: boolean, scoped: boolean): number => k * 4 + (unconditional ? 2 : 0) + (scoped ? 1 : 0);
+
 function heldPathOf(index: EscalationIndex, k: number, unconditional: boolean, scoped: boolean): HeldPath {
   let table = heldPathTables.get(index);
   if (!table) {
     table = [];
     heldPathTables.set(index, table);
   }
-  const slot = k * 4 + (unconditional ? 2 : 0) + (scoped ? 1 : 0);
+  const slot = heldPathSlot(k, unconditional, scoped);
   return (table[slot] ??= Object.freeze({ index: k, id: index.paths[k]!.path.id, unconditional, scoped }));
 }
 
@@ -589,14 +592,6 @@ const NOTHING_HELD: HeldPaths = Object.freeze({ paths: NO_HELD_PATHS, arnSensiti
  * one policy set share the answer unless it is `arnSensitive`.
  */
 export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], arn: string, held: HeldActions, index: EscalationIndex, calc: BreadthCalculator): HeldPaths {
-  setFactCount = 0;
-  setPassRoleCount = -1;
-  // Lists granting no path action add nothing to any action's facts.
-  const memo = listMemo(calc);
-  for (const list of lists) {
-    const facts = listEscalation(list, index, calc, memo);
-    if (facts !== NO_PATH_ACTION) setFacts[setFactCount++] = facts;
-  }
   const words = index.maskWords;
   if (setMasks.length !== SET_MASKS * words) setMasks = new Int32Array(SET_MASKS * words);
   const masks = setMasks;
@@ -606,6 +601,17 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
     const bit = 1 << (e & 31);
     masks[HELD_ANY * words + (e >>> 5)]! |= bit;
     if (held[e] === HELD_GRANTED) masks[HELD_UNCONDITIONAL * words + (e >>> 5)]! |= bit;
+  }
+  // No path with a held action in every step: none is walked, nothing asked (maskedPaths would
+  // find no path and compare no ARN), so the lists need not be read.
+  if (!anyPathHeld(index)) return NOTHING_HELD;
+  setFactCount = 0;
+  setPassRoleCount = -1;
+  // Lists granting no path action add nothing to any action's facts.
+  const memo = listMemo(calc);
+  for (const list of lists) {
+    const facts = listEscalation(list, index, calc, memo);
+    if (facts !== NO_PATH_ACTION) setFacts[setFactCount++] = facts;
   }
   for (let i = 0; i < setFactCount; i++) {
     const list = setFacts[i]!;
@@ -622,26 +628,76 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
       for (let w = 0; w < words; w++) masks[BEYOND * words + w]! |= grants.mask[w]!;
     }
   }
-  const paths = maskedPaths(index);
-  const compared = comparedArns();
+  const pathCount = maskedPaths(index);
+  const comparedCount = comparedArns();
   // Most sets hold path actions but open no path: one shared answer.
-  if (!paths && !compared) return NOTHING_HELD;
-  return { paths: paths ?? NO_HELD_PATHS, arnSensitive: compared !== undefined, comparedArns: compared ?? NO_COMPARED };
+  if (pathCount === 0 && comparedCount === 0) return NOTHING_HELD;
+  return internedHeldPaths(index, calc, pathCount, comparedCount);
+}
+
+/** Does some path have a held action (setMasks' HELD_ANY) in every step? */
+function anyPathHeld(index: EscalationIndex): boolean {
+  const words = index.maskWords;
+  for (let k = 0; k < index.paths.length; k++) {
+    const { stepMasks } = index.paths[k]!;
+    if (everyStepHeld(stepMasks, stepMasks.length / words, words)) return true;
+  }
+  return false;
+}
+
+/** The open paths maskedPaths found (heldPathOf slots, in order) and the ARNs comparedArns found: heldPaths' scratch. */
+let pathSlots = new Int32Array(64);
+const comparedScratch: string[] = [];
+
+/**
+ * Per calculator: one paths array per distinct list of open paths (their slots), with the answer
+ * comparing no ARN, shared by every set and principal with those paths (read-only, frozen): sets
+ * are thousands, distinct path lists a few hundred, and the paths arrays live as long as the
+ * analysis. An answer that compared ARNs is a new object (it dies with the analysis's loop).
+ */
+const heldPathsMemos = new WeakMap<BreadthCalculator, Map<string, HeldPaths>>();
+let lastHeldPathsCalc: BreadthCalculator | undefined;
+let lastHeldPathsMemo: Map<string, HeldPaths> | undefined;
+
+function internedHeldPaths(index: EscalationIndex, calc: BreadthCalculator, pathCount: number, comparedCount: number): HeldPaths {
+  let memo = calc === lastHeldPathsCalc ? lastHeldPathsMemo : heldPathsMemos.get(calc);
+  if (!memo) {
+    memo = new Map();
+    heldPathsMemos.set(calc, memo);
+  }
+  lastHeldPathsCalc = calc;
+  lastHeldPathsMemo = memo;
+  // Slots are below 4 × paths: one UTF-16 unit each.
+  let key = '';
+  for (let i = 0; i < pathCount; i++) key += String.fromCharCode(pathSlots[i]!);
+  let known = memo.get(key);
+  if (!known) {
+    const paths: HeldPath[] = [];
+    for (let i = 0; i < pathCount; i++) {
+      const slot = pathSlots[i]!;
+      paths.push(heldPathOf(index, slot >>> 2, (slot & 2) !== 0, (slot & 1) !== 0));
+    }
+    known = Object.freeze({ paths: pathCount ? Object.freeze(paths) : NO_HELD_PATHS, arnSensitive: false, comparedArns: NO_COMPARED });
+    memo.set(key, known);
+  }
+  if (comparedCount === 0) return known;
+  return { paths: known.paths, arnSensitive: true, comparedArns: comparedScratch.slice(0, comparedCount) };
 }
 
 /**
- * The paths open to the set of setMasks, in ESCALATION_PATHS order. A path whose every step has a
- * held action is walked step by step (up to its first unserved step); a step is served by its
- * held actions, only those reaching beyond self on paths through other users, and PassRole only
- * as passRoleKind lets it. The held actions of the steps walked are marked ASKED: an answer that
- * reads the ARN for one of them makes the paths depend on it.
+ * The paths open to the set of setMasks, in ESCALATION_PATHS order, as heldPathOf slots in
+ * pathSlots (returns their count). A path whose every step has a held action is walked step by
+ * step (up to its first unserved step); a step is served by its held actions, only those reaching
+ * beyond self on paths through other users, and PassRole only as passRoleKind lets it. The held
+ * actions of the steps walked are marked ASKED: an answer that reads the ARN for one of them makes
+ * the paths depend on it.
  */
-function maskedPaths(index: EscalationIndex): HeldPath[] | undefined {
+function maskedPaths(index: EscalationIndex): number {
   const words = index.maskWords;
   const masks = setMasks;
   const passRoleWord = index.passRole >>> 5;
   const passRoleBit = 1 << (index.passRole & 31);
-  let paths: HeldPath[] | undefined;
+  let count = 0;
   for (let k = 0; k < index.paths.length; k++) {
     const { path, stepMasks } = index.paths[k]!;
     const steps = stepMasks.length / words;
@@ -667,9 +723,16 @@ function maskedPaths(index: EscalationIndex): HeldPath[] | undefined {
       if (served === 0) open = false;
       else if (granted === 0) unconditional = false;
     }
-    if (open) (paths ??= []).push(heldPathOf(index, k, unconditional, scoped));
+    if (open) {
+      if (count === pathSlots.length) {
+        const grown = new Int32Array(count * 2);
+        grown.set(pathSlots);
+        pathSlots = grown;
+      }
+      pathSlots[count++] = heldPathSlot(k, unconditional, scoped);
+    }
   }
-  return paths;
+  return count;
 }
 
 /** Does every step of a path (its step masks) have a held action? */
@@ -682,22 +745,24 @@ function everyStepHeld(stepMasks: Int32Array, steps: number, words: number): boo
   return true;
 }
 
-/** The resources the asked actions' one-resource grants name (each once), or undefined when none was asked. */
-function comparedArns(): string[] | undefined {
+/** The resources the asked actions' one-resource grants name (each once, in comparedScratch; returns their count: 0 when none was asked). */
+function comparedArns(): number {
   const words = setMasks.length / SET_MASKS;
   let any = 0;
   for (let w = 0; w < words; w++) any |= setMasks[ASKED * words + w]! & setMasks[SELF_ONLY * words + w]!;
-  if (any === 0) return undefined;
-  const compared: string[] = [];
+  if (any === 0) return 0;
+  let count = 0;
   for (let i = 0; i < setFactCount; i++) {
     for (const { arn, mask } of setFacts[i]!.selfOnlyByArn) {
-      if (compared.includes(arn)) continue;
+      let seen = false;
+      for (let j = 0; j < count && !seen; j++) if (comparedScratch[j] === arn) seen = true;
+      if (seen) continue;
       let asked = 0;
       for (let w = 0; w < words; w++) asked |= mask[w]! & setMasks[ASKED * words + w]!;
-      if (asked !== 0) compared.push(arn);
+      if (asked !== 0) comparedScratch[count++] = arn;
     }
   }
-  return compared;
+  return count;
 }
 
 /**
