@@ -227,52 +227,97 @@ interface PassRoleFact {
 const COVERS = 1;
 /** A covering statement reaches other principals whoever holds it (NotResource, or several non-self resources). */
 const BEYOND_SELF_ALWAYS = 4;
-/** In ListEscalation.onAll: not yet asked; a covering statement reaches every resource; none does. */
+/** In ListFacts.onAll: not yet asked; a covering statement reaches every resource; none does. */
 const ON_ALL_UNKNOWN = 0;
 const ON_ALL_YES = 1;
 const ON_ALL_NO = 2;
 
 /**
- * What one statement list grants of each path action, independent of the principal: computed
- * once per list (statement lists are shared by every principal they apply to).
+ * What each statement list grants of each path action, independent of the principal: computed
+ * once per list (statement lists are shared by every principal they apply to), kept per
+ * calculator in flat arrays by row (a row per list granting a path action): no objects per list.
  */
-interface ListEscalation {
-  /** Per path action: COVERS | BEYOND_SELF_ALWAYS. */
-  flags: Uint8Array;
+class ListFacts {
+  /** Per list slot of the calculator: 0 not computed yet, 1 no path action (NO_ROW), row + 2. */
+  public rowOfSlot: Int32Array = new Int32Array(1024);
+  public rows = 0;
+  /** Row r, path action e at r·actions + e: COVERS | BEYOND_SELF_ALWAYS. */
+  public flags: Uint8Array;
   /**
-   * Per path action: does a covering statement reach every resource (ON_ALL_*)? Only the listed
+   * Same layout: does a covering statement reach every resource (ON_ALL_*)? Only the listed
    * matches say it (`onAllResources`), not which paths are open: asked on first use there.
    */
-  onAll?: Uint8Array;
-  /** The statements covering `iam:PassRole` (the shared empty array until one does). */
-  passRole: PassRoleFact[];
+  public onAll: Uint8Array;
   /**
-   * Masks over the path actions (EscalationIndex.maskWords words each): the actions with
-   * BEYOND_SELF_ALWAYS, then those some covering statement gives on one non-self resource only.
+   * Row r's masks over the path actions at r·2·maskWords: the actions with BEYOND_SELF_ALWAYS, then
+   * those some covering statement gives on one non-self resource only.
    */
-  masks: Int32Array;
+  public masks: Int32Array;
+  /** The row's statements covering `iam:PassRole` (undefined when none does). */
+  public readonly passRole: (PassRoleFact[] | undefined)[] = [];
   /**
-   * Those one-resource grants by resource: each distinct resource with the mask of the actions
-   * given on it alone (usually one: `*`). Self-service for the principal with that ARN alone.
-   * The shared empty array until there is one.
+   * The one-resource grants by resource: row r's are entries [selfOnlyStart[r], selfOnlyStart[r + 1]),
+   * each a distinct resource (usually one: `*`) with the mask of the actions given on it alone
+   * (entry j's at j·maskWords). Self-service for the principal with that ARN alone.
    */
-  selfOnlyByArn: SelfOnlyGrants[];
+  public selfOnlyStart: Int32Array = new Int32Array(1025);
+  public readonly selfOnlyArn: string[] = [];
+  public selfOnlyMask: Int32Array;
+  public constructor(
+    public readonly actions: number,
+    public readonly maskWords: number,
+  ) {
+    this.flags = new Uint8Array(256 * actions);
+    this.onAll = new Uint8Array(256 * actions);
+    this.masks = new Int32Array(256 * 2 * maskWords);
+    this.selfOnlyMask = new Int32Array(256 * maskWords);
+  }
+
+  /** A new, empty row (its one-resource grants start at the current end). */
+  public newRow(): number {
+    const r = this.rows++;
+    if (this.rows * this.actions > this.flags.length) {
+      this.flags = grownBytes(this.flags, this.rows * this.actions);
+      this.onAll = grownBytes(this.onAll, this.rows * this.actions);
+    }
+    if (this.rows * 2 * this.maskWords > this.masks.length) this.masks = grownWords(this.masks, this.rows * 2 * this.maskWords);
+    if (this.rows + 1 > this.selfOnlyStart.length) this.selfOnlyStart = grownWords(this.selfOnlyStart, this.rows + 1);
+    this.selfOnlyStart[r] = this.selfOnlyArn.length;
+    this.selfOnlyStart[r + 1] = this.selfOnlyArn.length;
+    this.passRole.push(undefined);
+    return r;
+  }
+
+  /** The entry of `arn` among row r's one-resource grants (the row being built: added when new). */
+  public selfOnlyEntry(r: number, arn: string): number {
+    const end = this.selfOnlyArn.length;
+    for (let j = this.selfOnlyStart[r]!; j < end; j++) if (this.selfOnlyArn[j] === arn) return j;
+    this.selfOnlyArn.push(arn);
+    if ((end + 1) * this.maskWords > this.selfOnlyMask.length) this.selfOnlyMask = grownWords(this.selfOnlyMask, (end + 1) * this.maskWords);
+    this.selfOnlyStart[r + 1] = end + 1;
+    return end;
+  }
 }
 
-interface SelfOnlyGrants {
-  arn: string;
-  mask: Int32Array;
-}
+const NO_ROW = -1;
 
-/** A list that grants no path action: shared (never mutated; heldPaths skips it). */
-const NO_PATH_ACTION: ListEscalation = { flags: new Uint8Array(0), passRole: [], masks: new Int32Array(0), selfOnlyByArn: [] };
-/** The empty passRole / selfOnlyByArn of a list until it has one (never pushed to: replaced). */
-const NO_PASS_ROLE: PassRoleFact[] = [];
-const NO_SELF_ONLY: SelfOnlyGrants[] = [];
+const grownBytes = (a: Uint8Array, length: number): Uint8Array => {
+  const b = new Uint8Array(Math.max(length, a.length * 2));
+  b.set(a);
+  return b;
+};
+const grownWords = (a: Int32Array, length: number): Int32Array => {
+  const b = new Int32Array(Math.max(length, a.length * 2));
+  b.set(a);
+  return b;
+};
 
-/** Does one of the list's one-resource grants of action `e` name another resource than `arn`? */
-function selfOnlyBeyond(list: ListEscalation, e: number, arn: string): boolean {
-  for (const { arn: other, mask } of list.selfOnlyByArn) if (other !== arn && (mask[e >>> 5]! & (1 << (e & 31))) !== 0) return true;
+/** Does one of row r's one-resource grants of action `e` name another resource than `arn`? */
+function selfOnlyBeyond(facts: ListFacts, r: number, e: number, arn: string): boolean {
+  const words = facts.maskWords;
+  for (let j = facts.selfOnlyStart[r]!; j < facts.selfOnlyStart[r + 1]!; j++) {
+    if (facts.selfOnlyArn[j] !== arn && (facts.selfOnlyMask[j * words + (e >>> 5)]! & (1 << (e & 31))) !== 0) return true;
+  }
   return false;
 }
 
@@ -334,10 +379,11 @@ function reachesAll(s: NormalizedStatement, e: number, id: number, index: Escala
   return reach[e] === 2;
 }
 
-/** Does a statement of the list that covers path action `e` reach every resource of it? (memoised on the list's facts) */
-function listOnAll(list: ListEscalation, statements: readonly NormalizedStatement[], e: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
-  const onAll = (list.onAll ??= bytesFromChunk(index.ids.length));
-  if (onAll[e] === ON_ALL_UNKNOWN) {
+/** Does a statement of the list (row r) that covers path action `e` reach every resource of it? (memoised in the row) */
+function listOnAll(facts: ListFacts, r: number, statements: readonly NormalizedStatement[], e: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
+  const onAll = facts.onAll;
+  const at = r * facts.actions + e;
+  if (onAll[at] === ON_ALL_UNKNOWN) {
     const id = index.ids[e]!;
     const slot = calc.listSlotOf(statements);
     let yes = false;
@@ -345,17 +391,9 @@ function listOnAll(list: ListEscalation, statements: readonly NormalizedStatemen
       const s = statements[i]!;
       if (s.effect === 'Allow' && (calc.statementBitsOfWord(slot, i, id >>> 5) & (1 << (id & 31))) !== 0 && reachesAll(s, e, id, index, calc)) yes = true;
     }
-    onAll[e] = yes ? ON_ALL_YES : ON_ALL_NO;
+    onAll[at] = yes ? ON_ALL_YES : ON_ALL_NO;
   }
-  return onAll[e] === ON_ALL_YES;
-}
-
-/** The entry of `arn` among a list's one-resource grants (added when new). */
-function selfOnlyGrants(byArn: SelfOnlyGrants[], arn: string, words: number): SelfOnlyGrants {
-  for (const g of byArn) if (g.arn === arn) return g;
-  const g = { arn, mask: new Int32Array(words) };
-  byArn.push(g);
-  return g;
+  return onAll[at] === ON_ALL_YES;
 }
 
 /**
@@ -363,39 +401,40 @@ function selfOnlyGrants(byArn: SelfOnlyGrants[], arn: string, words: number): Se
  * finished analysis, its arenas, tens of MB, alive in a warm Lambda container until the next
  * one): each list's facts by the calculator's slot of the list (no lookup by list object).
  */
-const listMemos = new WeakMap<BreadthCalculator, (ListEscalation | undefined)[]>();
+const listFactsByCalc = new WeakMap<BreadthCalculator, ListFacts>();
 
-function listMemo(calc: BreadthCalculator): (ListEscalation | undefined)[] {
-  let memo = listMemos.get(calc);
-  if (!memo) {
-    memo = [];
-    listMemos.set(calc, memo);
+function listFactsOf(calc: BreadthCalculator, index: EscalationIndex): ListFacts {
+  let facts = listFactsByCalc.get(calc);
+  if (!facts) {
+    facts = new ListFacts(index.ids.length, index.maskWords);
+    listFactsByCalc.set(calc, facts);
   }
-  return memo;
+  return facts;
 }
 
-function listEscalation(statements: readonly NormalizedStatement[], index: EscalationIndex, calc: BreadthCalculator, memo: (ListEscalation | undefined)[]): ListEscalation {
+/** The row of the list's facts, or NO_ROW when it grants no path action. */
+function listEscalation(statements: readonly NormalizedStatement[], index: EscalationIndex, calc: BreadthCalculator, facts: ListFacts): number {
   const slot = calc.listSlotOf(statements);
-  // Slots are dense (0, 1, 2…): fill up to the slot so the array stays a plain list, never a dictionary.
-  while (memo.length <= slot) memo.push(undefined);
-  let out = memo[slot];
-  if (out) return out;
-  // Most lists grant no path action at all (their Allow masks miss every path word): one shared answer.
+  if (slot >= facts.rowOfSlot.length) facts.rowOfSlot = grownWords(facts.rowOfSlot, slot + 1);
+  const known = facts.rowOfSlot[slot]!;
+  if (known !== 0) return known - 2;
+  // Most lists grant no path action at all (their Allow masks miss every path word).
   if (!calc.listAllowTouchesAt(slot, index.wordSlot)) {
-    memo[slot] = NO_PATH_ACTION;
-    return NO_PATH_ACTION;
+    facts.rowOfSlot[slot] = NO_ROW + 2;
+    return NO_ROW;
   }
   const maskWords = index.maskWords;
-  out = { flags: bytesFromChunk(index.ids.length), passRole: NO_PASS_ROLE, masks: new Int32Array(2 * maskWords), selfOnlyByArn: NO_SELF_ONLY };
-  const { flags, masks } = out;
+  const r = facts.newRow();
+  const flagsAt = r * facts.actions;
+  const masksAt = r * 2 * maskWords;
+  const { flags, masks } = facts;
   const { words, byWord, ids } = index;
-  // The action sets the list's fold gave its statements (no lookup per statement).
   // The action sets the list's fold gave its statements, read from the calculator's arena.
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i]!;
     if (s.effect !== 'Allow') continue;
     let reach: string | undefined | typeof BEYOND_SELF_ALWAYS | null = null;
-    let selfOnly: SelfOnlyGrants | undefined;
+    let selfOnly = -1;
     // Few words in the statement (an explicit list): visit them; many (NotAction): look the path words up.
     const wordCount = calc.statementWordCountAt(slot, i);
     const few = wordCount < words.length;
@@ -412,28 +451,22 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
         if ((bits & (1 << (id & 31))) === 0) continue;
         if (reach === null) reach = statementReach(s);
         const bit = 1 << (e & 31);
-        let f = flags[e]! | COVERS;
+        let f = flags[flagsAt + e]! | COVERS;
         if (reach === BEYOND_SELF_ALWAYS) {
           f |= BEYOND_SELF_ALWAYS;
-          masks[e >>> 5]! |= bit;
+          masks[masksAt + (e >>> 5)]! |= bit;
         } else if (reach !== undefined) {
-          if (!selfOnly) {
-            if (out.selfOnlyByArn === NO_SELF_ONLY) out.selfOnlyByArn = [];
-            selfOnly = selfOnlyGrants(out.selfOnlyByArn, reach, maskWords);
-          }
-          selfOnly.mask[e >>> 5]! |= bit;
-          masks[maskWords + (e >>> 5)]! |= bit;
+          if (selfOnly < 0) selfOnly = facts.selfOnlyEntry(r, reach);
+          facts.selfOnlyMask[selfOnly * maskWords + (e >>> 5)]! |= bit;
+          masks[masksAt + maskWords + (e >>> 5)]! |= bit;
         }
-        flags[e] = f;
-        if (e === index.passRole) {
-          if (out.passRole === NO_PASS_ROLE) out.passRole = [];
-          out.passRole.push(passRoleFact(s));
-        }
+        flags[flagsAt + e] = f;
+        if (e === index.passRole) (facts.passRole[r] ??= []).push(passRoleFact(s));
       }
     }
   }
-  memo[slot] = out;
-  return out;
+  facts.rowOfSlot[slot] = r + 2;
+  return r;
 }
 
 interface GrantDetails {
@@ -554,9 +587,11 @@ function walkPath(k: number, held: HeldActions, index: EscalationIndex, detailsO
   }
 }
 
-// heldPaths' state (it is not re-entered): the lists' facts (the first setFactCount entries; the
-// rest are stale), and masks over the path actions (maskWords words each, at these offsets).
-const setFacts: ListEscalation[] = [];
+// heldPaths' state (it is not re-entered): the calculator's list facts and the set's lists' rows
+// there (the first setFactCount entries; the rest are stale), and masks over the path actions
+// (maskWords words each, at these offsets).
+let setListFacts: ListFacts | undefined;
+let setFacts = new Int32Array(64);
 let setFactCount = 0;
 let setMasks = new Int32Array(0);
 const HELD_ANY = 0;
@@ -575,7 +610,10 @@ let setPassRoleCount = -1;
 function passRolesOfSet(): PassRoleFact[] {
   if (setPassRoleCount < 0) {
     setPassRoleCount = 0;
-    for (let i = 0; i < setFactCount; i++) for (const fact of setFacts[i]!.passRole) setPassRoles[setPassRoleCount++] = fact;
+    for (let i = 0; i < setFactCount; i++) {
+      const facts = setListFacts!.passRole[setFacts[i]!];
+      if (facts) for (const fact of facts) setPassRoles[setPassRoleCount++] = fact;
+    }
     setPassRoles.length = setPassRoleCount;
   }
   return setPassRoles;
@@ -608,24 +646,24 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
   setFactCount = 0;
   setPassRoleCount = -1;
   // Lists granting no path action add nothing to any action's facts.
-  const memo = listMemo(calc);
+  const facts = (setListFacts = listFactsOf(calc, index));
+  if (setFacts.length < lists.length) setFacts = new Int32Array(lists.length * 2);
   for (const list of lists) {
-    const facts = listEscalation(list, index, calc, memo);
-    if (facts !== NO_PATH_ACTION) setFacts[setFactCount++] = facts;
+    const r = listEscalation(list, index, calc, facts);
+    if (r !== NO_ROW) setFacts[setFactCount++] = r;
   }
+  const { masks: listMasks, selfOnlyStart, selfOnlyArn, selfOnlyMask } = facts;
   for (let i = 0; i < setFactCount; i++) {
-    const list = setFacts[i]!;
-    const listMasks = list.masks;
+    const r = setFacts[i]!;
+    const at = r * 2 * words;
     for (let w = 0; w < words; w++) {
-      masks[BEYOND * words + w]! |= listMasks[w]!;
-      masks[SELF_ONLY * words + w]! |= listMasks[words + w]!;
+      masks[BEYOND * words + w]! |= listMasks[at + w]!;
+      masks[SELF_ONLY * words + w]! |= listMasks[at + words + w]!;
     }
     // A grant on one resource reaches beyond self unless that resource is this ARN.
-    const byArn = list.selfOnlyByArn;
-    for (let g = 0; g < byArn.length; g++) {
-      const grants = byArn[g]!;
-      if (grants.arn === arn) continue;
-      for (let w = 0; w < words; w++) masks[BEYOND * words + w]! |= grants.mask[w]!;
+    for (let j = selfOnlyStart[r]!; j < selfOnlyStart[r + 1]!; j++) {
+      if (selfOnlyArn[j] === arn) continue;
+      for (let w = 0; w < words; w++) masks[BEYOND * words + w]! |= selfOnlyMask[j * words + w]!;
     }
   }
   const pathCount = maskedPaths(index);
@@ -752,13 +790,16 @@ function comparedArns(): number {
   for (let w = 0; w < words; w++) any |= setMasks[ASKED * words + w]! & setMasks[SELF_ONLY * words + w]!;
   if (any === 0) return 0;
   let count = 0;
+  const { selfOnlyStart, selfOnlyArn, selfOnlyMask } = setListFacts!;
   for (let i = 0; i < setFactCount; i++) {
-    for (const { arn, mask } of setFacts[i]!.selfOnlyByArn) {
+    const r = setFacts[i]!;
+    for (let g = selfOnlyStart[r]!; g < selfOnlyStart[r + 1]!; g++) {
+      const arn = selfOnlyArn[g]!;
       let seen = false;
       for (let j = 0; j < count && !seen; j++) if (comparedScratch[j] === arn) seen = true;
       if (seen) continue;
       let asked = 0;
-      for (let w = 0; w < words; w++) asked |= mask[w]! & setMasks[ASKED * words + w]!;
+      for (let w = 0; w < words; w++) asked |= selfOnlyMask[g * words + w]! & setMasks[ASKED * words + w]!;
       if (asked !== 0) comparedScratch[count++] = arn;
     }
   }
@@ -772,8 +813,8 @@ function comparedArns(): number {
  */
 export function materializeEscalations(principal: Principal, paths: readonly HeldPath[], held: HeldActions, index: EscalationIndex, calc: BreadthCalculator): EscalationMatch[] {
   const policies = principal.policies;
-  const memo = listMemo(calc);
-  const lists = policies.map((pol) => listEscalation(pol.statements, index, calc, memo));
+  const facts = listFactsOf(calc, index);
+  const rows = policies.map((pol) => listEscalation(pol.statements, index, calc, facts));
   // iam:PassRole alone is in many paths: each action's grants are looked up once.
   const detailsCache: (GrantDetails | undefined)[] = [];
   // Each policy's label once (a group's policy is labelled with a new string).
@@ -783,12 +824,13 @@ export function materializeEscalations(principal: Principal, paths: readonly Hel
     if (d) return d;
     d = { policies: [], beyondSelf: false, onAll: false, passRole: [] };
     for (let i = 0; i < policies.length; i++) {
-      const g = lists[i]!;
-      const f = g.flags[e] ?? 0;
+      const r = rows[i]!;
+      if (r === NO_ROW) continue;
+      const f = facts.flags[r * facts.actions + e]!;
       if (!(f & COVERS)) continue;
-      if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnlyBeyond(g, e, principal.arn))) d.beyondSelf = true;
-      if (!d.onAll && listOnAll(g, policies[i]!.statements, e, index, calc)) d.onAll = true;
-      if (e === index.passRole) for (const fact of g.passRole) d.passRole.push(fact);
+      if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnlyBeyond(facts, r, e, principal.arn))) d.beyondSelf = true;
+      if (!d.onAll && listOnAll(facts, r, policies[i]!.statements, e, index, calc)) d.onAll = true;
+      if (e === index.passRole) for (const fact of facts.passRole[r] ?? []) d.passRole.push(fact);
       d.policies.push((labels[i] ??= policyLabel(policies[i]!)));
     }
     detailsCache[e] = d;
