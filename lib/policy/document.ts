@@ -24,6 +24,16 @@ export interface NormalizedStatement {
    * to. Read by the escalation matcher (a PassRole to Lambda only cannot serve an EC2 path).
    */
   passedToService?: string[];
+  /**
+   * Resolution-local id (0, 1, 2…) of the array consumers read for the action clause, `actions ??
+   * notActions`, when the statement was normalised by a principal resolution (`ClauseTable`),
+   * else -1 (or absent in statements built by hand). Within one resolution identical arrays are
+   * one object (`===`) with one id; an `actions` and a `notActions` array never share either.
+   * Per-resolution memos index dense rows by it (sized by `ClauseTable.actionsCount`).
+   */
+  actionsId?: number;
+  /** The same for `resources ?? notResources` (`ClauseTable.resourcesCount`). */
+  resourcesId?: number;
 }
 
 const asList = (v: string | string[] | undefined): string[] | undefined =>
@@ -37,28 +47,283 @@ const asList = (v: string | string[] | undefined): string[] | undefined =>
 const ALL_RESOURCES: string[] = ['*'];
 
 /**
- * Lower-cased action texts by their original text, shared by the statements normalised with it
- * (one per principal resolution): an account names a few hundred distinct actions in tens of
- * thousands of statements, and each `toLowerCase` of a mixed-case name is a new string that
- * lives as long as the resolution. Each is kept as a one-element list: statements naming one
- * action (a fifth to a quarter of them) share that list as their `actions` instead of one each.
+ * The clause arrays of one principal resolution: identical `actions` / `notActions` /
+ * `resources` / `notResources` arrays of its statements are one shared object with a dense id
+ * (`NormalizedStatement.actionsId` / `resourcesId`). An account repeats a few thousand distinct
+ * lists in tens of thousands of statements (pessimistic mix: 33,430 action arrays, 9,621
+ * distinct; 33,865 resource arrays, 4,900 distinct): consumers that work per array (action
+ * masks, the breadth fold) do it once per distinct list, and one array lives instead of seven.
+ * Lists are told apart by integers and sampled characters, never by a JSON or joined text.
+ * Never mutate a shared array.
  */
-export type LoweredActions = Map<string, string[]>;
+export class ClauseTable {
+  /** Action arrays by id (actions and notActions: kinds never share an array); `actionsCount` of them. */
+  public readonly actionArrays: string[][] = [];
+  /** Resource arrays by id (resources and notResources alike); `resourcesCount` of them. */
+  public readonly resourceArrays: string[][] = [];
+  /** Id per action text as written and per lower-cased text (lower-casing each distinct text once). */
+  private readonly textIds = new Map<string, number>();
+  /** By text id: its lower-cased text, and the id of its one-element `actions` array (-1 until used). */
+  private readonly lowerTexts: string[] = [];
+  private readonly oneActionId: number[] = [];
+  /**
+   * Action lists of two or more texts (or NotAction) by hash, open addressing: what a lookup
+   * reads is in three typed arrays (slot, hash, record of kind, length and text ids), not in
+   * map entries and the arrays themselves (each a cache miss in a table of thousands).
+   */
+  private readonly actionIndex = new IdIndex();
+  private actionRecordAt = new Int32Array(1024);
+  private actionRecords = new Int32Array(4096);
+  private actionRecordTop = 0;
+  /** Resource lists by hash (kind in the hash, compared on the arrays). */
+  private readonly resourceIndex = new IdIndex();
+  private resourceKinds = new Uint8Array(1024);
+  /** Id of `ALL_RESOURCES` in this resolution (-1 until used). */
+  private allResourcesId = -1;
+  private scratch = new Int32Array(16);
 
-export function normalizeStatement(s: PolicyStatement, lowered?: LoweredActions): NormalizedStatement {
+  public get actionsCount(): number {
+    return this.actionArrays.length;
+  }
+
+  public get resourcesCount(): number {
+    return this.resourceArrays.length;
+  }
+
+  /** Id of the (lower-cased) action list of an `Action` (kind 0) or `NotAction` (kind 1) clause. */
+  public actionsIdOf(v: string | string[], kind: number): number {
+    if (!Array.isArray(v)) return kind === 0 ? this.oneActionIdOf(this.textIdOf(v)) : this.actionListId(v, 1, kind);
+    if (v.length === 1 && kind === 0) return this.oneActionIdOf(this.textIdOf(v[0]!));
+    return this.actionListId(v, v.length, kind);
+  }
+
+  /** One action (a quarter of the statements): the text's own list, no hash lookup. */
+  private oneActionIdOf(tid: number): number {
+    let id = this.oneActionId[tid]!;
+    if (id < 0) {
+      id = this.actionArrays.length;
+      this.actionArrays.push([this.lowerTexts[tid]!]);
+      this.oneActionId[tid] = id;
+    }
+    return id;
+  }
+
+  private actionListId(v: string | string[], n: number, kind: number): number {
+    if (this.scratch.length < n) this.scratch = new Int32Array(Math.max(n, 2 * this.scratch.length));
+    const ids = this.scratch;
+    if (!Array.isArray(v)) ids[0] = this.textIdOf(v);
+    else for (let i = 0; i < n; i++) ids[i] = this.textIdOf(v[i]!);
+    let h = Math.imul(n + 1, 0x9e3779b1) ^ kind;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ ids[i]!, 0x01000193);
+    const index = this.actionIndex;
+    const records = this.actionRecords;
+    index.first(h);
+    for (let id = index.next(); id >= 0; id = index.next()) {
+      const r = this.actionRecordAt[id]!;
+      if (records[r] !== kind || records[r + 1] !== n) continue;
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = records[r + 2 + i] === ids[i];
+      if (same) return id;
+    }
+    const at = index.free;
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) out[i] = this.lowerTexts[ids[i]!]!;
+    const id = this.actionArrays.length;
+    this.actionArrays.push(out);
+    if (this.actionRecordAt.length <= id) this.actionRecordAt = grown(this.actionRecordAt, id + 1);
+    const r = this.actionRecordTop;
+    if (this.actionRecords.length < r + 2 + n) this.actionRecords = grown(this.actionRecords, r + 2 + n);
+    this.actionRecordAt[id] = r;
+    this.actionRecords[r] = kind;
+    this.actionRecords[r + 1] = n;
+    for (let i = 0; i < n; i++) this.actionRecords[r + 2 + i] = ids[i]!;
+    this.actionRecordTop = r + 2 + n;
+    index.insert(at, h, id);
+    return id;
+  }
+
+  /** The id of the text's lower-cased form (texts differing only in case share it, and so their lists). */
+  private textIdOf(text: string): number {
+    let tid = this.textIds.get(text);
+    if (tid === undefined) {
+      const lower = text.toLowerCase();
+      tid = lower === text ? undefined : this.textIds.get(lower);
+      if (tid === undefined) {
+        tid = this.lowerTexts.length;
+        this.lowerTexts.push(lower);
+        this.oneActionId.push(-1);
+        this.textIds.set(lower, tid);
+      }
+      this.textIds.set(text, tid);
+    }
+    return tid;
+  }
+
+  /** Id of the list of a `Resource` (kind 0) or `NotResource` (kind 1) clause (texts kept as written). */
+  public resourcesIdOf(v: string | string[], kind: number): number {
+    const single = !Array.isArray(v);
+    if (kind === 0 && (single ? v === '*' : v.length === 1 && v[0] === '*')) {
+      if (this.allResourcesId < 0) this.allResourcesId = this.newResourceArray(ALL_RESOURCES, 0);
+      return this.allResourcesId;
+    }
+    const n = single ? 1 : v.length;
+    let h = Math.imul(n + 1, 0x9e3779b1) ^ kind;
+    if (single) h = Math.imul(h ^ sampledHash(v), 0x01000193);
+    else for (let i = 0; i < n; i++) h = Math.imul(h ^ sampledHash(v[i]!), 0x01000193);
+    const index = this.resourceIndex;
+    index.first(h);
+    for (let id = index.next(); id >= 0; id = index.next()) {
+      if (this.resourceKinds[id] !== kind) continue;
+      const list = this.resourceArrays[id]!;
+      if (list.length === n && (single ? list[0] === v : sameTexts(list, v))) return id;
+    }
+    const at = index.free;
+    // The snapshot's own array when it has one (as before: never mutated), else a one-element list.
+    const id = this.newResourceArray(single ? [v] : v, kind);
+    index.insert(at, h, id);
+    return id;
+  }
+
+  private newResourceArray(list: string[], kind: number): number {
+    const id = this.resourceArrays.length;
+    this.resourceArrays.push(list);
+    if (this.resourceKinds.length <= id) {
+      const k = new Uint8Array(2 * this.resourceKinds.length);
+      k.set(this.resourceKinds);
+      this.resourceKinds = k;
+    }
+    this.resourceKinds[id] = kind;
+    return id;
+  }
+}
+
+/** A larger copy of `a` (at least `n` entries). */
+function grown(a: Int32Array, n: number) {
+  const b = new Int32Array(Math.max(n, 2 * a.length));
+  b.set(a);
+  return b;
+}
+
+/**
+ * Ids by a 32-bit hash, open addressing with linear probing in one typed array (slot: id + 1,
+ * 0 empty) plus each id's full hash: a lookup reads a slot and a hash per candidate, and only
+ * candidates with the same full hash are compared. `first(h)` starts a lookup, `next()` gives
+ * the candidates with hash `h` (-1 at the end, leaving `free` at the empty slot reached), and
+ * `insert(free, h, id)` adds one.
+ */
+class IdIndex {
+  private slots = new Int32Array(1024);
+  private hashes = new Int32Array(1024);
+  private count = 0;
+  private probe = 0;
+  private hash = 0;
+  /** The empty slot where the last lookup ended. */
+  public free = 0;
+
+  public first(h: number): void {
+    this.hash = h;
+    this.probe = h & (this.slots.length - 1);
+  }
+
+  public next(): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let p = this.probe; ; p = (p + 1) & mask) {
+      const v = slots[p]!;
+      if (v === 0) {
+        this.free = p;
+        return -1;
+      }
+      if (this.hashes[v - 1] === this.hash) {
+        this.probe = (p + 1) & mask;
+        return v - 1;
+      }
+    }
+  }
+
+  public insert(at: number, h: number, id: number): void {
+    if (this.hashes.length <= id) this.hashes = grown(this.hashes, id + 1);
+    this.hashes[id] = h;
+    this.slots[at] = id + 1;
+    // At most half full: probes stay short.
+    if (++this.count * 2 > this.slots.length) this.rehash();
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = slots.length - 1;
+    for (let i = 0; i < old.length; i++) {
+      const v = old[i]!;
+      if (v === 0) continue;
+      let p = this.hashes[v - 1]! & mask;
+      while (slots[p] !== 0) p = (p + 1) & mask;
+      slots[p] = v;
+    }
+    this.slots = slots;
+  }
+}
+
+/** Are the lists, of equal length, equal text by text? */
+function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * A hash of the length and up to 16 characters of the text: the last twelve (ARNs differ at the
+ * end) and four spread over it. Constant work per text; lists with equal hashes are compared.
+ */
+function sampledHash(t: string): number {
+  const n = t.length;
+  let h = Math.imul(n, 0x01000193);
+  for (let i = n > 12 ? n - 12 : 0; i < n; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+  if (n > 16) {
+    h = Math.imul(h ^ t.charCodeAt(n >>> 1), 0x01000193);
+    h = Math.imul(h ^ t.charCodeAt(n >>> 2), 0x01000193);
+    h = Math.imul(h ^ t.charCodeAt((n >>> 1) + (n >>> 2)), 0x01000193);
+    h = Math.imul(h ^ t.charCodeAt(n >>> 3), 0x01000193);
+  }
+  return h;
+}
+
+export function normalizeStatement(s: PolicyStatement, table?: ClauseTable): NormalizedStatement {
   // One object literal with every key (absent clauses are `undefined`), not conditional
   // spreads: no intermediate objects, and every statement shares one hidden class, so the
   // hot loops that read them stay monomorphic. `undefined` keys read, compare and
   // serialise (JSON) exactly as absent ones.
+  if (table !== undefined) return normalizeShared(s, table);
   return {
     // No `Sid`: nothing reads it, and each field is kept by tens of thousands of statements.
     effect: s.Effect,
-    actions: s.Action === undefined ? undefined : lowerList(s.Action, lowered),
-    notActions: s.NotAction === undefined ? undefined : lowerList(s.NotAction, lowered),
+    actions: s.Action === undefined ? undefined : lowerList(s.Action),
+    notActions: s.NotAction === undefined ? undefined : lowerList(s.NotAction),
     resources: s.Resource === '*' ? ALL_RESOURCES : asList(s.Resource),
     notResources: asList(s.NotResource),
     conditional: s.Condition !== undefined && hasOwnKey(s.Condition),
     passedToService: s.Condition === undefined ? undefined : passedToServiceOf(s.Condition),
+    actionsId: -1,
+    resourcesId: -1,
+  };
+}
+
+/** `normalizeStatement` with the resolution's shared clause arrays and their ids. */
+function normalizeShared(s: PolicyStatement, table: ClauseTable): NormalizedStatement {
+  const actionsId = s.Action !== undefined ? table.actionsIdOf(s.Action, 0) : -1;
+  const notActionsId = s.NotAction !== undefined ? table.actionsIdOf(s.NotAction, 1) : -1;
+  const resourcesId = s.Resource !== undefined ? table.resourcesIdOf(s.Resource, 0) : -1;
+  const notResourcesId = s.NotResource !== undefined ? table.resourcesIdOf(s.NotResource, 1) : -1;
+  return {
+    effect: s.Effect,
+    actions: actionsId < 0 ? undefined : table.actionArrays[actionsId],
+    notActions: notActionsId < 0 ? undefined : table.actionArrays[notActionsId],
+    resources: resourcesId < 0 ? undefined : table.resourceArrays[resourcesId],
+    notResources: notResourcesId < 0 ? undefined : table.resourceArrays[notResourcesId],
+    conditional: s.Condition !== undefined && hasOwnKey(s.Condition),
+    passedToService: s.Condition === undefined ? undefined : passedToServiceOf(s.Condition),
+    // What consumers read: `actions ?? notActions`, `resources ?? notResources`.
+    actionsId: actionsId >= 0 ? actionsId : notActionsId,
+    resourcesId: resourcesId >= 0 ? resourcesId : notResourcesId,
   };
 }
 
@@ -85,36 +350,19 @@ function passedToServiceOf(condition: Record<string, unknown>): string[] | undef
   return values;
 }
 
-function lowerList(v: string | string[], lowered: LoweredActions | undefined): string[] {
-  if (lowered === undefined) {
-    if (!Array.isArray(v)) return [v.toLowerCase()];
-    const out = new Array<string>(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = v[i]!.toLowerCase();
-    return out;
-  }
-  if (!Array.isArray(v)) return loweredOne(v, lowered);
-  if (v.length === 1) return loweredOne(v[0]!, lowered);
+function lowerList(v: string | string[]): string[] {
+  if (!Array.isArray(v)) return [v.toLowerCase()];
   const out = new Array<string>(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = loweredOne(v[i]!, lowered)[0]!;
+  for (let i = 0; i < v.length; i++) out[i] = v[i]!.toLowerCase();
   return out;
 }
 
-/** The shared one-element list of the lower-cased text (see `LoweredActions`). */
-function loweredOne(text: string, lowered: LoweredActions): string[] {
-  let one = lowered.get(text);
-  if (one === undefined) {
-    one = [text.toLowerCase()];
-    lowered.set(text, one);
-  }
-  return one;
-}
-
-/** The document's statements, normalised (`lowered`: see `LoweredActions`). */
-export function statementsOf(doc: PolicyDocument, lowered?: LoweredActions): NormalizedStatement[] {
-  if (!Array.isArray(doc.Statement)) return [normalizeStatement(doc.Statement, lowered)];
+/** The document's statements, normalised (with a resolution's shared clause arrays when given: see `ClauseTable`). */
+export function statementsOf(doc: PolicyDocument, table?: ClauseTable): NormalizedStatement[] {
+  if (!Array.isArray(doc.Statement)) return [normalizeStatement(doc.Statement, table)];
   const list = doc.Statement;
   const out = new Array<NormalizedStatement>(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = normalizeStatement(list[i]!, lowered);
+  for (let i = 0; i < list.length; i++) out[i] = normalizeStatement(list[i]!, table);
   return out;
 }
 
@@ -161,6 +409,9 @@ export function statementCoversLowerAction(s: NormalizedStatement, lowerAction: 
 /** Longest action list `statementActionMask` answers for (bits of a 32-bit integer, sign bit unused). */
 export const MAX_MASK_ACTIONS = 30;
 
+/** Set in a `statementActionMask` row entry that holds an answer (bit 30: masks use bits 0–29). */
+const MASK_KNOWN = 1 << 30;
+
 /** Per action-list key: pattern text → bit mask of the list's actions the pattern matches. */
 const patternMasks = new Map<string, Map<string, number>>();
 
@@ -169,27 +420,36 @@ const patternMasks = new Map<string, Map<string, number>>();
  * `MAX_MASK_ACTIONS` actions, lower-cased, named by `listKey`: equal keys, equal actions).
  * Each pattern text is matched against the list once and then looked up: rules probing a
  * dozen actions on every statement of an account match a few thousand distinct patterns,
- * not every pattern of every statement against every action.
+ * not every pattern of every statement against every action. With `row` (one per resolution
+ * and key, `ClauseTable.actionsCount` entries, zeroed), the answer per clause array is kept at
+ * the statement's `actionsId`: statements sharing an array ask its patterns once.
  */
-export function statementActionMask(s: NormalizedStatement, lowerActions: readonly string[], listKey: string): number {
+export function statementActionMask(s: NormalizedStatement, lowerActions: readonly string[], listKey: string, row?: Int32Array): number {
   const patterns = s.actions ?? s.notActions;
   if (!patterns) return 0;
-  let byPattern = patternMasks.get(listKey);
-  if (!byPattern) {
-    if (patternMasks.size > 1_000) patternMasks.clear();
-    byPattern = new Map();
-    patternMasks.set(listKey, byPattern);
-  }
-  let mask = 0;
-  for (let p = 0; p < patterns.length; p++) {
-    const pattern = patterns[p]!;
-    let m = byPattern.get(pattern);
-    if (m === undefined) {
-      m = 0;
-      for (let i = 0; i < lowerActions.length; i++) if (matchLower(pattern, lowerActions[i]!)) m |= 1 << i;
-      byPattern.set(pattern, m);
+  // A statement of the row's resolution (ids are local to it; the bound only guards misuse).
+  const id = row === undefined || s.actionsId === undefined || s.actionsId >= row.length ? -1 : s.actionsId;
+  let mask: number;
+  if (id >= 0 && row![id] !== 0) mask = row![id]! & ~MASK_KNOWN;
+  else {
+    let byPattern = patternMasks.get(listKey);
+    if (!byPattern) {
+      if (patternMasks.size > 1_000) patternMasks.clear();
+      byPattern = new Map();
+      patternMasks.set(listKey, byPattern);
     }
-    mask |= m;
+    mask = 0;
+    for (let p = 0; p < patterns.length; p++) {
+      const pattern = patterns[p]!;
+      let m = byPattern.get(pattern);
+      if (m === undefined) {
+        m = 0;
+        for (let i = 0; i < lowerActions.length; i++) if (matchLower(pattern, lowerActions[i]!)) m |= 1 << i;
+        byPattern.set(pattern, m);
+      }
+      mask |= m;
+    }
+    if (id >= 0) row![id] = mask | MASK_KNOWN;
   }
   // NotAction: every action of the list that no listed pattern matches.
   return s.actions ? mask : ~mask & ((1 << lowerActions.length) - 1);

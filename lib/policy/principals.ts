@@ -14,7 +14,7 @@ import {
   MAX_MASK_ACTIONS,
   statementCoversResource,
   wildcardMatch,
-  type LoweredActions,
+  ClauseTable,
   type NormalizedStatement,
 } from './document';
 import { jsonHash, sameJson } from './json-equal';
@@ -120,6 +120,10 @@ class ResolutionMemo {
   /** Lists and sets of the resolution (known once it is complete; rows are created after). */
   public listCount = 0;
   public setCount = 0;
+  /** How many shared action arrays the resolution's statements have (`NormalizedStatement.actionsId` < it). */
+  public actionsCount = 0;
+  /** Per `maskKeyOf` key: `statementActionMask`'s answers by action-array id. */
+  public readonly maskRows: (Int32Array | undefined)[] = [];
   /** Per memo slot (`slotOf`), per local list id. */
   public readonly listRows: ((Uint8Array | null | undefined)[] | undefined)[] = [];
   /** Per `listTypeFlagsMany` key slot (lib/policy/evaluate.ts), per local list id. */
@@ -136,6 +140,19 @@ class ResolutionMemo {
 
 /** A row of `n` empty entries, allocated once at its size (written by index afterwards, never grown). */
 const emptyRow = <T>(n: number): (T | undefined)[] => new Array<T | undefined>(n).fill(undefined);
+
+/** One small integer per action-list key asked through `statementActionMask` rows. */
+const maskKeys = new Map<string, number>();
+
+/** The resolution's `statementActionMask` row for the action-list key (see `ResolutionMemo.maskRows`). */
+function maskRowOf(memo: ResolutionMemo, listKey: string): Int32Array {
+  let k = maskKeys.get(listKey);
+  if (k === undefined) {
+    k = maskKeys.size;
+    maskKeys.set(listKey, k);
+  }
+  return (memo.maskRows[k] ??= new Int32Array(memo.actionsCount));
+}
 
 const listRowOf = (memo: ResolutionMemo, slot: number): (Uint8Array | null | undefined)[] => (memo.listRows[slot] ??= emptyRow(memo.listCount));
 const setRowOf = (memo: ResolutionMemo, slot: number): (readonly Decision[] | undefined)[] => (memo.setRows[slot] ??= emptyRow(memo.setCount));
@@ -273,7 +290,7 @@ interface Indexes {
   /** Inline documents by `jsonHash`: inline policies with the same JSON text share one statement list. */
   inlineByHash: Map<number, InlineEntry[]>;
   /** Lower-cased action texts shared by every statement of the resolution. */
-  lowered: LoweredActions;
+  lowered: ClauseTable;
   /** Every list entry, by local id. */
   entries: ListEntry[];
   /** Sets by a hash of their sorted list ids and boundary id (`policySetOf`). */
@@ -340,7 +357,7 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     managed,
     groups,
     inlineByHash: new Map(),
-    lowered: new Map(),
+    lowered: new ClauseTable(),
     entries: [],
     sets: new Map(),
     setCount: 0,
@@ -708,6 +725,7 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
   }
   idx.memo.listCount = idx.entries.length;
   idx.memo.setCount = idx.setCount;
+  idx.memo.actionsCount = idx.lowered.actionsCount;
   return principals;
 }
 
@@ -871,16 +889,17 @@ function flagsOfManyAt(
   resource: string,
   listKey: string,
   slot: number,
+  maskRow?: Int32Array,
 ): Uint8Array | null {
   let flags = row[lid];
   if (flags === undefined) {
-    flags = computeFlagsOfMany(statements, actions, resource, listKey, slot);
+    flags = computeFlagsOfMany(statements, actions, resource, listKey, slot, maskRow);
     row[lid] = flags;
   }
   return flags;
 }
 
-function computeFlagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, listKey: string, slot: number): Uint8Array | null {
+function computeFlagsOfMany(statements: readonly NormalizedStatement[], actions: readonly string[], resource: string, listKey: string, slot: number, maskRow?: Int32Array): Uint8Array | null {
   let built: Uint8Array | null = null;
   const lowerActions = loweredActions(actions, listKey);
   const lowerResource = resource === '*' ? resource : (slotLowerResources[slot] ??= resource.toLowerCase());
@@ -889,7 +908,7 @@ function computeFlagsOfMany(statements: readonly NormalizedStatement[], actions:
     const st = statements[si]!;
     // Actions first: most statements cover none of the probed actions, and then the
     // resource is never matched.
-    const mask = useMask ? statementActionMask(st, lowerActions, listKey) : -1;
+    const mask = useMask ? statementActionMask(st, lowerActions, listKey, maskRow) : -1;
     if (mask === 0) continue;
     const bit = st.effect === 'Deny' ? (st.conditional ? CONDITIONAL_DENY : DENY) : st.conditional ? CONDITIONAL_ALLOW : ALLOW;
     let resourceCovered: boolean | undefined;
@@ -958,12 +977,12 @@ function listNamesAny(statements: readonly NormalizedStatement[], actions: reado
 }
 
 /** `COVERS` when some statement of the list names one of the actions, else null. */
-function namesAny(statements: readonly NormalizedStatement[], actions: readonly string[], listKey: string): Uint8Array | null {
+function namesAny(statements: readonly NormalizedStatement[], actions: readonly string[], listKey: string, maskRow?: Int32Array): Uint8Array | null {
   const lowerActions = loweredActions(actions, listKey);
   const useMask = lowerActions.length <= MAX_MASK_ACTIONS;
   for (let i = 0; i < statements.length; i++) {
     const st = statements[i]!;
-    if (useMask ? statementActionMask(st, lowerActions, listKey) !== 0 : lowerActions.some((a) => statementCoversLowerAction(st, a))) return COVERS;
+    if (useMask ? statementActionMask(st, lowerActions, listKey, maskRow) !== 0 : lowerActions.some((a) => statementCoversLowerAction(st, a))) return COVERS;
   }
   return null;
 }
@@ -981,11 +1000,12 @@ export function policySetMayGrant(p: Principal, actions: readonly string[]): boo
   const set = p.policySet;
   if (set instanceof ResolvedSet) {
     const row = listRowOf(set.memo, slot);
+    let maskRow: Int32Array | undefined;
     for (let i = 0; i < set.lists.length; i++) {
       const lid = set.listIdAt(i);
       let found = row[lid];
       if (found === undefined) {
-        found = namesAny(set.lists[i]!, actions, key);
+        found = namesAny(set.lists[i]!, actions, key, (maskRow ??= maskRowOf(set.memo, key)));
         row[lid] = found;
       }
       if (found !== null) return true;
@@ -1031,7 +1051,7 @@ export function grantingPoliciesForAny(p: Principal, actions: readonly string[],
     let grants: boolean;
     if (resource === '*') grants = lid < 0 ? listAllowsAnyOnAllMany(pol.statements, actions, key, mask) : listAllowsAnyOnAllMany(pol.statements, actions, key, mask, set, lid);
     else {
-      const flags = row && lid >= 0 ? flagsOfManyAt(row, lid, pol.statements, actions, resource, key, slot) : flagsOfMany(pol.statements, actions, resource, key, slot);
+      const flags = row && lid >= 0 ? flagsOfManyAt(row, lid, pol.statements, actions, resource, key, slot, maskRowOf(set!.memo, key)) : flagsOfMany(pol.statements, actions, resource, key, slot);
       grants = false;
       if (flags) for (let a = 0; a < flags.length && !grants; a++) if ((mask === undefined || mask[a] === true) && (flags[a]! & (ALLOW | CONDITIONAL_ALLOW)) !== 0) grants = true;
     }
@@ -1121,9 +1141,10 @@ function decideManyUncached(set: PolicySet, actions: readonly string[], resource
   const { lists, boundary } = set;
   const resolved = set instanceof ResolvedSet ? set : undefined;
   const row = resolved ? listRowOf(resolved.memo, slot) : undefined;
+  const maskRow = resolved ? maskRowOf(resolved.memo, key) : undefined;
   let acc: Uint8Array | undefined;
   for (let l = 0; l < lists.length; l++) {
-    const f = row ? flagsOfManyAt(row, resolved!.listIdAt(l), lists[l]!, actions, resource, key, slot) : flagsOfMany(lists[l]!, actions, resource, key, slot);
+    const f = row ? flagsOfManyAt(row, resolved!.listIdAt(l), lists[l]!, actions, resource, key, slot, maskRow) : flagsOfMany(lists[l]!, actions, resource, key, slot);
     if (f) {
       acc ??= accScratch(actions.length);
       for (let i = 0; i < actions.length; i += 1) acc[i]! |= f[i]!;
@@ -1135,7 +1156,7 @@ function decideManyUncached(set: PolicySet, actions: readonly string[], resource
     for (let i = 0; i < actions.length; i += 1) out[i] = 'not-allowed';
     return;
   }
-  const bounded = boundary ? (row ? flagsOfManyAt(row, resolved!.boundaryId, boundary, actions, resource, key, slot) : flagsOfMany(boundary, actions, resource, key, slot)) : undefined;
+  const bounded = boundary ? (row ? flagsOfManyAt(row, resolved!.boundaryId, boundary, actions, resource, key, slot, maskRow) : flagsOfMany(boundary, actions, resource, key, slot)) : undefined;
   for (let i = 0; i < actions.length; i += 1) {
     const identity = fromFlags(acc[i]!);
     if (bounded === undefined || identity === 'denied' || identity === 'not-allowed') {
