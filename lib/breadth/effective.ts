@@ -133,6 +133,13 @@ interface SlotRow {
   actions: Int32Array<ArrayBuffer>;
   /** By `resourcesId` of an Allow's `resources`: its coverage entry (`allowCoverage`) + 2. */
   coverage: Int32Array<ArrayBuffer>;
+  /**
+   * Shape ids (`shapeId`) + 1 by `resourcesId` × 8 + effect-and-condition table × 2 + 1 for a
+   * `NotResource` list: statements with one of the two clauses share their shape by the id.
+   */
+  shapes: Int32Array<ArrayBuffer>;
+  /** Position in `BreadthCalculator.rows` (what `slotInfo` records per statement). */
+  index: number;
 }
 
 /** `allowCoverage`'s answer for sets held in the `coverage` scratch (a statement without a shared resource list). */
@@ -415,8 +422,13 @@ export class BreadthCalculator {
    * catalog, once per resolution instead of once per statement.
    */
   private clauseRow: SlotRow | undefined;
-  /** `namesEveryAction` of each slot's `actions` (1 = names `*`/`*:*`), set with its range. */
-  private starOfSlot = new Uint8Array(2048);
+  /**
+   * Per statement slot: 1 when its `actions` names every action (`namesEveryAction`), set with its
+   * range, + 2 × (index + 1) of the resolution row it was folded with (0: none; `shapeId` reads it).
+   */
+  private slotInfo = new Int32Array(2048);
+  /** The rows of `slotRows`, by `SlotRow.index`. */
+  private readonly rows: SlotRow[] = objectList();
   /**
    * Coverage sets of the distinct Allow resource lists (`SlotRow.coverage`): entry e (≥ 2) is
    * `coverSets[coverFrom[e] .. coverTo[e])`.
@@ -438,7 +450,8 @@ export class BreadthCalculator {
   /**
    * List slots by resolution-local list id (`computeSet`), for the resolution seen last: an array
    * read per list of a set instead of a WeakMap lookup (82,025 list references in 14,020 sets,
-   * pessimistic mix). Rows of other resolutions are kept weakly by their owner.
+   * pessimistic mix). Rows of other resolutions are found by their owner; `rows` keeps them all (the
+   * statements folded with a row name it by index, and the calculator keeps its statements anyway).
    */
   private slotRow: SlotRow | undefined;
   private readonly slotRows = new WeakMap<object, SlotRow>();
@@ -495,7 +508,7 @@ export class BreadthCalculator {
     };
     // Arrays replaced as they grow, stored twice (see `restored`): no deoptimisation at their first growth.
     this.stmtRange = restored(this.stmtRange);
-    this.starOfSlot = restored(this.starOfSlot);
+    this.slotInfo = restored(this.slotInfo);
     this.coverFrom = restored(this.coverFrom);
     this.coverTo = restored(this.coverTo);
     this.listRanges = restored(this.listRanges);
@@ -520,28 +533,26 @@ export class BreadthCalculator {
     const slot = this.statements.length;
     this.statements.push(s);
     this.stmtRange = growInt32(this.stmtRange, 2 * slot + 2);
-    if (this.starOfSlot.length <= slot) {
-      const grown = new Uint8Array(this.starOfSlot.length * 2);
-      grown.set(this.starOfSlot);
-      this.starOfSlot = grown;
-    }
+    this.slotInfo = growInt32(this.slotInfo, slot + 1);
     const row = this.clauseRow;
+    const rowBits = row === undefined ? 0 : 2 * (row.index + 1);
     const id = row === undefined ? -1 : ((s as WithClauseIds).actionsId ?? -1);
     if (id >= 0) {
       if (row!.actions.length <= id) row!.actions = growInt32(row!.actions, id + 1);
       const known = row!.actions[id]! - 1;
       if (known >= 0) {
         this.sameRange(slot, known >> 1);
-        this.starOfSlot[slot] = known & 1;
+        this.slotInfo[slot] = rowBits + (known & 1);
         return slot;
       }
     }
     let star = 0;
+    this.slotInfo[slot] = rowBits;
     if (s.actions) {
       // Sparse all the way: an explicit list of a few actions touches a few words, not ~700.
       this.unionOfPatterns(s.actions, slot);
       star = namesEveryAction(s.actions) ? 1 : 0;
-      this.starOfSlot[slot] = star;
+      this.slotInfo[slot] = rowBits + star;
     } else if (s.notActions) {
       this.notActionRange(s.notActions, slot);
     } else {
@@ -886,7 +897,7 @@ export class BreadthCalculator {
       const s = statements[j]!;
       const slot = slots[from + j]!;
       if (s.effect === 'Allow') {
-        if (this.starOfSlot[slot] === 1) allowsStar = true;
+        if ((this.slotInfo[slot]! & 1) === 1) allowsStar = true;
         this.orFold(s.conditional ? COND_ALLOW : ALLOW, slot);
         // isUnscoped(s), with the coverage of its patterns worked out in the same lookup.
         const resources = s.resources;
@@ -1097,7 +1108,19 @@ export class BreadthCalculator {
       const next = this.shapeStatements.length;
       const table = (st.effect === 'Allow' ? 2 : 0) + (st.conditional ? 1 : 0);
       const notResources = st.notResources;
-      if (resources !== undefined && resources.length === 1 && notResources === undefined) {
+      const rowIndex = (this.slotInfo[slot]! >> 1) - 1;
+      const rid = rowIndex < 0 ? -1 : ((st as WithClauseIds).resourcesId ?? -1);
+      if (rid >= 0 && (resources === undefined) !== (notResources === undefined)) {
+        // One clause, with the resolution's id: the shape by that id (no lookup by resource text).
+        const row = this.rows[rowIndex]!;
+        const at = rid * 8 + table * 2 + (resources === undefined ? 1 : 0);
+        if (row.shapes.length <= at) row.shapes = growInt32(row.shapes, at + 1);
+        id = row.shapes[at]! - 1;
+        if (id < 0) {
+          id = next;
+          row.shapes[at] = id + 1;
+        }
+      } else if (resources !== undefined && resources.length === 1 && notResources === undefined) {
         const byResource = this.oneResourceShapes[table]!;
         id = byResource.get(resources[0]!) ?? next;
         if (id === next) byResource.set(resources[0]!, id);
@@ -1657,12 +1680,14 @@ export class BreadthCalculator {
     if (row?.owner === owner) return row;
     row = this.slotRows.get(owner);
     if (!row) {
-      row = { owner, slots: new Int32Array(1024), actions: new Int32Array(1024), coverage: new Int32Array(1024) };
+      row = { owner, slots: new Int32Array(1024), actions: new Int32Array(1024), coverage: new Int32Array(1024), shapes: new Int32Array(1024), index: this.rows.length };
       // Replaced as they grow: stored twice (see `restored`).
       row.slots = restored(row.slots);
       row.actions = restored(row.actions);
       row.coverage = restored(row.coverage);
+      row.shapes = restored(row.shapes);
       this.slotRows.set(owner, row);
+      this.rows.push(row);
     }
     this.slotRow = row;
     return row;
