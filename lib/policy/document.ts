@@ -75,9 +75,11 @@ export class ClauseTable {
   private actionRecordAt = new Int32Array(1024);
   private actionRecords = new Int32Array(4096);
   private actionRecordTop = 0;
-  /** Resource lists by hash (kind in the hash, compared on the arrays). */
+  /** Resource lists of several texts, or NotResource, by hash (kind in the hash, compared on the arrays). */
   private readonly resourceIndex = new IdIndex();
   private resourceKinds = new Uint8Array(1024);
+  /** Ids of one-resource `Resource` lists by their text. */
+  private readonly oneResourceId = new Map<string, number>();
   /** Id of `ALL_RESOURCES` in this resolution (-1 until used). */
   private allResourcesId = -1;
   private scratch = new Int32Array(16);
@@ -167,6 +169,17 @@ export class ClauseTable {
       return this.allResourcesId;
     }
     const n = single ? 1 : v.length;
+    if (n === 1 && kind === 0) {
+      // One resource (most scoped statements): a map by its text, whose hash the string keeps once
+      // computed, instead of sampling its characters and comparing it with a candidate's.
+      const text = single ? v : v[0]!;
+      let id = this.oneResourceId.get(text);
+      if (id === undefined) {
+        id = this.newResourceArray(single ? [v] : v, 0);
+        this.oneResourceId.set(text, id);
+      }
+      return id;
+    }
     let h = Math.imul(n + 1, 0x9e3779b1) ^ kind;
     if (single) h = Math.imul(h ^ sampledHash(v), 0x01000193);
     else for (let i = 0; i < n; i++) h = Math.imul(h ^ sampledHash(v[i]!), 0x01000193);
