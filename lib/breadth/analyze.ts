@@ -8,7 +8,7 @@ import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
 import { allowListed, listId, principalsOf, resolvedWithoutAdminPolicy, type AppliedPolicy, type PolicySet, type Principal } from '../policy/principals';
 import { ACCESS_LEVELS, catalogInfo, loadCatalog, type AccessLevel, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE, type EffectivePermissions } from './effective';
-import { escalationIndex, heldEscalationActions, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath, type HeldPaths } from './escalation';
+import { escalationIndex, forgetHeldPaths, heldEscalationActions, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath, type HeldPaths } from './escalation';
 import { orderByTotalThenKey } from './key-order';
 import {
   breadthCountsInto,
@@ -616,6 +616,7 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
     }
     principals[i] = new AnalysedPrincipal(p, sets, row, admin, admin || !held ? null : namingOf(p, row, setPaths, held, index, calculator));
   }
+  forgetHeldPaths(calculator);
   // Broadest first, then by key (byKey's order; most pairs decided without the collator).
   // Integers (action counts): the comparator subtracts small integers, nothing boxed.
   const totals = new Int32Array(principals.length);

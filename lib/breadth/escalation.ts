@@ -224,9 +224,11 @@ interface PassRoleFact {
   serves?: Uint8Array;
 }
 
-const COVERS = 1;
 /** A covering statement reaches other principals whoever holds it (NotResource, or several non-self resources). */
 const BEYOND_SELF_ALWAYS = 4;
+/** ListFacts masks per row: beyond self always, one non-self resource only, covered (in this order). */
+const ROW_MASKS = 3;
+const COVERS_MASK = 2;
 /** In ListFacts.onAll: not yet asked; a covering statement reaches every resource; none does. */
 const ON_ALL_UNKNOWN = 0;
 const ON_ALL_YES = 1;
@@ -241,16 +243,16 @@ class ListFacts {
   /** Per list slot of the calculator: 0 not computed yet, 1 no path action (NO_ROW), row + 2. */
   public rowOfSlot: Int32Array = new Int32Array(1024);
   public rows = 0;
-  /** Row r, path action e at r·actions + e: COVERS | BEYOND_SELF_ALWAYS. */
-  public flags: Uint8Array;
   /**
-   * Same layout: does a covering statement reach every resource (ON_ALL_*)? Only the listed
-   * matches say it (`onAllResources`), not which paths are open: asked on first use there.
+   * Row r, path action e at r·actions + e: does a covering statement reach every resource
+   * (ON_ALL_*)? Only the listed matches say it (`onAllResources`), not which paths are open: asked
+   * on first use there (allocated then, for the rows so far; `onAllOf` grows it).
    */
-  public onAll: Uint8Array;
+  private onAll: Uint8Array | undefined;
   /**
-   * Row r's masks over the path actions at r·2·maskWords: the actions with BEYOND_SELF_ALWAYS, then
-   * those some covering statement gives on one non-self resource only.
+   * Row r's masks over the path actions at r·ROW_MASKS·maskWords: the actions with
+   * BEYOND_SELF_ALWAYS, those some covering statement gives on one non-self resource only, and
+   * those some statement covers (COVERS).
    */
   public masks: Int32Array;
   /** The row's statements covering `iam:PassRole` (undefined when none does). */
@@ -262,25 +264,24 @@ class ListFacts {
    */
   public selfOnlyStart: Int32Array = new Int32Array(1025);
   public readonly selfOnlyArn: string[] = [];
+  /** Entry j's resource as a number (arnIds): compared as integers, not strings. */
+  public selfOnlyArnId: Int32Array = new Int32Array(256);
+  /** The resources of one-resource grants, numbered in first-seen order (and back). */
+  public readonly arnIds = new Map<string, number>();
+  public readonly arns: string[] = [];
   public selfOnlyMask: Int32Array;
   public constructor(
     public readonly actions: number,
     public readonly maskWords: number,
   ) {
-    this.flags = new Uint8Array(256 * actions);
-    this.onAll = new Uint8Array(256 * actions);
-    this.masks = new Int32Array(256 * 2 * maskWords);
+    this.masks = new Int32Array(256 * ROW_MASKS * maskWords);
     this.selfOnlyMask = new Int32Array(256 * maskWords);
   }
 
   /** A new, empty row (its one-resource grants start at the current end). */
   public newRow(): number {
     const r = this.rows++;
-    if (this.rows * this.actions > this.flags.length) {
-      this.flags = grownBytes(this.flags, this.rows * this.actions);
-      this.onAll = grownBytes(this.onAll, this.rows * this.actions);
-    }
-    if (this.rows * 2 * this.maskWords > this.masks.length) this.masks = grownWords(this.masks, this.rows * 2 * this.maskWords);
+    if (this.rows * ROW_MASKS * this.maskWords > this.masks.length) this.masks = grownWords(this.masks, this.rows * ROW_MASKS * this.maskWords);
     if (this.rows + 1 > this.selfOnlyStart.length) this.selfOnlyStart = grownWords(this.selfOnlyStart, this.rows + 1);
     this.selfOnlyStart[r] = this.selfOnlyArn.length;
     this.selfOnlyStart[r + 1] = this.selfOnlyArn.length;
@@ -288,11 +289,25 @@ class ListFacts {
     return r;
   }
 
+  /** The onAll answers, holding row r. */
+  public onAllOf(r: number): Uint8Array {
+    if (!this.onAll || (r + 1) * this.actions > this.onAll.length) this.onAll = grownBytes(this.onAll ?? new Uint8Array(0), this.rows * this.actions);
+    return this.onAll;
+  }
+
   /** The entry of `arn` among row r's one-resource grants (the row being built: added when new). */
   public selfOnlyEntry(r: number, arn: string): number {
     const end = this.selfOnlyArn.length;
     for (let j = this.selfOnlyStart[r]!; j < end; j++) if (this.selfOnlyArn[j] === arn) return j;
     this.selfOnlyArn.push(arn);
+    let id = this.arnIds.get(arn);
+    if (id === undefined) {
+      id = this.arns.length;
+      this.arns.push(arn);
+      this.arnIds.set(arn, id);
+    }
+    if (end >= this.selfOnlyArnId.length) this.selfOnlyArnId = grownWords(this.selfOnlyArnId, end + 1);
+    this.selfOnlyArnId[end] = id;
     if ((end + 1) * this.maskWords > this.selfOnlyMask.length) this.selfOnlyMask = grownWords(this.selfOnlyMask, (end + 1) * this.maskWords);
     this.selfOnlyStart[r + 1] = end + 1;
     return end;
@@ -381,7 +396,7 @@ function reachesAll(s: NormalizedStatement, e: number, id: number, index: Escala
 
 /** Does a statement of the list (row r) that covers path action `e` reach every resource of it? (memoised in the row) */
 function listOnAll(facts: ListFacts, r: number, statements: readonly NormalizedStatement[], e: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
-  const onAll = facts.onAll;
+  const onAll = facts.onAllOf(r);
   const at = r * facts.actions + e;
   if (onAll[at] === ON_ALL_UNKNOWN) {
     const id = index.ids[e]!;
@@ -425,9 +440,8 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
   }
   const maskWords = index.maskWords;
   const r = facts.newRow();
-  const flagsAt = r * facts.actions;
-  const masksAt = r * 2 * maskWords;
-  const { flags, masks } = facts;
+  const masksAt = r * ROW_MASKS * maskWords;
+  const { masks } = facts;
   const { words, byWord, ids } = index;
   // The action sets the list's fold gave its statements, read from the calculator's arena.
   for (let i = 0; i < statements.length; i++) {
@@ -451,16 +465,14 @@ function listEscalation(statements: readonly NormalizedStatement[], index: Escal
         if ((bits & (1 << (id & 31))) === 0) continue;
         if (reach === null) reach = statementReach(s);
         const bit = 1 << (e & 31);
-        let f = flags[flagsAt + e]! | COVERS;
+        masks[masksAt + COVERS_MASK * maskWords + (e >>> 5)]! |= bit;
         if (reach === BEYOND_SELF_ALWAYS) {
-          f |= BEYOND_SELF_ALWAYS;
           masks[masksAt + (e >>> 5)]! |= bit;
         } else if (reach !== undefined) {
           if (selfOnly < 0) selfOnly = facts.selfOnlyEntry(r, reach);
           facts.selfOnlyMask[selfOnly * maskWords + (e >>> 5)]! |= bit;
           masks[masksAt + maskWords + (e >>> 5)]! |= bit;
         }
-        flags[flagsAt + e] = f;
         if (e === index.passRole) (facts.passRole[r] ??= []).push(passRoleFact(s));
       }
     }
@@ -652,17 +664,19 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
     const r = listEscalation(list, index, calc, facts);
     if (r !== NO_ROW) setFacts[setFactCount++] = r;
   }
-  const { masks: listMasks, selfOnlyStart, selfOnlyArn, selfOnlyMask } = facts;
+  const { masks: listMasks, selfOnlyStart, selfOnlyArnId, selfOnlyMask } = facts;
+  // The ARN as a number among the one-resource grants' resources (-1: none names it, as usual).
+  const arnId = facts.arnIds.get(arn) ?? -1;
   for (let i = 0; i < setFactCount; i++) {
     const r = setFacts[i]!;
-    const at = r * 2 * words;
+    const at = r * ROW_MASKS * words;
     for (let w = 0; w < words; w++) {
       masks[BEYOND * words + w]! |= listMasks[at + w]!;
       masks[SELF_ONLY * words + w]! |= listMasks[at + words + w]!;
     }
     // A grant on one resource reaches beyond self unless that resource is this ARN.
     for (let j = selfOnlyStart[r]!; j < selfOnlyStart[r + 1]!; j++) {
-      if (selfOnlyArn[j] === arn) continue;
+      if (selfOnlyArnId[j] === arnId) continue;
       for (let w = 0; w < words; w++) masks[BEYOND * words + w]! |= selfOnlyMask[j * words + w]!;
     }
   }
@@ -683,43 +697,83 @@ function anyPathHeld(index: EscalationIndex): boolean {
   return false;
 }
 
-/** The open paths maskedPaths found (heldPathOf slots, in order) and the ARNs comparedArns found: heldPaths' scratch. */
+/** The open paths maskedPaths found (heldPathOf slots, in order) and the resources comparedArns found (ListFacts ARN numbers): heldPaths' scratch. */
 let pathSlots = new Int32Array(64);
-const comparedScratch: string[] = [];
+let comparedScratch: Int32Array = new Int32Array(64);
+
+/** Per calculator: the open-path arrays by their slots (few: pess 253), and the answer comparing no ARN for each. */
+interface HeldPathsMemo {
+  /** Up to three slots (each below 256) packed in one number. */
+  byNumber: Map<number, readonly HeldPath[]>;
+  /** More: by a string of the slots. */
+  byText: Map<string, readonly HeldPath[]>;
+  plain: Map<readonly HeldPath[], HeldPaths>;
+}
+/**
+ * One paths array per distinct list of open paths, shared (frozen) by every set, naming and
+ * principal with those paths: sets are thousands, the arrays live as long as the analysis. The
+ * answer comparing no ARN is shared too; one that compared ARNs is a new object (short-lived:
+ * the analysis's loop alone reads it).
+ */
+const heldPathsMemos = new WeakMap<BreadthCalculator, HeldPathsMemo>();
+let lastHeldPathsCalc: BreadthCalculator | undefined;
+let lastHeldPathsMemo: HeldPathsMemo | undefined;
 
 /**
- * Per calculator: one paths array per distinct list of open paths (their slots), with the answer
- * comparing no ARN, shared by every set and principal with those paths (read-only, frozen): sets
- * are thousands, distinct path lists a few hundred, and the paths arrays live as long as the
- * analysis. An answer that compared ARNs is a new object (it dies with the analysis's loop).
+ * Forget the calculator's heldPaths memo (the analysis asks no more: the answers stay with the
+ * principals holding them). It would otherwise live as long as the calculator.
  */
-const heldPathsMemos = new WeakMap<BreadthCalculator, Map<string, HeldPaths>>();
-let lastHeldPathsCalc: BreadthCalculator | undefined;
-let lastHeldPathsMemo: Map<string, HeldPaths> | undefined;
+export function forgetHeldPaths(calc: BreadthCalculator): void {
+  heldPathsMemos.delete(calc);
+  if (lastHeldPathsCalc === calc) {
+    lastHeldPathsCalc = undefined;
+    lastHeldPathsMemo = undefined;
+  }
+}
+
+/** The shared array of the paths in pathSlots[0 .. pathCount). */
+function pathsArray(index: EscalationIndex, memo: HeldPathsMemo, pathCount: number): readonly HeldPath[] {
+  let small = pathCount <= 3;
+  let key = pathCount;
+  for (let i = 0; i < pathCount && small; i++) {
+    const slot = pathSlots[i]!;
+    if (slot > 255) small = false;
+    key = key * 256 + slot;
+  }
+  let text = '';
+  if (!small) for (let i = 0; i < pathCount; i++) text += String.fromCharCode(pathSlots[i]!);
+  let paths = small ? memo.byNumber.get(key) : memo.byText.get(text);
+  if (!paths) {
+    const list: HeldPath[] = [];
+    for (let i = 0; i < pathCount; i++) {
+      const slot = pathSlots[i]!;
+      list.push(heldPathOf(index, slot >>> 2, (slot & 2) !== 0, (slot & 1) !== 0));
+    }
+    paths = Object.freeze(list);
+    if (small) memo.byNumber.set(key, paths);
+    else memo.byText.set(text, paths);
+  }
+  return paths;
+}
 
 function internedHeldPaths(index: EscalationIndex, calc: BreadthCalculator, pathCount: number, comparedCount: number): HeldPaths {
   let memo = calc === lastHeldPathsCalc ? lastHeldPathsMemo : heldPathsMemos.get(calc);
   if (!memo) {
-    memo = new Map();
+    memo = { byNumber: new Map(), byText: new Map(), plain: new Map() };
     heldPathsMemos.set(calc, memo);
   }
   lastHeldPathsCalc = calc;
   lastHeldPathsMemo = memo;
-  // Slots are below 4 × paths: one UTF-16 unit each.
-  let key = '';
-  for (let i = 0; i < pathCount; i++) key += String.fromCharCode(pathSlots[i]!);
-  let known = memo.get(key);
-  if (!known) {
-    const paths: HeldPath[] = [];
-    for (let i = 0; i < pathCount; i++) {
-      const slot = pathSlots[i]!;
-      paths.push(heldPathOf(index, slot >>> 2, (slot & 2) !== 0, (slot & 1) !== 0));
-    }
-    known = Object.freeze({ paths: pathCount ? Object.freeze(paths) : NO_HELD_PATHS, arnSensitive: false, comparedArns: NO_COMPARED });
-    memo.set(key, known);
+  const paths = pathCount ? pathsArray(index, memo, pathCount) : NO_HELD_PATHS;
+  if (comparedCount === 0) {
+    let plain = memo.plain.get(paths);
+    if (!plain) memo.plain.set(paths, (plain = Object.freeze({ paths, arnSensitive: false, comparedArns: NO_COMPARED })));
+    return plain;
   }
-  if (comparedCount === 0) return known;
-  return { paths: known.paths, arnSensitive: true, comparedArns: comparedScratch.slice(0, comparedCount) };
+  const arns = setListFacts!.arns;
+  const compared: string[] = [];
+  for (let i = 0; i < comparedCount; i++) compared.push(arns[comparedScratch[i]!]!);
+  return { paths, arnSensitive: true, comparedArns: compared };
 }
 
 /**
@@ -790,17 +844,20 @@ function comparedArns(): number {
   for (let w = 0; w < words; w++) any |= setMasks[ASKED * words + w]! & setMasks[SELF_ONLY * words + w]!;
   if (any === 0) return 0;
   let count = 0;
-  const { selfOnlyStart, selfOnlyArn, selfOnlyMask } = setListFacts!;
+  const { selfOnlyStart, selfOnlyArnId, selfOnlyMask } = setListFacts!;
   for (let i = 0; i < setFactCount; i++) {
     const r = setFacts[i]!;
     for (let g = selfOnlyStart[r]!; g < selfOnlyStart[r + 1]!; g++) {
-      const arn = selfOnlyArn[g]!;
+      const id = selfOnlyArnId[g]!;
       let seen = false;
-      for (let j = 0; j < count && !seen; j++) if (comparedScratch[j] === arn) seen = true;
+      for (let j = 0; j < count && !seen; j++) if (comparedScratch[j] === id) seen = true;
       if (seen) continue;
       let asked = 0;
       for (let w = 0; w < words; w++) asked |= selfOnlyMask[g * words + w]! & setMasks[ASKED * words + w]!;
-      if (asked !== 0) comparedScratch[count++] = arn;
+      if (asked !== 0) {
+        if (count === comparedScratch.length) comparedScratch = grownWords(comparedScratch, count + 1);
+        comparedScratch[count++] = id;
+      }
     }
   }
   return count;
@@ -826,9 +883,10 @@ export function materializeEscalations(principal: Principal, paths: readonly Hel
     for (let i = 0; i < policies.length; i++) {
       const r = rows[i]!;
       if (r === NO_ROW) continue;
-      const f = facts.flags[r * facts.actions + e]!;
-      if (!(f & COVERS)) continue;
-      if (!d.beyondSelf && (f & BEYOND_SELF_ALWAYS || selfOnlyBeyond(facts, r, e, principal.arn))) d.beyondSelf = true;
+      const at = r * ROW_MASKS * facts.maskWords + (e >>> 5);
+      const bit = 1 << (e & 31);
+      if ((facts.masks[at + COVERS_MASK * facts.maskWords]! & bit) === 0) continue;
+      if (!d.beyondSelf && ((facts.masks[at]! & bit) !== 0 || selfOnlyBeyond(facts, r, e, principal.arn))) d.beyondSelf = true;
       if (!d.onAll && listOnAll(facts, r, policies[i]!.statements, e, index, calc)) d.onAll = true;
       if (e === index.passRole) for (const fact of facts.passRole[r] ?? []) d.passRole.push(fact);
       d.policies.push((labels[i] ??= policyLabel(policies[i]!)));
