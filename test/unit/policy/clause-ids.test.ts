@@ -13,7 +13,7 @@ import { decideOnAll } from '../../../lib/policy/evaluate';
 import { decideManyShared, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
 import type { NormalizedStatement } from '../../../lib/policy/document';
 import { TargetDecisions, type DecisionTarget } from '../../../lib/policy/targets';
-import type { PolicyStatement } from '../../../lib/snapshot';
+import { arbStatementFrom } from './arbitraries';
 import { details } from '../breadth/helpers';
 
 const ACCOUNT = '111122223333';
@@ -27,24 +27,9 @@ const TARGETS: DecisionTarget[] = [
 ];
 const ACTION_PATTERNS = ['s3:*', 's3:Get*', 's3:Put*', 's3:Delete*', 'dynamodb:*', 'dynamodb:Scan', '*', 'iam:PassRole', 'S3:GETOBJECT'];
 const RESOURCE_PATTERNS = ['*', 'arn:aws:s3:::b', 'arn:aws:s3:::b/*', 'arn:aws:s3:::*/*', 'arn:aws:s3:::*', 'arn:aws:dynamodb:*:*:table/*', `arn:aws:dynamodb:eu-west-3:${ACCOUNT}:table/t`, `arn:aws:iam::${ACCOUNT}:role/app-*`];
-const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
 
-const arbStatement: fc.Arbitrary<PolicyStatement> = fc
-  .record({
-    effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
-    // Few patterns per clause, drawn from small pools: statements often repeat a clause.
-    actions: fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 2 }),
-    notAction: fc.constantFrom(false, false, true),
-    resources: fc.subarray(RESOURCE_PATTERNS, { minLength: 1, maxLength: 2 }),
-    notResource: fc.constantFrom(false, false, true),
-    conditional: fc.constantFrom(false, false, true),
-  })
-  .map((r) => ({
-    Effect: r.effect,
-    ...(r.notAction ? { NotAction: r.actions } : { Action: r.actions }),
-    ...(r.notResource ? { NotResource: r.resources } : { Resource: r.resources }),
-    ...(r.conditional ? { Condition: MFA } : {}),
-  }));
+// Few patterns per clause, drawn from small pools: statements often repeat a clause.
+const arbStatement = arbStatementFrom({ actions: ACTION_PATTERNS, resources: RESOURCE_PATTERNS });
 const arbPolicy = fc.array(arbStatement, { minLength: 1, maxLength: 4 });
 const NAMES = ['p0', 'p1', 'p2'];
 const arbAccount = fc.record({

@@ -9,29 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { OnAllProbes } from '../../../lib/policy/evaluate';
 import { grantingPoliciesOnAll } from '../../../lib/policy/granting';
 import { grantingPoliciesForAny, resolvePrincipals, type AppliedPolicy, type Principal } from '../../../lib/policy/principals';
-import type { PolicyStatement } from '../../../lib/snapshot';
+import { arbStatementFrom } from './arbitraries';
 import { details } from '../breadth/helpers';
 
 const PROBES = ['s3:*', 'dynamodb:*', 's3:GetObject', 'dynamodb:Scan', 'dynamodb:Query', 'secretsmanager:GetSecretValue'];
 const ACTION_PATTERNS = ['s3:*', 's3:Get*', 'dynamodb:*', 'dynamodb:Scan', '*', 'secretsmanager:GetSecretValue', 'iam:PassRole', 'S3:GETOBJECT'];
 const RESOURCE_PATTERNS = ['*', 'arn:aws:s3:::b/*', 'arn:aws:s3:::*/*', 'arn:aws:s3:::*', 'arn:aws:dynamodb:*:*:table/*', 'arn:aws:dynamodb:eu-west-3:111122223333:table/t'];
-const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
 
-const arbStatement: fc.Arbitrary<PolicyStatement> = fc
-  .record({
-    effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
-    actions: fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 2 }),
-    notAction: fc.constantFrom(false, false, false, true),
-    resources: fc.subarray(RESOURCE_PATTERNS, { minLength: 1, maxLength: 2 }),
-    notResource: fc.constantFrom(false, false, true),
-    conditional: fc.constantFrom(false, false, true),
-  })
-  .map((r) => ({
-    Effect: r.effect,
-    ...(r.notAction ? { NotAction: r.actions } : { Action: r.actions }),
-    ...(r.notResource ? { NotResource: r.resources } : { Resource: r.resources }),
-    ...(r.conditional ? { Condition: MFA } : {}),
-  }));
+const arbStatement = arbStatementFrom({ actions: ACTION_PATTERNS, resources: RESOURCE_PATTERNS }, { notActionOneIn: 4 });
 const arbPolicy = fc.array(arbStatement, { minLength: 1, maxLength: 3 });
 const NAMES = ['p0', 'p1', 'p2'];
 const arbAccount = fc.record({

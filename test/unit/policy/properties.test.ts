@@ -23,6 +23,7 @@ import { BreadthCalculator } from '../../../lib/breadth/effective';
 import { DECISION_RANK, decideOnAll, decideSomewhere, type Decision } from '../../../lib/policy/evaluate';
 import { decide, decideMany, decideManyShared, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
 import type { PolicyStatement } from '../../../lib/snapshot';
+import { arbStatementFrom } from './arbitraries';
 import { details } from '../breadth/helpers';
 
 const catalog = loadCatalog();
@@ -59,24 +60,9 @@ const RESOURCES_OF: Record<string, string[]> = {
   'iam:CreateUser': [`arn:aws:iam::${ACCOUNT}:user/u`],
   'iam:PassRole': [`arn:aws:iam::${ACCOUNT}:role/app-1`],
 };
-const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
 
 const arbStatement = (effect?: 'Allow' | 'Deny'): fc.Arbitrary<PolicyStatement> =>
-  fc
-    .record({
-      effect: effect ? fc.constant(effect) : fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
-      actions: fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 2 }),
-      notAction: fc.constantFrom(false, false, true),
-      resources: fc.subarray(RESOURCE_PATTERNS, { minLength: 1, maxLength: 2 }),
-      notResource: fc.constantFrom(false, false, true),
-      conditional: fc.constantFrom(false, false, true),
-    })
-    .map((r) => ({
-      Effect: r.effect,
-      ...(r.notAction ? { NotAction: r.actions } : { Action: r.actions }),
-      ...(r.notResource ? { NotResource: r.resources } : { Resource: r.resources }),
-      ...(r.conditional ? { Condition: MFA } : {}),
-    }));
+  arbStatementFrom({ actions: ACTION_PATTERNS, resources: RESOURCE_PATTERNS }, { effect });
 
 const arbPolicy = fc.array(arbStatement(), { minLength: 1, maxLength: 4 });
 const arbAccount = fc.record({ policies: fc.array(arbPolicy, { minLength: 1, maxLength: 3 }), boundary: fc.option(arbPolicy, { nil: undefined }) });

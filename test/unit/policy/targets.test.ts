@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideManyShared, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
 import { TargetDecisions, type DecisionTarget } from '../../../lib/policy/targets';
-import type { PolicyStatement } from '../../../lib/snapshot';
+import { arbStatementFrom } from './arbitraries';
 import { details } from '../breadth/helpers';
 
 const ACCOUNT = '111122223333';
@@ -29,23 +29,8 @@ const TARGETS: DecisionTarget[] = [
 
 const ACTION_PATTERNS = ['cloudtrail:StopLogging', 'cloudtrail:*', 's3:Delete*', 's3:Put*', 's3:*', 'logs:*', 'logs:Delete?ogGroup', '*', 'iam:PassRole', 'S3:DELETEOBJECT'];
 const RESOURCE_PATTERNS = ['*', TRAIL, 'arn:aws:cloudtrail:*', BUCKET, 'arn:aws:s3:::logs/*', 'arn:aws:s3:::other/*', 'arn:aws:s3:::*', `${GROUP}*`, GROUP, 'arn:aws:logs:*:*:*'];
-const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
 
-const arbStatement: fc.Arbitrary<PolicyStatement> = fc
-  .record({
-    effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
-    actions: fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 2 }),
-    notAction: fc.constantFrom(false, false, false, true),
-    resources: fc.subarray(RESOURCE_PATTERNS, { minLength: 1, maxLength: 2 }),
-    notResource: fc.constantFrom(false, false, true),
-    conditional: fc.constantFrom(false, false, true),
-  })
-  .map((r) => ({
-    Effect: r.effect,
-    ...(r.notAction ? { NotAction: r.actions } : { Action: r.actions }),
-    ...(r.notResource ? { NotResource: r.resources } : { Resource: r.resources }),
-    ...(r.conditional ? { Condition: MFA } : {}),
-  }));
+const arbStatement = arbStatementFrom({ actions: ACTION_PATTERNS, resources: RESOURCE_PATTERNS }, { notActionOneIn: 4 });
 const arbPolicy = fc.array(arbStatement, { minLength: 1, maxLength: 4 });
 const NAMES = ['p0', 'p1', 'p2', 'p3'];
 /** An account of a few roles drawing from four managed policies (shared lists), with inline policies and boundaries. */
