@@ -112,7 +112,7 @@ function keyOfSortedIds(ids: readonly number[], boundary: readonly NormalizedSta
 
 /**
  * Memo storage of one resolution, indexed by its local list ids and set indexes: per-list and
- * per-set answers (`flagsOfMany`, `listNamesAny`, `decideManyShared`) are array slots, not
+ * per-set answers (`flagsOfMany`, `decideManyShared`) are array slots, not
  * one WeakMap entry and one small array per list or set. The WeakMap memos remain for policy
  * sets built by hand (tests).
  */
@@ -860,7 +860,7 @@ function slotOf(listKey: string, resource: string): number {
  */
 const manyMemo = new WeakMap<readonly NormalizedStatement[], (Uint8Array | null | undefined)[]>();
 
-/** The list's slot-indexed memo (shared by `flagsOfMany` and `listNamesAny`: their slots never collide). */
+/** The list's slot-indexed memo (`flagsOfMany`'s answers, one slot per action list and resource). */
 function slotMemoOf(statements: readonly NormalizedStatement[]): (Uint8Array | null | undefined)[] {
   let memo = manyMemo.get(statements);
   if (!memo) {
@@ -959,61 +959,6 @@ function internedFlags(slot: number, buffer: Uint8Array, n: number): Uint8Array 
     table.set(code, shared);
   }
   return shared;
-}
-
-/** Resource key of the "covers any of the actions at all" memo slot (never a real resource: NUL). */
-const ANY_RESOURCE = '\u0000any';
-const COVERS = new Uint8Array(1);
-
-/** Does some statement of the list (either effect) name one of the actions in its action clause? Memoised per slot like `flagsOfMany`. */
-function listNamesAny(statements: readonly NormalizedStatement[], actions: readonly string[], listKey: string, slot: number): boolean {
-  const memo = slotMemoOf(statements);
-  let found = memo[slot];
-  if (found === undefined) {
-    found = namesAny(statements, actions, listKey);
-    memo[slot] = found;
-  }
-  return found !== null;
-}
-
-/** `COVERS` when some statement of the list names one of the actions, else null. */
-function namesAny(statements: readonly NormalizedStatement[], actions: readonly string[], listKey: string, maskRow?: Int32Array): Uint8Array | null {
-  const lowerActions = loweredActions(actions, listKey);
-  const useMask = lowerActions.length <= MAX_MASK_ACTIONS;
-  for (let i = 0; i < statements.length; i++) {
-    const st = statements[i]!;
-    if (useMask ? statementActionMask(st, lowerActions, listKey, maskRow) !== 0 : lowerActions.some((a) => statementCoversLowerAction(st, a))) return COVERS;
-  }
-  return null;
-}
-
-/**
- * Can the principal's identity policies grant any of `actions` on any resource? `false` means
- * `decideMany` answers "not allowed" for every one of them (or any subset) on every resource:
- * no statement of any of its policies names them. Rules probing several resources with
- * subsets of one action list skip every policy set for which this is false with one check per
- * policy, instead of one evaluation per resource. Answered per policy set; lists memoised.
- */
-export function policySetMayGrant(p: Principal, actions: readonly string[]): boolean {
-  const key = actionListKey(actions);
-  const slot = slotOf(key, ANY_RESOURCE);
-  const set = p.policySet;
-  if (set instanceof ResolvedSet) {
-    const row = listRowOf(set.memo, slot);
-    let maskRow: Int32Array | undefined;
-    for (let i = 0; i < set.lists.length; i++) {
-      const lid = set.listIdAt(i);
-      let found = row[lid];
-      if (found === undefined) {
-        found = namesAny(set.lists[i]!, actions, key, (maskRow ??= maskRowOf(set.memo, key)));
-        row[lid] = found;
-      }
-      if (found !== null) return true;
-    }
-    return false;
-  }
-  for (const statements of set.lists) if (listNamesAny(statements, actions, key, slot)) return true;
-  return false;
 }
 
 /** Memo keys per action list (callers reuse one list for thousands of principals). */
