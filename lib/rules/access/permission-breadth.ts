@@ -60,12 +60,23 @@ export const DETAILED_DATA_READS = 500;
  * its own): principals of one set stay together.
  */
 export function boundedOffenders(offenders: Offenders, detail: (p: PrincipalBreadth, reasons: string[]) => Record<string, unknown>): Record<string, unknown> {
-  const { principals, facts, zScores } = offenders;
+  const { principals } = offenders;
   const n = principals.length;
   const detailed = Math.min(n, DETAILED_OFFENDERS);
   const kept: Record<string, unknown>[] = new Array<Record<string, unknown>>(detailed);
   for (let i = 0; i < detailed; i++) kept[i] = detail(principals[i]!, offenders.reasonsOf(i));
   if (n <= DETAILED_OFFENDERS) return { offenders: kept };
+  return { offenders: kept, offendersNotDetailed: { count: n - DETAILED_OFFENDERS, byReasons: groupsNotDetailed(offenders) } };
+}
+
+/**
+ * The offenders past DETAILED_OFFENDERS grouped by the text of their reasons (boundedOffenders).
+ * Its own function (measured, bench/evaluate): its loop over thousands of offenders made V8 compile
+ * the caller with the detail closure inlined, on stack replacement, again in early runs.
+ */
+function groupsNotDetailed(offenders: Offenders): { reasons: readonly string[]; principals: string[] }[] {
+  const { principals, facts, zScores } = offenders;
+  const n = principals.length;
   const byReasons: { reasons: readonly string[]; principals: string[] }[] = [];
   // Each group's parts in order: a set's principals (its slot, filled as they come) or one outlier's key.
   const parts: (string | string[])[][] = [];
@@ -112,7 +123,7 @@ export function boundedOffenders(offenders: Offenders, detail: (p: PrincipalBrea
       else for (let j = 0; j < part.length; j++) out.push(part[j]!);
     }
   }
-  return { offenders: kept, offendersNotDetailed: { count: n - DETAILED_OFFENDERS, byReasons } };
+  return byReasons;
 }
 
 function boundedDataReads(keys: readonly string[], facts: readonly DataReadsOnAll[]): Record<string, unknown> {
@@ -131,8 +142,8 @@ function boundedDataReads(keys: readonly string[], facts: readonly DataReadsOnAl
  * outliers by z-score, among the offenders not detailed (boundedOffenders).
  */
 export interface ReasonText {
-  group?: number;
-  outlierGroups?: Map<number, number>;
+  group: number | undefined;
+  outlierGroups: Map<number, number> | undefined;
 }
 
 /** What principals of one policy set share in this rule's judgement. */
@@ -142,9 +153,9 @@ export interface SetFacts {
   dataReadOnAll: readonly string[];
   reasons: string[];
   text: ReasonText;
-  dataReads?: DataReadsOnAll | undefined;
+  dataReads: DataReadsOnAll | undefined;
   /** This set's principals among the offenders not detailed (boundedOffenders). */
-  slot?: string[];
+  slot: string[] | undefined;
 }
 
 /** The failing principals in judgement order, with their set's facts and z-score (NaN when not an outlier): no object per offender. */
@@ -174,6 +185,213 @@ const pct = (share: number): number => Math.round(share * 10_000) / 100;
 
 function describe(p: PrincipalBreadth, reasons: string[]): string {
   return `${p.key} ${p.total} actions (${pct(p.share)}% of the catalog, ${p.services} services${p.conditional ? `, ${p.conditional} conditional` : ''}, ${p.sensitive} sensitive): ${reasons.join(', ')}`;
+}
+
+/** Keys in ranking order (`user/…`, `role/…`: never integer-like, so insertion order is kept); no pair array per key. */
+function totalsByKey(kept: readonly PrincipalBreadth[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of kept) out[p.key] = p.total;
+  return out;
+}
+
+/** Principals whose data reads on * include some reaching no inventoried personal-data store, with those facts. */
+function readsOutsideInventory(keys: readonly string[], facts: readonly DataReadsOnAll[]): [string, DataReadsOnAll][] {
+  const outside: [string, DataReadsOnAll][] = [];
+  for (let i = 0; i < keys.length; i++) if (facts[i]!.reachingNoInventoriedStore.length) outside.push([keys[i]!, facts[i]!]);
+  return outside;
+}
+
+type Params = z.infer<typeof PermissionBreadthParameters>;
+
+/** What depends only on one distinct dataReadOnAll array (the analysis interns them). */
+interface PerDataReads {
+  reason: string | undefined;
+  dataReads: DataReadsOnAll | undefined;
+  texts: Map<number, ReasonText>;
+}
+
+/**
+ * Judges the principals of one evaluation against the limits: which fail and why, set by set.
+ * A class at module level rather than closures in `evaluate` (measured, bench/evaluate): `evaluate`
+ * is called once per run, so a loop in its body made V8 compile the whole rule on stack replacement
+ * (150–190 ms of TurboFan time, often thrown away when a field's type changed meanwhile) in every
+ * early run; here only these small methods get hot, and each compiles once.
+ */
+class OffenderJudge {
+  /** What each data-read action contributes, once per action (sets repeat the same few dozen). */
+  private readonly reachOf = new Map<string, ActionReach>();
+  /**
+   * Principals of one policy set share their counts' objects (lib/breadth/analyze): the
+   * count-based reasons are built once per set (by its byLevel object); what depends only on
+   * the data reads on * (the stores they reach, the reason naming them) once per distinct
+   * dataReadOnAll array.
+   */
+  private readonly perDataReads = new Map<readonly string[], PerDataReads>();
+  /** The ReasonTexts of sets by data-read reason (arrays with one reason share them), then by counts. */
+  private readonly textsByReason = new Map<string | undefined, Map<number, ReasonText>>();
+  private textsExact = true;
+  /** The count-based reasons, one string per count. */
+  private readonly overActionsText = new Map<number, string>();
+  private readonly overPermissionsText = new Map<number, string>();
+  private readonly noReasons: ReasonText = { group: undefined, outlierGroups: undefined };
+  /**
+   * By the analysis's countsId (an array slot per policy set; no byLevel object read), else by the
+   * byLevel object principals of one set share (principals built elsewhere).
+   */
+  private readonly perId: (SetFacts | undefined)[] = [];
+  private readonly perSet = new Map<PrincipalBreadth['byLevel'], SetFacts>();
+  // Principals of one set are mostly adjacent (same total, then by name): the last set first.
+  private last: SetFacts | undefined = undefined;
+  private lastId = -1;
+  private lastLevel: PrincipalBreadth['byLevel'] | undefined = undefined;
+  private readonly outlierReasons = new Map<number, string>();
+
+  public constructor(
+    private readonly params: Params,
+    private readonly stores: StoreReach | undefined,
+    private readonly median: number,
+  ) {}
+
+  /** Every judged principal's facts, in analysis order (keys and facts side by side: no map per principal). */
+  public judgeAll(judged: readonly PrincipalBreadth[], zScoreOf: ReadonlyMap<PrincipalBreadth, number>) {
+    const incomplete: { principal: string; unresolvedPolicies: string[] }[] = [];
+    const dataReadKeys: string[] = [];
+    const dataReadFacts: DataReadsOnAll[] = [];
+    const offenders: Offenders = {
+      principals: [],
+      facts: [],
+      zScores: [],
+      textsExact: true,
+      reasonsOf: (i) => this.reasonsOf(offenders, i),
+    };
+    for (const p of judged) {
+      if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
+      const facts = this.setFacts(p);
+      if (facts.dataReads) {
+        dataReadKeys.push(p.key);
+        dataReadFacts.push(facts.dataReads);
+      }
+      const z = zScoreOf.get(p);
+      if (z !== undefined || facts.reasons.length) {
+        offenders.principals.push(p);
+        offenders.facts.push(facts);
+        offenders.zScores.push(z ?? NaN);
+      }
+    }
+    offenders.textsExact = this.textsExact;
+    return { incomplete, dataReadKeys, dataReadFacts, offenders };
+  }
+
+  private reasonsOf(offenders: Offenders, i: number): string[] {
+    const f = offenders.facts[i]!;
+    const z = offenders.zScores[i]!;
+    return Number.isNaN(z) ? f.reasons : [...f.reasons, this.outlierReason(z)];
+  }
+
+  private outlierReason(z: number): string {
+    let r = this.outlierReasons.get(z);
+    if (r === undefined) this.outlierReasons.set(z, (r = `outlier vs peers (modified z-score ${z} > ${this.params.outlierZScore}, median ${this.median})`));
+    return r;
+  }
+
+  private actionReach(action: string): ActionReach {
+    let r = this.reachOf.get(action);
+    if (r) return r;
+    const s = this.stores ? this.stores.of(action) : [];
+    // Evidence stays small: at most 5 store ARNs per action, with the count.
+    r = {
+      stores: s,
+      entry: { action, stores: s.slice(0, 5), storeCount: s.length },
+      named: s.length ? `${action} → ${s.slice(0, 2).join(', ')}${s.length > 2 ? ` +${s.length - 2}` : ''}` : action,
+    };
+    this.reachOf.set(action, r);
+    return r;
+  }
+
+  private dataReadFactsOf(dataReadOnAll: readonly string[]): PerDataReads {
+    let known = this.perDataReads.get(dataReadOnAll);
+    if (known) return known;
+    const stores = this.stores;
+    // Without an inventory every action counts as reaching (no store named).
+    const reaching: DataReadsOnAll['reachingPersonalData'] = [];
+    const elsewhere: string[] = [];
+    let named = '';
+    for (const action of dataReadOnAll) {
+      const r = this.actionReach(action);
+      if (stores && !r.stores.length) {
+        elsewhere.push(action);
+        continue;
+      }
+      if (reaching.length < 4) named += `${reaching.length ? '; ' : ''}${r.named}`;
+      reaching.push(r.entry);
+    }
+    let reason: string | undefined;
+    if (reaching.length > this.params.maxDataReadOnAll) {
+      reason = `${plural(reaching.length, 'data-read action')} on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named}${reaching.length > 4 ? '; …' : ''})`;
+    }
+    let texts = this.textsByReason.get(reason);
+    if (!texts) {
+      this.textsByReason.set(reason, (texts = new Map()));
+      if (reason?.includes('\n')) this.textsExact = false;
+    }
+    known = { reason, dataReads: dataReadOnAll.length ? { reachingPersonalData: reaching, reachingNoInventoriedStore: elsewhere } : undefined, texts };
+    this.perDataReads.set(dataReadOnAll, known);
+    return known;
+  }
+
+  private setFacts(p: PrincipalBreadth): SetFacts {
+    const id = p.countsId;
+    if (id !== undefined) {
+      if (id === this.lastId) return this.last!;
+      this.lastId = id;
+      this.lastLevel = undefined;
+      // Slots filled up to the id: the array stays a plain list, never a dictionary.
+      const perId = this.perId;
+      while (perId.length <= id) perId.push(undefined);
+      return (this.last = perId[id] ??= this.newSetFacts(p));
+    }
+    this.lastId = -1;
+    const last = this.last;
+    if (p.byLevel === this.lastLevel && last!.sensitive === p.sensitive && last!.pmOnAll === p.permissionsManagementOnAll && last!.dataReadOnAll === p.dataReadOnAll) return last!;
+    this.lastLevel = p.byLevel;
+    const known = this.perSet.get(p.byLevel);
+    if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll && known.dataReadOnAll === p.dataReadOnAll) return (this.last = known);
+    const facts = this.newSetFacts(p);
+    this.perSet.set(p.byLevel, facts);
+    return (this.last = facts);
+  }
+
+  private newSetFacts(p: PrincipalBreadth): SetFacts {
+    const params = this.params;
+    const reasons: string[] = [];
+    const overActions = p.sensitive > params.maxActions;
+    if (overActions) {
+      let r = this.overActionsText.get(p.sensitive);
+      if (r === undefined) this.overActionsText.set(p.sensitive, (r = `${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`));
+      reasons.push(r);
+    }
+    const dataReads = this.dataReadFactsOf(p.dataReadOnAll);
+    if (dataReads.reason !== undefined) reasons.push(dataReads.reason);
+    const overPermissions = p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll;
+    if (overPermissions) {
+      let r = this.overPermissionsText.get(p.permissionsManagementOnAll);
+      if (r === undefined) this.overPermissionsText.set(p.permissionsManagementOnAll, (r = `${p.permissionsManagementOnAll} permissions-management actions on *`));
+      reasons.push(r);
+    }
+    // The reasons' text (how the bounded detail groups them) is a function of these three: one
+    // ReasonText per distinct combination (the counts' reasons are one per count, the data-read
+    // reason one per text), none built.
+    let text = this.noReasons;
+    if (reasons.length) {
+      // Both counts are below 2^26 (catalog actions): one exact number, no key string per set.
+      const key = (overActions ? p.sensitive + 1 : 0) * 2 ** 26 + (overPermissions ? p.permissionsManagementOnAll + 1 : 0);
+      const t = dataReads.texts.get(key);
+      if (t === undefined) dataReads.texts.set(key, (text = { group: undefined, outlierGroups: undefined }));
+      else text = t;
+    }
+    // Every field present from the start (slot filled later by boundedOffenders): one object shape.
+    return { sensitive: p.sensitive, pmOnAll: p.permissionsManagementOnAll, dataReadOnAll: p.dataReadOnAll, reasons, text, dataReads: dataReads.dataReads, slot: undefined };
+  }
 }
 
 export default defineRule({
@@ -208,162 +426,14 @@ export default defineRule({
 
     // Personal-data stores (inventory by tags): a data read on * is judged by the stores it reaches.
     const stores = snapshot.personalDataStores ? new StoreReach(snapshot.personalDataStores.map((s) => s.ResourceARN)) : undefined;
-    const incomplete: { principal: string; unresolvedPolicies: string[] }[] = [];
-    // Principals with data reads on *, in analysis order (keys and facts side by side: no map per principal).
-    const dataReadKeys: string[] = [];
-    const dataReadFacts: DataReadsOnAll[] = [];
-    // What each data-read action contributes, once per action (sets repeat the same few dozen).
-    const reachOf = new Map<string, ActionReach>();
-    const actionReach = (action: string): ActionReach => {
-      let r = reachOf.get(action);
-      if (r) return r;
-      const s = stores ? stores.of(action) : [];
-      // Evidence stays small: at most 5 store ARNs per action, with the count.
-      r = {
-        stores: s,
-        entry: { action, stores: s.slice(0, 5), storeCount: s.length },
-        named: s.length ? `${action} → ${s.slice(0, 2).join(', ')}${s.length > 2 ? ` +${s.length - 2}` : ''}` : action,
-      };
-      reachOf.set(action, r);
-      return r;
-    };
-    // Principals of one policy set share their counts' objects (lib/breadth/analyze): the
-    // count-based reasons are built once per set (by its byLevel object); what depends only on
-    // the data reads on * (the stores they reach, the reason naming them) once per distinct
-    // dataReadOnAll array (the analysis interns them).
-    const perDataReads = new Map<readonly string[], { reason: string | undefined; dataReads?: DataReadsOnAll; texts: Map<number, ReasonText> }>();
-    // The ReasonTexts of sets by data-read reason (arrays with one reason share them), then by counts.
-    const textsByReason = new Map<string | undefined, Map<number, ReasonText>>();
-    let textsExact = true;
-    const dataReadFactsOf = (dataReadOnAll: readonly string[]) => {
-      let known = perDataReads.get(dataReadOnAll);
-      if (known) return known;
-      // Without an inventory every action counts as reaching (no store named).
-      const reaching: DataReadsOnAll['reachingPersonalData'] = [];
-      const elsewhere: string[] = [];
-      let named = '';
-      for (const action of dataReadOnAll) {
-        const r = actionReach(action);
-        if (stores && !r.stores.length) {
-          elsewhere.push(action);
-          continue;
-        }
-        if (reaching.length < 4) named += `${reaching.length ? '; ' : ''}${r.named}`;
-        reaching.push(r.entry);
-      }
-      let reason: string | undefined;
-      if (reaching.length > params.maxDataReadOnAll) {
-        reason = `${plural(reaching.length, 'data-read action')} on *${stores ? ' reaching personal-data stores' : ' (personal-data inventory not collected)'} (${named}${reaching.length > 4 ? '; …' : ''})`;
-      }
-      let texts = textsByReason.get(reason);
-      if (!texts) {
-        textsByReason.set(reason, (texts = new Map()));
-        if (reason?.includes('\n')) textsExact = false;
-      }
-      known = { reason, texts };
-      if (dataReadOnAll.length) known.dataReads = { reachingPersonalData: reaching, reachingNoInventoriedStore: elsewhere };
-      perDataReads.set(dataReadOnAll, known);
-      return known;
-    };
-    // The count-based reasons, one string per count.
-    const overActionsText = new Map<number, string>();
-    const overPermissionsText = new Map<number, string>();
-    const NO_REASONS: ReasonText = {};
-    // By the analysis's countsId (an array slot per policy set; no byLevel object read), else by the
-    // byLevel object principals of one set share (principals built elsewhere).
-    const perId: (SetFacts | undefined)[] = [];
-    const perSet = new Map<PrincipalBreadth['byLevel'], SetFacts>();
-    // Principals of one set are mostly adjacent (same total, then by name): the last set first.
-    let last: SetFacts | undefined;
-    let lastId = -1;
-    let lastLevel: PrincipalBreadth['byLevel'] | undefined;
-    const setFacts = (p: PrincipalBreadth): SetFacts => {
-      const id = p.countsId;
-      if (id !== undefined) {
-        if (id === lastId) return last!;
-        lastId = id;
-        lastLevel = undefined;
-        // Slots filled up to the id: the array stays a plain list, never a dictionary.
-        while (perId.length <= id) perId.push(undefined);
-        return (last = perId[id] ??= newSetFacts(p));
-      }
-      lastId = -1;
-      if (p.byLevel === lastLevel && last!.sensitive === p.sensitive && last!.pmOnAll === p.permissionsManagementOnAll && last!.dataReadOnAll === p.dataReadOnAll) return last!;
-      lastLevel = p.byLevel;
-      const known = perSet.get(p.byLevel);
-      if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll && known.dataReadOnAll === p.dataReadOnAll) return (last = known);
-      const facts = newSetFacts(p);
-      perSet.set(p.byLevel, facts);
-      return (last = facts);
-    };
-    const newSetFacts = (p: PrincipalBreadth): SetFacts => {
-      const reasons: string[] = [];
-      const overActions = p.sensitive > params.maxActions;
-      if (overActions) {
-        let r = overActionsText.get(p.sensitive);
-        if (r === undefined) overActionsText.set(p.sensitive, (r = `${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`));
-        reasons.push(r);
-      }
-      const dataReads = dataReadFactsOf(p.dataReadOnAll);
-      if (dataReads.reason !== undefined) reasons.push(dataReads.reason);
-      const overPermissions = p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll;
-      if (overPermissions) {
-        let r = overPermissionsText.get(p.permissionsManagementOnAll);
-        if (r === undefined) overPermissionsText.set(p.permissionsManagementOnAll, (r = `${p.permissionsManagementOnAll} permissions-management actions on *`));
-        reasons.push(r);
-      }
-      // The reasons' text (how the bounded detail groups them) is a function of these three: one
-      // ReasonText per distinct combination (the counts' reasons are one per count, the data-read
-      // reason one per text), none built.
-      let text = NO_REASONS;
-      if (reasons.length) {
-        // Both counts are below 2^26 (catalog actions): one exact number, no key string per set.
-        const key = (overActions ? p.sensitive + 1 : 0) * 2 ** 26 + (overPermissions ? p.permissionsManagementOnAll + 1 : 0);
-        const t = dataReads.texts.get(key);
-        if (t === undefined) dataReads.texts.set(key, (text = {}));
-        else text = t;
-      }
-      return { sensitive: p.sensitive, pmOnAll: p.permissionsManagementOnAll, dataReadOnAll: p.dataReadOnAll, reasons, text, dataReads: dataReads.dataReads };
-    };
-    const outlierReasons = new Map<number, string>();
-    const outlierReason = (z: number): string => {
-      let r = outlierReasons.get(z);
-      if (r === undefined) outlierReasons.set(z, (r = `outlier vs peers (modified z-score ${z} > ${params.outlierZScore}, median ${distribution.median})`));
-      return r;
-    };
-    const offenders: Offenders = {
-      principals: [],
-      facts: [],
-      zScores: [],
-      textsExact: true,
-      reasonsOf(i) {
-        const f = this.facts[i]!;
-        const z = this.zScores[i]!;
-        return Number.isNaN(z) ? f.reasons : [...f.reasons, outlierReason(z)];
-      },
-    };
-    for (const p of judged) {
-      if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
-      const facts = setFacts(p);
-      if (facts.dataReads) {
-        dataReadKeys.push(p.key);
-        dataReadFacts.push(facts.dataReads);
-      }
-      const z = zScoreOf.get(p);
-      if (z !== undefined || facts.reasons.length) {
-        offenders.principals.push(p);
-        offenders.facts.push(facts);
-        offenders.zScores.push(z ?? NaN);
-      }
-    }
+    const judge = new OffenderJudge(params, stores, distribution.median);
+    const { incomplete, dataReadKeys, dataReadFacts, offenders } = judge.judgeAll(judged, zScoreOf);
     const offenderCount = offenders.principals.length;
-    offenders.textsExact = textsExact;
 
     const ranked = analysis.principals.filter((p) => !p.serviceLinked);
     const kept = ranked.slice(0, params.maxTrendPrincipals);
     // Keys in ranking order (`user/…`, `role/…`: never integer-like, so insertion order is kept); no pair array per key.
-    const breadthByPrincipal: Record<string, number> = {};
-    for (const p of kept) breadthByPrincipal[p.key] = p.total;
+    const breadthByPrincipal = totalsByKey(kept);
     const complete = kept.length === ranked.length;
     const trend = context.previousBreadth ? breadthTrend(breadthByPrincipal, context.previousBreadth, complete) : undefined;
     // The usage of those detailed, read together (not an index of every role and report row).
@@ -417,8 +487,7 @@ export default defineRule({
       ? ` Since the previous run: ${trend.grew.length} grew${trend.grew[0] ? ` (largest ${trend.grew[0].principal} ${trend.grew[0].previous}→${trend.grew[0].current})` : ''}, ${trend.shrank.length} shrank, ${trend.added.length} new.`
       : '';
     // Data reads on * that reach no inventoried personal-data store: reported, not failed.
-    const outside: [string, DataReadsOnAll][] = [];
-    for (let i = 0; i < dataReadKeys.length; i++) if (dataReadFacts[i]!.reachingNoInventoriedStore.length) outside.push([dataReadKeys[i]!, dataReadFacts[i]!]);
+    const outside = readsOutsideInventory(dataReadKeys, dataReadFacts);
     const outsideText = outside.length
       ? ` Data reads on * reaching no inventoried personal-data store: ${outside.slice(0, 3).map(([k, d]) => `${k} (${d.reachingNoInventoriedStore.slice(0, 4).join(', ')}${d.reachingNoInventoriedStore.length > 4 ? ', …' : ''})`).join('; ')}${outside.length > 3 ? '; …' : ''}.`
       : '';

@@ -41,8 +41,8 @@ const arbitraryOffenders = (newlines: boolean) =>
       const facts: SetFacts[] = sets.map((reasons) => {
         const id = newlines ? JSON.stringify(reasons) : reasons.join('\n');
         let text = holders.get(id);
-        if (!text) holders.set(id, (text = {}));
-        return { sensitive: 0, pmOnAll: 0, dataReadOnAll: [], reasons, text };
+        if (!text) holders.set(id, (text = { group: undefined, outlierGroups: undefined }));
+        return { sensitive: 0, pmOnAll: 0, dataReadOnAll: [], reasons, text, dataReads: undefined, slot: undefined };
       });
       // An offender has reasons or is an outlier.
       const chosen = picks.map((x, i) => ({ key: `role/r${i}`, f: facts[x.set % facts.length]!, z: x.z })).filter((x) => x.f.reasons.length || x.z !== undefined);
