@@ -217,7 +217,11 @@ class UsageSource {
  * per-set objects until promoted.
  */
 class SetRows {
-  public numbers = new Int32Array(COUNT_FIELDS * 256);
+  /**
+   * Grows: assigned in the constructor, so V8 tracks the field as mutable from the start (an
+   * initialiser here made it constant, and its first regrowth deoptimised its compiled readers).
+   */
+  public numbers: Int32Array;
   public readonly dataReads: (readonly string[])[] = [];
   /** byLevel objects, built on first read (reports show a few hundred): one per set, shared by its principals. */
   public readonly byLevels: (Readonly<Record<AccessLevel, number>> | undefined)[] = [];
@@ -230,7 +234,9 @@ class SetRows {
     public readonly usage: UsageSource,
     public readonly calculator: BreadthCalculator,
     public readonly index: EscalationIndex,
-  ) {}
+  ) {
+    this.numbers = new Int32Array(COUNT_FIELDS * 256);
+  }
 
   /** A new row for the set with these effective permissions. */
   public add(eff: EffectivePermissions, dataReadLists: DataReadLists): number {

@@ -240,8 +240,14 @@ const ON_ALL_NO = 2;
  * calculator in flat arrays by row (a row per list granting a path action): no objects per list.
  */
 class ListFacts {
+  // The arrays that grow (rowOfSlot, masks, selfOnlyStart, selfOnlyArnId, selfOnlyMask) are
+  // declared here and assigned in the constructor, not initialised here: the class field is then
+  // defined (undefined) before the constructor's store, and V8 marks it mutable at once. A field
+  // initialised once is tracked as constant, and its first regrowth deoptimised every compiled
+  // reader (heldPaths twice, comparedArns, listEscalation: cold realistic analysis, 2 aborted and
+  // 3 deoptimised compiles).
   /** Per list slot of the calculator: 0 not computed yet, 1 no path action (NO_ROW), row + 2. */
-  public rowOfSlot: Int32Array = new Int32Array(1024);
+  public rowOfSlot: Int32Array;
   public rows = 0;
   /**
    * Row r, path action e at r·actions + e: does a covering statement reach every resource
@@ -262,10 +268,10 @@ class ListFacts {
    * each a distinct resource (usually one: `*`) with the mask of the actions given on it alone
    * (entry j's at j·maskWords). Self-service for the principal with that ARN alone.
    */
-  public selfOnlyStart: Int32Array = new Int32Array(1025);
+  public selfOnlyStart: Int32Array;
   public readonly selfOnlyArn: string[] = [];
   /** Entry j's resource as a number (arnIds): compared as integers, not strings. */
-  public selfOnlyArnId: Int32Array = new Int32Array(256);
+  public selfOnlyArnId: Int32Array;
   /** The resources of one-resource grants, numbered in first-seen order (and back). */
   public readonly arnIds = new Map<string, number>();
   public readonly arns: string[] = [];
@@ -274,7 +280,10 @@ class ListFacts {
     public readonly actions: number,
     public readonly maskWords: number,
   ) {
+    this.rowOfSlot = new Int32Array(1024);
     this.masks = new Int32Array(256 * ROW_MASKS * maskWords);
+    this.selfOnlyStart = new Int32Array(1025);
+    this.selfOnlyArnId = new Int32Array(256);
     this.selfOnlyMask = new Int32Array(256 * maskWords);
   }
 
