@@ -550,6 +550,8 @@ function baseCountsOf(catalog: ActionCatalog, base: BaseResult): BaseCounts {
   return known;
 }
 
+/** countOverBase's sums per side (scratch). */
+const sides = new Int32Array(2 * RAW_SERVICES);
 /** Services whose granted-pair count a touched word changed, with the change (scratch of countOverBase). */
 let serviceChanges: Int32Array = new Int32Array(64);
 
@@ -570,17 +572,10 @@ function countOverBase(catalog: ActionCatalog, eff: EffectivePermissions, base: 
   const { offsets, service, mask } = wordServices(catalog);
   const [list, read, write, permissions, tagging] = catalog.levelMasks as [Bitset, Bitset, Bitset, Bitset, Bitset];
   const [listPop, readPop, writePop, permissionsPop, taggingPop] = levelPop as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
-  let lists = 0;
-  let reads = 0;
-  let writes = 0;
-  let permissionsManagement = 0;
-  let taggings = 0;
-  let sensitive = 0;
-  let unconditional = 0;
-  let conditional = 0;
-  let onAllResources = 0;
-  let pmOnAll = 0;
-  let grantedOnAllCount = 0;
+  // Per side (the base's contribution of a changed word taken away, the set's added), the sums in
+  // RAW_* order (RAW_LIST … RAW_GRANTED_ON_ALL) at side·RAW_SERVICES: added up, never multiplied by
+  // a sign (a sign times a zero count was -0, which deoptimised the compiled loop).
+  sides.fill(0);
   let changes = 0;
   for (let k = 0; k < touchedCount; k++) {
     const w = touched[k]!;
@@ -593,35 +588,34 @@ function countOverBase(catalog: ActionCatalog, eff: EffectivePermissions, base: 
     const rga = r.grantedOnAll[w]!;
     const rca = r.conditionalOnAll[w]!;
     if (bg === rg && bc === rc && bga === rga && bca === rca) continue;
-    // The base's contribution of the word taken away (side 0), the set's added (side 1).
     for (let side = 0; side < 2; side++) {
-      const sign = side === 0 ? -1 : 1;
+      const at = side * RAW_SERVICES;
       const g = side === 0 ? bg : rg;
       const c = side === 0 ? bc : rc;
       const any = g | c;
       const anyOnAll = side === 0 ? bga | bca : rga | rca;
       const gOnAll = side === 0 ? bga : rga;
       if (any === -1) {
-        lists += sign * listPop[w]!;
-        reads += sign * readPop[w]!;
-        writes += sign * writePop[w]!;
-        permissionsManagement += sign * permissionsPop[w]!;
-        taggings += sign * taggingPop[w]!;
-        sensitive += sign * sensitivePop[w]!;
+        sides[at + RAW_LIST]! += listPop[w]!;
+        sides[at + RAW_LIST + 1]! += readPop[w]!;
+        sides[at + RAW_LIST + 2]! += writePop[w]!;
+        sides[at + RAW_LIST + 3]! += permissionsPop[w]!;
+        sides[at + RAW_LIST + 4]! += taggingPop[w]!;
+        sides[at + RAW_SENSITIVE]! += sensitivePop[w]!;
       } else if (any !== 0) {
-        lists += sign * popcount32(any & list[w]!);
-        reads += sign * popcount32(any & read[w]!);
-        writes += sign * popcount32(any & write[w]!);
-        permissionsManagement += sign * popcount32(any & permissions[w]!);
-        taggings += sign * popcount32(any & tagging[w]!);
-        sensitive += sign * popcount32(any & sensitiveMask[w]!);
+        sides[at + RAW_LIST]! += popcount32(any & list[w]!);
+        sides[at + RAW_LIST + 1]! += popcount32(any & read[w]!);
+        sides[at + RAW_LIST + 2]! += popcount32(any & write[w]!);
+        sides[at + RAW_LIST + 3]! += popcount32(any & permissions[w]!);
+        sides[at + RAW_LIST + 4]! += popcount32(any & tagging[w]!);
+        sides[at + RAW_SENSITIVE]! += popcount32(any & sensitiveMask[w]!);
       }
-      unconditional += sign * (g === -1 ? 32 : g === 0 ? 0 : popcount32(g));
-      if (c !== 0) conditional += sign * popcount32(c);
-      if (gOnAll !== 0) grantedOnAllCount += sign * (gOnAll === -1 ? 32 : popcount32(gOnAll));
+      if (g !== 0) sides[at + RAW_UNCONDITIONAL]! += g === -1 ? 32 : popcount32(g);
+      if (c !== 0) sides[at + RAW_CONDITIONAL]! += popcount32(c);
+      if (gOnAll !== 0) sides[at + RAW_GRANTED_ON_ALL]! += gOnAll === -1 ? 32 : popcount32(gOnAll);
       if (anyOnAll !== 0) {
-        onAllResources += sign * (anyOnAll === -1 ? 32 : popcount32(anyOnAll));
-        pmOnAll += sign * (anyOnAll === -1 ? permissionsChangePop[w]! : popcount32(anyOnAll & pm[w]!));
+        sides[at + RAW_ON_ALL]! += anyOnAll === -1 ? 32 : popcount32(anyOnAll);
+        sides[at + RAW_PM_ON_ALL]! += anyOnAll === -1 ? permissionsChangePop[w]! : popcount32(anyOnAll & pm[w]!);
       }
     }
     const before = bg | bc;
@@ -637,17 +631,7 @@ function countOverBase(catalog: ActionCatalog, eff: EffectivePermissions, base: 
     }
   }
   const baseRaw = known.raw;
-  raw[RAW_LIST] = baseRaw[RAW_LIST]! + lists;
-  raw[RAW_LIST + 1] = baseRaw[RAW_LIST + 1]! + reads;
-  raw[RAW_LIST + 2] = baseRaw[RAW_LIST + 2]! + writes;
-  raw[RAW_LIST + 3] = baseRaw[RAW_LIST + 3]! + permissionsManagement;
-  raw[RAW_LIST + 4] = baseRaw[RAW_LIST + 4]! + taggings;
-  raw[RAW_SENSITIVE] = baseRaw[RAW_SENSITIVE]! + sensitive;
-  raw[RAW_UNCONDITIONAL] = baseRaw[RAW_UNCONDITIONAL]! + unconditional;
-  raw[RAW_CONDITIONAL] = baseRaw[RAW_CONDITIONAL]! + conditional;
-  raw[RAW_ON_ALL] = baseRaw[RAW_ON_ALL]! + onAllResources;
-  raw[RAW_PM_ON_ALL] = baseRaw[RAW_PM_ON_ALL]! + pmOnAll;
-  raw[RAW_GRANTED_ON_ALL] = baseRaw[RAW_GRANTED_ON_ALL]! + grantedOnAllCount;
+  for (let f = RAW_LIST; f < RAW_SERVICES; f++) raw[f] = baseRaw[f]! - sides[f]! + sides[RAW_SERVICES + f]!;
   // Services: each change applied to the base's pair counts in turn (a service counts while its count is positive), then undone.
   let services = baseRaw[RAW_SERVICES]!;
   const servicePairs = known.servicePairs;
