@@ -219,7 +219,8 @@ class UsageSource {
 class SetRows {
   /**
    * Grows: assigned in the constructor, so V8 tracks the field as mutable from the start (an
-   * initialiser here made it constant, and its first regrowth deoptimised its compiled readers).
+   * initialiser here made it constant, and its first regrowth deoptimised its compiled readers);
+   * small at first, so the growing code runs before `add` is optimised.
    */
   public numbers: Int32Array;
   public readonly dataReads: (readonly string[])[] = [];
@@ -235,7 +236,7 @@ class SetRows {
     public readonly calculator: BreadthCalculator,
     public readonly index: EscalationIndex,
   ) {
-    this.numbers = new Int32Array(COUNT_FIELDS * 256);
+    this.numbers = new Int32Array(COUNT_FIELDS * 16);
   }
 
   /** A new row for the set with these effective permissions. */
@@ -388,7 +389,10 @@ class AnalysedPrincipal implements PrincipalBreadth {
     this.#principal = p;
     this.#sets = sets;
     this.#row = row;
-    this.#flags = (admin ? ADMIN : 0) | (p.type === 'role' && p.arn.includes(':role/aws-service-role/') ? SERVICE_LINKED : 0) | (p.unresolvedPolicies.length ? UNRESOLVED : 0);
+    // The ARN is read for users too: code reached by roles alone (they come after the users) was
+    // without type feedback when the constructor was optimised, a deoptimisation at the first role.
+    const awsRoleArn = p.arn.includes(':role/aws-service-role/');
+    this.#flags = (admin ? ADMIN : 0) | (p.type === 'role' && awsRoleArn ? SERVICE_LINKED : 0) | (p.unresolvedPolicies.length ? UNRESOLVED : 0);
     this.#naming = naming;
   }
 
@@ -578,19 +582,34 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   if (cached && cached.catalog === catalog && cached.input.credentialReport === input.credentialReport && cached.input.collectedAt === input.collectedAt) {
     return cached.analysis;
   }
-  const usage = new UsageSource(details, input.credentialReport, Date.parse(input.collectedAt));
   const calculator = new BreadthCalculator(catalog);
+  const principals = analysedPrincipals(details, new UsageSource(details, input.credentialReport, Date.parse(input.collectedAt)), calculator);
+  forgetHeldPaths(calculator);
+  const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals: ranked(principals) };
+  cache.set(details, { input, catalog, analysis });
+  return analysis;
+}
+
+/**
+ * Every principal of the account analysed, in resolution order. A function of its own, its loop
+ * last: the loop is compiled while it runs (on-stack replacement), and code after it, not yet run
+ * then, deoptimised it when reached.
+ */
+function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, calculator: BreadthCalculator): PrincipalBreadth[] {
+  const catalog = calculator.catalog;
   const index = escalationIndex(catalog);
   // Principals with the same policies and boundary (same PolicySet) have the same effective
   // permissions: compute them, their counts and the escalation actions they hold once per set,
   // in a row of `sets`. The row of a set: by its dense index in its resolution when it has one
   // (rowByIndex[index] = row + 1), else by the set object.
   const sets = new SetRows(catalog.size, usage, calculator, index);
-  let rowByIndex: Int32Array = new Int32Array(1024);
+  // rowByIndex and allowsStar start small (as SetRows' numbers): they grow in the first rounds of
+  // the loop below, before it is optimised, not in the optimised code (a deoptimisation).
+  let rowByIndex: Int32Array = new Int32Array(16);
   const rowBySet = new Map<PolicySet, number>();
   const setPaths: SetPaths = { paths: [], pathsArn: [], namings: [] };
   /** Per row: an Allow of `*` in one of the set's lists (0 not yet asked, 1 no, 2 yes): asked only for principals that may be admins. */
-  let allowsStar = new Uint8Array(1024);
+  let allowsStar = new Uint8Array(16);
   // Sets granting the same data reads on every resource share one frozen dataReadOnAll array.
   const dataReadLists: DataReadLists = new Map();
   const resolved = principalsOf(details);
@@ -622,21 +641,34 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
     }
     principals[i] = new AnalysedPrincipal(p, sets, row, admin, admin || !held ? null : namingOf(p, row, setPaths, held, index, calculator));
   }
-  forgetHeldPaths(calculator);
-  // Broadest first, then by key (byKey's order; most pairs decided without the collator).
+  return principals;
+}
+
+/**
+ * Broadest first, then by key (byKey's order; most pairs decided without the collator). Functions
+ * of their own, each loop last in its function: a long loop is compiled while it runs (on-stack
+ * replacement), and code after it, not yet run then, deoptimised that code when reached
+ * (analyzeBreadth's loop over the principals, then this one's).
+ */
+function ranked(principals: readonly PrincipalBreadth[]): PrincipalBreadth[] {
   // Integers (action counts): the comparator subtracts small integers, nothing boxed.
   const totals = new Int32Array(principals.length);
   const keys: string[] = new Array<string>(principals.length);
+  totalsAndKeys(principals, totals, keys);
+  return inOrder(principals, orderByTotalThenKey(totals, keys, byKey));
+}
+
+function totalsAndKeys(principals: readonly PrincipalBreadth[], totals: Int32Array, keys: string[]): void {
   for (let i = 0; i < principals.length; i++) {
     totals[i] = principals[i]!.total;
     keys[i] = principals[i]!.key;
   }
-  const order = orderByTotalThenKey(totals, keys, byKey);
-  const ranked: PrincipalBreadth[] = new Array<PrincipalBreadth>(principals.length);
-  for (let i = 0; i < order.length; i++) ranked[i] = principals[order[i]!]!;
-  const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals: ranked };
-  cache.set(details, { input, catalog, analysis });
-  return analysis;
+}
+
+function inOrder(principals: readonly PrincipalBreadth[], order: ArrayLike<number>): PrincipalBreadth[] {
+  const out: PrincipalBreadth[] = new Array<PrincipalBreadth>(principals.length);
+  for (let i = 0; i < order.length; i++) out[i] = principals[order[i]!]!;
+  return out;
 }
 
 const grownInt32 = (a: Int32Array, length: number): Int32Array => {

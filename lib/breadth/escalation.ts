@@ -151,12 +151,15 @@ const HELD_GRANTED = 2;
  * one buffer for the collector to track each, for thousands of policy sets and lists).
  */
 const CHUNK_BYTES = 1 << 16;
-let chunk = new Uint8Array(CHUNK_BYTES);
+// Small at first, each chunk twice the last up to CHUNK_BYTES: the code cutting a new chunk then
+// runs a few times in the first calls, with type feedback, before its callers are optimised (its
+// first run later, at the first 64 KB chunk's end, deoptimised heldEscalationActions).
+let chunk = new Uint8Array(256);
 let chunkTop = 0;
 
 function bytesFromChunk(length: number): Uint8Array {
   if (chunkTop + length > chunk.length) {
-    chunk = new Uint8Array(Math.max(CHUNK_BYTES, length));
+    chunk = new Uint8Array(Math.max(Math.min(CHUNK_BYTES, chunk.length * 2), length));
     chunkTop = 0;
   }
   // subarray: a view without the constructor's buffer-and-offset path (about 4x cheaper).
@@ -165,16 +168,17 @@ function bytesFromChunk(length: number): Uint8Array {
   return bytes;
 }
 
-let heldScratch = new Uint8Array(0);
-
 /**
  * The path actions in the granted or conditional sets, or `null` when none (most principals):
  * this depends only on the effective permissions, so principals with the same policies share it.
  */
 export function heldEscalationActions(granted: Bitset, conditional: Bitset, index: EscalationIndex): HeldActions | null {
   const { ids, words, byWord } = index;
-  if (heldScratch.length !== ids.length) heldScratch = new Uint8Array(ids.length);
   const masks = catalogWordMasks(index);
+  // Written in place in the chunk, and given back when none is held: every set runs the same code
+  // (cutting bytes only for the sets holding some, not yet met when this was optimised, deoptimised
+  // it at the first). Every byte is written (each action is in one word's list).
+  const held = bytesFromChunk(ids.length);
   // Word by word: most sets hold none of a word's path actions (one test for all of them).
   let any = false;
   for (let k = 0; k < words.length; k++) {
@@ -183,20 +187,19 @@ export function heldEscalationActions(granted: Bitset, conditional: Bitset, inde
     const c = conditional[w]! & masks[k]!;
     const actions = byWord[k]!;
     if ((g | c) === 0) {
-      for (let j = 0; j < actions.length; j++) heldScratch[actions[j]!] = 0;
+      for (let j = 0; j < actions.length; j++) held[actions[j]!] = 0;
       continue;
     }
     any = true;
     for (let j = 0; j < actions.length; j++) {
       const e = actions[j]!;
       const bit = 1 << (ids[e]! & 31);
-      heldScratch[e] = (g & bit) !== 0 ? HELD_GRANTED : (c & bit) !== 0 ? HELD_CONDITIONAL : 0;
+      held[e] = (g & bit) !== 0 ? HELD_GRANTED : (c & bit) !== 0 ? HELD_CONDITIONAL : 0;
     }
   }
-  if (!any) return null;
-  const held = bytesFromChunk(ids.length);
-  held.set(heldScratch);
-  return held;
+  if (any) return held;
+  chunkTop -= ids.length;
+  return null;
 }
 
 /** Per word of `index.words`, the bits of its path actions in the catalog word. */
@@ -245,7 +248,9 @@ class ListFacts {
   // defined (undefined) before the constructor's store, and V8 marks it mutable at once. A field
   // initialised once is tracked as constant, and its first regrowth deoptimised every compiled
   // reader (heldPaths twice, comparedArns, listEscalation: cold realistic analysis, 2 aborted and
-  // 3 deoptimised compiles).
+  // 3 deoptimised compiles). They start small: their growing code then runs (and gathers type
+  // feedback) in the first calls, before the readers are optimised; a first growth later
+  // deoptimised listEscalation ("insufficient type feedback").
   /** Per list slot of the calculator: 0 not computed yet, 1 no path action (NO_ROW), row + 2. */
   public rowOfSlot: Int32Array;
   public rows = 0;
@@ -280,11 +285,11 @@ class ListFacts {
     public readonly actions: number,
     public readonly maskWords: number,
   ) {
-    this.rowOfSlot = new Int32Array(1024);
-    this.masks = new Int32Array(256 * ROW_MASKS * maskWords);
-    this.selfOnlyStart = new Int32Array(1025);
-    this.selfOnlyArnId = new Int32Array(256);
-    this.selfOnlyMask = new Int32Array(256 * maskWords);
+    this.rowOfSlot = new Int32Array(16);
+    this.masks = new Int32Array(16 * ROW_MASKS * maskWords);
+    this.selfOnlyStart = new Int32Array(17);
+    this.selfOnlyArnId = new Int32Array(16);
+    this.selfOnlyMask = new Int32Array(16 * maskWords);
   }
 
   /** A new, empty row (its one-resource grants start at the current end). */
@@ -774,11 +779,12 @@ function internedHeldPaths(index: EscalationIndex, calc: BreadthCalculator, path
   lastHeldPathsCalc = calc;
   lastHeldPathsMemo = memo;
   const paths = pathCount ? pathsArray(index, memo, pathCount) : NO_HELD_PATHS;
-  if (comparedCount === 0) {
-    let plain = memo.plain.get(paths);
-    if (!plain) memo.plain.set(paths, (plain = Object.freeze({ paths, arnSensitive: false, comparedArns: NO_COMPARED })));
-    return plain;
-  }
+  // The shared answer is looked up (made) whether or not this one compares ARNs: the code runs
+  // from the first calls, as most of them compare ARNs, and the first that did not, later,
+  // deoptimised heldPaths ("insufficient type feedback"). A few more entries (one per paths array).
+  let plain = memo.plain.get(paths);
+  if (!plain) memo.plain.set(paths, (plain = Object.freeze({ paths, arnSensitive: false, comparedArns: NO_COMPARED })));
+  if (comparedCount === 0) return plain;
   const arns = setListFacts!.arns;
   const compared: string[] = [];
   for (let i = 0; i < comparedCount; i++) compared.push(arns[comparedScratch[i]!]!);
