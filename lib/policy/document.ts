@@ -218,36 +218,53 @@ function grown(a: Int32Array, n: number) {
 }
 
 /**
- * Ids by a 32-bit hash, open addressing with linear probing in one typed array (slot: id + 1,
- * 0 empty) plus each id's full hash: a lookup reads a slot and a hash per candidate, and only
+ * Ids by a 32-bit hash, open addressing with linear probing in one typed array (per slot: id + 1,
+ * 0 empty, and the id's full hash): a lookup reads a slot and a hash per candidate, and only
  * candidates with the same full hash are compared. `first(h)` starts a lookup, `next()` gives
  * the candidates with hash `h` (-1 at the end, leaving `free` at the empty slot reached), and
- * `insert(free, h, id)` adds one.
+ * `insert(free, h, id)` adds one. Ids need not be dense.
  */
-class IdIndex {
-  private slots = new Int32Array(1024);
-  private hashes = new Int32Array(1024);
+export class IdIndex {
+  /**
+   * Per slot two entries: id + 1 (0 empty), then the id's full hash. Interleaved, a probe reads
+   * one cache line where separate slot and hash arrays (the hash indexed by id) read two: lookups
+   * of cold keys (thousands of ARNs and lists per resolution) miss the cache on each.
+   */
+  private table: Int32Array;
+  /** Slots minus one (a power of two minus one). */
+  private mask: number;
   private count = 0;
   private probe = 0;
   private hash = 0;
   /** The empty slot where the last lookup ended. */
   public free = 0;
 
+  /**
+   * Room for `capacity` ids without a rehash (slots at most half full). Callers that know how
+   * many ids a resolution can hold size it once instead of growing it several times.
+   */
+  public constructor(capacity = 512) {
+    let slots = 1024;
+    while (slots < 2 * capacity + 2) slots *= 2;
+    this.table = new Int32Array(2 * slots);
+    this.mask = slots - 1;
+  }
+
   public first(h: number): void {
     this.hash = h;
-    this.probe = h & (this.slots.length - 1);
+    this.probe = h & this.mask;
   }
 
   public next(): number {
-    const slots = this.slots;
-    const mask = slots.length - 1;
+    const table = this.table;
+    const mask = this.mask;
     for (let p = this.probe; ; p = (p + 1) & mask) {
-      const v = slots[p]!;
+      const v = table[2 * p]!;
       if (v === 0) {
         this.free = p;
         return -1;
       }
-      if (this.hashes[v - 1] === this.hash) {
+      if (table[2 * p + 1] === this.hash) {
         this.probe = (p + 1) & mask;
         return v - 1;
       }
@@ -255,25 +272,27 @@ class IdIndex {
   }
 
   public insert(at: number, h: number, id: number): void {
-    if (this.hashes.length <= id) this.hashes = grown(this.hashes, id + 1);
-    this.hashes[id] = h;
-    this.slots[at] = id + 1;
+    this.table[2 * at] = id + 1;
+    this.table[2 * at + 1] = h;
     // At most half full: probes stay short.
-    if (++this.count * 2 > this.slots.length) this.rehash();
+    if (++this.count * 2 > this.mask + 1) this.rehash();
   }
 
   private rehash(): void {
-    const old = this.slots;
-    const slots = new Int32Array(old.length * 2);
-    const mask = slots.length - 1;
-    for (let i = 0; i < old.length; i++) {
+    const old = this.table;
+    const table = new Int32Array(old.length * 2);
+    const mask = 2 * this.mask + 1;
+    for (let i = 0; i < old.length; i += 2) {
       const v = old[i]!;
       if (v === 0) continue;
-      let p = this.hashes[v - 1]! & mask;
-      while (slots[p] !== 0) p = (p + 1) & mask;
-      slots[p] = v;
+      const h = old[i + 1]!;
+      let p = h & mask;
+      while (table[2 * p] !== 0) p = (p + 1) & mask;
+      table[2 * p] = v;
+      table[2 * p + 1] = h;
     }
-    this.slots = slots;
+    this.table = table;
+    this.mask = mask;
   }
 }
 
@@ -287,7 +306,7 @@ function sameTexts(a: readonly string[], b: readonly string[]): boolean {
  * A hash of the length and up to 16 characters of the text: the last twelve (ARNs differ at the
  * end) and four spread over it. Constant work per text; lists with equal hashes are compared.
  */
-function sampledHash(t: string): number {
+export function sampledHash(t: string): number {
   const n = t.length;
   let h = Math.imul(n, 0x01000193);
   for (let i = n > 12 ? n - 12 : 0; i < n; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
