@@ -24,13 +24,20 @@ const enum Kind {
   Object,
 }
 
-/** The value `JSON.stringify` serialises for `v` found under `key`, after `toJSON` and unwrapping. */
-function jsonValue(v: unknown, key: string): unknown {
-  if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') {
-    const toJSON = (v as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') v = (toJSON as (k: string) => unknown).call(v, key);
-  }
+/**
+ * The value `JSON.stringify` serialises for `v` found under `key` (an array index as a number,
+ * turned into its text only for a `toJSON` call), after `toJSON` and unwrapping. Primitives,
+ * arrays and plain objects (everything in a parsed document) return early: the boxed-primitive
+ * checks walk the prototype chain four times per object.
+ */
+function jsonValue(v: unknown, key: string | number): unknown {
+  if ((typeof v !== 'object' && typeof v !== 'bigint') || v === null) return v;
+  const toJSON = (v as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') v = (toJSON as (k: string) => unknown).call(v, typeof key === 'number' ? String(key) : key);
   if (typeof v === 'object' && v !== null) {
+    if (Array.isArray(v)) return v;
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) return v;
     if (v instanceof Number) return Number(v);
     if (v instanceof String) return String(v);
     if (v instanceof Boolean) return v.valueOf();
@@ -72,9 +79,16 @@ const elementKind = (v: unknown): Kind => {
   return kind === Kind.Absent ? Kind.Null : kind;
 };
 
-function hashValue(h: number, raw: unknown, key: string, inArray = false): number {
+function hashValue(h: number, raw: unknown, key: string | number, inArray: boolean): number {
   const v = jsonValue(raw, key);
-  const kind = inArray ? elementKind(v) : kindOf(v);
+  return hashOf(h, v, inArray ? elementKind(v) : kindOf(v));
+}
+
+/**
+ * The hash of a converted value `v` of kind `kind`. An object's values are converted once: the
+ * conversion that tells whether a key is written is the one hashed.
+ */
+function hashOf(h: number, v: unknown, kind: Kind): number {
   h = mix(h, kind);
   switch (kind) {
     case Kind.Number: {
@@ -86,15 +100,18 @@ function hashValue(h: number, raw: unknown, key: string, inArray = false): numbe
     case Kind.Array: {
       const a = v as readonly unknown[];
       h = mix(h, a.length);
-      for (let i = 0; i < a.length; i++) h = hashValue(h, a[i], String(i), true);
+      for (let i = 0; i < a.length; i++) h = hashValue(h, a[i], i, true);
       return h;
     }
     case Kind.Object: {
       const o = v as Record<string, unknown>;
       for (const k in o) {
+        if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+        const e = jsonValue(o[k], k);
+        const ek = kindOf(e);
         // Left out of the text when it serialises to nothing (checked on the converted value).
-        if (!written(o, k)) continue;
-        h = hashValue(hashString(h, k), o[k], k);
+        if (ek === Kind.Absent) continue;
+        h = hashOf(hashString(h, k), e, ek);
       }
       return mix(h, 0x7d);
     }
@@ -105,28 +122,21 @@ function hashValue(h: number, raw: unknown, key: string, inArray = false): numbe
 
 /** A 32-bit hash of `JSON.stringify(v)`'s text (equal texts, equal hashes) without building it. */
 export function jsonHash(v: unknown): number {
-  return hashValue(0x811c9dc5, v, '') >>> 0;
+  return hashValue(0x811c9dc5, v, '', false) >>> 0;
 }
 
 /** Is the own enumerable key `k` of `o` written by `JSON.stringify` (its value does not serialise to nothing)? */
 const written = (o: Record<string, unknown>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k) && kindOf(jsonValue(o[k], k)) !== Kind.Absent;
 
 /**
- * The `n`-th key `JSON.stringify` writes for the object (`for…in` visits own keys in
- * `Object.keys` order), or undefined. Quadratic when walking every key, but policy objects
- * have a handful, and no key array is allocated.
+ * The written keys of the objects being compared, one object's after the other's (a stack: nested
+ * objects push above): `sameValue` compares key orders without a key array per object and without
+ * walking an object's keys once per key.
  */
-function writtenKey(o: Record<string, unknown>, n: number): string | undefined {
-  let i = 0;
-  for (const k in o) {
-    if (!written(o, k)) continue;
-    if (i === n) return k;
-    i++;
-  }
-  return undefined;
-}
+const keyStack: string[] = [];
+let keyTop = 0;
 
-function sameValue(rawA: unknown, rawB: unknown, key: string, inArray = false): boolean {
+function sameValue(rawA: unknown, rawB: unknown, key: string | number, inArray: boolean): boolean {
   const a = jsonValue(rawA, key);
   const b = jsonValue(rawB, key);
   const kind = inArray ? elementKind(a) : kindOf(a);
@@ -139,27 +149,43 @@ function sameValue(rawA: unknown, rawB: unknown, key: string, inArray = false): 
       const x = a as readonly unknown[];
       const y = b as readonly unknown[];
       if (x.length !== y.length) return false;
-      for (let i = 0; i < x.length; i++) if (!sameValue(x[i], y[i], String(i), true)) return false;
+      for (let i = 0; i < x.length; i++) if (!sameValue(x[i], y[i], i, true)) return false;
       return true;
     }
-    case Kind.Object: {
-      const x = a as Record<string, unknown>;
-      const y = b as Record<string, unknown>;
-      let i = 0;
-      for (const k in x) {
-        if (!written(x, k)) continue;
-        if (writtenKey(y, i) !== k || !sameValue(x[k], y[k], k)) return false;
-        i++;
-      }
-      return writtenKey(y, i) === undefined;
-    }
+    case Kind.Object:
+      return sameObject(a as Record<string, unknown>, b as Record<string, unknown>);
     default:
       // Absent, null, true, false: the kind is the text.
       return true;
   }
 }
 
+/** Same written keys in the same order (`Object.keys` order, as `for…in` visits own keys), then same values. */
+function sameObject(x: Record<string, unknown>, y: Record<string, unknown>): boolean {
+  const base = keyTop;
+  for (const k in x) if (written(x, k)) keyStack[keyTop++] = k;
+  let i = base;
+  let same = true;
+  for (const k in y) {
+    if (!written(y, k)) continue;
+    if (i === keyTop || keyStack[i] !== k) {
+      same = false;
+      break;
+    }
+    i++;
+  }
+  if (i !== keyTop) same = false;
+  for (let j = base; j < keyTop && same; j++) {
+    const k = keyStack[j]!;
+    same = sameValue(x[k], y[k], k, false);
+  }
+  keyTop = base;
+  return same;
+}
+
 /** `JSON.stringify(a) === JSON.stringify(b)`, without building either text. */
 export function sameJson(a: unknown, b: unknown): boolean {
-  return a === b || sameValue(a, b, '');
+  // A comparison that threw (a BigInt) may have left keys on the stack.
+  keyTop = 0;
+  return a === b || sameValue(a, b, '', false);
 }
