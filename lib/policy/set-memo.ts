@@ -14,6 +14,22 @@ export class PerPolicySet<T> {
   private dense: (T | undefined)[] = [];
   private other: Map<PolicySet, T> | undefined;
 
+  /**
+   * `sample`: a set of the resolution whose sets will be met, when known: its slots are made at
+   * once, not on the first `set`. A branch taken once per evaluation, inside a loop that is
+   * optimised, had no type feedback when compiled and deoptimised the loop's function at the
+   * start of each later evaluation (--trace-deopt on bench/evaluate.ts), costing a recompile.
+   */
+  public constructor(sample?: PolicySet) {
+    const rows = sample === undefined ? undefined : resolvedRowsOf(sample);
+    if (rows !== undefined) this.own(rows.memo);
+  }
+
+  private own(memo: ResolutionCounts): void {
+    this.owner = memo;
+    this.dense = new Array<T | undefined>(memo.setCount).fill(undefined);
+  }
+
   public get(set: PolicySet): T | undefined {
     const rows = resolvedRowsOf(set);
     if (rows !== undefined && rows.memo === this.owner) return this.dense[rows.index];
@@ -23,10 +39,7 @@ export class PerPolicySet<T> {
   public set(set: PolicySet, value: T): void {
     const rows = resolvedRowsOf(set);
     if (rows !== undefined) {
-      if (this.owner === undefined) {
-        this.owner = rows.memo;
-        this.dense = new Array<T | undefined>(rows.memo.setCount).fill(undefined);
-      }
+      if (this.owner === undefined) this.own(rows.memo);
       if (rows.memo === this.owner) {
         this.dense[rows.index] = value;
         return;
@@ -34,4 +47,18 @@ export class PerPolicySet<T> {
     }
     (this.other ??= new Map()).set(set, value);
   }
+}
+
+/**
+ * An empty array born with object elements (V8's PACKED_ELEMENTS), whatever the allocation site
+ * learnt: for a list filled by an optimised loop but made by code that runs once per evaluation.
+ * A `[]` literal starts with small-integer elements until the site has seen an object pushed, and
+ * the site is lost when V8 flushes the bytecode of code run once per evaluation: the loop's
+ * optimised `push` then met another map and deoptimised at the start of each later evaluation
+ * (--trace-deopt on bench/evaluate.ts: "wrong map" / "not a Smi" in access.wildcard-data-access).
+ */
+export function objectList<T>(): T[] {
+  const list: (T | null)[] = [null];
+  list.pop();
+  return list as T[];
 }

@@ -83,7 +83,13 @@ export class TargetDecisions {
   /** By `actionsId` of the resolution met: the union mask with `MASK_KNOWN` set (0: not worked out yet). */
   private maskRow = new Int32Array(0);
 
-  public constructor(targets: readonly DecisionTarget[]) {
+  /**
+   * `sample`: a policy set of the resolution whose principals will be asked, when known: the memo
+   * rows are made at once, not on first use. A branch taken once per evaluation, inside a loop that
+   * is optimised, had no type feedback when compiled (or met another map) and deoptimised the
+   * caller at the start of each later evaluation (--trace-deopt on bench/evaluate.ts).
+   */
+  public constructor(targets: readonly DecisionTarget[], sample?: PolicySet) {
     this.targets = targets;
     const union: string[] = [];
     const pairAction: number[] = [];
@@ -108,6 +114,21 @@ export class TargetDecisions {
     this.build = new Uint8Array(pairAction.length);
     this.acc = new Uint8Array(pairAction.length);
     this.covered = new Int8Array(targets.length);
+    const rows = sample === undefined ? undefined : resolvedRowsOf(sample);
+    if (rows !== undefined) {
+      this.ownSets(rows.memo);
+      this.ownLists(rows.memo);
+    }
+  }
+
+  private ownSets(memo: ResolutionCounts): void {
+    this.setOwner = memo;
+    this.setRow = new Array<Answers | undefined>(memo.setCount).fill(undefined);
+  }
+
+  private ownLists(memo: ResolutionCounts): void {
+    this.listOwner = memo;
+    this.listRow = new Array<ListFlags | undefined>(memo.listCount).fill(undefined);
   }
 
   /** The answers of the principal's policy set (see the module comment). */
@@ -123,10 +144,7 @@ export class TargetDecisions {
     }
     const answers = this.anyStar ? this.viaDecideMany(p) : this.compute(set, rows);
     if (rows !== undefined) {
-      if (this.setOwner === undefined) {
-        this.setOwner = rows.memo;
-        this.setRow = new Array<Answers | undefined>(rows.memo.setCount).fill(undefined);
-      }
+      if (this.setOwner === undefined) this.ownSets(rows.memo);
       if (rows.memo === this.setOwner) this.setRow[rows.index] = answers;
     } else this.setMemo.set(set, answers);
     return answers;
@@ -178,10 +196,7 @@ export class TargetDecisions {
   /** The list's flags per pair, memoised by local id (`lid` ≥ 0, a resolution's list) or per list object. */
   private listFlags(list: readonly NormalizedStatement[], rows: ListRows | undefined, lid: number): ListFlags {
     if (rows !== undefined && lid >= 0) {
-      if (this.listOwner === undefined) {
-        this.listOwner = rows.memo;
-        this.listRow = new Array<ListFlags | undefined>(rows.memo.listCount).fill(undefined);
-      }
+      if (this.listOwner === undefined) this.ownLists(rows.memo);
       if (rows.memo === this.listOwner) {
         let f = this.listRow[lid];
         if (f === undefined) {

@@ -7,6 +7,7 @@
  */
 import type { PolicyDocument, PolicyStatement } from '../snapshot';
 import { wildcardMatch } from './document';
+import { objectList } from './set-memo';
 
 export type TrusteeKind = 'anyone' | 'account-root' | 'account-principal' | 'service' | 'federated';
 
@@ -89,10 +90,13 @@ function classifyAws(principal: string, ownAccount: string): Pick<Trustee, 'kind
 
 /** Everyone a trust policy lets assume the role, with what narrows each. */
 export function trusteesOf(doc: PolicyDocument | undefined, ownAccount: string): Trustee[] {
-  if (!doc) return [];
+  // Born with object elements (set-memo.ts `objectList`), empty or not: access.cross-account-trust
+  // reads these lists in an optimised loop, where a `[]` literal's other elements kind was
+  // another map to check (or, once V8 forgot the literal's site, a deopt).
+  const out = objectList<Trustee>();
+  if (!doc) return out;
   const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   const mfaByDeny = deniesWithoutMfa(statements);
-  const out: Trustee[] = [];
   for (const s of statements) {
     if (s.Effect !== 'Allow' || !actionsAssume(s)) continue;
     const n = narrowing(s);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { requireSection, rowsForKeys } from '../../snapshot';
 import { assessAdmin } from '../../policy/admin';
 import { principalsOf, type Principal } from '../../policy/principals';
+import { objectList } from '../../policy/set-memo';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
@@ -20,6 +21,27 @@ export interface AdminCredentialProblem {
   user: string;
   arn: string;
   problems: string[];
+}
+
+/**
+ * The administrator users, and the users whose missing policies may make them administrators.
+ * A loop of its own, not one of `evaluate` (JIT shaping, --trace-opt/--trace-deopt on
+ * bench/evaluate.ts): `evaluate` runs once per evaluation, so its loop was compiled on-stack
+ * with the whole function, and code met once per evaluation deoptimised it, so each later
+ * evaluation compiled it again.
+ */
+function scanUsers(principals: readonly Principal[], adminUsers: Principal[], incomplete: IncompletePrincipal[]): void {
+  // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
+  for (let i = 0; i < principals.length; i++) {
+    const p = principals[i]!;
+    if (p.type !== 'user') continue;
+    if (!assessAdmin(p).admin) {
+      const gap = incompleteOf(p);
+      if (gap) incomplete.push(gap);
+      continue;
+    }
+    adminUsers.push(p);
+  }
 }
 
 export default defineRule({
@@ -48,20 +70,10 @@ export default defineRule({
     const reportRows = requireSection(snapshot, 'credentialReport').rows;
     const offenders: AdminCredentialProblem[] = [];
     const notInReport: string[] = [];
-    const incomplete: IncompletePrincipal[] = [];
-    const adminUsers: Principal[] = [];
-    const principals = principalsOf(details);
-    // Indexed loops: they run once per evaluation, partly before optimisation, where for...of allocates per element.
-    for (let i = 0; i < principals.length; i++) {
-      const p = principals[i]!;
-      if (p.type !== 'user') continue;
-      if (!assessAdmin(p).admin) {
-        const gap = incompleteOf(p);
-        if (gap) incomplete.push(gap);
-        continue;
-      }
-      adminUsers.push(p);
-    }
+    // Born with object elements (lib/policy/set-memo.ts `objectList`): pushed by `scanUsers`' optimised loop.
+    const incomplete = objectList<IncompletePrincipal>();
+    const adminUsers = objectList<Principal>();
+    scanUsers(principalsOf(details), adminUsers, incomplete);
     const admins = adminUsers.map((p) => p.arn);
     // The administrators' rows only (a handful out of every user's), in one pass over the report.
     const rows = rowsForKeys(reportRows, admins, 'arn', true);

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { assessAdmin } from '../../policy/admin';
-import { allowListed, principalsOf } from '../../policy/principals';
+import { allowListed, principalsOf, type Principal } from '../../policy/principals';
+import { objectList } from '../../policy/set-memo';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
@@ -15,6 +16,50 @@ export const AdminPrincipalsParameters = z.object({
   /** Role names or ARN patterns (`*`, `?` wildcards) allowed to hold admin rights, e.g. `BreakGlass*`. Users are never allow-listed. */
   breakGlassRoles: z.array(z.string().min(1)).default([]),
 });
+
+/** An administrator as reported. */
+interface AdminEntry {
+  name: string;
+  arn: string;
+  via: string[];
+  conditional: boolean;
+}
+
+/**
+ * Administrators, near-administrators and incomplete principals, in principal order. JIT
+ * shaping, measured with --trace-opt/--trace-deopt on bench/evaluate.ts: a rule's `evaluate`
+ * runs once per evaluation, so a loop in it was compiled on-stack with the whole function, and
+ * code met once per evaluation (the message's callbacks, set-up before the loop that ran before
+ * the function had type feedback) deoptimised it, so each later evaluation compiled it again.
+ * Here the state is made by the constructor (never optimised) and `run` is the loop and nothing
+ * else; the lists it pushes to are born with object elements (lib/policy/set-memo.ts `objectList`).
+ */
+class AdminScan {
+  public readonly adminUsers = objectList<AdminEntry>();
+  public readonly adminRoles = objectList<AdminEntry>();
+  public readonly breakGlass = objectList<string>();
+  public readonly nearAdmin = objectList<{ arn: string; via: string[] }>();
+  public readonly incomplete = objectList<IncompletePrincipal>();
+
+  public constructor(private readonly breakGlassRoles: readonly string[]) {}
+
+  public run(principals: readonly Principal[]): void {
+    // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
+    for (let i = 0; i < principals.length; i++) {
+      const p = principals[i]!;
+      const a = assessAdmin(p);
+      // A missing policy or group may be what makes the principal admin (allow-listed roles may be admin anyway).
+      const gap = a.admin || (p.type === 'role' && allowListed(this.breakGlassRoles, p.name, p.arn)) ? undefined : incompleteOf(p);
+      if (gap) this.incomplete.push(gap);
+      if (a.nearAdminVia.length > 0 && !a.admin) this.nearAdmin.push({ arn: p.arn, via: a.nearAdminVia });
+      if (!a.admin) continue;
+      const entry = { name: p.name, arn: p.arn, via: a.via, conditional: a.conditional };
+      if (p.type === 'user') this.adminUsers.push(entry);
+      else if (allowListed(this.breakGlassRoles, p.name, p.arn)) this.breakGlass.push(p.arn);
+      else this.adminRoles.push(entry);
+    }
+  }
+}
 
 export default defineRule({
   id: 'access.admin-principals',
@@ -38,26 +83,9 @@ export default defineRule({
   parameters: AdminPrincipalsParameters,
   evaluate(snapshot, params) {
     const details = requireSection(snapshot, 'authorizationDetails');
-    const adminUsers: { name: string; arn: string; via: string[]; conditional: boolean }[] = [];
-    const adminRoles: typeof adminUsers = [];
-    const breakGlass: string[] = [];
-    const nearAdmin: { arn: string; via: string[] }[] = [];
-    const incomplete: IncompletePrincipal[] = [];
-    const principals = principalsOf(details);
-    // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
-    for (let i = 0; i < principals.length; i++) {
-      const p = principals[i]!;
-      const a = assessAdmin(p);
-      // A missing policy or group may be what makes the principal admin (allow-listed roles may be admin anyway).
-      const gap = a.admin || (p.type === 'role' && allowListed(params.breakGlassRoles, p.name, p.arn)) ? undefined : incompleteOf(p);
-      if (gap) incomplete.push(gap);
-      if (a.nearAdminVia.length > 0 && !a.admin) nearAdmin.push({ arn: p.arn, via: a.nearAdminVia });
-      if (!a.admin) continue;
-      const entry = { name: p.name, arn: p.arn, via: a.via, conditional: a.conditional };
-      if (p.type === 'user') adminUsers.push(entry);
-      else if (allowListed(params.breakGlassRoles, p.name, p.arn)) breakGlass.push(p.arn);
-      else adminRoles.push(entry);
-    }
+    const scan = new AdminScan(params.breakGlassRoles);
+    scan.run(principalsOf(details));
+    const { adminUsers, adminRoles, breakGlass, nearAdmin, incomplete } = scan;
     const offenders = [...adminUsers, ...adminRoles];
     const observed = {
       adminUsers: adminUsers.length,

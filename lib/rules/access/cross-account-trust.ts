@@ -6,9 +6,10 @@
  * Trust policies are read by lib/policy/trust.ts (the one policy engine).
  */
 import { z } from 'zod';
-import { requireSection, type PolicyDocument } from '../../snapshot';
+import { requireSection, type PolicyDocument, type RoleDetail } from '../../snapshot';
 import { trusteesOf, type Trustee } from '../../policy/trust';
 import { jsonHash, sameJson } from '../../policy/json-equal';
+import { objectList } from '../../policy/set-memo';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 
@@ -51,6 +52,72 @@ interface DocumentRead {
   problems: (string | undefined)[];
 }
 
+/**
+ * Every role's trust problems and partner accounts. JIT shaping, measured with --trace-opt/
+ * --trace-deopt on bench/evaluate.ts: a rule's `evaluate` runs once per evaluation, so a loop in
+ * it was compiled on-stack with the whole function, and code met once per evaluation (the
+ * message's callbacks, set-up before the loop that ran before the function had type feedback)
+ * deoptimised it, so each later evaluation compiled it again. Here the state is made by the
+ * constructor (never optimised) and `run` is the loop and nothing else; the lists it pushes to
+ * are born with object elements (lib/policy/set-memo.ts `objectList`).
+ */
+class TrustScan {
+  public readonly problems = objectList<TrustProblem>();
+  public readonly partners = new Map<string, { roles: Set<string>; narrowed: boolean; declared: boolean }>();
+  public readonly undocumented = objectList<string>();
+  // Roles often share one trust policy (every Lambda role trusting lambda.amazonaws.com): the
+  // trustees and their problems depend only on the document's contents (and this evaluation's
+  // account and parameters), so each distinct document is read once. Read-only once stored.
+  // Keyed by `jsonHash` and told apart by `sameJson` (equal to comparing JSON texts) rather than by a
+  // JSON text per role: 5,000 roles' texts were megabytes of short-lived strings, hashed again by the Map.
+  private readonly byDocument = new Map<number, DocumentRead[]>();
+
+  public constructor(
+    private readonly trusted: ReadonlySet<string>,
+    private readonly requireMfaForAccountRoot: boolean,
+    private readonly account: string,
+  ) {}
+
+  public run(roles: readonly RoleDetail[]): void {
+    // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
+    for (let i = 0; i < roles.length; i++) {
+      const r = roles[i]!;
+      if (!r.AssumeRolePolicyDocument) {
+        this.undocumented.push(r.Arn);
+        continue;
+      }
+      const doc = r.AssumeRolePolicyDocument;
+      const hash = jsonHash(doc);
+      let bucket = this.byDocument.get(hash);
+      let read: DocumentRead | undefined;
+      if (bucket) for (let b = 0; b < bucket.length && !read; b++) if (sameJson(bucket[b]!.doc, doc)) read = bucket[b];
+      if (!read) {
+        const trustees = trusteesOf(doc, this.account);
+        // Born with object elements (not `map`'s array, whose elements kind varies with its contents).
+        const problems = objectList<string | undefined>();
+        for (let k = 0; k < trustees.length; k++) problems.push(problemOf(trustees[k]!, this.trusted, this.requireMfaForAccountRoot));
+        read = { doc, trustees, problems };
+        if (bucket) bucket.push(read);
+        else {
+          bucket = [read];
+          this.byDocument.set(hash, bucket);
+        }
+      }
+      for (let i = 0; i < read.trustees.length; i++) {
+        const t = read.trustees[i]!;
+        if ((t.kind === 'account-root' || t.kind === 'account-principal') && !t.sameAccount && t.account) {
+          const p = this.partners.get(t.account) ?? { roles: new Set<string>(), narrowed: true, declared: this.trusted.has(t.account) };
+          p.roles.add(r.RoleName);
+          p.narrowed &&= t.requiresExternalId || t.requiresOrganization || t.requiresMfa;
+          this.partners.set(t.account, p);
+        }
+        const problem = read.problems[i];
+        if (problem) this.problems.push({ role: r.Arn, principal: t.principal, problem });
+      }
+    }
+  }
+}
+
 export default defineRule({
   id: 'access.cross-account-trust',
   title: 'Roles trust only narrowed principals (partners with ExternalId or organisation, account root with MFA)',
@@ -74,48 +141,9 @@ export default defineRule({
   evaluate(snapshot, params) {
     const roles = requireSection(snapshot, 'authorizationDetails').RoleDetailList;
     const trusted = new Set(params.trustedAccounts);
-    const problems: TrustProblem[] = [];
-    const partners = new Map<string, { roles: Set<string>; narrowed: boolean; declared: boolean }>();
-    const undocumented: string[] = [];
-    // Roles often share one trust policy (every Lambda role trusting lambda.amazonaws.com): the
-    // trustees and their problems depend only on the document's contents (and this evaluation's
-    // account and parameters), so each distinct document is read once. Read-only once stored.
-    // Keyed by `jsonHash` and told apart by `sameJson` (equal to comparing JSON texts) rather than by a
-    // JSON text per role: 5,000 roles' texts were megabytes of short-lived strings, hashed again by the Map.
-    const byDocument = new Map<number, DocumentRead[]>();
-    // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
-    for (let i = 0; i < roles.length; i++) {
-      const r = roles[i]!;
-      if (!r.AssumeRolePolicyDocument) {
-        undocumented.push(r.Arn);
-        continue;
-      }
-      const doc = r.AssumeRolePolicyDocument;
-      const hash = jsonHash(doc);
-      let bucket = byDocument.get(hash);
-      let read: DocumentRead | undefined;
-      if (bucket) for (let b = 0; b < bucket.length && !read; b++) if (sameJson(bucket[b]!.doc, doc)) read = bucket[b];
-      if (!read) {
-        const trustees = trusteesOf(doc, snapshot.account.id);
-        read = { doc, trustees, problems: trustees.map((t) => problemOf(t, trusted, params.requireMfaForAccountRoot)) };
-        if (bucket) bucket.push(read);
-        else {
-          bucket = [read];
-          byDocument.set(hash, bucket);
-        }
-      }
-      for (let i = 0; i < read.trustees.length; i++) {
-        const t = read.trustees[i]!;
-        if ((t.kind === 'account-root' || t.kind === 'account-principal') && !t.sameAccount && t.account) {
-          const p = partners.get(t.account) ?? { roles: new Set<string>(), narrowed: true, declared: trusted.has(t.account) };
-          p.roles.add(r.RoleName);
-          p.narrowed &&= t.requiresExternalId || t.requiresOrganization || t.requiresMfa;
-          partners.set(t.account, p);
-        }
-        const problem = read.problems[i];
-        if (problem) problems.push({ role: r.Arn, principal: t.principal, problem });
-      }
-    }
+    const scan = new TrustScan(trusted, params.requireMfaForAccountRoot, snapshot.account.id);
+    scan.run(roles);
+    const { problems, partners, undocumented } = scan;
     const observed = {
       rolesChecked: roles.length,
       problems,

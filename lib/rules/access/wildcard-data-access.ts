@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { assessAdmin } from '../../policy/admin';
-import { decideManyShared, principalsOf, type AppliedPolicy, type Decision } from '../../policy/principals';
+import { decideManyShared, principalsOf, type AppliedPolicy, type Decision, type Principal } from '../../policy/principals';
 import { OnAllProbes } from '../../policy/evaluate';
 import { grantingPoliciesOnAll } from '../../policy/granting';
-import { PerPolicySet } from '../../policy/set-memo';
+import { PerPolicySet, objectList } from '../../policy/set-memo';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { describeIncomplete, incompleteOf, type IncompletePrincipal } from '../support/incomplete';
@@ -80,6 +80,77 @@ function grantedProbes(decisions: readonly Decision[], probes: readonly string[]
   return { actions, conditionalOnly: !unconditional, mask: decisions.map((d) => d === 'allowed' || d === 'conditional') };
 }
 
+/**
+ * The non-admin principals granted a probe on every resource, with the policies that grant it.
+ * JIT shaping, measured with --trace-opt/--trace-deopt on bench/evaluate.ts: a rule's
+ * `evaluate` runs once per evaluation, so a loop in it was compiled on-stack with the whole
+ * function; code met once per evaluation (the message's callbacks, a memo's first-use branch,
+ * set-up before the loop that ran before the function had type feedback) then deoptimised it
+ * and each later evaluation compiled it again (70–200 ms of compile per evaluation). Here the
+ * state is made by the constructor (never optimised) and `run` is the loop and nothing else.
+ */
+class Scan {
+  // Pushed by `run`: born with object elements (lib/policy/set-memo.ts `objectList`).
+  public readonly offenders = objectList<Offender>();
+  public readonly incomplete = objectList<IncompletePrincipal>();
+  public adminsSkipped = 0;
+  // The probed actions a principal is granted depend only on its policy set, the policies
+  // named for them on its policy list and set: each is worked out once and shared (read-only).
+  // Per set: an array slot by the set's index (lib/policy/set-memo.ts), not Maps of ~14,000
+  // entries (pessimistic mix) by set and by policy list; its slots made here, not on first use.
+  private readonly bySet: PerPolicySet<SetAnswer>;
+  // Sets with the same answers share one decisions array (decideManyShared): read each once.
+  private readonly byDecisions = new Map<readonly Decision[], Granted | null>();
+  private readonly onAll: OnAllProbes;
+  private readonly labels = new Map<AppliedPolicy, string>();
+
+  /** `first`: the first principal `run` will meet, if any (its resolution's rows are made here). */
+  public constructor(
+    private readonly probes: readonly string[],
+    first: Principal | undefined,
+  ) {
+    this.bySet = new PerPolicySet<SetAnswer>(first?.policySet);
+    this.onAll = new OnAllProbes(probes);
+    // The policy layer makes its per-resolution rows for an action list on first use
+    // (lib/policy/principals.ts): asked here first, in code never optimised, so that branch is
+    // not met by `run`'s optimised code ("wrong map" deopt at the start of each evaluation).
+    if (first !== undefined) decideManyShared(first, probes, '*');
+  }
+
+  public run(principals: readonly Principal[]): void {
+    // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
+    for (let i = 0; i < principals.length; i++) {
+      const p = principals[i]!;
+      if (assessAdmin(p).admin) {
+        this.adminsSkipped += 1;
+        continue;
+      }
+      // What the missing policies or groups grant is unknown: the decisions below are a lower bound.
+      const gap = incompleteOf(p);
+      if (gap) this.incomplete.push(gap);
+      let answer = this.bySet.get(p.policySet);
+      if (answer === undefined) {
+        const decisions = decideManyShared(p, this.probes, '*');
+        let granted = this.byDecisions.get(decisions);
+        if (granted === undefined) {
+          granted = grantedProbes(decisions, this.probes);
+          this.byDecisions.set(decisions, granted);
+        }
+        answer = { granted, policies: undefined, via: NO_POLICIES };
+        this.bySet.set(p.policySet, answer);
+      }
+      const granted = answer.granted;
+      if (granted === null) continue;
+      // Principals of one set mostly share their policy list too (the last one's labels are kept).
+      if (answer.policies !== p.policies) {
+        answer.policies = p.policies;
+        answer.via = grantingPoliciesOnAll(p, this.onAll, granted.mask, this.labels);
+      }
+      this.offenders.push({ arn: p.arn, type: p.type, actions: granted.actions, conditionalOnly: granted.conditionalOnly, via: answer.via });
+    }
+  }
+}
+
 export default defineRule({
   id: 'access.wildcard-data-access',
   title: 'No unscoped wildcard access to data stores',
@@ -103,49 +174,10 @@ export default defineRule({
     const details = requireSection(snapshot, 'authorizationDetails');
     // One array for every principal: the policy layer memoises decisions per action list.
     const probes = [...params.serviceWildcards, ...params.dataActions];
-    const offenders: Offender[] = [];
-    const incomplete: IncompletePrincipal[] = [];
-    let adminsSkipped = 0;
-    // The probed actions a principal is granted depend only on its policy set, the policies
-    // named for them on its policy list and set: each is worked out once and shared (read-only).
-    // Per set: an array slot by the set's index (lib/policy/set-memo.ts), not Maps of ~14,000
-    // entries (pessimistic mix) by set and by policy list.
-    const bySet = new PerPolicySet<SetAnswer>();
-    // Sets with the same answers share one decisions array (decideManyShared): read each once.
-    const byDecisions = new Map<readonly Decision[], Granted | null>();
-    const onAll = new OnAllProbes(probes);
-    const labels = new Map<AppliedPolicy, string>();
     const principals = principalsOf(details);
-    // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
-    for (let i = 0; i < principals.length; i++) {
-      const p = principals[i]!;
-      if (assessAdmin(p).admin) {
-        adminsSkipped += 1;
-        continue;
-      }
-      // What the missing policies or groups grant is unknown: the decisions below are a lower bound.
-      const gap = incompleteOf(p);
-      if (gap) incomplete.push(gap);
-      let answer = bySet.get(p.policySet);
-      if (answer === undefined) {
-        const decisions = decideManyShared(p, probes, '*');
-        let granted = byDecisions.get(decisions);
-        if (granted === undefined) {
-          granted = grantedProbes(decisions, probes);
-          byDecisions.set(decisions, granted);
-        }
-        answer = { granted, policies: undefined, via: NO_POLICIES };
-        bySet.set(p.policySet, answer);
-      }
-      const granted = answer.granted;
-      if (granted === null) continue;
-      // Principals of one set mostly share their policy list too (the last one's labels are kept).
-      if (answer.policies !== p.policies) {
-        answer.policies = p.policies;
-        answer.via = grantingPoliciesOnAll(p, onAll, granted.mask, labels);
-      }
-      offenders.push({ arn: p.arn, type: p.type, actions: granted.actions, conditionalOnly: granted.conditionalOnly, via: answer.via });
-    }
+    const scan = new Scan(probes, principals[0]);
+    scan.run(principals);
+    const { offenders, incomplete, adminsSkipped } = scan;
     const firm = offenders.filter((o) => !o.conditionalOnly);
     const observed = {
       principalsWithUnscopedDataAccess: offenders.length,

@@ -7,9 +7,10 @@
  * out of reach anyway: in another account (a log archive) or under S3 Object Lock.
  */
 import { z } from 'zod';
-import { requireSection, type PolicyDocument, type Trail, type TrailBucket } from '../../snapshot';
-import { allowListed, principalsOf, type Principal } from '../../policy/principals';
+import { requireSection, type PolicyDocument, type RoleDetail, type Trail, type TrailBucket } from '../../snapshot';
+import { allowListed, principalsOf, type PolicySet, type Principal } from '../../policy/principals';
 import { TargetDecisions, type Answers } from '../../policy/targets';
+import { objectList } from '../../policy/set-memo';
 import { normalizeStatement, statementCoversAction, statementCoversResource } from '../../policy/document';
 import { declarations, entryRef } from '../../register/view';
 import { defineRule } from '../types';
@@ -124,6 +125,116 @@ export interface TamperCapability {
   via: 'identity policy' | 'bucket policy';
 }
 
+/** Is the principal one the rule allows to tamper (`allowed`: logAdmins and break-glass patterns)? */
+function isAllowed(allowed: readonly string[], type: string, name: string, arn: string): boolean {
+  // Nothing declared (the default): nobody is allowed, without a `type/name` string per able principal.
+  return allowed.length > 0 && (allowListed(allowed, name, arn) || allowed.includes(`${type}/${name}`));
+}
+
+/** What the rule finds over the trails: who can tamper (by principal ARN, in order found), who is allowed and able, who is unknown. */
+class Found {
+  public readonly capabilities = new Map<string, TamperCapability>();
+  /** `can` arrays shared with a `Grants` (thousands of principals get one of a few): copied before a change. */
+  private readonly sharedCan = new Set<readonly string[]>();
+  public readonly allowedFound = new Set<string>();
+  // Pushed by `TrailScan.run`: born with object elements (lib/policy/set-memo.ts `objectList`).
+  public readonly incomplete = objectList<string>();
+  private readonly incompleteSeen = new Set<string>();
+
+  public add(principal: string, can: string, conditional: boolean, via: TamperCapability['via']): void {
+    let c = this.capabilities.get(principal);
+    if (!c) {
+      c = { principal, can: [], conditional: true, via };
+      this.capabilities.set(principal, c);
+    }
+    if (!c.can.includes(can)) {
+      if (this.sharedCan.has(c.can)) c.can = c.can.slice();
+      c.can.push(can);
+    }
+    c.conditional &&= conditional;
+  }
+
+  /** `add` of every grant of a set, in order: a new principal takes the shared labels as they are. */
+  public addGrants(principal: string, grants: Grants): void {
+    if (!this.capabilities.has(principal)) {
+      this.sharedCan.add(grants.can);
+      this.capabilities.set(principal, { principal, can: grants.can as string[], conditional: grants.conditional, via: 'identity policy' });
+      return;
+    }
+    for (let gi = 0; gi < grants.can.length; gi++) this.add(principal, grants.can[gi]!, grants.conditional, 'identity policy');
+  }
+
+  public addIncomplete(arn: string): void {
+    if (this.incompleteSeen.has(arn)) return;
+    this.incompleteSeen.add(arn);
+    this.incomplete.push(arn);
+  }
+}
+
+/**
+ * What the identity policies of each principal let it do to one trail's targets, into `found`.
+ * JIT shaping, measured with --trace-opt/--trace-deopt on bench/evaluate.ts: a rule's
+ * `evaluate` runs once per evaluation, so a loop in it was compiled on-stack with the whole
+ * function; code met once per evaluation (the message's callbacks, closures made anew by each
+ * call, a memo's first-use branch, set-up before the loop that ran before the function had type
+ * feedback) then deoptimised it and each later evaluation compiled it again. Here the state is
+ * made by the constructor (never optimised) and `run` is the loop and nothing else.
+ */
+class TrailScan {
+  // What a principal can do depends only on its policy set: decided once per set for every
+  // target together (lib/policy/targets.ts: one pass per statement list, one `Answers` per
+  // distinct combination), with the `can` labels built once per target and action (not once
+  // per principal) and one `Grants` per distinct combination of answers.
+  private readonly labels: readonly (readonly string[])[];
+  private readonly decider: TargetDecisions;
+  private readonly byAnswers = new Map<Answers, Grants>();
+
+  public constructor(
+    targets: readonly Target[],
+    sample: PolicySet | undefined,
+    private readonly allowed: readonly string[],
+    private readonly found: Found,
+  ) {
+    this.labels = targets.map((t) => t.actions.map((action) => `${t.what}: ${action}`));
+    // Its memo rows made at once (the principals' resolution), not on first use.
+    this.decider = new TargetDecisions(targets, sample);
+  }
+
+  public run(principals: readonly Principal[]): void {
+    for (let pi = 0; pi < principals.length; pi++) {
+      const p = principals[pi]!;
+      const answers = this.decider.decide(p);
+      let grants = this.byAnswers.get(answers);
+      if (grants === undefined) {
+        grants = grantsOf(answers, this.labels);
+        this.byAnswers.set(answers, grants);
+      }
+      if (grants.can.length > 0) {
+        if (isAllowed(this.allowed, p.type, p.name, p.arn)) this.found.allowedFound.add(p.arn);
+        else this.found.addGrants(p.arn, grants);
+      } else if (p.unresolvedPolicies.length > 0) this.found.addIncomplete(p.arn);
+    }
+  }
+}
+
+/**
+ * Service-linked roles (AWS defines them) by ARN, looked up once: a scan per principal was
+ * quadratic. A function of its own, not a loop of `evaluate` (see `TrailScan`).
+ */
+function serviceLinkedRoles(roles: readonly RoleDetail[]): Set<string> {
+  const serviceLinked = new Set<string>();
+  const seenRoles = new Set<string>();
+  // Indexed: this loop runs once per evaluation, partly before optimisation, where for...of allocates per element.
+  for (let i = 0; i < roles.length; i++) {
+    const r = roles[i]!;
+    // The first role of an ARN decides, as a `find` would.
+    if (seenRoles.has(r.Arn)) continue;
+    seenRoles.add(r.Arn);
+    if (r.Path?.startsWith('/aws-service-role/')) serviceLinked.add(r.Arn);
+  }
+  return serviceLinked;
+}
+
 export default defineRule({
   id: 'logging.log-tamper-access',
   title: 'Only break-glass / log administrators can erase the audit trail, and its files are out of reach',
@@ -157,51 +268,12 @@ export default defineRule({
 
     const declared = declarations(context.register, 'break-glass');
     const allowed = [...params.logAdmins, ...declared.flatMap((d) => d.declaration.principals)];
-    // Nothing declared (the default): nobody is allowed, without a `type/name` string per able principal.
-    const isAllowed = (type: string, name: string, arn: string) => allowed.length > 0 && (allowListed(allowed, name, arn) || allowed.includes(`${type}/${name}`));
 
     const buckets = new Map((snapshot.trailBuckets ?? []).map((b) => [b.Name, b]));
-    const capabilities = new Map<string, TamperCapability>();
-    // `can` arrays shared with a `Grants` (thousands of principals get one of a few): copied before a change.
-    const sharedCan = new Set<readonly string[]>();
-    const add = (principal: string, can: string, conditional: boolean, via: TamperCapability['via']) => {
-      let c = capabilities.get(principal);
-      if (!c) {
-        c = { principal, can: [], conditional: true, via };
-        capabilities.set(principal, c);
-      }
-      if (!c.can.includes(can)) {
-        if (sharedCan.has(c.can)) c.can = c.can.slice();
-        c.can.push(can);
-      }
-      c.conditional &&= conditional;
-    };
-    /** `add` of every grant of a set, in order: a new principal takes the shared labels as they are. */
-    const addGrants = (principal: string, grants: Grants) => {
-      if (!capabilities.has(principal)) {
-        sharedCan.add(grants.can);
-        capabilities.set(principal, { principal, can: grants.can as string[], conditional: grants.conditional, via: 'identity policy' });
-        return;
-      }
-      for (let gi = 0; gi < grants.can.length; gi++) add(principal, grants.can[gi]!, grants.conditional, 'identity policy');
-    };
+    const found = new Found();
     const storage: { trail: string; bucket?: string; where: string; protected: boolean | undefined }[] = [];
-    // Service-linked roles (AWS defines them) by ARN, looked up once: a scan per principal was quadratic.
-    const serviceLinked = new Set<string>();
-    const seenRoles = new Set<string>();
-    // Indexed loops over roles and principals: they run once per evaluation, partly before
-    // optimisation, where for...of allocates per element.
-    for (let i = 0; i < details.RoleDetailList.length; i++) {
-      const r = details.RoleDetailList[i]!;
-      // The first role of an ARN decides, as a `find` would.
-      if (seenRoles.has(r.Arn)) continue;
-      seenRoles.add(r.Arn);
-      if (r.Path?.startsWith('/aws-service-role/')) serviceLinked.add(r.Arn);
-    }
+    const serviceLinked = serviceLinkedRoles(details.RoleDetailList);
     const principals: Principal[] = principalsOf(details).filter((p) => !(p.type === 'role' && serviceLinked.has(p.arn)));
-    const allowedFound = new Set<string>();
-    const incomplete: string[] = [];
-    const incompleteSeen = new Set<string>();
 
     for (const trail of trails) {
       const bucket = trail.S3BucketName ? buckets.get(trail.S3BucketName) : undefined;
@@ -212,40 +284,18 @@ export default defineRule({
         where: !bucket ? 'not collected' : !bucket.inAccount ? 'another account' : objectsLocked ? `this account, Object Lock ${bucket.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode}` : bucket.ObjectLockConfiguration === undefined ? 'this account, Object Lock not read' : 'this account, no Object Lock',
         protected: !bucket ? undefined : !bucket.inAccount || objectsLocked ? true : bucket.ObjectLockConfiguration === undefined ? undefined : false,
       });
-      // What a principal can do depends only on its policy set: decided once per set for every
-      // target together (lib/policy/targets.ts: one pass per statement list, one `Answers` per
-      // distinct combination), with the `can` labels built once per target and action (not once
-      // per principal) and one `Grants` per distinct combination of answers.
-      const labels = targets.map((t) => t.actions.map((action) => `${t.what}: ${action}`));
-      const decider = new TargetDecisions(targets);
-      const byAnswers = new Map<Answers, Grants>();
-      for (let pi = 0; pi < principals.length; pi++) {
-        const p = principals[pi]!;
-        const answers = decider.decide(p);
-        let grants = byAnswers.get(answers);
-        if (grants === undefined) {
-          grants = grantsOf(answers, labels);
-          byAnswers.set(answers, grants);
-        }
-        const able = grants.can.length > 0;
-        if (able) {
-          if (isAllowed(p.type, p.name, p.arn)) allowedFound.add(p.arn);
-          else addGrants(p.arn, grants);
-        } else if (p.unresolvedPolicies.length > 0 && !incompleteSeen.has(p.arn)) {
-          incompleteSeen.add(p.arn);
-          incomplete.push(p.arn);
-        }
-      }
+      new TrailScan(targets, principals.length > 0 ? principals[0]!.policySet : undefined, allowed, found).run(principals);
       if (bucket?.inAccount && bucket.Policy) {
         for (const g of bucketPolicyGrants(bucket.Policy, targets)) {
           const name = g.principal.split('/').pop() ?? g.principal;
           if (g.principal !== '*' && (allowListed(allowed, name, g.principal) || allowed.includes(g.principal))) continue;
-          for (const a of g.actions) add(g.principal, `bucket ${bucket.Name} (bucket policy): ${a}`, false, 'bucket policy');
+          for (const a of g.actions) found.add(g.principal, `bucket ${bucket.Name} (bucket policy): ${a}`, false, 'bucket policy');
         }
       }
     }
 
-    const offenders = [...capabilities.values()].sort((a, b) => byPrincipal.compare(a.principal, b.principal));
+    const { allowedFound, incomplete } = found;
+    const offenders = [...found.capabilities.values()].sort((a, b) => byPrincipal.compare(a.principal, b.principal));
     const observed: Record<string, unknown> = {
       principalsChecked: principals.length,
       // The first 12 labels (most principals have fewer: their array is used as it is, read-only). A

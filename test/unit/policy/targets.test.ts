@@ -56,6 +56,9 @@ describe('TargetDecisions', () => {
         const decider = new TargetDecisions(TARGETS);
         // Twice: the second pass reads the memos.
         for (let round = 0; round < 2; round++) for (const p of principals) expect(decider.decide(p).map((x) => [...x])).toEqual(expected(p, TARGETS));
+        // Memo rows made by the constructor (a sample set of the resolution): the same answers.
+        const presized = new TargetDecisions(TARGETS, principals[principals.length - 1]!.policySet);
+        for (let round = 0; round < 2; round++) for (const p of principals) expect(presized.decide(p).map((x) => [...x])).toEqual(expected(p, TARGETS));
         // Hand-built principals (no resolution rows): the same answers from per-object memos.
         const byHand = new TargetDecisions(TARGETS);
         for (const p of principals) {
