@@ -292,9 +292,16 @@ class Naming implements EscalationPaths {
   }
 }
 
-interface Namings {
-  scanned: Naming[];
-  keyed?: Map<string, Naming>;
+/**
+ * A set's namings: the first, up to NAMINGS_SCANNED - 1 more compared one by one, then by key. A
+ * class, the first naming a field (most sets have one: no array): literals here were allocated per
+ * set and their allocation sites switched to old-space allocation during the cold run, which
+ * deoptimised namingOf.
+ */
+class Namings {
+  public more: Naming[] | undefined = undefined;
+  public keyed: Map<string, Naming> | undefined = undefined;
+  public constructor(public readonly first: Naming) {}
 }
 const NAMINGS_SCANNED = 16;
 
@@ -341,12 +348,18 @@ function namingOf(p: Principal, row: number, sets: SetPaths, held: HeldActions, 
     return own.paths.length ? own.paths : null;
   }
   if (!setPaths.paths.length) return null;
-  let namings = sets.namings[row];
-  if (!namings) sets.namings[row] = namings = { scanned: [] };
-  for (const n of namings.scanned) if (sameNames(n.principal.policies, p.policies)) return n;
-  if (namings.scanned.length < NAMINGS_SCANNED) {
+  const namings = sets.namings[row];
+  if (!namings) {
     const naming = new Naming(p, setPaths.paths, held, calculator);
-    namings.scanned.push(naming);
+    sets.namings[row] = new Namings(naming);
+    return naming;
+  }
+  if (sameNames(namings.first.principal.policies, p.policies)) return namings.first;
+  const more = namings.more;
+  if (more) for (const n of more) if (sameNames(n.principal.policies, p.policies)) return n;
+  if (1 + (more ? more.length : 0) < NAMINGS_SCANNED) {
+    const naming = new Naming(p, setPaths.paths, held, calculator);
+    (namings.more ??= []).push(naming);
     return naming;
   }
   const key = namingKey(p);

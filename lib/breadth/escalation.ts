@@ -219,12 +219,19 @@ function catalogWordMasks(index: EscalationIndex): Int32Array {
   return masks;
 }
 
-/** Per covering Allow statement: `iam:PassedToService` values (undefined: any service) and the roles it names one by one (null: a wildcard or NotResource). */
-interface PassRoleFact {
-  passedTo: string[] | undefined;
-  named: string[] | null;
+/**
+ * Per covering Allow statement: `iam:PassedToService` values (undefined: any service) and the roles
+ * it names one by one (null: a wildcard or NotResource). A class with every field set at
+ * construction: the literal it was gained `serves` on first use (a map transition for the
+ * objects already compiled against).
+ */
+class PassRoleFact {
   /** Per path (index order): 0 not yet asked, 1 `passedTo` names none of its services, 2 it names one. */
-  serves?: Uint8Array;
+  public serves: Uint8Array | undefined = undefined;
+  public constructor(
+    public readonly passedTo: string[] | undefined,
+    public readonly named: string[] | null,
+  ) {}
 }
 
 /** A covering statement reaches other principals whoever holds it (NotResource, or several non-self resources). */
@@ -351,7 +358,7 @@ function selfOnlyBeyond(facts: ListFacts, r: number, e: number, arn: string): bo
 }
 
 /** A covering statement's PassRole fact. */
-const passRoleFact = (s: NormalizedStatement): PassRoleFact => ({ passedTo: s.passedToService, named: s.resources && !s.resources.some(hasWildcard) ? s.resources : null });
+const passRoleFact = (s: NormalizedStatement): PassRoleFact => new PassRoleFact(s.passedToService, s.resources && !s.resources.some(hasWildcard) ? s.resources : null);
 
 /** Whom a covering statement reaches: beyond self always (BEYOND_SELF_ALWAYS), only the resource it names (a string), or only self (undefined). */
 function statementReach(s: NormalizedStatement): string | undefined | typeof BEYOND_SELF_ALWAYS {
@@ -647,7 +654,20 @@ function passRolesOfSet(): PassRoleFact[] {
 
 const NO_HELD_PATHS: readonly HeldPath[] = Object.freeze([]);
 const NO_COMPARED: readonly string[] = Object.freeze([]);
-const NOTHING_HELD: HeldPaths = Object.freeze({ paths: NO_HELD_PATHS, arnSensitive: false, comparedArns: NO_COMPARED });
+/**
+ * A heldPaths answer. A class, not literals: answers that compare ARNs are thousands per cold run
+ * (realistic: 3,132) and live as long as the analysis; a literal's allocation site was switched to
+ * old-space allocation at a collection during the run, which deoptimised heldPaths (its code
+ * allocated them). For the same reason the compared ARNs are a slice of a scratch array.
+ */
+class HeldPathsAnswer implements HeldPaths {
+  public constructor(
+    public readonly paths: readonly HeldPath[],
+    public readonly arnSensitive: boolean,
+    public readonly comparedArns: readonly string[],
+  ) {}
+}
+const NOTHING_HELD: HeldPaths = Object.freeze(new HeldPathsAnswer(NO_HELD_PATHS, false, NO_COMPARED));
 
 /**
  * The paths open to a holder of `held` (from heldEscalationActions) whose policies are these
@@ -783,13 +803,15 @@ function internedHeldPaths(index: EscalationIndex, calc: BreadthCalculator, path
   // from the first calls, as most of them compare ARNs, and the first that did not, later,
   // deoptimised heldPaths ("insufficient type feedback"). A few more entries (one per paths array).
   let plain = memo.plain.get(paths);
-  if (!plain) memo.plain.set(paths, (plain = Object.freeze({ paths, arnSensitive: false, comparedArns: NO_COMPARED })));
+  if (!plain) memo.plain.set(paths, (plain = Object.freeze(new HeldPathsAnswer(paths, false, NO_COMPARED))));
   if (comparedCount === 0) return plain;
   const arns = setListFacts!.arns;
-  const compared: string[] = [];
-  for (let i = 0; i < comparedCount; i++) compared.push(arns[comparedScratch[i]!]!);
-  return { paths, arnSensitive: true, comparedArns: compared };
+  for (let i = 0; i < comparedCount; i++) comparedNames[i] = arns[comparedScratch[i]!]!;
+  const compared = comparedNames.slice(0, comparedCount);
+  comparedNames.length = 0;
+  return new HeldPathsAnswer(paths, true, compared);
 }
+const comparedNames: string[] = [];
 
 /**
  * The paths open to the set of setMasks, in ESCALATION_PATHS order, as heldPathOf slots in
