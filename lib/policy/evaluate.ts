@@ -1177,16 +1177,6 @@ function removalByDenies(denies: readonly NormalizedStatement[], types: readonly
   return (all ? REMOVES_ALL : 0) | (allMaybe ? REMOVES_ALL_MAYBE : 0);
 }
 
-/** "Somewhere" decision for one action: allowed on at least one resource (see the module comment). */
-export function decideSomewhere(lists: Lists, boundary: readonly NormalizedStatement[] | undefined, action: string): Decision {
-  const c: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary: boundary !== undefined };
-  for (const list of lists) {
-    for (const s of list) if (statementCoversAction(s, action)) (s.effect === 'Allow' ? c.allows : c.denies).push(s);
-  }
-  if (boundary) for (const s of boundary) if (statementCoversAction(s, action)) (s.effect === 'Allow' ? c.boundaryAllows : c.denies).push(s);
-  return somewhereOf(c, resourceTypesFor(action));
-}
-
 /** Does one statement list Allow (perhaps conditionally) the action on every resource of one of its types? */
 export function listAllowsOnAll(list: readonly NormalizedStatement[], action: string): boolean {
   const f = listTypeFlags(list, action, resourceTypesFor(action));

@@ -6,7 +6,8 @@
  * - **engines agree**: every way art32 asks a policy question gives the same answer — `decide`
  *   on `*`, `decideMany` / `decideManyShared` (per policy set, probe lists at once), `decide` on
  *   a named resource vs `decideMany` on it, and the breadth bitsets (lib/breadth/effective) vs
- *   the per-action evaluation (`decideOnAll`, `decideSomewhere`, lib/policy/evaluate);
+ *   the per-action evaluation (`decideOnAll` and `decideCovering`, lib/policy/evaluate, through
+ *   `decideSomewhere` below);
  * - **Deny never widens**: adding any Deny statement (scoped, NotResource, NotAction,
  *   conditional) never turns an answer more permissive, on any engine;
  * - **NotResource deny confines**: after an unconditional `Deny <actions> NotResource [X]`, an
@@ -20,13 +21,28 @@ import { describe, expect, it } from 'vitest';
 import { hasBit } from '../../../lib/breadth/bitset';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator } from '../../../lib/breadth/effective';
-import { DECISION_RANK, decideOnAll, decideSomewhere, type Decision } from '../../../lib/policy/evaluate';
+import { DECISION_RANK, decideCovering, decideOnAll, resourceTypesFor, type CoveringStatements, type Decision } from '../../../lib/policy/evaluate';
+import { statementCoversAction, type NormalizedStatement } from '../../../lib/policy/document';
 import { decide, decideMany, decideManyShared, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
 import type { PolicyStatement } from '../../../lib/snapshot';
 import { arbStatementFrom } from './arbitraries';
 import { details } from '../breadth/helpers';
 
 const catalog = loadCatalog();
+
+/**
+ * The "somewhere" decision for one action (allowed on at least one resource) from a principal's
+ * statement lists, by the statements that cover the action (lib/policy/evaluate `decideCovering`,
+ * which the breadth engine asks for the actions its bitsets do not settle): the per-action oracle
+ * the bitsets are compared with below (it was lib/policy/evaluate's `decideSomewhere`, with no
+ * caller in lib).
+ */
+function decideSomewhere(lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined, action: string): Decision {
+  const c: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary: boundary !== undefined };
+  for (const list of lists) for (const s of list) if (statementCoversAction(s, action)) (s.effect === 'Allow' ? c.allows : c.denies).push(s);
+  if (boundary) for (const s of boundary) if (statementCoversAction(s, action)) (s.effect === 'Allow' ? c.boundaryAllows : c.denies).push(s);
+  return decideCovering(c, resourceTypesFor(action)).somewhere;
+}
 /** One calculator for every run: its caches are per statement object, and each run's statements are new. */
 const calculator = new BreadthCalculator(catalog);
 
