@@ -57,6 +57,22 @@ export function useEvaluationCatalog(catalog: ActionCatalog | undefined): void {
   typesOfLists.clear();
 }
 
+/**
+ * An empty array with holey object elements (V8's HOLEY_ELEMENTS) from birth, for the sparse
+ * memo rows below (indexed by type-list id, key slot, clause id, flag value): every row then has
+ * one map whatever was written first. A `[]` literal starts with small-integer elements and takes
+ * another map at its first write past its end or of an object; rows made anew for each snapshot
+ * (a resolution's clause and pattern rows) met the optimised readers with the map they were not
+ * compiled for ("wrong map" deopts of listTypeFlagsMany, coverageById, shareUniformFlags in the
+ * first evaluations: --trace-deopt-verbose on bench/evaluate.ts).
+ */
+function holeyList<T>(): (T | undefined)[] {
+  const list = new Array<T | undefined>(1);
+  list[0] = undefined;
+  list.length = 0;
+  return list;
+}
+
 const typeMemo = new Map<string, readonly ArnTemplate[]>();
 
 /**
@@ -129,7 +145,7 @@ function shareUniformFlags(f: Uint8Array): Uint8Array {
   if (n === 0) return f;
   const v = f[0]!;
   for (let t = 1; t < n; t++) if (f[t] !== v) return f;
-  const byValue = (uniformFlags[n] ??= []);
+  const byValue = (uniformFlags[n] ??= holeyList());
   return (byValue[v] ??= f);
 }
 
@@ -144,7 +160,7 @@ export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate
   if (resources !== undefined && resources.length === 1 && resources[0] === '*') return uniformCoverage(types.length).all;
   let byTypes = coverageMemo.get(s);
   if (!byTypes) {
-    byTypes = [];
+    byTypes = holeyList();
     coverageMemo.set(s, byTypes);
   }
   const id = typeListId(types);
@@ -219,7 +235,7 @@ function patternCoveragesOf(owner: object): PatternCoverages {
 function patternEntry(pattern: string, memo: PatternCoverages): PatternEntry {
   let e = memo.get(pattern);
   if (!e) {
-    e = { any: glob(pattern).any, byTypes: [] };
+    e = { any: glob(pattern).any, byTypes: holeyList() };
     memo.set(pattern, e);
   }
   return e;
@@ -393,7 +409,7 @@ const flagMemo = new WeakMap<readonly NormalizedStatement[], (Uint8Array | undef
 function listTypeFlags(list: readonly NormalizedStatement[], action: string, types: readonly ArnTemplate[]): Uint8Array {
   let memo = flagMemo.get(list);
   if (!memo) {
-    memo = [];
+    memo = holeyList();
     flagMemo.set(list, memo);
   }
   // One action is a one-action list: its key is the lower-cased action (NUL joins longer lists).
@@ -522,7 +538,7 @@ function listTypeFlagsMany(
   } else {
     let own = manyFlagMemo.get(list);
     if (!own) {
-      own = [];
+      own = holeyList();
       manyFlagMemo.set(list, own);
     }
     memo = own;
@@ -615,7 +631,7 @@ const clauseRowsByResolution = new WeakMap<object, ClauseRows>();
 function clauseRowsOf(owner: object): ClauseRows {
   let c = clauseRowsByResolution.get(owner);
   if (!c) {
-    c = { masks: [], coverages: [] };
+    c = { masks: holeyList(), coverages: holeyList() };
     clauseRowsByResolution.set(owner, c);
   }
   return c;
@@ -647,7 +663,7 @@ function coverageById(s: NormalizedStatement, types: readonly ArnTemplate[], mem
   const id = (s as WithClauseIds).resourcesId ?? -1;
   if (id < 0 || s.resources === undefined) return typeCoverageVia(s, types, memo);
   const tid = typeListId(types);
-  const byId = (clauses.coverages[tid] ??= []);
+  const byId = (clauses.coverages[tid] ??= holeyList());
   let cov = byId[id];
   if (cov === undefined) {
     cov = typeCoverageVia(s, types, memo);
@@ -732,7 +748,7 @@ function internedRow(slot: number, row: readonly (Uint8Array | undefined)[], n: 
 
 /** The shared read-only array of `n` entries all equal to `v`. */
 function uniformFlagsOf(n: number, v: number): Uint8Array {
-  const byValue = (uniformFlags[n] ??= []);
+  const byValue = (uniformFlags[n] ??= holeyList());
   return (byValue[v] ??= new Uint8Array(n).fill(v));
 }
 
