@@ -139,6 +139,34 @@ describe('breadthCounts', () => {
     );
   });
 
+  it('over a base granting nearly everything on every resource, decides adminEquivalent as computed without the base (grantedOnAll adjusted on the touched words)', () => {
+    // The catalog's every word granted unconditionally, on every resource but the first three words;
+    // the set: some words taken off every resource, made conditional or given back on every resource,
+    // around the ADMIN_TOLERANCE threshold (1% of the catalog: a few words).
+    const all = Array.from({ length: words }, (_, w) => ({ w, granted: -1, conditional: 0, onAll: w >= 3 }));
+    const edits = fc.array(fc.record({ w: fc.integer({ min: 0, max: words - 1 }), conditional: fc.boolean(), onAll: fc.boolean() }), { maxLength: 14 });
+    fc.assert(
+      fc.property(edits, (changed) => {
+        const baseEff = effective(all);
+        const base: BaseResult = { granted: baseEff.granted, conditional: baseEff.conditional, grantedOnAll: baseEff.grantedOnAll, conditionalOnAll: baseEff.conditionalOnAll, nonZero: baseEff.nonZeroWords, count: baseEff.nonZeroCount };
+        const result = effective(all);
+        for (const c of changed) {
+          result.granted[c.w] = c.conditional ? 0 : result.granted[c.w]!;
+          result.conditional[c.w] = c.conditional ? base.granted[c.w]! : 0;
+          result.grantedOnAll[c.w] = c.onAll && !c.conditional ? base.granted[c.w]! : 0;
+          result.conditionalOnAll[c.w] = c.onAll && c.conditional ? base.granted[c.w]! : 0;
+        }
+        const touched = Int32Array.from(new Set(changed.map((c) => c.w))).sort();
+        const over = { ...result, base, touched, touchedCount: touched.length };
+        const plain = breadthCounts(catalog, result);
+        const counts = breadthCounts(catalog, over);
+        expect(counts.adminEquivalent).toBe(plain.adminEquivalent);
+        expect(compared(counts)).toEqual(naive(result));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('sets the calculator computes over a base result differ from it on their touched words only, and count as computed without it', () => {
     const shared = fc.array(
       fc.constantFrom<Stmt>(
