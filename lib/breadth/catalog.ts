@@ -112,29 +112,45 @@ export class ActionCatalog {
     this.typeIndicesById = new Array(this.size);
   }
 
-  /** Decode one service's resource types (ARN formats and each action's type indices). */
+  /** Decode one service's resource types (ARN formats and each action's type indices), once. */
   private decodeTypes(si: number): ArnTemplate[] {
-    let templates = this.templatesByService.get(si);
-    if (templates) return templates;
+    return this.templatesByService.get(si) ?? this.decodeService(si);
+  }
+
+  /**
+   * `decodeTypes` of a service not decoded yet. Every array is built the same way (a literal,
+   * then pushes): `[]` literals beside `map` and `split` results were several array maps, and the
+   * compiled code deoptimised ("wrong map") on the first of another kind, to be compiled again.
+   */
+  private decodeService(si: number): ArnTemplate[] {
     const range = this.services[si]!;
     const raw = this.rawTypes[range.prefix];
-    templates = (raw?.[0] ?? []).map(parseArnTemplate);
+    const templates: ArnTemplate[] = [];
+    if (raw !== undefined) for (let j = 0; j < raw[0].length; j++) templates.push(parseArnTemplate(raw[0][j]!));
     this.templatesByService.set(si, templates);
     let id = range.start;
-    const perLevel = raw?.[1] ?? [];
     // Actions with the same types share their arrays (read-only): evaluation memos key on the list.
     const interned = new Map<string, { indices: readonly number[]; list: readonly ArnTemplate[] }>();
     // Same order as the constructor: levels in order, actions in their listed order.
     for (let level = 0; level < ACCESS_LEVELS.length; level++) {
-      const joined = perLevel[level];
       const count = this.countAtLevel(range, level);
-      const entries = joined === undefined || joined === '' ? [] : joined.split(',');
+      // An absent or empty level: one '' entry, then none (`?? ''` below), as for no types.
+      const entries = (raw === undefined ? '' : (raw[1][level] ?? '')).split(',');
       for (let k = 0; k < count; k++, id++) {
         const entry = entries[k] ?? '';
         let shared = interned.get(entry);
         if (!shared) {
-          const indices = entry === '' ? [] : entry.split('.').map(Number);
-          shared = { indices, list: indices.length === 0 ? NO_RESOURCE_TYPES : indices.map((i) => templates![i]!) };
+          const indices: number[] = [];
+          const list: ArnTemplate[] = [];
+          if (entry !== '') {
+            const parts = entry.split('.');
+            for (let j = 0; j < parts.length; j++) {
+              const i = Number(parts[j]);
+              indices.push(i);
+              list.push(templates[i]!);
+            }
+          }
+          shared = { indices, list: indices.length === 0 ? NO_RESOURCE_TYPES : list };
           interned.set(entry, shared);
         }
         this.typeIndicesById[id] = shared.indices;
@@ -200,8 +216,17 @@ export class ActionCatalog {
       const covers: { si: number; covered: boolean[] }[] = [];
       let signature = '';
       for (const si of candidates) {
-        const covered = this.decodeTypes(si).map((t) => patternCoversTemplate(pattern, t));
-        if (!covered.some(Boolean)) continue;
+        // A literal, then pushes: the array kind `map` gave was not always the same (the compiled
+        // coverageOf deoptimised "wrong map" on `covered.some`).
+        const templates = this.decodeTypes(si);
+        const covered: boolean[] = [];
+        let any = false;
+        for (let j = 0; j < templates.length; j++) {
+          const c = patternCoversTemplate(pattern, templates[j]!);
+          covered.push(c);
+          if (c) any = true;
+        }
+        if (!any) continue;
         covers.push({ si, covered });
         signature += `${si}:${covered.map(Number).join('')};`;
       }

@@ -157,6 +157,9 @@ function objectList<T>(): T[] {
   return list as T[];
 }
 
+/** The statement slots of no boundary. */
+const NO_SLOTS = new Int32Array(0);
+
 /** The empty role of a `CoveringStatements` (never written: decideCovering only reads). */
 const NO_STATEMENTS: NormalizedStatement[] = [];
 
@@ -248,11 +251,17 @@ function someAnyResource(resources: readonly string[]): boolean {
 
 let nextTypeListId = 1;
 
-/** Does an action list name `*`, `*:*` or a run of stars? (only a pattern starting with `*` can: no glob lookup for the others) */
+/**
+ * Does an action list name `*`, `*:*` or a run of stars? (only a pattern starting with `*` can: no glob lookup for the others)
+ * The two usual spellings are compared for every action, not only after a leading `*`: a
+ * comparison first reached after listSlot was compiled (the first `*` statement) deoptimised it
+ * ("insufficient type feedback for compare operation") and it was compiled again.
+ */
 function namesEveryAction(actions: readonly string[]): boolean {
   for (let k = 0; k < actions.length; k++) {
     const a = actions[k]!;
-    if (a.charCodeAt(0) === 42 && (a === '*' || a === '*:*' || glob(a).any)) return true;
+    if (a === '*' || a === '*:*') return true;
+    if (a.charCodeAt(0) === 42 && glob(a).any) return true;
   }
   return false;
 }
@@ -275,6 +284,8 @@ const BASE_START = MASKS + 1;
 const BASE_END = MASKS + 2;
 const BASE_MASKS = MASKS + 3;
 const LIST_STRIDE = MASKS + 4;
+/** The ranges of no boundary: every mask empty, no base (what a set without boundary merges, as one with a boundary does). */
+const NO_BOUNDARY_RANGES = new Int32Array(LIST_STRIDE);
 /**
  * A statement action set of at least this many words (a `NotAction` grant: the catalog minus a
  * few services, ~700 words) is not copied into the masks of the lists holding it: each list
@@ -462,7 +473,12 @@ export class BreadthCalculator {
   private listStatements = new Int32Array(8192);
   private listStmtStart = new Int32Array(1025);
   private listStmtTop = 0;
-  private allowsStarOf = new Uint8Array(1024);
+  /**
+   * Small at first, like the resolution rows' arrays (`slotRowOf`): its growth then runs in the
+   * interpreter at the 16th list. From 1024 it was first grown after listSlot was compiled, which
+   * deoptimised it ("insufficient type feedback") and compiled it again in every cold analysis.
+   */
+  private allowsStarOf = new Uint8Array(16);
   private readonly listMaskObjects: (PolicyMasks | undefined)[] = [];
   /** `listStatementActions` answers by list slot. */
   private readonly listActionViews: (SparseBits[] | undefined)[] = [];
@@ -1216,13 +1232,13 @@ export class BreadthCalculator {
   }
 
   /** Flatten the set's statement slots (identity lists, then the boundary's) for hardWord. */
-  private flattenHard(listSlots: Int32Array, listCount: number, boundary: BoundaryMasks | undefined): void {
+  private flattenHard(listSlots: Int32Array, listCount: number, boundarySlots: Int32Array): void {
     let n = 0;
     for (let q = 0; q < listCount; q++) {
       const l = listSlots[q]!;
       n += this.listStmtStart[l + 1]! - this.listStmtStart[l]!;
     }
-    const total = n + (boundary ? boundary.slots.length : 0);
+    const total = n + boundarySlots.length;
     if (this.hardSlots.length < total) {
       this.hardSlots = new Int32Array(total * 2);
       this.wordValues = new Int32Array(total * 2);
@@ -1236,8 +1252,10 @@ export class BreadthCalculator {
       for (let j = this.listStmtStart[l]!; j < end; j++) this.hardSlots[k++] = this.listStatements[j]!;
     }
     this.hardBoundaryFrom = k;
-    if (boundary) for (let j = 0; j < boundary.slots.length; j++) this.hardSlots[k++] = boundary.slots[j]!;
-    this.hardCount = k;
+    // The same calls with or without a boundary (its slots are then empty): a boundary branch,
+    // first taken after settle was compiled (inlined there), deoptimised it.
+    this.hardSlots.set(boundarySlots, k);
+    this.hardCount = k + boundarySlots.length;
     if (this.hardMemo.size > 200_000) this.hardMemo.clear();
   }
 
@@ -1372,6 +1390,15 @@ export class BreadthCalculator {
     }
   }
 
+  /**
+   * OR a dense image into `target` from `offset`. Its own function: mergeBase and settleBases run a
+   * few dozen times per analysis, but this loop (~700 words a call) made each of them hot enough to
+   * be compiled whole (and mergeBase again after a deoptimisation); now only this loop is.
+   */
+  private static orDense(target: Uint32Array, offset: number, image: Uint32Array): void {
+    for (let i = 0; i < image.length; i++) target[offset + i]! |= image[i]!;
+  }
+
   /** OR range [start, end) of `arena` into `target` from `offset` (dense mode). */
   private static orRange(target: Uint32Array, offset: number, arena: SparseArena, start: number, end: number): void {
     const { words, values } = arena;
@@ -1415,13 +1442,8 @@ export class BreadthCalculator {
     for (let key = 0; key < MASKS; key++) {
       if (!(fresh & (1 << key))) continue;
       if (stamped) this.orStamped(this.stmtArena, key, start, end);
-      else {
-        // Dense: OR the base's dense image word by word (no word index to follow).
-        const image = this.baseImage(start, end);
-        const acc = this.acc;
-        const offset = key * this.words;
-        for (let i = 0; i < image.length; i++) acc[offset + i]! |= image[i]!;
-      }
+      // Dense: OR the base's dense image word by word (no word index to follow).
+      else BreadthCalculator.orDense(this.acc, key * this.words, this.baseImage(start, end));
     }
   }
 
@@ -1456,7 +1478,23 @@ export class BreadthCalculator {
   /** hardWord's inputs for the set being computed (flattened on the first hard word). */
   private hardReady = false;
   private hardLists = 0;
-  private hardBoundary: BoundaryMasks | undefined;
+  /** The boundary's statement slots (`NO_SLOTS` without boundary). */
+  private hardBoundarySlots: Int32Array = NO_SLOTS;
+
+  /**
+   * Set up `boundaryAllow` for the set: its boundary's Allow masks (`present`), or all ones for
+   * a dense set without boundary (a sparse one without boundary never reads them). Called for
+   * every set, with `NO_BOUNDARY_RANGES` when there is none: one call site whose feedback the
+   * first sets give, not a boundary branch first taken after its caller was compiled.
+   */
+  private setBoundary(ranges: Int32Array, present: boolean, dense: boolean): void {
+    if (present) this.expandBoundary(ranges);
+    else if (dense && !this.boundaryAllOnes) {
+      // No boundary: every action passes it unconditionally (what settleDense reads).
+      this.boundaryAllow.fill(0xffffffff);
+      this.boundaryAllOnes = true;
+    }
+  }
 
   /** Expand a boundary's Allow ranges (and its base) into `boundaryAllow`. */
   private expandBoundary(ranges: Int32Array): void {
@@ -1476,7 +1514,7 @@ export class BreadthCalculator {
    * count; without a boundary every action passes it unconditionally. Returns the count of
    * non-zero result words.
    */
-  private settle(dense: boolean, hasBoundary: boolean, overwrite = false): number {
+  private settle(dense: boolean, hasBoundary: boolean): number {
     if (dense) return this.settleDense(hasBoundary);
     const n = this.computeCount;
     const touched = this.computeTouched;
@@ -1507,7 +1545,7 @@ export class BreadthCalculator {
       const h = acc[HARD * W + i]! & any;
       if (h !== 0) {
         if (!this.hardReady) {
-          this.flattenHard(this.setLists, this.hardLists, this.hardBoundary);
+          this.flattenHard(this.setLists, this.hardLists, this.hardBoundarySlots);
           this.hardReady = true;
         }
         this.hardWord(hasBoundary, i, h, g, c, ga, ca);
@@ -1516,18 +1554,14 @@ export class BreadthCalculator {
         ga = this.wga;
         ca = this.wca;
       }
-      if ((g | c | ga | ca) !== 0) {
-        granted[i] = g;
-        conditional[i] = c;
-        grantedOnAll[i] = ga;
-        conditionalOnAll[i] = ca;
-        nonZeroWords[nonZero++] = i;
-      } else if (overwrite) {
-        granted[i] = 0;
-        conditional[i] = 0;
-        grantedOnAll[i] = 0;
-        conditionalOnAll[i] = 0;
-      }
+      // Written zeros too: over a base's copied values (computeOverBase) they matter; elsewhere the
+      // word is zero already (result words outside `nonZeroWords` are zero). A branch writing them
+      // only for computeOverBase was first taken after settle was compiled: deoptimised, compiled again.
+      granted[i] = g;
+      conditional[i] = c;
+      grantedOnAll[i] = ga;
+      conditionalOnAll[i] = ca;
+      if ((g | c | ga | ca) !== 0) nonZeroWords[nonZero++] = i;
     }
     return nonZero;
   }
@@ -1580,7 +1614,7 @@ export class BreadthCalculator {
     const acc = this.acc;
     const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = this.result;
     if (!this.hardReady) {
-      this.flattenHard(this.setLists, this.hardLists, this.hardBoundary);
+      this.flattenHard(this.setLists, this.hardLists, this.hardBoundarySlots);
       this.hardReady = true;
     }
     let emptied = false;
@@ -1680,7 +1714,10 @@ export class BreadthCalculator {
     if (row?.owner === owner) return row;
     row = this.slotRows.get(owner);
     if (!row) {
-      row = { owner, slots: new Int32Array(1024), actions: new Int32Array(1024), coverage: new Int32Array(1024), shapes: new Int32Array(1024), index: this.rows.length };
+      // Small: they grow in the first sets, while computeSet and foldStatements still run in the
+      // interpreter. From 1024 entries their first growth came after both were compiled and
+      // deoptimised them ("insufficient type feedback for binary operation"): two more compiles.
+      row = { owner, slots: new Int32Array(16), actions: new Int32Array(16), coverage: new Int32Array(16), shapes: new Int32Array(16), index: this.rows.length };
       // Replaced as they grow: stored twice (see `restored`).
       row.slots = restored(row.slots);
       row.actions = restored(row.actions);
@@ -1699,12 +1736,15 @@ export class BreadthCalculator {
     let size = 0;
     for (let q = 0; q < lists.length; q++) size += BreadthCalculator.foldedWords(this.listRanges, LIST_STRIDE * setLists[q]!, ALLOW);
     const b = boundary ? this.boundaryMasks(boundary) : undefined;
-    if (b) size += BreadthCalculator.foldedWords(b.ranges, 0, DENY);
+    // Without boundary, empty ranges and no slots: the same calls run either way (see computeOverBase).
+    const bRanges = b === undefined ? NO_BOUNDARY_RANGES : b.ranges;
+    this.hardBoundarySlots = b === undefined ? NO_SLOTS : b.slots;
+    size += BreadthCalculator.foldedWords(bRanges, 0, DENY);
     // Few words: stamp them and visit them in order. Many: scan the whole scratch.
     const dense = size > DENSE_WORDS;
     if (dense) {
       const based = this.baseResultOf(lists.length, b);
-      if (based) return this.computeOverBase(based, lists.length, b);
+      if (based) return this.computeOverBase(based, lists.length, b !== undefined, bRanges);
     }
     // A dense settle writes every result word; a sparse one only its own.
     if (!dense) this.clearResult();
@@ -1712,17 +1752,10 @@ export class BreadthCalculator {
     this.computeCount = 0;
     this.setBaseCount = 0;
     for (let q = 0; q < lists.length; q++) this.mergeList(this.listRanges, LIST_STRIDE * setLists[q]!, !dense, false);
-    if (b) {
-      this.mergeList(b.ranges, 0, !dense, true);
-      this.expandBoundary(b.ranges);
-    } else if (dense && !this.boundaryAllOnes) {
-      // No boundary: every action passes it unconditionally (what settleDense reads).
-      this.boundaryAllow.fill(0xffffffff);
-      this.boundaryAllOnes = true;
-    }
+    this.mergeList(bRanges, 0, !dense, true);
+    this.setBoundary(bRanges, b !== undefined, dense);
     this.hardReady = false;
     this.hardLists = lists.length;
-    this.hardBoundary = b;
     const r = this.result;
     r.nonZeroCount = this.settle(dense, b !== undefined);
     r.base = undefined;
@@ -1799,17 +1832,9 @@ export class BreadthCalculator {
     for (let e = 0; e < n; e += 3) {
       const image = this.baseImage(this.baseKey[e]!, this.baseKey[e + 1]!);
       const masks = this.baseKey[e + 2]!;
-      for (let key = 0; key < MASKS; key++) {
-        if (!(masks & (1 << key))) continue;
-        const offset = key * W;
-        for (let i = 0; i < W; i++) acc[offset + i]! |= image[i]!;
-      }
+      for (let key = 0; key < MASKS; key++) if (masks & (1 << key)) BreadthCalculator.orDense(acc, key * W, image);
     }
-    if (b) this.expandBoundary(b.ranges);
-    else if (!this.boundaryAllOnes) {
-      this.boundaryAllow.fill(0xffffffff);
-      this.boundaryAllOnes = true;
-    }
+    this.setBoundary(b === undefined ? NO_BOUNDARY_RANGES : b.ranges, b !== undefined, true);
     // No hard actions: the bases are not hard and the boundary's Denies and hard actions are not merged.
     const count = this.settleDense(b !== undefined);
     acc.fill(0);
@@ -1829,8 +1854,7 @@ export class BreadthCalculator {
    * A dense set from its bases' result (`based`): that result copied, then the words of the
    * set's own ranges (and its boundary's) merged with the bases' values there and settled.
    */
-  private computeOverBase(based: BaseResult, listCount: number, b: BoundaryMasks | undefined): EffectivePermissions {
-    const W = this.words;
+  private computeOverBase(based: BaseResult, listCount: number, hasBoundary: boolean, bRanges: Int32Array): EffectivePermissions {
     const r = this.result;
     // Whole-array copies: a `subarray` view per copy was four objects per dense set (2.5 MB per pessimistic analysis).
     r.granted.set(based.granted);
@@ -1839,24 +1863,40 @@ export class BreadthCalculator {
     r.conditionalOnAll.set(based.conditionalOnAll);
     this.computeRound += 1;
     this.computeCount = 0;
-    const ranges = this.listRanges;
-    for (let q = 0; q < listCount; q++) {
-      const base = LIST_STRIDE * this.setLists[q]!;
-      for (let key = ALLOW; key < MASKS; key++) {
-        const start = ranges[base + key]!;
-        const end = ranges[base + key + 1]!;
-        if (start !== end) this.orStamped(this.listArena, key, start, end);
-      }
+    // Each step below is a call made for every set, boundary or not (without one, its ranges are
+    // empty): this function runs a few hundred times per analysis, and its branches (a boundary,
+    // a word changing between zero and non-zero) were first taken after it was compiled, which
+    // deoptimised it twice in the cold run ("insufficient type feedback") for two more compiles.
+    for (let q = 0; q < listCount; q++) this.orListStamped(this.listRanges, LIST_STRIDE * this.setLists[q]!, ALLOW);
+    // The boundary's Denies and hard actions, and its Allow masks.
+    this.orListStamped(bRanges, 0, DENY);
+    this.setBoundary(bRanges, hasBoundary, false);
+    this.orBasesStamped();
+    this.hardReady = false;
+    this.hardLists = listCount;
+    // Settles the stamped words (sorting them), zeros included over the copied values.
+    this.settle(false, hasBoundary);
+    this.clearScratch(false);
+    // The result is the bases' except on the stamped words (settle sorted them): breadthCounts reads this.
+    r.base = based;
+    r.touched = this.computeTouched;
+    r.touchedCount = this.computeCount;
+    r.nonZeroCount = this.overBaseNonZero(based);
+    return r;
+  }
+
+  /** OR a folded list's masks `from` … HARD (ranges from `ranges[base]`, not its base) into the set masks, stamped. */
+  private orListStamped(ranges: Int32Array, base: number, from: number): void {
+    for (let key = from; key < MASKS; key++) {
+      const start = ranges[base + key]!;
+      const end = ranges[base + key + 1]!;
+      if (start !== end) this.orStamped(this.listArena, key, start, end);
     }
-    if (b) {
-      for (let key = DENY; key < MASKS; key++) {
-        const start = b.ranges[key]!;
-        const end = b.ranges[key + 1]!;
-        if (start !== end) this.orStamped(this.listArena, key, start, end);
-      }
-      this.expandBoundary(b.ranges);
-    }
-    // The bases' values on the stamped words (the set's bases are the key's: baseKey still holds them).
+  }
+
+  /** The bases' values on the stamped words (the set's bases are the key's: `baseKey` still holds them). */
+  private orBasesStamped(): void {
+    const W = this.words;
     const acc = this.acc;
     const touched = this.computeTouched;
     const n = this.computeCount;
@@ -1871,36 +1911,39 @@ export class BreadthCalculator {
         for (let key = 0; key < MASKS; key++) if (masks & (1 << key)) acc[key * W + i]! |= value;
       }
     }
-    this.hardReady = false;
-    this.hardLists = listCount;
-    this.hardBoundary = b;
-    // Settles the stamped words (sorting them), zeros included over the copied values.
-    this.settle(false, b !== undefined, true);
-    this.clearScratch(false);
-    // The result is the bases' except on the stamped words (settle sorted them): breadthCounts reads this.
-    r.base = based;
-    r.touched = touched;
-    r.touchedCount = n;
-    // Non-zero words: the bases' outside the stamped words, and the stamped words now non-zero.
+  }
+
+  /**
+   * The non-zero words of a set computed over its bases (`based`), into the result: the bases'
+   * outside the stamped words, and the stamped words now non-zero. Returns their count.
+   */
+  private overBaseNonZero(based: BaseResult): number {
+    const r = this.result;
     const out = r.nonZeroWords;
     const from = based.nonZero;
     const m = based.count;
-    // Usually no stamped word changes between zero and non-zero (the base covers it either way): copy the bases' list.
-    let changed = false;
+    const touched = this.computeTouched;
+    const n = this.computeCount;
+    // Usually no stamped word changes between zero and non-zero (the base covers it either way):
+    // the bases' list is the answer. Copied first, whatever follows (`nonZero` holds exactly `count`
+    // words), so the copy has run before this is compiled.
+    out.set(from);
     for (let k = 0; k < n; k++) {
       const t = touched[k]!;
       const now = (r.granted[t]! | r.conditional[t]! | r.grantedOnAll[t]! | r.conditionalOnAll[t]!) !== 0;
-      if (now !== ((based.granted[t]! | based.conditional[t]! | based.grantedOnAll[t]! | based.conditionalOnAll[t]!) !== 0)) {
-        changed = true;
-        break;
-      }
+      if (now !== ((based.granted[t]! | based.conditional[t]! | based.grantedOnAll[t]! | based.conditionalOnAll[t]!) !== 0)) return this.mergeNonZero(based);
     }
-    if (!changed) {
-      out.set(from.subarray(0, m));
-      r.nonZeroCount = m;
-      return r;
-    }
-    // Merge: the bases' words up to each stamped word copied in a tight loop, the stamped word listed when non-zero.
+    return m;
+  }
+
+  /** `overBaseNonZero` when a stamped word changed: the bases' words up to each stamped word copied in a tight loop, the stamped word listed when non-zero. */
+  private mergeNonZero(based: BaseResult): number {
+    const r = this.result;
+    const out = r.nonZeroWords;
+    const from = based.nonZero;
+    const m = based.count;
+    const touched = this.computeTouched;
+    const n = this.computeCount;
     let i = 0;
     let count = 0;
     for (let k = 0; k < n; k++) {
@@ -1910,8 +1953,7 @@ export class BreadthCalculator {
       if ((r.granted[t]! | r.conditional[t]! | r.grantedOnAll[t]! | r.conditionalOnAll[t]!) !== 0) out[count++] = t;
     }
     while (i < m) out[count++] = from[i++]!;
-    r.nonZeroCount = count;
-    return r;
+    return count;
   }
 
   /** Zero the previous result (non-zero only on its nonZeroWords; after a dense set, most words: fill them). */
