@@ -63,8 +63,14 @@ export function restored<T extends Int32Array | Uint32Array | Uint16Array | Uint
  * copy or trace), and a range is read with two array loads.
  */
 export class SparseArena {
-  public words = new Uint16Array(1 << 16);
-  public values = new Uint32Array(1 << 16);
+  /**
+   * Small at first: `reserve`'s growth then first runs in the interpreter, early in the first
+   * analysis. From 65,536 words the list arena first grew mid-analysis (pessimistic mix), after
+   * storeFold was compiled with reserve inlined: deoptimised ("insufficient type feedback") and
+   * compiled again. A few more doublings cost little next to that.
+   */
+  public words = new Uint16Array(1 << 10);
+  public values = new Uint32Array(1 << 10);
   /** End of the used part: the next set starts here. */
   public top = 0;
 
@@ -165,13 +171,18 @@ export function growInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<Arr
  * A key is `head` followed by `codes[0 .. n)`; keys are compared whole.
  */
 export class IntTupleMap {
-  /** Entry number at each table position, −1 when free (size: a power of two, at most half full). */
-  private index = new Int32Array(1 << 12).fill(-1);
+  /**
+   * Entry number at each table position, −1 when free (size: a power of two, at most half full).
+   * The tables start small, so `rehash` and the growth in `add` first run in the interpreter: from
+   * 4,096 positions the first rehash came mid-analysis (pessimistic mix), after `add` was
+   * compiled, which deoptimised it ("insufficient type feedback for construct").
+   */
+  private index = new Int32Array(1 << 6).fill(-1);
   /** Per entry: where its key starts in `keys` (`[n, head, codes…]`), its hash and its value. */
-  private keyStart = new Int32Array(1 << 10);
-  private hashes = new Int32Array(1 << 10);
-  private values = new Int32Array(1 << 10);
-  private keys = new Int32Array(1 << 13);
+  private keyStart = new Int32Array(1 << 5);
+  private hashes = new Int32Array(1 << 5);
+  private values = new Int32Array(1 << 5);
+  private keys = new Int32Array(1 << 8);
   private keysTop = 0;
   public size = 0;
 

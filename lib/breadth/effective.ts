@@ -736,14 +736,34 @@ export class BreadthCalculator {
       }
     }
     // A large set (`*`, `*:Get*`…) is shared by the statements naming the same patterns, like a NotAction one.
-    const key = n >= BASE_WORDS ? `A${patterns.join('\n')}` : undefined;
-    const shared = key === undefined ? undefined : this.sharedRanges.get(key);
+    if (n >= BASE_WORDS) this.sharedUnion(patterns, n, slot);
+    else this.storeUnion(n, slot);
+  }
+
+  /**
+   * `unionOfPatterns` of a large set: its range shared with an earlier statement naming the same
+   * patterns (the scratch cleared), or stored and recorded for later ones. Apart from the
+   * usual small union: the first large set came after unionOfPatterns was compiled, whose
+   * deoptimisation then recompiled it with this code inlined (now only the call is).
+   */
+  private sharedUnion(patterns: readonly string[], n: number, slot: number): void {
+    const key = `A${patterns.join('\n')}`;
+    const shared = this.sharedRanges.get(key);
     if (shared !== undefined) {
+      const dense = this.scratch;
+      const touched = this.unionTouched;
       for (let k = 0; k < n; k++) dense[touched[k]!] = 0;
-      this.stmtRange[2 * slot] = this.stmtRange[2 * shared]!;
-      this.stmtRange[2 * slot + 1] = this.stmtRange[2 * shared + 1]!;
+      this.sameRange(slot, shared);
       return;
     }
+    this.storeUnion(n, slot);
+    this.sharedRanges.set(key, slot);
+  }
+
+  /** Store the union in the scratch (`unionTouched[0 .. n)`) as statement `slot`'s range, clearing the scratch. */
+  private storeUnion(n: number, slot: number): void {
+    const dense = this.scratch;
+    const touched = this.unionTouched;
     const arena = this.stmtArena;
     arena.reserve(n);
     const start = arena.top;
@@ -758,7 +778,6 @@ export class BreadthCalculator {
     arena.top = start + n;
     this.stmtRange[2 * slot] = start;
     this.stmtRange[2 * slot + 1] = start + n;
-    if (key !== undefined) this.sharedRanges.set(key, slot);
   }
 
   /** Per mask: its word count, then its write position (storeFold). */
@@ -1192,14 +1211,22 @@ export class BreadthCalculator {
   private wga = 0;
   private wca = 0;
 
+  /**
+   * The id of action `id`'s resource-type list. The lookup of an action not seen yet is its own
+   * function: hardWord inlines this twice, and with the lookup (resourceTypesOf, the catalog's
+   * decoding, two WeakMap calls) inlined in both places its compiled graph was much larger.
+   */
   private typeIdOf(id: number): number {
-    let typeId = this.typeIdOfAction[id]!;
-    if (typeId === 0) {
-      const types = this.catalog.resourceTypesOf(id);
-      typeId = this.typeListIds.get(types) ?? nextTypeListId++;
-      this.typeListIds.set(types, typeId);
-      this.typeIdOfAction[id] = typeId;
-    }
+    const typeId = this.typeIdOfAction[id]!;
+    return typeId !== 0 ? typeId : this.newTypeId(id);
+  }
+
+  /** `typeIdOf` of an action not looked up yet. */
+  private newTypeId(id: number): number {
+    const types = this.catalog.resourceTypesOf(id);
+    const typeId = this.typeListIds.get(types) ?? nextTypeListId++;
+    this.typeListIds.set(types, typeId);
+    this.typeIdOfAction[id] = typeId;
     return typeId;
   }
 
