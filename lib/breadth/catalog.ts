@@ -184,8 +184,15 @@ export class ActionCatalog {
    * Reference); `[NO_RESOURCE_TYPE]` for actions that take no resource (only `*`).
    */
   public resourceTypesOf(id: number): readonly ArnTemplate[] {
-    const t = this.typesById[id];
-    if (t) return t;
+    return this.typesById[id] ?? this.typesOfUndecoded(id);
+  }
+
+  /**
+   * `resourceTypesOf` of an action whose service is not decoded yet. Its own function, so callers
+   * compiled with resourceTypesOf inlined (hardWord through typeIdOf, lib/policy/evaluate) do not
+   * also inline the decoding.
+   */
+  private typesOfUndecoded(id: number): readonly ArnTemplate[] {
     this.decodeTypes(this.serviceIndexOfId(id));
     return this.typesById[id] ?? NO_RESOURCE_TYPES;
   }

@@ -708,17 +708,24 @@ export class BreadthCalculator {
     return view;
   }
 
-  /** Actions one (lower-cased) pattern names, sparse, cached per pattern text. */
+  /**
+   * Actions one (lower-cased) pattern names, sparse, cached per pattern text. A miss is its own
+   * function: unionOfPatterns inlines this, and with the miss (the catalog's expansion, toSparse)
+   * inlined too its compiled graph (twice per cold run: see sharedUnion) was larger.
+   */
   private patternBits(pattern: string): SparseBits {
-    let bits = this.patternCache.get(pattern);
-    if (!bits) {
-      if (pattern.includes('*') || pattern.includes('?')) bits = toSparse(this.catalog.expand(pattern)) ?? EMPTY;
-      else {
-        const id = this.catalog.idOf(pattern);
-        bits = id === undefined ? EMPTY : { words: Uint16Array.of(id >>> 5), values: Uint32Array.of((1 << (id & 31)) >>> 0) };
-      }
-      this.patternCache.set(pattern, bits);
+    return this.patternCache.get(pattern) ?? this.newPatternBits(pattern);
+  }
+
+  /** `patternBits` of a pattern not seen yet. */
+  private newPatternBits(pattern: string): SparseBits {
+    let bits: SparseBits;
+    if (pattern.includes('*') || pattern.includes('?')) bits = toSparse(this.catalog.expand(pattern)) ?? EMPTY;
+    else {
+      const id = this.catalog.idOf(pattern);
+      bits = id === undefined ? EMPTY : { words: Uint16Array.of(id >>> 5), values: Uint32Array.of((1 << (id & 31)) >>> 0) };
     }
+    this.patternCache.set(pattern, bits);
     return bits;
   }
 
