@@ -596,9 +596,9 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
     return cached.analysis;
   }
   const calculator = new BreadthCalculator(catalog);
-  const principals = analysedPrincipals(details, new UsageSource(details, input.credentialReport, Date.parse(input.collectedAt)), calculator);
+  const analysed = analysedPrincipals(details, new UsageSource(details, input.credentialReport, Date.parse(input.collectedAt)), calculator);
   forgetHeldPaths(calculator);
-  const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals: ranked(principals) };
+  const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals: ranked(analysed) };
   cache.set(details, { input, catalog, analysis });
   return analysis;
 }
@@ -608,7 +608,7 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
  * last: the loop is compiled while it runs (on-stack replacement), and code after it, not yet run
  * then, deoptimised it when reached.
  */
-function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, calculator: BreadthCalculator): PrincipalBreadth[] {
+function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, calculator: BreadthCalculator): Analysed {
   const catalog = calculator.catalog;
   const index = escalationIndex(catalog);
   // Principals with the same policies and boundary (same PolicySet) have the same effective
@@ -627,6 +627,8 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
   const dataReadLists: DataReadLists = new Map();
   const resolved = principalsOf(details);
   const principals: PrincipalBreadth[] = new Array<PrincipalBreadth>(resolved.length);
+  const totals = new Int32Array(resolved.length);
+  const keys: string[] = new Array<string>(resolved.length);
   for (let i = 0; i < resolved.length; i++) {
     const p = resolved[i]!;
     const set = p.policySet as IndexedSet;
@@ -652,9 +654,23 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
       if (allowsStar[row] === 0) allowsStar[row] = p.policySet.lists.some((list) => calculator.listAllowsStar(list)) ? 2 : 1;
       admin = allowsStar[row] === 2 || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
     }
-    principals[i] = new AnalysedPrincipal(p, sets, row, admin, admin || !held ? null : namingOf(p, row, setPaths, held, index, calculator));
+    const analysed = new AnalysedPrincipal(p, sets, row, admin, admin || !held ? null : namingOf(p, row, setPaths, held, index, calculator));
+    principals[i] = analysed;
+    keys[i] = analysed.key;
+    totals[i] = sets.numbers[row * COUNT_FIELDS + COUNT_UNCONDITIONAL]! + sets.numbers[row * COUNT_FIELDS + COUNT_CONDITIONAL]!;
   }
-  return principals;
+  return { principals, totals, keys };
+}
+
+/**
+ * The analysed principals in resolution order, with their totals and keys side by side: ranking reads
+ * these, not the 15,000 principal objects again (measured, pessimistic steady run: ranked 12.3 ms, of
+ * which 8 in reading each principal's total and key back through its getters).
+ */
+interface Analysed {
+  principals: PrincipalBreadth[];
+  totals: Int32Array;
+  keys: string[];
 }
 
 /**
@@ -663,19 +679,8 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
  * replacement), and code after it, not yet run then, deoptimised that code when reached
  * (analyzeBreadth's loop over the principals, then this one's).
  */
-function ranked(principals: readonly PrincipalBreadth[]): PrincipalBreadth[] {
-  // Integers (action counts): the comparator subtracts small integers, nothing boxed.
-  const totals = new Int32Array(principals.length);
-  const keys: string[] = new Array<string>(principals.length);
-  totalsAndKeys(principals, totals, keys);
+function ranked({ principals, totals, keys }: Analysed): PrincipalBreadth[] {
   return inOrder(principals, orderByTotalThenKey(totals, keys, byKey));
-}
-
-function totalsAndKeys(principals: readonly PrincipalBreadth[], totals: Int32Array, keys: string[]): void {
-  for (let i = 0; i < principals.length; i++) {
-    totals[i] = principals[i]!.total;
-    keys[i] = principals[i]!.key;
-  }
 }
 
 function inOrder(principals: readonly PrincipalBreadth[], order: ArrayLike<number>): PrincipalBreadth[] {

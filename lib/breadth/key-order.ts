@@ -74,19 +74,87 @@ function comparePrimary(a: string, b: string, ranks: Uint16Array): number {
 
 /**
  * Positions 0…n−1 ordered by total (descending), then by key as `collator.compare` orders them
- * (the primary ranks deciding where they differ).
+ * (the primary ranks deciding where they differ); equal totals and keys keep their positions' order
+ * (a stable sort's answer).
+ *
+ * Totals are action counts (small non-negative integers): the positions are bucketed by total in one
+ * counting pass (stable, descending), and only the runs of equal totals are sorted by key. Sorting all
+ * of them with a comparator asked it ~200,000 times for 15,000 principals (pessimistic mix: 14,020
+ * policy sets, totals mostly distinct), most pairs decided by the totals alone. Totals outside a range
+ * a counting pass suits (negative, or far above the count) take the comparator sort.
  */
 export function orderByTotalThenKey(totals: Int32Array, keys: readonly string[], collator: Intl.Collator): number[] {
   const n = keys.length;
   const ranks = ranksOf(collator);
-  const order: number[] = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((i, j) => {
-    const d = totals[j]! - totals[i]!;
-    if (d !== 0) return d;
+  const byKey = (i: number, j: number): number => {
     const a = keys[i]!;
     const b = keys[j]!;
     return (ranks ? comparePrimary(a, b, ranks) : 0) || collator.compare(a, b);
-  });
+  };
+  const max = maxTotal(totals, n);
+  if (max < 0 || max > 4 * n + 65_536) return comparatorOrder(totals, n, byKey);
+  // starts[b]: the first position of bucket b = max − total in the order (descending totals), then its next free position.
+  const starts = bucketSizes(totals, n, max);
+  prefixSums(starts);
+  const order = bucketed(totals, n, max, starts);
+  sortRuns(order, totals, byKey);
   return order;
+}
+
+// One loop per function, last in it (this runs once per analysis over thousands of positions: a loop
+// compiled while it runs, on stack replacement, took code after it with no type feedback yet).
+
+/** The largest total, or -1 when one is negative. */
+function maxTotal(totals: Int32Array, n: number): number {
+  let max = 0;
+  let negative = false;
+  for (let i = 0; i < n; i++) {
+    const t = totals[i]!;
+    if (t > max) max = t;
+    if (t < 0) negative = true;
+  }
+  return negative ? -1 : max;
+}
+
+/** Per bucket b = max − total, its size at b + 1. */
+function bucketSizes(totals: Int32Array, n: number, max: number): Int32Array {
+  const starts = new Int32Array(max + 2);
+  for (let i = 0; i < n; i++) starts[max - totals[i]! + 1]! += 1;
+  return starts;
+}
+
+function prefixSums(starts: Int32Array): void {
+  for (let b = 1; b < starts.length; b++) starts[b]! += starts[b - 1]!;
+}
+
+/** Positions by descending total, ascending within a total. */
+function bucketed(totals: Int32Array, n: number, max: number, starts: Int32Array): number[] {
+  const order: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[starts[max - totals[i]!]!++] = i;
+  return order;
+}
+
+/** Each run of one total sorted by key (its positions ascend: a stable sort keeps equal keys so). */
+function sortRuns(order: number[], totals: Int32Array, byKey: (i: number, j: number) => number): void {
+  const n = order.length;
+  for (let start = 0; start < n; ) {
+    const t = totals[order[start]!]!;
+    let end = start + 1;
+    while (end < n && totals[order[end]!] === t) end++;
+    if (end - start > 1) sortRun(order, start, end, byKey);
+    start = end;
+  }
+}
+
+/** order[start, end) sorted by `compare` (stable). */
+function sortRun(order: number[], start: number, end: number, compare: (i: number, j: number) => number): void {
+  const run = order.slice(start, end).sort(compare);
+  for (let k = 0; k < run.length; k++) order[start + k] = run[k]!;
+}
+
+/** The whole order by one comparator sort (totals a counting pass does not suit). */
+function comparatorOrder(totals: Int32Array, n: number, byKey: (i: number, j: number) => number): number[] {
+  const order: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order.sort((i, j) => totals[j]! - totals[i]! || byKey(i, j));
 }

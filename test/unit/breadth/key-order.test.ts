@@ -62,3 +62,26 @@ describe('orderByTotalThenKey', () => {
     expect(orderByTotalThenKey(Int32Array.from(totals), ks, collator)).toEqual(expected(totals, ks, collator));
   });
 });
+
+describe('orderByTotalThenKey, totals bucketed by a counting pass', () => {
+  const collator = new Intl.Collator();
+  // Totals spread as action counts are (up to the catalog's size), with ties and repeated keys; negative
+  // or huge totals take the comparator sort: the same order either way.
+  const total = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 20_000 }), fc.constantFrom(0, 1, 17_000, 17_001));
+  const odd = fc.constantFrom(-1, -5, 2 ** 30, 2_000_000);
+  for (const [name, totalsOf] of [
+    ['action counts', total],
+    ['with a negative or huge total (comparator sort)', fc.oneof(total, total, total, odd)],
+  ] as const) {
+    it(`orders like the comparator sort (${name})`, () => {
+      fc.assert(
+        fc.property(fc.array(fc.tuple(fc.constantFrom('user/', 'role/'), key(trickyChar), totalsOf), { minLength: 0, maxLength: 80 }), (rows) => {
+          const ks = rows.map(([prefix, k]) => prefix + k);
+          const totals = rows.map(([, , t]) => t);
+          expect(orderByTotalThenKey(Int32Array.from(totals), ks, collator)).toEqual(expected(totals, ks, collator));
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
+});
