@@ -737,12 +737,54 @@ let comparedScratch: Int32Array = new Int32Array(64);
 
 /** Per calculator: the open-path arrays by their slots (few: pess 253), and the answer comparing no ARN for each. */
 interface HeldPathsMemo {
-  /** Up to three slots (each below 256) packed in one number. */
-  byNumber: Map<number, readonly HeldPath[]>;
-  /** More: by a string of the slots. */
-  byText: Map<string, readonly HeldPath[]>;
+  bySlots: SlotLists<readonly HeldPath[]>;
   plain: Map<readonly HeldPath[], HeldPaths>;
 }
+
+/** An interned value and the list of numbers it stands for; `next`: another with the same hash. */
+class SlotListEntry<T> {
+  public constructor(
+    public readonly slots: Int32Array,
+    public readonly value: T,
+    public readonly next: SlotListEntry<T> | undefined,
+  ) {}
+}
+
+/**
+ * Values interned by a list of integers (the first `count` of a scratch array): found by a hash of
+ * the list, entries with the same hash told apart by their lists. No key string: the open paths of
+ * every policy set (pessimistic mix: 14,020 sets, up to 44 paths each) were looked up by a string of
+ * their slots built one character at a time (pathsArray: 10 ms and 3.5 MB of cons strings per run).
+ * `hash` is a parameter for the tests (a constant one makes every list collide).
+ */
+export class SlotLists<T> {
+  readonly #byHash = new Map<number, SlotListEntry<T>>();
+  public constructor(private readonly hash: (slots: Int32Array, count: number) => number = hashSlots) {}
+
+  /** The value of slots[0 .. count), if added. */
+  public get(slots: Int32Array, count: number): T | undefined {
+    outer: for (let entry = this.#byHash.get(this.hash(slots, count)); entry !== undefined; entry = entry.next) {
+      const known = entry.slots;
+      if (known.length !== count) continue;
+      for (let i = 0; i < count; i++) if (known[i] !== slots[i]) continue outer;
+      return entry.value;
+    }
+    return undefined;
+  }
+
+  /** Add the value of slots[0 .. count) (not yet added). */
+  public add(slots: Int32Array, count: number, value: T): void {
+    const hash = this.hash(slots, count);
+    this.#byHash.set(hash, new SlotListEntry(slots.slice(0, count), value, this.#byHash.get(hash)));
+  }
+}
+
+/** A hash of slots[0 .. count), kept within a small integer (a map key with no number object). */
+const hashSlots = (slots: Int32Array, count: number): number => {
+  let hash = count;
+  for (let i = 0; i < count; i++) hash = Math.imul(hash ^ slots[i]!, 0x9e3779b1) ^ (hash >>> 15);
+  return hash & 0x3fffffff;
+};
 /**
  * One paths array per distinct list of open paths, shared (frozen) by every set, naming and
  * principal with those paths: sets are thousands, the arrays live as long as the analysis. The
@@ -767,33 +809,24 @@ export function forgetHeldPaths(calc: BreadthCalculator): void {
 
 /** The shared array of the paths in pathSlots[0 .. pathCount). */
 function pathsArray(index: EscalationIndex, memo: HeldPathsMemo, pathCount: number): readonly HeldPath[] {
-  let small = pathCount <= 3;
-  let key = pathCount;
-  for (let i = 0; i < pathCount && small; i++) {
-    const slot = pathSlots[i]!;
-    if (slot > 255) small = false;
-    key = key * 256 + slot;
-  }
-  let text = '';
-  if (!small) for (let i = 0; i < pathCount; i++) text += String.fromCharCode(pathSlots[i]!);
-  let paths = small ? memo.byNumber.get(key) : memo.byText.get(text);
-  if (!paths) {
-    const list: HeldPath[] = [];
-    for (let i = 0; i < pathCount; i++) {
-      const slot = pathSlots[i]!;
-      list.push(heldPathOf(index, slot >>> 2, (slot & 2) !== 0, (slot & 1) !== 0));
-    }
-    paths = Object.freeze(list);
-    if (small) memo.byNumber.set(key, paths);
-    else memo.byText.set(text, paths);
-  }
+  let paths = memo.bySlots.get(pathSlots, pathCount);
+  if (!paths) memo.bySlots.add(pathSlots, pathCount, (paths = newPathsArray(index, pathCount)));
   return paths;
+}
+
+function newPathsArray(index: EscalationIndex, pathCount: number): readonly HeldPath[] {
+  const list: HeldPath[] = [];
+  for (let i = 0; i < pathCount; i++) {
+    const slot = pathSlots[i]!;
+    list.push(heldPathOf(index, slot >>> 2, (slot & 2) !== 0, (slot & 1) !== 0));
+  }
+  return Object.freeze(list);
 }
 
 function internedHeldPaths(index: EscalationIndex, calc: BreadthCalculator, pathCount: number, comparedCount: number): HeldPaths {
   let memo = calc === lastHeldPathsCalc ? lastHeldPathsMemo : heldPathsMemos.get(calc);
   if (!memo) {
-    memo = { byNumber: new Map(), byText: new Map(), plain: new Map() };
+    memo = { bySlots: new SlotLists(), plain: new Map() };
     heldPathsMemos.set(calc, memo);
   }
   lastHeldPathsCalc = calc;

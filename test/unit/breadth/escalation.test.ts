@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { loadCatalog } from '../../../lib/breadth/catalog';
-import { ESCALATION_PATHS, escalationIndex, heldEscalationActions, type EscalationMatch } from '../../../lib/breadth/escalation';
+import { ESCALATION_PATHS, escalationIndex, heldEscalationActions, SlotLists, type EscalationMatch } from '../../../lib/breadth/escalation';
 import { hasBit, newBitset, setBit } from '../../../lib/breadth/bitset';
 import { allow, deny, details, input, roleArn, userArn, type Stmt } from './helpers';
 
@@ -167,4 +167,37 @@ describe('heldEscalationActions', () => {
       { numRuns: 300 },
     );
   });
+});
+
+describe('SlotLists (the open-path arrays interned by their slots)', () => {
+  // Against the simple version: a map keyed by the slots' text. With the real hash, and with a
+  // constant one (every list collides: only the comparison of the lists tells them apart).
+  for (const [name, hash] of [
+    ['its hash', undefined],
+    ['a constant hash', () => 7],
+    ['a hash of the length alone', (_: Int32Array, count: number) => count],
+  ] as const) {
+    it(`gives one value per distinct list, as a map by text does (${name})`, () => {
+      fc.assert(
+        fc.property(fc.array(fc.oneof(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 180 }), { maxLength: 6 })), { maxLength: 40 }), (lists) => {
+          const interned = new SlotLists<{ text: string }>(hash);
+          const byText = new Map<string, { text: string }>();
+          // A scratch array longer than the list, with stale numbers past it (as heldPaths' pathSlots).
+          const scratch = new Int32Array(16).fill(99);
+          for (const list of lists) {
+            scratch.set(list);
+            let value = interned.get(scratch, list.length);
+            const text = list.join(',');
+            if (!value) interned.add(scratch, list.length, (value = { text }));
+            if (!byText.has(text)) byText.set(text, value);
+            // The value made for this list, the same object each time.
+            expect(value.text).toBe(text);
+            expect(value).toBe(byText.get(text));
+            scratch.fill(99);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
 });
