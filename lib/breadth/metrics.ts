@@ -610,18 +610,38 @@ function countOverBase(catalog: ActionCatalog, eff: EffectivePermissions, base: 
     const beforeOnAll = bga | b.conditionalOnAll[w]!;
     const afterOnAll = rga | r.conditionalOnAll[w]!;
     if (bg === rg && bc === rc && bga === rga && beforeOnAll === afterOnAll) continue;
-    lists += popcount32(after & list[w]!) - popcount32(before & list[w]!);
-    reads += popcount32(after & read[w]!) - popcount32(before & read[w]!);
-    writes += popcount32(after & write[w]!) - popcount32(before & write[w]!);
-    permissionsManagement += popcount32(after & permissions[w]!) - popcount32(before & permissions[w]!);
-    taggings += popcount32(after & tagging[w]!) - popcount32(before & tagging[w]!);
-    sensitive += popcount32(after & sensitiveMask[w]!) - popcount32(before & sensitiveMask[w]!);
-    unconditional += popcount32(rg) - popcount32(bg);
-    conditional += popcount32(rc) - popcount32(bc);
-    grantedOnAllCount += popcount32(rga) - popcount32(bga);
-    onAllResources += popcount32(afterOnAll) - popcount32(beforeOnAll);
-    pmOnAll += popcount32(afterOnAll & pm[w]!) - popcount32(beforeOnAll & pm[w]!);
+    // Only what changed is counted: the actions the set gained over the base's word, those it lost
+    // (popcount(after & m) − popcount(before & m) = popcount(gained & m) − popcount(lost & m)), each
+    // pair of words only when they differ. Measured, pessimistic mix: of 135,460 touched words that
+    // differ from the base's, 119,044 hold the same actions (only resources or conditions changed),
+    // the others only gained or only lost actions; counting both whole words for every count made
+    // popcount32 11.7 ms of self time per run (its calls here not all inlined).
+    if (rg !== bg) unconditional += popcount32(rg) - popcount32(bg);
+    if (rc !== bc) conditional += popcount32(rc) - popcount32(bc);
+    if (rga !== bga) grantedOnAllCount += popcount32(rga) - popcount32(bga);
+    if (afterOnAll !== beforeOnAll) {
+      onAllResources += popcount32(afterOnAll) - popcount32(beforeOnAll);
+      pmOnAll += popcount32(afterOnAll & pm[w]!) - popcount32(beforeOnAll & pm[w]!);
+    }
     if (before === after) continue;
+    const gained = after & ~before;
+    const lost = before & ~after;
+    if (gained !== 0) {
+      lists += popcount32(gained & list[w]!);
+      reads += popcount32(gained & read[w]!);
+      writes += popcount32(gained & write[w]!);
+      permissionsManagement += popcount32(gained & permissions[w]!);
+      taggings += popcount32(gained & tagging[w]!);
+      sensitive += popcount32(gained & sensitiveMask[w]!);
+    }
+    if (lost !== 0) {
+      lists -= popcount32(lost & list[w]!);
+      reads -= popcount32(lost & read[w]!);
+      writes -= popcount32(lost & write[w]!);
+      permissionsManagement -= popcount32(lost & permissions[w]!);
+      taggings -= popcount32(lost & tagging[w]!);
+      sensitive -= popcount32(lost & sensitiveMask[w]!);
+    }
     for (let p = offsets[w]!; p < offsets[w + 1]!; p++) {
       const was = (before & mask[p]!) !== 0;
       const is = (after & mask[p]!) !== 0;
