@@ -73,13 +73,17 @@ export function boundedOffenders(offenders: Offenders, detail: (p: PrincipalBrea
  * The offenders past DETAILED_OFFENDERS grouped by the text of their reasons (boundedOffenders).
  * Its own function (measured, bench/evaluate): its loop over thousands of offenders made V8 compile
  * the caller with the detail closure inlined, on stack replacement, again in early runs.
+ *
+ * A group's parts are offender positions: a set's first offender there (its set's others chained
+ * after it in `next`, in order) or one outlier. Numbers in typed arrays, not an array per set
+ * (measured, pessimistic steady run: a slot array per set and the parts' arrays were 2.2 MB + 0.6 MB
+ * of Map and 0.3 MB of array growth per run; 14,000 offenders, nearly a set each).
  */
 function groupsNotDetailed(offenders: Offenders): { reasons: readonly string[]; principals: string[] }[] {
-  const { principals, facts, zScores } = offenders;
+  const { principals, facts, zScores, sets } = offenders;
   const n = principals.length;
   const byReasons: { reasons: readonly string[]; principals: string[] }[] = [];
-  // Each group's parts in order: a set's principals (its slot, filled as they come) or one outlier's key.
-  const parts: (string | string[])[][] = [];
+  const parts: number[][] = [];
   const newGroup = (reasons: readonly string[]): number => {
     byReasons.push({ reasons, principals: [] });
     parts.push([]);
@@ -93,19 +97,25 @@ function groupsNotDetailed(offenders: Offenders): { reasons: readonly string[]; 
     if (g === undefined) byText!.set(text, (g = newGroup(reasons)));
     return g;
   };
+  const { min, size } = setRange(sets, DETAILED_OFFENDERS, n);
+  // Per set (its number − min): the position of its last offender so far (-1: none yet).
+  const lastOfSet = new Int32Array(size).fill(-1);
+  // Per offender position (from DETAILED_OFFENDERS): the next offender of its set (-1: none).
+  const next = new Int32Array(n).fill(-1);
   for (let i = DETAILED_OFFENDERS; i < n; i++) {
-    const key = principals[i]!.key;
-    const f = facts[i]!;
     const z = zScores[i]!;
-    const t = f.text;
+    const t = facts[i]!.text;
     if (Number.isNaN(z)) {
-      if (f.slot) {
-        f.slot.push(key);
+      const s = sets[i]! - min;
+      const last = lastOfSet[s]!;
+      lastOfSet[s] = i;
+      if (last >= 0) {
+        next[last] = i;
         continue;
       }
-      const slot = (f.slot = [key]);
+      const f = facts[i]!;
       const g = (t.group ??= byText ? groupOfText(f.reasons.join('\n'), f.reasons) : newGroup(f.reasons));
-      parts[g]!.push(slot);
+      parts[g]!.push(i);
     } else {
       const byZ = (t.outlierGroups ??= new Map());
       let g = byZ.get(z);
@@ -113,17 +123,31 @@ function groupsNotDetailed(offenders: Offenders): { reasons: readonly string[]; 
         const reasons = offenders.reasonsOf(i);
         byZ.set(z, (g = byText ? groupOfText(reasons.join('\n'), reasons) : newGroup(reasons)));
       }
-      parts[g]!.push(key);
+      parts[g]!.push(i);
     }
   }
   for (let g = 0; g < byReasons.length; g++) {
     const out = byReasons[g]!.principals;
-    for (const part of parts[g]!) {
-      if (typeof part === 'string') out.push(part);
-      else for (let j = 0; j < part.length; j++) out.push(part[j]!);
+    const heads = parts[g]!;
+    for (let h = 0; h < heads.length; h++) {
+      const head = heads[h]!;
+      if (!Number.isNaN(zScores[head]!)) out.push(principals[head]!.key);
+      else for (let j = head; j >= 0; j = next[j]!) out.push(principals[j]!.key);
     }
   }
   return byReasons;
+}
+
+/** The smallest set number among offenders [from, to) and the span of their numbers. */
+function setRange(sets: readonly number[], from: number, to: number): { min: number; size: number } {
+  let min = 0;
+  let max = -1;
+  for (let i = from; i < to; i++) {
+    const s = sets[i]!;
+    if (i === from || s < min) min = s;
+    if (s > max) max = s;
+  }
+  return { min, size: max - min + 1 };
 }
 
 function boundedDataReads(keys: readonly string[], facts: readonly DataReadsSplit[]): Record<string, unknown> {
@@ -146,22 +170,27 @@ export interface ReasonText {
   outlierGroups: Map<number, number> | undefined;
 }
 
-/** What principals of one policy set share in this rule's judgement. */
+/**
+ * What principals of one policy set share in this rule's judgement: a function of its sensitive
+ * count and permissions management on * when over their limits, and of its dataReadOnAll array, so
+ * sets equal in those share one (measured, pessimistic steady run: an object and a reasons array per
+ * set, 14,020 sets, were 3.3 MB allocated per run).
+ */
 export interface SetFacts {
-  sensitive: number;
-  pmOnAll: number;
-  dataReadOnAll: readonly string[];
   reasons: string[];
   text: ReasonText;
   dataReads: DataReadsSplit | undefined;
-  /** This set's principals among the offenders not detailed (boundedOffenders). */
-  slot: string[] | undefined;
 }
 
 /** The failing principals in judgement order, with their set's facts and z-score (NaN when not an outlier): no object per offender. */
 export interface Offenders {
   principals: PrincipalBreadth[];
   facts: SetFacts[];
+  /**
+   * The offender's policy set, as a number (principals of one set share it; the analysis's countsId
+   * when it has one): the offenders not detailed are listed set by set.
+   */
+  sets: number[];
   zScores: number[];
   /** The i-th offender's reasons (its set's array, or a new one with the outlier reason). */
   reasonsOf(i: number): string[];
@@ -211,6 +240,21 @@ interface PerDataReads {
   reason: string | undefined;
   dataReads: DataReadsSplit | undefined;
   texts: Map<number, ReasonText>;
+  /** The SetFacts of sets with this array, by the key of their count-based reasons (see newSetFacts). */
+  facts: Map<number, SetFacts>;
+}
+
+/** A policy set of principals built elsewhere (no countsId): known by its byLevel object and checked by its counts. */
+class OtherSet {
+  public constructor(
+    public readonly byLevel: PrincipalBreadth['byLevel'],
+    public readonly sensitive: number,
+    public readonly pmOnAll: number,
+    public readonly dataReadOnAll: readonly string[],
+    public readonly facts: SetFacts,
+    /** Its number among the offenders' sets: negative (the analysis's countsIds are not). */
+    public readonly number: number,
+  ) {}
 }
 
 /**
@@ -264,11 +308,14 @@ class OffenderJudge {
    * byLevel object principals of one set share (principals built elsewhere).
    */
   private readonly perId: (SetFacts | undefined)[] = [];
-  private readonly perSet = new Map<PrincipalBreadth['byLevel'], SetFacts>();
+  private readonly perSet = new Map<PrincipalBreadth['byLevel'], OtherSet>();
   // Principals of one set are mostly adjacent (same total, then by name): the last set first.
   private last: SetFacts | undefined = undefined;
   private lastId = -1;
-  private lastLevel: PrincipalBreadth['byLevel'] | undefined = undefined;
+  private lastOther: OtherSet | undefined = undefined;
+  /** The number of the set setFacts last answered for (Offenders.sets). */
+  private lastSet = 0;
+  private otherSets = 0;
   private readonly outlierReasons = new Map<number, string>();
 
   public constructor(
@@ -285,6 +332,7 @@ class OffenderJudge {
     const offenders: Offenders = {
       principals: [],
       facts: [],
+      sets: [],
       zScores: [],
       textsExact: true,
       reasonsOf: (i) => this.reasonsOf(offenders, i),
@@ -300,6 +348,7 @@ class OffenderJudge {
       if (z !== undefined || facts.reasons.length) {
         offenders.principals.push(p);
         offenders.facts.push(facts);
+        offenders.sets.push(this.lastSet);
         offenders.zScores.push(z ?? NaN);
       }
     }
@@ -355,7 +404,7 @@ class OffenderJudge {
       this.textsByReason.set(reason, (texts = new Map()));
       if (reason?.includes('\n')) this.textsExact = false;
     }
-    known = { reason, dataReads: dataReadOnAll.length ? new DataReadsSplit(this, dataReadOnAll, reaching, dataReadOnAll.length - reaching) : undefined, texts };
+    known = { reason, dataReads: dataReadOnAll.length ? new DataReadsSplit(this, dataReadOnAll, reaching, dataReadOnAll.length - reaching) : undefined, texts, facts: new Map() };
     this.perDataReads.set(dataReadOnAll, known);
     return known;
   }
@@ -376,55 +425,66 @@ class OffenderJudge {
   private setFacts(p: PrincipalBreadth): SetFacts {
     const id = p.countsId;
     if (id !== undefined) {
+      this.lastSet = id;
       if (id === this.lastId) return this.last!;
       this.lastId = id;
-      this.lastLevel = undefined;
+      this.lastOther = undefined;
       // Slots filled up to the id: the array stays a plain list, never a dictionary.
       const perId = this.perId;
       while (perId.length <= id) perId.push(undefined);
       return (this.last = perId[id] ??= this.newSetFacts(p));
     }
     this.lastId = -1;
-    const last = this.last;
-    if (p.byLevel === this.lastLevel && last!.sensitive === p.sensitive && last!.pmOnAll === p.permissionsManagementOnAll && last!.dataReadOnAll === p.dataReadOnAll) return last!;
-    this.lastLevel = p.byLevel;
+    const set = this.otherSet(p);
+    this.lastSet = set.number;
+    return (this.last = set.facts);
+  }
+
+  /** The set of a principal built elsewhere (no countsId): by its byLevel object and counts. */
+  private otherSet(p: PrincipalBreadth): OtherSet {
+    const same = (s: OtherSet | undefined): s is OtherSet =>
+      s !== undefined && s.byLevel === p.byLevel && s.sensitive === p.sensitive && s.pmOnAll === p.permissionsManagementOnAll && s.dataReadOnAll === p.dataReadOnAll;
+    if (same(this.lastOther)) return this.lastOther;
     const known = this.perSet.get(p.byLevel);
-    if (known && known.sensitive === p.sensitive && known.pmOnAll === p.permissionsManagementOnAll && known.dataReadOnAll === p.dataReadOnAll) return (this.last = known);
-    const facts = this.newSetFacts(p);
-    this.perSet.set(p.byLevel, facts);
-    return (this.last = facts);
+    if (same(known)) return (this.lastOther = known);
+    const set = new OtherSet(p.byLevel, p.sensitive, p.permissionsManagementOnAll, p.dataReadOnAll, this.newSetFacts(p), -1 - this.otherSets++);
+    this.perSet.set(p.byLevel, set);
+    return (this.lastOther = set);
   }
 
   private newSetFacts(p: PrincipalBreadth): SetFacts {
     const params = this.params;
-    const reasons: string[] = [];
     const overActions = p.sensitive > params.maxActions;
+    const overPermissions = p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll;
+    const dataReads = this.dataReadFactsOf(p.dataReadOnAll);
+    // The reasons are a function of these three: sets equal in them share their facts. Both counts
+    // are below 2^26 (catalog actions): one exact number, no key string per set.
+    const key = (overActions ? p.sensitive + 1 : 0) * 2 ** 26 + (overPermissions ? p.permissionsManagementOnAll + 1 : 0);
+    const known = dataReads.facts.get(key);
+    if (known) return known;
+    const reasons: string[] = [];
     if (overActions) {
       let r = this.overActionsText.get(p.sensitive);
       if (r === undefined) this.overActionsText.set(p.sensitive, (r = `${p.sensitive} actions that read data, write or change permissions > ${params.maxActions}`));
       reasons.push(r);
     }
-    const dataReads = this.dataReadFactsOf(p.dataReadOnAll);
     if (dataReads.reason !== undefined) reasons.push(dataReads.reason);
-    const overPermissions = p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll;
     if (overPermissions) {
       let r = this.overPermissionsText.get(p.permissionsManagementOnAll);
       if (r === undefined) this.overPermissionsText.set(p.permissionsManagementOnAll, (r = `${p.permissionsManagementOnAll} permissions-management actions on *`));
       reasons.push(r);
     }
-    // The reasons' text (how the bounded detail groups them) is a function of these three: one
-    // ReasonText per distinct combination (the counts' reasons are one per count, the data-read
-    // reason one per text), none built.
+    // The reasons' text (how the bounded detail groups them): one ReasonText per distinct combination
+    // (the counts' reasons are one per count, the data-read reason one per text), none built.
     let text = this.noReasons;
     if (reasons.length) {
-      // Both counts are below 2^26 (catalog actions): one exact number, no key string per set.
-      const key = (overActions ? p.sensitive + 1 : 0) * 2 ** 26 + (overPermissions ? p.permissionsManagementOnAll + 1 : 0);
       const t = dataReads.texts.get(key);
       if (t === undefined) dataReads.texts.set(key, (text = { group: undefined, outlierGroups: undefined }));
       else text = t;
     }
-    // Every field present from the start (slot filled later by boundedOffenders): one object shape.
-    return { sensitive: p.sensitive, pmOnAll: p.permissionsManagementOnAll, dataReadOnAll: p.dataReadOnAll, reasons, text, dataReads: dataReads.dataReads, slot: undefined };
+    const facts: SetFacts = { reasons, text, dataReads: dataReads.dataReads };
+    dataReads.facts.set(key, facts);
+    return facts;
   }
 }
 
