@@ -8,7 +8,7 @@ import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
 import { allowListed, listId, principalsOf, resolvedWithoutAdminPolicy, type AppliedPolicy, type PolicySet, type Principal } from '../policy/principals';
 import { ACCESS_LEVELS, catalogInfo, loadCatalog, type AccessLevel, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE, type EffectivePermissions } from './effective';
-import { escalationIndex, forgetHeldPaths, heldEscalationActions, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath, type HeldPaths } from './escalation';
+import { ComparedArns, escalationIndex, forgetHeldPaths, heldEscalationActions, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath } from './escalation';
 import { orderByTotalThenKey } from './key-order';
 import {
   breadthCountsInto,
@@ -323,8 +323,12 @@ const namingKey = (p: Principal): string => {
 
 /** Per set row, while the analysis runs: the open paths (found with the ARN of the first principal asking) and the namings. */
 interface SetPaths {
-  paths: (HeldPaths | undefined)[];
+  paths: (readonly HeldPath[] | undefined)[];
   pathsArn: (string | undefined)[];
+  /** The ARNs the row's answer compared: [comparedStart, comparedEnd) in `compared` (empty: it holds for every principal of the set). */
+  comparedStart: Int32Array;
+  comparedEnd: Int32Array;
+  compared: ComparedArns;
   namings: (Namings | undefined)[];
 }
 
@@ -333,24 +337,34 @@ interface SetPaths {
  * object: nothing shares them); null when no path is open.
  */
 function namingOf(p: Principal, row: number, sets: SetPaths, held: HeldActions, index: EscalationIndex, calculator: BreadthCalculator): Naming | readonly HeldPath[] | null {
+  const compared = sets.compared;
   let setPaths = sets.paths[row];
   if (!setPaths) {
-    setPaths = heldPaths(p.policySet.lists, p.arn, held, index, calculator);
+    sets.comparedStart[row] = compared.top;
+    setPaths = heldPaths(p.policySet.lists, p.arn, held, index, calculator, compared);
+    sets.comparedEnd[row] = compared.top;
     sets.paths[row] = setPaths;
     sets.pathsArn[row] = p.arn;
   }
-  if (setPaths.arnSensitive) {
+  const start = sets.comparedStart[row]!;
+  const end = sets.comparedEnd[row]!;
+  if (end !== start) {
     // Found with another principal's ARN: the same paths unless a grant names either ARN.
-    const compared = setPaths.comparedArns;
     const first = sets.pathsArn[row]!;
-    const same = first === p.arn || (!compared.includes(p.arn) && !compared.includes(first));
-    const own = same ? setPaths : heldPaths(p.policySet.lists, p.arn, held, index, calculator);
-    return own.paths.length ? own.paths : null;
+    const same = first === p.arn || (!compared.includes(start, end, p.arn) && !compared.includes(start, end, first));
+    let own = setPaths;
+    if (!same) {
+      // This principal's own answer: its compared ARNs are not kept (nothing asks them).
+      const top = compared.top;
+      own = heldPaths(p.policySet.lists, p.arn, held, index, calculator, compared);
+      compared.top = top;
+    }
+    return own.length ? own : null;
   }
-  if (!setPaths.paths.length) return null;
+  if (!setPaths.length) return null;
   const namings = sets.namings[row];
   if (!namings) {
-    const naming = new Naming(p, setPaths.paths, held, calculator);
+    const naming = new Naming(p, setPaths, held, calculator);
     sets.namings[row] = new Namings(naming);
     return naming;
   }
@@ -358,14 +372,14 @@ function namingOf(p: Principal, row: number, sets: SetPaths, held: HeldActions, 
   const more = namings.more;
   if (more) for (const n of more) if (sameNames(n.principal.policies, p.policies)) return n;
   if (1 + (more ? more.length : 0) < NAMINGS_SCANNED) {
-    const naming = new Naming(p, setPaths.paths, held, calculator);
+    const naming = new Naming(p, setPaths, held, calculator);
     (namings.more ??= []).push(naming);
     return naming;
   }
   const key = namingKey(p);
   let naming = namings.keyed?.get(key);
   if (!naming) {
-    naming = new Naming(p, setPaths.paths, held, calculator);
+    naming = new Naming(p, setPaths, held, calculator);
     (namings.keyed ??= new Map()).set(key, naming);
   }
   return naming;
@@ -620,12 +634,20 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
   // the loop below, before it is optimised, not in the optimised code (a deoptimisation).
   let rowByIndex: Int32Array = new Int32Array(16);
   const rowBySet = new Map<PolicySet, number>();
-  const setPaths: SetPaths = { paths: [], pathsArn: [], namings: [] };
+  const resolved = principalsOf(details);
+  // Rows are at most one per principal.
+  const setPaths: SetPaths = {
+    paths: [],
+    pathsArn: [],
+    comparedStart: new Int32Array(resolved.length),
+    comparedEnd: new Int32Array(resolved.length),
+    compared: new ComparedArns(index, calculator),
+    namings: [],
+  };
   /** Per row: an Allow of `*` in one of the set's lists (0 not yet asked, 1 no, 2 yes): asked only for principals that may be admins. */
   let allowsStar = new Uint8Array(16);
   // Sets granting the same data reads on every resource share one frozen dataReadOnAll array.
   const dataReadLists: DataReadLists = new Map();
-  const resolved = principalsOf(details);
   const principals: PrincipalBreadth[] = new Array<PrincipalBreadth>(resolved.length);
   const totals = new Int32Array(resolved.length);
   const keys: string[] = new Array<string>(resolved.length);

@@ -563,19 +563,41 @@ export interface HeldPath {
   readonly scoped: boolean;
 }
 
-export interface HeldPaths {
-  /** In ESCALATION_PATHS order. */
-  readonly paths: readonly HeldPath[];
-  /**
-   * A grant's "beyond self" answer was read from the ARN given (a statement naming one other
-   * principal, or one resource): the matches are then built for that principal alone.
-   */
-  readonly arnSensitive: boolean;
-  /**
-   * The resources those answers compared the ARN with. For an ARN that is none of them (nor is
-   * the one given), every answer, and so every path, is the same as for the ARN given.
-   */
-  readonly comparedArns: readonly string[];
+/**
+ * The resources heldPaths answers compared the ARN with (a grant's "beyond self" answer read from the
+ * ARN given: a statement naming one other principal, or one resource), for one analysis: numbers (the
+ * calculator's one-resource grants' resources), each answer's appended after the last one's. For an
+ * ARN that is none of an answer's (nor is the one given), every answer, and so every path, is the
+ * same as for the ARN given; an answer that compared none holds for every principal of its set.
+ * Numbers in one growing array, not an answer object and an array of names per policy set
+ * (pessimistic mix: 8,669 sets compare the ARN, 2.3 MB allocated per run, live through the analysis).
+ */
+export class ComparedArns {
+  public ids: Int32Array;
+  /** Where the next answer's numbers go (an answer compared ARNs when heldPaths moved it). */
+  public top = 0;
+  public constructor(
+    private readonly index: EscalationIndex,
+    private readonly calc: BreadthCalculator,
+  ) {
+    this.ids = new Int32Array(64);
+  }
+
+  /** Is the ARN among those of the answer at [start, end)? */
+  public includes(start: number, end: number, arn: string): boolean {
+    if (start === end) return false;
+    const id = listFactsOf(this.calc, this.index).arnIds.get(arn);
+    if (id === undefined) return false;
+    for (let i = start; i < end; i++) if (this.ids[i] === id) return true;
+    return false;
+  }
+
+  /** Append comparedScratch[0 .. count). */
+  public append(count: number): void {
+    if (this.top + count > this.ids.length) this.ids = grownWords(this.ids, this.top + count);
+    for (let i = 0; i < count; i++) this.ids[this.top + i] = comparedScratch[i]!;
+    this.top += count;
+  }
 }
 
 const heldPathTables = new WeakMap<EscalationIndex, HeldPath[]>();
@@ -653,29 +675,15 @@ function passRolesOfSet(): PassRoleFact[] {
 }
 
 const NO_HELD_PATHS: readonly HeldPath[] = Object.freeze([]);
-const NO_COMPARED: readonly string[] = Object.freeze([]);
-/**
- * A heldPaths answer. A class, not literals: answers that compare ARNs are thousands per cold run
- * (realistic: 3,132) and live as long as the analysis; a literal's allocation site was switched to
- * old-space allocation at a collection during the run, which deoptimised heldPaths (its code
- * allocated them). For the same reason the compared ARNs are a slice of a scratch array.
- */
-class HeldPathsAnswer implements HeldPaths {
-  public constructor(
-    public readonly paths: readonly HeldPath[],
-    public readonly arnSensitive: boolean,
-    public readonly comparedArns: readonly string[],
-  ) {}
-}
-const NOTHING_HELD: HeldPaths = Object.freeze(new HeldPathsAnswer(NO_HELD_PATHS, false, NO_COMPARED));
 
 /**
- * The paths open to a holder of `held` (from heldEscalationActions) whose policies are these
- * statement lists (any order, duplicates ignored) and whose ARN is `arn`. Which paths are open,
- * and whether unconditionally or through a scoped PassRole, depends only on these: principals of
- * one policy set share the answer unless it is `arnSensitive`.
+ * The paths (in ESCALATION_PATHS order, a shared frozen array) open to a holder of `held` (from
+ * heldEscalationActions) whose policies are these statement lists (any order, duplicates ignored)
+ * and whose ARN is `arn`. Which paths are open, and whether unconditionally or through a scoped
+ * PassRole, depends only on these: principals of one policy set share the answer unless it compared
+ * the ARN with resources, which it then appends to `compared` (see ComparedArns).
  */
-export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], arn: string, held: HeldActions, index: EscalationIndex, calc: BreadthCalculator): HeldPaths {
+export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], arn: string, held: HeldActions, index: EscalationIndex, calc: BreadthCalculator, compared: ComparedArns): readonly HeldPath[] {
   const words = index.maskWords;
   if (setMasks.length !== SET_MASKS * words) setMasks = new Int32Array(SET_MASKS * words);
   const masks = setMasks;
@@ -688,7 +696,7 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
   }
   // No path with a held action in every step: none is walked, nothing asked (maskedPaths would
   // find no path and compare no ARN), so the lists need not be read.
-  if (!anyPathHeld(index)) return NOTHING_HELD;
+  if (!anyPathHeld(index)) return NO_HELD_PATHS;
   setFactCount = 0;
   setPassRoleCount = -1;
   // Lists granting no path action add nothing to any action's facts.
@@ -716,9 +724,9 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
   }
   const pathCount = maskedPaths(index);
   const comparedCount = comparedArns();
+  if (comparedCount !== 0) compared.append(comparedCount);
   // Most sets hold path actions but open no path: one shared answer.
-  if (pathCount === 0 && comparedCount === 0) return NOTHING_HELD;
-  return internedHeldPaths(index, calc, pathCount, comparedCount);
+  return pathCount === 0 ? NO_HELD_PATHS : internedHeldPaths(index, calc, pathCount);
 }
 
 /** Does some path have a held action (setMasks' HELD_ANY) in every step? */
@@ -735,10 +743,9 @@ function anyPathHeld(index: EscalationIndex): boolean {
 let pathSlots = new Int32Array(64);
 let comparedScratch: Int32Array = new Int32Array(64);
 
-/** Per calculator: the open-path arrays by their slots (few: pess 253), and the answer comparing no ARN for each. */
+/** Per calculator: the open-path arrays by their slots (few: pess 253). */
 interface HeldPathsMemo {
   bySlots: SlotLists<readonly HeldPath[]>;
-  plain: Map<readonly HeldPath[], HeldPaths>;
 }
 
 /** An interned value and the list of numbers it stands for; `next`: another with the same hash. */
@@ -787,9 +794,7 @@ const hashSlots = (slots: Int32Array, count: number): number => {
 };
 /**
  * One paths array per distinct list of open paths, shared (frozen) by every set, naming and
- * principal with those paths: sets are thousands, the arrays live as long as the analysis. The
- * answer comparing no ARN is shared too; one that compared ARNs is a new object (short-lived:
- * the analysis's loop alone reads it).
+ * principal with those paths: sets are thousands, the arrays live as long as the analysis.
  */
 const heldPathsMemos = new WeakMap<BreadthCalculator, HeldPathsMemo>();
 let lastHeldPathsCalc: BreadthCalculator | undefined;
@@ -823,28 +828,16 @@ function newPathsArray(index: EscalationIndex, pathCount: number): readonly Held
   return Object.freeze(list);
 }
 
-function internedHeldPaths(index: EscalationIndex, calc: BreadthCalculator, pathCount: number, comparedCount: number): HeldPaths {
+function internedHeldPaths(index: EscalationIndex, calc: BreadthCalculator, pathCount: number): readonly HeldPath[] {
   let memo = calc === lastHeldPathsCalc ? lastHeldPathsMemo : heldPathsMemos.get(calc);
   if (!memo) {
-    memo = { bySlots: new SlotLists(), plain: new Map() };
+    memo = { bySlots: new SlotLists() };
     heldPathsMemos.set(calc, memo);
   }
   lastHeldPathsCalc = calc;
   lastHeldPathsMemo = memo;
-  const paths = pathCount ? pathsArray(index, memo, pathCount) : NO_HELD_PATHS;
-  // The shared answer is looked up (made) whether or not this one compares ARNs: the code runs
-  // from the first calls, as most of them compare ARNs, and the first that did not, later,
-  // deoptimised heldPaths ("insufficient type feedback"). A few more entries (one per paths array).
-  let plain = memo.plain.get(paths);
-  if (!plain) memo.plain.set(paths, (plain = Object.freeze(new HeldPathsAnswer(paths, false, NO_COMPARED))));
-  if (comparedCount === 0) return plain;
-  const arns = setListFacts!.arns;
-  for (let i = 0; i < comparedCount; i++) comparedNames[i] = arns[comparedScratch[i]!]!;
-  const compared = comparedNames.slice(0, comparedCount);
-  comparedNames.length = 0;
-  return new HeldPathsAnswer(paths, true, compared);
+  return pathsArray(index, memo, pathCount);
 }
-const comparedNames: string[] = [];
 
 /**
  * The paths open to the set of setMasks, in ESCALATION_PATHS order, as heldPathOf slots in
