@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { hasBit, wordsFor } from '../../../lib/breadth/bitset';
 import { loadCatalog } from '../../../lib/breadth/catalog';
-import { BreadthCalculator, sparseWord } from '../../../lib/breadth/effective';
-import type { NormalizedStatement } from '../../../lib/policy/document';
+import { BreadthCalculator, combineSettled, settledOf, sparseWord } from '../../../lib/breadth/effective';
+import { normalizeStatement, type NormalizedStatement } from '../../../lib/policy/document';
+import { resourceTypesFor } from '../../../lib/policy/evaluate';
 import { resolvePrincipals, type PolicySet } from '../../../lib/policy/principals';
 import { allow, deny, details, input, type Stmt } from './helpers';
+import { arbStatementFrom } from '../policy/arbitraries';
 
 const catalog = loadCatalog();
 const size = (pattern: string): number => {
@@ -270,6 +272,36 @@ describe('effective permissions: properties', () => {
         expect(explicit.services).toBe(wild.services);
       }),
       { numRuns: 6 },
+    );
+  });
+});
+
+describe('hard decisions combined from one Allow at a time', () => {
+  // Actions of several resource types (object / bucket, table, user / role…) and patterns that
+  // cover some of them, all of them or none: the shapes the hard decisions see.
+  const ACTIONS = ['s3:GetObject', 's3:ListBucket', 's3:PutObjectAcl', 'dynamodb:GetItem', 'iam:PassRole', 'iam:CreateUser', 's3:ListAllMyBuckets', 'ec2:RunInstances'];
+  const pools = {
+    actions: ['s3:GetObject', 's3:*'],
+    resources: ['*', 'arn:aws:s3:::b', 'arn:aws:s3:::b/*', 'arn:aws:s3:::*/*', 'arn:aws:s3:::*', 'arn:aws:dynamodb:*:*:table/*', 'arn:aws:dynamodb:eu-west-3:111122223333:table/t', 'arn:aws:iam::111122223333:role/app-*', 'arn:aws:iam::*:user/*', 'arn:aws:ec2:*:*:instance/*'],
+  };
+  const normalized = (effect: 'Allow' | 'Deny') => arbStatementFrom(pools, { effect }).map((s) => normalizeStatement(s));
+  it('decideCovering of a whole covering set equals combineSettled of each identity Allow decided alone (same Denies, boundary)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ACTIONS),
+        fc.array(normalized('Allow'), { minLength: 1, maxLength: 5 }),
+        fc.array(normalized('Deny'), { maxLength: 3 }),
+        fc.option(fc.array(normalized('Allow'), { maxLength: 3 }), { nil: undefined }),
+        (action, allows, denies, boundaryAllows) => {
+          const types = resourceTypesFor(action);
+          const hasBoundary = boundaryAllows !== undefined;
+          const whole = settledOf({ allows, denies, boundaryAllows: boundaryAllows ?? [], hasBoundary }, types);
+          let x = 0;
+          for (const a of allows) x |= settledOf({ allows: [a], denies, boundaryAllows: boundaryAllows ?? [], hasBoundary }, types);
+          expect({ action, combined: combineSettled(x) }).toEqual({ action, combined: whole });
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });
