@@ -424,6 +424,22 @@ export function settledOf(c: CoveringStatements, types: readonly ArnTemplate[]):
   return settledBits(decideCovering(c, types));
 }
 
+/** A result's buffers (one literal: the calculator's two results share their hidden class). */
+function newResult(size: number, touched: Int32Array | undefined): EffectivePermissions {
+  const words = wordsFor(size);
+  return {
+    granted: newBitset(size),
+    conditional: newBitset(size),
+    grantedOnAll: newBitset(size),
+    conditionalOnAll: newBitset(size),
+    nonZeroWords: new Int32Array(words),
+    nonZeroCount: 0,
+    base: undefined,
+    touched,
+    touchedCount: 0,
+  };
+}
+
 export class BreadthCalculator {
   private readonly words: number;
   /**
@@ -512,6 +528,20 @@ export class BreadthCalculator {
    */
   private readonly acc: Uint32Array;
   private readonly result: EffectivePermissions;
+  /**
+   * The result of sets computed over a base (`computeOverBase`), apart from `result`: between two
+   * such sets it keeps the previous one's masks, which differ from its base's only on the words
+   * it touched (`overTouched`), so the next set over the same base restores those few words
+   * instead of copying the base's four masks whole (~700 words each; 5,925 sets per pessimistic
+   * analysis, most over the same base).
+   */
+  private readonly overResult: EffectivePermissions;
+  /** The touched words of the last set computed over a base (`overResult.touched`). */
+  private readonly overTouched: Int32Array;
+  /** Where `settle` lists the non-zero words of a set over a base (unread: overBaseNonZero lists them). */
+  private readonly overSettled: Int32Array;
+  /** `overResult.nonZeroWords` holds its base's `nonZero` list (the last set changed no word between zero and non-zero). */
+  private overNonZeroIsBase = false;
   /** Coverage sets of one statement's patterns, while it is folded. */
   private readonly coverage: Bitset[] = objectList();
 
@@ -530,17 +560,10 @@ export class BreadthCalculator {
     this.boundaryAllow = new Uint32Array(this.words * DENY);
     this.hardWords = new Int32Array(this.words);
     this.typeIdOfAction = new Int32Array(n);
-    this.result = {
-      granted: newBitset(n),
-      conditional: newBitset(n),
-      grantedOnAll: newBitset(n),
-      conditionalOnAll: newBitset(n),
-      nonZeroWords: new Int32Array(this.words),
-      nonZeroCount: 0,
-      base: undefined,
-      touched: undefined,
-      touchedCount: 0,
-    };
+    this.result = newResult(n, undefined);
+    this.overTouched = new Int32Array(this.words);
+    this.overSettled = new Int32Array(this.words);
+    this.overResult = newResult(n, this.overTouched);
     // Arrays replaced as they grow, stored twice (see `restored`): no deoptimisation at their first growth.
     this.stmtRange = restored(this.stmtRange);
     this.slotInfo = restored(this.slotInfo);
@@ -568,8 +591,10 @@ export class BreadthCalculator {
   private newStatementSlot(s: NormalizedStatement): number {
     const slot = this.statements.length;
     this.statements.push(s);
-    this.stmtRange = growInt32(this.stmtRange, 2 * slot + 2);
-    this.slotInfo = growInt32(this.slotInfo, slot + 1);
+    // Length checks here, the call only to grow: ~50,000 statements and ~19,000 lists per pessimistic
+    // analysis made these calls (a few each) a visible part of listSlot's time.
+    if (this.stmtRange.length < 2 * slot + 2) this.stmtRange = growInt32(this.stmtRange, 2 * slot + 2);
+    if (this.slotInfo.length < slot + 1) this.slotInfo = growInt32(this.slotInfo, slot + 1);
     const row = this.clauseRow;
     const rowBits = row === undefined ? 0 : 2 * (row.index + 1);
     const id = row === undefined ? -1 : ((s as WithClauseIds).actionsId ?? -1);
@@ -809,6 +834,8 @@ export class BreadthCalculator {
 
   /** Per mask: its word count, then its write position (storeFold). */
   private readonly maskCursor = new Int32Array(MASKS);
+  /** The masks `foldKeys` names, ascending (storeFold's scratch). */
+  private readonly foldKeyList = new Int32Array(MASKS);
   /** Word indices written while folding one list, so only they are read back and cleared. */
   private readonly touched: Int32Array;
   private readonly touchStamp: Int32Array;
@@ -819,6 +846,8 @@ export class BreadthCalculator {
   private foldBaseStart = 0;
   private foldBaseEnd = 0;
   private foldBaseMasks = 0;
+  /** The fold masks written since the fold began (bit k = mask k): storeFold visits only these. */
+  private foldKeys = 0;
 
   /**
    * OR statement `slot`'s action set into fold mask `key`. A large set becomes the list's base
@@ -834,6 +863,8 @@ export class BreadthCalculator {
       this.foldBaseMasks |= 1 << key;
       return;
     }
+    if (start === end) return;
+    this.foldKeys |= 1 << key;
     const fold = this.fold;
     const { words, values } = this.stmtArena;
     for (let k = start; k < end; k++) {
@@ -934,6 +965,7 @@ export class BreadthCalculator {
       for (let j = from; j < to; j++) union |= covered[j]![w]!;
       const bits = values[k]! & union;
       if (bits === 0) continue;
+      this.foldKeys |= 1 << key;
       fold[w * MASKS + key]! |= bits;
       this.touch(w);
     }
@@ -954,6 +986,7 @@ export class BreadthCalculator {
     this.foldBaseStart = 0;
     this.foldBaseEnd = 0;
     this.foldBaseMasks = 0;
+    this.foldKeys = 0;
     let allowsStar = false;
     for (let j = 0; j < statements.length; j++) {
       const s = statements[j]!;
@@ -990,12 +1023,20 @@ export class BreadthCalculator {
     const touched = this.touched;
     const n = this.touchedCount;
     const arena = this.listArena;
+    // Only the masks the fold wrote (most lists write one or two of the seven): the others' ranges
+    // are empty. Visiting all seven per touched word, twice, was most of storeFold.
+    const keys = this.foldKeyList;
+    let u = 0;
+    for (let key = 0; key < MASKS; key++) if (this.foldKeys & (1 << key)) keys[u++] = key;
     // Count each mask's non-zero words first, so one pass over the touched words writes them all.
     const at = this.maskCursor;
     at.fill(0);
     for (let k = 0; k < n; k++) {
       const b = touched[k]! * MASKS;
-      for (let key = 0; key < MASKS; key++) if (fold[b + key] !== 0) at[key]! += 1;
+      for (let j = 0; j < u; j++) {
+        const key = keys[j]!;
+        if (fold[b + key] !== 0) at[key]! += 1;
+      }
     }
     let top = arena.top;
     for (let key = 0; key < MASKS; key++) {
@@ -1010,13 +1051,14 @@ export class BreadthCalculator {
     for (let k = 0; k < n; k++) {
       const w = touched[k]!;
       const b = w * MASKS;
-      for (let key = 0; key < MASKS; key++) {
+      for (let j = 0; j < u; j++) {
+        const key = keys[j]!;
         const v = fold[b + key]!;
         if (v !== 0) {
-          const j = at[key]!;
-          words[j] = w;
-          values[j] = v;
-          at[key] = j + 1;
+          const i = at[key]!;
+          words[i] = w;
+          values[i] = v;
+          at[key] = i + 1;
           fold[b + key] = 0;
         }
       }
@@ -1043,15 +1085,15 @@ export class BreadthCalculator {
     if (slot !== undefined) return slot;
     slot = this.listCount++;
     this.listSlots.set(statements, slot);
-    this.listRanges = growInt32(this.listRanges, LIST_STRIDE * (slot + 1));
-    this.listStmtStart = growInt32(this.listStmtStart, slot + 2);
+    if (this.listRanges.length < LIST_STRIDE * (slot + 1)) this.listRanges = growInt32(this.listRanges, LIST_STRIDE * (slot + 1));
+    if (this.listStmtStart.length < slot + 2) this.listStmtStart = growInt32(this.listStmtStart, slot + 2);
     if (this.allowsStarOf.length <= slot) {
       const grown = new Uint8Array(this.allowsStarOf.length * 2);
       grown.set(this.allowsStarOf);
       this.allowsStarOf = grown;
     }
     const from = this.listStmtTop;
-    this.listStatements = growInt32(this.listStatements, from + statements.length);
+    if (this.listStatements.length < from + statements.length) this.listStatements = growInt32(this.listStatements, from + statements.length);
     for (let j = 0; j < statements.length; j++) this.listStatements[from + j] = this.newStatementSlot(statements[j]!);
     this.listStmtTop = from + statements.length;
     this.listStmtStart[slot] = from;
@@ -1614,7 +1656,7 @@ export class BreadthCalculator {
    * count; without a boundary every action passes it unconditionally. Returns the count of
    * non-zero result words.
    */
-  private settle(dense: boolean, hasBoundary: boolean): number {
+  private settle(dense: boolean, hasBoundary: boolean, r: EffectivePermissions, nonZeroWords: Int32Array): number {
     if (dense) return this.settleDense(hasBoundary);
     const n = this.computeCount;
     const touched = this.computeTouched;
@@ -1622,7 +1664,7 @@ export class BreadthCalculator {
     const W = this.words;
     const acc = this.acc;
     const bnd = this.boundaryAllow;
-    const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = this.result;
+    const { granted, conditional, grantedOnAll, conditionalOnAll } = r;
     let nonZero = 0;
     for (let k = 0; k < n; k++) {
       const i = touched[k]!;
@@ -1857,7 +1899,7 @@ export class BreadthCalculator {
     this.hardReady = false;
     this.hardLists = lists.length;
     const r = this.result;
-    r.nonZeroCount = this.settle(dense, b !== undefined);
+    r.nonZeroCount = this.settle(dense, b !== undefined, r, r.nonZeroWords);
     r.base = undefined;
     this.clearScratch(dense);
     return r;
@@ -1955,12 +1997,26 @@ export class BreadthCalculator {
    * set's own ranges (and its boundary's) merged with the bases' values there and settled.
    */
   private computeOverBase(based: BaseResult, listCount: number, hasBoundary: boolean, bRanges: Int32Array): EffectivePermissions {
-    const r = this.result;
-    // Whole-array copies: a `subarray` view per copy was four objects per dense set (2.5 MB per pessimistic analysis).
-    r.granted.set(based.granted);
-    r.conditional.set(based.conditional);
-    r.grantedOnAll.set(based.grantedOnAll);
-    r.conditionalOnAll.set(based.conditionalOnAll);
+    const r = this.overResult;
+    if (r.base === based) {
+      // The previous set was over the same base: its masks are the base's but on its touched words.
+      const prev = this.overTouched;
+      const { granted, conditional, grantedOnAll, conditionalOnAll } = r;
+      for (let k = 0; k < r.touchedCount!; k++) {
+        const t = prev[k]!;
+        granted[t] = based.granted[t]!;
+        conditional[t] = based.conditional[t]!;
+        grantedOnAll[t] = based.grantedOnAll[t]!;
+        conditionalOnAll[t] = based.conditionalOnAll[t]!;
+      }
+    } else {
+      // Whole-array copies: a `subarray` view per copy was four objects per dense set (2.5 MB per pessimistic analysis).
+      r.granted.set(based.granted);
+      r.conditional.set(based.conditional);
+      r.grantedOnAll.set(based.grantedOnAll);
+      r.conditionalOnAll.set(based.conditionalOnAll);
+      this.overNonZeroIsBase = false;
+    }
     this.computeRound += 1;
     this.computeCount = 0;
     // Each step below is a call made for every set, boundary or not (without one, its ranges are
@@ -1974,13 +2030,15 @@ export class BreadthCalculator {
     this.orBasesStamped();
     this.hardReady = false;
     this.hardLists = listCount;
-    // Settles the stamped words (sorting them), zeros included over the copied values.
-    this.settle(false, hasBoundary);
+    // Settles the stamped words (sorting them), zeros included over the copied values; its list of
+    // non-zero words goes to a scratch (overBaseNonZero writes the result's).
+    this.settle(false, hasBoundary, r, this.overSettled);
     this.clearScratch(false);
     // The result is the bases' except on the stamped words (settle sorted them): breadthCounts reads this.
+    const n = this.computeCount;
+    this.overTouched.set(this.computeTouched.subarray(0, n));
     r.base = based;
-    r.touched = this.computeTouched;
-    r.touchedCount = this.computeCount;
+    r.touchedCount = n;
     r.nonZeroCount = this.overBaseNonZero(based);
     return r;
   }
@@ -2018,16 +2076,16 @@ export class BreadthCalculator {
    * outside the stamped words, and the stamped words now non-zero. Returns their count.
    */
   private overBaseNonZero(based: BaseResult): number {
-    const r = this.result;
+    const r = this.overResult;
     const out = r.nonZeroWords;
     const from = based.nonZero;
     const m = based.count;
-    const touched = this.computeTouched;
-    const n = this.computeCount;
+    const touched = this.overTouched;
+    const n = r.touchedCount!;
     // Usually no stamped word changes between zero and non-zero (the base covers it either way):
-    // the bases' list is the answer. Copied first, whatever follows (`nonZero` holds exactly `count`
-    // words), so the copy has run before this is compiled.
-    out.set(from);
+    // the bases' list is the answer, already in place when the previous set's was too.
+    if (!this.overNonZeroIsBase) out.set(from);
+    this.overNonZeroIsBase = true;
     for (let k = 0; k < n; k++) {
       const t = touched[k]!;
       const now = (r.granted[t]! | r.conditional[t]! | r.grantedOnAll[t]! | r.conditionalOnAll[t]!) !== 0;
@@ -2038,12 +2096,13 @@ export class BreadthCalculator {
 
   /** `overBaseNonZero` when a stamped word changed: the bases' words up to each stamped word copied in a tight loop, the stamped word listed when non-zero. */
   private mergeNonZero(based: BaseResult): number {
-    const r = this.result;
+    const r = this.overResult;
     const out = r.nonZeroWords;
     const from = based.nonZero;
     const m = based.count;
-    const touched = this.computeTouched;
-    const n = this.computeCount;
+    const touched = this.overTouched;
+    const n = r.touchedCount!;
+    this.overNonZeroIsBase = false;
     let i = 0;
     let count = 0;
     for (let k = 0; k < n; k++) {

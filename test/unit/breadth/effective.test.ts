@@ -112,7 +112,9 @@ describe('effective permissions: properties', () => {
   });
 
   it('sets sharing a NotAction grant (and boundary) computed one after another equal each computed alone', () => {
-    // From the second set with the same bases and boundary on, the calculator reuses their result.
+    // From the second set with the same bases and boundary on, the calculator reuses their result;
+    // a set over the same bases as the one before it only restores that one's words. Every third
+    // role lacks the shared policy (a sparse set between sets over a base).
     const masks = (e: ReturnType<BreadthCalculator['computeLists']>): string =>
       [e.granted, e.conditional, e.grantedOnAll, e.conditionalOnAll].map((m) => m.join(',')).join('|') + `#${e.nonZeroWords.subarray(0, e.nonZeroCount).join(',')}`;
     const arbShared = fc.array(
@@ -127,9 +129,9 @@ describe('effective permissions: properties', () => {
       { minLength: 1, maxLength: 2 },
     );
     fc.assert(
-      fc.property(arbShared, fc.array(arbPolicies, { minLength: 3, maxLength: 5 }), fc.option(arbPolicy, { nil: undefined }), (shared, others, boundary) => {
+      fc.property(arbShared, fc.array(arbPolicies, { minLength: 3, maxLength: 7 }), fc.option(arbPolicy, { nil: undefined }), (shared, others, boundary) => {
         const d = details({
-          roles: others.map((inline, k) => ({ name: `r${k}`, managed: ['S'], inline, ...(boundary && k % 2 === 0 ? { boundary: 'b' } : {}) })),
+          roles: others.map((inline, k) => ({ name: `r${k}`, managed: k % 3 === 2 ? [] : ['S'], inline, ...(boundary && k % 4 === 0 ? { boundary: 'b' } : {}) })),
           policies: { S: shared, ...(boundary ? { b: boundary } : {}) },
         });
         const sets = resolvePrincipals(d).map((p) => p.policySet);
@@ -139,6 +141,39 @@ describe('effective permissions: properties', () => {
         }
       }),
       { numRuns: 80 },
+    );
+  });
+
+  it('sets over the same NotAction base, in any order and between sparse sets, equal each computed alone', () => {
+    // A set over the same base as the set over a base before it restores only that set's words and
+    // keeps its base's list of non-zero words when that set left it so: orders mixing sets that add
+    // a word the base lacks (iam), change none, empty a base word (a Deny), decide hard words (a
+    // scoped Deny) or have no base at all (sparse) exercise every transition.
+    const masks = (e: ReturnType<BreadthCalculator['computeSet']>): string =>
+      [e.granted, e.conditional, e.grantedOnAll, e.conditionalOnAll].map((m) => m.join(',')).join('|') + `#${e.nonZeroWords.subarray(0, e.nonZeroCount).join(',')}`;
+    const variants: Stmt[][] = [
+      [allow('iam:PassRole')],
+      [allow('s3:GetObject')],
+      [deny('s3:*')],
+      [{ Effect: 'Deny', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/*' }],
+      [allow('ec2:Describe*'), allow('iam:*User*')],
+      [{ Effect: 'Allow', Action: ['dynamodb:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }],
+      [deny('ec2:*'), allow('iam:GetRole')],
+    ];
+    const roles = [
+      ...variants.map((inline, k) => ({ name: `base${k}`, managed: ['S'], inline: [inline] })),
+      ...variants.map((inline, k) => ({ name: `sparse${k}`, inline: [inline] })),
+      ...variants.map((inline, k) => ({ name: `bounded${k}`, managed: ['S'], inline: [inline], boundary: 'B' })),
+    ];
+    const d = details({ roles, policies: { S: [{ Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' }], B: [allow('*')] } });
+    const sets = resolvePrincipals(d).map((p) => p.policySet);
+    const alone = sets.map((set) => masks(new BreadthCalculator(catalog).computeSet(set)));
+    fc.assert(
+      fc.property(fc.array(fc.nat(sets.length - 1), { minLength: 2, maxLength: 24 }), (order) => {
+        const calc = new BreadthCalculator(catalog);
+        for (const i of order) expect({ i, masks: masks(calc.computeSet(sets[i]!)) }).toEqual({ i, masks: alone[i] });
+      }),
+      { numRuns: 150 },
     );
   });
 
