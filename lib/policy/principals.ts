@@ -406,6 +406,9 @@ function newInlineEntry(idx: Indexes, doc: PolicyDocument, statements: Normalize
   return e;
 }
 
+/** Initial length of `resolutionOf`'s scratch arrays (attachments, groups and a boundary per principal). */
+const SCRATCH_SIZE = 64;
+
 function buildIndexes(details: AuthorizationDetails): Indexes {
   // Indexed loops in resolution: its functions run once per principal and some reach the collector
   // unoptimised, where `for … of` allocates an iterator and a result object per element.
@@ -449,10 +452,13 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     resolutions: [],
     signatures: new Int32Array(Math.max(4096, 4 * principals)),
     signaturesTop: 0,
-    signatureScratch: [],
+    // Scratch arrays allocated at a size no principal of the mixes exceeds: resolutionOf's
+    // optimised code deoptimised ("out of bounds") when a write first grew `signatureScratch`
+    // (--trace-deopt on a cold principalsOf, both mixes); a larger principal still grows them.
+    signatureScratch: new Array<number>(SCRATCH_SIZE).fill(0),
     scratch: new Appended(),
-    attachedScratch: [],
-    groupScratch: [],
+    attachedScratch: new Array<ManagedEntry | UnresolvedArn | undefined>(SCRATCH_SIZE).fill(undefined) as (ManagedEntry | UnresolvedArn)[],
+    groupScratch: new Array<GroupEntry | undefined>(SCRATCH_SIZE).fill(undefined) as GroupEntry[],
     boundaryScratch: undefined,
   };
 }
