@@ -178,7 +178,7 @@ describe('statements shared within a resolution', () => {
         expect(gotEffective).toEqual(effective(want));
         expect(gotDecisions).toEqual(decisions(want));
       }),
-      { numRuns: 100 },
+      { numRuns: 40 },
     );
   });
 
@@ -192,7 +192,7 @@ describe('statements shared within a resolution', () => {
         vi.restoreAllMocks();
         expect(got).toEqual(want);
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 
