@@ -153,6 +153,27 @@ describe('policy engine properties (fast-check)', () => {
     );
   }, SLOW);
 
+  it('decideOnAll (uniform lists as one value, one mixed array by its distinct values) agrees with the per-type evaluation (decideCovering)', () => {
+    // The simple version: every covering statement's coverage OR-ed type by type, then combined
+    // (lib/policy/evaluate `onAllOf`). Service-wide and "every action" probes have dozens to
+    // thousands of types, so scoped statements give per-type flags that are not one value.
+    const onAllByTypes = (lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined, action: string): Decision => {
+      const c: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary: boundary !== undefined };
+      for (const list of lists) for (const s of list) if (statementCoversAction(s, action)) (s.effect === 'Allow' ? c.allows : c.denies).push(s);
+      if (boundary) for (const s of boundary) if (statementCoversAction(s, action)) (s.effect === 'Allow' ? c.boundaryAllows : c.denies).push(s);
+      return decideCovering(c, resourceTypesFor(action)).onAll;
+    };
+    const arbWide = fc.record({ policies: fc.array(fc.array(arbStatement(), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), boundary: fc.option(arbPolicy, { nil: undefined }) });
+    fc.assert(
+      fc.property(arbWide, (account) => {
+        const p = principalOf(account);
+        const { lists, boundary } = p.policySet;
+        for (const a of WIDE_PROBES) expect({ action: a, onAll: decideOnAll(lists, boundary, a) }).toEqual({ action: a, onAll: onAllByTypes(lists, boundary, a) });
+      }),
+      { numRuns: 300 },
+    );
+  }, SLOW);
+
   it('Deny never widens: adding any Deny statement makes no answer more permissive, on any engine', () => {
     fc.assert(
       fc.property(arbAccount, arbStatement('Deny'), fc.nat(2), (account, extra, where) => {
