@@ -623,6 +623,14 @@ function listTypeFlagsMany(
     // Statements of a resolution carry ids of their shared clause arrays (when it gives them):
     // masks and coverages are then kept per distinct clause, not worked out per statement.
     const clauses = rows !== undefined ? clauseRowsOf(rows.memo) : undefined;
+    if (clauses !== undefined && coverages !== undefined && typesOfUsable(typesOf, actions.length)) {
+      // Answers as bits per statement (`rowByMasks`), unless a clause covers some types of an action only.
+      const byMasks = rowByMasks(list, lower, listKey, slot, typesOf, actions.length, coverages, clauses);
+      if (byMasks !== undefined) {
+        memo[at] = byMasks;
+        return byMasks;
+      }
+    }
     for (let si = 0; si < list.length; si++) {
       const s = list[si]!;
       const mask = clauses !== undefined ? maskById(s, lower, listKey, slot, clauses) : statementActionMask(s, lower, listKey);
@@ -689,6 +697,11 @@ interface ClauseRows {
   masks: (Int32Array | undefined)[];
   /** Per type-list id (`typeListId`), by `resourcesId` of a `Resource` clause: its coverage (`typeCoverageVia`, kept). */
   coverages: ((Uint8Array | undefined)[] | undefined)[];
+  /**
+   * Per key slot, three entries by `resourcesId` (`coverMask`): the actions whose coverage is
+   * worked out, those the clause covers on every type, those it covers on some types only (bits).
+   */
+  coverMasks: (Int32Array | undefined)[];
 }
 
 /** Set on a known mask (masks use bits 0 … MAX_MASK_ACTIONS - 1). */
@@ -699,7 +712,7 @@ const clauseRowsByResolution = new WeakMap<object, ClauseRows>();
 function clauseRowsOf(owner: object): ClauseRows {
   let c = clauseRowsByResolution.get(owner);
   if (!c) {
-    c = { masks: holeyList(), coverages: holeyList() };
+    c = { masks: holeyList(), coverages: holeyList(), coverMasks: holeyList() };
     clauseRowsByResolution.set(owner, c);
   }
   return c;
@@ -740,6 +753,122 @@ function coverageById(s: NormalizedStatement, types: readonly ArnTemplate[], mem
     byId[id] = cov;
   }
   return cov;
+}
+
+/** Does every action of the list have at least one resource type (`rowByMasks` codes one value per action)? */
+function typesOfUsable(typesOf: readonly (readonly ArnTemplate[])[], n: number): boolean {
+  for (let i = 0; i < n; i++) if (typesOf[i]!.length === 0) return false;
+  return true;
+}
+
+/** `rowByMasks`' per-action flag values (reused, zeroed per call). */
+let codeBuild = new Uint8Array(32);
+
+/**
+ * `listTypeFlagsMany`'s answer for a list of a resolution, as bits: a statement whose resource
+ * clause covers every type of an action or none (`coverMask`: all of them in the generated
+ * mixes) adds its flag to that action's one value or nothing, so the row is one small integer
+ * per action, read from two masks per statement, instead of a coverage array looked up (a
+ * WeakMap read for the type list's id, two array reads) and combined per statement and action
+ * (pessimistic mix, wildcard-data-access: 43,000 such pairs per evaluation). The same interned
+ * `FlagRow` as the statement-by-action build (`internedCodes`); `undefined` when a clause covers
+ * some types of an action only (that list takes the build that keeps per-type arrays).
+ */
+function rowByMasks(
+  list: readonly NormalizedStatement[],
+  lower: readonly string[],
+  listKey: string,
+  slot: number,
+  typesOf: readonly (readonly ArnTemplate[])[],
+  n: number,
+  coverages: PatternCoverages,
+  clauses: ClauseRows,
+): FlagRow | null | undefined {
+  if (codeBuild.length < n) codeBuild = new Uint8Array(Math.max(n, codeBuild.length * 2));
+  const codes = codeBuild;
+  codes.fill(0, 0, n);
+  let touched = 0;
+  for (let si = 0; si < list.length; si++) {
+    const s = list[si]!;
+    const mask = maskById(s, lower, listKey, slot, clauses);
+    if (mask === 0) continue;
+    touched |= mask;
+    const all = coverMask(s, mask, typesOf, slot, coverages, clauses);
+    if (all < 0) return undefined;
+    const covered = mask & all;
+    if (covered === 0) continue;
+    const bit = s.effect === 'Deny' ? (s.conditional ? CONDITIONAL_DENY : DENY) : s.conditional ? CONDITIONAL_ALLOW : ALLOW;
+    for (let i = 0; i < n; i++) if ((covered & (1 << i)) !== 0) codes[i]! |= bit;
+  }
+  return touched === 0 ? null : internedCodes(slot, touched, codes, n, typesOf);
+}
+
+/**
+ * The actions of `mask` whose every resource type the statement's resource clause covers (bits),
+ * or -1 when it covers some types of one of them only. Kept per key slot by the clause's
+ * `resourcesId` (an account repeats a few thousand resource clauses in tens of thousands of
+ * statements), worked out action by action as statements ask (`coverageById`).
+ */
+function coverMask(s: NormalizedStatement, mask: number, typesOf: readonly (readonly ArnTemplate[])[], slot: number, coverages: PatternCoverages, clauses: ClauseRows): number {
+  const id = (s as WithClauseIds).resourcesId ?? -1;
+  if (id < 0) {
+    let all = 0;
+    for (let i = 0; i < typesOf.length; i++) {
+      if ((mask & (1 << i)) === 0) continue;
+      const kind = coverageKind(coverageById(s, typesOf[i]!, coverages, clauses), typesOf[i]!.length);
+      if (kind < 0) return -1;
+      if (kind === 1) all |= 1 << i;
+    }
+    return all;
+  }
+  let row = clauses.coverMasks[slot];
+  const at = id * 3;
+  if (row === undefined || row.length <= at + 2) {
+    const grown = new Int32Array(Math.max(at + 3, row === undefined ? 768 : row.length * 2));
+    if (row !== undefined) grown.set(row);
+    row = grown;
+    clauses.coverMasks[slot] = row;
+  }
+  const need = mask & ~row[at]!;
+  if (need !== 0) {
+    let all = row[at + 1]!;
+    let mixed = row[at + 2]!;
+    for (let i = 0; i < typesOf.length; i++) {
+      if ((need & (1 << i)) === 0) continue;
+      const kind = coverageKind(coverageById(s, typesOf[i]!, coverages, clauses), typesOf[i]!.length);
+      if (kind === 1) all |= 1 << i;
+      else if (kind < 0) mixed |= 1 << i;
+    }
+    row[at] = row[at]! | need;
+    row[at + 1] = all;
+    row[at + 2] = mixed;
+  }
+  return (row[at + 2]! & mask) !== 0 ? -1 : row[at + 1]!;
+}
+
+/** 1 for the shared all-covered array of `n` types, 0 for the none-covered one, -1 for a mixed coverage. */
+function coverageKind(cov: Uint8Array, n: number): number {
+  const shared = uniformCoverage(n);
+  return cov === shared.all ? 1 : cov === shared.none ? 0 : -1;
+}
+
+/**
+ * `internedRow` of the row whose action `i` is absent when bit `i` of `touched` is clear, else the
+ * shared uniform array of value `codes[i]` (`uniformFlagsOf`): the same trie, the same leaf.
+ */
+function internedCodes(slot: number, touched: number, codes: Uint8Array, n: number, typesOf: readonly (readonly ArnTemplate[])[]): FlagRow {
+  let node = (rowTries[slot] ??= []);
+  for (let i = 0; i < n - 1; i++) node = (node[(touched & (1 << i)) === 0 ? 0 : codes[i]! + 1] ??= []) as unknown[];
+  const last = (touched & (1 << (n - 1))) === 0 ? 0 : codes[n - 1]! + 1;
+  let leaf = node[last] as FlagRow | undefined;
+  if (!leaf) {
+    const row = rowBuffer(n);
+    for (let i = 0; i < n; i++) row[i] = (touched & (1 << i)) === 0 ? undefined : uniformFlagsOf(typesOf[i]!.length, codes[i]!);
+    leaf = new FlagRow(row.slice(0, n), codes.slice(0, n));
+    row.fill(undefined, 0, n);
+    node[last] = leaf;
+  }
+  return leaf;
 }
 
 /** Memo entries of `listTypeFlagsMany` for one key slot, by a resolution's local list id. */
