@@ -21,13 +21,16 @@ export function grantingPoliciesOnAll(p: Principal, probes: OnAllProbes, mask?: 
   // A resolved principal's lists are its set's: their answers are in the resolution's rows (by local id).
   const rows = resolvedRowsOf(set);
   const policies = p.policies;
+  // The mask as bits once per call (the probes' rows answer with bits: `OnAllProbes.allowsAnyOf`).
+  const bitwise = probes.bitwise;
+  const maskBits = bitwise ? bitsOf(mask) : 0;
   let n = 0;
   for (let i = 0; i < policies.length; i++) {
     const pol = policies[i]!;
     // -1 (the list's own memo) for a policy whose list is not one of the set's (a principal built by hand).
     const at = rows !== undefined ? set.lists.indexOf(pol.statements) : -1;
     const lid = at < 0 ? -1 : rows!.listIdAt(at);
-    if (!probes.allowsAny(pol.statements, mask, rows, lid)) continue;
+    if (!(bitwise ? probes.allowsAnyOf(pol.statements, maskBits, rows, lid) : probes.allowsAny(pol.statements, mask, rows, lid))) continue;
     let label = pol.via === undefined ? pol.name : labels?.get(pol);
     if (label === undefined) {
       label = policyLabel(pol);
@@ -38,4 +41,12 @@ export function grantingPoliciesOnAll(p: Principal, probes: OnAllProbes, mask?: 
   const out = found.slice(0, n);
   found.fill('', 0, n);
   return out;
+}
+
+/** Bit `i` set where `mask[i]` is true; -1 (every bit) without a mask. */
+function bitsOf(mask: readonly boolean[] | undefined): number {
+  if (mask === undefined) return -1;
+  let bits = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] === true) bits |= 1 << i;
+  return bits;
 }
