@@ -736,10 +736,22 @@ const clauseRowsByResolution = new WeakMap<object, ClauseRows>();
 function clauseRowsOf(owner: object): ClauseRows {
   let c = clauseRowsByResolution.get(owner);
   if (!c) {
-    c = { masks: holeyList(), coverages: holeyList(), coverMasks: holeyList() };
+    c = { masks: slotList(), coverages: holeyList(), coverMasks: slotList() };
     clauseRowsByResolution.set(owner, c);
   }
   return c;
+}
+
+/**
+ * A `holeyList` with an `undefined` entry for every key slot made so far: the rows of a new
+ * resolution are read at those slots by optimised code (maskById, coverMask), and a read past the
+ * end of a fresh empty list deoptimised them once per evaluation ("out of bounds",
+ * --trace-deopt on bench/evaluate.ts runs 1–2).
+ */
+function slotList<T>(): (T | undefined)[] {
+  const list = holeyList<T>();
+  for (let i = 0; i < keySlots.size; i++) list.push(undefined);
+  return list;
 }
 
 /** `statementActionMask`, kept by the statement's `actionsId` (once per distinct action clause of the resolution). */
