@@ -20,6 +20,9 @@ import type { ListRows, ResolutionCounts, WithClauseIds } from './evaluate';
 /** Set on a known mask (masks use bits 0 … MAX_MASK_ACTIONS - 1). */
 const MASK_KNOWN = 1 << 30;
 
+/** Pairs coded in one integer key (4 bits each: 13 × 4 = 52 bits, exact in a double). */
+const PAIRS_PER_CODE = 13;
+
 /** One named resource and the actions asked about on it. */
 export interface DecisionTarget {
   readonly actions: readonly string[];
@@ -76,6 +79,8 @@ export class TargetDecisions {
 
   /** One shared flags array per distinct content, and one `Answers` per distinct combination. */
   private readonly flagTable = new Map<string, Uint8Array>();
+  /** The same for up to `2 * PAIRS_PER_CODE` pairs, by the code of the pairs after the first `PAIRS_PER_CODE`, then of those. */
+  private readonly flagCodes = new Map<number, Map<number, Uint8Array>>();
   private readonly answerTable = new Map<string | number, Answers>();
   private readonly build: Uint8Array;
   private readonly acc: Uint8Array;
@@ -292,7 +297,34 @@ export class TargetDecisions {
       }
     }
     if (!built) return null;
-    // Interned: thousands of lists give the same few flags.
+    return n <= 2 * PAIRS_PER_CODE ? this.internedByCodes(flags, n) : this.internedByText(flags, n);
+  }
+
+  /**
+   * The one shared flags array with this content, for at most `2 * PAIRS_PER_CODE` pairs: two
+   * integer keys (4 bits per pair), no key text built per list (a string of a few characters
+   * concatenated, then hashed, for each of the thousands of lists that cover a target).
+   */
+  private internedByCodes(flags: Uint8Array, n: number): Uint8Array {
+    let low = 0;
+    let high = 0;
+    for (let k = Math.min(n, PAIRS_PER_CODE) - 1; k >= 0; k--) low = low * 16 + flags[k]!;
+    for (let k = n - 1; k >= PAIRS_PER_CODE; k--) high = high * 16 + flags[k]!;
+    let byLow = this.flagCodes.get(high);
+    if (byLow === undefined) {
+      byLow = new Map();
+      this.flagCodes.set(high, byLow);
+    }
+    let shared = byLow.get(low);
+    if (shared === undefined) {
+      shared = flags.slice();
+      byLow.set(low, shared);
+    }
+    return shared;
+  }
+
+  /** `internedByCodes` for longer pair lists: keyed by a text of 4 bits per pair. */
+  private internedByText(flags: Uint8Array, n: number): Uint8Array {
     let key = '';
     for (let k = 0; k < n; k += 4) key += String.fromCharCode(flags[k]! | ((flags[k + 1] ?? 0) << 4) | ((flags[k + 2] ?? 0) << 8) | ((flags[k + 3] ?? 0) << 12));
     let shared = this.flagTable.get(key);

@@ -70,6 +70,46 @@ describe('TargetDecisions', () => {
     );
   }, 240_000);
 
+  it('gives the same answers with more (action, resource) pairs than one integer key codes (lists interned by two keys, or by text)', () => {
+    // 12 pairs (one key), 24 (two keys), 36 (a text key): the flags of every list are interned by
+    // content. The added targets name other resources (a pair repeating an earlier one would hide a
+    // pair left out of a key).
+    const OTHER: DecisionTarget[] = [
+      { actions: ['s3:DeleteObject', 's3:PutObject', 's3:PutBucketPolicy'], resource: 'arn:aws:s3:::other/k' },
+      { actions: ['logs:PutRetentionPolicy', 'cloudtrail:StopLogging'], resource: `${GROUP}2` },
+      { actions: ['cloudtrail:DeleteTrail', 'cloudtrail:StopLogging'], resource: `arn:aws:cloudtrail:eu-west-3:${ACCOUNT}:trail/second` },
+      { actions: ['s3:DeleteBucket', 's3:PutBucketPolicy', 'iam:PassRole'], resource: 'arn:aws:s3:::other' },
+      { actions: ['logs:DeleteLogGroup', 'logs:DeleteLogStream'], resource: 'arn:aws:logs:us-east-1:999:log-group:x' },
+    ];
+    const LONG = [...OTHER, ...TARGETS];
+    const LONGER = [...LONG, ...TARGETS];
+    fc.assert(
+      fc.property(arbAccount, (a) => {
+        const d = details({
+          roles: a.roles.map((r, i) => ({ name: `r${i}`, managed: r.managed, inline: r.inline, ...(r.boundary ? { boundary: r.boundary } : {}) })),
+          policies: Object.fromEntries(NAMES.map((n, i) => [n, a.policies[i]!])),
+        });
+        const principals = resolvePrincipals(d);
+        for (const targets of [LONG, LONGER]) {
+          const decider = new TargetDecisions(targets, principals[0]!.policySet);
+          for (const p of principals) expect(decider.decide(p).map((x) => [...x])).toEqual(expected(p, targets));
+        }
+      }),
+      { numRuns: 100 },
+    );
+    // Lists whose flags differ in one pair only, for every pair: `{pair, anchor}` and `{anchor}`,
+    // with two anchors (the first and the last pair), each statement naming one pair exactly.
+    for (const targets of [TARGETS, LONG, LONGER]) {
+      const pairs = targets.flatMap((t) => t.actions.map((action) => ({ action, resource: t.resource })));
+      const allow = (k: number) => ({ Effect: 'Allow' as const, Action: pairs[k]!.action, Resource: pairs[k]!.resource });
+      const anchors = [0, pairs.length - 1];
+      const roles = anchors.flatMap((anchor) => [{ name: `base${anchor}`, inline: [[allow(anchor)]] }, ...pairs.map((_, k) => ({ name: `r${anchor}-${k}`, inline: [[allow(k), allow(anchor)]] }))]);
+      const principals = resolvePrincipals(details({ roles, policies: {} }));
+      const decider = new TargetDecisions(targets, principals[0]!.policySet);
+      for (const p of principals) expect({ role: p.name, answers: decider.decide(p).map((x) => [...x]) }).toEqual({ role: p.name, answers: expected(p, targets) });
+    }
+  }, 240_000);
+
   it('shares one answers object per distinct combination', () => {
     const d = details({ roles: [{ name: 'a', inline: [[{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]] }, { name: 'b', inline: [[{ Effect: 'Allow', Action: 's3:Delete*', Resource: '*' }, { Effect: 'Allow', Action: 's3:Put*', Resource: '*' }]] }], policies: {} });
     const [a, b] = resolvePrincipals(d);
