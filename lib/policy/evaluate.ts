@@ -55,6 +55,8 @@ export function useEvaluationCatalog(catalog: ActionCatalog | undefined): void {
   catalogOverride = catalog;
   typeMemo.clear();
   typesOfLists.clear();
+  // The resource types of the last action list asked (`decideOnAllManyInto`) were the old catalog's.
+  lastManyKey = '';
 }
 
 /**
@@ -1079,9 +1081,11 @@ export function decideOnAllManyInto(
   out: Decision[],
   rows?: ListRows,
 ): Decision[] {
-  const typesOf = typesOfList(actions, listKey);
-  const slot = keySlot(listKey);
-  const lower = loweredActions(actions, listKey);
+  // The action list's lookups, once per list asked in a row (a rule asks one list for thousands of sets).
+  if (listKey !== lastManyKey) rememberManyKey(actions, listKey);
+  const typesOf = lastManyTypes;
+  const slot = lastManySlot;
+  const lower = lastManyLower;
   const row = rows?.typeFlagRow(slot);
   // Most policy sets cover none of a rule's probes: their lists all answer `null` (one memo
   // lookup each), and then every action is "not allowed" (a boundary only narrows, and
@@ -1090,7 +1094,10 @@ export function decideOnAllManyInto(
   let count = 0;
   let uniform = true;
   for (let l = 0; l < lists.length; l++) {
-    const fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower, row, rows?.listIdAt(l), rows);
+    // A resolution's known answer read from its row here (tens of thousands per rule), else worked out.
+    const lid = rows !== undefined ? rows.listIdAt(l) : -1;
+    let fl = row !== undefined ? row[lid] : undefined;
+    if (fl === undefined) fl = listTypeFlagsMany(lists[l]!, actions, typesOf, listKey, slot, lower, row, lid, rows);
     if (fl === null) continue;
     perList[count++] = fl;
     if (fl.uniform === null) uniform = false;
@@ -1136,6 +1143,19 @@ export function decideOnAllManyInto(
   // No reference to this snapshot's memos outlives the call.
   perList.fill(undefined, 0, count);
   return out;
+}
+
+/** `decideOnAllManyInto`'s lookups of the last action-list key it met (`rememberManyKey`). */
+let lastManyKey = '';
+let lastManyTypes: readonly (readonly ArnTemplate[])[] = [];
+let lastManySlot = -1;
+let lastManyLower: readonly string[] = [];
+
+function rememberManyKey(actions: readonly string[], listKey: string): void {
+  lastManyTypes = typesOfList(actions, listKey);
+  lastManySlot = keySlot(listKey);
+  lastManyLower = loweredActions(actions, listKey);
+  lastManyKey = listKey;
 }
 
 const scratchBuffers = [new Uint8Array(64), new Uint8Array(64)];
