@@ -337,7 +337,9 @@ class OffenderJudge {
       textsExact: true,
       reasonsOf: (i) => this.reasonsOf(offenders, i),
     };
-    for (const p of judged) {
+    // Indexed (thousands of principals, once per run: no iterator results before optimisation).
+    for (let i = 0; i < judged.length; i++) {
+      const p = judged[i]!;
       if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
       const facts = this.setFacts(p);
       if (facts.dataReads) {

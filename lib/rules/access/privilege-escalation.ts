@@ -222,7 +222,9 @@ export default defineRule({
       entries.listed.push(listed);
       entries.shared.push(shared);
     };
-    for (const p of judged) {
+    // Indexed (thousands of principals, once per run: no iterator results before optimisation).
+    for (let i = 0; i < judged.length; i++) {
+      const p = judged[i]!;
       if (p.unresolvedPolicies.length) incomplete.push(p.key);
       const held = p.escalationPaths;
       if (!held.paths.length) continue;
