@@ -8,7 +8,7 @@ import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
 import { allowListed, listId, principalsOf, resolvedWithoutAdminPolicy, type AppliedPolicy, type PolicySet, type Principal } from '../policy/principals';
 import { ACCESS_LEVELS, catalogInfo, loadCatalog, type AccessLevel, type ActionCatalog } from './catalog';
 import { BreadthCalculator, SCOPE_NOTE, type EffectivePermissions } from './effective';
-import { ComparedArns, escalationIndex, forgetHeldPaths, heldEscalationActions, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath } from './escalation';
+import { ComparedArns, escalationIndex, forgetHeldPaths, heldActionsOf, heldEscalationMasks, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath } from './escalation';
 import { orderByTotalThenKey } from './key-order';
 import {
   breadthCountsInto,
@@ -228,10 +228,14 @@ class SetRows {
    * small at first, so the growing code runs before `add` is optimised.
    */
   public numbers: Int32Array;
+  /** Per row, the held path actions (lib/breadth/escalation heldEscalationMasks: two masks, heldStride words); grows with numbers. */
+  public heldMasks: Int32Array;
+  /** Per row: 1 when it holds a path action; grows with numbers. */
+  public holds: Uint8Array;
+  public readonly heldStride: number;
   public readonly dataReads: (readonly string[])[] = [];
   /** byLevel objects, built on first read (reports show a few hundred): one per set, shared by its principals. */
   public readonly byLevels: (Readonly<Record<AccessLevel, number>> | undefined)[] = [];
-  public readonly held: (HeldActions | null)[] = [];
   /** The matches of principals whose paths are their own (SoleNaming's before), built on first read. */
   public readonly soleMatches = new Map<AnalysedPrincipal, readonly EscalationMatch[]>();
   public count = 0;
@@ -242,20 +246,38 @@ class SetRows {
     public readonly index: EscalationIndex,
   ) {
     this.numbers = new Int32Array(COUNT_FIELDS * 16);
+    this.heldStride = 2 * index.maskWords;
+    this.heldMasks = new Int32Array(this.heldStride * 16);
+    this.holds = new Uint8Array(16);
   }
 
   /** A new row for the set with these effective permissions. */
   public add(eff: EffectivePermissions, dataReadLists: DataReadLists): number {
     const row = this.count++;
-    if ((row + 1) * COUNT_FIELDS > this.numbers.length) {
-      const grown = new Int32Array(this.numbers.length * 2);
-      grown.set(this.numbers);
-      this.numbers = grown;
-    }
+    if (row >= this.holds.length) this.grow();
     this.dataReads.push(breadthCountsInto(this.calculator.catalog, eff, dataReadLists, this.numbers, row * COUNT_FIELDS));
     this.byLevels.push(undefined);
-    this.held.push(heldEscalationActions(eff.granted, eff.conditional, this.index));
+    this.holds[row] = heldEscalationMasks(eff.granted, eff.conditional, this.index, this.heldMasks, row * this.heldStride) ? 1 : 0;
     return row;
+  }
+
+  /** Twice the rows. */
+  private grow(): void {
+    const rows = this.holds.length * 2;
+    const numbers = new Int32Array(rows * COUNT_FIELDS);
+    numbers.set(this.numbers);
+    this.numbers = numbers;
+    const heldMasks = new Int32Array(rows * this.heldStride);
+    heldMasks.set(this.heldMasks);
+    this.heldMasks = heldMasks;
+    const holds = new Uint8Array(rows);
+    holds.set(this.holds);
+    this.holds = holds;
+  }
+
+  /** The row's held path actions as bytes (for the matches of the few principals a report details). */
+  public heldActions(row: number): HeldActions {
+    return heldActionsOf(this.heldMasks, row * this.heldStride, this.index);
   }
 
   public byLevel(row: number): Readonly<Record<AccessLevel, number>> {
@@ -288,12 +310,14 @@ class Naming implements EscalationPaths {
     /** The first principal with this naming: its policies name the grants. */
     readonly principal: Principal,
     readonly paths: readonly HeldPath[],
-    readonly held: HeldActions,
-    readonly calculator: BreadthCalculator,
+    /** The set's row (its held path actions). */
+    readonly sets: SetRows,
+    readonly row: number,
   ) {}
 
   public get matches(): readonly EscalationMatch[] {
-    return (this.#matches ??= Object.freeze(materializeEscalations(this.principal, this.paths, this.held, escalationIndex(this.calculator.catalog), this.calculator)));
+    const sets = this.sets;
+    return (this.#matches ??= Object.freeze(materializeEscalations(this.principal, this.paths, sets.heldActions(this.row), sets.index, sets.calculator)));
   }
 }
 
@@ -341,12 +365,12 @@ interface SetPaths {
  * The principal's naming in its set, or its own paths when they depend on its ARN (no naming
  * object: nothing shares them); null when no path is open.
  */
-function namingOf(p: Principal, row: number, sets: SetPaths, held: HeldActions, index: EscalationIndex, calculator: BreadthCalculator): Naming | readonly HeldPath[] | null {
+function namingOf(p: Principal, row: number, sets: SetPaths, rows: SetRows, index: EscalationIndex, calculator: BreadthCalculator): Naming | readonly HeldPath[] | null {
   const compared = sets.compared;
   let setPaths = sets.paths[row];
   if (!setPaths) {
     sets.comparedStart[row] = compared.top;
-    setPaths = heldPaths(p.policySet.lists, p.arn, held, index, calculator, compared);
+    setPaths = heldPaths(p.policySet.lists, p.arn, rows.heldMasks, row * rows.heldStride, index, calculator, compared);
     sets.comparedEnd[row] = compared.top;
     sets.paths[row] = setPaths;
     sets.pathsArn[row] = p.arn;
@@ -361,7 +385,7 @@ function namingOf(p: Principal, row: number, sets: SetPaths, held: HeldActions, 
     if (!same) {
       // This principal's own answer: its compared ARNs are not kept (nothing asks them).
       const top = compared.top;
-      own = heldPaths(p.policySet.lists, p.arn, held, index, calculator, compared);
+      own = heldPaths(p.policySet.lists, p.arn, rows.heldMasks, row * rows.heldStride, index, calculator, compared);
       compared.top = top;
     }
     return own.length ? own : null;
@@ -369,7 +393,7 @@ function namingOf(p: Principal, row: number, sets: SetPaths, held: HeldActions, 
   if (!setPaths.length) return null;
   const namings = sets.namings[row];
   if (!namings) {
-    const naming = new Naming(p, setPaths, held, calculator);
+    const naming = new Naming(p, setPaths, rows, row);
     sets.namings[row] = new Namings(naming);
     return naming;
   }
@@ -377,14 +401,14 @@ function namingOf(p: Principal, row: number, sets: SetPaths, held: HeldActions, 
   const more = namings.more;
   if (more) for (const n of more) if (sameNames(n.principal.policies, p.policies)) return n;
   if (1 + (more ? more.length : 0) < NAMINGS_SCANNED) {
-    const naming = new Naming(p, setPaths, held, calculator);
+    const naming = new Naming(p, setPaths, rows, row);
     (namings.more ??= []).push(naming);
     return naming;
   }
   const key = namingKey(p);
   let naming = namings.keyed?.get(key);
   if (!naming) {
-    naming = new Naming(p, setPaths, held, calculator);
+    naming = new Naming(p, setPaths, rows, row);
     (namings.keyed ??= new Map()).set(key, naming);
   }
   return naming;
@@ -539,7 +563,7 @@ class AnalysedPrincipal implements PrincipalBreadth {
     const sets = this.#sets;
     let matches = sets.soleMatches.get(this);
     if (!matches) {
-      matches = Object.freeze(materializeEscalations(this.#principal, naming, sets.held[this.#row]!, sets.index, sets.calculator));
+      matches = Object.freeze(materializeEscalations(this.#principal, naming, sets.heldActions(this.#row), sets.index, sets.calculator));
       sets.soleMatches.set(this, matches);
     }
     return matches;
@@ -673,7 +697,7 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
         allowsStar = grown;
       }
     }
-    const held = sets.held[row]!;
+    const holds = sets.holds[row] !== 0;
     // assessAdmin only finds admins through `*` grants or AdministratorAccess: skip it for everyone
     // else, first for those resolution already knows name no admin policy at all.
     let admin = false;
@@ -681,7 +705,7 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
       if (allowsStar[row] === 0) allowsStar[row] = p.policySet.lists.some((list) => calculator.listAllowsStar(list)) ? 2 : 1;
       admin = allowsStar[row] === 2 || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
     }
-    const analysed = new AnalysedPrincipal(p, sets, row, admin, admin || !held ? null : namingOf(p, row, setPaths, held, index, calculator));
+    const analysed = new AnalysedPrincipal(p, sets, row, admin, admin || !holds ? null : namingOf(p, row, setPaths, sets, index, calculator));
     principals[i] = analysed;
     keys[i] = analysed.key;
     totals[i] = sets.numbers[row * COUNT_FIELDS + COUNT_UNCONDITIONAL]! + sets.numbers[row * COUNT_FIELDS + COUNT_CONDITIONAL]!;

@@ -146,14 +146,14 @@ const HELD_CONDITIONAL = 1;
 const HELD_GRANTED = 2;
 
 /**
- * Small per-action byte arrays (held actions, a list's flags) cut from shared chunks: a typed
+ * Small per-action byte arrays (a resource clause's answers) cut from shared chunks: a typed
  * array this size would otherwise get a buffer of its own outside the heap (one allocation and
  * one buffer for the collector to track each, for thousands of policy sets and lists).
  */
 const CHUNK_BYTES = 1 << 16;
 // Small at first, each chunk twice the last up to CHUNK_BYTES: the code cutting a new chunk then
 // runs a few times in the first calls, with type feedback, before its callers are optimised (its
-// first run later, at the first 64 KB chunk's end, deoptimised heldEscalationActions).
+// first run later, at the first 64 KB chunk's end, deoptimised its caller).
 let chunk = new Uint8Array(256);
 let chunkTop = 0;
 
@@ -169,37 +169,54 @@ function bytesFromChunk(length: number): Uint8Array {
 }
 
 /**
- * The path actions in the granted or conditional sets, or `null` when none (most principals):
- * this depends only on the effective permissions, so principals with the same policies share it.
+ * The path actions in the granted or conditional sets as two masks over the path actions
+ * (index.maskWords words each, bit e of word e >>> 5 for path action e) written at out[at …): held
+ * at all, then held unconditionally (granted). Returns whether any is held (most sets hold none).
+ * This depends only on the effective permissions, so principals with the same policies share it.
+ * Masks in one typed array per analysis, not a byte array per set: a view cut from a shared chunk
+ * was still an object per set (pessimistic mix: 14,020 sets, 1.2 MB of views per run), and heldPaths
+ * turned the bytes back into these masks for every set.
  */
-export function heldEscalationActions(granted: Bitset, conditional: Bitset, index: EscalationIndex): HeldActions | null {
-  const { ids, words, byWord } = index;
+export function heldEscalationMasks(granted: Bitset, conditional: Bitset, index: EscalationIndex, out: Int32Array, at: number): boolean {
+  const { ids, words, byWord, maskWords } = index;
   const masks = catalogWordMasks(index);
-  // Written in place in the chunk, and given back when none is held: every set runs the same code
-  // (cutting bytes only for the sets holding some, not yet met when this was optimised, deoptimised
-  // it at the first). Every byte is written (each action is in one word's list).
-  const held = bytesFromChunk(ids.length);
+  for (let w = 0; w < 2 * maskWords; w++) out[at + w] = 0;
   // Word by word: most sets hold none of a word's path actions (one test for all of them).
   let any = false;
   for (let k = 0; k < words.length; k++) {
     const w = words[k]!;
     const g = granted[w]! & masks[k]!;
     const c = conditional[w]! & masks[k]!;
-    const actions = byWord[k]!;
-    if ((g | c) === 0) {
-      for (let j = 0; j < actions.length; j++) held[actions[j]!] = 0;
-      continue;
-    }
+    if ((g | c) === 0) continue;
     any = true;
+    const actions = byWord[k]!;
     for (let j = 0; j < actions.length; j++) {
       const e = actions[j]!;
       const bit = 1 << (ids[e]! & 31);
-      held[e] = (g & bit) !== 0 ? HELD_GRANTED : (c & bit) !== 0 ? HELD_CONDITIONAL : 0;
+      if (((g | c) & bit) === 0) continue;
+      const m = 1 << (e & 31);
+      out[at + (e >>> 5)]! |= m;
+      if ((g & bit) !== 0) out[at + maskWords + (e >>> 5)]! |= m;
     }
   }
-  if (any) return held;
-  chunkTop -= ids.length;
-  return null;
+  return any;
+}
+
+/** Per path action, from heldEscalationMasks' masks at `at`: 0 not held, 1 held conditionally only, 2 granted. */
+export function heldActionsOf(masks: Int32Array, at: number, index: EscalationIndex): HeldActions {
+  const words = index.maskWords;
+  const held = new Uint8Array(index.ids.length);
+  for (let e = 0; e < held.length; e++) {
+    const bit = 1 << (e & 31);
+    if ((masks[at + (e >>> 5)]! & bit) !== 0) held[e] = (masks[at + words + (e >>> 5)]! & bit) !== 0 ? HELD_GRANTED : HELD_CONDITIONAL;
+  }
+  return held;
+}
+
+/** The path actions in the granted or conditional sets as heldActionsOf gives them, or `null` when none. */
+export function heldEscalationActions(granted: Bitset, conditional: Bitset, index: EscalationIndex): HeldActions | null {
+  const masks = new Int32Array(2 * index.maskWords);
+  return heldEscalationMasks(granted, conditional, index, masks, 0) ? heldActionsOf(masks, 0, index) : null;
 }
 
 /** Per word of `index.words`, the bits of its path actions in the catalog word. */
@@ -677,23 +694,19 @@ function passRolesOfSet(): PassRoleFact[] {
 const NO_HELD_PATHS: readonly HeldPath[] = Object.freeze([]);
 
 /**
- * The paths (in ESCALATION_PATHS order, a shared frozen array) open to a holder of `held` (from
- * heldEscalationActions) whose policies are these statement lists (any order, duplicates ignored)
+ * The paths (in ESCALATION_PATHS order, a shared frozen array) open to a holder of the path actions
+ * held[heldAt …] (heldEscalationMasks' masks) whose policies are these statement lists (any order, duplicates ignored)
  * and whose ARN is `arn`. Which paths are open, and whether unconditionally or through a scoped
  * PassRole, depends only on these: principals of one policy set share the answer unless it compared
  * the ARN with resources, which it then appends to `compared` (see ComparedArns).
  */
-export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], arn: string, held: HeldActions, index: EscalationIndex, calc: BreadthCalculator, compared: ComparedArns): readonly HeldPath[] {
+export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], arn: string, held: Int32Array, heldAt: number, index: EscalationIndex, calc: BreadthCalculator, compared: ComparedArns): readonly HeldPath[] {
   const words = index.maskWords;
   if (setMasks.length !== SET_MASKS * words) setMasks = new Int32Array(SET_MASKS * words);
   const masks = setMasks;
   masks.fill(0);
-  for (let e = 0; e < held.length; e++) {
-    if (held[e] === 0) continue;
-    const bit = 1 << (e & 31);
-    masks[HELD_ANY * words + (e >>> 5)]! |= bit;
-    if (held[e] === HELD_GRANTED) masks[HELD_UNCONDITIONAL * words + (e >>> 5)]! |= bit;
-  }
+  // heldEscalationMasks' two masks (held, granted) are HELD_ANY's and HELD_UNCONDITIONAL's.
+  for (let w = 0; w < 2 * words; w++) masks[HELD_ANY * words + w] = held[heldAt + w]!;
   // No path with a held action in every step: none is walked, nothing asked (maskedPaths would
   // find no path and compare no ARN), so the lists need not be read.
   if (!anyPathHeld(index)) return NO_HELD_PATHS;
