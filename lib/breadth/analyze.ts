@@ -680,6 +680,10 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
   const principals: PrincipalBreadth[] = new Array<PrincipalBreadth>(resolved.length);
   const totals = new Int32Array(resolved.length);
   const keys: string[] = new Array<string>(resolved.length);
+  // Built before the loop: after it (its code compiled on stack replacement, with no type feedback
+  // yet for what follows) the literal's stores deoptimised this function at its end (traced, cold
+  // realistic analysis: "insufficient type feedback for generic named access", once per run).
+  const analysed: Analysed = { principals, totals, keys };
   for (let i = 0; i < resolved.length; i++) {
     const p = resolved[i]!;
     const set = p.policySet as IndexedSet;
@@ -705,12 +709,12 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
       if (allowsStar[row] === 0) allowsStar[row] = p.policySet.lists.some((list) => calculator.listAllowsStar(list)) ? 2 : 1;
       admin = allowsStar[row] === 2 || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
     }
-    const analysed = new AnalysedPrincipal(p, sets, row, admin, admin || !holds ? null : namingOf(p, row, setPaths, sets, index, calculator));
-    principals[i] = analysed;
-    keys[i] = analysed.key;
+    const principal = new AnalysedPrincipal(p, sets, row, admin, admin || !holds ? null : namingOf(p, row, setPaths, sets, index, calculator));
+    principals[i] = principal;
+    keys[i] = principal.key;
     totals[i] = sets.numbers[row * COUNT_FIELDS + COUNT_UNCONDITIONAL]! + sets.numbers[row * COUNT_FIELDS + COUNT_CONDITIONAL]!;
   }
-  return { principals, totals, keys };
+  return analysed;
 }
 
 /**
