@@ -443,9 +443,11 @@ function newResult(size: number, touched: Int32Array | undefined): EffectivePerm
 export class BreadthCalculator {
   private readonly words: number;
   /**
-   * The statements by slot. A list's statements get slots when the list is folded (statements
-   * are not shared between lists: no lookup by object); `statementActions` callers get theirs
-   * through `askedSlots`.
+   * The statements by slot. A list's statements get slots when the list is folded, one per
+   * position, with no lookup by object: a resolution may share one statement object between
+   * lists (`ClauseTable.sharedStatement`), which then has a slot per list, all equal in content
+   * (test/unit/policy/shared-statements.test.ts). `statementActions` callers get theirs through
+   * `askedSlots`.
    */
   private readonly statements: NormalizedStatement[] = objectList();
   private readonly askedSlots = new WeakMap<NormalizedStatement, number>();
