@@ -42,17 +42,22 @@ const arbAccount = fc.record({
   ),
 });
 
+/** The account's roles, resolved (managed policies shared by name, inline policies, boundaries). */
+const principalsOf = (a: typeof arbAccount extends fc.Arbitrary<infer T> ? T : never): Principal[] =>
+  resolvePrincipals(
+    details({
+      roles: a.roles.map((r, i) => ({ name: `r${i}`, managed: r.managed, inline: r.inline, ...(r.boundary ? { boundary: r.boundary } : {}) })),
+      policies: Object.fromEntries(NAMES.map((n, i) => [n, a.policies[i]!])),
+    }),
+  );
+
 const expected = (p: Principal, targets: readonly DecisionTarget[]) => targets.map((t) => [...decideManyShared(p, t.actions, t.resource)]);
 
 describe('TargetDecisions', () => {
   it("gives decideManyShared's answers target by target, for resolved and hand-built principals (property)", () => {
     fc.assert(
       fc.property(arbAccount, (a) => {
-        const d = details({
-          roles: a.roles.map((r, i) => ({ name: `r${i}`, managed: r.managed, inline: r.inline, ...(r.boundary ? { boundary: r.boundary } : {}) })),
-          policies: Object.fromEntries(NAMES.map((n, i) => [n, a.policies[i]!])),
-        });
-        const principals = resolvePrincipals(d);
+        const principals = principalsOf(a);
         const decider = new TargetDecisions(TARGETS);
         // Twice: the second pass reads the memos.
         for (let round = 0; round < 2; round++) for (const p of principals) expect(decider.decide(p).map((x) => [...x])).toEqual(expected(p, TARGETS));
@@ -85,11 +90,7 @@ describe('TargetDecisions', () => {
     const LONGER = [...LONG, ...TARGETS];
     fc.assert(
       fc.property(arbAccount, (a) => {
-        const d = details({
-          roles: a.roles.map((r, i) => ({ name: `r${i}`, managed: r.managed, inline: r.inline, ...(r.boundary ? { boundary: r.boundary } : {}) })),
-          policies: Object.fromEntries(NAMES.map((n, i) => [n, a.policies[i]!])),
-        });
-        const principals = resolvePrincipals(d);
+        const principals = principalsOf(a);
         for (const targets of [LONG, LONGER]) {
           const decider = new TargetDecisions(targets, principals[0]!.policySet);
           for (const p of principals) expect(decider.decide(p).map((x) => [...x])).toEqual(expected(p, targets));
