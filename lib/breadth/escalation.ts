@@ -213,12 +213,6 @@ export function heldActionsOf(masks: Int32Array, at: number, index: EscalationIn
   return held;
 }
 
-/** The path actions in the granted or conditional sets as heldActionsOf gives them, or `null` when none. */
-export function heldEscalationActions(granted: Bitset, conditional: Bitset, index: EscalationIndex): HeldActions | null {
-  const masks = new Int32Array(2 * index.maskWords);
-  return heldEscalationMasks(granted, conditional, index, masks, 0) ? heldActionsOf(masks, 0, index) : null;
-}
-
 /** Per word of `index.words`, the bits of its path actions in the catalog word. */
 const wordMaskMemo = new WeakMap<EscalationIndex, Int32Array>();
 let lastMaskIndex: EscalationIndex | undefined;

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeBreadth } from '../../../lib/breadth/analyze';
 import { loadCatalog } from '../../../lib/breadth/catalog';
-import { ESCALATION_PATHS, escalationIndex, heldEscalationActions, SlotLists, type EscalationMatch } from '../../../lib/breadth/escalation';
-import { hasBit, newBitset, setBit } from '../../../lib/breadth/bitset';
+import { ESCALATION_PATHS, escalationIndex, heldActionsOf, heldEscalationMasks, SlotLists, type EscalationIndex, type EscalationMatch } from '../../../lib/breadth/escalation';
+import { hasBit, newBitset, setBit, type Bitset } from '../../../lib/breadth/bitset';
 import { allow, deny, details, input, roleArn, userArn, type Stmt } from './helpers';
 
 const catalog = loadCatalog();
@@ -146,7 +146,13 @@ describe('privilege-escalation paths', () => {
   });
 });
 
-describe('heldEscalationActions', () => {
+/** The analysis's two steps for one set: its masks (null when it holds no path action), then the per-action reading. */
+function heldEscalationActions(granted: Bitset, conditional: Bitset, index: EscalationIndex): Uint8Array | null {
+  const masks = new Int32Array(2 * index.maskWords);
+  return heldEscalationMasks(granted, conditional, index, masks, 0) ? heldActionsOf(masks, 0, index) : null;
+}
+
+describe('heldEscalationMasks + heldActionsOf', () => {
   it('reads each path action as granted (2), conditional only (1) or not held (0)', () => {
     const catalog = loadCatalog();
     const index = escalationIndex(catalog);
