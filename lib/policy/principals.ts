@@ -89,29 +89,6 @@ export function listId(list: readonly NormalizedStatement[]): number {
   return id;
 }
 
-/** The `PolicySet` key of these statement lists and boundary (order and duplicates ignored). */
-export function policySetKey(lists: readonly (readonly NormalizedStatement[])[], boundary?: readonly NormalizedStatement[]): string {
-  // Insertion sort on a handful of ids: no Set, no comparator call per pair.
-  const ids = new Array<number>(lists.length);
-  for (let i = 0; i < lists.length; i++) {
-    const id = listId(lists[i]!);
-    let j = i - 1;
-    while (j >= 0 && ids[j]! > id) {
-      ids[j + 1] = ids[j]!;
-      j--;
-    }
-    ids[j + 1] = id;
-  }
-  return keyOfSortedIds(ids, boundary);
-}
-
-/** The key text of sorted list ids (duplicates skipped) and a boundary. */
-function keyOfSortedIds(ids: readonly number[], boundary: readonly NormalizedStatement[] | undefined): string {
-  let key = '';
-  for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) key += i === 0 ? `${ids[i]}` : `,${ids[i]}`;
-  return `${key}|${boundary ? listId(boundary) : ''}`;
-}
-
 /**
  * Memo storage of one resolution, indexed by its local list ids and set indexes: per-list and
  * per-set answers (`flagsOfMany`, `decideManyShared`) are array slots, not
