@@ -27,7 +27,7 @@
  * Where exact reasoning would need the intersection of several patterns, the answer errs
  * towards "allowed" (breadth reported wider, never narrower).
  */
-import { loadCatalog, type ActionCatalog } from '../breadth/catalog';
+import { loadCatalog } from '../breadth/catalog';
 import { glob } from './glob';
 import type { NormalizedStatement } from './document';
 import { MAX_MASK_ACTIONS, statementActionMask, statementCoversAction, statementCoversLowerAction } from './document';
@@ -44,20 +44,6 @@ const DENY = 4;
 const CONDITIONAL_DENY = 8;
 
 type Lists = readonly (readonly NormalizedStatement[])[];
-
-let catalogOverride: ActionCatalog | undefined;
-/** The catalog whose resource types the evaluation uses (tests may pass a small one). */
-export function evaluationCatalog(): ActionCatalog {
-  return catalogOverride ?? loadCatalog();
-}
-/** For tests: evaluate against another catalog (undefined restores the shipped one). */
-export function useEvaluationCatalog(catalog: ActionCatalog | undefined): void {
-  catalogOverride = catalog;
-  typeMemo.clear();
-  typesOfLists.clear();
-  // The resource types of the last action list asked (`decideOnAllManyInto`) were the old catalog's.
-  lastManyKey = '';
-}
 
 /**
  * An empty array with holey object elements (V8's HOLEY_ELEMENTS) from birth, for the sparse
@@ -86,7 +72,7 @@ export function resourceTypesFor(action: string): readonly ArnTemplate[] {
   const key = action.toLowerCase();
   let types = typeMemo.get(key);
   if (types) return types;
-  const catalog = evaluationCatalog();
+  const catalog = loadCatalog();
   const id = catalog.idOf(key);
   if (id !== undefined) types = catalog.resourceTypesOf(id);
   else {
@@ -405,15 +391,10 @@ const flagMemo = new WeakMap<readonly NormalizedStatement[], (Uint8Array | undef
 
 /**
  * Per type: ALLOW / CONDITIONAL_ALLOW / DENY / CONDITIONAL_DENY flags of one statement list for
- * the action. When every type has the same flags the array is the shared uniform one of that
- * length and value (`uniformValue` tells), so callers can combine one value instead of one per type.
+ * the action, whose key slot (`keySlot` of the lower-cased action) the caller looked up once for
+ * all of a set's lists. When every type has the same flags the array is the shared uniform one of
+ * that length and value (`uniformValue` tells), so callers can combine one value instead of one per type.
  */
-function listTypeFlags(list: readonly NormalizedStatement[], action: string, types: readonly ArnTemplate[]): Uint8Array {
-  // One action is a one-action list: its key is the lower-cased action (NUL joins longer lists).
-  return listTypeFlagsIn(list, action, types, keySlot(action.toLowerCase()));
-}
-
-/** `listTypeFlags` with the action's key slot looked up by the caller (once for all of a set's lists). */
 function listTypeFlagsIn(list: readonly NormalizedStatement[], action: string, types: readonly ArnTemplate[], slot: number): Uint8Array {
   let memo = flagMemo.get(list);
   if (!memo) {
@@ -1171,23 +1152,9 @@ function scratch(n: number, which: 0 | 1): Uint8Array {
 }
 
 /**
- * Per action of the list: does this one statement list Allow (perhaps conditionally) it on
- * every resource of one of its types? (`listAllowsOnAll` for a whole action list.)
- */
-export function listAllowsOnAllMany(list: readonly NormalizedStatement[], actions: readonly string[], listKey: string): (i: number) => boolean {
-  const fl = listTypeFlagsMany(list, actions, typesOfList(actions, listKey), listKey);
-  return (i) => {
-    const f = fl?.flags[i];
-    if (!f) return false;
-    for (let t = 0; t < f.length; t++) if (f[t]! & (ALLOW | CONDITIONAL_ALLOW)) return true;
-    return false;
-  };
-}
-
-/**
  * Does this one statement list Allow (perhaps conditionally), on every resource of one of its
  * types, at least one action of the list whose `mask` entry is true (every action without a
- * mask)? `listAllowsOnAllMany` without a closure per call.
+ * mask)?
  */
 export function listAllowsAnyOnAllMany(list: readonly NormalizedStatement[], actions: readonly string[], listKey: string, mask?: readonly boolean[], rows?: ListRows, lid = -1): boolean {
   const slot = keySlot(listKey);
@@ -1463,11 +1430,4 @@ function removalByDenies(denies: readonly NormalizedStatement[], types: readonly
     if (removed[t] !== 1 && removedMaybe[t] !== 1) allMaybe = false;
   }
   return (all ? REMOVES_ALL : 0) | (allMaybe ? REMOVES_ALL_MAYBE : 0);
-}
-
-/** Does one statement list Allow (perhaps conditionally) the action on every resource of one of its types? */
-export function listAllowsOnAll(list: readonly NormalizedStatement[], action: string): boolean {
-  const f = listTypeFlags(list, action, resourceTypesFor(action));
-  for (let t = 0; t < f.length; t++) if (f[t]! & (ALLOW | CONDITIONAL_ALLOW)) return true;
-  return false;
 }

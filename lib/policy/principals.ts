@@ -21,7 +21,7 @@ import {
 } from './document';
 import { jsonHash, sameJson } from './json-equal';
 import { ADMINISTRATOR_ACCESS_ARN, adminFactsOf, namedInAdminAssessment } from './admin-facts';
-import { decideOnAll, decideOnAllManyInto, listAllowsAnyOnAllMany, type ListRows, type TypeFlagRow, listAllowsOnAll, loweredActions, type Decision } from './evaluate';
+import { decideOnAll, decideOnAllManyInto, listAllowsAnyOnAllMany, type ListRows, type TypeFlagRow, loweredActions, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
 
@@ -1229,15 +1229,6 @@ export function principalsOf(details: AuthorizationDetails): Principal[] {
     principalMemo.set(details, principals);
   }
   return principals;
-}
-
-/** Policies of the principal whose Allow statements cover `action` on `resource`. */
-export function grantingPolicies(p: Principal, action: string, resource = '*'): string[] {
-  if (resource === '*') return p.policies.filter((pol) => listAllowsOnAll(pol.statements, action)).map(policyLabel);
-  const key = memoKey(action, resource);
-  return p.policies
-    .filter((pol) => (flagsOf(pol.statements, action, resource, key) & (ALLOW | CONDITIONAL_ALLOW)) !== 0)
-    .map(policyLabel);
 }
 
 /**

@@ -3,7 +3,7 @@
  * case-insensitive actions, wildcards, NotAction, NotResource, Deny, Condition, boundaries.
  */
 import { describe, expect, it } from 'vitest';
-import { decide, decideMany, grantingPolicies, principalsOf, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
+import { decide, decideMany, grantingPoliciesForAny, principalsOf, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
 import { statementsOf, wildcardMatch } from '../../../lib/policy/document';
 import { assessAdmin } from '../../../lib/policy/admin';
 import type { PolicyDocument } from '../../../lib/snapshot';
@@ -66,11 +66,11 @@ describe('policy documents', () => {
     expect(decide(p!, 's3:GetObject')).toBe('allowed');
     expect(decide(p!, 'dynamodb:Scan')).toBe('not-allowed');
   });
-  it('users get group policies; grantingPolicies names the group', () => {
+  it('users get group policies; grantingPoliciesForAny names the group', () => {
     const p = managed('arn:aws:iam::111122223333:policy/read', allow('s3:GetObject'));
     const [u] = resolvePrincipals(authz({ users: [user('u', { groups: ['g'] })], groups: [group('g', { managed: [p.Arn] })], policies: [p] }));
     expect(decide(u!, 's3:GetObject')).toBe('allowed');
-    expect(grantingPolicies(u!, 's3:GetObject')).toEqual(['read (via group g)']);
+    expect(grantingPoliciesForAny(u!, ['s3:GetObject'])).toEqual(['read (via group g)']);
   });
   it('unresolved managed policies are listed, not silently dropped', () => {
     const [r] = resolvePrincipals(authz({ roles: [role('r', { managed: ['arn:aws:iam::111122223333:policy/gone'] })] }));
