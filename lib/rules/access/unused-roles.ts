@@ -8,7 +8,7 @@ import { requireSection, type RoleDetail } from '../../snapshot';
 import { allowListed } from '../../policy/principals';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
-import { daysSince } from '../support/time';
+import { daysSinceTime, isoTime } from '../support/time';
 import { plural } from '../../support/plural';
 
 export const UnusedRolesParameters = z.object({
@@ -50,7 +50,9 @@ export default defineRule({
   parameters: UnusedRolesParameters,
   evaluate(snapshot, params) {
     const roles = requireSection(snapshot, 'authorizationDetails').RoleDetailList;
-    const now = new Date(snapshot.collectedAt);
+    // Epoch milliseconds, no Date object per role (a large account has thousands of roles):
+    // `daysSinceTime(isoTime(x), now)` is `daysSince(new Date(x), new Date(collectedAt))`.
+    const now = new Date(snapshot.collectedAt).getTime();
     const unused: UnusedRole[] = [];
     const breakGlass: UnusedRole[] = [];
     const serviceLinked: UnusedRole[] = [];
@@ -65,7 +67,7 @@ export default defineRule({
         unknown.push(r.Arn);
         continue;
       }
-      const days = daysSince(new Date(since), now);
+      const days = daysSinceTime(isoTime(since), now);
       if (days <= params.maxUnusedDays) continue;
       const entry = { arn: r.Arn, days, lastUsed: lastUsed ?? null, created: r.CreateDate ?? null };
       if (allowListed(params.breakGlassRoles, r.RoleName, r.Arn)) breakGlass.push(entry);

@@ -21,12 +21,21 @@ function twoDigits(text: string, i: number): number {
 
 /**
  * `reportDate(value)?.getTime()` without a Date object (a credential report has tens of
- * thousands of dates): the report's own shape, `YYYY-MM-DDTHH:MM:SS+00:00` (or `Z`), is read
- * digit by digit when it is plainly valid (day ≤ 28, so nothing can roll over); any other text
- * goes through `new Date` exactly as before (NaN when unparsable).
+ * thousands of dates): `isoTime` of every text but the report's placeholders.
  */
 export function reportTime(value: ReportDate): number | undefined {
   if (value === 'N/A' || value === 'no_information' || value === 'not_supported') return undefined;
+  return isoTime(value);
+}
+
+/**
+ * `new Date(value).getTime()` without a Date object: the shape of the credential report and of
+ * IAM dates, `YYYY-MM-DDTHH:MM:SS+00:00` (or `Z`), is read digit by digit when it is plainly
+ * valid (day ≤ 28, so nothing can roll over); any other text goes through `new Date` exactly as
+ * before (NaN when unparsable). Rules read thousands of dates per snapshot (credential report,
+ * roles' last use).
+ */
+export function isoTime(value: string): number {
   const utc = (value.length === 25 && value.endsWith('+00:00')) || (value.length === 20 && value.charCodeAt(19) === 90); /* Z */
   if (utc && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45 && value.charCodeAt(10) === 84 && value.charCodeAt(13) === 58 && value.charCodeAt(16) === 58) {
     const century = twoDigits(value, 0);

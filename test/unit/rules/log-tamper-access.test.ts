@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateRule, getRule } from '../../../lib/rules';
 import { parseSnapshot, type AccountSnapshotInput, type PolicyStatement, type RoleDetail, type TrailBucket } from '../../../lib/snapshot';
 import type { RegisterView } from '../../../lib/register/types';
+import { serviceLinkedRoles } from '../../../lib/rules/logging/log-tamper-access';
 
 const ACCOUNT = '111122223333';
 const rule = getRule('logging.log-tamper-access');
@@ -105,5 +107,37 @@ describe('logging.log-tamper-access', () => {
     expect(judge([partial], [locked]).status).toBe('ERROR');
     const none = parseSnapshot({ schemaVersion: 1, account: { id: ACCOUNT }, collectedAt: '2026-02-10T08:00:00Z', source: { kind: 'scenario', name: 'u', toolVersion: 't' }, authorizationDetails: { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] }, trails: [] });
     expect(evaluateRule(rule, none, {}).status).toBe('NOT_APPLICABLE');
+  });
+});
+
+/**
+ * `serviceLinkedRoles` reads the roles again only for the ARNs of roles on the service-linked
+ * path; it must answer as the one-pass scan it replaced (the first role of an ARN decides), on
+ * lists with repeated ARNs in any order. Checked by mutation: not dropping an ARN once its first
+ * role is met, or letting the last role of an ARN decide, fails it.
+ */
+describe('serviceLinkedRoles', () => {
+  const simple = (roles: readonly RoleDetail[]): Set<string> => {
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    for (const r of roles) {
+      if (seen.has(r.Arn)) continue;
+      seen.add(r.Arn);
+      if (r.Path?.startsWith('/aws-service-role/')) out.add(r.Arn);
+    }
+    return out;
+  };
+  it('equals the one-pass scan (first role of an ARN decides), repeated ARNs included', () => {
+    const roleArb = fc.record({
+      name: fc.constantFrom('a', 'b', 'c', 'd', 'AWSServiceRoleForSupport'),
+      path: fc.constantFrom<string | undefined>('/', '/aws-service-role/', '/aws-service-role/support.amazonaws.com/', '/team/', undefined),
+    });
+    fc.assert(
+      fc.property(fc.array(roleArb, { maxLength: 12 }), (specs) => {
+        const roles = specs.map(({ name, path }) => ({ ...role(name), Path: path }) as RoleDetail);
+        expect([...serviceLinkedRoles(roles)]).toEqual([...simple(roles)]);
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });
