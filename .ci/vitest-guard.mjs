@@ -7,7 +7,8 @@
 // file passed alone 30 times out of 30. Vitest's own timeouts cannot end such a run: a test timeout needs the worker's
 // event loop, which synchronous code or a blocked system call never gives back, and the pool waits for its worker.
 //
-// When vitest prints nothing for ART32_TEST_STALL_SECONDS (default 300; its slowest file prints within ~40 s here):
+// When vitest prints nothing for ART32_TEST_STALL_SECONDS (default 420: its slowest file takes ~40 s on a quiet
+// machine of this kind, 170 s with the machine loaded 15 deep):
 //   1. for every process of the run it prints the command line, each thread's state, CPU seconds and kernel wait
 //      channel; for vitest's own processes (started with --report-on-signal) the libuv handles they wait on
 //      (sockets, timers, child processes) from a Node diagnostic report (SIGUSR2); and for every other Node process
@@ -23,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const stallSeconds = Number(process.env.ART32_TEST_STALL_SECONDS ?? 300);
+const stallSeconds = Number(process.env.ART32_TEST_STALL_SECONDS ?? 420);
 if (!Number.isFinite(stallSeconds) || stallSeconds <= 0) {
   console.error(`vitest-guard: ART32_TEST_STALL_SECONDS must be a positive number of seconds (got "${process.env.ART32_TEST_STALL_SECONDS}")`);
   process.exit(2);
