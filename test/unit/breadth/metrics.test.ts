@@ -211,6 +211,25 @@ describe('breadthCounts', () => {
     expect(over).toBeGreaterThan(40);
   });
 
+  it('counts sets met in any order whose masks share some arrays and not others (the signed views kept for the last two) like an action-by-action count', () => {
+    // e1 and e2 share their granted arrays (equal by construction: the conditional bits are the
+    // granted's complement) but not their conditional ones; e3 shares nothing. Met in a random order,
+    // so views kept for one are asked for by another.
+    const picks = fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2, maxLength: 12 });
+    fc.assert(
+      fc.property(parts, parts, picks, (ps, others, order) => {
+        const e1 = effective(ps);
+        const plain = effective(ps.map((q) => ({ ...q, conditional: 0 })));
+        const e2: EffectivePermissions = { ...plain, granted: e1.granted, grantedOnAll: e1.grantedOnAll };
+        const e3 = effective(others);
+        const sets = [e1, e2, e3];
+        const expected = sets.map((e) => naive(e));
+        for (const k of order) expect(compared(breadthCounts(catalog, sets[k]!))).toEqual(expected[k]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('counts a service spanning several full words once', () => {
     const wide = catalog.services.find((r) => (r.end >>> 5) - (r.start >>> 5) >= 2)!;
     const ps = [];
