@@ -527,6 +527,12 @@ function countsFromRaw(catalog: ActionCatalog, eff: EffectivePermissions, dataRe
   };
 }
 
+/**
+ * Scratch of dataReadsFromRaw: its first n entries are the names of the call (the rest stale, never
+ * read; catalog names, live anyway). Not emptied after each use: `length = 0` went to the runtime and
+ * dropped the backing store every time, which the next names grew again (measured, pessimistic steady
+ * run, tree.mts: "set length" 5.4 ms under dataReadsFromRaw, load 10).
+ */
 const dataReadNames: string[] = [];
 
 /** The data-read actions on every resource of the raw counts' pairs (interned in `dataReadLists` when given). */
@@ -545,7 +551,6 @@ function dataReadsFromRaw(catalog: ActionCatalog, eff: EffectivePermissions, dat
       }
     }
     const names = dataReadNames.slice(0, n);
-    dataReadNames.length = 0;
     dataReadOnAll = names;
     if (dataReadLists) {
       const hash = raw[RAW_HASH]!;
