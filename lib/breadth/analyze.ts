@@ -244,11 +244,14 @@ class SetRows {
     public readonly usage: UsageSource,
     public readonly calculator: BreadthCalculator,
     public readonly index: EscalationIndex,
+    /** Rows to make room for: the principal count (a row per distinct set) leaves `grow` unused. */
+    capacity: number,
   ) {
-    this.numbers = new Int32Array(COUNT_FIELDS * 16);
+    const rows = Math.max(16, capacity);
+    this.numbers = new Int32Array(COUNT_FIELDS * rows);
     this.heldStride = 2 * index.maskWords;
-    this.heldMasks = new Int32Array(this.heldStride * 16);
-    this.holds = new Uint8Array(16);
+    this.heldMasks = new Int32Array(this.heldStride * rows);
+    this.holds = new Uint8Array(rows);
   }
 
   /** A new row for the set with these effective permissions. */
@@ -658,20 +661,22 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
   // permissions: compute them, their counts and the escalation actions they hold once per set,
   // in a row of `sets`. The row of a set: by its dense index in its resolution when it has one
   // (rowByIndex[index] = row + 1), else by the set object.
-  const sets = new SetRows(catalog.size, usage, calculator, index);
-  // rowByIndex and allowsStar start small (as SetRows' numbers): they grow in the first rounds of
-  // the loop below, before it is optimised, not in the optimised code (a deoptimisation).
+  const resolved = principalsOf(details);
+  // Rows are at most one per principal: SetRows' arrays and the per-row lists below are sized for
+  // that many (measured, pessimistic steady run, tree.mts: SetRows.grow 5 ms per run doubling to
+  // 16,384 rows for 14,020 sets; the row lists grew by doubling too).
+  const sets = new SetRows(catalog.size, usage, calculator, index, resolved.length);
+  // rowByIndex and allowsStar start small: they grow in the first rounds of the loop below, before
+  // it is optimised, not in the optimised code (a deoptimisation).
   let rowByIndex: Int32Array = new Int32Array(16);
   const rowBySet = new Map<PolicySet, number>();
-  const resolved = principalsOf(details);
-  // Rows are at most one per principal.
   const setPaths: SetPaths = {
-    paths: [],
-    pathsArn: [],
+    paths: new Array<readonly HeldPath[] | undefined>(resolved.length),
+    pathsArn: new Array<string | undefined>(resolved.length),
     comparedStart: new Int32Array(resolved.length),
     comparedEnd: new Int32Array(resolved.length),
     compared: new ComparedArns(index, calculator),
-    namings: [],
+    namings: new Array<Namings | undefined>(resolved.length),
   };
   /** Per row: an Allow of `*` in one of the set's lists (0 not yet asked, 1 no, 2 yes): asked only for principals that may be admins. */
   let allowsStar = new Uint8Array(16);
