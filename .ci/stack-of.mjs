@@ -16,7 +16,7 @@ const fail = (why) => {
   process.exit(0);
 };
 if (!Number.isInteger(pid) || pid <= 0) fail('no process id given');
-setTimeout(() => fail('the inspector did not answer within 10 s (the thread may be blocked in a system call)'), 10_000).unref();
+setTimeout(() => fail('the inspector did not answer within 15 s (the thread may be blocked in a system call)'), 15_000).unref();
 
 try {
   process.kill(pid, 'SIGUSR1');
@@ -24,7 +24,8 @@ try {
   fail(e instanceof Error ? e.message : String(e));
 }
 let target;
-for (let i = 0; i < 30 && !target; i++) {
+// Up to 8 s: on a machine loaded 15 deep the inspector's thread can take seconds to start.
+for (let i = 0; i < 80 && !target; i++) {
   await sleep(100);
   try {
     target = (await (await fetch('http://127.0.0.1:9229/json/list')).json())[0];

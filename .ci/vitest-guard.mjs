@@ -163,7 +163,7 @@ async function diagnoseAndKill(vitestPid, reportDir, attempt, lastFile) {
   // opens its inspector on the same port, so each is killed before the next is asked.
   const others = descendants(vitestPid).filter(isNode).reverse().slice(0, 6);
   for (const pid of others) {
-    const r = spawnSync(process.execPath, [...(typeof WebSocket === 'undefined' ? ['--no-warnings', '--experimental-websocket'] : []), join(root, '.ci/stack-of.mjs'), String(pid)], { encoding: 'utf8', timeout: 15_000 });
+    const r = spawnSync(process.execPath, [...(typeof WebSocket === 'undefined' ? ['--no-warnings', '--experimental-websocket'] : []), join(root, '.ci/stack-of.mjs'), String(pid)], { encoding: 'utf8', timeout: 20_000 });
     process.stderr.write(r.stdout || `  no JavaScript stack for pid ${pid}: ${r.error?.message ?? r.stderr}\n`);
     kill(pid);
   }

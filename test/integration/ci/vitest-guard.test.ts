@@ -8,7 +8,7 @@ function guard(fixture: string, env: Record<string, string>): { status: number |
     encoding: 'utf8',
     env: { ...process.env, FIXTURE: fixture, NO_COLOR: '1', ...env },
     // Bounded here too: if the guard failed to end a stalled run, this test fails instead of wedging ours.
-    timeout: 150_000,
+    timeout: 240_000,
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
@@ -27,13 +27,17 @@ function running(args: string): number[] {
     .map(Number);
 }
 
+// Each case runs vitest (twice for the retry), waits out a stall and its diagnosis: on a loaded machine that is
+// well over vitest's default 60 s.
+const SLOW = 300_000;
+
 describe('.ci/vitest-guard.mjs (npm test runs vitest through it)', () => {
   it('passes a suite through untouched: exit 0, one attempt, no guard line', () => {
     const r = guard('passes', { ART32_TEST_STALL_SECONDS: '60' });
     expect(r.out).toMatch(/1 passed/);
     expect(r.out).not.toContain('[vitest-guard]');
     expect(r.status).toBe(0);
-  });
+  }, SLOW);
 
   it('fault: a test spinning in synchronous code is diagnosed (its JavaScript stack, a running thread), killed, run once more, then fails', () => {
     const r = guard('spins', { ART32_TEST_STALL_SECONDS: '4' });
@@ -47,7 +51,7 @@ describe('.ci/vitest-guard.mjs (npm test runs vitest through it)', () => {
     expect(r.out).toContain('STALL: vitest printed nothing for 4 s (attempt 2 of 2)');
     expect(r.out).toContain('the suite stalled in 2 attempts: failing (exit 1)');
     expect(r.status).toBe(1);
-  });
+  }, SLOW);
 
   it('fault: a test blocked in a system call is named by its kernel wait, the run killed with its children', () => {
     const r = guard('blocks', { ART32_TEST_STALL_SECONDS: '4', ART32_TEST_ATTEMPTS: '1' });
@@ -59,5 +63,5 @@ describe('.ci/vitest-guard.mjs (npm test runs vitest through it)', () => {
     expect(r.out).toContain('the suite stalled in its only attempt: failing (exit 1)');
     expect(r.status).toBe(1);
     expect(running('sleep 613')).toEqual([]);
-  });
+  }, SLOW);
 });
