@@ -60,7 +60,9 @@ ws.onmessage = async (message) => {
   console.log(lines.join('\n'));
   process.exit(0);
 };
-ws.onopen = () => {
-  void call('Debugger.enable');
-  void call('Debugger.pause');
+ws.onopen = async () => {
+  await call('Debugger.enable');
+  await call('Debugger.pause');
+  // The pause takes effect at the next JavaScript statement: a thread that runs none is idle, not stuck in code.
+  setTimeout(() => fail('its JavaScript is idle: nothing runs (it waits on a promise, a timer or I/O: see the handles of its report)'), 5_000).unref();
 };

@@ -53,6 +53,15 @@ describe('.ci/vitest-guard.mjs (npm test runs vitest through it)', () => {
     expect(r.status).toBe(1);
   }, SLOW);
 
+  it('fault: a test awaiting a promise nothing settles: the worker is said idle, with what its event loop holds', () => {
+    const r = guard('waits', { ART32_TEST_STALL_SECONDS: '4', ART32_TEST_ATTEMPTS: '1' });
+    expect(r.out).toContain('STALL: vitest printed nothing for 4 s (attempt 1 of 1)');
+    // Both vitest processes write a report (their event loops are free); the worker's JavaScript runs nothing.
+    expect(r.out.match(/diagnostic report of pid \d+/g)).toHaveLength(2);
+    expect(r.out).toMatch(/no JavaScript stack for pid \d+: its JavaScript is idle/);
+    expect(r.status).toBe(1);
+  }, SLOW);
+
   it('fault: a test blocked in a system call is named by its kernel wait, the run killed with its children', () => {
     const r = guard('blocks', { ART32_TEST_STALL_SECONDS: '4', ART32_TEST_ATTEMPTS: '1' });
     expect(r.out).toContain('STALL: vitest printed nothing for 4 s (attempt 1 of 1)');
