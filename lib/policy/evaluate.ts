@@ -709,6 +709,15 @@ interface ClauseRows {
    * worked out, those the clause covers on every type, those it covers on some types only (bits).
    */
   coverMasks: (Int32Array | undefined)[];
+  /**
+   * Per key slot, by local list id: `listTypeFlagsMany`'s answers (`typeRowOf`). Kept here, in an
+   * array with holey object elements from birth, not in the resolution's own `typeRows` (a `[]`
+   * made per resolution, small-integer elements until its first row): the optimised
+   * decideOnAllManyInto met that array with its new map at the first set of each evaluation and
+   * deoptimised ("wrong map" in runs 1 and 2 of bench/evaluate.ts realistic, --trace-deopt-verbose
+   * at principals.ts ResolvedSet.typeFlagRow; recompiled each time).
+   */
+  typeRows: (TypeFlagRow | undefined)[];
 }
 
 /** Set on a known mask (masks use bits 0 … MAX_MASK_ACTIONS - 1). */
@@ -719,10 +728,25 @@ const clauseRowsByResolution = new WeakMap<object, ClauseRows>();
 function clauseRowsOf(owner: object): ClauseRows {
   let c = clauseRowsByResolution.get(owner);
   if (!c) {
-    c = { masks: slotList(), coverages: holeyList(), coverMasks: slotList() };
+    c = { masks: slotList(), coverages: holeyList(), coverMasks: slotList(), typeRows: slotList() };
     clauseRowsByResolution.set(owner, c);
   }
   return c;
+}
+
+/** The resolution's row of `listTypeFlagsMany` answers for a key slot, one entry per local list id (see `ClauseRows.typeRows`). */
+function typeRowOf(rows: ListRows, slot: number): TypeFlagRow {
+  const typeRows = clauseRowsOf(rows.memo).typeRows;
+  let row = typeRows[slot];
+  if (row === undefined) {
+    // Pushed into a `holeyList` (holey object elements from birth, as `slotList`): a row made with
+    // `new Array(n).fill(undefined)` changed elements kind inside the fill, a map the optimised
+    // decideOnAllManyInto had not met ("wrong map" deopt in run 2 of bench/evaluate.ts realistic).
+    row = holeyList<FlagRow | null>();
+    for (let i = 0; i < rows.memo.listCount; i++) row.push(undefined);
+    typeRows[slot] = row;
+  }
+  return row;
 }
 
 /**
@@ -1067,7 +1091,7 @@ export function decideOnAllManyInto(
   const typesOf = lastManyTypes;
   const slot = lastManySlot;
   const lower = lastManyLower;
-  const row = rows?.typeFlagRow(slot);
+  const row = rows !== undefined ? typeRowOf(rows, slot) : undefined;
   // Most policy sets cover none of a rule's probes: their lists all answer `null` (one memo
   // lookup each), and then every action is "not allowed" (a boundary only narrows, and
   // covering nothing it denies nothing).
@@ -1158,7 +1182,7 @@ function scratch(n: number, which: 0 | 1): Uint8Array {
  */
 export function listAllowsAnyOnAllMany(list: readonly NormalizedStatement[], actions: readonly string[], listKey: string, mask?: readonly boolean[], rows?: ListRows, lid = -1): boolean {
   const slot = keySlot(listKey);
-  const fl = listTypeFlagsMany(list, actions, typesOfList(actions, listKey), listKey, slot, loweredActions(actions, listKey), rows?.typeFlagRow(slot), lid, rows);
+  const fl = listTypeFlagsMany(list, actions, typesOfList(actions, listKey), listKey, slot, loweredActions(actions, listKey), rows !== undefined ? typeRowOf(rows, slot) : undefined, lid, rows);
   if (!fl) return false;
   for (let i = 0; i < actions.length; i++) {
     if (mask !== undefined && mask[i] !== true) continue;
@@ -1199,7 +1223,7 @@ export class OnAllProbes {
   public allowsAny(list: readonly NormalizedStatement[], mask: readonly boolean[] | undefined, rows: ListRows | undefined, lid: number): boolean {
     const fl =
       rows !== undefined && lid >= 0
-        ? listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower, rows.typeFlagRow(this.slot), lid, rows)
+        ? listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower, typeRowOf(rows, this.slot), lid, rows)
         : listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower);
     if (!fl) return false;
     for (let i = 0; i < this.actions.length; i++) {
@@ -1225,7 +1249,7 @@ export class OnAllProbes {
   public allowsAnyOf(list: readonly NormalizedStatement[], maskBits: number, rows: ListRows | undefined, lid: number): boolean {
     const fl =
       rows !== undefined && lid >= 0
-        ? listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower, rows.typeFlagRow(this.slot), lid, rows)
+        ? listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower, typeRowOf(rows, this.slot), lid, rows)
         : listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower);
     return fl !== null && (fl.allowBits & maskBits) !== 0;
   }
