@@ -36,6 +36,20 @@ export interface NormalizedStatement {
   resourcesId?: number;
 }
 
+/**
+ * An empty array whose elements kind is already the generic one (HOLEY_ELEMENTS), so pushing
+ * objects or strings never changes its map. A fresh `[]` starts as small-integer elements and
+ * changes map on its first object: optimised code that had seen the previous resolution's arrays
+ * deoptimised on each new resolution's ("wrong map" at `lowerTexts.length`, "not a Smi" at
+ * `statements.push`, --trace-deopt on bench/evaluate runs 2–4, realistic).
+ */
+export function objectList<T>(): T[] {
+  const list = new Array<T>(1);
+  list[0] = undefined as T;
+  list.length = 0;
+  return list;
+}
+
 const asList = (v: string | string[] | undefined): string[] | undefined =>
   v === undefined ? undefined : Array.isArray(v) ? v : [v];
 
@@ -58,13 +72,13 @@ const ALL_RESOURCES: string[] = ['*'];
  */
 export class ClauseTable {
   /** Action arrays by id (actions and notActions: kinds never share an array); `actionsCount` of them. */
-  public readonly actionArrays: string[][] = [];
+  public readonly actionArrays: string[][] = objectList();
   /** Resource arrays by id (resources and notResources alike); `resourcesCount` of them. */
-  public readonly resourceArrays: string[][] = [];
+  public readonly resourceArrays: string[][] = objectList();
   /** Id per action text as written and per lower-cased text (lower-casing each distinct text once). */
   private readonly textIds = new Map<string, number>();
   /** By text id: its lower-cased text, and the id of its one-element `actions` array (-1 until used). */
-  private readonly lowerTexts: string[] = [];
+  private readonly lowerTexts: string[] = objectList();
   private readonly oneActionId: number[] = [];
   /**
    * Action lists of two or more texts (or NotAction) by hash, open addressing: what a lookup
@@ -91,7 +105,7 @@ export class ClauseTable {
    * a lookup compares integers, never reads a candidate object.
    */
   private readonly statementIndex: IdIndex;
-  private readonly statements: NormalizedStatement[] = [];
+  private readonly statements: NormalizedStatement[] = objectList();
   private statementRecords: Int32Array;
 
   /**

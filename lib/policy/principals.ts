@@ -16,6 +16,7 @@ import {
   wildcardMatch,
   ClauseTable,
   IdIndex,
+  objectList,
   sampledHash,
   type NormalizedStatement,
 } from './document';
@@ -101,14 +102,21 @@ class ResolutionMemo {
   public setCount = 0;
   /** How many shared action arrays the resolution's statements have (`NormalizedStatement.actionsId` < it). */
   public actionsCount = 0;
+  /*
+   * The four row lists below start with an `undefined` entry for every slot any earlier resolution
+   * used (`slotsSeen`), in the generic elements kind: a fresh `[]` had another map than the
+   * previous resolution's filled list, and optimised readers (decideOnAllManyInto through
+   * `typeFlagRow`, decideManyShared) deoptimised on each new resolution ("wrong map",
+   * --trace-deopt on bench/evaluate runs 2–3, realistic).
+   */
   /** Per `maskKeyOf` key: `statementActionMask`'s answers by action-array id. */
-  public readonly maskRows: (Int32Array | undefined)[] = [];
+  public readonly maskRows: (Int32Array | undefined)[] = slotRow(slotsSeen.mask);
   /** Per memo slot (`slotOf`), per local list id. */
-  public readonly listRows: ((Uint8Array | null | undefined)[] | undefined)[] = [];
+  public readonly listRows: ((Uint8Array | null | undefined)[] | undefined)[] = slotRow(slotsSeen.list);
   /** Per `listTypeFlagsMany` key slot (lib/policy/evaluate.ts), per local list id. */
-  public readonly typeRows: (TypeFlagRow | undefined)[] = [];
+  public readonly typeRows: (TypeFlagRow | undefined)[] = slotRow(slotsSeen.type);
   /** Per memo slot, per set index. */
-  public readonly setRows: ((readonly Decision[] | undefined)[] | undefined)[] = [];
+  public readonly setRows: ((readonly Decision[] | undefined)[] | undefined)[] = slotRow(slotsSeen.set);
   /**
    * The sorted distinct list ids of every set, then the same in the set's list order, one set
    * after the other (`ResolvedSet.idsAt`): one array for the resolution instead of two small ones per set (each a survivor the
@@ -126,6 +134,16 @@ class ResolutionMemo {
   public constructor(principals: number) {
     this.setIds = new Int32Array(Math.max(4096, 8 * principals));
   }
+}
+
+/** How many slots each kind of memo row list has needed so far (process-wide: slots are process-wide small integers). */
+const slotsSeen = { mask: 0, list: 0, type: 0, set: 0 };
+
+/** A row list of `n` `undefined` entries in the generic elements kind (see `ResolutionMemo.maskRows`). */
+function slotRow<T>(n: number): (T | undefined)[] {
+  const row = objectList<T | undefined>();
+  for (let i = 0; i < n; i++) row.push(undefined);
+  return row;
 }
 
 /** A copy of `a` with room for at least `n` entries (doubling). */
@@ -150,11 +168,32 @@ function maskRowOf(memo: ResolutionMemo, listKey: string): Int32Array {
     k = maskKeys.size;
     maskKeys.set(listKey, k);
   }
-  return (memo.maskRows[k] ??= new Int32Array(memo.actionsCount));
+  return memo.maskRows[k] ?? newMaskRow(memo, k);
 }
 
-const listRowOf = (memo: ResolutionMemo, slot: number): (Uint8Array | null | undefined)[] => (memo.listRows[slot] ??= emptyRow(memo.listCount));
-const setRowOf = (memo: ResolutionMemo, slot: number): (readonly Decision[] | undefined)[] => (memo.setRows[slot] ??= emptyRow(memo.setCount));
+// The rows are made on a slot's first use in a resolution, out of line (cold: a few per rule).
+function newMaskRow(memo: ResolutionMemo, k: number): Int32Array {
+  if (k >= slotsSeen.mask) slotsSeen.mask = k + 1;
+  return (memo.maskRows[k] = new Int32Array(memo.actionsCount));
+}
+
+function newListRow(memo: ResolutionMemo, slot: number): (Uint8Array | null | undefined)[] {
+  if (slot >= slotsSeen.list) slotsSeen.list = slot + 1;
+  return (memo.listRows[slot] = emptyRow(memo.listCount));
+}
+
+function newSetRow(memo: ResolutionMemo, slot: number): (readonly Decision[] | undefined)[] {
+  if (slot >= slotsSeen.set) slotsSeen.set = slot + 1;
+  return (memo.setRows[slot] = emptyRow(memo.setCount));
+}
+
+function newTypeRow(memo: ResolutionMemo, slot: number): TypeFlagRow {
+  if (slot >= slotsSeen.type) slotsSeen.type = slot + 1;
+  return (memo.typeRows[slot] = emptyRow(memo.listCount));
+}
+
+const listRowOf = (memo: ResolutionMemo, slot: number): (Uint8Array | null | undefined)[] => memo.listRows[slot] ?? newListRow(memo, slot);
+const setRowOf = (memo: ResolutionMemo, slot: number): (readonly Decision[] | undefined)[] => memo.setRows[slot] ?? newSetRow(memo, slot);
 
 /** A policy set made by `resolvePrincipals`: its lists' local ids and its index, for the resolution's memo rows. */
 class ResolvedSet implements PolicySet, ListRows {
@@ -199,7 +238,7 @@ class ResolvedSet implements PolicySet, ListRows {
   }
 
   public typeFlagRow(slot: number): TypeFlagRow {
-    return (this.memo.typeRows[slot] ??= emptyRow(this.memo.listCount));
+    return this.memo.typeRows[slot] ?? newTypeRow(this.memo, slot);
   }
 }
 
@@ -270,9 +309,9 @@ class UnresolvedArn {
  * or the buffers `resolve` reuses for every principal. Entries past the counts are stale.
  */
 class Appended {
-  public readonly policies: AppliedPolicy[] = [];
+  public readonly policies: AppliedPolicy[] = objectList();
   public readonly lids: number[] = [];
-  public readonly unresolved: string[] = [];
+  public readonly unresolved: string[] = objectList();
   public count = 0;
   public unresolvedCount = 0;
 
@@ -392,19 +431,8 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
   const policies = details.Policies;
   const policyIndex = new IdIndex(policies.length);
   const arns = new Array<string>(policies.length);
-  // Last to first, skipping an ARN already indexed: equal ARNs find the last position.
-  for (let i = policies.length - 1; i >= 0; i--) {
-    const arn = policies[i]!.Arn;
-    arns[i] = arn;
-    const h = sampledHash(arn);
-    policyIndex.first(h);
-    let id = policyIndex.next();
-    while (id >= 0 && arns[id] !== arn) id = policyIndex.next();
-    if (id < 0) policyIndex.insert(policyIndex.free, h, i);
-  }
-  const groups = new Map<string, GroupDetail | GroupEntry>();
-  const groupList = details.GroupDetailList;
-  for (let i = 0; i < groupList.length; i++) groups.set(groupList[i]!.GroupName, groupList[i]!);
+  indexArns(policies, policyIndex, arns);
+  const groups = groupsByName(details.GroupDetailList);
   const principals = details.UserDetailList.length + details.RoleDetailList.length;
   return {
     policies,
@@ -415,18 +443,18 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     groups,
     inlineIndex: new IdIndex(),
     lowered: new ClauseTable(policies.length),
-    entries: [],
+    entries: objectList(),
     // At most one set and one signature per principal.
     setIndex: new IdIndex(principals),
-    setList: [],
+    setList: objectList(),
     idScratch: [],
-    listScratch: [],
+    listScratch: objectList(),
     lidScratch: [],
     memo: new ResolutionMemo(principals),
     codes: 0,
     nameVariants: new Map(),
     signatureIndex: new IdIndex(principals),
-    resolutions: [],
+    resolutions: objectList(),
     signatures: new Int32Array(Math.max(4096, 4 * principals)),
     signaturesTop: 0,
     // Scratch arrays allocated at a size no principal of the mixes exceeds: resolutionOf's
@@ -438,6 +466,34 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     groupScratch: new Array<GroupEntry | undefined>(SCRATCH_SIZE).fill(undefined) as GroupEntry[],
     boundaryScratch: undefined,
   };
+}
+
+/*
+ * The loops over the snapshot's lists are functions of their own (`indexArns`, `groupsByName`,
+ * `resolveUsers`, `resolveRoles`): a function called once per resolution runs its loop as
+ * on-stack-replaced code, and code after the loop with no type feedback then deoptimised that
+ * code on every resolution ("Insufficient type feedback", --trace-deopt on bench/evaluate runs
+ * 2–4, realistic, in buildIndexes and resolvePrincipals). A function that is only its loop has
+ * nothing after it.
+ */
+
+/** Positions of the policies by ARN, last to first, skipping an ARN already indexed: equal ARNs find the last position. */
+function indexArns(policies: AuthorizationDetails['Policies'], policyIndex: IdIndex, arns: string[]): void {
+  for (let i = policies.length - 1; i >= 0; i--) {
+    const arn = policies[i]!.Arn;
+    arns[i] = arn;
+    const h = sampledHash(arn);
+    policyIndex.first(h);
+    let id = policyIndex.next();
+    while (id >= 0 && arns[id] !== arn) id = policyIndex.next();
+    if (id < 0) policyIndex.insert(policyIndex.free, h, i);
+  }
+}
+
+function groupsByName(groupList: readonly GroupDetail[]): Map<string, GroupDetail | GroupEntry> {
+  const groups = new Map<string, GroupDetail | GroupEntry>();
+  for (let i = 0; i < groupList.length; i++) groups.set(groupList[i]!.GroupName, groupList[i]!);
+  return groups;
 }
 
 /** The entry of a managed policy ARN, normalising its document on first use. */
@@ -804,21 +860,32 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
   const idx = buildIndexes(details);
   const users = details.UserDetailList;
   const roles = details.RoleDetailList;
-  const principals = new Array<Principal>(users.length + roles.length);
+  // Filled with `undefined` first: the list then has the generic elements kind before the loops
+  // store principals (a first store changing its map deoptimised resolveUsers' loop code on each
+  // new resolution, "wrong map").
+  const principals = new Array<Principal>(users.length + roles.length).fill(undefined as unknown as Principal);
+  resolveUsers(idx, users, principals);
+  resolveRoles(idx, roles, principals, users.length);
+  idx.memo.listCount = idx.entries.length;
+  idx.memo.setCount = idx.setList.length;
+  idx.memo.actionsCount = idx.lowered.actionsCount;
+  return principals;
+}
+
+function resolveUsers(idx: Indexes, users: AuthorizationDetails['UserDetailList'], principals: Principal[]): void {
   for (let i = 0; i < users.length; i++) {
     const u = users[i]!;
     const r = resolutionOf(idx, u.Arn, u.UserPolicyList, u.AttachedManagedPolicies, u.GroupList, u.PermissionsBoundary?.PermissionsBoundaryArn);
     principals[i] = new ResolvedPrincipal('user', u.UserName, u.Arn, r, u.Tags);
   }
+}
+
+function resolveRoles(idx: Indexes, roles: AuthorizationDetails['RoleDetailList'], principals: Principal[], at: number): void {
   for (let i = 0; i < roles.length; i++) {
     const role = roles[i]!;
     const r = resolutionOf(idx, role.Arn, role.RolePolicyList, role.AttachedManagedPolicies, NO_GROUPS, role.PermissionsBoundary?.PermissionsBoundaryArn);
-    principals[users.length + i] = new ResolvedPrincipal('role', role.RoleName, role.Arn, r, role.Tags);
+    principals[at + i] = new ResolvedPrincipal('role', role.RoleName, role.Arn, r, role.Tags);
   }
-  idx.memo.listCount = idx.entries.length;
-  idx.memo.setCount = idx.setList.length;
-  idx.memo.actionsCount = idx.lowered.actionsCount;
-  return principals;
 }
 
 /** The boundary's entry (`known`: already looked up), or undefined without one or when unresolved (then listed in `out`). */
