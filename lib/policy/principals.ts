@@ -20,7 +20,7 @@ import {
   sampledHash,
   type NormalizedStatement,
 } from './document';
-import { jsonHash, sameJson } from './json-equal';
+import { JsonTexts } from './json-equal';
 import { ADMINISTRATOR_ACCESS_ARN, adminFactsOf, namedInAdminAssessment } from './admin-facts';
 import { decideOnAll, decideOnAllManyInto, listAllowsAnyOnAllMany, type ListRows, type TypeFlagRow, loweredActions, type Decision } from './evaluate';
 
@@ -263,11 +263,6 @@ interface ListEntry {
   namedByAdmin: boolean;
 }
 
-/** A distinct inline document of one resolution (see `inlineEntry`). */
-interface InlineEntry extends ListEntry {
-  doc: PolicyDocument;
-}
-
 /**
  * A managed policy of one resolution whose document the snapshot holds: its list, its signature
  * code (see `resolutionOf`) and the applied-policy object of its direct attachments.
@@ -349,8 +344,10 @@ interface Indexes {
   absent: Map<string, UnresolvedArn>;
   /** Groups by name: the snapshot's group until first used, then its entry. */
   groups: Map<string, GroupDetail | GroupEntry>;
-  /** Inline entries (ids: their local ids) by `jsonHash`: inline policies with the same JSON text share one statement list. */
-  inlineIndex: IdIndex;
+  /** Ids of the inline documents' JSON texts: inline policies with the same JSON text share one statement list. */
+  inlineTexts: JsonTexts;
+  /** The list entry of each inline text id (dense: a new text gets the next id). */
+  inlineByText: ListEntry[];
   /** Lower-cased action texts shared by every statement of the resolution. */
   lowered: ClauseTable;
   /** Every list entry, by local id. */
@@ -414,10 +411,10 @@ interface Resolution {
 const NO_UNRESOLVED: string[] = [];
 
 /** A new inline list entry with the next local id. */
-function newInlineEntry(idx: Indexes, doc: PolicyDocument, statements: NormalizedStatement[]): InlineEntry {
+function newInlineEntry(idx: Indexes, statements: NormalizedStatement[]): ListEntry {
   const adminFacts = adminFactsOf(statements);
   // An inline policy's id contains `#`: never the AdministratorAccess ARN, so its facts decide.
-  const e: InlineEntry = { statements, lid: idx.entries.length, adminFacts, namedByAdmin: namedInAdminAssessment('#', adminFacts), doc };
+  const e: ListEntry = { statements, lid: idx.entries.length, adminFacts, namedByAdmin: namedInAdminAssessment('#', adminFacts) };
   idx.entries.push(e);
   return e;
 }
@@ -441,7 +438,8 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     managedAt: new Array<ManagedEntry | undefined>(policies.length).fill(undefined),
     absent: new Map(),
     groups,
-    inlineIndex: new IdIndex(),
+    inlineTexts: new JsonTexts(),
+    inlineByText: objectList(),
     lowered: new ClauseTable(policies.length),
     entries: objectList(),
     // At most one set and one signature per principal.
@@ -523,20 +521,16 @@ function managedEntry(idx: Indexes, arn: string): ManagedEntry | UnresolvedArn {
 
 /**
  * The list of an inline document, shared by every inline document with the same JSON text
- * (stacks stamped from one template repeat them). Compared by `jsonHash` / `sameJson`, which
- * give what comparing `JSON.stringify` texts gives without building the texts.
+ * (stacks stamped from one template repeat them). Told apart by `JsonTexts` ids, which are equal
+ * exactly when the `JSON.stringify` texts are, without building the texts. It replaced
+ * `jsonHash` + `sameJson` (every character of every string read in JavaScript, and both
+ * documents walked again on a hash match; test/unit/policy/json-equal.test.ts compares the two).
  */
 function inlineEntry(idx: Indexes, doc: PolicyDocument): ListEntry {
-  const hash = jsonHash(doc) | 0;
-  const index = idx.inlineIndex;
-  index.first(hash);
-  for (let lid = index.next(); lid >= 0; lid = index.next()) {
-    const candidate = idx.entries[lid] as InlineEntry;
-    if (sameJson(candidate.doc, doc)) return candidate;
-  }
-  const at = index.free;
-  const entry = newInlineEntry(idx, doc, statementsOf(doc, idx.lowered));
-  index.insert(at, hash, entry.lid);
+  const text = idx.inlineTexts.idOf(doc);
+  if (text < idx.inlineByText.length) return idx.inlineByText[text]!;
+  const entry = newInlineEntry(idx, statementsOf(doc, idx.lowered));
+  idx.inlineByText.push(entry);
   return entry;
 }
 

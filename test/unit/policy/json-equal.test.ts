@@ -1,11 +1,12 @@
 /**
  * lib/policy/json-equal.ts: `sameJson` must answer exactly what comparing `JSON.stringify`
- * texts answers (principal resolution shares inline statement lists by it), and `jsonHash`
- * must agree with it (equal texts, equal hashes).
+ * texts answers, and `jsonHash` must agree with it (equal texts, equal hashes). `JsonTexts`
+ * (principal resolution shares inline statement lists by it) must give equal ids exactly to
+ * values with equal texts, in one table across many values.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonHash, sameJson } from '../../../lib/policy/json-equal';
+import { JsonTexts, jsonHash, sameJson } from '../../../lib/policy/json-equal';
 
 const text = (v: unknown): string | undefined => JSON.stringify(v);
 
@@ -70,5 +71,57 @@ describe('sameJson / jsonHash', () => {
     expect(sameJson(doc('*'), doc('*'))).toBe(true);
     expect(jsonHash(doc('*'))).toBe(jsonHash(doc('*')));
     expect(sameJson(doc('*'), doc('arn:aws:s3:::b/*'))).toBe(false);
+  });
+});
+
+describe('JsonTexts', () => {
+  it('gives equal ids exactly to equal JSON texts, in one table across many values (and agrees with sameJson)', () => {
+    // One table for every run: an id must keep meaning one text however many values came before.
+    const table = new JsonTexts();
+    const idByText = new Map<string | undefined, number>();
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: 5 }), value, (a, change, other) => {
+        for (const v of [a, near(a, change), other]) {
+          const id = table.idOf(v);
+          const t = text(v);
+          const known = idByText.get(t);
+          if (known === undefined) {
+            // A new text gets the next id.
+            expect(id).toBe(idByText.size);
+            idByText.set(t, id);
+          } else expect(id).toBe(known);
+        }
+        expect(table.idOf(a) === table.idOf(other)).toBe(sameJson(a, other));
+        expect(table.size).toBe(idByText.size);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reads structure, keys, numbers and what serialises to nothing as the text does', () => {
+    const t = new JsonTexts();
+    const same = (a: unknown, b: unknown) => t.idOf(a) === t.idOf(b);
+    // Where an object ends is part of the text.
+    expect(same({ a: { b: 1 }, c: 2 }, { a: { b: 1, c: 2 } })).toBe(false);
+    expect(same([[1], 2], [[1, 2]])).toBe(false);
+    expect(same({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
+    expect(same({ a: 'b' }, { b: 'a' })).toBe(false);
+    expect(same({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(same([undefined, () => 1], [null, null])).toBe(true);
+    expect(same({ n: 0 }, { n: -0 })).toBe(true);
+    expect(same({ n: NaN }, { n: null })).toBe(true);
+    expect(same(1, '1')).toBe(false);
+    expect(same({ d: new Date(0) }, { d: '1970-01-01T00:00:00.000Z' })).toBe(true);
+    expect(same({ s: new String('x') }, { s: 'x' })).toBe(true);
+    expect(() => t.idOf({ a: 1n })).toThrow(TypeError);
+  });
+
+  it('tells inline policy documents apart as their texts do, also past its first buffer sizes', () => {
+    const t = new JsonTexts();
+    const doc = (i: number) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: Array.from({ length: 1 + (i % 40) }, (_, k) => `s3:Get${k}`), Resource: `arn:aws:s3:::b-${i}/*` }] });
+    const ids = Array.from({ length: 3000 }, (_, i) => t.idOf(doc(i)));
+    expect(ids).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    for (let i = 0; i < 3000; i += 7) expect(t.idOf(doc(i))).toBe(i);
+    expect(t.size).toBe(3000);
   });
 });
