@@ -453,7 +453,13 @@ export class BreadthCalculator {
   private readonly askedSlots = new WeakMap<NormalizedStatement, number>();
   /** Action sets of the statements: slot s is [stmtRange[2s], stmtRange[2s + 1]) of `stmtArena`. */
   private readonly stmtArena = new SparseArena();
-  private stmtRange = new Int32Array(2048);
+  /**
+   * Small at first, like `allowsStarOf`: this and the per-slot / per-list tables below first grow
+   * in the interpreter. From 2048 / 1024 / 8192 they first grew mid-analysis, after newStatementSlot
+   * and listSlot were compiled (listSlot inlines newStatementSlot): each first growth deoptimised
+   * listSlot ("insufficient type feedback", 3 deopts, 4 compiles in a cold realistic analysis).
+   */
+  private stmtRange = new Int32Array(32);
   /**
    * Large action sets by their pattern list (`N` + NotAction patterns, `A` + Action patterns of
    * a set of at least BASE_WORDS words): one range, one base, shared by every such statement.
@@ -474,7 +480,14 @@ export class BreadthCalculator {
    * Per statement slot: 1 when its `actions` names every action (`namesEveryAction`), set with its
    * range, + 2 × (index + 1) of the resolution row it was folded with (0: none; `shapeId` reads it).
    */
-  private slotInfo = new Int32Array(2048);
+  private slotInfo = new Int32Array(16);
+  /**
+   * Per statement slot: 1 for an Allow, 0 for a Deny. `signature` reads it for every covering
+   * statement, so its boundary test is arithmetic: a `statements[slot].effect` read under
+   * `k >= hardBoundaryFrom` was first reached after hardWord was compiled (signature inlined), on
+   * the first hard word of a set with a boundary, and deoptimised it ("insufficient type feedback").
+   */
+  private slotAllow = new Int32Array(16);
   /** The rows of `slotRows`, by `SlotRow.index`. */
   private readonly rows: SlotRow[] = objectList();
   /**
@@ -505,10 +518,10 @@ export class BreadthCalculator {
   private readonly slotRows = new WeakMap<object, SlotRow>();
   private listCount = 0;
   private readonly listArena = new SparseArena();
-  private listRanges = new Int32Array(LIST_STRIDE * 1024);
+  private listRanges = new Int32Array(LIST_STRIDE * 16);
   /** Statement slots of each list: list l's are listStatements[listStmtStart[l] .. listStmtStart[l + 1]). */
-  private listStatements = new Int32Array(8192);
-  private listStmtStart = new Int32Array(1025);
+  private listStatements = new Int32Array(64);
+  private listStmtStart = new Int32Array(17);
   private listStmtTop = 0;
   /**
    * Small at first, like the resolution rows' arrays (`slotRowOf`): its growth then runs in the
@@ -569,6 +582,7 @@ export class BreadthCalculator {
     // Arrays replaced as they grow, stored twice (see `restored`): no deoptimisation at their first growth.
     this.stmtRange = restored(this.stmtRange);
     this.slotInfo = restored(this.slotInfo);
+    this.slotAllow = restored(this.slotAllow);
     this.coverFrom = restored(this.coverFrom);
     this.coverTo = restored(this.coverTo);
     this.listRanges = restored(this.listRanges);
@@ -597,6 +611,8 @@ export class BreadthCalculator {
     // analysis made these calls (a few each) a visible part of listSlot's time.
     if (this.stmtRange.length < 2 * slot + 2) this.stmtRange = growInt32(this.stmtRange, 2 * slot + 2);
     if (this.slotInfo.length < slot + 1) this.slotInfo = growInt32(this.slotInfo, slot + 1);
+    if (this.slotAllow.length < slot + 1) this.slotAllow = growInt32(this.slotAllow, slot + 1);
+    this.slotAllow[slot] = s.effect === 'Allow' ? 1 : 0;
     const row = this.clauseRow;
     const rowBits = row === undefined ? 0 : 2 * (row.index + 1);
     const id = row === undefined ? -1 : ((s as WithClauseIds).actionsId ?? -1);
@@ -1312,13 +1328,15 @@ export class BreadthCalculator {
     const vs = this.wordValues;
     const buf = this.sigCodes;
     const covers = this.wordCovers;
+    const allow = this.slotAllow;
+    const boundaryFrom = this.hardBoundaryFrom;
     let n = 0;
     for (let c = 0; c < this.wordCoverCount; c++) {
       const k = covers[c]!;
       if (!(vs[k]! & low)) continue;
       const slot = slots[k]!;
       // Shape × 2, + 1 for a boundary Allow (identity and boundary Denies play the same role).
-      const code = this.shapeId(slot) * 2 + (k >= this.hardBoundaryFrom && this.statements[slot]!.effect === 'Allow' ? 1 : 0);
+      const code = this.shapeId(slot) * 2 + ((k >= boundaryFrom ? 1 : 0) & allow[slot]!);
       // Insertion into the sorted prefix, dropping duplicates (a class has a few statements).
       let j = n;
       while (j > 0 && buf[j - 1]! > code) j -= 1;
