@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IntTupleMap, sortDistinct, sortPrefix } from '../../../lib/breadth/bitset';
+import { IntTupleMap, SparseArena, sortDistinct, sortPrefix } from '../../../lib/breadth/bitset';
 
 describe('IntTupleMap', () => {
   it('answers like a Map keyed by the tuple text, across growth and clear', () => {
@@ -79,6 +79,41 @@ describe('sortDistinct', () => {
         expect([...a]).toEqual([...values].sort((x, y) => x - y));
         expect(bits.every((x) => x === 0)).toBe(true);
       }),
+    );
+  });
+});
+
+describe('SparseArena.word', () => {
+  it('answers like a scan of the set, for words below, inside, between and above its words (sets back to back, some empty)', () => {
+    // Sets of distinct ascending words with non-zero values, stored one after another as the
+    // calculator stores them; `word` (bound check, then binary search) against a linear scan.
+    const arbSet = fc.uniqueArray(fc.integer({ min: 0, max: 80 }), { maxLength: 12 }).map((ws) => ws.sort((x, y) => x - y));
+    fc.assert(
+      fc.property(fc.array(arbSet, { minLength: 1, maxLength: 8 }), (sets) => {
+        const arena = new SparseArena();
+        const ranges: [number, number][] = [];
+        for (const ws of sets) {
+          arena.reserve(ws.length);
+          const start = arena.top;
+          ws.forEach((w, k) => {
+            arena.words[start + k] = w;
+            arena.values[start + k] = ((w * 2654435761) >>> 0) | 1;
+          });
+          arena.top = start + ws.length;
+          ranges.push([start, arena.top]);
+        }
+        const wrong: string[] = [];
+        ranges.forEach(([start, end]) => {
+          for (let w = 0; w <= 82; w++) {
+            let expected = 0;
+            for (let k = start; k < end; k++) if (arena.words[k] === w) expected = arena.values[k]!;
+            const value = arena.word(start, end, w);
+            if (value !== expected) wrong.push(`word ${w} of [${start}, ${end}): ${value}, expected ${expected}`);
+          }
+        });
+        expect(wrong).toEqual([]);
+      }),
+      { numRuns: 300 },
     );
   });
 });
