@@ -440,6 +440,30 @@ function newResult(size: number, touched: Int32Array | undefined): EffectivePerm
   };
 }
 
+/**
+ * `overResult.base` before the calculator's first set over a base: a base no set has (the same
+ * fields, in the same order, as `settleBases` results). With `undefined` there, `r.base === based`
+ * in computeOverBase met `undefined` only on each new calculator's first set over a base: compiled
+ * in one analysis for objects on both sides, it deoptimised in the next ("not a JavaScript
+ * object", bench/evaluate's first measured run, realistic) and was compiled again.
+ */
+/**
+ * `slotRow` before the calculator's first resolution: a row no resolution owns (a row's fields in
+ * a row's order). With `undefined` there, `row?.owner === owner` in slotRowOf (inlined in
+ * computeSet) met `undefined` only on each new calculator's first set: it deoptimised computeSet
+ * in bench/evaluate's second measured run ("not a JavaScript object").
+ */
+const NO_ROW: SlotRow = { owner: {}, slots: new Int32Array(0), actions: new Int32Array(0), coverage: new Int32Array(0), shapes: new Int32Array(0), index: -1 };
+
+const NO_BASE: BaseResult = {
+  granted: new Uint32Array(0),
+  conditional: new Uint32Array(0),
+  grantedOnAll: new Uint32Array(0),
+  conditionalOnAll: new Uint32Array(0),
+  nonZero: new Int32Array(0),
+  count: 0,
+};
+
 export class BreadthCalculator {
   private readonly words: number;
   /**
@@ -514,7 +538,7 @@ export class BreadthCalculator {
    * pessimistic mix). Rows of other resolutions are found by their owner; `rows` keeps them all (the
    * statements folded with a row name it by index, and the calculator keeps its statements anyway).
    */
-  private slotRow: SlotRow | undefined;
+  private slotRow: SlotRow = NO_ROW;
   private readonly slotRows = new WeakMap<object, SlotRow>();
   private listCount = 0;
   private readonly listArena = new SparseArena();
@@ -579,6 +603,7 @@ export class BreadthCalculator {
     this.overTouched = new Int32Array(this.words);
     this.overSettled = new Int32Array(this.words);
     this.overResult = newResult(n, this.overTouched);
+    this.overResult.base = NO_BASE;
     // Arrays replaced as they grow, stored twice (see `restored`): no deoptimisation at their first growth.
     this.stmtRange = restored(this.stmtRange);
     this.slotInfo = restored(this.slotInfo);
@@ -1872,8 +1897,8 @@ export class BreadthCalculator {
 
   /** The slot row of the resolution owning `owner` (the last one's, usually). */
   private slotRowOf(owner: object): SlotRow {
-    let row = this.slotRow;
-    if (row?.owner === owner) return row;
+    let row: SlotRow | undefined = this.slotRow;
+    if (row.owner === owner) return row;
     row = this.slotRows.get(owner);
     if (!row) {
       // Small: they grow in the first sets, while computeSet and foldStatements still run in the
