@@ -711,11 +711,10 @@ interface ClauseRows {
   coverMasks: (Int32Array | undefined)[];
   /**
    * Per key slot, by local list id: `listTypeFlagsMany`'s answers (`typeRowOf`). Kept here, in an
-   * array with holey object elements from birth, not in the resolution's own `typeRows` (a `[]`
-   * made per resolution, small-integer elements until its first row): the optimised
-   * decideOnAllManyInto met that array with its new map at the first set of each evaluation and
-   * deoptimised ("wrong map" in runs 1 and 2 of bench/evaluate.ts realistic, --trace-deopt-verbose
-   * at principals.ts ResolvedSet.typeFlagRow; recompiled each time).
+   * array with holey object elements from birth: a `[]` made per resolution (small-integer
+   * elements until its first row), where these rows lived before e932718, met the optimised
+   * decideOnAllManyInto with a new map at the first set of each evaluation and deoptimised it
+   * ("wrong map" in runs 1 and 2 of bench/evaluate.ts realistic, --trace-deopt-verbose).
    */
   typeRows: (TypeFlagRow | undefined)[];
 }
@@ -923,8 +922,6 @@ export type TypeFlagRow = (FlagRow | null | undefined)[];
  * per list.
  */
 export interface ListRows {
-  /** The row of `listTypeFlagsMany` answers for a key slot. */
-  typeFlagRow(slot: number): TypeFlagRow;
   /** Local id of the set's `l`-th list. */
   listIdAt(l: number): number;
   /** Local id of the boundary's list, -1 without one. */

@@ -22,7 +22,7 @@ import {
 } from './document';
 import { JsonTexts } from './json-equal';
 import { ADMINISTRATOR_ACCESS_ARN, adminFactsOf, namedInAdminAssessment } from './admin-facts';
-import { decideOnAll, decideOnAllManyInto, listAllowsAnyOnAllMany, type ListRows, type TypeFlagRow, loweredActions, type Decision } from './evaluate';
+import { decideOnAll, decideOnAllManyInto, listAllowsAnyOnAllMany, type ListRows, loweredActions, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
 
@@ -103,18 +103,16 @@ class ResolutionMemo {
   /** How many shared action arrays the resolution's statements have (`NormalizedStatement.actionsId` < it). */
   public actionsCount = 0;
   /*
-   * The four row lists below start with an `undefined` entry for every slot any earlier resolution
+   * The three row lists below start with an `undefined` entry for every slot any earlier resolution
    * used (`slotsSeen`), in the generic elements kind: a fresh `[]` had another map than the
-   * previous resolution's filled list, and optimised readers (decideOnAllManyInto through
-   * `typeFlagRow`, decideManyShared) deoptimised on each new resolution ("wrong map",
+   * previous resolution's filled list, and optimised readers (decideManyShared) deoptimised on
+   * each new resolution ("wrong map",
    * --trace-deopt on bench/evaluate runs 2–3, realistic).
    */
   /** Per `maskKeyOf` key: `statementActionMask`'s answers by action-array id. */
   public readonly maskRows: (Int32Array | undefined)[] = slotRow(slotsSeen.mask);
   /** Per memo slot (`slotOf`), per local list id. */
   public readonly listRows: ((Uint8Array | null | undefined)[] | undefined)[] = slotRow(slotsSeen.list);
-  /** Per `listTypeFlagsMany` key slot (lib/policy/evaluate.ts), per local list id. */
-  public readonly typeRows: (TypeFlagRow | undefined)[] = slotRow(slotsSeen.type);
   /** Per memo slot, per set index. */
   public readonly setRows: ((readonly Decision[] | undefined)[] | undefined)[] = slotRow(slotsSeen.set);
   /**
@@ -137,7 +135,7 @@ class ResolutionMemo {
 }
 
 /** How many slots each kind of memo row list has needed so far (process-wide: slots are process-wide small integers). */
-const slotsSeen = { mask: 0, list: 0, type: 0, set: 0 };
+const slotsSeen = { mask: 0, list: 0, set: 0 };
 
 /** A row list of `n` `undefined` entries in the generic elements kind (see `ResolutionMemo.maskRows`). */
 function slotRow<T>(n: number): (T | undefined)[] {
@@ -187,11 +185,6 @@ function newSetRow(memo: ResolutionMemo, slot: number): (readonly Decision[] | u
   return (memo.setRows[slot] = emptyRow(memo.setCount));
 }
 
-function newTypeRow(memo: ResolutionMemo, slot: number): TypeFlagRow {
-  if (slot >= slotsSeen.type) slotsSeen.type = slot + 1;
-  return (memo.typeRows[slot] = emptyRow(memo.listCount));
-}
-
 const listRowOf = (memo: ResolutionMemo, slot: number): (Uint8Array | null | undefined)[] => memo.listRows[slot] ?? newListRow(memo, slot);
 const setRowOf = (memo: ResolutionMemo, slot: number): (readonly Decision[] | undefined)[] => memo.setRows[slot] ?? newSetRow(memo, slot);
 
@@ -237,9 +230,6 @@ class ResolvedSet implements PolicySet, ListRows {
     return `${key}|${this.boundaryId < 0 ? '' : this.boundaryId}`;
   }
 
-  public typeFlagRow(slot: number): TypeFlagRow {
-    return this.memo.typeRows[slot] ?? newTypeRow(this.memo, slot);
-  }
 }
 
 /**
