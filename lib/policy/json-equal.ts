@@ -1,18 +1,15 @@
 /**
- * "Same JSON text" without building the text: `sameJson(a, b)` is `JSON.stringify(a) ===
- * JSON.stringify(b)` and `jsonHash` agrees with it (equal texts, equal hashes), for values
- * `JSON.stringify` accepts. Principal resolution shares one statement list per distinct inline
- * document: stringifying thousands of inline documents to use the text as a Map key allocated
- * megabytes of strings, kept alive (and copied by the young-generation collector) until the
- * resolution ended.
+ * "Same JSON text" without building the text: `JsonTexts` numbers values by their
+ * `JSON.stringify` text (equal texts, equal ids), reading each value once. Principal resolution
+ * shares one statement list per distinct inline document, and access.cross-account-trust reads
+ * each distinct trust policy once: stringifying thousands of documents to use the text as a Map
+ * key allocated megabytes of strings, kept alive (and copied by the young-generation collector)
+ * until the evaluation ended.
  *
  * Follows SerializeJSONProperty (ECMA-262 25.5.2.2) without replacer or indentation: `toJSON`
  * is called with the property key, boxed primitives are unwrapped, non-finite numbers are
  * `null`, `undefined` / functions / symbols are left out of objects and are `null` in arrays,
  * object keys are compared in `Object.keys` order. A BigInt throws as `JSON.stringify` does.
- *
- * `JsonTexts` numbers values by their JSON text the same way (equal texts, equal ids), reading
- * each value once.
  */
 import { IdIndex } from './document';
 
@@ -69,130 +66,11 @@ function kindOf(v: unknown): Kind {
   }
 }
 
-const mix = (h: number, x: number): number => Math.imul(h ^ x, 0x01000193);
-
-function hashString(h: number, s: string): number {
-  h = mix(h, s.length);
-  for (let i = 0; i < s.length; i++) h = mix(h, s.charCodeAt(i));
-  return h;
-}
-
 /** The kind written for `v` as an array element: what serialises to nothing is written `null` there. */
 const elementKind = (v: unknown): Kind => {
   const kind = kindOf(v);
   return kind === Kind.Absent ? Kind.Null : kind;
 };
-
-function hashValue(h: number, raw: unknown, key: string | number, inArray: boolean): number {
-  const v = jsonValue(raw, key);
-  return hashOf(h, v, inArray ? elementKind(v) : kindOf(v));
-}
-
-/**
- * The hash of a converted value `v` of kind `kind`. An object's values are converted once: the
- * conversion that tells whether a key is written is the one hashed.
- */
-function hashOf(h: number, v: unknown, kind: Kind): number {
-  h = mix(h, kind);
-  switch (kind) {
-    case Kind.Number: {
-      const n = v as number;
-      return mix(mix(h, n | 0), ((n - (n | 0)) * 0x40000000) | 0);
-    }
-    case Kind.String:
-      return hashString(h, v as string);
-    case Kind.Array: {
-      const a = v as readonly unknown[];
-      h = mix(h, a.length);
-      for (let i = 0; i < a.length; i++) h = hashValue(h, a[i], i, true);
-      return h;
-    }
-    case Kind.Object: {
-      const o = v as Record<string, unknown>;
-      for (const k in o) {
-        if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
-        const e = jsonValue(o[k], k);
-        const ek = kindOf(e);
-        // Left out of the text when it serialises to nothing (checked on the converted value).
-        if (ek === Kind.Absent) continue;
-        h = hashOf(hashString(h, k), e, ek);
-      }
-      return mix(h, 0x7d);
-    }
-    default:
-      return h;
-  }
-}
-
-/** A 32-bit hash of `JSON.stringify(v)`'s text (equal texts, equal hashes) without building it. */
-export function jsonHash(v: unknown): number {
-  return hashValue(0x811c9dc5, v, '', false) >>> 0;
-}
-
-/** Is the own enumerable key `k` of `o` written by `JSON.stringify` (its value does not serialise to nothing)? */
-const written = (o: Record<string, unknown>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k) && kindOf(jsonValue(o[k], k)) !== Kind.Absent;
-
-/**
- * The written keys of the objects being compared, one object's after the other's (a stack: nested
- * objects push above): `sameValue` compares key orders without a key array per object and without
- * walking an object's keys once per key.
- */
-const keyStack: string[] = [];
-let keyTop = 0;
-
-function sameValue(rawA: unknown, rawB: unknown, key: string | number, inArray: boolean): boolean {
-  const a = jsonValue(rawA, key);
-  const b = jsonValue(rawB, key);
-  const kind = inArray ? elementKind(a) : kindOf(a);
-  if (kind !== (inArray ? elementKind(b) : kindOf(b))) return false;
-  switch (kind) {
-    case Kind.Number:
-    case Kind.String:
-      return a === b;
-    case Kind.Array: {
-      const x = a as readonly unknown[];
-      const y = b as readonly unknown[];
-      if (x.length !== y.length) return false;
-      for (let i = 0; i < x.length; i++) if (!sameValue(x[i], y[i], i, true)) return false;
-      return true;
-    }
-    case Kind.Object:
-      return sameObject(a as Record<string, unknown>, b as Record<string, unknown>);
-    default:
-      // Absent, null, true, false: the kind is the text.
-      return true;
-  }
-}
-
-/** Same written keys in the same order (`Object.keys` order, as `for…in` visits own keys), then same values. */
-function sameObject(x: Record<string, unknown>, y: Record<string, unknown>): boolean {
-  const base = keyTop;
-  for (const k in x) if (written(x, k)) keyStack[keyTop++] = k;
-  let i = base;
-  let same = true;
-  for (const k in y) {
-    if (!written(y, k)) continue;
-    if (i === keyTop || keyStack[i] !== k) {
-      same = false;
-      break;
-    }
-    i++;
-  }
-  if (i !== keyTop) same = false;
-  for (let j = base; j < keyTop && same; j++) {
-    const k = keyStack[j]!;
-    same = sameValue(x[k], y[k], k, false);
-  }
-  keyTop = base;
-  return same;
-}
-
-/** `JSON.stringify(a) === JSON.stringify(b)`, without building either text. */
-export function sameJson(a: unknown, b: unknown): boolean {
-  // A comparison that threw (a BigInt) may have left keys on the stack.
-  keyTop = 0;
-  return a === b || sameValue(a, b, '', false);
-}
 
 /** Ends an object's keys and values in a `JsonTexts` token list (a key's token is its id, 0 or more). */
 const OBJECT_END = -1;
@@ -204,6 +82,16 @@ function grownTokens(a: Int32Array, n: number) {
   return b;
 }
 
+/** The key's id in `ids`: its insertion index, given on first sight. */
+function denseId<K>(ids: Map<K, number>, key: K): number {
+  let id = ids.get(key);
+  if (id === undefined) {
+    id = ids.size;
+    ids.set(key, id);
+  }
+  return id;
+}
+
 /**
  * Dense ids (0, 1, 2… in first-seen order) of the JSON texts of the values given: `idOf(a) ===
  * idOf(b)` exactly when `JSON.stringify(a) === JSON.stringify(b)`, without building the texts
@@ -212,8 +100,8 @@ function grownTokens(a: Int32Array, n: number) {
  * table, an array's length and elements, an object's written keys' ids each followed by its
  * value and then `OBJECT_END`), kept in one typed array per table and looked up by a hash of
  * the tokens; strings and numbers are numbered through Maps, so no character is read in
- * JavaScript (`jsonHash` read every character of every string, and `sameJson` walked both
- * documents again on each hash match). Numbers are keyed as Map keys are (`-0` is `0`, as in
+ * JavaScript (a character-by-character hash of each text, then a second walk of both documents on
+ * each hash match, did). Numbers are keyed as Map keys are (`-0` is `0`, as in
  * the text); what is not finite is `null`, as in the text.
  */
 export class JsonTexts {
@@ -274,21 +162,11 @@ export class JsonTexts {
   }
 
   private stringId(s: string): number {
-    let id = this.strings.get(s);
-    if (id === undefined) {
-      id = this.strings.size;
-      this.strings.set(s, id);
-    }
-    return id;
+    return denseId(this.strings, s);
   }
 
   private numberId(x: number): number {
-    let id = this.numbers.get(x);
-    if (id === undefined) {
-      id = this.numbers.size;
-      this.numbers.set(x, id);
-    }
-    return id;
+    return denseId(this.numbers, x);
   }
 
   private value(raw: unknown, key: string | number, inArray: boolean): void {
@@ -296,7 +174,10 @@ export class JsonTexts {
     this.converted(v, inArray ? elementKind(v) : kindOf(v));
   }
 
-  /** The tokens of a converted value `v` of kind `kind` (see `hashOf`). */
+  /**
+   * The tokens of a converted value `v` of kind `kind`. An object's values are converted once:
+   * the conversion that tells whether a key is written is the one tokenised.
+   */
   private converted(v: unknown, kind: Kind): void {
     this.push(kind);
     switch (kind) {

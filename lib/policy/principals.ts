@@ -512,9 +512,9 @@ function managedEntry(idx: Indexes, arn: string): ManagedEntry | UnresolvedArn {
 /**
  * The list of an inline document, shared by every inline document with the same JSON text
  * (stacks stamped from one template repeat them). Told apart by `JsonTexts` ids, which are equal
- * exactly when the `JSON.stringify` texts are, without building the texts. It replaced
- * `jsonHash` + `sameJson` (every character of every string read in JavaScript, and both
- * documents walked again on a hash match; test/unit/policy/json-equal.test.ts compares the two).
+ * exactly when the `JSON.stringify` texts are, without building the texts (81d4c33: before, a
+ * character-by-character hash, then both documents walked again on a hash match;
+ * test/unit/policy/json-equal.test.ts compares the ids with the texts).
  */
 function inlineEntry(idx: Indexes, doc: PolicyDocument): ListEntry {
   const text = idx.inlineTexts.idOf(doc);

@@ -6,9 +6,9 @@
  * Trust policies are read by lib/policy/trust.ts (the one policy engine).
  */
 import { z } from 'zod';
-import { requireSection, type PolicyDocument, type RoleDetail } from '../../snapshot';
+import { requireSection, type RoleDetail } from '../../snapshot';
 import { trusteesOf, type Trustee } from '../../policy/trust';
-import { jsonHash, sameJson } from '../../policy/json-equal';
+import { JsonTexts } from '../../policy/json-equal';
 import { objectList } from '../../policy/set-memo';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
@@ -47,7 +47,6 @@ function problemOf(t: Trustee, trusted: ReadonlySet<string>, requireMfaForAccoun
 
 /** One distinct trust document's trustees and their problems (read-only once stored). */
 interface DocumentRead {
-  doc: PolicyDocument;
   trustees: Trustee[];
   problems: (string | undefined)[];
 }
@@ -68,9 +67,10 @@ class TrustScan {
   // Roles often share one trust policy (every Lambda role trusting lambda.amazonaws.com): the
   // trustees and their problems depend only on the document's contents (and this evaluation's
   // account and parameters), so each distinct document is read once. Read-only once stored.
-  // Keyed by `jsonHash` and told apart by `sameJson` (equal to comparing JSON texts) rather than by a
-  // JSON text per role: 5,000 roles' texts were megabytes of short-lived strings, hashed again by the Map.
-  private readonly byDocument = new Map<number, DocumentRead[]>();
+  // Told apart by `JsonTexts` ids (equal exactly when the JSON texts are) rather than by a JSON
+  // text per role: 5,000 roles' texts were megabytes of short-lived strings, hashed again by the Map.
+  private readonly texts = new JsonTexts();
+  private readonly reads = objectList<DocumentRead>();
 
   public constructor(
     private readonly trusted: ReadonlySet<string>,
@@ -87,21 +87,15 @@ class TrustScan {
         continue;
       }
       const doc = r.AssumeRolePolicyDocument;
-      const hash = jsonHash(doc);
-      let bucket = this.byDocument.get(hash);
-      let read: DocumentRead | undefined;
-      if (bucket) for (let b = 0; b < bucket.length && !read; b++) if (sameJson(bucket[b]!.doc, doc)) read = bucket[b];
+      let read = this.reads[this.texts.idOf(doc)];
       if (!read) {
         const trustees = trusteesOf(doc, this.account);
         // Born with object elements (not `map`'s array, whose elements kind varies with its contents).
         const problems = objectList<string | undefined>();
         for (let k = 0; k < trustees.length; k++) problems.push(problemOf(trustees[k]!, this.trusted, this.requireMfaForAccountRoot));
-        read = { doc, trustees, problems };
-        if (bucket) bucket.push(read);
-        else {
-          bucket = [read];
-          this.byDocument.set(hash, bucket);
-        }
+        read = { trustees, problems };
+        // Ids are dense in first-seen order: a new document's id is the next slot.
+        this.reads.push(read);
       }
       for (let i = 0; i < read.trustees.length; i++) {
         const t = read.trustees[i]!;

@@ -65,6 +65,31 @@ describe('access.cross-account-trust', () => {
     expect(evaluateRule(getRule('access.cross-account-trust'), snapshot({})).status).toBe('ERROR');
   });
 
+  it('many roles: each distinct document is read once, and every role is judged on its own document', () => {
+    // Roles share documents by their JSON text (a fresh object with the same text is the same document); a role whose
+    // document differs, however slightly, is judged on its own. Each role judged alone says which must be listed.
+    const docs: [string, PolicyDocument][] = [
+      ['svc', trustDoc({ Service: 'lambda.amazonaws.com' })],
+      ['open-1', trustDoc({ AWS: PARTNER })],
+      ['svc-2', trustDoc({ Service: 'lambda.amazonaws.com' })],
+      ['narrowed', trustDoc({ AWS: PARTNER }, { StringEquals: { 'sts:ExternalId': 'k3y' } })],
+      ['open-2', trustDoc({ AWS: PARTNER })],
+      ['other-partner', trustDoc({ AWS: '111100002222' })],
+      ['open-3', JSON.parse(JSON.stringify(trustDoc({ AWS: PARTNER }))) as PolicyDocument],
+    ];
+    const all = evaluateRule(getRule('access.cross-account-trust'), snapshot({ authorizationDetails: { ...authz({}), RoleDetailList: docs.map(([name, doc]) => ({ ...role(name), AssumeRolePolicyDocument: doc })) } }));
+    const alone = docs.filter(([, doc]) => judge(doc).status === 'FAIL').map(([name]) => name);
+    expect(alone).toEqual(['open-1', 'open-2', 'other-partner', 'open-3']);
+    expect(all.status).toBe('FAIL');
+    expect(all.observed).toMatchObject({
+      partnerAccounts: expect.arrayContaining([
+        { account: PARTNER, roles: ['narrowed', 'open-1', 'open-2', 'open-3'], narrowed: false, declaredTrusted: false },
+        { account: '111100002222', roles: ['other-partner'], narrowed: false, declaredTrusted: false },
+      ]),
+    });
+    expect((all.observed as { problems: { role: string }[] }).problems.map((p) => p.role.split('/').pop())).toEqual(alone);
+  });
+
   it('trusteesOf reads list principals and both account forms', () => {
     const t = trusteesOf(trustDoc({ AWS: [PARTNER, `arn:aws:iam::${ACCOUNT}:root`, `arn:aws:iam::${PARTNER}:user/bob`] }), ACCOUNT);
     expect(t.map((x) => [x.kind, x.account, x.sameAccount])).toEqual([
