@@ -11,8 +11,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Under .ci/vitest-guard.mjs (npm test) each worker writes a Node diagnostic report on SIGUSR2, so a run that
-    // stalls says where its worker stood (JavaScript stack, open handles) before it is killed.
+    // Under .ci/vitest-guard.mjs (npm test) each worker writes a Node diagnostic report on SIGUSR2: a run that
+    // stalls says which handles its worker waits on (its JavaScript stack comes through its inspector) before it is killed.
     execArgv: process.env.ART32_TEST_REPORT_ARGS ? (JSON.parse(process.env.ART32_TEST_REPORT_ARGS) as string[]) : [],
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
     reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
