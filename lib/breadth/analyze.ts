@@ -12,6 +12,7 @@ import { ComparedArns, escalationIndex, forgetHeldPaths, heldActionsOf, heldEsca
 import { orderByTotalThenKey } from './key-order';
 import {
   breadthCountsInto,
+  COUNT_OVER_BASE_AFTER,
   COUNT_ADMIN_EQUIVALENT,
   COUNT_CONDITIONAL,
   COUNT_FIELDS,
@@ -239,6 +240,8 @@ class SetRows {
   /** The matches of principals whose paths are their own (SoleNaming's before), built on first read. */
   public readonly soleMatches = new Map<AnalysedPrincipal, readonly EscalationMatch[]>();
   public count = 0;
+  /** Sets computed over a base so far (breadthCountsInto counts them over it past COUNT_OVER_BASE_AFTER). */
+  private overBase = 0;
   public constructor(
     public readonly catalogSize: number,
     public readonly usage: UsageSource,
@@ -258,7 +261,8 @@ class SetRows {
   public add(eff: EffectivePermissions, dataReadLists: DataReadLists): number {
     const row = this.count++;
     if (row >= this.holds.length) this.grow();
-    this.dataReads.push(breadthCountsInto(this.calculator.catalog, eff, dataReadLists, this.numbers, row * COUNT_FIELDS));
+    const overBase = eff.base !== undefined && ++this.overBase > COUNT_OVER_BASE_AFTER;
+    this.dataReads.push(breadthCountsInto(this.calculator.catalog, eff, dataReadLists, this.numbers, row * COUNT_FIELDS, overBase));
     this.byLevels.push(undefined);
     this.holds[row] = heldEscalationMasks(eff.granted, eff.conditional, this.index, this.heldMasks, row * this.heldStride) ? 1 : 0;
     return row;

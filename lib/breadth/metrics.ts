@@ -478,12 +478,26 @@ export const COUNT_SERVICES = 10;
 export const COUNT_ADMIN_EQUIVALENT = 11;
 
 /**
+ * Sets over a base an analysis counts word by word (countWords) before countOverBase takes over
+ * (both give the same numbers). countOverBase saves a few µs per such set (measured, steady
+ * pessimistic analysis, in-process: the first 512 such sets in 0.7-1.6 ms against 1.7-2.4 ms
+ * word by word, load 10) but is compiled only in the analyses that call it often: in a cold
+ * analysis with a few hundred of them (realistic mix: 331) its compile and its unoptimised calls
+ * cost more than it saves (measured, cold realistic analysis, /work/notes/tools/cold.mts, 9
+ * alternations at load 8-10: CPU 20-30 ms lower in 8 of 9, median of the differences -22 ms;
+ * countOverBase and baseCountsOf no longer compiled). Past this many, the savings per set win
+ * (pessimistic mix: 5,925 such sets).
+ */
+export const COUNT_OVER_BASE_AFTER = 512;
+
+/**
  * `breadthCounts` as numbers: written to `table` from `at` (COUNT_* fields); returns the
  * `dataReadOnAll` array (interned in `dataReadLists`, frozen). The numbers are breadthCounts'
- * (total = unconditional + conditional, share = total / catalog size).
+ * (total = unconditional + conditional, share = total / catalog size). `overBase`: a set computed
+ * over a base is counted over its base's counts (countOverBase), not word by word.
  */
-export function breadthCountsInto(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists: DataReadLists, table: Int32Array, at: number): readonly string[] {
-  if (eff.base !== undefined && eff.touched !== undefined) countOverBase(catalog, eff, eff.base, eff.touched, eff.touchedCount ?? 0);
+export function breadthCountsInto(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists: DataReadLists, table: Int32Array, at: number, overBase: boolean): readonly string[] {
+  if (overBase && eff.base !== undefined && eff.touched !== undefined) countOverBase(catalog, eff, eff.base, eff.touched, eff.touchedCount ?? 0);
   else countWords(catalog, eff);
   for (let f = 0; f < 5; f++) table[at + COUNT_LEVELS + f] = raw[RAW_LIST + f]!;
   table[at + COUNT_SENSITIVE] = raw[RAW_SENSITIVE]!;

@@ -5,7 +5,7 @@ import { ACCESS_LEVELS, loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator, type BaseResult, type EffectivePermissions } from '../../../lib/breadth/effective';
 import { resolvePrincipals } from '../../../lib/policy/principals';
 import { allow, deny, details, type Stmt } from './helpers';
-import { breadthCounts, distribution, type DataReadLists } from '../../../lib/breadth/metrics';
+import { breadthCounts, breadthCountsInto, COUNT_FIELDS, distribution, type DataReadLists } from '../../../lib/breadth/metrics';
 
 const catalog = loadCatalog();
 const words = wordsFor(catalog.size);
@@ -208,6 +208,45 @@ describe('breadthCounts', () => {
       { numRuns: 40 },
     );
     // The property is about the base path: most runs took it.
+    expect(over).toBeGreaterThan(40);
+  });
+
+  it('writes the same row and returns the same interned data reads for a set over a base counted over it or word by word (breadthCountsInto overBase)', () => {
+    // An analysis counts its first COUNT_OVER_BASE_AFTER sets over a base word by word, the rest over their base.
+    const shared = fc.array(
+      fc.constantFrom<Stmt>(
+        { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' },
+        { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+        { Effect: 'Allow', NotAction: ['s3:*', 'ec2:*'], NotResource: 'arn:aws:s3:::b/*' },
+        { Effect: 'Deny', NotAction: ['s3:*', 'iam:*'], Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      ),
+      { minLength: 1, maxLength: 2 },
+    );
+    const own = fc.array(
+      fc.constantFrom<Stmt>(deny('s3:GetObject'), deny('dynamodb:*'), allow('iam:PassRole'), allow('s3:GetObject'), deny('ec2:Describe*', 'arn:aws:ec2:*:*:instance/i-1'), { Effect: 'Deny', Action: ['rds:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }),
+      { minLength: 1, maxLength: 3 },
+    );
+    let over = 0;
+    fc.assert(
+      fc.property(shared, fc.array(own, { minLength: 3, maxLength: 5 }), fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), (sharedStatements, inlines, firstOverBase) => {
+        const d = details({ roles: inlines.map((inline, k) => ({ name: `r${k}`, managed: ['S'], inline: [inline] })), policies: { S: sharedStatements } });
+        const calc = new BreadthCalculator(catalog);
+        const lists: DataReadLists = new Map();
+        const a = new Int32Array(COUNT_FIELDS);
+        const b = new Int32Array(COUNT_FIELDS);
+        resolvePrincipals(d).forEach((p, i) => {
+          const eff = calc.computeSet(p.policySet);
+          if (eff.base) over += 1;
+          // Either way first (the interned array is made by the first, found by the second).
+          const first = firstOverBase[i % 5]!;
+          const x = breadthCountsInto(catalog, eff, lists, a, 0, first);
+          const y = breadthCountsInto(catalog, eff, lists, b, 0, !first);
+          expect(b).toEqual(a);
+          expect(y).toBe(x);
+        });
+      }),
+      { numRuns: 40 },
+    );
     expect(over).toBeGreaterThan(40);
   });
 
