@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
-import { newBitset, setBit, type Bitset } from './bitset';
+import { hasBit, newBitset, popcount32, setBit, type Bitset } from './bitset';
 import { glob, globMatch, normalizeGlob } from '../policy/glob';
 import { NO_RESOURCE_TYPES, parseArnTemplate, patternCoversTemplate, type ArnTemplate } from '../policy/resources';
 
@@ -35,6 +35,8 @@ export class ActionCatalog {
   private readonly lowerActions: string[];
   public readonly levelOf: Uint8Array;
   public readonly services: ServiceRange[];
+  /** Per service index × access level: how many of its actions are at that level (`countAtLevel`). */
+  private readonly levelCounts: Int32Array;
   private readonly serviceIndex = new Map<string, ServiceRange>();
   /**
    * Per service: lower-cased action name → id, built on the service's first lookup (one
@@ -63,6 +65,8 @@ export class ActionCatalog {
   public readonly coversNothing: Bitset;
   /** Coverage sets by the templates they come from (`si:0110;…`; '' = none): shared, never mutated. */
   private readonly coverageBySignature = new Map<string, Bitset>();
+  /** Per service index: the distinct ARN formats of all its actions, in action order (`serviceTypeUnion`). */
+  private readonly unionByService = new Map<number, readonly ArnTemplate[]>();
 
   public constructor(file: CatalogFile) {
     if (file.levels.join('|') !== ACCESS_LEVELS.join('|')) {
@@ -75,13 +79,16 @@ export class ActionCatalog {
     this.lowerActions = [];
     const levels: number[] = [];
     this.services = [];
-    for (const [prefix, perLevel] of Object.entries(file.services)) {
+    const serviceEntries = Object.entries(file.services);
+    this.levelCounts = new Int32Array(serviceEntries.length * ACCESS_LEVELS.length);
+    for (const [prefix, perLevel] of serviceEntries) {
       const start = this.names.length;
       for (let level = 0; level < perLevel.length; level++) {
         const joined = perLevel[level];
         if (!joined) continue;
         // One lower-casing per level's list, not per action (22,000 actions: load time).
         const actions = joined.split(',');
+        this.levelCounts[this.services.length * ACCESS_LEVELS.length + level] = actions.length;
         const lower = joined.toLowerCase().split(',');
         for (let k = 0; k < actions.length; k++) {
           this.names.push(`${prefix}:${actions[k]}`);
@@ -133,7 +140,7 @@ export class ActionCatalog {
     const interned = new Map<string, { indices: readonly number[]; list: readonly ArnTemplate[] }>();
     // Same order as the constructor: levels in order, actions in their listed order.
     for (let level = 0; level < ACCESS_LEVELS.length; level++) {
-      const count = this.countAtLevel(range, level);
+      const count = this.countAtLevel(si, level);
       // An absent or empty level: one '' entry, then none (`?? ''` below), as for no types.
       const entries = (raw === undefined ? '' : (raw[1][level] ?? '')).split(',');
       for (let k = 0; k < count; k++, id++) {
@@ -160,10 +167,9 @@ export class ActionCatalog {
     return templates;
   }
 
-  private countAtLevel(range: ServiceRange, level: number): number {
-    let n = 0;
-    for (let id = range.start; id < range.end; id++) if (this.levelOf[id] === level) n += 1;
-    return n;
+  /** How many of the service's actions are at `level` (read from the constructor's per-level lists, not counted again). */
+  private countAtLevel(si: number, level: number): number {
+    return this.levelCounts[si * ACCESS_LEVELS.length + level]!;
   }
 
   private serviceIndexOfId(id: number): number {
@@ -195,6 +201,84 @@ export class ActionCatalog {
   private typesOfUndecoded(id: number): readonly ArnTemplate[] {
     this.decodeTypes(this.serviceIndexOfId(id));
     return this.typesById[id] ?? NO_RESOURCE_TYPES;
+  }
+
+  /**
+   * The resource types of every action in `bits`, each format once, in action order (an action's
+   * types in its listed order; `NO_RESOURCE_TYPE` where an action takes no resource): what an
+   * action pattern such as `s3:Get*` or `*:*` works on.
+   *
+   * A service all of whose actions are in `bits` contributes its whole union, read from the raw
+   * type lists without decoding each action's list: `*:*` (asked for every principal that may be
+   * an administrator) otherwise decoded 428 of 456 services, action by action, to build one
+   * 2,188-format list (measured, cold: ~90 ms CPU with its compiles, most of it thrown away).
+   */
+  public resourceTypesOfSet(bits: Bitset): readonly ArnTemplate[] {
+    const seen = new Map<string, ArnTemplate>();
+    for (let si = 0; si < this.services.length; si++) {
+      const { start, end } = this.services[si]!;
+      const held = heldInRange(bits, start, end);
+      if (held === 0) continue;
+      if (held === end - start) {
+        for (const t of this.serviceTypeUnion(si)) if (!seen.has(t.format)) seen.set(t.format, t);
+        continue;
+      }
+      for (let id = start; id < end; id++) {
+        if (!hasBit(bits, id)) continue;
+        for (const t of this.resourceTypesOf(id)) if (!seen.has(t.format)) seen.set(t.format, t);
+      }
+    }
+    return seen.size ? [...seen.values()] : NO_RESOURCE_TYPES;
+  }
+
+  /** The distinct formats of a service's actions, in action order (see `resourceTypesOfSet`). */
+  private serviceTypeUnion(si: number): readonly ArnTemplate[] {
+    let union = this.unionByService.get(si);
+    if (union === undefined) {
+      union = this.collectServiceUnion(si);
+      this.unionByService.set(si, union);
+    }
+    return union;
+  }
+
+  /**
+   * `serviceTypeUnion` computed from the raw lists: the same entries `decodeService` reads (per
+   * level, the first `countAtLevel` comma-separated entries, a missing or empty one meaning no
+   * resource type), each distinct entry read once, and only the formats used are parsed (or
+   * taken from the decoded service, so both answers share template objects).
+   */
+  private collectServiceUnion(si: number): readonly ArnTemplate[] {
+    const range = this.services[si]!;
+    const raw = this.rawTypes[range.prefix];
+    const decoded = this.templatesByService.get(si);
+    const formats = raw === undefined ? [] : raw[0];
+    const union: ArnTemplate[] = [];
+    const used = new Uint8Array(formats.length);
+    let typeless = false;
+    const entriesSeen = new Set<string>();
+    for (let level = 0; level < ACCESS_LEVELS.length; level++) {
+      const count = this.countAtLevel(si, level);
+      if (count === 0) continue;
+      const entries = (raw === undefined ? '' : (raw[1][level] ?? '')).split(',');
+      for (let k = 0; k < count; k++) {
+        const entry = entries[k] ?? '';
+        if (entriesSeen.has(entry)) continue;
+        entriesSeen.add(entry);
+        if (entry === '') {
+          if (!typeless) union.push(...NO_RESOURCE_TYPES);
+          typeless = true;
+          continue;
+        }
+        const parts = entry.split('.');
+        for (let j = 0; j < parts.length; j++) {
+          const i = Number(parts[j]);
+          if (used[i] === 1) continue;
+          used[i] = 1;
+          union.push(decoded?.[i] ?? parseArnTemplate(formats[i]!));
+        }
+      }
+    }
+    return union;
   }
 
   /**
@@ -359,6 +443,19 @@ export class ActionCatalog {
     }
     return bits;
   }
+}
+
+/** How many of the ids `start` (inclusive) to `end` (exclusive) are in `bits`, word by word. */
+function heldInRange(bits: Bitset, start: number, end: number): number {
+  let held = 0;
+  for (let w = start >>> 5; w <= (end - 1) >>> 5; w++) {
+    let word = bits[w]!;
+    // Mask off the ids of the first and last words that fall outside the range.
+    if (w === start >>> 5) word &= -1 << (start & 31);
+    if (w === (end - 1) >>> 5 && (end & 31) !== 0) word &= (1 << (end & 31)) - 1;
+    held += popcount32(word);
+  }
+  return held;
 }
 
 /** File name of the catalog, next to this module in the sources and next to `index.mjs` in a bundle. */

@@ -32,7 +32,7 @@ import { glob } from './glob';
 import type { NormalizedStatement } from './document';
 import { MAX_MASK_ACTIONS, statementActionMask, statementCoversAction, statementCoversLowerAction } from './document';
 import { globCovers, globsOverlap } from './glob';
-import { NO_RESOURCE_TYPES, coverageScope, patternCoversTemplate, patternOverlapsTemplate, type ArnTemplate } from './resources';
+import { coverageScope, patternCoversTemplate, patternOverlapsTemplate, type ArnTemplate } from './resources';
 
 export type Decision = 'allowed' | 'conditional' | 'denied' | 'not-allowed';
 
@@ -75,20 +75,7 @@ export function resourceTypesFor(action: string): readonly ArnTemplate[] {
   const catalog = loadCatalog();
   const id = catalog.idOf(key);
   if (id !== undefined) types = catalog.resourceTypesOf(id);
-  else {
-    const seen = new Map<string, ArnTemplate>();
-    const bits = catalog.expand(key);
-    for (let w = 0; w < bits.length; w++) {
-      let word = bits[w]!;
-      while (word !== 0) {
-        const low = word & -word;
-        const i = (w << 5) + (31 - Math.clz32(low));
-        word ^= low;
-        for (const t of catalog.resourceTypesOf(i)) seen.set(t.format, t);
-      }
-    }
-    types = seen.size ? [...seen.values()] : NO_RESOURCE_TYPES;
-  }
+  else types = catalog.resourceTypesOfSet(catalog.expand(key));
   typeMemo.set(key, types);
   return types;
 }

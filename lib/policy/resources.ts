@@ -40,19 +40,49 @@ export const NO_RESOURCE_TYPE: ArnTemplate = { format: '*', service: '', region:
 /** The type list of every action that takes no resource (one shared array: memos key on it). */
 export const NO_RESOURCE_TYPES: readonly ArnTemplate[] = [NO_RESOURCE_TYPE];
 
-const VARIABLE = /\$\{[^}]*\}/g;
+/**
+ * `s` with each `${Variable}` (from `${` to the first `}` after it) replaced by `*`. String
+ * scanning, not a global regex: the cold first `*:*` probe parses ~2,200 formats (measured: the
+ * regex version was a third of that probe's cost).
+ */
+function starVariables(s: string): string {
+  let open = s.indexOf('${');
+  if (open < 0) return s;
+  let out = '';
+  let from = 0;
+  while (open >= 0) {
+    const close = s.indexOf('}', open + 2);
+    if (close < 0) break;
+    out += `${s.slice(from, open)}*`;
+    from = close + 1;
+    open = s.indexOf('${', from);
+  }
+  return out + s.slice(from);
+}
+
+/** A whole segment that is one `${Variable}` (no `}` before its last character). */
+function isVariable(s: string): boolean {
+  return s.length >= 3 && s.startsWith('${') && s.indexOf('}') === s.length - 1;
+}
 
 export function parseArnTemplate(format: string): ArnTemplate {
   const parts = format.split(':');
-  const segment = (s: string | undefined): string | null => (s === undefined ? '' : /^\$\{[^}]*\}$/.test(s) ? null : s);
+  // The resource segment: everything after the fifth colon (it may hold colons itself).
+  let at = -1;
+  for (let k = 0; k < 5 && (k === 0 || at >= 0); k++) at = format.indexOf(':', at + 1);
   return {
     format,
     service: parts[2] ?? '',
-    region: segment(parts[3]),
-    account: segment(parts[4]),
-    resource: parts.slice(5).join(':').replace(VARIABLE, '*'),
-    star: format.replace('${Partition}', 'aws').replace(VARIABLE, '*'),
+    region: templateSegment(parts[3]),
+    account: templateSegment(parts[4]),
+    resource: at < 0 ? '' : starVariables(format.slice(at + 1)),
+    star: starVariables(format.replace('${Partition}', 'aws')),
   };
+}
+
+/** A region or account segment of an ARN format: `null` when it is a variable, '' when absent. */
+function templateSegment(s: string | undefined): string | null {
+  return s === undefined ? '' : isVariable(s) ? null : s;
 }
 
 /**

@@ -5,10 +5,11 @@ import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_PATH, buildCatalog, normalizeAccessLevel, serializeCatalog } from '../../../lib/breadth/build-catalog';
-import { count, hasBit } from '../../../lib/breadth/bitset';
-import { CATALOG_FILE_NAME, catalogLocation, loadCatalog, readCatalogFile } from '../../../lib/breadth/catalog';
+import { count, hasBit, newBitset, setBit, type Bitset } from '../../../lib/breadth/bitset';
+import { ActionCatalog, CATALOG_FILE_NAME, catalogLocation, loadCatalog, readCatalogFile } from '../../../lib/breadth/catalog';
 import { ESCALATION_PATHS, escalationActionIds } from '../../../lib/breadth/escalation';
 import { wildcardMatch } from '../../../lib/policy/document';
+import { NO_RESOURCE_TYPES, parseArnTemplate } from '../../../lib/policy/resources';
 
 const catalog = loadCatalog();
 
@@ -96,4 +97,84 @@ describe('action catalog', () => {
       { numRuns: 150 },
     );
   });
+
+  describe('resource types of a set of actions (resourceTypesOfSet)', () => {
+    const file = readCatalogFile();
+    /** The simple definition: every action of the set in id order, its own types in order, each format once; none: `*` alone. */
+    const reference = (of: ActionCatalog, bits: Bitset) => {
+      const seen = new Map<string, unknown>();
+      for (let id = 0; id < of.size; id++) if (hasBit(bits, id)) for (const t of of.resourceTypesOf(id)) if (!seen.has(t.format)) seen.set(t.format, t);
+      return seen.size ? [...seen.values()] : [...NO_RESOURCE_TYPES];
+    };
+    const oracle = new ActionCatalog(file);
+
+    it('`*:*`, read service by service from the raw lists, equals reading every action\'s list (2,000+ formats, the no-resource pseudo-type included)', () => {
+      const fresh = new ActionCatalog(file);
+      const all = fresh.expand('*:*');
+      const union = fresh.resourceTypesOfSet(all);
+      expect(union.length).toBeGreaterThan(2_000);
+      expect(union.some((t) => t.format === '*')).toBe(true);
+      expect(union).toEqual(reference(oracle, all));
+    });
+
+    it('property: any set (whole services, parts of services cut at any bit, before or after their lists are decoded) gives the reference answer', () => {
+      const fresh = new ActionCatalog(file);
+      const services = fresh.services;
+      fc.assert(
+        fc.property(
+          fc.array(
+            fc.record({ si: fc.integer({ min: 0, max: services.length - 1 }), whole: fc.boolean(), from: fc.nat(), span: fc.nat({ max: 80 }) }),
+            { maxLength: 6 },
+          ),
+          fc.boolean(),
+          (picks, decodeFirst) => {
+            const bits = newBitset(fresh.size);
+            for (const { si, whole, from, span } of picks) {
+              const { start, end } = services[si]!;
+              const first = whole ? start : start + (from % (end - start));
+              const last = whole ? end : Math.min(end, first + span + 1);
+              for (let id = first; id < last; id++) setBit(bits, id);
+              // Decoding the service's per-action lists first must not change the union read raw.
+              if (decodeFirst) fresh.resourceTypesOf(start);
+            }
+            expect(fresh.resourceTypesOfSet(bits)).toEqual(reference(oracle, bits));
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it('an empty set, or one of unknown actions only, works on `*` alone (NO_RESOURCE_TYPES)', () => {
+      expect(oracle.resourceTypesOfSet(newBitset(oracle.size)).map((t) => t.format)).toEqual(['*']);
+      expect(oracle.resourceTypesOfSet(oracle.expand('s3:NoSuchAction')).map((t) => t.format)).toEqual(['*']);
+    });
+  });
+
+  it('parseArnTemplate (string scanning) reads every catalog ARN format and odd variables exactly as the regex definition does', () => {
+    // The definition: `${…}` up to the first `}` is a variable; a segment that is one variable is `null` (any value).
+    const VARIABLE = /\$\{[^}]*\}/g;
+    const byRegex = (format: string) => {
+      const parts = format.split(':');
+      const segment = (s: string | undefined) => (s === undefined ? '' : /^\$\{[^}]*\}$/.test(s) ? null : s);
+      return {
+        format,
+        service: parts[2] ?? '',
+        region: segment(parts[3]),
+        account: segment(parts[4]),
+        resource: parts.slice(5).join(':').replace(VARIABLE, '*'),
+        star: format.replace('${Partition}', 'aws').replace(VARIABLE, '*'),
+      };
+    };
+    const formats = Object.values(readCatalogFile().resourceTypes ?? {}).flatMap(([list]) => list);
+    expect(formats.length).toBeGreaterThan(2_000);
+    const odd = ['*', '${a', '${}', 'x${a}${b}y', '${a ${b}', '}${a}}', 'arn:${P}:s3:::${B}/${K}', 'a:b:c:${R}x:${A}:${}:z', 'a:b:c:${R:${A}'];
+    for (const format of [...formats, ...odd]) expect(parseArnTemplate(format), format).toEqual(byRegex(format));
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z${}:*/]{0,24}$/), (format) => {
+        expect(parseArnTemplate(format)).toEqual(byRegex(format));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
+
