@@ -67,17 +67,27 @@ function isVariable(s: string): boolean {
 
 export function parseArnTemplate(format: string): ArnTemplate {
   const parts = format.split(':');
-  // The resource segment: everything after the fifth colon (it may hold colons itself).
-  let at = -1;
-  for (let k = 0; k < 5 && (k === 0 || at >= 0); k++) at = format.indexOf(':', at + 1);
   return {
     format,
     service: parts[2] ?? '',
     region: templateSegment(parts[3]),
     account: templateSegment(parts[4]),
-    resource: at < 0 ? '' : starVariables(format.slice(at + 1)),
+    resource: templateResource(format),
     star: starVariables(format.replace('${Partition}', 'aws')),
   };
+}
+
+/**
+ * `parseArnTemplate(format).resource` alone: the resource segment (everything after the fifth
+ * colon; it may hold colons itself, '' when there are fewer) with each `${Variable}` as `*`.
+ */
+export function templateResource(format: string): string {
+  let at = -1;
+  for (let k = 0; k < 5; k++) {
+    at = format.indexOf(':', at + 1);
+    if (at < 0) return '';
+  }
+  return starVariables(format.slice(at + 1));
 }
 
 /** A region or account segment of an ARN format: `null` when it is a variable, '' when absent. */
@@ -134,6 +144,20 @@ function arnPatternOf(pattern: string): ArnPattern {
   if (arnPatterns.size >= ARN_PATTERN_LIMIT) arnPatterns.clear();
   arnPatterns.set(pattern, p);
   return p;
+}
+
+/**
+ * The literal start of the pattern's resource segment (up to its first `*` or `?`), which the
+ * resource segment of every type it covers starts with (`globCovers` compares it first); `null`
+ * when the pattern is not compared segment by segment (`*`, fewer than six segments, not an ARN).
+ */
+export function resourceHead(pattern: string): string | null {
+  const p = arnPatternOf(pattern);
+  if (p.any || p.short || !p.arnOk) return null;
+  const r = p.resource;
+  let head = 0;
+  while (head < r.length && r[head] !== '*' && r[head] !== '?') head++;
+  return r.slice(0, head);
 }
 
 /** Does the ARN pattern (exact case) name every resource of the type? */

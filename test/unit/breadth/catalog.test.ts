@@ -6,10 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_PATH, buildCatalog, normalizeAccessLevel, serializeCatalog } from '../../../lib/breadth/build-catalog';
 import { count, hasBit, newBitset, setBit, type Bitset } from '../../../lib/breadth/bitset';
-import { ActionCatalog, CATALOG_FILE_NAME, catalogLocation, loadCatalog, readCatalogFile } from '../../../lib/breadth/catalog';
+import { ACCESS_LEVELS, ActionCatalog, CATALOG_FILE_NAME, catalogLocation, loadCatalog, readCatalogFile } from '../../../lib/breadth/catalog';
 import { ESCALATION_PATHS, escalationActionIds } from '../../../lib/breadth/escalation';
 import { wildcardMatch } from '../../../lib/policy/document';
-import { NO_RESOURCE_TYPES, parseArnTemplate } from '../../../lib/policy/resources';
+import { NO_RESOURCE_TYPES, parseArnTemplate, patternCoversTemplate } from '../../../lib/policy/resources';
 
 const catalog = loadCatalog();
 
@@ -144,6 +144,30 @@ describe('action catalog', () => {
       );
     });
 
+    it('reads short, long and absent entry lists as decodeService does (missing entries: no resource type; extra ones ignored)', () => {
+      const formats = ['arn:${Partition}:svc:${Region}:${Account}:thing/${Id}', 'arn:${Partition}:svc:${Region}:${Account}:other/${Id}', 'arn:${Partition}:svc:::unused'];
+      const tiny = {
+        source: 'test',
+        version: '0',
+        actionCount: 7,
+        levels: [...ACCESS_LEVELS],
+        services: { svc: ['ListA,ListB', 'GetA,GetB,GetC', 'PutA', '', 'TagA'], two: ['ListX', '', '', '', ''] },
+        dataRead: [],
+        // List: two actions, one entry (ListB takes no resource); Read: three, four entries (the
+        // fourth ignored); Write: absent; Tagging: empty. `two` has no types at all.
+        resourceTypes: { svc: [formats, ['1', '0.1,0,1,2', undefined as unknown as string, '', '']] as [string[], string[]] },
+      };
+      const fresh = new ActionCatalog(tiny);
+      const reference = new ActionCatalog(tiny);
+      for (const pattern of ['*:*', 'svc:*', 'two:*']) {
+        const bits = fresh.expand(pattern);
+        expect(fresh.resourceTypesOfSet(bits).map((t) => t.format), pattern).toEqual(
+          reference.resourceTypesOfSet(bits).length ? [...new Set(Array.from({ length: reference.size }, (_, id) => id).filter((id) => hasBit(bits, id)).flatMap((id) => reference.resourceTypesOf(id).map((t) => t.format)))] : [],
+        );
+      }
+      expect(fresh.resourceTypesOfSet(fresh.expand('svc:*')).map((t) => t.format)).toEqual([formats[1], '*', formats[0]]);
+    });
+
     it('an empty set, or one of unknown actions only, works on `*` alone (NO_RESOURCE_TYPES)', () => {
       expect(oracle.resourceTypesOfSet(newBitset(oracle.size)).map((t) => t.format)).toEqual(['*']);
       expect(oracle.resourceTypesOfSet(oracle.expand('s3:NoSuchAction')).map((t) => t.format)).toEqual(['*']);
@@ -175,6 +199,48 @@ describe('action catalog', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('property: actionsCoveredBy equals its definition (some type of the action covered), for ARNs with and without `*` made from catalog formats', () => {
+    const file = readCatalogFile();
+    const formats = Object.values(file.resourceTypes ?? {}).flatMap(([list]) => list);
+    // Formats whose resource segment is literal (`…:account::${Account}:account`): the only ones a pattern without `*` can cover.
+    const literalOnes = formats.filter((f) => !/\$\{/.test(f.split(':').slice(5).join(':')));
+    expect(literalOnes.length).toBeGreaterThan(10);
+    const oracle = new ActionCatalog(file);
+    const definition = (pattern: string) => {
+      const bits = newBitset(oracle.size);
+      for (let id = 0; id < oracle.size; id++) if (oracle.resourceTypesOf(id).some((t) => patternCoversTemplate(pattern, t))) setBit(bits, id);
+      return bits;
+    };
+    const fresh = new ActionCatalog(file);
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.nat(),
+        fc.array(fc.constantFrom('x1', 'eu-west-3', '123456789012', '*', '', 'a?c'), { minLength: 8, maxLength: 8 }),
+        (literal, pick, values) => {
+          const list = literal ? literalOnes : formats;
+          let k = 0;
+          const pattern = list[pick % list.length]!.replace('${Partition}', 'aws').replace(/\$\{[^}]*\}/g, () => values[k++ % values.length]!);
+          expect([...fresh.actionsCoveredBy(pattern)], pattern).toEqual([...definition(pattern)]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // `?` in a pattern's literal start matches one character: `…:acc?unt` still covers `…:account`.
+    let coveringSome = 0;
+    for (const format of literalOnes) {
+      const arn = format.replace('${Partition}', 'aws').replace(/\$\{[^}]*\}/g, 'x1');
+      const cut = arn.split(':').slice(0, 5).join(':').length + 1;
+      if (arn.length < cut + 2) continue;
+      const pattern = `${arn.slice(0, cut + 1)}?${arn.slice(cut + 2)}`;
+      const covered = fresh.actionsCoveredBy(pattern);
+      expect([...covered], pattern).toEqual([...definition(pattern)]);
+      if (count(covered) > 0) coveringSome += 1;
+    }
+    // (A format no action uses is covered by none.)
+    expect(coveringSome).toBeGreaterThan(10);
   });
 });
 
