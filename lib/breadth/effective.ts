@@ -251,21 +251,6 @@ function someAnyResource(resources: readonly string[]): boolean {
 
 let nextTypeListId = 1;
 
-/**
- * Does an action list name `*`, `*:*` or a run of stars? (only a pattern starting with `*` can: no glob lookup for the others)
- * The two usual spellings are compared for every action, not only after a leading `*`: a
- * comparison first reached after listSlot was compiled (the first `*` statement) deoptimised it
- * ("insufficient type feedback for compare operation") and it was compiled again.
- */
-function namesEveryAction(actions: readonly string[]): boolean {
-  for (let k = 0; k < actions.length; k++) {
-    const a = actions[k]!;
-    if (a === '*' || a === '*:*') return true;
-    if (a.charCodeAt(0) === 42 && glob(a).any) return true;
-  }
-  return false;
-}
-
 // The seven masks of a folded statement list, in the order their ranges are stored.
 const ALLOW = 0;
 const COND_ALLOW = 1;
@@ -501,7 +486,7 @@ export class BreadthCalculator {
    */
   private clauseRow: SlotRow | undefined;
   /**
-   * Per statement slot: 1 when its `actions` names every action (`namesEveryAction`), set with its
+   * Per statement slot: 1 when its `actions` names every action (`unionOfPatterns`), set with its
    * range, + 2 × (index + 1) of the resolution row it was folded with (0: none; `shapeId` reads it).
    */
   private slotInfo = new Int32Array(16);
@@ -654,8 +639,15 @@ export class BreadthCalculator {
     this.slotInfo[slot] = rowBits;
     if (s.actions) {
       // Sparse all the way: an explicit list of a few actions touches a few words, not ~700.
-      this.unionOfPatterns(s.actions, slot);
-      star = namesEveryAction(s.actions) ? 1 : 0;
+      const u = this.unionOfPatterns(s.actions, slot);
+      const n = u >> 1;
+      // A large set (`*`, `*:Get*`…) is shared by the statements naming the same patterns, like a
+      // NotAction one. Decided here, not in unionOfPatterns: two statements per cold realistic
+      // analysis take this branch, after unionOfPatterns (its loops) was compiled: the branch
+      // deoptimised it ("insufficient type feedback") and it was compiled again. This function is
+      // compiled later (after them, in the cold runs traced).
+      if (n >= BASE_WORDS && !this.sharedUnion(s.actions, n, slot)) this.storeUnion(n, slot);
+      star = u & 1;
       this.slotInfo[slot] = rowBits + star;
     } else if (s.notActions) {
       this.notActionRange(s.notActions, slot);
@@ -799,7 +791,7 @@ export class BreadthCalculator {
   /**
    * Actions one (lower-cased) pattern names, sparse, cached per pattern text. A miss is its own
    * function: unionOfPatterns inlines this, and with the miss (the catalog's expansion, toSparse)
-   * inlined too its compiled graph (twice per cold run: see sharedUnion) was larger.
+   * inlined too its compiled graph was larger.
    */
   private patternBits(pattern: string): SparseBits {
     return this.patternCache.get(pattern) ?? this.newPatternBits(pattern);
@@ -817,12 +809,28 @@ export class BreadthCalculator {
     return bits;
   }
 
-  /** Union of several patterns' sparse sets, stored as statement `slot`'s range (through a scratch cleared word by word). */
-  private unionOfPatterns(patterns: readonly string[], slot: number): void {
+  /**
+   * The union of the patterns' sparse sets, through the scratch (cleared word by word), stored as
+   * statement `slot`'s range; a large one (≥ BASE_WORDS words) is left in the scratch, its words
+   * in `unionTouched[0 .. n)`, for the caller to share or store. Returns n × 2, + 1 when the list
+   * names every action: `*`, `*:*` or a run of stars (only a pattern starting with `*` can: no glob
+   * lookup for the others), checked in the same pass.
+   * The store and the check are here, not calls: with them this function (compiled first, its
+   * loops getting hot before newStatementSlot) no longer fits newStatementSlot's inlining budget,
+   * whose compile inlined it, the store and sortDistinct again. Cold realistic, --log-code:
+   * newStatementSlot's code 9.6 → 3.4 KB, and the store (4.4 KB, compiled apart too) is gone.
+   */
+  private unionOfPatterns(patterns: readonly string[], slot: number): number {
     const dense = this.scratch;
     const touched = this.unionTouched;
     let n = 0;
-    for (const p of patterns) {
+    let star = 0;
+    for (let j = 0; j < patterns.length; j++) {
+      const p = patterns[j]!;
+      // The two usual spellings are compared for every pattern, not only after a leading `*`: a
+      // comparison first reached after its function was compiled (the first `*` statement)
+      // deoptimised it ("insufficient type feedback for compare operation").
+      if (p === '*' || p === '*:*' || (p.charCodeAt(0) === 42 && glob(p).any)) star = 1;
       const { words, values } = this.patternBits(p);
       for (let k = 0; k < words.length; k++) {
         const w = words[k]!;
@@ -830,32 +838,48 @@ export class BreadthCalculator {
         dense[w]! |= values[k]!;
       }
     }
-    // A large set (`*`, `*:Get*`…) is shared by the statements naming the same patterns, like a NotAction one.
-    if (n >= BASE_WORDS) this.sharedUnion(patterns, n, slot);
-    else this.storeUnion(n, slot);
+    // Computed before the test: arithmetic in the large branch (two statements per cold realistic
+    // analysis, after this function was compiled) deoptimised it ("insufficient type feedback for
+    // binary operation"); a bare return there does not.
+    const answer = 2 * n + star;
+    if (n >= BASE_WORDS) return answer;
+    const arena = this.stmtArena;
+    arena.reserve(n);
+    const start = arena.top;
+    sortDistinct(touched, n, this.sortBits);
+    const { words, values } = arena;
+    for (let k = 0; k < n; k++) {
+      const w = touched[k]!;
+      words[start + k] = w;
+      values[start + k] = dense[w]!;
+      dense[w] = 0;
+    }
+    arena.top = start + n;
+    this.stmtRange[2 * slot] = start;
+    this.stmtRange[2 * slot + 1] = start + n;
+    return answer;
   }
 
   /**
-   * `unionOfPatterns` of a large set: its range shared with an earlier statement naming the same
-   * patterns (the scratch cleared), or stored and recorded for later ones. Apart from the
-   * usual small union: the first large set came after unionOfPatterns was compiled, whose
-   * deoptimisation then recompiled it with this code inlined (now only the call is).
+   * For a large union (`n` words in the scratch): true when an earlier statement named the same
+   * patterns, its range now `slot`'s too (the scratch cleared); else false, `slot` recorded for
+   * later ones (the caller stores the union).
    */
-  private sharedUnion(patterns: readonly string[], n: number, slot: number): void {
+  private sharedUnion(patterns: readonly string[], n: number, slot: number): boolean {
     const key = `A${patterns.join('\n')}`;
     const shared = this.sharedRanges.get(key);
-    if (shared !== undefined) {
-      const dense = this.scratch;
-      const touched = this.unionTouched;
-      for (let k = 0; k < n; k++) dense[touched[k]!] = 0;
-      this.sameRange(slot, shared);
-      return;
+    if (shared === undefined) {
+      this.sharedRanges.set(key, slot);
+      return false;
     }
-    this.storeUnion(n, slot);
-    this.sharedRanges.set(key, slot);
+    const dense = this.scratch;
+    const touched = this.unionTouched;
+    for (let k = 0; k < n; k++) dense[touched[k]!] = 0;
+    this.sameRange(slot, shared);
+    return true;
   }
 
-  /** Store the union in the scratch (`unionTouched[0 .. n)`) as statement `slot`'s range, clearing the scratch. */
+  /** Store the large union in the scratch (`unionTouched[0 .. n)`) as statement `slot`'s range, clearing the scratch (unionOfPatterns stores the others). */
   private storeUnion(n: number, slot: number): void {
     const dense = this.scratch;
     const touched = this.unionTouched;
@@ -1495,23 +1519,57 @@ export class BreadthCalculator {
     const codes = this.sigCodes;
     let allows = 0;
     for (let k = 0; k < n; k++) if (this.isIdentityAllow(codes[k]!)) allows += 1;
-    if (allows <= 1) return this.decideCodes(codes, n, hasBoundary, id);
-    if (this.singleCodes.length < n) this.singleCodes = new Int32Array(n * 2);
+    const whole = allows <= 1;
+    if (!whole && this.singleCodes.length < n) this.singleCodes = new Int32Array(n * 2);
     const single = this.singleCodes;
+    // One decision: of the whole signature (at most one identity Allow), else of each identity
+    // Allow's signature alone. One function with one `decideCovering` call: with a decideCodes of
+    // its own, called here twice, the cold run compiled decideCodes (hot first) and then again
+    // inlined into decideSignature, lib/policy's decision code with it.
     let x = 0;
-    for (let k = 0; k < n; k++) {
-      if (!this.isIdentityAllow(codes[k]!)) continue;
-      // This Allow and every code that is not an identity Allow: a subsequence, so still sorted.
-      let m = 0;
-      for (let j = 0; j < n; j++) {
-        const code = codes[j]!;
-        if (j === k || !this.isIdentityAllow(code)) single[m++] = code;
+    for (let k = 0; k < (whole ? 1 : n); k++) {
+      let sig = codes;
+      let m = n;
+      if (!whole) {
+        if (!this.isIdentityAllow(codes[k]!)) continue;
+        // This Allow and every code that is not an identity Allow: a subsequence, so still sorted.
+        m = 0;
+        for (let j = 0; j < n; j++) {
+          const code = codes[j]!;
+          if (j === k || !this.isIdentityAllow(code)) single[m++] = code;
+        }
+        sig = single;
+        const known = this.hardMemo.get(head, single, m);
+        if (known >= 0) {
+          x |= known;
+          continue;
+        }
       }
-      let v = this.hardMemo.get(head, single, m);
-      if (v < 0) {
-        v = this.decideCodes(single, m, hasBoundary, id);
-        this.hardMemo.add(head, single, m, v);
+      // `decideCovering` of the shapes of `sig[0 .. m)`: one statement per distinct shape and role
+      // (the answer ignores order and repeats).
+      const cov = this.covering;
+      const allowList = this.coveringAllows;
+      const denies = this.coveringDenies;
+      const boundaryAllows = this.coveringBoundaryAllows;
+      let a = 0;
+      let d = 0;
+      let ba = 0;
+      for (let j = 0; j < m; j++) {
+        const code = sig[j]!;
+        const st = this.shapeStatements[code >> 1]!;
+        if (code & 1) put(boundaryAllows, ba++, st);
+        else if (st.effect === 'Allow') put(allowList, a++, st);
+        else put(denies, d++, st);
       }
+      // Exact lengths (decideCovering reads whole arrays); an empty role gets the shared empty
+      // array, as `length = 0` would drop the reused array's backing store.
+      cov.allows = a === 0 ? NO_STATEMENTS : trimmed(allowList, a);
+      cov.denies = d === 0 ? NO_STATEMENTS : trimmed(denies, d);
+      cov.boundaryAllows = ba === 0 ? NO_STATEMENTS : trimmed(boundaryAllows, ba);
+      cov.hasBoundary = hasBoundary;
+      const v = settledBits(decideCovering(cov, this.catalog.resourceTypesOf(id)));
+      if (whole) return v;
+      this.hardMemo.add(head, single, m, v);
       x |= v;
     }
     return combineSettled(x);
@@ -1522,39 +1580,18 @@ export class BreadthCalculator {
     return (code & 1) === 0 && this.shapeStatements[code >> 1]!.effect === 'Allow';
   }
 
-  /** `decideCovering` of the shapes of signature `codes[0 .. n)` for action `id`, as `settledBits`. */
-  private decideCodes(codes: Int32Array, n: number, hasBoundary: boolean, id: number): number {
-    // One statement per distinct shape and role (the answer ignores order and repeats).
-    const cov = this.covering;
-    const allows = this.coveringAllows;
-    const denies = this.coveringDenies;
-    const boundaryAllows = this.coveringBoundaryAllows;
-    let a = 0;
-    let d = 0;
-    let ba = 0;
-    for (let k = 0; k < n; k++) {
-      const code = codes[k]!;
-      const st = this.shapeStatements[code >> 1]!;
-      if (code & 1) put(boundaryAllows, ba++, st);
-      else if (st.effect === 'Allow') put(allows, a++, st);
-      else put(denies, d++, st);
-    }
-    // Exact lengths (decideCovering reads whole arrays); an empty role gets the shared empty
-    // array, as `length = 0` would drop the reused array's backing store.
-    cov.allows = a === 0 ? NO_STATEMENTS : trimmed(allows, a);
-    cov.denies = d === 0 ? NO_STATEMENTS : trimmed(denies, d);
-    cov.boundaryAllows = ba === 0 ? NO_STATEMENTS : trimmed(boundaryAllows, ba);
-    cov.hasBoundary = hasBoundary;
-    return settledBits(decideCovering(cov, this.catalog.resourceTypesOf(id)));
-  }
-
   /** Words OR-ed into the set scratch by the current computeLists (stamped per call, sparse mode). */
   private readonly computeTouched: Int32Array;
   private readonly computeStamp: Int32Array;
   private computeRound = 0;
   private computeCount = 0;
-  /** List slots of the set being computed. */
-  private setLists = new Int32Array(64);
+  /**
+   * List slots of the set being computed. Small at first, like the per-slot tables: its first
+   * growth (a set of 3 lists) runs before computeSlots is compiled. From 64 it first grew in the
+   * cold pessimistic analysis after computeSlots was compiled, which deoptimised it
+   * ("insufficient type feedback for generic named access").
+   */
+  private setLists = new Int32Array(2);
   /** Bases merged into the set scratch so far (their statement arena starts) and the masks each went into. */
   private setBaseStarts = new Int32Array(8);
   private setBaseMasks = new Int32Array(8);
@@ -1853,11 +1890,7 @@ export class BreadthCalculator {
 
   /** `compute` from a principal's statement lists and boundary (e.g. a shared PolicySet). */
   public computeLists(lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined): EffectivePermissions {
-    this.lastLists = undefined;
-    if (this.setLists.length < lists.length) this.setLists = new Int32Array(lists.length * 2);
-    const setLists = this.setLists;
-    for (let q = 0; q < lists.length; q++) setLists[q] = this.listSlot(lists[q]!);
-    return this.computeSlots(lists, boundary);
+    return this.computeSlots(lists, boundary, undefined);
   }
 
   /**
@@ -1865,34 +1898,7 @@ export class BreadthCalculator {
    * slots by their resolution-local ids (an array read each); one built by hand, by list object.
    */
   public computeSet(set: PolicySet): EffectivePermissions {
-    const lists = set.lists;
-    this.lastLists = undefined;
-    if (this.setLists.length < lists.length) this.setLists = new Int32Array(lists.length * 2);
-    const setLists = this.setLists;
-    const resolved = set as ResolvedIds;
-    const memo = resolved.memo;
-    if (resolved.listIdAt === undefined || memo === undefined) {
-      for (let q = 0; q < lists.length; q++) setLists[q] = this.listSlot(lists[q]!);
-      return this.computeSlots(lists, set.boundary);
-    }
-    const row = this.slotRowOf(memo);
-    // Lists and the boundary folded now are this resolution's: their clause ids index `row`.
-    this.clauseRow = row;
-    for (let q = 0; q < lists.length; q++) {
-      const id = resolved.listIdAt(q);
-      if (row.slots.length <= id) row.slots = growInt32(row.slots, id + 1);
-      let l = row.slots[id]! - 1;
-      if (l < 0) {
-        l = this.listSlot(lists[q]!);
-        row.slots[id] = l + 1;
-      }
-      setLists[q] = l;
-    }
-    const result = this.computeSlots(lists, set.boundary);
-    this.clauseRow = undefined;
-    // A resolved set's lists array is never changed: its slots stay valid until the next set.
-    this.lastLists = lists;
-    return result;
+    return this.computeSlots(set.lists, set.boundary, set as ResolvedIds);
   }
 
   /** The slot row of the resolution owning `owner` (the last one's, usually). */
@@ -1917,9 +1923,39 @@ export class BreadthCalculator {
     return row;
   }
 
-  /** The set of list slots `setLists[0 .. lists.length)` and `boundary`, computed. */
-  private computeSlots(lists: readonly (readonly NormalizedStatement[])[], boundary: readonly NormalizedStatement[] | undefined): EffectivePermissions {
+  /**
+   * The set of `lists` and `boundary`, computed: their slots into `setLists` (by the resolution's
+   * list ids when `resolved` has them, else by list object), then the set from those slots.
+   * One function for both steps, too large to be inlined: when the slot lookup was computeSet's
+   * and the rest a computeSlots of its own, computeSlots got hot first (its loops) and was compiled,
+   * then computeSet was compiled with computeSlots inlined: the same graph compiled twice per cold run.
+   */
+  private computeSlots(
+    lists: readonly (readonly NormalizedStatement[])[],
+    boundary: readonly NormalizedStatement[] | undefined,
+    resolved: ResolvedIds | undefined,
+  ): EffectivePermissions {
+    this.lastLists = undefined;
+    if (this.setLists.length < lists.length) this.setLists = new Int32Array(lists.length * 2);
     const setLists = this.setLists;
+    const memo = resolved === undefined ? undefined : resolved.memo;
+    const row = memo === undefined || resolved!.listIdAt === undefined ? undefined : this.slotRowOf(memo);
+    if (row === undefined) {
+      for (let q = 0; q < lists.length; q++) setLists[q] = this.listSlot(lists[q]!);
+    } else {
+      // Lists and the boundary folded now are this resolution's: their clause ids index `row`.
+      this.clauseRow = row;
+      for (let q = 0; q < lists.length; q++) {
+        const id = resolved!.listIdAt!(q);
+        if (row.slots.length <= id) row.slots = growInt32(row.slots, id + 1);
+        let l = row.slots[id]! - 1;
+        if (l < 0) {
+          l = this.listSlot(lists[q]!);
+          row.slots[id] = l + 1;
+        }
+        setLists[q] = l;
+      }
+    }
     let size = 0;
     for (let q = 0; q < lists.length; q++) size += BreadthCalculator.foldedWords(this.listRanges, LIST_STRIDE * setLists[q]!, ALLOW);
     const b = boundary ? this.boundaryMasks(boundary) : undefined;
@@ -1929,25 +1965,31 @@ export class BreadthCalculator {
     size += BreadthCalculator.foldedWords(bRanges, 0, DENY);
     // Few words: stamp them and visit them in order. Many: scan the whole scratch.
     const dense = size > DENSE_WORDS;
-    if (dense) {
-      const based = this.baseResultOf(lists.length, b);
-      if (based) return this.computeOverBase(based, lists.length, b !== undefined, bRanges);
+    const based = dense ? this.baseResultOf(lists.length, b) : undefined;
+    let result: EffectivePermissions;
+    if (based) result = this.computeOverBase(based, lists.length, b !== undefined, bRanges);
+    else {
+      // A dense settle writes every result word; a sparse one only its own.
+      if (!dense) this.clearResult();
+      this.computeRound += 1;
+      this.computeCount = 0;
+      this.setBaseCount = 0;
+      for (let q = 0; q < lists.length; q++) this.mergeList(this.listRanges, LIST_STRIDE * setLists[q]!, !dense, false);
+      this.mergeList(bRanges, 0, !dense, true);
+      this.setBoundary(bRanges, b !== undefined, dense);
+      this.hardReady = false;
+      this.hardLists = lists.length;
+      result = this.result;
+      result.nonZeroCount = this.settle(dense, b !== undefined, result, result.nonZeroWords);
+      result.base = undefined;
+      this.clearScratch(dense);
     }
-    // A dense settle writes every result word; a sparse one only its own.
-    if (!dense) this.clearResult();
-    this.computeRound += 1;
-    this.computeCount = 0;
-    this.setBaseCount = 0;
-    for (let q = 0; q < lists.length; q++) this.mergeList(this.listRanges, LIST_STRIDE * setLists[q]!, !dense, false);
-    this.mergeList(bRanges, 0, !dense, true);
-    this.setBoundary(bRanges, b !== undefined, dense);
-    this.hardReady = false;
-    this.hardLists = lists.length;
-    const r = this.result;
-    r.nonZeroCount = this.settle(dense, b !== undefined, r, r.nonZeroWords);
-    r.base = undefined;
-    this.clearScratch(dense);
-    return r;
+    if (row !== undefined) {
+      this.clauseRow = undefined;
+      // A resolved set's lists array is never changed: its slots stay valid until the next set.
+      this.lastLists = lists;
+    }
+    return result;
   }
 
   /**
@@ -2043,6 +2085,39 @@ export class BreadthCalculator {
    */
   private computeOverBase(based: BaseResult, listCount: number, hasBoundary: boolean, bRanges: Int32Array): EffectivePermissions {
     const r = this.overResult;
+    // No loop of its own (they are in the functions it calls): it runs a few hundred times per
+    // analysis, too few to be compiled without one. With its loops it was compiled in the cold run
+    // (9.5 KB of code), the functions below inlined again though compiled already.
+    this.restoreOverBase(based);
+    this.computeRound += 1;
+    this.computeCount = 0;
+    // Each step below is a call made for every set, boundary or not (without one, its ranges are
+    // empty): this function runs a few hundred times per analysis, and its branches (a boundary,
+    // a word changing between zero and non-zero) were first taken after it was compiled, which
+    // deoptimised it twice in the cold run ("insufficient type feedback") for two more compiles.
+    this.orListsStamped(listCount);
+    // The boundary's Denies and hard actions, and its Allow masks.
+    this.orListStamped(bRanges, 0, DENY);
+    this.setBoundary(bRanges, hasBoundary, false);
+    this.orBasesStamped();
+    this.hardReady = false;
+    this.hardLists = listCount;
+    // Settles the stamped words (sorting them), zeros included over the copied values; its list of
+    // non-zero words goes to a scratch (overBaseNonZero writes the result's).
+    this.settle(false, hasBoundary, r, this.overSettled);
+    this.clearScratch(false);
+    // The result is the bases' except on the stamped words (settle sorted them): breadthCounts reads this.
+    const n = this.computeCount;
+    this.overTouched.set(this.computeTouched.subarray(0, n));
+    r.base = based;
+    r.touchedCount = n;
+    r.nonZeroCount = this.overBaseNonZero(based);
+    return r;
+  }
+
+  /** `overResult`'s masks set to the bases' (`based`): on the last set's touched words when that set was over the same bases, else whole. */
+  private restoreOverBase(based: BaseResult): void {
+    const r = this.overResult;
     if (r.base === based) {
       // The previous set was over the same base: its masks are the base's but on its touched words.
       const prev = this.overTouched;
@@ -2062,30 +2137,11 @@ export class BreadthCalculator {
       r.conditionalOnAll.set(based.conditionalOnAll);
       this.overNonZeroIsBase = false;
     }
-    this.computeRound += 1;
-    this.computeCount = 0;
-    // Each step below is a call made for every set, boundary or not (without one, its ranges are
-    // empty): this function runs a few hundred times per analysis, and its branches (a boundary,
-    // a word changing between zero and non-zero) were first taken after it was compiled, which
-    // deoptimised it twice in the cold run ("insufficient type feedback") for two more compiles.
+  }
+
+  /** `orListStamped` of the set's lists (`setLists[0 .. listCount)`), from ALLOW. */
+  private orListsStamped(listCount: number): void {
     for (let q = 0; q < listCount; q++) this.orListStamped(this.listRanges, LIST_STRIDE * this.setLists[q]!, ALLOW);
-    // The boundary's Denies and hard actions, and its Allow masks.
-    this.orListStamped(bRanges, 0, DENY);
-    this.setBoundary(bRanges, hasBoundary, false);
-    this.orBasesStamped();
-    this.hardReady = false;
-    this.hardLists = listCount;
-    // Settles the stamped words (sorting them), zeros included over the copied values; its list of
-    // non-zero words goes to a scratch (overBaseNonZero writes the result's).
-    this.settle(false, hasBoundary, r, this.overSettled);
-    this.clearScratch(false);
-    // The result is the bases' except on the stamped words (settle sorted them): breadthCounts reads this.
-    const n = this.computeCount;
-    this.overTouched.set(this.computeTouched.subarray(0, n));
-    r.base = based;
-    r.touchedCount = n;
-    r.nonZeroCount = this.overBaseNonZero(based);
-    return r;
   }
 
   /** OR a folded list's masks `from` … HARD (ranges from `ranges[base]`, not its base) into the set masks, stamped. */
