@@ -154,9 +154,11 @@ function arnPatternOf(pattern: string): ArnPattern {
 export function resourceHead(pattern: string): string | null {
   const p = arnPatternOf(pattern);
   if (p.any || p.short || !p.arnOk) return null;
+  // Two native searches, not a loop over characters (a loop made this small function compile twice in a cold analysis).
   const r = p.resource;
-  let head = 0;
-  while (head < r.length && r[head] !== '*' && r[head] !== '?') head++;
+  const star = r.indexOf('*');
+  const question = r.indexOf('?');
+  const head = star < 0 ? (question < 0 ? r.length : question) : question < 0 ? star : Math.min(star, question);
   return r.slice(0, head);
 }
 

@@ -76,6 +76,12 @@ describe('action catalog', () => {
     expect(count(catalog.expand('S3:getobject'))).toBe(1);
     expect(count(catalog.expand('s3:NoSuchAction'))).toBe(0);
     expect(count(catalog.expand('nonsense'))).toBe(0);
+    // Every service's `*`: exactly its id range (set a word at a time: both ragged ends checked).
+    for (const { prefix, start, end } of catalog.services) {
+      const bits = catalog.expand(`${prefix}:*`);
+      expect(count(bits), prefix).toBe(end - start);
+      expect(hasBit(bits, start) && hasBit(bits, end - 1), prefix).toBe(true);
+    }
   });
 
   it('property: a wildcard equals the explicit list of the actions it matches', () => {
