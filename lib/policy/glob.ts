@@ -139,6 +139,10 @@ export function globCovers(outer: string, inner: string): boolean {
   const n = normalizeGlob(inner);
   if (o === '*') return true;
   if (o.length > MAX_PATTERN_LENGTH || n.length > MAX_PATTERN_LENGTH) return false;
+  // A pattern covers itself (the table below says so too, along its diagonal): a statement's own
+  // resource asked against the same text is the most frequent question (a cold realistic
+  // analysis: 645 of 1,544 asks), answered without the table's two arrays.
+  if (o === n) return true;
   if (!literalEndsAgree(o, n)) return false;
   // Dynamic programming over (outer position, inner position): O(|outer| × |inner|), both bounded.
   let prev = new Uint8Array(n.length + 1);

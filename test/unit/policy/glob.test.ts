@@ -89,6 +89,21 @@ describe('glob matcher', () => {
     expect(globCovers('arn:aws:s3:::b/*', 'arn:aws:s3:::*')).toBe(false);
   });
 
+  it('globCovers: every pattern within the bound covers itself and its `**`-collapsed spelling; past the bound, nothing is claimed', () => {
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 12 }), (o) => {
+        const pattern = o.join('');
+        expect(globCovers(pattern, pattern)).toBe(true);
+        expect(globCovers(pattern, pattern.replace(/\*+/g, '*'))).toBe(true);
+        // The same answer through the table: a copy with one more `*` at the end covers the pattern.
+        expect(globCovers(`${pattern}*`, pattern)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    const long = `${'a'.repeat(MAX_PATTERN_LENGTH)}*`;
+    expect(globCovers(long, long)).toBe(false);
+  });
+
   it('globsOverlap: a string both match exists exactly when it says so (small alphabet, exhaustive witnesses)', () => {
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 5 }), fc.array(alphabet, { maxLength: 5 }), fc.array(text, { maxLength: 8 }), (a, b, v) => {
