@@ -703,7 +703,8 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
   for (let w = 0; w < 2 * words; w++) masks[HELD_ANY * words + w] = held[heldAt + w]!;
   // No path with a held action in every step: none is walked, nothing asked (maskedPaths would
   // find no path and compare no ARN), so the lists need not be read.
-  if (!anyPathHeld(index)) return NO_HELD_PATHS;
+  const firstHeld = firstPathHeld(index);
+  if (firstHeld < 0) return NO_HELD_PATHS;
   setFactCount = 0;
   setPassRoleCount = -1;
   // Lists granting no path action add nothing to any action's facts.
@@ -729,21 +730,21 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
       for (let w = 0; w < words; w++) masks[BEYOND * words + w]! |= selfOnlyMask[j * words + w]!;
     }
   }
-  const pathCount = maskedPaths(index);
+  const pathCount = maskedPaths(index, firstHeld);
   const comparedCount = comparedArns();
   if (comparedCount !== 0) compared.append(comparedCount);
   // Most sets hold path actions but open no path: one shared answer.
   return pathCount === 0 ? NO_HELD_PATHS : internedHeldPaths(index, calc, pathCount);
 }
 
-/** Does some path have a held action (setMasks' HELD_ANY) in every step? */
-function anyPathHeld(index: EscalationIndex): boolean {
+/** The first path with a held action (setMasks' HELD_ANY) in every step (-1: none). */
+function firstPathHeld(index: EscalationIndex): number {
   const words = index.maskWords;
   for (let k = 0; k < index.paths.length; k++) {
     const { stepMasks } = index.paths[k]!;
-    if (everyStepHeld(stepMasks, stepMasks.length / words, words)) return true;
+    if (everyStepHeld(stepMasks, stepMasks.length / words, words)) return k;
   }
-  return false;
+  return -1;
 }
 
 /** The open paths maskedPaths found (heldPathOf slots, in order) and the resources comparedArns found (ListFacts ARN numbers): heldPaths' scratch. */
@@ -854,13 +855,14 @@ function internedHeldPaths(index: EscalationIndex, calc: BreadthCalculator, path
  * actions of the steps walked are marked ASKED: an answer that reads the ARN for one of them makes
  * the paths depend on it.
  */
-function maskedPaths(index: EscalationIndex): number {
+function maskedPaths(index: EscalationIndex, firstHeld: number): number {
   const words = index.maskWords;
   const masks = setMasks;
   const passRoleWord = index.passRole >>> 5;
   const passRoleBit = 1 << (index.passRole & 31);
   let count = 0;
-  for (let k = 0; k < index.paths.length; k++) {
+  // The paths before firstHeld lack a held action in some step (firstPathHeld tried them).
+  for (let k = firstHeld; k < index.paths.length; k++) {
     const { path, stepMasks } = index.paths[k]!;
     const steps = stepMasks.length / words;
     if (!everyStepHeld(stepMasks, steps, words)) continue;
