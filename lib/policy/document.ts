@@ -135,6 +135,16 @@ export class ClauseTable {
   private readonly listTexts: string[] = objectList();
   /** `statementsOf`'s buffer for a document's statements (entries past its length are stale). */
   public readonly statementBuffer: NormalizedStatement[] = objectList();
+  /** Id of the statement the last `sharedStatement` call gave, -1 after a statement that is not shared. */
+  public lastStatementId = -1;
+  /** Per `statementBuffer` entry of the document being normalised (`normalizeInto`): its statement id. */
+  private bufferIds = new Int32Array(16);
+  /** Statement sequences (`sequenceId`) by hash; their ids, one after the other in `sequences` (length first). */
+  private readonly sequenceIndex = new IdIndex();
+  private sequences = new Int32Array(1024);
+  private sequenceAt = new Int32Array(256);
+  private sequencesTop = 0;
+  private sequenceCount = 0;
   /**
    * Statements without an `iam:PassedToService` condition by a hash of their effect, condition
    * flag and four clause ids: one object per distinct statement of the resolution (see
@@ -171,6 +181,66 @@ export class ClauseTable {
   }
 
   /**
+   * Normalises the document's statements into `statementBuffer` (in order) and returns how many.
+   * With `sequenceId`, tells documents apart by the statement objects they normalise to.
+   */
+  public normalizeInto(doc: PolicyDocument): number {
+    const out = this.statementBuffer;
+    if (!Array.isArray(doc.Statement)) {
+      out[0] = normalizeStatement(doc.Statement, this);
+      this.noteBufferId(0);
+      return 1;
+    }
+    const list = doc.Statement;
+    for (let i = 0; i < list.length; i++) {
+      out[i] = normalizeStatement(list[i]!, this);
+      this.noteBufferId(i);
+    }
+    return list.length;
+  }
+
+  private noteBufferId(i: number): void {
+    if (this.bufferIds.length <= i) this.bufferIds = grown(this.bufferIds, i + 1);
+    this.bufferIds[i] = this.lastStatementId;
+  }
+
+  /**
+   * A dense id (0, 1, 2… in first-seen order) of the sequence of the first `n` statements
+   * `normalizeInto` left in `statementBuffer`: equal exactly when the sequences are the same
+   * statement objects in the same order. -1 when one of them is not a shared statement (an
+   * `iam:PassedToService` condition, see `sharedStatement`): such a document matches no other.
+   */
+  public sequenceId(n: number): number {
+    const ids = this.bufferIds;
+    let h = Math.imul(n + 1, 0x9e3779b1);
+    for (let i = 0; i < n; i++) {
+      if (ids[i]! < 0) return -1;
+      h = Math.imul(h ^ ids[i]!, 0x01000193);
+    }
+    const index = this.sequenceIndex;
+    const records = this.sequences;
+    index.first(h);
+    for (let id = index.next(); id >= 0; id = index.next()) {
+      const r = this.sequenceAt[id]!;
+      if (records[r] !== n) continue;
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = records[r + 1 + i] === ids[i];
+      if (same) return id;
+    }
+    const at = index.free;
+    const id = this.sequenceCount++;
+    if (this.sequenceAt.length <= id) this.sequenceAt = grown(this.sequenceAt, id + 1);
+    const r = this.sequencesTop;
+    if (this.sequences.length < r + 1 + n) this.sequences = grown(this.sequences, r + 1 + n);
+    this.sequenceAt[id] = r;
+    this.sequences[r] = n;
+    for (let i = 0; i < n; i++) this.sequences[r + 1 + i] = ids[i]!;
+    this.sequencesTop = r + 1 + n;
+    index.insert(at, h, id);
+    return id;
+  }
+
+  /**
    * The resolution's one statement object with this effect (0 Allow, 1 Deny), condition flag and
    * clause ids (each -1 when absent), made on first use. Statements equal in all of these read
    * the same (the clause ids stand for their arrays; `passedToService` statements are not
@@ -193,11 +263,13 @@ export class ClauseTable {
     for (let id = index.next(); id >= 0; id = index.next()) {
       const r = 5 * id;
       if (records[r] === flags && records[r + 1] === actionsId && records[r + 2] === notActionsId && records[r + 3] === resourcesId && records[r + 4] === notResourcesId) {
+        this.lastStatementId = id;
         return this.statements[id]!;
       }
     }
     const at = index.free;
     const id = this.statements.length;
+    this.lastStatementId = id;
     const s: NormalizedStatement = {
       effect: effect === 0 ? 'Allow' : 'Deny',
       actions: actionsId < 0 ? undefined : this.actionArrays[actionsId],
@@ -482,6 +554,7 @@ function normalizeShared(s: PolicyStatement, table: ClauseTable): NormalizedStat
   if (passedToService === undefined && (s.Effect === 'Allow' || s.Effect === 'Deny')) {
     return table.sharedStatement(s.Effect === 'Allow' ? 0 : 1, conditional, actionsId, notActionsId, resourcesId, notResourcesId);
   }
+  table.lastStatementId = -1;
   return {
     effect: s.Effect,
     actions: actionsId < 0 ? undefined : table.actionArrays[actionsId],
