@@ -168,25 +168,26 @@ export function globCovers(outer: string, inner: string): boolean {
   return prev[n.length] === 1;
 }
 
-const isWildcard = (c: string | undefined): boolean => c === '*' || c === '?';
+/** Index of the first `*` or `?` in `s` (`s.length` when it has none): two native searches, no character loop. */
+export function firstWildcard(s: string): number {
+  const star = s.indexOf('*');
+  const question = s.indexOf('?');
+  return star < 0 ? (question < 0 ? s.length : question) : question < 0 ? star : Math.min(star, question);
+}
 
 /**
  * Does `inner` begin with `outer`'s literal head (the characters before its first wildcard) and
  * end with its literal tail (after its last one)? A literal of `outer` only absorbs the same
  * literal of `inner`, so `globCovers` is false otherwise; this answers the usual pair (two ARNs
  * that differ in a bucket or table name) in a few comparisons instead of the quadratic table.
+ * Native searches and comparisons: the character loops this replaces deoptimised the compiled
+ * `globCovers` in a cold analysis (no type feedback yet for the tail comparison).
  */
 function literalEndsAgree(o: string, n: string): boolean {
-  let head = 0;
-  while (head < o.length && !isWildcard(o[head])) head++;
-  if (n.length < head) return false;
-  for (let k = 0; k < head; k++) if (n[k] !== o[k]) return false;
-  let tail = o.length;
-  while (tail > head && !isWildcard(o[tail - 1])) tail--;
-  const tailLength = o.length - tail;
-  if (n.length < tailLength) return false;
-  for (let k = 1; k <= tailLength; k++) if (n[n.length - k] !== o[o.length - k]) return false;
-  return true;
+  const head = firstWildcard(o);
+  if (!n.startsWith(o.slice(0, head))) return false;
+  if (head === o.length) return true;
+  return n.endsWith(o.slice(Math.max(o.lastIndexOf('*'), o.lastIndexOf('?')) + 1));
 }
 
 /**

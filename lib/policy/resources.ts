@@ -18,7 +18,7 @@
  *   "any text" (`globCovers`), so `table/*` covers `table/${TableName}` and `*` covers `${BucketName}/${ObjectName}`.
  * Patterns with fewer segments (`arn:*`, `*`) are compared as whole strings.
  */
-import { globCovers, globMatch, glob, globsOverlap, type Glob } from './glob';
+import { firstWildcard, globCovers, globMatch, glob, globsOverlap, type Glob } from './glob';
 
 /** A resource type's ARN format, split for coverage checks. */
 export interface ArnTemplate {
@@ -154,12 +154,7 @@ function arnPatternOf(pattern: string): ArnPattern {
 export function resourceHead(pattern: string): string | null {
   const p = arnPatternOf(pattern);
   if (p.any || p.short || !p.arnOk) return null;
-  // Two native searches, not a loop over characters (a loop made this small function compile twice in a cold analysis).
-  const r = p.resource;
-  const star = r.indexOf('*');
-  const question = r.indexOf('?');
-  const head = star < 0 ? (question < 0 ? r.length : question) : question < 0 ? star : Math.min(star, question);
-  return r.slice(0, head);
+  return p.resource.slice(0, firstWildcard(p.resource));
 }
 
 /** Does the ARN pattern (exact case) name every resource of the type? */
