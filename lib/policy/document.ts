@@ -580,9 +580,16 @@ const PASSED_TO_SERVICE_OPERATORS = new Set(['stringequals', 'stringlike', 'fora
 /** The `iam:PassedToService` values a condition block limits a statement to, or undefined when it does not. */
 function passedToServiceOf(condition: Record<string, unknown>): string[] | undefined {
   let values: string[] | undefined;
-  for (const [operator, block] of Object.entries(condition)) {
+  // Own keys in `Object.entries` order, without its arrays: an array of pairs per condition and per
+  // block measured ≈ 1.1 MB allocated per pessimistic evaluation (alloc.mts, `entries` under this
+  // function), for the ≈ 3,400 conditional statements resolution normalises.
+  for (const operator in condition) {
+    if (!Object.prototype.hasOwnProperty.call(condition, operator)) continue;
+    const block = condition[operator];
     if (!PASSED_TO_SERVICE_OPERATORS.has(operator.toLowerCase()) || typeof block !== 'object' || block === null) continue;
-    for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
+    for (const key in block) {
+      if (!Object.prototype.hasOwnProperty.call(block, key)) continue;
+      const value = (block as Record<string, unknown>)[key];
       if (key.toLowerCase() !== 'iam:passedtoservice') continue;
       const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase());
       // Two operators on one key must both hold; keeping the union errs towards "may pass" (never hides a path).
