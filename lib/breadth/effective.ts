@@ -879,7 +879,11 @@ export class BreadthCalculator {
     return true;
   }
 
-  /** Store the large union in the scratch (`unionTouched[0 .. n)`) as statement `slot`'s range, clearing the scratch (unionOfPatterns stores the others). */
+  /**
+   * Store the large union in the scratch (`unionTouched[0 .. n)`) as statement `slot`'s range,
+   * clearing the scratch. unionOfPatterns stores the others with the same lines, inline on purpose
+   * (see its comment: as a call, this store was compiled a second time inside newStatementSlot).
+   */
   private storeUnion(n: number, slot: number): void {
     const dense = this.scratch;
     const touched = this.unionTouched;

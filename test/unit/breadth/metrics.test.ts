@@ -167,16 +167,19 @@ describe('breadthCounts', () => {
     );
   });
 
+  /** A managed policy's `NotAction` grants (1–2 statements): what makes the calculator compute sets over a shared base. */
+  const sharedNotActionGrants = fc.array(
+    fc.constantFrom<Stmt>(
+      { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' },
+      { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+      { Effect: 'Allow', NotAction: ['s3:*', 'ec2:*'], NotResource: 'arn:aws:s3:::b/*' },
+      { Effect: 'Deny', NotAction: ['s3:*', 'iam:*'], Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ),
+    { minLength: 1, maxLength: 2 },
+  );
+
   it('sets the calculator computes over a base result differ from it on their touched words only, and count as computed without it', () => {
-    const shared = fc.array(
-      fc.constantFrom<Stmt>(
-        { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' },
-        { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
-        { Effect: 'Allow', NotAction: ['s3:*', 'ec2:*'], NotResource: 'arn:aws:s3:::b/*' },
-        { Effect: 'Deny', NotAction: ['s3:*', 'iam:*'], Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-      ),
-      { minLength: 1, maxLength: 2 },
-    );
+    const shared = sharedNotActionGrants;
     const own = fc.array(
       fc.constantFrom<Stmt>(deny('s3:GetObject'), deny('dynamodb:*'), allow('iam:PassRole'), allow('iam:*User*'), deny('ec2:Describe*', 'arn:aws:ec2:*:*:instance/i-1'), { Effect: 'Deny', Action: ['rds:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }),
       { minLength: 1, maxLength: 3 },
@@ -213,15 +216,7 @@ describe('breadthCounts', () => {
 
   it('writes the same row and returns the same interned data reads for a set over a base counted over it or word by word (breadthCountsInto overBase)', () => {
     // An analysis counts its first COUNT_OVER_BASE_AFTER sets over a base word by word, the rest over their base.
-    const shared = fc.array(
-      fc.constantFrom<Stmt>(
-        { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' },
-        { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
-        { Effect: 'Allow', NotAction: ['s3:*', 'ec2:*'], NotResource: 'arn:aws:s3:::b/*' },
-        { Effect: 'Deny', NotAction: ['s3:*', 'iam:*'], Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-      ),
-      { minLength: 1, maxLength: 2 },
-    );
+    const shared = sharedNotActionGrants;
     const own = fc.array(
       fc.constantFrom<Stmt>(deny('s3:GetObject'), deny('dynamodb:*'), allow('iam:PassRole'), allow('s3:GetObject'), deny('ec2:Describe*', 'arn:aws:ec2:*:*:instance/i-1'), { Effect: 'Deny', Action: ['rds:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }),
       { minLength: 1, maxLength: 3 },
