@@ -58,8 +58,8 @@ export function objectList<T>(): T[] {
  * and the scavenges during the evaluation copied every such array twice (to the survivor space,
  * then to old space). Same entries and order; the arrays are packed (`slice` of a holey scratch
  * gave holey ones). Together with `newManagedEntry` (lib/policy/principals.ts): bytes the
- * scavenger copies for one pessimistic resolution 17.5 → 9.6 MB (/tmp/d13/young2.mts: steady
- * state, --trace-gc-nvp `new_space_survived` + `promoted`). 16 covers 99 % of the sets (the
+ * scavenger copies for one pessimistic resolution 17.5 → 9.6 MB (a steady-state harness of the
+ * resolution alone, --trace-gc-nvp `new_space_survived` + `promoted`). 16 covers 99 % of the sets (the
  * pessimistic mix reaches 20 lists, the realistic 22).
  */
 export function retainedCopy<T>(a: readonly T[], n: number): T[] {
