@@ -246,8 +246,8 @@ export class ActionCatalog {
   /**
    * `serviceTypeUnion` computed from the raw lists: the same entries `decodeService` reads (per
    * level, the first `countAtLevel` comma-separated entries, a missing or empty one meaning no
-   * resource type), each distinct entry read once, and only the formats used are parsed (or
-   * taken from the decoded service, so both answers share template objects).
+   * resource type), each type index taken once, in first-use order, and only the formats used are
+   * parsed (or taken from the decoded service, so both answers share template objects).
    */
   private collectServiceUnion(si: number): readonly ArnTemplate[] {
     const range = this.services[si]!;
@@ -268,11 +268,10 @@ export class ActionCatalog {
     }
     const union: ArnTemplate[] = [];
     const used = new Uint8Array(formats.length);
-    let typeless = false;
+    // The Set holds '' (an action taking no resource) once at most, at its first use.
     for (const token of new Set(entries.join('.').split('.'))) {
       if (token === '') {
-        if (!typeless) union.push(...NO_RESOURCE_TYPES);
-        typeless = true;
+        union.push(...NO_RESOURCE_TYPES);
         continue;
       }
       const i = Number(token);
