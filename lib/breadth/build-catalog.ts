@@ -14,7 +14,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
+import { ACCESS_LEVELS, type AccessLevel, type CatalogFile, type ResourceTypesEntry, typeUnionOf } from './catalog-format';
 import { DATA_READ_ACTIONS } from './data-read';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -55,7 +55,7 @@ export function buildCatalog(iamDataDir = IAM_DATA_DIR): CatalogFile {
   if (files.length === 0) throw new Error(`no action files in ${actionsDir}`);
 
   const services: Record<string, string[]> = {};
-  const resourceTypes: Record<string, [string[], string[]]> = {};
+  const resourceTypes: Record<string, ResourceTypesEntry> = {};
   const known = new Map<string, string>(); // lower-case service:action → canonical
   let actionCount = 0;
   for (const file of files) {
@@ -84,7 +84,8 @@ export function buildCatalog(iamDataDir = IAM_DATA_DIR): CatalogFile {
     }
     if (byLevel.every((l) => l.length === 0)) continue;
     services[prefix] = byLevel.map((names) => names.sort().join(','));
-    resourceTypes[prefix] = [typeKeys.map((k) => types[k]!.arn), byLevel.map((names) => names.map((n) => typesOf.get(n) ?? '').join(','))];
+    const perLevel = byLevel.map((names) => names.map((n) => typesOf.get(n) ?? '').join(','));
+    resourceTypes[prefix] = [typeKeys.map((k) => types[k]!.arn), perLevel, typeUnionOf(perLevel, byLevel.map((names) => names.length))];
   }
 
   const dataRead = DATA_READ_ACTIONS.map((a) => {

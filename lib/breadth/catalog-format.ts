@@ -26,5 +26,35 @@ export interface CatalogFile {
    * `perLevel[l]` lists, aligned with `services[prefix][l]`, each action's type indices
    * joined by `.` (empty: the action takes no resource, only `*`).
    */
-  resourceTypes: Record<string, [string[], string[]]>;
+  resourceTypes: Record<string, ResourceTypesEntry>;
+}
+
+/**
+ * One service's `resourceTypes` entry: `[arnTemplates, perLevel, union?]`. `union` (written by
+ * build-catalog.ts since Dec 2026; `typeUnionOf` of the other two) lists the service's type
+ * indices in first use over its actions, `.`-joined, an empty token where an action takes no
+ * resource: what `*:*` and `service:*` work on, read without scanning every action's entry.
+ * A file without it (older, or written by hand in a test) is read through `typeUnionOf`.
+ */
+export type ResourceTypesEntry = [arnTemplates: string[], perLevel: string[], union?: string];
+
+/**
+ * The `union` of a service's entry, from `perLevel` and the number of actions at each level:
+ * each action's entry in level and action order (the first `counts[level]` comma-separated
+ * entries of the level; a missing or empty one: no resource type), then its type indices in
+ * their order; each index once, at its first use, and the empty token once, at the first action
+ * that takes no resource.
+ */
+export function typeUnionOf(perLevel: readonly (string | undefined)[], counts: readonly number[]): string {
+  // Joined, split and deduplicated by native calls: a loop per action or per entry (22,719 in
+  // all) made the reader hot enough for an optimising compile on the first `*:*`.
+  let entries: string[] = [];
+  for (let level = 0; level < counts.length; level++) {
+    const count = counts[level]!;
+    if (count === 0) continue;
+    const listed = (perLevel[level] ?? '').split(',');
+    entries = entries.concat(listed.length > count ? listed.slice(0, count) : listed);
+    if (listed.length < count) entries.push('');
+  }
+  return [...new Set(entries.join('.').split('.'))].join('.');
 }

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_PATH, buildCatalog, normalizeAccessLevel, serializeCatalog } from '../../../lib/breadth/build-catalog';
 import { count, hasBit, newBitset, setBit, type Bitset } from '../../../lib/breadth/bitset';
+import { type ResourceTypesEntry, typeUnionOf } from '../../../lib/breadth/catalog-format';
 import { ACCESS_LEVELS, ActionCatalog, CATALOG_FILE_NAME, catalogLocation, loadCatalog, readCatalogFile } from '../../../lib/breadth/catalog';
 import { ESCALATION_PATHS, escalationActionIds } from '../../../lib/breadth/escalation';
 import { wildcardMatch } from '../../../lib/policy/document';
@@ -114,7 +115,9 @@ describe('action catalog', () => {
     };
     const oracle = new ActionCatalog(file);
 
-    it('`*:*`, read service by service from the raw lists, equals reading every action\'s list (2,000+ formats, the no-resource pseudo-type included)', () => {
+    it('`*:*`, read service by service from the catalog\'s unions, equals reading every action\'s list (2,000+ formats, the no-resource pseudo-type included)', () => {
+      // The committed file carries each service's union (what the fast path reads).
+      expect(Object.values(file.resourceTypes ?? {}).every((entry) => typeof entry[2] === 'string')).toBe(true);
       const fresh = new ActionCatalog(file);
       const all = fresh.expand('*:*');
       const union = fresh.resourceTypesOfSet(all);
@@ -163,15 +166,28 @@ describe('action catalog', () => {
         // fourth ignored); Write: absent; Tagging: empty. `two` has no types at all.
         resourceTypes: { svc: [formats, ['1', '0.1,0,1,2', undefined as unknown as string, '', '']] as [string[], string[]] },
       };
-      const fresh = new ActionCatalog(tiny);
-      const reference = new ActionCatalog(tiny);
-      for (const pattern of ['*:*', 'svc:*', 'two:*']) {
-        const bits = fresh.expand(pattern);
-        expect(fresh.resourceTypesOfSet(bits).map((t) => t.format), pattern).toEqual(
-          reference.resourceTypesOfSet(bits).length ? [...new Set(Array.from({ length: reference.size }, (_, id) => id).filter((id) => hasBit(bits, id)).flatMap((id) => reference.resourceTypesOf(id).map((t) => t.format)))] : [],
-        );
+      // The same file with each service's union as build-catalog writes it (typeUnionOf), read by the fast path.
+      const withUnions = {
+        ...tiny,
+        resourceTypes: Object.fromEntries(
+          Object.entries(tiny.resourceTypes).map(([prefix, [list, perLevel]]) => [
+            prefix,
+            [list, perLevel, typeUnionOf(perLevel, tiny.services[prefix as 'svc']!.map((names) => (names === '' ? 0 : names.split(',').length)))] as ResourceTypesEntry,
+          ]),
+        ),
+      };
+      expect(withUnions.resourceTypes.svc![2]).toBe('1..0');
+      for (const source of [tiny, withUnions]) {
+        const fresh = new ActionCatalog(source);
+        const reference = new ActionCatalog(source);
+        for (const pattern of ['*:*', 'svc:*', 'two:*']) {
+          const bits = fresh.expand(pattern);
+          expect(fresh.resourceTypesOfSet(bits).map((t) => t.format), pattern).toEqual(
+            reference.resourceTypesOfSet(bits).length ? [...new Set(Array.from({ length: reference.size }, (_, id) => id).filter((id) => hasBit(bits, id)).flatMap((id) => reference.resourceTypesOf(id).map((t) => t.format)))] : [],
+          );
+        }
+        expect(fresh.resourceTypesOfSet(fresh.expand('svc:*')).map((t) => t.format)).toEqual([formats[1], '*', formats[0]]);
       }
-      expect(fresh.resourceTypesOfSet(fresh.expand('svc:*')).map((t) => t.format)).toEqual([formats[1], '*', formats[0]]);
     });
 
     it('an empty set, or one of unknown actions only, works on `*` alone (NO_RESOURCE_TYPES)', () => {
