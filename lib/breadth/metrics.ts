@@ -321,8 +321,20 @@ function countWords(catalog: ActionCatalog, eff: EffectivePermissions): void {
   const stride = catalog.levelMasks[0]!.length + 1;
   const dataReadMask = catalog.dataReadMask;
   // Per access level, in ACCESS_LEVELS order (five: List, Read, Write, Permissions management, Tagging).
-  const [list, read, write, permissions, tagging] = catalog.levelMasks as [Bitset, Bitset, Bitset, Bitset, Bitset];
-  const [listPop, readPop, writePop, permissionsPop, taggingPop] = levelPop as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  // Read by index: array destructuring is the iterator protocol (an iterator object and a `next`
+  // call per element until the function is optimised, then its inlined code in the compiled graph:
+  // measured, cold realistic analysis, --log-code: countWords' TurboFan code 10,864 -> 10,152 bytes).
+  const levelMasks = catalog.levelMasks;
+  const list = levelMasks[0]!;
+  const read = levelMasks[1]!;
+  const write = levelMasks[2]!;
+  const permissions = levelMasks[3]!;
+  const tagging = levelMasks[4]!;
+  const listPop = levelPop[0]!;
+  const readPop = levelPop[1]!;
+  const writePop = levelPop[2]!;
+  const permissionsPop = levelPop[3]!;
+  const taggingPop = levelPop[4]!;
   // The set's bitsets (word w of each), read through locals in the loop.
   const { nonZeroWords } = eff;
   const { granted: grantedBits, conditional: conditionalBits, grantedOnAll: grantedOnAllBits, conditionalOnAll: conditionalOnAllBits } = signedViews(eff);
@@ -652,7 +664,13 @@ function countOverBase(catalog: ActionCatalog, eff: EffectivePermissions, base: 
   const r = signedViews(eff);
   const { permissionsChange: pm, sensitive: sensitiveMask, nextDataRead } = riskMasks(catalog);
   const { offsets, service, mask } = wordServices(catalog);
-  const [list, read, write, permissions, tagging] = catalog.levelMasks as [Bitset, Bitset, Bitset, Bitset, Bitset];
+  // Indexed reads, not array destructuring (see countWords).
+  const levelMasks = catalog.levelMasks;
+  const list = levelMasks[0]!;
+  const read = levelMasks[1]!;
+  const write = levelMasks[2]!;
+  const permissions = levelMasks[3]!;
+  const tagging = levelMasks[4]!;
   // Each count's change over the touched words: the set's word counted minus the base's. Word by
   // word, by popcounts alone (a full word too: popcount32(-1) is 32), no per-case tables and no
   // sign multiplied in (a sign times a zero count was -0, which deoptimised the compiled loop): a
