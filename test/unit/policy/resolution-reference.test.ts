@@ -11,7 +11,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeStatement } from '../../../lib/policy/document';
-import { resolvePrincipals, type Principal } from '../../../lib/policy/principals';
+import { assessAdmin } from '../../../lib/policy/admin';
+import { ADMINISTRATOR_ACCESS_ARN, adminFactsOf, namedInAdminAssessment } from '../../../lib/policy/admin-facts';
+import { resolvePrincipals, resolvedWithoutAdminPolicy, type Principal } from '../../../lib/policy/principals';
 import type { AuthorizationDetails, PolicyDocument } from '../../../lib/snapshot';
 import { allow, deny, doc, type Stmt } from '../breadth/helpers';
 
@@ -139,11 +141,36 @@ function check(d: AuthorizationDetails): void {
   // As many distinct arrays and sets as distinct identities (no two identities share one).
   expect(new Set(listOf.values()).size).toBe(listOf.size);
   expect(new Set(setOf.values()).size).toBe(setOf.size);
+  checkAdminFree(got);
+}
+
+/**
+ * `resolvedWithoutAdminPolicy` (kept per policy set, plus the principal's unresolved list) against
+ * its definition read from the principal's own policies: none named by an admin assessment
+ * (`namedInAdminAssessment` of its id and list facts) and AdministratorAccess not unresolved. When
+ * it says true, the full assessment names nothing. A copy with a hand-built set says false.
+ */
+function checkAdminFree(principals: readonly Principal[]): void {
+  for (const p of principals) {
+    const want = !p.unresolvedPolicies.includes(ADMINISTRATOR_ACCESS_ARN) && !p.policies.some((x) => namedInAdminAssessment(x.id, adminFactsOf(x.statements)));
+    expect(resolvedWithoutAdminPolicy(p), p.arn).toBe(want);
+    const byHand: Principal = { ...p, policySet: { key: 'hand', lists: p.policySet.lists, ...(p.policySet.boundary ? { boundary: p.policySet.boundary } : {}) } };
+    expect(resolvedWithoutAdminPolicy(byHand)).toBe(false);
+    if (want) expect(assessAdmin(byHand)).toEqual({ admin: false, conditional: false, via: [], nearAdminVia: [] });
+  }
 }
 
 describe('resolvePrincipals against a plain reference', () => {
   it('resolves policies, unresolved items, boundaries, shared lists and shared sets as the reference does', () => {
     fc.assert(fc.property(arbDetails, check), { numRuns: 400 });
+  });
+
+  it('keeps each principal\'s tags as the snapshot lists them (an empty list without)', () => {
+    const d = build([], [], [{ inline: [], managed: [] }, { inline: [], managed: [] }], []);
+    d.UserDetailList[0]!.Tags = [{ Key: 'team', Value: 'a' }, { Key: 'env', Value: 'prod' }];
+    const [tagged, untagged] = resolvePrincipals(d);
+    expect(tagged!.tags).toEqual([{ Key: 'team', Value: 'a' }, { Key: 'env', Value: 'prod' }]);
+    expect(untagged!.tags).toEqual([]);
   });
 
   it('does the same on an account large enough to grow every index (thousands of principals, lists and sets)', () => {
