@@ -8,11 +8,13 @@
 import { SendEmailCommand, type SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import type { EvidenceStore } from '../evidence/store';
 import { FRAMEWORKS } from '../frameworks';
-import { RULES } from '../rules';
 import { renderEmail, type RenderedEmail } from './email';
 import { loadReport } from './load';
 import type { SignatureVerifier } from '../evidence/signing';
-import { buildReportModel, dayLabel, type ReportModel, type ReportPlan } from './model';
+import { buildReportModel, dayLabel, type ReportModel, type ReportPlan, type ReportRuleInfo } from './model';
+// The rules' texts alone (build-rule-texts.ts): importing lib/rules for them bundled every
+// rule's evaluation code into this Lambda.
+import ruleTexts from './rule-texts.json' with { type: 'json' };
 import { pseudonymiseReportWith, type PseudonymSource } from './pseudonym';
 
 export interface Addresses {
@@ -126,7 +128,7 @@ export async function sendScheduledReport(options: ScheduledReportOptions): Prom
     ...(previous ? { sinceLabel: previous.label } : {}),
     cadenceHours: options.cadenceHours,
     expectedAccountIds: options.expectedAccountIds,
-    rules: RULES,
+    rules: ruleTexts as readonly ReportRuleInfo[],
     frameworks: FRAMEWORKS,
   });
   const email = options.pseudonymiser
