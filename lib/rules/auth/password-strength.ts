@@ -120,23 +120,30 @@ function declaredRestriction(view: EvaluationContext['register']): { restriction
   return { rejected };
 }
 
-/** IAM users with a console password who hold administrator rights (when authorization details were collected). */
+/** An IAM user an admin assessment calls administrator. */
+const isAdminUser = (p: Principal): boolean => p.type === 'user' && assessAdmin(p).admin;
+
+/**
+ * IAM users with a console password who hold administrator rights (when authorization details were collected).
+ * JIT shaping: no loop of its own over the 15,000 principals and 10,000 report rows (`filter` and
+ * `forEach` call small functions instead). Called once per evaluation, its loops were compiled
+ * on-stack (with assessAdmin inlined) and its entry, reached before its feedback vector existed,
+ * had no type feedback: the regular compile deoptimised at entry in the next evaluation and was
+ * compiled again (--trace-deopt/--trace-opt, pessimistic bench loop: 29.5 ms of compile in
+ * measured run 2 and 20.4 ms in run 3, after one deopt at entry).
+ */
 function adminConsoleUsers(snapshot: AccountSnapshot): { name: string; mfa: boolean }[] | undefined {
   if (!snapshot.authorizationDetails || !snapshot.credentialReport) return undefined;
   // Admin users first (a handful), then one pass over the report for their rows only: no map of
   // every user's row (tens of thousands of entries, built for a few look-ups). The last row of a
   // name wins, as a Map built from the rows would keep it.
-  const principals = principalsOf(snapshot.authorizationDetails);
-  const admins: Principal[] = [];
-  for (let i = 0; i < principals.length; i++) {
-    const p = principals[i]!;
-    if (p.type === 'user' && assessAdmin(p).admin) admins.push(p);
-  }
+  const admins = principalsOf(snapshot.authorizationDetails).filter(isAdminUser);
   if (admins.length === 0) return [];
   const rowOf = new Map<string, CredentialReportRow | undefined>();
   for (const p of admins) rowOf.set(p.name, undefined);
-  const rows = snapshot.credentialReport.rows;
-  for (let i = 0; i < rows.length; i++) if (rowOf.has(rows[i]!.user)) rowOf.set(rows[i]!.user, rows[i]!);
+  snapshot.credentialReport.rows.forEach((row) => {
+    if (rowOf.has(row.user)) rowOf.set(row.user, row);
+  });
   return admins.filter((p) => rowOf.get(p.name)?.password_enabled === true).map((p) => ({ name: p.name, mfa: rowOf.get(p.name)?.mfa_active === true }));
 }
 
