@@ -287,6 +287,8 @@ const ALLOW_MASKS = (1 << ALLOW) | (1 << COND_ALLOW);
  * sorting ~700 words for a list holding a `NotAction` grant).
  */
 const DENSE_WORDS = 160;
+/** Words per `settleWords` call of a dense settle. */
+const DENSE_SLICE = 64;
 
 /** Union of two arena ranges (ascending words) as a new sparse set: a base and a list's own words. */
 function unionRanges(a: SparseArena, aStart: number, aEnd: number, b: SparseArena, bStart: number, bEnd: number): SparseBits {
@@ -1802,13 +1804,35 @@ export class BreadthCalculator {
    */
   private settleDense(hasBoundary: boolean): number {
     const W = this.words;
+    this.denseNonZero = 0;
+    this.denseHard = 0;
+    // In slices of DENSE_SLICE words, a call each: see `settleWords`.
+    for (let from = 0; from < W; from += DENSE_SLICE) this.settleWords(from, Math.min(W, from + DENSE_SLICE));
+    const hard = this.denseHard;
+    const nonZero = this.denseNonZero;
+    return hard === 0 ? nonZero : this.settleHardWords(hard, hasBoundary, nonZero);
+  }
+
+  /** `settleWords`' counts: the non-zero words and the hard words listed so far by the dense pass. */
+  private denseNonZero = 0;
+  private denseHard = 0;
+
+  /**
+   * The dense pass over words [from, to): `settleDense`'s formulas, its counts in `denseNonZero` /
+   * `denseHard`. A call per slice, not one loop over the ~700 words: with the whole pass in one call
+   * (88 calls per cold realistic analysis), the function was marked hot in the middle of a call and
+   * the same call's loop then asked for on-stack replacement too: compiled twice (OSR, then the
+   * regular compile). A slice is too short for a second profiler tick within one call.
+   */
+  private settleWords(from: number, to: number): void {
+    const W = this.words;
     const acc = this.acc;
     const bnd = this.boundaryAllow;
     const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = this.result;
     const hardWords = this.hardWords;
-    let nonZero = 0;
-    let hard = 0;
-    for (let i = 0; i < W; i++) {
+    let nonZero = this.denseNonZero;
+    let hard = this.denseHard;
+    for (let i = from; i < to; i++) {
       const allow = acc[ALLOW * W + i]!;
       const any = allow | acc[COND_ALLOW * W + i]!;
       // `& any`: only words with an identity Allow count (as in `settle`).
@@ -1833,7 +1857,8 @@ export class BreadthCalculator {
       nonZeroWords[nonZero] = i;
       nonZero += (g | c | ga | ca | h) !== 0 ? 1 : 0;
     }
-    return hard === 0 ? nonZero : this.settleHardWords(hard, hasBoundary, nonZero);
+    this.denseNonZero = nonZero;
+    this.denseHard = hard;
   }
 
   /** Decide the dense pass's hard words (`hardWords`, ascending) in the result; returns the new non-zero count. */
