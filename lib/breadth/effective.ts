@@ -1635,27 +1635,6 @@ export class BreadthCalculator {
     for (let k = start; k < end; k++) target[offset + words[k]!]! |= values[k]!;
   }
 
-  /** OR range [start, end) of `arena` into set mask `key`. */
-  private orMask(arena: SparseArena, key: number, start: number, end: number, stamped: boolean): void {
-    if (stamped) this.orStamped(arena, key, start, end);
-    else BreadthCalculator.orRange(this.acc, key * this.words, arena, start, end);
-  }
-
-  /**
-   * Merge one folded list (its ranges from `ranges[base]`) into the set scratch. A boundary
-   * gives only its Denies and hard actions (its Allows limit the set: `expandBoundary`).
-   */
-  private mergeList(ranges: Int32Array, base: number, stamped: boolean, boundary: boolean): void {
-    const from = boundary ? DENY : ALLOW;
-    for (let key = from; key < MASKS; key++) {
-      const start = ranges[base + key]!;
-      const end = ranges[base + key + 1]!;
-      if (start !== end) this.orMask(this.listArena, key, start, end, stamped);
-    }
-    const masks = ranges[base + BASE_MASKS]! & ~((1 << from) - 1);
-    if (masks !== 0) this.mergeBase(ranges[base + BASE_START]!, ranges[base + BASE_END]!, masks, stamped);
-  }
-
   /** OR a base into the set masks it belongs to: each base into each mask once per set (policies repeat it). */
   private mergeBase(start: number, end: number, masks: number, stamped: boolean): void {
     let e = 0;
@@ -2003,8 +1982,26 @@ export class BreadthCalculator {
       this.computeRound += 1;
       this.computeCount = 0;
       this.setBaseCount = 0;
-      for (let q = 0; q < lists.length; q++) this.mergeList(this.listRanges, LIST_STRIDE * setLists[q]!, !dense, false);
-      this.mergeList(bRanges, 0, !dense, true);
+      // Each folded list's ranges, then the boundary's (q = lists.length), into the set scratch. A
+      // boundary gives only its Denies and hard actions (its Allows limit the set: `expandBoundary`).
+      // One loop here, not a mergeList call per list: mergeList got hot (and was compiled) before
+      // this function, which then inlined it again (cold realistic, --log-code: 2.7 KB compiled twice).
+      const arena = this.listArena;
+      for (let q = 0; q <= lists.length; q++) {
+        const inBoundary = q === lists.length;
+        const ranges = inBoundary ? bRanges : this.listRanges;
+        const base = inBoundary ? 0 : LIST_STRIDE * setLists[q]!;
+        const from = inBoundary ? DENY : ALLOW;
+        for (let key = from; key < MASKS; key++) {
+          const start = ranges[base + key]!;
+          const end = ranges[base + key + 1]!;
+          if (start === end) continue;
+          if (dense) BreadthCalculator.orRange(this.acc, key * this.words, arena, start, end);
+          else this.orStamped(arena, key, start, end);
+        }
+        const masks = ranges[base + BASE_MASKS]! & ~((1 << from) - 1);
+        if (masks !== 0) this.mergeBase(ranges[base + BASE_START]!, ranges[base + BASE_END]!, masks, !dense);
+      }
       this.setBoundary(bRanges, b !== undefined, dense);
       this.hardReady = false;
       this.hardLists = lists.length;
