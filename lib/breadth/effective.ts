@@ -1441,6 +1441,12 @@ export class BreadthCalculator {
    * into a few hundred signatures). Updates `wg`/`wc`/`wga`/`wca` from the values given.
    */
   private hardWord(hasBoundary: boolean, i: number, h: number, g: number, c: number, ga: number, ca: number): void {
+    // The set's statements are flattened on its first hard word. Here, not in settle and
+    // settleHardWords: settle (compiled after flattenHard) inlined flattenHard again.
+    if (!this.hardReady) {
+      this.flattenHard(this.setLists, this.hardLists, this.hardBoundarySlots);
+      this.hardReady = true;
+    }
     const slots = this.hardSlots;
     const vs = this.wordValues;
     const range = this.stmtRange;
@@ -1753,10 +1759,6 @@ export class BreadthCalculator {
       // Actions whose answer depends on resources: the policy engine decides each one.
       const h = acc[HARD * W + i]! & any;
       if (h !== 0) {
-        if (!this.hardReady) {
-          this.flattenHard(this.setLists, this.hardLists, this.hardBoundarySlots);
-          this.hardReady = true;
-        }
         this.hardWord(hasBoundary, i, h, g, c, ga, ca);
         g = this.wg;
         c = this.wc;
@@ -1845,10 +1847,6 @@ export class BreadthCalculator {
     const W = this.words;
     const acc = this.acc;
     const { granted, conditional, grantedOnAll, conditionalOnAll, nonZeroWords } = this.result;
-    if (!this.hardReady) {
-      this.flattenHard(this.setLists, this.hardLists, this.hardBoundarySlots);
-      this.hardReady = true;
-    }
     let emptied = false;
     for (let k = 0; k < hard; k++) {
       const i = this.hardWords[k]!;
