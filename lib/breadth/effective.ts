@@ -1726,8 +1726,9 @@ export class BreadthCalculator {
   /**
    * Settle the set scratch into the result, word by word in ascending order: every word
    * (`dense`, see `settleDense`) or the stamped ones (sorted). Only words with an identity Allow
-   * count; without a boundary every action passes it unconditionally. Returns the count of
-   * non-zero result words.
+   * count; without a boundary every action passes it unconditionally. The stamped words are
+   * cleared in the scratch as they are read (a dense settle leaves the scratch to its caller).
+   * Returns the count of non-zero result words.
    */
   private settle(dense: boolean, hasBoundary: boolean, r: EffectivePermissions, nonZeroWords: Int32Array): number {
     if (dense) return this.settleDense(hasBoundary);
@@ -1741,13 +1742,27 @@ export class BreadthCalculator {
     let nonZero = 0;
     for (let k = 0; k < n; k++) {
       const i = touched[k]!;
+      // The word's seven masks, read and cleared (the stamped scratch is cleared here, in the pass
+      // that reads it: a clearScratch pass of its own was compiled apart and again in computeSlots).
       const allow = acc[ALLOW * W + i]!;
-      const any = allow | acc[COND_ALLOW * W + i]!;
-      if (any === 0) continue;
+      const condAllow = acc[COND_ALLOW * W + i]!;
       const allowOnAll = acc[ALLOW_ON_ALL * W + i]!;
-      const anyOnAll = allowOnAll | acc[COND_ALLOW_ON_ALL * W + i]!;
-      const keep = ~acc[DENY * W + i]!;
-      const sure = keep & ~acc[COND_DENY * W + i]!;
+      const condAllowOnAll = acc[COND_ALLOW_ON_ALL * W + i]!;
+      const deny = acc[DENY * W + i]!;
+      const condDeny = acc[COND_DENY * W + i]!;
+      const hardBits = acc[HARD * W + i]!;
+      acc[ALLOW * W + i] = 0;
+      acc[COND_ALLOW * W + i] = 0;
+      acc[ALLOW_ON_ALL * W + i] = 0;
+      acc[COND_ALLOW_ON_ALL * W + i] = 0;
+      acc[DENY * W + i] = 0;
+      acc[COND_DENY * W + i] = 0;
+      acc[HARD * W + i] = 0;
+      const any = allow | condAllow;
+      if (any === 0) continue;
+      const anyOnAll = allowOnAll | condAllowOnAll;
+      const keep = ~deny;
+      const sure = keep & ~condDeny;
       const bAllow = hasBoundary ? bnd[ALLOW * W + i]! : ~0;
       const bAny = hasBoundary ? bAllow | bnd[COND_ALLOW * W + i]! : ~0;
       const bAllowOnAll = hasBoundary ? bnd[ALLOW_ON_ALL * W + i]! : ~0;
@@ -1757,7 +1772,7 @@ export class BreadthCalculator {
       let ga = allowOnAll & bAllowOnAll & sure;
       let ca = anyOnAll & bAnyOnAll & keep & ~ga;
       // Actions whose answer depends on resources: the policy engine decides each one.
-      const h = acc[HARD * W + i]! & any;
+      const h = hardBits & any;
       if (h !== 0) {
         this.hardWord(hasBoundary, i, h, g, c, ga, ca);
         g = this.wg;
@@ -1866,21 +1881,6 @@ export class BreadthCalculator {
       if ((granted[i]! | conditional[i]! | grantedOnAll[i]! | conditionalOnAll[i]!) !== 0) nonZeroWords[n++] = i;
     }
     return n;
-  }
-
-  /** Clear the set scratch: all of it (dense) or the stamped words. */
-  private clearScratch(dense: boolean): void {
-    if (dense) {
-      this.acc.fill(0);
-      return;
-    }
-    const W = this.words;
-    const acc = this.acc;
-    const touched = this.computeTouched;
-    for (let k = 0; k < this.computeCount; k++) {
-      const i = touched[k]!;
-      for (let key = 0; key < MASKS; key++) acc[key * W + i] = 0;
-    }
   }
 
   /**
@@ -2006,7 +2006,8 @@ export class BreadthCalculator {
       result = this.result;
       result.nonZeroCount = this.settle(dense, b !== undefined, result, result.nonZeroWords);
       result.base = undefined;
-      this.clearScratch(dense);
+      // A stamped settle cleared its words; a dense one leaves the whole scratch to clear.
+      if (dense) this.acc.fill(0);
     }
     if (row !== undefined) {
       this.clauseRow = undefined;
@@ -2128,7 +2129,6 @@ export class BreadthCalculator {
     // Settles the stamped words (sorting them), zeros included over the copied values; its list of
     // non-zero words goes to a scratch (overBaseNonZero writes the result's).
     this.settle(false, hasBoundary, r, this.overSettled);
-    this.clearScratch(false);
     // The result is the bases' except on the stamped words (settle sorted them): breadthCounts reads this.
     const n = this.computeCount;
     this.overTouched.set(this.computeTouched.subarray(0, n));
