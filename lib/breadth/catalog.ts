@@ -4,7 +4,7 @@
  * level and data-read flag, plus a cached expansion of action patterns (`s3:Get*`, `*`,
  * `iam:?ut*`) into bitsets.
  *
- * The data (`catalog.json`, ~470 KiB) is a file read on first use, never an import: as an
+ * The data (`catalog.json`, ~750 KiB) is a file read on first use, never an import: as an
  * import esbuild would inline it into every Lambda bundle whose code merely *reaches* the
  * rules (send-report imports RULES for titles), nearly doubling them. See `catalogLocation`.
  */
