@@ -11,11 +11,12 @@
  * Only the MIT data package is read. Its siblings iam-expand / iam-simulate are AGPL
  * and are neither used nor copied.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACCESS_LEVELS, type AccessLevel, type CatalogFile, type ResourceTypesEntry, typeUnionOf } from './catalog-format';
 import { DATA_READ_ACTIONS } from './data-read';
+import { writeOrCheckGenerated } from '../support/generated-file';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CATALOG_PATH = join(here, 'catalog.json');
@@ -115,22 +116,6 @@ export function serializeCatalog(catalog: CatalogFile): string {
   return `${headJson},\n  "services": {\n${lines.join(',\n')}\n  },\n  "resourceTypes": {\n${typeLines.join(',\n')}\n  }\n}\n`;
 }
 
-function main(argv: string[]): number {
-  const text = serializeCatalog(buildCatalog());
-  if (argv.includes('--check')) {
-    const committed = readFileSync(CATALOG_PATH, 'utf8');
-    if (committed !== text) {
-      console.error(`${CATALOG_PATH} is stale: run npm run build:catalog`);
-      return 1;
-    }
-    console.log(`${CATALOG_PATH} is up to date`);
-    return 0;
-  }
-  writeFileSync(CATALOG_PATH, text);
-  console.log(`wrote ${CATALOG_PATH} (${Buffer.byteLength(text)} bytes)`);
-  return 0;
-}
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = writeOrCheckGenerated(CATALOG_PATH, serializeCatalog(buildCatalog()), process.argv.slice(2), 'npm run build:catalog');
 }

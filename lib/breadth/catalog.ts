@@ -6,7 +6,7 @@
  *
  * The data (`catalog.json`, ~750 KiB) is a file read on first use, never an import: as an
  * import esbuild would inline it into every Lambda bundle whose code merely *reaches* the
- * rules (send-report imports RULES for titles), nearly doubling them. See `catalogLocation`.
+ * breadth rules, though only collect-account evaluates them. See `catalogLocation`.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

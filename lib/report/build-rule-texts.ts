@@ -10,11 +10,11 @@
  * committed file differs from what the rules say). A unit test runs the same comparison, so
  * a rule text changed without the file fails the tests.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RULES } from '../rules';
 import type { ReportRuleInfo } from './model';
+import { writeOrCheckGenerated } from '../support/generated-file';
 
 export const RULE_TEXTS_PATH = join(dirname(fileURLToPath(import.meta.url)), 'rule-texts.json');
 
@@ -28,21 +28,6 @@ export function serializeRuleTexts(texts: readonly ReportRuleInfo[]): string {
   return `${JSON.stringify(texts, null, 2)}\n`;
 }
 
-function main(argv: string[]): number {
-  const text = serializeRuleTexts(buildRuleTexts());
-  if (argv.includes('--check')) {
-    if (readFileSync(RULE_TEXTS_PATH, 'utf8') !== text) {
-      console.error(`${RULE_TEXTS_PATH} is stale: run npm run build:rule-texts`);
-      return 1;
-    }
-    console.log(`${RULE_TEXTS_PATH} is up to date`);
-    return 0;
-  }
-  writeFileSync(RULE_TEXTS_PATH, text);
-  console.log(`wrote ${RULE_TEXTS_PATH} (${Buffer.byteLength(text)} bytes)`);
-  return 0;
-}
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = writeOrCheckGenerated(RULE_TEXTS_PATH, serializeRuleTexts(buildRuleTexts()), process.argv.slice(2), 'npm run build:rule-texts');
 }
