@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ACCESS_LEVELS, type AccessLevel, type CatalogFile, type ResourceTypesEntry, typeUnionOf } from './catalog-format';
 import { hasBit, newBitset, popcount32, setBit, type Bitset } from './bitset';
-import { glob, globMatch, normalizeGlob } from '../policy/glob';
+import { glob, globMatch, hasWildcard, normalizeGlob } from '../policy/glob';
 import { NO_RESOURCE_TYPE, NO_RESOURCE_TYPES, parseArnTemplate, patternCoversTemplate, resourceHead, templateResource, type ArnTemplate } from '../policy/resources';
 
 export { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
@@ -303,7 +303,7 @@ export class ActionCatalog {
     const parts = pattern.split(':');
     const namespace = parts[2] ?? '';
     // A literal ARN namespace narrows the candidates to its services (a string test: a regex here was most of a cold run's coverage time).
-    const literal = parts.length >= 6 && !namespace.includes('*') && !namespace.includes('?');
+    const literal = parts.length >= 6 && !hasWildcard(namespace);
     const candidates = literal ? (this.arnNamespaceIndex().get(namespace) ?? []) : this.services.map((_, i) => i);
     const head = resourceHead(pattern);
     if (head === null || head === '') return this.coverageOfServices(pattern, candidates);
@@ -441,7 +441,6 @@ export class ActionCatalog {
     }
     const servicePart = p.slice(0, colon);
     const actionPart = p.slice(colon + 1);
-    const hasWildcard = (s: string): boolean => s.includes('*') || s.includes('?');
     if (!hasWildcard(p)) {
       const id = this.idOfLower(p);
       if (id === undefined) return this.empty;

@@ -26,7 +26,7 @@
 import type { NormalizedStatement } from '../policy/document';
 import { decideCovering, type CoveringStatements, type Decision } from '../policy/evaluate';
 import type { ArnTemplate } from '../policy/resources';
-import { glob, MAX_PATTERN_LENGTH } from '../policy/glob';
+import { glob, hasWildcard, MAX_PATTERN_LENGTH } from '../policy/glob';
 import type { PolicySet, Principal } from '../policy/principals';
 import { growInt32, IntTupleMap, newBitset, restored, sortDistinct, SparseArena, wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
@@ -802,7 +802,7 @@ export class BreadthCalculator {
   /** `patternBits` of a pattern not seen yet. */
   private newPatternBits(pattern: string): SparseBits {
     let bits: SparseBits;
-    if (pattern.includes('*') || pattern.includes('?')) bits = toSparse(this.catalog.expand(pattern)) ?? EMPTY;
+    if (hasWildcard(pattern)) bits = toSparse(this.catalog.expand(pattern)) ?? EMPTY;
     else {
       const id = this.catalog.idOf(pattern);
       bits = id === undefined ? EMPTY : { words: Uint16Array.of(id >>> 5), values: Uint32Array.of((1 << (id & 31)) >>> 0) };

@@ -13,7 +13,7 @@
  */
 import type { NormalizedStatement } from '../policy/document';
 import { typeCoverage } from '../policy/evaluate';
-import { glob, globMatch } from '../policy/glob';
+import { glob, globMatch, hasWildcard } from '../policy/glob';
 import { policyLabel, type Principal } from '../policy/principals';
 import { wordsFor, type Bitset } from './bitset';
 import type { ActionCatalog } from './catalog';
@@ -63,8 +63,6 @@ export function escalationGrants(match: EscalationMatch): { actions: string[]; p
  */
 const SELF_USER = /^arn:[^:]*:iam::[^:]*:user\/(?:.*\/)?\$\{aws:username\}$/;
 export const namesOnlySelf = (resource: string): boolean => SELF_USER.test(resource);
-
-const hasWildcard = (pattern: string): boolean => pattern.includes('*') || pattern.includes('?');
 
 /** Catalog ids of every action the paths use, resolved once (unknown names fail loudly). */
 export function escalationActionIds(catalog: ActionCatalog): Map<string, number> {

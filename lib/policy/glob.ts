@@ -176,6 +176,11 @@ export function coversByTable(o: string, n: string): boolean {
   return prev[n.length] === 1;
 }
 
+/** Does `s` hold a wildcard (`*` or `?`)? The one spelling of that check (catalog, coverage, escalation, calculator). */
+export function hasWildcard(s: string): boolean {
+  return s.includes('*') || s.includes('?');
+}
+
 /** Index of the first `*` or `?` in `s` (`s.length` when it has none): two native searches, no character loop. */
 export function firstWildcard(s: string): number {
   const star = s.indexOf('*');

@@ -18,7 +18,7 @@
  *   "any text" (`globCovers`), so `table/*` covers `table/${TableName}` and `*` covers `${BucketName}/${ObjectName}`.
  * Patterns with fewer segments (`arn:*`, `*`) are compared as whole strings.
  */
-import { firstWildcard, globCovers, globMatch, glob, globsOverlap, type Glob } from './glob';
+import { firstWildcard, globCovers, globMatch, glob, globsOverlap, hasWildcard, type Glob } from './glob';
 
 /** A resource type's ARN format, split for coverage checks. */
 export interface ArnTemplate {
@@ -134,7 +134,7 @@ function arnPatternOf(pattern: string): ArnPattern {
     any,
     short,
     arnOk: !short && globMatch(glob(parts[0]!), 'arn') && parts[1] !== '',
-    serviceLiteral: short || service.includes('*') || service.includes('?') ? null : service,
+    serviceLiteral: short || hasWildcard(service) ? null : service,
     service: glob(service),
     region: short ? '' : parts[3]!,
     account: short ? '' : parts[4]!,

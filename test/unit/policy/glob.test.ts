@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileGlob, coversByTable, glob, globCovers, globMatch, globsOverlap, globWork, MAX_PATTERN_LENGTH, normalizeGlob, PatternTooLongError } from '../../../lib/policy/glob';
+import { compileGlob, coversByTable, firstWildcard, glob, globCovers, globMatch, globsOverlap, globWork, hasWildcard, MAX_PATTERN_LENGTH, normalizeGlob, PatternTooLongError } from '../../../lib/policy/glob';
 import { wildcardMatch } from '../../../lib/policy/document';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 
@@ -133,5 +133,16 @@ describe('glob matcher', () => {
     );
     expect(globsOverlap('arn:aws:s3:::a/*', 'arn:aws:s3:::b/*')).toBe(false);
     expect(globsOverlap('arn:aws:s3:::*/*', 'arn:aws:s3:::b/*')).toBe(true);
+  });
+
+  it('hasWildcard and firstWildcard agree with a character-by-character reading', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z*?:/]{0,12}$/), (s) => {
+        const first = [...s].findIndex((c) => c === '*' || c === '?');
+        expect(firstWildcard(s)).toBe(first < 0 ? s.length : first);
+        expect(hasWildcard(s)).toBe(first >= 0);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
