@@ -11,7 +11,7 @@
  *   serve the path; when every grant serving it names roles one by one (no wildcard) and limits
  *   the service, the path is reported apart as "scoped" (the named roles decide; WARN).
  */
-import type { NormalizedStatement } from '../policy/document';
+import { objectList, type NormalizedStatement } from '../policy/document';
 import { typeCoverage } from '../policy/evaluate';
 import { glob, globMatch, hasWildcard } from '../policy/glob';
 import { policyLabel, type Principal } from '../policy/principals';
@@ -282,20 +282,24 @@ class ListFacts {
    * those some statement covers (COVERS).
    */
   public masks: Int32Array;
+  // The lists below are born with object elements (objectList): a `[]` starts with small-integer
+  // elements in each analysis and changed map at its first push, in code optimised for the changed
+  // map (measured, bench/evaluate --pessimistic --trace-deopt-verbose: "not a Smi" at newRow's and
+  // selfOnlyEntry's pushes in runs 2-3, then recompiles).
   /** The row's statements covering `iam:PassRole` (undefined when none does). */
-  public readonly passRole: (PassRoleFact[] | undefined)[] = [];
+  public readonly passRole: (PassRoleFact[] | undefined)[] = objectList();
   /**
    * The one-resource grants by resource: row r's are entries [selfOnlyStart[r], selfOnlyStart[r + 1]),
    * each a distinct resource (usually one: `*`) with the mask of the actions given on it alone
    * (entry j's at j·maskWords). Self-service for the principal with that ARN alone.
    */
   public selfOnlyStart: Int32Array;
-  public readonly selfOnlyArn: string[] = [];
+  public readonly selfOnlyArn: string[] = objectList();
   /** Entry j's resource as a number (arnIds): compared as integers, not strings. */
   public selfOnlyArnId: Int32Array;
   /** The resources of one-resource grants, numbered in first-seen order (and back). */
   public readonly arnIds = new Map<string, number>();
-  public readonly arns: string[] = [];
+  public readonly arns: string[] = objectList();
   public selfOnlyMask: Int32Array;
   public constructor(
     public readonly actions: number,

@@ -85,24 +85,43 @@ function comparePrimary(a: string, b: string, ranks: Uint16Array): number {
  */
 export function orderByTotalThenKey(totals: Int32Array, keys: readonly string[], collator: Intl.Collator): number[] {
   const n = keys.length;
-  const ranks = ranksOf(collator);
-  const byKey = (i: number, j: number): number => {
-    const a = keys[i]!;
-    const b = keys[j]!;
-    return (ranks ? comparePrimary(a, b, ranks) : 0) || collator.compare(a, b);
-  };
+  const byKey = new ByKey(keys, ranksOf(collator), collator);
   const max = maxTotal(totals, n);
-  if (max < 0 || max > 4 * n + 65_536) return comparatorOrder(totals, n, byKey);
+  if (max < 0 || max > 4 * n + 65_536) return comparatorOrder(totals, n, (i, j) => byKey.compare(i, j));
   // starts[b]: the first position of bucket b = max − total in the order (descending totals), then its next free position.
-  const starts = bucketSizes(totals, n, max);
+  const starts = new Int32Array(max + 2);
+  bucketSizes(totals, n, max, starts);
   prefixSums(starts);
-  const order = bucketed(totals, n, max, starts);
+  const order = new Array<number>(n);
+  bucketed(totals, n, max, starts, order);
   sortRuns(order, totals, byKey);
   return order;
 }
 
-// One loop per function, last in it (this runs once per analysis over thousands of positions: a loop
-// compiled while it runs, on stack replacement, took code after it with no type feedback yet).
+/**
+ * Positions compared by their keys. An object, not a closure per analysis: the sort's call sites
+ * recorded the first analysis's closure as their target and deoptimised on the next one's (measured,
+ * bench/evaluate --pessimistic --trace-deopt: "wrong call target" in sortRuns and sortRun).
+ */
+class ByKey {
+  public constructor(
+    private readonly keys: readonly string[],
+    private readonly ranks: Uint16Array | null,
+    private readonly collator: Intl.Collator,
+  ) {}
+
+  public compare(i: number, j: number): number {
+    const a = this.keys[i]!;
+    const b = this.keys[j]!;
+    return (this.ranks ? comparePrimary(a, b, this.ranks) : 0) || this.collator.compare(a, b);
+  }
+}
+
+// One loop per function, first in it and last (this runs once per analysis over thousands of positions:
+// a loop compiled while it runs, on stack replacement, took code after it with no type feedback yet;
+// and V8 then compiles the whole function for the next analysis with the feedback it has, none for code
+// run before the loop in the first call: measured, bench/evaluate --pessimistic --trace-deopt, run 2:
+// "Insufficient type feedback" at bytecode 6 of bucketSizes and bucketed when they made their arrays).
 
 /** The largest total, or -1 when one is negative. */
 function maxTotal(totals: Int32Array, n: number): number {
@@ -117,10 +136,8 @@ function maxTotal(totals: Int32Array, n: number): number {
 }
 
 /** Per bucket b = max − total, its size at b + 1. */
-function bucketSizes(totals: Int32Array, n: number, max: number): Int32Array {
-  const starts = new Int32Array(max + 2);
+function bucketSizes(totals: Int32Array, n: number, max: number, starts: Int32Array): void {
   for (let i = 0; i < n; i++) starts[max - totals[i]! + 1]! += 1;
-  return starts;
 }
 
 function prefixSums(starts: Int32Array): void {
@@ -128,19 +145,16 @@ function prefixSums(starts: Int32Array): void {
 }
 
 /** Positions by descending total, ascending within a total. */
-function bucketed(totals: Int32Array, n: number, max: number, starts: Int32Array): number[] {
-  const order: number[] = new Array<number>(n);
+function bucketed(totals: Int32Array, n: number, max: number, starts: Int32Array, order: number[]): void {
   for (let i = 0; i < n; i++) order[starts[max - totals[i]!]!++] = i;
-  return order;
 }
 
 /** Each run of one total sorted by key (its positions ascend: a stable sort keeps equal keys so). */
-function sortRuns(order: number[], totals: Int32Array, byKey: (i: number, j: number) => number): void {
-  const n = order.length;
-  for (let start = 0; start < n; ) {
+function sortRuns(order: number[], totals: Int32Array, byKey: ByKey): void {
+  for (let start = 0; start < order.length; ) {
     const t = totals[order[start]!]!;
     let end = start + 1;
-    while (end < n && totals[order[end]!] === t) end++;
+    while (end < order.length && totals[order[end]!] === t) end++;
     if (end - start > 1) sortRun(order, start, end, byKey);
     start = end;
   }
@@ -151,12 +165,12 @@ function sortRuns(order: number[], totals: Int32Array, byKey: (i: number, j: num
  * pessimistic mix has ~15 principals per total, and a slice per run was 0.8 MB per analysis), a long
  * one by the built-in sort of a copy.
  */
-function sortRun(order: number[], start: number, end: number, compare: (i: number, j: number) => number): void {
+function sortRun(order: number[], start: number, end: number, byKey: ByKey): void {
   if (end - start <= INSERTION_RUN) {
     for (let k = start + 1; k < end; k++) {
       const x = order[k]!;
       let j = k - 1;
-      while (j >= start && compare(order[j]!, x) > 0) {
+      while (j >= start && byKey.compare(order[j]!, x) > 0) {
         order[j + 1] = order[j]!;
         j--;
       }
@@ -164,7 +178,7 @@ function sortRun(order: number[], start: number, end: number, compare: (i: numbe
     }
     return;
   }
-  const run = order.slice(start, end).sort(compare);
+  const run = order.slice(start, end).sort((i, j) => byKey.compare(i, j));
   for (let k = 0; k < run.length; k++) order[start + k] = run[k]!;
 }
 const INSERTION_RUN = 24;

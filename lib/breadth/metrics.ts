@@ -817,15 +817,27 @@ export function distribution(values: ArrayLike<number>): Distribution {
   // Values already in descending order (principals ranked broadest first) are only reversed.
   const n = values.length;
   const sorted = new Float64Array(n);
-  let descending = true;
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    sorted[n - 1 - i] = v;
-    if (i > 0 && v > values[i - 1]!) descending = false;
-  }
-  if (!descending) sorted.sort();
+  if (!reversedInto(values, sorted)) sorted.sort();
   const med = median(sorted);
   return { count: n, median: med, p90: percentile(sorted, 90), max: n ? sorted[n - 1]! : 0, mad: medianDeviation(sorted, med) };
+}
+
+/**
+ * values reversed into `sorted` (as long); whether they were in descending order. The loop first
+ * in its function: distribution and modifiedZScores run once or twice per evaluation, and code before
+ * a loop ran without type feedback in the first evaluation (V8 allocates it lazily), so the whole
+ * function, compiled after the loop's on-stack replacement, deoptimised at entry in the next one
+ * (measured, bench/evaluate --pessimistic --trace-deopt, run 2: "Insufficient type feedback for call"
+ * at modifiedZScores' bytecode 4, then recompiles in runs 2-3).
+ */
+function reversedInto(values: ArrayLike<number>, sorted: Float64Array): boolean {
+  let descending = true;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = values[i]!;
+    sorted[sorted.length - 1 - i] = v;
+    if (i > 0 && v > values[i - 1]!) descending = false;
+  }
+  return descending;
 }
 
 /**
@@ -871,13 +883,27 @@ export function modifiedZScores(values: ArrayLike<number>): Float64Array {
   // Typed (one off-heap buffer for the thousands of peers, no boxed numbers); the same arithmetic, in order.
   const scores = new Float64Array(n);
   if (d.mad > 0) {
-    for (let i = 0; i < n; i++) scores[i] = (0.6745 * (values[i]! - d.median)) / d.mad;
+    scoresByMad(values, d.median, d.mad, scores);
     return scores;
   }
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.abs(values[i]! - d.median);
-  const meanAd = sum / (n || 1);
+  const meanAd = absDeviationSum(values, d.median) / (n || 1);
   if (meanAd === 0) return scores;
-  for (let i = 0; i < n; i++) scores[i] = (values[i]! - d.median) / (1.253314 * meanAd);
+  scoresByMeanAd(values, d.median, meanAd, scores);
   return scores;
+}
+
+// modifiedZScores' loops, each first in its function (see reversedInto).
+
+function scoresByMad(values: ArrayLike<number>, median: number, mad: number, scores: Float64Array): void {
+  for (let i = 0; i < scores.length; i++) scores[i] = (0.6745 * (values[i]! - median)) / mad;
+}
+
+function absDeviationSum(values: ArrayLike<number>, median: number): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.abs(values[i]! - median);
+  return sum;
+}
+
+function scoresByMeanAd(values: ArrayLike<number>, median: number, meanAd: number, scores: Float64Array): void {
+  for (let i = 0; i < scores.length; i++) scores[i] = (values[i]! - median) / (1.253314 * meanAd);
 }
