@@ -8,6 +8,7 @@ import { requireSection } from '../../snapshot';
 import { accountOutliers, analyzeBreadth, judgedPrincipals, readUsage, type PrincipalBreadth } from '../../breadth/analyze';
 import { breadthTrend } from '../../breadth/trend';
 import { StoreReach } from '../../breadth/data-read';
+import { objectList } from '../../policy/document';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { agree, plural } from '../../support/plural';
@@ -80,62 +81,86 @@ export function boundedOffenders(offenders: Offenders, detail: (p: PrincipalBrea
  * of Map and 0.3 MB of array growth per run; 14,000 offenders, nearly a set each).
  */
 function groupsNotDetailed(offenders: Offenders): { reasons: readonly string[]; principals: string[] }[] {
-  const { principals, facts, zScores, sets } = offenders;
-  const n = principals.length;
-  const byReasons: { reasons: readonly string[]; principals: string[] }[] = [];
-  const parts: number[][] = [];
-  const newGroup = (reasons: readonly string[]): number => {
-    byReasons.push({ reasons, principals: [] });
-    parts.push([]);
-    return byReasons.length - 1;
-  };
+  const n = offenders.principals.length;
   // A group per reasons text: found from the text's ReasonText (one per text when offenders.textsExact, see
   // there), else by the text itself.
-  const byText = offenders.textsExact ? undefined : new Map<string, number>();
-  const groupOfText = (text: string, reasons: readonly string[]): number => {
-    let g = byText!.get(text);
-    if (g === undefined) byText!.set(text, (g = newGroup(reasons)));
-    return g;
-  };
-  const { min, size } = setRange(sets, DETAILED_OFFENDERS, n);
+  const groups = new NotDetailedGroups(offenders.textsExact ? undefined : new Map<string, number>());
+  const { min, size } = setRange(offenders.sets, DETAILED_OFFENDERS, n);
   // Per set (its number − min): the position of its last offender so far (-1: none yet).
   const lastOfSet = new Int32Array(size).fill(-1);
   // Per offender position (from DETAILED_OFFENDERS): the next offender of its set (-1: none).
   const next = new Int32Array(n).fill(-1);
-  for (let i = DETAILED_OFFENDERS; i < n; i++) {
-    const z = zScores[i]!;
-    const t = facts[i]!.text;
+  groupEach(offenders, groups, min, lastOfSet, next);
+  listGroups(offenders, groups, next);
+  return groups.byReasons;
+}
+
+/**
+ * The groups of groupsNotDetailed and their parts. Lists born with object elements (objectList): a
+ * `[]` made in each evaluation starts with small-integer elements and changed map at its first push,
+ * in code optimised for the changed map.
+ */
+class NotDetailedGroups {
+  public readonly byReasons: { reasons: readonly string[]; principals: string[] }[] = objectList();
+  public readonly parts: number[][] = objectList();
+  public constructor(private readonly byText: Map<string, number> | undefined) {}
+
+  public newGroup(reasons: readonly string[]): number {
+    this.byReasons.push({ reasons, principals: objectList() });
+    this.parts.push([]);
+    return this.byReasons.length - 1;
+  }
+
+  /** The group of these reasons (text: joined by newlines), by their text when texts are not exact, else a new one. */
+  public groupOf(reasons: readonly string[]): number {
+    if (!this.byText) return this.newGroup(reasons);
+    const text = reasons.join('\n');
+    let g = this.byText.get(text);
+    if (g === undefined) this.byText.set(text, (g = this.newGroup(reasons)));
+    return g;
+  }
+}
+
+// groupsNotDetailed's loops, each first in a function of its own: groupsNotDetailed runs once per
+// evaluation, and code before a loop ran without type feedback in the first evaluation (V8 allocates
+// it lazily), so the function compiled after the loop's on-stack replacement deoptimised at entry in
+// the next one (measured, bench/evaluate --pessimistic --trace-deopt: "Insufficient type feedback" at
+// groupsNotDetailed's bytecode 17 in run 2, recompiles in runs 2-3).
+
+function groupEach(offenders: Offenders, groups: NotDetailedGroups, min: number, lastOfSet: Int32Array, next: Int32Array): void {
+  for (let i = DETAILED_OFFENDERS; i < offenders.principals.length; i++) {
+    const z = offenders.zScores[i]!;
+    const f = offenders.facts[i]!;
+    const t = f.text;
     if (Number.isNaN(z)) {
-      const s = sets[i]! - min;
+      const s = offenders.sets[i]! - min;
       const last = lastOfSet[s]!;
       lastOfSet[s] = i;
       if (last >= 0) {
         next[last] = i;
         continue;
       }
-      const f = facts[i]!;
-      const g = (t.group ??= byText ? groupOfText(f.reasons.join('\n'), f.reasons) : newGroup(f.reasons));
-      parts[g]!.push(i);
+      const g = (t.group ??= groups.groupOf(f.reasons));
+      groups.parts[g]!.push(i);
     } else {
       const byZ = (t.outlierGroups ??= new Map());
       let g = byZ.get(z);
-      if (g === undefined) {
-        const reasons = offenders.reasonsOf(i);
-        byZ.set(z, (g = byText ? groupOfText(reasons.join('\n'), reasons) : newGroup(reasons)));
-      }
-      parts[g]!.push(i);
+      if (g === undefined) byZ.set(z, (g = groups.groupOf(offenders.reasonsOf(i))));
+      groups.parts[g]!.push(i);
     }
   }
-  for (let g = 0; g < byReasons.length; g++) {
-    const out = byReasons[g]!.principals;
-    const heads = parts[g]!;
+}
+
+function listGroups(offenders: Offenders, groups: NotDetailedGroups, next: Int32Array): void {
+  for (let g = 0; g < groups.byReasons.length; g++) {
+    const out = groups.byReasons[g]!.principals;
+    const heads = groups.parts[g]!;
     for (let h = 0; h < heads.length; h++) {
       const head = heads[h]!;
-      if (!Number.isNaN(zScores[head]!)) out.push(principals[head]!.key);
-      else for (let j = head; j >= 0; j = next[j]!) out.push(principals[j]!.key);
+      if (!Number.isNaN(offenders.zScores[head]!)) out.push(offenders.principals[head]!.key);
+      else for (let j = head; j >= 0; j = next[j]!) out.push(offenders.principals[j]!.key);
     }
   }
-  return byReasons;
 }
 
 /** The smallest set number among offenders [from, to) and the span of their numbers. */
@@ -248,6 +273,21 @@ function readsOutsideInventory(keys: readonly string[], facts: readonly DataRead
 
 type Params = z.infer<typeof PermissionBreadthParameters>;
 
+/** OffenderJudge.judgeAll's answer. */
+interface Judgement {
+  incomplete: { principal: string; unresolvedPolicies: string[] }[];
+  dataReadKeys: string[];
+  dataReadFacts: DataReadsSplit[];
+  offenders: Offenders;
+}
+
+/** An empty list born with double elements (zScores hold NaN): see judgeAll. */
+function doubleList(): number[] {
+  const list = [0.5];
+  list.pop();
+  return list;
+}
+
 /** What depends only on one distinct dataReadOnAll array (the analysis interns them). */
 interface PerDataReads {
   reason: string | undefined;
@@ -320,7 +360,7 @@ class OffenderJudge {
    * By the analysis's countsId (an array slot per policy set; no byLevel object read), else by the
    * byLevel object principals of one set share (principals built elsewhere).
    */
-  private readonly perId: (SetFacts | undefined)[] = [];
+  private readonly perId: (SetFacts | undefined)[] = objectList();
   private readonly perSet = new Map<PrincipalBreadth['byLevel'], OtherSet>();
   // Principals of one set are mostly adjacent (same total, then by name): the last set first.
   private last: SetFacts | undefined = undefined;
@@ -338,37 +378,49 @@ class OffenderJudge {
   ) {}
 
   /** Every judged principal's facts, in analysis order (keys and facts side by side: no map per principal). */
-  public judgeAll(judged: readonly PrincipalBreadth[], zScoreOf: ReadonlyMap<PrincipalBreadth, number>) {
-    const incomplete: { principal: string; unresolvedPolicies: string[] }[] = [];
-    const dataReadKeys: string[] = [];
-    const dataReadFacts: DataReadsSplit[] = [];
+  public judgeAll(judged: readonly PrincipalBreadth[], zScoreOf: ReadonlyMap<PrincipalBreadth, number>): Judgement {
+    // Lists born with the elements kind their entries need (objectList, doubleList): a `[]` made in
+    // each evaluation starts with small-integer elements and changed map at its first object or NaN,
+    // in code optimised for the changed map (measured, bench/evaluate --pessimistic --trace-deopt).
     const offenders: Offenders = {
-      principals: [],
-      facts: [],
+      principals: objectList(),
+      facts: objectList(),
       sets: [],
-      zScores: [],
+      zScores: doubleList(),
       textsExact: true,
       reasonsOf: (i) => this.reasonsOf(offenders, i),
     };
-    // Indexed (thousands of principals, once per run: no iterator results before optimisation).
+    const out: Judgement = { incomplete: objectList(), dataReadKeys: objectList(), dataReadFacts: objectList(), offenders };
+    this.judgeEach(judged, zScoreOf, out);
+    offenders.textsExact = this.textsExact;
+    return out;
+  }
+
+  /**
+   * Indexed (thousands of principals, once per run: no iterator results before optimisation). The
+   * loop first in its function: judgeAll runs once per evaluation, and code before a loop ran without
+   * type feedback in the first evaluation (V8 allocates it lazily), so the function compiled after the
+   * loop's on-stack replacement deoptimised at entry in the next one (measured, bench/evaluate
+   * --pessimistic --trace-deopt: "Insufficient type feedback for call" at judgeAll's bytecode 39, run 2).
+   */
+  private judgeEach(judged: readonly PrincipalBreadth[], zScoreOf: ReadonlyMap<PrincipalBreadth, number>, out: Judgement): void {
     for (let i = 0; i < judged.length; i++) {
       const p = judged[i]!;
-      if (p.unresolvedPolicies.length) incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
+      if (p.unresolvedPolicies.length) out.incomplete.push({ principal: p.key, unresolvedPolicies: p.unresolvedPolicies });
       const facts = this.setFacts(p);
       if (facts.dataReads) {
-        dataReadKeys.push(p.key);
-        dataReadFacts.push(facts.dataReads);
+        out.dataReadKeys.push(p.key);
+        out.dataReadFacts.push(facts.dataReads);
       }
       const z = zScoreOf.get(p);
       if (z !== undefined || facts.reasons.length) {
+        const offenders = out.offenders;
         offenders.principals.push(p);
         offenders.facts.push(facts);
         offenders.sets.push(this.lastSet);
         offenders.zScores.push(z ?? NaN);
       }
     }
-    offenders.textsExact = this.textsExact;
-    return { incomplete, dataReadKeys, dataReadFacts, offenders };
   }
 
   private reasonsOf(offenders: Offenders, i: number): string[] {
