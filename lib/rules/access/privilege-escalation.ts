@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
 import { analyzeBreadth, judgedPrincipals, type EscalationPaths, type PrincipalBreadth } from '../../breadth/analyze';
+import { objectList } from '../../policy/document';
 import { ESCALATION_PATHS, escalationGrants, type EscalationMatch, type HeldPath } from '../../breadth/escalation';
 import { defineRule } from '../types';
 import { REF } from '../support/references';
@@ -80,10 +81,23 @@ export const DETAILED_PRINCIPALS = 100;
 export function bounded(name: string, entries: Entries, detailed: readonly Listed[]): Record<string, unknown> {
   const n = entries.principals.length;
   if (n <= DETAILED_PRINCIPALS) return { [name]: detailed };
-  const byPaths: { paths: string[]; principals: string[] }[] = [];
+  // Lists born with object elements (objectList): a `[]` made in each evaluation starts with
+  // small-integer elements and changed map at its first push, in code optimised for the changed map.
+  const byPaths: { paths: string[]; principals: string[] }[] = objectList();
   // Each group's parts in order: a shared object's principals (its slot, filled as they come) or one principal's key.
-  const parts: (string | string[])[][] = [];
-  for (let i = DETAILED_PRINCIPALS; i < n; i++) {
+  const parts: (string | string[])[][] = objectList();
+  groupParts(entries, byPaths, parts);
+  joinParts(byPaths, parts);
+  return { [name]: detailed, [`${name}NotDetailed`]: { count: n - DETAILED_PRINCIPALS, byPaths } };
+}
+
+// bounded's loops, each first in a function of its own: bounded runs twice per evaluation, and code
+// before a loop ran without type feedback in the first evaluation (V8 allocates it lazily), so the
+// function compiled after the loop's on-stack replacement deoptimised at entry in a later one
+// (measured, bench/evaluate --pessimistic --trace-deopt: bounded recompiled in runs 2-3).
+
+function groupParts(entries: Entries, byPaths: { paths: string[]; principals: string[] }[], parts: (string | string[])[][]): void {
+  for (let i = DETAILED_PRINCIPALS; i < entries.principals.length; i++) {
     const key = entries.principals[i]!.key;
     const shared = entries.shared[i];
     if (shared?.slot) {
@@ -93,11 +107,14 @@ export function bounded(name: string, entries: Entries, detailed: readonly Liste
     const listed = entries.listed[i]!;
     if (listed.group === undefined) {
       listed.group = byPaths.length;
-      byPaths.push({ paths: listed.ids, principals: [] });
-      parts.push([]);
+      byPaths.push({ paths: listed.ids, principals: objectList() });
+      parts.push(objectList());
     }
     parts[listed.group]!.push(shared ? (shared.slot = [key]) : key);
   }
+}
+
+function joinParts(byPaths: { paths: string[]; principals: string[] }[], parts: (string | string[])[][]): void {
   for (let g = 0; g < byPaths.length; g++) {
     const out = byPaths[g]!.principals;
     for (const part of parts[g]!) {
@@ -105,7 +122,6 @@ export function bounded(name: string, entries: Entries, detailed: readonly Liste
       else for (let j = 0; j < part.length; j++) out.push(part[j]!);
     }
   }
-  return { [name]: detailed, [`${name}NotDetailed`]: { count: n - DETAILED_PRINCIPALS, byPaths } };
 }
 
 /**
@@ -131,6 +147,106 @@ function listedPath(m: EscalationMatch): ListedPath {
   return m.scopedPassRole
     ? { path: m.path, title: m.title, actions, policies, unconditional: m.unconditional, scopedPassRole: m.scopedPassRole, neutralisedBy, sources }
     : { path: m.path, title: m.title, actions, policies, unconditional: m.unconditional, neutralisedBy, sources };
+}
+
+/**
+ * The judged principals' listed paths, as evaluate collects them. A class at module level, its loop
+ * in listEach, rather than closures and a loop in `evaluate` (measured, bench/evaluate --pessimistic,
+ * --trace-opt/--trace-deopt: `evaluate`, called once per run, was compiled on stack replacement with
+ * the closures inlined, deoptimised ("wrong map") in a later run and recompiled: 54-113 ms of
+ * TurboFan time in runs 2-3).
+ */
+class PathLister {
+  // Lists born with object elements (objectList): see bounded.
+  public readonly offenders: Entries = { principals: objectList(), listed: objectList(), shared: objectList() };
+  /** PassRole limited to named roles and to the path's service: the named roles decide, a reviewer checks them. */
+  public readonly scoped: Entries = { principals: objectList(), listed: objectList(), shared: objectList() };
+  public readonly incomplete: string[] = objectList();
+  /**
+   * Principals whose escalations are shared (lib/breadth/analyze) share one escalationPaths
+   * object: which of its paths are listed, and their detail, are found once per object.
+   */
+  public readonly listedPaths = new Map<EscalationPaths, { open: Shared | null; limited: Shared | null }>();
+  /** One ListedIds per kind and text: by the ids' positions in ESCALATION_PATHS (see IDS_BY_POSITION), else by the text. */
+  private readonly openIds = new Map<number | string, ListedIds>();
+  private readonly limitedIds = new Map<number | string, ListedIds>();
+  /**
+   * The listed ids depend only on the paths, which principals of one policy set share even when
+   * their escalations are built apart (one EscalationPaths each): split once per paths array.
+   */
+  private readonly idsByPaths = new Map<readonly HeldPath[], { open: ListedIds | null; limited: ListedIds | null }>();
+
+  public constructor(private readonly includeConditional: boolean) {}
+
+  public listedIds(paths: readonly HeldPath[]): { open: ListedIds | null; limited: ListedIds | null } {
+    let ids = this.idsByPaths.get(paths);
+    if (!ids) {
+      const open: string[] = [];
+      const limited: string[] = [];
+      let openKey = 0;
+      let limitedKey = 0;
+      let byPosition = IDS_BY_POSITION;
+      let previous = -1;
+      for (const path of paths) {
+        if (!(this.includeConditional || path.unconditional || path.scoped)) continue;
+        // In ESCALATION_PATHS order (as HeldPaths.paths are): else keyed by text (no other order has the same text).
+        const position = positionOf(path);
+        if (position <= previous) byPosition = false;
+        previous = position;
+        if (path.scoped) {
+          limited.push(path.id);
+          limitedKey += BIT_OF_POSITION[position] ?? 0;
+        } else {
+          open.push(path.id);
+          openKey += BIT_OF_POSITION[position] ?? 0;
+        }
+      }
+      ids = {
+        open: open.length ? listedIdsOf(this.openIds, open, byPosition ? openKey : undefined) : null,
+        limited: limited.length ? listedIdsOf(this.limitedIds, limited, byPosition ? limitedKey : undefined) : null,
+      };
+      this.idsByPaths.set(paths, ids);
+    }
+    return ids;
+  }
+}
+
+function listedIdsOf(byKey: Map<number | string, ListedIds>, ids: string[], key: number | undefined): ListedIds {
+  const k = key ?? ids.join(' ');
+  let out = byKey.get(k);
+  if (!out) byKey.set(k, (out = { ids }));
+  return out;
+}
+
+function addEntry(entries: Entries, p: PrincipalBreadth, listed: ListedIds, shared: Shared | undefined): void {
+  entries.principals.push(p);
+  entries.listed.push(listed);
+  entries.shared.push(shared);
+}
+
+/** The judged principals' listed paths into `lister`. The loop first in its function (see bounded). */
+function listEach(lister: PathLister, judged: readonly PrincipalBreadth[]): void {
+  for (let i = 0; i < judged.length; i++) {
+    const p = judged[i]!;
+    if (p.unresolvedPolicies.length) lister.incomplete.push(p.key);
+    const held = p.escalationPaths;
+    if (!held.paths.length) continue;
+    if (held.sole) {
+      // Its own paths object: nothing to share, no map entry.
+      const { open, limited } = lister.listedIds(held.paths);
+      if (open) addEntry(lister.offenders, p, open, undefined);
+      if (limited) addEntry(lister.scoped, p, limited, undefined);
+      continue;
+    }
+    let groups = lister.listedPaths.get(held);
+    if (!groups) {
+      const { open, limited } = lister.listedIds(held.paths);
+      groups = { open: open ? { listed: open } : null, limited: limited ? { listed: limited } : null };
+      lister.listedPaths.set(held, groups);
+    }
+    if (groups.open) addEntry(lister.offenders, p, groups.open.listed, groups.open);
+    if (groups.limited) addEntry(lister.scoped, p, groups.limited.listed, groups.limited);
+  }
 }
 
 export const PrivilegeEscalationParameters = z.object({
@@ -166,84 +282,9 @@ export default defineRule({
     const authorizationDetails = requireSection(snapshot, 'authorizationDetails');
     const analysis = analyzeBreadth({ authorizationDetails, credentialReport: snapshot.credentialReport, collectedAt: snapshot.collectedAt });
     const { judged, admins, allowListed: allowListedKeys } = judgedPrincipals(analysis.principals, params.allowList);
-    const offenders: Entries = { principals: [], listed: [], shared: [] };
-    // PassRole limited to named roles and to the path's service: the named roles decide, a reviewer checks them.
-    const scoped: Entries = { principals: [], listed: [], shared: [] };
-    const incomplete: string[] = [];
-    // Principals whose escalations are shared (lib/breadth/analyze) share one escalationPaths
-    // object: which of its paths are listed, and their detail, are found once per object.
-    const listedPaths = new Map<EscalationPaths, { open: Shared | null; limited: Shared | null }>();
-    const listed = (p: HeldPath): boolean => params.includeConditional || p.unconditional || p.scoped;
-    // One ListedIds per kind and text: by the ids' positions in ESCALATION_PATHS (see IDS_BY_POSITION), else by the text.
-    const openIds = new Map<number | string, ListedIds>();
-    const limitedIds = new Map<number | string, ListedIds>();
-    const listedIdsOf = (byKey: Map<number | string, ListedIds>, ids: string[], key: number | undefined): ListedIds => {
-      const k = key ?? ids.join(' ');
-      let out = byKey.get(k);
-      if (!out) byKey.set(k, (out = { ids }));
-      return out;
-    };
-    // The listed ids depend only on the paths, which principals of one policy set share even when
-    // their escalations are built apart (one EscalationPaths each): split once per paths array.
-    const idsByPaths = new Map<readonly HeldPath[], { open: ListedIds | null; limited: ListedIds | null }>();
-    const listedIds = (paths: readonly HeldPath[]) => {
-      let ids = idsByPaths.get(paths);
-      if (!ids) {
-        const open: string[] = [];
-        const limited: string[] = [];
-        let openKey = 0;
-        let limitedKey = 0;
-        let byPosition = IDS_BY_POSITION;
-        let previous = -1;
-        for (const path of paths) {
-          if (!listed(path)) continue;
-          // In ESCALATION_PATHS order (as HeldPaths.paths are): else keyed by text (no other order has the same text).
-          const position = positionOf(path);
-          if (position <= previous) byPosition = false;
-          previous = position;
-          if (path.scoped) {
-            limited.push(path.id);
-            limitedKey += BIT_OF_POSITION[position] ?? 0;
-          } else {
-            open.push(path.id);
-            openKey += BIT_OF_POSITION[position] ?? 0;
-          }
-        }
-        ids = {
-          open: open.length ? listedIdsOf(openIds, open, byPosition ? openKey : undefined) : null,
-          limited: limited.length ? listedIdsOf(limitedIds, limited, byPosition ? limitedKey : undefined) : null,
-        };
-        idsByPaths.set(paths, ids);
-      }
-      return ids;
-    };
-    const add = (entries: Entries, p: PrincipalBreadth, listed: ListedIds, shared: Shared | undefined): void => {
-      entries.principals.push(p);
-      entries.listed.push(listed);
-      entries.shared.push(shared);
-    };
-    // Indexed (thousands of principals, once per run: no iterator results before optimisation).
-    for (let i = 0; i < judged.length; i++) {
-      const p = judged[i]!;
-      if (p.unresolvedPolicies.length) incomplete.push(p.key);
-      const held = p.escalationPaths;
-      if (!held.paths.length) continue;
-      if (held.sole) {
-        // Its own paths object: nothing to share, no map entry.
-        const { open, limited } = listedIds(held.paths);
-        if (open) add(offenders, p, open, undefined);
-        if (limited) add(scoped, p, limited, undefined);
-        continue;
-      }
-      let groups = listedPaths.get(held);
-      if (!groups) {
-        const { open, limited } = listedIds(held.paths);
-        groups = { open: open ? { listed: open } : null, limited: limited ? { listed: limited } : null };
-        listedPaths.set(held, groups);
-      }
-      if (groups.open) add(offenders, p, groups.open.listed, groups.open);
-      if (groups.limited) add(scoped, p, groups.limited.listed, groups.limited);
-    }
+    const lister = new PathLister(params.includeConditional);
+    listEach(lister, judged);
+    const { offenders, scoped, incomplete } = lister;
     // The listed paths' detail from the analysis's matches (one per path, in the same order).
     const detail = (entries: Entries, limited: boolean): Listed[] => {
       const out: Listed[] = [];
