@@ -118,6 +118,16 @@ interface BoundaryMasks {
 type ResolvedIds = PolicySet & { listIdAt?(l: number): number; readonly memo?: object };
 
 /**
+ * What a resolution's memo (lib/policy/principals `ResolutionMemo`) says of its size, once complete:
+ * its distinct statement lists (local list ids 0 … listCount - 1) and shared action arrays
+ * (`actionsId` 0 … actionsCount - 1). Absent from other owners.
+ */
+interface ResolutionCounts {
+  readonly listCount?: number;
+  readonly actionsCount?: number;
+}
+
+/**
  * A statement as resolution normalises it (lib/policy/document `ClauseTable`): identical clause
  * arrays of one resolution are one object with a resolution-local id (`actionsId` for `actions ??
  * notActions`, `resourcesId` for `resources ?? notResources`; -1 or absent otherwise).
@@ -145,6 +155,9 @@ interface SlotRow {
 /** `allowCoverage`'s answer for sets held in the `coverage` scratch (a statement without a shared resource list). */
 const SCRATCH_COVERAGE = 1;
 
+/** `BreadthCalculator.slotInfo`: the statement is an Allow. */
+const SLOT_ALLOW = 2;
+
 /**
  * An empty array whose elements kind is already "objects": a literal `[]` starts as "small
  * integers" and changes kind on its first push, so each new calculator's lists had another map
@@ -155,6 +168,23 @@ function objectList<T>(): T[] {
   const list: unknown[] = [null];
   list.pop();
   return list as T[];
+}
+
+/** The union of `sets[0 .. n)` (equal lengths), a new bitset. */
+function unionOf(sets: readonly Bitset[], n: number): Bitset {
+  const u = sets[0]!.slice();
+  for (let k = 1; k < n; k++) {
+    const b = sets[k]!;
+    for (let i = 0; i < u.length; i++) u[i]! |= b[i]!;
+  }
+  return u;
+}
+
+/** A copy of `a` with exactly `n` (> a.length) entries. */
+function copiedInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
 }
 
 /** The statement slots of no boundary. */
@@ -489,16 +519,15 @@ export class BreadthCalculator {
   private clauseRow: SlotRow | undefined;
   /**
    * Per statement slot: 1 when its `actions` names every action (`unionOfPatterns`), set with its
-   * range, + 2 × (index + 1) of the resolution row it was folded with (0: none; `shapeId` reads it).
+   * range, + 2 for an Allow (`SLOT_ALLOW`), + 4 × (index + 1) of the resolution row it was folded
+   * with (0: none; `shapeId` reads it). One table, not a second one for the effect: each per-slot
+   * table is fresh memory in every run, its first writes page faults (see `slotRowOf`).
+   * `signature` reads the effect bit for every covering statement, so its boundary test is
+   * arithmetic: a `statements[slot].effect` read under `k >= hardBoundaryFrom` was first reached
+   * after hardWord was compiled (signature inlined), on the first hard word of a set with a
+   * boundary, and deoptimised it ("insufficient type feedback").
    */
   private slotInfo = new Int32Array(16);
-  /**
-   * Per statement slot: 1 for an Allow, 0 for a Deny. `signature` reads it for every covering
-   * statement, so its boundary test is arithmetic: a `statements[slot].effect` read under
-   * `k >= hardBoundaryFrom` was first reached after hardWord was compiled (signature inlined), on
-   * the first hard word of a set with a boundary, and deoptimised it ("insufficient type feedback").
-   */
-  private slotAllow = new Int32Array(16);
   /** The rows of `slotRows`, by `SlotRow.index`. */
   private readonly rows: SlotRow[] = objectList();
   /**
@@ -594,7 +623,6 @@ export class BreadthCalculator {
     // Arrays replaced as they grow, stored twice (see `restored`): no deoptimisation at their first growth.
     this.stmtRange = restored(this.stmtRange);
     this.slotInfo = restored(this.slotInfo);
-    this.slotAllow = restored(this.slotAllow);
     this.coverFrom = restored(this.coverFrom);
     this.coverTo = restored(this.coverTo);
     this.listRanges = restored(this.listRanges);
@@ -623,10 +651,8 @@ export class BreadthCalculator {
     // analysis made these calls (a few each) a visible part of listSlot's time.
     if (this.stmtRange.length < 2 * slot + 2) this.stmtRange = growInt32(this.stmtRange, 2 * slot + 2);
     if (this.slotInfo.length < slot + 1) this.slotInfo = growInt32(this.slotInfo, slot + 1);
-    if (this.slotAllow.length < slot + 1) this.slotAllow = growInt32(this.slotAllow, slot + 1);
-    this.slotAllow[slot] = s.effect === 'Allow' ? 1 : 0;
     const row = this.clauseRow;
-    const rowBits = row === undefined ? 0 : 2 * (row.index + 1);
+    const rowBits = (row === undefined ? 0 : 4 * (row.index + 1)) + (s.effect === 'Allow' ? SLOT_ALLOW : 0);
     const id = row === undefined ? -1 : ((s as WithClauseIds).actionsId ?? -1);
     if (id >= 0) {
       if (row!.actions.length <= id) row!.actions = growInt32(row!.actions, id + 1);
@@ -991,7 +1017,9 @@ export class BreadthCalculator {
     const from = covered.length;
     let entry = this.scratchCoverageOf(resources);
     if (entry === SCRATCH_COVERAGE) {
-      for (let k = 0; k < this.scratchCoverage; k++) covered.push(this.coverage[k]!);
+      // One set per entry, the union of the list's: orFoldCoverage (23,669 calls per pessimistic
+      // analysis, ~2 sets each) then reads one word per statement word, not one per set.
+      covered.push(this.scratchCoverage === 1 ? this.coverage[0]! : unionOf(this.coverage, this.scratchCoverage));
       entry = this.coverEntries++;
       this.coverFrom = growInt32(this.coverFrom, entry + 1);
       this.coverTo = growInt32(this.coverTo, entry + 1);
@@ -1176,6 +1204,21 @@ export class BreadthCalculator {
     return slot;
   }
 
+  /**
+   * Room in the per-list tables for `n` more lists (a resolution's count, `slotRowOf`): sized once,
+   * exactly, instead of a chain of doublings (see slotRowOf).
+   */
+  private reserveLists(n: number): void {
+    const lists = this.listCount + n;
+    if (this.listRanges.length < LIST_STRIDE * lists) this.listRanges = copiedInt32(this.listRanges, LIST_STRIDE * lists);
+    if (this.listStmtStart.length < lists + 1) this.listStmtStart = copiedInt32(this.listStmtStart, lists + 1);
+    if (this.allowsStarOf.length < lists) {
+      const grown = new Uint8Array(lists);
+      grown.set(this.allowsStarOf);
+      this.allowsStarOf = grown;
+    }
+  }
+
   /** Fold a policy's statements into sparse masks (cached per statement array). */
   public policyMasks(statements: NormalizedStatement[]): PolicyMasks {
     const slot = this.listSlot(statements);
@@ -1244,7 +1287,10 @@ export class BreadthCalculator {
    * codes), valued by `settledBits`: no key string is built per lookup.
    */
   private readonly hardMemo = new IntTupleMap();
-  /** Resource-shape id by statement slot (−1 until needed). */
+  /**
+   * Resource-shape id + 1 by statement slot (0 until needed). Zero for unknown, not −1: a table filled
+   * with −1 was written whole (fresh pages, a page fault each, see `slotRowOf`); most slots are never asked.
+   */
   private shapeOfSlot = new Int32Array(0);
   /**
    * The other shapes (several resources, `NotResource`…), by effect and condition as below, then
@@ -1273,11 +1319,11 @@ export class BreadthCalculator {
    */
   private shapeId(slot: number): number {
     if (this.shapeOfSlot.length <= slot) {
-      const grown = new Int32Array(Math.max(this.statements.length, this.shapeOfSlot.length * 2)).fill(-1);
+      const grown = new Int32Array(Math.max(this.statements.length, this.shapeOfSlot.length * 2));
       grown.set(this.shapeOfSlot);
       this.shapeOfSlot = grown;
     }
-    let id = this.shapeOfSlot[slot]!;
+    let id = this.shapeOfSlot[slot]! - 1;
     if (id < 0) {
       const st = this.statements[slot]!;
       const resources = st.resources;
@@ -1285,7 +1331,7 @@ export class BreadthCalculator {
       const next = this.shapeStatements.length;
       const table = (st.effect === 'Allow' ? 2 : 0) + (st.conditional ? 1 : 0);
       const notResources = st.notResources;
-      const rowIndex = (this.slotInfo[slot]! >> 1) - 1;
+      const rowIndex = (this.slotInfo[slot]! >> 2) - 1;
       const rid = rowIndex < 0 ? -1 : ((st as WithClauseIds).resourcesId ?? -1);
       if (rid >= 0 && (resources === undefined) !== (notResources === undefined)) {
         // One clause, with the resolution's id: the shape by that id (no lookup by resource text).
@@ -1317,7 +1363,7 @@ export class BreadthCalculator {
         if (id === next) bucket.push({ resources, notResources, id });
       }
       if (id === next) this.shapeStatements.push(st);
-      this.shapeOfSlot[slot] = id;
+      this.shapeOfSlot[slot] = id + 1;
     }
     return id;
   }
@@ -1383,7 +1429,7 @@ export class BreadthCalculator {
     const vs = this.wordValues;
     const buf = this.sigCodes;
     const covers = this.wordCovers;
-    const allow = this.slotAllow;
+    const info = this.slotInfo;
     const boundaryFrom = this.hardBoundaryFrom;
     let n = 0;
     for (let c = 0; c < this.wordCoverCount; c++) {
@@ -1391,7 +1437,7 @@ export class BreadthCalculator {
       if (!(vs[k]! & low)) continue;
       const slot = slots[k]!;
       // Shape × 2, + 1 for a boundary Allow (identity and boundary Denies play the same role).
-      const code = this.shapeId(slot) * 2 + ((k >= boundaryFrom ? 1 : 0) & allow[slot]!);
+      const code = this.shapeId(slot) * 2 + ((k >= boundaryFrom ? 1 : 0) & (info[slot]! >> 1));
       // Insertion into the sorted prefix, dropping duplicates (a class has a few statements).
       let j = n;
       while (j > 0 && buf[j - 1]! > code) j -= 1;
@@ -1934,10 +1980,25 @@ export class BreadthCalculator {
     if (row.owner === owner) return row;
     row = this.slotRows.get(owner);
     if (!row) {
-      // Small: they grow in the first sets, while computeSet and foldStatements still run in the
-      // interpreter. From 1024 entries their first growth came after both were compiled and
+      // Sized once from the resolution's counts where it has them (`slots` by list id, `actions` by
+      // action array id: their final sizes), the per-list tables of the calculator too
+      // (`reserveLists`). Grown by doubling from 16, the chains of copies were fresh memory in every
+      // steady run (the arrays of earlier runs are freed only by a major GC), and a first write to a
+      // fresh page costs a page fault: ~12.5 us of CPU each on the machine measured.
+      // Otherwise small: they grow in the first sets, while computeSet and foldStatements still run in
+      // the interpreter. From 1024 entries their first growth came after both were compiled and
       // deoptimised them ("insufficient type feedback for binary operation"): two more compiles.
-      row = { owner, slots: new Int32Array(16), actions: new Int32Array(16), coverage: new Int32Array(16), shapes: new Int32Array(16), index: this.rows.length };
+      const counts = owner as ResolutionCounts;
+      const lists = counts.listCount ?? 0;
+      this.reserveLists(lists);
+      row = {
+        owner,
+        slots: new Int32Array(Math.max(16, lists)),
+        actions: new Int32Array(Math.max(16, counts.actionsCount ?? 0)),
+        coverage: new Int32Array(16),
+        shapes: new Int32Array(16),
+        index: this.rows.length,
+      };
       // Replaced as they grow: stored twice (see `restored`).
       row.slots = restored(row.slots);
       row.actions = restored(row.actions);
@@ -2249,24 +2310,47 @@ export class BreadthCalculator {
     return false;
   }
 
-  /** `overBaseNonZero` when a stamped word changed: the bases' words up to each stamped word copied in a tight loop, the stamped word listed when non-zero. */
+  /**
+   * `overBaseNonZero` when a stamped word changed between zero and non-zero: the bases' list (in
+   * place, `overBaseNonZero` put it there) edited at each such word, a `copyWithin` (a memmove)
+   * shifting its tail by one. A merge copying the ~700 words of the bases' list one by one in a loop
+   * was 2,946 calls and 2 M words copied per pessimistic analysis (4.4 ms of self time in a line
+   * profile); 1 to 6 words change per call.
+   */
   private mergeNonZero(based: BaseResult): number {
     const r = this.overResult;
     const out = r.nonZeroWords;
-    const from = based.nonZero;
-    const m = based.count;
     const touched = this.overTouched;
     const n = r.touchedCount!;
     this.overNonZeroIsBase = false;
-    let i = 0;
-    let count = 0;
+    let count = based.count;
+    // Words of `out` below `at` are before every stamped word still to come (both ascending).
+    let at = 0;
     for (let k = 0; k < n; k++) {
       const t = touched[k]!;
-      while (i < m && from[i]! < t) out[count++] = from[i++]!;
-      if (i < m && from[i] === t) i += 1;
-      if ((r.granted[t]! | r.conditional[t]! | r.grantedOnAll[t]! | r.conditionalOnAll[t]!) !== 0) out[count++] = t;
+      const now = (r.granted[t]! | r.conditional[t]! | r.grantedOnAll[t]! | r.conditionalOnAll[t]!) !== 0;
+      if (now === ((based.granted[t]! | based.conditional[t]! | based.grantedOnAll[t]! | based.conditionalOnAll[t]!) !== 0)) continue;
+      // The first position of `out[at .. count)` holding t or more (binary search).
+      let lo = at;
+      let hi = count;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (out[mid]! < t) lo = mid + 1;
+        else hi = mid;
+      }
+      if (now) {
+        // Non-zero now, zero in the bases (absent from their list): inserted.
+        out.copyWithin(lo + 1, lo, count);
+        out[lo] = t;
+        count += 1;
+        at = lo + 1;
+      } else {
+        // Zero now, non-zero in the bases (at `lo`): removed.
+        out.copyWithin(lo, lo + 1, count);
+        count -= 1;
+        at = lo;
+      }
     }
-    while (i < m) out[count++] = from[i++]!;
     return count;
   }
 }

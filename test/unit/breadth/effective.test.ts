@@ -221,6 +221,30 @@ describe('effective permissions: properties', () => {
     );
   });
 
+  it('an Allow on several ARN patterns gives on every resource what the same Allow on each pattern alone gives', () => {
+    // A resolved Allow's resource list is one coverage entry (by its resolution id), its patterns'
+    // coverage sets unioned once; split into one statement per pattern (a list built by hand), each
+    // pattern's coverage is read alone. Patterns covering whole types of several services, or none.
+    const masks = (e: ReturnType<BreadthCalculator['computeLists']>): string =>
+      [e.granted, e.conditional, e.grantedOnAll, e.conditionalOnAll].map((m) => m.join(',')).join('|') + `#${e.nonZeroWords.subarray(0, e.nonZeroCount).join(',')}`;
+    const arns = ['arn:aws:s3:::*', 'arn:aws:s3:::*/*', 'arn:aws:s3:::bucket/*', 'arn:aws:dynamodb:*:*:table/*', 'arn:aws:iam::*:role/*', 'arn:aws:ec2:*:*:instance/*', 'arn:aws:kms:*:*:key/*'];
+    const arbAllow = fc.record({
+      actions: fc.subarray(['s3:*', 'dynamodb:*', 'iam:*', 'ec2:*', 'kms:*', 's3:GetObject', '*'], { minLength: 1, maxLength: 3 }),
+      resources: fc.subarray(arns, { minLength: 2, maxLength: 4 }),
+      conditional: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(arbAllow, { minLength: 1, maxLength: 3 }), (allows) => {
+        const condition = { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } };
+        const whole = allows.map((a) => allow(a.actions, a.resources, a.conditional ? condition : {}));
+        const [set] = resolvePrincipals(details({ roles: [{ name: 'r', inline: [whole] }] })).map((p) => p.policySet);
+        const split = allows.flatMap((a) => a.resources.map((r) => normalizeStatement(allow(a.actions, r, a.conditional ? condition : {}))));
+        expect(masks(new BreadthCalculator(catalog).computeSet(set!))).toBe(masks(new BreadthCalculator(catalog).computeLists([split], undefined)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('statements sharing clause arrays and ids (as resolution normalises them) give what unshared copies give', () => {
     // A resolution's clause table, simulated: identical lists are one array with one id (`actions ?? notActions`,
     // `resources ?? notResources`; an Action list and a NotAction list never share one). Two resolutions give
