@@ -850,15 +850,27 @@ function medianDeviation(sorted: Float64Array, med: number): number {
   const n = sorted.length;
   if (n === 0) return 0;
   // Right run: indices hi, hi+1, … (values ≥ med); left run: lo, lo−1, … (values < med).
+  const hi = firstNotBelow(sorted, med);
+  return mergedDeviation(sorted, med, hi, hi - 1, n >> 1);
+}
+
+// medianDeviation's loops, each first in its function (see reversedInto; measured: medianDeviation
+// compiled 3 times in runs 1-2, "Insufficient type feedback" at its bytecode 0 and 185).
+
+/** The first index of ascending `sorted` whose value is not below `med` (its length when none). */
+function firstNotBelow(sorted: Float64Array, med: number): number {
   let hi = 0;
-  while (hi < n && sorted[hi]! < med) hi++;
-  let lo = hi - 1;
-  const mid = n >> 1;
+  while (hi < sorted.length && sorted[hi]! < med) hi++;
+  return hi;
+}
+
+/** The median deviation from `med`, merging the right run from hi and the left run from lo up to the mid-th deviation. */
+function mergedDeviation(sorted: Float64Array, med: number, hi: number, lo: number, mid: number): number {
   let previous = 0;
   let current = 0;
   for (let k = 0; k <= mid; k++) {
     previous = current;
-    const right = hi < n ? Math.abs(sorted[hi]! - med) : Infinity;
+    const right = hi < sorted.length ? Math.abs(sorted[hi]! - med) : Infinity;
     const left = lo >= 0 ? Math.abs(sorted[lo]! - med) : Infinity;
     if (right <= left) {
       current = right;
@@ -868,7 +880,7 @@ function medianDeviation(sorted: Float64Array, med: number): number {
       lo--;
     }
   }
-  return n % 2 ? current : (previous + current) / 2;
+  return sorted.length % 2 ? current : (previous + current) / 2;
 }
 
 /**
