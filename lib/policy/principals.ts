@@ -213,7 +213,7 @@ class ResolvedSet implements PolicySet, ListRows {
    */
   public readonly idsAt: number;
   /**
-   * No list of the set is one an admin assessment names (`ListEntry.namedByAdmin`, the same for
+   * No list of the set is one an admin assessment names (`Indexes.namedByAdmin`, the same for
    * every policy of a list): see `resolvedWithoutAdminPolicy`.
    */
   public readonly namesNoAdminPolicy: boolean;
@@ -221,7 +221,8 @@ class ResolvedSet implements PolicySet, ListRows {
   public constructor(
     lists: readonly (readonly NormalizedStatement[])[],
     idsAt: number,
-    boundary: ListEntry | undefined,
+    boundary: readonly NormalizedStatement[] | undefined,
+    boundaryId: number,
     index: number,
     memo: ResolutionMemo,
     namesNoAdminPolicy: boolean,
@@ -229,8 +230,8 @@ class ResolvedSet implements PolicySet, ListRows {
     this.idsAt = idsAt;
     this.namesNoAdminPolicy = namesNoAdminPolicy;
     this.lists = lists;
-    this.boundary = boundary?.statements;
-    this.boundaryId = boundary ? boundary.lid : -1;
+    this.boundary = boundary;
+    this.boundaryId = boundaryId;
     this.index = index;
     this.memo = memo;
   }
@@ -255,51 +256,23 @@ class ResolvedSet implements PolicySet, ListRows {
  */
 export const resolvedRowsOf = (set: PolicySet): ListRows | undefined => (set instanceof ResolvedSet ? set : undefined);
 
-/** A distinct statement list of one resolution, with an id local to it (set keys: no WeakMap lookup). */
-interface ListEntry {
-  statements: NormalizedStatement[];
-  lid: number;
-  /** `adminFactsOf(statements)`, worked out while the statements are in cache. */
-  adminFacts: number;
-  /**
-   * Does an admin assessment name a policy with this list (`namedInAdminAssessment` of its id and
-   * facts)? The same for every policy of the list: a managed policy's id is its ARN, and an inline
-   * policy's id (`<owner arn>#<name>`) is never the AdministratorAccess ARN. Resolution then
-   * decides `ResolvedSet.namesNoAdminPolicy` from entries, without reading each applied policy again.
-   */
-  namedByAdmin: boolean;
-}
-
-/**
- * A managed policy of one resolution whose document the snapshot holds: its list, its signature
- * code (see `resolutionOf`) and the applied-policy object of its direct attachments. Made by
- * `newManagedEntry` as an object literal, not a class instance: V8 pretenures a literal's
- * allocation site (the entries live as long as the resolution), a class instance is always
- * allocated young and was copied by two scavenges (≈ 13,700 entries per pessimistic resolution).
+/*
+ * A distinct statement list of one resolution is its local id (`lid`, 0, 1, 2…): what resolution
+ * keeps per list is in the `Indexes` arrays indexed by it (`listOf`, `namedByAdmin`, and for a
+ * managed policy `codeOf`, `codeNameOf`, `appliedOf`), not in an object per list. The entries
+ * were object literals (≈ 13,900 managed + 5,500 inline per pessimistic resolution); every
+ * object a resolution keeps costs either a pretenured allocation or two scavenger copies.
+ *
+ * A managed policy ARN resolves to an `EntryRef`: its list's `lid` (≥ 0) when the snapshot holds
+ * its document, else `-1 - code` (an ARN the snapshot has no document for, with its signature code).
  */
-interface ManagedEntry extends ListEntry {
-  /** Code of the ARN as a boundary, and as a direct attachment under `codeName`. */
-  readonly code: number;
-  /** The name of the first attachment coded (`attachmentCode`); other names get codes of their own. */
-  codeName: string | undefined;
-  /**
-   * The applied-policy object of the first direct attachment, shared by every principal attaching
-   * the policy directly under the same name (thousands of users attach the same few).
-   */
-  applied: AppliedPolicy | undefined;
-}
+type EntryRef = number;
 
-function newManagedEntry(arn: string, statements: NormalizedStatement[], lid: number, code: number): ManagedEntry {
-  const adminFacts = adminFactsOf(statements);
-  return { statements, lid, adminFacts, namedByAdmin: namedInAdminAssessment(arn, adminFacts), code, codeName: undefined, applied: undefined };
-}
+/** `EntryRef` of no entry (a principal without a boundary in `Indexes.boundaryScratch`). */
+const NO_ENTRY = 0x7fffffff;
 
-/** A managed policy ARN the snapshot has no document for, with its signature code. */
-class UnresolvedArn {
-  /** Type only: `instanceof UnresolvedArn` must not narrow a `ManagedEntry` (which has a `code` too) away. */
-  private declare readonly unresolvedBrand: never;
-  public constructor(public readonly code: number) {}
-}
+/** The signature code of an unresolved ARN's ref (`ref` < 0). */
+const unresolvedCode = (ref: EntryRef): number => -1 - ref;
 
 /**
  * Where resolution appends policies (`policies[0 .. count)`), their lists' local ids (same
@@ -341,18 +314,38 @@ interface Indexes {
   policyIndex: IdIndex;
   /** The ARN at each position (compared on a hash match: one dense array, not a read of each policy object). */
   arns: string[];
-  /** The entry of each position, once the policy is first used (unattached policies are never normalised). */
-  managedAt: (ManagedEntry | undefined)[];
-  /** ARNs used but absent from the snapshot (or without a document). */
-  absent: Map<string, UnresolvedArn>;
+  /** The `lid` of each position's list once the policy is first used, -1 before (unattached policies are never normalised). */
+  managedAt: Int32Array;
+  /** Signature codes of the ARNs used but absent from the snapshot (or without a document). */
+  absent: Map<string, number>;
   /** Groups by name: the snapshot's group until first used, then its entry. */
   groups: Map<string, GroupDetail | GroupEntry>;
-  /** The list entry of each inline statement sequence (`ClauseTable.sequenceId`, dense: a new sequence gets the next id). */
-  inlineBySequence: ListEntry[];
+  /** The `lid` of each inline statement sequence (`ClauseTable.sequenceId`, dense: a new sequence gets the next id). */
+  inlineBySequence: number[];
   /** Lower-cased action texts shared by every statement of the resolution. */
   lowered: ClauseTable;
-  /** Every list entry, by local id. */
-  entries: ListEntry[];
+  /** How many distinct lists (local ids 0 … listCount - 1). */
+  listCount: number;
+  /** The statements of each list, by local id. */
+  listOf: NormalizedStatement[][];
+  /**
+   * By local id: 1 when an admin assessment names a policy with this list (`namedInAdminAssessment`
+   * of its id and facts, worked out while the statements are in cache). The same for every policy
+   * of the list: a managed policy's id is its ARN, and an inline policy's id (`<owner arn>#<name>`)
+   * is never the AdministratorAccess ARN. Resolution decides `ResolvedSet.namesNoAdminPolicy` from
+   * it, without reading each applied policy again.
+   */
+  namedByAdmin: Uint8Array;
+  /** By local id of a managed policy's list: the ARN's code as a boundary, and as a direct attachment under `codeNameOf`. */
+  codeOf: Int32Array;
+  /** By local id of a managed policy's list: the name of its first attachment coded (`attachmentCode`); other names get codes of their own. */
+  codeNameOf: (string | undefined)[];
+  /**
+   * By local id of a managed policy's list: the applied-policy object of its first direct
+   * attachment, shared by every principal attaching the policy directly under the same name
+   * (thousands of users attach the same few).
+   */
+  appliedOf: (AppliedPolicy | undefined)[];
   /** Sets (ids: their indexes in `setList`) by a hash of their sorted list ids and boundary id (`policySetOf`). */
   setIndex: IdIndex;
   setList: ResolvedSet[];
@@ -367,14 +360,24 @@ interface Indexes {
   nameVariants: Map<string, number>;
   /**
    * Resolutions of principals without inline policies (ids: their indexes in `resolutions`), by a
-   * hash of their signature codes (`resolutionOf`): thousands of users in the same groups share one.
+   * hash of their signature codes (`principalOf`): thousands of users in the same groups share one.
+   * A resolution is the first principal resolved with its signature: later ones take its policies,
+   * unresolved list, boundary and set (no object per resolution besides the principals).
    */
   signatureIndex: IdIndex;
-  resolutions: Resolution[];
-  /** The signature codes of every resolution in `resolutions`, one after the other (see `Resolution.signatureAt`); `signaturesTop` used. */
+  resolutions: Principal[];
+  /** By resolution id: where its signature codes start in `signatures`, and how many. */
+  signatureAt: Int32Array;
+  signatureLength: Int32Array;
+  /** The signature codes of every resolution in `resolutions`, one after the other; `signaturesTop` used. */
   signatures: Int32Array;
   signaturesTop: number;
-  /** `resolutionOf`'s signature buffer. */
+  /** What the last `resolve` worked out (read by `principalOf` at once). */
+  resolvedPolicies: AppliedPolicy[];
+  resolvedUnresolved: string[];
+  resolvedBoundary: NormalizedStatement[] | undefined;
+  resolvedSet: PolicySet | undefined;
+  /** `principalOf`'s signature buffer. */
   signatureScratch: number[];
   /**
    * `resolve`'s buffers, reused by every principal: three new arrays per principal, grown by
@@ -383,25 +386,17 @@ interface Indexes {
    */
   scratch: Appended;
   /**
-   * What `resolutionOf` looked up for the signature, for `resolve` to use when the signature is
+   * What `principalOf` looked up for the signature, for `resolve` to use when the signature is
    * new (14,030 of 15,000 principals in the pessimistic mix) instead of looking each ARN and
    * group up again: the entry of each direct attachment, of each group, and of the boundary.
    */
-  attachedScratch: (ManagedEntry | UnresolvedArn)[];
+  attachedScratch: EntryRef[];
   groupScratch: GroupEntry[];
-  boundaryScratch: ManagedEntry | UnresolvedArn | undefined;
+  boundaryScratch: EntryRef;
 }
 
-/** What a principal's attachments resolve to; shared by principals with the same signature. */
-interface Resolution {
-  policies: AppliedPolicy[];
-  unresolved: string[];
-  boundary: NormalizedStatement[] | undefined;
-  policySet: PolicySet;
-  /** Where its signature codes start in `Indexes.signatures`, and how many (-1 / 0: none, a principal with inline policies). */
-  signatureAt: number;
-  signatureLength: number;
-}
+/** `Indexes.resolvedPolicies` before the first resolution (never a principal's). */
+const NO_POLICIES: AppliedPolicy[] = [];
 
 /**
  * The unresolved list of every resolution with nothing unresolved (most): one array, not one
@@ -409,16 +404,31 @@ interface Resolution {
  */
 const NO_UNRESOLVED: string[] = [];
 
-/** A new inline list entry with the next local id. */
-function newInlineEntry(idx: Indexes, statements: NormalizedStatement[]): ListEntry {
-  const adminFacts = adminFactsOf(statements);
-  // An inline policy's id contains `#`: never the AdministratorAccess ARN, so its facts decide.
-  const e: ListEntry = { statements, lid: idx.entries.length, adminFacts, namedByAdmin: namedInAdminAssessment('#', adminFacts) };
-  idx.entries.push(e);
-  return e;
+/** A new list with the next local id (`code`: its managed policy's signature code, -1 for an inline list; `id`: the policy id the admin facts are named under). */
+function newList(idx: Indexes, statements: NormalizedStatement[], id: string, code: number): number {
+  const lid = idx.listCount++;
+  if (lid >= idx.codeOf.length) growLists(idx, lid + 1);
+  idx.listOf[lid] = statements;
+  idx.namedByAdmin[lid] = namedInAdminAssessment(id, adminFactsOf(statements)) ? 1 : 0;
+  idx.codeOf[lid] = code;
+  return lid;
 }
 
-/** Initial length of `resolutionOf`'s scratch arrays (attachments, groups and a boundary per principal). */
+// Out of line: the arrays are sized for every policy and principal of the snapshot, so this is rare.
+function growLists(idx: Indexes, n: number): void {
+  const size = Math.max(n, 2 * idx.codeOf.length);
+  const named = new Uint8Array(size);
+  named.set(idx.namedByAdmin);
+  idx.namedByAdmin = named;
+  idx.codeOf = grownInts(idx.codeOf, n);
+  for (let i = idx.listOf.length; i < size; i++) {
+    idx.listOf.push(undefined as unknown as NormalizedStatement[]);
+    idx.codeNameOf.push(undefined);
+    idx.appliedOf.push(undefined);
+  }
+}
+
+/** Initial length of `principalOf`'s scratch arrays (attachments, groups and a boundary per principal). */
 const SCRATCH_SIZE = 64;
 
 function buildIndexes(details: AuthorizationDetails): Indexes {
@@ -430,16 +440,26 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
   indexArns(policies, policyIndex, arns);
   const groups = groupsByName(details.GroupDetailList);
   const principals = details.UserDetailList.length + details.RoleDetailList.length;
+  // At most one list per managed policy and one per inline document (about one per principal): room
+  // for both, grown only beyond (`growLists`).
+  const lists = policies.length + principals + 16;
   return {
     policies,
     policyIndex,
     arns,
-    managedAt: new Array<ManagedEntry | undefined>(policies.length).fill(undefined),
+    managedAt: new Int32Array(policies.length).fill(-1),
     absent: new Map(),
     groups,
-    inlineBySequence: objectList(),
+    inlineBySequence: [],
     lowered: new ClauseTable(policies.length),
-    entries: objectList(),
+    listCount: 0,
+    // Written by index (`newList`), never pushed: growing them by `push` was ≈ 0.7 MB of garbage per
+    // pessimistic resolution (alloc.mts).
+    listOf: new Array<NormalizedStatement[] | undefined>(lists).fill(undefined) as NormalizedStatement[][],
+    namedByAdmin: new Uint8Array(lists),
+    codeOf: new Int32Array(lists),
+    codeNameOf: new Array<string | undefined>(lists).fill(undefined),
+    appliedOf: new Array<AppliedPolicy | undefined>(lists).fill(undefined),
     // At most one set and one signature per principal.
     setIndex: new IdIndex(principals),
     setList: objectList(),
@@ -451,16 +471,22 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     nameVariants: new Map(),
     signatureIndex: new IdIndex(principals),
     resolutions: objectList(),
+    signatureAt: new Int32Array(principals + 1),
+    signatureLength: new Int32Array(principals + 1),
     signatures: new Int32Array(Math.max(4096, 4 * principals)),
     signaturesTop: 0,
-    // Scratch arrays allocated at a size no principal of the mixes exceeds: resolutionOf's
+    resolvedPolicies: NO_POLICIES,
+    resolvedUnresolved: NO_UNRESOLVED,
+    resolvedBoundary: undefined,
+    resolvedSet: undefined,
+    // Scratch arrays allocated at a size no principal of the mixes exceeds: principalOf's
     // optimised code deoptimised ("out of bounds") when a write first grew `signatureScratch`
     // (--trace-deopt on a cold principalsOf, both mixes); a larger principal still grows them.
     signatureScratch: new Array<number>(SCRATCH_SIZE).fill(0),
     scratch: new Appended(),
-    attachedScratch: new Array<ManagedEntry | UnresolvedArn | undefined>(SCRATCH_SIZE).fill(undefined) as (ManagedEntry | UnresolvedArn)[],
+    attachedScratch: new Array<EntryRef>(SCRATCH_SIZE).fill(0),
     groupScratch: new Array<GroupEntry | undefined>(SCRATCH_SIZE).fill(undefined) as GroupEntry[],
-    boundaryScratch: undefined,
+    boundaryScratch: NO_ENTRY,
   };
 }
 
@@ -492,29 +518,28 @@ function groupsByName(groupList: readonly GroupDetail[]): Map<string, GroupDetai
   return groups;
 }
 
-/** The entry of a managed policy ARN, normalising its document on first use. */
-function managedEntry(idx: Indexes, arn: string): ManagedEntry | UnresolvedArn {
+/** The entry of a managed policy ARN (see `EntryRef`), normalising its document on first use. */
+function managedEntry(idx: Indexes, arn: string): EntryRef {
   const index = idx.policyIndex;
   index.first(sampledHash(arn));
   let at = index.next();
   while (at >= 0 && idx.arns[at] !== arn) at = index.next();
   if (at >= 0) {
-    const found = idx.managedAt[at];
-    if (found !== undefined) return found;
+    const found = idx.managedAt[at]!;
+    if (found >= 0) return found;
     const doc = idx.policies[at]!.Document;
     if (doc !== undefined) {
-      const e = newManagedEntry(arn, statementsOf(doc, idx.lowered), idx.entries.length, idx.codes++);
-      idx.entries.push(e);
-      idx.managedAt[at] = e;
-      return e;
+      const lid = newList(idx, statementsOf(doc, idx.lowered), arn, idx.codes++);
+      idx.managedAt[at] = lid;
+      return lid;
     }
   }
-  let entry = idx.absent.get(arn);
-  if (entry === undefined) {
-    entry = new UnresolvedArn(idx.codes++);
-    idx.absent.set(arn, entry);
+  let code = idx.absent.get(arn);
+  if (code === undefined) {
+    code = idx.codes++;
+    idx.absent.set(arn, code);
   }
-  return entry;
+  return -1 - code;
 }
 
 /**
@@ -528,23 +553,24 @@ function managedEntry(idx: Indexes, arn: string): ManagedEntry | UnresolvedArn {
  * no two inline documents are equal, that walk was ≈ 11 % of principalsOf's samples). A document
  * with a statement that is not shared (`iam:PassedToService`) gets a list of its own.
  */
-function inlineEntry(idx: Indexes, doc: PolicyDocument): ListEntry {
+function inlineEntry(idx: Indexes, doc: PolicyDocument): number {
   const table = idx.lowered;
   const n = table.normalizeInto(doc);
   const sequence = table.sequenceId(n);
   if (sequence >= 0 && sequence < idx.inlineBySequence.length) return idx.inlineBySequence[sequence]!;
-  const entry = newInlineEntry(idx, retainedCopy(table.statementBuffer, n));
+  // An inline policy's id contains `#`: never the AdministratorAccess ARN, so its facts decide.
+  const lid = newList(idx, retainedCopy(table.statementBuffer, n), '#', -1);
   // A new sequence has the next id.
-  if (sequence >= 0) idx.inlineBySequence.push(entry);
-  return entry;
+  if (sequence >= 0) idx.inlineBySequence.push(lid);
+  return lid;
 }
 
 /** Appends the inline policy and its list's local id to `out`. */
 function addInline(idx: Indexes, origin: PolicyOrigin, ownerArn: string, name: string, doc: PolicyDocument, out: Appended, via?: string): void {
-  const entry = inlineEntry(idx, doc);
-  const statements = entry.statements;
+  const lid = inlineEntry(idx, doc);
+  const statements = idx.listOf[lid]!;
   out.policies[out.count] = via ? { origin, name, id: `${ownerArn}#${name}`, via, statements } : { origin, name, id: `${ownerArn}#${name}`, statements };
-  out.lids[out.count++] = entry.lid;
+  out.lids[out.count++] = lid;
 }
 
 type Attached = { PolicyName: string; PolicyArn: string };
@@ -556,27 +582,27 @@ function attachManaged(
   out: Appended,
   via: string | undefined,
   /** The entries of `attached`, when the caller has looked them up already. */
-  entries: readonly (ManagedEntry | UnresolvedArn)[] | undefined,
+  entries: readonly EntryRef[] | undefined,
 ): void {
   for (let i = 0; i < attached.length; i++) {
     const a = attached[i]!;
-    const entry = entries !== undefined ? entries[i]! : managedEntry(idx, a.PolicyArn);
-    if (entry instanceof UnresolvedArn) {
+    const lid = entries !== undefined ? entries[i]! : managedEntry(idx, a.PolicyArn);
+    if (lid < 0) {
       out.addUnresolved(a.PolicyArn);
       continue;
     }
-    const statements = entry.statements;
+    const statements = idx.listOf[lid]!;
     if (via) out.policies[out.count] = { origin, name: a.PolicyName, id: a.PolicyArn, via, statements };
     else {
-      let applied = entry.applied;
+      let applied = idx.appliedOf[lid];
       if (applied === undefined || applied.name !== a.PolicyName) {
         const own: AppliedPolicy = { origin, name: a.PolicyName, id: a.PolicyArn, statements };
-        if (applied === undefined) entry.applied = own;
+        if (applied === undefined) idx.appliedOf[lid] = own;
         applied = own;
       }
       out.policies[out.count] = applied;
     }
-    out.lids[out.count++] = entry.lid;
+    out.lids[out.count++] = lid;
   }
 }
 
@@ -599,8 +625,8 @@ function groupEntry(idx: Indexes, groupName: string): GroupEntry {
 /** The `unresolvedPolicies` entry of a group missing from GroupDetailList (never an ARN, which starts with `arn:`). */
 export const unresolvedGroup = (groupName: string): string => `group:${groupName}`;
 
-/** The set of the first `count` policies (`lids`: their lists' local ids) and the boundary. */
-function policySetOf(idx: Indexes, policies: readonly AppliedPolicy[], lids: readonly number[], count: number, boundary: ListEntry | undefined): PolicySet {
+/** The set of the first `count` policies (`lids`: their lists' local ids) and the boundary's list (-1: none). */
+function policySetOf(idx: Indexes, policies: readonly AppliedPolicy[], lids: readonly number[], count: number, boundaryId: number): PolicySet {
   // Sorted distinct local ids (insertion sort on a handful, in a reused buffer), then a hash of
   // them and the boundary's id: no key text per principal resolution.
   const ids = idx.idScratch;
@@ -614,7 +640,6 @@ function policySetOf(idx: Indexes, policies: readonly AppliedPolicy[], lids: rea
     ids[j + 1] = id;
     n++;
   }
-  const boundaryId = boundary ? boundary.lid : -1;
   let h = Math.imul(boundaryId + 2, 0x9e3779b1);
   for (let i = 0; i < n; i++) h = Math.imul(h ^ ids[i]!, 0x01000193);
   const index = idx.setIndex;
@@ -647,8 +672,8 @@ function policySetOf(idx: Indexes, policies: readonly AppliedPolicy[], lids: rea
   for (let i = 0; i < n; i++) setIds[idsAt + n + i] = listIds[i]!;
   memo.setIdsTop = idsAt + 2 * n;
   let namesNoAdminPolicy = true;
-  for (let i = 0; i < n && namesNoAdminPolicy; i++) if (idx.entries[listIds[i]!]!.namedByAdmin) namesNoAdminPolicy = false;
-  const set = new ResolvedSet(retainedCopy(lists, n), idsAt, boundary, idx.setList.length, memo, namesNoAdminPolicy);
+  for (let i = 0; i < n && namesNoAdminPolicy; i++) if (idx.namedByAdmin[listIds[i]!] !== 0) namesNoAdminPolicy = false;
+  const set = new ResolvedSet(retainedCopy(lists, n), idsAt, boundaryId < 0 ? undefined : idx.listOf[boundaryId], boundaryId, idx.setList.length, memo, namesNoAdminPolicy);
   index.insert(free, h, set.index);
   idx.setList.push(set);
   return set;
@@ -667,10 +692,11 @@ function sameIds(setIds: Int32Array, set: ResolvedSet, ids: readonly number[], n
  * for it (almost always), else one code per (ARN, name). An unresolved ARN's name changes
  * nothing in its resolution: its code alone.
  */
-function attachmentCode(idx: Indexes, entry: ManagedEntry | UnresolvedArn, arn: string, name: string): number {
-  if (entry instanceof UnresolvedArn) return entry.code;
-  if (entry.codeName === undefined) entry.codeName = name;
-  else if (entry.codeName !== name) {
+function attachmentCode(idx: Indexes, ref: EntryRef, arn: string, name: string): number {
+  if (ref < 0) return unresolvedCode(ref);
+  const codeName = idx.codeNameOf[ref];
+  if (codeName === undefined) idx.codeNameOf[ref] = name;
+  else if (codeName !== name) {
     const key = `${arn}\u0000${name}`;
     let code = idx.nameVariants.get(key);
     if (code === undefined) {
@@ -679,26 +705,34 @@ function attachmentCode(idx: Indexes, entry: ManagedEntry | UnresolvedArn, arn: 
     }
     return code;
   }
-  return entry.code;
+  return idx.codeOf[ref]!;
 }
 
 /**
- * The policies, unresolved items, boundary and policy set of one principal. Without inline
- * policies (whose ids name the principal) the result depends only on the groups, managed
- * policies (ARN and name) and boundary, so it is computed once per such signature and shared.
+ * The resolved principal, with its policies, unresolved items, boundary and policy set. Without
+ * inline policies (whose ids name the principal) these depend only on the groups, managed
+ * policies (ARN and name) and boundary, so they are computed once per such signature and shared:
+ * the first principal of a signature keeps them for the next ones (there was a `Resolution`
+ * object per signature besides, ≈ 14,000 per pessimistic resolution).
  * The signature is a list of integer codes (attachments in order, groups in order, then the
  * boundary's code or -1), hashed and compared as numbers: no signature text per principal.
  * Codes of attachments and groups come from one counter, so the list reads back unambiguously.
  */
-function resolutionOf(
+function principalOf(
   idx: Indexes,
+  type: 'user' | 'role',
+  name: string,
   arn: string,
+  tags: readonly PrincipalTag[] | undefined,
   inlinePolicies: readonly InlinePolicy[],
   managed: readonly Attached[],
   groups: readonly string[],
   boundaryArn: string | undefined,
-): Resolution {
-  if (inlinePolicies.length > 0) return resolve(idx, arn, inlinePolicies, managed, groups, boundaryArn, false);
+): Principal {
+  if (inlinePolicies.length > 0) {
+    resolve(idx, arn, inlinePolicies, managed, groups, boundaryArn, false);
+    return newPrincipal(type, name, arn, idx.resolvedPolicies, idx.resolvedBoundary, idx.resolvedUnresolved, idx.resolvedSet!, tags);
+  }
   const codes = idx.signatureScratch;
   const attached = idx.attachedScratch;
   const groupEntries = idx.groupScratch;
@@ -714,34 +748,42 @@ function resolutionOf(
     groupEntries[i] = g;
     codes[n++] = g.code;
   }
-  const boundary = boundaryArn ? managedEntry(idx, boundaryArn) : undefined;
+  const boundary = boundaryArn ? managedEntry(idx, boundaryArn) : NO_ENTRY;
   idx.boundaryScratch = boundary;
-  codes[n++] = boundary !== undefined ? boundary.code : -1;
+  codes[n++] = boundary === NO_ENTRY ? -1 : boundary < 0 ? unresolvedCode(boundary) : idx.codeOf[boundary]!;
   let h = Math.imul(n, 0x9e3779b1);
   for (let i = 0; i < n; i++) h = Math.imul(h ^ codes[i]!, 0x01000193);
   const index = idx.signatureIndex;
   index.first(h);
   for (let id = index.next(); id >= 0; id = index.next()) {
-    const candidate = idx.resolutions[id]!;
-    if (sameSignature(idx.signatures, candidate, codes, n)) return candidate;
+    if (!sameSignature(idx, id, codes, n)) continue;
+    const r = idx.resolutions[id]!;
+    return newPrincipal(type, name, arn, r.policies, r.boundary, r.unresolvedPolicies, r.policySet, tags);
   }
   const free = index.free;
-  const r = resolve(idx, arn, inlinePolicies, managed, groups, boundaryArn, true);
+  resolve(idx, arn, inlinePolicies, managed, groups, boundaryArn, true);
+  const p = newPrincipal(type, name, arn, idx.resolvedPolicies, idx.resolvedBoundary, idx.resolvedUnresolved, idx.resolvedSet!, tags);
+  const id = idx.resolutions.length;
+  if (id >= idx.signatureAt.length) {
+    idx.signatureAt = grownInts(idx.signatureAt, id + 1);
+    idx.signatureLength = grownInts(idx.signatureLength, id + 1);
+  }
   const at = idx.signaturesTop;
   if (idx.signatures.length < at + n) idx.signatures = grownInts(idx.signatures, at + n);
-  r.signatureAt = at;
-  r.signatureLength = n;
+  idx.signatureAt[id] = at;
+  idx.signatureLength[id] = n;
   for (let i = 0; i < n; i++) idx.signatures[at + i] = codes[i]!;
   idx.signaturesTop = at + n;
-  index.insert(free, h, idx.resolutions.length);
-  idx.resolutions.push(r);
-  return r;
+  index.insert(free, h, id);
+  idx.resolutions.push(p);
+  return p;
 }
 
-/** Are the first `n` codes the signature of `r`? */
-function sameSignature(signatures: Int32Array, r: Resolution, codes: readonly number[], n: number): boolean {
-  if (r.signatureLength !== n) return false;
-  const at = r.signatureAt;
+/** Are the first `n` codes the signature of resolution `id`? */
+function sameSignature(idx: Indexes, id: number, codes: readonly number[], n: number): boolean {
+  if (idx.signatureLength[id] !== n) return false;
+  const at = idx.signatureAt[id]!;
+  const signatures = idx.signatures;
   for (let i = 0; i < n; i++) if (signatures[at + i] !== codes[i]) return false;
   return true;
 }
@@ -757,7 +799,7 @@ function resolve(
   boundaryArn: string | undefined,
   /** Are the entries of `managed`, `groups` and the boundary in `idx`'s scratch (see `attachedScratch`)? */
   lookedUp: boolean,
-): Resolution {
+): void {
   // The policies, their lists' local ids (the policy set's key) and unresolved items, in the reused buffers.
   const out = idx.scratch;
   out.count = 0;
@@ -781,18 +823,14 @@ function resolve(
     }
     for (let j = 0; j < g.unresolvedCount; j++) out.addUnresolved(g.unresolved[j]!);
   }
-  const boundary = boundaryOf(idx, boundaryArn, out, lookedUp ? idx.boundaryScratch : undefined);
+  const boundaryId = boundaryOf(idx, boundaryArn, out, lookedUp ? idx.boundaryScratch : NO_ENTRY);
   const n = out.count;
   const lids = out.lids;
   // What the resolution keeps (shared by its principals): exact-size copies of the buffers.
-  return {
-    policies: retainedCopy(out.policies, n),
-    unresolved: out.unresolvedCount === 0 ? NO_UNRESOLVED : out.unresolved.slice(0, out.unresolvedCount),
-    boundary: boundary?.statements,
-    policySet: policySetOf(idx, out.policies, lids, n, boundary),
-    signatureAt: -1,
-    signatureLength: 0,
-  };
+  idx.resolvedPolicies = retainedCopy(out.policies, n);
+  idx.resolvedUnresolved = out.unresolvedCount === 0 ? NO_UNRESOLVED : out.unresolved.slice(0, out.unresolvedCount);
+  idx.resolvedBoundary = boundaryId < 0 ? undefined : idx.listOf[boundaryId];
+  idx.resolvedSet = policySetOf(idx, out.policies, lids, n, boundaryId);
 }
 
 /** The `tags` of every principal without tags (shared: never mutate it). */
@@ -805,8 +843,17 @@ const NO_TAGS: readonly PrincipalTag[] = [];
  * pessimistic evaluation, ≈ 1.6 MB allocated per run by alloc.mts; the class also kept a lazily
  * built tag record and two private fields, which no rule read). One function, one allocation site.
  */
-function newPrincipal(type: 'user' | 'role', name: string, arn: string, r: Resolution, tags: readonly PrincipalTag[] | undefined): Principal {
-  return { type, name, arn, policies: r.policies, boundary: r.boundary, unresolvedPolicies: r.unresolved, policySet: r.policySet, tags: tags ?? NO_TAGS };
+function newPrincipal(
+  type: 'user' | 'role',
+  name: string,
+  arn: string,
+  policies: AppliedPolicy[],
+  boundary: NormalizedStatement[] | undefined,
+  unresolvedPolicies: string[],
+  policySet: PolicySet,
+  tags: readonly PrincipalTag[] | undefined,
+): Principal {
+  return { type, name, arn, policies, boundary, unresolvedPolicies, policySet, tags: tags ?? NO_TAGS };
 }
 
 /**
@@ -842,7 +889,7 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
   const principals = new Array<Principal>(users.length + roles.length).fill(undefined as unknown as Principal);
   resolveUsers(idx, users, principals);
   resolveRoles(idx, roles, principals, users.length);
-  idx.memo.listCount = idx.entries.length;
+  idx.memo.listCount = idx.listCount;
   idx.memo.setCount = idx.setList.length;
   idx.memo.actionsCount = idx.lowered.actionsCount;
   return principals;
@@ -851,28 +898,26 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
 function resolveUsers(idx: Indexes, users: AuthorizationDetails['UserDetailList'], principals: Principal[]): void {
   for (let i = 0; i < users.length; i++) {
     const u = users[i]!;
-    const r = resolutionOf(idx, u.Arn, u.UserPolicyList, u.AttachedManagedPolicies, u.GroupList, u.PermissionsBoundary?.PermissionsBoundaryArn);
-    principals[i] = newPrincipal('user', u.UserName, u.Arn, r, u.Tags);
+    principals[i] = principalOf(idx, 'user', u.UserName, u.Arn, u.Tags, u.UserPolicyList, u.AttachedManagedPolicies, u.GroupList, u.PermissionsBoundary?.PermissionsBoundaryArn);
   }
 }
 
 function resolveRoles(idx: Indexes, roles: AuthorizationDetails['RoleDetailList'], principals: Principal[], at: number): void {
   for (let i = 0; i < roles.length; i++) {
     const role = roles[i]!;
-    const r = resolutionOf(idx, role.Arn, role.RolePolicyList, role.AttachedManagedPolicies, NO_GROUPS, role.PermissionsBoundary?.PermissionsBoundaryArn);
-    principals[at + i] = newPrincipal('role', role.RoleName, role.Arn, r, role.Tags);
+    principals[at + i] = principalOf(idx, 'role', role.RoleName, role.Arn, role.Tags, role.RolePolicyList, role.AttachedManagedPolicies, NO_GROUPS, role.PermissionsBoundary?.PermissionsBoundaryArn);
   }
 }
 
-/** The boundary's entry (`known`: already looked up), or undefined without one or when unresolved (then listed in `out`). */
-function boundaryOf(idx: Indexes, arn: string | undefined, out: Appended, known: ManagedEntry | UnresolvedArn | undefined): ManagedEntry | undefined {
-  if (!arn) return undefined;
-  const entry = known ?? managedEntry(idx, arn);
-  if (entry instanceof UnresolvedArn) {
+/** The boundary's list (`known`: its entry already looked up, else `NO_ENTRY`), or -1 without one or when unresolved (then listed in `out`). */
+function boundaryOf(idx: Indexes, arn: string | undefined, out: Appended, known: EntryRef): number {
+  if (!arn) return -1;
+  const ref = known !== NO_ENTRY ? known : managedEntry(idx, arn);
+  if (ref < 0) {
     out.addUnresolved(arn);
-    return undefined;
+    return -1;
   }
-  return entry;
+  return ref;
 }
 
 // Decision flags of one statement list for one (action, resource), OR-ed across policies.

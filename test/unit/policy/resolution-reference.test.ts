@@ -191,4 +191,19 @@ describe('resolvePrincipals against a plain reference', () => {
     const roles = Array.from({ length: 1000 }, () => ({ inline: inline(), managed: attached(), ...(rand(10) === 0 ? { boundary: arn(rand(3000)) } : {}) }));
     check(build(policies, groups, users, roles));
   });
+
+  it('does the same with more statement lists than managed policies and principals (the per-list arrays grow)', () => {
+    // Resolution sizes its per-list arrays for one list per managed policy and one per principal:
+    // principals and groups with many distinct inline documents, some of them admin grants, go past that.
+    const docOf = (k: number) => doc([k % 7 === 0 ? allow('*') : allow(`svc${k % 13}:Act${k}`, `arn:aws:s3:::bucket-${k}/*`)]);
+    const arn = (k: number) => `arn:aws:iam::111122223333:policy/p-${k}`;
+    const policies = Array.from({ length: 5 }, (_, k) => ({ arn: arn(k), doc: docOf(900 + k) }));
+    const inline = (from: number, n: number) => Array.from({ length: n }, (_, j) => ({ PolicyName: `i${j}`, PolicyDocument: docOf(from + j) }));
+    const groups = Array.from({ length: 3 }, (_, g) => ({ inline: inline(500 + 20 * g, 15), managed: [{ PolicyArn: arn(g), PolicyName: 'p' }] }));
+    // Principals without inline policies share resolutions by signature: the first ones make the
+    // codes of every managed policy before the arrays grow, the last ones read them after.
+    const users = Array.from({ length: 9 }, (_, u) => ({ inline: u < 5 ? [] : inline(40 * u, 30), managed: [{ PolicyArn: arn(u % 5), PolicyName: 'p' }], groups: [`g${u % 3}`] }));
+    const roles = Array.from({ length: 6 }, (_, r) => ({ inline: r < 3 ? inline(400 + 40 * r, 25) : [], managed: [{ PolicyArn: arn(r % 5), PolicyName: 'p' }], boundary: arn((r + 1) % 5) }));
+    check(build(policies, groups, users, roles));
+  });
 });
