@@ -96,6 +96,24 @@ describe('access.permission-breadth', () => {
     expect(f.observed.incomplete).toEqual([{ principal: 'role/r', unresolvedPolicies: ['arn:aws:iam::111122223333:policy/Missing'] }]);
   });
 
+  it('names each principal\'s data reads on * as it would alone: reasons shared by count and first four actions, never across counts', () => {
+    // The data-read actions of s3:* and dynamodb:* on *, in the order reasons name them.
+    const wide = evaluateRule(breadth, snap(details({ roles: [...peers, { name: 'wide', inline: [[allow(['s3:*', 'dynamodb:*'])]] }] })));
+    const pool = ((wide.observed.offenders as { dataReadOnAll: string[] }[])[0]!.dataReadOnAll).slice(0, 7);
+    expect(pool.length).toBe(7);
+    // Subsets sharing their first four actions with different counts, and equal counts with other actions.
+    const subsets = [0b1111, 0b11111, 0b111111, 0b1111111, 0b1110111, 0b1111011, 0b0111111, 0b1011111, 0b101, 0b110, 0b1000001, 0b1];
+    const roles: RoleSpec[] = subsets.map((bits, k) => ({ name: `reader-${k}`, inline: [[allow(pool.filter((_, i) => bits & (1 << i)))]] }));
+    const dataReason = (f: ReturnType<typeof evaluateRule>, principal: string): string | undefined =>
+      (f.observed.offenders as { principal: string; reasons: string[] }[]).find((o) => o.principal === principal)?.reasons.find((r) => /data-read action/.test(r));
+    const together = evaluateRule(breadth, snap(details({ roles: [...peers, ...roles] })));
+    for (const role of roles) {
+      const alone = evaluateRule(breadth, snap(details({ roles: [...peers, role] })));
+      expect(dataReason(together, `role/${role.name}`)).toBe(dataReason(alone, `role/${role.name}`));
+      expect(dataReason(alone, `role/${role.name}`)).toMatch(/data-read actions? on \*/);
+    }
+  });
+
   it('ERRORs without authorization details', () => {
     expect(evaluateRule(breadth, snap(undefined)).status).toBe('ERROR');
     expect(evaluateRule(escalation, snap(undefined)).status).toBe('ERROR');
