@@ -106,6 +106,8 @@ export interface PolicyMasks {
 interface BoundaryMasks {
   ranges: Int32Array;
   slots: Int32Array<ArrayBuffer>;
+  /** The boundary's statements (slot `slots[j]` is `statements[j]`'s). */
+  statements: readonly NormalizedStatement[];
   /** 1, 2, 3… per calculator (a key part of `baseResults`). */
   id: number;
 }
@@ -484,13 +486,18 @@ const NO_BASE: BaseResult = {
 export class BreadthCalculator {
   private readonly words: number;
   /**
-   * The statements by slot. A list's statements get slots when the list is folded, one per
-   * position, with no lookup by object: a resolution may share one statement object between
+   * How many statement slots there are. A list's statements get slots when the list is folded, one
+   * per position, with no lookup by object: a resolution may share one statement object between
    * lists (`ClauseTable.sharedStatement`), which then has a slot per list, all equal in content
    * (test/unit/policy/shared-statements.test.ts). `statementActions` callers get theirs through
-   * `askedSlots`.
+   * `askedSlots`. The statement of a slot is read from its list (`listObjects`) or boundary
+   * (`BoundaryMasks.statements`), only for hard words (`flattenHard`): an array of every slot's
+   * statement was 50,000 pushes per pessimistic analysis (5.7 ms of self time in a line profile of
+   * an esbuild bundle, its growth in fresh large-object pages).
    */
-  private readonly statements: NormalizedStatement[] = objectList();
+  private slotCount = 0;
+  /** The statement lists by list slot, as folded. */
+  private readonly listObjects: (readonly NormalizedStatement[])[] = objectList();
   private readonly askedSlots = new WeakMap<NormalizedStatement, number>();
   /** Action sets of the statements: slot s is [stmtRange[2s], stmtRange[2s + 1]) of `stmtArena`. */
   private readonly stmtArena = new SparseArena();
@@ -645,8 +652,7 @@ export class BreadthCalculator {
 
   /** A new slot for the statement, its action set folded into the statement arena. */
   private newStatementSlot(s: NormalizedStatement): number {
-    const slot = this.statements.length;
-    this.statements.push(s);
+    const slot = this.slotCount++;
     // Length checks here, the call only to grow: ~50,000 statements and ~19,000 lists per pessimistic
     // analysis made these calls (a few each) a visible part of listSlot's time.
     if (this.stmtRange.length < 2 * slot + 2) this.stmtRange = growInt32(this.stmtRange, 2 * slot + 2);
@@ -1186,6 +1192,7 @@ export class BreadthCalculator {
     if (slot !== undefined) return slot;
     slot = this.listCount++;
     this.listSlots.set(statements, slot);
+    this.listObjects.push(statements);
     if (this.listRanges.length < LIST_STRIDE * (slot + 1)) this.listRanges = growInt32(this.listRanges, LIST_STRIDE * (slot + 1));
     if (this.listStmtStart.length < slot + 2) this.listStmtStart = growInt32(this.listStmtStart, slot + 2);
     if (this.allowsStarOf.length <= slot) {
@@ -1265,7 +1272,7 @@ export class BreadthCalculator {
     const slots = new Int32Array(statements.length);
     for (let j = 0; j < statements.length; j++) slots[j] = this.newStatementSlot(statements[j]!);
     this.foldStatements(statements, true, slots, 0);
-    const masks: BoundaryMasks = { ranges: new Int32Array(LIST_STRIDE), slots, id: ++this.boundaryCount };
+    const masks: BoundaryMasks = { ranges: new Int32Array(LIST_STRIDE), slots, statements, id: ++this.boundaryCount };
     this.storeFold(masks.ranges, 0);
     this.boundaryCache.set(statements, masks);
     return masks;
@@ -1317,15 +1324,14 @@ export class BreadthCalculator {
    * does not depend on the order or repetition of the statements in each role. So statements
    * with the same four fields are interchangeable in a signature: one id per distinct shape.
    */
-  private shapeId(slot: number): number {
+  private shapeId(slot: number, st: NormalizedStatement): number {
     if (this.shapeOfSlot.length <= slot) {
-      const grown = new Int32Array(Math.max(this.statements.length, this.shapeOfSlot.length * 2));
+      const grown = new Int32Array(Math.max(this.slotCount, this.shapeOfSlot.length * 2));
       grown.set(this.shapeOfSlot);
       this.shapeOfSlot = grown;
     }
     let id = this.shapeOfSlot[slot]! - 1;
     if (id < 0) {
-      const st = this.statements[slot]!;
       const resources = st.resources;
       // Ids count shapes in first-seen order across both tables (a shape is in exactly one of them).
       const next = this.shapeStatements.length;
@@ -1370,6 +1376,8 @@ export class BreadthCalculator {
 
   /** Statement slots of `hardMemoLists` (identity lists, then the boundary's), flattened once per set. */
   private hardSlots = new Int32Array(64);
+  /** The statements of `hardSlots` (entries past `hardCount` are left from earlier sets). */
+  private readonly hardStatements: NormalizedStatement[] = objectList();
   private hardCount = 0;
   private hardBoundaryFrom = 0;
   /** Per flattened statement: its action bits in the word being decided. */
@@ -1437,7 +1445,7 @@ export class BreadthCalculator {
       if (!(vs[k]! & low)) continue;
       const slot = slots[k]!;
       // Shape × 2, + 1 for a boundary Allow (identity and boundary Denies play the same role).
-      const code = this.shapeId(slot) * 2 + ((k >= boundaryFrom ? 1 : 0) & (info[slot]! >> 1));
+      const code = this.shapeId(slot, this.hardStatements[k]!) * 2 + ((k >= boundaryFrom ? 1 : 0) & (info[slot]! >> 1));
       // Insertion into the sorted prefix, dropping duplicates (a class has a few statements).
       let j = n;
       while (j > 0 && buf[j - 1]! > code) j -= 1;
@@ -1451,7 +1459,7 @@ export class BreadthCalculator {
   }
 
   /** Flatten the set's statement slots (identity lists, then the boundary's) for hardWord. */
-  private flattenHard(listSlots: Int32Array, listCount: number, boundarySlots: Int32Array): void {
+  private flattenHard(listSlots: Int32Array, listCount: number, boundarySlots: Int32Array, boundaryStatements: readonly NormalizedStatement[]): void {
     let n = 0;
     for (let q = 0; q < listCount; q++) {
       const l = listSlots[q]!;
@@ -1465,15 +1473,22 @@ export class BreadthCalculator {
       this.sigCodes = new Int32Array(total * 2);
     }
     let k = 0;
+    const sts = this.hardStatements;
     for (let q = 0; q < listCount; q++) {
       const l = listSlots[q]!;
+      const start = this.listStmtStart[l]!;
       const end = this.listStmtStart[l + 1]!;
-      for (let j = this.listStmtStart[l]!; j < end; j++) this.hardSlots[k++] = this.listStatements[j]!;
+      const list = this.listObjects[l]!;
+      for (let j = start; j < end; j++) {
+        put(sts, k, list[j - start]!);
+        this.hardSlots[k++] = this.listStatements[j]!;
+      }
     }
     this.hardBoundaryFrom = k;
     // The same calls with or without a boundary (its slots are then empty): a boundary branch,
     // first taken after settle was compiled (inlined there), deoptimised it.
     this.hardSlots.set(boundarySlots, k);
+    for (let j = 0; j < boundaryStatements.length; j++) put(sts, k + j, boundaryStatements[j]!);
     this.hardCount = k + boundarySlots.length;
     if (this.hardMemo.size > 200_000) this.hardMemo.clear();
   }
@@ -1490,7 +1505,7 @@ export class BreadthCalculator {
     // The set's statements are flattened on its first hard word. Here, not in settle and
     // settleHardWords: settle (compiled after flattenHard) inlined flattenHard again.
     if (!this.hardReady) {
-      this.flattenHard(this.setLists, this.hardLists, this.hardBoundarySlots);
+      this.flattenHard(this.setLists, this.hardLists, this.hardBoundarySlots, this.hardBoundaryStatements);
       this.hardReady = true;
     }
     const slots = this.hardSlots;
@@ -1741,6 +1756,8 @@ export class BreadthCalculator {
   private hardLists = 0;
   /** The boundary's statement slots (`NO_SLOTS` without boundary). */
   private hardBoundarySlots: Int32Array = NO_SLOTS;
+  /** The boundary's statements (`NO_STATEMENTS` without boundary). */
+  private hardBoundaryStatements: readonly NormalizedStatement[] = NO_STATEMENTS;
 
   /**
    * Set up `boundaryAllow` for the set: its boundary's Allow masks (`present`), or all ones for
@@ -2050,6 +2067,7 @@ export class BreadthCalculator {
     // Without boundary, empty ranges and no slots: the same calls run either way (see computeOverBase).
     const bRanges = b === undefined ? NO_BOUNDARY_RANGES : b.ranges;
     this.hardBoundarySlots = b === undefined ? NO_SLOTS : b.slots;
+    this.hardBoundaryStatements = b === undefined ? NO_STATEMENTS : b.statements;
     size += BreadthCalculator.foldedWords(bRanges, 0, DENY);
     // Few words: stamp them and visit them in order. Many: scan the whole scratch.
     const dense = size > DENSE_WORDS;
