@@ -79,11 +79,15 @@ export class SparseArena {
     this.values = restored(this.values);
   }
 
-  /** Make room for `n` more words (may replace `words` / `values`: re-read them after). */
-  public reserve(n: number): void {
+  /**
+   * Make room for `n` more words (may replace `words` / `values`: re-read them after). Grown, the
+   * arrays get at least `atLeast` words (a caller's estimate of the final size: each doubling is
+   * a copy in fresh memory, see lib/breadth/effective.ts `grownSize`).
+   */
+  public reserve(n: number, atLeast = 0): void {
     const need = this.top + n;
     if (need <= this.words.length) return;
-    let size = this.words.length * 2;
+    let size = Math.max(this.words.length * 2, atLeast);
     while (size < need) size *= 2;
     const words = new Uint16Array(size);
     words.set(this.words.subarray(0, this.top));

@@ -655,8 +655,8 @@ export class BreadthCalculator {
     const slot = this.slotCount++;
     // Length checks here, the call only to grow: ~50,000 statements and ~19,000 lists per pessimistic
     // analysis made these calls (a few each) a visible part of listSlot's time.
-    if (this.stmtRange.length < 2 * slot + 2) this.stmtRange = growInt32(this.stmtRange, 2 * slot + 2);
-    if (this.slotInfo.length < slot + 1) this.slotInfo = growInt32(this.slotInfo, slot + 1);
+    if (this.stmtRange.length < 2 * slot + 2) this.stmtRange = growInt32(this.stmtRange, this.grownSize(2 * slot + 2));
+    if (this.slotInfo.length < slot + 1) this.slotInfo = growInt32(this.slotInfo, this.grownSize(slot + 1));
     const row = this.clauseRow;
     const rowBits = (row === undefined ? 0 : 4 * (row.index + 1)) + (s.effect === 'Allow' ? SLOT_ALLOW : 0);
     const id = row === undefined ? -1 : ((s as WithClauseIds).actionsId ?? -1);
@@ -1153,7 +1153,7 @@ export class BreadthCalculator {
       top += count;
     }
     ranges[base + MASKS] = top;
-    arena.reserve(top - arena.top);
+    arena.reserve(top - arena.top, this.grownSize(top));
     const { words, values } = arena;
     for (let k = 0; k < n; k++) {
       const w = touched[k]!;
@@ -1201,7 +1201,7 @@ export class BreadthCalculator {
       this.allowsStarOf = grown;
     }
     const from = this.listStmtTop;
-    if (this.listStatements.length < from + statements.length) this.listStatements = growInt32(this.listStatements, from + statements.length);
+    if (this.listStatements.length < from + statements.length) this.listStatements = growInt32(this.listStatements, this.grownSize(from + statements.length));
     for (let j = 0; j < statements.length; j++) this.listStatements[from + j] = this.newStatementSlot(statements[j]!);
     this.listStmtTop = from + statements.length;
     this.listStmtStart[slot] = from;
@@ -1217,6 +1217,7 @@ export class BreadthCalculator {
    */
   private reserveLists(n: number): void {
     const lists = this.listCount + n;
+    this.listTarget = lists;
     if (this.listRanges.length < LIST_STRIDE * lists) this.listRanges = copiedInt32(this.listRanges, LIST_STRIDE * lists);
     if (this.listStmtStart.length < lists + 1) this.listStmtStart = copiedInt32(this.listStmtStart, lists + 1);
     if (this.allowsStarOf.length < lists) {
@@ -1224,6 +1225,23 @@ export class BreadthCalculator {
       grown.set(this.allowsStarOf);
       this.allowsStarOf = grown;
     }
+  }
+
+  /** Lists the calculator expects by the end (`reserveLists`; 0 when no resolution said). */
+  private listTarget = 0;
+
+  /**
+   * The size to grow a table to (or an arena) that must hold `need` entries and grows about in
+   * proportion to the lists folded (statement slots, list statements, the list arena): `need`
+   * scaled to the lists expected (`listTarget`), with a quarter more, once 64 lists are folded;
+   * else `need` (the caller doubles). Grown by doubling alone, each table was a chain of copies
+   * whose older links were written whole: fresh pages, a page fault each (see `slotRowOf`).
+   * Overshooting costs little: pages never written are never faulted in.
+   */
+  private grownSize(need: number): number {
+    const lists = this.listCount;
+    if (lists < 64 || this.listTarget <= lists) return need;
+    return Math.max(need, Math.ceil(((need * this.listTarget) / lists) * 1.25));
   }
 
   /** Fold a policy's statements into sparse masks (cached per statement array). */
@@ -1326,7 +1344,7 @@ export class BreadthCalculator {
    */
   private shapeId(slot: number, st: NormalizedStatement): number {
     if (this.shapeOfSlot.length <= slot) {
-      const grown = new Int32Array(Math.max(this.slotCount, this.shapeOfSlot.length * 2));
+      const grown = new Int32Array(Math.max(this.grownSize(this.slotCount), this.shapeOfSlot.length * 2));
       grown.set(this.shapeOfSlot);
       this.shapeOfSlot = grown;
     }

@@ -117,3 +117,24 @@ describe('SparseArena.word', () => {
     );
   });
 });
+
+describe('SparseArena.reserve', () => {
+  it('grows to at least the size asked, keeping the stored words', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 1, maxLength: 3000 }), fc.nat(5000), (ws, atLeast) => {
+        const arena = new SparseArena();
+        for (let k = 0; k < ws.length; k++) {
+          arena.reserve(1, k === ws.length >> 1 ? atLeast : 0);
+          arena.words[arena.top] = ws[k]!;
+          arena.values[arena.top] = ws[k]! * 3;
+          arena.top += 1;
+        }
+        expect(arena.words.length).toBeGreaterThanOrEqual(ws.length);
+        expect(arena.values.length).toBe(arena.words.length);
+        expect(Array.from(arena.words.subarray(0, arena.top))).toEqual(ws);
+        expect(Array.from(arena.values.subarray(0, arena.top))).toEqual(ws.map((w) => w * 3));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
