@@ -8,6 +8,7 @@ import { ADMINISTRATOR_ACCESS_ARN, assessAdmin } from '../policy/admin';
 import { allowListed, listId, principalsOf, resolvedWithoutAdminPolicy, type AppliedPolicy, type PolicySet, type Principal } from '../policy/principals';
 import { objectList } from '../policy/document';
 import { ACCESS_LEVELS, catalogInfo, loadCatalog, type AccessLevel, type ActionCatalog } from './catalog';
+import { growInt32 } from './bitset';
 import { BreadthCalculator, SCOPE_NOTE, type EffectivePermissions } from './effective';
 import { ComparedArns, escalationIndex, forgetHeldPaths, heldActionsOf, heldEscalationMasks, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath } from './escalation';
 import { orderByTotalThenKey } from './key-order';
@@ -748,7 +749,7 @@ class PrincipalLoop {
  * set's lists, 0 not yet asked, 1 no, 2 yes; asked only for principals that may be admins) are
  * sized for every principal: they grow only for hand-made inputs.
  */
-function analyseEach(loop: PrincipalLoop, rowByIndex: Int32Array, allowsStar: Uint8Array): void {
+function analyseEach(loop: PrincipalLoop, rowByIndex: Int32Array<ArrayBuffer>, allowsStar: Uint8Array): void {
   for (let i = 0; i < loop.resolved.length; i++) {
     const { sets, calculator } = loop;
     const p = loop.resolved[i]!;
@@ -758,7 +759,7 @@ function analyseEach(loop: PrincipalLoop, rowByIndex: Int32Array, allowsStar: Ui
     if (row < 0) {
       row = sets.add(calculator.computeSet(set), loop.dataReadLists);
       if (setIndex !== undefined) {
-        if (setIndex >= rowByIndex.length) rowByIndex = grownInt32(rowByIndex, setIndex + 1);
+        if (setIndex >= rowByIndex.length) rowByIndex = growInt32(rowByIndex, setIndex + 1);
         rowByIndex[setIndex] = row + 1;
       } else loop.rowBySet.set(set, row);
       if (row >= allowsStar.length) {
@@ -810,12 +811,6 @@ function ranked({ principals, totals, keys }: Analysed): PrincipalBreadth[] {
 function inOrder(out: PrincipalBreadth[], principals: readonly PrincipalBreadth[], order: ArrayLike<number>): void {
   for (let i = 0; i < order.length; i++) out[i] = principals[order[i]!]!;
 }
-
-const grownInt32 = (a: Int32Array, length: number): Int32Array => {
-  const b = new Int32Array(Math.max(length, a.length * 2));
-  b.set(a);
-  return b;
-};
 
 /**
  * Read the usage (last use, idle days) of these principals of analyses together: one pass over
