@@ -455,11 +455,11 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     listCount: 0,
     // Written by index (`newList`), never pushed: growing them by `push` was ≈ 0.7 MB of garbage per
     // pessimistic resolution (alloc.mts).
-    listOf: new Array<NormalizedStatement[] | undefined>(lists).fill(undefined) as NormalizedStatement[][],
+    listOf: emptyRow<NormalizedStatement[]>(lists) as NormalizedStatement[][],
     namedByAdmin: new Uint8Array(lists),
     codeOf: new Int32Array(lists),
-    codeNameOf: new Array<string | undefined>(lists).fill(undefined),
-    appliedOf: new Array<AppliedPolicy | undefined>(lists).fill(undefined),
+    codeNameOf: emptyRow<string>(lists),
+    appliedOf: emptyRow<AppliedPolicy>(lists),
     // At most one set and one signature per principal.
     setIndex: new IdIndex(principals),
     setList: objectList(),
