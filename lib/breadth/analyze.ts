@@ -349,8 +349,17 @@ class Naming implements EscalationPaths {
   ) {}
 
   public get matches(): readonly EscalationMatch[] {
+    return (this.#matches ??= this.built());
+  }
+
+  /** The matches as `matches` gives them, not kept when not built yet (see `escalationsUnkept`). */
+  public unkept(): readonly EscalationMatch[] {
+    return this.#matches ?? this.built();
+  }
+
+  private built(): readonly EscalationMatch[] {
     const sets = this.sets;
-    return (this.#matches ??= Object.freeze(materializeEscalations(this.principal, this.paths, sets.heldActions(this.row), sets.index, sets.calculator)));
+    return Object.freeze(materializeEscalations(this.principal, this.paths, sets.heldActions(this.row), sets.index, sets.calculator));
   }
 }
 
@@ -606,10 +615,24 @@ class AnalysedPrincipal implements PrincipalBreadth {
     const sets = this.#sets;
     let matches = sets.soleMatches.get(this);
     if (!matches) {
-      matches = Object.freeze(materializeEscalations(this.#principal, naming, sets.heldActions(this.#row), sets.index, sets.calculator));
+      matches = this.#soleMatches(naming);
       sets.soleMatches.set(this, matches);
     }
     return matches;
+  }
+
+  #soleMatches(paths: readonly HeldPath[]): readonly EscalationMatch[] {
+    const sets = this.#sets;
+    return Object.freeze(materializeEscalations(this.#principal, paths, sets.heldActions(this.#row), sets.index, sets.calculator));
+  }
+
+  /** See `escalationsUnkept`. */
+  public static unkept(p: PrincipalBreadth): readonly EscalationMatch[] {
+    if (!(p instanceof AnalysedPrincipal)) return p.escalations;
+    const naming = p.#naming;
+    if (naming === null) return NO_ESCALATIONS;
+    if (naming instanceof Naming) return naming.unkept();
+    return p.#sets.soleMatches.get(p) ?? p.#soleMatches(naming);
   }
 
   /** A shared naming; for paths of this principal alone, a new object each read (nothing shares it: `sole`). */
@@ -819,6 +842,16 @@ function inOrder(out: PrincipalBreadth[], principals: readonly PrincipalBreadth[
  * theirs on first use, and so does any principal not from `analyzeBreadth`.
  */
 export const readUsage = (principals: readonly PrincipalBreadth[]): void => AnalysedPrincipal.readUsage(principals);
+
+/**
+ * The principal's escalations, equal to `escalations`, but not kept in the analysis when not built
+ * yet: for a reader that keeps what it needs itself and reads each at most once (privilege-escalation
+ * details 200 principals, one read per shared paths object). Kept, the matches lived as long as the
+ * snapshot: measured, pessimistic steady run, /work/notes/tools/lead-ret-rule.mts, privilege-escalation
+ * kept +3.2 MB of JS heap per snapshot (12,500 match, grant and details objects and their arrays),
+ * promoted to old space through two scavenges, then on fresh pages.
+ */
+export const escalationsUnkept = (p: PrincipalBreadth): readonly EscalationMatch[] => AnalysedPrincipal.unkept(p);
 
 /** The principals the breadth rules judge, and the ones they only note. */
 export interface JudgedPrincipals {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
-import { analyzeBreadth, judgedPrincipals, type EscalationPaths, type PrincipalBreadth } from '../../breadth/analyze';
+import { analyzeBreadth, escalationsUnkept, judgedPrincipals, type EscalationPaths, type PrincipalBreadth } from '../../breadth/analyze';
 import { objectList } from '../../policy/document';
 import { ESCALATION_PATHS, escalationGrants, type EscalationMatch, type HeldPath } from '../../breadth/escalation';
 import { defineRule } from '../types';
@@ -285,13 +285,24 @@ export default defineRule({
     const lister = new PathLister(params.includeConditional);
     listEach(lister, judged);
     const { offenders, scoped, incomplete } = lister;
+    // The matches of the principals detailed, built once per escalationPaths object (a principal's own when
+    // `sole`) for this evaluation: not kept in the analysis (escalationsUnkept). A principal with open and
+    // scoped paths is detailed in both lists.
+    const built = new Map<object, readonly EscalationMatch[]>();
+    const matchesOf = (p: PrincipalBreadth): readonly EscalationMatch[] => {
+      const held = p.escalationPaths;
+      const key = held.sole ? p : held;
+      let matches = built.get(key);
+      if (!matches) built.set(key, (matches = escalationsUnkept(p)));
+      return matches;
+    };
     // The listed paths' detail from the analysis's matches (one per path, in the same order).
     const detail = (entries: Entries, limited: boolean): Listed[] => {
       const out: Listed[] = [];
       for (let i = 0; i < entries.principals.length && i < DETAILED_PRINCIPALS; i++) {
         const p = entries.principals[i]!;
         const shared = entries.shared[i];
-        const paths = shared?.detail ?? p.escalations.filter((m) => listedMatch(m, params.includeConditional) && Boolean(m.scopedPassRole) === limited).map(listedPath);
+        const paths = shared?.detail ?? matchesOf(p).filter((m) => listedMatch(m, params.includeConditional) && Boolean(m.scopedPassRole) === limited).map(listedPath);
         if (shared) shared.detail = paths;
         out.push({ principal: p.key, arn: p.arn, paths });
       }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeBreadth } from '../../../lib/breadth/analyze';
+import { analyzeBreadth, escalationsUnkept } from '../../../lib/breadth/analyze';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 import { ESCALATION_PATHS, escalationIndex, heldActionsOf, heldEscalationMasks, SlotLists, type EscalationIndex, type EscalationMatch } from '../../../lib/breadth/escalation';
 import { hasBit, newBitset, setBit, type Bitset } from '../../../lib/breadth/bitset';
@@ -139,6 +139,35 @@ describe('privilege-escalation paths', () => {
           // Unconditional when every step has a grant without a condition (read from the grants, not copied).
           const unconditional = (m: EscalationMatch) => PATHS.get(m.path)!.steps.every((step) => m.grants.some((g) => step.includes(g.action) && !g.conditional));
           expect(p.escalationPaths.paths.map((h) => [h.id, h.unconditional, h.scoped]), p.key).toEqual(p.escalations.map((m) => [m.path, unconditional(m), m.scopedPassRole !== undefined]));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('escalationsUnkept equals escalations (shared, own or none; read before or after them) and keeps nothing', () => {
+    const self = `arn:aws:iam::*:user/\${aws:username}`;
+    const actions = ['iam:PassRole', 'ec2:RunInstances', 'lambda:CreateFunction', 'iam:CreateAccessKey', 'iam:PutUserPolicy', 'iam:CreatePolicyVersion', 'iam:AttachUserPolicy'];
+    const resources = ['*', userArn('u0'), userArn('u1'), self, roleArn('r0')];
+    const statement = fc
+      .record({ action: fc.subarray(actions, { minLength: 1, maxLength: 3 }), resource: fc.subarray(resources, { minLength: 1, maxLength: 2 }), conditional: fc.boolean() })
+      .map(({ action, resource, conditional }) => allow(action, resource, conditional ? { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } } : {}));
+    const statements = fc.array(statement, { minLength: 1, maxLength: 3 });
+    fc.assert(
+      fc.property(fc.array(statements, { minLength: 4, maxLength: 4 }), statements, fc.boolean(), (inline, group, unkeptFirst) => {
+        const d = details({
+          users: ['u0', 'u1', 'u2', 'u3'].map((name, i) => ({ name, inline: [inline[i % 2]!], groups: ['g'] })),
+          groups: [{ name: 'g', inline: [group] }],
+          roles: ['r0', 'r1'].map((name, i) => ({ name, inline: [inline[2 + i]!] })),
+        });
+        const principals = analyzeBreadth(input(d), catalog).principals;
+        // Read twice: an unkept read builds anew (equal, not the same array) until `escalations` keeps one.
+        if (unkeptFirst) for (const p of principals) if (p.escalationPaths.paths.length) expect(escalationsUnkept(p), p.key).not.toBe(escalationsUnkept(p));
+        const plain = (m: readonly EscalationMatch[]) => JSON.parse(JSON.stringify(m));
+        for (const p of principals) {
+          const unkept = escalationsUnkept(p);
+          expect(plain(unkept), p.key).toEqual(plain(p.escalations));
+          expect(escalationsUnkept(p), p.key).toBe(p.escalations);
         }
       }),
       { numRuns: 150 },
