@@ -13,7 +13,7 @@ import { BreadthCalculator, SCOPE_NOTE, type EffectivePermissions } from './effe
 import { ComparedArns, escalationIndex, forgetHeldPaths, heldActionsOf, heldEscalationMasks, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath } from './escalation';
 import { orderByTotalThenKey } from './key-order';
 import {
-  breadthCountsInto,
+  breadthCountsRow,
   COUNT_OVER_BASE_AFTER,
   COUNT_ADMIN_EQUIVALENT,
   COUNT_CONDITIONAL,
@@ -27,7 +27,7 @@ import {
   distribution,
   modifiedZScores,
   type BreadthCounts,
-  type DataReadLists,
+  DataReadSets,
   type Distribution,
 } from './metrics';
 
@@ -70,6 +70,11 @@ export interface PrincipalBreadth extends BreadthCounts {
    * reports can key per-set facts by it. Absent on principals built elsewhere.
    */
   readonly countsId?: number;
+  /**
+   * Principals of one analysis with the same number have equal `dataReadOnAll` arrays (see
+   * dataReadOnAllUnkept). Absent on principals built elsewhere.
+   */
+  readonly dataReadsId?: number;
 }
 
 /** The paths open to a principal, as `PrincipalBreadth.escalationPaths` gives them. */
@@ -255,7 +260,11 @@ class SetRows {
   /** Per row: 1 when it holds a path action; grows with numbers. */
   public holds: Uint8Array;
   public readonly heldStride: number;
-  /** Per row (sized like numbers, see undefinedSlots). */
+  /** Per row, its data reads on every resource as a list id of dataReadSets; grows with numbers. */
+  public dataReadIds: Int32Array;
+  /** The distinct data-read lists, as bits (their names arrays built on read: see dataReadsOf). */
+  public readonly dataReadSets: DataReadSets;
+  /** Per list id, its dataReadOnAll array once read through a principal (sized like numbers, see undefinedSlots). */
   public readonly dataReads: (readonly string[] | undefined)[];
   /** byLevel objects, built on first read (reports show a few hundred): one per set, shared by its principals. */
   public readonly byLevels: (Readonly<Record<AccessLevel, number>> | undefined)[];
@@ -277,16 +286,19 @@ class SetRows {
     this.heldStride = 2 * index.maskWords;
     this.heldMasks = new Int32Array(this.heldStride * rows);
     this.holds = new Uint8Array(rows);
+    this.dataReadIds = new Int32Array(rows);
+    // Distinct lists are a few per hundred sets (pessimistic mix: 2,749 for 14,020 sets): room for a quarter of the rows.
+    this.dataReadSets = new DataReadSets(calculator.catalog, rows >>> 2);
     this.dataReads = undefinedSlots(rows);
     this.byLevels = undefinedSlots(rows);
   }
 
   /** A new row for the set with these effective permissions. */
-  public add(eff: EffectivePermissions, dataReadLists: DataReadLists): number {
+  public add(eff: EffectivePermissions): number {
     const row = this.count++;
     if (row >= this.holds.length) this.grow();
     const overBase = eff.base !== undefined && ++this.overBase > COUNT_OVER_BASE_AFTER;
-    this.dataReads[row] = breadthCountsInto(this.calculator.catalog, eff, dataReadLists, this.numbers, row * COUNT_FIELDS, overBase);
+    this.dataReadIds[row] = breadthCountsRow(this.calculator.catalog, eff, this.dataReadSets, this.numbers, row * COUNT_FIELDS, overBase);
     this.holds[row] = heldEscalationMasks(eff.granted, eff.conditional, this.index, this.heldMasks, row * this.heldStride) ? 1 : 0;
     return row;
   }
@@ -303,9 +315,24 @@ class SetRows {
     const holds = new Uint8Array(rows);
     holds.set(this.holds);
     this.holds = holds;
+    const dataReadIds = new Int32Array(rows);
+    dataReadIds.set(this.dataReadIds);
+    this.dataReadIds = dataReadIds;
     // Holes read as undefined (the arrays' elements kind is holey from birth).
     this.dataReads.length = rows;
     this.byLevels.length = rows;
+  }
+
+  /** The row's dataReadOnAll array: one per list id, built on first read and shared (frozen) by the sets with that list. */
+  public dataReadsOf(row: number): readonly string[] {
+    const id = this.dataReadIds[row]!;
+    return (this.dataReads[id] ??= this.dataReadsUnkept(row));
+  }
+
+  /** The row's dataReadOnAll array as dataReadsOf gives it, not kept when not built yet (see dataReadOnAllUnkept). */
+  public dataReadsUnkept(row: number): readonly string[] {
+    const id = this.dataReadIds[row]!;
+    return this.dataReads[id] ?? Object.freeze(this.dataReadSets.names(this.calculator.catalog, id));
   }
 
   /** The row's held path actions as bytes (for the matches of the few principals a report details). */
@@ -559,7 +586,11 @@ class AnalysedPrincipal implements PrincipalBreadth {
     return this.#count(COUNT_PM_ON_ALL);
   }
   public get dataReadOnAll(): readonly string[] {
-    return this.#sets.dataReads[this.#row]!;
+    return this.#sets.dataReadsOf(this.#row);
+  }
+  /** Principals of one analysis with the same number have equal dataReadOnAll arrays (the same array once read). */
+  public get dataReadsId(): number {
+    return this.#sets.dataReadIds[this.#row]!;
   }
   public get adminEquivalent(): boolean {
     return this.#count(COUNT_ADMIN_EQUIVALENT) === 1;
@@ -624,6 +655,11 @@ class AnalysedPrincipal implements PrincipalBreadth {
   #soleMatches(paths: readonly HeldPath[]): readonly EscalationMatch[] {
     const sets = this.#sets;
     return Object.freeze(materializeEscalations(this.#principal, paths, sets.heldActions(this.#row), sets.index, sets.calculator));
+  }
+
+  /** See `dataReadOnAllUnkept`. */
+  public static dataReadsUnkept(p: PrincipalBreadth): readonly string[] {
+    return p instanceof AnalysedPrincipal ? p.#sets.dataReadsUnkept(p.#row) : p.dataReadOnAll;
   }
 
   /** See `escalationsUnkept`. */
@@ -741,13 +777,13 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
   const analysed: Analysed = { principals: undefinedSlots(n) as PrincipalBreadth[], totals: new Int32Array(n), keys: undefinedSlots(n) as string[] };
   const loop = new PrincipalLoop(resolved, new SetRows(catalog.size, usage, calculator, index, n), setPaths, calculator, index, analysed);
   analyseEach(loop, new Int32Array(Math.max(16, n)), new Uint8Array(Math.max(16, n)));
+  // No list is added after: the interning's numbers need not live as long as the analysis.
+  loop.sets.dataReadSets.forget();
   return analysed;
 }
 
 /** What analyseEach reads: one object, built by its caller (analyseEach's code starts with its loop). */
 class PrincipalLoop {
-  // Sets granting the same data reads on every resource share one frozen dataReadOnAll array.
-  public readonly dataReadLists: DataReadLists = new Map();
   public readonly rowBySet = new Map<PolicySet, number>();
   public constructor(
     public readonly resolved: readonly Principal[],
@@ -780,7 +816,7 @@ function analyseEach(loop: PrincipalLoop, rowByIndex: Int32Array<ArrayBuffer>, a
     const setIndex = set.index;
     let row = setIndex !== undefined ? (setIndex < rowByIndex.length ? rowByIndex[setIndex]! - 1 : -1) : (loop.rowBySet.get(set) ?? -1);
     if (row < 0) {
-      row = sets.add(calculator.computeSet(set), loop.dataReadLists);
+      row = sets.add(calculator.computeSet(set));
       if (setIndex !== undefined) {
         if (setIndex >= rowByIndex.length) rowByIndex = growInt32(rowByIndex, setIndex + 1);
         rowByIndex[setIndex] = row + 1;
@@ -852,6 +888,14 @@ export const readUsage = (principals: readonly PrincipalBreadth[]): void => Anal
  * promoted to old space through two scavenges, then on fresh pages.
  */
 export const escalationsUnkept = (p: PrincipalBreadth): readonly EscalationMatch[] => AnalysedPrincipal.unkept(p);
+
+/**
+ * The principal's dataReadOnAll, equal to it (the same array once read), but not kept in the
+ * analysis when not built yet: for a reader that reads each distinct list once (by `dataReadsId`)
+ * and keeps what it needs itself (permission-breadth: every judged set's list, 2,749 distinct
+ * lists in the pessimistic mix, ~1.5 MB of names arrays had the analysis kept them).
+ */
+export const dataReadOnAllUnkept = (p: PrincipalBreadth): readonly string[] => AnalysedPrincipal.dataReadsUnkept(p);
 
 /** The principals the breadth rules judge, and the ones they only note. */
 export interface JudgedPrincipals {

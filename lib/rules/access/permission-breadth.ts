@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { requireSection } from '../../snapshot';
-import { accountOutliers, analyzeBreadth, judgedPrincipals, readUsage, type PrincipalBreadth } from '../../breadth/analyze';
+import { accountOutliers, analyzeBreadth, dataReadOnAllUnkept, judgedPrincipals, readUsage, type PrincipalBreadth } from '../../breadth/analyze';
 import { breadthTrend } from '../../breadth/trend';
 import { StoreReach } from '../../breadth/data-read';
 import { objectList } from '../../policy/document';
@@ -364,6 +364,11 @@ class OffenderJudge {
    * dataReadOnAll array.
    */
   private readonly perDataReads = new Map<readonly string[], PerDataReads>();
+  /**
+   * By the analysis's dataReadsId (an array slot per distinct list): the list is read once per id,
+   * not kept in the analysis (dataReadOnAllUnkept).
+   */
+  private readonly perDataReadsId: (PerDataReads | undefined)[] = objectList();
   /** The ReasonTexts of sets by data-read reason (arrays with one reason share them), then by counts. */
   private readonly textsByReason = new Map<string | undefined, Map<number, ReasonText>>();
   private textsExact = true;
@@ -468,9 +473,23 @@ class OffenderJudge {
     return r;
   }
 
+  /** What depends on the principal's dataReadOnAll: per dataReadsId when it has one (see perDataReadsId), else per array. */
+  private dataReadFactsOfPrincipal(p: PrincipalBreadth): PerDataReads {
+    const id = p.dataReadsId;
+    if (id === undefined) return this.dataReadFactsOf(p.dataReadOnAll);
+    // Slots filled up to the id: the array stays a plain list, never a dictionary.
+    const perId = this.perDataReadsId;
+    while (perId.length <= id) perId.push(undefined);
+    return (perId[id] ??= this.newDataReadFacts(dataReadOnAllUnkept(p)));
+  }
+
   private dataReadFactsOf(dataReadOnAll: readonly string[]): PerDataReads {
     let known = this.perDataReads.get(dataReadOnAll);
-    if (known) return known;
+    if (!known) this.perDataReads.set(dataReadOnAll, (known = this.newDataReadFacts(dataReadOnAll)));
+    return known;
+  }
+
+  private newDataReadFacts(dataReadOnAll: readonly string[]): PerDataReads {
     const stores = this.stores;
     // Without an inventory every action counts as reaching (no store named).
     let reaching = 0;
@@ -491,9 +510,7 @@ class OffenderJudge {
       this.textsByReason.set(reason, (texts = new Map()));
       if (reason?.includes('\n')) this.textsExact = false;
     }
-    known = { reason, dataReads: dataReadOnAll.length ? new DataReadsSplit(this, dataReadOnAll, reaching, dataReadOnAll.length - reaching) : undefined, texts, facts: new Map() };
-    this.perDataReads.set(dataReadOnAll, known);
-    return known;
+    return { reason, dataReads: dataReadOnAll.length ? new DataReadsSplit(this, dataReadOnAll, reaching, dataReadOnAll.length - reaching) : undefined, texts, facts: new Map() };
   }
 
   /**
@@ -563,7 +580,7 @@ class OffenderJudge {
     const params = this.params;
     const overActions = p.sensitive > params.maxActions;
     const overPermissions = p.permissionsManagementOnAll > params.maxPermissionsManagementOnAll;
-    const dataReads = this.dataReadFactsOf(p.dataReadOnAll);
+    const dataReads = this.dataReadFactsOfPrincipal(p);
     // The reasons are a function of these three: sets equal in them share their facts. Both counts
     // are below 2^26 (catalog actions): one exact number, no key string per set.
     const key = (overActions ? p.sensitive + 1 : 0) * 2 ** 26 + (overPermissions ? p.permissionsManagementOnAll + 1 : 0);

@@ -5,7 +5,7 @@ import { ACCESS_LEVELS, loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator, type BaseResult, type EffectivePermissions } from '../../../lib/breadth/effective';
 import { resolvePrincipals } from '../../../lib/policy/principals';
 import { allow, deny, details, type Stmt } from './helpers';
-import { breadthCounts, breadthCountsInto, COUNT_FIELDS, distribution, type DataReadLists } from '../../../lib/breadth/metrics';
+import { breadthCounts, breadthCountsInto, breadthCountsRow, COUNT_FIELDS, DataReadSets, distribution, type DataReadLists } from '../../../lib/breadth/metrics';
 
 const catalog = loadCatalog();
 const words = wordsFor(catalog.size);
@@ -82,6 +82,40 @@ const runs = fc.array(
 ).map((list) => list.flat());
 
 describe('breadthCounts', () => {
+  it('breadthCountsRow writes breadthCountsInto\'s row and a list id whose names are its interned data reads (one id per interned array), before and after forget', () => {
+    // Words holding data-read actions (the catalog has few: random words rarely hit them), in any order, repeated sets.
+    const dataWords = [...new Set(catalog.names.map((_, id) => id).filter((id) => hasBit(catalog.dataReadMask, id)).map((id) => id >>> 5))];
+    const dataParts = fc.array(fc.record({ w: fc.constantFrom(...dataWords), granted: word, conditional: word, onAll: fc.boolean() }), { maxLength: 12 });
+    const sets = fc.array(fc.tuple(dataParts, parts.map((ps) => ps.slice(0, 10)), fc.boolean()), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(sets, fc.array(fc.integer({ min: 0, max: 7 }), { maxLength: 16 }), (made, repeats) => {
+        const effs = made.map(([d, o, ascending]) => effective(ascending ? [...d, ...o].sort((a, b) => a.w - b.w) : [...d, ...o]));
+        const order = [...effs.keys(), ...repeats.filter((k) => k < effs.length)];
+        const lists: DataReadLists = new Map();
+        const ids = new DataReadSets(catalog, 2);
+        const a = new Int32Array(COUNT_FIELDS);
+        const b = new Int32Array(COUNT_FIELDS);
+        const arrays: (readonly string[])[] = [];
+        const got: number[] = [];
+        for (const k of order) {
+          const x = breadthCountsInto(catalog, effs[k]!, lists, a, 0, false);
+          const id = breadthCountsRow(catalog, effs[k]!, ids, b, 0, false);
+          expect(b).toEqual(a);
+          expect(ids.names(catalog, id)).toEqual(x);
+          expect(x).toEqual(naive(effs[k]!).dataReadOnAll);
+          arrays.push(x);
+          got.push(id);
+        }
+        // Equal ids exactly for the same interned array; ids dense in first-seen order.
+        for (let i = 0; i < got.length; i++) for (let j = 0; j < got.length; j++) expect(got[i] === got[j], `${i} ${j}`).toBe(arrays[i] === arrays[j]);
+        expect(ids.count).toBe(new Set(arrays).size);
+        ids.forget();
+        got.forEach((id, i) => expect(ids.names(catalog, id)).toEqual(arrays[i]));
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('counts services, levels, totals and data reads like an action-by-action count, whatever the order of the words', () => {
     fc.assert(
       fc.property(parts, (ps) => {

@@ -205,3 +205,30 @@ describe('bounded detail in a large account', () => {
     expect(detailed[0]!.paths.map((x) => x.path)).toEqual(['create-policy-version']);
   });
 });
+
+describe('analysis data reads on * (dataReadsId, dataReadOnAllUnkept)', () => {
+  it('principals with the same dataReadsId have the same dataReadOnAll array, others different contents; the unkept read equals it before and after', async () => {
+    const { analyzeBreadth, dataReadOnAllUnkept } = await import('../../../lib/breadth/analyze');
+    const fc = (await import('fast-check')).default;
+    const reads = ['s3:GetObject', 'dynamodb:Scan', 'dynamodb:GetItem', 'rds-data:ExecuteStatement', 's3:*', 'secretsmanager:GetSecretValue', 'ec2:Describe*'];
+    const roleStatements = fc.array(fc.record({ actions: fc.subarray(reads, { minLength: 1, maxLength: 3 }), onAll: fc.boolean() }), { minLength: 1, maxLength: 3 });
+    fc.assert(
+      fc.property(fc.array(roleStatements, { minLength: 2, maxLength: 8 }), fc.boolean(), (roles, unkeptFirst) => {
+        const d = details({ roles: roles.map((st, i) => ({ name: `r${i}`, inline: [st.map((s) => allow(s.actions, s.onAll ? '*' : 'arn:aws:s3:::bucket/key'))] })) });
+        const { principals } = analyzeBreadth({ authorizationDetails: d, collectedAt: '2026-02-01T00:00:00Z' } as never);
+        const before = unkeptFirst ? principals.map((p) => dataReadOnAllUnkept(p)) : undefined;
+        for (let i = 0; i < principals.length; i++) {
+          const p = principals[i]!;
+          const kept = p.dataReadOnAll;
+          if (before) expect(before[i], p.key).toEqual(kept);
+          expect(dataReadOnAllUnkept(p), p.key).toBe(kept);
+          for (const q of principals) {
+            if (q.dataReadsId === p.dataReadsId) expect(q.dataReadOnAll).toBe(p.dataReadOnAll);
+            else expect(q.dataReadOnAll).not.toEqual(p.dataReadOnAll);
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
