@@ -638,6 +638,8 @@ export class BreadthCalculator {
     this.allowsStarOf = restored(this.allowsStarOf);
     this.shapeOfSlot = restored(this.shapeOfSlot);
     this.hardSlots = restored(this.hardSlots);
+    this.hardList = restored(this.hardList);
+    this.hardPos = restored(this.hardPos);
     this.wordValues = restored(this.wordValues);
     this.wordCovers = restored(this.wordCovers);
     this.sigCodes = restored(this.sigCodes);
@@ -1394,8 +1396,15 @@ export class BreadthCalculator {
 
   /** Statement slots of `hardMemoLists` (identity lists, then the boundary's), flattened once per set. */
   private hardSlots = new Int32Array(64);
-  /** The statements of `hardSlots` (entries past `hardCount` are left from earlier sets). */
-  private readonly hardStatements: NormalizedStatement[] = objectList();
+  /**
+   * Where the statement of each `hardSlots` entry is: its list slot (-1: the boundary's) and its
+   * position there (`hardStatementAt`). Numbers, not the statements: `shapeId` needs a statement
+   * only for a slot whose shape is not known yet. Flattening the statement objects into an array
+   * (144,412 stores per pessimistic analysis, each a read of a list array not in cache) was the
+   * costliest line of flattenHard (line profile of an esbuild bundle: 14.7 of its 21.5 units).
+   */
+  private hardList = new Int32Array(64);
+  private hardPos = new Int32Array(64);
   private hardCount = 0;
   private hardBoundaryFrom = 0;
   /** Per flattened statement: its action bits in the word being decided. */
@@ -1463,7 +1472,7 @@ export class BreadthCalculator {
       if (!(vs[k]! & low)) continue;
       const slot = slots[k]!;
       // Shape × 2, + 1 for a boundary Allow (identity and boundary Denies play the same role).
-      const code = this.shapeId(slot, this.hardStatements[k]!) * 2 + ((k >= boundaryFrom ? 1 : 0) & (info[slot]! >> 1));
+      const code = this.shapeAt(slot, k) * 2 + ((k >= boundaryFrom ? 1 : 0) & (info[slot]! >> 1));
       // Insertion into the sorted prefix, dropping duplicates (a class has a few statements).
       let j = n;
       while (j > 0 && buf[j - 1]! > code) j -= 1;
@@ -1476,8 +1485,20 @@ export class BreadthCalculator {
     return n;
   }
 
+  /**
+   * `shapeId` of flattened statement `k` (slot `slot`): the slot's known shape, else worked out from
+   * the statement, found where `flattenHard` says it is (its list, or the set's boundary).
+   */
+  private shapeAt(slot: number, k: number): number {
+    const known = slot < this.shapeOfSlot.length ? this.shapeOfSlot[slot]! - 1 : -1;
+    if (known >= 0) return known;
+    const l = this.hardList[k]!;
+    const st = l < 0 ? this.hardBoundaryStatements[this.hardPos[k]!]! : this.listObjects[l]![this.hardPos[k]!]!;
+    return this.shapeId(slot, st);
+  }
+
   /** Flatten the set's statement slots (identity lists, then the boundary's) for hardWord. */
-  private flattenHard(listSlots: Int32Array, listCount: number, boundarySlots: Int32Array, boundaryStatements: readonly NormalizedStatement[]): void {
+  private flattenHard(listSlots: Int32Array, listCount: number, boundarySlots: Int32Array): void {
     let n = 0;
     for (let q = 0; q < listCount; q++) {
       const l = listSlots[q]!;
@@ -1486,19 +1507,22 @@ export class BreadthCalculator {
     const total = n + boundarySlots.length;
     if (this.hardSlots.length < total) {
       this.hardSlots = new Int32Array(total * 2);
+      this.hardList = new Int32Array(total * 2);
+      this.hardPos = new Int32Array(total * 2);
       this.wordValues = new Int32Array(total * 2);
       this.wordCovers = new Int32Array(total * 2);
       this.sigCodes = new Int32Array(total * 2);
     }
     let k = 0;
-    const sts = this.hardStatements;
+    const hardList = this.hardList;
+    const hardPos = this.hardPos;
     for (let q = 0; q < listCount; q++) {
       const l = listSlots[q]!;
       const start = this.listStmtStart[l]!;
       const end = this.listStmtStart[l + 1]!;
-      const list = this.listObjects[l]!;
       for (let j = start; j < end; j++) {
-        put(sts, k, list[j - start]!);
+        hardList[k] = l;
+        hardPos[k] = j - start;
         this.hardSlots[k++] = this.listStatements[j]!;
       }
     }
@@ -1506,7 +1530,10 @@ export class BreadthCalculator {
     // The same calls with or without a boundary (its slots are then empty): a boundary branch,
     // first taken after settle was compiled (inlined there), deoptimised it.
     this.hardSlots.set(boundarySlots, k);
-    for (let j = 0; j < boundaryStatements.length; j++) put(sts, k + j, boundaryStatements[j]!);
+    for (let j = 0; j < boundarySlots.length; j++) {
+      hardList[k + j] = -1;
+      hardPos[k + j] = j;
+    }
     this.hardCount = k + boundarySlots.length;
     if (this.hardMemo.size > 200_000) this.hardMemo.clear();
   }
@@ -1523,7 +1550,7 @@ export class BreadthCalculator {
     // The set's statements are flattened on its first hard word. Here, not in settle and
     // settleHardWords: settle (compiled after flattenHard) inlined flattenHard again.
     if (!this.hardReady) {
-      this.flattenHard(this.setLists, this.hardLists, this.hardBoundarySlots, this.hardBoundaryStatements);
+      this.flattenHard(this.setLists, this.hardLists, this.hardBoundarySlots);
       this.hardReady = true;
     }
     const slots = this.hardSlots;
