@@ -192,6 +192,9 @@ function copiedInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuf
 /** The statement slots of no boundary. */
 const NO_SLOTS = new Int32Array(0);
 
+/** The lists of no set (`hardSetLists` before the first). */
+const NO_LISTS: (readonly NormalizedStatement[])[] = [];
+
 /** The empty role of a `CoveringStatements` (never written: decideCovering only reads). */
 const NO_STATEMENTS: NormalizedStatement[] = [];
 
@@ -490,14 +493,13 @@ export class BreadthCalculator {
    * per position, with no lookup by object: a resolution may share one statement object between
    * lists (`ClauseTable.sharedStatement`), which then has a slot per list, all equal in content
    * (test/unit/policy/shared-statements.test.ts). `statementActions` callers get theirs through
-   * `askedSlots`. The statement of a slot is read from its list (`listObjects`) or boundary
-   * (`BoundaryMasks.statements`), only for hard words (`flattenHard`): an array of every slot's
-   * statement was 50,000 pushes per pessimistic analysis (5.7 ms of self time in a line profile of
-   * an esbuild bundle, its growth in fresh large-object pages).
+   * `askedSlots`. The statement of a slot is read from the set being computed (its lists or its
+   * boundary), only for hard words whose shape is not known yet (`shapeAt`): an array of every
+   * slot's statement was 50,000 pushes per pessimistic analysis (5.7 ms of self time in a line
+   * profile of an esbuild bundle, its growth in fresh large-object pages), and an array of every
+   * list by slot (`push`ed, 19,000 per analysis) 0.54 MB of the heap allocated per analysis.
    */
   private slotCount = 0;
-  /** The statement lists by list slot, as folded. */
-  private readonly listObjects: (readonly NormalizedStatement[])[] = objectList();
   private readonly askedSlots = new WeakMap<NormalizedStatement, number>();
   /** Action sets of the statements: slot s is [stmtRange[2s], stmtRange[2s + 1]) of `stmtArena`. */
   private readonly stmtArena = new SparseArena();
@@ -1194,7 +1196,6 @@ export class BreadthCalculator {
     if (slot !== undefined) return slot;
     slot = this.listCount++;
     this.listSlots.set(statements, slot);
-    this.listObjects.push(statements);
     if (this.listRanges.length < LIST_STRIDE * (slot + 1)) this.listRanges = growInt32(this.listRanges, LIST_STRIDE * (slot + 1));
     if (this.listStmtStart.length < slot + 2) this.listStmtStart = growInt32(this.listStmtStart, slot + 2);
     if (this.allowsStarOf.length <= slot) {
@@ -1397,9 +1398,9 @@ export class BreadthCalculator {
   /** Statement slots of `hardMemoLists` (identity lists, then the boundary's), flattened once per set. */
   private hardSlots = new Int32Array(64);
   /**
-   * Where the statement of each `hardSlots` entry is: its list slot (-1: the boundary's) and its
-   * position there (`hardStatementAt`). Numbers, not the statements: `shapeId` needs a statement
-   * only for a slot whose shape is not known yet. Flattening the statement objects into an array
+   * Where the statement of each `hardSlots` entry is: its list's position in the set (-1: the
+   * boundary) and its position in that list (`shapeAt`). Numbers, not the statements: `shapeId`
+   * needs a statement only for a slot whose shape is not known yet. Flattening the statement objects into an array
    * (144,412 stores per pessimistic analysis, each a read of a list array not in cache) was the
    * costliest line of flattenHard (line profile of an esbuild bundle: 14.7 of its 21.5 units).
    */
@@ -1493,7 +1494,7 @@ export class BreadthCalculator {
     const known = slot < this.shapeOfSlot.length ? this.shapeOfSlot[slot]! - 1 : -1;
     if (known >= 0) return known;
     const l = this.hardList[k]!;
-    const st = l < 0 ? this.hardBoundaryStatements[this.hardPos[k]!]! : this.listObjects[l]![this.hardPos[k]!]!;
+    const st = l < 0 ? this.hardBoundaryStatements[this.hardPos[k]!]! : this.hardSetLists[l]![this.hardPos[k]!]!;
     return this.shapeId(slot, st);
   }
 
@@ -1521,7 +1522,7 @@ export class BreadthCalculator {
       const start = this.listStmtStart[l]!;
       const end = this.listStmtStart[l + 1]!;
       for (let j = start; j < end; j++) {
-        hardList[k] = l;
+        hardList[k] = q;
         hardPos[k] = j - start;
         this.hardSlots[k++] = this.listStatements[j]!;
       }
@@ -1799,6 +1800,8 @@ export class BreadthCalculator {
   /** hardWord's inputs for the set being computed (flattened on the first hard word). */
   private hardReady = false;
   private hardLists = 0;
+  /** The set's lists (where `shapeAt` finds a statement). */
+  private hardSetLists: readonly (readonly NormalizedStatement[])[] = NO_LISTS;
   /** The boundary's statement slots (`NO_SLOTS` without boundary). */
   private hardBoundarySlots: Int32Array = NO_SLOTS;
   /** The boundary's statements (`NO_STATEMENTS` without boundary). */
@@ -2113,6 +2116,7 @@ export class BreadthCalculator {
     const bRanges = b === undefined ? NO_BOUNDARY_RANGES : b.ranges;
     this.hardBoundarySlots = b === undefined ? NO_SLOTS : b.slots;
     this.hardBoundaryStatements = b === undefined ? NO_STATEMENTS : b.statements;
+    this.hardSetLists = lists;
     size += BreadthCalculator.foldedWords(bRanges, 0, DENY);
     // Few words: stamp them and visit them in order. Many: scan the whole scratch.
     const dense = size > DENSE_WORDS;

@@ -211,6 +211,19 @@ describe('effective permissions: properties', () => {
           // Right after its set, a list is found among the set's slots: the same list as by object.
           for (const list of set.lists) expect(listMasks(calc, list)).toBe(listMasks(alone, list));
         }
+        // Asked by object after other sets (a list of a resolved set may get a second slot then): the same masks and action sets.
+        for (const set of [...second, ...first]) {
+          const alone = new BreadthCalculator(catalog);
+          for (const list of set.lists) {
+            expect(listMasks(calc, list)).toBe(listMasks(alone, list));
+            const views = alone.listStatementActions(list);
+            const l = calc.listSlotOf(list);
+            expect(calc.statementCountAt(l)).toBe(views.length);
+            views.forEach((view, j) => {
+              for (let w = 0; w < wordsFor(catalog.size); w += 5) expect(calc.statementBitsOfWord(l, j, w)).toBe(sparseWord(view, w));
+            });
+          }
+        }
         // The slots computeSet gave are the ones listSlotOf answers (no second fold of a list).
         const known = new BreadthCalculator(catalog);
         known.computeSet(first[0]!);
