@@ -174,6 +174,10 @@ export function growInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<Arr
   return b;
 }
 
+/** Ints per chunk of `IntTupleMap` keys (positions are chunk × KEY_CHUNK + offset). */
+const KEY_CHUNK_BITS = 13;
+const KEY_CHUNK = 1 << KEY_CHUNK_BITS;
+
 /**
  * A map from short int tuples to small ints (open addressing, linear probing): a memo keyed by
  * a few numbers without building a string key per lookup (no allocation, no string hashing).
@@ -181,47 +185,58 @@ export function growInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<Arr
  */
 export class IntTupleMap {
   /**
-   * Entry number at each table position, −1 when free (size: a power of two, at most half full).
+   * Entry number + 1 at each table position, 0 when free (size: a power of two, at most half full;
+   * 0 for free, so a new table needs no fill pass).
    * The tables start small, so `rehash` and the growth in `add` first run in the interpreter: from
    * 4,096 positions the first rehash came mid-analysis (pessimistic mix), after `add` was
    * compiled, which deoptimised it ("insufficient type feedback for construct").
    */
-  private index = new Int32Array(1 << 6).fill(-1);
-  /** Per entry: where its key starts in `keys` (`[n, head, codes…]`), its hash and its value. */
+  private index = new Int32Array(1 << 6);
+  /** Per entry: where its key (`[n, head, codes…]`) starts (chunk × KEY_CHUNK + offset), and its value. */
   private keyStart = new Int32Array(1 << 5);
-  private hashes = new Int32Array(1 << 5);
   private values = new Int32Array(1 << 5);
-  private keys = new Int32Array(1 << 8);
-  private keysTop = 0;
+  /**
+   * The keys, back to back in chunks of KEY_CHUNK ints (a key longer than that gets a chunk of its
+   * own), never copied: one array grown by doubling was a chain of 13 copies per pessimistic analysis
+   * (1.08 MB of typed arrays allocated for 74,074 ints used, each first write to a fresh page a page
+   * fault). The first chunk is small, so the first new chunk is made early, in the interpreter (see
+   * `index`).
+   */
+  private readonly chunks: Int32Array[] = [new Int32Array(1 << 8)];
+  /** The chunk keys are appended to (the last of `chunks`) and its used part. */
+  private chunk: Int32Array;
+  private chunkTop = 0;
   public size = 0;
 
   public constructor() {
     this.index = restored(this.index);
     this.keyStart = restored(this.keyStart);
-    this.hashes = restored(this.hashes);
     this.values = restored(this.values);
-    this.keys = restored(this.keys);
+    this.chunk = this.chunks[0]!;
+    this.chunk = restored(this.chunk);
   }
 
-  private static hash(head: number, codes: Int32Array, n: number): number {
+  /** The hash of the key `head`, `codes[from .. from + n)`. */
+  private static hash(head: number, codes: Int32Array, from: number, n: number): number {
     let h = Math.imul(head ^ n, 0x9e3779b1);
-    for (let k = 0; k < n; k++) h = Math.imul(h ^ codes[k]!, 0x85ebca6b) ^ (h >>> 13);
+    for (let k = 0; k < n; k++) h = Math.imul(h ^ codes[from + k]!, 0x85ebca6b) ^ (h >>> 13);
     return h ^ (h >>> 16);
   }
 
   /** The value stored for the key, or −1. */
   public get(head: number, codes: Int32Array, n: number): number {
     const mask = this.index.length - 1;
-    for (let pos = IntTupleMap.hash(head, codes, n) & mask; ; pos = (pos + 1) & mask) {
-      const e = this.index[pos]!;
+    for (let pos = IntTupleMap.hash(head, codes, 0, n) & mask; ; pos = (pos + 1) & mask) {
+      const e = this.index[pos]! - 1;
       if (e < 0) return -1;
       if (this.matches(e, head, codes, n)) return this.values[e]!;
     }
   }
 
   private matches(e: number, head: number, codes: Int32Array, n: number): boolean {
-    const keys = this.keys;
-    let at = this.keyStart[e]!;
+    const start = this.keyStart[e]!;
+    const keys = this.chunks[start >>> KEY_CHUNK_BITS]!;
+    let at = start & (KEY_CHUNK - 1);
     if (keys[at] !== n || keys[at + 1] !== head) return false;
     at += 2;
     for (let k = 0; k < n; k++) if (keys[at + k] !== codes[k]) return false;
@@ -231,8 +246,8 @@ export class IntTupleMap {
   /** Replace the value of a key in the map (`add` it when absent). */
   public set(head: number, codes: Int32Array, n: number, value: number): void {
     const mask = this.index.length - 1;
-    for (let pos = IntTupleMap.hash(head, codes, n) & mask; ; pos = (pos + 1) & mask) {
-      const e = this.index[pos]!;
+    for (let pos = IntTupleMap.hash(head, codes, 0, n) & mask; ; pos = (pos + 1) & mask) {
+      const e = this.index[pos]! - 1;
       if (e < 0) break;
       if (this.matches(e, head, codes, n)) {
         this.values[e] = value;
@@ -250,42 +265,57 @@ export class IntTupleMap {
     // four growInt32 calls were inlined into this function's compiled code (cold realistic,
     // --log-code: 4.2 KB); a rarely taken call is not.
     if (this.values.length <= e) this.growEntries(e + 1);
-    if (this.keys.length < this.keysTop + n + 2) this.keys = growInt32(this.keys, this.keysTop + n + 2);
-    const at = this.keysTop;
-    this.keys[at] = n;
-    this.keys[at + 1] = head;
-    for (let k = 0; k < n; k++) this.keys[at + 2 + k] = codes[k]!;
-    this.keysTop = at + n + 2;
-    const h = IntTupleMap.hash(head, codes, n);
-    this.keyStart[e] = at;
-    this.hashes[e] = h;
+    if (this.chunk.length < this.chunkTop + n + 2) this.newChunk(n + 2);
+    const keys = this.chunk;
+    const at = this.chunkTop;
+    keys[at] = n;
+    keys[at + 1] = head;
+    for (let k = 0; k < n; k++) keys[at + 2 + k] = codes[k]!;
+    this.chunkTop = at + n + 2;
+    this.keyStart[e] = ((this.chunks.length - 1) << KEY_CHUNK_BITS) + at;
     this.values[e] = value;
     this.size = e + 1;
-    this.place(e, h);
+    this.place(e, IntTupleMap.hash(head, codes, 0, n));
+  }
+
+  /** Start a chunk with room for a key of `need` ints. */
+  private newChunk(need: number): void {
+    this.chunk = new Int32Array(Math.max(KEY_CHUNK, need));
+    this.chunks.push(this.chunk);
+    this.chunkTop = 0;
   }
 
   /** Room for `n` entries in the per-entry tables (always of equal lengths: grown together). */
   private growEntries(n: number): void {
     this.keyStart = growInt32(this.keyStart, n);
-    this.hashes = growInt32(this.hashes, n);
     this.values = growInt32(this.values, n);
   }
 
   private place(e: number, h: number): void {
     const mask = this.index.length - 1;
     let pos = h & mask;
-    while (this.index[pos] !== -1) pos = (pos + 1) & mask;
-    this.index[pos] = e;
+    while (this.index[pos] !== 0) pos = (pos + 1) & mask;
+    this.index[pos] = e + 1;
+  }
+
+  /** The hash of entry `e`'s key, from its stored key (no table of hashes to keep: rehashes are rare). */
+  private hashOf(e: number): number {
+    const start = this.keyStart[e]!;
+    const keys = this.chunks[start >>> KEY_CHUNK_BITS]!;
+    const at = start & (KEY_CHUNK - 1);
+    return IntTupleMap.hash(keys[at + 1]!, keys, at + 2, keys[at]!);
   }
 
   private rehash(capacity: number): void {
-    this.index = new Int32Array(capacity).fill(-1);
-    for (let e = 0; e < this.size; e++) this.place(e, this.hashes[e]!);
+    this.index = new Int32Array(capacity);
+    for (let e = 0; e < this.size; e++) this.place(e, this.hashOf(e));
   }
 
   public clear(): void {
-    this.index.fill(-1);
-    this.keysTop = 0;
+    this.index.fill(0);
+    this.chunks.length = 1;
+    this.chunk = this.chunks[0]!;
+    this.chunkTop = 0;
     this.size = 0;
   }
 }

@@ -6,7 +6,8 @@ describe('IntTupleMap', () => {
   it('answers like a Map keyed by the tuple text, across growth and clear', () => {
     const tuple = fc.record({ head: fc.integer({ min: -5, max: 40 }), codes: fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 5 }) });
     fc.assert(
-      fc.property(fc.array(fc.oneof(tuple, fc.constant('clear' as const)), { maxLength: 3000 }), (ops) => {
+      // Clears rare (1 op in 200): the map grows past several rehashes and key chunks between them.
+      fc.property(fc.array(fc.oneof({ arbitrary: tuple, weight: 199 }, { arbitrary: fc.constant('clear' as const), weight: 1 }), { maxLength: 3000, size: 'max' }), (ops) => {
         const map = new IntTupleMap();
         const model = new Map<string, number>();
         for (const op of ops) {
@@ -42,6 +43,27 @@ describe('IntTupleMap', () => {
       codes[1] = (h % 7) + 1;
       expect(map.get(h, codes, 2)).toBe(-1);
     }
+  });
+
+  it('keeps keys longer than a key chunk (8,192 ints) and the keys stored after them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 1, maxLength: 12 }), (lengths) => {
+        const map = new IntTupleMap();
+        const keys = lengths.map((n, k) => Int32Array.from({ length: n }, (_, i) => (i * 7 + k) % 1000));
+        keys.forEach((codes, k) => {
+          if (map.get(k, codes, codes.length) < 0) map.add(k, codes, codes.length, k);
+        });
+        keys.forEach((codes, k) => {
+          expect(map.get(k, codes, codes.length)).toBe(k);
+          if (codes.length > 0) {
+            const changed = codes.slice();
+            changed[codes.length - 1] = -1;
+            expect(map.get(k, changed, codes.length)).toBe(-1);
+          }
+        });
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('compares keys whole: a prefix or a longer tuple is another key', () => {
