@@ -119,13 +119,13 @@ export class ClauseTable {
    * reads is in three typed arrays (slot, hash, record of kind, length and text ids), not in
    * map entries and the arrays themselves (each a cache miss in a table of thousands).
    */
-  private readonly actionIndex = new IdIndex();
-  private actionRecordAt = new Int32Array(1024);
-  private actionRecords = new Int32Array(4096);
+  private readonly actionIndex: IdIndex;
+  private actionRecordAt: Int32Array;
+  private actionRecords: Int32Array;
   private actionRecordTop = 0;
   /** Resource lists of several texts, or NotResource, by hash (kind in the hash, compared on the arrays). */
-  private readonly resourceIndex = new IdIndex();
-  private resourceKinds = new Uint8Array(1024);
+  private readonly resourceIndex: IdIndex;
+  private resourceKinds: Uint8Array;
   /** Ids of one-resource `Resource` lists by their text. */
   private readonly oneResourceId = new Map<string, number>();
   /** Id of `ALL_RESOURCES` in this resolution (-1 until used). */
@@ -140,9 +140,9 @@ export class ClauseTable {
   /** Per `statementBuffer` entry of the document being normalised (`normalizeInto`): its statement id. */
   private bufferIds = new Int32Array(16);
   /** Statement sequences (`sequenceId`) by hash; their ids, one after the other in `sequences` (length first). */
-  private readonly sequenceIndex = new IdIndex();
-  private sequences = new Int32Array(1024);
-  private sequenceAt = new Int32Array(256);
+  private readonly sequenceIndex: IdIndex;
+  private sequences: Int32Array;
+  private sequenceAt: Int32Array;
   private sequencesTop = 0;
   private sequenceCount = 0;
   /**
@@ -161,8 +161,27 @@ export class ClauseTable {
    * passes its snapshot's managed policy count: pessimistic mix 20,001 policies, 18,702
    * distinct statements). Grown from 4,096 they measured three rehashes and record copies,
    * ≈ 5 ms per pessimistic resolution (line profile of principalsOf, 8 runs).
+   * `documents`: how many distinct inline statement sequences to make room for (`sequenceId`).
+   *
+   * The other tables are sized from the same counts (action lists of several texts: about one per
+   * two statements, six integers each with their kind, length and texts; resource lists: one per four): grown
+   * from fixed small sizes by doubling they were 1.9 MB of typed arrays allocated per pessimistic
+   * resolution (lead-ta.mts: `IdIndex.rehash` 0.95, `grown` 0.93), about half of it copies left
+   * for the collector, each array on fresh pages (pessimistic mix: 9,543 action lists, 59,681
+   * record integers, 4,156 resource lists, 5,186 inline sequences of 18,873 integers).
    */
-  public constructor(statements = 4096) {
+  public constructor(statements = 4096, documents = 256) {
+    const actionLists = Math.max(512, statements >> 1);
+    this.actionIndex = new IdIndex(actionLists);
+    this.actionRecordAt = new Int32Array(actionLists);
+    this.actionRecords = new Int32Array(7 * actionLists);
+    const resourceLists = Math.max(512, statements >> 2);
+    this.resourceIndex = new IdIndex(resourceLists);
+    this.resourceKinds = new Uint8Array(2 * resourceLists);
+    const sequences = Math.max(256, documents);
+    this.sequenceIndex = new IdIndex(sequences);
+    this.sequenceAt = new Int32Array(sequences);
+    this.sequences = new Int32Array(4 * sequences);
     this.statementIndex = new IdIndex(statements);
     this.statementRecords = new Int32Array(5 * Math.max(statements, 16));
   }
