@@ -2,7 +2,7 @@
  * Breadth metrics of one principal (from its effective permissions) and of an account
  * (distribution and robust outliers).
  */
-import { bitsOf, hasBit, popcount32, type Bitset } from './bitset';
+import { bitsOf, growInt32, hasBit, popcount32, type Bitset } from './bitset';
 import { ACCESS_LEVELS, type AccessLevel, type ActionCatalog } from './catalog';
 import type { BaseResult, EffectivePermissions } from './effective';
 
@@ -636,12 +636,6 @@ function dataReadOrdinals(catalog: ActionCatalog): Int32Array {
   return ordinals;
 }
 
-const grownInts = (a: Int32Array, length: number): Int32Array => {
-  const b = new Int32Array(Math.max(length, a.length * 2));
-  b.set(a);
-  return b;
-};
-
 /**
  * The distinct `dataReadOnAll` lists of one analysis as numbers (list ids, dense, in first-seen
  * order), interned as DataReadLists interns the arrays (by the raw counts' (word, data-read bits)
@@ -657,12 +651,12 @@ const grownInts = (a: Int32Array, length: number): Int32Array => {
 export class DataReadSets {
   public readonly words: number;
   /** Per id, the bits of its data-read positions. */
-  public bits: Int32Array;
+  public bits: Int32Array<ArrayBuffer>;
   public count = 0;
   // Interning: the pairs of id k at [pairsStart[k], pairsStart[k + 1]), the next id with the same hash (-1: none).
-  private pairs: Int32Array;
-  private pairsStart: Int32Array;
-  private next: Int32Array;
+  private pairs: Int32Array<ArrayBuffer>;
+  private pairsStart: Int32Array<ArrayBuffer>;
+  private next: Int32Array<ArrayBuffer>;
   private byHash: Map<number, number> | undefined = new Map();
 
   /** `capacity`: the lists to make room for at first (they double past it; pessimistic mix: 2,749 lists for 14,020 sets). */
@@ -693,12 +687,12 @@ export class DataReadSets {
     const id = this.count++;
     const words = this.words;
     if (this.count > this.next.length) {
-      this.next = grownInts(this.next, this.count);
-      this.pairsStart = grownInts(this.pairsStart, this.count + 1);
-      this.bits = grownInts(this.bits, this.count * words);
+      this.next = growInt32(this.next, this.count);
+      this.pairsStart = growInt32(this.pairsStart, this.count + 1);
+      this.bits = growInt32(this.bits, this.count * words);
     }
     const start = this.pairsStart[id]!;
-    if (start + pairs > this.pairs.length) this.pairs = grownInts(this.pairs, start + pairs);
+    if (start + pairs > this.pairs.length) this.pairs = growInt32(this.pairs, start + pairs);
     for (let i = 0; i < pairs; i++) this.pairs[start + i] = scratchPairs[i]!;
     this.pairsStart[id + 1] = start + pairs;
     this.next[id] = this.byHash!.get(hash) ?? -1;
