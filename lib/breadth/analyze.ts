@@ -271,7 +271,7 @@ class SetRows {
   /** The matches of principals whose paths are their own (SoleNaming's before), built on first read. */
   public readonly soleMatches = new Map<AnalysedPrincipal, readonly EscalationMatch[]>();
   public count = 0;
-  /** Sets computed over a base so far (breadthCountsInto counts them over it past COUNT_OVER_BASE_AFTER). */
+  /** Sets computed over a base so far (breadthCountsRow counts them over it past COUNT_OVER_BASE_AFTER). */
   private overBase = 0;
   public constructor(
     public readonly catalogSize: number,
