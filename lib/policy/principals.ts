@@ -112,6 +112,11 @@ class ResolutionMemo {
   public setCount = 0;
   /** How many shared action arrays the resolution's statements have (`NormalizedStatement.actionsId` < it). */
   public actionsCount = 0;
+  /**
+   * How many shared resource arrays they have (`NormalizedStatement.resourcesId` < it): the
+   * breadth calculator sizes its per-resource rows once from it (helper A's request, s16).
+   */
+  public resourcesCount = 0;
   /*
    * The three row lists below start with an `undefined` entry for every slot any earlier resolution
    * used (`slotsSeen`), in the generic elements kind: a fresh `[]` had another map than the
@@ -894,6 +899,7 @@ export function resolvePrincipals(details: AuthorizationDetails): Principal[] {
   idx.memo.listCount = idx.listCount;
   idx.memo.setCount = idx.setList.length;
   idx.memo.actionsCount = idx.lowered.actionsCount;
+  idx.memo.resourcesCount = idx.lowered.resourcesCount;
   return principals;
 }
 

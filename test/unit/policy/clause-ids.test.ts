@@ -83,3 +83,35 @@ describe('answers with clause ids', () => {
     );
   }, 240_000);
 });
+
+describe("a resolution's clause counts", () => {
+  it('bound every clause id its statements carry, and count no more arrays than the ids name (property)', () => {
+    // ResolutionMemo.actionsCount / resourcesCount size per-id rows once (lib/breadth/effective.ts).
+    fc.assert(
+      fc.property(arbAccount, (a) => {
+        const principals = resolvePrincipals(
+          details({
+            roles: a.roles.map((r, i) => ({ name: `r${i}`, managed: r.managed, inline: r.inline, ...(r.boundary ? { boundary: r.boundary } : {}) })),
+            policies: Object.fromEntries(NAMES.map((n, i) => [n, a.policies[i]!])),
+          }),
+        );
+        const resourceArrays = new Map<number, unknown>();
+        const actionArrays = new Map<number, unknown>();
+        for (const p of principals) {
+          const memo = (p.policySet as { memo?: { actionsCount: number; resourcesCount: number } }).memo!;
+          for (const list of [...p.policySet.lists, ...(p.policySet.boundary ? [p.policySet.boundary] : [])])
+            for (const s of list) {
+              expect(s.actionsId).toBeLessThan(memo.actionsCount);
+              expect(s.resourcesId).toBeLessThan(memo.resourcesCount);
+              if (s.resourcesId! >= 0) expect(resourceArrays.get(s.resourcesId!) ?? resourceArrays.set(s.resourcesId!, s.resources ?? s.notResources).get(s.resourcesId!)).toBe(s.resources ?? s.notResources);
+              if (s.actionsId! >= 0) expect(actionArrays.get(s.actionsId!) ?? actionArrays.set(s.actionsId!, s.actions ?? s.notActions).get(s.actionsId!)).toBe(s.actions ?? s.notActions);
+            }
+        }
+        const memo = principals.length ? (principals[0]!.policySet as { memo?: { resourcesCount: number } }).memo : undefined;
+        // Every id below the count is one array (the accounts here attach all they define, or nothing uses it).
+        if (memo) expect(resourceArrays.size).toBeLessThanOrEqual(memo.resourcesCount);
+      }),
+      { numRuns: 100 },
+    );
+  }, 120_000);
+});
