@@ -89,7 +89,22 @@ export function resourceTypesFor(action: string): readonly ArnTemplate[] {
 const coverageMemo = new WeakMap<NormalizedStatement, (Uint8Array | undefined)[]>();
 const typeListIds = new WeakMap<readonly ArnTemplate[], number>();
 let nextTypeListId = 0;
-const uniformCoverages: { all: Uint8Array; none: Uint8Array }[] = [];
+/**
+ * By length: `byLength` lists (`uniformCoverages`, `uniformFlags`) are indexed by a type count, up to the
+ * catalog's (2,188 for `*:*`). A store that far past the end of a `[]` turns its elements into a dictionary;
+ * the first such transition in the process makes the generic array map unstable, and V8 threw away every
+ * optimised function that had relied on it being stable (maskedPaths, normalizeInto, policySetOf, newList,
+ * resourcesIdOf, managedEntry, statementsOf, resolveUsers, normalizeShared, actionListId: recompiled in the
+ * cold breadth run; found by helper B, s17). So they are replaced by a longer list filled with `undefined`
+ * (`widened`) before an index past their end is written: their elements stay fast.
+ */
+function widened<T>(list: readonly (T | undefined)[], n: number): (T | undefined)[] {
+  const out = new Array<T | undefined>(Math.max(n + 1, 2 * list.length)).fill(undefined);
+  for (let i = 0; i < list.length; i++) out[i] = list[i];
+  return out;
+}
+
+let uniformCoverages: ({ all: Uint8Array; none: Uint8Array } | undefined)[] = widened([], 63);
 
 function typeListId(types: readonly ArnTemplate[]): number {
   let id = typeListIds.get(types);
@@ -102,6 +117,7 @@ function typeListId(types: readonly ArnTemplate[]): number {
 
 /** The shared all-1 and all-0 coverage arrays of length `n`. */
 function uniformCoverage(n: number): { all: Uint8Array; none: Uint8Array } {
+  if (n >= uniformCoverages.length) uniformCoverages = widened(uniformCoverages, n);
   let shared = uniformCoverages[n];
   if (!shared) {
     // Typed arrays with elements cannot be frozen: callers only read them (see typeCoverage).
@@ -112,7 +128,7 @@ function uniformCoverage(n: number): { all: Uint8Array; none: Uint8Array } {
 }
 
 /** Shared read-only flag arrays whose every entry is one value, by length then value. */
-const uniformFlags: (Uint8Array | undefined)[][] = [];
+let uniformFlags: ((Uint8Array | undefined)[] | undefined)[] = widened([], 63);
 
 /** The shared array with the same length and (uniform) value as `f`, or `f` itself when its entries differ. */
 function shareUniformFlags(f: Uint8Array): Uint8Array {
@@ -120,6 +136,7 @@ function shareUniformFlags(f: Uint8Array): Uint8Array {
   if (n === 0) return f;
   const v = f[0]!;
   for (let t = 1; t < n; t++) if (f[t] !== v) return f;
+  if (n >= uniformFlags.length) uniformFlags = widened(uniformFlags, n);
   const byValue = (uniformFlags[n] ??= holeyList());
   return (byValue[v] ??= f);
 }
@@ -972,6 +989,7 @@ function internedRow(slot: number, row: readonly (Uint8Array | undefined)[], n: 
 
 /** The shared read-only array of `n` entries all equal to `v`. */
 function uniformFlagsOf(n: number, v: number): Uint8Array {
+  if (n >= uniformFlags.length) uniformFlags = widened(uniformFlags, n);
   const byValue = (uniformFlags[n] ??= holeyList());
   return (byValue[v] ??= new Uint8Array(n).fill(v));
 }
