@@ -1398,8 +1398,8 @@ export class BreadthCalculator {
   /** Statement slots of `hardMemoLists` (identity lists, then the boundary's), flattened once per set. */
   private hardSlots = new Int32Array(64);
   /**
-   * Where the statement of each `hardSlots` entry is: its list's position in the set (-1: the
-   * boundary) and its position in that list (`shapeAt`). Numbers, not the statements: `shapeId`
+   * Where the statement of each `hardSlots` entry is: its list's position in the set (the list
+   * count: the boundary; see `hardStmtLists`) and its position in that list (`shapeAt`). Numbers, not the statements: `shapeId`
    * needs a statement only for a slot whose shape is not known yet. Flattening the statement objects into an array
    * (144,412 stores per pessimistic analysis, each a read of a list array not in cache) was the
    * costliest line of flattenHard (line profile of an esbuild bundle: 14.7 of its 21.5 units).
@@ -1493,9 +1493,10 @@ export class BreadthCalculator {
   private shapeAt(slot: number, k: number): number {
     const known = slot < this.shapeOfSlot.length ? this.shapeOfSlot[slot]! - 1 : -1;
     if (known >= 0) return known;
-    const l = this.hardList[k]!;
-    const st = l < 0 ? this.hardBoundaryStatements[this.hardPos[k]!]! : this.hardSetLists[l]![this.hardPos[k]!]!;
-    return this.shapeId(slot, st);
+    // One read for both (the boundary is the list after the set's): with a branch for a boundary
+    // statement, first taken after hardWord was compiled (shapeAt inlined), the cold analysis
+    // deoptimised hardWord ("insufficient type feedback for generic named access") and compiled it again.
+    return this.shapeId(slot, this.hardStmtLists[this.hardList[k]!]![this.hardPos[k]!]!);
   }
 
   /** Flatten the set's statement slots (identity lists, then the boundary's) for hardWord. */
@@ -1532,8 +1533,16 @@ export class BreadthCalculator {
     // first taken after settle was compiled (inlined there), deoptimised it.
     this.hardSlots.set(boundarySlots, k);
     for (let j = 0; j < boundarySlots.length; j++) {
-      hardList[k + j] = -1;
+      hardList[k + j] = listCount;
       hardPos[k + j] = j;
+    }
+    // The statement lists `hardList` indexes: the set's, then the boundary's.
+    const stmtLists = this.hardStmtLists;
+    const setLists = this.hardSetLists;
+    for (let q = 0; q <= listCount; q++) {
+      const list = q < listCount ? setLists[q]! : this.hardBoundaryStatements;
+      if (q < stmtLists.length) stmtLists[q] = list;
+      else stmtLists.push(list);
     }
     this.hardCount = k + boundarySlots.length;
     if (this.hardMemo.size > 200_000) this.hardMemo.clear();
@@ -1800,7 +1809,9 @@ export class BreadthCalculator {
   /** hardWord's inputs for the set being computed (flattened on the first hard word). */
   private hardReady = false;
   private hardLists = 0;
-  /** The set's lists (where `shapeAt` finds a statement). */
+  /** The set's lists, then its boundary's statements (where `shapeAt` finds a statement by `hardList`), from `flattenHard`. */
+  private readonly hardStmtLists: (readonly NormalizedStatement[])[] = objectList();
+  /** The set's lists. */
   private hardSetLists: readonly (readonly NormalizedStatement[])[] = NO_LISTS;
   /** The boundary's statement slots (`NO_SLOTS` without boundary). */
   private hardBoundarySlots: Int32Array = NO_SLOTS;
