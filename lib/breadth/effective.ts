@@ -172,16 +172,6 @@ function objectList<T>(): T[] {
   return list as T[];
 }
 
-/** The union of `sets[0 .. n)` (equal lengths), a new bitset. */
-function unionOf(sets: readonly Bitset[], n: number): Bitset {
-  const u = sets[0]!.slice();
-  for (let k = 1; k < n; k++) {
-    const b = sets[k]!;
-    for (let i = 0; i < u.length; i++) u[i]! |= b[i]!;
-  }
-  return u;
-}
-
 /** A copy of `a` with exactly `n` (> a.length) entries. */
 function copiedInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(n);
@@ -1029,7 +1019,7 @@ export class BreadthCalculator {
     if (entry === SCRATCH_COVERAGE) {
       // One set per entry, the union of the list's: orFoldCoverage (23,669 calls per pessimistic
       // analysis, ~2 sets each) then reads one word per statement word, not one per set.
-      covered.push(this.scratchCoverage === 1 ? this.coverage[0]! : unionOf(this.coverage, this.scratchCoverage));
+      covered.push(this.scratchCoverage === 1 ? this.coverage[0]! : this.scratchUnion());
       entry = this.coverEntries++;
       this.coverFrom = growInt32(this.coverFrom, entry + 1);
       this.coverTo = growInt32(this.coverTo, entry + 1);
@@ -1038,6 +1028,19 @@ export class BreadthCalculator {
     }
     row!.coverage[id] = entry + 2;
     return entry;
+  }
+
+  /**
+   * The union of the scratch's coverage sets (`coverage[0 .. scratchCoverage)`), a new bitset. Word
+   * loops by `orDense` (compiled anyway): a loop of its own over sets of ~700 words made this
+   * function hot within one call, compiled twice in the cold analysis (on-stack replacement, then
+   * the regular compile: 3.4 ms of the traced compile time).
+   */
+  private scratchUnion(): Bitset {
+    const sets = this.coverage;
+    const u = sets[0]!.slice();
+    for (let k = 1; k < this.scratchCoverage; k++) BreadthCalculator.orDense(u, 0, sets[k]!);
+    return u;
   }
 
   /**
