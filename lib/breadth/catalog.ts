@@ -300,15 +300,28 @@ export class ActionCatalog {
    * apart: fewer calls, so the frequent path compiles small).
    */
   private scopedCoverage(pattern: string): Bitset {
-    const parts = pattern.split(':');
-    const namespace = parts[2] ?? '';
+    // The ARN namespace (third segment) from the colon positions: no `split` array per pattern.
+    const c1 = pattern.indexOf(':', pattern.indexOf(':') + 1);
+    const c2 = c1 < 0 ? -1 : pattern.indexOf(':', c1 + 1);
+    const c3 = c2 < 0 ? -1 : pattern.indexOf(':', c2 + 1);
+    const six = c3 >= 0 && pattern.indexOf(':', c3 + 1) >= 0;
+    const namespace = six ? pattern.slice(c1 + 1, c2) : '';
     // A literal ARN namespace narrows the candidates to its services (a string test: a regex here was most of a cold run's coverage time).
-    const literal = parts.length >= 6 && !hasWildcard(namespace);
+    const literal = six && !hasWildcard(namespace);
     const candidates = literal ? (this.arnNamespaceIndex().get(namespace) ?? []) : this.services.map((_, i) => i);
     const head = resourceHead(pattern);
     if (head === null || head === '') return this.coverageOfServices(pattern, candidates);
+    // Indexed loops, not `some` with a closure per candidate: once per distinct scoped ARN.
     const left: number[] = [];
-    for (const si of candidates) if (this.templateResources(si).some((r) => r.startsWith(head))) left.push(si);
+    for (let c = 0; c < candidates.length; c++) {
+      const resources = this.templateResources(candidates[c]!);
+      for (let r = 0; r < resources.length; r++) {
+        if (resources[r]!.startsWith(head)) {
+          left.push(candidates[c]!);
+          break;
+        }
+      }
+    }
     return left.length === 0 ? this.coversNothing : this.coverageOfServices(pattern, left);
   }
 

@@ -60,20 +60,42 @@ function starVariables(s: string): string {
   return out + s.slice(from);
 }
 
-/** A whole segment that is one `${Variable}` (no `}` before its last character). */
-function isVariable(s: string): boolean {
-  return s.length >= 3 && s.startsWith('${') && s.indexOf('}') === s.length - 1;
+/**
+ * Segment `format[from .. to)` of an ARN format: `null` when it is one whole `${Variable}` (no `}`
+ * before its last character), else its text.
+ */
+function templateSegmentAt(format: string, from: number, to: number): string | null {
+  const variable = to - from >= 3 && format.startsWith('${', from) && format.indexOf('}', from) === to - 1;
+  return variable ? null : format.slice(from, to);
 }
 
+/** How most ARN formats start: its `star` is `arn:aws:` and the rest with variables as `*`. */
+const PARTITION_PREFIX = 'arn:${Partition}:';
+
+/**
+ * The segments are read between the first five colons, found once (no `split` array, no
+ * `replace`): the cold `*:*` probe parses ~2,200 formats (interpreted, 2,334 catalog formats:
+ * 12.2-13.2 -> 10.3-11.0 ms CPU). catalog.test.ts checks every catalog format and random ones
+ * against the regex definition.
+ */
 export function parseArnTemplate(format: string): ArnTemplate {
-  const parts = format.split(':');
+  const end = format.length;
+  const c0 = format.indexOf(':');
+  const c1 = c0 < 0 ? -1 : format.indexOf(':', c0 + 1);
+  const c2 = c1 < 0 ? -1 : format.indexOf(':', c1 + 1);
+  const c3 = c2 < 0 ? -1 : format.indexOf(':', c2 + 1);
+  const c4 = c3 < 0 ? -1 : format.indexOf(':', c3 + 1);
   return {
     format,
-    service: parts[2] ?? '',
-    region: templateSegment(parts[3]),
-    account: templateSegment(parts[4]),
-    resource: templateResource(format),
-    star: starVariables(format.replace('${Partition}', 'aws')),
+    service: c1 < 0 ? '' : format.slice(c1 + 1, c2 < 0 ? end : c2),
+    region: c2 < 0 ? '' : templateSegmentAt(format, c2 + 1, c3 < 0 ? end : c3),
+    account: c3 < 0 ? '' : templateSegmentAt(format, c3 + 1, c4 < 0 ? end : c4),
+    resource: c4 < 0 ? '' : starVariables(format.slice(c4 + 1)),
+    // `replace` changes the first `${Partition}` only: at the start, what follows is starred alone
+    // (the prefix holds no `${`, so no variable spans the cut).
+    star: format.startsWith(PARTITION_PREFIX)
+      ? `arn:aws:${starVariables(format.slice(PARTITION_PREFIX.length))}`
+      : starVariables(format.replace('${Partition}', 'aws')),
   };
 }
 
@@ -88,11 +110,6 @@ export function templateResource(format: string): string {
     if (at < 0) return '';
   }
   return starVariables(format.slice(at + 1));
-}
-
-/** A region or account segment of an ARN format: `null` when it is a variable, '' when absent. */
-function templateSegment(s: string | undefined): string | null {
-  return s === undefined ? '' : isVariable(s) ? null : s;
 }
 
 /**
@@ -152,9 +169,20 @@ function arnPatternOf(pattern: string): ArnPattern {
  * when the pattern is not compared segment by segment (`*`, fewer than six segments, not an ARN).
  */
 export function resourceHead(pattern: string): string | null {
-  const p = arnPatternOf(pattern);
-  if (p.any || p.short || !p.arnOk) return null;
-  return p.resource.slice(0, firstWildcard(p.resource));
+  // What `arnPatternOf` would say (any, short, arnOk, resource), read from the colon positions
+  // without building and keeping its ArnPattern: the catalog asks this once per distinct scoped
+  // ARN (1,099 in a cold realistic analysis), and most of those are never compared with a type.
+  if (glob(pattern).any) return null;
+  const c0 = pattern.indexOf(':');
+  const c1 = c0 < 0 ? -1 : pattern.indexOf(':', c0 + 1);
+  const c2 = c1 < 0 ? -1 : pattern.indexOf(':', c1 + 1);
+  const c3 = c2 < 0 ? -1 : pattern.indexOf(':', c2 + 1);
+  const c4 = c3 < 0 ? -1 : pattern.indexOf(':', c3 + 1);
+  if (c4 < 0) return null;
+  const first = pattern.slice(0, c0);
+  if (c1 === c0 + 1 || (first !== 'arn' && !globMatch(glob(first), 'arn'))) return null;
+  const resource = pattern.slice(c4 + 1);
+  return resource.slice(0, firstWildcard(resource));
 }
 
 /** Does the ARN pattern (exact case) name every resource of the type? */

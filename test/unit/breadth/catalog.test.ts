@@ -10,7 +10,8 @@ import { type ResourceTypesEntry, typeUnionOf } from '../../../lib/breadth/catal
 import { ACCESS_LEVELS, ActionCatalog, CATALOG_FILE_NAME, catalogLocation, loadCatalog, readCatalogFile } from '../../../lib/breadth/catalog';
 import { ESCALATION_PATHS, escalationActionIds } from '../../../lib/breadth/escalation';
 import { wildcardMatch } from '../../../lib/policy/document';
-import { NO_RESOURCE_TYPES, parseArnTemplate, patternCoversTemplate } from '../../../lib/policy/resources';
+import { firstWildcard, glob, globMatch } from '../../../lib/policy/glob';
+import { NO_RESOURCE_TYPES, parseArnTemplate, patternCoversTemplate, resourceHead } from '../../../lib/policy/resources';
 
 const catalog = loadCatalog();
 
@@ -220,6 +221,28 @@ describe('action catalog', () => {
         expect(parseArnTemplate(format)).toEqual(byRegex(format));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('resourceHead (colon positions) equals its definition over split segments, for catalog-made ARNs and random ones', () => {
+    // The definition (what it read from arnPatternOf): null for `*`, fewer than six segments, or a
+    // first segment that does not match `arn` / an empty partition; else the resource segment's literal start.
+    const definition = (pattern: string) => {
+      if (glob(pattern).any) return null;
+      const parts = pattern.split(':');
+      if (parts.length < 6 || !globMatch(glob(parts[0]!), 'arn') || parts[1] === '') return null;
+      const resource = parts.slice(5).join(':');
+      return resource.slice(0, firstWildcard(resource));
+    };
+    const formats = Object.values(readCatalogFile().resourceTypes ?? {}).flatMap(([list]) => list);
+    const made = formats.flatMap((f) => [f, f.replace('${Partition}', 'aws').replace(/\$\{[^}]*\}/g, '*'), f.replace(/\$\{[^}]*\}/g, 'x')]);
+    const odd = ['*', '**', '', ':', 'arn', 'arn::s3:::b', '*::s3:::b/*', 'a?n:aws:s3:::b', 'arn*:aws:s3:::b*', 'ARN:aws:s3:::b', 'arn:aws:s3::::', 'arn:*:*:*:*:*'];
+    for (const pattern of [...made, ...odd]) expect(resourceHead(pattern), pattern).toBe(definition(pattern));
+    fc.assert(
+      fc.property(fc.stringMatching(/^[arn:*?/x]{0,20}$/), (pattern) => {
+        expect(resourceHead(pattern)).toBe(definition(pattern));
+      }),
+      { numRuns: 2_000 },
     );
   });
 
