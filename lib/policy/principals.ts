@@ -443,7 +443,7 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
   const policies = details.Policies;
   const policyIndex = new IdIndex(policies.length);
   const arns = new Array<string>(policies.length);
-  indexArns(policies, policyIndex, arns);
+  indexArns(policies, policyIndex, arns, policies.length - 1);
   const groups = groupsByName(details.GroupDetailList);
   const principals = details.UserDetailList.length + details.RoleDetailList.length;
   // At most one list per managed policy and one per inline document (about one per principal): room
@@ -506,9 +506,16 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
  * nothing after it.
  */
 
-/** Positions of the policies by ARN, last to first, skipping an ARN already indexed: equal ARNs find the last position. */
-function indexArns(policies: AuthorizationDetails['Policies'], policyIndex: IdIndex, arns: string[]): void {
-  for (let i = policies.length - 1; i >= 0; i--) {
+/**
+ * Positions of the policies by ARN, last to first (from `last`, the last position), skipping an ARN already
+ * indexed: equal ARNs find the last position. `last` is the caller's: the function's first bytecode was
+ * `policies.length`, run once per call before the loop, and the regular compile (made from the first
+ * call's feedback, where that read ran before the function had a feedback vector) deoptimised there in the
+ * next resolution ("Insufficient type feedback", bytecode offset 0) and was compiled twice more, in steady
+ * runs 3-5 (7-11 ms each, --trace-opt/--trace-deopt on bench/evaluate, both mixes, s17).
+ */
+function indexArns(policies: AuthorizationDetails['Policies'], policyIndex: IdIndex, arns: string[], last: number): void {
+  for (let i = last; i >= 0; i--) {
     const arn = policies[i]!.Arn;
     arns[i] = arn;
     const h = sampledHash(arn);

@@ -52,12 +52,23 @@ export function rowsForKeys(
     else if (typeof seen === 'number') at.set(k, [seen, i]);
     else seen.push(i);
   }
+  rowsInto(rows, at, by === 'arn', skipRoot, out);
+  return out;
+}
+
+/**
+ * `rowsForKeys`' pass over every row, in its own function: with the loop in `rowsForKeys` (called once per
+ * evaluation), its code before the loop (`new Array(…).fill`) had no type feedback when the loop made it hot,
+ * and the compiled function deoptimised there in the next evaluation ("Insufficient type feedback for
+ * construct", "wrong map" at `fill`) and was compiled twice more in steady runs 3-5 (2-7 ms each,
+ * --trace-opt/--trace-deopt on bench/evaluate, both mixes, s17). Here the loop is the whole function.
+ */
+function rowsInto(rows: readonly CredentialReportRow[], at: ReadonlyMap<string, number | number[]>, byArn: boolean, skipRoot: boolean, out: (CredentialReportRow | undefined)[]): void {
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    const hit = at.get(by === 'arn' ? row.arn : row.user);
+    const hit = at.get(byArn ? row.arn : row.user);
     if (hit === undefined || (skipRoot && row.user === ROOT_REPORT_USER)) continue;
     if (typeof hit === 'number') out[hit] = row;
     else for (let k = 0; k < hit.length; k++) out[hit[k]!] = row;
   }
-  return out;
 }

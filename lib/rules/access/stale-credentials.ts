@@ -102,6 +102,17 @@ function countUsers(rows: readonly CredentialReportRow[]): number {
   return n;
 }
 
+/**
+ * How many of `stale` have this problem. A module function, not a closure made by each evaluation around its
+ * loop: TurboFan compiled each evaluation's closure anew (on-stack, 4 compiles in measured runs 1-4 of one
+ * realistic bench/evaluate trace, --trace-opt, s17).
+ */
+function countProblem(stale: readonly StaleCredential[], problem: StaleCredential['problem']): number {
+  let n = 0;
+  for (let i = 0; i < stale.length; i++) if (stale[i]!.problem === problem) n++;
+  return n;
+}
+
 export default defineRule({
   id: 'access.stale-credentials',
   title: 'No stale passwords or access keys',
@@ -126,11 +137,7 @@ export default defineRule({
     const now = new Date(snapshot.collectedAt);
     const stale = findStaleCredentials(report.rows, now, params);
     // Counted in loops, not with a filtered copy per count (10,000 rows, thousands of findings).
-    const count = (problem: StaleCredential['problem']): number => {
-      let n = 0;
-      for (let i = 0; i < stale.length; i++) if (stale[i]!.problem === problem) n++;
-      return n;
-    };
+    const count = (problem: StaleCredential['problem']): number => countProblem(stale, problem);
     const usersChecked = countUsers(report.rows);
     const observed = {
       usersChecked,

@@ -11,6 +11,7 @@ import { defineRule } from '../types';
 import { REF } from '../support/references';
 import { DECLARED_BASIS, declarations, entryRef } from '../../register/view';
 import { agree } from '../../support/plural';
+import { objectList } from '../../policy/set-memo';
 
 /** Identity Center (successor of AWS SSO) creates its permission-set roles under this path. */
 export const IDENTITY_CENTER_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
@@ -44,12 +45,27 @@ function someText(v: unknown, test: (text: string) => boolean): boolean {
   return false;
 }
 
-function federatedRoles(snapshot: AccountSnapshot): { arn: string; via: 'identity-center' | 'saml' }[] | undefined {
+type FederatedRole = { arn: string; via: 'identity-center' | 'saml' };
+
+function federatedRoles(snapshot: AccountSnapshot): FederatedRole[] | undefined {
   if (!snapshot.authorizationDetails) return undefined;
-  return snapshot.authorizationDetails.RoleDetailList.flatMap((r) => {
+  // Object elements from birth (a `[]` changed map at its first push in the loop's optimised code).
+  const out = objectList<FederatedRole>();
+  federatedInto(snapshot.authorizationDetails.RoleDetailList, out);
+  return out;
+}
+
+/**
+ * The federated roles, in order, into `out`: the loop is the whole function. As a `flatMap` callback made by
+ * each call (and an array per role), the callback was compiled three times in measured runs 2-4 of one
+ * realistic bench/evaluate trace (10.6 ms, --trace-opt, s17).
+ */
+function federatedInto(roles: readonly RoleDetail[], out: FederatedRole[]): void {
+  for (let i = 0; i < roles.length; i++) {
+    const r = roles[i]!;
     const via = federationOf(r);
-    return via ? [{ arn: r.Arn, via }] : [];
-  });
+    if (via) out.push({ arn: r.Arn, via });
+  }
 }
 
 export default defineRule({
