@@ -57,6 +57,13 @@ function comparePrimary(a: string, b: string, ranks: Uint16Array): number {
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
+    // Equal characters have equal ranks when in the table (every printable ASCII character is one:
+    // primaryRanks), so only their range is checked: most compared keys share a long start (the
+    // keys come in name order: neighbours such as user/user-1234 and user/user-1235).
+    if (x === y) {
+      if (x > LAST || x < FIRST) return 0;
+      continue;
+    }
     const rx = x <= LAST ? ranks[x]! : 0;
     const ry = y <= LAST ? ranks[y]! : 0;
     if (rx === 0 || ry === 0) return 0;
@@ -77,31 +84,42 @@ function comparePrimary(a: string, b: string, ranks: Uint16Array): number {
  * (the primary ranks deciding where they differ); equal totals and keys keep their positions' order
  * (a stable sort's answer).
  *
- * Totals are action counts (small non-negative integers): the positions are bucketed by total in one
- * counting pass (stable, descending), and only the runs of equal totals are sorted by key. Sorting all
- * of them with a comparator asked it ~200,000 times for 15,000 principals (pessimistic mix: 14,020
- * policy sets, totals mostly distinct), most pairs decided by the totals alone. Totals outside a range
- * a counting pass suits (negative, or far above the count) take the comparator sort.
+ * Totals are action counts (small non-negative integers): the positions are sorted by key once (a
+ * stable sort), then bucketed by total in one counting pass in that order (stable, descending): each
+ * bucket is in key order. Sorting all of them with a comparator by total then key asked it ~200,000
+ * times for 15,000 principals (pessimistic mix: 14,020 policy sets, totals mostly distinct), most pairs
+ * decided by the totals alone. Totals outside a range a counting pass suits (negative, or far above the
+ * count) take the comparator sort.
+ *
+ * One sort by key, not a sort of each run of equal totals after bucketing: principals come in name
+ * order (users, then roles), so the one sort finds long ascending stretches and asks fewer pairs (cold
+ * realistic analysis: 29,181 comparisons, not 49,457), and its comparator is the only code here that
+ * gets hot, compiled once (the run sorts' loops were compiled on stack replacement with the comparator
+ * inlined, then again whole, and the comparator on its own: sortRuns, sortRun, compare, comparePrimary).
  */
 export function orderByTotalThenKey(totals: Int32Array, keys: readonly string[], collator: Intl.Collator): number[] {
   const n = keys.length;
-  const byKey = new ByKey(keys, ranksOf(collator), collator);
+  const ranks = ranksOf(collator);
   const max = maxTotal(totals, n);
-  if (max < 0 || max > 4 * n + 65_536) return comparatorOrder(totals, n, (i, j) => byKey.compare(i, j));
+  if (max < 0 || max > 4 * n + 65_536) {
+    const byKey = new ByKey(keys, ranks, collator);
+    return comparatorOrder(totals, n, (i, j) => byKey.compare(i, j));
+  }
+  const inKeyOrder = keyOrder(keys, ranks, collator);
   // starts[b]: the first position of bucket b = max − total in the order (descending totals), then its next free position.
   const starts = new Int32Array(max + 2);
   bucketSizes(totals, n, max, starts);
   prefixSums(starts);
   const order = new Array<number>(n);
-  bucketed(totals, n, max, starts, order);
-  sortRuns(order, totals, byKey);
+  bucketed(totals, inKeyOrder, max, starts, order);
   return order;
 }
 
 /**
- * Positions compared by their keys. An object, not a closure per analysis: the sort's call sites
- * recorded the first analysis's closure as their target and deoptimised on the next one's (measured,
- * bench/evaluate --pessimistic --trace-deopt: "wrong call target" in sortRuns and sortRun).
+ * Positions compared by their keys, for the comparator sort. An object, not a closure per analysis:
+ * the sort's call sites recorded the first analysis's closure as their target and deoptimised on the
+ * next one's (measured, bench/evaluate --pessimistic --trace-deopt: "wrong call target" in the run
+ * sorts that keyOrder replaced).
  */
 class ByKey {
   public constructor(
@@ -144,44 +162,51 @@ function prefixSums(starts: Int32Array): void {
   for (let b = 1; b < starts.length; b++) starts[b]! += starts[b - 1]!;
 }
 
-/** Positions by descending total, ascending within a total. */
-function bucketed(totals: Int32Array, n: number, max: number, starts: Int32Array, order: number[]): void {
-  for (let i = 0; i < n; i++) order[starts[max - totals[i]!]!++] = i;
-}
-
-/** Each run of one total sorted by key (its positions ascend: a stable sort keeps equal keys so). */
-function sortRuns(order: number[], totals: Int32Array, byKey: ByKey): void {
-  for (let start = 0; start < order.length; ) {
-    const t = totals[order[start]!]!;
-    let end = start + 1;
-    while (end < order.length && totals[order[end]!] === t) end++;
-    if (end - start > 1) sortRun(order, start, end, byKey);
-    start = end;
-  }
-}
-
 /**
- * order[start, end) sorted by `compare` (stable): a short run in place by insertion (no copy: the
- * pessimistic mix has ~15 principals per total, and a slice per run was 0.8 MB per analysis), a long
- * one by the built-in sort of a copy.
+ * Positions 0…n−1 by key (the built-in sort is stable: equal keys by position). The comparator is one
+ * module function reading the keys from module state, not a closure per call: a closure's optimised
+ * code is specialised to its context and was compiled again for the next analysis's closure (measured,
+ * cold.mts RUNS=3 --trace-opt: the sort's closure compiled in runs 1 and 2), and calling ByKey.compare
+ * from it got both compiled (the closure with compare inlined, and compare on its own).
  */
-function sortRun(order: number[], start: number, end: number, byKey: ByKey): void {
-  if (end - start <= INSERTION_RUN) {
-    for (let k = start + 1; k < end; k++) {
-      const x = order[k]!;
-      let j = k - 1;
-      while (j >= start && byKey.compare(order[j]!, x) > 0) {
-        order[j + 1] = order[j]!;
-        j--;
-      }
-      order[j + 1] = x;
-    }
-    return;
-  }
-  const run = order.slice(start, end).sort((i, j) => byKey.compare(i, j));
-  for (let k = 0; k < run.length; k++) order[start + k] = run[k]!;
+function keyOrder(keys: readonly string[], ranks: Uint16Array | null, collator: Intl.Collator): number[] {
+  sortKeys = keys;
+  sortRanks = ranks;
+  sortCollator = collator;
+  const order = positions(keys.length).sort(byKeyAt);
+  // The keys are the analysis's: not kept past the sort.
+  sortKeys = NO_KEYS;
+  sortRanks = null;
+  sortCollator = undefined;
+  return order;
 }
-const INSERTION_RUN = 24;
+
+const NO_KEYS: readonly string[] = [];
+let sortKeys = NO_KEYS;
+let sortRanks: Uint16Array | null = null;
+let sortCollator: Intl.Collator | undefined;
+
+/** ByKey.compare of the keys keyOrder sorts. */
+function byKeyAt(i: number, j: number): number {
+  const a = sortKeys[i]!;
+  const b = sortKeys[j]!;
+  return (sortRanks ? comparePrimary(a, b, sortRanks) : 0) || sortCollator!.compare(a, b);
+}
+
+/** 0…n−1 (the loop alone in its function: see above). */
+function positions(n: number): number[] {
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
+/** The positions, taken in key order, into their total's bucket: descending totals, each bucket in key order. */
+function bucketed(totals: Int32Array, inKeyOrder: readonly number[], max: number, starts: Int32Array, order: number[]): void {
+  for (let k = 0; k < inKeyOrder.length; k++) {
+    const i = inKeyOrder[k]!;
+    order[starts[max - totals[i]!]!++] = i;
+  }
+}
 
 /** The whole order by one comparator sort (totals a counting pass does not suit). */
 function comparatorOrder(totals: Int32Array, n: number, byKey: (i: number, j: number) => number): number[] {
