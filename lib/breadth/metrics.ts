@@ -509,18 +509,10 @@ export const COUNT_ADMIN_EQUIVALENT = 11;
 export const COUNT_OVER_BASE_AFTER = 512;
 
 /**
- * `breadthCounts` as numbers: written to `table` from `at` (COUNT_* fields); returns the
- * `dataReadOnAll` array (interned in `dataReadLists`, frozen). The numbers are breadthCounts'
- * (total = unconditional + conditional, share = total / catalog size). `overBase`: a set computed
- * over a base is counted over its base's counts (countOverBase), not word by word.
+ * `breadthCounts`' numbers written to `table` from `at` (COUNT_* fields; the raw counts left in `raw`):
+ * total = unconditional + conditional, share = total / catalog size. `overBase`: a set computed over a
+ * base is counted over its base's counts (countOverBase), not word by word.
  */
-export function breadthCountsInto(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists: DataReadLists, table: Int32Array, at: number, overBase: boolean): readonly string[] {
-  countsInto(catalog, eff, table, at, overBase);
-  // Interned entries are frozen.
-  return dataReadsFromRaw(catalog, eff, dataReadLists);
-}
-
-/** The counts of breadthCountsInto / breadthCountsRow into `table` from `at` (the raw counts left in `raw`). */
 function countsInto(catalog: ActionCatalog, eff: EffectivePermissions, table: Int32Array, at: number, overBase: boolean): void {
   if (overBase && eff.base !== undefined && eff.touched !== undefined) countOverBase(catalog, eff, eff.base, eff.touched, eff.touchedCount ?? 0);
   else countWords(catalog, eff);
@@ -582,14 +574,14 @@ function dataReadsFromRaw(catalog: ActionCatalog, eff: EffectivePermissions, dat
  * A dataReadOnAll array not interned yet (interned in `dataReadLists` when given): the names of the
  * raw counts' data-read pairs' bits, ascending. A function of its own, not dataReadsFromRaw's body:
  * most sets find theirs interned (realistic mix: 1,283 new of 6,746), and its loop made that small
- * function a compile of its own beside its copy inlined in breadthCountsInto (traced, cold realistic
+ * function a compile of its own beside its copy inlined in its caller (traced, cold realistic
  * analysis: 13-24 ms). The pairs name the set's data-read words (realistic mix: ~6 per new array),
  * not every data-read action of the catalog (71, two bit tests each).
  */
 function newDataReads(catalog: ActionCatalog, eff: EffectivePermissions, dataReadLists: DataReadLists | undefined): readonly string[] {
   const pairs = raw[RAW_PAIRS]!;
   // Collected in a scratch array and sliced (no array literal: its allocation site was switched to
-  // old-space allocation during the cold run, deoptimising this code and breadthCountsInto).
+  // old-space allocation during the cold run, deoptimising this code and its caller).
   let n = 0;
   let previous = -1;
   for (let i = 0; i < pairs; i += 2) {
@@ -741,8 +733,8 @@ export class DataReadSets {
 }
 
 /**
- * `breadthCountsInto` with the data reads on every resource as a list id of `lists` (DataReadSets):
- * the same numbers in `table`, no names array built.
+ * `breadthCounts` as numbers: its counts in `table` from `at` (countsInto), its data reads on every
+ * resource as a list id of `lists` (DataReadSets; no names array built).
  */
 export function breadthCountsRow(catalog: ActionCatalog, eff: EffectivePermissions, lists: DataReadSets, table: Int32Array, at: number, overBase: boolean): number {
   countsInto(catalog, eff, table, at, overBase);

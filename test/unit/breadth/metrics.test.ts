@@ -5,7 +5,7 @@ import { ACCESS_LEVELS, loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator, type BaseResult, type EffectivePermissions } from '../../../lib/breadth/effective';
 import { resolvePrincipals } from '../../../lib/policy/principals';
 import { allow, deny, details, type Stmt } from './helpers';
-import { breadthCounts, breadthCountsInto, breadthCountsRow, COUNT_FIELDS, DataReadSets, distribution, type DataReadLists } from '../../../lib/breadth/metrics';
+import { breadthCounts, breadthCountsRow, COUNT_ADMIN_EQUIVALENT, COUNT_CONDITIONAL, COUNT_FIELDS, COUNT_LEVELS, COUNT_ON_ALL, COUNT_PM_ON_ALL, COUNT_SENSITIVE, COUNT_SERVICES, COUNT_UNCONDITIONAL, DataReadSets, distribution, type BreadthCounts, type DataReadLists } from '../../../lib/breadth/metrics';
 
 const catalog = loadCatalog();
 const words = wordsFor(catalog.size);
@@ -81,8 +81,22 @@ const runs = fc.array(
   { maxLength: 6 },
 ).map((list) => list.flat());
 
+/** breadthCounts' numbers as breadthCountsRow writes them (COUNT_* fields). */
+function rowOf(counts: BreadthCounts): Int32Array {
+  const row = new Int32Array(COUNT_FIELDS);
+  ACCESS_LEVELS.forEach((level, f) => (row[COUNT_LEVELS + f] = counts.byLevel[level]));
+  row[COUNT_SENSITIVE] = counts.sensitive;
+  row[COUNT_UNCONDITIONAL] = counts.unconditional;
+  row[COUNT_CONDITIONAL] = counts.conditional;
+  row[COUNT_ON_ALL] = counts.onAllResources;
+  row[COUNT_PM_ON_ALL] = counts.permissionsManagementOnAll;
+  row[COUNT_SERVICES] = counts.services;
+  row[COUNT_ADMIN_EQUIVALENT] = counts.adminEquivalent ? 1 : 0;
+  return row;
+}
+
 describe('breadthCounts', () => {
-  it('breadthCountsRow writes breadthCountsInto\'s row and a list id whose names are its interned data reads (one id per interned array), before and after forget', () => {
+  it('breadthCountsRow writes breadthCounts\' numbers and a list id whose names are its interned data reads (one id per interned array), before and after forget', () => {
     // Words holding data-read actions (the catalog has few: random words rarely hit them), in any order, repeated sets.
     const dataWords = [...new Set(catalog.names.map((_, id) => id).filter((id) => hasBit(catalog.dataReadMask, id)).map((id) => id >>> 5))];
     const dataParts = fc.array(fc.record({ w: fc.constantFrom(...dataWords), granted: word, conditional: word, onAll: fc.boolean() }), { maxLength: 12 });
@@ -93,14 +107,14 @@ describe('breadthCounts', () => {
         const order = [...effs.keys(), ...repeats.filter((k) => k < effs.length)];
         const lists: DataReadLists = new Map();
         const ids = new DataReadSets(catalog, 2);
-        const a = new Int32Array(COUNT_FIELDS);
         const b = new Int32Array(COUNT_FIELDS);
         const arrays: (readonly string[])[] = [];
         const got: number[] = [];
         for (const k of order) {
-          const x = breadthCountsInto(catalog, effs[k]!, lists, a, 0, false);
+          const counts = breadthCounts(catalog, effs[k]!, lists);
+          const x = counts.dataReadOnAll;
           const id = breadthCountsRow(catalog, effs[k]!, ids, b, 0, false);
-          expect(b).toEqual(a);
+          expect(b).toEqual(rowOf(counts));
           expect(ids.names(catalog, id)).toEqual(x);
           expect(x).toEqual(naive(effs[k]!).dataReadOnAll);
           arrays.push(x);
@@ -248,7 +262,7 @@ describe('breadthCounts', () => {
     expect(over).toBeGreaterThan(40);
   });
 
-  it('writes the same row and returns the same interned data reads for a set over a base counted over it or word by word (breadthCountsInto overBase)', () => {
+  it('writes the same row and list id for a set over a base counted over it or word by word (breadthCountsRow overBase), breadthCounts\' numbers and data reads', () => {
     // An analysis counts its first COUNT_OVER_BASE_AFTER sets over a base word by word, the rest over their base.
     const shared = sharedNotActionGrants;
     const own = fc.array(
@@ -260,18 +274,21 @@ describe('breadthCounts', () => {
       fc.property(shared, fc.array(own, { minLength: 3, maxLength: 5 }), fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), (sharedStatements, inlines, firstOverBase) => {
         const d = details({ roles: inlines.map((inline, k) => ({ name: `r${k}`, managed: ['S'], inline: [inline] })), policies: { S: sharedStatements } });
         const calc = new BreadthCalculator(catalog);
-        const lists: DataReadLists = new Map();
+        const ids = new DataReadSets(catalog, 2);
         const a = new Int32Array(COUNT_FIELDS);
         const b = new Int32Array(COUNT_FIELDS);
         resolvePrincipals(d).forEach((p, i) => {
           const eff = calc.computeSet(p.policySet);
           if (eff.base) over += 1;
-          // Either way first (the interned array is made by the first, found by the second).
+          // Either way first (the list id is made by the first, found by the second).
           const first = firstOverBase[i % 5]!;
-          const x = breadthCountsInto(catalog, eff, lists, a, 0, first);
-          const y = breadthCountsInto(catalog, eff, lists, b, 0, !first);
+          const x = breadthCountsRow(catalog, eff, ids, a, 0, first);
+          const y = breadthCountsRow(catalog, eff, ids, b, 0, !first);
           expect(b).toEqual(a);
           expect(y).toBe(x);
+          const counts = breadthCounts(catalog, eff);
+          expect(a).toEqual(rowOf(counts));
+          expect(ids.names(catalog, x)).toEqual(counts.dataReadOnAll);
         });
       }),
       { numRuns: 40 },
