@@ -61,7 +61,8 @@ function checkAdmins(adminUsers: readonly Principal[], rows: readonly (Credentia
     }
     const problems: string[] = [];
     if (row.password_enabled === true && !row.mfa_active) problems.push('console password without MFA');
-    const activeKeys = [row.access_key_1_active, row.access_key_2_active].filter(Boolean).length;
+    // Counted without an array and a `filter` callback per administrator (a smaller graph to compile).
+    const activeKeys = (row.access_key_1_active ? 1 : 0) + (row.access_key_2_active ? 1 : 0);
     if (activeKeys > 1) problems.push('2 active access keys');
     else if (activeKeys > maxActiveKeys) problems.push(`${activeKeys} active access key`);
     if (problems.length > 0) offenders.push({ user: p.name, arn: p.arn, problems });
