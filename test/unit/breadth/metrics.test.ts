@@ -130,6 +130,27 @@ describe('breadthCounts', () => {
     );
   });
 
+  it('counts one service for every service of the catalog granted alone, whole or by its first, last or boundary actions (the per-word service table)', () => {
+    // Every range boundary of the catalog's services, word-aligned or not: built action by action.
+    const setOf = (ids: number[], ascending: boolean) => {
+      const bits = newBitset(catalog.size);
+      for (const id of ids) bits[id >>> 5]! |= 1 << (id & 31);
+      const ws = [...new Set(ids.map((id) => id >>> 5))].sort((a, b) => (ascending ? a - b : b - a));
+      return effective(ws.map((w) => ({ w, granted: bits[w]!, conditional: 0, onAll: false })));
+    };
+    catalog.services.forEach((range, si) => {
+      if (range.end === range.start) return;
+      const all = Array.from({ length: range.end - range.start }, (_, k) => range.start + k);
+      const ends = [range.start, range.end - 1, ...all.filter((id) => (id & 31) === 0 || (id & 31) === 31)];
+      for (const ids of [all, ends, [range.start], [range.end - 1]]) {
+        for (const ascending of [true, false]) expect(breadthCounts(catalog, setOf(ids, ascending)).services, `${range.prefix} (${si})`).toBe(1);
+      }
+      // With the next service's first action: two services (the pair sharing a word or not).
+      const next = catalog.services[si + 1];
+      if (next && next.end > next.start) expect(breadthCounts(catalog, setOf([range.end - 1, next.start], true)).services, range.prefix).toBe(2);
+    });
+  });
+
   it('counts services, levels, totals and data reads like an action-by-action count, whatever the order of the words', () => {
     fc.assert(
       fc.property(parts, (ps) => {
