@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { ACCESS_LEVELS, type AccessLevel, type CatalogFile, type ResourceTypesEntry, typeUnionOf } from './catalog-format';
 import { hasBit, newBitset, popcount32, setBit, type Bitset } from './bitset';
 import { glob, globMatch, hasWildcard, normalizeGlob } from '../policy/glob';
-import { NO_RESOURCE_TYPE, NO_RESOURCE_TYPES, parseArnTemplate, patternCoversTemplate, resourceHead, templateResource, type ArnTemplate } from '../policy/resources';
+import { NO_RESOURCE_TYPE, NO_RESOURCE_TYPES, parseArnTemplate, patternCoversTemplate, scopedResourceHead, templateResource, type ArnTemplate } from '../policy/resources';
 
 export { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
 
@@ -309,7 +309,8 @@ export class ActionCatalog {
     // A literal ARN namespace narrows the candidates to its services (a string test: a regex here was most of a cold run's coverage time).
     const literal = six && !hasWildcard(namespace);
     const candidates = literal ? (this.arnNamespaceIndex().get(namespace) ?? []) : this.services.map((_, i) => i);
-    const head = resourceHead(pattern);
+    // coverageOf asks this only for a pattern whose glob is not `any`.
+    const head = scopedResourceHead(pattern);
     if (head === null || head === '') return this.coverageOfServices(pattern, candidates);
     // Indexed loops, not `some` with a closure per candidate: once per distinct scoped ARN.
     const left: number[] = [];

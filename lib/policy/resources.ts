@@ -169,10 +169,18 @@ function arnPatternOf(pattern: string): ArnPattern {
  * when the pattern is not compared segment by segment (`*`, fewer than six segments, not an ARN).
  */
 export function resourceHead(pattern: string): string | null {
-  // What `arnPatternOf` would say (any, short, arnOk, resource), read from the colon positions
+  return glob(pattern).any ? null : scopedResourceHead(pattern);
+}
+
+/**
+ * `resourceHead` of a pattern whose glob is not `any` (the caller has checked: the catalog's
+ * coverage asks it only then). Apart so that its compiled callers do not inline `glob`'s miss
+ * path (glob's compile) for a lookup that always hits there.
+ */
+export function scopedResourceHead(pattern: string): string | null {
+  // What `arnPatternOf` would say (short, arnOk, resource), read from the colon positions
   // without building and keeping its ArnPattern: the catalog asks this once per distinct scoped
   // ARN (1,099 in a cold realistic analysis), and most of those are never compared with a type.
-  if (glob(pattern).any) return null;
   const c0 = pattern.indexOf(':');
   const c1 = c0 < 0 ? -1 : pattern.indexOf(':', c0 + 1);
   const c2 = c1 < 0 ? -1 : pattern.indexOf(':', c1 + 1);
