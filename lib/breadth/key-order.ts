@@ -48,38 +48,6 @@ function ranksOf(collator: Intl.Collator): Uint16Array | null {
 }
 
 /**
- * Compare two keys by their primary ranks, character by character: the collator's answer when
- * they differ at the primary level; 0 when they are equal at that level or a character is
- * outside the table (the caller then asks the collator).
- */
-function comparePrimary(a: string, b: string, ranks: Uint16Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    // Equal characters have equal ranks when in the table (every printable ASCII character is one:
-    // primaryRanks), so only their range is checked: most compared keys share a long start (the
-    // keys come in name order: neighbours such as user/user-1234 and user/user-1235).
-    if (x === y) {
-      if (x > LAST || x < FIRST) return 0;
-      continue;
-    }
-    const rx = x <= LAST ? ranks[x]! : 0;
-    const ry = y <= LAST ? ranks[y]! : 0;
-    if (rx === 0 || ry === 0) return 0;
-    if (rx !== ry) return rx - ry;
-  }
-  if (a.length === b.length) return 0;
-  // A prefix sorts first, unless the longer key's rest holds a character outside the table.
-  const longer = a.length > b.length ? a : b;
-  for (let i = n; i < longer.length; i++) {
-    const c = longer.charCodeAt(i);
-    if (c > LAST || ranks[c] === 0) return 0;
-  }
-  return a.length - b.length;
-}
-
-/**
  * Positions 0…n−1 ordered by total (descending), then by key as `collator.compare` orders them
  * (the primary ranks deciding where they differ); equal totals and keys keep their positions' order
  * (a stable sort's answer).
@@ -99,13 +67,20 @@ function comparePrimary(a: string, b: string, ranks: Uint16Array): number {
  */
 export function orderByTotalThenKey(totals: Int32Array, keys: readonly string[], collator: Intl.Collator): number[] {
   const n = keys.length;
-  const ranks = ranksOf(collator);
   const max = maxTotal(totals, n);
-  if (max < 0 || max > 4 * n + 65_536) {
-    const byKey = new ByKey(keys, ranks, collator);
-    return comparatorOrder(totals, n, (i, j) => byKey.compare(i, j));
+  sortKeys = keys;
+  sortRanks = ranksOf(collator);
+  sortCollator = collator;
+  let inKeyOrder: number[];
+  try {
+    if (max < 0 || max > 4 * n + 65_536) return comparatorOrder(totals, n);
+    inKeyOrder = positions(n).sort(byKeyAt);
+  } finally {
+    // The keys are the analysis's: not kept past the sort.
+    sortKeys = NO_KEYS;
+    sortRanks = null;
+    sortCollator = undefined;
   }
-  const inKeyOrder = keyOrder(keys, ranks, collator);
   // starts[b]: the first position of bucket b = max − total in the order (descending totals), then its next free position.
   const starts = new Int32Array(max + 2);
   bucketSizes(totals, n, max, starts);
@@ -113,26 +88,6 @@ export function orderByTotalThenKey(totals: Int32Array, keys: readonly string[],
   const order = new Array<number>(n);
   bucketed(totals, inKeyOrder, max, starts, order);
   return order;
-}
-
-/**
- * Positions compared by their keys, for the comparator sort. An object, not a closure per analysis:
- * the sort's call sites recorded the first analysis's closure as their target and deoptimised on the
- * next one's (measured, bench/evaluate --pessimistic --trace-deopt: "wrong call target" in the run
- * sorts that keyOrder replaced).
- */
-class ByKey {
-  public constructor(
-    private readonly keys: readonly string[],
-    private readonly ranks: Uint16Array | null,
-    private readonly collator: Intl.Collator,
-  ) {}
-
-  public compare(i: number, j: number): number {
-    const a = this.keys[i]!;
-    const b = this.keys[j]!;
-    return (this.ranks ? comparePrimary(a, b, this.ranks) : 0) || this.collator.compare(a, b);
-  }
 }
 
 // One loop per function, first in it and last (this runs once per analysis over thousands of positions:
@@ -163,34 +118,56 @@ function prefixSums(starts: Int32Array): void {
 }
 
 /**
- * Positions 0…n−1 by key (the built-in sort is stable: equal keys by position). The comparator is one
- * module function reading the keys from module state, not a closure per call: a closure's optimised
- * code is specialised to its context and was compiled again for the next analysis's closure (measured,
- * cold.mts RUNS=3 --trace-opt: the sort's closure compiled in runs 1 and 2), and calling ByKey.compare
- * from it got both compiled (the closure with compare inlined, and compare on its own).
+ * The keys the sorts compare (positions into them), set around the sorts: the comparator is one module
+ * function reading them, not a closure per call (a closure's optimised code is specialised to its
+ * context and was compiled again for the next analysis's closure: measured, cold.mts RUNS=3
+ * --trace-opt, the sort's closure compiled in runs 1 and 2).
  */
-function keyOrder(keys: readonly string[], ranks: Uint16Array | null, collator: Intl.Collator): number[] {
-  sortKeys = keys;
-  sortRanks = ranks;
-  sortCollator = collator;
-  const order = positions(keys.length).sort(byKeyAt);
-  // The keys are the analysis's: not kept past the sort.
-  sortKeys = NO_KEYS;
-  sortRanks = null;
-  sortCollator = undefined;
-  return order;
-}
-
 const NO_KEYS: readonly string[] = [];
 let sortKeys = NO_KEYS;
 let sortRanks: Uint16Array | null = null;
 let sortCollator: Intl.Collator | undefined;
 
-/** ByKey.compare of the keys keyOrder sorts. */
+/**
+ * Compare keys i and j: by their primary ranks, character by character, where they differ at the
+ * primary level (the collator's answer); by the collator when they are equal at that level or a
+ * character is outside the table. One function, the primary comparison written in it, not a call:
+ * the sort's comparator and the function it called were both compiled (cold realistic analysis,
+ * --trace-opt: comparePrimary and the comparator; the positions sorted stably, 29,181 comparisons).
+ */
 function byKeyAt(i: number, j: number): number {
   const a = sortKeys[i]!;
   const b = sortKeys[j]!;
-  return (sortRanks ? comparePrimary(a, b, sortRanks) : 0) || sortCollator!.compare(a, b);
+  const ranks = sortRanks;
+  if (ranks !== null) {
+    primary: {
+      const n = Math.min(a.length, b.length);
+      for (let k = 0; k < n; k++) {
+        const x = a.charCodeAt(k);
+        const y = b.charCodeAt(k);
+        // Equal characters have equal ranks when in the table (every printable ASCII character is one:
+        // primaryRanks), so only their range is checked: most compared keys share a long start (the
+        // keys come in name order: neighbours such as user/user-1234 and user/user-1235).
+        if (x === y) {
+          if (x > LAST || x < FIRST) break primary;
+          continue;
+        }
+        const rx = x <= LAST ? ranks[x]! : 0;
+        const ry = y <= LAST ? ranks[y]! : 0;
+        if (rx === 0 || ry === 0) break primary;
+        if (rx !== ry) return rx - ry;
+      }
+      if (a.length === b.length) break primary;
+      // A prefix sorts first, unless the longer key's rest holds a character outside the table.
+      const longer = a.length > b.length ? a : b;
+      for (let k = n; k < longer.length; k++) {
+        const c = longer.charCodeAt(k);
+        if (c > LAST || ranks[c] === 0) break primary;
+      }
+      return a.length - b.length;
+    }
+  }
+  return sortCollator!.compare(a, b);
 }
 
 /** 0…n−1 (the loop alone in its function: see above). */
@@ -208,9 +185,9 @@ function bucketed(totals: Int32Array, inKeyOrder: readonly number[], max: number
   }
 }
 
-/** The whole order by one comparator sort (totals a counting pass does not suit). */
-function comparatorOrder(totals: Int32Array, n: number, byKey: (i: number, j: number) => number): number[] {
+/** The whole order by one comparator sort (totals a counting pass does not suit; the keys set for byKeyAt). */
+function comparatorOrder(totals: Int32Array, n: number): number[] {
   const order: number[] = new Array<number>(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  return order.sort((i, j) => totals[j]! - totals[i]! || byKey(i, j));
+  return order.sort((i, j) => totals[j]! - totals[i]! || byKeyAt(i, j));
 }
