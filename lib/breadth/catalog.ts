@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { ACCESS_LEVELS, type AccessLevel, type CatalogFile, type ResourceTypesEntry, typeUnionOf } from './catalog-format';
 import { hasBit, newBitset, popcount32, setBit, type Bitset } from './bitset';
 import { glob, globMatch, hasWildcard, normalizeGlob } from '../policy/glob';
-import { NO_RESOURCE_TYPE, NO_RESOURCE_TYPES, parseArnTemplate, patternCoversTemplate, scopedResourceHead, templateResource, type ArnTemplate } from '../policy/resources';
+import { NO_RESOURCE_TYPE, NO_RESOURCE_TYPES, arnColons, parseArnTemplate, patternCoversTemplate, scopedResourceHead, templateResource, type ArnTemplate } from '../policy/resources';
 
 export { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
 
@@ -301,11 +301,9 @@ export class ActionCatalog {
    */
   private scopedCoverage(pattern: string): Bitset {
     // The ARN namespace (third segment) from the colon positions: no `split` array per pattern.
-    const c1 = pattern.indexOf(':', pattern.indexOf(':') + 1);
-    const c2 = c1 < 0 ? -1 : pattern.indexOf(':', c1 + 1);
-    const c3 = c2 < 0 ? -1 : pattern.indexOf(':', c2 + 1);
-    const six = c3 >= 0 && pattern.indexOf(':', c3 + 1) >= 0;
-    const namespace = six ? pattern.slice(c1 + 1, c2) : '';
+    const at = arnColons(pattern);
+    const six = at[4]! >= 0;
+    const namespace = six ? pattern.slice(at[1]! + 1, at[2]!) : '';
     // A literal ARN namespace narrows the candidates to its services (a string test: a regex here was most of a cold run's coverage time).
     const literal = six && !hasWildcard(namespace);
     const candidates = literal ? (this.arnNamespaceIndex().get(namespace) ?? []) : this.services.map((_, i) => i);

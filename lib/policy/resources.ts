@@ -69,6 +69,24 @@ function templateSegmentAt(format: string, from: number, to: number): string | n
   return variable ? null : format.slice(from, to);
 }
 
+/**
+ * The positions of the first five colons of `s` (the ends of an ARN's first five segments), −1 from
+ * the first one missing on. A shared scratch array, refilled by each call: read it before the next.
+ * No `split` array per ARN (parseArnTemplate, templateResource, scopedResourceHead, the catalog's
+ * scoped coverage).
+ */
+export function arnColons(s: string): Int32Array {
+  const at = ARN_COLONS;
+  let c = s.indexOf(':');
+  at[0] = c;
+  for (let k = 1; k < 5; k++) {
+    if (c >= 0) c = s.indexOf(':', c + 1);
+    at[k] = c;
+  }
+  return at;
+}
+const ARN_COLONS = new Int32Array(5);
+
 /** How most ARN formats start: its `star` is `arn:aws:` and the rest with variables as `*`. */
 const PARTITION_PREFIX = 'arn:${Partition}:';
 
@@ -80,11 +98,11 @@ const PARTITION_PREFIX = 'arn:${Partition}:';
  */
 export function parseArnTemplate(format: string): ArnTemplate {
   const end = format.length;
-  const c0 = format.indexOf(':');
-  const c1 = c0 < 0 ? -1 : format.indexOf(':', c0 + 1);
-  const c2 = c1 < 0 ? -1 : format.indexOf(':', c1 + 1);
-  const c3 = c2 < 0 ? -1 : format.indexOf(':', c2 + 1);
-  const c4 = c3 < 0 ? -1 : format.indexOf(':', c3 + 1);
+  const at = arnColons(format);
+  const c1 = at[1]!;
+  const c2 = at[2]!;
+  const c3 = at[3]!;
+  const c4 = at[4]!;
   return {
     format,
     service: c1 < 0 ? '' : format.slice(c1 + 1, c2 < 0 ? end : c2),
@@ -104,12 +122,8 @@ export function parseArnTemplate(format: string): ArnTemplate {
  * colon; it may hold colons itself, '' when there are fewer) with each `${Variable}` as `*`.
  */
 export function templateResource(format: string): string {
-  let at = -1;
-  for (let k = 0; k < 5; k++) {
-    at = format.indexOf(':', at + 1);
-    if (at < 0) return '';
-  }
-  return starVariables(format.slice(at + 1));
+  const fifth = arnColons(format)[4]!;
+  return fifth < 0 ? '' : starVariables(format.slice(fifth + 1));
 }
 
 /**
@@ -181,11 +195,10 @@ export function scopedResourceHead(pattern: string): string | null {
   // What `arnPatternOf` would say (short, arnOk, resource), read from the colon positions
   // without building and keeping its ArnPattern: the catalog asks this once per distinct scoped
   // ARN (1,099 in a cold realistic analysis), and most of those are never compared with a type.
-  const c0 = pattern.indexOf(':');
-  const c1 = c0 < 0 ? -1 : pattern.indexOf(':', c0 + 1);
-  const c2 = c1 < 0 ? -1 : pattern.indexOf(':', c1 + 1);
-  const c3 = c2 < 0 ? -1 : pattern.indexOf(':', c2 + 1);
-  const c4 = c3 < 0 ? -1 : pattern.indexOf(':', c3 + 1);
+  const at = arnColons(pattern);
+  const c0 = at[0]!;
+  const c1 = at[1]!;
+  const c4 = at[4]!;
   if (c4 < 0) return null;
   const first = pattern.slice(0, c0);
   if (c1 === c0 + 1 || (first !== 'arn' && !globMatch(glob(first), 'arn'))) return null;
