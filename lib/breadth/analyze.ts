@@ -27,6 +27,7 @@ import {
   distribution,
   modifiedZScores,
   type BreadthCounts,
+  DataReadInterning,
   DataReadSets,
   type Distribution,
 } from './metrics';
@@ -293,12 +294,12 @@ class SetRows {
     this.byLevels = undefinedSlots(rows);
   }
 
-  /** A new row for the set with these effective permissions. */
-  public add(eff: EffectivePermissions): number {
+  /** A new row for the set with these effective permissions (its data reads interned by `interning`, the adding loop's). */
+  public add(eff: EffectivePermissions, interning: DataReadInterning): number {
     const row = this.count++;
     if (row >= this.holds.length) this.grow();
     const overBase = eff.base !== undefined && ++this.overBase > COUNT_OVER_BASE_AFTER;
-    this.dataReadIds[row] = breadthCountsRow(this.calculator.catalog, eff, this.dataReadSets, this.numbers, row * COUNT_FIELDS, overBase);
+    this.dataReadIds[row] = breadthCountsRow(this.calculator.catalog, eff, this.dataReadSets, interning, this.numbers, row * COUNT_FIELDS, overBase);
     this.holds[row] = heldEscalationMasks(eff.granted, eff.conditional, this.index, this.heldMasks, row * this.heldStride) ? 1 : 0;
     return row;
   }
@@ -775,10 +776,11 @@ function analysedPrincipals(details: AuthorizationDetails, usage: UsageSource, c
     namings: undefinedSlots(n),
   };
   const analysed: Analysed = { principals: undefinedSlots(n) as PrincipalBreadth[], totals: new Int32Array(n), keys: undefinedSlots(n) as string[] };
-  const loop = new PrincipalLoop(resolved, new SetRows(catalog.size, usage, calculator, index, n), setPaths, calculator, index, analysed);
+  const sets = new SetRows(catalog.size, usage, calculator, index, n);
+  // The data-read lists' interning lives with the loop (no list is added after): its numbers need
+  // not live as long as the analysis. Room for as many lists as SetRows makes.
+  const loop = new PrincipalLoop(resolved, sets, new DataReadInterning(sets.holds.length >>> 2), setPaths, calculator, index, analysed);
   analyseEach(loop, new Int32Array(Math.max(16, n)), new Uint8Array(Math.max(16, n)));
-  // No list is added after: the interning's numbers need not live as long as the analysis.
-  loop.sets.dataReadSets.forget();
   return analysed;
 }
 
@@ -788,6 +790,7 @@ class PrincipalLoop {
   public constructor(
     public readonly resolved: readonly Principal[],
     public readonly sets: SetRows,
+    public readonly interning: DataReadInterning,
     public readonly setPaths: SetPaths,
     public readonly calculator: BreadthCalculator,
     public readonly index: EscalationIndex,
@@ -816,7 +819,7 @@ function analyseEach(loop: PrincipalLoop, rowByIndex: Int32Array<ArrayBuffer>, a
     const setIndex = set.index;
     let row = setIndex !== undefined ? (setIndex < rowByIndex.length ? rowByIndex[setIndex]! - 1 : -1) : (loop.rowBySet.get(set) ?? -1);
     if (row < 0) {
-      row = sets.add(calculator.computeSet(set));
+      row = sets.add(calculator.computeSet(set), loop.interning);
       if (setIndex !== undefined) {
         if (setIndex >= rowByIndex.length) rowByIndex = growInt32(rowByIndex, setIndex + 1);
         rowByIndex[setIndex] = row + 1;

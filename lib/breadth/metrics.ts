@@ -646,90 +646,22 @@ function dataReadOrdinals(catalog: ActionCatalog): Int32Array {
 /**
  * The distinct `dataReadOnAll` lists of one analysis as numbers (list ids, dense, in first-seen
  * order), interned as DataReadLists interns the arrays (by the raw counts' (word, data-read bits)
- * pairs), kept as bits: per id, its actions' positions among the catalog's data-read actions
- * (`words` words at id·words; 71 such actions: three words). The names array of a list is built
- * on request (`names`), not per list: the analysis kept one array of up to 71 names per distinct
- * list for as long as its snapshot (measured, pessimistic steady run: 2,749 arrays, ~1.5 MB of JS
- * heap promoted per snapshot; heap-snapshot diff around permission-breadth).
- *
- * The interning's own numbers (the lists' pairs, chained by hash) are needed only while sets are
- * added: `forget` drops them.
+ * pairs: DataReadInterning), kept as bits: per id, its actions' positions among the catalog's
+ * data-read actions (`words` words at id·words; 71 such actions: three words). The names array of a
+ * list is built on request (`names`), not per list: the analysis kept one array of up to 71 names
+ * per distinct list for as long as its snapshot (measured, pessimistic steady run: 2,749 arrays,
+ * ~1.5 MB of JS heap promoted per snapshot; heap-snapshot diff around permission-breadth).
  */
 export class DataReadSets {
   public readonly words: number;
   /** Per id, the bits of its data-read positions. */
   public bits: Int32Array<ArrayBuffer>;
   public count = 0;
-  // Interning: the pairs of id k at [pairsStart[k], pairsStart[k + 1]), the next id with the same hash (-1: none).
-  private pairs: Int32Array<ArrayBuffer>;
-  private pairsStart: Int32Array<ArrayBuffer>;
-  private next: Int32Array<ArrayBuffer>;
-  private byHash: Map<number, number> | undefined = new Map();
 
   /** `capacity`: the lists to make room for at first (they double past it; pessimistic mix: 2,749 lists for 14,020 sets). */
   public constructor(catalog: ActionCatalog, capacity: number) {
     this.words = Math.max(1, Math.ceil(dataReadIds(catalog).length / 32));
-    const ids = Math.max(16, capacity);
-    this.bits = new Int32Array(ids * this.words);
-    this.pairs = new Int32Array(256);
-    this.pairsStart = new Int32Array(ids + 1);
-    this.next = new Int32Array(ids);
-  }
-
-  /** The id of the raw counts' data reads on every resource (interned: new when not seen; `eff` gave the raw counts). */
-  public intern(catalog: ActionCatalog, eff: EffectivePermissions): number {
-    const hash = raw[RAW_HASH]!;
-    const pairs = raw[RAW_PAIRS]!;
-    const byHash = this.byHash!;
-    outer: for (let id = byHash.get(hash) ?? -1; id >= 0; id = this.next[id]!) {
-      const start = this.pairsStart[id]!;
-      if (this.pairsStart[id + 1]! - start !== pairs) continue;
-      for (let i = 0; i < pairs; i++) if (this.pairs[start + i] !== scratchPairs[i]) continue outer;
-      return id;
-    }
-    return this.added(catalog, eff, hash, pairs);
-  }
-
-  private added(catalog: ActionCatalog, eff: EffectivePermissions, hash: number, pairs: number): number {
-    const id = this.count++;
-    const words = this.words;
-    if (this.count > this.next.length) {
-      this.next = growInt32(this.next, this.count);
-      this.pairsStart = growInt32(this.pairsStart, this.count + 1);
-      this.bits = growInt32(this.bits, this.count * words);
-    }
-    const start = this.pairsStart[id]!;
-    if (start + pairs > this.pairs.length) this.pairs = growInt32(this.pairs, start + pairs);
-    for (let i = 0; i < pairs; i++) this.pairs[start + i] = scratchPairs[i]!;
-    this.pairsStart[id + 1] = start + pairs;
-    this.next[id] = this.byHash!.get(hash) ?? -1;
-    this.byHash!.set(hash, id);
-    // The actions as newDataReads lists them: the pairs' bits when their words ascend, else by the catalog's ids.
-    const at = id * words;
-    let ascending = true;
-    for (let i = 2; i < pairs; i += 2) if (scratchPairs[i]! <= scratchPairs[i - 2]!) ascending = false;
-    if (ascending) {
-      const ordinals = dataReadOrdinals(catalog);
-      for (let i = 0; i < pairs; i += 2) {
-        const w = scratchPairs[i]!;
-        for (let bits = scratchPairs[i + 1]!; bits !== 0; bits &= bits - 1) {
-          const k = ordinals[(w << 5) + 31 - Math.clz32(bits & -bits)]!;
-          this.bits[at + (k >>> 5)]! |= 1 << (k & 31);
-        }
-      }
-    } else {
-      const ids = dataReadIds(catalog);
-      for (let k = 0; k < ids.length; k++) if (hasBit(eff.grantedOnAll, ids[k]!) || hasBit(eff.conditionalOnAll, ids[k]!)) this.bits[at + (k >>> 5)]! |= 1 << (k & 31);
-    }
-    return id;
-  }
-
-  /** Drop the interning (no list is added after): the ids and their bits stay. */
-  public forget(): void {
-    this.byHash = undefined;
-    this.pairs = new Int32Array(0);
-    this.pairsStart = new Int32Array(0);
-    this.next = new Int32Array(0);
+    this.bits = new Int32Array(Math.max(16, capacity) * this.words);
   }
 
   /** List `id`'s action names, ascending by catalog id (as `dataReadOnAll` lists them): a new array. */
@@ -748,12 +680,85 @@ export class DataReadSets {
 }
 
 /**
- * `breadthCounts` as numbers: its counts in `table` from `at` (countsInto), its data reads on every
- * resource as a list id of `lists` (DataReadSets; no names array built).
+ * The interning of a DataReadSets' lists while sets are added (the lists' pairs, chained by hash),
+ * an object apart, held by the adding code only: dropped with it, the ids and their bits stay. It
+ * was fields of DataReadSets that a `forget` emptied after the last set, storing `undefined` where
+ * a Map had always been and new arrays in fields V8 tracked as constant: that changed the fields'
+ * types and threw away the compiled code of intern, added and analyseEach once per process (traced,
+ * bench/evaluate --pessimistic --trace-deopt: "marking dependent code ... code dependencies" for the
+ * three after the first analysis, then compiled again).
  */
-export function breadthCountsRow(catalog: ActionCatalog, eff: EffectivePermissions, lists: DataReadSets, table: Int32Array, at: number, overBase: boolean): number {
+export class DataReadInterning {
+  // The pairs of id k at [pairsStart[k], pairsStart[k + 1]), the next id with the same hash (-1: none).
+  private pairs: Int32Array<ArrayBuffer>;
+  private pairsStart: Int32Array<ArrayBuffer>;
+  private next: Int32Array<ArrayBuffer>;
+  private readonly byHash = new Map<number, number>();
+
+  /** `capacity`: the lists to make room for at first (as DataReadSets'). */
+  public constructor(capacity: number) {
+    const ids = Math.max(16, capacity);
+    this.pairs = new Int32Array(256);
+    this.pairsStart = new Int32Array(ids + 1);
+    this.next = new Int32Array(ids);
+  }
+
+  /** The id in `sets` of the raw counts' data reads on every resource (interned: new when not seen; `eff` gave the raw counts). */
+  public intern(catalog: ActionCatalog, eff: EffectivePermissions, sets: DataReadSets): number {
+    const hash = raw[RAW_HASH]!;
+    const pairs = raw[RAW_PAIRS]!;
+    outer: for (let id = this.byHash.get(hash) ?? -1; id >= 0; id = this.next[id]!) {
+      const start = this.pairsStart[id]!;
+      if (this.pairsStart[id + 1]! - start !== pairs) continue;
+      for (let i = 0; i < pairs; i++) if (this.pairs[start + i] !== scratchPairs[i]) continue outer;
+      return id;
+    }
+    return this.added(catalog, eff, sets, hash, pairs);
+  }
+
+  private added(catalog: ActionCatalog, eff: EffectivePermissions, sets: DataReadSets, hash: number, pairs: number): number {
+    const id = sets.count++;
+    const words = sets.words;
+    if (sets.count > this.next.length) {
+      this.next = growInt32(this.next, sets.count);
+      this.pairsStart = growInt32(this.pairsStart, sets.count + 1);
+    }
+    if (sets.count * words > sets.bits.length) sets.bits = growInt32(sets.bits, sets.count * words);
+    const start = this.pairsStart[id]!;
+    if (start + pairs > this.pairs.length) this.pairs = growInt32(this.pairs, start + pairs);
+    for (let i = 0; i < pairs; i++) this.pairs[start + i] = scratchPairs[i]!;
+    this.pairsStart[id + 1] = start + pairs;
+    this.next[id] = this.byHash.get(hash) ?? -1;
+    this.byHash.set(hash, id);
+    // The actions as newDataReads lists them: the pairs' bits when their words ascend, else by the catalog's ids.
+    const bits = sets.bits;
+    const at = id * words;
+    let ascending = true;
+    for (let i = 2; i < pairs; i += 2) if (scratchPairs[i]! <= scratchPairs[i - 2]!) ascending = false;
+    if (ascending) {
+      const ordinals = dataReadOrdinals(catalog);
+      for (let i = 0; i < pairs; i += 2) {
+        const w = scratchPairs[i]!;
+        for (let b = scratchPairs[i + 1]!; b !== 0; b &= b - 1) {
+          const k = ordinals[(w << 5) + 31 - Math.clz32(b & -b)]!;
+          bits[at + (k >>> 5)]! |= 1 << (k & 31);
+        }
+      }
+    } else {
+      const ids = dataReadIds(catalog);
+      for (let k = 0; k < ids.length; k++) if (hasBit(eff.grantedOnAll, ids[k]!) || hasBit(eff.conditionalOnAll, ids[k]!)) bits[at + (k >>> 5)]! |= 1 << (k & 31);
+    }
+    return id;
+  }
+}
+
+/**
+ * `breadthCounts` as numbers: its counts in `table` from `at` (countsInto), its data reads on every
+ * resource as a list id of `lists` (DataReadSets, interned by `interning`; no names array built).
+ */
+export function breadthCountsRow(catalog: ActionCatalog, eff: EffectivePermissions, lists: DataReadSets, interning: DataReadInterning, table: Int32Array, at: number, overBase: boolean): number {
   countsInto(catalog, eff, table, at, overBase);
-  return lists.intern(catalog, eff);
+  return interning.intern(catalog, eff, lists);
 }
 
 /**

@@ -5,7 +5,7 @@ import { ACCESS_LEVELS, loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator, type BaseResult, type EffectivePermissions } from '../../../lib/breadth/effective';
 import { resolvePrincipals } from '../../../lib/policy/principals';
 import { allow, deny, details, type Stmt } from './helpers';
-import { breadthCounts, breadthCountsRow, COUNT_ADMIN_EQUIVALENT, COUNT_CONDITIONAL, COUNT_FIELDS, COUNT_LEVELS, COUNT_ON_ALL, COUNT_PM_ON_ALL, COUNT_SENSITIVE, COUNT_SERVICES, COUNT_UNCONDITIONAL, DataReadSets, distribution, type BreadthCounts, type DataReadLists } from '../../../lib/breadth/metrics';
+import { breadthCounts, breadthCountsRow, COUNT_ADMIN_EQUIVALENT, COUNT_CONDITIONAL, COUNT_FIELDS, COUNT_LEVELS, COUNT_ON_ALL, COUNT_PM_ON_ALL, COUNT_SENSITIVE, COUNT_SERVICES, COUNT_UNCONDITIONAL, DataReadInterning, DataReadSets, distribution, type BreadthCounts, type DataReadLists } from '../../../lib/breadth/metrics';
 
 const catalog = loadCatalog();
 const words = wordsFor(catalog.size);
@@ -96,7 +96,7 @@ function rowOf(counts: BreadthCounts): Int32Array {
 }
 
 describe('breadthCounts', () => {
-  it('breadthCountsRow writes breadthCounts\' numbers and a list id whose names are its interned data reads (one id per interned array), before and after forget', () => {
+  it('breadthCountsRow writes breadthCounts\' numbers and a list id whose names are its interned data reads (one id per interned array), kept after the interning is dropped', () => {
     // Words holding data-read actions (the catalog has few: random words rarely hit them), in any order, repeated sets.
     const dataWords = [...new Set(catalog.names.map((_, id) => id).filter((id) => hasBit(catalog.dataReadMask, id)).map((id) => id >>> 5))];
     const dataParts = fc.array(fc.record({ w: fc.constantFrom(...dataWords), granted: word, conditional: word, onAll: fc.boolean() }), { maxLength: 12 });
@@ -107,13 +107,14 @@ describe('breadthCounts', () => {
         const order = [...effs.keys(), ...repeats.filter((k) => k < effs.length)];
         const lists: DataReadLists = new Map();
         const ids = new DataReadSets(catalog, 2);
+        let interning: DataReadInterning | undefined = new DataReadInterning(2);
         const b = new Int32Array(COUNT_FIELDS);
         const arrays: (readonly string[])[] = [];
         const got: number[] = [];
         for (const k of order) {
           const counts = breadthCounts(catalog, effs[k]!, lists);
           const x = counts.dataReadOnAll;
-          const id = breadthCountsRow(catalog, effs[k]!, ids, b, 0, false);
+          const id = breadthCountsRow(catalog, effs[k]!, ids, interning, b, 0, false);
           expect(b).toEqual(rowOf(counts));
           expect(ids.names(catalog, id)).toEqual(x);
           expect(x).toEqual(naive(effs[k]!).dataReadOnAll);
@@ -123,7 +124,7 @@ describe('breadthCounts', () => {
         // Equal ids exactly for the same interned array; ids dense in first-seen order.
         for (let i = 0; i < got.length; i++) for (let j = 0; j < got.length; j++) expect(got[i] === got[j], `${i} ${j}`).toBe(arrays[i] === arrays[j]);
         expect(ids.count).toBe(new Set(arrays).size);
-        ids.forget();
+        interning = undefined;
         got.forEach((id, i) => expect(ids.names(catalog, id)).toEqual(arrays[i]));
       }),
       { numRuns: 80 },
@@ -296,6 +297,7 @@ describe('breadthCounts', () => {
         const d = details({ roles: inlines.map((inline, k) => ({ name: `r${k}`, managed: ['S'], inline: [inline] })), policies: { S: sharedStatements } });
         const calc = new BreadthCalculator(catalog);
         const ids = new DataReadSets(catalog, 2);
+        const interning = new DataReadInterning(2);
         const a = new Int32Array(COUNT_FIELDS);
         const b = new Int32Array(COUNT_FIELDS);
         resolvePrincipals(d).forEach((p, i) => {
@@ -303,8 +305,8 @@ describe('breadthCounts', () => {
           if (eff.base) over += 1;
           // Either way first (the list id is made by the first, found by the second).
           const first = firstOverBase[i % 5]!;
-          const x = breadthCountsRow(catalog, eff, ids, a, 0, first);
-          const y = breadthCountsRow(catalog, eff, ids, b, 0, !first);
+          const x = breadthCountsRow(catalog, eff, ids, interning, a, 0, first);
+          const y = breadthCountsRow(catalog, eff, ids, interning, b, 0, !first);
           expect(b).toEqual(a);
           expect(y).toBe(x);
           const counts = breadthCounts(catalog, eff);
