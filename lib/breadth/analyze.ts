@@ -11,7 +11,7 @@ import { ACCESS_LEVELS, catalogInfo, loadCatalog, type AccessLevel, type ActionC
 import { growInt32 } from './bitset';
 import { BreadthCalculator, SCOPE_NOTE, type EffectivePermissions } from './effective';
 import { ComparedArns, escalationIndex, forgetHeldPaths, heldActionsOf, heldEscalationMasks, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath } from './escalation';
-import { orderByTotalThenKey } from './key-order';
+import { byTotalThenKeyInto } from './key-order';
 import {
   breadthCountsRow,
   COUNT_OVER_BASE_AFTER,
@@ -865,13 +865,8 @@ interface Analysed {
  */
 function ranked({ principals, totals, keys }: Analysed): PrincipalBreadth[] {
   const out = undefinedSlots(principals.length) as PrincipalBreadth[];
-  inOrder(out, principals, orderByTotalThenKey(totals, keys, byKey));
+  byTotalThenKeyInto(totals, keys, byKey, principals, out);
   return out;
-}
-
-/** The loop first (see analyseEach; measured: "Insufficient type feedback" at its entry in run 2 when it made `out`). */
-function inOrder(out: PrincipalBreadth[], principals: readonly PrincipalBreadth[], order: ArrayLike<number>): void {
-  for (let i = 0; i < order.length; i++) out[i] = principals[order[i]!]!;
 }
 
 /**

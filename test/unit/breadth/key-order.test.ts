@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { orderByTotalThenKey } from '../../../lib/breadth/key-order';
+import { byTotalThenKeyInto, orderByTotalThenKey } from '../../../lib/breadth/key-order';
 
 /** The order the analysis has always had: total descending, then `collator.compare` of the keys (a stable sort). */
 function expected(totals: readonly number[], keys: readonly string[], collator: Intl.Collator): number[] {
@@ -81,6 +81,21 @@ describe('orderByTotalThenKey, totals bucketed by a counting pass', () => {
           expect(orderByTotalThenKey(Int32Array.from(totals), ks, collator)).toEqual(expected(totals, ks, collator));
         }),
         { numRuns: 400 },
+      );
+    });
+    it(`places the items themselves in that order (byTotalThenKeyInto, ${name})`, () => {
+      fc.assert(
+        fc.property(fc.array(fc.tuple(fc.constantFrom('user/', 'role/'), key(trickyChar), totalsOf), { minLength: 0, maxLength: 80 }), (rows) => {
+          const ks = rows.map(([prefix, k]) => prefix + k);
+          const totals = rows.map(([, , t]) => t);
+          // Distinct objects (equal keys and totals too): the stable order tells them apart.
+          const items = ks.map((k, i) => ({ k, i }));
+          const out = new Array<{ k: string; i: number }>(items.length).fill(undefined as never);
+          byTotalThenKeyInto(Int32Array.from(totals), ks, collator, items, out);
+          expect(out.map((x) => x.i)).toEqual(expected(totals, ks, collator));
+          expect(out.every((x) => x === items[x.i])).toBe(true);
+        }),
+        { numRuns: 300 },
       );
     });
   }
