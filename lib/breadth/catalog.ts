@@ -17,6 +17,9 @@ import { NO_RESOURCE_TYPE, NO_RESOURCE_TYPES, arnColons, parseArnTemplate, patte
 
 export { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
 
+/** The candidate services of an ARN namespace no service uses (shared, never written). */
+const NO_SERVICES: readonly number[] = [];
+
 export interface ServiceRange {
   prefix: string;
   /** First action id of the service (inclusive). */
@@ -60,6 +63,8 @@ export class ActionCatalog {
   private readonly typeIndicesById: (readonly number[] | undefined)[];
   /** Services whose ARN formats use a given ARN service namespace (lazily built). */
   private servicesByArnNamespace?: Map<string, number[]>;
+  /** `allServices`' answer, once built. */
+  private allServiceIndexes?: readonly number[];
   private readonly coverageCache = new Map<string, Bitset>();
   /** What `actionsCoveredBy` returns for every pattern that covers no whole resource type (shared, all zero). */
   public readonly coversNothing: Bitset;
@@ -306,14 +311,14 @@ export class ActionCatalog {
     const namespace = six ? pattern.slice(at[1]! + 1, at[2]!) : '';
     // A literal ARN namespace narrows the candidates to its services (a string test: a regex here was most of a cold run's coverage time).
     const literal = six && !hasWildcard(namespace);
-    const candidates = literal ? (this.arnNamespaceIndex().get(namespace) ?? []) : this.services.map((_, i) => i);
+    const candidates = literal ? (this.arnNamespaceIndex().get(namespace) ?? NO_SERVICES) : this.allServices();
     // coverageOf asks this only for a pattern whose glob is not `any`.
     const head = scopedResourceHead(pattern);
     if (head === null || head === '') return this.coverageOfServices(pattern, candidates);
     // Indexed loops, not `some` with a closure per candidate: once per distinct scoped ARN.
     const left: number[] = [];
     for (let c = 0; c < candidates.length; c++) {
-      const resources = this.templateResources(candidates[c]!);
+      const resources = this.resourcesByService.get(candidates[c]!) ?? this.templateResources(candidates[c]!);
       for (let r = 0; r < resources.length; r++) {
         if (resources[r]!.startsWith(head)) {
           left.push(candidates[c]!);
@@ -359,38 +364,56 @@ export class ActionCatalog {
     return bits;
   }
 
-  /** The resource segments of the service's ARN formats (`templateResource`), read from the raw formats without decoding the service. */
+  /**
+   * The resource segments of the service's ARN formats (`templateResource`), read from the raw
+   * formats without decoding the service, cached in `resourcesByService`. Only the miss: its hit, a
+   * lookup, is written in scopedCoverage, so the loop building the list is not inlined into
+   * scopedCoverage's compiled code (it runs once per service; scopedCoverage, ~1,100 calls per cold
+   * realistic analysis, is compiled).
+   */
   private templateResources(si: number): readonly string[] {
-    let resources = this.resourcesByService.get(si);
-    if (resources === undefined) {
-      const found: string[] = [];
-      const formats = this.rawTypes[this.services[si]!.prefix]?.[0] ?? [];
-      for (let j = 0; j < formats.length; j++) found.push(templateResource(formats[j]!));
-      this.resourcesByService.set(si, found);
-      resources = found;
-    }
-    return resources;
+    const found: string[] = [];
+    const formats = this.rawTypes[this.services[si]!.prefix]?.[0] ?? [];
+    for (let j = 0; j < formats.length; j++) found.push(templateResource(formats[j]!));
+    this.resourcesByService.set(si, found);
+    return found;
   }
 
   /**
    * Services by the ARN namespaces of their resource types (the third segment of each ARN
    * format, what `parseArnTemplate` calls `service`), read from the raw formats: decoding every
-   * service's types to build it cost more than the coverage checks it saves.
+   * service's types to build it cost more than the coverage checks it saves. The build is its own
+   * function (run once): inlined, its closures and loops were compiled into scopedCoverage.
    */
   private arnNamespaceIndex(): Map<string, number[]> {
-    if (!this.servicesByArnNamespace) {
-      const index = new Map<string, number[]>();
-      this.services.forEach((range, si) => {
-        const formats = this.rawTypes[range.prefix]?.[0] ?? [];
-        for (const namespace of new Set(formats.map((f) => f.split(':')[2] ?? ''))) {
-          const list = index.get(namespace) ?? [];
-          list.push(si);
-          index.set(namespace, list);
-        }
-      });
-      this.servicesByArnNamespace = index;
-    }
-    return this.servicesByArnNamespace;
+    return this.servicesByArnNamespace ?? this.newArnNamespaceIndex();
+  }
+
+  /** `arnNamespaceIndex`, built. */
+  private newArnNamespaceIndex(): Map<string, number[]> {
+    const index = new Map<string, number[]>();
+    this.services.forEach((range, si) => {
+      const formats = this.rawTypes[range.prefix]?.[0] ?? [];
+      for (const namespace of new Set(formats.map((f) => f.split(':')[2] ?? ''))) {
+        const list = index.get(namespace) ?? [];
+        list.push(si);
+        index.set(namespace, list);
+      }
+    });
+    this.servicesByArnNamespace = index;
+    return index;
+  }
+
+  /** Every service index, ascending (the candidates of a pattern whose ARN namespace is not a literal), built once. */
+  private allServices(): readonly number[] {
+    return this.allServiceIndexes ?? this.newAllServices();
+  }
+
+  /** `allServices`, built (apart, like newArnNamespaceIndex: its closure was compiled into scopedCoverage). */
+  private newAllServices(): readonly number[] {
+    const all = this.services.map((_, i) => i);
+    this.allServiceIndexes = all;
+    return all;
   }
 
   public get size(): number {

@@ -23,15 +23,15 @@ import { firstWildcard, globCovers, globMatch, glob, globsOverlap, hasWildcard, 
 /** A resource type's ARN format, split for coverage checks. */
 export interface ArnTemplate {
   /** The format as AWS documents it. */
-  format: string;
-  service: string;
+  readonly format: string;
+  readonly service: string;
   /** Literal region segment, or `null` for `${Region}`. */
-  region: string | null;
-  account: string | null;
+  readonly region: string | null;
+  readonly account: string | null;
   /** Resource segment with every `${Variable}` replaced by `*`. */
-  resource: string;
+  readonly resource: string;
   /** Whole format with `${Partition}` → `aws` and other variables → `*` (whole-string comparisons). */
-  star: string;
+  readonly star: string;
 }
 
 /** The pseudo-type of actions that take no resource: the request's resource is `*` itself. */
@@ -90,31 +90,80 @@ const ARN_COLONS = new Int32Array(5);
 /** How most ARN formats start: its `star` is `arn:aws:` and the rest with variables as `*`. */
 const PARTITION_PREFIX = 'arn:${Partition}:';
 
+/** What `ParsedTemplate` works out on first read: the segments after the service. */
+interface TemplateRest {
+  region: string | null;
+  account: string | null;
+  resource: string;
+  star: string;
+}
+
 /**
- * The segments are read between the first five colons, found once (no `split` array, no
- * `replace`): the cold `*:*` probe parses ~2,200 formats (interpreted, 2,334 catalog formats:
- * 12.2-13.2 -> 10.3-11.0 ms CPU). catalog.test.ts checks every catalog format and random ones
- * against the regex definition.
+ * A parsed ARN format: `format` and `service` at once, the other segments on first read. The cold
+ * analysis parses every format of every service once (the `*:*` probe's type union, ~2,200 formats)
+ * and reads little more than the service of most: the whole split of each (six slices, two
+ * variable scans) made parseArnTemplate and its helpers hot, compiled in every cold run.
+ */
+class ParsedTemplate implements ArnTemplate {
+  public readonly format: string;
+  public readonly service: string;
+  private rest: TemplateRest | undefined = undefined;
+
+  public constructor(format: string, service: string) {
+    this.format = format;
+    this.service = service;
+  }
+
+  public get region(): string | null {
+    return (this.rest ?? this.parseRest()).region;
+  }
+  public get account(): string | null {
+    return (this.rest ?? this.parseRest()).account;
+  }
+  public get resource(): string {
+    return (this.rest ?? this.parseRest()).resource;
+  }
+  public get star(): string {
+    return (this.rest ?? this.parseRest()).star;
+  }
+
+  /**
+   * The segments are read between the first five colons, found once (no `split` array, no
+   * `replace`). catalog.test.ts checks every catalog format and random ones against the regex
+   * definition.
+   */
+  private parseRest(): TemplateRest {
+    const format = this.format;
+    const end = format.length;
+    const at = arnColons(format);
+    const c2 = at[2]!;
+    const c3 = at[3]!;
+    const c4 = at[4]!;
+    const rest: TemplateRest = {
+      region: c2 < 0 ? '' : templateSegmentAt(format, c2 + 1, c3 < 0 ? end : c3),
+      account: c3 < 0 ? '' : templateSegmentAt(format, c3 + 1, c4 < 0 ? end : c4),
+      resource: c4 < 0 ? '' : starVariables(format.slice(c4 + 1)),
+      // `replace` changes the first `${Partition}` only: at the start, what follows is starred alone
+      // (the prefix holds no `${`, so no variable spans the cut).
+      star: format.startsWith(PARTITION_PREFIX)
+        ? `arn:aws:${starVariables(format.slice(PARTITION_PREFIX.length))}`
+        : starVariables(format.replace('${Partition}', 'aws')),
+    };
+    this.rest = rest;
+    return rest;
+  }
+}
+
+/**
+ * An ARN format split for coverage checks: the service segment now (read for every type of a type
+ * list, e.g. by lib/policy/evaluate grouping types by service), the others when first read (most
+ * types are only compared with `*` or with patterns of another service).
  */
 export function parseArnTemplate(format: string): ArnTemplate {
-  const end = format.length;
   const at = arnColons(format);
   const c1 = at[1]!;
   const c2 = at[2]!;
-  const c3 = at[3]!;
-  const c4 = at[4]!;
-  return {
-    format,
-    service: c1 < 0 ? '' : format.slice(c1 + 1, c2 < 0 ? end : c2),
-    region: c2 < 0 ? '' : templateSegmentAt(format, c2 + 1, c3 < 0 ? end : c3),
-    account: c3 < 0 ? '' : templateSegmentAt(format, c3 + 1, c4 < 0 ? end : c4),
-    resource: c4 < 0 ? '' : starVariables(format.slice(c4 + 1)),
-    // `replace` changes the first `${Partition}` only: at the start, what follows is starred alone
-    // (the prefix holds no `${`, so no variable spans the cut).
-    star: format.startsWith(PARTITION_PREFIX)
-      ? `arn:aws:${starVariables(format.slice(PARTITION_PREFIX.length))}`
-      : starVariables(format.replace('${Partition}', 'aws')),
-  };
+  return new ParsedTemplate(format, c1 < 0 ? '' : format.slice(c1 + 1, c2 < 0 ? format.length : c2));
 }
 
 /**
@@ -153,15 +202,23 @@ interface ArnPattern {
 const arnPatterns = new Map<string, ArnPattern>();
 const ARN_PATTERN_LIMIT = 50_000;
 
+/**
+ * The pattern's `ArnPattern`: the hit alone (patternCoversTemplate, compiled in the cold analysis,
+ * inlines this), the split of a new pattern in `newArnPattern` (its string splits and globs were
+ * compiled into patternCoversTemplate with it).
+ */
 function arnPatternOf(pattern: string): ArnPattern {
-  let p = arnPatterns.get(pattern);
-  if (p) return p;
+  return arnPatterns.get(pattern) ?? newArnPattern(pattern);
+}
+
+/** `arnPatternOf` of a pattern not seen yet: split, memoised. */
+function newArnPattern(pattern: string): ArnPattern {
   // glob() first: it rejects over-long patterns exactly as before (PatternTooLongError).
   const any = glob(pattern).any;
   const parts = pattern.split(':');
   const short = parts.length < 6;
   const service = short ? '' : parts[2]!;
-  p = {
+  const p: ArnPattern = {
     any,
     short,
     arnOk: !short && globMatch(glob(parts[0]!), 'arn') && parts[1] !== '',
