@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ACCESS_LEVELS, type AccessLevel, type CatalogFile, type ResourceTypesEntry, typeUnionOf } from './catalog-format';
 import { hasBit, newBitset, popcount32, setBit, type Bitset } from './bitset';
-import { glob, globMatch, hasWildcard, normalizeGlob } from '../policy/glob';
+import { glob, globMatch, hasWildcard, normalizeGlob, type Glob } from '../policy/glob';
 import { NO_RESOURCE_TYPE, NO_RESOURCE_TYPES, arnColons, parseArnTemplate, patternCoversTemplate, scopedResourceHead, templateResource, type ArnTemplate } from '../policy/resources';
 
 export { ACCESS_LEVELS, type AccessLevel, type CatalogFile } from './catalog-format';
@@ -47,6 +47,8 @@ export class ActionCatalog {
    * actions of a few dozen services).
    */
   private readonly idsByService = new Map<ServiceRange, Map<string, number>>();
+  /** Per service: its lower-cased action names, sorted (`setPrefixed`). */
+  private readonly sortedByService = new Map<ServiceRange, readonly string[]>();
   /** One mask per access level, in ACCESS_LEVELS order. */
   public readonly levelMasks: Bitset[];
   public readonly dataReadMask: Bitset;
@@ -495,10 +497,56 @@ export class ActionCatalog {
       // `service:*`: the whole range, a word at a time where it can (a bit at a time made this
       // loop hot enough to be compiled on stack replacement in a cold analysis).
       if (!actionGlob) setRange(bits, range.start, range.end);
+      else if (isPrefixGlob(actionGlob)) this.setPrefixed(bits, range, actionGlob.segments[0]!);
       else for (let id = range.start; id < range.end; id++) if (globMatch(actionGlob, this.lowerActions[id]!)) setBit(bits, id);
     }
     return bits;
   }
+
+  /**
+   * Set the actions of `range` whose (lower-cased) name starts with `head`: what `globMatch` of
+   * `head*` answers for each. Most action patterns are such prefixes (`Get*`, `Describe*`): asked
+   * action by action, their globMatch calls (6,009 of 9,009 per cold realistic analysis) made it
+   * hot, compiled with segmentAt in every cold run, and a loop of `startsWith` in its place was
+   * compiled as large. The service's names sorted (once) put the matches side by side: a binary
+   * search finds the first, the run of names with the prefix follows.
+   */
+  private setPrefixed(bits: Bitset, range: ServiceRange, head: string): void {
+    const sorted = this.sortedByService.get(range) ?? this.sortedNames(range);
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < head) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < sorted.length && sorted[k]!.startsWith(head); k++) {
+      const entry = sorted[k]!;
+      setBit(bits, Number(entry.slice(entry.lastIndexOf('\u0000') + 1)));
+    }
+  }
+
+  /**
+   * The service's actions as `name NUL id` (lower-cased name), in code-unit order (`setPrefixed`),
+   * built once. The NUL sorts before every character of a name, so the entries whose name starts
+   * with a prefix are still the run of entries starting with it (a prefix longer than a name does
+   * not match that name's entry either); the id rides along (two actions may share a lower-cased name).
+   */
+  private sortedNames(range: ServiceRange): readonly string[] {
+    const entries: string[] = [];
+    for (let id = range.start; id < range.end; id++) entries.push(`${this.lowerActions[id]!}\u0000${id}`);
+    entries.sort();
+    this.sortedByService.set(range, entries);
+    return entries;
+  }
+}
+
+/**
+ * A glob of the form `head*` (`head` without wildcards): matches exactly the values starting with
+ * `head`. Not one whose head holds a NUL (`setPrefixed`'s separator).
+ */
+function isPrefixGlob(g: Glob): boolean {
+  return !g.any && !g.literal && !g.hasQuestion && !g.leadingStar && g.segments.length === 2 && g.segments[1] === '' && !g.text.includes('\u0000');
 }
 
 /** Set the ids `start` (inclusive) to `end` (exclusive) in `bits`: whole words at once, single bits at the ragged ends. */

@@ -86,6 +86,15 @@ describe('action catalog', () => {
     }
   });
 
+  it('expands action prefixes (`head*`, found in the service\'s sorted names) exactly as the glob matches', () => {
+    for (const pattern of ['s3:get*', 's3:getobject*', 's3:getobjectacl*', 's3:g*', 's3:zzz*', 'ec2:describe*', 'iam:list*', 's3:get\u0000*', 's3:getobject\u0000*']) {
+      const expanded = catalog.expand(pattern);
+      const explicit = catalog.names.filter((n) => wildcardMatch(pattern, n));
+      expect(count(expanded), pattern).toBe(explicit.length);
+      for (const n of explicit) expect(hasBit(expanded, catalog.idOf(n)!)).toBe(true);
+    }
+  });
+
   it('property: a wildcard equals the explicit list of the actions it matches', () => {
     fc.assert(
       fc.property(
