@@ -38,6 +38,17 @@ export type Decision = 'allowed' | 'conditional' | 'denied' | 'not-allowed';
 
 export const DECISION_RANK: Record<Decision, number> = { denied: 0, 'not-allowed': 1, conditional: 2, allowed: 3 };
 
+/**
+ * `DECISION_RANK[d]`, written as comparisons. A load by a string key is compiled for the keys it
+ * has met, and the first other key throws the code away ("wrong name"): somewhereOf's
+ * `DECISION_RANK[bounded]`, inlined into lib/breadth's decideSignature, deoptimised it in the cold
+ * pessimistic breadth run, which compiled decideSignature a second time (--trace-deopt-verbose;
+ * 2 compiles, ≈ 40 ms of TurboFan time). Decisions are compared with their literals instead.
+ */
+export function decisionRank(d: Decision): number {
+  return d === 'denied' ? 0 : d === 'not-allowed' ? 1 : d === 'conditional' ? 2 : 3;
+}
+
 const ALLOW = 1;
 const CONDITIONAL_ALLOW = 2;
 const DENY = 4;
@@ -430,9 +441,10 @@ function uniformValue(f: Uint8Array): number {
 
 /**
  * The decision for one type's flags, by aggregate rank (`combineOnAll` answers the best over the
- * types: allowed, then conditional, then denied, then not allowed).
+ * types: allowed, then conditional, then denied, then not allowed). Comparisons, not a load by
+ * string key (see `decisionRank`).
  */
-const ONALL_RANK: Record<Decision, number> = { 'not-allowed': 0, denied: 1, conditional: 2, allowed: 3 };
+const onAllRank = (d: Decision): number => (d === 'not-allowed' ? 0 : d === 'denied' ? 1 : d === 'conditional' ? 2 : 3);
 const BY_ONALL_RANK: readonly Decision[] = ['not-allowed', 'denied', 'conditional', 'allowed'];
 
 /** Per mixed flags array (one list's, for one action): the set of values its entries take, one bit per value 0–15. */
@@ -502,7 +514,7 @@ function onAllOfMixed(uniform: number, mixedCount: number, bf: Uint8Array | unde
     let best = 0;
     for (let v = 0; v < 16; v++) {
       if ((values & (1 << v)) === 0) continue;
-      const r = ONALL_RANK[onAllOfUniform(uniform | v, withBoundary ? bv : -1)];
+      const r = onAllRank(onAllOfUniform(uniform | v, withBoundary ? bv : -1));
       if (r > best) best = r;
     }
     return BY_ONALL_RANK[best]!;
@@ -513,7 +525,7 @@ function onAllOfMixed(uniform: number, mixedCount: number, bf: Uint8Array | unde
     let best = 0;
     for (let w = 0; w < 16; w++) {
       if ((values & (1 << w)) === 0) continue;
-      const r = ONALL_RANK[onAllOfUniform(uniform, w)];
+      const r = onAllRank(onAllOfUniform(uniform, w));
       if (r > best) best = r;
     }
     return BY_ONALL_RANK[best]!;
@@ -1366,7 +1378,7 @@ function somewhereOf(c: CoveringStatements, types: readonly ArnTemplate[]): Deci
   if (!c.hasBoundary || identity === 'denied' || identity === 'not-allowed') return identity;
   const bounded = aliveDecision(c.boundaryAllows, c.denies, types);
   if (bounded === 'denied' || bounded === 'not-allowed') return bounded;
-  return DECISION_RANK[bounded] < DECISION_RANK[identity] ? bounded : identity;
+  return decisionRank(bounded) < decisionRank(identity) ? bounded : identity;
 }
 
 const removalMemo = new WeakMap<NormalizedStatement, Map<readonly ArnTemplate[], Uint8Array>>();

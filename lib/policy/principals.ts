@@ -22,7 +22,7 @@ import {
   type NormalizedStatement,
 } from './document';
 import { ADMINISTRATOR_ACCESS_ARN, adminFactsOf, namedInAdminAssessment } from './admin-facts';
-import { decideOnAll, decideOnAllManyInto, listAllowsAnyOnAllMany, type ListRows, loweredActions, type Decision } from './evaluate';
+import { decideOnAll, decideOnAllManyInto, decisionRank, listAllowsAnyOnAllMany, type ListRows, loweredActions, type Decision } from './evaluate';
 
 export type PolicyOrigin = 'inline' | 'managed' | 'group-inline' | 'group-managed';
 
@@ -1094,7 +1094,6 @@ function decideStatements(statements: readonly NormalizedStatement[], action: st
   return fromFlags(flagsOf(statements, action, resource));
 }
 
-const RANK: Record<Decision, number> = { denied: 0, 'not-allowed': 1, conditional: 2, allowed: 3 };
 
 /**
  * Static decision for one action on one resource (`*` = every resource) from the
@@ -1133,7 +1132,7 @@ function decideOnResource(set: PolicySet, action: string, resource: string, key:
   const bounded = decideStatements(set.boundary, action, resource);
   if (bounded === 'denied') return 'denied';
   if (bounded === 'not-allowed') return 'not-allowed';
-  return RANK[bounded] < RANK[identity] ? bounded : identity;
+  return decisionRank(bounded) < decisionRank(identity) ? bounded : identity;
 }
 
 /**
@@ -1379,7 +1378,7 @@ const MAX_INTERNED_ACTIONS = 15;
 function interned(slot: number, buffer: readonly Decision[], n: number): readonly Decision[] {
   if (n > MAX_INTERNED_ACTIONS) return Object.freeze(buffer.slice(0, n));
   let code = 0;
-  for (let i = 0; i < n; i += 1) code = code * 4 + RANK[buffer[i]!];
+  for (let i = 0; i < n; i += 1) code = code * 4 + decisionRank(buffer[i]!);
   let table = internTables[slot];
   if (!table) {
     table = new Map();
@@ -1420,7 +1419,7 @@ function decideManyUncached(set: PolicySet, actions: readonly string[], resource
       continue;
     }
     const b = fromFlags(bounded === null ? 0 : bounded[i]!);
-    out[i] = b === 'denied' || b === 'not-allowed' ? b : RANK[b] < RANK[identity] ? b : identity;
+    out[i] = b === 'denied' || b === 'not-allowed' ? b : decisionRank(b) < decisionRank(identity) ? b : identity;
   }
 }
 

@@ -15,7 +15,7 @@
  */
 import { MAX_MASK_ACTIONS, statementActionMask, statementCoversLowerAction, statementCoversLowerResource, type NormalizedStatement } from './document';
 import { decideManyShared, resolvedRowsOf, type Decision, type PolicySet, type Principal } from './principals';
-import type { ListRows, ResolutionCounts, WithClauseIds } from './evaluate';
+import { decisionRank, type ListRows, type ResolutionCounts, type WithClauseIds } from './evaluate';
 
 /** Set on a known mask (masks use bits 0 … MAX_MASK_ACTIONS - 1). */
 const MASK_KNOWN = 1 << 30;
@@ -39,7 +39,6 @@ const CONDITIONAL_ALLOW = 2;
 const DENY = 4;
 const CONDITIONAL_DENY = 8;
 
-const RANK: Record<Decision, number> = { denied: 0, 'not-allowed': 1, conditional: 2, allowed: 3 };
 const BY_RANK: readonly Decision[] = ['denied', 'not-allowed', 'conditional', 'allowed'];
 
 function fromFlags(flags: number): Decision {
@@ -168,7 +167,7 @@ export class TargetDecisions {
     const decisions = this.acc;
     for (let t = 0; t < this.targets.length; t++) {
       const d = decideManyShared(p, this.targets[t]!.actions, this.targets[t]!.resource);
-      for (let i = 0; i < d.length; i++) decisions[k++] = RANK[d[i]!];
+      for (let i = 0; i < d.length; i++) decisions[k++] = decisionRank(d[i]!);
     }
     return this.internedAnswers(decisions, n);
   }
@@ -188,7 +187,7 @@ export class TargetDecisions {
     // No list covers any pair: nothing is allowed, whatever a boundary says (it only narrows).
     const ranks = acc;
     if (!any) {
-      ranks.fill(RANK['not-allowed']);
+      ranks.fill(decisionRank('not-allowed'));
       return this.internedAnswers(ranks, n);
     }
     const boundary = set.boundary;
@@ -198,9 +197,9 @@ export class TargetDecisions {
       let d = identity;
       if (boundary !== undefined && identity !== 'denied' && identity !== 'not-allowed') {
         const b = fromFlags(bFlags === null || bFlags === undefined ? 0 : bFlags[k]!);
-        d = b === 'denied' || b === 'not-allowed' ? b : RANK[b] < RANK[identity] ? b : identity;
+        d = b === 'denied' || b === 'not-allowed' ? b : decisionRank(b) < decisionRank(identity) ? b : identity;
       }
-      ranks[k] = RANK[d];
+      ranks[k] = decisionRank(d);
     }
     return this.internedAnswers(ranks, n);
   }

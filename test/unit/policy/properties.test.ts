@@ -21,7 +21,7 @@ import { describe, expect, it } from 'vitest';
 import { hasBit } from '../../../lib/breadth/bitset';
 import { loadCatalog } from '../../../lib/breadth/catalog';
 import { BreadthCalculator } from '../../../lib/breadth/effective';
-import { DECISION_RANK, decideCovering, decideOnAll, resourceTypesFor, type CoveringStatements, type Decision } from '../../../lib/policy/evaluate';
+import { DECISION_RANK, decideCovering, decisionRank, decideOnAll, resourceTypesFor, type CoveringStatements, type Decision } from '../../../lib/policy/evaluate';
 import { statementCoversAction, type NormalizedStatement } from '../../../lib/policy/document';
 import { decide, decideMany, decideManyShared, resolvePrincipals, type Principal } from '../../../lib/policy/principals';
 import type { PolicyStatement } from '../../../lib/snapshot';
@@ -222,6 +222,10 @@ describe('policy engine properties (fast-check)', () => {
     expect(decide(p, 's3:GetObject', '*')).not.toBe('allowed');
     expect(bitsetVerdicts(p, 's3:GetObject')).toEqual({ onAll: 'N', somewhere: 'A' });
     expect(DECISION_RANK.denied).toBeLessThan(DECISION_RANK.allowed);
+  });
+
+  it('decisionRank (comparisons, no load by string key) ranks every decision as DECISION_RANK does', () => {
+    for (const d of ['allowed', 'conditional', 'denied', 'not-allowed'] as const) expect(decisionRank(d)).toBe(DECISION_RANK[d]);
   });
 });
 
