@@ -10,7 +10,7 @@ import { objectList } from '../policy/document';
 import { ACCESS_LEVELS, catalogInfo, loadCatalog, type AccessLevel, type ActionCatalog } from './catalog';
 import { growInt32 } from './bitset';
 import { BreadthCalculator, SCOPE_NOTE, type EffectivePermissions } from './effective';
-import { ComparedArns, escalationIndex, forgetHeldPaths, heldActionsOf, heldEscalationMasks, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath } from './escalation';
+import { ComparedArns, escalationIndex, heldActionsOf, heldEscalationMasks, heldPaths, materializeEscalations, type EscalationIndex, type EscalationMatch, type HeldActions, type HeldPath } from './escalation';
 import { byTotalThenKeyInto } from './key-order';
 import {
   breadthCountsRow,
@@ -743,7 +743,6 @@ export function analyzeBreadth(input: BreadthInput, catalog: ActionCatalog = loa
   }
   const calculator = new BreadthCalculator(catalog);
   const analysed = analysedPrincipals(details, new UsageSource(details, input.credentialReport, Date.parse(input.collectedAt)), calculator);
-  forgetHeldPaths(calculator);
   const analysis = { catalog: catalogInfo(catalog), scope: SCOPE_NOTE, principals: ranked(analysed) };
   cache.set(details, { input, catalog, analysis });
   return analysis;

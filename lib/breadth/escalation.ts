@@ -595,6 +595,17 @@ export class ComparedArns {
    * and ~7,000 includes; each lookup was also inlined code in both compiled functions).
    */
   public readonly facts: ListFacts;
+  /**
+   * The analysis's open-path arrays by their slots (few: pessimistic mix, 253): one frozen array per
+   * distinct list of open paths, shared by every set, naming and principal with those paths; they
+   * live as long as the analysis, the interning as long as this object. Here, not in a memo by
+   * calculator: heldPaths looked that memo up by calculator (a WeakMap) on the first call of each
+   * analysis alone, a branch that ran without type feedback in the first analysis (V8 allocates a
+   * function's feedback lazily), so heldPaths' compiled code deoptimised there in the next one and
+   * was compiled again (traced, bench/evaluate --pessimistic --trace-deopt-verbose: "Insufficient type
+   * feedback for generic named access" in the inlined internedHeldPaths, bytecode 20).
+   */
+  public readonly pathsBySlots = new SlotLists<readonly HeldPath[]>();
   public constructor(index: EscalationIndex, calc: BreadthCalculator) {
     this.ids = new Int32Array(64);
     this.facts = listFactsOf(calc, index);
@@ -756,7 +767,7 @@ export function heldPaths(lists: readonly (readonly NormalizedStatement[])[], ar
   const comparedCount = comparedArns();
   if (comparedCount !== 0) compared.append(comparedCount);
   // Most sets hold path actions but open no path: one shared answer.
-  return pathCount === 0 ? NO_HELD_PATHS : internedHeldPaths(index, calc, pathCount);
+  return pathCount === 0 ? NO_HELD_PATHS : pathsArray(index, compared.pathsBySlots, pathCount);
 }
 
 /** heldPaths' scratch: the paths with a held action in every step (ESCALATION_PATHS has 44: room for every one). */
@@ -765,11 +776,6 @@ const heldScratch = new Int32Array(ESCALATION_PATHS.length);
 /** The open paths maskedPaths found (heldPathOf slots, in order) and the resources comparedArns found (ListFacts ARN numbers): heldPaths' scratch. */
 let pathSlots = new Int32Array(64);
 let comparedScratch: Int32Array = new Int32Array(64);
-
-/** Per calculator: the open-path arrays by their slots (few: pess 253). */
-interface HeldPathsMemo {
-  bySlots: SlotLists<readonly HeldPath[]>;
-}
 
 /** An interned value and the list of numbers it stands for; `next`: another with the same hash. */
 class SlotListEntry<T> {
@@ -815,30 +821,10 @@ const hashSlots = (slots: Int32Array, count: number): number => {
   for (let i = 0; i < count; i++) hash = Math.imul(hash ^ slots[i]!, 0x9e3779b1) ^ (hash >>> 15);
   return hash & 0x3fffffff;
 };
-/**
- * One paths array per distinct list of open paths, shared (frozen) by every set, naming and
- * principal with those paths: sets are thousands, the arrays live as long as the analysis.
- */
-const heldPathsMemos = new WeakMap<BreadthCalculator, HeldPathsMemo>();
-let lastHeldPathsCalc: BreadthCalculator | undefined;
-let lastHeldPathsMemo: HeldPathsMemo | undefined;
-
-/**
- * Forget the calculator's heldPaths memo (the analysis asks no more: the answers stay with the
- * principals holding them). It would otherwise live as long as the calculator.
- */
-export function forgetHeldPaths(calc: BreadthCalculator): void {
-  heldPathsMemos.delete(calc);
-  if (lastHeldPathsCalc === calc) {
-    lastHeldPathsCalc = undefined;
-    lastHeldPathsMemo = undefined;
-  }
-}
-
-/** The shared array of the paths in pathSlots[0 .. pathCount). */
-function pathsArray(index: EscalationIndex, memo: HeldPathsMemo, pathCount: number): readonly HeldPath[] {
-  let paths = memo.bySlots.get(pathSlots, pathCount);
-  if (!paths) memo.bySlots.add(pathSlots, pathCount, (paths = newPathsArray(index, pathCount)));
+/** The shared array of the paths in pathSlots[0 .. pathCount), interned in `bySlots` (ComparedArns.pathsBySlots). */
+function pathsArray(index: EscalationIndex, bySlots: SlotLists<readonly HeldPath[]>, pathCount: number): readonly HeldPath[] {
+  let paths = bySlots.get(pathSlots, pathCount);
+  if (!paths) bySlots.add(pathSlots, pathCount, (paths = newPathsArray(index, pathCount)));
   return paths;
 }
 
@@ -849,17 +835,6 @@ function newPathsArray(index: EscalationIndex, pathCount: number): readonly Held
     list.push(heldPathOf(index, slot >>> 2, (slot & 2) !== 0, (slot & 1) !== 0));
   }
   return Object.freeze(list);
-}
-
-function internedHeldPaths(index: EscalationIndex, calc: BreadthCalculator, pathCount: number): readonly HeldPath[] {
-  let memo = calc === lastHeldPathsCalc ? lastHeldPathsMemo : heldPathsMemos.get(calc);
-  if (!memo) {
-    memo = { bySlots: new SlotLists() };
-    heldPathsMemos.set(calc, memo);
-  }
-  lastHeldPathsCalc = calc;
-  lastHeldPathsMemo = memo;
-  return pathsArray(index, memo, pathCount);
 }
 
 /**

@@ -115,6 +115,28 @@ describe('privilege-escalation paths', () => {
     expect(Object.keys(JSON.parse(JSON.stringify(a))).at(-1)).toBe('escalations');
   });
 
+  it('policy sets with the same open paths share one paths array, in an analysis and not across analyses', () => {
+    // Three sets (different inline policies), two with the same paths, one with another path too.
+    const grant = allow(['iam:PassRole', 'ec2:RunInstances'], ['*', 'arn:aws:ec2:*:*:instance/*']);
+    const d = details({
+      roles: [
+        { name: 'r1', inline: [[grant]] },
+        { name: 'r2', inline: [[grant, allow('s3:GetObject')]] },
+        { name: 'r3', inline: [[grant, allow('iam:CreatePolicyVersion', ['*', 'arn:aws:iam::*:policy/x'])]] },
+      ],
+    });
+    const of = (principals: readonly { key: string; escalationPaths: { paths: readonly unknown[] } }[], name: string) => principals.find((p) => p.key === `role/${name}`)!.escalationPaths.paths;
+    const first = analyzeBreadth(input(d), catalog).principals;
+    expect(of(first, 'r1').length).toBeGreaterThan(0);
+    expect(of(first, 'r2')).toBe(of(first, 'r1'));
+    expect(of(first, 'r3')).not.toBe(of(first, 'r1'));
+    expect(of(first, 'r3').length).toBeGreaterThan(of(first, 'r1').length);
+    // Another analysis (a new details object) interns its own arrays, equal ones.
+    const second = analyzeBreadth(input(details({ roles: [{ name: 'r1', inline: [[grant]] }] })), catalog).principals;
+    expect(of(second, 'r1')).toEqual(of(first, 'r1'));
+    expect(of(second, 'r1')).not.toBe(of(first, 'r1'));
+  });
+
   it('escalationPaths (found per policy set) agrees with escalations (walked per principal) on random grants', () => {
     const self = `arn:aws:iam::*:user/\${aws:username}`;
     const actions = ['iam:PassRole', 'ec2:RunInstances', 'lambda:CreateFunction', 'lambda:InvokeFunction', 'iam:CreateAccessKey', 'iam:UpdateLoginProfile', 'iam:PutUserPolicy', 'iam:CreatePolicyVersion', 'iam:Create*', 'glue:CreateDevEndpoint', 'cloudformation:CreateStack'];
