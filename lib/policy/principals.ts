@@ -320,8 +320,13 @@ interface Indexes {
   policyIndex: IdIndex;
   /** The ARN at each position (compared on a hash match: one dense array, not a read of each policy object). */
   arns: string[];
-  /** The `lid` of each position's list once the policy is normalised, -1 before (unattached policies are never normalised), `WANTED` while marked. */
+  /**
+   * The `lid` of each position's list once the policy is first used, -1 before (unattached policies are never
+   * normalised), `WANTED` while marked, `NORMALIZED` once normalised and not yet used (its statements in `normalizedAt`).
+   */
   managedAt: Int32Array;
+  /** The statements `normalizeAttached` made for each position, until its first use gives them a `lid`. */
+  normalizedAt: (NormalizedStatement[] | undefined)[];
   /** Signature codes of the ARNs used but absent from the snapshot (or without a document). */
   absent: Map<string, number>;
   /** Groups by name: the snapshot's group until first used, then its entry. */
@@ -468,6 +473,7 @@ function buildIndexes(details: AuthorizationDetails): Indexes {
     policyIndex,
     arns,
     managedAt: new Int32Array(policies.length).fill(-1),
+    normalizedAt: emptyRow<NormalizedStatement[]>(policies.length),
     absent: new Map(),
     groups,
     inlineBySequence: [],
@@ -563,6 +569,9 @@ function positionOf(idx: Indexes, arn: string): number {
 /** `Indexes.managedAt` of a policy some principal or group attaches, not yet normalised (`normalizeAttached`). */
 const WANTED = -2;
 
+/** `Indexes.managedAt` of a policy normalised by `normalizeAttached`, not yet used (see `listAt`). */
+const NORMALIZED = -3;
+
 /**
  * Normalises every managed policy that a user, role or group attaches, or that a principal names as its
  * boundary, in the order of the snapshot's policy list, before any principal is resolved. Resolution
@@ -633,8 +642,25 @@ function normalizeWanted(idx: Indexes, n: number): void {
   for (let at = 0; at < n; at++) {
     if (managedAt[at] !== WANTED) continue;
     const doc = idx.policies[at]!.Document;
-    managedAt[at] = doc === undefined ? -1 : newList(idx, statementsOf(doc, idx.lowered), idx.arns[at]!, idx.codes++);
+    if (doc === undefined) managedAt[at] = -1;
+    else {
+      idx.normalizedAt[at] = statementsOf(doc, idx.lowered);
+      managedAt[at] = NORMALIZED;
+    }
   }
+}
+
+/**
+ * The `lid` of the policy at `at` (`NORMALIZED`), given at its first use: local ids stay in the order
+ * principals first use their lists, as before `normalizeAttached`. Consumers walk principals in that
+ * order and read per-list rows by `lid`; with ids in the policies' list order their reads were
+ * scattered (realistic mix, A/B in one process: log-tamper-access and permission-breadth slower).
+ */
+function listAt(idx: Indexes, at: number): number {
+  const lid = newList(idx, idx.normalizedAt[at]!, idx.arns[at]!, idx.codes++);
+  idx.normalizedAt[at] = undefined;
+  idx.managedAt[at] = lid;
+  return lid;
 }
 
 /** The entry of the policy `normalizeAttached` found at `at` for `arn` (-1: none), without looking the ARN up again when it has a list. */
@@ -642,6 +668,7 @@ function entryAt(idx: Indexes, at: number, arn: string): EntryRef {
   if (at >= 0) {
     const lid = idx.managedAt[at]!;
     if (lid >= 0) return lid;
+    if (lid === NORMALIZED) return listAt(idx, at);
   }
   // Absent from the snapshot or without a document: its code (see `managedEntry`).
   return managedEntry(idx, arn);
@@ -653,6 +680,7 @@ function managedEntry(idx: Indexes, arn: string): EntryRef {
   if (at >= 0) {
     const found = idx.managedAt[at]!;
     if (found >= 0) return found;
+    if (found === NORMALIZED) return listAt(idx, at);
     const doc = idx.policies[at]!.Document;
     if (doc !== undefined) {
       const lid = newList(idx, statementsOf(doc, idx.lowered), arn, idx.codes++);
