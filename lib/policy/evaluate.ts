@@ -1249,6 +1249,11 @@ export class OnAllProbes {
     return false;
   }
 
+  /** The resolution's row of this list's answers by local list id (`allowsAnyOf`'s `row`). */
+  public rowIn(rows: ListRows): TypeFlagRow {
+    return typeRowOf(rows, this.slot);
+  }
+
   /** Can `allowsAnyOf` answer for this list of actions (at most `MAX_MASK_ACTIONS`)? */
   public get bitwise(): boolean {
     return this.actions.length <= MAX_MASK_ACTIONS;
@@ -1258,12 +1263,13 @@ export class OnAllProbes {
    * `allowsAny` with the mask as bits (bit `i` for action `i`, -1 for every action), for a `bitwise`
    * list: one AND with the row's `allowBits` instead of a loop over the actions and their types
    * (wildcard-data-access asks it for every policy of every offender: 46,000 per evaluation in the
-   * pessimistic mix).
+   * pessimistic mix). `row` is `rowIn(rows)`, looked up once by the caller for all of a
+   * principal's lists (it does not depend on the list: a WeakMap lookup per policy before).
    */
-  public allowsAnyOf(list: readonly NormalizedStatement[], maskBits: number, rows: ListRows | undefined, lid: number): boolean {
+  public allowsAnyOf(list: readonly NormalizedStatement[], maskBits: number, rows: ListRows | undefined, row: TypeFlagRow | undefined, lid: number): boolean {
     const fl =
-      rows !== undefined && lid >= 0
-        ? listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower, typeRowOf(rows, this.slot), lid, rows)
+      rows !== undefined && row !== undefined && lid >= 0
+        ? listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower, row, lid, rows)
         : listTypeFlagsMany(list, this.actions, this.typesOf, this.listKey, this.slot, this.lower);
     return fl !== null && (fl.allowBits & maskBits) !== 0;
   }

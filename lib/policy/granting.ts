@@ -24,13 +24,15 @@ export function grantingPoliciesOnAll(p: Principal, probes: OnAllProbes, mask?: 
   // The mask as bits once per call (the probes' rows answer with bits: `OnAllProbes.allowsAnyOf`).
   const bitwise = probes.bitwise;
   const maskBits = bitwise ? bitsOf(mask) : 0;
+  // The probes' row in the resolution, once per call: it depends on the rows, not on the policy.
+  const row = bitwise && rows !== undefined ? probes.rowIn(rows) : undefined;
   let n = 0;
   for (let i = 0; i < policies.length; i++) {
     const pol = policies[i]!;
     // -1 (the list's own memo) for a policy whose list is not one of the set's (a principal built by hand).
     const at = rows !== undefined ? set.lists.indexOf(pol.statements) : -1;
     const lid = at < 0 ? -1 : rows!.listIdAt(at);
-    if (!(bitwise ? probes.allowsAnyOf(pol.statements, maskBits, rows, lid) : probes.allowsAny(pol.statements, mask, rows, lid))) continue;
+    if (!(bitwise ? probes.allowsAnyOf(pol.statements, maskBits, rows, row, lid) : probes.allowsAny(pol.statements, mask, rows, lid))) continue;
     let label = pol.via === undefined ? pol.name : labels?.get(pol);
     if (label === undefined) {
       label = policyLabel(pol);
