@@ -259,7 +259,7 @@ const ON_ALL_NO = 2;
  * calculator in flat arrays by row (a row per list granting a path action): no objects per list.
  */
 class ListFacts {
-  // The arrays that grow (rowOfSlot, masks, selfOnlyStart, selfOnlyArnId, selfOnlyMask) are
+  // The arrays that grow (rowOfSlot, masks, selfOnlyStart, selfOnlyArnId, selfOnlyMask, onAll) are
   // declared here and assigned in the constructor, not initialised here: the class field is then
   // defined (undefined) before the constructor's store, and V8 marks it mutable at once. A field
   // initialised once is tracked as constant, and its first regrowth deoptimised every compiled
@@ -273,9 +273,19 @@ class ListFacts {
   /**
    * Row r, path action e at r·actions + e: does a covering statement reach every resource
    * (ON_ALL_*)? Only the listed matches say it (`onAllResources`), not which paths are open: asked
-   * on first use there (allocated then, for the rows so far; `onAllOf` grows it).
+   * on first use there. Grown with the rows (newRow), not when first asked: that growth ran once
+   * per analysis, in the first analysis before listOnAll had type feedback, so its optimised
+   * code deoptimised there in every later analysis (bench/evaluate --pessimistic --trace-deopt:
+   * 'Insufficient type feedback for generic named access' in the inlined onAllOf).
    */
-  private onAll: Uint8Array | undefined;
+  public onAll: Uint8Array;
+  /**
+   * clauseReach's memo: clauses by their first pattern ('' for none). Here, made with the facts,
+   * not looked up by calculator in a WeakMap and made on the first call of each analysis: that
+   * branch ran before listOnAll had type feedback, and its optimised code deoptimised there in
+   * every later analysis ('Insufficient type feedback for construct' in the inlined clauseReach).
+   */
+  public readonly clauses = new Map<string, ClauseReach[]>();
   /**
    * Row r's masks over the path actions at r·ROW_MASKS·maskWords: the actions with
    * BEYOND_SELF_ALWAYS, those some covering statement gives on one non-self resource only, and
@@ -310,6 +320,7 @@ class ListFacts {
     this.selfOnlyStart = new Int32Array(17);
     this.selfOnlyArnId = new Int32Array(16);
     this.selfOnlyMask = new Int32Array(16 * maskWords);
+    this.onAll = new Uint8Array(16 * actions);
   }
 
   /** A new, empty row (its one-resource grants start at the current end). */
@@ -317,16 +328,11 @@ class ListFacts {
     const r = this.rows++;
     if (this.rows * ROW_MASKS * this.maskWords > this.masks.length) this.masks = grownWords(this.masks, this.rows * ROW_MASKS * this.maskWords);
     if (this.rows + 1 > this.selfOnlyStart.length) this.selfOnlyStart = grownWords(this.selfOnlyStart, this.rows + 1);
+    if (this.rows * this.actions > this.onAll.length) this.onAll = grownBytes(this.onAll, this.rows * this.actions);
     this.selfOnlyStart[r] = this.selfOnlyArn.length;
     this.selfOnlyStart[r + 1] = this.selfOnlyArn.length;
     this.passRole.push(undefined);
     return r;
-  }
-
-  /** The onAll answers, holding row r. */
-  public onAllOf(r: number): Uint8Array {
-    if (!this.onAll || (r + 1) * this.actions > this.onAll.length) this.onAll = grownBytes(this.onAll ?? new Uint8Array(0), this.rows * this.actions);
-    return this.onAll;
   }
 
   /** The entry of `arn` among row r's one-resource grants (the row being built: added when new). */
@@ -394,19 +400,17 @@ interface ClauseReach {
   /** Per path action: 0 not yet asked, 1 not on every resource, 2 on every resource. */
   reach: Uint8Array;
 }
-/** Per calculator: clauses by their first pattern ('' for none); statements with equal clauses reach the same resources. */
-const reachMemos = new WeakMap<BreadthCalculator, Map<string, ClauseReach[]>>();
 const NO_PATTERNS: readonly string[] = [];
 
 const samePatterns = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** The answers of the statement's resource clause (statements of many policies repeat the same clause: no key string built). */
-function clauseReach(s: NormalizedStatement, index: EscalationIndex, calc: BreadthCalculator): Uint8Array {
-  let memo = reachMemos.get(calc);
-  if (!memo) {
-    memo = new Map();
-    reachMemos.set(calc, memo);
-  }
+/**
+ * The answers of the statement's resource clause (statements of many policies repeat the same
+ * clause: no key string built), memoised in the calculator's list facts by the clause's first
+ * pattern: statements with equal clauses reach the same resources.
+ */
+function clauseReach(s: NormalizedStatement, index: EscalationIndex, facts: ListFacts): Uint8Array {
+  const memo = facts.clauses;
   const kind = s.resources ? 0 : s.notResources ? 1 : 2;
   const patterns = s.resources ?? s.notResources ?? NO_PATTERNS;
   const key = patterns.length ? patterns[0]! : '';
@@ -422,15 +426,15 @@ function clauseReach(s: NormalizedStatement, index: EscalationIndex, calc: Bread
  * Does the statement reach every resource of path action `e` (catalog id `id`)? lib/policy's
  * ARN coverage, asked once per distinct resource clause and action.
  */
-function reachesAll(s: NormalizedStatement, e: number, id: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
-  const reach = clauseReach(s, index, calc);
+function reachesAll(s: NormalizedStatement, e: number, id: number, index: EscalationIndex, calc: BreadthCalculator, facts: ListFacts): boolean {
+  const reach = clauseReach(s, index, facts);
   if (reach[e] === 0) reach[e] = typeCoverage(s, calc.catalog.resourceTypesOf(id)).includes(1) ? 2 : 1;
   return reach[e] === 2;
 }
 
 /** Does a statement of the list (row r) that covers path action `e` reach every resource of it? (memoised in the row) */
 function listOnAll(facts: ListFacts, r: number, statements: readonly NormalizedStatement[], e: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
-  const onAll = facts.onAllOf(r);
+  const onAll = facts.onAll;
   const at = r * facts.actions + e;
   if (onAll[at] === ON_ALL_UNKNOWN) {
     const id = index.ids[e]!;
@@ -438,7 +442,7 @@ function listOnAll(facts: ListFacts, r: number, statements: readonly NormalizedS
     let yes = false;
     for (let i = 0; i < statements.length && !yes; i++) {
       const s = statements[i]!;
-      if (s.effect === 'Allow' && (calc.statementBitsOfWord(slot, i, id >>> 5) & (1 << (id & 31))) !== 0 && reachesAll(s, e, id, index, calc)) yes = true;
+      if (s.effect === 'Allow' && (calc.statementBitsOfWord(slot, i, id >>> 5) & (1 << (id & 31))) !== 0 && reachesAll(s, e, id, index, calc, facts)) yes = true;
     }
     onAll[at] = yes ? ON_ALL_YES : ON_ALL_NO;
   }

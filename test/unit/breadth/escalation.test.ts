@@ -70,6 +70,22 @@ describe('privilege-escalation paths', () => {
     ]);
   });
 
+  it('onAllResources per list: right past the first rows, and per clause, not per first pattern', () => {
+    // 24 roles, each its own list (a row of the analysis' list facts: more rows than the first
+    // allocation's 16). Every clause starts with the same pattern; only the even ones add '*'.
+    const roles = Array.from({ length: 24 }, (_, i) => ({
+      name: `r${String(i).padStart(2, '0')}`,
+      inline: [[allow('iam:PutRolePolicy', i % 2 === 0 ? ['arn:aws:iam::*:role/app', '*', roleArn(`x${i}`)] : ['arn:aws:iam::*:role/app', roleArn(`x${i}`)])]],
+    }));
+    const principals = analyzeBreadth(input(details({ roles })), catalog).principals;
+    expect(principals).toHaveLength(24);
+    for (const p of principals) {
+      const i = Number(p.name.slice(1));
+      const grants = p.escalations.find((e) => e.path === 'put-role-policy')?.grants;
+      expect(grants, p.name).toEqual([{ action: 'iam:PutRolePolicy', policies: ['inline-0'], conditional: false, onAllResources: i % 2 === 0 }]);
+    }
+  });
+
   it('admin-equivalent principals are left to the admin rule (no paths listed)', () => {
     expect(pathsOf([allow('*')])).toEqual([]);
   });
