@@ -696,12 +696,15 @@ let setPassRoleCount = -1;
 
 function passRolesOfSet(): PassRoleFact[] {
   if (setPassRoleCount < 0) {
-    setPassRoleCount = 0;
+    // Emptied and pushed, not stored by index then truncated: a store one past the end took
+    // maskedPaths' optimised code (passRolesOfSet inlined) out ("out of bounds", bench/evaluate
+    // --pessimistic --trace-deopt) whenever a set had more grants than an earlier one.
+    setPassRoles.length = 0;
     for (let i = 0; i < setFactCount; i++) {
       const facts = setListFacts!.passRole[setFacts[i]!];
-      if (facts) for (const fact of facts) setPassRoles[setPassRoleCount++] = fact;
+      if (facts) for (const fact of facts) setPassRoles.push(fact);
     }
-    setPassRoles.length = setPassRoleCount;
+    setPassRoleCount = setPassRoles.length;
   }
   return setPassRoles;
 }
