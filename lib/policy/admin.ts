@@ -24,13 +24,20 @@ export interface AdminAssessment {
   nearAdminVia: string[];
 }
 
+/** An `adminMemo` entry (or `NO_MEMO`): the inputs besides `policies`, and the answer. */
+interface AdminMemo {
+  unresolved: readonly string[];
+  set: PolicySet | null;
+  assessment: AdminAssessment;
+}
+
 /**
  * Assessments by the principal's `policies` array: principals resolved with the same
  * attachments share that array (lib/policy/principals.ts), so thousands of users of the same
  * groups are assessed once. The unresolved list and policy set are checked too, since they
  * are the other inputs (hand-built principals may share a `policies` array and differ in them).
  */
-const adminMemo = new WeakMap<readonly AppliedPolicy[], { unresolved: readonly string[]; set: PolicySet; assessment: AdminAssessment }>();
+const adminMemo = new WeakMap<readonly AppliedPolicy[], AdminMemo>();
 
 /**
  * Admin assessment of a principal, computed once per resolved attachment signature (several
@@ -39,8 +46,17 @@ const adminMemo = new WeakMap<readonly AppliedPolicy[], { unresolved: readonly s
 export function assessAdmin(p: Principal): AdminAssessment {
   // Resolution already knows (most principals): no policy to name, AdministratorAccess not missing.
   if (resolvedWithoutAdminPolicy(p)) return NOT_ADMIN;
-  const m = adminMemo.get(p.policies);
-  if (m && m.unresolved === p.unresolvedPolicies && m.set === p.policySet) return m.assessment;
+  // A miss reads NO_MEMO (an entry of the same shape that matches no principal), and every load and
+  // comparison runs on every call: all have type feedback before assessAdmin is optimised. With
+  // `m && m.unresolved === …` they ran on hits only, which the first analysis of a cold run never
+  // has: analyseEach (which inlines this) deoptimised at the first hit and was compiled again
+  // (cold pessimistic breadth, --trace-deopt-verbose: 'Insufficient type feedback for generic
+  // named access' at `m.unresolved`).
+  const m = adminMemo.get(p.policies) ?? NO_MEMO;
+  const memoised = m.assessment;
+  const sameUnresolved = m.unresolved === p.unresolvedPolicies;
+  const sameSet = m.set === p.policySet;
+  if (sameUnresolved && sameSet) return memoised;
   const assessment = computeAdmin(p);
   adminMemo.set(p.policies, { unresolved: p.unresolvedPolicies, set: p.policySet, assessment });
   return assessment;
@@ -70,6 +86,9 @@ function summaryOf(statements: readonly NormalizedStatement[]): ListSummary {
 
 /** The answer for most principals (no admin grant, no near-admin grant), one shared frozen object. */
 const NOT_ADMIN: AdminAssessment = Object.freeze({ admin: false, conditional: false, via: Object.freeze([]) as unknown as string[], nearAdminVia: Object.freeze([]) as unknown as string[] });
+
+/** `assessAdmin`'s entry on a memo miss: its own `unresolved` array and a null set match no principal. */
+const NO_MEMO: AdminMemo = { unresolved: [], set: null, assessment: NOT_ADMIN };
 
 /** Does the policy appear in an assessment (grants `*` on `*`, is AdministratorAccess, or allows NotAction on `*`)? */
 function namedInAssessment(policy: AppliedPolicy): boolean {

@@ -138,6 +138,27 @@ describe('admin shortcut at resolution', () => {
   });
 });
 
+describe('admin memo (assessAdmin)', () => {
+  it('a principal sharing the policies array but not the unresolved list is assessed on its own, before and after a memo hit', () => {
+    const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    const d: AuthorizationDetails = {
+      UserDetailList: [{ UserName: 'u', Arn: userArn('u'), GroupList: [], UserPolicyList: [{ PolicyName: 'near', PolicyDocument: doc([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]) }], AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: ADMIN }] }],
+      RoleDetailList: [],
+      GroupDetailList: [],
+      Policies: [],
+    };
+    const [u] = resolvePrincipals(d);
+    expect(u!.unresolvedPolicies).toEqual([ADMIN]);
+    const collected: Principal = { ...u!, unresolvedPolicies: [] };
+    for (let round = 0; round < 2; round++) {
+      expect(assessAdmin(u!).admin).toBe(true);
+      expect(assessAdmin(u!).via).toEqual(['AdministratorAccess (document not collected)']);
+      expect(assessAdmin(collected).admin).toBe(false);
+      expect(assessAdmin(collected).nearAdminVia).toEqual(['near']);
+    }
+  });
+});
+
 describe('decideMany per policy set', () => {
   it('a cache hit gives the decisions a fresh computation gives', () => {
     const ps = resolvePrincipals(account());
