@@ -1122,7 +1122,6 @@ function decideStatements(statements: readonly NormalizedStatement[], action: st
   return fromFlags(flagsOf(statements, action, resource));
 }
 
-
 /**
  * Static decision for one action on one resource (`*` = every resource) from the
  * principal's identity policies, intersected with its permissions boundary.
