@@ -48,9 +48,10 @@ function ranksOf(collator: Intl.Collator): Uint16Array | null {
 }
 
 /**
- * Positions 0…n−1 ordered by total (descending), then by key as `collator.compare` orders them
- * (the primary ranks deciding where they differ); equal totals and keys keep their positions' order
- * (a stable sort's answer).
+ * `items` (one per position 0…n−1) into `out`, ordered by total (descending), then by key as
+ * `collator.compare` orders them (the primary ranks deciding where they differ); equal totals and keys
+ * keep their positions' order (a stable sort's answer). `out` has room for every item (an object list
+ * born with object elements: see analyze's undefinedSlots).
  *
  * Totals are action counts (small non-negative integers): the positions are sorted by key once (a
  * stable sort), then bucketed by total in one counting pass in that order (stable, descending): each
@@ -64,20 +65,10 @@ function ranksOf(collator: Intl.Collator): Uint16Array | null {
  * realistic analysis: 29,181 comparisons, not 49,457), and its comparator is the only code here that
  * gets hot, compiled once (the run sorts' loops were compiled on stack replacement with the comparator
  * inlined, then again whole, and the comparator on its own: sortRuns, sortRun, compare, comparePrimary).
- */
-export function orderByTotalThenKey(totals: Int32Array, keys: readonly string[], collator: Intl.Collator): number[] {
-  const order = new Array<number>(keys.length);
-  byTotalThenKeyInto(totals, keys, collator, positions(keys.length), order);
-  return order;
-}
-
-/**
- * `items` (one per position) into `out` in orderByTotalThenKey's order: out[k] = items[order[k]].
+ *
  * The counting pass places the items themselves, not positions a second loop then reads the items
  * by: that loop ran once per analysis over 15,000 principals and was compiled on stack replacement
  * in every cold run (analyze's inOrder: 5 ms of TurboFan time traced, cold realistic analysis).
- * `out` has room for every item (an object list born with object elements: see analyze's
- * undefinedSlots).
  */
 export function byTotalThenKeyInto<T>(totals: Int32Array, keys: readonly string[], collator: Intl.Collator, items: readonly T[], out: T[]): void {
   const n = keys.length;

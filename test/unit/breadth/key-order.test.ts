@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { byTotalThenKeyInto, orderByTotalThenKey } from '../../../lib/breadth/key-order';
+import { byTotalThenKeyInto } from '../../../lib/breadth/key-order';
+
+/** The order byTotalThenKeyInto gives the positions themselves (its items: 0…n−1). */
+function orderByTotalThenKey(totals: Int32Array, keys: readonly string[], collator: Intl.Collator): number[] {
+  const order = new Array<number>(keys.length);
+  byTotalThenKeyInto(totals, keys, collator, keys.map((_, i) => i), order);
+  return order;
+}
 
 /** The order the analysis has always had: total descending, then `collator.compare` of the keys (a stable sort). */
 function expected(totals: readonly number[], keys: readonly string[], collator: Intl.Collator): number[] {
@@ -19,7 +26,7 @@ const keys = (chars: fc.Arbitrary<string>) =>
     { minLength: 0, maxLength: 60 },
   );
 
-describe('orderByTotalThenKey', () => {
+describe('byTotalThenKeyInto', () => {
   for (const [name, collator] of [
     ['the default collator', new Intl.Collator()],
     ['an English collator', new Intl.Collator('en')],
@@ -63,7 +70,7 @@ describe('orderByTotalThenKey', () => {
   });
 });
 
-describe('orderByTotalThenKey, totals bucketed by a counting pass', () => {
+describe('byTotalThenKeyInto, totals bucketed by a counting pass', () => {
   const collator = new Intl.Collator();
   // Totals spread as action counts are (up to the catalog's size), with ties and repeated keys; negative
   // or huge totals take the comparator sort: the same order either way.
@@ -101,7 +108,7 @@ describe('orderByTotalThenKey, totals bucketed by a counting pass', () => {
   }
 });
 
-describe('orderByTotalThenKey, keys in name order (as principals come: users, then roles)', () => {
+describe('byTotalThenKeyInto, keys in name order (as principals come: users, then roles)', () => {
   // One sort by key, then totals bucketed in that order: long ascending stretches of keys, many equal
   // totals, neighbours sharing long starts (user/app-0102, user/app-0103) that may hold a character
   // outside the table or a control character (the collator decides those pairs).
