@@ -174,32 +174,18 @@ export function typeCoverage(s: NormalizedStatement, types: readonly ArnTemplate
     if (anyUnscoped(s.resources)) cov = shared.all;
     else {
       const covered = coveredTypes(s.resources, types, id);
-      cov = covered ? ownOrShared(covered, types.length) : shared.none;
+      cov = covered ? (ownOrSharedNoCopy(covered, types.length) ?? covered.slice(0, types.length)) : shared.none;
     }
   } else if (s.notResources) {
     // NotResource reaches every type none of its patterns covers.
     const spared = coveredTypes(s.notResources, types, id);
     if (spared) {
       for (let t = 0; t < types.length; t++) spared[t] = spared[t] ? 0 : 1;
-      cov = ownOrShared(spared, types.length);
-    } else cov = types.length > 0 ? shared.all : shared.none; // an empty list is "none", as `ownOrShared` answers
+      cov = ownOrSharedNoCopy(spared, types.length) ?? spared.slice(0, types.length);
+    } else cov = types.length > 0 ? shared.all : shared.none; // an empty list is "none", as `ownOrSharedNoCopy` answers
   } else cov = shared.none;
   byTypes[id] = cov;
   return cov;
-}
-
-/**
- * `shareUniform` of the first `n` entries of the coverage scratch buffer: the shared array when
- * they are all one value (almost always), else a copy of them (the scratch is reused).
- */
-function ownOrShared(scratchCov: Uint8Array, n: number): Uint8Array {
-  let first = -1;
-  for (let t = 0; t < n; t++) {
-    if (first === -1) first = scratchCov[t]!;
-    else if (scratchCov[t] !== first) return scratchCov.slice(0, n);
-  }
-  const shared = uniformCoverage(n);
-  return first === 1 ? shared.all : shared.none;
 }
 
 /** Is one of the patterns `*` (after collapsing stars)? In order, as `some` would check them. */
@@ -251,7 +237,7 @@ function patternCoverage(pattern: string, e: PatternEntry, types: readonly ArnTe
   const one = onePattern;
   one[0] = pattern;
   const covered = coveredTypes(one, types, id);
-  cov = covered ? ownOrShared(covered, types.length) : uniformCoverage(types.length).none;
+  cov = covered ? (ownOrSharedNoCopy(covered, types.length) ?? covered.slice(0, types.length)) : uniformCoverage(types.length).none;
   e.byTypes[id] = cov;
   return cov;
 }
@@ -321,13 +307,30 @@ function typeCoverageVia(s: NormalizedStatement, types: readonly ArnTemplate[], 
   return ownOrSharedNoCopy(union, n) ?? union;
 }
 
-/** The shared uniform array when the first `n` entries of `buf` are one value, else `undefined`. */
+/**
+ * The shared uniform array when the first `n` entries of `buf` are one value (almost always),
+ * else `undefined`: a caller keeping a mixed answer copies the scratch buffer itself. An empty
+ * list is "none".
+ */
 function ownOrSharedNoCopy(buf: Uint8Array, n: number): Uint8Array | undefined {
-  if (n === 0) return uniformCoverage(0).none;
-  const first = buf[0]!;
-  for (let t = 1; t < n; t++) if (buf[t] !== first) return undefined;
+  const v = prefixValue(buf, n);
+  if (v < 0) return undefined;
   const shared = uniformCoverage(n);
-  return first === 1 ? shared.all : shared.none;
+  return v === 1 ? shared.all : shared.none;
+}
+
+/**
+ * The one value of the first `n` entries of `buf` (0 when `n` is 0), or -1 when they differ. Only
+ * the loop, no call: this loop (2,188 types for `*:*`) is entered through on-stack replacement,
+ * compiled while the first long call was still looping, so with no type feedback for anything
+ * after it; V8 keeps OSR code after an eager deopt, and a call after the loop (`slice` on the
+ * mixed path, then `uniformCoverage`) bailed out every time (`ownOrShared`: 583 deopts of one OSR
+ * code object in 4 pessimistic evaluations, --trace-deopt --trace-osr).
+ */
+function prefixValue(buf: Uint8Array, n: number): number {
+  const first = n === 0 ? 0 : buf[0]!;
+  for (let t = 1; t < n; t++) if (buf[t] !== first) return -1;
+  return first;
 }
 
 /** `coveredTypes`' result buffer, reused: most coverages are uniform and end as a shared array. */
@@ -446,20 +449,7 @@ function uniformValue(f: Uint8Array): number {
  */
 const onAllRank = (d: Decision): number => (d === 'not-allowed' ? 0 : d === 'denied' ? 1 : d === 'conditional' ? 2 : 3);
 const BY_ONALL_RANK: readonly Decision[] = ['not-allowed', 'denied', 'conditional', 'allowed'];
-
-/** Per mixed flags array (one list's, for one action): the set of values its entries take, one bit per value 0–15. */
-const valueSets = new WeakMap<Uint8Array, number>();
-
-/** The values the entries of `f` take, as bits (bit `v` set when some entry is `v`). */
-function valueSetOf(f: Uint8Array): number {
-  let set = valueSets.get(f);
-  if (set === undefined) {
-    set = 0;
-    for (let t = 0; t < f.length; t++) set |= 1 << f[t]!;
-    valueSets.set(f, set);
-  }
-  return set;
-}
+const ALLOWED_RANK = 3;
 
 /** `decideOnAll`'s non-uniform per-list flags of the call (reused; cleared after each call). */
 const mixedScratch: (Uint8Array | undefined)[] = [];
@@ -469,8 +459,8 @@ const mixedScratch: (Uint8Array | undefined)[] = [];
  *
  * `combineOnAll` answers the best single-type answer over the types (allowed, then conditional,
  * then denied, then not allowed), so the lists whose flags are one value on every type (almost
- * all) are ORed as one number, and when a single array is not uniform the answer is the best over
- * the distinct values it takes (kept per array): no loop over the types. `*:*` (asked for every
+ * all) are ORed as one number: no loop over the types unless some list's flags are not uniform
+ * (`onAllOfMixed`: a few hundred calls per pessimistic run). `*:*` (asked for every
  * administrator) has 2,188 types, and looping them once per list and once more to combine was
  * most of the admin assessment (pessimistic mix: decideOnAll 23 of assessAdmin's 31 ms per run).
  */
@@ -488,63 +478,37 @@ export function decideOnAll(lists: Lists, boundary: readonly NormalizedStatement
     if (v >= 0) uniform |= v;
     else mixed[mixedCount++] = f;
   }
-  const bf = boundary ? listTypeFlagsIn(boundary, action, types, slot) : undefined;
-  const bv = bf ? uniformValue(bf) : 0;
-  const decision = mixedCount === 0 && bv >= 0 ? onAllOfUniform(uniform, bf === undefined ? -1 : bv) : onAllOfMixed(uniform, mixedCount, bf, bv, n);
+  // No boundary is read as the uniform boundary ALLOW (`combineOnAll` reads a missing boundary as
+  // ALLOW, so `UNIFORM_DECISIONS[16 + v * 16 + ALLOW]` is `UNIFORM_DECISIONS[v]`): one path for both.
+  const bf = boundary ? listTypeFlagsIn(boundary, action, types, slot) : uniformFlagsOf(n, ALLOW);
+  const bv = uniformValue(bf);
+  const decision = mixedCount === 0 && bv >= 0 ? UNIFORM_DECISIONS[16 + uniform * 16 + bv]! : onAllOfMixed(uniform, mixedCount, bf, n);
   mixed.fill(undefined, 0, mixedCount);
   return decision;
 }
 
-/** The decision when every list's flags are `uniform` on every type and the boundary's `bv` (-1: no boundary). */
-function onAllOfUniform(uniform: number, bv: number): Decision {
-  return UNIFORM_DECISIONS[bv < 0 ? uniform : 16 + uniform * 16 + bv]!;
-}
-
 /**
  * `decideOnAll` with `mixedCount` non-uniform lists (in `mixedScratch`) or a non-uniform boundary
- * (`bv` < 0): the best over the values one array takes when it is the only non-uniform one, else
- * type by type.
+ * `bf`: type by type, the rank of the type's decision (`UNIFORM_RANKS` of its identity flags
+ * `uniform | f[t]…` and boundary flags `bf[t]`), the best over the types, stopping at "allowed". A
+ * uniform boundary is its shared array (every entry `bv`), so every case is this one loop, with
+ * the same loads on every call: it runs a few hundred times per pessimistic run (2 in a realistic
+ * one), and the version with a branch per case (and a per-array memo of the values an array
+ * takes, `valueSetOf`) met each rare branch after optimisation, with no type feedback there, and
+ * deoptimised: 4 compiles of it, 2 of valueSetOf, in a cold pessimistic breadth run.
  */
-function onAllOfMixed(uniform: number, mixedCount: number, bf: Uint8Array | undefined, bv: number, n: number): Decision {
-  if (n === 0) return 'not-allowed';
-  const withBoundary = bf !== undefined;
-  if (mixedCount === 1 && bv >= 0) {
-    // One non-uniform identity list: each type's flags are `uniform | f[t]`.
-    const values = valueSetOf(mixedScratch[0]!);
-    let best = 0;
-    for (let v = 0; v < 16; v++) {
-      if ((values & (1 << v)) === 0) continue;
-      const r = onAllRank(onAllOfUniform(uniform | v, withBoundary ? bv : -1));
-      if (r > best) best = r;
-    }
-    return BY_ONALL_RANK[best]!;
-  }
-  if (mixedCount === 0) {
-    // Only the boundary is not uniform: each type's boundary flags are `bf[t]`.
-    const values = valueSetOf(bf!);
-    let best = 0;
-    for (let w = 0; w < 16; w++) {
-      if ((values & (1 << w)) === 0) continue;
-      const r = onAllRank(onAllOfUniform(uniform, w));
-      if (r > best) best = r;
-    }
-    return BY_ONALL_RANK[best]!;
-  }
-  const id = scratch(n, 0);
-  if (uniform !== 0) id.fill(uniform, 0, n);
-  for (let l = 0; l < mixedCount; l++) {
-    const f = mixedScratch[l]!;
-    for (let t = 0; t < n; t++) id[t]! |= f[t]!;
-  }
-  let b: Uint8Array | undefined;
-  if (bf) {
-    b = scratch(n, 1);
-    for (let t = 0; t < n; t++) {
-      b[t] = bf[t]! & (ALLOW | CONDITIONAL_ALLOW);
-      id[t]! |= bf[t]! & (DENY | CONDITIONAL_DENY);
+function onAllOfMixed(uniform: number, mixedCount: number, bf: Uint8Array, n: number): Decision {
+  let best = 0;
+  for (let t = 0; t < n; t++) {
+    let v = uniform;
+    for (let l = 0; l < mixedCount; l++) v |= mixedScratch[l]![t]!;
+    const r = UNIFORM_RANKS[16 + v * 16 + bf[t]!]!;
+    if (r > best) {
+      best = r;
+      if (best === ALLOWED_RANK) break;
     }
   }
-  return combineOnAll(id, b, n);
+  return BY_ONALL_RANK[best]!;
 }
 
 /**
@@ -1013,17 +977,19 @@ function uniformFlagsOf(n: number, v: number): Uint8Array {
  * afterwards (never a shared one).
  */
 function withCoverage(f: Uint8Array | undefined, cov: Uint8Array, bit: number, n: number): Uint8Array {
-  const fv = f === undefined ? 0 : uniformValue(f);
+  // No flags yet are the shared all-0 array. One path for every case (the same calls and loop on
+  // every call): `uniformValue` only on a second statement, and the in-place loop only on a third
+  // mixed one, were met after optimisation with no type feedback and deoptimised this (2 of its 3
+  // compiles in a cold pessimistic breadth run).
+  const base = f === undefined ? uniformFlagsOf(n, 0) : f;
+  const fv = uniformValue(base);
   const shared = uniformCoverage(n);
-  if (fv >= 0) {
-    if (cov === shared.all) return uniformFlagsOf(n, fv | bit);
-    if (cov === shared.none) return f ?? uniformFlagsOf(n, 0);
-    const own = new Uint8Array(n);
-    for (let t = 0; t < n; t++) own[t] = cov[t] ? fv | bit : fv;
-    return own;
-  }
-  for (let t = 0; t < n; t++) if (cov[t]) f![t]! |= bit;
-  return f!;
+  if (fv >= 0 && cov === shared.all) return uniformFlagsOf(n, fv | bit);
+  if (cov === shared.none) return base;
+  // Mixed: a copy of a shared array (never written), else the array built so far, changed in place.
+  const out = fv >= 0 ? base.slice(0, n) : base;
+  for (let t = 0; t < n; t++) if (cov[t]) out[t]! |= bit;
+  return out;
 }
 
 /** Lower-cased actions per action-list key (the key is built from the lower-cased actions). */
@@ -1086,6 +1052,9 @@ const UNIFORM_DECISIONS: readonly Decision[] = (() => {
     }
   return out;
 })();
+
+/** `onAllRank` of each `UNIFORM_DECISIONS` entry (same index). */
+const UNIFORM_RANKS = Uint8Array.from(UNIFORM_DECISIONS, onAllRank);
 
 /**
  * `decideOnAllMany` writing the answers into the first `actions.length` entries of `out` (returned):
@@ -1443,8 +1412,12 @@ function aliveDecision(allows: NormalizedStatement[], denies: NormalizedStatemen
 const REMOVES_ALL = 1;
 const REMOVES_ALL_MAYBE = 2;
 
-/** Each Deny's removal coverage, by its index, as `removalByDenies` last wrote them (reused; cleared by its caller). */
-const removalCoverages: (Uint8Array | undefined)[] = [];
+/**
+ * Each Deny's removal coverage, by its index, as `removalByDenies` last wrote them (reused; cleared
+ * by its caller). Long enough before it is written (`widened`): a store past the end, met after
+ * optimisation, deoptimised removalByDenies ("out of bounds", cold pessimistic breadth run).
+ */
+let removalCoverages: (Uint8Array | undefined)[] = widened([], 63);
 
 /**
  * Each Deny's removal coverage (into `removalCoverages`, by index), and whether the Denies together remove every type: firmly
@@ -1452,6 +1425,7 @@ const removalCoverages: (Uint8Array | undefined)[] = [];
  * Denies may cover different types.
  */
 function removalByDenies(denies: readonly NormalizedStatement[], types: readonly ArnTemplate[]): number {
+  if (denies.length > removalCoverages.length) removalCoverages = widened(removalCoverages, denies.length);
   const coverages = removalCoverages;
   const n = types.length;
   // The two scratch buffers (zeroed): removed firmly, removed counting conditional Denies.

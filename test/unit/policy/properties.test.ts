@@ -153,7 +153,7 @@ describe('policy engine properties (fast-check)', () => {
     );
   }, SLOW);
 
-  it('decideOnAll (uniform lists as one value, one mixed array by its distinct values) agrees with the per-type evaluation (decideCovering)', () => {
+  it('decideOnAll (uniform lists as one value, mixed arrays type by type) agrees with the per-type evaluation (decideCovering)', () => {
     // The simple version: every covering statement's coverage OR-ed type by type, then combined
     // (lib/policy/evaluate `onAllOf`). Service-wide and "every action" probes have dozens to
     // thousands of types, so scoped statements give per-type flags that are not one value.
