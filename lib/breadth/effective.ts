@@ -184,6 +184,13 @@ function copiedInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuf
 /** The statement slots of no boundary. */
 const NO_SLOTS = new Int32Array(0);
 
+/**
+ * `hardBounds` of a statement whose action set is empty: first word 32,767 and last word 0, so no
+ * word is between them. (A first word of 32,768 or more reads back negative: only the last-word
+ * test then turns words away, and the arena search answers the rest, as for any statement.)
+ */
+const NO_BOUNDS = 0x7fff0000;
+
 /** The lists of no set (`hardSetLists` before the first). */
 const NO_LISTS: (readonly NormalizedStatement[])[] = [];
 
@@ -632,6 +639,7 @@ export class BreadthCalculator {
     this.allowsStarOf = restored(this.allowsStarOf);
     this.shapeOfSlot = restored(this.shapeOfSlot);
     this.hardSlots = restored(this.hardSlots);
+    this.hardBounds = restored(this.hardBounds);
     this.hardList = restored(this.hardList);
     this.hardPos = restored(this.hardPos);
     this.wordValues = restored(this.wordValues);
@@ -1417,6 +1425,14 @@ export class BreadthCalculator {
   /** Statement slots of `hardMemoLists` (identity lists, then the boundary's), flattened once per set. */
   private hardSlots = new Int32Array(64);
   /**
+   * Per `hardSlots` entry: its action set's first word << 16 | its last word (`NO_BOUNDS` for an
+   * empty set), read from the statement arena once per set by `flattenHard`. hardWord asks every
+   * statement of the set for each hard word and few span it: with the bounds side by side, in the
+   * order hardWord reads them, most are turned away without the slot's range and arena words (two
+   * scattered reads each, the costliest lines of hardWord in a pessimistic line profile).
+   */
+  private hardBounds = new Int32Array(64);
+  /**
    * Where the statement of each `hardSlots` entry is: its list's position in the set (the list
    * count: the boundary; see `hardStmtLists`) and its position in that list (`shapeAt`). Numbers, not the statements: `shapeId`
    * needs a statement only for a slot whose shape is not known yet. Flattening the statement objects into an array
@@ -1528,6 +1544,7 @@ export class BreadthCalculator {
     const total = n + boundarySlots.length;
     if (this.hardSlots.length < total) {
       this.hardSlots = new Int32Array(total * 2);
+      this.hardBounds = new Int32Array(total * 2);
       this.hardList = new Int32Array(total * 2);
       this.hardPos = new Int32Array(total * 2);
       this.wordValues = new Int32Array(total * 2);
@@ -1537,23 +1554,29 @@ export class BreadthCalculator {
     let k = 0;
     const hardList = this.hardList;
     const hardPos = this.hardPos;
-    for (let q = 0; q < listCount; q++) {
-      const l = listSlots[q]!;
-      const start = this.listStmtStart[l]!;
-      const end = this.listStmtStart[l + 1]!;
+    const hardSlots = this.hardSlots;
+    const bounds = this.hardBounds;
+    const range = this.stmtRange;
+    const words = this.stmtArena.words;
+    // The set's lists, then the boundary's slots as list `listCount` (empty without a boundary): the
+    // same loop runs with or without a boundary (a boundary branch first taken after this code was
+    // compiled deoptimised it), and a second loop for the boundary compiled to 1.3 KB more.
+    for (let q = 0; q <= listCount; q++) {
+      const inBoundary = q === listCount;
+      const from = inBoundary ? boundarySlots : this.listStatements;
+      const start = inBoundary ? 0 : this.listStmtStart[listSlots[q]!]!;
+      const end = inBoundary ? boundarySlots.length : this.listStmtStart[listSlots[q]! + 1]!;
+      if (inBoundary) this.hardBoundaryFrom = k;
       for (let j = start; j < end; j++) {
+        const slot = from[j]!;
+        const first = range[2 * slot]!;
+        const last = range[2 * slot + 1]! - 1;
         hardList[k] = q;
         hardPos[k] = j - start;
-        this.hardSlots[k++] = this.listStatements[j]!;
+        hardSlots[k] = slot;
+        // The empty side a constant: no operation there to lack type feedback when first taken.
+        bounds[k++] = first <= last ? (words[first]! << 16) | words[last]! : NO_BOUNDS;
       }
-    }
-    this.hardBoundaryFrom = k;
-    // The same calls with or without a boundary (its slots are then empty): a boundary branch,
-    // first taken after settle was compiled (inlined there), deoptimised it.
-    this.hardSlots.set(boundarySlots, k);
-    for (let j = 0; j < boundarySlots.length; j++) {
-      hardList[k + j] = listCount;
-      hardPos[k + j] = j;
     }
     // The statement lists `hardList` indexes: the set's, then the boundary's.
     const stmtLists = this.hardStmtLists;
@@ -1563,7 +1586,7 @@ export class BreadthCalculator {
       if (q < stmtLists.length) stmtLists[q] = list;
       else stmtLists.push(list);
     }
-    this.hardCount = k + boundarySlots.length;
+    this.hardCount = k;
     if (this.hardMemo.size > 200_000) this.hardMemo.clear();
   }
 
@@ -1583,6 +1606,7 @@ export class BreadthCalculator {
       this.hardReady = true;
     }
     const slots = this.hardSlots;
+    const bounds = this.hardBounds;
     const vs = this.wordValues;
     const range = this.stmtRange;
     const arena = this.stmtArena;
@@ -1594,10 +1618,14 @@ export class BreadthCalculator {
     const covers = this.wordCovers;
     let coverCount = 0;
     for (let k = 0; k < this.hardCount; k++) {
+      // Word i outside the statement's first..last word: not in its set (most statements).
+      const b = bounds[k]!;
+      if (i < b >> 16 || i > (b & 0xffff)) continue;
       const slot = slots[k]!;
       const v = arena.word(range[2 * slot]!, range[2 * slot + 1]!, i) & h;
-      vs[k] = v;
+      // Only the covering statements' values are read (`signature` visits `wordCovers`).
       if (v === 0) continue;
+      vs[k] = v;
       covers[coverCount++] = k;
       let m = 0;
       for (let q = 0; q < count; q++) {
