@@ -26,11 +26,17 @@ export function grantingPoliciesOnAll(p: Principal, probes: OnAllProbes, mask?: 
   const maskBits = bitwise ? bitsOf(mask) : 0;
   // The probes' row in the resolution, once per call: it depends on the rows, not on the policy.
   const row = bitwise && rows !== undefined ? probes.rowIn(rows) : undefined;
+  const lists = set.lists;
   let n = 0;
   for (let i = 0; i < policies.length; i++) {
     const pol = policies[i]!;
-    // -1 (the list's own memo) for a policy whose list is not one of the set's (a principal built by hand).
-    const at = rows !== undefined ? set.lists.indexOf(pol.statements) : -1;
+    // The set's lists are its first principal's policy lists in order, one per distinct list, so
+    // policy `i`'s list is almost always `lists[i]` (99.6 % of 63,000 offender policies per
+    // pessimistic evaluation): checked first, not `indexOf` for every policy (a builtin call that
+    // was half of this function's time). A set's lists are distinct, so both find the same
+    // position. -1 (the list's own memo) for a policy whose list is not one of the set's (a
+    // principal built by hand).
+    const at = rows === undefined ? -1 : i < lists.length && lists[i] === pol.statements ? i : lists.indexOf(pol.statements);
     const lid = at < 0 ? -1 : rows!.listIdAt(at);
     if (!(bitwise ? probes.allowsAnyOf(pol.statements, maskBits, rows, row, lid) : probes.allowsAny(pol.statements, mask, rows, lid))) continue;
     let label = pol.via === undefined ? pol.name : labels?.get(pol);

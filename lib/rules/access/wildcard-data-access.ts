@@ -58,15 +58,6 @@ interface Granted {
   mask: boolean[];
 }
 
-/** Per policy set: its grants (`null`: none), and the policies named for the last policy list met with it. */
-interface SetAnswer {
-  granted: Granted | null;
-  policies: readonly AppliedPolicy[] | undefined;
-  via: string[];
-}
-
-const NO_POLICIES: string[] = [];
-
 /** The probes allowed (perhaps conditionally), whether all only under conditions, and which: `null` when none. */
 function grantedProbes(decisions: readonly Decision[], probes: readonly string[]): Granted | null {
   const actions: string[] = [];
@@ -98,7 +89,12 @@ class Scan {
   // named for them on its policy list and set: each is worked out once and shared (read-only).
   // Per set: an array slot by the set's index (lib/policy/set-memo.ts), not Maps of ~14,000
   // entries (pessimistic mix) by set and by policy list; its slots made here, not on first use.
-  private readonly bySet: PerPolicySet<SetAnswer>;
+  // Three memos, not one object per set (13,000 per pessimistic evaluation): the grants
+  // (`null`: none; one object per distinct decisions, below), and for sets with grants the
+  // last policy list met with the set and the policies named for it.
+  private readonly grantedBySet: PerPolicySet<Granted | null>;
+  private readonly policiesBySet: PerPolicySet<readonly AppliedPolicy[]>;
+  private readonly viaBySet: PerPolicySet<string[]>;
   // Sets with the same answers share one decisions array (decideManyShared): read each once.
   private readonly byDecisions = new Map<readonly Decision[], Granted | null>();
   private readonly onAll: OnAllProbes;
@@ -109,7 +105,9 @@ class Scan {
     private readonly probes: readonly string[],
     first: Principal | undefined,
   ) {
-    this.bySet = new PerPolicySet<SetAnswer>(first?.policySet);
+    this.grantedBySet = new PerPolicySet<Granted | null>(first?.policySet);
+    this.policiesBySet = new PerPolicySet<readonly AppliedPolicy[]>(first?.policySet);
+    this.viaBySet = new PerPolicySet<string[]>(first?.policySet);
     this.onAll = new OnAllProbes(probes);
     // The policy layer makes its per-resolution rows for an action list on first use
     // (lib/policy/principals.ts): asked here first, in code never optimised, so that branch is
@@ -128,25 +126,26 @@ class Scan {
       // What the missing policies or groups grant is unknown: the decisions below are a lower bound.
       const gap = incompleteOf(p);
       if (gap) this.incomplete.push(gap);
-      let answer = this.bySet.get(p.policySet);
-      if (answer === undefined) {
+      const set = p.policySet;
+      let granted = this.grantedBySet.get(set);
+      if (granted === undefined) {
         const decisions = decideManyShared(p, this.probes, '*');
-        let granted = this.byDecisions.get(decisions);
+        granted = this.byDecisions.get(decisions);
         if (granted === undefined) {
           granted = grantedProbes(decisions, this.probes);
           this.byDecisions.set(decisions, granted);
         }
-        answer = { granted, policies: undefined, via: NO_POLICIES };
-        this.bySet.set(p.policySet, answer);
+        this.grantedBySet.set(set, granted);
       }
-      const granted = answer.granted;
       if (granted === null) continue;
       // Principals of one set mostly share their policy list too (the last one's labels are kept).
-      if (answer.policies !== p.policies) {
-        answer.policies = p.policies;
-        answer.via = grantingPoliciesOnAll(p, this.onAll, granted.mask, this.labels);
+      let via = this.viaBySet.get(set);
+      if (via === undefined || this.policiesBySet.get(set) !== p.policies) {
+        via = grantingPoliciesOnAll(p, this.onAll, granted.mask, this.labels);
+        this.policiesBySet.set(set, p.policies);
+        this.viaBySet.set(set, via);
       }
-      this.offenders.push({ arn: p.arn, type: p.type, actions: granted.actions, conditionalOnly: granted.conditionalOnly, via: answer.via });
+      this.offenders.push({ arn: p.arn, type: p.type, actions: granted.actions, conditionalOnly: granted.conditionalOnly, via });
     }
   }
 }

@@ -127,6 +127,20 @@ describe('access.wildcard-data-access', () => {
     expect(f.status).toBe('FAIL');
     expect((f.observed.offenders as { via: string[] }[])[0]!.via).toEqual(['read-all']);
   });
+  it('principals of one policy set name their own policies (directly or via a group), not the last ones met with the set', () => {
+    // One list (one policy set) for all three; the rule keeps per set the policies named for the
+    // last policy list met, so each change of list must name the policies again.
+    const p = managed(`arn:aws:iam::${ACCOUNT}:policy/read-all`, allow('s3:Get*'));
+    const f = judge(
+      authz({
+        users: [user('direct', { managed: [p.Arn] }), user('member', { groups: ['readers'] }), user('direct2', { managed: [p.Arn] })],
+        groups: [group('readers', { managed: [p.Arn] })],
+        policies: [p],
+      }),
+    );
+    const via = Object.fromEntries((f.observed.offenders as { arn: string; via: string[] }[]).map((o) => [o.arn.split('/').pop(), o.via]));
+    expect(via).toEqual({ direct: ['read-all'], member: ['read-all (via group readers)'], direct2: ['read-all'] });
+  });
   it('NotResource counts as unscoped', () => {
     expect(judge(authz({ roles: [role('r', { inline: [doc({ Effect: 'Allow', Action: 'dynamodb:Query', NotResource: 'arn:aws:dynamodb:*:*:table/audit' })] })] })).status).toBe(
       'FAIL',
