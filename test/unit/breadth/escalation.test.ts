@@ -120,6 +120,23 @@ describe('privilege-escalation paths', () => {
     expect(of('alice').escalationPaths).not.toBe(of('bob').escalationPaths);
   });
 
+  it('a grant naming one member of a policy set is self-service for that member alone, whichever member is analysed first', () => {
+    // One one-resource grant (the answer compares a single ARN): the set's first principal's answer
+    // holds for another member only when neither ARN is the one compared.
+    const group = { name: 'ops', inline: [[allow('iam:CreateAccessKey', userArn('alice'))]] };
+    for (const order of [
+      ['alice', 'bob', 'carol'],
+      ['bob', 'alice', 'carol'],
+      ['carol', 'bob', 'alice'],
+    ]) {
+      const d = details({ users: order.map((name) => ({ name, groups: ['ops'] })), groups: [group] });
+      const paths = new Map(analyzeBreadth(input(d), catalog).principals.map((p) => [p.name, p.escalationPaths.paths.map((h) => h.id)]));
+      expect(paths.get('alice'), order.join()).toEqual([]);
+      expect(paths.get('bob'), order.join()).toEqual(['create-access-key']);
+      expect(paths.get('carol'), order.join()).toEqual(['create-access-key']);
+    }
+  });
+
   it('principals with the same named policies share their escalations and escalationPaths', () => {
     // Two resources: the grants reach beyond self whoever holds them (no ARN read).
     const d = details({ users: ['a', 'b', 'c'].map((name) => ({ name, groups: ['ops'] })), groups: [{ name: 'ops', inline: [[allow(['iam:PassRole', 'ec2:RunInstances'], ['*', 'arn:aws:ec2:*:*:instance/*'])]] }] });
