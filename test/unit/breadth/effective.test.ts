@@ -357,6 +357,32 @@ describe('effective permissions: properties', () => {
   });
 });
 
+describe('action pattern expansion into sparse sets', () => {
+  // statementActions reads a pattern's expansion only within its service's words when the service
+  // part is a literal: the sparse set must hold every non-zero word of the catalog's dense expansion.
+  const sparseOf = (bits: ReturnType<typeof catalog.expand>): string => {
+    const out: string[] = [];
+    for (let w = 0; w < bits.length; w++) if (bits[w] !== 0) out.push(`${w}:${bits[w]}`);
+    return out.join(',');
+  };
+  const viewOf = (v: { words: Uint16Array; values: Uint32Array }): string => Array.from(v.words, (w, k) => `${w}:${v.values[k]}`).join(',');
+
+  it('every service, whole or by a prefix of its first and last action, as the catalog expands it (and wildcard or unknown services)', () => {
+    const calc = new BreadthCalculator(catalog);
+    const asked: string[] = ['*', '*:*', '*:list*', 's3*:get*', '?3:get*', 'nosuchservice:get*', 'Nosuchservice:*', 'S3:Get*', '*s3*'];
+    for (const { prefix, start, end } of catalog.services) {
+      asked.push(`${prefix}:*`, `${prefix.toUpperCase()}:*`);
+      const first = catalog.names[start]!.split(':')[1]!;
+      const last = catalog.names[end - 1]!.split(':')[1]!;
+      asked.push(`${prefix}:${first.slice(0, 2)}*`, `${prefix}:${last.slice(0, 3)}*`, `${prefix}:*${last.slice(-2)}`);
+    }
+    for (const pattern of asked) {
+      const st = normalizeStatement({ Effect: 'Allow', Action: pattern, Resource: '*' });
+      expect(viewOf(calc.statementActions(st)), pattern).toBe(sparseOf(catalog.expand(pattern)));
+    }
+  });
+});
+
 describe('hard decisions combined from one Allow at a time', () => {
   // Actions of several resource types (object / bucket, table, user / role…) and patterns that
   // cover some of them, all of them or none: the shapes the hard decisions see.
