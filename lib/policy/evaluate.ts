@@ -1383,7 +1383,8 @@ function removalCoverage(d: NormalizedStatement, types: readonly ArnTemplate[]):
 function aliveDecision(allows: NormalizedStatement[], denies: NormalizedStatement[], types: readonly ArnTemplate[]): Decision {
   if (allows.length === 0) return 'not-allowed';
   // What the Denies remove together depends on them alone: worked out once, not once per Allow.
-  const removal = removalByDenies(denies, types);
+  // No Deny removes nothing (of at least one type): `removalByDenies` would answer 0.
+  const removal = denies.length === 0 && types.length > 0 ? 0 : removalByDenies(denies, types);
   const coverages = removalCoverages;
   let granted = false;
   let conditional = false;
@@ -1428,6 +1429,22 @@ function removalByDenies(denies: readonly NormalizedStatement[], types: readonly
   if (denies.length > removalCoverages.length) removalCoverages = widened(removalCoverages, denies.length);
   const coverages = removalCoverages;
   const n = types.length;
+  if (n === 1) {
+    // One type (1,020 of 1,330 calls in a cold realistic breadth run): two flags, not two scratch
+    // buffers and three loops. With no call at all without Denies (aliveDecision), this no longer
+    // runs long enough in that run to be optimised: 73 -> 72 compiles, 7-13 ms of compile less.
+    let firm = false;
+    let maybe = false;
+    for (let i = 0; i < denies.length; i++) {
+      const d = denies[i]!;
+      const cov = removalCoverage(d, types);
+      coverages[i] = cov;
+      if (!cov[0]) continue;
+      if (d.conditional) maybe = true;
+      else firm = true;
+    }
+    return (firm ? REMOVES_ALL : 0) | (firm || maybe ? REMOVES_ALL_MAYBE : 0);
+  }
   // The two scratch buffers (zeroed): removed firmly, removed counting conditional Denies.
   const removed = scratch(n, 0);
   const removedMaybe = scratch(n, 1);

@@ -174,6 +174,27 @@ describe('policy engine properties (fast-check)', () => {
     );
   }, SLOW);
 
+  it('decideCovering gives one-type actions the answers of the general per-type path (the type listed twice)', () => {
+    // lib/policy/evaluate `removalByDenies` has a two-flag path for one type; a list naming the
+    // same type twice takes the scratch-buffer path, whose answer must be the same (every per-type
+    // step sees the same type).
+    const ONE_TYPE = ACTIONS.filter((a) => resourceTypesFor(a).length === 1);
+    expect(ONE_TYPE.length).toBeGreaterThan(2);
+    fc.assert(
+      fc.property(arbAccount, (account) => {
+        const { lists, boundary } = principalOf(account).policySet;
+        for (const a of ONE_TYPE) {
+          const c: CoveringStatements = { allows: [], denies: [], boundaryAllows: [], hasBoundary: boundary !== undefined };
+          for (const list of lists) for (const s of list) if (statementCoversAction(s, a)) (s.effect === 'Allow' ? c.allows : c.denies).push(s);
+          if (boundary) for (const s of boundary) if (statementCoversAction(s, a)) (s.effect === 'Allow' ? c.boundaryAllows : c.denies).push(s);
+          const [type] = resourceTypesFor(a);
+          expect({ action: a, ...decideCovering(c, [type!]) }).toEqual({ action: a, ...decideCovering(c, [type!, type!]) });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  }, SLOW);
+
   it('Deny never widens: adding any Deny statement makes no answer more permissive, on any engine', () => {
     fc.assert(
       fc.property(arbAccount, arbStatement('Deny'), fc.nat(2), (account, extra, where) => {
