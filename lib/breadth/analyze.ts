@@ -834,7 +834,13 @@ function analyseEach(loop: PrincipalLoop, rowByIndex: Int32Array<ArrayBuffer>, a
     // else, first for those resolution already knows name no admin policy at all.
     let admin = false;
     if (!resolvedWithoutAdminPolicy(p)) {
-      if (allowsStar[row] === 0) allowsStar[row] = p.policySet.lists.some((list) => calculator.listAllowsStar(list)) ? 2 : 1;
+      if (allowsStar[row] === 0) {
+        // By set position: the set's lists need not be in the calculator's by-object map (listSlotOfSet).
+        const lists = p.policySet.lists;
+        let star = false;
+        for (let q = 0; q < lists.length && !star; q++) star = calculator.listAllowsStarAt(calculator.listSlotOfSet(p.policySet, q));
+        allowsStar[row] = star ? 2 : 1;
+      }
       admin = allowsStar[row] === 2 || hasAdministratorAccess(p) ? assessAdmin(p).admin : false;
     }
     const principal = new AnalysedPrincipal(p, sets, row, admin, admin || !holds ? null : namingOf(p, row, loop.setPaths, sets, loop.index, calculator));

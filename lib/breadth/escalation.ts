@@ -433,12 +433,11 @@ function reachesAll(s: NormalizedStatement, e: number, id: number, index: Escala
 }
 
 /** Does a statement of the list (row r) that covers path action `e` reach every resource of it? (memoised in the row) */
-function listOnAll(facts: ListFacts, r: number, statements: readonly NormalizedStatement[], e: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
+function listOnAll(facts: ListFacts, r: number, statements: readonly NormalizedStatement[], slot: number, e: number, index: EscalationIndex, calc: BreadthCalculator): boolean {
   const onAll = facts.onAll;
   const at = r * facts.actions + e;
   if (onAll[at] === ON_ALL_UNKNOWN) {
     const id = index.ids[e]!;
-    const slot = calc.listSlotOf(statements);
     let yes = false;
     for (let i = 0; i < statements.length && !yes; i++) {
       const s = statements[i]!;
@@ -465,9 +464,12 @@ function listFactsOf(calc: BreadthCalculator, index: EscalationIndex): ListFacts
   return facts;
 }
 
-/** The row of the list's facts, or NO_ROW when it grants no path action. */
-function listEscalation(statements: readonly NormalizedStatement[], index: EscalationIndex, calc: BreadthCalculator, facts: ListFacts): number {
-  const slot = calc.listSlotOf(statements);
+/**
+ * The row of the list's facts, or NO_ROW when it grants no path action. `at`: the list's slot
+ * when the caller has it (materializeEscalations, by set position), else -1 (looked up by object).
+ */
+function listEscalation(statements: readonly NormalizedStatement[], index: EscalationIndex, calc: BreadthCalculator, facts: ListFacts, at = -1): number {
+  const slot = at >= 0 ? at : calc.listSlotOf(statements);
   if (slot >= facts.rowOfSlot.length) facts.rowOfSlot = grownWords(facts.rowOfSlot, slot + 1);
   const known = facts.rowOfSlot[slot]!;
   if (known !== 0) return known - 2;
@@ -929,7 +931,14 @@ function comparedArns(): number {
 export function materializeEscalations(principal: Principal, paths: readonly HeldPath[], held: HeldActions, index: EscalationIndex, calc: BreadthCalculator): EscalationMatch[] {
   const policies = principal.policies;
   const facts = listFactsOf(calc, index);
-  const rows = policies.map((pol) => listEscalation(pol.statements, index, calc, facts));
+  // Each policy's list slot by its position in the principal's set (listSlotOfSet: no lookup by list
+  // object; lists folded from a resolution row are not in the calculator's by-object map).
+  const set = principal.policySet;
+  const slots = policies.map((pol) => {
+    const q = set.lists.indexOf(pol.statements);
+    return q >= 0 ? calc.listSlotOfSet(set, q) : calc.listSlotOf(pol.statements);
+  });
+  const rows = policies.map((pol, i) => listEscalation(pol.statements, index, calc, facts, slots[i]!));
   // iam:PassRole alone is in many paths: each action's grants are looked up once.
   const detailsCache: (GrantDetails | undefined)[] = [];
   // Each policy's label once (a group's policy is labelled with a new string).
@@ -945,7 +954,7 @@ export function materializeEscalations(principal: Principal, paths: readonly Hel
       const bit = 1 << (e & 31);
       if ((facts.masks[at + COVERS_MASK * facts.maskWords]! & bit) === 0) continue;
       if (!d.beyondSelf && ((facts.masks[at]! & bit) !== 0 || selfOnlyBeyond(facts, r, e, principal.arn))) d.beyondSelf = true;
-      if (!d.onAll && listOnAll(facts, r, policies[i]!.statements, e, index, calc)) d.onAll = true;
+      if (!d.onAll && listOnAll(facts, r, policies[i]!.statements, slots[i]!, e, index, calc)) d.onAll = true;
       if (e === index.passRole) for (const fact of facts.passRole[r] ?? []) d.passRole.push(fact);
       d.policies.push((labels[i] ??= policyLabel(policies[i]!)));
     }

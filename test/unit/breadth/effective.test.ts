@@ -224,11 +224,29 @@ describe('effective permissions: properties', () => {
             });
           }
         }
-        // The slots computeSet gave are the ones listSlotOf answers (no second fold of a list).
+        // Asked by set position after other sets (listSlotOfSet: the resolution row, or by object for a
+        // set built by hand): the same actions and `*` Allows as the list alone.
+        for (const set of [...second, ...byHand, ...first]) {
+          const alone = new BreadthCalculator(catalog);
+          set.lists.forEach((list, q) => {
+            const l = calc.listSlotOfSet(set, q);
+            const views = alone.listStatementActions(list);
+            expect(calc.statementCountAt(l)).toBe(views.length);
+            views.forEach((view, j) => {
+              for (let w = 0; w < wordsFor(catalog.size); w += 5) expect(calc.statementBitsOfWord(l, j, w)).toBe(sparseWord(view, w));
+            });
+            expect(calc.listAllowsStarAt(l)).toBe(alone.listAllowsStar(list));
+          });
+        }
+        // The slots computeSet gave are the ones listSlotOf answers right after it, and listSlotOfSet
+        // after another resolution's set (no second fold of a list).
         const known = new BreadthCalculator(catalog);
         known.computeSet(first[0]!);
         const distinct = new Set(first[0]!.lists).size;
-        for (const list of first[0]!.lists) expect(known.listSlotOf(list)).toBeLessThan(distinct);
+        const slots = first[0]!.lists.map((list) => known.listSlotOf(list));
+        for (const l of slots) expect(l).toBeLessThan(distinct);
+        known.computeSet(second[0]!);
+        first[0]!.lists.forEach((_, q) => expect(known.listSlotOfSet(first[0]!, q)).toBe(slots[q]));
       }),
       { numRuns: 20 },
     );
