@@ -613,7 +613,12 @@ export class ComparedArns {
    */
   public readonly pathsBySlots = new SlotLists<readonly HeldPath[]>();
   public constructor(index: EscalationIndex, calc: BreadthCalculator) {
-    this.ids = new Int32Array(64);
+    // Empty: the first appends of each analysis grow it (1, 2, 4, 8, 16 … ids), so append's growth
+    // branch has type feedback before heldPaths (which inlines append) is optimised. From 64 ids, it
+    // first grew at an arbitrary point of the analysis, after that in some runs: heldPaths deoptimised
+    // ("Insufficient type feedback for generic named access", inlined append, bytecode 30) and was
+    // compiled again (cold realistic breadth run, once lists were all of one elements kind).
+    this.ids = new Int32Array(0);
     this.facts = listFactsOf(calc, index);
   }
 

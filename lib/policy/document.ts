@@ -51,7 +51,8 @@ export function objectList<T>(): T[] {
 }
 
 /**
- * The first `n` entries of `a` (n ≤ 16 as an array literal, else `slice`), for arrays that live as
+ * The first `n` entries of `a` (n ≤ 16 as an array literal, longer ones from the 16-entry literal and
+ * pushes), for arrays that live as
  * long as their principal resolution (statement lists, action lists, a resolution's policies and a
  * set's lists). V8 pretenures an array literal's allocation site once it has seen its arrays
  * survive, so these are allocated in old space; `slice` and `new Array(n)` always allocate young,
@@ -61,6 +62,9 @@ export function objectList<T>(): T[] {
  * scavenger copies for one pessimistic resolution 17.5 → 9.6 MB (a steady-state harness of the
  * resolution alone, --trace-gc-nvp `new_space_survived` + `promoted`). 16 covers 99 % of the sets (the
  * pessimistic mix reaches 20 lists, the realistic 22).
+ * Past 16, not `slice`: a slice of the holey scratch had another map (HOLEY_ELEMENTS) than the literals
+ * (PACKED_ELEMENTS), and code optimised on short lists deoptimised on the first long one ("wrong map":
+ * namesEveryAction and adminFactsOf in every cold realistic breadth run, heldPaths in the pessimistic one).
  */
 export function retainedCopy<T>(a: readonly T[], n: number): T[] {
   switch (n) {
@@ -80,7 +84,13 @@ export function retainedCopy<T>(a: readonly T[], n: number): T[] {
     case 14: return [a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!];
     case 15: return [a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!];
     case 16: return [a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!];
-    default: return a.slice(0, n);
+    default: {
+      // n = 0 (cases 1-16 take the rest of the short ones): as before.
+      if (n < 16) return a.slice(0, n);
+      const out = [a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!];
+      for (let i = 16; i < n; i++) out.push(a[i]!);
+      return out;
+    }
   }
 }
 

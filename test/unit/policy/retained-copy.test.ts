@@ -10,9 +10,9 @@ import { ClauseTable, normalizeStatement, retainedCopy, statementsOf } from '../
 import type { PolicyStatement } from '../../../lib/snapshot';
 
 describe('retainedCopy', () => {
-  it('equals slice(0, n) for n = 0 … 24 on a buffer with stale entries', () => {
-    const buffer = Array.from({ length: 30 }, (_, i) => ({ i }));
-    for (let n = 0; n <= 24; n++) {
+  it('equals slice(0, n) for n = 0 … 40 on a buffer with stale entries', () => {
+    const buffer = Array.from({ length: 48 }, (_, i) => ({ i }));
+    for (let n = 0; n <= 40; n++) {
       const copy = retainedCopy(buffer, n);
       expect(copy).toEqual(buffer.slice(0, n));
       expect(copy.length).toBe(n);
